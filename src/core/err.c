@@ -1,0 +1,138 @@
+/*
+ * err.c - error codes with a per-thread detail message.
+ *
+ * Library code returns lb_error(LB_EXXX, "cannot open '%s'", path), which records the detail and returns the
+ * negated code; src/cli/ prints "lifeboat: <detail>" and exits with lb_exit_code(rc).
+ */
+#include "core.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define LB_ERRMSG_MAX 1024
+
+static _Thread_local char errmsg[LB_ERRMSG_MAX];
+
+static int code_valid(int code)
+{
+	return code > 0 && code < LB_ERR_COUNT;
+}
+
+int lb_error(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(errmsg, sizeof(errmsg), fmt, ap);
+	va_end(ap);
+	if (!code_valid(code))
+		code = LB_EINTERNAL;
+	return -code;
+}
+
+static int code_from_errno(int e)
+{
+	switch (e) {
+	case ENOSPC:
+	case EDQUOT:
+		return LB_ENOSPC;
+	case EACCES:
+	case EPERM:
+	case EROFS:
+		return LB_EPERM;
+	case ENOENT:
+	case ENOTDIR:
+		return LB_ENOTFOUND;
+	case EEXIST:
+		return LB_EEXIST;
+	case EINTR:
+		return LB_EINTR;
+	case EFBIG:
+	case ENAMETOOLONG:
+		return LB_ETOOBIG;
+	case ENOMEM:
+		return LB_ENOMEM;
+	default:
+		return LB_EIO;
+	}
+}
+
+int lb_error_errno(int errno_value, const char *fmt, ...)
+{
+	char head[LB_ERRMSG_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(head, sizeof(head), fmt, ap);
+	va_end(ap);
+	/* Truncation of a very long message is acceptable: it is a diagnostic. */
+	if (snprintf(errmsg, sizeof(errmsg), "%s: %s", head, strerror(errno_value)) >= (int)sizeof(errmsg))
+		errmsg[sizeof(errmsg) - 1] = '\0';
+	return -code_from_errno(errno_value);
+}
+
+int lb_error_wrap(int rc, const char *fmt, ...)
+{
+	char head[LB_ERRMSG_MAX], old[LB_ERRMSG_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(head, sizeof(head), fmt, ap);
+	va_end(ap);
+	memcpy(old, errmsg, sizeof(old));
+	int n = old[0] ? snprintf(errmsg, sizeof(errmsg), "%s: %s", head, old)
+	               : snprintf(errmsg, sizeof(errmsg), "%s", head);
+	if (n >= (int)sizeof(errmsg))
+		errmsg[sizeof(errmsg) - 1] = '\0';
+	return rc;
+}
+
+const char *lb_errmsg(void)
+{
+	return errmsg;
+}
+
+void lb_error_clear(void)
+{
+	errmsg[0] = '\0';
+}
+
+const char *lb_strerror(int code)
+{
+	if (code < 0)
+		code = -code;
+	switch (code) {
+	case LB_OK:
+		return L_("ok", "正常");
+	case LB_EUSAGE:
+		return L_("usage error", "使い方の誤り");
+	case LB_EINVAL:
+		return L_("input error", "入力の誤り");
+	case LB_ENOTFOUND:
+		return L_("not found", "見つかりません");
+	case LB_EEXIST:
+		return L_("already exists", "既に存在します");
+	case LB_EIO:
+		return L_("i/o error", "入出力エラー");
+	case LB_ENOSPC:
+		return L_("disk full", "ディスクの空きがありません");
+	case LB_ECORRUPT:
+		return L_("data damaged", "データが壊れています");
+	case LB_EAUTH:
+		return L_("wrong passphrase or key", "パスフレーズまたは鍵が違います");
+	case LB_EPERM:
+		return L_("not permitted", "権限がありません");
+	case LB_ELOCKED:
+		return L_("locked", "ロックされています");
+	case LB_ETOOBIG:
+		return L_("too large", "大きすぎます");
+	case LB_EINTR:
+		return L_("interrupted", "中断されました");
+	case LB_ENOMEM:
+		return L_("out of memory", "メモリ不足");
+	default:
+		return L_("internal error", "内部エラー");
+	}
+}
+
+int lb_exit_code(int rc)
+{
+	return rc == 0 ? LB_EXIT_OK : LB_EXIT_ERROR;
+}
