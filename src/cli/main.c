@@ -32,6 +32,14 @@ int cmd_help(int argc, char **argv)
 		overview(stdout);
 		return LB_EXIT_OK;
 	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		printf("%s lifeboat help [%s [%s]]\n\n%s\n\n%s\n  lifeboat help vault\n  lifeboat help text decode\n",
+		       L_("usage:", "使い方:"), L_("COMMAND", "コマンド"), L_("SUBCOMMAND", "サブコマンド"),
+		       L_("Show the list of commands, or the help of one command with its options and examples.",
+		          "コマンドの一覧、または 1 つのコマンドのオプションと例を表示します。"),
+		       L_("examples:", "例:"));
+		return LB_EXIT_OK;
+	}
 	const struct cli_cmd *c = cli_find(argv[1]);
 	if (!c)
 		return cli_usage(L_("no command '%s' (see 'lifeboat --help')", "コマンド '%s' はありません ('lifeboat --help' を参照)"),

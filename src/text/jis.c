@@ -411,6 +411,18 @@ size_t text_decode(enum text_encoding enc, struct buf *out, const char *in, size
 	}
 }
 
+static size_t count_halfwidth_kana(const struct buf *b)
+{
+	size_t count = 0;
+	/* U+FF61..U+FF9F is EF BD A1..EF BE 9F in UTF-8. */
+	for (size_t i = 0; i + 2 < b->len; i++)
+		if ((unsigned char)b->data[i] == 0xEF &&
+		    (((unsigned char)b->data[i + 1] == 0xBD && (unsigned char)b->data[i + 2] >= 0xA1) ||
+		     ((unsigned char)b->data[i + 1] == 0xBE && (unsigned char)b->data[i + 2] <= 0x9F)))
+			count++;
+	return count;
+}
+
 enum text_encoding text_guess_encoding(const char *in, size_t n)
 {
 	int has_esc = 0, has_8bit = 0;
@@ -426,12 +438,18 @@ enum text_encoding text_guess_encoding(const char *in, size_t n)
 		return TEXT_ENC_ISO2022JP;
 	if (!has_8bit || utf8_valid(in, n))
 		return TEXT_ENC_UTF8;
+	/* Both readings usually succeed: EUC-JP bytes in 0xA1-0xDF are also CP932 half-width katakana. Real text has
+	 * few of those, so a reading's cost is its failures first, then its half-width katakana. */
 	struct buf tmp = {0};
 	size_t bad_sjis = text_decode_cp932(&tmp, in, n, NULL);
+	size_t half_sjis = count_halfwidth_kana(&tmp);
 	buf_reset(&tmp);
 	size_t bad_euc = text_decode_eucjp(&tmp, in, n, NULL);
+	size_t half_euc = count_halfwidth_kana(&tmp);
 	buf_release(&tmp);
-	return bad_euc < bad_sjis ? TEXT_ENC_EUCJP : TEXT_ENC_CP932;
+	if (bad_euc != bad_sjis)
+		return bad_euc < bad_sjis ? TEXT_ENC_EUCJP : TEXT_ENC_CP932;
+	return half_euc < half_sjis ? TEXT_ENC_EUCJP : TEXT_ENC_CP932;
 }
 
 int text_encoding_parse(const char *name, enum text_encoding *enc)
