@@ -90,6 +90,13 @@ static void build_tables(void)
 				ucs_to_sjis[cp] = (uint16_t)(lead << 8 | (0x40 + ti));
 		}
 	}
+	/* The JIS-standard readings of seven codes that CP932 reads otherwise (〜 for ～ at 0x2141, − for －, …):
+	 * what iconv's ISO-2022-JP and macOS produce. glibc's CP932 encodes them one way; so do we. */
+	static const uint16_t one_way[][2] = {{0x301C, 0x8160}, {0x2212, 0x817C}, {0x2016, 0x8161}, {0x2014, 0x815C},
+	                                      {0x00A2, 0x8191}, {0x00A3, 0x8192}, {0x00AC, 0x81CA}};
+	for (size_t i = 0; i < LB_ARRAY_LEN(one_way); i++)
+		if (!ucs_to_sjis[one_way[i][0]])
+			ucs_to_sjis[one_way[i][0]] = one_way[i][1];
 }
 
 static void tables(void)
