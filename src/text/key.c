@@ -10,11 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* U+30A1..U+30FA: the base kana (large, unvoiced) and its vowel. */
+/* U+30A1..U+30FA: the base kana (large, unvoiced) and its vowel. ヂ and ヅ sound as ジ and ズ (四つ仮名), so they
+ * fold with them to シ and ス, not to チ and ツ. */
 #define KATA_FIRST 0x30A1
 #define KATA_LAST 0x30FA
 static const char kata_base_src[] = "アアイイウウエエオオカカキキククケケココササシシススセセソソ"
-                                    "タタチチツツツテテトトナニヌネノハハハヒヒヒフフフヘヘヘホホホマミムメモ"
+                                    "タタチシツツステテトトナニヌネノハハハヒヒヒフフフヘヘヘホホホマミムメモ"
                                     "ヤヤユユヨヨラリルレロワワイエオンウカケワイエオ";
 static const char kata_vowel_src[] = "aaiiuueeoo"
                                      "aaiiuueeoo"
@@ -205,8 +206,9 @@ void text_search_key(struct buf *out, const char *utf8, size_t n)
 			continue;
 		}
 		if (cp >= KATA_FIRST && cp <= KATA_LAST) {
-			/* ヴァ ヴィ ヴェ ヴォ → バ ビ ベ ボ, which fold to ハ ヒ ヘ ホ. */
-			uint32_t nf = fold_char(next);
+			/* ヴァ ヴィ ヴェ ヴォ → バ ビ ベ ボ, which fold to ハ ヒ ヘ ホ (the small kana in either width). */
+			int unused;
+			uint32_t nf = fold_char(kana_half_to_full(next, 0, &unused));
 			if (cp == 0x30F4 && (nf == 0x30A1 || nf == 0x30A3 || nf == 0x30A7 || nf == 0x30A9)) {
 				static const char *v[] = {"ハ", "ヒ", "", "ヘ", "ホ"};
 				buf_adds(out, v[(nf - 0x30A1) / 2]);
