@@ -58,6 +58,9 @@ int buf_addch(struct buf *b, int c)
 	return buf_add(b, &ch, 1);
 }
 
+/* The format is checked at buf_addf's callers; this tells clang's -Wformat-nonliteral so (gcc knows for va_list). */
+int buf_vaddf(struct buf *b, const char *fmt, va_list ap) LB_PRINTF(2, 0);
+
 int buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list cp;
