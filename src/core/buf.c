@@ -162,17 +162,30 @@ int buf_read_fd(struct buf *b, int fd, size_t max_bytes)
 {
 	size_t start = b->len;
 	for (;;) {
-		if (b->len - start >= max_bytes) {
+		/* Room left under both caps: the caller's max_bytes for this read and the buffer's own max. */
+		size_t room = max_bytes - (b->len - start), limit = max_bytes;
+		if (b->max) {
+			size_t left = b->len < b->max ? b->max - b->len : 0;
+			if (left < room) {
+				room = left;
+				limit = b->max > start ? b->max - start : 0;
+			}
+		}
+		if (room == 0) {
+			/* At the cap: fine if the input ends here. */
 			char probe;
 			ssize_t r = read(fd, &probe, 1);
+			if (r < 0 && errno == EINTR)
+				continue;
 			if (r == 0)
 				return 0;
+			int e = errno;
 			buf_truncate(b, start);
-			return lb_error(LB_ETOOBIG, "input larger than %zu bytes", max_bytes);
+			if (r < 0)
+				return lb_error_errno(e, "read failed");
+			return lb_error(LB_ETOOBIG, "input larger than %zu bytes", limit);
 		}
-		size_t want = 65536;
-		if (want > max_bytes - (b->len - start))
-			want = max_bytes - (b->len - start);
+		size_t want = room < 65536 ? room : 65536;
 		int rc = buf_grow(b, want);
 		if (rc < 0) {
 			buf_truncate(b, start);
