@@ -20,10 +20,13 @@ static int code_valid(int code)
 
 int lb_error(int code, const char *fmt, ...)
 {
+	/* Format aside first: callers may pass lb_errmsg() itself ("record 7: %s"). */
+	char msg[LB_ERRMSG_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(errmsg, sizeof(errmsg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	memcpy(errmsg, msg, sizeof(errmsg));
 	if (!code_valid(code))
 		code = LB_EINTERNAL;
 	return -code;
