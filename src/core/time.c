@@ -231,10 +231,22 @@ void lb_format_bytes(struct buf *b, uint64_t n)
 		v /= 1024;
 		u++;
 	}
-	if (u == 0)
+	if (u == 0) {
 		buf_addf(b, "%llu B", (unsigned long long)n);
+		return;
+	}
+	/* Choose by the value as it will be rounded, so that 1048575 is "1.00 MiB", not "1024 KiB", and 10239 is
+	 * "10.0 KiB", not "10.00 KiB". */
+	if (v >= 1023.5 && u + 1 < LB_ARRAY_LEN(units)) {
+		v /= 1024;
+		u++;
+	}
+	if (v < 9.995)
+		buf_addf(b, "%.2f %s", v, units[u]);
+	else if (v < 99.95)
+		buf_addf(b, "%.1f %s", v, units[u]);
 	else
-		buf_addf(b, v < 10 ? "%.2f %s" : v < 100 ? "%.1f %s" : "%.0f %s", v, units[u]);
+		buf_addf(b, "%.0f %s", v, units[u]);
 }
 
 void lb_format_duration(struct buf *b, int64_t ms)
@@ -246,8 +258,8 @@ void lb_format_duration(struct buf *b, int64_t ms)
 		return;
 	}
 	int64_t s = ms / 1000;
-	if (s < 60)
-		buf_addf(b, "%.1f s", ms / 1000.0);
+	if (s < 60) /* tenths cut, not rounded: 59999 ms is "59.9 s", never "60.0 s" */
+		buf_addf(b, "%lld.%lld s", (long long)s, (long long)(ms % 1000 / 100));
 	else if (s < 3600)
 		buf_addf(b, "%lld min %lld s", (long long)(s / 60), (long long)(s % 60));
 	else if (s < 86400)
