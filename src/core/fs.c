@@ -131,12 +131,14 @@ int lb_exists(const char *path)
 
 void lb_path_join(struct buf *b, const char *a, const char *c)
 {
+	/* Only the part appended here is looked at: b may hold other text before it. */
+	size_t start = b->len;
 	buf_adds(b, a);
-	while (b->len > 1 && b->data[b->len - 1] == '/')
+	while (b->len > start + 1 && b->data[b->len - 1] == '/')
 		buf_truncate(b, b->len - 1);
 	while (*c == '/')
 		c++;
-	if (b->len && *c)
+	if (b->len > start && *c && b->data[b->len - 1] != '/') /* "/" + "etc" is "/etc", not "//etc" */
 		buf_addch(b, '/');
 	buf_adds(b, c);
 }
