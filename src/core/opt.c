@@ -42,8 +42,11 @@ static int parse_size(const struct lb_opt *o, const char *s)
 {
 	char *end;
 	errno = 0;
+	/* Digits first: strtoull would skip spaces and accept a sign, so " -1" would wrap to 18446744073709551615. */
+	if (!isdigit((unsigned char)*s))
+		goto bad;
 	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || end == s || *s == '-')
+	if (errno || end == s)
 		goto bad;
 	unsigned shift = 0;
 	switch (toupper((unsigned char)*end)) {
@@ -128,7 +131,9 @@ int lb_opt_parse(int argc, char **argv, const struct lb_opt *opts, int *want_hel
 		if (c == 'h') {
 			*want_help = 1;
 		} else if (c == '?') {
-			if (optopt >= 256)
+			/* optopt is the option's val: 256 + index for table options, 'h' for --help (-h itself takes no
+			 * value, so 'h' here can only be "--help=x"). */
+			if (optopt >= 256 || optopt == 'h')
 				rc = lb_error(LB_EUSAGE, "option '%s' takes no value", argv[optind - 1]);
 			else if (optopt)
 				rc = lb_error(LB_EUSAGE, "unknown option '-%c'", optopt);
