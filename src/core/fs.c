@@ -57,13 +57,19 @@ int lb_write_file_atomic(const char *path, const void *data, size_t len, int mod
 {
 	static atomic_uint seq;
 	struct buf tmp = {0}, dir = {0};
-	int rc = 0, fd = -1;
-	buf_addf(&tmp, "%s.tmp-%d-%u", path, (int)getpid(), atomic_fetch_add(&seq, 1));
-	fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
-	if (fd < 0) {
-		rc = lb_error_errno(errno, "cannot create '%s'", tmp.data);
-		goto out;
+	int rc = 0, fd = -1, created = 0;
+	/* A temporary name may be taken: left by a crashed process that had our pid (containers reuse small pids).
+	 * Take the next one; what we did not create is never removed. */
+	for (int attempt = 0; fd < 0; attempt++) {
+		buf_reset(&tmp);
+		buf_addf(&tmp, "%s.tmp-%d-%u", path, (int)getpid(), atomic_fetch_add(&seq, 1));
+		fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+		if (fd < 0 && (errno != EEXIST || attempt >= 1000)) {
+			rc = lb_error_errno(errno, "cannot create '%s'", tmp.data);
+			goto out;
+		}
 	}
+	created = 1;
 	if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
 		rc = lb_error_errno(errno, "cannot write '%s'", path);
 		goto out;
@@ -91,7 +97,7 @@ int lb_write_file_atomic(const char *path, const void *data, size_t len, int mod
 out:
 	if (fd >= 0)
 		close(fd);
-	if (rc < 0)
+	if (rc < 0 && created)
 		unlink(tmp.data);
 	buf_release(&tmp);
 	buf_release(&dir);

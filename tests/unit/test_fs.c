@@ -166,6 +166,27 @@ static void test_write_atomic_symlinks(void **state)
 	names_are("s/outside", "victim");
 }
 
+/* A crashed process with the same pid (containers reuse small pids) left temporary files behind: the write still
+ * succeeds, and files it did not create are not removed. */
+static void test_write_atomic_stale_temporaries(void **state)
+{
+	(void)state;
+	assert_int_equal(lb_mkdirs(at("st"), 0755), 0);
+	char name[128];
+	for (int k = 0; k < 300; k++) {
+		snprintf(name, sizeof(name), "st/f.tmp-%d-%d", (int)getpid(), k);
+		put(name, "stale");
+	}
+	assert_int_equal(lb_write_file_atomic(at("st/f"), "fresh", 5, 0644, 0), 0);
+	content_is(at("st/f"), "fresh");
+	assert_int_equal(lb_write_file_atomic(at("st/f"), "again", 5, 0644, 1), -LB_EEXIST);
+	content_is(at("st/f"), "fresh");
+	for (int k = 0; k < 300; k++) {
+		snprintf(name, sizeof(name), "st/f.tmp-%d-%d", (int)getpid(), k);
+		content_is(at(name), "stale");
+	}
+}
+
 static void test_mkdirs(void **state)
 {
 	(void)state;
@@ -300,6 +321,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_write_atomic, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_write_atomic_errors, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_write_atomic_symlinks, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_write_atomic_stale_temporaries, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_mkdirs, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_exists_fsync, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_rmtree, setup, teardown),
