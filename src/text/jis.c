@@ -517,7 +517,8 @@ size_t text_encode_iso2022jp(struct buf *out, const char *utf8, size_t n)
 			int l2 = utf8_decode(u + i, n - i, &dummy);
 			i += l2 > 0 ? (size_t)l2 : 1;
 		}
-		if (cp < 0x80) {
+		/* ESC, SO and SI would switch the reader's mode: no code, like characters without one. */
+		if (cp < 0x80 && cp != 0x1b && cp != 0x0e && cp != 0x0f) {
 			if (two_byte) {
 				buf_add(out, "\x1b(B", 3);
 				two_byte = 0;

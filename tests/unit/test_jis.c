@@ -501,6 +501,16 @@ static void test_encode_iso2022jp(void **state)
 	assert_int_equal(text_encode_iso2022jp(&out, S("a😀\xff")), 2);
 	assert_memory_equal(out.data, "a" TO_X0208 "\x22\x2e\x22\x2e" TO_ASCII, 11);
 	buf_reset(&out);
+	/* ESC, SO and SI in the text would switch the decoder's mode: they have no code, like 〓. */
+	assert_int_equal(text_encode_iso2022jp(&out, S("a\x1b$Bb\x0e"
+	                                               "c\x0f")),
+	                 3);
+	assert_memory_equal(out.data,
+	                    "a" TO_X0208 "\x22\x2e" TO_ASCII "$Bb" TO_X0208 "\x22\x2e" TO_ASCII "c" TO_X0208
+	                    "\x22\x2e" TO_ASCII,
+	                    29);
+	assert_int_equal(out.len, 29);
+	buf_reset(&out);
 	/* The JIS-standard readings of 0x2141 and 0x215D (what iconv and macOS produce) have codes too. */
 	assert_int_equal(text_encode_iso2022jp(&out, S("〜−")), 0);
 	assert_int_equal(out.len, 10);
