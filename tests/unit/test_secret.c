@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,6 +189,111 @@ static void test_read_stdin(void **state)
 	buf_wipe(&b);
 }
 
+/* Read from master until want has been seen (or the other side closes); 1 if seen. */
+static int wait_for(int master, const char *want)
+{
+	char seen[512];
+	size_t n = 0;
+	while (n < sizeof(seen) - 1) {
+		ssize_t r = read(master, seen + n, 1);
+		if (r <= 0)
+			return 0;
+		n++;
+		seen[n] = '\0';
+		if (strstr(seen, want))
+			return 1;
+	}
+	return 0;
+}
+
+/* lb_secret_read on a terminal: a child plays the person at the keyboard, answering each prompt it sees. Returns
+ * lb_secret_read's result; *echoed is set when a typed secret came back from the terminal (echo was on). */
+static int read_on_tty(struct buf *out, const char *first, const char *second, int *echoed)
+{
+	int master = posix_openpt(O_RDWR | O_NOCTTY);
+	assert_true(master >= 0);
+	assert_int_equal(grantpt(master), 0);
+	assert_int_equal(unlockpt(master), 0);
+	int slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+	assert_true(slave >= 0);
+	int pipefd[2];
+	assert_int_equal(pipe(pipefd), 0);
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(slave);
+		close(pipefd[0]);
+		int echo = 0;
+		if (wait_for(master, "passphrase: ")) {
+			usleep(200000); /* let the reader turn echo off (it flushes what was typed ahead) */
+			if (write(master, first, strlen(first)) < 0)
+				_exit(2);
+			if (second && wait_for(master, "again: ")) {
+				usleep(200000);
+				if (write(master, second, strlen(second)) < 0)
+					_exit(2);
+			}
+		}
+		/* Whatever comes back before the reader is done: an echo would carry the secret. */
+		char rest[256];
+		struct pollfd pfd = {.fd = master, .events = POLLIN};
+		while (poll(&pfd, 1, 300) > 0) {
+			ssize_t r = read(master, rest, sizeof(rest) - 1);
+			if (r <= 0)
+				break;
+			rest[r] = '\0';
+			if (strstr(rest, "hunter"))
+				echo = 1;
+		}
+		if (write(pipefd[1], &echo, sizeof(echo)) < 0)
+			_exit(2);
+		_exit(0);
+	}
+	close(pipefd[1]);
+	int saved0 = dup(0), saved2 = dup(2);
+	dup2(slave, 0);
+	dup2(slave, 2);
+	close(slave);
+	alarm(20); /* a hang is a failure, not a stuck test suite */
+	int rc = lb_secret_read(out, NULL, NULL, second != NULL);
+	alarm(0);
+	fflush(stderr);
+	dup2(saved0, 0);
+	dup2(saved2, 2);
+	close(saved0);
+	close(saved2);
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	*echoed = -1;
+	assert_int_equal(read(pipefd[0], echoed, sizeof(*echoed)), (ssize_t)sizeof(*echoed));
+	close(pipefd[0]);
+	close(master);
+	return rc;
+}
+
+static void test_from_terminal(void **state)
+{
+	(void)state;
+	unsetenv("LIFEBOAT_PASSPHRASE");
+	struct buf b = {0};
+	int echoed;
+	assert_int_equal(read_on_tty(&b, "hunter 2\n", NULL, &echoed), 0);
+	assert_string_equal(b.data, "hunter 2");
+	assert_int_equal(echoed, 0);
+	/* Asked twice, the same both times. */
+	assert_int_equal(read_on_tty(&b, "hunter 3\n", "hunter 3\n", &echoed), 0);
+	assert_string_equal(b.data, "hunter 3");
+	assert_int_equal(echoed, 0);
+	/* Asked twice, different: refused, nothing kept. */
+	assert_int_equal(read_on_tty(&b, "hunter 4\n", "hunter 5\n", &echoed), -LB_EINVAL);
+	assert_non_null(strstr(lb_errmsg(), "differ"));
+	assert_null(b.data);
+	/* An empty line on the terminal. */
+	assert_int_equal(read_on_tty(&b, "\n", NULL, &echoed), -LB_EINVAL);
+	buf_wipe(&b);
+}
+
 static void test_harden(void **state)
 {
 	(void)state;
@@ -212,7 +318,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_from_file),  cmocka_unit_test(test_from_file_errors),
 	        cmocka_unit_test(test_from_env),   cmocka_unit_test(test_no_source),
-	        cmocka_unit_test(test_read_stdin), cmocka_unit_test(test_harden),
+	        cmocka_unit_test(test_read_stdin), cmocka_unit_test(test_from_terminal),
+	        cmocka_unit_test(test_harden),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
