@@ -102,6 +102,11 @@ static char *pty_close(void)
 static void test_tty(void **state)
 {
 	(void)state;
+	/* A build machine without pseudo-terminals (no /dev/ptmx in the container) cannot run this test. */
+	int probe = posix_openpt(O_RDWR | O_NOCTTY);
+	if (probe < 0)
+		skip();
+	close(probe);
 	unsetenv("LIFEBOAT_PROGRESS");
 	pty_open();
 	struct lb_progress p = {.label = "backup", .total = 2048, .bytes = 1};

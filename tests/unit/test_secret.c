@@ -275,6 +275,11 @@ static int read_on_tty(struct buf *out, const char *first, const char *second, i
 static void test_from_terminal(void **state)
 {
 	(void)state;
+	/* A build machine without pseudo-terminals (no /dev/ptmx in the container) cannot run this test. */
+	int probe = posix_openpt(O_RDWR | O_NOCTTY);
+	if (probe < 0)
+		skip();
+	close(probe);
 	unsetenv("LIFEBOAT_PASSPHRASE");
 	struct buf b = {0};
 	int echoed;
