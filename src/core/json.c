@@ -8,18 +8,36 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* w->err bits: misuse (a bug of ours), and output that did not fit under the buffer's max. */
+#define JSON_MISUSE 1
+#define JSON_TOOBIG 2
+
 static void fail(struct json_w *w)
 {
-	w->err = 1;
+	w->err |= JSON_MISUSE;
+}
+
+/* Every append goes through here, so that a buffer cap is never silently ignored. */
+static void emit(struct json_w *w, const char *s, size_t n)
+{
+	if (buf_add(w->out, s, n) < 0)
+		w->err |= JSON_TOOBIG;
+}
+
+static void quote(struct json_w *w, const char *s, size_t n);
+
+static void emits(struct json_w *w, const char *s)
+{
+	emit(w, s, strlen(s));
 }
 
 static void indent(struct json_w *w)
 {
 	if (!w->pretty)
 		return;
-	buf_addch(w->out, '\n');
+	emit(w, "\n", 1);
 	for (int i = 0; i < w->depth; i++)
-		buf_add(w->out, "  ", 2);
+		emit(w, "  ", 2);
 }
 
 /* Called before every value: commas in arrays, nothing after a key, misuse checks. */
@@ -27,7 +45,7 @@ static void before_value(struct json_w *w)
 {
 	if (w->depth == 0) {
 		if (w->count[0]) /* several top-level values: JSON Lines, one per line */
-			buf_addch(w->out, '\n');
+			emit(w, "\n", 1);
 		w->count[0] = 1;
 		return;
 	}
@@ -38,7 +56,7 @@ static void before_value(struct json_w *w)
 		return;
 	}
 	if (w->count[w->depth])
-		buf_addch(w->out, ',');
+		emit(w, ",", 1);
 	indent(w);
 	w->count[w->depth] = 1;
 }
@@ -50,7 +68,7 @@ static void open_container(struct json_w *w, char kind)
 		fail(w);
 		return;
 	}
-	buf_addch(w->out, kind == 'o' ? '{' : '[');
+	emit(w, kind == 'o' ? "{" : "[", 1);
 	w->kind[w->depth] = (uint8_t)kind;
 	w->depth++;
 	w->count[w->depth] = 0;
@@ -77,7 +95,7 @@ void json_end(struct json_w *w)
 	w->depth--;
 	if (had)
 		indent(w);
-	buf_addch(w->out, kind == 'o' ? '}' : ']');
+	emit(w, kind == 'o' ? "}" : "]", 1);
 }
 
 void json_key(struct json_w *w, const char *key)
@@ -87,11 +105,11 @@ void json_key(struct json_w *w, const char *key)
 		return;
 	}
 	if (w->count[w->depth])
-		buf_addch(w->out, ',');
+		emit(w, ",", 1);
 	indent(w);
 	w->count[w->depth] = 1;
-	json_quote(w->out, key, strlen(key));
-	buf_add(w->out, w->pretty ? ": " : ":", w->pretty ? 2 : 1);
+	quote(w, key, strlen(key));
+	emit(w, w->pretty ? ": " : ":", w->pretty ? 2 : 1);
 	w->want_value = 1;
 }
 
@@ -128,7 +146,8 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
-void json_quote(struct buf *b, const char *str, size_t n)
+/* Quote into b, which has no cap: the whole string is then appended to the caller's buffer at once. */
+static void quote_into(struct buf *b, const char *str, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)str;
@@ -191,6 +210,31 @@ void json_quote(struct buf *b, const char *str, size_t n)
 	buf_addch(b, '"');
 }
 
+/* Appends the whole quoted string or, when it does not fit under b's max, nothing; returns 0 or -LB_ETOOBIG. */
+static int quote_checked(struct buf *b, const char *s, size_t n)
+{
+	if (!b->max) {
+		quote_into(b, s, n);
+		return 0;
+	}
+	struct buf tmp = {0};
+	quote_into(&tmp, s, n);
+	int rc = buf_add(b, tmp.data, tmp.len);
+	buf_release(&tmp);
+	return rc;
+}
+
+void json_quote(struct buf *b, const char *s, size_t n)
+{
+	quote_checked(b, s, n);
+}
+
+static void quote(struct json_w *w, const char *s, size_t n)
+{
+	if (quote_checked(w->out, s, n) < 0)
+		w->err |= JSON_TOOBIG;
+}
+
 void json_str(struct json_w *w, const char *s)
 {
 	if (!s) {
@@ -203,26 +247,30 @@ void json_str(struct json_w *w, const char *s)
 void json_strn(struct json_w *w, const char *s, size_t n)
 {
 	before_value(w);
-	json_quote(w->out, s, n);
+	quote(w, s, n);
 }
 
 void json_int(struct json_w *w, int64_t v)
 {
+	char tmp[24];
 	before_value(w);
-	buf_addf(w->out, "%lld", (long long)v);
+	snprintf(tmp, sizeof(tmp), "%lld", (long long)v);
+	emits(w, tmp);
 }
 
 void json_uint(struct json_w *w, uint64_t v)
 {
+	char tmp[24];
 	before_value(w);
-	buf_addf(w->out, "%llu", (unsigned long long)v);
+	snprintf(tmp, sizeof(tmp), "%llu", (unsigned long long)v);
+	emits(w, tmp);
 }
 
 void json_double(struct json_w *w, double v)
 {
 	before_value(w);
 	if (!isfinite(v)) {
-		buf_adds(w->out, "null");
+		emits(w, "null");
 		return;
 	}
 	/* %.17g round-trips; trim to the shortest that does. */
@@ -232,19 +280,19 @@ void json_double(struct json_w *w, double v)
 		if (strtod(tmp, NULL) == v)
 			break;
 	}
-	buf_adds(w->out, tmp);
+	emits(w, tmp);
 }
 
 void json_bool(struct json_w *w, int v)
 {
 	before_value(w);
-	buf_adds(w->out, v ? "true" : "false");
+	emits(w, v ? "true" : "false");
 }
 
 void json_null(struct json_w *w)
 {
 	before_value(w);
-	buf_adds(w->out, "null");
+	emits(w, "null");
 }
 
 void json_kv_str(struct json_w *w, const char *key, const char *s)
@@ -267,7 +315,9 @@ void json_kv_bool(struct json_w *w, const char *key, int v)
 
 int json_finish(struct json_w *w)
 {
-	if (w->err || w->depth != 0 || w->want_value)
+	if ((w->err & JSON_MISUSE) || w->depth != 0 || w->want_value)
 		return lb_error(LB_EINTERNAL, "json writer misused");
+	if (w->err & JSON_TOOBIG)
+		return lb_error(LB_ETOOBIG, "json output larger than %zu bytes", w->out->max);
 	return 0;
 }

@@ -317,6 +317,39 @@ static void test_misuse(void **state)
 	buf_release(&b);
 }
 
+/* A buffer with a size cap (core.h: the cap for buffers filled from outside input): output that does not fit is
+ * never reported as written. */
+static void test_capped_buffer(void **state)
+{
+	(void)state;
+	struct buf b = {.max = 16};
+	struct json_w w = {.out = &b};
+	json_obj(&w);
+	json_kv_str(&w, "name", "a string much longer than sixteen bytes");
+	json_kv_int(&w, "n", 1);
+	json_end(&w);
+	assert_int_equal(json_finish(&w), -LB_ETOOBIG);
+	assert_non_null(strstr(lb_errmsg(), "16"));
+	buf_release(&b);
+	/* Fits exactly: fine. */
+	struct buf c = {.max = 16};
+	struct json_w v = {.out = &c};
+	json_obj(&v);
+	json_kv_str(&v, "name", "abcde");
+	json_end(&v);
+	assert_string_equal(c.data, "{\"name\":\"abcde\"}");
+	assert_int_equal(json_finish(&v), 0);
+	buf_release(&c);
+	/* json_quote appends the whole string or nothing. */
+	struct buf q = {.max = 8};
+	buf_adds(&q, "x=");
+	json_quote(&q, "too long for it", 15);
+	assert_string_equal(q.data, "x=");
+	json_quote(&q, "ok", 2);
+	assert_string_equal(q.data, "x=\"ok\"");
+	buf_release(&q);
+}
+
 static void test_pretty(void **state)
 {
 	(void)state;
@@ -360,9 +393,11 @@ static void test_pretty(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_escaping), cmocka_unit_test(test_every_byte), cmocka_unit_test(test_structure),
-	        cmocka_unit_test(test_integers), cmocka_unit_test(test_doubles),    cmocka_unit_test(test_json_lines),
-	        cmocka_unit_test(test_misuse),   cmocka_unit_test(test_pretty),
+	        cmocka_unit_test(test_escaping),      cmocka_unit_test(test_every_byte),
+	        cmocka_unit_test(test_structure),     cmocka_unit_test(test_integers),
+	        cmocka_unit_test(test_doubles),       cmocka_unit_test(test_json_lines),
+	        cmocka_unit_test(test_misuse),        cmocka_unit_test(test_pretty),
+	        cmocka_unit_test(test_capped_buffer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
