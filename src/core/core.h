@@ -160,7 +160,7 @@ struct json_w {
 	int pretty;                           /* indent with two spaces */
 	int depth;                            /* open containers */
 	uint8_t kind[LB_JSON_MAX_DEPTH];      /* 'o' object, 'a' array */
-	uint8_t count[LB_JSON_MAX_DEPTH];     /* values written at each depth (saturating: only zero matters) */
+	uint8_t count[LB_JSON_MAX_DEPTH + 1]; /* values written at each depth 0..MAX (only zero matters) */
 	uint8_t want_value;                   /* a key was written, its value is due */
 	int err;
 };
@@ -181,7 +181,8 @@ void json_kv_int(struct json_w *w, const char *key, int64_t v);
 void json_kv_bool(struct json_w *w, const char *key, int v);
 /* Append s as a quoted JSON string to b (no writer state). */
 void json_quote(struct buf *b, const char *s, size_t n);
-/* 0 when the writer closed every container without misuse, else -LB_EINTERNAL. */
+/* 0 when the writer closed every container without misuse; -LB_EINTERNAL on misuse, -LB_ETOOBIG when the
+ * output buffer's max cut it short (the output is then not to be used). */
 int json_finish(struct json_w *w);
 
 /* ---- time (time.c) ------------------------------------------------------------------------------------------- */

@@ -64,7 +64,7 @@ static void before_value(struct json_w *w)
 static void open_container(struct json_w *w, char kind)
 {
 	before_value(w);
-	if (w->depth + 1 >= LB_JSON_MAX_DEPTH) {
+	if (w->depth >= LB_JSON_MAX_DEPTH) {
 		fail(w);
 		return;
 	}

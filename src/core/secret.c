@@ -83,7 +83,8 @@ int lb_secret_read(struct buf *out, const char *passphrase_file, const char *pro
 {
 	buf_reset(out);
 	if (passphrase_file) {
-		int fd = open(passphrase_file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		/* Symlinks are followed on purpose: /dev/stdin, <(pass show x) and mounted secrets are links. */
+		int fd = open(passphrase_file, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			return lb_error_errno(errno, "cannot open passphrase file '%s'", passphrase_file);
 		int rc = buf_read_fd(out, fd, SECRET_MAX);

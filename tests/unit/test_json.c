@@ -294,15 +294,22 @@ static void test_misuse(void **state)
 	misuse(key_unfinished);
 	misuse(end_at_top);
 	misuse(too_deep);
-	/* The deepest nesting allowed is fine. */
+	/* The deepest nesting allowed, LB_JSON_MAX_DEPTH, is fine; one more is misuse. */
 	struct buf b = {0};
 	struct json_w w = {.out = &b};
-	for (int i = 0; i < LB_JSON_MAX_DEPTH - 1; i++)
+	for (int i = 0; i < LB_JSON_MAX_DEPTH; i++)
 		json_arr(&w);
-	for (int i = 0; i < LB_JSON_MAX_DEPTH - 1; i++)
+	for (int i = 0; i < LB_JSON_MAX_DEPTH; i++)
 		json_end(&w);
 	assert_int_equal(json_finish(&w), 0);
 	json_decref(parse(b.data, b.len));
+	buf_reset(&b);
+	struct json_w w1 = {.out = &b};
+	for (int i = 0; i < LB_JSON_MAX_DEPTH + 1; i++)
+		json_arr(&w1);
+	for (int i = 0; i < LB_JSON_MAX_DEPTH + 1; i++)
+		json_end(&w1);
+	assert_int_not_equal(json_finish(&w1), 0);
 	/* More than 255 values at one depth (the count saturates, commas stay right). */
 	buf_reset(&b);
 	struct json_w w2 = {.out = &b};

@@ -318,13 +318,31 @@ static void test_harden(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* --passphrase-file follows links: /dev/stdin, <(pass show x) and mounted secrets are symlinks. */
+static void test_from_symlinked_file(void **state)
+{
+	(void)state;
+	char link[80];
+	struct buf b = {0};
+	unsetenv("LIFEBOAT_PASSPHRASE");
+	file_with("through a link\n", 15);
+	snprintf(link, sizeof(link), "%s.link", path);
+	assert_int_equal(symlink(path, link), 0);
+	int rc = lb_secret_read(&b, link, NULL, 0);
+	unlink(link);
+	unlink(path);
+	assert_int_equal(rc, 0);
+	assert_string_equal(buf_cstr(&b), "through a link");
+	buf_wipe(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_from_file),  cmocka_unit_test(test_from_file_errors),
 	        cmocka_unit_test(test_from_env),   cmocka_unit_test(test_no_source),
 	        cmocka_unit_test(test_read_stdin), cmocka_unit_test(test_from_terminal),
-	        cmocka_unit_test(test_harden),
+	        cmocka_unit_test(test_harden), cmocka_unit_test(test_from_symlinked_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
