@@ -6,7 +6,8 @@
  * one may pin the last clean vault generation (`lifeboat vault lock … latest-clean`), once per run.
  *
  * Processes are named from /proc: comm, exe, uid. inotify cannot tell who wrote; for high and critical alerts
- * the process is then looked for in /proc as the one holding files or its working folder in the alerted folder.
+ * the process is then looked for in /proc as the one holding files open (or its working folder) in the alerted
+ * folder, or else elsewhere in the same watched folder.
  */
 #include "watch_int.h"
 
@@ -66,12 +67,12 @@ static int under(const char *path, const char *dir, size_t len)
 	return !strncmp(path, dir, len) && (path[len] == '/' || !path[len] || (len == 1 && dir[0] == '/'));
 }
 
-pid_t watch_proc_find(const char *dir, pid_t self)
+pid_t watch_proc_find(const char *dir, const char *root, pid_t self)
 {
 	DIR *d = opendir("/proc");
 	if (!d || !dir || !*dir)
 		return d ? (closedir(d), 0) : 0;
-	size_t len = strlen(dir);
+	size_t len = strlen(dir), rlen = root ? strlen(root) : 0;
 	pid_t best = 0;
 	int best_score = 0;
 	struct dirent *e;
@@ -85,7 +86,7 @@ pid_t watch_proc_find(const char *dir, pid_t self)
 		snprintf(p, sizeof p, "/proc/%ld/cwd", pid);
 		ssize_t n = readlink(p, link, sizeof link - 1);
 		if (n > 0 && (link[n] = 0, under(link, dir, len)))
-			score++;
+			score += 2;
 		snprintf(p, sizeof p, "/proc/%ld/fd", pid);
 		DIR *fds = opendir(p);
 		struct dirent *f;
@@ -94,8 +95,13 @@ pid_t watch_proc_find(const char *dir, pid_t self)
 				continue;
 			snprintf(p, sizeof p, "/proc/%ld/fd/%s", pid, f->d_name);
 			n = readlink(p, link, sizeof link - 1);
-			if (n > 0 && (link[n] = 0, under(link, dir, len)))
-				score += 2;
+			if (n <= 0)
+				continue;
+			link[n] = 0;
+			if (under(link, dir, len))
+				score += 4; /* a file open in the alerted folder */
+			else if (rlen && under(link, root, rlen))
+				score += 1; /* elsewhere in the same watched folder */
 		}
 		if (fds)
 			closedir(fds);
@@ -235,7 +241,8 @@ void watch_alert(struct watch *w, const struct watch_alert *al)
 	struct watch_actor found = {0}, *a = al->actor;
 	pid_t pid = a ? a->pid : al->pid;
 	if (!pid && al->severity >= WATCH_HIGH && al->path && *al->path) {
-		pid_t p = watch_proc_find(al->path, w->self);
+		int r = watch_path_root(w, al->path);
+		pid_t p = watch_proc_find(al->path, r >= 0 ? w->roots[r].path : NULL, w->self);
 		if (p > 0) {
 			watch_proc_info(p, &found);
 			found.pid = p;

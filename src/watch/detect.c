@@ -146,10 +146,12 @@ void watch_actor_free_all(struct watch *w)
 	w->nactors = 0;
 }
 
-static struct watch_actor *actor_get(struct watch *w, pid_t pid)
+/* The actor of a process within one watched folder: counts are per process and per watched folder, so that
+ * inotify's single unknown process still tells two folders apart. */
+static struct watch_actor *actor_get(struct watch *w, pid_t pid, int root)
 {
 	for (size_t i = 0; i < w->nactors; i++)
-		if (w->actors[i]->pid == pid)
+		if (w->actors[i]->pid == pid && w->actors[i]->root == root)
 			return w->actors[i];
 	if (w->nactors >= MAX_ACTORS) { /* forget the quietest */
 		size_t old = 0;
@@ -161,6 +163,7 @@ static struct watch_actor *actor_get(struct watch *w, pid_t pid)
 	}
 	struct watch_actor *a = lb_calloc(1, sizeof *a);
 	a->pid = pid;
+	a->root = root;
 	a->last_s = w->now_s;
 	if (pid > 0)
 		watch_proc_info(pid, a);
@@ -347,13 +350,15 @@ void watch_handle(struct watch *w, const struct watch_event *ev)
 	}
 	if (ev->pid && (ev->pid == w->self))
 		return;
-	int in = watch_path_root(w, ev->path) >= 0;
-	if (!in && !(ev->path2 && watch_path_root(w, ev->path2) >= 0))
+	int root = watch_path_root(w, ev->path);
+	if (root < 0 && ev->path2)
+		root = watch_path_root(w, ev->path2);
+	if (root < 0)
 		return;
 	if (w->alerts_real && !strcmp(ev->path, w->alerts_real))
 		return;
 	w->sum->events++;
-	struct watch_actor *a = actor_get(w, ev->pid);
+	struct watch_actor *a = actor_get(w, ev->pid, root);
 	if (watch_is_canary(w, ev->path) || (ev->path2 && watch_is_canary(w, ev->path2))) {
 		static const char *const what[] = {"written", "created", "deleted", "renamed"};
 		struct buf d = {0};

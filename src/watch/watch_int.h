@@ -66,6 +66,7 @@ enum watch_counter {
 #define WATCH_ACTOR_PATHS 8
 struct watch_actor {
 	pid_t pid;
+	int root; /* index of the watched folder */
 	uid_t uid;
 	int64_t last_s; /* last bucket second written */
 	uint16_t bucket[WATCH_WIN][WC_COUNT];
@@ -143,7 +144,8 @@ int watch_alert_open(struct watch *w);
 void watch_alert_close(struct watch *w);
 void watch_reap_children(void);
 void watch_proc_info(pid_t pid, struct watch_actor *a);
-pid_t watch_proc_find(const char *dir, pid_t self);
+/* The process most busy in dir (open files, working folder), else in root; 0 when none. */
+pid_t watch_proc_find(const char *dir, const char *root, pid_t self);
 
 /* canary.c */
 int watch_canaries_plant(struct watch *w);

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# What must not break watch, and what it must say: a kernel queue overflow is an alert (never dropped silently),
+# a watched folder deleted under it is an alert and watching goes on, ransom notes are named, hostile file names
+# give valid JSON, the exec hook and --pin-vault run, and usage errors exit 2 with one line.
+. "$LB_SRC/tests/integration/lib.bash"
+. "$LB_SRC/tests/integration/watch_lib.bash"
+set -e
+
+# Usage and input errors.
+run "$LIFEBOAT" watch
+expect_rc 2 "watch without a folder"
+expect_one_line_err "watch without a folder"
+run "$LIFEBOAT" watch "$T/nope"
+expect_rc 2 "watch a missing folder"
+expect_one_line_err "watch a missing folder"
+expect_err "nope" "the missing folder is named"
+run "$LIFEBOAT" watch "$T" --source carrier-pigeon
+expect_rc 2 "bad --source"
+expect_one_line_err "bad --source"
+run "$LIFEBOAT" watch "$T" --respond kill
+expect_rc 2 "bad --respond"
+run "$LIFEBOAT" watch "$T" --for soon
+expect_rc 2 "bad --for"
+run "$LIFEBOAT" watch --help
+expect_rc 0 "watch --help"
+expect_out "examples:" "watch --help has examples"
+run "$LIFEBOAT" drill ransomware --help
+expect_rc 0 "drill ransomware --help"
+expect_out "\-\-undo" "drill help names --undo"
+
+# A bounded run with nothing happening exits 0 with a summary.
+mkdir -p "$T/quiet"
+run "$LIFEBOAT" watch "$T/quiet" --for 1s --json
+expect_rc 0 "quiet bounded run"
+expect_out '"summary"' "summary printed"
+
+# Queue overflow, through both sources: the kernel queue is made tiny for the watch's group only while it starts.
+restore_q() {
+	[ -n "${OLD_IQ:-}" ] && echo "$OLD_IQ" >/proc/sys/fs/inotify/max_queued_events
+	[ -n "${OLD_FQ:-}" ] && echo "$OLD_FQ" >/proc/sys/fs/fanotify/max_queued_events
+	OLD_IQ= OLD_FQ=
+}
+trap 'restore_q; cleanup_bg' EXIT
+mkdir -p "$T/flood"
+for src in inotify fanotify; do
+	q=/proc/sys/fs/$src/max_queued_events
+	if [ ! -w "$q" ]; then
+		echo "skip: cannot shrink $q"
+		continue
+	fi
+	OLD_IQ=$(cat /proc/sys/fs/inotify/max_queued_events)
+	OLD_FQ=$(cat /proc/sys/fs/fanotify/max_queued_events 2>/dev/null || true)
+	echo 16 >"$q"
+	start_watch "$src" "$T/flood"
+	restore_q
+	python3 -c '
+import os, sys
+d = sys.argv[1]
+for r in range(5):
+    for i in range(4000):
+        p = os.path.join(d, "f%d-%d" % (r, i))
+        open(p, "w").close()
+        os.unlink(p)
+' "$T/flood/"
+	wait_alert "a['rule'] == 'queue_overflow' and a['severity'] == 'high'" 60 "$src overflow alert"
+	stop_watch
+	python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["summary"]; assert s["overflows"] > 0, s' "$WOUT" ||
+		fail "$src: summary has no overflow count: $(cat "$WOUT")"
+done
+
+# A watched folder vanishes: an alert, and the other folder is still watched (and so is the first once back).
+for src in fanotify inotify; do
+	rm -rf "$T/a" "$T/b"
+	make_share "$T/a" 30 2
+	make_share "$T/b" 60 3
+	start_watch "$src" "$T/a" "$T/b"
+	rm -rf "$T/a"
+	wait_alert "a['rule'] == 'watched_path_gone' and a['path'] == '$T/a'" 30 "$src vanished folder"
+	"$LIFEBOAT" drill ransomware --dir "$T/b" --rate 200 --limit 30 >/dev/null
+	wait_alert "a['rule'] == 'encryption' and a['severity'] in ('high','critical') and a['path'].startswith('$T/b')" 30 \
+		"$src still watching after a folder vanished"
+	"$LIFEBOAT" drill ransomware --dir "$T/b" --undo >/dev/null
+	make_share "$T/a" 30 2
+	sleep 1.5 # the next tick sees it back (inotify re-adds its watches)
+	"$LIFEBOAT" drill ransomware --dir "$T/a" --rate 200 --limit 30 >/dev/null
+	wait_alert "a['rule'] == 'encryption' and a['severity'] in ('high','critical') and a['path'].startswith('$T/a')" 30 \
+		"$src watches a folder that came back"
+	CHECKS=$((CHECKS + 1))
+	kill -0 "$WPID" || fail "$src: watch died"
+	stop_watch
+done
+
+# Ransom notes, hostile names (newlines, invalid UTF-8, long names), the exec hook and --pin-vault.
+H="$T/hostile"
+make_share "$H" 40 4
+python3 -c '
+import os, sys
+d = sys.argv[1].encode()
+for n in [b"new\nline.docx", b"bad\xff\xfeutf8.txt", b"x" * 250 + b".pdf", b"quote\"back\\slash.csv", b"tab\there.txt"]:
+    with open(os.path.join(d, n), "wb") as f:
+        f.write(b"PK\x03\x04" + os.urandom(0) + b"plain words " * 400)
+' "$H"
+before=$(tree_sum "$H")
+start_watch fanotify "$H" --exec "cat >>'$T/hook.jsonl'" --pin-vault "$T/repo"
+"$LIFEBOAT" drill ransomware --dir "$H" --rate 100 --note --ext .lockbit >/dev/null &
+DP=$!
+BG_PIDS="$BG_PIDS $DP"
+wait_alert "a['rule'] == 'ransom_note' and a['severity'] in ('high','critical') and a['pid'] == $DP" 30 "ransom note"
+wait_alert "a['severity'] == 'critical' and 'vault lock --repo $T/repo latest-clean' in a.get('vault_pin','')" 30 "pin vault"
+wait "$DP" || fail "drill on hostile names failed"
+sleep 1
+stop_watch
+CHECKS=$((CHECKS + 1))
+grep -q "pinn" "$WERR" || fail "the vault pin outcome is not logged: $(tail -5 "$WERR")"
+CHECKS=$((CHECKS + 1))
+python3 -c '
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+assert lines and all("rule" in a for a in lines), lines
+' "$T/hook.jsonl" || fail "the exec hook did not get the alerts as JSON: $(head -c 500 "$T/hook.jsonl" 2>/dev/null)"
+run "$LIFEBOAT" drill ransomware --dir "$H" --undo
+expect_rc 0 "undo with hostile names"
+CHECKS=$((CHECKS + 1))
+[ "$(tree_sum "$H")" = "$before" ] || fail "hostile names not restored bit for bit"
+CHECKS=$((CHECKS + 1))
+[ -z "$(find "$H" -name 'README_TO_DECRYPT*')" ] || fail "undo left ransom notes"
+
+# syslog, where there is one: alerts go out without trouble.
+if [ -S /dev/log ]; then
+	start_watch fanotify "$H" --syslog --canaries
+	echo x >>"$H/!0000-lifeboat-canary.pdf"
+	wait_alert "a['rule'] == 'canary'" 30 "alert with --syslog"
+	stop_watch
+fi
+
+finish
