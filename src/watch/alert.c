@@ -1,9 +1,10 @@
 /*
  * alert.c - where findings go, and who caused them. One alert is one JSON line (format: docs/watch-alerts.md)
- * sent to every sink the user chose: the alerts file (appended, fsync'd before anything else happens), syslog as
- * RFC 5424 on /dev/log, an exec hook (sh -c CMD with the JSON on stdin), and the on_alert callback. High and
- * critical alerts may stop the offending process (SIGSTOP, never pid 1, ourselves or our parent) and a critical
- * one may pin the last clean vault generation (`lifeboat vault lock … latest-clean`), once per run.
+ * sent to every sink the user chose: the alerts file (appended; high and critical ones fsync'd at once, the others
+ * within a second, so that they never delay the next event), syslog as RFC 5424 on /dev/log, an exec hook
+ * (sh -c CMD with the JSON on stdin), and the on_alert callback. High and critical alerts may stop the offending
+ * process (SIGSTOP, never pid 1, ourselves or our parent) and a critical one may pin the last clean vault
+ * generation (`lifeboat vault lock … latest-clean`), once per run.
  *
  * Processes are named from /proc: comm, exe, uid. inotify cannot tell who wrote; for high and critical alerts
  * the process is then looked for in /proc as the one holding files open (or its working folder) in the alerted
@@ -139,11 +140,20 @@ int watch_alert_open(struct watch *w)
 
 void watch_alert_close(struct watch *w)
 {
+	if (w->alerts_dirty)
+		watch_alert_sync(w);
 	if (w->alerts_fd >= 0)
 		close(w->alerts_fd);
 	if (w->syslog_fd >= 0)
 		close(w->syslog_fd);
 	w->alerts_fd = w->syslog_fd = -1;
+}
+
+void watch_alert_sync(struct watch *w)
+{
+	if (w->alerts_fd >= 0 && fsync(w->alerts_fd) < 0)
+		lb_warn("watch: cannot sync the alerts file: %s", strerror(errno));
+	w->alerts_dirty = 0;
 }
 
 void watch_reap_children(void)
@@ -238,6 +248,8 @@ static void syslog_send(struct watch *w, int sev, const struct buf *json)
 
 void watch_alert(struct watch *w, const struct watch_alert *al)
 {
+	struct buf ts = {0};
+	lb_format_utc(&ts, lb_now_ms(), 1); /* the time of detection, before any slower work below */
 	struct watch_actor found = {0}, *a = al->actor;
 	pid_t pid = a ? a->pid : al->pid;
 	if (!pid && al->severity >= WATCH_HIGH && al->path && *al->path) {
@@ -266,8 +278,7 @@ void watch_alert(struct watch *w, const struct watch_alert *al)
 	if (w->o->pin_vault && al->severity == WATCH_CRITICAL)
 		pin_vault(w, &pin);
 
-	struct buf j = {0}, ts = {0};
-	lb_format_utc(&ts, lb_now_ms(), 1);
+	struct buf j = {0};
 	struct json_w jw = {.out = &j};
 	json_obj(&jw);
 	json_kv_str(&jw, "time", ts.data);
@@ -317,9 +328,15 @@ void watch_alert(struct watch *w, const struct watch_alert *al)
 	json_end(&jw);
 
 	if (w->alerts_fd >= 0) {
+		/* High and critical alerts are on disk before anything else happens; low and medium ones are synced by
+		 * the next of those or within a second (watch_alert_sync), so that they never slow the next event. */
 		buf_addch(&j, '\n');
-		if (write(w->alerts_fd, j.data, j.len) != (ssize_t)j.len || fsync(w->alerts_fd) < 0)
+		if (write(w->alerts_fd, j.data, j.len) != (ssize_t)j.len)
 			lb_warn("watch: cannot write the alerts file: %s", strerror(errno));
+		else if (al->severity >= WATCH_HIGH)
+			watch_alert_sync(w);
+		else
+			w->alerts_dirty = 1;
 		buf_truncate(&j, j.len - 1);
 	}
 	if (w->syslog_fd >= 0)

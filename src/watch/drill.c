@@ -345,6 +345,21 @@ static int unhex(const char *h, size_t hl, struct buf *out)
 	return memchr(out->data, 0, n) ? -1 : 0;
 }
 
+/* A relative path that stays inside the drill folder: no leading '/', no ".." component. */
+static int rel_ok(const char *rel)
+{
+	if (!*rel || rel[0] == '/')
+		return 0;
+	for (const char *c = rel; c;) {
+		const char *sl = strchr(c, '/');
+		size_t n = sl ? (size_t)(sl - c) : strlen(c);
+		if (n == 2 && c[0] == '.' && c[1] == '.')
+			return 0;
+		c = sl ? sl + 1 : NULL;
+	}
+	return 1;
+}
+
 static int undo_file(const char *dir, int mode, const unsigned char *key, char *line)
 {
 	char *f[6];
@@ -357,7 +372,7 @@ static int undo_file(const char *dir, int mode, const unsigned char *key, char *
 	int rc = 0;
 	if (nf < 5 || sodium_hex2bin(nonce, sizeof nonce, f[2], strlen(f[2]), NULL, NULL, NULL) < 0 ||
 	    unhex(f[4], strlen(f[4]), &rel) < 0 || unhex(nf > 5 ? f[5] : "", nf > 5 ? strlen(f[5]) : 0, &ext) < 0 ||
-	    strstr(rel.data, "..") || rel.data[0] == '/' || strchr(ext.data ? ext.data : "", '/')) {
+	    !rel_ok(rel.data) || strchr(buf_cstr(&ext), '/')) {
 		rc = lb_error(LB_ECORRUPT, "a line of the drill state is damaged");
 		goto out;
 	}
@@ -440,7 +455,7 @@ int drill_undo(const char *dir, struct drill_result *r)
 				r->files++;
 			}
 		} else if (!strncmp(line, "note ", 5)) {
-			if (unhex(line + 5, strlen(line + 5), &rel) == 0 && !strstr(rel.data, "..")) {
+			if (unhex(line + 5, strlen(line + 5), &rel) == 0 && rel_ok(rel.data)) {
 				buf_reset(&p);
 				lb_path_join(&p, dir, rel.data);
 				if (unlink(p.data) == 0)

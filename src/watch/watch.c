@@ -123,6 +123,8 @@ static void loop(struct watch *w)
 			last_tick = now;
 			watch_tick(w);
 			w->src->tick(w->src);
+			if (w->alerts_dirty)
+				watch_alert_sync(w);
 			watch_reap_children();
 		}
 		if (now - last_health >= health_ns)

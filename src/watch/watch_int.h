@@ -100,6 +100,7 @@ struct watch {
 	struct watch_actor **actors;
 	size_t nactors;
 	int alerts_fd;
+	int alerts_dirty; /* written since the last fsync */
 	int syslog_fd;
 	int pinned;
 	pid_t self, parent;
@@ -142,6 +143,7 @@ struct watch_alert {
 void watch_alert(struct watch *w, const struct watch_alert *a);
 int watch_alert_open(struct watch *w);
 void watch_alert_close(struct watch *w);
+void watch_alert_sync(struct watch *w);
 void watch_reap_children(void);
 void watch_proc_info(pid_t pid, struct watch_actor *a);
 /* The process most busy in dir (open files, working folder), else in root; 0 when none. */
