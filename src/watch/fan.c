@@ -4,7 +4,8 @@
  * creates, deletes and renames (FAN_RENAME: old and new name in one event), each with the pid of the process that
  * did it. A filesystem mark sees the whole filesystem, so events are filtered to the watched folders by path:
  * directory handles are resolved with open_by_handle_at and cached (the cache is dropped whenever a directory is
- * renamed or deleted, since its descendants' paths change). Queue overflow (FAN_Q_OVERFLOW) becomes an event.
+ * renamed from, into, within or above a watched folder, since its descendants' paths change). Queue overflow
+ * (FAN_Q_OVERFLOW) becomes an event.
  */
 #include "watch_int.h"
 
@@ -81,6 +82,18 @@ static const char *dir_path(struct fan *f, const struct fanotify_event_info_fid 
 	return path;
 }
 
+/* 1 when path is a watched folder, inside one, or above one. */
+static int touches_roots(const struct watch *w, const char *path)
+{
+	if (watch_path_root(w, path) >= 0)
+		return 1;
+	size_t n = strlen(path);
+	for (size_t i = 0; i < w->nroots; i++)
+		if (w->roots[i].len > n && !strncmp(w->roots[i].path, path, n) && w->roots[i].path[n] == '/')
+			return 1;
+	return 0;
+}
+
 /* Build dir/name of an info record into out; 0 when it cannot be resolved. */
 static int rec_path(struct fan *f, const struct fanotify_event_info_fid *fid, struct buf *out)
 {
@@ -146,11 +159,16 @@ static int fan_read(struct watch_src *src)
 				p += h->len;
 			}
 			int is_dir = !!(m->mask & FAN_ONDIR);
-			if (is_dir && (m->mask & (FAN_DELETE | FAN_RENAME | FAN_MOVED_FROM | FAN_MOVED_TO)))
-				dirs_clear(f);
+			if (is_dir && (m->mask & (FAN_MOVED_FROM | FAN_MOVED_TO)))
+				dirs_clear(f); /* no old and new name together: be safe */
 			struct watch_event ev = {.pid = m->pid, .is_dir = is_dir};
 			if ((m->mask & FAN_RENAME) && oldr && newr) {
 				int a = rec_path(f, oldr, &p1), b = rec_path(f, newr, &p2);
+				/* A folder moved from, into, within or above a watched folder changes the paths of what is
+				 * cached; elsewhere it does not. A deleted folder's handle just goes stale. */
+				if (is_dir &&
+				    ((a && touches_roots(w, p1.data)) || (b && touches_roots(w, p2.data)) || !a || !b))
+					dirs_clear(f);
 				if (a && b) {
 					ev.kind = WEV_RENAME;
 					ev.path = p1.data;
