@@ -449,6 +449,8 @@ int watch_baseline(struct watch *w, const char *dir, int depth)
 	struct buf p = {0};
 	int n = 0;
 	while ((e = readdir(d))) {
+		if (w->o->stop && *w->o->stop)
+			break; /* SIGTERM during a long scan */
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		buf_reset(&p);
