@@ -252,6 +252,8 @@ void watch_alert(struct watch *w, const struct watch_alert *al)
 	lb_format_utc(&ts, lb_now_ms(), 1); /* the time of detection, before any slower work below */
 	struct watch_actor found = {0}, *a = al->actor;
 	pid_t pid = a ? a->pid : al->pid;
+	if (pid < 0)
+		pid = 0; /* several processes: look in /proc below */
 	if (!pid && al->severity >= WATCH_HIGH && al->path && *al->path) {
 		int r = watch_path_root(w, al->path);
 		pid_t p = watch_proc_find(al->path, r >= 0 ? w->roots[r].path : NULL, w->self);

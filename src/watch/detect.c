@@ -272,9 +272,23 @@ static void evaluate(struct watch *w, struct watch_actor *a)
 	buf_release(&d);
 }
 
+/* Encryption spread over several processes: high at 5 files in 10 s in one watched folder, unless one process
+ * alone already made the per-process alert. */
+static void evaluate_all(struct watch *w, struct watch_actor *all, struct watch_actor *a)
+{
+	unsigned enc10 = actor_sum(w, all, WC_ENC, 10);
+	if (enc10 < 5 || actor_sum(w, a, WC_ENC, 10) >= 3)
+		return;
+	struct buf d = {0};
+	buf_addf(&d, "%u files lost their structure or were written random-looking in 10 s by several processes",
+	         enc10);
+	detect_raise(w, all, R_ENCRYPTION, enc10 >= 15 ? WATCH_CRITICAL : WATCH_HIGH, enc10, NULL, buf_cstr(&d));
+	buf_release(&d);
+}
+
 /* ---- events ------------------------------------------------------------------------------------------------ */
 
-static void on_write(struct watch *w, struct watch_actor *a, const char *path)
+static void on_write(struct watch *w, struct watch_actor *a, struct watch_actor *all, const char *path)
 {
 	const char *base = base_name(path);
 	int note_name = sniff_ransom_note_name(base);
@@ -300,6 +314,10 @@ static void on_write(struct watch *w, struct watch_actor *a, const char *path)
 	if (suspicious) {
 		actor_add(w, a, WC_ENC);
 		actor_path(a, path);
+		if (all) {
+			actor_add(w, all, WC_ENC);
+			actor_path(all, path);
+		}
 	}
 	if (note_name && f.note) {
 		actor_add(w, a, WC_NOTE);
@@ -359,6 +377,9 @@ void watch_handle(struct watch *w, const struct watch_event *ev)
 		return;
 	w->sum->events++;
 	struct watch_actor *a = actor_get(w, ev->pid, root);
+	/* Everything done in this watched folder by processes the kernel named, together: an encryptor split over
+	 * several processes (each below the per-process thresholds) still adds up here. */
+	struct watch_actor *all = ev->pid > 0 ? actor_get(w, WATCH_PID_ALL, root) : NULL;
 	if (watch_is_canary(w, ev->path) || (ev->path2 && watch_is_canary(w, ev->path2))) {
 		static const char *const what[] = {"written", "created", "deleted", "renamed"};
 		struct buf d = {0};
@@ -370,7 +391,7 @@ void watch_handle(struct watch *w, const struct watch_event *ev)
 	switch (ev->kind) {
 	case WEV_WRITE:
 		if (!ev->is_dir)
-			on_write(w, a, ev->path);
+			on_write(w, a, all, ev->path);
 		break;
 	case WEV_CREATE:
 		actor_add(w, a, WC_CREATE);
@@ -389,6 +410,8 @@ void watch_handle(struct watch *w, const struct watch_event *ev)
 		break;
 	}
 	evaluate(w, a);
+	if (all)
+		evaluate_all(w, all, a);
 }
 
 void watch_tick(struct watch *w)

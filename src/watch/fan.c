@@ -42,8 +42,20 @@ static void dirs_clear(struct fan *f)
 	watch_map_clear(&f->dirs);
 }
 
+/* 1 when path is a watched folder, inside one, or above one: events in such a folder may concern us. */
+static int touches_roots(const struct watch *w, const char *path)
+{
+	if (watch_path_root(w, path) >= 0)
+		return 1;
+	size_t n = strlen(path);
+	for (size_t i = 0; i < w->nroots; i++)
+		if (w->roots[i].len > n && !strncmp(w->roots[i].path, path, n) && w->roots[i].path[n] == '/')
+			return 1;
+	return 0;
+}
+
 /* The path of the directory a handle names, or NULL when it is gone or on no filesystem we watch. */
-static const char *dir_path(struct fan *f, const struct fanotify_event_info_fid *fid)
+static const char *dir_path(struct fan *f, const struct fanotify_event_info_fid *fid, int *related)
 {
 	const struct file_handle *fh = (const struct file_handle *)fid->handle;
 	unsigned char key[sizeof fid->fsid + sizeof *fh + MAX_HANDLE_SZ];
@@ -52,8 +64,10 @@ static const char *dir_path(struct fan *f, const struct fanotify_event_info_fid 
 	memcpy(key + sizeof fid->fsid, fh, sizeof *fh + hl);
 	uint64_t h = watch_hash(key, sizeof fid->fsid + sizeof *fh + hl);
 	struct watch_slot *s = watch_map_get(&f->dirs, h);
-	if (s)
+	if (s) {
+		*related = (int)s->b;
 		return (const char *)(uintptr_t)s->a;
+	}
 	if (f->dirs.n >= DIRCACHE_MAX)
 		dirs_clear(f);
 	char *path = NULL;
@@ -79,25 +93,15 @@ static const char *dir_path(struct fan *f, const struct fanotify_event_info_fid 
 	}
 	s = watch_map_put(&f->dirs, h);
 	s->a = (uint64_t)(uintptr_t)path;
+	s->b = (uint64_t)(*related = path && touches_roots(w, path));
 	return path;
-}
-
-/* 1 when path is a watched folder, inside one, or above one. */
-static int touches_roots(const struct watch *w, const char *path)
-{
-	if (watch_path_root(w, path) >= 0)
-		return 1;
-	size_t n = strlen(path);
-	for (size_t i = 0; i < w->nroots; i++)
-		if (w->roots[i].len > n && !strncmp(w->roots[i].path, path, n) && w->roots[i].path[n] == '/')
-			return 1;
-	return 0;
 }
 
 /* Build dir/name of an info record into out; 0 when it cannot be resolved. */
 static int rec_path(struct fan *f, const struct fanotify_event_info_fid *fid, struct buf *out)
 {
-	const char *dir = dir_path(f, fid);
+	int related;
+	const char *dir = dir_path(f, fid, &related);
 	if (!dir)
 		return 0;
 	const struct file_handle *fh = (const struct file_handle *)fid->handle;
@@ -166,8 +170,7 @@ static int fan_read(struct watch_src *src)
 				int a = rec_path(f, oldr, &p1), b = rec_path(f, newr, &p2);
 				/* A folder moved from, into, within or above a watched folder changes the paths of what is
 				 * cached; elsewhere it does not. A deleted folder's handle just goes stale. */
-				if (is_dir &&
-				    ((a && touches_roots(w, p1.data)) || (b && touches_roots(w, p2.data)) || !a || !b))
+				if (is_dir && ((a && touches_roots(w, p1.data)) || (b && touches_roots(w, p2.data))))
 					dirs_clear(f);
 				if (a && b) {
 					ev.kind = WEV_RENAME;
@@ -183,8 +186,12 @@ static int fan_read(struct watch_src *src)
 				if (ev.path)
 					watch_handle(w, &ev);
 			}
-			if (!dn || !rec_path(f, dn, &p1))
+			int related = 0;
+			if (!dn || !dir_path(f, dn, &related) || !related) {
+				w->sum->events_seen++; /* elsewhere on the filesystem: nothing more to do */
 				continue;
+			}
+			rec_path(f, dn, &p1);
 			ev.path = p1.data;
 			ev.path2 = NULL;
 			static const struct {

@@ -14,6 +14,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 const char *watch_source_name(int src)
@@ -117,6 +118,10 @@ static void loop(struct watch *w)
 				lb_warn("watch: %s", lb_errmsg());
 				break;
 			}
+			/* Let events gather for a millisecond: one wakeup per batch rather than per event on a busy
+			 * filesystem, for under half a file of delay at 420 files/s. */
+			struct timespec ms = {0, 1000000};
+			nanosleep(&ms, NULL);
 		}
 		now = lb_mono_ns();
 		if (now - last_tick >= 1000000000) {

@@ -62,7 +62,8 @@ enum watch_counter {
 	WC_WRITE,
 	WC_COUNT
 };
-#define WATCH_WIN 64 /* one-second buckets kept (windows of 2, 10 and 60 s) */
+#define WATCH_PID_ALL ((pid_t)-1) /* the actor summing every named process of a watched folder */
+#define WATCH_WIN 64              /* one-second buckets kept (windows of 2, 10 and 60 s) */
 #define WATCH_ACTOR_PATHS 8
 struct watch_actor {
 	pid_t pid;

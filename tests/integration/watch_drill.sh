@@ -42,6 +42,27 @@ and a['path'].startswith('$S') and a['rule'] in ('encryption','ransom_extension'
 	done
 done
 
+# An encryptor split over several processes, each below the per-process thresholds (2 files each), is still a
+# high alert for the folder (fanotify, which names every process).
+start_watch fanotify "$S"
+dps=""
+for d in lab nursing pharmacy radiology; do
+	touch "$S/$d/.lifeboat-drill"
+	"$LIFEBOAT" drill ransomware --dir "$S/$d" --rate 0 --limit 2 >/dev/null &
+	dps="$dps $!"
+	BG_PIDS="$BG_PIDS $!"
+done
+wait $dps || fail "split drills failed"
+wait_alert "a['rule'] == 'encryption' and a['severity'] == 'high' and 'several processes' in a['detail'] and a['path'].startswith('$S')" 30 \
+	"encryption split over processes"
+stop_watch
+for d in lab nursing pharmacy radiology; do
+	"$LIFEBOAT" drill ransomware --dir "$S/$d" --undo >/dev/null || fail "undo $d"
+	rm -f "$S/$d/.lifeboat-drill"
+done
+CHECKS=$((CHECKS + 1))
+[ "$(tree_sum "$S")" = "$before" ] || fail "split drills not undone bit for bit"
+
 # A second drill before undo is refused; undo without a drill is an input error.
 run "$LIFEBOAT" drill ransomware --dir "$S" --undo
 expect_rc 2 "undo with nothing to undo"
