@@ -48,6 +48,10 @@ static void limit_alert(struct ino *n, const char *dir)
 	struct buf d = {0}, v = {0};
 	if (buf_read_file(&v, "/proc/sys/fs/inotify/max_user_watches", 64) == 0)
 		max = strtol(v.data, NULL, 10);
+	buf_reset(&v);
+	/* in a user namespace the limit may be lower there */
+	if (buf_read_file(&v, "/proc/sys/user/max_inotify_watches", 64) == 0 && strtol(v.data, NULL, 10) < max)
+		max = strtol(v.data, NULL, 10);
 	buf_addf(&d,
 	         "inotify watch limit reached (fs.inotify.max_user_watches = %ld, %zu folders watched): this folder "
 	         "and others below it are NOT watched; raise the limit or run as root for fanotify",

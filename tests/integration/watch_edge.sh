@@ -67,6 +67,22 @@ for i in range(n):
 		fail "$src: summary has no overflow count: $(cat "$WOUT")"
 done
 
+# The inotify watch limit: in a user namespace of its own (unshare -Ur), whose fs.inotify limit is set to 10
+# watches without touching anyone else's, watch on a tree of 30 folders says clearly that folders went unwatched.
+if unshare -Ur true 2>/dev/null; then
+	for i in $(seq 1 30); do mkdir -p "$T/many/d$i"; done
+	run unshare -Ur sh -c 'echo 10 >/proc/sys/user/max_inotify_watches && exec "$0" watch --source inotify "$1" --for 2s --alerts "$2" --json' \
+		"$LIFEBOAT" "$T/many" "$T/limit.jsonl"
+	expect_rc 1 "watch limit reached is a high alert"
+	CHECKS=$((CHECKS + 1))
+	grep -q '"rule":"watch_limit","severity":"high"' "$T/limit.jsonl" ||
+		fail "no watch_limit alert: $(cat "$T/limit.jsonl" "$T/err" | head -c 800)"
+	CHECKS=$((CHECKS + 1))
+	grep -q 'max_user_watches' "$T/limit.jsonl" || fail "the watch_limit alert does not name the setting"
+else
+	echo "skip: no user namespaces here"
+fi
+
 # A watched folder vanishes: an alert, and the other folder is still watched (and so is the first once back).
 for src in fanotify inotify; do
 	rm -rf "$T/a" "$T/b"
