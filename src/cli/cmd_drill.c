@@ -31,8 +31,9 @@ static int drill_ransomware_cmd(int argc, char **argv)
 	         "files per second (40, the median ransomware; 420 is LockBit; 0 as fast as possible)",
 	         "1 秒あたりのファイル数 (40 は中央値、420 は LockBit、0 は最速)"},
 	        {LB_OPT_STRING, 'm', "mode", &mode, "MODE",
-	         "inplace, copy-delete or partial (first 4 KiB and every 16th block)",
-	         "inplace, copy-delete, partial (先頭 4 KiB と 16 ブロックごと)"},
+	         "inplace, copy-delete, partial (first 4 KiB and every 16th block) or skip-header (all but the first 4 "
+	         "KiB)",
+	         "inplace, copy-delete, partial (先頭 4 KiB と 16 ブロックごと), skip-header (先頭 4 KiB 以外)"},
 	        {LB_OPT_STRING, 0, "ext", &ext, ".EXT", "append .EXT to each name (copy-delete: .locked unless given)",
 	         "各ファイル名に .EXT を付ける (copy-delete の既定は .locked)"},
 	        {LB_OPT_FLAG, 0, "note", &note, NULL, "leave a ransom-note-like file in each folder",
@@ -44,7 +45,8 @@ static int drill_ransomware_cmd(int argc, char **argv)
 	        {0},
 	};
 	static const struct lb_cmd_help help = {
-	        "lifeboat drill ransomware --dir DIR [--rate N] [--mode inplace|copy-delete|partial] [--ext .EXT] "
+	        "lifeboat drill ransomware --dir DIR [--rate N] [--mode inplace|copy-delete|partial|skip-header] "
+	        "[--ext .EXT] "
 	        "[--note]\n"
 	        "       lifeboat drill ransomware --dir DIR --undo",
 	        "Encrypt the files of DIR like ransomware, reversibly, to rehearse detection and recovery. Only a "
@@ -67,9 +69,10 @@ static int drill_ransomware_cmd(int argc, char **argv)
 		return cli_usage(L_("drill ransomware needs --dir DIR", "drill ransomware には --dir DIR が必要です"));
 	struct drill_opts o = {.dir = dir, .ext = ext, .note = note, .limit = (size_t)limit, .stop = &drill_stop};
 	if (!drill_mode_parse(mode, &o.mode))
-		return cli_usage(L_("--mode takes inplace, copy-delete or partial, not '%s'",
-		                    "--mode には inplace, copy-delete, partial を指定します ('%s' ではなく)"),
-		                 mode);
+		return cli_usage(
+		        L_("--mode takes inplace, copy-delete, partial or skip-header, not '%s'",
+		           "--mode には inplace, copy-delete, partial, skip-header を指定します ('%s' ではなく)"),
+		        mode);
 	char *end;
 	o.rate = strtod(rate, &end);
 	if (*end || o.rate < 0 || o.rate > 1e6)

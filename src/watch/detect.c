@@ -23,6 +23,8 @@
 #define FILE_TYPE(b) ((int)((b)&0xff))
 #define FILE_FLAGS(b) ((int)(((b) >> 16) & 0xff))
 #define FF_RANDOM 1
+#define FF_TAIL_KNOWN 2
+#define FF_TAIL_RANDOM 4
 #define MAX_ACTORS 4096
 
 enum rule_id {
@@ -87,8 +89,9 @@ static void remember(struct watch *w, const char *path, const struct watch_feat 
 		return;
 	int ent = (int)(f->entropy * 16 + 0.5);
 	s->a = f->size;
-	s->b = (uint64_t)(f->type & 0xff) | (uint64_t)(ent & 0xff) << 8 |
-	       (uint64_t)(f->random_like ? FF_RANDOM : 0) << 16;
+	uint64_t fl = (f->random_like ? FF_RANDOM : 0) | (f->tail_known ? FF_TAIL_KNOWN : 0) |
+	              (f->tail_random ? FF_TAIL_RANDOM : 0);
+	s->b = (uint64_t)(f->type & 0xff) | (uint64_t)(ent & 0xff) << 8 | fl << 16;
 }
 
 /* ---- actors and windows ------------------------------------------------------------------------------------ */
@@ -308,6 +311,10 @@ static void on_write(struct watch *w, struct watch_actor *a, struct watch_actor 
 			/* a new random file: suspicious unless its name says it is encrypted on purpose */
 			suspicious = sniff_ransom_extension(base) || !*ext ||
 			             (!ext_random_by_design(ext) && (sniff_ext_common(ext) || !ext_seen(w, ext)));
+	} else if (prev && f.tail_known && f.tail_random && (FILE_FLAGS(prev->b) & FF_TAIL_KNOWN) &&
+	           !(FILE_FLAGS(prev->b) & FF_TAIL_RANDOM) && f.type == FILE_TYPE(prev->b) && f.type != SNIFF_SQLITE &&
+	           f.type != SNIFF_UNKNOWN && f.type != SNIFF_EMPTY) {
+		suspicious = 1; /* same header, but the end that had a structure is random now: header-preserving */
 	} else if (*ext && f.type != SNIFF_EMPTY) {
 		watch_map_put(&w->exts, ext_key(ext));
 	}

@@ -4,7 +4,8 @@
  * Only a folder holding a regular file named .lifeboat-drill is touched. Files are taken in sorted depth-first
  * order, like an encryptor's walk, at a set pace, and encrypted with XChaCha20 (libsodium) under one random key
  * and a nonce per file. Modes: inplace (overwrite, optionally rename to NAME.EXT), copy-delete (write NAME.EXT,
- * delete NAME) and partial (the first 4 KiB and every 16th 4 KiB block in place, as LockBit's intermittent mode).
+ * delete NAME), partial (the first 4 KiB and every 16th 4 KiB block in place, as LockBit's intermittent mode) and
+ * skip-header (all but the first 4 KiB in place: header-preserving encryption).
  * Everything needed to undo is in DIR/.lifeboat-drill-state, kept open during the drill and written line by line
  * after each file (format: a header, then one line per file and per note; names hex-encoded, so any byte in a
  * name is safe). The stream cipher is its own inverse: undo applies it again to the same bytes.
@@ -26,11 +27,11 @@
 #define DRILL_EVERY 16
 #define DRILL_CHUNK (64 * 1024)
 
-static const char *const mode_names[] = {"inplace", "copy-delete", "partial"};
+static const char *const mode_names[] = {"inplace", "copy-delete", "partial", "skip-header"};
 
 int drill_mode_parse(const char *s, int *mode)
 {
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < DRILL_MODE_COUNT; i++)
 		if (!strcmp(s, mode_names[i])) {
 			*mode = i;
 			return 1;
@@ -40,7 +41,7 @@ int drill_mode_parse(const char *s, int *mode)
 
 const char *drill_mode_name(int mode)
 {
-	return mode >= 0 && mode < 3 ? mode_names[mode] : "?";
+	return mode >= 0 && mode < DRILL_MODE_COUNT ? mode_names[mode] : "?";
 }
 
 struct drill_list {
@@ -121,6 +122,9 @@ static int transform(int mode, int in, int out, uint64_t size, const unsigned ch
 	if (mode == DRILL_PARTIAL) {
 		for (uint64_t b = 0; b * DRILL_BLOCK < size && rc == 0; b += DRILL_EVERY)
 			rc = xor_range(in, out, b * DRILL_BLOCK, DRILL_BLOCK, nonce, key, chunk);
+	} else if (mode == DRILL_SKIP_HEADER) {
+		if (size > DRILL_BLOCK)
+			rc = xor_range(in, out, DRILL_BLOCK, size - DRILL_BLOCK, nonce, key, chunk);
 	} else {
 		rc = xor_range(in, out, 0, size, nonce, key, chunk);
 	}

@@ -1,7 +1,8 @@
 /*
  * feature.c - what a file is now, cheaply: its type by structure (sniff_type on the first 4 KiB), the byte
  * statistics of that block, and whether it reads like a ransom note. One open, one read, one close: this runs
- * on every closed write inside the watched folders, so it never reads more than WATCH_HEAD bytes (notes: 16 KiB).
+ * on every closed write inside the watched folders, so it reads the first WATCH_HEAD bytes (notes: 16 KiB) and,
+ * for files of at least two blocks, the last WATCH_HEAD bytes.
  */
 #include "watch_int.h"
 
@@ -57,5 +58,20 @@ int watch_feat_read(const char *path, int want_note, struct watch_feat *f)
 	}
 	if (want_note)
 		f->note = sniff_ransom_note_text(head, (size_t)n);
+	if (f->size >= 2 * WATCH_HEAD) {
+		/* The last block too: encryption that keeps the header intact shows at the end (a zip's central
+		 * directory, a PDF's xref, text). */
+		unsigned char tail[WATCH_HEAD];
+		int tfd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+		ssize_t t = tfd < 0 ? -1 : pread(tfd, tail, sizeof tail, (off_t)(f->size - WATCH_HEAD));
+		if (tfd >= 0)
+			close(tfd);
+		if (t == (ssize_t)sizeof tail) {
+			struct sniff_stats ts;
+			sniff_stats(tail, sizeof tail, &ts);
+			f->tail_known = 1;
+			f->tail_random = ts.random;
+		}
+	}
 	return 0;
 }

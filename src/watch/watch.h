@@ -70,7 +70,9 @@ int watch_run(const struct watch_opts *opts, struct watch_summary *summary);
 #define DRILL_MARKER ".lifeboat-drill"
 #define DRILL_STATE ".lifeboat-drill-state"
 
-enum drill_mode { DRILL_INPLACE = 0, DRILL_COPY_DELETE, DRILL_PARTIAL };
+/* skip-header: everything but the first 4 KiB, in place (header-preserving encryption, which defeats checks that
+ * only look at a file's first bytes) */
+enum drill_mode { DRILL_INPLACE = 0, DRILL_COPY_DELETE, DRILL_PARTIAL, DRILL_SKIP_HEADER, DRILL_MODE_COUNT };
 
 struct drill_opts {
 	const char *dir;
@@ -90,7 +92,7 @@ struct drill_result {
 	int64_t ms;
 };
 
-/* 1 when mode names a drill mode ("inplace", "copy-delete", "partial"), with *mode set. */
+/* 1 when s names a drill mode ("inplace", "copy-delete", "partial", "skip-header"), with *mode set. */
 int drill_mode_parse(const char *s, int *mode);
 const char *drill_mode_name(int mode);
 /*

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Each drill mode is caught by watch, through fanotify and through inotify: a high or critical alert naming the
-# drill's pid, its program and the drill folder, while the drill runs at LockBit's pace; --undo then restores the
-# share bit for bit. Canaries make the first touched file a critical alert. --respond stop stops the encryptor.
+# Each drill mode (skip-header too: header-preserving encryption) is caught by watch, through fanotify and
+# inotify: a high or critical alert naming the drill's pid, its program and the drill folder, while the drill
+# runs at LockBit's pace; --undo then restores the share bit for bit. Canaries make the first touched file a critical alert. --respond stop stops the encryptor.
 . "$LB_SRC/tests/integration/lib.bash"
 . "$LB_SRC/tests/integration/watch_lib.bash"
 set -e
@@ -23,7 +23,7 @@ expect_rc 2 "bad drill mode"
 expect_one_line_err "bad drill mode"
 
 for src in fanotify inotify; do
-	for mode in inplace copy-delete partial; do
+	for mode in inplace copy-delete partial skip-header; do
 		start_watch "$src" "$S"
 		"$LIFEBOAT" drill ransomware --dir "$S" --rate 420 --mode "$mode" --limit 120 --json >"$T/drill.out" &
 		DP=$!
