@@ -75,7 +75,7 @@ static int drill_ransomware_cmd(int argc, char **argv)
 		        mode);
 	char *end;
 	o.rate = strtod(rate, &end);
-	if (*end || o.rate < 0 || o.rate > 1e6)
+	if (*end || !(o.rate >= 0 && o.rate <= 1e6)) /* NaN fails both */
 		return cli_usage(L_("--rate takes files per second, not '%s'",
 		                    "--rate には毎秒のファイル数を指定します ('%s' ではなく)"),
 		                 rate);

@@ -21,6 +21,10 @@ expect_err "lifeboat-drill" "the refusal names the marker"
 run "$LIFEBOAT" drill ransomware --dir "$S" --mode sideways
 expect_rc 2 "bad drill mode"
 expect_one_line_err "bad drill mode"
+for r in nan -1 inf 40x; do
+	run "$LIFEBOAT" drill ransomware --dir "$S" --rate "$r"
+	expect_rc 2 "bad drill rate $r"
+done
 
 for src in fanotify inotify; do
 	for mode in inplace copy-delete partial skip-header; do
