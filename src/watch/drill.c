@@ -162,6 +162,10 @@ static int encrypt_one(const struct drill_opts *o, const char *ext, int state, c
 		rc = 1;
 		goto out;
 	}
+	if (o->mode == DRILL_SKIP_HEADER && st.st_size <= DRILL_BLOCK) {
+		rc = 1; /* nothing past the header: left alone, not counted */
+		goto out;
+	}
 	if (o->mode == DRILL_COPY_DELETE) {
 		int nfd = open(to.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, st.st_mode & 07777);
 		if (nfd < 0) {

@@ -2,7 +2,7 @@
  * feature.c - what a file is now, cheaply: its type by structure (sniff_type on the first 4 KiB), the byte
  * statistics of that block, and whether it reads like a ransom note. One open, one read, one close: this runs
  * on every closed write inside the watched folders, so it reads the first WATCH_HEAD bytes (notes: 16 KiB) and,
- * for files of at least two blocks, the last WATCH_HEAD bytes.
+ * for files with at least WATCH_TAIL_MIN bytes more, up to WATCH_HEAD bytes at the end.
  */
 #include "watch_int.h"
 
@@ -15,6 +15,7 @@
 
 #define WATCH_HEAD 4096
 #define WATCH_NOTE_HEAD 16384
+#define WATCH_TAIL_MIN 1024 /* bytes after the head needed for a statistical verdict on the end */
 
 const char *watch_ext(const char *path)
 {
@@ -58,17 +59,18 @@ int watch_feat_read(const char *path, int want_note, struct watch_feat *f)
 	}
 	if (want_note)
 		f->note = sniff_ransom_note_text(head, (size_t)n);
-	if (f->size >= 2 * WATCH_HEAD) {
-		/* The last block too: encryption that keeps the header intact shows at the end (a zip's central
-		 * directory, a PDF's xref, text). */
+	if (f->size >= WATCH_HEAD + WATCH_TAIL_MIN) {
+		/* The end too (the last 4 KiB, or what follows the head when shorter): encryption that keeps the header
+		 * intact shows there (a zip's central directory, a PDF's xref, text). */
 		unsigned char tail[WATCH_HEAD];
+		size_t tl = f->size - WATCH_HEAD < WATCH_HEAD ? (size_t)(f->size - WATCH_HEAD) : WATCH_HEAD;
 		int tfd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-		ssize_t t = tfd < 0 ? -1 : pread(tfd, tail, sizeof tail, (off_t)(f->size - WATCH_HEAD));
+		ssize_t t = tfd < 0 ? -1 : pread(tfd, tail, tl, (off_t)(f->size - tl));
 		if (tfd >= 0)
 			close(tfd);
-		if (t == (ssize_t)sizeof tail) {
+		if (t == (ssize_t)tl) {
 			struct sniff_stats ts;
-			sniff_stats(tail, sizeof tail, &ts);
+			sniff_stats(tail, tl, &ts);
 			f->tail_known = 1;
 			f->tail_random = ts.random;
 		}

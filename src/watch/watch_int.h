@@ -127,7 +127,7 @@ struct watch_feat {
 	double entropy;
 	int random_like; /* random, or an unknown binary as dense as random */
 	int note;        /* reads like a ransom note */
-	int tail_known;  /* the last block was read (files of 8 KiB or more) */
+	int tail_known;  /* the end was read (files of 5 KiB or more) */
 	int tail_random; /* and is statistically random */
 };
 int watch_feat_read(const char *path, int want_note, struct watch_feat *f);
