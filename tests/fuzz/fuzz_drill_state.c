@@ -16,6 +16,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char base[64];
 
+static void cleanup(void)
+{
+	lb_rmtree(base);
+}
+
 static void put(const char *path, const void *p, size_t n)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -32,6 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		snprintf(base, sizeof base, "/tmp/lb-fuzz-drill.XXXXXX");
 		if (!mkdtemp(base))
 			abort();
+		atexit(cleanup);
 		lb_log_set_level(LB_LOG_ERROR);
 	}
 	char dir[128], path[256], sentinel[256];
