@@ -37,8 +37,9 @@ int cmd_watch(int argc, char **argv)
 	int json = 0, syslog = 0, canaries = 0, no_baseline = 0, code;
 	long max_files = 0;
 	const struct lb_opt opts[] = {
-	        {LB_OPT_STRING, 'a', "alerts", &alerts, "FILE", "append alerts to FILE as JSON lines (fsync'd)",
-	         "アラートを FILE に JSON 行で追記 (fsync)"},
+	        {LB_OPT_STRING, 'a', "alerts", &alerts, "FILE",
+	         "append alerts to FILE as JSON lines (high and critical fsync'd at once)",
+	         "アラートを FILE に JSON 行で追記 (high 以上は即 fsync)"},
 	        {LB_OPT_FLAG, 0, "syslog", &syslog, NULL, "also send alerts to syslog (RFC 5424, /dev/log)",
 	         "アラートを syslog にも送る (RFC 5424, /dev/log)"},
 	        {LB_OPT_STRING, 0, "exec", &exec_cmd, "CMD",
