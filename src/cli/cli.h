@@ -44,5 +44,7 @@ int cli_print(const struct buf *b);
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_text(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
+int cmd_drill(int argc, char **argv);
 
 #endif

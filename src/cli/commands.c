@@ -9,6 +9,10 @@
 const struct cli_cmd cli_commands[] = {
         {"text", cmd_text, "decode SS-MIX2 / CSV encodings, show search keys and era dates",
          "SS-MIX2・CSVの文字コード変換、検索キーと和暦日付の確認"},
+        {"watch", cmd_watch, "watch folders for ransomware behaviour (fanotify/inotify), canaries, alerts",
+         "フォルダのランサムウェア挙動を監視 (fanotify/inotify)、おとりファイル、アラート"},
+        {"drill", cmd_drill, "rehearsals: simulated ransomware in a drill folder, reversible",
+         "訓練: 訓練フォルダでの疑似ランサムウェア (元に戻せる)"},
         {"help", cmd_help, "show help for lifeboat or a command", "lifeboat またはコマンドのヘルプを表示"},
         {"version", cmd_version, "show the version and the libraries in use", "バージョンと使用ライブラリを表示"},
         {0},

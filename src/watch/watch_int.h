@@ -1,0 +1,173 @@
+/*
+ * watch_int.h - what the files of src/watch/ share and nothing outside uses: the event the sources hand to
+ * detection, the hash map, the state of a running watch, and the functions between files.
+ */
+#ifndef LB_WATCH_INT_H
+#define LB_WATCH_INT_H
+
+#include "watch.h"
+#include "sniff/sniff.h"
+
+/* ---- a small open-addressing hash map (map.c) ---------------------------------------------------------------
+ * Keys are non-zero 64-bit values (hashes of paths, or inotify watch descriptors + 1); each slot holds two 64-bit
+ * values. Linear probing with backward-shift deletion, so there are no tombstones. A zeroed struct is empty. */
+struct watch_slot {
+	uint64_t key;
+	uint64_t a, b;
+};
+struct watch_map {
+	struct watch_slot *slots;
+	size_t cap; /* power of two, or 0 */
+	size_t n;
+	size_t max; /* refuse new keys beyond this many (0: no cap) */
+};
+/* The slot of key, or NULL. */
+struct watch_slot *watch_map_get(struct watch_map *m, uint64_t key);
+/* The slot of key, added zeroed when new; NULL when the map is at its cap. */
+struct watch_slot *watch_map_put(struct watch_map *m, uint64_t key);
+void watch_map_del(struct watch_map *m, uint64_t key);
+void watch_map_clear(struct watch_map *m);
+void watch_map_free(struct watch_map *m);
+uint64_t watch_hash(const void *p, size_t n);
+uint64_t watch_hash_str(const char *s);
+
+/* ---- events from the sources ------------------------------------------------------------------------------ */
+
+enum watch_ev_kind {
+	WEV_WRITE, /* a file opened for writing was closed */
+	WEV_CREATE,
+	WEV_DELETE,
+	WEV_RENAME,   /* path -> path2 */
+	WEV_OVERFLOW, /* the kernel queue overflowed: events were lost */
+};
+struct watch_event {
+	int kind;
+	int is_dir;
+	pid_t pid;        /* 0 when the source cannot tell (inotify) */
+	const char *path; /* absolute */
+	const char *path2;
+};
+
+/* ---- per-process (actor) sliding windows ------------------------------------------------------------------ */
+
+enum watch_counter {
+	WC_ENC,        /* a file's content became random-like (structure broke), or a new random file under a name
+	                 that does not explain it */
+	WC_RANSOM_EXT, /* renamed or created with an extension ransomware appends */
+	WC_NEW_EXT,    /* renamed to an extension never seen in the watched tree */
+	WC_NOTE,       /* a ransom-note-like file */
+	WC_DELETE,
+	WC_RENAME,
+	WC_CREATE,
+	WC_WRITE,
+	WC_COUNT
+};
+#define WATCH_PID_ALL ((pid_t)-1) /* the actor summing every named process of a watched folder */
+#define WATCH_WIN 64              /* one-second buckets kept (windows of 2, 10 and 60 s) */
+#define WATCH_ACTOR_PATHS 8
+struct watch_actor {
+	pid_t pid;
+	int root; /* index of the watched folder */
+	uid_t uid;
+	int64_t last_s; /* last bucket second written */
+	uint16_t bucket[WATCH_WIN][WC_COUNT];
+	char comm[32];
+	char exe[256];
+	char *paths[WATCH_ACTOR_PATHS]; /* the last suspicious paths, newest at paths_at - 1 */
+	int paths_at;
+	int alerted[16]; /* highest severity + 1 alerted per rule in the current episode */
+	int64_t alerted_s[16];
+	int stopped;
+};
+
+/* ---- the running watch ------------------------------------------------------------------------------------ */
+
+struct watch_root {
+	char *path;
+	size_t len;
+	int gone;
+	int fd; /* open folder: the mount fd for open_by_handle_at (O_PATH is refused there) */
+	uint64_t fsid;
+};
+
+struct watch {
+	const struct watch_opts *o;
+	struct watch_summary *sum;
+	struct watch_root *roots;
+	size_t nroots;
+	struct watch_map files;  /* path hash -> a: size, b: type | entropy*16 << 8 | flags << 16 */
+	struct watch_map exts;   /* extensions seen (hash) */
+	struct watch_map canary; /* canary path hashes */
+	struct watch_actor **actors;
+	size_t nactors;
+	int alerts_fd;
+	int alerts_dirty; /* written since the last fsync */
+	int syslog_fd;
+	int pinned;
+	pid_t self, parent;
+	int64_t now_s; /* monotonic seconds */
+	int64_t overflow_alert_s;
+	uint64_t overflow_unreported;
+	int watch_limit_alerted;
+	char *alerts_real; /* resolved alerts path, ignored as an event source */
+	struct watch_src *src;
+};
+
+/* detect.c */
+int watch_path_root(const struct watch *w, const char *path);
+void watch_handle(struct watch *w, const struct watch_event *ev);
+void watch_tick(struct watch *w);
+int watch_baseline(struct watch *w, const char *dir, int depth);
+void watch_actor_free_all(struct watch *w);
+
+/* feature.c: what a file is now. */
+struct watch_feat {
+	uint64_t size;
+	int type; /* enum sniff_type */
+	double entropy;
+	int random_like; /* random, or an unknown binary as dense as random */
+	int note;        /* reads like a ransom note */
+	int tail_known;  /* the end was read (files of 5 KiB or more) */
+	int tail_random; /* and is statistically random */
+};
+int watch_feat_read(const char *path, int want_note, struct watch_feat *f);
+const char *watch_ext(const char *path); /* extension without the dot, or "" */
+
+/* alert.c */
+struct watch_alert {
+	const char *rule;
+	int severity;
+	const char *path;          /* the folder or file concerned */
+	struct watch_actor *actor; /* or NULL */
+	pid_t pid;                 /* when no actor */
+	uint64_t files;
+	const char *detail;
+};
+void watch_alert(struct watch *w, const struct watch_alert *a);
+int watch_alert_open(struct watch *w);
+void watch_alert_close(struct watch *w);
+void watch_alert_sync(struct watch *w);
+void watch_reap_children(void);
+void watch_proc_info(pid_t pid, struct watch_actor *a);
+/* The process most busy in dir (open files, working folder), else in root; 0 when none. */
+pid_t watch_proc_find(const char *dir, const char *root, pid_t self);
+
+/* canary.c */
+int watch_canaries_plant(struct watch *w);
+int watch_is_canary(const struct watch *w, const char *path);
+
+/* fan.c, ino.c: event sources. setup returns 0, or -LB_EPERM when not allowed (the caller may fall back). */
+struct watch_src {
+	const char *name;
+	int fd;
+	struct watch *w;
+	int (*read)(struct watch_src *s);
+	void (*tick)(struct watch_src *s);
+	void (*close)(struct watch_src *s);
+};
+int watch_fan_open(struct watch *w, struct watch_src **out);
+int watch_ino_open(struct watch *w, struct watch_src **out);
+/* read: handle what is ready, returning events read or a negative code; tick: once a second (inotify re-adds a
+ * root that came back); close: free everything. */
+
+#endif
