@@ -169,4 +169,21 @@ struct ehr_sink {
 
 /* ---- FHIR, CSV feeds and the synthetic hospital (fhir.c, csv.c, synth*.c) ------------------------------------ */
 
+/* Read every *.ndjson file of dir (FHIR R4: Patient, AllergyIntolerance, MedicationRequest, Condition, Encounter,
+ * Observation, Appointment; other resource types are counted and skipped with a warning). */
+int ehr_fhir_read_dir(const char *dir, const struct ehr_sink *sink);
+int ehr_fhir_read_file(const char *path, const struct ehr_sink *sink);
+/* The CSV feeds of docs/feeds.md, read by header names in any order (extra columns ignored), UTF-8 or CP932. */
+int ehr_appointments_read(const char *path, const struct ehr_sink *sink);
+int ehr_drugs_read(const char *path, const struct ehr_sink *sink);
+
+/* The synthetic hospital: deterministic for a given seed and patient count. */
+struct ehr_synth_opts {
+	const char *out_dir;  /* writes ssmix2/, fhir/*.ndjson, appointments.csv, drugs.csv */
+	long patients;
+	uint64_t seed;
+	const char *today;    /* "YYYY-MM-DD" the data is as of; NULL = a fixed date so output is reproducible */
+};
+int ehr_synth(const struct ehr_synth_opts *o);
+
 #endif /* LB_EHR_H */
