@@ -117,9 +117,9 @@ const char *fhir_time(struct buf *b, const char *s)
 	return b->data;
 }
 
-const char *fhir_ref_id(json_t *o, const char *key, const char *type)
+const char *fhir_ref_id(json_t *ref_obj, const char *type)
 {
-	const char *ref = fhir_pstr(o, key);
+	const char *ref = fhir_str(ref_obj, "reference");
 	if (!ref)
 		return NULL;
 	size_t tl = strlen(type);

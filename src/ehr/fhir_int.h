@@ -31,8 +31,8 @@ const char *fhir_pstr(json_t *o, const char *path);
 int fhir_pnum(json_t *o, const char *path, double *out);
 /* A FHIR date or dateTime as ehr.h wants it ("YYYY-MM-DD" or local "YYYY-MM-DDTHH:MM:SS"), in b. */
 const char *fhir_time(struct buf *b, const char *s);
-/* The id of a reference o[key].reference of the given type ("Patient/123" → "123"), or NULL. */
-const char *fhir_ref_id(json_t *o, const char *key, const char *type);
+/* The id in a Reference's "reference" of the given type ("Patient/123" → "123"; urn:uuid:… too), or NULL. */
+const char *fhir_ref_id(json_t *ref_obj, const char *type);
 /* The shortest decimal that reads back as v. */
 void fhir_number(struct buf *b, double v);
 

@@ -30,8 +30,16 @@ static const char *cc_text(json_t *cc)
 	const char *t = fhir_str(cc, "text");
 	if (t && *t)
 		return t;
-	json_t *c = coding_of(cc, NULL);
-	return c ? (fhir_str(c, "display") ? fhir_str(c, "display") : fhir_str(c, "code")) : NULL;
+	size_t i;
+	json_t *c;
+	json_array_foreach(json_object_get(cc, "coding"), i, c)
+	{
+		const char *d = fhir_str(c, "display");
+		if (d && *d)
+			return d;
+	}
+	c = coding_of(cc, NULL);
+	return c ? fhir_str(c, "code") : NULL;
 }
 
 static const char *cc_code(json_t *cc)
@@ -248,7 +256,7 @@ int fhir_patient(struct fhir_ctx *f, json_t *r)
 int fhir_allergy(struct fhir_ctx *f, json_t *r)
 {
 	struct ehr_allergy a = {0};
-	a.patient_id = fhir_ref_id(r, "patient", "Patient");
+	a.patient_id = fhir_ref_id(json_object_get(r, "patient"), "Patient");
 	if (!need(f, "a patient reference", a.patient_id))
 		return 0;
 	a.id = fhir_str(r, "id");
@@ -315,7 +323,7 @@ static int is_injection(json_t *r, json_t *dosage)
 int fhir_medication(struct fhir_ctx *f, json_t *r)
 {
 	struct ehr_medication m = {0};
-	m.patient_id = fhir_ref_id(r, "subject", "Patient");
+	m.patient_id = fhir_ref_id(json_object_get(r, "subject"), "Patient");
 	if (!need(f, "a patient reference", m.patient_id))
 		return 0;
 	json_t *ids = json_object_get(r, "identifier");
@@ -376,7 +384,7 @@ int fhir_medication(struct fhir_ctx *f, json_t *r)
 int fhir_condition(struct fhir_ctx *f, json_t *r)
 {
 	struct ehr_diagnosis d = {0};
-	d.patient_id = fhir_ref_id(r, "subject", "Patient");
+	d.patient_id = fhir_ref_id(json_object_get(r, "subject"), "Patient");
 	if (!need(f, "a patient reference", d.patient_id))
 		return 0;
 	d.id = fhir_str(r, "id");
@@ -421,7 +429,7 @@ int fhir_encounter(struct fhir_ctx *f, json_t *r)
 	    (!strcmp(status, "cancelled") || !strcmp(status, "entered-in-error") || !strcmp(status, "planned")))
 		return 0;
 	struct ehr_adt a = {0};
-	a.patient_id = fhir_ref_id(r, "subject", "Patient");
+	a.patient_id = fhir_ref_id(json_object_get(r, "subject"), "Patient");
 	if (!need(f, "a patient reference", a.patient_id))
 		return 0;
 	a.visit_id = fhir_str(r, "id");
@@ -519,7 +527,7 @@ static const char *obs_status(const char *s)
 int fhir_observation(struct fhir_ctx *f, json_t *r)
 {
 	struct ehr_result o = {0};
-	o.patient_id = fhir_ref_id(r, "subject", "Patient");
+	o.patient_id = fhir_ref_id(json_object_get(r, "subject"), "Patient");
 	if (!need(f, "a patient reference", o.patient_id))
 		return 0;
 	json_t *id0 = json_array_get(json_object_get(r, "identifier"), 0);
@@ -606,7 +614,7 @@ int fhir_appointment(struct fhir_ctx *f, json_t *r)
 	json_array_foreach(json_object_get(r, "participant"), i, p)
 	{
 		json_t *actor = json_object_get(p, "actor");
-		const char *pid = fhir_ref_id(actor, "reference", "Patient");
+		const char *pid = fhir_ref_id(actor, "Patient");
 		if (!actor)
 			continue;
 		const char *ref = fhir_str(actor, "reference");
