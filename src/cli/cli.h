@@ -44,6 +44,9 @@ int cli_print(const struct buf *b);
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_text(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
+int cmd_patient(int argc, char **argv);
+int cmd_search(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 
 #endif
