@@ -75,7 +75,8 @@ static void summary_text(const struct store_ingest_stats *st, struct buf *out)
 		buf_addf(out, "%s%s %ld", i ? ", " : " (", st->by_type[i].type, st->by_type[i].n);
 	buf_addf(out, "%s; %s: %ld\n", st->ntypes ? ")" : "", L_("kept raw only", "原文のみ保存"), st->raw_only);
 	buf_addf(out, "%s: %ld; %s: %ld (%s: %ld)\n", L_("records written", "書込レコード"), st->records,
-	         L_("warnings this run", "今回の警告"), st->warnings, L_("in the store", "ストア全体"), st->store_warnings);
+	         L_("warnings this run", "今回の警告"), st->warnings, L_("in the store", "ストア全体"),
+	         st->store_warnings);
 	buf_addf(out, "%s: %ld; %.1f s", L_("patients", "患者数"), st->patients, st->elapsed_ms / 1000.0);
 }
 
@@ -84,29 +85,39 @@ int cmd_ingest(int argc, char **argv)
 	const char *db = NULL, *ssmix2 = NULL, *fhir = NULL, *appts = NULL, *drugs = NULL, *gen = NULL;
 	int json = 0, code;
 	const struct lb_opt opts[] = {
-	        {LB_OPT_STRING, 0, "db", &db, "FILE", "the clinical store (created if missing)", "臨床データストア (なければ作成)"},
-	        {LB_OPT_STRING, 0, "ssmix2", &ssmix2, "DIR", "SS-MIX2 standard storage root", "SS-MIX2 標準化ストレージのルート"},
-	        {LB_OPT_STRING, 0, "fhir", &fhir, "DIR", "folder of FHIR R4 *.ndjson files", "FHIR R4 *.ndjson のフォルダ"},
-	        {LB_OPT_STRING, 0, "appointments", &appts, "CSV", "appointments feed (docs/feeds.md)", "予約 CSV (docs/feeds.md)"},
-	        {LB_OPT_STRING, 0, "drugs", &drugs, "CSV", "drug master feed (docs/feeds.md)", "医薬品マスタ CSV (docs/feeds.md)"},
-	        {LB_OPT_STRING, 0, "generation", &gen, "ID", "vault generation the sources came from (shown on stations)",
-	         "データの取得元世代 (端末に表示)"},
+	        {LB_OPT_STRING, 0, "db", &db, "FILE", "the clinical store (created if missing)",
+	         "臨床データストア (なければ作成)"},
+	        {LB_OPT_STRING, 0, "ssmix2", &ssmix2, "DIR", "SS-MIX2 standard storage root",
+	         "SS-MIX2 標準化ストレージのルート"},
+	        {LB_OPT_STRING, 0, "fhir", &fhir, "DIR", "folder of FHIR R4 *.ndjson files",
+	         "FHIR R4 *.ndjson のフォルダ"},
+	        {LB_OPT_STRING, 0, "appointments", &appts, "CSV", "appointments feed (docs/feeds.md)",
+	         "予約 CSV (docs/feeds.md)"},
+	        {LB_OPT_STRING, 0, "drugs", &drugs, "CSV", "drug master feed (docs/feeds.md)",
+	         "医薬品マスタ CSV (docs/feeds.md)"},
+	        {LB_OPT_STRING, 0, "generation", &gen, "ID",
+	         "vault generation the sources came from (shown on stations)", "データの取得元世代 (端末に表示)"},
 	        {LB_OPT_FLAG, 0, "json", &json, NULL, "print the summary as JSON", "結果を JSON で出力"},
 	        {0},
 	};
 	static const struct lb_cmd_help help = {
 	        "lifeboat ingest --db FILE [--ssmix2 DIR] [--fhir DIR] [--appointments CSV] [--drugs CSV] [--json]",
 	        "Load EHR exports into the clinical store in one transaction: readers see the store before or after,\n"
-	        "never half-loaded. A second run skips unchanged files and applies changes and deletions (SS-MIX2: the\n"
-	        "newest version of each record wins, flag 0 deletes). Data-quality problems (undecodable bytes, broken\n"
-	        "messages, a PID-3 naming another patient, stray file names) are warnings: everything that can be loaded\n"
+	        "never half-loaded. A second run skips unchanged files and applies changes and deletions (SS-MIX2: "
+	        "the\n"
+	        "newest version of each record wins, flag 0 deletes). Data-quality problems (undecodable bytes, "
+	        "broken\n"
+	        "messages, a PID-3 naming another patient, stray file names) are warnings: everything that can be "
+	        "loaded\n"
 	        "is, and the exit code is then 1.",
 	        "電子カルテの出力を 1 トランザクションで臨床データストアに取り込みます (途中の状態は見えません)。\n"
-	        "2 回目以降は変更のないファイルを飛ばし、変更と削除を反映します (SS-MIX2 は最新版が有効、フラグ 0 は削除)。\n"
+	        "2 回目以降は変更のないファイルを飛ばし、変更と削除を反映します (SS-MIX2 は最新版が有効、フラグ 0 "
+	        "は削除)。\n"
 	        "文字化け、壊れたメッセージ、保存先と異なる患者ID、不正なファイル名は警告とし、読めるものはすべて\n"
 	        "読み込んだうえで終了コード 1 を返します。",
 	        "  lifeboat ingest --db clinical.db --ssmix2 /mnt/restore/ssmix2\n"
-	        "  lifeboat ingest --db clinical.db --ssmix2 h/ssmix2 --fhir h/fhir --appointments h/appointments.csv \\\n"
+	        "  lifeboat ingest --db clinical.db --ssmix2 h/ssmix2 --fhir h/fhir --appointments h/appointments.csv "
+	        "\\\n"
 	        "      --drugs h/drugs.csv --json"};
 	int i = cli_parse(argc, argv, opts, &help, &code);
 	if (i < 0)
@@ -144,7 +155,8 @@ int cmd_ingest(int argc, char **argv)
 			store_warnings_each(s, WARN_SHOW, print_warning, NULL);
 			if (st.store_warnings > WARN_SHOW)
 				fprintf(stderr, "lifeboat: %ld %s\n", st.store_warnings - WARN_SHOW,
-				        L_("more warnings in the store's warnings table", "件の警告はストアの warnings 表にあります"));
+				        L_("more warnings in the store's warnings table",
+				           "件の警告はストアの warnings 表にあります"));
 		}
 	}
 	store_close(s);

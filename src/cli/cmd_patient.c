@@ -16,8 +16,8 @@ static const char *allergy_kind(enum ehr_allergy_kind k)
 
 static const char *adt_kind(enum ehr_adt_kind k)
 {
-	static const char *const n[] = {"", "admit", "transfer", "discharge", "cancel-admit", "cancel-transfer",
-	                                "cancel-discharge"};
+	static const char *const n[] = {
+	        "", "admit", "transfer", "discharge", "cancel-admit", "cancel-transfer", "cancel-discharge"};
 	return (size_t)k < LB_ARRAY_LEN(n) ? n[k] : "";
 }
 
@@ -212,8 +212,8 @@ static void patient_text(const struct store_patient_view *v, struct buf *o)
 	buf_addf(o, "%s: %s %s  %s: %c\n", L_("born", "生年月日"), s_(p->birth_date), buf_cstr(&era), L_("sex", "性別"),
 	         p->sex);
 	if (v->same_full_name)
-		buf_addf(o, "!! %s (%d)\n", L_("SAME FULL NAME as other patients in the hospital",
-		                               "院内に同姓同名の患者がいます"),
+		buf_addf(o, "!! %s (%d)\n",
+		         L_("SAME FULL NAME as other patients in the hospital", "院内に同姓同名の患者がいます"),
 		         v->same_full_name);
 	if (v->census.in_ward) {
 		buf_addf(o, "%s: %s %s-%s  (%s %s)\n", L_("ward", "病棟"), s_(v->census.ward), s_(v->census.room),
@@ -230,17 +230,17 @@ static void patient_text(const struct store_patient_view *v, struct buf *o)
 	buf_addf(o, "%s (%zu):\n", L_("active medicines", "現在の薬剤"), v->n_medications);
 	for (size_t i = 0; i < v->n_medications; i++) {
 		const struct ehr_medication *x = &v->medications[i];
-		buf_addf(o, "  %s  %g%s  %s  %s  %s〜 %d%s\n", s_(x->drug_name), x->dose, s_(x->dose_unit), s_(x->frequency),
-		         s_(x->route), s_(x->start), x->days, L_("d", "日"));
+		buf_addf(o, "  %s  %g%s  %s  %s  %s〜 %d%s\n", s_(x->drug_name), x->dose, s_(x->dose_unit),
+		         s_(x->frequency), s_(x->route), s_(x->start), x->days, L_("d", "日"));
 	}
 	buf_addf(o, "%s (%zu):\n", L_("problems", "病名"), v->n_diagnoses);
 	for (size_t i = 0; i < v->n_diagnoses; i++)
-		buf_addf(o, "  %s%s  %s\n", s_(v->diagnoses[i].name), v->diagnoses[i].active ? "" : L_(" (ended)", " (転帰)"),
-		         s_(v->diagnoses[i].start));
+		buf_addf(o, "  %s%s  %s\n", s_(v->diagnoses[i].name),
+		         v->diagnoses[i].active ? "" : L_(" (ended)", " (転帰)"), s_(v->diagnoses[i].start));
 	buf_addf(o, "%s (%zu):\n", L_("recent results", "最近の検査結果"), v->n_results);
 	for (size_t i = 0; i < v->n_results; i++)
-		buf_addf(o, "  %s  %s %s %s  %s\n", s_(v->results[i].time), s_(v->results[i].name), s_(v->results[i].value),
-		         s_(v->results[i].unit), s_(v->results[i].flag));
+		buf_addf(o, "  %s  %s %s %s  %s\n", s_(v->results[i].time), s_(v->results[i].name),
+		         s_(v->results[i].value), s_(v->results[i].unit), s_(v->results[i].flag));
 	buf_addf(o, "%s (%zu):\n", L_("admissions", "入退院"), v->n_admissions);
 	for (size_t i = 0; i < v->n_admissions; i++)
 		buf_addf(o, "  %s  %s  %s %s-%s\n", s_(v->admissions[i].time), adt_kind(v->admissions[i].kind),
@@ -265,10 +265,13 @@ int cmd_patient(int argc, char **argv)
 	};
 	static const struct lb_cmd_help help = {
 	        "lifeboat patient --db FILE --id PID [--json]",
-	        "Show one patient as the downtime station does: names (kanji, kana), birth date, sex, same-name warnings,\n"
-	        "ward and bed, contacts, allergies, active medicines, problems, recent results, admissions and bookings.\n"
+	        "Show one patient as the downtime station does: names (kanji, kana), birth date, sex, same-name "
+	        "warnings,\n"
+	        "ward and bed, contacts, allergies, active medicines, problems, recent results, admissions and "
+	        "bookings.\n"
 	        "Exit 2 when the store has no such patient.",
-	        "患者 1 名の情報を表示します: 氏名 (漢字・カナ)、生年月日、性別、同姓同名の警告、病棟・ベッド、連絡先、\n"
+	        "患者 1 名の情報を表示します: 氏名 "
+	        "(漢字・カナ)、生年月日、性別、同姓同名の警告、病棟・ベッド、連絡先、\n"
 	        "アレルギー、現在の薬剤、病名、最近の検査結果、入退院、予約。該当患者がなければ終了コード 2。",
 	        "  lifeboat patient --db clinical.db --id 0000123456\n"
 	        "  lifeboat patient --db clinical.db --id 0000123456 --json"};
@@ -278,7 +281,8 @@ int cmd_patient(int argc, char **argv)
 	if (i < argc)
 		return cli_usage(L_("patient takes no operands ('%s')", "patient に引数は不要です ('%s')"), argv[i]);
 	if (!db || !id)
-		return cli_usage(L_("patient needs --db FILE and --id PID", "patient には --db FILE と --id PID が必要です"));
+		return cli_usage(
+		        L_("patient needs --db FILE and --id PID", "patient には --db FILE と --id PID が必要です"));
 	struct store *s;
 	int rc = store_open(&s, db, 0);
 	if (rc < 0)

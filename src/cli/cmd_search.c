@@ -27,14 +27,20 @@ int cmd_search(int argc, char **argv)
 	};
 	static const struct lb_cmd_help help = {
 	        "lifeboat search --db FILE [--limit N] [--json] QUERY…",
-	        "Search patients. Words are IDs (exact, then prefix), names in kanji or kana (ｻﾄｳ, さとう, サトー all find\n"
-	        "サトウ; 髙橋 finds 高橋), or birth dates (1948-04-05, 19480405, S23.4.5, 昭和23年4月5日); all must match.\n"
-	        "Hits marked SAME NAME share the full name with another patient of the hospital; SAME SURNAME IN WARD share\n"
+	        "Search patients. Words are IDs (exact, then prefix), names in kanji or kana (ｻﾄｳ, さとう, サトー all "
+	        "find\n"
+	        "サトウ; 髙橋 finds 高橋), or birth dates (1948-04-05, 19480405, S23.4.5, 昭和23年4月5日); all must "
+	        "match.\n"
+	        "Hits marked SAME NAME share the full name with another patient of the hospital; SAME SURNAME IN WARD "
+	        "share\n"
 	        "the surname with another inpatient of the same ward: confirm name and birth date with the patient.\n"
 	        "Exit 1 when nothing matches.",
-	        "患者を検索します。ID (完全一致、前方一致)、漢字またはカナの氏名 (ｻﾄｳ・さとう・サトー で サトウ、髙橋 で\n"
-	        "高橋 も見つかります)、生年月日 (1948-04-05, 19480405, S23.4.5, 昭和23年4月5日) を空白で区切って指定し、\n"
-	        "すべてに一致する患者を表示します。「同姓同名」は院内に同じ氏名の患者、「病棟内同姓」は同じ病棟に同じ姓の\n"
+	        "患者を検索します。ID (完全一致、前方一致)、漢字またはカナの氏名 (ｻﾄｳ・さとう・サトー で サトウ、髙橋 "
+	        "で\n"
+	        "高橋 も見つかります)、生年月日 (1948-04-05, 19480405, S23.4.5, 昭和23年4月5日) "
+	        "を空白で区切って指定し、\n"
+	        "すべてに一致する患者を表示します。「同姓同名」は院内に同じ氏名の患者、「病棟内同姓」は同じ病棟に同じ姓"
+	        "の\n"
 	        "入院患者がいることを示します。氏名と生年月日を患者本人に確認してください。該当なしは終了コード 1。",
 	        "  lifeboat search --db clinical.db ｻﾄｳ\n"
 	        "  lifeboat search --db clinical.db 佐藤 S23.4.5\n"
@@ -114,8 +120,9 @@ int cmd_search(int argc, char **argv)
 			buf_release(&era);
 		}
 		if (hits.truncated)
-			buf_addf(&out, "\n%s", L_("… more hits: narrow the search (add a birth date)",
-			                          "… ほかにも該当あり: 生年月日などで絞り込んでください"));
+			buf_addf(&out, "\n%s",
+			         L_("… more hits: narrow the search (add a birth date)",
+			            "… ほかにも該当あり: 生年月日などで絞り込んでください"));
 	}
 	int found = hits.n > 0;
 	store_hits_release(&hits);

@@ -96,7 +96,7 @@ int hl7_parse(struct hl7_msg *m, const char *utf8, size_t n)
 		return lb_error(LB_EINVAL, "message does not start with MSH");
 	/* MSH-1 is the field separator; MSH-2 lists component, repetition, escape and subcomponent characters. */
 	char fs = utf8[3];
-	if (fs == '\r' || fs == '\n' || (unsigned char)fs < 0x20 || (unsigned char)fs >= 0x7f || fs == ' ')
+	if ((unsigned char)fs <= 0x20 || (unsigned char)fs >= 0x7f || isalnum_ascii((unsigned char)fs))
 		return lb_error(LB_EINVAL, "bad field separator in MSH");
 	char d[5] = {fs, 0, 0, 0, 0};
 	size_t k = 4;

@@ -645,6 +645,8 @@ int ssmix2_read_message(const struct ssmix2_name *nm, const struct ehr_source *s
 		goto out;
 	}
 	st->parsed = 1;
+	if (text.len && text.data[text.len - 1] != '\r' && text.data[text.len - 1] != '\n')
+		warnf(&c, EHR_WARN_PARSE, "message does not end with a segment terminator (truncated?)");
 	if (c.msg.limits)
 		warnf(&c, EHR_WARN_LIMIT, "message over the parser's caps (%s%s%s%s); read in part",
 		      c.msg.limits & HL7_LIMIT_MESSAGE ? "size " : "",

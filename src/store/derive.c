@@ -88,7 +88,10 @@ static int build_census(struct store *s)
 			free(pid);
 			pid = lb_strdup(p);
 		}
-		int k = !strcmp(kind, "admit") ? 'A' : !strcmp(kind, "transfer") ? 'T' : !strcmp(kind, "discharge") ? 'D' : 0;
+		int k = !strcmp(kind, "admit")       ? 'A'
+		        : !strcmp(kind, "transfer")  ? 'T'
+		        : !strcmp(kind, "discharge") ? 'D'
+		                                     : 0;
 		if (!k) {
 			/* A cancel takes back the latest event of its kind still standing. */
 			int target = strstr(kind, "admit") ? 'A' : strstr(kind, "transfer") ? 'T' : 'D';
@@ -141,7 +144,8 @@ static int set_as_of(struct store *s)
 	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL) {
 		const char *t = (const char *)sqlite3_column_text(q, 0);
 		if (t && strlen(t) >= 14)
-			snprintf(as_of, sizeof(as_of), "%.4s-%.2s-%.2sT%.2s:%.2s:%.2s", t, t + 4, t + 6, t + 8, t + 10, t + 12);
+			snprintf(as_of, sizeof(as_of), "%.4s-%.2s-%.2sT%.2s:%.2s:%.2s", t, t + 4, t + 6, t + 8, t + 10,
+			         t + 12);
 	}
 	sqlite3_finalize(q);
 	if (!as_of[0]) {

@@ -58,8 +58,8 @@ static int fmap_load(struct store *s, const char *kind, struct fmap *m)
 {
 	memset(m, 0, sizeof(*m));
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db, "SELECT id, path, size, mtime_ns, hash FROM files WHERE kind=?1", -1, &st, NULL) !=
-	    SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, "SELECT id, path, size, mtime_ns, hash FROM files WHERE kind=?1", -1, &st,
+	                       NULL) != SQLITE_OK)
 		return store_sqlerr(s, "reading source files");
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
 	size_t cap = 0;
@@ -116,9 +116,8 @@ static int fmap_sweep(struct store *s, struct fmap *m, struct store_ingest_stats
 }
 
 /* A file the run will load: its row in files created or updated, its old rows removed. Sets s->file_id. */
-static int begin_file(struct store *s, const char *kind, const char *path, const char *data_type,
-                      const char *patient, int64_t size, int64_t mtime, const char *hash, const char *msg_time,
-                      struct fent *e)
+static int begin_file(struct store *s, const char *kind, const char *path, const char *data_type, const char *patient,
+                      int64_t size, int64_t mtime, const char *hash, const char *msg_time, struct fent *e)
 {
 	int rc;
 	if (e) {
@@ -174,16 +173,16 @@ static void count_type(struct store_ingest_stats *st, const char *type)
 	}
 }
 
-static void warn_file(struct store *s, const struct ehr_sink *sink, const char *path, const char *kind,
-                      enum ehr_warn w, const char *detail)
+static void warn_file(struct store *s, const struct ehr_sink *sink, const char *path, const char *kind, enum ehr_warn w,
+                      const char *detail)
 {
 	struct ehr_source src = {.path = path, .kind = kind};
 	(void)s;
 	sink->warning(sink->ctx, &src, w, detail);
 }
 
-static int ingest_ssmix2(struct store *s, const char *root, const struct ehr_sink *sink,
-                         struct store_ingest_stats *st, struct lb_progress *pg)
+static int ingest_ssmix2(struct store *s, const char *root, const struct ehr_sink *sink, struct store_ingest_stats *st,
+                         struct lb_progress *pg)
 {
 	struct ssmix2_scan scan;
 	struct fmap map;
@@ -368,9 +367,9 @@ static int start_run(struct store *s, const struct store_ingest_opts *o)
 	struct buf now = {0}, src = {0};
 	lb_format_utc(&now, lb_now_ms(), 0);
 	buf_addf(&src, "%s%s%s%s%s%s%s%s", o->ssmix2_dir ? "ssmix2=" : "", o->ssmix2_dir ? o->ssmix2_dir : "",
-	         o->fhir_dir ? " fhir=" : "", o->fhir_dir ? o->fhir_dir : "", o->appointments_csv ? " appointments=" : "",
-	         o->appointments_csv ? o->appointments_csv : "", o->drugs_csv ? " drugs=" : "",
-	         o->drugs_csv ? o->drugs_csv : "");
+	         o->fhir_dir ? " fhir=" : "", o->fhir_dir ? o->fhir_dir : "",
+	         o->appointments_csv ? " appointments=" : "", o->appointments_csv ? o->appointments_csv : "",
+	         o->drugs_csv ? " drugs=" : "", o->drugs_csv ? o->drugs_csv : "");
 	sqlite3_stmt *st;
 	int rc = 0;
 	if (sqlite3_prepare_v2(s->db, "INSERT INTO runs(started, sources) VALUES(?1, ?2)", -1, &st, NULL) != SQLITE_OK)
@@ -460,7 +459,8 @@ int store_ingest(struct store *s, const struct store_ingest_opts *o, struct stor
 		rc = ingest_csv(s, "appointments", o->appointments_csv, &sink, st, ehr_appointments_read);
 	if (rc == 0 && o->drugs_csv)
 		rc = ingest_csv(s, "drugs", o->drugs_csv, &sink, st, ehr_drugs_read);
-	if (rc == 0 && (st->files_loaded || st->files_removed || !count_rows(s, "SELECT count(*) FROM meta WHERE key='as_of'")))
+	if (rc == 0 &&
+	    (st->files_loaded || st->files_removed || !count_rows(s, "SELECT count(*) FROM meta WHERE key='as_of'")))
 		rc = store_derive(s);
 	if (rc == 0)
 		rc = finish_run(s, o, st);

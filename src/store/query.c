@@ -81,7 +81,9 @@ static void fill_allergy(struct store_patient_view *v, sqlite3_stmt *q, void *p)
 	a->patient_id = v->patient.id;
 	a->id = keep(v, q, 0);
 	const char *k = (const char *)sqlite3_column_text(q, 1);
-	a->kind = k && !strcmp(k, "drug") ? EHR_ALLERGY_DRUG : k && !strcmp(k, "food") ? EHR_ALLERGY_FOOD : EHR_ALLERGY_OTHER;
+	a->kind = k && !strcmp(k, "drug")   ? EHR_ALLERGY_DRUG
+	          : k && !strcmp(k, "food") ? EHR_ALLERGY_FOOD
+	                                    : EHR_ALLERGY_OTHER;
 	a->code = keep(v, q, 2);
 	a->code_system = keep(v, q, 3);
 	a->name = keep(v, q, 4);
@@ -148,8 +150,8 @@ static void fill_result(struct store_patient_view *v, sqlite3_stmt *q, void *p)
 static void fill_adt(struct store_patient_view *v, sqlite3_stmt *q, void *p)
 {
 	struct ehr_adt *a = p;
-	static const char *const names[] = {"admit", "transfer", "discharge", "cancel-admit", "cancel-transfer",
-	                                    "cancel-discharge"};
+	static const char *const names[] = {"admit",        "transfer",        "discharge",
+	                                    "cancel-admit", "cancel-transfer", "cancel-discharge"};
 	a->patient_id = v->patient.id;
 	const char *k = (const char *)sqlite3_column_text(q, 0);
 	a->kind = EHR_ADT_CANCEL_DISCHARGE;
@@ -183,11 +185,12 @@ int store_patient_get(struct store *s, const char *id, struct store_patient_view
 {
 	memset(v, 0, sizeof(*v));
 	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(s->db,
-	                       "SELECT id, family_kanji, given_kanji, family_kana, given_kana, birth_date, sex,"
-	                       " postal_code, address, phone_home, phone_mobile, blood_abo, blood_rh, updated, same_name"
-	                       " FROM patients WHERE id=?1",
-	                       -1, &q, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+	            s->db,
+	            "SELECT id, family_kanji, given_kanji, family_kana, given_kana, birth_date, sex,"
+	            " postal_code, address, phone_home, phone_mobile, blood_abo, blood_rh, updated, same_name"
+	            " FROM patients WHERE id=?1",
+	            -1, &q, NULL) != SQLITE_OK)
 		return store_sqlerr(s, "reading a patient");
 	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
 	if (sqlite3_step(q) != SQLITE_ROW) {
@@ -245,12 +248,13 @@ int store_patient_get(struct store *s, const char *id, struct store_patient_view
 	          " WHERE patient_id=?1 AND active ORDER BY kind, id",
 	          id, NULL, (void **)&v->allergies, &v->n_allergies, sizeof(*v->allergies), fill_allergy);
 	if (rc == 0)
-		rc = rows(s, v,
-		          "SELECT order_no, kind, drug_code, code_system, drug_name, dose, dose_unit, per_day, frequency,"
-		          " route, start, days, end_date, status, prescriber, department, ordered FROM medications"
-		          " WHERE patient_id=?1 AND status <> 'cancelled' AND (until IS NULL OR until >= ?2)"
-		          " ORDER BY kind DESC, start DESC, id",
-		          id, date, (void **)&v->medications, &v->n_medications, sizeof(*v->medications), fill_med);
+		rc = rows(
+		        s, v,
+		        "SELECT order_no, kind, drug_code, code_system, drug_name, dose, dose_unit, per_day, frequency,"
+		        " route, start, days, end_date, status, prescriber, department, ordered FROM medications"
+		        " WHERE patient_id=?1 AND status <> 'cancelled' AND (until IS NULL OR until >= ?2)"
+		        " ORDER BY kind DESC, start DESC, id",
+		        id, date, (void **)&v->medications, &v->n_medications, sizeof(*v->medications), fill_med);
 	if (rc == 0)
 		rc = rows(s, v,
 		          "SELECT source_id, code, code_system, name, start, end_date, active, main FROM diagnoses"
@@ -258,7 +262,8 @@ int store_patient_get(struct store *s, const char *id, struct store_patient_view
 		          id, NULL, (void **)&v->diagnoses, &v->n_diagnoses, sizeof(*v->diagnoses), fill_dx);
 	if (rc == 0)
 		rc = rows(s, v,
-		          "SELECT order_no, code, code_system, name, value, unit, reference, flag, time, status FROM results"
+		          "SELECT order_no, code, code_system, name, value, unit, reference, flag, time, status FROM "
+		          "results"
 		          " WHERE patient_id=?1 ORDER BY time DESC, id LIMIT 50",
 		          id, NULL, (void **)&v->results, &v->n_results, sizeof(*v->results), fill_result);
 	if (rc == 0)

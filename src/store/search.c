@@ -23,9 +23,10 @@
 #define MAX_WORDS 8
 #define PREFIX_END "\xf4\x8f\xbf\xbf" /* U+10FFFF: sorts after every UTF-8 continuation of a prefix */
 
-#define HIT_COLS                                                                                                   \
+#define HIT_COLS                                                                                                     \
 	"SELECT p.id, p.family_kanji, p.given_kanji, p.family_kana, p.given_kana, p.birth_date, p.sex, p.same_name," \
-	" c.ward, c.room, c.bed, c.same_surname_in_ward FROM patients p LEFT JOIN census c ON c.patient_id = p.id WHERE "
+	" c.ward, c.room, c.bed, c.same_surname_in_ward FROM patients p LEFT JOIN census c ON c.patient_id = p.id "  \
+	"WHERE "
 #define HIT_TAIL " AND (?3 IS NULL OR p.birth_date = ?3) ORDER BY p.key_full_kana, p.id LIMIT ?4"
 
 struct tier {
@@ -37,13 +38,14 @@ struct tier {
 static const struct tier one_name[] = {
         {HIT_COLS "(p.key_full = ?1 OR p.key_full_kana = ?1)" HIT_TAIL, 90, "name"},
         {HIT_COLS "(p.key_family = ?1 OR p.key_family_kana = ?1)" HIT_TAIL, 80, "surname"},
-        {HIT_COLS "((p.key_full >= ?1 AND p.key_full < ?2) OR (p.key_full_kana >= ?1 AND p.key_full_kana < ?2))" HIT_TAIL,
+        {HIT_COLS
+         "((p.key_full >= ?1 AND p.key_full < ?2) OR (p.key_full_kana >= ?1 AND p.key_full_kana < ?2))" HIT_TAIL,
          60, "name-prefix"},
         {HIT_COLS "(p.key_given = ?1 OR p.key_given_kana = ?1)" HIT_TAIL, 50, "given"},
 };
 static const struct tier two_names[] = {
-        {HIT_COLS "((p.key_family = ?1 AND p.key_given = ?5) OR (p.key_family_kana = ?1 AND p.key_given_kana = ?5))"
-                  HIT_TAIL,
+        {HIT_COLS
+         "((p.key_family = ?1 AND p.key_given = ?5) OR (p.key_family_kana = ?1 AND p.key_given_kana = ?5))" HIT_TAIL,
          95, "name"},
         {HIT_COLS "((p.key_family = ?1 AND p.key_given >= ?5 AND p.key_given < ?2)"
                   " OR (p.key_family_kana = ?1 AND p.key_given_kana >= ?5 AND p.key_given_kana < ?2))" HIT_TAIL,

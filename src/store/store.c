@@ -81,8 +81,9 @@ static const char schema[] =
         "CREATE INDEX IF NOT EXISTS warnings_file ON warnings(file_id);\n";
 
 static const char *const stmt_sql[ST_COUNT] = {
-        [ST_FILE_INSERT] = "INSERT INTO files(kind, path, data_type, patient_id, size, mtime_ns, hash, msg_time, run_id)"
-                           " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        [ST_FILE_INSERT] =
+                "INSERT INTO files(kind, path, data_type, patient_id, size, mtime_ns, hash, msg_time, run_id)"
+                " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         [ST_FILE_UPDATE] = "UPDATE files SET size=?2, mtime_ns=?3, hash=?4, msg_time=?5, run_id=?6 WHERE id=?1",
         [ST_FILE_TOUCH] = "UPDATE files SET size=?2, mtime_ns=?3 WHERE id=?1",
         [ST_PATIENT] = "INSERT OR REPLACE INTO patients(id, family_kanji, given_kanji, family_kana, given_kana,"
@@ -126,11 +127,11 @@ int store_sqlerr(struct store *s, const char *what)
 {
 	int code = sqlite3_extended_errcode(s->db);
 	int prim = code & 0xff;
-	int lb = prim == SQLITE_FULL ? LB_ENOSPC
-	         : prim == SQLITE_BUSY || prim == SQLITE_LOCKED ? LB_ELOCKED
-	         : prim == SQLITE_CORRUPT || prim == SQLITE_NOTADB ? LB_ECORRUPT
+	int lb = prim == SQLITE_FULL                                                          ? LB_ENOSPC
+	         : prim == SQLITE_BUSY || prim == SQLITE_LOCKED                               ? LB_ELOCKED
+	         : prim == SQLITE_CORRUPT || prim == SQLITE_NOTADB                            ? LB_ECORRUPT
 	         : prim == SQLITE_IOERR || prim == SQLITE_CANTOPEN || prim == SQLITE_READONLY ? LB_EIO
-	                                                                                     : LB_EINTERNAL;
+	                                                                                      : LB_EINTERNAL;
 	return lb_error(lb, "%s: %s", what, sqlite3_errmsg(s->db));
 }
 
@@ -195,12 +196,14 @@ static int check_version(struct store *s)
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		const char *v = (const char *)sqlite3_column_text(st, 0);
 		if (!v || strcmp(v, STORE_SCHEMA_VERSION))
-			rc = lb_error(LB_ECORRUPT, "store '%s' has schema version '%s', this lifeboat reads '%s'", s->path,
-			              v ? v : "", STORE_SCHEMA_VERSION);
+			rc = lb_error(LB_ECORRUPT, "store '%s' has schema version '%s', this lifeboat reads '%s'",
+			              s->path, v ? v : "", STORE_SCHEMA_VERSION);
 	}
 	sqlite3_finalize(st);
 	if (rc == 0)
-		rc = store_exec(s, "INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', '" STORE_SCHEMA_VERSION "')");
+		rc = store_exec(s,
+		                "INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', '" STORE_SCHEMA_VERSION
+		                "')");
 	return rc;
 }
 
@@ -228,7 +231,8 @@ int store_open(struct store **out, const char *path, int create)
 	if ((rc = check_version(s)) < 0)
 		goto fail;
 	for (int i = 0; i < ST_COUNT; i++) {
-		if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL) != SQLITE_OK) {
+		if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL) !=
+		    SQLITE_OK) {
 			rc = store_sqlerr(s, "preparing the store's statements");
 			goto fail;
 		}

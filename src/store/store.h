@@ -44,21 +44,21 @@ struct store_type_count {
 };
 /* What one run did. */
 struct store_ingest_stats {
-	long files_seen;        /* source files found (SS-MIX2: every version) */
-	long files_current;     /* … of which current (newest valid version) */
-	long files_loaded;      /* read and loaded this run (new or changed) */
-	long files_unchanged;   /* skipped: same as last run */
-	long files_removed;     /* rows removed: file gone, superseded or deleted */
-	long files_skipped;     /* not storage files (hostile or stray names) */
-	long messages;          /* SS-MIX2 messages read this run */
-	long raw_only;          /* of those, types without a handler (kept raw) */
+	long files_seen;                                  /* source files found (SS-MIX2: every version) */
+	long files_current;                               /* … of which current (newest valid version) */
+	long files_loaded;                                /* read and loaded this run (new or changed) */
+	long files_unchanged;                             /* skipped: same as last run */
+	long files_removed;                               /* rows removed: file gone, superseded or deleted */
+	long files_skipped;                               /* not storage files (hostile or stray names) */
+	long messages;                                    /* SS-MIX2 messages read this run */
+	long raw_only;                                    /* of those, types without a handler (kept raw) */
 	struct store_type_count by_type[STORE_TYPES_MAX]; /* messages read this run per data type */
 	int ntypes;
-	long records;           /* records written this run */
-	long warnings;          /* warnings raised this run */
-	long warn_by_kind[8];   /* indexed by enum ehr_warn */
-	long store_warnings;    /* warnings held by the store after the run (all current sources) */
-	long patients;          /* patients in the store after the run */
+	long records;         /* records written this run */
+	long warnings;        /* warnings raised this run */
+	long warn_by_kind[8]; /* indexed by enum ehr_warn */
+	long store_warnings;  /* warnings held by the store after the run (all current sources) */
+	long patients;        /* patients in the store after the run */
 	int64_t elapsed_ms;
 };
 int store_ingest(struct store *s, const struct store_ingest_opts *o, struct store_ingest_stats *st);
@@ -75,7 +75,7 @@ struct store_meta {
 int store_meta_get(struct store *s, struct store_meta *m);
 
 struct store_census {
-	int in_ward;       /* currently admitted */
+	int in_ward; /* currently admitted */
 	const char *ward, *room, *bed, *since, *department, *attending;
 	int same_surname_in_ward; /* other current inpatients of the ward sharing the surname (kanji or kana) */
 };
@@ -88,17 +88,17 @@ long store_warnings_each(struct store *s, size_t limit,
 /* Everything the station shows about one patient. Records point into strings the struct owns. */
 struct store_patient_view {
 	struct ehr_patient patient;
-	int same_full_name;       /* other patients in the hospital with the same full name (kanji or kana) */
+	int same_full_name; /* other patients in the hospital with the same full name (kanji or kana) */
 	struct store_census census;
 	struct ehr_allergy *allergies;
 	size_t n_allergies;
 	struct ehr_medication *medications; /* active at the data's as-of date */
 	size_t n_medications;
-	struct ehr_diagnosis *diagnoses;    /* active first */
+	struct ehr_diagnosis *diagnoses; /* active first */
 	size_t n_diagnoses;
-	struct ehr_result *results;         /* newest first, at most STORE_RECENT_RESULTS */
+	struct ehr_result *results; /* newest first, at most STORE_RECENT_RESULTS */
 	size_t n_results;
-	struct ehr_adt *admissions;         /* ADT events, newest first */
+	struct ehr_adt *admissions; /* ADT events, newest first */
 	size_t n_admissions;
 	struct ehr_appointment *appointments; /* from the as-of date on */
 	size_t n_appointments;
@@ -125,7 +125,7 @@ struct store_hit {
 struct store_hits {
 	struct store_hit *v;
 	size_t n;
-	int truncated;           /* more matched than the limit */
+	int truncated; /* more matched than the limit */
 };
 /*
  * Ranked patient search. QUERY holds words separated by spaces: patient IDs (exact, then prefix), names in kanji

@@ -47,7 +47,7 @@ struct store {
 	int64_t run_id;
 	int64_t file_id; /* the source file rows are being written for */
 	struct store_ingest_stats *stats;
-	int failed;      /* an SQLite error inside a sink callback */
+	int failed; /* an SQLite error inside a sink callback */
 };
 
 /* Map an SQLite failure to an LB_E* error with its message. */
