@@ -242,7 +242,7 @@ int ssmix2_scan(const char *root, const struct ehr_sink *sink, struct ssmix2_sca
 				buf_truncate(&path, plen[depth]);
 			continue;
 		}
-		if (e->d_name[0] == '.')
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		buf_truncate(&path, plen[depth]);
 		if (path.len)
