@@ -136,4 +136,61 @@ struct store_hits {
 int store_search(struct store *s, const char *query, size_t limit, struct store_hits *out);
 void store_hits_release(struct store_hits *h);
 
+/* ---- drug master queries (drugs.c) --------------------------------------------------------------------------- */
+
+/* Drugs of the master. Each entry's strings are owned by the list (release with store_drugs_release). */
+struct store_drug_item {
+	struct ehr_drug drug;
+	int score;          /* search rank: higher is better (0 outside search) */
+	const char *match;  /* search: "code", "code-prefix", "name-prefix", "kana-prefix", "generic-prefix", "name",
+	                       "kana", "generic" */
+};
+struct store_drugs {
+	struct store_drug_item *v;
+	size_t n;
+	int truncated;
+	char **strs;
+	size_t nstrs, capstrs;
+};
+/* The drug whose code (or YJ or HOT code) is code; -LB_ENOTFOUND when the master has none. Appends to out. */
+int store_drug_get(struct store *s, const char *code, struct store_drugs *out);
+/*
+ * Drugs whose folded brand name, kana or generic name contains key, or whose code starts with it; key is already
+ * a search key (text_search_key) for names and the text as typed for codes. Ranked: exact code, code prefix, name /
+ * kana / generic prefix, then substring; at most limit (more sets truncated). Appends to out.
+ */
+int store_drug_search(struct store *s, const char *code_text, const char *key, size_t limit, struct store_drugs *out);
+/* Other drugs of the master with the same generic name (same ingredient) as drug code, excluding it. */
+int store_drug_siblings(struct store *s, const char *code, struct store_drugs *out);
+void store_drugs_release(struct store_drugs *d);
+
+/* ---- ward and booking lists for paper (lists.c) -------------------------------------------------------------- */
+
+/* The wards with admitted patients, sorted; names are owned by the list (store_names_release). */
+struct store_names {
+	char **v;
+	size_t n;
+};
+int store_wards(struct store *s, struct store_names *out);
+/* The patient IDs of a ward's census in room/bed order (empty list for a ward without patients). */
+int store_ward_patients(struct store *s, const char *ward, struct store_names *out);
+void store_names_release(struct store_names *n);
+
+/* One booking of the call list with the patient's name and phones. Strings owned by the list. */
+struct store_call {
+	struct ehr_appointment appt;
+	const char *family_kanji, *given_kanji, *family_kana, *given_kana, *birth_date;
+	const char *phone_home, *phone_mobile;
+};
+struct store_calls {
+	struct store_call *v;
+	size_t n;
+	char **strs;
+	size_t nstrs, capstrs;
+};
+/* Bookings on date (YYYY-MM-DD), of department dept when not NULL, by department then time. Every status is
+ * listed: a cancelled booking is shown as such, so that nobody calls the patient in by mistake. */
+int store_calls_on(struct store *s, const char *date, const char *dept, struct store_calls *out);
+void store_calls_release(struct store_calls *c);
+
 #endif /* LB_STORE_H */
