@@ -48,5 +48,6 @@ int cmd_ingest(int argc, char **argv);
 int cmd_patient(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
+int cmd_rx(int argc, char **argv);
 
 #endif
