@@ -49,5 +49,6 @@ int cmd_patient(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_rx(int argc, char **argv);
+int cmd_print(int argc, char **argv);
 
 #endif

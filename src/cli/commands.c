@@ -13,6 +13,7 @@ const struct cli_cmd cli_commands[] = {
         {"ingest", cmd_ingest, "load SS-MIX2 / FHIR / CSV exports into the clinical store", "電子カルテ出力を臨床データストアに取り込む"},
         {"patient", cmd_patient, "show one patient's downtime snapshot", "患者 1 名の情報を表示"},
         {"search", cmd_search, "find patients by name, kana, ID or birth date", "氏名・カナ・ID・生年月日で患者を検索"},
+        {"print", cmd_print, "paper for the downtime: ward packs, wristbands, forms, call lists (PDF)", "ダウンタイム用の印刷: 病棟一式・リストバンド・用紙・連絡リスト (PDF)"},
         {"rx", cmd_rx, "prescription safety: drug search, allergy/duplicate/interaction/pregnancy/max-dose checks", "処方安全: 薬品検索、アレルギー・重複・相互作用・妊婦・極量の確認"},
         {"help", cmd_help, "show help for lifeboat or a command", "lifeboat またはコマンドのヘルプを表示"},
         {"version", cmd_version, "show the version and the libraries in use", "バージョンと使用ライブラリを表示"},

@@ -129,3 +129,8 @@ void store_calls_release(struct store_calls *c)
 	free(c->v);
 	memset(c, 0, sizeof(*c));
 }
+
+const char *store_path(const struct store *s)
+{
+	return s->path;
+}

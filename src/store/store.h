@@ -175,6 +175,8 @@ int store_wards(struct store *s, struct store_names *out);
 /* The patient IDs of a ward's census in room/bed order (empty list for a ward without patients). */
 int store_ward_patients(struct store *s, const char *ward, struct store_names *out);
 void store_names_release(struct store_names *n);
+/* The file the store was opened from (for helpers that open their own connection, such as worker processes). */
+const char *store_path(const struct store *s);
 
 /* One booking of the call list with the patient's name and phones. Strings owned by the list. */
 struct store_call {
