@@ -236,7 +236,7 @@ void print_form_guide(struct pdoc *d, enum print_form f)
 		        "ハイリスク薬 (抗凝固薬・インスリン・抗がん剤など) は指示医が薬剤部へ電話でも確認する。"};
 		guide_rules(d, r, 5);
 		guide_example(d, "正しい記入例 Correct example (内服)",
-		              "Rp1  ロキソプロフェンNa錠60mg  1回1錠 (1日3錠)\n      1日3回 毎食後  7日分");
+		              "Rp1  ロキソプロフェンNa錠60mg\n      1回1錠 1日3回 毎食後 7日分");
 		guide_example(
 		        d, "正しい記入例 (頓用)",
 		        "Rp2  アセトアミノフェン錠200mg  1回2錠\n      疼痛時 (4時間以上あけて 1日4回まで)  5回分");
