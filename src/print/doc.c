@@ -158,7 +158,10 @@ void pdoc_new_page(struct pdoc *d)
 	downtime_mark(cr, d, PDOC_RIGHT, 20);
 	pdoc_text(d, PDOC_LEFT, 20, PDOC_RIGHT - PDOC_LEFT - 190, 13, PT_BOLD | PT_ONELINE, d->title);
 	struct buf t = {0};
-	buf_addf(&t, "データ時点 as of: %s    印刷 printed: %s", d->as_of[0] ? d->as_of : "-", d->printed);
+	if (d->as_of[0])
+		buf_addf(&t, "データ時点 as of: %s    印刷 printed: %s", d->as_of, d->printed);
+	else
+		buf_addf(&t, "データ時点 as of: 白紙用紙 (患者データなし) blank form    印刷 printed: %s", d->printed);
 	pdoc_text(d, PDOC_LEFT, 41, PDOC_RIGHT - PDOC_LEFT, 8, PT_GRAY, t.data);
 	if (d->pid) {
 		buf_reset(&t);
@@ -237,7 +240,7 @@ int pdoc_finish(struct pdoc *d, struct print_stats *st)
 		buf_reset(&t);
 		if (d->pages[i].pid)
 			buf_addf(&t, "ID %s  %s    ", d->pages[i].pid, d->pages[i].pname ? d->pages[i].pname : "");
-		buf_addf(&t, "データ時点 %s", d->as_of[0] ? d->as_of : "-");
+		buf_addf(&t, "データ時点 %s", d->as_of[0] ? d->as_of : "白紙用紙 blank form");
 		setup_text(d, 340, 8, PT_ONELINE, t.data);
 		cairo_move_to(cr, PDOC_LEFT, PDOC_H - 34);
 		pango_cairo_show_layout(cr, d->layout);

@@ -240,7 +240,8 @@ void print_form_guide(struct pdoc *d, enum print_form f)
 		guide_example(
 		        d, "正しい記入例 (頓用)",
 		        "Rp2  アセトアミノフェン錠200mg  1回2錠\n      疼痛時 (4時間以上あけて 1日4回まで)  5回分");
-		guide_example(d, "誤りの例 Wrong", "ロキソニン 3T 3×  /  ワーファリン 1.0mg  /  インスリン 4U");
+		guide_example(d, "× 誤りの例 Wrong (このように書かない: 略語・単位なし・末尾の0・U)",
+		              "ロキソニン 3T 3×  /  ワーファリン 1.0mg  /  インスリン 4U");
 		break;
 	}
 	case PF_INJECTION: {
