@@ -25,6 +25,7 @@ static int report(const struct print_stats *st, int json, const char *out)
 		json_kv_int(&w, "wards", st->wards);
 		json_kv_int(&w, "patients", st->patients);
 		json_kv_int(&w, "calls", st->calls);
+		json_kv_int(&w, "missing_glyphs", st->missing_glyphs);
 		json_end(&w);
 	} else {
 		buf_addf(&b, "%s %s: %ld %s, %ld %s", L_("wrote", "出力"), out, st->files, L_("files", "ファイル"),
@@ -34,6 +35,9 @@ static int report(const struct print_stats *st, int json, const char *out)
 			         L_("patients", "名"));
 		if (st->calls)
 			buf_addf(&b, ", %ld %s", st->calls, L_("bookings", "件の予約"));
+		if (st->missing_glyphs)
+			buf_addf(&b, "; %ld %s", st->missing_glyphs,
+			         L_("characters without a glyph (printed as boxes)", "文字は字形がなく□で印刷"));
 	}
 	int rc = cli_print(&b);
 	buf_release(&b);

@@ -107,6 +107,7 @@ static int packs(struct store *s, struct store_names *wards, const char *root, c
 		st->pages += msg.st.pages;
 		st->patients += msg.st.patients;
 		st->wards += msg.st.wards;
+		st->missing_glyphs += msg.st.missing_glyphs;
 		if (msg.rc < 0 && rc == 0)
 			rc = lb_error(-msg.rc, "%s", msg.err);
 		if (o->progress)

@@ -74,6 +74,7 @@ double pdoc_text(struct pdoc *d, double x, double y, double w, double size, int 
 	setup_text(d, w, size, flags, text);
 	int pw, ph;
 	pango_layout_get_size(d->layout, &pw, &ph);
+	d->missing_glyphs += pango_layout_get_unknown_glyphs_count(d->layout);
 	double g = flags & PT_GRAY ? 0.35 : 0;
 	cairo_set_source_rgb(d->cr, g, g, g);
 	cairo_move_to(d->cr, x, y);
@@ -264,7 +265,11 @@ int pdoc_finish(struct pdoc *d, struct print_stats *st)
 		rc = lb_error(LB_EIO, "cannot render '%s': %s", d->path, cairo_status_to_string(cs));
 	else
 		rc = lb_write_file_atomic(d->path, pdf.data, pdf.len, 0644, 0);
+	if (d->missing_glyphs)
+		lb_warn("'%s': %ld character(s) have no glyph in the installed fonts (printed as boxes)", d->path,
+		        d->missing_glyphs);
 	if (rc == 0 && st) {
+		st->missing_glyphs += d->missing_glyphs;
 		st->files++;
 		st->pages += (long)d->n;
 	}

@@ -27,6 +27,7 @@ struct print_opts {
 /* What was written. */
 struct print_stats {
 	long files, pages, patients, wards, calls;
+	long missing_glyphs; /* characters no installed font could draw (shown as boxes): should stay 0 */
 };
 
 /*

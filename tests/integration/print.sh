@@ -26,6 +26,7 @@ PY
 run "$LIFEBOAT" print pack --db "$DB" --ward "$WARD" --out "$T/pack" --json
 expect_rc 0 "print pack"
 expect_out '"files":5' "print pack writes five files"
+expect_out '"missing_glyphs":0' "no character of the pack renders as a missing-glyph box"
 for f in 1_census 2_summaries 3_medication_sheets 4_wristbands 5_order_forms; do
 	[ -s "$T/pack/$f.pdf" ] || fail "pack lacks $f.pdf"
 	pdftotext "$T/pack/$f.pdf" "$T/$f.txt"
@@ -101,8 +102,9 @@ CHECKS=$((CHECKS + 1))
 sort -u "$T/ids" | diff - "$T/decoded" >/dev/null || fail "wristband barcodes do not decode to the ward's IDs: $(sort -u "$T/ids" | diff - "$T/decoded" | head -5)"
 
 # Blank forms with their writing guides.
-run "$LIFEBOAT" print forms --out "$T/forms"
+run "$LIFEBOAT" print forms --out "$T/forms" --json
 expect_rc 0 "print forms"
+expect_out '"missing_glyphs":0' "no character of the forms renders as a missing-glyph box"
 for f in 1_prescription 2_injection_order 3_lab_order 4_nursing_instruction 5_admission_transfer all_forms; do
 	[ -s "$T/forms/$f.pdf" ] || fail "forms lack $f.pdf"
 done
@@ -141,6 +143,7 @@ expect_out "\"calls\":$N" "the department's list has its $N bookings"
 # print all: index, every ward, seven call lists, forms; a second run replaces the set as a whole.
 run "$LIFEBOAT" print all --db "$DB" --out "$T/paper" --json
 expect_rc 0 "print all"
+expect_out '"missing_glyphs":0' "no character of the whole set renders as a missing-glyph box"
 CHECKS=$((CHECKS + 1))
 [ -s "$T/paper/0_index.pdf" ] && [ "$(ls "$T"/paper/calls/*.pdf | wc -l)" -eq 7 ] && [ -s "$T/paper/forms/all_forms.pdf" ] ||
 	fail "print all lacks the index, the call lists or the forms: $(find "$T/paper" | head -20)"
@@ -170,5 +173,15 @@ expect_one_line_err "unknown ward"
 run "$LIFEBOAT" print appointments --db "$DB" --date 2026-13-45 --out "$T/x.pdf"
 expect_rc 2 "bad date"
 expect_one_line_err "bad date"
+
+# The glyph counter is real: a name with a character no font has (U+F0000, private use) is counted and warned.
+mkdir -p "$T/pua"
+printf '%s\n' '{"resourceType":"Patient","id":"PUA1","name":[{"family":"佐藤󰀀","given":["花子"]}],"gender":"female","birthDate":"1960-04-05"}' >"$T/pua/Patient.ndjson"
+printf '%s\n' '{"resourceType":"Encounter","id":"E1","status":"in-progress","class":{"code":"IMP"},"subject":{"reference":"Patient/PUA1"},"period":{"start":"2026-11-01T10:00:00+09:00"},"location":[{"location":{"display":"9Z"},"status":"active","physicalType":{"coding":[{"code":"wa"}]}},{"location":{"display":"901"},"physicalType":{"coding":[{"code":"ro"}]}},{"location":{"display":"1"},"physicalType":{"coding":[{"code":"bd"}]}}]}' >"$T/pua/Encounter.ndjson"
+"$LIFEBOAT" ingest --db "$T/pua.db" --fhir "$T/pua" >/dev/null
+run "$LIFEBOAT" print pack --db "$T/pua.db" --ward 9Z --out "$T/pua-pack" --json
+expect_rc 0 "print pack with an unprintable character"
+expect_out '"missing_glyphs":[1-9]' "an unprintable character is counted"
+expect_err 'no glyph' "an unprintable character is warned about"
 
 finish
