@@ -13,10 +13,12 @@ name() { # name FAMILY GIVEN FAMILY_KANA GIVEN_KANA
 {
 	echo "{\"resourceType\":\"Patient\",\"id\":\"RX0001\",\"name\":$(name 佐藤 花子 サトウ ハナコ),\"gender\":\"female\",\"birthDate\":\"1960-04-05\"}"
 	echo "{\"resourceType\":\"Patient\",\"id\":\"RX0002\",\"name\":$(name 山田 美咲 ヤマダ ミサキ),\"gender\":\"female\",\"birthDate\":\"1994-08-01\"}"
+	echo "{\"resourceType\":\"Patient\",\"id\":\"RX0004\",\"name\":$(name 田中 実 タナカ ミノル),\"gender\":\"male\",\"birthDate\":\"1955-03-03\"}"
 	echo "{\"resourceType\":\"Patient\",\"id\":\"RX0003\",\"name\":$(name 鈴木 一郎 スズキ イチロウ),\"gender\":\"male\",\"birthDate\":\"1970-01-20\"}"
 } >"$F/Patient.ndjson"
 cat >"$F/AllergyIntolerance.ndjson" <<'J'
 {"resourceType":"AllergyIntolerance","id":"AL-1","clinicalStatus":{"coding":[{"code":"active"}]},"category":["medication"],"code":{"text":"ペニシリン"},"patient":{"reference":"Patient/RX0001"},"recordedDate":"2024-06-01","reaction":[{"manifestation":[{"text":"発疹"}],"severity":"moderate"}]}
+{"resourceType":"AllergyIntolerance","id":"AL-3","clinicalStatus":{"coding":[{"code":"active"}]},"category":["medication"],"code":{"text":"ロキソプロフェン"},"patient":{"reference":"Patient/RX0004"},"recordedDate":"2019-02-01"}
 {"resourceType":"AllergyIntolerance","id":"AL-2","clinicalStatus":{"coding":[{"code":"active"}]},"category":["food"],"code":{"text":"卵"},"patient":{"reference":"Patient/RX0003"},"recordedDate":"2020-01-01"}
 J
 med() { # med ID PATIENT CODE NAME DOSE UNIT FREQ
@@ -79,6 +81,15 @@ check --patient RX0001 --drug D-SAWA --dose 250 --per-day 3
 expect_rc 1 "brand amoxicillin for a penicillin-allergic patient"
 expect_out '^STOP' "text output starts the alert with STOP"
 expect_out 'ペニシリン' "text output names the allergy"
+
+# An allergy to one drug of a class warns for another of the class (ロキソプロフェン → NSAIDs → aspirin), and
+# stops the drug itself in its generic form.
+check --patient RX0004 --drug D-ASPI --dose 100 --unit mg --per-day 1 --json
+expect_rc 0 "aspirin for a loxoprofen allergy is a warning"
+alert warn allergy-class "aspirin for a loxoprofen allergy"
+check --patient RX0004 --drug D-LOXG --dose 60 --unit mg --per-day 3 --json
+expect_rc 1 "generic loxoprofen for a loxoprofen allergy"
+alert stop allergy "generic loxoprofen for a loxoprofen allergy"
 
 # Interaction: aspirin with the active warfarin (出血リスク).
 check --patient RX0001 --drug D-ASPI --dose 100 --unit mg --per-day 1 --json
