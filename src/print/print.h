@@ -19,8 +19,9 @@
 #include "store/store.h"
 
 struct print_opts {
-	int mar_days;                 /* days of administration boxes on the medication sheets (default 3) */
-	int jobs;                     /* print_all: wards rendered in parallel processes (default 2; 1 = in process) */
+	int mar_days; /* days of administration boxes on the medication sheets (default 3) */
+	int jobs;     /* print_all: wards rendered in forked worker processes (default 2); a multi-threaded caller (the
+	             station's server) passes 1, or runs print_all in a child process of its own */
 	struct lb_progress *progress; /* advanced per patient or per file, or NULL */
 };
 
