@@ -6,7 +6,9 @@
  */
 #include "print_int.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,6 +198,36 @@ static int replaceable(const char *path)
 	return rmdir(path) == 0 ? 1 : 0; /* empty: fine */
 }
 
+/* Remove DIR.new-<pid> folders left by runs that were killed (their process is gone). */
+static void sweep_stale(const char *out_dir)
+{
+	char *parent = lb_strdup(out_dir);
+	char *slash = strrchr(parent, '/');
+	const char *base = slash ? slash + 1 : out_dir;
+	const char *dir = slash ? (slash == parent ? "/" : parent) : ".";
+	if (slash)
+		*slash = 0;
+	DIR *d = opendir(dir);
+	struct buf prefix = {0}, p = {0};
+	buf_addf(&prefix, "%s.new-", base);
+	for (struct dirent *e; d && (e = readdir(d));) {
+		if (strncmp(e->d_name, prefix.data, prefix.len))
+			continue;
+		char *end;
+		long pid = strtol(e->d_name + prefix.len, &end, 10);
+		if (*end || pid <= 0 || (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+			continue;
+		buf_reset(&p);
+		lb_path_join(&p, dir, e->d_name);
+		lb_rmtree(p.data);
+	}
+	if (d)
+		closedir(d);
+	buf_release(&prefix);
+	buf_release(&p);
+	free(parent);
+}
+
 int print_all(struct store *s, const char *out_dir, const struct print_opts *o, struct print_stats *st)
 {
 	struct print_opts def = {0};
@@ -208,6 +240,7 @@ int print_all(struct store *s, const char *out_dir, const struct print_opts *o, 
 	if (!kind)
 		return lb_error(LB_EEXIST, "'%s' exists and is not a set made by 'print all': not replacing it",
 		                out_dir);
+	sweep_stale(out_dir);
 	struct buf tmp = {0}, p = {0};
 	buf_addf(&tmp, "%s.new-%ld", out_dir, (long)getpid());
 	lb_rmtree(tmp.data);
