@@ -19,6 +19,7 @@ name() { # name FAMILY GIVEN FAMILY_KANA GIVEN_KANA
 cat >"$F/AllergyIntolerance.ndjson" <<'J'
 {"resourceType":"AllergyIntolerance","id":"AL-1","clinicalStatus":{"coding":[{"code":"active"}]},"category":["medication"],"code":{"text":"ペニシリン"},"patient":{"reference":"Patient/RX0001"},"recordedDate":"2024-06-01","reaction":[{"manifestation":[{"text":"発疹"}],"severity":"moderate"}]}
 {"resourceType":"AllergyIntolerance","id":"AL-3","clinicalStatus":{"coding":[{"code":"active"}]},"category":["medication"],"code":{"text":"ロキソプロフェン"},"patient":{"reference":"Patient/RX0004"},"recordedDate":"2019-02-01"}
+{"resourceType":"AllergyIntolerance","id":"AL-4","clinicalStatus":{"coding":[{"code":"active"}]},"category":["medication"],"code":{"coding":[{"system":"urn:local","code":"D-CALO"}],"text":"院内登録の薬剤アレルギー"},"patient":{"reference":"Patient/RX0004"},"recordedDate":"2021-05-05"}
 {"resourceType":"AllergyIntolerance","id":"AL-2","clinicalStatus":{"coding":[{"code":"active"}]},"category":["food"],"code":{"text":"卵"},"patient":{"reference":"Patient/RX0003"},"recordedDate":"2020-01-01"}
 J
 med() { # med ID PATIENT CODE NAME DOSE UNIT FREQ
@@ -90,6 +91,12 @@ alert warn allergy-class "aspirin for a loxoprofen allergy"
 check --patient RX0004 --drug D-LOXG --dose 60 --unit mg --per-day 3 --json
 expect_rc 1 "generic loxoprofen for a loxoprofen allergy"
 alert stop allergy "generic loxoprofen for a loxoprofen allergy"
+
+# A coded allergy (the drug's own code, text that names nothing) stops the drug.
+check --patient RX0004 --drug D-CALO --dose 400 --unit mg --per-day 3 --json
+expect_rc 1 "acetaminophen for a coded acetaminophen allergy"
+alert stop allergy "acetaminophen for a coded acetaminophen allergy"
+basis 'AL-4' "the coded allergy alert names its record"
 
 # Interaction: aspirin with the active warfarin (出血リスク).
 check --patient RX0001 --drug D-ASPI --dose 100 --unit mg --per-day 1 --json
