@@ -43,6 +43,8 @@ static void mar_one(struct pdoc *d, const struct store_patient_view *v, int nday
 	print_full_name(&name, &v->patient);
 	pdoc_patient(d, v->patient.id, name.data);
 	pdoc_new_page(d);
+	/* the ID as a barcode too, for the bedside scanner (wristband ↔ sheet) */
+	print_code128(d->cr, PDOC_RIGHT - 160, 44, 160, 22, v->patient.id);
 	/* identification and allergies above the grid: the two things checked at the bedside */
 	struct buf kana = {0}, birth = {0}, allergy = {0};
 	print_full_kana(&kana, &v->patient);

@@ -101,6 +101,13 @@ zbarimg -q "$T"/wb-*.pgm 2>/dev/null | sed -n 's/^CODE-128://p' | sort -u >"$T/d
 CHECKS=$((CHECKS + 1))
 sort -u "$T/ids" | diff - "$T/decoded" >/dev/null || fail "wristband barcodes do not decode to the ward's IDs: $(sort -u "$T/ids" | diff - "$T/decoded" | head -5)"
 
+# The medication sheet of the first patient carries the patient's ID as a barcode too.
+pdftoppm -r 300 -gray -f 1 -l 1 "$T/pack/3_medication_sheets.pdf" "$T/mar"
+MARID=$(zbarimg -q "$T"/mar-*.pgm 2>/dev/null | sed -n 's/^CODE-128://p' | head -1) || true
+CHECKS=$((CHECKS + 1))
+grep -q "ID $MARID" <(head -c 2000 "$T/3_medication_sheets.txt") && [ -n "$MARID" ] ||
+	fail "the first medication sheet's barcode ($MARID) is not its patient's ID"
+
 # Blank forms with their writing guides.
 run "$LIFEBOAT" print forms --out "$T/forms" --json
 expect_rc 0 "print forms"
