@@ -232,7 +232,8 @@ static int rx_check_cmd(int argc, char **argv)
 	         "1 回量 (250, 0.5, 250mg)"},
 	        {LB_OPT_STRING, 0, "unit", &unit, "U", "unit of the dose (mg, g, μg, mL, 錠 …; default: the master's)",
 	         "用量の単位 (mg, g, μg, mL, 錠 …; 既定: マスタの単位)"},
-	        {LB_OPT_STRING, 0, "per-day", &per_day, "N", "administrations a day", "1 日の回数"},
+	        {LB_OPT_STRING, 0, "per-day", &per_day, "N", "administrations a day (3 or 3回)",
+	         "1 日の回数 (3 または 3回)"},
 	        {LB_OPT_INT, 0, "days", &days, "D", "days supplied", "日数", 0, 3650},
 	        {LB_OPT_FLAG, 0, "pregnant", &pregnant, NULL, "the patient is pregnant", "妊娠中"},
 	        {LB_OPT_FLAG, 0, "json", &json, NULL, "JSON: order, alerts with level, reasons (ja, en) and basis",
@@ -286,7 +287,9 @@ static int rx_check_cmd(int argc, char **argv)
 			        dose, unit);
 		o.unit = dose_unit;
 	}
-	if (rx_parse_amount(per_day, &o.per_day, NULL) < 0 || o.per_day > 48)
+	const char *times = NULL; /* "3", "3回", "3回/日" */
+	if (rx_parse_amount(per_day, &o.per_day, &times) < 0 || o.per_day > 48 ||
+	    (times && strcmp(times, "回") && strcmp(times, "回/日")))
 		return cli_usage(L_("--per-day '%s' is not a number of times a day",
 		                    "--per-day '%s' は 1 日の回数ではありません"),
 		                 per_day);

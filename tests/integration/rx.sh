@@ -139,6 +139,9 @@ alert warn unit "a dose in mL for a drug dosed in mg"
 check --patient RX0003 --drug D-CALO --dose 400 --unit mg --per-day 3 --days 5 --json
 expect_rc 0 "safe order"
 no_alerts "acetaminophen 400 mg three times a day"
+check --patient RX0003 --drug D-CALO --dose 400mg --per-day 3回 --days 5 --json
+expect_rc 0 "dose with its unit and times written 3回"
+no_alerts "400mg, 3回"
 check --patient RX0003 --drug D-AMOX --dose 250 --unit ｍｇ --per-day 3 --days 7
 expect_rc 0 "amoxicillin for a patient allergic only to egg"
 expect_out 'no alerts' "safe order says so"
