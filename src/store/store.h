@@ -141,8 +141,8 @@ void store_hits_release(struct store_hits *h);
 /* Drugs of the master. Each entry's strings are owned by the list (release with store_drugs_release). */
 struct store_drug_item {
 	struct ehr_drug drug;
-	int score;          /* search rank: higher is better (0 outside search) */
-	const char *match;  /* search: "code", "code-prefix", "name-prefix", "kana-prefix", "generic-prefix", "name",
+	int score;         /* search rank: higher is better (0 outside search) */
+	const char *match; /* search: "code", "code-prefix", "name-prefix", "kana-prefix", "generic-prefix", "name",
 	                       "kana", "generic" */
 };
 struct store_drugs {
