@@ -43,6 +43,7 @@ maker,name,code,kana,generic_name,form,unit,max_daily_dose,allergy_class,interac
 バイエル,バイアスピリン錠100mg,D-ASPI,バイアスピリン,アスピリン,錠,mg,300,NSAIDs,出血リスク;NSAIDs,禁忌(出産予定日12週以内)
 あゆみ,カロナール錠200,D-CALO,カロナール,アセトアミノフェン,錠,mg,4000,,,
 武田,ブロプレス錠8,D-BLOP,ブロプレス,カンデサルタンシレキセチル,錠,mg,12,,RAS阻害,禁忌
+協和,マグミット錠330mg,D-MAGM,マグミット,酸化マグネシウム,錠,mg,2000,,キレート,
 CSV
 DB="$T/store.db"
 run "$LIFEBOAT" ingest --db "$DB" --fhir "$F" --drugs "$T/drugs.csv"
@@ -174,6 +175,9 @@ PY
 CHECKS=$((CHECKS + 1))
 run "$LIFEBOAT" rx search --db "$DB" ワーファ
 expect_out 'D-WARF' "katakana with a long mark"
+run "$LIFEBOAT" rx search --db "$DB" 酸化マ
+expect_rc 0 "kanji search"
+expect_out 'D-MAGM' "kanji of the generic name finds the brand"
 run "$LIFEBOAT" rx search --db "$DB" エーザイ
 expect_rc 1 "a maker's name is not searched"
 run "$LIFEBOAT" rx search --db "$DB" D-LO
