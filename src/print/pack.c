@@ -8,22 +8,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A table row: cells of the given widths, wrapped; returns the row height. Draws nothing when measure. */
+/* A table row: cells of the given widths, wrapped; returns the row height. measure: draw nothing. Drawing lays
+ * each cell out once (text first, then the borders at the row's height). */
 static double row(struct pdoc *d, double y, const double *w, const char *const *cell, int n, double size, int flags,
                   int measure)
 {
-	double h = 0;
+	double h = 0, x = PDOC_LEFT;
 	for (int i = 0; i < n; i++) {
-		double ch = pdoc_text_height(d, w[i] - 4, size, flags, cell[i] ? cell[i] : "");
+		const char *t = cell[i] ? cell[i] : "";
+		double ch = measure ? pdoc_text_height(d, w[i] - 4, size, flags, t)
+		                    : pdoc_text(d, x + 2, y + 2, w[i] - 4, size, flags, t);
 		if (ch > h)
 			h = ch;
+		x += w[i];
 	}
 	h += 4;
 	if (measure)
 		return h;
-	double x = PDOC_LEFT;
+	x = PDOC_LEFT;
 	for (int i = 0; i < n; i++) {
-		pdoc_text(d, x + 2, y + 2, w[i] - 4, size, flags, cell[i] ? cell[i] : "");
 		pdoc_rect(d, x, y, w[i], h, 0.5);
 		x += w[i];
 	}
