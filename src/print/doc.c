@@ -198,6 +198,9 @@ static void release(struct pdoc *d)
 		free(d->pages[i].pname);
 	}
 	free(d->pages);
+	for (size_t i = 0; i < LB_ARRAY_LEN(d->form_body); i++)
+		if (d->form_body[i])
+			cairo_surface_destroy(d->form_body[i]);
 	if (d->layout)
 		g_object_unref(d->layout);
 	if (d->font)

@@ -106,9 +106,9 @@ static void checks(struct pdoc *d, const char *const *items, int n, int per_row)
 	d->y += ((n + per_row - 1) / per_row) * 16 + 6;
 }
 
-void print_form_page(struct pdoc *d, enum print_form f, const struct store_patient_view *v)
+/* The body of a form below its header: the same on every copy. */
+static void body(struct pdoc *d, enum print_form f)
 {
-	header(d, v);
 	switch (f) {
 	case PF_PRESCRIPTION: {
 		static const double w[] = {24, 215, 82, 112, 50, 44};
@@ -187,6 +187,33 @@ void print_form_page(struct pdoc *d, enum print_form f, const struct store_patie
 	        d, PDOC_LEFT, d->y, PDOC_RIGHT - PDOC_LEFT, 8, PT_GRAY,
 	        "この用紙は電子カルテ停止中の記録です。復旧後に遡及入力し、原本は保管してください。"
 	        " / Paper record made during the EHR downtime: keep the original; it is entered back after recovery.");
+}
+
+/*
+ * A form page: the header (filled from v, or blank), then the body. The body is drawn once per document into a
+ * recording surface and painted on every copy, so a pack with three forms per patient lays its text out once and
+ * the PDF can share it.
+ */
+void print_form_page(struct pdoc *d, enum print_form f, const struct store_patient_view *v)
+{
+	header(d, v);
+	if (!d->form_body[f]) {
+		cairo_rectangle_t ext = {0, 0, PDOC_W, PDOC_H};
+		cairo_t *page = d->cr;
+		double y0 = d->y;
+		d->form_body[f] = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &ext);
+		d->cr = cairo_create(d->form_body[f]);
+		pango_cairo_update_layout(d->cr, d->layout);
+		body(d, f);
+		d->form_body_end[f] = d->y;
+		d->y = y0;
+		cairo_destroy(d->cr);
+		d->cr = page;
+		pango_cairo_update_layout(d->cr, d->layout);
+	}
+	cairo_set_source_surface(d->cr, d->form_body[f], 0, 0);
+	cairo_paint(d->cr);
+	d->y = d->form_body_end[f];
 }
 
 static const char *const guide_common[] = {

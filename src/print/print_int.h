@@ -44,9 +44,11 @@ struct pdoc {
 	cairo_t *cr; /* the current page */
 	PangoLayout *layout;
 	PangoFontDescription *font;
-	double y;            /* where the next block goes on the current page */
-	char *pid, *pname;   /* patient of the pages to come (pdoc_patient) */
-	long missing_glyphs; /* characters drawn as missing-glyph boxes */
+	double y;                      /* where the next block goes on the current page */
+	char *pid, *pname;             /* patient of the pages to come (pdoc_patient) */
+	long missing_glyphs;           /* characters drawn as missing-glyph boxes */
+	cairo_surface_t *form_body[5]; /* forms.c: each form's body, recorded once per document (PF_COUNT) */
+	double form_body_end[5];
 };
 void pdoc_init(struct pdoc *d, const char *path, const char *title, const char *as_of);
 void pdoc_set_title(struct pdoc *d, const char *title);
