@@ -176,7 +176,7 @@ void pdoc_new_page(struct pdoc *d)
 
 int pdoc_need(struct pdoc *d, double h)
 {
-	if (!d->cr || d->y + h > PDOC_BOTTOM) {
+	if (!d->recording_body && (!d->cr || d->y + h > PDOC_BOTTOM)) {
 		pdoc_new_page(d);
 		return 1;
 	}

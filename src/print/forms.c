@@ -204,7 +204,9 @@ void print_form_page(struct pdoc *d, enum print_form f, const struct store_patie
 		d->form_body[f] = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &ext);
 		d->cr = cairo_create(d->form_body[f]);
 		pango_cairo_update_layout(d->cr, d->layout);
+		d->recording_body = 1;
 		body(d, f);
+		d->recording_body = 0;
 		d->form_body_end[f] = d->y;
 		d->y = y0;
 		cairo_destroy(d->cr);

@@ -49,6 +49,7 @@ struct pdoc {
 	long missing_glyphs;           /* characters drawn as missing-glyph boxes */
 	cairo_surface_t *form_body[5]; /* forms.c: each form's body, recorded once per document (PF_COUNT) */
 	double form_body_end[5];
+	int recording_body; /* drawing a form body: never start a page (bodies fit one page by design) */
 };
 void pdoc_init(struct pdoc *d, const char *path, const char *title, const char *as_of);
 void pdoc_set_title(struct pdoc *d, const char *title);
