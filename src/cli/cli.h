@@ -46,5 +46,11 @@ int cmd_version(int argc, char **argv);
 int cmd_text(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_drill(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
+int cmd_patient(int argc, char **argv);
+int cmd_search(int argc, char **argv);
+int cmd_synth(int argc, char **argv);
+int cmd_rx(int argc, char **argv);
+int cmd_print(int argc, char **argv);
 
 #endif

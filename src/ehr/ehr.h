@@ -167,6 +167,146 @@ struct ehr_sink {
 
 /* ---- HL7 v2 and SS-MIX2 standard storage (hl7.c, ssmix2.c, ssmix2_msg.c) ------------------------------------- */
 
+/*
+ * HL7 v2 (ER7) messages. hl7_parse copies the UTF-8 text and splits it into segments and fields; repetitions,
+ * components and subcomponents are found on demand. Field numbers are HL7's (PID-5 is field 5; MSH-1 is the field
+ * separator, MSH-2 the encoding characters); rep counts from 0, comp and sub from 1 (0 = the whole repetition /
+ * component). Caps bound everything the input controls; what they cut is recorded in limits.
+ */
+#define HL7_MAX_MESSAGE (4u << 20)    /* bytes of one message */
+#define HL7_MAX_SEGMENTS 4096
+#define HL7_MAX_SEGMENT_LEN (256u << 10)
+#define HL7_MAX_FIELDS 256            /* per segment */
+#define HL7_MAX_REPS 100              /* repetitions looked at in one field */
+#define HL7_MAX_COMPONENTS 100
+#define HL7_MAX_ESCAPE 64             /* longest escape sequence \...\ recognised */
+enum { HL7_FS, HL7_CS, HL7_RS, HL7_EC, HL7_SS };
+enum {
+	HL7_LIMIT_MESSAGE = 1,
+	HL7_LIMIT_SEGMENTS = 2,
+	HL7_LIMIT_SEGMENT_LEN = 4,
+	HL7_LIMIT_FIELDS = 8,
+};
+struct hl7_span {
+	uint32_t off, len;
+};
+struct hl7_segment {
+	char id[4];           /* "PID"; shorter ids as sent */
+	uint32_t first_field; /* index into hl7_msg.field of field 0 (the id) */
+	uint32_t nfields;     /* including field 0 */
+};
+/* A parsed message. A zeroed struct is empty; hl7_release frees it. */
+struct hl7_msg {
+	struct buf text;          /* the message, UTF-8, owned */
+	char delim[5];            /* field, component, repetition, escape, subcomponent (0 if absent) */
+	struct hl7_segment *seg;
+	size_t nseg;
+	struct hl7_span *field;
+	size_t nfield, field_cap;
+	unsigned limits;          /* HL7_LIMIT_* bits of the caps that cut something */
+};
+/* Parse utf8[0..n). Fails with -LB_EINVAL (and a detail) when there is no usable MSH; m is then empty. */
+int hl7_parse(struct hl7_msg *m, const char *utf8, size_t n);
+void hl7_release(struct hl7_msg *m);
+/* Index of the first segment named id at or after from, or -1. */
+long hl7_find(const struct hl7_msg *m, const char *id, size_t from);
+/* Put the unescaped value of seg's field/rep/comp/sub in out (reset first). Returns 1 if non-empty, else 0. */
+int hl7_get_at(const struct hl7_msg *m, size_t seg, int fld, int rep, int comp, int sub, struct buf *out);
+/* The same on the first segment named id: hl7_get(m, "PID", 5, 0, 1, 0, &b) is the first family name. */
+int hl7_get(const struct hl7_msg *m, const char *id, int fld, int rep, int comp, int sub, struct buf *out);
+/* Number of repetitions in a field (0 when empty or absent; at most HL7_MAX_REPS). */
+int hl7_reps(const struct hl7_msg *m, size_t seg, int fld);
+/* Append s[0..n) with the escape sequences of m's delimiters undone (\F\ \S\ \T\ \R\ \E\ \Xhh\ \.br\). */
+void hl7_unescape(const struct hl7_msg *m, const char *s, size_t n, struct buf *out);
+
+/*
+ * SS-MIX2 standard storage: root/PID[0:3]/PID[3:6]/PID/<YYYYMMDD or ->/<data type>/<file>, the file named
+ * PID_date_type_orderNo_YYYYMMDDHHMMSSFFF_dept_flag (flag 1 valid, 0 deleted).
+ */
+#define SSMIX2_ID_MAX 64
+struct ssmix2_name {
+	char patient[SSMIX2_ID_MAX + 1];
+	char date[9];      /* "YYYYMMDD" or "-" */
+	char type[16];     /* "ADT-00", "OMP-01", "OMD" … */
+	char order_no[SSMIX2_ID_MAX + 1];
+	char time[18];     /* YYYYMMDDHHMMSSFFF */
+	char dept[SSMIX2_ID_MAX + 1]; /* department code or "-" */
+	int flag;          /* 1 valid, 0 deleted */
+};
+/* Parse a file name (no folders). Fails with -LB_EINVAL and a detail saying what is wrong. */
+int ssmix2_parse_name(const char *name, struct ssmix2_name *out);
+/* Parse a path relative to the storage root and check that its folders agree with the file name. */
+int ssmix2_parse_path(const char *relpath, struct ssmix2_name *out);
+
+/* One file of the storage, as the walker found it. */
+struct ssmix2_file {
+	char *path;              /* relative to the root, owned */
+	struct ssmix2_name name;
+	int64_t size, mtime_ns;
+	int current;             /* 1: the newest version of its (patient, date, type, order) and valid; 0: superseded
+	                            by a newer file, or the newest is a deletion (flag 0) */
+};
+struct ssmix2_scan {
+	struct ssmix2_file *files;
+	size_t n, cap;
+	long skipped;            /* files and folders that are not storage (each warned about) */
+};
+/*
+ * Walk the storage under root (no symlinks followed, folder depth fixed, no recursion) and decide which version
+ * of each record is current. Names that do not parse, and folders that disagree with them, are warned about
+ * through sink->warning and skipped. Fails only when root cannot be read.
+ */
+int ssmix2_scan(const char *root, const struct ehr_sink *sink, struct ssmix2_scan *out);
+void ssmix2_scan_release(struct ssmix2_scan *s);
+
+/* What reading one message found (summed by the caller). */
+struct ssmix2_msg_stats {
+	int parsed;      /* 1 when the message was read (even if only kept raw) */
+	int handled;     /* 1 when its type has a handler */
+	int warnings;
+};
+/*
+ * Decode (ISO-2022-JP) and parse one stored message and emit its records. The patient is the one nm names; a
+ * PID-3 that disagrees is an EHR_WARN_MISMATCH. Unmapped bytes are EHR_WARN_ENCODING and the raw bytes go to
+ * sink->raw; so do messages of types without a handler. Returns 0, or a sink callback's error.
+ */
+int ssmix2_read_message(const struct ssmix2_name *nm, const struct ehr_source *src, const char *bytes, size_t len,
+                        const struct ehr_sink *sink, struct ssmix2_msg_stats *st);
+
 /* ---- FHIR, CSV feeds and the synthetic hospital (fhir.c, csv.c, synth*.c) ------------------------------------ */
+
+/* Read every *.ndjson file of dir (FHIR R4: Patient, AllergyIntolerance, MedicationRequest, Condition, Encounter,
+ * Observation, Appointment; other resource types are counted and skipped with a warning). */
+int ehr_fhir_read_dir(const char *dir, const struct ehr_sink *sink);
+int ehr_fhir_read_file(const char *path, const struct ehr_sink *sink);
+/* The CSV feeds of docs/feeds.md, read by header names in any order (extra columns ignored), UTF-8 or CP932. */
+int ehr_appointments_read(const char *path, const struct ehr_sink *sink);
+int ehr_drugs_read(const char *path, const struct ehr_sink *sink);
+
+/* What ehr_synth wrote (filled in when opts->stats is set). */
+struct ehr_synth_stats {
+	long patients, inpatients, outpatients_booked;
+	int wards, beds;
+	long ssmix2_files, ssmix2_deleted, ssmix2_updated, ssmix2_quirks; /* quirks: files with CP932-only characters */
+	long by_type[12];       /* ADT-00, ADT-61, OMP-01, OMP-02, OML-11, PPR-01, ADT-22, ADT-42, ADT-52, … */
+	long fhir_resources, appointments, drugs;
+	long allergies, prescriptions, injections, results, diagnoses;
+	long same_full_name;    /* patients who share kanji full name and sex with another patient */
+	long same_name_birth;   /* … and also the birth date (the dangerous ones) */
+	uint64_t bytes;
+};
+/* Names of by_type[] entries, in order; NULL-terminated. */
+extern const char *const ehr_synth_type_names[];
+
+/* The synthetic hospital: deterministic for a given seed and patient count (byte-identical output). */
+struct ehr_synth_opts {
+	const char *out_dir;  /* writes ssmix2/, fhir/<Type>.ndjson, appointments.csv, drugs.csv; must not hold them yet */
+	long patients;        /* 1 .. 10,000,000 */
+	uint64_t seed;
+	const char *today;    /* "YYYY-MM-DD" the data is as of; NULL = 2026-11-24 so output is reproducible */
+	struct lb_progress *progress; /* advanced per patient, or NULL */
+	struct ehr_synth_stats *stats; /* or NULL */
+};
+int ehr_synth(const struct ehr_synth_opts *o);
 
 #endif /* LB_EHR_H */

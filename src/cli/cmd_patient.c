@@ -1,0 +1,306 @@
+/*
+ * cmd_patient.c - `lifeboat patient`: one patient's downtime snapshot: identification (kanji and kana names,
+ * birth date, sex, same-name warnings), contacts, allergies, active medicines, problems, recent results,
+ * admissions with ward/bed, bookings. Text is shown exactly as the source sent it.
+ */
+#include "cli.h"
+#include "store/store.h"
+#include "text/text.h"
+
+#include <string.h>
+
+static const char *allergy_kind(enum ehr_allergy_kind k)
+{
+	return k == EHR_ALLERGY_DRUG ? "drug" : k == EHR_ALLERGY_FOOD ? "food" : "other";
+}
+
+static const char *adt_kind(enum ehr_adt_kind k)
+{
+	static const char *const n[] = {
+	        "", "admit", "transfer", "discharge", "cancel-admit", "cancel-transfer", "cancel-discharge"};
+	return (size_t)k < LB_ARRAY_LEN(n) ? n[k] : "";
+}
+
+static void name_join(struct buf *b, const char *a, const char *c)
+{
+	buf_reset(b);
+	if (a)
+		buf_adds(b, a);
+	if (a && c)
+		buf_addch(b, ' ');
+	if (c)
+		buf_adds(b, c);
+}
+
+static void kv_num(struct json_w *w, const char *k, double v)
+{
+	json_key(w, k);
+	if (v > 0)
+		json_double(w, v);
+	else
+		json_null(w);
+}
+
+static void patient_json(const struct store_patient_view *v, struct buf *out)
+{
+	struct json_w w = {.out = out};
+	const struct ehr_patient *p = &v->patient;
+	struct buf t = {0};
+	char sex[2] = {p->sex, 0};
+	json_obj(&w);
+	json_kv_str(&w, "id", p->id);
+	name_join(&t, p->family_kanji, p->given_kanji);
+	json_kv_str(&w, "name_kanji", t.len ? t.data : NULL);
+	name_join(&t, p->family_kana, p->given_kana);
+	json_kv_str(&w, "name_kana", t.len ? t.data : NULL);
+	json_kv_str(&w, "family_kanji", p->family_kanji);
+	json_kv_str(&w, "given_kanji", p->given_kanji);
+	json_kv_str(&w, "family_kana", p->family_kana);
+	json_kv_str(&w, "given_kana", p->given_kana);
+	json_kv_str(&w, "birth_date", p->birth_date);
+	int y, m, d;
+	buf_reset(&t);
+	if (p->birth_date && text_parse_date(p->birth_date, &y, &m, &d) == 0)
+		text_format_era(&t, y, m, d);
+	json_kv_str(&w, "birth_date_era", t.len ? t.data : NULL);
+	json_kv_str(&w, "sex", sex);
+	json_kv_str(&w, "postal_code", p->postal_code);
+	json_kv_str(&w, "address", p->address);
+	json_kv_str(&w, "phone_home", p->phone_home);
+	json_kv_str(&w, "phone_mobile", p->phone_mobile);
+	json_kv_str(&w, "blood_abo", p->blood_abo);
+	json_kv_str(&w, "blood_rh", p->blood_rh);
+	json_kv_str(&w, "updated", p->updated);
+	json_kv_bool(&w, "same_full_name_in_hospital", v->same_full_name > 0);
+	json_kv_int(&w, "same_full_name_count", v->same_full_name);
+	json_kv_str(&w, "as_of", v->as_of);
+	json_key(&w, "census");
+	if (v->census.in_ward) {
+		const struct store_census *c = &v->census;
+		json_obj(&w);
+		json_kv_str(&w, "ward", c->ward);
+		json_kv_str(&w, "room", c->room);
+		json_kv_str(&w, "bed", c->bed);
+		json_kv_str(&w, "since", c->since);
+		json_kv_str(&w, "department", c->department);
+		json_kv_str(&w, "attending", c->attending);
+		json_kv_bool(&w, "same_surname_in_ward", c->same_surname_in_ward > 0);
+		json_end(&w);
+	} else {
+		json_null(&w);
+	}
+	json_key(&w, "allergies");
+	json_arr(&w);
+	for (size_t i = 0; i < v->n_allergies; i++) {
+		const struct ehr_allergy *a = &v->allergies[i];
+		json_obj(&w);
+		json_kv_str(&w, "kind", allergy_kind(a->kind));
+		json_kv_str(&w, "name", a->name);
+		json_kv_str(&w, "code", a->code);
+		json_kv_str(&w, "code_system", a->code_system);
+		json_kv_str(&w, "reaction", a->reaction);
+		json_kv_str(&w, "severity", a->severity);
+		json_kv_str(&w, "recorded", a->recorded);
+		json_end(&w);
+	}
+	json_end(&w);
+	json_key(&w, "medications");
+	json_arr(&w);
+	for (size_t i = 0; i < v->n_medications; i++) {
+		const struct ehr_medication *x = &v->medications[i];
+		json_obj(&w);
+		json_kv_str(&w, "kind", x->kind == EHR_ORDER_INJECTION ? "injection" : "rx");
+		json_kv_str(&w, "order_no", x->order_no);
+		json_kv_str(&w, "drug_code", x->drug_code);
+		json_kv_str(&w, "code_system", x->code_system);
+		json_kv_str(&w, "drug_name", x->drug_name);
+		kv_num(&w, "dose", x->dose);
+		json_kv_str(&w, "dose_unit", x->dose_unit);
+		kv_num(&w, "per_day", x->per_day);
+		json_kv_str(&w, "frequency", x->frequency);
+		json_kv_str(&w, "route", x->route);
+		json_kv_str(&w, "start", x->start);
+		json_kv_int(&w, "days", x->days);
+		json_kv_str(&w, "end", x->end);
+		json_kv_str(&w, "status", x->status);
+		json_kv_str(&w, "prescriber", x->prescriber);
+		json_kv_str(&w, "department", x->department);
+		json_kv_str(&w, "ordered", x->ordered);
+		json_end(&w);
+	}
+	json_end(&w);
+	json_key(&w, "problems");
+	json_arr(&w);
+	for (size_t i = 0; i < v->n_diagnoses; i++) {
+		const struct ehr_diagnosis *x = &v->diagnoses[i];
+		json_obj(&w);
+		json_kv_str(&w, "name", x->name);
+		json_kv_str(&w, "code", x->code);
+		json_kv_str(&w, "code_system", x->code_system);
+		json_kv_str(&w, "start", x->start);
+		json_kv_str(&w, "end", x->end);
+		json_kv_bool(&w, "active", x->active);
+		json_kv_bool(&w, "main", x->main);
+		json_end(&w);
+	}
+	json_end(&w);
+	json_key(&w, "results");
+	json_arr(&w);
+	for (size_t i = 0; i < v->n_results; i++) {
+		const struct ehr_result *x = &v->results[i];
+		json_obj(&w);
+		json_kv_str(&w, "time", x->time);
+		json_kv_str(&w, "name", x->name);
+		json_kv_str(&w, "code", x->code);
+		json_kv_str(&w, "value", x->value);
+		json_kv_str(&w, "unit", x->unit);
+		json_kv_str(&w, "reference", x->reference);
+		json_kv_str(&w, "flag", x->flag);
+		json_kv_str(&w, "status", x->status);
+		json_kv_str(&w, "order_no", x->order_no);
+		json_end(&w);
+	}
+	json_end(&w);
+	json_key(&w, "admissions");
+	json_arr(&w);
+	for (size_t i = 0; i < v->n_admissions; i++) {
+		const struct ehr_adt *x = &v->admissions[i];
+		json_obj(&w);
+		json_kv_str(&w, "event", adt_kind(x->kind));
+		json_kv_str(&w, "time", x->time);
+		json_kv_str(&w, "ward", x->ward);
+		json_kv_str(&w, "room", x->room);
+		json_kv_str(&w, "bed", x->bed);
+		json_kv_str(&w, "department", x->department);
+		json_kv_str(&w, "attending", x->attending);
+		json_end(&w);
+	}
+	json_end(&w);
+	json_key(&w, "appointments");
+	json_arr(&w);
+	for (size_t i = 0; i < v->n_appointments; i++) {
+		const struct ehr_appointment *x = &v->appointments[i];
+		json_obj(&w);
+		json_kv_str(&w, "start", x->start);
+		json_kv_str(&w, "department", x->department);
+		json_kv_str(&w, "clinician", x->clinician);
+		json_kv_str(&w, "kind", x->kind);
+		json_kv_str(&w, "status", x->status);
+		json_kv_str(&w, "phone", x->phone);
+		json_kv_str(&w, "note", x->note);
+		json_end(&w);
+	}
+	json_end(&w);
+	json_end(&w);
+	buf_release(&t);
+}
+
+static const char *s_(const char *s)
+{
+	return s ? s : "";
+}
+
+static void patient_text(const struct store_patient_view *v, struct buf *o)
+{
+	const struct ehr_patient *p = &v->patient;
+	struct buf era = {0};
+	int y, m, d;
+	if (p->birth_date && text_parse_date(p->birth_date, &y, &m, &d) == 0)
+		text_format_era(&era, y, m, d);
+	buf_addf(o, "%s  %s %s  (%s %s)\n", p->id, s_(p->family_kanji), s_(p->given_kanji), s_(p->family_kana),
+	         s_(p->given_kana));
+	buf_addf(o, "%s: %s %s  %s: %c\n", L_("born", "生年月日"), s_(p->birth_date), buf_cstr(&era), L_("sex", "性別"),
+	         p->sex);
+	if (v->same_full_name)
+		buf_addf(o, "!! %s (%d)\n",
+		         L_("SAME FULL NAME as other patients in the hospital", "院内に同姓同名の患者がいます"),
+		         v->same_full_name);
+	if (v->census.in_ward) {
+		buf_addf(o, "%s: %s %s-%s  (%s %s)\n", L_("ward", "病棟"), s_(v->census.ward), s_(v->census.room),
+		         s_(v->census.bed), L_("since", "入院"), s_(v->census.since));
+		if (v->census.same_surname_in_ward)
+			buf_addf(o, "!! %s\n", L_("SAME SURNAME in this ward", "同じ病棟に同姓の患者がいます"));
+	}
+	buf_addf(o, "%s: %s %s  %s: %s %s\n", L_("address", "住所"), s_(p->postal_code), s_(p->address),
+	         L_("phone", "電話"), s_(p->phone_home), s_(p->phone_mobile));
+	buf_addf(o, "%s (%zu):\n", L_("allergies", "アレルギー"), v->n_allergies);
+	for (size_t i = 0; i < v->n_allergies; i++)
+		buf_addf(o, "  %s  %s  %s\n", s_(v->allergies[i].name), s_(v->allergies[i].reaction),
+		         s_(v->allergies[i].severity));
+	buf_addf(o, "%s (%zu):\n", L_("active medicines", "現在の薬剤"), v->n_medications);
+	for (size_t i = 0; i < v->n_medications; i++) {
+		const struct ehr_medication *x = &v->medications[i];
+		buf_addf(o, "  %s  %g%s  %s  %s  %s〜 %d%s\n", s_(x->drug_name), x->dose, s_(x->dose_unit),
+		         s_(x->frequency), s_(x->route), s_(x->start), x->days, L_("d", "日"));
+	}
+	buf_addf(o, "%s (%zu):\n", L_("problems", "病名"), v->n_diagnoses);
+	for (size_t i = 0; i < v->n_diagnoses; i++)
+		buf_addf(o, "  %s%s  %s\n", s_(v->diagnoses[i].name),
+		         v->diagnoses[i].active ? "" : L_(" (ended)", " (転帰)"), s_(v->diagnoses[i].start));
+	buf_addf(o, "%s (%zu):\n", L_("recent results", "最近の検査結果"), v->n_results);
+	for (size_t i = 0; i < v->n_results; i++)
+		buf_addf(o, "  %s  %s %s %s  %s\n", s_(v->results[i].time), s_(v->results[i].name),
+		         s_(v->results[i].value), s_(v->results[i].unit), s_(v->results[i].flag));
+	buf_addf(o, "%s (%zu):\n", L_("admissions", "入退院"), v->n_admissions);
+	for (size_t i = 0; i < v->n_admissions; i++)
+		buf_addf(o, "  %s  %s  %s %s-%s\n", s_(v->admissions[i].time), adt_kind(v->admissions[i].kind),
+		         s_(v->admissions[i].ward), s_(v->admissions[i].room), s_(v->admissions[i].bed));
+	buf_addf(o, "%s (%zu):\n", L_("bookings", "予約"), v->n_appointments);
+	for (size_t i = 0; i < v->n_appointments; i++)
+		buf_addf(o, "  %s  %s  %s\n", s_(v->appointments[i].start), s_(v->appointments[i].department),
+		         s_(v->appointments[i].kind));
+	buf_addf(o, "%s: %s", L_("data as of", "データ時点"), v->as_of);
+	buf_release(&era);
+}
+
+int cmd_patient(int argc, char **argv)
+{
+	const char *db = NULL, *id = NULL;
+	int json = 0, code;
+	const struct lb_opt opts[] = {
+	        {LB_OPT_STRING, 0, "db", &db, "FILE", "the clinical store", "臨床データストア"},
+	        {LB_OPT_STRING, 0, "id", &id, "PID", "the patient ID", "患者ID"},
+	        {LB_OPT_FLAG, 0, "json", &json, NULL, "print the snapshot as JSON", "JSON で出力"},
+	        {0},
+	};
+	static const struct lb_cmd_help help = {
+	        "lifeboat patient --db FILE --id PID [--json]",
+	        "Show one patient as the downtime station does: names (kanji, kana), birth date, sex, same-name "
+	        "warnings,\n"
+	        "ward and bed, contacts, allergies, active medicines, problems, recent results, admissions and "
+	        "bookings.\n"
+	        "Exit 2 when the store has no such patient.",
+	        "患者 1 名の情報を表示します: 氏名 "
+	        "(漢字・カナ)、生年月日、性別、同姓同名の警告、病棟・ベッド、連絡先、\n"
+	        "アレルギー、現在の薬剤、病名、最近の検査結果、入退院、予約。該当患者がなければ終了コード 2。",
+	        "  lifeboat patient --db clinical.db --id 0000123456\n"
+	        "  lifeboat patient --db clinical.db --id 0000123456 --json"};
+	int i = cli_parse(argc, argv, opts, &help, &code);
+	if (i < 0)
+		return code;
+	if (i < argc)
+		return cli_usage(L_("patient takes no operands ('%s')", "patient に引数は不要です ('%s')"), argv[i]);
+	if (!db || !id)
+		return cli_usage(
+		        L_("patient needs --db FILE and --id PID", "patient には --db FILE と --id PID が必要です"));
+	struct store *s;
+	int rc = store_open(&s, db, 0);
+	if (rc < 0)
+		return cli_error(rc);
+	struct store_patient_view v;
+	rc = store_patient_get(s, id, &v);
+	store_close(s);
+	if (rc < 0) {
+		store_patient_view_release(&v);
+		return cli_error(rc);
+	}
+	struct buf out = {0};
+	if (json)
+		patient_json(&v, &out);
+	else
+		patient_text(&v, &out);
+	store_patient_view_release(&v);
+	rc = cli_print(&out);
+	buf_release(&out);
+	return rc;
+}

@@ -1,0 +1,246 @@
+/*
+ * cmd_print.c - `lifeboat print`: paper for the downtime, written as PDF with Japanese fonts embedded.
+ *
+ *   print pack --db F --ward W --out DIR [--days N]   one ward: census, summaries, medication sheets, wristbands,
+ *                                                     order forms with the patient's header filled in
+ *   print forms --out DIR                             blank forms, each with a writing guide
+ *   print appointments --db F --date D [--dept X] --out FILE   the call list of one day
+ *   print all --db F --out DIR [--jobs N]             every ward, call lists, forms and an index; the previous set
+ *                                                     is replaced atomically
+ */
+#include "cli.h"
+#include "print/print.h"
+
+#include <string.h>
+
+static int report(const struct print_stats *st, int json, const char *out)
+{
+	struct buf b = {0};
+	if (json) {
+		struct json_w w = {.out = &b};
+		json_obj(&w);
+		json_kv_str(&w, "out", out);
+		json_kv_int(&w, "files", st->files);
+		json_kv_int(&w, "pages", st->pages);
+		json_kv_int(&w, "wards", st->wards);
+		json_kv_int(&w, "patients", st->patients);
+		json_kv_int(&w, "calls", st->calls);
+		json_kv_int(&w, "missing_glyphs", st->missing_glyphs);
+		json_end(&w);
+	} else {
+		buf_addf(&b, "%s %s: %ld %s, %ld %s", L_("wrote", "出力"), out, st->files, L_("files", "ファイル"),
+		         st->pages, L_("pages", "ページ"));
+		if (st->wards)
+			buf_addf(&b, ", %ld %s, %ld %s", st->wards, L_("wards", "病棟"), st->patients,
+			         L_("patients", "名"));
+		if (st->calls)
+			buf_addf(&b, ", %ld %s", st->calls, L_("bookings", "件の予約"));
+		if (st->missing_glyphs)
+			buf_addf(&b, "; %ld %s", st->missing_glyphs,
+			         L_("characters without a glyph (printed as boxes)", "文字は字形がなく□で印刷"));
+	}
+	int rc = cli_print(&b);
+	buf_release(&b);
+	return rc;
+}
+
+static const struct lb_opt json_opt = {
+        LB_OPT_FLAG, 0, "json", NULL, NULL, "JSON summary of what was written", "出力内容を JSON で表示"};
+
+static int print_pack_cmd(int argc, char **argv)
+{
+	const char *db = NULL, *ward = NULL, *out = NULL;
+	long days = 3;
+	int json = 0, code;
+	struct lb_opt opts[] = {
+	        {LB_OPT_STRING, 0, "db", &db, "FILE", "the clinical store", "臨床データストア"},
+	        {LB_OPT_STRING, 'w', "ward", &ward, "W", "the ward (as in the census: 3A)", "病棟 (例: 3A)"},
+	        {LB_OPT_STRING, 'o', "out", &out, "DIR", "folder to write the pack into", "出力フォルダ"},
+	        {LB_OPT_INT, 0, "days", &days, "N", "days of administration boxes (default 3)",
+	         "与薬記録の日数 (既定 3)", 1, 7},
+	        json_opt,
+	        {0},
+	};
+	opts[4].target = &json;
+	static const struct lb_cmd_help help = {
+	        "lifeboat print pack --db FILE --ward W --out DIR [--days N] [--json]",
+	        "Print a ward's downtime pack as PDF: 1_census (every patient of the ward with names, birth date,\n"
+	        "allergies and same-name warnings), 2_summaries (identification banner, allergies first, medicines,\n"
+	        "injections, problems, recent results), 3_medication_sheets (boxes to tick for the next days),\n"
+	        "4_wristbands (name, kana, ID, birth date and era, sex, blood group, Code 128 barcode of the ID) and\n"
+	        "5_order_forms (prescription, injection and lab order with the patient's header filled in).",
+	        "病棟のダウンタイム用一式を PDF で出力します: 1_census (病棟の全患者: 氏名・カナ・生年月日・\n"
+	        "アレルギー・同姓同名の注意)、2_summaries (患者確認欄、アレルギー、処方、注射、病名、最近の検査)、\n"
+	        "3_medication_sheets (今後数日分の実施チェック欄)、4_wristbands (氏名・カナ・ID・生年月日 (和暦)・\n"
+	        "性別・血液型・ID のバーコード)、5_order_forms (患者欄記入済みの処方箋・注射指示箋・検査依頼書)。",
+	        "  lifeboat print pack --db store.db --ward 3A --out /srv/downtime/3A\n"
+	        "  lifeboat print pack --db store.db --ward 3A --out 3A --days 5 --json"};
+	int i = cli_parse(argc, argv, opts, &help, &code);
+	if (i < 0)
+		return code;
+	if (i < argc)
+		return cli_usage(L_("print pack takes no operands ('%s')", "print pack に引数は不要です ('%s')"),
+		                 argv[i]);
+	if (!db || !ward || !out)
+		return cli_usage(L_("print pack needs --db, --ward and --out",
+		                    "print pack には --db, --ward, --out が必要です"));
+	struct store *s;
+	int rc = store_open(&s, db, 0);
+	if (rc < 0)
+		return cli_error(rc);
+	struct print_opts o = {.mar_days = (int)days};
+	struct print_stats st = {0};
+	rc = print_pack(s, ward, out, &o, &st);
+	store_close(s);
+	if (rc < 0)
+		return cli_error(rc);
+	return report(&st, json, out);
+}
+
+static int print_forms_cmd(int argc, char **argv)
+{
+	const char *out = NULL;
+	int json = 0, code;
+	struct lb_opt opts[] = {
+	        {LB_OPT_STRING, 'o', "out", &out, "DIR", "folder to write the forms into", "出力フォルダ"},
+	        json_opt,
+	        {0},
+	};
+	opts[1].target = &json;
+	static const struct lb_cmd_help help = {
+	        "lifeboat print forms --out DIR [--json]",
+	        "Print the blank downtime forms, each followed by a one-page writing guide with a correct example:\n"
+	        "prescription, injection order, lab order, nursing instruction slip, admission/transfer record (one "
+	        "PDF\n"
+	        "each and all_forms.pdf). Needs no store: print them before anything breaks.",
+	        "ダウンタイム用の白紙の用紙を、記入例つきの「記入のしかた」1ページとともに出力します: 処方箋、\n"
+	        "注射指示箋、検査依頼書、看護指示票、入退院・転棟記録 (各 PDF と all_forms.pdf)。ストア不要。",
+	        "  lifeboat print forms --out /srv/downtime/forms"};
+	int i = cli_parse(argc, argv, opts, &help, &code);
+	if (i < 0)
+		return code;
+	if (i < argc)
+		return cli_usage(L_("print forms takes no operands ('%s')", "print forms に引数は不要です ('%s')"),
+		                 argv[i]);
+	if (!out)
+		return cli_usage(L_("print forms needs --out DIR", "print forms には --out DIR が必要です"));
+	struct print_stats st = {0};
+	int rc = print_forms(out, &st);
+	if (rc < 0)
+		return cli_error(rc);
+	return report(&st, json, out);
+}
+
+static int print_appointments_cmd(int argc, char **argv)
+{
+	const char *db = NULL, *date = NULL, *dept = NULL, *out = NULL;
+	int json = 0, code;
+	struct lb_opt opts[] = {
+	        {LB_OPT_STRING, 0, "db", &db, "FILE", "the clinical store", "臨床データストア"},
+	        {LB_OPT_STRING, 'd', "date", &date, "D", "the day (YYYY-MM-DD)", "日付 (YYYY-MM-DD)"},
+	        {LB_OPT_STRING, 0, "dept", &dept, "X", "one department only (as in the bookings: 循環器内科)",
+	         "診療科を限定 (例: 循環器内科)"},
+	        {LB_OPT_STRING, 'o', "out", &out, "FILE", "the PDF to write", "出力する PDF"},
+	        json_opt,
+	        {0},
+	};
+	opts[4].target = &json;
+	static const struct lb_cmd_help help = {
+	        "lifeboat print appointments --db FILE --date D [--dept X] --out FILE [--json]",
+	        "Print the call list of one day's bookings: by department and time, with the patient's name (kanji "
+	        "and\n"
+	        "kana), birth date, the phone to call and boxes for the result of the call. Cancelled bookings are\n"
+	        "marked as such.",
+	        "1 日分の外来予約の連絡リストを出力します: 診療科・時刻順に、氏名 "
+	        "(漢字・カナ)、生年月日、連絡先電話、\n"
+	        "連絡結果のチェック欄。取消済の予約はその旨を表示します。",
+	        "  lifeboat print appointments --db store.db --date 2026-11-25 --out calls-1125.pdf\n"
+	        "  lifeboat print appointments --db store.db --date 2026-11-25 --dept 循環器内科 --out cardio.pdf"};
+	int i = cli_parse(argc, argv, opts, &help, &code);
+	if (i < 0)
+		return code;
+	if (i < argc)
+		return cli_usage(
+		        L_("print appointments takes no operands ('%s')", "print appointments に引数は不要です ('%s')"),
+		        argv[i]);
+	if (!db || !date || !out)
+		return cli_usage(L_("print appointments needs --db, --date and --out",
+		                    "print appointments には --db, --date, --out が必要です"));
+	struct store *s;
+	int rc = store_open(&s, db, 0);
+	if (rc < 0)
+		return cli_error(rc);
+	struct print_stats st = {0};
+	rc = print_appointments(s, date, dept, out, &st);
+	store_close(s);
+	if (rc < 0)
+		return cli_error(rc);
+	return report(&st, json, out);
+}
+
+static int print_all_cmd(int argc, char **argv)
+{
+	const char *db = NULL, *out = NULL;
+	long jobs = 2, days = 3;
+	int json = 0, code;
+	struct lb_opt opts[] = {
+	        {LB_OPT_STRING, 0, "db", &db, "FILE", "the clinical store", "臨床データストア"},
+	        {LB_OPT_STRING, 'o', "out", &out, "DIR", "the folder of the set (replaced as a whole)",
+	         "出力フォルダ (一式を置き換え)"},
+	        {LB_OPT_INT, 'j', "jobs", &jobs, "N", "wards rendered in parallel (default 2)", "並列数 (既定 2)", 1,
+	         64},
+	        {LB_OPT_INT, 0, "days", &days, "N", "days of administration boxes (default 3)",
+	         "与薬記録の日数 (既定 3)", 1, 7},
+	        json_opt,
+	        {0},
+	};
+	opts[4].target = &json;
+	static const struct lb_cmd_help help = {
+	        "lifeboat print all --db FILE --out DIR [--jobs N] [--days N] [--json]",
+	        "Print everything for the downtime into DIR: 0_index.pdf, wards/<ward>/ (each ward's pack), "
+	        "calls/<date>.pdf\n"
+	        "(the data's day and the six after it) and forms/. The set is built beside DIR and swapped in with "
+	        "one\n"
+	        "rename, so DIR always holds a whole set. Run it hourly (cron or a systemd timer) on the station PC.",
+	        "ダウンタイム用の一式を DIR に出力します: 0_index.pdf、wards/<病棟>/ "
+	        "(病棟ごとの一式)、calls/<日付>.pdf\n"
+	        "(データ時点の日から 7 日分の連絡リスト)、forms/。一式は DIR の隣に作ってから 1 回の rename で\n"
+	        "入れ替えるので、DIR には常に完全な一式があります。端末で 1 時間ごとに実行してください。",
+	        "  lifeboat print all --db store.db --out /srv/downtime/paper\n"
+	        "  # crontab: 5 * * * * lifeboat print all --db /srv/downtime/store.db --out /srv/downtime/paper"};
+	int i = cli_parse(argc, argv, opts, &help, &code);
+	if (i < 0)
+		return code;
+	if (i < argc)
+		return cli_usage(L_("print all takes no operands ('%s')", "print all に引数は不要です ('%s')"),
+		                 argv[i]);
+	if (!db || !out)
+		return cli_usage(L_("print all needs --db and --out", "print all には --db と --out が必要です"));
+	struct store *s;
+	int rc = store_open(&s, db, 0);
+	if (rc < 0)
+		return cli_error(rc);
+	struct lb_progress pr = {.label = "print"};
+	struct print_opts o = {.mar_days = (int)days, .jobs = (int)jobs, .progress = &pr};
+	struct print_stats st = {0};
+	rc = print_all(s, out, &o, &st);
+	store_close(s);
+	if (rc < 0)
+		return cli_error(rc);
+	return report(&st, json, out);
+}
+
+int cmd_print(int argc, char **argv)
+{
+	static const struct cli_sub subs[] = {
+	        {"pack", print_pack_cmd, "a ward's pack: census, summaries, medication sheets, wristbands, order forms",
+	         "病棟の一式: 患者一覧・サマリー・与薬記録・リストバンド・指示用紙"},
+	        {"forms", print_forms_cmd, "blank forms with writing guides", "白紙の用紙と記入のしかた"},
+	        {"appointments", print_appointments_cmd, "the call list of one day's bookings",
+	         "1 日分の外来予約の連絡リスト"},
+	        {"all", print_all_cmd, "everything, replacing the previous set atomically",
+	         "一式すべて (前回分を一括で置換)"},
+	        {0},
+	};
+	return cli_dispatch(argc, argv, "print", subs);
+}

@@ -1,0 +1,367 @@
+/*
+ * cmd_rx.c - `lifeboat rx`: the prescription safety checks the EHR did and paper lost.
+ *
+ *   rx search --db F TEXT [--json]          drug master search from three characters (kana any width or script,
+ *                                           kanji, brand or generic, code); a brand with its generics and back
+ *   rx check --db F --patient PID --drug CODE --dose X [--unit U] --per-day N [--days D] [--pregnant] [--json]
+ *                                           the order against the patient's allergies, active medicines, pregnancy
+ *                                           and the maximum daily dose; exit 1 on a stop-level alert
+ *   rx check … --bench N                    run the same check N times in process and report the latency
+ */
+#include "cli.h"
+#include "rx/rx.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void drug_json(struct json_w *w, const struct ehr_drug *d)
+{
+	json_kv_str(w, "code", d->code);
+	json_kv_str(w, "name", d->name);
+	json_kv_str(w, "generic_name", d->generic_name);
+	json_kv_str(w, "kana", d->kana);
+	json_kv_str(w, "form", d->form);
+	json_kv_str(w, "unit", d->unit);
+	json_key(w, "max_daily_dose");
+	if (d->max_daily_dose > 0)
+		json_double(w, d->max_daily_dose);
+	else
+		json_null(w);
+	json_kv_str(w, "pregnancy", d->pregnancy);
+	json_kv_str(w, "interaction_groups", d->interaction_groups);
+	json_kv_str(w, "allergy_classes", d->allergy_classes);
+	json_kv_str(w, "yj_code", d->yj_code);
+	json_kv_str(w, "hot_code", d->hot_code);
+}
+
+static int rx_search_cmd(int argc, char **argv)
+{
+	const char *db = NULL;
+	int json = 0, code;
+	long limit = 50;
+	const struct lb_opt opts[] = {
+	        {LB_OPT_STRING, 0, "db", &db, "FILE", "the clinical store", "臨床データストア"},
+	        {LB_OPT_INT, 'n', "limit", &limit, "N", "at most N drugs (default 50)", "最大件数 (既定 50)", 1, 1000},
+	        {LB_OPT_FLAG, 0, "json", &json, NULL, "JSON: hits with their same-ingredient products",
+	         "JSON 出力 (同成分の製品つき)"},
+	        {0},
+	};
+	static const struct lb_cmd_help help = {
+	        "lifeboat rx search --db FILE [--limit N] [--json] TEXT",
+	        "Find drugs of the master from three characters: kana in any width or script (ｱﾓｷ, あもき, アモキ),\n"
+	        "kanji, brand or generic name, or a code (local, YJ, HOT). Each drug is shown with the other products "
+	        "of\n"
+	        "its ingredient: a brand with its generics, a generic with its brand. Exit 1 when nothing matches.",
+	        "薬品マスタを 3 文字から検索します: カナ (半角・全角・ひらがな可: ｱﾓｷ, あもき, アモキ)、漢字、\n"
+	        "商品名・一般名、コード (院内, YJ, HOT)。各薬品に同じ成分の製品 (先発品なら後発品、後発品なら先発品) "
+	        "を\n"
+	        "添えて表示します。該当なしは終了コード 1。",
+	        "  lifeboat rx search --db store.db ﾛｷｿ\n"
+	        "  lifeboat rx search --db store.db あもき\n"
+	        "  lifeboat rx search --db store.db --json ワルファ"};
+	int i = cli_parse(argc, argv, opts, &help, &code);
+	if (i < 0)
+		return code;
+	if (!db)
+		return cli_usage(L_("rx search needs --db FILE", "rx search には --db FILE が必要です"));
+	if (i >= argc)
+		return cli_usage(L_("rx search needs TEXT (three characters or more)",
+		                    "rx search には検索文字列 (3 文字以上) が必要です"));
+	struct buf text = {0};
+	for (int k = i; k < argc; k++)
+		buf_addf(&text, "%s%s", k > i ? " " : "", argv[k]);
+	struct store *s;
+	int rc = store_open(&s, db, 0);
+	if (rc < 0) {
+		buf_release(&text);
+		return cli_error(rc);
+	}
+	struct rx_hits h;
+	rc = rx_search(s, text.data, (size_t)limit, &h);
+	buf_release(&text);
+	if (rc < 0) {
+		store_close(s);
+		return cli_error(rc);
+	}
+	struct buf out = {0};
+	if (json) {
+		struct json_w w = {.out = &out};
+		json_obj(&w);
+		json_kv_bool(&w, "truncated", h.truncated);
+		json_key(&w, "drugs");
+		json_arr(&w);
+		for (size_t k = 0; k < h.n; k++) {
+			json_obj(&w);
+			drug_json(&w, &h.v[k].drug);
+			json_kv_str(&w, "match", h.v[k].match);
+			json_kv_bool(&w, "generic_product", h.v[k].generic_product);
+			json_key(&w, "same_ingredient");
+			json_arr(&w);
+			for (size_t j = 0; j < h.v[k].nsame; j++) {
+				json_obj(&w);
+				json_kv_str(&w, "code", h.v[k].same[j].code);
+				json_kv_str(&w, "name", h.v[k].same[j].name);
+				json_kv_bool(&w, "generic_product", rx_is_generic_product(h.v[k].same[j].name));
+				json_end(&w);
+			}
+			json_end(&w);
+			json_end(&w);
+		}
+		json_end(&w);
+		json_end(&w);
+	} else {
+		for (size_t k = 0; k < h.n; k++) {
+			const struct ehr_drug *d = &h.v[k].drug;
+			buf_addf(&out, "%s%s  %s  [%s]  %s", k ? "\n" : "", d->code, d->name,
+			         h.v[k].generic_product ? L_("generic", "後発品") : L_("brand", "先発品"),
+			         d->generic_name ? d->generic_name : "");
+			if (d->max_daily_dose > 0)
+				buf_addf(&out, "  %s %g%s", L_("max/day", "1日最大"), d->max_daily_dose,
+				         d->unit ? d->unit : "");
+			for (size_t j = 0; j < h.v[k].nsame; j++)
+				buf_addf(&out, "\n    %s %s  %s", L_("same ingredient:", "同成分:"),
+				         h.v[k].same[j].code, h.v[k].same[j].name);
+		}
+		if (h.truncated)
+			buf_addf(&out, "\n%s",
+			         L_("… more drugs match: type more characters",
+			            "… ほかにも該当あり: 文字を追加してください"));
+	}
+	int found = h.n > 0;
+	rx_hits_release(&h);
+	store_close(s);
+	int prc = out.len ? cli_print(&out) : 0;
+	buf_release(&out);
+	if (prc)
+		return prc;
+	if (!found && !json)
+		fprintf(stderr, "lifeboat: %s\n", L_("no drug matches", "該当する薬品はありません"));
+	return found ? LB_EXIT_OK : LB_EXIT_FINDING;
+}
+
+static void result_json(const struct rx_order *o, const struct rx_result *r, struct buf *out)
+{
+	struct json_w w = {.out = out};
+	const struct ehr_patient *p = &r->patient.patient;
+	json_obj(&w);
+	json_kv_str(&w, "patient", p->id);
+	struct buf t = {0};
+	buf_addf(&t, "%s %s", p->family_kanji ? p->family_kanji : "", p->given_kanji ? p->given_kanji : "");
+	json_kv_str(&w, "name_kanji", t.data);
+	buf_reset(&t);
+	buf_addf(&t, "%s %s", p->family_kana ? p->family_kana : "", p->given_kana ? p->given_kana : "");
+	json_kv_str(&w, "name_kana", t.data);
+	buf_release(&t);
+	json_kv_str(&w, "birth_date", p->birth_date);
+	json_kv_str(&w, "as_of", r->as_of);
+	json_key(&w, "drug");
+	json_obj(&w);
+	drug_json(&w, &r->drug);
+	json_end(&w);
+	json_key(&w, "order");
+	json_obj(&w);
+	json_key(&w, "dose");
+	json_double(&w, o->dose);
+	json_kv_str(&w, "unit", o->unit ? o->unit : r->drug.unit);
+	json_key(&w, "per_day");
+	json_double(&w, o->per_day);
+	json_kv_int(&w, "days", o->days);
+	json_key(&w, "daily");
+	if (r->daily > 0)
+		json_double(&w, r->daily);
+	else
+		json_null(&w);
+	json_kv_str(&w, "daily_unit", r->unit);
+	json_kv_bool(&w, "pregnant", r->pregnant);
+	json_end(&w);
+	json_kv_bool(&w, "stop", r->stop);
+	json_key(&w, "alerts");
+	json_arr(&w);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct rx_alert *a = &r->v[i];
+		json_obj(&w);
+		json_kv_str(&w, "level", rx_level_name(a->level));
+		json_kv_str(&w, "kind", a->kind);
+		json_kv_str(&w, "reason_en", a->reason_en);
+		json_kv_str(&w, "reason_ja", a->reason_ja);
+		json_key(&w, "basis");
+		json_obj(&w);
+		json_kv_str(&w, "type", a->basis.type);
+		json_kv_str(&w, "id", a->basis.id);
+		json_kv_str(&w, "text", a->basis.text);
+		json_end(&w);
+		json_end(&w);
+	}
+	json_end(&w);
+	json_end(&w);
+}
+
+static void result_text(const struct rx_result *r, struct buf *out)
+{
+	const struct ehr_patient *p = &r->patient.patient;
+	buf_addf(out, "%s  %s %s (%s %s)  %s  —  %s %s", p->id, p->family_kanji ? p->family_kanji : "",
+	         p->given_kanji ? p->given_kanji : "", p->family_kana ? p->family_kana : "",
+	         p->given_kana ? p->given_kana : "", p->birth_date ? p->birth_date : "", r->drug.code, r->drug.name);
+	if (r->n == 0)
+		buf_addf(out, "\n%s", L_("no alerts", "警告なし"));
+	for (size_t i = 0; i < r->n; i++) {
+		const struct rx_alert *a = &r->v[i];
+		buf_addf(out, "\n%-4s  %s\n      %s %s%s%s%s",
+		         a->level == RX_STOP   ? "STOP"
+		         : a->level == RX_WARN ? "WARN"
+		                               : "INFO",
+		         L_(a->reason_en, a->reason_ja), L_("basis:", "根拠:"), a->basis.type, a->basis.id ? " " : "",
+		         a->basis.id ? a->basis.id : "", a->basis.text ? " — " : "");
+		if (a->basis.text)
+			buf_adds(out, a->basis.text);
+	}
+	buf_addf(out, "\n%s %s", L_("data as of", "データ時点"), r->as_of);
+}
+
+static int rx_check_cmd(int argc, char **argv)
+{
+	const char *db = NULL, *patient = NULL, *drug = NULL, *dose = NULL, *unit = NULL, *per_day = NULL;
+	long days = 0, bench = 0;
+	int json = 0, pregnant = 0, code;
+	const struct lb_opt opts[] = {
+	        {LB_OPT_STRING, 0, "db", &db, "FILE", "the clinical store", "臨床データストア"},
+	        {LB_OPT_STRING, 'p', "patient", &patient, "PID", "patient ID", "患者 ID"},
+	        {LB_OPT_STRING, 0, "drug", &drug, "CODE", "drug code (local, YJ or HOT) of the master",
+	         "薬品コード (院内・YJ・HOT)"},
+	        {LB_OPT_STRING, 0, "dose", &dose, "X", "dose per administration (250, 0.5, 250mg)",
+	         "1 回量 (250, 0.5, 250mg)"},
+	        {LB_OPT_STRING, 0, "unit", &unit, "U", "unit of the dose (mg, g, μg, mL, 錠 …; default: the master's)",
+	         "用量の単位 (mg, g, μg, mL, 錠 …; 既定: マスタの単位)"},
+	        {LB_OPT_STRING, 0, "per-day", &per_day, "N", "administrations a day (3 or 3回)",
+	         "1 日の回数 (3 または 3回)"},
+	        {LB_OPT_INT, 0, "days", &days, "D", "days supplied", "日数", 0, 3650},
+	        {LB_OPT_FLAG, 0, "pregnant", &pregnant, NULL, "the patient is pregnant", "妊娠中"},
+	        {LB_OPT_FLAG, 0, "json", &json, NULL, "JSON: order, alerts with level, reasons (ja, en) and basis",
+	         "JSON 出力 (警告レベル・理由 (日英)・根拠)"},
+	        {LB_OPT_INT, 0, "bench", &bench, "N", "run the check N times and print its latency",
+	         "N 回実行して所要時間を表示", 1, 1000000},
+	        {0},
+	};
+	static const struct lb_cmd_help help = {
+	        "lifeboat rx check --db FILE --patient PID --drug CODE --dose X [--unit U] --per-day N [--days D]\n"
+	        "                  [--pregnant] [--json] [--bench N]",
+	        "Check a paper prescription against the patient's downtime snapshot and the drug master: recorded\n"
+	        "allergies (coded, or free text such as ペニシリン) against the drug and its class, a duplicate "
+	        "ingredient\n"
+	        "or class among active medicines, interactions (a shared interaction group), pregnancy (--pregnant or "
+	        "a\n"
+	        "recorded pregnancy), and the maximum daily dose (dose × per day). Each alert has a level (stop, "
+	        "warn,\n"
+	        "info), the reason and the record it rests on. A safe order prints 'no alerts'.\n"
+	        "Exit codes: 0 no stop-level alert, 1 a stop-level alert, 2 unknown patient or drug, or bad input.",
+	        "紙の処方を患者のダウンタイム用データと薬品マスタで確認します: アレルギー歴 (コード、または\n"
+	        "ペニシリン などの記載) と薬剤・系統、処方中の薬との成分・同効薬の重複、相互作用 (同じ相互作用\n"
+	        "グループ)、妊婦 (--pregnant または記録された妊娠)、1日最大量 (1回量 × 回数)。警告ごとにレベル\n"
+	        "(stop / warn / info)、理由、根拠の記録を示します。問題がなければ「警告なし」。\n"
+	        "終了コード: 0 stop なし、1 stop あり、2 患者・薬品が不明または入力誤り。",
+	        "  lifeboat rx check --db store.db --patient 0001000046 --drug 100000101 --dose 250 --unit mg "
+	        "--per-day 3 --days 7\n"
+	        "  lifeboat rx check --db store.db --patient 0001000046 --drug 100001001 --dose 1 --unit 錠 --per-day "
+	        "3 --json\n"
+	        "  lifeboat rx check --db store.db --patient 0001000046 --drug 100002001 --dose 2 --per-day 1 "
+	        "--pregnant"};
+	int i = cli_parse(argc, argv, opts, &help, &code);
+	if (i < 0)
+		return code;
+	if (i < argc)
+		return cli_usage(L_("rx check takes no operands ('%s')", "rx check に引数は不要です ('%s')"), argv[i]);
+	if (!db || !patient || !drug || !dose || !per_day)
+		return cli_usage(L_("rx check needs --db, --patient, --drug, --dose and --per-day",
+		                    "rx check には --db, --patient, --drug, --dose, --per-day が必要です"));
+	struct rx_order o = {
+	        .patient_id = patient, .drug_code = drug, .unit = unit, .days = (int)days, .pregnant = pregnant};
+	const char *dose_unit = NULL;
+	if (rx_parse_amount(dose, &o.dose, &dose_unit) < 0)
+		return cli_usage(L_("--dose: %s", "--dose: %s"), lb_errmsg());
+	char unit_buf[64];
+	if (dose_unit) {
+		if (unit &&
+		    strcmp(rx_unit_norm(unit, unit_buf, sizeof(unit_buf)), rx_unit_norm(dose_unit, unit_buf + 32, 32)))
+			return cli_usage(
+			        L_("--dose '%s' and --unit '%s' disagree", "--dose '%s' と --unit '%s' が一致しません"),
+			        dose, unit);
+		o.unit = dose_unit;
+	}
+	const char *times = NULL; /* "3", "3回", "3回/日" */
+	if (rx_parse_amount(per_day, &o.per_day, &times) < 0 || o.per_day > 48 ||
+	    (times && strcmp(times, "回") && strcmp(times, "回/日")))
+		return cli_usage(L_("--per-day '%s' is not a number of times a day",
+		                    "--per-day '%s' は 1 日の回数ではありません"),
+		                 per_day);
+	struct store *s;
+	int rc = store_open(&s, db, 0);
+	if (rc < 0)
+		return cli_error(rc);
+	struct rx_result r;
+	if (bench > 0) {
+		int64_t *ns = lb_calloc((size_t)bench, sizeof(*ns));
+		for (long k = 0; k < bench && rc == 0; k++) {
+			int64_t t0 = lb_mono_ns();
+			rc = rx_check(s, &o, &r);
+			ns[k] = lb_mono_ns() - t0;
+			rx_result_release(&r);
+		}
+		if (rc == 0) {
+			/* sort for percentiles */
+			for (long a = 1; a < bench; a++) {
+				int64_t v = ns[a];
+				long b = a;
+				while (b > 0 && ns[b - 1] > v) {
+					ns[b] = ns[b - 1];
+					b--;
+				}
+				ns[b] = v;
+			}
+			int64_t sum = 0;
+			for (long k = 0; k < bench; k++)
+				sum += ns[k];
+			struct buf out = {0};
+			buf_addf(&out, "rx check: %ld runs, mean %.3f ms, p50 %.3f ms, p99 %.3f ms, max %.3f ms", bench,
+			         (double)sum / (double)bench / 1e6, (double)ns[bench / 2] / 1e6,
+			         (double)ns[(bench * 99) / 100 < bench ? (bench * 99) / 100 : bench - 1] / 1e6,
+			         (double)ns[bench - 1] / 1e6);
+			cli_print(&out);
+			buf_release(&out);
+		}
+		free(ns);
+		store_close(s);
+		return rc < 0 ? cli_error(rc) : LB_EXIT_OK;
+	}
+	rc = rx_check(s, &o, &r);
+	if (rc < 0) {
+		rx_result_release(&r);
+		store_close(s);
+		return cli_error(rc);
+	}
+	struct buf out = {0};
+	if (json)
+		result_json(&o, &r, &out);
+	else
+		result_text(&r, &out);
+	int stop = r.stop;
+	rx_result_release(&r);
+	store_close(s);
+	int prc = cli_print(&out);
+	buf_release(&out);
+	if (prc)
+		return prc;
+	return stop ? LB_EXIT_FINDING : LB_EXIT_OK;
+}
+
+int cmd_rx(int argc, char **argv)
+{
+	static const struct cli_sub subs[] = {
+	        {"search", rx_search_cmd, "find drugs from three characters (kana, kanji, brand, generic, code)",
+	         "薬品を 3 文字から検索 (カナ・漢字・商品名・一般名・コード)"},
+	        {"check", rx_check_cmd,
+	         "check a paper prescription (allergy, duplicate, interaction, pregnancy, max dose)",
+	         "紙処方の確認 (アレルギー・重複・相互作用・妊婦・極量)"},
+	        {0},
+	};
+	return cli_dispatch(argc, argv, "rx", subs);
+}

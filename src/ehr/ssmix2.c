@@ -1,0 +1,306 @@
+/*
+ * ssmix2.c - SS-MIX2 standard storage: file names, folder layout, the walker and "which version is current".
+ *
+ *   root/PID[0:3]/PID[3:6]/PID/<YYYYMMDD or ->/<data type>/PID_date_type_orderNo_YYYYMMDDHHMMSSFFF_dept_flag
+ *
+ * A record (a patient's demographics, one order, one admission event) is written again as a new file each time
+ * it changes; the file with the newest time stamp is the record's state, and a newest file with flag 0 means the
+ * record was deleted. The key of a record is (patient, date folder, type, order number), except for the types
+ * that hold one state per patient (ADT-00 demographics, ADT-61 allergies), keyed by (patient, type).
+ *
+ * The storage comes from outside: names are checked character by character (no '/', '..', controls or 8-bit
+ * bytes get through), symlinks are never followed, the folder depth is fixed, and nothing recurses.
+ */
+#include "ehr.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define SSMIX2_DEPTH 6 /* a, b, pid, date, type, file */
+
+static int is_id_char(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-';
+}
+
+static int all_digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+static int digits_val(const char *s, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
+static int date8_valid(const char *s)
+{
+	return all_digits(s, 8) && lb_date_valid(digits_val(s, 4), digits_val(s + 4, 2), digits_val(s + 6, 2));
+}
+
+/* Copy part p[0..n) into out (size cap+1) after checking its characters. */
+static int take_id(char *out, size_t cap, const char *p, size_t n, const char *what)
+{
+	if (n == 0)
+		return lb_error(LB_EINVAL, "empty %s", what);
+	if (n > cap)
+		return lb_error(LB_EINVAL, "%s longer than %zu characters", what, cap);
+	for (size_t i = 0; i < n; i++)
+		if (!is_id_char(p[i]))
+			return lb_error(LB_EINVAL, "bad character 0x%02x in %s", (unsigned char)p[i], what);
+	memcpy(out, p, n);
+	out[n] = 0;
+	return 0;
+}
+
+int ssmix2_parse_name(const char *name, struct ssmix2_name *out)
+{
+	memset(out, 0, sizeof(*out));
+	const char *part[8];
+	size_t len[8];
+	int np = 0;
+	const char *s = name;
+	size_t total = strnlen(name, 512);
+	if (total >= 512)
+		return lb_error(LB_EINVAL, "file name too long");
+	size_t start = 0;
+	for (size_t i = 0; i <= total; i++) {
+		if (i < total && s[i] != '_')
+			continue;
+		if (np == 7)
+			return lb_error(LB_EINVAL, "more than 7 parts separated by '_'");
+		part[np] = s + start;
+		len[np] = i - start;
+		np++;
+		start = i + 1;
+	}
+	if (np != 7)
+		return lb_error(LB_EINVAL, "%d parts separated by '_', 7 expected", np);
+	int rc;
+	if ((rc = take_id(out->patient, SSMIX2_ID_MAX, part[0], len[0], "patient id")) < 0)
+		return rc;
+	if (len[1] == 1 && part[1][0] == '-')
+		strcpy(out->date, "-");
+	else if (len[1] == 8 && date8_valid(part[1]))
+		memcpy(out->date, part[1], 8);
+	else
+		return lb_error(LB_EINVAL, "date part is neither YYYYMMDD nor '-'");
+	if ((rc = take_id(out->type, sizeof(out->type) - 1, part[2], len[2], "data type")) < 0)
+		return rc;
+	if ((rc = take_id(out->order_no, SSMIX2_ID_MAX, part[3], len[3], "order number")) < 0)
+		return rc;
+	if (len[4] != 17 || !all_digits(part[4], 17) || !date8_valid(part[4]) || digits_val(part[4] + 8, 2) > 23 ||
+	    digits_val(part[4] + 10, 2) > 59 || digits_val(part[4] + 12, 2) > 60)
+		return lb_error(LB_EINVAL, "time part is not YYYYMMDDHHMMSSFFF");
+	memcpy(out->time, part[4], 17);
+	if ((rc = take_id(out->dept, SSMIX2_ID_MAX, part[5], len[5], "department")) < 0)
+		return rc;
+	if (len[6] != 1 || (part[6][0] != '0' && part[6][0] != '1'))
+		return lb_error(LB_EINVAL, "condition flag is not 0 or 1");
+	out->flag = part[6][0] - '0';
+	return 0;
+}
+
+int ssmix2_parse_path(const char *relpath, struct ssmix2_name *out)
+{
+	const char *comp[SSMIX2_DEPTH];
+	size_t len[SSMIX2_DEPTH];
+	int n = 0;
+	size_t total = strnlen(relpath, 4096), start = 0;
+	for (size_t i = 0; i <= total; i++) {
+		if (i < total && relpath[i] != '/')
+			continue;
+		if (n == SSMIX2_DEPTH)
+			return lb_error(LB_EINVAL, "path deeper than the storage layout");
+		comp[n] = relpath + start;
+		len[n] = i - start;
+		n++;
+		start = i + 1;
+	}
+	if (n != SSMIX2_DEPTH)
+		return lb_error(LB_EINVAL, "path is not PID[0:3]/PID[3:6]/PID/date/type/file");
+	char file[512];
+	if (len[5] >= sizeof(file))
+		return lb_error(LB_EINVAL, "file name too long");
+	memcpy(file, comp[5], len[5]);
+	file[len[5]] = 0;
+	int rc = ssmix2_parse_name(file, out);
+	if (rc < 0)
+		return rc;
+	size_t pl = strlen(out->patient);
+	if (len[2] != pl || memcmp(comp[2], out->patient, pl))
+		return lb_error(LB_EINVAL, "patient folder '%.*s' differs from the file name's '%s'",
+		                (int)(len[2] > 64 ? 64 : len[2]), comp[2], out->patient);
+	/* The two prefix folders are the first three and next three characters of the ID. */
+	if (pl >= 6 &&
+	    (len[0] != 3 || len[1] != 3 || memcmp(comp[0], out->patient, 3) || memcmp(comp[1], out->patient + 3, 3)))
+		return lb_error(LB_EINVAL, "prefix folders do not match patient id '%s'", out->patient);
+	if (len[3] != strlen(out->date) || memcmp(comp[3], out->date, len[3]))
+		return lb_error(LB_EINVAL, "date folder differs from the file name's '%s'", out->date);
+	if (len[4] != strlen(out->type) || memcmp(comp[4], out->type, len[4]))
+		return lb_error(LB_EINVAL, "data type folder differs from the file name's '%s'", out->type);
+	return 0;
+}
+
+static void warn(const struct ehr_sink *sink, const char *path, enum ehr_warn kind, const char *detail)
+{
+	if (!sink || !sink->warning)
+		return;
+	struct ehr_source src = {.path = path, .kind = "ssmix2"};
+	sink->warning(sink->ctx, &src, kind, detail);
+}
+
+/* Types whose newest file is the whole state of the patient, whatever its date folder and order number. */
+static int per_patient_type(const char *type)
+{
+	return !strcmp(type, "ADT-00") || !strcmp(type, "ADT-61");
+}
+
+static int cmp_record(const struct ssmix2_file *a, const struct ssmix2_file *b)
+{
+	int c = strcmp(a->name.patient, b->name.patient);
+	if (c)
+		return c;
+	if ((c = strcmp(a->name.type, b->name.type)))
+		return c;
+	if (per_patient_type(a->name.type))
+		return 0;
+	if ((c = strcmp(a->name.date, b->name.date)))
+		return c;
+	return strcmp(a->name.order_no, b->name.order_no);
+}
+
+static int cmp_file(const void *pa, const void *pb)
+{
+	const struct ssmix2_file *a = pa, *b = pb;
+	int c = cmp_record(a, b);
+	if (c)
+		return c;
+	if ((c = strcmp(a->name.time, b->name.time)))
+		return c;
+	/* A deletion stamped with the same time as a valid version wins: it sorts last. */
+	if (a->name.flag != b->name.flag)
+		return b->name.flag - a->name.flag;
+	return strcmp(a->path, b->path);
+}
+
+static void add_file(struct ssmix2_scan *s, const char *rel, const struct ssmix2_name *nm, const struct stat *st)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 256;
+		s->files = lb_reallocarray(s->files, s->cap, sizeof(*s->files));
+	}
+	struct ssmix2_file *f = &s->files[s->n++];
+	memset(f, 0, sizeof(*f));
+	f->path = lb_strdup(rel);
+	f->name = *nm;
+	f->size = st->st_size;
+	f->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+/* Open a folder under dirfd without following a symlink. */
+static DIR *open_dir_at(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	DIR *d = fdopendir(fd);
+	if (!d)
+		close(fd);
+	return d;
+}
+
+int ssmix2_scan(const char *root, const struct ehr_sink *sink, struct ssmix2_scan *out)
+{
+	memset(out, 0, sizeof(*out));
+	DIR *stack[SSMIX2_DEPTH] = {0};
+	size_t plen[SSMIX2_DEPTH + 1] = {0};
+	struct buf path = {0}, msg = {0};
+	stack[0] = opendir(root);
+	if (!stack[0])
+		return lb_error_errno(errno, "cannot open SS-MIX2 storage '%s'", root);
+	int depth = 0;
+	while (depth >= 0) {
+		errno = 0;
+		struct dirent *e = readdir(stack[depth]);
+		if (!e) {
+			closedir(stack[depth]);
+			stack[depth] = NULL;
+			depth--;
+			if (depth >= 0)
+				buf_truncate(&path, plen[depth]);
+			continue;
+		}
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		buf_truncate(&path, plen[depth]);
+		if (path.len)
+			buf_addch(&path, '/');
+		buf_adds(&path, e->d_name);
+		struct stat st;
+		if (fstatat(dirfd(stack[depth]), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+			warn(sink, path.data, EHR_WARN_PARSE, "cannot stat entry");
+			out->skipped++;
+			continue;
+		}
+		if (depth < SSMIX2_DEPTH - 1) {
+			if (!S_ISDIR(st.st_mode)) {
+				warn(sink, path.data, EHR_WARN_PARSE, "not a folder of the storage layout (skipped)");
+				out->skipped++;
+				continue;
+			}
+			DIR *d = open_dir_at(dirfd(stack[depth]), e->d_name);
+			if (!d) {
+				warn(sink, path.data, EHR_WARN_PARSE, "cannot open folder (skipped)");
+				out->skipped++;
+				continue;
+			}
+			plen[depth + 1] = path.len;
+			stack[++depth] = d;
+			continue;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			warn(sink, path.data, EHR_WARN_PARSE, "not a regular file (skipped)");
+			out->skipped++;
+			continue;
+		}
+		struct ssmix2_name nm;
+		if (ssmix2_parse_path(path.data, &nm) < 0) {
+			buf_reset(&msg);
+			buf_addf(&msg, "not an SS-MIX2 file: %s", lb_errmsg());
+			warn(sink, path.data, EHR_WARN_PARSE, msg.data);
+			out->skipped++;
+			continue;
+		}
+		add_file(out, path.data, &nm, &st);
+	}
+	buf_release(&path);
+	buf_release(&msg);
+	if (out->n)
+		qsort(out->files, out->n, sizeof(*out->files), cmp_file);
+	/* The last file of each record's run is its state. */
+	for (size_t i = 0; i < out->n; i++) {
+		int last = i + 1 == out->n || cmp_record(&out->files[i], &out->files[i + 1]) != 0;
+		out->files[i].current = last && out->files[i].name.flag == 1;
+	}
+	return 0;
+}
+
+void ssmix2_scan_release(struct ssmix2_scan *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->files[i].path);
+	free(s->files);
+	memset(s, 0, sizeof(*s));
+}

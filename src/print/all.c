@@ -1,0 +1,314 @@
+/*
+ * all.c - `print all`: every ward's pack, the call lists of the data's day and the six after it, the blank forms
+ * and an index page, refreshed as one set. The set is built in a sibling folder and swapped with the previous one
+ * by renameat2(RENAME_EXCHANGE), so a nurse who opens the folder (or a printer queue) sees the whole old set or the
+ * whole new one. Wards are rendered by worker processes (print_opts.jobs), each with its own store connection.
+ */
+#include "print_int.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define CALL_DAYS 7
+
+/* A ward name as a folder name: '/' and leading dots replaced. */
+static void ward_dir(struct buf *b, const char *root, const char *ward)
+{
+	struct buf w = {0};
+	for (const char *p = ward; *p; p++)
+		buf_addch(&w, *p == '/' || (*p == '.' && p == ward) ? '_' : *p);
+	struct buf wards = {0};
+	lb_path_join(&wards, root, "wards");
+	lb_path_join(b, wards.data, w.data);
+	buf_release(&w);
+	buf_release(&wards);
+}
+
+struct worker_msg {
+	int rc;
+	struct print_stats st;
+	char err[480];
+};
+
+/* Render wards k, k+jobs, … with a connection of our own; report through fd. */
+static int worker(const char *db, struct store_names *wards, size_t k, size_t jobs, const char *root,
+                  const struct print_opts *o, int fd)
+{
+	struct worker_msg msg = {0};
+	struct store *s = NULL;
+	msg.rc = store_open(&s, db, 0);
+	struct print_opts wo = *o;
+	wo.progress = NULL;
+	for (size_t i = k; i < wards->n && msg.rc == 0; i += jobs) {
+		struct buf dir = {0};
+		ward_dir(&dir, root, wards->v[i]);
+		msg.rc = print_pack(s, wards->v[i], dir.data, &wo, &msg.st);
+		buf_release(&dir);
+	}
+	store_close(s); /* NULL when the open failed */
+	if (msg.rc < 0)
+		snprintf(msg.err, sizeof(msg.err), "%s", lb_errmsg());
+	ssize_t w = write(fd, &msg, sizeof(msg));
+	return w == (ssize_t)sizeof(msg) && msg.rc == 0 ? 0 : 1;
+}
+
+static int packs(struct store *s, struct store_names *wards, const char *root, const struct print_opts *o,
+                 struct print_stats *st)
+{
+	size_t jobs = o->jobs > 0 ? (size_t)o->jobs : 2;
+	if (jobs > wards->n)
+		jobs = wards->n ? wards->n : 1;
+	if (jobs <= 1) {
+		for (size_t i = 0; i < wards->n; i++) {
+			struct buf dir = {0};
+			ward_dir(&dir, root, wards->v[i]);
+			int rc = print_pack(s, wards->v[i], dir.data, o, st);
+			buf_release(&dir);
+			if (rc < 0)
+				return rc;
+		}
+		return 0;
+	}
+	int fds[2];
+	if (pipe(fds) < 0)
+		return lb_error_errno(errno, "cannot start print workers");
+	fflush(NULL);
+	pid_t *pids = lb_calloc(jobs, sizeof(*pids));
+	int rc = 0;
+	size_t started = 0;
+	for (size_t k = 0; k < jobs; k++) {
+		pid_t pid = fork();
+		if (pid < 0) {
+			rc = lb_error_errno(errno, "cannot start print workers");
+			break;
+		}
+		if (pid == 0) {
+			close(fds[0]);
+			_exit(worker(store_path(s), wards, k, jobs, root, o, fds[1]));
+		}
+		pids[started++] = pid;
+	}
+	close(fds[1]);
+	for (size_t k = 0; k < started; k++) {
+		struct worker_msg msg;
+		ssize_t r = read(fds[0], &msg, sizeof(msg));
+		if (r != (ssize_t)sizeof(msg)) {
+			if (rc == 0)
+				rc = lb_error(LB_EINTERNAL, "a print worker died");
+			continue;
+		}
+		st->files += msg.st.files;
+		st->pages += msg.st.pages;
+		st->patients += msg.st.patients;
+		st->wards += msg.st.wards;
+		st->missing_glyphs += msg.st.missing_glyphs;
+		if (msg.rc < 0 && rc == 0)
+			rc = lb_error(-msg.rc, "%s", msg.err);
+		if (o->progress)
+			lb_progress_add(o->progress, (uint64_t)msg.st.wards * 5);
+	}
+	close(fds[0]);
+	for (size_t k = 0; k < started; k++) {
+		int status;
+		while (waitpid(pids[k], &status, 0) < 0 && errno == EINTR)
+			;
+	}
+	free(pids);
+	return rc;
+}
+
+static int index_page(const char *root, const struct store_meta *m, struct store_names *wards, struct store *s,
+                      char dates[CALL_DAYS][11], const long *ncalls, struct print_stats *st)
+{
+	struct buf p = {0}, t = {0};
+	lb_path_join(&p, root, "0_index.pdf");
+	struct pdoc d;
+	pdoc_init(&d, p.data, "ダウンタイム用 印刷一式 索引 / Downtime paper set: index", m->as_of);
+	pdoc_new_page(&d);
+	buf_addf(&t, "データ時点 (as of) %s    世代 generation %s    患者数 %ld", m->as_of,
+	         m->generation[0] ? m->generation : "-", m->patients);
+	d.y += pdoc_text(&d, PDOC_LEFT, d.y, PDOC_RIGHT - PDOC_LEFT, 10, PT_BOLD, t.data) + 6;
+	d.y += pdoc_text(&d, PDOC_LEFT, d.y, PDOC_RIGHT - PDOC_LEFT, 9, 0,
+	                 "電子カルテが止まったら、この一式を印刷して各部署へ配る。データ時点より後の指示・結果は含まれ"
+	                 "ない。"
+	                 "新しい指示は用紙 (forms/) に手書きし、復旧後に遡及入力する。\n"
+	                 "When the EHR is down, print this set and hand it out. Nothing after the as-of time is in it: "
+	                 "write new orders on the forms (forms/) and enter them back after recovery.") +
+	       10;
+	pdoc_heading(&d, "病棟別 Ward packs (wards/<病棟>/)");
+	for (size_t i = 0; i < wards->n; i++) {
+		struct store_names ids;
+		long n = 0;
+		if (store_ward_patients(s, wards->v[i], &ids) == 0) {
+			n = (long)ids.n;
+			store_names_release(&ids);
+		}
+		buf_reset(&t);
+		buf_addf(&t, "%s病棟  %ld名   1_census  2_summaries  3_medication_sheets  4_wristbands  5_order_forms",
+		         wards->v[i], n);
+		pdoc_need(&d, 14);
+		pdoc_text(&d, PDOC_LEFT + 6, d.y, PDOC_RIGHT - PDOC_LEFT - 6, 9, 0, t.data);
+		d.y += 14;
+	}
+	d.y += 6;
+	pdoc_heading(&d, "外来予約 連絡リスト Call lists (calls/<日付>.pdf)");
+	for (int i = 0; i < CALL_DAYS; i++) {
+		buf_reset(&t);
+		buf_addf(&t, "%s   %ld件", dates[i], ncalls[i]);
+		pdoc_need(&d, 14);
+		pdoc_text(&d, PDOC_LEFT + 6, d.y, 300, 9, 0, t.data);
+		d.y += 14;
+	}
+	d.y += 6;
+	pdoc_heading(&d, "用紙と記入のしかた Blank forms with writing guides (forms/)");
+	for (int f = 0; f < PF_COUNT; f++) {
+		pdoc_need(&d, 14);
+		buf_reset(&t);
+		buf_addf(&t, "%s   (%s)", print_form_title((enum print_form)f), print_form_file((enum print_form)f));
+		pdoc_text(&d, PDOC_LEFT + 6, d.y, PDOC_RIGHT - PDOC_LEFT - 6, 9, 0, t.data);
+		d.y += 14;
+	}
+	buf_release(&p);
+	buf_release(&t);
+	return pdoc_finish(&d, st);
+}
+
+/* Is path a folder print_all made (or an empty one)? Refuse to replace anything else. */
+static int replaceable(const char *path)
+{
+	struct stat sb;
+	if (lstat(path, &sb) < 0)
+		return errno == ENOENT ? 1 : 0;
+	if (!S_ISDIR(sb.st_mode))
+		return 0;
+	struct buf p = {0};
+	lb_path_join(&p, path, "0_index.pdf");
+	int ours = lb_exists(p.data);
+	buf_release(&p);
+	if (ours)
+		return 2;
+	return rmdir(path) == 0 ? 1 : 0; /* empty: fine */
+}
+
+/* Remove DIR.new-<pid> folders left by runs that were killed (their process is gone). */
+static void sweep_stale(const char *out_dir)
+{
+	char *parent = lb_strdup(out_dir);
+	char *slash = strrchr(parent, '/');
+	const char *base = slash ? slash + 1 : out_dir;
+	const char *dir = slash ? (slash == parent ? "/" : parent) : ".";
+	if (slash)
+		*slash = 0;
+	DIR *d = opendir(dir);
+	struct buf prefix = {0}, p = {0};
+	buf_addf(&prefix, "%s.new-", base);
+	for (struct dirent *e; d && (e = readdir(d));) {
+		if (strncmp(e->d_name, prefix.data, prefix.len))
+			continue;
+		char *end;
+		long pid = strtol(e->d_name + prefix.len, &end, 10);
+		if (*end || pid <= 0 || (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+			continue;
+		buf_reset(&p);
+		lb_path_join(&p, dir, e->d_name);
+		lb_rmtree(p.data);
+	}
+	if (d)
+		closedir(d);
+	buf_release(&prefix);
+	buf_release(&p);
+	free(parent);
+}
+
+int print_all(struct store *s, const char *out_dir, const struct print_opts *o, struct print_stats *st)
+{
+	struct print_opts def = {0};
+	if (!o)
+		o = &def;
+	struct print_stats local = {0};
+	if (!st)
+		st = &local;
+	int kind = replaceable(out_dir);
+	if (!kind)
+		return lb_error(LB_EEXIST, "'%s' exists and is not a set made by 'print all': not replacing it",
+		                out_dir);
+	sweep_stale(out_dir);
+	struct buf tmp = {0}, p = {0};
+	buf_addf(&tmp, "%s.new-%ld", out_dir, (long)getpid());
+	lb_rmtree(tmp.data);
+	int rc = lb_mkdirs(tmp.data, 0755);
+	struct store_meta m;
+	struct store_names wards = {0};
+	if (rc == 0)
+		rc = store_meta_get(s, &m);
+	if (rc == 0)
+		rc = store_wards(s, &wards);
+	if (o->progress)
+		o->progress->total = wards.n * 5 + CALL_DAYS + 2;
+	if (rc == 0)
+		rc = packs(s, &wards, tmp.data, o, st);
+	char dates[CALL_DAYS][11];
+	long ncalls[CALL_DAYS] = {0};
+	int y = 1970, mo = 1, d = 1;
+	char day[11];
+	snprintf(day, sizeof(day), "%.10s", m.as_of);
+	if (rc == 0 && text_parse_date(day, &y, &mo, &d) < 0)
+		y = 1970, mo = 1, d = 1;
+	int64_t day0 = lb_days_from_civil(y, mo, d);
+	struct buf calls = {0};
+	lb_path_join(&calls, tmp.data, "calls");
+	if (rc == 0)
+		rc = lb_mkdirs(calls.data, 0755);
+	for (int i = 0; i < CALL_DAYS && rc == 0; i++) {
+		lb_civil_from_days(day0 + i, &y, &mo, &d);
+		snprintf(dates[i], sizeof(dates[i]), "%04d-%02d-%02d", y, mo, d);
+		buf_reset(&p);
+		buf_addf(&p, "%s/%s.pdf", calls.data, dates[i]);
+		long before = st->calls;
+		rc = print_appointments(s, dates[i], NULL, p.data, st);
+		ncalls[i] = st->calls - before;
+		if (o->progress)
+			lb_progress_add(o->progress, 1);
+	}
+	buf_reset(&p);
+	lb_path_join(&p, tmp.data, "forms");
+	if (rc == 0)
+		rc = print_forms(p.data, st);
+	if (rc == 0)
+		rc = index_page(tmp.data, &m, &wards, s, dates, ncalls, st);
+	/* the swap: the new set replaces the old in one step */
+	if (rc == 0) {
+		if (kind == 2) {
+			if (renameat2(AT_FDCWD, tmp.data, AT_FDCWD, out_dir, RENAME_EXCHANGE) < 0)
+				rc = lb_error_errno(errno, "cannot swap '%s' into place", out_dir);
+		} else if (rename(tmp.data, out_dir) < 0) {
+			rc = lb_error_errno(errno, "cannot move '%s' into place", out_dir);
+		}
+	}
+	if (rc == 0) {
+		char *parent = lb_strdup(out_dir);
+		char *slash = strrchr(parent, '/');
+		if (slash && slash != parent)
+			*slash = 0;
+		else if (slash)
+			slash[1] = 0;
+		lb_fsync_dir(slash ? parent : ".");
+		free(parent);
+	}
+	lb_rmtree(tmp.data); /* the old set after a swap, or the half-built new one after a failure */
+	if (o->progress)
+		lb_progress_done(o->progress);
+	store_names_release(&wards);
+	buf_release(&tmp);
+	buf_release(&p);
+	buf_release(&calls);
+	return rc;
+}

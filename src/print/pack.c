@@ -1,0 +1,333 @@
+/*
+ * pack.c - a ward's pack: the census sheet, one summary per patient (identification banner, allergies first,
+ * active medicines and injections, problems, recent results) and the order forms with each patient's header filled
+ * in; print_pack loads the ward's patients once and writes every part (mar.c, labels.c draw the others).
+ */
+#include "print_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A table row: cells of the given widths, wrapped; returns the row height. measure: draw nothing. Drawing lays
+ * each cell out once (text first, then the borders at the row's height). */
+static double row(struct pdoc *d, double y, const double *w, const char *const *cell, int n, double size, int flags,
+                  int measure)
+{
+	double h = 0, x = PDOC_LEFT;
+	for (int i = 0; i < n; i++) {
+		const char *t = cell[i] ? cell[i] : "";
+		double ch = measure ? pdoc_text_height(d, w[i] - 4, size, flags, t)
+		                    : pdoc_text(d, x + 2, y + 2, w[i] - 4, size, flags, t);
+		if (ch > h)
+			h = ch;
+		x += w[i];
+	}
+	h += 4;
+	if (measure)
+		return h;
+	x = PDOC_LEFT;
+	for (int i = 0; i < n; i++) {
+		pdoc_rect(d, x, y, w[i], h, 0.5);
+		x += w[i];
+	}
+	return h;
+}
+
+/* Draw a table row at d->y, with a page break (and the header row again) when needed. */
+static void table_row(struct pdoc *d, const double *w, const char *const *head, const char *const *cell, int n,
+                      double size)
+{
+	double h = row(d, 0, w, cell, n, size, 0, 1);
+	if (pdoc_need(d, h) && head)
+		d->y += row(d, d->y, w, head, n, size, PT_BOLD, 0);
+	d->y += row(d, d->y, w, cell, n, size, 0, 0);
+}
+
+int print_census(const char *path, const char *ward, struct store_patient_view *v, size_t n, const char *as_of,
+                 struct print_stats *st)
+{
+	struct pdoc d;
+	struct buf t = {0};
+	buf_addf(&t, "病棟患者一覧 Ward census — %s (%zu名)", ward, n);
+	pdoc_init(&d, path, t.data, as_of);
+	pdoc_new_page(&d);
+	static const double w[] = {44, 62, 118, 92, 80, 68, 63};
+	static const char *const head[] = {"室-床",       "ID",         "氏名 / カナ", "生年月日 / 性別",
+	                                   "入院日 / 科", "アレルギー", "注意"};
+	d.y += row(&d, d.y, w, head, 7, 8, PT_BOLD, 0);
+	struct buf bed = {0}, name = {0}, kana = {0}, birth = {0}, adm = {0}, allergy = {0}, note = {0};
+	for (size_t i = 0; i < n; i++) {
+		const struct store_patient_view *p = &v[i];
+		buf_reset(&bed);
+		buf_addf(&bed, "%s-%s", p->census.room ? p->census.room : "", p->census.bed ? p->census.bed : "");
+		print_full_name(&name, &p->patient);
+		print_full_kana(&kana, &p->patient);
+		buf_addf(&name, "\n%s", kana.data);
+		print_birth(&birth, p->patient.birth_date, p->as_of);
+		buf_addf(&birth, "\n%s", print_sex_ja(p->patient.sex));
+		buf_reset(&adm);
+		buf_addf(&adm, "%.10s\n%s\n%s", p->census.since ? p->census.since : "",
+		         p->census.department ? p->census.department : "",
+		         p->census.attending ? p->census.attending : "");
+		print_allergy_line(&allergy, p);
+		buf_reset(&note);
+		if (p->same_full_name)
+			buf_addf(&note, "同姓同名 ×%d\n", p->same_full_name + 1);
+		if (p->census.same_surname_in_ward)
+			buf_adds(&note, "病棟内同姓\n");
+		const char *cell[] = {bed.data, p->patient.id, name.data, birth.data,
+		                      adm.data, allergy.data,  note.data};
+		table_row(&d, w, head, cell, 7, 8);
+	}
+	buf_release(&t);
+	buf_release(&bed);
+	buf_release(&name);
+	buf_release(&kana);
+	buf_release(&birth);
+	buf_release(&adm);
+	buf_release(&allergy);
+	buf_release(&note);
+	return pdoc_finish(&d, st);
+}
+
+static void med_cells(const struct ehr_medication *m, struct buf *dose, struct buf *when)
+{
+	buf_reset(dose);
+	buf_reset(when);
+	if (m->dose > 0)
+		buf_addf(dose, "1回 %g%s", m->dose, m->dose_unit ? m->dose_unit : "");
+	if (m->per_day > 0)
+		buf_addf(dose, "%s1日%g回", dose->len ? "\n" : "", m->per_day);
+	buf_addf(when, "%.10s〜%.10s", m->start ? m->start : "", m->end ? m->end : "");
+	if (m->days > 0)
+		buf_addf(when, "\n%d日分", m->days);
+}
+
+/* The same order often comes from two exports (SS-MIX2 and FHIR): print it once. */
+static int med_seen(const struct store_patient_view *v, size_t i)
+{
+	const struct ehr_medication *m = &v->medications[i];
+	for (size_t j = 0; j < i; j++) {
+		const struct ehr_medication *o = &v->medications[j];
+		if (o->kind == m->kind && o->order_no && m->order_no && !strcmp(o->order_no, m->order_no) &&
+		    o->drug_code && m->drug_code && !strcmp(o->drug_code, m->drug_code))
+			return 1;
+	}
+	return 0;
+}
+
+static void summary_meds(struct pdoc *d, const struct store_patient_view *v, enum ehr_order_kind kind)
+{
+	static const double w[] = {190, 80, 120, 55, 82};
+	static const char *const head[] = {"薬品名", "用量", "用法", "経路", "期間"};
+	pdoc_heading(d, kind == EHR_ORDER_RX ? "処方中の薬 Active medicines" : "注射・点滴 Injections");
+	int any = 0;
+	struct buf dose = {0}, when = {0};
+	for (size_t i = 0; i < v->n_medications; i++) {
+		const struct ehr_medication *m = &v->medications[i];
+		if (m->kind != kind || med_seen(v, i))
+			continue;
+		if (!any)
+			d->y += row(d, d->y, w, head, 5, 8, PT_BOLD, 0);
+		any = 1;
+		med_cells(m, &dose, &when);
+		const char *cell[] = {m->drug_name, dose.data, m->frequency, m->route, when.data};
+		table_row(d, w, head, cell, 5, 8);
+	}
+	if (!any) {
+		pdoc_text(d, PDOC_LEFT + 4, d->y, 400, 9, 0, "なし (記録なし) / none recorded");
+		d->y += 14;
+	}
+	d->y += 6;
+	buf_release(&dose);
+	buf_release(&when);
+}
+
+static void summary_one(struct pdoc *d, const struct store_patient_view *v)
+{
+	struct buf name = {0}, t = {0};
+	print_full_name(&name, &v->patient);
+	pdoc_patient(d, v->patient.id, name.data);
+	pdoc_new_page(d);
+	print_banner(d, v);
+	/* Allergies first, framed: the check paper loses first. */
+	pdoc_heading(d, "アレルギー・禁忌 Allergies");
+	if (!v->n_allergies) {
+		pdoc_text(d, PDOC_LEFT + 4, d->y, 400, 10, PT_BOLD, "なし (記録なし) / none recorded");
+		d->y += 16;
+	}
+	for (size_t i = 0; i < v->n_allergies; i++) {
+		const struct ehr_allergy *a = &v->allergies[i];
+		int seen = 0;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = a->name && v->allergies[j].name && !strcmp(a->name, v->allergies[j].name);
+		if (seen)
+			continue;
+		buf_reset(&t);
+		buf_addf(&t, "● %s  [%s]  %s%s%s  %s",
+		         a->name   ? a->name
+		         : a->code ? a->code
+		                   : "?",
+		         a->kind == EHR_ALLERGY_DRUG   ? "薬剤"
+		         : a->kind == EHR_ALLERGY_FOOD ? "食物"
+		                                       : "その他",
+		         a->reaction ? a->reaction : "", a->severity ? " / " : "", a->severity ? a->severity : "",
+		         a->recorded ? a->recorded : "");
+		double h = pdoc_text_height(d, PDOC_RIGHT - PDOC_LEFT - 8, 10.5, PT_BOLD, t.data);
+		pdoc_need(d, h + 2);
+		pdoc_text(d, PDOC_LEFT + 4, d->y, PDOC_RIGHT - PDOC_LEFT - 8, 10.5, PT_BOLD, t.data);
+		d->y += h + 2;
+	}
+	d->y += 6;
+	summary_meds(d, v, EHR_ORDER_RX);
+	summary_meds(d, v, EHR_ORDER_INJECTION);
+	pdoc_heading(d, "病名 Problems");
+	int any = 0;
+	for (size_t i = 0; i < v->n_diagnoses; i++) {
+		const struct ehr_diagnosis *x = &v->diagnoses[i];
+		int seen = 0;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = x->name && v->diagnoses[j].name && !strcmp(x->name, v->diagnoses[j].name) &&
+			       v->diagnoses[j].active == x->active;
+		if (seen)
+			continue;
+		buf_reset(&t);
+		buf_addf(&t, "%s%s  %s  %s%s", x->main ? "★" : "・", x->name ? x->name : "?", x->code ? x->code : "",
+		         x->start ? x->start : "", x->active ? "" : "  (終了 ended)");
+		pdoc_need(d, 13);
+		pdoc_text(d, PDOC_LEFT + 4, d->y, PDOC_RIGHT - PDOC_LEFT - 8, 9, x->active ? 0 : PT_GRAY, t.data);
+		d->y += 13;
+		any = 1;
+	}
+	if (!any) {
+		pdoc_text(d, PDOC_LEFT + 4, d->y, 400, 9, 0, "なし (記録なし) / none recorded");
+		d->y += 14;
+	}
+	d->y += 6;
+	pdoc_heading(d, "最近の検査結果 Recent results");
+	static const double w[] = {110, 150, 90, 60, 117};
+	static const char *const head[] = {"日時", "項目", "結果", "判定", "基準範囲"};
+	size_t shown = 0;
+	for (size_t i = 0; i < v->n_results && shown < 24; i++) {
+		const struct ehr_result *r = &v->results[i];
+		int seen = 0;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = r->name && v->results[j].name && !strcmp(r->name, v->results[j].name) && r->time &&
+			       v->results[j].time && !strncmp(r->time, v->results[j].time, 16);
+		if (seen)
+			continue;
+		if (!shown)
+			d->y += row(d, d->y, w, head, 5, 8, PT_BOLD, 0);
+		buf_reset(&t);
+		buf_addf(&t, "%s %s", r->value ? r->value : "", r->unit ? r->unit : "");
+		char when[20];
+		snprintf(when, sizeof(when), "%.16s", r->time ? r->time : "");
+		if (strlen(when) > 10)
+			when[10] = ' ';
+		const char *cell[] = {when, r->name, t.data, r->flag && strcmp(r->flag, "N") ? r->flag : "",
+		                      r->reference};
+		table_row(d, w, head, cell, 5, 8);
+		shown++;
+	}
+	if (!shown) {
+		pdoc_text(d, PDOC_LEFT + 4, d->y, 400, 9, 0, "なし (記録なし) / none recorded");
+		d->y += 14;
+	}
+	buf_release(&name);
+	buf_release(&t);
+}
+
+int print_summaries(const char *path, const char *ward, struct store_patient_view *v, size_t n, const char *as_of,
+                    struct print_stats *st)
+{
+	struct pdoc d;
+	struct buf t = {0};
+	buf_addf(&t, "患者サマリー Patient summary — %s", ward);
+	pdoc_init(&d, path, t.data, as_of);
+	buf_release(&t);
+	for (size_t i = 0; i < n; i++)
+		summary_one(&d, &v[i]);
+	return pdoc_finish(&d, st);
+}
+
+int print_order_forms(const char *path, const char *ward, struct store_patient_view *v, size_t n, const char *as_of,
+                      struct print_stats *st)
+{
+	struct pdoc d;
+	struct buf t = {0}, name = {0};
+	buf_addf(&t, "指示・依頼用紙 Order forms — %s", ward);
+	pdoc_init(&d, path, t.data, as_of);
+	static const enum print_form forms[] = {PF_PRESCRIPTION, PF_INJECTION, PF_LAB};
+	for (size_t i = 0; i < n; i++) {
+		print_full_name(&name, &v[i].patient);
+		pdoc_patient(&d, v[i].patient.id, name.data);
+		for (size_t f = 0; f < LB_ARRAY_LEN(forms); f++) {
+			pdoc_set_title(&d, print_form_title(forms[f]));
+			pdoc_new_page(&d);
+			print_form_page(&d, forms[f], &v[i]);
+		}
+	}
+	buf_release(&t);
+	buf_release(&name);
+	return pdoc_finish(&d, st);
+}
+
+int print_pack(struct store *s, const char *ward, const char *out_dir, const struct print_opts *o,
+               struct print_stats *st)
+{
+	struct print_stats local = {0};
+	if (!st)
+		st = &local;
+	struct store_names ids;
+	int rc = store_ward_patients(s, ward, &ids);
+	if (rc < 0)
+		return rc;
+	if (!ids.n) {
+		store_names_release(&ids);
+		return lb_error(LB_ENOTFOUND, "no patient is admitted to ward '%s'", ward);
+	}
+	struct store_patient_view *v = lb_calloc(ids.n, sizeof(*v));
+	size_t n = 0;
+	for (; n < ids.n && rc == 0; n++)
+		rc = store_patient_get(s, ids.v[n], &v[n]);
+	struct store_meta m;
+	if (rc == 0)
+		rc = store_meta_get(s, &m);
+	if (rc == 0)
+		rc = lb_mkdirs(out_dir, 0755);
+	struct buf p = {0};
+	static const char *const files[] = {"1_census.pdf", "2_summaries.pdf", "3_medication_sheets.pdf",
+	                                    "4_wristbands.pdf", "5_order_forms.pdf"};
+	for (size_t f = 0; f < LB_ARRAY_LEN(files) && rc == 0; f++) {
+		buf_reset(&p);
+		lb_path_join(&p, out_dir, files[f]);
+		switch (f) {
+		case 0:
+			rc = print_census(p.data, ward, v, n, m.as_of, st);
+			break;
+		case 1:
+			rc = print_summaries(p.data, ward, v, n, m.as_of, st);
+			break;
+		case 2:
+			rc = print_mar(p.data, ward, v, n, m.as_of, o && o->mar_days > 0 ? o->mar_days : 3, st);
+			break;
+		case 3:
+			rc = print_wristbands(p.data, ward, v, n, m.as_of, st);
+			break;
+		default:
+			rc = print_order_forms(p.data, ward, v, n, m.as_of, st);
+		}
+		if (o && o->progress)
+			lb_progress_add(o->progress, 1);
+	}
+	if (rc == 0) {
+		st->patients += (long)n;
+		st->wards++;
+	}
+	buf_release(&p);
+	for (size_t i = 0; i < n; i++)
+		store_patient_view_release(&v[i]);
+	free(v);
+	store_names_release(&ids);
+	return rc;
+}

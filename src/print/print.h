@@ -1,0 +1,53 @@
+/*
+ * print.h - paper for the downtime: the whole interface of src/print/.
+ *
+ * print stands on store, ehr, text and core, and draws with cairo and pango into PDF (Japanese fonts embedded:
+ * IPAex Gothic, or Noto Sans CJK JP through fontconfig) and libzint (Code 128 of the patient ID on wristbands,
+ * drawn as vector bars). It owns the ward pack (census sheet, per-patient summary with allergies first, medication
+ * administration sheets with boxes to tick, wristband labels, order forms with the patient's header filled in),
+ * the blank forms with their writing guides, the outpatient call lists and `print all`, which refreshes the whole
+ * set for every ward atomically (run hourly on the station PC so paper exists even if nothing starts later).
+ *
+ * Every page carries the 「ダウンタイム用控え / downtime copy」 mark, the data's as-of time, page x of y, and the
+ * patient's ID and name when it concerns one patient. Files are written atomically (a reader sees the previous
+ * file or the new one); print_all swaps the whole folder with renameat2(RENAME_EXCHANGE).
+ */
+#ifndef LB_PRINT_H
+#define LB_PRINT_H
+
+#include "core/core.h"
+#include "store/store.h"
+
+struct print_opts {
+	int mar_days; /* days of administration boxes on the medication sheets (default 3) */
+	int jobs;     /* print_all: wards rendered in forked worker processes (default 2); a multi-threaded caller (the
+	             station's server) passes 1, or runs print_all in a child process of its own */
+	struct lb_progress *progress; /* advanced per patient or per file, or NULL */
+};
+
+/* What was written. */
+struct print_stats {
+	long files, pages, patients, wards, calls;
+	long missing_glyphs; /* characters no installed font could draw (shown as boxes): should stay 0 */
+};
+
+/*
+ * A ward's pack into out_dir (created if missing): 1_census.pdf, 2_summaries.pdf, 3_medication_sheets.pdf,
+ * 4_wristbands.pdf, 5_order_forms.pdf. Fails with -LB_ENOTFOUND when no patient is admitted to ward.
+ */
+int print_pack(struct store *s, const char *ward, const char *out_dir, const struct print_opts *o,
+               struct print_stats *st);
+/* The blank forms, each followed by its one-page writing guide: prescription, injection order, lab order, nursing
+ * instruction slip, admission/transfer record; one PDF per form plus all_forms.pdf. */
+int print_forms(const char *out_dir, struct print_stats *st);
+/* The call list of one day's bookings (YYYY-MM-DD), of one department or all, with phone numbers. */
+int print_appointments(struct store *s, const char *date, const char *dept, const char *out_file,
+                       struct print_stats *st);
+/*
+ * Everything, into out_dir: 0_index.pdf, wards/<ward>/ (each ward's pack), calls/<date>.pdf (the data's day and the
+ * six after it), forms/. Built in a new sibling folder, then swapped with out_dir in one rename, and the old set
+ * removed: a reader (or a printer queue) never sees half a set.
+ */
+int print_all(struct store *s, const char *out_dir, const struct print_opts *o, struct print_stats *st);
+
+#endif /* LB_PRINT_H */

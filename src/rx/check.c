@@ -1,0 +1,104 @@
+/*
+ * check.c - rx_check: one paper order against the patient's snapshot and the drug master.
+ *
+ * The snapshot is store_patient_get's (active allergies, medicines current at the data's as-of date, diagnoses);
+ * the rules are in rules.c. Every alert names the record it rests on, so that a pharmacist can tell the prescriber
+ * "the allergy recorded on 2025-07-04" rather than "the computer says no". Age limits are not checked: the drug
+ * master feed (docs/feeds.md) carries no age column yet.
+ */
+#include "rx_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *rx_level_name(enum rx_level level)
+{
+	return level == RX_STOP ? "stop" : level == RX_WARN ? "warn" : "info";
+}
+
+void rx_alert_add(struct rx_result *r, enum rx_level level, const char *kind, const char *basis_type,
+                  const char *basis_id, const char *basis_text, const char *en, const char *ja)
+{
+	/* The same record often arrives twice (SS-MIX2 and FHIR exports of one EHR): one alert per fact. */
+	for (size_t i = 0; i < r->n; i++)
+		if (r->v[i].level == level && !strcmp(r->v[i].kind, kind) && !strcmp(r->v[i].reason_en, en) &&
+		    !strcmp(r->v[i].basis.text ? r->v[i].basis.text : "", basis_text ? basis_text : ""))
+			return;
+	r->v = lb_reallocarray(r->v, r->n + 1, sizeof(*r->v));
+	struct rx_alert *a = &r->v[r->n++];
+	memset(a, 0, sizeof(*a));
+	a->level = level;
+	a->kind = kind;
+	a->reason_en = lb_strdup(en);
+	a->reason_ja = lb_strdup(ja);
+	a->basis.type = basis_type;
+	a->basis.id = basis_id ? lb_strdup(basis_id) : NULL;
+	a->basis.text = basis_text ? lb_strdup(basis_text) : NULL;
+	if (level == RX_STOP)
+		r->stop = 1;
+}
+
+char *rx_key(const char *s)
+{
+	struct buf k = {0};
+	if (s)
+		text_search_key(&k, s, strlen(s));
+	buf_grow(&k, 1);
+	return buf_detach(&k, NULL);
+}
+
+/* Stable order: stop, warn, info; within a level as found. */
+static void sort_alerts(struct rx_result *r)
+{
+	for (size_t i = 1; i < r->n; i++) {
+		struct rx_alert a = r->v[i];
+		size_t j = i;
+		while (j > 0 && r->v[j - 1].level < a.level) {
+			r->v[j] = r->v[j - 1];
+			j--;
+		}
+		r->v[j] = a;
+	}
+}
+
+int rx_check(struct store *s, const struct rx_order *o, struct rx_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (!o->patient_id || !*o->patient_id)
+		return lb_error(LB_EUSAGE, "no patient given");
+	if (!o->drug_code || !*o->drug_code)
+		return lb_error(LB_EUSAGE, "no drug given");
+	if (!(o->dose > 0) || !(o->per_day > 0) || o->days < 0)
+		return lb_error(LB_EUSAGE, "dose and times per day must be positive");
+	int rc = store_drug_get(s, o->drug_code, &r->drugs);
+	if (rc < 0)
+		return rc;
+	r->drug = r->drugs.v[0].drug;
+	if ((rc = store_patient_get(s, o->patient_id, &r->patient)) < 0)
+		return rc;
+	snprintf(r->as_of, sizeof(r->as_of), "%s", r->patient.as_of);
+	rx_unit_norm(r->drug.unit, r->unit, sizeof(r->unit));
+
+	if ((rc = rx_rule_allergy(s, r)) < 0)
+		return rc;
+	if ((rc = rx_rule_active(s, r)) < 0)
+		return rc;
+	rx_rule_pregnancy(r, o);
+	rx_rule_dose(r, o);
+	sort_alerts(r);
+	return 0;
+}
+
+void rx_result_release(struct rx_result *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->v[i].reason_en);
+		free(r->v[i].reason_ja);
+		free(r->v[i].basis.id);
+		free(r->v[i].basis.text);
+	}
+	free(r->v);
+	store_drugs_release(&r->drugs);
+	store_patient_view_release(&r->patient);
+	memset(r, 0, sizeof(*r));
+}

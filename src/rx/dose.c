@@ -1,0 +1,236 @@
+/*
+ * dose.c - amounts and units as written on a paper prescription: "250", "１２０", "1,500mg", "0.5g", "2錠";
+ * unit spellings folded to one form (ｍｇ, MG, ㎎ → mg; mcg, µg → μg), conversion between units of one kind, and
+ * the strength of a tablet read from its product name (ロキソニン錠60mg → 60 mg per tablet).
+ *
+ * Everything here parses text from outside (what a pharmacist types): bounded, no allocation, fuzzed
+ * (tests/fuzz/fuzz_rx_dose.c).
+ */
+#include "rx.h"
+#include "text/text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define AMOUNT_MAX 1e7
+
+/* Next code point of s (advancing *s); 0 at the end. Invalid bytes read as U+FFFD. */
+static uint32_t next_cp(const char **s)
+{
+	const unsigned char *u = (const unsigned char *)*s;
+	if (!*u)
+		return 0;
+	uint32_t cp;
+	int n = utf8_decode(u, strnlen(*s, 4), &cp);
+	*s += n > 0 ? n : 1;
+	return cp;
+}
+
+/* ASCII value of a digit, '.' or ',' in any width, else 0. */
+static char ascii_of(uint32_t cp)
+{
+	if (cp >= 0xFF10 && cp <= 0xFF19)
+		return (char)('0' + cp - 0xFF10);
+	if (cp == 0xFF0E)
+		return '.';
+	if (cp == 0xFF0C || cp == 0x3001)
+		return ',';
+	if (cp < 0x80 && ((cp >= '0' && cp <= '9') || cp == '.' || cp == ','))
+		return (char)cp;
+	return 0;
+}
+
+static int is_space(uint32_t cp)
+{
+	return cp == ' ' || cp == '\t' || cp == 0x3000;
+}
+
+int rx_parse_amount(const char *s, double *v, const char **unit_out)
+{
+	char tmp[32];
+	size_t k = 0;
+	int dots = 0;
+	const char *p = s, *before;
+	*v = 0;
+	if (unit_out)
+		*unit_out = NULL;
+	uint32_t cp;
+	do {
+		before = p;
+		cp = next_cp(&p);
+	} while (cp && is_space(cp));
+	for (; cp; before = p, cp = next_cp(&p)) {
+		char a = ascii_of(cp);
+		if (!a)
+			break;
+		if (a == ',')
+			continue; /* thousands separator */
+		if (a == '.' && ++dots > 1)
+			return lb_error(LB_EINVAL, "'%s' is not an amount", s);
+		if (k + 1 >= sizeof(tmp))
+			return lb_error(LB_EINVAL, "amount '%.40s' is too long", s);
+		tmp[k++] = a;
+	}
+	tmp[k] = 0;
+	if (!k || !strcmp(tmp, "."))
+		return lb_error(LB_EINVAL, "'%s' is not an amount", s);
+	*v = strtod(tmp, NULL);
+	if (!(*v > 0) || *v >= AMOUNT_MAX)
+		return lb_error(LB_EINVAL, "amount '%s' is out of range", s);
+	/* The rest is the unit (spaces allowed before it). */
+	while (cp && is_space(cp)) {
+		before = p;
+		cp = next_cp(&p);
+	}
+	if (cp) {
+		if (!unit_out)
+			return lb_error(LB_EINVAL, "'%s' is not an amount", s);
+		*unit_out = before;
+	}
+	return 0;
+}
+
+static const struct {
+	const char *canon;
+	const char *spell[10];
+} units[] = {
+        {"mg", {"mg", "㎎", "ミリグラム"}},
+        {"g", {"g", "グラム"}},
+        {"μg", {"μg", "µg", "ug", "mcg", "㎍", "マイクログラム", "γ"}},
+        {"mL", {"ml", "㎖", "cc", "ミリリットル"}},
+        {"L", {"l", "ℓ", "リットル"}},
+        {"錠", {"錠", "t", "tab", "tabs"}},
+        {"カプセル", {"カプセル", "cap", "caps", "c", "cp"}},
+        {"単位", {"単位", "u", "iu", "unit", "units"}},
+        {"包", {"包", "pk"}},
+        {"本", {"本", "a", "amp", "ｱﾝﾌﾟﾙ", "アンプル"}},
+        {"枚", {"枚"}},
+        {"滴", {"滴", "gtt"}},
+        {"mEq", {"meq"}},
+        {"mmol", {"mmol"}},
+};
+
+const char *rx_unit_norm(const char *unit, char *out, size_t cap)
+{
+	if (!cap)
+		return out;
+	out[0] = 0;
+	if (!unit)
+		return out;
+	/* Fold width and case of ASCII with the search key (ｍｇ → mg, ＭＧ → mg); kana and kanji come back as they
+	 * are except for script (hiragana → katakana), which no unit spelling depends on. */
+	struct buf k = {0};
+	text_search_key(&k, unit, strnlen(unit, 64));
+	const char *key = buf_cstr(&k);
+	for (size_t i = 0; i < LB_ARRAY_LEN(units); i++) {
+		for (size_t j = 0; j < LB_ARRAY_LEN(units[i].spell) && units[i].spell[j]; j++) {
+			struct buf sk = {0};
+			text_search_key(&sk, units[i].spell[j], strlen(units[i].spell[j]));
+			int same = !strcmp(buf_cstr(&sk), key) || !strcmp(units[i].spell[j], unit);
+			buf_release(&sk);
+			if (same) {
+				snprintf(out, cap, "%s", units[i].canon);
+				buf_release(&k);
+				return out;
+			}
+		}
+	}
+	buf_release(&k);
+	/* Unknown: copy trimmed of ASCII spaces, cut at a character boundary. */
+	while (*unit == ' ')
+		unit++;
+	size_t n = strnlen(unit, cap - 1);
+	while (n && (unit[n - 1] == ' ' || ((unsigned char)unit[n] & 0xC0) == 0x80))
+		n--;
+	memcpy(out, unit, n);
+	out[n] = 0;
+	return out;
+}
+
+/* Mass in mg, volume in mL: the scale of a canonical unit within its kind, 0 if none. */
+static double scale(const char *u, int *kind)
+{
+	static const struct {
+		const char *u;
+		int kind;
+		double f;
+	} t[] = {{"mg", 1, 1}, {"g", 1, 1000}, {"μg", 1, 0.001}, {"mL", 2, 1}, {"L", 2, 1000}};
+	for (size_t i = 0; i < LB_ARRAY_LEN(t); i++)
+		if (!strcmp(u, t[i].u)) {
+			*kind = t[i].kind;
+			return t[i].f;
+		}
+	*kind = 0;
+	return 0;
+}
+
+double rx_unit_factor(const char *from, const char *to)
+{
+	if (!from || !to || !*from || !*to)
+		return 0;
+	if (!strcmp(from, to))
+		return 1;
+	int k1, k2;
+	double a = scale(from, &k1), b = scale(to, &k2);
+	return k1 && k1 == k2 ? a / b : 0;
+}
+
+int rx_strength_from_name(const char *name, double *amount, char *unit, size_t cap)
+{
+	if (!name)
+		return 0;
+	int found = 0;
+	const char *p = name;
+	size_t len = strnlen(name, 512);
+	const char *end = name + len;
+	while (p < end) {
+		uint32_t cp;
+		const char *start = p;
+		int n = utf8_decode((const unsigned char *)p, (size_t)(end - p), &cp);
+		p += n > 0 ? n : 1;
+		if (!ascii_of(cp) || ascii_of(cp) == ',' || ascii_of(cp) == '.')
+			continue;
+		/* a number starts here: read it with what follows */
+		double v;
+		const char *u;
+		char num[32];
+		size_t k = 0;
+		const char *q = start;
+		while (q < end && k + 1 < sizeof(num)) {
+			const char *r = q;
+			uint32_t c = next_cp(&r);
+			char a = ascii_of(c);
+			if (!a || a == ',')
+				break;
+			num[k++] = a;
+			q = r;
+		}
+		num[k] = 0;
+		p = q;
+		if (rx_parse_amount(num, &v, NULL) < 0)
+			continue;
+		/* the unit: ASCII letters or μ/µ right after the number */
+		char ub[16];
+		size_t m = 0;
+		u = q;
+		while (u < end && m + 4 < sizeof(ub)) {
+			const char *r = u;
+			uint32_t c = next_cp(&r);
+			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == 0x3BC || c == 0xB5))
+				break;
+			memcpy(ub + m, u, (size_t)(r - u));
+			m += (size_t)(r - u);
+			u = r;
+		}
+		ub[m] = 0;
+		char canon[16];
+		rx_unit_norm(ub, canon, sizeof(canon));
+		int kind;
+		if (m && scale(canon, &kind) > 0) {
+			*amount = v;
+			snprintf(unit, cap, "%s", canon);
+			found = 1; /* keep the last one: "…注5千単位/5mL" reads 5 mL, "錠60mg" 60 mg */
+		}
+	}
+	return found;
+}

@@ -1,0 +1,109 @@
+/*
+ * rx.h - prescription safety without the EHR: the whole interface of src/rx/.
+ *
+ * rx stands on store, ehr, text and core. It owns the three-character drug search (brand, kana in any width or
+ * script, generic name, codes; a brand shows its generics and a generic its brands) and the checks the EHR ran on
+ * every order and that paper loses: allergy / contraindication class, duplicate ingredient or class, interactions
+ * with active medicines, pregnancy, maximum daily dose. It reads the clinical store only; the station and the
+ * command-line both call it (rx_check fills a struct of alerts; nothing here prints).
+ *
+ * Levels: RX_STOP means "do not give without asking the prescriber" (a recorded allergy to the drug or its class;
+ * a drug contraindicated in pregnancy for a pregnant patient; a daily dose ten times the maximum or more, the
+ * classic misplaced decimal); RX_WARN means "check before giving" (interaction, duplicate, a dose over the maximum,
+ * a class shared with an allergen, a dose whose unit cannot be compared); RX_INFO is context (careful use in
+ * pregnancy). A safe order gives no alert at all.
+ */
+#ifndef LB_RX_H
+#define LB_RX_H
+
+#include "core/core.h"
+#include "store/store.h"
+
+/* ---- amounts and units (dose.c) ------------------------------------------------------------------------------ */
+
+/* Parse an amount as staff type it: "250", "0.5", "1,500", "１２０" (plain decimals, any width), optionally
+ * followed by a unit ("250mg", "1錠"); *unit_out (may be NULL) receives the unit text's start inside s. Returns 0 and
+ * *v (> 0, < 1e7), or -LB_EINVAL with a detail. */
+int rx_parse_amount(const char *s, double *v, const char **unit_out);
+/* Canonical spelling of a unit ("ｍｇ", "MG", "㎎" → "mg"; "mcg", "µg", "ug", "㎍" → "μg"; "ml", "㎖" → "mL";
+ * "T", "tab" → "錠"; "cap", "C" → "カプセル"; "U", "IU", "単位" → "単位"), written to out (cap bytes). Unknown units
+ * are copied trimmed. Returns out. */
+const char *rx_unit_norm(const char *unit, char *out, size_t cap);
+/* Factor that converts an amount in unit `from` to unit `to` (both canonical): 1 for the same unit, 1000 for g →
+ * mg, 0.001 for μg → mg, … ; 0 when they cannot be compared (錠 and mg). */
+double rx_unit_factor(const char *from, const char *to);
+/* The strength of one tablet/capsule/ampoule read from a product name ("ロキソニン錠60mg" → 60, "mg"; the last
+ * number followed by a unit of mass or volume). Returns 1 when found. */
+int rx_strength_from_name(const char *name, double *amount, char *unit, size_t cap);
+
+/* ---- search (search.c) --------------------------------------------------------------------------------------- */
+
+#define RX_SEARCH_MIN_CHARS 3
+struct rx_hit {
+	struct ehr_drug drug;  /* points into the result's store lists */
+	const char *match;     /* what matched: "code", "name-prefix", "kana", "generic" … */
+	int generic_product;   /* a generic product (後発品: 「会社名」 in the name) rather than a brand */
+	struct ehr_drug *same; /* the other products of the same ingredient (a brand's generics, a generic's brands) */
+	size_t nsame;
+};
+struct rx_hits {
+	struct rx_hit *v;
+	size_t n;
+	int truncated;
+	/* owned */
+	struct store_drugs found, siblings;
+};
+/* Search the drug master from RX_SEARCH_MIN_CHARS characters (fewer: -LB_EUSAGE). limit 0 means 50. */
+int rx_search(struct store *s, const char *text, size_t limit, struct rx_hits *out);
+void rx_hits_release(struct rx_hits *h);
+/* 1 when a product name reads as a generic product (「…」 with the maker's name, as Japanese generics are named). */
+int rx_is_generic_product(const char *name);
+
+/* ---- checks (check.c, rules.c) ------------------------------------------------------------------------------- */
+
+/* One order as written on paper. */
+struct rx_order {
+	const char *patient_id;
+	const char *drug_code; /* code, YJ or HOT code of the drug master */
+	double dose;           /* per administration, in unit */
+	const char *unit;      /* as written: mg, 錠, mL … (NULL: the master's unit) */
+	double per_day;        /* administrations per day */
+	int days;              /* days supplied (0: not given) */
+	int pregnant;          /* the prescriber says the patient is pregnant */
+};
+
+enum rx_level { RX_INFO = 1, RX_WARN, RX_STOP };
+
+/* What an alert rests on: the record of the patient or the master entry that raised it. */
+struct rx_basis {
+	const char *type; /* "allergy", "medication", "diagnosis", "drug-master", "order" */
+	char *id;         /* allergy id / order number / diagnosis code / drug code, or NULL */
+	char *text;       /* what the record says: "ペニシリン系抗生物質 (発疹, severe, 2025-07-04)" */
+};
+struct rx_alert {
+	enum rx_level level;
+	const char *kind; /* "allergy", "allergy-class", "duplicate", "duplicate-class", "interaction", "pregnancy",
+	                     "max-dose", "unit" */
+	char *reason_en, *reason_ja;
+	struct rx_basis basis;
+};
+struct rx_result {
+	struct rx_alert *v; /* stop first, then warn, then info */
+	size_t n;
+	int stop;             /* any alert is RX_STOP */
+	int pregnant;         /* pregnancy considered (flag or a recorded pregnancy) */
+	double daily;         /* dose × per_day in the master's unit (0 when not comparable) */
+	char unit[32];        /* the master's unit */
+	struct ehr_drug drug; /* the ordered drug (points into owned lists) */
+	char as_of[32];
+	/* owned */
+	struct store_drugs drugs;
+	struct store_patient_view patient;
+};
+/* Check order against the patient's snapshot and the drug master. Unknown patient or drug: -LB_ENOTFOUND; a dose
+ * or per-day that is not positive: -LB_EUSAGE. out is filled (release it with rx_result_release either way). */
+int rx_check(struct store *s, const struct rx_order *order, struct rx_result *out);
+void rx_result_release(struct rx_result *r);
+const char *rx_level_name(enum rx_level level); /* "stop", "warn", "info" */
+
+#endif /* LB_RX_H */

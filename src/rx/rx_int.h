@@ -1,0 +1,22 @@
+/*
+ * rx_int.h - what the files of src/rx/ share (not part of rx.h).
+ */
+#ifndef LB_RX_INT_H
+#define LB_RX_INT_H
+
+#include "rx.h"
+#include "text/text.h"
+
+/* Append an alert (strings copied). */
+void rx_alert_add(struct rx_result *r, enum rx_level level, const char *kind, const char *basis_type,
+                  const char *basis_id, const char *basis_text, const char *en, const char *ja);
+/* The search key of s as a new string ("" for NULL); free() it. */
+char *rx_key(const char *s);
+
+/* rules.c: each adds the alerts of one family to r (r->drug and r->patient are filled). */
+int rx_rule_allergy(struct store *s, struct rx_result *r);
+int rx_rule_active(struct store *s, struct rx_result *r);
+void rx_rule_pregnancy(struct rx_result *r, const struct rx_order *o);
+void rx_rule_dose(struct rx_result *r, const struct rx_order *o);
+
+#endif

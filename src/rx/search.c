@@ -1,0 +1,98 @@
+/*
+ * search.c - the three-character drug search: what the EHR's order screen did when a doctor typed "ロキソ" and
+ * got both the brand and its generics. Names are folded with text_search_key (ｱﾓｷ, あもき and アモキ meet); codes
+ * (local, YJ, HOT) are matched as typed. Each hit carries the other products of its ingredient.
+ */
+#include "rx.h"
+#include "text/text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int rx_is_generic_product(const char *name)
+{
+	return name && strstr(name, "「") && strstr(name, "」");
+}
+
+/* The text with ASCII/ideographic spaces trimmed at both ends, as a new string. */
+static char *trimmed(const char *t)
+{
+	while (*t == ' ' || !strncmp(t, "\u3000", 3))
+		t += *t == ' ' ? 1 : 3;
+	size_t n = strlen(t);
+	for (;;) {
+		if (n && t[n - 1] == ' ')
+			n--;
+		else if (n >= 3 && !memcmp(t + n - 3, "\u3000", 3))
+			n -= 3;
+		else
+			break;
+	}
+	return lb_strndup(t, n);
+}
+
+int rx_search(struct store *s, const char *text, size_t limit, struct rx_hits *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!limit)
+		limit = 50;
+	char *t = trimmed(text ? text : "");
+	size_t chars = utf8_count(t, strlen(t));
+	if (chars < RX_SEARCH_MIN_CHARS) {
+		free(t);
+		return lb_error(LB_EUSAGE, "type at least %d characters to search drugs ('%s')", RX_SEARCH_MIN_CHARS,
+		                text ? text : "");
+	}
+	struct buf key = {0};
+	text_search_key(&key, t, strlen(t));
+	/* Codes are digits and letters; a code-like query also searches names (a kana query never looks like one). */
+	int rc = store_drug_search(s, t, buf_cstr(&key), limit, &out->found);
+	free(t);
+	buf_release(&key);
+	if (rc < 0)
+		return rc;
+	out->truncated = out->found.truncated;
+	out->n = out->found.n;
+	out->v = lb_calloc(out->n ? out->n : 1, sizeof(*out->v));
+	/* Siblings are gathered into one list; remember each hit's slice. */
+	size_t *first = lb_calloc(out->n ? out->n : 1, sizeof(*first));
+	for (size_t i = 0; i < out->n && rc == 0; i++) {
+		first[i] = out->siblings.n;
+		rc = store_drug_siblings(s, out->found.v[i].drug.code, &out->siblings);
+	}
+	for (size_t i = 0; i < out->n; i++) {
+		struct rx_hit *h = &out->v[i];
+		h->drug = out->found.v[i].drug;
+		h->match = out->found.v[i].match;
+		h->generic_product = rx_is_generic_product(h->drug.name);
+		size_t end = i + 1 < out->n ? first[i + 1] : out->siblings.n;
+		h->nsame = rc == 0 ? end - first[i] : 0;
+	}
+	/* The sibling list is final now: point into it (it no longer moves). */
+	if (rc == 0) {
+		struct ehr_drug *flat = lb_calloc(out->siblings.n ? out->siblings.n : 1, sizeof(*flat));
+		for (size_t j = 0; j < out->siblings.n; j++)
+			flat[j] = out->siblings.v[j].drug;
+		for (size_t i = 0; i < out->n; i++)
+			out->v[i].same = flat + first[i];
+		/* flat is owned through v[0].same when there is a hit; keep it for release */
+		if (out->n)
+			out->v[0].same = flat;
+		else
+			free(flat);
+	}
+	free(first);
+	if (rc < 0)
+		rx_hits_release(out);
+	return rc;
+}
+
+void rx_hits_release(struct rx_hits *h)
+{
+	if (h->v && h->n)
+		free(h->v[0].same);
+	free(h->v);
+	store_drugs_release(&h->found);
+	store_drugs_release(&h->siblings);
+	memset(h, 0, sizeof(*h));
+}

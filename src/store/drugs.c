@@ -1,0 +1,138 @@
+/*
+ * drugs.c - read side of the drug master: one drug by any of its codes, the three-character search (brand name,
+ * kana reading, generic name, codes) and the products of one ingredient, for `lifeboat rx` and the station.
+ *
+ * The search keys (key_name, key_kana, key_generic) were written at ingest with text_search_key, so a query folded
+ * the same way meets them whatever width or script it was typed in. The master is small (a hospital's is a few
+ * thousand rows), so a scan with instr() is fast and needs no LIKE escaping of what users type.
+ */
+#include "store_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define DRUG_COLS                                                                                                     \
+	"code, name, generic_name, kana, form, unit, max_daily_dose, pregnancy, interaction_groups, allergy_classes," \
+	" yj_code, hot_code"
+
+static const char *keep(struct store_drugs *d, sqlite3_stmt *q, int i)
+{
+	const char *t = (const char *)sqlite3_column_text(q, i);
+	if (!t)
+		return NULL;
+	if (d->nstrs == d->capstrs) {
+		d->capstrs = d->capstrs ? d->capstrs * 2 : 64;
+		d->strs = lb_reallocarray(d->strs, d->capstrs, sizeof(*d->strs));
+	}
+	return d->strs[d->nstrs++] = lb_strdup(t);
+}
+
+static struct store_drug_item *push(struct store_drugs *d, sqlite3_stmt *q)
+{
+	if ((d->n & (d->n - 1)) == 0) /* grow at powers of two */
+		d->v = lb_reallocarray(d->v, d->n ? d->n * 2 : 1, sizeof(*d->v));
+	struct store_drug_item *it = &d->v[d->n++];
+	memset(it, 0, sizeof(*it));
+	struct ehr_drug *g = &it->drug;
+	g->code = keep(d, q, 0);
+	g->name = keep(d, q, 1);
+	g->generic_name = keep(d, q, 2);
+	g->kana = keep(d, q, 3);
+	g->form = keep(d, q, 4);
+	g->unit = keep(d, q, 5);
+	g->max_daily_dose = sqlite3_column_type(q, 6) == SQLITE_NULL ? 0 : sqlite3_column_double(q, 6);
+	g->pregnancy = keep(d, q, 7);
+	g->interaction_groups = keep(d, q, 8);
+	g->allergy_classes = keep(d, q, 9);
+	g->yj_code = keep(d, q, 10);
+	g->hot_code = keep(d, q, 11);
+	return it;
+}
+
+int store_drug_get(struct store *s, const char *code, struct store_drugs *out)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(s->db,
+	                       "SELECT " DRUG_COLS " FROM drugs WHERE code=?1 UNION ALL"
+	                       " SELECT * FROM (SELECT " DRUG_COLS " FROM drugs WHERE code<>?1 AND (yj_code=?1 OR"
+	                       " hot_code=?1) ORDER BY code) LIMIT 1",
+	                       -1, &q, NULL) != SQLITE_OK)
+		return store_sqlerr(s, "reading the drug master");
+	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
+	int found = 0;
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		push(out, q);
+		found = 1;
+	}
+	sqlite3_finalize(q);
+	return found ? 0 : lb_error(LB_ENOTFOUND, "no drug '%s' in the drug master", code);
+}
+
+int store_drug_search(struct store *s, const char *code_text, const char *key, size_t limit, struct store_drugs *out)
+{
+	/* Rank in SQL; ?1 the code as typed, ?2 the folded key (empty matches nothing). */
+	static const char sql[] = "SELECT * FROM (SELECT " DRUG_COLS ","
+	                          " CASE WHEN ?1 <> '' AND (code=?1 OR yj_code=?1 OR hot_code=?1) THEN 100"
+	                          "  WHEN ?1 <> '' AND (substr(code,1,length(?1))=?1 OR substr(yj_code,1,length(?1))=?1"
+	                          "   OR substr(hot_code,1,length(?1))=?1) THEN 90"
+	                          "  WHEN ?2 = '' THEN 0"
+	                          "  WHEN substr(key_name,1,length(?2))=?2 THEN 80"
+	                          "  WHEN substr(key_kana,1,length(?2))=?2 THEN 75"
+	                          "  WHEN substr(key_generic,1,length(?2))=?2 THEN 70"
+	                          "  WHEN instr(key_name,?2) > 0 THEN 60"
+	                          "  WHEN instr(key_kana,?2) > 0 THEN 55"
+	                          "  WHEN instr(key_generic,?2) > 0 THEN 50 ELSE 0 END AS score"
+	                          " FROM drugs) WHERE score > 0 ORDER BY score DESC, kana, name, code LIMIT ?3";
+	static const struct {
+		int score;
+		const char *match;
+	} names[] = {{100, "code"},          {90, "code-prefix"}, {80, "name-prefix"}, {75, "kana-prefix"},
+	             {70, "generic-prefix"}, {60, "name"},        {55, "kana"},        {50, "generic"}};
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+		return store_sqlerr(s, "searching the drug master");
+	sqlite3_bind_text(q, 1, code_text ? code_text : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, key ? key : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, (int64_t)limit + 1);
+	size_t got = 0;
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (got++ == limit) {
+			out->truncated = 1;
+			break;
+		}
+		struct store_drug_item *it = push(out, q);
+		it->score = sqlite3_column_int(q, 12);
+		for (size_t i = 0; i < LB_ARRAY_LEN(names); i++)
+			if (names[i].score == it->score)
+				it->match = names[i].match;
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_sqlerr(s, "searching the drug master");
+	return 0;
+}
+
+int store_drug_siblings(struct store *s, const char *code, struct store_drugs *out)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(s->db,
+	                       "SELECT " DRUG_COLS " FROM drugs WHERE code<>?1 AND key_generic <> '' AND key_generic ="
+	                       " (SELECT key_generic FROM drugs WHERE code=?1) ORDER BY kana, name, code LIMIT 100",
+	                       -1, &q, NULL) != SQLITE_OK)
+		return store_sqlerr(s, "reading the drug master");
+	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
+	while (sqlite3_step(q) == SQLITE_ROW)
+		push(out, q);
+	sqlite3_finalize(q);
+	return 0;
+}
+
+void store_drugs_release(struct store_drugs *d)
+{
+	for (size_t i = 0; i < d->nstrs; i++)
+		free(d->strs[i]);
+	free(d->strs);
+	free(d->v);
+	memset(d, 0, sizeof(*d));
+}

@@ -1,0 +1,316 @@
+/*
+ * query.c - read side of the store: data freshness (meta) and one patient's snapshot for the station, the printed
+ * pack and `lifeboat patient`. Every string of a snapshot is owned by the snapshot (v->strs).
+ */
+#include "store_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *keep(struct store_patient_view *v, sqlite3_stmt *q, int i)
+{
+	const char *t = (const char *)sqlite3_column_text(q, i);
+	if (!t)
+		return NULL;
+	if (v->nstrs == v->capstrs) {
+		v->capstrs = v->capstrs ? v->capstrs * 2 : 64;
+		v->strs = lb_reallocarray(v->strs, v->capstrs, sizeof(*v->strs));
+	}
+	return v->strs[v->nstrs++] = lb_strdup(t);
+}
+
+static int meta_value(struct store *s, const char *key, char *out, size_t n)
+{
+	sqlite3_stmt *q;
+	out[0] = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key=?1", -1, &q, NULL) != SQLITE_OK)
+		return store_sqlerr(s, "reading the store");
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
+		snprintf(out, n, "%s", (const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	return 0;
+}
+
+int store_meta_get(struct store *s, struct store_meta *m)
+{
+	memset(m, 0, sizeof(*m));
+	int rc = meta_value(s, "as_of", m->as_of, sizeof(m->as_of));
+	if (rc == 0)
+		rc = meta_value(s, "source_generation", m->generation, sizeof(m->generation));
+	if (rc == 0)
+		rc = meta_value(s, "last_run", m->last_run, sizeof(m->last_run));
+	sqlite3_stmt *q;
+	if (rc == 0 && sqlite3_prepare_v2(s->db, "SELECT count(*) FROM patients", -1, &q, NULL) == SQLITE_OK) {
+		if (sqlite3_step(q) == SQLITE_ROW)
+			m->patients = (long)sqlite3_column_int64(q, 0);
+		sqlite3_finalize(q);
+	}
+	return rc;
+}
+
+/* Run sql with ?1 = id (and ?2 = as-of date) and hand each row to fill(), growing *arr of elem_size. */
+static int rows(struct store *s, struct store_patient_view *v, const char *sql, const char *id, const char *date,
+                void **arr, size_t *n, size_t elem_size,
+                void (*fill)(struct store_patient_view *, sqlite3_stmt *, void *))
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+		return store_sqlerr(s, "reading a patient");
+	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_bind_parameter_count(q) >= 2)
+		sqlite3_bind_text(q, 2, date, -1, SQLITE_STATIC);
+	size_t cap = 0;
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			*arr = lb_reallocarray(*arr, cap, elem_size);
+		}
+		void *e = (char *)*arr + *n * elem_size;
+		memset(e, 0, elem_size);
+		fill(v, q, e);
+		(*n)++;
+	}
+	sqlite3_finalize(q);
+	return 0;
+}
+
+static void fill_allergy(struct store_patient_view *v, sqlite3_stmt *q, void *p)
+{
+	struct ehr_allergy *a = p;
+	a->patient_id = v->patient.id;
+	a->id = keep(v, q, 0);
+	const char *k = (const char *)sqlite3_column_text(q, 1);
+	a->kind = k && !strcmp(k, "drug")   ? EHR_ALLERGY_DRUG
+	          : k && !strcmp(k, "food") ? EHR_ALLERGY_FOOD
+	                                    : EHR_ALLERGY_OTHER;
+	a->code = keep(v, q, 2);
+	a->code_system = keep(v, q, 3);
+	a->name = keep(v, q, 4);
+	a->reaction = keep(v, q, 5);
+	a->severity = keep(v, q, 6);
+	a->recorded = keep(v, q, 7);
+	a->active = sqlite3_column_int(q, 8);
+}
+
+static void fill_med(struct store_patient_view *v, sqlite3_stmt *q, void *p)
+{
+	struct ehr_medication *m = p;
+	m->patient_id = v->patient.id;
+	m->order_no = keep(v, q, 0);
+	const char *k = (const char *)sqlite3_column_text(q, 1);
+	m->kind = k && !strcmp(k, "injection") ? EHR_ORDER_INJECTION : EHR_ORDER_RX;
+	m->drug_code = keep(v, q, 2);
+	m->code_system = keep(v, q, 3);
+	m->drug_name = keep(v, q, 4);
+	m->dose = sqlite3_column_double(q, 5);
+	m->dose_unit = keep(v, q, 6);
+	m->per_day = sqlite3_column_double(q, 7);
+	m->frequency = keep(v, q, 8);
+	m->route = keep(v, q, 9);
+	m->start = keep(v, q, 10);
+	m->days = sqlite3_column_int(q, 11);
+	m->end = keep(v, q, 12);
+	m->status = keep(v, q, 13);
+	m->prescriber = keep(v, q, 14);
+	m->department = keep(v, q, 15);
+	m->ordered = keep(v, q, 16);
+}
+
+static void fill_dx(struct store_patient_view *v, sqlite3_stmt *q, void *p)
+{
+	struct ehr_diagnosis *d = p;
+	d->patient_id = v->patient.id;
+	d->id = keep(v, q, 0);
+	d->code = keep(v, q, 1);
+	d->code_system = keep(v, q, 2);
+	d->name = keep(v, q, 3);
+	d->start = keep(v, q, 4);
+	d->end = keep(v, q, 5);
+	d->active = sqlite3_column_int(q, 6);
+	d->main = sqlite3_column_int(q, 7);
+}
+
+static void fill_result(struct store_patient_view *v, sqlite3_stmt *q, void *p)
+{
+	struct ehr_result *r = p;
+	r->patient_id = v->patient.id;
+	r->order_no = keep(v, q, 0);
+	r->code = keep(v, q, 1);
+	r->code_system = keep(v, q, 2);
+	r->name = keep(v, q, 3);
+	r->value = keep(v, q, 4);
+	r->unit = keep(v, q, 5);
+	r->reference = keep(v, q, 6);
+	r->flag = keep(v, q, 7);
+	r->time = keep(v, q, 8);
+	r->status = keep(v, q, 9);
+}
+
+static void fill_adt(struct store_patient_view *v, sqlite3_stmt *q, void *p)
+{
+	struct ehr_adt *a = p;
+	static const char *const names[] = {"admit",        "transfer",        "discharge",
+	                                    "cancel-admit", "cancel-transfer", "cancel-discharge"};
+	a->patient_id = v->patient.id;
+	const char *k = (const char *)sqlite3_column_text(q, 0);
+	a->kind = EHR_ADT_CANCEL_DISCHARGE;
+	for (size_t i = 0; k && i < LB_ARRAY_LEN(names); i++)
+		if (!strcmp(k, names[i]))
+			a->kind = (enum ehr_adt_kind)(i + 1);
+	a->time = keep(v, q, 1);
+	a->ward = keep(v, q, 2);
+	a->room = keep(v, q, 3);
+	a->bed = keep(v, q, 4);
+	a->department = keep(v, q, 5);
+	a->attending = keep(v, q, 6);
+	a->visit_id = keep(v, q, 7);
+}
+
+static void fill_appt(struct store_patient_view *v, sqlite3_stmt *q, void *p)
+{
+	struct ehr_appointment *a = p;
+	a->patient_id = v->patient.id;
+	a->id = keep(v, q, 0);
+	a->start = keep(v, q, 1);
+	a->department = keep(v, q, 2);
+	a->clinician = keep(v, q, 3);
+	a->kind = keep(v, q, 4);
+	a->status = keep(v, q, 5);
+	a->phone = keep(v, q, 6);
+	a->note = keep(v, q, 7);
+}
+
+int store_patient_get(struct store *s, const char *id, struct store_patient_view *v)
+{
+	memset(v, 0, sizeof(*v));
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(
+	            s->db,
+	            "SELECT id, family_kanji, given_kanji, family_kana, given_kana, birth_date, sex,"
+	            " postal_code, address, phone_home, phone_mobile, blood_abo, blood_rh, updated, same_name"
+	            " FROM patients WHERE id=?1",
+	            -1, &q, NULL) != SQLITE_OK)
+		return store_sqlerr(s, "reading a patient");
+	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) != SQLITE_ROW) {
+		sqlite3_finalize(q);
+		return lb_error(LB_ENOTFOUND, "no patient '%s' in the store", id);
+	}
+	struct ehr_patient *p = &v->patient;
+	p->id = keep(v, q, 0);
+	p->family_kanji = keep(v, q, 1);
+	p->given_kanji = keep(v, q, 2);
+	p->family_kana = keep(v, q, 3);
+	p->given_kana = keep(v, q, 4);
+	p->birth_date = keep(v, q, 5);
+	const char *sex = (const char *)sqlite3_column_text(q, 6);
+	p->sex = sex && *sex ? sex[0] : 'U';
+	p->postal_code = keep(v, q, 7);
+	p->address = keep(v, q, 8);
+	p->phone_home = keep(v, q, 9);
+	p->phone_mobile = keep(v, q, 10);
+	p->blood_abo = keep(v, q, 11);
+	p->blood_rh = keep(v, q, 12);
+	p->updated = keep(v, q, 13);
+	v->same_full_name = sqlite3_column_int(q, 14);
+	sqlite3_finalize(q);
+
+	struct store_meta m;
+	int rc = store_meta_get(s, &m);
+	if (rc < 0)
+		return rc;
+	snprintf(v->as_of, sizeof(v->as_of), "%s", m.as_of);
+	char date[11];
+	snprintf(date, sizeof(date), "%.10s", m.as_of[0] ? m.as_of : "0000-00-00");
+
+	if (sqlite3_prepare_v2(s->db,
+	                       "SELECT ward, room, bed, since, department, attending, same_surname_in_ward FROM census"
+	                       " WHERE patient_id=?1",
+	                       -1, &q, NULL) != SQLITE_OK)
+		return store_sqlerr(s, "reading the census");
+	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		struct store_census *c = &v->census;
+		c->in_ward = 1;
+		c->ward = keep(v, q, 0);
+		c->room = keep(v, q, 1);
+		c->bed = keep(v, q, 2);
+		c->since = keep(v, q, 3);
+		c->department = keep(v, q, 4);
+		c->attending = keep(v, q, 5);
+		c->same_surname_in_ward = sqlite3_column_int(q, 6);
+	}
+	sqlite3_finalize(q);
+
+	rc = rows(s, v,
+	          "SELECT source_id, kind, code, code_system, name, reaction, severity, recorded, active FROM allergies"
+	          " WHERE patient_id=?1 AND active ORDER BY kind, id",
+	          id, NULL, (void **)&v->allergies, &v->n_allergies, sizeof(*v->allergies), fill_allergy);
+	if (rc == 0)
+		rc = rows(
+		        s, v,
+		        "SELECT order_no, kind, drug_code, code_system, drug_name, dose, dose_unit, per_day, frequency,"
+		        " route, start, days, end_date, status, prescriber, department, ordered FROM medications"
+		        " WHERE patient_id=?1 AND status <> 'cancelled' AND (until IS NULL OR until >= ?2)"
+		        " ORDER BY kind DESC, start DESC, id",
+		        id, date, (void **)&v->medications, &v->n_medications, sizeof(*v->medications), fill_med);
+	if (rc == 0)
+		rc = rows(s, v,
+		          "SELECT source_id, code, code_system, name, start, end_date, active, main FROM diagnoses"
+		          " WHERE patient_id=?1 ORDER BY active DESC, main DESC, start DESC, id",
+		          id, NULL, (void **)&v->diagnoses, &v->n_diagnoses, sizeof(*v->diagnoses), fill_dx);
+	if (rc == 0)
+		rc = rows(s, v,
+		          "SELECT order_no, code, code_system, name, value, unit, reference, flag, time, status FROM "
+		          "results"
+		          " WHERE patient_id=?1 ORDER BY time DESC, id LIMIT 50",
+		          id, NULL, (void **)&v->results, &v->n_results, sizeof(*v->results), fill_result);
+	if (rc == 0)
+		rc = rows(s, v,
+		          "SELECT kind, time, ward, room, bed, department, attending, visit_id FROM adt_events"
+		          " WHERE patient_id=?1 ORDER BY time DESC, id DESC LIMIT 50",
+		          id, NULL, (void **)&v->admissions, &v->n_admissions, sizeof(*v->admissions), fill_adt);
+	if (rc == 0)
+		rc = rows(s, v,
+		          "SELECT source_id, start, department, clinician, kind, status, phone, note FROM appointments"
+		          " WHERE patient_id=?1 AND start >= ?2 ORDER BY start, id LIMIT 100",
+		          id, date, (void **)&v->appointments, &v->n_appointments, sizeof(*v->appointments), fill_appt);
+	return rc;
+}
+
+void store_patient_view_release(struct store_patient_view *v)
+{
+	for (size_t i = 0; i < v->nstrs; i++)
+		free(v->strs[i]);
+	free(v->strs);
+	free(v->allergies);
+	free(v->medications);
+	free(v->diagnoses);
+	free(v->results);
+	free(v->admissions);
+	free(v->appointments);
+	memset(v, 0, sizeof(*v));
+}
+
+long store_warnings_each(struct store *s, size_t limit,
+                         int (*fn)(void *ctx, const char *path, const char *kind, const char *detail), void *ctx)
+{
+	sqlite3_stmt *q;
+	long total = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM warnings", -1, &q, NULL) == SQLITE_OK) {
+		if (sqlite3_step(q) == SQLITE_ROW)
+			total = (long)sqlite3_column_int64(q, 0);
+		sqlite3_finalize(q);
+	}
+	if (sqlite3_prepare_v2(s->db, "SELECT path, kind, detail FROM warnings ORDER BY id LIMIT ?1", -1, &q, NULL) !=
+	    SQLITE_OK)
+		return store_sqlerr(s, "reading warnings");
+	sqlite3_bind_int64(q, 1, limit ? (int64_t)limit : -1);
+	while (sqlite3_step(q) == SQLITE_ROW)
+		if (fn(ctx, (const char *)sqlite3_column_text(q, 0), (const char *)sqlite3_column_text(q, 1),
+		       (const char *)sqlite3_column_text(q, 2)))
+			break;
+	sqlite3_finalize(q);
+	return total;
+}

@@ -1,0 +1,256 @@
+/*
+ * store.c - open the clinical store, create its schema (docs/store.md), prepare the statements ingest uses.
+ *
+ * Every statement is prepared once with bound parameters; no SQL is ever built from data. The schema version is
+ * kept in the meta table; a store of another version is refused rather than guessed at.
+ */
+#include "store_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char schema[] =
+        "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);\n"
+        "CREATE TABLE IF NOT EXISTS runs(id INTEGER PRIMARY KEY, started TEXT NOT NULL, finished TEXT,"
+        " sources TEXT, files_seen INTEGER, files_loaded INTEGER, files_unchanged INTEGER, files_removed INTEGER,"
+        " messages INTEGER, warnings INTEGER);\n"
+        "CREATE TABLE IF NOT EXISTS files(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, path TEXT NOT NULL,"
+        " data_type TEXT, patient_id TEXT, size INTEGER, mtime_ns INTEGER, hash TEXT, msg_time TEXT,"
+        " run_id INTEGER, UNIQUE(kind, path));\n"
+        "CREATE TABLE IF NOT EXISTS patients(id TEXT PRIMARY KEY, family_kanji TEXT, given_kanji TEXT,"
+        " family_kana TEXT, given_kana TEXT, birth_date TEXT, sex TEXT, postal_code TEXT, address TEXT,"
+        " phone_home TEXT, phone_mobile TEXT, blood_abo TEXT, blood_rh TEXT, updated TEXT,"
+        " key_family TEXT, key_given TEXT, key_family_kana TEXT, key_given_kana TEXT, key_full TEXT,"
+        " key_full_kana TEXT, same_name INTEGER NOT NULL DEFAULT 0, file_id INTEGER);\n"
+        "CREATE INDEX IF NOT EXISTS patients_family ON patients(key_family);\n"
+        "CREATE INDEX IF NOT EXISTS patients_given ON patients(key_given);\n"
+        "CREATE INDEX IF NOT EXISTS patients_family_kana ON patients(key_family_kana);\n"
+        "CREATE INDEX IF NOT EXISTS patients_given_kana ON patients(key_given_kana);\n"
+        "CREATE INDEX IF NOT EXISTS patients_full ON patients(key_full);\n"
+        "CREATE INDEX IF NOT EXISTS patients_full_kana ON patients(key_full_kana);\n"
+        "CREATE INDEX IF NOT EXISTS patients_birth ON patients(birth_date);\n"
+        "CREATE INDEX IF NOT EXISTS patients_file ON patients(file_id);\n"
+        "CREATE TABLE IF NOT EXISTS allergies(id INTEGER PRIMARY KEY, patient_id TEXT NOT NULL, source_id TEXT,"
+        " kind TEXT, code TEXT, code_system TEXT, name TEXT, reaction TEXT, severity TEXT, recorded TEXT,"
+        " active INTEGER, file_id INTEGER);\n"
+        "CREATE INDEX IF NOT EXISTS allergies_patient ON allergies(patient_id);\n"
+        "CREATE INDEX IF NOT EXISTS allergies_file ON allergies(file_id);\n"
+        "CREATE TABLE IF NOT EXISTS medications(id INTEGER PRIMARY KEY, patient_id TEXT NOT NULL, order_no TEXT,"
+        " kind TEXT, drug_code TEXT, code_system TEXT, drug_name TEXT, dose REAL, dose_unit TEXT, per_day REAL,"
+        " frequency TEXT, route TEXT, start TEXT, days INTEGER, end_date TEXT, until TEXT, status TEXT,"
+        " prescriber TEXT, department TEXT, ordered TEXT, file_id INTEGER);\n"
+        "CREATE INDEX IF NOT EXISTS medications_patient ON medications(patient_id);\n"
+        "CREATE INDEX IF NOT EXISTS medications_file ON medications(file_id);\n"
+        "CREATE TABLE IF NOT EXISTS results(id INTEGER PRIMARY KEY, patient_id TEXT NOT NULL, order_no TEXT,"
+        " code TEXT, code_system TEXT, name TEXT, value TEXT, unit TEXT, reference TEXT, flag TEXT, time TEXT,"
+        " status TEXT, file_id INTEGER);\n"
+        "CREATE INDEX IF NOT EXISTS results_patient ON results(patient_id, time);\n"
+        "CREATE INDEX IF NOT EXISTS results_file ON results(file_id);\n"
+        "CREATE TABLE IF NOT EXISTS diagnoses(id INTEGER PRIMARY KEY, patient_id TEXT NOT NULL, source_id TEXT,"
+        " code TEXT, code_system TEXT, name TEXT, start TEXT, end_date TEXT, active INTEGER, main INTEGER,"
+        " file_id INTEGER);\n"
+        "CREATE INDEX IF NOT EXISTS diagnoses_patient ON diagnoses(patient_id);\n"
+        "CREATE INDEX IF NOT EXISTS diagnoses_file ON diagnoses(file_id);\n"
+        "CREATE TABLE IF NOT EXISTS adt_events(id INTEGER PRIMARY KEY, patient_id TEXT NOT NULL, kind TEXT,"
+        " time TEXT, ward TEXT, room TEXT, bed TEXT, department TEXT, attending TEXT, visit_id TEXT,"
+        " file_id INTEGER);\n"
+        "CREATE INDEX IF NOT EXISTS adt_patient ON adt_events(patient_id, time);\n"
+        "CREATE INDEX IF NOT EXISTS adt_file ON adt_events(file_id);\n"
+        "CREATE TABLE IF NOT EXISTS census(patient_id TEXT PRIMARY KEY, ward TEXT, room TEXT, bed TEXT,"
+        " since TEXT, department TEXT, attending TEXT, same_surname_in_ward INTEGER NOT NULL DEFAULT 0);\n"
+        "CREATE INDEX IF NOT EXISTS census_ward ON census(ward, room, bed);\n"
+        "CREATE TABLE IF NOT EXISTS appointments(id INTEGER PRIMARY KEY, source_id TEXT, patient_id TEXT,"
+        " start TEXT, department TEXT, clinician TEXT, kind TEXT, status TEXT, phone TEXT, note TEXT,"
+        " file_id INTEGER);\n"
+        "CREATE INDEX IF NOT EXISTS appointments_patient ON appointments(patient_id, start);\n"
+        "CREATE INDEX IF NOT EXISTS appointments_start ON appointments(start, department);\n"
+        "CREATE INDEX IF NOT EXISTS appointments_file ON appointments(file_id);\n"
+        "CREATE TABLE IF NOT EXISTS drugs(code TEXT PRIMARY KEY, name TEXT, generic_name TEXT, kana TEXT,"
+        " form TEXT, unit TEXT, max_daily_dose REAL, pregnancy TEXT, interaction_groups TEXT,"
+        " allergy_classes TEXT, yj_code TEXT, hot_code TEXT, key_name TEXT, key_kana TEXT, key_generic TEXT,"
+        " file_id INTEGER);\n"
+        "CREATE INDEX IF NOT EXISTS drugs_key_name ON drugs(key_name);\n"
+        "CREATE INDEX IF NOT EXISTS drugs_key_kana ON drugs(key_kana);\n"
+        "CREATE INDEX IF NOT EXISTS drugs_key_generic ON drugs(key_generic);\n"
+        "CREATE INDEX IF NOT EXISTS drugs_file ON drugs(file_id);\n"
+        "CREATE TABLE IF NOT EXISTS raw_messages(id INTEGER PRIMARY KEY, file_id INTEGER, data_type TEXT,"
+        " bytes BLOB);\n"
+        "CREATE INDEX IF NOT EXISTS raw_file ON raw_messages(file_id);\n"
+        "CREATE TABLE IF NOT EXISTS warnings(id INTEGER PRIMARY KEY, run_id INTEGER, file_id INTEGER, path TEXT,"
+        " kind TEXT, detail TEXT);\n"
+        "CREATE INDEX IF NOT EXISTS warnings_file ON warnings(file_id);\n";
+
+static const char *const stmt_sql[ST_COUNT] = {
+        [ST_FILE_INSERT] =
+                "INSERT INTO files(kind, path, data_type, patient_id, size, mtime_ns, hash, msg_time, run_id)"
+                " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        [ST_FILE_UPDATE] = "UPDATE files SET size=?2, mtime_ns=?3, hash=?4, msg_time=?5, run_id=?6 WHERE id=?1",
+        [ST_FILE_TOUCH] = "UPDATE files SET size=?2, mtime_ns=?3 WHERE id=?1",
+        [ST_PATIENT] = "INSERT OR REPLACE INTO patients(id, family_kanji, given_kanji, family_kana, given_kana,"
+                       " birth_date, sex, postal_code, address, phone_home, phone_mobile, blood_abo, blood_rh,"
+                       " updated, key_family, key_given, key_family_kana, key_given_kana, key_full, key_full_kana,"
+                       " file_id) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21)",
+        [ST_ALLERGY] = "INSERT INTO allergies(patient_id, source_id, kind, code, code_system, name, reaction,"
+                       " severity, recorded, active, file_id) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+        [ST_MEDICATION] = "INSERT INTO medications(patient_id, order_no, kind, drug_code, code_system, drug_name,"
+                          " dose, dose_unit, per_day, frequency, route, start, days, end_date, until, status,"
+                          " prescriber, department, ordered, file_id) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,"
+                          "?12,?13,?14,COALESCE(?14, CASE WHEN ?13 > 0 THEN date(substr(?12,1,10), '+' || (?13 - 1)"
+                          " || ' days') END),?15,?16,?17,?18,?19)",
+        [ST_RESULT] = "INSERT INTO results(patient_id, order_no, code, code_system, name, value, unit, reference,"
+                      " flag, time, status, file_id) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
+        [ST_DIAGNOSIS] = "INSERT INTO diagnoses(patient_id, source_id, code, code_system, name, start, end_date,"
+                         " active, main, file_id) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+        [ST_ADT] = "INSERT INTO adt_events(patient_id, kind, time, ward, room, bed, department, attending,"
+                   " visit_id, file_id) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+        [ST_APPOINTMENT] = "INSERT INTO appointments(source_id, patient_id, start, department, clinician, kind,"
+                           " status, phone, note, file_id) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+        [ST_DRUG] = "INSERT OR REPLACE INTO drugs(code, name, generic_name, kana, form, unit, max_daily_dose,"
+                    " pregnancy, interaction_groups, allergy_classes, yj_code, hot_code, key_name, key_kana,"
+                    " key_generic, file_id) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)",
+        [ST_RAW] = "INSERT INTO raw_messages(file_id, data_type, bytes) VALUES(?1, ?2, ?3)",
+        [ST_WARNING] = "INSERT INTO warnings(run_id, file_id, path, kind, detail) VALUES(?1, ?2, ?3, ?4, ?5)",
+        [ST_DEL_PATIENTS] = "DELETE FROM patients WHERE file_id=?1",
+        [ST_DEL_ALLERGIES] = "DELETE FROM allergies WHERE file_id=?1",
+        [ST_DEL_MEDICATIONS] = "DELETE FROM medications WHERE file_id=?1",
+        [ST_DEL_RESULTS] = "DELETE FROM results WHERE file_id=?1",
+        [ST_DEL_DIAGNOSES] = "DELETE FROM diagnoses WHERE file_id=?1",
+        [ST_DEL_ADT] = "DELETE FROM adt_events WHERE file_id=?1",
+        [ST_DEL_APPOINTMENTS] = "DELETE FROM appointments WHERE file_id=?1",
+        [ST_DEL_DRUGS] = "DELETE FROM drugs WHERE file_id=?1",
+        [ST_DEL_RAW] = "DELETE FROM raw_messages WHERE file_id=?1",
+        [ST_DEL_WARNINGS] = "DELETE FROM warnings WHERE file_id=?1",
+        [ST_DEL_FILE] = "DELETE FROM files WHERE id=?1",
+};
+
+int store_sqlerr(struct store *s, const char *what)
+{
+	int code = sqlite3_extended_errcode(s->db);
+	int prim = code & 0xff;
+	int lb = prim == SQLITE_FULL                                                          ? LB_ENOSPC
+	         : prim == SQLITE_BUSY || prim == SQLITE_LOCKED                               ? LB_ELOCKED
+	         : prim == SQLITE_CORRUPT || prim == SQLITE_NOTADB                            ? LB_ECORRUPT
+	         : prim == SQLITE_IOERR || prim == SQLITE_CANTOPEN || prim == SQLITE_READONLY ? LB_EIO
+	                                                                                      : LB_EINTERNAL;
+	return lb_error(lb, "%s: %s", what, sqlite3_errmsg(s->db));
+}
+
+void store_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+int store_exec_stmt(struct store *s, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return store_sqlerr(s, "writing the store");
+	return 0;
+}
+
+int store_exec(struct store *s, const char *sql)
+{
+	char *err = NULL;
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		int rc = store_sqlerr(s, "store");
+		sqlite3_free(err);
+		return rc;
+	}
+	return 0;
+}
+
+int store_forget_file(struct store *s, int64_t file_id, int drop_file)
+{
+	for (int k = ST_DEL_PATIENTS; k <= ST_DEL_FILE; k++) {
+		if (k == ST_DEL_FILE && !drop_file)
+			continue;
+		sqlite3_bind_int64(s->st[k], 1, file_id);
+		int rc = store_exec_stmt(s, s->st[k]);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+void store_hash(const char *bytes, size_t n, char out[17])
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)bytes[i];
+		h *= 0x100000001b3ull;
+	}
+	snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+static int check_version(struct store *s)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key='schema_version'", -1, &st, NULL) != SQLITE_OK)
+		return store_sqlerr(s, "reading the store");
+	int rc = 0;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+		if (!v || strcmp(v, STORE_SCHEMA_VERSION))
+			rc = lb_error(LB_ECORRUPT, "store '%s' has schema version '%s', this lifeboat reads '%s'",
+			              s->path, v ? v : "", STORE_SCHEMA_VERSION);
+	}
+	sqlite3_finalize(st);
+	if (rc == 0)
+		rc = store_exec(s,
+		                "INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', '" STORE_SCHEMA_VERSION
+		                "')");
+	return rc;
+}
+
+int store_open(struct store **out, const char *path, int create)
+{
+	*out = NULL;
+	if (!create && !lb_exists(path))
+		return lb_error(LB_ENOTFOUND, "no store '%s' (run 'lifeboat ingest --db %s' first)", path, path);
+	struct store *s = lb_calloc(1, sizeof(*s));
+	s->path = lb_strdup(path);
+	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
+	int rc;
+	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+		rc = store_sqlerr(s, "cannot open store");
+		goto fail;
+	}
+	sqlite3_busy_timeout(s->db, 5000);
+	if ((rc = store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;"
+	                        " PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;")) < 0)
+		goto fail;
+	if ((rc = store_exec(s, schema)) < 0) {
+		rc = lb_error_wrap(rc, "'%s' is not a lifeboat store", path);
+		goto fail;
+	}
+	if ((rc = check_version(s)) < 0)
+		goto fail;
+	for (int i = 0; i < ST_COUNT; i++) {
+		if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL) !=
+		    SQLITE_OK) {
+			rc = store_sqlerr(s, "preparing the store's statements");
+			goto fail;
+		}
+	}
+	*out = s;
+	return 0;
+fail:
+	store_close(s);
+	return rc;
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(s->st[i]);
+	sqlite3_close(s->db);
+	free(s->path);
+	free(s);
+}

@@ -1,0 +1,198 @@
+/*
+ * store.h - the clinical store: the whole interface of src/store/.
+ *
+ * store stands on ehr, text and core. It owns one SQLite database (schema in docs/store.md) that holds what the
+ * downtime station, the printed packs and the prescription checks read: patients with their search keys,
+ * allergies, medicines, results, problems, ADT events and the census derived from them, appointments, the drug
+ * master, messages kept raw, data-quality warnings, and the source files every row came from.
+ *
+ * Ingest calls the ehr parsers and implements their struct ehr_sink. A run is one SQLite transaction, so readers
+ * see the store before the run or after it, never half-loaded; a run that fails is rolled back whole. Runs are
+ * incremental: unchanged files (same size and mtime, or same content hash) are skipped, changed files replace the
+ * rows they gave, and rows of files that are gone, superseded or deleted (SS-MIX2 flag 0) are removed.
+ *
+ * Queries return structs that own their strings (release them with the matching *_release).
+ */
+#ifndef LB_STORE_H
+#define LB_STORE_H
+
+#include "core/core.h"
+#include "ehr/ehr.h"
+
+struct store;
+
+/* Open (creating if create and missing) the store at path. Fails -LB_ENOTFOUND when missing and !create,
+ * -LB_ECORRUPT when the file is not a store of this version. */
+int store_open(struct store **out, const char *path, int create);
+void store_close(struct store *s);
+
+/* ---- ingest (ingest.c) --------------------------------------------------------------------------------------- */
+
+struct store_ingest_opts {
+	const char *ssmix2_dir;       /* SS-MIX2 standard storage root, or NULL */
+	const char *fhir_dir;         /* folder of *.ndjson, or NULL */
+	const char *appointments_csv; /* or NULL */
+	const char *drugs_csv;        /* or NULL */
+	const char *generation;       /* the vault generation the sources were restored from (shown by the station) */
+	struct lb_progress *progress; /* advanced per source file, or NULL */
+};
+
+#define STORE_TYPES_MAX 48
+struct store_type_count {
+	char type[16];
+	long n;
+};
+/* What one run did. */
+struct store_ingest_stats {
+	long files_seen;                                  /* source files found (SS-MIX2: every version) */
+	long files_current;                               /* … of which current (newest valid version) */
+	long files_loaded;                                /* read and loaded this run (new or changed) */
+	long files_unchanged;                             /* skipped: same as last run */
+	long files_removed;                               /* rows removed: file gone, superseded or deleted */
+	long files_skipped;                               /* not storage files (hostile or stray names) */
+	long messages;                                    /* SS-MIX2 messages read this run */
+	long raw_only;                                    /* of those, types without a handler (kept raw) */
+	struct store_type_count by_type[STORE_TYPES_MAX]; /* messages read this run per data type */
+	int ntypes;
+	long records;         /* records written this run */
+	long warnings;        /* warnings raised this run */
+	long warn_by_kind[8]; /* indexed by enum ehr_warn */
+	long store_warnings;  /* warnings held by the store after the run (all current sources) */
+	long patients;        /* patients in the store after the run */
+	int64_t elapsed_ms;
+};
+int store_ingest(struct store *s, const struct store_ingest_opts *o, struct store_ingest_stats *st);
+
+/* ---- queries (query.c, search.c) ----------------------------------------------------------------------------- */
+
+/* Data freshness: the newest message time of the sources, the generation, the last run's end. */
+struct store_meta {
+	char as_of[32];
+	char generation[80];
+	char last_run[32];
+	long patients;
+};
+int store_meta_get(struct store *s, struct store_meta *m);
+
+struct store_census {
+	int in_ward; /* currently admitted */
+	const char *ward, *room, *bed, *since, *department, *attending;
+	int same_surname_in_ward; /* other current inpatients of the ward sharing the surname (kanji or kana) */
+};
+
+/* Call fn for the store's current data-quality warnings, at most limit of them (0: all), oldest first. fn returns
+ * non-zero to stop. Returns the number of warnings the store holds. */
+long store_warnings_each(struct store *s, size_t limit,
+                         int (*fn)(void *ctx, const char *path, const char *kind, const char *detail), void *ctx);
+
+/* Everything the station shows about one patient. Records point into strings the struct owns. */
+struct store_patient_view {
+	struct ehr_patient patient;
+	int same_full_name; /* other patients in the hospital with the same full name (kanji or kana) */
+	struct store_census census;
+	struct ehr_allergy *allergies;
+	size_t n_allergies;
+	struct ehr_medication *medications; /* active at the data's as-of date */
+	size_t n_medications;
+	struct ehr_diagnosis *diagnoses; /* active first */
+	size_t n_diagnoses;
+	struct ehr_result *results; /* newest first, at most STORE_RECENT_RESULTS */
+	size_t n_results;
+	struct ehr_adt *admissions; /* ADT events, newest first */
+	size_t n_admissions;
+	struct ehr_appointment *appointments; /* from the as-of date on */
+	size_t n_appointments;
+	char as_of[32];
+	/* owned strings */
+	char **strs;
+	size_t nstrs, capstrs;
+};
+#define STORE_RECENT_RESULTS 50
+/* Fill v for patient id; -LB_ENOTFOUND when the store has no such patient. */
+int store_patient_get(struct store *s, const char *id, struct store_patient_view *v);
+void store_patient_view_release(struct store_patient_view *v);
+
+struct store_hit {
+	char *id;
+	char *family_kanji, *given_kanji, *family_kana, *given_kana, *birth_date;
+	char sex;
+	char *ward, *room, *bed; /* NULL when not admitted */
+	int score;               /* higher is better */
+	const char *match;       /* "id", "id-prefix", "name", "name-prefix", "kana", "kana-prefix", "given", "birth" */
+	int same_full_name;      /* count of other patients with the same full name in the hospital */
+	int same_surname_in_ward;
+};
+struct store_hits {
+	struct store_hit *v;
+	size_t n;
+	int truncated; /* more matched than the limit */
+};
+/*
+ * Ranked patient search. QUERY holds words separated by spaces: patient IDs (exact, then prefix), names in kanji
+ * or kana (folded with text_search_key, so ｻﾄｳ, さとう, サトー and サトウ meet and 髙橋 finds 高橋; one word matches
+ * surname or given name or the full name, two words surname then given name), and birth dates in any form
+ * text_parse_date reads (1948-04-05, 19480405, S23.4.5, 昭和23年4月5日). All words must match.
+ */
+int store_search(struct store *s, const char *query, size_t limit, struct store_hits *out);
+void store_hits_release(struct store_hits *h);
+
+/* ---- drug master queries (drugs.c) --------------------------------------------------------------------------- */
+
+/* Drugs of the master. Each entry's strings are owned by the list (release with store_drugs_release). */
+struct store_drug_item {
+	struct ehr_drug drug;
+	int score;         /* search rank: higher is better (0 outside search) */
+	const char *match; /* search: "code", "code-prefix", "name-prefix", "kana-prefix", "generic-prefix", "name",
+	                       "kana", "generic" */
+};
+struct store_drugs {
+	struct store_drug_item *v;
+	size_t n;
+	int truncated;
+	char **strs;
+	size_t nstrs, capstrs;
+};
+/* The drug whose code (or YJ or HOT code) is code; -LB_ENOTFOUND when the master has none. Appends to out. */
+int store_drug_get(struct store *s, const char *code, struct store_drugs *out);
+/*
+ * Drugs whose folded brand name, kana or generic name contains key, or whose code starts with it; key is already
+ * a search key (text_search_key) for names and the text as typed for codes. Ranked: exact code, code prefix, name /
+ * kana / generic prefix, then substring; at most limit (more sets truncated). Appends to out.
+ */
+int store_drug_search(struct store *s, const char *code_text, const char *key, size_t limit, struct store_drugs *out);
+/* Other drugs of the master with the same generic name (same ingredient) as drug code, excluding it. */
+int store_drug_siblings(struct store *s, const char *code, struct store_drugs *out);
+void store_drugs_release(struct store_drugs *d);
+
+/* ---- ward and booking lists for paper (lists.c) -------------------------------------------------------------- */
+
+/* The wards with admitted patients, sorted; names are owned by the list (store_names_release). */
+struct store_names {
+	char **v;
+	size_t n;
+};
+int store_wards(struct store *s, struct store_names *out);
+/* The patient IDs of a ward's census in room/bed order (empty list for a ward without patients). */
+int store_ward_patients(struct store *s, const char *ward, struct store_names *out);
+void store_names_release(struct store_names *n);
+/* The file the store was opened from (for helpers that open their own connection, such as worker processes). */
+const char *store_path(const struct store *s);
+
+/* One booking of the call list with the patient's name and phones. Strings owned by the list. */
+struct store_call {
+	struct ehr_appointment appt;
+	const char *family_kanji, *given_kanji, *family_kana, *given_kana, *birth_date;
+	const char *phone_home, *phone_mobile;
+};
+struct store_calls {
+	struct store_call *v;
+	size_t n;
+	char **strs;
+	size_t nstrs, capstrs;
+};
+/* Bookings on date (YYYY-MM-DD), of department dept when not NULL, by department then time. Every status is
+ * listed: a cancelled booking is shown as such, so that nobody calls the patient in by mistake. */
+int store_calls_on(struct store *s, const char *date, const char *dept, struct store_calls *out);
+void store_calls_release(struct store_calls *c);
+
+#endif /* LB_STORE_H */

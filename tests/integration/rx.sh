@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# lifeboat rx: the prescription checks paper loses (issue 7). The patients and the drug master are written here,
+# so each alert below has one known cause: 佐藤花子 is allergic to ペニシリン (free text, no code) and takes
+# ワーファリン and ロキソニン; 山田美咲 has a recorded pregnancy (切迫早産, O60.0); 鈴木一郎 takes nothing.
+. "$LB_SRC/tests/integration/lib.bash"
+set -e
+
+F="$T/fhir"
+mkdir -p "$F"
+name() { # name FAMILY GIVEN FAMILY_KANA GIVEN_KANA
+	printf '[{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation","valueCode":"IDE"}],"family":"%s","given":["%s"]},{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation","valueCode":"SYL"}],"family":"%s","given":["%s"]}]' "$@"
+}
+{
+	echo "{\"resourceType\":\"Patient\",\"id\":\"RX0001\",\"name\":$(name 佐藤 花子 サトウ ハナコ),\"gender\":\"female\",\"birthDate\":\"1960-04-05\"}"
+	echo "{\"resourceType\":\"Patient\",\"id\":\"RX0002\",\"name\":$(name 山田 美咲 ヤマダ ミサキ),\"gender\":\"female\",\"birthDate\":\"1994-08-01\"}"
+	echo "{\"resourceType\":\"Patient\",\"id\":\"RX0004\",\"name\":$(name 田中 実 タナカ ミノル),\"gender\":\"male\",\"birthDate\":\"1955-03-03\"}"
+	echo "{\"resourceType\":\"Patient\",\"id\":\"RX0003\",\"name\":$(name 鈴木 一郎 スズキ イチロウ),\"gender\":\"male\",\"birthDate\":\"1970-01-20\"}"
+} >"$F/Patient.ndjson"
+cat >"$F/AllergyIntolerance.ndjson" <<'J'
+{"resourceType":"AllergyIntolerance","id":"AL-1","clinicalStatus":{"coding":[{"code":"active"}]},"category":["medication"],"code":{"text":"ペニシリン"},"patient":{"reference":"Patient/RX0001"},"recordedDate":"2024-06-01","reaction":[{"manifestation":[{"text":"発疹"}],"severity":"moderate"}]}
+{"resourceType":"AllergyIntolerance","id":"AL-3","clinicalStatus":{"coding":[{"code":"active"}]},"category":["medication"],"code":{"text":"ロキソプロフェン"},"patient":{"reference":"Patient/RX0004"},"recordedDate":"2019-02-01"}
+{"resourceType":"AllergyIntolerance","id":"AL-4","clinicalStatus":{"coding":[{"code":"active"}]},"category":["medication"],"code":{"coding":[{"system":"urn:local","code":"D-CALO"}],"text":"院内登録の薬剤アレルギー"},"patient":{"reference":"Patient/RX0004"},"recordedDate":"2021-05-05"}
+{"resourceType":"AllergyIntolerance","id":"AL-2","clinicalStatus":{"coding":[{"code":"active"}]},"category":["food"],"code":{"text":"卵"},"patient":{"reference":"Patient/RX0003"},"recordedDate":"2020-01-01"}
+J
+med() { # med ID PATIENT CODE NAME DOSE UNIT FREQ
+	printf '{"resourceType":"MedicationRequest","id":"%s","status":"active","intent":"order","medicationCodeableConcept":{"coding":[{"system":"urn:local","code":"%s","display":"%s"}],"text":"%s"},"subject":{"reference":"Patient/%s"},"authoredOn":"2026-01-05T10:00:00+09:00","dosageInstruction":[{"text":"1日%s回","timing":{"repeat":{"frequency":%s,"period":1,"periodUnit":"d"}},"doseAndRate":[{"doseQuantity":{"value":%s,"unit":"%s"}}]}],"dispenseRequest":{"validityPeriod":{"start":"2026-01-05"}}}\n' \
+		"$1" "$3" "$4" "$4" "$2" "$7" "$7" "$5" "$6"
+}
+{
+	med ORD-W1 RX0001 D-WARF ワーファリン錠1mg 2 mg 1
+	med ORD-L1 RX0001 D-LOXO ロキソニン錠60mg 60 mg 3
+} >"$F/MedicationRequest.ndjson"
+echo '{"resourceType":"Condition","id":"DX-1","clinicalStatus":{"coding":[{"code":"active"}]},"code":{"coding":[{"system":"http://hl7.org/fhir/sid/icd-10","code":"O600","display":"切迫早産"}],"text":"切迫早産"},"subject":{"reference":"Patient/RX0002"},"onsetDateTime":"2026-10-01"}' >"$F/Condition.ndjson"
+
+# The drug master in a hospital's own column order, with a column lifeboat does not know.
+cat >"$T/drugs.csv" <<'CSV'
+maker,name,code,kana,generic_name,form,unit,max_daily_dose,allergy_class,interaction_group,pregnancy
+明治,サワシリンカプセル250,D-SAWA,サワシリン,アモキシシリン水和物,カプセル,mg,1500,ペニシリン系,,
+沢井,アモキシシリンカプセル250mg「サワイ」,D-AMOX,アモキシシリン,アモキシシリン水和物,カプセル,mg,1500,ペニシリン系,,
+エーザイ,ワーファリン錠1mg,D-WARF,ワーファリン,ワルファリンカリウム,錠,mg,10,,出血リスク;CYP2C9,禁忌
+第一三共,ロキソニン錠60mg,D-LOXO,ロキソニン,ロキソプロフェンナトリウム水和物,錠,mg,180,NSAIDs,出血リスク;NSAIDs,禁忌(妊娠後期)
+沢井,ロキソプロフェンNa錠60mg「サワイ」,D-LOXG,ロキソプロフェン,ロキソプロフェンナトリウム水和物,錠,mg,180,NSAIDs,出血リスク;NSAIDs,禁忌(妊娠後期)
+バイエル,バイアスピリン錠100mg,D-ASPI,バイアスピリン,アスピリン,錠,mg,300,NSAIDs,出血リスク;NSAIDs,禁忌(出産予定日12週以内)
+あゆみ,カロナール錠200,D-CALO,カロナール,アセトアミノフェン,錠,mg,4000,,,
+武田,ブロプレス錠8,D-BLOP,ブロプレス,カンデサルタンシレキセチル,錠,mg,12,,RAS阻害,禁忌
+協和,マグミット錠330mg,D-MAGM,マグミット,酸化マグネシウム,錠,mg,2000,,キレート,
+CSV
+DB="$T/store.db"
+run "$LIFEBOAT" ingest --db "$DB" --fhir "$F" --drugs "$T/drugs.csv"
+expect_rc 0 "ingest the rx test data"
+
+check() { run "$LIFEBOAT" rx check --db "$DB" "$@"; }
+alert() { # alert LEVEL KIND "what": the JSON of the last check has an alert of that level and kind
+	CHECKS=$((CHECKS + 1))
+	python3 - "$T/out" "$1" "$2" <<'PY' || fail "$3: no $1 $2 alert in $(head -c 600 "$T/out")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+ok = [a for a in d["alerts"] if a["level"] == sys.argv[2] and a["kind"] == sys.argv[3]
+      and a["reason_ja"] and a["reason_en"] and a["basis"]["type"] and a["basis"]["text"]]
+sys.exit(0 if ok else 1)
+PY
+}
+basis() { # basis PATTERN "what": some alert rests on a record matching PATTERN (id or text)
+	CHECKS=$((CHECKS + 1))
+	python3 - "$T/out" "$1" <<'PY' || fail "$2: no alert rests on /$1/: $(head -c 600 "$T/out")"
+import json, re, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(0 if any(re.search(sys.argv[2], (a["basis"]["id"] or "") + " " + (a["basis"]["text"] or "")) for a in d["alerts"]) else 1)
+PY
+}
+no_alerts() {
+	CHECKS=$((CHECKS + 1))
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["alerts"] == [] and not d["stop"] else 1)' "$T/out" ||
+		fail "$1: expected no alerts: $(head -c 600 "$T/out")"
+}
+
+# Allergy: amoxicillin (generic or brand) for a patient whose allergy is written ペニシリン: stop, exit 1.
+check --patient RX0001 --drug D-AMOX --dose 250 --unit mg --per-day 3 --days 7 --json
+expect_rc 1 "amoxicillin for a penicillin-allergic patient"
+alert stop allergy "amoxicillin for a penicillin-allergic patient"
+basis 'AL-1|ペニシリン' "the allergy alert names the allergy record"
+check --patient RX0001 --drug D-SAWA --dose 250 --per-day 3
+expect_rc 1 "brand amoxicillin for a penicillin-allergic patient"
+expect_out '^STOP' "text output starts the alert with STOP"
+expect_out 'ペニシリン' "text output names the allergy"
+
+# An allergy to one drug of a class warns for another of the class (ロキソプロフェン → NSAIDs → aspirin), and
+# stops the drug itself in its generic form.
+check --patient RX0004 --drug D-ASPI --dose 100 --unit mg --per-day 1 --json
+expect_rc 0 "aspirin for a loxoprofen allergy is a warning"
+alert warn allergy-class "aspirin for a loxoprofen allergy"
+check --patient RX0004 --drug D-LOXG --dose 60 --unit mg --per-day 3 --json
+expect_rc 1 "generic loxoprofen for a loxoprofen allergy"
+alert stop allergy "generic loxoprofen for a loxoprofen allergy"
+
+# A coded allergy (the drug's own code, text that names nothing) stops the drug.
+check --patient RX0004 --drug D-CALO --dose 400 --unit mg --per-day 3 --json
+expect_rc 1 "acetaminophen for a coded acetaminophen allergy"
+alert stop allergy "acetaminophen for a coded acetaminophen allergy"
+basis 'AL-4' "the coded allergy alert names its record"
+
+# Interaction: aspirin with the active warfarin (出血リスク).
+check --patient RX0001 --drug D-ASPI --dose 100 --unit mg --per-day 1 --json
+expect_rc 0 "aspirin with warfarin is a warning, not a stop"
+alert warn interaction "aspirin with the active warfarin"
+basis 'ORD-W1|ワーファリン' "the interaction alert names the warfarin order"
+
+# Duplicate ingredient: the generic loxoprofen while ロキソニン is active.
+check --patient RX0001 --drug D-LOXG --dose 60 --unit mg --per-day 3 --json
+expect_rc 0 "duplicate is a warning"
+alert warn duplicate "generic loxoprofen while the brand is active"
+basis 'ORD-L1|ロキソニン' "the duplicate alert names the active order"
+
+# Pregnancy: stated with the order (conditional contraindication → warn) and recorded (禁忌 → stop).
+check --patient RX0003 --drug D-LOXO --dose 60 --unit mg --per-day 3 --pregnant --json
+alert warn pregnancy "loxoprofen with --pregnant"
+check --patient RX0002 --drug D-BLOP --dose 8 --unit mg --per-day 1 --json
+expect_rc 1 "candesartan for a recorded pregnancy"
+alert stop pregnancy "candesartan for a recorded pregnancy"
+basis 'O600|切迫早産' "the pregnancy alert names the diagnosis"
+check --patient RX0003 --drug D-BLOP --dose 8 --unit mg --per-day 1 --json
+no_alerts "candesartan for a man without --pregnant"
+
+# Maximum daily dose: 1000 mg × 5 = 5000 mg > 4000 mg; 3 tablets of 60 mg × 3 = 540 mg > 180 mg via the name;
+# a misplaced decimal (4000 mg × 3 of warfarin's 10 mg) is a stop.
+check --patient RX0003 --drug D-CALO --dose 1000 --unit mg --per-day 5 --days 3 --json
+expect_rc 0 "over the maximum is a warning"
+alert warn max-dose "acetaminophen 5000 mg a day"
+check --patient RX0003 --drug D-LOXO --dose 3 --unit 錠 --per-day 3 --json
+alert warn max-dose "three 60 mg tablets three times a day"
+check --patient RX0003 --drug D-WARF --dose 20 --unit mg --per-day 5 --json
+expect_rc 1 "ten times the maximum"
+alert stop max-dose "warfarin 100 mg a day"
+check --patient RX0003 --drug D-CALO --dose 0.5 --unit g --per-day 3 --json
+no_alerts "0.5 g × 3 is 1500 mg, under 4000 mg"
+check --patient RX0003 --drug D-CALO --dose 2 --unit mL --per-day 3 --json
+alert warn unit "a dose in mL for a drug dosed in mg"
+
+# Safe orders are silent: exit 0 and no alert at all.
+check --patient RX0003 --drug D-CALO --dose 400 --unit mg --per-day 3 --days 5 --json
+expect_rc 0 "safe order"
+no_alerts "acetaminophen 400 mg three times a day"
+check --patient RX0003 --drug D-CALO --dose 400mg --per-day 3回 --days 5 --json
+expect_rc 0 "dose with its unit and times written 3回"
+no_alerts "400mg, 3回"
+check --patient RX0003 --drug D-AMOX --dose 250 --unit ｍｇ --per-day 3 --days 7
+expect_rc 0 "amoxicillin for a patient allergic only to egg"
+expect_out 'no alerts' "safe order says so"
+
+# Unknown patient or drug, bad input: exit 2 with one line.
+check --patient NOPE --drug D-CALO --dose 400 --per-day 3
+expect_rc 2 "unknown patient"
+expect_one_line_err "unknown patient"
+check --patient RX0003 --drug NOPE --dose 400 --per-day 3
+expect_rc 2 "unknown drug"
+expect_one_line_err "unknown drug"
+check --patient RX0003 --drug D-CALO --dose abc --per-day 3
+expect_rc 2 "a dose that is not a number"
+expect_one_line_err "a dose that is not a number"
+
+# Drug search from three characters in half-width katakana, hiragana, katakana, kanji and by code; a brand
+# shows its generic and the generic its brand.
+for q in ｱﾓｷ あもき アモキ; do
+	run "$LIFEBOAT" rx search --db "$DB" --json "$q"
+	expect_rc 0 "search $q"
+	expect_out 'D-AMOX' "search $q finds the amoxicillin generic"
+done
+run "$LIFEBOAT" rx search --db "$DB" --json ｻﾜｼ
+python3 - "$T/out" <<'PY' || fail "brand サワシリン lists its generic: $(cat "$T/out")"
+import json, sys
+d = json.load(open(sys.argv[1]))["drugs"]
+b = [x for x in d if x["code"] == "D-SAWA"][0]
+assert not b["generic_product"] and [s["code"] for s in b["same_ingredient"]] == ["D-AMOX"]
+PY
+CHECKS=$((CHECKS + 1))
+run "$LIFEBOAT" rx search --db "$DB" ワーファ
+expect_out 'D-WARF' "katakana with a long mark"
+run "$LIFEBOAT" rx search --db "$DB" 酸化マ
+expect_rc 0 "kanji search"
+expect_out 'D-MAGM' "kanji of the generic name finds the brand"
+run "$LIFEBOAT" rx search --db "$DB" エーザイ
+expect_rc 1 "a maker's name is not searched"
+run "$LIFEBOAT" rx search --db "$DB" D-LO
+expect_out 'D-LOXO' "code prefix"
+expect_out 'D-LOXG' "code prefix finds both"
+run "$LIFEBOAT" rx search --db "$DB" ロキ
+expect_rc 2 "two characters are too few"
+expect_one_line_err "two characters are too few"
+
+finish

@@ -1,0 +1,330 @@
+/*
+ * test_csv.c - the appointments and drug master CSV feeds (src/ehr/csv.c): RFC 4180 quoting, CRLF, BOM, CP932,
+ * columns by header name, Japanese headers, date forms, status words, caps, and a warning per unusable row.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "ehr/ehr.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define KEEP 16
+
+struct got {
+	int appts, drugs, warnings[8];
+	int64_t warn_line[KEEP];
+	char warn_text[KEEP][256];
+	int nwarn;
+	struct {
+		char id[32], patient[32], start[32], dept[64], clin[64], kind[32], status[32], phone[32], note[128];
+	} a[KEEP];
+	struct {
+		char code[32], name[128], generic[128], kana[64], form[32], unit[16], preg[64], inter[64], allergy[64],
+		        yj[32];
+		double max;
+	} d[64];
+};
+
+static void cp(char *dst, size_t n, const char *s)
+{
+	snprintf(dst, n, "%s", s ? s : "(null)");
+}
+
+static int on_appt(void *ctx, const struct ehr_source *src, const struct ehr_appointment *r)
+{
+	struct got *g = ctx;
+	assert_string_equal(src->kind, "appointments");
+	if (g->appts < KEEP) {
+		cp(g->a[g->appts].id, 32, r->id);
+		cp(g->a[g->appts].patient, 32, r->patient_id);
+		cp(g->a[g->appts].start, 32, r->start);
+		cp(g->a[g->appts].dept, 64, r->department);
+		cp(g->a[g->appts].clin, 64, r->clinician);
+		cp(g->a[g->appts].kind, 32, r->kind);
+		cp(g->a[g->appts].status, 32, r->status);
+		cp(g->a[g->appts].phone, 32, r->phone);
+		cp(g->a[g->appts].note, 128, r->note);
+	}
+	g->appts++;
+	return 0;
+}
+
+static int on_drug(void *ctx, const struct ehr_source *src, const struct ehr_drug *r)
+{
+	struct got *g = ctx;
+	(void)src;
+	if (g->drugs < 64) {
+		cp(g->d[g->drugs].code, 32, r->code);
+		cp(g->d[g->drugs].name, 128, r->name);
+		cp(g->d[g->drugs].generic, 128, r->generic_name);
+		cp(g->d[g->drugs].kana, 64, r->kana);
+		cp(g->d[g->drugs].form, 32, r->form);
+		cp(g->d[g->drugs].unit, 16, r->unit);
+		cp(g->d[g->drugs].preg, 64, r->pregnancy);
+		cp(g->d[g->drugs].inter, 64, r->interaction_groups);
+		cp(g->d[g->drugs].allergy, 64, r->allergy_classes);
+		cp(g->d[g->drugs].yj, 32, r->yj_code);
+		g->d[g->drugs].max = r->max_daily_dose;
+	}
+	g->drugs++;
+	return 0;
+}
+
+static void on_warn(void *ctx, const struct ehr_source *src, enum ehr_warn kind, const char *detail)
+{
+	struct got *g = ctx;
+	g->warnings[kind]++;
+	if (g->nwarn < KEEP) {
+		g->warn_line[g->nwarn] = src->line;
+		cp(g->warn_text[g->nwarn], 256, detail);
+	}
+	g->nwarn++;
+}
+
+static struct ehr_sink sink_for(struct got *g)
+{
+	struct ehr_sink s = {.ctx = g, .appointment = on_appt, .drug = on_drug, .warning = on_warn};
+	return s;
+}
+
+static char tmpdir[64];
+
+static const char *write_tmp(const char *name, const void *data, size_t len)
+{
+	static char path[128];
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	assert_int_equal(lb_write_file_atomic(path, data, len, 0600, 0), 0);
+	return path;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/lb-test-csv-XXXXXX");
+	assert_non_null(mkdtemp(tmpdir));
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	lb_rmtree(tmpdir);
+	return 0;
+}
+
+/* Quotes, commas and line breaks inside fields, doubled quotes, CRLF, a BOM, columns in any order, extra ones. */
+static void test_rfc4180_utf8(void **state)
+{
+	(void)state;
+	const char csv[] =
+	        "\xEF\xBB\xBF"
+	        "note,status,start,patient_id,extra column,department,id,clinician,kind,phone\r\n"
+	        "\"絶食, 水は可\",booked,2026-12-01 09:30,0001000123,x,内科,A1,青山 誠一,再診,090-1111-2222\r\n"
+	        "\"1行目\r\n2行目 \"\"注意\"\"\",キャンセル,2026/12/2 9:05,0001000456,,外科,A2,,検査,\r\n"
+	        "\r\n"
+	        ",予約,2026-12-03T14:00:00+09:00,0001000789,,眼科,A3,,,\r\n";
+	struct got g = {0};
+	struct ehr_sink s = sink_for(&g);
+	int rc = ehr_appointments_read(write_tmp("a.csv", csv, sizeof(csv) - 1), &s);
+	assert_int_equal(rc, 3);
+	assert_int_equal(g.nwarn, 0);
+	assert_string_equal(g.a[0].note, "絶食, 水は可");
+	assert_string_equal(g.a[0].patient, "0001000123");
+	assert_string_equal(g.a[0].start, "2026-12-01T09:30");
+	assert_string_equal(g.a[0].dept, "内科");
+	assert_string_equal(g.a[0].clin, "青山 誠一");
+	assert_string_equal(g.a[0].status, "booked");
+	assert_string_equal(g.a[0].phone, "090-1111-2222");
+	assert_string_equal(g.a[1].note, "1行目\r\n2行目 \"注意\"");
+	assert_string_equal(g.a[1].status, "cancelled");
+	assert_string_equal(g.a[1].start, "2026-12-02T09:05");
+	assert_string_equal(g.a[1].clin, "(null)"); /* empty is "not given" */
+	assert_string_equal(g.a[2].start, "2026-12-03T14:00");
+	assert_string_equal(g.a[2].status, "booked");
+	assert_string_equal(g.a[2].note, "(null)");
+}
+
+/* A 医事 export: CP932, Japanese headers, date and time in two columns, era dates, full-width digits. */
+static void test_cp932_japanese_headers(void **state)
+{
+	(void)state;
+	const char *utf8 =
+	        "予約番号,患者ID,患者氏名,予約日,予約時刻,診療科,担当医,予約種別,状態,電話番号,備考\r\n"
+	        "R-1,0001000001,髙橋 一郎,R8.12.1,9時30分,整形外科,土屋 隆,再診,予約済,054-123-4567,8:30～受付\r\n"
+	        "R-2,0001000002,渡邊 花子,２０２６年１２月２日,1400,皮膚科,日高 真理,初診,来院,,①番窓口\r\n";
+	struct buf enc = {0};
+	assert_int_equal(text_encode_cp932(&enc, utf8, strlen(utf8)), 0);
+	struct got g = {0};
+	struct ehr_sink s = sink_for(&g);
+	int rc = ehr_appointments_read(write_tmp("sjis.csv", enc.data, enc.len), &s);
+	buf_release(&enc);
+	assert_int_equal(rc, 2);
+	assert_int_equal(g.nwarn, 0);
+	assert_string_equal(g.a[0].id, "R-1");
+	assert_string_equal(g.a[0].start, "2026-12-01T09:30");
+	assert_string_equal(g.a[0].dept, "整形外科");
+	assert_string_equal(g.a[0].note, "8:30～受付");
+	assert_string_equal(g.a[0].status, "booked");
+	assert_string_equal(g.a[1].start, "2026-12-02T14:00");
+	assert_string_equal(g.a[1].status, "arrived");
+	assert_string_equal(g.a[1].note, "①番窓口");
+}
+
+/* A missing required column is an error before any row; unusable rows are warnings with their line. */
+static void test_missing_column_and_bad_rows(void **state)
+{
+	(void)state;
+	const char no_patient[] = "id,start\nA1,2026-12-01 09:00\n";
+	struct got g = {0};
+	struct ehr_sink s = sink_for(&g);
+	int rc = ehr_appointments_read(write_tmp("np.csv", no_patient, sizeof(no_patient) - 1), &s);
+	assert_int_equal(rc, -LB_EINVAL);
+	assert_non_null(strstr(lb_errmsg(), "patient_id"));
+	assert_int_equal(g.appts, 0);
+
+	const char no_start[] = "patient_id,department\n1,内科\n";
+	rc = ehr_appointments_read(write_tmp("ns.csv", no_start, sizeof(no_start) - 1), &s);
+	assert_int_equal(rc, -LB_EINVAL);
+	assert_non_null(strstr(lb_errmsg(), "start"));
+
+	const char bad[] = "patient_id,start,status\n"
+	                   "1,2026-12-01 09:00,booked\n"  /* line 2: fine */
+	                   ",2026-12-01 09:00,booked\n"   /* line 3: no patient */
+	                   "3,\"long\nnote\",booked\n"    /* line 4-5: not a date */
+	                   "4,2026-13-45 09:00,booked\n"  /* line 6: no such date */
+	                   "5,2026-12-01 25:00,booked\n"  /* line 7: no such time */
+	                   "6,2026-12-01 10:00,保留\n"    /* line 8: unknown status, kept */
+	                   "7,2026-12-01 11:00,\"open\n"; /* line 9: quote never closed */
+	memset(&g, 0, sizeof(g));
+	rc = ehr_appointments_read(write_tmp("bad.csv", bad, sizeof(bad) - 1), &s);
+	assert_int_equal(rc, 2);
+	assert_int_equal(g.appts, 2);
+	assert_int_equal(g.nwarn, 6);
+	assert_int_equal(g.warn_line[0], 3);
+	assert_int_equal(g.warn_line[1], 4);
+	assert_int_equal(g.warn_line[2], 6);
+	assert_int_equal(g.warn_line[3], 7);
+	assert_int_equal(g.warn_line[4], 8);
+	assert_string_equal(g.a[1].status, "保留");
+	assert_int_equal(g.warn_line[5], 9);
+	assert_int_equal(g.warnings[EHR_WARN_PARSE], 6);
+}
+
+/* Caps: too many fields and too long a field skip the row with a limit warning; the next row is read. */
+static void test_caps(void **state)
+{
+	(void)state;
+	struct buf b = {0};
+	buf_adds(&b, "patient_id,start\n");
+	for (int i = 0; i < 300; i++)
+		buf_adds(&b, "1,");
+	buf_adds(&b, "x\n");
+	buf_adds(&b, "1,\"");
+	for (int i = 0; i < 70000; i++)
+		buf_addch(&b, 'a');
+	buf_adds(&b, "\"\n2,2026-12-01 09:00\n");
+	struct got g = {0};
+	struct ehr_sink s = sink_for(&g);
+	int rc = ehr_appointments_read(write_tmp("caps.csv", b.data, b.len), &s);
+	buf_release(&b);
+	assert_int_equal(rc, 1);
+	assert_int_equal(g.warnings[EHR_WARN_LIMIT], 2);
+	assert_string_equal(g.a[0].patient, "2");
+}
+
+static void test_drug_master(void **state)
+{
+	(void)state;
+	const char csv[] = "allergy_class,interaction_group,code,name,generic_name,kana,form,unit,max_daily_dose,"
+	                   "pregnancy,yj_code\n"
+	                   "ペニシリン系,,100000101,サワシリンカプセル250,アモキシシリン水和物,サワシリン,カプセル,mg,"
+	                   "\"1,500\",,6131001M2023\n"
+	                   "NSAIDs,出血リスク;NSAIDs,100001001,ロキソニン錠60mg,ロキソプロフェンナトリウム水和物,"
+	                   "ロキソニン,錠,mg,１８０,禁忌(妊娠後期),\n"
+	                   ",,100002001,ワーファリン錠1mg,ワルファリンカリウム,ワーファリン,錠,mg,abc,禁忌,\n"
+	                   ",,,名前だけ,,,,,,,\n";
+	struct got g = {0};
+	struct ehr_sink s = sink_for(&g);
+	int rc = ehr_drugs_read(write_tmp("drugs.csv", csv, sizeof(csv) - 1), &s);
+	assert_int_equal(rc, 3);
+	assert_string_equal(g.d[0].code, "100000101");
+	assert_string_equal(g.d[0].generic, "アモキシシリン水和物");
+	assert_string_equal(g.d[0].allergy, "ペニシリン系");
+	assert_true(g.d[0].max == 1500);
+	assert_string_equal(g.d[0].yj, "6131001M2023");
+	assert_string_equal(g.d[0].preg, "(null)");
+	assert_true(g.d[1].max == 180);
+	assert_string_equal(g.d[1].inter, "出血リスク;NSAIDs");
+	assert_string_equal(g.d[1].preg, "禁忌(妊娠後期)");
+	assert_true(g.d[2].max == 0); /* "abc": warned, no maximum */
+	assert_int_equal(g.warnings[EHR_WARN_PARSE], 2);
+	assert_int_equal(g.warn_line[0], 4);
+	assert_int_equal(g.warn_line[1], 5);
+
+	const char no_name[] = "code,generic_name\n1,x\n";
+	rc = ehr_drugs_read(write_tmp("nn.csv", no_name, sizeof(no_name) - 1), &s);
+	assert_int_equal(rc, -LB_EINVAL);
+	assert_non_null(strstr(lb_errmsg(), "'name'"));
+	const char empty[] = "";
+	rc = ehr_drugs_read(write_tmp("empty.csv", empty, 0), &s);
+	assert_int_equal(rc, -LB_EINVAL);
+	assert_int_equal(ehr_drugs_read("/nonexistent/drugs.csv", &s) < 0, 1);
+}
+
+/* The drug master synth writes reads back whole, with brand/generic pairs and the allergy classes rx needs. */
+static void test_synth_drug_master_reads_back(void **state)
+{
+	(void)state;
+	char out[128];
+	snprintf(out, sizeof(out), "%s/h", tmpdir);
+	struct ehr_synth_stats st = {0};
+	struct ehr_synth_opts o = {.out_dir = out, .patients = 30, .seed = 7, .stats = &st};
+	assert_int_equal(ehr_synth(&o), 0);
+	char path[160];
+	snprintf(path, sizeof(path), "%s/drugs.csv", out);
+	struct got g = {0};
+	struct ehr_sink s = sink_for(&g);
+	assert_int_equal(ehr_drugs_read(path, &s), st.drugs);
+	assert_int_equal(g.nwarn, 0);
+	int amox = 0, loxo = 0, warf = 0, preg = 0;
+	for (int i = 0; i < g.drugs && i < 64; i++) {
+		if (!strcmp(g.d[i].generic, "アモキシシリン水和物")) {
+			amox++;
+			assert_string_equal(g.d[i].allergy, "ペニシリン系");
+		}
+		loxo += !strcmp(g.d[i].generic, "ロキソプロフェンナトリウム水和物");
+		if (strstr(g.d[i].generic, "ワルファリン")) {
+			warf++;
+			assert_non_null(strstr(g.d[i].inter, "出血リスク"));
+		}
+		preg += !strcmp(g.d[i].preg, "禁忌");
+		assert_true(g.d[i].max > 0);
+	}
+	assert_int_equal(amox, 2);
+	assert_int_equal(loxo, 2);
+	assert_int_equal(warf, 2);
+	assert_true(preg >= 5);
+	/* the appointments CSV (CP932, CRLF) reads back too, one row per booking */
+	snprintf(path, sizeof(path), "%s/appointments.csv", out);
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(ehr_appointments_read(path, &s), st.appointments);
+	assert_int_equal(g.nwarn, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_rfc4180_utf8),
+	        cmocka_unit_test(test_cp932_japanese_headers),
+	        cmocka_unit_test(test_missing_column_and_bad_rows),
+	        cmocka_unit_test(test_caps),
+	        cmocka_unit_test(test_drug_master),
+	        cmocka_unit_test(test_synth_drug_master_reads_back),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,422 @@
+/*
+ * test_ssmix2.c - SS-MIX2 standard storage (src/ehr/ssmix2.c, ssmix2_msg.c): file names and folders as the spec
+ * gives them, hostile names refused with a reason, "newest valid version wins, flag 0 deletes", and golden
+ * records per message type from the committed ISO-2022-JP files of tests/data/ssmix2/good.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "ehr/ehr.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- a sink that writes every record as one line of text ----------------------------------------------------- */
+
+struct cap {
+	struct buf out;
+	int warnings[8];
+	int raw;
+};
+
+static const char *z(const char *s)
+{
+	return s ? s : "(null)";
+}
+
+static int c_patient(void *ctx, const struct ehr_source *src, const struct ehr_patient *p)
+{
+	(void)src;
+	struct cap *c = ctx;
+	buf_addf(&c->out, "patient %s|%s|%s|%s|%s|%s|%c|%s|%s|%s|%s|%s|%s\n", p->id, z(p->family_kanji),
+	         z(p->given_kanji), z(p->family_kana), z(p->given_kana), z(p->birth_date), p->sex, z(p->postal_code),
+	         z(p->address), z(p->phone_home), z(p->phone_mobile), z(p->blood_abo), z(p->blood_rh));
+	return 0;
+}
+
+static int c_allergy(void *ctx, const struct ehr_source *src, const struct ehr_allergy *a)
+{
+	(void)src;
+	struct cap *c = ctx;
+	buf_addf(&c->out, "allergy %d|%s|%s|%s|%s|%s|%d\n", a->kind, z(a->name), z(a->code), z(a->reaction),
+	         z(a->severity), z(a->recorded), a->active);
+	return 0;
+}
+
+static int c_med(void *ctx, const struct ehr_source *src, const struct ehr_medication *m)
+{
+	(void)src;
+	struct cap *c = ctx;
+	buf_addf(&c->out, "med %d|%s|%s|%s|%g|%s|%g|%s|%s|%s|%d|%s|%s|%s\n", m->kind, z(m->order_no), z(m->drug_code),
+	         z(m->drug_name), m->dose, z(m->dose_unit), m->per_day, z(m->frequency), z(m->route), z(m->start),
+	         m->days, z(m->status), z(m->prescriber), z(m->department));
+	return 0;
+}
+
+static int c_result(void *ctx, const struct ehr_source *src, const struct ehr_result *r)
+{
+	(void)src;
+	struct cap *c = ctx;
+	buf_addf(&c->out, "result %s|%s|%s|%s|%s|%s|%s|%s\n", z(r->order_no), z(r->name), z(r->value), z(r->unit),
+	         z(r->reference), z(r->flag), z(r->time), z(r->status));
+	return 0;
+}
+
+static int c_dx(void *ctx, const struct ehr_source *src, const struct ehr_diagnosis *d)
+{
+	(void)src;
+	struct cap *c = ctx;
+	buf_addf(&c->out, "dx %s|%s|%s|%s|%s|%d|%d\n", z(d->name), z(d->code), z(d->code_system), z(d->start),
+	         z(d->end), d->active, d->main);
+	return 0;
+}
+
+static int c_adt(void *ctx, const struct ehr_source *src, const struct ehr_adt *a)
+{
+	(void)src;
+	struct cap *c = ctx;
+	buf_addf(&c->out, "adt %d|%s|%s|%s|%s|%s\n", a->kind, z(a->time), z(a->ward), z(a->room), z(a->bed),
+	         z(a->attending));
+	return 0;
+}
+
+static int c_raw(void *ctx, const struct ehr_source *src, const char *b, size_t n)
+{
+	(void)src;
+	(void)b;
+	(void)n;
+	((struct cap *)ctx)->raw++;
+	return 0;
+}
+
+static void c_warn(void *ctx, const struct ehr_source *src, enum ehr_warn k, const char *d)
+{
+	(void)src;
+	struct cap *c = ctx;
+	c->warnings[k]++;
+	buf_addf(&c->out, "warn %d %s\n", k, d);
+}
+
+static struct ehr_sink sink_of(struct cap *c)
+{
+	struct ehr_sink k = {.ctx = c,
+	                     .patient = c_patient,
+	                     .allergy = c_allergy,
+	                     .medication = c_med,
+	                     .result = c_result,
+	                     .diagnosis = c_dx,
+	                     .adt = c_adt,
+	                     .raw = c_raw,
+	                     .warning = c_warn};
+	return k;
+}
+
+static const char *good_root(void)
+{
+	static struct buf b;
+	if (!b.len) {
+		const char *src = getenv("LB_SRC");
+		buf_addf(&b, "%s/tests/data/ssmix2/good", src ? src : ".");
+	}
+	return b.data;
+}
+
+/* Read one stored file of the golden tree through the real path parser and message reader. */
+static void read_golden(struct cap *c, const char *rel)
+{
+	struct ssmix2_name nm;
+	assert_int_equal(ssmix2_parse_path(rel, &nm), 0);
+	struct buf path = {0}, bytes = {0};
+	lb_path_join(&path, good_root(), rel);
+	assert_int_equal(buf_read_file(&bytes, path.data, 1 << 20), 0);
+	struct ehr_source src = {.path = rel, .kind = "ssmix2", .data_type = nm.type};
+	struct ehr_sink k = sink_of(c);
+	struct ssmix2_msg_stats st;
+	assert_int_equal(ssmix2_read_message(&nm, &src, bytes.data, bytes.len, &k, &st), 0);
+	assert_int_equal(st.parsed, 1);
+	buf_release(&path);
+	buf_release(&bytes);
+}
+
+/* ---- names and paths ----------------------------------------------------------------------------------------- */
+
+static void test_names(void **state)
+{
+	(void)state;
+	struct ssmix2_name n;
+	assert_int_equal(ssmix2_parse_name("9999013_-_ADT-00_999999999999999_20111220224447339_-_1", &n), 0);
+	assert_string_equal(n.patient, "9999013");
+	assert_string_equal(n.date, "-");
+	assert_string_equal(n.type, "ADT-00");
+	assert_string_equal(n.order_no, "999999999999999");
+	assert_string_equal(n.time, "20111220224447339");
+	assert_string_equal(n.dept, "-");
+	assert_int_equal(n.flag, 1);
+	assert_int_equal(ssmix2_parse_name("0000012345_20261120_OMD_000000033000001_20261118110000000_01_0", &n), 0);
+	assert_string_equal(n.type, "OMD");
+	assert_string_equal(n.date, "20261120");
+	assert_string_equal(n.dept, "01");
+	assert_int_equal(n.flag, 0);
+	static const char *bad[] = {
+	        "",
+	        "README",
+	        "a_b_c_d_e_f",
+	        "1_-_ADT-00_1_20111220224447339_-_1_x",
+	        "1_-_ADT-00_1_20111220224447339_-_2",
+	        "1_-_ADT-00_1_20111220224447339_-_",
+	        "1_-_ADT-00_1_2011122022444733_-_1",
+	        "1_-_ADT-00_1_20111320224447339_-_1",
+	        "1_-_ADT-00_1_20111220254447339_-_1",
+	        "1_20110230_ADT-00_1_20111220224447339_-_1",
+	        "1_--_ADT-00_1_20111220224447339_-_1",
+	        "_-_ADT-00_1_20111220224447339_-_1",
+	        "../../etc_-_ADT-00_1_20111220224447339_-_1",
+	        "1_-_ADT 00_1_20111220224447339_-_1",
+	        "1_-_ADT-00_1_20111220224447339_\x01_1",
+	        "患者_-_ADT-00_1_20111220224447339_-_1",
+	        "1_-_ADT-00-XXXXXXXXXXXXXXX_1_20111220224447339_-_1",
+	};
+	for (size_t i = 0; i < LB_ARRAY_LEN(bad); i++) {
+		assert_true(ssmix2_parse_name(bad[i], &n) < 0);
+		assert_true(strlen(lb_errmsg()) > 0);
+	}
+	char longname[700];
+	memset(longname, '1', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = 0;
+	assert_true(ssmix2_parse_name(longname, &n) < 0);
+}
+
+static void test_paths(void **state)
+{
+	(void)state;
+	struct ssmix2_name n;
+	assert_int_equal(ssmix2_parse_path("999/901/9999013/-/ADT-00/9999013_-_ADT-00_9_20111220224447339_-_1", &n), 0);
+	assert_int_equal(
+	        ssmix2_parse_path("999/901/9999013/20111220/OML-11/9999013_20111220_OML-11_9_20111220224447339_01_1",
+	                          &n),
+	        0);
+	static const char *bad[] = {
+	        "9999013_-_ADT-00_9_20111220224447339_-_1",
+	        "999/901/9999013/-/ADT-00/extra/9999013_-_ADT-00_9_20111220224447339_-_1",
+	        "998/901/9999013/-/ADT-00/9999013_-_ADT-00_9_20111220224447339_-_1",
+	        "999/902/9999013/-/ADT-00/9999013_-_ADT-00_9_20111220224447339_-_1",
+	        "999/901/9999014/-/ADT-00/9999013_-_ADT-00_9_20111220224447339_-_1",
+	        "999/901/9999013/20111220/ADT-00/9999013_-_ADT-00_9_20111220224447339_-_1",
+	        "999/901/9999013/-/ADT-31/9999013_-_ADT-00_9_20111220224447339_-_1",
+	};
+	for (size_t i = 0; i < LB_ARRAY_LEN(bad); i++)
+		assert_true(ssmix2_parse_path(bad[i], &n) < 0);
+}
+
+/* ---- the walker: versions and deletions ---------------------------------------------------------------------- */
+
+static void touch(const char *root, const char *rel)
+{
+	struct buf p = {0};
+	lb_path_join(&p, root, rel);
+	char *slash = strrchr(p.data, '/');
+	*slash = 0;
+	assert_int_equal(lb_mkdirs(p.data, 0755), 0);
+	*slash = '/';
+	assert_int_equal(lb_write_file_atomic(p.data, "MSH|^~\\&|X\r", 11, 0644, 0), 0);
+	buf_release(&p);
+}
+
+static void test_scan_versions(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/lb-test-ssmix2-XXXXXX";
+	assert_non_null(mkdtemp(root));
+	const char *d = "000/001/0000012345";
+	char rel[512];
+	/* ADT-00: two versions with different order numbers; the newest wins whatever its order number */
+	snprintf(rel, sizeof(rel), "%s/-/ADT-00/0000012345_-_ADT-00_1_20240101000000000_-_1", d);
+	touch(root, rel);
+	snprintf(rel, sizeof(rel), "%s/-/ADT-00/0000012345_-_ADT-00_2_20250101000000000_-_1", d);
+	touch(root, rel);
+	/* an order updated, another deleted, a third deleted and written again later */
+	snprintf(rel, sizeof(rel), "%s/20261120/OMP-01/0000012345_20261120_OMP-01_A_20261120100000000_01_1", d);
+	touch(root, rel);
+	snprintf(rel, sizeof(rel), "%s/20261120/OMP-01/0000012345_20261120_OMP-01_A_20261120110000000_01_1", d);
+	touch(root, rel);
+	snprintf(rel, sizeof(rel), "%s/20261120/OMP-01/0000012345_20261120_OMP-01_B_20261120100000000_01_1", d);
+	touch(root, rel);
+	snprintf(rel, sizeof(rel), "%s/20261120/OMP-01/0000012345_20261120_OMP-01_B_20261120110000000_01_0", d);
+	touch(root, rel);
+	snprintf(rel, sizeof(rel), "%s/20261120/OMP-01/0000012345_20261120_OMP-01_C_20261120100000000_01_0", d);
+	touch(root, rel);
+	snprintf(rel, sizeof(rel), "%s/20261120/OMP-01/0000012345_20261120_OMP-01_C_20261120120000000_01_1", d);
+	touch(root, rel);
+	/* strays: a hostile name, a file where a folder belongs, a symlink */
+	snprintf(rel, sizeof(rel), "%s/20261120/OMP-01/..0000012345_x", d);
+	touch(root, rel);
+	touch(root, "000/stray");
+	struct buf lnk = {0};
+	lb_path_join(&lnk, root, "000/001/link");
+	assert_int_equal(symlink("/etc", lnk.data), 0);
+	buf_release(&lnk);
+
+	struct cap c = {0};
+	struct ehr_sink k = sink_of(&c);
+	struct ssmix2_scan s;
+	assert_int_equal(ssmix2_scan(root, &k, &s), 0);
+	assert_int_equal(s.n, 8);
+	assert_int_equal(s.skipped, 3);
+	assert_int_equal(c.warnings[EHR_WARN_PARSE], 3);
+	int current = 0;
+	for (size_t i = 0; i < s.n; i++) {
+		if (!s.files[i].current)
+			continue;
+		current++;
+		const struct ssmix2_name *n = &s.files[i].name;
+		if (!strcmp(n->type, "ADT-00"))
+			assert_string_equal(n->order_no, "2");
+		else if (!strcmp(n->order_no, "A"))
+			assert_string_equal(n->time, "20261120110000000");
+		else if (!strcmp(n->order_no, "C"))
+			assert_string_equal(n->time, "20261120120000000");
+		else
+			fail_msg("order %s should be deleted", n->order_no);
+	}
+	assert_int_equal(current, 3);
+	ssmix2_scan_release(&s);
+	buf_release(&c.out);
+	assert_int_equal(lb_rmtree(root), 0);
+	/* a missing root is an error, not a crash */
+	assert_true(ssmix2_scan("/nonexistent/ssmix2", &k, &s) < 0);
+}
+
+/* ---- golden messages per type -------------------------------------------------------------------------------- */
+
+static void test_adt00(void **state)
+{
+	(void)state;
+	struct cap c = {0};
+	read_golden(&c, "000/001/0000012345/-/ADT-00/0000012345_-_ADT-00_999999999999999_20261101100000000_-_1");
+	assert_string_equal(c.out.data, "patient 0000012345|佐藤|花子|サトウ|ハナコ|1948-04-05|F|100-0001|"
+	                                "東京都千代田区千代田１－１|03-1234-5678|090-1111-2222|A|+\n"
+	                                "allergy 1|ペニシリン系抗生物質|1100|アナフィラキシー|severe|2009-12-01|1\n");
+	buf_release(&c.out);
+	/* 髙 arrives with its CP932 code and is kept as 髙, not folded */
+	struct cap d = {0};
+	read_golden(&d, "000/001/0000012346/-/ADT-00/0000012346_-_ADT-00_999999999999999_20261102100000000_-_1");
+	assert_non_null(strstr(d.out.data, "patient 0000012346|髙橋|一郎|タカハシ|イチロウ|1955-01-10|M|"));
+	assert_int_equal(d.warnings[EHR_WARN_ENCODING], 0);
+	buf_release(&d.out);
+}
+
+static void test_adt61(void **state)
+{
+	(void)state;
+	struct cap c = {0};
+	read_golden(&c, "000/001/0000012345/-/ADT-61/0000012345_-_ADT-61_999999999999999_20261110120000000_-_1");
+	assert_string_equal(c.out.data, "allergy 2|卵|J0101|蕁麻疹|moderate|1960-01-01|1\n"
+	                                "allergy 1|ロキソプロフェン|1149019F1|胃部不快感|mild|小学校低学年の頃|1\n"
+	                                "allergy 3|ハウスダスト|5A1102700023023|くしゃみ|mild|(null)|0\n");
+	buf_release(&c.out);
+}
+
+static void test_omp01_omp02(void **state)
+{
+	(void)state;
+	struct cap c = {0};
+	read_golden(&c, "000/001/0000012345/20261120/OMP-01/"
+	                "0000012345_20261120_OMP-01_000000011000185_20261120103045000_01_1");
+	assert_string_equal(
+	        c.out.data,
+	        "med 1|000000011000185|1149019F1|ロキソニン錠６０ｍｇ|1|錠|3|内服・経口・１日３回朝昼夕食後|口|"
+	        "2026-11-20T00:00|7|active|医師 一郎|内科\n"
+	        "med 1|000000011000185|2329021F1|ムコスタ錠１００ｍｇ|1|錠|3|内服・経口・１日３回朝昼夕食後|口|"
+	        "2026-11-20T00:00|7|active|医師 一郎|内科\n");
+	buf_release(&c.out);
+	struct cap d = {0};
+	read_golden(&d, "000/001/0000012345/20261121/OMP-02/"
+	                "0000012345_20261121_OMP-02_000000022000001_20261121080000000_01_1");
+	assert_string_equal(d.out.data, "med 2|000000022000001|6132400D1|セファゾリンナトリウム注射用１ｇ|1|瓶|2|"
+	                                "注射・１日２回|静脈内|2026-11-21T08:00|3|active|医師 一郎|内科\n");
+	buf_release(&d.out);
+}
+
+static void test_oml11(void **state)
+{
+	(void)state;
+	struct cap c = {0};
+	read_golden(&c, "000/001/0000012345/20261121/OML-11/"
+	                "0000012345_20261121_OML-11_000000011000354_20261121110000000_01_1");
+	assert_string_equal(c.out.data,
+	                    "result 000000011000354|白血球数|9.8|10*3/uL|3.3-8.6|H|2026-11-21T09:00|final\n"
+	                    "result 000000011000354|ＣＲＰ|2.30|mg/dL|0.00-0.14|H|2026-11-21T09:00|final\n"
+	                    "result 000000011000354|尿蛋白定性|（－）|(null)|（－）|N|2026-11-21T09:00|final\n");
+	buf_release(&c.out);
+}
+
+static void test_ppr01(void **state)
+{
+	(void)state;
+	struct cap c = {0};
+	read_golden(&c, "000/001/0000012345/-/PPR-01/0000012345_-_PPR-01_999999999999999_20261115090000000_01_1");
+	assert_string_equal(c.out.data, "dx 本態性高血圧症|20057640|MDCDX2|2015-04-01|(null)|1|1\n"
+	                                "dx ２型糖尿病|20069720|MDCDX2|2018-06-01|(null)|1|0\n"
+	                                "dx 急性気管支炎|J209|ICD10|2025-12-01|2025-12-20|0|0\n");
+	buf_release(&c.out);
+}
+
+static void test_adt_events(void **state)
+{
+	(void)state;
+	struct cap c = {0};
+	read_golden(
+	        &c,
+	        "000/001/0000012347/20261115/ADT-42/0000012347_20261115_ADT-42_999999999999999_20261115100000000_01_1");
+	read_golden(
+	        &c,
+	        "000/001/0000012346/20261120/ADT-52/0000012346_20261120_ADT-52_999999999999998_20261120150000000_01_1");
+	assert_string_equal(c.out.data, "adt 2|2026-11-15T10:00|5東|502|1|医師 一郎\n"
+	                                "adt 6|2026-11-20T10:00|5東|503|3|医師 一郎\n");
+	buf_release(&c.out);
+}
+
+static void test_raw_and_warnings(void **state)
+{
+	(void)state;
+	struct cap c = {0};
+	read_golden(&c,
+	            "000/001/0000012347/20261118/OMD/0000012347_20261118_OMD_000000033000001_20261118110000000_01_1");
+	assert_int_equal(c.raw, 1);
+	assert_int_equal(c.out.len, 0);
+	/* a PID-3 naming another patient is a mismatch; the path's patient is used */
+	struct ssmix2_name nm;
+	assert_int_equal(ssmix2_parse_name("0000099999_-_ADT-00_1_20261101100000000_-_1", &nm), 0);
+	const char *utf8 = "MSH|^~\\&|A||||||ADT^A08\rPID|1||0000012345^^^^PI||佐藤^花子^^^^^L^I\r";
+	struct buf msg = {0};
+	assert_int_equal(text_encode_iso2022jp(&msg, utf8, strlen(utf8)), 0);
+	struct ehr_source src = {.path = "x", .kind = "ssmix2", .data_type = "ADT-00"};
+	struct ehr_sink k = sink_of(&c);
+	assert_int_equal(ssmix2_read_message(&nm, &src, msg.data, msg.len, &k, NULL), 0);
+	buf_release(&msg);
+	assert_int_equal(c.warnings[EHR_WARN_MISMATCH], 1);
+	assert_non_null(strstr(c.out.data, "patient 0000099999|佐藤|花子"));
+	/* broken ISO-2022-JP: a warning, the raw bytes kept, the rest read */
+	const char *broken = "MSH|^~\\&|A||||||ADT^A08\rPID|1||0000099999||\x1b$B\x3a\x34\x1b(Z^x\r";
+	int raw_before = c.raw;
+	assert_int_equal(ssmix2_read_message(&nm, &src, broken, strlen(broken), &k, NULL), 0);
+	assert_int_equal(c.warnings[EHR_WARN_ENCODING], 1);
+	assert_int_equal(c.raw, raw_before + 1);
+	buf_release(&c.out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_names),         cmocka_unit_test(test_paths),
+	        cmocka_unit_test(test_scan_versions), cmocka_unit_test(test_adt00),
+	        cmocka_unit_test(test_adt61),         cmocka_unit_test(test_omp01_omp02),
+	        cmocka_unit_test(test_oml11),         cmocka_unit_test(test_ppr01),
+	        cmocka_unit_test(test_adt_events),    cmocka_unit_test(test_raw_and_warnings),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
