@@ -48,5 +48,7 @@ int cmd_ingest(int argc, char **argv);
 int cmd_patient(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
+int cmd_station(int argc, char **argv);
+int cmd_user(int argc, char **argv);
 
 #endif

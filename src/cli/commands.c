@@ -13,6 +13,8 @@ const struct cli_cmd cli_commands[] = {
         {"ingest", cmd_ingest, "load SS-MIX2 / FHIR / CSV exports into the clinical store", "電子カルテ出力を臨床データストアに取り込む"},
         {"patient", cmd_patient, "show one patient's downtime snapshot", "患者 1 名の情報を表示"},
         {"search", cmd_search, "find patients by name, kana, ID or birth date", "氏名・カナ・ID・生年月日で患者を検索"},
+        {"station", cmd_station, "serve the ward's downtime station (read-only web pages, access log)", "病棟のダウンタイム参照端末を起動 (読み取り専用の画面、アクセス記録)"},
+        {"user", cmd_user, "add, delete and list the station's users", "参照端末の利用者の追加・削除・一覧"},
         {"help", cmd_help, "show help for lifeboat or a command", "lifeboat またはコマンドのヘルプを表示"},
         {"version", cmd_version, "show the version and the libraries in use", "バージョンと使用ライブラリを表示"},
         {0},
