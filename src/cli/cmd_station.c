@@ -9,6 +9,7 @@
  */
 #include "cli.h"
 #include "station/station.h"
+#include "store/store.h"
 
 #include <signal.h>
 #include <stdlib.h>
@@ -43,7 +44,8 @@ static int station_serve(int argc, char **argv)
 	};
 	static const struct lb_cmd_help help = {
 	        "lifeboat station --db FILE --listen ADDR:PORT [--tls-cert PEM --tls-key PEM] [--lang ja|en]\n"
-	        "       lifeboat station audit --db FILE [--user U] [--patient P] [--json]",
+	        "       lifeboat station audit --db FILE [--user U] [--patient P] [--json]\n"
+	        "       lifeboat station refresh --db FILE --from-dir DIR [--generation NAME]",
 	        "Serve the downtime station: patient search with same-name warnings, the patient page (allergies "
 	        "first),\n"
 	        "ward census and the outpatient call list (CSV for the call team), read-only from the clinical store.\n"
@@ -175,10 +177,86 @@ static int station_audit_cmd(int argc, char **argv)
 	return prc;
 }
 
+static int station_refresh_cmd(int argc, char **argv)
+{
+	const char *db = NULL, *dir = NULL, *vault = NULL, *gen = NULL;
+	int json = 0, code;
+	const struct lb_opt opts[] = {
+	        {LB_OPT_STRING, 0, "db", &db, "FILE", "the clinical store the station serves",
+	         "端末が表示する臨床データストア"},
+	        {LB_OPT_STRING, 0, "from-dir", &dir, "DIR",
+	         "a restored export tree: DIR/ssmix2, DIR/fhir, DIR/appointments.csv, DIR/drugs.csv",
+	         "復元した出力: DIR/ssmix2, DIR/fhir, DIR/appointments.csv, DIR/drugs.csv"},
+	        {LB_OPT_STRING, 0, "from-vault", &vault, "REPO", "(not yet: comes with the vault)",
+	         "(未実装: vault の統合後)"},
+	        {LB_OPT_STRING, 0, "generation", &gen, "NAME",
+	         "the source generation shown on every page (default: DIR's name)",
+	         "画面に表示する元データの世代 (既定: DIR の名前)"},
+	        {LB_OPT_FLAG, 0, "json", &json, NULL, "print the result as JSON", "結果を JSON で出力"},
+	        {0},
+	};
+	static const struct lb_cmd_help help = {
+	        "lifeboat station refresh --db FILE --from-dir DIR [--generation NAME] [--json]",
+	        "Load a restored export tree into a new store beside FILE and swap it in atomically (rename). A "
+	        "running\n"
+	        "station moves to the new data within a second without failing a request; users and the access log "
+	        "are\n"
+	        "kept. A tree that gives no patient is refused and FILE is left as it was. --from-vault (the latest\n"
+	        "clean vault generation) comes when the vault is merged: until then restore it and use --from-dir.",
+	        "復元した電子カルテ出力を FILE の隣に新しいストアとして取り込み、rename "
+	        "で一度に入れ替えます。動作中の\n"
+	        "端末は 1 秒以内に要求を失敗させずに新しいデータへ移ります。利用者とアクセス記録は残ります。患者が 1 "
+	        "人も\n"
+	        "いない出力は拒否し、FILE は変わりません。--from-vault は vault の統合後に対応します "
+	        "(それまでは復元して\n"
+	        "--from-dir を使用)。",
+	        "  lifeboat vault restore --repo /mnt/vault latest-clean --target /srv/restore\n"
+	        "  lifeboat station refresh --db clinical.db --from-dir /srv/restore --generation 3f2a9c1e"};
+	int i = cli_parse(argc, argv, opts, &help, &code);
+	if (i < 0)
+		return code;
+	if (vault)
+		return cli_usage(L_("--from-vault is not available yet: restore the generation and use --from-dir",
+		                    "--from-vault はまだ使えません。世代を復元して --from-dir を使ってください"));
+	if (!db || !dir)
+		return cli_usage(L_("station refresh needs --db FILE and --from-dir DIR",
+		                    "station refresh には --db と --from-dir が必要です"));
+	if (i < argc)
+		return cli_usage(L_("unexpected argument '%s'", "不要な引数 '%s'"), argv[i]);
+	char *d = lb_strdup(dir), *base = strrchr(d, '/');
+	while (base && !base[1] && base > d) {
+		*base = 0;
+		base = strrchr(d, '/');
+	}
+	struct store_ingest_stats st;
+	int rc = station_refresh(db, dir, gen ? gen : base ? base + 1 : d, &st);
+	free(d);
+	if (rc < 0)
+		return cli_error(rc);
+	struct buf out = {0};
+	if (json) {
+		struct json_w w = {.out = &out};
+		json_obj(&w);
+		json_kv_str(&w, "status", "swapped");
+		json_kv_int(&w, "patients", st.patients);
+		json_kv_int(&w, "files_loaded", st.files_loaded);
+		json_kv_int(&w, "warnings", st.warnings);
+		json_end(&w);
+	} else {
+		buf_addf(&out, "%s: %ld %s, %ld %s", L_("store swapped", "ストアを入れ替えました"), st.patients,
+		         L_("patients", "名"), st.warnings, L_("warnings", "件の警告"));
+	}
+	int prc = cli_print(&out);
+	buf_release(&out);
+	return prc;
+}
+
 int cmd_station(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "audit"))
 		return station_audit_cmd(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "refresh"))
+		return station_refresh_cmd(argc - 1, argv + 1);
 	return station_serve(argc, argv);
 }
 

@@ -181,7 +181,8 @@ void station_page_begin(struct station_req *r, struct buf *b, const char *title,
 	station_html(b,
 	             "<!DOCTYPE html>\n<html lang=\"%R\"><head><meta charset=\"utf-8\">"
 	             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-	             "<title>%s - lifeboat</title><link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"/static/station.css\">"
+	             "<title>%s - lifeboat</title><link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" "
+	             "href=\"/static/station.css\">"
 	             "<script src=\"/static/station.js\" defer></script>",
 	             r->lang_ja ? "ja" : "en", title);
 	if (r->sess.valid)

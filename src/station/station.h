@@ -76,6 +76,17 @@ int station_port(const struct station *st);
 /* Stop serving (in-flight requests finish) and free everything. */
 void station_stop(struct station *st);
 
+/* ---- refresh (refresh.c) ------------------------------------------------------------------------------------- */
+
+struct store_ingest_stats;
+/*
+ * Ingest the restored export tree dir (dir/ssmix2, dir/fhir (NDJSON), dir/appointments.csv, dir/drugs.csv; those
+ * present) into a new store beside db, check it holds patients, and rename it over db in one step. generation
+ * names the source (vault generation id) for the banner. A running station moves to the new store within a
+ * second without failing a request. On failure db is unchanged.
+ */
+int station_refresh(const char *db, const char *dir, const char *generation, struct store_ingest_stats *st);
+
 /* ---- request input (parse.c) --------------------------------------------------------------------------------- */
 
 /* Limits on what a request may carry. */
