@@ -24,7 +24,7 @@ start_server() {
 		grep -q '^listening on ' "$T/srv.out" 2>/dev/null && break
 		sleep 0.1
 	done
-	U=$(sed -n 's|^listening on \(http://[^/]*\)/$|\1|p' "$T/srv.out")
+	U=$(sed -n 's|^listening on \(https\{0,1\}://[^/]*\)/$|\1|p' "$T/srv.out")
 	[ -n "$U" ] || { echo "station did not start: $(cat "$T/srv.err")" >&2; exit 1; }
 }
 
@@ -54,10 +54,10 @@ csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$T/$1.b" | he
 # login JAR USER PASSWORD: fetch the form, post it; status of the POST in $STATUS.
 login() {
 	rm -f "$1"
-	req loginform -c "$1" -b "$1" "$U/login"
+	req loginform -k -c "$1" -b "$1" "$U/login"
 	local c
 	c=$(csrf_of loginform)
-	req login -c "$1" -b "$1" --data-urlencode "csrf=$c" --data-urlencode "username=$2" --data-urlencode "password=$3" "$U/login"
+	req login -k -c "$1" -b "$1" --data-urlencode "csrf=$c" --data-urlencode "username=$2" --data-urlencode "password=$3" "$U/login"
 }
 ids_of() { grep -o 'href="/patient/[^"]*"' "$T/$1.b" | sort -u | tr '\n' ' '; }
 
@@ -320,6 +320,22 @@ expect_status 303 "login (idle test)"
 sleep 2
 req idle -b "$T/jarI" "$U/patient/9999000002"
 expect_status 302 "the session ends after the idle timeout"
+stop_server
+
+# ---- TLS: HTTPS, Secure cookies, HSTS ----------------------------------------------------------------------------
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" -out "$T/cert.pem" -days 2 -subj /CN=127.0.0.1 \
+	>/dev/null 2>&1 || fail "openssl cannot make a test certificate"
+start_server --tls-cert "$T/cert.pem" --tls-key "$T/key.pem"
+CHECKS=$((CHECKS + 1))
+case "$U" in https://*) ;; *) fail "--tls-cert does not serve HTTPS: $U" ;; esac
+req tls -k "$U/healthz"
+expect_status 200 "healthz over TLS"
+expect_header tls '^strict-transport-security: max-age=' "HSTS under TLS"
+login "$T/jarT" nurse1 "$PW"
+expect_status 303 "login over TLS"
+expect_header login 'set-cookie: lb_session=[0-9a-f]{64}; Path=/; HttpOnly; SameSite=Strict; Secure' "Secure session cookie"
+CHECKS=$((CHECKS + 1))
+curl -s --max-time 5 -o /dev/null "${U/https/http}/healthz" && fail "plain HTTP answered on the TLS port" || true
 stop_server
 
 run "$LIFEBOAT" station --db "$T/none.db" --listen 127.0.0.1:0
