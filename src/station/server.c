@@ -236,6 +236,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	uint64_t gen = 0;
 	int rc = pool_get(st, &r->store, &gen);
 	if (rc == 0)
+		rc = store_read_begin(r->store);
+	if (rc == 0)
 		rc = meta_get(st, r->store, gen, &r->meta);
 	if (rc < 0) {
 		lb_warn("station: %s", lb_errmsg());
@@ -244,8 +246,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	} else {
 		station_route(r, &p, cookies);
 	}
-	if (r->store)
+	if (r->store) {
+		store_read_end(r->store);
 		pool_put(st, r->store, gen);
+	}
 	r->store = NULL;
 	return send_resp(st, c, &p, "no-store");
 }

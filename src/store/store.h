@@ -144,6 +144,11 @@ void store_hits_release(struct store_hits *h);
  * see each committed ingest). The handle serves the query functions only, not store_ingest. */
 int store_open_readonly(struct store **out, const char *path);
 
+/* Run the queries of one page in one read transaction: one snapshot (a page never mixes two ingest runs) and one
+ * lock instead of one per statement. store_read_end after the last query (also after a failed one). */
+int store_read_begin(struct store *s);
+void store_read_end(struct store *s);
+
 /* A result table of strings: cell (r, c) is cells[r * ncols + c], NULL for SQL NULL. Owned by the table. */
 struct store_table {
 	size_t nrows, ncols;

@@ -43,6 +43,17 @@ fail:
 	return rc;
 }
 
+int store_read_begin(struct store *s)
+{
+	return store_exec(s, "BEGIN");
+}
+
+void store_read_end(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+}
+
 void store_table_release(struct store_table *t)
 {
 	for (size_t i = 0; t->cells && i < t->nrows * t->ncols; i++)
