@@ -15,12 +15,11 @@ int station_audit_locked(struct station_auth *a, const char *user, const char *a
 	int64_t now = lb_now_ms();
 	struct buf t = {0};
 	lb_format_utc(&t, now, 1);
-	sqlite3_stmt *q;
 	int rc = 0;
-	if (sqlite3_prepare_v3(a->db,
-	                       "INSERT INTO audit(time, ms, user, action, patient, page, address, detail)"
-	                       " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-	                       -1, 0, &q, NULL) != SQLITE_OK) {
+	sqlite3_stmt *q = station_auth_stmt(a, &a->q_audit,
+	                                    "INSERT INTO audit(time, ms, user, action, patient, page, address, detail)"
+	                                    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+	if (!q) {
 		rc = lb_error(LB_EIO, "audit trail: %s", sqlite3_errmsg(a->db));
 	} else {
 		sqlite3_bind_text(q, 1, t.data, -1, SQLITE_STATIC);
@@ -33,7 +32,8 @@ int station_audit_locked(struct station_auth *a, const char *user, const char *a
 		sqlite3_bind_text(q, 8, detail, -1, SQLITE_STATIC);
 		if (sqlite3_step(q) != SQLITE_DONE)
 			rc = lb_error(LB_EIO, "audit trail: %s", sqlite3_errmsg(a->db));
-		sqlite3_finalize(q);
+		sqlite3_reset(q);
+		sqlite3_clear_bindings(q); /* the bound strings are the caller's */
 	}
 	if (rc < 0)
 		lb_warn("%s", lb_errmsg());

@@ -102,10 +102,25 @@ done:
 	return rc;
 }
 
+sqlite3_stmt *station_auth_stmt(struct station_auth *a, sqlite3_stmt **q, const char *sql)
+{
+	if (!*q && sqlite3_prepare_v3(a->db, sql, -1, SQLITE_PREPARE_PERSISTENT, q, NULL) != SQLITE_OK) {
+		sqlite3_finalize(*q);
+		*q = NULL;
+		return NULL;
+	}
+	sqlite3_reset(*q);
+	sqlite3_clear_bindings(*q);
+	return *q;
+}
+
 void station_auth_close(struct station_auth *a)
 {
 	if (!a->db)
 		return;
+	sqlite3_finalize(a->q_find);
+	sqlite3_finalize(a->q_touch);
+	sqlite3_finalize(a->q_audit);
 	sqlite3_close(a->db);
 	pthread_mutex_destroy(&a->mu);
 	a->db = NULL;
@@ -240,13 +255,14 @@ int station_session_find(struct station_auth *a, const char *token, int64_t idle
 	int64_t now = lb_now_ms();
 	int found = 0;
 	pthread_mutex_lock(&a->mu);
-	sqlite3_stmt *q;
-	if (sqlite3_prepare_v3(a->db,
-	                       "SELECT s.user, s.role, s.csrf, s.last_seen FROM sessions s"
-	                       " JOIN users u ON u.name = s.user WHERE s.token_hash=?1",
-	                       -1, SQLITE_PREPARE_PERSISTENT, &q, NULL) == SQLITE_OK) {
+	sqlite3_stmt *q = station_auth_stmt(a, &a->q_find,
+	                                    "SELECT s.user, s.role, s.csrf, s.last_seen FROM sessions s"
+	                                    " JOIN users u ON u.name = s.user WHERE s.token_hash=?1");
+	int row = 0;
+	if (q) {
 		sqlite3_bind_text(q, 1, th, -1, SQLITE_STATIC);
 		if (sqlite3_step(q) == SQLITE_ROW) {
+			row = 1;
 			int64_t last = sqlite3_column_int64(q, 3);
 			if (now - last <= idle_ms) {
 				snprintf(out->user, sizeof(out->user), "%s", (const char *)sqlite3_column_text(q, 0));
@@ -254,22 +270,26 @@ int station_session_find(struct station_auth *a, const char *token, int64_t idle
 				snprintf(out->csrf, sizeof(out->csrf), "%s", (const char *)sqlite3_column_text(q, 2));
 				out->valid = found = 1;
 			}
-			sqlite3_finalize(q);
-			/* Touch at most every few seconds (one write instead of one per request); remove when expired. */
-			const char *sql =
-			        found ? "UPDATE sessions SET last_seen=?2 WHERE token_hash=?1 AND last_seen < ?2 - 5000"
-			              : "DELETE FROM sessions WHERE token_hash=?1";
-			if (sqlite3_prepare_v2(a->db, sql, -1, &q, NULL) == SQLITE_OK) {
-				sqlite3_bind_text(q, 1, th, -1, SQLITE_STATIC);
-				if (found)
-					sqlite3_bind_int64(q, 2, now);
-				sqlite3_step(q);
-				sqlite3_finalize(q);
-			}
-		} else {
-			sqlite3_finalize(q);
 		}
+		sqlite3_reset(q);
 	}
+	/* Touch at most every few seconds (one write instead of one per request); remove when expired. */
+	if (found && (q = station_auth_stmt(a, &a->q_touch,
+	                                    "UPDATE sessions SET last_seen=?2 WHERE token_hash=?1 AND"
+	                                    " last_seen < ?2 - 5000"))) {
+		sqlite3_bind_text(q, 1, th, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 2, now);
+		sqlite3_step(q);
+		sqlite3_reset(q);
+		sqlite3_clear_bindings(q);
+	} else if (row && !found &&
+	           sqlite3_prepare_v2(a->db, "DELETE FROM sessions WHERE token_hash=?1", -1, &q, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(q, 1, th, -1, SQLITE_STATIC);
+		sqlite3_step(q);
+		sqlite3_finalize(q);
+	}
+	if (a->q_find)
+		sqlite3_clear_bindings(a->q_find);
 	pthread_mutex_unlock(&a->mu);
 	return found;
 }

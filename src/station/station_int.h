@@ -20,7 +20,11 @@
 struct station_auth {
 	sqlite3 *db;
 	pthread_mutex_t mu;
+	/* statements of every request, prepared once (under mu) */
+	sqlite3_stmt *q_find, *q_touch, *q_audit;
 };
+/* The cached statement *q for sql, reset and unbound; NULL on failure. Call with a->mu held. */
+sqlite3_stmt *station_auth_stmt(struct station_auth *a, sqlite3_stmt **q, const char *sql);
 int station_auth_open(struct station_auth *a, const char *db, int create);
 void station_auth_close(struct station_auth *a);
 
