@@ -322,6 +322,27 @@ req idle -b "$T/jarI" "$U/patient/9999000002"
 expect_status 302 "the session ends after the idle timeout"
 stop_server
 
+# ---- lockout per address: many names tried from one address lock the address --------------------------------------
+# (a fresh station file: the failures above are in the audit trail of the first one)
+cp "$DB" "$T/lock.db"
+run "$LIFEBOAT" user add --db "$T/lock.db" --name nurse1 --role nurse <<<"$PW"
+expect_rc 0 "user add (lockout store)"
+DB_MAIN=$DB
+DB="$T/lock.db"
+start_server --max-failures 1
+for who in a1 a2 a3 a4; do
+	login "$T/jarA" "$who" "guess $who"
+	expect_status 401 "address lockout: failure $who"
+done
+login "$T/jarA" nurse1 "$PW"
+expect_status 429 "an address with 4 x max-failures failures is locked, whoever logs in"
+req m -X DELETE "$U/healthz"
+expect_status 405 "only GET, HEAD and POST"
+req nf -b "$T/jar" "$U/nothing-here"
+expect_status 404 "unknown page"
+stop_server
+DB=$DB_MAIN
+
 # ---- TLS: HTTPS, Secure cookies, HSTS ----------------------------------------------------------------------------
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" -out "$T/cert.pem" -days 2 -subj /CN=127.0.0.1 \
 	>/dev/null 2>&1 || fail "openssl cannot make a test certificate"
