@@ -185,7 +185,8 @@ enum {
 };
 int store_census_list(struct store *s, const char *ward, struct store_table *out);
 
-/* Appointments of one day (YYYY-MM-DD), of one department or all (dept NULL), with the patient's contacts. */
+/* Appointments of one day (YYYY-MM-DD), of one department or all (dept NULL), with the patient's contacts; a
+ * booking that two feeds carry (same source id and start) is listed once. */
 enum {
 	STORE_APPT_START,
 	STORE_APPT_DEPT,

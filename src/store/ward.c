@@ -131,15 +131,19 @@ int store_appointments_day(struct store *s, const char *date, const char *dept, 
 	if (rc < 0)
 		return rc;
 	const char *p[] = {date, end, dept};
-	return table_query(s,
-	                   "SELECT a.start, a.department, a.clinician, a.kind, a.status,"
-	                   " COALESCE(NULLIF(a.phone, ''), NULLIF(p.phone_mobile, ''), p.phone_home), a.note,"
-	                   " a.patient_id, p.family_kanji, p.given_kanji, p.family_kana, p.given_kana, p.birth_date,"
-	                   " p.sex, p.phone_home, p.phone_mobile"
-	                   " FROM appointments a LEFT JOIN patients p ON p.id = a.patient_id"
-	                   " WHERE a.start >= ?1 AND a.start < ?2 AND (?3 IS NULL OR a.department = ?3)"
-	                   " ORDER BY a.start, a.department, a.id",
-	                   p, 3, STORE_APPT_COLS, out);
+	return table_query(
+	        s,
+	        "SELECT a.start, a.department, a.clinician, a.kind, a.status,"
+	        " COALESCE(NULLIF(a.phone, ''), NULLIF(p.phone_mobile, ''), p.phone_home), a.note,"
+	        " a.patient_id, p.family_kanji, p.given_kanji, p.family_kana, p.given_kana, p.birth_date,"
+	        " p.sex, p.phone_home, p.phone_mobile"
+	        " FROM appointments a LEFT JOIN patients p ON p.id = a.patient_id"
+	        " WHERE a.start >= ?1 AND a.start < ?2 AND (?3 IS NULL OR a.department = ?3)"
+	        /* one booking given by two feeds (FHIR Appointment and the CSV) is one call: the last loaded */
+	        " AND (a.source_id IS NULL OR a.id = (SELECT max(b.id) FROM appointments b"
+	        " WHERE b.start = a.start AND b.source_id = a.source_id))"
+	        " ORDER BY a.start, a.department, a.id",
+	        p, 3, STORE_APPT_COLS, out);
 }
 
 int store_appointment_departments(struct store *s, const char *date, struct store_table *out)

@@ -234,6 +234,8 @@ python3 -c '
 import csv,sys
 rows=list(csv.reader(open(sys.argv[1],encoding="utf-8-sig")))
 assert len(rows)>2 and all(len(r)==13 for r in rows), rows[:3]
+keys=[(r[0], r[5], r[1]) for r in rows[1:]]
+assert len(keys)==len(set(keys)), "a booking is listed twice"
 assert all(r[9] for r in rows[1:]), "a row without a phone"
 ' "$T/csv.b" || fail "CSV does not parse as 13 columns with phones"
 
