@@ -224,10 +224,13 @@ void station_page_begin(struct station_req *r, struct buf *b, const char *title,
 	             r->lang_ja ? "en" : "ja", r->lang_ja ? "English" : "日本語");
 	struct buf now = {0};
 	lb_format_local(&now, lb_now_ms());
+	/* The frame table's head repeats on every printed page (Chromium repeats thead across page breaks): the
+	 * patient ID and name, the print time and the data's as-of time on each sheet. On screen it is hidden. */
 	station_html(
 	        b,
-	        "<div class=\"print-head\" id=\"print-head\"><b>%s</b> &middot; %s <span id=\"print-time\">%s</span>"
-	        " &middot; %s %s</div>\n<main>\n",
+	        "<table class=\"frame\"><thead><tr><td><div class=\"print-head\" id=\"print-head\"><b>%s</b> &middot; "
+	        "%s"
+	        " <span id=\"print-time\">%s</span> &middot; %s %s</div></td></tr></thead><tbody><tr><td>\n<main>\n",
 	        r->print_label ? r->print_label : title, T_("printed", "印刷"), now.data,
 	        T_("data as of", "データ時点"), m->as_of);
 	buf_release(&now);
@@ -235,7 +238,7 @@ void station_page_begin(struct station_req *r, struct buf *b, const char *title,
 
 void station_page_end(struct station_req *r, struct buf *b)
 {
-	station_html(b, "</main>\n<footer>%s</footer>\n</body></html>\n",
+	station_html(b, "</main>\n</td></tr></tbody></table>\n<footer>%s</footer>\n</body></html>\n",
 	             T_("lifeboat downtime station - every view is recorded in the access log",
 	                "lifeboat ダウンタイム端末 - 閲覧はすべて記録されます"));
 }

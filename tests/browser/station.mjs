@@ -141,7 +141,16 @@ async function main() {
   check(await head.isVisible(), "print header visible when printing");
   check((await head.textContent()).includes(sato), "print header names the patient ID");
   const pdf = await page.pdf({ format: "A4", printBackground: true, path: `${T}/patient.pdf` });
+  if (process.env.LB_BUILD) fs.copyFileSync(`${T}/patient.pdf`, path.join(process.env.LB_BUILD, "station-patient.pdf"));
   check(pdf.subarray(0, 5).toString() === "%PDF-" && pdf.length > 10000, "page.pdf gives a PDF");
+  // Every printed page carries the patient ID (pdfinfo/pdftotext from poppler-utils).
+  const pages = Number(execFileSync("pdfinfo", [`${T}/patient.pdf`], { encoding: "utf8" }).match(/^Pages:\s+(\d+)/m)[1]);
+  check(pages >= 1, "the PDF has pages");
+  for (let i = 1; i <= pages; i++) {
+    const text = execFileSync("pdftotext", ["-f", String(i), "-l", String(i), `${T}/patient.pdf`, "-"], { encoding: "utf8" });
+    check(text.includes(sato), `printed page ${i} of ${pages} names the patient ID`);
+  }
+  console.log(`patient page printed on ${pages} A4 page(s)`);
   await page.emulateMedia({ media: "screen" });
 
   // Census and the outpatient call list.
