@@ -163,8 +163,7 @@ void station_csv_field(struct buf *b, const char *s)
 	buf_addch(b, '"');
 }
 
-/* Hours since the data's as-of time, or -1 when unknown. */
-static long age_hours(const char *as_of)
+long station_data_age_hours(const char *as_of)
 {
 	int64_t ms;
 	char t[32];
@@ -195,7 +194,7 @@ void station_page_begin(struct station_req *r, struct buf *b, const char *title,
 	             m->as_of[0] ? m->as_of : "?", T_("generation", "世代"),
 	             m->generation[0] ? m->generation : T_("(not from the vault)", "(バックアップ世代なし)"),
 	             T_("patients", "患者数"), m->patients);
-	long h = age_hours(m->as_of);
+	long h = station_data_age_hours(m->as_of);
 	if (h < 0 || (int64_t)h * 3600000 >= r->st->o.stale_ms) {
 		if (h < 0)
 			station_html(

@@ -74,6 +74,13 @@ static void healthz(struct station_req *r, struct station_resp *p)
 	json_kv_str(&w, "generation", r->meta.generation);
 	json_kv_str(&w, "last_run", r->meta.last_run);
 	json_kv_int(&w, "patients", r->meta.patients);
+	long h = station_data_age_hours(r->meta.as_of);
+	json_key(&w, "age_hours");
+	if (h < 0)
+		json_null(&w);
+	else
+		json_int(&w, h);
+	json_kv_bool(&w, "stale", h < 0 || (int64_t)h * 3600000 >= r->st->o.stale_ms);
 	json_kv_bool(&w, "read_only", 1);
 	json_end(&w);
 	buf_addch(&p->body, '\n');

@@ -143,6 +143,8 @@ void station_html(struct buf *b, const char *fmt, ...);
  * then station_page_end. title is text; self is the page's own path and query (for the language switch). */
 void station_page_begin(struct station_req *r, struct buf *b, const char *title, const char *self);
 void station_page_end(struct station_req *r, struct buf *b);
+/* Whole hours since the data's as-of time (0 when it lies ahead), or -1 when unknown. */
+long station_data_age_hours(const char *as_of);
 /* Identification strings shared by pages. */
 const char *station_sex(const struct station_req *r, const char *sex);
 /* Age in whole years at today's local date, or -1. */

@@ -31,7 +31,8 @@ CHECKS=$((CHECKS + 1))
 grep -q 'class="stale">警告: このデータは [0-9]* 時間前' "$T/before" || fail "stale data has no loud warning: $(grep -o '<header.*</header>' "$T/before" | head -c 600)"
 grep -q '参照専用' "$T/before" || fail "the banner says read-only"
 curl -s "$U/healthz" >"$T/h0"
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["patients"]==4, d' "$T/h0" || fail "healthz before: $(cat "$T/h0")"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["patients"]==4 and d["stale"] is True and d["age_hours"]>=24, d' "$T/h0" ||
+	fail "healthz before: $(cat "$T/h0")"
 
 run "$LIFEBOAT" synth --out "$T/restored" --patients 200 --seed 5
 expect_rc 0 "synth"
