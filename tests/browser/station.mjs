@@ -37,6 +37,10 @@ function check(ok, what) {
 function lb(args, input) {
   return execFileSync(LIFEBOAT, args, { input, encoding: "utf8", env: { ...process.env, LIFEBOAT_LANG: "en" } });
 }
+// The station never outlives the test, however it ends (CTest's timeout sends SIGTERM).
+process.on("exit", () => server && server.kill("SIGTERM"));
+for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => process.exit(1));
+
 async function cleanup() {
   if (browser) await browser.close().catch(() => {});
   if (server) server.kill("SIGTERM");
