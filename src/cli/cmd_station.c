@@ -15,6 +15,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int count_user(void *ctx, const char *name, const char *role, const char *created)
+{
+	(void)name;
+	(void)role;
+	(void)created;
+	(*(int *)ctx)++;
+	return 0;
+}
+
 static int station_serve(int argc, char **argv)
 {
 	const char *db = NULL, *listen = NULL, *cert = NULL, *key = NULL, *lang = NULL, *idle = NULL, *stale = NULL;
@@ -93,6 +102,11 @@ static int station_serve(int argc, char **argv)
 	if (rc < 0)
 		return cli_error(rc);
 	int hl = (int)(strrchr(listen, ':') - listen);
+	int users = 0;
+	if (station_user_list(db, count_user, &users) == 0 && users == 0)
+		fprintf(stderr, "lifeboat: %s: lifeboat user add --db %s --name NAME --role ROLE\n",
+		        L_("nobody can log in yet; add a user", "ログインできる利用者がいません。追加してください"),
+		        db);
 	printf("listening on %s://%.*s:%d/\n", cert ? "https" : "http", hl ? hl : 7, hl ? listen : "0.0.0.0",
 	       station_port(st));
 	fflush(stdout);
