@@ -149,24 +149,34 @@ static int audit_row(void *ctx, const struct station_audit_entry *e)
 static int station_audit_cmd(int argc, char **argv)
 {
 	const char *db = NULL, *user = NULL, *patient = NULL;
-	int json = 0, code;
+	int json = 0, verify = 0, code;
 	const struct lb_opt opts[] = {
 	        {LB_OPT_STRING, 0, "db", &db, "FILE", "the clinical store the station serves",
 	         "端末が表示する臨床データストア"},
+	        {LB_OPT_FLAG, 0, "verify", &verify, NULL,
+	         "check the hash chain of the whole trail (exit 1 when broken)",
+	         "記録全体のハッシュ連鎖を検証 (改ざんがあれば終了コード 1)"},
 	        {LB_OPT_STRING, 0, "user", &user, "NAME", "only this user's entries", "この利用者の記録のみ"},
 	        {LB_OPT_STRING, 0, "patient", &patient, "ID", "only entries about this patient", "この患者の記録のみ"},
 	        {LB_OPT_FLAG, 0, "json", &json, NULL, "print a JSON array", "JSON 配列で出力"},
 	        {0},
 	};
 	static const struct lb_cmd_help help = {
-	        "lifeboat station audit --db FILE [--user U] [--patient P] [--json]",
+	        "lifeboat station audit --db FILE [--user U] [--patient P] [--json]\n"
+	        "       lifeboat station audit --db FILE --verify [--json]",
 	        "List the station's access log, oldest first: time (UTC), user, action (login, login-failed,\n"
 	        "login-locked, logout, search, view, census, appointments, export, print, denied), patient, page,\n"
-	        "address and detail. The log is append-only: the database refuses to change or delete entries.",
+	        "address and detail. The log is append-only: the database refuses to change or delete entries, and "
+	        "each\n"
+	        "entry is chained to the one before by a hash: --verify recomputes the chain (exit 1 when broken) and\n"
+	        "prints its head, to be written down so that a cut-off end shows too.",
 	        "端末のアクセス記録を古い順に表示します: 時刻 (UTC)、利用者、操作、患者、画面、アドレス、詳細。\n"
-	        "記録は追記のみで、変更・削除はデータベースが拒否します。",
+	        "記録は追記のみで、変更・削除はデータベースが拒否します。各記録は直前の記録とハッシュで連結され、\n"
+	        "--verify で連鎖を検証します (改ざんがあれば終了コード 1)。表示される末尾ハッシュを控えておくと、\n"
+	        "末尾の削除も検出できます。",
 	        "  lifeboat station audit --db clinical.db --patient 0001000004\n"
-	        "  lifeboat station audit --db clinical.db --user nurse1 --json"};
+	        "  lifeboat station audit --db clinical.db --user nurse1 --json\n"
+	        "  lifeboat station audit --db clinical.db --verify"};
 	int i = cli_parse(argc, argv, opts, &help, &code);
 	if (i < 0)
 		return code;
@@ -176,6 +186,36 @@ static int station_audit_cmd(int argc, char **argv)
 		return cli_usage(L_("unexpected argument '%s'", "不要な引数 '%s'"), argv[i]);
 	struct buf out = {0};
 	struct json_w w = {.out = &out};
+	if (verify) {
+		int64_t n, bad;
+		char head[65];
+		int rc = station_audit_verify(db, &n, head, &bad);
+		if (rc < 0)
+			return cli_error(rc);
+		if (json) {
+			json_obj(&w);
+			json_kv_bool(&w, "intact", rc == 0);
+			json_kv_int(&w, "entries", n);
+			json_kv_str(&w, "head", rc == 0 ? head : NULL);
+			json_key(&w, "bad_id");
+			if (rc)
+				json_int(&w, bad);
+			else
+				json_null(&w);
+			json_end(&w);
+		} else if (rc == 0) {
+			buf_addf(&out, "%s: %lld %s, %s %s",
+			         L_("audit trail intact", "アクセス記録は改ざんされていません"), (long long)n,
+			         L_("entries", "件"), L_("head", "末尾ハッシュ"), head[0] ? head : "-");
+		} else {
+			buf_addf(&out, "%s %lld %s",
+			         L_("AUDIT TRAIL BROKEN at entry", "アクセス記録の改ざんを検出: 記録"), (long long)bad,
+			         L_("(changed, or the entry before it removed)", "(変更、または直前の記録の削除)"));
+		}
+		int prc = cli_print(&out);
+		buf_release(&out);
+		return prc ? prc : rc ? LB_EXIT_FINDING : LB_EXIT_OK;
+	}
 	struct audit_ctx a = {.out = &out, .w = json ? &w : NULL};
 	if (json)
 		json_arr(&w);

@@ -55,7 +55,7 @@ int station_auth_schema(sqlite3 *db)
 	        "CREATE INDEX IF NOT EXISTS sessions_user ON sessions(user);\n"
 	        "CREATE TABLE IF NOT EXISTS audit(id INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL,"
 	        " ms INTEGER NOT NULL, user TEXT NOT NULL, action TEXT NOT NULL, patient TEXT, page TEXT,"
-	        " address TEXT, detail TEXT);\n"
+	        " address TEXT, detail TEXT, chain TEXT);\n"
 	        "CREATE INDEX IF NOT EXISTS audit_user ON audit(user, action, ms);\n"
 	        "CREATE INDEX IF NOT EXISTS audit_address ON audit(address, action, ms);\n"
 	        "CREATE INDEX IF NOT EXISTS audit_patient ON audit(patient);\n"
@@ -92,6 +92,8 @@ int station_auth_open(struct station_auth *a, const char *db, int create)
 	}
 	sqlite3_busy_timeout(a->db, 5000);
 	rc = station_auth_schema(a->db);
+	if (rc == 0)
+		rc = station_audit_register(a->db);
 	pthread_mutex_init(&a->mu, NULL);
 done:
 	if (rc < 0 && a->db) {
@@ -295,7 +297,7 @@ int station_session_find(struct station_auth *a, const char *token, int64_t idle
 }
 
 int station_session_create(struct station_auth *a, const char *user, const char *role, const char *address,
-                           char token[65], char csrf[65])
+                           int64_t idle_ms, char token[65], char csrf[65])
 {
 	station_random_hex(token, 32);
 	station_random_hex(csrf, 32);
@@ -319,6 +321,13 @@ int station_session_create(struct station_auth *a, const char *user, const char 
 		sqlite3_bind_text(q, 6, address, -1, SQLITE_STATIC);
 		if (sqlite3_step(q) != SQLITE_DONE)
 			rc = sqlerr(a->db, "creating a session");
+		sqlite3_finalize(q);
+	}
+	/* Sessions nobody came back to are only found again here: drop them at each login. */
+	if (rc == 0 &&
+	    sqlite3_prepare_v2(a->db, "DELETE FROM sessions WHERE last_seen < ?1", -1, &q, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(q, 1, now - idle_ms);
+		sqlite3_step(q);
 		sqlite3_finalize(q);
 	}
 	pthread_mutex_unlock(&a->mu);

@@ -112,7 +112,8 @@ static void do_login(struct station_req *r, struct station_resp *p, const char *
 	int rc = station_login(&r->st->auth, &r->st->o, user.data, pass.data, r->address, role);
 	if (rc == STATION_LOGIN_OK) {
 		char token[65], sc[65];
-		if (station_session_create(&r->st->auth, user.data, role, r->address, token, sc) < 0) {
+		if (station_session_create(&r->st->auth, user.data, role, r->address, r->st->o.idle_ms, token, sc) <
+		    0) {
 			station_page_error(r, p, 500, T_("Cannot create a session.", "セッションを作成できません。"));
 			goto done;
 		}

@@ -53,6 +53,13 @@ struct station_audit_entry {
 int station_audit_each(const char *db, const char *user, const char *patient,
                        int (*fn)(void *ctx, const struct station_audit_entry *e), void *ctx);
 
+/*
+ * Recompute the hash chain of the whole trail. Returns 0 when it holds (*entries checked, head = the last chain
+ * value, to be written down), 1 when entry *bad_id was changed, or the one before it removed, or a negative
+ * error.
+ */
+int station_audit_verify(const char *db, int64_t *entries, char head[65], int64_t *bad_id);
+
 /* ---- server (server.c) --------------------------------------------------------------------------------------- */
 
 struct station_opts {

@@ -36,9 +36,10 @@ struct station_session {
 };
 /* Look up the session of cookie token; touches it. Expired sessions are removed. Returns 1 found, 0 not. */
 int station_session_find(struct station_auth *a, const char *token, int64_t idle_ms, struct station_session *out);
-/* Create a session for user; token (64 hex) goes to the cookie, its hash to the database. */
+/* Create a session for user; token (64 hex) goes to the cookie, its hash to the database. Sessions idle longer
+ * than idle_ms are removed on the way. */
 int station_session_create(struct station_auth *a, const char *user, const char *role, const char *address,
-                           char token[65], char csrf[65]);
+                           int64_t idle_ms, char token[65], char csrf[65]);
 void station_session_delete(struct station_auth *a, const char *token);
 
 enum station_login {
@@ -64,6 +65,8 @@ int station_audit(struct station_auth *a, const char *user, const char *action, 
 int station_audit_locked(struct station_auth *a, const char *user, const char *action, const char *patient,
                          const char *page, const char *address, const char *detail);
 int station_auth_schema(sqlite3 *db);
+/* Register lb_audit_chain() on a connection of the station file (station_auth_open does). */
+int station_audit_register(sqlite3 *db);
 
 /* ---- requests and responses (server.c) ----------------------------------------------------------------------- */
 

@@ -285,6 +285,25 @@ CHECKS=$((CHECKS + 1))
 if sqlite3 "$DB.station" "DELETE FROM audit" 2>/dev/null; then fail "audit rows can be deleted"; fi
 if sqlite3 "$DB.station" "UPDATE audit SET user='x'" 2>/dev/null; then fail "audit rows can be changed"; fi
 
+# The hash chain: intact, then broken by whoever drops the triggers and edits a copy.
+run "$LIFEBOAT" station audit --db "$DB" --verify --json
+expect_rc 0 "audit --verify"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["intact"] and d["entries"]>10 and len(d["head"])==64, d' "$T/out" ||
+	fail "audit --verify --json: $(cat "$T/out")"
+sqlite3 "$DB.station" ".backup '$T/copy.db.station'"
+sqlite3 "$T/copy.db.station" "DROP TRIGGER audit_no_update; UPDATE audit SET patient='0000000000' WHERE action='view' AND patient='9999000002'"
+run "$LIFEBOAT" station audit --db "$T/copy.db" --verify
+expect_rc 1 "audit --verify finds an edited entry"
+expect_out 'BROKEN at entry [0-9]+' "audit --verify names the entry"
+sqlite3 "$DB.station" ".backup '$T/copy2.db.station'"
+sqlite3 "$T/copy2.db.station" "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id = (SELECT min(id) FROM audit WHERE action='search')"
+run "$LIFEBOAT" station audit --db "$T/copy2.db" --verify
+expect_rc 1 "audit --verify finds a removed entry"
+sqlite3 "$DB.station" ".backup '$T/copy3.db.station'"
+sqlite3 "$T/copy3.db.station" "INSERT INTO audit(time, ms, user, action, page, chain) VALUES('2026-01-01T00:00:00.000Z', 0, 'ghost', 'view', '/x', 'forged')"
+run "$LIFEBOAT" station audit --db "$T/copy3.db" --verify
+expect_rc 1 "audit --verify finds a forged entry"
+
 # ---- lockout ----------------------------------------------------------------------------------------------------
 for i in 1 2 3 4 5; do
 	login "$T/jarL" lockme "bad password $i"
