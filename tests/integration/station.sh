@@ -7,14 +7,19 @@ set -e
 command -v curl >/dev/null || { echo "curl is needed" >&2; exit 1; }
 
 SRV_PID=""
+# stop_server: SIGTERM, then the station must exit 0 with nothing from the sanitizers on stderr.
 stop_server() {
 	if [ -n "$SRV_PID" ]; then
-		kill "$SRV_PID" 2>/dev/null || true
-		wait "$SRV_PID" 2>/dev/null || true
+		kill -TERM "$SRV_PID" 2>/dev/null || true
+		local rc=0
+		wait "$SRV_PID" 2>/dev/null || rc=$?
 		SRV_PID=""
+		CHECKS=$((CHECKS + 1))
+		[ "$rc" -eq 0 ] || fail "the station exited $rc after SIGTERM: $(tail -5 "$T/srv.err")"
+		! grep -qE 'runtime error|AddressSanitizer|LeakSanitizer' "$T/srv.err" || fail "sanitizer report: $(head -20 "$T/srv.err")"
 	fi
 }
-trap 'stop_server; rm -rf "$T"' EXIT
+trap 'if [ -n "$SRV_PID" ]; then kill "$SRV_PID" 2>/dev/null; wait "$SRV_PID" 2>/dev/null; fi; rm -rf "$T"' EXIT
 
 # start_server ARGS…: runs the station on a free port of 127.0.0.1 and sets U to its base URL.
 start_server() {
@@ -331,10 +336,7 @@ expect_status 302 "no data after logout"
 expect_no_body after '同名' "no data after logout"
 
 # ---- clean shutdown, idle timeout ---------------------------------------------------------------------------------
-kill -TERM "$SRV_PID"
-CHECKS=$((CHECKS + 1))
-wait "$SRV_PID" || fail "SIGTERM: exit $?"
-SRV_PID=""
+stop_server
 start_server --idle 1s
 login "$T/jarI" nurse1 "$PW"
 expect_status 303 "login (idle test)"
