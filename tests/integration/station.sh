@@ -158,6 +158,23 @@ head -c 20000 /dev/zero | tr '\0' a >"$T/big"
 req big --data-binary @"$T/big" "$U/login"
 expect_status 413 "a body over the cap is refused"
 
+# next= brings the user back to a page of ours, never elsewhere (no open redirect).
+for next in '//evil.example/x' 'https://evil.example/' '/\evil' '/search%0d%0aSet-Cookie:x=1'; do
+	rm -f "$T/jarN"
+	req loginform -c "$T/jarN" "$U/login"
+	c=$(csrf_of loginform)
+	req nextbad -b "$T/jarN" --data-urlencode "csrf=$c" --data-urlencode username=nurse1 --data-urlencode "password=$PW" \
+		"$U/login?next=$next"
+	expect_status 303 "login with next=$next"
+	expect_header nextbad '^location: /search.$' "next=$next is not followed"
+done
+rm -f "$T/jarN"
+req loginform -c "$T/jarN" "$U/login"
+c=$(csrf_of loginform)
+req nextok -b "$T/jarN" --data-urlencode "csrf=$c" --data-urlencode username=nurse1 --data-urlencode "password=$PW" \
+	"$U/login?next=%2Fpatient%2F9999000002"
+expect_header nextok '^location: /patient/9999000002.$' "next= returns to the patient page asked for"
+
 login "$T/jar" nurse1 "$PW"
 expect_status 303 "login"
 expect_header login 'set-cookie: lb_session=[0-9a-f]{64}; Path=/; HttpOnly; SameSite=Strict' "session cookie flags"
