@@ -4,7 +4,7 @@
  * Routes: GET /healthz (no login), GET /static/… (assets, no login), GET|POST /login, POST /logout, GET /search,
  * GET /patient/<id>, GET /census, GET /appointments (&format=csv), POST /audit/print. Everything else is 404;
  * patient data is never served without a valid session.
- * */
+ */
 #include "station_int.h"
 
 #include <microhttpd.h>
