@@ -58,6 +58,32 @@ static int safe_next(const char *s)
 	return 0;
 }
 
+/* Percent-encode s into b (all but unreserved ASCII). */
+static void pct(struct buf *b, const char *s)
+{
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+		buf_addf(b,
+		         (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+		                         *c == '-' || *c == '_' || *c == '.' || *c == '~'
+		                 ? "%c"
+		                 : "%%%02X",
+		         *c);
+}
+
+/* MHD iterator: append "?key=value" / "&key=value" (encoded) to the buf in cls; "lang" is left out. */
+static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	struct buf *b = cls;
+	if (!key || !strcmp(key, "lang") || b->len > 400)
+		return MHD_YES;
+	buf_addch(b, strchr(b->data, '?') ? '&' : '?');
+	pct(b, key);
+	buf_addch(b, '=');
+	pct(b, value ? value : "");
+	return MHD_YES;
+}
+
 static int form_field(struct station_req *r, const char *name, struct buf *out)
 {
 	return station_form_get(buf_cstr(&r->body), r->body.len, name, out);
@@ -177,16 +203,17 @@ void station_route(struct station_req *r, struct station_resp *p, const char *co
 	if (!r->sess.valid) {
 		/* No session: no data. Browsers are sent to the login page, which brings them back afterwards. */
 		if (get && safe_next(path)) {
-			struct buf to = {0};
+			/* next = the page asked for with its query (re-encoded), itself encoded as one query value */
+			struct buf back = {0}, to = {0};
+			buf_adds(&back, path);
+			MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, add_arg, &back);
 			buf_adds(&to, "/login");
-			if (strcmp(path, "/search")) {
+			if (strcmp(back.data, "/search")) {
 				buf_adds(&to, "?next=");
-				for (const unsigned char *c = (const unsigned char *)path; *c; c++)
-					buf_addf(&to,
-					         (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ? "%c" : "%%%02X",
-					         *c);
+				pct(&to, back.data);
 			}
 			redirect(p, 302, to.data);
+			buf_release(&back);
 			buf_release(&to);
 		} else if (!strcmp(path, "/") || !strcmp(path, "/logout")) {
 			redirect(p, 302, "/login");

@@ -174,6 +174,14 @@ c=$(csrf_of loginform)
 req nextok -b "$T/jarN" --data-urlencode "csrf=$c" --data-urlencode username=nurse1 --data-urlencode "password=$PW" \
 	"$U/login?next=%2Fpatient%2F9999000002"
 expect_header nextok '^location: /patient/9999000002.$' "next= returns to the patient page asked for"
+req census_anon "$U/census?ward=9Z"
+expect_header census_anon '^location: /login\?next=%2Fcensus%3Fward%3D9Z.$' "the login page is told the page and its query"
+rm -f "$T/jarN"
+req loginform -c "$T/jarN" "$U/login"
+c=$(csrf_of loginform)
+req nextq -b "$T/jarN" --data-urlencode "csrf=$c" --data-urlencode username=nurse1 --data-urlencode "password=$PW" \
+	"$U/login?next=%2Fcensus%3Fward%3D9Z"
+expect_header nextq '^location: /census\?ward=9Z.$' "after login, back to the ward asked for"
 
 login "$T/jar" nurse1 "$PW"
 expect_status 303 "login"
