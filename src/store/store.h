@@ -136,7 +136,6 @@ struct store_hits {
 int store_search(struct store *s, const char *query, size_t limit, struct store_hits *out);
 void store_hits_release(struct store_hits *h);
 
-
 /* ---- station queries (ward.c) -------------------------------------------------------------------------------- */
 /* Added for the downtime station (src/station/); read-only queries over the tables above. */
 
@@ -179,8 +178,8 @@ enum {
 	STORE_CEN_GIVEN_KANA,
 	STORE_CEN_BIRTH,
 	STORE_CEN_SEX,
-	STORE_CEN_SAME_NAME,    /* count of others in the hospital with the full name */
-	STORE_CEN_ALLERGIES,    /* count of active allergies */
+	STORE_CEN_SAME_NAME, /* count of others in the hospital with the full name */
+	STORE_CEN_ALLERGIES, /* count of active allergies */
 	STORE_CEN_COLS
 };
 int store_census_list(struct store *s, const char *ward, struct store_table *out);
