@@ -69,6 +69,15 @@ int station_auth_schema(sqlite3 *db)
 		sqlite3_free(err);
 		return rc;
 	}
+	/* Files made before the hash chain: add the column (earlier entries stay unchained; verify says so). */
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(db, "SELECT chain FROM audit LIMIT 0", -1, &q, NULL) == SQLITE_OK) {
+		sqlite3_finalize(q);
+	} else if (sqlite3_exec(db, "ALTER TABLE audit ADD COLUMN chain TEXT", NULL, NULL, &err) != SQLITE_OK) {
+		int rc = lb_error(LB_ECORRUPT, "station file: %s", err ? err : "audit chain");
+		sqlite3_free(err);
+		return rc;
+	}
 	return 0;
 }
 

@@ -147,13 +147,58 @@ static void test_audit_append_only(void **state)
 	buf_release(&db);
 }
 
+/* A station file from before the hash chain: the column is added, old entries are left unchained, new ones are
+ * chained and verify holds; an edit after that breaks it. */
+static void test_audit_chain_migration(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/lifeboat-station-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	struct buf db = {0}, st = {0};
+	buf_addf(&db, "%s/c.db", dir);
+	buf_addf(&st, "%s/c.db.station", dir);
+	sqlite3 *raw;
+	assert_int_equal(sqlite3_open(st.data, &raw), SQLITE_OK);
+	assert_int_equal(
+	        sqlite3_exec(
+	                raw,
+	                "CREATE TABLE audit(id INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL,"
+	                " ms INTEGER NOT NULL, user TEXT NOT NULL, action TEXT NOT NULL, patient TEXT,"
+	                " page TEXT, address TEXT, detail TEXT);"
+	                "INSERT INTO audit(time, ms, user, action) VALUES('2026-01-01T00:00:00Z', 1, 'old', 'view');",
+	                NULL, NULL, NULL),
+	        SQLITE_OK);
+	sqlite3_close(raw);
+	struct station_auth a;
+	assert_int_equal(station_auth_open(&a, db.data, 0), 0);
+	assert_int_equal(station_audit(&a, "nurse1", "view", "0001", "/patient/0001", "127.0.0.1", NULL), 0);
+	assert_int_equal(station_audit(&a, "nurse1", "search", NULL, "/search", "127.0.0.1", "佐藤"), 0);
+	int64_t n, bad;
+	char head[65];
+	assert_int_equal(station_audit_verify(db.data, &n, head, &bad), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(strlen(head), 64);
+	assert_int_equal(sqlite3_exec(a.db, "DROP TRIGGER audit_no_update; UPDATE audit SET detail='x' WHERE id=3",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	station_auth_close(&a);
+	assert_int_equal(station_audit_verify(db.data, &n, head, &bad), 1);
+	assert_int_equal(bad, 3);
+	struct buf cmd = {0};
+	buf_addf(&cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd.data), 0);
+	buf_release(&cmd);
+	buf_release(&db);
+	buf_release(&st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_html_esc),          cmocka_unit_test(test_html_template),
 	        cmocka_unit_test(test_form_get),          cmocka_unit_test(test_cookie_get),
 	        cmocka_unit_test(test_csv_field),         cmocka_unit_test(test_roles),
-	        cmocka_unit_test(test_audit_append_only),
+	        cmocka_unit_test(test_audit_append_only), cmocka_unit_test(test_audit_chain_migration),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
