@@ -29,6 +29,49 @@ static void num(struct buf *b, double v)
 		buf_addf(b, "%g", v);
 }
 
+static int same(const char *a, const char *b)
+{
+	return a && b && *a && !strcmp(a, b);
+}
+
+/* The other patients with this full name, so that staff can tell them apart by birth date, ID and ward. */
+static void same_name_list(struct station_req *r, struct buf *b, const struct store_patient_view *v)
+{
+	const struct ehr_patient *pt = &v->patient;
+	struct buf q = {0};
+	int kanji = pt->family_kanji && *pt->family_kanji && pt->given_kanji && *pt->given_kanji;
+	buf_addf(&q, "%s %s",
+	         kanji             ? pt->family_kanji
+	         : pt->family_kana ? pt->family_kana
+	                           : "",
+	         kanji            ? pt->given_kanji
+	         : pt->given_kana ? pt->given_kana
+	                          : "");
+	struct store_hits hits = {0};
+	if (store_search(r->store, q.data, 50, &hits) == 0) {
+		int n = 0;
+		for (size_t i = 0; i < hits.n; i++) {
+			const struct store_hit *h = &hits.v[i];
+			int full = (same(h->family_kanji, pt->family_kanji) && same(h->given_kanji, pt->given_kanji)) ||
+			           (same(h->family_kana, pt->family_kana) && same(h->given_kana, pt->given_kana));
+			if (!full || !strcmp(h->id, pt->id))
+				continue;
+			if (!n++)
+				station_html(b, "<ul class=\"same-name-list\">");
+			station_html(b, "<li><a href=\"/patient/%u\">%s</a> %s %s (%s %s) ", h->id, h->id,
+			             h->family_kanji, h->given_kanji, h->family_kana, h->given_kana);
+			station_birth(b, h->birth_date);
+			if (h->ward)
+				station_html(b, " %s %s-%s", h->ward, h->room, h->bed);
+			station_html(b, "</li>");
+		}
+		if (n)
+			station_html(b, "</ul>");
+	}
+	store_hits_release(&hits);
+	buf_release(&q);
+}
+
 static void identification(struct station_req *r, struct buf *b, const struct store_patient_view *v)
 {
 	const struct ehr_patient *pt = &v->patient;
@@ -53,12 +96,14 @@ static void identification(struct station_req *r, struct buf *b, const struct st
 	else
 		station_html(b, "%s", T_("not admitted (outpatient)", "入院していません (外来)"));
 	station_html(b, "</dd><dt>%s</dt><dd>〒%s %s</dd></dl>", T_("Address", "住所"), pt->postal_code, pt->address);
-	if (v->same_full_name > 0)
+	if (v->same_full_name > 0) {
 		station_html(
 		        b, "<p class=\"warn-line\">%s</p>",
 		        T_("Another patient of this hospital has the same full name: confirm the birth date and ID "
 		           "with the patient and the wristband.",
 		           "院内に同姓同名の患者がいます。生年月日と ID を本人・リストバンドで必ず確認してください。"));
+		same_name_list(r, b, v);
+	}
 	if (v->census.same_surname_in_ward > 0)
 		station_html(b, "<p class=\"warn-line\">%s</p>",
 		             T_("Another inpatient of this ward has the same surname.",

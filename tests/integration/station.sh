@@ -198,6 +198,8 @@ expect_header p2 '^referrer-policy: no-referrer' "Referrer-Policy"
 expect_header p2 '^cache-control: no-store' "no caching of patient pages"
 expect_body p2 '同名 太郎' "patient name"
 expect_body p2 '同姓同名' "same-name badge on the patient page"
+expect_body p2 'class="same-name-list"><li><a href="/patient/9999000003">9999000003</a> 同名 太郎 .*1960-03-03' \
+	"the patient page lists the other patient of the same name with the birth date"
 expect_body p2 '1950-02-02 <span class="era">\(昭和25年2月2日\)</span>' "birth date with era"
 expect_body p2 'アレルギー情報なし' "no allergies is said explicitly"
 CHECKS=$((CHECKS + 1))
