@@ -2,7 +2,7 @@
 #
 #   make deps     install the Debian packages the project needs (scripts/install-deps; only what is missing)
 #   make build    release build; the binary is build/lifeboat
-#   make test     deps, then the sanitizer build (ASan + UBSan) in build-test/ and every test through CTest
+#   make test     deps (and npm ci for the browser tests when node_modules is missing), then the sanitizer build (ASan + UBSan) in build-test/ and every test through CTest
 #   make demo     deps, build, then scripts/demo: the end-to-end tour (serves the station when it exists)
 #   make bench    the benchmarks in bench/ against the real peers (restic, borg, …); figures, not pass/fail
 #   make fuzz     libFuzzer targets with clang in build-fuzz/, each run FUZZ_SECONDS (default 60)
@@ -28,6 +28,7 @@ build: deps
 	@echo "built $(BUILD)/lifeboat"
 
 test: deps
+	@[ -d node_modules ] || npm ci --no-audit --no-fund
 	@cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DLB_SANITIZE=ON >/dev/null
 	@cmake --build $(TEST_BUILD) -j $(JOBS)
 	@cd $(TEST_BUILD) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)

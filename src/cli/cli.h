@@ -52,5 +52,7 @@ int cmd_search(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_rx(int argc, char **argv);
 int cmd_print(int argc, char **argv);
+int cmd_station(int argc, char **argv);
+int cmd_user(int argc, char **argv);
 
 #endif

@@ -195,4 +195,77 @@ struct store_calls {
 int store_calls_on(struct store *s, const char *date, const char *dept, struct store_calls *out);
 void store_calls_release(struct store_calls *c);
 
+/* ---- station queries (ward.c) -------------------------------------------------------------------------------- */
+/* Added for the downtime station (src/station/); read-only queries over the tables above. */
+
+/* Open an existing store read-only (SQLITE_OPEN_READONLY: nothing is created or written; readers of a WAL store
+ * see each committed ingest). The handle serves the query functions only, not store_ingest. */
+int store_open_readonly(struct store **out, const char *path);
+
+/* Run the queries of one page in one read transaction: one snapshot (a page never mixes two ingest runs) and one
+ * lock instead of one per statement. store_read_end after the last query (also after a failed one). */
+int store_read_begin(struct store *s);
+void store_read_end(struct store *s);
+
+/* A result table of strings: cell (r, c) is cells[r * ncols + c], NULL for SQL NULL. Owned by the table. */
+struct store_table {
+	size_t nrows, ncols;
+	char **cells;
+};
+static inline const char *store_cell(const struct store_table *t, size_t r, size_t c)
+{
+	return t->cells[r * t->ncols + c];
+}
+void store_table_release(struct store_table *t);
+
+/* Wards with current inpatients: columns ward, count. */
+enum { STORE_WARD_NAME, STORE_WARD_COUNT, STORE_WARD_COLS };
+int store_wards(struct store *s, struct store_table *out);
+
+/* Current inpatients of a ward by room and bed, with the marks the census shows. */
+enum {
+	STORE_CEN_ID,
+	STORE_CEN_ROOM,
+	STORE_CEN_BED,
+	STORE_CEN_SINCE,
+	STORE_CEN_DEPT,
+	STORE_CEN_ATTENDING,
+	STORE_CEN_SAME_SURNAME, /* count of others in the ward with the surname */
+	STORE_CEN_FAMILY_KANJI,
+	STORE_CEN_GIVEN_KANJI,
+	STORE_CEN_FAMILY_KANA,
+	STORE_CEN_GIVEN_KANA,
+	STORE_CEN_BIRTH,
+	STORE_CEN_SEX,
+	STORE_CEN_SAME_NAME, /* count of others in the hospital with the full name */
+	STORE_CEN_ALLERGIES, /* count of active allergies */
+	STORE_CEN_COLS
+};
+int store_census_list(struct store *s, const char *ward, struct store_table *out);
+
+/* Appointments of one day (YYYY-MM-DD), of one department or all (dept NULL), with the patient's contacts; a
+ * booking that two feeds carry (same source id and start) is listed once. */
+enum {
+	STORE_APPT_START,
+	STORE_APPT_DEPT,
+	STORE_APPT_CLINICIAN,
+	STORE_APPT_KIND,
+	STORE_APPT_STATUS,
+	STORE_APPT_PHONE, /* the booking's phone, else the patient's mobile, else home */
+	STORE_APPT_NOTE,
+	STORE_APPT_PATIENT,
+	STORE_APPT_FAMILY_KANJI,
+	STORE_APPT_GIVEN_KANJI,
+	STORE_APPT_FAMILY_KANA,
+	STORE_APPT_GIVEN_KANA,
+	STORE_APPT_BIRTH,
+	STORE_APPT_SEX,
+	STORE_APPT_PHONE_HOME,
+	STORE_APPT_PHONE_MOBILE,
+	STORE_APPT_COLS
+};
+int store_appointments_day(struct store *s, const char *date, const char *dept, struct store_table *out);
+/* Departments with appointments on that day: one column. */
+int store_appointment_departments(struct store *s, const char *date, struct store_table *out);
+
 #endif /* LB_STORE_H */

@@ -1,0 +1,115 @@
+/*
+ * refresh.c - replace the station's clinical store with one freshly ingested from a restored export tree, in one
+ * atomic step, while the station keeps serving.
+ *
+ * The new store is built beside the old one ("F.refresh-<pid>"), checked (it must open read-only and hold
+ * patients), switched to a rollback journal so that no -wal/-shm file of the old store can ever be taken for its
+ * own, made durable, and renamed over F with rename(2). Readers see the old store or the new one, never a mix;
+ * a running station notices the new inode within a second and moves to it between requests (server.c). Users,
+ * sessions and the audit trail (F.station) are untouched. A failed run leaves F as it was.
+ *
+ * The vault part (refresh from the latest clean vault generation, --from-vault) is not here yet: the vault is
+ * not merged into this branch. A caller restores the generation to a folder and passes its id as generation.
+ */
+#include "station_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* DIR/name if it exists, else NULL; the string lives in b. */
+static const char *part(struct buf *b, const char *dir, const char *name)
+{
+	buf_reset(b);
+	lb_path_join(b, dir, name);
+	return lb_exists(b->data) ? b->data : NULL;
+}
+
+static int fsync_path(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return lb_error_errno(errno, "cannot open '%s'", path);
+	int rc = fsync(fd) ? lb_error_errno(errno, "cannot sync '%s'", path) : 0;
+	close(fd);
+	return rc;
+}
+
+static void remove_tmp(const char *tmp)
+{
+	static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
+	struct buf p = {0};
+	for (size_t i = 0; i < LB_ARRAY_LEN(sfx); i++) {
+		buf_reset(&p);
+		buf_addf(&p, "%s%s", tmp, sfx[i]);
+		unlink(p.data);
+	}
+	buf_release(&p);
+}
+
+int station_refresh(const char *db, const char *dir, const char *generation, struct store_ingest_stats *st)
+{
+	struct buf b1 = {0}, b2 = {0}, b3 = {0}, b4 = {0}, tmp = {0};
+	struct store_ingest_opts o = {
+	        .ssmix2_dir = part(&b1, dir, "ssmix2"),
+	        .fhir_dir = part(&b2, dir, "fhir"),
+	        .appointments_csv = part(&b3, dir, "appointments.csv"),
+	        .drugs_csv = part(&b4, dir, "drugs.csv"),
+	        .generation = generation,
+	};
+	int rc = 0;
+	if (!o.ssmix2_dir && !o.fhir_dir) {
+		rc = lb_error(LB_ENOTFOUND, "'%s' holds neither ssmix2/ nor fhir/", dir);
+		goto done;
+	}
+	buf_addf(&tmp, "%s.refresh-%ld", db, (long)getpid());
+	remove_tmp(tmp.data);
+	struct store *s;
+	if ((rc = store_open(&s, tmp.data, 1)) < 0)
+		goto done;
+	rc = store_ingest(s, &o, st);
+	store_close(s);
+	if (rc < 0)
+		goto fail;
+	/* Check what readers will see, and leave WAL mode: the file is read-only from now on. */
+	sqlite3 *q = NULL;
+	if (sqlite3_open_v2(tmp.data, &q, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+	    sqlite3_exec(q, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK) {
+		rc = lb_error(LB_EIO, "cannot finish the new store: %s", q ? sqlite3_errmsg(q) : "out of memory");
+		sqlite3_close(q);
+		goto fail;
+	}
+	sqlite3_close(q);
+	if ((rc = store_open_readonly(&s, tmp.data)) < 0)
+		goto fail;
+	struct store_meta m;
+	rc = store_meta_get(s, &m);
+	store_close(s);
+	if (rc == 0 && m.patients <= 0)
+		rc = lb_error(LB_EINVAL, "the new store from '%s' holds no patient: the old store is kept", dir);
+	if (rc < 0)
+		goto fail;
+	if ((rc = fsync_path(tmp.data)) < 0)
+		goto fail;
+	if (rename(tmp.data, db) != 0) {
+		rc = lb_error_errno(errno, "cannot rename the new store over '%s'", db);
+		goto fail;
+	}
+	char *d = lb_strdup(db);
+	rc = lb_fsync_dir(dirname(d));
+	free(d);
+	goto done;
+fail:
+	remove_tmp(tmp.data);
+done:
+	buf_release(&b1);
+	buf_release(&b2);
+	buf_release(&b3);
+	buf_release(&b4);
+	buf_release(&tmp);
+	return rc;
+}

@@ -1,0 +1,113 @@
+/*
+ * station.h - the downtime station: the whole interface of src/station/.
+ *
+ * station stands on store, ehr, text and core. It owns the ward's offline web window on the clinical store: an
+ * HTTP server (libmicrohttpd, thread pool) that serves read-only pages (search, patient, census, outpatient call
+ * list, health), its users and sessions, and the append-only audit trail of every view.
+ *
+ * Files it keeps: the clinical store F is opened read-only and never written. Users, sessions and the audit trail
+ * live in "F.station" beside it (station_auth_path), because a refresh replaces F whole while accounts and the
+ * access log must survive it. The audit table refuses UPDATE and DELETE by SQLite triggers.
+ *
+ * Security contract: every page needs a session except /login, /healthz and the static assets; every HTML byte
+ * that comes from data goes through station_html_esc (html.c); every state-changing request is a POST with the
+ * session's CSRF token; headers forbid framing, sniffing, referrers, inline script and caching of patient pages.
+ */
+#ifndef LB_STATION_H
+#define LB_STATION_H
+
+#include "core/core.h"
+
+/* Roles a user may hold. */
+#define STATION_ROLES "doctor, nurse, pharmacist, clerk, admin"
+/* 1 if role is one of STATION_ROLES. */
+int station_role_valid(const char *role);
+
+/* The path of the users/sessions/audit file of store path db ("db.station"), into b. */
+void station_auth_path(struct buf *b, const char *db);
+
+/* ---- users (auth.c) ------------------------------------------------------------------------------------------ */
+
+/* Add a user with an Argon2id hash of password (8..1024 bytes). -LB_EEXIST if the name is taken. */
+int station_user_add(const char *db, const char *name, const char *role, const char *password);
+/* Remove a user and end their sessions. -LB_ENOTFOUND when there is none. */
+int station_user_del(const char *db, const char *name);
+/* Call fn for each user, by name. */
+int station_user_list(const char *db, int (*fn)(void *ctx, const char *name, const char *role, const char *created),
+                      void *ctx);
+
+/* ---- audit trail (audit.c) ----------------------------------------------------------------------------------- */
+
+struct station_audit_entry {
+	int64_t id;
+	const char *time;    /* UTC, ISO 8601 with milliseconds */
+	const char *user;    /* "" before login */
+	const char *action;  /* login, login-failed, login-locked, logout, search, view, census, appointments, export,
+	                        print, denied */
+	const char *patient; /* patient ID or NULL */
+	const char *page;    /* the path asked for */
+	const char *address; /* client IP address */
+	const char *detail;  /* the query, ward, date … or NULL */
+};
+/* Call fn for each entry, oldest first, filtered by user and/or patient when non-NULL. */
+int station_audit_each(const char *db, const char *user, const char *patient,
+                       int (*fn)(void *ctx, const struct station_audit_entry *e), void *ctx);
+
+/*
+ * Recompute the hash chain of the whole trail. Returns 0 when it holds (*entries checked, head = the last chain
+ * value, to be written down), 1 when entry *bad_id was changed, or the one before it removed, or a negative
+ * error.
+ */
+int station_audit_verify(const char *db, int64_t *entries, char head[65], int64_t *bad_id);
+
+/* ---- server (server.c) --------------------------------------------------------------------------------------- */
+
+struct station_opts {
+	const char *db;       /* the clinical store */
+	const char *listen;   /* "127.0.0.1:8080", "[::1]:8080", ":8080" */
+	const char *tls_cert; /* PEM files, both or neither */
+	const char *tls_key;
+	int lang_en;        /* default page language English (else Japanese) */
+	int threads;        /* worker threads, 1..16 (0: 4) */
+	int64_t idle_ms;    /* session idle timeout (0: 15 min) */
+	int max_failures;   /* failed logins of one user before lockout (0: 5); an address gets 4 times as many */
+	int64_t lockout_ms; /* the window failures are counted in and the lockout lasts (0: 15 min) */
+	int64_t stale_ms;   /* data older than this is flagged loudly on every page (0: 24 h) */
+};
+struct station;
+/* Open the store read-only and the auth file, and start serving. Returns at once; the server runs in its own
+ * threads until station_stop. */
+int station_start(struct station **out, const struct station_opts *o);
+/* The port actually bound (for ":0"). */
+int station_port(const struct station *st);
+/* Stop serving (in-flight requests finish) and free everything. */
+void station_stop(struct station *st);
+
+/* ---- refresh (refresh.c) ------------------------------------------------------------------------------------- */
+
+struct store_ingest_stats;
+/*
+ * Ingest the restored export tree dir (dir/ssmix2, dir/fhir (NDJSON), dir/appointments.csv, dir/drugs.csv; those
+ * present) into a new store beside db, check it holds patients, and rename it over db in one step. generation
+ * names the source (vault generation id) for the banner. A running station moves to the new store within a
+ * second without failing a request. On failure db is unchanged.
+ */
+int station_refresh(const char *db, const char *dir, const char *generation, struct store_ingest_stats *st);
+
+/* ---- request input (parse.c) --------------------------------------------------------------------------------- */
+
+/* Limits on what a request may carry. */
+#define STATION_BODY_MAX (16u << 10)
+#define STATION_FIELD_MAX 2048
+
+/*
+ * Find field name in an application/x-www-form-urlencoded body or query string s[0..n) and decode it (+ is a
+ * space, %XX a byte) into out. The decoded value must be valid UTF-8 without control characters (tabs and
+ * newlines excepted) and at most STATION_FIELD_MAX bytes. Returns 1 found, 0 absent, -LB_EINVAL malformed.
+ */
+int station_form_get(const char *s, size_t n, const char *name, struct buf *out);
+/* Find cookie name in a Cookie header ("a=1; b=2"); values are taken as they are (no decoding), at most 256
+ * bytes of [A-Za-z0-9_-]. Returns 1 found, 0 absent or invalid. */
+int station_cookie_get(const char *header, const char *name, char *out, size_t outsz);
+
+#endif /* LB_STATION_H */

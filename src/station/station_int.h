@@ -1,0 +1,177 @@
+/*
+ * station_int.h - what the files of src/station/ share (not part of station.h).
+ *
+ * A request is answered by one worker thread: server.c builds a struct station_req (method, path, client
+ * address, cookies, session, language), takes a store handle from the pool, calls one page function, and sends
+ * the struct station_resp it filled. Page functions only write HTML through html.c.
+ */
+#ifndef LB_STATION_INT_H
+#define LB_STATION_INT_H
+
+#include "station.h"
+#include "store/store.h"
+
+#include <pthread.h>
+#include <sqlite3.h>
+
+/* ---- auth database (auth.c) ---------------------------------------------------------------------------------- */
+
+/* The open F.station file: one connection behind a mutex (writes are short: a session row, an audit row). */
+struct station_auth {
+	sqlite3 *db;
+	pthread_mutex_t mu;
+	/* statements of every request, prepared once (under mu) */
+	sqlite3_stmt *q_find, *q_touch, *q_audit;
+};
+/* The cached statement *q for sql, reset and unbound; NULL on failure. Call with a->mu held. */
+sqlite3_stmt *station_auth_stmt(struct station_auth *a, sqlite3_stmt **q, const char *sql);
+int station_auth_open(struct station_auth *a, const char *db, int create);
+void station_auth_close(struct station_auth *a);
+
+struct station_session {
+	char user[64];
+	char role[16];
+	char csrf[65];
+	int valid;
+};
+/* Look up the session of cookie token; touches it. Expired sessions are removed. Returns 1 found, 0 not. */
+int station_session_find(struct station_auth *a, const char *token, int64_t idle_ms, struct station_session *out);
+/* Create a session for user; token (64 hex) goes to the cookie, its hash to the database. Sessions idle longer
+ * than idle_ms are removed on the way. */
+int station_session_create(struct station_auth *a, const char *user, const char *role, const char *address,
+                           int64_t idle_ms, char token[65], char csrf[65]);
+void station_session_delete(struct station_auth *a, const char *token);
+
+enum station_login {
+	STATION_LOGIN_OK,
+	STATION_LOGIN_BAD,    /* unknown user or wrong password (not told apart) */
+	STATION_LOGIN_LOCKED, /* too many recent failures of the user or from the address */
+};
+/* Check a login and record it in the audit trail; on OK, *role is set. */
+int station_login(struct station_auth *a, const struct station_opts *o, const char *user, const char *password,
+                  const char *address, char role[16]);
+
+/* Fill out with n random bytes as hex (2n + 1 bytes). */
+void station_random_hex(char *out, size_t n);
+/* Constant-time comparison of two NUL-terminated tokens. */
+int station_token_eq(const char *a, const char *b);
+
+/* ---- audit (audit.c) ----------------------------------------------------------------------------------------- */
+
+/* Append one entry (under a->mu). Failures are logged and returned; the caller refuses to show data it cannot
+ * record. */
+int station_audit(struct station_auth *a, const char *user, const char *action, const char *patient, const char *page,
+                  const char *address, const char *detail);
+int station_audit_locked(struct station_auth *a, const char *user, const char *action, const char *patient,
+                         const char *page, const char *address, const char *detail);
+int station_auth_schema(sqlite3 *db);
+/* Register lb_audit_chain() on a connection of the station file (station_auth_open does). */
+int station_audit_register(sqlite3 *db);
+
+/* ---- requests and responses (server.c) ----------------------------------------------------------------------- */
+
+struct station {
+	struct station_opts o;
+	struct station_auth auth;
+	struct MHD_Daemon *mhd;
+	int port;
+	int tls;
+	/* store pool: handles opened read-only, reopened when the file is replaced (refresh renames over it) */
+	pthread_mutex_t pool_mu;
+	struct store **pool;
+	uint64_t *pool_gen;
+	size_t npool, cappool;
+	uint64_t gen; /* bumped when the store file's inode changes */
+	uint64_t ino, dev;
+	int64_t checked_ms;
+	char *cert_pem, *key_pem;
+	struct store_meta meta; /* cached for a second or two (under pool_mu): every page shows it */
+	int64_t meta_ms;
+	uint64_t meta_gen;
+};
+
+struct station_req {
+	struct station *st;
+	struct MHD_Connection *conn;
+	const char *method;
+	const char *path;
+	char address[64];
+	int lang_ja;
+	int lang_set;                /* ?lang= given: the response sets the language cookie */
+	struct station_session sess; /* sess.valid when logged in */
+	struct store *store;         /* from the pool, for page functions */
+	struct store_meta meta;
+	const char *cookies;     /* the Cookie header or NULL */
+	const char *print_label; /* what each printed page is headed with (patient ID and name), or NULL */
+	struct buf body;         /* POST body (capped) */
+	int too_big;
+};
+
+struct station_resp {
+	int status;
+	const char *type; /* Content-Type */
+	struct buf body;
+	char location[512];   /* for 302/303 */
+	char cookies[3][256]; /* Set-Cookie lines */
+	int ncookies;
+	const char *disposition; /* Content-Disposition, or NULL */
+	char disp_buf[128];
+};
+
+/* Answer one request (routes.c). cookies is the Cookie header or NULL. */
+void station_route(struct station_req *r, struct station_resp *p, const char *cookies);
+/* 1 if s[0..n) is valid UTF-8 without control characters other than tab, CR and LF (parse.c). */
+int station_text_ok(const char *s, size_t n);
+/* The value of query argument name (NULL when absent), length- and UTF-8-checked; "" for empty. */
+const char *station_arg(struct station_req *r, const char *name);
+/* Pick the string of the request's language. */
+static inline const char *station_tr(const struct station_req *r, const char *en, const char *ja)
+{
+	return r->lang_ja ? ja : en;
+}
+#define T_(en, ja) station_tr(r, en, ja)
+void station_add_cookie(struct station_resp *p, const char *fmt, ...) LB_PRINTF(2, 3);
+
+/* ---- HTML (html.c) ------------------------------------------------------------------------------------------- */
+
+/* The one escaping function: & < > " ' become entities; invalid UTF-8 becomes U+FFFD. */
+void station_html_esc(struct buf *b, const char *s);
+/*
+ * Append HTML built from a template: %s inserts a string escaped by station_html_esc (NULL as ""), %u inserts a
+ * string percent-encoded for a URL path or query and then escaped, %d an int, %l a long, %R a trusted literal of
+ * ours unescaped (never data), %% a percent sign.
+ */
+void station_html(struct buf *b, const char *fmt, ...);
+/* Page frame: head, banner (read-only, as-of, generation, stale warning), navigation; then the caller's body,
+ * then station_page_end. title is text; self is the page's own path and query (for the language switch). */
+void station_page_begin(struct station_req *r, struct buf *b, const char *title, const char *self);
+void station_page_end(struct station_req *r, struct buf *b);
+/* Whole hours since the data's as-of time (0 when it lies ahead), or -1 when unknown. */
+long station_data_age_hours(const char *as_of);
+/* Identification strings shared by pages. */
+const char *station_sex(const struct station_req *r, const char *sex);
+/* Age in whole years at today's local date, or -1. */
+int station_age(const char *birth);
+/* Birth date with its era form: "1948-04-05 (昭和23年4月5日)". */
+void station_birth(struct buf *b, const char *birth);
+/* A CSV field (RFC 4180), guarded against formula injection. */
+void station_csv_field(struct buf *b, const char *s);
+
+/* ---- pages (pages_*.c) --------------------------------------------------------------------------------------- */
+
+int station_page_login(struct station_req *r, struct station_resp *p, const char *message, int status);
+int station_page_search(struct station_req *r, struct station_resp *p);
+int station_page_patient(struct station_req *r, struct station_resp *p, const char *id);
+int station_page_census(struct station_req *r, struct station_resp *p);
+int station_page_appointments(struct station_req *r, struct station_resp *p);
+/* Loud same-name badges: same full name in the hospital (count of others), same surname in the ward. */
+void station_badges(struct station_req *r, struct buf *b, long same_name, long same_surname);
+/* A page saying what went wrong (no data). */
+int station_page_error(struct station_req *r, struct station_resp *p, int status, const char *msg);
+
+/* ---- assets (assets.c) --------------------------------------------------------------------------------------- */
+
+/* The static file at path (/static/…), or NULL. */
+const char *station_asset(const char *path, const char **type, size_t *len);
+
+#endif

@@ -1,0 +1,204 @@
+/*
+ * test_station.c - the station's pure functions: the one HTML escaping function and the template formatter,
+ * form-body and cookie parsing (percent escapes, caps, invalid UTF-8, control characters), CSV fields guarded
+ * against formula injection, roles, and the append-only audit table (triggers) on a real SQLite file.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "station/station_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void test_html_esc(void **state)
+{
+	(void)state;
+	struct buf b = {0};
+	station_html_esc(&b, "<script>alert('x')</script> & \"q\" 佐藤");
+	assert_string_equal(buf_cstr(&b), "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot; 佐藤");
+	buf_reset(&b);
+	station_html_esc(&b, "a\xff<b");
+	assert_string_equal(buf_cstr(&b), "a\xef\xbf\xbd&lt;b"); /* invalid UTF-8 becomes U+FFFD, still escaped */
+	buf_reset(&b);
+	station_html_esc(&b, NULL);
+	assert_int_equal(b.len, 0);
+	buf_release(&b);
+}
+
+static void test_html_template(void **state)
+{
+	(void)state;
+	struct buf b = {0};
+	station_html(&b, "<a href=\"/patient/%u\">%s</a> %d %l %R 100%%", "a b/<c>", "<i>", 42, 7L, "<b>ok</b>");
+	assert_string_equal(buf_cstr(&b), "<a href=\"/patient/a%20b%2F%3Cc%3E\">&lt;i&gt;</a> 42 7 <b>ok</b> 100%");
+	buf_reset(&b);
+	station_html(&b, "%s|%u", NULL, NULL);
+	assert_string_equal(buf_cstr(&b), "|");
+	buf_release(&b);
+}
+
+static void test_form_get(void **state)
+{
+	(void)state;
+	struct buf v = {0};
+	const char *f = "username=nurse1&password=correct+horse%20battery&q=%EF%BD%BB%EF%BE%84%EF%BD%B3&empty=&flag";
+	assert_int_equal(station_form_get(f, strlen(f), "username", &v), 1);
+	assert_string_equal(v.data, "nurse1");
+	assert_int_equal(station_form_get(f, strlen(f), "password", &v), 1);
+	assert_string_equal(v.data, "correct horse battery");
+	assert_int_equal(station_form_get(f, strlen(f), "q", &v), 1);
+	assert_string_equal(v.data, "ｻﾄｳ");
+	assert_int_equal(station_form_get(f, strlen(f), "empty", &v), 1);
+	assert_string_equal(buf_cstr(&v), "");
+	assert_int_equal(station_form_get(f, strlen(f), "flag", &v), 1);
+	assert_int_equal(station_form_get(f, strlen(f), "user", &v), 0);
+	assert_int_equal(station_form_get(f, strlen(f), "missing", &v), 0);
+	/* Only the first n bytes count. */
+	assert_int_equal(station_form_get(f, 5, "username", &v), 0);
+	/* Malformed input is refused, not guessed. */
+	static const char *const bad[] = {"q=%", "q=%4", "q=%zz", "q=%00", "q=%FF%FE", "q=a%0Bb", "q=%7F"};
+	for (size_t i = 0; i < LB_ARRAY_LEN(bad); i++)
+		assert_int_equal(station_form_get(bad[i], strlen(bad[i]), "q", &v), -LB_EINVAL);
+	/* Tabs and newlines are text. */
+	assert_int_equal(station_form_get("q=a%09b%0Ac", 11, "q", &v), 1);
+	assert_string_equal(v.data, "a\tb\nc");
+	/* The cap. */
+	struct buf big = {0};
+	buf_adds(&big, "q=");
+	for (int i = 0; i < STATION_FIELD_MAX + 10; i++)
+		buf_addch(&big, 'x');
+	assert_int_equal(station_form_get(big.data, big.len, "q", &v), -LB_ETOOBIG);
+	buf_release(&big);
+	buf_release(&v);
+}
+
+static void test_cookie_get(void **state)
+{
+	(void)state;
+	char out[80];
+	assert_int_equal(station_cookie_get("a=1; lb_session=abc_DEF-9; lb_lang=en", "lb_session", out, sizeof(out)),
+	                 1);
+	assert_string_equal(out, "abc_DEF-9");
+	assert_int_equal(station_cookie_get("lb_lang=en;lb_pre=ff", "lb_pre", out, sizeof(out)), 1);
+	assert_string_equal(out, "ff");
+	assert_int_equal(station_cookie_get("xlb_session=1", "lb_session", out, sizeof(out)), 0);
+	assert_int_equal(station_cookie_get("lb_session=a\"b", "lb_session", out, sizeof(out)), 0);
+	assert_int_equal(station_cookie_get("lb_session=", "lb_session", out, sizeof(out)), 0);
+	assert_int_equal(station_cookie_get("lb_session", "lb_session", out, sizeof(out)), 0);
+	assert_int_equal(station_cookie_get(NULL, "lb_session", out, sizeof(out)), 0);
+	char small[4];
+	assert_int_equal(station_cookie_get("lb_session=abcdef", "lb_session", small, sizeof(small)), 0);
+	assert_string_equal(small, "");
+}
+
+static void test_csv_field(void **state)
+{
+	(void)state;
+	struct buf b = {0};
+	station_csv_field(&b, "佐藤 \"花子\"");
+	buf_addch(&b, ',');
+	station_csv_field(&b, "=HYPERLINK(\"x\")");
+	buf_addch(&b, ',');
+	station_csv_field(&b, NULL);
+	assert_string_equal(buf_cstr(&b), "\"佐藤 \"\"花子\"\"\",\"'=HYPERLINK(\"\"x\"\")\",\"\"");
+	buf_release(&b);
+}
+
+static void test_roles(void **state)
+{
+	(void)state;
+	assert_true(station_role_valid("nurse"));
+	assert_true(station_role_valid("admin"));
+	assert_false(station_role_valid("root"));
+	assert_false(station_role_valid(NULL));
+	struct buf p = {0};
+	station_auth_path(&p, "/srv/clinical.db");
+	assert_string_equal(p.data, "/srv/clinical.db.station");
+	buf_release(&p);
+}
+
+static void test_audit_append_only(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/lifeboat-station-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	struct buf db = {0};
+	buf_addf(&db, "%s/c.db", dir);
+	struct station_auth a;
+	assert_int_equal(station_auth_open(&a, db.data, 1), 0);
+	assert_int_equal(station_audit(&a, "nurse1", "view", "0001", "/patient/0001", "127.0.0.1", NULL), 0);
+	assert_int_not_equal(sqlite3_exec(a.db, "UPDATE audit SET user='x'", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(a.db, "DELETE FROM audit", NULL, NULL, NULL), SQLITE_OK);
+	station_auth_close(&a);
+	assert_int_equal(station_user_add(db.data, "nurse1", "nurse", "long enough"), 0);
+	assert_int_equal(station_user_add(db.data, "nurse1", "nurse", "long enough"), -LB_EEXIST);
+	assert_int_equal(station_user_add(db.data, "nurse2", "nurse", "short"), -LB_EINVAL);
+	assert_int_equal(station_user_add(db.data, "a b", "nurse", "long enough"), -LB_EUSAGE);
+	assert_int_equal(station_user_del(db.data, "nobody"), -LB_ENOTFOUND);
+	assert_int_equal(station_user_del(db.data, "nurse1"), 0);
+	struct buf cmd = {0};
+	buf_addf(&cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd.data), 0);
+	buf_release(&cmd);
+	buf_release(&db);
+}
+
+/* A station file from before the hash chain: the column is added, old entries are left unchained, new ones are
+ * chained and verify holds; an edit after that breaks it. */
+static void test_audit_chain_migration(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/lifeboat-station-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	struct buf db = {0}, st = {0};
+	buf_addf(&db, "%s/c.db", dir);
+	buf_addf(&st, "%s/c.db.station", dir);
+	sqlite3 *raw;
+	assert_int_equal(sqlite3_open(st.data, &raw), SQLITE_OK);
+	assert_int_equal(
+	        sqlite3_exec(
+	                raw,
+	                "CREATE TABLE audit(id INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL,"
+	                " ms INTEGER NOT NULL, user TEXT NOT NULL, action TEXT NOT NULL, patient TEXT,"
+	                " page TEXT, address TEXT, detail TEXT);"
+	                "INSERT INTO audit(time, ms, user, action) VALUES('2026-01-01T00:00:00Z', 1, 'old', 'view');",
+	                NULL, NULL, NULL),
+	        SQLITE_OK);
+	sqlite3_close(raw);
+	struct station_auth a;
+	assert_int_equal(station_auth_open(&a, db.data, 0), 0);
+	assert_int_equal(station_audit(&a, "nurse1", "view", "0001", "/patient/0001", "127.0.0.1", NULL), 0);
+	assert_int_equal(station_audit(&a, "nurse1", "search", NULL, "/search", "127.0.0.1", "佐藤"), 0);
+	int64_t n, bad;
+	char head[65];
+	assert_int_equal(station_audit_verify(db.data, &n, head, &bad), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(strlen(head), 64);
+	assert_int_equal(sqlite3_exec(a.db, "DROP TRIGGER audit_no_update; UPDATE audit SET detail='x' WHERE id=3",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	station_auth_close(&a);
+	assert_int_equal(station_audit_verify(db.data, &n, head, &bad), 1);
+	assert_int_equal(bad, 3);
+	struct buf cmd = {0};
+	buf_addf(&cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd.data), 0);
+	buf_release(&cmd);
+	buf_release(&db);
+	buf_release(&st);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_html_esc),          cmocka_unit_test(test_html_template),
+	        cmocka_unit_test(test_form_get),          cmocka_unit_test(test_cookie_get),
+	        cmocka_unit_test(test_csv_field),         cmocka_unit_test(test_roles),
+	        cmocka_unit_test(test_audit_append_only), cmocka_unit_test(test_audit_chain_migration),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
