@@ -250,7 +250,7 @@ int print_all(struct store *s, const char *out_dir, const struct print_opts *o, 
 	if (rc == 0)
 		rc = store_meta_get(s, &m);
 	if (rc == 0)
-		rc = store_wards(s, &wards);
+		rc = store_ward_names(s, &wards);
 	if (o->progress)
 		o->progress->total = wards.n * 5 + CALL_DAYS + 2;
 	if (rc == 0)

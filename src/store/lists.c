@@ -35,7 +35,7 @@ static int names_query(struct store *s, const char *sql, const char *arg, struct
 	return 0;
 }
 
-int store_wards(struct store *s, struct store_names *out)
+int store_ward_names(struct store *s, struct store_names *out)
 {
 	return names_query(s, "SELECT DISTINCT ward FROM census WHERE ward IS NOT NULL AND ward <> '' ORDER BY ward",
 	                   NULL, out);

@@ -171,7 +171,7 @@ struct store_names {
 	char **v;
 	size_t n;
 };
-int store_wards(struct store *s, struct store_names *out);
+int store_ward_names(struct store *s, struct store_names *out);
 /* The patient IDs of a ward's census in room/bed order (empty list for a ward without patients). */
 int store_ward_patients(struct store *s, const char *ward, struct store_names *out);
 void store_names_release(struct store_names *n);
