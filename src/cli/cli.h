@@ -44,5 +44,6 @@ int cli_print(const struct buf *b);
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_text(int argc, char **argv);
+int cmd_vault(int argc, char **argv);
 
 #endif

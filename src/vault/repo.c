@@ -1,0 +1,507 @@
+/*
+ * repo.c - the repository on a local disk: init, open with a key, write-once objects, listing, the flock(2)
+ * that keeps prune from running beside a backup, meta records, writer keys.
+ */
+#include "vault_int.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void vpath(struct vault *v, struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	buf_reset(b);
+	buf_adds(b, v->root);
+	buf_addch(b, '/');
+	va_start(ap, fmt);
+	buf_vaddf(b, fmt, ap);
+	va_end(ap);
+}
+
+void vault_pack_rel(struct buf *b, const uint8_t id[VID])
+{
+	char hex[65];
+	vault_hex(hex, id, VID);
+	buf_addf(b, "data/%.2s/%s", hex, hex);
+}
+
+int vault_ncpu(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 16 ? 16 : (int)n;
+}
+
+void vault_seal_file(const char *path, int immutable)
+{
+	chmod(path, 0444);
+	if (!immutable)
+		return;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return;
+	int flags = 0;
+	if (ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0) {
+		flags |= FS_IMMUTABLE_FL;
+		(void)ioctl(fd, FS_IOC_SETFLAGS, &flags); /* needs CAP_LINUX_IMMUTABLE: best effort */
+	}
+	close(fd);
+}
+
+void vault_unseal_file(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return;
+	int flags = 0;
+	if (ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0 && (flags & FS_IMMUTABLE_FL)) {
+		flags &= ~FS_IMMUTABLE_FL;
+		(void)ioctl(fd, FS_IOC_SETFLAGS, &flags);
+	}
+	close(fd);
+}
+
+int vault_put(struct vault *v, const char *rel, const void *p, size_t n)
+{
+	struct buf path = {0};
+	vpath(v, &path, "%s", rel);
+	char *slash = strrchr(path.data, '/');
+	*slash = '\0';
+	int rc = lb_mkdirs(path.data, 0700);
+	*slash = '/';
+	if (rc == 0) {
+		rc = lb_write_file_atomic(path.data, p, n, 0444, 1);
+		if (rc == -LB_EEXIST) {
+			rc = 0; /* content-addressed: the same name holds the same bytes */
+			lb_error_clear();
+		} else if (rc == -LB_ENOSPC) {
+			lb_error_wrap(rc, "disk full");
+		}
+		if (rc == 0 && !strncmp(rel, "data/", 5))
+			vault_seal_file(path.data, 1);
+	}
+	buf_release(&path);
+	return rc;
+}
+
+int vault_get(struct vault *v, const char *rel, struct buf *out, size_t max)
+{
+	struct buf path = {0};
+	vpath(v, &path, "%s", rel);
+	buf_reset(out);
+	int rc = buf_read_file(out, path.data, max);
+	buf_release(&path);
+	return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int hexname(const char *s)
+{
+	if (strlen(s) != 64)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+			return 0;
+	return 1;
+}
+
+/* Names of the objects in dir (hex names only; "data" lists the pack ids of all its subfolders). */
+int vault_list(struct vault *v, const char *dir, struct lb_strlist *names)
+{
+	struct buf path = {0};
+	vpath(v, &path, "%s", dir);
+	DIR *d = opendir(path.data);
+	if (!d) {
+		int e = errno;
+		buf_release(&path);
+		return e == ENOENT ? 0 : lb_error_errno(e, "cannot list '%s'", dir);
+	}
+	struct dirent *de;
+	int sub = !strcmp(dir, "data");
+	while ((de = readdir(d))) {
+		if (sub && strlen(de->d_name) == 2 && de->d_name[0] != '.') {
+			struct buf inner = {0};
+			buf_addf(&inner, "data/%s", de->d_name);
+			int rc = vault_list(v, inner.data, names);
+			buf_release(&inner);
+			if (rc < 0) {
+				closedir(d);
+				buf_release(&path);
+				return rc;
+			}
+		} else if (hexname(de->d_name)) {
+			lb_strlist_push(names, lb_strdup(de->d_name));
+		}
+	}
+	closedir(d);
+	buf_release(&path);
+	if (names->n > 1)
+		qsort(names->v, names->n, sizeof(*names->v), cmp_str);
+	return 0;
+}
+
+int vault_remove(struct vault *v, const char *rel)
+{
+	struct buf path = {0};
+	vpath(v, &path, "%s", rel);
+	vault_unseal_file(path.data);
+	int rc = 0;
+	if (unlink(path.data) != 0 && errno != ENOENT)
+		rc = lb_error_errno(errno, "cannot remove '%s'", rel);
+	buf_release(&path);
+	return rc;
+}
+
+int vault_flock(struct vault *v, int exclusive)
+{
+	if (v->lock_fd < 0) {
+		struct buf p = {0};
+		vpath(v, &p, "lock");
+		v->lock_fd = open(p.data, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (v->lock_fd < 0)
+			v->lock_fd = open(p.data, O_RDONLY | O_CLOEXEC | O_NOFOLLOW); /* read-only media */
+		buf_release(&p);
+		if (v->lock_fd < 0)
+			return 0; /* a medium without a lock file: nobody else writes it */
+	}
+	if (flock(v->lock_fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0) {
+		if (errno == EWOULDBLOCK)
+			return lb_error(LB_ELOCKED, exclusive ? "repository is locked: a backup or prune is running"
+			                                      : "repository is locked: a prune or forget is running");
+		return lb_error_errno(errno, "cannot lock the repository");
+	}
+	return 0;
+}
+
+void vault_funlock(struct vault *v)
+{
+	if (v->lock_fd >= 0)
+		flock(v->lock_fd, LOCK_UN);
+}
+
+int vault_need_admin(struct vault *v, const char *what)
+{
+	if (v->k.role == VAULT_ADMIN)
+		return 0;
+	return lb_error(LB_EPERM, "a writer key cannot %s (admin key needed)", what);
+}
+
+static int load_meta(struct vault *v)
+{
+	struct lb_strlist names = {0};
+	int rc = vault_list(v, "meta", &names);
+	for (size_t i = 0; rc == 0 && i < names.n; i++) {
+		struct buf rel = {0}, f = {0};
+		buf_addf(&rel, "meta/%s", names.v[i]);
+		struct vmeta_rec m;
+		if (vault_get(v, rel.data, &f, VAULT_META_MAX) == 0 &&
+		    vmeta_parse(&m, (const uint8_t *)f.data, f.len, v->cfg.sign_pk) == 0) {
+			v->meta = lb_reallocarray(v->meta, v->nmeta + 1, sizeof(*v->meta));
+			v->meta[v->nmeta++] = m;
+		} else {
+			v->bad_meta++;
+		}
+		buf_release(&rel);
+		buf_release(&f);
+	}
+	for (size_t i = 0; i < names.n; i++)
+		free((void *)names.v[i]);
+	lb_strlist_free(&names);
+	lb_error_clear();
+	return rc;
+}
+
+int vault_add_meta(struct vault *v, const struct vmeta_rec *m)
+{
+	int rc = vault_need_admin(v, "sign locks, reviews or keys");
+	if (rc < 0)
+		return rc;
+	struct buf f = {0}, rel = {0};
+	vmeta_encode(m, v->k.sign_sk, &f);
+	uint8_t h[VID];
+	char hex[65];
+	crypto_generichash(h, VID, (const uint8_t *)f.data, f.len, NULL, 0);
+	vault_hex(hex, h, VID);
+	buf_addf(&rel, "meta/%s", hex);
+	rc = vault_put(v, rel.data, f.data, f.len);
+	if (rc == 0) {
+		v->meta = lb_reallocarray(v->meta, v->nmeta + 1, sizeof(*v->meta));
+		v->meta[v->nmeta++] = *m;
+	}
+	buf_release(&f);
+	buf_release(&rel);
+	return rc;
+}
+
+int64_t vault_locked_until(struct vault *v, const uint8_t snap[VID])
+{
+	int64_t until = 0;
+	for (size_t i = 0; i < v->nmeta; i++)
+		if (v->meta[i].kind == VMETA_LOCK && !memcmp(v->meta[i].snap, snap, VID) && v->meta[i].until_ms > until)
+			until = v->meta[i].until_ms;
+	return until;
+}
+
+int vault_review_of(struct vault *v, const uint8_t snap[VID])
+{
+	int mark = 0;
+	int64_t t = INT64_MIN;
+	for (size_t i = 0; i < v->nmeta; i++)
+		if (v->meta[i].kind == VMETA_REVIEW && !memcmp(v->meta[i].snap, snap, VID) && v->meta[i].time_ms >= t) {
+			t = v->meta[i].time_ms;
+			mark = v->meta[i].mark;
+		}
+	return mark;
+}
+
+/* 0 and the writer's public key if it is registered (and, at_ms > 0, not revoked before at_ms). */
+int vault_writer_known(struct vault *v, const uint8_t wid[16], uint8_t pk[32], int64_t at_ms)
+{
+	int found = 0;
+	for (size_t i = 0; i < v->nmeta; i++)
+		if (v->meta[i].kind == VMETA_WRITER && !memcmp(v->meta[i].writer_id, wid, 16)) {
+			memcpy(pk, v->meta[i].w_sign_pk, 32);
+			found = 1;
+		}
+	if (!found)
+		return -LB_ENOTFOUND;
+	for (size_t i = 0; at_ms > 0 && i < v->nmeta; i++)
+		if (v->meta[i].kind == VMETA_REVOKE && !memcmp(v->meta[i].writer_id, wid, 16) &&
+		    v->meta[i].time_ms <= at_ms)
+			return -LB_EPERM;
+	return 0;
+}
+
+int vault_load_index(struct vault *v)
+{
+	if (v->ix_loaded)
+		return 0;
+	struct lb_strlist names = {0};
+	int rc = vault_list(v, "index", &names);
+	for (size_t i = 0; rc == 0 && i < names.n; i++) {
+		struct buf rel = {0}, f = {0};
+		buf_addf(&rel, "index/%s", names.v[i]);
+		rc = vault_get(v, rel.data, &f, VAULT_INDEX_FILE_MAX);
+		if (rc == 0)
+			rc = vindex_decode(&v->ix, (const uint8_t *)f.data, f.len, v->k.meta_key);
+		if (rc < 0)
+			lb_error_wrap(rc, "index '%.8s'", names.v[i]);
+		buf_release(&rel);
+		buf_release(&f);
+	}
+	for (size_t i = 0; i < names.n; i++)
+		free((void *)names.v[i]);
+	lb_strlist_free(&names);
+	if (rc == 0)
+		v->ix_loaded = 1;
+	return rc;
+}
+
+static int is_url(const char *repo)
+{
+	return !strncmp(repo, "http://", 7) || !strncmp(repo, "https://", 8);
+}
+
+int vault_init(const char *repo, const struct buf *pass)
+{
+	if (is_url(repo))
+		return lb_error(LB_EUSAGE, "initialise the repository on the vault server's own disk, not through '%s'",
+		                repo);
+	if (sodium_init() < 0)
+		return lb_error(LB_EINTERNAL, "libsodium does not initialise");
+	struct stat st;
+	if (stat(repo, &st) == 0) {
+		DIR *d = opendir(repo);
+		if (!d)
+			return lb_error(LB_EEXIST, "'%s' exists and is not a folder", repo);
+		struct dirent *de;
+		int empty = 1;
+		while ((de = readdir(d)))
+			if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+				empty = 0;
+		closedir(d);
+		if (!empty)
+			return lb_error(LB_EEXIST, "'%s' is not empty", repo);
+	}
+	struct vault v = {.root = (char *)repo, .lock_fd = -1};
+	int rc = lb_mkdirs(repo, 0700);
+	struct vault_keys *k = &v.k;
+	randombytes_buf(k->repo_id, 16);
+	crypto_kdf_keygen(k->id_key);
+	crypto_kdf_keygen(k->gear_seed);
+	crypto_kdf_keygen(k->meta_key);
+	crypto_box_keypair(k->box_pk, k->box_sk);
+	crypto_sign_keypair(k->sign_pk, k->sign_sk);
+	k->role = VAULT_ADMIN;
+	struct vault_config *c = &v.cfg;
+	memcpy(c->repo_id, k->repo_id, 16);
+	c->chunk_min = VAULT_CHUNK_MIN;
+	c->chunk_avg_bits = VAULT_CHUNK_AVG_BITS;
+	c->chunk_max = VAULT_CHUNK_MAX;
+	c->zstd_level = 3;
+	memcpy(c->box_pk, k->box_pk, 32);
+	memcpy(c->sign_pk, k->sign_pk, 32);
+	struct buf kf = {0}, cf = {0};
+	static const char *dirs[] = {"keys", "meta", "data", "index", "snapshots"};
+	for (size_t i = 0; rc == 0 && i < LB_ARRAY_LEN(dirs); i++) {
+		struct buf p = {0};
+		vpath(&v, &p, "%s", dirs[i]);
+		rc = lb_mkdirs(p.data, 0700);
+		buf_release(&p);
+	}
+	if (rc == 0)
+		rc = vkey_admin_encode(k, pass, &kf);
+	if (rc == 0)
+		rc = vault_put(&v, "keys/admin", kf.data, kf.len);
+	vconfig_encode(c, k->sign_sk, &cf);
+	if (rc == 0) /* config last: a folder without it is not a repository */
+		rc = vault_put(&v, "config", cf.data, cf.len);
+	buf_wipe(&kf);
+	buf_release(&cf);
+	sodium_memzero(k, sizeof(*k));
+	return rc;
+}
+
+int vault_key_needs_passphrase(const char *key_file)
+{
+	if (!key_file)
+		return 1;
+	struct buf f = {0};
+	int rc = buf_read_file(&f, key_file, 4096), role = 0;
+	if (rc == 0)
+		rc = vkey_parse_role((const uint8_t *)f.data, f.len, &role);
+	buf_wipe(&f);
+	if (rc < 0)
+		return rc;
+	return role == VAULT_ADMIN;
+}
+
+int vault_open(struct vault **out, const char *repo, const char *key_file, const struct buf *pass)
+{
+	*out = NULL;
+	if (is_url(repo))
+		return lb_error(LB_EUSAGE, "vault server URLs are not supported by this build ('%s')", repo);
+	if (sodium_init() < 0)
+		return lb_error(LB_EINTERNAL, "libsodium does not initialise");
+	struct vault *v = lb_calloc(1, sizeof(*v));
+	v->root = lb_strdup(repo);
+	v->lock_fd = -1;
+	while (strlen(v->root) > 1 && v->root[strlen(v->root) - 1] == '/')
+		v->root[strlen(v->root) - 1] = '\0';
+	struct buf f = {0};
+	int rc = vault_get(v, "config", &f, 4096);
+	if (rc == -LB_ENOTFOUND)
+		rc = lb_error(LB_ENOTFOUND, "'%s' is not a vault repository (no config)", repo);
+	if (rc == 0)
+		rc = vconfig_parse(&v->cfg, (const uint8_t *)f.data, f.len);
+	if (rc == 0) {
+		if (key_file)
+			rc = buf_read_file(&f, key_file, 4096);
+		else
+			rc = vault_get(v, "keys/admin", &f, 4096);
+	}
+	int role = 0;
+	if (rc == 0)
+		rc = vkey_parse_role((const uint8_t *)f.data, f.len, &role);
+	if (rc == 0 && role == VAULT_ADMIN) {
+		if (!pass)
+			rc = lb_error(LB_EUSAGE, "the admin key needs a passphrase");
+		else
+			rc = vkey_admin_open(&v->k, (const uint8_t *)f.data, f.len, pass);
+	} else if (rc == 0) {
+		rc = vkey_writer_parse(&v->k, (const uint8_t *)f.data, f.len);
+	}
+	buf_wipe(&f);
+	if (rc == 0 && (memcmp(v->k.repo_id, v->cfg.repo_id, 16) != 0 || memcmp(v->k.box_pk, v->cfg.box_pk, 32) != 0 ||
+	                memcmp(v->k.sign_pk, v->cfg.sign_pk, 32) != 0))
+		rc = lb_error(LB_EAUTH, "the key belongs to another repository");
+	if (rc == 0)
+		rc = load_meta(v);
+	if (rc == 0 && v->k.role == VAULT_WRITER) {
+		uint8_t pk[32];
+		int known = vault_writer_known(v, v->k.writer_id, pk, lb_now_ms());
+		if (known == -LB_EPERM)
+			rc = lb_error(LB_EAUTH, "this writer key has been revoked");
+		else if (known < 0 || memcmp(pk, v->k.w_sign_pk, 32) != 0)
+			rc = lb_error(LB_EAUTH, "this writer key is not registered in the repository");
+	}
+	if (rc < 0) {
+		vault_close(v);
+		return rc;
+	}
+	vchunker_init(&v->ch, v->k.gear_seed, v->cfg.chunk_min, v->cfg.chunk_avg_bits, v->cfg.chunk_max);
+	*out = v;
+	return 0;
+}
+
+void vault_close(struct vault *v)
+{
+	if (!v)
+		return;
+	if (v->lock_fd >= 0)
+		close(v->lock_fd);
+	sodium_memzero(&v->k, sizeof(v->k));
+	sodium_memzero(&v->ch, sizeof(v->ch));
+	vindex_release(&v->ix);
+	free(v->meta);
+	free(v->root);
+	free(v);
+}
+
+enum vault_role vault_role(const struct vault *v)
+{
+	return (enum vault_role)v->k.role;
+}
+
+int vault_key_add_writer(struct vault *v, const char *out_path, struct buf *writer_id_hex)
+{
+	int rc = vault_need_admin(v, "add keys");
+	if (rc < 0)
+		return rc;
+	struct vault_keys w = v->k;
+	w.role = VAULT_WRITER;
+	memset(w.box_sk, 0, sizeof(w.box_sk));
+	memset(w.sign_sk, 0, sizeof(w.sign_sk));
+	randombytes_buf(w.writer_id, 16);
+	crypto_sign_keypair(w.w_sign_pk, w.w_sign_sk);
+	struct buf f = {0};
+	vkey_writer_encode(&w, &f);
+	int fd = open(out_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		rc = errno == EEXIST ? lb_error(LB_EEXIST, "'%s' exists already", out_path)
+		                     : lb_error_errno(errno, "cannot create '%s'", out_path);
+	} else {
+		if (write(fd, f.data, f.len) != (ssize_t)f.len || fsync(fd) != 0)
+			rc = lb_error_errno(errno, "cannot write '%s'", out_path);
+		close(fd);
+		if (rc < 0)
+			unlink(out_path);
+	}
+	if (rc == 0) {
+		struct vmeta_rec m = {.kind = VMETA_WRITER, .time_ms = lb_now_ms()};
+		memcpy(m.writer_id, w.writer_id, 16);
+		memcpy(m.w_sign_pk, w.w_sign_pk, 32);
+		rc = vault_add_meta(v, &m);
+		if (rc < 0)
+			unlink(out_path);
+	}
+	if (rc == 0 && writer_id_hex) {
+		char hex[33];
+		vault_hex(hex, w.writer_id, 16);
+		buf_adds(writer_id_hex, hex);
+	}
+	buf_wipe(&f);
+	sodium_memzero(&w, sizeof(w));
+	return rc;
+}
