@@ -77,8 +77,11 @@ int cv_verify(int argc, char **argv)
 			         read_data ? sz.data : "");
 		for (size_t k = 0; k < r.lines.n; k++)
 			buf_addf(&out, "%s%s: %s", k ? "\n" : "", L_("problem", "問題"), r.lines.v[k]);
-		for (size_t k = 0; k < r.damaged.n; k++)
+		for (size_t k = 0; k < r.damaged.n && k < 50; k++)
 			buf_addf(&out, "\n%s: %s", L_("damaged", "破損"), r.damaged.v[k]);
+		if (r.damaged.n > 50)
+			buf_addf(&out, "\n%s: %zu %s", L_("damaged", "破損"), r.damaged.n - 50,
+			         L_("more (see --json)", "件は省略 (--json で全件)"));
 		if (r.unreferenced_packs)
 			buf_addf(&out, "\n%llu %s", (unsigned long long)r.unreferenced_packs,
 			         L_("packs are not indexed (left by interrupted backups; prune removes them)",

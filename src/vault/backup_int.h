@@ -11,7 +11,7 @@
 #include <sys/types.h>
 
 #define BK_MAX_THREADS 16
-#define BK_INFLIGHT_MAX (64u << 20)
+#define BK_INFLIGHT_MAX (32u << 20)
 
 /* One chunk on its way through a worker. data is freed by the worker; id and len stay for the file. */
 struct job {

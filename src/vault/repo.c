@@ -349,7 +349,7 @@ int vault_init(const char *repo, const struct buf *pass)
 	c->chunk_min = VAULT_CHUNK_MIN;
 	c->chunk_avg_bits = VAULT_CHUNK_AVG_BITS;
 	c->chunk_max = VAULT_CHUNK_MAX;
-	c->zstd_level = 3;
+	c->zstd_level = 1;
 	memcpy(c->box_pk, k->box_pk, 32);
 	memcpy(c->sign_pk, k->sign_pk, 32);
 	struct buf kf = {0}, cf = {0};
@@ -406,6 +406,7 @@ int vault_open(struct vault **out, const char *repo, const char *key_file, const
 	if (rc == 0)
 		rc = vconfig_parse(&v->cfg, (const uint8_t *)f.data, f.len);
 	if (rc == 0) {
+		buf_reset(&f);
 		if (key_file)
 			rc = buf_read_file(&f, key_file, 4096);
 		else

@@ -50,6 +50,7 @@ static void *read_main(void *arg)
 		buf_adds(&path, v->root);
 		buf_addch(&path, '/');
 		vault_pack_rel(&path, v->ix.pack[p]);
+		buf_reset(&data);
 		if (buf_read_file(&data, path.data, VAULT_PACK_MAX) < 0) {
 			f->pack_state[p] = 1;
 			continue;
