@@ -40,6 +40,8 @@ struct cv_common {
 
 /* Open the repository of c, reading the passphrase when the key needs one. Returns 0 or an exit code. */
 int cv_open(const struct cv_common *c, struct vault **v);
+/* The same without printing: the library's code (for verify, where a damaged config is a finding). */
+int cv_open_rc(const struct cv_common *c, struct vault **v);
 /* Write a JSON text that came from the repository (scorer reasons) as a value; invalid text becomes a string. */
 void cv_json_raw(struct json_w *w, const char *text);
 void cvj_obj(struct json_w *w);

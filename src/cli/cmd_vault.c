@@ -10,13 +10,13 @@
 
 #include <string.h>
 
-int cv_open(const struct cv_common *c, struct vault **v)
+int cv_open_rc(const struct cv_common *c, struct vault **v)
 {
 	if (!c->repo)
-		return cli_usage(L_("--repo R is required", "--repo R が必要です"));
+		return lb_error(LB_EUSAGE, "--repo R is required");
 	int need = vault_key_needs_passphrase(c->key);
 	if (need < 0)
-		return cli_error(need);
+		return need;
 	struct buf pass = {0};
 	int rc = 0;
 	if (need)
@@ -24,6 +24,12 @@ int cv_open(const struct cv_common *c, struct vault **v)
 	if (rc == 0)
 		rc = vault_open(v, c->repo, c->key, need ? &pass : NULL);
 	buf_wipe(&pass);
+	return rc;
+}
+
+int cv_open(const struct cv_common *c, struct vault **v)
+{
+	int rc = cv_open_rc(c, v);
 	return rc < 0 ? cli_error(rc) : 0;
 }
 

@@ -36,8 +36,27 @@ int cv_verify(int argc, char **argv)
 	if (i < 0)
 		return code;
 	struct vault *v;
-	if ((code = cv_open(&c, &v)) != 0)
-		return code == LB_EXIT_ERROR && !strncmp(lb_errmsg(), "vault", 5) ? LB_EXIT_FINDING : code;
+	int orc = cv_open_rc(&c, &v);
+	if (orc == -LB_ECORRUPT) {
+		/* a damaged config or key file is what verify is for: a finding, not a usage error */
+		struct buf out = {0};
+		if (c.json) {
+			struct json_w w = {.out = &out};
+			json_obj(&w);
+			json_kv_bool(&w, "ok", 0);
+			json_key(&w, "problems");
+			json_arr(&w);
+			json_str(&w, lb_errmsg());
+			json_end(&w);
+			json_end(&w);
+		} else {
+			buf_addf(&out, "%s: %s", L_("problem", "問題"), lb_errmsg());
+		}
+		code = print_free(&out);
+		return code ? code : LB_EXIT_FINDING;
+	}
+	if (orc < 0)
+		return cli_error(orc);
 	struct vault_verify_result r;
 	int rc = vault_verify(v, read_data, &r);
 	vault_close(v);
