@@ -182,6 +182,8 @@ int vault_prune(struct vault *v, struct vault_prune_result *r)
 		rc = vault_remove(v, path.data);
 		r->unreferenced_deleted++;
 	}
+	if (rc == 0)
+		r->unreferenced_deleted += vault_remove_tmp(v);
 	if (rc == 0) {
 		/* the repository's view is now the new index */
 		vindex_release(&v->ix);

@@ -151,6 +151,41 @@ int vault_list(struct vault *v, const char *dir, struct lb_strlist *names)
 	return 0;
 }
 
+static void remove_tmp_in(const char *dir, uint64_t *count)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		struct buf p = {0};
+		buf_addf(&p, "%s/%s", dir, de->d_name);
+		if (strstr(de->d_name, ".tmp-")) {
+			if (unlink(p.data) == 0)
+				(*count)++;
+		} else if (strlen(de->d_name) == 2 && de->d_type == DT_DIR) {
+			remove_tmp_in(p.data, count);
+		}
+		buf_release(&p);
+	}
+	closedir(d);
+}
+
+uint64_t vault_remove_tmp(struct vault *v)
+{
+	static const char *dirs[] = {"data", "index", "snapshots", "meta"};
+	uint64_t n = 0;
+	for (size_t i = 0; i < LB_ARRAY_LEN(dirs); i++) {
+		struct buf p = {0};
+		vpath(v, &p, "%s", dirs[i]);
+		remove_tmp_in(p.data, &n);
+		buf_release(&p);
+	}
+	return n;
+}
+
 int vault_remove(struct vault *v, const char *rel)
 {
 	struct buf path = {0};

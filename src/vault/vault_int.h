@@ -221,6 +221,8 @@ int vault_put(struct vault *v, const char *rel, const void *p, size_t n);
 int vault_get(struct vault *v, const char *rel, struct buf *out, size_t max);
 int vault_list(struct vault *v, const char *dir, struct lb_strlist *names);
 int vault_remove(struct vault *v, const char *rel);
+/* Remove the temporary files of writes that were killed half-way (only under the exclusive lock). */
+uint64_t vault_remove_tmp(struct vault *v);
 int vault_load_index(struct vault *v);
 int vault_flock(struct vault *v, int exclusive);
 void vault_funlock(struct vault *v);
