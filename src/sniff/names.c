@@ -143,13 +143,12 @@ int sniff_ransom_note_name(const char *name)
 		if (strstr(low, *k))
 			return 1;
 	/* words of the act, and words of a note */
-	static const char *const act[] = {"decrypt",    "recover",    "restore", "unlock",   "ransom",
-	                                  "encrypt",    "crypt",      "locked",  "my_files", "my-files",
-	                                  "your_files", "your-files", NULL};
-	static const char *const note[] = {"readme", "read_me", "read-me",   "read me", "how_to",
-	                                   "how-to", "howto",   "how to",    "help",    "instruction",
-	                                   "info",   "note",    "attention", "warning", "important",
-	                                   "!!!",    "files",   "back",      "get",     NULL};
+	static const char *const act[] = {"decrypt",    "recover",    "restore",    "unlock",     "ransom",
+	                                  "encrypt",    "crypt",      "locked",     "my_files",   "my-files",
+	                                  "your_files", "your-files", "back_files", "back-files", NULL};
+	static const char *const note[] = {"readme",    "read_me", "read-me",   "read me",     "how_to", "how-to",
+	                                   "howto",     "how to",  "help",      "instruction", "info",   "note",
+	                                   "attention", "warning", "important", "!!!",         "files",  NULL};
 	static const char *const exts[] = {"txt", "html", "htm", "hta", "rtf", "url", "png", "jpg", "bmp", "inf", NULL};
 	int a = 0, b = 0;
 	for (const char *const *k = act; *k; k++)
@@ -221,10 +220,13 @@ int sniff_ransom_note_text(const void *p, size_t n)
 		return 0;
 	if (n > NOTE_TEXT_MAX)
 		n = NOTE_TEXT_MAX;
-	size_t i = 0;
-	while (i < n && s[i] < 0x80 && s[i] != 0x1b)
-		i++;
-	if (i == n || utf8_valid(p, n) || n - i < 4)
+	int high = 0, esc = 0;
+	for (size_t i = 0; i < n; i++)
+		high |= s[i] >= 0x80, esc |= s[i] == 0x1b;
+	int utf8 = 0; /* valid UTF-8, maybe cut inside the last character by the end of the head */
+	for (size_t cut = 0; high && !utf8 && cut < 4 && cut < n; cut++)
+		utf8 = utf8_valid(p, n - cut);
+	if ((!high && !esc) || utf8)
 		return note_groups(s, n) >= 3;
 	if (sniff_utf16_text(s, n))
 		return 0; /* not decoded here; UTF-16 notes are rare and their names are caught */

@@ -54,6 +54,21 @@ static void stats_from_hist(const uint32_t h[256], size_t n, struct sniff_stats 
 	st->random = n >= SNIFF_RANDOM_MIN && chi < SNIFF_CHI2_CRIT && ent > 7.0;
 }
 
+/* chi-square of the differences between neighbouring bytes: a counter or a repeated ramp has a flat histogram
+ * but anything but flat differences; random bytes have both flat. */
+static double delta_chi2(const uint8_t *p, size_t n)
+{
+	uint32_t t[256] = {0};
+	if (n < 2)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		t[(uint8_t)(p[i] - p[i - 1])]++;
+	double e = (double)(n - 1) / 256.0, chi = 0;
+	for (int b = 0; b < 256; b++)
+		chi += ((double)t[b] - e) * ((double)t[b] - e) / e;
+	return chi;
+}
+
 void sniff_stats(const void *p, size_t n, struct sniff_stats *st)
 {
 	uint32_t h[256];
@@ -61,6 +76,8 @@ void sniff_stats(const void *p, size_t n, struct sniff_stats *st)
 		n = 0;
 	histogram(p, n, h);
 	stats_from_hist(h, n, st);
+	if (st->random && delta_chi2(p, n) >= SNIFF_CHI2_CRIT)
+		st->random = 0;
 }
 
 int sniff_head_random(const uint8_t *p, size_t n)
@@ -72,7 +89,7 @@ int sniff_head_random(const uint8_t *p, size_t n)
 	histogram(p, n, h);
 	stats_from_hist(h, n, &st);
 	if (n >= SNIFF_RANDOM_MIN)
-		return st.random;
+		return st.random && delta_chi2(p, n) < SNIFF_CHI2_CRIT;
 	/* short files: enough distinct byte values and a histogram near uniform */
 	int distinct = 0;
 	for (int b = 0; b < 256; b++)
