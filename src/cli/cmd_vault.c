@@ -8,6 +8,8 @@
  */
 #include "cli_vault.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <string.h>
 
 int cv_open_rc(const struct cv_common *c, struct vault **v)
@@ -444,6 +446,56 @@ static int v_restore(int argc, char **argv)
 	return rc;
 }
 
+static int v_serve(int argc, char **argv)
+{
+	struct cv_common c = {0};
+	const char *listen = NULL;
+	int code;
+	const struct lb_opt opts[] = {
+	        CV_COMMON_OPTS(c),
+	        {LB_OPT_STRING, 'l', "listen", &listen, "ADDR:PORT", "address to listen on", "待ち受けるアドレス"},
+	        {0}};
+	static const struct lb_cmd_help help = {
+	        "lifeboat vault serve --repo R --listen 127.0.0.1:PORT",
+	        "Serve the repository folder R to clients that use --repo http://ADDR:PORT/. The server checks every\n"
+	        "request's signature and role: writer keys may add packs, index files and generations but never read\n"
+	        "packs, delete, overwrite, lock or review. Run it as a Unix user of its own that owns R; stop with "
+	        "Ctrl-C.",
+	        "リポジトリ R を --repo http://ADDR:PORT/ で使うクライアントに提供します。すべての要求の署名と役割を\n"
+	        "検査し、ライター鍵にはパック・索引・世代の追加だけを許し、パックの読み出し・削除・上書き・ロック・\n"
+	        "判定は拒否します。R を所有する専用の Unix ユーザで実行し、Ctrl-C で停止します。",
+	        "  lifeboat vault serve --repo /srv/vault --listen 127.0.0.1:8420\n"
+	        "  lifeboat vault backup --repo http://127.0.0.1:8420/ --key writer.key /data/ssmix2"};
+	int i = cli_parse(argc, argv, opts, &help, &code);
+	if (i < 0)
+		return code;
+	if (!c.repo || !listen || i < argc)
+		return cli_usage(L_("usage: lifeboat vault serve --repo R --listen ADDR:PORT",
+		                    "使い方: lifeboat vault serve --repo R --listen ADDR:PORT"));
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL); /* the server's threads inherit this: only sigwait sees them */
+	struct vault_server *s;
+	int rc = vault_serve_start(&s, c.repo, listen);
+	if (rc < 0)
+		return cli_error(rc);
+	struct buf out = {0};
+	buf_addf(&out, L_("serving '%s' on http://%s/ (Ctrl-C stops)", "'%s' を http://%s/ で提供中 (Ctrl-C で停止)"),
+	         c.repo, listen);
+	if (cli_print(&out) != 0) {
+		buf_release(&out);
+		vault_serve_stop(s);
+		return LB_EXIT_ERROR;
+	}
+	buf_release(&out);
+	int sig;
+	sigwait(&set, &sig);
+	vault_serve_stop(s);
+	return LB_EXIT_OK;
+}
+
 int cmd_vault(int argc, char **argv)
 {
 	static const struct cli_sub subs[] = {
@@ -466,6 +518,8 @@ int cmd_vault(int argc, char **argv)
 	         "世代を clean / suspect と判定 (管理者)"},
 	        {"export", cv_export, "write a self-contained copy for offline media",
 	         "オフライン媒体用に自己完結したコピーを書き出す"},
+	        {"serve", v_serve, "serve the repository to writer hosts over HTTP",
+	         "リポジトリを HTTP でライターに提供"},
 	        {0},
 	};
 	return cli_dispatch(argc, argv, "vault", subs);

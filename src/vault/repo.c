@@ -15,6 +15,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+static int load_meta(struct vault *v);
+static int hexname(const char *s);
+
 void vpath(struct vault *v, struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
@@ -70,6 +73,13 @@ void vault_unseal_file(const char *path)
 
 int vault_put(struct vault *v, const char *rel, const void *p, size_t n)
 {
+	if (v->remote) {
+		struct buf u = {0};
+		buf_addf(&u, "/obj/%s", rel);
+		int rc = vault_http(v, "PUT", u.data, p, n, NULL);
+		buf_release(&u);
+		return rc;
+	}
 	struct buf path = {0};
 	vpath(v, &path, "%s", rel);
 	char *slash = strrchr(path.data, '/');
@@ -94,10 +104,71 @@ int vault_put(struct vault *v, const char *rel, const void *p, size_t n)
 int vault_get(struct vault *v, const char *rel, struct buf *out, size_t max)
 {
 	struct buf path = {0};
-	vpath(v, &path, "%s", rel);
 	buf_reset(out);
-	int rc = buf_read_file(out, path.data, max);
+	int rc;
+	if (v->remote) {
+		buf_addf(&path, "/obj/%s", rel);
+		rc = vault_http(v, "GET", path.data, NULL, 0, out);
+		if (rc == 0 && out->len > max)
+			rc = lb_error(LB_ETOOBIG, "'%s' is larger than %zu bytes", rel, max);
+	} else {
+		vpath(v, &path, "%s", rel);
+		rc = buf_read_file(out, path.data, max);
+	}
 	buf_release(&path);
+	return rc;
+}
+
+int vault_get_range(struct vault *v, const char *rel, uint64_t off, size_t len, struct buf *out)
+{
+	struct buf path = {0};
+	buf_reset(out);
+	int rc = 0;
+	if (v->remote) {
+		buf_addf(&path, "/obj/%s?off=%llu&len=%zu", rel, (unsigned long long)off, len);
+		rc = vault_http(v, "GET", path.data, NULL, 0, out);
+	} else {
+		vpath(v, &path, "%s", rel);
+		int fd = open(path.data, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			rc = lb_error_errno(errno, "cannot open '%s'", rel);
+		} else {
+			buf_grow(out, len);
+			ssize_t r = pread(fd, out->data, len, (off_t)off);
+			if (r >= 0) {
+				out->len = (size_t)r;
+				out->data[r] = '\0';
+			}
+			close(fd);
+		}
+	}
+	if (rc == 0 && out->len != len)
+		rc = lb_error(LB_ECORRUPT, "'%s' is shorter than expected", rel);
+	buf_release(&path);
+	return rc;
+}
+
+int vault_size(struct vault *v, const char *rel, uint64_t *size)
+{
+	struct buf path = {0}, out = {0};
+	int rc = 0;
+	if (v->remote) {
+		buf_addf(&path, "/stat/%s", rel);
+		rc = vault_http(v, "GET", path.data, NULL, 0, &out);
+		unsigned long long n = 0;
+		if (rc == 0 && sscanf(buf_cstr(&out), "%llu", &n) != 1)
+			rc = lb_error(LB_EIO, "the vault server sent a malformed size");
+		*size = n;
+	} else {
+		vpath(v, &path, "%s", rel);
+		struct stat st;
+		if (stat(path.data, &st) != 0)
+			rc = lb_error_errno(errno, "'%s'", rel);
+		else
+			*size = (uint64_t)st.st_size;
+	}
+	buf_release(&path);
+	buf_release(&out);
 	return rc;
 }
 
@@ -120,6 +191,19 @@ static int hexname(const char *s)
 int vault_list(struct vault *v, const char *dir, struct lb_strlist *names)
 {
 	struct buf path = {0};
+	if (v->remote) {
+		struct buf out = {0};
+		buf_addf(&path, "/list/%s", dir);
+		int rc = vault_http(v, "GET", path.data, NULL, 0, &out);
+		char *save = NULL;
+		for (char *l = rc == 0 && out.len ? strtok_r(out.data, "\n", &save) : NULL; l;
+		     l = strtok_r(NULL, "\n", &save))
+			if (hexname(l))
+				lb_strlist_push(names, lb_strdup(l));
+		buf_release(&out);
+		buf_release(&path);
+		return rc;
+	}
 	vpath(v, &path, "%s", dir);
 	DIR *d = opendir(path.data);
 	if (!d) {
@@ -175,6 +259,8 @@ static void remove_tmp_in(const char *dir, uint64_t *count)
 
 uint64_t vault_remove_tmp(struct vault *v)
 {
+	if (v->remote)
+		return 0;
 	static const char *dirs[] = {"data", "index", "snapshots", "meta"};
 	uint64_t n = 0;
 	for (size_t i = 0; i < LB_ARRAY_LEN(dirs); i++) {
@@ -189,6 +275,12 @@ uint64_t vault_remove_tmp(struct vault *v)
 int vault_remove(struct vault *v, const char *rel)
 {
 	struct buf path = {0};
+	if (v->remote) {
+		buf_addf(&path, "/obj/%s", rel);
+		int rc = vault_http(v, "DELETE", path.data, NULL, 0, NULL);
+		buf_release(&path);
+		return rc;
+	}
 	vpath(v, &path, "%s", rel);
 	vault_unseal_file(path.data);
 	int rc = 0;
@@ -200,6 +292,8 @@ int vault_remove(struct vault *v, const char *rel)
 
 int vault_flock(struct vault *v, int exclusive)
 {
+	if (v->remote)
+		return 0; /* the server serialises nothing in format 1: run prune on the vault host (docs §7) */
 	if (v->lock_fd < 0) {
 		struct buf p = {0};
 		vpath(v, &p, "lock");
@@ -230,6 +324,39 @@ int vault_need_admin(struct vault *v, const char *what)
 	if (v->k.role == VAULT_ADMIN)
 		return 0;
 	return lb_error(LB_EPERM, "a writer key cannot %s (admin key needed)", what);
+}
+
+void vault_reload_meta(struct vault *v)
+{
+	free(v->meta);
+	v->meta = NULL;
+	v->nmeta = v->bad_meta = 0;
+	load_meta(v);
+}
+
+int vault_open_keyless(struct vault **out, const char *repo)
+{
+	*out = NULL;
+	if (sodium_init() < 0)
+		return lb_error(LB_EINTERNAL, "libsodium does not initialise");
+	struct vault *v = lb_calloc(1, sizeof(*v));
+	v->root = lb_strdup(repo);
+	v->lock_fd = -1;
+	struct buf f = {0};
+	int rc = vault_get(v, "config", &f, 4096);
+	if (rc == -LB_ENOTFOUND)
+		rc = lb_error(LB_ENOTFOUND, "'%s' is not a vault repository (no config)", repo);
+	if (rc == 0)
+		rc = vconfig_parse(&v->cfg, (const uint8_t *)f.data, f.len);
+	buf_release(&f);
+	if (rc == 0)
+		rc = load_meta(v);
+	if (rc < 0) {
+		vault_close(v);
+		return rc;
+	}
+	*out = v;
+	return 0;
 }
 
 static int load_meta(struct vault *v)
@@ -425,13 +552,18 @@ int vault_key_needs_passphrase(const char *key_file)
 int vault_open(struct vault **out, const char *repo, const char *key_file, const struct buf *pass)
 {
 	*out = NULL;
-	if (is_url(repo))
-		return lb_error(LB_EUSAGE, "vault server URLs are not supported by this build ('%s')", repo);
 	if (sodium_init() < 0)
 		return lb_error(LB_EINTERNAL, "libsodium does not initialise");
 	struct vault *v = lb_calloc(1, sizeof(*v));
 	v->root = lb_strdup(repo);
 	v->lock_fd = -1;
+	if (is_url(repo)) {
+		int urc = vault_url_parse(v, repo);
+		if (urc < 0) {
+			vault_close(v);
+			return urc;
+		}
+	}
 	while (strlen(v->root) > 1 && v->root[strlen(v->root) - 1] == '/')
 		v->root[strlen(v->root) - 1] = '\0';
 	struct buf f = {0};
@@ -492,6 +624,8 @@ void vault_close(struct vault *v)
 	vindex_release(&v->ix);
 	free(v->meta);
 	free(v->root);
+	free(v->host);
+	free(v->port);
 	free(v);
 }
 

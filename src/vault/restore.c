@@ -49,41 +49,72 @@ struct rs_thread {
 	struct buf blob, plain;
 };
 
-static int pack_fd(struct rs_thread *t, uint32_t pn)
+static int pack_key(struct rs_thread *t, uint32_t pn, const uint8_t *hdr, size_t n)
 {
 	struct rs *s = t->s;
-	if (t->pack_fd >= 0 && t->pack_no == pn)
-		return t->pack_fd;
-	if (t->pack_fd >= 0)
-		close(t->pack_fd);
-	struct buf path = {0};
-	buf_adds(&path, s->v->root);
-	buf_addch(&path, '/');
-	vault_pack_rel(&path, s->v->ix.pack[pn]);
-	t->pack_fd = open(path.data, O_RDONLY | O_CLOEXEC);
-	t->pack_no = pn;
-	int rc = t->pack_fd;
-	if (rc < 0)
-		rc = lb_error_errno(errno, "cannot open pack '%.8s'", path.data + strlen(s->v->root) + 9);
-	buf_release(&path);
-	if (rc < 0)
-		return rc;
 	pthread_mutex_lock(&s->mtx);
 	int have = s->phave[pn];
 	pthread_mutex_unlock(&s->mtx);
-	if (!have) {
-		uint8_t hdr[VAULT_PACK_HDR], key[32];
-		if (pread(t->pack_fd, hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr))
-			return lb_error(LB_ECORRUPT, "pack header is short");
-		if ((rc = vpack_open_key(&s->v->k, hdr, sizeof(hdr), key)) < 0)
-			return rc;
+	if (have)
+		return 0;
+	uint8_t key[32];
+	int rc = vpack_open_key(&s->v->k, hdr, n, key);
+	if (rc < 0)
+		return rc;
+	pthread_mutex_lock(&s->mtx);
+	memcpy(s->pkey[pn], key, 32);
+	s->phave[pn] = 1;
+	pthread_mutex_unlock(&s->mtx);
+	sodium_memzero(key, sizeof(key));
+	return 0;
+}
+
+/* The encrypted blob of e into t->blob, and its pack's key known: a local pack by pread on a cached descriptor,
+ * a server's by ranged requests. */
+static int fetch_blob(struct rs_thread *t, const struct vault_ientry *e)
+{
+	struct rs *s = t->s;
+	struct buf rel = {0};
+	vault_pack_rel(&rel, s->v->ix.pack[e->pack]);
+	int rc = 0;
+	if (s->v->remote) {
+		struct buf hdr = {0};
 		pthread_mutex_lock(&s->mtx);
-		memcpy(s->pkey[pn], key, 32);
-		s->phave[pn] = 1;
+		int have = s->phave[e->pack];
 		pthread_mutex_unlock(&s->mtx);
-		sodium_memzero(key, sizeof(key));
+		if (!have && (rc = vault_get_range(s->v, rel.data, 0, VAULT_PACK_HDR, &hdr)) == 0)
+			rc = pack_key(t, e->pack, (const uint8_t *)hdr.data, hdr.len);
+		buf_release(&hdr);
+		if (rc == 0)
+			rc = vault_get_range(s->v, rel.data, e->off, e->len, &t->blob);
+		buf_release(&rel);
+		return rc;
 	}
-	return t->pack_fd;
+	if (t->pack_fd < 0 || t->pack_no != e->pack) {
+		if (t->pack_fd >= 0)
+			close(t->pack_fd);
+		struct buf path = {0};
+		vpath(s->v, &path, "%s", rel.data);
+		t->pack_fd = open(path.data, O_RDONLY | O_CLOEXEC);
+		t->pack_no = e->pack;
+		if (t->pack_fd < 0)
+			rc = lb_error_errno(errno, "cannot open pack '%.13s'", rel.data + 8);
+		buf_release(&path);
+		uint8_t hdr[VAULT_PACK_HDR];
+		if (rc == 0 && pread(t->pack_fd, hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr))
+			rc = lb_error(LB_ECORRUPT, "pack header is short");
+		if (rc == 0)
+			rc = pack_key(t, e->pack, hdr, sizeof(hdr));
+	}
+	buf_release(&rel);
+	if (rc < 0)
+		return rc;
+	buf_reset(&t->blob);
+	buf_grow(&t->blob, e->len);
+	if (pread(t->pack_fd, t->blob.data, e->len, e->off) != (ssize_t)e->len)
+		return lb_error(LB_ECORRUPT, "pack is shorter than its index says");
+	t->blob.len = e->len;
+	return 0;
 }
 
 static int restore_file(struct rs_thread *t, const struct vnode *n)
@@ -101,15 +132,8 @@ static int restore_file(struct rs_thread *t, const struct vnode *n)
 			rc = lb_error(LB_ECORRUPT, "a chunk of '%s' is missing from the repository", n->path);
 			break;
 		}
-		int pfd = pack_fd(t, e->pack);
-		if (pfd < 0) {
-			rc = pfd;
-			break;
-		}
-		buf_reset(&t->blob);
-		buf_grow(&t->blob, e->len);
-		if (pread(pfd, t->blob.data, e->len, e->off) != (ssize_t)e->len) {
-			rc = lb_error(LB_ECORRUPT, "pack of '%s' is short", n->path);
+		if ((rc = fetch_blob(t, e)) < 0) {
+			lb_error_wrap(rc, "'%s'", n->path);
 			break;
 		}
 		uint8_t key[32];

@@ -146,4 +146,10 @@ struct vault_export_result {
 };
 int vault_export(struct vault *v, const char *snapshot, const char *dir, struct vault_export_result *r);
 
+/* ---- vault server ---- */
+struct vault_server;
+/* Serve the repository folder repo on listen ("127.0.0.1:8420") from background threads; stop to end. */
+int vault_serve_start(struct vault_server **out, const char *repo, const char *listen);
+void vault_serve_stop(struct vault_server *s);
+
 #endif /* LB_VAULT_H */

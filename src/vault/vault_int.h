@@ -214,11 +214,16 @@ struct vault {
 	size_t nmeta;
 	size_t bad_meta;
 	struct vchunker ch;
+	int remote; /* a vault server: host and port of --repo http://host:port/ */
+	char *host, *port;
 };
 void vpath(struct vault *v, struct buf *b, const char *fmt, ...) LB_PRINTF(3, 4);
 /* Write a repository object once (tmp, fsync, link, fsync dir), read-only mode; an identical existing one is ok. */
 int vault_put(struct vault *v, const char *rel, const void *p, size_t n);
 int vault_get(struct vault *v, const char *rel, struct buf *out, size_t max);
+/* len bytes at off of an object (a blob of a pack), into out (reset first). */
+int vault_get_range(struct vault *v, const char *rel, uint64_t off, size_t len, struct buf *out);
+int vault_size(struct vault *v, const char *rel, uint64_t *size);
 int vault_list(struct vault *v, const char *dir, struct lb_strlist *names);
 int vault_remove(struct vault *v, const char *rel);
 /* Remove the temporary files of writes that were killed half-way (only under the exclusive lock). */
@@ -237,5 +242,15 @@ int vault_ncpu(void);
 /* Read-only and (best effort) immutable. */
 void vault_seal_file(const char *path, int immutable);
 void vault_unseal_file(const char *path);
+
+/* ---- vault server client (http.c) ---- */
+int vault_url_parse(struct vault *v, const char *url);
+/* One request; 200 gives 0 and the body in out (may be NULL), other answers an error with the server's reason. */
+int vault_http(struct vault *v, const char *method, const char *path, const void *body, size_t n, struct buf *out);
+void vault_sign_request(const uint8_t sk[64], const char *method, const char *path, const char *time_ms,
+                        const void *body, size_t n, uint8_t sig[64]);
+/* Open a repository folder with no key (for the server): config and meta records only. */
+int vault_open_keyless(struct vault **out, const char *repo);
+void vault_reload_meta(struct vault *v);
 
 #endif /* LB_VAULT_INT_H */

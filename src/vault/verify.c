@@ -47,11 +47,8 @@ static void *read_main(void *arg)
 		if (f->pack_state[p])
 			continue;
 		buf_reset(&path);
-		buf_adds(&path, v->root);
-		buf_addch(&path, '/');
 		vault_pack_rel(&path, v->ix.pack[p]);
-		buf_reset(&data);
-		if (buf_read_file(&data, path.data, VAULT_PACK_MAX) < 0) {
+		if (vault_get(v, path.data, &data, VAULT_PACK_MAX) < 0) {
 			f->pack_state[p] = 1;
 			continue;
 		}
@@ -169,16 +166,14 @@ int vault_verify(struct vault *v, int read_data, struct vault_verify_result *r)
 	lb_strlist_free(&disk);
 	for (size_t p = 0; p < v->ix.npack; p++) {
 		struct buf path = {0};
-		buf_adds(&path, v->root);
-		buf_addch(&path, '/');
 		vault_pack_rel(&path, v->ix.pack[p]);
-		struct stat st;
+		uint64_t size = 0;
 		char hex[65];
 		vault_hex(hex, v->ix.pack[p], VID);
-		if (stat(path.data, &st) != 0) {
+		if (vault_size(v, path.data, &size) < 0) {
 			problem(r, "pack %.12s is missing", hex);
 			f.pack_state[p] = 1;
-		} else if ((uint64_t)st.st_size != v->ix.pack_size[p]) {
+		} else if (size != v->ix.pack_size[p]) {
 			problem(r, "pack %.12s has the wrong size", hex);
 			f.pack_state[p] = 1;
 		}
