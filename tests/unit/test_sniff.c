@@ -233,8 +233,15 @@ static void test_random_is_random(void **state)
 	assert_true(st.entropy > 7.99);
 	assert_true(st.chi2 < 330);
 	/* short encrypted files still look random */
-	assert_int_equal(sniff_type(b, 200), SNIFF_RANDOM);
-	assert_int_equal(sniff_type(b, 20), SNIFF_UNKNOWN);
+	int short_random = 0;
+	for (int i = 0; i < 200; i++) {
+		randombytes_buf(b, 200);
+		short_random += sniff_type(b, 200) == SNIFF_RANDOM;
+		/* twenty bytes say nothing about randomness */
+		assert_int_not_equal(sniff_type(b, 20), SNIFF_RANDOM);
+	}
+	print_message("200-byte random heads called random: %d of 200\n", short_random);
+	assert_true(short_random >= 180);
 	/* a flat histogram with structure (a ramp) is not random */
 	for (size_t i = 0; i < 4096; i++)
 		b[i] = (uint8_t)i;
