@@ -289,9 +289,13 @@ static void write_summary(const struct sus_state *st, int suspect, struct buf *o
 		ex = first_example(st, r);
 	if (!suspect) {
 		buf_addf(out, "clean: %zu files changed", st->examined);
+		if (enc)
+			buf_addf(out, "; %llu look%s encrypted", (unsigned long long)enc, enc == 1 ? "s" : "");
+		if (notes)
+			buf_addf(out, "; %llu look%s like a ransom note", (unsigned long long)notes,
+			         notes == 1 ? "s" : "");
 		if (enc || notes)
-			buf_addf(out, "; %llu look encrypted and %llu look like ransom notes, below the threshold",
-			         (unsigned long long)enc, (unsigned long long)notes);
+			buf_addf(out, ", below the threshold %.0f", st->threshold);
 		if (ex)
 			buf_addf(out, " (e.g. '%s')", ex);
 		return;
