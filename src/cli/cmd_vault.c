@@ -137,15 +137,41 @@ static int v_key(int argc, char **argv)
 	                               "新しい鍵ファイル (モード 0600、既存不可)"},
 	                              {0}};
 	static const struct lb_cmd_help help = {
-	        "lifeboat vault key add --repo R --role writer --out F",
+	        "lifeboat vault key add --repo R --role writer --out F | key revoke --repo R ID | key list --repo R",
 	        "Make a writer key file for a production host: it backs up without a passphrase but cannot read back,\n"
-	        "forget, prune, lock or review generations. Needs the admin passphrase.",
+	        "forget, prune, lock or review generations. 'revoke' ends a writer key (a stolen host); 'list' shows "
+	        "them\n"
+	        "as JSON. Needs the admin passphrase.",
 	        "本番サーバ用のライター鍵を作ります。パスフレーズなしでバックアップできますが、世代の読み出し・削除・\n"
-	        "prune・ロック・判定はできません。管理者パスフレーズが必要です。",
-	        "  lifeboat vault key add --repo /srv/vault --role writer --out /etc/lifeboat/writer.key"};
+	        "prune・ロック・判定はできません。'revoke' はライター鍵を失効させ (乗っ取られたサーバ)、'list' は\n"
+	        "一覧を JSON で表示します。管理者パスフレーズが必要です。",
+	        "  lifeboat vault key add --repo /srv/vault --role writer --out /etc/lifeboat/writer.key\n"
+	        "  lifeboat vault key revoke --repo /srv/vault 0f3a…"};
 	int i = cli_parse(argc, argv, opts, &help, &code);
 	if (i < 0)
 		return code;
+	if (i < argc && (!strcmp(argv[i], "revoke") || !strcmp(argv[i], "list"))) {
+		int revoke = !strcmp(argv[i], "revoke");
+		if (revoke ? i + 2 != argc : i + 1 != argc)
+			return cli_usage(
+			        L_("usage: lifeboat vault key revoke --repo R WRITER-ID | key list --repo R",
+			           "使い方: lifeboat vault key revoke --repo R WRITER-ID | key list --repo R"));
+		struct vault *v;
+		if ((code = cv_open(&c, &v)) != 0)
+			return code;
+		struct buf out = {0};
+		int rc = revoke ? vault_key_revoke(v, argv[i + 1]) : vault_key_list(v, &out);
+		vault_close(v);
+		if (rc < 0) {
+			buf_release(&out);
+			return cli_error(rc);
+		}
+		if (revoke)
+			buf_addf(&out, L_("writer key %s revoked", "ライター鍵 %s を失効しました"), argv[i + 1]);
+		rc = cli_print(&out);
+		buf_release(&out);
+		return rc;
+	}
 	if (i >= argc || strcmp(argv[i], "add") != 0 || i + 1 != argc)
 		return cli_usage(L_("usage: lifeboat vault key add --repo R --role writer --out F",
 		                    "使い方: lifeboat vault key add --repo R --role writer --out F"));
@@ -500,7 +526,8 @@ int cmd_vault(int argc, char **argv)
 {
 	static const struct cli_sub subs[] = {
 	        {"init", v_init, "create a repository", "リポジトリを作成"},
-	        {"key", v_key, "add a writer key for a production host", "本番サーバ用のライター鍵を追加"},
+	        {"key", v_key, "add, revoke or list writer keys for production hosts",
+	         "本番サーバ用のライター鍵の追加・失効・一覧"},
 	        {"backup", v_backup, "save a new generation (scored for ransomware)",
 	         "新しい世代を保存 (ランサムウェア判定つき)"},
 	        {"snapshots", v_snapshots, "list generations with status, pins and locks",

@@ -675,3 +675,40 @@ int vault_key_add_writer(struct vault *v, const char *out_path, struct buf *writ
 	sodium_memzero(&w, sizeof(w));
 	return rc;
 }
+
+int vault_key_revoke(struct vault *v, const char *writer_id_hex)
+{
+	int rc = vault_need_admin(v, "revoke keys");
+	if (rc < 0)
+		return rc;
+	struct vmeta_rec m = {.kind = VMETA_REVOKE, .time_ms = lb_now_ms()};
+	uint8_t pk[32];
+	if (vault_unhex(m.writer_id, 16, writer_id_hex) < 0)
+		return lb_error(LB_EUSAGE, "'%s' is not a writer id (32 hex digits)", writer_id_hex);
+	if (vault_writer_known(v, m.writer_id, pk, 0) < 0)
+		return lb_error(LB_ENOTFOUND, "no writer key '%s' in this repository", writer_id_hex);
+	return vault_add_meta(v, &m);
+}
+
+int vault_key_list(struct vault *v, struct buf *json)
+{
+	struct json_w w = {.out = json};
+	json_arr(&w);
+	for (size_t i = 0; i < v->nmeta; i++) {
+		if (v->meta[i].kind != VMETA_WRITER)
+			continue;
+		char hex[33];
+		vault_hex(hex, v->meta[i].writer_id, 16);
+		uint8_t pk[32];
+		struct buf t = {0};
+		lb_format_utc(&t, v->meta[i].time_ms, 0);
+		json_obj(&w);
+		json_kv_str(&w, "writer_id", hex);
+		json_kv_str(&w, "added", t.data);
+		json_kv_bool(&w, "revoked", vault_writer_known(v, v->meta[i].writer_id, pk, INT64_MAX) == -LB_EPERM);
+		json_end(&w);
+		buf_release(&t);
+	}
+	json_end(&w);
+	return json_finish(&w);
+}

@@ -31,6 +31,11 @@ void vault_close(struct vault *v);
 enum vault_role vault_role(const struct vault *v);
 /* Make a writer key file at out_path (mode 0600, must not exist) and register it; admin only. */
 int vault_key_add_writer(struct vault *v, const char *out_path, struct buf *writer_id_hex);
+/* Revoke a writer key (admin): it can no longer open the repository or the server, and its later generations
+ * are 'unreviewed'. */
+int vault_key_revoke(struct vault *v, const char *writer_id_hex);
+/* The writer keys as a JSON array of {writer_id, added, revoked}. */
+int vault_key_list(struct vault *v, struct buf *json);
 
 /* ---- backup ---- */
 struct vault_backup_opts {

@@ -61,4 +61,12 @@ expect_exit 0 lb vault init --repo "$T/other"
 expect_exit 0 lb vault key add --repo "$T/other" --role writer --out "$T/other.key"
 expect_exit 2 w vault backup --repo "$R" --key "$T/other.key" "$S"
 grep -q "another repository" "$T/err" || fail "foreign key: $(cat "$T/err")"
+# revocation: the key stops working at once
+expect_exit 0 lb vault key list --repo "$R"
+WID=$(json_get "$T/out" "[0]['writer_id']")
+expect_exit 0 lb vault key revoke --repo "$R" "$WID"
+expect_exit 2 w vault backup --repo "$R" --key "$K" "$S"
+grep -q "revoked" "$T/err" || fail "revoked key: $(cat "$T/err")"
+expect_exit 0 lb vault key list --repo "$R"
+[ "$(json_get "$T/out" "[0]['revoked']")" = True ] || fail "key list after revoke: $(cat "$T/out")"
 echo "vault writer ok"
