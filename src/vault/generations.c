@@ -85,7 +85,7 @@ int vault_snapshots(struct vault *v, struct vault_snap_list *out)
 			if (vault_writer_known(v, s.signer_id, pk, s.time_ms) < 0)
 				x->status = VAULT_UNREVIEWED;
 		} else {
-			strcpy(x->signer, "admin");
+			snprintf(x->signer, sizeof(x->signer), "admin");
 		}
 		int mark = vault_review_of(v, s.id);
 		if (mark) {
@@ -170,7 +170,15 @@ int vault_lock(struct vault *v, const char *snapshot, int64_t until_ms, char id[
 		return lb_error(LB_EUSAGE, "the lock date must be in the future");
 	struct vmeta_rec m = {.kind = VMETA_LOCK, .time_ms = lb_now_ms(), .until_ms = until_ms};
 	vault_unhex(m.snap, VID, id);
-	return vault_add_meta(v, &m);
+	rc = vault_add_meta(v, &m);
+	if (rc == 0 && !v->remote) {
+		/* on a local disk the locked generation's file is immutable too, where the kernel allows it */
+		struct buf p = {0};
+		vpath(v, &p, "snapshots/%s", id);
+		vault_seal_file(p.data, 1);
+		buf_release(&p);
+	}
+	return rc;
 }
 
 int vault_review(struct vault *v, const char *snapshot, enum vault_status mark, char id[65])

@@ -66,7 +66,7 @@ static int who(struct vault_server *s, struct MHD_Connection *c, const char *met
 	uint8_t sig[64], pk[32];
 	if (!signer || !t || !sighex || vault_unhex(sig, 64, sighex) < 0)
 		return -1;
-	long long ms = atoll(t);
+	long long ms = strtoll(t, NULL, 10);
 	if (llabs(ms - (long long)lb_now_ms()) > SERVE_SKEW_MS)
 		return -1;
 	int role;

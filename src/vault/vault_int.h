@@ -252,5 +252,6 @@ void vault_sign_request(const uint8_t sk[64], const char *method, const char *pa
 /* Open a repository folder with no key (for the server): config and meta records only. */
 int vault_open_keyless(struct vault **out, const char *repo);
 void vault_reload_meta(struct vault *v);
+int vault_load_meta(struct vault *v);
 
 #endif /* LB_VAULT_INT_H */

@@ -69,5 +69,12 @@ grep -q "new or empty" "$T/err" || fail "restore into a full folder: $(cat "$T/e
 expect_exit 2 lb vault restore --repo "$R" ffffffff --target "$T/r9"
 expect_exit 2 lb vault snapshots --repo "$T/nothing"
 expect_exit 2 lb vault backup --repo "$R"
+# a prune running elsewhere holds the repository: backup says so instead of waiting or corrupting
+flock -x "$R/lock" -c "sleep 3" &
+LOCKER=$!
+sleep 0.5
+expect_exit 2 lb vault backup --repo "$R" "$S"
+grep -q "repository is locked" "$T/err" || fail "locked repository: $(cat "$T/err")"
+wait $LOCKER
 expect_exit 0 lb vault verify --repo "$R" --read-data || { cat "$T/out"; exit 1; }
 echo "vault round trip ok"
