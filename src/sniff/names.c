@@ -204,12 +204,15 @@ static const struct note_word note_words[] = {
 static int note_groups(const uint8_t *p, size_t n)
 {
 	int hit[NOTE_GROUPS] = {0};
+	/* a note always asks for money: look for that first, most texts stop here */
+	for (size_t i = 0; i < LB_ARRAY_LEN(note_words) && !hit[NOTE_PAY]; i++)
+		if (note_words[i].group == NOTE_PAY && sniff_find_ci(p, n, note_words[i].w) >= 0)
+			hit[NOTE_PAY] = 1;
+	if (!hit[NOTE_PAY])
+		return 0;
 	for (size_t i = 0; i < LB_ARRAY_LEN(note_words); i++)
 		if (!hit[note_words[i].group] && sniff_find_ci(p, n, note_words[i].w) >= 0)
 			hit[note_words[i].group] = 1;
-	/* a note always asks for money or says how to get the files back for it */
-	if (!hit[NOTE_PAY])
-		return 0;
 	return hit[NOTE_ENC] + hit[NOTE_REC] + hit[NOTE_PAY] + hit[NOTE_CONTACT];
 }
 

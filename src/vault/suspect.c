@@ -193,7 +193,10 @@ void suspect_add(struct suspect *s, const struct suspect_file *f)
 		return;
 	}
 	const char *base = base_of(f->path);
-	if (f->head && f->head_len && f->new_type != SNIFF_RANDOM && sniff_ransom_note_text(f->head, f->head_len)) {
+	/* notes are short text files (html counts as text) */
+	if (f->head && f->head_len && f->new_size <= (1u << 20) &&
+	    (f->new_type == SNIFF_TEXT || f->new_type == SNIFF_UTF16_TEXT || f->new_type == SNIFF_XML) &&
+	    sniff_ransom_note_text(f->head, f->head_len)) {
 		sus_mark(st, folder, SUS_NOTE_TEXT, f->path);
 		return;
 	}
