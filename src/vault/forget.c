@@ -37,24 +37,8 @@ void vault_forget_result_release(struct vault_forget_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
-int vault_forget(struct vault *v, const struct vault_policy *p, int dry_run, struct vault_forget_result *r)
+void vault_policy_select(const struct vault_snap_list *l, const struct vault_policy *p, struct vault_forget_item *out)
 {
-	memset(r, 0, sizeof(*r));
-	int rc = vault_need_admin(v, "forget generations");
-	if (rc < 0)
-		return rc;
-	if (!p->last && !p->hourly && !p->daily && !p->weekly && !p->monthly && !p->yearly)
-		return lb_error(LB_EUSAGE,
-		                "give a policy (--keep-last, --keep-daily, …): forget never forgets everything");
-	if (!dry_run && (rc = vault_flock(v, 1)) < 0)
-		return rc;
-	struct vault_snap_list l;
-	if ((rc = vault_snapshots(v, &l)) < 0) {
-		vault_funlock(v);
-		return rc;
-	}
-	r->v = lb_calloc(l.n + 1, sizeof(*r->v));
-	r->n = l.n;
 	long want[5] = {p->hourly, p->daily, p->weekly, p->monthly, p->yearly};
 	static const char *names[5] = {"hourly", "daily", "weekly", "monthly", "yearly"};
 	int64_t last_key[5];
@@ -62,9 +46,10 @@ int vault_forget(struct vault *v, const struct vault_policy *p, int dry_run, str
 	for (int k = 0; k < 5; k++)
 		last_key[k] = INT64_MIN;
 	/* newest first */
-	for (size_t j = 0; j < l.n; j++) {
-		const struct vault_snap_info *s = &l.v[l.n - 1 - j];
-		struct vault_forget_item *it = &r->v[j];
+	for (size_t j = 0; j < l->n; j++) {
+		const struct vault_snap_info *s = &l->v[l->n - 1 - j];
+		struct vault_forget_item *it = &out[j];
+		memset(it, 0, sizeof(*it));
 		memcpy(it->id, s->id, 65);
 		it->time_ms = s->time_ms;
 		if (s->pinned) {
@@ -101,6 +86,27 @@ int vault_forget(struct vault *v, const struct vault_policy *p, int dry_run, str
 		if (!it->keep)
 			snprintf(it->reason, sizeof(it->reason), "outside the policy");
 	}
+}
+
+int vault_forget(struct vault *v, const struct vault_policy *p, int dry_run, struct vault_forget_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	int rc = vault_need_admin(v, "forget generations");
+	if (rc < 0)
+		return rc;
+	if (!p->last && !p->hourly && !p->daily && !p->weekly && !p->monthly && !p->yearly)
+		return lb_error(LB_EUSAGE,
+		                "give a policy (--keep-last, --keep-daily, …): forget never forgets everything");
+	if (!dry_run && (rc = vault_flock(v, 1)) < 0)
+		return rc;
+	struct vault_snap_list l;
+	if ((rc = vault_snapshots(v, &l)) < 0) {
+		vault_funlock(v);
+		return rc;
+	}
+	r->v = lb_calloc(l.n + 1, sizeof(*r->v));
+	r->n = l.n;
+	vault_policy_select(&l, p, r->v);
 	for (size_t j = 0; rc == 0 && j < r->n; j++) {
 		if (r->v[j].keep)
 			continue;

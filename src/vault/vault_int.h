@@ -243,6 +243,10 @@ int vault_ncpu(void);
 void vault_seal_file(const char *path, int immutable);
 void vault_unseal_file(const char *path);
 
+/* ---- retention (forget.c) ---- */
+/* Decide keep/forget for every generation of l (oldest first); out[j] is the j-th newest. */
+void vault_policy_select(const struct vault_snap_list *l, const struct vault_policy *p, struct vault_forget_item *out);
+
 /* ---- vault server client (http.c) ---- */
 int vault_url_parse(struct vault *v, const char *url);
 /* One request; 200 gives 0 and the body in out (may be NULL), other answers an error with the server's reason. */
