@@ -150,6 +150,7 @@ void bk_start(struct bk *b, int threads)
 	b->nw = threads < 1 ? 1 : threads > BK_MAX_THREADS ? BK_MAX_THREADS : threads;
 	for (int i = 0; i < b->nw; i++) {
 		b->w[i].b = b;
+		b->w[i].pw.lazy = 1;
 		b->w[i].cz = ZSTD_createCCtx();
 		if (!b->w[i].cz)
 			lb_oom();
@@ -270,6 +271,14 @@ int bk_finish(struct bk *b)
 	pthread_mutex_unlock(&b->mtx);
 	for (int i = 0; i < b->nw; i++)
 		pthread_join(b->w[i].th, NULL);
+	/* every pack durable before the index that names them is written */
+	for (int i = 0; i < b->nw && !b->err; i++) {
+		int rc = vault_sync_objects(b->v, &b->w[i].pw.written);
+		if (rc < 0) {
+			b->err = rc;
+			snprintf(b->errmsg, sizeof(b->errmsg), "%s", lb_errmsg());
+		}
+	}
 	for (int i = 0; i < b->nw; i++) {
 		struct bk_worker *w = &b->w[i];
 		for (size_t k = 0; k < w->ix.n; k++) {

@@ -91,7 +91,10 @@ int vpack_w_finish(struct vpack_w *w, struct vault *v, struct vault_index *ix, u
 	crypto_generichash(pack_id, VID, (const uint8_t *)w->b.data, w->b.len, NULL, 0);
 	struct buf rel = {0};
 	vault_pack_rel(&rel, pack_id);
-	int rc = vault_put(v, rel.data, w->b.data, w->b.len);
+	int rc = w->lazy ? vault_put_lazy(v, rel.data, w->b.data, w->b.len)
+	                 : vault_put(v, rel.data, w->b.data, w->b.len);
+	if (rc == 0 && w->lazy)
+		lb_strlist_push(&w->written, buf_detach(&rel, NULL));
 	buf_release(&rel);
 	if (rc < 0)
 		return rc;
@@ -111,6 +114,9 @@ void vpack_w_release(struct vpack_w *w)
 	sodium_memzero(w->key, sizeof(w->key));
 	buf_release(&w->b);
 	free(w->e);
+	for (size_t i = 0; i < w->written.n; i++)
+		free((void *)w->written.v[i]);
+	lb_strlist_free(&w->written);
 	memset(w, 0, sizeof(*w));
 }
 

@@ -5,6 +5,7 @@
 #include "vault_int.h"
 
 #include <dirent.h>
+#include <stdatomic.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
@@ -97,6 +98,88 @@ int vault_put(struct vault *v, const char *rel, const void *p, size_t n)
 		if (rc == 0 && (!strncmp(rel, "data/", 5) || !strncmp(rel, "meta/", 5)))
 			vault_seal_file(path.data, 1);
 	}
+	buf_release(&path);
+	return rc;
+}
+
+/* Like vault_put for packs of a backup, without waiting for the disk: the write-back is started
+ * (sync_file_range) and vault_sync_objects makes them durable before any index names them. */
+int vault_put_lazy(struct vault *v, const char *rel, const void *p, size_t n)
+{
+	if (v->remote)
+		return vault_put(v, rel, p, n);
+	static atomic_uint seq;
+	struct buf path = {0}, tmp = {0};
+	vpath(v, &path, "%s", rel);
+	char *slash = strrchr(path.data, '/');
+	*slash = '\0';
+	int rc = lb_mkdirs(path.data, 0700);
+	*slash = '/';
+	buf_addf(&tmp, "%s.tmp-%d-%u", path.data, (int)getpid(), atomic_fetch_add(&seq, 1));
+	int fd = rc == 0 ? open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0444) : -1;
+	if (rc == 0 && fd < 0)
+		rc = lb_error_errno(errno, "cannot create '%s'", tmp.data);
+	const char *c = p;
+	size_t left = n;
+	while (rc == 0 && left) {
+		ssize_t w = write(fd, c, left);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			rc = errno == ENOSPC ? lb_error(LB_ENOSPC, "disk full writing '%s'", rel)
+			                     : lb_error_errno(errno, "cannot write '%s'", rel);
+			break;
+		}
+		c += w;
+		left -= (size_t)w;
+	}
+	if (fd >= 0) {
+		if (rc == 0)
+			sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+		if (close(fd) != 0 && rc == 0)
+			rc = lb_error_errno(errno, "cannot write '%s'", rel);
+	}
+	if (rc == 0 && link(tmp.data, path.data) != 0 && errno != EEXIST)
+		rc = lb_error_errno(errno, "cannot create '%s'", rel);
+	if (fd >= 0)
+		unlink(tmp.data);
+	if (rc == 0)
+		vault_seal_file(path.data, 1);
+	buf_release(&path);
+	buf_release(&tmp);
+	return rc;
+}
+
+static int cmp_cstr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int vault_sync_objects(struct vault *v, const struct lb_strlist *rels)
+{
+	if (v->remote || !rels->n)
+		return 0;
+	struct buf path = {0};
+	struct lb_strlist dirs = {0};
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < rels->n; i++) {
+		vpath(v, &path, "%s", rels->v[i]);
+		int fd = open(path.data, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0 || fsync(fd) != 0)
+			rc = lb_error_errno(errno, "cannot sync '%s'", rels->v[i]);
+		if (fd >= 0)
+			close(fd);
+		char *slash = strrchr(path.data, '/');
+		lb_strlist_push(&dirs, lb_strndup(path.data, (size_t)(slash - path.data)));
+	}
+	if (dirs.n > 1)
+		qsort(dirs.v, dirs.n, sizeof(*dirs.v), cmp_cstr);
+	for (size_t i = 0; i < dirs.n; i++) {
+		if (rc == 0 && (i == 0 || strcmp(dirs.v[i], dirs.v[i - 1])))
+			rc = lb_fsync_dir(dirs.v[i]);
+		free((void *)dirs.v[i]);
+	}
+	lb_strlist_free(&dirs);
 	buf_release(&path);
 	return rc;
 }

@@ -144,6 +144,8 @@ int vindex_decode_payload(struct vault_index *ix, const uint8_t *p, size_t n);
 
 /* ---- packs (pack.c) ---- */
 struct vpack_w {
+	int lazy;                  /* write with vault_put_lazy and remember the names in written */
+	struct lb_strlist written; /* owned strings */
 	uint8_t key[32];
 	struct buf b;
 	struct vault_ientry *e; /* pack field unused; offsets inside this pack */
@@ -220,6 +222,9 @@ struct vault {
 void vpath(struct vault *v, struct buf *b, const char *fmt, ...) LB_PRINTF(3, 4);
 /* Write a repository object once (tmp, fsync, link, fsync dir), read-only mode; an identical existing one is ok. */
 int vault_put(struct vault *v, const char *rel, const void *p, size_t n);
+int vault_put_lazy(struct vault *v, const char *rel, const void *p, size_t n);
+/* fsync the objects (and their folders) written with vault_put_lazy. */
+int vault_sync_objects(struct vault *v, const struct lb_strlist *rels);
 int vault_get(struct vault *v, const char *rel, struct buf *out, size_t max);
 /* len bytes at off of an object (a blob of a pack), into out (reset first). */
 int vault_get_range(struct vault *v, const char *rel, uint64_t off, size_t len, struct buf *out);
