@@ -25,6 +25,7 @@ expect_exit 0 lb vault restore --repo "$M" latest --target "$T/r"
 cmp "$S/b/results.hl7" "$T/r$S/b/results.hl7" || fail "medium restore differs"
 mv "$T/away" "$R"
 
+expect_exit 0 lb vault lock --repo "$R" "${ID:0:8}" --until 2099-01-01
 # flip one byte in a copy of the repository and expect verify --read-data to find it
 flip() { # flip FILE OFFSET-FRACTION
 	python3 - "$1" "$2" <<'PY'
@@ -57,6 +58,8 @@ grep -q "damaged: .*:" "$T/out" || fail "damaged files not named: $(cat "$T/out"
 try_damage index "index/*" 0.5
 try_damage snapshot "snapshots/*" 0.6
 try_damage config "config" 0.4
+try_damage lock-record "meta/*" 0.5
 try_damage medium-pack "data/*/*" 0.5 "$M"
 try_damage medium-key "keys/admin" 0.5 "$M"
+try_damage medium-manifest "MANIFEST" 0.3 "$M"
 echo "vault damage ok"
