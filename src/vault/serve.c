@@ -261,6 +261,7 @@ int vault_serve_start(struct vault_server **out, const char *repo, const char *l
 	s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, (uint16_t)port, NULL,
 	                        NULL, handler, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	                        MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+	                        MHD_OPTION_CONNECTION_LIMIT, (unsigned)16, /* each upload may hold a pack in memory */
 	                        MHD_OPTION_END);
 	if (!s->d) {
 		vault_close(s->v);
