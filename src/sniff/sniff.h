@@ -7,7 +7,8 @@
  * names and texts, and extensions that ransomware appends. Used by vault (suspect generations) and watch (live
  * detection), so both judge a file the same way.
  *
- * Everything here works on bytes already in memory, allocates nothing, and is safe on hostile input.
+ * Everything here works on bytes already in memory, allocates nothing (but sniff_ransom_note_text, which decodes
+ * Shift_JIS/EUC-JP/ISO-2022-JP text to UTF-8 in a temporary buffer), and is safe on hostile input.
  */
 #ifndef LB_SNIFF_H
 #define LB_SNIFF_H

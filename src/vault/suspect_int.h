@@ -71,6 +71,7 @@ struct sus_state {
 	size_t ndeltas;
 	uint64_t deltas_other;
 	size_t pairs, pairs_compressed;
+	int finished; /* suspect_finish ran: the pairs are counted */
 };
 
 void sus_mark(struct sus_state *st, uint32_t folder, int rule, const char *path);

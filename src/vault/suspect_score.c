@@ -6,8 +6,9 @@
  * Weights (threshold 10 by default): a file whose content turned random counts 2, so five encrypted files make a
  * generation suspect and one user encrypting one file does not; a broken structure or an entropy jump counts 1; a
  * ransom note's text 4 for the first and 2 for each more (a note is dropped in every folder it visits); a rename
- * storm (ten or more files renamed to one unknown extension) 5. Compressing, converting, moving or deleting counts
- * nothing.
+ * storm (ten or more files renamed to one unknown extension) 5; a new random file with a ransomware extension but
+ * no deleted original 0.5 (at most 6: applications name their own encrypted files *.enc too). Compressing,
+ * converting, moving or deleting counts nothing.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -131,7 +132,8 @@ static double score_of(const struct sus_state *st)
 	const uint64_t *t = st->total;
 	double s = 2.0 * (double)(t[SUS_ENC_INPLACE] + t[SUS_ENC_COPY]);
 	s += (double)(t[SUS_STRUCT_LOST] + t[SUS_ENTROPY_JUMP]);
-	s += capped((double)t[SUS_RANSOM_EXT], 20) + capped(0.5 * (double)t[SUS_RANSOM_EXT_NAME], 5);
+	/* an extension alone is weak: some applications name their own encrypted files *.enc or *.crypt */
+	s += capped(0.5 * (double)t[SUS_RANSOM_EXT], 6) + capped(0.25 * (double)t[SUS_RANSOM_EXT_NAME], 3);
 	s += t[SUS_RENAME_STORM] ? 5 : 0;
 	s += t[SUS_NOTE_TEXT] ? capped(4.0 + 2.0 * (double)(t[SUS_NOTE_TEXT] - 1), 20) : 0;
 	s += capped((double)t[SUS_NOTE_NAME], 5);
@@ -184,16 +186,19 @@ static void flagged_root(const struct sus_state *st, struct buf *out)
 		buf_add(out, first, len);
 }
 
-static const struct sus_state *sort_ctx_state;
-static int sort_ctx_rule;
-static int cmp_folder_idx(const void *a, const void *b)
+/* Folders of one rule, most files first (a copy of the keys, so that sorting needs no global state). */
+struct folder_rank {
+	uint32_t cnt;
+	uint32_t idx;
+	const char *name;
+};
+
+static int cmp_rank(const void *a, const void *b)
 {
-	const struct sus_folder *fa = &sort_ctx_state->folders[*(const uint32_t *)a];
-	const struct sus_folder *fb = &sort_ctx_state->folders[*(const uint32_t *)b];
-	uint32_t ca = fa->cnt[sort_ctx_rule], cb = fb->cnt[sort_ctx_rule];
-	if (ca != cb)
-		return ca > cb ? -1 : 1;
-	return strcmp(fa->name, fb->name);
+	const struct folder_rank *x = a, *y = b;
+	if (x->cnt != y->cnt)
+		return x->cnt > y->cnt ? -1 : 1;
+	return strcmp(x->name, y->name);
 }
 
 static void delta_detail(const struct sus_state *st, struct buf *b)
@@ -216,19 +221,18 @@ static void write_reasons(const struct sus_state *st, struct buf *out)
 {
 	struct json_w w = {.out = out};
 	json_arr(&w);
-	uint32_t *idx = lb_calloc(st->nfolders ? st->nfolders : 1, sizeof(*idx));
+	struct folder_rank *rank = lb_calloc(st->nfolders ? st->nfolders : 1, sizeof(*rank));
 	for (int r = 0; r < SUS_RULE_COUNT; r++) {
 		if (!st->total[r])
 			continue;
 		size_t n = 0;
 		for (size_t i = 0; i < st->nfolders; i++)
 			if (st->folders[i].cnt[r])
-				idx[n++] = (uint32_t)i;
-		sort_ctx_state = st;
-		sort_ctx_rule = r;
-		qsort(idx, n, sizeof(*idx), cmp_folder_idx);
+				rank[n++] =
+				        (struct folder_rank){st->folders[i].cnt[r], (uint32_t)i, st->folders[i].name};
+		qsort(rank, n, sizeof(*rank), cmp_rank);
 		for (size_t k = 0; k < n && k < SUSPECT_MAX_FOLDERS; k++) {
-			const struct sus_folder *f = &st->folders[idx[k]];
+			const struct sus_folder *f = &st->folders[rank[k].idx];
 			struct buf d = {0};
 			buf_addf(&d, "%s: %u of %u changed files", rule_detail[r], f->cnt[r], f->examined);
 			if (r == SUS_ENC_INPLACE && k == 0)
@@ -254,7 +258,7 @@ static void write_reasons(const struct sus_state *st, struct buf *out)
 			json_kv_str(&w, "folder", "…");
 			uint64_t rest = 0;
 			for (size_t k = SUSPECT_MAX_FOLDERS; k < n; k++)
-				rest += st->folders[idx[k]].cnt[r];
+				rest += rank[k].cnt;
 			json_kv_int(&w, "files", (int64_t)rest);
 			json_key(&w, "examples");
 			json_arr(&w);
@@ -267,7 +271,7 @@ static void write_reasons(const struct sus_state *st, struct buf *out)
 			json_end(&w);
 		}
 	}
-	free(idx);
+	free(rank);
 	json_end(&w);
 }
 
@@ -331,15 +335,17 @@ static void write_summary(const struct sus_state *st, int suspect, struct buf *o
 int suspect_finish(struct suspect *s, struct suspect_result *r)
 {
 	struct sus_state *st = s ? s->priv : NULL;
-	if (!r)
-		return lb_error(LB_EINTERNAL, "suspect_finish without a result");
+	if (!s || !r)
+		return lb_error(LB_EINTERNAL, "suspect_finish without a scorer or a result");
 	buf_reset(&r->reasons);
 	buf_reset(&r->summary);
 	if (!st) {
 		suspect_init(s, 0);
 		st = s->priv;
 	}
-	pair_renames(st);
+	if (!st->finished)
+		pair_renames(st); /* once: pairing marks files */
+	st->finished = 1;
 	r->threshold = st->threshold;
 	r->score = score_of(st);
 	r->suspect = r->score >= r->threshold;

@@ -209,6 +209,30 @@ static void test_handmade_headers(void **state)
 	assert_int_equal(sniff_type(b, sizeof(b)), SNIFF_RAR);
 	memcpy(b, "LBVPACK1", 8);
 	assert_int_equal(sniff_type(b, sizeof(b)), SNIFF_LIFEBOAT);
+	/* images: PNG signature + IHDR, JPEG SOI + APP0 JFIF, GIF, BMP info header, TIFF, WEBP, MPEG audio frames */
+	randombytes_buf(b, sizeof(b));
+	memcpy(b, "\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR", 16);
+	assert_int_equal(sniff_type(b, sizeof(b)), SNIFF_PNG);
+	memcpy(b, "\x89PNG\r\n\x1a\n\x00\x00\x10\x00IDAT", 16); /* IHDR must come first */
+	assert_int_not_equal(sniff_type(b, sizeof(b)), SNIFF_PNG);
+	memcpy(b, "\xff\xd8\xff\xe0\x00\x10JFIF\x00", 11);
+	assert_int_equal(sniff_type(b, sizeof(b)), SNIFF_JPEG);
+	memcpy(b, "GIF89a", 6);
+	assert_int_equal(sniff_type(b, sizeof(b)), SNIFF_GIF);
+	memcpy(b, "BM\x36\x10\x00\x00\x00\x00\x00\x00\x36\x00\x00\x00\x28\x00\x00\x00", 18);
+	assert_int_equal(sniff_type(b, sizeof(b)), SNIFF_BMP);
+	memcpy(b, "II*\0", 4);
+	assert_int_equal(sniff_type(b, sizeof(b)), SNIFF_TIFF);
+	memcpy(b, "RIFF\x00\x10\x00\x00WEBPVP8 ", 16);
+	assert_int_equal(sniff_type(b, sizeof(b)), SNIFF_WEBP);
+	randombytes_buf(b, sizeof(b));
+	memcpy(b, "\xff\xfb\x90\x64", 4); /* MPEG-1 layer III, 128 kbit/s, 44.1 kHz: 417-byte frames */
+	memcpy(b + 417, "\xff\xfb\x90\x64", 4);
+	assert_int_equal(sniff_type(b, sizeof(b)), SNIFF_MP3);
+	b[417] = 0;
+	assert_int_not_equal(sniff_type(b, sizeof(b)), SNIFF_MP3);
+	memcpy(b, "ID3\x04\x00\x00\x00\x00\x01\x00", 10);
+	assert_int_equal(sniff_type(b, sizeof(b)), SNIFF_MP3);
 	/* gzip with reserved flag bits set is not gzip */
 	memcpy(b, "\x1f\x8b\x08\xe0", 4);
 	assert_int_not_equal(sniff_type(b, sizeof(b)), SNIFF_GZIP);

@@ -164,6 +164,9 @@ static void test_first_backup_with_random_blobs_is_clean(void **state)
 		encrypt(&r, &b, 0);
 		snprintf(p, sizeof(p), "share/blobs/blob%02d.bin", i);
 		report(&s, SUSPECT_NEW, p, NULL, &r, -1);
+		/* an application that keeps its own files encrypted as *.enc */
+		snprintf(p, sizeof(p), "share/app/secret%02d.enc", i);
+		report(&s, SUSPECT_NEW, p, NULL, &r, -1);
 	}
 	verdict(&s, 0, NULL, NULL);
 	buf_release(&b);
@@ -224,6 +227,35 @@ static void test_first_block_only_is_suspect(void **state)
 		report(&s, SUSPECT_MODIFIED, path_of(0, i, ""), &b, &e, 0.7);
 	}
 	verdict(&s, 1, "share/ward1", "encrypted_in_place");
+	buf_release(&b);
+	buf_release(&e);
+}
+
+static void test_intermittent_after_intact_head_is_suspect(void **state)
+{
+	(void)state;
+	/* the first 4 KiB left alone (the type still reads as text), then every other 8 KiB encrypted */
+	struct suspect s;
+	struct buf b = {0}, e = {0};
+	suspect_init(&s, 0);
+	for (int i = 0; i < 12; i++) {
+		buf_reset(&b);
+		while (b.len < 65536) {
+			struct buf part = {0};
+			clean_content(&part, "txt", (unsigned)(i * 31 + b.len));
+			buf_add(&b, part.data, part.len);
+			buf_release(&part);
+		}
+		buf_truncate(&b, 65536);
+		buf_reset(&e);
+		buf_add(&e, b.data, b.len);
+		for (size_t off = 4096; off < e.len; off += 16384)
+			randombytes_buf(e.data + off, off + 8192 <= e.len ? 8192 : e.len - off);
+		char p[64];
+		snprintf(p, sizeof(p), "share/ward4/chart%02d.txt", i);
+		report(&s, SUSPECT_MODIFIED, p, &b, &e, 0.5);
+	}
+	verdict(&s, 1, "share/ward4", "entropy_jump");
 	buf_release(&b);
 	buf_release(&e);
 }
@@ -443,6 +475,7 @@ int main(void)
 	        cmocka_unit_test(test_in_place_encryption_is_suspect),
 	        cmocka_unit_test(test_copy_delete_with_extension_is_suspect),
 	        cmocka_unit_test(test_first_block_only_is_suspect),
+	        cmocka_unit_test(test_intermittent_after_intact_head_is_suspect),
 	        cmocka_unit_test(test_base64_ciphertext_is_suspect),
 	        cmocka_unit_test(test_notes_and_a_few_files_are_suspect),
 	        cmocka_unit_test(test_compressing_a_folder_is_clean),
