@@ -201,6 +201,8 @@ static void file_node(struct bk *b, int dirfd, const char *name, const char *rel
 		for (uint32_t i = 0; ok && i < pv->nchunks; i++)
 			ok = vindex_find(&b->v->ix, pv->chunks[i]) != NULL;
 		if (ok) {
+			if (b->progress)
+				lb_progress_add(b->progress, pv->size);
 			n->nchunks = pv->nchunks;
 			n->chunks = pv->nchunks ? lb_malloc((size_t)pv->nchunks * VID) : NULL;
 			if (pv->nchunks)
@@ -384,6 +386,32 @@ static int backup_root(struct bk *b, const char *abs)
 	return rc;
 }
 
+/* Bytes of regular files under a path (for the progress bar's total, on a terminal only). */
+static uint64_t tree_bytes(int at, const char *name, int depth)
+{
+	struct stat st;
+	if (depth > 256 || fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return 0;
+	if (S_ISREG(st.st_mode))
+		return (uint64_t)st.st_size;
+	if (!S_ISDIR(st.st_mode))
+		return 0;
+	int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	uint64_t sum = 0;
+	struct dirent *de;
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			sum += tree_bytes(dirfd(d), de->d_name, depth + 1);
+	closedir(d);
+	return sum;
+}
+
 static void find_parent(struct bk *b)
 {
 	struct lb_strlist ids = {0};
@@ -496,6 +524,15 @@ int vault_backup(struct vault *v, const struct vault_backup_opts *o, struct vaul
 		suspect_init(&b->sus, 0);
 		b->ring_cap = 2 * (size_t)v->cfg.chunk_max;
 		b->ring = lb_malloc(b->ring_cap);
+		if (b->progress) {
+			lb_progress_update(b->progress, 0);
+			for (size_t i = 0; b->progress->enabled && i < b->snap.paths.n; i++) {
+				struct buf p = {0};
+				buf_addf(&p, "/%s", b->snap.paths.v[i]);
+				b->progress->total += tree_bytes(AT_FDCWD, p.data, 0);
+				buf_release(&p);
+			}
+		}
 		bk_start(b, o->threads > 0 ? o->threads : vault_ncpu());
 		for (size_t i = 0; rc == 0 && i < b->snap.paths.n; i++)
 			rc = backup_root(b, b->snap.paths.v[i]);
