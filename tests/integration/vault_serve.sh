@@ -52,6 +52,37 @@ bad = {"X-Vault-Signer": "admin", "X-Vault-Time": "1", "X-Vault-Sig": "00" * 64}
 assert req("DELETE", "/obj/snapshots/" + snap, headers=bad)[0] == 401, "forged admin signature"
 assert req("GET", "/obj/../config")[0] in (400, 404)
 PY
+# requests signed with the writer's own key (a compromised production host speaking HTTP directly, signed
+# here with openssl): the server itself refuses pack reads, deletes, meta records and misnamed objects
+python3 - "$PORT" "$R" "$K" "$T" <<'PY' || fail "server let a writer-signed request through"
+import hashlib, http.client, os, subprocess, sys, time
+port, repo, keyfile, tmp = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+k = open(keyfile, "rb").read()
+wid, seed = k[25:41].hex(), k[233:265]
+open(os.path.join(tmp, "w.der"), "wb").write(bytes.fromhex("302e020100300506032b657004220420") + seed)
+def req(m, path, body=b""):
+    t = str(int(time.time() * 1000))
+    msg = ("LBV1\n%s\n%s\n%s\n%s" % (m, path, t, hashlib.blake2b(body, digest_size=32).hexdigest())).encode()
+    open(os.path.join(tmp, "msg"), "wb").write(msg)
+    sig = subprocess.run(["openssl", "pkeyutl", "-sign", "-rawin", "-inkey", os.path.join(tmp, "w.der"),
+                          "-keyform", "DER", "-in", os.path.join(tmp, "msg")], capture_output=True, check=True).stdout
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    c.request(m, path, body=body, headers={"X-Vault-Signer": wid, "X-Vault-Time": t, "X-Vault-Sig": sig.hex()})
+    r = c.getresponse()
+    return r.status, r.read()
+pack = next(os.path.join(dp, f)[len(repo) + 1:] for dp, _, fs in os.walk(os.path.join(repo, "data")) for f in fs)
+snap = sorted(os.listdir(os.path.join(repo, "snapshots")))[0]
+assert req("GET", "/list/snapshots")[0] == 200, "the writer's own signature is not accepted"
+assert req("GET", "/obj/snapshots/" + snap)[0] == 200
+assert req("GET", "/obj/" + pack)[0] == 403, "writer read a pack"
+assert req("GET", "/obj/" + pack + "?off=0&len=89")[0] == 403, "writer read a pack range"
+assert req("DELETE", "/obj/snapshots/" + snap)[0] == 403, "writer deleted a generation"
+assert req("DELETE", "/obj/" + pack)[0] == 403, "writer deleted a pack"
+body = b"LBVMETA1 forged lock removal"
+assert req("PUT", "/obj/meta/" + hashlib.blake2b(body, digest_size=32).hexdigest(), body)[0] == 403, "writer wrote meta"
+assert req("PUT", "/obj/snapshots/" + snap, b"replacement")[0] == 400, "writer overwrote a generation"
+assert req("PUT", "/obj/config", b"x")[0] == 403, "writer replaced the config"
+PY
 [ "$(ls "$R/snapshots" | wc -l)" = 2 ] || fail "generations changed"
 
 # the admin works through the server too
