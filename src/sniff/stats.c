@@ -59,6 +59,8 @@ static void stats_from_hist(const uint32_t h[256], size_t n, struct sniff_stats 
 static double delta_chi2(const uint8_t *p, size_t n)
 {
 	uint32_t t[256] = {0};
+	if (n > 16384)
+		n = 16384; /* structure shows in the first 16 KiB as well as in all of it */
 	if (n < 2)
 		return 0;
 	for (size_t i = 1; i < n; i++)
@@ -167,20 +169,29 @@ static size_t eucjp_bad(const uint8_t *p, size_t n)
 	return bad;
 }
 
+/* byte classes for sniff_is_text: 0 text, 1 NUL, 2 control, 3 8-bit. Tab, LF, VT (MLLP start), FF, CR, ESC and
+ * SO/SI (ISO-2022-JP), FS (MLLP end) count as text. */
+static const uint8_t byte_class[256] = {
+        1, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 2, 2, 2, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+        3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+        3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+        3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+};
+
 int sniff_is_text(const uint8_t *p, size_t n)
 {
-	size_t ctrl = 0, high = 0;
-	for (size_t i = 0; i < n; i++) {
-		uint8_t c = p[i];
-		if (c == 0)
+	size_t cnt[4] = {0};
+	for (size_t i = 0; i < n;) { /* by blocks, so that binary data stops at its first NUL block */
+		size_t end = n - i > 256 ? i + 256 : n;
+		for (; i < end; i++)
+			cnt[byte_class[p[i]]]++;
+		if (cnt[1])
 			return 0;
-		if (c >= 0x80)
-			high++;
-		else if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != 0x0b && c != 0x0c && c != 0x1b &&
-		          c != 0x0e && c != 0x0f && c != 0x1c) ||
-		         c == 0x7f)
-			ctrl++;
 	}
+	size_t ctrl = cnt[2], high = cnt[3];
 	if (ctrl * 64 > n)
 		return 0;
 	if (high == 0 || utf8_ok(p, n))
