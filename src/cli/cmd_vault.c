@@ -389,6 +389,8 @@ static int v_snapshots(int argc, char **argv)
 				cv_time(&t, s->locked_until);
 				buf_addf(&out, "  %s %s", L_("locked until", "ロック期限"), t.data);
 			}
+			if (s->status == VAULT_SUSPECT && s->summary && *s->summary)
+				buf_addf(&out, "\n          %s", s->summary);
 			buf_release(&sz);
 		}
 	}
