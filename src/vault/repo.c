@@ -174,11 +174,11 @@ int vault_sync_objects(struct vault *v, const struct lb_strlist *rels)
 	}
 	if (dirs.n > 1)
 		qsort(dirs.v, dirs.n, sizeof(*dirs.v), cmp_cstr);
-	for (size_t i = 0; i < dirs.n; i++) {
+	for (size_t i = 0; i < dirs.n; i++)
 		if (rc == 0 && (i == 0 || strcmp(dirs.v[i], dirs.v[i - 1])))
 			rc = lb_fsync_dir(dirs.v[i]);
+	for (size_t i = 0; i < dirs.n; i++)
 		free((void *)dirs.v[i]);
-	}
 	lb_strlist_free(&dirs);
 	buf_release(&path);
 	return rc;

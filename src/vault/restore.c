@@ -15,11 +15,23 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* A file, or a run of chunks of a big file (split so that one big file uses every thread). */
+struct rtask {
+	size_t node;
+	uint32_t c0, c1; /* chunks [c0, c1) */
+	uint64_t off;    /* where chunk c0 starts in the file */
+	int part;        /* 0: the whole file, created here; 1: a part of a file created beforehand */
+};
+
+#define RS_PART_CHUNKS 4
+
 struct rs {
 	struct vault *v;
 	struct vsnap snap;
 	const char *target;
-	size_t *files, nfiles;
+	struct rtask *tasks;
+	size_t ntasks;
+	atomic_int *left; /* per node: parts of a split file still to write */
 	atomic_size_t next;
 	pthread_mutex_t mtx;
 	uint8_t (*pkey)[32];
@@ -117,16 +129,21 @@ static int fetch_blob(struct rs_thread *t, const struct vault_ientry *e)
 	return 0;
 }
 
-static int restore_file(struct rs_thread *t, const struct vnode *n)
+static int set_meta_at(const char *path, const struct vnode *n, int link);
+
+static int restore_task(struct rs_thread *t, const struct rtask *k)
 {
 	struct rs *s = t->s;
+	const struct vnode *n = &s->snap.nodes[k->node];
 	struct buf path = {0};
 	lb_path_join(&path, s->target, n->path);
-	int fd = open(path.data, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	int fd = k->part ? open(path.data, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)
+	                 : open(path.data, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	int rc = 0;
+	uint64_t pos = k->off;
 	if (fd < 0)
 		rc = lb_error_errno(errno, "cannot create '%s'", path.data);
-	for (uint32_t i = 0; rc == 0 && i < n->nchunks; i++) {
+	for (uint32_t i = k->c0; rc == 0 && i < k->c1; i++) {
 		const struct vault_ientry *e = vindex_find(&s->v->ix, n->chunks[i]);
 		if (!e) {
 			rc = lb_error(LB_ECORRUPT, "a chunk of '%s' is missing from the repository", n->path);
@@ -148,7 +165,7 @@ static int restore_file(struct rs_thread *t, const struct vnode *n)
 		}
 		size_t off = 0;
 		while (off < t->plain.len) {
-			ssize_t w = write(fd, t->plain.data + off, t->plain.len - off);
+			ssize_t w = pwrite(fd, t->plain.data + off, t->plain.len - off, (off_t)(pos + off));
 			if (w < 0 && errno == EINTR)
 				continue;
 			if (w < 0) {
@@ -157,13 +174,14 @@ static int restore_file(struct rs_thread *t, const struct vnode *n)
 			}
 			off += (size_t)w;
 		}
+		pos += t->plain.len;
 		if (s->progress) {
 			pthread_mutex_lock(&s->mtx);
 			lb_progress_add(s->progress, t->plain.len);
 			pthread_mutex_unlock(&s->mtx);
 		}
 	}
-	if (fd >= 0) {
+	if (fd >= 0 && !k->part) {
 		if (rc == 0 && geteuid() == 0 && fchown(fd, n->uid, n->gid) != 0)
 			rc = lb_error_errno(errno, "cannot set the owner of '%s'", path.data);
 		if (rc == 0 && fchmod(fd, n->mode & 07777) != 0)
@@ -172,9 +190,12 @@ static int restore_file(struct rs_thread *t, const struct vnode *n)
 		                         {n->mtime_ns / 1000000000LL, n->mtime_ns % 1000000000LL}};
 		if (rc == 0 && futimens(fd, ts) != 0)
 			rc = lb_error_errno(errno, "cannot set the times of '%s'", path.data);
-		if (close(fd) != 0 && rc == 0)
-			rc = lb_error_errno(errno, "cannot write '%s'", path.data);
 	}
+	if (fd >= 0 && close(fd) != 0 && rc == 0)
+		rc = lb_error_errno(errno, "cannot write '%s'", path.data);
+	/* the last part of a split file to finish sets its metadata */
+	if (k->part && atomic_fetch_sub(&s->left[k->node], 1) == 1 && rc == 0)
+		rc = set_meta_at(path.data, n, 0);
 	buf_release(&path);
 	return rc;
 }
@@ -185,14 +206,14 @@ static void *rs_main(void *arg)
 	struct rs *s = t->s;
 	for (;;) {
 		size_t i = atomic_fetch_add(&s->next, 1);
-		if (i >= s->nfiles)
+		if (i >= s->ntasks)
 			break;
 		pthread_mutex_lock(&s->mtx);
 		int failed = s->err;
 		pthread_mutex_unlock(&s->mtx);
 		if (failed)
 			break;
-		int rc = restore_file(t, &s->snap.nodes[s->files[i]]);
+		int rc = restore_task(t, &s->tasks[i]);
 		if (rc < 0)
 			rs_fail(s, rc);
 	}
@@ -280,7 +301,9 @@ int vault_restore(struct vault *v, const struct vault_restore_opts *o, struct va
 		rc = lb_mkdirs(o->target, 0700);
 	struct buf path = {0};
 	size_t matched = 0;
-	s->files = lb_calloc(s->snap.nnodes + 1, sizeof(*s->files));
+	size_t task_cap = s->snap.nnodes + 1;
+	s->tasks = lb_calloc(task_cap, sizeof(*s->tasks));
+	s->left = lb_calloc(s->snap.nnodes + 1, sizeof(*s->left));
 	for (size_t i = 0; rc == 0 && i < s->snap.nnodes; i++) {
 		const struct vnode *n = &s->snap.nodes[i];
 		if (!in_sub(n->path, sub))
@@ -295,9 +318,42 @@ int vault_restore(struct vault *v, const struct vault_restore_opts *o, struct va
 				rc = lb_error_errno(errno, "cannot create folder '%s'", path.data);
 			r->dirs++;
 		} else if (n->kind == VNODE_FILE) {
-			s->files[s->nfiles++] = i;
 			r->files++;
 			r->bytes += n->size;
+			uint32_t parts = (n->nchunks + RS_PART_CHUNKS - 1) / RS_PART_CHUNKS;
+			if (s->ntasks + parts + 1 > task_cap) {
+				task_cap = (s->ntasks + parts + 1) * 2;
+				s->tasks = lb_reallocarray(s->tasks, task_cap, sizeof(*s->tasks));
+			}
+			if (parts <= 1) {
+				s->tasks[s->ntasks++] = (struct rtask){.node = i, .c0 = 0, .c1 = n->nchunks};
+				continue;
+			}
+			/* a big file: made here, written in parts by all threads at their offsets */
+			int fd = open(path.data, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+			if (fd < 0) {
+				rc = lb_error_errno(errno, "cannot create '%s'", path.data);
+				break;
+			}
+			close(fd);
+			atomic_init(&s->left[i], (int)parts);
+			uint64_t off = 0;
+			for (uint32_t c = 0; rc == 0 && c < n->nchunks; c += RS_PART_CHUNKS) {
+				struct rtask k = {.node = i, .c0 = c, .c1 = c + RS_PART_CHUNKS, .off = off, .part = 1};
+				if (k.c1 > n->nchunks)
+					k.c1 = n->nchunks;
+				for (uint32_t x = k.c0; x < k.c1; x++) {
+					const struct vault_ientry *e = vindex_find(&v->ix, n->chunks[x]);
+					if (!e) {
+						rc = lb_error(LB_ECORRUPT,
+						              "a chunk of '%s' is missing from the repository",
+						              n->path);
+						break;
+					}
+					off += e->raw_len;
+				}
+				s->tasks[s->ntasks++] = k;
+			}
 		}
 	}
 	if (rc == 0 && sub && *sub && !matched)
@@ -352,7 +408,8 @@ int vault_restore(struct vault *v, const struct vault_restore_opts *o, struct va
 	}
 	buf_release(&path);
 	free(sub);
-	free(s->files);
+	free(s->tasks);
+	free(s->left);
 	free(s->pkey);
 	free(s->phave);
 	vsnap_release(&s->snap);

@@ -8,6 +8,8 @@ printf 'MSH|^~\\&|EHR\r' >"$S/data/a.hl7"
 echo "患者 山田太郎" >"$S/カルテ/病棟3/記録 2026.txt"
 : >"$S/data/zero"
 head -c 3000000 /dev/urandom >"$S/data/big.bin"
+# 40 MB: several packs per worker, and a file restored in parts by every thread
+head -c 40000000 /dev/urandom >"$S/data/scan.dcm"
 python3 -c 'import sys; sys.stdout.write("".join("line %d of text\n" % i for i in range(400000)))' >"$S/data/text.txt"
 ln -s ../data/a.hl7 "$S/カルテ/link"
 ln -s /nonexistent/target "$S/dangling"
@@ -24,7 +26,7 @@ grep -q "not empty" "$T/err" || fail "init over a repository: $(cat "$T/err")"
 expect_exit 0 lb vault backup --repo "$R" --tag first --json "$S"
 ID1=$(json_get "$T/out" "['snapshot']")
 [ "$(json_get "$T/out" "['status']")" = clean ] || fail "first backup not clean: $(cat "$T/out")"
-[ "$(json_get "$T/out" "['files']")" = 5 ] || fail "file count: $(cat "$T/out")"
+[ "$(json_get "$T/out" "['files']")" = 6 ] || fail "file count: $(cat "$T/out")"
 
 expect_exit 0 lb vault restore --repo "$R" latest --target "$T/r1"
 same_tree "$S" "$T/r1$S" || fail "restore differs from the source"
