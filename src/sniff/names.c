@@ -138,10 +138,23 @@ int sniff_ransom_note_name(const char *name)
 	char low[512];
 	if (!name || !lower_copy(low, sizeof(low), base_name(name)))
 		return 0;
-	static const char *const ja[] = {"復号", "復元", "身代金", "暗号化", "解読", NULL};
-	for (const char *const *k = ja; *k; k++)
-		if (strstr(low, *k))
-			return 1;
+	const char *dot = strrchr(low, '.');
+	static const char *const exts[] = {"txt", "html", "htm", "hta", "rtf", "url", "png", "jpg", "bmp", "inf", NULL};
+	int ext_ok = !dot || in_list(dot + 1, exts);
+	/* Japanese: decrypting and ransom are note words by themselves; restoring and encrypting only with words that
+	 * address the reader ("復元方法", "お読みください"), since IT keeps "暗号化手順書.txt" too */
+	static const char *const ja_strong[] = {"復号", "身代金", "解読", NULL};
+	static const char *const ja_weak[] = {"復元", "暗号化", NULL};
+	static const char *const ja_note[] = {"方法", "読み", "読んで", "重要", "必読", "ください", "するには", NULL};
+	int strong = 0, weak = 0, ja_addr = 0;
+	for (const char *const *k = ja_strong; *k; k++)
+		strong |= strstr(low, *k) != NULL;
+	for (const char *const *k = ja_weak; *k; k++)
+		weak |= strstr(low, *k) != NULL;
+	for (const char *const *k = ja_note; *k; k++)
+		ja_addr |= strstr(low, *k) != NULL;
+	if (ext_ok && (strong || (weak && ja_addr)))
+		return 1;
 	/* words of the act, and words of a note */
 	static const char *const act[] = {"decrypt",    "recover",    "restore",    "unlock",     "ransom",
 	                                  "encrypt",    "crypt",      "locked",     "my_files",   "my-files",
@@ -149,14 +162,11 @@ int sniff_ransom_note_name(const char *name)
 	static const char *const note[] = {"readme",    "read_me", "read-me",   "read me",     "how_to", "how-to",
 	                                   "howto",     "how to",  "help",      "instruction", "info",   "note",
 	                                   "attention", "warning", "important", "!!!",         "files",  NULL};
-	static const char *const exts[] = {"txt", "html", "htm", "hta", "rtf", "url", "png", "jpg", "bmp", "inf", NULL};
 	int a = 0, b = 0;
 	for (const char *const *k = act; *k; k++)
 		a |= strstr(low, *k) != NULL;
 	for (const char *const *k = note; *k; k++)
 		b |= strstr(low, *k) != NULL;
-	const char *dot = strrchr(low, '.');
-	int ext_ok = !dot || in_list(dot + 1, exts);
 	if (a && b && ext_ok)
 		return 1;
 	/* "!!!READ_ME!!!", "_readme.txt" (STOP/Djvu), "!README!.txt", "#README.lockbit" */

@@ -360,13 +360,15 @@ static void test_type_names(void **state)
 static void test_note_names(void **state)
 {
 	(void)state;
-	const char *yes[] = {"README_TO_DECRYPT.txt", "HOW_TO_RECOVER_FILES.html",  "!!!READ_ME!!!.txt",
-	                     "_readme.txt",           "Restore-My-Files.txt",       "share/ward3/DECRYPT-FILES.html",
-	                     "復号方法.txt",          "ファイルを復元するには.txt", "#README.lockbit",
-	                     "HOW_TO_BACK_FILES.html"};
-	const char *no[] = {"README.md",       "readme.txt",   "restore.log",
-	                    "report.docx",     "decrypt.c",    "notes.txt",
-	                    "howto_print.pdf", "患者一覧.csv", ""};
+	const char *yes[] = {"README_TO_DECRYPT.txt", "HOW_TO_RECOVER_FILES.html",
+	                     "!!!READ_ME!!!.txt",     "_readme.txt",
+	                     "Restore-My-Files.txt",  "share/ward3/DECRYPT-FILES.html",
+	                     "復号方法.txt",          "ファイルを復元するには.txt",
+	                     "#README.lockbit",       "HOW_TO_BACK_FILES.html",
+	                     "身代金.html",           "暗号化されたファイルの復元方法.txt"};
+	const char *no[] = {"README.md", "readme.txt",      "restore.log",  "report.docx",      "decrypt.c",
+	                    "notes.txt", "howto_print.pdf", "患者一覧.csv", "暗号化手順書.txt", "復元テスト結果.xlsx",
+	                    ""};
 	for (size_t i = 0; i < LB_ARRAY_LEN(yes); i++)
 		assert_true(sniff_ransom_note_name(yes[i]) || (print_message("%s\n", yes[i]), 0));
 	for (size_t i = 0; i < LB_ARRAY_LEN(no); i++)
