@@ -72,11 +72,13 @@ expect_exit 2 lb vault restore --repo "$R" ffffffff --target "$T/r9"
 expect_exit 2 lb vault snapshots --repo "$T/nothing"
 expect_exit 2 lb vault backup --repo "$R"
 # a prune running elsewhere holds the repository: backup says so instead of waiting or corrupting
-flock -x "$R/lock" -c "sleep 3" &
+python3 -c 'import fcntl, sys, time
+f = open(sys.argv[1]); fcntl.flock(f, fcntl.LOCK_EX); open(sys.argv[2], "w").close(); time.sleep(60)' "$R/lock" "$T/locked" &
 LOCKER=$!
-sleep 0.5
+for _ in $(seq 100); do [ -e "$T/locked" ] && break; sleep 0.1; done
 expect_exit 2 lb vault backup --repo "$R" "$S"
 grep -q "repository is locked" "$T/err" || fail "locked repository: $(cat "$T/err")"
-wait $LOCKER
+kill "$LOCKER" 2>/dev/null || true
+wait "$LOCKER" 2>/dev/null || true
 expect_exit 0 lb vault verify --repo "$R" --read-data || { cat "$T/out"; exit 1; }
 echo "vault round trip ok"
