@@ -125,6 +125,9 @@ static int by_pack(const void *a, const void *b, void *ctx)
 int vault_verify(struct vault *v, int read_data, struct vault_verify_result *r)
 {
 	memset(r, 0, sizeof(*r));
+	if (read_data && v->remote && v->k.role != VAULT_ADMIN)
+		return lb_error(LB_EPERM, "a writer key cannot read packs through the server: run 'verify --read-data' "
+		                          "on the vault host or with the admin key");
 	int rc = vault_flock(v, 0);
 	if (rc < 0)
 		return rc;

@@ -24,6 +24,9 @@ ID=$(json_get "$T/out" "['snapshot']")
 echo more >"$S/d/f5"
 expect_exit 0 w vault backup --repo "$U" --key "$K" "$S"
 expect_exit 0 w vault snapshots --repo "$U" --key "$K" --json
+expect_exit 0 w vault verify --repo "$U" --key "$K"
+expect_exit 2 w vault verify --repo "$U" --key "$K" --read-data
+grep -q "writer key cannot read packs" "$T/err" || fail "writer verify --read-data: $(cat "$T/err")"
 for cmd in "restore latest --target $T/x" "forget --keep-last 1" "prune" "lock latest --until 2099-01-01" \
 	"review latest --mark clean"; do
 	# shellcheck disable=SC2086
