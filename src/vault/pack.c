@@ -188,34 +188,26 @@ int vblob_open(const uint8_t id_key[32], const uint8_t key[32], const struct vau
 	uint8_t ad[VID + 1];
 	blob_ad(ad, e->id);
 	size_t clen = e->len - VAULT_NONCE;
-	uint8_t *pt = lb_malloc(clen);
+	/* one buffer, no allocation per chunk: compressed plaintext after raw_len bytes, decompressed to the front */
+	size_t at = (e->flags & 1) ? e->raw_len : 0;
+	buf_grow(out, at + clen);
+	uint8_t *pt = (uint8_t *)out->data + at;
 	unsigned long long plen;
 	if (crypto_aead_xchacha20poly1305_ietf_decrypt(pt, &plen, NULL, blob + VAULT_NONCE, clen, ad, sizeof(ad), blob,
-	                                               key) != 0) {
-		free(pt);
+	                                               key) != 0)
 		return lb_error(LB_ECORRUPT, "blob fails authentication");
-	}
-	int rc = 0;
 	if (e->flags & 1) {
-		buf_grow(out, e->raw_len);
 		size_t d = ZSTD_decompressDCtx(dz, out->data, e->raw_len, pt, (size_t)plen);
 		if (ZSTD_isError(d) || d != e->raw_len)
-			rc = lb_error(LB_ECORRUPT, "blob does not decompress");
-		else {
-			out->len = d;
-			out->data[d] = '\0';
-		}
+			return lb_error(LB_ECORRUPT, "blob does not decompress");
 	} else if (plen != e->raw_len) {
-		rc = lb_error(LB_ECORRUPT, "blob length differs from the index");
-	} else {
-		buf_add(out, pt, (size_t)plen);
+		return lb_error(LB_ECORRUPT, "blob length differs from the index");
 	}
-	free(pt);
-	if (rc == 0) {
-		uint8_t id[VID];
-		vault_chunk_id(id_key, out->data ? out->data : "", out->len, id);
-		if (sodium_memcmp(id, e->id, VID) != 0)
-			rc = lb_error(LB_ECORRUPT, "chunk content does not match its id");
-	}
-	return rc;
+	out->len = e->raw_len;
+	out->data[out->len] = '\0';
+	uint8_t id[VID];
+	vault_chunk_id(id_key, out->data, out->len, id);
+	if (sodium_memcmp(id, e->id, VID) != 0)
+		return lb_error(LB_ECORRUPT, "chunk content does not match its id");
+	return 0;
 }
