@@ -21,6 +21,7 @@ const struct cli_cmd cli_commands[] = {
         {"rx", cmd_rx, "prescription safety: drug search, allergy/duplicate/interaction/pregnancy/max-dose checks", "処方安全: 薬品検索、アレルギー・重複・相互作用・妊婦・極量の確認"},
         {"station", cmd_station, "serve the ward's downtime station (read-only web pages, access log)", "病棟のダウンタイム参照端末を起動 (読み取り専用の画面、アクセス記録)"},
         {"user", cmd_user, "add, delete and list the station's users", "参照端末の利用者の追加・削除・一覧"},
+        {"vault", cmd_vault, "ransomware-resilient backup generations", "ランサムウェアに強いバックアップ世代"},
         {"help", cmd_help, "show help for lifeboat or a command", "lifeboat またはコマンドのヘルプを表示"},
         {"version", cmd_version, "show the version and the libraries in use", "バージョンと使用ライブラリを表示"},
         {0},

@@ -17,16 +17,16 @@
 
 enum sniff_type {
 	SNIFF_EMPTY = 0,
-	SNIFF_UNKNOWN,     /* binary with no known structure, not random */
-	SNIFF_RANDOM,      /* no known structure and statistically random: what encryption leaves */
-	SNIFF_TEXT,        /* UTF-8 / ASCII / ISO-2022-JP / Shift_JIS text */
+	SNIFF_UNKNOWN, /* binary with no known structure, not random */
+	SNIFF_RANDOM,  /* no known structure and statistically random: what encryption leaves */
+	SNIFF_TEXT,    /* UTF-8 / ASCII / ISO-2022-JP / Shift_JIS text */
 	SNIFF_UTF16_TEXT,
-	SNIFF_HL7,         /* "MSH|" … */
+	SNIFF_HL7, /* "MSH|" … */
 	SNIFF_XML,
 	SNIFF_JSON,
 	SNIFF_PDF,
-	SNIFF_ZIP,         /* also docx, xlsx, pptx, odt, jar */
-	SNIFF_OLE,         /* old Office documents */
+	SNIFF_ZIP, /* also docx, xlsx, pptx, odt, jar */
+	SNIFF_OLE, /* old Office documents */
 	SNIFF_GZIP,
 	SNIFF_ZSTD,
 	SNIFF_XZ,
@@ -41,12 +41,12 @@ enum sniff_type {
 	SNIFF_BMP,
 	SNIFF_WEBP,
 	SNIFF_DICOM,
-	SNIFF_MP4,         /* ISO base media: mp4, mov, heic */
+	SNIFF_MP4, /* ISO base media: mp4, mov, heic */
 	SNIFF_MP3,
 	SNIFF_SQLITE,
 	SNIFF_ELF,
 	SNIFF_PE,
-	SNIFF_LIFEBOAT,    /* our own repository objects */
+	SNIFF_LIFEBOAT, /* our own repository objects */
 	SNIFF_TYPE_COUNT
 };
 

@@ -25,22 +25,22 @@ enum suspect_change {
 
 /* What the engine knows about one file. Pointers are only read during suspect_add. */
 struct suspect_file {
-	const char *path;          /* path inside the generation, '/'-separated */
+	const char *path; /* path inside the generation, '/'-separated */
 	enum suspect_change change;
 	uint64_t old_size, new_size;
-	enum sniff_type old_type;  /* stored with the previous generation's entry (SNIFF_EMPTY if none) */
-	enum sniff_type new_type;  /* sniff_type() of the new content's head */
-	double old_entropy;        /* of the previous version's sample, stored with its entry; < 0 if unknown */
+	enum sniff_type old_type;     /* stored with the previous generation's entry (SNIFF_EMPTY if none) */
+	enum sniff_type new_type;     /* sniff_type() of the new content's head */
+	double old_entropy;           /* of the previous version's sample, stored with its entry; < 0 if unknown */
 	struct sniff_stats new_stats; /* of the new content's sample (head, middle and tail blocks, up to 64 KiB) */
-	double chunk_overlap;      /* fraction of the new content's bytes found in the previous version's chunks,
+	double chunk_overlap;         /* fraction of the new content's bytes found in the previous version's chunks,
 	                              0..1; < 0 if there was no previous version */
-	const void *head;          /* first bytes of the new content (for ransom-note text), may be NULL */
+	const void *head;             /* first bytes of the new content (for ransom-note text), may be NULL */
 	size_t head_len;
 };
 
 /* The verdict. reasons is a JSON array of objects {rule, folder, files, examples[], detail}. */
 struct suspect_result {
-	double score;       /* 0 = nothing odd; >= threshold = suspect */
+	double score; /* 0 = nothing odd; >= threshold = suspect */
 	double threshold;
 	int suspect;
 	size_t examined;    /* files new, modified or deleted */

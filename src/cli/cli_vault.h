@@ -1,0 +1,67 @@
+/*
+ * cli_vault.h - helpers shared by cmd_vault.c and cmd_vault_admin.c (the `lifeboat vault` subcommands).
+ */
+#ifndef LB_CLI_VAULT_H
+#define LB_CLI_VAULT_H
+
+#include "cli.h"
+#include "vault/vault.h"
+
+/* The options every vault subcommand takes. */
+struct cv_common {
+	const char *repo, *key, *pass_file;
+	int json;
+};
+#define CV_COMMON_OPTS(c)                                                                       \
+	{LB_OPT_STRING,                                                                         \
+	 'r',                                                                                   \
+	 "repo",                                                                                \
+	 &(c).repo,                                                                             \
+	 "R",                                                                                   \
+	 "repository folder (or vault server URL)",                                             \
+	 "リポジトリのフォルダ (またはボルトサーバの URL)"},                                    \
+	        {LB_OPT_STRING,                                                                 \
+	         'k',                                                                           \
+	         "key",                                                                         \
+	         &(c).key,                                                                      \
+	         "F",                                                                           \
+	         "key file (writer key, or an admin key file)",                                 \
+	         "鍵ファイル (ライター鍵、または管理者鍵ファイル)"},                            \
+	        {LB_OPT_STRING,                                                                 \
+	         0,                                                                             \
+	         "passphrase-file",                                                             \
+	         &(c).pass_file,                                                                \
+	         "F",                                                                           \
+	         "read the admin passphrase from F (else LIFEBOAT_PASSPHRASE or the terminal)", \
+	         "管理者パスフレーズを F から読む (なければ LIFEBOAT_PASSPHRASE か端末)"},      \
+	{                                                                                       \
+		LB_OPT_FLAG, 0, "json", &(c).json, NULL, "print JSON", "JSON で出力"         \
+	}
+
+/* Open the repository of c, reading the passphrase when the key needs one. Returns 0 or an exit code. */
+int cv_open(const struct cv_common *c, struct vault **v);
+/* The same without printing: the library's code (for verify, where a damaged config is a finding). */
+int cv_open_rc(const struct cv_common *c, struct vault **v);
+/* Write a JSON text that came from the repository (scorer reasons) as a value; invalid text becomes a string. */
+void cv_json_raw(struct json_w *w, const char *text);
+void cvj_obj(struct json_w *w);
+void cvj_arr(struct json_w *w);
+void cvj_end(struct json_w *w);
+void cvj_key(struct json_w *w, const char *k);
+void cvj_strn(struct json_w *w, const char *s, size_t n);
+void cvj_int(struct json_w *w, long long v);
+void cvj_double(struct json_w *w, double v);
+void cvj_bool(struct json_w *w, int v);
+void cvj_null(struct json_w *w);
+/* "2026-11-24 17:15" local time. */
+void cv_time(struct buf *b, int64_t ms);
+
+int cv_verify(int argc, char **argv);
+int cv_diff(int argc, char **argv);
+int cv_forget(int argc, char **argv);
+int cv_prune(int argc, char **argv);
+int cv_lock(int argc, char **argv);
+int cv_review(int argc, char **argv);
+int cv_export(int argc, char **argv);
+
+#endif

@@ -1,0 +1,555 @@
+/*
+ * cmd_vault.c - `lifeboat vault`: ransomware-resilient backup generations (docs/vault-format.md).
+ *
+ *   vault init | key add | backup | snapshots | restore      here
+ *   vault verify | diff | forget | prune | lock | review | export   cmd_vault_admin.c
+ *
+ * Exit codes: 0 done, 1 a finding (a suspect generation was saved, verify found damage), 2 usage or input error.
+ */
+#include "cli_vault.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+
+int cv_open_rc(const struct cv_common *c, struct vault **v)
+{
+	if (!c->repo)
+		return lb_error(LB_EUSAGE, "--repo R is required");
+	int need = vault_key_needs_passphrase(c->key);
+	if (need < 0)
+		return need;
+	struct buf pass = {0};
+	int rc = 0;
+	if (need)
+		rc = lb_secret_read(&pass, c->pass_file, NULL, 0);
+	if (rc == 0)
+		rc = vault_open(v, c->repo, c->key, need ? &pass : NULL);
+	buf_wipe(&pass);
+	return rc;
+}
+
+int cv_open(const struct cv_common *c, struct vault **v)
+{
+	int rc = cv_open_rc(c, v);
+	return rc < 0 ? cli_error(rc) : 0;
+}
+
+/* Callbacks for cli_vault_json.c, which cannot include core.h beside jansson.h (both define json_null). */
+void cvj_obj(struct json_w *w)
+{
+	json_obj(w);
+}
+void cvj_arr(struct json_w *w)
+{
+	json_arr(w);
+}
+void cvj_end(struct json_w *w)
+{
+	json_end(w);
+}
+void cvj_key(struct json_w *w, const char *k)
+{
+	json_key(w, k);
+}
+void cvj_strn(struct json_w *w, const char *s, size_t n)
+{
+	json_strn(w, s, n);
+}
+void cvj_int(struct json_w *w, long long v)
+{
+	json_int(w, v);
+}
+void cvj_double(struct json_w *w, double v)
+{
+	json_double(w, v);
+}
+void cvj_bool(struct json_w *w, int v)
+{
+	json_bool(w, v);
+}
+void cvj_null(struct json_w *w)
+{
+	json_null(w);
+}
+
+void cv_time(struct buf *b, int64_t ms)
+{
+	lb_format_local(b, ms);
+}
+
+static int v_init(int argc, char **argv)
+{
+	struct cv_common c = {0};
+	int code;
+	const struct lb_opt opts[] = {CV_COMMON_OPTS(c), {0}};
+	static const struct lb_cmd_help help = {
+	        "lifeboat vault init --repo R [--passphrase-file F]",
+	        "Create a vault repository in R (a new or empty folder). The admin passphrase (LIFEBOAT_PASSPHRASE,\n"
+	        "--passphrase-file or the terminal) protects the keys that read, forget, lock and review generations.\n"
+	        "Keep it offline. Production hosts get writer keys ('vault key add --role writer').",
+	        "R (新規または空のフォルダ) にボルトを作成します。管理者パスフレーズ (LIFEBOAT_PASSPHRASE、\n"
+	        "--passphrase-file または端末) "
+	        "が世代の読み出し・削除・ロック・判定の鍵を守ります。オフラインで保管し、\n"
+	        "本番サーバにはライター鍵 ('vault key add --role writer') を渡してください。",
+	        "  LIFEBOAT_PASSPHRASE=… lifeboat vault init --repo /srv/vault"};
+	int i = cli_parse(argc, argv, opts, &help, &code);
+	if (i < 0)
+		return code;
+	if (!c.repo)
+		return cli_usage(L_("--repo R is required", "--repo R が必要です"));
+	if (i < argc)
+		return cli_usage(L_("vault init takes no arguments", "vault init に引数はありません"));
+	struct buf pass = {0};
+	int rc = lb_secret_read(&pass, c.pass_file, NULL, 1);
+	if (rc == 0 && pass.len < 8)
+		rc = lb_error(LB_EINVAL, "the passphrase is too short (8 characters or more)");
+	if (rc == 0)
+		rc = vault_init(c.repo, &pass);
+	buf_wipe(&pass);
+	if (rc < 0)
+		return cli_error(rc);
+	struct buf out = {0};
+	if (c.json) {
+		struct json_w w = {.out = &out};
+		json_obj(&w);
+		json_kv_str(&w, "repo", c.repo);
+		json_kv_str(&w, "status", "created");
+		json_end(&w);
+	} else {
+		buf_addf(&out, L_("created vault repository '%s'", "ボルト '%s' を作成しました"), c.repo);
+	}
+	rc = cli_print(&out);
+	buf_release(&out);
+	return rc;
+}
+
+static int v_key(int argc, char **argv)
+{
+	struct cv_common c = {0};
+	const char *role = NULL, *out_path = NULL;
+	int code;
+	const struct lb_opt opts[] = {CV_COMMON_OPTS(c),
+	                              {LB_OPT_STRING, 0, "role", &role, "ROLE", "writer (can add generations only)",
+	                               "writer (世代の追加のみ)"},
+	                              {LB_OPT_STRING, 'o', "out", &out_path, "F",
+	                               "the new key file (mode 0600; must not exist)",
+	                               "新しい鍵ファイル (モード 0600、既存不可)"},
+	                              {0}};
+	static const struct lb_cmd_help help = {
+	        "lifeboat vault key add --repo R --role writer --out F | key revoke --repo R ID | key list --repo R",
+	        "Make a writer key file for a production host: it backs up without a passphrase but cannot read back,\n"
+	        "forget, prune, lock or review generations. 'revoke' ends a writer key (a stolen host); 'list' shows "
+	        "them\n"
+	        "as JSON. Needs the admin passphrase.",
+	        "本番サーバ用のライター鍵を作ります。パスフレーズなしでバックアップできますが、世代の読み出し・削除・\n"
+	        "prune・ロック・判定はできません。'revoke' はライター鍵を失効させ (乗っ取られたサーバ)、'list' は\n"
+	        "一覧を JSON で表示します。管理者パスフレーズが必要です。",
+	        "  lifeboat vault key add --repo /srv/vault --role writer --out /etc/lifeboat/writer.key\n"
+	        "  lifeboat vault key revoke --repo /srv/vault 0f3a…"};
+	int i = cli_parse(argc, argv, opts, &help, &code);
+	if (i < 0)
+		return code;
+	if (i < argc && (!strcmp(argv[i], "revoke") || !strcmp(argv[i], "list"))) {
+		int revoke = !strcmp(argv[i], "revoke");
+		if (revoke ? i + 2 != argc : i + 1 != argc)
+			return cli_usage(
+			        L_("usage: lifeboat vault key revoke --repo R WRITER-ID | key list --repo R",
+			           "使い方: lifeboat vault key revoke --repo R WRITER-ID | key list --repo R"));
+		struct vault *v;
+		if ((code = cv_open(&c, &v)) != 0)
+			return code;
+		struct buf out = {0};
+		int rc = revoke ? vault_key_revoke(v, argv[i + 1]) : vault_key_list(v, &out);
+		vault_close(v);
+		if (rc < 0) {
+			buf_release(&out);
+			return cli_error(rc);
+		}
+		if (revoke)
+			buf_addf(&out, L_("writer key %s revoked", "ライター鍵 %s を失効しました"), argv[i + 1]);
+		rc = cli_print(&out);
+		buf_release(&out);
+		return rc;
+	}
+	if (i >= argc || strcmp(argv[i], "add") != 0 || i + 1 != argc)
+		return cli_usage(L_("usage: lifeboat vault key add --repo R --role writer --out F",
+		                    "使い方: lifeboat vault key add --repo R --role writer --out F"));
+	if (!role || strcmp(role, "writer") != 0)
+		return cli_usage(L_("--role writer is required (the admin key comes from 'vault init')",
+		                    "--role writer が必要です (管理者鍵は 'vault init' で作られます)"));
+	if (!out_path)
+		return cli_usage(L_("--out F is required", "--out F が必要です"));
+	struct vault *v;
+	if ((code = cv_open(&c, &v)) != 0)
+		return code;
+	struct buf id = {0}, out = {0};
+	int rc = vault_key_add_writer(v, out_path, &id);
+	vault_close(v);
+	if (rc < 0) {
+		buf_release(&id);
+		return cli_error(rc);
+	}
+	if (c.json) {
+		struct json_w w = {.out = &out};
+		json_obj(&w);
+		json_kv_str(&w, "key", out_path);
+		json_kv_str(&w, "role", "writer");
+		json_kv_str(&w, "writer_id", id.data);
+		json_end(&w);
+	} else {
+		buf_addf(&out, L_("writer key %s written to '%s'", "ライター鍵 %s を '%s' に書きました"), id.data,
+		         out_path);
+	}
+	rc = cli_print(&out);
+	buf_release(&out);
+	buf_release(&id);
+	return rc;
+}
+
+static int v_backup(int argc, char **argv)
+{
+	struct cv_common c = {0};
+	struct lb_strlist tags = {0};
+	int code;
+	const struct lb_opt opts[] = {
+	        CV_COMMON_OPTS(c),
+	        {LB_OPT_LIST, 't', "tag", &tags, "T", "tag the generation (repeatable)", "世代にタグ (複数可)"},
+	        {0}};
+	static const struct lb_cmd_help help = {
+	        "lifeboat vault backup --repo R [--key F] [--tag T] [--json] PATH…",
+	        "Save a new generation of PATH… Unchanged files are not read again; every changed file is compared "
+	        "with\n"
+	        "its previous version (chunk overlap, type, entropy, ransom notes, renames). A generation that looks\n"
+	        "like it was taken of encrypted data is saved as 'suspect' and the exit code is 1.",
+	        "PATH… の新しい世代を保存します。変更のないファイルは読み直しません。変更されたファイルは前の版と\n"
+	        "比較し (チャンクの重なり、種類、エントロピー、脅迫文、名前変更)、暗号化後のデータらしい世代は\n"
+	        "'suspect' として保存し、終了コード 1 を返します。",
+	        "  lifeboat vault backup --repo /srv/vault --key writer.key --tag nightly /data/ssmix2\n"
+	        "  lifeboat vault backup --repo /srv/vault --json /data/ssmix2 /data/dumps"};
+	int i = cli_parse(argc, argv, opts, &help, &code);
+	if (i < 0)
+		return code;
+	if (i >= argc) {
+		lb_strlist_free(&tags);
+		return cli_usage(L_("vault backup needs PATH", "vault backup には PATH が必要です"));
+	}
+	struct vault *v;
+	if ((code = cv_open(&c, &v)) != 0) {
+		lb_strlist_free(&tags);
+		return code;
+	}
+	struct lb_progress prog = {.label = "backup", .bytes = 1};
+	struct vault_backup_opts o = {.paths = (const char *const *)argv + i,
+	                              .npaths = (size_t)(argc - i),
+	                              .tags = tags.v,
+	                              .ntags = tags.n,
+	                              .progress = c.json ? NULL : &prog};
+	struct vault_backup_result r;
+	int rc = vault_backup(v, &o, &r);
+	if (!c.json)
+		lb_progress_done(&prog);
+	vault_close(v);
+	lb_strlist_free(&tags);
+	if (rc < 0) {
+		vault_backup_result_release(&r);
+		return cli_error(rc);
+	}
+	struct buf out = {0};
+	if (c.json) {
+		struct json_w w = {.out = &out};
+		json_obj(&w);
+		json_kv_str(&w, "snapshot", r.id);
+		json_kv_str(&w, "status", vault_status_name(r.status));
+		json_key(&w, "score");
+		json_double(&w, r.score);
+		json_kv_int(&w, "files", (int64_t)r.files);
+		json_kv_int(&w, "dirs", (int64_t)r.dirs);
+		json_kv_int(&w, "bytes", (int64_t)r.bytes);
+		json_kv_int(&w, "files_changed", (int64_t)r.files_changed);
+		json_kv_int(&w, "files_new", (int64_t)r.files_new);
+		json_kv_int(&w, "bytes_read", (int64_t)r.bytes_read);
+		json_kv_int(&w, "chunks_new", (int64_t)r.chunks_new);
+		json_kv_int(&w, "bytes_stored", (int64_t)r.bytes_stored);
+		json_kv_str(&w, "summary", r.summary.len ? r.summary.data : "");
+		json_key(&w, "reasons");
+		cv_json_raw(&w, r.reasons.data);
+		json_end(&w);
+	} else {
+		struct buf sz = {0}, st = {0};
+		lb_format_bytes(&sz, r.bytes);
+		lb_format_bytes(&st, r.bytes_stored);
+		buf_addf(&out,
+		         L_("snapshot %.8s saved: %llu files, %s (%llu changed, %s added) - %s",
+		            "スナップショット %.8s を保存: %llu ファイル, %s (変更 %llu, 追加 %s) - %s"),
+		         r.id, (unsigned long long)r.files, sz.data, (unsigned long long)r.files_changed, st.data,
+		         vault_status_name(r.status));
+		if (r.status == VAULT_SUSPECT && r.summary.len)
+			buf_addf(&out, "\n%s: %s", L_("suspect", "疑い"), r.summary.data);
+		buf_release(&sz);
+		buf_release(&st);
+	}
+	rc = cli_print(&out);
+	buf_release(&out);
+	int suspect = r.status == VAULT_SUSPECT;
+	vault_backup_result_release(&r);
+	return rc ? rc : suspect ? LB_EXIT_FINDING : LB_EXIT_OK;
+}
+
+static int v_snapshots(int argc, char **argv)
+{
+	struct cv_common c = {0};
+	int code;
+	const struct lb_opt opts[] = {CV_COMMON_OPTS(c), {0}};
+	static const struct lb_cmd_help help = {
+	        "lifeboat vault snapshots --repo R [--key F] [--json]",
+	        "List the generations, oldest first, with their status (clean, suspect, unreviewed), score, whether\n"
+	        "they are pinned (the newest clean one) and locked until a date.",
+	        "世代を古い順に一覧します。状態 (clean, suspect, unreviewed)、スコア、固定 (最新の clean 世代)、\n"
+	        "ロック期限を表示します。",
+	        "  lifeboat vault snapshots --repo /srv/vault --json"};
+	int i = cli_parse(argc, argv, opts, &help, &code);
+	if (i < 0)
+		return code;
+	struct vault *v;
+	if ((code = cv_open(&c, &v)) != 0)
+		return code;
+	struct vault_snap_list l;
+	int rc = vault_snapshots(v, &l);
+	vault_close(v);
+	if (rc < 0)
+		return cli_error(rc);
+	struct buf out = {0}, t = {0};
+	struct json_w w = {.out = &out};
+	if (c.json)
+		json_arr(&w);
+	else
+		buf_addf(&out, "%-8s  %-16s  %-10s  %5s  %7s  %10s  %s", "ID", L_("TIME", "日時"), L_("STATUS", "状態"),
+		         L_("SCORE", "スコア"), L_("FILES", "ファイル"), L_("SIZE", "サイズ"), L_("PATHS", "パス"));
+	for (size_t k = 0; k < l.n; k++) {
+		const struct vault_snap_info *s = &l.v[k];
+		buf_reset(&t);
+		if (c.json) {
+			json_obj(&w);
+			json_kv_str(&w, "id", s->id);
+			lb_format_utc(&t, s->time_ms, 1);
+			json_kv_str(&w, "time", t.data);
+			json_key(&w, "tags");
+			json_arr(&w);
+			for (size_t j = 0; j < s->tags.n; j++)
+				json_str(&w, s->tags.v[j]);
+			json_end(&w);
+			json_key(&w, "paths");
+			json_arr(&w);
+			for (size_t j = 0; j < s->paths.n; j++) {
+				struct buf p = {0};
+				buf_addf(&p, "/%s", s->paths.v[j]);
+				json_str(&w, p.data);
+				buf_release(&p);
+			}
+			json_end(&w);
+			json_kv_int(&w, "files", (int64_t)s->files);
+			json_kv_int(&w, "bytes", (int64_t)s->bytes);
+			json_kv_str(&w, "status", vault_status_name(s->status));
+			json_key(&w, "score");
+			json_double(&w, s->score);
+			json_kv_bool(&w, "pinned", s->pinned);
+			json_kv_bool(&w, "reviewed", s->reviewed);
+			if (s->locked_until) {
+				buf_reset(&t);
+				lb_format_utc(&t, s->locked_until, 0);
+				json_kv_str(&w, "locked_until", t.data);
+			} else {
+				json_kv_str(&w, "locked_until", NULL);
+			}
+			json_kv_str(&w, "host", s->host);
+			json_kv_str(&w, "signer", s->signer);
+			json_kv_str(&w, "summary", s->summary);
+			json_key(&w, "reasons");
+			cv_json_raw(&w, s->reasons);
+			json_end(&w);
+		} else {
+			struct buf sz = {0};
+			cv_time(&t, s->time_ms);
+			lb_format_bytes(&sz, s->bytes);
+			buf_addf(&out, "\n%.8s  %-16s  %-10s  %5.2f  %7llu  %10s ", s->id, t.data,
+			         vault_status_name(s->status), s->score, (unsigned long long)s->files, sz.data);
+			for (size_t j = 0; j < s->paths.n; j++)
+				buf_addf(&out, " /%s", s->paths.v[j]);
+			if (s->tags.n) {
+				buf_adds(&out, "  [");
+				for (size_t j = 0; j < s->tags.n; j++)
+					buf_addf(&out, "%s%s", j ? "," : "", s->tags.v[j]);
+				buf_adds(&out, "]");
+			}
+			if (s->pinned)
+				buf_addf(&out, "  %s", L_("pinned", "固定"));
+			if (s->locked_until) {
+				buf_reset(&t);
+				cv_time(&t, s->locked_until);
+				buf_addf(&out, "  %s %s", L_("locked until", "ロック期限"), t.data);
+			}
+			if (s->status == VAULT_SUSPECT && s->summary && *s->summary)
+				buf_addf(&out, "\n          %s", s->summary);
+			buf_release(&sz);
+		}
+	}
+	if (c.json)
+		json_end(&w);
+	rc = cli_print(&out);
+	buf_release(&out);
+	buf_release(&t);
+	vault_snap_list_release(&l);
+	return rc;
+}
+
+static int v_restore(int argc, char **argv)
+{
+	struct cv_common c = {0};
+	const char *target = NULL, *sub = NULL;
+	int code;
+	const struct lb_opt opts[] = {CV_COMMON_OPTS(c),
+	                              {LB_OPT_STRING, 't', "target", &target, "DIR", "restore into DIR (new or empty)",
+	                               "DIR (新規または空) に復元"},
+	                              {LB_OPT_STRING, 0, "path", &sub, "P",
+	                               "only P inside the generation (e.g. data/ssmix2/000)",
+	                               "世代の中の P だけ (例: data/ssmix2/000)"},
+	                              {0}};
+	static const struct lb_cmd_help help = {
+	        "lifeboat vault restore --repo R SNAP --target DIR [--path P]",
+	        "Restore a generation bit for bit (contents, modes, times, symlinks, empty folders; owners as root).\n"
+	        "SNAP is an id prefix, 'latest' or 'latest-clean' (the newest generation not suspect). Files appear\n"
+	        "under DIR with their full original path. Needs the admin key.",
+	        "世代をビット単位で復元します (内容・モード・時刻・シンボリックリンク・空フォルダ。所有者は root "
+	        "実行時)。\n"
+	        "SNAP は ID の先頭、'latest' または 'latest-clean' (疑いのない最新世代)。ファイルは DIR の下に元の\n"
+	        "フルパスで置かれます。管理者鍵が必要です。",
+	        "  lifeboat vault restore --repo /srv/vault latest-clean --target /restore\n"
+	        "  lifeboat vault restore --repo /srv/vault 1a2b3c4d --target /restore --path data/ssmix2/000"};
+	int i = cli_parse(argc, argv, opts, &help, &code);
+	if (i < 0)
+		return code;
+	if (i + 1 != argc || !target)
+		return cli_usage(L_("usage: lifeboat vault restore --repo R SNAP --target DIR",
+		                    "使い方: lifeboat vault restore --repo R SNAP --target DIR"));
+	struct vault *v;
+	if ((code = cv_open(&c, &v)) != 0)
+		return code;
+	struct lb_progress prog = {.label = "restore", .bytes = 1};
+	struct vault_restore_opts o = {
+	        .snapshot = argv[i], .target = target, .subpath = sub, .progress = c.json ? NULL : &prog};
+	struct vault_restore_result r;
+	int64_t t0 = lb_mono_ns();
+	int rc = vault_restore(v, &o, &r);
+	int64_t ms = (lb_mono_ns() - t0) / 1000000;
+	if (!c.json)
+		lb_progress_done(&prog);
+	vault_close(v);
+	if (rc < 0)
+		return cli_error(rc);
+	struct buf out = {0};
+	if (c.json) {
+		struct json_w w = {.out = &out};
+		json_obj(&w);
+		json_kv_str(&w, "snapshot", r.id);
+		json_kv_str(&w, "target", target);
+		json_kv_int(&w, "files", (int64_t)r.files);
+		json_kv_int(&w, "dirs", (int64_t)r.dirs);
+		json_kv_int(&w, "symlinks", (int64_t)r.links);
+		json_kv_int(&w, "bytes", (int64_t)r.bytes);
+		json_kv_int(&w, "ms", ms);
+		json_end(&w);
+	} else {
+		struct buf sz = {0};
+		lb_format_bytes(&sz, r.bytes);
+		buf_addf(&out,
+		         L_("restored %.8s to '%s': %llu files, %llu folders, %llu symlinks, %s in %lld ms",
+		            "%.8s を '%s' に復元: ファイル %llu, フォルダ %llu, リンク %llu, %s (%lld ms)"),
+		         r.id, target, (unsigned long long)r.files, (unsigned long long)r.dirs,
+		         (unsigned long long)r.links, sz.data, (long long)ms);
+		buf_release(&sz);
+	}
+	rc = cli_print(&out);
+	buf_release(&out);
+	return rc;
+}
+
+static int v_serve(int argc, char **argv)
+{
+	struct cv_common c = {0};
+	const char *listen = NULL;
+	int code;
+	const struct lb_opt opts[] = {
+	        CV_COMMON_OPTS(c),
+	        {LB_OPT_STRING, 'l', "listen", &listen, "ADDR:PORT", "address to listen on", "待ち受けるアドレス"},
+	        {0}};
+	static const struct lb_cmd_help help = {
+	        "lifeboat vault serve --repo R --listen 127.0.0.1:PORT",
+	        "Serve the repository folder R to clients that use --repo http://ADDR:PORT/. The server checks every\n"
+	        "request's signature and role: writer keys may add packs, index files and generations but never read\n"
+	        "packs, delete, overwrite, lock or review. Run it as a Unix user of its own that owns R; stop with "
+	        "Ctrl-C.",
+	        "リポジトリ R を --repo http://ADDR:PORT/ で使うクライアントに提供します。すべての要求の署名と役割を\n"
+	        "検査し、ライター鍵にはパック・索引・世代の追加だけを許し、パックの読み出し・削除・上書き・ロック・\n"
+	        "判定は拒否します。R を所有する専用の Unix ユーザで実行し、Ctrl-C で停止します。",
+	        "  lifeboat vault serve --repo /srv/vault --listen 127.0.0.1:8420\n"
+	        "  lifeboat vault backup --repo http://127.0.0.1:8420/ --key writer.key /data/ssmix2"};
+	int i = cli_parse(argc, argv, opts, &help, &code);
+	if (i < 0)
+		return code;
+	if (!c.repo || !listen || i < argc)
+		return cli_usage(L_("usage: lifeboat vault serve --repo R --listen ADDR:PORT",
+		                    "使い方: lifeboat vault serve --repo R --listen ADDR:PORT"));
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL); /* the server's threads inherit this: only sigwait sees them */
+	struct vault_server *s;
+	int rc = vault_serve_start(&s, c.repo, listen);
+	if (rc < 0)
+		return cli_error(rc);
+	struct buf out = {0};
+	buf_addf(&out, L_("serving '%s' on http://%s/ (Ctrl-C stops)", "'%s' を http://%s/ で提供中 (Ctrl-C で停止)"),
+	         c.repo, listen);
+	if (cli_print(&out) != 0) {
+		buf_release(&out);
+		vault_serve_stop(s);
+		return LB_EXIT_ERROR;
+	}
+	buf_release(&out);
+	int sig;
+	sigwait(&set, &sig);
+	vault_serve_stop(s);
+	return LB_EXIT_OK;
+}
+
+int cmd_vault(int argc, char **argv)
+{
+	static const struct cli_sub subs[] = {
+	        {"init", v_init, "create a repository", "リポジトリを作成"},
+	        {"key", v_key, "add, revoke or list writer keys for production hosts",
+	         "本番サーバ用のライター鍵の追加・失効・一覧"},
+	        {"backup", v_backup, "save a new generation (scored for ransomware)",
+	         "新しい世代を保存 (ランサムウェア判定つき)"},
+	        {"snapshots", v_snapshots, "list generations with status, pins and locks",
+	         "世代の一覧 (状態・固定・ロック)"},
+	        {"restore", v_restore, "restore a generation (latest, latest-clean, id)",
+	         "世代を復元 (latest, latest-clean, ID)"},
+	        {"verify", cv_verify, "check the repository (--read-data: every byte)",
+	         "リポジトリを検査 (--read-data: 全データ)"},
+	        {"diff", cv_diff, "what changed between two generations", "2 つの世代の差分"},
+	        {"forget", cv_forget, "apply a retention policy (--prune to reclaim space)",
+	         "保持ポリシーを適用 (--prune で領域回収)"},
+	        {"prune", cv_prune, "reclaim the space of forgotten generations", "削除した世代の領域を回収"},
+	        {"lock", cv_lock, "protect a generation until a date", "世代を期限までロック"},
+	        {"review", cv_review, "mark a generation clean or suspect (admin)",
+	         "世代を clean / suspect と判定 (管理者)"},
+	        {"export", cv_export, "write a self-contained copy for offline media",
+	         "オフライン媒体用に自己完結したコピーを書き出す"},
+	        {"serve", v_serve, "serve the repository to writer hosts over HTTP",
+	         "リポジトリを HTTP でライターに提供"},
+	        {0},
+	};
+	return cli_dispatch(argc, argv, "vault", subs);
+}

@@ -1,0 +1,87 @@
+/*
+ * backup_int.h - state shared by backup.c (walk, read, chunk, score) and backup_work.c (the worker pipeline).
+ */
+#ifndef LB_VAULT_BACKUP_INT_H
+#define LB_VAULT_BACKUP_INT_H
+
+#include "sniff/sniff.h"
+#include "vault/suspect.h"
+#include "vault_int.h"
+
+#include <sys/types.h>
+
+#define BK_MAX_THREADS 16
+#define BK_INFLIGHT_MAX (32u << 20)
+
+/* One chunk on its way through a worker. data is freed by the worker; id and len stay for the file. */
+struct job {
+	struct fstate *f;
+	uint8_t *data;
+	size_t len;
+	uint8_t id[VID];
+	struct job *next;  /* work queue */
+	struct job *fnext; /* the file's chunks in order */
+};
+
+/* A file that was read (changed or new) and waits for its chunks' ids. */
+struct fstate {
+	size_t node; /* index into bk.snap.nodes (nodes move when the array grows) */
+	const struct vnode *prev;
+	uint64_t size_at_open, bytes_read;
+	struct job *jhead, *jtail;
+	uint32_t njobs;
+	int remaining; /* chunks not yet through a worker (under bk.mtx) */
+	int skip;
+	uint8_t head[4096];
+	size_t head_len;
+	uint8_t *sample;
+	size_t sample_len;
+	enum sniff_type type;
+	struct sniff_stats stats;
+	struct fstate *next; /* FIFO of files waiting for their ids */
+};
+
+struct bk_worker {
+	struct bk *b;
+	pthread_t th;
+	struct vpack_w pw;
+	struct vault_index ix; /* the packs this worker wrote */
+	ZSTD_CCtx *cz;
+	uint8_t *zbuf;
+	size_t zcap;
+};
+
+struct bk {
+	struct vault *v;
+	struct vault_backup_result *r;
+	struct lb_progress *progress;
+	struct vsnap snap, parent;
+	int have_parent;
+	struct suspect sus;
+	dev_t repo_dev;
+	ino_t repo_ino;
+	uint8_t *ring;
+	size_t ring_cap;
+
+	pthread_mutex_t mtx;
+	pthread_cond_t cv_work, cv_done;
+	struct job *q_head, *q_tail;
+	size_t inflight;
+	int stop;
+	int err;
+	char errmsg[512];
+	struct vault_index seen; /* chunk ids stored by this run (under mtx) */
+	struct fstate *pend_head, *pend_tail;
+	struct bk_worker w[BK_MAX_THREADS];
+	int nw;
+	struct vault_index newix;
+};
+
+void bk_start(struct bk *b, int threads);
+void bk_submit(struct bk *b, struct job *j);
+int bk_failed(struct bk *b);
+void bk_file_done_reading(struct bk *b, struct fstate *f);
+/* Wait for every chunk, stop the workers, merge their packs into newix. */
+int bk_finish(struct bk *b);
+
+#endif

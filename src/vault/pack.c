@@ -1,0 +1,213 @@
+/*
+ * pack.c - pack files (docs §3): a random pack key sealed to the admin's X25519 key, blobs encrypted with
+ * XChaCha20-Poly1305 under it (AD = chunk id and type, so a blob cannot be passed off as another chunk), an
+ * encrypted table, and a footer. A pack is built in memory, named by the BLAKE2b-256 of its bytes and written
+ * once; its key is wiped as soon as it is written, so a writer cannot read its own packs back.
+ */
+#include "vault_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char pack_magic[8] = {'L', 'B', 'V', 'P', 'A', 'C', 'K', '1'};
+static const char end_magic[8] = {'L', 'B', 'V', 'P', 'E', 'N', 'D', '1'};
+static const char tab_ad[8] = {'L', 'B', 'V', 'P', 'T', 'A', 'B', '1'};
+
+void vault_chunk_id(const uint8_t id_key[32], const void *p, size_t n, uint8_t out[VID])
+{
+	crypto_generichash(out, VID, p, n, id_key, 32);
+}
+
+void vpack_w_start(struct vpack_w *w, const uint8_t box_pk[32])
+{
+	buf_reset(&w->b);
+	w->n = 0;
+	crypto_aead_xchacha20poly1305_ietf_keygen(w->key);
+	uint8_t sealed[VAULT_HDR_SEAL];
+	crypto_box_seal(sealed, w->key, 32, box_pk);
+	ser_bytes(&w->b, pack_magic, 8);
+	ser_u8(&w->b, 1);
+	ser_bytes(&w->b, sealed, sizeof(sealed));
+}
+
+static void blob_ad(uint8_t ad[VID + 1], const uint8_t id[VID])
+{
+	memcpy(ad, id, VID);
+	ad[VID] = 1; /* type: file data */
+}
+
+void vpack_w_add(struct vpack_w *w, const uint8_t id[VID], uint8_t flags, const void *data, size_t len,
+                 uint32_t raw_len)
+{
+	if (w->n == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 64;
+		w->e = lb_reallocarray(w->e, w->cap, sizeof(*w->e));
+	}
+	struct vault_ientry *e = &w->e[w->n++];
+	memcpy(e->id, id, VID);
+	e->off = (uint32_t)w->b.len;
+	e->len = (uint32_t)(VAULT_NONCE + len + VAULT_TAG);
+	e->raw_len = raw_len;
+	e->flags = flags;
+	e->pack = 0;
+	uint8_t nonce[VAULT_NONCE], ad[VID + 1];
+	randombytes_buf(nonce, sizeof(nonce));
+	blob_ad(ad, id);
+	buf_grow(&w->b, e->len);
+	uint8_t *at = (uint8_t *)w->b.data + w->b.len;
+	memcpy(at, nonce, VAULT_NONCE);
+	unsigned long long clen;
+	crypto_aead_xchacha20poly1305_ietf_encrypt(at + VAULT_NONCE, &clen, data, len, ad, sizeof(ad), NULL, nonce,
+	                                           w->key);
+	w->b.len += VAULT_NONCE + (size_t)clen;
+	w->b.data[w->b.len] = '\0';
+}
+
+int vpack_w_finish(struct vpack_w *w, struct vault *v, struct vault_index *ix, uint8_t pack_id[VID])
+{
+	struct buf tab = {0};
+	for (size_t i = 0; i < w->n; i++) {
+		const struct vault_ientry *e = &w->e[i];
+		ser_u8(&tab, 1);
+		ser_u8(&tab, e->flags);
+		ser_bytes(&tab, e->id, VID);
+		ser_u32(&tab, e->off);
+		ser_u32(&tab, e->len);
+		ser_u32(&tab, e->raw_len);
+	}
+	uint8_t nonce[VAULT_NONCE];
+	randombytes_buf(nonce, sizeof(nonce));
+	size_t start = w->b.len;
+	ser_bytes(&w->b, nonce, sizeof(nonce));
+	buf_grow(&w->b, tab.len + VAULT_TAG);
+	unsigned long long clen;
+	crypto_aead_xchacha20poly1305_ietf_encrypt((uint8_t *)w->b.data + w->b.len, &clen, (const uint8_t *)tab.data,
+	                                           tab.len, (const uint8_t *)tab_ad, 8, NULL, nonce, w->key);
+	w->b.len += (size_t)clen;
+	ser_u32(&w->b, (uint32_t)(w->b.len - start));
+	ser_bytes(&w->b, end_magic, 8);
+	buf_release(&tab);
+	sodium_memzero(w->key, sizeof(w->key));
+	crypto_generichash(pack_id, VID, (const uint8_t *)w->b.data, w->b.len, NULL, 0);
+	struct buf rel = {0};
+	vault_pack_rel(&rel, pack_id);
+	int rc = w->lazy ? vault_put_lazy(v, rel.data, w->b.data, w->b.len)
+	                 : vault_put(v, rel.data, w->b.data, w->b.len);
+	if (rc == 0 && w->lazy)
+		lb_strlist_push(&w->written, buf_detach(&rel, NULL));
+	buf_release(&rel);
+	if (rc < 0)
+		return rc;
+	uint32_t pn = vindex_pack(ix, pack_id, w->b.len);
+	for (size_t i = 0; i < w->n; i++) {
+		struct vault_ientry e = w->e[i];
+		e.pack = pn;
+		vindex_add(ix, &e);
+	}
+	w->n = 0;
+	buf_reset(&w->b);
+	return 0;
+}
+
+void vpack_w_release(struct vpack_w *w)
+{
+	sodium_memzero(w->key, sizeof(w->key));
+	buf_release(&w->b);
+	free(w->e);
+	for (size_t i = 0; i < w->written.n; i++)
+		free((void *)w->written.v[i]);
+	lb_strlist_free(&w->written);
+	memset(w, 0, sizeof(*w));
+}
+
+int vpack_open_key(const struct vault_keys *k, const uint8_t *hdr, size_t n, uint8_t key[32])
+{
+	if (k->role != VAULT_ADMIN)
+		return lb_error(LB_EPERM, "a writer key cannot read packs");
+	if (n < VAULT_PACK_HDR || memcmp(hdr, pack_magic, 8) != 0 || hdr[8] != 1)
+		return lb_error(LB_ECORRUPT, "not a vault pack");
+	if (crypto_box_seal_open(key, hdr + 9, VAULT_HDR_SEAL, k->box_pk, k->box_sk) != 0)
+		return lb_error(LB_ECORRUPT, "pack key fails authentication");
+	return 0;
+}
+
+int vpack_parse_table(const uint8_t *p, size_t n, const uint8_t key[32], struct vault_ientry **entries, size_t *count)
+{
+	*entries = NULL;
+	*count = 0;
+	if (n < VAULT_PACK_HDR + 12 || n > VAULT_PACK_MAX || memcmp(p, pack_magic, 8) != 0 ||
+	    memcmp(p + n - 8, end_magic, 8) != 0)
+		return lb_error(LB_ECORRUPT, "not a vault pack");
+	struct ser_r r = {p, n - 8, n - 12, 0};
+	uint32_t tlen = rd_u32(&r);
+	if (tlen < VAULT_NONCE + VAULT_TAG || tlen > n - 12 - VAULT_PACK_HDR)
+		return lb_error(LB_ECORRUPT, "pack table length is wrong");
+	size_t tstart = n - 12 - tlen;
+	size_t clen = tlen - VAULT_NONCE;
+	uint8_t *tab = lb_malloc(clen);
+	unsigned long long plen;
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(tab, &plen, NULL, p + tstart + VAULT_NONCE, clen,
+	                                               (const uint8_t *)tab_ad, 8, p + tstart, key) != 0) {
+		free(tab);
+		return lb_error(LB_ECORRUPT, "pack table fails authentication");
+	}
+	if (plen % VAULT_TABLE_ENTRY || plen / VAULT_TABLE_ENTRY > VAULT_TABLE_MAX) {
+		free(tab);
+		return lb_error(LB_ECORRUPT, "pack table is malformed");
+	}
+	size_t cnt = (size_t)plen / VAULT_TABLE_ENTRY;
+	struct vault_ientry *e = lb_calloc(cnt ? cnt : 1, sizeof(*e));
+	struct ser_r t = {tab, (size_t)plen, 0, 0};
+	for (size_t i = 0; i < cnt; i++) {
+		uint8_t type = rd_u8(&t);
+		e[i].flags = rd_u8(&t);
+		rd_bytes(&t, e[i].id, VID);
+		e[i].off = rd_u32(&t);
+		e[i].len = rd_u32(&t);
+		e[i].raw_len = rd_u32(&t);
+		if (type != 1 || e[i].flags > 1 || e[i].off < VAULT_PACK_HDR || e[i].len < VAULT_NONCE + VAULT_TAG ||
+		    e[i].len > VAULT_BLOB_MAX || (uint64_t)e[i].off + e[i].len > tstart ||
+		    e[i].raw_len > VAULT_CHUNK_MAX) {
+			free(tab);
+			free(e);
+			return lb_error(LB_ECORRUPT, "pack table entry is malformed");
+		}
+	}
+	free(tab);
+	*entries = e;
+	*count = cnt;
+	return 0;
+}
+
+int vblob_open(const uint8_t id_key[32], const uint8_t key[32], const struct vault_ientry *e, const uint8_t *blob,
+               ZSTD_DCtx *dz, struct buf *out)
+{
+	buf_reset(out);
+	if (e->len < VAULT_NONCE + VAULT_TAG || e->len > VAULT_BLOB_MAX || e->raw_len > VAULT_CHUNK_MAX)
+		return lb_error(LB_ECORRUPT, "blob length is wrong");
+	uint8_t ad[VID + 1];
+	blob_ad(ad, e->id);
+	size_t clen = e->len - VAULT_NONCE;
+	/* one buffer, no allocation per chunk: compressed plaintext after raw_len bytes, decompressed to the front */
+	size_t at = (e->flags & 1) ? e->raw_len : 0;
+	buf_grow(out, at + clen);
+	uint8_t *pt = (uint8_t *)out->data + at;
+	unsigned long long plen;
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(pt, &plen, NULL, blob + VAULT_NONCE, clen, ad, sizeof(ad), blob,
+	                                               key) != 0)
+		return lb_error(LB_ECORRUPT, "blob fails authentication");
+	if (e->flags & 1) {
+		size_t d = ZSTD_decompressDCtx(dz, out->data, e->raw_len, pt, (size_t)plen);
+		if (ZSTD_isError(d) || d != e->raw_len)
+			return lb_error(LB_ECORRUPT, "blob does not decompress");
+	} else if (plen != e->raw_len) {
+		return lb_error(LB_ECORRUPT, "blob length differs from the index");
+	}
+	out->len = e->raw_len;
+	out->data[out->len] = '\0';
+	uint8_t id[VID];
+	vault_chunk_id(id_key, out->data, out->len, id);
+	if (sodium_memcmp(id, e->id, VID) != 0)
+		return lb_error(LB_ECORRUPT, "chunk content does not match its id");
+	return 0;
+}

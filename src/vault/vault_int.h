@@ -1,0 +1,266 @@
+/*
+ * vault_int.h - internals shared by the files of src/vault/ (not part of the public interface).
+ *
+ * Objects and their byte layouts are those of docs/vault-format.md. Parsers of repository objects take bytes
+ * and caps and never trust lengths read from the input; each one has a fuzz target.
+ */
+#ifndef LB_VAULT_INT_H
+#define LB_VAULT_INT_H
+
+#include "vault/vault.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <zstd.h>
+
+#define VID 32 /* chunk, pack, snapshot ids */
+#define VAULT_FORMAT 1
+#define VAULT_PACK_TARGET (16u << 20)
+#define VAULT_PACK_MAX (64u << 20)
+#define VAULT_CHUNK_MIN (512u << 10)
+#define VAULT_CHUNK_AVG_BITS 20
+#define VAULT_CHUNK_MAX (8u << 20)
+#define VAULT_BLOB_MAX (VAULT_CHUNK_MAX + (64u << 10))
+#define VAULT_TABLE_MAX (1u << 20)
+#define VAULT_INDEX_MAX_PACKS (1u << 20)
+#define VAULT_INDEX_MAX_ENTRIES (64u << 20)
+#define VAULT_INDEX_FILE_MAX ((size_t)4 << 30)
+#define VAULT_SNAP_PAYLOAD_MAX ((size_t)1 << 30)
+#define VAULT_SNAP_FILE_MAX ((size_t)1 << 30)
+#define VAULT_SNAP_MAX_NODES (16u << 20)
+#define VAULT_PATH_MAX 4096
+#define VAULT_MAX_FILE_CHUNKS (1u << 20)
+#define VAULT_MAX_TAGS 1024
+#define VAULT_META_MAX 512
+#define VAULT_HDR_SEAL (crypto_box_SEALBYTES + 32)
+#define VAULT_PACK_HDR (8 + 1 + VAULT_HDR_SEAL)
+#define VAULT_NONCE crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define VAULT_TAG crypto_aead_xchacha20poly1305_ietf_ABYTES
+#define VAULT_TABLE_ENTRY 46
+#define VAULT_CONFIG_SIZE 172
+#define VAULT_WRITER_KEY_SIZE 329
+#define VAULT_ADMIN_KEY_SIZE (8 + 1 + 16 + 8 + 8 + 16 + 24 + 256 + 16 + 32)
+
+/* ---- serialization (ser.c) ---- */
+void ser_u8(struct buf *b, uint8_t v);
+void ser_u16(struct buf *b, uint16_t v);
+void ser_u32(struct buf *b, uint32_t v);
+void ser_u64(struct buf *b, uint64_t v);
+void ser_bytes(struct buf *b, const void *p, size_t n);
+void ser_str(struct buf *b, const char *s);
+/* A bounds-checked reader: reads past the end return zeros and set err. */
+struct ser_r {
+	const uint8_t *p;
+	size_t n, off;
+	int err;
+};
+uint8_t rd_u8(struct ser_r *r);
+uint16_t rd_u16(struct ser_r *r);
+uint32_t rd_u32(struct ser_r *r);
+uint64_t rd_u64(struct ser_r *r);
+/* Pointer to the next n bytes (NULL and err when short). */
+const uint8_t *rd_ptr(struct ser_r *r, size_t n);
+void rd_bytes(struct ser_r *r, void *out, size_t n);
+/* A string of at most cap bytes without NUL, as a new C string (NULL and err on failure). */
+char *rd_str(struct ser_r *r, size_t cap);
+size_t rd_left(const struct ser_r *r);
+void vault_hex(char *out, const uint8_t *p, size_t n);
+int vault_unhex(uint8_t *out, size_t n, const char *hex);
+
+/* ---- keys and config (keys.c) ---- */
+struct vault_keys {
+	int role;
+	uint8_t repo_id[16];
+	uint8_t id_key[32], gear_seed[32], meta_key[32];
+	uint8_t box_pk[32], box_sk[32], sign_pk[32], sign_sk[64];
+	uint8_t writer_id[16], w_sign_pk[32], w_sign_sk[64];
+};
+struct vault_config {
+	uint8_t repo_id[16];
+	uint32_t chunk_min, chunk_avg_bits, chunk_max, zstd_level;
+	uint8_t box_pk[32], sign_pk[32];
+};
+int vconfig_encode(const struct vault_config *c, const uint8_t sign_sk[64], struct buf *out);
+int vconfig_parse(struct vault_config *c, const uint8_t *p, size_t n);
+/* Structure of a key file without opening it: role and (admin) KDF header. */
+int vkey_parse_role(const uint8_t *p, size_t n, int *role);
+int vkey_admin_encode(const struct vault_keys *k, const struct buf *pass, struct buf *out);
+int vkey_admin_open(struct vault_keys *k, const uint8_t *p, size_t n, const struct buf *pass);
+void vkey_writer_encode(const struct vault_keys *k, struct buf *out);
+int vkey_writer_parse(struct vault_keys *k, const uint8_t *p, size_t n);
+
+/* ---- meta records (meta.c) ---- */
+enum { VMETA_WRITER = 1, VMETA_REVOKE = 2, VMETA_LOCK = 3, VMETA_REVIEW = 4 };
+struct vmeta_rec {
+	int kind;
+	int64_t time_ms;
+	uint8_t writer_id[16], w_sign_pk[32];
+	uint8_t snap[VID];
+	int64_t until_ms;
+	int mark;
+};
+int vmeta_encode(const struct vmeta_rec *m, const uint8_t sign_sk[64], struct buf *out);
+int vmeta_parse(struct vmeta_rec *m, const uint8_t *p, size_t n, const uint8_t sign_pk[32]);
+
+/* ---- chunker (chunker.c) ---- */
+struct vchunker {
+	uint64_t gear[256];
+	uint32_t min, max, norm;
+	uint64_t mask_s, mask_l;
+};
+void vchunker_init(struct vchunker *c, const uint8_t seed[32], uint32_t min, uint32_t avg_bits, uint32_t max);
+/* Length of the first chunk of p[0..n): n must be >= max unless p ends the stream. */
+size_t vchunker_cut(const struct vchunker *c, const uint8_t *p, size_t n);
+
+/* ---- index (index.c) ---- */
+struct vault_ientry {
+	uint8_t id[VID];
+	uint32_t pack, off, len, raw_len;
+	uint8_t flags;
+};
+struct vault_index {
+	struct vault_ientry *e;
+	size_t n, cap;
+	uint32_t *slot; /* open addressing over e (index + 1; 0 empty) */
+	size_t nslot;
+	uint8_t (*pack)[VID];
+	uint64_t *pack_size;
+	size_t npack, pack_cap;
+	uint32_t *pslot;
+	size_t npslot;
+};
+const struct vault_ientry *vindex_find(const struct vault_index *ix, const uint8_t id[VID]);
+/* Pack number of a pack id, adding it if new. */
+uint32_t vindex_pack(struct vault_index *ix, const uint8_t id[VID], uint64_t size);
+int vindex_find_pack(const struct vault_index *ix, const uint8_t id[VID]);
+/* Add an entry (pack numbered in ix); a second entry for the same id is kept out of the table. */
+void vindex_add(struct vault_index *ix, const struct vault_ientry *e);
+void vindex_release(struct vault_index *ix);
+int vindex_encode(const struct vault_index *ix, const uint8_t meta_key[32], struct buf *out);
+/* Decrypt and merge an index file into ix. */
+int vindex_decode(struct vault_index *ix, const uint8_t *p, size_t n, const uint8_t meta_key[32]);
+int vindex_decode_payload(struct vault_index *ix, const uint8_t *p, size_t n);
+
+/* ---- packs (pack.c) ---- */
+struct vpack_w {
+	int lazy;                  /* write with vault_put_lazy and remember the names in written */
+	struct lb_strlist written; /* owned strings */
+	uint8_t key[32];
+	struct buf b;
+	struct vault_ientry *e; /* pack field unused; offsets inside this pack */
+	size_t n, cap;
+};
+void vpack_w_start(struct vpack_w *w, const uint8_t box_pk[32]);
+void vpack_w_add(struct vpack_w *w, const uint8_t id[VID], uint8_t flags, const void *data, size_t len,
+                 uint32_t raw_len);
+/* Seal the table, name the pack, write it once; entries go to ix (new pack number). Wipes the key. */
+int vpack_w_finish(struct vpack_w *w, struct vault *v, struct vault_index *ix, uint8_t pack_id[VID]);
+void vpack_w_release(struct vpack_w *w);
+int vpack_open_key(const struct vault_keys *k, const uint8_t *hdr, size_t n, uint8_t key[32]);
+/* Parse the table of a whole pack file. entries is allocated (free it). */
+int vpack_parse_table(const uint8_t *p, size_t n, const uint8_t key[32], struct vault_ientry **entries, size_t *count);
+/* Decrypt one blob (flags/raw_len from the index), decompress, and check that its keyed hash is id. */
+int vblob_open(const uint8_t id_key[32], const uint8_t key[32], const struct vault_ientry *e, const uint8_t *blob,
+               ZSTD_DCtx *dz, struct buf *out);
+void vault_chunk_id(const uint8_t id_key[32], const void *p, size_t n, uint8_t out[VID]);
+
+/* ---- snapshots (snapshot.c) ---- */
+enum { VNODE_FILE = 1, VNODE_DIR = 2, VNODE_LINK = 3 };
+struct vnode {
+	char *path;
+	uint8_t kind, stype;
+	uint16_t entropy;
+	uint32_t mode, uid, gid;
+	int64_t mtime_ns, atime_ns, ctime_ns;
+	uint64_t ino, size;
+	char *link;
+	uint32_t nchunks;
+	uint8_t (*chunks)[VID];
+};
+struct vsnap {
+	uint8_t id[VID];
+	int signer;
+	uint8_t signer_id[16];
+	int64_t time_ms;
+	char *host;
+	struct lb_strlist tags, paths; /* owned strings */
+	uint8_t parent[VID];
+	uint64_t files, bytes;
+	uint8_t status;
+	double score;
+	char *reasons, *summary;
+	struct vnode *nodes;
+	size_t nnodes, cap;
+};
+void vsnap_release(struct vsnap *s);
+void vsnap_encode_payload(const struct vsnap *s, struct buf *out);
+int vsnap_decode_payload(struct vsnap *s, const uint8_t *p, size_t n);
+int vsnap_seal(struct vault *v, const struct vsnap *s, struct buf *file);
+int vsnap_open(struct vault *v, const uint8_t *p, size_t n, struct vsnap *s);
+int vsnap_load(struct vault *v, const char *idhex, struct vsnap *s);
+int vsnap_list_ids(struct vault *v, struct lb_strlist *ids);
+int vnode_cmp(const void *a, const void *b);
+/* Paths read from a snapshot: relative, no "." / ".." / empty components. */
+int vault_path_ok(const char *p);
+
+/* ---- the repository (repo.c) ---- */
+struct vault {
+	char *root;
+	struct vault_config cfg;
+	struct vault_keys k;
+	int lock_fd;
+	struct vault_index ix;
+	int ix_loaded;
+	struct vmeta_rec *meta;
+	size_t nmeta;
+	size_t bad_meta;
+	struct vchunker ch;
+	int remote; /* a vault server: host and port of --repo http://host:port/ */
+	char *host, *port;
+};
+void vpath(struct vault *v, struct buf *b, const char *fmt, ...) LB_PRINTF(3, 4);
+/* Write a repository object once (tmp, fsync, link, fsync dir), read-only mode; an identical existing one is ok. */
+int vault_put(struct vault *v, const char *rel, const void *p, size_t n);
+int vault_put_lazy(struct vault *v, const char *rel, const void *p, size_t n);
+/* fsync the objects (and their folders) written with vault_put_lazy. */
+int vault_sync_objects(struct vault *v, const struct lb_strlist *rels);
+int vault_get(struct vault *v, const char *rel, struct buf *out, size_t max);
+/* len bytes at off of an object (a blob of a pack), into out (reset first). */
+int vault_get_range(struct vault *v, const char *rel, uint64_t off, size_t len, struct buf *out);
+int vault_size(struct vault *v, const char *rel, uint64_t *size);
+int vault_list(struct vault *v, const char *dir, struct lb_strlist *names);
+int vault_remove(struct vault *v, const char *rel);
+/* Remove the temporary files of writes that were killed half-way (only under the exclusive lock). */
+uint64_t vault_remove_tmp(struct vault *v);
+int vault_load_index(struct vault *v);
+int vault_flock(struct vault *v, int exclusive);
+void vault_funlock(struct vault *v);
+int vault_need_admin(struct vault *v, const char *what);
+/* Status, lock and review of a snapshot from the meta records. */
+int64_t vault_locked_until(struct vault *v, const uint8_t snap[VID]);
+int vault_review_of(struct vault *v, const uint8_t snap[VID]);
+int vault_writer_known(struct vault *v, const uint8_t wid[16], uint8_t pk[32], int64_t at_ms);
+int vault_add_meta(struct vault *v, const struct vmeta_rec *m);
+void vault_pack_rel(struct buf *b, const uint8_t id[VID]);
+int vault_ncpu(void);
+/* Read-only and (best effort) immutable. */
+void vault_seal_file(const char *path, int immutable);
+void vault_unseal_file(const char *path);
+
+/* ---- retention (forget.c) ---- */
+/* Decide keep/forget for every generation of l (oldest first); out[j] is the j-th newest. */
+void vault_policy_select(const struct vault_snap_list *l, const struct vault_policy *p, struct vault_forget_item *out);
+
+/* ---- vault server client (http.c) ---- */
+int vault_url_parse(struct vault *v, const char *url);
+/* One request; 200 gives 0 and the body in out (may be NULL), other answers an error with the server's reason. */
+int vault_http(struct vault *v, const char *method, const char *path, const void *body, size_t n, struct buf *out);
+void vault_sign_request(const uint8_t sk[64], const char *method, const char *path, const char *time_ms,
+                        const void *body, size_t n, uint8_t sig[64]);
+/* Open a repository folder with no key (for the server): config and meta records only. */
+int vault_open_keyless(struct vault **out, const char *repo);
+void vault_reload_meta(struct vault *v);
+int vault_load_meta(struct vault *v);
+
+#endif /* LB_VAULT_INT_H */
