@@ -8,9 +8,11 @@
  *   user list --db F [--json]
  */
 #include "cli.h"
+#include "cli_vault.h"
 #include "station/station.h"
 #include "store/store.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,9 +233,88 @@ static int station_audit_cmd(int argc, char **argv)
 	return prc;
 }
 
+/* The status of generation id, or 0 if it is not listed. */
+static enum vault_status generation_status(struct vault *v, const char *id, char **first_path)
+{
+	struct vault_snap_list l = {0};
+	enum vault_status st = 0;
+	if (vault_snapshots(v, &l) < 0)
+		return 0;
+	for (size_t i = 0; i < l.n; i++)
+		if (!strcmp(l.v[i].id, id)) {
+			st = l.v[i].status;
+			if (first_path && l.v[i].paths.n == 1)
+				*first_path = lb_strdup(l.v[i].paths.v[0]);
+		}
+	vault_snap_list_release(&l);
+	return st;
+}
+
+/*
+ * Restore generation spec (latest-clean unless named) of the vault into a new folder beside db, load the export
+ * tree it holds into the station's store, and remove the folder. A suspect generation is never loaded.
+ */
+static int refresh_from_vault(const char *db, const struct cv_common *c, const char *spec, const char *path,
+                              struct store_ingest_stats *st, char gen[65], int *code)
+{
+	struct vault *v = NULL;
+	char *only = NULL;
+	struct buf tmp = {0}, dir = {0};
+	int rc = 0;
+	if ((*code = cv_open(c, &v)) != 0)
+		return 1;
+	if ((rc = vault_resolve(v, spec, gen)) < 0)
+		goto out;
+	enum vault_status status = generation_status(v, gen, &only);
+	if (status == VAULT_SUSPECT) {
+		fprintf(stderr, "lifeboat: %s %.8s %s\n", L_("generation", "世代"), gen,
+		        L_("is suspect (taken of encrypted data?): not loaded; an admin may release it with 'vault review "
+		           "--mark clean'",
+		           "は疑わしい (暗号化済みのデータ?) ため読み込みません。管理者が 'vault review --mark clean' "
+		           "で解除できます"));
+		*code = LB_EXIT_FINDING;
+		goto out;
+	}
+	if (path) {
+		free(only);
+		only = lb_strdup(path);
+	} else if (!only) {
+		rc = lb_error(LB_EUSAGE, "generation %.8s holds several paths: name the export tree with --path", gen);
+		goto out;
+	}
+	buf_addf(&tmp, "%s.restore-XXXXXX", db);
+	if (!mkdtemp(tmp.data)) {
+		rc = lb_error_errno(errno, "cannot create a folder beside '%s'", db);
+		goto out;
+	}
+	struct lb_progress prog = {.label = L_("restore", "復元"), .bytes = 1};
+	struct vault_restore_opts ro = {.snapshot = gen, .target = tmp.data, .subpath = only, .progress = &prog};
+	struct vault_restore_result rr = {0};
+	rc = vault_restore(v, &ro, &rr);
+	lb_progress_done(&prog);
+	if (rc == 0) {
+		lb_path_join(&dir, tmp.data, only);
+		char short_id[9];
+		snprintf(short_id, sizeof(short_id), "%.8s", gen);
+		rc = station_refresh(db, dir.data, short_id, st);
+	}
+	int rm = lb_rmtree(tmp.data);
+	if (rc == 0)
+		rc = rm;
+out:
+	if (rc < 0)
+		*code = cli_error(rc);
+	vault_close(v);
+	free(only);
+	buf_release(&tmp);
+	buf_release(&dir);
+	return *code != 0;
+}
+
 static int station_refresh_cmd(int argc, char **argv)
 {
-	const char *db = NULL, *dir = NULL, *vault = NULL, *gen = NULL;
+	const char *db = NULL, *dir = NULL, *gen = NULL, *snapshot = NULL, *path = NULL;
+	struct cv_common c = {0};
 	int json = 0, code;
 	const struct lb_opt opts[] = {
 	        {LB_OPT_STRING, 0, "db", &db, "FILE", "the clinical store the station serves",
@@ -241,64 +322,83 @@ static int station_refresh_cmd(int argc, char **argv)
 	        {LB_OPT_STRING, 0, "from-dir", &dir, "DIR",
 	         "a restored export tree: DIR/ssmix2, DIR/fhir, DIR/appointments.csv, DIR/drugs.csv",
 	         "復元した出力: DIR/ssmix2, DIR/fhir, DIR/appointments.csv, DIR/drugs.csv"},
-	        {LB_OPT_STRING, 0, "from-vault", &vault, "REPO", "(not yet: comes with the vault)",
-	         "(未実装: vault の統合後)"},
+	        {LB_OPT_STRING, 0, "from-vault", &c.repo, "REPO",
+	         "restore the latest clean generation of this vault (or a URL) and load it",
+	         "このボルト (または URL) の最新のきれいな世代を復元して読み込む"},
+	        {LB_OPT_STRING, 0, "key", &c.key, "F", "vault key file (an admin key; writer keys cannot read back)",
+	         "ボルトの鍵ファイル (管理者鍵。ライター鍵では読めません)"},
+	        {LB_OPT_STRING, 0, "passphrase-file", &c.pass_file, "F",
+	         "read the vault passphrase from F (else LIFEBOAT_PASSPHRASE or the terminal)",
+	         "ボルトのパスフレーズを F から読む (なければ LIFEBOAT_PASSPHRASE か端末)"},
+	        {LB_OPT_STRING, 0, "snapshot", &snapshot, "SNAP",
+	         "the generation to load (default latest-clean; a suspect one is refused)",
+	         "読み込む世代 (既定 latest-clean。疑わしい世代は拒否)"},
+	        {LB_OPT_STRING, 0, "path", &path, "P",
+	         "the export tree inside the generation (default: the one path it was taken of)",
+	         "世代の中の出力フォルダ (既定: 世代が取られた唯一のパス)"},
 	        {LB_OPT_STRING, 0, "generation", &gen, "NAME",
-	         "the source generation shown on every page (default: DIR's name)",
-	         "画面に表示する元データの世代 (既定: DIR の名前)"},
+	         "with --from-dir: the source generation shown on every page (default: DIR's name)",
+	         "--from-dir のとき画面に表示する元データの世代 (既定: DIR の名前)"},
 	        {LB_OPT_FLAG, 0, "json", &json, NULL, "print the result as JSON", "結果を JSON で出力"},
 	        {0},
 	};
 	static const struct lb_cmd_help help = {
-	        "lifeboat station refresh --db FILE --from-dir DIR [--generation NAME] [--json]",
-	        "Load a restored export tree into a new store beside FILE and swap it in atomically (rename). A "
-	        "running\n"
-	        "station moves to the new data within a second without failing a request; users and the access log "
-	        "are\n"
-	        "kept. A tree that gives no patient is refused and FILE is left as it was. --from-vault (the latest\n"
-	        "clean vault generation) comes when the vault is merged: until then restore it and use --from-dir.",
-	        "復元した電子カルテ出力を FILE の隣に新しいストアとして取り込み、rename "
-	        "で一度に入れ替えます。動作中の\n"
-	        "端末は 1 秒以内に要求を失敗させずに新しいデータへ移ります。利用者とアクセス記録は残ります。患者が 1 "
-	        "人も\n"
-	        "いない出力は拒否し、FILE は変わりません。--from-vault は vault の統合後に対応します "
-	        "(それまでは復元して\n"
-	        "--from-dir を使用)。",
-	        "  lifeboat vault restore --repo /mnt/vault latest-clean --target /srv/restore\n"
+	        "lifeboat station refresh --db FILE (--from-vault REPO [--snapshot SNAP] [--path P] | --from-dir DIR) "
+	        "[--json]",
+	        "Load the newest clean data into a new store beside FILE and swap it in atomically (rename). With\n"
+	        "--from-vault, the latest clean generation is restored into a folder beside FILE, loaded and removed; a\n"
+	        "suspect generation is never loaded (exit 1). A running station moves to the new data within a second\n"
+	        "without failing a request; users and the access log are kept. A tree that gives no patient is refused\n"
+	        "and FILE is left as it was.",
+	        "最新のきれいなデータを FILE の隣に新しいストアとして取り込み、rename で一度に入れ替えます。\n"
+	        "--from-vault ではボルトの最新のきれいな世代を FILE の隣に復元して取り込み、復元物は削除します。\n"
+	        "疑わしい世代は読み込みません (終了コード 1)。動作中の端末は 1 秒以内に要求を失敗させずに新しい\n"
+	        "データへ移ります。利用者とアクセス記録は残ります。患者が 1 人もいない出力は拒否し、FILE は変わりません。",
+	        "  lifeboat station refresh --db clinical.db --from-vault /mnt/vault "
+	        "--passphrase-file /root/vault.pass\n"
 	        "  lifeboat station refresh --db clinical.db --from-dir /srv/restore --generation 3f2a9c1e"};
 	int i = cli_parse(argc, argv, opts, &help, &code);
 	if (i < 0)
 		return code;
-	if (vault)
-		return cli_usage(L_("--from-vault is not available yet: restore the generation and use --from-dir",
-		                    "--from-vault はまだ使えません。世代を復元して --from-dir を使ってください"));
-	if (!db || !dir)
-		return cli_usage(L_("station refresh needs --db FILE and --from-dir DIR",
-		                    "station refresh には --db と --from-dir が必要です"));
+	if (!db || (!dir == !c.repo))
+		return cli_usage(L_("station refresh needs --db FILE and one of --from-vault REPO or --from-dir DIR",
+		                    "station refresh には --db と、--from-vault か --from-dir のどちらか一方が必要です"));
 	if (i < argc)
 		return cli_usage(L_("unexpected argument '%s'", "不要な引数 '%s'"), argv[i]);
-	char *d = lb_strdup(dir), *base = strrchr(d, '/');
-	while (base && !base[1] && base > d) {
-		*base = 0;
-		base = strrchr(d, '/');
-	}
 	struct store_ingest_stats st;
-	int rc = station_refresh(db, dir, gen ? gen : base ? base + 1 : d, &st);
-	free(d);
-	if (rc < 0)
-		return cli_error(rc);
+	char generation[65] = "", snap_id[65] = "";
+	if (c.repo) {
+		if (refresh_from_vault(db, &c, snapshot ? snapshot : "latest-clean", path, &st, snap_id, &code))
+			return code;
+		snprintf(generation, sizeof(generation), "%.8s", snap_id); /* as the banner shows it */
+	} else {
+		char *d = lb_strdup(dir), *base = strrchr(d, '/');
+		while (base && !base[1] && base > d) {
+			*base = 0;
+			base = strrchr(d, '/');
+		}
+		snprintf(generation, sizeof(generation), "%s", gen ? gen : base ? base + 1 : d);
+		int rc = station_refresh(db, dir, generation, &st);
+		free(d);
+		if (rc < 0)
+			return cli_error(rc);
+	}
 	struct buf out = {0};
 	if (json) {
 		struct json_w w = {.out = &out};
 		json_obj(&w);
 		json_kv_str(&w, "status", "swapped");
+		json_kv_str(&w, "generation", generation);
+		if (snap_id[0])
+			json_kv_str(&w, "snapshot", snap_id);
 		json_kv_int(&w, "patients", st.patients);
 		json_kv_int(&w, "files_loaded", st.files_loaded);
 		json_kv_int(&w, "warnings", st.warnings);
 		json_end(&w);
 	} else {
-		buf_addf(&out, "%s: %ld %s, %ld %s", L_("store swapped", "ストアを入れ替えました"), st.patients,
-		         L_("patients", "名"), st.warnings, L_("warnings", "件の警告"));
+		buf_addf(&out, "%s (%s %s): %ld %s, %ld %s", L_("store swapped", "ストアを入れ替えました"),
+		         L_("generation", "世代"), generation, st.patients, L_("patients", "名"), st.warnings,
+		         L_("warnings", "件の警告"));
 	}
 	int prc = cli_print(&out);
 	buf_release(&out);
