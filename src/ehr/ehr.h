@@ -186,6 +186,7 @@ enum {
 	HL7_LIMIT_SEGMENTS = 2,
 	HL7_LIMIT_SEGMENT_LEN = 4,
 	HL7_LIMIT_FIELDS = 8,
+	HL7_LIMIT_REPS = 16, /* a field repeats more often than HL7_MAX_REPS (the rest is not looked at) */
 };
 struct hl7_span {
 	uint32_t off, len;

@@ -648,11 +648,12 @@ int ssmix2_read_message(const struct ssmix2_name *nm, const struct ehr_source *s
 	if (text.len && text.data[text.len - 1] != '\r' && text.data[text.len - 1] != '\n')
 		warnf(&c, EHR_WARN_PARSE, "message does not end with a segment terminator (truncated?)");
 	if (c.msg.limits)
-		warnf(&c, EHR_WARN_LIMIT, "message over the parser's caps (%s%s%s%s); read in part",
+		warnf(&c, EHR_WARN_LIMIT, "message over the parser's caps (%s%s%s%s%s); read in part",
 		      c.msg.limits & HL7_LIMIT_MESSAGE ? "size " : "",
 		      c.msg.limits & HL7_LIMIT_SEGMENTS ? "segments " : "",
 		      c.msg.limits & HL7_LIMIT_SEGMENT_LEN ? "segment length " : "",
-		      c.msg.limits & HL7_LIMIT_FIELDS ? "fields" : "");
+		      c.msg.limits & HL7_LIMIT_FIELDS ? "fields " : "",
+		      c.msg.limits & HL7_LIMIT_REPS ? "repetitions" : "");
 	rc = dispatch(&c);
 out:
 	hl7_release(&c.msg);

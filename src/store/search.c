@@ -226,8 +226,13 @@ int store_search(struct store *s, const char *query, size_t limit, struct store_
 			buf_add(&end, buf_cstr(&k2), k2.len);
 		}
 		pl.p1 = k1.data;
-		if (id)
+		/* With a name, digits that read as a date are the birth date ("ｻﾄｳ 19480405"). */
+		if (id && id_date[0] && !date[0]) {
+			memcpy(date, id_date, sizeof(date));
+			pl.p3 = date;
+		} else if (id) {
 			ids[nids++] = (char *)id;
+		}
 	} else if (id) {
 		pl.tiers = by_id;
 		pl.ntiers = LB_ARRAY_LEN(by_id);
