@@ -195,9 +195,11 @@ static int type_index(const char *type)
 	return -1;
 }
 
+/* Characters outside JIS X 0208 that CP932 systems write anyway (～ is not one: it is JIS 0x2141 read the CP932
+ * way, so its bytes are standard). */
 static int has_quirk(const char *s)
 {
-	return strstr(s, "髙") || strstr(s, "﨑") || strstr(s, "①") || strstr(s, "～");
+	return strstr(s, "髙") || strstr(s, "﨑") || strstr(s, "①");
 }
 
 /* Encode c->msg and write it as one SS-MIX2 file. date_day < 0 means the "-" folder. */
