@@ -277,7 +277,8 @@ int ssmix2_read_message(const struct ssmix2_name *nm, const struct ehr_source *s
 /* ---- FHIR, CSV feeds and the synthetic hospital (fhir.c, csv.c, synth*.c) ------------------------------------ */
 
 /* Read every *.ndjson file of dir (FHIR R4: Patient, AllergyIntolerance, MedicationRequest, Condition, Encounter,
- * Observation, Appointment; other resource types are counted and skipped with a warning). */
+ * Observation, Appointment; other resource types are counted and skipped with a warning). These readers return 0
+ * when the file was read to its end (bad lines and rows are warnings), or a negative LB_E* code. */
 int ehr_fhir_read_dir(const char *dir, const struct ehr_sink *sink);
 int ehr_fhir_read_file(const char *path, const struct ehr_sink *sink);
 /* The CSV feeds of docs/feeds.md, read by header names in any order (extra columns ignored), UTF-8 or CP932. */

@@ -263,8 +263,7 @@ static int read_file(const char *path, const struct ehr_sink *sink, long *record
 int ehr_fhir_read_file(const char *path, const struct ehr_sink *sink)
 {
 	long records = 0;
-	int rc = read_file(path, sink, &records);
-	return rc < 0 ? rc : (int)(records > 0x7fffffff ? 0x7fffffff : records);
+	return read_file(path, sink, &records);
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -317,5 +316,5 @@ int ehr_fhir_read_dir(const char *dir, const struct ehr_sink *sink)
 	free(names);
 	if (rc == 0 && n == 0)
 		rc = lb_error(LB_ENOTFOUND, "no *.ndjson files in '%s'", dir);
-	return rc < 0 ? rc : (int)(records > 0x7fffffff ? 0x7fffffff : records);
+	return rc;
 }

@@ -146,14 +146,19 @@ static void subject(struct json_w *w, const char *key, const struct synth_patien
 	json_end(w);
 }
 
-static void when(struct json_w *w, const char *key, int64_t day, int hh, int mm)
+static void when_s(struct json_w *w, const char *key, int64_t day, int hh, int mm, int ss)
 {
 	struct buf b = {0};
 	synth_fmt_date(&b, day, 1);
 	if (hh >= 0)
-		buf_addf(&b, "T%02d:%02d:00+09:00", hh, mm);
+		buf_addf(&b, "T%02d:%02d:%02d+09:00", hh, mm, ss);
 	json_kv_str(w, key, b.data);
 	buf_release(&b);
+}
+
+static void when(struct json_w *w, const char *key, int64_t day, int hh, int mm)
+{
+	when_s(w, key, day, hh, mm, 0);
 }
 
 static void ext_str(struct json_w *w, const char *name, const char *value)
@@ -346,7 +351,7 @@ static int medications(struct synth_fhir *f, const struct synth_ctx *c, const st
 			concept(&w, "medicationCodeableConcept", "urn:oid:1.2.392.200119.4.403.1", d->code, d->name,
 			        d->name);
 			subject(&w, "subject", pt);
-			when(&w, "authoredOn", o->day, o->hh, o->mm);
+			when_s(&w, "authoredOn", o->day, o->hh, o->mm, o->ss);
 			json_key(&w, "requester");
 			json_obj(&w);
 			json_kv_str(&w, "display", doc);

@@ -374,11 +374,6 @@ static const char *freq_code(int per_day)
 	return codes[per_day >= 0 && per_day <= 4 ? per_day : 0];
 }
 
-static const char *route_name(const char *code)
-{
-	return !strcmp(code, "PO") ? "口" : !strcmp(code, "IV") ? "静脈内" : "皮下";
-}
-
 static int write_order(struct synth_ctx *c, const struct synth_patient *pt, const struct synth_order *o, int deleted)
 {
 	const char *type = o->injection ? "OMP-02" : "OMP-01";
@@ -434,7 +429,7 @@ static int write_order(struct synth_ctx *c, const struct synth_patient *pt, cons
 			seg_raw(&s, 8, "%s", end);
 		}
 		seg_end(&s);
-		buf_addf(b, "RXR|%s^%s^HL70162\r", d->route_code, route_name(d->route_code));
+		buf_addf(b, "RXR|%s^%s^HL70162\r", d->route_code, d->route);
 	}
 	return emit(c, pt, o->day, type, o->no, ts17, synth_depts[o->dept].code, deleted ? 0 : 1);
 }
