@@ -268,6 +268,10 @@ void hl7_unescape(const struct hl7_msg *m, const char *s, size_t n, struct buf *
 	char esc = m->delim[HL7_EC];
 	size_t start = out->len;
 	int hex_bytes = 0;
+	if (!esc || !memchr(s, esc, n)) {
+		buf_add(out, s, n); /* the usual case: nothing to undo */
+		return;
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (!esc || s[i] != esc) {
 			buf_addch(out, s[i]);

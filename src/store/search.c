@@ -27,7 +27,8 @@
 	"SELECT p.id, p.family_kanji, p.given_kanji, p.family_kana, p.given_kana, p.birth_date, p.sex, p.same_name," \
 	" c.ward, c.room, c.bed, c.same_surname_in_ward FROM patients p LEFT JOIN census c ON c.patient_id = p.id "  \
 	"WHERE "
-#define HIT_TAIL " AND (?3 IS NULL OR p.birth_date = ?3) ORDER BY p.key_full_kana, p.id LIMIT ?4"
+/* No ORDER BY: a tier stops after LIMIT rows in index order; the few hits are sorted in C (hit_cmp). */
+#define HIT_TAIL " AND (?3 IS NULL OR p.birth_date = ?3) LIMIT ?4"
 
 struct tier {
 	const char *sql;
@@ -119,18 +120,16 @@ struct plan {
 static int run_tiers(struct store *s, const struct plan *pl, size_t limit, struct store_hits *out)
 {
 	for (size_t t = 0; t < pl->ntiers && out->n <= limit; t++) {
-		sqlite3_stmt *q;
-		if (sqlite3_prepare_v2(s->db, pl->tiers[t].sql, -1, &q, NULL) != SQLITE_OK)
+		if (!pl->p5 && strstr(pl->tiers[t].sql, "?5"))
+			continue;
+		sqlite3_stmt *q = store_cached_stmt(s, pl->tiers[t].sql);
+		if (!q)
 			return store_sqlerr(s, "searching patients");
 		store_bind_text(q, 1, pl->p1);
 		store_bind_text(q, 2, pl->p2);
 		store_bind_text(q, 3, pl->p3);
 		sqlite3_bind_int64(q, 4, (int64_t)(limit + 1 + out->n)); /* rows of earlier tiers come again */
 		store_bind_text(q, 5, pl->p5);
-		if (!pl->p5 && strstr(pl->tiers[t].sql, "?5")) {
-			sqlite3_finalize(q);
-			continue;
-		}
 		while (out->n <= limit && sqlite3_step(q) == SQLITE_ROW) {
 			const char *id = (const char *)sqlite3_column_text(q, 0);
 			if (!id || have_hit(out, id))
@@ -160,7 +159,7 @@ static int run_tiers(struct store *s, const struct plan *pl, size_t limit, struc
 			h->score = pl->tiers[t].score + (pl->p3 && pl->tiers[t].score != 30 ? 30 : 0);
 			h->match = pl->tiers[t].match;
 		}
-		sqlite3_finalize(q);
+		sqlite3_reset(q);
 	}
 	if (out->n > limit) {
 		out->truncated = 1;
@@ -176,6 +175,15 @@ static int run_tiers(struct store *s, const struct plan *pl, size_t limit, struc
 		free(h->bed);
 	}
 	return 0;
+}
+
+/* Best score first; then by ID, so that the order is stable. */
+static int hit_cmp(const void *pa, const void *pb)
+{
+	const struct store_hit *a = pa, *b = pb;
+	if (a->score != b->score)
+		return b->score - a->score;
+	return strcmp(a->id, b->id);
 }
 
 int store_search(struct store *s, const char *query, size_t limit, struct store_hits *out)
@@ -248,6 +256,8 @@ int store_search(struct store *s, const char *query, size_t limit, struct store_
 	pl.id_filters = ids;
 	pl.nid_filters = nids;
 	int rc = pl.tiers ? run_tiers(s, &pl, limit, out) : 0;
+	if (rc == 0 && out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), hit_cmp);
 	buf_release(&end);
 	buf_release(&k1);
 	buf_release(&k2);

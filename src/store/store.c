@@ -187,6 +187,28 @@ void store_hash(const char *bytes, size_t n, char out[17])
 	snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
 
+sqlite3_stmt *store_cached_stmt(struct store *s, const char *sql)
+{
+	size_t i;
+	for (i = 0; i < LB_ARRAY_LEN(s->cached) && s->cached_sql[i]; i++)
+		if (s->cached_sql[i] == sql) {
+			sqlite3_reset(s->cached[i]);
+			sqlite3_clear_bindings(s->cached[i]);
+			return s->cached[i];
+		}
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+		return NULL;
+	if (i == LB_ARRAY_LEN(s->cached)) {
+		/* full: replace the last slot (the table holds every search statement, so this does not happen) */
+		i--;
+		sqlite3_finalize(s->cached[i]);
+	}
+	s->cached_sql[i] = sql;
+	s->cached[i] = st;
+	return st;
+}
+
 static int check_version(struct store *s)
 {
 	sqlite3_stmt *st;
@@ -250,6 +272,8 @@ void store_close(struct store *s)
 		return;
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(s->st[i]);
+	for (size_t i = 0; i < LB_ARRAY_LEN(s->cached); i++)
+		sqlite3_finalize(s->cached[i]);
 	sqlite3_close(s->db);
 	free(s->path);
 	free(s);

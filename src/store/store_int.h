@@ -48,8 +48,13 @@ struct store {
 	int64_t file_id; /* the source file rows are being written for */
 	struct store_ingest_stats *stats;
 	int failed; /* an SQLite error inside a sink callback */
+	/* search statements, prepared on first use (search.c); keyed by the address of their SQL text */
+	const char *cached_sql[16];
+	sqlite3_stmt *cached[16];
 };
 
+/* A prepared statement for sql (a string constant), kept until store_close; reset before use. NULL on error. */
+sqlite3_stmt *store_cached_stmt(struct store *s, const char *sql);
 /* Map an SQLite failure to an LB_E* error with its message. */
 int store_sqlerr(struct store *s, const char *what);
 /* Bind UTF-8 text or NULL. */
