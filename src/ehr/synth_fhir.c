@@ -460,8 +460,8 @@ static void location(struct json_w *w, const struct synth_ctx *c, const struct s
                      int fm, int64_t to, int th, int tm, int active)
 {
 	static const char *const types[] = {"wa", "ro", "bd"};
-	char parts[3][8];
-	synth_ward_bed(c, bd, parts[0], 8, parts[1], 8, parts[2], 8);
+	char parts[3][16];
+	synth_ward_bed(c, bd, parts[0], 16, parts[1], 16, parts[2], 16);
 	for (int i = 0; i < 3; i++) {
 		json_obj(w);
 		json_key(w, "location");

@@ -167,7 +167,7 @@ static void pv1(struct synth_ctx *c, struct buf *b, const struct synth_patient *
 	seg_raw(&s, 1, "0001");
 	int32_t slot = c->bed_of[pt->index];
 	if (inpatient && slot >= 0 && pt->nstay) {
-		char w[8], r[8], bd[8];
+		char w[16], r[16], bd[16];
 		synth_ward_bed(c, &pt->stay[0].bed, w, sizeof(w), r, sizeof(r), bd, sizeof(bd));
 		seg_raw(&s, 2, "I");
 		seg_raw(&s, 3, "%s^%s^%s^^^N", w, r, bd);
@@ -436,7 +436,7 @@ static int write_order(struct synth_ctx *c, const struct synth_patient *pt, cons
 
 static int write_lab(struct synth_ctx *c, const struct synth_patient *pt, const struct synth_labset *ls)
 {
-	char ts[24], ts17[40], coll[24], day[9];
+	char ts[24], ts17[40], coll[24], day[16];
 	ts14(coll, ls->day, ls->hh, ls->mm, 0);
 	ts14(ts, ls->day, ls->hh + 2, ls->mm, 30);
 	snprintf(ts17, sizeof(ts17), "%s000", ts);
@@ -490,7 +490,7 @@ static int write_lab(struct synth_ctx *c, const struct synth_patient *pt, const 
 
 static void loc(const struct synth_ctx *c, const struct synth_bed *bd, struct buf *b)
 {
-	char w[8], r[8], x[8];
+	char w[16], r[16], x[16];
 	synth_ward_bed(c, bd, w, sizeof(w), r, sizeof(r), x, sizeof(x));
 	buf_addf(b, "%s^%s^%s^^^N", w, r, x);
 }

@@ -214,7 +214,7 @@ struct synth_patient {
 };
 
 struct synth_ward {
-	char name[8]; /* 3A */
+	char name[16]; /* 3A */
 	int dept;     /* main department */
 	int beds;     /* beds in the ward, 4 to a room */
 	int floor;
