@@ -14,11 +14,11 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-#define STORE_FILE_MAX (64u << 20) /* CSV and NDJSON files; SS-MIX2 messages are capped lower */
+#include <unistd.h>
 
 struct fent {
 	char *path;
@@ -256,6 +256,31 @@ static int ingest_ssmix2(struct store *s, const char *root, const struct ehr_sin
 	return rc;
 }
 
+/* FNV-1a 64 of a whole file, read in pieces (NDJSON exports run to gigabytes). */
+static int hash_file(const char *path, char out[17])
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return lb_error_errno(errno, "cannot open '%s'", path);
+	uint64_t h = 0xcbf29ce484222325ull;
+	static char chunk[1 << 16];
+	ssize_t n;
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			close(fd);
+			return lb_error_errno(e, "cannot read '%s'", path);
+		}
+		for (ssize_t i = 0; i < n; i++)
+			h = (h ^ (unsigned char)chunk[i]) * 0x100000001b3ull;
+	}
+	close(fd);
+	snprintf(out, 17, "%016llx", (unsigned long long)h);
+	return 0;
+}
+
 /* One whole-file feed (NDJSON or CSV): skipped when unchanged, else its rows replaced. */
 static int ingest_feed(struct store *s, const char *kind, const char *path, struct fmap *map,
                        const struct ehr_sink *sink, struct store_ingest_stats *st,
@@ -273,15 +298,10 @@ static int ingest_feed(struct store *s, const char *kind, const char *path, stru
 		st->files_unchanged++;
 		return 0;
 	}
-	struct buf bytes = {0};
-	int rc = buf_read_file(&bytes, path, STORE_FILE_MAX);
-	if (rc < 0) {
-		buf_release(&bytes);
-		return lb_error_wrap(rc, "%s feed", kind);
-	}
 	char hash[17];
-	store_hash(buf_cstr(&bytes), bytes.len, hash);
-	buf_release(&bytes);
+	int rc = hash_file(path, hash);
+	if (rc < 0)
+		return lb_error_wrap(rc, "%s feed", kind);
 	if (e) {
 		e->seen = 1;
 		if (!strcmp(hash, e->hash)) {
