@@ -249,7 +249,11 @@ int ssmix2_scan(const char *root, const struct ehr_sink *sink, struct ssmix2_sca
 			buf_addch(&path, '/');
 		buf_adds(&path, e->d_name);
 		struct stat st;
-		if (fstatat(dirfd(stack[depth]), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+		/* Folders are known from d_type on most file systems: a stat per folder saved (open_dir_at still refuses
+		 * a symlink). Files are always stat'ed: their size and mtime decide what a re-run reads. */
+		if (depth < SSMIX2_DEPTH - 1 && e->d_type == DT_DIR)
+			st.st_mode = S_IFDIR;
+		else if (fstatat(dirfd(stack[depth]), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
 			warn(sink, path.data, EHR_WARN_PARSE, "cannot stat entry");
 			out->skipped++;
 			continue;
