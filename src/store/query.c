@@ -303,6 +303,8 @@ long store_warnings_each(struct store *s, size_t limit,
 			total = (long)sqlite3_column_int64(q, 0);
 		sqlite3_finalize(q);
 	}
+	if (!fn)
+		return total;
 	if (sqlite3_prepare_v2(s->db, "SELECT path, kind, detail FROM warnings ORDER BY id LIMIT ?1", -1, &q, NULL) !=
 	    SQLITE_OK)
 		return store_sqlerr(s, "reading warnings");
