@@ -250,7 +250,7 @@ static void test_names_as_in_life(void **state)
 	              top, common);
 	assert_int_equal(same_name, st.same_full_name);
 	/* some same full names (and sexes) at 1,000 patients, but not many */
-	assert_true(same_name >= 4 && same_name <= 100);
+	assert_true(same_name >= 2 && same_name <= 60); /* 0.2-1% at 1,000 patients, about 8% at 10,000 */
 	/* the commonest surname (鈴木 in Shizuoka) is a few per cent; a dozen or more surnames are shared by 5+ */
 	assert_true(top >= 20 && top <= 60);
 	assert_true(common >= 12);
