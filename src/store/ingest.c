@@ -181,6 +181,22 @@ static void warn_file(struct store *s, const struct ehr_sink *sink, const char *
 	sink->warning(sink->ctx, &src, w, detail);
 }
 
+struct want_ctx {
+	const struct ssmix2_scan *scan;
+	const struct fmap *map;
+};
+
+/* Will the loop read files[i]? (current, and not known with the same size and mtime) */
+static int want_file(void *ctx, size_t i)
+{
+	const struct want_ctx *w = ctx;
+	const struct ssmix2_file *f = &w->scan->files[i];
+	if (!f->current)
+		return 0;
+	const struct fent *e = fmap_get(w->map, f->path);
+	return !(e && e->size == f->size && e->mtime == f->mtime_ns);
+}
+
 static int ingest_ssmix2(struct store *s, const char *root, const struct ehr_sink *sink, struct store_ingest_stats *st,
                          struct lb_progress *pg)
 {
@@ -199,8 +215,11 @@ static int ingest_ssmix2(struct store *s, const char *root, const struct ehr_sin
 	if (pg)
 		pg->total += scan.n;
 	struct buf path = {0}, bytes = {0};
+	struct want_ctx wc = {&scan, &map};
+	struct store_prefetch *pf = store_prefetch_start(root, &scan, want_file, &wc);
 	for (size_t i = 0; i < scan.n && rc == 0; i++) {
 		const struct ssmix2_file *f = &scan.files[i];
+		store_prefetch_at(pf, i);
 		if (pg)
 			lb_progress_add(pg, 1);
 		if (!f->current)
@@ -246,6 +265,7 @@ static int ingest_ssmix2(struct store *s, const char *root, const struct ehr_sin
 		if (s->failed && rc == 0)
 			rc = -LB_EIO;
 	}
+	store_prefetch_stop(pf);
 	if (rc == 0)
 		rc = fmap_sweep(s, &map, st);
 	buf_release(&path);

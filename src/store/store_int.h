@@ -68,6 +68,13 @@ int store_forget_file(struct store *s, int64_t file_id, int drop_file);
 /* sink.c: the struct ehr_sink that writes into the store (ctx is the store). */
 void store_sink_init(struct store *s, struct ehr_sink *sink);
 
+/* prefetch.c: a helper thread that reads files[i] for which wanted(ctx, i) ahead of the loop (NULL if none). */
+struct store_prefetch;
+struct store_prefetch *store_prefetch_start(const char *root, const struct ssmix2_scan *scan,
+                                            int (*wanted)(void *ctx, size_t i), void *ctx);
+void store_prefetch_at(struct store_prefetch *p, size_t i);
+void store_prefetch_stop(struct store_prefetch *p);
+
 /* derive.c: census from ADT events, same-name counts, as-of metadata. */
 int store_derive(struct store *s);
 
