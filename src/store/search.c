@@ -28,37 +28,41 @@
 	" c.ward, c.room, c.bed, c.same_surname_in_ward FROM patients p LEFT JOIN census c ON c.patient_id = p.id "  \
 	"WHERE "
 /* No ORDER BY: a tier stops after LIMIT rows in index order; the few hits are sorted in C (hit_cmp). */
-#define HIT_TAIL " AND (?3 IS NULL OR p.birth_date = ?3) LIMIT ?4"
+#define HIT_TAIL " AND ?3 IS NULL LIMIT ?4"
+/* With a birth date the equality is written out, so that the planner can start from the birth-date index. */
+#define HIT_TAIL_DATED " AND p.birth_date = ?3 LIMIT ?4"
+#define TIER(cond, score, match)                                                   \
+	{                                                                          \
+		HIT_COLS cond HIT_TAIL, HIT_COLS cond HIT_TAIL_DATED, score, match \
+	}
 
 struct tier {
-	const char *sql;
+	const char *sql, *sql_dated;
 	int score;
 	const char *match;
 };
 
 static const struct tier one_name[] = {
-        {HIT_COLS "(p.key_full = ?1 OR p.key_full_kana = ?1)" HIT_TAIL, 90, "name"},
-        {HIT_COLS "(p.key_family = ?1 OR p.key_family_kana = ?1)" HIT_TAIL, 80, "surname"},
-        {HIT_COLS
-         "((p.key_full >= ?1 AND p.key_full < ?2) OR (p.key_full_kana >= ?1 AND p.key_full_kana < ?2))" HIT_TAIL,
-         60, "name-prefix"},
-        {HIT_COLS "(p.key_given = ?1 OR p.key_given_kana = ?1)" HIT_TAIL, 50, "given"},
+        TIER("(p.key_full = ?1 OR p.key_full_kana = ?1)", 90, "name"),
+        TIER("(p.key_family = ?1 OR p.key_family_kana = ?1)", 80, "surname"),
+        TIER("((p.key_full >= ?1 AND p.key_full < ?2) OR (p.key_full_kana >= ?1 AND p.key_full_kana < ?2))", 60,
+             "name-prefix"),
+        TIER("(p.key_given = ?1 OR p.key_given_kana = ?1)", 50, "given"),
 };
 static const struct tier two_names[] = {
-        {HIT_COLS
-         "((p.key_family = ?1 AND p.key_given = ?5) OR (p.key_family_kana = ?1 AND p.key_given_kana = ?5))" HIT_TAIL,
-         95, "name"},
-        {HIT_COLS "((p.key_family = ?1 AND p.key_given >= ?5 AND p.key_given < ?2)"
-                  " OR (p.key_family_kana = ?1 AND p.key_given_kana >= ?5 AND p.key_given_kana < ?2))" HIT_TAIL,
-         75, "name-prefix"},
+        TIER("((p.key_family = ?1 AND p.key_given = ?5) OR (p.key_family_kana = ?1 AND p.key_given_kana = ?5))", 95,
+             "name"),
+        TIER("((p.key_family = ?1 AND p.key_given >= ?5 AND p.key_given < ?2)"
+             " OR (p.key_family_kana = ?1 AND p.key_given_kana >= ?5 AND p.key_given_kana < ?2))",
+             75, "name-prefix"),
 };
 static const struct tier by_id[] = {
-        {HIT_COLS "p.id = ?1" HIT_TAIL, 100, "id"},
-        {HIT_COLS "p.id >= ?1 AND p.id < ?2" HIT_TAIL, 70, "id-prefix"},
-        {HIT_COLS "p.birth_date = ?5" HIT_TAIL, 30, "birth"},
+        TIER("p.id = ?1", 100, "id"),
+        TIER("p.id >= ?1 AND p.id < ?2", 70, "id-prefix"),
+        TIER("p.birth_date = ?5", 30, "birth"),
 };
 static const struct tier by_date[] = {
-        {HIT_COLS "p.birth_date = ?3" HIT_TAIL, 30, "birth"},
+        TIER("1", 30, "birth"),
 };
 
 static int is_id_word(const char *w)
@@ -120,9 +124,10 @@ struct plan {
 static int run_tiers(struct store *s, const struct plan *pl, size_t limit, struct store_hits *out)
 {
 	for (size_t t = 0; t < pl->ntiers && out->n <= limit; t++) {
-		if (!pl->p5 && strstr(pl->tiers[t].sql, "?5"))
+		const char *sql = pl->p3 ? pl->tiers[t].sql_dated : pl->tiers[t].sql;
+		if (!pl->p5 && strstr(sql, "?5"))
 			continue;
-		sqlite3_stmt *q = store_cached_stmt(s, pl->tiers[t].sql);
+		sqlite3_stmt *q = store_cached_stmt(s, sql);
 		if (!q)
 			return store_sqlerr(s, "searching patients");
 		store_bind_text(q, 1, pl->p1);

@@ -26,6 +26,8 @@ static const char schema[] =
         "CREATE INDEX IF NOT EXISTS patients_given ON patients(key_given);\n"
         "CREATE INDEX IF NOT EXISTS patients_family_kana ON patients(key_family_kana);\n"
         "CREATE INDEX IF NOT EXISTS patients_given_kana ON patients(key_given_kana);\n"
+        "CREATE INDEX IF NOT EXISTS patients_family_given ON patients(key_family, key_given);\n"
+        "CREATE INDEX IF NOT EXISTS patients_family_given_kana ON patients(key_family_kana, key_given_kana);\n"
         "CREATE INDEX IF NOT EXISTS patients_full ON patients(key_full);\n"
         "CREATE INDEX IF NOT EXISTS patients_full_kana ON patients(key_full_kana);\n"
         "CREATE INDEX IF NOT EXISTS patients_birth ON patients(birth_date);\n"

@@ -49,8 +49,8 @@ struct store {
 	struct store_ingest_stats *stats;
 	int failed; /* an SQLite error inside a sink callback */
 	/* search statements, prepared on first use (search.c); keyed by the address of their SQL text */
-	const char *cached_sql[16];
-	sqlite3_stmt *cached[16];
+	const char *cached_sql[32];
+	sqlite3_stmt *cached[32];
 };
 
 /* A prepared statement for sql (a string constant), kept until store_close; reset before use. NULL on error. */
