@@ -114,7 +114,8 @@ int ssmix2_handle_adt00(struct ssmix2_mctx *c, const char *trigger)
 			}
 		}
 		p.birth_date = ssmix2_ts_val(c, pid, 7, 0, 1, 0);
-		if (p.birth_date && strlen(p.birth_date) > 10)
+		/* A birth time (YYYY-MM-DDTHH:MM) is cut to its date; text that is not a date is kept as sent. */
+		if (p.birth_date && strlen(p.birth_date) > 10 && p.birth_date[10] == 'T')
 			c->pool[c->used - 1].data[10] = 0;
 		p.sex = sex_of(ssmix2_val(c, pid, 8, 0, 0, 0));
 		int areps = hl7_reps(&c->msg, (size_t)pid, 11);
