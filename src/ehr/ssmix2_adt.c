@@ -95,34 +95,38 @@ int ssmix2_handle_adt00(struct ssmix2_mctx *c, const char *trigger)
 	if (pid >= 0 && c->sink->patient) {
 		ssmix2_pool_reset(c);
 		struct ehr_patient p = {.id = c->nm->patient};
-		int reps = hl7_reps(&c->msg, (size_t)pid, 5);
-		for (int r = 0; r < reps; r++) {
-			const char *fam = ssmix2_val(c, pid, 5, r, 1, 1), *giv = ssmix2_val(c, pid, 5, r, 2, 0);
-			const char *rep = ssmix2_val(c, pid, 5, r, 8, 0);
-			int kana;
-			if (rep)
-				kana = !strcmp(rep, "P");
-			else
-				kana = text_is_kana(fam ? fam : "", fam ? strlen(fam) : 0) &&
-				       text_is_kana(giv ? giv : "", giv ? strlen(giv) : 0);
-			if (kana && !p.family_kana && !p.given_kana) {
-				p.family_kana = fam;
-				p.given_kana = giv;
-			} else if (!kana && !p.family_kanji && !p.given_kanji) {
-				p.family_kanji = fam;
-				p.given_kanji = giv;
-			}
-		}
+		/* The pool holds only values that are kept: candidates are looked at in c->tmp first, so that a PID
+		 * with a hundred repetitions cannot crowd out the birth date. */
+		p.updated = ssmix2_ts_val(c, hl7_find(&c->msg, "MSH", 0), 7, 0, 1, 0);
 		p.birth_date = ssmix2_ts_val(c, pid, 7, 0, 1, 0);
 		/* A birth time (YYYY-MM-DDTHH:MM) is cut to its date; text that is not a date is kept as sent. */
 		if (p.birth_date && strlen(p.birth_date) > 10 && p.birth_date[10] == 'T')
 			c->pool[c->used - 1].data[10] = 0;
 		p.sex = sex_of(ssmix2_val(c, pid, 8, 0, 0, 0));
+		int reps = hl7_reps(&c->msg, (size_t)pid, 5);
+		for (int r = 0; r < reps && (!p.family_kanji || !p.family_kana); r++) {
+			int kana;
+			if (hl7_get_at(&c->msg, (size_t)pid, 5, r, 8, 0, &c->tmp)) {
+				kana = !strcmp(c->tmp.data, "P");
+			} else {
+				hl7_get_at(&c->msg, (size_t)pid, 5, r, 1, 1, &c->tmp);
+				kana = text_is_kana(buf_cstr(&c->tmp), c->tmp.len);
+				hl7_get_at(&c->msg, (size_t)pid, 5, r, 2, 0, &c->tmp);
+				kana = kana && text_is_kana(buf_cstr(&c->tmp), c->tmp.len);
+			}
+			if (kana && !p.family_kana && !p.given_kana) {
+				p.family_kana = ssmix2_val(c, pid, 5, r, 1, 1);
+				p.given_kana = ssmix2_val(c, pid, 5, r, 2, 0);
+			} else if (!kana && !p.family_kanji && !p.given_kanji) {
+				p.family_kanji = ssmix2_val(c, pid, 5, r, 1, 1);
+				p.given_kanji = ssmix2_val(c, pid, 5, r, 2, 0);
+			}
+		}
 		int areps = hl7_reps(&c->msg, (size_t)pid, 11);
 		for (int r = 0; r < areps && !p.address; r++) {
-			p.postal_code = ssmix2_val(c, pid, 11, r, 5, 0);
-			p.address = ssmix2_val(c, pid, 11, r, 8, 0);
-			if (!p.address) {
+			if (hl7_get_at(&c->msg, (size_t)pid, 11, r, 8, 0, &c->tmp)) {
+				p.address = ssmix2_val(c, pid, 11, r, 8, 0);
+			} else {
 				struct buf *b = c->used < POOL ? &c->pool[c->used] : NULL;
 				if (!b)
 					break;
@@ -136,32 +140,31 @@ int ssmix2_handle_adt00(struct ssmix2_mctx *c, const char *trigger)
 					p.address = b->data;
 				}
 			}
+			if (p.address)
+				p.postal_code = ssmix2_val(c, pid, 11, r, 5, 0);
 		}
 		int preps = hl7_reps(&c->msg, (size_t)pid, 13);
-		for (int r = 0; r < preps; r++) {
-			const char *number = ssmix2_val(c, pid, 13, r, 12, 0);
-			if (!number)
-				number = ssmix2_val(c, pid, 13, r, 1, 0);
-			if (!number)
+		for (int r = 0; r < preps && (!p.phone_home || !p.phone_mobile); r++) {
+			int comp = hl7_get_at(&c->msg, (size_t)pid, 13, r, 12, 0, &c->tmp) ? 12 : 1;
+			if (comp == 1 && !hl7_get_at(&c->msg, (size_t)pid, 13, r, 1, 0, &c->tmp))
 				continue;
-			const char *use = ssmix2_val(c, pid, 13, r, 2, 0), *equip = ssmix2_val(c, pid, 13, r, 3, 0);
-			if (equip && !strcmp(equip, "CP")) {
-				if (!p.phone_mobile)
-					p.phone_mobile = number;
-			} else if (!p.phone_home && (!use || !strcmp(use, "PRN") || !strcmp(use, "ORN"))) {
-				p.phone_home = number;
-			}
+			hl7_get_at(&c->msg, (size_t)pid, 13, r, 3, 0, &c->tmp);
+			int mobile = !strcmp(buf_cstr(&c->tmp), "CP");
+			hl7_get_at(&c->msg, (size_t)pid, 13, r, 2, 0, &c->tmp);
+			const char *use = buf_cstr(&c->tmp);
+			if (mobile && !p.phone_mobile)
+				p.phone_mobile = ssmix2_val(c, pid, 13, r, comp, 0);
+			else if (!mobile && !p.phone_home && (!*use || !strcmp(use, "PRN") || !strcmp(use, "ORN")))
+				p.phone_home = ssmix2_val(c, pid, 13, r, comp, 0);
 		}
 		for (long o = hl7_find(&c->msg, "OBX", 0); o >= 0; o = hl7_find(&c->msg, "OBX", (size_t)o + 1)) {
-			const char *name = ssmix2_val(c, o, 3, 0, 2, 0);
-			if (!name)
+			if (!hl7_get_at(&c->msg, (size_t)o, 3, 0, 2, 0, &c->tmp))
 				continue;
-			if (strstr(name, "ABO"))
+			if (!p.blood_abo && strstr(c->tmp.data, "ABO"))
 				p.blood_abo = ssmix2_val(c, o, 5, 0, 1, 0);
-			else if (strstr(name, "Rh") || strstr(name, "RH"))
+			else if (!p.blood_rh && (strstr(c->tmp.data, "Rh") || strstr(c->tmp.data, "RH")))
 				p.blood_rh = ssmix2_val(c, o, 5, 0, 1, 0);
 		}
-		p.updated = ssmix2_ts_val(c, hl7_find(&c->msg, "MSH", 0), 7, 0, 1, 0);
 		if (!p.family_kanji && !p.family_kana)
 			ssmix2_warnf(c, EHR_WARN_PARSE, "PID-5 carries no name");
 		int rc = c->sink->patient(c->sink->ctx, c->src, &p);
