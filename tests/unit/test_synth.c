@@ -13,6 +13,7 @@
 
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <ctype.h>
+#include <dirent.h>
 #include <ftw.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,16 +267,25 @@ static void test_hl7_matches_fhir(void **state)
 		const char *want = P.kana[k * 37 % PATIENTS];
 		char dir[256];
 		snprintf(dir, sizeof(dir), "%s/ssmix2/%.3s/%.3s/%s/-/ADT-00", out, id, id + 3, id);
-		/* the newest version is the one with the greatest time stamp */
+		/* the newest version is the one with the greatest time stamp (fifth part of the name) */
+		DIR *d = opendir(dir);
+		assert_non_null(d);
+		struct dirent *e;
+		char name[256] = "", best_ts[32] = "";
+		while ((e = readdir(d))) {
+			const char *p = e->d_name;
+			for (int part = 0; part < 4 && p; part++)
+				p = strchr(p, '_') ? strchr(p, '_') + 1 : NULL;
+			if (!p || strlen(p) < 17)
+				continue;
+			if (strncmp(p, best_ts, 17) > 0) {
+				snprintf(best_ts, sizeof(best_ts), "%.17s", p);
+				snprintf(name, sizeof(name), "%s", e->d_name);
+			}
+		}
+		closedir(d);
+		assert_true(name[0]);
 		struct buf newest = {0};
-		char cmd[400];
-		snprintf(cmd, sizeof(cmd), "ls '%s' | sort -t_ -k5 | tail -1", dir);
-		FILE *ls = popen(cmd, "r");
-		assert_non_null(ls);
-		char name[256] = "";
-		assert_non_null(fgets(name, sizeof(name), ls));
-		pclose(ls);
-		name[strcspn(name, "\n")] = 0;
 		buf_addf(&newest, "%s/%s", dir, name);
 		struct buf raw = {0}, text = {0};
 		assert_int_equal(buf_read_file(&raw, newest.data, 1 << 20), 0);
