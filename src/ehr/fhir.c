@@ -212,10 +212,12 @@ static int read_stream(struct fhir_ctx *f, FILE *in)
 		for (size_t i = 0; i < n && rc == 0; i++) {
 			if (chunk[i] != '\n')
 				continue;
+			f->src.line = lineno;
 			if (!skipping && line.len + (i - start) <= FHIR_MAX_LINE) {
 				buf_add(&line, chunk + start, i - start);
-				f->src.line = lineno;
 				rc = one_line(f, buf_cstr(&line), line.len);
+			} else if (!skipping) {
+				fhir_warn(f, EHR_WARN_LIMIT, "line longer than %u bytes: skipped", FHIR_MAX_LINE);
 			}
 			buf_reset(&line);
 			skipping = 0;
