@@ -251,6 +251,7 @@ struct ssmix2_scan {
 	struct ssmix2_file *files;
 	size_t n, cap;
 	long skipped;            /* files and folders that are not storage (each warned about) */
+	struct lb_progress *progress; /* set before ssmix2_scan to see files counted as they are found, or NULL */
 };
 /*
  * Walk the storage under root (no symlinks followed, folder depth fixed, no recursion) and decide which version

@@ -223,7 +223,9 @@ static DIR *open_dir_at(int dirfd, const char *name)
 
 int ssmix2_scan(const char *root, const struct ehr_sink *sink, struct ssmix2_scan *out)
 {
+	struct lb_progress *pg = out->progress;
 	memset(out, 0, sizeof(*out));
+	out->progress = pg;
 	DIR *stack[SSMIX2_DEPTH] = {0};
 	size_t plen[SSMIX2_DEPTH + 1] = {0};
 	struct buf path = {0}, msg = {0};
@@ -288,9 +290,13 @@ int ssmix2_scan(const char *root, const struct ehr_sink *sink, struct ssmix2_sca
 			continue;
 		}
 		add_file(out, path.data, &nm, &st);
+		if (pg)
+			lb_progress_add(pg, 1);
 	}
 	buf_release(&path);
 	buf_release(&msg);
+	if (pg)
+		lb_progress_done(pg);
 	if (out->n)
 		qsort(out->files, out->n, sizeof(*out->files), cmp_file);
 	/* The last file of each record's run is its state. */

@@ -200,8 +200,11 @@ static int want_file(void *ctx, size_t i)
 static int ingest_ssmix2(struct store *s, const char *root, const struct ehr_sink *sink, struct store_ingest_stats *st,
                          struct lb_progress *pg)
 {
-	struct ssmix2_scan scan;
+	struct ssmix2_scan scan = {0};
 	struct fmap map;
+	struct lb_progress scan_pg = {.label = "scan"};
+	if (pg)
+		scan.progress = &scan_pg; /* the walk of a large storage takes minutes: show it */
 	s->file_id = 0;
 	int rc = ssmix2_scan(root, sink, &scan);
 	if (rc < 0)

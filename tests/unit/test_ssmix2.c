@@ -262,7 +262,7 @@ static void test_scan_versions(void **state)
 
 	struct cap c = {0};
 	struct ehr_sink k = sink_of(&c);
-	struct ssmix2_scan s;
+	struct ssmix2_scan s = {0};
 	assert_int_equal(ssmix2_scan(root, &k, &s), 0);
 	assert_int_equal(s.n, 8);
 	assert_int_equal(s.skipped, 3);
