@@ -148,6 +148,19 @@ grep -q "store is as before" "$T/f.err" || fail "reason should say the store is 
 "$LIFEBOAT" patient --db "$T/f.db" --id 0000012345 --json >"$T/p.json"
 check "$T/p.json" 'd["phone_home"] == "03-1234-5678" and len(d["results"]) == 3' "rolled back to the first run"
 
+echo "== readers do not wait for a run in progress"
+# Hold the write lock as an ingest does (BEGIN IMMEDIATE) and search meanwhile: WAL readers go on.
+(
+	echo "BEGIN IMMEDIATE; DELETE FROM patients;"
+	sleep 4
+	echo "ROLLBACK;"
+) | sqlite3 "$T/f.db" &
+locker=$!
+sleep 1
+timeout 3 "$LIFEBOAT" search --db "$T/f.db" --json 0000012345 >"$T/s.json" || fail "search blocked by a write in progress"
+check "$T/s.json" 'len(d["hits"]) == 1' "readers see the store as before the run"
+wait $locker
+
 echo "== usage errors"
 set +e
 "$LIFEBOAT" ingest --ssmix2 "$GOOD" >/dev/null 2>&1
