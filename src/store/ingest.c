@@ -490,6 +490,9 @@ int store_ingest(struct store *s, const struct store_ingest_opts *o, struct stor
 	s->stats = st;
 	s->failed = 0;
 	int rc = store_exec(s, "BEGIN IMMEDIATE");
+	if (rc == -LB_ELOCKED)
+		return lb_error(LB_ELOCKED,
+		                "store '%s' is being written by another ingest; run again when it has ended", s->path);
 	if (rc < 0)
 		return rc;
 	rc = start_run(s, o);
