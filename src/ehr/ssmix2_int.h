@@ -6,7 +6,7 @@
 
 #include "ehr.h"
 
-#define POOL 24
+#define POOL 64 /* values of one record (an RXE with all it carries needs about 25) */
 
 /* Per-message state: the parsed message and a pool of value buffers that records point into. */
 struct ssmix2_mctx {
