@@ -127,7 +127,7 @@ int ssmix2_handle_adt00(struct ssmix2_mctx *c, const char *trigger)
 			if (hl7_get_at(&c->msg, (size_t)pid, 11, r, 8, 0, &c->tmp)) {
 				p.address = ssmix2_val(c, pid, 11, r, 8, 0);
 			} else {
-				struct buf *b = c->used < POOL ? &c->pool[c->used] : NULL;
+				struct buf *b = c->used < SSMIX2_POOL ? &c->pool[c->used] : NULL;
 				if (!b)
 					break;
 				buf_reset(b);
@@ -209,7 +209,7 @@ int ssmix2_handle_adt_event(struct ssmix2_mctx *c, const char *trigger)
 	a.department = ssmix2_val(c, pv1, 10, 0, 1, 0);
 	a.attending = ssmix2_val(c, pv1, 7, 0, 2, 0);
 	const char *giv = ssmix2_val(c, pv1, 7, 0, 3, 0);
-	if (a.attending && giv && c->used < POOL) {
+	if (a.attending && giv && c->used < SSMIX2_POOL) {
 		struct buf *b = &c->pool[c->used++];
 		buf_reset(b);
 		buf_addf(b, "%s %s", a.attending, giv);

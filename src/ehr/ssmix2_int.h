@@ -6,7 +6,7 @@
 
 #include "ehr.h"
 
-#define POOL 64 /* values of one record (an RXE with all it carries needs about 25) */
+#define SSMIX2_POOL 64 /* values of one record (an RXE with all it carries needs about 25) */
 
 /* Per-message state: the parsed message and a pool of value buffers that records point into. */
 struct ssmix2_mctx {
@@ -15,7 +15,7 @@ struct ssmix2_mctx {
 	const struct ehr_sink *sink;
 	struct ssmix2_msg_stats *st;
 	struct hl7_msg msg;
-	struct buf pool[POOL];
+	struct buf pool[SSMIX2_POOL];
 	int used;
 	struct buf tmp;
 };

@@ -44,7 +44,7 @@ void ssmix2_pool_reset(struct ssmix2_mctx *c)
 /* A value of the message in a fresh pool slot, or NULL when it is empty or absent. */
 const char *ssmix2_val(struct ssmix2_mctx *c, long seg, int fld, int rep, int comp, int sub)
 {
-	if (seg < 0 || c->used >= POOL)
+	if (seg < 0 || c->used >= SSMIX2_POOL)
 		return NULL;
 	struct buf *b = &c->pool[c->used];
 	if (!hl7_get_at(&c->msg, (size_t)seg, fld, rep, comp, sub, b))
@@ -194,7 +194,7 @@ static int handle_rde(struct ssmix2_mctx *c, enum ehr_order_kind kind)
 		if (!m.route)
 			m.route = ssmix2_val(c, rxr, 1, 0, 1, 0);
 		const char *fam = ssmix2_val(c, orc, 12, 0, 2, 0), *giv = ssmix2_val(c, orc, 12, 0, 3, 0);
-		if (fam && giv && c->used < POOL) {
+		if (fam && giv && c->used < SSMIX2_POOL) {
 			struct buf *b = &c->pool[c->used++];
 			buf_reset(b);
 			buf_addf(b, "%s %s", fam, giv);
@@ -434,7 +434,7 @@ int ssmix2_read_message(const struct ssmix2_name *nm, const struct ehr_source *s
 	rc = dispatch(&c);
 out:
 	hl7_release(&c.msg);
-	for (int i = 0; i < POOL; i++)
+	for (int i = 0; i < SSMIX2_POOL; i++)
 		buf_release(&c.pool[i]);
 	buf_release(&c.tmp);
 	buf_release(&text);
