@@ -393,7 +393,6 @@ int ehr_appointments_read(const char *path, const struct ehr_sink *sink)
 	int rc = feed_open(path, &text, &c, cols, A_COUNT, sink, &src);
 	if (rc == 0 && cols[A_START].index < 0 && cols[A_DATE].index < 0)
 		rc = lb_error(LB_EINVAL, "'%s' has no column 'start' (or 'date' and 'time') in its header", path);
-	long count = 0;
 	while (rc == 0 && csv_next(&c)) {
 		if (!record_ok(&c, sink, &src))
 			continue;
@@ -428,11 +427,10 @@ int ehr_appointments_read(const char *path, const struct ehr_sink *sink)
 		if (sink->appointment && (rc = sink->appointment(sink->ctx, &src, &a)) < 0)
 			break;
 		rc = 0;
-		count++;
 	}
 	buf_release(&text);
 	buf_release(&c.store);
-	return rc < 0 ? rc : (int)(count > 0x7fffffff ? 0x7fffffff : count);
+	return rc;
 }
 
 /* ---- drug master --------------------------------------------------------------------------------------------- */
@@ -484,7 +482,6 @@ int ehr_drugs_read(const char *path, const struct ehr_sink *sink)
 	struct buf text = {0};
 	struct csv c;
 	int rc = feed_open(path, &text, &c, cols, D_COUNT, sink, &src);
-	long count = 0;
 	while (rc == 0 && csv_next(&c)) {
 		if (!record_ok(&c, sink, &src))
 			continue;
@@ -513,9 +510,8 @@ int ehr_drugs_read(const char *path, const struct ehr_sink *sink)
 		if (sink->drug && (rc = sink->drug(sink->ctx, &src, &d)) < 0)
 			break;
 		rc = 0;
-		count++;
 	}
 	buf_release(&text);
 	buf_release(&c.store);
-	return rc < 0 ? rc : (int)(count > 0x7fffffff ? 0x7fffffff : count);
+	return rc;
 }

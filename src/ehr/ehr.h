@@ -186,6 +186,7 @@ enum {
 	HL7_LIMIT_SEGMENTS = 2,
 	HL7_LIMIT_SEGMENT_LEN = 4,
 	HL7_LIMIT_FIELDS = 8,
+	HL7_LIMIT_REPS = 16, /* a field repeats more often than HL7_MAX_REPS (the rest is not looked at) */
 };
 struct hl7_span {
 	uint32_t off, len;
@@ -250,6 +251,7 @@ struct ssmix2_scan {
 	struct ssmix2_file *files;
 	size_t n, cap;
 	long skipped;            /* files and folders that are not storage (each warned about) */
+	struct lb_progress *progress; /* set before ssmix2_scan to see files counted as they are found, or NULL */
 };
 /*
  * Walk the storage under root (no symlinks followed, folder depth fixed, no recursion) and decide which version
@@ -276,7 +278,8 @@ int ssmix2_read_message(const struct ssmix2_name *nm, const struct ehr_source *s
 /* ---- FHIR, CSV feeds and the synthetic hospital (fhir.c, csv.c, synth*.c) ------------------------------------ */
 
 /* Read every *.ndjson file of dir (FHIR R4: Patient, AllergyIntolerance, MedicationRequest, Condition, Encounter,
- * Observation, Appointment; other resource types are counted and skipped with a warning). */
+ * Observation, Appointment; other resource types are counted and skipped with a warning). These readers return 0
+ * when the file was read to its end (bad lines and rows are warnings), or a negative LB_E* code. */
 int ehr_fhir_read_dir(const char *dir, const struct ehr_sink *sink);
 int ehr_fhir_read_file(const char *path, const struct ehr_sink *sink);
 /* The CSV feeds of docs/feeds.md, read by header names in any order (extra columns ignored), UTF-8 or CP932. */

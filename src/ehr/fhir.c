@@ -212,10 +212,12 @@ static int read_stream(struct fhir_ctx *f, FILE *in)
 		for (size_t i = 0; i < n && rc == 0; i++) {
 			if (chunk[i] != '\n')
 				continue;
+			f->src.line = lineno;
 			if (!skipping && line.len + (i - start) <= FHIR_MAX_LINE) {
 				buf_add(&line, chunk + start, i - start);
-				f->src.line = lineno;
 				rc = one_line(f, buf_cstr(&line), line.len);
+			} else if (!skipping) {
+				fhir_warn(f, EHR_WARN_LIMIT, "line longer than %u bytes: skipped", FHIR_MAX_LINE);
 			}
 			buf_reset(&line);
 			skipping = 0;
@@ -263,8 +265,7 @@ static int read_file(const char *path, const struct ehr_sink *sink, long *record
 int ehr_fhir_read_file(const char *path, const struct ehr_sink *sink)
 {
 	long records = 0;
-	int rc = read_file(path, sink, &records);
-	return rc < 0 ? rc : (int)(records > 0x7fffffff ? 0x7fffffff : records);
+	return read_file(path, sink, &records);
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -317,5 +318,5 @@ int ehr_fhir_read_dir(const char *dir, const struct ehr_sink *sink)
 	free(names);
 	if (rc == 0 && n == 0)
 		rc = lb_error(LB_ENOTFOUND, "no *.ndjson files in '%s'", dir);
-	return rc < 0 ? rc : (int)(records > 0x7fffffff ? 0x7fffffff : records);
+	return rc;
 }

@@ -36,7 +36,23 @@ const char *fhir_ref_id(json_t *ref_obj, const char *type);
 /* The shortest decimal that reads back as v. */
 void fhir_number(struct buf *b, double v);
 
-/* fhir_res.c: each returns 1 when a record went to the sink, 0 when skipped (with a warning), <0 to stop. */
+/* fhir_res.c: shared pieces of the mappers. */
+/* A CodeableConcept's coding whose system contains want (NULL: the first). */
+json_t *fhir_coding_of(json_t *cc, const char *want);
+/* Its text, else the first coding display, else the first code. */
+const char *fhir_cc_text(json_t *cc);
+const char *fhir_cc_code(json_t *cc);
+/* Short names of the code systems Japanese sources use (HOT9, YJ, JLAC10, ICD10 …); others as given. */
+const char *fhir_system_name(const char *sys);
+/* The value (value_key) of lifeboat's extension FHIR_LB_EXT + name on r, or NULL. */
+json_t *fhir_lb_ext(json_t *r, const char *name, const char *value_key);
+const char *fhir_lb_ext_str(json_t *r, const char *name);
+/* 1 when v is set; else a warning "<type> without <what>: skipped" and 0. */
+int fhir_need(struct fhir_ctx *f, const char *what, const void *v);
+/* A sink's return turned into a mapper's: 1 delivered, or the negative code. */
+int fhir_deliver(int rc);
+
+/* fhir_res.c and fhir_visit.c: each returns 1 when a record went to the sink, 0 when skipped (with a warning), <0 to stop. */
 int fhir_patient(struct fhir_ctx *f, json_t *r);
 int fhir_allergy(struct fhir_ctx *f, json_t *r);
 int fhir_medication(struct fhir_ctx *f, json_t *r);

@@ -8,7 +8,7 @@
 #include <string.h>
 
 /* A CodeableConcept's first coding, preferring a system that contains want (may be NULL). */
-static json_t *coding_of(json_t *cc, const char *want)
+json_t *fhir_coding_of(json_t *cc, const char *want)
 {
 	json_t *codings = json_object_get(cc, "coding");
 	if (!json_is_array(codings))
@@ -25,7 +25,7 @@ static json_t *coding_of(json_t *cc, const char *want)
 	return json_array_get(codings, 0);
 }
 
-static const char *cc_text(json_t *cc)
+const char *fhir_cc_text(json_t *cc)
 {
 	const char *t = fhir_str(cc, "text");
 	if (t && *t)
@@ -38,18 +38,18 @@ static const char *cc_text(json_t *cc)
 		if (d && *d)
 			return d;
 	}
-	c = coding_of(cc, NULL);
+	c = fhir_coding_of(cc, NULL);
 	return c ? fhir_str(c, "code") : NULL;
 }
 
-static const char *cc_code(json_t *cc)
+const char *fhir_cc_code(json_t *cc)
 {
-	json_t *c = coding_of(cc, NULL);
+	json_t *c = fhir_coding_of(cc, NULL);
 	return c ? fhir_str(c, "code") : NULL;
 }
 
 /* A short name for the code systems Japanese sources use. */
-static const char *system_name(const char *sys)
+const char *fhir_system_name(const char *sys)
 {
 	static const struct {
 		const char *oid, *name;
@@ -72,7 +72,7 @@ static const char *system_name(const char *sys)
 }
 
 /* An extension of ours (FHIR_LB_EXT + name) on r: its json value, or NULL. */
-static json_t *lb_ext(json_t *r, const char *name, const char *value_key)
+json_t *fhir_lb_ext(json_t *r, const char *name, const char *value_key)
 {
 	json_t *exts = json_object_get(r, "extension");
 	if (!json_is_array(exts))
@@ -88,13 +88,13 @@ static json_t *lb_ext(json_t *r, const char *name, const char *value_key)
 	return NULL;
 }
 
-static const char *lb_ext_str(json_t *r, const char *name)
+const char *fhir_lb_ext_str(json_t *r, const char *name)
 {
-	json_t *v = lb_ext(r, name, "valueString");
+	json_t *v = fhir_lb_ext(r, name, "valueString");
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-static int need(struct fhir_ctx *f, const char *what, const void *v)
+int fhir_need(struct fhir_ctx *f, const char *what, const void *v)
 {
 	if (v)
 		return 1;
@@ -102,7 +102,7 @@ static int need(struct fhir_ctx *f, const char *what, const void *v)
 	return 0;
 }
 
-static int deliver(int rc)
+int fhir_deliver(int rc)
 {
 	return rc < 0 ? rc : 1;
 }
@@ -175,7 +175,7 @@ int fhir_patient(struct fhir_ctx *f, json_t *r)
 			break;
 		}
 	}
-	if (!need(f, "an id", p.id))
+	if (!fhir_need(f, "an id", p.id))
 		return 0;
 	struct buf *fk = &f->t1, *gk = &f->t2, *fp = &f->t3, *gp = &f->t4;
 	int have_i = 0, have_p = 0;
@@ -242,13 +242,13 @@ int fhir_patient(struct fhir_ctx *f, json_t *r)
 			p.phone_home = val;
 		}
 	}
-	p.blood_abo = lb_ext_str(r, "blood-abo");
-	p.blood_rh = lb_ext_str(r, "blood-rh");
+	p.blood_abo = fhir_lb_ext_str(r, "blood-abo");
+	p.blood_rh = fhir_lb_ext_str(r, "blood-rh");
 	struct buf upd = {0};
 	p.updated = fhir_time(&upd, fhir_pstr(r, "meta.lastUpdated"));
 	int rc = f->sink->patient ? f->sink->patient(f->sink->ctx, &f->src, &p) : 0;
 	buf_release(&upd);
-	return deliver(rc);
+	return fhir_deliver(rc);
 }
 
 /* ---- AllergyIntolerance -------------------------------------------------------------------------------------- */
@@ -257,7 +257,7 @@ int fhir_allergy(struct fhir_ctx *f, json_t *r)
 {
 	struct ehr_allergy a = {0};
 	a.patient_id = fhir_ref_id(json_object_get(r, "patient"), "Patient");
-	if (!need(f, "a patient reference", a.patient_id))
+	if (!fhir_need(f, "a patient reference", a.patient_id))
 		return 0;
 	a.id = fhir_str(r, "id");
 	const char *cat = fhir_pstr(r, "category");
@@ -266,16 +266,16 @@ int fhir_allergy(struct fhir_ctx *f, json_t *r)
 	         : !strcmp(cat, "food")       ? EHR_ALLERGY_FOOD
 	                                      : EHR_ALLERGY_OTHER;
 	json_t *code = json_object_get(r, "code");
-	json_t *c = coding_of(code, NULL);
+	json_t *c = fhir_coding_of(code, NULL);
 	a.code = c ? fhir_str(c, "code") : NULL;
-	a.code_system = c ? system_name(fhir_str(c, "system")) : NULL;
-	a.name = cc_text(code);
-	if (!need(f, "a substance", a.name))
+	a.code_system = c ? fhir_system_name(fhir_str(c, "system")) : NULL;
+	a.name = fhir_cc_text(code);
+	if (!fhir_need(f, "a substance", a.name))
 		return 0;
 	json_t *reaction = fhir_first(r, "reaction");
 	if (reaction) {
 		json_t *m = fhir_first(reaction, "manifestation");
-		a.reaction = m ? cc_text(m) : NULL;
+		a.reaction = m ? fhir_cc_text(m) : NULL;
 		a.severity = fhir_str(reaction, "severity");
 	}
 	if (!a.severity) {
@@ -284,11 +284,11 @@ int fhir_allergy(struct fhir_ctx *f, json_t *r)
 	}
 	a.recorded = fhir_time(&f->t1, fhir_str(r, "recordedDate") ? fhir_str(r, "recordedDate")
 	                                                           : fhir_str(r, "onsetDateTime"));
-	const char *clin = cc_code(json_object_get(r, "clinicalStatus"));
-	const char *ver = cc_code(json_object_get(r, "verificationStatus"));
+	const char *clin = fhir_cc_code(json_object_get(r, "clinicalStatus"));
+	const char *ver = fhir_cc_code(json_object_get(r, "verificationStatus"));
 	a.active = !(clin && strcmp(clin, "active")) &&
 	           !(ver && (!strcmp(ver, "entered-in-error") || !strcmp(ver, "refuted")));
-	return deliver(f->sink->allergy ? f->sink->allergy(f->sink->ctx, &f->src, &a) : 0);
+	return fhir_deliver(f->sink->allergy ? f->sink->allergy(f->sink->ctx, &f->src, &a) : 0);
 }
 
 /* ---- MedicationRequest --------------------------------------------------------------------------------------- */
@@ -316,7 +316,7 @@ static int is_injection(json_t *r, json_t *dosage)
 		if (json_is_string(p) && strstr(json_string_value(p), "Injection"))
 			return 1;
 	}
-	const char *route = cc_code(json_object_get(dosage, "route"));
+	const char *route = fhir_cc_code(json_object_get(dosage, "route"));
 	return route && (!strcmp(route, "IV") || !strcmp(route, "SC") || !strcmp(route, "IM") || !strcmp(route, "IVI"));
 }
 
@@ -324,17 +324,17 @@ int fhir_medication(struct fhir_ctx *f, json_t *r)
 {
 	struct ehr_medication m = {0};
 	m.patient_id = fhir_ref_id(json_object_get(r, "subject"), "Patient");
-	if (!need(f, "a patient reference", m.patient_id))
+	if (!fhir_need(f, "a patient reference", m.patient_id))
 		return 0;
 	json_t *ids = json_object_get(r, "identifier");
 	json_t *id0 = json_array_get(ids, 0);
 	m.order_no = id0 && fhir_str(id0, "value") ? fhir_str(id0, "value") : fhir_str(r, "id");
 	json_t *med = json_object_get(r, "medicationCodeableConcept");
-	json_t *c = coding_of(med, "403");
+	json_t *c = fhir_coding_of(med, "403");
 	m.drug_code = c ? fhir_str(c, "code") : NULL;
-	m.code_system = c ? system_name(fhir_str(c, "system")) : NULL;
-	m.drug_name = med ? cc_text(med) : fhir_pstr(r, "medicationReference.display");
-	if (!need(f, "a medicine", m.drug_name ? m.drug_name : m.drug_code))
+	m.code_system = c ? fhir_system_name(fhir_str(c, "system")) : NULL;
+	m.drug_name = med ? fhir_cc_text(med) : fhir_pstr(r, "medicationReference.display");
+	if (!fhir_need(f, "a medicine", m.drug_name ? m.drug_name : m.drug_code))
 		return 0;
 	json_t *dosage = fhir_first(r, "dosageInstruction");
 	m.kind = is_injection(r, dosage) ? EHR_ORDER_INJECTION : EHR_ORDER_RX;
@@ -358,7 +358,7 @@ int fhir_medication(struct fhir_ctx *f, json_t *r)
 		}
 		m.frequency = fhir_str(dosage, "text");
 		json_t *route = json_object_get(dosage, "route");
-		m.route = route ? cc_text(route) : NULL;
+		m.route = route ? fhir_cc_text(route) : NULL;
 		if (fhir_pnum(dosage, "timing.repeat.boundsDuration.value", &v) == 0 && v > 0 && v < 100000)
 			m.days = (int)v;
 	}
@@ -375,8 +375,8 @@ int fhir_medication(struct fhir_ctx *f, json_t *r)
 	}
 	m.status = med_status(fhir_str(r, "status"));
 	m.prescriber = fhir_pstr(r, "requester.display");
-	m.department = lb_ext_str(r, "department");
-	return deliver(f->sink->medication ? f->sink->medication(f->sink->ctx, &f->src, &m) : 0);
+	m.department = fhir_lb_ext_str(r, "department");
+	return fhir_deliver(f->sink->medication ? f->sink->medication(f->sink->ctx, &f->src, &m) : 0);
 }
 
 /* ---- Condition ----------------------------------------------------------------------------------------------- */
@@ -385,15 +385,15 @@ int fhir_condition(struct fhir_ctx *f, json_t *r)
 {
 	struct ehr_diagnosis d = {0};
 	d.patient_id = fhir_ref_id(json_object_get(r, "subject"), "Patient");
-	if (!need(f, "a patient reference", d.patient_id))
+	if (!fhir_need(f, "a patient reference", d.patient_id))
 		return 0;
 	d.id = fhir_str(r, "id");
 	json_t *code = json_object_get(r, "code");
-	json_t *c = coding_of(code, "icd-10");
+	json_t *c = fhir_coding_of(code, "icd-10");
 	d.code = c ? fhir_str(c, "code") : NULL;
-	d.code_system = c ? system_name(fhir_str(c, "system")) : NULL;
-	d.name = cc_text(code);
-	if (!need(f, "a code or name", d.name))
+	d.code_system = c ? fhir_system_name(fhir_str(c, "system")) : NULL;
+	d.name = fhir_cc_text(code);
+	if (!fhir_need(f, "a code or name", d.name))
 		return 0;
 	d.start = fhir_time(&f->t1, fhir_str(r, "onsetDateTime") ? fhir_str(r, "onsetDateTime")
 	                                                         : fhir_pstr(r, "onsetPeriod.start"));
@@ -401,244 +401,12 @@ int fhir_condition(struct fhir_ctx *f, json_t *r)
 		d.start = fhir_time(&f->t1, fhir_str(r, "recordedDate"));
 	d.end = fhir_time(&f->t2, fhir_str(r, "abatementDateTime") ? fhir_str(r, "abatementDateTime")
 	                                                           : fhir_pstr(r, "abatementPeriod.end"));
-	const char *clin = cc_code(json_object_get(r, "clinicalStatus"));
-	const char *ver = cc_code(json_object_get(r, "verificationStatus"));
+	const char *clin = fhir_cc_code(json_object_get(r, "clinicalStatus"));
+	const char *ver = fhir_cc_code(json_object_get(r, "verificationStatus"));
 	d.active = clin ? (!strcmp(clin, "active") || !strcmp(clin, "recurrence") || !strcmp(clin, "relapse")) : !d.end;
 	if (ver && (!strcmp(ver, "entered-in-error") || !strcmp(ver, "refuted")))
 		d.active = 0;
-	json_t *main = lb_ext(r, "main-diagnosis", "valueBoolean");
+	json_t *main = fhir_lb_ext(r, "main-diagnosis", "valueBoolean");
 	d.main = json_is_true(main);
-	return deliver(f->sink->diagnosis ? f->sink->diagnosis(f->sink->ctx, &f->src, &d) : 0);
-}
-
-/* ---- Encounter ----------------------------------------------------------------------------------------------- */
-
-#define ENC_MAX_LOC 16
-
-struct stay_loc {
-	const char *start, *ward, *room, *bed;
-};
-
-int fhir_encounter(struct fhir_ctx *f, json_t *r)
-{
-	const char *cls = fhir_pstr(r, "class.code");
-	const char *status = fhir_str(r, "status");
-	if (cls && strcmp(cls, "IMP") && strcmp(cls, "ACUTE") && strcmp(cls, "NONAC"))
-		return 0; /* outpatient and other visits are no admission */
-	if (status &&
-	    (!strcmp(status, "cancelled") || !strcmp(status, "entered-in-error") || !strcmp(status, "planned")))
-		return 0;
-	struct ehr_adt a = {0};
-	a.patient_id = fhir_ref_id(json_object_get(r, "subject"), "Patient");
-	if (!need(f, "a patient reference", a.patient_id))
-		return 0;
-	a.visit_id = fhir_str(r, "id");
-	a.department = fhir_pstr(r, "serviceType.text");
-	if (!a.department)
-		a.department = cc_text(json_object_get(r, "serviceType"));
-	a.attending = fhir_pstr(r, "participant.individual.display");
-	/* group locations by the start of their period: ward, room and bed of one stay in one place */
-	struct stay_loc locs[ENC_MAX_LOC];
-	size_t nl = 0, i;
-	json_t *l;
-	json_array_foreach(json_object_get(r, "location"), i, l)
-	{
-		const char *start = fhir_pstr(l, "period.start");
-		const char *type = cc_code(json_object_get(l, "physicalType"));
-		const char *disp = fhir_pstr(l, "location.display");
-		if (!disp)
-			continue;
-		size_t k = 0;
-		for (; k < nl; k++)
-			if ((!start && !locs[k].start) || (start && locs[k].start && !strcmp(start, locs[k].start)))
-				break;
-		if (k == nl) {
-			if (nl == ENC_MAX_LOC) {
-				fhir_warn(f, EHR_WARN_LIMIT,
-				          "Encounter '%.64s' has more than %d places: the rest skipped",
-				          a.visit_id ? a.visit_id : "", ENC_MAX_LOC);
-				break;
-			}
-			memset(&locs[nl], 0, sizeof(locs[nl]));
-			locs[nl++].start = start;
-		}
-		if (!type || !strcmp(type, "wa"))
-			locs[k].ward = disp;
-		else if (!strcmp(type, "ro"))
-			locs[k].room = disp;
-		else if (!strcmp(type, "bd"))
-			locs[k].bed = disp;
-	}
-	/* order by start (insertion sort of at most ENC_MAX_LOC) */
-	for (size_t x = 1; x < nl; x++)
-		for (size_t y = x;
-		     y > 0 && locs[y - 1].start && locs[y].start && strcmp(locs[y - 1].start, locs[y].start) > 0; y--) {
-			struct stay_loc t = locs[y];
-			locs[y] = locs[y - 1];
-			locs[y - 1] = t;
-		}
-	const char *start = fhir_pstr(r, "period.start");
-	if (!start && nl)
-		start = locs[0].start;
-	if (!need(f, "a start", start))
-		return 0;
-	struct buf tb = {0};
-	a.kind = EHR_ADT_ADMIT;
-	a.time = fhir_time(&tb, start);
-	if (nl) {
-		a.ward = locs[0].ward;
-		a.room = locs[0].room;
-		a.bed = locs[0].bed;
-	}
-	int rc = f->sink->adt ? f->sink->adt(f->sink->ctx, &f->src, &a) : 0;
-	for (size_t k = 1; rc >= 0 && k < nl; k++) {
-		if (!locs[k].start)
-			continue;
-		a.kind = EHR_ADT_TRANSFER;
-		a.time = fhir_time(&tb, locs[k].start);
-		a.ward = locs[k].ward;
-		a.room = locs[k].room;
-		a.bed = locs[k].bed;
-		rc = f->sink->adt ? f->sink->adt(f->sink->ctx, &f->src, &a) : 0;
-	}
-	const char *end = fhir_pstr(r, "period.end");
-	if (rc >= 0 && end && status && !strcmp(status, "finished")) {
-		a.kind = EHR_ADT_DISCHARGE;
-		a.time = fhir_time(&tb, end);
-		rc = f->sink->adt ? f->sink->adt(f->sink->ctx, &f->src, &a) : 0;
-	}
-	buf_release(&tb);
-	return deliver(rc);
-}
-
-/* ---- Observation --------------------------------------------------------------------------------------------- */
-
-static const char *obs_status(const char *s)
-{
-	if (!s)
-		return NULL;
-	if (!strcmp(s, "amended") || !strcmp(s, "corrected"))
-		return "corrected";
-	if (!strcmp(s, "entered-in-error") || !strcmp(s, "cancelled"))
-		return "cancelled";
-	return s;
-}
-
-int fhir_observation(struct fhir_ctx *f, json_t *r)
-{
-	struct ehr_result o = {0};
-	o.patient_id = fhir_ref_id(json_object_get(r, "subject"), "Patient");
-	if (!need(f, "a patient reference", o.patient_id))
-		return 0;
-	json_t *id0 = json_array_get(json_object_get(r, "identifier"), 0);
-	o.order_no = id0 ? fhir_str(id0, "value") : NULL;
-	json_t *code = json_object_get(r, "code");
-	json_t *c = coding_of(code, NULL);
-	o.code = c ? fhir_str(c, "code") : NULL;
-	o.code_system = c ? system_name(fhir_str(c, "system")) : NULL;
-	o.name = cc_text(code);
-	if (!need(f, "a code", o.name))
-		return 0;
-	json_t *q = json_object_get(r, "valueQuantity");
-	if (json_is_object(q)) {
-		double v;
-		if (fhir_pnum(q, "value", &v) == 0) {
-			fhir_number(&f->t1, v);
-			o.value = f->t1.data;
-		}
-		o.unit = fhir_str(q, "unit");
-	} else if (fhir_str(r, "valueString")) {
-		o.value = fhir_str(r, "valueString");
-	} else if (json_is_integer(json_object_get(r, "valueInteger"))) {
-		buf_reset(&f->t1);
-		buf_addf(&f->t1, "%lld", (long long)json_integer_value(json_object_get(r, "valueInteger")));
-		o.value = f->t1.data;
-	} else if (json_object_get(r, "valueCodeableConcept")) {
-		o.value = cc_text(json_object_get(r, "valueCodeableConcept"));
-	}
-	json_t *range = fhir_first(r, "referenceRange");
-	if (range) {
-		o.reference = fhir_str(range, "text");
-		double lo, hi;
-		int has_lo = fhir_pnum(range, "low.value", &lo) == 0, has_hi = fhir_pnum(range, "high.value", &hi) == 0;
-		if (!o.reference && (has_lo || has_hi)) {
-			struct buf *b = &f->t2, n = {0};
-			buf_reset(b);
-			if (has_lo) {
-				fhir_number(&n, lo);
-				buf_adds(b, n.data);
-			}
-			buf_addch(b, '-');
-			if (has_hi) {
-				fhir_number(&n, hi);
-				buf_adds(b, n.data);
-			}
-			buf_release(&n);
-			o.reference = b->data;
-		}
-	}
-	o.flag = fhir_pstr(r, "interpretation.coding.code");
-	const char *t = fhir_str(r, "effectiveDateTime");
-	if (!t)
-		t = fhir_pstr(r, "effectivePeriod.start");
-	if (!t)
-		t = fhir_str(r, "issued");
-	o.time = fhir_time(&f->t3, t);
-	o.status = obs_status(fhir_str(r, "status"));
-	return deliver(f->sink->result ? f->sink->result(f->sink->ctx, &f->src, &o) : 0);
-}
-
-/* ---- Appointment --------------------------------------------------------------------------------------------- */
-
-static const char *appt_status(const char *s)
-{
-	if (!s)
-		return "booked";
-	if (!strcmp(s, "booked") || !strcmp(s, "pending") || !strcmp(s, "proposed"))
-		return "booked";
-	if (!strcmp(s, "arrived") || !strcmp(s, "checked-in") || !strcmp(s, "fulfilled"))
-		return "arrived";
-	if (!strcmp(s, "cancelled") || !strcmp(s, "entered-in-error"))
-		return "cancelled";
-	if (!strcmp(s, "noshow"))
-		return "noshow";
-	return s;
-}
-
-int fhir_appointment(struct fhir_ctx *f, json_t *r)
-{
-	struct ehr_appointment a = {0};
-	a.id = fhir_str(r, "id");
-	size_t i;
-	json_t *p;
-	json_array_foreach(json_object_get(r, "participant"), i, p)
-	{
-		json_t *actor = json_object_get(p, "actor");
-		const char *pid = fhir_ref_id(actor, "Patient");
-		if (!actor)
-			continue;
-		const char *ref = fhir_str(actor, "reference");
-		if (pid && !a.patient_id)
-			a.patient_id = pid;
-		else if (!a.clinician && (!ref || strstr(ref, "Practitioner")))
-			a.clinician = fhir_str(actor, "display");
-	}
-	if (!need(f, "a patient participant", a.patient_id))
-		return 0;
-	a.start = fhir_time(&f->t1, fhir_str(r, "start"));
-	if (!need(f, "a start", a.start))
-		return 0;
-	if (strlen(a.start) > 16)
-		f->t1.data[16] = 0; /* YYYY-MM-DDTHH:MM */
-	json_t *cat = fhir_first(r, "serviceCategory");
-	a.department = cat ? cc_text(cat) : NULL;
-	if (!a.department && fhir_first(r, "specialty"))
-		a.department = cc_text(fhir_first(r, "specialty"));
-	json_t *type = json_object_get(r, "appointmentType");
-	a.kind = type ? cc_text(type) : NULL;
-	if (!a.kind && fhir_first(r, "serviceType"))
-		a.kind = cc_text(fhir_first(r, "serviceType"));
-	a.status = appt_status(fhir_str(r, "status"));
-	a.note = fhir_str(r, "comment") ? fhir_str(r, "comment") : fhir_str(r, "description");
-	return deliver(f->sink->appointment ? f->sink->appointment(f->sink->ctx, &f->src, &a) : 0);
+	return fhir_deliver(f->sink->diagnosis ? f->sink->diagnosis(f->sink->ctx, &f->src, &d) : 0);
 }

@@ -54,10 +54,14 @@ static void add_segment(struct hl7_msg *m, size_t off, size_t len)
 	g->id[idl] = 0;
 	g->first_field = (uint32_t)m->nfield;
 	/* Field 0 is the segment id; each field separator starts the next one. */
-	size_t start = 0;
+	size_t start = 0, reps = 0;
 	for (size_t i = 0; i <= len; i++) {
-		if (i < len && s[i] != m->delim[HL7_FS])
+		if (i < len && s[i] != m->delim[HL7_FS]) {
+			if (s[i] == m->delim[HL7_RS] && ++reps == HL7_MAX_REPS)
+				m->limits |= HL7_LIMIT_REPS;
 			continue;
+		}
+		reps = 0;
 		if (g->nfields >= HL7_MAX_FIELDS) {
 			m->limits |= HL7_LIMIT_FIELDS;
 			break;
@@ -102,7 +106,7 @@ int hl7_parse(struct hl7_msg *m, const char *utf8, size_t n)
 	size_t k = 4;
 	for (int j = 1; j < 5 && k < n && utf8[k] != fs && utf8[k] != '\r' && utf8[k] != '\n'; j++, k++) {
 		unsigned char c = (unsigned char)utf8[k];
-		if (c < 0x20 || c >= 0x7f || isalnum_ascii(c))
+		if (c <= 0x20 || c >= 0x7f || isalnum_ascii(c))
 			return lb_error(LB_EINVAL, "bad encoding characters in MSH-2");
 		for (int q = 0; q < j; q++)
 			if (d[q] == (char)c)
@@ -264,6 +268,10 @@ void hl7_unescape(const struct hl7_msg *m, const char *s, size_t n, struct buf *
 	char esc = m->delim[HL7_EC];
 	size_t start = out->len;
 	int hex_bytes = 0;
+	if (!esc || !memchr(s, esc, n)) {
+		buf_add(out, s, n); /* the usual case: nothing to undo */
+		return;
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (!esc || s[i] != esc) {
 			buf_addch(out, s[i]);

@@ -20,22 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define POOL 24
+#include "ssmix2_int.h"
 
-/* Per-message state: the parsed message and a pool of value buffers that records point into. */
-struct mctx {
-	const struct ssmix2_name *nm;
-	const struct ehr_source *src;
-	const struct ehr_sink *sink;
-	struct ssmix2_msg_stats *st;
-	struct hl7_msg msg;
-	struct buf pool[POOL];
-	int used;
-	struct buf tmp;
-};
-
-static void warnf(struct mctx *c, enum ehr_warn kind, const char *fmt, ...) LB_PRINTF(3, 4);
-static void warnf(struct mctx *c, enum ehr_warn kind, const char *fmt, ...)
+void ssmix2_warnf(struct ssmix2_mctx *c, enum ehr_warn kind, const char *fmt, ...)
 {
 	c->st->warnings++;
 	if (!c->sink->warning)
@@ -49,15 +36,15 @@ static void warnf(struct mctx *c, enum ehr_warn kind, const char *fmt, ...)
 	buf_release(&b);
 }
 
-static void pool_reset(struct mctx *c)
+void ssmix2_pool_reset(struct ssmix2_mctx *c)
 {
 	c->used = 0;
 }
 
 /* A value of the message in a fresh pool slot, or NULL when it is empty or absent. */
-static const char *val(struct mctx *c, long seg, int fld, int rep, int comp, int sub)
+const char *ssmix2_val(struct ssmix2_mctx *c, long seg, int fld, int rep, int comp, int sub)
 {
-	if (seg < 0 || c->used >= POOL)
+	if (seg < 0 || c->used >= SSMIX2_POOL)
 		return NULL;
 	struct buf *b = &c->pool[c->used];
 	if (!hl7_get_at(&c->msg, (size_t)seg, fld, rep, comp, sub, b))
@@ -67,9 +54,9 @@ static const char *val(struct mctx *c, long seg, int fld, int rep, int comp, int
 }
 
 /* An HL7 date or time (YYYYMMDD[HHMM[SS[.S…]]][+ZZZZ]) as "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM[:SS]". */
-static const char *ts_val(struct mctx *c, long seg, int fld, int rep, int comp, int sub)
+const char *ssmix2_ts_val(struct ssmix2_mctx *c, long seg, int fld, int rep, int comp, int sub)
 {
-	const char *s = val(c, seg, fld, rep, comp, sub);
+	const char *s = ssmix2_val(c, seg, fld, rep, comp, sub);
 	if (!s)
 		return NULL;
 	size_t n = 0;
@@ -91,7 +78,7 @@ static const char *ts_val(struct mctx *c, long seg, int fld, int rep, int comp, 
 	return b->data;
 }
 
-static double num(const char *s)
+double ssmix2_num(const char *s)
 {
 	if (!s)
 		return 0;
@@ -101,10 +88,10 @@ static double num(const char *s)
 }
 
 /* Check PID-3 against the storage path's patient. */
-static void check_pid(struct mctx *c, long pid)
+void ssmix2_check_pid(struct ssmix2_mctx *c, long pid)
 {
 	if (pid < 0) {
-		warnf(c, EHR_WARN_PARSE, "%s message has no PID segment", c->nm->type);
+		ssmix2_warnf(c, EHR_WARN_PARSE, "%s message has no PID segment", c->nm->type);
 		return;
 	}
 	int reps = hl7_reps(&c->msg, (size_t)pid, 3);
@@ -118,172 +105,9 @@ static void check_pid(struct mctx *c, long pid)
 	}
 	if (seen) {
 		hl7_get_at(&c->msg, (size_t)pid, 3, 0, 1, 0, &c->tmp);
-		warnf(c, EHR_WARN_MISMATCH, "PID-3 '%.64s' differs from the storage path's patient '%s'", c->tmp.data,
-		      c->nm->patient);
+		ssmix2_warnf(c, EHR_WARN_MISMATCH, "PID-3 '%.64s' differs from the storage path's patient '%s'",
+		             c->tmp.data, c->nm->patient);
 	}
-}
-
-static char sex_of(const char *s)
-{
-	if (!s)
-		return 'U';
-	switch (s[0]) {
-	case 'M':
-	case 'F':
-		return s[0];
-	case 'O':
-	case 'A':
-		return 'O';
-	default:
-		return 'U';
-	}
-}
-
-static const char *severity_of(const char *s)
-{
-	if (!s)
-		return NULL;
-	if (!strcmp(s, "SV"))
-		return "severe";
-	if (!strcmp(s, "MO"))
-		return "moderate";
-	if (!strcmp(s, "MI"))
-		return "mild";
-	return NULL;
-}
-
-static enum ehr_allergy_kind allergy_kind_of(const char *s)
-{
-	if (s && !strcmp(s, "DA"))
-		return EHR_ALLERGY_DRUG;
-	if (s && !strcmp(s, "FA"))
-		return EHR_ALLERGY_FOOD;
-	return EHR_ALLERGY_OTHER;
-}
-
-/* AL1 (in ADT-00) and IAM (ADT-61) share fields 1-5; IAM adds the action code (6) and onset (11/12). */
-static int emit_allergies(struct mctx *c, const char *segid)
-{
-	if (!c->sink->allergy)
-		return 0;
-	for (long s = hl7_find(&c->msg, segid, 0); s >= 0; s = hl7_find(&c->msg, segid, (size_t)s + 1)) {
-		pool_reset(c);
-		struct ehr_allergy a = {.patient_id = c->nm->patient, .active = 1};
-		a.id = val(c, s, 1, 0, 0, 0);
-		a.kind = allergy_kind_of(val(c, s, 2, 0, 1, 0));
-		a.code = val(c, s, 3, 0, 1, 0);
-		a.name = val(c, s, 3, 0, 2, 0);
-		a.code_system = val(c, s, 3, 0, 3, 0);
-		if (!a.name)
-			a.name = a.code;
-		const char *sev = val(c, s, 4, 0, 1, 0);
-		a.severity = severity_of(sev);
-		a.reaction = val(c, s, 5, 0, 0, 0);
-		if (!strcmp(segid, "IAM")) {
-			const char *action = val(c, s, 6, 0, 1, 0);
-			if (action && !strcmp(action, "D"))
-				a.active = 0;
-			if (val(c, s, 7, 0, 1, 0))
-				a.id = c->pool[c->used - 1].data;
-			a.recorded = ts_val(c, s, 11, 0, 1, 0);
-			if (!a.recorded)
-				a.recorded = val(c, s, 12, 0, 0, 0);
-		} else {
-			a.recorded = ts_val(c, s, 6, 0, 1, 0);
-		}
-		if (!a.name) {
-			warnf(c, EHR_WARN_PARSE, "%s segment without an allergen", segid);
-			continue;
-		}
-		int rc = c->sink->allergy(c->sink->ctx, c->src, &a);
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
-}
-
-static int handle_adt00(struct mctx *c, const char *trigger)
-{
-	long pid = hl7_find(&c->msg, "PID", 0);
-	check_pid(c, pid);
-	if (trigger && !strcmp(trigger, "A23"))
-		return 0; /* demographics deleted: no patient record from this version */
-	if (pid >= 0 && c->sink->patient) {
-		pool_reset(c);
-		struct ehr_patient p = {.id = c->nm->patient};
-		int reps = hl7_reps(&c->msg, (size_t)pid, 5);
-		for (int r = 0; r < reps; r++) {
-			const char *fam = val(c, pid, 5, r, 1, 1), *giv = val(c, pid, 5, r, 2, 0);
-			const char *rep = val(c, pid, 5, r, 8, 0);
-			int kana;
-			if (rep)
-				kana = !strcmp(rep, "P");
-			else
-				kana = text_is_kana(fam ? fam : "", fam ? strlen(fam) : 0) &&
-				       text_is_kana(giv ? giv : "", giv ? strlen(giv) : 0);
-			if (kana && !p.family_kana && !p.given_kana) {
-				p.family_kana = fam;
-				p.given_kana = giv;
-			} else if (!kana && !p.family_kanji && !p.given_kanji) {
-				p.family_kanji = fam;
-				p.given_kanji = giv;
-			}
-		}
-		p.birth_date = ts_val(c, pid, 7, 0, 1, 0);
-		if (p.birth_date && strlen(p.birth_date) > 10)
-			c->pool[c->used - 1].data[10] = 0;
-		p.sex = sex_of(val(c, pid, 8, 0, 0, 0));
-		int areps = hl7_reps(&c->msg, (size_t)pid, 11);
-		for (int r = 0; r < areps && !p.address; r++) {
-			p.postal_code = val(c, pid, 11, r, 5, 0);
-			p.address = val(c, pid, 11, r, 8, 0);
-			if (!p.address) {
-				struct buf *b = c->used < POOL ? &c->pool[c->used] : NULL;
-				if (!b)
-					break;
-				buf_reset(b);
-				static const int parts[] = {4, 3, 1, 2};
-				for (size_t k = 0; k < LB_ARRAY_LEN(parts); k++)
-					if (hl7_get_at(&c->msg, (size_t)pid, 11, r, parts[k], 0, &c->tmp))
-						buf_add(b, c->tmp.data, c->tmp.len);
-				if (b->len) {
-					c->used++;
-					p.address = b->data;
-				}
-			}
-		}
-		int preps = hl7_reps(&c->msg, (size_t)pid, 13);
-		for (int r = 0; r < preps; r++) {
-			const char *number = val(c, pid, 13, r, 12, 0);
-			if (!number)
-				number = val(c, pid, 13, r, 1, 0);
-			if (!number)
-				continue;
-			const char *use = val(c, pid, 13, r, 2, 0), *equip = val(c, pid, 13, r, 3, 0);
-			if (equip && !strcmp(equip, "CP")) {
-				if (!p.phone_mobile)
-					p.phone_mobile = number;
-			} else if (!p.phone_home && (!use || !strcmp(use, "PRN") || !strcmp(use, "ORN"))) {
-				p.phone_home = number;
-			}
-		}
-		for (long o = hl7_find(&c->msg, "OBX", 0); o >= 0; o = hl7_find(&c->msg, "OBX", (size_t)o + 1)) {
-			const char *name = val(c, o, 3, 0, 2, 0);
-			if (!name)
-				continue;
-			if (strstr(name, "ABO"))
-				p.blood_abo = val(c, o, 5, 0, 1, 0);
-			else if (strstr(name, "Rh") || strstr(name, "RH"))
-				p.blood_rh = val(c, o, 5, 0, 1, 0);
-		}
-		p.updated = ts_val(c, hl7_find(&c->msg, "MSH", 0), 7, 0, 1, 0);
-		if (!p.family_kanji && !p.family_kana)
-			warnf(c, EHR_WARN_PARSE, "PID-5 carries no name");
-		int rc = c->sink->patient(c->sink->ctx, c->src, &p);
-		if (rc < 0)
-			return rc;
-	}
-	return emit_allergies(c, "AL1");
 }
 
 /* "1日3回" or "１日３回" in a frequency text: administrations per day, or 0. */
@@ -313,9 +137,9 @@ static double per_day_from_text(const char *s)
 	return digits && !strncmp(d, "回", strlen("回")) ? v : 0;
 }
 
-static int handle_rde(struct mctx *c, enum ehr_order_kind kind)
+static int handle_rde(struct ssmix2_mctx *c, enum ehr_order_kind kind)
 {
-	check_pid(c, hl7_find(&c->msg, "PID", 0));
+	ssmix2_check_pid(c, hl7_find(&c->msg, "PID", 0));
 	if (!c->sink->medication)
 		return 0;
 	long orc = -1;
@@ -337,40 +161,40 @@ static int handle_rde(struct mctx *c, enum ehr_order_kind kind)
 			if (!strcmp(tid, "RXR") && rxr < 0)
 				rxr = (long)t;
 		}
-		pool_reset(c);
+		ssmix2_pool_reset(c);
 		long rxe = (long)s;
 		struct ehr_medication m = {.patient_id = c->nm->patient, .kind = kind, .status = "active"};
-		m.order_no = val(c, orc, 2, 0, 1, 0);
+		m.order_no = ssmix2_val(c, orc, 2, 0, 1, 0);
 		if (!m.order_no)
-			m.order_no = val(c, rxe, 15, 0, 1, 0);
-		const char *ctl = val(c, orc, 1, 0, 1, 0);
+			m.order_no = ssmix2_val(c, rxe, 15, 0, 1, 0);
+		const char *ctl = ssmix2_val(c, orc, 1, 0, 1, 0);
 		if (ctl && (!strcmp(ctl, "CA") || !strcmp(ctl, "OC") || !strcmp(ctl, "CR") || !strcmp(ctl, "DC")))
 			m.status = "cancelled";
-		m.drug_code = val(c, rxe, 2, 0, 1, 0);
-		m.drug_name = val(c, rxe, 2, 0, 2, 0);
-		m.code_system = val(c, rxe, 2, 0, 3, 0);
-		m.dose = num(val(c, rxe, 3, 0, 1, 0));
-		m.dose_unit = val(c, rxe, 5, 0, 2, 0);
+		m.drug_code = ssmix2_val(c, rxe, 2, 0, 1, 0);
+		m.drug_name = ssmix2_val(c, rxe, 2, 0, 2, 0);
+		m.code_system = ssmix2_val(c, rxe, 2, 0, 3, 0);
+		m.dose = ssmix2_num(ssmix2_val(c, rxe, 3, 0, 1, 0));
+		m.dose_unit = ssmix2_val(c, rxe, 5, 0, 2, 0);
 		if (!m.dose_unit)
-			m.dose_unit = val(c, rxe, 5, 0, 1, 0);
-		double total = num(val(c, rxe, 19, 0, 1, 0));
-		m.frequency = val(c, tq1, 3, 0, 1, 2);
+			m.dose_unit = ssmix2_val(c, rxe, 5, 0, 1, 0);
+		double total = ssmix2_num(ssmix2_val(c, rxe, 19, 0, 1, 0));
+		m.frequency = ssmix2_val(c, tq1, 3, 0, 1, 2);
 		if (!m.frequency)
-			m.frequency = val(c, tq1, 3, 0, 1, 0);
+			m.frequency = ssmix2_val(c, tq1, 3, 0, 1, 0);
 		if (total > 0 && m.dose > 0)
 			m.per_day = total / m.dose;
 		else
 			m.per_day = per_day_from_text(m.frequency);
-		const char *dur = val(c, tq1, 6, 0, 1, 0), *dur_unit = val(c, tq1, 6, 0, 2, 0);
+		const char *dur = ssmix2_val(c, tq1, 6, 0, 1, 0), *dur_unit = ssmix2_val(c, tq1, 6, 0, 2, 0);
 		if (dur && (!dur_unit || !strcmp(dur_unit, "d") || !strcmp(dur_unit, "D")))
-			m.days = (int)num(dur);
-		m.start = ts_val(c, tq1, 7, 0, 1, 0);
-		m.end = ts_val(c, tq1, 8, 0, 1, 0);
-		m.route = val(c, rxr, 1, 0, 2, 0);
+			m.days = (int)ssmix2_num(dur);
+		m.start = ssmix2_ts_val(c, tq1, 7, 0, 1, 0);
+		m.end = ssmix2_ts_val(c, tq1, 8, 0, 1, 0);
+		m.route = ssmix2_val(c, rxr, 1, 0, 2, 0);
 		if (!m.route)
-			m.route = val(c, rxr, 1, 0, 1, 0);
-		const char *fam = val(c, orc, 12, 0, 2, 0), *giv = val(c, orc, 12, 0, 3, 0);
-		if (fam && giv && c->used < POOL) {
+			m.route = ssmix2_val(c, rxr, 1, 0, 1, 0);
+		const char *fam = ssmix2_val(c, orc, 12, 0, 2, 0), *giv = ssmix2_val(c, orc, 12, 0, 3, 0);
+		if (fam && giv && c->used < SSMIX2_POOL) {
 			struct buf *b = &c->pool[c->used++];
 			buf_reset(b);
 			buf_addf(b, "%s %s", fam, giv);
@@ -378,10 +202,10 @@ static int handle_rde(struct mctx *c, enum ehr_order_kind kind)
 		} else {
 			m.prescriber = fam;
 		}
-		m.department = val(c, orc, 17, 0, 2, 0);
-		m.ordered = ts_val(c, orc, 9, 0, 1, 0);
+		m.department = ssmix2_val(c, orc, 17, 0, 2, 0);
+		m.ordered = ssmix2_ts_val(c, orc, 9, 0, 1, 0);
 		if (!m.drug_code && !m.drug_name) {
-			warnf(c, EHR_WARN_PARSE, "RXE without a drug");
+			ssmix2_warnf(c, EHR_WARN_PARSE, "RXE without a drug");
 			continue;
 		}
 		int rc = c->sink->medication(c->sink->ctx, c->src, &m);
@@ -414,9 +238,9 @@ static const char *result_status(const char *s)
 	}
 }
 
-static int handle_oul(struct mctx *c)
+static int handle_oul(struct ssmix2_mctx *c)
 {
-	check_pid(c, hl7_find(&c->msg, "PID", 0));
+	ssmix2_check_pid(c, hl7_find(&c->msg, "PID", 0));
 	if (!c->sink->result)
 		return 0;
 	long obr = -1, orc = -1;
@@ -434,31 +258,31 @@ static int handle_oul(struct mctx *c)
 		if (strcmp(id, "OBX"))
 			continue;
 		long o = (long)s;
-		pool_reset(c);
+		ssmix2_pool_reset(c);
 		struct ehr_result r = {.patient_id = c->nm->patient};
-		r.order_no = val(c, obr, 2, 0, 1, 0);
+		r.order_no = ssmix2_val(c, obr, 2, 0, 1, 0);
 		if (!r.order_no)
-			r.order_no = val(c, orc, 2, 0, 1, 0);
-		r.code = val(c, o, 3, 0, 1, 0);
-		r.name = val(c, o, 3, 0, 2, 0);
-		r.code_system = val(c, o, 3, 0, 3, 0);
-		const char *type = val(c, o, 2, 0, 1, 0);
+			r.order_no = ssmix2_val(c, orc, 2, 0, 1, 0);
+		r.code = ssmix2_val(c, o, 3, 0, 1, 0);
+		r.name = ssmix2_val(c, o, 3, 0, 2, 0);
+		r.code_system = ssmix2_val(c, o, 3, 0, 3, 0);
+		const char *type = ssmix2_val(c, o, 2, 0, 1, 0);
 		if (type && (!strcmp(type, "CWE") || !strcmp(type, "CE"))) {
-			r.value = val(c, o, 5, 0, 2, 0);
+			r.value = ssmix2_val(c, o, 5, 0, 2, 0);
 			if (!r.value)
-				r.value = val(c, o, 5, 0, 1, 0);
+				r.value = ssmix2_val(c, o, 5, 0, 1, 0);
 		} else {
-			r.value = val(c, o, 5, 0, 0, 0);
+			r.value = ssmix2_val(c, o, 5, 0, 0, 0);
 		}
-		r.unit = val(c, o, 6, 0, 1, 0);
-		r.reference = val(c, o, 7, 0, 0, 0);
-		r.flag = val(c, o, 8, 0, 1, 0);
-		r.status = result_status(val(c, o, 11, 0, 1, 0));
-		r.time = ts_val(c, o, 14, 0, 1, 0);
+		r.unit = ssmix2_val(c, o, 6, 0, 1, 0);
+		r.reference = ssmix2_val(c, o, 7, 0, 0, 0);
+		r.flag = ssmix2_val(c, o, 8, 0, 1, 0);
+		r.status = result_status(ssmix2_val(c, o, 11, 0, 1, 0));
+		r.time = ssmix2_ts_val(c, o, 14, 0, 1, 0);
 		if (!r.time)
-			r.time = ts_val(c, obr, 7, 0, 1, 0);
+			r.time = ssmix2_ts_val(c, obr, 7, 0, 1, 0);
 		if (!r.code && !r.name) {
-			warnf(c, EHR_WARN_PARSE, "OBX without an observation identifier");
+			ssmix2_warnf(c, EHR_WARN_PARSE, "OBX without an observation identifier");
 			continue;
 		}
 		int rc = c->sink->result(c->sink->ctx, c->src, &r);
@@ -468,39 +292,39 @@ static int handle_oul(struct mctx *c)
 	return 0;
 }
 
-static int handle_ppr(struct mctx *c)
+static int handle_ppr(struct ssmix2_mctx *c)
 {
-	check_pid(c, hl7_find(&c->msg, "PID", 0));
+	ssmix2_check_pid(c, hl7_find(&c->msg, "PID", 0));
 	if (!c->sink->diagnosis)
 		return 0;
 	for (long s = hl7_find(&c->msg, "PRB", 0); s >= 0; s = hl7_find(&c->msg, "PRB", (size_t)s + 1)) {
-		pool_reset(c);
+		ssmix2_pool_reset(c);
 		struct ehr_diagnosis d = {.patient_id = c->nm->patient, .active = 1};
-		const char *action = val(c, s, 1, 0, 1, 0);
-		d.id = val(c, s, 4, 0, 1, 0);
-		d.name = val(c, s, 3, 0, 2, 0);
-		const char *icd = val(c, s, 10, 0, 1, 0), *icd_sys = val(c, s, 10, 0, 3, 0);
+		const char *action = ssmix2_val(c, s, 1, 0, 1, 0);
+		d.id = ssmix2_val(c, s, 4, 0, 1, 0);
+		d.name = ssmix2_val(c, s, 3, 0, 2, 0);
+		const char *icd = ssmix2_val(c, s, 10, 0, 1, 0), *icd_sys = ssmix2_val(c, s, 10, 0, 3, 0);
 		if (icd && icd_sys && !strncmp(icd_sys, "I10", 3)) {
 			d.code = icd;
 			d.code_system = "ICD10";
 		} else {
-			d.code = val(c, s, 3, 0, 1, 0);
-			d.code_system = val(c, s, 3, 0, 3, 0);
+			d.code = ssmix2_val(c, s, 3, 0, 1, 0);
+			d.code_system = ssmix2_val(c, s, 3, 0, 3, 0);
 		}
 		if (!d.id)
 			d.id = d.code;
 		if (!d.name)
-			d.name = val(c, s, 17, 0, 0, 0);
-		d.start = ts_val(c, s, 16, 0, 1, 0);
+			d.name = ssmix2_val(c, s, 17, 0, 0, 0);
+		d.start = ssmix2_ts_val(c, s, 16, 0, 1, 0);
 		if (!d.start)
-			d.start = ts_val(c, s, 7, 0, 1, 0);
-		d.end = ts_val(c, s, 9, 0, 1, 0);
+			d.start = ssmix2_ts_val(c, s, 7, 0, 1, 0);
+		d.end = ssmix2_ts_val(c, s, 9, 0, 1, 0);
 		if (d.end || (action && !strcmp(action, "DE")))
 			d.active = 0;
-		const char *rank = val(c, s, 18, 0, 1, 0);
+		const char *rank = ssmix2_val(c, s, 18, 0, 1, 0);
 		d.main = rank && !strcmp(rank, "1");
 		if (!d.name && !d.code) {
-			warnf(c, EHR_WARN_PARSE, "PRB without a problem");
+			ssmix2_warnf(c, EHR_WARN_PARSE, "PRB without a problem");
 			continue;
 		}
 		int rc = c->sink->diagnosis(c->sink->ctx, c->src, &d);
@@ -508,53 +332,6 @@ static int handle_ppr(struct mctx *c)
 			return rc;
 	}
 	return 0;
-}
-
-static int handle_adt_event(struct mctx *c, const char *trigger)
-{
-	check_pid(c, hl7_find(&c->msg, "PID", 0));
-	static const struct {
-		const char *trigger;
-		enum ehr_adt_kind kind;
-	} map[] = {{"A01", EHR_ADT_ADMIT},        {"A02", EHR_ADT_TRANSFER},        {"A03", EHR_ADT_DISCHARGE},
-	           {"A11", EHR_ADT_CANCEL_ADMIT}, {"A12", EHR_ADT_CANCEL_TRANSFER}, {"A13", EHR_ADT_CANCEL_DISCHARGE}};
-	enum ehr_adt_kind kind = 0;
-	for (size_t i = 0; trigger && i < LB_ARRAY_LEN(map); i++)
-		if (!strcmp(trigger, map[i].trigger))
-			kind = map[i].kind;
-	if (!kind) {
-		warnf(c, EHR_WARN_UNSUPPORTED, "%s message with event '%.8s' kept raw", c->nm->type,
-		      trigger ? trigger : "");
-		return c->sink->raw ? c->sink->raw(c->sink->ctx, c->src, c->msg.text.data, c->msg.text.len) : 0;
-	}
-	if (!c->sink->adt)
-		return 0;
-	long pv1 = hl7_find(&c->msg, "PV1", 0), evn = hl7_find(&c->msg, "EVN", 0);
-	pool_reset(c);
-	struct ehr_adt a = {.patient_id = c->nm->patient, .kind = kind};
-	a.time = ts_val(c, evn, 6, 0, 1, 0);
-	if (!a.time)
-		a.time = ts_val(c, pv1, kind == EHR_ADT_DISCHARGE ? 45 : 44, 0, 1, 0);
-	if (!a.time)
-		a.time = ts_val(c, evn, 2, 0, 1, 0);
-	if (!a.time)
-		a.time = ts_val(c, hl7_find(&c->msg, "MSH", 0), 7, 0, 1, 0);
-	a.ward = val(c, pv1, 3, 0, 1, 0);
-	a.room = val(c, pv1, 3, 0, 2, 0);
-	a.bed = val(c, pv1, 3, 0, 3, 0);
-	a.department = val(c, pv1, 10, 0, 1, 0);
-	a.attending = val(c, pv1, 7, 0, 2, 0);
-	const char *giv = val(c, pv1, 7, 0, 3, 0);
-	if (a.attending && giv && c->used < POOL) {
-		struct buf *b = &c->pool[c->used++];
-		buf_reset(b);
-		buf_addf(b, "%s %s", a.attending, giv);
-		a.attending = b->data;
-	}
-	a.visit_id = val(c, pv1, 19, 0, 1, 0);
-	if (pv1 < 0)
-		warnf(c, EHR_WARN_PARSE, "%s message has no PV1 segment", c->nm->type);
-	return c->sink->adt(c->sink->ctx, c->src, &a);
 }
 
 /* The message type each handled data type must carry (MSH-9.1), for a sanity check. */
@@ -572,7 +349,7 @@ static const char *expected_type(const char *data_type)
 	return NULL;
 }
 
-static int dispatch(struct mctx *c)
+static int dispatch(struct ssmix2_mctx *c)
 {
 	const char *type = c->nm->type;
 	const char *want = expected_type(type);
@@ -585,18 +362,18 @@ static int dispatch(struct mctx *c)
 	hl7_get(&c->msg, "MSH", 9, 0, 2, 0, &trig);
 	int rc = 0;
 	if (strcmp(buf_cstr(&mt), want)) {
-		warnf(c, EHR_WARN_PARSE, "%s file holds a '%.8s^%.8s' message, '%s' expected; kept raw", type,
-		      buf_cstr(&mt), buf_cstr(&trig), want);
+		ssmix2_warnf(c, EHR_WARN_PARSE, "%s file holds a '%.8s^%.8s' message, '%s' expected; kept raw", type,
+		             buf_cstr(&mt), buf_cstr(&trig), want);
 		if (c->sink->raw)
 			rc = c->sink->raw(c->sink->ctx, c->src, c->msg.text.data, c->msg.text.len);
 		goto done;
 	}
 	c->st->handled = 1;
 	if (!strcmp(type, "ADT-00"))
-		rc = handle_adt00(c, trig.len ? trig.data : NULL);
+		rc = ssmix2_handle_adt00(c, trig.len ? trig.data : NULL);
 	else if (!strcmp(type, "ADT-61")) {
-		check_pid(c, hl7_find(&c->msg, "PID", 0));
-		rc = emit_allergies(c, "IAM");
+		ssmix2_check_pid(c, hl7_find(&c->msg, "PID", 0));
+		rc = ssmix2_emit_allergies(c, "IAM");
 	} else if (!strcmp(type, "OMP-01"))
 		rc = handle_rde(c, EHR_ORDER_RX);
 	else if (!strcmp(type, "OMP-02"))
@@ -606,7 +383,7 @@ static int dispatch(struct mctx *c)
 	else if (!strcmp(type, "PPR-01"))
 		rc = handle_ppr(c);
 	else
-		rc = handle_adt_event(c, trig.len ? trig.data : NULL);
+		rc = ssmix2_handle_adt_event(c, trig.len ? trig.data : NULL);
 done:
 	buf_release(&mt);
 	buf_release(&trig);
@@ -620,43 +397,44 @@ int ssmix2_read_message(const struct ssmix2_name *nm, const struct ehr_source *s
 	if (!st)
 		st = &dummy;
 	memset(st, 0, sizeof(*st));
-	struct mctx c = {.nm = nm, .src = src, .sink = sink, .st = st};
+	struct ssmix2_mctx c = {.nm = nm, .src = src, .sink = sink, .st = st};
 	struct buf text = {0};
 	struct text_report rep = {0};
 	int rc = 0, raw_kept = 0;
 	if (len > HL7_MAX_MESSAGE) {
-		warnf(&c, EHR_WARN_LIMIT, "message of %zu bytes is over the %u-byte cap; read in part", len,
-		      HL7_MAX_MESSAGE);
+		ssmix2_warnf(&c, EHR_WARN_LIMIT, "message of %zu bytes is over the %u-byte cap; read in part", len,
+		             HL7_MAX_MESSAGE);
 		len = HL7_MAX_MESSAGE;
 	}
 	text_decode_iso2022jp(&text, len ? bytes : "", len, &rep);
 	if (rep.bad_count) {
-		warnf(&c, EHR_WARN_ENCODING,
-		      "%zu places could not be decoded as ISO-2022-JP (first at byte %zu); raw kept", rep.bad_count,
-		      rep.bad[0].offset);
+		ssmix2_warnf(&c, EHR_WARN_ENCODING,
+		             "%zu places could not be decoded as ISO-2022-JP (first at byte %zu); raw kept",
+		             rep.bad_count, rep.bad[0].offset);
 		if (sink->raw && (rc = sink->raw(sink->ctx, src, bytes, len)) < 0)
 			goto out;
 		raw_kept = 1;
 	}
 	if (hl7_parse(&c.msg, buf_cstr(&text), text.len) < 0) {
-		warnf(&c, EHR_WARN_PARSE, "not an HL7 v2 message: %s; raw kept", lb_errmsg());
+		ssmix2_warnf(&c, EHR_WARN_PARSE, "not an HL7 v2 message: %s; raw kept", lb_errmsg());
 		if (sink->raw && !raw_kept)
 			rc = sink->raw(sink->ctx, src, bytes, len);
 		goto out;
 	}
 	st->parsed = 1;
 	if (text.len && text.data[text.len - 1] != '\r' && text.data[text.len - 1] != '\n')
-		warnf(&c, EHR_WARN_PARSE, "message does not end with a segment terminator (truncated?)");
+		ssmix2_warnf(&c, EHR_WARN_PARSE, "message does not end with a segment terminator (truncated?)");
 	if (c.msg.limits)
-		warnf(&c, EHR_WARN_LIMIT, "message over the parser's caps (%s%s%s%s); read in part",
-		      c.msg.limits & HL7_LIMIT_MESSAGE ? "size " : "",
-		      c.msg.limits & HL7_LIMIT_SEGMENTS ? "segments " : "",
-		      c.msg.limits & HL7_LIMIT_SEGMENT_LEN ? "segment length " : "",
-		      c.msg.limits & HL7_LIMIT_FIELDS ? "fields" : "");
+		ssmix2_warnf(&c, EHR_WARN_LIMIT, "message over the parser's caps (%s%s%s%s%s); read in part",
+		             c.msg.limits & HL7_LIMIT_MESSAGE ? "size " : "",
+		             c.msg.limits & HL7_LIMIT_SEGMENTS ? "segments " : "",
+		             c.msg.limits & HL7_LIMIT_SEGMENT_LEN ? "segment length " : "",
+		             c.msg.limits & HL7_LIMIT_FIELDS ? "fields " : "",
+		             c.msg.limits & HL7_LIMIT_REPS ? "repetitions" : "");
 	rc = dispatch(&c);
 out:
 	hl7_release(&c.msg);
-	for (int i = 0; i < POOL; i++)
+	for (int i = 0; i < SSMIX2_POOL; i++)
 		buf_release(&c.pool[i]);
 	buf_release(&c.tmp);
 	buf_release(&text);

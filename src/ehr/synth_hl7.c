@@ -167,7 +167,7 @@ static void pv1(struct synth_ctx *c, struct buf *b, const struct synth_patient *
 	seg_raw(&s, 1, "0001");
 	int32_t slot = c->bed_of[pt->index];
 	if (inpatient && slot >= 0 && pt->nstay) {
-		char w[8], r[8], bd[8];
+		char w[16], r[16], bd[16];
 		synth_ward_bed(c, &pt->stay[0].bed, w, sizeof(w), r, sizeof(r), bd, sizeof(bd));
 		seg_raw(&s, 2, "I");
 		seg_raw(&s, 3, "%s^%s^%s^^^N", w, r, bd);
@@ -195,9 +195,11 @@ static int type_index(const char *type)
 	return -1;
 }
 
+/* Characters outside JIS X 0208 that CP932 systems write anyway (～ is not one: it is JIS 0x2141 read the CP932
+ * way, so its bytes are standard). */
 static int has_quirk(const char *s)
 {
-	return strstr(s, "髙") || strstr(s, "﨑") || strstr(s, "①") || strstr(s, "～");
+	return strstr(s, "髙") || strstr(s, "﨑") || strstr(s, "①");
 }
 
 /* Encode c->msg and write it as one SS-MIX2 file. date_day < 0 means the "-" folder. */
@@ -372,11 +374,6 @@ static const char *freq_code(int per_day)
 	return codes[per_day >= 0 && per_day <= 4 ? per_day : 0];
 }
 
-static const char *route_name(const char *code)
-{
-	return !strcmp(code, "PO") ? "口" : !strcmp(code, "IV") ? "静脈内" : "皮下";
-}
-
 static int write_order(struct synth_ctx *c, const struct synth_patient *pt, const struct synth_order *o, int deleted)
 {
 	const char *type = o->injection ? "OMP-02" : "OMP-01";
@@ -432,14 +429,14 @@ static int write_order(struct synth_ctx *c, const struct synth_patient *pt, cons
 			seg_raw(&s, 8, "%s", end);
 		}
 		seg_end(&s);
-		buf_addf(b, "RXR|%s^%s^HL70162\r", d->route_code, route_name(d->route_code));
+		buf_addf(b, "RXR|%s^%s^HL70162\r", d->route_code, d->route);
 	}
 	return emit(c, pt, o->day, type, o->no, ts17, synth_depts[o->dept].code, deleted ? 0 : 1);
 }
 
 static int write_lab(struct synth_ctx *c, const struct synth_patient *pt, const struct synth_labset *ls)
 {
-	char ts[24], ts17[40], coll[24], day[9];
+	char ts[24], ts17[40], coll[24], day[16];
 	ts14(coll, ls->day, ls->hh, ls->mm, 0);
 	ts14(ts, ls->day, ls->hh + 2, ls->mm, 30);
 	snprintf(ts17, sizeof(ts17), "%s000", ts);
@@ -493,7 +490,7 @@ static int write_lab(struct synth_ctx *c, const struct synth_patient *pt, const 
 
 static void loc(const struct synth_ctx *c, const struct synth_bed *bd, struct buf *b)
 {
-	char w[8], r[8], x[8];
+	char w[16], r[16], x[16];
 	synth_ward_bed(c, bd, w, sizeof(w), r, sizeof(r), x, sizeof(x));
 	buf_addf(b, "%s^%s^%s^^^N", w, r, x);
 }

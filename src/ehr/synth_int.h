@@ -214,9 +214,9 @@ struct synth_patient {
 };
 
 struct synth_ward {
-	char name[8]; /* 3A */
-	int dept;     /* main department */
-	int beds;     /* beds in the ward, 4 to a room */
+	char name[16]; /* 3A */
+	int dept;      /* main department */
+	int beds;      /* beds in the ward, 4 to a room */
 	int floor;
 };
 
@@ -233,6 +233,8 @@ struct synth_ctx {
 	int64_t ctrl;              /* message control id counter */
 };
 
+/* synth_model.c: draw patient i (deterministic for the run's seed and i). */
+void synth_patient_draw(struct synth_ctx *c, long i, struct synth_patient *pt);
 /* synth_hl7.c: the SS-MIX2 files of one patient */
 int synth_hl7_patient(struct synth_ctx *c, const struct synth_patient *pt);
 /* synth_fhir.c */

@@ -145,6 +145,8 @@ static const struct {
         {"崎", "サキ", "ザキ"}, {"木", "キ", "ギ"},     {"橋", "ハシ", "バシ"}, {"池", "イケ", "イケ"},
         {"岡", "オカ", "オカ"}, {"尾", "オ", "オ"},     {"部", "ベ", "ベ"},     {"内", "ウチ", "ウチ"},
         {"浦", "ウラ", "ウラ"}, {"瀬", "セ", "ゼ"},     {"江", "エ", "エ"},     {"森", "モリ", "モリ"},
+        {"辺", "ベ", "ベ"},     {"沼", "ヌマ", "ヌマ"}, {"坂", "サカ", "ザカ"}, {"林", "ハヤシ", "バヤシ"},
+        {"倉", "クラ", "グラ"}, {"塚", "ツカ", "ヅカ"}, {"宮", "ミヤ", "ミヤ"}, {"城", "シロ", "ジロ"},
 };
 
 /* Given names by sex and birth cohort: before 1955, 1955-1984, from 1985. */
@@ -227,8 +229,10 @@ static void draw_surname(struct synth_rng *r, struct synth_person *p)
 		copy(p->family_kana, sizeof(p->family_kana), surnames[i].kana);
 	} else {
 		/* The tail is skewed too: low prefix and suffix indices are commoner. */
-		size_t a = synth_below(r, synth_below(r, LB_ARRAY_LEN(tail_pre)) + 1);
-		size_t b = synth_below(r, synth_below(r, LB_ARRAY_LEN(tail_suf)) + 1);
+		size_t a = synth_chance(r, 0.5) ? synth_below(r, LB_ARRAY_LEN(tail_pre))
+		                                : synth_below(r, synth_below(r, LB_ARRAY_LEN(tail_pre)) + 1);
+		size_t b = synth_chance(r, 0.5) ? synth_below(r, LB_ARRAY_LEN(tail_suf))
+		                                : synth_below(r, synth_below(r, LB_ARRAY_LEN(tail_suf)) + 1);
 		int voiced = ((a * 7 + b * 3) % 5) < 2; /* fixed per name … */
 		if (synth_chance(r, 0.03))              /* … with a few families reading it the other way */
 			voiced = !voiced;
@@ -247,19 +251,68 @@ static void draw_surname(struct synth_rng *r, struct synth_person *p)
 	}
 }
 
+/* Composed given names (健 + 介 = 健介 ケンスケ), so that the pool is as wide as life's. The second parts are
+ * ordered so that each cohort takes a window of them: the old [0,8), the middle [2,16), the young [8,end). */
+static const struct {
+	const char *kanji, *kana;
+} male_first[] =
+        {
+                {"健", "ケン"}, {"大", "ダイ"}, {"浩", "コウ"},   {"雄", "ユウ"}, {"和", "カズ"}, {"正", "マサ"},
+                {"秀", "ヒデ"}, {"光", "ミツ"}, {"俊", "トシ"},   {"康", "ヤス"}, {"達", "タツ"}, {"隆", "タカ"},
+                {"直", "ナオ"}, {"信", "ノブ"}, {"智", "トモ"},   {"幸", "ユキ"}, {"義", "ヨシ"}, {"勝", "カツ"},
+                {"昌", "マサ"}, {"哲", "テツ"}, {"修", "シュウ"}, {"裕", "ユウ"}, {"拓", "タク"}, {"翔", "ショウ"},
+                {"悠", "ユウ"}, {"陽", "ヨウ"}, {"英", "ヒデ"},   {"武", "タケ"}, {"博", "ヒロ"}, {"弘", "ヒロ"},
+},
+  male_second[] =
+          {
+                  {"夫", "オ"}, {"男", "オ"},   {"一", "イチ"}, {"二", "ジ"},   {"治", "ハル"}, {"明", "アキ"},
+                  {"司", "ジ"}, {"之", "ユキ"}, {"彦", "ヒコ"}, {"平", "ヘイ"}, {"吾", "ゴ"},   {"史", "シ"},
+                  {"也", "ヤ"}, {"太", "タ"},   {"介", "スケ"}, {"樹", "キ"},   {"人", "ト"},   {"輔", "スケ"},
+},
+  female_first[] =
+          {
+                  {"明", "アキ"}, {"和", "カズ"}, {"智", "トモ"}, {"千", "チ"},     {"早", "サ"},   {"直", "ナオ"},
+                  {"幸", "サチ"}, {"真", "マ"},   {"由", "ユ"},   {"美", "ミ"},     {"奈", "ナ"},   {"里", "サト"},
+                  {"春", "ハル"}, {"夏", "ナツ"}, {"秋", "アキ"}, {"菜", "ナ"},     {"紀", "ノリ"}, {"優", "ユウ"},
+                  {"理", "リ"},   {"彩", "アヤ"}, {"沙", "サ"},   {"亜", "ア"},     {"久", "ヒサ"}, {"文", "フミ"},
+                  {"雅", "マサ"}, {"典", "ノリ"}, {"弘", "ヒロ"}, {"京", "キョウ"},
+},
+  female_second[] = {
+          {"子", "コ"}, {"代", "ヨ"}, {"江", "エ"}, {"世", "ヨ"}, {"恵", "エ"}, {"枝", "エ"},
+          {"美", "ミ"}, {"香", "カ"}, {"穂", "ホ"}, {"花", "カ"}, {"奈", "ナ"}, {"希", "キ"},
+          {"加", "カ"}, {"佳", "カ"}, {"乃", "ノ"}, {"菜", "ナ"}, {"絵", "エ"},
+};
+
 static void draw_given(struct synth_rng *r, struct synth_person *p)
 {
 	const struct name_row *rows;
 	size_t n;
-	if (p->by < 1955) {
+	int cohort = p->by < 1955 ? 0 : p->by < 1985 ? 1 : 2;
+	if (cohort == 0) {
 		rows = p->sex == 'M' ? male_old : female_old;
 		n = p->sex == 'M' ? LB_ARRAY_LEN(male_old) : LB_ARRAY_LEN(female_old);
-	} else if (p->by < 1985) {
+	} else if (cohort == 1) {
 		rows = p->sex == 'M' ? male_mid : female_mid;
 		n = p->sex == 'M' ? LB_ARRAY_LEN(male_mid) : LB_ARRAY_LEN(female_mid);
 	} else {
 		rows = p->sex == 'M' ? male_young : female_young;
 		n = p->sex == 'M' ? LB_ARRAY_LEN(male_young) : LB_ARRAY_LEN(female_young);
+	}
+	static const double composed[] = {0.35, 0.5, 0.6};
+	if (synth_chance(r, composed[cohort])) {
+		int male = p->sex == 'M';
+		size_t nf = male ? LB_ARRAY_LEN(male_first) : LB_ARRAY_LEN(female_first);
+		size_t ns = male ? LB_ARRAY_LEN(male_second) : LB_ARRAY_LEN(female_second);
+		size_t lo = cohort == 0 ? 0 : cohort == 1 ? 2 : 8;
+		size_t hi = cohort == 0 ? 8 : cohort == 1 ? 16 : ns;
+		if (hi > ns)
+			hi = ns;
+		size_t a = synth_below(r, (uint32_t)nf), b = lo + synth_below(r, (uint32_t)(hi - lo));
+		snprintf(p->given, sizeof(p->given), "%s%s", male ? male_first[a].kanji : female_first[a].kanji,
+		         male ? male_second[b].kanji : female_second[b].kanji);
+		snprintf(p->given_kana, sizeof(p->given_kana), "%s%s", male ? male_first[a].kana : female_first[a].kana,
+		         male ? male_second[b].kana : female_second[b].kana);
+		return;
 	}
 	size_t i = pick_row(r, rows, n);
 	copy(p->given, sizeof(p->given), rows[i].kanji);

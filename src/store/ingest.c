@@ -14,11 +14,11 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-#define STORE_FILE_MAX (64u << 20) /* CSV and NDJSON files; SS-MIX2 messages are capped lower */
+#include <unistd.h>
 
 struct fent {
 	char *path;
@@ -181,11 +181,30 @@ static void warn_file(struct store *s, const struct ehr_sink *sink, const char *
 	sink->warning(sink->ctx, &src, w, detail);
 }
 
+struct want_ctx {
+	const struct ssmix2_scan *scan;
+	const struct fmap *map;
+};
+
+/* Will the loop read files[i]? (current, and not known with the same size and mtime) */
+static int want_file(void *ctx, size_t i)
+{
+	const struct want_ctx *w = ctx;
+	const struct ssmix2_file *f = &w->scan->files[i];
+	if (!f->current)
+		return 0;
+	const struct fent *e = fmap_get(w->map, f->path);
+	return !(e && e->size == f->size && e->mtime == f->mtime_ns);
+}
+
 static int ingest_ssmix2(struct store *s, const char *root, const struct ehr_sink *sink, struct store_ingest_stats *st,
                          struct lb_progress *pg)
 {
-	struct ssmix2_scan scan;
+	struct ssmix2_scan scan = {0};
 	struct fmap map;
+	struct lb_progress scan_pg = {.label = "scan"};
+	if (pg)
+		scan.progress = &scan_pg; /* the walk of a large storage takes minutes: show it */
 	s->file_id = 0;
 	int rc = ssmix2_scan(root, sink, &scan);
 	if (rc < 0)
@@ -199,8 +218,11 @@ static int ingest_ssmix2(struct store *s, const char *root, const struct ehr_sin
 	if (pg)
 		pg->total += scan.n;
 	struct buf path = {0}, bytes = {0};
+	struct want_ctx wc = {&scan, &map};
+	struct store_prefetch *pf = store_prefetch_start(root, &scan, want_file, &wc);
 	for (size_t i = 0; i < scan.n && rc == 0; i++) {
 		const struct ssmix2_file *f = &scan.files[i];
+		store_prefetch_at(pf, i);
 		if (pg)
 			lb_progress_add(pg, 1);
 		if (!f->current)
@@ -246,6 +268,7 @@ static int ingest_ssmix2(struct store *s, const char *root, const struct ehr_sin
 		if (s->failed && rc == 0)
 			rc = -LB_EIO;
 	}
+	store_prefetch_stop(pf);
 	if (rc == 0)
 		rc = fmap_sweep(s, &map, st);
 	buf_release(&path);
@@ -254,6 +277,31 @@ static int ingest_ssmix2(struct store *s, const char *root, const struct ehr_sin
 	ssmix2_scan_release(&scan);
 	s->file_id = 0;
 	return rc;
+}
+
+/* FNV-1a 64 of a whole file, read in pieces (NDJSON exports run to gigabytes). */
+static int hash_file(const char *path, char out[17])
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return lb_error_errno(errno, "cannot open '%s'", path);
+	uint64_t h = 0xcbf29ce484222325ull;
+	static char chunk[1 << 16];
+	ssize_t n;
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			close(fd);
+			return lb_error_errno(e, "cannot read '%s'", path);
+		}
+		for (ssize_t i = 0; i < n; i++)
+			h = (h ^ (unsigned char)chunk[i]) * 0x100000001b3ull;
+	}
+	close(fd);
+	snprintf(out, 17, "%016llx", (unsigned long long)h);
+	return 0;
 }
 
 /* One whole-file feed (NDJSON or CSV): skipped when unchanged, else its rows replaced. */
@@ -273,15 +321,10 @@ static int ingest_feed(struct store *s, const char *kind, const char *path, stru
 		st->files_unchanged++;
 		return 0;
 	}
-	struct buf bytes = {0};
-	int rc = buf_read_file(&bytes, path, STORE_FILE_MAX);
-	if (rc < 0) {
-		buf_release(&bytes);
-		return lb_error_wrap(rc, "%s feed", kind);
-	}
 	char hash[17];
-	store_hash(buf_cstr(&bytes), bytes.len, hash);
-	buf_release(&bytes);
+	int rc = hash_file(path, hash);
+	if (rc < 0)
+		return lb_error_wrap(rc, "%s feed", kind);
 	if (e) {
 		e->seen = 1;
 		if (!strcmp(hash, e->hash)) {
@@ -293,8 +336,8 @@ static int ingest_feed(struct store *s, const char *kind, const char *path, stru
 		return rc;
 	st->files_loaded++;
 	rc = reader(path, sink);
-	if (rc > 0) /* the CSV readers return the number of rows read: not an error, and not a reason to skip COMMIT */
-		rc = 0;
+	if (rc > 0)
+		rc = 0; /* a count of records is success */
 	if (s->failed && rc == 0)
 		rc = -LB_EIO;
 	if (rc < 0 && !s->failed) {
@@ -447,6 +490,9 @@ int store_ingest(struct store *s, const struct store_ingest_opts *o, struct stor
 	s->stats = st;
 	s->failed = 0;
 	int rc = store_exec(s, "BEGIN IMMEDIATE");
+	if (rc == -LB_ELOCKED)
+		return lb_error(LB_ELOCKED,
+		                "store '%s' is being written by another ingest; run again when it has ended", s->path);
 	if (rc < 0)
 		return rc;
 	rc = start_run(s, o);

@@ -181,6 +181,62 @@ static void fill_appt(struct store_patient_view *v, sqlite3_stmt *q, void *p)
 	a->note = keep(v, q, 7);
 }
 
+/* Equal as strings on their first n bytes (dates and times written with or without seconds); NULL == NULL. */
+static int eqn(const char *a, const char *b, size_t n)
+{
+	if (!a || !b)
+		return a == b;
+	return !strncmp(a, b, n);
+}
+
+/*
+ * The same fact fed twice (SS-MIX2 and FHIR exports of one hospital) is shown once: records equal on what the
+ * station shows (name, code, date to the minute) are dropped after the first. Arrays are small (one patient).
+ */
+#define DEDUPE(arr, n, same)                                           \
+	do {                                                           \
+		size_t keep_ = 0;                                      \
+		for (size_t i_ = 0; i_ < (n); i_++) {                  \
+			int dup_ = 0;                                  \
+			for (size_t j_ = 0; j_ < keep_ && !dup_; j_++) \
+				dup_ = same(&(arr)[j_], &(arr)[i_]);   \
+			if (!dup_)                                     \
+				(arr)[keep_++] = (arr)[i_];            \
+		}                                                      \
+		(n) = keep_;                                           \
+	} while (0)
+
+static int same_allergy(const struct ehr_allergy *a, const struct ehr_allergy *b)
+{
+	return a->kind == b->kind && eqn(a->name, b->name, 256);
+}
+
+static int same_med(const struct ehr_medication *a, const struct ehr_medication *b)
+{
+	return a->kind == b->kind && eqn(a->drug_code, b->drug_code, 64) && eqn(a->drug_name, b->drug_name, 256) &&
+	       eqn(a->start, b->start, 10);
+}
+
+static int same_dx(const struct ehr_diagnosis *a, const struct ehr_diagnosis *b)
+{
+	return eqn(a->name, b->name, 256) && eqn(a->start, b->start, 10) && a->active == b->active;
+}
+
+static int same_result(const struct ehr_result *a, const struct ehr_result *b)
+{
+	return eqn(a->name, b->name, 256) && eqn(a->time, b->time, 16) && eqn(a->unit, b->unit, 64);
+}
+
+static int same_adt(const struct ehr_adt *a, const struct ehr_adt *b)
+{
+	return a->kind == b->kind && eqn(a->time, b->time, 16) && eqn(a->ward, b->ward, 64);
+}
+
+static int same_appt(const struct ehr_appointment *a, const struct ehr_appointment *b)
+{
+	return eqn(a->start, b->start, 16) && eqn(a->department, b->department, 64);
+}
+
 int store_patient_get(struct store *s, const char *id, struct store_patient_view *v)
 {
 	memset(v, 0, sizeof(*v));
@@ -264,7 +320,7 @@ int store_patient_get(struct store *s, const char *id, struct store_patient_view
 		rc = rows(s, v,
 		          "SELECT order_no, code, code_system, name, value, unit, reference, flag, time, status FROM "
 		          "results"
-		          " WHERE patient_id=?1 ORDER BY time DESC, id LIMIT 50",
+		          " WHERE patient_id=?1 ORDER BY time DESC, id LIMIT 200",
 		          id, NULL, (void **)&v->results, &v->n_results, sizeof(*v->results), fill_result);
 	if (rc == 0)
 		rc = rows(s, v,
@@ -276,6 +332,16 @@ int store_patient_get(struct store *s, const char *id, struct store_patient_view
 		          "SELECT source_id, start, department, clinician, kind, status, phone, note FROM appointments"
 		          " WHERE patient_id=?1 AND start >= ?2 ORDER BY start, id LIMIT 100",
 		          id, date, (void **)&v->appointments, &v->n_appointments, sizeof(*v->appointments), fill_appt);
+	if (rc == 0) {
+		DEDUPE(v->allergies, v->n_allergies, same_allergy);
+		DEDUPE(v->medications, v->n_medications, same_med);
+		DEDUPE(v->diagnoses, v->n_diagnoses, same_dx);
+		DEDUPE(v->results, v->n_results, same_result);
+		if (v->n_results > STORE_RECENT_RESULTS)
+			v->n_results = STORE_RECENT_RESULTS;
+		DEDUPE(v->admissions, v->n_admissions, same_adt);
+		DEDUPE(v->appointments, v->n_appointments, same_appt);
+	}
 	return rc;
 }
 
@@ -303,6 +369,8 @@ long store_warnings_each(struct store *s, size_t limit,
 			total = (long)sqlite3_column_int64(q, 0);
 		sqlite3_finalize(q);
 	}
+	if (!fn)
+		return total;
 	if (sqlite3_prepare_v2(s->db, "SELECT path, kind, detail FROM warnings ORDER BY id LIMIT ?1", -1, &q, NULL) !=
 	    SQLITE_OK)
 		return store_sqlerr(s, "reading warnings");

@@ -27,37 +27,42 @@
 	"SELECT p.id, p.family_kanji, p.given_kanji, p.family_kana, p.given_kana, p.birth_date, p.sex, p.same_name," \
 	" c.ward, c.room, c.bed, c.same_surname_in_ward FROM patients p LEFT JOIN census c ON c.patient_id = p.id "  \
 	"WHERE "
-#define HIT_TAIL " AND (?3 IS NULL OR p.birth_date = ?3) ORDER BY p.key_full_kana, p.id LIMIT ?4"
+/* No ORDER BY: a tier stops after LIMIT rows in index order; the few hits are sorted in C (hit_cmp). */
+#define HIT_TAIL " AND ?3 IS NULL LIMIT ?4"
+/* With a birth date the equality is written out, so that the planner can start from the birth-date index. */
+#define HIT_TAIL_DATED " AND p.birth_date = ?3 LIMIT ?4"
+#define TIER(cond, score, match)                                                   \
+	{                                                                          \
+		HIT_COLS cond HIT_TAIL, HIT_COLS cond HIT_TAIL_DATED, score, match \
+	}
 
 struct tier {
-	const char *sql;
+	const char *sql, *sql_dated;
 	int score;
 	const char *match;
 };
 
 static const struct tier one_name[] = {
-        {HIT_COLS "(p.key_full = ?1 OR p.key_full_kana = ?1)" HIT_TAIL, 90, "name"},
-        {HIT_COLS "(p.key_family = ?1 OR p.key_family_kana = ?1)" HIT_TAIL, 80, "surname"},
-        {HIT_COLS
-         "((p.key_full >= ?1 AND p.key_full < ?2) OR (p.key_full_kana >= ?1 AND p.key_full_kana < ?2))" HIT_TAIL,
-         60, "name-prefix"},
-        {HIT_COLS "(p.key_given = ?1 OR p.key_given_kana = ?1)" HIT_TAIL, 50, "given"},
+        TIER("(p.key_full = ?1 OR p.key_full_kana = ?1)", 90, "name"),
+        TIER("(p.key_family = ?1 OR p.key_family_kana = ?1)", 80, "surname"),
+        TIER("((p.key_full >= ?1 AND p.key_full < ?2) OR (p.key_full_kana >= ?1 AND p.key_full_kana < ?2))", 60,
+             "name-prefix"),
+        TIER("(p.key_given = ?1 OR p.key_given_kana = ?1)", 50, "given"),
 };
 static const struct tier two_names[] = {
-        {HIT_COLS
-         "((p.key_family = ?1 AND p.key_given = ?5) OR (p.key_family_kana = ?1 AND p.key_given_kana = ?5))" HIT_TAIL,
-         95, "name"},
-        {HIT_COLS "((p.key_family = ?1 AND p.key_given >= ?5 AND p.key_given < ?2)"
-                  " OR (p.key_family_kana = ?1 AND p.key_given_kana >= ?5 AND p.key_given_kana < ?2))" HIT_TAIL,
-         75, "name-prefix"},
+        TIER("((p.key_family = ?1 AND p.key_given = ?5) OR (p.key_family_kana = ?1 AND p.key_given_kana = ?5))", 95,
+             "name"),
+        TIER("((p.key_family = ?1 AND p.key_given >= ?5 AND p.key_given < ?2)"
+             " OR (p.key_family_kana = ?1 AND p.key_given_kana >= ?5 AND p.key_given_kana < ?2))",
+             75, "name-prefix"),
 };
 static const struct tier by_id[] = {
-        {HIT_COLS "p.id = ?1" HIT_TAIL, 100, "id"},
-        {HIT_COLS "p.id >= ?1 AND p.id < ?2" HIT_TAIL, 70, "id-prefix"},
-        {HIT_COLS "p.birth_date = ?5" HIT_TAIL, 30, "birth"},
+        TIER("p.id = ?1", 100, "id"),
+        TIER("p.id >= ?1 AND p.id < ?2", 70, "id-prefix"),
+        TIER("p.birth_date = ?5", 30, "birth"),
 };
 static const struct tier by_date[] = {
-        {HIT_COLS "p.birth_date = ?3" HIT_TAIL, 30, "birth"},
+        TIER("1", 30, "birth"),
 };
 
 static int is_id_word(const char *w)
@@ -119,18 +124,17 @@ struct plan {
 static int run_tiers(struct store *s, const struct plan *pl, size_t limit, struct store_hits *out)
 {
 	for (size_t t = 0; t < pl->ntiers && out->n <= limit; t++) {
-		sqlite3_stmt *q;
-		if (sqlite3_prepare_v2(s->db, pl->tiers[t].sql, -1, &q, NULL) != SQLITE_OK)
+		const char *sql = pl->p3 ? pl->tiers[t].sql_dated : pl->tiers[t].sql;
+		if (!pl->p5 && strstr(sql, "?5"))
+			continue;
+		sqlite3_stmt *q = store_cached_stmt(s, sql);
+		if (!q)
 			return store_sqlerr(s, "searching patients");
 		store_bind_text(q, 1, pl->p1);
 		store_bind_text(q, 2, pl->p2);
 		store_bind_text(q, 3, pl->p3);
 		sqlite3_bind_int64(q, 4, (int64_t)(limit + 1 + out->n)); /* rows of earlier tiers come again */
 		store_bind_text(q, 5, pl->p5);
-		if (!pl->p5 && strstr(pl->tiers[t].sql, "?5")) {
-			sqlite3_finalize(q);
-			continue;
-		}
 		while (out->n <= limit && sqlite3_step(q) == SQLITE_ROW) {
 			const char *id = (const char *)sqlite3_column_text(q, 0);
 			if (!id || have_hit(out, id))
@@ -160,7 +164,7 @@ static int run_tiers(struct store *s, const struct plan *pl, size_t limit, struc
 			h->score = pl->tiers[t].score + (pl->p3 && pl->tiers[t].score != 30 ? 30 : 0);
 			h->match = pl->tiers[t].match;
 		}
-		sqlite3_finalize(q);
+		sqlite3_reset(q);
 	}
 	if (out->n > limit) {
 		out->truncated = 1;
@@ -176,6 +180,15 @@ static int run_tiers(struct store *s, const struct plan *pl, size_t limit, struc
 		free(h->bed);
 	}
 	return 0;
+}
+
+/* Best score first; then by ID, so that the order is stable. */
+static int hit_cmp(const void *pa, const void *pb)
+{
+	const struct store_hit *a = pa, *b = pb;
+	if (a->score != b->score)
+		return b->score - a->score;
+	return strcmp(a->id, b->id);
 }
 
 int store_search(struct store *s, const char *query, size_t limit, struct store_hits *out)
@@ -226,8 +239,13 @@ int store_search(struct store *s, const char *query, size_t limit, struct store_
 			buf_add(&end, buf_cstr(&k2), k2.len);
 		}
 		pl.p1 = k1.data;
-		if (id)
+		/* With a name, digits that read as a date are the birth date ("ｻﾄｳ 19480405"). */
+		if (id && id_date[0] && !date[0]) {
+			memcpy(date, id_date, sizeof(date));
+			pl.p3 = date;
+		} else if (id) {
 			ids[nids++] = (char *)id;
+		}
 	} else if (id) {
 		pl.tiers = by_id;
 		pl.ntiers = LB_ARRAY_LEN(by_id);
@@ -243,6 +261,8 @@ int store_search(struct store *s, const char *query, size_t limit, struct store_
 	pl.id_filters = ids;
 	pl.nid_filters = nids;
 	int rc = pl.tiers ? run_tiers(s, &pl, limit, out) : 0;
+	if (rc == 0 && out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), hit_cmp);
 	buf_release(&end);
 	buf_release(&k1);
 	buf_release(&k2);

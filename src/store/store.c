@@ -26,6 +26,8 @@ static const char schema[] =
         "CREATE INDEX IF NOT EXISTS patients_given ON patients(key_given);\n"
         "CREATE INDEX IF NOT EXISTS patients_family_kana ON patients(key_family_kana);\n"
         "CREATE INDEX IF NOT EXISTS patients_given_kana ON patients(key_given_kana);\n"
+        "CREATE INDEX IF NOT EXISTS patients_family_given ON patients(key_family, key_given);\n"
+        "CREATE INDEX IF NOT EXISTS patients_family_given_kana ON patients(key_family_kana, key_given_kana);\n"
         "CREATE INDEX IF NOT EXISTS patients_full ON patients(key_full);\n"
         "CREATE INDEX IF NOT EXISTS patients_full_kana ON patients(key_full_kana);\n"
         "CREATE INDEX IF NOT EXISTS patients_birth ON patients(birth_date);\n"
@@ -187,23 +189,65 @@ void store_hash(const char *bytes, size_t n, char out[17])
 	snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
 
-static int check_version(struct store *s)
+sqlite3_stmt *store_cached_stmt(struct store *s, const char *sql)
+{
+	size_t i;
+	for (i = 0; i < LB_ARRAY_LEN(s->cached) && s->cached_sql[i]; i++)
+		if (s->cached_sql[i] == sql) {
+			sqlite3_reset(s->cached[i]);
+			sqlite3_clear_bindings(s->cached[i]);
+			return s->cached[i];
+		}
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+		return NULL;
+	if (i == LB_ARRAY_LEN(s->cached)) {
+		/* full: replace the last slot (the table holds every search statement, so this does not happen) */
+		i--;
+		sqlite3_finalize(s->cached[i]);
+	}
+	s->cached_sql[i] = sql;
+	s->cached[i] = st;
+	return st;
+}
+
+/*
+ * The schema version of an open file: 1 and *version filled when it is a store, 0 when the file is new (no meta
+ * table or no version row). Only reads, so that opening a store while an ingest holds the write lock (a station
+ * searching during a re-run) does not wait for the lock.
+ */
+static int read_version(struct store *s, char *version, size_t n)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key='schema_version'", -1, &st, NULL) != SQLITE_OK)
-		return store_sqlerr(s, "reading the store");
-	int rc = 0;
+		return 0;
+	int found = 0;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		const char *v = (const char *)sqlite3_column_text(st, 0);
-		if (!v || strcmp(v, STORE_SCHEMA_VERSION))
-			rc = lb_error(LB_ECORRUPT, "store '%s' has schema version '%s', this lifeboat reads '%s'",
-			              s->path, v ? v : "", STORE_SCHEMA_VERSION);
+		snprintf(version, n, "%s", v ? v : "");
+		found = 1;
 	}
 	sqlite3_finalize(st);
+	return found;
+}
+
+/* Create the schema of a new store (WAL journal, tables, indexes, version) in one transaction. */
+static int create_schema(struct store *s)
+{
+	int rc = store_exec(s, "PRAGMA journal_mode=WAL");
 	if (rc == 0)
-		rc = store_exec(s,
-		                "INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', '" STORE_SCHEMA_VERSION
-		                "')");
+		rc = store_exec(s, "BEGIN IMMEDIATE");
+	if (rc < 0)
+		return rc;
+	char version[16];
+	if (read_version(s, version, sizeof(version)))
+		return store_exec(s, "COMMIT"); /* another process created it meanwhile */
+	rc = store_exec(s, schema);
+	if (rc == 0)
+		rc = store_exec(s, "INSERT INTO meta(key, value) VALUES('schema_version', '" STORE_SCHEMA_VERSION "')");
+	if (rc == 0)
+		return store_exec(s, "COMMIT");
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
 }
 
@@ -221,15 +265,24 @@ int store_open(struct store **out, const char *path, int create)
 		goto fail;
 	}
 	sqlite3_busy_timeout(s->db, 5000);
-	if ((rc = store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;"
+	if ((rc = store_exec(s, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;"
 	                        " PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;")) < 0)
 		goto fail;
-	if ((rc = store_exec(s, schema)) < 0) {
-		rc = lb_error_wrap(rc, "'%s' is not a lifeboat store", path);
+	char version[64];
+	if (!read_version(s, version, sizeof(version))) {
+		if (!create) {
+			rc = lb_error(LB_ECORRUPT, "'%s' is not a lifeboat store", path);
+			goto fail;
+		}
+		if ((rc = create_schema(s)) < 0) {
+			rc = lb_error_wrap(rc, "'%s' is not a lifeboat store", path);
+			goto fail;
+		}
+	} else if (strcmp(version, STORE_SCHEMA_VERSION)) {
+		rc = lb_error(LB_ECORRUPT, "store '%s' has schema version '%s', this lifeboat reads '%s'", path,
+		              version, STORE_SCHEMA_VERSION);
 		goto fail;
 	}
-	if ((rc = check_version(s)) < 0)
-		goto fail;
 	for (int i = 0; i < ST_COUNT; i++) {
 		if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL) !=
 		    SQLITE_OK) {
@@ -250,6 +303,8 @@ void store_close(struct store *s)
 		return;
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(s->st[i]);
+	for (size_t i = 0; i < LB_ARRAY_LEN(s->cached); i++)
+		sqlite3_finalize(s->cached[i]);
 	sqlite3_close(s->db);
 	free(s->path);
 	free(s);

@@ -80,7 +80,7 @@ struct store_census {
 	int same_surname_in_ward; /* other current inpatients of the ward sharing the surname (kanji or kana) */
 };
 
-/* Call fn for the store's current data-quality warnings, at most limit of them (0: all), oldest first. fn returns
+/* Call fn (if not NULL) for the store's current data-quality warnings, at most limit of them (0: all), oldest first; fn returns
  * non-zero to stop. Returns the number of warnings the store holds. */
 long store_warnings_each(struct store *s, size_t limit,
                          int (*fn)(void *ctx, const char *path, const char *kind, const char *detail), void *ctx);

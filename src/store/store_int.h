@@ -48,8 +48,13 @@ struct store {
 	int64_t file_id; /* the source file rows are being written for */
 	struct store_ingest_stats *stats;
 	int failed; /* an SQLite error inside a sink callback */
+	/* search statements, prepared on first use (search.c); keyed by the address of their SQL text */
+	const char *cached_sql[32];
+	sqlite3_stmt *cached[32];
 };
 
+/* A prepared statement for sql (a string constant), kept until store_close; reset before use. NULL on error. */
+sqlite3_stmt *store_cached_stmt(struct store *s, const char *sql);
 /* Map an SQLite failure to an LB_E* error with its message. */
 int store_sqlerr(struct store *s, const char *what);
 /* Bind UTF-8 text or NULL. */
@@ -62,6 +67,13 @@ int store_forget_file(struct store *s, int64_t file_id, int drop_file);
 
 /* sink.c: the struct ehr_sink that writes into the store (ctx is the store). */
 void store_sink_init(struct store *s, struct ehr_sink *sink);
+
+/* prefetch.c: a helper thread that reads files[i] for which wanted(ctx, i) ahead of the loop (NULL if none). */
+struct store_prefetch;
+struct store_prefetch *store_prefetch_start(const char *root, const struct ssmix2_scan *scan,
+                                            int (*wanted)(void *ctx, size_t i), void *ctx);
+void store_prefetch_at(struct store_prefetch *p, size_t i);
+void store_prefetch_stop(struct store_prefetch *p);
 
 /* derive.c: census from ADT events, same-name counts, as-of metadata. */
 int store_derive(struct store *s);

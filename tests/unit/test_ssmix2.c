@@ -262,7 +262,7 @@ static void test_scan_versions(void **state)
 
 	struct cap c = {0};
 	struct ehr_sink k = sink_of(&c);
-	struct ssmix2_scan s;
+	struct ssmix2_scan s = {0};
 	assert_int_equal(ssmix2_scan(root, &k, &s), 0);
 	assert_int_equal(s.n, 8);
 	assert_int_equal(s.skipped, 3);
@@ -409,14 +409,50 @@ static void test_raw_and_warnings(void **state)
 	buf_release(&c.out);
 }
 
+static void test_repetitions_do_not_crowd_out(void **state)
+{
+	(void)state;
+	struct buf m = {0};
+	buf_adds(&m, "MSH|^~\\&|A||||||ADT^A08\rPID|1||0000099999||");
+	for (int i = 0; i < 150; i++)
+		buf_addf(&m, "%s名%d^^^^^^L^I", i ? "~" : "", i);
+	buf_adds(&m, "||19480405|F|||");
+	for (int i = 0; i < 150; i++)
+		buf_addf(&m, "%s^^^^^^^", i ? "~" : "");
+	buf_adds(&m, "\r");
+	for (int i = 0; i < 60; i++)
+		buf_adds(&m, "OBX|1|NM|x^身長||1\r");
+	buf_adds(&m, "OBX|1|CWE|y^血液型-ABO式||O^O型\r");
+	struct buf enc = {0};
+	text_encode_iso2022jp(&enc, m.data, m.len);
+	struct ssmix2_name nm;
+	assert_int_equal(ssmix2_parse_name("0000099999_-_ADT-00_1_20261101100000000_-_1", &nm), 0);
+	struct ehr_source src = {.path = "x", .kind = "ssmix2", .data_type = "ADT-00"};
+	struct cap c = {0};
+	struct ehr_sink k = sink_of(&c);
+	assert_int_equal(ssmix2_read_message(&nm, &src, enc.data, enc.len, &k, NULL), 0);
+	assert_non_null(strstr(c.out.data, "patient 0000099999|名0|(null)|(null)|(null)|1948-04-05|F|"));
+	assert_non_null(strstr(c.out.data, "|O|(null)\n"));
+	assert_int_equal(c.warnings[EHR_WARN_LIMIT], 1);
+	buf_release(&m);
+	buf_release(&enc);
+	buf_release(&c.out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_names),         cmocka_unit_test(test_paths),
-	        cmocka_unit_test(test_scan_versions), cmocka_unit_test(test_adt00),
-	        cmocka_unit_test(test_adt61),         cmocka_unit_test(test_omp01_omp02),
-	        cmocka_unit_test(test_oml11),         cmocka_unit_test(test_ppr01),
-	        cmocka_unit_test(test_adt_events),    cmocka_unit_test(test_raw_and_warnings),
+	        cmocka_unit_test(test_names),
+	        cmocka_unit_test(test_paths),
+	        cmocka_unit_test(test_scan_versions),
+	        cmocka_unit_test(test_adt00),
+	        cmocka_unit_test(test_adt61),
+	        cmocka_unit_test(test_omp01_omp02),
+	        cmocka_unit_test(test_oml11),
+	        cmocka_unit_test(test_ppr01),
+	        cmocka_unit_test(test_adt_events),
+	        cmocka_unit_test(test_raw_and_warnings),
+	        cmocka_unit_test(test_repetitions_do_not_crowd_out),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

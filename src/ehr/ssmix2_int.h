@@ -1,0 +1,41 @@
+/*
+ * ssmix2_int.h - what the SS-MIX2 message handlers share (ssmix2_msg.c, ssmix2_adt.c; not part of ehr.h).
+ */
+#ifndef LB_SSMIX2_INT_H
+#define LB_SSMIX2_INT_H
+
+#include "ehr.h"
+
+#define SSMIX2_POOL 64 /* values of one record (an RXE with all it carries needs about 25) */
+
+/* Per-message state: the parsed message and a pool of value buffers that records point into. */
+struct ssmix2_mctx {
+	const struct ssmix2_name *nm;
+	const struct ehr_source *src;
+	const struct ehr_sink *sink;
+	struct ssmix2_msg_stats *st;
+	struct hl7_msg msg;
+	struct buf pool[SSMIX2_POOL];
+	int used;
+	struct buf tmp;
+};
+
+/* Count a warning and hand it to the sink. */
+void ssmix2_warnf(struct ssmix2_mctx *c, enum ehr_warn kind, const char *fmt, ...) LB_PRINTF(3, 4);
+/* Start a record: the value pool is free again. */
+void ssmix2_pool_reset(struct ssmix2_mctx *c);
+/* A value of the message in a fresh pool slot, or NULL when it is empty or absent (seg < 0: absent). */
+const char *ssmix2_val(struct ssmix2_mctx *c, long seg, int fld, int rep, int comp, int sub);
+/* An HL7 date or time as "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM[:SS]"; other text as sent. */
+const char *ssmix2_ts_val(struct ssmix2_mctx *c, long seg, int fld, int rep, int comp, int sub);
+/* A positive number, or 0. */
+double ssmix2_num(const char *s);
+/* Warn when PID-3 names another patient than the storage path (or there is no PID). */
+void ssmix2_check_pid(struct ssmix2_mctx *c, long pid);
+
+/* ssmix2_adt.c */
+int ssmix2_handle_adt00(struct ssmix2_mctx *c, const char *trigger);
+int ssmix2_emit_allergies(struct ssmix2_mctx *c, const char *segid);
+int ssmix2_handle_adt_event(struct ssmix2_mctx *c, const char *trigger);
+
+#endif
