@@ -130,6 +130,11 @@ char *buf_detach(struct buf *b, size_t *len);
 int buf_read_fd(struct buf *b, int fd, size_t max_bytes);
 int buf_read_file(struct buf *b, const char *path, size_t max_bytes);
 
+/* ---- characters (str.c) ------------------------------------------------------------------------------------ */
+
+/* The value of a hexadecimal digit (either case), or -1 for any other character. */
+int lb_hexval(int c);
+
 /* ---- logging (log.c) ----------------------------------------------------------------------------------------- */
 
 enum lb_log_level { LB_LOG_ERROR, LB_LOG_WARN, LB_LOG_INFO, LB_LOG_DEBUG };

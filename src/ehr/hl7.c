@@ -252,17 +252,6 @@ int hl7_get(const struct hl7_msg *m, const char *id, int fld, int rep, int comp,
 	return hl7_get_at(m, (size_t)seg, fld, rep, comp, sub, out);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 void hl7_unescape(const struct hl7_msg *m, const char *s, size_t n, struct buf *out)
 {
 	char esc = m->delim[HL7_EC];
@@ -304,13 +293,13 @@ void hl7_unescape(const struct hl7_msg *m, const char *s, size_t n, struct buf *
 		else if (el >= 1 && (e[0] == 'X' || e[0] == 'x') && el % 2 == 1) {
 			size_t k;
 			for (k = 1; k < el; k += 2)
-				if (hexval(e[k]) < 0 || hexval(e[k + 1]) < 0)
+				if (lb_hexval(e[k]) < 0 || lb_hexval(e[k + 1]) < 0)
 					break;
 			if (k < el) {
 				buf_add(out, s + i, el + 2);
 			} else {
 				for (k = 1; k < el; k += 2)
-					buf_addch(out, (char)(hexval(e[k]) * 16 + hexval(e[k + 1])));
+					buf_addch(out, (char)(lb_hexval(e[k]) * 16 + lb_hexval(e[k + 1])));
 				hex_bytes = 1;
 			}
 		} else if (el >= 1 && (e[0] == 'C' || e[0] == 'M' || e[0] == 'Z' || e[0] == '.'))

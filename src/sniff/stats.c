@@ -253,17 +253,6 @@ static int b64_val(uint8_t c)
 	return -1;
 }
 
-static int hex_val(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int sniff_encoded_random(const uint8_t *p, size_t n)
 {
 	uint8_t out[3072];
@@ -276,7 +265,7 @@ int sniff_encoded_random(const uint8_t *p, size_t n)
 			continue; /* padding at the end */
 		if (b64_val(c) < 0)
 			return 0;
-		hex &= hex_val(c) >= 0;
+		hex &= lb_hexval(c) >= 0;
 		digits++;
 	}
 	if (digits < 512 + 171)
@@ -285,7 +274,7 @@ int sniff_encoded_random(const uint8_t *p, size_t n)
 	if (hex) {
 		int hi = -1;
 		for (size_t i = 0; i < n && m < sizeof(out); i++) {
-			int v = hex_val(p[i]);
+			int v = lb_hexval(p[i]);
 			if (v < 0)
 				continue;
 			if (hi < 0)

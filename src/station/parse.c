@@ -9,17 +9,6 @@
 
 #include <string.h>
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decode one percent-encoded part s[0..n) into out; -LB_EINVAL on a bad escape, -LB_ETOOBIG past the cap. */
 static int pct_decode(const char *s, size_t n, struct buf *out)
 {
@@ -28,8 +17,8 @@ static int pct_decode(const char *s, size_t n, struct buf *out)
 		if (c == '+') {
 			c = ' ';
 		} else if (c == '%') {
-			int hi = i + 2 < n ? hexval(s[i + 1]) : -1;
-			int lo = i + 2 < n ? hexval(s[i + 2]) : -1;
+			int hi = i + 2 < n ? lb_hexval(s[i + 1]) : -1;
+			int lo = i + 2 < n ? lb_hexval(s[i + 2]) : -1;
 			if (hi < 0 || lo < 0)
 				return lb_error(LB_EINVAL, "bad percent escape in form data");
 			c = hi * 16 + lo;
