@@ -129,13 +129,20 @@ const char *fhir_ref_id(json_t *ref_obj, const char *type)
 	return strncmp(ref, "urn:uuid:", 9) ? NULL : ref + 9;
 }
 
+/* A number as people write it on a lab sheet: 140, 4.26, 0.0001, never 1.4e+02. The fewest decimals that read
+ * back to the same double; exponent form only outside the range a clinical value has. */
 void fhir_number(struct buf *b, double v)
 {
-	char tmp[40];
-	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(tmp, sizeof(tmp), "%.*g", prec, v);
-		if (strtod(tmp, NULL) == v)
-			break;
+	char tmp[400];
+	double a = v < 0 ? -v : v;
+	if (a != 0 && (a < 1e-9 || a >= 1e15)) {
+		snprintf(tmp, sizeof(tmp), "%.17g", v);
+	} else {
+		for (int dec = 0; dec <= 17; dec++) {
+			snprintf(tmp, sizeof(tmp), "%.*f", dec, v);
+			if (strtod(tmp, NULL) == v)
+				break;
+		}
 	}
 	buf_reset(b);
 	buf_adds(b, tmp);

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "ehr/ehr.h"
+#include "ehr/fhir_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -417,12 +418,29 @@ static void test_synth_reads_back(void **state)
 	assert_true(g.adts >= st.inpatients);
 }
 
+/* Lab values read as people write them: a result of 140 must never show as 1.4e+02. */
+static void test_number_format(void **state)
+{
+	(void)state;
+	static const struct {
+		double v;
+		const char *want;
+	} cases[] = {{140, "140"}, {4.26, "4.26"}, {0.0001, "0.0001"}, {-3.5, "-3.5"}, {0, "0"},
+	             {275000, "275000"}, {0.1, "0.1"}, {13.3, "13.3"}, {1e20, "1e+20"}};
+	struct buf b = {0};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		fhir_number(&b, cases[i].v);
+		assert_string_equal(buf_cstr(&b), cases[i].want);
+	}
+	buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_patient_jp_core),  cmocka_unit_test(test_clinical_resources),
 	        cmocka_unit_test(test_encounter_moves),  cmocka_unit_test(test_bad_lines),
-	        cmocka_unit_test(test_synth_reads_back),
+	        cmocka_unit_test(test_synth_reads_back), cmocka_unit_test(test_number_format),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
