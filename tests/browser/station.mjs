@@ -1,7 +1,7 @@
 // station.mjs - the downtime station in a real browser (Debian chromium driven by playwright-core): log in,
 // search ｻﾄｳ, open a patient, see the allergy in red, print the page to PDF (A4, patient ID on the printed
 // page), the print recorded in the access log, no CSP violation; a screenshot of each page goes to
-// docs/screenshots/. Needs LIFEBOAT, LB_SRC (CTest sets them) and `npm ci` at the top of the source tree.
+// the build folder (docs/screenshots/ with LB_UPDATE_SCREENSHOTS=1). Needs LIFEBOAT, LB_SRC (CTest sets them) and `npm ci` at the top of the source tree.
 import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -23,7 +23,11 @@ try {
 }
 
 const T = fs.mkdtempSync(path.join(os.tmpdir(), "lifeboat-browser-"));
-const SHOTS = path.join(SRC, "docs", "screenshots");
+// Screenshots go to the build folder; LB_UPDATE_SCREENSHOTS=1 writes the committed ones under docs/ instead
+// (a test run must not change the checkout).
+const SHOTS = process.env.LB_UPDATE_SCREENSHOTS
+  ? path.join(SRC, "docs", "screenshots")
+  : path.join(process.env.LB_BUILD || os.tmpdir(), "screenshots");
 fs.mkdirSync(SHOTS, { recursive: true });
 let server = null, browser = null, failures = 0, checks = 0;
 
