@@ -44,15 +44,6 @@ int cv_open(const struct cv_common *c, struct vault **v);
 int cv_open_rc(const struct cv_common *c, struct vault **v);
 /* Write a JSON text that came from the repository (scorer reasons) as a value; invalid text becomes a string. */
 void cv_json_raw(struct json_w *w, const char *text);
-void cvj_obj(struct json_w *w);
-void cvj_arr(struct json_w *w);
-void cvj_end(struct json_w *w);
-void cvj_key(struct json_w *w, const char *k);
-void cvj_strn(struct json_w *w, const char *s, size_t n);
-void cvj_int(struct json_w *w, long long v);
-void cvj_double(struct json_w *w, double v);
-void cvj_bool(struct json_w *w, int v);
-void cvj_null(struct json_w *w);
 /* "2026-11-24 17:15" local time. */
 void cv_time(struct buf *b, int64_t ms);
 

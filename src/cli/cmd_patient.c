@@ -38,7 +38,7 @@ static void kv_num(struct json_w *w, const char *k, double v)
 	if (v > 0)
 		json_double(w, v);
 	else
-		json_null(w);
+		json_null_value(w);
 }
 
 static void patient_json(const struct store_patient_view *v, struct buf *out)
@@ -87,7 +87,7 @@ static void patient_json(const struct store_patient_view *v, struct buf *out)
 		json_kv_bool(&w, "same_surname_in_ward", c->same_surname_in_ward > 0);
 		json_end(&w);
 	} else {
-		json_null(&w);
+		json_null_value(&w);
 	}
 	json_key(&w, "allergies");
 	json_arr(&w);

@@ -26,7 +26,7 @@ static void drug_json(struct json_w *w, const struct ehr_drug *d)
 	if (d->max_daily_dose > 0)
 		json_double(w, d->max_daily_dose);
 	else
-		json_null(w);
+		json_null_value(w);
 	json_kv_str(w, "pregnancy", d->pregnancy);
 	json_kv_str(w, "interaction_groups", d->interaction_groups);
 	json_kv_str(w, "allergy_classes", d->allergy_classes);
@@ -170,7 +170,7 @@ static void result_json(const struct rx_order *o, const struct rx_result *r, str
 	if (r->daily > 0)
 		json_double(&w, r->daily);
 	else
-		json_null(&w);
+		json_null_value(&w);
 	json_kv_str(&w, "daily_unit", r->unit);
 	json_kv_bool(&w, "pregnant", r->pregnant);
 	json_end(&w);

@@ -203,7 +203,7 @@ static int station_audit_cmd(int argc, char **argv)
 			if (rc)
 				json_int(&w, bad);
 			else
-				json_null(&w);
+				json_null_value(&w);
 			json_end(&w);
 		} else if (rc == 0) {
 			buf_addf(&out, "%s: %lld %s, %s %s",

@@ -36,42 +36,6 @@ int cv_open(const struct cv_common *c, struct vault **v)
 }
 
 /* Callbacks for cli_vault_json.c, which cannot include core.h beside jansson.h (both define json_null). */
-void cvj_obj(struct json_w *w)
-{
-	json_obj(w);
-}
-void cvj_arr(struct json_w *w)
-{
-	json_arr(w);
-}
-void cvj_end(struct json_w *w)
-{
-	json_end(w);
-}
-void cvj_key(struct json_w *w, const char *k)
-{
-	json_key(w, k);
-}
-void cvj_strn(struct json_w *w, const char *s, size_t n)
-{
-	json_strn(w, s, n);
-}
-void cvj_int(struct json_w *w, long long v)
-{
-	json_int(w, v);
-}
-void cvj_double(struct json_w *w, double v)
-{
-	json_double(w, v);
-}
-void cvj_bool(struct json_w *w, int v)
-{
-	json_bool(w, v);
-}
-void cvj_null(struct json_w *w)
-{
-	json_null(w);
-}
 
 void cv_time(struct buf *b, int64_t ms)
 {

@@ -179,7 +179,7 @@ void json_int(struct json_w *w, int64_t v);
 void json_uint(struct json_w *w, uint64_t v);
 void json_double(struct json_w *w, double v);
 void json_bool(struct json_w *w, int v);
-void json_null(struct json_w *w);
+void json_null_value(struct json_w *w);
 /* Shorthands: key then value. json_kv_str with s == NULL writes null. */
 void json_kv_str(struct json_w *w, const char *key, const char *s);
 void json_kv_int(struct json_w *w, const char *key, int64_t v);

@@ -238,7 +238,7 @@ static void quote(struct json_w *w, const char *s, size_t n)
 void json_str(struct json_w *w, const char *s)
 {
 	if (!s) {
-		json_null(w);
+		json_null_value(w);
 		return;
 	}
 	json_strn(w, s, strlen(s));
@@ -289,7 +289,7 @@ void json_bool(struct json_w *w, int v)
 	emits(w, v ? "true" : "false");
 }
 
-void json_null(struct json_w *w)
+void json_null_value(struct json_w *w)
 {
 	before_value(w);
 	emits(w, "null");

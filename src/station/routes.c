@@ -103,7 +103,7 @@ static void healthz(struct station_req *r, struct station_resp *p)
 	long h = station_data_age_hours(r->meta.as_of);
 	json_key(&w, "age_hours");
 	if (h < 0)
-		json_null(&w);
+		json_null_value(&w);
 	else
 		json_int(&w, h);
 	json_kv_bool(&w, "stale", h < 0 || (int64_t)h * 3600000 >= r->st->o.stale_ms);
