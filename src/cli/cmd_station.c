@@ -268,7 +268,8 @@ static int refresh_from_vault(const char *db, const struct cv_common *c, const c
 	enum vault_status status = generation_status(v, gen, &only);
 	if (status == VAULT_SUSPECT) {
 		fprintf(stderr, "lifeboat: %s %.8s %s\n", L_("generation", "世代"), gen,
-		        L_("is suspect (taken of encrypted data?): not loaded; an admin may release it with 'vault review "
+		        L_("is suspect (taken of encrypted data?): not loaded; an admin may release it with 'vault "
+		           "review "
 		           "--mark clean'",
 		           "は疑わしい (暗号化済みのデータ?) ため読み込みません。管理者が 'vault review --mark clean' "
 		           "で解除できます"));
@@ -346,14 +347,17 @@ static int station_refresh_cmd(int argc, char **argv)
 	        "lifeboat station refresh --db FILE (--from-vault REPO [--snapshot SNAP] [--path P] | --from-dir DIR) "
 	        "[--json]",
 	        "Load the newest clean data into a new store beside FILE and swap it in atomically (rename). With\n"
-	        "--from-vault, the latest clean generation is restored into a folder beside FILE, loaded and removed; a\n"
+	        "--from-vault, the latest clean generation is restored into a folder beside FILE, loaded and removed; "
+	        "a\n"
 	        "suspect generation is never loaded (exit 1). A running station moves to the new data within a second\n"
-	        "without failing a request; users and the access log are kept. A tree that gives no patient is refused\n"
+	        "without failing a request; users and the access log are kept. A tree that gives no patient is "
+	        "refused\n"
 	        "and FILE is left as it was.",
 	        "最新のきれいなデータを FILE の隣に新しいストアとして取り込み、rename で一度に入れ替えます。\n"
 	        "--from-vault ではボルトの最新のきれいな世代を FILE の隣に復元して取り込み、復元物は削除します。\n"
 	        "疑わしい世代は読み込みません (終了コード 1)。動作中の端末は 1 秒以内に要求を失敗させずに新しい\n"
-	        "データへ移ります。利用者とアクセス記録は残ります。患者が 1 人もいない出力は拒否し、FILE は変わりません。",
+	        "データへ移ります。利用者とアクセス記録は残ります。患者が 1 人もいない出力は拒否し、FILE "
+	        "は変わりません。",
 	        "  lifeboat station refresh --db clinical.db --from-vault /mnt/vault "
 	        "--passphrase-file /root/vault.pass\n"
 	        "  lifeboat station refresh --db clinical.db --from-dir /srv/restore --generation 3f2a9c1e"};
@@ -361,8 +365,9 @@ static int station_refresh_cmd(int argc, char **argv)
 	if (i < 0)
 		return code;
 	if (!db || (!dir == !c.repo))
-		return cli_usage(L_("station refresh needs --db FILE and one of --from-vault REPO or --from-dir DIR",
-		                    "station refresh には --db と、--from-vault か --from-dir のどちらか一方が必要です"));
+		return cli_usage(
+		        L_("station refresh needs --db FILE and one of --from-vault REPO or --from-dir DIR",
+		           "station refresh には --db と、--from-vault か --from-dir のどちらか一方が必要です"));
 	if (i < argc)
 		return cli_usage(L_("unexpected argument '%s'", "不要な引数 '%s'"), argv[i]);
 	struct store_ingest_stats st;

@@ -86,14 +86,15 @@ static int decode_one(const char *path, const char *from, int json, int *found)
 		for (size_t i = 0; i < rep.bad_count && i < TEXT_REPORT_KEEP; i++) {
 			struct buf hx = {0};
 			hex_bytes(&hx, &rep.bad[i]);
-			fprintf(stderr, "lifeboat: %s: %s %zu: %s (%s)\n", name, L_("byte", "バイト位置"), rep.bad[i].offset,
-			        buf_cstr(&hx), bad_kind_name(rep.bad[i].kind));
+			fprintf(stderr, "lifeboat: %s: %s %zu: %s (%s)\n", name, L_("byte", "バイト位置"),
+			        rep.bad[i].offset, buf_cstr(&hx), bad_kind_name(rep.bad[i].kind));
 			buf_release(&hx);
 		}
 		if (rep.bad_count)
 			fprintf(stderr, "lifeboat: %s: %s\n", name,
-			        lb_lang() == LB_LANG_JA ? "変換できない箇所があります (U+FFFD に置換、原本は変更していません)"
-			                                : "some bytes could not be mapped (shown as U+FFFD; the file is unchanged)");
+			        lb_lang() == LB_LANG_JA
+			                ? "変換できない箇所があります (U+FFFD に置換、原本は変更していません)"
+			                : "some bytes could not be mapped (shown as U+FFFD; the file is unchanged)");
 		if (rep.bad_count > TEXT_REPORT_KEEP)
 			fprintf(stderr, "lifeboat: %s: %zu %s\n", name, rep.bad_count - TEXT_REPORT_KEEP,
 			        L_("more not listed", "件は省略"));
@@ -109,7 +110,8 @@ static int text_decode_cmd(int argc, char **argv)
 	const char *from = NULL;
 	int json = 0, code;
 	const struct lb_opt opts[] = {
-	        {LB_OPT_STRING, 'f', "from", &from, "ENC", "source encoding: iso-2022-jp, cp932, euc-jp, utf-8 (default: guess)",
+	        {LB_OPT_STRING, 'f', "from", &from, "ENC",
+	         "source encoding: iso-2022-jp, cp932, euc-jp, utf-8 (default: guess)",
 	         "元の文字コード: iso-2022-jp, cp932, euc-jp, utf-8 (既定: 推定)"},
 	        {LB_OPT_FLAG, 0, "json", &json, NULL, "one JSON object per file, with the text and every unmapped byte",
 	         "ファイルごとに JSON (本文と変換できなかったバイト)"},
@@ -118,9 +120,11 @@ static int text_decode_cmd(int argc, char **argv)
 	static const struct lb_cmd_help help = {
 	        "lifeboat text decode [--from ENC] [--json] [FILE…]",
 	        "Decode files to UTF-8 on stdout (standard input without FILE). SS-MIX2 files are ISO-2022-JP; CP932\n"
-	        "extensions that real feeds carry (①, ㈱, 髙, ～) are decoded and counted as nonstandard. Bytes that cannot\n"
+	        "extensions that real feeds carry (①, ㈱, 髙, ～) are decoded and counted as nonstandard. Bytes that "
+	        "cannot\n"
 	        "be mapped are shown as U+FFFD and listed on stderr with their offsets; the exit code is then 1.",
-	        "ファイルを UTF-8 に変換して標準出力へ (FILE なしは標準入力)。SS-MIX2 は ISO-2022-JP です。実際の出力に\n"
+	        "ファイルを UTF-8 に変換して標準出力へ (FILE なしは標準入力)。SS-MIX2 は ISO-2022-JP "
+	        "です。実際の出力に\n"
 	        "含まれる CP932 拡張 (①, ㈱, 髙, ～) も変換し、標準外として数えます。変換できないバイトは U+FFFD と\n"
 	        "して表示し、位置を標準エラーに列挙して終了コード 1 を返します。",
 	        "  lifeboat text decode ssmix2/000/000/0000001/-/ADT-00/0000001_-_ADT-00_*\n"
@@ -147,15 +151,18 @@ static int text_encode_cmd(int argc, char **argv)
 	const char *to = NULL;
 	int code;
 	const struct lb_opt opts[] = {
-	        {LB_OPT_STRING, 't', "to", &to, "ENC", "target encoding: iso-2022-jp or cp932", "変換先: iso-2022-jp または cp932"},
+	        {LB_OPT_STRING, 't', "to", &to, "ENC", "target encoding: iso-2022-jp or cp932",
+	         "変換先: iso-2022-jp または cp932"},
 	        {0},
 	};
 	static const struct lb_cmd_help help = {
 	        "lifeboat text encode --to ENC [FILE]",
 	        "Encode UTF-8 (FILE or standard input) to ISO-2022-JP as SS-MIX2 writes it, or to CP932. Half-width\n"
-	        "katakana becomes full-width in ISO-2022-JP. Characters with no code become 〓 (ISO-2022-JP) or ? (CP932)\n"
+	        "katakana becomes full-width in ISO-2022-JP. Characters with no code become 〓 (ISO-2022-JP) or ? "
+	        "(CP932)\n"
 	        "and the exit code is 1.",
-	        "UTF-8 を SS-MIX2 と同じ ISO-2022-JP、または CP932 に変換します。ISO-2022-JP では半角カナを全角にします。\n"
+	        "UTF-8 を SS-MIX2 と同じ ISO-2022-JP、または CP932 に変換します。ISO-2022-JP "
+	        "では半角カナを全角にします。\n"
 	        "変換できない文字は 〓 (ISO-2022-JP) または ? (CP932) になり、終了コード 1 を返します。",
 	        "  echo '佐藤 花子^サトウ ハナコ' | lifeboat text encode --to iso-2022-jp > name.hl7"};
 	int i = cli_parse(argc, argv, opts, &help, &code);
@@ -168,7 +175,8 @@ static int text_encode_cmd(int argc, char **argv)
 	if (rc < 0)
 		return cli_error(rc);
 	if (enc != TEXT_ENC_ISO2022JP && enc != TEXT_ENC_CP932)
-		return cli_usage(L_("text encode writes iso-2022-jp or cp932", "text encode の変換先は iso-2022-jp か cp932 です"));
+		return cli_usage(L_("text encode writes iso-2022-jp or cp932",
+		                    "text encode の変換先は iso-2022-jp か cp932 です"));
 	if (argc - i > 1)
 		return cli_usage(L_("text encode takes one FILE", "text encode のファイルは 1 つです"));
 	struct buf in = {0}, out = {0};
@@ -186,7 +194,8 @@ static int text_encode_cmd(int argc, char **argv)
 	if (rc < 0)
 		return cli_error(rc);
 	if (bad) {
-		fprintf(stderr, "lifeboat: %zu %s\n", bad, L_("characters have no code in the target encoding", "文字は変換先に存在しません"));
+		fprintf(stderr, "lifeboat: %zu %s\n", bad,
+		        L_("characters have no code in the target encoding", "文字は変換先に存在しません"));
 		return LB_EXIT_FINDING;
 	}
 	return LB_EXIT_OK;
@@ -201,7 +210,8 @@ static int text_key_cmd(int argc, char **argv)
 	};
 	static const struct lb_cmd_help help = {
 	        "lifeboat text key [--json] TEXT…",
-	        "Show the search key of each TEXT: what patient search compares. Width, hiragana/katakana, small kana,\n"
+	        "Show the search key of each TEXT: what patient search compares. Width, hiragana/katakana, small "
+	        "kana,\n"
 	        "voiced marks, long vowels and common kanji variants (髙→高) fold away, so ｻﾄｳ, さとう, サトー meet.",
 	        "各 TEXT の検索キー (患者検索が比較するもの) を表示します。全角/半角、ひらがな/カタカナ、小書き、\n"
 	        "濁点、長音、よくある異体字 (髙→高) を同一視するので、ｻﾄｳ・さとう・サトー は一致します。",
@@ -237,12 +247,14 @@ static int text_date_cmd(int argc, char **argv)
 {
 	int json = 0, code;
 	const struct lb_opt opts[] = {
-	        {LB_OPT_FLAG, 0, "json", &json, NULL, "print JSON lines {text, date, era}", "JSON 行 {text, date, era} で出力"},
+	        {LB_OPT_FLAG, 0, "json", &json, NULL, "print JSON lines {text, date, era}",
+	         "JSON 行 {text, date, era} で出力"},
 	        {0},
 	};
 	static const struct lb_cmd_help help = {
 	        "lifeboat text date [--json] TEXT…",
-	        "Read each TEXT as a date the way patient search does: 1948-04-05, 19480405, 1948/4/5, S23.4.5, s230405,\n"
+	        "Read each TEXT as a date the way patient search does: 1948-04-05, 19480405, 1948/4/5, S23.4.5, "
+	        "s230405,\n"
 	        "昭和23年4月5日, 昭和元年12月25日. Prints the ISO date and the era form; exit 2 if one is not a date.",
 	        "各 TEXT を患者検索と同じ規則で日付として読みます: 1948-04-05, 19480405, 1948/4/5, S23.4.5, s230405,\n"
 	        "昭和23年4月5日, 昭和元年12月25日。ISO 形式と和暦を表示し、日付でないものがあれば終了コード 2 です。",
@@ -288,7 +300,8 @@ int cmd_text(int argc, char **argv)
 	static const struct cli_sub subs[] = {
 	        {"decode", text_decode_cmd, "decode ISO-2022-JP / CP932 / EUC-JP to UTF-8, reporting unmapped bytes",
 	         "ISO-2022-JP / CP932 / EUC-JP を UTF-8 に変換 (変換不能バイトを報告)"},
-	        {"encode", text_encode_cmd, "encode UTF-8 to ISO-2022-JP or CP932", "UTF-8 を ISO-2022-JP または CP932 に変換"},
+	        {"encode", text_encode_cmd, "encode UTF-8 to ISO-2022-JP or CP932",
+	         "UTF-8 を ISO-2022-JP または CP932 に変換"},
 	        {"key", text_key_cmd, "show the search key a name folds to", "名前の検索キーを表示"},
 	        {"date", text_date_cmd, "read a date as typed (era forms too)", "入力された日付を読む (和暦も)"},
 	        {0},

@@ -15,8 +15,10 @@ int cmd_version(int argc, char **argv)
 	        {LB_OPT_FLAG, 0, "json", &json, NULL, "print JSON", "JSON で出力"},
 	        {0},
 	};
-	static const struct lb_cmd_help help = {"lifeboat version [--json]", "Show the version of lifeboat and of the libraries it uses.",
-	                                        "lifeboat と使用ライブラリのバージョンを表示します。", "  lifeboat --version\n  lifeboat version --json"};
+	static const struct lb_cmd_help help = {"lifeboat version [--json]",
+	                                        "Show the version of lifeboat and of the libraries it uses.",
+	                                        "lifeboat と使用ライブラリのバージョンを表示します。",
+	                                        "  lifeboat --version\n  lifeboat version --json"};
 	if (cli_parse(argc, argv, o, &help, &code) < 0)
 		return code;
 	struct buf b = {0};

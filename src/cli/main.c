@@ -11,19 +11,21 @@
 
 static void overview(FILE *f)
 {
-	fprintf(f, "%s\n\n", L_("lifeboat - keeps a hospital's care going through a ransomware outage of its EHR",
-	                         "lifeboat - ランサムウェアで電子カルテが止まっても診療を続け、復旧させるための道具"));
-	fprintf(f, "%s lifeboat [--lang ja|en] <%s> [%s] [%s]\n\n", L_("usage:", "使い方:"),
-	        L_("command", "コマンド"), L_("options", "オプション"), L_("arguments", "引数"));
+	fprintf(f, "%s\n\n",
+	        L_("lifeboat - keeps a hospital's care going through a ransomware outage of its EHR",
+	           "lifeboat - ランサムウェアで電子カルテが止まっても診療を続け、復旧させるための道具"));
+	fprintf(f, "%s lifeboat [--lang ja|en] <%s> [%s] [%s]\n\n", L_("usage:", "使い方:"), L_("command", "コマンド"),
+	        L_("options", "オプション"), L_("arguments", "引数"));
 	fprintf(f, "%s\n", L_("commands:", "コマンド:"));
 	for (const struct cli_cmd *c = cli_commands; c->name; c++)
 		fprintf(f, "  %-10s %s\n", c->name, L_(c->summary_en, c->summary_ja));
-	fprintf(f, "\n%s\n", L_("'lifeboat help <command>' or 'lifeboat <command> --help' shows the options and examples.\n"
-	                        "exit codes: 0 done, 1 a finding (failed check, suspect data), 2 usage or input error.\n"
-	                        "messages in Japanese with LANG=ja_JP.UTF-8 or LIFEBOAT_LANG=ja.",
-	                        "オプションと例は 'lifeboat help <コマンド>' または 'lifeboat <コマンド> --help' で表示します。\n"
-	                        "終了コード: 0 正常、1 検出あり (検証失敗・疑わしいデータ)、2 使い方または入力の誤り。\n"
-	                        "英語表示は LIFEBOAT_LANG=en。"));
+	fprintf(f, "\n%s\n",
+	        L_("'lifeboat help <command>' or 'lifeboat <command> --help' shows the options and examples.\n"
+	           "exit codes: 0 done, 1 a finding (failed check, suspect data), 2 usage or input error.\n"
+	           "messages in Japanese with LANG=ja_JP.UTF-8 or LIFEBOAT_LANG=ja.",
+	           "オプションと例は 'lifeboat help <コマンド>' または 'lifeboat <コマンド> --help' で表示します。\n"
+	           "終了コード: 0 正常、1 検出あり (検証失敗・疑わしいデータ)、2 使い方または入力の誤り。\n"
+	           "英語表示は LIFEBOAT_LANG=en。"));
 }
 
 int cmd_help(int argc, char **argv)
@@ -42,7 +44,8 @@ int cmd_help(int argc, char **argv)
 	}
 	const struct cli_cmd *c = cli_find(argv[1]);
 	if (!c)
-		return cli_usage(L_("no command '%s' (see 'lifeboat --help')", "コマンド '%s' はありません ('lifeboat --help' を参照)"),
+		return cli_usage(L_("no command '%s' (see 'lifeboat --help')",
+		                    "コマンド '%s' はありません ('lifeboat --help' を参照)"),
 		                 argv[1]);
 	/* "help vault backup" → "vault backup --help" */
 	char *args[4] = {argv[1], argc > 2 ? argv[2] : "--help", argc > 2 ? "--help" : NULL, NULL};
@@ -73,7 +76,9 @@ int main(int argc, char **argv)
 		} else if (!strncmp(a, "--lang=", 7)) {
 			lb_set_lang(!strcmp(a + 7, "ja") ? LB_LANG_JA : LB_LANG_EN);
 		} else {
-			return cli_usage(L_("unknown option '%s' (see 'lifeboat --help')", "不明なオプション '%s' ('lifeboat --help' を参照)"), a);
+			return cli_usage(L_("unknown option '%s' (see 'lifeboat --help')",
+			                    "不明なオプション '%s' ('lifeboat --help' を参照)"),
+			                 a);
 		}
 	}
 	if (i >= argc) {
@@ -82,7 +87,8 @@ int main(int argc, char **argv)
 	}
 	const struct cli_cmd *c = cli_find(argv[i]);
 	if (!c)
-		return cli_usage(L_("no command '%s' (see 'lifeboat --help')", "コマンド '%s' はありません ('lifeboat --help' を参照)"),
+		return cli_usage(L_("no command '%s' (see 'lifeboat --help')",
+		                    "コマンド '%s' はありません ('lifeboat --help' を参照)"),
 		                 argv[i]);
 	int rc = c->fn(argc - i, argv + i);
 	if (fflush(stdout) != 0)

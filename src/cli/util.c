@@ -32,8 +32,7 @@ int cli_parse(int argc, char **argv, const struct lb_opt *opts, const struct lb_
 	int want_help = 0;
 	int rc = lb_opt_parse(argc, argv, opts, &want_help);
 	if (rc < 0) {
-		fprintf(stderr, "lifeboat: %s (%s)\n", lb_errmsg(),
-		        L_("see --help", "--help を参照"));
+		fprintf(stderr, "lifeboat: %s (%s)\n", lb_errmsg(), L_("see --help", "--help を参照"));
 		*exit_code = LB_EXIT_ERROR;
 		return -1;
 	}
@@ -54,8 +53,10 @@ int cli_dispatch(int argc, char **argv, const char *parent, const struct cli_sub
 		        L_("subcommand", "サブコマンド"));
 		for (const struct cli_sub *s = subs; s->name; s++)
 			fprintf(f, "  %-12s %s\n", s->name, L_(s->summary_en, s->summary_ja));
-		fprintf(f, "\n%s\n", L_("'lifeboat <command> <subcommand> --help' shows the options and examples of each.",
-		                        "各サブコマンドのオプションと例は 'lifeboat <コマンド> <サブコマンド> --help' で表示します。"));
+		fprintf(f, "\n%s\n",
+		        L_("'lifeboat <command> <subcommand> --help' shows the options and examples of each.",
+		           "各サブコマンドのオプションと例は 'lifeboat <コマンド> <サブコマンド> --help' "
+		           "で表示します。"));
 		return name ? LB_EXIT_OK : LB_EXIT_ERROR;
 	}
 	for (const struct cli_sub *s = subs; s->name; s++)

@@ -257,7 +257,8 @@ void lb_set_lang(enum lb_lang lang);
 #if defined(__GNUC__)
 __attribute__((format_arg(1)))
 #endif
-const char *lb_tr(const char *en, const char *ja);
+const char *
+lb_tr(const char *en, const char *ja);
 #define L_(en, ja) lb_tr(en, ja)
 
 /* ---- progress bar (progress.c) ------------------------------------------------------------------------------- */
@@ -271,8 +272,8 @@ struct lb_progress {
 	const char *label;
 	uint64_t total;
 	uint64_t done;
-	int bytes;       /* show done/total as sizes rather than counts */
-	int enabled;     /* decided at the first update */
+	int bytes;   /* show done/total as sizes rather than counts */
+	int enabled; /* decided at the first update */
 	int decided;
 	int64_t start_ns;
 	int64_t last_ns;
@@ -307,17 +308,17 @@ void lb_strlist_free(struct lb_strlist *l);
 
 struct lb_opt {
 	enum lb_opt_type type;
-	char short_name;    /* 0 for none */
-	const char *name;   /* long name without dashes */
+	char short_name;  /* 0 for none */
+	const char *name; /* long name without dashes */
 	void *target;
-	const char *arg;    /* placeholder in help ("DIR"), NULL for flags */
+	const char *arg; /* placeholder in help ("DIR"), NULL for flags */
 	const char *help_en;
 	const char *help_ja;
-	long min, max;      /* LB_OPT_INT range (both 0: any) */
+	long min, max; /* LB_OPT_INT range (both 0: any) */
 };
 
 struct lb_cmd_help {
-	const char *usage;  /* "lifeboat text decode [--from ENC] [--json] FILE…" */
+	const char *usage; /* "lifeboat text decode [--from ENC] [--json] FILE…" */
 	const char *about_en, *about_ja;
 	const char *examples; /* lines of examples, shown as they are */
 };

@@ -114,7 +114,8 @@ int lb_secret_read(struct buf *out, const char *passphrase_file, const char *pro
 			return rc;
 		}
 	} else {
-		return lb_error(LB_EUSAGE, "no passphrase: set LIFEBOAT_PASSPHRASE, use --passphrase-file or a terminal");
+		return lb_error(LB_EUSAGE,
+		                "no passphrase: set LIFEBOAT_PASSPHRASE, use --passphrase-file or a terminal");
 	}
 	if (out->len == 0) {
 		buf_wipe(out);

@@ -69,8 +69,7 @@ void lb_format_utc(struct buf *b, int64_t ms, int with_ms)
 	int64_t rem = secs - days * 86400;
 	int y, m, d;
 	lb_civil_from_days(days, &y, &m, &d);
-	buf_addf(b, "%04d-%02d-%02dT%02d:%02d:%02d", y, m, d, (int)(rem / 3600), (int)(rem / 60 % 60),
-	         (int)(rem % 60));
+	buf_addf(b, "%04d-%02d-%02dT%02d:%02d:%02d", y, m, d, (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
 	if (with_ms)
 		buf_addf(b, ".%03d", (int)(ms - secs * 1000));
 	buf_addch(b, 'Z');

@@ -34,54 +34,54 @@ struct ehr_patient {
 	char sex;                               /* 'M', 'F', 'O' other, 'U' unknown */
 	const char *postal_code, *address;
 	const char *phone_home, *phone_mobile;
-	const char *blood_abo, *blood_rh;       /* "A", "+" ; NULL if unknown */
-	const char *updated;                    /* time of the message or resource */
+	const char *blood_abo, *blood_rh; /* "A", "+" ; NULL if unknown */
+	const char *updated;              /* time of the message or resource */
 };
 
 enum ehr_allergy_kind { EHR_ALLERGY_DRUG = 1, EHR_ALLERGY_FOOD, EHR_ALLERGY_OTHER };
 struct ehr_allergy {
 	const char *patient_id;
-	const char *id;          /* stable within the source (AL1 set id / IAM identifier / FHIR id) or NULL */
+	const char *id; /* stable within the source (AL1 set id / IAM identifier / FHIR id) or NULL */
 	enum ehr_allergy_kind kind;
 	const char *code, *code_system; /* YJ, HOT, J-FAGY, local … or NULL */
-	const char *name;        /* ペニシリン系抗生物質, 卵, ラテックス */
-	const char *reaction;    /* 発疹, アナフィラキシー */
-	const char *severity;    /* "severe", "moderate", "mild" or NULL */
-	const char *recorded;    /* date or time */
-	int active;              /* 0 when entered in error / resolved / deleted */
+	const char *name;               /* ペニシリン系抗生物質, 卵, ラテックス */
+	const char *reaction;           /* 発疹, アナフィラキシー */
+	const char *severity;           /* "severe", "moderate", "mild" or NULL */
+	const char *recorded;           /* date or time */
+	int active;                     /* 0 when entered in error / resolved / deleted */
 };
 
 enum ehr_order_kind { EHR_ORDER_RX = 1, EHR_ORDER_INJECTION };
 struct ehr_medication {
 	const char *patient_id;
-	const char *order_no;    /* ORC-2 / RXE order number / FHIR id */
+	const char *order_no; /* ORC-2 / RXE order number / FHIR id */
 	enum ehr_order_kind kind;
 	const char *drug_code, *code_system; /* HOT9 / YJ / local code */
 	const char *drug_name;
-	double dose;             /* per administration; 0 if not given */
-	const char *dose_unit;   /* mg, 錠, mL … */
-	double per_day;          /* administrations per day; 0 if not given */
-	const char *frequency;   /* as written: 1日3回毎食後 */
-	const char *route;       /* 経口, 静注 … */
-	const char *start;       /* date or time */
-	int days;                /* days supplied; 0 if not given */
-	const char *end;         /* date or NULL */
-	const char *status;      /* "active", "completed", "cancelled" */
+	double dose;           /* per administration; 0 if not given */
+	const char *dose_unit; /* mg, 錠, mL … */
+	double per_day;        /* administrations per day; 0 if not given */
+	const char *frequency; /* as written: 1日3回毎食後 */
+	const char *route;     /* 経口, 静注 … */
+	const char *start;     /* date or time */
+	int days;              /* days supplied; 0 if not given */
+	const char *end;       /* date or NULL */
+	const char *status;    /* "active", "completed", "cancelled" */
 	const char *prescriber, *department;
-	const char *ordered;     /* time of the order */
+	const char *ordered; /* time of the order */
 };
 
 struct ehr_result {
 	const char *patient_id;
 	const char *order_no;
 	const char *code, *code_system; /* JLAC10 / local */
-	const char *name;        /* 白血球数, HbA1c */
-	const char *value;       /* as sent */
+	const char *name;               /* 白血球数, HbA1c */
+	const char *value;              /* as sent */
 	const char *unit;
-	const char *reference;   /* "3.3-8.6" */
-	const char *flag;        /* "H", "L", "HH", "LL", "N", "A" or NULL */
-	const char *time;        /* observation time */
-	const char *status;      /* "final", "preliminary", "corrected", "cancelled" */
+	const char *reference; /* "3.3-8.6" */
+	const char *flag;      /* "H", "L", "HH", "LL", "N", "A" or NULL */
+	const char *time;      /* observation time */
+	const char *status;    /* "final", "preliminary", "corrected", "cancelled" */
 };
 
 struct ehr_diagnosis {
@@ -91,7 +91,7 @@ struct ehr_diagnosis {
 	const char *name;
 	const char *start, *end;
 	int active;
-	int main;                /* 主病名 */
+	int main; /* 主病名 */
 };
 
 enum ehr_adt_kind {
@@ -105,32 +105,32 @@ enum ehr_adt_kind {
 struct ehr_adt {
 	const char *patient_id;
 	enum ehr_adt_kind kind;
-	const char *time;        /* when it took effect */
+	const char *time; /* when it took effect */
 	const char *ward, *room, *bed;
 	const char *department, *attending;
-	const char *visit_id;    /* PV1-19 or FHIR Encounter id */
+	const char *visit_id; /* PV1-19 or FHIR Encounter id */
 };
 
 struct ehr_appointment {
 	const char *id;
 	const char *patient_id;
-	const char *start;       /* YYYY-MM-DDTHH:MM */
+	const char *start; /* YYYY-MM-DDTHH:MM */
 	const char *department, *clinician;
-	const char *kind;        /* 再診, 検査, 初診 … */
-	const char *status;      /* "booked", "cancelled", "arrived" */
-	const char *phone;       /* contact for this booking if the feed carries one */
+	const char *kind;   /* 再診, 検査, 初診 … */
+	const char *status; /* "booked", "cancelled", "arrived" */
+	const char *phone;  /* contact for this booking if the feed carries one */
 	const char *note;
 };
 
 struct ehr_drug {
-	const char *code;        /* the code orders use (HOT9 / YJ / local) */
-	const char *name;        /* brand name: ロキソニン錠60mg */
-	const char *generic_name;/* the ingredient, for duplicate checks: ロキソプロフェンナトリウム */
-	const char *kana;        /* ロキソニン */
-	const char *form;        /* 錠, 注, カプセル … */
-	const char *unit;        /* mg, 錠, mL */
-	double max_daily_dose;   /* in unit; 0 = none given */
-	const char *pregnancy;   /* category or text; NULL none */
+	const char *code;         /* the code orders use (HOT9 / YJ / local) */
+	const char *name;         /* brand name: ロキソニン錠60mg */
+	const char *generic_name; /* the ingredient, for duplicate checks: ロキソプロフェンナトリウム */
+	const char *kana;         /* ロキソニン */
+	const char *form;         /* 錠, 注, カプセル … */
+	const char *unit;         /* mg, 錠, mL */
+	double max_daily_dose;    /* in unit; 0 = none given */
+	const char *pregnancy;    /* category or text; NULL none */
 	const char *interaction_groups; /* ';'-separated; drugs that share a group interact */
 	const char *allergy_classes;    /* ';'-separated: ペニシリン系 … */
 	const char *yj_code, *hot_code; /* other codes for search, NULL if absent */
@@ -173,13 +173,13 @@ struct ehr_sink {
  * separator, MSH-2 the encoding characters); rep counts from 0, comp and sub from 1 (0 = the whole repetition /
  * component). Caps bound everything the input controls; what they cut is recorded in limits.
  */
-#define HL7_MAX_MESSAGE (4u << 20)    /* bytes of one message */
+#define HL7_MAX_MESSAGE (4u << 20) /* bytes of one message */
 #define HL7_MAX_SEGMENTS 4096
 #define HL7_MAX_SEGMENT_LEN (256u << 10)
-#define HL7_MAX_FIELDS 256            /* per segment */
-#define HL7_MAX_REPS 100              /* repetitions looked at in one field */
+#define HL7_MAX_FIELDS 256 /* per segment */
+#define HL7_MAX_REPS 100   /* repetitions looked at in one field */
 #define HL7_MAX_COMPONENTS 100
-#define HL7_MAX_ESCAPE 64             /* longest escape sequence \...\ recognised */
+#define HL7_MAX_ESCAPE 64 /* longest escape sequence \...\ recognised */
 enum { HL7_FS, HL7_CS, HL7_RS, HL7_EC, HL7_SS };
 enum {
 	HL7_LIMIT_MESSAGE = 1,
@@ -198,13 +198,13 @@ struct hl7_segment {
 };
 /* A parsed message. A zeroed struct is empty; hl7_release frees it. */
 struct hl7_msg {
-	struct buf text;          /* the message, UTF-8, owned */
-	char delim[5];            /* field, component, repetition, escape, subcomponent (0 if absent) */
+	struct buf text; /* the message, UTF-8, owned */
+	char delim[5];   /* field, component, repetition, escape, subcomponent (0 if absent) */
 	struct hl7_segment *seg;
 	size_t nseg;
 	struct hl7_span *field;
 	size_t nfield, field_cap;
-	unsigned limits;          /* HL7_LIMIT_* bits of the caps that cut something */
+	unsigned limits; /* HL7_LIMIT_* bits of the caps that cut something */
 };
 /* Parse utf8[0..n). Fails with -LB_EINVAL (and a detail) when there is no usable MSH; m is then empty. */
 int hl7_parse(struct hl7_msg *m, const char *utf8, size_t n);
@@ -227,12 +227,12 @@ void hl7_unescape(const struct hl7_msg *m, const char *s, size_t n, struct buf *
 #define SSMIX2_ID_MAX 64
 struct ssmix2_name {
 	char patient[SSMIX2_ID_MAX + 1];
-	char date[9];      /* "YYYYMMDD" or "-" */
-	char type[16];     /* "ADT-00", "OMP-01", "OMD" … */
+	char date[9];  /* "YYYYMMDD" or "-" */
+	char type[16]; /* "ADT-00", "OMP-01", "OMD" … */
 	char order_no[SSMIX2_ID_MAX + 1];
-	char time[18];     /* YYYYMMDDHHMMSSFFF */
+	char time[18];                /* YYYYMMDDHHMMSSFFF */
 	char dept[SSMIX2_ID_MAX + 1]; /* department code or "-" */
-	int flag;          /* 1 valid, 0 deleted */
+	int flag;                     /* 1 valid, 0 deleted */
 };
 /* Parse a file name (no folders). Fails with -LB_EINVAL and a detail saying what is wrong. */
 int ssmix2_parse_name(const char *name, struct ssmix2_name *out);
@@ -241,16 +241,16 @@ int ssmix2_parse_path(const char *relpath, struct ssmix2_name *out);
 
 /* One file of the storage, as the walker found it. */
 struct ssmix2_file {
-	char *path;              /* relative to the root, owned */
+	char *path; /* relative to the root, owned */
 	struct ssmix2_name name;
 	int64_t size, mtime_ns;
-	int current;             /* 1: the newest version of its (patient, date, type, order) and valid; 0: superseded
+	int current; /* 1: the newest version of its (patient, date, type, order) and valid; 0: superseded
 	                            by a newer file, or the newest is a deletion (flag 0) */
 };
 struct ssmix2_scan {
 	struct ssmix2_file *files;
 	size_t n, cap;
-	long skipped;            /* files and folders that are not storage (each warned about) */
+	long skipped;                 /* files and folders that are not storage (each warned about) */
 	struct lb_progress *progress; /* set before ssmix2_scan to see files counted as they are found, or NULL */
 };
 /*
@@ -263,8 +263,8 @@ void ssmix2_scan_release(struct ssmix2_scan *s);
 
 /* What reading one message found (summed by the caller). */
 struct ssmix2_msg_stats {
-	int parsed;      /* 1 when the message was read (even if only kept raw) */
-	int handled;     /* 1 when its type has a handler */
+	int parsed;  /* 1 when the message was read (even if only kept raw) */
+	int handled; /* 1 when its type has a handler */
 	int warnings;
 };
 /*
@@ -291,11 +291,11 @@ struct ehr_synth_stats {
 	long patients, inpatients, outpatients_booked;
 	int wards, beds;
 	long ssmix2_files, ssmix2_deleted, ssmix2_updated, ssmix2_quirks; /* quirks: files with CP932-only characters */
-	long by_type[12];       /* ADT-00, ADT-61, OMP-01, OMP-02, OML-11, PPR-01, ADT-22, ADT-42, ADT-52, … */
+	long by_type[12]; /* ADT-00, ADT-61, OMP-01, OMP-02, OML-11, PPR-01, ADT-22, ADT-42, ADT-52, … */
 	long fhir_resources, appointments, drugs;
 	long allergies, prescriptions, injections, results, diagnoses;
-	long same_full_name;    /* patients who share kanji full name and sex with another patient */
-	long same_name_birth;   /* … and also the birth date (the dangerous ones) */
+	long same_full_name;  /* patients who share kanji full name and sex with another patient */
+	long same_name_birth; /* … and also the birth date (the dangerous ones) */
 	uint64_t bytes;
 };
 /* Names of by_type[] entries, in order; NULL-terminated. */
@@ -303,11 +303,12 @@ extern const char *const ehr_synth_type_names[];
 
 /* The synthetic hospital: deterministic for a given seed and patient count (byte-identical output). */
 struct ehr_synth_opts {
-	const char *out_dir;  /* writes ssmix2/, fhir/<Type>.ndjson, appointments.csv, drugs.csv; must not hold them yet */
-	long patients;        /* 1 .. 10,000,000 */
+	const char
+	        *out_dir; /* writes ssmix2/, fhir/<Type>.ndjson, appointments.csv, drugs.csv; must not hold them yet */
+	long patients;    /* 1 .. 10,000,000 */
 	uint64_t seed;
-	const char *today;    /* "YYYY-MM-DD" the data is as of; NULL = 2026-11-24 so output is reproducible */
-	struct lb_progress *progress; /* advanced per patient, or NULL */
+	const char *today;             /* "YYYY-MM-DD" the data is as of; NULL = 2026-11-24 so output is reproducible */
+	struct lb_progress *progress;  /* advanced per patient, or NULL */
 	struct ehr_synth_stats *stats; /* or NULL */
 };
 int ehr_synth(const struct ehr_synth_opts *o);

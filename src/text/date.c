@@ -138,7 +138,8 @@ static int parse(const char *s, int *yy, int *mm, int *dd)
 			m = y / 100 % 100;
 			y /= 10000;
 		} else {
-			if (nd != 4 || skip_sep(&p) || read_num(&p, 2, &m) < 0 || skip_sep(&p) || read_num(&p, 2, &d) < 0)
+			if (nd != 4 || skip_sep(&p) || read_num(&p, 2, &m) < 0 || skip_sep(&p) ||
+			    read_num(&p, 2, &d) < 0)
 				return -1;
 			if (!strncmp(p, "日", 3))
 				p += 3;
@@ -161,7 +162,8 @@ int text_parse_date(const char *s, int *y, int *m, int *d)
 	int rc = parse(buf_cstr(&norm), y, m, d);
 	buf_release(&norm);
 	if (rc < 0)
-		return lb_error(LB_EINVAL, "not a date '%s' (use 1948-04-05, 19480405 or an era date: S23.4.5, 昭和23年4月5日)",
+		return lb_error(LB_EINVAL,
+		                "not a date '%s' (use 1948-04-05, 19480405 or an era date: S23.4.5, 昭和23年4月5日)",
 		                s);
 	return 0;
 }

@@ -16,7 +16,7 @@
 #include <pthread.h>
 #include <string.h>
 
-#define SJIS_LEADS 60  /* 0x81-0x9F, 0xE0-0xFC */
+#define SJIS_LEADS 60   /* 0x81-0x9F, 0xE0-0xFC */
 #define SJIS_TRAILS 189 /* 0x40-0xFC */
 
 static uint16_t sjis_table[SJIS_LEADS * SJIS_TRAILS]; /* Unicode (BMP) of each CP932 pair, 0 = none */
@@ -171,10 +171,9 @@ static size_t parse_escape(const char *in, size_t n, size_t i, enum jis_mode *mo
 		enum jis_mode mode;
 		int nonstandard;
 	} escapes[] = {
-	        {"\x1b(B", M_ASCII, 0},    {"\x1b(J", M_ROMAN, 0},    {"\x1b(H", M_ROMAN, 1},
-	        {"\x1b$@", M_X0208, 0},    {"\x1b$B", M_X0208, 0},    {"\x1b$(B", M_X0208, 1},
-	        {"\x1b$(@", M_X0208, 1},   {"\x1b(I", M_KANA, 1},     {"\x1b$(D", M_X0212, 1},
-	        {"\x1b$(Q", M_X0208, 1},   {"\x1b$(O", M_X0208, 1},
+	        {"\x1b(B", M_ASCII, 0},  {"\x1b(J", M_ROMAN, 0},  {"\x1b(H", M_ROMAN, 1},  {"\x1b$@", M_X0208, 0},
+	        {"\x1b$B", M_X0208, 0},  {"\x1b$(B", M_X0208, 1}, {"\x1b$(@", M_X0208, 1}, {"\x1b(I", M_KANA, 1},
+	        {"\x1b$(D", M_X0212, 1}, {"\x1b$(Q", M_X0208, 1}, {"\x1b$(O", M_X0208, 1},
 	};
 	if (n - i >= 3 && in[i + 1] == '&' && in[i + 2] == '@')
 		return 3; /* JIS X 0208-1990 announcer: ESC $ B follows */
@@ -465,10 +464,18 @@ int text_encoding_parse(const char *name, enum text_encoding *enc)
 		const char *name;
 		enum text_encoding enc;
 	} names[] = {
-	        {"iso-2022-jp", TEXT_ENC_ISO2022JP}, {"iso2022jp", TEXT_ENC_ISO2022JP}, {"jis", TEXT_ENC_ISO2022JP},
-	        {"cp932", TEXT_ENC_CP932},           {"sjis", TEXT_ENC_CP932},          {"shift_jis", TEXT_ENC_CP932},
-	        {"shift-jis", TEXT_ENC_CP932},       {"windows-31j", TEXT_ENC_CP932},   {"ms932", TEXT_ENC_CP932},
-	        {"euc-jp", TEXT_ENC_EUCJP},          {"eucjp", TEXT_ENC_EUCJP},         {"utf-8", TEXT_ENC_UTF8},
+	        {"iso-2022-jp", TEXT_ENC_ISO2022JP},
+	        {"iso2022jp", TEXT_ENC_ISO2022JP},
+	        {"jis", TEXT_ENC_ISO2022JP},
+	        {"cp932", TEXT_ENC_CP932},
+	        {"sjis", TEXT_ENC_CP932},
+	        {"shift_jis", TEXT_ENC_CP932},
+	        {"shift-jis", TEXT_ENC_CP932},
+	        {"windows-31j", TEXT_ENC_CP932},
+	        {"ms932", TEXT_ENC_CP932},
+	        {"euc-jp", TEXT_ENC_EUCJP},
+	        {"eucjp", TEXT_ENC_EUCJP},
+	        {"utf-8", TEXT_ENC_UTF8},
 	        {"utf8", TEXT_ENC_UTF8},
 	};
 	for (size_t i = 0; i < LB_ARRAY_LEN(names); i++)

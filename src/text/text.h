@@ -35,25 +35,25 @@ size_t utf8_sanitize(struct buf *out, const char *s, size_t n);
 
 /* One place where input could not be mapped. */
 struct text_bad {
-	size_t offset;           /* byte offset in the input */
-	unsigned char bytes[4];  /* the raw bytes (len of them) */
+	size_t offset;          /* byte offset in the input */
+	unsigned char bytes[4]; /* the raw bytes (len of them) */
 	uint8_t len;
-	uint8_t kind;            /* enum text_bad_kind */
+	uint8_t kind; /* enum text_bad_kind */
 };
 enum text_bad_kind {
-	TEXT_BAD_UNMAPPED = 1,  /* a well-formed code with no character (外字, unassigned JIS rows) */
-	TEXT_BAD_ESCAPE,        /* an unknown or truncated escape sequence */
-	TEXT_BAD_TRUNCATED,     /* a two-byte character cut off at the end or by a control byte */
-	TEXT_BAD_8BIT,          /* a byte >= 0x80 where the encoding allows none and no CP932 reading fits */
+	TEXT_BAD_UNMAPPED = 1, /* a well-formed code with no character (外字, unassigned JIS rows) */
+	TEXT_BAD_ESCAPE,       /* an unknown or truncated escape sequence */
+	TEXT_BAD_TRUNCATED,    /* a two-byte character cut off at the end or by a control byte */
+	TEXT_BAD_8BIT,         /* a byte >= 0x80 where the encoding allows none and no CP932 reading fits */
 };
 #define TEXT_REPORT_KEEP 32
 /* What a decode found besides text. A zeroed struct is empty; it needs no release. */
 struct text_report {
-	size_t bad_count;                     /* every unmapped place */
+	size_t bad_count;                      /* every unmapped place */
 	struct text_bad bad[TEXT_REPORT_KEEP]; /* the first TEXT_REPORT_KEEP of them */
-	size_t nonstandard;                   /* characters outside JIS X 0208 / ASCII decoded anyway (CP932 extensions,
+	size_t nonstandard; /* characters outside JIS X 0208 / ASCII decoded anyway (CP932 extensions,
 	                                          half-width kana, raw Shift_JIS bytes, JIS X 0212) */
-	size_t escapes;                       /* escape sequences seen */
+	size_t escapes;     /* escape sequences seen */
 };
 
 enum text_encoding {

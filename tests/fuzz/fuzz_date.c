@@ -27,7 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		/* Dates before Meiji are written "1850年1月1日" (years of four digits read back as Western dates); era
 		 * years have at most two digits when typed, so the check stops at 令和99 (2117). */
-		if (y >= 1000 && y <= 2117 && (text_parse_date(era.data, &y2, &m2, &d2) != 0 || y2 != y || m2 != m || d2 != d))
+		if (y >= 1000 && y <= 2117 &&
+		    (text_parse_date(era.data, &y2, &m2, &d2) != 0 || y2 != y || m2 != m || d2 != d))
 			abort();
 		buf_release(&era);
 	}

@@ -23,7 +23,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	for (size_t i = 0; i < r.bad_count && i < TEXT_REPORT_KEEP; i++) {
 		const struct text_bad *b = &r.bad[i];
-		if (b->len < 1 || b->len > 4 || b->offset >= size || b->kind < TEXT_BAD_UNMAPPED || b->kind > TEXT_BAD_8BIT ||
+		if (b->len < 1 || b->len > 4 || b->offset >= size || b->kind < TEXT_BAD_UNMAPPED ||
+		    b->kind > TEXT_BAD_8BIT ||
 		    memcmp(b->bytes, data + b->offset, b->len < size - b->offset ? b->len : size - b->offset) != 0)
 			abort();
 		if (i && b->offset <= r.bad[i - 1].offset)

@@ -38,12 +38,26 @@ static int json_string_valid(const char *s, size_t n, struct buf *val)
 		if (++i >= n - 1)
 			return 0;
 		switch (s[i]) {
-		case '"': case '\\': case '/': buf_addch(val, s[i]); break;
-		case 'b': buf_addch(val, '\b'); break;
-		case 'f': buf_addch(val, '\f'); break;
-		case 'n': buf_addch(val, '\n'); break;
-		case 'r': buf_addch(val, '\r'); break;
-		case 't': buf_addch(val, '\t'); break;
+		case '"':
+		case '\\':
+		case '/':
+			buf_addch(val, s[i]);
+			break;
+		case 'b':
+			buf_addch(val, '\b');
+			break;
+		case 'f':
+			buf_addch(val, '\f');
+			break;
+		case 'n':
+			buf_addch(val, '\n');
+			break;
+		case 'r':
+			buf_addch(val, '\r');
+			break;
+		case 't':
+			buf_addch(val, '\t');
+			break;
 		case 'u': {
 			if (i + 4 >= n - 1)
 				return 0;

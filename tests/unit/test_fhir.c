@@ -425,8 +425,8 @@ static void test_number_format(void **state)
 	static const struct {
 		double v;
 		const char *want;
-	} cases[] = {{140, "140"}, {4.26, "4.26"}, {0.0001, "0.0001"}, {-3.5, "-3.5"}, {0, "0"},
-	             {275000, "275000"}, {0.1, "0.1"}, {13.3, "13.3"}, {1e20, "1e+20"}};
+	} cases[] = {{140, "140"},       {4.26, "4.26"}, {0.0001, "0.0001"}, {-3.5, "-3.5"}, {0, "0"},
+	             {275000, "275000"}, {0.1, "0.1"},   {13.3, "13.3"},     {1e20, "1e+20"}};
 	struct buf b = {0};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		fhir_number(&b, cases[i].v);

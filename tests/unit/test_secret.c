@@ -342,7 +342,7 @@ int main(void)
 	        cmocka_unit_test(test_from_file),  cmocka_unit_test(test_from_file_errors),
 	        cmocka_unit_test(test_from_env),   cmocka_unit_test(test_no_source),
 	        cmocka_unit_test(test_read_stdin), cmocka_unit_test(test_from_terminal),
-	        cmocka_unit_test(test_harden), cmocka_unit_test(test_from_symlinked_file),
+	        cmocka_unit_test(test_harden),     cmocka_unit_test(test_from_symlinked_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
