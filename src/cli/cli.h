@@ -38,6 +38,12 @@ struct cli_sub {
 /* Run argv[1] of subs with argv shifted by one (so the subcommand sees its name as argv[0]). */
 int cli_dispatch(int argc, char **argv, const char *parent, const struct cli_sub *subs);
 
+/* The --json option of a command that prints results, as an lb_opt table entry writing to *target. */
+#define CLI_OPT_JSON(target)                                                           \
+	{                                                                              \
+		LB_OPT_FLAG, 0, "json", (target), NULL, "print JSON", "JSON で出力" \
+	}
+
 /* Write b and a newline to stdout; returns 2 if stdout fails (disk full, closed pipe). */
 int cli_print(const struct buf *b);
 

@@ -44,24 +44,20 @@ static int report(const struct print_stats *st, int json, const char *out)
 	return rc;
 }
 
-static const struct lb_opt json_opt = {
-        LB_OPT_FLAG, 0, "json", NULL, NULL, "JSON summary of what was written", "出力内容を JSON で表示"};
-
 static int print_pack_cmd(int argc, char **argv)
 {
 	const char *db = NULL, *ward = NULL, *out = NULL;
 	long days = 3;
 	int json = 0, code;
-	struct lb_opt opts[] = {
+	const struct lb_opt opts[] = {
 	        {LB_OPT_STRING, 0, "db", &db, "FILE", "the clinical store", "臨床データストア"},
 	        {LB_OPT_STRING, 'w', "ward", &ward, "W", "the ward (as in the census: 3A)", "病棟 (例: 3A)"},
 	        {LB_OPT_STRING, 'o', "out", &out, "DIR", "folder to write the pack into", "出力フォルダ"},
 	        {LB_OPT_INT, 0, "days", &days, "N", "days of administration boxes (default 3)",
 	         "与薬記録の日数 (既定 3)", 1, 7},
-	        json_opt,
+	        CLI_OPT_JSON(&json),
 	        {0},
 	};
-	opts[4].target = &json;
 	static const struct lb_cmd_help help = {
 	        "lifeboat print pack --db FILE --ward W --out DIR [--days N] [--json]",
 	        "Print a ward's downtime pack as PDF: 1_census (every patient of the ward with names, birth date,\n"
@@ -101,12 +97,11 @@ static int print_forms_cmd(int argc, char **argv)
 {
 	const char *out = NULL;
 	int json = 0, code;
-	struct lb_opt opts[] = {
+	const struct lb_opt opts[] = {
 	        {LB_OPT_STRING, 'o', "out", &out, "DIR", "folder to write the forms into", "出力フォルダ"},
-	        json_opt,
+	        CLI_OPT_JSON(&json),
 	        {0},
 	};
-	opts[1].target = &json;
 	static const struct lb_cmd_help help = {
 	        "lifeboat print forms --out DIR [--json]",
 	        "Print the blank downtime forms, each followed by a one-page writing guide with a correct example:\n"
@@ -135,16 +130,15 @@ static int print_appointments_cmd(int argc, char **argv)
 {
 	const char *db = NULL, *date = NULL, *dept = NULL, *out = NULL;
 	int json = 0, code;
-	struct lb_opt opts[] = {
+	const struct lb_opt opts[] = {
 	        {LB_OPT_STRING, 0, "db", &db, "FILE", "the clinical store", "臨床データストア"},
 	        {LB_OPT_STRING, 'd', "date", &date, "D", "the day (YYYY-MM-DD)", "日付 (YYYY-MM-DD)"},
 	        {LB_OPT_STRING, 0, "dept", &dept, "X", "one department only (as in the bookings: 循環器内科)",
 	         "診療科を限定 (例: 循環器内科)"},
 	        {LB_OPT_STRING, 'o', "out", &out, "FILE", "the PDF to write", "出力する PDF"},
-	        json_opt,
+	        CLI_OPT_JSON(&json),
 	        {0},
 	};
-	opts[4].target = &json;
 	static const struct lb_cmd_help help = {
 	        "lifeboat print appointments --db FILE --date D [--dept X] --out FILE [--json]",
 	        "Print the call list of one day's bookings: by department and time, with the patient's name (kanji "
@@ -183,7 +177,7 @@ static int print_all_cmd(int argc, char **argv)
 	const char *db = NULL, *out = NULL;
 	long jobs = 2, days = 3;
 	int json = 0, code;
-	struct lb_opt opts[] = {
+	const struct lb_opt opts[] = {
 	        {LB_OPT_STRING, 0, "db", &db, "FILE", "the clinical store", "臨床データストア"},
 	        {LB_OPT_STRING, 'o', "out", &out, "DIR", "the folder of the set (replaced as a whole)",
 	         "出力フォルダ (一式を置き換え)"},
@@ -191,10 +185,9 @@ static int print_all_cmd(int argc, char **argv)
 	         64},
 	        {LB_OPT_INT, 0, "days", &days, "N", "days of administration boxes (default 3)",
 	         "与薬記録の日数 (既定 3)", 1, 7},
-	        json_opt,
+	        CLI_OPT_JSON(&json),
 	        {0},
 	};
-	opts[4].target = &json;
 	static const struct lb_cmd_help help = {
 	        "lifeboat print all --db FILE --out DIR [--jobs N] [--days N] [--json]",
 	        "Print everything for the downtime into DIR: 0_index.pdf, wards/<ward>/ (each ward's pack), "
