@@ -48,8 +48,8 @@ CHECKS=$((CHECKS + 1))
 # (fs.*.max_queued_events) happen, then resumed. No global setting is touched. fanotify merges the create, write
 # and delete of one name into one event, so there are more names than the queue holds.
 mkdir -p "$T/flood"
-for src in inotify fanotify; do
-	q=$(cat /proc/sys/fs/$src/max_queued_events 2>/dev/null || echo 16384)
+for src in inotify fanotify fanotify-fs; do
+	q=$(cat /proc/sys/fs/${src%-fs}/max_queued_events 2>/dev/null || echo 16384)
 	start_watch "$src" "$T/flood"
 	kill -STOP "$WPID"
 	python3 -c '
@@ -84,7 +84,7 @@ else
 fi
 
 # A watched folder vanishes: an alert, and the other folder is still watched (and so is the first once back).
-for src in fanotify inotify; do
+for src in fanotify fanotify-fs inotify; do
 	rm -rf "$T/a" "$T/b"
 	make_share "$T/a" 30 2
 	make_share "$T/b" 60 3
