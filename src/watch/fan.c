@@ -63,11 +63,9 @@ static void on_rename(struct fan *f, struct watch_event *ev, const struct fanoti
 		rec_path(b, newr, p2);
 	int ina = a && a->b == FAN_DIR_IN, inb = b && b->b == FAN_DIR_IN;
 	if (ev->is_dir) {
-		if (a && !ina)
-			fan_dirs_move(&f->dirs, p1->data, NULL); /* a folder above: its path is stale now */
 		if (ina && inb)
 			fan_dirs_move(&f->dirs, p1->data, p2->data);
-		else if (ina)
+		else if (a) /* out of a watched folder, or a folder above one moved (its path is stale now) */
 			fan_dirs_moved_out(&f->dirs, p1->data, newr ? (const void *)&newr->fsid : NULL);
 		else if (inb)
 			fan_dirs_add_tree(&f->dirs, p2->data);
@@ -112,10 +110,6 @@ static void on_dirent(struct fan *f, struct watch_event *ev, uint64_t mask, cons
 		w->sum->events_seen++;
 		return;
 	}
-	if (ev->is_dir && (mask & FAN_CREATE))
-		fan_dirs_add(&f->dirs, obj ? (const void *)&obj->fsid : NULL, p1->data, ev->pid);
-	if (ev->is_dir && (mask & FAN_DELETE) && obj)
-		fan_dirs_del(&f->dirs, fan_fid_key(&obj->fsid));
 	ev->path = p1->data;
 	ev->path2 = NULL;
 	static const struct {
@@ -128,6 +122,11 @@ static void on_dirent(struct fan *f, struct watch_event *ev, uint64_t mask, cons
 		ev->kind = order[i].kind;
 		watch_handle(w, ev);
 	}
+	/* a folder made (and maybe already removed: merged events) inside */
+	if (ev->is_dir && (mask & FAN_CREATE))
+		fan_dirs_add(&f->dirs, obj ? (const void *)&obj->fsid : NULL, p1->data, ev->pid);
+	if (ev->is_dir && (mask & FAN_DELETE) && obj)
+		fan_dirs_del(&f->dirs, fan_fid_key(&obj->fsid));
 }
 
 static int fan_read(struct watch_src *src)
@@ -251,7 +250,7 @@ int watch_fan_open(struct watch *w, struct watch_src **out)
 	if (rc == 0 && f->dirs.full) {
 		lb_warn("watch: more folders than fs.fanotify.max_user_marks allows (%zu marked): marking the whole "
 		        "filesystem instead",
-		        f->dirs.marks);
+		        f->dirs.map.n);
 		fanotify_mark(fd, FAN_MARK_FLUSH, 0, AT_FDCWD, NULL);
 		fan_dirs_reset(&f->dirs, mode = WATCH_MARKS_FILESYSTEM);
 		rc = mark_filesystems(f);

@@ -93,7 +93,7 @@ static void limit_alert(struct fan_dirs *d, const char *dir)
 	buf_addf(&t,
 	         "fanotify mark limit reached (fs.fanotify.max_user_marks = %ld, %zu folders marked): this folder and "
 	         "others below it are NOT watched; raise the limit, or restart watch with --marks filesystem",
-	         max, d->marks);
+	         max, d->map.n);
 	struct watch_alert al = {.rule = "watch_limit", .severity = WATCH_HIGH, .path = dir, .detail = t.data};
 	watch_alert(w, &al);
 	buf_release(&v);
@@ -105,10 +105,8 @@ static int mark(struct fan_dirs *d, int fd, uint64_t mask, const char *path)
 {
 	if (d->mode != WATCH_MARKS_FOLDERS)
 		return 0;
-	if (fanotify_mark(d->fd, FAN_MARK_ADD | FAN_MARK_ONLYDIR, mask, fd, NULL) == 0) {
-		d->marks++;
+	if (fanotify_mark(d->fd, FAN_MARK_ADD | FAN_MARK_ONLYDIR, mask, fd, NULL) == 0)
 		return 0;
-	}
 	if (errno != ENOSPC)
 		return 0; /* gone meanwhile: nothing to watch */
 	d->full = 1;
@@ -119,8 +117,8 @@ static int mark(struct fan_dirs *d, int fd, uint64_t mask, const char *path)
 
 struct walk {
 	size_t root;
-	int report;     /* hand on what is found as created (and written) */
-	pid_t pid;      /* who made the folder, for those events */
+	int report; /* hand on what is found as created (and written) */
+	pid_t pid;  /* who made the folder, for those events */
 	struct buf path;
 };
 
@@ -160,15 +158,16 @@ static void walk(struct fan_dirs *d, struct walk *k, int fd, int depth)
 		if (len != 1) /* "/" + "srv" is "/srv" */
 			buf_addch(&k->path, '/');
 		buf_adds(&k->path, e->d_name);
-		int cfd = t == DT_REG ? -1 : openat(dirfd(dir), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int cfd = t == DT_REG ? -1
+		                      : openat(dirfd(dir), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (cfd >= 0) {
 			if (k->report)
 				report(d, k, 1);
 			walk(d, k, cfd, depth + 1);
 		} else if (k->report && (t == DT_REG || errno == ENOTDIR)) {
 			struct stat fst;
-			if (t == DT_REG || (fstatat(dirfd(dir), e->d_name, &fst, AT_SYMLINK_NOFOLLOW) == 0 &&
-			                    S_ISREG(fst.st_mode)))
+			if (t == DT_REG ||
+			    (fstatat(dirfd(dir), e->d_name, &fst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(fst.st_mode)))
 				report(d, k, 0);
 		}
 	}
@@ -254,8 +253,7 @@ void fan_dirs_add_tree(struct fan_dirs *d, const char *path)
 /* Remove the marks of the folder open as fd (closed here) and of every folder below it. */
 static void unmark(struct fan_dirs *d, int fd, int depth)
 {
-	if (fanotify_mark(d->fd, FAN_MARK_REMOVE | FAN_MARK_ONLYDIR, MASK_IN, fd, NULL) == 0 && d->marks)
-		d->marks--;
+	fanotify_mark(d->fd, FAN_MARK_REMOVE | FAN_MARK_ONLYDIR, MASK_IN, fd, NULL);
 	DIR *dir = depth < WALK_DEPTH ? fdopendir(fd) : NULL;
 	if (!dir) {
 		close(fd);
@@ -278,19 +276,32 @@ void fan_dirs_moved_out(struct fan_dirs *d, const char *from, const void *new_fi
 	fan_dirs_move(d, from, NULL);
 	if (d->mode != WATCH_MARKS_FOLDERS || !new_fid)
 		return;
-	/* Its marks would go on reporting it from where it is now: find it there by the new folder's handle. */
+	/* Its marks would go on reporting it from where it is now: find it there by the new folder's handle, and
+	 * unmark it (moved out of a watched folder) or the watched folders it holds (a folder above moved away). */
 	const struct file_handle *fh = (const struct file_handle *)((const unsigned char *)new_fid + 8);
 	const char *name = (const char *)fh->f_handle + fh->handle_bytes;
-	int r = watch_path_root(d->w, from);
-	if (r < 0 || d->roots[r].mount_fd < 0)
-		return;
-	int pfd = open_by_handle_at(d->roots[r].mount_fd, (struct file_handle *)fh, O_PATH | O_CLOEXEC);
-	if (pfd < 0)
-		return;
-	int fd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	close(pfd);
-	if (fd >= 0)
-		unmark(d, fd, 0);
+	int inside = watch_path_root(d->w, from);
+	for (size_t i = 0; i < d->w->nroots; i++) {
+		const char *root = d->w->roots[i].path;
+		int holds = under(root, from);
+		if ((inside != (int)i && !holds) || d->roots[i].mount_fd < 0)
+			continue;
+		int pfd = open_by_handle_at(d->roots[i].mount_fd, (struct file_handle *)fh, O_PATH | O_CLOEXEC);
+		if (pfd < 0)
+			return;
+		int fd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(pfd);
+		const char *rel = holds ? root + strlen(from) : ""; /* the watched folder's place in what moved */
+		if (fd >= 0 && *rel) {
+			int rfd = openat(fd, rel + 1, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			close(fd);
+			fd = rfd;
+		}
+		if (fd >= 0)
+			unmark(d, fd, 0);
+		if (!holds)
+			return;
+	}
 }
 
 /* Register (and mark) the folders above root r on its filesystem: "/", "/srv" for /srv/share. */
@@ -364,7 +375,6 @@ void fan_dirs_reset(struct fan_dirs *d, int mode)
 	fan_dirs_free_table(d);
 	d->w->sum->dirs_watched = 0;
 	d->mode = mode;
-	d->marks = 0;
 	d->full = 0;
 }
 

@@ -183,11 +183,10 @@ struct fan_dirs {
 	struct watch_map map; /* key -> a: char * path, b: FAN_DIR_IN or FAN_DIR_ABOVE */
 	struct fan_root *roots;
 	struct watch *w;
-	int fd;       /* the fanotify group */
-	int mode;     /* enum watch_marks */
-	size_t marks; /* inode marks placed */
-	int full;     /* fs.fanotify.max_user_marks was reached */
-	int started;  /* set up: a full mark table is an alert from now on */
+	int fd;      /* the fanotify group */
+	int mode;    /* enum watch_marks */
+	int full;    /* fs.fanotify.max_user_marks was reached */
+	int started; /* set up: a full mark table is an alert from now on */
 };
 /* The key of a folder from its fsid followed by its struct file_handle (struct fanotify_event_info_fid's
  * layout). */
@@ -204,8 +203,8 @@ void fan_dirs_add(struct fan_dirs *d, const void *fsid_and_handle, const char *p
 void fan_dirs_add_tree(struct fan_dirs *d, const char *path);
 /* A folder moved from -> to inside: the paths of it and what is below change; to NULL: forget them. */
 void fan_dirs_move(struct fan_dirs *d, const char *from, const char *to);
-/* A folder moved out from `from` to the folder and name of new_fid (a DFID_NAME record's fsid onwards, or
- * NULL): forgotten, and its marks removed. */
+/* A folder moved from `from` (inside a watched folder, or above one) out to the folder and name of new_fid (a
+ * DFID_NAME record's fsid onwards, or NULL): forgotten, and the marks of what was watched in it removed. */
 void fan_dirs_moved_out(struct fan_dirs *d, const char *from, const void *new_fid);
 void fan_dirs_del(struct fan_dirs *d, uint64_t key);
 /* A folder at path, above or at a watched folder, appeared (created, moved there) or disappeared. */

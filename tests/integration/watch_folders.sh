@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # fanotify's folders, with a mark on each folder and with one filesystem mark (filtered by the table of folder
 # handles): a folder renamed inside the share is watched under its new name, one moved in from elsewhere is
-# watched, one moved out is not any more, a new folder filled at once is seen, and activity elsewhere on the same
-# filesystem is never an event of the share. With folder marks the kernel does not even hand it to watch.
+# watched, one moved out is not any more, a new folder filled at once is seen, the share itself moved away is not
+# watched there and is again once back, and activity elsewhere on the same filesystem is never an event of the
+# share. With folder marks the kernel does not even hand it to watch.
 . "$LB_SRC/tests/integration/lib.bash"
 . "$LB_SRC/tests/integration/watch_lib.bash"
 set -e
@@ -63,8 +64,21 @@ for src in fanotify fanotify-fs; do
 	mv "$S/pharmacy" "$O/moved-out"
 	drill_in "$O/moved-out"
 	wait "$DP" || fail "$src: the drill moved out failed"
+
+	# the watched folder itself moved away (what happens there is not the share's any more) and back
+	mv "$S" "$T/share-away"
+	drill_in "$T/share-away/radiology"
+	AWAY=$DP
+	wait "$DP" || fail "$src: the drill in the share moved away failed"
+	"$LIFEBOAT" drill ransomware --dir "$T/share-away/radiology" --undo >/dev/null
+	mv "$T/share-away" "$S"
+	drill_in "$S/radiology"
+	caught "$S/radiology" "$src: the share moved back"
 	sleep 1.5
 	stop_watch
+	CHECKS=$((CHECKS + 1))
+	n=$(count_alerts "a['pid'] == $AWAY")
+	[ "$n" -eq 0 ] || fail "$src: $n alerts for a drill in the share while it was moved away: $(head -c 1000 "$ALERTS")"
 	CHECKS=$((CHECKS + 1))
 	n=$(count_alerts "a['path'].startswith('$O')")
 	[ "$n" -eq 0 ] || fail "$src: $n alerts about a folder moved out of the share: $(grep "$O" "$ALERTS" | head -c 1000)"
@@ -81,7 +95,7 @@ else:
     assert s["marks"] == "filesystem", s
     assert elsewhere >= 6000, s  # read, and dropped after one lookup each
 PY
-	for d in "$S/lab-renamed" "$S/moved-in" "$S/fresh" "$O/moved-out"; do
+	for d in "$S/lab-renamed" "$S/moved-in" "$S/fresh" "$S/radiology" "$O/moved-out"; do
 		"$LIFEBOAT" drill ransomware --dir "$d" --undo >/dev/null || fail "$src: undo in $d"
 	done
 done
