@@ -1,8 +1,8 @@
 /*
  * watch.h - lifeboat watch and the ransomware drill: the whole interface of src/watch/.
  *
- * watch stands on core and sniff and knows no clinical data. It owns: file-event sources (fanotify with a
- * filesystem mark filtered to the watched paths, inotify as the fallback), a bounded memory of what each file
+ * watch stands on core and sniff and knows no clinical data. It owns: file-event sources (fanotify with a mark
+ * on each watched folder or one on the filesystem, folders known by file handle; inotify as the fallback), a bounded memory of what each file
  * was (type, entropy, size), detection rules aggregated per process over sliding windows, canary files, and
  * alert sinks (JSON lines, syslog, an exec hook, SIGSTOP response, pinning the last clean vault generation).
  * The drill (drill_*) encrypts files reversibly inside a folder marked for drills, to rehearse all of this.
