@@ -1,10 +1,11 @@
 /*
- * fan.c - the fanotify event source. One notification group reporting directory handles and names, and the
- * handle of a folder created, deleted or moved (FAN_REPORT_DFID_NAME_TARGET), with a filesystem mark on each
- * filesystem that holds a watched folder: closed writes, creates, deletes and renames (FAN_RENAME: old and new
- * name in one event), each with the pid of the process that did it. A filesystem mark sees the whole filesystem;
- * an event is kept when its folder's handle is in the table of watched folders (fan_dirs.c), and dropped after
- * that one hash lookup otherwise. Queue overflow (FAN_Q_OVERFLOW) becomes an event, and the table is walked again.
+ * fan.c - the fanotify event source. One notification group reporting folder handles and names, and the handle of
+ * a folder created, deleted or moved (FAN_REPORT_DFID_NAME_TARGET): closed writes, creates, deletes and renames
+ * (FAN_RENAME: old and new name in one event), each with the pid of the process that did it. Marks on each
+ * watched folder, or on each filesystem that holds one (enum watch_marks; fan_dirs.c keeps both the marks and the
+ * table of folder handles). An event is kept when its folder's handle is in the table, and dropped after that one
+ * hash lookup otherwise (with a filesystem mark, most events). Queue overflow (FAN_Q_OVERFLOW) becomes an event,
+ * and the folders are walked again.
  */
 #include "watch_int.h"
 

@@ -68,7 +68,7 @@ static int roots_init(struct watch *w)
 			free(rp);
 			return lb_error(LB_ENOTFOUND, "'%s' is not a folder", w->o->paths[i]);
 		}
-		w->roots[w->nroots++] = (struct watch_root){.path = rp, .len = strlen(rp), .fd = -1};
+		w->roots[w->nroots++] = (struct watch_root){.path = rp, .len = strlen(rp)};
 	}
 	return 0;
 }
@@ -203,11 +203,8 @@ int watch_run(const struct watch_opts *o, struct watch_summary *sum)
 	watch_map_free(&w.files);
 	watch_map_free(&w.exts);
 	watch_map_free(&w.canary);
-	for (size_t i = 0; i < w.nroots; i++) {
-		if (w.roots[i].fd >= 0)
-			close(w.roots[i].fd);
+	for (size_t i = 0; i < w.nroots; i++)
 		free(w.roots[i].path);
-	}
 	free(w.roots);
 	free(w.alerts_real);
 	return rc;

@@ -86,8 +86,6 @@ struct watch_root {
 	char *path;
 	size_t len;
 	int gone;
-	int fd; /* open folder: the mount fd for open_by_handle_at (O_PATH is refused there) */
-	uint64_t fsid;
 };
 
 struct watch {
