@@ -45,7 +45,7 @@ for src in fanotify fanotify-fs; do
 	mkdir -p "$O"
 	start_watch "$src" "$S"
 
-	elsewhere "$O/busy" 100 # 3,100 creates and 3,000 closed writes beside the share
+	elsewhere "$O/busy" 100 # 3,100 creates and 3,000 closed writes beside the share, on the same filesystem
 
 	mv "$S/lab" "$S/lab-renamed"
 	drill_in "$S/lab-renamed"
@@ -90,10 +90,12 @@ elsewhere = s["events_seen"] - s["events"]
 print(sys.argv[2], "marks", s["marks"], "events in the share", s["events"], "read from elsewhere", elsewhere)
 if sys.argv[2] == "fanotify":
     assert s["marks"] == "folders", s
-    assert elsewhere < 1000, s  # the 6,100 events beside the share never reached watch
+    assert elsewhere < 1000, s  # the 3,100 or more events beside the share never reached watch
 else:
     assert s["marks"] == "filesystem", s
-    assert elsewhere >= 6000, s  # read, and dropped after one lookup each
+    # read, and dropped after one lookup each (fanotify merges a file's create and closed write when both are
+    # still queued: 3,100 to 6,100 events)
+    assert elsewhere >= 3100, s
 PY
 	for d in "$S/lab-renamed" "$S/moved-in" "$S/fresh" "$S/radiology" "$O/moved-out"; do
 		"$LIFEBOAT" drill ransomware --dir "$d" --undo >/dev/null || fail "$src: undo in $d"
