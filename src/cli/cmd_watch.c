@@ -57,12 +57,10 @@ int cmd_watch(int argc, char **argv)
 	        {LB_OPT_STRING, 0, "source", &source, "SRC", "auto (fanotify, else inotify), fanotify or inotify",
 	         "auto (fanotify、不可なら inotify)、fanotify、inotify"},
 	        {LB_OPT_STRING, 0, "marks", &marks, "KIND",
-	         "fanotify: folders (a mark on each watched folder; the rest of the filesystem costs nothing) or "
-	         "filesystem (one mark; also sees files made in a new folder before it is marked, but reads every "
-	         "event of the filesystem)",
-	         "fanotify: folders (監視フォルダごとにマーク。ほかの場所の操作は負荷にならない) か filesystem "
-	         "(ファイルシステム全体に 1 "
-	         "つ。新しいフォルダにマーク前に作られたファイルも見えるが、全イベントを読む)"},
+	         "fanotify: folders (a mark per folder; activity elsewhere costs nothing) or filesystem (one mark; "
+	         "every event of the filesystem is read)",
+	         "fanotify: folders (フォルダごとにマーク。ほかの場所の操作は負荷にならない) か filesystem "
+	         "(1 つのマークでファイルシステムの全イベントを読む)"},
 	        {LB_OPT_STRING, 0, "for", &run_for, "DURATION", "stop after DURATION (90s, 15m, 1h)",
 	         "DURATION 後に終了 (90s, 15m, 1h)"},
 	        {LB_OPT_STRING, 0, "health-interval", &health, "DURATION", "health line on stderr every DURATION (5m)",

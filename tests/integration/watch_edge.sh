@@ -17,6 +17,9 @@ expect_err "nope" "the missing folder is named"
 run "$LIFEBOAT" watch "$T" --source carrier-pigeon
 expect_rc 2 "bad --source"
 expect_one_line_err "bad --source"
+run "$LIFEBOAT" watch "$T" --marks everything
+expect_rc 2 "bad --marks"
+expect_one_line_err "bad --marks"
 run "$LIFEBOAT" watch "$T" --respond kill
 expect_rc 2 "bad --respond"
 run "$LIFEBOAT" watch "$T" --for soon
