@@ -76,6 +76,7 @@ struct synth_drug {
 	const char *route;      /* 経口 / 静注 / 点滴静注 / 皮下注 */
 	const char *route_code; /* HL7 0162: PO, IV, SC */
 	int injection;
+	const char *min_age, *max_age; /* age limits as the master writes them ("15", "6か月"), or NULL */
 };
 extern const struct synth_drug synth_drugs[];
 extern const size_t synth_drug_count;

@@ -21,18 +21,37 @@ static struct synth_bed bed_of_slot(int32_t slot, const struct synth_ctx *c)
 
 /* ---- one patient --------------------------------------------------------------------------------------------- */
 
-static int age_at(const struct synth_person *p, int64_t day)
+/* Age in completed months on day (lb_age_months; -1 before the birth). */
+static int months_at(const struct synth_person *p, int64_t day)
 {
 	int y, m, d;
 	lb_civil_from_days(day, &y, &m, &d);
-	int a = y - p->by;
-	if (m < p->bm || (m == p->bm && d < p->bd))
-		a--;
-	return a;
+	return lb_age_months(p->by, p->bm, p->bd, y, m, d);
 }
 
-static int avoided(const struct synth_patient *pt, const struct synth_drug *d)
+static int age_at(const struct synth_person *p, int64_t day)
 {
+	int months = months_at(p, day);
+	return months < 0 ? -1 : months / 12;
+}
+
+/* Is the drug's age limit kept at month age a? */
+static int age_allows(const struct synth_drug *d, int a)
+{
+	int lo = 0, below = 0;
+	if (d->min_age && ehr_age_limit_parse(d->min_age, 0, &lo) < 0)
+		lo = 0;
+	if (d->max_age && ehr_age_limit_parse(d->max_age, 1, &below) < 0)
+		below = 0;
+	return a >= lo && (!below || a < below);
+}
+
+/* A drug the patient must not get: a class they are allergic to, or outside its age limits on the days from, to. */
+static int avoided_on(const struct synth_patient *pt, const struct synth_drug *d, int64_t from, int64_t to)
+{
+	if ((d->min_age || d->max_age) &&
+	    (!age_allows(d, months_at(&pt->p, from)) || !age_allows(d, months_at(&pt->p, to))))
+		return 1;
 	if (!d->allergy)
 		return 0;
 	for (int i = 0; i < pt->nallergy; i++)
@@ -41,8 +60,9 @@ static int avoided(const struct synth_patient *pt, const struct synth_drug *d)
 	return 0;
 }
 
-/* The first of a diagnosis' usual drugs the patient may take (random start), or NULL. */
-static const struct synth_drug *drug_for(struct synth_rng *r, const struct synth_patient *pt, const struct synth_dx *dx)
+/* The first of a diagnosis' usual drugs the patient may take from day from to day to (random start), or NULL. */
+static const struct synth_drug *drug_for(struct synth_rng *r, const struct synth_patient *pt, const struct synth_dx *dx,
+                                         int64_t from, int64_t to)
 {
 	int n = 0;
 	while (n < 3 && dx->drugs[n])
@@ -52,7 +72,7 @@ static const struct synth_drug *drug_for(struct synth_rng *r, const struct synth
 	int k = (int)synth_below(r, (uint32_t)n);
 	for (int j = 0; j < n; j++) {
 		const struct synth_drug *d = synth_drug_by_code(dx->drugs[(k + j) % n]);
-		if (d && !avoided(pt, d))
+		if (d && !avoided_on(pt, d, from, to))
 			return d;
 	}
 	return NULL;
@@ -172,7 +192,7 @@ static void draw_orders(struct synth_rng *r, struct synth_patient *pt, int64_t t
 			continue;
 		if (dept < 0)
 			dept = dx->dept;
-		add_rp(&chronic, r, drug_for(r, pt, dx), 0);
+		add_rp(&chronic, r, drug_for(r, pt, dx, today - 240, today + 90), 0); /* the visits below */
 	}
 	if (chronic.nrp) {
 		int64_t day = today - synth_range(r, 1, 60);
@@ -197,7 +217,7 @@ static void draw_orders(struct synth_rng *r, struct synth_patient *pt, int64_t t
 		const struct synth_dx *dx = pt->dx[i].dx;
 		if (dx->chronic)
 			continue;
-		const struct synth_drug *d = drug_for(r, pt, dx);
+		const struct synth_drug *d = drug_for(r, pt, dx, pt->dx[i].start, pt->dx[i].start + 7);
 		if (!d || d->injection)
 			continue;
 		struct synth_order *o = &pt->order[pt->norder++];
@@ -270,7 +290,7 @@ static void draw_injections(struct synth_rng *r, struct synth_patient *pt, const
 		int m = synth_range(r, 1, 2);
 		for (int j = 0; j < m; j++) {
 			const struct synth_drug *d = synth_drug_by_code(basics[synth_below(r, LB_ARRAY_LEN(basics))]);
-			if (d && !avoided(pt, d))
+			if (d && !avoided_on(pt, d, o->day, o->day + days))
 				add_rp(o, r, d, days);
 		}
 		if (!o->nrp) {

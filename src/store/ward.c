@@ -34,6 +34,11 @@ int store_open_readonly(struct store **out, const char *path)
 	             : lb_error(LB_ECORRUPT, "store '%s' has schema version '%s', this lifeboat reads '%s'", path,
 	                        v ? v : "", STORE_SCHEMA_VERSION);
 	sqlite3_finalize(q);
+	if (rc == 0 && (rc = store_lacks_columns(s)) > 0)
+		rc = lb_error(LB_ECORRUPT,
+		              "store '%s' was made by an older lifeboat: run 'lifeboat ingest --db %s' once to"
+		              " upgrade it",
+		              path, path);
 	if (rc < 0)
 		goto fail;
 	*out = s;
