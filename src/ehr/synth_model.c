@@ -78,13 +78,13 @@ static const struct synth_drug *drug_for(struct synth_rng *r, const struct synth
 	return NULL;
 }
 
-static void order_no(char *out, struct synth_rng *r, int64_t day, long idx, int k)
+static void order_no(char *out, size_t n, struct synth_rng *r, int64_t day, long idx, int k)
 {
 	int y, m, d;
 	lb_civil_from_days(day, &y, &m, &d);
 	/* 15 digits: yymmdd, 7 digits of patient index, 2 of sequence (unique per patient) */
 	(void)r;
-	snprintf(out, 24, "%02d%02d%02d%07ld%02d", y % 100, m, d, idx % 10000000, k % 100);
+	snprintf(out, n, "%02d%02d%02d%07ld%02d", y % 100, m, d, idx % 10000000, k % 100);
 }
 
 static void add_rp(struct synth_order *o, struct synth_rng *r, const struct synth_drug *d, int days)
@@ -234,7 +234,7 @@ static void draw_orders(struct synth_rng *r, struct synth_patient *pt, int64_t t
 		o->ms = synth_range(r, 0, 999);
 		o->doc = synth_doctor_of(r, o->dept);
 		o->cancelled = synth_chance(r, 0.04);
-		order_no(o->no, r, o->day, idx, i);
+		order_no(o->no, sizeof(o->no), r, o->day, idx, i);
 	}
 }
 
@@ -302,7 +302,7 @@ static void draw_injections(struct synth_rng *r, struct synth_patient *pt, const
 		o->ss = synth_range(r, 0, 59);
 		o->ms = synth_range(r, 0, 999);
 		o->cancelled = synth_chance(r, 0.03);
-		order_no(o->no, r, o->day, idx, 40 + pt->norder);
+		order_no(o->no, sizeof(o->no), r, o->day, idx, 40 + pt->norder);
 	}
 }
 
@@ -318,7 +318,7 @@ static void draw_lab(struct synth_rng *r, struct synth_patient *pt, int64_t day,
 	ls->dept = dept;
 	ls->doc = synth_doctor_of(r, dept);
 	ls->inpatient = inpatient;
-	order_no(ls->no, r, day, idx, 70 + pt->nlab);
+	order_no(ls->no, sizeof(ls->no), r, day, idx, 70 + pt->nlab);
 	pt->nlab++;
 	int diabetic = 0, warfarin = 0;
 	for (int i = 0; i < pt->ndx; i++)

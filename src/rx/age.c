@@ -77,19 +77,18 @@ void rx_rule_age(struct rx_result *r)
 	if (r->age_months < 0) {
 		buf_addf(&en, "age: %s is for patients %s, and the patient's age is not known (birth date %s)", d->name,
 		         lim_en.data, p->birth_date && *p->birth_date ? p->birth_date : "not recorded");
-		buf_addf(&ja, "年齢: %s の対象は %s ですが、患者の年齢が分かりません (生年月日 %s)", d->name, lim_ja.data,
-		         p->birth_date && *p->birth_date ? p->birth_date : "未登録");
+		buf_addf(&ja, "年齢: %s の対象は %s ですが、患者の年齢が分かりません (生年月日 %s)", d->name,
+		         lim_ja.data, p->birth_date && *p->birth_date ? p->birth_date : "未登録");
 		buf_addf(&basis, "birth date %s; age limit %s (%s)", p->birth_date ? p->birth_date : "-", lim_en.data,
 		         d->code);
 		rx_alert_add(r, RX_WARN, "age", "patient", p->id, basis.data, en.data, ja.data);
-	} else if (r->age_months < d->age_min_months ||
-	           (d->age_below_months && r->age_months >= d->age_below_months)) {
+	} else if (r->age_months < d->age_min_months || (d->age_below_months && r->age_months >= d->age_below_months)) {
 		rx_age_text(&age_en, r->age_months, 0);
 		rx_age_text(&age_ja, r->age_months, 1);
 		buf_addf(&en, "age: %s is for patients %s; the patient is %s (born %04d-%02d-%02d, on %04d-%02d-%02d)",
 		         d->name, lim_en.data, age_en.data, by, bm, bd, y, m, dd);
-		buf_addf(&ja, "年齢: %s の対象は %s です。患者は %s (生年月日 %04d-%02d-%02d、%04d-%02d-%02d 時点)", d->name,
-		         lim_ja.data, age_ja.data, by, bm, bd, y, m, dd);
+		buf_addf(&ja, "年齢: %s の対象は %s です。患者は %s (生年月日 %04d-%02d-%02d、%04d-%02d-%02d 時点)",
+		         d->name, lim_ja.data, age_ja.data, by, bm, bd, y, m, dd);
 		buf_addf(&basis, "birth date %04d-%02d-%02d, age %s on %04d-%02d-%02d; age limit %s (%s)", by, bm, bd,
 		         age_en.data, y, m, dd, lim_en.data, d->code);
 		rx_alert_add(r, RX_STOP, "age", "drug-master", d->code, basis.data, en.data, ja.data);
