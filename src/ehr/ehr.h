@@ -317,6 +317,7 @@ struct ehr_synth_opts {
 	const char
 	        *out_dir; /* writes ssmix2/, fhir/<Type>.ndjson, appointments.csv, drugs.csv; must not hold them yet */
 	long patients;    /* 1 .. 10,000,000 */
+	int beds;         /* total beds, exactly (1 .. 20,000); 0: one ward of 32-48 beds per 800 patients, 2 to 20 */
 	uint64_t seed;
 	const char *today;             /* "YYYY-MM-DD" the data is as of; NULL = 2026-11-24 so output is reproducible */
 	struct lb_progress *progress;  /* advanced per patient, or NULL */

@@ -169,7 +169,7 @@ static void pv1(struct synth_ctx *c, struct buf *b, const struct synth_patient *
 	seg_raw(&s, 1, "0001");
 	int32_t slot = c->bed_of[pt->index];
 	if (inpatient && slot >= 0 && pt->nstay) {
-		char w[16], r[16], bd[16];
+		char w[SYNTH_WARD_NAME_MAX], r[16], bd[16];
 		synth_ward_bed(c, &pt->stay[0].bed, w, sizeof(w), r, sizeof(r), bd, sizeof(bd));
 		seg_raw(&s, 2, "I");
 		seg_raw(&s, 3, "%s^%s^%s^^^N", w, r, bd);
@@ -492,7 +492,7 @@ static int write_lab(struct synth_ctx *c, const struct synth_patient *pt, const 
 
 static void loc(const struct synth_ctx *c, const struct synth_bed *bd, struct buf *b)
 {
-	char w[16], r[16], x[16];
+	char w[SYNTH_WARD_NAME_MAX], r[16], x[16];
 	synth_ward_bed(c, bd, w, sizeof(w), r, sizeof(r), x, sizeof(x));
 	buf_addf(b, "%s^%s^%s^^^N", w, r, x);
 }

@@ -12,11 +12,17 @@
 static struct synth_bed bed_of_slot(int32_t slot, const struct synth_ctx *c)
 {
 	struct synth_bed b;
-	b.ward = slot / 64;
-	int s = slot % 64;
+	b.ward = slot / SYNTH_WARD_SLOTS;
+	int s = slot % SYNTH_WARD_SLOTS;
 	b.room = c->wards[b.ward].floor * 100 + s / 4 + 1;
 	b.bed = s % 4 + 1;
 	return b;
+}
+
+/* A bed of ward w (for past stays and the bed before a transfer). */
+static struct synth_bed any_bed(const struct synth_ctx *c, struct synth_rng *r, int w)
+{
+	return bed_of_slot(w * SYNTH_WARD_SLOTS + (int32_t)synth_below(r, (uint32_t)c->wards[w].beds), c);
 }
 
 /* ---- one patient --------------------------------------------------------------------------------------------- */
@@ -246,7 +252,7 @@ static void draw_stay(struct synth_ctx *c, struct synth_rng *r, struct synth_pat
 		s->bed = bed_of_slot(slot, c);
 		s->admit = today - synth_range(r, 0, 30);
 	} else {
-		s->bed = bed_of_slot((int32_t)synth_below(r, (uint32_t)c->nwards) * 64 + synth_range(r, 0, 31), c);
+		s->bed = any_bed(c, r, (int)synth_below(r, (uint32_t)c->nwards));
 		s->admit = today - synth_range(r, 60, 1500);
 		s->discharge = s->admit + synth_range(r, 3, 30);
 		s->dis_hh = synth_range(r, 10, 15);
@@ -258,7 +264,7 @@ static void draw_stay(struct synth_ctx *c, struct synth_rng *r, struct synth_pat
 	int64_t end = s->discharge ? s->discharge : today;
 	if (end - s->admit >= 2 && synth_chance(r, 0.15)) {
 		s->transferred = 1;
-		s->first = bed_of_slot((int32_t)((s->bed.ward + 1) % c->nwards) * 64 + synth_range(r, 0, 31), c);
+		s->first = any_bed(c, r, (s->bed.ward + 1) % c->nwards);
 		s->transfer = s->admit + synth_range(r, 1, (int)(end - s->admit) - 1);
 		s->tr_hh = synth_range(r, 9, 17);
 		s->tr_mm = synth_range(r, 0, 59);
@@ -429,7 +435,7 @@ void synth_patient_draw(struct synth_ctx *c, long i, struct synth_patient *pt)
 	int32_t slot = c->bed_of[i];
 	const struct synth_dx *adm = NULL;
 	if (slot >= 0)
-		adm = admission_dx(&r, pt, c->wards[slot / 64].dept, c->today);
+		adm = admission_dx(&r, pt, c->wards[slot / SYNTH_WARD_SLOTS].dept, c->today);
 	draw_diagnoses(&r, pt, c->today, adm);
 	draw_orders(&r, pt, c->today, i);
 	if (slot >= 0)

@@ -76,13 +76,13 @@ static void c_warning(void *ctx, const struct ehr_source *src, enum ehr_warn kin
 }
 
 static int fails;
-#define CHECK(cond, ...)                                                                                              \
-	do {                                                                                                          \
-		if (!(cond)) {                                                                                        \
-			fprintf(stderr, "FAIL: " __VA_ARGS__);                                                        \
-			fputc('\n', stderr);                                                                          \
-			fails++;                                                                                      \
-		}                                                                                                     \
+#define CHECK(cond, ...)                                       \
+	do {                                                   \
+		if (!(cond)) {                                 \
+			fprintf(stderr, "FAIL: " __VA_ARGS__); \
+			fputc('\n', stderr);                   \
+			fails++;                               \
+		}                                              \
 	} while (0)
 
 int main(void)
@@ -96,7 +96,7 @@ int main(void)
 	struct buf out = {0}, p = {0};
 	lb_path_join(&out, dir, "h");
 	struct ehr_synth_stats st = {0};
-	struct ehr_synth_opts o = {.out_dir = out.data, .patients = 400, .seed = 11, .stats = &st};
+	struct ehr_synth_opts o = {.out_dir = out.data, .patients = 400, .beds = 1000, .seed = 11, .stats = &st};
 	int rc = ehr_synth(&o);
 	CHECK(rc == 0, "synth: %s", rc ? lb_errmsg() : "");
 	CHECK(st.patients == 400 && st.inpatients > 0 && st.ssmix2_files > 0, "synth wrote %ld patients, %ld files",
@@ -139,7 +139,8 @@ int main(void)
 			continue;
 		struct ehr_source src = {.path = scan.files[i].path, .kind = "ssmix2"};
 		struct ssmix2_msg_stats ms = {0};
-		read += ssmix2_read_message(&scan.files[i].name, &src, bytes.data, bytes.len, &sink, &ms) == 0 && ms.parsed;
+		read += ssmix2_read_message(&scan.files[i].name, &src, bytes.data, bytes.len, &sink, &ms) == 0 &&
+		        ms.parsed;
 	}
 	CHECK(read == (long)scan.n, "SS-MIX2 messages read: %ld of %zu", read, scan.n);
 	CHECK(n.warnings == 0, "%ld warnings reading what synth wrote", n.warnings);
