@@ -39,7 +39,7 @@ struct worker_msg {
 };
 
 /* Render wards k, k+jobs, … with a connection of our own; report through fd. */
-static int worker(const char *db, struct store_names *wards, size_t k, size_t jobs, const char *root,
+static int worker(const char *db, const struct store_table *wards, size_t k, size_t jobs, const char *root,
                   const struct print_opts *o, int fd)
 {
 	struct worker_msg msg = {0};
@@ -47,10 +47,11 @@ static int worker(const char *db, struct store_names *wards, size_t k, size_t jo
 	msg.rc = store_open(&s, db, 0);
 	struct print_opts wo = *o;
 	wo.progress = NULL;
-	for (size_t i = k; i < wards->n && msg.rc == 0; i += jobs) {
+	for (size_t i = k; i < wards->nrows && msg.rc == 0; i += jobs) {
 		struct buf dir = {0};
-		ward_dir(&dir, root, wards->v[i]);
-		msg.rc = print_pack(s, wards->v[i], dir.data, &wo, &msg.st);
+		const char *ward = store_cell(wards, i, STORE_WARD_NAME);
+		ward_dir(&dir, root, ward);
+		msg.rc = print_pack(s, ward, dir.data, &wo, &msg.st);
 		buf_release(&dir);
 	}
 	store_close(s); /* NULL when the open failed */
@@ -60,17 +61,18 @@ static int worker(const char *db, struct store_names *wards, size_t k, size_t jo
 	return w == (ssize_t)sizeof(msg) && msg.rc == 0 ? 0 : 1;
 }
 
-static int packs(struct store *s, struct store_names *wards, const char *root, const struct print_opts *o,
+static int packs(struct store *s, const struct store_table *wards, const char *root, const struct print_opts *o,
                  struct print_stats *st)
 {
 	size_t jobs = o->jobs > 0 ? (size_t)o->jobs : 2;
-	if (jobs > wards->n)
-		jobs = wards->n ? wards->n : 1;
+	if (jobs > wards->nrows)
+		jobs = wards->nrows ? wards->nrows : 1;
 	if (jobs <= 1) {
-		for (size_t i = 0; i < wards->n; i++) {
+		for (size_t i = 0; i < wards->nrows; i++) {
 			struct buf dir = {0};
-			ward_dir(&dir, root, wards->v[i]);
-			int rc = print_pack(s, wards->v[i], dir.data, o, st);
+			const char *ward = store_cell(wards, i, STORE_WARD_NAME);
+			ward_dir(&dir, root, ward);
+			int rc = print_pack(s, ward, dir.data, o, st);
 			buf_release(&dir);
 			if (rc < 0)
 				return rc;
@@ -125,7 +127,7 @@ static int packs(struct store *s, struct store_names *wards, const char *root, c
 	return rc;
 }
 
-static int index_page(const char *root, const struct store_meta *m, struct store_names *wards, struct store *s,
+static int index_page(const char *root, const struct store_meta *m, const struct store_table *wards,
                       char dates[CALL_DAYS][11], const long *ncalls, struct print_stats *st)
 {
 	struct buf p = {0}, t = {0};
@@ -144,16 +146,10 @@ static int index_page(const char *root, const struct store_meta *m, struct store
 	                 "write new orders on the forms (forms/) and enter them back after recovery.") +
 	       10;
 	pdoc_heading(&d, "病棟別 Ward packs (wards/<病棟>/)");
-	for (size_t i = 0; i < wards->n; i++) {
-		struct store_names ids;
-		long n = 0;
-		if (store_ward_patients(s, wards->v[i], &ids) == 0) {
-			n = (long)ids.n;
-			store_names_release(&ids);
-		}
+	for (size_t i = 0; i < wards->nrows; i++) {
 		buf_reset(&t);
-		buf_addf(&t, "%s病棟  %ld名   1_census  2_summaries  3_medication_sheets  4_wristbands  5_order_forms",
-		         wards->v[i], n);
+		buf_addf(&t, "%s病棟  %s名   1_census  2_summaries  3_medication_sheets  4_wristbands  5_order_forms",
+		         store_cell(wards, i, STORE_WARD_NAME), store_cell(wards, i, STORE_WARD_COUNT));
 		pdoc_need(&d, 14);
 		pdoc_text(&d, PDOC_LEFT + 6, d.y, PDOC_RIGHT - PDOC_LEFT - 6, 9, 0, t.data);
 		d.y += 14;
@@ -246,13 +242,13 @@ int print_all(struct store *s, const char *out_dir, const struct print_opts *o, 
 	lb_rmtree(tmp.data);
 	int rc = lb_mkdirs(tmp.data, 0755);
 	struct store_meta m;
-	struct store_names wards = {0};
+	struct store_table wards = {0};
 	if (rc == 0)
 		rc = store_meta_get(s, &m);
 	if (rc == 0)
-		rc = store_ward_names(s, &wards);
+		rc = store_wards(s, &wards);
 	if (o->progress)
-		o->progress->total = wards.n * 5 + CALL_DAYS + 2;
+		o->progress->total = wards.nrows * 5 + CALL_DAYS + 2;
 	if (rc == 0)
 		rc = packs(s, &wards, tmp.data, o, st);
 	char dates[CALL_DAYS][11];
@@ -283,7 +279,7 @@ int print_all(struct store *s, const char *out_dir, const struct print_opts *o, 
 	if (rc == 0)
 		rc = print_forms(p.data, st);
 	if (rc == 0)
-		rc = index_page(tmp.data, &m, &wards, s, dates, ncalls, st);
+		rc = index_page(tmp.data, &m, &wards, dates, ncalls, st);
 	/* the swap: the new set replaces the old in one step */
 	if (rc == 0) {
 		if (kind == 2) {
@@ -306,7 +302,7 @@ int print_all(struct store *s, const char *out_dir, const struct print_opts *o, 
 	lb_rmtree(tmp.data); /* the old set after a swap, or the half-built new one after a failure */
 	if (o->progress)
 		lb_progress_done(o->progress);
-	store_names_release(&wards);
+	store_table_release(&wards);
 	buf_release(&tmp);
 	buf_release(&p);
 	buf_release(&calls);
