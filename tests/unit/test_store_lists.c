@@ -93,8 +93,10 @@ static void test_wards_and_census(void **state)
 			assert_non_null(store_cell(&c, r, STORE_CEN_ALLERGIES));
 			if (r == 0)
 				continue;
-			long rp = atol(store_cell(&c, r - 1, STORE_CEN_ROOM)), rc = atol(store_cell(&c, r, STORE_CEN_ROOM));
-			long bp = atol(store_cell(&c, r - 1, STORE_CEN_BED)), bc = atol(store_cell(&c, r, STORE_CEN_BED));
+			long rp = atol(store_cell(&c, r - 1, STORE_CEN_ROOM)),
+			     rc = atol(store_cell(&c, r, STORE_CEN_ROOM));
+			long bp = atol(store_cell(&c, r - 1, STORE_CEN_BED)),
+			     bc = atol(store_cell(&c, r, STORE_CEN_BED));
 			assert_true(rp < rc || (rp == rc && bp <= bc));
 		}
 		store_table_release(&c);
@@ -127,7 +129,8 @@ static void test_bookings_of_a_day(void **state)
 			if (r > 0)
 				assert_true(strcmp(store_cell(&a, r - 1, STORE_APPT_START), start) <= 0);
 			for (size_t q = 0; q < r; q++) /* no booking twice: a patient has one booking at a time */
-				assert_false(!strcmp(store_cell(&a, q, STORE_APPT_PATIENT), store_cell(&a, r, STORE_APPT_PATIENT)) &&
+				assert_false(!strcmp(store_cell(&a, q, STORE_APPT_PATIENT),
+				                     store_cell(&a, r, STORE_APPT_PATIENT)) &&
 				             !strcmp(store_cell(&a, q, STORE_APPT_START), start));
 		}
 		listed += (long)a.nrows;
