@@ -42,9 +42,9 @@ void print_birth(struct buf *b, const char *birth, const char *as_of)
 	snprintf(day, sizeof(day), "%.10s", as_of); /* as_of is "YYYY-MM-DDT…" */
 	if (text_parse_date(day, &ay, &am, &ad) < 0)
 		return;
-	int age = ay - y - (am < m || (am == m && ad < d));
-	if (age >= 0 && age < 150)
-		buf_addf(b, " %d歳", age);
+	int months = lb_age_months(y, m, d, ay, am, ad);
+	if (months >= 0 && months < 150 * 12)
+		buf_addf(b, " %d歳", months / 12);
 }
 
 const char *print_sex_ja(char sex)
