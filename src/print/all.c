@@ -113,7 +113,7 @@ static int packs(struct store *s, struct store_names *wards, const char *root, c
 		if (msg.rc < 0 && rc == 0)
 			rc = lb_error(-msg.rc, "%s", msg.err);
 		if (o->progress)
-			lb_progress_add(o->progress, (uint64_t)msg.st.wards * 5);
+			lb_progress_add(o->progress, (uint64_t)msg.st.wards * PRINT_PARTS);
 	}
 	close(fds[0]);
 	for (size_t k = 0; k < started; k++) {
@@ -152,7 +152,9 @@ static int index_page(const char *root, const struct store_meta *m, struct store
 			store_names_release(&ids);
 		}
 		buf_reset(&t);
-		buf_addf(&t, "%s病棟  %ld名   1_census  2_summaries  3_medication_sheets  4_wristbands  5_order_forms",
+		buf_addf(&t,
+		         "%s病棟  %ld名   1_census  2_summaries  3_medication_sheets  4_wristbands  5_order_forms  "
+		         "6_order_labels",
 		         wards->v[i], n);
 		pdoc_need(&d, 14);
 		pdoc_text(&d, PDOC_LEFT + 6, d.y, PDOC_RIGHT - PDOC_LEFT - 6, 9, 0, t.data);
@@ -252,7 +254,7 @@ int print_all(struct store *s, const char *out_dir, const struct print_opts *o, 
 	if (rc == 0)
 		rc = store_ward_names(s, &wards);
 	if (o->progress)
-		o->progress->total = wards.n * 5 + CALL_DAYS + 2;
+		o->progress->total = wards.n * PRINT_PARTS + CALL_DAYS + 2;
 	if (rc == 0)
 		rc = packs(s, &wards, tmp.data, o, st);
 	char dates[CALL_DAYS][11];
