@@ -1,7 +1,7 @@
 /*
  * order_labels.c - order labels (処方・注射ラベル): one label per active order line, to stick on the prepared
  * injection bag or the dose package, so that the bedside barcode check (wristband, then label) still works on
- * paper. Same sheet as the wristbands (14 labels of 92 × 32 mm on A4): patient name in kanji and kana, ID, the
+ * paper. Only lines whose status is active get one. Same sheet as the wristbands (14 labels of 92 × 32 mm on A4): patient name in kanji and kana, ID, the
  * drug, dose, frequency and route, the order number, and a Code 128 across the label's width.
  *
  * The barcode: "LBO/<patient ID>/<order number>/<drug code>" (print_order_code). Every field is [0-9A-Za-z.-]
@@ -29,7 +29,8 @@ static int field_ok(const char *s)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
-		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '.' || c == '-'))
+		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '.' ||
+		      c == '-'))
 			return 0;
 	}
 	return 1;
@@ -65,10 +66,13 @@ int print_order_code_parse(const char *code, struct print_order_code *out)
 	return 1;
 }
 
-/* The same order line from two exports (SS-MIX2 and FHIR) gets one label. */
-static int seen(const struct store_patient_view *v, size_t i)
+/* A line gets a label when it is active (a completed or cancelled order the view still holds gets none) and
+ * not the same line again from another export (SS-MIX2 and FHIR). */
+static int skip(const struct store_patient_view *v, size_t i)
 {
 	const struct ehr_medication *m = &v->medications[i];
+	if (m->status && strcmp(m->status, "active"))
+		return 1;
 	for (size_t j = 0; j < i; j++) {
 		const struct ehr_medication *o = &v->medications[j];
 		if (o->kind == m->kind && o->order_no && m->order_no && !strcmp(o->order_no, m->order_no) &&
@@ -78,8 +82,7 @@ static int seen(const struct store_patient_view *v, size_t i)
 	return 0;
 }
 
-static int label(struct pdoc *d, double x, double y, const struct store_patient_view *v,
-                 const struct ehr_medication *m)
+static int label(struct pdoc *d, double x, double y, const struct store_patient_view *v, const struct ehr_medication *m)
 {
 	const struct ehr_patient *p = &v->patient;
 	struct buf t = {0}, kana = {0}, code = {0};
@@ -100,8 +103,8 @@ static int label(struct pdoc *d, double x, double y, const struct store_patient_
 	buf_addf(&t, "%s%s%s", m->frequency ? m->frequency : "", m->route ? "  " : "", m->route ? m->route : "");
 	pdoc_text(d, x + 6, y + 33, LABEL_W - 12, 8, PT_ONELINE, t.data);
 	buf_reset(&t);
-	buf_addf(&t, "オーダ %s  薬品 %s  開始 %.10s", m->order_no ? m->order_no : "-", m->drug_code ? m->drug_code : "-",
-	         m->start ? m->start : "-");
+	buf_addf(&t, "オーダ %s  薬品 %s  開始 %.10s", m->order_no ? m->order_no : "-",
+	         m->drug_code ? m->drug_code : "-", m->start ? m->start : "-");
 	pdoc_text(d, x + 6, y + 44, LABEL_W - 12, 7, PT_GRAY | PT_ONELINE, t.data);
 	int rc = 0;
 	if (print_order_code(&code, p->id, m->order_no, m->drug_code) == 0) {
@@ -135,7 +138,7 @@ int print_order_labels(const char *path, const char *ward, struct store_patient_
 	}
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		for (size_t k = 0; k < v[i].n_medications && rc == 0; k++) {
-			if (seen(&v[i], k))
+			if (skip(&v[i], k))
 				continue;
 			if (slot == LABEL_COLS * LABEL_ROWS) {
 				pdoc_new_page(&d);

@@ -101,7 +101,7 @@ zbarimg -q "$T"/wb-*.pgm 2>/dev/null | sed -n 's/^CODE-128://p' | sort -u >"$T/d
 CHECKS=$((CHECKS + 1))
 sort -u "$T/ids" | diff - "$T/decoded" >/dev/null || fail "wristband barcodes do not decode to the ward's IDs: $(sort -u "$T/ids" | diff - "$T/decoded" | head -5)"
 
-# Order labels: one per active order line of the ward (drug code and order number), each barcode decodes to
+# Order labels: one per active order line of the ward (status active), each barcode decodes to
 # LBO/<patient>/<order>/<drug> of that line. The medication sheets list every line too (an order number holds
 # several drugs: each is on the sheet).
 pdftoppm -r 300 -gray "$T/pack/6_order_labels.pdf" "$T/ol"
@@ -117,7 +117,8 @@ for line in open(sys.argv[1]):
     if line.strip():
         v = json.loads(line)
         for m in v["medications"]:
-            print(f"LBO/{v['id']}/{m['order_no']}/{m['drug_code']}")
+            if m["status"] in (None, "active"):
+                print(f"LBO/{v['id']}/{m['order_no']}/{m['drug_code']}")
 PY
 sort -u -o "$T/ol_want" "$T/ol_want"
 CHECKS=$((CHECKS + 1))
