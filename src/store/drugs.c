@@ -49,14 +49,16 @@ static struct store_drug_item *push(struct store_drugs *d, sqlite3_stmt *q)
 	return it;
 }
 
+/* The statements are prepared once per handle (store_cached_stmt: rx_check looks up a drug per active medicine,
+ * the search one sibling list per hit) and reset after use, so that no read lock outlives the call. */
+static const char sql_get[] = "SELECT " DRUG_COLS " FROM drugs WHERE code=?1 UNION ALL"
+                              " SELECT * FROM (SELECT " DRUG_COLS " FROM drugs WHERE code<>?1 AND (yj_code=?1 OR"
+                              " hot_code=?1) ORDER BY code) LIMIT 1";
+
 int store_drug_get(struct store *s, const char *code, struct store_drugs *out)
 {
-	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(s->db,
-	                       "SELECT " DRUG_COLS " FROM drugs WHERE code=?1 UNION ALL"
-	                       " SELECT * FROM (SELECT " DRUG_COLS " FROM drugs WHERE code<>?1 AND (yj_code=?1 OR"
-	                       " hot_code=?1) ORDER BY code) LIMIT 1",
-	                       -1, &q, NULL) != SQLITE_OK)
+	sqlite3_stmt *q = store_cached_stmt(s, sql_get);
+	if (!q)
 		return store_sqlerr(s, "reading the drug master");
 	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
 	int found = 0;
@@ -64,7 +66,8 @@ int store_drug_get(struct store *s, const char *code, struct store_drugs *out)
 		push(out, q);
 		found = 1;
 	}
-	sqlite3_finalize(q);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
 	return found ? 0 : lb_error(LB_ENOTFOUND, "no drug '%s' in the drug master", code);
 }
 
@@ -95,8 +98,8 @@ int store_drug_search(struct store *s, const char *code_text, const char *key, s
 		const char *match;
 	} names[] = {{100, "code"},          {90, "code-prefix"}, {80, "name-prefix"}, {75, "kana-prefix"},
 	             {70, "generic-prefix"}, {60, "name"},        {55, "kana"},        {50, "generic"}};
-	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+	sqlite3_stmt *q = store_cached_stmt(s, sql);
+	if (!q)
 		return store_sqlerr(s, "searching the drug master");
 	sqlite3_bind_text(q, 1, code_text ? code_text : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, key ? key : "", -1, SQLITE_STATIC);
@@ -114,25 +117,29 @@ int store_drug_search(struct store *s, const char *code_text, const char *key, s
 			if (names[i].score == it->score)
 				it->match = names[i].match;
 	}
-	sqlite3_finalize(q);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_sqlerr(s, "searching the drug master");
 	return 0;
 }
 
+static const char sql_siblings[] = "SELECT " DRUG_COLS " FROM drugs WHERE code<>?1 AND key_generic <> '' AND"
+                                   " key_generic = (SELECT key_generic FROM drugs WHERE code=?1)"
+                                   " ORDER BY kana, name, code LIMIT 100";
+
 int store_drug_siblings(struct store *s, const char *code, struct store_drugs *out)
 {
-	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(s->db,
-	                       "SELECT " DRUG_COLS " FROM drugs WHERE code<>?1 AND key_generic <> '' AND key_generic ="
-	                       " (SELECT key_generic FROM drugs WHERE code=?1) ORDER BY kana, name, code LIMIT 100",
-	                       -1, &q, NULL) != SQLITE_OK)
+	sqlite3_stmt *q = store_cached_stmt(s, sql_siblings);
+	if (!q)
 		return store_sqlerr(s, "reading the drug master");
 	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
-	while (sqlite3_step(q) == SQLITE_ROW)
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
 		push(out, q);
-	sqlite3_finalize(q);
-	return 0;
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, "reading the drug master");
 }
 
 void store_drugs_release(struct store_drugs *d)
