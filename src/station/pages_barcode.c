@@ -84,7 +84,10 @@ static int code_of(const char *c, const struct ehr_drug *d)
 static void med_text(char *out, size_t cap, const struct ehr_medication *m)
 {
 	char n[32];
-	snprintf(out, cap, "%s %s%s %s %s (order %s)", m->drug_name ? m->drug_name : m->drug_code ? m->drug_code : "?",
+	snprintf(out, cap, "%s %s%s %s %s (order %s)",
+	         m->drug_name   ? m->drug_name
+	         : m->drug_code ? m->drug_code
+	                        : "?",
 	         m->dose > 0 ? station_num(n, m->dose) : "", m->dose > 0 && m->dose_unit ? m->dose_unit : "",
 	         m->frequency ? m->frequency : "", m->route ? m->route : "", m->order_no ? m->order_no : "-");
 }
@@ -139,8 +142,11 @@ static int contraindications(struct station_req *r, const char *patient, const c
 		char basis[512];
 		snprintf(basis, sizeof(basis), "%s%s%s%s%s", a->basis.type, a->basis.id ? " " : "",
 		         a->basis.id ? a->basis.id : "", a->basis.text ? ": " : "", a->basis.text ? a->basis.text : "");
-		add(out, a->level == RX_STOP ? V_STOP : a->level == RX_WARN ? V_CHECK : V_OK, k,
-		    T_(a->reason_en, a->reason_ja), basis);
+		add(out,
+		    a->level == RX_STOP   ? V_STOP
+		    : a->level == RX_WARN ? V_CHECK
+		                          : V_OK,
+		    k, T_(a->reason_en, a->reason_ja), basis);
 	}
 	rx_result_release(&x);
 	return rc == -LB_ENOTFOUND ? 0 : rc;
@@ -157,7 +163,8 @@ static int check_label(struct station_req *r, const struct store_patient_view *v
 		const struct print_order_code *oc = &sc->order;
 		code = oc->drug_code;
 		if (strcmp(oc->patient_id, pid)) {
-			snprintf(t, sizeof(t), "%s %s", T_("WRONG PATIENT: this label is for patient", "患者違い: このラベルは別の患者"),
+			snprintf(t, sizeof(t), "%s %s",
+			         T_("WRONG PATIENT: this label is for patient", "患者違い: このラベルは別の患者"),
 			         oc->patient_id);
 			snprintf(b, sizeof(b), "label %s / wristband %s", oc->patient_id, pid);
 			add(out, V_STOP, "wrong-patient", t, b);
@@ -182,7 +189,8 @@ static int check_label(struct station_req *r, const struct store_patient_view *v
 	int rc = store_drug_get(r->store, code, &d);
 	if (rc == -LB_ENOTFOUND) {
 		if (out->order) {
-			snprintf(out->drug_name, sizeof(out->drug_name), "%s", out->order->drug_name ? out->order->drug_name : "");
+			snprintf(out->drug_name, sizeof(out->drug_name), "%s",
+			         out->order->drug_name ? out->order->drug_name : "");
 			add(out, V_CHECK, "unknown-drug",
 			    T_("The drug is not in the drug master: allergies cannot be checked against it.",
 			       "薬品マスタにない薬品です。アレルギーを照合できません。"),
@@ -206,17 +214,20 @@ static int check_label(struct station_req *r, const struct store_patient_view *v
 		rc = find_order(r->store, v, drug, &out->order, &same);
 		if (rc == 0 && !out->order) {
 			snprintf(t, sizeof(t), "%s (%s %s)",
-			         T_("No active order for this drug in the data: an order written on paper since is not in "
+			         T_("No active order for this drug in the data: an order written on paper since is not "
+			            "in "
 			            "it. Check the paper order before giving",
-			            "データに有効なオーダがありません。以後に紙で出た指示は含まれません。投与前に紙の指示を確認"
+			            "データに有効なオーダがありません。以後に紙で出た指示は含まれません。投与前に紙の指"
+			            "示を確認"
 			            "してください"),
 			         T_("data as of", "データ時点"), v->as_of);
 			b[0] = 0;
 			if (same) {
 				med_text(b, sizeof(b), same);
 				size_t n = strlen(t);
-				snprintf(t + n, sizeof(t) - n, "%s", T_(". An order of the same ingredient is active.",
-				                                        "。同じ成分の有効なオーダがあります。"));
+				snprintf(t + n, sizeof(t) - n, "%s",
+				         T_(". An order of the same ingredient is active.",
+				            "。同じ成分の有効なオーダがあります。"));
 			}
 			add(out, V_CHECK, "no-order", t, b);
 		}
@@ -247,12 +258,14 @@ static void scan_form(struct station_req *r, struct buf *b, const char *expected
 		station_html(b,
 		             "<label>%s <input name=\"wristband\" autofocus autocomplete=\"off\" placeholder=\"%s\">"
 		             "</label>",
-		             T_("Wristband", "リストバンド"), T_("scan the patient's wristband", "患者のリストバンドを読み取る"));
+		             T_("Wristband", "リストバンド"),
+		             T_("scan the patient's wristband", "患者のリストバンドを読み取る"));
 	station_html(b, " <button type=\"submit\">%s</button></form>", T_("Check", "照合"));
-	station_html(b, "<p class=\"note no-print\">%s <a href=\"/barcode%R%u\">%s</a></p>",
-	             T_("Turn the input method off (半角英数) on this PC: scanners type as a keyboard.",
-	                "この端末では日本語入力をオフ (半角英数) にしてください。スキャナはキーボードとして入力します。"),
-	             expected ? "?patient=" : "", expected ? expected : "", T_("Next patient", "次の患者"));
+	station_html(
+	        b, "<p class=\"note no-print\">%s <a href=\"/barcode%R%u\">%s</a></p>",
+	        T_("Turn the input method off (半角英数) on this PC: scanners type as a keyboard.",
+	           "この端末では日本語入力をオフ (半角英数) にしてください。スキャナはキーボードとして入力します。"),
+	        expected ? "?patient=" : "", expected ? expected : "", T_("Next patient", "次の患者"));
 }
 
 /* A page without patient data: the first scan, or a scan refused before any patient was looked up. */
@@ -266,23 +279,25 @@ static int first_page(struct station_req *r, struct station_resp *p, int status,
 		station_html(b, "<p>%s <b class=\"pid\">%s</b></p>", T_("Opened for patient", "対象患者 ID"), expected);
 	if (msg)
 		station_html(b, "<p class=\"error\" role=\"alert\">%s</p>", msg);
-	station_html(b, "<p class=\"step\">%s</p>", T_("1. Scan the wristband. 2. Scan the drug or order label.",
-	                                                 "1. リストバンドを読み取る 2. 薬品・オーダラベルを読み取る"));
+	station_html(b, "<p class=\"step\">%s</p>",
+	             T_("1. Scan the wristband. 2. Scan the drug or order label.",
+	                "1. リストバンドを読み取る 2. 薬品・オーダラベルを読み取る"));
 	scan_form(r, b, expected, NULL);
 	station_page_end(r, b);
 	return 0;
 }
 
-
 static void verdict_html(struct station_req *r, struct buf *b, const struct outcome *o)
 {
-	station_html(b, "<section class=\"verdict %R\" id=\"bc-verdict\" data-verdict=\"%R\"><div class=\"big\">%s</div>",
+	station_html(b,
+	             "<section class=\"verdict %R\" id=\"bc-verdict\" data-verdict=\"%R\"><div class=\"big\">%s</div>",
 	             verdict_class(o->level), verdict_class(o->level),
 	             o->level == V_STOP    ? T_("STOP", "STOP 中止")
 	             : o->level == V_CHECK ? T_("CHECK", "要確認 CHECK")
 	                                   : T_("OK", "OK"));
 	if (o->drug_name[0] || o->drug_code[0])
-		station_html(b, "<div class=\"drug\">%s <span class=\"code\">%s</span></div>", o->drug_name, o->drug_code);
+		station_html(b, "<div class=\"drug\">%s <span class=\"code\">%s</span></div>", o->drug_name,
+		             o->drug_code);
 	if (o->order) {
 		char t[512];
 		med_text(t, sizeof(t), o->order);
@@ -295,7 +310,8 @@ static void verdict_html(struct station_req *r, struct buf *b, const struct outc
 			station_html(b, "<li class=\"lv-%R\"><b>%s</b> %s", verdict_class(o->v[i].level), o->v[i].kind,
 			             o->v[i].text);
 			if (o->v[i].basis[0])
-				station_html(b, " <span class=\"basis\">(%s %s)</span>", T_("rests on", "根拠:"), o->v[i].basis);
+				station_html(b, " <span class=\"basis\">(%s %s)</span>", T_("rests on", "根拠:"),
+				             o->v[i].basis);
 			station_html(b, "</li>");
 		}
 		station_html(b, "</ul>");
@@ -322,9 +338,10 @@ int station_page_barcode(struct station_req *r, struct station_resp *p)
 	if (!wb)
 		return first_page(r, p, 200, expected, NULL);
 	if (station_scan_parse(wb, &w) < 0 || w.kind == STATION_SCAN_EMPTY)
-		return first_page(r, p, 400, expected,
-		                  T_("Not a wristband barcode: scan the patient's wristband.",
-		                     "リストバンドのバーコードではありません。患者のリストバンドを読み取ってください。"));
+		return first_page(
+		        r, p, 400, expected,
+		        T_("Not a wristband barcode: scan the patient's wristband.",
+		           "リストバンドのバーコードではありません。患者のリストバンドを読み取ってください。"));
 	if (w.kind != STATION_SCAN_CODE)
 		return first_page(r, p, 400, expected,
 		                  T_("That is a drug or order label: scan the patient's wristband first.",
@@ -344,8 +361,8 @@ int station_page_barcode(struct station_req *r, struct station_resp *p)
 		rc = 0;
 	} else if (rc == 0 && expected && strcmp(expected, w.text)) {
 		char t[256];
-		snprintf(t, sizeof(t), "%s %s", T_("WRONG PATIENT: the check was opened for patient",
-		                                   "患者違い: この照合の対象は別の患者"),
+		snprintf(t, sizeof(t), "%s %s",
+		         T_("WRONG PATIENT: the check was opened for patient", "患者違い: この照合の対象は別の患者"),
 		         expected);
 		add(&out, V_STOP, "wrong-patient", t, w.text);
 	}
@@ -357,7 +374,8 @@ int station_page_barcode(struct station_req *r, struct station_resp *p)
 		if (station_scan_parse(lb, &l) < 0) {
 			label_bad = 1;
 			refused = "not a barcode";
-			msg = T_("Not a drug or order label barcode.", "薬品・オーダラベルのバーコードではありません。");
+			msg = T_("Not a drug or order label barcode.",
+			         "薬品・オーダラベルのバーコードではありません。");
 		} else if (l.kind == STATION_SCAN_CODE && !strcmp(l.text, w.text)) {
 			label_bad = 1;
 			refused = "the wristband again";
@@ -366,9 +384,11 @@ int station_page_barcode(struct station_req *r, struct station_resp *p)
 		} else if (l.kind == STATION_SCAN_GS1) {
 			label_bad = 1;
 			refused = "GS1 package code";
-			msg = T_("A drug package's GS1 code cannot be matched (the drug master has no GTIN): scan the order "
+			msg = T_("A drug package's GS1 code cannot be matched (the drug master has no GTIN): scan the "
+			         "order "
 			         "label or type the drug code (HOT, YJ).",
-			         "薬品の GS1 コードは照合できません (薬品マスタに GTIN がありません)。オーダラベルを読み取るか、"
+			         "薬品の GS1 コードは照合できません (薬品マスタに GTIN "
+			         "がありません)。オーダラベルを読み取るか、"
 			         "薬品コード (HOT・YJ) を入力してください。");
 		} else if (l.kind != STATION_SCAN_EMPTY) {
 			rc = check_label(r, &v, &l, &out);

@@ -91,7 +91,8 @@ static int render(struct station *st, const struct job *j, struct buf *pdf)
 	pthread_mutex_lock(&st->print_mu);
 	int rc = 0;
 	if (!mkdtemp(dir.data)) {
-		rc = lb_error_errno(errno, "cannot make a private folder for printing in '%s'", tmp && *tmp ? tmp : "/tmp");
+		rc = lb_error_errno(errno, "cannot make a private folder for printing in '%s'",
+		                    tmp && *tmp ? tmp : "/tmp");
 		goto out;
 	}
 	struct print_stats ps = {0};
@@ -120,9 +121,10 @@ static int serve(struct station_req *r, struct station_resp *p, const struct job
 	int rc = render(r->st, j, &pdf);
 	if (rc == -LB_ENOTFOUND) {
 		buf_release(&pdf);
-		return station_page_error(r, p, 404,
-		                          j->patient ? T_("No such patient.", "該当する患者はいません。")
-		                                     : T_("No patient is admitted to this ward.", "この病棟に入院患者はいません。"));
+		return station_page_error(
+		        r, p, 404,
+		        j->patient ? T_("No such patient.", "該当する患者はいません。")
+		                   : T_("No patient is admitted to this ward.", "この病棟に入院患者はいません。"));
 	}
 	if (rc < 0) {
 		lb_warn("station: print: %s", lb_errmsg());
@@ -147,7 +149,8 @@ int station_print_pdf(struct station_req *r, struct station_resp *p, const char 
 	const char *patient = station_arg_opt(r, "patient", &bad);
 	const char *pname = station_arg_opt(r, "part", &bad);
 	if (bad)
-		return station_page_error(r, p, 400, T_("A field is not text or is too long.", "入力欄に不正な文字があるか長すぎます。"));
+		return station_page_error(
+		        r, p, 400, T_("A field is not text or is too long.", "入力欄に不正な文字があるか長すぎます。"));
 	struct job j = {.store = r->store};
 	struct buf detail = {0};
 	int rc;
@@ -162,14 +165,18 @@ int station_print_pdf(struct station_req *r, struct station_resp *p, const char 
 		if (!j.part || (for_patient && j.part->part == PRINT_CENSUS))
 			return station_page_error(
 			        r, p, 400,
-			        for_patient ? T_("part is one of summary, medication, wristbands, forms, labels.",
-			                         "part は summary, medication, wristbands, forms, labels のいずれかです。")
-			                    : T_("part is one of census, summaries, medication, wristbands, forms, labels.",
-			                         "part は census, summaries, medication, wristbands, forms, labels のいずれかです。"));
+			        for_patient
+			                ? T_("part is one of summary, medication, wristbands, forms, labels.",
+			                     "part は summary, medication, wristbands, forms, labels のいずれかです。")
+			                : T_("part is one of census, summaries, medication, wristbands, forms, labels.",
+			                     "part は census, summaries, medication, wristbands, forms, labels "
+			                     "のいずれかです。"));
 		if (for_patient ? !patient || strlen(patient) > 64 : !ward || strlen(ward) > 128)
-			return station_page_error(r, p, 400,
-			                          for_patient ? T_("Which patient? (patient=ID)", "患者 ID を指定してください (patient=ID)。")
-			                                      : T_("Which ward? (ward=NAME)", "病棟を指定してください (ward=病棟名)。"));
+			return station_page_error(
+			        r, p, 400,
+			        for_patient
+			                ? T_("Which patient? (patient=ID)", "患者 ID を指定してください (patient=ID)。")
+			                : T_("Which ward? (ward=NAME)", "病棟を指定してください (ward=病棟名)。"));
 		if (for_patient)
 			j.patient = patient;
 		else
@@ -195,18 +202,19 @@ int station_page_print(struct station_req *r, struct station_resp *p)
 		return station_page_error(r, p, 500, T_("The wards cannot be read.", "病棟を読み込めません。"));
 	struct buf *b = &p->body;
 	station_page_begin(r, b, T_("Print (PDF)", "帳票印刷 (PDF)"), "/print");
-	station_html(b,
-	             "<h1>%s</h1><p class=\"note\">%s</p><h2>%s</h2><p><a class=\"button pdf\" "
-	             "href=\"/print/forms.pdf\">%s</a></p>",
-	             T_("Print (PDF)", "帳票印刷 (PDF)"),
-	             T_("Each PDF is made from the downtime data on request, carries the downtime-copy mark and the "
-	                "data's as-of time, and is recorded in the access log. A patient's wristband labels, order labels "
-	                "and sheets are on the patient's page.",
-	                "PDF はダウンタイム用データから都度作成し、「ダウンタイム用控え」とデータ時点を印字します。印刷は"
-	                "アクセス記録に残ります。患者ごとのリストバンド・ラベル・記録用紙は患者画面から印刷できます。"),
-	             T_("Blank forms", "白紙の用紙"),
-	             T_("Blank forms with writing guides (prescription, injection, lab, nursing, admission)",
-	                "白紙の用紙と記入の手引き (処方箋・注射・検査・看護指示・入退院)"));
+	station_html(
+	        b,
+	        "<h1>%s</h1><p class=\"note\">%s</p><h2>%s</h2><p><a class=\"button pdf\" "
+	        "href=\"/print/forms.pdf\">%s</a></p>",
+	        T_("Print (PDF)", "帳票印刷 (PDF)"),
+	        T_("Each PDF is made from the downtime data on request, carries the downtime-copy mark and the "
+	           "data's as-of time, and is recorded in the access log. A patient's wristband labels, order labels "
+	           "and sheets are on the patient's page.",
+	           "PDF はダウンタイム用データから都度作成し、「ダウンタイム用控え」とデータ時点を印字します。印刷は"
+	           "アクセス記録に残ります。患者ごとのリストバンド・ラベル・記録用紙は患者画面から印刷できます。"),
+	        T_("Blank forms", "白紙の用紙"),
+	        T_("Blank forms with writing guides (prescription, injection, lab, nursing, admission)",
+	           "白紙の用紙と記入の手引き (処方箋・注射・検査・看護指示・入退院)"));
 	station_html(b, "<h2>%s</h2><table class=\"packs\"><tbody>", T_("Ward packs", "病棟別の一式"));
 	for (size_t i = 0; i < t.nrows; i++) {
 		const char *w = store_cell(&t, i, STORE_WARD_NAME);
@@ -214,8 +222,8 @@ int station_page_print(struct station_req *r, struct station_resp *p)
 		             store_cell(&t, i, STORE_WARD_COUNT), T_("patients", "名"));
 		for (size_t k = 0; k < LB_ARRAY_LEN(parts); k++)
 			if (strcmp(parts[k].name, "summary"))
-				station_html(b, "<a class=\"pdf\" href=\"/print/ward.pdf?ward=%u&amp;part=%R\">%s</a> ", w,
-				             parts[k].name, T_(parts[k].en, parts[k].ja));
+				station_html(b, "<a class=\"pdf\" href=\"/print/ward.pdf?ward=%u&amp;part=%R\">%s</a> ",
+				             w, parts[k].name, T_(parts[k].en, parts[k].ja));
 		station_html(b, "</td></tr>\n");
 	}
 	if (!t.nrows)

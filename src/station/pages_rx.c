@@ -87,7 +87,8 @@ static void hits_table(struct station_req *r, struct buf *b, const struct rx_hit
 	station_html(b, "</tbody></table>");
 	if (h->truncated)
 		station_html(b, "<p class=\"note\">%s</p>",
-		             T_("More drugs match: type more characters.", "ほかにも該当があります。文字を追加してください。"));
+		             T_("More drugs match: type more characters.",
+		                "ほかにも該当があります。文字を追加してください。"));
 }
 
 /* The search box with its as-you-type list; the list is filled by station.js from /drugs.json. */
@@ -101,8 +102,9 @@ static void search_box(struct station_req *r, struct buf *b, const char *q, cons
 	             "data-drug-search=\"drug-suggest\" data-patient=\"%s\"> <button type=\"submit\">%s</button>"
 	             "</form><ul id=\"drug-suggest\" class=\"suggest no-print\" aria-live=\"polite\"></ul>"
 	             "<p class=\"note\">%s</p>",
-	             q ? q : "", T_("3 characters or more: ﾛｷｿ, ろきそ, ロキソ, generic name, YJ/HOT code",
-	                            "3文字以上: ﾛｷｿ・ろきそ・ロキソ・一般名・YJ/HOT コード"),
+	             q ? q : "",
+	             T_("3 characters or more: ﾛｷｿ, ろきそ, ロキソ, generic name, YJ/HOT code",
+	                "3文字以上: ﾛｷｿ・ろきそ・ロキソ・一般名・YJ/HOT コード"),
 	             patient ? patient : "", T_("Search", "検索"),
 	             T_("Kana in any width or script, kanji, brand or generic name, or a code. A brand lists its "
 	                "generics, a generic its brands.",
@@ -209,8 +211,7 @@ int station_drugs_json(struct station_req *r, struct station_resp *p)
 		json_error(p, 500, T_("the search failed", "検索できませんでした"));
 		return 0;
 	}
-	if (patient &&
-	    station_audit(&r->st->auth, r->sess.user, "drug-search", patient, r->path, r->address, q) < 0) {
+	if (patient && station_audit(&r->st->auth, r->sess.user, "drug-search", patient, r->path, r->address, q) < 0) {
 		rx_hits_release(&h);
 		json_error(p, 500, T_("the access log cannot be written", "アクセス記録を書けません"));
 		return 0;

@@ -23,7 +23,6 @@ struct rx_form {
 	int bad; /* an argument was present but not text (invalid UTF-8, control characters, too long) */
 };
 
-
 static void form_read(struct station_req *r, struct rx_form *f)
 {
 	memset(f, 0, sizeof(*f));
@@ -62,14 +61,16 @@ static int order_read(struct station_req *r, const struct rx_form *f, struct rx_
 	}
 	const char *dose_unit = NULL;
 	if (rx_parse_amount(f->dose, &o->dose, &dose_unit) < 0) {
-		*msg = T_("The dose is a number (250, 0.5, 250mg).", "1回量は数値で入力してください (250, 0.5, 250mg)。");
+		*msg = T_("The dose is a number (250, 0.5, 250mg).",
+		          "1回量は数値で入力してください (250, 0.5, 250mg)。");
 		return -1;
 	}
 	o->unit = f->unit;
 	if (dose_unit && *dose_unit) {
 		char a[32], c[32];
 		if (f->unit && strcmp(rx_unit_norm(f->unit, a, sizeof(a)), rx_unit_norm(dose_unit, c, sizeof(c)))) {
-			*msg = T_("The dose's unit and the unit field disagree.", "1回量の単位と単位欄が一致しません。");
+			*msg = T_("The dose's unit and the unit field disagree.",
+			          "1回量の単位と単位欄が一致しません。");
 			return -1;
 		}
 		o->unit = dose_unit;
@@ -138,30 +139,36 @@ static void result_html(struct station_req *r, struct buf *b, const struct rx_or
 	for (size_t i = 0; i < x->n; i++)
 		warn |= x->v[i].level == RX_WARN;
 	const char *cls = x->stop ? "stop" : warn ? "warn" : "ok";
-	station_html(b, "<section class=\"verdict %R\" id=\"rx-verdict\" data-verdict=\"%R\"><div class=\"big\">%s</div>"
+	station_html(b,
+	             "<section class=\"verdict %R\" id=\"rx-verdict\" data-verdict=\"%R\"><div class=\"big\">%s</div>"
 	             "<div>%s</div></section>\n",
 	             cls, cls,
 	             x->stop ? T_("STOP", "中止 STOP")
 	             : warn  ? T_("CHECK", "要確認 CHECK")
 	                     : T_("NO ALERT", "警告なし"),
-	             x->stop ? T_("Do not dispense without asking the prescriber.", "処方医に確認するまで調剤しないでください。")
-	             : warn  ? T_("Check each warning before dispensing.", "警告を確認してから調剤してください。")
-	                     : T_("No alert for this order in the downtime data.",
+	             x->stop ? T_("Do not dispense without asking the prescriber.",
+	                          "処方医に確認するまで調剤しないでください。")
+	             : warn ? T_("Check each warning before dispensing.", "警告を確認してから調剤してください。")
+	                    : T_("No alert for this order in the downtime data.",
 	                         "ダウンタイム用データではこの処方に警告はありません。"));
 	const struct ehr_drug *d = &x->drug;
 	char n1[32], n2[32], n3[32];
-	station_html(b, "<section class=\"rxorder\"><h2>%s</h2><p class=\"drugline\"><b>%s</b> <span class=\"code\">%s</span>",
-	             T_("Order checked", "チェックした処方"), d->name, d->code);
-	station_html(b, " <span class=\"badge %R\">%s</span> %s</p>", rx_is_generic_product(d->name) ? "generic" : "brand",
+	station_html(
+	        b,
+	        "<section class=\"rxorder\"><h2>%s</h2><p class=\"drugline\"><b>%s</b> <span class=\"code\">%s</span>",
+	        T_("Order checked", "チェックした処方"), d->name, d->code);
+	station_html(b, " <span class=\"badge %R\">%s</span> %s</p>",
+	             rx_is_generic_product(d->name) ? "generic" : "brand",
 	             rx_is_generic_product(d->name) ? T_("generic", "後発品") : T_("brand", "先発品"), d->generic_name);
 	if (picked_from)
-		station_html(b, "<p class=\"note\">%s 「%s」</p>", T_("The only drug matching", "次の入力に一致した唯一の薬品:"),
-		             picked_from);
+		station_html(b, "<p class=\"note\">%s 「%s」</p>",
+		             T_("The only drug matching", "次の入力に一致した唯一の薬品:"), picked_from);
 	const char *u = o->unit ? o->unit : d->unit;
 	if (r->lang_ja)
 		station_html(b, "<p>1回 %s%s × 1日 %s回", station_num(n1, o->dose), u, station_num(n2, o->per_day));
 	else
-		station_html(b, "<p>%s %s per dose, %s times a day", station_num(n1, o->dose), u, station_num(n2, o->per_day));
+		station_html(b, "<p>%s %s per dose, %s times a day", station_num(n1, o->dose), u,
+		             station_num(n2, o->per_day));
 	if (o->days > 0)
 		station_html(b, r->lang_ja ? " × %d日分" : ", %d days", o->days);
 	if (x->daily > 0)
@@ -181,10 +188,11 @@ static void result_html(struct station_req *r, struct buf *b, const struct rx_or
 	             T_("Level", "レベル"), T_("Check", "項目"), T_("Reason", "理由"), T_("Rests on", "根拠"));
 	for (size_t i = 0; i < x->n; i++) {
 		const struct rx_alert *a = &x->v[i];
-		station_html(b,
-		             "<tr class=\"lv-%R\"><td class=\"level\">%s</td><td>%s</td><td>%s</td><td class=\"basis\">%s",
-		             rx_level_name(a->level), level_word(r, a->level), a->kind, T_(a->reason_en, a->reason_ja),
-		             a->basis.type);
+		station_html(
+		        b,
+		        "<tr class=\"lv-%R\"><td class=\"level\">%s</td><td>%s</td><td>%s</td><td class=\"basis\">%s",
+		        rx_level_name(a->level), level_word(r, a->level), a->kind, T_(a->reason_en, a->reason_ja),
+		        a->basis.type);
 		if (a->basis.id)
 			station_html(b, " %s", a->basis.id);
 		if (a->basis.text)
@@ -213,7 +221,10 @@ static void detail_of(struct buf *t, const struct rx_order *o, const struct rx_r
 {
 	char n1[32], n2[32];
 	buf_addf(t, "drug %s %s; %s%s x %s/day", x->drug.code, x->drug.name ? x->drug.name : "",
-	         station_num(n1, o->dose), o->unit ? o->unit : x->drug.unit ? x->drug.unit : "",
+	         station_num(n1, o->dose),
+	         o->unit        ? o->unit
+	         : x->drug.unit ? x->drug.unit
+	                        : "",
 	         station_num(n2, o->per_day));
 	if (o->days > 0)
 		buf_addf(t, " x %d days", o->days);
@@ -252,7 +263,8 @@ int station_page_rx_check(struct station_req *r, struct station_resp *p)
 	struct rx_form f;
 	form_read(r, &f);
 	if (f.bad)
-		return patient_form(r, p, 400, T_("A field is not text or is too long.", "入力欄に不正な文字があるか長すぎます。"));
+		return patient_form(
+		        r, p, 400, T_("A field is not text or is too long.", "入力欄に不正な文字があるか長すぎます。"));
 	if (!f.patient)
 		return patient_form(r, p, 200, NULL);
 	if (strlen(f.patient) > 64)
@@ -292,13 +304,16 @@ int station_page_rx_check(struct station_req *r, struct station_resp *p)
 		if (rc == -LB_ENOTFOUND) {
 			rc = rx_search(r->store, f.drug, 20, &hits);
 			if (rc == -LB_EUSAGE)
-				msg = T_("Unknown drug code: type a code of the master, or 3 characters or more of a name.",
-				         "薬品コードが見つかりません。マスタのコードか、名前を3文字以上入力してください。");
+				msg = T_("Unknown drug code: type a code of the master, or 3 characters or more of a "
+				         "name.",
+				         "薬品コードが見つかりません。マスタのコードか、名前を3文字以上入力してください"
+				         "。");
 			else if (rc == 0 && hits.n == 0)
 				msg = T_("No drug matches.", "該当する薬品はありません。");
 			else if (rc == 0 && hits.n == 1) {
 				snprintf(code, sizeof(code), "%s", hits.v[0].drug.code);
-				snprintf(drug_name, sizeof(drug_name), "%s", hits.v[0].drug.name ? hits.v[0].drug.name : "");
+				snprintf(drug_name, sizeof(drug_name), "%s",
+				         hits.v[0].drug.name ? hits.v[0].drug.name : "");
 				picked_from = f.drug;
 			} else if (rc == 0)
 				choose = 1;
@@ -307,7 +322,8 @@ int station_page_rx_check(struct station_req *r, struct station_resp *p)
 		if (rc < 0) {
 			rx_hits_release(&hits);
 			store_patient_view_release(&v);
-			return station_page_error(r, p, 500, T_("The drug master cannot be read.", "薬品マスタを読み込めません。"));
+			return station_page_error(
+			        r, p, 500, T_("The drug master cannot be read.", "薬品マスタを読み込めません。"));
 		}
 		if (choose) {
 			buf_addf(&detail, "choose a drug for '%s' (%zu)", f.drug, hits.n);
@@ -327,10 +343,11 @@ int station_page_rx_check(struct station_req *r, struct station_resp *p)
 				rx_hits_release(&hits);
 				store_patient_view_release(&v);
 				buf_release(&detail);
-				return station_page_error(r, p, rc == -LB_EUSAGE ? 400 : 500,
-				                          rc == -LB_EUSAGE ? T_("The dose and times a day must be positive.",
-				                                                "1回量と回数は正の数です。")
-				                                           : T_("The check failed.", "チェックできませんでした。"));
+				return station_page_error(
+				        r, p, rc == -LB_EUSAGE ? 400 : 500,
+				        rc == -LB_EUSAGE ? T_("The dose and times a day must be positive.",
+				                              "1回量と回数は正の数です。")
+				                         : T_("The check failed.", "チェックできませんでした。"));
 			}
 			have_result = 1;
 			detail_of(&detail, &o, &res);
@@ -341,7 +358,8 @@ int station_page_rx_check(struct station_req *r, struct station_resp *p)
 
 	struct buf title = {0}, self = {0};
 	buf_addf(&title, "%s %s %s %s", T_("Prescription check", "処方チェック"), v.patient.id,
-	         v.patient.family_kanji ? v.patient.family_kanji : "", v.patient.given_kanji ? v.patient.given_kanji : "");
+	         v.patient.family_kanji ? v.patient.family_kanji : "",
+	         v.patient.given_kanji ? v.patient.given_kanji : "");
 	form_url(&self, &f, code[0] ? code : f.drug);
 	r->print_label = title.data;
 	p->status = status;
@@ -360,8 +378,8 @@ int station_page_rx_check(struct station_req *r, struct station_resp *p)
 		             T_("Print to staple to the prescription", "印刷して処方箋に添付"));
 	}
 	if (choose) {
-		station_html(b, "<h2>%s 「%s」</h2><ul class=\"choose\">", T_("Several drugs match", "複数の薬品が該当:"),
-		             f.drug);
+		station_html(b, "<h2>%s 「%s」</h2><ul class=\"choose\">",
+		             T_("Several drugs match", "複数の薬品が該当:"), f.drug);
 		for (size_t i = 0; i < hits.n; i++) {
 			struct buf u = {0};
 			form_url(&u, &f, hits.v[i].drug.code);
@@ -372,7 +390,8 @@ int station_page_rx_check(struct station_req *r, struct station_resp *p)
 		station_html(b, "</ul>");
 	}
 	station_html(b, "<h2 class=\"no-print\">%s</h2>",
-	             have_result ? T_("Next line of the prescription", "次の処方行") : T_("Order as written", "処方内容"));
+	             have_result ? T_("Next line of the prescription", "次の処方行")
+	                         : T_("Order as written", "処方内容"));
 	if (have_result) { /* a new line: the order fields empty, the patient and pregnancy kept */
 		struct rx_form next = {.patient = f.patient, .pregnant = f.pregnant};
 		check_form(r, b, &next, NULL, NULL);

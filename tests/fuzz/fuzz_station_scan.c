@@ -42,8 +42,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			struct buf b = {0};
 			struct print_order_code back;
 			if (print_order_code(&b, sc.order.patient_id, sc.order.order_no, sc.order.drug_code) != 0 ||
-			    print_order_code_parse(b.data, &back) != 1 || strcmp(back.patient_id, sc.order.patient_id) ||
-			    strcmp(back.order_no, sc.order.order_no) || strcmp(back.drug_code, sc.order.drug_code))
+			    print_order_code_parse(b.data, &back) != 1 ||
+			    strcmp(back.patient_id, sc.order.patient_id) || strcmp(back.order_no, sc.order.order_no) ||
+			    strcmp(back.drug_code, sc.order.drug_code))
 				abort();
 			buf_release(&b);
 		}
