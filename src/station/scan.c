@@ -69,6 +69,18 @@ int station_scan_parse(const char *in, struct station_scan *out)
 			return lb_error(LB_EINVAL, "a scan is at most %d characters", STATION_SCAN_MAX);
 		out->text[len++] = (char)c;
 	}
+	out->text[len] = 0;
+	/* A symbology identifier (AIM: ']', a letter, a modifier) that scanners can be set to send first is dropped;
+	 * ]C1 (GS1-128), ]e0 (GS1 DataBar), ]d2 (GS1 DataMatrix) and ]Q3 (GS1 QR) say a GS1 element string follows. */
+	int gs1 = 0;
+	if (len >= 3 && out->text[0] == ']' &&
+	    ((out->text[1] >= 'A' && out->text[1] <= 'Z') || (out->text[1] >= 'a' && out->text[1] <= 'z')) &&
+	    out->text[2] > ' ') {
+		gs1 = !strncmp(out->text, "]C1", 3) || !strncmp(out->text, "]e0", 3) || !strncmp(out->text, "]d2", 3) ||
+		      !strncmp(out->text, "]Q3", 3);
+		memmove(out->text, out->text + 3, len - 2);
+		len -= 3;
+	}
 	/* trim the spaces a scanner's prefix or suffix may add */
 	size_t a = 0;
 	while (a < len && out->text[a] == ' ')
@@ -81,15 +93,6 @@ int station_scan_parse(const char *in, struct station_scan *out)
 	if (!len) {
 		out->kind = STATION_SCAN_EMPTY;
 		return 0;
-	}
-	/* Symbology identifiers some scanners send first (]C1 Code 128 / GS1-128, ]e0 GS1 DataBar, ]d2 GS1
-	 * DataMatrix, ]Q3 GS1 QR) say that a GS1 element string follows. */
-	int gs1 = 0;
-	if (len > 3 && out->text[0] == ']') {
-		gs1 = !strncmp(out->text, "]C1", 3) || !strncmp(out->text, "]e0", 3) || !strncmp(out->text, "]d2", 3) ||
-		      !strncmp(out->text, "]Q3", 3);
-		memmove(out->text, out->text + 3, len - 2);
-		len -= 3;
 	}
 	int rc = print_order_code_parse(out->text, &out->order);
 	if (rc < 0)

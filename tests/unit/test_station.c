@@ -220,6 +220,12 @@ static void test_scan_parse(void **state)
 	assert_int_equal(sc.kind, STATION_SCAN_GS1);
 	assert_int_equal(station_scan_parse("]C1010498712345678917270101", &sc), 0);
 	assert_int_equal(sc.kind, STATION_SCAN_GS1);
+	assert_int_equal(station_scan_parse("]C0LBO/RX0001/ORD-L1/D-LOXO", &sc), 0); /* AIM prefix of Code 128 */
+	assert_int_equal(sc.kind, STATION_SCAN_ORDER_LABEL);
+	assert_int_equal(station_scan_parse("]C00001000137", &sc), 0);
+	assert_string_equal(sc.text, "0001000137");
+	assert_int_equal(station_scan_parse("]d2\t*", &sc), 0); /* found by the fuzzer: spaces after the prefix */
+	assert_string_equal(sc.text, "*");
 	assert_int_equal(station_scan_parse("(01)04987123456789", &sc), 0);
 	assert_int_equal(sc.kind, STATION_SCAN_GS1);
 	assert_int_equal(station_scan_parse("  ", &sc), 0);
