@@ -310,17 +310,17 @@ static int src_load(struct store *s, const char *ward, const char *patient_id, s
 			         p->v[0].census.in_ward && p->v[0].census.ward ? p->v[0].census.ward
 			                                                       : "外来 outpatient");
 	} else {
-		struct store_names ids;
-		if ((rc = store_ward_patients(s, ward, &ids)) < 0)
+		struct store_table census;
+		if ((rc = store_census_list(s, ward, &census)) < 0)
 			return rc;
-		if (!ids.n) {
-			store_names_release(&ids);
+		if (!census.nrows) {
+			store_table_release(&census);
 			return lb_error(LB_ENOTFOUND, "no patient is admitted to ward '%s'", ward);
 		}
-		p->v = lb_calloc(ids.n, sizeof(*p->v));
-		for (; p->n < ids.n && rc == 0; p->n++)
-			rc = store_patient_get(s, ids.v[p->n], &p->v[p->n]);
-		store_names_release(&ids);
+		p->v = lb_calloc(census.nrows, sizeof(*p->v));
+		for (; p->n < census.nrows && rc == 0; p->n++)
+			rc = store_patient_get(s, store_cell(&census, p->n, STORE_CEN_ID), &p->v[p->n]);
+		store_table_release(&census);
 		snprintf(p->title, sizeof(p->title), "%s", ward);
 	}
 	if (rc == 0)
