@@ -6,7 +6,9 @@
 #include "station_int.h"
 #include "text/text.h"
 
+#include <math.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -107,6 +109,15 @@ void station_html(struct buf *b, const char *fmt, ...)
 	}
 	buf_adds(b, run);
 	va_end(ap);
+}
+
+const char *station_num(char out[32], double v)
+{
+	if (fabs(v - round(v)) < 1e-9 && fabs(v) < 1e15)
+		snprintf(out, 32, "%.0f", v);
+	else
+		snprintf(out, 32, "%g", v);
+	return out;
 }
 
 const char *station_sex(const struct station_req *r, const char *sex)
@@ -212,11 +223,13 @@ void station_page_begin(struct station_req *r, struct buf *b, const char *title,
 		station_html(
 		        b,
 		        "<a href=\"/search\">%s</a> <a href=\"/census\">%s</a> <a href=\"/appointments\">%s</a> "
+		        "<a href=\"/drugs\">%s</a> <a href=\"/barcode\">%s</a> <a href=\"/print\">%s</a> "
 		        "<button type=\"button\" id=\"print-btn\">%s</button> "
 		        "<span class=\"user\">%s (%s)</span> "
 		        "<form method=\"post\" action=\"/logout\" class=\"inline\"><input type=\"hidden\" name=\"csrf\""
 		        " value=\"%s\"><button type=\"submit\">%s</button></form> ",
 		        T_("Search", "患者検索"), T_("Ward census", "病棟一覧"), T_("Outpatient calls", "外来予約"),
+		        T_("Drugs", "薬品検索"), T_("Barcode check", "バーコード照合"), T_("Paper (PDF)", "帳票 (PDF)"),
 		        T_("Print", "印刷"), r->sess.user, r->sess.role, r->sess.csrf, T_("Log out", "ログアウト"));
 	const char *q = strchr(self, '?');
 	station_html(b, "<a class=\"lang\" href=\"%s%Rlang=%R\">%R</a></nav></header>\n", self, q ? "&amp;" : "?",
