@@ -127,6 +127,7 @@ const char *station_sex(const struct station_req *r, const char *sex)
 	return *sex == 'M' ? T_("M", "男") : *sex == 'F' ? T_("F", "女") : *sex == 'O' ? T_("other", "その他") : "?";
 }
 
+/* Age in whole years today, counted as rx counts it (lb_age_months); -1 when unknown. */
 int station_age(const char *birth)
 {
 	int y, m, d;
@@ -135,10 +136,8 @@ int station_age(const char *birth)
 	time_t now = time(NULL);
 	struct tm tm;
 	localtime_r(&now, &tm);
-	int age = tm.tm_year + 1900 - y;
-	if (tm.tm_mon + 1 < m || (tm.tm_mon + 1 == m && tm.tm_mday < d))
-		age--;
-	return age < 0 ? -1 : age;
+	int months = lb_age_months(y, m, d, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	return months < 0 ? -1 : months / 12;
 }
 
 void station_birth(struct buf *b, const char *birth)
