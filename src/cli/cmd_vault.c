@@ -371,23 +371,28 @@ static int v_restore(int argc, char **argv)
 {
 	struct cv_common c = {0};
 	const char *target = NULL, *sub = NULL;
-	int code;
+	int code, no_sync = 0;
 	const struct lb_opt opts[] = {CV_COMMON_OPTS(c),
 	                              {LB_OPT_STRING, 't', "target", &target, "DIR", "restore into DIR (new or empty)",
 	                               "DIR (新規または空) に復元"},
 	                              {LB_OPT_STRING, 0, "path", &sub, "P",
 	                               "only P inside the generation (e.g. data/ssmix2/000)",
 	                               "世代の中の P だけ (例: data/ssmix2/000)"},
+	                              {LB_OPT_FLAG, 0, "no-sync", &no_sync, NULL,
+	                               "do not wait for the disk at the end (a power cut may lose restored files)",
+	                               "最後にディスクへの書き込みを待たない (停電で復元したファイルを失うことがある)"},
 	                              {0}};
 	static const struct lb_cmd_help help = {
 	        "lifeboat vault restore --repo R SNAP --target DIR [--path P]",
 	        "Restore a generation bit for bit (contents, modes, times, symlinks, empty folders; owners as root).\n"
 	        "SNAP is an id prefix, 'latest' or 'latest-clean' (the newest generation not suspect). Files appear\n"
-	        "under DIR with their full original path. Needs the admin key.",
+	        "under DIR with their full original path. It reports success only once everything restored is on disk\n"
+	        "(one syncfs at the end; --no-sync skips it). Needs the admin key.",
 	        "世代をビット単位で復元します (内容・モード・時刻・シンボリックリンク・空フォルダ。所有者は root "
 	        "実行時)。\n"
 	        "SNAP は ID の先頭、'latest' または 'latest-clean' (疑いのない最新世代)。ファイルは DIR の下に元の\n"
-	        "フルパスで置かれます。管理者鍵が必要です。",
+	        "フルパスで置かれます。復元したものがすべてディスクに書かれてから成功を報告します (最後に syncfs を\n"
+	        "1 回。--no-sync で省略)。管理者鍵が必要です。",
 	        "  lifeboat vault restore --repo /srv/vault latest-clean --target /restore\n"
 	        "  lifeboat vault restore --repo /srv/vault 1a2b3c4d --target /restore --path data/ssmix2/000"};
 	int i = cli_parse(argc, argv, opts, &help, &code);
@@ -400,8 +405,11 @@ static int v_restore(int argc, char **argv)
 	if ((code = cv_open(&c, &v)) != 0)
 		return code;
 	struct lb_progress prog = {.label = "restore", .bytes = 1};
-	struct vault_restore_opts o = {
-	        .snapshot = argv[i], .target = target, .subpath = sub, .progress = c.json ? NULL : &prog};
+	struct vault_restore_opts o = {.snapshot = argv[i],
+	                               .target = target,
+	                               .subpath = sub,
+	                               .progress = c.json ? NULL : &prog,
+	                               .no_sync = no_sync};
 	struct vault_restore_result r;
 	int64_t t0 = lb_mono_ns();
 	int rc = vault_restore(v, &o, &r);
