@@ -75,14 +75,15 @@ static int store_chunk(struct bk_worker *w, struct job *j)
 			}
 		}
 	}
-	if (w->pw.n && w->pw.b.len + out_len + 256 > VAULT_PACK_TARGET) {
-		int rc = flush_pack(w);
-		if (rc < 0)
-			return rc;
-	}
-	if (!w->pw.n)
-		vpack_w_start(&w->pw, v->k.box_pk);
-	vpack_w_add(&w->pw, j->id, flags, out, out_len, (uint32_t)len);
+	int rc = 0;
+	if (w->pw.n && vpack_w_size(&w->pw) + out_len + 256 > VAULT_PACK_TARGET)
+		rc = flush_pack(w);
+	if (rc == 0 && !w->pw.n)
+		rc = vpack_w_start(&w->pw, v->k.box_pk);
+	if (rc == 0)
+		rc = vpack_w_add(&w->pw, j->id, flags, out, out_len, (uint32_t)len);
+	if (rc < 0)
+		return rc;
 	pthread_mutex_lock(&w->b->mtx);
 	w->b->r->chunks_new++;
 	w->b->r->bytes_stored += out_len + VAULT_NONCE + VAULT_TAG;
@@ -160,7 +161,7 @@ void bk_start(struct bk *b, int threads)
 	b->nw = threads < 1 ? 1 : threads > BK_MAX_THREADS ? BK_MAX_THREADS : threads;
 	for (int i = 0; i < b->nw; i++) {
 		b->w[i].b = b;
-		b->w[i].pw.lazy = 1;
+		b->w[i].pw.stream = b->v->remote ? NULL : b->v;
 		b->w[i].cz = ZSTD_createCCtx();
 		if (!b->w[i].cz)
 			lb_oom();

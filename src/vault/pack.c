@@ -1,13 +1,19 @@
 /*
  * pack.c - pack files (docs §3): a random pack key sealed to the admin's X25519 key, blobs encrypted with
  * XChaCha20-Poly1305 under it (AD = chunk id and type, so a blob cannot be passed off as another chunk), an
- * encrypted table, and a footer. A pack is built in memory, named by the BLAKE2b-256 of its bytes and written
- * once; its key is wiped as soon as it is written, so a writer cannot read its own packs back.
+ * encrypted table, and a footer. A pack is built in memory, or (a backup into a local repository) streamed to a
+ * temporary file as it grows; it is named by the BLAKE2b-256 of its bytes and linked or written once; its key is
+ * wiped as soon as it is finished, so a writer cannot read its own packs back.
  */
 #include "vault_int.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#define VPACK_FLUSH (256u << 10) /* a streamed pack is written in pieces of about this size */
 
 static const char pack_magic[8] = {'L', 'B', 'V', 'P', 'A', 'C', 'K', '1'};
 static const char end_magic[8] = {'L', 'B', 'V', 'P', 'E', 'N', 'D', '1'};
@@ -18,16 +24,76 @@ void vault_chunk_id(const uint8_t id_key[32], const void *p, size_t n, uint8_t o
 	crypto_generichash(out, VID, p, n, id_key, 32);
 }
 
-void vpack_w_start(struct vpack_w *w, const uint8_t box_pk[32])
+uint64_t vpack_w_size(const struct vpack_w *w)
+{
+	return (w->tmp ? w->size : 0) + w->b.len;
+}
+
+/* Streamed: hash and write what b holds. */
+static int w_flush(struct vpack_w *w)
+{
+	crypto_generichash_update(&w->h, (const uint8_t *)w->b.data, w->b.len);
+	const char *p = w->b.data;
+	size_t left = w->b.len;
+	while (left) {
+		ssize_t k = write(w->fd, p, left);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return errno == ENOSPC ? lb_error(LB_ENOSPC, "disk full writing a pack")
+			                       : lb_error_errno(errno, "cannot write a pack");
+		p += k;
+		left -= (size_t)k;
+	}
+	w->size += w->b.len;
+	buf_reset(&w->b);
+	return 0;
+}
+
+static void w_discard(struct vpack_w *w)
+{
+	if (!w->tmp)
+		return;
+	close(w->fd);
+	unlink(w->tmp);
+	free(w->tmp);
+	w->tmp = NULL;
+}
+
+static int w_open(struct vpack_w *w)
+{
+	static atomic_uint seq;
+	struct buf tmp = {0};
+	vpath(w->stream, &tmp, "data/pack.tmp-%d-%u", (int)getpid(), atomic_fetch_add(&seq, 1));
+	w->fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0444);
+	if (w->fd < 0) {
+		int rc = lb_error_errno(errno, "cannot create '%s'", tmp.data);
+		buf_release(&tmp);
+		return rc;
+	}
+	w->tmp = buf_detach(&tmp, NULL);
+	w->size = 0;
+	crypto_generichash_init(&w->h, NULL, 0, VID);
+	return 0;
+}
+
+int vpack_w_start(struct vpack_w *w, const uint8_t box_pk[32])
 {
 	buf_reset(&w->b);
 	w->n = 0;
+	w_discard(w);
+	if (w->stream) {
+		int rc = w_open(w);
+		if (rc < 0)
+			return rc;
+	}
 	crypto_aead_xchacha20poly1305_ietf_keygen(w->key);
 	uint8_t sealed[VAULT_HDR_SEAL];
 	crypto_box_seal(sealed, w->key, 32, box_pk);
 	ser_bytes(&w->b, pack_magic, 8);
 	ser_u8(&w->b, 1);
 	ser_bytes(&w->b, sealed, sizeof(sealed));
+	return 0;
 }
 
 static void blob_ad(uint8_t ad[VID + 1], const uint8_t id[VID])
@@ -36,8 +102,7 @@ static void blob_ad(uint8_t ad[VID + 1], const uint8_t id[VID])
 	ad[VID] = 1; /* type: file data */
 }
 
-void vpack_w_add(struct vpack_w *w, const uint8_t id[VID], uint8_t flags, const void *data, size_t len,
-                 uint32_t raw_len)
+int vpack_w_add(struct vpack_w *w, const uint8_t id[VID], uint8_t flags, const void *data, size_t len, uint32_t raw_len)
 {
 	if (w->n == w->cap) {
 		w->cap = w->cap ? w->cap * 2 : 64;
@@ -45,7 +110,7 @@ void vpack_w_add(struct vpack_w *w, const uint8_t id[VID], uint8_t flags, const 
 	}
 	struct vault_ientry *e = &w->e[w->n++];
 	memcpy(e->id, id, VID);
-	e->off = (uint32_t)w->b.len;
+	e->off = (uint32_t)vpack_w_size(w);
 	e->len = (uint32_t)(VAULT_NONCE + len + VAULT_TAG);
 	e->raw_len = raw_len;
 	e->flags = flags;
@@ -61,6 +126,7 @@ void vpack_w_add(struct vpack_w *w, const uint8_t id[VID], uint8_t flags, const 
 	                                           w->key);
 	w->b.len += VAULT_NONCE + (size_t)clen;
 	w->b.data[w->b.len] = '\0';
+	return w->tmp && w->b.len >= VPACK_FLUSH ? w_flush(w) : 0;
 }
 
 int vpack_w_finish(struct vpack_w *w, struct vault *v, struct vault_index *ix, uint8_t pack_id[VID])
@@ -77,28 +143,38 @@ int vpack_w_finish(struct vpack_w *w, struct vault *v, struct vault_index *ix, u
 	}
 	uint8_t nonce[VAULT_NONCE];
 	randombytes_buf(nonce, sizeof(nonce));
-	size_t start = w->b.len;
+	uint64_t start = vpack_w_size(w);
 	ser_bytes(&w->b, nonce, sizeof(nonce));
 	buf_grow(&w->b, tab.len + VAULT_TAG);
 	unsigned long long clen;
 	crypto_aead_xchacha20poly1305_ietf_encrypt((uint8_t *)w->b.data + w->b.len, &clen, (const uint8_t *)tab.data,
 	                                           tab.len, (const uint8_t *)tab_ad, 8, NULL, nonce, w->key);
 	w->b.len += (size_t)clen;
-	ser_u32(&w->b, (uint32_t)(w->b.len - start));
+	ser_u32(&w->b, (uint32_t)(vpack_w_size(w) - start));
 	ser_bytes(&w->b, end_magic, 8);
 	buf_release(&tab);
 	sodium_memzero(w->key, sizeof(w->key));
-	crypto_generichash(pack_id, VID, (const uint8_t *)w->b.data, w->b.len, NULL, 0);
+	uint64_t size = vpack_w_size(w);
 	struct buf rel = {0};
-	vault_pack_rel(&rel, pack_id);
-	int rc = w->lazy ? vault_put_lazy(v, rel.data, w->b.data, w->b.len)
-	                 : vault_put(v, rel.data, w->b.data, w->b.len);
-	if (rc == 0 && w->lazy)
-		lb_strlist_push(&w->written, buf_detach(&rel, NULL));
+	int rc;
+	if (w->tmp) {
+		rc = w_flush(w);
+		crypto_generichash_final(&w->h, pack_id, VID);
+		vault_pack_rel(&rel, pack_id);
+		if (rc == 0)
+			rc = vault_link_object(v, w->tmp, w->fd, rel.data);
+		w_discard(w);
+		if (rc == 0)
+			lb_strlist_push(&w->written, buf_detach(&rel, NULL));
+	} else {
+		crypto_generichash(pack_id, VID, (const uint8_t *)w->b.data, w->b.len, NULL, 0);
+		vault_pack_rel(&rel, pack_id);
+		rc = vault_put(v, rel.data, w->b.data, w->b.len);
+	}
 	buf_release(&rel);
 	if (rc < 0)
 		return rc;
-	uint32_t pn = vindex_pack(ix, pack_id, w->b.len);
+	uint32_t pn = vindex_pack(ix, pack_id, size);
 	for (size_t i = 0; i < w->n; i++) {
 		struct vault_ientry e = w->e[i];
 		e.pack = pn;
@@ -111,6 +187,7 @@ int vpack_w_finish(struct vpack_w *w, struct vault *v, struct vault_index *ix, u
 
 void vpack_w_release(struct vpack_w *w)
 {
+	w_discard(w);
 	sodium_memzero(w->key, sizeof(w->key));
 	buf_release(&w->b);
 	free(w->e);
