@@ -6,7 +6,7 @@
  * bytes and BK_JOBS_MAX jobs are queued or in work (memory stays bounded whatever the input). Each worker
  * hashes a chunk (keyed BLAKE2b), skips it if the index or this run already
  * has it, compresses it unless a 16 KiB probe says it is incompressible, and encrypts it into a pack of its own,
- * which it writes once when it reaches 16 MiB. Files are finalised in the order they were read, as soon as all
+ * streamed to a temporary file and linked to its name when it reaches 16 MiB. Files are finalised in the order they were read, as soon as all
  * their chunks are through, and only then scored (suspect_add), so the waiting list stays short.
  */
 #include "backup_int.h"
