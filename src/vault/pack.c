@@ -13,7 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#define VPACK_FLUSH (256u << 10) /* a streamed pack is written in pieces of about this size */
+#define VPACK_FLUSH (1u << 20) /* a streamed pack is written in pieces of about this size */
+#define VPACK_BLOCK 4096u      /* O_DIRECT: alignment of buffer, offsets and sizes */
 
 static const char pack_magic[8] = {'L', 'B', 'V', 'P', 'A', 'C', 'K', '1'};
 static const char end_magic[8] = {'L', 'B', 'V', 'P', 'E', 'N', 'D', '1'};
@@ -29,24 +30,63 @@ uint64_t vpack_w_size(const struct vpack_w *w)
 	return (w->tmp ? w->size : 0) + w->b.len;
 }
 
-/* Streamed: hash and write what b holds. */
-static int w_flush(struct vpack_w *w)
+/* Leave O_DIRECT: for the file's last, partial block, or when the file system refuses a direct write. */
+static void w_buffered(struct vpack_w *w)
 {
-	crypto_generichash_update(&w->h, (const uint8_t *)w->b.data, w->b.len);
-	const char *p = w->b.data;
-	size_t left = w->b.len;
-	while (left) {
-		ssize_t k = write(w->fd, p, left);
+	int fl = fcntl(w->fd, F_GETFL);
+	if (fl >= 0)
+		fcntl(w->fd, F_SETFL, fl & ~O_DIRECT);
+	w->direct = 0;
+}
+
+static int w_write(struct vpack_w *w, const uint8_t *p, size_t n)
+{
+	while (n) {
+		ssize_t k = write(w->fd, p, n);
 		if (k < 0 && errno == EINTR)
 			continue;
+		if (k < 0 && errno == EINVAL && w->direct) {
+			w_buffered(w);
+			continue;
+		}
 		if (k < 0)
 			return errno == ENOSPC ? lb_error(LB_ENOSPC, "disk full writing a pack")
 			                       : lb_error_errno(errno, "cannot write a pack");
 		p += k;
-		left -= (size_t)k;
+		n -= (size_t)k;
 	}
-	w->size += w->b.len;
-	buf_reset(&w->b);
+	return 0;
+}
+
+/* Streamed: hash and write what b holds: all of it (last), else (O_DIRECT) its whole blocks, the rest staying. */
+static int w_flush(struct vpack_w *w, int last)
+{
+	size_t n = w->b.len, whole = w->direct ? n & ~(size_t)(VPACK_BLOCK - 1) : 0;
+	if (!last && w->direct)
+		n = whole;
+	const uint8_t *p = (const uint8_t *)w->b.data;
+	crypto_generichash_update(&w->h, p, n);
+	int rc = 0;
+	if (whole) {
+		if (w->io_cap < whole) {
+			free(w->io);
+			w->io_cap = whole + VPACK_FLUSH;
+			if (posix_memalign((void **)&w->io, VPACK_BLOCK, w->io_cap) != 0)
+				lb_oom();
+		}
+		memcpy(w->io, p, whole);
+		rc = w_write(w, w->io, whole);
+	}
+	if (rc == 0 && n > whole) {
+		if (w->direct)
+			w_buffered(w);
+		rc = w_write(w, p + whole, n - whole);
+	}
+	if (rc < 0)
+		return rc;
+	w->size += n;
+	memmove(w->b.data, w->b.data + n, w->b.len - n);
+	buf_truncate(&w->b, w->b.len - n);
 	return 0;
 }
 
@@ -66,6 +106,9 @@ static int w_open(struct vpack_w *w)
 	struct buf tmp = {0};
 	vpath(w->stream, &tmp, "data/pack.tmp-%d-%u", (int)getpid(), atomic_fetch_add(&seq, 1));
 	w->fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0444);
+	/* O_DIRECT where the file system has it (F_SETFL refuses it where not) */
+	int fl = w->fd >= 0 ? fcntl(w->fd, F_GETFL) : -1;
+	w->direct = fl >= 0 && fcntl(w->fd, F_SETFL, fl | O_DIRECT) == 0;
 	if (w->fd < 0) {
 		int rc = lb_error_errno(errno, "cannot create '%s'", tmp.data);
 		buf_release(&tmp);
@@ -126,7 +169,7 @@ int vpack_w_add(struct vpack_w *w, const uint8_t id[VID], uint8_t flags, const v
 	                                           w->key);
 	w->b.len += VAULT_NONCE + (size_t)clen;
 	w->b.data[w->b.len] = '\0';
-	return w->tmp && w->b.len >= VPACK_FLUSH ? w_flush(w) : 0;
+	return w->tmp && w->b.len >= VPACK_FLUSH ? w_flush(w, 0) : 0;
 }
 
 int vpack_w_finish(struct vpack_w *w, struct vault *v, struct vault_index *ix, uint8_t pack_id[VID])
@@ -158,7 +201,7 @@ int vpack_w_finish(struct vpack_w *w, struct vault *v, struct vault_index *ix, u
 	struct buf rel = {0};
 	int rc;
 	if (w->tmp) {
-		rc = w_flush(w);
+		rc = w_flush(w, 1);
 		crypto_generichash_final(&w->h, pack_id, VID);
 		vault_pack_rel(&rel, pack_id);
 		if (rc == 0)
@@ -188,6 +231,7 @@ int vpack_w_finish(struct vpack_w *w, struct vault *v, struct vault_index *ix, u
 void vpack_w_release(struct vpack_w *w)
 {
 	w_discard(w);
+	free(w->io);
 	sodium_memzero(w->key, sizeof(w->key));
 	buf_release(&w->b);
 	free(w->e);

@@ -146,7 +146,9 @@ int vindex_decode_payload(struct vault_index *ix, const uint8_t *p, size_t n);
 /*
  * A pack being written. By default it is built in memory (b) and written whole by vpack_w_finish. With stream
  * set (a local repository, a backup) it is written as it grows to a temporary file data/pack.tmp-PID-N and hashed
- * on the way (each blob is written and hashed while it is still in the cache, and no pack is held in memory);
+ * on the way (each blob is written and hashed while it is still in the cache, and no pack is held in memory),
+ * with O_DIRECT where the file system allows it: a backup does not push the host's working set out of the page
+ * cache, and the copy into the page cache (most of the kernel's share of a backup) is not made;
  * finish links the file to its name, starts its write-back without waiting and remembers it in written, and
  * vault_sync_objects makes the packs durable before any index names them.
  */
@@ -154,9 +156,11 @@ struct vpack_w {
 	struct vault *stream;
 	struct lb_strlist written; /* streamed packs (their rel paths), owned strings */
 	uint8_t key[32];
-	struct buf b; /* the whole pack, or (streamed) the bytes not yet written */
-	char *tmp;    /* streamed: the temporary file (NULL: none open) */
-	int fd;
+	struct buf b;   /* the whole pack, or (streamed) the bytes not yet written */
+	char *tmp;      /* streamed: the temporary file (NULL: none open) */
+	int fd, direct; /* direct: fd is O_DIRECT (whole 4 KiB blocks from io; the file's tail written buffered) */
+	uint8_t *io;    /* block-aligned copy of what an O_DIRECT write sends */
+	size_t io_cap;
 	uint64_t size; /* streamed: bytes written before b */
 	crypto_generichash_state h;
 	struct vault_ientry *e; /* pack field unused; offsets inside this pack */
