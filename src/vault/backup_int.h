@@ -1,5 +1,6 @@
 /*
- * backup_int.h - state shared by backup.c (walk, read, chunk, score) and backup_work.c (the worker pipeline).
+ * backup_int.h - state shared by backup.c (walk, score, write the generation), backup_read.c (read, sample,
+ * chunk) and backup_work.c (the worker pipeline).
  */
 #ifndef LB_VAULT_BACKUP_INT_H
 #define LB_VAULT_BACKUP_INT_H
@@ -99,6 +100,8 @@ void bk_file_done_reading(struct bk *b, struct fstate *f);
  * is left out of the generation (read_err, warned about when the file is finalised). */
 void bk_read_small(struct job *j);
 void bk_dir_unref(struct bk_dir *d);
+/* On the walking thread: read a big file, cutting it into chunks for the workers; sniffed. 0, or -errno. */
+int bk_read_big(struct bk *b, int dirfd, const char *name, struct fstate *f);
 /* Wait for every chunk, stop the workers, merge their packs into newix. */
 int bk_finish(struct bk *b);
 
