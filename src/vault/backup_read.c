@@ -168,4 +168,3 @@ int bk_read_big(struct bk *b, int dirfd, const char *name, struct fstate *f)
 	sniff_file(f);
 	return rc;
 }
-
