@@ -1,0 +1,205 @@
+/*
+ * load.c - SS-MIX2 files read and parsed on worker threads, handed to the single SQLite writer in order.
+ *
+ * The writer (the thread that runs the ingest) owns the store; workers never touch SQLite. Each worker takes the
+ * next file of the list, opens it (never through a symlink, never a FIFO or device), reads it, hashes it, and
+ * parses it into a record log (struct ehr_reclog); the writer takes the items back in list order and replays
+ * each log into the store's sink. Workers run at most LOAD_WINDOW items ahead of the writer, so memory stays
+ * bounded whatever the size of the storage, and the order of rows in the store does not depend on timing. While
+ * files are not in the page cache, several workers waiting on reads keep the disk busy.
+ */
+#include "store_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define LOAD_WINDOW 512
+#define LOAD_THREADS_MAX 8
+
+struct slot {
+	struct store_load_item item;
+	size_t seq; /* the list position the item holds */
+	int ready;
+};
+
+struct store_loader {
+	const char *root;
+	const struct ssmix2_scan *scan;
+	const size_t *files;
+	const char *const *expect;
+	size_t n;
+	struct slot slots[LOAD_WINDOW];
+	size_t next;     /* next list position a worker takes */
+	size_t consumed; /* positions the writer is done with */
+	int holding;     /* the writer holds the item of position consumed */
+	int stop;
+	pthread_mutex_t mu;
+	pthread_cond_t work, done;
+	pthread_t th[LOAD_THREADS_MAX];
+	int nth;
+};
+
+static void set_err(struct store_load_item *it, int rc)
+{
+	it->rc = rc;
+	snprintf(it->err, sizeof(it->err), "%s", lb_errmsg());
+}
+
+/* Read, hash and parse one file into it. */
+static void process(struct store_loader *l, size_t pos, struct store_load_item *it, struct buf *path, struct buf *bytes)
+{
+	const struct ssmix2_file *f = &l->scan->files[l->files[pos]];
+	ehr_reclog_reset(&it->log);
+	it->file = l->files[pos];
+	it->rc = 0;
+	it->err[0] = 0;
+	it->hash[0] = 0;
+	it->size = f->size;
+	it->mtime_ns = f->mtime_ns;
+	it->same_hash = 0;
+	memset(&it->ms, 0, sizeof(it->ms));
+	buf_reset(path);
+	lb_path_join(path, l->root, f->path);
+	buf_reset(bytes);
+	int fd = open(path->data, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		set_err(it, lb_error_errno(errno, "cannot open '%s'", path->data));
+		return;
+	}
+	struct stat st;
+	int rc = 0;
+	if (fstat(fd, &st) != 0)
+		rc = lb_error_errno(errno, "cannot stat '%s'", path->data);
+	else if (!S_ISREG(st.st_mode))
+		rc = lb_error(LB_EINVAL, "'%s' is not a regular file", path->data);
+	else {
+		it->size = st.st_size;
+		it->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+		rc = buf_read_fd(bytes, fd, HL7_MAX_MESSAGE);
+		if (rc < 0)
+			rc = lb_error_wrap(rc, "reading '%s'", path->data);
+	}
+	close(fd);
+	if (rc < 0) {
+		set_err(it, rc);
+		return;
+	}
+	store_hash(buf_cstr(bytes), bytes->len, it->hash);
+	const char *expect = l->expect ? l->expect[pos] : NULL;
+	if (expect && !strcmp(expect, it->hash)) {
+		it->same_hash = 1; /* touched, not changed: nothing to parse */
+		return;
+	}
+	struct ehr_sink sink;
+	ehr_reclog_sink(&it->log, &sink);
+	struct ehr_source src = {.path = f->path, .kind = "ssmix2", .data_type = f->name.type};
+	ssmix2_read_message(&f->name, &src, buf_cstr(bytes), bytes->len, &sink, &it->ms);
+}
+
+static void *worker(void *arg)
+{
+	struct store_loader *l = arg;
+	struct buf path = {0}, bytes = {0};
+	pthread_mutex_lock(&l->mu);
+	for (;;) {
+		while (!l->stop && l->next < l->n && l->next >= l->consumed + LOAD_WINDOW)
+			pthread_cond_wait(&l->work, &l->mu);
+		if (l->stop || l->next >= l->n)
+			break;
+		size_t pos = l->next++;
+		struct slot *sl = &l->slots[pos % LOAD_WINDOW];
+		pthread_mutex_unlock(&l->mu);
+		process(l, pos, &sl->item, &path, &bytes);
+		pthread_mutex_lock(&l->mu);
+		sl->seq = pos;
+		sl->ready = 1;
+		pthread_cond_broadcast(&l->done);
+	}
+	pthread_mutex_unlock(&l->mu);
+	buf_release(&path);
+	buf_release(&bytes);
+	return NULL;
+}
+
+static int load_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 2)
+		n = 2;
+	return n > LOAD_THREADS_MAX ? LOAD_THREADS_MAX : (int)n;
+}
+
+struct store_loader *store_loader_start(const char *root, const struct ssmix2_scan *scan, const size_t *files,
+                                        const char *const *expect, size_t n)
+{
+	struct store_loader *l = lb_calloc(1, sizeof(*l));
+	l->root = root;
+	l->scan = scan;
+	l->files = files;
+	l->expect = expect;
+	l->n = n;
+	pthread_mutex_init(&l->mu, NULL);
+	pthread_cond_init(&l->work, NULL);
+	pthread_cond_init(&l->done, NULL);
+	int want = n ? load_threads() : 0;
+	for (int i = 0; i < want; i++)
+		if (pthread_create(&l->th[l->nth], NULL, worker, l) == 0)
+			l->nth++;
+	return l;
+}
+
+struct store_load_item *store_loader_next(struct store_loader *l)
+{
+	pthread_mutex_lock(&l->mu);
+	if (l->holding) {
+		l->slots[l->consumed % LOAD_WINDOW].ready = 0;
+		l->consumed++;
+		l->holding = 0;
+		pthread_cond_broadcast(&l->work);
+	}
+	if (l->consumed >= l->n) {
+		pthread_mutex_unlock(&l->mu);
+		return NULL;
+	}
+	struct slot *sl = &l->slots[l->consumed % LOAD_WINDOW];
+	if (!l->nth && !(sl->ready && sl->seq == l->consumed)) {
+		/* no worker could be started: do the work here */
+		pthread_mutex_unlock(&l->mu);
+		struct buf path = {0}, bytes = {0};
+		process(l, l->consumed, &sl->item, &path, &bytes);
+		buf_release(&path);
+		buf_release(&bytes);
+		pthread_mutex_lock(&l->mu);
+		sl->seq = l->consumed;
+		sl->ready = 1;
+		l->next = l->consumed + 1;
+	}
+	while (!(sl->ready && sl->seq == l->consumed))
+		pthread_cond_wait(&l->done, &l->mu);
+	l->holding = 1;
+	pthread_mutex_unlock(&l->mu);
+	return &sl->item;
+}
+
+void store_loader_stop(struct store_loader *l)
+{
+	if (!l)
+		return;
+	pthread_mutex_lock(&l->mu);
+	l->stop = 1;
+	pthread_cond_broadcast(&l->work);
+	pthread_mutex_unlock(&l->mu);
+	for (int i = 0; i < l->nth; i++)
+		pthread_join(l->th[i], NULL);
+	for (size_t i = 0; i < LOAD_WINDOW; i++)
+		ehr_reclog_release(&l->slots[i].item.log);
+	pthread_mutex_destroy(&l->mu);
+	pthread_cond_destroy(&l->work);
+	pthread_cond_destroy(&l->done);
+	free(l);
+}
