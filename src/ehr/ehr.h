@@ -315,6 +315,24 @@ struct ssmix2_scan {
  */
 int ssmix2_scan(const char *root, const struct ehr_sink *sink, struct ssmix2_scan *out);
 void ssmix2_scan_release(struct ssmix2_scan *s);
+/*
+ * The same walk as a stream (ssmix2_scan.c). ssmix2_walk_start visits the prefix folders and leaves the patient
+ * folders to threads (opts: tree, full, no_file_stat, settle_s, progress as for ssmix2_scan). The files come out
+ * in batches, in path order: each holds whole patients (one PID[3:6] folder), sorted and with current set as
+ * ssmix2_scan sets it; the last holds the patients whose IDs are too short for prefix folders of their own. A
+ * consumer can load a batch while later folders are still being listed.
+ */
+struct ssmix2_walker;
+int ssmix2_walk_start(const char *root, const struct ssmix2_scan *opts, struct ssmix2_walker **out);
+/* Would ssmix2_walk_next return at once? */
+int ssmix2_walk_ready(struct ssmix2_walker *w);
+/* The next batch (waiting for it): 1 with the files (owned by the walker until ssmix2_walk_end), 0 after the last. */
+int ssmix2_walk_next(struct ssmix2_walker *w, struct ssmix2_file **files, size_t *n);
+/* Wait until every folder has been walked: then the tree holds each entry's final state. */
+void ssmix2_walk_wait(struct ssmix2_walker *w);
+/* Hand the warnings to sink (sorted by path), add skipped and same_* to out (not its files), count each walked
+ * patient folder's current files in the tree, and free the walk and its batches. */
+void ssmix2_walk_end(struct ssmix2_walker *w, const struct ehr_sink *sink, struct ssmix2_scan *out);
 
 /* What reading one message found (summed by the caller). */
 struct ssmix2_msg_stats {

@@ -1,12 +1,10 @@
 /*
- * ssmix2_walk.c - the walker of SS-MIX2 standard storage, and "which version is current".
+ * ssmix2_walk.c - visiting the folders of SS-MIX2 standard storage, and the folder stamps.
  *
  *   root/PID[0:3]/PID[3:6]/PID/<YYYYMMDD or ->/<data type>/<file>
  *
- * The walk runs in two phases. The calling thread visits the prefix folders (the root, PID[0:3], PID[3:6]) and
- * makes one job per PID[3:6] folder; then WALK_THREADS workers (the calling thread and helpers) take the jobs and
- * walk their patient folders down to the files. Listing a large tree is mostly waiting for the disk to deliver
- * folder blocks, so more requests in flight than there are cores shortens it.
+ * The calling thread visits the prefix folders (the root, PID[0:3], PID[3:6]) and makes one job per PID[3:6]
+ * folder; workers (ssmix2_scan.c) take the jobs and walk their patient folders down to the files.
  *
  * Folder stamps (struct ssmix2_dir in ehr.h) make a re-walk cheap: a folder whose stamp is as remembered has the
  * same entries as last time, so a prefix folder's children are taken from the tree rather than listed, and a
@@ -15,26 +13,20 @@
  * keeps what it loaded from them. What a skipped folder was warned about last time is warned about again, so the
  * warnings of a walk do not depend on what was skipped.
  *
- * Workers keep their files, warnings and new tree entries to themselves; they are merged when all have ended.
- * Warnings are handed to the sink sorted by path. Symlinks are never followed (every folder is opened with
- * O_NOFOLLOW, component by component below the root), the depth is fixed, and nothing recurses.
+ * Symlinks are never followed (every folder is opened with O_NOFOLLOW, component by component below the root),
+ * the depth is fixed, and nothing recurses.
  */
 #include "ehr.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
-#define SSMIX2_DEPTH 6 /* a, b, pid, date, type, file */
-#define PID_DEPTH 3    /* root/a/b/pid */
-#define WALK_THREADS 8
+#include "ssmix2_walk_int.h"
 
 /* ---- the tree ------------------------------------------------------------------------------------------------ */
 
@@ -71,12 +63,6 @@ void ssmix2_tree_release(struct ssmix2_tree *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/* path -> index into a tree (open addressing over a power-of-two table; slot holds index + 1). */
-struct dir_index {
-	size_t *slot;
-	size_t nslot;
-};
-
 static uint64_t hash_n(const char *s, size_t n)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
@@ -85,7 +71,7 @@ static uint64_t hash_n(const char *s, size_t n)
 	return h;
 }
 
-static void index_build(struct dir_index *x, const struct ssmix2_tree *t)
+void walk_index_build(struct dir_index *x, const struct ssmix2_tree *t)
 {
 	free(x->slot);
 	x->nslot = 16;
@@ -100,8 +86,7 @@ static void index_build(struct dir_index *x, const struct ssmix2_tree *t)
 	}
 }
 
-/* The index of the entry whose path is s[0..n), or -1. */
-static long index_find(const struct dir_index *x, const struct ssmix2_tree *t, const char *s, size_t n)
+long walk_index_find(const struct dir_index *x, const struct ssmix2_tree *t, const char *s, size_t n)
 {
 	if (!x->nslot)
 		return -1;
@@ -170,48 +155,6 @@ static int take(const struct buf *b, size_t *pos, size_t len_size, const char **
 
 /* ---- one walk ------------------------------------------------------------------------------------------------ */
 
-struct wwarn {
-	char *path, *detail;
-};
-
-struct job {
-	char *path;  /* "a/b" */
-	long dir;    /* its tree entry */
-	char **pids; /* names of the patient folders in it */
-	size_t npids;
-};
-
-struct walk;
-
-/* What one worker found. */
-struct walker {
-	struct walk *w;
-	struct ssmix2_file *files;
-	size_t n, cap;
-	struct wwarn *warns;
-	size_t nwarns, capwarns;
-	struct ssmix2_tree added; /* patient folders not in the previous tree */
-	long same_dirs, same_files, same_current;
-	struct buf path, rel, msg, below, dwarns; /* scratch */
-};
-
-struct walk {
-	const char *root;
-	int rootfd;
-	struct ssmix2_tree *tree;
-	struct dir_index ix; /* over the previous tree's entries */
-	size_t nprev;
-	size_t *kid, *kid_start; /* children of previous entry i: kid[kid_start[i] .. kid_start[i + 1]) */
-	int full, stat_files, settle_s;
-	int64_t now_s;
-	struct job *jobs;
-	size_t njobs;
-	_Atomic size_t next;
-	_Atomic long count;           /* files found, for the progress bar */
-	struct lb_progress *progress; /* updated by worker 0 only */
-	struct walker workers[WALK_THREADS];
-};
-
 static uint64_t mix(uint64_t h, uint64_t v)
 {
 	h ^= v;
@@ -221,7 +164,7 @@ static uint64_t mix(uint64_t h, uint64_t v)
 }
 
 /* A folder's stamp, or 0 while it is too fresh to trust (see struct ssmix2_dir). */
-static uint64_t stamp_of(const struct walk *w, const struct stat *st)
+static uint64_t stamp_of(const struct ssmix2_walker *w, const struct stat *st)
 {
 	if ((int64_t)st->st_mtim.tv_sec > w->now_s - w->settle_s)
 		return 0;
@@ -317,6 +260,11 @@ struct names {
 	size_t n;
 };
 
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static void names_add(struct names *x, const char *s, size_t n)
 {
 	x->v = lb_reallocarray(x->v, x->n + 1, sizeof(*x->v));
@@ -327,7 +275,7 @@ static void names_add(struct names *x, const char *s, size_t n)
  * Visit prefix folder path (depth 0..2, tree entry *dir or -1): its child folders go to kids, taken from the tree
  * when its stamp is unchanged, else listed. Sets *dir to the entry (created when new).
  */
-static void visit_prefix(struct walk *w, struct walker *k, const char *path, long *dir, struct names *kids)
+static void visit_prefix(struct ssmix2_walker *w, struct walker *k, const char *path, long *dir, struct names *kids)
 {
 	struct ssmix2_tree *t = w->tree;
 	struct stat st;
@@ -341,6 +289,8 @@ static void visit_prefix(struct walk *w, struct walker *k, const char *path, lon
 			const char *name = slash ? slash + 1 : p;
 			names_add(kids, name, strlen(name));
 		}
+		if (kids->n > 1)
+			qsort(kids->v, kids->n, sizeof(*kids->v), name_cmp);
 		return;
 	}
 	buf_reset(&k->dwarns);
@@ -367,6 +317,8 @@ static void visit_prefix(struct walk *w, struct walker *k, const char *path, lon
 		}
 		closedir(d);
 	}
+	if (kids->n > 1)
+		qsort(kids->v, kids->n, sizeof(*kids->v), name_cmp);
 	if (*dir < 0)
 		*dir = (long)(ssmix2_tree_add(t, path, 0, NULL, 0, NULL, 0) - t->v);
 	struct ssmix2_dir *x = &t->v[*dir];
@@ -377,7 +329,7 @@ static void visit_prefix(struct walk *w, struct walker *k, const char *path, lon
 }
 
 /* Are the patient folder bfd/pid and every folder under it as the tree remembers them? */
-static int pid_same(struct walk *w, struct walker *k, int bfd, const char *pid, const struct ssmix2_dir *d)
+static int pid_same(struct ssmix2_walker *w, struct walker *k, int bfd, const char *pid, const struct ssmix2_dir *d)
 {
 	struct stat st;
 	if (!d->stamp || fstatat(bfd, pid, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode) ||
@@ -402,13 +354,16 @@ static int pid_same(struct walk *w, struct walker *k, int bfd, const char *pid, 
 	return 1;
 }
 
+/* A file into the job's batch; patients with IDs under 6 characters have no prefix folders that pin them to one
+ * job, so their files wait for the late batch (ssmix2_scan.c). */
 static void add_file(struct walker *k, const char *rel, const struct ssmix2_name *nm, const struct stat *st)
 {
-	if (k->n == k->cap) {
-		k->cap = k->cap ? k->cap * 2 : 256;
-		k->files = lb_reallocarray(k->files, k->cap, sizeof(*k->files));
+	struct batch *b = strlen(nm->patient) < 6 ? &k->late : k->batch;
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 64;
+		b->files = lb_reallocarray(b->files, b->cap, sizeof(*b->files));
 	}
-	struct ssmix2_file *f = &k->files[k->n++];
+	struct ssmix2_file *f = &b->files[b->n++];
 	memset(f, 0, sizeof(*f));
 	f->path = lb_strdup(rel);
 	f->name = *nm;
@@ -447,7 +402,7 @@ static long visit_file(struct walker *k, DIR *dir, const struct dirent *e, const
  * Walk patient folder bfd/pid (path "a/b/pid") down to its files; record its stamps and warnings in tree entry
  * dir, or in a new entry of the worker's when dir < 0.
  */
-static void walk_pid(struct walk *w, struct walker *k, int bfd, const char *pid, const char *path, long dir)
+static void walk_pid(struct ssmix2_walker *w, struct walker *k, int bfd, const char *pid, const char *path, long dir)
 {
 	DIR *stack[SSMIX2_DEPTH] = {0};
 	size_t plen[SSMIX2_DEPTH] = {0};
@@ -527,7 +482,7 @@ static void walk_pid(struct walk *w, struct walker *k, int bfd, const char *pid,
 	atomic_fetch_add(&w->count, nfiles);
 }
 
-static void run_job(struct walk *w, struct walker *k, struct job *j)
+void walk_run_job(struct ssmix2_walker *w, struct walker *k, struct job *j)
 {
 	int bfd = open_rel(w->rootfd, j->path);
 	if (bfd < 0) {
@@ -542,7 +497,7 @@ static void run_job(struct walk *w, struct walker *k, struct job *j)
 	}
 	for (size_t i = 0; i < j->npids; i++) {
 		join(&k->path, j->path, j->pids[i]);
-		long d = index_find(&w->ix, w->tree, k->path.data, k->path.len);
+		long d = walk_index_find(&w->ix, w->tree, k->path.data, k->path.len);
 		if (d >= 0 && (size_t)d >= w->nprev)
 			d = -1;
 		if (d >= 0 && !w->full && pid_same(w, k, bfd, j->pids[i], &w->tree->v[d])) {
@@ -563,29 +518,7 @@ static void run_job(struct walk *w, struct walker *k, struct job *j)
 	close(bfd);
 }
 
-struct worker_arg {
-	struct walk *w;
-	int index;
-};
-
-static void *worker_run(void *arg)
-{
-	struct worker_arg *a = arg;
-	struct walk *w = a->w;
-	struct walker *k = &w->workers[a->index];
-	for (;;) {
-		size_t i = atomic_fetch_add(&w->next, 1);
-		if (i >= w->njobs)
-			break;
-		run_job(w, k, &w->jobs[i]);
-		if (a->index == 0 && w->progress)
-			lb_progress_update(w->progress, (uint64_t)atomic_load(&w->count));
-	}
-	return NULL;
-}
-
-/* Children of each previous entry, for prefix folders whose stamp is unchanged. */
-static void build_kids(struct walk *w)
+void walk_build_kids(struct ssmix2_walker *w)
 {
 	struct ssmix2_tree *t = w->tree;
 	size_t n = w->nprev;
@@ -594,7 +527,7 @@ static void build_kids(struct walk *w)
 	w->kid = lb_calloc(n + 1, sizeof(*w->kid));
 	for (size_t i = 0; i < n; i++) {
 		const char *p = t->v[i].path, *slash = strrchr(p, '/');
-		parent[i] = !*p ? -1 : index_find(&w->ix, t, p, slash ? (size_t)(slash - p) : 0);
+		parent[i] = !*p ? -1 : walk_index_find(&w->ix, t, p, slash ? (size_t)(slash - p) : 0);
 		if (parent[i] >= 0 && path_depth(p) <= PID_DEPTH)
 			w->kid_start[parent[i] + 1]++;
 		else
@@ -611,8 +544,8 @@ static void build_kids(struct walk *w)
 	free(parent);
 }
 
-/* Phase 1: the prefix folders, breadth first, in this thread; one job per folder at depth 2. */
-static void walk_prefixes(struct walk *w)
+/* Breadth first; a level's names sorted, so that the jobs come in path order. */
+void walk_prefixes(struct ssmix2_walker *w)
 {
 	struct walker *k = &w->workers[0];
 	struct names level = {0};
@@ -620,7 +553,7 @@ static void walk_prefixes(struct walk *w)
 	for (int depth = 0; depth < PID_DEPTH; depth++) {
 		struct names next = {0};
 		for (size_t i = 0; i < level.n; i++) {
-			long dir = index_find(&w->ix, w->tree, level.v[i], strlen(level.v[i]));
+			long dir = walk_index_find(&w->ix, w->tree, level.v[i], strlen(level.v[i]));
 			struct names kids = {0};
 			visit_prefix(w, k, level.v[i], &dir, &kids);
 			if (depth + 1 < PID_DEPTH) {
@@ -645,197 +578,3 @@ static void walk_prefixes(struct walk *w)
 	free(level.v);
 }
 
-/* ---- which version is current ------------------------------------------------------------------------------- */
-
-/* Types whose newest file is the whole state of the patient, whatever its date folder and order number. */
-static int per_patient_type(const char *type)
-{
-	return !strcmp(type, "ADT-00") || !strcmp(type, "ADT-61");
-}
-
-static int cmp_record(const struct ssmix2_file *a, const struct ssmix2_file *b)
-{
-	int c = strcmp(a->name.patient, b->name.patient);
-	if (c)
-		return c;
-	if ((c = strcmp(a->name.type, b->name.type)))
-		return c;
-	if (per_patient_type(a->name.type))
-		return 0;
-	if ((c = strcmp(a->name.date, b->name.date)))
-		return c;
-	return strcmp(a->name.order_no, b->name.order_no);
-}
-
-static int cmp_file(const void *pa, const void *pb)
-{
-	const struct ssmix2_file *a = pa, *b = pb;
-	int c = cmp_record(a, b);
-	if (c)
-		return c;
-	if ((c = strcmp(a->name.time, b->name.time)))
-		return c;
-	/* A deletion stamped with the same time as a valid version wins: it sorts last. */
-	if (a->name.flag != b->name.flag)
-		return b->name.flag - a->name.flag;
-	return strcmp(a->path, b->path);
-}
-
-static int cmp_warning(const void *pa, const void *pb)
-{
-	const struct wwarn *a = pa, *b = pb;
-	int c = strcmp(a->path, b->path);
-	return c ? c : strcmp(a->detail, b->detail);
-}
-
-/* The length of the patient-folder part ("a/b/pid") of a file's path, or 0. */
-static size_t pid_prefix(const char *path)
-{
-	int slashes = 0;
-	for (const char *p = path; *p; p++)
-		if (*p == '/' && ++slashes == PID_DEPTH)
-			return (size_t)(p - path);
-	return 0;
-}
-
-/* Merge the workers' findings into out and the tree; hand the warnings to the sink. */
-static void merge(struct walk *w, const struct ehr_sink *sink, struct ssmix2_scan *out)
-{
-	size_t nw = 0;
-	for (int i = 0; i < WALK_THREADS; i++)
-		nw += w->workers[i].nwarns;
-	struct wwarn *all = nw ? lb_calloc(nw, sizeof(*all)) : NULL;
-	nw = 0;
-	for (int i = 0; i < WALK_THREADS; i++) {
-		struct walker *k = &w->workers[i];
-		for (size_t f = 0; f < k->n; f++) {
-			if (out->n == out->cap) {
-				out->cap = out->cap ? out->cap * 2 : 256;
-				out->files = lb_reallocarray(out->files, out->cap, sizeof(*out->files));
-			}
-			out->files[out->n++] = k->files[f];
-		}
-		free(k->files);
-		for (size_t a = 0; a < k->added.n; a++) {
-			struct ssmix2_dir *d = &k->added.v[a];
-			if (w->tree->n == w->tree->cap) {
-				w->tree->cap = w->tree->cap ? w->tree->cap * 2 : 64;
-				w->tree->v = lb_reallocarray(w->tree->v, w->tree->cap, sizeof(*w->tree->v));
-			}
-			w->tree->v[w->tree->n++] = *d; /* moved */
-		}
-		free(k->added.v);
-		for (size_t a = 0; a < k->nwarns; a++)
-			all[nw++] = k->warns[a];
-		free(k->warns);
-		out->same_dirs += k->same_dirs;
-		out->same_files += k->same_files;
-		out->same_current += k->same_current;
-		buf_release(&k->path);
-		buf_release(&k->rel);
-		buf_release(&k->msg);
-		buf_release(&k->below);
-		buf_release(&k->dwarns);
-	}
-	if (nw)
-		qsort(all, nw, sizeof(*all), cmp_warning);
-	for (size_t i = 0; i < nw; i++) {
-		if (sink && sink->warning) {
-			struct ehr_source src = {.path = all[i].path, .kind = "ssmix2"};
-			sink->warning(sink->ctx, &src, EHR_WARN_PARSE, all[i].detail);
-		}
-		free(all[i].path);
-		free(all[i].detail);
-	}
-	out->skipped += (long)nw;
-	free(all);
-}
-
-int ssmix2_scan(const char *root, const struct ehr_sink *sink, struct ssmix2_scan *out)
-{
-	struct ssmix2_scan in = *out;
-	memset(out, 0, sizeof(*out));
-	out->progress = in.progress;
-	out->tree = in.tree;
-	out->full = in.full;
-	out->no_file_stat = in.no_file_stat;
-	out->settle_s = in.settle_s;
-	int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0)
-		return lb_error_errno(errno, "cannot open SS-MIX2 storage '%s'", root);
-	struct ssmix2_tree local = {0};
-	struct walk *w = lb_calloc(1, sizeof(*w));
-	w->root = root;
-	w->rootfd = rootfd;
-	w->tree = in.tree ? in.tree : &local;
-	w->nprev = w->tree->n;
-	w->full = in.full;
-	w->stat_files = !in.no_file_stat;
-	w->settle_s = in.settle_s;
-	w->now_s = (int64_t)time(NULL);
-	w->progress = in.progress;
-	atomic_init(&w->next, 0);
-	atomic_init(&w->count, 0);
-	for (size_t i = 0; i < w->tree->n; i++) {
-		w->tree->v[i].state = SSMIX2_DIR_GONE;
-		if (path_depth(w->tree->v[i].path) != PID_DEPTH)
-			w->tree->v[i].files = w->tree->v[i].current = 0;
-	}
-	index_build(&w->ix, w->tree);
-	build_kids(w);
-	for (int i = 0; i < WALK_THREADS; i++)
-		w->workers[i].w = w;
-	walk_prefixes(w);
-	/* Phase 2: the workers. */
-	struct worker_arg args[WALK_THREADS];
-	pthread_t helper[WALK_THREADS];
-	int started[WALK_THREADS] = {0};
-	for (int i = 0; i < WALK_THREADS; i++)
-		args[i] = (struct worker_arg){w, i};
-	for (int i = 1; i < WALK_THREADS && (size_t)i < w->njobs; i++)
-		started[i] = pthread_create(&helper[i], NULL, worker_run, &args[i]) == 0;
-	worker_run(&args[0]);
-	for (int i = 1; i < WALK_THREADS; i++)
-		if (started[i])
-			pthread_join(helper[i], NULL);
-	merge(w, sink, out);
-	for (size_t i = 0; i < w->njobs; i++) {
-		for (size_t p = 0; p < w->jobs[i].npids; p++)
-			free(w->jobs[i].pids[p]);
-		free(w->jobs[i].pids);
-		free(w->jobs[i].path);
-	}
-	free(w->jobs);
-	free(w->kid);
-	free(w->kid_start);
-	close(rootfd);
-	if (in.progress)
-		lb_progress_done(in.progress);
-	if (out->n)
-		qsort(out->files, out->n, sizeof(*out->files), cmp_file);
-	/* The last file of each record's run is its state; count current files per patient folder. */
-	index_build(&w->ix, w->tree);
-	for (size_t i = 0; i < out->n; i++) {
-		struct ssmix2_file *f = &out->files[i];
-		int last = i + 1 == out->n || cmp_record(f, &out->files[i + 1]) != 0;
-		f->current = last && f->name.flag == 1;
-		size_t pl = pid_prefix(f->path);
-		long d = f->current && pl ? index_find(&w->ix, w->tree, f->path, pl) : -1;
-		if (d >= 0)
-			w->tree->v[d].current++;
-	}
-	free(w->ix.slot);
-	free(w);
-	ssmix2_tree_release(&local);
-	return 0;
-}
-
-void ssmix2_scan_release(struct ssmix2_scan *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		free(s->files[i].path);
-	free(s->files);
-	struct ssmix2_tree *t = s->tree;
-	memset(s, 0, sizeof(*s));
-	s->tree = t;
-}

@@ -16,6 +16,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define FULL_EVERY_H_DEFAULT 24
 #define SETTLE_S_DEFAULT 60
@@ -170,29 +171,31 @@ static int load_known(struct store *s, const struct ssmix2_tree *t, int full, st
 	return rc;
 }
 
-/* Read (on the workers) and write (here) the current files that are new or changed, in scan order. */
-static int load_files(struct store *s, const char *root, const struct ssmix2_scan *scan, struct store_fmap *map,
-                      const struct ehr_sink *sink, struct store_ingest_stats *st, struct lb_progress *pg)
+/* Does the store need to read f (current, and not known with the same size and mtime)? */
+static int need_read(const struct ssmix2_file *f, const struct store_fent *e)
 {
-	size_t *todo = lb_calloc(scan->n + 1, sizeof(*todo));
-	const char **expect = lb_calloc(scan->n + 1, sizeof(*expect));
-	unsigned char *need = lb_calloc(scan->n + 1, 1);
-	size_t ntodo = 0;
-	for (size_t i = 0; i < scan->n; i++) {
-		const struct ssmix2_file *f = &scan->files[i];
-		if (!f->current)
-			continue;
-		const struct store_fent *e = store_fmap_get(map, f->path);
-		if (e && e->size == f->size && e->mtime == f->mtime_ns)
-			continue;
-		need[i] = 1;
-		expect[ntodo] = e && e->hash[0] ? e->hash : NULL;
-		todo[ntodo++] = i;
+	return f->current && !(e && e->size == f->size && e->mtime == f->mtime_ns);
+}
+
+/* Queue a batch's files that need reading. */
+static void queue_batch(struct store_loader *l, const struct store_fmap *map, const struct ssmix2_file *files,
+                        size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct store_fent *e = store_fmap_get(map, files[i].path);
+		if (need_read(&files[i], e))
+			store_loader_push(l, &files[i], e && e->hash[0] ? e->hash : NULL);
 	}
-	struct store_loader *l = store_loader_start(root, scan, todo, expect, ntodo);
+}
+
+/* Write one batch in order: skip what is unchanged, load what the workers read. */
+static int write_batch(struct store *s, struct store_loader *l, struct store_fmap *map,
+                       const struct ssmix2_file *files, size_t n, const struct ehr_sink *sink,
+                       struct store_ingest_stats *st, struct lb_progress *pg)
+{
 	int rc = 0;
-	for (size_t i = 0; i < scan->n && rc == 0; i++) {
-		const struct ssmix2_file *f = &scan->files[i];
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const struct ssmix2_file *f = &files[i];
 		if (pg)
 			lb_progress_add(pg, 1);
 		if (!f->current)
@@ -201,15 +204,13 @@ static int load_files(struct store *s, const char *root, const struct ssmix2_sca
 		struct store_fent *e = store_fmap_get(map, f->path);
 		if (e)
 			e->seen = 1;
-		if (!need[i]) {
+		if (!need_read(f, e)) {
 			st->files_unchanged++;
 			continue;
 		}
 		struct store_load_item *it = store_loader_next(l);
-		if (!it || it->file != i) {
-			rc = lb_error(LB_EINTERNAL, "file loader out of step at '%s'", f->path);
-			break;
-		}
+		if (!it || it->file != f)
+			return lb_error(LB_EINTERNAL, "file loader out of step at '%s'", f->path);
 		if (e && it->rc == 0 && it->same_hash) {
 			st->files_unchanged++;
 			rc = store_file_touch(s, e, it->size, it->mtime_ns);
@@ -228,8 +229,7 @@ static int load_files(struct store *s, const char *root, const struct ssmix2_sca
 		st->files_loaded++;
 		if (it->rc < 0) {
 			struct ehr_source src = {.path = f->path, .kind = "ssmix2"};
-			sink->warning(sink->ctx, &src, it->rc == -LB_ETOOBIG ? EHR_WARN_LIMIT : EHR_WARN_PARSE,
-			              it->err);
+			sink->warning(sink->ctx, &src, it->rc == -LB_ETOOBIG ? EHR_WARN_LIMIT : EHR_WARN_PARSE, it->err);
 			continue;
 		}
 		rc = ehr_reclog_replay(&it->log, sink);
@@ -240,10 +240,60 @@ static int load_files(struct store *s, const char *root, const struct ssmix2_sca
 		if (s->failed && rc == 0)
 			rc = -LB_EIO;
 	}
-	store_loader_stop(l);
-	free(todo);
-	free(expect);
-	free(need);
+	return rc;
+}
+
+struct batch_ref {
+	struct ssmix2_file *files;
+	size_t n;
+};
+
+/*
+ * Take the walk's batches as they come and write them in order. The files of every batch already walked are
+ * queued for the readers before the writer starts on the next batch, so that reading runs ahead across batch
+ * boundaries while the walk goes on listing later folders.
+ */
+static int load_batches(struct store *s, const char *root, struct ssmix2_walker *walk, struct store_fmap *map,
+                        const struct ehr_sink *sink, struct store_ingest_stats *st, struct lb_progress *pg)
+{
+	struct store_loader *l = store_loader_start(root);
+	struct timespec c0, c1;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
+	struct batch_ref *b = NULL;
+	size_t nb = 0, cap = 0, cur = 0;
+	long nfiles = 0;
+	int walked = 0, rc = 0;
+	while (rc == 0) {
+		/* the next batch to write (waiting for it), and every further one that is ready */
+		while (!walked && (nb <= cur || ssmix2_walk_ready(walk))) {
+			struct ssmix2_file *files;
+			size_t n;
+			if (!ssmix2_walk_next(walk, &files, &n)) {
+				walked = 1;
+				break;
+			}
+			if (nb == cap) {
+				cap = cap ? cap * 2 : 64;
+				b = lb_reallocarray(b, cap, sizeof(*b));
+			}
+			b[nb++] = (struct batch_ref){files, n};
+			nfiles += (long)n;
+			if (pg)
+				pg->total += n;
+			queue_batch(l, map, files, n);
+		}
+		if (cur >= nb)
+			break;
+		rc = write_batch(s, l, map, b[cur].files, b[cur].n, sink, st, pg);
+		cur++;
+	}
+	int64_t worker_ns = 0;
+	store_loader_stop(l, &worker_ns);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
+	lb_debug("ssmix2: %ld files in %zu batches: writer %.0f ms CPU, readers %.0f ms CPU", nfiles, nb,
+	         ((c1.tv_sec - c0.tv_sec) * 1e9 + (c1.tv_nsec - c0.tv_nsec)) / 1e6, worker_ns / 1e6);
+	st->files_seen += nfiles;
+	free(b);
 	return rc;
 }
 
@@ -261,39 +311,53 @@ int store_ingest_ssmix2(struct store *s, const struct store_ingest_opts *o, cons
 		return rc;
 	if (!tree.n)
 		full = 1;
-	struct lb_progress scan_pg = {.label = "scan"};
+	struct store_fmap map = {0};
+	/* A full walk may sweep any file: all are known up front, and loading starts with the first batch. */
+	if (full && (rc = load_known(s, &tree, 1, &map)) < 0) {
+		store_fmap_free(&map);
+		return rc;
+	}
 	struct ssmix2_scan scan = {.tree = &tree,
 	                           .full = full,
 	                           .no_file_stat = !have_files(s),
-	                           .settle_s = o->settle_s ? (o->settle_s > 0 ? o->settle_s : 0) : SETTLE_S_DEFAULT,
-	                           .progress = o->progress ? &scan_pg : NULL};
+	                           .settle_s = o->settle_s ? (o->settle_s > 0 ? o->settle_s : 0) : SETTLE_S_DEFAULT};
 	s->file_id = 0;
-	rc = ssmix2_scan(o->ssmix2_dir, sink, &scan);
+	int64_t t0 = lb_mono_ns();
+	struct ssmix2_walker *walk;
+	rc = ssmix2_walk_start(o->ssmix2_dir, &scan, &walk);
 	if (rc < 0) {
+		store_fmap_free(&map);
 		ssmix2_tree_release(&tree);
 		return rc;
 	}
+	if (!full) {
+		/* An incremental walk is stats, over quickly; then it is known which patient folders to look at. */
+		ssmix2_walk_wait(walk);
+		rc = load_known(s, &tree, 0, &map);
+	}
+	int64_t t1 = lb_mono_ns();
+	if (rc == 0)
+		rc = load_batches(s, o->ssmix2_dir, walk, &map, sink, st, o->progress);
+	int64_t t2 = lb_mono_ns();
+	s->file_id = 0;
+	ssmix2_walk_end(walk, sink, &scan);
 	st->full_walk = full;
 	st->dirs_unchanged = scan.same_dirs;
-	st->files_seen += (long)scan.n + scan.same_files;
+	st->files_seen += scan.same_files;
 	st->files_current += scan.same_current;
 	st->files_unchanged += scan.same_current;
 	st->files_skipped += scan.skipped;
-	if (o->progress)
-		o->progress->total += scan.n;
-	struct store_fmap map = {0};
-	rc = load_known(s, &tree, full, &map);
-	if (rc == 0)
-		rc = load_files(s, o->ssmix2_dir, &scan, &map, sink, st, o->progress);
 	if (rc == 0)
 		rc = store_fmap_sweep(s, &map, st);
 	if (rc == 0)
 		rc = tree_save(s, &tree, full);
 	if (rc == 0 && full)
 		rc = meta_put_int(s, "ssmix2_full_walk_ms", now);
+	lb_debug("ssmix2: %s walk, %ld patient folders unchanged; walk and known files %.0f ms, walk and load %.0f ms,"
+	         " sweep and folder stamps %.0f ms",
+	         full ? "full" : "incremental", scan.same_dirs, (t1 - t0) / 1e6, (t2 - t1) / 1e6,
+	         (lb_mono_ns() - t2) / 1e6);
 	store_fmap_free(&map);
-	ssmix2_scan_release(&scan);
 	ssmix2_tree_release(&tree);
-	s->file_id = 0;
 	return rc;
 }

@@ -1,12 +1,13 @@
 /*
  * load.c - SS-MIX2 files read and parsed on worker threads, handed to the single SQLite writer in order.
  *
- * The writer (the thread that runs the ingest) owns the store; workers never touch SQLite. Each worker takes the
- * next file of the list, opens it (never through a symlink, never a FIFO or device), reads it, hashes it, and
+ * The writer (the thread that runs the ingest) owns the store; workers never touch SQLite. The writer queues the
+ * files to read (store_loader_push) as the walk delivers them; each worker takes the next queued file, opens it (never through a symlink, never a FIFO or device), reads it, hashes it, and
  * parses it into a record log (struct ehr_reclog); the writer takes the items back in list order and replays
  * each log into the store's sink. Workers run at most LOAD_WINDOW items ahead of the writer, so memory stays
- * bounded whatever the size of the storage, and the order of rows in the store does not depend on timing. While
- * files are not in the page cache, several workers waiting on reads keep the disk busy.
+ * bounded whatever the size of the storage, and the order of rows in the store does not depend on timing. There are
+ * more workers than cores: while files are not in the page cache, workers wait on reads, and many reads in flight
+ * keep the disk busy (the parsing itself shares the cores with the writer).
  */
 #include "store_int.h"
 
@@ -16,10 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define LOAD_WINDOW 512
-#define LOAD_THREADS_MAX 8
+#define LOAD_THREADS 8 /* more reads in flight than cores: a cold page cache makes reading wait on the disk */
 
 struct slot {
 	struct store_load_item item;
@@ -27,12 +29,15 @@ struct slot {
 	int ready;
 };
 
+struct job {
+	const struct ssmix2_file *file;
+	const char *expect;
+};
+
 struct store_loader {
 	const char *root;
-	const struct ssmix2_scan *scan;
-	const size_t *files;
-	const char *const *expect;
-	size_t n;
+	struct job *jobs; /* queued by the writer */
+	size_t n, cap;
 	struct slot slots[LOAD_WINDOW];
 	size_t next;     /* next list position a worker takes */
 	size_t consumed; /* positions the writer is done with */
@@ -40,9 +45,17 @@ struct store_loader {
 	int stop;
 	pthread_mutex_t mu;
 	pthread_cond_t work, done;
-	pthread_t th[LOAD_THREADS_MAX];
+	pthread_t th[LOAD_THREADS];
 	int nth;
+	int64_t cpu_ns; /* the workers' CPU time, summed as they end */
 };
+
+static int64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
 
 static void set_err(struct store_load_item *it, int rc)
 {
@@ -51,11 +64,12 @@ static void set_err(struct store_load_item *it, int rc)
 }
 
 /* Read, hash and parse one file into it. */
-static void process(struct store_loader *l, size_t pos, struct store_load_item *it, struct buf *path, struct buf *bytes)
+static void process(struct store_loader *l, const struct job *j, struct store_load_item *it, struct buf *path,
+                    struct buf *bytes)
 {
-	const struct ssmix2_file *f = &l->scan->files[l->files[pos]];
+	const struct ssmix2_file *f = j->file;
 	ehr_reclog_reset(&it->log);
-	it->file = l->files[pos];
+	it->file = f;
 	it->rc = 0;
 	it->err[0] = 0;
 	it->hash[0] = 0;
@@ -90,8 +104,7 @@ static void process(struct store_loader *l, size_t pos, struct store_load_item *
 		return;
 	}
 	store_hash(buf_cstr(bytes), bytes->len, it->hash);
-	const char *expect = l->expect ? l->expect[pos] : NULL;
-	if (expect && !strcmp(expect, it->hash)) {
+	if (j->expect && !strcmp(j->expect, it->hash)) {
 		it->same_hash = 1; /* touched, not changed: nothing to parse */
 		return;
 	}
@@ -107,50 +120,51 @@ static void *worker(void *arg)
 	struct buf path = {0}, bytes = {0};
 	pthread_mutex_lock(&l->mu);
 	for (;;) {
-		while (!l->stop && l->next < l->n && l->next >= l->consumed + LOAD_WINDOW)
+		while (!l->stop && (l->next >= l->n || l->next >= l->consumed + LOAD_WINDOW))
 			pthread_cond_wait(&l->work, &l->mu);
-		if (l->stop || l->next >= l->n)
+		if (l->stop)
 			break;
 		size_t pos = l->next++;
+		struct job j = l->jobs[pos];
 		struct slot *sl = &l->slots[pos % LOAD_WINDOW];
 		pthread_mutex_unlock(&l->mu);
-		process(l, pos, &sl->item, &path, &bytes);
+		process(l, &j, &sl->item, &path, &bytes);
 		pthread_mutex_lock(&l->mu);
 		sl->seq = pos;
 		sl->ready = 1;
-		pthread_cond_broadcast(&l->done);
+		if (pos == l->consumed)
+			pthread_cond_signal(&l->done); /* the writer waits for nothing else */
 	}
+	l->cpu_ns += thread_cpu_ns();
 	pthread_mutex_unlock(&l->mu);
 	buf_release(&path);
 	buf_release(&bytes);
 	return NULL;
 }
 
-static int load_threads(void)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	if (n < 2)
-		n = 2;
-	return n > LOAD_THREADS_MAX ? LOAD_THREADS_MAX : (int)n;
-}
-
-struct store_loader *store_loader_start(const char *root, const struct ssmix2_scan *scan, const size_t *files,
-                                        const char *const *expect, size_t n)
+struct store_loader *store_loader_start(const char *root)
 {
 	struct store_loader *l = lb_calloc(1, sizeof(*l));
 	l->root = root;
-	l->scan = scan;
-	l->files = files;
-	l->expect = expect;
-	l->n = n;
 	pthread_mutex_init(&l->mu, NULL);
 	pthread_cond_init(&l->work, NULL);
 	pthread_cond_init(&l->done, NULL);
-	int want = n ? load_threads() : 0;
-	for (int i = 0; i < want; i++)
+	for (int i = 0; i < LOAD_THREADS; i++)
 		if (pthread_create(&l->th[l->nth], NULL, worker, l) == 0)
 			l->nth++;
 	return l;
+}
+
+void store_loader_push(struct store_loader *l, const struct ssmix2_file *f, const char *expect)
+{
+	pthread_mutex_lock(&l->mu);
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 1024;
+		l->jobs = lb_reallocarray(l->jobs, l->cap, sizeof(*l->jobs));
+	}
+	l->jobs[l->n++] = (struct job){f, expect};
+	pthread_cond_signal(&l->work);
+	pthread_mutex_unlock(&l->mu);
 }
 
 struct store_load_item *store_loader_next(struct store_loader *l)
@@ -160,7 +174,7 @@ struct store_load_item *store_loader_next(struct store_loader *l)
 		l->slots[l->consumed % LOAD_WINDOW].ready = 0;
 		l->consumed++;
 		l->holding = 0;
-		pthread_cond_broadcast(&l->work);
+		pthread_cond_signal(&l->work); /* one slot came free: one more item may start */
 	}
 	if (l->consumed >= l->n) {
 		pthread_mutex_unlock(&l->mu);
@@ -169,9 +183,10 @@ struct store_load_item *store_loader_next(struct store_loader *l)
 	struct slot *sl = &l->slots[l->consumed % LOAD_WINDOW];
 	if (!l->nth && !(sl->ready && sl->seq == l->consumed)) {
 		/* no worker could be started: do the work here */
+		struct job j = l->jobs[l->consumed];
 		pthread_mutex_unlock(&l->mu);
 		struct buf path = {0}, bytes = {0};
-		process(l, l->consumed, &sl->item, &path, &bytes);
+		process(l, &j, &sl->item, &path, &bytes);
 		buf_release(&path);
 		buf_release(&bytes);
 		pthread_mutex_lock(&l->mu);
@@ -186,7 +201,7 @@ struct store_load_item *store_loader_next(struct store_loader *l)
 	return &sl->item;
 }
 
-void store_loader_stop(struct store_loader *l)
+void store_loader_stop(struct store_loader *l, int64_t *cpu_ns)
 {
 	if (!l)
 		return;
@@ -196,10 +211,13 @@ void store_loader_stop(struct store_loader *l)
 	pthread_mutex_unlock(&l->mu);
 	for (int i = 0; i < l->nth; i++)
 		pthread_join(l->th[i], NULL);
+	if (cpu_ns)
+		*cpu_ns = l->cpu_ns;
 	for (size_t i = 0; i < LOAD_WINDOW; i++)
 		ehr_reclog_release(&l->slots[i].item.log);
 	pthread_mutex_destroy(&l->mu);
 	pthread_cond_destroy(&l->work);
 	pthread_cond_destroy(&l->done);
+	free(l->jobs);
 	free(l);
 }

@@ -63,6 +63,8 @@ void store_bind_text(sqlite3_stmt *st, int i, const char *v);
 /* Step a write statement to completion and reset it. */
 int store_exec_stmt(struct store *s, sqlite3_stmt *st);
 int store_exec(struct store *s, const char *sql);
+/* Drop (create 0) or create (1) the search indexes of patients (store.c: a first load builds them at the end). */
+int store_search_indexes(struct store *s, int create);
 /* Remove every row that came from file id (and the file's row itself when drop_file). */
 int store_forget_file(struct store *s, int64_t file_id, int drop_file);
 
@@ -99,10 +101,10 @@ int store_file_begin(struct store *s, const struct store_file_row *r, struct sto
 /* A known file whose size or mtime changed but whose content did not. */
 int store_file_touch(struct store *s, struct store_fent *e, int64_t size, int64_t mtime);
 
-/* load.c: SS-MIX2 files read, hashed and parsed by worker threads, handed back in list order. */
+/* load.c: SS-MIX2 files read, hashed and parsed by worker threads, handed back in the order they were queued. */
 struct store_load_item {
-	size_t file; /* index into the scan */
-	int rc;      /* 0, or why the file could not be read (err) */
+	const struct ssmix2_file *file;
+	int rc; /* 0, or why the file could not be read (err) */
 	char err[256];
 	char hash[17];
 	int64_t size, mtime_ns; /* of the file as read */
@@ -111,12 +113,13 @@ struct store_load_item {
 	struct ssmix2_msg_stats ms;
 };
 struct store_loader;
-/* Start workers on scan files files[0..n); expect[i] (or expect NULL) is the hash the store knows for files[i]. */
-struct store_loader *store_loader_start(const char *root, const struct ssmix2_scan *scan, const size_t *files,
-                                        const char *const *expect, size_t n);
-/* The next item in list order (waits until it is ready); valid until the next call; NULL after the last. */
+struct store_loader *store_loader_start(const char *root);
+/* Queue file f (valid until its item has been taken) with the hash the store knows for it (or NULL). */
+void store_loader_push(struct store_loader *l, const struct ssmix2_file *f, const char *expect);
+/* The next item in queue order (waits until it is ready); valid until the next call; NULL when none is queued. */
 struct store_load_item *store_loader_next(struct store_loader *l);
-void store_loader_stop(struct store_loader *l);
+/* Stop the workers; *cpu_ns (if not NULL) is the CPU time they used. */
+void store_loader_stop(struct store_loader *l, int64_t *cpu_ns);
 
 /* ingest_ssmix2.c: the SS-MIX2 part of a run. */
 int store_ingest_ssmix2(struct store *s, const struct store_ingest_opts *o, const struct ehr_sink *sink,
