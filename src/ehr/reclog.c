@@ -145,8 +145,8 @@ static int add_entry(struct ehr_reclog *l, enum rl_kind kind, const struct ehr_s
 			memcpy(b->data + start + rec_off + t->str[i], &off, sizeof(off));
 		}
 	} else {
-		/* raw bytes, or a warning's detail: one byte string */
-		h.bytes = add_str(b, start, bytes ? bytes : "", nbytes);
+		/* raw bytes (never NULL), or a warning's detail (NULL kept): one byte string */
+		h.bytes = add_str(b, start, bytes || kind == RL_RAW ? (bytes ? bytes : "") : NULL, nbytes);
 	}
 	size_t end = ALIGN8(b->len);
 	buf_grow(b, end - b->len);
@@ -256,7 +256,7 @@ int ehr_reclog_replay(const struct ehr_reclog *log, const struct ehr_sink *sink)
 				memcpy(rec + t->str[i], &s, sizeof(s));
 			}
 		}
-		const char *bytes = e + h.bytes;
+		const char *bytes = at(e, h.bytes);
 		int rc = 0;
 		switch ((enum rl_kind)h.kind) {
 		case RL_PATIENT:

@@ -79,7 +79,6 @@ static size_t pid_prefix(const char *path)
 	return 0;
 }
 
-
 /* Sort a batch and mark each record's newest valid version current. */
 static void batch_finish(struct batch *b)
 {

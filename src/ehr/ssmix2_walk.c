@@ -577,4 +577,3 @@ void walk_prefixes(struct ssmix2_walker *w)
 		free(level.v[i]);
 	free(level.v);
 }
-

@@ -47,9 +47,9 @@ struct ssmix2_walker;
 /* What one worker found. */
 struct walker {
 	struct ssmix2_walker *w;
-	struct batch *batch;      /* where files of the job in hand go */
-	struct batch late;        /* files of patients with IDs under 6 characters (see ssmix2_scan.c) */
-	struct wwarn *warns;      /* every warning, kept for the end */
+	struct batch *batch; /* where files of the job in hand go */
+	struct batch late;   /* files of patients with IDs under 6 characters (see ssmix2_scan.c) */
+	struct wwarn *warns; /* every warning, kept for the end */
 	size_t nwarns, capwarns;
 	struct ssmix2_tree added; /* patient folders not in the previous tree */
 	long same_dirs, same_files, same_current;

@@ -178,8 +178,7 @@ static int need_read(const struct ssmix2_file *f, const struct store_fent *e)
 }
 
 /* Queue a batch's files that need reading. */
-static void queue_batch(struct store_loader *l, const struct store_fmap *map, const struct ssmix2_file *files,
-                        size_t n)
+static void queue_batch(struct store_loader *l, const struct store_fmap *map, const struct ssmix2_file *files, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct store_fent *e = store_fmap_get(map, files[i].path);
@@ -189,9 +188,8 @@ static void queue_batch(struct store_loader *l, const struct store_fmap *map, co
 }
 
 /* Write one batch in order: skip what is unchanged, load what the workers read. */
-static int write_batch(struct store *s, struct store_loader *l, struct store_fmap *map,
-                       const struct ssmix2_file *files, size_t n, const struct ehr_sink *sink,
-                       struct store_ingest_stats *st, struct lb_progress *pg)
+static int write_batch(struct store *s, struct store_loader *l, struct store_fmap *map, const struct ssmix2_file *files,
+                       size_t n, const struct ehr_sink *sink, struct store_ingest_stats *st, struct lb_progress *pg)
 {
 	int rc = 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
@@ -229,7 +227,8 @@ static int write_batch(struct store *s, struct store_loader *l, struct store_fma
 		st->files_loaded++;
 		if (it->rc < 0) {
 			struct ehr_source src = {.path = f->path, .kind = "ssmix2"};
-			sink->warning(sink->ctx, &src, it->rc == -LB_ETOOBIG ? EHR_WARN_LIMIT : EHR_WARN_PARSE, it->err);
+			sink->warning(sink->ctx, &src, it->rc == -LB_ETOOBIG ? EHR_WARN_LIMIT : EHR_WARN_PARSE,
+			              it->err);
 			continue;
 		}
 		rc = ehr_reclog_replay(&it->log, sink);

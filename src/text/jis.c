@@ -200,7 +200,8 @@ size_t text_decode_iso2022jp(struct buf *out, const char *in, size_t n, struct t
 		unsigned char c = u[i];
 		/* Fast paths for the bulk of a message: a run of ASCII, or of JIS X 0208 pairs that map without remark.
 		 * Anything else (escapes, shifts, 8-bit bytes, unmapped or extension codes) takes the general path. */
-		if (!shifted && (mode == M_ASCII || mode == M_ROMAN) && c < 0x80 && c != 0x1b && c != 0x0e && c != 0x0f) {
+		if (!shifted && (mode == M_ASCII || mode == M_ROMAN) && c < 0x80 && c != 0x1b && c != 0x0e &&
+		    c != 0x0f) {
 			size_t j = i + 1;
 			while (j < n && u[j] < 0x80 && u[j] != 0x1b && u[j] != 0x0e && u[j] != 0x0f)
 				j++;
