@@ -4,8 +4,8 @@
  *   rx search --db F TEXT [--json]          drug master search from three characters (kana any width or script,
  *                                           kanji, brand or generic, code); a brand with its generics and back
  *   rx check --db F --patient PID --drug CODE --dose X [--unit U] --per-day N [--days D] [--pregnant] [--json]
- *                                           the order against the patient's allergies, active medicines, pregnancy
- *                                           and the maximum daily dose; exit 1 on a stop-level alert
+ *                                           the order against the patient's allergies, active medicines, pregnancy,
+ *                                           the maximum daily dose and the age limits; exit 1 on a stop-level alert
  *   rx check … --bench N                    run the same check N times in process and report the latency
  */
 #include "cli.h"
@@ -32,6 +32,34 @@ static void drug_json(struct json_w *w, const struct ehr_drug *d)
 	json_kv_str(w, "allergy_classes", d->allergy_classes);
 	json_kv_str(w, "yj_code", d->yj_code);
 	json_kv_str(w, "hot_code", d->hot_code);
+	/* age limits in months: the lowest allowed age, and the first age no longer allowed (null: no limit) */
+	json_key(w, "min_age_months");
+	if (d->age_min_months > 0)
+		json_int(w, d->age_min_months);
+	else
+		json_null_value(w);
+	json_key(w, "below_age_months");
+	if (d->age_below_months > 0)
+		json_int(w, d->age_below_months);
+	else
+		json_null_value(w);
+}
+
+/* "15歳以上" / "15 years and older", "12歳未満" / "under 12 years" (nothing when the drug has no age limit). */
+static void age_limits_text(struct buf *b, const struct ehr_drug *d)
+{
+	int ja = lb_lang() == LB_LANG_JA;
+	if (d->age_min_months) {
+		buf_adds(b, "  ");
+		rx_age_text(b, d->age_min_months, ja);
+		buf_adds(b, ja ? "以上" : " and older");
+	}
+	if (d->age_below_months) {
+		buf_adds(b, ja ? "  " : "  under ");
+		rx_age_text(b, d->age_below_months, ja);
+		if (ja)
+			buf_adds(b, "未満");
+	}
 }
 
 static int rx_search_cmd(int argc, char **argv)
@@ -118,6 +146,7 @@ static int rx_search_cmd(int argc, char **argv)
 			if (d->max_daily_dose > 0)
 				buf_addf(&out, "  %s %g%s", L_("max/day", "1日最大"), d->max_daily_dose,
 				         d->unit ? d->unit : "");
+			age_limits_text(&out, d);
 			for (size_t j = 0; j < h.v[k].nsame; j++)
 				buf_addf(&out, "\n    %s %s  %s", L_("same ingredient:", "同成分:"),
 				         h.v[k].same[j].code, h.v[k].same[j].name);
@@ -154,6 +183,11 @@ static void result_json(const struct rx_order *o, const struct rx_result *r, str
 	buf_release(&t);
 	json_kv_str(&w, "birth_date", p->birth_date);
 	json_kv_str(&w, "as_of", r->as_of);
+	json_key(&w, "age_months"); /* at the as-of date */
+	if (r->age_months >= 0)
+		json_int(&w, r->age_months);
+	else
+		json_null_value(&w);
 	json_key(&w, "drug");
 	json_obj(&w);
 	drug_json(&w, &r->drug);
@@ -199,9 +233,15 @@ static void result_json(const struct rx_order *o, const struct rx_result *r, str
 static void result_text(const struct rx_result *r, struct buf *out)
 {
 	const struct ehr_patient *p = &r->patient.patient;
-	buf_addf(out, "%s  %s %s (%s %s)  %s  —  %s %s", p->id, p->family_kanji ? p->family_kanji : "",
+	buf_addf(out, "%s  %s %s (%s %s)  %s", p->id, p->family_kanji ? p->family_kanji : "",
 	         p->given_kanji ? p->given_kanji : "", p->family_kana ? p->family_kana : "",
-	         p->given_kana ? p->given_kana : "", p->birth_date ? p->birth_date : "", r->drug.code, r->drug.name);
+	         p->given_kana ? p->given_kana : "", p->birth_date ? p->birth_date : "");
+	if (r->age_months >= 0) {
+		buf_adds(out, " (");
+		rx_age_text(out, r->age_months, lb_lang() == LB_LANG_JA);
+		buf_addch(out, ')');
+	}
+	buf_addf(out, "  —  %s %s", r->drug.code, r->drug.name);
 	if (r->n == 0)
 		buf_addf(out, "\n%s", L_("no alerts", "警告なし"));
 	for (size_t i = 0; i < r->n; i++) {
@@ -250,14 +290,15 @@ static int rx_check_cmd(int argc, char **argv)
 	        "ingredient\n"
 	        "or class among active medicines, interactions (a shared interaction group), pregnancy (--pregnant or "
 	        "a\n"
-	        "recorded pregnancy), and the maximum daily dose (dose × per day). Each alert has a level (stop, "
-	        "warn,\n"
+	        "recorded pregnancy), the maximum daily dose (dose × per day), and the drug's age limits (the\n"
+	        "patient's age at the data's as-of date from the birth date). Each alert has a level (stop, warn,\n"
 	        "info), the reason and the record it rests on. A safe order prints 'no alerts'.\n"
 	        "Exit codes: 0 no stop-level alert, 1 a stop-level alert, 2 unknown patient or drug, or bad input.",
 	        "紙の処方を患者のダウンタイム用データと薬品マスタで確認します: アレルギー歴 (コード、または\n"
 	        "ペニシリン などの記載) と薬剤・系統、処方中の薬との成分・同効薬の重複、相互作用 (同じ相互作用\n"
-	        "グループ)、妊婦 (--pregnant または記録された妊娠)、1日最大量 (1回量 × 回数)。警告ごとにレベル\n"
-	        "(stop / warn / info)、理由、根拠の記録を示します。問題がなければ「警告なし」。\n"
+	        "グループ)、妊婦 (--pregnant または記録された妊娠)、1日最大量 (1回量 × 回数)、年齢制限 (生年月日\n"
+	        "からデータ時点の年齢)。警告ごとにレベル (stop / warn / info)、理由、根拠の記録を示します。\n"
+	        "問題がなければ「警告なし」。\n"
 	        "終了コード: 0 stop なし、1 stop あり、2 患者・薬品が不明または入力誤り。",
 	        "  lifeboat rx check --db store.db --patient 0001000046 --drug 100000101 --dose 250 --unit mg "
 	        "--per-day 3 --days 7\n"

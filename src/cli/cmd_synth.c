@@ -1,7 +1,7 @@
 /*
  * cmd_synth.c - `lifeboat synth`: write a deterministic synthetic hospital for drills, tests and benchmarks.
  *
- *   synth --out DIR --patients N --seed S [--today YYYY-MM-DD] [--force] [--json]
+ *   synth --out DIR --patients N [--beds N] --seed S [--today YYYY-MM-DD] [--force] [--json]
  *
  * DIR gets ssmix2/ (SS-MIX2 standard storage), fhir/<Type>.ndjson, appointments.csv and drugs.csv. The same N, S and
  * date give byte-identical files. A summary (or --json) tells what was written.
@@ -79,7 +79,7 @@ static void summary_text(struct buf *out, const struct ehr_synth_opts *o, const 
 int cmd_synth(int argc, char **argv)
 {
 	const char *out = NULL, *seed_s = "1", *today = NULL;
-	long patients = 1000;
+	long patients = 1000, beds = 0;
 	int json = 0, force = 0, code;
 	const struct lb_opt opts[] = {
 	        {LB_OPT_STRING, 'o', "out", &out, "DIR",
@@ -87,6 +87,9 @@ int cmd_synth(int argc, char **argv)
 	         "出力先フォルダ (ssmix2/, fhir/, appointments.csv, drugs.csv)"},
 	        {LB_OPT_INT, 'n', "patients", &patients, "N", "registered patients (default 1000)",
 	         "登録患者数 (既定 1000)", 1, 10000000},
+	        {LB_OPT_INT, 0, "beds", &beds, "N",
+	         "a hospital of exactly N beds (default: one ward of 32-48 beds per 800 patients, up to 20 wards)",
+	         "病床数 N の病院 (既定: 患者 800 人ごとに 32-48 床の病棟ひとつ、最大 20 病棟)", 1, 20000},
 	        {LB_OPT_STRING, 's', "seed", &seed_s, "S", "seed: the same seed gives the same files (default 1)",
 	         "シード: 同じシードなら同じファイル (既定 1)"},
 	        {LB_OPT_STRING, 0, "today", &today, "DATE", "the date the data is as of (default 2026-11-24)",
@@ -97,20 +100,29 @@ int cmd_synth(int argc, char **argv)
 	        {0},
 	};
 	static const struct lb_cmd_help help = {
-	        "lifeboat synth --out DIR [--patients N] [--seed S] [--today YYYY-MM-DD] [--force] [--json]",
+	        "lifeboat synth --out DIR [--patients N] [--beds N] [--seed S] [--today YYYY-MM-DD] [--force] [--json]",
 	        "Write a synthetic hospital: patients with Japanese kanji and kana names at real-life frequencies (so\n"
 	        "same-surname and same-name patients occur), wards and a census, allergies, prescriptions, "
 	        "injections,\n"
 	        "results, diagnoses, admissions and bookings, as SS-MIX2 standard storage (ISO-2022-JP), FHIR NDJSON\n"
 	        "(JP Core), an appointments CSV (CP932) and a drug master CSV (UTF-8). The same N, S and date give\n"
-	        "byte-identical files. Made-up data only: no real person is described.",
+	        "byte-identical files. Made-up data only: no real person is described.\n"
+	        "--beds N gives a hospital of exactly N beds: wards 3A … 12B, then ICU, HCU, CCU, SCU, 救命救急,\n"
+	        "緩和ケア, 回復期リハ, 地域包括ケア, 精神科, 結核, then 17A, 17B …; about 80% of beds are occupied,\n"
+	        "and at most a quarter of the patients are in hospital, so give about four patients per bed\n"
+	        "(a 1,000-bed hospital: --patients 20000 --beds 1000).",
 	        "合成病院を作成します: 実際の頻度に近い漢字・カナ氏名の患者 (同姓・同姓同名も生じます)、病棟と入院\n"
 	        "患者、アレルギー、処方、注射、検査結果、病名、入退院、予約を、SS-MIX2 標準化ストレージ "
 	        "(ISO-2022-JP)、\n"
 	        "FHIR NDJSON (JP Core)、予約 CSV (CP932)、医薬品マスタ CSV (UTF-8) として書き出します。同じ N・S・\n"
-	        "基準日なら同一のファイルになります。架空のデータで、実在の人物は含みません。",
+	        "基準日なら同一のファイルになります。架空のデータで、実在の人物は含みません。\n"
+	        "--beds N でちょうど N 床の病院になります: 3A … 12B の後に ICU, HCU, CCU, SCU, 救命救急, 緩和ケア,\n"
+	        "回復期リハ, 地域包括ケア, 精神科, 結核、さらに 17A, 17B … 。病床の約 8 割が埋まり、入院は患者の\n"
+	        "最大 4 分の 1 までなので、1 床あたり約 4 人の患者を指定してください (1,000 床: --patients 20000\n"
+	        "--beds 1000)。",
 	        "  lifeboat synth --out /tmp/hospital --patients 1000 --seed 42\n"
-	        "  lifeboat synth --out build/bench/h100k --patients 100000 --seed 1 --json"};
+	        "  lifeboat synth --out build/bench/h100k --patients 100000 --seed 1 --json\n"
+	        "  lifeboat synth --out /tmp/h1000 --patients 20000 --beds 1000 --seed 11"};
 	int i = cli_parse(argc, argv, opts, &help, &code);
 	if (i < 0)
 		return code;
@@ -135,8 +147,13 @@ int cmd_synth(int argc, char **argv)
 	}
 	struct lb_progress prog = {.label = "synth"};
 	struct ehr_synth_stats st = {0};
-	struct ehr_synth_opts o = {
-	        .out_dir = out, .patients = patients, .seed = seed, .today = today, .progress = &prog, .stats = &st};
+	struct ehr_synth_opts o = {.out_dir = out,
+	                           .patients = patients,
+	                           .beds = (int)beds,
+	                           .seed = seed,
+	                           .today = today,
+	                           .progress = &prog,
+	                           .stats = &st};
 	int64_t t0 = lb_mono_ns();
 	int rc = ehr_synth(&o);
 	lb_progress_done(&prog);

@@ -2,7 +2,7 @@
  * cmd_watch.c - `lifeboat watch`: watch folders for ransomware behaviour and raise alerts.
  *
  *   watch PATH… [--alerts FILE] [--syslog] [--exec CMD] [--canaries] [--respond stop] [--pin-vault R]
- *               [--source auto|fanotify|inotify] [--for DURATION] [--health-interval DURATION] [--json]
+ *               [--source auto|fanotify|inotify] [--marks folders|filesystem] [--for DURATION] [--health-interval DURATION] [--json]
  *
  * Alerts are JSON lines (docs/watch-alerts.md): on stdout, or in FILE with --alerts. Runs in the foreground until
  * SIGTERM/SIGINT (or --for); exit 1 when a high or critical alert was raised during a bounded run.
@@ -33,7 +33,7 @@ static void print_alert(const char *json, void *ctx)
 int cmd_watch(int argc, char **argv)
 {
 	const char *alerts = NULL, *exec_cmd = NULL, *respond = NULL, *pin = NULL, *source = "auto";
-	const char *run_for = NULL, *health = NULL;
+	const char *run_for = NULL, *health = NULL, *marks = "folders";
 	int json = 0, syslog = 0, canaries = 0, no_baseline = 0, code;
 	long max_files = 0;
 	const struct lb_opt opts[] = {
@@ -56,6 +56,11 @@ int cmd_watch(int argc, char **argv)
 	         "critical のアラートで REPO の最新クリーン世代をロック"},
 	        {LB_OPT_STRING, 0, "source", &source, "SRC", "auto (fanotify, else inotify), fanotify or inotify",
 	         "auto (fanotify、不可なら inotify)、fanotify、inotify"},
+	        {LB_OPT_STRING, 0, "marks", &marks, "KIND",
+	         "fanotify: folders (a mark per folder; activity elsewhere costs nothing) or filesystem (one mark; "
+	         "every event of the filesystem is read)",
+	         "fanotify: folders (フォルダごとにマーク。ほかの場所の操作は負荷にならない) か filesystem "
+	         "(1 つのマークでファイルシステムの全イベントを読む)"},
 	        {LB_OPT_STRING, 0, "for", &run_for, "DURATION", "stop after DURATION (90s, 15m, 1h)",
 	         "DURATION 後に終了 (90s, 15m, 1h)"},
 	        {LB_OPT_STRING, 0, "health-interval", &health, "DURATION", "health line on stderr every DURATION (5m)",
@@ -70,7 +75,9 @@ int cmd_watch(int argc, char **argv)
 	};
 	static const struct lb_cmd_help help = {
 	        "lifeboat watch PATH… [--alerts FILE] [--syslog] [--exec CMD] [--canaries] [--respond stop]\n"
-	        "                      [--pin-vault REPO] [--source auto|fanotify|inotify] [--for DURATION] [--json]",
+	        "                      [--pin-vault REPO] [--source auto|fanotify|inotify] [--marks "
+	        "folders|filesystem]\n"
+	        "                      [--for DURATION] [--json]",
 	        "Watch folders for ransomware behaviour: files whose structure turns random, extensions ransomware\n"
 	        "appends, ransom notes, rename/delete storms, touched canaries; per process over 10 s and 60 s "
 	        "windows.\n"
@@ -119,6 +126,14 @@ int cmd_watch(int argc, char **argv)
 		return cli_usage(L_("--source takes auto, fanotify or inotify, not '%s'",
 		                    "--source には auto, fanotify, inotify を指定します ('%s' ではなく)"),
 		                 source);
+	if (!strcmp(marks, "folders"))
+		o.marks = WATCH_MARKS_FOLDERS;
+	else if (!strcmp(marks, "filesystem"))
+		o.marks = WATCH_MARKS_FILESYSTEM;
+	else
+		return cli_usage(L_("--marks takes folders or filesystem, not '%s'",
+		                    "--marks には folders か filesystem を指定します ('%s' ではなく)"),
+		                 marks);
 	if (run_for && (lb_parse_duration(run_for, &o.run_ms) < 0 || o.run_ms <= 0))
 		return cli_usage(L_("--for takes a duration such as 90s or 15m, not '%s'",
 		                    "--for には 90s や 15m のような期間を指定します ('%s' ではなく)"),
@@ -146,6 +161,7 @@ int cmd_watch(int argc, char **argv)
 		json_key(&w, "summary");
 		json_obj(&w);
 		json_kv_str(&w, "source", s.source);
+		json_kv_str(&w, "marks", s.marks);
 		json_kv_int(&w, "events", (int64_t)s.events);
 		json_kv_int(&w, "events_seen", (int64_t)s.events_seen);
 		json_kv_int(&w, "overflows", (int64_t)s.overflows);

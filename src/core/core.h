@@ -200,6 +200,14 @@ int64_t lb_days_from_civil(int y, int m, int d);
 void lb_civil_from_days(int64_t days, int *y, int *m, int *d);
 /* 1 when y-m-d is a real calendar date. */
 int lb_date_valid(int y, int m, int d);
+/*
+ * Age in completed months on the date y-m-d of someone born by-bm-bd (years: the result / 12), counted as Japanese
+ * law counts it (年齢計算ニ関スル法律, 民法 143): a month or a year is completed on the day of the month that bears
+ * the birth day's number, or on the 1st of the next month when the month has no such day, so that someone born on
+ * 29 February turns a year older on 1 March in common years, and someone born on 31 January a month older on
+ * 1 March. -1 when either date is not a real date or y-m-d is before the birth.
+ */
+int lb_age_months(int by, int bm, int bd, int y, int m, int d);
 /* Format a UTC time as "2026-11-24T08:15:17Z" (ms == 0 … ) or with milliseconds when with_ms. */
 void lb_format_utc(struct buf *b, int64_t ms, int with_ms);
 /* Format in local time as "2026-11-24 17:15" (what people read on a banner or a printed page). */

@@ -57,6 +57,20 @@ int lb_date_valid(int y, int m, int d)
 	return d <= mdays[m - 1] + (m == 2 && leap);
 }
 
+int lb_age_months(int by, int bm, int bd, int y, int m, int d)
+{
+	if (!lb_date_valid(by, bm, bd) || !lb_date_valid(y, m, d))
+		return -1;
+	if (lb_days_from_civil(y, m, d) < lb_days_from_civil(by, bm, bd))
+		return -1;
+	/* The month is completed on day bd; a month without day bd completes it on the 1st of the next month, which
+	 * is what comparing the day numbers gives as well (28 February < 29: not yet; 1 March: a month later). */
+	int months = (y - by) * 12 + (m - bm);
+	if (d < bd)
+		months--;
+	return months;
+}
+
 static int64_t floor_div(int64_t a, int64_t b)
 {
 	return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));

@@ -435,7 +435,23 @@ int ehr_appointments_read(const char *path, const struct ehr_sink *sink)
 
 /* ---- drug master --------------------------------------------------------------------------------------------- */
 
-enum { D_CODE, D_NAME, D_GENERIC, D_KANA, D_FORM, D_UNIT, D_MAX, D_PREG, D_INTER, D_ALLERGY, D_YJ, D_HOT, D_COUNT };
+enum {
+	D_CODE,
+	D_NAME,
+	D_GENERIC,
+	D_KANA,
+	D_FORM,
+	D_UNIT,
+	D_MAX,
+	D_PREG,
+	D_INTER,
+	D_ALLERGY,
+	D_YJ,
+	D_HOT,
+	D_MIN_AGE,
+	D_MAX_AGE,
+	D_COUNT
+};
 
 /* A number as masters write it: "180", "1,500", "１８０", "2.5". Returns 0 and *v, or -1. */
 static int parse_amount(const char *s, double *v)
@@ -462,6 +478,80 @@ static int parse_amount(const char *s, double *v)
 	return k && !*end && *v >= 0 && *v < 1e9 ? 0 : -1;
 }
 
+/* Match one of words at *p (ASCII compared without case); advance past it. */
+static int word_at(const char **p, const char *const *words)
+{
+	for (size_t i = 0; words[i]; i++) {
+		size_t n = strlen(words[i]);
+		if (!strncasecmp(*p, words[i], n)) {
+			*p += n;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+#define AGE_MAX_MONTHS (150 * 12)
+
+int ehr_age_limit_parse(const char *s, int upper, int *months)
+{
+	static const char *const years[] = {"歳", "才", "years", "year", "yrs", "yr", "y", NULL};
+	static const char *const mons[] = {"か月",   "ヶ月",  "ヵ月", "カ月", "ケ月", "箇月",
+	                                   "months", "month", "mo",   "m",    NULL};
+	static const char *const under[] = {"未満", NULL}, *const incl[] = {"以上", "以下", NULL};
+	const char *p = s;
+	int total = 0, last = 0, parts = 0, exclusive = 0;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		if (parts && word_at(&p, under)) {
+			exclusive = 1;
+			continue;
+		}
+		if (parts && word_at(&p, incl))
+			continue;
+		int n = 0, digits = 0;
+		for (;;) {
+			const unsigned char *u = (const unsigned char *)p;
+			if (*p >= '0' && *p <= '9')
+				n = n * 10 + (*p++ - '0');
+			else if (u[0] == 0xEF && u[1] == 0xBC && u[2] >= 0x90 && u[2] <= 0x99)
+				n = n * 10 + (u[2] - 0x90), p += 3;
+			else
+				break;
+			if (++digits > 4)
+				return -1;
+		}
+		if (!digits)
+			return -1;
+		while (*p == ' ')
+			p++;
+		int unit = word_at(&p, years) ? 12 : word_at(&p, mons) ? 1 : 0;
+		if (!unit) {
+			if (parts)
+				return -1; /* "1歳6": the unit of the 6 is anyone's guess */
+			unit = 12;
+		}
+		if (parts && unit >= last)
+			return -1; /* years, then months */
+		total += n * unit;
+		last = unit;
+		parts++;
+		if (total > AGE_MAX_MONTHS)
+			return -1;
+	}
+	if (!parts || (exclusive && !upper))
+		return -1;
+	if (upper && !exclusive)
+		total += last;
+	if (upper && total == 0)
+		return -1; /* under 0 months: nobody */
+	*months = total;
+	return 0;
+}
+
 int ehr_drugs_read(const char *path, const struct ehr_sink *sink)
 {
 	struct column cols[D_COUNT] = {
@@ -477,6 +567,8 @@ int ehr_drugs_read(const char *path, const struct ehr_sink *sink)
 	        [D_ALLERGY] = {"allergy_class|allergy_classes|アレルギー分類|アレルギー"},
 	        [D_YJ] = {"yj_code|yjコード|yj"},
 	        [D_HOT] = {"hot_code|hotコード|hot9|hot"},
+	        [D_MIN_AGE] = {"min_age|年齢下限|下限年齢|最低年齢"},
+	        [D_MAX_AGE] = {"max_age|年齢上限|上限年齢|最高年齢"},
 	};
 	struct ehr_source src = {.path = path, .kind = "drugs"};
 	struct buf text = {0};
@@ -507,6 +599,21 @@ int ehr_drugs_read(const char *path, const struct ehr_sink *sink)
 		d.allergy_classes = nonempty(col(&c, &cols[D_ALLERGY]));
 		d.yj_code = nonempty(col(&c, &cols[D_YJ]));
 		d.hot_code = nonempty(col(&c, &cols[D_HOT]));
+		for (int k = D_MIN_AGE; k <= D_MAX_AGE; k++) {
+			const char *age = nonempty(col(&c, &cols[k]));
+			int *months = k == D_MIN_AGE ? &d.age_min_months : &d.age_below_months;
+			if (age && ehr_age_limit_parse(age, k == D_MAX_AGE, months) < 0) {
+				warn(sink, &src, EHR_WARN_PARSE,
+				     "%s '%s' of '%s' is not an age (15, 15歳, 6か月, 1歳6か月): no limit kept",
+				     k == D_MIN_AGE ? "min_age" : "max_age", age, d.code);
+				*months = 0;
+			}
+		}
+		if (d.age_below_months && d.age_below_months <= d.age_min_months) {
+			warn(sink, &src, EHR_WARN_PARSE, "max_age of '%s' is below its min_age: no age limit kept",
+			     d.code);
+			d.age_min_months = d.age_below_months = 0;
+		}
 		if (sink->drug && (rc = sink->drug(sink->ctx, &src, &d)) < 0)
 			break;
 		rc = 0;

@@ -134,6 +134,9 @@ struct ehr_drug {
 	const char *interaction_groups; /* ';'-separated; drugs that share a group interact */
 	const char *allergy_classes;    /* ';'-separated: ペニシリン系 … */
 	const char *yj_code, *hot_code; /* other codes for search, NULL if absent */
+	/* Age limits (min_age, max_age of the feed), in months of age as lb_age_months counts them. */
+	int age_min_months;   /* allowed from this age on; 0 = no lower limit */
+	int age_below_months; /* allowed only below this age (max_age plus one of its unit); 0 = no upper limit */
 };
 
 /* ---- the sink ------------------------------------------------------------------------------------------------ */
@@ -358,6 +361,14 @@ int ehr_fhir_read_file(const char *path, const struct ehr_sink *sink);
 /* The CSV feeds of docs/feeds.md, read by header names in any order (extra columns ignored), UTF-8 or CP932. */
 int ehr_appointments_read(const char *path, const struct ehr_sink *sink);
 int ehr_drugs_read(const char *path, const struct ehr_sink *sink);
+/*
+ * An age limit of the drug master as masters write it: "15" or "15歳" / "15y" (years), "6か月" / "6m" (months),
+ * "1歳6か月" / "1y6m"; full-width digits too; 以上 / 以下 may follow, as package inserts write them. A maximum
+ * (upper) is inclusive in its last unit ("11" allows 11 years and 11 months, "6か月" six months and some days)
+ * unless it says 未満 (under). *months receives the lowest allowed age (lower) or the first age no longer allowed
+ * (upper), in completed months (lb_age_months). Returns 0, or -1 for anything else (at most 150 years).
+ */
+int ehr_age_limit_parse(const char *s, int upper, int *months);
 
 /* What ehr_synth wrote (filled in when opts->stats is set). */
 struct ehr_synth_stats {
@@ -379,6 +390,7 @@ struct ehr_synth_opts {
 	const char
 	        *out_dir; /* writes ssmix2/, fhir/<Type>.ndjson, appointments.csv, drugs.csv; must not hold them yet */
 	long patients;    /* 1 .. 10,000,000 */
+	int beds;         /* total beds, exactly (1 .. 20,000); 0: one ward of 32-48 beds per 800 patients, 2 to 20 */
 	uint64_t seed;
 	const char *today;             /* "YYYY-MM-DD" the data is as of; NULL = 2026-11-24 so output is reproducible */
 	struct lb_progress *progress;  /* advanced per patient, or NULL */

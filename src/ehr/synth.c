@@ -1,8 +1,9 @@
 /*
  * synth.c - the synthetic hospital (`lifeboat synth`): the hospital (wards, census) and the run that writes it.
  *
- * A hospital of N registered patients: wards 3A, 3B, 4A … of 30-50 beds at about 80% occupancy, the inpatients
- * drawn at random from the registered ones; everyone else is an outpatient. Each patient is drawn from its own
+ * A hospital of N registered patients: wards 3A, 3B, 4A … of 32-48 beds (or exactly --beds beds, with the units
+ * of a large hospital beyond the twentieth ward) at about 80% occupancy, the inpatients drawn at random from the
+ * registered ones; everyone else is an outpatient. Each patient is drawn from its own
  * PRNG stream (seed, index) and written at once to SS-MIX2 standard storage (synth_hl7.c), FHIR NDJSON
  * (synth_fhir.c) and the appointments CSV (synth_csv.c), so memory stays small and the run streams: 100,000
  * patients need about 4 bytes each besides the files. Same seed, count and date: byte-identical output.
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #define SYNTH_MAX_PATIENTS 10000000L
+#define SYNTH_MAX_BEDS 20000
 #define SYNTH_DEFAULT_TODAY "2026-11-24"
 
 const char *const ehr_synth_type_names[] = {"ADT-00", "ADT-61", "OMP-01", "OMP-02", "OML-11",
@@ -76,17 +78,67 @@ int synth_write_file(struct synth_ctx *c, const char *dir, const char *name, con
 
 static const int ward_depts[] = {1, 2, 3, 7, 8, 6, 0, 9, 4, 11, 14, 5, 10, 15, 12, 13};
 
+/* Beyond the twentieth ward, the units of a large Japanese hospital, with their usual sizes and departments
+ * (indexes into synth_depts); then more floors of general wards. */
+static const struct {
+	const char *name;
+	int beds, dept, floor;
+} units[] = {
+        {"ICU", 10, 0, 2},      {"HCU", 16, 7, 2},       {"CCU", 8, 1, 2},          {"SCU", 9, 6, 2},
+        {"救命救急", 20, 7, 1}, {"緩和ケア", 22, 0, 13}, {"回復期リハ", 44, 8, 14}, {"地域包括ケア", 44, 0, 15},
+        {"精神科", 40, 15, 16}, {"結核", 10, 2, 16},
+};
+
+#define SYNTH_GENERAL_WARDS 20 /* 3A … 12B before the units */
+
+/* Ward w: its name, floor, department, and (general wards) its size drawn from r. */
+static void ward_make(struct synth_ward *wd, int w, struct synth_rng *r)
+{
+	int unit = w - SYNTH_GENERAL_WARDS;
+	if (unit >= 0 && unit < (int)LB_ARRAY_LEN(units)) {
+		snprintf(wd->name, sizeof(wd->name), "%s", units[unit].name);
+		wd->floor = units[unit].floor;
+		wd->dept = units[unit].dept;
+		wd->beds = units[unit].beds;
+		return;
+	}
+	int g = unit < 0 ? w : w - (int)LB_ARRAY_LEN(units); /* the g-th general ward: 3A, 3B, 4A … */
+	wd->floor = g < SYNTH_GENERAL_WARDS ? 3 + g / 2 : 17 + (g - SYNTH_GENERAL_WARDS) / 2;
+	snprintf(wd->name, sizeof(wd->name), "%d%c", wd->floor, 'A' + g % 2);
+	wd->dept = ward_depts[g % LB_ARRAY_LEN(ward_depts)];
+	wd->beds = 4 * synth_range(r, 8, 12); /* 32-48 */
+}
+
+/*
+ * The wards. Without --beds: one ward per 800 registered patients, 2 to 20 (3A … 12B, 32-48 beds each). With
+ * --beds N: wards until they hold exactly N beds — 3A … 12B, then ICU, HCU, CCU, SCU, 救命救急, 緩和ケア,
+ * 回復期リハ, 地域包括ケア, 精神科, 結核, then 17A, 17B … — the last one taking what is left (a remainder too
+ * small for a ward of its own goes to the one before).
+ */
 static void wards_build(struct synth_ctx *c, struct synth_rng *r)
 {
-	long nw = c->n / 800;
-	c->nwards = (int)(nw < 2 ? 2 : nw > 20 ? 20 : nw);
-	c->wards = lb_calloc((size_t)c->nwards, sizeof(*c->wards));
-	for (int w = 0; w < c->nwards; w++) {
-		struct synth_ward *wd = &c->wards[w];
-		wd->floor = 3 + w / 2;
-		snprintf(wd->name, sizeof(wd->name), "%d%c", wd->floor, 'A' + w % 2);
-		wd->dept = ward_depts[w % LB_ARRAY_LEN(ward_depts)];
-		wd->beds = 4 * synth_range(r, 8, 12); /* 32-48 */
+	if (!c->o->beds) {
+		long nw = c->n / 800;
+		c->nwards = (int)(nw < 2 ? 2 : nw > SYNTH_GENERAL_WARDS ? SYNTH_GENERAL_WARDS : nw);
+		c->wards = lb_calloc((size_t)c->nwards, sizeof(*c->wards));
+		for (int w = 0; w < c->nwards; w++)
+			ward_make(&c->wards[w], w, r);
+		return;
+	}
+	int left = c->o->beds, cap = 0;
+	c->nwards = 0;
+	while (left > 0) {
+		if (c->nwards == cap) {
+			cap = cap ? cap * 2 : 32;
+			c->wards = lb_reallocarray(c->wards, (size_t)cap, sizeof(*c->wards));
+		}
+		struct synth_ward *wd = &c->wards[c->nwards];
+		memset(wd, 0, sizeof(*wd));
+		ward_make(wd, c->nwards, r);
+		if (wd->beds > left || (left - wd->beds < 8 && left <= SYNTH_WARD_SLOTS))
+			wd->beds = left;
+		left -= wd->beds;
+		c->nwards++;
 	}
 }
 
@@ -95,18 +147,23 @@ static void census_build(struct synth_ctx *c, struct synth_rng *r)
 	c->bed_of = lb_malloc((size_t)c->n * sizeof(*c->bed_of));
 	for (long i = 0; i < c->n; i++)
 		c->bed_of[i] = -1;
-	long in = 0, limit = c->n / 4;
+	long in = 0, limit = c->n / 4, beds = 0;
+	for (int w = 0; w < c->nwards; w++)
+		beds += c->wards[w].beds;
+	/* about 80% occupied; with few patients for many beds (at most a quarter of them in hospital), fewer, spread
+	 * over every ward rather than filling the first ones */
+	double occupied = beds * 0.8 > (double)limit ? (double)limit / (double)beds : 0.8;
 	for (int w = 0; w < c->nwards; w++) {
 		for (int s = 0; s < c->wards[w].beds; s++) {
 			if (c->st)
 				c->st->beds++;
-			if (in >= limit || !synth_chance(r, 0.8))
+			if (in >= limit || !synth_chance(r, occupied))
 				continue;
 			long p;
 			do
 				p = (long)(synth_next(r) % (uint64_t)c->n);
 			while (c->bed_of[p] >= 0);
-			c->bed_of[p] = w * 64 + s;
+			c->bed_of[p] = w * SYNTH_WARD_SLOTS + s;
 			in++;
 		}
 	}
@@ -168,6 +225,8 @@ int ehr_synth(const struct ehr_synth_opts *o)
 		return lb_error(LB_EUSAGE, "synth needs an output folder");
 	if (o->patients < 1 || o->patients > SYNTH_MAX_PATIENTS)
 		return lb_error(LB_EUSAGE, "patients must be between 1 and %ld", SYNTH_MAX_PATIENTS);
+	if (o->beds < 0 || o->beds > SYNTH_MAX_BEDS)
+		return lb_error(LB_EUSAGE, "beds must be between 1 and %d", SYNTH_MAX_BEDS);
 	const char *today = o->today ? o->today : SYNTH_DEFAULT_TODAY;
 	int64_t ms;
 	if (strlen(today) != 10 || lb_parse_time(today, &ms) < 0)

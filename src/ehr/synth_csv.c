@@ -33,9 +33,9 @@ static void field(struct buf *b, const char *s, int last)
 int synth_drugs_write(const char *out_dir, struct ehr_synth_stats *st)
 {
 	struct buf b = {0}, p = {0};
-	buf_adds(&b,
-	         "\xEF\xBB\xBF"
-	         "code,name,generic_name,kana,form,unit,max_daily_dose,pregnancy,interaction_group,allergy_class\n");
+	buf_adds(&b, "\xEF\xBB\xBF"
+	             "code,name,generic_name,kana,form,unit,max_daily_dose,pregnancy,interaction_group,allergy_class,"
+	             "min_age,max_age\n");
 	for (size_t i = 0; i < synth_drug_count; i++) {
 		const struct synth_drug *d = &synth_drugs[i];
 		char max[32];
@@ -49,7 +49,9 @@ int synth_drugs_write(const char *out_dir, struct ehr_synth_stats *st)
 		field(&b, max, 0);
 		field(&b, d->pregnancy, 0);
 		field(&b, d->interaction, 0);
-		field(&b, d->allergy, 1);
+		field(&b, d->allergy, 0);
+		field(&b, d->min_age, 0);
+		field(&b, d->max_age, 1);
 		buf_addch(&b, '\n');
 	}
 	lb_path_join(&p, out_dir, "drugs.csv");

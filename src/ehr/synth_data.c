@@ -5,7 +5,9 @@
  * (ロキソニン錠60mg and ロキソプロフェンNa錠60mg「サワイ」), antibiotics carry their allergy class (ペニシリン系,
  * セフェム系), drugs that interact share an interaction group (ワルファリン with NSAIDs and aspirin in 出血リスク;
  * クラリスロマイシン with statins in CYP3A4), some are contraindicated in pregnancy, and each has a maximum daily
- * dose in its unit. Codes are nine-digit HOT-like numbers (not real HOT codes). Laboratory codes are JLAC10-like
+ * dose in its unit; a few have age limits as their package inserts do (クラビット not under 15 — quinolones are
+ * contraindicated in children —, セレコックス for adults, メトグルコ from 10, アレグラ tablets from 12 and its dry
+ * syrup from 6 months to 11 years). Codes are nine-digit HOT-like numbers (not real HOT codes). Laboratory codes are JLAC10-like
  * 17-character codes with the JCCLS common reference ranges; diagnoses carry ICD-10 codes and MEDIS-like numbers.
  */
 #include "synth_int.h"
@@ -13,7 +15,7 @@
 #include <string.h>
 
 /* code, name, generic, kana, form, unit, max/day, pregnancy, interaction, allergy, dose, per_day, freq, route,
- * route code, injection */
+ * route code, injection, min_age, max_age */
 const struct synth_drug synth_drugs[] = {
         {"100000101", "サワシリンカプセル250", "アモキシシリン水和物", "サワシリン", "カプセル", "mg", 1500, NULL, NULL,
          "ペニシリン系", 250, 3, "1日3回毎食後", "経口", "PO", 0},
@@ -30,7 +32,7 @@ const struct synth_drug synth_drugs[] = {
         {"100000301", "クラリス錠200", "クラリスロマイシン", "クラリス", "錠", "mg", 400, "有益性投与", "CYP3A4",
          "マクロライド系", 200, 2, "1日2回朝夕食後", "経口", "PO", 0},
         {"100000401", "クラビット錠500mg", "レボフロキサシン水和物", "クラビット", "錠", "mg", 500, "禁忌",
-         "キレート;QT延長", "キノロン系", 500, 1, "1日1回朝食後", "経口", "PO", 0},
+         "キレート;QT延長", "キノロン系", 500, 1, "1日1回朝食後", "経口", "PO", 0, "15", NULL},
         {"100000501", "メロペン点滴用バイアル0.5g", "メロペネム水和物", "メロペン", "注", "g", 6, NULL,
          "バルプロ酸-カルバペネム", "カルバペネム系", 0.5, 3, "1日3回", "点滴静注", "IV", 1},
         {"100001001", "ロキソニン錠60mg", "ロキソプロフェンナトリウム水和物", "ロキソニン", "錠", "mg", 180,
@@ -42,7 +44,7 @@ const struct synth_drug synth_drugs[] = {
         {"100001201", "バイアスピリン錠100mg", "アスピリン", "バイアスピリン", "錠", "mg", 300,
          "禁忌(出産予定日12週以内)", "出血リスク;NSAIDs", "NSAIDs", 100, 1, "1日1回朝食後", "経口", "PO", 0},
         {"100001301", "セレコックス錠100mg", "セレコキシブ", "セレコックス", "錠", "mg", 400, "禁忌(妊娠末期)",
-         "出血リスク", "NSAIDs", 100, 2, "1日2回朝夕食後", "経口", "PO", 0},
+         "出血リスク", "NSAIDs", 100, 2, "1日2回朝夕食後", "経口", "PO", 0, "18", NULL},
         {"100002001", "ワーファリン錠1mg", "ワルファリンカリウム", "ワーファリン", "錠", "mg", 10, "禁忌",
          "出血リスク;CYP2C9", NULL, 2, 1, "1日1回朝食後", "経口", "PO", 0},
         {"100002002", "ワルファリンK錠1mg「NP」", "ワルファリンカリウム", "ワルファリン", "錠", "mg", 10, "禁忌",
@@ -64,7 +66,7 @@ const struct synth_drug synth_drugs[] = {
         {"100003202", "ラシックス注20mg", "フロセミド", "ラシックス", "注", "mg", 100, "有益性投与", "低カリウム", NULL,
          20, 1, "1日1回", "静注", "IV", 1},
         {"100004001", "メトグルコ錠250mg", "メトホルミン塩酸塩", "メトグルコ", "錠", "mg", 2250, "禁忌", "ヨード造影剤",
-         NULL, 500, 2, "1日2回朝夕食後", "経口", "PO", 0},
+         NULL, 500, 2, "1日2回朝夕食後", "経口", "PO", 0, "10", NULL},
         {"100004101", "ノボラピッド注フレックスペン", "インスリンアスパルト", "ノボラピッド", "注", "単位", 100, NULL,
          NULL, NULL, 6, 3, "1日3回毎食直前", "皮下注", "SC", 1},
         {"100005001", "リピトール錠10mg", "アトルバスタチンカルシウム水和物", "リピトール", "錠", "mg", 40, "禁忌",
@@ -84,7 +86,9 @@ const struct synth_drug synth_drugs[] = {
         {"100006301", "マグミット錠330mg", "酸化マグネシウム", "マグミット", "錠", "mg", 2000, NULL, "キレート", NULL,
          330, 3, "1日3回毎食後", "経口", "PO", 0},
         {"100007001", "アレグラ錠60mg", "フェキソフェナジン塩酸塩", "アレグラ", "錠", "mg", 120, "有益性投与", NULL,
-         NULL, 60, 2, "1日2回朝夕食後", "経口", "PO", 0},
+         NULL, 60, 2, "1日2回朝夕食後", "経口", "PO", 0, "12", NULL},
+        {"100007002", "アレグラドライシロップ5%", "フェキソフェナジン塩酸塩", "アレグラ", "ドライシロップ", "mg", 60,
+         "有益性投与", NULL, NULL, 30, 2, "1日2回朝夕食後", "経口", "PO", 0, "6か月", "11"},
         {"100007101", "プレドニン錠5mg", "プレドニゾロン", "プレドニン", "錠", "mg", 60, "有益性投与", NULL, NULL, 5, 2,
          "1日2回朝昼食後", "経口", "PO", 0},
         {"100007201", "チラーヂンS錠50μg", "レボチロキシンナトリウム水和物", "チラーヂン", "錠", "μg", 400, NULL, NULL,
@@ -174,7 +178,7 @@ const struct synth_dx synth_dxs[] = {
         {"K802", "20056062", "胆石症", 3, 0, 30, 0, 15, {NULL, NULL, NULL}, 1},
         {"J00", "20052009", "急性上気道炎", 0, 0, 0, 0, 30, {"100001101", NULL, NULL}, 0},
         {"G409", "20058114", "てんかん", 6, 1, 0, 0, 8, {"100007401", NULL, NULL}, 0},
-        {"L309", "20057601", "湿疹", 13, 0, 0, 0, 25, {"100007001", NULL, NULL}, 0},
+        {"L309", "20057601", "湿疹", 13, 0, 0, 0, 25, {"100007001", "100007002", NULL}, 0},
 };
 const size_t synth_dx_count = LB_ARRAY_LEN(synth_dxs);
 

@@ -91,18 +91,20 @@ static const char *E(int slot, const char *t)
 	return buf_cstr(&tmp[slot]);
 }
 
-static void ts14(char *out, int64_t day, int hh, int mm, int ss)
+/* Time stamps into the caller's buffer of n bytes: callers pass sizeof of their own array, never a size of ours
+ * (a helper that assumed 16 bytes once wrote into a 9-byte array, which release builds abort on). */
+static void ts14(char *out, size_t n, int64_t day, int hh, int mm, int ss)
 {
 	int y, m, d;
 	lb_civil_from_days(day, &y, &m, &d);
-	snprintf(out, 24, "%04d%02d%02d%02d%02d%02d", y, m, d, hh % 24, mm % 60, ss % 60);
+	snprintf(out, n, "%04d%02d%02d%02d%02d%02d", y, m, d, hh % 24, mm % 60, ss % 60);
 }
 
-static void ymd(char *out, int64_t day)
+static void ymd(char *out, size_t n, int64_t day)
 {
 	int y, m, d;
 	lb_civil_from_days(day, &y, &m, &d);
-	snprintf(out, 16, "%04d%02d%02d", y, m, d);
+	snprintf(out, n, "%04d%02d%02d", y, m, d);
 }
 
 static void msh(struct synth_ctx *c, struct buf *b, const char *pid, const char *ts, const char *type)
@@ -167,7 +169,7 @@ static void pv1(struct synth_ctx *c, struct buf *b, const struct synth_patient *
 	seg_raw(&s, 1, "0001");
 	int32_t slot = c->bed_of[pt->index];
 	if (inpatient && slot >= 0 && pt->nstay) {
-		char w[16], r[16], bd[16];
+		char w[SYNTH_WARD_NAME_MAX], r[16], bd[16];
 		synth_ward_bed(c, &pt->stay[0].bed, w, sizeof(w), r, sizeof(r), bd, sizeof(bd));
 		seg_raw(&s, 2, "I");
 		seg_raw(&s, 3, "%s^%s^%s^^^N", w, r, bd);
@@ -208,7 +210,7 @@ static int emit(struct synth_ctx *c, const struct synth_patient *pt, int64_t dat
 {
 	char date[16] = "-";
 	if (date_day >= 0)
-		ymd(date, date_day);
+		ymd(date, sizeof(date), date_day);
 	buf_reset(&c->enc);
 	size_t bad = text_encode_iso2022jp(&c->enc, c->msg.data, c->msg.len);
 	if (bad)
@@ -258,7 +260,7 @@ static int write_adt00(struct synth_ctx *c, const struct synth_patient *pt, cons
                        int hh, int mm, int ss, int ms)
 {
 	char ts[24], ts17[40];
-	ts14(ts, day, hh, mm, ss);
+	ts14(ts, sizeof(ts), day, hh, mm, ss);
 	snprintf(ts17, sizeof(ts17), "%s%03d", ts, ms);
 	struct buf *b = &c->msg;
 	buf_reset(b);
@@ -274,7 +276,7 @@ static int write_adt00(struct synth_ctx *c, const struct synth_patient *pt, cons
 	for (int i = 0; i < pt->nallergy; i++) {
 		const struct synth_allergy *a = &pt->allergy[i];
 		char d[16], tmp[96];
-		ymd(d, a->recorded);
+		ymd(d, sizeof(d), a->recorded);
 		buf_addf(b, "AL1|%d|%s|%s^%s^%s|%s|%s|%s\r", i + 1, allergy_type(a->a->kind), a->a->code,
 		         E(0, a->a->name), a->a->system, severity_code(a->severity),
 		         E(1, reaction_text(pt, i, tmp, sizeof(tmp))), d);
@@ -291,7 +293,7 @@ static int write_adt61(struct synth_ctx *c, const struct synth_patient *pt)
 		if (pt->allergy[i].recorded > day)
 			day = pt->allergy[i].recorded;
 	char ts[24], ts17[40];
-	ts14(ts, day, 10, (int)(pt->index % 60), (int)(pt->index / 60 % 60));
+	ts14(ts, sizeof(ts), day, 10, (int)(pt->index % 60), (int)(pt->index / 60 % 60));
 	snprintf(ts17, sizeof(ts17), "%s000", ts);
 	struct buf *b = &c->msg;
 	buf_reset(b);
@@ -301,7 +303,7 @@ static int write_adt61(struct synth_ctx *c, const struct synth_patient *pt)
 	for (int i = 0; i < pt->nallergy; i++) {
 		const struct synth_allergy *a = &pt->allergy[i];
 		char d[16], tmp[96];
-		ymd(d, a->recorded);
+		ymd(d, sizeof(d), a->recorded);
 		buf_addf(b, "IAM|%d|%s|%s^%s^%s|%s|%s|A^追加^HL70323|%s-AL%d||||%s||%s1000\r", i + 1,
 		         allergy_type(a->a->kind), a->a->code, E(0, a->a->name), a->a->system,
 		         severity_code(a->severity), E(1, reaction_text(pt, i, tmp, sizeof(tmp))), pt->id, i + 1, d, d);
@@ -320,7 +322,7 @@ static int write_ppr01(struct synth_ctx *c, const struct synth_patient *pt)
 			day = d;
 	}
 	char ts[24], ts17[40];
-	ts14(ts, day, 17, (int)(pt->index % 60), 30);
+	ts14(ts, sizeof(ts), day, 17, (int)(pt->index % 60), 30);
 	snprintf(ts17, sizeof(ts17), "%s000", ts);
 	struct buf *b = &c->msg;
 	buf_reset(b);
@@ -329,9 +331,9 @@ static int write_ppr01(struct synth_ctx *c, const struct synth_patient *pt)
 	for (int i = 0; i < pt->ndx; i++) {
 		const struct synth_diag *g = &pt->dx[i];
 		char st[16], en[16] = "";
-		ymd(st, g->start);
+		ymd(st, sizeof(st), g->start);
 		if (g->end)
-			ymd(en, g->end);
+			ymd(en, sizeof(en), g->end);
 		struct seg s;
 		seg_begin(&s, b, "PRB");
 		seg_raw(&s, 1, "AD");
@@ -379,7 +381,7 @@ static int write_order(struct synth_ctx *c, const struct synth_patient *pt, cons
 	const char *type = o->injection ? "OMP-02" : "OMP-01";
 	char ts[24], ts17[40];
 	int64_t day = o->day + (deleted ? 1 : 0);
-	ts14(ts, day, o->hh, o->mm, o->ss);
+	ts14(ts, sizeof(ts), day, o->hh, o->mm, o->ss);
 	snprintf(ts17, sizeof(ts17), "%s%03d", ts, o->ms);
 	struct buf *b = &c->msg;
 	buf_reset(b);
@@ -387,7 +389,7 @@ static int write_order(struct synth_ctx *c, const struct synth_patient *pt, cons
 	pid_seg(b, pt, &pt->p, NULL);
 	pv1(c, b, pt, o->dept, o->doc, o->inpatient);
 	char start[16];
-	ymd(start, o->day);
+	ymd(start, sizeof(start), o->day);
 	for (int k = 0; k < o->nrp; k++) {
 		const struct synth_rp *rp = &o->rp[k];
 		const struct synth_drug *d = rp->drug;
@@ -425,7 +427,7 @@ static int write_order(struct synth_ctx *c, const struct synth_patient *pt, cons
 		seg_raw(&s, 7, "%s", start);
 		if (rp->days) {
 			char end[16];
-			ymd(end, o->day + rp->days - 1);
+			ymd(end, sizeof(end), o->day + rp->days - 1);
 			seg_raw(&s, 8, "%s", end);
 		}
 		seg_end(&s);
@@ -437,10 +439,10 @@ static int write_order(struct synth_ctx *c, const struct synth_patient *pt, cons
 static int write_lab(struct synth_ctx *c, const struct synth_patient *pt, const struct synth_labset *ls)
 {
 	char ts[24], ts17[40], coll[24], day[16];
-	ts14(coll, ls->day, ls->hh, ls->mm, 0);
-	ts14(ts, ls->day, ls->hh + 2, ls->mm, 30);
+	ts14(coll, sizeof(coll), ls->day, ls->hh, ls->mm, 0);
+	ts14(ts, sizeof(ts), ls->day, ls->hh + 2, ls->mm, 30);
 	snprintf(ts17, sizeof(ts17), "%s000", ts);
-	ymd(day, ls->day);
+	ymd(day, sizeof(day), ls->day);
 	struct buf *b = &c->msg;
 	buf_reset(b);
 	msh(c, b, pt->id, ts, "OUL^R22^OUL_R22");
@@ -490,7 +492,7 @@ static int write_lab(struct synth_ctx *c, const struct synth_patient *pt, const 
 
 static void loc(const struct synth_ctx *c, const struct synth_bed *bd, struct buf *b)
 {
-	char w[16], r[16], x[16];
+	char w[SYNTH_WARD_NAME_MAX], r[16], x[16];
 	synth_ward_bed(c, bd, w, sizeof(w), r, sizeof(r), x, sizeof(x));
 	buf_addf(b, "%s^%s^%s^^^N", w, r, x);
 }
@@ -503,8 +505,8 @@ static int write_adt_event(struct synth_ctx *c, const struct synth_patient *pt, 
 	int hh = kind == 0 ? st->admit_hh : kind == 1 ? st->tr_hh : st->dis_hh;
 	int mm = kind == 0 ? st->admit_mm : kind == 1 ? st->tr_mm : st->dis_mm;
 	char ts[24], ts17[40], adm[24];
-	ts14(ts, day, hh, mm, 0);
-	ts14(adm, st->admit, st->admit_hh, st->admit_mm, 0);
+	ts14(ts, sizeof(ts), day, hh, mm, 0);
+	ts14(adm, sizeof(adm), st->admit, st->admit_hh, st->admit_mm, 0);
 	snprintf(ts17, sizeof(ts17), "%s%03d", ts, (int)(pt->index % 1000));
 	struct buf *b = &c->msg;
 	buf_reset(b);

@@ -46,6 +46,8 @@ struct synth_person {
 /* Draw a patient's name, sex, birth date (age weighted like a hospital's patients), address, phones and blood
  * group. today is the days-since-epoch of the data's date. */
 void synth_person_draw(struct synth_rng *r, int64_t today, struct synth_person *p);
+/* synth_given.c: the given name (kanji and kana) for p's sex and year of birth. */
+void synth_given_draw(struct synth_rng *r, struct synth_person *p);
 /* A new address and home phone (for the older version of a demographics message). */
 void synth_address_draw(struct synth_rng *r, struct synth_person *p);
 
@@ -76,6 +78,7 @@ struct synth_drug {
 	const char *route;      /* 経口 / 静注 / 点滴静注 / 皮下注 */
 	const char *route_code; /* HL7 0162: PO, IV, SC */
 	int injection;
+	const char *min_age, *max_age; /* age limits as the master writes them ("15", "6か月"), or NULL */
 };
 extern const struct synth_drug synth_drugs[];
 extern const size_t synth_drug_count;
@@ -213,10 +216,12 @@ struct synth_patient {
 	struct synth_appt appt[SYNTH_MAX_APPTS];
 };
 
+#define SYNTH_WARD_NAME_MAX 32 /* bytes, NUL included: 地域包括ケア is 18 */
+#define SYNTH_WARD_SLOTS 64    /* beds of one ward at most: a bed slot is ward * 64 + bed index */
 struct synth_ward {
-	char name[16]; /* 3A */
-	int dept;      /* main department */
-	int beds;      /* beds in the ward, 4 to a room */
+	char name[SYNTH_WARD_NAME_MAX]; /* 3A, ICU, 回復期リハ */
+	int dept;                       /* main department */
+	int beds;                       /* beds in the ward, 4 to a room */
 	int floor;
 };
 
@@ -226,7 +231,7 @@ struct synth_ctx {
 	long n;
 	int nwards;
 	struct synth_ward *wards;
-	int32_t *bed_of; /* patient index -> bed slot (ward*64 + slot) or -1 */
+	int32_t *bed_of; /* patient index -> bed slot (ward * SYNTH_WARD_SLOTS + bed index) or -1 */
 	struct ehr_synth_stats *st;
 	char *root;                /* out_dir/ssmix2 */
 	struct buf msg, enc, path; /* scratch */

@@ -12,27 +12,52 @@
 static struct synth_bed bed_of_slot(int32_t slot, const struct synth_ctx *c)
 {
 	struct synth_bed b;
-	b.ward = slot / 64;
-	int s = slot % 64;
+	b.ward = slot / SYNTH_WARD_SLOTS;
+	int s = slot % SYNTH_WARD_SLOTS;
 	b.room = c->wards[b.ward].floor * 100 + s / 4 + 1;
 	b.bed = s % 4 + 1;
 	return b;
 }
 
+/* A bed of ward w (for past stays and the bed before a transfer). */
+static struct synth_bed any_bed(const struct synth_ctx *c, struct synth_rng *r, int w)
+{
+	return bed_of_slot(w * SYNTH_WARD_SLOTS + (int32_t)synth_below(r, (uint32_t)c->wards[w].beds), c);
+}
+
 /* ---- one patient --------------------------------------------------------------------------------------------- */
 
-static int age_at(const struct synth_person *p, int64_t day)
+/* Age in completed months on day (lb_age_months; -1 before the birth). */
+static int months_at(const struct synth_person *p, int64_t day)
 {
 	int y, m, d;
 	lb_civil_from_days(day, &y, &m, &d);
-	int a = y - p->by;
-	if (m < p->bm || (m == p->bm && d < p->bd))
-		a--;
-	return a;
+	return lb_age_months(p->by, p->bm, p->bd, y, m, d);
 }
 
-static int avoided(const struct synth_patient *pt, const struct synth_drug *d)
+static int age_at(const struct synth_person *p, int64_t day)
 {
+	int months = months_at(p, day);
+	return months < 0 ? -1 : months / 12;
+}
+
+/* Is the drug's age limit kept at month age a? */
+static int age_allows(const struct synth_drug *d, int a)
+{
+	int lo = 0, below = 0;
+	if (d->min_age && ehr_age_limit_parse(d->min_age, 0, &lo) < 0)
+		lo = 0;
+	if (d->max_age && ehr_age_limit_parse(d->max_age, 1, &below) < 0)
+		below = 0;
+	return a >= lo && (!below || a < below);
+}
+
+/* A drug the patient must not get: a class they are allergic to, or outside its age limits on the days from, to. */
+static int avoided_on(const struct synth_patient *pt, const struct synth_drug *d, int64_t from, int64_t to)
+{
+	if ((d->min_age || d->max_age) &&
+	    (!age_allows(d, months_at(&pt->p, from)) || !age_allows(d, months_at(&pt->p, to))))
+		return 1;
 	if (!d->allergy)
 		return 0;
 	for (int i = 0; i < pt->nallergy; i++)
@@ -41,8 +66,9 @@ static int avoided(const struct synth_patient *pt, const struct synth_drug *d)
 	return 0;
 }
 
-/* The first of a diagnosis' usual drugs the patient may take (random start), or NULL. */
-static const struct synth_drug *drug_for(struct synth_rng *r, const struct synth_patient *pt, const struct synth_dx *dx)
+/* The first of a diagnosis' usual drugs the patient may take from day from to day to (random start), or NULL. */
+static const struct synth_drug *drug_for(struct synth_rng *r, const struct synth_patient *pt, const struct synth_dx *dx,
+                                         int64_t from, int64_t to)
 {
 	int n = 0;
 	while (n < 3 && dx->drugs[n])
@@ -52,19 +78,19 @@ static const struct synth_drug *drug_for(struct synth_rng *r, const struct synth
 	int k = (int)synth_below(r, (uint32_t)n);
 	for (int j = 0; j < n; j++) {
 		const struct synth_drug *d = synth_drug_by_code(dx->drugs[(k + j) % n]);
-		if (d && !avoided(pt, d))
+		if (d && !avoided_on(pt, d, from, to))
 			return d;
 	}
 	return NULL;
 }
 
-static void order_no(char *out, struct synth_rng *r, int64_t day, long idx, int k)
+static void order_no(char *out, size_t n, struct synth_rng *r, int64_t day, long idx, int k)
 {
 	int y, m, d;
 	lb_civil_from_days(day, &y, &m, &d);
 	/* 15 digits: yymmdd, 7 digits of patient index, 2 of sequence (unique per patient) */
 	(void)r;
-	snprintf(out, 24, "%02d%02d%02d%07ld%02d", y % 100, m, d, idx % 10000000, k % 100);
+	snprintf(out, n, "%02d%02d%02d%07ld%02d", y % 100, m, d, idx % 10000000, k % 100);
 }
 
 static void add_rp(struct synth_order *o, struct synth_rng *r, const struct synth_drug *d, int days)
@@ -172,7 +198,7 @@ static void draw_orders(struct synth_rng *r, struct synth_patient *pt, int64_t t
 			continue;
 		if (dept < 0)
 			dept = dx->dept;
-		add_rp(&chronic, r, drug_for(r, pt, dx), 0);
+		add_rp(&chronic, r, drug_for(r, pt, dx, today - 240, today + 90), 0); /* the visits below */
 	}
 	if (chronic.nrp) {
 		int64_t day = today - synth_range(r, 1, 60);
@@ -197,7 +223,7 @@ static void draw_orders(struct synth_rng *r, struct synth_patient *pt, int64_t t
 		const struct synth_dx *dx = pt->dx[i].dx;
 		if (dx->chronic)
 			continue;
-		const struct synth_drug *d = drug_for(r, pt, dx);
+		const struct synth_drug *d = drug_for(r, pt, dx, pt->dx[i].start, pt->dx[i].start + 7);
 		if (!d || d->injection)
 			continue;
 		struct synth_order *o = &pt->order[pt->norder++];
@@ -214,7 +240,7 @@ static void draw_orders(struct synth_rng *r, struct synth_patient *pt, int64_t t
 		o->ms = synth_range(r, 0, 999);
 		o->doc = synth_doctor_of(r, o->dept);
 		o->cancelled = synth_chance(r, 0.04);
-		order_no(o->no, r, o->day, idx, i);
+		order_no(o->no, sizeof(o->no), r, o->day, idx, i);
 	}
 }
 
@@ -226,7 +252,7 @@ static void draw_stay(struct synth_ctx *c, struct synth_rng *r, struct synth_pat
 		s->bed = bed_of_slot(slot, c);
 		s->admit = today - synth_range(r, 0, 30);
 	} else {
-		s->bed = bed_of_slot((int32_t)synth_below(r, (uint32_t)c->nwards) * 64 + synth_range(r, 0, 31), c);
+		s->bed = any_bed(c, r, (int)synth_below(r, (uint32_t)c->nwards));
 		s->admit = today - synth_range(r, 60, 1500);
 		s->discharge = s->admit + synth_range(r, 3, 30);
 		s->dis_hh = synth_range(r, 10, 15);
@@ -238,7 +264,7 @@ static void draw_stay(struct synth_ctx *c, struct synth_rng *r, struct synth_pat
 	int64_t end = s->discharge ? s->discharge : today;
 	if (end - s->admit >= 2 && synth_chance(r, 0.15)) {
 		s->transferred = 1;
-		s->first = bed_of_slot((int32_t)((s->bed.ward + 1) % c->nwards) * 64 + synth_range(r, 0, 31), c);
+		s->first = any_bed(c, r, (s->bed.ward + 1) % c->nwards);
 		s->transfer = s->admit + synth_range(r, 1, (int)(end - s->admit) - 1);
 		s->tr_hh = synth_range(r, 9, 17);
 		s->tr_mm = synth_range(r, 0, 59);
@@ -270,7 +296,7 @@ static void draw_injections(struct synth_rng *r, struct synth_patient *pt, const
 		int m = synth_range(r, 1, 2);
 		for (int j = 0; j < m; j++) {
 			const struct synth_drug *d = synth_drug_by_code(basics[synth_below(r, LB_ARRAY_LEN(basics))]);
-			if (d && !avoided(pt, d))
+			if (d && !avoided_on(pt, d, o->day, o->day + days))
 				add_rp(o, r, d, days);
 		}
 		if (!o->nrp) {
@@ -282,7 +308,7 @@ static void draw_injections(struct synth_rng *r, struct synth_patient *pt, const
 		o->ss = synth_range(r, 0, 59);
 		o->ms = synth_range(r, 0, 999);
 		o->cancelled = synth_chance(r, 0.03);
-		order_no(o->no, r, o->day, idx, 40 + pt->norder);
+		order_no(o->no, sizeof(o->no), r, o->day, idx, 40 + pt->norder);
 	}
 }
 
@@ -298,7 +324,7 @@ static void draw_lab(struct synth_rng *r, struct synth_patient *pt, int64_t day,
 	ls->dept = dept;
 	ls->doc = synth_doctor_of(r, dept);
 	ls->inpatient = inpatient;
-	order_no(ls->no, r, day, idx, 70 + pt->nlab);
+	order_no(ls->no, sizeof(ls->no), r, day, idx, 70 + pt->nlab);
 	pt->nlab++;
 	int diabetic = 0, warfarin = 0;
 	for (int i = 0; i < pt->ndx; i++)
@@ -409,7 +435,7 @@ void synth_patient_draw(struct synth_ctx *c, long i, struct synth_patient *pt)
 	int32_t slot = c->bed_of[i];
 	const struct synth_dx *adm = NULL;
 	if (slot >= 0)
-		adm = admission_dx(&r, pt, c->wards[slot / 64].dept, c->today);
+		adm = admission_dx(&r, pt, c->wards[slot / SYNTH_WARD_SLOTS].dept, c->today);
 	draw_diagnoses(&r, pt, c->today, adm);
 	draw_orders(&r, pt, c->today, i);
 	if (slot >= 0)

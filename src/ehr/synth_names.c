@@ -7,7 +7,7 @@
  * parts (松 + 田 = 松田 マツダ), so that same-surname patients are frequent and same-full-name patients occur at
  * a rate close to life. Some patients carry the old or variant form of their surname (髙橋, 齋藤, 渡邊, 山﨑), as
  * registration systems hold them; 髙 and 﨑 exist only in CP932, which is what real SS-MIX2 feeds carry anyway.
- * Given names depend on the decade of birth (和子 and 清 for the old, 陽菜 and 蓮 for the young).
+ * Given names are drawn in synth_given.c.
  */
 #include "synth_int.h"
 
@@ -149,48 +149,6 @@ static const struct {
         {"倉", "クラ", "グラ"}, {"塚", "ツカ", "ヅカ"}, {"宮", "ミヤ", "ミヤ"}, {"城", "シロ", "ジロ"},
 };
 
-/* Given names by sex and birth cohort: before 1955, 1955-1984, from 1985. */
-static const struct name_row male_old[] = {
-        {"清", "キヨシ", 30},     {"茂", "シゲル", 25},   {"実", "ミノル", 20},   {"博", "ヒロシ", 25},
-        {"勇", "イサム", 15},     {"進", "ススム", 15},   {"武", "タケシ", 12},   {"正", "タダシ", 15},
-        {"弘", "ヒロシ", 15},     {"隆", "タカシ", 15},   {"昭", "アキラ", 12},   {"勝", "マサル", 12},
-        {"一郎", "イチロウ", 10}, {"正雄", "マサオ", 15}, {"和夫", "カズオ", 15}, {"幸雄", "ユキオ", 10},
-        {"稔", "ミノル", 10},     {"修", "オサム", 15},   {"豊", "ユタカ", 12},   {"功", "イサオ", 8},
-};
-static const struct name_row male_mid[] = {
-        {"誠", "マコト", 25},    {"浩", "ヒロシ", 20},     {"健一", "ケンイチ", 15}, {"哲也", "テツヤ", 12},
-        {"剛", "ツヨシ", 12},    {"大輔", "ダイスケ", 20}, {"直樹", "ナオキ", 15},   {"和彦", "カズヒコ", 12},
-        {"秀樹", "ヒデキ", 12},  {"達也", "タツヤ", 15},   {"学", "マナブ", 10},     {"聡", "サトシ", 12},
-        {"健太", "ケンタ", 10},  {"隆之", "タカユキ", 8},  {"正樹", "マサキ", 10},   {"拓也", "タクヤ", 15},
-        {"一郎", "イチロウ", 5}, {"雄一", "ユウイチ", 8},
-};
-static const struct name_row male_young[] = {
-        {"翔太", "ショウタ", 20}, {"大輝", "ダイキ", 15}, {"拓海", "タクミ", 15}, {"蓮", "レン", 20},
-        {"悠斗", "ユウト", 15},   {"陽翔", "ハルト", 15}, {"湊", "ミナト", 12},   {"大翔", "ヒロト", 12},
-        {"颯太", "ソウタ", 15},   {"健太", "ケンタ", 12}, {"翼", "ツバサ", 10},   {"樹", "イツキ", 10},
-        {"悠真", "ユウマ", 12},   {"海斗", "カイト", 10}, {"蒼", "アオイ", 8},    {"優太", "ユウタ", 8},
-};
-static const struct name_row female_old[] = {
-        {"和子", "カズコ", 30}, {"幸子", "サチコ", 25},   {"節子", "セツコ", 20},   {"洋子", "ヨウコ", 20},
-        {"恵子", "ケイコ", 20}, {"京子", "キョウコ", 15}, {"久子", "ヒサコ", 15},   {"美智子", "ミチコ", 20},
-        {"信子", "ノブコ", 15}, {"文子", "フミコ", 12},   {"千代子", "チヨコ", 10}, {"静子", "シズコ", 12},
-        {"花子", "ハナコ", 6},  {"悦子", "エツコ", 12},   {"昭子", "アキコ", 10},   {"正子", "マサコ", 12},
-        {"敏子", "トシコ", 10}, {"八重子", "ヤエコ", 6},  {"貞子", "サダコ", 6},    {"明美", "アケミ", 8},
-};
-static const struct name_row female_mid[] = {
-        {"裕子", "ユウコ", 25},   {"真由美", "マユミ", 20}, {"直美", "ナオミ", 15}, {"陽子", "ヨウコ", 15},
-        {"恵美", "エミ", 12},     {"久美子", "クミコ", 15}, {"智子", "トモコ", 20}, {"由美子", "ユミコ", 15},
-        {"明美", "アケミ", 12},   {"香織", "カオリ", 12},   {"恵", "メグミ", 15},   {"麻衣", "マイ", 10},
-        {"愛", "アイ", 10},       {"美穂", "ミホ", 10},     {"典子", "ノリコ", 12}, {"めぐみ", "メグミ", 8},
-        {"純子", "ジュンコ", 12}, {"由香", "ユカ", 10},
-};
-static const struct name_row female_young[] = {
-        {"さくら", "サクラ", 15}, {"美咲", "ミサキ", 18}, {"陽菜", "ヒナ", 15},   {"結衣", "ユイ", 15},
-        {"葵", "アオイ", 15},     {"凛", "リン", 12},     {"愛", "アイ", 10},     {"七海", "ナナミ", 12},
-        {"結菜", "ユイナ", 12},   {"芽依", "メイ", 10},   {"莉子", "リコ", 10},   {"美羽", "ミウ", 10},
-        {"杏", "アン", 8},        {"紬", "ツムギ", 10},   {"彩花", "アヤカ", 10}, {"萌", "モエ", 6},
-};
-
 /* Old or variant forms: with probability per mille, the surname is registered in this form. quirk: CP932 only. */
 static const struct {
 	const char *from, *to;
@@ -200,14 +158,6 @@ static const struct {
         {"斎藤", "齊藤", 50, 0}, {"渡辺", "渡邊", 80, 0}, {"渡辺", "渡邉", 100, 0}, {"山崎", "山﨑", 60, 1},
         {"宮崎", "宮﨑", 50, 1}, {"岩崎", "岩﨑", 40, 1}, {"島田", "嶋田", 100, 0}, {"沢田", "澤田", 100, 0},
 };
-
-static size_t pick_row(struct synth_rng *r, const struct name_row *rows, size_t n)
-{
-	uint32_t w[64];
-	for (size_t i = 0; i < n && i < 64; i++)
-		w[i] = rows[i].weight;
-	return synth_weighted(r, w, n < 64 ? n : 64);
-}
 
 static void copy(char *dst, size_t n, const char *src)
 {
@@ -233,8 +183,10 @@ static void draw_surname(struct synth_rng *r, struct synth_person *p)
 		                                : synth_below(r, synth_below(r, LB_ARRAY_LEN(tail_pre)) + 1);
 		size_t b = synth_chance(r, 0.5) ? synth_below(r, LB_ARRAY_LEN(tail_suf))
 		                                : synth_below(r, synth_below(r, LB_ARRAY_LEN(tail_suf)) + 1);
-		int voiced = ((a * 7 + b * 3) % 5) < 2; /* fixed per name … */
-		if (synth_chance(r, 0.03))              /* … with a few families reading it the other way */
+		if (!strcmp(tail_pre[a].kanji, tail_suf[b].kanji))
+			b = (b + 1) % LB_ARRAY_LEN(tail_suf); /* 川川 and 森森 are no one's name */
+		int voiced = ((a * 7 + b * 3) % 5) < 2;       /* fixed per name … */
+		if (synth_chance(r, 0.03))                    /* … with a few families reading it the other way */
 			voiced = !voiced;
 		snprintf(p->family, sizeof(p->family), "%s%s", tail_pre[a].kanji, tail_suf[b].kanji);
 		snprintf(p->family_kana, sizeof(p->family_kana), "%s%s", tail_pre[a].kana,
@@ -249,74 +201,6 @@ static void draw_surname(struct synth_rng *r, struct synth_person *p)
 			break;
 		}
 	}
-}
-
-/* Composed given names (健 + 介 = 健介 ケンスケ), so that the pool is as wide as life's. The second parts are
- * ordered so that each cohort takes a window of them: the old [0,8), the middle [2,16), the young [8,end). */
-static const struct {
-	const char *kanji, *kana;
-} male_first[] =
-        {
-                {"健", "ケン"}, {"大", "ダイ"}, {"浩", "コウ"},   {"雄", "ユウ"}, {"和", "カズ"}, {"正", "マサ"},
-                {"秀", "ヒデ"}, {"光", "ミツ"}, {"俊", "トシ"},   {"康", "ヤス"}, {"達", "タツ"}, {"隆", "タカ"},
-                {"直", "ナオ"}, {"信", "ノブ"}, {"智", "トモ"},   {"幸", "ユキ"}, {"義", "ヨシ"}, {"勝", "カツ"},
-                {"昌", "マサ"}, {"哲", "テツ"}, {"修", "シュウ"}, {"裕", "ユウ"}, {"拓", "タク"}, {"翔", "ショウ"},
-                {"悠", "ユウ"}, {"陽", "ヨウ"}, {"英", "ヒデ"},   {"武", "タケ"}, {"博", "ヒロ"}, {"弘", "ヒロ"},
-},
-  male_second[] =
-          {
-                  {"夫", "オ"}, {"男", "オ"},   {"一", "イチ"}, {"二", "ジ"},   {"治", "ハル"}, {"明", "アキ"},
-                  {"司", "ジ"}, {"之", "ユキ"}, {"彦", "ヒコ"}, {"平", "ヘイ"}, {"吾", "ゴ"},   {"史", "シ"},
-                  {"也", "ヤ"}, {"太", "タ"},   {"介", "スケ"}, {"樹", "キ"},   {"人", "ト"},   {"輔", "スケ"},
-},
-  female_first[] =
-          {
-                  {"明", "アキ"}, {"和", "カズ"}, {"智", "トモ"}, {"千", "チ"},     {"早", "サ"},   {"直", "ナオ"},
-                  {"幸", "サチ"}, {"真", "マ"},   {"由", "ユ"},   {"美", "ミ"},     {"奈", "ナ"},   {"里", "サト"},
-                  {"春", "ハル"}, {"夏", "ナツ"}, {"秋", "アキ"}, {"菜", "ナ"},     {"紀", "ノリ"}, {"優", "ユウ"},
-                  {"理", "リ"},   {"彩", "アヤ"}, {"沙", "サ"},   {"亜", "ア"},     {"久", "ヒサ"}, {"文", "フミ"},
-                  {"雅", "マサ"}, {"典", "ノリ"}, {"弘", "ヒロ"}, {"京", "キョウ"},
-},
-  female_second[] = {
-          {"子", "コ"}, {"代", "ヨ"}, {"江", "エ"}, {"世", "ヨ"}, {"恵", "エ"}, {"枝", "エ"},
-          {"美", "ミ"}, {"香", "カ"}, {"穂", "ホ"}, {"花", "カ"}, {"奈", "ナ"}, {"希", "キ"},
-          {"加", "カ"}, {"佳", "カ"}, {"乃", "ノ"}, {"菜", "ナ"}, {"絵", "エ"},
-};
-
-static void draw_given(struct synth_rng *r, struct synth_person *p)
-{
-	const struct name_row *rows;
-	size_t n;
-	int cohort = p->by < 1955 ? 0 : p->by < 1985 ? 1 : 2;
-	if (cohort == 0) {
-		rows = p->sex == 'M' ? male_old : female_old;
-		n = p->sex == 'M' ? LB_ARRAY_LEN(male_old) : LB_ARRAY_LEN(female_old);
-	} else if (cohort == 1) {
-		rows = p->sex == 'M' ? male_mid : female_mid;
-		n = p->sex == 'M' ? LB_ARRAY_LEN(male_mid) : LB_ARRAY_LEN(female_mid);
-	} else {
-		rows = p->sex == 'M' ? male_young : female_young;
-		n = p->sex == 'M' ? LB_ARRAY_LEN(male_young) : LB_ARRAY_LEN(female_young);
-	}
-	static const double composed[] = {0.35, 0.5, 0.6};
-	if (synth_chance(r, composed[cohort])) {
-		int male = p->sex == 'M';
-		size_t nf = male ? LB_ARRAY_LEN(male_first) : LB_ARRAY_LEN(female_first);
-		size_t ns = male ? LB_ARRAY_LEN(male_second) : LB_ARRAY_LEN(female_second);
-		size_t lo = cohort == 0 ? 0 : cohort == 1 ? 2 : 8;
-		size_t hi = cohort == 0 ? 8 : cohort == 1 ? 16 : ns;
-		if (hi > ns)
-			hi = ns;
-		size_t a = synth_below(r, (uint32_t)nf), b = lo + synth_below(r, (uint32_t)(hi - lo));
-		snprintf(p->given, sizeof(p->given), "%s%s", male ? male_first[a].kanji : female_first[a].kanji,
-		         male ? male_second[b].kanji : female_second[b].kanji);
-		snprintf(p->given_kana, sizeof(p->given_kana), "%s%s", male ? male_first[a].kana : female_first[a].kana,
-		         male ? male_second[b].kana : female_second[b].kana);
-		return;
-	}
-	size_t i = pick_row(r, rows, n);
-	copy(p->given, sizeof(p->given), rows[i].kanji);
-	copy(p->given_kana, sizeof(p->given_kana), rows[i].kana);
 }
 
 /* ---- places -------------------------------------------------------------------------------------------------- */
@@ -379,7 +263,7 @@ void synth_person_draw(struct synth_rng *r, int64_t today, struct synth_person *
 	int64_t age_days = (int64_t)decade * 3652 + synth_below(r, 3652);
 	lb_civil_from_days(today - age_days - 1, &p->by, &p->bm, &p->bd);
 	draw_surname(r, p);
-	draw_given(r, p);
+	synth_given_draw(r, p);
 	synth_address_draw(r, p);
 	int age = decade * 10;
 	if (age >= 15 && synth_chance(r, age >= 80 ? 0.35 : age >= 60 ? 0.75 : 0.97)) {

@@ -2,17 +2,20 @@
  * all.c - `print all`: every ward's pack, the call lists of the data's day and the six after it, the blank forms
  * and an index page, refreshed as one set. The set is built in a sibling folder and swapped with the previous one
  * by renameat2(RENAME_EXCHANGE), so a nurse who opens the folder (or a printer queue) sees the whole old set or the
- * whole new one. Wards are rendered by worker processes (print_opts.jobs), each with its own store connection.
+ * whole new one. Wards are rendered by worker processes (print_opts.jobs), each with its own store connection,
+ * taking the wards one at a time, largest first, while this process makes the call lists, the forms and the index.
  */
 #include "print_int.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -38,8 +41,17 @@ struct worker_msg {
 	char err[480];
 };
 
-/* Render wards k, k+jobs, … with a connection of our own; report through fd. */
-static int worker(const char *db, struct store_names *wards, size_t k, size_t jobs, const char *root,
+/* The wards to render, largest first, and the next one to take: shared by the workers (MAP_SHARED), each taking
+ * one at a time, so that a worker done with a small unit (ICU) takes the next ward while another is still on a
+ * large one. */
+struct packs_work {
+	atomic_size_t next;
+	size_t n;
+	uint32_t order[]; /* indexes into the wards table */
+};
+
+/* Render the wards of work, one at a time, with a connection of our own; report through fd. */
+static int worker(const char *db, const struct store_table *wards, struct packs_work *work, const char *root,
                   const struct print_opts *o, int fd)
 {
 	struct worker_msg msg = {0};
@@ -47,10 +59,11 @@ static int worker(const char *db, struct store_names *wards, size_t k, size_t jo
 	msg.rc = store_open(&s, db, 0);
 	struct print_opts wo = *o;
 	wo.progress = NULL;
-	for (size_t i = k; i < wards->n && msg.rc == 0; i += jobs) {
+	for (size_t k; msg.rc == 0 && (k = atomic_fetch_add(&work->next, 1)) < work->n;) {
 		struct buf dir = {0};
-		ward_dir(&dir, root, wards->v[i]);
-		msg.rc = print_pack(s, wards->v[i], dir.data, &wo, &msg.st);
+		const char *ward = store_cell(wards, work->order[k], STORE_WARD_NAME);
+		ward_dir(&dir, root, ward);
+		msg.rc = print_pack(s, ward, dir.data, &wo, &msg.st);
 		buf_release(&dir);
 	}
 	store_close(s); /* NULL when the open failed */
@@ -60,46 +73,84 @@ static int worker(const char *db, struct store_names *wards, size_t k, size_t jo
 	return w == (ssize_t)sizeof(msg) && msg.rc == 0 ? 0 : 1;
 }
 
-static int packs(struct store *s, struct store_names *wards, const char *root, const struct print_opts *o,
-                 struct print_stats *st)
+/* Worker processes rendering the ward packs while the parent makes the call lists, the forms and the index. */
+struct packs_run {
+	pid_t *pids;
+	size_t started;
+	int results; /* read end of the workers' reports */
+	int rc;      /* an error starting them */
+	struct packs_work *work;
+	size_t work_size;
+};
+
+static int by_size(const void *a, const void *b, void *table)
 {
+	long na = atol(store_cell(table, *(const uint32_t *)a, STORE_WARD_COUNT));
+	long nb = atol(store_cell(table, *(const uint32_t *)b, STORE_WARD_COUNT));
+	return na != nb ? (na < nb ? 1 : -1) : *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
+}
+
+/* Start the packs: with one job they are rendered here and now; with more, by worker processes that packs_wait
+ * collects. */
+static int packs_start(struct store *s, const struct store_table *wards, const char *root, const struct print_opts *o,
+                       struct print_stats *st, struct packs_run *run)
+{
+	memset(run, 0, sizeof(*run));
+	run->results = -1;
 	size_t jobs = o->jobs > 0 ? (size_t)o->jobs : 2;
-	if (jobs > wards->n)
-		jobs = wards->n ? wards->n : 1;
+	if (jobs > wards->nrows)
+		jobs = wards->nrows ? wards->nrows : 1;
 	if (jobs <= 1) {
-		for (size_t i = 0; i < wards->n; i++) {
+		for (size_t i = 0; i < wards->nrows; i++) {
 			struct buf dir = {0};
-			ward_dir(&dir, root, wards->v[i]);
-			int rc = print_pack(s, wards->v[i], dir.data, o, st);
+			const char *ward = store_cell(wards, i, STORE_WARD_NAME);
+			ward_dir(&dir, root, ward);
+			int rc = print_pack(s, ward, dir.data, o, st);
 			buf_release(&dir);
 			if (rc < 0)
 				return rc;
 		}
 		return 0;
 	}
+	run->work_size = sizeof(*run->work) + wards->nrows * sizeof(run->work->order[0]);
+	void *map = mmap(NULL, run->work_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (map == MAP_FAILED)
+		return lb_error_errno(errno, "cannot start print workers");
+	run->work = map;
+	atomic_init(&run->work->next, 0);
+	run->work->n = wards->nrows;
+	for (size_t i = 0; i < wards->nrows; i++)
+		run->work->order[i] = (uint32_t)i;
+	qsort_r(run->work->order, wards->nrows, sizeof(run->work->order[0]), by_size, (void *)wards);
 	int fds[2];
 	if (pipe(fds) < 0)
 		return lb_error_errno(errno, "cannot start print workers");
 	fflush(NULL);
-	pid_t *pids = lb_calloc(jobs, sizeof(*pids));
-	int rc = 0;
-	size_t started = 0;
+	run->pids = lb_calloc(jobs, sizeof(*run->pids));
 	for (size_t k = 0; k < jobs; k++) {
 		pid_t pid = fork();
 		if (pid < 0) {
-			rc = lb_error_errno(errno, "cannot start print workers");
+			run->rc = lb_error_errno(errno, "cannot start print workers");
 			break;
 		}
 		if (pid == 0) {
 			close(fds[0]);
-			_exit(worker(store_path(s), wards, k, jobs, root, o, fds[1]));
+			_exit(worker(store_path(s), wards, run->work, root, o, fds[1]));
 		}
-		pids[started++] = pid;
+		run->pids[run->started++] = pid;
 	}
 	close(fds[1]);
-	for (size_t k = 0; k < started; k++) {
+	run->results = fds[0];
+	return 0;
+}
+
+/* Wait for the workers of packs_start and add up what they did; the first error wins. */
+static int packs_wait(struct packs_run *run, const struct print_opts *o, struct print_stats *st)
+{
+	int rc = run->rc;
+	for (size_t k = 0; k < run->started; k++) {
 		struct worker_msg msg;
-		ssize_t r = read(fds[0], &msg, sizeof(msg));
+		ssize_t r = read(run->results, &msg, sizeof(msg));
 		if (r != (ssize_t)sizeof(msg)) {
 			if (rc == 0)
 				rc = lb_error(LB_EINTERNAL, "a print worker died");
@@ -115,17 +166,22 @@ static int packs(struct store *s, struct store_names *wards, const char *root, c
 		if (o->progress)
 			lb_progress_add(o->progress, (uint64_t)msg.st.wards * 5);
 	}
-	close(fds[0]);
-	for (size_t k = 0; k < started; k++) {
+	if (run->results >= 0)
+		close(run->results);
+	for (size_t k = 0; k < run->started; k++) {
 		int status;
-		while (waitpid(pids[k], &status, 0) < 0 && errno == EINTR)
+		while (waitpid(run->pids[k], &status, 0) < 0 && errno == EINTR)
 			;
 	}
-	free(pids);
+	free(run->pids);
+	if (run->work)
+		munmap(run->work, run->work_size);
+	memset(run, 0, sizeof(*run));
+	run->results = -1;
 	return rc;
 }
 
-static int index_page(const char *root, const struct store_meta *m, struct store_names *wards, struct store *s,
+static int index_page(const char *root, const struct store_meta *m, const struct store_table *wards,
                       char dates[CALL_DAYS][11], const long *ncalls, struct print_stats *st)
 {
 	struct buf p = {0}, t = {0};
@@ -144,16 +200,10 @@ static int index_page(const char *root, const struct store_meta *m, struct store
 	                 "write new orders on the forms (forms/) and enter them back after recovery.") +
 	       10;
 	pdoc_heading(&d, "病棟別 Ward packs (wards/<病棟>/)");
-	for (size_t i = 0; i < wards->n; i++) {
-		struct store_names ids;
-		long n = 0;
-		if (store_ward_patients(s, wards->v[i], &ids) == 0) {
-			n = (long)ids.n;
-			store_names_release(&ids);
-		}
+	for (size_t i = 0; i < wards->nrows; i++) {
 		buf_reset(&t);
-		buf_addf(&t, "%s病棟  %ld名   1_census  2_summaries  3_medication_sheets  4_wristbands  5_order_forms",
-		         wards->v[i], n);
+		buf_addf(&t, "%s病棟  %s名   1_census  2_summaries  3_medication_sheets  4_wristbands  5_order_forms",
+		         store_cell(wards, i, STORE_WARD_NAME), store_cell(wards, i, STORE_WARD_COUNT));
 		pdoc_need(&d, 14);
 		pdoc_text(&d, PDOC_LEFT + 6, d.y, PDOC_RIGHT - PDOC_LEFT - 6, 9, 0, t.data);
 		d.y += 14;
@@ -246,15 +296,16 @@ int print_all(struct store *s, const char *out_dir, const struct print_opts *o, 
 	lb_rmtree(tmp.data);
 	int rc = lb_mkdirs(tmp.data, 0755);
 	struct store_meta m;
-	struct store_names wards = {0};
+	struct store_table wards = {0};
 	if (rc == 0)
 		rc = store_meta_get(s, &m);
 	if (rc == 0)
-		rc = store_ward_names(s, &wards);
+		rc = store_wards(s, &wards);
 	if (o->progress)
-		o->progress->total = wards.n * 5 + CALL_DAYS + 2;
+		o->progress->total = wards.nrows * 5 + CALL_DAYS + 2;
+	struct packs_run run = {.results = -1};
 	if (rc == 0)
-		rc = packs(s, &wards, tmp.data, o, st);
+		rc = packs_start(s, &wards, tmp.data, o, st, &run);
 	char dates[CALL_DAYS][11];
 	long ncalls[CALL_DAYS] = {0};
 	int y = 1970, mo = 1, d = 1;
@@ -283,7 +334,11 @@ int print_all(struct store *s, const char *out_dir, const struct print_opts *o, 
 	if (rc == 0)
 		rc = print_forms(p.data, st);
 	if (rc == 0)
-		rc = index_page(tmp.data, &m, &wards, s, dates, ncalls, st);
+		rc = index_page(tmp.data, &m, &wards, dates, ncalls, st);
+	/* the packs' workers ran meanwhile */
+	int prc = packs_wait(&run, o, st);
+	if (rc == 0)
+		rc = prc;
 	/* the swap: the new set replaces the old in one step */
 	if (rc == 0) {
 		if (kind == 2) {
@@ -306,7 +361,7 @@ int print_all(struct store *s, const char *out_dir, const struct print_opts *o, 
 	lb_rmtree(tmp.data); /* the old set after a swap, or the half-built new one after a failure */
 	if (o->progress)
 		lb_progress_done(o->progress);
-	store_names_release(&wards);
+	store_table_release(&wards);
 	buf_release(&tmp);
 	buf_release(&p);
 	buf_release(&calls);

@@ -5,7 +5,24 @@
  */
 #include "print_int.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+/* The day's bookings come by time (store_appointments_day, as the station lists them); paper groups them by
+ * department, each by time. */
+static int by_department(const void *a, const void *b, void *table)
+{
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	const char *di = store_cell(table, i, STORE_APPT_DEPT), *dj = store_cell(table, j, STORE_APPT_DEPT);
+	int c = strcmp(di ? di : "", dj ? dj : "");
+	return c ? c : i < j ? -1 : i > j; /* by time within a department: the table's own order */
+}
+
+static const char *cell(const struct store_table *t, size_t r, size_t c)
+{
+	const char *v = store_cell(t, r, c);
+	return v && *v ? v : NULL;
+}
 
 int print_appointments(struct store *s, const char *date, const char *dept, const char *out_file,
                        struct print_stats *st)
@@ -13,26 +30,31 @@ int print_appointments(struct store *s, const char *date, const char *dept, cons
 	int y, m, d0;
 	if (!date || strlen(date) != 10 || text_parse_date(date, &y, &m, &d0) < 0)
 		return lb_error(LB_EUSAGE, "'%s' is not a date (YYYY-MM-DD)", date ? date : "");
-	struct store_calls c;
-	int rc = store_calls_on(s, date, dept, &c);
+	struct store_table c;
+	int rc = store_appointments_day(s, date, dept, &c);
 	if (rc < 0)
 		return rc;
 	struct store_meta meta;
 	if ((rc = store_meta_get(s, &meta)) < 0) {
-		store_calls_release(&c);
+		store_table_release(&c);
 		return rc;
 	}
+	size_t *order = lb_calloc(c.nrows ? c.nrows : 1, sizeof(*order));
+	for (size_t i = 0; i < c.nrows; i++)
+		order[i] = i;
+	qsort_r(order, c.nrows, sizeof(*order), by_department, &c);
 	struct pdoc d;
 	struct buf t = {0}, name = {0}, phone = {0}, when = {0}, birth = {0};
-	buf_addf(&t, "外来予約 連絡リスト Call list — %s%s%s (%zu件)", date, dept ? "  " : "", dept ? dept : "", c.n);
+	buf_addf(&t, "外来予約 連絡リスト Call list — %s%s%s (%zu件)", date, dept ? "  " : "", dept ? dept : "",
+	         c.nrows);
 	pdoc_init(&d, out_file, t.data, meta.as_of);
 	pdoc_new_page(&d);
 	static const double w[] = {40, 62, 112, 88, 66, 92, 67};
 	static const char *const head[] = {"時刻", "ID", "氏名 / カナ", "生年月日", "種別 / 担当", "電話", "連絡結果"};
 	const char *cur = NULL;
-	for (size_t i = 0; i < c.n; i++) {
-		const struct store_call *k = &c.v[i];
-		const char *dp = k->appt.department ? k->appt.department : "(科不明)";
+	for (size_t i = 0; i < c.nrows; i++) {
+		size_t k = order[i];
+		const char *dp = cell(&c, k, STORE_APPT_DEPT) ? cell(&c, k, STORE_APPT_DEPT) : "(科不明)";
 		if (!cur || strcmp(cur, dp)) {
 			cur = dp;
 			buf_reset(&t);
@@ -45,27 +67,31 @@ int print_appointments(struct store *s, const char *date, const char *dept, cons
 			}
 			d.y += 13;
 		}
+		const char *fk = cell(&c, k, STORE_APPT_FAMILY_KANJI), *gk = cell(&c, k, STORE_APPT_GIVEN_KANJI);
+		const char *fa = cell(&c, k, STORE_APPT_FAMILY_KANA), *ga = cell(&c, k, STORE_APPT_GIVEN_KANA);
 		buf_reset(&name);
-		buf_addf(&name, "%s %s\n%s %s", k->family_kanji ? k->family_kanji : "",
-		         k->given_kanji ? k->given_kanji : "", k->family_kana ? k->family_kana : "",
-		         k->given_kana ? k->given_kana : "");
+		buf_addf(&name, "%s %s\n%s %s", fk ? fk : "", gk ? gk : "", fa ? fa : "", ga ? ga : "");
+		/* the phone to call: the booking's, else the mobile, else home (the store's choice); home besides */
+		const char *ph = cell(&c, k, STORE_APPT_PHONE), *home = cell(&c, k, STORE_APPT_PHONE_HOME);
 		buf_reset(&phone);
-		const char *ph = k->appt.phone ? k->appt.phone : k->phone_mobile ? k->phone_mobile : k->phone_home;
 		buf_addf(&phone, "%s", ph ? ph : "(電話番号なし)");
-		if (k->phone_home && ph != k->phone_home && strcmp(k->phone_home, ph ? ph : ""))
-			buf_addf(&phone, "\n自宅 %s", k->phone_home);
+		if (home && strcmp(home, ph ? ph : ""))
+			buf_addf(&phone, "\n自宅 %s", home);
+		const char *start = cell(&c, k, STORE_APPT_START), *status = cell(&c, k, STORE_APPT_STATUS);
+		const char *kind = cell(&c, k, STORE_APPT_KIND), *clin = cell(&c, k, STORE_APPT_CLINICIAN);
+		const char *note = cell(&c, k, STORE_APPT_NOTE);
 		buf_reset(&when);
-		buf_addf(&when, "%.5s", k->appt.start && strlen(k->appt.start) >= 16 ? k->appt.start + 11 : "");
-		int cancelled = k->appt.status && !strcmp(k->appt.status, "cancelled");
+		buf_addf(&when, "%.5s", start && strlen(start) >= 16 ? start + 11 : "");
+		int cancelled = status && !strcmp(status, "cancelled");
 		buf_reset(&t);
-		buf_addf(&t, "%s\n%s%s%s%s", k->appt.kind ? k->appt.kind : "",
-		         k->appt.clinician ? k->appt.clinician : "", cancelled ? "\n【取消済 cancelled】" : "",
-		         k->appt.note && *k->appt.note ? "\n" : "", k->appt.note ? k->appt.note : "");
-		print_birth(&birth, k->birth_date, meta.as_of);
-		const char *cell[] = {when.data, k->appt.patient_id, name.data, birth.data, t.data, phone.data, NULL};
+		buf_addf(&t, "%s\n%s%s%s%s", kind ? kind : "", clin ? clin : "",
+		         cancelled ? "\n【取消済 cancelled】" : "", note ? "\n" : "", note ? note : "");
+		print_birth(&birth, cell(&c, k, STORE_APPT_BIRTH), meta.as_of);
+		const char *cells[] = {
+		        when.data, cell(&c, k, STORE_APPT_PATIENT), name.data, birth.data, t.data, phone.data, NULL};
 		double h = 0;
 		for (size_t j = 0; j + 1 < LB_ARRAY_LEN(w); j++) {
-			double ch = pdoc_text_height(&d, w[j] - 4, 8, 0, cell[j] ? cell[j] : "");
+			double ch = pdoc_text_height(&d, w[j] - 4, 8, 0, cells[j] ? cells[j] : "");
 			if (ch > h)
 				h = ch;
 		}
@@ -76,7 +102,8 @@ int print_appointments(struct store *s, const char *date, const char *dept, cons
 		double x = PDOC_LEFT, yy = d.y;
 		for (size_t j = 0; j < LB_ARRAY_LEN(w); j++) {
 			if (j + 1 < LB_ARRAY_LEN(w))
-				pdoc_text(&d, x + 2, yy + 3, w[j] - 4, 8, j == 5 ? PT_BOLD : 0, cell[j] ? cell[j] : "");
+				pdoc_text(&d, x + 2, yy + 3, w[j] - 4, 8, j == 5 ? PT_BOLD : 0,
+				          cells[j] ? cells[j] : "");
 			else {
 				static const char *const r[] = {"済", "不通", "再"};
 				for (int b = 0; b < 3; b++) {
@@ -89,11 +116,12 @@ int print_appointments(struct store *s, const char *date, const char *dept, cons
 		}
 		d.y = yy + h;
 	}
-	if (!c.n)
+	if (!c.nrows)
 		pdoc_text(&d, PDOC_LEFT, d.y, 400, 10, 0, "この日の予約はありません / no bookings on this day");
 	if (st)
-		st->calls += (long)c.n;
-	store_calls_release(&c);
+		st->calls += (long)c.nrows;
+	free(order);
+	store_table_release(&c);
 	buf_release(&t);
 	buf_release(&name);
 	buf_release(&phone);

@@ -42,28 +42,65 @@ void pdoc_patient(struct pdoc *d, const char *pid, const char *name)
 	d->pname = name ? lb_strdup(name) : NULL;
 }
 
+static void configure(PangoLayout *l, PangoFontDescription *font, double w, double size, int flags, const char *text)
+{
+	pango_font_description_set_weight(font, flags & PT_BOLD ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+	pango_font_description_set_absolute_size(font, size * PANGO_SCALE);
+	pango_layout_set_font_description(l, font);
+	pango_layout_set_width(l, w > 0 ? (int)(w * PANGO_SCALE) : -1);
+	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	pango_layout_set_ellipsize(l, flags & PT_ONELINE ? PANGO_ELLIPSIZE_END : PANGO_ELLIPSIZE_NONE);
+	pango_layout_set_alignment(l, flags & PT_CENTER  ? PANGO_ALIGN_CENTER
+	                              : flags & PT_RIGHT ? PANGO_ALIGN_RIGHT
+	                                                 : PANGO_ALIGN_LEFT);
+	/* Text from the store is UTF-8 already checked at ingest; pango replaces anything invalid itself. */
+	pango_layout_set_text(l, text ? text : "", -1);
+}
+
 static void setup_text(struct pdoc *d, double w, double size, int flags, const char *text)
 {
-	pango_font_description_set_weight(d->font, flags & PT_BOLD ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-	pango_font_description_set_absolute_size(d->font, size * PANGO_SCALE);
-	pango_layout_set_font_description(d->layout, d->font);
-	pango_layout_set_width(d->layout, w > 0 ? (int)(w * PANGO_SCALE) : -1);
-	pango_layout_set_wrap(d->layout, PANGO_WRAP_WORD_CHAR);
-	pango_layout_set_ellipsize(d->layout, flags & PT_ONELINE ? PANGO_ELLIPSIZE_END : PANGO_ELLIPSIZE_NONE);
-	pango_layout_set_alignment(d->layout, flags & PT_CENTER  ? PANGO_ALIGN_CENTER
-	                                      : flags & PT_RIGHT ? PANGO_ALIGN_RIGHT
-	                                                         : PANGO_ALIGN_LEFT);
-	/* Text from the store is UTF-8 already checked at ingest; pango replaces anything invalid itself. */
-	pango_layout_set_text(d->layout, text ? text : "", -1);
+	configure(d->layout, d->font, w, size, flags, text);
+}
+
+/*
+ * The layout of a text: shaping and line breaking are most of the cost of a page, and a pack repeats the same
+ * short texts hundreds of times (朝 昼 夕, 時刻____ サイン____, column heads, the running header), so short texts
+ * are laid out once per document and kept; others use the document's one layout. All layouts share the
+ * document's pango context, set once from the first page (every page is the same A4 recording surface).
+ */
+#define PDOC_CACHE_TEXT 120 /* bytes of text kept at most */
+#define PDOC_CACHE_MAX 4096 /* layouts kept per document */
+static PangoLayout *layout_of(struct pdoc *d, double w, double size, int flags, const char *text)
+{
+	if (!text)
+		text = "";
+	if (strlen(text) > PDOC_CACHE_TEXT) {
+		setup_text(d, w, size, flags, text);
+		return d->layout;
+	}
+	char key[PDOC_CACHE_TEXT + 64];
+	snprintf(key, sizeof(key), "%d|%.2f|%.2f|%s", flags & ~(PT_GRAY | PT_WHITE), size, w, text);
+	if (!d->layouts)
+		d->layouts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
+	PangoLayout *l = g_hash_table_lookup(d->layouts, key);
+	if (l)
+		return l;
+	if (g_hash_table_size(d->layouts) >= PDOC_CACHE_MAX) {
+		setup_text(d, w, size, flags, text);
+		return d->layout;
+	}
+	l = pango_layout_new(pango_layout_get_context(d->layout));
+	configure(l, d->font, w, size, flags, text);
+	g_hash_table_insert(d->layouts, g_strdup(key), l);
+	return l;
 }
 
 double pdoc_text_height(struct pdoc *d, double w, double size, int flags, const char *text)
 {
 	if (!d->cr)
 		pdoc_new_page(d);
-	setup_text(d, w, size, flags, text);
 	int pw, ph;
-	pango_layout_get_size(d->layout, &pw, &ph);
+	pango_layout_get_size(layout_of(d, w, size, flags, text), &pw, &ph);
 	return (double)ph / PANGO_SCALE;
 }
 
@@ -71,14 +108,14 @@ double pdoc_text(struct pdoc *d, double x, double y, double w, double size, int 
 {
 	if (!d->cr)
 		pdoc_new_page(d);
-	setup_text(d, w, size, flags, text);
+	PangoLayout *l = layout_of(d, w, size, flags, text);
 	int pw, ph;
-	pango_layout_get_size(d->layout, &pw, &ph);
-	d->missing_glyphs += pango_layout_get_unknown_glyphs_count(d->layout);
-	double g = flags & PT_GRAY ? 0.35 : 0;
+	pango_layout_get_size(l, &pw, &ph);
+	d->missing_glyphs += pango_layout_get_unknown_glyphs_count(l);
+	double g = flags & PT_WHITE ? 1 : flags & PT_GRAY ? 0.35 : 0;
 	cairo_set_source_rgb(d->cr, g, g, g);
 	cairo_move_to(d->cr, x, y);
-	pango_cairo_show_layout(d->cr, d->layout);
+	pango_cairo_show_layout(d->cr, l);
 	return (double)ph / PANGO_SCALE;
 }
 
@@ -128,10 +165,10 @@ static void downtime_mark(cairo_t *cr, struct pdoc *d, double x_right, double y)
 	cairo_set_source_rgb(cr, 0, 0, 0);
 	cairo_rectangle(cr, x_right - w, y, w, h);
 	cairo_fill(cr);
-	setup_text(d, w, 9.5, PT_BOLD | PT_CENTER, mark);
+	PangoLayout *l = layout_of(d, w, 9.5, PT_BOLD | PT_CENTER, mark);
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_move_to(cr, x_right - w, y + 3);
-	pango_cairo_show_layout(cr, d->layout);
+	pango_cairo_show_layout(cr, l);
 }
 
 void pdoc_new_page(struct pdoc *d)
@@ -151,9 +188,7 @@ void pdoc_new_page(struct pdoc *d)
 	pg->pname = d->pname ? lb_strdup(d->pname) : NULL;
 	d->cr = cairo_create(pg->rec);
 	if (!d->layout)
-		d->layout = pango_cairo_create_layout(d->cr);
-	else
-		pango_cairo_update_layout(d->cr, d->layout);
+		d->layout = pango_cairo_create_layout(d->cr); /* its context serves every page: all are alike */
 	/* running header */
 	cairo_t *cr = d->cr;
 	downtime_mark(cr, d, PDOC_RIGHT, 20);
@@ -201,6 +236,8 @@ static void release(struct pdoc *d)
 	for (size_t i = 0; i < LB_ARRAY_LEN(d->form_body); i++)
 		if (d->form_body[i])
 			cairo_surface_destroy(d->form_body[i]);
+	if (d->layouts)
+		g_hash_table_destroy(d->layouts);
 	if (d->layout)
 		g_object_unref(d->layout);
 	if (d->font)
@@ -230,7 +267,7 @@ int pdoc_finish(struct pdoc *d, struct print_stats *st)
 	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, d->title);
 	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "lifeboat " LB_VERSION);
 	cairo_t *cr = cairo_create(surf);
-	pango_cairo_update_layout(cr, d->layout);
+	/* the footers are laid out in the pages' context too (not updated for the PDF): text measures as on the page */
 	struct buf t = {0};
 	for (size_t i = 0; i < d->n; i++) {
 		cairo_set_source_surface(cr, d->pages[i].rec, 0, 0);
@@ -245,17 +282,16 @@ int pdoc_finish(struct pdoc *d, struct print_stats *st)
 		if (d->pages[i].pid)
 			buf_addf(&t, "ID %s  %s    ", d->pages[i].pid, d->pages[i].pname ? d->pages[i].pname : "");
 		buf_addf(&t, "データ時点 %s", d->as_of[0] ? d->as_of : "白紙用紙 blank form");
-		setup_text(d, 340, 8, PT_ONELINE, t.data);
 		cairo_move_to(cr, PDOC_LEFT, PDOC_H - 34);
-		pango_cairo_show_layout(cr, d->layout);
+		pango_cairo_show_layout(cr, layout_of(d, 340, 8, PT_ONELINE, t.data));
 		buf_reset(&t);
 		buf_addf(&t, "%zu / %zu ページ (page %zu of %zu)", i + 1, d->n, i + 1, d->n);
 		setup_text(d, 180, 9, PT_BOLD | PT_RIGHT, t.data);
 		cairo_move_to(cr, PDOC_RIGHT - 180, PDOC_H - 34);
 		pango_cairo_show_layout(cr, d->layout);
-		setup_text(d, PDOC_RIGHT - PDOC_LEFT, 7.5, PT_BOLD | PT_CENTER, "ダウンタイム用控え / downtime copy");
 		cairo_move_to(cr, PDOC_LEFT, PDOC_H - 21);
-		pango_cairo_show_layout(cr, d->layout);
+		pango_cairo_show_layout(cr, layout_of(d, PDOC_RIGHT - PDOC_LEFT, 7.5, PT_BOLD | PT_CENTER,
+		                                      "ダウンタイム用控え / downtime copy"));
 		cairo_show_page(cr);
 	}
 	buf_release(&t);

@@ -203,7 +203,6 @@ void print_form_page(struct pdoc *d, enum print_form f, const struct store_patie
 		double y0 = d->y;
 		d->form_body[f] = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &ext);
 		d->cr = cairo_create(d->form_body[f]);
-		pango_cairo_update_layout(d->cr, d->layout);
 		d->recording_body = 1;
 		body(d, f);
 		d->recording_body = 0;
@@ -211,7 +210,6 @@ void print_form_page(struct pdoc *d, enum print_form f, const struct store_patie
 		d->y = y0;
 		cairo_destroy(d->cr);
 		d->cr = page;
-		pango_cairo_update_layout(d->cr, d->layout);
 	}
 	cairo_set_source_surface(d->cr, d->form_body[f], 0, 0);
 	cairo_paint(d->cr);

@@ -278,18 +278,18 @@ int print_pack(struct store *s, const char *ward, const char *out_dir, const str
 	struct print_stats local = {0};
 	if (!st)
 		st = &local;
-	struct store_names ids;
-	int rc = store_ward_patients(s, ward, &ids);
+	struct store_table census;
+	int rc = store_census_list(s, ward, &census);
 	if (rc < 0)
 		return rc;
-	if (!ids.n) {
-		store_names_release(&ids);
+	if (!census.nrows) {
+		store_table_release(&census);
 		return lb_error(LB_ENOTFOUND, "no patient is admitted to ward '%s'", ward);
 	}
-	struct store_patient_view *v = lb_calloc(ids.n, sizeof(*v));
+	struct store_patient_view *v = lb_calloc(census.nrows, sizeof(*v));
 	size_t n = 0;
-	for (; n < ids.n && rc == 0; n++)
-		rc = store_patient_get(s, ids.v[n], &v[n]);
+	for (; n < census.nrows && rc == 0; n++)
+		rc = store_patient_get(s, store_cell(&census, n, STORE_CEN_ID), &v[n]);
 	struct store_meta m;
 	if (rc == 0)
 		rc = store_meta_get(s, &m);
@@ -328,6 +328,6 @@ int print_pack(struct store *s, const char *ward, const char *out_dir, const str
 	for (size_t i = 0; i < n; i++)
 		store_patient_view_release(&v[i]);
 	free(v);
-	store_names_release(&ids);
+	store_table_release(&census);
 	return rc;
 }

@@ -42,9 +42,9 @@ void print_birth(struct buf *b, const char *birth, const char *as_of)
 	snprintf(day, sizeof(day), "%.10s", as_of); /* as_of is "YYYY-MM-DDT…" */
 	if (text_parse_date(day, &ay, &am, &ad) < 0)
 		return;
-	int age = ay - y - (am < m || (am == m && ad < d));
-	if (age >= 0 && age < 150)
-		buf_addf(b, " %d歳", age);
+	int months = lb_age_months(y, m, d, ay, am, ad);
+	if (months >= 0 && months < 150 * 12)
+		buf_addf(b, " %d歳", months / 12);
 }
 
 const char *print_sex_ja(char sex)
@@ -111,10 +111,7 @@ void print_banner(struct pdoc *d, const struct store_patient_view *v)
 			buf_adds(&t, "【病棟内に同姓の患者 SAME SURNAME IN WARD】");
 		double hh = pdoc_text_height(d, w - 12, 10, PT_BOLD, t.data) + 4;
 		pdoc_fill(d, x + 2, yb, w - 4, hh, 0.0);
-		cairo_set_source_rgb(d->cr, 1, 1, 1);
-		pango_layout_set_text(d->layout, t.data, -1);
-		cairo_move_to(d->cr, x + 6, yb + 2);
-		pango_cairo_show_layout(d->cr, d->layout);
+		pdoc_text(d, x + 6, yb + 2, w - 12, 10, PT_BOLD | PT_WHITE, t.data);
 		yb += hh + 2;
 	}
 	pdoc_rect(d, x, y0, w, yb - y0 + 2, 1.6);

@@ -22,7 +22,7 @@
 #define PDOC_FONT "IPAexGothic, Noto Sans CJK JP"
 #define PDOC_MAX_PAGES 100000
 
-enum { PT_BOLD = 1, PT_CENTER = 2, PT_RIGHT = 4, PT_ONELINE = 8, PT_GRAY = 16 };
+enum { PT_BOLD = 1, PT_CENTER = 2, PT_RIGHT = 4, PT_ONELINE = 8, PT_GRAY = 16, PT_WHITE = 32 };
 
 struct pdoc_page {
 	cairo_surface_t *rec;
@@ -49,7 +49,8 @@ struct pdoc {
 	long missing_glyphs;           /* characters drawn as missing-glyph boxes */
 	cairo_surface_t *form_body[5]; /* forms.c: each form's body, recorded once per document (PF_COUNT) */
 	double form_body_end[5];
-	int recording_body; /* drawing a form body: never start a page (bodies fit one page by design) */
+	int recording_body;  /* drawing a form body: never start a page (bodies fit one page by design) */
+	GHashTable *layouts; /* short texts laid out once per document: "flags|size|width|text" → PangoLayout */
 };
 void pdoc_init(struct pdoc *d, const char *path, const char *title, const char *as_of);
 void pdoc_set_title(struct pdoc *d, const char *title);

@@ -3,8 +3,7 @@
  *
  * The snapshot is store_patient_get's (active allergies, medicines current at the data's as-of date, diagnoses);
  * the rules are in rules.c. Every alert names the record it rests on, so that a pharmacist can tell the prescriber
- * "the allergy recorded on 2025-07-04" rather than "the computer says no". Age limits are not checked: the drug
- * master feed (docs/feeds.md) carries no age column yet.
+ * "the allergy recorded on 2025-07-04" rather than "the computer says no"; the age limits are in age.c.
  */
 #include "rx_int.h"
 
@@ -85,6 +84,7 @@ int rx_check(struct store *s, const struct rx_order *o, struct rx_result *r)
 		return rc;
 	rx_rule_pregnancy(r, o);
 	rx_rule_dose(r, o);
+	rx_rule_age(r);
 	sort_alerts(r);
 	return 0;
 }

@@ -4,13 +4,14 @@
  * rx stands on store, ehr, text and core. It owns the three-character drug search (brand, kana in any width or
  * script, generic name, codes; a brand shows its generics and a generic its brands) and the checks the EHR ran on
  * every order and that paper loses: allergy / contraindication class, duplicate ingredient or class, interactions
- * with active medicines, pregnancy, maximum daily dose. It reads the clinical store only; the station and the
+ * with active medicines, pregnancy, maximum daily dose, age limits. It reads the clinical store only; the station and the
  * command-line both call it (rx_check fills a struct of alerts; nothing here prints).
  *
  * Levels: RX_STOP means "do not give without asking the prescriber" (a recorded allergy to the drug or its class;
  * a drug contraindicated in pregnancy for a pregnant patient; a daily dose ten times the maximum or more, the
- * classic misplaced decimal); RX_WARN means "check before giving" (interaction, duplicate, a dose over the maximum,
- * a class shared with an allergen, a dose whose unit cannot be compared); RX_INFO is context (careful use in
+ * classic misplaced decimal; a patient younger or older than the drug master allows); RX_WARN means "check before giving" (interaction, duplicate, a dose over the maximum,
+ * a class shared with an allergen, a dose whose unit cannot be compared, an age limit for a patient without a birth
+ * date); RX_INFO is context (careful use in
  * pregnancy). A safe order gives no alert at all.
  */
 #ifndef LB_RX_H
@@ -76,14 +77,14 @@ enum rx_level { RX_INFO = 1, RX_WARN, RX_STOP };
 
 /* What an alert rests on: the record of the patient or the master entry that raised it. */
 struct rx_basis {
-	const char *type; /* "allergy", "medication", "diagnosis", "drug-master", "order" */
+	const char *type; /* "allergy", "medication", "diagnosis", "drug-master", "order", "patient" */
 	char *id;         /* allergy id / order number / diagnosis code / drug code, or NULL */
 	char *text;       /* what the record says: "ペニシリン系抗生物質 (発疹, severe, 2025-07-04)" */
 };
 struct rx_alert {
 	enum rx_level level;
 	const char *kind; /* "allergy", "allergy-class", "duplicate", "duplicate-class", "interaction", "pregnancy",
-	                     "max-dose", "unit" */
+	                     "max-dose", "unit", "age" */
 	char *reason_en, *reason_ja;
 	struct rx_basis basis;
 };
@@ -93,6 +94,7 @@ struct rx_result {
 	int stop;             /* any alert is RX_STOP */
 	int pregnant;         /* pregnancy considered (flag or a recorded pregnancy) */
 	double daily;         /* dose × per_day in the master's unit (0 when not comparable) */
+	int age_months;       /* the patient's age at the as-of date in completed months (-1: no birth date) */
 	char unit[32];        /* the master's unit */
 	struct ehr_drug drug; /* the ordered drug (points into owned lists) */
 	char as_of[32];
@@ -105,5 +107,7 @@ struct rx_result {
 int rx_check(struct store *s, const struct rx_order *order, struct rx_result *out);
 void rx_result_release(struct rx_result *r);
 const char *rx_level_name(enum rx_level level); /* "stop", "warn", "info" */
+/* An age in months as people say it: "10 years 6 months", "8 months" (ja: "10歳6か月", "8か月"), appended to b. */
+void rx_age_text(struct buf *b, int months, int ja);
 
 #endif /* LB_RX_H */

@@ -13,7 +13,7 @@
 
 #define DRUG_COLS                                                                                                     \
 	"code, name, generic_name, kana, form, unit, max_daily_dose, pregnancy, interaction_groups, allergy_classes," \
-	" yj_code, hot_code"
+	" yj_code, hot_code, age_min_months, age_below_months"
 
 static const char *keep(struct store_drugs *d, sqlite3_stmt *q, int i)
 {
@@ -46,6 +46,8 @@ static struct store_drug_item *push(struct store_drugs *d, sqlite3_stmt *q)
 	g->allergy_classes = keep(d, q, 9);
 	g->yj_code = keep(d, q, 10);
 	g->hot_code = keep(d, q, 11);
+	g->age_min_months = sqlite3_column_int(q, 12);
+	g->age_below_months = sqlite3_column_int(q, 13);
 	return it;
 }
 
@@ -102,7 +104,7 @@ int store_drug_search(struct store *s, const char *code_text, const char *key, s
 			break;
 		}
 		struct store_drug_item *it = push(out, q);
-		it->score = sqlite3_column_int(q, 12);
+		it->score = sqlite3_column_int(q, 14);
 		for (size_t i = 0; i < LB_ARRAY_LEN(names); i++)
 			if (names[i].score == it->score)
 				it->match = names[i].match;

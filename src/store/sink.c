@@ -265,6 +265,8 @@ static int on_drug(void *ctx, const struct ehr_source *src, const struct ehr_dru
 	bind_key(st, 14, r->kana);
 	bind_key(st, 15, r->generic_name);
 	sqlite3_bind_int64(st, 16, s->file_id);
+	bind_pos(st, 17, r->age_min_months);
+	bind_pos(st, 18, r->age_below_months);
 	return done(s, st);
 }
 

@@ -61,7 +61,7 @@ static const char schema[] =
         "CREATE TABLE IF NOT EXISTS drugs(code TEXT PRIMARY KEY, name TEXT, generic_name TEXT, kana TEXT,"
         " form TEXT, unit TEXT, max_daily_dose REAL, pregnancy TEXT, interaction_groups TEXT,"
         " allergy_classes TEXT, yj_code TEXT, hot_code TEXT, key_name TEXT, key_kana TEXT, key_generic TEXT,"
-        " file_id INTEGER);\n"
+        " file_id INTEGER, age_min_months INTEGER, age_below_months INTEGER);\n"
         "CREATE INDEX IF NOT EXISTS drugs_key_name ON drugs(key_name);\n"
         "CREATE INDEX IF NOT EXISTS drugs_key_kana ON drugs(key_kana);\n"
         "CREATE INDEX IF NOT EXISTS drugs_key_generic ON drugs(key_generic);\n"
@@ -133,7 +133,8 @@ static const char *const stmt_sql[ST_COUNT] = {
                            " status, phone, note, file_id) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
         [ST_DRUG] = "INSERT OR REPLACE INTO drugs(code, name, generic_name, kana, form, unit, max_daily_dose,"
                     " pregnancy, interaction_groups, allergy_classes, yj_code, hot_code, key_name, key_kana,"
-                    " key_generic, file_id) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)",
+                    " key_generic, file_id, age_min_months, age_below_months)"
+                    " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)",
         [ST_RAW] = "INSERT INTO raw_messages(file_id, data_type, bytes) VALUES(?1, ?2, ?3)",
         [ST_WARNING] = "INSERT INTO warnings(run_id, file_id, path, kind, detail) VALUES(?1, ?2, ?3, ?4, ?5)",
         [ST_DEL_PATIENTS] = "DELETE FROM patients WHERE file_id=?1",
@@ -255,6 +256,63 @@ static int read_version(struct store *s, char *version, size_t n)
 	return found;
 }
 
+/*
+ * Columns added to schema version 1 after it was first written. A store made before them gets them on its next
+ * read-write open (ALTER TABLE … ADD COLUMN: old rows read NULL, which is what a feed without the column meant),
+ * so an ingest upgrades a store in place and no data has to be loaded again.
+ */
+static const struct {
+	const char *table, *column, *sql;
+} added_columns[] = {
+        {"drugs", "age_min_months", "ALTER TABLE drugs ADD COLUMN age_min_months INTEGER"},
+        {"drugs", "age_below_months", "ALTER TABLE drugs ADD COLUMN age_below_months INTEGER"},
+};
+
+/* 1 when the store lacks a column of added_columns (0 when it has them all, negative on error). */
+int store_lacks_columns(struct store *s)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2", -1, &q, NULL) !=
+	    SQLITE_OK)
+		return store_sqlerr(s, "reading the schema");
+	int lacks = 0;
+	for (size_t i = 0; i < LB_ARRAY_LEN(added_columns) && !lacks; i++) {
+		sqlite3_bind_text(q, 1, added_columns[i].table, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, added_columns[i].column, -1, SQLITE_STATIC);
+		lacks = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) == 0;
+		sqlite3_reset(q);
+	}
+	sqlite3_finalize(q);
+	return lacks;
+}
+
+static int add_columns(struct store *s)
+{
+	int rc = store_lacks_columns(s);
+	if (rc <= 0)
+		return rc;
+	if ((rc = store_exec(s, "BEGIN IMMEDIATE")) < 0)
+		return rc;
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2", -1, &q, NULL) !=
+	    SQLITE_OK)
+		rc = store_sqlerr(s, "reading the schema");
+	for (size_t i = 0; i < LB_ARRAY_LEN(added_columns) && rc == 0; i++) {
+		/* checked again under the write lock: another process may have added it meanwhile */
+		sqlite3_bind_text(q, 1, added_columns[i].table, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, added_columns[i].column, -1, SQLITE_STATIC);
+		int have = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) > 0;
+		sqlite3_reset(q);
+		if (!have)
+			rc = store_exec(s, added_columns[i].sql);
+	}
+	sqlite3_finalize(q);
+	if (rc == 0)
+		return store_exec(s, "COMMIT");
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
 /* Create the schema of a new store (WAL journal, tables, indexes, version) in one transaction. */
 static int create_schema(struct store *s)
 {
@@ -307,6 +365,10 @@ int store_open(struct store **out, const char *path, int create)
 	} else if (strcmp(version, STORE_SCHEMA_VERSION)) {
 		rc = lb_error(LB_ECORRUPT, "store '%s' has schema version '%s', this lifeboat reads '%s'", path,
 		              version, STORE_SCHEMA_VERSION);
+		goto fail;
+	}
+	if ((rc = add_columns(s)) < 0) {
+		rc = lb_error_wrap(rc, "cannot upgrade store '%s'", path);
 		goto fail;
 	}
 	for (int i = 0; i < ST_COUNT; i++) {

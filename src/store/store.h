@@ -170,39 +170,11 @@ int store_drug_search(struct store *s, const char *code_text, const char *key, s
 int store_drug_siblings(struct store *s, const char *code, struct store_drugs *out);
 void store_drugs_release(struct store_drugs *d);
 
-/* ---- ward and booking lists for paper (lists.c) -------------------------------------------------------------- */
+/* ---- ward and booking lists (ward.c) ------------------------------------------------------------------------ */
+/* Read-only queries over the tables above, shared by the downtime station's pages and the printed packs. */
 
-/* The wards with admitted patients, sorted; names are owned by the list (store_names_release). */
-struct store_names {
-	char **v;
-	size_t n;
-};
-int store_ward_names(struct store *s, struct store_names *out);
-/* The patient IDs of a ward's census in room/bed order (empty list for a ward without patients). */
-int store_ward_patients(struct store *s, const char *ward, struct store_names *out);
-void store_names_release(struct store_names *n);
 /* The file the store was opened from (for helpers that open their own connection, such as worker processes). */
 const char *store_path(const struct store *s);
-
-/* One booking of the call list with the patient's name and phones. Strings owned by the list. */
-struct store_call {
-	struct ehr_appointment appt;
-	const char *family_kanji, *given_kanji, *family_kana, *given_kana, *birth_date;
-	const char *phone_home, *phone_mobile;
-};
-struct store_calls {
-	struct store_call *v;
-	size_t n;
-	char **strs;
-	size_t nstrs, capstrs;
-};
-/* Bookings on date (YYYY-MM-DD), of department dept when not NULL, by department then time. Every status is
- * listed: a cancelled booking is shown as such, so that nobody calls the patient in by mistake. */
-int store_calls_on(struct store *s, const char *date, const char *dept, struct store_calls *out);
-void store_calls_release(struct store_calls *c);
-
-/* ---- station queries (ward.c) -------------------------------------------------------------------------------- */
-/* Added for the downtime station (src/station/); read-only queries over the tables above. */
 
 /* Open an existing store read-only (SQLITE_OPEN_READONLY: nothing is created or written; readers of a WAL store
  * see each committed ingest). The handle serves the query functions only, not store_ingest. */
@@ -224,11 +196,13 @@ static inline const char *store_cell(const struct store_table *t, size_t r, size
 }
 void store_table_release(struct store_table *t);
 
-/* Wards with current inpatients: columns ward, count. */
+/* Wards with current inpatients: columns ward, count; floors in number order (3A, 3B … 12B, 17A), then named
+ * units (ICU, 緩和ケア …) in text order. */
 enum { STORE_WARD_NAME, STORE_WARD_COUNT, STORE_WARD_COLS };
 int store_wards(struct store *s, struct store_table *out);
 
-/* Current inpatients of a ward by room and bed, with the marks the census shows. */
+/* Current inpatients of a ward by room and bed (numbers in number order: room 1001 after 302), with the marks the
+ * census shows; an empty table for a ward without patients. */
 enum {
 	STORE_CEN_ID,
 	STORE_CEN_ROOM,
@@ -249,8 +223,9 @@ enum {
 };
 int store_census_list(struct store *s, const char *ward, struct store_table *out);
 
-/* Appointments of one day (YYYY-MM-DD), of one department or all (dept NULL), with the patient's contacts; a
- * booking that two feeds carry (same source id and start) is listed once. */
+/* Appointments of one day (YYYY-MM-DD), of one department or all (dept NULL), by time, with the patient's contacts;
+ * a booking that two feeds carry (same source id and start) is listed once. Every status is listed: a cancelled
+ * booking is shown as such, so that nobody calls the patient in by mistake. */
 enum {
 	STORE_APPT_START,
 	STORE_APPT_DEPT,

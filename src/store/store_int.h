@@ -56,6 +56,8 @@ struct store {
 
 /* A prepared statement for sql (a string constant), kept until store_close; reset before use. NULL on error. */
 sqlite3_stmt *store_cached_stmt(struct store *s, const char *sql);
+/* 1 when the store predates a column added to its schema since (store.c upgrades it on a read-write open). */
+int store_lacks_columns(struct store *s);
 /* Map an SQLite failure to an LB_E* error with its message. */
 int store_sqlerr(struct store *s, const char *what);
 /* Bind UTF-8 text or NULL. */

@@ -1,9 +1,10 @@
 /*
- * ward.c - read-only queries for the downtime station: a read-only open, the wards with inpatients, a ward's
- * census with allergy and same-name marks, and one day's outpatient call list with phone numbers.
+ * ward.c - the ward and booking lists that the downtime station's pages and the printed packs share: a read-only
+ * open, the wards with inpatients, a ward's census in room and bed order with allergy and same-name marks, and one
+ * day's outpatient bookings with phone numbers (the call list).
  *
  * Every query is a prepared statement with bound parameters. Results come back as a struct store_table of
- * strings (the station only displays them), owned by the table.
+ * strings (both callers only display or print them), owned by the table.
  */
 #include "store_int.h"
 
@@ -34,6 +35,11 @@ int store_open_readonly(struct store **out, const char *path)
 	             : lb_error(LB_ECORRUPT, "store '%s' has schema version '%s', this lifeboat reads '%s'", path,
 	                        v ? v : "", STORE_SCHEMA_VERSION);
 	sqlite3_finalize(q);
+	if (rc == 0 && (rc = store_lacks_columns(s)) > 0)
+		rc = lb_error(LB_ECORRUPT,
+		              "store '%s' was made by an older lifeboat: run 'lifeboat ingest --db %s' once to"
+		              " upgrade it",
+		              path, path);
 	if (rc < 0)
 		goto fail;
 	*out = s;
@@ -96,7 +102,10 @@ static int table_query(struct store *s, const char *sql, const char *const *p, i
 
 int store_wards(struct store *s, struct store_table *out)
 {
-	return table_query(s, "SELECT ward, count(*) FROM census WHERE ward IS NOT NULL GROUP BY ward ORDER BY ward",
+	/* 3A … 12B, 17A by floor number (CAST reads the leading digits), then ICU, 緩和ケア … by name */
+	return table_query(s,
+	                   "SELECT ward, count(*) FROM census WHERE ward IS NOT NULL AND ward <> '' GROUP BY ward"
+	                   " ORDER BY CAST(ward AS INTEGER) = 0, CAST(ward AS INTEGER), ward",
 	                   NULL, 0, STORE_WARD_COLS, out);
 }
 
@@ -109,7 +118,8 @@ int store_census_list(struct store *s, const char *ward, struct store_table *out
 	                   " p.birth_date, p.sex, p.same_name,"
 	                   " (SELECT count(*) FROM allergies a WHERE a.patient_id = c.patient_id AND a.active)"
 	                   " FROM census c JOIN patients p ON p.id = c.patient_id WHERE c.ward = ?1"
-	                   " ORDER BY c.room, CAST(c.bed AS INTEGER), c.bed, c.patient_id",
+	                   /* rooms and beds are numbers as text: in number order where they are, then as text */
+	                   " ORDER BY CAST(c.room AS INTEGER), c.room, CAST(c.bed AS INTEGER), c.bed, c.patient_id",
 	                   p, 1, STORE_CEN_COLS, out);
 }
 
@@ -157,4 +167,9 @@ int store_appointment_departments(struct store *s, const char *date, struct stor
 	                   "SELECT DISTINCT department FROM appointments WHERE start >= ?1 AND start < ?2"
 	                   " AND department IS NOT NULL ORDER BY department",
 	                   p, 2, 1, out);
+}
+
+const char *store_path(const struct store *s)
+{
+	return s->path;
 }

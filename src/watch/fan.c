@@ -1,11 +1,11 @@
 /*
- * fan.c - the fanotify event source. One notification group reporting directory handles and names
- * (FAN_REPORT_DFID_NAME) with a filesystem mark on each filesystem that holds a watched folder: closed writes,
- * creates, deletes and renames (FAN_RENAME: old and new name in one event), each with the pid of the process that
- * did it. A filesystem mark sees the whole filesystem, so events are filtered to the watched folders by path:
- * directory handles are resolved with open_by_handle_at and cached (the cache is dropped whenever a directory is
- * renamed from, into, within or above a watched folder, since its descendants' paths change). Queue overflow
- * (FAN_Q_OVERFLOW) becomes an event.
+ * fan.c - the fanotify event source. One notification group reporting folder handles and names, and the handle of
+ * a folder created, deleted or moved (FAN_REPORT_DFID_NAME_TARGET): closed writes, creates, deletes and renames
+ * (FAN_RENAME: old and new name in one event), each with the pid of the process that did it. Marks on each
+ * watched folder, or on each filesystem that holds one (enum watch_marks; fan_dirs.c keeps both the marks and the
+ * table of folder handles). An event is kept when its folder's handle is in the table, and dropped after that one
+ * hash lookup otherwise (with a filesystem mark, most events). Queue overflow (FAN_Q_OVERFLOW) becomes an event,
+ * and the folders are walked again.
  */
 #include "watch_int.h"
 
@@ -13,105 +13,121 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/fanotify.h>
-#include <sys/statfs.h>
 #include <unistd.h>
 
 #define FAN_BUF (256 * 1024)
-#define DIRCACHE_MAX 65536
 
 struct fan {
 	struct watch_src src;
-	struct watch_map dirs; /* hash(fsid, handle) -> a: char * path (NULL: cannot be resolved) */
+	struct fan_dirs dirs;
 	char *buf;
-	int has_rename;
 };
 
-static uint64_t fsid_key(const void *fsid)
+/* The folder of an info record in the table, or NULL when it is elsewhere (the common case: one hash lookup). */
+static const struct watch_slot *rec_dir(struct fan *f, const struct fanotify_event_info_fid *fid)
 {
-	uint32_t v[2];
-	memcpy(v, fsid, sizeof v);
-	return (uint64_t)v[0] << 32 | v[1];
+	return fid ? fan_dirs_get(&f->dirs, fan_fid_key(&fid->fsid)) : NULL;
 }
 
-static void dirs_clear(struct fan *f)
-{
-	for (size_t i = 0; i < f->dirs.cap; i++)
-		if (f->dirs.slots[i].key)
-			free((char *)(uintptr_t)f->dirs.slots[i].a);
-	watch_map_clear(&f->dirs);
-}
-
-/* 1 when path is a watched folder, inside one, or above one: events in such a folder may concern us. */
-static int touches_roots(const struct watch *w, const char *path)
-{
-	if (watch_path_root(w, path) >= 0)
-		return 1;
-	size_t n = strlen(path);
-	for (size_t i = 0; i < w->nroots; i++)
-		if (w->roots[i].len > n && !strncmp(w->roots[i].path, path, n) && w->roots[i].path[n] == '/')
-			return 1;
-	return 0;
-}
-
-/* The path of the directory a handle names, or NULL when it is gone or on no filesystem we watch. */
-static const char *dir_path(struct fan *f, const struct fanotify_event_info_fid *fid, int *related)
+static const char *rec_name(const struct fanotify_event_info_fid *fid)
 {
 	const struct file_handle *fh = (const struct file_handle *)fid->handle;
-	unsigned char key[sizeof fid->fsid + sizeof *fh + MAX_HANDLE_SZ];
-	size_t hl = fh->handle_bytes > MAX_HANDLE_SZ ? MAX_HANDLE_SZ : fh->handle_bytes;
-	memcpy(key, &fid->fsid, sizeof fid->fsid);
-	memcpy(key + sizeof fid->fsid, fh, sizeof *fh + hl);
-	uint64_t h = watch_hash(key, sizeof fid->fsid + sizeof *fh + hl);
-	struct watch_slot *s = watch_map_get(&f->dirs, h);
-	if (s) {
-		*related = (int)s->b;
-		return (const char *)(uintptr_t)s->a;
-	}
-	if (f->dirs.n >= DIRCACHE_MAX)
-		dirs_clear(f);
-	char *path = NULL;
-	uint64_t fk = fsid_key(&fid->fsid);
-	struct watch *w = f->src.w;
-	for (size_t i = 0; i < w->nroots; i++) {
-		if (w->roots[i].fsid != fk || w->roots[i].fd < 0)
-			continue;
-		int fd = open_by_handle_at(w->roots[i].fd, (struct file_handle *)fh, O_PATH | O_CLOEXEC);
-		if (fd < 0)
-			break;
-		char link[64], target[4096];
-		snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
-		ssize_t n = readlink(link, target, sizeof target - 1);
-		close(fd);
-		if (n <= 0)
-			break;
-		target[n] = 0;
-		if (n > 10 && !strcmp(target + n - 10, " (deleted)"))
-			break;
-		path = lb_strdup(target);
-		break;
-	}
-	s = watch_map_put(&f->dirs, h);
-	s->a = (uint64_t)(uintptr_t)path;
-	s->b = (uint64_t)(*related = path && touches_roots(w, path));
-	return path;
+	return (const char *)fh->f_handle + fh->handle_bytes;
 }
 
-/* Build dir/name of an info record into out; 0 when it cannot be resolved. */
-static int rec_path(struct fan *f, const struct fanotify_event_info_fid *fid, struct buf *out)
+/* dir/name of a record whose folder is s into out. */
+static void rec_path(const struct watch_slot *s, const struct fanotify_event_info_fid *fid, struct buf *out)
 {
-	int related;
-	const char *dir = dir_path(f, fid, &related);
-	if (!dir)
-		return 0;
-	const struct file_handle *fh = (const struct file_handle *)fid->handle;
-	const char *name = (const char *)fh->f_handle + fh->handle_bytes;
+	const char *name = rec_name(fid);
 	buf_reset(out);
 	if (!strcmp(name, "."))
-		buf_adds(out, dir);
+		buf_adds(out, (const char *)(uintptr_t)s->a);
 	else
-		lb_path_join(out, dir, name);
-	return 1;
+		lb_path_join(out, (const char *)(uintptr_t)s->a, name);
+}
+
+/* FAN_RENAME: old and new folder and name in one event, and the handle of what moved. */
+static void on_rename(struct fan *f, struct watch_event *ev, const struct fanotify_event_info_fid *oldr,
+                      const struct fanotify_event_info_fid *newr, struct buf *p1, struct buf *p2)
+{
+	struct watch *w = f->src.w;
+	const struct watch_slot *a = rec_dir(f, oldr), *b = rec_dir(f, newr);
+	if (!a && !b) {
+		w->sum->events_seen++; /* elsewhere on the filesystem */
+		return;
+	}
+	if (a)
+		rec_path(a, oldr, p1);
+	if (b)
+		rec_path(b, newr, p2);
+	int ina = a && a->b == FAN_DIR_IN, inb = b && b->b == FAN_DIR_IN;
+	if (ev->is_dir) {
+		if (ina && inb)
+			fan_dirs_move(&f->dirs, p1->data, p2->data);
+		else if (a) /* out of a watched folder, or a folder above one moved (its path is stale now) */
+			fan_dirs_moved_out(&f->dirs, p1->data, newr ? (const void *)&newr->fsid : NULL);
+		else if (inb)
+			fan_dirs_add_tree(&f->dirs, p2->data);
+		/* a watched folder, or a folder above one, moved away or moved into place */
+		if (a)
+			fan_dirs_above(&f->dirs, p1->data, 0);
+		if (b)
+			fan_dirs_above(&f->dirs, p2->data, 1);
+	}
+	if (ina && inb) {
+		ev->kind = WEV_RENAME;
+		ev->path = p1->data;
+		ev->path2 = p2->data;
+	} else if (inb) { /* from elsewhere: a create for us */
+		ev->kind = WEV_CREATE;
+		ev->path = p2->data;
+	} else if (ina) {
+		ev->kind = WEV_DELETE;
+		ev->path = p1->data;
+	} else {
+		w->sum->events_seen++;
+		return;
+	}
+	watch_handle(w, ev);
+}
+
+/* Any other event: its folder and name, plus the handle of the object for a folder created or deleted. */
+static void on_dirent(struct fan *f, struct watch_event *ev, uint64_t mask, const struct fanotify_event_info_fid *dn,
+                      const struct fanotify_event_info_fid *obj, struct buf *p1)
+{
+	struct watch *w = f->src.w;
+	const struct watch_slot *s = rec_dir(f, dn);
+	if (!s) {
+		w->sum->events_seen++; /* elsewhere on the filesystem: nothing more to do */
+		return;
+	}
+	rec_path(s, dn, p1);
+	if (s->b == FAN_DIR_ABOVE) {
+		/* next to a watched folder: only a watched folder (or one above it) made or removed matters */
+		if (ev->is_dir && (mask & (FAN_CREATE | FAN_DELETE)))
+			fan_dirs_above(&f->dirs, p1->data, !(mask & FAN_DELETE));
+		w->sum->events_seen++;
+		return;
+	}
+	ev->path = p1->data;
+	ev->path2 = NULL;
+	static const struct {
+		uint64_t bit;
+		int kind;
+	} order[] = {{FAN_CREATE, WEV_CREATE}, {FAN_CLOSE_WRITE, WEV_WRITE}, {FAN_DELETE, WEV_DELETE}};
+	for (size_t i = 0; i < LB_ARRAY_LEN(order); i++) {
+		if (!(mask & order[i].bit))
+			continue;
+		ev->kind = order[i].kind;
+		watch_handle(w, ev);
+	}
+	/* a folder made (and maybe already removed: merged events) inside */
+	if (ev->is_dir && (mask & FAN_CREATE))
+		fan_dirs_add(&f->dirs, obj ? (const void *)&obj->fsid : NULL, p1->data, ev->pid);
+	if (ev->is_dir && (mask & FAN_DELETE) && obj)
+		fan_dirs_del(&f->dirs, fan_fid_key(&obj->fsid));
 }
 
 static int fan_read(struct watch_src *src)
@@ -133,23 +149,28 @@ static int fan_read(struct watch_src *src)
 		if (len == 0)
 			break;
 		/* Records are 4-byte aligned but the metadata holds a u64: copy it out rather than cast. */
-		struct fanotify_event_metadata mm, *m = &mm;
-		for (size_t off = 0; off + FAN_EVENT_METADATA_LEN <= (size_t)len; off += mm.event_len) {
-			memcpy(&mm, f->buf + off, sizeof mm);
-			if (mm.event_len < FAN_EVENT_METADATA_LEN || off + mm.event_len > (size_t)len)
+		struct fanotify_event_metadata m;
+		for (size_t off = 0; off + FAN_EVENT_METADATA_LEN <= (size_t)len; off += m.event_len) {
+			memcpy(&m, f->buf + off, sizeof m);
+			if (m.event_len < FAN_EVENT_METADATA_LEN || off + m.event_len > (size_t)len)
 				break;
 			total++;
-			if (m->fd >= 0)
-				close(m->fd);
-			if (m->mask & FAN_Q_OVERFLOW) {
+			if (m.fd >= 0)
+				close(m.fd);
+			if (m.mask & FAN_Q_OVERFLOW) {
 				struct watch_event ev = {.kind = WEV_OVERFLOW};
 				watch_handle(w, &ev);
+				/* folders made or moved while events were lost are not in the table: walk again */
+				for (size_t i = 0; i < w->nroots; i++)
+					fan_dirs_walk_root(&f->dirs, i, 0);
 				continue;
 			}
-			if (m->pid == w->self)
+			if (m.pid == w->self) {
+				w->sum->events_seen++;
 				continue;
-			const struct fanotify_event_info_fid *dn = NULL, *oldr = NULL, *newr = NULL;
-			const char *p = f->buf + off + m->metadata_len, *end = f->buf + off + m->event_len;
+			}
+			const struct fanotify_event_info_fid *dn = NULL, *oldr = NULL, *newr = NULL, *obj = NULL;
+			const char *p = f->buf + off + m.metadata_len, *end = f->buf + off + m.event_len;
 			while (p + sizeof(struct fanotify_event_info_header) <= end) {
 				const struct fanotify_event_info_header *h = (const void *)p;
 				if (h->len < sizeof *h || p + h->len > end)
@@ -160,54 +181,15 @@ static int fan_read(struct watch_src *src)
 					oldr = (const void *)p;
 				else if (h->info_type == FAN_EVENT_INFO_TYPE_NEW_DFID_NAME)
 					newr = (const void *)p;
+				else if (h->info_type == FAN_EVENT_INFO_TYPE_FID)
+					obj = (const void *)p;
 				p += h->len;
 			}
-			int is_dir = !!(m->mask & FAN_ONDIR);
-			if (is_dir && (m->mask & (FAN_MOVED_FROM | FAN_MOVED_TO)))
-				dirs_clear(f); /* no old and new name together: be safe */
-			struct watch_event ev = {.pid = m->pid, .is_dir = is_dir};
-			if ((m->mask & FAN_RENAME) && oldr && newr) {
-				int a = rec_path(f, oldr, &p1), b = rec_path(f, newr, &p2);
-				/* A folder moved from, into, within or above a watched folder changes the paths of what is
-				 * cached; elsewhere it does not. A deleted folder's handle just goes stale. */
-				if (is_dir && ((a && touches_roots(w, p1.data)) || (b && touches_roots(w, p2.data))))
-					dirs_clear(f);
-				if (a && b) {
-					ev.kind = WEV_RENAME;
-					ev.path = p1.data;
-					ev.path2 = p2.data;
-				} else if (b) { /* from somewhere we cannot name: a create for us */
-					ev.kind = WEV_CREATE;
-					ev.path = p2.data;
-				} else if (a) {
-					ev.kind = WEV_DELETE;
-					ev.path = p1.data;
-				}
-				if (ev.path)
-					watch_handle(w, &ev);
-			}
-			int related = 0;
-			if (!dn || !dir_path(f, dn, &related) || !related) {
-				w->sum->events_seen++; /* elsewhere on the filesystem: nothing more to do */
-				continue;
-			}
-			rec_path(f, dn, &p1);
-			ev.path = p1.data;
-			ev.path2 = NULL;
-			static const struct {
-				uint64_t bit;
-				int kind;
-			} order[] = {{FAN_CREATE, WEV_CREATE},
-			             {FAN_MOVED_TO, WEV_CREATE},
-			             {FAN_CLOSE_WRITE, WEV_WRITE},
-			             {FAN_MOVED_FROM, WEV_DELETE},
-			             {FAN_DELETE, WEV_DELETE}};
-			for (size_t i = 0; i < LB_ARRAY_LEN(order); i++) {
-				if (!(m->mask & order[i].bit))
-					continue;
-				ev.kind = order[i].kind;
-				watch_handle(w, &ev);
-			}
+			struct watch_event ev = {.pid = m.pid, .is_dir = !!(m.mask & FAN_ONDIR)};
+			if (m.mask & FAN_RENAME) /* never merged with other events */
+				on_rename(f, &ev, oldr, newr, &p1, &p2);
+			else
+				on_dirent(f, &ev, m.mask, dn, obj, &p1);
 		}
 	}
 	buf_release(&p1);
@@ -217,58 +199,72 @@ static int fan_read(struct watch_src *src)
 
 static void fan_tick(struct watch_src *src)
 {
-	(void)src;
+	fan_dirs_check_roots(&((struct fan *)src)->dirs);
 }
 
 static void fan_close(struct watch_src *src)
 {
 	struct fan *f = (struct fan *)src;
-	dirs_clear(f);
-	watch_map_free(&f->dirs);
+	fan_dirs_free(&f->dirs);
 	if (src->fd >= 0)
 		close(src->fd);
 	free(f->buf);
 	free(f);
 }
 
+/* Mark each watched folder's filesystem; 0 or -LB_EPERM. */
+static int mark_filesystems(struct fan *f)
+{
+	struct watch *w = f->src.w;
+	for (size_t i = 0; i < w->nroots; i++)
+		if (fanotify_mark(f->src.fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM,
+		                  FAN_CLOSE_WRITE | FAN_CREATE | FAN_DELETE | FAN_RENAME | FAN_ONDIR, AT_FDCWD,
+		                  w->roots[i].path) < 0)
+			return lb_error(LB_EPERM, "cannot put a fanotify filesystem mark on '%s': %s", w->roots[i].path,
+			                strerror(errno));
+	return 0;
+}
+
 int watch_fan_open(struct watch *w, struct watch_src **out)
 {
-	int fd = fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK | FAN_REPORT_DFID_NAME,
+	/* FAN_REPORT_TARGET_FID (Linux 5.17, like FAN_RENAME): a folder created, deleted or moved names itself */
+	int fd = fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK | FAN_REPORT_DFID_NAME_TARGET,
 	                       O_RDONLY | O_LARGEFILE | O_CLOEXEC);
 	if (fd < 0)
 		return errno == EPERM || errno == EINVAL || errno == ENOSYS
 		               ? lb_error(LB_EPERM, "fanotify is not available: %s", strerror(errno))
 		               : lb_error_errno(errno, "fanotify_init");
-	uint64_t base = FAN_CLOSE_WRITE | FAN_CREATE | FAN_DELETE | FAN_ONDIR;
-	int has_rename = 1;
-	for (size_t i = 0; i < w->nroots; i++) {
-		struct statfs sf;
-		w->roots[i].fd = open(w->roots[i].path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (w->roots[i].fd < 0 || fstatfs(w->roots[i].fd, &sf) < 0) {
-			int e = errno;
-			close(fd);
-			return lb_error_errno(e, "cannot open '%s'", w->roots[i].path);
-		}
-		w->roots[i].fsid = fsid_key(&sf.f_fsid);
-		int rc = fanotify_mark(fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, base | FAN_RENAME, AT_FDCWD,
-		                       w->roots[i].path);
-		if (rc < 0 && errno == EINVAL) {
-			has_rename = 0;
-			rc = fanotify_mark(fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, base | FAN_MOVED_FROM | FAN_MOVED_TO,
-			                   AT_FDCWD, w->roots[i].path);
-		}
-		if (rc < 0) {
-			int e = errno;
-			close(fd);
-			return lb_error(LB_EPERM, "cannot put a fanotify filesystem mark on '%s': %s", w->roots[i].path,
-			                strerror(e));
-		}
-	}
 	struct fan *f = lb_calloc(1, sizeof *f);
 	f->src = (struct watch_src){
 	        .name = "fanotify", .fd = fd, .w = w, .read = fan_read, .tick = fan_tick, .close = fan_close};
+	int mode = w->o->marks;
+	int rc = fan_dirs_init(&f->dirs, w, fd, mode);
+	/* Without CAP_SYS_ADMIN the kernel gives no filesystem marks and no pids of other processes (an unprivileged
+	 * group sees pid 0): inotify does as well, with fewer limits. */
+	if (rc == 0 && !watch_has_cap(CAP_SYS_ADMIN))
+		rc = lb_error(LB_EPERM, "fanotify needs CAP_SYS_ADMIN (run as root)");
+	if (rc == 0 && mode == WATCH_MARKS_FILESYSTEM)
+		rc = mark_filesystems(f);
+	/* marks first, walk second: a folder made meanwhile is in the walk or in an event, or both */
+	for (size_t i = 0; i < w->nroots && rc == 0; i++)
+		fan_dirs_walk_root(&f->dirs, i, 0);
+	if (rc == 0 && f->dirs.full) {
+		lb_warn("watch: more folders than fs.fanotify.max_user_marks allows (%zu marked): marking the whole "
+		        "filesystem instead",
+		        f->dirs.map.n);
+		fanotify_mark(fd, FAN_MARK_FLUSH, 0, AT_FDCWD, NULL);
+		fan_dirs_reset(&f->dirs, mode = WATCH_MARKS_FILESYSTEM);
+		rc = mark_filesystems(f);
+		for (size_t i = 0; i < w->nroots && rc == 0; i++)
+			fan_dirs_walk_root(&f->dirs, i, 0);
+	}
+	if (rc < 0) {
+		fan_close(&f->src);
+		return rc;
+	}
+	f->dirs.started = 1;
+	w->sum->marks = mode == WATCH_MARKS_FOLDERS ? "folders" : "filesystem";
 	f->buf = lb_malloc(FAN_BUF);
-	f->has_rename = has_rename;
 	*out = &f->src;
 	return 0;
 }

@@ -22,6 +22,15 @@ const char *watch_source_name(int src)
 	return src == WATCH_SRC_FANOTIFY ? "fanotify" : src == WATCH_SRC_INOTIFY ? "inotify" : "auto";
 }
 
+int watch_has_cap(int cap)
+{
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+	struct __user_cap_data_struct data[2];
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return 0;
+	return !!(data[cap / 32].effective & (1u << (cap % 32)));
+}
+
 /*
  * Keep only what watching needs from here on: reading any file and resolving directory handles
  * (CAP_DAC_READ_SEARCH), naming other users' processes (CAP_SYS_PTRACE for /proc/PID/exe and fd) and stopping
@@ -59,7 +68,7 @@ static int roots_init(struct watch *w)
 			free(rp);
 			return lb_error(LB_ENOTFOUND, "'%s' is not a folder", w->o->paths[i]);
 		}
-		w->roots[w->nroots++] = (struct watch_root){.path = rp, .len = strlen(rp), .fd = -1};
+		w->roots[w->nroots++] = (struct watch_root){.path = rp, .len = strlen(rp)};
 	}
 	return 0;
 }
@@ -93,8 +102,11 @@ static int start_source(struct watch *w)
 	}
 	if (rc < 0)
 		rc = watch_ino_open(w, &w->src);
-	if (rc == 0)
+	if (rc == 0) {
 		w->sum->source = w->src->name;
+		if (!w->sum->marks)
+			w->sum->marks = "folders";
+	}
 	return rc;
 }
 
@@ -171,8 +183,10 @@ int watch_run(const struct watch_opts *o, struct watch_summary *sum)
 			sum->baseline_files += (uint64_t)watch_baseline(&w, w.roots[i].path, 0);
 		sum->baseline_ms = (lb_mono_ns() - t0) / 1000000;
 		drop_caps();
-		lb_info("watch: watching %zu folder%s with %s: %llu files learnt in %lld ms%s", w.nroots,
-		        w.nroots == 1 ? "" : "s", sum->source, (unsigned long long)sum->baseline_files,
+		lb_info("watch: watching %zu folder%s with %s (marks: %s; %llu folders inside): %llu files learnt in "
+		        "%lld ms%s",
+		        w.nroots, w.nroots == 1 ? "" : "s", sum->source, sum->marks,
+		        (unsigned long long)sum->dirs_watched, (unsigned long long)sum->baseline_files,
 		        (long long)sum->baseline_ms, o->canaries ? ", canaries planted" : "");
 		loop(&w);
 		sum->files_tracked = w.files.n;
@@ -189,11 +203,8 @@ int watch_run(const struct watch_opts *o, struct watch_summary *sum)
 	watch_map_free(&w.files);
 	watch_map_free(&w.exts);
 	watch_map_free(&w.canary);
-	for (size_t i = 0; i < w.nroots; i++) {
-		if (w.roots[i].fd >= 0)
-			close(w.roots[i].fd);
+	for (size_t i = 0; i < w.nroots; i++)
 		free(w.roots[i].path);
-	}
 	free(w.roots);
 	free(w.alerts_real);
 	return rc;

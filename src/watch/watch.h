@@ -1,8 +1,8 @@
 /*
  * watch.h - lifeboat watch and the ransomware drill: the whole interface of src/watch/.
  *
- * watch stands on core and sniff and knows no clinical data. It owns: file-event sources (fanotify with a
- * filesystem mark filtered to the watched paths, inotify as the fallback), a bounded memory of what each file
+ * watch stands on core and sniff and knows no clinical data. It owns: file-event sources (fanotify with a mark
+ * on each watched folder or one on the filesystem, folders known by file handle; inotify as the fallback), a bounded memory of what each file
  * was (type, entropy, size), detection rules aggregated per process over sliding windows, canary files, and
  * alert sinks (JSON lines, syslog, an exec hook, SIGSTOP response, pinning the last clean vault generation).
  * The drill (drill_*) encrypts files reversibly inside a folder marked for drills, to rehearse all of this.
@@ -18,6 +18,9 @@
 #include <sys/types.h>
 
 enum watch_source { WATCH_SRC_AUTO = 0, WATCH_SRC_FANOTIFY, WATCH_SRC_INOTIFY };
+/* fanotify marks: one per watched folder (events elsewhere never reach watch), or one per filesystem (nothing
+ * made in a new folder can precede its mark, but every event of the filesystem is read). */
+enum watch_marks { WATCH_MARKS_FOLDERS = 0, WATCH_MARKS_FILESYSTEM };
 enum watch_severity { WATCH_LOW = 0, WATCH_MEDIUM, WATCH_HIGH, WATCH_CRITICAL };
 
 const char *watch_severity_name(int sev);
@@ -28,6 +31,7 @@ struct watch_opts {
 	const char *const *paths; /* folders to watch (must exist) */
 	size_t npaths;
 	int source;                  /* enum watch_source */
+	int marks;                   /* enum watch_marks (fanotify) */
 	const char *alerts_path;     /* JSON lines appended and fsync'd, or NULL */
 	int syslog;                  /* RFC 5424 to /dev/log */
 	const char *exec_cmd;        /* run with sh -c, alert JSON on stdin, or NULL */
@@ -47,12 +51,13 @@ struct watch_opts {
 /* Counters of a finished run. */
 struct watch_summary {
 	const char *source;   /* "fanotify" or "inotify" */
+	const char *marks;    /* fanotify: "folders" or "filesystem"; inotify: "folders" */
 	uint64_t events;      /* events handled inside the watched paths */
-	uint64_t events_seen; /* every event read (fanotify sees the whole filesystem) */
+	uint64_t events_seen; /* every event read (with a filesystem mark: the whole filesystem's) */
 	uint64_t overflows;
 	uint64_t files_tracked;
 	uint64_t baseline_files;
-	uint64_t dirs_watched; /* inotify watches */
+	uint64_t dirs_watched; /* folders watched: inotify watches, fanotify folders known by handle */
 	uint64_t alerts[4];    /* by severity */
 	int64_t baseline_ms;
 	int64_t run_ms;

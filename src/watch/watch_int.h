@@ -86,8 +86,6 @@ struct watch_root {
 	char *path;
 	size_t len;
 	int gone;
-	int fd; /* open folder: the mount fd for open_by_handle_at (O_PATH is refused there) */
-	uint64_t fsid;
 };
 
 struct watch {
@@ -112,6 +110,9 @@ struct watch {
 	char *alerts_real; /* resolved alerts path, ignored as an event source */
 	struct watch_src *src;
 };
+
+/* watch.c: 1 when the process holds capability cap (CAP_*) in its effective set. */
+int watch_has_cap(int cap);
 
 /* detect.c */
 int watch_path_root(const struct watch *w, const char *path);
@@ -166,6 +167,52 @@ struct watch_src {
 	void (*close)(struct watch_src *s);
 };
 int watch_fan_open(struct watch *w, struct watch_src **out);
+
+/* fan_dirs.c: the fanotify source's folders by (filesystem id, file handle): every folder inside the watched
+ * folders (FAN_DIR_IN, with its path) and the folders above them (FAN_DIR_ABOVE), and their marks. */
+enum { FAN_DIR_IN = 1, FAN_DIR_ABOVE = 2 };
+struct fan_root {
+	dev_t dev;             /* the filesystem of this watched folder */
+	ino_t ino;             /* the folder walked under its path, 0 while it is not there */
+	unsigned char fsid[8]; /* as fanotify reports it */
+	int mount_fd;          /* the folder open at start, for open_by_handle_at */
+};
+struct fan_dirs {
+	struct watch_map map; /* key -> a: char * path, b: FAN_DIR_IN or FAN_DIR_ABOVE */
+	struct fan_root *roots;
+	struct watch *w;
+	int fd;      /* the fanotify group */
+	int mode;    /* enum watch_marks */
+	int full;    /* fs.fanotify.max_user_marks was reached */
+	int started; /* set up: a full mark table is an alert from now on */
+};
+/* The key of a folder from its fsid followed by its struct file_handle (struct fanotify_event_info_fid's
+ * layout). */
+uint64_t fan_fid_key(const void *fsid_and_handle);
+int fan_dirs_init(struct fan_dirs *d, struct watch *w, int fd, int mode);
+const struct watch_slot *fan_dirs_get(struct fan_dirs *d, uint64_t key);
+/* Forget what was under watched folder r, then register (and mark) the folders above it, it and every folder
+ * below it; with report (folders mode), the files and folders found are handed on as created. */
+void fan_dirs_walk_root(struct fan_dirs *d, size_t r, int report);
+/* A folder created at path by pid: by its handle from the event (filesystem mode), or marked and scanned, what
+ * is already in it handed on as created (folders mode). */
+void fan_dirs_add(struct fan_dirs *d, const void *fsid_and_handle, const char *path, pid_t pid);
+/* A folder moved in at path: it and every folder below it. */
+void fan_dirs_add_tree(struct fan_dirs *d, const char *path);
+/* A folder moved from -> to inside: the paths of it and what is below change; to NULL: forget them. */
+void fan_dirs_move(struct fan_dirs *d, const char *from, const char *to);
+/* A folder moved from `from` (inside a watched folder, or above one) out to the folder and name of new_fid (a
+ * DFID_NAME record's fsid onwards, or NULL): forgotten, and the marks of what was watched in it removed. */
+void fan_dirs_moved_out(struct fan_dirs *d, const char *from, const void *new_fid);
+void fan_dirs_del(struct fan_dirs *d, uint64_t key);
+/* A folder at path, above or at a watched folder, appeared (created, moved there) or disappeared. */
+void fan_dirs_above(struct fan_dirs *d, const char *path, int appeared);
+/* Once a second: a watched folder gone is forgotten, one back (or another under its name) is walked. */
+void fan_dirs_check_roots(struct fan_dirs *d);
+/* Empty the table and start over in another mode (the marks are the caller's to flush). */
+void fan_dirs_reset(struct fan_dirs *d, int mode);
+void fan_dirs_free_table(struct fan_dirs *d);
+void fan_dirs_free(struct fan_dirs *d);
 int watch_ino_open(struct watch *w, struct watch_src **out);
 /* read: handle what is ready, returning events read or a negative code; tick: once a second (inotify re-adds a
  * root that came back); close: free everything. */

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # lifeboat rx: the prescription checks paper loses (issue 7). The patients and the drug master are written here,
 # so each alert below has one known cause: 佐藤花子 is allergic to ペニシリン (free text, no code) and takes
-# ワーファリン and ロキソニン; 山田美咲 has a recorded pregnancy (切迫早産, O60.0); 鈴木一郎 takes nothing.
+# ワーファリン and ロキソニン; 山田美咲 has a recorded pregnancy (切迫早産, O60.0); 鈴木一郎 takes nothing. Four
+# children have birth dates counted back from today (a FHIR-only store is as of its ingest): 小林蓮 is 10, 中島陽菜
+# 14 and a month short of 15, 渡辺湊 15 and a month, 石井紬 three months old; 森健 has no birth date.
 . "$LB_SRC/tests/integration/lib.bash"
 set -e
 
@@ -15,6 +17,11 @@ name() { # name FAMILY GIVEN FAMILY_KANA GIVEN_KANA
 	echo "{\"resourceType\":\"Patient\",\"id\":\"RX0002\",\"name\":$(name 山田 美咲 ヤマダ ミサキ),\"gender\":\"female\",\"birthDate\":\"1994-08-01\"}"
 	echo "{\"resourceType\":\"Patient\",\"id\":\"RX0004\",\"name\":$(name 田中 実 タナカ ミノル),\"gender\":\"male\",\"birthDate\":\"1955-03-03\"}"
 	echo "{\"resourceType\":\"Patient\",\"id\":\"RX0003\",\"name\":$(name 鈴木 一郎 スズキ イチロウ),\"gender\":\"male\",\"birthDate\":\"1970-01-20\"}"
+	echo "{\"resourceType\":\"Patient\",\"id\":\"RX0010\",\"name\":$(name 小林 蓮 コバヤシ レン),\"gender\":\"male\",\"birthDate\":\"$(date -u -d '-10 years -2 months' +%F)\"}"
+	echo "{\"resourceType\":\"Patient\",\"id\":\"RX0014\",\"name\":$(name 中島 陽菜 ナカジマ ヒナ),\"gender\":\"female\",\"birthDate\":\"$(date -u -d '-15 years +1 month' +%F)\"}"
+	echo "{\"resourceType\":\"Patient\",\"id\":\"RX0015\",\"name\":$(name 渡辺 湊 ワタナベ ミナト),\"gender\":\"male\",\"birthDate\":\"$(date -u -d '-15 years -1 month' +%F)\"}"
+	echo "{\"resourceType\":\"Patient\",\"id\":\"RX0016\",\"name\":$(name 石井 紬 イシイ ツムギ),\"gender\":\"female\",\"birthDate\":\"$(date -u -d '-3 months' +%F)\"}"
+	echo "{\"resourceType\":\"Patient\",\"id\":\"RX0017\",\"name\":$(name 森 健 モリ ケン),\"gender\":\"male\"}"
 } >"$F/Patient.ndjson"
 cat >"$F/AllergyIntolerance.ndjson" <<'J'
 {"resourceType":"AllergyIntolerance","id":"AL-1","clinicalStatus":{"coding":[{"code":"active"}]},"category":["medication"],"code":{"text":"ペニシリン"},"patient":{"reference":"Patient/RX0001"},"recordedDate":"2024-06-01","reaction":[{"manifestation":[{"text":"発疹"}],"severity":"moderate"}]}
@@ -32,18 +39,21 @@ med() { # med ID PATIENT CODE NAME DOSE UNIT FREQ
 } >"$F/MedicationRequest.ndjson"
 echo '{"resourceType":"Condition","id":"DX-1","clinicalStatus":{"coding":[{"code":"active"}]},"code":{"coding":[{"system":"http://hl7.org/fhir/sid/icd-10","code":"O600","display":"切迫早産"}],"text":"切迫早産"},"subject":{"reference":"Patient/RX0002"},"onsetDateTime":"2026-10-01"}' >"$F/Condition.ndjson"
 
-# The drug master in a hospital's own column order, with a column lifeboat does not know.
+# The drug master in a hospital's own column order, with a column lifeboat does not know; the age limits are in
+# Japanese headers (年齢下限, 年齢上限) and written as package inserts write them.
 cat >"$T/drugs.csv" <<'CSV'
-maker,name,code,kana,generic_name,form,unit,max_daily_dose,allergy_class,interaction_group,pregnancy
-明治,サワシリンカプセル250,D-SAWA,サワシリン,アモキシシリン水和物,カプセル,mg,1500,ペニシリン系,,
-沢井,アモキシシリンカプセル250mg「サワイ」,D-AMOX,アモキシシリン,アモキシシリン水和物,カプセル,mg,1500,ペニシリン系,,
-エーザイ,ワーファリン錠1mg,D-WARF,ワーファリン,ワルファリンカリウム,錠,mg,10,,出血リスク;CYP2C9,禁忌
-第一三共,ロキソニン錠60mg,D-LOXO,ロキソニン,ロキソプロフェンナトリウム水和物,錠,mg,180,NSAIDs,出血リスク;NSAIDs,禁忌(妊娠後期)
-沢井,ロキソプロフェンNa錠60mg「サワイ」,D-LOXG,ロキソプロフェン,ロキソプロフェンナトリウム水和物,錠,mg,180,NSAIDs,出血リスク;NSAIDs,禁忌(妊娠後期)
-バイエル,バイアスピリン錠100mg,D-ASPI,バイアスピリン,アスピリン,錠,mg,300,NSAIDs,出血リスク;NSAIDs,禁忌(出産予定日12週以内)
-あゆみ,カロナール錠200,D-CALO,カロナール,アセトアミノフェン,錠,mg,4000,,,
-武田,ブロプレス錠8,D-BLOP,ブロプレス,カンデサルタンシレキセチル,錠,mg,12,,RAS阻害,禁忌
-協和,マグミット錠330mg,D-MAGM,マグミット,酸化マグネシウム,錠,mg,2000,,キレート,
+maker,name,code,kana,generic_name,form,unit,max_daily_dose,allergy_class,interaction_group,pregnancy,年齢下限,年齢上限
+明治,サワシリンカプセル250,D-SAWA,サワシリン,アモキシシリン水和物,カプセル,mg,1500,ペニシリン系,,,,
+沢井,アモキシシリンカプセル250mg「サワイ」,D-AMOX,アモキシシリン,アモキシシリン水和物,カプセル,mg,1500,ペニシリン系,,,,
+エーザイ,ワーファリン錠1mg,D-WARF,ワーファリン,ワルファリンカリウム,錠,mg,10,,出血リスク;CYP2C9,禁忌,,
+第一三共,ロキソニン錠60mg,D-LOXO,ロキソニン,ロキソプロフェンナトリウム水和物,錠,mg,180,NSAIDs,出血リスク;NSAIDs,禁忌(妊娠後期),,
+沢井,ロキソプロフェンNa錠60mg「サワイ」,D-LOXG,ロキソプロフェン,ロキソプロフェンナトリウム水和物,錠,mg,180,NSAIDs,出血リスク;NSAIDs,禁忌(妊娠後期),,
+バイエル,バイアスピリン錠100mg,D-ASPI,バイアスピリン,アスピリン,錠,mg,300,NSAIDs,出血リスク;NSAIDs,禁忌(出産予定日12週以内),,
+あゆみ,カロナール錠200,D-CALO,カロナール,アセトアミノフェン,錠,mg,4000,,,,,
+武田,ブロプレス錠8,D-BLOP,ブロプレス,カンデサルタンシレキセチル,錠,mg,12,,RAS阻害,禁忌,,
+協和,マグミット錠330mg,D-MAGM,マグミット,酸化マグネシウム,錠,mg,2000,,キレート,,,
+第一三共,クラビット錠500mg,D-LEVO,クラビット,レボフロキサシン水和物,錠,mg,500,キノロン系,キレート;QT延長,禁忌,15歳以上,
+サノフィ,アレグラドライシロップ5%,D-FEXD,アレグラ,フェキソフェナジン塩酸塩,ドライシロップ,mg,60,,,有益性投与,6か月,11歳
 CSV
 DB="$T/store.db"
 run "$LIFEBOAT" ingest --db "$DB" --fhir "$F" --drugs "$T/drugs.csv"
@@ -135,6 +145,69 @@ check --patient RX0003 --drug D-CALO --dose 0.5 --unit g --per-day 3 --json
 no_alerts "0.5 g × 3 is 1500 mg, under 4000 mg"
 check --patient RX0003 --drug D-CALO --dose 2 --unit mL --per-day 3 --json
 alert warn unit "a dose in mL for a drug dosed in mg"
+
+# Age limits: levofloxacin is for 15 and older (stop for a child of 10 and for one a month short of 15, silent a
+# month after the 15th birthday and for an adult); the fexofenadine dry syrup is for 6 months to 11 years (stop
+# for a baby of three months and for an adult, silent for the child of 10); no birth date is a warning.
+check --patient RX0010 --drug D-LEVO --dose 500 --unit mg --per-day 1 --days 5 --json
+expect_rc 1 "levofloxacin for a child of 10"
+alert stop age "levofloxacin for a child of 10"
+python3 - "$T/out" "$(date -u -d '-10 years -2 months' +%F)" <<'PY' || fail "the age alert gives birth date, age and limit: $(head -c 800 "$T/out")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+a = [x for x in d["alerts"] if x["kind"] == "age"][0]
+assert d["age_months"] == 10 * 12 + 2, d["age_months"]
+assert d["drug"]["min_age_months"] == 180 and d["drug"]["below_age_months"] is None
+for text in (a["basis"]["text"], a["reason_en"]):
+    assert sys.argv[2] in text and "10 years 2 months" in text and "15 years" in text, text
+assert "10歳2か月" in a["reason_ja"] and "15歳以上" in a["reason_ja"], a["reason_ja"]
+assert a["basis"]["type"] == "drug-master" and a["basis"]["id"] == "D-LEVO"
+PY
+CHECKS=$((CHECKS + 1))
+check --patient RX0014 --drug D-LEVO --dose 500 --unit mg --per-day 1
+expect_rc 1 "levofloxacin a month before the 15th birthday"
+expect_out '^STOP +age: ' "text output says STOP age"
+check --patient RX0015 --drug D-LEVO --dose 500 --unit mg --per-day 1 --json
+expect_rc 0 "levofloxacin a month after the 15th birthday"
+no_alerts "levofloxacin at 15"
+check --patient RX0003 --drug D-LEVO --dose 500 --unit mg --per-day 1 --json
+expect_rc 0 "levofloxacin for an adult"
+no_alerts "levofloxacin for an adult"
+check --patient RX0016 --drug D-FEXD --dose 15 --unit mg --per-day 2 --json
+expect_rc 1 "dry syrup for a baby of three months"
+alert stop age "dry syrup under 6 months"
+check --patient RX0010 --drug D-FEXD --dose 30 --unit mg --per-day 2 --json
+expect_rc 0 "dry syrup for a child of 10"
+no_alerts "dry syrup for a child of 10"
+check --patient RX0003 --drug D-FEXD --dose 30 --unit mg --per-day 2 --json
+expect_rc 1 "dry syrup for an adult (max_age 11)"
+alert stop age "dry syrup over its max_age"
+check --patient RX0017 --drug D-LEVO --dose 500 --unit mg --per-day 1 --json
+expect_rc 0 "no birth date: a warning, not a stop"
+alert warn age "levofloxacin without a birth date"
+run "$LIFEBOAT" rx search --db "$DB" ｸﾗﾋﾞ
+expect_out '15 years and older' "search shows the age limit"
+
+# A master without the age columns still loads, and its drugs have no age limit.
+head -n 10 "$T/drugs.csv" | cut -d, -f1-11 >"$T/old-drugs.csv"
+echo '第一三共,クラビット錠500mg,D-LEVO,クラビット,レボフロキサシン水和物,錠,mg,500,キノロン系,キレート;QT延長,禁忌' >>"$T/old-drugs.csv"
+run "$LIFEBOAT" ingest --db "$T/old.db" --fhir "$F" --drugs "$T/old-drugs.csv"
+expect_rc 0 "a master without age columns"
+check --patient RX0010 --drug D-LEVO --dose 500 --unit mg --per-day 1 --db "$T/old.db" --json
+expect_rc 0 "no age limit without the columns"
+no_alerts "levofloxacin for a child, master without ages"
+# A store made before the age columns is upgraded in place by the next read-write open (ingest, rx), keeping its
+# rows; a read-only open (the station) says what to do.
+sqlite3 "$T/old.db" 'ALTER TABLE drugs DROP COLUMN age_min_months; ALTER TABLE drugs DROP COLUMN age_below_months'
+run "$LIFEBOAT" station --db "$T/old.db" --listen 127.0.0.1:0
+expect_rc 2 "the station on a store of an older lifeboat"
+expect_err 'older lifeboat.*ingest' "the station says to run ingest"
+check --patient RX0003 --drug D-CALO --dose 400 --unit mg --per-day 3 --db "$T/old.db" --json
+expect_rc 0 "rx on an upgraded store"
+no_alerts "safe order on an upgraded store"
+[ "$(sqlite3 "$T/old.db" "SELECT count(*) FROM pragma_table_info('drugs') WHERE name LIKE 'age_%'")" = 2 ] ||
+	fail "the store was not upgraded"
+CHECKS=$((CHECKS + 1))
 
 # Safe orders are silent: exit 0 and no alert at all.
 check --patient RX0003 --drug D-CALO --dose 400 --unit mg --per-day 3 --days 5 --json

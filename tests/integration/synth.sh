@@ -69,7 +69,8 @@ grep -q 'exists' "$work/err" || fail "no reason given: $(cat "$work/err")"
 [ "$(tree_hash "$work/a")" = "$ha" ] || fail "--force gave another tree"
 
 # usage errors: exit 2, one line
-for args in "--patients 10" "--out $work/x --patients 0" "--out $work/x --seed abc" "--out $work/x --today 2026-13-01"; do
+for args in "--patients 10" "--out $work/x --patients 0" "--out $work/x --seed abc" "--out $work/x --today 2026-13-01" \
+	"--out $work/x --beds 0" "--out $work/x --beds 20001"; do
 	set +e
 	# shellcheck disable=SC2086
 	"$LIFEBOAT" synth $args > /dev/null 2> "$work/err"
@@ -79,4 +80,24 @@ for args in "--patients 10" "--out $work/x --patients 0" "--out $work/x --seed a
 	[ "$(wc -l < "$work/err")" -eq 1 ] || fail "synth $args: not one line: $(cat "$work/err")"
 done
 "$LIFEBOAT" synth --help > "$work/help" && grep -q -- '--patients' "$work/help" || fail "help"
+grep -q -- '--beds N' "$work/help" || fail "help lacks --beds"
+
+# --beds: exactly that many beds, the first twenty wards 3A … 12B, then the units of a large hospital (ICU …
+# 地域包括ケア) with their Japanese names; the inpatients spread over all of them even with few patients.
+"$LIFEBOAT" synth --out "$work/big" --patients 600 --beds 1000 --seed 5 --json > "$work/big.json"
+python3 - "$work/big.json" <<'PY' || fail "--beds 1000: $(cat "$work/big.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["beds"] == 1000 and d["wards"] > 20, d
+assert 100 <= d["inpatients"] <= 150, d  # a quarter of 600 at most, most of it used
+PY
+"$LIFEBOAT" ingest --db "$work/big.db" --ssmix2 "$work/big/ssmix2" > /dev/null
+python3 - "$work/big.db" <<'PY' || fail "--beds 1000 wards in the census"
+import sqlite3, sys
+wards = [w for (w,) in sqlite3.connect(sys.argv[1]).execute("SELECT DISTINCT ward FROM census")]
+general = [w for w in wards if w[0].isdigit()]
+named = [w for w in wards if not w[0].isdigit()]
+assert len(general) >= 15 and {"3A", "12B"} <= set(general), wards
+assert len(named) >= 5 and set(named) <= {"ICU", "HCU", "CCU", "SCU", "救命救急", "緩和ケア", "回復期リハ", "地域包括ケア", "精神科", "結核"}, named
+PY
 echo "ok: synth deterministic ($ha), layout and encodings as specified"

@@ -3,7 +3,8 @@
 # feeds (SS-MIX2, FHIR, appointments CSV, drug master CSV) with no warning, then `patient --json` of known
 # patients shows their kanji and kana names, birth date, sex, phones, allergies and prescriptions exactly as synth
 # wrote them (checked against the FHIR files synth wrote, parsed independently with python3), and `search` finds
-# them by kana in any script and width and by birth date.
+# them by kana in any script and width and by birth date; `rx check` stops the master's levofloxacin (not under 15)
+# for a child of the synthetic hospital and is silent for an adult with no allergy and no medicine.
 set -euo pipefail
 : "${LIFEBOAT:?}"
 work=$(mktemp -d)
@@ -77,4 +78,40 @@ for pid in sample:
         if r.returncode != 0 or pid not in r.stdout: fail("search %s %s did not find %s: %s" % (q, src["birthDate"], pid, r.stdout[:300]))
     checked += 1
 print("ok: %d patients as synth wrote them (names, birth, sex, phones, allergies, active medicines), found by search" % checked)
+
+# age limits of the synthetic master: levofloxacin (100000401) stops for a child, is silent for a plain adult
+import sqlite3
+db = sqlite3.connect(work + "/c.db")
+as_of = db.execute("SELECT value FROM meta WHERE key='as_of'").fetchone()[0][:10]
+child = db.execute("SELECT id FROM patients WHERE birth_date > date(?, '-14 years') ORDER BY id LIMIT 1", (as_of,)).fetchone()
+adult = db.execute("SELECT id FROM patients p WHERE birth_date < date(?, '-30 years') AND sex = 'M'"
+                   " AND NOT EXISTS (SELECT 1 FROM allergies a WHERE a.patient_id = p.id)"
+                   " AND NOT EXISTS (SELECT 1 FROM medications m WHERE m.patient_id = p.id) ORDER BY id LIMIT 1",
+                   (as_of,)).fetchone()
+if not child or not adult: fail("synth gave no child or no plain adult: %r %r" % (child, adult))
+order = ["--drug", "100000401", "--dose", "500", "--unit", "mg", "--per-day", "1", "--json"]
+r = subprocess.run([lb, "rx", "check", "--db", work + "/c.db", "--patient", child[0]] + order, capture_output=True, text=True)
+d = json.loads(r.stdout or "{}")
+if r.returncode != 1 or not any(a["kind"] == "age" and a["level"] == "stop" for a in d.get("alerts", [])):
+    fail("levofloxacin for the child %s: exit %d, %s" % (child[0], r.returncode, r.stdout[:400]))
+r = subprocess.run([lb, "rx", "check", "--db", work + "/c.db", "--patient", adult[0]] + order, capture_output=True, text=True)
+d = json.loads(r.stdout or "{}")
+if r.returncode != 0 or d.get("alerts") != []:
+    fail("levofloxacin for the adult %s: exit %d, %s" % (adult[0], r.returncode, r.stdout[:400]))
+print("ok: levofloxacin stops for child %s, silent for adult %s" % (child[0], adult[0]))
+
+# synth never orders a drug outside its age limits (its orders are what a careful EHR would have let through)
+def months(birth, day):
+    by, bm, bd = map(int, birth.split("-")); y, m, d = map(int, day[:10].split("-"))
+    return (y - by) * 12 + (m - bm) - (d < bd)
+limited = 0
+for birth, start, lo, below, code in db.execute(
+        "SELECT p.birth_date, m.start, d.age_min_months, d.age_below_months, d.code FROM medications m"
+        " JOIN drugs d ON d.code = m.drug_code JOIN patients p ON p.id = m.patient_id"
+        " WHERE (d.age_min_months IS NOT NULL OR d.age_below_months IS NOT NULL) AND m.start IS NOT NULL"):
+    a = months(birth, start)
+    if a < (lo or 0) or (below and a >= below): fail("%s ordered at %d months of age (limits %r, %r)" % (code, a, lo, below))
+    limited += 1
+if limited == 0: fail("no order of an age-limited drug to check")
+print("ok: %d orders of age-limited drugs, all within the limits" % limited)
 PY

@@ -37,7 +37,7 @@ working_day() {
 	rm -f "$d/secret.txt"
 }
 
-for src in fanotify inotify; do
+for src in fanotify fanotify-fs inotify; do
 	start_watch "$src" "$S"
 	working_day "$src"
 	sleep 2 # let the last events be read

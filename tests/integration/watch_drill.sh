@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Each drill mode (skip-header too: header-preserving encryption) is caught by watch, through fanotify and
-# inotify: a high or critical alert naming the drill's pid, its program and the drill folder, while the drill
+# Each drill mode (skip-header too: header-preserving encryption) is caught by watch, through fanotify (folder
+# marks and a filesystem mark) and inotify: a high or critical alert naming the drill's pid, its program and the drill folder, while the drill
 # runs at LockBit's pace; --undo then restores the share bit for bit. Canaries make the first touched file a critical alert. --respond stop stops the encryptor.
 . "$LB_SRC/tests/integration/lib.bash"
 . "$LB_SRC/tests/integration/watch_lib.bash"
@@ -26,7 +26,7 @@ for r in nan -1 inf 40x; do
 	expect_rc 2 "bad drill rate $r"
 done
 
-for src in fanotify inotify; do
+for src in fanotify fanotify-fs inotify; do
 	for mode in inplace copy-delete partial skip-header; do
 		start_watch "$src" "$S"
 		"$LIFEBOAT" drill ransomware --dir "$S" --rate 420 --mode "$mode" --limit 120 --json >"$T/drill.out" &
@@ -38,7 +38,7 @@ and a['path'].startswith('$S') and a['rule'] in ('encryption','ransom_extension'
 		stop_watch
 		CHECKS=$((CHECKS + 1))
 		[ "$WRC" -eq 1 ] || fail "$src $mode: watch should exit 1 after high alerts, got $WRC: $(tail -3 "$WERR")"
-		grep -q "\"source\":\"$src\"" "$WOUT" || fail "$src $mode: summary does not say $src: $(cat "$WOUT")"
+		grep -q "\"source\":\"${src%-fs}\"" "$WOUT" || fail "$src $mode: summary does not say $src: $(cat "$WOUT")"
 		run "$LIFEBOAT" drill ransomware --dir "$S" --undo --json
 		expect_rc 0 "$src $mode undo"
 		CHECKS=$((CHECKS + 1))
@@ -72,7 +72,7 @@ run "$LIFEBOAT" drill ransomware --dir "$S" --undo
 expect_rc 2 "undo with nothing to undo"
 
 # Canaries: the encryptor's first file is a canary, so the first alert is critical, at the first file.
-for src in fanotify inotify; do
+for src in fanotify fanotify-fs inotify; do
 	start_watch "$src" "$S" --canaries
 	CHECKS=$((CHECKS + 1))
 	[ -f "$S/!0000-lifeboat-canary.pdf" ] || fail "no canary planted"

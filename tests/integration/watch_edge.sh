@@ -17,6 +17,9 @@ expect_err "nope" "the missing folder is named"
 run "$LIFEBOAT" watch "$T" --source carrier-pigeon
 expect_rc 2 "bad --source"
 expect_one_line_err "bad --source"
+run "$LIFEBOAT" watch "$T" --marks everything
+expect_rc 2 "bad --marks"
+expect_one_line_err "bad --marks"
 run "$LIFEBOAT" watch "$T" --respond kill
 expect_rc 2 "bad --respond"
 run "$LIFEBOAT" watch "$T" --for soon
@@ -48,8 +51,8 @@ CHECKS=$((CHECKS + 1))
 # (fs.*.max_queued_events) happen, then resumed. No global setting is touched. fanotify merges the create, write
 # and delete of one name into one event, so there are more names than the queue holds.
 mkdir -p "$T/flood"
-for src in inotify fanotify; do
-	q=$(cat /proc/sys/fs/$src/max_queued_events 2>/dev/null || echo 16384)
+for src in inotify fanotify fanotify-fs; do
+	q=$(cat /proc/sys/fs/${src%-fs}/max_queued_events 2>/dev/null || echo 16384)
 	start_watch "$src" "$T/flood"
 	kill -STOP "$WPID"
 	python3 -c '
@@ -84,7 +87,7 @@ else
 fi
 
 # A watched folder vanishes: an alert, and the other folder is still watched (and so is the first once back).
-for src in fanotify inotify; do
+for src in fanotify fanotify-fs inotify; do
 	rm -rf "$T/a" "$T/b"
 	make_share "$T/a" 30 2
 	make_share "$T/b" 60 3

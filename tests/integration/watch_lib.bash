@@ -1,7 +1,8 @@
 # watch_lib.bash - helpers for the watch and drill integration tests (sourced after lib.bash).
 #   make_share DIR N         office-like files (tests/integration/watch_share.py) plus the drill marker
 #   start_watch SRC ARGS…    lifeboat watch in the background (WPID), alerts in $ALERTS, stderr in $T/werr.N;
-#                            returns once it says it is watching
+#                            returns once it says it is watching. SRC: fanotify (a mark on each folder),
+#                            fanotify-fs (one filesystem mark: --marks filesystem) or inotify
 #   stop_watch               SIGTERM, wait, exit code in WRC
 #   wait_alert PY [SECS]     poll $ALERTS until a line satisfies the Python expression over `a` (the alert dict)
 #   count_alerts PY          how many alert lines satisfy it
@@ -32,7 +33,12 @@ start_watch() {
 	WERR="$T/werr.$NWATCH"
 	: >"$ALERTS"
 	: >"$WERR"
-	"$LIFEBOAT" watch --source "$src" --alerts "$ALERTS" --json "$@" >"$T/wout.$NWATCH" 2>"$WERR" &
+	local marks=()
+	if [ "$src" = fanotify-fs ]; then
+		src=fanotify
+		marks=(--marks filesystem)
+	fi
+	"$LIFEBOAT" watch --source "$src" "${marks[@]}" --alerts "$ALERTS" --json "$@" >"$T/wout.$NWATCH" 2>"$WERR" &
 	WPID=$!
 	BG_PIDS="$BG_PIDS $WPID"
 	local deadline=$((SECONDS + 120))

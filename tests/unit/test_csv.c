@@ -27,6 +27,7 @@ struct got {
 		char code[32], name[128], generic[128], kana[64], form[32], unit[16], preg[64], inter[64], allergy[64],
 		        yj[32];
 		double max;
+		int age_min, age_below;
 	} d[64];
 };
 
@@ -70,6 +71,8 @@ static int on_drug(void *ctx, const struct ehr_source *src, const struct ehr_dru
 		cp(g->d[g->drugs].allergy, 64, r->allergy_classes);
 		cp(g->d[g->drugs].yj, 32, r->yj_code);
 		g->d[g->drugs].max = r->max_daily_dose;
+		g->d[g->drugs].age_min = r->age_min_months;
+		g->d[g->drugs].age_below = r->age_below_months;
 	}
 	g->drugs++;
 	return 0;
@@ -279,6 +282,96 @@ static void test_drug_master(void **state)
 	assert_int_equal(ehr_drugs_read("/nonexistent/drugs.csv", &s) < 0, 1);
 }
 
+/* Age limits as masters write them: years bare or with 歳 / y, months with か月 / ヶ月 / m, both, full-width
+ * digits, 以上 / 以下 / 未満 as package inserts write them; a maximum is inclusive in its unit unless 未満. */
+static void age_is(const char *s, int upper, int want)
+{
+	int m = -7;
+	if (ehr_age_limit_parse(s, upper, &m) != 0 || m != want)
+		fail_msg("'%s' (%s): got %d, want %d", s, upper ? "max" : "min", m, want);
+}
+
+static void not_age(const char *s, int upper)
+{
+	int m = -7;
+	if (ehr_age_limit_parse(s, upper, &m) == 0)
+		fail_msg("'%s' read as %d months", s, m);
+}
+
+static void test_age_limits(void **state)
+{
+	(void)state;
+	age_is("15", 0, 180);
+	age_is("15歳", 0, 180);
+	age_is("15歳以上", 0, 180);
+	age_is("１５才", 0, 180);
+	age_is("15 y", 0, 180);
+	age_is("15Years", 0, 180);
+	age_is("6か月", 0, 6);
+	age_is("6ヶ月", 0, 6);
+	age_is("6ヵ月", 0, 6);
+	age_is("6カ月", 0, 6);
+	age_is("6m", 0, 6);
+	age_is("6 months", 0, 6);
+	age_is("1歳6か月", 0, 18);
+	age_is("1y6m", 0, 18);
+	age_is("0", 0, 0);
+	/* maximum: inclusive in the unit written, or 未満 */
+	age_is("11", 1, 144);
+	age_is("11歳", 1, 144);
+	age_is("11歳以下", 1, 144);
+	age_is("12歳未満", 1, 144);
+	age_is("6か月", 1, 7);
+	age_is("6か月未満", 1, 6);
+	age_is("7歳6か月未満", 1, 90);
+	age_is("0", 1, 12);
+	age_is("150", 0, 1800);
+	not_age("", 0);
+	not_age("abc", 0);
+	not_age("15.5", 0);
+	not_age("-3", 0);
+	not_age("1歳6", 0);     /* the unit of the 6? */
+	not_age("6か月1歳", 0); /* months before years */
+	not_age("15歳未満", 0); /* 未満 makes no lower limit */
+	not_age("0か月未満", 1);
+	not_age("151", 0);
+	not_age("12345", 0);
+	not_age("15歳 小児", 0);
+
+	/* in the master: English or Japanese headers; a bad value is a warning and no limit; a maximum under the
+	 * minimum drops both; a master without the columns reads as before (no limits) */
+	const char csv[] = "code,name,min_age,max_age\n"
+	                   "A,クラビット錠500mg,15,\n"
+	                   "B,アレグラドライシロップ5%,6か月,11\n"
+	                   "C,カロナール錠200,,\n"
+	                   "D,変な薬,十五歳,\n"
+	                   "E,逆の薬,20,10\n";
+	struct got g = {0};
+	struct ehr_sink s = sink_for(&g);
+	assert_int_equal(ehr_drugs_read(write_tmp("ages.csv", csv, sizeof(csv) - 1), &s), 0);
+	assert_int_equal(g.drugs, 5);
+	assert_int_equal(g.d[0].age_min, 180);
+	assert_int_equal(g.d[0].age_below, 0);
+	assert_int_equal(g.d[1].age_min, 6);
+	assert_int_equal(g.d[1].age_below, 144);
+	assert_int_equal(g.d[2].age_min + g.d[2].age_below, 0);
+	assert_int_equal(g.d[3].age_min + g.d[3].age_below, 0);
+	assert_int_equal(g.d[4].age_min + g.d[4].age_below, 0);
+	assert_int_equal(g.warnings[EHR_WARN_PARSE], 2);
+	assert_non_null(strstr(g.warn_text[0], "min_age '十五歳'"));
+	const char ja[] = "薬品コード,薬品名,年齢下限,年齢上限\nA,x,３歳,６歳未満\n";
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(ehr_drugs_read(write_tmp("ages-ja.csv", ja, sizeof(ja) - 1), &s), 0);
+	assert_int_equal(g.d[0].age_min, 36);
+	assert_int_equal(g.d[0].age_below, 72);
+	const char old[] = "code,name,max_daily_dose\nA,x,10\n";
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(ehr_drugs_read(write_tmp("old.csv", old, sizeof(old) - 1), &s), 0);
+	assert_int_equal(g.drugs, 1);
+	assert_int_equal(g.d[0].age_min + g.d[0].age_below, 0);
+	assert_int_equal(g.nwarn, 0);
+}
+
 /* The drug master synth writes reads back whole, with brand/generic pairs and the allergy classes rx needs. */
 static void test_synth_drug_master_reads_back(void **state)
 {
@@ -313,6 +406,18 @@ static void test_synth_drug_master_reads_back(void **state)
 	assert_int_equal(loxo, 2);
 	assert_int_equal(warf, 2);
 	assert_true(preg >= 5);
+	/* a few drugs carry age limits: levofloxacin not under 15, the dry syrup from 6 months to 11 years */
+	int aged = 0;
+	for (int i = 0; i < g.drugs && i < 64; i++) {
+		aged += g.d[i].age_min > 0 || g.d[i].age_below > 0;
+		if (!strcmp(g.d[i].code, "100000401"))
+			assert_int_equal(g.d[i].age_min, 180);
+		if (!strcmp(g.d[i].code, "100007002")) {
+			assert_int_equal(g.d[i].age_min, 6);
+			assert_int_equal(g.d[i].age_below, 144);
+		}
+	}
+	assert_true(aged >= 4);
 	/* the appointments CSV (CP932, CRLF) reads back too, one row per booking */
 	snprintf(path, sizeof(path), "%s/appointments.csv", out);
 	memset(&g, 0, sizeof(g));
@@ -329,6 +434,7 @@ int main(void)
 	        cmocka_unit_test(test_missing_column_and_bad_rows),
 	        cmocka_unit_test(test_caps),
 	        cmocka_unit_test(test_drug_master),
+	        cmocka_unit_test(test_age_limits),
 	        cmocka_unit_test(test_synth_drug_master_reads_back),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

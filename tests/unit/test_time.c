@@ -102,6 +102,62 @@ static void test_date_valid(void **state)
 	assert_false(lb_date_valid(-5, 1, 1));
 }
 
+/* Ages as a pharmacist or a registration clerk reads them: the birthday itself counts, leap-day births turn a year
+ * older on 1 March in common years, month ends carry over, nothing before the birth. */
+static void test_age_months(void **state)
+{
+	(void)state;
+	/* birthdays */
+	assert_int_equal(lb_age_months(2011, 6, 15, 2026, 6, 14), 14 * 12 + 11);
+	assert_int_equal(lb_age_months(2011, 6, 15, 2026, 6, 15), 15 * 12);
+	assert_int_equal(lb_age_months(2011, 6, 15, 2026, 6, 16), 15 * 12);
+	assert_int_equal(lb_age_months(1960, 12, 31, 2026, 1, 1), 65 * 12);
+	assert_int_equal(lb_age_months(1960, 1, 1, 2025, 12, 31), 65 * 12 + 11);
+	/* the day of birth: 0 months; the day before: not born */
+	assert_int_equal(lb_age_months(2026, 11, 24, 2026, 11, 24), 0);
+	assert_int_equal(lb_age_months(2026, 11, 24, 2026, 11, 23), -1);
+	assert_int_equal(lb_age_months(2026, 11, 24, 2025, 12, 31), -1);
+	/* born on 29 February: a year older on 1 March of a common year, on 29 February of a leap year */
+	assert_int_equal(lb_age_months(2008, 2, 29, 2023, 2, 28), 14 * 12 + 11);
+	assert_int_equal(lb_age_months(2008, 2, 29, 2023, 3, 1), 15 * 12);
+	assert_int_equal(lb_age_months(2008, 2, 29, 2024, 2, 28), 15 * 12 + 11);
+	assert_int_equal(lb_age_months(2008, 2, 29, 2024, 2, 29), 16 * 12);
+	/* 1900 and 2100 are common years, 2000 a leap year */
+	assert_int_equal(lb_age_months(1896, 2, 29, 1900, 2, 28), 3 * 12 + 11);
+	assert_int_equal(lb_age_months(1896, 2, 29, 1900, 3, 1), 4 * 12);
+	assert_int_equal(lb_age_months(1996, 2, 29, 2000, 2, 29), 4 * 12);
+	/* months: a month without the birth day's number completes on the 1st of the next */
+	assert_int_equal(lb_age_months(2026, 1, 31, 2026, 2, 28), 0);
+	assert_int_equal(lb_age_months(2026, 1, 31, 2026, 3, 1), 1);
+	assert_int_equal(lb_age_months(2026, 1, 31, 2026, 3, 30), 1);
+	assert_int_equal(lb_age_months(2026, 1, 31, 2026, 3, 31), 2);
+	assert_int_equal(lb_age_months(2026, 5, 10, 2026, 11, 9), 5);
+	assert_int_equal(lb_age_months(2026, 5, 10, 2026, 11, 10), 6);
+	/* not dates */
+	assert_int_equal(lb_age_months(2023, 2, 29, 2026, 1, 1), -1);
+	assert_int_equal(lb_age_months(2000, 1, 1, 2026, 13, 1), -1);
+	assert_int_equal(lb_age_months(0, 1, 1, 2026, 1, 1), -1);
+	/* against a day-by-day walk: the age grows by one month exactly on the days the rule says */
+	for (int64_t day = lb_days_from_civil(2019, 1, 1); day < lb_days_from_civil(2025, 1, 1); day += 1) {
+		int by, bm, bd;
+		lb_civil_from_days(day, &by, &bm, &bd);
+		int y = by, m = bm, prev = 0, changes = 0;
+		for (int64_t t = day; t < day + 800; t++) {
+			int d;
+			lb_civil_from_days(t, &y, &m, &d);
+			int a = lb_age_months(by, bm, bd, y, m, d);
+			assert_true(a == prev || a == prev + 1);
+			if (a == prev + 1) {
+				changes++;
+				/* on the birth day's number, or on the 1st when the month before was too short */
+				assert_true(d == bd || (d == 1 && bd > 28));
+			}
+			prev = a;
+		}
+		assert_true(changes >= 25 && changes <= 27);
+	}
+}
+
 static void time_is(const char *s, int64_t want)
 {
 	int64_t ms = 0;
@@ -333,11 +389,17 @@ int main(void)
 {
 	set_tz("UTC0");
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_clocks),          cmocka_unit_test(test_days_known),
-	        cmocka_unit_test(test_days_round_trip), cmocka_unit_test(test_date_valid),
-	        cmocka_unit_test(test_parse_time),      cmocka_unit_test(test_parse_time_invalid),
-	        cmocka_unit_test(test_parse_duration),  cmocka_unit_test(test_format_utc_local),
-	        cmocka_unit_test(test_format_bytes),    cmocka_unit_test(test_format_duration),
+	        cmocka_unit_test(test_clocks),
+	        cmocka_unit_test(test_days_known),
+	        cmocka_unit_test(test_days_round_trip),
+	        cmocka_unit_test(test_date_valid),
+	        cmocka_unit_test(test_age_months),
+	        cmocka_unit_test(test_parse_time),
+	        cmocka_unit_test(test_parse_time_invalid),
+	        cmocka_unit_test(test_parse_duration),
+	        cmocka_unit_test(test_format_utc_local),
+	        cmocka_unit_test(test_format_bytes),
+	        cmocka_unit_test(test_format_duration),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,103 @@
+/*
+ * age.c - the age-limit check of rx_check: the drug master's min_age / max_age (docs/feeds.md) against the
+ * patient's age at the data's as-of date, counted from the birth date the way Japanese law counts it
+ * (lb_age_months: the birthday itself counts, a 29 February birth turns a year older on 1 March in common years).
+ *
+ * Outside the allowed ages is a stop: the package insert says not to give it (15歳未満には投与しないこと), and a
+ * paper order for a child is exactly where the EHR's alert is missed. A drug with a limit for a patient whose birth
+ * date is unknown is a warning: the limit cannot be checked, and the pharmacist has to ask.
+ */
+#include "rx_int.h"
+
+#include <string.h>
+
+void rx_age_text(struct buf *b, int months, int ja)
+{
+	int y = months / 12, m = months % 12;
+	if (ja) {
+		if (y)
+			buf_addf(b, "%d歳", y);
+		if (m || !y)
+			buf_addf(b, "%dか月", m);
+		return;
+	}
+	if (y)
+		buf_addf(b, "%d year%s", y, y == 1 ? "" : "s");
+	if (m || !y)
+		buf_addf(b, "%s%d month%s", y ? " " : "", m, m == 1 ? "" : "s");
+}
+
+/* The as-of date of the result (its first ten characters), or today's local date when it has none. */
+static void as_of_date(const struct rx_result *r, int *y, int *m, int *d)
+{
+	char day[11];
+	snprintf(day, sizeof(day), "%.10s", r->as_of);
+	if (strlen(day) == 10 && text_parse_date(day, y, m, d) == 0)
+		return;
+	struct buf now = {0};
+	lb_format_local(&now, lb_now_ms());
+	snprintf(day, sizeof(day), "%.10s", buf_cstr(&now));
+	buf_release(&now);
+	if (text_parse_date(day, y, m, d) < 0)
+		*y = 1970, *m = 1, *d = 1;
+}
+
+/* "15歳以上" / "15 years and older", "12歳未満" / "under 12 years", or both. */
+static void limit_text(struct buf *b, const struct ehr_drug *d, int ja)
+{
+	if (d->age_min_months) {
+		rx_age_text(b, d->age_min_months, ja);
+		buf_adds(b, ja ? "以上" : " and older");
+	}
+	if (d->age_min_months && d->age_below_months)
+		buf_adds(b, ja ? "、" : ", ");
+	if (d->age_below_months) {
+		if (!ja)
+			buf_adds(b, "under ");
+		rx_age_text(b, d->age_below_months, ja);
+		if (ja)
+			buf_adds(b, "未満");
+	}
+}
+
+void rx_rule_age(struct rx_result *r)
+{
+	const struct ehr_drug *d = &r->drug;
+	const struct ehr_patient *p = &r->patient.patient;
+	int by, bm, bd, y, m, dd;
+	as_of_date(r, &y, &m, &dd);
+	r->age_months = -1;
+	if (p->birth_date && text_parse_date(p->birth_date, &by, &bm, &bd) == 0)
+		r->age_months = lb_age_months(by, bm, bd, y, m, dd);
+	if (!d->age_min_months && !d->age_below_months)
+		return;
+	struct buf en = {0}, ja = {0}, basis = {0}, lim_en = {0}, lim_ja = {0}, age_en = {0}, age_ja = {0};
+	limit_text(&lim_en, d, 0);
+	limit_text(&lim_ja, d, 1);
+	if (r->age_months < 0) {
+		buf_addf(&en, "age: %s is for patients %s, and the patient's age is not known (birth date %s)", d->name,
+		         lim_en.data, p->birth_date && *p->birth_date ? p->birth_date : "not recorded");
+		buf_addf(&ja, "年齢: %s の対象は %s ですが、患者の年齢が分かりません (生年月日 %s)", d->name,
+		         lim_ja.data, p->birth_date && *p->birth_date ? p->birth_date : "未登録");
+		buf_addf(&basis, "birth date %s; age limit %s (%s)", p->birth_date ? p->birth_date : "-", lim_en.data,
+		         d->code);
+		rx_alert_add(r, RX_WARN, "age", "patient", p->id, basis.data, en.data, ja.data);
+	} else if (r->age_months < d->age_min_months || (d->age_below_months && r->age_months >= d->age_below_months)) {
+		rx_age_text(&age_en, r->age_months, 0);
+		rx_age_text(&age_ja, r->age_months, 1);
+		buf_addf(&en, "age: %s is for patients %s; the patient is %s (born %04d-%02d-%02d, on %04d-%02d-%02d)",
+		         d->name, lim_en.data, age_en.data, by, bm, bd, y, m, dd);
+		buf_addf(&ja, "年齢: %s の対象は %s です。患者は %s (生年月日 %04d-%02d-%02d、%04d-%02d-%02d 時点)",
+		         d->name, lim_ja.data, age_ja.data, by, bm, bd, y, m, dd);
+		buf_addf(&basis, "birth date %04d-%02d-%02d, age %s on %04d-%02d-%02d; age limit %s (%s)", by, bm, bd,
+		         age_en.data, y, m, dd, lim_en.data, d->code);
+		rx_alert_add(r, RX_STOP, "age", "drug-master", d->code, basis.data, en.data, ja.data);
+	}
+	buf_release(&en);
+	buf_release(&ja);
+	buf_release(&basis);
+	buf_release(&lim_en);
+	buf_release(&lim_ja);
+	buf_release(&age_en);
+	buf_release(&age_ja);
+}
