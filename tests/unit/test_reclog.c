@@ -140,8 +140,11 @@ static void emit(const struct ehr_sink *k)
 	                        .address = "東京都千代田区千代田１－１",
 	                        .phone_home = "03-1234-5678"};
 	k->patient(k->ctx, &src, &p);
-	struct ehr_allergy a = {.patient_id = "0000012345", .kind = EHR_ALLERGY_DRUG, .name = "ペニシリン系",
-	                        .severity = "severe", .active = 1};
+	struct ehr_allergy a = {.patient_id = "0000012345",
+	                        .kind = EHR_ALLERGY_DRUG,
+	                        .name = "ペニシリン系",
+	                        .severity = "severe",
+	                        .active = 1};
 	k->allergy(k->ctx, &src, &a);
 	struct ehr_medication m = {.patient_id = "0000012345",
 	                           .order_no = "000000011000185",
