@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #define LOAD_WINDOW 512
+#define LOAD_WAKE 64   /* items the writer takes before waking the workers that wait for room */
 #define LOAD_THREADS 8 /* more reads in flight than cores: a cold page cache makes reading wait on the disk */
 
 struct slot {
@@ -174,7 +175,10 @@ struct store_load_item *store_loader_next(struct store_loader *l)
 		l->slots[l->consumed % LOAD_WINDOW].ready = 0;
 		l->consumed++;
 		l->holding = 0;
-		pthread_cond_signal(&l->work); /* one slot came free: one more item may start */
+		/* Slots come free one by one; workers waiting for room are woken in groups, not at every item (a wakeup
+		 * per file was a context switch per file). */
+		if (l->consumed % LOAD_WAKE == 0)
+			pthread_cond_broadcast(&l->work);
 	}
 	if (l->consumed >= l->n) {
 		pthread_mutex_unlock(&l->mu);

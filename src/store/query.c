@@ -323,10 +323,11 @@ int store_patient_get(struct store *s, const char *id, struct store_patient_view
 	rc = rows(s, v, allergies_sql, id, NULL, (void **)&v->allergies, &v->n_allergies, sizeof(*v->allergies),
 	          fill_allergy);
 	if (rc == 0)
-		rc = rows(s, v, meds_sql, id, date, (void **)&v->medications, &v->n_medications, sizeof(*v->medications),
-		          fill_med);
+		rc = rows(s, v, meds_sql, id, date, (void **)&v->medications, &v->n_medications,
+		          sizeof(*v->medications), fill_med);
 	if (rc == 0)
-		rc = rows(s, v, dx_sql, id, NULL, (void **)&v->diagnoses, &v->n_diagnoses, sizeof(*v->diagnoses), fill_dx);
+		rc = rows(s, v, dx_sql, id, NULL, (void **)&v->diagnoses, &v->n_diagnoses, sizeof(*v->diagnoses),
+		          fill_dx);
 	if (rc == 0)
 		rc = rows(s, v, results_sql, id, NULL, (void **)&v->results, &v->n_results, sizeof(*v->results),
 		          fill_result);
