@@ -242,12 +242,24 @@ int store_ingest(struct store *s, const struct store_ingest_opts *o, struct stor
 	store_sink_init(s, &sink);
 	s->stats = st;
 	s->failed = 0;
+	/*
+	 * A first load (the store knows no source file yet: it holds nothing but its schema) is written with a rollback
+	 * journal instead of the WAL: the journal keeps the few pages of the empty store, so an interrupted load still
+	 * rolls back whole, and every page is written once (through the WAL it is written there, then copied into the
+	 * file). Readers of a store that is still empty wait for the load to end. The store is in WAL mode again after
+	 * the run (or at its next open, if the run was killed); every other run uses WAL.
+	 */
+	int rollback_journal = !count_rows(s, "SELECT EXISTS(SELECT 1 FROM files)") && store_journal(s, "DELETE") == 0;
 	int rc = store_exec(s, "BEGIN IMMEDIATE");
-	if (rc == -LB_ELOCKED)
-		return lb_error(LB_ELOCKED,
-		                "store '%s' is being written by another ingest; run again when it has ended", s->path);
-	if (rc < 0)
+	if (rc < 0) {
+		if (rollback_journal)
+			store_journal(s, "WAL");
+		if (rc == -LB_ELOCKED)
+			return lb_error(LB_ELOCKED,
+			                "store '%s' is being written by another ingest; run again when it has ended",
+			                s->path);
 		return rc;
+	}
 	/* A run writes the whole store at worst, in one transaction: a larger page cache keeps the pages it changes
 	 * again and again (indexes) from being spilled to the WAL and read back (set back after the run). */
 	store_exec(s, "PRAGMA cache_size=-262144");
@@ -288,6 +300,8 @@ int store_ingest(struct store *s, const struct store_ingest_opts *o, struct stor
 	}
 	s->stats = NULL;
 	store_exec(s, "PRAGMA cache_size=-65536");
+	if (rollback_journal && store_journal(s, "WAL") < 0)
+		lb_warn("store '%s' stays in rollback-journal mode until its next open: %s", s->path, lb_errmsg());
 	st->store_warnings = count_rows(s, "SELECT count(*) FROM warnings");
 	st->patients = count_rows(s, "SELECT count(*) FROM patients");
 	if (o->progress)

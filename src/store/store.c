@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const char schema[] =
         "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);\n"
@@ -313,6 +314,22 @@ static int add_columns(struct store *s)
 	return rc;
 }
 
+int store_journal(struct store *s, const char *mode)
+{
+	sqlite3_stmt *q;
+	char sql[48];
+	snprintf(sql, sizeof(sql), "PRAGMA journal_mode=%s", mode);
+	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+		return store_sqlerr(s, "setting the journal mode");
+	int rc = sqlite3_step(q);
+	const char *now = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(q, 0) : NULL;
+	int same = now && !strcasecmp(now, mode);
+	sqlite3_finalize(q);
+	if (rc != SQLITE_ROW)
+		return store_sqlerr(s, "setting the journal mode");
+	return same ? 0 : lb_error(LB_ELOCKED, "journal mode stays '%s' (other connections are open)", now ? now : "?");
+}
+
 /* Create the schema of a new store (WAL journal, tables, indexes, version) in one transaction. */
 static int create_schema(struct store *s)
 {
@@ -371,6 +388,8 @@ int store_open(struct store **out, const char *path, int create)
 		rc = lb_error_wrap(rc, "cannot upgrade store '%s'", path);
 		goto fail;
 	}
+	/* A first load writes with a rollback journal (ingest.c); one that was killed left the store in that mode. */
+	store_journal(s, "WAL");
 	for (int i = 0; i < ST_COUNT; i++) {
 		if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL) !=
 		    SQLITE_OK) {

@@ -65,6 +65,8 @@ void store_bind_text(sqlite3_stmt *st, int i, const char *v);
 /* Step a write statement to completion and reset it. */
 int store_exec_stmt(struct store *s, sqlite3_stmt *st);
 int store_exec(struct store *s, const char *sql);
+/* Set the journal mode ("WAL", "DELETE"): 0 when the store is in it afterwards (outside a transaction only). */
+int store_journal(struct store *s, const char *mode);
 /* Drop (create 0) or create (1) the search indexes of patients (store.c: a first load builds them at the end). */
 int store_search_indexes(struct store *s, int create);
 /* Remove every row that came from file id (and the file's row itself when drop_file). */
