@@ -223,9 +223,12 @@ struct hl7_msg {
 	struct hl7_span *field;
 	size_t nfield, field_cap;
 	unsigned limits; /* HL7_LIMIT_* bits of the caps that cut something */
+	size_t seg_cap;
 };
 /* Parse utf8[0..n). Fails with -LB_EINVAL (and a detail) when there is no usable MSH; m is then empty. */
 int hl7_parse(struct hl7_msg *m, const char *utf8, size_t n);
+/* The same into m that is zeroed or holds an earlier message, whose memory is reused (hl7_release at the end). */
+int hl7_parse_reuse(struct hl7_msg *m, const char *utf8, size_t n);
 void hl7_release(struct hl7_msg *m);
 /* Index of the first segment named id at or after from, or -1. */
 long hl7_find(const struct hl7_msg *m, const char *id, size_t from);
@@ -350,6 +353,12 @@ struct ssmix2_msg_stats {
  */
 int ssmix2_read_message(const struct ssmix2_name *nm, const struct ehr_source *src, const char *bytes, size_t len,
                         const struct ehr_sink *sink, struct ssmix2_msg_stats *st);
+/* The buffers of ssmix2_read_message kept from one message to the next: one reader per thread that reads many. */
+struct ssmix2_reader;
+struct ssmix2_reader *ssmix2_reader_new(void);
+void ssmix2_reader_free(struct ssmix2_reader *r);
+int ssmix2_read_message_with(struct ssmix2_reader *r, const struct ssmix2_name *nm, const struct ehr_source *src,
+                             const char *bytes, size_t len, const struct ehr_sink *sink, struct ssmix2_msg_stats *st);
 
 /* ---- FHIR, CSV feeds and the synthetic hospital (fhir.c, csv.c, synth*.c) ------------------------------------ */
 

@@ -84,7 +84,7 @@ static int open_beneath(int rootfd, const char *rel)
 
 /* Read, hash and parse one file into it. */
 static void process(struct store_loader *l, const struct job *j, struct store_load_item *it, struct buf *path,
-                    struct buf *bytes)
+                    struct buf *bytes, struct ssmix2_reader *reader)
 {
 	const struct ssmix2_file *f = j->file;
 	ehr_reclog_reset(&it->log);
@@ -130,13 +130,17 @@ static void process(struct store_loader *l, const struct job *j, struct store_lo
 	struct ehr_sink sink;
 	ehr_reclog_sink(&it->log, &sink);
 	struct ehr_source src = {.path = f->path, .kind = "ssmix2", .data_type = f->name.type};
-	ssmix2_read_message(&f->name, &src, buf_cstr(bytes), bytes->len, &sink, &it->ms);
+	if (reader)
+		ssmix2_read_message_with(reader, &f->name, &src, buf_cstr(bytes), bytes->len, &sink, &it->ms);
+	else
+		ssmix2_read_message(&f->name, &src, buf_cstr(bytes), bytes->len, &sink, &it->ms);
 }
 
 static void *worker(void *arg)
 {
 	struct store_loader *l = arg;
 	struct buf path = {0}, bytes = {0};
+	struct ssmix2_reader *reader = ssmix2_reader_new();
 	pthread_mutex_lock(&l->mu);
 	for (;;) {
 		while (!l->stop && (l->next >= l->n || l->next >= l->consumed + LOAD_WINDOW))
@@ -147,7 +151,7 @@ static void *worker(void *arg)
 		struct job j = l->jobs[pos];
 		struct slot *sl = &l->slots[pos % LOAD_WINDOW];
 		pthread_mutex_unlock(&l->mu);
-		process(l, &j, &sl->item, &path, &bytes);
+		process(l, &j, &sl->item, &path, &bytes, reader);
 		pthread_mutex_lock(&l->mu);
 		sl->seq = pos;
 		sl->ready = 1;
@@ -158,6 +162,7 @@ static void *worker(void *arg)
 	pthread_mutex_unlock(&l->mu);
 	buf_release(&path);
 	buf_release(&bytes);
+	ssmix2_reader_free(reader);
 	return NULL;
 }
 
@@ -209,7 +214,7 @@ struct store_load_item *store_loader_next(struct store_loader *l)
 		struct job j = l->jobs[l->consumed];
 		pthread_mutex_unlock(&l->mu);
 		struct buf path = {0}, bytes = {0};
-		process(l, &j, &sl->item, &path, &bytes);
+		process(l, &j, &sl->item, &path, &bytes, NULL);
 		buf_release(&path);
 		buf_release(&bytes);
 		pthread_mutex_lock(&l->mu);
