@@ -38,6 +38,29 @@ struct cv_common {
 		LB_OPT_FLAG, 0, "json", &(c).json, NULL, "print JSON", "JSON で出力"         \
 	}
 
+/*
+ * How a subcommand that works on a repository starts; cv_begin does it all: parse the options (--help and a bad
+ * option end there), check the operands and the required options, run check, then open the repository (the
+ * passphrase is asked only once everything given is known to be usable).
+ */
+struct cv_cmd {
+	int min_args, max_args;     /* operands after the options; max_args -1: any number */
+	const char *usage;          /* shown for wrong operands or a missing required option (NULL: help's) */
+	const char *const *need[4]; /* string options that must be given (pointers to their targets) */
+	/* more checks of what was given, before the passphrase is asked: 0, or an exit code (cli_usage) */
+	int (*check)(char **args, int nargs, void *ctx);
+	void *ctx;
+	int open_damaged; /* a damaged config or key file is not an error: v NULL, open_rc -LB_ECORRUPT (verify) */
+	/* set by cv_begin */
+	struct vault *v; /* open when cv_begin returns 1 (close it with vault_close) */
+	char **args;     /* the operands */
+	int nargs;
+	int code;    /* the exit code to return when cv_begin returns 0 */
+	int open_rc; /* with open_damaged: the library's code of a failed open */
+};
+/* 1: go on with k->v open (or, with open_damaged, NULL and k->open_rc); 0: return k->code. */
+int cv_begin(struct cv_cmd *k, const struct lb_opt *opts, const struct lb_cmd_help *help, const struct cv_common *c,
+             int argc, char **argv);
 /* Open the repository of c, reading the passphrase when the key needs one. Returns 0 or an exit code. */
 int cv_open(const struct cv_common *c, struct vault **v);
 /* The same without printing: the library's code (for verify, where a damaged config is a finding). */

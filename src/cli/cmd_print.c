@@ -63,12 +63,14 @@ static int print_pack_cmd(int argc, char **argv)
 	        "Print a ward's downtime pack as PDF: 1_census (every patient of the ward with names, birth date,\n"
 	        "allergies and same-name warnings), 2_summaries (identification banner, allergies first, medicines,\n"
 	        "injections, problems, recent results), 3_medication_sheets (boxes to tick for the next days),\n"
-	        "4_wristbands (name, kana, ID, birth date and era, sex, blood group, Code 128 barcode of the ID) and\n"
-	        "5_order_forms (prescription, injection and lab order with the patient's header filled in).",
+	        "4_wristbands (name, kana, ID, birth date and era, sex, blood group, Code 128 barcode of the ID),\n"
+	        "5_order_forms (prescription, injection and lab order with the patient's header filled in) and\n"
+	        "6_order_labels (one label per active order line with a barcode for the bedside check).",
 	        "病棟のダウンタイム用一式を PDF で出力します: 1_census (病棟の全患者: 氏名・カナ・生年月日・\n"
 	        "アレルギー・同姓同名の注意)、2_summaries (患者確認欄、アレルギー、処方、注射、病名、最近の検査)、\n"
 	        "3_medication_sheets (今後数日分の実施チェック欄)、4_wristbands (氏名・カナ・ID・生年月日 (和暦)・\n"
-	        "性別・血液型・ID のバーコード)、5_order_forms (患者欄記入済みの処方箋・注射指示箋・検査依頼書)。",
+	        "性別・血液型・ID のバーコード)、5_order_forms (患者欄記入済みの処方箋・注射指示箋・検査依頼書)、\n"
+	        "6_order_labels (有効な処方・注射 1 行ごとのラベル: ベッドサイド照合用バーコードつき)。",
 	        "  lifeboat print pack --db store.db --ward 3A --out /srv/downtime/3A\n"
 	        "  lifeboat print pack --db store.db --ward 3A --out 3A --days 5 --json"};
 	int i = cli_parse(argc, argv, opts, &help, &code);

@@ -59,13 +59,17 @@ static int station_serve(int argc, char **argv)
 	        "       lifeboat station refresh --db FILE --from-dir DIR [--generation NAME]",
 	        "Serve the downtime station: patient search with same-name warnings, the patient page (allergies "
 	        "first),\n"
-	        "ward census and the outpatient call list (CSV for the call team), read-only from the clinical store.\n"
+	        "ward census and the outpatient call list (CSV for the call team), read-only from the clinical store;\n"
+	        "the safety checks paper lost (three-character drug search, prescription check, bedside barcode\n"
+	        "check) and print buttons (forms, ward packs, a patient's wristbands and order labels as PDF).\n"
 	        "Every page needs a login (lifeboat user add); every view is in the access log (station audit).\n"
 	        "Prints 'listening on URL' and serves until SIGINT or SIGTERM. GET /healthz answers without login.",
 	        "ダウンタイム参照端末を起動します。同姓同名警告つきの患者検索、患者画面 "
 	        "(アレルギーを先頭に)、病棟一覧、\n"
 	        "外来予約の連絡リスト (CSV) "
-	        "を臨床データストアから読み取り専用で表示します。すべての画面にログインが必要で\n"
+	        "を臨床データストアから読み取り専用で表示します。薬品検索 (3 文字)、処方チェック、\n"
+	        "ベッドサイドのバーコード照合と、帳票 (用紙・病棟一式・リストバンド・ラベル) の PDF 印刷も行えます。\n"
+	        "すべての画面にログインが必要で\n"
 	        "(lifeboat user add)、閲覧はすべて記録されます (station audit)。'listening on URL' を表示し、SIGINT "
 	        "か\n"
 	        "SIGTERM まで動きます。GET /healthz はログインなしで応答します。",
@@ -167,12 +171,15 @@ static int station_audit_cmd(int argc, char **argv)
 	        "lifeboat station audit --db FILE [--user U] [--patient P] [--json]\n"
 	        "       lifeboat station audit --db FILE --verify [--json]",
 	        "List the station's access log, oldest first: time (UTC), user, action (login, login-failed,\n"
-	        "login-locked, logout, search, view, census, appointments, export, print, denied), patient, page,\n"
-	        "address and detail. The log is append-only: the database refuses to change or delete entries, and "
+	        "login-locked, logout, search, view, census, appointments, export, print, denied, and the safety\n"
+	        "checks drug-search, rx-check, barcode with their result in the detail), patient, page, address and\n"
+	        "detail. The log is append-only: the database refuses to change or delete entries, and "
 	        "each\n"
 	        "entry is chained to the one before by a hash: --verify recomputes the chain (exit 1 when broken) and\n"
 	        "prints its head, to be written down so that a cut-off end shows too.",
 	        "端末のアクセス記録を古い順に表示します: 時刻 (UTC)、利用者、操作、患者、画面、アドレス、詳細。\n"
+	        "安全確認 (drug-search 薬品検索, rx-check 処方チェック, barcode バーコード照合) "
+	        "は結果を詳細に記録します。\n"
 	        "記録は追記のみで、変更・削除はデータベースが拒否します。各記録は直前の記録とハッシュで連結され、\n"
 	        "--verify で連鎖を検証します (改ざんがあれば終了コード 1)。表示される末尾ハッシュを控えておくと、\n"
 	        "末尾の削除も検出できます。",

@@ -35,6 +35,38 @@ int cv_open(const struct cv_common *c, struct vault **v)
 	return rc < 0 ? cli_error(rc) : 0;
 }
 
+int cv_begin(struct cv_cmd *k, const struct lb_opt *opts, const struct lb_cmd_help *help, const struct cv_common *c,
+             int argc, char **argv)
+{
+	k->v = NULL;
+	k->open_rc = 0;
+	int i = cli_parse(argc, argv, opts, help, &k->code);
+	if (i < 0)
+		return 0;
+	k->args = argv + i;
+	k->nargs = argc - i;
+	int bad = k->nargs < k->min_args || (k->max_args >= 0 && k->nargs > k->max_args);
+	for (size_t n = 0; !bad && n < LB_ARRAY_LEN(k->need) && k->need[n]; n++)
+		bad = !*k->need[n];
+	if (bad) {
+		k->code = cli_usage("%s", k->usage ? k->usage : help->usage);
+		return 0;
+	}
+	if (k->check && (k->code = k->check(k->args, k->nargs, k->ctx)) != 0)
+		return 0;
+	int rc = cv_open_rc(c, &k->v);
+	if (rc == -LB_ECORRUPT && k->open_damaged) {
+		k->v = NULL;
+		k->open_rc = rc;
+		return 1;
+	}
+	if (rc < 0) {
+		k->code = cli_error(rc);
+		return 0;
+	}
+	return 1;
+}
+
 /* Callbacks for cli_vault_json.c, which cannot include core.h beside jansson.h (both define json_null). */
 
 void cv_time(struct buf *b, int64_t ms)
@@ -88,11 +120,38 @@ static int v_init(int argc, char **argv)
 	return rc;
 }
 
+/* key add | revoke ID | list, and what add needs */
+struct key_ctx {
+	const char **role, **out;
+};
+
+static const char *key_usage(void)
+{
+	return L_("usage: lifeboat vault key add --repo R --role writer --out F | key revoke --repo R WRITER-ID | "
+	          "key list --repo R",
+	          "使い方: lifeboat vault key add --repo R --role writer --out F | key revoke --repo R WRITER-ID | "
+	          "key list --repo R");
+}
+
+static int key_check(char **args, int n, void *ctx)
+{
+	const struct key_ctx *x = ctx;
+	if ((!strcmp(args[0], "revoke") && n == 2) || (!strcmp(args[0], "list") && n == 1))
+		return 0;
+	if (strcmp(args[0], "add") != 0 || n != 1)
+		return cli_usage("%s", key_usage());
+	if (!*x->role || strcmp(*x->role, "writer") != 0)
+		return cli_usage(L_("--role writer is required (the admin key comes from 'vault init')",
+		                    "--role writer が必要です (管理者鍵は 'vault init' で作られます)"));
+	if (!*x->out)
+		return cli_usage(L_("--out F is required", "--out F が必要です"));
+	return 0;
+}
+
 static int v_key(int argc, char **argv)
 {
 	struct cv_common c = {0};
 	const char *role = NULL, *out_path = NULL;
-	int code;
 	const struct lb_opt opts[] = {CV_COMMON_OPTS(c),
 	                              {LB_OPT_STRING, 0, "role", &role, "ROLE", "writer (can add generations only)",
 	                               "writer (世代の追加のみ)"},
@@ -111,45 +170,28 @@ static int v_key(int argc, char **argv)
 	        "一覧を JSON で表示します。管理者パスフレーズが必要です。",
 	        "  lifeboat vault key add --repo /srv/vault --role writer --out /etc/lifeboat/writer.key\n"
 	        "  lifeboat vault key revoke --repo /srv/vault 0f3a…"};
-	int i = cli_parse(argc, argv, opts, &help, &code);
-	if (i < 0)
-		return code;
-	if (i < argc && (!strcmp(argv[i], "revoke") || !strcmp(argv[i], "list"))) {
-		int revoke = !strcmp(argv[i], "revoke");
-		if (revoke ? i + 2 != argc : i + 1 != argc)
-			return cli_usage(
-			        L_("usage: lifeboat vault key revoke --repo R WRITER-ID | key list --repo R",
-			           "使い方: lifeboat vault key revoke --repo R WRITER-ID | key list --repo R"));
-		struct vault *v;
-		if ((code = cv_open(&c, &v)) != 0)
-			return code;
+	struct key_ctx x = {&role, &out_path};
+	struct cv_cmd cmd = {.min_args = 1, .max_args = 2, .usage = key_usage(), .check = key_check, .ctx = &x};
+	if (!cv_begin(&cmd, opts, &help, &c, argc, argv))
+		return cmd.code;
+	if (strcmp(cmd.args[0], "add") != 0) {
+		int revoke = !strcmp(cmd.args[0], "revoke");
 		struct buf out = {0};
-		int rc = revoke ? vault_key_revoke(v, argv[i + 1]) : vault_key_list(v, &out);
-		vault_close(v);
+		int rc = revoke ? vault_key_revoke(cmd.v, cmd.args[1]) : vault_key_list(cmd.v, &out);
+		vault_close(cmd.v);
 		if (rc < 0) {
 			buf_release(&out);
 			return cli_error(rc);
 		}
 		if (revoke)
-			buf_addf(&out, L_("writer key %s revoked", "ライター鍵 %s を失効しました"), argv[i + 1]);
+			buf_addf(&out, L_("writer key %s revoked", "ライター鍵 %s を失効しました"), cmd.args[1]);
 		rc = cli_print(&out);
 		buf_release(&out);
 		return rc;
 	}
-	if (i >= argc || strcmp(argv[i], "add") != 0 || i + 1 != argc)
-		return cli_usage(L_("usage: lifeboat vault key add --repo R --role writer --out F",
-		                    "使い方: lifeboat vault key add --repo R --role writer --out F"));
-	if (!role || strcmp(role, "writer") != 0)
-		return cli_usage(L_("--role writer is required (the admin key comes from 'vault init')",
-		                    "--role writer が必要です (管理者鍵は 'vault init' で作られます)"));
-	if (!out_path)
-		return cli_usage(L_("--out F is required", "--out F が必要です"));
-	struct vault *v;
-	if ((code = cv_open(&c, &v)) != 0)
-		return code;
 	struct buf id = {0}, out = {0};
-	int rc = vault_key_add_writer(v, out_path, &id);
-	vault_close(v);
+	int rc = vault_key_add_writer(cmd.v, out_path, &id);
+	vault_close(cmd.v);
 	if (rc < 0) {
 		buf_release(&id);
 		return cli_error(rc);
@@ -175,7 +217,6 @@ static int v_backup(int argc, char **argv)
 {
 	struct cv_common c = {0};
 	struct lb_strlist tags = {0};
-	int code;
 	const struct lb_opt opts[] = {
 	        CV_COMMON_OPTS(c),
 	        {LB_OPT_LIST, 't', "tag", &tags, "T", "tag the generation (repeatable)", "世代にタグ (複数可)"},
@@ -191,21 +232,17 @@ static int v_backup(int argc, char **argv)
 	        "'suspect' として保存し、終了コード 1 を返します。",
 	        "  lifeboat vault backup --repo /srv/vault --key writer.key --tag nightly /data/ssmix2\n"
 	        "  lifeboat vault backup --repo /srv/vault --json /data/ssmix2 /data/dumps"};
-	int i = cli_parse(argc, argv, opts, &help, &code);
-	if (i < 0)
-		return code;
-	if (i >= argc) {
+	struct cv_cmd cmd = {.min_args = 1,
+	                     .max_args = -1,
+	                     .usage = L_("vault backup needs PATH", "vault backup には PATH が必要です")};
+	if (!cv_begin(&cmd, opts, &help, &c, argc, argv)) {
 		lb_strlist_free(&tags);
-		return cli_usage(L_("vault backup needs PATH", "vault backup には PATH が必要です"));
+		return cmd.code;
 	}
-	struct vault *v;
-	if ((code = cv_open(&c, &v)) != 0) {
-		lb_strlist_free(&tags);
-		return code;
-	}
+	struct vault *v = cmd.v;
 	struct lb_progress prog = {.label = "backup", .bytes = 1};
-	struct vault_backup_opts o = {.paths = (const char *const *)argv + i,
-	                              .npaths = (size_t)(argc - i),
+	struct vault_backup_opts o = {.paths = (const char *const *)cmd.args,
+	                              .npaths = (size_t)cmd.nargs,
 	                              .tags = tags.v,
 	                              .ntags = tags.n,
 	                              .progress = c.json ? NULL : &prog};
@@ -263,7 +300,6 @@ static int v_backup(int argc, char **argv)
 static int v_snapshots(int argc, char **argv)
 {
 	struct cv_common c = {0};
-	int code;
 	const struct lb_opt opts[] = {CV_COMMON_OPTS(c), {0}};
 	static const struct lb_cmd_help help = {
 	        "lifeboat vault snapshots --repo R [--key F] [--json]",
@@ -272,15 +308,12 @@ static int v_snapshots(int argc, char **argv)
 	        "世代を古い順に一覧します。状態 (clean, suspect, unreviewed)、スコア、固定 (最新の clean 世代)、\n"
 	        "ロック期限を表示します。",
 	        "  lifeboat vault snapshots --repo /srv/vault --json"};
-	int i = cli_parse(argc, argv, opts, &help, &code);
-	if (i < 0)
-		return code;
-	struct vault *v;
-	if ((code = cv_open(&c, &v)) != 0)
-		return code;
+	struct cv_cmd cmd = {.usage = L_("vault snapshots takes no arguments", "vault snapshots に引数はありません")};
+	if (!cv_begin(&cmd, opts, &help, &c, argc, argv))
+		return cmd.code;
 	struct vault_snap_list l;
-	int rc = vault_snapshots(v, &l);
-	vault_close(v);
+	int rc = vault_snapshots(cmd.v, &l);
+	vault_close(cmd.v);
 	if (rc < 0)
 		return cli_error(rc);
 	struct buf out = {0}, t = {0};
@@ -371,37 +404,44 @@ static int v_restore(int argc, char **argv)
 {
 	struct cv_common c = {0};
 	const char *target = NULL, *sub = NULL;
-	int code;
+	int no_sync = 0;
 	const struct lb_opt opts[] = {CV_COMMON_OPTS(c),
 	                              {LB_OPT_STRING, 't', "target", &target, "DIR", "restore into DIR (new or empty)",
 	                               "DIR (新規または空) に復元"},
 	                              {LB_OPT_STRING, 0, "path", &sub, "P",
 	                               "only P inside the generation (e.g. data/ssmix2/000)",
 	                               "世代の中の P だけ (例: data/ssmix2/000)"},
+	                              {LB_OPT_FLAG, 0, "no-sync", &no_sync, NULL,
+	                               "do not wait for the disk at the end (a power cut may lose restored files)",
+	                               "最後にディスクへの書き込みを待たない (停電で復元したファイルを失うことがある)"},
 	                              {0}};
 	static const struct lb_cmd_help help = {
 	        "lifeboat vault restore --repo R SNAP --target DIR [--path P]",
 	        "Restore a generation bit for bit (contents, modes, times, symlinks, empty folders; owners as root).\n"
 	        "SNAP is an id prefix, 'latest' or 'latest-clean' (the newest generation not suspect). Files appear\n"
-	        "under DIR with their full original path. Needs the admin key.",
+	        "under DIR with their full original path. It reports success only once everything restored is on disk\n"
+	        "(one syncfs at the end; --no-sync skips it). Needs the admin key.",
 	        "世代をビット単位で復元します (内容・モード・時刻・シンボリックリンク・空フォルダ。所有者は root "
 	        "実行時)。\n"
 	        "SNAP は ID の先頭、'latest' または 'latest-clean' (疑いのない最新世代)。ファイルは DIR の下に元の\n"
-	        "フルパスで置かれます。管理者鍵が必要です。",
+	        "フルパスで置かれます。復元したものがすべてディスクに書かれてから成功を報告します (最後に syncfs を\n"
+	        "1 回。--no-sync で省略)。管理者鍵が必要です。",
 	        "  lifeboat vault restore --repo /srv/vault latest-clean --target /restore\n"
 	        "  lifeboat vault restore --repo /srv/vault 1a2b3c4d --target /restore --path data/ssmix2/000"};
-	int i = cli_parse(argc, argv, opts, &help, &code);
-	if (i < 0)
-		return code;
-	if (i + 1 != argc || !target)
-		return cli_usage(L_("usage: lifeboat vault restore --repo R SNAP --target DIR",
-		                    "使い方: lifeboat vault restore --repo R SNAP --target DIR"));
-	struct vault *v;
-	if ((code = cv_open(&c, &v)) != 0)
-		return code;
+	struct cv_cmd cmd = {.min_args = 1,
+	                     .max_args = 1,
+	                     .usage = L_("usage: lifeboat vault restore --repo R SNAP --target DIR",
+	                                 "使い方: lifeboat vault restore --repo R SNAP --target DIR"),
+	                     .need = {&target}};
+	if (!cv_begin(&cmd, opts, &help, &c, argc, argv))
+		return cmd.code;
+	struct vault *v = cmd.v;
 	struct lb_progress prog = {.label = "restore", .bytes = 1};
-	struct vault_restore_opts o = {
-	        .snapshot = argv[i], .target = target, .subpath = sub, .progress = c.json ? NULL : &prog};
+	struct vault_restore_opts o = {.snapshot = cmd.args[0],
+	                               .target = target,
+	                               .subpath = sub,
+	                               .progress = c.json ? NULL : &prog,
+	                               .no_sync = no_sync};
 	struct vault_restore_result r;
 	int64_t t0 = lb_mono_ns();
 	int rc = vault_restore(v, &o, &r);

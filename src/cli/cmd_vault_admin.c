@@ -17,7 +17,7 @@ static int print_free(struct buf *out)
 int cv_verify(int argc, char **argv)
 {
 	struct cv_common c = {0};
-	int read_data = 0, code;
+	int read_data = 0;
 	const struct lb_opt opts[] = {CV_COMMON_OPTS(c),
 	                              {LB_OPT_FLAG, 0, "read-data", &read_data, NULL,
 	                               "read, hash and decrypt every pack (admin) or hash them (writer)",
@@ -32,12 +32,11 @@ int cv_verify(int argc, char **argv)
 	        "復元できなくなったファイルを SNAPSHOT:PATH で示します。書き出した媒体にも使えます。",
 	        "  lifeboat vault verify --repo /srv/vault --read-data\n"
 	        "  lifeboat vault verify --repo /media/tape1 --read-data --json"};
-	int i = cli_parse(argc, argv, opts, &help, &code);
-	if (i < 0)
-		return code;
-	struct vault *v;
-	int orc = cv_open_rc(&c, &v);
-	if (orc == -LB_ECORRUPT) {
+	struct cv_cmd cmd = {.usage = L_("vault verify takes no arguments", "vault verify に引数はありません"),
+	                     .open_damaged = 1};
+	if (!cv_begin(&cmd, opts, &help, &c, argc, argv))
+		return cmd.code;
+	if (!cmd.v) {
 		/* a damaged config or key file is what verify is for: a finding, not a usage error */
 		struct buf out = {0};
 		if (c.json) {
@@ -52,14 +51,12 @@ int cv_verify(int argc, char **argv)
 		} else {
 			buf_addf(&out, "%s: %s", L_("problem", "問題"), lb_errmsg());
 		}
-		code = print_free(&out);
+		int code = print_free(&out);
 		return code ? code : LB_EXIT_FINDING;
 	}
-	if (orc < 0)
-		return cli_error(orc);
 	struct vault_verify_result r;
-	int rc = vault_verify(v, read_data, &r);
-	vault_close(v);
+	int rc = vault_verify(cmd.v, read_data, &r);
+	vault_close(cmd.v);
 	if (rc < 0)
 		return cli_error(rc);
 	struct buf out = {0};
@@ -116,24 +113,20 @@ int cv_verify(int argc, char **argv)
 int cv_diff(int argc, char **argv)
 {
 	struct cv_common c = {0};
-	int code;
 	const struct lb_opt opts[] = {CV_COMMON_OPTS(c), {0}};
 	static const struct lb_cmd_help help = {
 	        "lifeboat vault diff --repo R A B [--json]",
 	        "What changed from generation A to B: + added, - removed, M content changed, m metadata only.",
 	        "世代 A から B への変化: + 追加, - 削除, M 内容の変更, m 属性のみの変更。",
 	        "  lifeboat vault diff --repo /srv/vault latest-clean latest"};
-	int i = cli_parse(argc, argv, opts, &help, &code);
-	if (i < 0)
-		return code;
-	if (i + 2 != argc)
-		return cli_usage(L_("vault diff needs two generations", "vault diff には世代が 2 つ必要です"));
-	struct vault *v;
-	if ((code = cv_open(&c, &v)) != 0)
-		return code;
+	struct cv_cmd cmd = {.min_args = 2,
+	                     .max_args = 2,
+	                     .usage = L_("vault diff needs two generations", "vault diff には世代が 2 つ必要です")};
+	if (!cv_begin(&cmd, opts, &help, &c, argc, argv))
+		return cmd.code;
 	struct vault_diff d;
-	int rc = vault_diff(v, argv[i], argv[i + 1], &d);
-	vault_close(v);
+	int rc = vault_diff(cmd.v, cmd.args[0], cmd.args[1], &d);
+	vault_close(cmd.v);
 	if (rc < 0)
 		return cli_error(rc);
 	struct buf out = {0};
@@ -186,7 +179,7 @@ int cv_forget(int argc, char **argv)
 {
 	struct cv_common c = {0};
 	struct vault_policy p = {0};
-	int prune = 0, dry = 0, code;
+	int prune = 0, dry = 0;
 	const struct lb_opt opts[] = {
 	        CV_COMMON_OPTS(c),
 	        {LB_OPT_INT, 0, "keep-last", &p.last, "N", "keep the N newest", "最新 N 世代を保持", 0, 1000000},
@@ -219,20 +212,15 @@ int cv_forget(int argc, char **argv)
 	        "管理者鍵が必要です。",
 	        "  lifeboat vault forget --repo /srv/vault --keep-daily 14 --keep-weekly 8 --keep-monthly 12 --prune\n"
 	        "  lifeboat vault forget --repo /srv/vault --keep-last 1 --dry-run"};
-	int i = cli_parse(argc, argv, opts, &help, &code);
-	if (i < 0)
-		return code;
-	if (i < argc)
-		return cli_usage(L_("vault forget takes no arguments", "vault forget に引数はありません"));
-	struct vault *v;
-	if ((code = cv_open(&c, &v)) != 0)
-		return code;
+	struct cv_cmd cmd = {.usage = L_("vault forget takes no arguments", "vault forget に引数はありません")};
+	if (!cv_begin(&cmd, opts, &help, &c, argc, argv))
+		return cmd.code;
 	struct vault_forget_result r;
 	struct vault_prune_result pr = {0};
-	int rc = vault_forget(v, &p, dry, &r);
+	int rc = vault_forget(cmd.v, &p, dry, &r);
 	if (rc == 0 && prune && !dry)
-		rc = vault_prune(v, &pr);
-	vault_close(v);
+		rc = vault_prune(cmd.v, &pr);
+	vault_close(cmd.v);
 	if (rc < 0) {
 		vault_forget_result_release(&r);
 		return cli_error(rc);
@@ -282,7 +270,6 @@ int cv_forget(int argc, char **argv)
 int cv_prune(int argc, char **argv)
 {
 	struct cv_common c = {0};
-	int code;
 	const struct lb_opt opts[] = {CV_COMMON_OPTS(c), {0}};
 	static const struct lb_cmd_help help = {
 	        "lifeboat vault prune --repo R [--json]",
@@ -291,15 +278,12 @@ int cv_prune(int argc, char **argv)
 	        "どの世代も使わないパックを削除し、疎なパックを詰め直し、中断したバックアップの残りを消します。\n"
 	        "途中で止めても検査に通る状態を保ちます。管理者鍵が必要です。",
 	        "  lifeboat vault prune --repo /srv/vault"};
-	int i = cli_parse(argc, argv, opts, &help, &code);
-	if (i < 0)
-		return code;
-	struct vault *v;
-	if ((code = cv_open(&c, &v)) != 0)
-		return code;
+	struct cv_cmd cmd = {.usage = L_("vault prune takes no arguments", "vault prune に引数はありません")};
+	if (!cv_begin(&cmd, opts, &help, &c, argc, argv))
+		return cmd.code;
 	struct vault_prune_result pr;
-	int rc = vault_prune(v, &pr);
-	vault_close(v);
+	int rc = vault_prune(cmd.v, &pr);
+	vault_close(cmd.v);
 	if (rc < 0)
 		return cli_error(rc);
 	struct buf out = {0};
@@ -311,11 +295,26 @@ int cv_prune(int argc, char **argv)
 	return print_free(&out);
 }
 
+/* --until as a time (ms since the epoch), checked before the passphrase is asked */
+struct until_ctx {
+	const char **text;
+	int64_t ms;
+};
+
+static int until_check(char **args, int nargs, void *ctx)
+{
+	(void)args;
+	(void)nargs;
+	struct until_ctx *u = ctx;
+	if (lb_parse_time(*u->text, &u->ms) < 0)
+		return cli_usage(L_("'%s' is not a date", "'%s' は日付ではありません"), *u->text);
+	return 0;
+}
+
 int cv_lock(int argc, char **argv)
 {
 	struct cv_common c = {0};
 	const char *until = NULL;
-	int code;
 	const struct lb_opt opts[] = {CV_COMMON_OPTS(c),
 	                              {LB_OPT_STRING, 'u', "until", &until, "DATE", "lock until DATE (2027-03-31)",
 	                               "DATE (2027-03-31) までロック"},
@@ -327,21 +326,20 @@ int cv_lock(int argc, char **argv)
 	        "世代をロックします。DATE まで誰も削除できません (管理者署名の記録。ライター鍵では作成も削除も\n"
 	        "できません)。管理者鍵が必要です。",
 	        "  lifeboat vault lock --repo /srv/vault latest-clean --until 2027-03-31"};
-	int i = cli_parse(argc, argv, opts, &help, &code);
-	if (i < 0)
-		return code;
-	if (i + 1 != argc || !until)
-		return cli_usage(L_("usage: lifeboat vault lock --repo R SNAP --until DATE",
-		                    "使い方: lifeboat vault lock --repo R SNAP --until DATE"));
-	int64_t ms;
-	if (lb_parse_time(until, &ms) < 0)
-		return cli_usage(L_("'%s' is not a date", "'%s' は日付ではありません"), until);
-	struct vault *v;
-	if ((code = cv_open(&c, &v)) != 0)
-		return code;
+	struct until_ctx u = {&until, 0};
+	struct cv_cmd cmd = {.min_args = 1,
+	                     .max_args = 1,
+	                     .usage = L_("usage: lifeboat vault lock --repo R SNAP --until DATE",
+	                                 "使い方: lifeboat vault lock --repo R SNAP --until DATE"),
+	                     .need = {&until},
+	                     .check = until_check,
+	                     .ctx = &u};
+	if (!cv_begin(&cmd, opts, &help, &c, argc, argv))
+		return cmd.code;
 	char id[65];
-	int rc = vault_lock(v, argv[i], ms, id);
-	vault_close(v);
+	int64_t ms = u.ms;
+	int rc = vault_lock(cmd.v, cmd.args[0], ms, id);
+	vault_close(cmd.v);
 	if (rc < 0)
 		return cli_error(rc);
 	struct buf out = {0}, t = {0};
@@ -359,11 +357,21 @@ int cv_lock(int argc, char **argv)
 	return print_free(&out);
 }
 
+static int mark_check(char **args, int nargs, void *ctx)
+{
+	(void)args;
+	(void)nargs;
+	const char *mark = *(const char **)ctx;
+	if (strcmp(mark, "clean") && strcmp(mark, "suspect"))
+		return cli_usage(L_("usage: lifeboat vault review --repo R SNAP --mark clean|suspect",
+		                    "使い方: lifeboat vault review --repo R SNAP --mark clean|suspect"));
+	return 0;
+}
+
 int cv_review(int argc, char **argv)
 {
 	struct cv_common c = {0};
 	const char *mark = NULL;
-	int code;
 	const struct lb_opt opts[] = {
 	        CV_COMMON_OPTS(c), {LB_OPT_STRING, 'm', "mark", &mark, "clean|suspect", "the verdict", "判定"}, {0}};
 	static const struct lb_cmd_help help = {
@@ -373,18 +381,18 @@ int cv_review(int argc, char **argv)
 	        "世代に対する管理者の判定を記録します。suspect を clean にすると latest-clean の対象になり、\n"
 	        "ポリシーで削除できるようになります。管理者鍵が必要です。",
 	        "  lifeboat vault review --repo /srv/vault 1a2b3c4d --mark clean"};
-	int i = cli_parse(argc, argv, opts, &help, &code);
-	if (i < 0)
-		return code;
-	if (i + 1 != argc || !mark || (strcmp(mark, "clean") && strcmp(mark, "suspect")))
-		return cli_usage(L_("usage: lifeboat vault review --repo R SNAP --mark clean|suspect",
-		                    "使い方: lifeboat vault review --repo R SNAP --mark clean|suspect"));
-	struct vault *v;
-	if ((code = cv_open(&c, &v)) != 0)
-		return code;
+	struct cv_cmd cmd = {.min_args = 1,
+	                     .max_args = 1,
+	                     .usage = L_("usage: lifeboat vault review --repo R SNAP --mark clean|suspect",
+	                                 "使い方: lifeboat vault review --repo R SNAP --mark clean|suspect"),
+	                     .need = {&mark},
+	                     .check = mark_check,
+	                     .ctx = &mark};
+	if (!cv_begin(&cmd, opts, &help, &c, argc, argv))
+		return cmd.code;
 	char id[65];
-	int rc = vault_review(v, argv[i], !strcmp(mark, "clean") ? VAULT_CLEAN : VAULT_SUSPECT, id);
-	vault_close(v);
+	int rc = vault_review(cmd.v, cmd.args[0], !strcmp(mark, "clean") ? VAULT_CLEAN : VAULT_SUSPECT, id);
+	vault_close(cmd.v);
 	if (rc < 0)
 		return cli_error(rc);
 	struct buf out = {0};
@@ -404,7 +412,6 @@ int cv_export(int argc, char **argv)
 {
 	struct cv_common c = {0};
 	const char *to = NULL;
-	int code;
 	const struct lb_opt opts[] = {CV_COMMON_OPTS(c),
 	                              {LB_OPT_STRING, 0, "to", &to, "DIR", "the medium's folder (new or empty)",
 	                               "媒体のフォルダ (新規または空)"},
@@ -418,18 +425,16 @@ int cv_export(int argc, char **argv)
 	        "必要なパック、索引、鍵 (パスフレーズ保護のまま)、ハッシュの MANIFEST だけを含みます。\n"
 	        "'vault verify'・'snapshots'・'restore' は DIR だけで動きます。",
 	        "  lifeboat vault export --repo /srv/vault latest-clean --to /media/usb1/vault"};
-	int i = cli_parse(argc, argv, opts, &help, &code);
-	if (i < 0)
-		return code;
-	if (i + 1 != argc || !to)
-		return cli_usage(L_("usage: lifeboat vault export --repo R SNAP --to DIR",
-		                    "使い方: lifeboat vault export --repo R SNAP --to DIR"));
-	struct vault *v;
-	if ((code = cv_open(&c, &v)) != 0)
-		return code;
+	struct cv_cmd cmd = {.min_args = 1,
+	                     .max_args = 1,
+	                     .usage = L_("usage: lifeboat vault export --repo R SNAP --to DIR",
+	                                 "使い方: lifeboat vault export --repo R SNAP --to DIR"),
+	                     .need = {&to}};
+	if (!cv_begin(&cmd, opts, &help, &c, argc, argv))
+		return cmd.code;
 	struct vault_export_result r;
-	int rc = vault_export(v, argv[i], to, &r);
-	vault_close(v);
+	int rc = vault_export(cmd.v, cmd.args[0], to, &r);
+	vault_close(cmd.v);
 	if (rc < 0)
 		return cli_error(rc);
 	struct buf out = {0};

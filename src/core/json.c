@@ -272,8 +272,14 @@ void json_double(struct json_w *w, double v)
 		emits(w, "null");
 		return;
 	}
-	/* %.17g round-trips; trim to the shortest that does. */
+	/* %.17g round-trips; trim to the shortest that does. A whole number is written whole (180, not 1.8e+02: a
+	 * dose a person reads), up to where %g would write it that way anyway. */
 	char tmp[40];
+	if (v == trunc(v) && fabs(v) < 1e15) {
+		snprintf(tmp, sizeof(tmp), "%.0f", v);
+		emits(w, tmp);
+		return;
+	}
 	for (int prec = 1; prec <= 17; prec++) {
 		snprintf(tmp, sizeof(tmp), "%.*g", prec, v);
 		if (strtod(tmp, NULL) == v)

@@ -164,7 +164,7 @@ static int packs_wait(struct packs_run *run, const struct print_opts *o, struct 
 		if (msg.rc < 0 && rc == 0)
 			rc = lb_error(-msg.rc, "%s", msg.err);
 		if (o->progress)
-			lb_progress_add(o->progress, (uint64_t)msg.st.wards * 5);
+			lb_progress_add(o->progress, (uint64_t)msg.st.wards * PRINT_PARTS);
 	}
 	if (run->results >= 0)
 		close(run->results);
@@ -202,7 +202,9 @@ static int index_page(const char *root, const struct store_meta *m, const struct
 	pdoc_heading(&d, "病棟別 Ward packs (wards/<病棟>/)");
 	for (size_t i = 0; i < wards->nrows; i++) {
 		buf_reset(&t);
-		buf_addf(&t, "%s病棟  %s名   1_census  2_summaries  3_medication_sheets  4_wristbands  5_order_forms",
+		buf_addf(&t,
+		         "%s病棟  %s名   1_census  2_summaries  3_medication_sheets  4_wristbands  5_order_forms  "
+		         "6_order_labels",
 		         store_cell(wards, i, STORE_WARD_NAME), store_cell(wards, i, STORE_WARD_COUNT));
 		pdoc_need(&d, 14);
 		pdoc_text(&d, PDOC_LEFT + 6, d.y, PDOC_RIGHT - PDOC_LEFT - 6, 9, 0, t.data);
@@ -302,7 +304,7 @@ int print_all(struct store *s, const char *out_dir, const struct print_opts *o, 
 	if (rc == 0)
 		rc = store_wards(s, &wards);
 	if (o->progress)
-		o->progress->total = wards.nrows * 5 + CALL_DAYS + 2;
+		o->progress->total = wards.nrows * PRINT_PARTS + CALL_DAYS + 2;
 	struct packs_run run = {.results = -1};
 	if (rc == 0)
 		rc = packs_start(s, &wards, tmp.data, o, st, &run);

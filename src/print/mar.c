@@ -80,10 +80,14 @@ static void mar_one(struct pdoc *d, const struct store_patient_view *v, int nday
 	int any = 0;
 	for (size_t i = 0; i < v->n_medications; i++) {
 		const struct ehr_medication *m = &v->medications[i];
+		/* The same line from two exports is printed once; an order number holds several drugs (Rp), so the
+		 * drug code is part of the line's identity. */
 		int dup = 0;
 		for (size_t j = 0; j < i && !dup; j++)
 			dup = m->order_no && v->medications[j].order_no &&
-			      !strcmp(m->order_no, v->medications[j].order_no) && m->kind == v->medications[j].kind;
+			      !strcmp(m->order_no, v->medications[j].order_no) && m->kind == v->medications[j].kind &&
+			      m->drug_code && v->medications[j].drug_code &&
+			      !strcmp(m->drug_code, v->medications[j].drug_code);
 		if (dup)
 			continue;
 		any = 1;

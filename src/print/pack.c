@@ -272,62 +272,128 @@ int print_order_forms(const char *path, const char *ward, struct store_patient_v
 	return pdoc_finish(&d, st);
 }
 
+static const char *const part_files[PRINT_PARTS] = {"1_census.pdf",     "2_summaries.pdf",   "3_medication_sheets.pdf",
+                                                    "4_wristbands.pdf", "5_order_forms.pdf", "6_order_labels.pdf"};
+
+const char *print_part_file(enum print_part part)
+{
+	return (unsigned)part < PRINT_PARTS ? part_files[part] : "?";
+}
+
+/* The patients the parts are drawn from: a ward's census (title = the ward) or one patient (title = the ward they
+ * lie in, or 外来 outpatient). */
+struct pack_src {
+	struct store_patient_view *v;
+	size_t n;
+	struct store_meta m;
+	char title[128];
+};
+
+static void src_release(struct pack_src *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		store_patient_view_release(&p->v[i]);
+	free(p->v);
+	memset(p, 0, sizeof(*p));
+}
+
+static int src_load(struct store *s, const char *ward, const char *patient_id, struct pack_src *p)
+{
+	memset(p, 0, sizeof(*p));
+	int rc = 0;
+	if (patient_id) {
+		p->v = lb_calloc(1, sizeof(*p->v));
+		rc = store_patient_get(s, patient_id, &p->v[0]);
+		p->n = 1;
+		if (rc == 0)
+			snprintf(p->title, sizeof(p->title), "%s",
+			         p->v[0].census.in_ward && p->v[0].census.ward ? p->v[0].census.ward
+			                                                       : "外来 outpatient");
+	} else {
+		struct store_table census;
+		if ((rc = store_census_list(s, ward, &census)) < 0)
+			return rc;
+		if (!census.nrows) {
+			store_table_release(&census);
+			return lb_error(LB_ENOTFOUND, "no patient is admitted to ward '%s'", ward);
+		}
+		p->v = lb_calloc(census.nrows, sizeof(*p->v));
+		for (; p->n < census.nrows && rc == 0; p->n++)
+			rc = store_patient_get(s, store_cell(&census, p->n, STORE_CEN_ID), &p->v[p->n]);
+		store_table_release(&census);
+		snprintf(p->title, sizeof(p->title), "%s", ward);
+	}
+	if (rc == 0)
+		rc = store_meta_get(s, &p->m);
+	if (rc < 0)
+		src_release(p);
+	return rc;
+}
+
+static int write_part(const struct pack_src *p, enum print_part part, const char *path, const struct print_opts *o,
+                      struct print_stats *st)
+{
+	const char *as_of = p->m.as_of;
+	switch (part) {
+	case PRINT_CENSUS:
+		return print_census(path, p->title, p->v, p->n, as_of, st);
+	case PRINT_SUMMARIES:
+		return print_summaries(path, p->title, p->v, p->n, as_of, st);
+	case PRINT_MEDICATION_SHEETS:
+		return print_mar(path, p->title, p->v, p->n, as_of, o && o->mar_days > 0 ? o->mar_days : 3, st);
+	case PRINT_WRISTBANDS:
+		return print_wristbands(path, p->title, p->v, p->n, as_of, st);
+	case PRINT_ORDER_FORMS:
+		return print_order_forms(path, p->title, p->v, p->n, as_of, st);
+	case PRINT_ORDER_LABELS:
+		return print_order_labels(path, p->title, p->v, p->n, as_of, st);
+	default:
+		return lb_error(LB_EINVAL, "no such part of a pack (%d)", (int)part);
+	}
+}
+
+int print_part(struct store *s, const char *ward, const char *patient_id, enum print_part part, const char *out_file,
+               const struct print_opts *o, struct print_stats *st)
+{
+	if ((unsigned)part >= PRINT_PARTS)
+		return lb_error(LB_EINVAL, "no such part of a pack (%d)", (int)part);
+	if (part == PRINT_CENSUS && patient_id)
+		return lb_error(LB_EINVAL, "the census is a ward's, not a patient's");
+	if (!patient_id && (!ward || !*ward))
+		return lb_error(LB_EINVAL, "a ward or a patient is needed");
+	struct pack_src p;
+	int rc = src_load(s, ward, patient_id, &p);
+	if (rc < 0)
+		return rc;
+	rc = write_part(&p, part, out_file, o, st);
+	src_release(&p);
+	return rc;
+}
+
 int print_pack(struct store *s, const char *ward, const char *out_dir, const struct print_opts *o,
                struct print_stats *st)
 {
 	struct print_stats local = {0};
 	if (!st)
 		st = &local;
-	struct store_table census;
-	int rc = store_census_list(s, ward, &census);
+	struct pack_src p;
+	int rc = src_load(s, ward, NULL, &p);
 	if (rc < 0)
 		return rc;
-	if (!census.nrows) {
-		store_table_release(&census);
-		return lb_error(LB_ENOTFOUND, "no patient is admitted to ward '%s'", ward);
-	}
-	struct store_patient_view *v = lb_calloc(census.nrows, sizeof(*v));
-	size_t n = 0;
-	for (; n < census.nrows && rc == 0; n++)
-		rc = store_patient_get(s, store_cell(&census, n, STORE_CEN_ID), &v[n]);
-	struct store_meta m;
-	if (rc == 0)
-		rc = store_meta_get(s, &m);
-	if (rc == 0)
-		rc = lb_mkdirs(out_dir, 0755);
-	struct buf p = {0};
-	static const char *const files[] = {"1_census.pdf", "2_summaries.pdf", "3_medication_sheets.pdf",
-	                                    "4_wristbands.pdf", "5_order_forms.pdf"};
-	for (size_t f = 0; f < LB_ARRAY_LEN(files) && rc == 0; f++) {
-		buf_reset(&p);
-		lb_path_join(&p, out_dir, files[f]);
-		switch (f) {
-		case 0:
-			rc = print_census(p.data, ward, v, n, m.as_of, st);
-			break;
-		case 1:
-			rc = print_summaries(p.data, ward, v, n, m.as_of, st);
-			break;
-		case 2:
-			rc = print_mar(p.data, ward, v, n, m.as_of, o && o->mar_days > 0 ? o->mar_days : 3, st);
-			break;
-		case 3:
-			rc = print_wristbands(p.data, ward, v, n, m.as_of, st);
-			break;
-		default:
-			rc = print_order_forms(p.data, ward, v, n, m.as_of, st);
-		}
+	rc = lb_mkdirs(out_dir, 0755);
+	struct buf path = {0};
+	for (int f = 0; f < PRINT_PARTS && rc == 0; f++) {
+		buf_reset(&path);
+		lb_path_join(&path, out_dir, part_files[f]);
+		rc = write_part(&p, (enum print_part)f, path.data, o, st);
 		if (o && o->progress)
 			lb_progress_add(o->progress, 1);
 	}
 	if (rc == 0) {
-		st->patients += (long)n;
+		st->patients += (long)p.n;
 		st->wards++;
 	}
-	buf_release(&p);
-	for (size_t i = 0; i < n; i++)
-		store_patient_view_release(&v[i]);
-	free(v);
-	store_table_release(&census);
+	buf_release(&path);
+	src_release(&p);
 	return rc;
 }

@@ -4,9 +4,10 @@
  * print stands on store, ehr, text and core, and draws with cairo and pango into PDF (Japanese fonts embedded:
  * IPAex Gothic, or Noto Sans CJK JP through fontconfig) and libzint (Code 128 of the patient ID on wristbands,
  * drawn as vector bars). It owns the ward pack (census sheet, per-patient summary with allergies first, medication
- * administration sheets with boxes to tick, wristband labels, order forms with the patient's header filled in),
- * the blank forms with their writing guides, the outpatient call lists and `print all`, which refreshes the whole
- * set for every ward atomically (run hourly on the station PC so paper exists even if nothing starts later).
+ * administration sheets with boxes to tick, wristband labels, order forms with the patient's header filled in,
+ * order labels with a barcode of each active order line), the blank forms with their writing guides, the
+ * outpatient call lists and `print all`, which refreshes the whole set for every ward atomically (run hourly on the
+ * station PC so paper exists even if nothing starts later).
  *
  * Every page carries the 「ダウンタイム用控え / downtime copy」 mark, the data's as-of time, page x of y, and the
  * patient's ID and name when it concerns one patient. Files are written atomically (a reader sees the previous
@@ -33,10 +34,45 @@ struct print_stats {
 
 /*
  * A ward's pack into out_dir (created if missing): 1_census.pdf, 2_summaries.pdf, 3_medication_sheets.pdf,
- * 4_wristbands.pdf, 5_order_forms.pdf. Fails with -LB_ENOTFOUND when no patient is admitted to ward.
+ * 4_wristbands.pdf, 5_order_forms.pdf, 6_order_labels.pdf. Fails with -LB_ENOTFOUND when no patient is admitted
+ * to ward.
  */
 int print_pack(struct store *s, const char *ward, const char *out_dir, const struct print_opts *o,
                struct print_stats *st);
+
+/* The parts of a pack, in their order. */
+enum print_part {
+	PRINT_CENSUS,
+	PRINT_SUMMARIES,
+	PRINT_MEDICATION_SHEETS,
+	PRINT_WRISTBANDS,
+	PRINT_ORDER_FORMS,
+	PRINT_ORDER_LABELS,
+	PRINT_PARTS
+};
+/* A part's file name in a pack ("4_wristbands.pdf"). */
+const char *print_part_file(enum print_part part);
+/*
+ * One part into out_file: of every patient of ward's census, or of one patient when patient_id is set (ward is
+ * then ignored; the census needs a ward). -LB_ENOTFOUND: no such patient, or nobody admitted to ward.
+ */
+int print_part(struct store *s, const char *ward, const char *patient_id, enum print_part part, const char *out_file,
+               const struct print_opts *o, struct print_stats *st);
+
+/*
+ * The barcode of an order label: "LBO/<patient ID>/<order number>/<drug code>", each field 1..64 characters of
+ * [0-9A-Za-z.-] (what a USB scanner types the same under any keyboard layout). print_order_code appends it to out,
+ * or fails -LB_EINVAL when a field does not fit; print_order_code_parse returns 1 and the fields for such a code
+ * (prefix in either case), 0 for text that is not one (no LBO/ prefix), -LB_EINVAL for a damaged one.
+ */
+#define PRINT_ORDER_FIELD_MAX 64
+struct print_order_code {
+	char patient_id[PRINT_ORDER_FIELD_MAX + 1];
+	char order_no[PRINT_ORDER_FIELD_MAX + 1];
+	char drug_code[PRINT_ORDER_FIELD_MAX + 1];
+};
+int print_order_code(struct buf *out, const char *patient_id, const char *order_no, const char *drug_code);
+int print_order_code_parse(const char *code, struct print_order_code *out);
 /* The blank forms, each followed by its one-page writing guide: prescription, injection order, lab order, nursing
  * instruction slip, admission/transfer record; one PDF per form plus all_forms.pdf. */
 int print_forms(const char *out_dir, struct print_stats *st);

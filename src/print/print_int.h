@@ -96,7 +96,7 @@ const char *print_form_file(enum print_form f);
 void print_form_page(struct pdoc *d, enum print_form f, const struct store_patient_view *v);
 void print_form_guide(struct pdoc *d, enum print_form f);
 
-/* pack.c / mar.c / labels.c: the parts of a ward's pack, one document each, for the loaded patients. */
+/* pack.c / mar.c / labels.c / order_labels.c: the parts of a ward's pack, one document each, for the loaded patients. */
 int print_census(const char *path, const char *ward, struct store_patient_view *v, size_t n, const char *as_of,
                  struct print_stats *st);
 int print_summaries(const char *path, const char *ward, struct store_patient_view *v, size_t n, const char *as_of,
@@ -107,5 +107,7 @@ int print_wristbands(const char *path, const char *ward, struct store_patient_vi
                      struct print_stats *st);
 int print_order_forms(const char *path, const char *ward, struct store_patient_view *v, size_t n, const char *as_of,
                       struct print_stats *st);
+int print_order_labels(const char *path, const char *ward, struct store_patient_view *v, size_t n, const char *as_of,
+                       struct print_stats *st);
 
 #endif

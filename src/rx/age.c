@@ -1,6 +1,6 @@
 /*
  * age.c - the age-limit check of rx_check: the drug master's min_age / max_age (docs/feeds.md) against the
- * patient's age at the data's as-of date, counted from the birth date the way Japanese law counts it
+ * patient's age today (the day the order is checked), counted from the birth date the way Japanese law counts it
  * (lb_age_months: the birthday itself counts, a 29 February birth turns a year older on 1 March in common years).
  *
  * Outside the allowed ages is a stop: the package insert says not to give it (15歳未満には投与しないこと), and a
@@ -27,19 +27,26 @@ void rx_age_text(struct buf *b, int months, int ja)
 		buf_addf(b, "%s%d month%s", y ? " " : "", m, m == 1 ? "" : "s");
 }
 
-/* The as-of date of the result (its first ten characters), or today's local date when it has none. */
-static void as_of_date(const struct rx_result *r, int *y, int *m, int *d)
+/*
+ * The day the age is counted on: today's local date, the day the order is checked and given. During an outage the
+ * data grows weeks old, and a child who has since passed an age limit (a dry syrup under 12) must be counted at
+ * today's age, not the snapshot's. A PC clock set before the data's as-of date (a standalone PC with a flat
+ * battery) is not believed: the as-of date is used then.
+ */
+static void check_date(const struct rx_result *r, int *y, int *m, int *d)
 {
 	char day[11];
-	snprintf(day, sizeof(day), "%.10s", r->as_of);
-	if (strlen(day) == 10 && text_parse_date(day, y, m, d) == 0)
-		return;
 	struct buf now = {0};
 	lb_format_local(&now, lb_now_ms());
 	snprintf(day, sizeof(day), "%.10s", buf_cstr(&now));
 	buf_release(&now);
 	if (text_parse_date(day, y, m, d) < 0)
 		*y = 1970, *m = 1, *d = 1;
+	int ay, am, ad;
+	snprintf(day, sizeof(day), "%.10s", r->as_of);
+	if (strlen(day) == 10 && text_parse_date(day, &ay, &am, &ad) == 0 &&
+	    lb_days_from_civil(ay, am, ad) > lb_days_from_civil(*y, *m, *d))
+		*y = ay, *m = am, *d = ad;
 }
 
 /* "15歳以上" / "15 years and older", "12歳未満" / "under 12 years", or both. */
@@ -65,7 +72,7 @@ void rx_rule_age(struct rx_result *r)
 	const struct ehr_drug *d = &r->drug;
 	const struct ehr_patient *p = &r->patient.patient;
 	int by, bm, bd, y, m, dd;
-	as_of_date(r, &y, &m, &dd);
+	check_date(r, &y, &m, &dd);
 	r->age_months = -1;
 	if (p->birth_date && text_parse_date(p->birth_date, &by, &bm, &bd) == 0)
 		r->age_months = lb_age_months(by, bm, bd, y, m, dd);

@@ -6,7 +6,9 @@
 #include "station_int.h"
 #include "text/text.h"
 
+#include <math.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -109,6 +111,15 @@ void station_html(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+const char *station_num(char out[32], double v)
+{
+	if (fabs(v - round(v)) < 1e-9 && fabs(v) < 1e15)
+		snprintf(out, 32, "%.0f", v);
+	else
+		snprintf(out, 32, "%g", v);
+	return out;
+}
+
 const char *station_sex(const struct station_req *r, const char *sex)
 {
 	if (!sex)
@@ -116,6 +127,7 @@ const char *station_sex(const struct station_req *r, const char *sex)
 	return *sex == 'M' ? T_("M", "男") : *sex == 'F' ? T_("F", "女") : *sex == 'O' ? T_("other", "その他") : "?";
 }
 
+/* Age in whole years today, counted as rx counts it (lb_age_months); -1 when unknown. */
 int station_age(const char *birth)
 {
 	int y, m, d;
@@ -124,10 +136,8 @@ int station_age(const char *birth)
 	time_t now = time(NULL);
 	struct tm tm;
 	localtime_r(&now, &tm);
-	int age = tm.tm_year + 1900 - y;
-	if (tm.tm_mon + 1 < m || (tm.tm_mon + 1 == m && tm.tm_mday < d))
-		age--;
-	return age < 0 ? -1 : age;
+	int months = lb_age_months(y, m, d, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	return months < 0 ? -1 : months / 12;
 }
 
 void station_birth(struct buf *b, const char *birth)
@@ -212,11 +222,13 @@ void station_page_begin(struct station_req *r, struct buf *b, const char *title,
 		station_html(
 		        b,
 		        "<a href=\"/search\">%s</a> <a href=\"/census\">%s</a> <a href=\"/appointments\">%s</a> "
+		        "<a href=\"/drugs\">%s</a> <a href=\"/barcode\">%s</a> <a href=\"/print\">%s</a> "
 		        "<button type=\"button\" id=\"print-btn\">%s</button> "
 		        "<span class=\"user\">%s (%s)</span> "
 		        "<form method=\"post\" action=\"/logout\" class=\"inline\"><input type=\"hidden\" name=\"csrf\""
 		        " value=\"%s\"><button type=\"submit\">%s</button></form> ",
 		        T_("Search", "患者検索"), T_("Ward census", "病棟一覧"), T_("Outpatient calls", "外来予約"),
+		        T_("Drugs", "薬品検索"), T_("Barcode check", "バーコード照合"), T_("Paper (PDF)", "帳票 (PDF)"),
 		        T_("Print", "印刷"), r->sess.user, r->sess.role, r->sess.csrf, T_("Log out", "ログアウト"));
 	const char *q = strchr(self, '?');
 	station_html(b, "<a class=\"lang\" href=\"%s%Rlang=%R\">%R</a></nav></header>\n", self, q ? "&amp;" : "?",

@@ -9,7 +9,6 @@
  */
 #include "station_int.h"
 
-#include <math.h>
 #include <string.h>
 
 static const char *allergy_kind(struct station_req *r, enum ehr_allergy_kind k)
@@ -21,12 +20,9 @@ static const char *allergy_kind(struct station_req *r, enum ehr_allergy_kind k)
 
 static void num(struct buf *b, double v)
 {
-	if (v == 0)
-		return;
-	if (fabs(v - round(v)) < 1e-9)
-		buf_addf(b, "%.0f", v);
-	else
-		buf_addf(b, "%g", v);
+	char n[32];
+	if (v != 0)
+		buf_adds(b, station_num(n, v));
 }
 
 static int same(const char *a, const char *b)
@@ -72,7 +68,7 @@ static void same_name_list(struct station_req *r, struct buf *b, const struct st
 	buf_release(&q);
 }
 
-static void identification(struct station_req *r, struct buf *b, const struct store_patient_view *v)
+void station_idband(struct station_req *r, struct buf *b, const struct store_patient_view *v)
 {
 	const struct ehr_patient *pt = &v->patient;
 	char sex[2] = {pt->sex, 0};
@@ -111,7 +107,7 @@ static void identification(struct station_req *r, struct buf *b, const struct st
 	station_html(b, "</section>\n");
 }
 
-static void allergies(struct station_req *r, struct buf *b, const struct store_patient_view *v)
+void station_allergy_box(struct station_req *r, struct buf *b, const struct store_patient_view *v)
 {
 	station_html(b, "<section class=\"allergy\" id=\"allergies\"><h2>%s</h2>", T_("Allergies", "アレルギー"));
 	if (!v->n_allergies) {
@@ -246,6 +242,26 @@ static void bookings_contacts(struct station_req *r, struct buf *b, const struct
 	}
 }
 
+/* What can be done for this patient: the checks that paper lost, and the patient's paper (PDF). */
+static void actions(struct station_req *r, struct buf *b, const struct store_patient_view *v)
+{
+	const char *id = v->patient.id;
+	station_html(b,
+	             "<nav class=\"actions no-print\"><a class=\"button\" href=\"/rx/check?patient=%u\">%s</a> "
+	             "<a class=\"button\" href=\"/barcode?patient=%u\">%s</a> <span class=\"pdfs\">%s:",
+	             id, T_("Prescription check", "処方チェック"), id, T_("Barcode check", "バーコード照合"),
+	             T_("Print (PDF)", "印刷 (PDF)"));
+	static const char *const parts[][3] = {{"wristbands", "Wristband labels", "リストバンド"},
+	                                       {"labels", "Order labels", "処方・注射ラベル"},
+	                                       {"summary", "Summary", "サマリー"},
+	                                       {"medication", "Medication sheet", "与薬・注射記録"},
+	                                       {"forms", "Order forms", "指示・依頼用紙"}};
+	for (size_t i = 0; i < LB_ARRAY_LEN(parts); i++)
+		station_html(b, " <a class=\"pdf\" href=\"/print/patient.pdf?patient=%u&amp;part=%R\">%s</a>", id,
+		             parts[i][0], T_(parts[i][1], parts[i][2]));
+	station_html(b, "</span></nav>\n");
+}
+
 int station_page_patient(struct station_req *r, struct station_resp *p, const char *id)
 {
 	if (strlen(id) > 64 || !station_text_ok(id, strlen(id)))
@@ -280,8 +296,9 @@ int station_page_patient(struct station_req *r, struct station_resp *p, const ch
 	struct buf *b = &p->body;
 	station_page_begin(r, b, title.data, self.data);
 	station_html(b, "<div class=\"patient\" data-patient=\"%s\">", v.patient.id);
-	identification(r, b, &v);
-	allergies(r, b, &v);
+	station_idband(r, b, &v);
+	actions(r, b, &v);
+	station_allergy_box(r, b, &v);
 	medications(r, b, &v);
 	problems(r, b, &v);
 	results(r, b, &v);

@@ -10,16 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-static void url_query_value(struct buf *b, const char *s)
-{
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
-		buf_addf(b,
-		         (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '-'
-		                 ? "%c"
-		                 : "%%%02X",
-		         *c);
-}
-
 static long cell_long(const char *s)
 {
 	return s ? strtol(s, NULL, 10) : 0;
@@ -55,12 +45,24 @@ int station_page_census(struct station_req *r, struct station_resp *p)
 		return station_page_error(r, p, 500, T_("The census cannot be read.", "病棟一覧を読み込めません。"));
 	struct buf self = {0}, title = {0};
 	buf_adds(&self, "/census?ward=");
-	url_query_value(&self, ward);
+	station_url_value(&self, ward);
 	buf_addf(&title, "%s %s", T_("Ward", "病棟"), ward);
 	r->print_label = title.data;
 	station_page_begin(r, b, title.data, self.data);
 	station_html(b, "<h1>%s %s <span class=\"count\">(%l %s)</span></h1>", T_("Ward census", "病棟患者一覧"), ward,
 	             (long)t.nrows, T_("patients", "名"));
+	station_html(
+	        b,
+	        "<nav class=\"actions no-print\">%s: <a class=\"pdf\" href=\"/print/ward.pdf?ward=%u&amp;part=census\">"
+	        "%s</a> <a class=\"pdf\" href=\"/print/ward.pdf?ward=%u&amp;part=summaries\">%s</a> <a class=\"pdf\" "
+	        "href=\"/print/ward.pdf?ward=%u&amp;part=medication\">%s</a> <a class=\"pdf\" "
+	        "href=\"/print/ward.pdf?ward=%u&amp;part=wristbands\">%s</a> <a class=\"pdf\" "
+	        "href=\"/print/ward.pdf?ward=%u&amp;part=forms\">%s</a> <a class=\"pdf\" "
+	        "href=\"/print/ward.pdf?ward=%u&amp;part=labels\">%s</a></nav>\n",
+	        T_("Ward pack (PDF)", "病棟一式 (PDF)"), ward, T_("Census", "病棟患者一覧"), ward,
+	        T_("Summaries", "患者サマリー"), ward, T_("Medication sheets", "与薬・注射記録"), ward,
+	        T_("Wristband labels", "リストバンド"), ward, T_("Order forms", "指示・依頼用紙"), ward,
+	        T_("Order labels", "処方・注射ラベル"));
 	station_html(b,
 	             "<table class=\"census\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>ID</th><th>%s</th>"
 	             "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>\n",
@@ -199,7 +201,7 @@ int station_page_appointments(struct station_req *r, struct station_resp *p)
 	buf_addf(&self, "/appointments?date=%s", date);
 	if (dept) {
 		buf_adds(&self, "&dept=");
-		url_query_value(&self, dept);
+		station_url_value(&self, dept);
 	}
 	buf_addf(&title, "%s %s %s", T_("Outpatient calls", "外来予約 連絡リスト"), date, dept ? dept : "");
 	r->print_label = title.data;

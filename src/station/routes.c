@@ -2,8 +2,9 @@
  * routes.c - what each request gets: routing, login and logout, the print record, /healthz.
  *
  * Routes: GET /healthz (no login), GET /static/… (assets, no login), GET|POST /login, POST /logout, GET /search,
- * GET /patient/<id>, GET /census, GET /appointments (&format=csv), POST /audit/print. Everything else is 404;
- * patient data is never served without a valid session.
+ * GET /patient/<id>, GET /census, GET /appointments (&format=csv), POST /audit/print, GET /drugs, /drugs.json,
+ * /rx/check, /barcode, /print, /print/{forms,ward,patient}.pdf. Everything else is 404; patient data is never
+ * served without a valid session.
  */
 #include "station_int.h"
 
@@ -25,6 +26,14 @@ const char *station_arg(struct station_req *r, const char *name)
 	return v;
 }
 
+const char *station_arg_opt(struct station_req *r, const char *name, int *bad)
+{
+	const char *v = station_arg(r, name);
+	if (!v && MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name))
+		*bad = 1;
+	return v && *v ? v : NULL;
+}
+
 void station_add_cookie(struct station_resp *p, const char *fmt, ...)
 {
 	if (p->ncookies >= (int)LB_ARRAY_LEN(p->cookies))
@@ -43,10 +52,11 @@ static void redirect(struct station_resp *p, int status, const char *to)
 	buf_adds(&p->body, "see other\n");
 }
 
-/* A local path to return to after login: /search… /patient/… /census… /appointments… only. */
+/* A local path to return to after login: the pages of station_route only (/search… /patient/… /census… …). */
 static int safe_next(const char *s)
 {
-	static const char *const ok[] = {"/search", "/patient/", "/census", "/appointments"};
+	static const char *const ok[] = {"/search", "/patient/", "/census",  "/appointments",
+	                                 "/drugs",  "/rx/check", "/barcode", "/print"};
 	if (!s || strlen(s) > 400 || s[0] != '/' || s[1] == '/' || strchr(s, '\\'))
 		return 0;
 	for (const char *p = s; *p; p++)
@@ -58,8 +68,7 @@ static int safe_next(const char *s)
 	return 0;
 }
 
-/* Percent-encode s into b (all but unreserved ASCII). */
-static void pct(struct buf *b, const char *s)
+void station_url_value(struct buf *b, const char *s)
 {
 	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
 		buf_addf(b,
@@ -78,10 +87,21 @@ static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *k
 	if (!key || !strcmp(key, "lang") || b->len > 400)
 		return MHD_YES;
 	buf_addch(b, strchr(b->data, '?') ? '&' : '?');
-	pct(b, key);
+	station_url_value(b, key);
 	buf_addch(b, '=');
-	pct(b, value ? value : "");
+	station_url_value(b, value ? value : "");
 	return MHD_YES;
+}
+
+int station_audit_or_refuse(struct station_req *r, struct station_resp *p, const char *action, const char *patient,
+                            const char *detail)
+{
+	if (station_audit(&r->st->auth, r->sess.user, action, patient, r->path, r->address, detail) == 0)
+		return 0;
+	station_page_error(r, p, 500,
+	                   T_("The access log cannot be written: nothing is shown.",
+	                      "アクセス記録を書けないため表示できません。"));
+	return -1;
 }
 
 static int form_field(struct station_req *r, const char *name, struct buf *out)
@@ -202,7 +222,14 @@ void station_route(struct station_req *r, struct station_resp *p, const char *co
 	}
 	if (!r->sess.valid) {
 		/* No session: no data. Browsers are sent to the login page, which brings them back afterwards. */
-		if (get && safe_next(path)) {
+		if (!strcmp(path, "/drugs.json")) {
+			p->status = 401;
+			p->type = "application/json";
+			struct json_w w = {.out = &p->body};
+			json_obj(&w);
+			json_kv_str(&w, "error", T_("log in first", "先にログインしてください"));
+			json_end(&w);
+		} else if (get && safe_next(path)) {
 			/* next = the page asked for with its query (re-encoded), itself encoded as one query value */
 			struct buf back = {0}, to = {0};
 			buf_adds(&back, path);
@@ -210,7 +237,7 @@ void station_route(struct station_req *r, struct station_resp *p, const char *co
 			buf_adds(&to, "/login");
 			if (strcmp(back.data, "/search")) {
 				buf_adds(&to, "?next=");
-				pct(&to, back.data);
+				station_url_value(&to, back.data);
 			}
 			redirect(p, 302, to.data);
 			buf_release(&back);
@@ -270,6 +297,18 @@ void station_route(struct station_req *r, struct station_resp *p, const char *co
 		station_page_census(r, p);
 	else if (!strcmp(path, "/appointments"))
 		station_page_appointments(r, p);
+	else if (!strcmp(path, "/drugs"))
+		station_page_drugs(r, p);
+	else if (!strcmp(path, "/drugs.json"))
+		station_drugs_json(r, p);
+	else if (!strcmp(path, "/rx/check"))
+		station_page_rx_check(r, p);
+	else if (!strcmp(path, "/barcode"))
+		station_page_barcode(r, p);
+	else if (!strcmp(path, "/print"))
+		station_page_print(r, p);
+	else if (!strncmp(path, "/print/", 7))
+		station_print_pdf(r, p, path + 7);
 	else
 		station_page_error(r, p, 404, T_("No such page.", "そのページはありません。"));
 }

@@ -4,8 +4,9 @@
  * safe to show (CSP without inline script, no framing, no sniffing, no referrer, no caching).
  *
  * Routes: GET /healthz (no login), GET /static/… (assets, no login), GET|POST /login, POST /logout, GET /search,
- * GET /patient/<id>, GET /census, GET /appointments (&format=csv), POST /audit/print. Everything else is 404;
- * patient data is never served without a valid session.
+ * GET /patient/<id>, GET /census, GET /appointments (&format=csv), POST /audit/print, and the safety and paper
+ * pages (/drugs, /drugs.json, /rx/check, /barcode, /print…; routes.c). Everything else is 404; patient data is never
+ * served without a valid session.
  *
  * Refresh: a store handle remembers the inode of the file it opened. When the path names another file (a
  * refresh renamed a new store over it), handles of the old file are closed as they come back to the pool and new
@@ -319,6 +320,7 @@ int station_start(struct station **out, const struct station_opts *o)
 	if (!st->o.stale_ms)
 		st->o.stale_ms = 24 * 3600 * 1000;
 	pthread_mutex_init(&st->pool_mu, NULL);
+	pthread_mutex_init(&st->print_mu, NULL);
 	struct sockaddr_storage ss;
 	socklen_t sl;
 	int rc = parse_listen(o->listen, &ss, &sl);
@@ -398,6 +400,7 @@ void station_stop(struct station *st)
 	free(st->pool_gen);
 	station_auth_close(&st->auth);
 	pthread_mutex_destroy(&st->pool_mu);
+	pthread_mutex_destroy(&st->print_mu);
 	free(st->cert_pem);
 	if (st->key_pem) {
 		lb_wipe(st->key_pem, strlen(st->key_pem));

@@ -8,6 +8,8 @@
 #ifndef LB_STATION_INT_H
 #define LB_STATION_INT_H
 
+#include "print/print.h"
+#include "rx/rx.h"
 #include "station.h"
 #include "store/store.h"
 
@@ -88,6 +90,7 @@ struct station {
 	struct store_meta meta; /* cached for a second or two (under pool_mu): every page shows it */
 	int64_t meta_ms;
 	uint64_t meta_gen;
+	pthread_mutex_t print_mu; /* one PDF rendered at a time (pages_print.c): a burst of print clicks queues */
 };
 
 struct station_req {
@@ -115,7 +118,7 @@ struct station_resp {
 	char cookies[3][256]; /* Set-Cookie lines */
 	int ncookies;
 	const char *disposition; /* Content-Disposition, or NULL */
-	char disp_buf[128];
+	char disp_buf[512];
 };
 
 /* Answer one request (routes.c). cookies is the Cookie header or NULL. */
@@ -124,6 +127,8 @@ void station_route(struct station_req *r, struct station_resp *p, const char *co
 int station_text_ok(const char *s, size_t n);
 /* The value of query argument name (NULL when absent), length- and UTF-8-checked; "" for empty. */
 const char *station_arg(struct station_req *r, const char *name);
+/* Like station_arg, but "" gives NULL, and *bad is set when the argument is there but not acceptable text. */
+const char *station_arg_opt(struct station_req *r, const char *name, int *bad);
 /* Pick the string of the request's language. */
 static inline const char *station_tr(const struct station_req *r, const char *en, const char *ja)
 {
@@ -148,6 +153,8 @@ void station_page_begin(struct station_req *r, struct buf *b, const char *title,
 void station_page_end(struct station_req *r, struct buf *b);
 /* Whole hours since the data's as-of time (0 when it lies ahead), or -1 when unknown. */
 long station_data_age_hours(const char *as_of);
+/* A dose or amount as people write it: 250, 0.5, 1500 (never 2.5e+02); out is returned. */
+const char *station_num(char out[32], double v);
 /* Identification strings shared by pages. */
 const char *station_sex(const struct station_req *r, const char *sex);
 /* Age in whole years at today's local date, or -1. */
@@ -156,6 +163,13 @@ int station_age(const char *birth);
 void station_birth(struct buf *b, const char *birth);
 /* A CSV field (RFC 4180), guarded against formula injection. */
 void station_csv_field(struct buf *b, const char *s);
+
+/* Record an action in the audit trail before its result is shown; when it cannot be recorded, p becomes the 500
+ * page that says so and -1 is returned (show nothing else). */
+int station_audit_or_refuse(struct station_req *r, struct station_resp *p, const char *action, const char *patient,
+                            const char *detail);
+/* Percent-encode s for a URL path segment or query value (all but unreserved ASCII) into b. */
+void station_url_value(struct buf *b, const char *s);
 
 /* ---- pages (pages_*.c) --------------------------------------------------------------------------------------- */
 
@@ -168,6 +182,38 @@ int station_page_appointments(struct station_req *r, struct station_resp *p);
 void station_badges(struct station_req *r, struct buf *b, long same_name, long same_surname);
 /* A page saying what went wrong (no data). */
 int station_page_error(struct station_req *r, struct station_resp *p, int status, const char *msg);
+/* The patient's identification banner (names, ID, sex, age, birth date, blood type, bed, same-name warnings) and
+ * the allergy box, as the patient page shows them; the check pages show them too (pages_patient.c). */
+void station_idband(struct station_req *r, struct buf *b, const struct store_patient_view *v);
+void station_allergy_box(struct station_req *r, struct buf *b, const struct store_patient_view *v);
+
+/* pages_rx.c: GET /drugs (search page), GET /drugs.json (as-you-type), GET /rx/check (prescription check). */
+int station_page_drugs(struct station_req *r, struct station_resp *p);
+int station_drugs_json(struct station_req *r, struct station_resp *p);
+int station_page_rx_check(struct station_req *r, struct station_resp *p);
+/* pages_barcode.c: GET /barcode (wristband, then drug or order label). */
+int station_page_barcode(struct station_req *r, struct station_resp *p);
+/* pages_print.c: GET /print (what can be printed), /print/forms.pdf, /print/ward.pdf, /print/patient.pdf. */
+int station_page_print(struct station_req *r, struct station_resp *p);
+int station_print_pdf(struct station_req *r, struct station_resp *p, const char *what);
+
+/* ---- scans (scan.c) ------------------------------------------------------------------------------------------ */
+
+#define STATION_SCAN_MAX 128
+enum station_scan_kind {
+	STATION_SCAN_EMPTY,
+	STATION_SCAN_CODE,        /* a patient ID (wristband) or a drug code (HOT, YJ, local) */
+	STATION_SCAN_ORDER_LABEL, /* LBO/<patient>/<order>/<drug> of an order label (print_order_code) */
+	STATION_SCAN_GS1,         /* a GS1 element string of a drug package ((01) GTIN …) */
+};
+struct station_scan {
+	enum station_scan_kind kind;
+	char text[STATION_SCAN_MAX + 1]; /* folded to ASCII and trimmed */
+	struct print_order_code order;   /* STATION_SCAN_ORDER_LABEL */
+};
+/* Fold what a scanner typed through a Japanese input method (full-width ASCII, ・ for /, ー for -) and tell its
+ * kind. -LB_EINVAL for text that is no scan (other characters, over STATION_SCAN_MAX, a damaged LBO/ code). */
+int station_scan_parse(const char *in, struct station_scan *out);
 
 /* ---- assets (assets.c) --------------------------------------------------------------------------------------- */
 

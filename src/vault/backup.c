@@ -1,7 +1,8 @@
 /*
  * backup.c - one generation: walk the paths, reuse the chunk lists of files whose metadata did not change since
- * the parent generation, read and chunk the others on this thread, and let one worker per CPU hash, deduplicate,
- * compress and encrypt the chunks into packs of their own (backup_work.c). Every file is compared with its
+ * the parent generation, read and chunk the big changed files on this thread (small ones are read whole by the
+ * workers; backup_read.c), and let one worker per CPU hash, deduplicate, compress and encrypt the chunks into
+ * packs of their own (backup_work.c). Every file is compared with its
  * previous version for the suspect scorer. Order of durability (docs §5): packs, then one index file, then the
  * snapshot; a backup killed anywhere leaves nothing referenced that is half-written.
  */
@@ -14,8 +15,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#define SAMPLE_PART (16u << 10)
 
 static int64_t ts_ns(struct timespec t)
 {
@@ -61,131 +60,7 @@ static const struct vnode *prev_find(const struct vsnap *p, const char *path)
 	return NULL;
 }
 
-/* Copy the bytes of [off, off+n) that fall into the sample regions (head, middle, tail: 16 + 32 + 16 KiB). */
-static void sample_feed(struct fstate *f, uint64_t off, const uint8_t *p, size_t n)
-{
-	uint64_t s = f->size_at_open;
-	uint64_t reg[3][2];
-	int nreg;
-	if (s <= 4 * SAMPLE_PART) {
-		reg[0][0] = 0, reg[0][1] = 4 * SAMPLE_PART;
-		nreg = 1;
-	} else {
-		reg[0][0] = 0, reg[0][1] = SAMPLE_PART;
-		reg[1][0] = s / 2 - SAMPLE_PART, reg[1][1] = s / 2 + SAMPLE_PART;
-		reg[2][0] = s - SAMPLE_PART, reg[2][1] = s;
-		nreg = 3;
-	}
-	uint64_t base = 0;
-	for (int i = 0; i < nreg; i++) {
-		uint64_t a = reg[i][0] > off ? reg[i][0] : off;
-		uint64_t e = reg[i][1] < off + n ? reg[i][1] : off + n;
-		if (a < e)
-			memcpy(f->sample + base + (a - reg[i][0]), p + (a - off), (size_t)(e - a));
-		if (a < e && base + (e - reg[i][0]) > f->sample_len)
-			f->sample_len = (size_t)(base + (e - reg[i][0]));
-		base += reg[i][1] - reg[i][0];
-	}
-	if (off < sizeof(f->head)) {
-		size_t k = n < sizeof(f->head) - off ? n : sizeof(f->head) - (size_t)off;
-		memcpy(f->head + off, p, k);
-		if (off + k > f->head_len)
-			f->head_len = (size_t)(off + k);
-	}
-}
-
-static void submit_chunk(struct bk *b, struct fstate *f, const uint8_t *p, size_t n, uint8_t *owned)
-{
-	struct job *j = lb_calloc(1, sizeof(*j));
-	j->f = f;
-	j->len = n;
-	j->data = owned ? owned : lb_malloc(n);
-	if (!owned)
-		memcpy(j->data, p, n);
-	if (f->jtail)
-		f->jtail->fnext = j;
-	else
-		f->jhead = j;
-	f->jtail = j;
-	f->njobs++;
-	bk_submit(b, j);
-}
-
-/* Read one changed file, feeding its chunks to the workers. Returns 0, or <0 for a fatal error. */
-static int read_file(struct bk *b, int dirfd, const char *name, struct fstate *f)
-{
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME);
-	if (fd < 0 && errno == EPERM)
-		fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	uint64_t size = f->size_at_open, off = 0;
-	int rc = 0;
-	if (size <= b->v->cfg.chunk_min) {
-		uint8_t *data = lb_malloc(size ? size : 1);
-		size_t got = 0;
-		while (got < size) {
-			ssize_t r = read(fd, data + got, size - got);
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r <= 0) {
-				if (r < 0)
-					rc = -errno;
-				break;
-			}
-			got += (size_t)r;
-		}
-		if (rc == 0) {
-			sample_feed(f, 0, data, got);
-			off = got;
-		}
-		if (rc == 0 && got)
-			submit_chunk(b, f, data, got, data);
-		else
-			free(data);
-	} else {
-		uint8_t *rb = b->ring;
-		size_t cap = b->ring_cap, len = 0, pos = 0;
-		int eof = 0;
-		while (rc == 0) {
-			if (!eof && len - pos < b->v->cfg.chunk_max) {
-				memmove(rb, rb + pos, len - pos);
-				len -= pos;
-				pos = 0;
-				while (!eof && len < cap) {
-					ssize_t r = read(fd, rb + len, cap - len);
-					if (r < 0 && errno == EINTR)
-						continue;
-					if (r < 0) {
-						rc = -errno;
-						break;
-					}
-					if (r == 0)
-						eof = 1;
-					len += (size_t)r;
-				}
-			}
-			if (rc < 0 || len == pos)
-				break;
-			size_t cut = vchunker_cut(&b->v->ch, rb + pos, len - pos);
-			sample_feed(f, off, rb + pos, cut);
-			submit_chunk(b, f, rb + pos, cut, NULL);
-			pos += cut;
-			off += cut;
-			if (b->progress)
-				lb_progress_add(b->progress, cut);
-			if (bk_failed(b))
-				break;
-		}
-	}
-	close(fd);
-	f->bytes_read = off;
-	if (size <= b->v->cfg.chunk_min && b->progress)
-		lb_progress_add(b->progress, off);
-	return rc;
-}
-
-static void file_node(struct bk *b, int dirfd, const char *name, const char *rel, const struct stat *st)
+static void file_node(struct bk *b, struct bk_dir *d, const char *name, const char *rel, const struct stat *st)
 {
 	const struct vnode *pv = b->have_parent ? prev_find(&b->parent, rel) : NULL;
 	if (pv && pv->kind != VNODE_FILE)
@@ -226,40 +101,50 @@ static void file_node(struct bk *b, int dirfd, const char *name, const char *rel
 	f->node = idx;
 	f->prev = pv;
 	f->size_at_open = (uint64_t)st->st_size;
-	f->sample = lb_malloc(4 * SAMPLE_PART);
 	b->r->files_changed++;
 	if (!pv)
 		b->r->files_new++;
-	int rc = read_file(b, dirfd, name, f);
+	if (f->size_at_open <= b->v->cfg.chunk_min) {
+		/* one chunk: a worker opens, reads and sniffs it (parallel reads of many small files) */
+		struct job *j = lb_calloc(1, sizeof(*j));
+		j->f = f;
+		j->reserve = (size_t)f->size_at_open;
+		j->dir = d;
+		atomic_fetch_add(&d->refs, 1);
+		j->name = lb_strdup(name);
+		f->jhead = f->jtail = j;
+		f->njobs = 1;
+		if (b->progress)
+			lb_progress_add(b->progress, f->size_at_open);
+		bk_submit(b, j);
+		bk_file_done_reading(b, f);
+		return;
+	}
+	int rc = bk_read_big(b, d->fd, name, f);
 	if (rc < 0) {
 		lb_warn("cannot read '%s': %s (left out of the generation)", rel, strerror(-rc));
 		f->skip = 1;
 	}
-	f->type = sniff_type(f->head, f->head_len);
-	sniff_stats(f->sample, f->sample_len, &f->stats);
-	free(f->sample);
-	f->sample = NULL;
-	b->r->bytes_read += f->bytes_read;
 	bk_file_done_reading(b, f);
 }
 
-static int walk(struct bk *b, int dirfd, struct buf *rel);
+static void walk(struct bk *b, struct bk_dir *d, struct buf *rel);
 
-static void visit(struct bk *b, int dirfd, const char *name, struct buf *rel)
+static void visit(struct bk *b, struct bk_dir *d, const char *name, struct buf *rel)
 {
 	struct stat st;
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+	if (fstatat(d->fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
 		lb_warn("cannot stat '%s': %s", rel->data, strerror(errno));
 		return;
 	}
 	if (st.st_dev == b->repo_dev && st.st_ino == b->repo_ino)
 		return; /* never back up the repository into itself */
 	if (S_ISREG(st.st_mode)) {
-		file_node(b, dirfd, name, rel->data, &st);
+		file_node(b, d, name, rel->data, &st);
 	} else if (S_ISLNK(st.st_mode)) {
 		struct vnode *n = add_node(b, rel->data, &st, VNODE_LINK);
 		char target[VAULT_PATH_MAX + 1];
-		ssize_t k = readlinkat(dirfd, name, target, VAULT_PATH_MAX);
+		ssize_t k = readlinkat(d->fd, name, target, VAULT_PATH_MAX);
 		if (k < 0)
 			k = 0;
 		target[k] = '\0';
@@ -267,13 +152,16 @@ static void visit(struct bk *b, int dirfd, const char *name, struct buf *rel)
 	} else if (S_ISDIR(st.st_mode)) {
 		add_node(b, rel->data, &st, VNODE_DIR);
 		b->r->dirs++;
-		int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int fd = openat(d->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0) {
 			lb_warn("cannot open folder '%s': %s", rel->data, strerror(errno));
 			return;
 		}
-		walk(b, fd, rel);
-		close(fd);
+		struct bk_dir *sub = lb_calloc(1, sizeof(*sub));
+		sub->fd = fd;
+		atomic_init(&sub->refs, 1);
+		walk(b, sub, rel);
+		bk_dir_unref(sub);
 	}
 	/* sockets, fifos and devices are not backed up */
 }
@@ -283,25 +171,36 @@ static int cmp_name(const void *a, const void *c)
 	return strcmp(*(char *const *)a, *(char *const *)c);
 }
 
-static int walk(struct bk *b, int dirfd, struct buf *rel)
+/* The entries of a folder (no "." and ".."), read with getdents64 straight from its descriptor. */
+static char **list_names(int fd, size_t *count)
 {
-	int fd2 = dup(dirfd);
-	DIR *d = fd2 >= 0 ? fdopendir(fd2) : NULL;
-	if (!d) {
-		if (fd2 >= 0)
-			close(fd2);
-		return 0;
-	}
 	char **names = NULL;
-	size_t n = 0;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		names = lb_reallocarray(names, n + 1, sizeof(*names));
-		names[n++] = lb_strdup(de->d_name);
+	size_t n = 0, cap = 0;
+	char dbuf[32768];
+	for (;;) {
+		ssize_t got = getdents64(fd, dbuf, sizeof(dbuf));
+		if (got <= 0)
+			break;
+		for (ssize_t off = 0; off < got;) {
+			const struct dirent64 *de = (const struct dirent64 *)(dbuf + off);
+			off += de->d_reclen;
+			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 16;
+				names = lb_reallocarray(names, cap, sizeof(*names));
+			}
+			names[n++] = lb_strdup(de->d_name);
+		}
 	}
-	closedir(d);
+	*count = n;
+	return names;
+}
+
+static void walk(struct bk *b, struct bk_dir *d, struct buf *rel)
+{
+	size_t n;
+	char **names = list_names(d->fd, &n);
 	if (n > 1)
 		qsort(names, n, sizeof(*names), cmp_name);
 	size_t keep = rel->len;
@@ -310,7 +209,7 @@ static int walk(struct bk *b, int dirfd, struct buf *rel)
 			buf_addch(rel, '/');
 			buf_adds(rel, names[i]);
 			if (rel->len <= VAULT_PATH_MAX)
-				visit(b, dirfd, names[i], rel);
+				visit(b, d, names[i], rel);
 			else
 				lb_warn("path too long, left out: '%.80s…'", rel->data);
 			buf_truncate(rel, keep);
@@ -318,7 +217,6 @@ static int walk(struct bk *b, int dirfd, struct buf *rel)
 		free(names[i]);
 	}
 	free(names);
-	return 0;
 }
 
 /* The absolute, normalised form of a path given on the command line ("" for "/"). */
@@ -375,12 +273,17 @@ static int backup_root(struct bk *b, const char *abs)
 	int dfd = open(dir.data, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	int rc = 0;
 	struct stat st;
-	if (dfd < 0 || fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+	if (dfd < 0 || fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
 		rc = lb_error_errno(errno, "cannot read '/%s'", abs);
-	else
-		visit(b, dfd, name, &rel);
-	if (dfd >= 0)
-		close(dfd);
+		if (dfd >= 0)
+			close(dfd);
+	} else {
+		struct bk_dir *d = lb_calloc(1, sizeof(*d));
+		d->fd = dfd;
+		atomic_init(&d->refs, 1);
+		visit(b, d, name, &rel);
+		bk_dir_unref(d);
+	}
 	buf_release(&rel);
 	buf_release(&dir);
 	return rc;

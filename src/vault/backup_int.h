@@ -1,5 +1,6 @@
 /*
- * backup_int.h - state shared by backup.c (walk, read, chunk, score) and backup_work.c (the worker pipeline).
+ * backup_int.h - state shared by backup.c (walk, score, write the generation), backup_read.c (read, sample,
+ * chunk) and backup_work.c (the worker pipeline).
  */
 #ifndef LB_VAULT_BACKUP_INT_H
 #define LB_VAULT_BACKUP_INT_H
@@ -12,12 +13,25 @@
 
 #define BK_MAX_THREADS 16
 #define BK_INFLIGHT_MAX (32u << 20)
+#define BK_JOBS_MAX 256 /* jobs queued or in work (each small file is one: bounds open folders and memory) */
 
-/* One chunk on its way through a worker. data is freed by the worker; id and len stay for the file. */
+/* A folder being walked, shared with the workers that open small files in it (last reference closes it). */
+struct bk_dir {
+	int fd;
+	atomic_int refs;
+};
+
+/*
+ * One chunk on its way through a worker, or a small file (name set) that the worker reads itself and then
+ * stores as one chunk. data is freed by the worker; id and len stay for the file (len 0: no chunk).
+ */
 struct job {
 	struct fstate *f;
 	uint8_t *data;
 	size_t len;
+	size_t reserve; /* bytes counted in bk.inflight while queued or in work */
+	struct bk_dir *dir;
+	char *name;
 	uint8_t id[VID];
 	struct job *next;  /* work queue */
 	struct job *fnext; /* the file's chunks in order */
@@ -32,6 +46,7 @@ struct fstate {
 	uint32_t njobs;
 	int remaining; /* chunks not yet through a worker (under bk.mtx) */
 	int skip;
+	int read_err; /* errno of a small file a worker could not read */
 	uint8_t head[4096];
 	size_t head_len;
 	uint8_t *sample;
@@ -66,7 +81,7 @@ struct bk {
 	pthread_mutex_t mtx;
 	pthread_cond_t cv_work, cv_done;
 	struct job *q_head, *q_tail;
-	size_t inflight;
+	size_t inflight, njobs;
 	int stop;
 	int err;
 	char errmsg[512];
@@ -81,6 +96,12 @@ void bk_start(struct bk *b, int threads);
 void bk_submit(struct bk *b, struct job *j);
 int bk_failed(struct bk *b);
 void bk_file_done_reading(struct bk *b, struct fstate *f);
+/* On a worker: read the small file of j (whole, sampled and sniffed) into j->data; a file that cannot be read
+ * is left out of the generation (read_err, warned about when the file is finalised). */
+void bk_read_small(struct job *j);
+void bk_dir_unref(struct bk_dir *d);
+/* On the walking thread: read a big file, cutting it into chunks for the workers; sniffed. 0, or -errno. */
+int bk_read_big(struct bk *b, int dirfd, const char *name, struct fstate *f);
 /* Wait for every chunk, stop the workers, merge their packs into newix. */
 int bk_finish(struct bk *b);
 

@@ -1,10 +1,12 @@
 /*
  * backup_work.c - the backup pipeline's workers and the bookkeeping of files waiting for their chunk ids.
  *
- * The reading thread submits chunks; at most BK_INFLIGHT_MAX bytes are queued or in work (memory stays bounded
- * whatever the input). Each worker hashes a chunk (keyed BLAKE2b), skips it if the index or this run already
+ * The walking thread submits the chunks of big files, and small files whole for a worker to open and read (so
+ * that a tree of many small files is read by every thread, not by the walker alone); at most BK_INFLIGHT_MAX
+ * bytes and BK_JOBS_MAX jobs are queued or in work (memory stays bounded whatever the input). Each worker
+ * hashes a chunk (keyed BLAKE2b), skips it if the index or this run already
  * has it, compresses it unless a 16 KiB probe says it is incompressible, and encrypts it into a pack of its own,
- * which it writes once when it reaches 16 MiB. Files are finalised in the order they were read, as soon as all
+ * streamed to a temporary file and linked to its name when it reaches 16 MiB. Files are finalised in the order they were read, as soon as all
  * their chunks are through, and only then scored (suspect_add), so the waiting list stays short.
  */
 #include "backup_int.h"
@@ -73,14 +75,15 @@ static int store_chunk(struct bk_worker *w, struct job *j)
 			}
 		}
 	}
-	if (w->pw.n && w->pw.b.len + out_len + 256 > VAULT_PACK_TARGET) {
-		int rc = flush_pack(w);
-		if (rc < 0)
-			return rc;
-	}
-	if (!w->pw.n)
-		vpack_w_start(&w->pw, v->k.box_pk);
-	vpack_w_add(&w->pw, j->id, flags, out, out_len, (uint32_t)len);
+	int rc = 0;
+	if (w->pw.n && vpack_w_size(&w->pw) + out_len + 256 > VAULT_PACK_TARGET)
+		rc = flush_pack(w);
+	if (rc == 0 && !w->pw.n)
+		rc = vpack_w_start(&w->pw, v->k.box_pk);
+	if (rc == 0)
+		rc = vpack_w_add(&w->pw, j->id, flags, out, out_len, (uint32_t)len);
+	if (rc < 0)
+		return rc;
 	pthread_mutex_lock(&w->b->mtx);
 	w->b->r->chunks_new++;
 	w->b->r->bytes_stored += out_len + VAULT_NONCE + VAULT_TAG;
@@ -108,7 +111,14 @@ static void *worker_main(void *arg)
 		pthread_mutex_unlock(&b->mtx);
 
 		int rc = 0;
-		if (!failed) {
+		if (j->name) {
+			if (!failed)
+				bk_read_small(j);
+			bk_dir_unref(j->dir);
+			free(j->name);
+			j->name = NULL;
+		}
+		if (!failed && j->len) {
 			vault_chunk_id(b->v->k.id_key, j->data, j->len, j->id);
 			int dup = vindex_find(&b->v->ix, j->id) != NULL;
 			if (!dup) {
@@ -129,7 +139,8 @@ static void *worker_main(void *arg)
 		if (rc < 0)
 			set_err(b, rc);
 		pthread_mutex_lock(&b->mtx);
-		b->inflight -= j->len;
+		b->inflight -= j->reserve;
+		b->njobs--;
 		j->f->remaining--;
 		pthread_cond_broadcast(&b->cv_done);
 		pthread_mutex_unlock(&b->mtx);
@@ -150,7 +161,7 @@ void bk_start(struct bk *b, int threads)
 	b->nw = threads < 1 ? 1 : threads > BK_MAX_THREADS ? BK_MAX_THREADS : threads;
 	for (int i = 0; i < b->nw; i++) {
 		b->w[i].b = b;
-		b->w[i].pw.lazy = 1;
+		b->w[i].pw.stream = b->v->remote ? NULL : b->v;
 		b->w[i].cz = ZSTD_createCCtx();
 		if (!b->w[i].cz)
 			lb_oom();
@@ -162,9 +173,10 @@ void bk_start(struct bk *b, int threads)
 void bk_submit(struct bk *b, struct job *j)
 {
 	pthread_mutex_lock(&b->mtx);
-	while (b->inflight > 0 && b->inflight + j->len > BK_INFLIGHT_MAX)
+	while ((b->inflight > 0 && b->inflight + j->reserve > BK_INFLIGHT_MAX) || b->njobs >= BK_JOBS_MAX)
 		pthread_cond_wait(&b->cv_done, &b->mtx);
-	b->inflight += j->len;
+	b->inflight += j->reserve;
+	b->njobs++;
 	j->f->remaining++;
 	if (b->q_tail)
 		b->q_tail->next = j;
@@ -182,6 +194,8 @@ static double overlap(const struct fstate *f)
 		return -1;
 	uint64_t total = 0, same = 0;
 	for (const struct job *j = f->jhead; j; j = j->fnext) {
+		if (!j->len)
+			continue;
 		total += j->len;
 		for (uint32_t k = 0; k < p->nchunks; k++)
 			if (!memcmp(p->chunks[k], j->id, VID)) {
@@ -195,15 +209,22 @@ static double overlap(const struct fstate *f)
 static void finalize(struct bk *b, struct fstate *f)
 {
 	struct vnode *n = &b->snap.nodes[f->node];
+	b->r->bytes_read += f->bytes_read;
+	if (f->read_err)
+		lb_warn("cannot read '%s': %s (left out of the generation)", n->path, strerror(f->read_err));
 	if (f->skip || b->err) {
 		n->kind = 0; /* left out: removed before the snapshot is written */
 	} else {
 		n->size = f->bytes_read;
-		n->nchunks = f->njobs;
-		n->chunks = f->njobs ? lb_malloc((size_t)f->njobs * VID) : NULL;
 		uint32_t i = 0;
 		for (const struct job *j = f->jhead; j; j = j->fnext)
-			memcpy(n->chunks[i++], j->id, VID);
+			i += j->len != 0;
+		n->nchunks = i;
+		n->chunks = i ? lb_malloc((size_t)i * VID) : NULL;
+		i = 0;
+		for (const struct job *j = f->jhead; j; j = j->fnext)
+			if (j->len)
+				memcpy(n->chunks[i++], j->id, VID);
 		n->stype = (uint8_t)f->type;
 		n->entropy = (uint16_t)(f->stats.entropy * 1000.0 + 0.5);
 		const struct vnode *p = f->prev;

@@ -1,13 +1,20 @@
 /*
  * pack.c - pack files (docs §3): a random pack key sealed to the admin's X25519 key, blobs encrypted with
  * XChaCha20-Poly1305 under it (AD = chunk id and type, so a blob cannot be passed off as another chunk), an
- * encrypted table, and a footer. A pack is built in memory, named by the BLAKE2b-256 of its bytes and written
- * once; its key is wiped as soon as it is written, so a writer cannot read its own packs back.
+ * encrypted table, and a footer. A pack is built in memory, or (a backup into a local repository) streamed to a
+ * temporary file as it grows; it is named by the BLAKE2b-256 of its bytes and linked or written once; its key is
+ * wiped as soon as it is finished, so a writer cannot read its own packs back.
  */
 #include "vault_int.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#define VPACK_FLUSH (1u << 20) /* a streamed pack is written in pieces of about this size */
+#define VPACK_BLOCK 4096u      /* O_DIRECT: alignment of buffer, offsets and sizes */
 
 static const char pack_magic[8] = {'L', 'B', 'V', 'P', 'A', 'C', 'K', '1'};
 static const char end_magic[8] = {'L', 'B', 'V', 'P', 'E', 'N', 'D', '1'};
@@ -18,16 +25,118 @@ void vault_chunk_id(const uint8_t id_key[32], const void *p, size_t n, uint8_t o
 	crypto_generichash(out, VID, p, n, id_key, 32);
 }
 
-void vpack_w_start(struct vpack_w *w, const uint8_t box_pk[32])
+uint64_t vpack_w_size(const struct vpack_w *w)
+{
+	return (w->tmp ? w->size : 0) + w->b.len;
+}
+
+/* Leave O_DIRECT: for the file's last, partial block, or when the file system refuses a direct write. */
+static void w_buffered(struct vpack_w *w)
+{
+	int fl = fcntl(w->fd, F_GETFL);
+	if (fl >= 0)
+		fcntl(w->fd, F_SETFL, fl & ~O_DIRECT);
+	w->direct = 0;
+}
+
+static int w_write(struct vpack_w *w, const uint8_t *p, size_t n)
+{
+	while (n) {
+		ssize_t k = write(w->fd, p, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0 && errno == EINVAL && w->direct) {
+			w_buffered(w);
+			continue;
+		}
+		if (k < 0)
+			return errno == ENOSPC ? lb_error(LB_ENOSPC, "disk full writing a pack")
+			                       : lb_error_errno(errno, "cannot write a pack");
+		p += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+/* Streamed: hash and write what b holds: all of it (last), else (O_DIRECT) its whole blocks, the rest staying. */
+static int w_flush(struct vpack_w *w, int last)
+{
+	size_t n = w->b.len, whole = w->direct ? n & ~(size_t)(VPACK_BLOCK - 1) : 0;
+	if (!last && w->direct)
+		n = whole;
+	const uint8_t *p = (const uint8_t *)w->b.data;
+	crypto_generichash_update(&w->h, p, n);
+	int rc = 0;
+	if (whole) {
+		if (w->io_cap < whole) {
+			free(w->io);
+			w->io_cap = whole + VPACK_FLUSH;
+			if (posix_memalign((void **)&w->io, VPACK_BLOCK, w->io_cap) != 0)
+				lb_oom();
+		}
+		memcpy(w->io, p, whole);
+		rc = w_write(w, w->io, whole);
+	}
+	if (rc == 0 && n > whole) {
+		if (w->direct)
+			w_buffered(w);
+		rc = w_write(w, p + whole, n - whole);
+	}
+	if (rc < 0)
+		return rc;
+	w->size += n;
+	memmove(w->b.data, w->b.data + n, w->b.len - n);
+	buf_truncate(&w->b, w->b.len - n);
+	return 0;
+}
+
+static void w_discard(struct vpack_w *w)
+{
+	if (!w->tmp)
+		return;
+	close(w->fd);
+	unlink(w->tmp);
+	free(w->tmp);
+	w->tmp = NULL;
+}
+
+static int w_open(struct vpack_w *w)
+{
+	static atomic_uint seq;
+	struct buf tmp = {0};
+	vpath(w->stream, &tmp, "data/pack.tmp-%d-%u", (int)getpid(), atomic_fetch_add(&seq, 1));
+	w->fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0444);
+	/* O_DIRECT where the file system has it (F_SETFL refuses it where not) */
+	int fl = w->fd >= 0 ? fcntl(w->fd, F_GETFL) : -1;
+	w->direct = fl >= 0 && fcntl(w->fd, F_SETFL, fl | O_DIRECT) == 0;
+	if (w->fd < 0) {
+		int rc = lb_error_errno(errno, "cannot create '%s'", tmp.data);
+		buf_release(&tmp);
+		return rc;
+	}
+	w->tmp = buf_detach(&tmp, NULL);
+	w->size = 0;
+	crypto_generichash_init(&w->h, NULL, 0, VID);
+	return 0;
+}
+
+int vpack_w_start(struct vpack_w *w, const uint8_t box_pk[32])
 {
 	buf_reset(&w->b);
 	w->n = 0;
+	w_discard(w);
+	if (w->stream) {
+		int rc = w_open(w);
+		if (rc < 0)
+			return rc;
+	}
 	crypto_aead_xchacha20poly1305_ietf_keygen(w->key);
 	uint8_t sealed[VAULT_HDR_SEAL];
 	crypto_box_seal(sealed, w->key, 32, box_pk);
 	ser_bytes(&w->b, pack_magic, 8);
 	ser_u8(&w->b, 1);
 	ser_bytes(&w->b, sealed, sizeof(sealed));
+	return 0;
 }
 
 static void blob_ad(uint8_t ad[VID + 1], const uint8_t id[VID])
@@ -36,8 +145,7 @@ static void blob_ad(uint8_t ad[VID + 1], const uint8_t id[VID])
 	ad[VID] = 1; /* type: file data */
 }
 
-void vpack_w_add(struct vpack_w *w, const uint8_t id[VID], uint8_t flags, const void *data, size_t len,
-                 uint32_t raw_len)
+int vpack_w_add(struct vpack_w *w, const uint8_t id[VID], uint8_t flags, const void *data, size_t len, uint32_t raw_len)
 {
 	if (w->n == w->cap) {
 		w->cap = w->cap ? w->cap * 2 : 64;
@@ -45,7 +153,7 @@ void vpack_w_add(struct vpack_w *w, const uint8_t id[VID], uint8_t flags, const 
 	}
 	struct vault_ientry *e = &w->e[w->n++];
 	memcpy(e->id, id, VID);
-	e->off = (uint32_t)w->b.len;
+	e->off = (uint32_t)vpack_w_size(w);
 	e->len = (uint32_t)(VAULT_NONCE + len + VAULT_TAG);
 	e->raw_len = raw_len;
 	e->flags = flags;
@@ -61,6 +169,7 @@ void vpack_w_add(struct vpack_w *w, const uint8_t id[VID], uint8_t flags, const 
 	                                           w->key);
 	w->b.len += VAULT_NONCE + (size_t)clen;
 	w->b.data[w->b.len] = '\0';
+	return w->tmp && w->b.len >= VPACK_FLUSH ? w_flush(w, 0) : 0;
 }
 
 int vpack_w_finish(struct vpack_w *w, struct vault *v, struct vault_index *ix, uint8_t pack_id[VID])
@@ -77,28 +186,38 @@ int vpack_w_finish(struct vpack_w *w, struct vault *v, struct vault_index *ix, u
 	}
 	uint8_t nonce[VAULT_NONCE];
 	randombytes_buf(nonce, sizeof(nonce));
-	size_t start = w->b.len;
+	uint64_t start = vpack_w_size(w);
 	ser_bytes(&w->b, nonce, sizeof(nonce));
 	buf_grow(&w->b, tab.len + VAULT_TAG);
 	unsigned long long clen;
 	crypto_aead_xchacha20poly1305_ietf_encrypt((uint8_t *)w->b.data + w->b.len, &clen, (const uint8_t *)tab.data,
 	                                           tab.len, (const uint8_t *)tab_ad, 8, NULL, nonce, w->key);
 	w->b.len += (size_t)clen;
-	ser_u32(&w->b, (uint32_t)(w->b.len - start));
+	ser_u32(&w->b, (uint32_t)(vpack_w_size(w) - start));
 	ser_bytes(&w->b, end_magic, 8);
 	buf_release(&tab);
 	sodium_memzero(w->key, sizeof(w->key));
-	crypto_generichash(pack_id, VID, (const uint8_t *)w->b.data, w->b.len, NULL, 0);
+	uint64_t size = vpack_w_size(w);
 	struct buf rel = {0};
-	vault_pack_rel(&rel, pack_id);
-	int rc = w->lazy ? vault_put_lazy(v, rel.data, w->b.data, w->b.len)
-	                 : vault_put(v, rel.data, w->b.data, w->b.len);
-	if (rc == 0 && w->lazy)
-		lb_strlist_push(&w->written, buf_detach(&rel, NULL));
+	int rc;
+	if (w->tmp) {
+		rc = w_flush(w, 1);
+		crypto_generichash_final(&w->h, pack_id, VID);
+		vault_pack_rel(&rel, pack_id);
+		if (rc == 0)
+			rc = vault_link_object(v, w->tmp, w->fd, rel.data);
+		w_discard(w);
+		if (rc == 0)
+			lb_strlist_push(&w->written, buf_detach(&rel, NULL));
+	} else {
+		crypto_generichash(pack_id, VID, (const uint8_t *)w->b.data, w->b.len, NULL, 0);
+		vault_pack_rel(&rel, pack_id);
+		rc = vault_put(v, rel.data, w->b.data, w->b.len);
+	}
 	buf_release(&rel);
 	if (rc < 0)
 		return rc;
-	uint32_t pn = vindex_pack(ix, pack_id, w->b.len);
+	uint32_t pn = vindex_pack(ix, pack_id, size);
 	for (size_t i = 0; i < w->n; i++) {
 		struct vault_ientry e = w->e[i];
 		e.pack = pn;
@@ -111,6 +230,8 @@ int vpack_w_finish(struct vpack_w *w, struct vault *v, struct vault_index *ix, u
 
 void vpack_w_release(struct vpack_w *w)
 {
+	w_discard(w);
+	free(w->io);
 	sodium_memzero(w->key, sizeof(w->key));
 	buf_release(&w->b);
 	free(w->e);

@@ -112,14 +112,15 @@ int vault_prune(struct vault *v, struct vault_prune_result *r)
 			}
 			if ((rc = blob_stored(key, e, (const uint8_t *)data.data + e->off, &stored)) < 0)
 				break;
-			if (pw.n && pw.b.len + stored.len + 256 > VAULT_PACK_TARGET) {
+			if (pw.n && vpack_w_size(&pw) + stored.len + 256 > VAULT_PACK_TARGET) {
 				uint8_t pid[VID];
 				if ((rc = vpack_w_finish(&pw, v, &live, pid)) < 0)
 					break;
 			}
-			if (!pw.n)
-				vpack_w_start(&pw, v->k.box_pk);
-			vpack_w_add(&pw, e->id, e->flags, stored.data, stored.len, e->raw_len);
+			if (!pw.n && (rc = vpack_w_start(&pw, v->k.box_pk)) < 0)
+				break;
+			if ((rc = vpack_w_add(&pw, e->id, e->flags, stored.data, stored.len, e->raw_len)) < 0)
+				break;
 			r->blobs_kept++;
 		}
 		sodium_memzero(key, sizeof(key));

@@ -102,51 +102,25 @@ int vault_put(struct vault *v, const char *rel, const void *p, size_t n)
 	return rc;
 }
 
-/* Like vault_put for packs of a backup, without waiting for the disk: the write-back is started
- * (sync_file_range) and vault_sync_objects makes them durable before any index names them. */
-int vault_put_lazy(struct vault *v, const char *rel, const void *p, size_t n)
+int vault_link_object(struct vault *v, const char *tmp, int fd, const char *rel)
 {
-	if (v->remote)
-		return vault_put(v, rel, p, n);
-	static atomic_uint seq;
-	struct buf path = {0}, tmp = {0};
+	struct buf path = {0};
 	vpath(v, &path, "%s", rel);
 	char *slash = strrchr(path.data, '/');
 	*slash = '\0';
 	int rc = lb_mkdirs(path.data, 0700);
 	*slash = '/';
-	buf_addf(&tmp, "%s.tmp-%d-%u", path.data, (int)getpid(), atomic_fetch_add(&seq, 1));
-	int fd = rc == 0 ? open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0444) : -1;
-	if (rc == 0 && fd < 0)
-		rc = lb_error_errno(errno, "cannot create '%s'", tmp.data);
-	const char *c = p;
-	size_t left = n;
-	while (rc == 0 && left) {
-		ssize_t w = write(fd, c, left);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			rc = errno == ENOSPC ? lb_error(LB_ENOSPC, "disk full writing '%s'", rel)
-			                     : lb_error_errno(errno, "cannot write '%s'", rel);
-			break;
-		}
-		c += w;
-		left -= (size_t)w;
-	}
-	if (fd >= 0) {
-		if (rc == 0)
-			sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
-		if (close(fd) != 0 && rc == 0)
-			rc = lb_error_errno(errno, "cannot write '%s'", rel);
-	}
-	if (rc == 0 && link(tmp.data, path.data) != 0 && errno != EEXIST)
-		rc = lb_error_errno(errno, "cannot create '%s'", rel);
-	if (fd >= 0)
-		unlink(tmp.data);
+	if (rc == 0)
+		sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+	if (rc == 0 && link(tmp, path.data) != 0 && errno != EEXIST)
+		rc = errno == ENOSPC ? lb_error(LB_ENOSPC, "disk full writing '%s'", rel)
+		                     : lb_error_errno(errno, "cannot create '%s'", rel);
+	/* the temporary name goes before the file is made immutable (it could not be removed after) */
+	if (rc == 0 && unlink(tmp) != 0)
+		rc = lb_error_errno(errno, "cannot remove '%s'", tmp);
 	if (rc == 0)
 		vault_seal_file(path.data, 1);
 	buf_release(&path);
-	buf_release(&tmp);
 	return rc;
 }
 

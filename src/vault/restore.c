@@ -1,9 +1,20 @@
 /*
- * restore.c - bring a generation (or a sub-path of it) back into an empty folder, bit for bit: folders first
- * (owner-only while filling), then files on one thread per CPU (each chunk decrypted, decompressed and checked
- * against its keyed id), then symlinks, then the folders' modes and times from the deepest up. Owners are set
- * when running as root. Paths come from a checked snapshot (relative, no ".."), files are opened O_NOFOLLOW and
- * symlinks are made last, so a hostile generation cannot write outside the target.
+ * restore.c - bring a generation (or a sub-path of it) back into an empty folder, bit for bit.
+ *
+ * Phases, each on one thread per CPU where it can be:
+ *   1. folders and files, in the snapshot's (sorted) order: every folder is made owner-only, every file is
+ *      written (each chunk decrypted, decompressed and checked against its keyed id) and gets its owner, mode
+ *      and times; big files are split into runs of chunks that every thread writes at their offsets. All paths
+ *      are relative to one descriptor of the target (no walk from '/' per file); a parent that does not exist
+ *      yet is made on ENOENT only (the ancestors of a backed-up root, or of a sub-path).
+ *   2. symlinks, on this thread, each made from a parent folder opened component by component with O_NOFOLLOW.
+ *   3. the folders' owners, modes and times (after every entry in them exists): in parallel for folders the
+ *      owner can still search, then the others deepest first.
+ *   4. durability: every file's write-back is started as soon as it is complete, and one syncfs(2) of the
+ *      target's file system at the end; restore reports success only after it, so a restored tree survives a
+ *      power cut that follows (unless opts.no_sync).
+ * Paths come from a checked snapshot (relative, no ".."), files are opened O_NOFOLLOW and symlinks are made
+ * only after every file and folder, so a hostile generation cannot write outside the target.
  */
 #include "vault_int.h"
 
@@ -15,12 +26,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* A file, or a run of chunks of a big file (split so that one big file uses every thread). */
+enum { RT_DIR, RT_FILE, RT_PART };
+
+/* A folder to make, a file, or a run of chunks of a big file (split so that one big file uses every thread). */
 struct rtask {
 	size_t node;
 	uint32_t c0, c1; /* chunks [c0, c1) */
 	uint64_t off;    /* where chunk c0 starts in the file */
-	int part;        /* 0: the whole file, created here; 1: a part of a file created beforehand */
+	int kind;
 };
 
 #define RS_PART_CHUNKS 4
@@ -28,17 +41,20 @@ struct rtask {
 struct rs {
 	struct vault *v;
 	struct vsnap snap;
+	int tfd; /* the target folder */
 	const char *target;
+	int root, sync;
 	struct rtask *tasks;
 	size_t ntasks;
 	atomic_int *left; /* per node: parts of a split file still to write */
+	size_t *dirs;     /* phase 3: folder nodes */
+	size_t ndirs;
 	atomic_size_t next;
 	pthread_mutex_t mtx;
 	uint8_t (*pkey)[32];
 	uint8_t *phave;
 	int err;
 	char errmsg[512];
-	struct vault_restore_result *r;
 	struct lb_progress *progress;
 };
 
@@ -52,6 +68,14 @@ static void rs_fail(struct rs *s, int rc)
 	pthread_mutex_unlock(&s->mtx);
 }
 
+static int rs_failed(struct rs *s)
+{
+	pthread_mutex_lock(&s->mtx);
+	int e = s->err;
+	pthread_mutex_unlock(&s->mtx);
+	return e != 0;
+}
+
 struct rs_thread {
 	struct rs *s;
 	pthread_t th;
@@ -60,6 +84,48 @@ struct rs_thread {
 	ZSTD_DCtx *dz;
 	struct buf blob, plain;
 };
+
+static void ts_of(const struct vnode *n, struct timespec ts[2])
+{
+	ts[0].tv_sec = n->atime_ns / 1000000000LL;
+	ts[0].tv_nsec = n->atime_ns % 1000000000LL;
+	ts[1].tv_sec = n->mtime_ns / 1000000000LL;
+	ts[1].tv_nsec = n->mtime_ns % 1000000000LL;
+}
+
+/* Make every folder of the relative path p (all of it), owner-only; existing ones are fine. */
+static int mkdirs_at(int tfd, const char *p)
+{
+	char *d = lb_strdup(p);
+	int rc = 0;
+	for (char *s = d;; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (*d && mkdirat(tfd, d, 0700) != 0 && errno != EEXIST) {
+			rc = lb_error_errno(errno, "cannot create folder '%s'", d);
+			break;
+		}
+		*s = c;
+		if (!c)
+			break;
+	}
+	free(d);
+	return rc;
+}
+
+/* Make the parent folders of the relative path p. */
+static int make_parent_at(int tfd, const char *p)
+{
+	const char *slash = strrchr(p, '/');
+	if (!slash)
+		return 0;
+	char *d = lb_strndup(p, (size_t)(slash - p));
+	int rc = mkdirs_at(tfd, d);
+	free(d);
+	return rc;
+}
 
 static int pack_key(struct rs_thread *t, uint32_t pn, const uint8_t *hdr, size_t n)
 {
@@ -129,20 +195,48 @@ static int fetch_blob(struct rs_thread *t, const struct vault_ientry *e)
 	return 0;
 }
 
-static int set_meta_at(const char *path, const struct vnode *n, int link);
+/* Owner, mode and times of a file through its descriptor (owner first: chown clears set-id bits). */
+static int file_meta(struct rs *s, int fd, const struct vnode *n)
+{
+	if (s->root && fchown(fd, n->uid, n->gid) != 0)
+		return lb_error_errno(errno, "cannot set the owner of '%s'", n->path);
+	if (fchmod(fd, n->mode & 07777) != 0)
+		return lb_error_errno(errno, "cannot set the mode of '%s'", n->path);
+	struct timespec ts[2];
+	ts_of(n, ts);
+	if (futimens(fd, ts) != 0)
+		return lb_error_errno(errno, "cannot set the times of '%s'", n->path);
+	return 0;
+}
 
-static int restore_task(struct rs_thread *t, const struct rtask *k)
+static int write_all(int fd, const char *p, size_t n, uint64_t pos, const char *path)
+{
+	size_t off = 0;
+	while (off < n) {
+		ssize_t w = pwrite(fd, p + off, n - off, (off_t)(pos + off));
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return errno == ENOSPC ? lb_error(LB_ENOSPC, "disk full writing '%s'", path)
+			                       : lb_error_errno(errno, "cannot write '%s'", path);
+		off += (size_t)w;
+	}
+	return 0;
+}
+
+static int restore_file(struct rs_thread *t, const struct rtask *k)
 {
 	struct rs *s = t->s;
 	const struct vnode *n = &s->snap.nodes[k->node];
-	struct buf path = {0};
-	lb_path_join(&path, s->target, n->path);
-	int fd = k->part ? open(path.data, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)
-	                 : open(path.data, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	/* a split file is made by whichever of its parts comes first: the target is new, nothing to truncate */
+	int flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC;
+	int fd = openat(s->tfd, n->path, flags, 0600);
+	if (fd < 0 && errno == ENOENT && make_parent_at(s->tfd, n->path) == 0)
+		fd = openat(s->tfd, n->path, flags, 0600);
+	if (fd < 0)
+		return lb_error_errno(errno, "cannot create '%s'", n->path);
 	int rc = 0;
 	uint64_t pos = k->off;
-	if (fd < 0)
-		rc = lb_error_errno(errno, "cannot create '%s'", path.data);
 	for (uint32_t i = k->c0; rc == 0 && i < k->c1; i++) {
 		const struct vault_ientry *e = vindex_find(&s->v->ix, n->chunks[i]);
 		if (!e) {
@@ -163,17 +257,7 @@ static int restore_task(struct rs_thread *t, const struct rtask *k)
 			lb_error_wrap(rc, "'%s'", n->path);
 			break;
 		}
-		size_t off = 0;
-		while (off < t->plain.len) {
-			ssize_t w = pwrite(fd, t->plain.data + off, t->plain.len - off, (off_t)(pos + off));
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0) {
-				rc = lb_error_errno(errno, "cannot write '%s'", path.data);
-				break;
-			}
-			off += (size_t)w;
-		}
+		rc = write_all(fd, t->plain.data, t->plain.len, pos, n->path);
 		pos += t->plain.len;
 		if (s->progress) {
 			pthread_mutex_lock(&s->mtx);
@@ -181,43 +265,133 @@ static int restore_task(struct rs_thread *t, const struct rtask *k)
 			pthread_mutex_unlock(&s->mtx);
 		}
 	}
-	if (fd >= 0 && !k->part) {
-		if (rc == 0 && geteuid() == 0 && fchown(fd, n->uid, n->gid) != 0)
-			rc = lb_error_errno(errno, "cannot set the owner of '%s'", path.data);
-		if (rc == 0 && fchmod(fd, n->mode & 07777) != 0)
-			rc = lb_error_errno(errno, "cannot set the mode of '%s'", path.data);
-		struct timespec ts[2] = {{n->atime_ns / 1000000000LL, n->atime_ns % 1000000000LL},
-		                         {n->mtime_ns / 1000000000LL, n->mtime_ns % 1000000000LL}};
-		if (rc == 0 && futimens(fd, ts) != 0)
-			rc = lb_error_errno(errno, "cannot set the times of '%s'", path.data);
+	/* the whole file, or the last of its parts to finish (every other part has written): its metadata, and
+	 * the write-back of its bytes started now so that the final syncfs has little left to wait for */
+	int last = k->kind == RT_FILE || atomic_fetch_sub(&s->left[k->node], 1) == 1;
+	if (rc == 0 && last) {
+		rc = file_meta(s, fd, n);
+		if (rc == 0 && s->sync)
+			sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 	}
-	if (fd >= 0 && close(fd) != 0 && rc == 0)
-		rc = lb_error_errno(errno, "cannot write '%s'", path.data);
-	/* the last part of a split file to finish sets its metadata */
-	if (k->part && atomic_fetch_sub(&s->left[k->node], 1) == 1 && rc == 0)
-		rc = set_meta_at(path.data, n, 0);
-	buf_release(&path);
+	if (close(fd) != 0 && rc == 0)
+		rc = lb_error_errno(errno, "cannot write '%s'", n->path);
 	return rc;
 }
 
-static void *rs_main(void *arg)
+static int restore_dir(struct rs *s, const struct vnode *n)
+{
+	if (mkdirat(s->tfd, n->path, 0700) == 0 || errno == EEXIST)
+		return 0;
+	if (errno == ENOENT && make_parent_at(s->tfd, n->path) == 0 &&
+	    (mkdirat(s->tfd, n->path, 0700) == 0 || errno == EEXIST))
+		return 0;
+	return lb_error_errno(errno, "cannot create folder '%s'", n->path);
+}
+
+static void *phase_files(void *arg)
 {
 	struct rs_thread *t = arg;
 	struct rs *s = t->s;
 	for (;;) {
 		size_t i = atomic_fetch_add(&s->next, 1);
-		if (i >= s->ntasks)
+		if (i >= s->ntasks || rs_failed(s))
 			break;
-		pthread_mutex_lock(&s->mtx);
-		int failed = s->err;
-		pthread_mutex_unlock(&s->mtx);
-		if (failed)
-			break;
-		int rc = restore_task(t, &s->tasks[i]);
+		const struct rtask *k = &s->tasks[i];
+		int rc = k->kind == RT_DIR ? restore_dir(s, &s->snap.nodes[k->node]) : restore_file(t, k);
 		if (rc < 0)
 			rs_fail(s, rc);
 	}
 	return NULL;
+}
+
+/* Owner, mode and times of a folder (every entry in it exists by now). */
+static int dir_meta(struct rs *s, const struct vnode *n)
+{
+	if (s->root && fchownat(s->tfd, n->path, n->uid, n->gid, AT_SYMLINK_NOFOLLOW) != 0)
+		return lb_error_errno(errno, "cannot set the owner of '%s'", n->path);
+	if (fchmodat(s->tfd, n->path, n->mode & 07777, 0) != 0)
+		return lb_error_errno(errno, "cannot set the mode of '%s'", n->path);
+	struct timespec ts[2];
+	ts_of(n, ts);
+	if (utimensat(s->tfd, n->path, ts, AT_SYMLINK_NOFOLLOW) != 0)
+		return lb_error_errno(errno, "cannot set the times of '%s'", n->path);
+	return 0;
+}
+
+static void *phase_dirs(void *arg)
+{
+	struct rs_thread *t = arg;
+	struct rs *s = t->s;
+	for (;;) {
+		size_t i = atomic_fetch_add(&s->next, 1);
+		if (i >= s->ndirs || rs_failed(s))
+			break;
+		int rc = dir_meta(s, &s->snap.nodes[s->dirs[i]]);
+		if (rc < 0)
+			rs_fail(s, rc);
+	}
+	return NULL;
+}
+
+/* Run fn on nt threads over s->next and wait for them. */
+static void run_threads(struct rs *s, int nt, void *(*fn)(void *))
+{
+	struct rs_thread t[16];
+	atomic_store(&s->next, 0);
+	for (int i = 0; i < nt; i++) {
+		memset(&t[i], 0, sizeof(t[i]));
+		t[i].s = s;
+		t[i].pack_fd = -1;
+		t[i].dz = ZSTD_createDCtx();
+		if (!t[i].dz || pthread_create(&t[i].th, NULL, fn, &t[i]) != 0)
+			lb_oom();
+	}
+	for (int i = 0; i < nt; i++) {
+		pthread_join(t[i].th, NULL);
+		if (t[i].pack_fd >= 0)
+			close(t[i].pack_fd);
+		ZSTD_freeDCtx(t[i].dz);
+		buf_release(&t[i].blob);
+		buf_wipe(&t[i].plain);
+	}
+}
+
+/* A symlink, made in its parent folder opened one component at a time without following any link. */
+static int restore_link(struct rs *s, const struct vnode *n)
+{
+	char *p = lb_strdup(n->path);
+	char *leaf = strrchr(p, '/');
+	int dfd = dup(s->tfd), rc = 0;
+	if (dfd < 0)
+		rc = lb_error_errno(errno, "cannot open '%s'", s->target);
+	if (leaf) {
+		*leaf++ = '\0';
+		for (char *c = p, *e; rc == 0 && c; c = e) {
+			if ((e = strchr(c, '/')))
+				*e++ = '\0';
+			if (mkdirat(dfd, c, 0700) != 0 && errno != EEXIST)
+				rc = lb_error_errno(errno, "cannot create folder for '%s'", n->path);
+			int nfd = rc ? -1 : openat(dfd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (rc == 0 && nfd < 0)
+				rc = lb_error_errno(errno, "cannot open the folder of '%s'", n->path);
+			close(dfd);
+			dfd = nfd;
+		}
+	} else {
+		leaf = p;
+	}
+	struct timespec ts[2];
+	ts_of(n, ts);
+	if (rc == 0 && symlinkat(n->link, dfd, leaf) != 0)
+		rc = lb_error_errno(errno, "cannot create symlink '%s'", n->path);
+	if (rc == 0 && s->root && fchownat(dfd, leaf, n->uid, n->gid, AT_SYMLINK_NOFOLLOW) != 0)
+		rc = lb_error_errno(errno, "cannot set the owner of '%s'", n->path);
+	if (rc == 0 && utimensat(dfd, leaf, ts, AT_SYMLINK_NOFOLLOW) != 0)
+		rc = lb_error_errno(errno, "cannot set the times of '%s'", n->path);
+	if (dfd >= 0)
+		close(dfd);
+	free(p);
+	return rc;
 }
 
 static int in_sub(const char *path, const char *sub)
@@ -242,29 +416,102 @@ static int target_empty(const char *t)
 	return empty;
 }
 
-static int set_meta_at(const char *path, const struct vnode *n, int link)
+static void add_task(struct rs *s, size_t *cap, struct rtask k)
 {
-	if (geteuid() == 0 && lchown(path, n->uid, n->gid) != 0)
-		return lb_error_errno(errno, "cannot set the owner of '%s'", path);
-	if (!link && chmod(path, n->mode & 07777) != 0)
-		return lb_error_errno(errno, "cannot set the mode of '%s'", path);
-	struct timespec ts[2] = {{n->atime_ns / 1000000000LL, n->atime_ns % 1000000000LL},
-	                         {n->mtime_ns / 1000000000LL, n->mtime_ns % 1000000000LL}};
-	if (utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW) != 0)
-		return lb_error_errno(errno, "cannot set the times of '%s'", path);
+	if (s->ntasks == *cap) {
+		*cap = *cap ? *cap * 2 : 1024;
+		s->tasks = lb_reallocarray(s->tasks, *cap, sizeof(*s->tasks));
+	}
+	s->tasks[s->ntasks++] = k;
+}
+
+/* The task list of phase 1 and the folder list of phase 3, in the snapshot's order. */
+static int plan(struct rs *s, const char *sub, struct vault_restore_result *r)
+{
+	size_t cap = 0, matched = 0;
+	s->left = lb_calloc(s->snap.nnodes + 1, sizeof(*s->left));
+	s->dirs = lb_calloc(s->snap.nnodes + 1, sizeof(*s->dirs));
+	for (size_t i = 0; i < s->snap.nnodes; i++) {
+		const struct vnode *n = &s->snap.nodes[i];
+		if (!in_sub(n->path, sub))
+			continue;
+		matched++;
+		if (n->kind == VNODE_DIR) {
+			r->dirs++;
+			s->dirs[s->ndirs++] = i;
+			add_task(s, &cap, (struct rtask){.node = i, .kind = RT_DIR});
+		} else if (n->kind == VNODE_FILE) {
+			r->files++;
+			r->bytes += n->size;
+			if (n->nchunks <= RS_PART_CHUNKS) {
+				add_task(s, &cap,
+				         (struct rtask){.node = i, .c0 = 0, .c1 = n->nchunks, .kind = RT_FILE});
+				continue;
+			}
+			/* a big file: written in parts by all threads at their offsets */
+			uint32_t parts = (n->nchunks + RS_PART_CHUNKS - 1) / RS_PART_CHUNKS;
+			atomic_init(&s->left[i], (int)parts);
+			uint64_t off = 0;
+			for (uint32_t c = 0; c < n->nchunks; c += RS_PART_CHUNKS) {
+				struct rtask k = {
+				        .node = i, .c0 = c, .c1 = c + RS_PART_CHUNKS, .off = off, .kind = RT_PART};
+				if (k.c1 > n->nchunks)
+					k.c1 = n->nchunks;
+				for (uint32_t x = k.c0; x < k.c1; x++) {
+					const struct vault_ientry *e = vindex_find(&s->v->ix, n->chunks[x]);
+					if (!e)
+						return lb_error(LB_ECORRUPT,
+						                "a chunk of '%s' is missing from the repository",
+						                n->path);
+					off += e->raw_len;
+				}
+				add_task(s, &cap, k);
+			}
+		}
+	}
+	if (sub && *sub && !matched)
+		return lb_error(LB_ENOTFOUND, "no '%s' in generation %.8s", sub, r->id);
 	return 0;
 }
 
-static int make_parent(const char *path)
+static int run(struct rs *s, const char *sub, int nt, struct vault_restore_result *r)
 {
-	char *p = lb_strdup(path);
-	char *slash = strrchr(p, '/');
-	int rc = 0;
-	if (slash) {
-		*slash = '\0';
-		rc = lb_mkdirs(p, 0700);
+	int rc = plan(s, sub, r);
+	if (rc < 0)
+		return rc;
+	s->pkey = lb_calloc(s->v->ix.npack + 1, 32);
+	s->phave = lb_calloc(s->v->ix.npack + 1, 1);
+	if (s->progress)
+		s->progress->total = r->bytes;
+	run_threads(s, nt, phase_files);
+	sodium_memzero(s->pkey, (s->v->ix.npack + 1) * 32);
+	if (s->err)
+		return lb_error(-s->err, "%s", s->errmsg);
+	for (size_t i = 0; i < s->snap.nnodes; i++) {
+		const struct vnode *n = &s->snap.nodes[i];
+		if (n->kind != VNODE_LINK || !in_sub(n->path, sub))
+			continue;
+		if ((rc = restore_link(s, n)) < 0)
+			return rc;
+		r->links++;
 	}
-	free(p);
+	/* folders the owner can search (all of them as root) in parallel; the others after, deepest first */
+	size_t *later = lb_calloc(s->ndirs + 1, sizeof(*later)), nlater = 0, w = 0;
+	for (size_t i = 0; i < s->ndirs; i++) {
+		if (!s->root && !(s->snap.nodes[s->dirs[i]].mode & S_IXUSR))
+			later[nlater++] = s->dirs[i];
+		else
+			s->dirs[w++] = s->dirs[i];
+	}
+	s->ndirs = w;
+	run_threads(s, nt, phase_dirs);
+	if (s->err)
+		rc = lb_error(-s->err, "%s", s->errmsg);
+	for (size_t i = nlater; rc == 0 && i-- > 0;)
+		rc = dir_meta(s, &s->snap.nodes[later[i]]);
+	free(later);
+	if (rc == 0 && s->sync && syncfs(s->tfd) != 0)
+		rc = lb_error_errno(errno, "cannot flush the restored files to disk");
 	return rc;
 }
 
@@ -283,9 +530,11 @@ int vault_restore(struct vault *v, const struct vault_restore_opts *o, struct va
 		return lb_error(LB_EEXIST, "restore target '%s' must be a new or empty folder", o->target);
 	struct rs *s = lb_calloc(1, sizeof(*s));
 	s->v = v;
-	s->r = r;
 	s->target = o->target;
 	s->progress = o->progress;
+	s->root = geteuid() == 0;
+	s->sync = !o->no_sync;
+	s->tfd = -1;
 	pthread_mutex_init(&s->mtx, NULL);
 	char *sub = NULL;
 	if (o->subpath) {
@@ -299,117 +548,17 @@ int vault_restore(struct vault *v, const struct vault_restore_opts *o, struct va
 	rc = vsnap_load(v, r->id, &s->snap);
 	if (rc == 0)
 		rc = lb_mkdirs(o->target, 0700);
-	struct buf path = {0};
-	size_t matched = 0;
-	size_t task_cap = s->snap.nnodes + 1;
-	s->tasks = lb_calloc(task_cap, sizeof(*s->tasks));
-	s->left = lb_calloc(s->snap.nnodes + 1, sizeof(*s->left));
-	for (size_t i = 0; rc == 0 && i < s->snap.nnodes; i++) {
-		const struct vnode *n = &s->snap.nodes[i];
-		if (!in_sub(n->path, sub))
-			continue;
-		matched++;
-		buf_reset(&path);
-		lb_path_join(&path, o->target, n->path);
-		if ((rc = make_parent(path.data)) < 0)
-			break;
-		if (n->kind == VNODE_DIR) {
-			if (mkdir(path.data, 0700) != 0 && errno != EEXIST)
-				rc = lb_error_errno(errno, "cannot create folder '%s'", path.data);
-			r->dirs++;
-		} else if (n->kind == VNODE_FILE) {
-			r->files++;
-			r->bytes += n->size;
-			uint32_t parts = (n->nchunks + RS_PART_CHUNKS - 1) / RS_PART_CHUNKS;
-			if (s->ntasks + parts + 1 > task_cap) {
-				task_cap = (s->ntasks + parts + 1) * 2;
-				s->tasks = lb_reallocarray(s->tasks, task_cap, sizeof(*s->tasks));
-			}
-			if (parts <= 1) {
-				s->tasks[s->ntasks++] = (struct rtask){.node = i, .c0 = 0, .c1 = n->nchunks};
-				continue;
-			}
-			/* a big file: made here, written in parts by all threads at their offsets */
-			int fd = open(path.data, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-			if (fd < 0) {
-				rc = lb_error_errno(errno, "cannot create '%s'", path.data);
-				break;
-			}
-			close(fd);
-			atomic_init(&s->left[i], (int)parts);
-			uint64_t off = 0;
-			for (uint32_t c = 0; rc == 0 && c < n->nchunks; c += RS_PART_CHUNKS) {
-				struct rtask k = {.node = i, .c0 = c, .c1 = c + RS_PART_CHUNKS, .off = off, .part = 1};
-				if (k.c1 > n->nchunks)
-					k.c1 = n->nchunks;
-				for (uint32_t x = k.c0; x < k.c1; x++) {
-					const struct vault_ientry *e = vindex_find(&v->ix, n->chunks[x]);
-					if (!e) {
-						rc = lb_error(LB_ECORRUPT,
-						              "a chunk of '%s' is missing from the repository",
-						              n->path);
-						break;
-					}
-					off += e->raw_len;
-				}
-				s->tasks[s->ntasks++] = k;
-			}
-		}
-	}
-	if (rc == 0 && sub && *sub && !matched)
-		rc = lb_error(LB_ENOTFOUND, "no '%s' in generation %.8s", sub, r->id);
-	if (rc == 0) {
-		s->pkey = lb_calloc(v->ix.npack + 1, 32);
-		s->phave = lb_calloc(v->ix.npack + 1, 1);
-		if (s->progress)
-			s->progress->total = r->bytes;
-		int nt = o->threads > 0 ? o->threads : vault_ncpu();
-		if (nt > 16)
-			nt = 16;
-		struct rs_thread t[16];
-		for (int i = 0; i < nt; i++) {
-			memset(&t[i], 0, sizeof(t[i]));
-			t[i].s = s;
-			t[i].pack_fd = -1;
-			t[i].dz = ZSTD_createDCtx();
-			pthread_create(&t[i].th, NULL, rs_main, &t[i]);
-		}
-		for (int i = 0; i < nt; i++) {
-			pthread_join(t[i].th, NULL);
-			if (t[i].pack_fd >= 0)
-				close(t[i].pack_fd);
-			ZSTD_freeDCtx(t[i].dz);
-			buf_release(&t[i].blob);
-			buf_wipe(&t[i].plain);
-		}
-		if (s->err)
-			rc = lb_error(-s->err, "%s", s->errmsg);
-		sodium_memzero(s->pkey, (v->ix.npack + 1) * 32);
-	}
-	for (size_t i = 0; rc == 0 && i < s->snap.nnodes; i++) {
-		const struct vnode *n = &s->snap.nodes[i];
-		if (n->kind != VNODE_LINK || !in_sub(n->path, sub))
-			continue;
-		buf_reset(&path);
-		lb_path_join(&path, o->target, n->path);
-		if (symlink(n->link, path.data) != 0)
-			rc = lb_error_errno(errno, "cannot create symlink '%s'", path.data);
-		else
-			rc = set_meta_at(path.data, n, 1);
-		r->links++;
-	}
-	for (size_t i = s->snap.nnodes; rc == 0 && i-- > 0;) {
-		const struct vnode *n = &s->snap.nodes[i];
-		if (n->kind != VNODE_DIR || !in_sub(n->path, sub))
-			continue;
-		buf_reset(&path);
-		lb_path_join(&path, o->target, n->path);
-		rc = set_meta_at(path.data, n, 0);
-	}
-	buf_release(&path);
+	if (rc == 0 && (s->tfd = open(o->target, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		rc = lb_error_errno(errno, "cannot open '%s'", o->target);
+	int nt = o->threads > 0 ? o->threads : vault_ncpu();
+	if (rc == 0)
+		rc = run(s, sub, nt > 16 ? 16 : nt, r);
+	if (s->tfd >= 0)
+		close(s->tfd);
 	free(sub);
 	free(s->tasks);
 	free(s->left);
+	free(s->dirs);
 	free(s->pkey);
 	free(s->phave);
 	vsnap_release(&s->snap);

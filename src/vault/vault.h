@@ -91,6 +91,7 @@ struct vault_restore_opts {
 	const char *subpath; /* NULL: everything; else a path inside the generation (and what is under it) */
 	struct lb_progress *progress;
 	int threads;
+	int no_sync; /* skip the final syncfs: the files may still be in the page cache when restore returns */
 };
 struct vault_restore_result {
 	char id[65];

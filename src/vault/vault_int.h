@@ -143,19 +143,37 @@ int vindex_decode(struct vault_index *ix, const uint8_t *p, size_t n, const uint
 int vindex_decode_payload(struct vault_index *ix, const uint8_t *p, size_t n);
 
 /* ---- packs (pack.c) ---- */
+/*
+ * A pack being written. By default it is built in memory (b) and written whole by vpack_w_finish. With stream
+ * set (a local repository, a backup) it is written as it grows to a temporary file data/pack.tmp-PID-N and hashed
+ * on the way (each blob is written and hashed while it is still in the cache, and no pack is held in memory),
+ * with O_DIRECT where the file system allows it: a backup does not push the host's working set out of the page
+ * cache, and the copy into the page cache (most of the kernel's share of a backup) is not made;
+ * finish links the file to its name, starts its write-back without waiting and remembers it in written, and
+ * vault_sync_objects makes the packs durable before any index names them.
+ */
 struct vpack_w {
-	int lazy;                  /* write with vault_put_lazy and remember the names in written */
-	struct lb_strlist written; /* owned strings */
+	struct vault *stream;
+	struct lb_strlist written; /* streamed packs (their rel paths), owned strings */
 	uint8_t key[32];
-	struct buf b;
+	struct buf b;   /* the whole pack, or (streamed) the bytes not yet written */
+	char *tmp;      /* streamed: the temporary file (NULL: none open) */
+	int fd, direct; /* direct: fd is O_DIRECT (whole 4 KiB blocks from io; the file's tail written buffered) */
+	uint8_t *io;    /* block-aligned copy of what an O_DIRECT write sends */
+	size_t io_cap;
+	uint64_t size; /* streamed: bytes written before b */
+	crypto_generichash_state h;
 	struct vault_ientry *e; /* pack field unused; offsets inside this pack */
 	size_t n, cap;
 };
-void vpack_w_start(struct vpack_w *w, const uint8_t box_pk[32]);
-void vpack_w_add(struct vpack_w *w, const uint8_t id[VID], uint8_t flags, const void *data, size_t len,
-                 uint32_t raw_len);
+int vpack_w_start(struct vpack_w *w, const uint8_t box_pk[32]);
+int vpack_w_add(struct vpack_w *w, const uint8_t id[VID], uint8_t flags, const void *data, size_t len,
+                uint32_t raw_len);
+/* Bytes of the pack so far. */
+uint64_t vpack_w_size(const struct vpack_w *w);
 /* Seal the table, name the pack, write it once; entries go to ix (new pack number). Wipes the key. */
 int vpack_w_finish(struct vpack_w *w, struct vault *v, struct vault_index *ix, uint8_t pack_id[VID]);
+/* Also removes the temporary file of a streamed pack that was not finished. */
 void vpack_w_release(struct vpack_w *w);
 int vpack_open_key(const struct vault_keys *k, const uint8_t *hdr, size_t n, uint8_t key[32]);
 /* Parse the table of a whole pack file. entries is allocated (free it). */
@@ -222,8 +240,10 @@ struct vault {
 void vpath(struct vault *v, struct buf *b, const char *fmt, ...) LB_PRINTF(3, 4);
 /* Write a repository object once (tmp, fsync, link, fsync dir), read-only mode; an identical existing one is ok. */
 int vault_put(struct vault *v, const char *rel, const void *p, size_t n);
-int vault_put_lazy(struct vault *v, const char *rel, const void *p, size_t n);
-/* fsync the objects (and their folders) written with vault_put_lazy. */
+/* Give the finished temporary file tmp (open as fd) its name rel instead (tmp is removed): write-back started,
+ * not waited for; an object of that name already there is fine (same name, same bytes). */
+int vault_link_object(struct vault *v, const char *tmp, int fd, const char *rel);
+/* fsync the objects (and their folders) written without waiting (streamed packs). */
 int vault_sync_objects(struct vault *v, const struct lb_strlist *rels);
 int vault_get(struct vault *v, const char *rel, struct buf *out, size_t max);
 /* len bytes at off of an object (a blob of a pack), into out (reset first). */

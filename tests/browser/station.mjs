@@ -1,6 +1,9 @@
 // station.mjs - the downtime station in a real browser (Debian chromium driven by playwright-core): log in,
 // search ｻﾄｳ, open a patient, see the allergy in red, print the page to PDF (A4, patient ID on the printed
-// page), the print recorded in the access log, no CSP violation; a screenshot of each page goes to
+// page), the print recorded in the access log, no CSP violation; then the safety checks: drug search as you type,
+// a prescription check picked from the list (STOP for a penicillin allergy, printed with its stamp), and the
+// barcode check typed as a scanner types (wristband, then the order labels the station printed, read back with
+// zbarimg; a drug code that is STOP), each in the access log; a screenshot of each page goes to
 // the build folder (docs/screenshots/ with LB_UPDATE_SCREENSHOTS=1). Needs LIFEBOAT, LB_SRC (CTest sets them) and `npm ci` at the top of the source tree.
 import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
@@ -171,6 +174,10 @@ async function main() {
   check((await page.locator("td.phone").first().textContent()).match(/\d/) !== null, "the call list has phone numbers");
   await page.screenshot({ path: path.join(SHOTS, "station-appointments.png"), fullPage: true });
 
+  // The safety checks: drug search as you type, the prescription check, the barcode check with labels printed by
+  // the station and read back as a scanner reads them.
+  await safetyChecks(page, base, db);
+
   // Logout through the button (POST with the CSRF token).
   await Promise.all([page.waitForNavigation(), page.click('form[action="/logout"] button')]);
   check(new URL(page.url()).pathname === "/login", "logout returns to the login page");
@@ -182,6 +189,110 @@ async function main() {
   const audit = JSON.parse(lb(["station", "audit", "--db", db, "--json", "--patient", sato]));
   check(audit.some((e) => e.action === "view" && e.user === "nurse1"), "the view is in the access log");
   check(audit.some((e) => e.action === "print" && e.user === "nurse1"), "the print is in the access log");
+}
+
+// The patient for the checks: allergic to penicillin, with active orders (whose labels the station prints).
+function penicillinPatient(db) {
+  const ids = execFileSync("sqlite3", [db, "SELECT DISTINCT patient_id FROM allergies WHERE active AND name LIKE '%ペニシリン%' ORDER BY patient_id"],
+                           { encoding: "utf8" }).trim().split("\n").filter(Boolean);
+  for (const id of ids) {
+    const v = JSON.parse(lb(["patient", "--db", db, "--id", id, "--json"]));
+    if (v.medications.some((m) => m.status === "active")) return id;
+  }
+  throw new Error("no penicillin-allergic patient with active orders in the synthetic hospital");
+}
+
+// What a scanner reads from a PDF: Code 128 of every page at 300 dpi (poppler-utils, zbar-tools).
+function barcodesOf(pdfPath) {
+  const prefix = pdfPath.replace(/\.pdf$/, "");
+  execFileSync("pdftoppm", ["-r", "300", "-gray", pdfPath, prefix]);
+  const pgms = fs.readdirSync(path.dirname(pdfPath)).filter((f) => f.startsWith(path.basename(prefix) + "-") && f.endsWith(".pgm"))
+    .map((f) => path.join(path.dirname(pdfPath), f));
+  let out = "";
+  try {
+    out = execFileSync("zbarimg", ["-q", ...pgms], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  } catch (e) {
+    out = e.stdout || "";
+  }
+  return out.split("\n").filter((l) => l.startsWith("CODE-128:")).map((l) => l.slice(9));
+}
+
+async function safetyChecks(page, base, db) {
+  const pid = penicillinPatient(db);
+
+  // Drug search: three characters of half-width kana, the list fills as the user types.
+  await page.goto(`${base}/drugs`);
+  await page.locator('input[name="q"]').pressSequentially("ﾛｷｿ", { delay: 60 });
+  const sug = page.locator("#drug-suggest > li > a");
+  await sug.first().waitFor();
+  const names = await sug.allTextContents();
+  check(names.some((n) => n.includes("ロキソニン")) && names.some((n) => n.includes("「")),
+        "ﾛｷｿ lists the brand and its generic as you type: " + names.join(" | "));
+  await page.screenshot({ path: path.join(SHOTS, "station-drugs.png"), fullPage: true });
+
+  // Prescription check from the patient's page: pick サワシリン from the list, type the order, check.
+  await page.goto(`${base}/patient/${pid}`);
+  await Promise.all([page.waitForNavigation(), page.click(`a[href="/rx/check?patient=${pid}"]`)]);
+  check(new URL(page.url()).pathname === "/rx/check", "the patient page opens the prescription check");
+  await page.locator('input[name="drug"]').pressSequentially("ｻﾜｼ", { delay: 60 });
+  const pick = page.locator('#rx-suggest a[data-code="100000101"]');
+  await pick.waitFor();
+  await pick.click();
+  check((await page.inputValue('input[name="drug"]')) === "100000101", "picking a drug puts its code in the field");
+  check((await page.locator("#rx-picked").textContent()).includes("サワシリン"), "the picked drug is named");
+  await page.fill('input[name="dose"]', "250");
+  await page.fill('input[name="unit"]', "mg");
+  await page.fill('input[name="per_day"]', "3");
+  await page.fill('input[name="days"]', "7");
+  await Promise.all([page.waitForNavigation(), page.press('input[name="days"]', "Enter")]);
+  const verdict = page.locator("#rx-verdict");
+  check((await verdict.getAttribute("data-verdict")) === "stop", "amoxicillin for a penicillin allergy is STOP");
+  check((await page.locator("table.alerts tr.lv-stop").first().textContent()).includes("ペニシリン"), "the STOP names the allergy");
+  check(await page.locator(".idband .pid").textContent() === pid, "the check shows the patient's banner");
+  await page.screenshot({ path: path.join(SHOTS, "station-rx-check.png"), fullPage: true });
+  // Printed: the form goes, the stamp (downtime copy, as-of, who) stays; the PDF names the patient on each page.
+  await page.evaluate(() => window.dispatchEvent(new Event("beforeprint")));
+  await page.emulateMedia({ media: "print" });
+  check(!(await page.locator("form.rxform").isVisible()), "the form is not printed");
+  check(await page.locator(".stamp").isVisible(), "the stamp is printed");
+  await page.pdf({ format: "A4", printBackground: true, path: `${T}/rxcheck.pdf` });
+  const rxText = execFileSync("pdftotext", [`${T}/rxcheck.pdf`, "-"], { encoding: "utf8" });
+  check(rxText.includes(pid) && rxText.includes("downtime copy") && rxText.includes("データ時点"),
+        "the printed check carries the patient ID, the downtime-copy mark and the as-of time");
+  await page.emulateMedia({ media: "screen" });
+
+  // Barcode check: the station prints the patient's order labels; a scanner types the wristband, Enter, then a
+  // label, Enter.
+  const labels = await page.request.get(`${base}/print/patient.pdf?patient=${pid}&part=labels`);
+  check(labels.ok() && (labels.headers()["content-type"] || "").startsWith("application/pdf"), "the order labels are a PDF");
+  fs.writeFileSync(`${T}/labels.pdf`, await labels.body());
+  const codes = barcodesOf(`${T}/labels.pdf`);
+  check(codes.length > 0 && codes.every((c) => c.startsWith(`LBO/${pid}/`)), "the labels' barcodes are this patient's orders: " + codes.join(" "));
+  await page.goto(`${base}/patient/${pid}`);
+  await Promise.all([page.waitForNavigation(), page.click(`a[href="/barcode?patient=${pid}"]`)]);
+  await page.keyboard.type(pid);
+  await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+  check((await page.locator(".idband .pid").textContent()) === pid, "the wristband scan shows the patient");
+  const verdicts = [];
+  for (const code of codes) {
+    await page.keyboard.type(code); // the label field has the focus after the wristband
+    await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+    verdicts.push(await page.locator("#bc-verdict").getAttribute("data-verdict"));
+  }
+  check(verdicts.includes("ok"), "a label of the patient's active order is OK: " + verdicts.join(","));
+  await page.keyboard.type("100000101"); // サワシリン, typed as a drug code
+  await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+  check((await page.locator("#bc-verdict").getAttribute("data-verdict")) === "stop", "amoxicillin at the bedside is STOP");
+  const big = await page.locator("#bc-verdict .big").evaluate((e) => getComputedStyle(e).fontSize);
+  check(parseFloat(big) >= 48, "the verdict is big: " + big);
+  await page.screenshot({ path: path.join(SHOTS, "station-barcode.png"), fullPage: true });
+
+  const audit = JSON.parse(lb(["station", "audit", "--db", db, "--json", "--patient", pid]));
+  check(audit.some((e) => e.action === "drug-search" && e.detail === "ｻﾜｼ"), "the drug search of the check is in the access log");
+  check(audit.some((e) => e.action === "rx-check" && /result stop: allergy/.test(e.detail)), "the check and its result are in the access log");
+  check(audit.some((e) => e.action === "barcode" && /result ok/.test(e.detail)), "the OK barcode check is in the access log");
+  check(audit.some((e) => e.action === "barcode" && /label 100000101; result stop/.test(e.detail)), "the STOP barcode check is in the access log");
+  check(audit.some((e) => e.action === "print" && e.detail === "labels"), "the label print is in the access log");
 }
 
 try {

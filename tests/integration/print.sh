@@ -25,9 +25,9 @@ for (pid,) in db.execute("SELECT patient_id FROM census WHERE ward=?", (sys.argv
 PY
 run "$LIFEBOAT" print pack --db "$DB" --ward "$WARD" --out "$T/pack" --json
 expect_rc 0 "print pack"
-expect_out '"files":5' "print pack writes five files"
+expect_out '"files":6' "print pack writes six files"
 expect_out '"missing_glyphs":0' "no character of the pack renders as a missing-glyph box"
-for f in 1_census 2_summaries 3_medication_sheets 4_wristbands 5_order_forms; do
+for f in 1_census 2_summaries 3_medication_sheets 4_wristbands 5_order_forms 6_order_labels; do
 	[ -s "$T/pack/$f.pdf" ] || fail "pack lacks $f.pdf"
 	pdftotext "$T/pack/$f.pdf" "$T/$f.txt"
 done
@@ -76,7 +76,7 @@ python3 - "$T" <<'PY' || fail "a page lacks the mark, the as-of time, page x of 
 import re, subprocess, sys
 t = sys.argv[1]
 bad = []
-for f in ("1_census", "2_summaries", "3_medication_sheets", "4_wristbands", "5_order_forms"):
+for f in ("1_census", "2_summaries", "3_medication_sheets", "4_wristbands", "5_order_forms", "6_order_labels"):
     pages = open(f"{t}/{f}.txt").read().split("\f")
     pages = [p for p in pages if p.strip()]
     for i, p in enumerate(pages, 1):
@@ -100,6 +100,51 @@ pdftoppm -r 300 -gray "$T/pack/4_wristbands.pdf" "$T/wb"
 zbarimg -q "$T"/wb-*.pgm 2>/dev/null | sed -n 's/^CODE-128://p' | sort -u >"$T/decoded" || true
 CHECKS=$((CHECKS + 1))
 sort -u "$T/ids" | diff - "$T/decoded" >/dev/null || fail "wristband barcodes do not decode to the ward's IDs: $(sort -u "$T/ids" | diff - "$T/decoded" | head -5)"
+
+# Order labels: one per active order line of the ward (status active), each barcode decodes to
+# LBO/<patient>/<order>/<drug> of that line. The medication sheets list every line too (an order number holds
+# several drugs: each is on the sheet).
+pdftoppm -r 300 -gray "$T/pack/6_order_labels.pdf" "$T/ol"
+zbarimg -q "$T"/ol-*.pgm 2>/dev/null | sed -n 's/^CODE-128://p' | sort -u >"$T/ol_decoded" || true
+# What is active is the patient view's (lifeboat patient --json), as for every part of the pack.
+while read -r pid; do
+	"$LIFEBOAT" patient --db "$DB" --id "$pid" --json
+	echo
+done <"$T/ids" >"$T/views.jsonl"
+python3 - "$T/views.jsonl" >"$T/ol_want" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    if line.strip():
+        v = json.loads(line)
+        for m in v["medications"]:
+            if m["status"] in (None, "active"):
+                print(f"LBO/{v['id']}/{m['order_no']}/{m['drug_code']}")
+PY
+sort -u -o "$T/ol_want" "$T/ol_want"
+CHECKS=$((CHECKS + 1))
+[ -s "$T/ol_want" ] && diff "$T/ol_want" "$T/ol_decoded" >/dev/null ||
+	fail "order label barcodes are not the ward's active order lines: $(diff "$T/ol_want" "$T/ol_decoded" | head -5)"
+CHECKS=$((CHECKS + 1))
+python3 - "$T/views.jsonl" "$T/3_medication_sheets.txt" <<'PY' || fail "a medication sheet lacks an active order line"
+import json, re, sys
+sheets = {}
+for page in open(sys.argv[2]).read().split("\f"):
+    m = re.search(r"ID (\d+)", page)
+    if m:
+        sheets[m.group(1)] = sheets.get(m.group(1), "") + re.sub(r"\s+", "", page)
+bad = []
+for line in open(sys.argv[1]):
+    if not line.strip():
+        continue
+    v = json.loads(line)
+    pid = v["id"]
+    for m in v["medications"]:
+        if re.sub(r"\s+", "", m["drug_name"])[:12] not in sheets.get(pid, ""):
+            bad.append(f"{pid}: {m['order_no']} {m['drug_name']}")
+if bad:
+    print("\n".join(bad[:10]), file=sys.stderr)
+    sys.exit(1)
+PY
 
 # The medication sheet of the first patient carries the patient's ID as a barcode too.
 pdftoppm -r 300 -gray -f 1 -l 1 "$T/pack/3_medication_sheets.pdf" "$T/mar"

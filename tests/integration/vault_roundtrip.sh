@@ -27,6 +27,8 @@ expect_exit 0 lb vault backup --repo "$R" --tag first --json "$S"
 ID1=$(json_get "$T/out" "['snapshot']")
 [ "$(json_get "$T/out" "['status']")" = clean ] || fail "first backup not clean: $(cat "$T/out")"
 [ "$(json_get "$T/out" "['files']")" = 6 ] || fail "file count: $(cat "$T/out")"
+# packs are streamed to temporary files and linked to their names: a finished backup leaves none behind
+[ -z "$(find "$R" -name '*.tmp-*')" ] || fail "backup left temporary files: $(find "$R" -name '*.tmp-*')"
 
 expect_exit 0 lb vault restore --repo "$R" latest --target "$T/r1"
 same_tree "$S" "$T/r1$S" || fail "restore differs from the source"

@@ -180,12 +180,15 @@ static void test_doubles(void **state)
 	json_double(&w, 0.1);
 	json_double(&w, 1.0);
 	json_double(&w, 2.5);
+	json_double(&w, 180.0);
+	json_double(&w, 1500.0);
+	json_double(&w, -40.0);
 	json_double(&w, NAN);
 	json_double(&w, INFINITY);
 	json_double(&w, -INFINITY);
 	json_end(&w);
 	assert_int_equal(json_finish(&w), 0);
-	assert_string_equal(b.data, "[0.1,1,2.5,null,null,null]");
+	assert_string_equal(b.data, "[0.1,1,2.5,180,1500,-40,null,null,null]");
 	json_decref(parse(b.data, b.len));
 	buf_release(&b);
 }

@@ -1,7 +1,8 @@
 /*
  * test_station.c - the station's pure functions: the one HTML escaping function and the template formatter,
  * form-body and cookie parsing (percent escapes, caps, invalid UTF-8, control characters), CSV fields guarded
- * against formula injection, roles, and the append-only audit table (triggers) on a real SQLite file.
+ * against formula injection, roles, the append-only audit table (triggers) on a real SQLite file, and what a
+ * barcode scanner types (scan parsing, order label codes).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -192,6 +193,81 @@ static void test_audit_chain_migration(void **state)
 	buf_release(&st);
 }
 
+/* What a scanner types: plain codes, order labels (also through a Japanese input method: full-width, ・ and ー;
+ * with Caps Lock: lbo/), GS1 package codes, and what is no scan at all. */
+static void test_scan_parse(void **state)
+{
+	(void)state;
+	struct station_scan sc;
+	assert_int_equal(station_scan_parse(" 0001000137\r\n", &sc), 0);
+	assert_int_equal(sc.kind, STATION_SCAN_CODE);
+	assert_string_equal(sc.text, "0001000137");
+	assert_int_equal(station_scan_parse("０００１０００１３７", &sc), 0);
+	assert_string_equal(sc.text, "0001000137");
+	assert_int_equal(station_scan_parse("LBO/0001000137/261124000001944/100003202", &sc), 0);
+	assert_int_equal(sc.kind, STATION_SCAN_ORDER_LABEL);
+	assert_string_equal(sc.order.patient_id, "0001000137");
+	assert_string_equal(sc.order.order_no, "261124000001944");
+	assert_string_equal(sc.order.drug_code, "100003202");
+	assert_int_equal(station_scan_parse("ＬＢＯ・ＲＸ０００１・ＯＲＤーＬ１・ＤーＬＯＸＯ", &sc), 0);
+	assert_int_equal(sc.kind, STATION_SCAN_ORDER_LABEL);
+	assert_string_equal(sc.order.patient_id, "RX0001");
+	assert_string_equal(sc.order.order_no, "ORD-L1");
+	assert_string_equal(sc.order.drug_code, "D-LOXO");
+	assert_int_equal(station_scan_parse("lbo/RX0001/ORD-L1/D-LOXO", &sc), 0);
+	assert_int_equal(sc.kind, STATION_SCAN_ORDER_LABEL);
+	assert_int_equal(station_scan_parse("0104987123456789", &sc), 0);
+	assert_int_equal(sc.kind, STATION_SCAN_GS1);
+	assert_int_equal(station_scan_parse("]C1010498712345678917270101", &sc), 0);
+	assert_int_equal(sc.kind, STATION_SCAN_GS1);
+	assert_int_equal(station_scan_parse("]C0LBO/RX0001/ORD-L1/D-LOXO", &sc), 0); /* AIM prefix of Code 128 */
+	assert_int_equal(sc.kind, STATION_SCAN_ORDER_LABEL);
+	assert_int_equal(station_scan_parse("]C00001000137", &sc), 0);
+	assert_string_equal(sc.text, "0001000137");
+	assert_int_equal(station_scan_parse("]d2\t*", &sc), 0); /* found by the fuzzer: spaces after the prefix */
+	assert_string_equal(sc.text, "*");
+	assert_int_equal(station_scan_parse("(01)04987123456789", &sc), 0);
+	assert_int_equal(sc.kind, STATION_SCAN_GS1);
+	assert_int_equal(station_scan_parse("  ", &sc), 0);
+	assert_int_equal(sc.kind, STATION_SCAN_EMPTY);
+	/* damaged order labels, other text, over the cap */
+	assert_int_equal(station_scan_parse("LBO/RX0001/ORD-L1", &sc), -LB_EINVAL);
+	assert_int_equal(station_scan_parse("LBO/RX0001//D-LOXO", &sc), -LB_EINVAL);
+	assert_int_equal(station_scan_parse("LBO/RX0001/ORD L1/D-LOXO", &sc), -LB_EINVAL);
+	assert_int_equal(station_scan_parse("LBO/a/b/c/d", &sc), -LB_EINVAL);
+	assert_int_equal(station_scan_parse("佐藤", &sc), -LB_EINVAL);
+	assert_int_equal(station_scan_parse("a b", &sc), -LB_EINVAL);
+	assert_int_equal(station_scan_parse("x/y", &sc), -LB_EINVAL);
+	assert_int_equal(station_scan_parse("\xff\xfe", &sc), -LB_EINVAL);
+	char big[STATION_SCAN_MAX + 2];
+	memset(big, '1', sizeof(big) - 1);
+	big[sizeof(big) - 1] = 0;
+	assert_int_equal(station_scan_parse(big, &sc), -LB_EINVAL);
+	big[STATION_SCAN_MAX] = 0;
+	assert_int_equal(station_scan_parse(big, &sc), 0);
+}
+
+/* The order label's code is written only from fields a scanner types the same everywhere, and reads back. */
+static void test_order_code(void **state)
+{
+	(void)state;
+	struct buf b = {0};
+	struct print_order_code oc;
+	assert_int_equal(print_order_code(&b, "0001000137", "261124000001944", "100003202"), 0);
+	assert_string_equal(b.data, "LBO/0001000137/261124000001944/100003202");
+	assert_int_equal(print_order_code_parse(b.data, &oc), 1);
+	assert_string_equal(oc.order_no, "261124000001944");
+	buf_reset(&b);
+	assert_int_equal(print_order_code(&b, "RX0001", "ORD_1", "D1"), -LB_EINVAL); /* '_' is '=' on a JIS layout */
+	assert_int_equal(print_order_code(&b, "RX0001", "", "D1"), -LB_EINVAL);
+	assert_int_equal(print_order_code(&b, "RX0001", "注1", "D1"), -LB_EINVAL);
+	assert_int_equal(print_order_code(&b, "RX0001", NULL, "D1"), -LB_EINVAL);
+	assert_int_equal(b.len, 0);
+	assert_int_equal(print_order_code_parse("0001000137", &oc), 0);
+	assert_int_equal(print_order_code_parse("LBO/", &oc), -LB_EINVAL);
+	buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -199,6 +275,7 @@ int main(void)
 	        cmocka_unit_test(test_form_get),          cmocka_unit_test(test_cookie_get),
 	        cmocka_unit_test(test_csv_field),         cmocka_unit_test(test_roles),
 	        cmocka_unit_test(test_audit_append_only), cmocka_unit_test(test_audit_chain_migration),
+	        cmocka_unit_test(test_scan_parse),        cmocka_unit_test(test_order_code),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,13 +29,13 @@ static void make_keys(struct vault_keys *k)
 /* Build a pack in memory the way vpack_w_finish does, without writing it. */
 static void build_pack(struct vpack_w *w, const struct vault_keys *k, uint8_t ids[3][VID], struct buf *plain)
 {
-	vpack_w_start(w, k->box_pk);
+	assert_int_equal(vpack_w_start(w, k->box_pk), 0);
 	for (int i = 0; i < 3; i++) {
 		buf_reset(&plain[i]);
 		for (int j = 0; j < 1000 * (i + 1); j++)
 			buf_addf(&plain[i], "chunk %d line %d\n", i, j);
 		vault_chunk_id(k->id_key, plain[i].data, plain[i].len, ids[i]);
-		vpack_w_add(w, ids[i], 0, plain[i].data, plain[i].len, (uint32_t)plain[i].len);
+		assert_int_equal(vpack_w_add(w, ids[i], 0, plain[i].data, plain[i].len, (uint32_t)plain[i].len), 0);
 	}
 }
 

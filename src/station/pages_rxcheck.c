@@ -1,0 +1,412 @@
+/*
+ * pages_rxcheck.c - GET /rx/check: a paper prescription line checked against the patient's downtime snapshot and
+ * the drug master (rx_check), as the pharmacist types it: drug (picked through the drug search, or typed: a code,
+ * or three characters or more of a name), dose with or without its unit, times a day, days, pregnant.
+ *
+ * The page shows the patient's identification banner and allergies, then the result: a verdict (STOP / WARN /
+ * no alert), the order with its daily total against the maximum, and each alert with its level, reason and the
+ * record it rests on. Printed (print button or the browser's), it is a sheet to staple to the paper prescription:
+ * banner, order, alerts, the data's as-of time, the 「ダウンタイム用控え / downtime copy」 mark, who checked and
+ * when, and lines for the prescriber's answer.
+ *
+ * Every request that shows the patient is one audit entry (rx-check), written before the page with what happened:
+ * the form, a choice of drugs, the input refused, or the result with its level and alert kinds.
+ */
+#include "station_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct rx_form {
+	const char *patient, *drug, *dose, *unit, *per_day, *days;
+	int pregnant;
+	int bad; /* an argument was present but not text (invalid UTF-8, control characters, too long) */
+};
+
+static void form_read(struct station_req *r, struct rx_form *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->patient = station_arg_opt(r, "patient", &f->bad);
+	f->drug = station_arg_opt(r, "drug", &f->bad);
+	f->dose = station_arg_opt(r, "dose", &f->bad);
+	f->unit = station_arg_opt(r, "unit", &f->bad);
+	f->per_day = station_arg_opt(r, "per_day", &f->bad);
+	f->days = station_arg_opt(r, "days", &f->bad);
+	const char *pg = station_arg_opt(r, "pregnant", &f->bad);
+	f->pregnant = pg && strcmp(pg, "0");
+}
+
+/* The check's URL with drug replaced by code (the links of a choice between drugs keep the rest of the order). */
+static void form_url(struct buf *b, const struct rx_form *f, const char *code)
+{
+	const char *names[] = {"patient", "drug", "dose", "unit", "per_day", "days"};
+	const char *vals[] = {f->patient, code, f->dose, f->unit, f->per_day, f->days};
+	buf_adds(b, "/rx/check");
+	for (size_t i = 0, n = 0; i < LB_ARRAY_LEN(names); i++) {
+		if (!vals[i])
+			continue;
+		buf_addf(b, "%c%s=", n++ ? '&' : '?', names[i]);
+		station_url_value(b, vals[i]);
+	}
+	if (f->pregnant)
+		buf_adds(b, "&pregnant=1");
+}
+
+/* The order as typed, checked the way `rx check` checks its flags. Returns 0, or -1 with *msg set. */
+static int order_read(struct station_req *r, const struct rx_form *f, struct rx_order *o, const char **msg)
+{
+	if (!f->dose || !f->per_day) {
+		*msg = T_("Enter the dose and the times a day.", "1回量と1日の回数を入力してください。");
+		return -1;
+	}
+	const char *dose_unit = NULL;
+	if (rx_parse_amount(f->dose, &o->dose, &dose_unit) < 0) {
+		*msg = T_("The dose is a number (250, 0.5, 250mg).",
+		          "1回量は数値で入力してください (250, 0.5, 250mg)。");
+		return -1;
+	}
+	o->unit = f->unit;
+	if (dose_unit && *dose_unit) {
+		char a[32], c[32];
+		if (f->unit && strcmp(rx_unit_norm(f->unit, a, sizeof(a)), rx_unit_norm(dose_unit, c, sizeof(c)))) {
+			*msg = T_("The dose's unit and the unit field disagree.",
+			          "1回量の単位と単位欄が一致しません。");
+			return -1;
+		}
+		o->unit = dose_unit;
+	}
+	const char *times = NULL; /* "3", "3回", "3回/日" */
+	if (rx_parse_amount(f->per_day, &o->per_day, &times) < 0 || o->per_day > 48 ||
+	    (times && *times && strcmp(times, "回") && strcmp(times, "回/日"))) {
+		*msg = T_("Times a day is a number (3, or 3回).", "1日の回数は数値で入力してください (3 または 3回)。");
+		return -1;
+	}
+	o->days = 0;
+	if (f->days) {
+		char *end;
+		long d = strtol(f->days, &end, 10);
+		if (*end || d < 0 || d > 3650) {
+			*msg = T_("Days is a whole number from 0 to 3650.", "日数は 0〜3650 の整数です。");
+			return -1;
+		}
+		o->days = (int)d;
+	}
+	o->pregnant = f->pregnant;
+	return 0;
+}
+
+static void check_form(struct station_req *r, struct buf *b, const struct rx_form *f, const char *drug_value,
+                       const char *drug_name)
+{
+	station_html(b,
+	             "<form method=\"get\" action=\"/rx/check\" class=\"rxform no-print\">"
+	             "<input type=\"hidden\" name=\"patient\" value=\"%s\">"
+	             "<div class=\"row\"><label class=\"drugfield\">%s <input name=\"drug\" value=\"%s\" required "
+	             "autocomplete=\"off\" placeholder=\"%s\" data-drug-search=\"rx-suggest\" data-patient=\"%s\" "
+	             "data-pick=\"1\"%R></label>",
+	             f->patient, T_("Drug", "薬品"), drug_value ? drug_value : "",
+	             T_("code, or 3 characters of a name", "コード、または名前を3文字以上"), f->patient,
+	             drug_value ? "" : " autofocus");
+	if (drug_name)
+		station_html(b, " <span class=\"picked\" id=\"rx-picked\">%s</span>", drug_name);
+	else
+		station_html(b, " <span class=\"picked\" id=\"rx-picked\"></span>");
+	station_html(b,
+	             "</div><ul id=\"rx-suggest\" class=\"suggest\" aria-live=\"polite\"></ul>"
+	             "<div class=\"row\"><label>%s <input name=\"dose\" value=\"%s\" size=\"8\" inputmode=\"decimal\""
+	             "%R></label> <label>%s <input name=\"unit\" value=\"%s\" size=\"6\" list=\"rx-units\"></label>"
+	             " <label>%s <input name=\"per_day\" value=\"%s\" size=\"4\" inputmode=\"numeric\"></label>"
+	             " <label>%s <input name=\"days\" value=\"%s\" size=\"4\" inputmode=\"numeric\"></label>"
+	             " <label class=\"check\"><input type=\"checkbox\" name=\"pregnant\" value=\"1\"%R> %s</label>"
+	             " <button type=\"submit\">%s</button></div>"
+	             "<datalist id=\"rx-units\"><option value=\"mg\"><option value=\"g\"><option value=\"μg\">"
+	             "<option value=\"mL\"><option value=\"錠\"><option value=\"カプセル\"><option value=\"包\">"
+	             "<option value=\"単位\"></datalist></form>\n",
+	             T_("Dose (once)", "1回量"), f->dose, drug_value ? " autofocus" : "", T_("Unit", "単位"), f->unit,
+	             T_("Times a day", "1日回数"), f->per_day, T_("Days", "日数"), f->days,
+	             f->pregnant ? " checked" : "", T_("pregnant", "妊娠中"), T_("Check", "チェック"));
+}
+
+static const char *level_word(struct station_req *r, enum rx_level l)
+{
+	return l == RX_STOP ? T_("STOP", "中止") : l == RX_WARN ? T_("WARN", "注意") : T_("INFO", "情報");
+}
+
+static void result_html(struct station_req *r, struct buf *b, const struct rx_order *o, const struct rx_result *x,
+                        const char *picked_from)
+{
+	int warn = 0;
+	for (size_t i = 0; i < x->n; i++)
+		warn |= x->v[i].level == RX_WARN;
+	const char *cls = x->stop ? "stop" : warn ? "warn" : "ok";
+	station_html(b,
+	             "<section class=\"verdict %R\" id=\"rx-verdict\" data-verdict=\"%R\"><div class=\"big\">%s</div>"
+	             "<div>%s</div></section>\n",
+	             cls, cls,
+	             x->stop ? T_("STOP", "中止 STOP")
+	             : warn  ? T_("CHECK", "要確認 CHECK")
+	                     : T_("NO ALERT", "警告なし"),
+	             x->stop ? T_("Do not dispense without asking the prescriber.",
+	                          "処方医に確認するまで調剤しないでください。")
+	             : warn ? T_("Check each warning before dispensing.", "警告を確認してから調剤してください。")
+	                    : T_("No alert for this order in the downtime data.",
+	                         "ダウンタイム用データではこの処方に警告はありません。"));
+	const struct ehr_drug *d = &x->drug;
+	char n1[32], n2[32], n3[32];
+	station_html(
+	        b,
+	        "<section class=\"rxorder\"><h2>%s</h2><p class=\"drugline\"><b>%s</b> <span class=\"code\">%s</span>",
+	        T_("Order checked", "チェックした処方"), d->name, d->code);
+	station_html(b, " <span class=\"badge %R\">%s</span> %s</p>",
+	             rx_is_generic_product(d->name) ? "generic" : "brand",
+	             rx_is_generic_product(d->name) ? T_("generic", "後発品") : T_("brand", "先発品"), d->generic_name);
+	if (picked_from)
+		station_html(b, "<p class=\"note\">%s 「%s」</p>",
+		             T_("The only drug matching", "次の入力に一致した唯一の薬品:"), picked_from);
+	const char *u = o->unit ? o->unit : d->unit;
+	if (r->lang_ja)
+		station_html(b, "<p>1回 %s%s × 1日 %s回", station_num(n1, o->dose), u, station_num(n2, o->per_day));
+	else
+		station_html(b, "<p>%s %s per dose, %s times a day", station_num(n1, o->dose), u,
+		             station_num(n2, o->per_day));
+	if (o->days > 0)
+		station_html(b, r->lang_ja ? " × %d日分" : ", %d days", o->days);
+	if (x->daily > 0)
+		station_html(b, " &rarr; %s %s %s", T_("daily", "1日量"), station_num(n3, x->daily), x->unit);
+	if (d->max_daily_dose > 0)
+		station_html(b, " (%s %s %s)", T_("max", "1日最大"), station_num(n1, d->max_daily_dose), x->unit);
+	if (x->pregnant)
+		station_html(b, " <span class=\"badge preg\">%s</span>", T_("pregnant", "妊娠中"));
+	station_html(b, "</p></section>\n");
+	if (!x->n) {
+		station_html(b, "<p class=\"none\">%s</p>", T_("No alerts.", "警告なし"));
+		return;
+	}
+	station_html(b,
+	             "<table class=\"alerts\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead>"
+	             "<tbody>\n",
+	             T_("Level", "レベル"), T_("Check", "項目"), T_("Reason", "理由"), T_("Rests on", "根拠"));
+	for (size_t i = 0; i < x->n; i++) {
+		const struct rx_alert *a = &x->v[i];
+		station_html(
+		        b,
+		        "<tr class=\"lv-%R\"><td class=\"level\">%s</td><td>%s</td><td>%s</td><td class=\"basis\">%s",
+		        rx_level_name(a->level), level_word(r, a->level), a->kind, T_(a->reason_en, a->reason_ja),
+		        a->basis.type);
+		if (a->basis.id)
+			station_html(b, " %s", a->basis.id);
+		if (a->basis.text)
+			station_html(b, ": %s", a->basis.text);
+		station_html(b, "</td></tr>\n");
+	}
+	station_html(b, "</tbody></table>\n");
+}
+
+/* The part of the printed sheet that makes it a record: mark, as-of, who checked and when, answer lines. */
+static void stamp(struct station_req *r, struct buf *b, const char *as_of)
+{
+	struct buf now = {0};
+	lb_format_local(&now, lb_now_ms());
+	station_html(b,
+	             "<section class=\"stamp\"><div class=\"mark\">ダウンタイム用控え / downtime copy</div>"
+	             "<dl><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s (%s)</dd></dl>"
+	             "<p class=\"lines\">%s ____________________ &nbsp; %s ____________________</p></section>\n",
+	             T_("Data as of", "データ時点"), as_of, T_("Checked at", "チェック日時"), now.data,
+	             T_("Checked by", "チェック者"), r->sess.user, r->sess.role,
+	             T_("Prescriber's answer", "処方医の回答"), T_("Pharmacist", "薬剤師"));
+	buf_release(&now);
+}
+
+static void detail_of(struct buf *t, const struct rx_order *o, const struct rx_result *x)
+{
+	char n1[32], n2[32];
+	buf_addf(t, "drug %s %s; %s%s x %s/day", x->drug.code, x->drug.name ? x->drug.name : "",
+	         station_num(n1, o->dose),
+	         o->unit        ? o->unit
+	         : x->drug.unit ? x->drug.unit
+	                        : "",
+	         station_num(n2, o->per_day));
+	if (o->days > 0)
+		buf_addf(t, " x %d days", o->days);
+	if (x->pregnant)
+		buf_adds(t, "; pregnant");
+	int warn = 0;
+	for (size_t i = 0; i < x->n; i++)
+		warn |= x->v[i].level == RX_WARN;
+	buf_addf(t, "; result %s", x->stop ? "stop" : warn ? "warn" : x->n ? "info" : "ok");
+	for (size_t i = 0; i < x->n; i++)
+		buf_addf(t, "%s%s", i ? ", " : ": ", x->v[i].kind);
+}
+
+/* No patient yet: the one field to start from (the wristband scanned, or the ID typed). */
+static int patient_form(struct station_req *r, struct station_resp *p, int status, const char *msg)
+{
+	p->status = status;
+	struct buf *b = &p->body;
+	station_page_begin(r, b, T_("Prescription check", "処方チェック"), "/rx/check");
+	station_html(b, "<h1>%s</h1>", T_("Prescription check", "処方チェック"));
+	if (msg)
+		station_html(b, "<p class=\"error\" role=\"alert\">%s</p>", msg);
+	station_html(b,
+	             "<form method=\"get\" action=\"/rx/check\" class=\"rxform\"><label>%s <input name=\"patient\" "
+	             "autofocus autocomplete=\"off\"></label> <button type=\"submit\">%s</button></form>"
+	             "<p class=\"note\">%s</p>",
+	             T_("Patient ID", "患者 ID"), T_("Open", "開く"),
+	             T_("Scan the wristband or type the ID; or open the check from the patient's page.",
+	                "リストバンドを読み取るか ID を入力してください。患者画面からも開けます。"));
+	station_page_end(r, b);
+	return 0;
+}
+
+int station_page_rx_check(struct station_req *r, struct station_resp *p)
+{
+	struct rx_form f;
+	form_read(r, &f);
+	if (f.bad)
+		return patient_form(
+		        r, p, 400, T_("A field is not text or is too long.", "入力欄に不正な文字があるか長すぎます。"));
+	if (!f.patient)
+		return patient_form(r, p, 200, NULL);
+	if (strlen(f.patient) > 64)
+		return patient_form(r, p, 400, T_("Not a patient ID.", "患者 ID ではありません。"));
+
+	struct store_patient_view v;
+	int rc = store_patient_get(r->store, f.patient, &v);
+	if (rc == -LB_ENOTFOUND) {
+		store_patient_view_release(&v);
+		if (station_audit_or_refuse(r, p, "rx-check", f.patient, "patient not found") < 0)
+			return 0;
+		return patient_form(r, p, 404, T_("No such patient.", "該当する患者はいません。"));
+	}
+	if (rc < 0) {
+		store_patient_view_release(&v);
+		return station_page_error(r, p, 500, T_("The patient cannot be read.", "患者情報を読み込めません。"));
+	}
+
+	/* What to show: the form, a choice between drugs, the input refused, or a result. */
+	const char *msg = NULL, *picked_from = NULL;
+	char code[128] = "", drug_name[256] = "";
+	struct rx_hits hits = {0};
+	struct rx_result res = {0};
+	struct rx_order o = {.patient_id = f.patient};
+	int status = 200, have_result = 0, choose = 0;
+	struct buf detail = {0};
+	if (!f.drug) {
+		buf_adds(&detail, "form");
+	} else {
+		struct store_drugs one = {0};
+		rc = store_drug_get(r->store, f.drug, &one);
+		if (rc == 0) {
+			snprintf(code, sizeof(code), "%s", one.v[0].drug.code);
+			snprintf(drug_name, sizeof(drug_name), "%s", one.v[0].drug.name ? one.v[0].drug.name : "");
+		}
+		store_drugs_release(&one);
+		if (rc == -LB_ENOTFOUND) {
+			rc = rx_search(r->store, f.drug, 20, &hits);
+			if (rc == -LB_EUSAGE)
+				msg = T_("Unknown drug code: type a code of the master, or 3 characters or more of a "
+				         "name.",
+				         "薬品コードが見つかりません。マスタのコードか、名前を3文字以上入力してください"
+				         "。");
+			else if (rc == 0 && hits.n == 0)
+				msg = T_("No drug matches.", "該当する薬品はありません。");
+			else if (rc == 0 && hits.n == 1) {
+				snprintf(code, sizeof(code), "%s", hits.v[0].drug.code);
+				snprintf(drug_name, sizeof(drug_name), "%s",
+				         hits.v[0].drug.name ? hits.v[0].drug.name : "");
+				picked_from = f.drug;
+			} else if (rc == 0)
+				choose = 1;
+			rc = rc == -LB_EUSAGE ? 0 : rc;
+		}
+		if (rc < 0) {
+			rx_hits_release(&hits);
+			store_patient_view_release(&v);
+			return station_page_error(
+			        r, p, 500, T_("The drug master cannot be read.", "薬品マスタを読み込めません。"));
+		}
+		if (choose) {
+			buf_addf(&detail, "choose a drug for '%s' (%zu)", f.drug, hits.n);
+		} else if (!msg && !f.dose && !f.per_day) { /* a drug picked from the search: the rest to fill in */
+			buf_addf(&detail, "form: drug %s", code);
+		} else if (msg) {
+			status = 400;
+			buf_addf(&detail, "refused: drug '%s'", f.drug);
+		} else if (order_read(r, &f, &o, &msg) < 0) {
+			status = 400;
+			buf_addf(&detail, "refused: %s", msg);
+		} else {
+			o.drug_code = code;
+			rc = rx_check(r->store, &o, &res);
+			if (rc < 0) {
+				rx_result_release(&res);
+				rx_hits_release(&hits);
+				store_patient_view_release(&v);
+				buf_release(&detail);
+				return station_page_error(
+				        r, p, rc == -LB_EUSAGE ? 400 : 500,
+				        rc == -LB_EUSAGE ? T_("The dose and times a day must be positive.",
+				                              "1回量と回数は正の数です。")
+				                         : T_("The check failed.", "チェックできませんでした。"));
+			}
+			have_result = 1;
+			detail_of(&detail, &o, &res);
+		}
+	}
+	if (station_audit_or_refuse(r, p, "rx-check", f.patient, detail.data) < 0)
+		goto done;
+
+	struct buf title = {0}, self = {0};
+	buf_addf(&title, "%s %s %s %s", T_("Prescription check", "処方チェック"), v.patient.id,
+	         v.patient.family_kanji ? v.patient.family_kanji : "",
+	         v.patient.given_kanji ? v.patient.given_kanji : "");
+	form_url(&self, &f, code[0] ? code : f.drug);
+	r->print_label = title.data;
+	p->status = status;
+	struct buf *b = &p->body;
+	station_page_begin(r, b, title.data, self.data);
+	station_html(b, "<div class=\"rxcheck\" data-patient=\"%s\"><h1 class=\"no-print\">%s</h1>", v.patient.id,
+	             T_("Prescription check", "処方チェック"));
+	station_idband(r, b, &v);
+	station_allergy_box(r, b, &v);
+	if (msg)
+		station_html(b, "<p class=\"error\" role=\"alert\">%s</p>", msg);
+	if (have_result) {
+		result_html(r, b, &o, &res, picked_from);
+		stamp(r, b, res.as_of);
+		station_html(b, "<p class=\"no-print\"><button type=\"button\" class=\"print-page\">%s</button></p>",
+		             T_("Print to staple to the prescription", "印刷して処方箋に添付"));
+	}
+	if (choose) {
+		station_html(b, "<h2>%s 「%s」</h2><ul class=\"choose\">",
+		             T_("Several drugs match", "複数の薬品が該当:"), f.drug);
+		for (size_t i = 0; i < hits.n; i++) {
+			struct buf u = {0};
+			form_url(&u, &f, hits.v[i].drug.code);
+			station_html(b, "<li><a href=\"%s\">%s</a> <span class=\"code\">%s</span> %s</li>", u.data,
+			             hits.v[i].drug.name, hits.v[i].drug.code, hits.v[i].drug.generic_name);
+			buf_release(&u);
+		}
+		station_html(b, "</ul>");
+	}
+	station_html(b, "<h2 class=\"no-print\">%s</h2>",
+	             have_result ? T_("Next line of the prescription", "次の処方行")
+	                         : T_("Order as written", "処方内容"));
+	if (have_result) { /* a new line: the order fields empty, the patient and pregnancy kept */
+		struct rx_form next = {.patient = f.patient, .pregnant = f.pregnant};
+		check_form(r, b, &next, NULL, NULL);
+	} else {
+		check_form(r, b, &f, code[0] ? code : f.drug, code[0] ? drug_name : NULL);
+	}
+	station_html(b, "</div>");
+	station_page_end(r, b);
+	r->print_label = NULL;
+	buf_release(&title);
+	buf_release(&self);
+done:
+	buf_release(&detail);
+	rx_result_release(&res);
+	rx_hits_release(&hits);
+	store_patient_view_release(&v);
+	return 0;
+}
