@@ -217,8 +217,7 @@ void store_hash(const char *bytes, size_t n, char out[17])
 
 sqlite3_stmt *store_cached_stmt(struct store *s, const char *sql)
 {
-	size_t i;
-	for (i = 0; i < LB_ARRAY_LEN(s->cached) && s->cached_sql[i]; i++)
+	for (size_t i = 0; i < s->ncached; i++)
 		if (s->cached_sql[i] == sql) {
 			sqlite3_reset(s->cached[i]);
 			sqlite3_clear_bindings(s->cached[i]);
@@ -227,13 +226,14 @@ sqlite3_stmt *store_cached_stmt(struct store *s, const char *sql)
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
 		return NULL;
-	if (i == LB_ARRAY_LEN(s->cached)) {
-		/* full: replace the last slot (the table holds every search statement, so this does not happen) */
-		i--;
-		sqlite3_finalize(s->cached[i]);
+	if (s->ncached == s->capcached) {
+		/* a statement in use is never finalized to make room: the table grows (bounded by the SQL constants) */
+		s->capcached = s->capcached ? s->capcached * 2 : 32;
+		s->cached_sql = lb_reallocarray(s->cached_sql, s->capcached, sizeof(*s->cached_sql));
+		s->cached = lb_reallocarray(s->cached, s->capcached, sizeof(*s->cached));
 	}
-	s->cached_sql[i] = sql;
-	s->cached[i] = st;
+	s->cached_sql[s->ncached] = sql;
+	s->cached[s->ncached++] = st;
 	return st;
 }
 
@@ -410,8 +410,10 @@ void store_close(struct store *s)
 		return;
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(s->st[i]);
-	for (size_t i = 0; i < LB_ARRAY_LEN(s->cached); i++)
+	for (size_t i = 0; i < s->ncached; i++)
 		sqlite3_finalize(s->cached[i]);
+	free(s->cached);
+	free(s->cached_sql);
 	sqlite3_close(s->db);
 	free(s->path);
 	free(s);

@@ -49,9 +49,10 @@ struct store {
 	struct store_ingest_stats *stats;
 	int failed; /* an SQLite error inside a sink callback */
 	/* statements of the read side (and the ingest's less frequent ones), prepared on first use and kept; keyed
-	 * by the address of their SQL text (store_cached_stmt) */
-	const char *cached_sql[64];
-	sqlite3_stmt *cached[64];
+	 * by the address of their SQL text (store_cached_stmt): as many as there are such string constants */
+	const char **cached_sql;
+	sqlite3_stmt **cached;
+	size_t ncached, capcached;
 };
 
 /* A prepared statement for sql (a string constant), kept until store_close; reset before use. NULL on error. */
