@@ -39,6 +39,8 @@ static void summary_json(struct store *s, const struct store_ingest_stats *st, s
 	json_kv_int(&w, "files_unchanged", st->files_unchanged);
 	json_kv_int(&w, "files_removed", st->files_removed);
 	json_kv_int(&w, "files_skipped", st->files_skipped);
+	json_kv_bool(&w, "full_walk", st->full_walk);
+	json_kv_int(&w, "patient_folders_unchanged", st->dirs_unchanged);
 	json_kv_int(&w, "messages", st->messages);
 	json_key(&w, "messages_by_type");
 	json_obj(&w);
@@ -70,6 +72,10 @@ static void summary_text(const struct store_ingest_stats *st, struct buf *out)
 	buf_addf(out, "%s: %ld %s, %ld %s, %ld %s, %ld %s\n", L_("files", "ファイル"), st->files_seen,
 	         L_("seen", "検出"), st->files_loaded, L_("loaded", "読込"), st->files_unchanged,
 	         L_("unchanged", "変更なし"), st->files_removed, L_("removed", "削除"));
+	if (st->dirs_unchanged)
+		buf_addf(out, "%s: %ld\n",
+		         L_("patient folders unchanged (not listed)", "変更のない患者フォルダ (未走査)"),
+		         st->dirs_unchanged);
 	buf_addf(out, "%s: %ld", L_("messages", "メッセージ"), st->messages);
 	for (int i = 0; i < st->ntypes; i++)
 		buf_addf(out, "%s%s %ld", i ? ", " : " (", st->by_type[i].type, st->by_type[i].n);
@@ -83,7 +89,8 @@ static void summary_text(const struct store_ingest_stats *st, struct buf *out)
 int cmd_ingest(int argc, char **argv)
 {
 	const char *db = NULL, *ssmix2 = NULL, *fhir = NULL, *appts = NULL, *drugs = NULL, *gen = NULL;
-	int json = 0, code;
+	int json = 0, full = 0, code;
+	long full_every = 24;
 	const struct lb_opt opts[] = {
 	        {LB_OPT_STRING, 0, "db", &db, "FILE", "the clinical store (created if missing)",
 	         "臨床データストア (なければ作成)"},
@@ -97,11 +104,18 @@ int cmd_ingest(int argc, char **argv)
 	         "医薬品マスタ CSV (docs/feeds.md)"},
 	        {LB_OPT_STRING, 0, "generation", &gen, "ID",
 	         "vault generation the sources came from (shown on stations)", "データの取得元世代 (端末に表示)"},
+	        {LB_OPT_FLAG, 0, "full", &full, NULL,
+	         "SS-MIX2: list every folder and check every file, not only folders that changed",
+	         "SS-MIX2: 変更のあったフォルダだけでなく全フォルダ・全ファイルを確認"},
+	        {LB_OPT_INT, 0, "full-every", &full_every, "HOURS",
+	         "SS-MIX2: a run is --full when the last full one is this old (default 24, 0: never by itself)",
+	         "SS-MIX2: 前回の全確認からこの時間が経てば全確認 (既定 24、0 で自動では行わない)", 0, 100000},
 	        {LB_OPT_FLAG, 0, "json", &json, NULL, "print the summary as JSON", "結果を JSON で出力"},
 	        {0},
 	};
 	static const struct lb_cmd_help help = {
-	        "lifeboat ingest --db FILE [--ssmix2 DIR] [--fhir DIR] [--appointments CSV] [--drugs CSV] [--json]",
+	        "lifeboat ingest --db FILE [--ssmix2 DIR] [--fhir DIR] [--appointments CSV] [--drugs CSV] [--full]\n"
+	        "                [--full-every HOURS] [--json]",
 	        "Load EHR exports into the clinical store in one transaction: readers see the store before or after,\n"
 	        "never half-loaded. A second run skips unchanged files and applies changes and deletions (SS-MIX2: "
 	        "the\n"
@@ -109,12 +123,20 @@ int cmd_ingest(int argc, char **argv)
 	        "broken\n"
 	        "messages, a PID-3 naming another patient, stray file names) are warnings: everything that can be "
 	        "loaded\n"
-	        "is, and the exit code is then 1.",
+	        "is, and the exit code is then 1.\n"
+	        "SS-MIX2 writers add a file for every new version, which changes its folder: a re-run lists only the\n"
+	        "patient folders whose folders changed. A file rewritten in place under the same name is found by the\n"
+	        "next full run: --full, or by itself once the last full run is --full-every hours old (docs/store.md).",
 	        "電子カルテの出力を 1 トランザクションで臨床データストアに取り込みます (途中の状態は見えません)。\n"
 	        "2 回目以降は変更のないファイルを飛ばし、変更と削除を反映します (SS-MIX2 は最新版が有効、フラグ 0 "
 	        "は削除)。\n"
 	        "文字化け、壊れたメッセージ、保存先と異なる患者ID、不正なファイル名は警告とし、読めるものはすべて\n"
-	        "読み込んだうえで終了コード 1 を返します。",
+	        "読み込んだうえで終了コード 1 を返します。\n"
+	        "SS-MIX2 "
+	        "は版ごとに新しいファイルを追加するためフォルダが変わります。再実行では変わったフォルダの患者だけを\n"
+	        "読みます。同じ名前のまま書き換えられたファイルは次の全確認 (--full、または前回から --full-every "
+	        "時間後) で\n"
+	        "反映されます (docs/store.md)。",
 	        "  lifeboat ingest --db clinical.db --ssmix2 /mnt/restore/ssmix2\n"
 	        "  lifeboat ingest --db clinical.db --ssmix2 h/ssmix2 --fhir h/fhir --appointments h/appointments.csv "
 	        "\\\n"
@@ -139,7 +161,9 @@ int cmd_ingest(int argc, char **argv)
 	                              .appointments_csv = appts,
 	                              .drugs_csv = drugs,
 	                              .generation = gen,
-	                              .progress = &pg};
+	                              .progress = &pg,
+	                              .full = full,
+	                              .full_every_h = full_every ? (int)full_every : -1};
 	struct store_ingest_stats st;
 	rc = store_ingest(s, &o, &st);
 	if (rc < 0) {

@@ -168,6 +168,21 @@ struct ehr_sink {
 	void (*warning)(void *ctx, const struct ehr_source *src, enum ehr_warn kind, const char *detail);
 };
 
+/*
+ * A record log (reclog.c): a sink that copies every record, strings included, so that a parser can run on one
+ * thread and its records be handed to the real sink on another, later, in the same order. A zeroed struct is an
+ * empty log. Replay stops at the first callback error and returns it; the pointers a replayed record holds point
+ * into the log (valid until it is reset or released).
+ */
+struct ehr_reclog {
+	struct buf data;
+	size_t n; /* entries */
+};
+void ehr_reclog_sink(struct ehr_reclog *log, struct ehr_sink *sink);
+int ehr_reclog_replay(const struct ehr_reclog *log, const struct ehr_sink *sink);
+void ehr_reclog_reset(struct ehr_reclog *log);
+void ehr_reclog_release(struct ehr_reclog *log);
+
 /* ---- HL7 v2 and SS-MIX2 standard storage (hl7.c, ssmix2.c, ssmix2_msg.c) ------------------------------------- */
 
 /*
@@ -208,9 +223,12 @@ struct hl7_msg {
 	struct hl7_span *field;
 	size_t nfield, field_cap;
 	unsigned limits; /* HL7_LIMIT_* bits of the caps that cut something */
+	size_t seg_cap;
 };
 /* Parse utf8[0..n). Fails with -LB_EINVAL (and a detail) when there is no usable MSH; m is then empty. */
 int hl7_parse(struct hl7_msg *m, const char *utf8, size_t n);
+/* The same into m that is zeroed or holds an earlier message, whose memory is reused (hl7_release at the end). */
+int hl7_parse_reuse(struct hl7_msg *m, const char *utf8, size_t n);
 void hl7_release(struct hl7_msg *m);
 /* Index of the first segment named id at or after from, or -1. */
 long hl7_find(const struct hl7_msg *m, const char *id, size_t from);
@@ -250,19 +268,77 @@ struct ssmix2_file {
 	int current; /* 1: the newest version of its (patient, date, type, order) and valid; 0: superseded
 	                            by a newer file, or the newest is a deletion (flag 0) */
 };
+/*
+ * What a walk remembers of the storage's folders, so that the next walk lists only what changed (ssmix2_walk.c):
+ * one entry per prefix folder ("" the root, "a", "a/b") and per patient folder ("a/b/PID"). A folder's stamp hashes
+ * its device, inode, mode, mtime and ctime: it changes when an entry is added to, removed from or renamed in the
+ * folder, when the folder is replaced, and when its metadata is set; it does not change when a file inside is
+ * rewritten in place. A folder whose mtime is less than settle_s seconds before the walk (or in the future) gets
+ * stamp 0, which never matches: a writer may still be filling its files, so the next walk lists it again.
+ */
+enum ssmix2_dir_state {
+	SSMIX2_DIR_GONE,   /* remembered but not found by this walk */
+	SSMIX2_DIR_SAME,   /* stamps unchanged: not listed, its files are not in the scan */
+	SSMIX2_DIR_WALKED, /* new or changed (or a full walk): listed, its files are in the scan */
+};
+struct ssmix2_dir {
+	char *path;
+	uint64_t stamp;
+	struct buf below;    /* patient folders: the folders under it with their stamps (the walker's encoding) */
+	struct buf warns;    /* the walk's warnings about entries inside, replayed while it is unchanged */
+	long files, current; /* patient folders: files under it, and of those current */
+	enum ssmix2_dir_state state;
+};
+/* A set of folder entries. A zeroed struct is empty; ssmix2_tree_release frees it. */
+struct ssmix2_tree {
+	struct ssmix2_dir *v;
+	size_t n, cap;
+};
+/* Append an entry (the tree takes path, below and warns as copies) and return it. */
+struct ssmix2_dir *ssmix2_tree_add(struct ssmix2_tree *t, const char *path, uint64_t stamp, const void *below,
+                                   size_t below_len, const void *warns, size_t warns_len);
+void ssmix2_tree_release(struct ssmix2_tree *t);
+
 struct ssmix2_scan {
 	struct ssmix2_file *files;
 	size_t n, cap;
 	long skipped;                 /* files and folders that are not storage (each warned about) */
 	struct lb_progress *progress; /* set before ssmix2_scan to see files counted as they are found, or NULL */
+	/* Set before ssmix2_scan (a zeroed struct walks everything, stats every file and keeps no stamps): */
+	struct ssmix2_tree *tree; /* in: the previous walk's folders; out: this walk's, each with its state; or NULL */
+	int full;                 /* list every folder even when its stamps are unchanged (the tree is still filled) */
+	int no_file_stat;         /* do not stat files (size and mtime_ns are -1): a first load stats what it reads */
+	int settle_s;             /* see struct ssmix2_dir */
+	/* Out: what the folders skipped as unchanged hold (their patient folders' files and current counts). */
+	long same_dirs, same_files, same_current;
 };
 /*
  * Walk the storage under root (no symlinks followed, folder depth fixed, no recursion) and decide which version
  * of each record is current. Names that do not parse, and folders that disagree with them, are warned about
- * through sink->warning and skipped. Fails only when root cannot be read.
+ * through sink->warning and skipped (in path order, those of unchanged folders replayed). With a tree, a patient
+ * folder whose own stamp and every stamp below it are unchanged is not listed: its files are not in the result.
+ * Fails only when root cannot be read.
  */
 int ssmix2_scan(const char *root, const struct ehr_sink *sink, struct ssmix2_scan *out);
 void ssmix2_scan_release(struct ssmix2_scan *s);
+/*
+ * The same walk as a stream (ssmix2_scan.c). ssmix2_walk_start visits the prefix folders and leaves the patient
+ * folders to threads (opts: tree, full, no_file_stat, settle_s, progress as for ssmix2_scan). The files come out
+ * in batches, in path order: each holds whole patients (one PID[3:6] folder), sorted and with current set as
+ * ssmix2_scan sets it; the last holds the patients whose IDs are too short for prefix folders of their own. A
+ * consumer can load a batch while later folders are still being listed.
+ */
+struct ssmix2_walker;
+int ssmix2_walk_start(const char *root, const struct ssmix2_scan *opts, struct ssmix2_walker **out);
+/* Would ssmix2_walk_next return at once? */
+int ssmix2_walk_ready(struct ssmix2_walker *w);
+/* The next batch (waiting for it): 1 with the files (owned by the walker until ssmix2_walk_end), 0 after the last. */
+int ssmix2_walk_next(struct ssmix2_walker *w, struct ssmix2_file **files, size_t *n);
+/* Wait until every folder has been walked: then the tree holds each entry's final state. */
+void ssmix2_walk_wait(struct ssmix2_walker *w);
+/* Hand the warnings to sink (sorted by path), add skipped and same_* to out (not its files), count each walked
+ * patient folder's current files in the tree, and free the walk and its batches. */
+void ssmix2_walk_end(struct ssmix2_walker *w, const struct ehr_sink *sink, struct ssmix2_scan *out);
 
 /* What reading one message found (summed by the caller). */
 struct ssmix2_msg_stats {
@@ -277,6 +353,12 @@ struct ssmix2_msg_stats {
  */
 int ssmix2_read_message(const struct ssmix2_name *nm, const struct ehr_source *src, const char *bytes, size_t len,
                         const struct ehr_sink *sink, struct ssmix2_msg_stats *st);
+/* The buffers of ssmix2_read_message kept from one message to the next: one reader per thread that reads many. */
+struct ssmix2_reader;
+struct ssmix2_reader *ssmix2_reader_new(void);
+void ssmix2_reader_free(struct ssmix2_reader *r);
+int ssmix2_read_message_with(struct ssmix2_reader *r, const struct ssmix2_name *nm, const struct ehr_source *src,
+                             const char *bytes, size_t len, const struct ehr_sink *sink, struct ssmix2_msg_stats *st);
 
 /* ---- FHIR, CSV feeds and the synthetic hospital (fhir.c, csv.c, synth*.c) ------------------------------------ */
 

@@ -79,9 +79,9 @@ static void add_segment(struct hl7_msg *m, size_t off, size_t len)
 	m->nseg++;
 }
 
-int hl7_parse(struct hl7_msg *m, const char *utf8, size_t n)
+/* Parse into m, whose text is empty and whose seg and field arrays (if any) may be reused. */
+static int parse(struct hl7_msg *m, const char *utf8, size_t n)
 {
-	memset(m, 0, sizeof(*m));
 	if (n > HL7_MAX_MESSAGE) {
 		m->limits |= HL7_LIMIT_MESSAGE;
 		n = utf8_floor(utf8, HL7_MAX_MESSAGE);
@@ -117,17 +117,19 @@ int hl7_parse(struct hl7_msg *m, const char *utf8, size_t n)
 		return lb_error(LB_EINVAL, "MSH-2 names no component or repetition separator");
 	memcpy(m->delim, d, sizeof(d));
 	buf_add(&m->text, utf8, n);
-	m->seg = lb_calloc(HL7_MAX_SEGMENTS < 64 ? HL7_MAX_SEGMENTS : 64, sizeof(*m->seg));
-	size_t seg_cap = 64;
+	if (m->seg_cap < 64) {
+		m->seg = lb_reallocarray(m->seg, 64, sizeof(*m->seg));
+		m->seg_cap = 64;
+	}
 	size_t start = 0;
 	const char *t = m->text.data;
 	for (size_t i = 0; i <= n; i++) {
 		if (i < n && t[i] != '\r' && t[i] != '\n')
 			continue;
 		if (i > start) {
-			if (m->nseg == seg_cap && seg_cap < HL7_MAX_SEGMENTS) {
-				seg_cap = seg_cap * 2 > HL7_MAX_SEGMENTS ? HL7_MAX_SEGMENTS : seg_cap * 2;
-				m->seg = lb_reallocarray(m->seg, seg_cap, sizeof(*m->seg));
+			if (m->nseg == m->seg_cap && m->seg_cap < HL7_MAX_SEGMENTS) {
+				m->seg_cap = m->seg_cap * 2 > HL7_MAX_SEGMENTS ? HL7_MAX_SEGMENTS : m->seg_cap * 2;
+				m->seg = lb_reallocarray(m->seg, m->seg_cap, sizeof(*m->seg));
 			}
 			add_segment(m, start, i - start);
 			if (m->limits & HL7_LIMIT_SEGMENTS)
@@ -136,6 +138,25 @@ int hl7_parse(struct hl7_msg *m, const char *utf8, size_t n)
 		start = i + 1;
 	}
 	return 0;
+}
+
+int hl7_parse(struct hl7_msg *m, const char *utf8, size_t n)
+{
+	memset(m, 0, sizeof(*m));
+	return parse(m, utf8, n);
+}
+
+int hl7_parse_reuse(struct hl7_msg *m, const char *utf8, size_t n)
+{
+	struct hl7_msg old = *m;
+	memset(m, 0, sizeof(*m));
+	m->text = old.text;
+	buf_reset(&m->text);
+	m->seg = old.seg;
+	m->seg_cap = old.seg_cap;
+	m->field = old.field;
+	m->field_cap = old.field_cap;
+	return parse(m, utf8, n);
 }
 
 void hl7_release(struct hl7_msg *m)

@@ -17,7 +17,7 @@ struct ssmix2_mctx {
 	struct hl7_msg msg;
 	struct buf pool[SSMIX2_POOL];
 	int used;
-	struct buf tmp;
+	struct buf tmp, mt, trig;
 };
 
 /* Count a warning and hand it to the sink. */

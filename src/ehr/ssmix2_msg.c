@@ -357,20 +357,20 @@ static int dispatch(struct ssmix2_mctx *c)
 		/* Kept raw and counted; not a data-quality problem. */
 		return c->sink->raw ? c->sink->raw(c->sink->ctx, c->src, c->msg.text.data, c->msg.text.len) : 0;
 	}
-	struct buf mt = {0}, trig = {0};
-	hl7_get(&c->msg, "MSH", 9, 0, 1, 0, &mt);
-	hl7_get(&c->msg, "MSH", 9, 0, 2, 0, &trig);
+	struct buf *mt = &c->mt, *trig = &c->trig;
+	hl7_get(&c->msg, "MSH", 9, 0, 1, 0, mt);
+	hl7_get(&c->msg, "MSH", 9, 0, 2, 0, trig);
 	int rc = 0;
-	if (strcmp(buf_cstr(&mt), want)) {
+	if (strcmp(buf_cstr(mt), want)) {
 		ssmix2_warnf(c, EHR_WARN_PARSE, "%s file holds a '%.8s^%.8s' message, '%s' expected; kept raw", type,
-		             buf_cstr(&mt), buf_cstr(&trig), want);
+		             buf_cstr(mt), buf_cstr(trig), want);
 		if (c->sink->raw)
 			rc = c->sink->raw(c->sink->ctx, c->src, c->msg.text.data, c->msg.text.len);
 		goto done;
 	}
 	c->st->handled = 1;
 	if (!strcmp(type, "ADT-00"))
-		rc = ssmix2_handle_adt00(c, trig.len ? trig.data : NULL);
+		rc = ssmix2_handle_adt00(c, trig->len ? trig->data : NULL);
 	else if (!strcmp(type, "ADT-61")) {
 		ssmix2_check_pid(c, hl7_find(&c->msg, "PID", 0));
 		rc = ssmix2_emit_allergies(c, "IAM");
@@ -383,60 +383,96 @@ static int dispatch(struct ssmix2_mctx *c)
 	else if (!strcmp(type, "PPR-01"))
 		rc = handle_ppr(c);
 	else
-		rc = ssmix2_handle_adt_event(c, trig.len ? trig.data : NULL);
+		rc = ssmix2_handle_adt_event(c, trig->len ? trig->data : NULL);
 done:
-	buf_release(&mt);
-	buf_release(&trig);
 	return rc;
 }
 
-int ssmix2_read_message(const struct ssmix2_name *nm, const struct ehr_source *src, const char *bytes, size_t len,
-                        const struct ehr_sink *sink, struct ssmix2_msg_stats *st)
+struct ssmix2_reader {
+	struct ssmix2_mctx c; /* its message, value pool and scratch buffers are kept between messages */
+	struct buf text;
+};
+
+struct ssmix2_reader *ssmix2_reader_new(void)
+{
+	return lb_calloc(1, sizeof(struct ssmix2_reader));
+}
+
+static void reader_release(struct ssmix2_reader *r)
+{
+	hl7_release(&r->c.msg);
+	for (int i = 0; i < SSMIX2_POOL; i++)
+		buf_release(&r->c.pool[i]);
+	buf_release(&r->c.tmp);
+	buf_release(&r->c.mt);
+	buf_release(&r->c.trig);
+	buf_release(&r->text);
+}
+
+void ssmix2_reader_free(struct ssmix2_reader *r)
+{
+	if (!r)
+		return;
+	reader_release(r);
+	free(r);
+}
+
+int ssmix2_read_message_with(struct ssmix2_reader *r, const struct ssmix2_name *nm, const struct ehr_source *src,
+                             const char *bytes, size_t len, const struct ehr_sink *sink, struct ssmix2_msg_stats *st)
 {
 	struct ssmix2_msg_stats dummy;
 	if (!st)
 		st = &dummy;
 	memset(st, 0, sizeof(*st));
-	struct ssmix2_mctx c = {.nm = nm, .src = src, .sink = sink, .st = st};
-	struct buf text = {0};
+	struct ssmix2_mctx *c = &r->c;
+	c->nm = nm;
+	c->src = src;
+	c->sink = sink;
+	c->st = st;
+	c->used = 0;
+	struct buf *text = &r->text;
+	buf_reset(text);
 	struct text_report rep = {0};
 	int rc = 0, raw_kept = 0;
 	if (len > HL7_MAX_MESSAGE) {
-		ssmix2_warnf(&c, EHR_WARN_LIMIT, "message of %zu bytes is over the %u-byte cap; read in part", len,
+		ssmix2_warnf(c, EHR_WARN_LIMIT, "message of %zu bytes is over the %u-byte cap; read in part", len,
 		             HL7_MAX_MESSAGE);
 		len = HL7_MAX_MESSAGE;
 	}
-	text_decode_iso2022jp(&text, len ? bytes : "", len, &rep);
+	text_decode_iso2022jp(text, len ? bytes : "", len, &rep);
 	if (rep.bad_count) {
-		ssmix2_warnf(&c, EHR_WARN_ENCODING,
+		ssmix2_warnf(c, EHR_WARN_ENCODING,
 		             "%zu places could not be decoded as ISO-2022-JP (first at byte %zu); raw kept",
 		             rep.bad_count, rep.bad[0].offset);
 		if (sink->raw && (rc = sink->raw(sink->ctx, src, bytes, len)) < 0)
-			goto out;
+			return rc;
 		raw_kept = 1;
 	}
-	if (hl7_parse(&c.msg, buf_cstr(&text), text.len) < 0) {
-		ssmix2_warnf(&c, EHR_WARN_PARSE, "not an HL7 v2 message: %s; raw kept", lb_errmsg());
+	if (hl7_parse_reuse(&c->msg, buf_cstr(text), text->len) < 0) {
+		ssmix2_warnf(c, EHR_WARN_PARSE, "not an HL7 v2 message: %s; raw kept", lb_errmsg());
 		if (sink->raw && !raw_kept)
 			rc = sink->raw(sink->ctx, src, bytes, len);
-		goto out;
+		return rc;
 	}
 	st->parsed = 1;
-	if (text.len && text.data[text.len - 1] != '\r' && text.data[text.len - 1] != '\n')
-		ssmix2_warnf(&c, EHR_WARN_PARSE, "message does not end with a segment terminator (truncated?)");
-	if (c.msg.limits)
-		ssmix2_warnf(&c, EHR_WARN_LIMIT, "message over the parser's caps (%s%s%s%s%s); read in part",
-		             c.msg.limits & HL7_LIMIT_MESSAGE ? "size " : "",
-		             c.msg.limits & HL7_LIMIT_SEGMENTS ? "segments " : "",
-		             c.msg.limits & HL7_LIMIT_SEGMENT_LEN ? "segment length " : "",
-		             c.msg.limits & HL7_LIMIT_FIELDS ? "fields " : "",
-		             c.msg.limits & HL7_LIMIT_REPS ? "repetitions" : "");
-	rc = dispatch(&c);
-out:
-	hl7_release(&c.msg);
-	for (int i = 0; i < SSMIX2_POOL; i++)
-		buf_release(&c.pool[i]);
-	buf_release(&c.tmp);
-	buf_release(&text);
+	if (text->len && text->data[text->len - 1] != '\r' && text->data[text->len - 1] != '\n')
+		ssmix2_warnf(c, EHR_WARN_PARSE, "message does not end with a segment terminator (truncated?)");
+	if (c->msg.limits)
+		ssmix2_warnf(c, EHR_WARN_LIMIT, "message over the parser's caps (%s%s%s%s%s); read in part",
+		             c->msg.limits & HL7_LIMIT_MESSAGE ? "size " : "",
+		             c->msg.limits & HL7_LIMIT_SEGMENTS ? "segments " : "",
+		             c->msg.limits & HL7_LIMIT_SEGMENT_LEN ? "segment length " : "",
+		             c->msg.limits & HL7_LIMIT_FIELDS ? "fields " : "",
+		             c->msg.limits & HL7_LIMIT_REPS ? "repetitions" : "");
+	return dispatch(c);
+}
+
+int ssmix2_read_message(const struct ssmix2_name *nm, const struct ehr_source *src, const char *bytes, size_t len,
+                        const struct ehr_sink *sink, struct ssmix2_msg_stats *st)
+{
+	struct ssmix2_reader r;
+	memset(&r, 0, sizeof(r));
+	int rc = ssmix2_read_message_with(&r, nm, src, bytes, len, sink, st);
+	reader_release(&r);
 	return rc;
 }

@@ -173,15 +173,17 @@ int store_derive(struct store *s)
 		                   " WHERE p1.id = census.patient_id AND c2.ward IS census.ward"
 		                   " AND c2.patient_id <> census.patient_id"
 		                   " AND (p2.key_family = p1.key_family OR p2.key_family_kana = p1.key_family_kana))");
+	/* Only rows whose count changed are written (most patients share no full name, and a re-run changes few). */
 	if (rc == 0)
-		rc = store_exec(s, "UPDATE patients SET same_name = (SELECT count(*) FROM patients p2"
-		                   " WHERE p2.id <> patients.id AND (p2.key_full = patients.key_full"
-		                   " OR p2.key_full_kana = patients.key_full_kana))");
+		rc = store_exec(s, "UPDATE patients SET same_name = c.n FROM (SELECT p1.id AS id, (SELECT count(*)"
+		                   " FROM patients p2 WHERE p2.id <> p1.id AND (p2.key_full = p1.key_full"
+		                   " OR p2.key_full_kana = p1.key_full_kana)) AS n FROM patients p1) AS c"
+		                   " WHERE patients.id = c.id AND patients.same_name <> c.n");
 	if (rc == 0)
 		rc = set_as_of(s);
 	/* Statistics for the query planner: with them a search for "佐藤 S23.4.5" starts from the birth-date index
-	 * (a few rows) rather than from every 佐藤. */
+	 * (a few rows) rather than from every 佐藤. A sample of each index is enough for that (analysis_limit). */
 	if (rc == 0)
-		rc = store_exec(s, "ANALYZE");
+		rc = store_exec(s, "PRAGMA analysis_limit=2000; ANALYZE; PRAGMA analysis_limit=0");
 	return rc;
 }

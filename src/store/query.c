@@ -19,16 +19,45 @@ static const char *keep(struct store_patient_view *v, sqlite3_stmt *q, int i)
 	return v->strs[v->nstrs++] = lb_strdup(t);
 }
 
+/* The statements of this file, prepared once per store handle and kept (store_cached_stmt): a station serves
+ * every patient page with the same handful of statements. Each is reset after its last row, so that no read
+ * transaction stays open between calls. */
+static const char meta_sql[] = "SELECT value FROM meta WHERE key=?1";
+static const char count_sql[] = "SELECT count(*) FROM patients";
+static const char patient_sql[] =
+        "SELECT id, family_kanji, given_kanji, family_kana, given_kana, birth_date, sex, postal_code, address,"
+        " phone_home, phone_mobile, blood_abo, blood_rh, updated, same_name FROM patients WHERE id=?1";
+static const char census_sql[] = "SELECT ward, room, bed, since, department, attending, same_surname_in_ward"
+                                 " FROM census WHERE patient_id=?1";
+static const char allergies_sql[] =
+        "SELECT source_id, kind, code, code_system, name, reaction, severity, recorded, active FROM allergies"
+        " WHERE patient_id=?1 AND active ORDER BY kind, id";
+static const char meds_sql[] =
+        "SELECT order_no, kind, drug_code, code_system, drug_name, dose, dose_unit, per_day, frequency, route,"
+        " start, days, end_date, status, prescriber, department, ordered FROM medications"
+        " WHERE patient_id=?1 AND status <> 'cancelled' AND (until IS NULL OR until >= ?2)"
+        " ORDER BY kind DESC, start DESC, id";
+static const char dx_sql[] = "SELECT source_id, code, code_system, name, start, end_date, active, main FROM diagnoses"
+                             " WHERE patient_id=?1 ORDER BY active DESC, main DESC, start DESC, id";
+static const char results_sql[] =
+        "SELECT order_no, code, code_system, name, value, unit, reference, flag, time, status FROM results"
+        " WHERE patient_id=?1 ORDER BY time DESC, id LIMIT 200";
+static const char adt_sql[] = "SELECT kind, time, ward, room, bed, department, attending, visit_id FROM adt_events"
+                              " WHERE patient_id=?1 ORDER BY time DESC, id DESC LIMIT 50";
+static const char appts_sql[] =
+        "SELECT source_id, start, department, clinician, kind, status, phone, note FROM appointments"
+        " WHERE patient_id=?1 AND start >= ?2 ORDER BY start, id LIMIT 100";
+
 static int meta_value(struct store *s, const char *key, char *out, size_t n)
 {
-	sqlite3_stmt *q;
+	sqlite3_stmt *q = store_cached_stmt(s, meta_sql);
 	out[0] = 0;
-	if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key=?1", -1, &q, NULL) != SQLITE_OK)
+	if (!q)
 		return store_sqlerr(s, "reading the store");
 	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
 	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
 		snprintf(out, n, "%s", (const char *)sqlite3_column_text(q, 0));
-	sqlite3_finalize(q);
+	sqlite3_reset(q);
 	return 0;
 }
 
@@ -41,10 +70,10 @@ int store_meta_get(struct store *s, struct store_meta *m)
 	if (rc == 0)
 		rc = meta_value(s, "last_run", m->last_run, sizeof(m->last_run));
 	sqlite3_stmt *q;
-	if (rc == 0 && sqlite3_prepare_v2(s->db, "SELECT count(*) FROM patients", -1, &q, NULL) == SQLITE_OK) {
+	if (rc == 0 && (q = store_cached_stmt(s, count_sql))) {
 		if (sqlite3_step(q) == SQLITE_ROW)
 			m->patients = (long)sqlite3_column_int64(q, 0);
-		sqlite3_finalize(q);
+		sqlite3_reset(q);
 	}
 	return rc;
 }
@@ -54,14 +83,15 @@ static int rows(struct store *s, struct store_patient_view *v, const char *sql, 
                 void **arr, size_t *n, size_t elem_size,
                 void (*fill)(struct store_patient_view *, sqlite3_stmt *, void *))
 {
-	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+	sqlite3_stmt *q = store_cached_stmt(s, sql);
+	if (!q)
 		return store_sqlerr(s, "reading a patient");
 	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
 	if (sqlite3_bind_parameter_count(q) >= 2)
 		sqlite3_bind_text(q, 2, date, -1, SQLITE_STATIC);
 	size_t cap = 0;
-	while (sqlite3_step(q) == SQLITE_ROW) {
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 8;
 			*arr = lb_reallocarray(*arr, cap, elem_size);
@@ -71,8 +101,8 @@ static int rows(struct store *s, struct store_patient_view *v, const char *sql, 
 		fill(v, q, e);
 		(*n)++;
 	}
-	sqlite3_finalize(q);
-	return 0;
+	sqlite3_reset(q);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, "reading a patient");
 }
 
 static void fill_allergy(struct store_patient_view *v, sqlite3_stmt *q, void *p)
@@ -240,17 +270,12 @@ static int same_appt(const struct ehr_appointment *a, const struct ehr_appointme
 int store_patient_get(struct store *s, const char *id, struct store_patient_view *v)
 {
 	memset(v, 0, sizeof(*v));
-	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(
-	            s->db,
-	            "SELECT id, family_kanji, given_kanji, family_kana, given_kana, birth_date, sex,"
-	            " postal_code, address, phone_home, phone_mobile, blood_abo, blood_rh, updated, same_name"
-	            " FROM patients WHERE id=?1",
-	            -1, &q, NULL) != SQLITE_OK)
+	sqlite3_stmt *q = store_cached_stmt(s, patient_sql);
+	if (!q)
 		return store_sqlerr(s, "reading a patient");
 	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
 	if (sqlite3_step(q) != SQLITE_ROW) {
-		sqlite3_finalize(q);
+		sqlite3_reset(q);
 		return lb_error(LB_ENOTFOUND, "no patient '%s' in the store", id);
 	}
 	struct ehr_patient *p = &v->patient;
@@ -270,20 +295,16 @@ int store_patient_get(struct store *s, const char *id, struct store_patient_view
 	p->blood_rh = keep(v, q, 12);
 	p->updated = keep(v, q, 13);
 	v->same_full_name = sqlite3_column_int(q, 14);
-	sqlite3_finalize(q);
+	sqlite3_reset(q);
 
-	struct store_meta m;
-	int rc = store_meta_get(s, &m);
+	/* Only the as-of time: store_meta_get would also count every patient. */
+	int rc = meta_value(s, "as_of", v->as_of, sizeof(v->as_of));
 	if (rc < 0)
 		return rc;
-	snprintf(v->as_of, sizeof(v->as_of), "%s", m.as_of);
 	char date[11];
-	snprintf(date, sizeof(date), "%.10s", m.as_of[0] ? m.as_of : "0000-00-00");
+	snprintf(date, sizeof(date), "%.10s", v->as_of[0] ? v->as_of : "0000-00-00");
 
-	if (sqlite3_prepare_v2(s->db,
-	                       "SELECT ward, room, bed, since, department, attending, same_surname_in_ward FROM census"
-	                       " WHERE patient_id=?1",
-	                       -1, &q, NULL) != SQLITE_OK)
+	if (!(q = store_cached_stmt(s, census_sql)))
 		return store_sqlerr(s, "reading the census");
 	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
 	if (sqlite3_step(q) == SQLITE_ROW) {
@@ -297,41 +318,25 @@ int store_patient_get(struct store *s, const char *id, struct store_patient_view
 		c->attending = keep(v, q, 5);
 		c->same_surname_in_ward = sqlite3_column_int(q, 6);
 	}
-	sqlite3_finalize(q);
+	sqlite3_reset(q);
 
-	rc = rows(s, v,
-	          "SELECT source_id, kind, code, code_system, name, reaction, severity, recorded, active FROM allergies"
-	          " WHERE patient_id=?1 AND active ORDER BY kind, id",
-	          id, NULL, (void **)&v->allergies, &v->n_allergies, sizeof(*v->allergies), fill_allergy);
+	rc = rows(s, v, allergies_sql, id, NULL, (void **)&v->allergies, &v->n_allergies, sizeof(*v->allergies),
+	          fill_allergy);
 	if (rc == 0)
-		rc = rows(
-		        s, v,
-		        "SELECT order_no, kind, drug_code, code_system, drug_name, dose, dose_unit, per_day, frequency,"
-		        " route, start, days, end_date, status, prescriber, department, ordered FROM medications"
-		        " WHERE patient_id=?1 AND status <> 'cancelled' AND (until IS NULL OR until >= ?2)"
-		        " ORDER BY kind DESC, start DESC, id",
-		        id, date, (void **)&v->medications, &v->n_medications, sizeof(*v->medications), fill_med);
+		rc = rows(s, v, meds_sql, id, date, (void **)&v->medications, &v->n_medications,
+		          sizeof(*v->medications), fill_med);
 	if (rc == 0)
-		rc = rows(s, v,
-		          "SELECT source_id, code, code_system, name, start, end_date, active, main FROM diagnoses"
-		          " WHERE patient_id=?1 ORDER BY active DESC, main DESC, start DESC, id",
-		          id, NULL, (void **)&v->diagnoses, &v->n_diagnoses, sizeof(*v->diagnoses), fill_dx);
+		rc = rows(s, v, dx_sql, id, NULL, (void **)&v->diagnoses, &v->n_diagnoses, sizeof(*v->diagnoses),
+		          fill_dx);
 	if (rc == 0)
-		rc = rows(s, v,
-		          "SELECT order_no, code, code_system, name, value, unit, reference, flag, time, status FROM "
-		          "results"
-		          " WHERE patient_id=?1 ORDER BY time DESC, id LIMIT 200",
-		          id, NULL, (void **)&v->results, &v->n_results, sizeof(*v->results), fill_result);
+		rc = rows(s, v, results_sql, id, NULL, (void **)&v->results, &v->n_results, sizeof(*v->results),
+		          fill_result);
 	if (rc == 0)
-		rc = rows(s, v,
-		          "SELECT kind, time, ward, room, bed, department, attending, visit_id FROM adt_events"
-		          " WHERE patient_id=?1 ORDER BY time DESC, id DESC LIMIT 50",
-		          id, NULL, (void **)&v->admissions, &v->n_admissions, sizeof(*v->admissions), fill_adt);
+		rc = rows(s, v, adt_sql, id, NULL, (void **)&v->admissions, &v->n_admissions, sizeof(*v->admissions),
+		          fill_adt);
 	if (rc == 0)
-		rc = rows(s, v,
-		          "SELECT source_id, start, department, clinician, kind, status, phone, note FROM appointments"
-		          " WHERE patient_id=?1 AND start >= ?2 ORDER BY start, id LIMIT 100",
-		          id, date, (void **)&v->appointments, &v->n_appointments, sizeof(*v->appointments), fill_appt);
+		rc = rows(s, v, appts_sql, id, date, (void **)&v->appointments, &v->n_appointments,
+		          sizeof(*v->appointments), fill_appt);
 	if (rc == 0) {
 		DEDUPE(v->allergies, v->n_allergies, same_allergy);
 		DEDUPE(v->medications, v->n_medications, same_med);

@@ -23,18 +23,26 @@
 #define MAX_WORDS 8
 #define PREFIX_END "\xf4\x8f\xbf\xbf" /* U+10FFFF: sorts after every UTF-8 continuation of a prefix */
 
-#define HIT_COLS                                                                                                     \
-	"SELECT p.id, p.family_kanji, p.given_kanji, p.family_kana, p.given_kana, p.birth_date, p.sex, p.same_name," \
-	" c.ward, c.room, c.bed, c.same_surname_in_ward FROM patients p LEFT JOIN census c ON c.patient_id = p.id "  \
-	"WHERE "
+/*
+ * A tier selects only rowids: from a key index that is an index-only scan (the table is not touched), so rows of an
+ * earlier tier that come again, and rows an ID word filters out, cost an index step, not a table seek. The few new
+ * hits are then read by rowid (HIT_SQL).
+ */
+#define TIER_HEAD "SELECT p.rowid FROM patients p WHERE "
 /* No ORDER BY: a tier stops after LIMIT rows in index order; the few hits are sorted in C (hit_cmp). */
 #define HIT_TAIL " AND ?3 IS NULL LIMIT ?4"
 /* With a birth date the equality is written out, so that the planner can start from the birth-date index. */
 #define HIT_TAIL_DATED " AND p.birth_date = ?3 LIMIT ?4"
-#define TIER(cond, score, match)                                                   \
-	{                                                                          \
-		HIT_COLS cond HIT_TAIL, HIT_COLS cond HIT_TAIL_DATED, score, match \
+#define TIER(cond, score, match)                                                     \
+	{                                                                            \
+		TIER_HEAD cond HIT_TAIL, TIER_HEAD cond HIT_TAIL_DATED, score, match \
 	}
+/* The new hits of a tier in one statement: ?1 is a JSON array of rowids. */
+static const char hit_sql[] =
+        "SELECT p.id, p.family_kanji, p.given_kanji, p.family_kana, p.given_kana, p.birth_date, p.sex, p.same_name,"
+        " c.ward, c.room, c.bed, c.same_surname_in_ward FROM patients p LEFT JOIN census c ON c.patient_id = p.id"
+        " WHERE p.rowid IN (SELECT value FROM json_each(?1))";
+static const char begin_sql[] = "BEGIN", commit_sql[] = "COMMIT";
 
 struct tier {
 	const char *sql, *sql_dated;
@@ -99,18 +107,23 @@ static size_t split_words(const char *q, char **words, size_t max)
 	return n;
 }
 
-static char *dup_col(sqlite3_stmt *q, int i)
-{
-	const char *t = (const char *)sqlite3_column_text(q, i);
-	return t ? lb_strdup(t) : NULL;
-}
+/* Rowids a search has looked at (hits and rows an ID word ruled out); a search holds at most a few hundred. */
+struct seen {
+	int64_t *v;
+	size_t n, cap;
+};
 
-static int have_hit(const struct store_hits *h, const char *id)
+static int seen_add(struct seen *s, int64_t rowid)
 {
-	for (size_t i = 0; i < h->n; i++)
-		if (!strcmp(h->v[i].id, id))
-			return 1;
-	return 0;
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i] == rowid)
+			return 0;
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->v = lb_reallocarray(s->v, s->cap, sizeof(*s->v));
+	}
+	s->v[s->n++] = rowid;
+	return 1;
 }
 
 struct plan {
@@ -121,65 +134,104 @@ struct plan {
 	size_t nid_filters;
 };
 
+/* Read the hits whose rowids are listed in ids (a JSON array) into out, but those an ID word rules out. */
+static int add_hits(struct store *s, const struct plan *pl, const struct tier *t, const struct buf *ids,
+                    struct store_hits *out)
+{
+	sqlite3_stmt *q = store_cached_stmt(s, hit_sql);
+	if (!q)
+		return store_sqlerr(s, "searching patients");
+	sqlite3_bind_text(q, 1, ids->data, (int)ids->len, SQLITE_STATIC);
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(q, 0);
+		int ok = id != NULL;
+		for (size_t k = 0; ok && k < pl->nid_filters; k++)
+			if (strncmp(id, pl->id_filters[k], strlen(pl->id_filters[k])))
+				ok = 0;
+		if (!ok)
+			continue;
+		if ((out->n & (out->n - 1)) == 0) /* grow at 0, 1, 2, 4, 8 …: the array doubles */
+			out->v = lb_reallocarray(out->v, out->n ? out->n * 2 : 8, sizeof(*out->v));
+		struct store_hit *h = &out->v[out->n++];
+		memset(h, 0, sizeof(*h));
+		/* The hit's strings live in one block that starts with its ID (store_hits_release frees h->id). */
+		static const int cols[] = {0, 1, 2, 3, 4, 5, 8, 9, 10};
+		char **dst[] = {&h->id,         &h->family_kanji, &h->given_kanji, &h->family_kana, &h->given_kana,
+		                &h->birth_date, &h->ward,         &h->room,        &h->bed};
+		size_t total = 0;
+		for (size_t c = 0; c < LB_ARRAY_LEN(cols); c++)
+			if (sqlite3_column_type(q, cols[c]) != SQLITE_NULL)
+				total += (size_t)sqlite3_column_bytes(q, cols[c]) + 1;
+		char *block = lb_malloc(total), *at = block;
+		for (size_t c = 0; c < LB_ARRAY_LEN(cols); c++) {
+			const char *v = (const char *)sqlite3_column_text(q, cols[c]);
+			if (!v)
+				continue;
+			size_t n = (size_t)sqlite3_column_bytes(q, cols[c]);
+			memcpy(at, v, n);
+			at[n] = 0;
+			*dst[c] = at;
+			at += n + 1;
+		}
+		const char *sex = (const char *)sqlite3_column_text(q, 6);
+		h->sex = sex && *sex ? sex[0] : 'U';
+		h->same_full_name = sqlite3_column_int(q, 7);
+		h->same_surname_in_ward = sqlite3_column_int(q, 11);
+		h->score = t->score + (pl->p3 && t->score != 30 ? 30 : 0);
+		h->match = t->match;
+	}
+	sqlite3_reset(q);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, "searching patients");
+}
+
 static int run_tiers(struct store *s, const struct plan *pl, size_t limit, struct store_hits *out)
 {
-	for (size_t t = 0; t < pl->ntiers && out->n <= limit; t++) {
+	struct seen seen = {0};
+	struct buf ids = {0};
+	int rc = 0;
+	for (size_t t = 0; t < pl->ntiers && out->n <= limit && rc == 0; t++) {
 		const char *sql = pl->p3 ? pl->tiers[t].sql_dated : pl->tiers[t].sql;
 		if (!pl->p5 && strstr(sql, "?5"))
 			continue;
 		sqlite3_stmt *q = store_cached_stmt(s, sql);
-		if (!q)
-			return store_sqlerr(s, "searching patients");
+		if (!q) {
+			rc = store_sqlerr(s, "searching patients");
+			break;
+		}
 		store_bind_text(q, 1, pl->p1);
 		store_bind_text(q, 2, pl->p2);
 		store_bind_text(q, 3, pl->p3);
-		sqlite3_bind_int64(q, 4, (int64_t)(limit + 1 + out->n)); /* rows of earlier tiers come again */
+		sqlite3_bind_int64(q, 4, (int64_t)(limit + 1 + seen.n)); /* rows of earlier tiers come again */
 		store_bind_text(q, 5, pl->p5);
-		while (out->n <= limit && sqlite3_step(q) == SQLITE_ROW) {
-			const char *id = (const char *)sqlite3_column_text(q, 0);
-			if (!id || have_hit(out, id))
-				continue;
-			int ok = 1;
-			for (size_t k = 0; k < pl->nid_filters; k++)
-				if (strncmp(id, pl->id_filters[k], strlen(pl->id_filters[k])))
-					ok = 0;
-			if (!ok)
-				continue;
-			out->v = lb_reallocarray(out->v, out->n + 1, sizeof(*out->v));
-			struct store_hit *h = &out->v[out->n++];
-			memset(h, 0, sizeof(*h));
-			h->id = lb_strdup(id);
-			h->family_kanji = dup_col(q, 1);
-			h->given_kanji = dup_col(q, 2);
-			h->family_kana = dup_col(q, 3);
-			h->given_kana = dup_col(q, 4);
-			h->birth_date = dup_col(q, 5);
-			const char *sex = (const char *)sqlite3_column_text(q, 6);
-			h->sex = sex && *sex ? sex[0] : 'U';
-			h->same_full_name = sqlite3_column_int(q, 7);
-			h->ward = dup_col(q, 8);
-			h->room = dup_col(q, 9);
-			h->bed = dup_col(q, 10);
-			h->same_surname_in_ward = sqlite3_column_int(q, 11);
-			h->score = pl->tiers[t].score + (pl->p3 && pl->tiers[t].score != 30 ? 30 : 0);
-			h->match = pl->tiers[t].match;
+		/* the new rowids, as many as can still be hits (all of them when an ID word may rule some out) */
+		size_t want = limit + 1 - out->n, nnew = 0;
+		buf_reset(&ids);
+		buf_addch(&ids, '[');
+		int step;
+		while ((pl->nid_filters || nnew < want) && (step = sqlite3_step(q)) == SQLITE_ROW) {
+			int64_t rowid = sqlite3_column_int64(q, 0);
+			if (seen_add(&seen, rowid))
+				buf_addf(&ids, "%s%lld", nnew++ ? "," : "", (long long)rowid);
 		}
 		sqlite3_reset(q);
+		buf_addch(&ids, ']');
+		if (nnew)
+			rc = add_hits(s, pl, &pl->tiers[t], &ids, out);
 	}
+	free(seen.v);
+	buf_release(&ids);
 	if (out->n > limit) {
 		out->truncated = 1;
-		struct store_hit *h = &out->v[--out->n];
-		free(h->id);
-		free(h->family_kanji);
-		free(h->given_kanji);
-		free(h->family_kana);
-		free(h->given_kana);
-		free(h->birth_date);
-		free(h->ward);
-		free(h->room);
-		free(h->bed);
+		/* drop the hit that sorts last (hit_cmp: lowest score, then highest ID) */
+		size_t worst = out->n - 1;
+		for (size_t i = 0; i < out->n; i++)
+			if (out->v[i].score == out->v[out->n - 1].score && strcmp(out->v[i].id, out->v[worst].id) > 0)
+				worst = i;
+		free(out->v[worst].id);
+		out->v[worst] = out->v[--out->n];
 	}
-	return 0;
+	return rc;
 }
 
 /* Best score first; then by ID, so that the order is stable. */
@@ -260,7 +312,16 @@ int store_search(struct store *s, const char *query, size_t limit, struct store_
 	pl.p2 = end.data;
 	pl.id_filters = ids;
 	pl.nid_filters = nids;
+	/* One read transaction for all tiers (one snapshot, one lock), unless the caller holds one already. */
+	sqlite3_stmt *tx = pl.tiers && sqlite3_get_autocommit(s->db) ? store_cached_stmt(s, begin_sql) : NULL;
+	int own = tx && sqlite3_step(tx) == SQLITE_DONE;
+	if (tx)
+		sqlite3_reset(tx);
 	int rc = pl.tiers ? run_tiers(s, &pl, limit, out) : 0;
+	if (own && (tx = store_cached_stmt(s, commit_sql))) {
+		sqlite3_step(tx);
+		sqlite3_reset(tx);
+	}
 	if (rc == 0 && out->n > 1)
 		qsort(out->v, out->n, sizeof(*out->v), hit_cmp);
 	buf_release(&end);
@@ -273,18 +334,8 @@ int store_search(struct store *s, const char *query, size_t limit, struct store_
 
 void store_hits_release(struct store_hits *h)
 {
-	for (size_t i = 0; i < h->n; i++) {
-		struct store_hit *x = &h->v[i];
-		free(x->id);
-		free(x->family_kanji);
-		free(x->given_kanji);
-		free(x->family_kana);
-		free(x->given_kana);
-		free(x->birth_date);
-		free(x->ward);
-		free(x->room);
-		free(x->bed);
-	}
+	for (size_t i = 0; i < h->n; i++)
+		free(h->v[i].id); /* the block of all the hit's strings */
 	free(h->v);
 	memset(h, 0, sizeof(*h));
 }

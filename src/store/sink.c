@@ -8,6 +8,15 @@
 
 #include <string.h>
 
+/* Text or NULL, bound without a copy: every callback steps its statement before the record goes away. */
+static void bind_str(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
 static void bind_key(sqlite3_stmt *st, int i, const char *v)
 {
 	if (!v || !*v) {
@@ -54,20 +63,20 @@ static int on_patient(void *ctx, const struct ehr_source *src, const struct ehr_
 	struct store *s = ctx;
 	sqlite3_stmt *st = s->st[ST_PATIENT];
 	char sex[2] = {r->sex ? r->sex : 'U', 0};
-	store_bind_text(st, 1, r->id);
-	store_bind_text(st, 2, r->family_kanji);
-	store_bind_text(st, 3, r->given_kanji);
-	store_bind_text(st, 4, r->family_kana);
-	store_bind_text(st, 5, r->given_kana);
-	store_bind_text(st, 6, r->birth_date);
-	store_bind_text(st, 7, sex);
-	store_bind_text(st, 8, r->postal_code);
-	store_bind_text(st, 9, r->address);
-	store_bind_text(st, 10, r->phone_home);
-	store_bind_text(st, 11, r->phone_mobile);
-	store_bind_text(st, 12, r->blood_abo);
-	store_bind_text(st, 13, r->blood_rh);
-	store_bind_text(st, 14, r->updated);
+	bind_str(st, 1, r->id);
+	bind_str(st, 2, r->family_kanji);
+	bind_str(st, 3, r->given_kanji);
+	bind_str(st, 4, r->family_kana);
+	bind_str(st, 5, r->given_kana);
+	bind_str(st, 6, r->birth_date);
+	bind_str(st, 7, sex);
+	bind_str(st, 8, r->postal_code);
+	bind_str(st, 9, r->address);
+	bind_str(st, 10, r->phone_home);
+	bind_str(st, 11, r->phone_mobile);
+	bind_str(st, 12, r->blood_abo);
+	bind_str(st, 13, r->blood_rh);
+	bind_str(st, 14, r->updated);
 	/* A patient known only by kana is found by kana under both keys. */
 	const char *fam = r->family_kanji ? r->family_kanji : r->family_kana;
 	const char *giv = r->family_kanji || r->given_kanji ? r->given_kanji : r->given_kana;
@@ -91,15 +100,15 @@ static int on_allergy(void *ctx, const struct ehr_source *src, const struct ehr_
 	(void)src;
 	struct store *s = ctx;
 	sqlite3_stmt *st = s->st[ST_ALLERGY];
-	store_bind_text(st, 1, r->patient_id);
-	store_bind_text(st, 2, r->id);
-	store_bind_text(st, 3, allergy_kind_name(r->kind));
-	store_bind_text(st, 4, r->code);
-	store_bind_text(st, 5, r->code_system);
-	store_bind_text(st, 6, r->name);
-	store_bind_text(st, 7, r->reaction);
-	store_bind_text(st, 8, r->severity);
-	store_bind_text(st, 9, r->recorded);
+	bind_str(st, 1, r->patient_id);
+	bind_str(st, 2, r->id);
+	bind_str(st, 3, allergy_kind_name(r->kind));
+	bind_str(st, 4, r->code);
+	bind_str(st, 5, r->code_system);
+	bind_str(st, 6, r->name);
+	bind_str(st, 7, r->reaction);
+	bind_str(st, 8, r->severity);
+	bind_str(st, 9, r->recorded);
 	sqlite3_bind_int(st, 10, r->active);
 	sqlite3_bind_int64(st, 11, s->file_id);
 	return done(s, st);
@@ -118,27 +127,27 @@ static int on_medication(void *ctx, const struct ehr_source *src, const struct e
 	(void)src;
 	struct store *s = ctx;
 	sqlite3_stmt *st = s->st[ST_MEDICATION];
-	store_bind_text(st, 1, r->patient_id);
-	store_bind_text(st, 2, r->order_no);
-	store_bind_text(st, 3, r->kind == EHR_ORDER_INJECTION ? "injection" : "rx");
-	store_bind_text(st, 4, r->drug_code);
-	store_bind_text(st, 5, r->code_system);
-	store_bind_text(st, 6, r->drug_name);
+	bind_str(st, 1, r->patient_id);
+	bind_str(st, 2, r->order_no);
+	bind_str(st, 3, r->kind == EHR_ORDER_INJECTION ? "injection" : "rx");
+	bind_str(st, 4, r->drug_code);
+	bind_str(st, 5, r->code_system);
+	bind_str(st, 6, r->drug_name);
 	bind_pos(st, 7, r->dose);
-	store_bind_text(st, 8, r->dose_unit);
+	bind_str(st, 8, r->dose_unit);
 	bind_pos(st, 9, r->per_day);
-	store_bind_text(st, 10, r->frequency);
-	store_bind_text(st, 11, r->route);
-	store_bind_text(st, 12, r->start);
+	bind_str(st, 10, r->frequency);
+	bind_str(st, 11, r->route);
+	bind_str(st, 12, r->start);
 	if (r->days > 0)
 		sqlite3_bind_int(st, 13, r->days);
 	else
 		sqlite3_bind_null(st, 13);
-	store_bind_text(st, 14, r->end);
-	store_bind_text(st, 15, r->status ? r->status : "active");
-	store_bind_text(st, 16, r->prescriber);
-	store_bind_text(st, 17, r->department);
-	store_bind_text(st, 18, r->ordered);
+	bind_str(st, 14, r->end);
+	bind_str(st, 15, r->status ? r->status : "active");
+	bind_str(st, 16, r->prescriber);
+	bind_str(st, 17, r->department);
+	bind_str(st, 18, r->ordered);
 	sqlite3_bind_int64(st, 19, s->file_id);
 	return done(s, st);
 }
@@ -148,17 +157,17 @@ static int on_result(void *ctx, const struct ehr_source *src, const struct ehr_r
 	(void)src;
 	struct store *s = ctx;
 	sqlite3_stmt *st = s->st[ST_RESULT];
-	store_bind_text(st, 1, r->patient_id);
-	store_bind_text(st, 2, r->order_no);
-	store_bind_text(st, 3, r->code);
-	store_bind_text(st, 4, r->code_system);
-	store_bind_text(st, 5, r->name);
-	store_bind_text(st, 6, r->value);
-	store_bind_text(st, 7, r->unit);
-	store_bind_text(st, 8, r->reference);
-	store_bind_text(st, 9, r->flag);
-	store_bind_text(st, 10, r->time);
-	store_bind_text(st, 11, r->status);
+	bind_str(st, 1, r->patient_id);
+	bind_str(st, 2, r->order_no);
+	bind_str(st, 3, r->code);
+	bind_str(st, 4, r->code_system);
+	bind_str(st, 5, r->name);
+	bind_str(st, 6, r->value);
+	bind_str(st, 7, r->unit);
+	bind_str(st, 8, r->reference);
+	bind_str(st, 9, r->flag);
+	bind_str(st, 10, r->time);
+	bind_str(st, 11, r->status);
 	sqlite3_bind_int64(st, 12, s->file_id);
 	return done(s, st);
 }
@@ -168,13 +177,13 @@ static int on_diagnosis(void *ctx, const struct ehr_source *src, const struct eh
 	(void)src;
 	struct store *s = ctx;
 	sqlite3_stmt *st = s->st[ST_DIAGNOSIS];
-	store_bind_text(st, 1, r->patient_id);
-	store_bind_text(st, 2, r->id);
-	store_bind_text(st, 3, r->code);
-	store_bind_text(st, 4, r->code_system);
-	store_bind_text(st, 5, r->name);
-	store_bind_text(st, 6, r->start);
-	store_bind_text(st, 7, r->end);
+	bind_str(st, 1, r->patient_id);
+	bind_str(st, 2, r->id);
+	bind_str(st, 3, r->code);
+	bind_str(st, 4, r->code_system);
+	bind_str(st, 5, r->name);
+	bind_str(st, 6, r->start);
+	bind_str(st, 7, r->end);
 	sqlite3_bind_int(st, 8, r->active);
 	sqlite3_bind_int(st, 9, r->main);
 	sqlite3_bind_int64(st, 10, s->file_id);
@@ -204,15 +213,15 @@ static int on_adt(void *ctx, const struct ehr_source *src, const struct ehr_adt 
 	(void)src;
 	struct store *s = ctx;
 	sqlite3_stmt *st = s->st[ST_ADT];
-	store_bind_text(st, 1, r->patient_id);
-	store_bind_text(st, 2, adt_kind_name(r->kind));
-	store_bind_text(st, 3, r->time);
-	store_bind_text(st, 4, r->ward);
-	store_bind_text(st, 5, r->room);
-	store_bind_text(st, 6, r->bed);
-	store_bind_text(st, 7, r->department);
-	store_bind_text(st, 8, r->attending);
-	store_bind_text(st, 9, r->visit_id);
+	bind_str(st, 1, r->patient_id);
+	bind_str(st, 2, adt_kind_name(r->kind));
+	bind_str(st, 3, r->time);
+	bind_str(st, 4, r->ward);
+	bind_str(st, 5, r->room);
+	bind_str(st, 6, r->bed);
+	bind_str(st, 7, r->department);
+	bind_str(st, 8, r->attending);
+	bind_str(st, 9, r->visit_id);
 	sqlite3_bind_int64(st, 10, s->file_id);
 	return done(s, st);
 }
@@ -222,15 +231,15 @@ static int on_appointment(void *ctx, const struct ehr_source *src, const struct 
 	(void)src;
 	struct store *s = ctx;
 	sqlite3_stmt *st = s->st[ST_APPOINTMENT];
-	store_bind_text(st, 1, r->id);
-	store_bind_text(st, 2, r->patient_id);
-	store_bind_text(st, 3, r->start);
-	store_bind_text(st, 4, r->department);
-	store_bind_text(st, 5, r->clinician);
-	store_bind_text(st, 6, r->kind);
-	store_bind_text(st, 7, r->status);
-	store_bind_text(st, 8, r->phone);
-	store_bind_text(st, 9, r->note);
+	bind_str(st, 1, r->id);
+	bind_str(st, 2, r->patient_id);
+	bind_str(st, 3, r->start);
+	bind_str(st, 4, r->department);
+	bind_str(st, 5, r->clinician);
+	bind_str(st, 6, r->kind);
+	bind_str(st, 7, r->status);
+	bind_str(st, 8, r->phone);
+	bind_str(st, 9, r->note);
 	sqlite3_bind_int64(st, 10, s->file_id);
 	return done(s, st);
 }
@@ -240,18 +249,18 @@ static int on_drug(void *ctx, const struct ehr_source *src, const struct ehr_dru
 	(void)src;
 	struct store *s = ctx;
 	sqlite3_stmt *st = s->st[ST_DRUG];
-	store_bind_text(st, 1, r->code);
-	store_bind_text(st, 2, r->name);
-	store_bind_text(st, 3, r->generic_name);
-	store_bind_text(st, 4, r->kana);
-	store_bind_text(st, 5, r->form);
-	store_bind_text(st, 6, r->unit);
+	bind_str(st, 1, r->code);
+	bind_str(st, 2, r->name);
+	bind_str(st, 3, r->generic_name);
+	bind_str(st, 4, r->kana);
+	bind_str(st, 5, r->form);
+	bind_str(st, 6, r->unit);
 	bind_pos(st, 7, r->max_daily_dose);
-	store_bind_text(st, 8, r->pregnancy);
-	store_bind_text(st, 9, r->interaction_groups);
-	store_bind_text(st, 10, r->allergy_classes);
-	store_bind_text(st, 11, r->yj_code);
-	store_bind_text(st, 12, r->hot_code);
+	bind_str(st, 8, r->pregnancy);
+	bind_str(st, 9, r->interaction_groups);
+	bind_str(st, 10, r->allergy_classes);
+	bind_str(st, 11, r->yj_code);
+	bind_str(st, 12, r->hot_code);
 	bind_key(st, 13, r->name);
 	bind_key(st, 14, r->kana);
 	bind_key(st, 15, r->generic_name);
@@ -266,8 +275,8 @@ static int on_raw(void *ctx, const struct ehr_source *src, const char *bytes, si
 	struct store *s = ctx;
 	sqlite3_stmt *st = s->st[ST_RAW];
 	sqlite3_bind_int64(st, 1, s->file_id);
-	store_bind_text(st, 2, src ? src->data_type : NULL);
-	sqlite3_bind_blob(st, 3, len ? bytes : "", (int)len, SQLITE_TRANSIENT);
+	bind_str(st, 2, src ? src->data_type : NULL);
+	sqlite3_bind_blob(st, 3, len ? bytes : "", (int)len, SQLITE_STATIC);
 	int rc = store_exec_stmt(s, st);
 	if (rc < 0)
 		s->failed = 1;
@@ -304,9 +313,9 @@ static void on_warning(void *ctx, const struct ehr_source *src, enum ehr_warn ki
 		sqlite3_bind_int64(st, 2, s->file_id);
 	else
 		sqlite3_bind_null(st, 2);
-	store_bind_text(st, 3, src ? src->path : NULL);
-	store_bind_text(st, 4, warn_kind_name(kind));
-	store_bind_text(st, 5, detail);
+	bind_str(st, 3, src ? src->path : NULL);
+	bind_str(st, 4, warn_kind_name(kind));
+	bind_str(st, 5, detail);
 	if (store_exec_stmt(s, st) < 0)
 		s->failed = 1;
 	lb_debug("%s: %s: %s", src && src->path ? src->path : "-", warn_kind_name(kind), detail);

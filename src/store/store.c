@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const char schema[] =
         "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);\n"
@@ -22,15 +23,6 @@ static const char schema[] =
         " phone_home TEXT, phone_mobile TEXT, blood_abo TEXT, blood_rh TEXT, updated TEXT,"
         " key_family TEXT, key_given TEXT, key_family_kana TEXT, key_given_kana TEXT, key_full TEXT,"
         " key_full_kana TEXT, same_name INTEGER NOT NULL DEFAULT 0, file_id INTEGER);\n"
-        "CREATE INDEX IF NOT EXISTS patients_family ON patients(key_family);\n"
-        "CREATE INDEX IF NOT EXISTS patients_given ON patients(key_given);\n"
-        "CREATE INDEX IF NOT EXISTS patients_family_kana ON patients(key_family_kana);\n"
-        "CREATE INDEX IF NOT EXISTS patients_given_kana ON patients(key_given_kana);\n"
-        "CREATE INDEX IF NOT EXISTS patients_family_given ON patients(key_family, key_given);\n"
-        "CREATE INDEX IF NOT EXISTS patients_family_given_kana ON patients(key_family_kana, key_given_kana);\n"
-        "CREATE INDEX IF NOT EXISTS patients_full ON patients(key_full);\n"
-        "CREATE INDEX IF NOT EXISTS patients_full_kana ON patients(key_full_kana);\n"
-        "CREATE INDEX IF NOT EXISTS patients_birth ON patients(birth_date);\n"
         "CREATE INDEX IF NOT EXISTS patients_file ON patients(file_id);\n"
         "CREATE TABLE IF NOT EXISTS allergies(id INTEGER PRIMARY KEY, patient_id TEXT NOT NULL, source_id TEXT,"
         " kind TEXT, code TEXT, code_system TEXT, name TEXT, reaction TEXT, severity TEXT, recorded TEXT,"
@@ -81,6 +73,39 @@ static const char schema[] =
         "CREATE TABLE IF NOT EXISTS warnings(id INTEGER PRIMARY KEY, run_id INTEGER, file_id INTEGER, path TEXT,"
         " kind TEXT, detail TEXT);\n"
         "CREATE INDEX IF NOT EXISTS warnings_file ON warnings(file_id);\n";
+
+/*
+ * The search indexes of patients (names and birth date). Rows arrive in patient-ID order, so every other index
+ * grows at its end; these take keys in random order, and a first load into an empty store builds them once at the
+ * end instead (store_search_indexes), which is several times cheaper than growing them row by row.
+ */
+static const char *const search_index[][2] = {
+        {"patients_family", "patients(key_family)"},
+        {"patients_given", "patients(key_given)"},
+        {"patients_family_kana", "patients(key_family_kana)"},
+        {"patients_given_kana", "patients(key_given_kana)"},
+        {"patients_family_given", "patients(key_family, key_given)"},
+        {"patients_family_given_kana", "patients(key_family_kana, key_given_kana)"},
+        {"patients_full", "patients(key_full)"},
+        {"patients_full_kana", "patients(key_full_kana)"},
+        {"patients_birth", "patients(birth_date)"},
+};
+
+int store_search_indexes(struct store *s, int create)
+{
+	for (size_t i = 0; i < LB_ARRAY_LEN(search_index); i++) {
+		char sql[160];
+		if (create)
+			snprintf(sql, sizeof(sql), "CREATE INDEX IF NOT EXISTS %s ON %s", search_index[i][0],
+			         search_index[i][1]);
+		else
+			snprintf(sql, sizeof(sql), "DROP INDEX IF EXISTS %s", search_index[i][0]);
+		int rc = store_exec(s, sql);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
 
 static const char *const stmt_sql[ST_COUNT] = {
         [ST_FILE_INSERT] =
@@ -192,8 +217,7 @@ void store_hash(const char *bytes, size_t n, char out[17])
 
 sqlite3_stmt *store_cached_stmt(struct store *s, const char *sql)
 {
-	size_t i;
-	for (i = 0; i < LB_ARRAY_LEN(s->cached) && s->cached_sql[i]; i++)
+	for (size_t i = 0; i < s->ncached; i++)
 		if (s->cached_sql[i] == sql) {
 			sqlite3_reset(s->cached[i]);
 			sqlite3_clear_bindings(s->cached[i]);
@@ -202,13 +226,14 @@ sqlite3_stmt *store_cached_stmt(struct store *s, const char *sql)
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
 		return NULL;
-	if (i == LB_ARRAY_LEN(s->cached)) {
-		/* full: replace the last slot (the table holds every search statement, so this does not happen) */
-		i--;
-		sqlite3_finalize(s->cached[i]);
+	if (s->ncached == s->capcached) {
+		/* a statement in use is never finalized to make room: the table grows (bounded by the SQL constants) */
+		s->capcached = s->capcached ? s->capcached * 2 : 32;
+		s->cached_sql = lb_reallocarray(s->cached_sql, s->capcached, sizeof(*s->cached_sql));
+		s->cached = lb_reallocarray(s->cached, s->capcached, sizeof(*s->cached));
 	}
-	s->cached_sql[i] = sql;
-	s->cached[i] = st;
+	s->cached_sql[s->ncached] = sql;
+	s->cached[s->ncached++] = st;
 	return st;
 }
 
@@ -289,6 +314,22 @@ static int add_columns(struct store *s)
 	return rc;
 }
 
+int store_journal(struct store *s, const char *mode)
+{
+	sqlite3_stmt *q;
+	char sql[48];
+	snprintf(sql, sizeof(sql), "PRAGMA journal_mode=%s", mode);
+	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+		return store_sqlerr(s, "setting the journal mode");
+	int rc = sqlite3_step(q);
+	const char *now = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(q, 0) : NULL;
+	int same = now && !strcasecmp(now, mode);
+	sqlite3_finalize(q);
+	if (rc != SQLITE_ROW)
+		return store_sqlerr(s, "setting the journal mode");
+	return same ? 0 : lb_error(LB_ELOCKED, "journal mode stays '%s' (other connections are open)", now ? now : "?");
+}
+
 /* Create the schema of a new store (WAL journal, tables, indexes, version) in one transaction. */
 static int create_schema(struct store *s)
 {
@@ -301,6 +342,8 @@ static int create_schema(struct store *s)
 	if (read_version(s, version, sizeof(version)))
 		return store_exec(s, "COMMIT"); /* another process created it meanwhile */
 	rc = store_exec(s, schema);
+	if (rc == 0)
+		rc = store_search_indexes(s, 1);
 	if (rc == 0)
 		rc = store_exec(s, "INSERT INTO meta(key, value) VALUES('schema_version', '" STORE_SCHEMA_VERSION "')");
 	if (rc == 0)
@@ -345,6 +388,8 @@ int store_open(struct store **out, const char *path, int create)
 		rc = lb_error_wrap(rc, "cannot upgrade store '%s'", path);
 		goto fail;
 	}
+	/* A first load writes with a rollback journal (ingest.c); one that was killed left the store in that mode. */
+	store_journal(s, "WAL");
 	for (int i = 0; i < ST_COUNT; i++) {
 		if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL) !=
 		    SQLITE_OK) {
@@ -365,8 +410,10 @@ void store_close(struct store *s)
 		return;
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(s->st[i]);
-	for (size_t i = 0; i < LB_ARRAY_LEN(s->cached); i++)
+	for (size_t i = 0; i < s->ncached; i++)
 		sqlite3_finalize(s->cached[i]);
+	free(s->cached);
+	free(s->cached_sql);
 	sqlite3_close(s->db);
 	free(s->path);
 	free(s);

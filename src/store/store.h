@@ -35,6 +35,10 @@ struct store_ingest_opts {
 	const char *drugs_csv;        /* or NULL */
 	const char *generation;       /* the vault generation the sources were restored from (shown by the station) */
 	struct lb_progress *progress; /* advanced per source file, or NULL */
+	/* SS-MIX2 change detection (docs/store.md): patient folders whose folder stamps are unchanged are not listed */
+	int full;         /* list every folder and stat every file this run */
+	int full_every_h; /* a run is full when the last full walk is this many hours old (0: 24; -1: never) */
+	int settle_s; /* a folder changed less than this many seconds ago is listed again next run (0: 60; -1: none) */
 };
 
 #define STORE_TYPES_MAX 48
@@ -60,6 +64,8 @@ struct store_ingest_stats {
 	long store_warnings;  /* warnings held by the store after the run (all current sources) */
 	long patients;        /* patients in the store after the run */
 	int64_t elapsed_ms;
+	int full_walk;       /* SS-MIX2: every folder was listed (first run, --full, or the periodic full walk) */
+	long dirs_unchanged; /* SS-MIX2: patient folders skipped because their folder stamps were unchanged */
 };
 int store_ingest(struct store *s, const struct store_ingest_opts *o, struct store_ingest_stats *st);
 

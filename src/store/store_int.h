@@ -48,9 +48,11 @@ struct store {
 	int64_t file_id; /* the source file rows are being written for */
 	struct store_ingest_stats *stats;
 	int failed; /* an SQLite error inside a sink callback */
-	/* search statements, prepared on first use (search.c); keyed by the address of their SQL text */
-	const char *cached_sql[32];
-	sqlite3_stmt *cached[32];
+	/* statements of the read side (and the ingest's less frequent ones), prepared on first use and kept; keyed
+	 * by the address of their SQL text (store_cached_stmt): as many as there are such string constants */
+	const char **cached_sql;
+	sqlite3_stmt **cached;
+	size_t ncached, capcached;
 };
 
 /* A prepared statement for sql (a string constant), kept until store_close; reset before use. NULL on error. */
@@ -64,18 +66,69 @@ void store_bind_text(sqlite3_stmt *st, int i, const char *v);
 /* Step a write statement to completion and reset it. */
 int store_exec_stmt(struct store *s, sqlite3_stmt *st);
 int store_exec(struct store *s, const char *sql);
+/* Set the journal mode ("WAL", "DELETE"): 0 when the store is in it afterwards (outside a transaction only). */
+int store_journal(struct store *s, const char *mode);
+/* Drop (create 0) or create (1) the search indexes of patients (store.c: a first load builds them at the end). */
+int store_search_indexes(struct store *s, int create);
 /* Remove every row that came from file id (and the file's row itself when drop_file). */
 int store_forget_file(struct store *s, int64_t file_id, int drop_file);
 
 /* sink.c: the struct ehr_sink that writes into the store (ctx is the store). */
 void store_sink_init(struct store *s, struct ehr_sink *sink);
 
-/* prefetch.c: a helper thread that reads files[i] for which wanted(ctx, i) ahead of the loop (NULL if none). */
-struct store_prefetch;
-struct store_prefetch *store_prefetch_start(const char *root, const struct ssmix2_scan *scan,
-                                            int (*wanted)(void *ctx, size_t i), void *ctx);
-void store_prefetch_at(struct store_prefetch *p, size_t i);
-void store_prefetch_stop(struct store_prefetch *p);
+/* files.c: the files table of one kind as a hash map by path, for one run. A zeroed map is empty. */
+struct store_fent {
+	char *path;
+	int64_t id, size, mtime;
+	char hash[17];
+	int seen; /* current in this run: not swept */
+};
+struct store_fmap {
+	struct store_fent *v;
+	size_t n, cap;
+	size_t *slot; /* index + 1 into v, 0 empty */
+	size_t nslot;
+};
+/* Append the rows of kind (whose path starts with prefix, or all when prefix is NULL); store_fmap_index after. */
+int store_fmap_load(struct store *s, const char *kind, const char *prefix, struct store_fmap *m);
+void store_fmap_index(struct store_fmap *m);
+struct store_fent *store_fmap_get(const struct store_fmap *m, const char *path);
+/* Remove the rows of every file of the map the run did not mark seen. */
+int store_fmap_sweep(struct store *s, struct store_fmap *m, struct store_ingest_stats *st);
+void store_fmap_free(struct store_fmap *m);
+/* A file the run loads: its files row created, or updated (e known) with its old rows removed. Sets s->file_id. */
+struct store_file_row {
+	const char *kind, *path, *data_type, *patient;
+	int64_t size, mtime;
+	const char *hash, *msg_time;
+};
+int store_file_begin(struct store *s, const struct store_file_row *r, struct store_fent *e);
+/* A known file whose size or mtime changed but whose content did not. */
+int store_file_touch(struct store *s, struct store_fent *e, int64_t size, int64_t mtime);
+
+/* load.c: SS-MIX2 files read, hashed and parsed by worker threads, handed back in the order they were queued. */
+struct store_load_item {
+	const struct ssmix2_file *file;
+	int rc; /* 0, or why the file could not be read (err) */
+	char err[256];
+	char hash[17];
+	int64_t size, mtime_ns; /* of the file as read */
+	int same_hash;          /* the bytes hash to the expected hash: not parsed */
+	struct ehr_reclog log;  /* the records and warnings of the message */
+	struct ssmix2_msg_stats ms;
+};
+struct store_loader;
+struct store_loader *store_loader_start(const char *root);
+/* Queue file f (valid until its item has been taken) with the hash the store knows for it (or NULL). */
+void store_loader_push(struct store_loader *l, const struct ssmix2_file *f, const char *expect);
+/* The next item in queue order (waits until it is ready); valid until the next call; NULL when none is queued. */
+struct store_load_item *store_loader_next(struct store_loader *l);
+/* Stop the workers; *cpu_ns (if not NULL) is the CPU time they used. */
+void store_loader_stop(struct store_loader *l, int64_t *cpu_ns);
+
+/* ingest_ssmix2.c: the SS-MIX2 part of a run. */
+int store_ingest_ssmix2(struct store *s, const struct store_ingest_opts *o, const struct ehr_sink *sink,
+                        struct store_ingest_stats *st);
 
 /* derive.c: census from ADT events, same-name counts, as-of metadata. */
 int store_derive(struct store *s);

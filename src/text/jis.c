@@ -198,6 +198,48 @@ size_t text_decode_iso2022jp(struct buf *out, const char *in, size_t n, struct t
 	buf_grow(out, n + n / 2);
 	for (size_t i = 0; i < n;) {
 		unsigned char c = u[i];
+		/* Fast paths for the bulk of a message: a run of ASCII, or of JIS X 0208 pairs that map without remark.
+		 * Anything else (escapes, shifts, 8-bit bytes, unmapped or extension codes) takes the general path. */
+		if (!shifted && (mode == M_ASCII || mode == M_ROMAN) && c < 0x80 && c != 0x1b && c != 0x0e &&
+		    c != 0x0f) {
+			size_t j = i + 1;
+			while (j < n && u[j] < 0x80 && u[j] != 0x1b && u[j] != 0x0e && u[j] != 0x0f)
+				j++;
+			buf_add(out, in + i, j - i);
+			i = j;
+			continue;
+		}
+		if (!shifted && mode == M_X0208 && c >= 0x21 && c <= 0x7e) {
+			char chunk[192];
+			size_t k = 0;
+			while (i + 1 < n && u[i] >= 0x21 && u[i] <= 0x7e && u[i + 1] >= 0x21 && u[i + 1] <= 0x7e &&
+			       !((u[i] >= 0x29 && u[i] <= 0x2f) || u[i] >= 0x75)) {
+				unsigned char s1, s2;
+				jis_to_sjis(u[i], u[i + 1], &s1, &s2);
+				uint32_t cp = sjis_lookup(s1, s2);
+				if (!cp || (cp >= 0xD800 && cp <= 0xDFFF))
+					break;
+				if (k + 3 > sizeof(chunk)) {
+					buf_add(out, chunk, k);
+					k = 0;
+				}
+				if (cp < 0x80) {
+					chunk[k++] = (char)cp;
+				} else if (cp < 0x800) {
+					chunk[k++] = (char)(0xC0 | (cp >> 6));
+					chunk[k++] = (char)(0x80 | (cp & 0x3F));
+				} else {
+					chunk[k++] = (char)(0xE0 | (cp >> 12));
+					chunk[k++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+					chunk[k++] = (char)(0x80 | (cp & 0x3F));
+				}
+				i += 2;
+			}
+			if (k) {
+				buf_add(out, chunk, k);
+				continue;
+			}
+		}
 		if (c == 0x1b) {
 			int nonstd = 0;
 			enum jis_mode m = mode;

@@ -106,6 +106,44 @@ check "$T/p.json" '[m["drug_name"] for m in d["medications"]] == ["セファゾ�
 check "$T/p.json" 'd["results"] == []' "removed file's results gone"
 check "$T/p.json" 'len(d["allergies"]) == 2' "AL1 of the old ADT-00 version gone, IAM kept"
 
+echo "== change detection: folders whose entries changed are listed, --full finds files rewritten in place"
+cp -r "$GOOD" "$T/ct"
+# Time passes: folders changed a minute ago or more are trusted (a writer may still be filling a fresh folder).
+settle() { find "$T/ct" -type d -newermt '-2 minutes' -exec touch -d '2 hours ago' {} +; }
+settle
+"$LIFEBOAT" ingest --db "$T/ct.db" --ssmix2 "$T/ct" --json >"$T/ct1.json"
+check "$T/ct1.json" 'd["full_walk"] and d["files_loaded"] == 20 and d["patient_folders_unchanged"] == 0'
+"$LIFEBOAT" ingest --db "$T/ct.db" --ssmix2 "$T/ct" --json >"$T/ct2.json"
+check "$T/ct2.json" 'not d["full_walk"] and d["patient_folders_unchanged"] == 4 and d["files_loaded"] == 0' \
+	"unchanged tree: no patient folder listed"
+check "$T/ct2.json" 'd["files_seen"] == 24 and d["files_unchanged"] == 20 and d["patients"] == 4'
+# a new message of an existing patient (a newer demographics version)
+P7="$T/ct/000/001/0000012347"
+printf 'MSH|^~\\&|HIS|SEND|GW|RCV|20261201090000||ADT^A08^ADT_A01|10|P|2.5||||||~ISO IR87||ISO2022-1994\rPID|0001||0000012347^^^^PI||佐藤^太郎^^^^^L^I~サトウ^タロウ^^^^^L^P||19600707|M|||||^PRN^PH^^^^^^^^^048-999-0000\r' |
+	"$LIFEBOAT" text encode --to iso-2022-jp >"$P7/-/ADT-00/0000012347_-_ADT-00_999999999999999_20261201090000000_-_1"
+settle
+"$LIFEBOAT" ingest --db "$T/ct.db" --ssmix2 "$T/ct" --json >"$T/ct3.json"
+check "$T/ct3.json" 'd["files_loaded"] == 1 and d["files_removed"] == 1 and d["patient_folders_unchanged"] == 3'
+"$LIFEBOAT" patient --db "$T/ct.db" --id 0000012347 --json >"$T/p7.json"
+check "$T/p7.json" 'd["phone_home"] == "048-999-0000"' "new version picked up without --full"
+# a new patient
+mkdir -p "$T/ct/000/001/0000012349/-/ADT-00"
+sed 's/0000012347/0000012349/g' "$P7/-/ADT-00/0000012347_-_ADT-00_999999999999999_20261201090000000_-_1" \
+	>"$T/ct/000/001/0000012349/-/ADT-00/0000012349_-_ADT-00_999999999999999_20261201090000000_-_1"
+settle
+"$LIFEBOAT" ingest --db "$T/ct.db" --ssmix2 "$T/ct" --json >"$T/ct4.json"
+check "$T/ct4.json" 'd["files_loaded"] == 1 and d["patients"] == 5 and d["patient_folders_unchanged"] == 4' \
+	"new patient picked up without --full"
+# a file rewritten in place under its old name: the folder does not change; --full reads it
+F8=$(ls "$T/ct/000/001/0000012348/-/ADT-00/"*)
+sed 's/011-222-3333/011-777-8888/' "$F8" >"$T/f8" && cat "$T/f8" >"$F8"
+"$LIFEBOAT" ingest --db "$T/ct.db" --ssmix2 "$T/ct" --json >"$T/ct5.json"
+check "$T/ct5.json" 'd["files_loaded"] == 0 and d["patient_folders_unchanged"] == 5' "rewritten in place: not seen"
+"$LIFEBOAT" ingest --db "$T/ct.db" --ssmix2 "$T/ct" --full --json >"$T/ct6.json"
+check "$T/ct6.json" 'd["full_walk"] and d["files_loaded"] == 1 and d["files_current"] == 21 and d["files_unchanged"] == 20'
+"$LIFEBOAT" patient --db "$T/ct.db" --id 0000012348 --json >"$T/p8.json"
+check "$T/p8.json" 'd["phone_home"] == "011-777-8888"' "--full picks up the rewritten file"
+
 echo "== hostile input: warnings, exit 1, nothing lost"
 set +e
 "$LIFEBOAT" ingest --db "$T/b.db" --ssmix2 "$BAD" --json >"$T/bad.json" 2>"$T/bad.err"

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ---- a sink that writes every record as one line of text ----------------------------------------------------- */
@@ -290,6 +291,148 @@ static void test_scan_versions(void **state)
 	assert_true(ssmix2_scan("/nonexistent/ssmix2", &k, &s) < 0);
 }
 
+/* Let the clock move on, so that a folder changed now gets another mtime than one stamped a moment ago. */
+static void tick(void)
+{
+	struct timespec ts = {0, 30 * 1000000};
+	nanosleep(&ts, NULL);
+}
+
+static const struct ssmix2_dir *dir_at(const struct ssmix2_tree *t, const char *path)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (!strcmp(t->v[i].path, path))
+			return &t->v[i];
+	return NULL;
+}
+
+/* Folder stamps: a second walk lists only the patient folders in which something was added or removed. */
+static void test_scan_stamps(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/lb-test-ssmix2-XXXXXX";
+	assert_non_null(mkdtemp(root));
+	touch(root, "000/001/0000012345/-/ADT-00/0000012345_-_ADT-00_1_20240101000000000_-_1");
+	touch(root, "000/001/0000012345/20261120/OMP-01/0000012345_20261120_OMP-01_A_20261120100000000_01_1");
+	touch(root, "000/001/0000012346/-/ADT-00/0000012346_-_ADT-00_1_20240101000000000_-_1");
+	touch(root, "000/001/0000012346/-/ADT-00/junk"); /* a stray: warned about on every walk */
+	struct cap c = {0};
+	struct ehr_sink k = sink_of(&c);
+	struct ssmix2_tree tree = {0};
+	struct ssmix2_scan s = {.tree = &tree, .settle_s = 0};
+	assert_int_equal(ssmix2_scan(root, &k, &s), 0);
+	assert_int_equal(s.n, 3);
+	assert_int_equal(s.skipped, 1);
+	assert_int_equal(tree.n, 5); /* "", 000, 000/001 and two patient folders */
+	for (size_t i = 0; i < tree.n; i++)
+		assert_int_equal(tree.v[i].state, SSMIX2_DIR_WALKED);
+	assert_int_equal(dir_at(&tree, "000/001/0000012345")->files, 2);
+	assert_int_equal(dir_at(&tree, "000/001/0000012345")->current, 2);
+	ssmix2_scan_release(&s);
+	tick();
+
+	/* nothing changed: no patient folder listed, the stray warned about again */
+	s = (struct ssmix2_scan){.tree = &tree};
+	assert_int_equal(ssmix2_scan(root, &k, &s), 0);
+	assert_int_equal(s.n, 0);
+	assert_int_equal(s.same_dirs, 2);
+	assert_int_equal(s.same_files, 3);
+	assert_int_equal(s.same_current, 3);
+	assert_int_equal(s.skipped, 1);
+	assert_int_equal(c.warnings[EHR_WARN_PARSE], 2);
+	assert_int_equal(dir_at(&tree, "000/001/0000012346")->state, SSMIX2_DIR_SAME);
+	ssmix2_scan_release(&s);
+
+	/* a new version of an order: its folder changed, that patient is listed again (all of it), not the other */
+	touch(root, "000/001/0000012345/20261120/OMP-01/0000012345_20261120_OMP-01_A_20261121100000000_01_1");
+	s = (struct ssmix2_scan){.tree = &tree};
+	assert_int_equal(ssmix2_scan(root, &k, &s), 0);
+	assert_int_equal(s.n, 3);
+	assert_int_equal(s.same_dirs, 1);
+	assert_int_equal(dir_at(&tree, "000/001/0000012345")->state, SSMIX2_DIR_WALKED);
+	assert_int_equal(dir_at(&tree, "000/001/0000012345")->current, 2);
+	assert_int_equal(dir_at(&tree, "000/001/0000012346")->state, SSMIX2_DIR_SAME);
+	ssmix2_scan_release(&s);
+	tick();
+
+	/* a new patient and a removed one: the PID[3:6] folder changed, the new one is walked, the old one gone */
+	touch(root, "000/001/0000012347/-/ADT-00/0000012347_-_ADT-00_1_20240101000000000_-_1");
+	struct buf p = {0};
+	lb_path_join(&p, root, "000/001/0000012346");
+	assert_int_equal(lb_rmtree(p.data), 0);
+	buf_release(&p);
+	s = (struct ssmix2_scan){.tree = &tree};
+	assert_int_equal(ssmix2_scan(root, &k, &s), 0);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.skipped, 0);
+	assert_int_equal(dir_at(&tree, "000/001/0000012347")->state, SSMIX2_DIR_WALKED);
+	assert_int_equal(dir_at(&tree, "000/001/0000012346")->state, SSMIX2_DIR_GONE);
+	assert_int_equal(dir_at(&tree, "000/001/0000012345")->state, SSMIX2_DIR_SAME);
+	ssmix2_scan_release(&s);
+
+	/* full: every folder listed whatever its stamp */
+	s = (struct ssmix2_scan){.tree = &tree, .full = 1};
+	assert_int_equal(ssmix2_scan(root, &k, &s), 0);
+	assert_int_equal(s.n, 4);
+	assert_int_equal(s.same_dirs, 0);
+	ssmix2_scan_release(&s);
+
+	/* a folder changed a moment ago is not trusted: with the default settle time, listed again */
+	ssmix2_tree_release(&tree);
+	s = (struct ssmix2_scan){.tree = &tree, .settle_s = 60};
+	assert_int_equal(ssmix2_scan(root, &k, &s), 0);
+	ssmix2_scan_release(&s);
+	s = (struct ssmix2_scan){.tree = &tree, .settle_s = 60};
+	assert_int_equal(ssmix2_scan(root, &k, &s), 0);
+	assert_int_equal(s.same_dirs, 0);
+	assert_int_equal(s.n, 4);
+	ssmix2_scan_release(&s);
+	ssmix2_tree_release(&tree);
+	buf_release(&c.out);
+	assert_int_equal(lb_rmtree(root), 0);
+}
+
+/* The walk as a stream: batches in path order, whole patients each, short IDs last. */
+static void test_walk_batches(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/lb-test-ssmix2-XXXXXX";
+	assert_non_null(mkdtemp(root));
+	touch(root, "000/002/0000022222/-/ADT-00/0000022222_-_ADT-00_1_20240101000000000_-_1");
+	touch(root, "000/001/0000011111/-/ADT-00/0000011111_-_ADT-00_1_20240101000000000_-_1");
+	touch(root, "000/001/0000011111/-/ADT-00/0000011111_-_ADT-00_1_20250101000000000_-_1");
+	touch(root, "123/45/12345/-/ADT-00/12345_-_ADT-00_1_20240101000000000_-_1");
+	struct ssmix2_scan opts = {0};
+	struct ssmix2_walker *w;
+	assert_int_equal(ssmix2_walk_start(root, &opts, &w), 0);
+	struct ssmix2_file *f;
+	size_t n;
+	const char *first[4] = {0};
+	size_t sizes[4] = {0}, nb = 0;
+	while (ssmix2_walk_next(w, &f, &n)) {
+		assert_true(nb < 4);
+		sizes[nb] = n;
+		first[nb] = n ? lb_strdup(f[0].path) : NULL;
+		if (n == 2) {
+			assert_false(f[0].current); /* the older demographics */
+			assert_true(f[1].current);
+		}
+		nb++;
+	}
+	struct ssmix2_scan out = {0};
+	ssmix2_walk_end(w, NULL, &out);
+	assert_int_equal(nb, 4); /* 000/001, 000/002, 123/45, then the late batch */
+	assert_int_equal(sizes[0], 2);
+	assert_string_equal(first[0], "000/001/0000011111/-/ADT-00/0000011111_-_ADT-00_1_20240101000000000_-_1");
+	assert_int_equal(sizes[1], 1);
+	assert_int_equal(sizes[2], 0);
+	assert_int_equal(sizes[3], 1);
+	assert_string_equal(first[3], "123/45/12345/-/ADT-00/12345_-_ADT-00_1_20240101000000000_-_1");
+	for (size_t i = 0; i < nb; i++)
+		free((char *)first[i]);
+	assert_int_equal(lb_rmtree(root), 0);
+}
+
 /* ---- golden messages per type -------------------------------------------------------------------------------- */
 
 static void test_adt00(void **state)
@@ -445,6 +588,8 @@ int main(void)
 	        cmocka_unit_test(test_names),
 	        cmocka_unit_test(test_paths),
 	        cmocka_unit_test(test_scan_versions),
+	        cmocka_unit_test(test_scan_stamps),
+	        cmocka_unit_test(test_walk_batches),
 	        cmocka_unit_test(test_adt00),
 	        cmocka_unit_test(test_adt61),
 	        cmocka_unit_test(test_omp01_omp02),
