@@ -270,16 +270,23 @@ async function safetyChecks(page, base, db) {
   check(codes.length > 0 && codes.every((c) => c.startsWith(`LBO/${pid}/`)), "the labels' barcodes are this patient's orders: " + codes.join(" "));
   await page.goto(`${base}/patient/${pid}`);
   await Promise.all([page.waitForNavigation(), page.click(`a[href="/barcode?patient=${pid}"]`)]);
+  // A scanner types into whatever has the focus: the page must put it in the field by itself (autofocus), which
+  // Chromium does a moment after the load on a busy machine, so wait for it rather than type into nothing.
+  const focusedOn = (name) =>
+    page.waitForFunction((n) => document.activeElement && document.activeElement.name === n, name, { timeout: 15000 });
+  await focusedOn("wristband");
   await page.keyboard.type(pid);
   await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
   check((await page.locator(".idband .pid").textContent()) === pid, "the wristband scan shows the patient");
   const verdicts = [];
   for (const code of codes) {
+    await focusedOn("label");
     await page.keyboard.type(code); // the label field has the focus after the wristband
     await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
     verdicts.push(await page.locator("#bc-verdict").getAttribute("data-verdict"));
   }
   check(verdicts.includes("ok"), "a label of the patient's active order is OK: " + verdicts.join(","));
+  await focusedOn("label");
   await page.keyboard.type("100000101"); // サワシリン, typed as a drug code
   await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
   check((await page.locator("#bc-verdict").getAttribute("data-verdict")) === "stop", "amoxicillin at the bedside is STOP");
