@@ -17,14 +17,18 @@ stop_server() {
 trap 'if [ -n "$SRV_PID" ]; then kill "$SRV_PID" 2>/dev/null; wait "$SRV_PID" 2>/dev/null; fi; lb_cleanup' EXIT
 
 # start_server ARGS…: runs the station on a free port of 127.0.0.1 and sets U to its base URL.
+# The previous server's output is removed first: the shell truncates srv.out only once the new child runs, and a
+# restart used to read the old server's "listening on" line and then find the file empty.
 start_server() {
+	rm -f "$T/srv.out" "$T/srv.err"
 	"$LIFEBOAT" station --db "$DB" --listen 127.0.0.1:0 "$@" >"$T/srv.out" 2>"$T/srv.err" &
 	SRV_PID=$!
+	U=""
 	for _ in $(seq 1 100); do
-		grep -q '^listening on ' "$T/srv.out" 2>/dev/null && break
+		U=$(sed -n 's|^listening on \(https\{0,1\}://[^/]*\)/$|\1|p' "$T/srv.out" 2>/dev/null)
+		[ -n "$U" ] && break
 		sleep 0.1
 	done
-	U=$(sed -n 's|^listening on \(https\{0,1\}://[^/]*\)/$|\1|p' "$T/srv.out")
 	[ -n "$U" ] || { echo "station did not start: $(cat "$T/srv.err")" >&2; exit 1; }
 }
 
