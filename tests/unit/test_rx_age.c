@@ -1,0 +1,84 @@
+/*
+ * test_rx_age.c - the age-limit rule of rx check (src/rx/age.c) counts the patient's age today, the day the order
+ * is checked, not at the data's as-of date: during an outage the snapshot grows weeks old and a child passes an age
+ * limit meanwhile. A PC clock set before the as-of date is not believed (the as-of date is used then).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "rx/rx_int.h"
+
+/* Today's local date moved by `days`, as "YYYY-MM-DD" (and y/m/d). */
+static void day_from_today(int days, char out[11], int *y, int *m, int *d)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	lb_civil_from_days(lb_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday) + days, y, m, d);
+	snprintf(out, 11, "%04d-%02d-%02d", *y, *m, *d);
+}
+
+/* Run the age rule for a patient born `years` years before today, a drug with the given limits (months) and the
+ * data's as-of date `as_of_days` from today; returns the number of stop alerts. */
+static int age_stops(int years, int min_months, int below_months, int as_of_days)
+{
+	int y, m, d, ay, am, ad;
+	char today[11], as_of[11], birth[11];
+	day_from_today(0, today, &y, &m, &d);
+	snprintf(birth, sizeof(birth), "%04d-%02d-%02d", y - years, m, m == 2 && d == 29 ? 28 : d);
+	day_from_today(as_of_days, as_of, &ay, &am, &ad);
+	struct rx_result r;
+	memset(&r, 0, sizeof(r));
+	snprintf(r.as_of, sizeof(r.as_of), "%sT09:00:00", as_of);
+	r.patient.patient.id = "AGE0001";
+	r.patient.patient.birth_date = birth;
+	r.drug.code = "TEST01";
+	r.drug.name = "test drug";
+	r.drug.age_min_months = min_months;
+	r.drug.age_below_months = below_months;
+	rx_rule_age(&r);
+	int stops = 0;
+	for (size_t i = 0; i < r.n; i++)
+		stops += r.v[i].level == RX_STOP && !strcmp(r.v[i].kind, "age");
+	memset(&r.patient, 0, sizeof(r.patient)); /* not owned here */
+	memset(&r.drugs, 0, sizeof(r.drugs));
+	rx_result_release(&r);
+	return stops;
+}
+
+static void counted_today_not_at_as_of(void **state)
+{
+	(void)state;
+	/* 12 today, 11 at a snapshot 60 days old: a drug for under 12 years stops */
+	assert_int_equal(age_stops(12, 0, 12 * 12, -60), 1);
+	/* the same child and a drug for 12 and older: allowed today, though the snapshot says 11 */
+	assert_int_equal(age_stops(12, 12 * 12, 0, -60), 0);
+	/* an adult and no limit broken: silent */
+	assert_int_equal(age_stops(40, 15 * 12, 0, -60), 0);
+}
+
+static void clock_before_as_of_not_believed(void **state)
+{
+	(void)state;
+	/* the PC clock says 400 days before the data's as-of date: the age is counted at the as-of date, where a child
+	 * of 14 by the clock is already 15 (a drug for 15 and older is allowed) */
+	assert_int_equal(age_stops(14, 15 * 12, 0, 400), 0);
+	/* and a drug for under 15 stops there */
+	assert_int_equal(age_stops(14, 0, 15 * 12, 400), 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(counted_today_not_at_as_of),
+	        cmocka_unit_test(clock_before_as_of_not_believed),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
