@@ -1,7 +1,7 @@
 /*
  * test_vault_restore.c - restore of generations made by hand: a hostile generation (a writer signs its own) that
  * names a symlink and then a path through it makes nothing outside the restore target; folders get their modes
- * and times only after everything in them exists, whatever the modes.
+ * and times only after everything in them exists, whatever the modes; owners come back as root.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -59,6 +59,7 @@ struct want {
 	int kind;
 	unsigned mode;
 	const char *link;
+	int nobody; /* owned by 65534:65534 rather than by the test's user */
 };
 
 /* Seal a generation of the given nodes (sorted by path) into the repository; its id into id. */
@@ -77,8 +78,8 @@ static void put_generation(struct vault *v, const struct want *w, size_t n, char
 		x->path = lb_strdup(w[i].path);
 		x->kind = (uint8_t)w[i].kind;
 		x->mode = w[i].mode;
-		x->uid = getuid();
-		x->gid = getgid();
+		x->uid = w[i].nobody ? 65534 : getuid();
+		x->gid = w[i].nobody ? 65534 : getgid();
 		x->mtime_ns = x->atime_ns = 1000000000LL * (1000000 + (int64_t)i) + 123;
 		x->link = lb_strdup(w[i].link ? w[i].link : "");
 		x->entropy = 65535;
@@ -189,6 +190,43 @@ static void test_folder_modes_last(void **state)
 	assert_int_equal(check_modes(f, w, n), 0);
 }
 
+/* Owners come back as root: entries of another user get theirs, and root's own entries get root's group even in
+ * a set-group-id target folder whose group the kernel would hand down (restore skips the chown of entries it made
+ * with the right owner already, and must not skip it there). */
+static void test_owners(void **state)
+{
+	struct fixture *f = *state;
+	if (geteuid() != 0) {
+		skip(); /* only root can give files to another user */
+		return;
+	}
+	const struct want w[] = {{"d", VNODE_DIR, 0755, NULL, 1},    {"d/f", VNODE_FILE, 0644, NULL, 1},
+	                         {"d/l", VNODE_LINK, 0777, "f", 1},  {"g", VNODE_DIR, 0755, NULL, 0},
+	                         {"g/h", VNODE_FILE, 0600, NULL, 0}, {"g/l", VNODE_LINK, 0777, "h", 0}};
+	const size_t n = sizeof(w) / sizeof(w[0]);
+	char id[65], t[400];
+	put_generation(f->v, w, n, id);
+	for (int sgid = 0; sgid < 2; sgid++) {
+		snprintf(t, sizeof(t), "%s/t4-%d", f->base, sgid);
+		assert_int_equal(mkdir(t, 0755), 0);
+		if (sgid) {
+			assert_int_equal(chown(t, 0, 65534), 0);
+			assert_int_equal(chmod(t, 02755), 0);
+		}
+		struct vault_restore_opts o = {.snapshot = id, .target = t};
+		struct vault_restore_result r;
+		assert_int_equal(vault_restore(f->v, &o, &r), 0);
+		for (size_t i = 0; i < n; i++) {
+			char p[600];
+			snprintf(p, sizeof(p), "%s/%s", t, w[i].path);
+			struct stat st;
+			assert_int_equal(lstat(p, &st), 0);
+			assert_int_equal(st.st_uid, w[i].nobody ? 65534 : 0);
+			assert_int_equal(st.st_gid, w[i].nobody ? 65534 : getgid());
+		}
+	}
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -197,6 +235,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_link_through_link, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_file_under_link, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_folder_modes_last, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_owners, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
