@@ -49,6 +49,7 @@ static void patient_json(const struct store_patient_view *v, struct buf *out)
 	char sex[2] = {p->sex, 0};
 	json_obj(&w);
 	json_kv_str(&w, "id", p->id);
+	json_kv_bool(&w, "no_record", v->no_record);
 	name_join(&t, p->family_kanji, p->given_kanji);
 	json_kv_str(&w, "name_kanji", t.len ? t.data : NULL);
 	name_join(&t, p->family_kana, p->given_kana);
@@ -207,8 +208,11 @@ static void patient_text(const struct store_patient_view *v, struct buf *o)
 	int y, m, d;
 	if (p->birth_date && text_parse_date(p->birth_date, &y, &m, &d) == 0)
 		text_format_era(&era, y, m, d);
-	buf_addf(o, "%s  %s %s  (%s %s)\n", p->id, s_(p->family_kanji), s_(p->given_kanji), s_(p->family_kana),
-	         s_(p->given_kana));
+	if (v->no_record)
+		buf_addf(o, "%s  %s\n", p->id, STORE_NO_RECORD);
+	else
+		buf_addf(o, "%s  %s %s  (%s %s)\n", p->id, s_(p->family_kanji), s_(p->given_kanji), s_(p->family_kana),
+		         s_(p->given_kana));
 	buf_addf(o, "%s: %s %s  %s: %c\n", L_("born", "生年月日"), s_(p->birth_date), buf_cstr(&era), L_("sex", "性別"),
 	         p->sex);
 	if (v->same_full_name)

@@ -233,7 +233,10 @@ static void result_json(const struct rx_order *o, const struct rx_result *r, str
 static void result_text(const struct rx_result *r, struct buf *out)
 {
 	const struct ehr_patient *p = &r->patient.patient;
-	buf_addf(out, "%s  %s %s (%s %s)  %s", p->id, p->family_kanji ? p->family_kanji : "",
+	buf_addf(out, "%s  %s %s (%s %s)  %s", p->id,
+	         r->patient.no_record ? STORE_NO_RECORD
+	         : p->family_kanji    ? p->family_kanji
+	                              : "",
 	         p->given_kanji ? p->given_kanji : "", p->family_kana ? p->family_kana : "",
 	         p->given_kana ? p->given_kana : "", p->birth_date ? p->birth_date : "");
 	if (r->age_months >= 0) {

@@ -167,9 +167,13 @@ static int handle_rde(struct ssmix2_mctx *c, enum ehr_order_kind kind)
 		m.order_no = ssmix2_val(c, orc, 2, 0, 1, 0);
 		if (!m.order_no)
 			m.order_no = ssmix2_val(c, rxe, 15, 0, 1, 0);
-		const char *ctl = ssmix2_val(c, orc, 1, 0, 1, 0);
-		if (ctl && (!strcmp(ctl, "CA") || !strcmp(ctl, "OC") || !strcmp(ctl, "CR") || !strcmp(ctl, "DC")))
+		/* ORC-1 order control (cancel / discontinue requests and replies), ORC-5 order status (HL70038) */
+		const char *ctl = ssmix2_val(c, orc, 1, 0, 1, 0), *ost = ssmix2_val(c, orc, 5, 0, 1, 0);
+		if ((ctl && (!strcmp(ctl, "CA") || !strcmp(ctl, "OC") || !strcmp(ctl, "CR") || !strcmp(ctl, "DC"))) ||
+		    (ost && (!strcmp(ost, "CA") || !strcmp(ost, "DC"))))
 			m.status = "cancelled";
+		else if (ost && !strcmp(ost, "CM"))
+			m.status = "completed";
 		m.drug_code = ssmix2_val(c, rxe, 2, 0, 1, 0);
 		m.drug_name = ssmix2_val(c, rxe, 2, 0, 2, 0);
 		m.code_system = ssmix2_val(c, rxe, 2, 0, 3, 0);

@@ -70,7 +70,11 @@ int print_appointments(struct store *s, const char *date, const char *dept, cons
 		const char *fk = cell(&c, k, STORE_APPT_FAMILY_KANJI), *gk = cell(&c, k, STORE_APPT_GIVEN_KANJI);
 		const char *fa = cell(&c, k, STORE_APPT_FAMILY_KANA), *ga = cell(&c, k, STORE_APPT_GIVEN_KANA);
 		buf_reset(&name);
-		buf_addf(&name, "%s %s\n%s %s", fk ? fk : "", gk ? gk : "", fa ? fa : "", ga ? ga : "");
+		const char *rec = cell(&c, k, STORE_APPT_RECORD);
+		if (rec && !strcmp(rec, "0"))
+			buf_adds(&name, STORE_NO_RECORD);
+		else
+			buf_addf(&name, "%s %s\n%s %s", fk ? fk : "", gk ? gk : "", fa ? fa : "", ga ? ga : "");
 		/* the phone to call: the booking's, else the mobile, else home (the store's choice); home besides */
 		const char *ph = cell(&c, k, STORE_APPT_PHONE), *home = cell(&c, k, STORE_APPT_PHONE_HOME);
 		buf_reset(&phone);

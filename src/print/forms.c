@@ -44,7 +44,7 @@ static void header(struct pdoc *d, const struct store_patient_view *v)
 {
 	struct buf name = {0}, kana = {0}, birth = {0}, allergy = {0}, place = {0};
 	if (v) {
-		print_full_name(&name, &v->patient);
+		print_full_name(&name, v);
 		print_full_kana(&kana, &v->patient);
 		print_birth(&birth, v->patient.birth_date, v->as_of);
 		print_allergy_line(&allergy, v);

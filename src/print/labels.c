@@ -21,7 +21,7 @@ static int label(struct pdoc *d, double x, double y, const struct store_patient_
 	pdoc_rect(d, x, y, LABEL_W, LABEL_H, 0.8);
 	print_full_kana(&t, p);
 	pdoc_text(d, x + 6, y + 4, 150, 8, PT_ONELINE, t.data);
-	print_full_name(&t, p);
+	print_full_name(&t, v);
 	pdoc_text(d, x + 6, y + 14, 150, 15, PT_BOLD | PT_ONELINE, t.data);
 	buf_reset(&t);
 	buf_addf(&t, "ID %s", p->id);

@@ -40,7 +40,7 @@ static const char *weekday_ja(int64_t days)
 static void mar_one(struct pdoc *d, const struct store_patient_view *v, int ndays, int64_t day0)
 {
 	struct buf name = {0}, t = {0};
-	print_full_name(&name, &v->patient);
+	print_full_name(&name, v);
 	pdoc_patient(d, v->patient.id, name.data);
 	pdoc_new_page(d);
 	/* the ID as a barcode too, for the bedside scanner (wristband ↔ sheet) */

@@ -1,7 +1,7 @@
 /*
  * order_labels.c - order labels (処方・注射ラベル): one label per active order line, to stick on the prepared
  * injection bag or the dose package, so that the bedside barcode check (wristband, then label) still works on
- * paper. Only lines whose status is active get one. Same sheet as the wristbands (14 labels of 92 × 32 mm on A4): patient name in kanji and kana, ID, the
+ * paper. Only active lines get one (the view holds only those: STORE_ORDER_ACTIVE_SQL). Same sheet as the wristbands (14 labels of 92 × 32 mm on A4): patient name in kanji and kana, ID, the
  * drug, dose, frequency and route, the order number, and a Code 128 across the label's width.
  *
  * The barcode: "LBO/<patient ID>/<order number>/<drug code>" (print_order_code). Every field is [0-9A-Za-z.-]
@@ -66,13 +66,11 @@ int print_order_code_parse(const char *code, struct print_order_code *out)
 	return 1;
 }
 
-/* A line gets a label when it is active (a completed or cancelled order the view still holds gets none) and
- * not the same line again from another export (SS-MIX2 and FHIR). */
+/* A line (active: the view holds no other) gets a label unless it is the same line again from another export
+ * (SS-MIX2 and FHIR). */
 static int skip(const struct store_patient_view *v, size_t i)
 {
 	const struct ehr_medication *m = &v->medications[i];
-	if (m->status && strcmp(m->status, "active"))
-		return 1;
 	for (size_t j = 0; j < i; j++) {
 		const struct ehr_medication *o = &v->medications[j];
 		if (o->kind == m->kind && o->order_no && m->order_no && !strcmp(o->order_no, m->order_no) &&
@@ -87,7 +85,7 @@ static int label(struct pdoc *d, double x, double y, const struct store_patient_
 	const struct ehr_patient *p = &v->patient;
 	struct buf t = {0}, kana = {0}, code = {0};
 	pdoc_rect(d, x, y, LABEL_W, LABEL_H, 0.8);
-	print_full_name(&t, p);
+	print_full_name(&t, v);
 	print_full_kana(&kana, p);
 	buf_addf(&t, "  %s  ID %s", kana.data, p->id);
 	pdoc_text(d, x + 6, y + 4, LABEL_W - 12, 9, PT_BOLD | PT_ONELINE, t.data);
@@ -132,7 +130,7 @@ int print_order_labels(const char *path, const char *ward, struct store_patient_
 	size_t slot = LABEL_COLS * LABEL_ROWS, labels = 0;
 	if (n == 1) { /* one patient's labels: the page header names them too */
 		struct buf name = {0};
-		print_full_name(&name, &v[0].patient);
+		print_full_name(&name, &v[0]);
 		pdoc_patient(&d, v[0].patient.id, name.data);
 		buf_release(&name);
 	}

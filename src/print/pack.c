@@ -60,7 +60,7 @@ int print_census(const char *path, const char *ward, struct store_patient_view *
 		const struct store_patient_view *p = &v[i];
 		buf_reset(&bed);
 		buf_addf(&bed, "%s-%s", p->census.room ? p->census.room : "", p->census.bed ? p->census.bed : "");
-		print_full_name(&name, &p->patient);
+		print_full_name(&name, p);
 		print_full_kana(&kana, &p->patient);
 		buf_addf(&name, "\n%s", kana.data);
 		print_birth(&birth, p->patient.birth_date, p->as_of);
@@ -146,7 +146,7 @@ static void summary_meds(struct pdoc *d, const struct store_patient_view *v, enu
 static void summary_one(struct pdoc *d, const struct store_patient_view *v)
 {
 	struct buf name = {0}, t = {0};
-	print_full_name(&name, &v->patient);
+	print_full_name(&name, v);
 	pdoc_patient(d, v->patient.id, name.data);
 	pdoc_new_page(d);
 	print_banner(d, v);
@@ -259,7 +259,7 @@ int print_order_forms(const char *path, const char *ward, struct store_patient_v
 	pdoc_init(&d, path, t.data, as_of);
 	static const enum print_form forms[] = {PF_PRESCRIPTION, PF_INJECTION, PF_LAB};
 	for (size_t i = 0; i < n; i++) {
-		print_full_name(&name, &v[i].patient);
+		print_full_name(&name, &v[i]);
 		pdoc_patient(&d, v[i].patient.id, name.data);
 		for (size_t f = 0; f < LB_ARRAY_LEN(forms); f++) {
 			pdoc_set_title(&d, print_form_title(forms[f]));

@@ -8,9 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-void print_full_name(struct buf *b, const struct ehr_patient *p)
+void print_full_name(struct buf *b, const struct store_patient_view *v)
 {
+	const struct ehr_patient *p = &v->patient;
 	buf_reset(b);
+	if (v->no_record) {
+		buf_adds(b, STORE_NO_RECORD);
+		return;
+	}
 	buf_addf(b, "%s%s%s", p->family_kanji ? p->family_kanji : "", p->family_kanji && p->given_kanji ? " " : "",
 	         p->given_kanji ? p->given_kanji : "");
 	if (!b->len)
@@ -78,7 +83,7 @@ void print_banner(struct pdoc *d, const struct store_patient_view *v)
 {
 	const struct ehr_patient *p = &v->patient;
 	struct buf name = {0}, kana = {0}, t = {0};
-	print_full_name(&name, p);
+	print_full_name(&name, v);
 	print_full_kana(&kana, p);
 	double x = PDOC_LEFT, w = PDOC_RIGHT - PDOC_LEFT, y0 = d->y;
 	pdoc_need(d, 90);

@@ -81,7 +81,7 @@ void pdoc_discard(struct pdoc *d);
 int print_code128(cairo_t *cr, double x, double y, double w, double h, const char *text);
 
 /* patient.c: shared pieces about one patient. */
-void print_full_name(struct buf *b, const struct ehr_patient *p);           /* 佐藤 花子 */
+void print_full_name(struct buf *b, const struct store_patient_view *v);    /* 佐藤 花子, or STORE_NO_RECORD */
 void print_full_kana(struct buf *b, const struct ehr_patient *p);           /* サトウ ハナコ */
 void print_birth(struct buf *b, const char *birth_date, const char *as_of); /* 1960-04-05 (昭和35年4月5日) 66歳 */
 const char *print_sex_ja(char sex);                                         /* 男 / 女 / 不明 */

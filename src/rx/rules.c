@@ -255,8 +255,6 @@ int rx_rule_active(struct store *s, struct rx_result *r)
 	int rc = 0;
 	for (size_t i = 0; i < r->patient.n_medications && rc == 0; i++) {
 		const struct ehr_medication *m = &r->patient.medications[i];
-		if (m->status && (!strcmp(m->status, "stopped") || !strcmp(m->status, "entered-in-error")))
-			continue;
 		struct ehr_drug md = {0};
 		if (m->drug_code) {
 			size_t before = r->drugs.n;

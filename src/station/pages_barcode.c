@@ -68,12 +68,6 @@ static void sort_reasons(struct outcome *o)
 	}
 }
 
-/* An order the data still holds may be completed or cancelled: only an active one stands for a dose to give. */
-static int active(const struct ehr_medication *m)
-{
-	return !m->status || !strcmp(m->status, "active");
-}
-
 static int code_of(const char *c, const struct ehr_drug *d)
 {
 	return c && *c &&
@@ -99,12 +93,10 @@ static int find_order(struct store *s, const struct store_patient_view *v, const
 {
 	*found = *same = NULL;
 	for (size_t i = 0; i < v->n_medications && !*found; i++)
-		if (active(&v->medications[i]) && code_of(v->medications[i].drug_code, d))
+		if (code_of(v->medications[i].drug_code, d))
 			*found = &v->medications[i];
 	for (size_t i = 0; i < v->n_medications && !*found; i++) {
 		const struct ehr_medication *m = &v->medications[i];
-		if (!active(m))
-			continue;
 		struct store_drugs md = {0};
 		int rc = m->drug_code ? store_drug_get(s, m->drug_code, &md) : -LB_ENOTFOUND;
 		if (rc == 0 && !strcmp(md.v[0].drug.code, d->code))
@@ -172,7 +164,7 @@ static int check_label(struct station_req *r, const struct store_patient_view *v
 		}
 		for (size_t i = 0; i < v->n_medications && !out->order; i++) {
 			const struct ehr_medication *m = &v->medications[i];
-			if (active(m) && m->order_no && m->drug_code && !strcmp(m->order_no, oc->order_no) &&
+			if (m->order_no && m->drug_code && !strcmp(m->order_no, oc->order_no) &&
 			    !strcmp(m->drug_code, oc->drug_code))
 				out->order = m;
 		}

@@ -73,10 +73,15 @@ void station_idband(struct station_req *r, struct buf *b, const struct store_pat
 	const struct ehr_patient *pt = &v->patient;
 	char sex[2] = {pt->sex, 0};
 	int age = station_age(pt->birth_date);
-	station_html(b,
-	             "<section class=\"idband\"><div class=\"who\"><span class=\"name\">%s %s</span>"
-	             " <span class=\"kana\">%s %s</span>",
-	             pt->family_kanji, pt->given_kanji, pt->family_kana, pt->given_kana);
+	if (v->no_record) {
+		station_html(b, "<section class=\"idband\"><div class=\"who\"><span class=\"name\">");
+		station_no_record(b);
+		station_html(b, "</span>");
+	} else
+		station_html(b,
+		             "<section class=\"idband\"><div class=\"who\"><span class=\"name\">%s %s</span>"
+		             " <span class=\"kana\">%s %s</span>",
+		             pt->family_kanji, pt->given_kanji, pt->family_kana, pt->given_kana);
 	station_badges(r, b, v->same_full_name, v->census.same_surname_in_ward);
 	station_html(b, "</div><dl><dt>ID</dt><dd class=\"pid\">%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>", pt->id,
 	             T_("Sex", "性別"), station_sex(r, sex), T_("Age", "年齢"));
@@ -284,8 +289,11 @@ int station_page_patient(struct station_req *r, struct station_resp *p, const ch
 		return station_page_error(r, p, 500, T_("The patient cannot be read.", "患者情報を読み込めません。"));
 	}
 	struct buf title = {0}, self = {0};
-	buf_addf(&title, "%s %s %s", v.patient.id, v.patient.family_kanji ? v.patient.family_kanji : "",
-	         v.patient.given_kanji ? v.patient.given_kanji : "");
+	if (v.no_record)
+		buf_addf(&title, "%s %s", v.patient.id, STORE_NO_RECORD);
+	else
+		buf_addf(&title, "%s %s %s", v.patient.id, v.patient.family_kanji ? v.patient.family_kanji : "",
+		         v.patient.given_kanji ? v.patient.given_kanji : "");
 	r->print_label = title.data;
 	buf_adds(&self, "/patient/");
 	for (const unsigned char *c = (const unsigned char *)id; *c; c++)

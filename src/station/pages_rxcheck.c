@@ -358,7 +358,9 @@ int station_page_rx_check(struct station_req *r, struct station_resp *p)
 
 	struct buf title = {0}, self = {0};
 	buf_addf(&title, "%s %s %s %s", T_("Prescription check", "処方チェック"), v.patient.id,
-	         v.patient.family_kanji ? v.patient.family_kanji : "",
+	         v.no_record              ? STORE_NO_RECORD
+	         : v.patient.family_kanji ? v.patient.family_kanji
+	                                  : "",
 	         v.patient.given_kanji ? v.patient.given_kanji : "");
 	form_url(&self, &f, code[0] ? code : f.drug);
 	r->print_label = title.data;

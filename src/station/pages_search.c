@@ -54,6 +54,11 @@ void station_badges(struct station_req *r, struct buf *b, long same_name, long s
 		             T_("SAME SURNAME IN WARD", "病棟内同姓"));
 }
 
+void station_no_record(struct buf *b)
+{
+	station_html(b, "<span class=\"badge no-record\">%s</span>", STORE_NO_RECORD);
+}
+
 int station_page_search(struct station_req *r, struct station_resp *p)
 {
 	const char *q = station_arg(r, "q");

@@ -15,6 +15,12 @@ static long cell_long(const char *s)
 	return s ? strtol(s, NULL, 10) : 0;
 }
 
+/* The RECORD column of a census or booking row: "0" when the patient has no patient record. */
+static int has_record(const char *cell)
+{
+	return !cell || strcmp(cell, "0");
+}
+
 int station_page_census(struct station_req *r, struct station_resp *p)
 {
 	const char *ward = station_arg(r, "ward");
@@ -75,14 +81,17 @@ int station_page_census(struct station_req *r, struct station_resp *p)
 		long same_s = cell_long(store_cell(&t, i, STORE_CEN_SAME_SURNAME));
 		long same_n = cell_long(store_cell(&t, i, STORE_CEN_SAME_NAME));
 		int age = station_age(store_cell(&t, i, STORE_CEN_BIRTH));
-		station_html(b,
-		             "<tr class=\"%R\"><td>%s</td><td>%s</td><td class=\"name\"><a href=\"/patient/%u\">%s "
-		             "%s</a></td>"
-		             "<td>%s</td><td class=\"kana\">%s %s</td><td>%s</td><td>",
+		station_html(b, "<tr class=\"%R\"><td>%s</td><td>%s</td><td class=\"name\"><a href=\"/patient/%u\">",
 		             same_s || same_n ? "warn" : "", store_cell(&t, i, STORE_CEN_ROOM),
-		             store_cell(&t, i, STORE_CEN_BED), id, store_cell(&t, i, STORE_CEN_FAMILY_KANJI),
-		             store_cell(&t, i, STORE_CEN_GIVEN_KANJI), id, store_cell(&t, i, STORE_CEN_FAMILY_KANA),
-		             store_cell(&t, i, STORE_CEN_GIVEN_KANA), station_sex(r, store_cell(&t, i, STORE_CEN_SEX)));
+		             store_cell(&t, i, STORE_CEN_BED), id);
+		if (has_record(store_cell(&t, i, STORE_CEN_RECORD)))
+			station_html(b, "%s %s", store_cell(&t, i, STORE_CEN_FAMILY_KANJI),
+			             store_cell(&t, i, STORE_CEN_GIVEN_KANJI));
+		else
+			station_no_record(b);
+		station_html(b, "</a></td><td>%s</td><td class=\"kana\">%s %s</td><td>%s</td><td>", id,
+		             store_cell(&t, i, STORE_CEN_FAMILY_KANA), store_cell(&t, i, STORE_CEN_GIVEN_KANA),
+		             station_sex(r, store_cell(&t, i, STORE_CEN_SEX)));
 		if (age >= 0)
 			station_html(b, "%d", age);
 		station_html(b, "</td><td>");
@@ -143,7 +152,10 @@ static void appointments_csv(struct station_req *r, struct station_resp *p, cons
 			if (cols[c] == -1 || cols[c] == -2) {
 				int fk = cols[c] == -1 ? STORE_APPT_FAMILY_KANJI : STORE_APPT_FAMILY_KANA;
 				const char *f = store_cell(t, i, (size_t)fk), *g = store_cell(t, i, (size_t)fk + 1);
-				buf_addf(&v, "%s%s%s", f ? f : "", f && g ? " " : "", g ? g : "");
+				if (cols[c] == -1 && !has_record(store_cell(t, i, STORE_APPT_RECORD)))
+					buf_adds(&v, STORE_NO_RECORD);
+				else
+					buf_addf(&v, "%s%s%s", f ? f : "", f && g ? " " : "", g ? g : "");
 			} else {
 				const char *s = store_cell(t, i, (size_t)cols[c]);
 				buf_adds(&v, s ? s : "");
@@ -232,15 +244,23 @@ int station_page_appointments(struct station_req *r, struct station_resp *p)
 		const char *id = store_cell(&t, i, STORE_APPT_PATIENT);
 		station_html(b,
 		             "<tr class=\"%R\"><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class=\"name\"><a "
-		             "href=\"/patient/%u\">%s %s</a> <span class=\"kana\">%s %s</span></td><td>",
+		             "href=\"/patient/%u\">",
 		             store_cell(&t, i, STORE_APPT_STATUS) &&
 		                             !strcmp(store_cell(&t, i, STORE_APPT_STATUS), "cancelled")
 		                     ? "cancelled"
 		                     : "",
 		             start && strlen(start) > 11 ? start + 11 : start, store_cell(&t, i, STORE_APPT_DEPT),
-		             store_cell(&t, i, STORE_APPT_CLINICIAN), id, id,
-		             store_cell(&t, i, STORE_APPT_FAMILY_KANJI), store_cell(&t, i, STORE_APPT_GIVEN_KANJI),
-		             store_cell(&t, i, STORE_APPT_FAMILY_KANA), store_cell(&t, i, STORE_APPT_GIVEN_KANA));
+		             store_cell(&t, i, STORE_APPT_CLINICIAN), id, id);
+		if (has_record(store_cell(&t, i, STORE_APPT_RECORD)))
+			station_html(
+			        b, "%s %s</a> <span class=\"kana\">%s %s</span>",
+			        store_cell(&t, i, STORE_APPT_FAMILY_KANJI), store_cell(&t, i, STORE_APPT_GIVEN_KANJI),
+			        store_cell(&t, i, STORE_APPT_FAMILY_KANA), store_cell(&t, i, STORE_APPT_GIVEN_KANA));
+		else {
+			station_no_record(b);
+			station_html(b, "</a>");
+		}
+		station_html(b, "</td><td>");
 		station_birth(b, store_cell(&t, i, STORE_APPT_BIRTH));
 		station_html(b, "</td><td class=\"phone\">%s</td><td>%s</td><td>%s</td></tr>\n",
 		             store_cell(&t, i, STORE_APPT_PHONE), store_cell(&t, i, STORE_APPT_KIND),

@@ -180,6 +180,8 @@ int station_page_census(struct station_req *r, struct station_resp *p);
 int station_page_appointments(struct station_req *r, struct station_resp *p);
 /* Loud same-name badges: same full name in the hospital (count of others), same surname in the ward. */
 void station_badges(struct station_req *r, struct buf *b, long same_name, long same_surname);
+/* Where the name of a patient without a patient record would be: STORE_NO_RECORD, loud (never a blank). */
+void station_no_record(struct buf *b);
 /* A page saying what went wrong (no data). */
 int station_page_error(struct station_req *r, struct station_resp *p, int status, const char *msg);
 /* The patient's identification banner (names, ID, sex, age, birth date, blood type, bed, same-name warnings) and

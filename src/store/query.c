@@ -7,16 +7,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *keep(struct store_patient_view *v, sqlite3_stmt *q, int i)
+static const char *keep_str(struct store_patient_view *v, const char *t)
 {
-	const char *t = (const char *)sqlite3_column_text(q, i);
-	if (!t)
-		return NULL;
 	if (v->nstrs == v->capstrs) {
 		v->capstrs = v->capstrs ? v->capstrs * 2 : 64;
 		v->strs = lb_reallocarray(v->strs, v->capstrs, sizeof(*v->strs));
 	}
 	return v->strs[v->nstrs++] = lb_strdup(t);
+}
+
+static const char *keep(struct store_patient_view *v, sqlite3_stmt *q, int i)
+{
+	const char *t = (const char *)sqlite3_column_text(q, i);
+	return t ? keep_str(v, t) : NULL;
 }
 
 /* The statements of this file, prepared once per store handle and kept (store_cached_stmt): a station serves
@@ -35,8 +38,7 @@ static const char allergies_sql[] =
 static const char meds_sql[] =
         "SELECT order_no, kind, drug_code, code_system, drug_name, dose, dose_unit, per_day, frequency, route,"
         " start, days, end_date, status, prescriber, department, ordered FROM medications"
-        " WHERE patient_id=?1 AND status <> 'cancelled' AND (until IS NULL OR until >= ?2)"
-        " ORDER BY kind DESC, start DESC, id";
+        " WHERE patient_id=?1 AND " STORE_ORDER_ACTIVE_SQL("?2") " ORDER BY kind DESC, start DESC, id";
 static const char dx_sql[] = "SELECT source_id, code, code_system, name, start, end_date, active, main FROM diagnoses"
                              " WHERE patient_id=?1 ORDER BY active DESC, main DESC, start DESC, id";
 static const char results_sql[] =
@@ -267,17 +269,8 @@ static int same_appt(const struct ehr_appointment *a, const struct ehr_appointme
 	return eqn(a->start, b->start, 16) && eqn(a->department, b->department, 64);
 }
 
-int store_patient_get(struct store *s, const char *id, struct store_patient_view *v)
+static void fill_patient(struct store_patient_view *v, sqlite3_stmt *q)
 {
-	memset(v, 0, sizeof(*v));
-	sqlite3_stmt *q = store_cached_stmt(s, patient_sql);
-	if (!q)
-		return store_sqlerr(s, "reading a patient");
-	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(q) != SQLITE_ROW) {
-		sqlite3_reset(q);
-		return lb_error(LB_ENOTFOUND, "no patient '%s' in the store", id);
-	}
 	struct ehr_patient *p = &v->patient;
 	p->id = keep(v, q, 0);
 	p->family_kanji = keep(v, q, 1);
@@ -295,7 +288,40 @@ int store_patient_get(struct store *s, const char *id, struct store_patient_view
 	p->blood_rh = keep(v, q, 12);
 	p->updated = keep(v, q, 13);
 	v->same_full_name = sqlite3_column_int(q, 14);
+}
+
+/* 1 when id lies in a bed of the census although the store has no patient record for it, 0 when not. */
+static int inpatient_without_record(struct store *s, const char *id)
+{
+	sqlite3_stmt *q = store_cached_stmt(s, census_sql);
+	if (!q)
+		return store_sqlerr(s, "reading the census");
+	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+	int found = sqlite3_step(q) == SQLITE_ROW;
 	sqlite3_reset(q);
+	return found;
+}
+
+int store_patient_get(struct store *s, const char *id, struct store_patient_view *v)
+{
+	memset(v, 0, sizeof(*v));
+	sqlite3_stmt *q = store_cached_stmt(s, patient_sql);
+	if (!q)
+		return store_sqlerr(s, "reading a patient");
+	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+	struct ehr_patient *p = &v->patient;
+	int has_record = sqlite3_step(q) == SQLITE_ROW;
+	if (has_record)
+		fill_patient(v, q);
+	sqlite3_reset(q);
+	if (!has_record) {
+		int found = inpatient_without_record(s, id);
+		if (found <= 0)
+			return found < 0 ? found : lb_error(LB_ENOTFOUND, "no patient '%s' in the store", id);
+		v->no_record = 1;
+		p->id = keep_str(v, id);
+		p->sex = 'U';
+	}
 
 	/* Only the as-of time: store_meta_get would also count every patient. */
 	int rc = meta_value(s, "as_of", v->as_of, sizeof(v->as_of));

@@ -71,6 +71,20 @@ int store_ingest(struct store *s, const struct store_ingest_opts *o, struct stor
 
 /* ---- queries (query.c, search.c) ----------------------------------------------------------------------------- */
 
+/*
+ * The one definition of an active order, for every reader of medications (the station's medicine list and bedside
+ * barcode check, the printed summaries, medication sheets and order labels, rx's duplicate and interaction checks):
+ * its status is 'active' (an HL7 order with ORC-1 NW/SC/XO and ORC-5 not CM/CA/DC; a FHIR MedicationRequest active,
+ * on-hold or draft) and it has not ended before the date (until: the end date, or start + days - 1; none: open).
+ * A completed, stopped, cancelled or discontinued order is never active, end date or not. date is the SQL
+ * expression of a YYYY-MM-DD date (a parameter such as "?2").
+ */
+#define STORE_ORDER_ACTIVE_SQL(date) "(status = 'active' AND (until IS NULL OR until >= " date "))"
+
+/* What every list, page and printout shows where the name of a patient without a patient record would be (an ADT
+ * message arrived but the demographics did not, or failed to parse): never a blank that reads like an empty bed. */
+#define STORE_NO_RECORD "患者情報なし / no patient record"
+
 /* Data freshness: the newest message time of the sources, the generation, the last run's end. */
 struct store_meta {
 	char as_of[32];
@@ -94,11 +108,14 @@ long store_warnings_each(struct store *s, size_t limit,
 /* Everything the station shows about one patient. Records point into strings the struct owns. */
 struct store_patient_view {
 	struct ehr_patient patient;
+	int no_record;      /* a current inpatient whose patient record is missing (demographics never arrived or failed
+	                  to parse): only patient.id is set; show STORE_NO_RECORD where the name would be */
 	int same_full_name; /* other patients in the hospital with the same full name (kanji or kana) */
 	struct store_census census;
 	struct ehr_allergy *allergies;
 	size_t n_allergies;
-	struct ehr_medication *medications; /* active at the data's as-of date */
+	struct ehr_medication *medications; /* the orders active at the data's as-of date (STORE_ORDER_ACTIVE_SQL):
+	                                       readers filter no further */
 	size_t n_medications;
 	struct ehr_diagnosis *diagnoses; /* active first */
 	size_t n_diagnoses;
@@ -114,7 +131,8 @@ struct store_patient_view {
 	size_t nstrs, capstrs;
 };
 #define STORE_RECENT_RESULTS 50
-/* Fill v for patient id; -LB_ENOTFOUND when the store has no such patient. */
+/* Fill v for patient id; -LB_ENOTFOUND when the store has no such patient. A current inpatient without a patient
+ * record is found (v->no_record): an occupied bed must never read as an empty one. */
 int store_patient_get(struct store *s, const char *id, struct store_patient_view *v);
 void store_patient_view_release(struct store_patient_view *v);
 
@@ -202,7 +220,8 @@ enum { STORE_WARD_NAME, STORE_WARD_COUNT, STORE_WARD_COLS };
 int store_wards(struct store *s, struct store_table *out);
 
 /* Current inpatients of a ward by room and bed (numbers in number order: room 1001 after 302), with the marks the
- * census shows; an empty table for a ward without patients. */
+ * census shows; an empty table for a ward without patients. Every census row is listed, also one whose patient has
+ * no patient record (STORE_CEN_RECORD "0"). */
 enum {
 	STORE_CEN_ID,
 	STORE_CEN_ROOM,
@@ -219,6 +238,7 @@ enum {
 	STORE_CEN_SEX,
 	STORE_CEN_SAME_NAME, /* count of others in the hospital with the full name */
 	STORE_CEN_ALLERGIES, /* count of active allergies */
+	STORE_CEN_RECORD,    /* "1" when the patient has a patient record, "0" when not (names etc. then NULL) */
 	STORE_CEN_COLS
 };
 int store_census_list(struct store *s, const char *ward, struct store_table *out);
@@ -243,6 +263,7 @@ enum {
 	STORE_APPT_SEX,
 	STORE_APPT_PHONE_HOME,
 	STORE_APPT_PHONE_MOBILE,
+	STORE_APPT_RECORD, /* "1" when the patient has a patient record, "0" when not */
 	STORE_APPT_COLS
 };
 int store_appointments_day(struct store *s, const char *date, const char *dept, struct store_table *out);

@@ -116,8 +116,11 @@ int store_census_list(struct store *s, const char *ward, struct store_table *out
 	                   "SELECT c.patient_id, c.room, c.bed, c.since, c.department, c.attending,"
 	                   " c.same_surname_in_ward, p.family_kanji, p.given_kanji, p.family_kana, p.given_kana,"
 	                   " p.birth_date, p.sex, p.same_name,"
-	                   " (SELECT count(*) FROM allergies a WHERE a.patient_id = c.patient_id AND a.active)"
-	                   " FROM census c JOIN patients p ON p.id = c.patient_id WHERE c.ward = ?1"
+	                   " (SELECT count(*) FROM allergies a WHERE a.patient_id = c.patient_id AND a.active),"
+	                   " p.id IS NOT NULL"
+	                   /* LEFT JOIN: a bed whose patient has no record (the ADT message came, the demographics
+	                    * did not) is still an occupied bed */
+	                   " FROM census c LEFT JOIN patients p ON p.id = c.patient_id WHERE c.ward = ?1"
 	                   /* rooms and beds are numbers as text: in number order where they are, then as text */
 	                   " ORDER BY CAST(c.room AS INTEGER), c.room, CAST(c.bed AS INTEGER), c.bed, c.patient_id",
 	                   p, 1, STORE_CEN_COLS, out);
@@ -146,7 +149,7 @@ int store_appointments_day(struct store *s, const char *date, const char *dept, 
 	        "SELECT a.start, a.department, a.clinician, a.kind, a.status,"
 	        " COALESCE(NULLIF(a.phone, ''), NULLIF(p.phone_mobile, ''), p.phone_home), a.note,"
 	        " a.patient_id, p.family_kanji, p.given_kanji, p.family_kana, p.given_kana, p.birth_date,"
-	        " p.sex, p.phone_home, p.phone_mobile"
+	        " p.sex, p.phone_home, p.phone_mobile, p.id IS NOT NULL"
 	        " FROM appointments a LEFT JOIN patients p ON p.id = a.patient_id"
 	        " WHERE a.start >= ?1 AND a.start < ?2 AND (?3 IS NULL OR a.department = ?3)"
 	        /* one booking given by two feeds (FHIR Appointment and the CSV) is one call: the last loaded */

@@ -21,6 +21,7 @@ name() { # name FAMILY GIVEN FAMILY_KANA GIVEN_KANA
 	echo "{\"resourceType\":\"Patient\",\"id\":\"RX0014\",\"name\":$(name 中島 陽菜 ナカジマ ヒナ),\"gender\":\"female\",\"birthDate\":\"$(date -u -d '-15 years +1 month' +%F)\"}"
 	echo "{\"resourceType\":\"Patient\",\"id\":\"RX0015\",\"name\":$(name 渡辺 湊 ワタナベ ミナト),\"gender\":\"male\",\"birthDate\":\"$(date -u -d '-15 years -1 month' +%F)\"}"
 	echo "{\"resourceType\":\"Patient\",\"id\":\"RX0016\",\"name\":$(name 石井 紬 イシイ ツムギ),\"gender\":\"female\",\"birthDate\":\"$(date -u -d '-3 months' +%F)\"}"
+	echo "{\"resourceType\":\"Patient\",\"id\":\"RX0005\",\"name\":$(name 高橋 健二 タカハシ ケンジ),\"gender\":\"male\",\"birthDate\":\"1950-05-05\"}"
 	echo "{\"resourceType\":\"Patient\",\"id\":\"RX0017\",\"name\":$(name 森 健 モリ ケン),\"gender\":\"male\"}"
 } >"$F/Patient.ndjson"
 cat >"$F/AllergyIntolerance.ndjson" <<'J'
@@ -36,6 +37,11 @@ med() { # med ID PATIENT CODE NAME DOSE UNIT FREQ
 {
 	med ORD-W1 RX0001 D-WARF ワーファリン錠1mg 2 mg 1
 	med ORD-L1 RX0001 D-LOXO ロキソニン錠60mg 60 mg 3
+	# 高橋健二's orders have all ended, none with an end date: completed, stopped, cancelled, entered in error
+	med ORD-E1 RX0005 D-LOXO ロキソニン錠60mg 60 mg 3 | sed 's/"status":"active"/"status":"completed"/'
+	med ORD-E2 RX0005 D-WARF ワーファリン錠1mg 2 mg 1 | sed 's/"status":"active"/"status":"stopped"/'
+	med ORD-E3 RX0005 D-SAWA サワシリンカプセル250 250 mg 3 | sed 's/"status":"active"/"status":"cancelled"/'
+	med ORD-E4 RX0005 D-AMOX アモキシシリンカプセル250mg 250 mg 3 | sed 's/"status":"active"/"status":"entered-in-error"/'
 } >"$F/MedicationRequest.ndjson"
 echo '{"resourceType":"Condition","id":"DX-1","clinicalStatus":{"coding":[{"code":"active"}]},"code":{"coding":[{"system":"http://hl7.org/fhir/sid/icd-10","code":"O600","display":"切迫早産"}],"text":"切迫早産"},"subject":{"reference":"Patient/RX0002"},"onsetDateTime":"2026-10-01"}' >"$F/Condition.ndjson"
 
@@ -120,6 +126,19 @@ check --patient RX0001 --drug D-LOXG --dose 60 --unit mg --per-day 3 --json
 expect_rc 0 "duplicate is a warning"
 alert warn duplicate "generic loxoprofen while the brand is active"
 basis 'ORD-L1|ロキソニン' "the duplicate alert names the active order"
+
+# Ended orders without an end date (completed, stopped, cancelled, entered in error) are not active: no duplicate
+# with the completed ロキソニン, no interaction with the stopped ワーファリン, and `patient` lists no active medicine.
+check --patient RX0005 --drug D-LOXG --dose 60 --unit mg --per-day 3 --json
+expect_rc 0 "generic loxoprofen after a completed loxoprofen order"
+no_alerts "generic loxoprofen after the brand's order was completed"
+check --patient RX0005 --drug D-ASPI --dose 100 --unit mg --per-day 1 --json
+expect_rc 0 "aspirin after a stopped warfarin order"
+no_alerts "aspirin after the warfarin order was stopped"
+run "$LIFEBOAT" patient --db "$DB" --id RX0005 --json
+expect_rc 0 "patient RX0005"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["medications"]==[], d["medications"]' "$T/out" ||
+	fail "ended orders listed as active medicines: $(head -c 600 "$T/out")"
 
 # Pregnancy: stated with the order (conditional contraindication → warn) and recorded (禁忌 → stop).
 check --patient RX0003 --drug D-LOXO --dose 60 --unit mg --per-day 3 --pregnant --json
@@ -259,5 +278,21 @@ expect_out 'D-LOXG' "code prefix finds both"
 run "$LIFEBOAT" rx search --db "$DB" ロキ
 expect_rc 2 "two characters are too few"
 expect_one_line_err "two characters are too few"
+
+# SS-MIX2: an order whose ORC-5 says completed (CM) is not active, also without days or an end date (TQ1-6/8).
+P=0000012347
+O="$T/ss/000/001/$P/20261118/OMP-01/${P}_20261118_OMP-01_000000011000778_20261118100000000_01_1"
+cp -r "$LB_SRC/tests/data/ssmix2/good" "$T/ss"
+LC_ALL=C sed -i 's/|14^d|/||/' "$O"
+run "$LIFEBOAT" ingest --db "$T/ss.db" --ssmix2 "$T/ss"
+run "$LIFEBOAT" patient --db "$T/ss.db" --id "$P" --json
+expect_rc 0 "patient $P"
+expect_out '"drug_code": ?"2171014F1"' "an SS-MIX2 order without an end date and no ORC-5 is active"
+LC_ALL=C sed -i 's/ORC|NW|000000011000778||1||/ORC|NW|000000011000778||1|CM|/' "$O"
+run "$LIFEBOAT" ingest --db "$T/ss.db" --ssmix2 "$T/ss"
+run "$LIFEBOAT" patient --db "$T/ss.db" --id "$P" --json
+expect_rc 0 "patient $P after ORC-5 CM"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["medications"]==[], d["medications"]' "$T/out" ||
+	fail "an SS-MIX2 order with ORC-5 CM is listed as active: $(head -c 600 "$T/out")"
 
 finish
