@@ -8,19 +8,88 @@
  *   GET /print/patient.pdf?patient=ID&part=P        one patient's part (summary, medication, wristbands, forms,
  *                                                   labels)
  *
- * print writes files; the station gives it a private folder (mkdtemp, mode 0700, under $TMPDIR or /tmp), reads the
- * PDF back into the response and removes the folder before answering, whatever happened: no patient's paper is
- * left on the station's disk. One PDF is rendered at a time (print_mu). PDFs are sent inline (the browser's viewer
+ * print writes files; the station gives it a private folder (mkdtemp, mode 0700, under $TMPDIR or /tmp, named
+ * lifeboat-print-<pid>-XXXXXX), reads the PDF back into the response and removes the folder before answering,
+ * whatever happened: no patient's paper is left on the station's disk. A station killed mid-print cannot remove
+ * its folder: the next station to start removes such leftovers (station_print_sweep). One PDF is rendered at a time (print_mu). PDFs are sent inline (the browser's viewer
  * prints them) rather than as downloads that would stay in the station PC's Downloads folder. Each print is in
  * the audit trail (print) once rendered and before it is sent.
  */
 #include "station_int.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define PDF_MAX (256u << 20)
+#define PRINT_DIR_PREFIX "lifeboat-print-"
+
+const char *station_print_tmpdir(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	return tmp && *tmp ? tmp : "/tmp";
+}
+
+/* 1 when the leftover print folder st (named name, in a folder of several users such as /tmp) is this user's and
+ * not in use: a folder, not a link, owned by us, and either named with the pid of a process that is gone or (no
+ * pid in its name, or a pid that another process may have reused) older than max_age_ms. */
+static int stale(const char *name, const struct stat *st, int64_t now_ms, int64_t max_age_ms)
+{
+	if (!S_ISDIR(st->st_mode) || st->st_uid != geteuid())
+		return 0;
+	int64_t age_ms = now_ms - ((int64_t)st->st_mtim.tv_sec * 1000 + st->st_mtim.tv_nsec / 1000000);
+	if (age_ms > max_age_ms)
+		return 1;
+	const char *p = name + strlen(PRINT_DIR_PREFIX);
+	char *end;
+	errno = 0;
+	long pid = strtol(p, &end, 10);
+	if (end == p || *end != '-' || errno || pid <= 0 || pid == (long)getpid())
+		return 0;
+	return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+int station_print_sweep(const char *tmpdir, int64_t max_age_ms, long *removed)
+{
+	*removed = 0;
+	int fd = open(tmpdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : lb_error_errno(errno, "cannot read '%s'", tmpdir);
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return lb_error_errno(errno, "cannot read '%s'", tmpdir);
+	}
+	int64_t now_ms = lb_now_ms();
+	struct buf path = {0};
+	int rc = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		struct stat st;
+		if (strncmp(e->d_name, PRINT_DIR_PREFIX, strlen(PRINT_DIR_PREFIX)) ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !stale(e->d_name, &st, now_ms, max_age_ms))
+			continue;
+		/* lb_rmtree opens every folder with O_NOFOLLOW: a link put in the folder's place, or inside it, is
+		 * removed itself, never followed */
+		buf_reset(&path);
+		lb_path_join(&path, tmpdir, e->d_name);
+		int r = lb_rmtree(path.data);
+		if (r < 0) {
+			rc = lb_error_wrap(r, "cannot remove the leftover print folder '%s'", path.data);
+			continue;
+		}
+		(*removed)++;
+	}
+	closedir(d);
+	buf_release(&path);
+	return rc;
+}
 
 struct part_name {
 	const char *name;
@@ -85,14 +154,13 @@ struct job {
  * negative LB_E* code (detail in lb_errmsg). */
 static int render(struct station *st, const struct job *j, struct buf *pdf)
 {
-	const char *tmp = getenv("TMPDIR");
+	const char *tmp = station_print_tmpdir();
 	struct buf dir = {0}, file = {0};
-	buf_addf(&dir, "%s/lifeboat-print-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	buf_addf(&dir, "%s/" PRINT_DIR_PREFIX "%ld-XXXXXX", tmp, (long)getpid());
 	pthread_mutex_lock(&st->print_mu);
 	int rc = 0;
 	if (!mkdtemp(dir.data)) {
-		rc = lb_error_errno(errno, "cannot make a private folder for printing in '%s'",
-		                    tmp && *tmp ? tmp : "/tmp");
+		rc = lb_error_errno(errno, "cannot make a private folder for printing in '%s'", tmp);
 		goto out;
 	}
 	struct print_stats ps = {0};

@@ -321,6 +321,12 @@ int station_start(struct station **out, const struct station_opts *o)
 		st->o.stale_ms = 24 * 3600 * 1000;
 	pthread_mutex_init(&st->pool_mu, NULL);
 	pthread_mutex_init(&st->print_mu, NULL);
+	/* A station killed mid-print left its private print folder behind: it may hold patients' PDFs. */
+	long swept = 0;
+	if (station_print_sweep(station_print_tmpdir(), STATION_PRINT_STALE_MS, &swept) < 0)
+		lb_warn("station: %s", lb_errmsg());
+	if (swept)
+		lb_info("station: removed %ld leftover print folder(s) in '%s'", swept, station_print_tmpdir());
 	struct sockaddr_storage ss;
 	socklen_t sl;
 	int rc = parse_listen(o->listen, &ss, &sl);

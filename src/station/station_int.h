@@ -180,6 +180,12 @@ int station_page_census(struct station_req *r, struct station_resp *p);
 int station_page_appointments(struct station_req *r, struct station_resp *p);
 /* Loud same-name badges: same full name in the hospital (count of others), same surname in the ward. */
 void station_badges(struct station_req *r, struct buf *b, long same_name, long same_surname);
+/* pages_print.c: the folder print renders into ($TMPDIR or /tmp), and the removal of the print folders a station
+ * killed mid-print left there: this user's lifeboat-print-* folders (never links, never another user's) whose
+ * process is gone or that are older than max_age_ms. *removed counts them. Run when the station starts. */
+const char *station_print_tmpdir(void);
+#define STATION_PRINT_STALE_MS (60 * 60 * 1000)
+int station_print_sweep(const char *tmpdir, int64_t max_age_ms, long *removed);
 /* Where the name of a patient without a patient record would be: STORE_NO_RECORD, loud (never a blank). */
 void station_no_record(struct buf *b);
 /* A page saying what went wrong (no data). */

@@ -63,7 +63,20 @@ CHECKS=$((CHECKS + 1))
 ! grep -q "$PW" "$DB.station" || fail "the password is stored in clear"
 grep -q '\$argon2id\$' "$DB.station" || fail "the password hash is not Argon2id"
 
+# A station killed mid-print left its private print folder (it may hold patients' PDFs): the next start removes
+# this user's leftovers whose process is gone, and leaves a live process's folder, links and other names alone.
+export TMPDIR="$T/tmp"
+mkdir -p "$TMPDIR/lifeboat-print-999999999-aB3xYz" "$TMPDIR/lifeboat-print-$$-QwErTy" "$TMPDIR/keep"
+echo '%PDF' >"$TMPDIR/lifeboat-print-999999999-aB3xYz/part.pdf"
+echo '%PDF' >"$TMPDIR/keep/part.pdf"
+ln -s "$TMPDIR/keep" "$TMPDIR/lifeboat-print-999999998-LiNkEd"
 start_server
+CHECKS=$((CHECKS + 1))
+[ ! -e "$TMPDIR/lifeboat-print-999999999-aB3xYz" ] || fail "the dead station's print folder is still there"
+CHECKS=$((CHECKS + 1))
+[ -d "$TMPDIR/lifeboat-print-$$-QwErTy" ] && [ -L "$TMPDIR/lifeboat-print-999999998-LiNkEd" ] &&
+	[ -f "$TMPDIR/keep/part.pdf" ] || fail "the sweep removed what is not a dead station's print folder"
+rm -r "$TMPDIR/lifeboat-print-$$-QwErTy" "$TMPDIR/lifeboat-print-999999998-LiNkEd"
 
 # ---- no session, no data ----------------------------------------------------------------------------------------
 req health "$U/healthz"

@@ -11,8 +11,11 @@
 
 #include "station/station_int.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static void test_html_esc(void **state)
@@ -268,6 +271,88 @@ static void test_order_code(void **state)
 	buf_release(&b);
 }
 
+static void mkdir_with_file(const char *dir, const char *name)
+{
+	struct buf d = {0}, f = {0};
+	lb_path_join(&d, dir, name);
+	assert_int_equal(mkdir(d.data, 0700), 0);
+	lb_path_join(&f, d.data, "part.pdf");
+	assert_int_equal(lb_write_file_atomic(f.data, "%PDF patient data", 17, 0600, 1), 0);
+	buf_release(&d);
+	buf_release(&f);
+}
+
+static int exists_in(const char *dir, const char *name)
+{
+	struct buf p = {0};
+	lb_path_join(&p, dir, name);
+	struct stat st;
+	int r = lstat(p.data, &st) == 0;
+	buf_release(&p);
+	return r;
+}
+
+/* A station killed mid-print leaves lifeboat-print-<pid>-XXXXXX behind: the next start removes this user's
+ * leftovers whose process is gone or that are old, and nothing else (links are not followed, other names and
+ * other users' folders are left alone, a live process's folder is in use). */
+static void test_print_sweep(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/lb-test-sweep-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	pid_t dead = fork();
+	assert_true(dead >= 0);
+	if (dead == 0)
+		_exit(0);
+	assert_int_equal(waitpid(dead, NULL, 0), dead);
+	char gone[64], live[64], linked[64];
+	snprintf(gone, sizeof(gone), "lifeboat-print-%ld-aB3xYz", (long)dead);
+	snprintf(live, sizeof(live), "lifeboat-print-%ld-QwErTy", (long)getppid()); /* alive: in use */
+	snprintf(linked, sizeof(linked), "lifeboat-print-%ld-LiNkEd", (long)dead);
+	mkdir_with_file(dir, gone);
+	mkdir_with_file(dir, live);
+	mkdir_with_file(dir, "lifeboat-print-fresh1"); /* an older station's name without a pid: kept while young */
+	mkdir_with_file(dir, "lifeboat-print-old123");
+	mkdir_with_file(dir, "other-folder");
+	mkdir_with_file(dir, "target");
+	struct buf p = {0}, t = {0};
+	lb_path_join(&p, dir, linked);
+	lb_path_join(&t, dir, "target");
+	assert_int_equal(symlink(t.data, p.data), 0); /* a link named like ours: never followed */
+	buf_reset(&p);
+	lb_path_join(&p, dir, "lifeboat-print-old123");
+	struct timespec two_hours_ago[2] = {{time(NULL) - 7200, 0}, {time(NULL) - 7200, 0}};
+	assert_int_equal(utimensat(AT_FDCWD, p.data, two_hours_ago, 0), 0);
+	int other_user = geteuid() == 0;
+	if (other_user) { /* as root: a dead pid's folder of another user is not ours to remove */
+		mkdir_with_file(dir, "lifeboat-print-999999999-other");
+		buf_reset(&p);
+		lb_path_join(&p, dir, "lifeboat-print-999999999-other");
+		assert_int_equal(chown(p.data, 65534, 65534), 0);
+	}
+
+	long removed = -1;
+	assert_int_equal(station_print_sweep(dir, STATION_PRINT_STALE_MS, &removed), 0);
+	assert_int_equal(removed, 2);
+	assert_false(exists_in(dir, gone));
+	assert_false(exists_in(dir, "lifeboat-print-old123"));
+	assert_true(exists_in(dir, live));
+	assert_true(exists_in(dir, "lifeboat-print-fresh1"));
+	assert_true(exists_in(dir, "other-folder"));
+	assert_true(exists_in(dir, linked));
+	assert_true(exists_in(dir, "target/part.pdf"));
+	if (other_user)
+		assert_true(exists_in(dir, "lifeboat-print-999999999-other"));
+	/* a missing folder is nothing to sweep */
+	buf_reset(&p);
+	lb_path_join(&p, dir, "missing");
+	assert_int_equal(station_print_sweep(p.data, STATION_PRINT_STALE_MS, &removed), 0);
+	assert_int_equal(removed, 0);
+	buf_release(&p);
+	buf_release(&t);
+	lb_rmtree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -275,7 +360,8 @@ int main(void)
 	        cmocka_unit_test(test_form_get),          cmocka_unit_test(test_cookie_get),
 	        cmocka_unit_test(test_csv_field),         cmocka_unit_test(test_roles),
 	        cmocka_unit_test(test_audit_append_only), cmocka_unit_test(test_audit_chain_migration),
-	        cmocka_unit_test(test_scan_parse),        cmocka_unit_test(test_order_code),
+	        cmocka_unit_test(test_print_sweep),       cmocka_unit_test(test_scan_parse),
+	        cmocka_unit_test(test_order_code),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
