@@ -123,6 +123,21 @@ static int station_serve(int argc, char **argv)
 	return LB_EXIT_OK;
 }
 
+/* The end of a listing (audit, user list): rc is the listing's result; w, when JSON, has the array open. Closes it,
+ * prints what was written and releases out. */
+static int list_done(int rc, struct buf *out, struct json_w *w)
+{
+	if (rc < 0) {
+		buf_release(out);
+		return cli_error(rc);
+	}
+	if (w)
+		json_end(w);
+	int prc = out->len ? cli_print(out) : 0;
+	buf_release(out);
+	return prc;
+}
+
 struct audit_ctx {
 	struct buf *out;
 	struct json_w *w;
@@ -228,16 +243,7 @@ static int station_audit_cmd(int argc, char **argv)
 	struct audit_ctx a = {.out = &out, .w = json ? &w : NULL};
 	if (json)
 		json_arr(&w);
-	int rc = station_audit_each(db, user, patient, audit_row, &a);
-	if (rc < 0) {
-		buf_release(&out);
-		return cli_error(rc);
-	}
-	if (json)
-		json_end(&w);
-	int prc = out.len ? cli_print(&out) : 0;
-	buf_release(&out);
-	return prc;
+	return list_done(station_audit_each(db, user, patient, audit_row, &a), &out, a.w);
 }
 
 /* The status of generation id, or 0 if it is not listed. */
@@ -535,16 +541,7 @@ static int user_list(int argc, char **argv)
 	struct list_ctx l = {.out = &out, .w = json ? &w : NULL};
 	if (json)
 		json_arr(&w);
-	int rc = station_user_list(db, list_row, &l);
-	if (rc < 0) {
-		buf_release(&out);
-		return cli_error(rc);
-	}
-	if (json)
-		json_end(&w);
-	int prc = out.len ? cli_print(&out) : 0;
-	buf_release(&out);
-	return prc;
+	return list_done(station_user_list(db, list_row, &l), &out, l.w);
 }
 
 int cmd_user(int argc, char **argv)

@@ -1,18 +1,41 @@
 /*
  * labels.c - wristband labels (リストバンド): kanji and kana name, patient ID, birth date with its era, sex, blood
  * group, ward and bed, and a Code 128 barcode of the ID that the bedside scanner (or zbarimg) reads back. Fourteen
- * labels of 92 × 32 mm to an A4 sheet, two per patient: one for the band, one spare for the chart.
+ * labels of 92 × 32 mm to an A4 sheet, two per patient: one for the band, one spare for the chart. The label sheet
+ * (pages of 2 × 7 labels) is shared with the order labels (order_labels.c).
  */
 #include "print_int.h"
 
 #include <string.h>
 
-#define LABEL_W 262.0
-#define LABEL_H 92.0
-#define LABEL_COLS 2
-#define LABEL_ROWS 7
-#define LABEL_GAP_X 3.0
-#define LABEL_GAP_Y 10.0
+void label_sheet_init(struct label_sheet *s, const char *path, const char *title, const char *ward, const char *as_of)
+{
+	struct buf t = {0};
+	buf_addf(&t, "%s — %s", title, ward);
+	pdoc_init(&s->d, path, t.data, as_of);
+	buf_release(&t);
+	s->slot = LABEL_COLS * LABEL_ROWS;
+}
+
+void label_sheet_next(struct label_sheet *s, double *x, double *y)
+{
+	if (s->slot == LABEL_COLS * LABEL_ROWS) {
+		pdoc_new_page(&s->d);
+		s->slot = 0;
+	}
+	*x = PDOC_LEFT + (double)(s->slot % LABEL_COLS) * (LABEL_W + LABEL_GAP_X);
+	*y = PDOC_TOP + (double)(s->slot / LABEL_COLS) * (LABEL_H + LABEL_GAP_Y);
+	s->slot++;
+}
+
+int label_sheet_finish(struct label_sheet *s, int rc, struct print_stats *st)
+{
+	if (rc < 0) {
+		pdoc_discard(&s->d);
+		return rc;
+	}
+	return pdoc_finish(&s->d, st);
+}
 
 static int label(struct pdoc *d, double x, double y, const struct store_patient_view *v)
 {
@@ -44,28 +67,15 @@ static int label(struct pdoc *d, double x, double y, const struct store_patient_
 int print_wristbands(const char *path, const char *ward, struct store_patient_view *v, size_t n, const char *as_of,
                      struct print_stats *st)
 {
-	struct pdoc d;
-	struct buf t = {0};
-	buf_addf(&t, "リストバンド Wristband labels — %s", ward);
-	pdoc_init(&d, path, t.data, as_of);
-	buf_release(&t);
+	struct label_sheet sh;
+	label_sheet_init(&sh, path, "リストバンド Wristband labels", ward, as_of);
 	int rc = 0;
-	size_t slot = LABEL_COLS * LABEL_ROWS;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		for (int copy = 0; copy < 2 && rc == 0; copy++) {
-			if (slot == LABEL_COLS * LABEL_ROWS) {
-				pdoc_new_page(&d);
-				slot = 0;
-			}
-			double x = PDOC_LEFT + (double)(slot % LABEL_COLS) * (LABEL_W + LABEL_GAP_X);
-			double y = PDOC_TOP + (double)(slot / LABEL_COLS) * (LABEL_H + LABEL_GAP_Y);
-			rc = label(&d, x, y, &v[i]);
-			slot++;
+			double x, y;
+			label_sheet_next(&sh, &x, &y);
+			rc = label(&sh.d, x, y, &v[i]);
 		}
 	}
-	if (rc < 0) {
-		pdoc_discard(&d);
-		return rc;
-	}
-	return pdoc_finish(&d, st);
+	return label_sheet_finish(&sh, rc, st);
 }

@@ -14,12 +14,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define LABEL_W 262.0
-#define LABEL_H 92.0
-#define LABEL_COLS 2
-#define LABEL_ROWS 7
-#define LABEL_GAP_X 3.0
-#define LABEL_GAP_Y 10.0
 #define CODE_PREFIX "LBO/"
 
 static int field_ok(const char *s)
@@ -66,20 +60,6 @@ int print_order_code_parse(const char *code, struct print_order_code *out)
 	return 1;
 }
 
-/* A line (active: the view holds no other) gets a label unless it is the same line again from another export
- * (SS-MIX2 and FHIR). */
-static int skip(const struct store_patient_view *v, size_t i)
-{
-	const struct ehr_medication *m = &v->medications[i];
-	for (size_t j = 0; j < i; j++) {
-		const struct ehr_medication *o = &v->medications[j];
-		if (o->kind == m->kind && o->order_no && m->order_no && !strcmp(o->order_no, m->order_no) &&
-		    o->drug_code && m->drug_code && !strcmp(o->drug_code, m->drug_code))
-			return 1;
-	}
-	return 0;
-}
-
 static int label(struct pdoc *d, double x, double y, const struct store_patient_view *v, const struct ehr_medication *m)
 {
 	const struct ehr_patient *p = &v->patient;
@@ -121,42 +101,30 @@ static int label(struct pdoc *d, double x, double y, const struct store_patient_
 int print_order_labels(const char *path, const char *ward, struct store_patient_view *v, size_t n, const char *as_of,
                        struct print_stats *st)
 {
-	struct pdoc d;
-	struct buf t = {0};
-	buf_addf(&t, "処方・注射ラベル Order labels — %s", ward);
-	pdoc_init(&d, path, t.data, as_of);
-	buf_release(&t);
+	struct label_sheet sh;
+	label_sheet_init(&sh, path, "処方・注射ラベル Order labels", ward, as_of);
 	int rc = 0;
-	size_t slot = LABEL_COLS * LABEL_ROWS, labels = 0;
+	size_t labels = 0;
 	if (n == 1) { /* one patient's labels: the page header names them too */
 		struct buf name = {0};
 		print_full_name(&name, &v[0]);
-		pdoc_patient(&d, v[0].patient.id, name.data);
+		pdoc_patient(&sh.d, v[0].patient.id, name.data);
 		buf_release(&name);
 	}
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		for (size_t k = 0; k < v[i].n_medications && rc == 0; k++) {
-			if (skip(&v[i], k))
+			if (print_med_repeated(&v[i], k)) /* one label per line, not one per export */
 				continue;
-			if (slot == LABEL_COLS * LABEL_ROWS) {
-				pdoc_new_page(&d);
-				slot = 0;
-			}
-			double x = PDOC_LEFT + (double)(slot % LABEL_COLS) * (LABEL_W + LABEL_GAP_X);
-			double y = PDOC_TOP + (double)(slot / LABEL_COLS) * (LABEL_H + LABEL_GAP_Y);
-			rc = label(&d, x, y, &v[i], &v[i].medications[k]);
-			slot++;
+			double x, y;
+			label_sheet_next(&sh, &x, &y);
+			rc = label(&sh.d, x, y, &v[i], &v[i].medications[k]);
 			labels++;
 		}
 	}
 	if (!labels) {
-		pdoc_new_page(&d);
-		pdoc_text(&d, PDOC_LEFT, d.y, PDOC_RIGHT - PDOC_LEFT, 11, PT_BOLD,
+		pdoc_new_page(&sh.d);
+		pdoc_text(&sh.d, PDOC_LEFT, sh.d.y, PDOC_RIGHT - PDOC_LEFT, 11, PT_BOLD,
 		          "有効な処方・注射はありません / no active orders");
 	}
-	if (rc < 0) {
-		pdoc_discard(&d);
-		return rc;
-	}
-	return pdoc_finish(&d, st);
+	return label_sheet_finish(&sh, rc, st);
 }

@@ -103,19 +103,6 @@ static void med_cells(const struct ehr_medication *m, struct buf *dose, struct b
 		buf_addf(when, "\n%d日分", m->days);
 }
 
-/* The same order often comes from two exports (SS-MIX2 and FHIR): print it once. */
-static int med_seen(const struct store_patient_view *v, size_t i)
-{
-	const struct ehr_medication *m = &v->medications[i];
-	for (size_t j = 0; j < i; j++) {
-		const struct ehr_medication *o = &v->medications[j];
-		if (o->kind == m->kind && o->order_no && m->order_no && !strcmp(o->order_no, m->order_no) &&
-		    o->drug_code && m->drug_code && !strcmp(o->drug_code, m->drug_code))
-			return 1;
-	}
-	return 0;
-}
-
 static void summary_meds(struct pdoc *d, const struct store_patient_view *v, enum ehr_order_kind kind)
 {
 	static const double w[] = {190, 80, 120, 55, 82};
@@ -125,7 +112,7 @@ static void summary_meds(struct pdoc *d, const struct store_patient_view *v, enu
 	struct buf dose = {0}, when = {0};
 	for (size_t i = 0; i < v->n_medications; i++) {
 		const struct ehr_medication *m = &v->medications[i];
-		if (m->kind != kind || med_seen(v, i))
+		if (m->kind != kind || print_med_repeated(v, i))
 			continue;
 		if (!any)
 			d->y += row(d, d->y, w, head, 5, 8, PT_BOLD, 0);

@@ -126,3 +126,15 @@ void print_banner(struct pdoc *d, const struct store_patient_view *v)
 	buf_release(&t);
 	buf_release(&birth);
 }
+
+int print_med_repeated(const struct store_patient_view *v, size_t i)
+{
+	const struct ehr_medication *m = &v->medications[i];
+	for (size_t j = 0; j < i; j++) {
+		const struct ehr_medication *o = &v->medications[j];
+		if (o->kind == m->kind && o->order_no && m->order_no && !strcmp(o->order_no, m->order_no) &&
+		    o->drug_code && m->drug_code && !strcmp(o->drug_code, m->drug_code))
+			return 1;
+	}
+	return 0;
+}

@@ -86,8 +86,30 @@ void print_full_kana(struct buf *b, const struct ehr_patient *p);           /* �
 void print_birth(struct buf *b, const char *birth_date, const char *as_of); /* 1960-04-05 (昭和35年4月5日) 66歳 */
 const char *print_sex_ja(char sex);                                         /* 男 / 女 / 不明 */
 void print_allergy_line(struct buf *b, const struct store_patient_view *v); /* "ペニシリン系(発疹); 卵" or "なし" */
+/* 1 when medicine i of v is an order line already listed before it (same kind, order number and drug code): the
+ * same order often comes from two exports (SS-MIX2 and FHIR) and is printed once. */
+int print_med_repeated(const struct store_patient_view *v, size_t i);
 /* The identification banner of a patient at d->y (name large, kana, ID, birth date, sex, blood, ward, warnings). */
 void print_banner(struct pdoc *d, const struct store_patient_view *v);
+
+/* labels.c: a sheet of labels, the wristbands' and the order labels': 14 labels of 92 × 32 mm (LABEL_W × LABEL_H
+ * points) to an A4 page, LABEL_COLS × LABEL_ROWS, filled row by row. */
+#define LABEL_W 262.0
+#define LABEL_H 92.0
+#define LABEL_COLS 2
+#define LABEL_ROWS 7
+#define LABEL_GAP_X 3.0
+#define LABEL_GAP_Y 10.0
+struct label_sheet {
+	struct pdoc d;
+	size_t slot; /* labels on the current page; LABEL_COLS * LABEL_ROWS before the first */
+};
+/* Start the document at path titled "title — ward". */
+void label_sheet_init(struct label_sheet *s, const char *path, const char *title, const char *ward, const char *as_of);
+/* The top-left corner of the next label (a new page when the current one is full). */
+void label_sheet_next(struct label_sheet *s, double *x, double *y);
+/* Write the document, or discard it when rc (the drawing's result) is negative and return rc. */
+int label_sheet_finish(struct label_sheet *s, int rc, struct print_stats *st);
 
 /* forms.c: a form's body; v fills the patient header when not NULL (blank form otherwise). */
 enum print_form { PF_PRESCRIPTION, PF_INJECTION, PF_LAB, PF_NURSING, PF_ADT, PF_COUNT };

@@ -4,9 +4,9 @@
 # loud warning on stale data.
 . "$LB_SRC/tests/integration/lib.bash"
 set -e
-SRV_PID=""
+. "$LB_SRC/tests/integration/station_lib.bash"
 LOOP_PID=""
-trap 'kill $LOOP_PID 2>/dev/null || true; [ -n "$SRV_PID" ] && kill $SRV_PID 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
+trap 'kill $LOOP_PID 2>/dev/null || true; if [ -n "$SRV_PID" ]; then kill "$SRV_PID" 2>/dev/null; fi; wait 2>/dev/null; lb_cleanup' EXIT
 
 DB="$T/clinical.db"
 # The golden SS-MIX2 tree: a few patients, data from days ago (stale).
@@ -17,14 +17,9 @@ PW='refresh test password'
 run "$LIFEBOAT" user add --db "$DB" --name doc --role doctor <<<"$PW"
 expect_rc 0 "user add"
 
-"$LIFEBOAT" station --db "$DB" --listen 127.0.0.1:0 >"$T/srv.out" 2>"$T/srv.err" &
-SRV_PID=$!
-for _ in $(seq 1 100); do grep -q '^listening' "$T/srv.out" && break; sleep 0.1; done
-U=$(sed -n 's|^listening on \(http://[^/]*\)/$|\1|p' "$T/srv.out")
-[ -n "$U" ] || { echo "station did not start: $(cat "$T/srv.err")" >&2; exit 1; }
-curl -s -c "$T/jar" "$U/login" >"$T/form"
-C=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$T/form" | head -1)
-curl -s -b "$T/jar" -c "$T/jar" --data-urlencode "csrf=$C" --data-urlencode username=doc --data-urlencode "password=$PW" -o /dev/null "$U/login"
+start_server
+login "$T/jar" doc "$PW"
+expect_status 303 "login"
 
 curl -s -b "$T/jar" "$U/search" >"$T/before"
 CHECKS=$((CHECKS + 1))
@@ -89,4 +84,5 @@ expect_one_line_err "--from-vault"
 run "$LIFEBOAT" station audit --db "$DB" --user doc
 expect_out 'login' "the access log survives the refresh"
 expect_out 'search' "searches before and after are logged"
+stop_server
 finish

@@ -4,9 +4,9 @@
 # named; the banner (healthz) shows the generation the data came from.
 . "$LB_SRC/tests/integration/lib.bash"
 set -e
-SRV_PID=""
+. "$LB_SRC/tests/integration/station_lib.bash"
 LOOP_PID=""
-trap 'kill $LOOP_PID 2>/dev/null || true; [ -n "$SRV_PID" ] && kill $SRV_PID 2>/dev/null; wait 2>/dev/null; chattr -R -i "$T" 2>/dev/null || true; rm -rf "$T"' EXIT
+trap 'kill $LOOP_PID 2>/dev/null || true; if [ -n "$SRV_PID" ]; then kill "$SRV_PID" 2>/dev/null; fi; wait 2>/dev/null; lb_cleanup' EXIT
 export LIFEBOAT_PASSPHRASE="station vault test passphrase"
 EXPORT="$T/ehr-export"
 REPO="$T/vault"
@@ -29,11 +29,7 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["status"]=
 CHECKS=$((CHECKS + 1))
 [ -z "$(ls -d "$DB".restore-* 2>/dev/null)" ] || fail "the restored folder beside the store was not removed"
 
-"$LIFEBOAT" station --db "$DB" --listen 127.0.0.1:0 >"$T/srv.out" 2>"$T/srv.err" &
-SRV_PID=$!
-for _ in $(seq 1 100); do grep -q '^listening' "$T/srv.out" && break; sleep 0.1; done
-U=$(sed -n 's|^listening on \(http://[^/]*\)/$|\1|p' "$T/srv.out")
-[ -n "$U" ] || { echo "station did not start: $(cat "$T/srv.err")" >&2; exit 1; }
+start_server
 gen_now() { curl -s "$U/healthz" | python3 -c 'import json,sys; print(json.load(sys.stdin)["generation"])'; }
 CHECKS=$((CHECKS + 1))
 [ "$(gen_now)" = "$G1" ] || fail "healthz shows generation '$(gen_now)', expected $G1"
@@ -84,4 +80,5 @@ CHECKS=$((CHECKS + 1))
 run "$LIFEBOAT" station refresh --db "$DB" --from-vault "$REPO" --from-dir "$EXPORT"
 expect_rc 2 "two sources"
 expect_one_line_err "two sources"
+stop_server
 finish
