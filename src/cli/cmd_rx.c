@@ -174,6 +174,7 @@ static void result_json(const struct rx_order *o, const struct rx_result *r, str
 	const struct ehr_patient *p = &r->patient.patient;
 	json_obj(&w);
 	json_kv_str(&w, "patient", p->id);
+	json_kv_bool(&w, "no_record", r->patient.no_record);
 	struct buf t = {0};
 	buf_addf(&t, "%s %s", p->family_kanji ? p->family_kanji : "", p->given_kanji ? p->given_kanji : "");
 	json_kv_str(&w, "name_kanji", t.data);
