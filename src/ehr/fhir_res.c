@@ -293,13 +293,15 @@ int fhir_allergy(struct fhir_ctx *f, json_t *r)
 
 /* ---- MedicationRequest --------------------------------------------------------------------------------------- */
 
+/* An order whose state the EHR did not know ("unknown", or no status) counts as active: in a downtime check a
+ * medicine that may be given must not be left out of the interaction and duplicate checks. */
 static const char *med_status(const char *s)
 {
 	if (!s)
 		return "active";
-	if (!strcmp(s, "active") || !strcmp(s, "on-hold") || !strcmp(s, "draft"))
+	if (!strcmp(s, "active") || !strcmp(s, "on-hold") || !strcmp(s, "draft") || !strcmp(s, "unknown"))
 		return "active";
-	if (!strcmp(s, "completed"))
+	if (!strcmp(s, "completed") || !strcmp(s, "ended"))
 		return "completed";
 	if (!strcmp(s, "cancelled") || !strcmp(s, "entered-in-error") || !strcmp(s, "stopped"))
 		return "cancelled";

@@ -210,6 +210,10 @@ static int finish_run(struct store *s, const struct store_ingest_opts *o, struct
 		sqlite3_bind_text(q, 1, "last_run", -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 2, now.data, -1, SQLITE_TRANSIENT);
 		rc = store_exec_stmt(s, q);
+		sqlite3_bind_text(q, 1, "reader_version", -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, STORE_READER_VERSION, -1, SQLITE_STATIC);
+		if (rc == 0)
+			rc = store_exec_stmt(s, q);
 		if (rc == 0 && o->generation) {
 			sqlite3_bind_text(q, 1, "source_generation", -1, SQLITE_STATIC);
 			sqlite3_bind_text(q, 2, o->generation, -1, SQLITE_TRANSIENT);
@@ -268,6 +272,17 @@ int store_ingest(struct store *s, const struct store_ingest_opts *o, struct stor
 	int first = rc == 0 && !count_rows(s, "SELECT EXISTS(SELECT 1 FROM files)");
 	if (first)
 		rc = store_search_indexes(s, 0);
+	/* A store read by older readers: forget what every source file was (size, time, hash) and the SS-MIX2 folder
+	 * stamps (the next walk of the tree is then a full one), so that every file is read again by this run or the
+	 * next one that walks its source; the rows the new readers give replace the old ones (finish_run sets
+	 * reader_version). */
+	if (rc == 0 && !first &&
+	    !count_rows(s, "SELECT count(*) FROM meta WHERE key = 'reader_version' AND value = '" STORE_READER_VERSION
+	                   "'")) {
+		rc = store_exec(s, "UPDATE files SET size = -1, mtime_ns = -1, hash = ''");
+		if (rc == 0 && count_rows(s, "SELECT count(*) FROM sqlite_master WHERE name = 'ssmix2_dirs'"))
+			rc = store_exec(s, "DELETE FROM ssmix2_dirs");
+	}
 	/* Warnings not tied to a file (stray names in the storage) are found again by every walk. */
 	if (rc == 0)
 		rc = store_exec(s, "DELETE FROM warnings WHERE file_id IS NULL");

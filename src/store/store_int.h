@@ -9,6 +9,10 @@
 #include <sqlite3.h>
 
 #define STORE_SCHEMA_VERSION "1"
+/* How the sources are read into rows. Raise it when a change of the readers changes the rows that the same source
+ * file gives (e.g. 2: ORC-5 order statuses): the next ingest then reads every source file again, so an older store
+ * does not keep rows that this lifeboat would read differently. */
+#define STORE_READER_VERSION "2"
 
 /* Prepared statements, compiled once per open store (store.c). */
 enum store_stmt {

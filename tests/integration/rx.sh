@@ -23,6 +23,7 @@ name() { # name FAMILY GIVEN FAMILY_KANA GIVEN_KANA
 	echo "{\"resourceType\":\"Patient\",\"id\":\"RX0016\",\"name\":$(name 石井 紬 イシイ ツムギ),\"gender\":\"female\",\"birthDate\":\"$(date -u -d '-3 months' +%F)\"}"
 	echo "{\"resourceType\":\"Patient\",\"id\":\"RX0005\",\"name\":$(name 高橋 健二 タカハシ ケンジ),\"gender\":\"male\",\"birthDate\":\"1950-05-05\"}"
 	echo "{\"resourceType\":\"Patient\",\"id\":\"RX0017\",\"name\":$(name 森 健 モリ ケン),\"gender\":\"male\"}"
+	echo "{\"resourceType\":\"Patient\",\"id\":\"RX0018\",\"name\":$(name 清水 葵 シミズ アオイ),\"gender\":\"female\",\"birthDate\":\"1960-03-03\"}"
 } >"$F/Patient.ndjson"
 cat >"$F/AllergyIntolerance.ndjson" <<'J'
 {"resourceType":"AllergyIntolerance","id":"AL-1","clinicalStatus":{"coding":[{"code":"active"}]},"category":["medication"],"code":{"text":"ペニシリン"},"patient":{"reference":"Patient/RX0001"},"recordedDate":"2024-06-01","reaction":[{"manifestation":[{"text":"発疹"}],"severity":"moderate"}]}
@@ -42,6 +43,9 @@ med() { # med ID PATIENT CODE NAME DOSE UNIT FREQ
 	med ORD-E2 RX0005 D-WARF ワーファリン錠1mg 2 mg 1 | sed 's/"status":"active"/"status":"stopped"/'
 	med ORD-E3 RX0005 D-SAWA サワシリンカプセル250 250 mg 3 | sed 's/"status":"active"/"status":"cancelled"/'
 	med ORD-E4 RX0005 D-AMOX アモキシシリンカプセル250mg 250 mg 3 | sed 's/"status":"active"/"status":"entered-in-error"/'
+	med ORD-E5 RX0005 D-MAGM マグミット錠330mg 330 mg 3 | sed 's/"status":"active"/"status":"ended"/'
+	# 清水葵's warfarin: the EHR did not know its state; it may be given, so the checks count it
+	med ORD-U1 RX0018 D-WARF ワーファリン錠1mg 2 mg 1 | sed 's/"status":"active"/"status":"unknown"/'
 } >"$F/MedicationRequest.ndjson"
 echo '{"resourceType":"Condition","id":"DX-1","clinicalStatus":{"coding":[{"code":"active"}]},"code":{"coding":[{"system":"http://hl7.org/fhir/sid/icd-10","code":"O600","display":"切迫早産"}],"text":"切迫早産"},"subject":{"reference":"Patient/RX0002"},"onsetDateTime":"2026-10-01"}' >"$F/Condition.ndjson"
 
@@ -139,6 +143,11 @@ run "$LIFEBOAT" patient --db "$DB" --id RX0005 --json
 expect_rc 0 "patient RX0005"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["medications"]==[], d["medications"]' "$T/out" ||
 	fail "ended orders listed as active medicines: $(head -c 600 "$T/out")"
+
+# An order of unknown status counts as active: a medicine that may be given is not left out of the checks.
+check --patient RX0018 --drug D-ASPI --dose 100 --unit mg --per-day 1 --json
+alert warn interaction "aspirin with a warfarin order of unknown status"
+basis 'ORD-U1|ワーファリン' "the interaction alert names the warfarin order of unknown status"
 
 # Pregnancy: stated with the order (conditional contraindication → warn) and recorded (禁忌 → stop).
 check --patient RX0003 --drug D-LOXO --dose 60 --unit mg --per-day 3 --pregnant --json
@@ -294,5 +303,19 @@ run "$LIFEBOAT" patient --db "$T/ss.db" --id "$P" --json
 expect_rc 0 "patient $P after ORC-5 CM"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["medications"]==[], d["medications"]' "$T/out" ||
 	fail "an SS-MIX2 order with ORC-5 CM is listed as active: $(head -c 600 "$T/out")"
+
+# A store that older readers filled (they ignored ORC-5, so the order was active, and no reader_version) is read
+# again by the next ingest although no source file changed: the completed order is no longer active.
+sqlite3 "$T/ss.db" "UPDATE medications SET status = 'active'; DELETE FROM meta WHERE key = 'reader_version'"
+run "$LIFEBOAT" patient --db "$T/ss.db" --id "$P" --json
+expect_out '"drug_code": ?"2171014F1"' "the old readers' row is active (the test's premise)"
+run "$LIFEBOAT" ingest --db "$T/ss.db" --ssmix2 "$T/ss" --json
+expect_rc 0 "ingest after an upgrade"
+expect_out '"files_loaded": ?[1-9]' "the upgrade reads the unchanged files again"
+run "$LIFEBOAT" patient --db "$T/ss.db" --id "$P" --json
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["medications"]==[], d["medications"]' "$T/out" ||
+	fail "an upgraded store keeps the old readers' active order: $(head -c 600 "$T/out")"
+run "$LIFEBOAT" ingest --db "$T/ss.db" --ssmix2 "$T/ss" --json
+expect_out '"files_loaded": ?0[,}]' "the run after the upgrade skips the unchanged files again"
 
 finish
