@@ -135,8 +135,9 @@ int vlease_use(struct vlease_tab *t, const char *id, const char *signer, int op)
 		lease_close(t, (size_t)i, "released");
 	pthread_mutex_unlock(&t->mtx);
 	return i >= 0 ? 0
-	              : lb_error(LB_ELOCKED, "the repository lease is unknown or expired (not refreshed within %lld s): "
-	                                     "nothing more is accepted under it",
+	              : lb_error(LB_ELOCKED,
+	                         "the repository lease is unknown or expired (not refreshed within %lld s): "
+	                         "nothing more is accepted under it",
 	                         (long long)(t->ttl_ms / 1000));
 }
 

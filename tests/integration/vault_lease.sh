@@ -14,7 +14,7 @@ expect_exit 0 lb vault init --repo "$R"
 expect_exit 0 lb vault key add --repo "$R" --role writer --out "$K"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill -CONT "$p" 2>/dev/null; kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; cleanup' EXIT
+trap 'for p in "${PIDS[@]}"; do kill -CONT "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; cleanup' EXIT
 serve() { # serve LOG [options…]: start a server on a free port, set PORT
 	local log=$1
 	shift
@@ -41,7 +41,10 @@ hold() { # hold MODE: a flock on REPO/lock from another process (as a command on
 	for _ in $(seq 100); do [ -e "$T/held" ] && break; sleep 0.05; done
 	[ -e "$T/held" ] || fail "flock did not take the lock"
 }
-unhold() { kill "$HOLDER"; wait "$HOLDER" 2>/dev/null || true; }
+unhold() {
+	kill "$HOLDER"
+	wait "$HOLDER" 2>/dev/null || true
+}
 
 expect_exit 0 w vault backup --repo "$U" --key "$K" "$S/small"
 grep -qE "lease [0-9a-f]{8} shared \([0-9a-f]{32}\) taken" "$T/serve.log" || fail "no lease taken: $(cat "$T/serve.log")"
