@@ -51,9 +51,9 @@ int vlease_init(struct vlease_tab *t, const char *root, int64_t ttl_ms)
 {
 	memset(t, 0, sizeof(*t));
 	t->ttl_ms = ttl_ms;
-	t->lockpath = lb_strdup(root);
-	t->lockpath = lb_realloc(t->lockpath, strlen(root) + 6);
-	strcat(t->lockpath, "/lock");
+	struct buf p = {0};
+	buf_addf(&p, "%s/lock", root);
+	t->lockpath = buf_detach(&p, NULL);
 	pthread_mutex_init(&t->mtx, NULL);
 	pthread_cond_init(&t->cv, NULL);
 	if (pthread_create(&t->reaper, NULL, reaper, t) != 0) {
