@@ -10,6 +10,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 
 int cv_open_rc(const struct cv_common *c, struct vault **v)
@@ -482,20 +483,29 @@ static int v_serve(int argc, char **argv)
 {
 	struct cv_common c = {0};
 	const char *listen = NULL;
+	long ttl = VAULT_LEASE_TTL_S;
 	int code;
 	const struct lb_opt opts[] = {
 	        CV_COMMON_OPTS(c),
 	        {LB_OPT_STRING, 'l', "listen", &listen, "ADDR:PORT", "address to listen on", "待ち受けるアドレス"},
+	        {LB_OPT_INT, 0, "lease-ttl", &ttl, "SECONDS",
+	         "drop a client's repository lock when it is not refreshed for this long (default 120)",
+	         "クライアントのリポジトリロックが更新されないまま経過したら解放する秒数 (既定 120)", 1, 86400},
 	        {0}};
 	static const struct lb_cmd_help help = {
 	        "lifeboat vault serve --repo R --listen 127.0.0.1:PORT",
 	        "Serve the repository folder R to clients that use --repo http://ADDR:PORT/. The server checks every\n"
 	        "request's signature and role: writer keys may add packs, index files and generations but never read\n"
-	        "packs, delete, overwrite, lock or review. Run it as a Unix user of its own that owns R; stop with "
-	        "Ctrl-C.",
+	        "packs, delete, overwrite, lock or review. Clients lock the repository through it (backup shared,\n"
+	        "forget and prune exclusive) with a real lock on R/lock, so a prune on this host and a backup through\n"
+	        "the server exclude each other; a client that vanishes loses its lock after --lease-ttl. Lock events\n"
+	        "are logged on stderr. Run it as a Unix user of its own that owns R; stop with Ctrl-C.",
 	        "リポジトリ R を --repo http://ADDR:PORT/ で使うクライアントに提供します。すべての要求の署名と役割を\n"
 	        "検査し、ライター鍵にはパック・索引・世代の追加だけを許し、パックの読み出し・削除・上書き・ロック・\n"
-	        "判定は拒否します。R を所有する専用の Unix ユーザで実行し、Ctrl-C で停止します。",
+	        "判定は拒否します。クライアントはサーバ経由でリポジトリをロックし (バックアップは共有、forget と\n"
+	        "prune は排他)、R/lock の実ロックとなるため、このホストでの prune とサーバ経由のバックアップは\n"
+	        "互いを排除します。応答のないクライアントのロックは --lease-ttl 後に解放されます。ロックの記録は\n"
+	        "標準エラーに出ます。R を所有する専用の Unix ユーザで実行し、Ctrl-C で停止します。",
 	        "  lifeboat vault serve --repo /srv/vault --listen 127.0.0.1:8420\n"
 	        "  lifeboat vault backup --repo http://127.0.0.1:8420/ --key writer.key /data/ssmix2"};
 	int i = cli_parse(argc, argv, opts, &help, &code);
@@ -510,7 +520,9 @@ static int v_serve(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL); /* the server's threads inherit this: only sigwait sees them */
 	struct vault_server *s;
-	int rc = vault_serve_start(&s, c.repo, listen);
+	if (!getenv("LIFEBOAT_LOG"))
+		lb_log_set_level(LB_LOG_INFO); /* a daemon: lease events are its log */
+	int rc = vault_serve_start(&s, c.repo, listen, (int)ttl);
 	if (rc < 0)
 		return cli_error(rc);
 	struct buf out = {0};

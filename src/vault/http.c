@@ -31,17 +31,19 @@ int vault_url_parse(struct vault *v, const char *url)
 	return 0;
 }
 
-void vault_sign_request(const uint8_t sk[64], const char *method, const char *path, const char *time_ms,
-                        const void *body, size_t n, uint8_t sig[64])
+void vault_sign_message(struct buf *m, const char *method, const char *path, const char *time_ms, const void *body,
+                        size_t n, const char *lease, const char *nonce)
 {
 	uint8_t h[32];
 	char hex[65];
-	crypto_generichash(h, 32, body, n, NULL, 0);
+	crypto_generichash(h, 32, (const uint8_t *)(body ? body : ""), n, NULL, 0);
 	vault_hex(hex, h, 32);
-	struct buf m = {0};
-	buf_addf(&m, "LBV1\n%s\n%s\n%s\n%s", method, path, time_ms, hex);
-	crypto_sign_detached(sig, NULL, (const uint8_t *)m.data, m.len, sk);
-	buf_release(&m);
+	buf_reset(m);
+	buf_addf(m, "LBV1\n%s\n%s\n%s\n%s", method, path, time_ms, hex);
+	if (lease)
+		buf_addf(m, "\nlease %s", lease);
+	if (nonce)
+		buf_addf(m, "\nnonce %s", nonce);
 }
 
 static int send_all(int fd, const void *p, size_t n)
@@ -80,15 +82,23 @@ int vault_http(struct vault *v, const char *method, const char *path, const void
 	buf_addf(&req, "%s %s HTTP/1.1\r\nHost: %s:%s\r\nConnection: close\r\nContent-Length: %zu\r\n", method, path,
 	         v->host, v->port, n);
 	if (v->k.role) {
-		char t[32], sighex[129], wid[33];
-		uint8_t sig[64];
+		char t[32], sighex[129], wid[33], nonce[33];
+		uint8_t sig[64], raw[16];
+		const char *lease = vault_lease_id(v);
 		snprintf(t, sizeof(t), "%lld", (long long)lb_now_ms());
-		vault_sign_request(v->k.role == VAULT_ADMIN ? v->k.sign_sk : v->k.w_sign_sk, method, path, t,
-		                   body ? body : "", n, sig);
+		randombytes_buf(raw, sizeof(raw)); /* two equal requests in one millisecond are not a replay */
+		vault_hex(nonce, raw, sizeof(raw));
+		struct buf m = {0};
+		vault_sign_message(&m, method, path, t, body, n, lease, nonce);
+		crypto_sign_detached(sig, NULL, (const uint8_t *)m.data, m.len,
+		                     v->k.role == VAULT_ADMIN ? v->k.sign_sk : v->k.w_sign_sk);
+		buf_release(&m);
 		vault_hex(sighex, sig, 64);
 		vault_hex(wid, v->k.writer_id, 16);
-		buf_addf(&req, "X-Vault-Signer: %s\r\nX-Vault-Time: %s\r\nX-Vault-Sig: %s\r\n",
-		         v->k.role == VAULT_ADMIN ? "admin" : wid, t, sighex);
+		buf_addf(&req, "X-Vault-Signer: %s\r\nX-Vault-Time: %s\r\nX-Vault-Nonce: %s\r\nX-Vault-Sig: %s\r\n",
+		         v->k.role == VAULT_ADMIN ? "admin" : wid, t, nonce, sighex);
+		if (lease)
+			buf_addf(&req, "X-Vault-Lease: %s\r\n", lease);
 	}
 	buf_adds(&req, "\r\n");
 	int rc = 0;
@@ -117,13 +127,14 @@ int vault_http(struct vault *v, const char *method, const char *path, const void
 		} else {
 			char msg[200];
 			snprintf(msg, sizeof(msg), "%.*s", (int)(blen < 199 ? blen : 199), b);
-			int code = status == 403   ? LB_EPERM
-			           : status == 401 ? LB_EAUTH
-			           : status == 404 ? LB_ENOTFOUND
-			           : status == 409 ? LB_EEXIST
-			           : status == 507 ? LB_ENOSPC
-			           : status == 413 ? LB_ETOOBIG
-			                           : LB_EIO;
+			int code = status == 403                    ? LB_EPERM
+			           : status == 401                  ? LB_EAUTH
+			           : status == 404                  ? LB_ENOTFOUND
+			           : status == 409                  ? LB_EEXIST
+			           : status == 410 || status == 423 ? LB_ELOCKED
+			           : status == 507                  ? LB_ENOSPC
+			           : status == 413                  ? LB_ETOOBIG
+			                                            : LB_EIO;
 			rc = lb_error(code, "vault server: %s", msg[0] ? msg : "request refused");
 		}
 	}

@@ -159,6 +159,7 @@ void vault_close(struct vault *v)
 {
 	if (!v)
 		return;
+	vault_lease_drop(v);
 	if (v->lock_fd >= 0)
 		close(v->lock_fd);
 	sodium_memzero(&v->k, sizeof(v->k));

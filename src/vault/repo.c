@@ -350,7 +350,7 @@ int vault_remove(struct vault *v, const char *rel)
 int vault_flock(struct vault *v, int exclusive)
 {
 	if (v->remote)
-		return 0; /* the server serialises nothing in format 1: run prune on the vault host (docs §7) */
+		return vault_lease_take(v, exclusive); /* the server holds the flock for us (docs §7) */
 	if (v->lock_fd < 0) {
 		struct buf p = {0};
 		vpath(v, &p, "lock");
@@ -372,6 +372,7 @@ int vault_flock(struct vault *v, int exclusive)
 
 void vault_funlock(struct vault *v)
 {
+	vault_lease_drop(v);
 	if (v->lock_fd >= 0)
 		flock(v->lock_fd, LOCK_UN);
 }

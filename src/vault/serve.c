@@ -8,10 +8,16 @@
  *   PUT    /obj/REL                 write once: name must be the BLAKE2b-256 of the body; meta/ admin only;
  *                                   an existing object is never replaced (409 unless identical)
  *   DELETE /obj/REL                 admin only
+ *   POST   /lease/shared            take a lease: a shared flock on R/lock, held by the server ("ID TTL_MS");
+ *   POST   /lease/exclusive         exclusive: admin only; 423 "repository is locked: …" on a conflict
+ *   PUT    /lease/ID                refresh it (it is dropped, with its flock, when not refreshed within TTL)
+ *   DELETE /lease/ID                release it; both 410 when the lease is unknown, expired or someone else's
  *
  * Every request except GET of config and keys/admin carries X-Vault-Signer (admin or a writer id), X-Vault-Time
- * (ms, within 5 minutes) and X-Vault-Sig (Ed25519 over "LBV1\n" method path time blake2b(body)); writers must be
- * registered and not revoked.
+ * (ms, within 5 minutes) and X-Vault-Sig (Ed25519 over "LBV1\n" method path time blake2b(body), then "\nlease ID"
+ * and "\nnonce N" when X-Vault-Lease and X-Vault-Nonce are sent); writers must be registered and not revoked. A
+ * signature is accepted once (401 on a replay within the window). A request with X-Vault-Lease is refused (410)
+ * unless that lease of the same signer is live: nothing is written under a lock that was lost.
  */
 #include "vault_int.h"
 
@@ -27,6 +33,8 @@ struct vault_server {
 	struct MHD_Daemon *d;
 	struct vault *v;
 	pthread_mutex_t mtx; /* meta reloads */
+	struct vlease_tab leases;
+	struct vreplay replay;
 };
 
 struct req {
@@ -54,17 +62,22 @@ static int rel_ok(const char *rel)
 	return vault_path_ok(rel) && strlen(rel) < 200 && !strchr(rel, '?');
 }
 
-/* 0 anonymous, VAULT_ADMIN or VAULT_WRITER when the signature checks; -1 when a signature is present but bad. */
+/* 0 anonymous, VAULT_ADMIN or VAULT_WRITER when the signature checks (signer set to "admin" or the writer id);
+ * -1 when a signature is present but bad, -2 when it was used before (a replay). */
 static int who(struct vault_server *s, struct MHD_Connection *c, const char *method, const char *url,
-               const struct buf *body)
+               const struct buf *body, char signer_out[40])
 {
 	const char *signer = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Vault-Signer");
 	const char *t = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Vault-Time");
 	const char *sighex = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Vault-Sig");
+	const char *lease = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Vault-Lease");
+	const char *nonce = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Vault-Nonce");
 	if (!signer && !t && !sighex)
 		return 0;
 	uint8_t sig[64], pk[32];
 	if (!signer || !t || !sighex || vault_unhex(sig, 64, sighex) < 0)
+		return -1;
+	if ((lease && strlen(lease) > 64) || (nonce && strlen(nonce) > 64))
 		return -1;
 	long long ms = strtoll(t, NULL, 10);
 	if (llabs(ms - (long long)lb_now_ms()) > SERVE_SKEW_MS)
@@ -87,20 +100,45 @@ static int who(struct vault_server *s, struct MHD_Connection *c, const char *met
 	}
 	const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "off");
 	const char *l = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "len");
-	struct buf path = {0};
+	struct buf path = {0}, m = {0};
 	buf_adds(&path, url);
 	if (q && l)
 		buf_addf(&path, "?off=%s&len=%s", q, l);
-	uint8_t h[32];
-	char hex[65];
-	crypto_generichash(h, 32, (const uint8_t *)(body->data ? body->data : ""), body->len, NULL, 0);
-	vault_hex(hex, h, 32);
-	struct buf m = {0};
-	buf_addf(&m, "LBV1\n%s\n%s\n%s\n%s", method, path.data, t, hex);
+	vault_sign_message(&m, method, path.data, t, body->data, body->len, lease, nonce);
 	int ok = crypto_sign_verify_detached(sig, (const uint8_t *)m.data, m.len, pk) == 0;
 	buf_release(&m);
 	buf_release(&path);
-	return ok ? role : -1;
+	if (!ok)
+		return -1;
+	if (vreplay_check(&s->replay, sig, ms + SERVE_SKEW_MS) < 0)
+		return -2;
+	snprintf(signer_out, 40, "%s", signer);
+	return role;
+}
+
+/* POST /lease/shared|exclusive, PUT /lease/ID (refresh), DELETE /lease/ID (release). */
+static enum MHD_Result do_lease(struct vault_server *s, struct MHD_Connection *c, const char *method, const char *what,
+                                int role, const char *signer)
+{
+	if (!strcmp(method, "POST")) {
+		int excl = !strcmp(what, "exclusive");
+		if (!excl && strcmp(what, "shared"))
+			return text(c, 400, "ask for a shared or an exclusive lease");
+		if (excl && role != VAULT_ADMIN)
+			return text(
+			        c, 403,
+			        "a writer key cannot take an exclusive lease (prune and forget need the admin key)");
+		char id[VLEASE_ID], out[80];
+		int rc = vlease_take(&s->leases, excl, signer, id);
+		if (rc < 0)
+			return text(c, rc == -LB_ELOCKED ? 423 : 500, lb_errmsg());
+		snprintf(out, sizeof(out), "%s %lld\n", id, (long long)s->leases.ttl_ms);
+		return text(c, 200, out);
+	}
+	int op = !strcmp(method, "PUT") ? VLEASE_REFRESH : !strcmp(method, "DELETE") ? VLEASE_DROP : -1;
+	if (op < 0)
+		return text(c, 405, "method not allowed");
+	return vlease_use(&s->leases, what, signer, op) == 0 ? text(c, 200, "") : text(c, 410, lb_errmsg());
 }
 
 static enum MHD_Result do_get(struct vault_server *s, struct MHD_Connection *c, const char *rel, int role)
@@ -171,9 +209,17 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	}
 	if (r->too_big)
 		return text(c, 413, "request too large");
-	int role = who(s, c, method, url, &r->body);
+	char signer[40] = "";
+	int role = who(s, c, method, url, &r->body, signer);
+	if (role == -2)
+		return text(c, 401, "request refused: that signed request was already used (replay)");
 	if (role < 0)
 		return text(c, 401, "bad or unknown signature");
+	if (role && !strncmp(url, "/lease/", 7))
+		return do_lease(s, c, method, url + 7, role, signer);
+	const char *lease = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Vault-Lease");
+	if (role && lease && vlease_use(&s->leases, lease, signer, VLEASE_CHECK) < 0)
+		return text(c, 410, lb_errmsg());
 	if (!strcmp(method, "GET") && !strncmp(url, "/obj/", 5)) {
 		const char *rel = url + 5;
 		if (!rel_ok(rel))
@@ -239,7 +285,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls, enum 
 	}
 }
 
-int vault_serve_start(struct vault_server **out, const char *repo, const char *listen)
+int vault_serve_start(struct vault_server **out, const char *repo, const char *listen, int lease_ttl_s)
 {
 	*out = NULL;
 	const char *colon = strrchr(listen, ':');
@@ -257,15 +303,24 @@ int vault_serve_start(struct vault_server **out, const char *repo, const char *l
 		free(s);
 		return rc;
 	}
+	rc = vlease_init(&s->leases, repo, (int64_t)(lease_ttl_s > 0 ? lease_ttl_s : VAULT_LEASE_TTL_S) * 1000);
+	if (rc < 0) {
+		vault_close(s->v);
+		free(s);
+		return rc;
+	}
 	pthread_mutex_init(&s->mtx, NULL);
+	pthread_mutex_init(&s->replay.mtx, NULL);
 	s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, (uint16_t)port, NULL,
 	                        NULL, handler, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	                        MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
 	                        MHD_OPTION_CONNECTION_LIMIT, (unsigned)16, /* each upload may hold a pack in memory */
 	                        MHD_OPTION_END);
 	if (!s->d) {
+		vlease_release(&s->leases);
 		vault_close(s->v);
 		pthread_mutex_destroy(&s->mtx);
+		pthread_mutex_destroy(&s->replay.mtx);
 		free(s);
 		return lb_error(LB_EIO, "cannot listen on %s (in use, or not an address of this host)", listen);
 	}
@@ -278,7 +333,10 @@ void vault_serve_stop(struct vault_server *s)
 	if (!s)
 		return;
 	MHD_stop_daemon(s->d);
+	vlease_release(&s->leases);
+	vreplay_release(&s->replay);
 	vault_close(s->v);
 	pthread_mutex_destroy(&s->mtx);
+	pthread_mutex_destroy(&s->replay.mtx);
 	free(s);
 }

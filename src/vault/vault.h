@@ -154,8 +154,10 @@ int vault_export(struct vault *v, const char *snapshot, const char *dir, struct 
 
 /* ---- vault server ---- */
 struct vault_server;
-/* Serve the repository folder repo on listen ("127.0.0.1:8420") from background threads; stop to end. */
-int vault_serve_start(struct vault_server **out, const char *repo, const char *listen);
+/* Serve the repository folder repo on listen ("127.0.0.1:8420") from background threads; stop to end. Leases
+ * (repository locks of clients) not refreshed within lease_ttl_s seconds (0: VAULT_LEASE_TTL_S) are dropped. */
+#define VAULT_LEASE_TTL_S 120
+int vault_serve_start(struct vault_server **out, const char *repo, const char *listen, int lease_ttl_s);
 void vault_serve_stop(struct vault_server *s);
 
 #endif /* LB_VAULT_H */

@@ -236,6 +236,7 @@ struct vault {
 	struct vchunker ch;
 	int remote; /* a vault server: host and port of --repo http://host:port/ */
 	char *host, *port;
+	struct vlease_client *lease; /* remote: the lease held (vault_flock), NULL when none */
 };
 void vpath(struct vault *v, struct buf *b, const char *fmt, ...) LB_PRINTF(3, 4);
 /* Write a repository object once (tmp, fsync, link, fsync dir), read-only mode; an identical existing one is ok. */
@@ -276,11 +277,59 @@ void vault_policy_select(const struct vault_snap_list *l, const struct vault_pol
 int vault_url_parse(struct vault *v, const char *url);
 /* One request; 200 gives 0 and the body in out (may be NULL), other answers an error with the server's reason. */
 int vault_http(struct vault *v, const char *method, const char *path, const void *body, size_t n, struct buf *out);
-void vault_sign_request(const uint8_t sk[64], const char *method, const char *path, const char *time_ms,
-                        const void *body, size_t n, uint8_t sig[64]);
+/* The signed message (docs §7): "LBV1\n" METHOD "\n" PATH "\n" TIME "\n" hex(BLAKE2b-256(body)), then
+ * "\nlease " LEASE when the request is made under a lease and "\nnonce " NONCE when it carries one. */
+void vault_sign_message(struct buf *m, const char *method, const char *path, const char *time_ms, const void *body,
+                        size_t n, const char *lease, const char *nonce);
+/* Take a lease from the server (exclusive or shared) and keep it refreshed from a thread until vault_lease_drop. */
+int vault_lease_take(struct vault *v, int exclusive);
+void vault_lease_drop(struct vault *v);
+/* The id of the lease held (sent with every request), or NULL. */
+const char *vault_lease_id(const struct vault *v);
 /* Open a repository folder with no key (for the server): config and meta records only. */
 int vault_open_keyless(struct vault **out, const char *repo);
 void vault_reload_meta(struct vault *v);
 int vault_load_meta(struct vault *v);
+
+/* ---- what the server remembers (lease.c) ---- */
+#define VLEASE_ID 33   /* 32 hex digits and NUL */
+#define VREPLAY_KEY 32 /* the first half of an Ed25519 signature (its R: unique per signed message) */
+struct vlease {
+	char id[VLEASE_ID];
+	char signer[40]; /* "admin" or a writer id in hex */
+	int exclusive, fd;
+	int64_t expires_ms;
+};
+/* Leases, each holding flock(2) on R/lock through its own open file description; a reaper thread drops those
+ * not refreshed within ttl_ms (their holder is gone). */
+struct vlease_tab {
+	pthread_mutex_t mtx;
+	pthread_cond_t cv;
+	pthread_t reaper;
+	int stop;
+	char *lockpath;
+	int64_t ttl_ms;
+	struct vlease *v;
+	size_t n, cap;
+};
+int vlease_init(struct vlease_tab *t, const char *root, int64_t ttl_ms);
+void vlease_release(struct vlease_tab *t);
+/* -LB_ELOCKED ("repository is locked: …") when the flock conflicts with a lease or a local command. */
+int vlease_take(struct vlease_tab *t, int exclusive, const char *signer, char id[VLEASE_ID]);
+enum { VLEASE_CHECK, VLEASE_REFRESH, VLEASE_DROP };
+/* 0 when id is a live lease of signer (then refreshed or dropped as op says), else -LB_ELOCKED. */
+int vlease_use(struct vlease_tab *t, const char *id, const char *signer, int op);
+/* Signatures accepted and not yet out of the clock window (open addressing; zeroed is empty but for mtx). */
+struct vreplay {
+	pthread_mutex_t mtx;
+	struct vreplay_e {
+		uint8_t key[VREPLAY_KEY];
+		int64_t until_ms; /* 0: empty slot */
+	} * e;
+	size_t n, cap;
+};
+/* 0 and remembered until until_ms when sig was not seen before; -LB_EAUTH for a second use. */
+int vreplay_check(struct vreplay *r, const uint8_t sig[64], int64_t until_ms);
+void vreplay_release(struct vreplay *r);
 
 #endif /* LB_VAULT_INT_H */
