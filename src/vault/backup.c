@@ -439,8 +439,10 @@ int vault_backup(struct vault *v, const struct vault_backup_opts *o, struct vaul
 		/* one worker more than CPUs: a worker waits for its pack's direct writes (and a remote one for its
 		 * uploads) while the others keep the CPUs busy */
 		bk_start(b, o->threads > 0 ? o->threads : vault_ncpu() + 1);
+		struct bk_prefetch *pf = bk_prefetch_start(&b->snap.paths);
 		for (size_t i = 0; rc == 0 && i < b->snap.paths.n; i++)
 			rc = backup_root(b, b->snap.paths.v[i]);
+		bk_prefetch_stop(pf);
 		int wrc = bk_finish(b);
 		if (rc == 0)
 			rc = wrc;
