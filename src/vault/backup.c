@@ -171,8 +171,7 @@ static int cmp_name(const void *a, const void *c)
 	return strcmp(*(char *const *)a, *(char *const *)c);
 }
 
-/* The entries of a folder (no "." and ".."), read with getdents64 straight from its descriptor. */
-static char **list_names(int fd, size_t *count)
+char **bk_list_names(int fd, size_t *count)
 {
 	char **names = NULL;
 	size_t n = 0, cap = 0;
@@ -200,7 +199,7 @@ static char **list_names(int fd, size_t *count)
 static void walk(struct bk *b, struct bk_dir *d, struct buf *rel)
 {
 	size_t n;
-	char **names = list_names(d->fd, &n);
+	char **names = bk_list_names(d->fd, &n);
 	if (n > 1)
 		qsort(names, n, sizeof(*names), cmp_name);
 	size_t keep = rel->len;

@@ -105,6 +105,10 @@ int bk_read_big(struct bk *b, int dirfd, const char *name, struct fstate *f);
 /* Wait for every chunk, stop the workers, merge their packs into newix. */
 int bk_finish(struct bk *b);
 
+/* The entries of a folder (no "." and ".."), read with getdents64 straight from its descriptor, in the order the
+ * file system gives; *count of them. */
+char **bk_list_names(int fd, size_t *count);
+
 /* Threads that list and stat the folders under roots (paths below '/', without the leading '/') ahead of the walker,
  * to warm the caches (backup_prefetch.c); stop joins them. */
 struct bk_prefetch *bk_prefetch_start(const struct lb_strlist *roots);

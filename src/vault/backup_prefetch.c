@@ -11,8 +11,6 @@
  */
 #include "backup_int.h"
 
-#include <dirent.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,35 +36,28 @@ struct bk_prefetch {
 	int nth;
 };
 
-/* List the folder at path and stat its entries; its subfolders' paths into *subs (in reverse name order). */
+/* List the folder at path and stat its entries; the paths of its subfolders into *subs. */
 static void read_folder(const char *path, char ***subs, size_t *nsubs)
 {
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	char dbuf[32768];
-	size_t cap = 0;
-	for (;;) {
-		ssize_t got = getdents64(fd, dbuf, sizeof(dbuf));
-		if (got <= 0)
-			break;
-		for (ssize_t off = 0; off < got;) {
-			const struct dirent64 *de = (const struct dirent64 *)(dbuf + off);
-			off += de->d_reclen;
-			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-				continue;
-			struct stat st;
-			if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode))
-				continue;
+	size_t n, cap = 0;
+	char **names = bk_list_names(fd, &n);
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+		if (fstatat(fd, names[i], &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) {
 			if (*nsubs == cap) {
 				cap = cap ? cap * 2 : 16;
 				*subs = lb_reallocarray(*subs, cap, sizeof(**subs));
 			}
 			struct buf p = {0};
-			buf_addf(&p, "%s/%s", path, de->d_name);
+			buf_addf(&p, "%s/%s", path, names[i]);
 			(*subs)[(*nsubs)++] = buf_detach(&p, NULL);
 		}
+		free(names[i]);
 	}
+	free(names);
 	close(fd);
 }
 
