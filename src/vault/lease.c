@@ -87,8 +87,15 @@ int vlease_take(struct vlease_tab *t, int exclusive, const char *signer, char id
 		return lb_error_errno(errno, "cannot open the repository's lock file");
 	pthread_mutex_lock(&t->mtx);
 	sweep(t, lb_now_ms()); /* a holder that is gone must not keep the lock one tick longer */
-	int rc = 0;
-	if (flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0) {
+	int rc = 0, held = 0;
+	for (size_t i = 0; i < t->n; i++)
+		held += !strcmp(t->v[i].signer, signer);
+	if (held >= VLEASE_PER_SIGNER) {
+		/* a key that takes lease after lease (a compromised writer) would use up the server's descriptors */
+		rc = lb_error(LB_ELOCKED, "this key holds %d repository leases already: release one or let it expire",
+		              held);
+		close(fd);
+	} else if (flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0) {
 		rc = errno == EWOULDBLOCK
 		             ? lb_error(LB_ELOCKED, exclusive ? "repository is locked: a backup or prune is running"
 		                                              : "repository is locked: a prune or forget is running")

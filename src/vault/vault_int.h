@@ -292,8 +292,9 @@ void vault_reload_meta(struct vault *v);
 int vault_load_meta(struct vault *v);
 
 /* ---- what the server remembers (lease.c) ---- */
-#define VLEASE_ID 33   /* 32 hex digits and NUL */
-#define VREPLAY_KEY 32 /* the first half of an Ed25519 signature (its R: unique per signed message) */
+#define VLEASE_ID 33        /* 32 hex digits and NUL */
+#define VLEASE_PER_SIGNER 8 /* live leases one key may hold: each is an open file on the vault host */
+#define VREPLAY_KEY 32      /* the first half of an Ed25519 signature (its R: unique per signed message) */
 struct vlease {
 	char id[VLEASE_ID];
 	char signer[40]; /* "admin" or a writer id in hex */
@@ -314,7 +315,8 @@ struct vlease_tab {
 };
 int vlease_init(struct vlease_tab *t, const char *root, int64_t ttl_ms);
 void vlease_release(struct vlease_tab *t);
-/* -LB_ELOCKED ("repository is locked: …") when the flock conflicts with a lease or a local command. */
+/* -LB_ELOCKED ("repository is locked: …") when the flock conflicts with a lease or a local command, or when
+ * signer holds VLEASE_PER_SIGNER leases already. */
 int vlease_take(struct vlease_tab *t, int exclusive, const char *signer, char id[VLEASE_ID]);
 enum { VLEASE_CHECK, VLEASE_REFRESH, VLEASE_DROP };
 /* 0 when id is a live lease of signer (then refreshed or dropped as op says), else -LB_ELOCKED. */

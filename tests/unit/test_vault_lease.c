@@ -97,6 +97,16 @@ static void leases(void **state)
 	assert_int_equal(vlease_take(&t, 0, "w1", a), -LB_ELOCKED);
 	vlease_release(&t);
 	assert_true(lock_free(dir, 1));
+	/* one key holds at most VLEASE_PER_SIGNER leases (each an open file on the vault host); others still get theirs */
+	assert_int_equal(vlease_init(&t, dir, 60000), 0);
+	for (int i = 0; i < VLEASE_PER_SIGNER; i++)
+		assert_int_equal(vlease_take(&t, 0, "w1", a), 0);
+	assert_int_equal(vlease_take(&t, 0, "w1", b), -LB_ELOCKED);
+	assert_non_null(strstr(lb_errmsg(), "leases already"));
+	assert_int_equal(vlease_take(&t, 0, "w2", b), 0);
+	assert_int_equal(vlease_use(&t, a, "w1", VLEASE_DROP), 0);
+	assert_int_equal(vlease_take(&t, 0, "w1", a), 0);
+	vlease_release(&t);
 	/* a lease nobody refreshes is dropped with its flock */
 	assert_int_equal(vlease_init(&t, dir, 1), 0);
 	assert_int_equal(vlease_take(&t, 1, "admin", x), 0);
