@@ -219,21 +219,33 @@ static int fetch_blob(struct rs_thread *t, const struct vault_ientry *e)
 	if ((uint64_t)e->off + e->len > t->pack_size)
 		return lb_error(LB_ECORRUPT, "pack is shorter than its index says");
 	if (e->len >= RS_MAP_MIN) {
-		/* packs are never modified once written (read-only, immutable where the kernel allows), and the size
-		 * was checked above: the mapped pages stay valid until unmapped */
+		/* Packs are never modified once written (read-only, immutable where the kernel allows) and the size was
+		 * checked above. The pages are read in by MADV_POPULATE_READ, which reports a read error (a damaged
+		 * offline medium) as an error rather than as SIGBUS on first touch: then pread reads the blob and names
+		 * the error. */
 		uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), start = e->off & ~(page - 1);
 		size_t len = (size_t)(e->off + e->len - start);
-		void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, t->pack_fd, (off_t)start);
-		if (m != MAP_FAILED) {
+		void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, t->pack_fd, (off_t)start);
+		if (m != MAP_FAILED && madvise(m, len, MADV_POPULATE_READ) == 0) {
 			t->map = m;
 			t->maplen = len;
 			t->bp = (const uint8_t *)m + (e->off - start);
 			return 0;
 		}
+		if (m != MAP_FAILED)
+			munmap(m, len);
 	}
 	buf_reset(&t->blob);
 	buf_grow(&t->blob, e->len);
-	if (pread(t->pack_fd, t->blob.data, e->len, e->off) != (ssize_t)e->len)
+	ssize_t got = pread(t->pack_fd, t->blob.data, e->len, e->off);
+	if (got < 0) {
+		int err = errno;
+		vault_pack_rel(&rel, s->v->ix.pack[e->pack]);
+		rc = lb_error_errno(err, "cannot read pack '%.13s'", rel.data + 8);
+		buf_release(&rel);
+		return rc;
+	}
+	if (got != (ssize_t)e->len)
 		return lb_error(LB_ECORRUPT, "pack is shorter than its index says");
 	t->blob.len = e->len;
 	t->bp = (const uint8_t *)t->blob.data;
