@@ -6,8 +6,9 @@
  *   GET    /stat/REL                its size
  *   GET    /list/DIR                object names, one a line
  *   PUT    /obj/REL                 write once: name must be the BLAKE2b-256 of the body; meta/ admin only;
- *                                   an existing object is never replaced (409 unless identical)
- *   DELETE /obj/REL                 admin only
+ *                                   an existing object is never replaced (409 unless identical); data/,
+ *                                   index/ and snapshots/ only under a live lease (428 without one)
+ *   DELETE /obj/REL                 admin only; data/, index/, snapshots/ under a live lease too
  *   POST   /lease/shared            take a lease: a shared flock on R/lock, held by the server ("ID TTL_MS");
  *   POST   /lease/exclusive         exclusive: admin only; 423 "repository is locked: …" on a conflict
  *   PUT    /lease/ID                refresh it (it is dropped, with its flock, when not refreshed within TTL)
@@ -163,8 +164,19 @@ static enum MHD_Result do_get(struct vault_server *s, struct MHD_Connection *c, 
 	return ret;
 }
 
+/* Packs, indexes and generations change only under a live lease (checked by the caller when one is named), so
+ * that a client that skips it (an older lifeboat, or one that lost its lease) cannot race a prune. */
+static int needs_lease(const char *rel)
+{
+	return !strncmp(rel, "data/", 5) || !strncmp(rel, "index/", 6) || !strncmp(rel, "snapshots/", 10);
+}
+
+#define NO_LEASE_MSG                                                                                              \
+	"take a repository lease first (POST /lease/shared or /lease/exclusive): packs, indexes and generations " \
+	"change only under one"
+
 static enum MHD_Result do_put(struct vault_server *s, struct MHD_Connection *c, const char *rel, int role,
-                              const struct buf *body)
+                              const struct buf *body, int leased)
 {
 	const char *name = strrchr(rel, '/');
 	int writable = !strncmp(rel, "data/", 5) || !strncmp(rel, "index/", 6) || !strncmp(rel, "snapshots/", 10);
@@ -181,6 +193,8 @@ static enum MHD_Result do_put(struct vault_server *s, struct MHD_Connection *c, 
 	vault_hex(hex, h, 32);
 	if (strcmp(name + 1, hex) != 0 || (!strncmp(rel, "data/", 5) && strncmp(rel + 5, hex, 2) != 0))
 		return text(c, 400, "the object's name is not the hash of its body");
+	if (needs_lease(rel) && !leased)
+		return text(c, 428, NO_LEASE_MSG);
 	/* write-once: same name is the same bytes (hash), so an existing object is simply kept */
 	int rc = vault_put(s->v, rel, body->data ? body->data : "", body->len);
 	if (rc == -LB_ENOSPC)
@@ -259,7 +273,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	if (!strcmp(method, "PUT") && !strncmp(url, "/obj/", 5)) {
 		if (!rel_ok(url + 5))
 			return text(c, 400, "bad object name");
-		return do_put(s, c, url + 5, role, &r->body);
+		return do_put(s, c, url + 5, role, &r->body, lease != NULL);
 	}
 	if (!strcmp(method, "DELETE") && !strncmp(url, "/obj/", 5)) {
 		if (role != VAULT_ADMIN)
@@ -267,6 +281,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 		const char *rel = url + 5;
 		if (!rel_ok(rel) || !strcmp(rel, "config") || !strncmp(rel, "keys/", 5))
 			return text(c, 403, "that object cannot be deleted through the server");
+		if (needs_lease(rel) && !lease)
+			return text(c, 428, NO_LEASE_MSG);
 		return vault_remove(s->v, rel) == 0 ? text(c, 200, "") : text(c, 500, lb_errmsg());
 	}
 	return text(c, 405, "method not allowed");

@@ -186,9 +186,17 @@ for nonce in (None, secrets.token_hex(16)):
     assert st == 401 and "replay" in msg, ("a replayed request accepted", st, msg)
 body = b"replayed object"
 path = "/obj/snapshots/" + hashlib.blake2b(body, digest_size=32).hexdigest()
-h = sign("PUT", path, body, nonce=secrets.token_hex(16))
+# generations, indexes and packs are written only under a lease: without one the server refuses (428)
+st, msg = req("PUT", path, body)
+assert st == 428 and "lease" in msg, ("a write without a lease accepted", st, msg)
+assert not os.path.exists(os.path.join(repo, path[5:])), "a write without a lease left an object"
+st, msg = req("POST", "/lease/shared")
+assert st == 200, ("writer cannot take a shared lease", st, msg)
+lid3 = msg.split()[0]
+h = sign("PUT", path, body, lease=lid3, nonce=secrets.token_hex(16))
 assert send("PUT", path, h, body)[0] == 200
 assert send("PUT", path, h, body)[0] == 401, "a replayed write accepted"
+assert req("DELETE", "/lease/" + lid3)[0] == 200
 os.remove(os.path.join(repo, path[5:]))
 PY
 # a client that stops refreshing loses its lease: its next request fails, nothing is written under it
