@@ -59,6 +59,11 @@ int vault_export(struct vault *v, const char *snapshot, const char *dir, struct 
 	struct buf manifest = {0}, rel = {0};
 	uint64_t bytes = 0;
 	rc = copy_obj(v, &dst, "keys/admin", 4096, &manifest, &bytes);
+	uint64_t asize;
+	if (rc == 0 && vault_size(v, "keys/admin.auth", &asize) == 0) /* so that the copy can be served (§7) */
+		rc = copy_obj(v, &dst, "keys/admin.auth", 4096, &manifest, &bytes);
+	if (rc == 0)
+		lb_error_clear();
 	struct lb_strlist meta = {0};
 	if (rc == 0)
 		rc = vault_list(v, "meta", &meta);

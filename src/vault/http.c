@@ -1,8 +1,10 @@
 /*
  * http.c - the client side of a vault server (`--repo http://host:port/`): one HTTP/1.1 request per connection,
  * each signed with the key in use (admin or writer, Ed25519 over method, path, time and the body's BLAKE2b), so
- * the server decides by role what is allowed (docs §7). Only the config and the passphrase-sealed admin key are
- * fetched unsigned: they are what a client needs before it holds a signing key.
+ * the server decides by role what is allowed (docs §7). Only the config and the head of keys/admin (its salt)
+ * are fetched unsigned; keys/admin itself is signed with a pair derived from the passphrase. Every connect, send
+ * and receive has a time limit (LIFEBOAT_VAULT_TIMEOUT, default 60 s), and requests that are safe to repeat are
+ * tried again with back-off when the exchange fails on the way (a server that drops or refuses connections).
  */
 #include "vault_int.h"
 
@@ -10,10 +12,15 @@
 #include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #define HTTP_MAX ((size_t)VAULT_PACK_MAX + (1u << 20))
+#define HTTP_TIMEOUT_S 60 /* default of LIFEBOAT_VAULT_TIMEOUT */
+#define HTTP_TRIES 4      /* attempts of a request that may be repeated */
 
 int vault_url_parse(struct vault *v, const char *url)
 {
@@ -31,6 +38,17 @@ int vault_url_parse(struct vault *v, const char *url)
 	return 0;
 }
 
+void vault_sign_message_hash(struct buf *m, const char *method, const char *path, const char *time_ms,
+                             const char *body_hex, const char *lease, const char *nonce)
+{
+	buf_reset(m);
+	buf_addf(m, "LBV1\n%s\n%s\n%s\n%s", method, path, time_ms, body_hex);
+	if (lease)
+		buf_addf(m, "\nlease %s", lease);
+	if (nonce)
+		buf_addf(m, "\nnonce %s", nonce);
+}
+
 void vault_sign_message(struct buf *m, const char *method, const char *path, const char *time_ms, const void *body,
                         size_t n, const char *lease, const char *nonce)
 {
@@ -38,12 +56,15 @@ void vault_sign_message(struct buf *m, const char *method, const char *path, con
 	char hex[65];
 	crypto_generichash(h, 32, (const uint8_t *)(body ? body : ""), n, NULL, 0);
 	vault_hex(hex, h, 32);
-	buf_reset(m);
-	buf_addf(m, "LBV1\n%s\n%s\n%s\n%s", method, path, time_ms, hex);
-	if (lease)
-		buf_addf(m, "\nlease %s", lease);
-	if (nonce)
-		buf_addf(m, "\nnonce %s", nonce);
+	vault_sign_message_hash(m, method, path, time_ms, hex, lease, nonce);
+}
+
+/* Seconds without progress (connect, send, receive) before a request is given up: LIFEBOAT_VAULT_TIMEOUT. */
+static int timeout_s(void)
+{
+	const char *e = getenv("LIFEBOAT_VAULT_TIMEOUT");
+	long t = e && *e ? strtol(e, NULL, 10) : 0;
+	return t > 0 && t <= 3600 ? (int)t : HTTP_TIMEOUT_S;
 }
 
 static int send_all(int fd, const void *p, size_t n)
@@ -61,82 +82,212 @@ static int send_all(int fd, const void *p, size_t n)
 	return 0;
 }
 
-int vault_http(struct vault *v, const char *method, const char *path, const void *body, size_t n, struct buf *out)
+/* The whole answer (the server closes the connection); -1 with errno set (EAGAIN: the time ran out). */
+static int recv_all(int fd, struct buf *b)
+{
+	for (;;) {
+		if (b->len >= HTTP_MAX) {
+			errno = EFBIG;
+			return -1;
+		}
+		if (buf_grow(b, 65536) < 0) {
+			errno = ENOMEM;
+			return -1;
+		}
+		size_t room = HTTP_MAX - b->len < 65536 ? HTTP_MAX - b->len : 65536;
+		ssize_t r = recv(fd, b->data + b->len, room, 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			return 0;
+		b->len += (size_t)r;
+		b->data[b->len] = '\0';
+	}
+}
+
+/* What went wrong on the way, for the message: the request may be repeated after these (HTTP_RETRY). */
+#define HTTP_RETRY 1
+
+static int connect_to(struct vault *v, int t)
 {
 	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *ai = NULL;
 	int e = getaddrinfo(v->host, v->port, &hints, &ai);
-	if (e != 0)
-		return lb_error(LB_EIO, "cannot find vault server '%s': %s", v->host, gai_strerror(e));
-	int fd = -1;
+	if (e != 0) {
+		(void)lb_error(LB_EIO, "cannot find vault server '%s': %s", v->host, gai_strerror(e));
+		return -1;
+	}
+	int fd = -1, err = 0;
+	struct timeval tv = {.tv_sec = t};
 	for (struct addrinfo *a = ai; a && fd < 0; a = a->ai_next) {
 		fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
-		if (fd >= 0 && connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
+		if (fd < 0) {
+			err = errno;
+			continue;
+		}
+		/* on Linux SO_SNDTIMEO bounds connect(2) too; both bound every send and receive after */
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		if (connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
+			err = errno;
 			close(fd);
 			fd = -1;
 		}
 	}
 	freeaddrinfo(ai);
-	if (fd < 0)
-		return lb_error_errno(errno, "cannot reach vault server %s:%s", v->host, v->port);
-	struct buf req = {0};
-	buf_addf(&req, "%s %s HTTP/1.1\r\nHost: %s:%s\r\nConnection: close\r\nContent-Length: %zu\r\n", method, path,
-	         v->host, v->port, n);
-	if (v->k.role) {
-		char t[32], sighex[129], wid[33], nonce[33];
-		uint8_t sig[64], raw[16];
-		const char *lease = vault_lease_id(v);
-		snprintf(t, sizeof(t), "%lld", (long long)lb_now_ms());
-		randombytes_buf(raw, sizeof(raw)); /* two equal requests in one millisecond are not a replay */
-		vault_hex(nonce, raw, sizeof(raw));
-		struct buf m = {0};
-		vault_sign_message(&m, method, path, t, body, n, lease, nonce);
-		crypto_sign_detached(sig, NULL, (const uint8_t *)m.data, m.len,
-		                     v->k.role == VAULT_ADMIN ? v->k.sign_sk : v->k.w_sign_sk);
-		buf_release(&m);
-		vault_hex(sighex, sig, 64);
-		vault_hex(wid, v->k.writer_id, 16);
-		buf_addf(&req, "X-Vault-Signer: %s\r\nX-Vault-Time: %s\r\nX-Vault-Nonce: %s\r\nX-Vault-Sig: %s\r\n",
-		         v->k.role == VAULT_ADMIN ? "admin" : wid, t, nonce, sighex);
-		if (lease)
-			buf_addf(&req, "X-Vault-Lease: %s\r\n", lease);
+	if (fd < 0) {
+		if (err == EINPROGRESS || err == EAGAIN || err == ETIMEDOUT)
+			(void)lb_error(LB_EIO, "the vault server %s:%s did not accept a connection within %d s",
+			               v->host, v->port, t);
+		else
+			(void)lb_error_errno(err, "cannot reach vault server %s:%s", v->host, v->port);
 	}
-	buf_adds(&req, "\r\n");
+	return fd;
+}
+
+/* The request's head: line, host, length, and the signature of the key in use (or of the passphrase's fetch
+ * pair while opening). X-Vault-Body carries the body's hash, so the server checks the signature first. */
+static void request_head(struct vault *v, struct buf *req, const char *method, const char *path, const void *body,
+                         size_t n)
+{
+	buf_addf(req, "%s %s HTTP/1.1\r\nHost: %s:%s\r\nConnection: close\r\nContent-Length: %zu\r\n", method, path,
+	         v->host, v->port, n);
+	if (!v->k.role && !v->fetch_sk) {
+		buf_adds(req, "\r\n");
+		return;
+	}
+	char t[32], sighex[129], wid[33], nonce[33], bh[65];
+	uint8_t sig[64], raw[16], h[32];
+	const char *lease = vault_lease_id(v);
+	snprintf(t, sizeof(t), "%lld", (long long)lb_now_ms());
+	randombytes_buf(raw, sizeof(raw)); /* two equal requests in one millisecond are not a replay */
+	vault_hex(nonce, raw, sizeof(raw));
+	crypto_generichash(h, 32, (const uint8_t *)(body ? body : ""), n, NULL, 0);
+	vault_hex(bh, h, 32);
+	struct buf m = {0};
+	vault_sign_message_hash(&m, method, path, t, bh, lease, nonce);
+	const uint8_t *sk = v->fetch_sk ? v->fetch_sk : v->k.role == VAULT_ADMIN ? v->k.sign_sk : v->k.w_sign_sk;
+	crypto_sign_detached(sig, NULL, (const uint8_t *)m.data, m.len, sk);
+	buf_release(&m);
+	vault_hex(sighex, sig, 64);
+	vault_hex(wid, v->k.writer_id, 16);
+	const char *signer = v->fetch_sk ? "passphrase" : v->k.role == VAULT_ADMIN ? "admin" : wid;
+	buf_addf(req, "X-Vault-Signer: %s\r\nX-Vault-Time: %s\r\nX-Vault-Nonce: %s\r\nX-Vault-Sig: %s\r\n", signer, t,
+	         nonce, sighex);
+	if (n)
+		buf_addf(req, "X-Vault-Body: %s\r\n", bh);
+	if (lease)
+		buf_addf(req, "X-Vault-Lease: %s\r\n", lease);
+	buf_adds(req, "\r\n");
+}
+
+/* One attempt: 0 with *status and the body in out, or -1 (error set) when the exchange failed on the way. */
+static int http_once(struct vault *v, const char *method, const char *path, const void *body, size_t n,
+                     struct buf *resp, int *status, size_t *body_off)
+{
+	int t = timeout_s();
+	int fd = connect_to(v, t);
+	if (fd < 0)
+		return -1;
+	struct buf req = {0};
+	request_head(v, &req, method, path, body, n);
 	int rc = 0;
-	if (send_all(fd, req.data, req.len) != 0 || (n && send_all(fd, body, n) != 0))
-		rc = lb_error_errno(errno, "cannot send to vault server");
+	if (send_all(fd, req.data, req.len) != 0 || (n && send_all(fd, body, n) != 0)) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			(void)lb_error(LB_EIO, "the vault server %s:%s took no data for %d s", v->host, v->port, t);
+		else
+			(void)lb_error_errno(errno, "cannot send to vault server %s:%s", v->host, v->port);
+		rc = -1;
+	}
 	buf_release(&req);
-	struct buf resp = {0};
-	if (rc == 0) {
-		rc = buf_read_fd(&resp, fd, HTTP_MAX);
-		if (rc < 0)
-			lb_error_wrap(rc, "reading from vault server");
+	/* the server may answer (401, 413) before it has read the body: read what it says either way */
+	buf_reset(resp);
+	int sent = rc == 0;
+	if (recv_all(fd, resp) != 0 && resp->len == 0) {
+		if (sent && (errno == EAGAIN || errno == EWOULDBLOCK))
+			(void)lb_error(LB_EIO, "the vault server %s:%s did not answer within %d s", v->host, v->port,
+			               t);
+		else if (sent)
+			(void)lb_error_errno(errno, "reading from vault server %s:%s", v->host, v->port);
+		close(fd);
+		return -1;
 	}
 	close(fd);
-	int status = 0;
-	char *hdr_end = rc == 0 ? strstr(resp.data ? resp.data : "", "\r\n\r\n") : NULL;
-	if (rc == 0 && (!hdr_end || sscanf(resp.data, "HTTP/1.%*d %d", &status) != 1))
-		rc = lb_error(LB_EIO, "the vault server sent a malformed answer");
-	if (rc == 0) {
-		const char *b = hdr_end + 4;
-		size_t blen = resp.len - (size_t)(b - resp.data);
-		if (status == 200) {
-			if (out) {
-				buf_reset(out);
-				buf_add(out, b, blen);
-			}
-		} else {
-			char msg[200];
-			snprintf(msg, sizeof(msg), "%.*s", (int)(blen < 199 ? blen : 199), b);
-			int code = status == 403                    ? LB_EPERM
-			           : status == 401                  ? LB_EAUTH
-			           : status == 404                  ? LB_ENOTFOUND
-			           : status == 409                  ? LB_EEXIST
-			           : status == 410 || status == 423 ? LB_ELOCKED
-			           : status == 507                  ? LB_ENOSPC
-			           : status == 413                  ? LB_ETOOBIG
-			                                            : LB_EIO;
-			rc = lb_error(code, "vault server: %s", msg[0] ? msg : "request refused");
+	char *hdr_end = strstr(resp->data ? resp->data : "", "\r\n\r\n");
+	if (!hdr_end || sscanf(resp->data, "HTTP/1.%*d %d", status) != 1) {
+		if (sent || resp->len)
+			(void)lb_error(LB_EIO, "the vault server sent a malformed answer");
+		return -1;
+	}
+	*body_off = (size_t)(hdr_end + 4 - resp->data);
+	/* an answer cut short (the connection dropped or timed out half-way) is no answer */
+	for (const char *h = strchr(resp->data, '\n'); h && h < hdr_end; h = strchr(h + 1, '\n'))
+		if (!strncasecmp(h + 1, "Content-Length:", 15) &&
+		    strtoull(h + 16, NULL, 10) != (unsigned long long)(resp->len - *body_off)) {
+			(void)lb_error(LB_EIO, "the answer of the vault server %s:%s was cut short", v->host, v->port);
+			return -1;
 		}
+	return 0;
+}
+
+/* Requests that may be sent again when an attempt fails on the way: reads, and writes of objects whose name is
+ * their hash (write-once: a second copy is the same bytes) or of a lease's refresh. Never a new lease or a delete. */
+static int may_retry(const char *method, const char *path)
+{
+	return !strcmp(method, "GET") ||
+	       (!strcmp(method, "PUT") && (!strncmp(path, "/obj/", 5) || !strncmp(path, "/lease/", 7)));
+}
+
+int vault_http(struct vault *v, const char *method, const char *path, const void *body, size_t n, struct buf *out)
+{
+	struct buf resp = {0};
+	int status = 0, rc = -1;
+	size_t off = 0;
+	int tries = may_retry(method, path) ? HTTP_TRIES : 1;
+	for (int i = 0; i < tries; i++) {
+		if (i) { /* back off: 0.5 s, 1 s, 2 s … with up to half of it again at random */
+			unsigned ms = 500u << (i - 1);
+			ms += randombytes_uniform(ms / 2 + 1);
+			lb_debug("vault server: %s; trying again in %u ms", lb_errmsg(), ms);
+			struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+			while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+			}
+		}
+		rc = http_once(v, method, path, body, n, &resp, &status, &off);
+		if (rc == 0 && status == 503)
+			rc = lb_error(LB_EIO, "the vault server is busy (503)");
+		else if (rc == 0)
+			break;
+	}
+	if (rc < 0) {
+		char why[512];
+		snprintf(why, sizeof(why), "%s", lb_errmsg());
+		buf_release(&resp);
+		if (tries > 1)
+			return lb_error(LB_EIO, "%s (tried %d times; LIFEBOAT_VAULT_TIMEOUT sets the time limit)", why,
+			                tries);
+		return lb_error(LB_EIO, "%s", why);
+	}
+	const char *b = resp.data + off;
+	size_t blen = resp.len - off;
+	if (status == 200) {
+		if (out) {
+			buf_reset(out);
+			buf_add(out, b, blen);
+		}
+	} else {
+		char msg[200];
+		snprintf(msg, sizeof(msg), "%.*s", (int)(blen < 199 ? blen : 199), b);
+		int code = status == 403                    ? LB_EPERM
+		           : status == 401                  ? LB_EAUTH
+		           : status == 404                  ? LB_ENOTFOUND
+		           : status == 409                  ? LB_EEXIST
+		           : status == 410 || status == 423 ? LB_ELOCKED
+		           : status == 507                  ? LB_ENOSPC
+		           : status == 413                  ? LB_ETOOBIG
+		                                            : LB_EIO;
+		rc = lb_error(code, "vault server: %s", msg[0] ? msg : "request refused");
 	}
 	buf_release(&resp);
 	return rc;

@@ -11,6 +11,7 @@
 
 static const char cfg_magic[8] = {'L', 'B', 'V', 'C', 'F', 'G', '0', '1'};
 static const char key_magic[8] = {'L', 'B', 'V', 'K', 'E', 'Y', '0', '1'};
+static const char auth_magic[8] = {'L', 'B', 'V', 'A', 'U', 'T', 'H', '1'};
 
 int vconfig_encode(const struct vault_config *c, const uint8_t sign_sk[64], struct buf *out)
 {
@@ -92,15 +93,56 @@ static int derive(uint8_t key[32], const struct buf *pass, const uint8_t salt[16
 	return 0;
 }
 
-int vkey_admin_encode(const struct vault_keys *k, const struct buf *pass, struct buf *out)
+/* The key that opens the sealed master secrets, from the passphrase and the file's own salt and limits (the
+ * first VKEY_ADMIN_HEAD bytes are enough: no ciphertext is needed, so the head alone allows no guessing). */
+int vkey_admin_derive(const uint8_t *p, size_t n, const struct buf *pass, uint8_t key[32])
 {
-	uint8_t salt[16], nonce[VAULT_NONCE], key[32], m[256];
+	if (n < VKEY_ADMIN_HEAD || memcmp(p, key_magic, 8) != 0 || p[8] != VAULT_ADMIN)
+		return lb_error(LB_ECORRUPT, "not the head of an admin key file");
+	struct ser_r r = {p, n, 25, 0};
+	uint64_t ops = rd_u64(&r), mem = rd_u64(&r);
+	const uint8_t *salt = rd_ptr(&r, 16);
+	if (r.err)
+		return lb_error(LB_ECORRUPT, "vault key file is damaged");
+	return derive(key, pass, salt, ops, mem);
+}
+
+/* The Ed25519 pair that proves knowledge of the passphrase to a vault server (docs §7): its seed is keyed
+ * BLAKE2b of a fixed label under the derived key, so it says nothing about the key that opens the file. */
+void vkey_fetch_pair(const uint8_t key[32], uint8_t pk[32], uint8_t sk[64])
+{
+	static const char label[] = "LBV1 fetch keys/admin";
+	uint8_t seed[32];
+	crypto_generichash(seed, 32, (const uint8_t *)label, sizeof(label) - 1, key, 32);
+	crypto_sign_seed_keypair(pk, sk, seed);
+	sodium_memzero(seed, sizeof(seed));
+}
+
+void vkey_auth_encode(const uint8_t pk[32], struct buf *out)
+{
+	ser_bytes(out, auth_magic, 8);
+	ser_bytes(out, pk, 32);
+}
+
+int vkey_auth_parse(const uint8_t *p, size_t n, uint8_t pk[32])
+{
+	if (n != VAULT_AUTH_SIZE || memcmp(p, auth_magic, 8) != 0)
+		return lb_error(LB_ECORRUPT, "keys/admin.auth is damaged");
+	memcpy(pk, p + 8, 32);
+	return 0;
+}
+
+int vkey_admin_encode(const struct vault_keys *k, const struct buf *pass, struct buf *out, uint8_t fetch_pk[32])
+{
+	uint8_t salt[16], nonce[VAULT_NONCE], key[32], m[256], sk[64];
 	uint64_t ops = crypto_pwhash_OPSLIMIT_INTERACTIVE, mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
 	randombytes_buf(salt, sizeof(salt));
 	randombytes_buf(nonce, sizeof(nonce));
 	int rc = derive(key, pass, salt, ops, mem);
 	if (rc < 0)
 		return rc;
+	vkey_fetch_pair(key, fetch_pk, sk);
+	sodium_memzero(sk, sizeof(sk));
 	ser_bytes(out, key_magic, 8);
 	ser_u8(out, VAULT_ADMIN);
 	ser_bytes(out, k->repo_id, 16);
@@ -122,7 +164,7 @@ int vkey_admin_encode(const struct vault_keys *k, const struct buf *pass, struct
 	return 0;
 }
 
-int vkey_admin_open(struct vault_keys *k, const uint8_t *p, size_t n, const struct buf *pass)
+int vkey_admin_unseal(struct vault_keys *k, const uint8_t *p, size_t n, const uint8_t key[32])
 {
 	int role;
 	int rc = vkey_parse_role(p, n, &role);
@@ -132,18 +174,17 @@ int vkey_admin_open(struct vault_keys *k, const uint8_t *p, size_t n, const stru
 		return lb_error(LB_EINVAL, "not an admin key file");
 	struct ser_r r = {p, n, 9, 0};
 	rd_bytes(&r, k->repo_id, 16);
-	uint64_t ops = rd_u64(&r), mem = rd_u64(&r);
-	const uint8_t *salt = rd_ptr(&r, 16), *nonce = rd_ptr(&r, VAULT_NONCE);
+	(void)rd_u64(&r);
+	(void)rd_u64(&r);
+	(void)rd_ptr(&r, 16);
+	const uint8_t *nonce = rd_ptr(&r, VAULT_NONCE);
 	size_t adlen = r.off;
 	const uint8_t *ct = rd_ptr(&r, 256 + VAULT_TAG);
 	if (r.err)
 		return lb_error(LB_ECORRUPT, "vault key file is damaged");
-	uint8_t key[32], m[256];
-	if ((rc = derive(key, pass, salt, ops, mem)) < 0)
-		return rc;
+	uint8_t m[256];
 	unsigned long long mlen;
 	rc = crypto_aead_xchacha20poly1305_ietf_decrypt(m, &mlen, NULL, ct, 256 + VAULT_TAG, p, adlen, nonce, key);
-	sodium_memzero(key, sizeof(key));
 	if (rc != 0)
 		return lb_error(LB_EAUTH, "wrong passphrase");
 	memcpy(k->id_key, m, 32);
@@ -156,6 +197,22 @@ int vkey_admin_open(struct vault_keys *k, const uint8_t *p, size_t n, const stru
 	sodium_memzero(m, sizeof(m));
 	k->role = VAULT_ADMIN;
 	return 0;
+}
+
+int vkey_admin_open(struct vault_keys *k, const uint8_t *p, size_t n, const struct buf *pass)
+{
+	int role;
+	int rc = vkey_parse_role(p, n, &role);
+	if (rc < 0)
+		return rc;
+	if (role != VAULT_ADMIN)
+		return lb_error(LB_EINVAL, "not an admin key file");
+	uint8_t key[32];
+	if ((rc = vkey_admin_derive(p, n, pass, key)) < 0)
+		return rc;
+	rc = vkey_admin_unseal(k, p, n, key);
+	sodium_memzero(key, sizeof(key));
+	return rc;
 }
 
 void vkey_writer_encode(const struct vault_keys *k, struct buf *out)

@@ -56,7 +56,8 @@ int vault_init(const char *repo, const struct buf *pass)
 	c->zstd_level = 1;
 	memcpy(c->box_pk, k->box_pk, 32);
 	memcpy(c->sign_pk, k->sign_pk, 32);
-	struct buf kf = {0}, cf = {0};
+	struct buf kf = {0}, cf = {0}, af = {0};
+	uint8_t fetch_pk[32];
 	static const char *dirs[] = {"keys", "meta", "data", "index", "snapshots"};
 	for (size_t i = 0; rc == 0 && i < LB_ARRAY_LEN(dirs); i++) {
 		struct buf p = {0};
@@ -65,9 +66,13 @@ int vault_init(const char *repo, const struct buf *pass)
 		buf_release(&p);
 	}
 	if (rc == 0)
-		rc = vkey_admin_encode(k, pass, &kf);
+		rc = vkey_admin_encode(k, pass, &kf, fetch_pk);
 	if (rc == 0)
 		rc = vault_put(&v, "keys/admin", kf.data, kf.len);
+	vkey_auth_encode(fetch_pk, &af);
+	if (rc == 0) /* what a vault server checks before it hands out keys/admin (§7) */
+		rc = vault_put(&v, "keys/admin.auth", af.data, af.len);
+	buf_release(&af);
 	vconfig_encode(c, k->sign_sk, &cf);
 	if (rc == 0) /* config last: a folder without it is not a repository */
 		rc = vault_put(&v, "config", cf.data, cf.len);
@@ -89,6 +94,46 @@ int vault_key_needs_passphrase(const char *key_file)
 	if (rc < 0)
 		return rc;
 	return role == VAULT_ADMIN;
+}
+
+/* Remote, admin passphrase: the server hands keys/admin only to a request signed with the pair derived from the
+ * passphrase (docs §7), so first its head (salt and Argon2id limits, which allow no guessing), then the file. */
+static int fetch_admin_key(struct vault *v, const struct buf *pass, uint8_t key[32], struct buf *f)
+{
+	struct buf head = {0};
+	int rc = vault_get_range(v, "keys/admin", 0, VKEY_ADMIN_HEAD, &head);
+	if (rc == 0)
+		rc = vkey_admin_derive((const uint8_t *)head.data, head.len, pass, key);
+	buf_release(&head);
+	if (rc < 0)
+		return rc;
+	uint8_t pk[32], sk[64];
+	vkey_fetch_pair(key, pk, sk);
+	v->fetch_sk = sk;
+	rc = vault_get(v, "keys/admin", f, 4096);
+	v->fetch_sk = NULL;
+	sodium_memzero(sk, sizeof(sk));
+	if (rc == -LB_EAUTH) /* the server could not check the proof: the passphrase is wrong */
+		rc = lb_error(LB_EAUTH, "wrong passphrase");
+	return rc;
+}
+
+/* A repository made before keys/admin.auth existed gets it the first time the admin opens it on its own disk
+ * (best effort: a read-only copy simply stays without it, and a vault server then refuses keys/admin). */
+static void add_auth_file(struct vault *v, const uint8_t key[32])
+{
+	uint64_t size;
+	if (vault_size(v, "keys/admin.auth", &size) == 0)
+		return;
+	uint8_t pk[32], sk[64];
+	struct buf af = {0};
+	vkey_fetch_pair(key, pk, sk);
+	sodium_memzero(sk, sizeof(sk));
+	vkey_auth_encode(pk, &af);
+	if (vault_put(v, "keys/admin.auth", af.data, af.len) < 0)
+		lb_debug("cannot add keys/admin.auth: %s", lb_errmsg());
+	lb_error_clear();
+	buf_release(&af);
 }
 
 int vault_open(struct vault **out, const char *repo, const char *key_file, const struct buf *pass)
@@ -114,11 +159,18 @@ int vault_open(struct vault **out, const char *repo, const char *key_file, const
 		rc = lb_error(LB_ENOTFOUND, "'%s' is not a vault repository (no config)", repo);
 	if (rc == 0)
 		rc = vconfig_parse(&v->cfg, (const uint8_t *)f.data, f.len);
+	uint8_t key[32];
+	int have_key = 0;
 	if (rc == 0) {
 		buf_reset(&f);
 		if (key_file)
 			rc = buf_read_file(&f, key_file, 4096);
-		else
+		else if (v->remote && !pass)
+			rc = lb_error(LB_EUSAGE, "the admin key needs a passphrase");
+		else if (v->remote) {
+			rc = fetch_admin_key(v, pass, key, &f);
+			have_key = rc == 0;
+		} else
 			rc = vault_get(v, "keys/admin", &f, 4096);
 	}
 	int role = 0;
@@ -127,12 +179,17 @@ int vault_open(struct vault **out, const char *repo, const char *key_file, const
 	if (rc == 0 && role == VAULT_ADMIN) {
 		if (!pass)
 			rc = lb_error(LB_EUSAGE, "the admin key needs a passphrase");
-		else
-			rc = vkey_admin_open(&v->k, (const uint8_t *)f.data, f.len, pass);
+		else if (!have_key && (rc = vkey_admin_derive((const uint8_t *)f.data, f.len, pass, key)) == 0)
+			have_key = 1;
+		if (rc == 0)
+			rc = vkey_admin_unseal(&v->k, (const uint8_t *)f.data, f.len, key);
+		if (rc == 0 && !v->remote && !key_file)
+			add_auth_file(v, key);
 	} else if (rc == 0) {
 		rc = vkey_writer_parse(&v->k, (const uint8_t *)f.data, f.len);
 	}
 	buf_wipe(&f);
+	sodium_memzero(key, sizeof(key));
 	if (rc == 0 && (memcmp(v->k.repo_id, v->cfg.repo_id, 16) != 0 || memcmp(v->k.box_pk, v->cfg.box_pk, 32) != 0 ||
 	                memcmp(v->k.sign_pk, v->cfg.sign_pk, 32) != 0))
 		rc = lb_error(LB_EAUTH, "the key belongs to another repository");

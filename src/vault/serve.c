@@ -14,11 +14,18 @@
  *   PUT    /lease/ID                refresh it (it is dropped, with its flock, when not refreshed within TTL)
  *   DELETE /lease/ID                release it; both 410 when the lease is unknown, expired or someone else's
  *
- * Every request except GET of config and keys/admin carries X-Vault-Signer (admin or a writer id), X-Vault-Time
- * (ms, within 5 minutes) and X-Vault-Sig (Ed25519 over "LBV1\n" method path time blake2b(body), then "\nlease ID"
- * and "\nnonce N" when X-Vault-Lease and X-Vault-Nonce are sent); writers must be registered and not revoked. A
- * signature is accepted once (401 on a replay within the window). A request with X-Vault-Lease is refused (410)
- * unless that lease of the same signer is live: nothing is written under a lock that was lost.
+ * Every request except GET of config and of the head of keys/admin carries X-Vault-Signer (admin, a writer id, or
+ * "passphrase"), X-Vault-Time (ms, within 5 minutes) and X-Vault-Sig (Ed25519 over "LBV1\n" method path time
+ * blake2b(body), then "\nlease ID" and "\nnonce N" when X-Vault-Lease and X-Vault-Nonce are sent), and one with a
+ * body X-Vault-Body (that hash): the signature is checked from the head alone, before a byte of the body is read,
+ * and the body is hashed as it arrives. Writers must be registered and not revoked. A signature is accepted once
+ * (401 on a replay within the window). A request with X-Vault-Lease is refused (410) unless that lease of the
+ * same signer is live: nothing is written under a lock that was lost. keys/admin goes only to the admin or to a
+ * request signed with the pair derived from the passphrase (its public half is keys/admin.auth, served to nobody
+ * else), never to a writer or to anyone unsigned.
+ *
+ * Against a client that holds connections open: at most SERVE_PER_IP connections per address, a request's head
+ * must arrive within SERVE_HEAD_MS and its body within SERVE_BODY_MS (a watchdog thread shuts the socket).
  */
 #include "vault_int.h"
 
@@ -26,9 +33,24 @@
 #include <microhttpd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
 
 #define SERVE_BODY_MAX ((size_t)VAULT_PACK_MAX + 4096)
 #define SERVE_SKEW_MS (5 * 60 * 1000)
+#define SERVE_CONN_MAX 64u         /* connections in all (each upload holds its body in memory) */
+#define SERVE_PER_IP 8u            /* connections from one address */
+#define SERVE_HEAD_MS 10000        /* from connect (or the end of the last request) to the end of the head */
+#define SERVE_BODY_MS (600 * 1000) /* from the end of the head to the end of the body (64 MiB at 110 kB/s) */
+#define ROLE_PASSPHRASE 3          /* a request signed with the fetch pair of the admin passphrase */
+
+/* A connection the watchdog watches: shut down when now passes deadline. Linked in vault_server.conns under
+ * conn_mtx from the MHD notification of its start to that of its end (MHD closes the socket only after that). */
+struct sconn {
+	int fd;
+	int64_t deadline;
+	struct sconn *prev, *next;
+};
 
 struct vault_server {
 	struct MHD_Daemon *d;
@@ -36,10 +58,20 @@ struct vault_server {
 	pthread_mutex_t mtx; /* meta reloads */
 	struct vlease_tab leases;
 	struct vreplay replay;
+	pthread_mutex_t conn_mtx;
+	pthread_cond_t conn_cv;
+	struct sconn *conns;
+	int stop;
+	pthread_t watchdog;
 };
 
+/* One request: the role its head proved, and its body with the running hash of it. */
 struct req {
 	struct buf body;
+	crypto_generichash_state hs;
+	char claimed[65]; /* X-Vault-Body, or the hash of no body */
+	int role;
+	char signer[40];
 	int too_big;
 };
 
@@ -63,10 +95,12 @@ static int rel_ok(const char *rel)
 	return vault_path_ok(rel) && strlen(rel) < 200 && !strchr(rel, '?');
 }
 
-/* 0 anonymous, VAULT_ADMIN or VAULT_WRITER when the signature checks (signer set to "admin" or the writer id);
- * -1 when a signature is present but bad, -2 when it was used before (a replay). */
+/* 0 anonymous, VAULT_ADMIN, VAULT_WRITER or ROLE_PASSPHRASE when the signature of the head checks (over body_hex,
+ * the hash the body must have; signer set to "admin", the writer id or "passphrase"); -1 when a signature is present
+ * but bad, -2 when it was used before (a replay), -3 for a passphrase signature on a repository without
+ * keys/admin.auth. */
 static int who(struct vault_server *s, struct MHD_Connection *c, const char *method, const char *url,
-               const struct buf *body, char signer_out[40])
+               const char *body_hex, char signer_out[40])
 {
 	const char *signer = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Vault-Signer");
 	const char *t = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Vault-Time");
@@ -87,6 +121,15 @@ static int who(struct vault_server *s, struct MHD_Connection *c, const char *met
 	if (!strcmp(signer, "admin")) {
 		memcpy(pk, s->v->cfg.sign_pk, 32);
 		role = VAULT_ADMIN;
+	} else if (!strcmp(signer, "passphrase")) {
+		struct buf f = {0};
+		int rc = vault_get(s->v, "keys/admin.auth", &f, 4096);
+		if (rc == 0)
+			rc = vkey_auth_parse((const uint8_t *)f.data, f.len, pk);
+		buf_release(&f);
+		if (rc < 0)
+			return -3;
+		role = ROLE_PASSPHRASE;
 	} else {
 		uint8_t wid[16];
 		if (vault_unhex(wid, 16, signer) < 0)
@@ -105,7 +148,7 @@ static int who(struct vault_server *s, struct MHD_Connection *c, const char *met
 	buf_adds(&path, url);
 	if (q && l)
 		buf_addf(&path, "?off=%s&len=%s", q, l);
-	vault_sign_message(&m, method, path.data, t, body->data, body->len, lease, nonce);
+	vault_sign_message_hash(&m, method, path.data, t, body_hex, lease, nonce);
 	int ok = crypto_sign_verify_detached(sig, (const uint8_t *)m.data, m.len, pk) == 0;
 	buf_release(&m);
 	buf_release(&path);
@@ -175,31 +218,123 @@ static int needs_lease(const char *rel)
 	"take a repository lease first (POST /lease/shared or /lease/exclusive): packs, indexes and generations " \
 	"change only under one"
 
-static enum MHD_Result do_put(struct vault_server *s, struct MHD_Connection *c, const char *rel, int role,
-                              const struct buf *body, int leased)
+/* What a PUT of rel may do, known from the head: 0, or the status of its refusal with *msg. */
+static unsigned put_allowed(const char *rel, int role, const char *body_hex, int leased, const char **msg)
 {
 	const char *name = strrchr(rel, '/');
 	int writable = !strncmp(rel, "data/", 5) || !strncmp(rel, "index/", 6) || !strncmp(rel, "snapshots/", 10);
 	if (!strncmp(rel, "meta/", 5)) {
 		if (role != VAULT_ADMIN)
-			return text(c, 403, "a writer key cannot write meta records (locks, reviews, keys)");
+			return *msg = "a writer key cannot write meta records (locks, reviews, keys)", 403;
 		writable = 1;
 	}
 	if (!writable || !name)
-		return text(c, 403, "that object cannot be written through the server");
+		return *msg = "that object cannot be written through the server", 403;
+	if (strcmp(name + 1, body_hex) != 0 || (!strncmp(rel, "data/", 5) && strncmp(rel + 5, body_hex, 2) != 0))
+		return *msg = "the object's name is not the hash of its body", 400;
+	if (needs_lease(rel) && !leased)
+		return *msg = NO_LEASE_MSG, 428;
+	return 0;
+}
+
+static enum MHD_Result do_put(struct vault_server *s, struct MHD_Connection *c, const char *rel, int role,
+                              const struct buf *body, int leased)
+{
 	uint8_t h[32];
 	char hex[65];
+	const char *msg;
 	crypto_generichash(h, 32, (const uint8_t *)(body->data ? body->data : ""), body->len, NULL, 0);
 	vault_hex(hex, h, 32);
-	if (strcmp(name + 1, hex) != 0 || (!strncmp(rel, "data/", 5) && strncmp(rel + 5, hex, 2) != 0))
-		return text(c, 400, "the object's name is not the hash of its body");
-	if (needs_lease(rel) && !leased)
-		return text(c, 428, NO_LEASE_MSG);
+	unsigned st = put_allowed(rel, role, hex, leased, &msg);
+	if (st)
+		return text(c, st, msg);
 	/* write-once: same name is the same bytes (hash), so an existing object is simply kept */
 	int rc = vault_put(s->v, rel, body->data ? body->data : "", body->len);
 	if (rc == -LB_ENOSPC)
 		return text(c, 507, "disk full on the vault server");
 	return rc == 0 ? text(c, 200, "") : text(c, 500, lb_errmsg());
+}
+
+/* keys/: keys/admin to the admin and to the passphrase's proof, its head (salt and Argon2id limits: nothing to
+ * guess against) to anyone; the rest (keys/admin.auth) to the admin only; nothing to writers. */
+static unsigned get_allowed(struct MHD_Connection *c, const char *rel, int role, const char **msg)
+{
+	const char *off = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "off");
+	const char *len = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "len");
+	int head = off && len && !strcmp(off, "0") && strtoull(len, NULL, 10) <= VKEY_ADMIN_HEAD;
+	if (role == ROLE_PASSPHRASE)
+		return strcmp(rel, "keys/admin") ? (*msg = "a passphrase proof fetches keys/admin only", 403) : 0;
+	if (!role && strcmp(rel, "config") && !(head && !strcmp(rel, "keys/admin")))
+		return *msg = "sign the request with a vault key", 401;
+	if (role == VAULT_WRITER && !strncmp(rel, "keys/", 5))
+		return *msg = "a writer key cannot fetch the admin key", 403;
+	return 0;
+}
+
+/* Everything the head of a request decides, before a byte of its body is read: its body's claimed hash, its
+ * signature, and whether what it asks could be allowed. 0 to go on, or the status of a refusal with *msg. */
+static unsigned check_head(struct vault_server *s, struct MHD_Connection *c, const char *url, const char *method,
+                           struct req *r, const char **msg)
+{
+	const char *bh = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Vault-Body");
+	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	const char *te = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+	int has_body = te || (cl && strtoull(cl, NULL, 10) > 0);
+	uint8_t h[32];
+	if (cl && strtoull(cl, NULL, 10) > SERVE_BODY_MAX)
+		return *msg = "request too large", 413;
+	if (bh && (strlen(bh) != 64 || vault_unhex(h, 32, bh) < 0))
+		return *msg = "X-Vault-Body is not a BLAKE2b-256 in hex", 400;
+	if (bh) {
+		vault_hex(r->claimed, h, 32);
+	} else {
+		crypto_generichash(h, 32, (const uint8_t *)"", 0, NULL, 0);
+		vault_hex(r->claimed, h, 32);
+	}
+	crypto_generichash_init(&r->hs, NULL, 0, 32);
+	r->role = who(s, c, method, url, r->claimed, r->signer);
+	if (r->role == -2)
+		return *msg = "request refused: that signed request was already used (replay)", 401;
+	if (r->role == -3)
+		return *msg = "this repository has no keys/admin.auth yet: open it once on the vault host with the "
+		              "admin "
+		              "passphrase (any vault command adds it), or use --key with a copy of keys/admin",
+		       403;
+	if (r->role < 0)
+		return *msg = "bad or unknown signature", 401;
+	if (!r->role && has_body)
+		return *msg = "sign the request with a vault key", 401;
+	if (has_body && !bh)
+		return *msg = "a request with a body must carry X-Vault-Body (the BLAKE2b-256 of the body)", 400;
+	if (!strcmp(method, "GET") && !strncmp(url, "/obj/", 5))
+		return rel_ok(url + 5) ? get_allowed(c, url + 5, r->role, msg) : (*msg = "bad object name", 400);
+	if (!r->role)
+		return *msg = "sign the request with a vault key", 401;
+	if (r->role == ROLE_PASSPHRASE)
+		return *msg = "a passphrase proof fetches keys/admin only", 403;
+	if (!strcmp(method, "PUT") && !strncmp(url, "/obj/", 5)) {
+		if (!rel_ok(url + 5))
+			return *msg = "bad object name", 400;
+		const char *lease = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Vault-Lease");
+		return put_allowed(url + 5, r->role, r->claimed, lease != NULL, msg);
+	}
+	return 0;
+}
+
+static struct sconn *conn_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci ? ci->socket_context : NULL;
+}
+
+static void conn_deadline(struct vault_server *s, struct MHD_Connection *c, int64_t ms)
+{
+	struct sconn *k = conn_of(c);
+	if (!k)
+		return;
+	pthread_mutex_lock(&s->conn_mtx);
+	k->deadline = lb_now_ms() + ms;
+	pthread_mutex_unlock(&s->conn_mtx);
 }
 
 static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
@@ -208,42 +343,43 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	(void)version;
 	struct vault_server *s = cls;
 	struct req *r = *con_cls;
-	if (!r) {
+	if (!r) { /* the head is in: decide on it alone */
 		r = lb_calloc(1, sizeof(*r));
 		*con_cls = r;
+		conn_deadline(s, c, SERVE_BODY_MS);
+		const char *msg = NULL;
+		unsigned st = check_head(s, c, url, method, r, &msg);
+		if (st) /* MHD closes the connection after the answer: the body is never read */
+			return text(c, st, msg);
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (r->body.len + *upload_size > SERVE_BODY_MAX)
+		if (r->body.len + *upload_size > SERVE_BODY_MAX) {
 			r->too_big = 1;
-		else
+		} else {
+			crypto_generichash_update(&r->hs, (const uint8_t *)upload, *upload_size);
 			buf_add(&r->body, upload, *upload_size);
+		}
 		*upload_size = 0;
 		return MHD_YES;
 	}
 	if (r->too_big)
 		return text(c, 413, "request too large");
-	char signer[40] = "";
-	int role = who(s, c, method, url, &r->body, signer);
-	if (role == -2)
-		return text(c, 401, "request refused: that signed request was already used (replay)");
-	if (role < 0)
-		return text(c, 401, "bad or unknown signature");
+	uint8_t h[32];
+	char hex[65];
+	crypto_generichash_final(&r->hs, h, 32);
+	vault_hex(hex, h, 32);
+	if (strcmp(hex, r->claimed) != 0)
+		return text(c, 400, "the body does not match its signed hash (X-Vault-Body)");
+	int role = r->role;
+	const char *signer = r->signer;
 	if (role && !strncmp(url, "/lease/", 7))
 		return do_lease(s, c, method, url + 7, role, signer);
 	const char *lease = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Vault-Lease");
 	if (role && lease && vlease_use(&s->leases, lease, signer, VLEASE_CHECK) < 0)
 		return text(c, 410, lb_errmsg());
-	if (!strcmp(method, "GET") && !strncmp(url, "/obj/", 5)) {
-		const char *rel = url + 5;
-		if (!rel_ok(rel))
-			return text(c, 400, "bad object name");
-		if (!role && strcmp(rel, "config") && strcmp(rel, "keys/admin"))
-			return text(c, 401, "sign the request with a vault key");
-		return do_get(s, c, rel, role);
-	}
-	if (!role)
-		return text(c, 401, "sign the request with a vault key");
+	if (!strcmp(method, "GET") && !strncmp(url, "/obj/", 5))
+		return do_get(s, c, url + 5, role);
 	if (!strcmp(method, "GET") && !strncmp(url, "/stat/", 6)) {
 		uint64_t size;
 		char n[32];
@@ -270,11 +406,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 		buf_release(&out);
 		return ret;
 	}
-	if (!strcmp(method, "PUT") && !strncmp(url, "/obj/", 5)) {
-		if (!rel_ok(url + 5))
-			return text(c, 400, "bad object name");
+	if (!strcmp(method, "PUT") && !strncmp(url, "/obj/", 5))
 		return do_put(s, c, url + 5, role, &r->body, lease != NULL);
-	}
 	if (!strcmp(method, "DELETE") && !strncmp(url, "/obj/", 5)) {
 		if (role != VAULT_ADMIN)
 			return text(c, 403, "a writer key cannot delete anything");
@@ -290,8 +423,6 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
-	(void)cls;
-	(void)c;
 	(void)toe;
 	struct req *r = *con_cls;
 	if (r) {
@@ -299,6 +430,84 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls, enum 
 		free(r);
 		*con_cls = NULL;
 	}
+	conn_deadline(cls, c, SERVE_HEAD_MS); /* the next request on a kept-alive connection */
+}
+
+static void notify_conn(void *cls, struct MHD_Connection *c, void **socket_context,
+                        enum MHD_ConnectionNotificationCode toe)
+{
+	struct vault_server *s = cls;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		struct sconn *k = lb_calloc(1, sizeof(*k));
+		k->fd = ci ? ci->connect_fd : -1;
+		k->deadline = lb_now_ms() + SERVE_HEAD_MS;
+		pthread_mutex_lock(&s->conn_mtx);
+		k->next = s->conns;
+		if (s->conns)
+			s->conns->prev = k;
+		s->conns = k;
+		pthread_mutex_unlock(&s->conn_mtx);
+		*socket_context = k;
+		return;
+	}
+	struct sconn *k = *socket_context;
+	if (!k)
+		return;
+	pthread_mutex_lock(&s->conn_mtx);
+	if (k->prev)
+		k->prev->next = k->next;
+	else
+		s->conns = k->next;
+	if (k->next)
+		k->next->prev = k->prev;
+	pthread_mutex_unlock(&s->conn_mtx);
+	free(k);
+	*socket_context = NULL;
+}
+
+/* Once a second: shut the sockets of connections past their deadline (a head or body trickled in). MHD's thread
+ * of that connection then sees the end of it and closes it as usual. */
+static void *watchdog_main(void *arg)
+{
+	struct vault_server *s = arg;
+	pthread_mutex_lock(&s->conn_mtx);
+	while (!s->stop) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1;
+		pthread_cond_timedwait(&s->conn_cv, &s->conn_mtx, &ts);
+		int64_t now = lb_now_ms();
+		for (struct sconn *k = s->conns; k; k = k->next)
+			if (k->fd >= 0 && now > k->deadline) {
+				lb_info("closing a connection that did not finish its request in time");
+				shutdown(k->fd, SHUT_RDWR);
+				k->fd = -1;
+			}
+	}
+	pthread_mutex_unlock(&s->conn_mtx);
+	return NULL;
+}
+
+static void stop_watchdog(struct vault_server *s)
+{
+	pthread_mutex_lock(&s->conn_mtx);
+	s->stop = 1;
+	pthread_cond_signal(&s->conn_cv);
+	pthread_mutex_unlock(&s->conn_mtx);
+	pthread_join(s->watchdog, NULL);
+}
+
+static void server_free(struct vault_server *s)
+{
+	vlease_release(&s->leases);
+	vreplay_release(&s->replay);
+	vault_close(s->v);
+	pthread_mutex_destroy(&s->mtx);
+	pthread_mutex_destroy(&s->replay.mtx);
+	pthread_mutex_destroy(&s->conn_mtx);
+	pthread_cond_destroy(&s->conn_cv);
+	free(s);
 }
 
 int vault_serve_start(struct vault_server **out, const char *repo, const char *listen, int lease_ttl_s)
@@ -327,17 +536,20 @@ int vault_serve_start(struct vault_server **out, const char *repo, const char *l
 	}
 	pthread_mutex_init(&s->mtx, NULL);
 	pthread_mutex_init(&s->replay.mtx, NULL);
+	pthread_mutex_init(&s->conn_mtx, NULL);
+	pthread_cond_init(&s->conn_cv, NULL);
+	if (pthread_create(&s->watchdog, NULL, watchdog_main, s) != 0) {
+		server_free(s);
+		return lb_error(LB_EINTERNAL, "cannot start the server's watchdog thread");
+	}
 	s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, (uint16_t)port, NULL,
 	                        NULL, handler, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-	                        MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
-	                        MHD_OPTION_CONNECTION_LIMIT, (unsigned)16, /* each upload may hold a pack in memory */
-	                        MHD_OPTION_END);
+	                        MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_NOTIFY_CONNECTION, notify_conn, s,
+	                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_CONNECTION_LIMIT,
+	                        SERVE_CONN_MAX, MHD_OPTION_PER_IP_CONNECTION_LIMIT, SERVE_PER_IP, MHD_OPTION_END);
 	if (!s->d) {
-		vlease_release(&s->leases);
-		vault_close(s->v);
-		pthread_mutex_destroy(&s->mtx);
-		pthread_mutex_destroy(&s->replay.mtx);
-		free(s);
+		stop_watchdog(s);
+		server_free(s);
 		return lb_error(LB_EIO, "cannot listen on %s (in use, or not an address of this host)", listen);
 	}
 	*out = s;
@@ -349,10 +561,6 @@ void vault_serve_stop(struct vault_server *s)
 	if (!s)
 		return;
 	MHD_stop_daemon(s->d);
-	vlease_release(&s->leases);
-	vreplay_release(&s->replay);
-	vault_close(s->v);
-	pthread_mutex_destroy(&s->mtx);
-	pthread_mutex_destroy(&s->replay.mtx);
-	free(s);
+	stop_watchdog(s);
+	server_free(s);
 }

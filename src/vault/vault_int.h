@@ -41,6 +41,8 @@
 #define VAULT_CONFIG_SIZE 172
 #define VAULT_WRITER_KEY_SIZE 329
 #define VAULT_ADMIN_KEY_SIZE (8 + 1 + 16 + 8 + 8 + 16 + 24 + 256 + 16 + 32)
+#define VKEY_ADMIN_HEAD (8 + 1 + 16 + 8 + 8 + 16) /* magic, role, repo id, Argon2id limits, salt */
+#define VAULT_AUTH_SIZE (8 + 32)                  /* keys/admin.auth: "LBVAUTH1" and the fetch key's public half */
 
 /* ---- serialization (ser.c) ---- */
 void ser_u8(struct buf *b, uint8_t v);
@@ -85,8 +87,16 @@ int vconfig_encode(const struct vault_config *c, const uint8_t sign_sk[64], stru
 int vconfig_parse(struct vault_config *c, const uint8_t *p, size_t n);
 /* Structure of a key file without opening it: role and (admin) KDF header. */
 int vkey_parse_role(const uint8_t *p, size_t n, int *role);
-int vkey_admin_encode(const struct vault_keys *k, const struct buf *pass, struct buf *out);
+/* Seal the master secrets with the passphrase; fetch_pk gets the public half of the pair that proves the
+ * passphrase to a vault server (stored in keys/admin.auth, served to nobody). */
+int vkey_admin_encode(const struct vault_keys *k, const struct buf *pass, struct buf *out, uint8_t fetch_pk[32]);
 int vkey_admin_open(struct vault_keys *k, const uint8_t *p, size_t n, const struct buf *pass);
+/* The two halves of vkey_admin_open: derive needs only the first VKEY_ADMIN_HEAD bytes of the file. */
+int vkey_admin_derive(const uint8_t *p, size_t n, const struct buf *pass, uint8_t key[32]);
+int vkey_admin_unseal(struct vault_keys *k, const uint8_t *p, size_t n, const uint8_t key[32]);
+void vkey_fetch_pair(const uint8_t key[32], uint8_t pk[32], uint8_t sk[64]);
+void vkey_auth_encode(const uint8_t pk[32], struct buf *out);
+int vkey_auth_parse(const uint8_t *p, size_t n, uint8_t pk[32]);
 void vkey_writer_encode(const struct vault_keys *k, struct buf *out);
 int vkey_writer_parse(struct vault_keys *k, const uint8_t *p, size_t n);
 
@@ -237,6 +247,7 @@ struct vault {
 	int remote; /* a vault server: host and port of --repo http://host:port/ */
 	char *host, *port;
 	struct vlease_client *lease; /* remote: the lease held (vault_flock), NULL when none */
+	const uint8_t *fetch_sk;     /* remote, while opening: signs the one GET of keys/admin (signer "passphrase") */
 };
 void vpath(struct vault *v, struct buf *b, const char *fmt, ...) LB_PRINTF(3, 4);
 /* Write a repository object once (tmp, fsync, link, fsync dir), read-only mode; an identical existing one is ok. */
@@ -281,6 +292,9 @@ int vault_http(struct vault *v, const char *method, const char *path, const void
  * "\nlease " LEASE when the request is made under a lease and "\nnonce " NONCE when it carries one. */
 void vault_sign_message(struct buf *m, const char *method, const char *path, const char *time_ms, const void *body,
                         size_t n, const char *lease, const char *nonce);
+/* The same with the body's BLAKE2b-256 in hex already known (the server checks a signature before the body). */
+void vault_sign_message_hash(struct buf *m, const char *method, const char *path, const char *time_ms,
+                             const char *body_hex, const char *lease, const char *nonce);
 /* Take a lease from the server (exclusive or shared) and keep it refreshed from a thread until vault_lease_drop. */
 int vault_lease_take(struct vault *v, int exclusive);
 void vault_lease_drop(struct vault *v);

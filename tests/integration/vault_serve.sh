@@ -70,7 +70,10 @@ def req(m, path, body=b""):
     sig = subprocess.run(["openssl", "pkeyutl", "-sign", "-rawin", "-inkey", os.path.join(tmp, "w.der"),
                           "-keyform", "DER", "-in", os.path.join(tmp, "msg")], capture_output=True, check=True).stdout
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    c.request(m, path, body=body, headers={"X-Vault-Signer": wid, "X-Vault-Time": t, "X-Vault-Sig": sig.hex()})
+    h = {"X-Vault-Signer": wid, "X-Vault-Time": t, "X-Vault-Sig": sig.hex()}
+    if body:  # the body's hash goes in the head, so the server checks the signature before reading the body
+        h["X-Vault-Body"] = hashlib.blake2b(body, digest_size=32).hexdigest()
+    c.request(m, path, body=body, headers=h)
     r = c.getresponse()
     return r.status, r.read()
 pack = next(os.path.join(dp, f)[len(repo) + 1:] for dp, _, fs in os.walk(os.path.join(repo, "data")) for f in fs)

@@ -90,7 +90,8 @@ static void test_admin_key_file(void **state)
 	struct buf pass = {0}, bad = {0}, f = {0};
 	buf_adds(&pass, "correct horse");
 	buf_adds(&bad, "correct horsf");
-	assert_int_equal(vkey_admin_encode(&k, &pass, &f), 0);
+	uint8_t fetch_pk[32];
+	assert_int_equal(vkey_admin_encode(&k, &pass, &f, fetch_pk), 0);
 	assert_int_equal(f.len, VAULT_ADMIN_KEY_SIZE);
 	int role = 0;
 	assert_int_equal(vkey_parse_role((const uint8_t *)f.data, f.len, &role), 0);
@@ -99,6 +100,16 @@ static void test_admin_key_file(void **state)
 	assert_memory_equal(back.sign_sk, k.sign_sk, 64);
 	assert_memory_equal(back.box_sk, k.box_sk, 32);
 	assert_int_equal(vkey_admin_open(&back, (const uint8_t *)f.data, f.len, &bad), -LB_EAUTH);
+	/* the pair that proves the passphrase to a vault server comes from the file's head and the passphrase
+	 * alone, and only the right passphrase gives it */
+	uint8_t key[32], pk[32], sk[64];
+	assert_int_equal(vkey_admin_derive((const uint8_t *)f.data, VKEY_ADMIN_HEAD, &pass, key), 0);
+	vkey_fetch_pair(key, pk, sk);
+	assert_memory_equal(pk, fetch_pk, 32);
+	assert_int_equal(vkey_admin_derive((const uint8_t *)f.data, VKEY_ADMIN_HEAD, &bad, key), 0);
+	vkey_fetch_pair(key, pk, sk);
+	assert_memory_not_equal(pk, fetch_pk, 32);
+	assert_int_equal(vkey_admin_derive((const uint8_t *)f.data, VKEY_ADMIN_HEAD - 1, &pass, key), -LB_ECORRUPT);
 	f.data[100] ^= 1; /* damage is not a wrong passphrase */
 	assert_int_equal(vkey_admin_open(&back, (const uint8_t *)f.data, f.len, &pass), -LB_ECORRUPT);
 	buf_release(&pass);
