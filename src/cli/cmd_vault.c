@@ -75,6 +75,37 @@ void cv_time(struct buf *b, int64_t ms)
 	lb_format_local(b, ms);
 }
 
+/* Refuse a weak admin passphrase (vault_passphrase_check): whoever obtains keys/admin can guess offline. The
+ * parts of the repository path count as words an attacker tries. */
+static int check_passphrase(const struct buf *pass, const char *repo)
+{
+	char parts[512];
+	const char *words[16];
+	size_t n = 0;
+	snprintf(parts, sizeof(parts), "%s", repo);
+	char *save = NULL;
+	for (char *t = strtok_r(parts, "/._- ", &save); t && n < LB_ARRAY_LEN(words);
+	     t = strtok_r(NULL, "/._- ", &save))
+		if (strlen(t) >= 3)
+			words[n++] = t;
+	double bits;
+	int weak = vault_passphrase_check(pass, words, n, &bits);
+	if (weak == VAULT_PASS_SHORT)
+		return lb_error(
+		        LB_EINVAL, "%s",
+		        L_("the admin passphrase is too short: use 12 characters or more (e.g. four unrelated words)",
+		           "管理者パスフレーズが短すぎます: 12 文字以上にしてください (例: 無関係な単語を 4 つ)"));
+	if (weak == VAULT_PASS_GUESSABLE)
+		return lb_error(
+		        LB_EINVAL,
+		        L_("the admin passphrase is too easy to guess (about %.0f bits, %.0f needed): use more "
+		           "unrelated words, not names, dates, keyboard rows or common passwords",
+		           "管理者パスフレーズが推測されやすすぎます (約 %.0f ビット、%.0f ビット必要): 名前・日付・"
+		           "キー配列・よくあるパスワードでなく、無関係な単語を増やしてください"),
+		        bits, VAULT_PASS_MIN_BITS);
+	return 0;
+}
+
 static int v_init(int argc, char **argv)
 {
 	struct cv_common c = {0};
@@ -84,10 +115,15 @@ static int v_init(int argc, char **argv)
 	        "lifeboat vault init --repo R [--passphrase-file F]",
 	        "Create a vault repository in R (a new or empty folder). The admin passphrase (LIFEBOAT_PASSPHRASE,\n"
 	        "--passphrase-file or the terminal) protects the keys that read, forget, lock and review generations.\n"
-	        "Keep it offline. Production hosts get writer keys ('vault key add --role writer').",
+	        "Keep it offline. It must have 12 characters or more and resist guessing (zxcvbn's estimate of 45 "
+	        "bits\n"
+	        "or more: several unrelated words, not names, dates or common passwords); a weak one is refused.\n"
+	        "Production hosts get writer keys ('vault key add --role writer').",
 	        "R (新規または空のフォルダ) にボルトを作成します。管理者パスフレーズ (LIFEBOAT_PASSPHRASE、\n"
 	        "--passphrase-file または端末) "
-	        "が世代の読み出し・削除・ロック・判定の鍵を守ります。オフラインで保管し、\n"
+	        "が世代の読み出し・削除・ロック・判定の鍵を守ります。オフラインで保管してください。12 文字以上で\n"
+	        "推測に強いもの (zxcvbn の推定で 45 ビット以上: 名前・日付・よくあるパスワードでなく、無関係な単語を\n"
+	        "いくつか) が必要で、弱いものは拒否されます。\n"
 	        "本番サーバにはライター鍵 ('vault key add --role writer') を渡してください。",
 	        "  LIFEBOAT_PASSPHRASE=… lifeboat vault init --repo /srv/vault"};
 	int i = cli_parse(argc, argv, opts, &help, &code);
@@ -99,8 +135,8 @@ static int v_init(int argc, char **argv)
 		return cli_usage(L_("vault init takes no arguments", "vault init に引数はありません"));
 	struct buf pass = {0};
 	int rc = lb_secret_read(&pass, c.pass_file, NULL, 1);
-	if (rc == 0 && pass.len < 8)
-		rc = lb_error(LB_EINVAL, "the passphrase is too short (8 characters or more)");
+	if (rc == 0)
+		rc = check_passphrase(&pass, c.repo);
 	if (rc == 0)
 		rc = vault_init(c.repo, &pass);
 	buf_wipe(&pass);

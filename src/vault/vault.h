@@ -20,6 +20,13 @@ enum vault_status { VAULT_CLEAN = 1, VAULT_SUSPECT = 2, VAULT_UNREVIEWED = 3 };
 
 /* Create a repository at path (a folder that does not exist or is empty) protected by passphrase. */
 int vault_init(const char *repo, const struct buf *passphrase);
+/* How strong an admin passphrase is, before vault_init seals keys/admin with it: VAULT_PASS_OK, VAULT_PASS_SHORT
+ * (fewer than VAULT_PASS_MIN_CHARS characters) or VAULT_PASS_GUESSABLE (zxcvbn's estimate, in *bits, under
+ * VAULT_PASS_MIN_BITS). extra: up to 16 more words an attacker would try (e.g. the parts of the repository path). */
+enum { VAULT_PASS_OK = 0, VAULT_PASS_SHORT = 1, VAULT_PASS_GUESSABLE = 2 };
+#define VAULT_PASS_MIN_CHARS 12
+#define VAULT_PASS_MIN_BITS 45.0
+int vault_passphrase_check(const struct buf *pass, const char *const *extra, size_t nextra, double *bits);
 /* 1 when the key file (or, with key_file NULL, the repository's admin key) needs a passphrase, 0 if not. */
 int vault_key_needs_passphrase(const char *key_file);
 /*

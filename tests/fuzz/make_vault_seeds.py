@@ -72,7 +72,7 @@ put("vault_pack", "raw-footer", b"LBVPACK1\x01" + bytes(80) + bytes(40) + struct
 # real objects from a repository made by the binary
 if len(sys.argv) > 1:
     with tempfile.TemporaryDirectory() as t:
-        env = dict(os.environ, LIFEBOAT_PASSPHRASE="seed-passphrase", LIFEBOAT_PROGRESS="0")
+        env = dict(os.environ, LIFEBOAT_PASSPHRASE="seed-orchid-granite-harbor", LIFEBOAT_PROGRESS="0")
         repo = os.path.join(t, "repo")
         subprocess.run([sys.argv[1], "vault", "init", "--repo", repo], env=env, check=True, capture_output=True)
         subprocess.run([sys.argv[1], "vault", "key", "add", "--repo", repo, "--role", "writer", "--out",

@@ -7,7 +7,7 @@ set -e
 . "$LB_SRC/tests/integration/station_lib.bash"
 LOOP_PID=""
 trap 'kill $LOOP_PID 2>/dev/null || true; if [ -n "$SRV_PID" ]; then kill "$SRV_PID" 2>/dev/null; fi; wait 2>/dev/null; lb_cleanup' EXIT
-export LIFEBOAT_PASSPHRASE="station vault test passphrase"
+export LIFEBOAT_PASSPHRASE="ward-lantern-copper-meadow"
 EXPORT="$T/ehr-export"
 REPO="$T/vault"
 DB="$T/clinical.db"

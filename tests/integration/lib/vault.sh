@@ -10,7 +10,7 @@ cleanup() {
 	rm -rf "$T"
 }
 trap cleanup EXIT
-PASS=correct-horse-battery
+PASS=kelp-orbit-tundra-violin-42 # strong enough for vault init (zxcvbn, docs §2)
 fail() {
 	echo "FAIL: $*" >&2
 	exit 1
