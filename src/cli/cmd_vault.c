@@ -537,7 +537,7 @@ static int v_serve(int argc, char **argv)
 	        "the server exclude each other; a client that vanishes loses its lock after --lease-ttl. Lock events\n"
 	        "are logged on stderr. The admin key file goes only to the admin or to a client that proves the\n"
 	        "passphrase (never to writers or unsigned requests); signatures are checked before any body is read;\n"
-	        "one address holds at most 8 connections, and a request's head must arrive within 10 s. Clients give\n"
+	        "one address holds at most 16 connections, and a request's head must arrive within 10 s. Clients give\n"
 	        "up on a server that does not answer after LIFEBOAT_VAULT_TIMEOUT seconds (default 60).\n"
 	        "Run it as a Unix user of its own that owns R; stop with Ctrl-C.",
 	        "リポジトリ R を --repo http://ADDR:PORT/ で使うクライアントに提供します。すべての要求の署名と役割を\n"
@@ -547,7 +547,7 @@ static int v_serve(int argc, char **argv)
 	        "互いを排除します。応答のないクライアントのロックは --lease-ttl 後に解放されます。ロックの記録は\n"
 	        "標準エラーに出ます。管理者鍵ファイルは管理者とパスフレーズを証明したクライアントにだけ渡し\n"
 	        "(ライターや署名のない要求には渡しません)、署名は本文を読む前に検査します。1 つのアドレスからの\n"
-	        "接続は 8 本まで、要求ヘッダは 10 秒以内に届く必要があります。クライアントは応答のないサーバを\n"
+	        "接続は 16 本まで、要求ヘッダは 10 秒以内に届く必要があります。クライアントは応答のないサーバを\n"
 	        "LIFEBOAT_VAULT_TIMEOUT 秒 (既定 60) で諦めます。\n"
 	        "R を所有する専用の Unix ユーザで実行し、Ctrl-C で停止します。",
 	        "  lifeboat vault serve --repo /srv/vault --listen 127.0.0.1:8420\n"

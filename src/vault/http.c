@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -21,6 +22,7 @@
 #define HTTP_MAX ((size_t)VAULT_PACK_MAX + (1u << 20))
 #define HTTP_TIMEOUT_S 60 /* default of LIFEBOAT_VAULT_TIMEOUT */
 #define HTTP_TRIES 4      /* attempts of a request that may be repeated */
+#define HTTP_PARALLEL 6   /* requests at a time (the server takes 16 connections per address) */
 
 int vault_url_parse(struct vault *v, const char *url)
 {
@@ -239,7 +241,45 @@ static int may_retry(const char *method, const char *path)
 	       (!strcmp(method, "PUT") && (!strncmp(path, "/obj/", 5) || !strncmp(path, "/lease/", 7)));
 }
 
+/* At most HTTP_PARALLEL requests of this process at a time (lease requests aside, so that a refresh is never
+ * stuck behind slow uploads): below the server's cap per address, whatever the number of backup workers. */
+static pthread_mutex_t par_mtx = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t par_cv = PTHREAD_COND_INITIALIZER;
+static int par_busy;
+
+static void par_enter(void)
+{
+	pthread_mutex_lock(&par_mtx);
+	while (par_busy >= HTTP_PARALLEL)
+		pthread_cond_wait(&par_cv, &par_mtx);
+	par_busy++;
+	pthread_mutex_unlock(&par_mtx);
+}
+
+static void par_leave(void)
+{
+	pthread_mutex_lock(&par_mtx);
+	par_busy--;
+	pthread_cond_signal(&par_cv);
+	pthread_mutex_unlock(&par_mtx);
+}
+
+static int http_retry(struct vault *v, const char *method, const char *path, const void *body, size_t n,
+                      struct buf *out);
+
 int vault_http(struct vault *v, const char *method, const char *path, const void *body, size_t n, struct buf *out)
+{
+	int lease = !strncmp(path, "/lease/", 7);
+	if (!lease)
+		par_enter();
+	int rc = http_retry(v, method, path, body, n, out);
+	if (!lease)
+		par_leave();
+	return rc;
+}
+
+static int http_retry(struct vault *v, const char *method, const char *path, const void *body, size_t n,
+                      struct buf *out)
 {
 	struct buf resp = {0};
 	int status = 0, rc = -1;
