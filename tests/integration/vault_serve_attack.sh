@@ -1,8 +1,9 @@
 #!/bin/bash
 # vault_serve_attack.sh - a LAN client without any key cannot hold the vault server up: while 20 unauthenticated
 # connections declare a 60 MB upload and trickle it (from 127.0.0.2) and 20 more trickle their request heads
-# (from 127.0.0.3), a writer's backup through the server completes; and a client of a server that accepts but
-# never answers stops with a clear error after its time limit instead of hanging. Every client run is boxed in
+# (from 127.0.0.3), a writer's backup through the server completes; a client whose connections are dropped
+# tries again; and a client of a server that accepts but never answers stops with a clear error after its time
+# limit instead of hanging. Every client run is boxed in
 # `timeout`, so a hang fails the test rather than the CI job.
 source "$LB_SRC/tests/integration/lib/vault.sh"
 R=$T/repo S=$T/src K=$T/w.key
@@ -76,6 +77,51 @@ wait "$APID" 2>/dev/null || true
 APID=
 expect_exit 0 lb vault restore --repo "$R" "${ID:0:8}" --target "$T/r"
 cmp "$S/f3" "$T/r$S/f3" || fail "the generation taken during the attack does not restore"
+
+# a server that drops connections now and then (here: the first three through a proxy): requests that are safe
+# to repeat are tried again with back-off, so the writer's commands still work
+PPORT=$(free_port)
+python3 - "$PPORT" "$PORT" "$T/proxy.ready" <<'PY' &
+import socket, sys, threading
+lport, port, ready = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+ls = socket.socket()
+ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind(("127.0.0.1", lport))
+ls.listen(64)
+open(ready, "w").write("listening\n")
+def pump(a, b):
+    try:
+        while True:
+            d = a.recv(65536)
+            if not d:
+                break
+            b.sendall(d)
+    except OSError:
+        pass
+    finally:
+        try:
+            b.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+n = 0
+while True:
+    c, _ = ls.accept()
+    n += 1
+    if n <= 3:  # dropped before a byte of the answer
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\1\0\0\0\0\0\0\0")  # a reset
+        c.close()
+        continue
+    u = socket.create_connection(("127.0.0.1", port))
+    threading.Thread(target=pump, args=(c, u), daemon=True).start()
+    threading.Thread(target=pump, args=(u, c), daemon=True).start()
+PY
+HPID=$!
+for _ in $(seq 50); do [ -e "$T/proxy.ready" ] && break; sleep 0.1; done
+expect_exit 0 w vault snapshots --repo "http://127.0.0.1:$PPORT/" --key "$K" --json
+[ "$(json_get "$T/out" "[0]['id']")" = "$ID" ] || fail "snapshots through a dropping proxy: $(cat "$T/out")"
+kill "$HPID" 2>/dev/null || true
+wait "$HPID" 2>/dev/null || true
+HPID=
 
 # a server that accepts connections and never answers: the client gives up with a clear error
 HPORT=$(free_port)
