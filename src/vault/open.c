@@ -113,7 +113,7 @@ static int fetch_admin_key(struct vault *v, const struct buf *pass, uint8_t key[
 	rc = vault_get(v, "keys/admin", f, 4096);
 	v->fetch_sk = NULL;
 	sodium_memzero(sk, sizeof(sk));
-	if (rc == -LB_EAUTH) /* the server could not check the proof: the passphrase is wrong */
+	if (rc == -LB_EAUTH && strstr(lb_errmsg(), "wrong passphrase")) /* the proof does not check */
 		rc = lb_error(LB_EAUTH, "wrong passphrase");
 	return rc;
 }

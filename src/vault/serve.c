@@ -98,7 +98,7 @@ static int rel_ok(const char *rel)
 /* 0 anonymous, VAULT_ADMIN, VAULT_WRITER or ROLE_PASSPHRASE when the signature of the head checks (over body_hex,
  * the hash the body must have; signer set to "admin", the writer id or "passphrase"); -1 when a signature is present
  * but bad, -2 when it was used before (a replay), -3 for a passphrase signature on a repository without
- * keys/admin.auth. */
+ * keys/admin.auth, -4 when its time is outside the window. */
 static int who(struct vault_server *s, struct MHD_Connection *c, const char *method, const char *url,
                const char *body_hex, char signer_out[40])
 {
@@ -116,7 +116,7 @@ static int who(struct vault_server *s, struct MHD_Connection *c, const char *met
 		return -1;
 	long long ms = strtoll(t, NULL, 10);
 	if (llabs(ms - (long long)lb_now_ms()) > SERVE_SKEW_MS)
-		return -1;
+		return -4;
 	int role;
 	if (!strcmp(signer, "admin")) {
 		memcpy(pk, s->v->cfg.sign_pk, 32);
@@ -300,6 +300,17 @@ static unsigned check_head(struct vault_server *s, struct MHD_Connection *c, con
 		              "admin "
 		              "passphrase (any vault command adds it), or use --key with a copy of keys/admin",
 		       403;
+	if (r->role == -4)
+		return *msg = "the request's time is more than 5 minutes off the vault server's clock", 401;
+	const char *signer = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Vault-Signer");
+	if (r->role < 0 && signer && !strcmp(signer, "passphrase")) { /* someone guessing: say so in the log */
+		char ip[INET6_ADDRSTRLEN] = "?";
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, ip, sizeof(ip));
+		lb_warn("a request for keys/admin from %s with a wrong passphrase", ip);
+		return *msg = "wrong passphrase", 401;
+	}
 	if (r->role < 0)
 		return *msg = "bad or unknown signature", 401;
 	if (!r->role && has_body)

@@ -65,6 +65,7 @@ expect_exit 0 lb vault snapshots --repo "$U" --json
 expect_exit 2 env LIFEBOAT_PASSPHRASE=wrong-passphrase "$LIFEBOAT" vault snapshots --repo "$U"
 grep -q "wrong passphrase" "$T/err" || fail "wrong passphrase through the server: $(cat "$T/err")"
 [ "$(wc -l <"$T/err")" = 1 ] || fail "not one line: $(cat "$T/err")"
+grep -q "keys/admin from 127.0.0.1 with a wrong passphrase" "$T/serve.out" || fail "the guess is not logged"
 
 # a repository from before keys/admin.auth: the server refuses the passphrase and says what to do; the admin's
 # next open on the vault host adds the file, and the passphrase works through the server again
