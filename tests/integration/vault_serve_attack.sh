@@ -78,6 +78,47 @@ APID=
 expect_exit 0 lb vault restore --repo "$R" "${ID:0:8}" --target "$T/r"
 cmp "$S/f3" "$T/r$S/f3" || fail "the generation taken during the attack does not restore"
 
+# the two limits on their own: a 17th connection from one address is closed at once while 16 are open, and a
+# connection that trickles its head is closed by the server (here within a minute; the deadline is 10 s)
+python3 - "$PORT" <<'PY' || fail "a connection limit does not hold"
+import select, socket, sys, time
+port = int(sys.argv[1])
+held = []
+for i in range(17):
+    s = socket.socket()
+    s.bind(("127.0.0.4", 0))
+    s.connect(("127.0.0.1", port))
+    held.append(s)
+# whichever one the server took last is closed at once (the others wait for their head, up to 10 s)
+r, _, _ = select.select(held, [], [], 5)
+def gone(s):
+    try:
+        return s.recv(100) == b""
+    except ConnectionResetError:
+        return True
+assert any(gone(s) for s in r), "17 connections from one address were all kept open"
+for s in held:
+    s.close()
+s = socket.socket()
+s.bind(("127.0.0.5", 0))
+s.connect(("127.0.0.1", port))
+s.sendall(b"GET /obj/config HTTP/1.1\r\nHost: vault\r\n")
+s.settimeout(1)
+closed = False
+for _ in range(60):
+    try:
+        s.sendall(b"X-Slow: 1\r\n")
+        if s.recv(100) == b"":
+            closed = True
+            break
+    except socket.timeout:
+        continue
+    except OSError:
+        closed = True
+        break
+assert closed, "a connection trickling its head was kept open for a minute"
+PY
+
 # a server that drops connections now and then (here: the first three through a proxy): requests that are safe
 # to repeat are tried again with back-off, so the writer's commands still work
 PPORT=$(free_port)

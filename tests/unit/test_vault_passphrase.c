@@ -45,16 +45,26 @@ static void test_length(void **state)
 static void test_guessable(void **state)
 {
 	(void)state;
-	static const char *const weak[] = {"password1234",         "Password123!",     "aaaaaaaaaaaaaaaa",
-	                                   "abcdefghijklmnop",     "qwertyuiopasdfgh", "Hospital2024!",
-	                                   "lifeboat-vault-admin", "administrator1",   "1234567890123"};
+	static const char *const weak[] = {"password1234",
+	                                   "Password123!",
+	                                   "aaaaaaaaaaaaaaaa",
+	                                   "abcdefghijklmnop",
+	                                   "qwertyuiopasdfgh",
+	                                   "Hospital2024!",
+	                                   "lifeboat-vault-admin",
+	                                   "administrator1",
+	                                   "1234567890123",
+	                                   "kawasakiminamikyoto" /* 38 bits: between 30 and 45 */,
+	                                   "correcthorsebattery" /* 33 */,
+	                                   "station vault test passphrase" /* just under 45 */};
 	for (size_t i = 0; i < sizeof(weak) / sizeof(weak[0]); i++) {
 		double bits = 99;
 		assert_int_equal(check(weak[i], NULL, 0, &bits), VAULT_PASS_GUESSABLE);
 		assert_true(bits < VAULT_PASS_MIN_BITS);
 	}
 	static const char *const strong[] = {"kelp-orbit-tundra-violin-42", "ward-lantern-copper-meadow",
-	                                     "demo passphrase - change me", "Zq7#kP2!mW9x"};
+	                                     "demo passphrase - change me", "Zq7#kP2!mW9x",
+	                                     "correct-horse-battery" /* just over 45 */};
 	for (size_t i = 0; i < sizeof(strong) / sizeof(strong[0]); i++) {
 		double bits = 0;
 		assert_int_equal(check(strong[i], NULL, 0, &bits), VAULT_PASS_OK);
