@@ -46,7 +46,7 @@ static int report(const struct print_stats *st, int json, const char *out)
 
 static int print_pack_cmd(int argc, char **argv)
 {
-	const char *db = NULL, *ward = NULL, *out = NULL;
+	const char *db = NULL, *ward = NULL, *out = NULL, *from = NULL;
 	long days = 3;
 	int json = 0, code;
 	const struct lb_opt opts[] = {
@@ -55,20 +55,25 @@ static int print_pack_cmd(int argc, char **argv)
 	        {LB_OPT_STRING, 'o', "out", &out, "DIR", "folder to write the pack into", "出力フォルダ"},
 	        {LB_OPT_INT, 0, "days", &days, "N", "days of administration boxes (default 3)",
 	         "与薬記録の日数 (既定 3)", 1, 7},
+	        {LB_OPT_STRING, 0, "from", &from, "DATE",
+	         "first day of the medication sheets and call lists (YYYY-MM-DD; default today)",
+	         "与薬記録・連絡リストの開始日 (YYYY-MM-DD、既定は今日)"},
 	        CLI_OPT_JSON(&json),
 	        {0},
 	};
 	static const struct lb_cmd_help help = {
-	        "lifeboat print pack --db FILE --ward W --out DIR [--days N] [--json]",
+	        "lifeboat print pack --db FILE --ward W --out DIR [--days N] [--from DATE] [--json]",
 	        "Print a ward's downtime pack as PDF: 1_census (every patient of the ward with names, birth date,\n"
 	        "allergies and same-name warnings), 2_summaries (identification banner, allergies first, medicines,\n"
-	        "injections, problems, recent results), 3_medication_sheets (boxes to tick for the next days),\n"
+	        "injections, problems, recent results), 3_medication_sheets (boxes to tick from today, or --from, "
+	        "on),\n"
 	        "4_wristbands (name, kana, ID, birth date and era, sex, blood group, Code 128 barcode of the ID),\n"
 	        "5_order_forms (prescription, injection and lab order with the patient's header filled in) and\n"
 	        "6_order_labels (one label per active order line with a barcode for the bedside check).",
 	        "病棟のダウンタイム用一式を PDF で出力します: 1_census (病棟の全患者: 氏名・カナ・生年月日・\n"
 	        "アレルギー・同姓同名の注意)、2_summaries (患者確認欄、アレルギー、処方、注射、病名、最近の検査)、\n"
-	        "3_medication_sheets (今後数日分の実施チェック欄)、4_wristbands (氏名・カナ・ID・生年月日 (和暦)・\n"
+	        "3_medication_sheets (今日 (または --from) からの実施チェック欄)、4_wristbands "
+	        "(氏名・カナ・ID・生年月日 (和暦)・\n"
 	        "性別・血液型・ID のバーコード)、5_order_forms (患者欄記入済みの処方箋・注射指示箋・検査依頼書)、\n"
 	        "6_order_labels (有効な処方・注射 1 行ごとのラベル: ベッドサイド照合用バーコードつき)。",
 	        "  lifeboat print pack --db store.db --ward 3A --out /srv/downtime/3A\n"
@@ -82,11 +87,16 @@ static int print_pack_cmd(int argc, char **argv)
 	if (!db || !ward || !out)
 		return cli_usage(L_("print pack needs --db, --ward and --out",
 		                    "print pack には --db, --ward, --out が必要です"));
+	int y, m, d;
+	if (from && lb_parse_day(from, &y, &m, &d) < 0)
+		return cli_usage(
+		        L_("--from '%s' is not a date (YYYY-MM-DD)", "--from '%s' は日付 (YYYY-MM-DD) ではありません"),
+		        from);
 	struct store *s;
 	int rc = store_open(&s, db, 0);
 	if (rc < 0)
 		return cli_error(rc);
-	struct print_opts o = {.mar_days = (int)days};
+	struct print_opts o = {.mar_days = (int)days, .from = from};
 	struct print_stats st = {0};
 	rc = print_pack(s, ward, out, &o, &st);
 	store_close(s);
@@ -176,7 +186,7 @@ static int print_appointments_cmd(int argc, char **argv)
 
 static int print_all_cmd(int argc, char **argv)
 {
-	const char *db = NULL, *out = NULL;
+	const char *db = NULL, *out = NULL, *from = NULL;
 	long jobs = 2, days = 3;
 	int json = 0, code;
 	const struct lb_opt opts[] = {
@@ -187,19 +197,24 @@ static int print_all_cmd(int argc, char **argv)
 	         64},
 	        {LB_OPT_INT, 0, "days", &days, "N", "days of administration boxes (default 3)",
 	         "与薬記録の日数 (既定 3)", 1, 7},
+	        {LB_OPT_STRING, 0, "from", &from, "DATE",
+	         "first day of the medication sheets and call lists (YYYY-MM-DD; default today)",
+	         "与薬記録・連絡リストの開始日 (YYYY-MM-DD、既定は今日)"},
 	        CLI_OPT_JSON(&json),
 	        {0},
 	};
 	static const struct lb_cmd_help help = {
-	        "lifeboat print all --db FILE --out DIR [--jobs N] [--days N] [--json]",
+	        "lifeboat print all --db FILE --out DIR [--jobs N] [--days N] [--from DATE] [--json]",
 	        "Print everything for the downtime into DIR: 0_index.pdf, wards/<ward>/ (each ward's pack), "
 	        "calls/<date>.pdf\n"
-	        "(the data's day and the six after it) and forms/. The set is built beside DIR and swapped in with "
-	        "one\n"
+	        "(today, or --from, and the six days after it, and every later day with a booking) and forms/. The "
+	        "set\n"
+	        "is built beside DIR and swapped in with one "
 	        "rename, so DIR always holds a whole set. Run it hourly (cron or a systemd timer) on the station PC.",
 	        "ダウンタイム用の一式を DIR に出力します: 0_index.pdf、wards/<病棟>/ "
 	        "(病棟ごとの一式)、calls/<日付>.pdf\n"
-	        "(データ時点の日から 7 日分の連絡リスト)、forms/。一式は DIR の隣に作ってから 1 回の rename で\n"
+	        "(今日 (または --from) から 7 日分と、それ以後に予約のある日の連絡リスト)、forms/。一式は DIR "
+	        "の隣に作ってから 1 回の rename で\n"
 	        "入れ替えるので、DIR には常に完全な一式があります。端末で 1 時間ごとに実行してください。",
 	        "  lifeboat print all --db store.db --out /srv/downtime/paper\n"
 	        "  # crontab: 5 * * * * lifeboat print all --db /srv/downtime/store.db --out /srv/downtime/paper"};
@@ -211,12 +226,17 @@ static int print_all_cmd(int argc, char **argv)
 		                 argv[i]);
 	if (!db || !out)
 		return cli_usage(L_("print all needs --db and --out", "print all には --db と --out が必要です"));
+	int y, m, d;
+	if (from && lb_parse_day(from, &y, &m, &d) < 0)
+		return cli_usage(
+		        L_("--from '%s' is not a date (YYYY-MM-DD)", "--from '%s' は日付 (YYYY-MM-DD) ではありません"),
+		        from);
 	struct store *s;
 	int rc = store_open(&s, db, 0);
 	if (rc < 0)
 		return cli_error(rc);
 	struct lb_progress pr = {.label = "print"};
-	struct print_opts o = {.mar_days = (int)days, .jobs = (int)jobs, .progress = &pr};
+	struct print_opts o = {.mar_days = (int)days, .jobs = (int)jobs, .progress = &pr, .from = from};
 	struct print_stats st = {0};
 	rc = print_all(s, out, &o, &st);
 	store_close(s);

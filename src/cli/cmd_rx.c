@@ -184,7 +184,7 @@ static void result_json(const struct rx_order *o, const struct rx_result *r, str
 	buf_release(&t);
 	json_kv_str(&w, "birth_date", p->birth_date);
 	json_kv_str(&w, "as_of", r->as_of);
-	json_key(&w, "age_months"); /* at the as-of date */
+	json_key(&w, "age_months"); /* today (lb_today) */
 	if (r->age_months >= 0)
 		json_int(&w, r->age_months);
 	else
@@ -295,13 +295,13 @@ static int rx_check_cmd(int argc, char **argv)
 	        "or class among active medicines, interactions (a shared interaction group), pregnancy (--pregnant or "
 	        "a\n"
 	        "recorded pregnancy), the maximum daily dose (dose × per day), and the drug's age limits (the\n"
-	        "patient's age at the data's as-of date from the birth date). Each alert has a level (stop, warn,\n"
+	        "patient's age today, from the birth date). Each alert has a level (stop, warn,\n"
 	        "info), the reason and the record it rests on. A safe order prints 'no alerts'.\n"
 	        "Exit codes: 0 no stop-level alert, 1 a stop-level alert, 2 unknown patient or drug, or bad input.",
 	        "紙の処方を患者のダウンタイム用データと薬品マスタで確認します: アレルギー歴 (コード、または\n"
 	        "ペニシリン などの記載) と薬剤・系統、処方中の薬との成分・同効薬の重複、相互作用 (同じ相互作用\n"
 	        "グループ)、妊婦 (--pregnant または記録された妊娠)、1日最大量 (1回量 × 回数)、年齢制限 (生年月日\n"
-	        "からデータ時点の年齢)。警告ごとにレベル (stop / warn / info)、理由、根拠の記録を示します。\n"
+	        "から今日の年齢)。警告ごとにレベル (stop / warn / info)、理由、根拠の記録を示します。\n"
 	        "問題がなければ「警告なし」。\n"
 	        "終了コード: 0 stop なし、1 stop あり、2 患者・薬品が不明または入力誤り。",
 	        "  lifeboat rx check --db store.db --patient 0001000046 --drug 100000101 --dose 250 --unit mg "

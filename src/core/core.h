@@ -210,8 +210,23 @@ int lb_date_valid(int y, int m, int d);
 int lb_age_months(int by, int bm, int bd, int y, int m, int d);
 /* Format a UTC time as "2026-11-24T08:15:17Z" (ms == 0 … ) or with milliseconds when with_ms. */
 void lb_format_utc(struct buf *b, int64_t ms, int with_ms);
-/* Format in local time as "2026-11-24 17:15" (what people read on a banner or a printed page). */
+/* Format in local time as "2026/11/24 17:15": the one format people read, on every screen and printed page. */
 void lb_format_local(struct buf *b, int64_t ms);
+/*
+ * A stored time stamp in that display format, in local time: "2026-11-24T19:00:55" (local), "…Z" or "…+09:00"
+ * become "2026/11/24 19:00" (a time with a zone is converted to local time), a date alone "2026/11/24"; text that
+ * is no time is copied as it is.
+ */
+void lb_format_stamp(struct buf *b, const char *stamp);
+/*
+ * Today's local date, "YYYY-MM-DD": the day orders are judged active on, ages are counted to and paper starts
+ * from. LIFEBOAT_TODAY=YYYY-MM-DD sets it (tests, a rehearsal on old data). A clock before not_before (the data's
+ * as-of time: a standalone PC with a flat battery) is not believed: not_before's local date is used then.
+ * not_before may be NULL.
+ */
+void lb_today(char out[11], const char *not_before);
+/* y-m-d of a "YYYY-MM-DD" (what lb_today gives); -1 when it is not one. */
+int lb_parse_day(const char *day, int *y, int *m, int *d);
 /*
  * Parse a date or time: "2026-11-24", "20261124", "2026-11-24T08:15:17Z", "2026-11-24 08:15", with an optional
  * offset (+09:00). Dates without a zone are local midnight. Returns 0 and *ms, or -LB_EINVAL.

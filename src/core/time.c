@@ -7,6 +7,8 @@
 #include "core.h"
 
 #include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int64_t lb_now_ms(void)
@@ -95,8 +97,84 @@ void lb_format_local(struct buf *b, int64_t ms)
 	struct tm tm;
 	localtime_r(&t, &tm);
 	char tmp[64];
-	strftime(tmp, sizeof(tmp), "%Y-%m-%d %H:%M", &tm);
+	strftime(tmp, sizeof(tmp), "%Y/%m/%d %H:%M", &tm);
 	buf_adds(b, tmp);
+}
+
+int lb_parse_day(const char *s, int *y, int *m, int *d)
+{
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return -1;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+			return -1;
+	*y = atoi(s);
+	*m = atoi(s + 5);
+	*d = atoi(s + 8);
+	return lb_date_valid(*y, *m, *d) ? 0 : -1;
+}
+
+/* The local date of ms as "YYYY-MM-DD". */
+static void local_day(char out[11], int64_t ms)
+{
+	time_t t = (time_t)floor_div(ms, 1000);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	char day[32];
+	snprintf(day, sizeof(day), "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	snprintf(out, 11, "%.10s", day);
+}
+
+/* The local date of a stored time stamp (a zone converted; a local time or a date as it is), or "" when none. */
+static void stamp_day(char out[11], const char *stamp)
+{
+	int y, m, d;
+	out[0] = 0;
+	if (!stamp || strlen(stamp) < 10)
+		return;
+	int64_t ms;
+	if (strlen(stamp) > 10 && strlen(stamp) < 40 && lb_parse_time(stamp, &ms) == 0) {
+		local_day(out, ms);
+		return;
+	}
+	char day[11];
+	snprintf(day, sizeof(day), "%.10s", stamp);
+	if (lb_parse_day(day, &y, &m, &d) == 0)
+		memcpy(out, day, 11);
+}
+
+void lb_today(char out[11], const char *not_before)
+{
+	int y, m, d;
+	const char *env = getenv("LIFEBOAT_TODAY");
+	if (env && lb_parse_day(env, &y, &m, &d) == 0)
+		snprintf(out, 11, "%s", env);
+	else
+		local_day(out, lb_now_ms());
+	char nb[11];
+	stamp_day(nb, not_before);
+	if (nb[0] && strcmp(nb, out) > 0)
+		memcpy(out, nb, 11);
+}
+
+void lb_format_stamp(struct buf *b, const char *stamp)
+{
+	if (!stamp)
+		return;
+	size_t n = strlen(stamp);
+	int y, m, d;
+	char day[11];
+	snprintf(day, sizeof(day), "%.10s", stamp);
+	if (n == 10 && lb_parse_day(day, &y, &m, &d) == 0) {
+		buf_addf(b, "%04d/%02d/%02d", y, m, d);
+		return;
+	}
+	int64_t ms;
+	if (n > 10 && n < 40 && lb_parse_day(day, &y, &m, &d) == 0 && lb_parse_time(stamp, &ms) == 0) {
+		lb_format_local(b, ms);
+		return;
+	}
+	buf_adds(b, stamp);
 }
 
 /* Read exactly n digits. */

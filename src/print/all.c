@@ -1,5 +1,6 @@
 /*
- * all.c - `print all`: every ward's pack, the call lists of the data's day and the six after it, the blank forms
+ * all.c - `print all`: every ward's pack, the call lists of the start day (today, or print_opts.from: never the
+ * data's as-of day) and the six after it and of every later day the store holds a booking for, the blank forms
  * and an index page, refreshed as one set. The set is built in a sibling folder and swapped with the previous one
  * by renameat2(RENAME_EXCHANGE), so a nurse who opens the folder (or a printer queue) sees the whole old set or the
  * whole new one. Wards are rendered by worker processes (print_opts.jobs), each with its own store connection,
@@ -181,16 +182,17 @@ static int packs_wait(struct packs_run *run, const struct print_opts *o, struct 
 	return rc;
 }
 
-static int index_page(const char *root, const struct store_meta *m, const struct store_table *wards,
-                      char dates[CALL_DAYS][11], const long *ncalls, struct print_stats *st)
+static int index_page(const char *root, const struct store_meta *m, const struct store_table *wards, char (*dates)[11],
+                      const long *ncalls, size_t ndates, struct print_stats *st)
 {
 	struct buf p = {0}, t = {0};
 	lb_path_join(&p, root, "0_index.pdf");
 	struct pdoc d;
 	pdoc_init(&d, p.data, "ダウンタイム用 印刷一式 索引 / Downtime paper set: index", m->as_of);
 	pdoc_new_page(&d);
-	buf_addf(&t, "データ時点 (as of) %s    世代 generation %s    患者数 %ld", m->as_of,
-	         m->generation[0] ? m->generation : "-", m->patients);
+	buf_adds(&t, "データ時点 (as of) ");
+	lb_format_stamp(&t, m->as_of);
+	buf_addf(&t, "    世代 generation %s    患者数 %ld", m->generation[0] ? m->generation : "-", m->patients);
 	d.y += pdoc_text(&d, PDOC_LEFT, d.y, PDOC_RIGHT - PDOC_LEFT, 10, PT_BOLD, t.data) + 6;
 	d.y += pdoc_text(&d, PDOC_LEFT, d.y, PDOC_RIGHT - PDOC_LEFT, 9, 0,
 	                 "電子カルテが止まったら、この一式を印刷して各部署へ配る。データ時点より後の指示・結果は含まれ"
@@ -212,7 +214,7 @@ static int index_page(const char *root, const struct store_meta *m, const struct
 	}
 	d.y += 6;
 	pdoc_heading(&d, "外来予約 連絡リスト Call lists (calls/<日付>.pdf)");
-	for (int i = 0; i < CALL_DAYS; i++) {
+	for (size_t i = 0; i < ndates; i++) {
 		buf_reset(&t);
 		buf_addf(&t, "%s   %ld件", dates[i], ncalls[i]);
 		pdoc_need(&d, 14);
@@ -303,26 +305,39 @@ int print_all(struct store *s, const char *out_dir, const struct print_opts *o, 
 		rc = store_meta_get(s, &m);
 	if (rc == 0)
 		rc = store_wards(s, &wards);
+	/* the call lists: the start day and the six after it (each, even without bookings: "none" is news too),
+	 * then every later day with a booking, so that no booking in the store is left off */
+	char start[11] = "";
+	if (rc == 0)
+		rc = print_start_day(o, m.as_of, start);
+	struct store_table booked = {0};
+	if (rc == 0)
+		rc = store_appointment_dates(s, start, &booked);
+	size_t ndates = 0;
+	char(*dates)[11] = lb_calloc(CALL_DAYS + booked.nrows, sizeof(*dates));
+	long *ncalls = lb_calloc(CALL_DAYS + booked.nrows, sizeof(*ncalls));
+	int y = 1970, mo = 1, d = 1;
+	int64_t day0 = lb_parse_day(start, &y, &mo, &d) == 0 ? lb_days_from_civil(y, mo, d) : 0;
+	for (int i = 0; rc == 0 && i < CALL_DAYS; i++) {
+		lb_civil_from_days(day0 + i, &y, &mo, &d);
+		snprintf(dates[ndates++], sizeof(*dates), "%04d-%02d-%02d", y, mo, d);
+	}
+	for (size_t i = 0; rc == 0 && i < booked.nrows; i++) {
+		const char *b = store_cell(&booked, i, 0);
+		if (b && strcmp(b, dates[CALL_DAYS - 1]) > 0 && lb_parse_day(b, &y, &mo, &d) == 0)
+			snprintf(dates[ndates++], sizeof(*dates), "%s", b);
+	}
+	store_table_release(&booked);
 	if (o->progress)
-		o->progress->total = wards.nrows * PRINT_PARTS + CALL_DAYS + 2;
+		o->progress->total = wards.nrows * PRINT_PARTS + ndates + 2;
 	struct packs_run run = {.results = -1};
 	if (rc == 0)
 		rc = packs_start(s, &wards, tmp.data, o, st, &run);
-	char dates[CALL_DAYS][11];
-	long ncalls[CALL_DAYS] = {0};
-	int y = 1970, mo = 1, d = 1;
-	char day[11];
-	snprintf(day, sizeof(day), "%.10s", m.as_of);
-	if (rc == 0 && text_parse_date(day, &y, &mo, &d) < 0)
-		y = 1970, mo = 1, d = 1;
-	int64_t day0 = lb_days_from_civil(y, mo, d);
 	struct buf calls = {0};
 	lb_path_join(&calls, tmp.data, "calls");
 	if (rc == 0)
 		rc = lb_mkdirs(calls.data, 0755);
-	for (int i = 0; i < CALL_DAYS && rc == 0; i++) {
-		lb_civil_from_days(day0 + i, &y, &mo, &d);
-		snprintf(dates[i], sizeof(dates[i]), "%04d-%02d-%02d", y, mo, d);
+	for (size_t i = 0; i < ndates && rc == 0; i++) {
 		buf_reset(&p);
 		buf_addf(&p, "%s/%s.pdf", calls.data, dates[i]);
 		long before = st->calls;
@@ -336,7 +351,7 @@ int print_all(struct store *s, const char *out_dir, const struct print_opts *o, 
 	if (rc == 0)
 		rc = print_forms(p.data, st);
 	if (rc == 0)
-		rc = index_page(tmp.data, &m, &wards, dates, ncalls, st);
+		rc = index_page(tmp.data, &m, &wards, dates, ncalls, ndates, st);
 	/* the packs' workers ran meanwhile */
 	int prc = packs_wait(&run, o, st);
 	if (rc == 0)
@@ -364,6 +379,8 @@ int print_all(struct store *s, const char *out_dir, const struct print_opts *o, 
 	if (o->progress)
 		lb_progress_done(o->progress);
 	store_table_release(&wards);
+	free(dates);
+	free(ncalls);
 	buf_release(&tmp);
 	buf_release(&p);
 	buf_release(&calls);

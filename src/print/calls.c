@@ -39,6 +39,8 @@ int print_appointments(struct store *s, const char *date, const char *dept, cons
 		store_table_release(&c);
 		return rc;
 	}
+	char today[11];
+	lb_today(today, meta.as_of);
 	size_t *order = lb_calloc(c.nrows ? c.nrows : 1, sizeof(*order));
 	for (size_t i = 0; i < c.nrows; i++)
 		order[i] = i;
@@ -90,7 +92,7 @@ int print_appointments(struct store *s, const char *date, const char *dept, cons
 		buf_reset(&t);
 		buf_addf(&t, "%s\n%s%s%s%s", kind ? kind : "", clin ? clin : "",
 		         cancelled ? "\n【取消済 cancelled】" : "", note ? "\n" : "", note ? note : "");
-		print_birth(&birth, cell(&c, k, STORE_APPT_BIRTH), meta.as_of);
+		print_birth(&birth, cell(&c, k, STORE_APPT_BIRTH), today);
 		const char *cells[] = {
 		        when.data, cell(&c, k, STORE_APPT_PATIENT), name.data, birth.data, t.data, phone.data, NULL};
 		double h = 0;

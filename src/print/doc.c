@@ -18,9 +18,11 @@ void pdoc_init(struct pdoc *d, const char *path, const char *title, const char *
 	memset(d, 0, sizeof(*d));
 	d->path = lb_strdup(path);
 	d->title = lb_strdup(title ? title : "");
-	/* "2026-11-24T19:00:55" → "2026-11-24 19:00" */
-	snprintf(d->as_of, sizeof(d->as_of), "%.10s%s%.5s", as_of ? as_of : "", as_of && strlen(as_of) > 11 ? " " : "",
-	         as_of && strlen(as_of) > 11 ? as_of + 11 : "");
+	/* "2026-11-24T19:00:55" → "2026/11/24 19:00", local time (lb_format_stamp: the one display format) */
+	struct buf t = {0};
+	lb_format_stamp(&t, as_of);
+	snprintf(d->as_of, sizeof(d->as_of), "%s", buf_cstr(&t));
+	buf_release(&t);
 	struct buf now = {0};
 	lb_format_local(&now, lb_now_ms());
 	snprintf(d->printed, sizeof(d->printed), "%s", buf_cstr(&now));

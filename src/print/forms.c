@@ -46,7 +46,7 @@ static void header(struct pdoc *d, const struct store_patient_view *v)
 	if (v) {
 		print_full_name(&name, v);
 		print_full_kana(&kana, &v->patient);
-		print_birth(&birth, v->patient.birth_date, v->as_of);
+		print_birth(&birth, v->patient.birth_date, v->today);
 		print_allergy_line(&allergy, v);
 		if (v->census.in_ward)
 			buf_addf(&place, "%s %s-%s  %s", v->census.ward, v->census.room ? v->census.room : "",

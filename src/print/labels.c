@@ -1,6 +1,8 @@
 /*
  * labels.c - wristband labels (リストバンド): kanji and kana name, patient ID, birth date with its era, sex, blood
- * group, ward and bed, and a Code 128 barcode of the ID that the bedside scanner (or zbarimg) reads back. Fourteen
+ * group, ward and bed, and a Code 128 barcode of the ID that the bedside scanner (or zbarimg) reads back, and along
+ * the bottom, white on black, the two marks the census and summary carry: 「アレルギー」 with the allergens (each
+ * once) and 「同姓同名 ×n」 (or 「病棟内同姓」). Fourteen
  * labels of 92 × 32 mm to an A4 sheet, two per patient: one for the band, one spare for the chart. The label sheet
  * (pages of 2 × 7 labels) is shared with the order labels (order_labels.c).
  */
@@ -51,13 +53,45 @@ static int label(struct pdoc *d, double x, double y, const struct store_patient_
 	pdoc_text(d, x + 6, y + 35, 150, 11, PT_BOLD | PT_ONELINE, t.data);
 	buf_reset(&t);
 	struct buf birth = {0};
-	print_birth(&birth, p->birth_date, v->as_of);
+	print_birth(&birth, p->birth_date, v->today);
 	buf_addf(&t, "%s\n%s  血液型 %s%s", birth.data, print_sex_ja(p->sex), p->blood_abo ? p->blood_abo : "不明",
 	         p->blood_rh ? (strcmp(p->blood_rh, "-") ? " Rh+" : " Rh-") : "");
 	if (v->census.in_ward)
 		buf_addf(&t, "  %s %s-%s", v->census.ward, v->census.room ? v->census.room : "",
 		         v->census.bed ? v->census.bed : "");
 	pdoc_text(d, x + 6, y + 52, LABEL_W - 12, 7.5, 0, t.data);
+	/* the marks: white on black along the bottom, large enough to read at the bedside */
+	double my = y + LABEL_H - 17, mx = x + 4, right = x + LABEL_W - 4;
+	struct buf mark = {0};
+	if (v->same_full_name || v->census.same_surname_in_ward) {
+		if (v->same_full_name)
+			buf_addf(&mark, "同姓同名 ×%d", v->same_full_name + 1);
+		else
+			buf_adds(&mark, "病棟内同姓");
+		double w = 62;
+		pdoc_fill(d, right - w, my, w, 14, 0.0);
+		pdoc_text(d, right - w + 2, my + 2, w - 4, 8, PT_BOLD | PT_WHITE | PT_ONELINE | PT_CENTER, mark.data);
+		right -= w + 3;
+	}
+	if (v->n_allergies) {
+		/* the allergens only (the reactions are on the summary), each once */
+		buf_reset(&mark);
+		buf_adds(&mark, "アレルギー ");
+		for (size_t i = 0, n = 0; i < v->n_allergies; i++) {
+			const struct ehr_allergy *a = &v->allergies[i];
+			const char *name = a->name ? a->name : a->code ? a->code : "?";
+			int seen = 0;
+			for (size_t j = 0; j < i && !seen; j++) {
+				const char *o = v->allergies[j].name ? v->allergies[j].name : v->allergies[j].code;
+				seen = o && !strcmp(o, name);
+			}
+			if (!seen)
+				buf_addf(&mark, "%s%s", n++ ? "・" : "", name);
+		}
+		pdoc_fill(d, mx, my, right - mx, 14, 0.0);
+		pdoc_text(d, mx + 3, my + 2, right - mx - 6, 8, PT_BOLD | PT_WHITE | PT_ONELINE, mark.data);
+	}
+	buf_release(&mark);
 	int rc = print_code128(d->cr, x + 156, y + 6, LABEL_W - 162, 40, p->id);
 	buf_release(&t);
 	buf_release(&birth);

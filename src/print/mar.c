@@ -2,6 +2,12 @@
  * mar.c - medication administration sheets (服薬・注射 実施記録): for each patient, every active medicine and
  * injection with a box per administration for each of the next days, to tick, time and sign. VistA's BCMA backup
  * prints the same thing for three days by default; so does this (print_opts.mar_days).
+ *
+ * The days start today (or print_opts.from), never at the data's as-of day: a sheet printed two weeks into an
+ * outage has boxes for the days to come. Each line names the order's start and planned end (「11/20〜 11/25まで」);
+ * a day after the end (or before the start) has no boxes, only 「終了 ended」 (「開始前 not started」), so nobody
+ * ticks a dose of a course that is over. An order that ended before today is not on the sheet at all (the store
+ * judges active on today: STORE_ORDER_ACTIVE_SQL, store_med_until).
  */
 #include "print_int.h"
 
@@ -37,6 +43,15 @@ static const char *weekday_ja(int64_t days)
 	return w[((days % 7) + 7) % 7];
 }
 
+/* Days since the epoch of a YYYY-MM-DD (its first 10 characters), or fallback when it is none. */
+static int64_t day_of(const char *s, int64_t fallback)
+{
+	char t[11];
+	int y, m, d;
+	snprintf(t, sizeof(t), "%.10s", s ? s : "");
+	return lb_parse_day(t, &y, &m, &d) == 0 ? lb_days_from_civil(y, m, d) : fallback;
+}
+
 static void mar_one(struct pdoc *d, const struct store_patient_view *v, int ndays, int64_t day0)
 {
 	struct buf name = {0}, t = {0};
@@ -48,7 +63,7 @@ static void mar_one(struct pdoc *d, const struct store_patient_view *v, int nday
 	/* identification and allergies above the grid: the two things checked at the bedside */
 	struct buf kana = {0}, birth = {0}, allergy = {0};
 	print_full_kana(&kana, &v->patient);
-	print_birth(&birth, v->patient.birth_date, v->as_of);
+	print_birth(&birth, v->patient.birth_date, v->today);
 	print_allergy_line(&allergy, v);
 	buf_addf(&t, "%s (%s)  ID %s  %s  %s", name.data, kana.data, v->patient.id, birth.data,
 	         print_sex_ja(v->patient.sex));
@@ -88,8 +103,11 @@ static void mar_one(struct pdoc *d, const struct store_patient_view *v, int nday
 			      !strcmp(m->order_no, v->medications[j].order_no) && m->kind == v->medications[j].kind &&
 			      m->drug_code && v->medications[j].drug_code &&
 			      !strcmp(m->drug_code, v->medications[j].drug_code);
-		if (dup)
-			continue;
+		char until[11];
+		store_med_until(m, until);
+		int64_t last = day_of(until, INT64_MAX), first = day_of(m->start, INT64_MIN);
+		if (dup || (v->today[0] && last < day_of(v->today, INT64_MIN)))
+			continue; /* ended before today: the store's view holds none such, and the sheet shows none */
 		any = 1;
 		const char *names[MAR_SLOTS_MAX];
 		int ns = slots(m, names);
@@ -99,6 +117,20 @@ static void mar_one(struct pdoc *d, const struct store_patient_view *v, int nday
 		if (m->dose > 0)
 			buf_addf(&t, "1回 %g%s ", m->dose, m->dose_unit ? m->dose_unit : "");
 		buf_addf(&t, "%s%s%s", m->frequency ? m->frequency : "", m->route ? " " : "", m->route ? m->route : "");
+		/* its start and planned end: 「11/20〜 11/25まで (until 11/25)」, or open */
+		buf_adds(&t, "\n");
+		if (m->start && *m->start) {
+			print_short_day(&t, m->start);
+			buf_adds(&t, "〜 ");
+		}
+		if (until[0]) {
+			print_short_day(&t, until);
+			buf_adds(&t, "まで (until ");
+			print_short_day(&t, until);
+			buf_adds(&t, ")");
+		} else {
+			buf_adds(&t, "終了日なし (no end date)");
+		}
 		double th = pdoc_text_height(d, wdrug - 6, 8, 0, t.data) + 6;
 		double rh = ns * 15.0 + 4;
 		if (th > rh)
@@ -111,6 +143,13 @@ static void mar_one(struct pdoc *d, const struct store_patient_view *v, int nday
 		for (int k = 0; k < ndays; k++) {
 			double x = PDOC_LEFT + wdrug + k * wday;
 			pdoc_rect(d, x, y, wday, rh, 0.6);
+			if (day0 + k > last || day0 + k < first) {
+				/* no boxes on a day the order does not run */
+				pdoc_fill(d, x + 0.6, y + 0.6, wday - 1.2, rh - 1.2, 0.9);
+				pdoc_text(d, x, y + rh / 2 - 5, wday, 8, PT_CENTER | PT_GRAY,
+				          day0 + k > last ? "終了 ended" : "開始前 not started");
+				continue;
+			}
 			for (int s = 0; s < ns; s++) {
 				double sy = y + 3 + s * 15.0;
 				pdoc_box(d, x + 4, sy, 10);
@@ -143,20 +182,13 @@ static void mar_one(struct pdoc *d, const struct store_patient_view *v, int nday
 }
 
 int print_mar(const char *path, const char *ward, struct store_patient_view *v, size_t n, const char *as_of, int days,
-              struct print_stats *st)
+              const char *from, struct print_stats *st)
 {
 	if (days < 1)
 		days = 1;
 	if (days > 7)
 		days = 7;
-	int y = 1970, m = 1, dd = 1;
-	if (as_of && strlen(as_of) >= 10) {
-		char day[11];
-		snprintf(day, sizeof(day), "%.10s", as_of);
-		if (text_parse_date(day, &y, &m, &dd) < 0)
-			y = 1970, m = 1, dd = 1;
-	}
-	int64_t day0 = lb_days_from_civil(y, m, dd);
+	int64_t day0 = day_of(from, 0);
 	struct pdoc d;
 	struct buf t = {0};
 	buf_addf(&t, "与薬・注射 実施記録 Medication administration — %s", ward);

@@ -63,7 +63,7 @@ int print_census(const char *path, const char *ward, struct store_patient_view *
 		print_full_name(&name, p);
 		print_full_kana(&kana, &p->patient);
 		buf_addf(&name, "\n%s", kana.data);
-		print_birth(&birth, p->patient.birth_date, p->as_of);
+		print_birth(&birth, p->patient.birth_date, p->today);
 		buf_addf(&birth, "\n%s", print_sex_ja(p->patient.sex));
 		buf_reset(&adm);
 		buf_addf(&adm, "%.10s\n%s\n%s", p->census.since ? p->census.since : "",
@@ -98,7 +98,17 @@ static void med_cells(const struct ehr_medication *m, struct buf *dose, struct b
 		buf_addf(dose, "1回 %g%s", m->dose, m->dose_unit ? m->dose_unit : "");
 	if (m->per_day > 0)
 		buf_addf(dose, "%s1日%g回", dose->len ? "\n" : "", m->per_day);
-	buf_addf(when, "%.10s〜%.10s", m->start ? m->start : "", m->end ? m->end : "");
+	/* start and planned end: "2026-11-20〜 11/25まで (until 11/25)" */
+	char until[11];
+	store_med_until(m, until);
+	buf_addf(when, "%.10s〜", m->start ? m->start : "");
+	if (until[0]) {
+		buf_adds(when, " ");
+		print_short_day(when, until);
+		buf_adds(when, "まで (until ");
+		print_short_day(when, until);
+		buf_adds(when, ")");
+	}
 	if (m->days > 0)
 		buf_addf(when, "\n%d日分", m->days);
 }
@@ -326,8 +336,13 @@ static int write_part(const struct pack_src *p, enum print_part part, const char
 		return print_census(path, p->title, p->v, p->n, as_of, st);
 	case PRINT_SUMMARIES:
 		return print_summaries(path, p->title, p->v, p->n, as_of, st);
-	case PRINT_MEDICATION_SHEETS:
-		return print_mar(path, p->title, p->v, p->n, as_of, o && o->mar_days > 0 ? o->mar_days : 3, st);
+	case PRINT_MEDICATION_SHEETS: {
+		char from[11];
+		int rc = print_start_day(o, as_of, from);
+		return rc < 0 ? rc
+		              : print_mar(path, p->title, p->v, p->n, as_of, o && o->mar_days > 0 ? o->mar_days : 3,
+		                          from, st);
+	}
 	case PRINT_WRISTBANDS:
 		return print_wristbands(path, p->title, p->v, p->n, as_of, st);
 	case PRINT_ORDER_FORMS:

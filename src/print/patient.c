@@ -29,7 +29,7 @@ void print_full_kana(struct buf *b, const struct ehr_patient *p)
 	         p->given_kana ? p->given_kana : "");
 }
 
-void print_birth(struct buf *b, const char *birth, const char *as_of)
+void print_birth(struct buf *b, const char *birth, const char *today)
 {
 	buf_reset(b);
 	int y, m, d;
@@ -40,16 +40,37 @@ void print_birth(struct buf *b, const char *birth, const char *as_of)
 	buf_addf(b, "%04d-%02d-%02d (", y, m, d);
 	text_format_era(b, y, m, d);
 	buf_addch(b, ')');
-	int ay, am, ad;
-	char day[11];
-	if (!as_of || strlen(as_of) < 10)
+	/* the one age rule: completed years on today (lb_today), as rx_check and the station count it */
+	int ty, tm, td;
+	if (!today || lb_parse_day(today, &ty, &tm, &td) < 0)
 		return;
-	snprintf(day, sizeof(day), "%.10s", as_of); /* as_of is "YYYY-MM-DDT…" */
-	if (text_parse_date(day, &ay, &am, &ad) < 0)
-		return;
-	int months = lb_age_months(y, m, d, ay, am, ad);
+	int months = lb_age_months(y, m, d, ty, tm, td);
 	if (months >= 0 && months < 150 * 12)
 		buf_addf(b, " %d歳", months / 12);
+}
+
+void print_short_day(struct buf *b, const char *day)
+{
+	int y, m, d;
+	char t[11];
+	snprintf(t, sizeof(t), "%.10s", day ? day : "");
+	if (lb_parse_day(t, &y, &m, &d) == 0)
+		buf_addf(b, "%d/%d", m, d);
+	else
+		buf_adds(b, day ? day : "");
+}
+
+int print_start_day(const struct print_opts *o, const char *as_of, char day[11])
+{
+	int y, m, d;
+	if (o && o->from) {
+		if (lb_parse_day(o->from, &y, &m, &d) < 0)
+			return lb_error(LB_EUSAGE, "'%s' is not a date (YYYY-MM-DD)", o->from);
+		snprintf(day, 11, "%s", o->from);
+		return 0;
+	}
+	lb_today(day, as_of);
+	return 0;
 }
 
 const char *print_sex_ja(char sex)
@@ -94,7 +115,7 @@ void print_banner(struct pdoc *d, const struct store_patient_view *v)
 	pdoc_text(d, x + 310, y0 + 6, w - 316, 14, PT_BOLD, t.data);
 	buf_reset(&t);
 	struct buf birth = {0};
-	print_birth(&birth, p->birth_date, v->as_of);
+	print_birth(&birth, p->birth_date, v->today);
 	buf_addf(&t, "生年月日 %s   性別 %s   血液型 %s%s", birth.data, print_sex_ja(p->sex),
 	         p->blood_abo ? p->blood_abo : "不明", p->blood_rh ? (strcmp(p->blood_rh, "-") ? " Rh+" : " Rh-") : "");
 	double h = pdoc_text(d, x + 6, y0 + 44, w - 12, 9, 0, t.data);

@@ -24,6 +24,8 @@ struct print_opts {
 	int jobs;     /* print_all: wards rendered in forked worker processes (default 2); a multi-threaded caller (the
 	             station's server) passes 1, or runs print_all in a child process of its own */
 	struct lb_progress *progress; /* advanced per patient or per file, or NULL */
+	const char *from; /* YYYY-MM-DD: the first day of the medication sheets and call lists; NULL: today (lb_today,
+	                     never the data's as-of day) */
 };
 
 /* What was written. */
@@ -80,8 +82,8 @@ int print_forms(const char *out_dir, struct print_stats *st);
 int print_appointments(struct store *s, const char *date, const char *dept, const char *out_file,
                        struct print_stats *st);
 /*
- * Everything, into out_dir: 0_index.pdf, wards/<ward>/ (each ward's pack), calls/<date>.pdf (the data's day and the
- * six after it), forms/. Built in a new sibling folder, then swapped with out_dir in one rename, and the old set
+ * Everything, into out_dir: 0_index.pdf, wards/<ward>/ (each ward's pack), calls/<date>.pdf (the start day, o->from
+ * or today, and the six after it, and every later day the store holds a booking for), forms/. Built in a new sibling folder, then swapped with out_dir in one rename, and the old set
  * removed: a reader (or a printer queue) never sees half a set.
  */
 int print_all(struct store *s, const char *out_dir, const struct print_opts *o, struct print_stats *st);

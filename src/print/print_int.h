@@ -37,7 +37,7 @@ struct pdoc_page {
 struct pdoc {
 	char *path;
 	char *title;      /* running header: "病棟患者一覧 / Ward census  3A" */
-	char as_of[48];   /* the data's as-of time, as printed */
+	char as_of[96];   /* the data's as-of time, as printed */
 	char printed[32]; /* when this copy was made */
 	struct pdoc_page *pages;
 	size_t n, cap;
@@ -81,9 +81,15 @@ void pdoc_discard(struct pdoc *d);
 int print_code128(cairo_t *cr, double x, double y, double w, double h, const char *text);
 
 /* patient.c: shared pieces about one patient. */
-void print_full_name(struct buf *b, const struct store_patient_view *v);    /* 佐藤 花子, or STORE_NO_RECORD */
-void print_full_kana(struct buf *b, const struct ehr_patient *p);           /* サトウ ハナコ */
-void print_birth(struct buf *b, const char *birth_date, const char *as_of); /* 1960-04-05 (昭和35年4月5日) 66歳 */
+void print_full_name(struct buf *b, const struct store_patient_view *v); /* 佐藤 花子, or STORE_NO_RECORD */
+void print_full_kana(struct buf *b, const struct ehr_patient *p);        /* サトウ ハナコ */
+/* 1960-04-05 (昭和35年4月5日) 66歳: the age on today (YYYY-MM-DD, the view's today: lb_today) */
+void print_birth(struct buf *b, const char *birth_date, const char *today);
+/* "11/25" of a YYYY-MM-DD (or the text as it is) */
+void print_short_day(struct buf *b, const char *day);
+/* The first day of the sheets and call lists: o->from, else today (not before the as-of day). -LB_EUSAGE for a
+ * from that is not a date. */
+int print_start_day(const struct print_opts *o, const char *as_of, char day[11]);
 const char *print_sex_ja(char sex);                                         /* 男 / 女 / 不明 */
 void print_allergy_line(struct buf *b, const struct store_patient_view *v); /* "ペニシリン系(発疹); 卵" or "なし" */
 /* 1 when medicine i of v is an order line already listed before it (same kind, order number and drug code): the
@@ -124,7 +130,7 @@ int print_census(const char *path, const char *ward, struct store_patient_view *
 int print_summaries(const char *path, const char *ward, struct store_patient_view *v, size_t n, const char *as_of,
                     struct print_stats *st);
 int print_mar(const char *path, const char *ward, struct store_patient_view *v, size_t n, const char *as_of, int days,
-              struct print_stats *st);
+              const char *from, struct print_stats *st);
 int print_wristbands(const char *path, const char *ward, struct store_patient_view *v, size_t n, const char *as_of,
                      struct print_stats *st);
 int print_order_forms(const char *path, const char *ward, struct store_patient_view *v, size_t n, const char *as_of,

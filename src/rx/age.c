@@ -28,25 +28,21 @@ void rx_age_text(struct buf *b, int months, int ja)
 }
 
 /*
- * The day the age is counted on: today's local date, the day the order is checked and given. During an outage the
- * data grows weeks old, and a child who has since passed an age limit (a dry syrup under 12) must be counted at
- * today's age, not the snapshot's. A PC clock set before the data's as-of date (a standalone PC with a flat
- * battery) is not believed: the as-of date is used then.
+ * The day the age is counted on: today's local date (lb_today), the day the order is checked and given, the same
+ * day every printed and shown age is counted to. During an outage the data grows weeks old, and a child who has
+ * since passed an age limit (a dry syrup under 12) must be counted at today's age, not the snapshot's. A PC clock
+ * set before the data's as-of date (a standalone PC with a flat battery) is not believed: the as-of date is used
+ * then (lb_today's rule).
  */
 static void check_date(const struct rx_result *r, int *y, int *m, int *d)
 {
 	char day[11];
-	struct buf now = {0};
-	lb_format_local(&now, lb_now_ms());
-	snprintf(day, sizeof(day), "%.10s", buf_cstr(&now));
-	buf_release(&now);
-	if (text_parse_date(day, y, m, d) < 0)
+	if (r->patient.today[0])
+		snprintf(day, sizeof(day), "%s", r->patient.today);
+	else
+		lb_today(day, r->as_of);
+	if (lb_parse_day(day, y, m, d) < 0)
 		*y = 1970, *m = 1, *d = 1;
-	int ay, am, ad;
-	snprintf(day, sizeof(day), "%.10s", r->as_of);
-	if (strlen(day) == 10 && text_parse_date(day, &ay, &am, &ad) == 0 &&
-	    lb_days_from_civil(ay, am, ad) > lb_days_from_civil(*y, *m, *d))
-		*y = ay, *m = am, *d = ad;
 }
 
 /* "15歳以上" / "15 years and older", "12歳未満" / "under 12 years", or both. */

@@ -94,7 +94,7 @@ struct rx_result {
 	int stop;             /* any alert is RX_STOP */
 	int pregnant;         /* pregnancy considered (flag or a recorded pregnancy) */
 	double daily;         /* dose × per_day in the master's unit (0 when not comparable) */
-	int age_months;       /* the patient's age at the as-of date in completed months (-1: no birth date) */
+	int age_months;       /* the patient's age today (patient.today) in completed months (-1: no birth date) */
 	char unit[32];        /* the master's unit */
 	struct ehr_drug drug; /* the ordered drug (points into owned lists) */
 	char as_of[32];

@@ -9,7 +9,10 @@
  * The answer, big: OK, CHECK or STOP, and why:
  *   right patient?  an order label of another patient, or a wristband other than the one the check was opened
  *                   for (?patient=), is STOP; an unknown wristband is STOP;
- *   active order?   an order label whose line is not active in the data is STOP (ended or cancelled); a drug code
+ *   active order?   judged on today (store_patient_view.today), never the data's as-of day: an order label whose
+ *                   line is active in the data but past its planned end date is CHECK 「終了予定日を過ぎています」
+ *                   (it may have been extended on paper); one not active in the data is STOP (stopped or
+ *                   cancelled); a drug code
  *                   without an active order of that drug is CHECK (orders written on paper since the data's
  *                   as-of time are not in it: the nurse checks the paper order), with the active order of the same
  *                   ingredient named when there is one;
@@ -168,7 +171,23 @@ static int check_label(struct station_req *r, const struct store_patient_view *v
 			    !strcmp(m->drug_code, oc->drug_code))
 				out->order = m;
 		}
-		if (!out->order) {
+		char until[11] = "";
+		int line =
+		        out->order ? 1 : store_order_line(r->store, pid, oc->order_no, oc->drug_code, v->today, until);
+		if (line < 0)
+			return line;
+		if (line == 2) {
+			struct buf u = {0};
+			lb_format_stamp(&u, until);
+			snprintf(t, sizeof(t), "%s %s (%s %s)",
+			         T_("The order is past its planned end date:", "終了予定日を過ぎています:"), u.data,
+			         T_("check whether it was extended on paper before giving; today",
+			            "紙で継続の指示が出ているか投与前に確認してください。本日"),
+			         v->today);
+			buf_release(&u);
+			snprintf(b, sizeof(b), "order %s drug %s until %s", oc->order_no, oc->drug_code, until);
+			add(out, V_CHECK, "order-ended", t, b);
+		} else if (!out->order) {
 			snprintf(t, sizeof(t), "%s (%s %s)",
 			         T_("No active order for this label in the data: the order ended or was cancelled",
 			            "このラベルの有効なオーダがありません (終了または取消)"),

@@ -329,6 +329,7 @@ int store_patient_get(struct store *s, const char *id, struct store_patient_view
 		return rc;
 	char date[11];
 	snprintf(date, sizeof(date), "%.10s", v->as_of[0] ? v->as_of : "0000-00-00");
+	lb_today(v->today, v->as_of);
 
 	if (!(q = store_cached_stmt(s, census_sql)))
 		return store_sqlerr(s, "reading the census");
@@ -349,7 +350,7 @@ int store_patient_get(struct store *s, const char *id, struct store_patient_view
 	rc = rows(s, v, allergies_sql, id, NULL, (void **)&v->allergies, &v->n_allergies, sizeof(*v->allergies),
 	          fill_allergy);
 	if (rc == 0)
-		rc = rows(s, v, meds_sql, id, date, (void **)&v->medications, &v->n_medications,
+		rc = rows(s, v, meds_sql, id, v->today, (void **)&v->medications, &v->n_medications,
 		          sizeof(*v->medications), fill_med);
 	if (rc == 0)
 		rc = rows(s, v, dx_sql, id, NULL, (void **)&v->diagnoses, &v->n_diagnoses, sizeof(*v->diagnoses),
@@ -412,4 +413,45 @@ long store_warnings_each(struct store *s, size_t limit,
 			break;
 	sqlite3_finalize(q);
 	return total;
+}
+
+void store_med_until(const struct ehr_medication *m, char until[11])
+{
+	int y, mo, d;
+	until[0] = 0;
+	char day[11];
+	if (m->end && *m->end) {
+		snprintf(until, 11, "%.10s", m->end);
+		return;
+	}
+	snprintf(day, sizeof(day), "%.10s", m->start ? m->start : "");
+	if (m->days > 0 && lb_parse_day(day, &y, &mo, &d) == 0) {
+		lb_civil_from_days(lb_days_from_civil(y, mo, d) + m->days - 1, &y, &mo, &d);
+		snprintf(until, 11, "%04d-%02d-%02d", y, mo, d);
+	}
+}
+
+int store_order_line(struct store *s, const char *pid, const char *order_no, const char *drug_code, const char *today,
+                     char until[11])
+{
+	static const char sql[] =
+	        "SELECT " STORE_ORDER_ACTIVE_SQL("?4") ", status = 'active', until FROM medications"
+	                                               " WHERE patient_id=?1 AND order_no=?2 AND drug_code=?3"
+	                                               " ORDER BY 1 DESC, 2 DESC, id DESC LIMIT 1";
+	sqlite3_stmt *q = store_cached_stmt(s, sql);
+	until[0] = 0;
+	if (!q)
+		return store_sqlerr(s, "reading an order");
+	sqlite3_bind_text(q, 1, pid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, order_no, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, drug_code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 4, today, -1, SQLITE_STATIC);
+	int rc = 0;
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		const char *u = (const char *)sqlite3_column_text(q, 2);
+		snprintf(until, 11, "%.10s", u ? u : "");
+		rc = sqlite3_column_int(q, 0) ? 1 : sqlite3_column_int(q, 1) ? 2 : 0;
+	}
+	sqlite3_reset(q);
+	return rc;
 }

@@ -80,6 +80,19 @@ int store_ingest(struct store *s, const struct store_ingest_opts *o, struct stor
  * expression of a YYYY-MM-DD date (a parameter such as "?2").
  */
 #define STORE_ORDER_ACTIVE_SQL(date) "(status = 'active' AND (until IS NULL OR until >= " date "))"
+/*
+ * The date an order is judged on: today (lb_today, never the data's as-of day: during a two-month outage a course
+ * that ended after the snapshot must not read as running). until: the last day of order m as the SQL's until
+ * column holds it (its end date, or start + days - 1), "" when it is open.
+ */
+void store_med_until(const struct ehr_medication *m, char until[11]);
+/*
+ * What the store knows of one order line of patient pid (order number and drug code, as an order label names it),
+ * judged on today: 1 active, 2 active in the data but past its planned end (until in until), 0 not there or no
+ * longer active (completed, stopped, cancelled), negative LB_E* on error.
+ */
+int store_order_line(struct store *s, const char *pid, const char *order_no, const char *drug_code, const char *today,
+                     char until[11]);
 
 /* What every list, page and printout shows where the name of a patient without a patient record would be (an ADT
  * message arrived but the demographics did not, or failed to parse): never a blank that reads like an empty bed. */
@@ -114,8 +127,7 @@ struct store_patient_view {
 	struct store_census census;
 	struct ehr_allergy *allergies;
 	size_t n_allergies;
-	struct ehr_medication *medications; /* the orders active at the data's as-of date (STORE_ORDER_ACTIVE_SQL):
-	                                       readers filter no further */
+	struct ehr_medication *medications; /* the orders active today (STORE_ORDER_ACTIVE_SQL on v->today) */
 	size_t n_medications;
 	struct ehr_diagnosis *diagnoses; /* active first */
 	size_t n_diagnoses;
@@ -126,6 +138,7 @@ struct store_patient_view {
 	struct ehr_appointment *appointments; /* from the as-of date on */
 	size_t n_appointments;
 	char as_of[32];
+	char today[11]; /* the day active orders and ages are judged on (lb_today, not before the as-of day) */
 	/* owned strings */
 	char **strs;
 	size_t nstrs, capstrs;
@@ -269,5 +282,7 @@ enum {
 int store_appointments_day(struct store *s, const char *date, const char *dept, struct store_table *out);
 /* Departments with appointments on that day: one column. */
 int store_appointment_departments(struct store *s, const char *date, struct store_table *out);
+/* The days (YYYY-MM-DD, one column, in order) from date on that have a booking: what the call lists must cover. */
+int store_appointment_dates(struct store *s, const char *date, struct store_table *out);
 
 #endif /* LB_STORE_H */

@@ -172,6 +172,15 @@ int store_appointment_departments(struct store *s, const char *date, struct stor
 	                   p, 2, 1, out);
 }
 
+int store_appointment_dates(struct store *s, const char *date, struct store_table *out)
+{
+	const char *p[] = {date};
+	return table_query(s,
+	                   "SELECT DISTINCT substr(start, 1, 10) FROM appointments WHERE start >= ?1"
+	                   " AND length(start) >= 10 ORDER BY 1",
+	                   p, 1, 1, out);
+}
+
 const char *store_path(const struct store *s)
 {
 	return s->path;
