@@ -130,13 +130,14 @@ const char *station_sex(const struct station_req *r, const char *sex)
 /* Age in whole years today, counted as rx counts it (lb_age_months); -1 when unknown. */
 int station_age(const char *birth)
 {
-	int y, m, d;
+	int y, m, d, ty, tm, td;
+	char today[11];
 	if (!birth || text_parse_date(birth, &y, &m, &d) < 0)
 		return -1;
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	int months = lb_age_months(y, m, d, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	lb_today(today, NULL); /* the day print and rx count ages to */
+	if (lb_parse_day(today, &ty, &tm, &td) < 0)
+		return -1;
+	int months = lb_age_months(y, m, d, ty, tm, td);
 	return months < 0 ? -1 : months / 12;
 }
 
@@ -187,6 +188,8 @@ long station_data_age_hours(const char *as_of)
 void station_page_begin(struct station_req *r, struct buf *b, const char *title, const char *self)
 {
 	const struct store_meta *m = &r->meta;
+	struct buf as_of = {0}; /* "2026/11/24 19:00", the display format of paper too (lb_format_stamp) */
+	lb_format_stamp(&as_of, m->as_of);
 	station_html(b,
 	             "<!DOCTYPE html>\n<html lang=\"%R\"><head><meta charset=\"utf-8\">"
 	             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -201,7 +204,7 @@ void station_page_begin(struct station_req *r, struct buf *b, const char *title,
 	             "<header class=\"banner\"><div class=\"ro\">%s</div><div class=\"asof\">%s <b>%s</b> &middot; "
 	             "%s <b>%s</b> &middot; %s <b>%l</b></div>",
 	             T_("READ-ONLY downtime copy", "参照専用 (ダウンタイム用の複製)"), T_("data as of", "データ時点"),
-	             m->as_of[0] ? m->as_of : "?", T_("generation", "世代"),
+	             as_of.len ? as_of.data : "?", T_("generation", "世代"),
 	             m->generation[0] ? m->generation : T_("(not from the vault)", "(バックアップ世代なし)"),
 	             T_("patients", "患者数"), m->patients);
 	long h = station_data_age_hours(m->as_of);
@@ -243,8 +246,9 @@ void station_page_begin(struct station_req *r, struct buf *b, const char *title,
 	        "%s"
 	        " <span id=\"print-time\">%s</span> &middot; %s %s</div></td></tr></thead><tbody><tr><td>\n<main>\n",
 	        r->print_label ? r->print_label : title, T_("printed", "印刷"), now.data,
-	        T_("data as of", "データ時点"), m->as_of);
+	        T_("data as of", "データ時点"), as_of.len ? as_of.data : "?");
 	buf_release(&now);
+	buf_release(&as_of);
 }
 
 void station_page_end(struct station_req *r, struct buf *b)

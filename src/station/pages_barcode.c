@@ -154,6 +154,11 @@ static int check_label(struct station_req *r, const struct store_patient_view *v
 	char t[512], b[512];
 	const char *pid = v->patient.id;
 	const char *code = sc->text;
+	char as_of_text[64]; /* the display format (lb_format_stamp) */
+	struct buf ab = {0};
+	lb_format_stamp(&ab, v->as_of);
+	snprintf(as_of_text, sizeof(as_of_text), "%s", buf_cstr(&ab));
+	buf_release(&ab);
 	if (sc->kind == STATION_SCAN_ORDER_LABEL) {
 		const struct print_order_code *oc = &sc->order;
 		code = oc->drug_code;
@@ -191,7 +196,7 @@ static int check_label(struct station_req *r, const struct store_patient_view *v
 			snprintf(t, sizeof(t), "%s (%s %s)",
 			         T_("No active order for this label in the data: the order ended or was cancelled",
 			            "このラベルの有効なオーダがありません (終了または取消)"),
-			         T_("data as of", "データ時点"), v->as_of);
+			         T_("data as of", "データ時点"), as_of_text);
 			snprintf(b, sizeof(b), "order %s drug %s", oc->order_no, oc->drug_code);
 			add(out, V_STOP, "no-order", t, b);
 		}
@@ -231,7 +236,7 @@ static int check_label(struct station_req *r, const struct store_patient_view *v
 			            "データに有効なオーダがありません。以後に紙で出た指示は含まれません。投与前に紙の指"
 			            "示を確認"
 			            "してください"),
-			         T_("data as of", "データ時点"), v->as_of);
+			         T_("data as of", "データ時点"), as_of_text);
 			b[0] = 0;
 			if (same) {
 				med_text(b, sizeof(b), same);

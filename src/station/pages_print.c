@@ -7,6 +7,8 @@
  *                                                   wristbands, forms, labels)
  *   GET /print/patient.pdf?patient=ID&part=P        one patient's part (summary, medication, wristbands, forms,
  *                                                   labels)
+ *   …&from=YYYY-MM-DD                               the medication sheets' first day (default today, never the
+ *                                                   data's as-of day)
  *
  * print writes files; the station gives it a private folder (mkdtemp, mode 0700, under $TMPDIR or /tmp, named
  * lifeboat-print-<pid>-XXXXXX), reads the PDF back into the response and removes the folder before answering,
@@ -148,6 +150,7 @@ struct job {
 	struct store *store;
 	const char *ward, *patient;
 	const struct part_name *part;
+	const char *from; /* the sheets' first day, or NULL: today */
 };
 
 /* Render j into a private folder and read the PDF into pdf; the folder is removed in every case. Returns 0 or a
@@ -164,7 +167,7 @@ static int render(struct station *st, const struct job *j, struct buf *pdf)
 		goto out;
 	}
 	struct print_stats ps = {0};
-	struct print_opts po = {.jobs = 1};
+	struct print_opts po = {.jobs = 1, .from = j->from};
 	if (!j->part) {
 		rc = print_forms(dir.data, &ps);
 		lb_path_join(&file, dir.data, "all_forms.pdf");
@@ -216,10 +219,17 @@ int station_print_pdf(struct station_req *r, struct station_resp *p, const char 
 	const char *ward = station_arg_opt(r, "ward", &bad);
 	const char *patient = station_arg_opt(r, "patient", &bad);
 	const char *pname = station_arg_opt(r, "part", &bad);
+	const char *from = station_arg_opt(r, "from", &bad);
+	int fy, fm, fd;
+	if (from && !*from)
+		from = NULL;
+	if (from && lb_parse_day(from, &fy, &fm, &fd) < 0)
+		return station_page_error(r, p, 400,
+		                          T_("from is a date (YYYY-MM-DD).", "from は日付 (YYYY-MM-DD) です。"));
 	if (bad)
 		return station_page_error(
 		        r, p, 400, T_("A field is not text or is too long.", "入力欄に不正な文字があるか長すぎます。"));
-	struct job j = {.store = r->store};
+	struct job j = {.store = r->store, .from = from};
 	struct buf detail = {0};
 	int rc;
 	if (!strcmp(what, "forms.pdf")) {

@@ -205,16 +205,18 @@ static void result_html(struct station_req *r, struct buf *b, const struct rx_or
 /* The part of the printed sheet that makes it a record: mark, as-of, who checked and when, answer lines. */
 static void stamp(struct station_req *r, struct buf *b, const char *as_of)
 {
-	struct buf now = {0};
+	struct buf now = {0}, asof = {0};
 	lb_format_local(&now, lb_now_ms());
+	lb_format_stamp(&asof, as_of);
 	station_html(b,
 	             "<section class=\"stamp\"><div class=\"mark\">ダウンタイム用控え / downtime copy</div>"
 	             "<dl><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s (%s)</dd></dl>"
 	             "<p class=\"lines\">%s ____________________ &nbsp; %s ____________________</p></section>\n",
-	             T_("Data as of", "データ時点"), as_of, T_("Checked at", "チェック日時"), now.data,
-	             T_("Checked by", "チェック者"), r->sess.user, r->sess.role,
+	             T_("Data as of", "データ時点"), asof.data ? asof.data : "?", T_("Checked at", "チェック日時"),
+	             now.data, T_("Checked by", "チェック者"), r->sess.user, r->sess.role,
 	             T_("Prescriber's answer", "処方医の回答"), T_("Pharmacist", "薬剤師"));
 	buf_release(&now);
+	buf_release(&asof);
 }
 
 static void detail_of(struct buf *t, const struct rx_order *o, const struct rx_result *x)

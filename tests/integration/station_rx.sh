@@ -158,7 +158,7 @@ expect_body c1 '<span class="name">佐藤 花子</span> <span class="kana">サ�
 expect_body c1 '<dd class="pid">RX0001</dd>' "the patient ID on the banner"
 expect_body c1 'class="allergy"' "the allergy box"
 expect_body c1 'ダウンタイム用控え / downtime copy' "the downtime-copy mark on the printable result"
-expect_body c1 '<dt>データ時点</dt><dd>[0-9]{4}-[0-9]{2}-[0-9]{2}T' "the data's as-of time on the printable result"
+expect_body c1 '<dt>データ時点</dt><dd>[0-9]{4}/[0-9]{2}/[0-9]{2} [0-9]{2}:[0-9]{2}<' "the data's as-of time on the printable result, in the display format"
 expect_body c1 '<dt>チェック者</dt><dd>pharm1 \(pharmacist\)</dd>' "who checked"
 expect_body c1 '1回 250mg × 1日 3回 × 7日分 &rarr; 1日量 750 mg \(1日最大 1500 mg\)' "the order with its daily total"
 expect_body c1 'class="print-head"' "the printed header names the patient"

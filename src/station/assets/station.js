@@ -10,9 +10,17 @@
     var m = document.querySelector('meta[name="csrf"]');
     return m ? m.getAttribute("content") : "";
   }
+  // The one display format of screens and paper (lb_format_local): "2026/12/06 04:18", local time.
+  function stamp(d) {
+    function p2(n) {
+      return (n < 10 ? "0" : "") + n;
+    }
+    return d.getFullYear() + "/" + p2(d.getMonth() + 1) + "/" + p2(d.getDate()) + " " + p2(d.getHours()) + ":" +
+      p2(d.getMinutes());
+  }
   function recordPrint() {
     var t = document.getElementById("print-time");
-    if (t) t.textContent = new Date().toLocaleString();
+    if (t) t.textContent = stamp(new Date());
     var token = csrf();
     if (!token) return;
     var p = document.querySelector("[data-patient]");
