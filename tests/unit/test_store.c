@@ -64,7 +64,9 @@ static void test_patient(void **state)
 {
 	(void)state;
 	struct store_patient_view v;
+	setenv("LIFEBOAT_TODAY", "2026-11-21", 1); /* the data's as-of day: every order of the fixture runs */
 	assert_int_equal(store_patient_get(st, "0000012345", &v), 0);
+	assert_string_equal(v.today, "2026-11-21");
 	assert_string_equal(v.patient.family_kanji, "佐藤");
 	assert_string_equal(v.patient.given_kana, "ハナコ");
 	assert_int_equal(v.patient.sex, 'F');
@@ -80,6 +82,24 @@ static void test_patient(void **state)
 	assert_int_equal(v.n_admissions, 1);
 	assert_int_equal(v.admissions[0].kind, EHR_ADT_ADMIT);
 	store_patient_view_release(&v);
+	/* judged on today, never the as-of day: years later only the orders without an end are active */
+	setenv("LIFEBOAT_TODAY", "2099-01-01", 1);
+	assert_int_equal(store_patient_get(st, "0000012345", &v), 0);
+	assert_string_equal(v.today, "2099-01-01");
+	assert_true(v.n_medications < 3);
+	for (size_t i = 0; i < v.n_medications; i++) {
+		char until[11];
+		store_med_until(&v.medications[i], until);
+		assert_string_equal(until, "");
+	}
+	store_patient_view_release(&v);
+	/* a clock before the as-of day is not believed */
+	setenv("LIFEBOAT_TODAY", "2020-01-01", 1);
+	assert_int_equal(store_patient_get(st, "0000012345", &v), 0);
+	assert_string_equal(v.today, "2026-11-21");
+	assert_int_equal(v.n_medications, 3);
+	store_patient_view_release(&v);
+	unsetenv("LIFEBOAT_TODAY");
 	assert_int_equal(store_patient_get(st, "nobody", &v), -LB_ENOTFOUND);
 	store_patient_view_release(&v);
 }

@@ -329,6 +329,64 @@ static void test_format_utc_local(void **state)
 	buf_release(&b);
 }
 
+/* lb_today: LIFEBOAT_TODAY, never before the as-of day (its local date: a zone is converted) */
+static void test_today(void **state)
+{
+	(void)state;
+	char d[11];
+	set_tz("JST-9");
+	setenv("LIFEBOAT_TODAY", "2026-12-06", 1);
+	lb_today(d, NULL);
+	assert_string_equal(d, "2026-12-06");
+	lb_today(d, "2026-11-24T20:29:58");
+	assert_string_equal(d, "2026-12-06");
+	lb_today(d, "2026-12-07T08:00:00");
+	assert_string_equal(d, "2026-12-07");
+	lb_today(d, "2026-12-06T15:30:00Z"); /* 12-07 00:30 in Tokyo */
+	assert_string_equal(d, "2026-12-07");
+	lb_today(d, "2026-12-06");
+	assert_string_equal(d, "2026-12-06");
+	lb_today(d, "garbage");
+	assert_string_equal(d, "2026-12-06");
+	setenv("LIFEBOAT_TODAY", "2026-02-30", 1); /* not a date: the clock */
+	lb_today(d, NULL);
+	int y, m, dd;
+	assert_int_equal(lb_parse_day(d, &y, &m, &dd), 0);
+	assert_true(y >= 2024);
+	unsetenv("LIFEBOAT_TODAY");
+	assert_int_equal(lb_parse_day("2026-11-24", &y, &m, &dd), 0);
+	assert_true(y == 2026 && m == 11 && dd == 24);
+	assert_int_equal(lb_parse_day("2026-11-31", &y, &m, &dd), -1);
+	assert_int_equal(lb_parse_day("20261124", &y, &m, &dd), -1);
+	assert_int_equal(lb_parse_day("2026-1a-24", &y, &m, &dd), -1);
+	assert_int_equal(lb_parse_day(NULL, &y, &m, &dd), -1);
+	set_tz("UTC0");
+}
+
+static void stamp_is(const char *in, const char *want)
+{
+	struct buf b = {0};
+	lb_format_stamp(&b, in);
+	assert_string_equal(buf_cstr(&b), want);
+	buf_release(&b);
+}
+
+/* one display format: 2026/11/24 19:00, local time */
+static void test_format_stamp(void **state)
+{
+	(void)state;
+	set_tz("JST-9");
+	stamp_is("2026-11-24T19:00:55", "2026/11/24 19:00");
+	stamp_is("2026-11-24T10:00:55Z", "2026/11/24 19:00");
+	stamp_is("2026-11-24T19:00:55+09:00", "2026/11/24 19:00");
+	stamp_is("2026-11-24T19:00", "2026/11/24 19:00");
+	stamp_is("2026-11-24", "2026/11/24");
+	stamp_is("取込時刻 (データ時点不明)", "取込時刻 (データ時点不明)");
+	stamp_is("2026-13-24T19:00", "2026-13-24T19:00");
+	stamp_is("", "");
+	set_tz("UTC0");
+}
+
 static void bytes_is(uint64_t n, const char *want)
 {
 	struct buf b = {0};
@@ -389,6 +447,8 @@ int main(void)
 {
 	set_tz("UTC0");
 	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_today),
+	        cmocka_unit_test(test_format_stamp),
 	        cmocka_unit_test(test_clocks),
 	        cmocka_unit_test(test_days_known),
 	        cmocka_unit_test(test_days_round_trip),
