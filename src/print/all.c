@@ -188,10 +188,12 @@ static int index_page(const char *root, const struct store_meta *m, const struct
 	struct buf p = {0}, t = {0};
 	lb_path_join(&p, root, "0_index.pdf");
 	struct pdoc d;
-	pdoc_init(&d, p.data, "ダウンタイム用 印刷一式 索引 / Downtime paper set: index", m->as_of);
+	store_as_of_text(m, &t);
+	pdoc_init(&d, p.data, "ダウンタイム用 印刷一式 索引 / Downtime paper set: index", buf_cstr(&t));
+	buf_reset(&t);
 	pdoc_new_page(&d);
 	buf_adds(&t, "データ時点 (as of) ");
-	lb_format_stamp(&t, m->as_of);
+	store_as_of_text(m, &t);
 	buf_addf(&t, "    世代 generation %s    患者数 %ld", m->generation[0] ? m->generation : "-", m->patients);
 	d.y += pdoc_text(&d, PDOC_LEFT, d.y, PDOC_RIGHT - PDOC_LEFT, 10, PT_BOLD, t.data) + 6;
 	d.y += pdoc_text(&d, PDOC_LEFT, d.y, PDOC_RIGHT - PDOC_LEFT, 9, 0,

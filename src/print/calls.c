@@ -49,7 +49,10 @@ int print_appointments(struct store *s, const char *date, const char *dept, cons
 	struct buf t = {0}, name = {0}, phone = {0}, when = {0}, birth = {0};
 	buf_addf(&t, "外来予約 連絡リスト Call list — %s%s%s (%zu件)", date, dept ? "  " : "", dept ? dept : "",
 	         c.nrows);
-	pdoc_init(&d, out_file, t.data, meta.as_of);
+	struct buf shown = {0};
+	store_as_of_text(&meta, &shown);
+	pdoc_init(&d, out_file, t.data, buf_cstr(&shown));
+	buf_release(&shown);
 	pdoc_new_page(&d);
 	static const double w[] = {40, 62, 112, 88, 66, 92, 67};
 	static const char *const head[] = {"時刻", "ID", "氏名 / カナ", "生年月日", "種別 / 担当", "電話", "連絡結果"};

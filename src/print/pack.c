@@ -327,10 +327,22 @@ static int src_load(struct store *s, const char *ward, const char *patient_id, s
 	return rc;
 }
 
+static int write_part_as(const struct pack_src *p, enum print_part part, const char *path, const struct print_opts *o,
+                         const char *as_of, struct print_stats *st);
+
 static int write_part(const struct pack_src *p, enum print_part part, const char *path, const struct print_opts *o,
                       struct print_stats *st)
 {
-	const char *as_of = p->m.as_of;
+	struct buf shown = {0}; /* the as-of as printed: 2026/11/24 20:29, or 取込時刻 … (データ時点不明) */
+	store_as_of_text(&p->m, &shown);
+	int rc = write_part_as(p, part, path, o, buf_cstr(&shown), st);
+	buf_release(&shown);
+	return rc;
+}
+
+static int write_part_as(const struct pack_src *p, enum print_part part, const char *path, const struct print_opts *o,
+                         const char *as_of, struct print_stats *st)
+{
 	switch (part) {
 	case PRINT_CENSUS:
 		return print_census(path, p->title, p->v, p->n, as_of, st);
@@ -338,7 +350,7 @@ static int write_part(const struct pack_src *p, enum print_part part, const char
 		return print_summaries(path, p->title, p->v, p->n, as_of, st);
 	case PRINT_MEDICATION_SHEETS: {
 		char from[11];
-		int rc = print_start_day(o, as_of, from);
+		int rc = print_start_day(o, p->m.as_of, from);
 		return rc < 0 ? rc
 		              : print_mar(path, p->title, p->v, p->n, as_of, o && o->mar_days > 0 ? o->mar_days : 3,
 		                          from, st);

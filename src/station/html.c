@@ -189,7 +189,7 @@ void station_page_begin(struct station_req *r, struct buf *b, const char *title,
 {
 	const struct store_meta *m = &r->meta;
 	struct buf as_of = {0}; /* "2026/11/24 19:00", the display format of paper too (lb_format_stamp) */
-	lb_format_stamp(&as_of, m->as_of);
+	store_as_of_text(m, &as_of);
 	station_html(b,
 	             "<!DOCTYPE html>\n<html lang=\"%R\"><head><meta charset=\"utf-8\">"
 	             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -208,8 +208,8 @@ void station_page_begin(struct station_req *r, struct buf *b, const char *title,
 	             m->generation[0] ? m->generation : T_("(not from the vault)", "(バックアップ世代なし)"),
 	             T_("patients", "患者数"), m->patients);
 	long h = station_data_age_hours(m->as_of);
-	if (h < 0 || (int64_t)h * 3600000 >= r->st->o.stale_ms) {
-		if (h < 0)
+	if (h < 0 || m->as_of_unknown || (int64_t)h * 3600000 >= r->st->o.stale_ms) {
+		if (h < 0 || m->as_of_unknown)
 			station_html(
 			        b, "<div class=\"stale\">%s</div>",
 			        T_("WARNING: the age of this data is unknown", "警告: このデータの時点が不明です"));

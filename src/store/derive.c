@@ -6,7 +6,11 @@
  *                 patient in PV1-3's ward/room/bed, discharge takes them out;
  *   same names    patients.same_name counts the other patients with the same full name (kanji or kana key);
  *                 census.same_surname_in_ward the other inpatients of the ward with the same surname key;
- *   meta.as_of    the newest message time of the sources: how fresh the data is.
+ *   meta.as_of    how fresh the data is, in local time without a zone (the one rule for every source): the newest
+ *                 SS-MIX2 message time; for feeds without message times (FHIR, CSV) the newest time the data holds
+ *                 (a Patient's meta.lastUpdated, a MedicationRequest's authoredOn, an allergy's recordedDate, a
+ *                 result's or ADT event's time), none later than now; when the data holds none, the run's time
+ *                 with meta.as_of_unknown = 1 (printed 「取込時刻 … (データ時点不明)」).
  */
 #include "store_int.h"
 
@@ -148,13 +152,49 @@ static int set_as_of(struct store *s)
 			         t + 12);
 	}
 	sqlite3_finalize(q);
-	if (!as_of[0]) {
-		/* Only feeds without message times: the data is as of this run. */
-		struct buf now = {0};
-		lb_format_utc(&now, lb_now_ms(), 0);
-		snprintf(as_of, sizeof(as_of), "%s", now.data);
-		buf_release(&now);
+	int unknown = 0;
+	char now[32];
+	{
+		time_t t = (time_t)(lb_now_ms() / 1000);
+		struct tm tm;
+		localtime_r(&t, &tm);
+		strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%S", &tm);
 	}
+	if (!as_of[0]) {
+		/* Only feeds without message times (a FHIR bulk export days old must not look fresh): the newest time
+		 * the data itself holds, none after now (a typo in the future must not make it look newer). */
+		static const char sql[] =
+		        "SELECT max(t) FROM (SELECT max(updated) AS t FROM patients WHERE updated <= ?1"
+		        " UNION ALL SELECT max(ordered) FROM medications WHERE ordered <= ?1"
+		        " UNION ALL SELECT max(recorded) FROM allergies WHERE recorded <= ?1"
+		        " UNION ALL SELECT max(time) FROM results WHERE time <= ?1"
+		        " UNION ALL SELECT max(time) FROM adt_events WHERE time <= ?1)"
+		        " WHERE length(t) >= 10";
+		if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+			return store_sqlerr(s, "reading the data's times");
+		sqlite3_bind_text(q, 1, now, -1, SQLITE_STATIC);
+		if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL) {
+			const char *t = (const char *)sqlite3_column_text(q, 0);
+			/* "2026-11-24" → "2026-11-24T00:00:00", "2026-11-24T20:29" → "…:00" */
+			snprintf(as_of, sizeof(as_of), "%.10sT%.8s", t, strlen(t) > 11 ? t + 11 : "00:00:00");
+			if (strlen(as_of) == 16)
+				snprintf(as_of + 16, sizeof(as_of) - 16, ":00");
+		}
+		sqlite3_finalize(q);
+	}
+	if (!as_of[0]) {
+		/* Nothing in the data tells its time: the run's time, marked unknown. */
+		snprintf(as_of, sizeof(as_of), "%s", now);
+		unknown = 1;
+	}
+	if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO meta(key, value) VALUES('as_of_unknown', ?1)", -1, &q,
+	                       NULL) != SQLITE_OK)
+		return store_sqlerr(s, "writing as-of time");
+	sqlite3_bind_text(q, 1, unknown ? "1" : "0", -1, SQLITE_STATIC);
+	int urc = store_exec_stmt(s, q);
+	sqlite3_finalize(q);
+	if (urc < 0)
+		return urc;
 	if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO meta(key, value) VALUES('as_of', ?1)", -1, &q, NULL) !=
 	    SQLITE_OK)
 		return store_sqlerr(s, "writing as-of time");

@@ -67,6 +67,10 @@ int store_meta_get(struct store *s, struct store_meta *m)
 {
 	memset(m, 0, sizeof(*m));
 	int rc = meta_value(s, "as_of", m->as_of, sizeof(m->as_of));
+	char unknown[4] = "";
+	if (rc == 0)
+		rc = meta_value(s, "as_of_unknown", unknown, sizeof(unknown));
+	m->as_of_unknown = !strcmp(unknown, "1");
 	if (rc == 0)
 		rc = meta_value(s, "source_generation", m->generation, sizeof(m->generation));
 	if (rc == 0)
@@ -413,6 +417,15 @@ long store_warnings_each(struct store *s, size_t limit,
 			break;
 	sqlite3_finalize(q);
 	return total;
+}
+
+void store_as_of_text(const struct store_meta *m, struct buf *b)
+{
+	if (m->as_of_unknown)
+		buf_adds(b, "取込時刻 ");
+	lb_format_stamp(b, m->as_of);
+	if (m->as_of_unknown)
+		buf_adds(b, " (データ時点不明 as-of unknown)");
 }
 
 void store_med_until(const struct ehr_medication *m, char until[11])

@@ -100,12 +100,16 @@ int store_order_line(struct store *s, const char *pid, const char *order_no, con
 
 /* Data freshness: the newest message time of the sources, the generation, the last run's end. */
 struct store_meta {
-	char as_of[32];
+	char as_of[32];    /* local time, "2026-11-24T20:29:58" (derive.c says where it comes from) */
+	int as_of_unknown; /* the data holds no time: as_of is the time it was loaded */
 	char generation[80];
 	char last_run[32];
 	long patients;
 };
 int store_meta_get(struct store *s, struct store_meta *m);
+/* The as-of time as every page shows it: "2026/11/24 20:29", or 「取込時刻 2026/12/07 12:37 (データ時点不明)」 when
+ * the data holds no time of its own (lb_format_stamp). */
+void store_as_of_text(const struct store_meta *m, struct buf *b);
 
 struct store_census {
 	int in_ward; /* currently admitted */

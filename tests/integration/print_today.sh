@@ -158,6 +158,22 @@ WITHAL=$(sqlite3 "$DB" "SELECT count(*) FROM census c WHERE c.ward='$AWARD' AND 
 [ "$(grep -c '^アレルギー' "$T/wb2.txt")" -eq $((WITHAL * 2)) ] ||
 	fail "ward $AWARD: $(grep -c '^アレルギー' "$T/wb2.txt") allergy marks on the wristbands, expected $((WITHAL * 2)) (two labels for each of $WITHAL patients; $NOAL without)"
 
+# ---- a FHIR-only store's as-of comes from the data (local time, no zone), or says it is unknown ------------------
+run "$LIFEBOAT" ingest --db "$T/fhir.db" --fhir "$T/h/fhir" --drugs "$T/h/drugs.csv"
+expect_rc 0 "ingest the FHIR export only"
+FASOF=$(sqlite3 "$T/fhir.db" "SELECT value FROM meta WHERE key='as_of'")
+NEWEST=$(sqlite3 "$T/fhir.db" "SELECT max(t) FROM (SELECT max(updated) AS t FROM patients UNION ALL
+	SELECT max(ordered) FROM medications UNION ALL SELECT max(recorded) FROM allergies UNION ALL SELECT max(time) FROM results)")
+CHECKS=$((CHECKS + 1))
+[ -n "$NEWEST" ] && [ "$FASOF" = "$NEWEST" ] && [ "${FASOF:0:10}" = 2026-11-24 ] ||
+	fail "the FHIR-only store is as of '$FASOF', not the newest time of its data '$NEWEST' (2026-11-24)"
+run "$LIFEBOAT" ingest --db "$T/empty.db" --drugs "$T/h/drugs.csv"
+run "$LIFEBOAT" print appointments --db "$T/empty.db" --date 2026-12-06 --out "$T/empty.pdf"
+expect_rc 0 "a call list from a store whose data holds no time"
+pdftotext "$T/empty.pdf" "$T/empty.txt" || true
+pages_have "$T/empty.txt" "取込時刻" "a store without a data time does not say its as-of is the load time"
+pages_have "$T/empty.txt" "データ時点不明" "a store without a data time does not say the data's time is unknown"
+
 # ---- the station: the barcode check of an ended order's label, the sheet from today, the time format ------------
 PW='print today test password'
 run "$LIFEBOAT" user add --db "$DB" --name nurse1 --role nurse <<<"$PW"

@@ -7,6 +7,9 @@
 # for a child of the synthetic hospital and is silent for an adult with no allergy and no medicine.
 set -euo pipefail
 : "${LIFEBOAT:?}"
+# "today" is the synthetic data's day (synth's default --today): this test compares the active medicines with what
+# synth wrote; orders ending since are print_today.sh's (orders are judged active on today: lb_today)
+export LIFEBOAT_TODAY=2026-11-24
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
