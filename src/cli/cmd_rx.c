@@ -259,7 +259,8 @@ static void result_text(const struct rx_result *r, struct buf *out)
 		if (a->basis.text)
 			buf_adds(out, a->basis.text);
 	}
-	buf_addf(out, "\n%s %s", L_("data as of", "データ時点"), r->as_of);
+	buf_addf(out, "\n%s ", L_("data as of", "データ時点"));
+	lb_format_stamp(out, r->as_of); /* 2026/11/24 20:29: as on paper and the station */
 }
 
 static int rx_check_cmd(int argc, char **argv)
