@@ -138,8 +138,8 @@ static void result_html(struct station_req *r, struct buf *b, const struct rx_or
 	             "<section class=\"verdict %R\" id=\"rx-verdict\" data-verdict=\"%R\"><div class=\"big\">%s</div>"
 	             "<div>%s</div></section>\n",
 	             cls, cls,
-	             x->stop ? T_("STOP", "中止 STOP")
-	             : warn  ? T_("CHECK", "要確認 CHECK")
+	             x->stop ? T_("STOP", "中止")
+	             : warn  ? T_("CHECK", "要確認")
 	                     : T_("NO ALERT", "警告なし"),
 	             x->stop ? T_("Do not dispense without asking the prescriber.",
 	                          "処方医に確認するまで調剤しないでください。")
