@@ -230,7 +230,7 @@ static void patient_text(const struct store_patient_view *v, struct buf *o)
 	buf_addf(o, "%s (%zu):\n", L_("allergies", "アレルギー"), v->n_allergies);
 	for (size_t i = 0; i < v->n_allergies; i++)
 		buf_addf(o, "  %s  %s  %s\n", s_(v->allergies[i].name), s_(v->allergies[i].reaction),
-		         s_(v->allergies[i].severity));
+		         s_(ehr_severity_word(v->allergies[i].severity, lb_lang() == LB_LANG_JA)));
 	buf_addf(o, "%s (%zu):\n", L_("active medicines", "現在の薬剤"), v->n_medications);
 	for (size_t i = 0; i < v->n_medications; i++) {
 		const struct ehr_medication *x = &v->medications[i];

@@ -250,14 +250,12 @@ static void result_text(const struct rx_result *r, struct buf *out)
 		buf_addf(out, "\n%s", L_("no alerts", "警告なし"));
 	for (size_t i = 0; i < r->n; i++) {
 		const struct rx_alert *a = &r->v[i];
-		buf_addf(out, "\n%-4s  %s\n      %s %s%s%s%s",
-		         a->level == RX_STOP   ? "STOP"
-		         : a->level == RX_WARN ? "WARN"
-		                               : "INFO",
-		         L_(a->reason_en, a->reason_ja), L_("basis:", "根拠:"), a->basis.type, a->basis.id ? " " : "",
-		         a->basis.id ? a->basis.id : "", a->basis.text ? " — " : "");
+		int ja = lb_lang() == LB_LANG_JA;
+		buf_addf(out, "\n%-4s  %s\n      %s %s%s%s%s", rx_level_word(a->level, ja),
+		         L_(a->reason_en, a->reason_ja), L_("basis:", "根拠:"), rx_basis_word(a->basis.type, ja),
+		         a->basis.id ? " " : "", a->basis.id ? a->basis.id : "", a->basis.text ? " — " : "");
 		if (a->basis.text)
-			buf_adds(out, a->basis.text);
+			buf_adds(out, L_(a->basis.text, a->basis.text_ja));
 	}
 	buf_addf(out, "\n%s ", L_("data as of", "データ時点"));
 	lb_format_stamp(out, r->as_of); /* 2026/11/24 20:29: as on paper and the station */

@@ -7,12 +7,27 @@
 #include <string.h>
 #include <unistd.h>
 
+static int has_non_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 1;
+	return 0;
+}
+
 int cli_error(int rc)
 {
 	if (rc >= 0)
 		return LB_EXIT_OK;
 	const char *msg = lb_errmsg();
-	fprintf(stderr, "lifeboat: %s\n", msg && *msg ? msg : lb_strerror(rc));
+	if (!msg || !*msg) {
+		fprintf(stderr, "lifeboat: %s\n", lb_strerror(rc));
+	} else if (lb_lang() == LB_LANG_JA && !has_non_ascii(msg)) {
+		/* A detail not yet written in Japanese: its kind in Japanese first, the detail (paths, names) after. */
+		fprintf(stderr, "lifeboat: %s: %s\n", lb_strerror(rc), msg);
+	} else {
+		fprintf(stderr, "lifeboat: %s\n", msg);
+	}
 	return lb_exit_code(rc);
 }
 

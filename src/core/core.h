@@ -60,12 +60,17 @@ enum lb_err {
 /* Set the detail message of the current thread and return -code. Messages are lowercase, no full stop, and quote
  * their subject: lb_error(LB_ENOTFOUND, "no snapshot '%s'", id). */
 int lb_error(int code, const char *fmt, ...) LB_PRINTF(2, 3);
+/* lb_error() of a message people read at the console, in the current language: en and ja take the same arguments
+ * in the same order (only en is checked by the compiler): lb_error_tr(LB_ENOTFOUND, "no store '%s'",
+ * "ストア '%s' がありません", path). */
+int lb_error_tr(int code, const char *en, const char *ja, ...) LB_PRINTF(2, 4);
 /* Like lb_error() with ": strerror(errno_value)" appended; maps ENOSPC, EACCES/EPERM, ENOENT to their codes. */
 int lb_error_errno(int errno_value, const char *fmt, ...) LB_PRINTF(2, 3);
 /* The detail message set last on this thread ("" when none). Valid until the next lb_error on this thread. */
 const char *lb_errmsg(void);
 /* Prepend context to the current detail message: "reading 'x': <old message>". Returns rc unchanged. */
 int lb_error_wrap(int rc, const char *fmt, ...) LB_PRINTF(2, 3);
+int lb_error_wrap_tr(int rc, const char *en, const char *ja, ...) LB_PRINTF(2, 4);
 /* A short name of the code ("input error", "disk full", …) in the current language. */
 const char *lb_strerror(int code);
 /* Clear the detail message. */

@@ -32,6 +32,29 @@ int lb_error(int code, const char *fmt, ...)
 	return -code;
 }
 
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+int lb_error_tr(int code, const char *en, const char *ja, ...)
+{
+	char msg[LB_ERRMSG_MAX];
+	va_list ap;
+	va_start(ap, ja);
+	vsnprintf(msg, sizeof(msg), lb_tr(en, ja), ap);
+	va_end(ap);
+	return lb_error(code, "%s", msg);
+}
+
+int lb_error_wrap_tr(int rc, const char *en, const char *ja, ...)
+{
+	char head[LB_ERRMSG_MAX];
+	va_list ap;
+	va_start(ap, ja);
+	vsnprintf(head, sizeof(head), lb_tr(en, ja), ap);
+	va_end(ap);
+	return lb_error_wrap(rc, "%s", head);
+}
+#pragma GCC diagnostic pop
+
 static int code_from_errno(int e)
 {
 	switch (e) {

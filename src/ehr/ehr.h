@@ -367,6 +367,11 @@ int ssmix2_read_message_with(struct ssmix2_reader *r, const struct ssmix2_name *
  * when the file was read to its end (bad lines and rows are warnings), or a negative LB_E* code. */
 int ehr_fhir_read_dir(const char *dir, const struct ehr_sink *sink);
 int ehr_fhir_read_file(const char *path, const struct ehr_sink *sink);
+/* The word people read for a stored code, in English or Japanese (words.c): severity "severe" → 重度, booking
+ * status "booked" → 予約. NULL for NULL; an unknown code comes back as given. */
+const char *ehr_severity_word(const char *severity, int ja);
+const char *ehr_booking_word(const char *status, int ja);
+
 /* The CSV feeds of docs/feeds.md, read by header names in any order (extra columns ignored), UTF-8 or CP932. */
 int ehr_appointments_read(const char *path, const struct ehr_sink *sink);
 int ehr_drugs_read(const char *path, const struct ehr_sink *sink);

@@ -168,8 +168,8 @@ static void summary_one(struct pdoc *d, const struct store_patient_view *v)
 		         a->kind == EHR_ALLERGY_DRUG   ? "薬剤"
 		         : a->kind == EHR_ALLERGY_FOOD ? "食物"
 		                                       : "その他",
-		         a->reaction ? a->reaction : "", a->severity ? " / " : "", a->severity ? a->severity : "",
-		         a->recorded ? a->recorded : "");
+		         a->reaction ? a->reaction : "", a->severity ? " / " : "",
+		         a->severity ? ehr_severity_word(a->severity, 1) : "", a->recorded ? a->recorded : "");
 		double h = pdoc_text_height(d, PDOC_RIGHT - PDOC_LEFT - 8, 10.5, PT_BOLD, t.data);
 		pdoc_need(d, h + 2);
 		pdoc_text(d, PDOC_LEFT + 4, d->y, PDOC_RIGHT - PDOC_LEFT - 8, 10.5, PT_BOLD, t.data);

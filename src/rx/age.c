@@ -74,7 +74,8 @@ void rx_rule_age(struct rx_result *r)
 		r->age_months = lb_age_months(by, bm, bd, y, m, dd);
 	if (!d->age_min_months && !d->age_below_months)
 		return;
-	struct buf en = {0}, ja = {0}, basis = {0}, lim_en = {0}, lim_ja = {0}, age_en = {0}, age_ja = {0};
+	struct buf en = {0}, ja = {0}, basis = {0}, basis_ja = {0}, lim_en = {0}, lim_ja = {0}, age_en = {0},
+	           age_ja = {0};
 	limit_text(&lim_en, d, 0);
 	limit_text(&lim_ja, d, 1);
 	if (r->age_months < 0) {
@@ -84,7 +85,9 @@ void rx_rule_age(struct rx_result *r)
 		         lim_ja.data, p->birth_date && *p->birth_date ? p->birth_date : "未登録");
 		buf_addf(&basis, "birth date %s; age limit %s (%s)", p->birth_date ? p->birth_date : "-", lim_en.data,
 		         d->code);
-		rx_alert_add(r, RX_WARN, "age", "patient", p->id, basis.data, en.data, ja.data);
+		buf_addf(&basis_ja, "生年月日 %s; 年齢制限 %s (%s)", p->birth_date ? p->birth_date : "-", lim_ja.data,
+		         d->code);
+		rx_alert_add(r, RX_WARN, "age", "patient", p->id, basis.data, basis_ja.data, en.data, ja.data);
 	} else if (r->age_months < d->age_min_months || (d->age_below_months && r->age_months >= d->age_below_months)) {
 		rx_age_text(&age_en, r->age_months, 0);
 		rx_age_text(&age_ja, r->age_months, 1);
@@ -94,11 +97,14 @@ void rx_rule_age(struct rx_result *r)
 		         d->name, lim_ja.data, age_ja.data, by, bm, bd, y, m, dd);
 		buf_addf(&basis, "birth date %04d-%02d-%02d, age %s on %04d-%02d-%02d; age limit %s (%s)", by, bm, bd,
 		         age_en.data, y, m, dd, lim_en.data, d->code);
-		rx_alert_add(r, RX_STOP, "age", "drug-master", d->code, basis.data, en.data, ja.data);
+		buf_addf(&basis_ja, "生年月日 %04d-%02d-%02d、%04d-%02d-%02d 時点で %s; 年齢制限 %s (%s)", by, bm, bd,
+		         y, m, dd, age_ja.data, lim_ja.data, d->code);
+		rx_alert_add(r, RX_STOP, "age", "drug-master", d->code, basis.data, basis_ja.data, en.data, ja.data);
 	}
 	buf_release(&en);
 	buf_release(&ja);
 	buf_release(&basis);
+	buf_release(&basis_ja);
 	buf_release(&lim_en);
 	buf_release(&lim_ja);
 	buf_release(&age_en);

@@ -15,8 +15,58 @@ const char *rx_level_name(enum rx_level level)
 	return level == RX_STOP ? "stop" : level == RX_WARN ? "warn" : "info";
 }
 
+const char *rx_level_word(enum rx_level level, int ja)
+{
+	if (level == RX_STOP)
+		return ja ? "中止" : "STOP";
+	return level == RX_WARN ? (ja ? "注意" : "WARN") : (ja ? "情報" : "INFO");
+}
+
+struct word {
+	const char *code, *en, *ja;
+};
+
+static const char *word_of(const struct word *w, size_t n, const char *code, int ja)
+{
+	if (!code)
+		return "";
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(w[i].code, code))
+			return ja ? w[i].ja : w[i].en;
+	return code;
+}
+
+const char *rx_kind_word(const char *kind, int ja)
+{
+	static const struct word w[] = {
+	        {"allergy", "allergy", "アレルギー"},
+	        {"allergy-class", "allergy (same class)", "アレルギー (同系統)"},
+	        {"duplicate", "duplicate", "重複投与"},
+	        {"duplicate-class", "duplicate class", "同効薬重複"},
+	        {"interaction", "interaction", "相互作用"},
+	        {"pregnancy", "pregnancy", "妊婦"},
+	        {"max-dose", "over the maximum dose", "1日最大量超過"},
+	        {"unit", "unit", "単位"},
+	        {"age", "age limit", "年齢制限"},
+	};
+	return word_of(w, LB_ARRAY_LEN(w), kind, ja);
+}
+
+const char *rx_basis_word(const char *type, int ja)
+{
+	static const struct word w[] = {
+	        {"allergy", "allergy record", "アレルギー歴"},
+	        {"medication", "active medicine", "使用中の薬"},
+	        {"diagnosis", "diagnosis", "病名"},
+	        {"drug-master", "drug master", "医薬品マスタ"},
+	        {"order", "the order", "今回の処方"},
+	        {"patient", "patient record", "患者情報"},
+	};
+	return word_of(w, LB_ARRAY_LEN(w), type, ja);
+}
+
 void rx_alert_add(struct rx_result *r, enum rx_level level, const char *kind, const char *basis_type,
-                  const char *basis_id, const char *basis_text, const char *en, const char *ja)
+                  const char *basis_id, const char *basis_text, const char *basis_ja, const char *en, const char *ja)
 {
 	/* The same record often arrives twice (SS-MIX2 and FHIR exports of one EHR): one alert per fact. */
 	for (size_t i = 0; i < r->n; i++)
@@ -33,6 +83,7 @@ void rx_alert_add(struct rx_result *r, enum rx_level level, const char *kind, co
 	a->basis.type = basis_type;
 	a->basis.id = basis_id ? lb_strdup(basis_id) : NULL;
 	a->basis.text = basis_text ? lb_strdup(basis_text) : NULL;
+	a->basis.text_ja = basis_ja ? lb_strdup(basis_ja) : basis_text ? lb_strdup(basis_text) : NULL;
 	if (level == RX_STOP)
 		r->stop = 1;
 }
@@ -64,11 +115,12 @@ int rx_check(struct store *s, const struct rx_order *o, struct rx_result *r)
 {
 	memset(r, 0, sizeof(*r));
 	if (!o->patient_id || !*o->patient_id)
-		return lb_error(LB_EUSAGE, "no patient given");
+		return lb_error_tr(LB_EUSAGE, "no patient given", "患者が指定されていません");
 	if (!o->drug_code || !*o->drug_code)
-		return lb_error(LB_EUSAGE, "no drug given");
+		return lb_error_tr(LB_EUSAGE, "no drug given", "薬品が指定されていません");
 	if (!(o->dose > 0) || !(o->per_day > 0) || o->days < 0)
-		return lb_error(LB_EUSAGE, "dose and times per day must be positive");
+		return lb_error_tr(LB_EUSAGE, "dose and times per day must be positive",
+		                   "1回量と1日回数は正の数で指定してください");
 	int rc = store_drug_get(s, o->drug_code, &r->drugs);
 	if (rc < 0)
 		return rc;
@@ -96,6 +148,7 @@ void rx_result_release(struct rx_result *r)
 		free(r->v[i].reason_ja);
 		free(r->v[i].basis.id);
 		free(r->v[i].basis.text);
+		free(r->v[i].basis.text_ja);
 	}
 	free(r->v);
 	store_drugs_release(&r->drugs);

@@ -109,12 +109,12 @@ static void spelled(const char *list, const char *key, int strip_kei, char *out,
 	}
 }
 
-static void allergy_text(const struct ehr_allergy *a, struct buf *b)
+static void allergy_text(const struct ehr_allergy *a, struct buf *b, int ja)
 {
 	buf_reset(b);
 	buf_adds(b, a->name ? a->name : a->code ? a->code : "?");
 	int open = 0;
-	const char *parts[] = {a->reaction, a->severity, a->recorded};
+	const char *parts[] = {a->reaction, ehr_severity_word(a->severity, ja), a->recorded};
 	for (size_t i = 0; i < LB_ARRAY_LEN(parts); i++) {
 		if (!parts[i] || !*parts[i])
 			continue;
@@ -171,13 +171,14 @@ static int allergy_names_drug(const char *ka, const struct ehr_drug *d, char *wh
 int rx_rule_allergy(struct store *s, struct rx_result *r)
 {
 	const struct ehr_drug *d = &r->drug;
-	struct buf basis = {0}, en = {0}, ja = {0};
+	struct buf basis = {0}, basis_ja = {0}, en = {0}, ja = {0};
 	struct keys dcls;
 	keys_of(&dcls, d->allergy_classes, 1);
 	int rc = 0;
 	for (size_t i = 0; i < r->patient.n_allergies && rc == 0; i++) {
 		const struct ehr_allergy *a = &r->patient.allergies[i];
-		allergy_text(a, &basis);
+		allergy_text(a, &basis, 0);
+		allergy_text(a, &basis_ja, 1);
 		char what[256];
 		char *ka = rx_key(a->name);
 		int direct = code_is(a->code, d);
@@ -192,7 +193,8 @@ int rx_rule_allergy(struct store *s, struct rx_result *r)
 			         a->name ? a->name : a->code, d->name, what);
 			buf_addf(&ja, "アレルギー: %s のアレルギー歴があり、%s は %s に該当します",
 			         a->name ? a->name : a->code, d->name, what);
-			rx_alert_add(r, RX_STOP, "allergy", "allergy", a->id, basis.data, en.data, ja.data);
+			rx_alert_add(r, RX_STOP, "allergy", "allergy", a->id, basis.data, basis_ja.data, en.data,
+			             ja.data);
 		} else if (dcls.n && chars(ka) >= 3) {
 			/* Cross-reactivity: drugs of the master the allergy names lend their classes. */
 			struct store_drugs named = {0};
@@ -213,8 +215,8 @@ int rx_rule_allergy(struct store *s, struct rx_result *r)
 				         a->name, cls, d->name);
 				buf_addf(&ja, "アレルギー(同系統): %s のアレルギー歴があり、%s と同じ %s です", a->name,
 				         d->name, cls);
-				rx_alert_add(r, RX_WARN, "allergy-class", "allergy", a->id, basis.data, en.data,
-				             ja.data);
+				rx_alert_add(r, RX_WARN, "allergy-class", "allergy", a->id, basis.data, basis_ja.data,
+				             en.data, ja.data);
 			}
 			store_drugs_release(&named);
 		}
@@ -222,6 +224,7 @@ int rx_rule_allergy(struct store *s, struct rx_result *r)
 	}
 	keys_free(&dcls);
 	buf_release(&basis);
+	buf_release(&basis_ja);
 	buf_release(&en);
 	buf_release(&ja);
 	return rc;
@@ -286,7 +289,8 @@ int rx_rule_active(struct store *s, struct rx_result *r)
 			buf_addf(&en, "duplicate: %s is already active (%s, same ingredient %s)", mname,
 			         m->order_no ? m->order_no : "no order number", what);
 			buf_addf(&ja, "重複: 同じ成分 (%s) の %s が処方中です", what, mname);
-			rx_alert_add(r, RX_WARN, "duplicate", "medication", m->order_no, basis.data, en.data, ja.data);
+			rx_alert_add(r, RX_WARN, "duplicate", "medication", m->order_no, basis.data, NULL, en.data,
+			             ja.data);
 		} else {
 			const char *cls = shared(&dcls, &mcls);
 			if (cls) {
@@ -294,7 +298,7 @@ int rx_rule_active(struct store *s, struct rx_result *r)
 				buf_addf(&en, "duplicate class: %s of the same class %s is already active", mname,
 				         what);
 				buf_addf(&ja, "同効薬重複: 同じ系統 (%s) の %s が処方中です", what, mname);
-				rx_alert_add(r, RX_WARN, "duplicate-class", "medication", m->order_no, basis.data,
+				rx_alert_add(r, RX_WARN, "duplicate-class", "medication", m->order_no, basis.data, NULL,
 				             en.data, ja.data);
 				buf_reset(&en);
 				buf_reset(&ja);
@@ -304,8 +308,8 @@ int rx_rule_active(struct store *s, struct rx_result *r)
 				spelled(d.interaction_groups, grp, 0, what, sizeof(what));
 				buf_addf(&en, "interaction (%s): %s with the active %s", what, d.name, mname);
 				buf_addf(&ja, "相互作用 (%s): 処方中の %s と %s", what, mname, d.name);
-				rx_alert_add(r, RX_WARN, "interaction", "medication", m->order_no, basis.data, en.data,
-				             ja.data);
+				rx_alert_add(r, RX_WARN, "interaction", "medication", m->order_no, basis.data, NULL,
+				             en.data, ja.data);
 			}
 		}
 		free(mkey);
@@ -362,9 +366,8 @@ void rx_rule_pregnancy(struct rx_result *r, const struct rx_order *o)
 	if (dx)
 		buf_addf(&basis, "%s%s%s%s", dx->name ? dx->name : "", dx->code ? " (" : "", dx->code ? dx->code : "",
 		         dx->code ? ")" : "");
-	else
-		buf_adds(&basis, "pregnant (stated with the order) / 妊娠中 (処方時に申告)");
-	rx_alert_add(r, level, "pregnancy", dx ? "diagnosis" : "order", dx ? dx->code : NULL, basis.data, en.data,
+	rx_alert_add(r, level, "pregnancy", dx ? "diagnosis" : "order", dx ? dx->code : NULL,
+	             dx ? basis.data : "pregnant (stated with the order)", dx ? NULL : "妊娠中 (処方時に申告)", en.data,
 	             ja.data);
 	buf_release(&en);
 	buf_release(&ja);
@@ -398,13 +401,14 @@ void rx_rule_dose(struct rx_result *r, const struct rx_order *o)
 	r->daily = f > 0 ? o->dose * o->per_day * f : 0;
 	if (!(d->max_daily_dose > 0))
 		return;
-	struct buf en = {0}, ja = {0}, basis = {0};
-	buf_addf(&basis, "max_daily_dose %g %s/day (%s)", d->max_daily_dose, r->unit, d->code);
+	struct buf en = {0}, ja = {0}, basis = {0}, basis_ja = {0};
+	buf_addf(&basis, "drug master: maximum %g %s a day (%s)", d->max_daily_dose, r->unit, d->code);
+	buf_addf(&basis_ja, "医薬品マスタ: 1日最大量 %g %s (%s)", d->max_daily_dose, r->unit, d->code);
 	if (f == 0) {
 		buf_addf(&en, "unit: the dose in %s cannot be compared with the maximum of %g %s a day", ou,
 		         d->max_daily_dose, r->unit);
 		buf_addf(&ja, "単位: %s の用量は 1日最大量 %g %s と比較できません", ou, d->max_daily_dose, r->unit);
-		rx_alert_add(r, RX_WARN, "unit", "drug-master", d->code, basis.data, en.data, ja.data);
+		rx_alert_add(r, RX_WARN, "unit", "drug-master", d->code, basis.data, basis_ja.data, en.data, ja.data);
 	} else if (r->daily > d->max_daily_dose * (1 + 1e-9)) {
 		double times = r->daily / d->max_daily_dose;
 		buf_addf(&en, "max dose: %g%s × %g a day = %g %s%s, over the maximum of %g %s a day (×%.1f)", o->dose,
@@ -412,9 +416,10 @@ void rx_rule_dose(struct rx_result *r, const struct rx_order *o)
 		buf_addf(&ja, "極量超過: %g%s × 1日%g回 = 1日 %g %s%s は 1日最大量 %g %s を超えています (%.1f倍)",
 		         o->dose, ou, o->per_day, r->daily, r->unit, how, d->max_daily_dose, r->unit, times);
 		rx_alert_add(r, times >= 10 ? RX_STOP : RX_WARN, "max-dose", "drug-master", d->code, basis.data,
-		             en.data, ja.data);
+		             basis_ja.data, en.data, ja.data);
 	}
 	buf_release(&en);
 	buf_release(&ja);
 	buf_release(&basis);
+	buf_release(&basis_ja);
 }

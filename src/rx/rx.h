@@ -80,6 +80,7 @@ struct rx_basis {
 	const char *type; /* "allergy", "medication", "diagnosis", "drug-master", "order", "patient" */
 	char *id;         /* allergy id / order number / diagnosis code / drug code, or NULL */
 	char *text;       /* what the record says: "ペニシリン系抗生物質 (発疹, severe, 2025-07-04)" */
+	char *text_ja;    /* the same in Japanese ("… (発疹, 重度, 2025-07-04)"); never NULL when text is set */
 };
 struct rx_alert {
 	enum rx_level level;
@@ -106,7 +107,12 @@ struct rx_result {
  * or per-day that is not positive: -LB_EUSAGE. out is filled (release it with rx_result_release either way). */
 int rx_check(struct store *s, const struct rx_order *order, struct rx_result *out);
 void rx_result_release(struct rx_result *r);
-const char *rx_level_name(enum rx_level level); /* "stop", "warn", "info" */
+const char *rx_level_name(enum rx_level level); /* "stop", "warn", "info" (codes for JSON and CSS) */
+/* What people read for a level, a kind of alert and the type of record an alert rests on (ja: 中止, 注意, 情報;
+ * アレルギー, 相互作用, 1日最大量超過 …; アレルギー歴, 医薬品マスタ …). Unknown codes come back as given. */
+const char *rx_level_word(enum rx_level level, int ja);
+const char *rx_kind_word(const char *kind, int ja);
+const char *rx_basis_word(const char *type, int ja);
 /* An age in months as people say it: "10 years 6 months", "8 months" (ja: "10歳6か月", "8か月"), appended to b. */
 void rx_age_text(struct buf *b, int months, int ja);
 

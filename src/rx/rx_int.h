@@ -7,9 +7,10 @@
 #include "rx.h"
 #include "text/text.h"
 
-/* Append an alert (strings copied). */
+/* Append an alert (strings copied). basis_ja is the basis text in Japanese when it has words of its own (NULL: the
+ * same as basis_text, which is then data only: names, codes, dates). */
 void rx_alert_add(struct rx_result *r, enum rx_level level, const char *kind, const char *basis_type,
-                  const char *basis_id, const char *basis_text, const char *en, const char *ja);
+                  const char *basis_id, const char *basis_text, const char *basis_ja, const char *en, const char *ja);
 /* The search key of s as a new string ("" for NULL); free() it. */
 char *rx_key(const char *s);
 

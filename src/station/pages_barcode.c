@@ -57,6 +57,22 @@ static void add(struct outcome *o, enum verdict level, const char *kind, const c
 	snprintf(x->basis, sizeof(x->basis), "%s", basis ? basis : "");
 }
 
+/* What the nurse reads for a reason's kind: the bedside kinds here, the prescription check's from rx. */
+static const char *kind_word(struct station_req *r, const char *kind)
+{
+	if (!strcmp(kind, "wrong-patient"))
+		return T_("wrong patient", "患者違い");
+	if (!strcmp(kind, "no-order"))
+		return T_("no active order", "有効なオーダなし");
+	if (!strcmp(kind, "order-ended"))
+		return T_("past its end date", "終了予定日超過");
+	if (!strcmp(kind, "unknown-drug"))
+		return T_("unknown drug", "マスタにない薬品");
+	if (!strcmp(kind, "unknown-patient"))
+		return T_("unknown patient", "該当患者なし");
+	return rx_kind_word(kind, r->lang_ja);
+}
+
 /* Worst first (stable): what stops the dose leads the list. */
 static void sort_reasons(struct outcome *o)
 {
@@ -135,8 +151,9 @@ static int contraindications(struct station_req *r, const char *patient, const c
 		if (!dose_known && (!strcmp(k, "max-dose") || !strcmp(k, "unit")))
 			continue;
 		char basis[512];
-		snprintf(basis, sizeof(basis), "%s%s%s%s%s", a->basis.type, a->basis.id ? " " : "",
-		         a->basis.id ? a->basis.id : "", a->basis.text ? ": " : "", a->basis.text ? a->basis.text : "");
+		snprintf(basis, sizeof(basis), "%s%s%s%s%s", rx_basis_word(a->basis.type, r->lang_ja),
+		         a->basis.id ? " " : "", a->basis.id ? a->basis.id : "", a->basis.text ? ": " : "",
+		         a->basis.text ? T_(a->basis.text, a->basis.text_ja) : "");
 		add(out,
 		    a->level == RX_STOP   ? V_STOP
 		    : a->level == RX_WARN ? V_CHECK
@@ -166,7 +183,8 @@ static int check_label(struct station_req *r, const struct store_patient_view *v
 			snprintf(t, sizeof(t), "%s %s",
 			         T_("WRONG PATIENT: this label is for patient", "患者違い: このラベルは別の患者"),
 			         oc->patient_id);
-			snprintf(b, sizeof(b), "label %s / wristband %s", oc->patient_id, pid);
+			snprintf(b, sizeof(b), "%s %s / %s %s", T_("label", "ラベル"), oc->patient_id,
+			         T_("wristband", "リストバンド"), pid);
 			add(out, V_STOP, "wrong-patient", t, b);
 			return 0;
 		}
@@ -190,14 +208,16 @@ static int check_label(struct station_req *r, const struct store_patient_view *v
 			            "紙で継続の指示が出ているか投与前に確認してください。本日"),
 			         v->today);
 			buf_release(&u);
-			snprintf(b, sizeof(b), "order %s drug %s until %s", oc->order_no, oc->drug_code, until);
+			snprintf(b, sizeof(b), "%s %s %s %s %s %s", T_("order", "オーダ"), oc->order_no,
+			         T_("drug", "薬品"), oc->drug_code, T_("until", "終了予定"), until);
 			add(out, V_CHECK, "order-ended", t, b);
 		} else if (!out->order) {
 			snprintf(t, sizeof(t), "%s (%s %s)",
 			         T_("No active order for this label in the data: the order ended or was cancelled",
 			            "このラベルの有効なオーダがありません (終了または取消)"),
 			         T_("data as of", "データ時点"), as_of_text);
-			snprintf(b, sizeof(b), "order %s drug %s", oc->order_no, oc->drug_code);
+			snprintf(b, sizeof(b), "%s %s %s %s", T_("order", "オーダ"), oc->order_no, T_("drug", "薬品"),
+			         oc->drug_code);
 			add(out, V_STOP, "no-order", t, b);
 		}
 	}
@@ -308,8 +328,8 @@ static void verdict_html(struct station_req *r, struct buf *b, const struct outc
 	station_html(b,
 	             "<section class=\"verdict %R\" id=\"bc-verdict\" data-verdict=\"%R\"><div class=\"big\">%s</div>",
 	             verdict_class(o->level), verdict_class(o->level),
-	             o->level == V_STOP    ? T_("STOP", "STOP 中止")
-	             : o->level == V_CHECK ? T_("CHECK", "要確認 CHECK")
+	             o->level == V_STOP    ? T_("STOP", "中止")
+	             : o->level == V_CHECK ? T_("CHECK", "要確認")
 	                                   : T_("OK", "OK"));
 	if (o->drug_name[0] || o->drug_code[0])
 		station_html(b, "<div class=\"drug\">%s <span class=\"code\">%s</span></div>", o->drug_name,
@@ -323,7 +343,8 @@ static void verdict_html(struct station_req *r, struct buf *b, const struct outc
 	if (o->n) {
 		station_html(b, "<ul class=\"reasons\">");
 		for (int i = 0; i < o->n; i++) {
-			station_html(b, "<li class=\"lv-%R\"><b>%s</b> %s", verdict_class(o->v[i].level), o->v[i].kind,
+			station_html(b, "<li class=\"lv-%R\" data-kind=\"%R\"><b>%s</b> %s",
+			             verdict_class(o->v[i].level), o->v[i].kind, kind_word(r, o->v[i].kind),
 			             o->v[i].text);
 			if (o->v[i].basis[0])
 				station_html(b, " <span class=\"basis\">(%s %s)</span>", T_("rests on", "根拠:"),

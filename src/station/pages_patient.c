@@ -128,7 +128,7 @@ void station_allergy_box(struct station_req *r, struct buf *b, const struct stor
 		if (a->reaction)
 			station_html(b, " %s: %s", T_("reaction", "症状"), a->reaction);
 		if (a->severity)
-			station_html(b, " (%s)", a->severity);
+			station_html(b, " (%s)", ehr_severity_word(a->severity, r->lang_ja));
 		if (a->recorded)
 			station_html(b, " <span class=\"date\">%s %s</span>", T_("recorded", "登録"), a->recorded);
 		station_html(b, "</li>");
@@ -216,7 +216,7 @@ static void bookings_contacts(struct station_req *r, struct buf *b, const struct
 	for (size_t i = 0; i < v->n_appointments; i++) {
 		const struct ehr_appointment *a = &v->appointments[i];
 		station_html(b, "<li>%s %s %s %s <span class=\"status\">%s</span></li>", a->start, a->department,
-		             a->clinician, a->kind, a->status);
+		             a->clinician, a->kind, ehr_booking_word(a->status, r->lang_ja));
 	}
 	if (v->n_appointments)
 		station_html(b, "</ul>");

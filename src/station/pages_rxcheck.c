@@ -127,11 +127,6 @@ static void check_form(struct station_req *r, struct buf *b, const struct rx_for
 	             f->pregnant ? " checked" : "", T_("pregnant", "妊娠中"), T_("Check", "チェック"));
 }
 
-static const char *level_word(struct station_req *r, enum rx_level l)
-{
-	return l == RX_STOP ? T_("STOP", "中止") : l == RX_WARN ? T_("WARN", "注意") : T_("INFO", "情報");
-}
-
 static void result_html(struct station_req *r, struct buf *b, const struct rx_order *o, const struct rx_result *x,
                         const char *picked_from)
 {
@@ -143,8 +138,8 @@ static void result_html(struct station_req *r, struct buf *b, const struct rx_or
 	             "<section class=\"verdict %R\" id=\"rx-verdict\" data-verdict=\"%R\"><div class=\"big\">%s</div>"
 	             "<div>%s</div></section>\n",
 	             cls, cls,
-	             x->stop ? T_("STOP", "中止 STOP")
-	             : warn  ? T_("CHECK", "要確認 CHECK")
+	             x->stop ? T_("STOP", "中止")
+	             : warn  ? T_("CHECK", "要確認")
 	                     : T_("NO ALERT", "警告なし"),
 	             x->stop ? T_("Do not dispense without asking the prescriber.",
 	                          "処方医に確認するまで調剤しないでください。")
@@ -188,15 +183,17 @@ static void result_html(struct station_req *r, struct buf *b, const struct rx_or
 	             T_("Level", "レベル"), T_("Check", "項目"), T_("Reason", "理由"), T_("Rests on", "根拠"));
 	for (size_t i = 0; i < x->n; i++) {
 		const struct rx_alert *a = &x->v[i];
-		station_html(
-		        b,
-		        "<tr class=\"lv-%R\"><td class=\"level\">%s</td><td>%s</td><td>%s</td><td class=\"basis\">%s",
-		        rx_level_name(a->level), level_word(r, a->level), a->kind, T_(a->reason_en, a->reason_ja),
-		        a->basis.type);
+		station_html(b,
+		             "<tr class=\"lv-%R\"><td class=\"level\">%s</td><td class=\"kind\" "
+		             "data-kind=\"%R\">%s</td><td>%s</td>"
+		             "<td class=\"basis\">%s",
+		             rx_level_name(a->level), rx_level_word(a->level, r->lang_ja), a->kind,
+		             rx_kind_word(a->kind, r->lang_ja), T_(a->reason_en, a->reason_ja),
+		             rx_basis_word(a->basis.type, r->lang_ja));
 		if (a->basis.id)
 			station_html(b, " %s", a->basis.id);
 		if (a->basis.text)
-			station_html(b, ": %s", a->basis.text);
+			station_html(b, ": %s", T_(a->basis.text, a->basis.text_ja));
 		station_html(b, "</td></tr>\n");
 	}
 	station_html(b, "</tbody></table>\n");

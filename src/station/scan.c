@@ -2,7 +2,8 @@
  * scan.c - what a barcode scanner (or a nurse at the keyboard) typed into the barcode check: a USB scanner is a
  * keyboard that types the code and presses Enter. On a Japanese PC the input method may still be on, and then the
  * same key strokes arrive as full-width characters (０００１, ＬＢＯ／) or with 「・」 for / and 「ー」 for -. They are
- * folded back to ASCII here, once, before anything compares them; what cannot be folded is refused as not a scan.
+ * folded back to ASCII here (text_fold_ascii_char, the rule the patient search shares), once, before anything
+ * compares them; what cannot be folded is refused as not a scan.
  *
  * Kinds: an order label (print_order_code_parse: LBO/<patient>/<order>/<drug>), a GS1 code from a drug package
  * ((01) GTIN-14: the drug master has no GTIN column, so the check says to scan the order label or type the code),
@@ -13,33 +14,6 @@
 #include "text/text.h"
 
 #include <string.h>
-
-/* Fold one code point of a scan to ASCII; 0 when it has no ASCII reading. */
-static int fold(uint32_t cp)
-{
-	if (cp >= 0x20 && cp < 0x7f)
-		return (int)cp;
-	if (cp >= 0xFF01 && cp <= 0xFF5E) /* full-width ASCII */
-		return (int)(cp - 0xFF01 + 0x21);
-	switch (cp) {
-	case 0x3000: /* ideographic space */
-	case '\t':
-		return ' ';
-	case 0x30FB: /* ・ katakana middle dot: the / key under a Japanese input method */
-	case 0xFF65: /* ･ half-width */
-		return '/';
-	case 0x30FC: /* ー long vowel mark: the - key */
-	case 0xFF70: /* ｰ */
-	case 0x2010: /* hyphen */
-	case 0x2212: /* minus sign */
-		return '-';
-	case 0x3002: /* 。 the . key */
-	case 0xFF61:
-		return '.';
-	default:
-		return 0;
-	}
-}
 
 static int all_digits(const char *s, size_t n)
 {
@@ -62,7 +36,7 @@ int station_scan_parse(const char *in, struct station_scan *out)
 		i += (size_t)k;
 		if (cp == '\r' || cp == '\n')
 			continue; /* the scanner's Enter, when it reaches the field */
-		int c = fold(cp);
+		int c = text_fold_ascii_char(cp);
 		if (!c)
 			return lb_error(LB_EINVAL, "a scan holds letters, digits and / - . only");
 		if (len >= STATION_SCAN_MAX)

@@ -321,7 +321,9 @@ int store_patient_get(struct store *s, const char *id, struct store_patient_view
 	if (!has_record) {
 		int found = inpatient_without_record(s, id);
 		if (found <= 0)
-			return found < 0 ? found : lb_error(LB_ENOTFOUND, "no patient '%s' in the store", id);
+			return found < 0 ? found
+			                 : lb_error_tr(LB_ENOTFOUND, "no patient '%s' in the store",
+			                               "患者 '%s' はストアにありません", id);
 		v->no_record = 1;
 		p->id = keep_str(v, id);
 		p->sex = 'U';

@@ -66,6 +66,8 @@ static const struct tier two_names[] = {
 };
 static const struct tier by_id[] = {
         TIER("p.id = ?1", 100, "id"),
+        /* digits typed without the leading zeros the EHR pads its IDs with, or with more of them */
+        TIER("p.id IN (SELECT value FROM json_each(?6))", 99, "id"),
         TIER("p.id >= ?1 AND p.id < ?2", 70, "id-prefix"),
         TIER("p.birth_date = ?5", 30, "birth"),
 };
@@ -87,6 +89,33 @@ static int all_digits(const char *w)
 		if (*w < '0' || *w > '9')
 			return 0;
 	return 1;
+}
+
+/* The same digits with other numbers of leading zeros, up to ID_PAD_MAX digits, as a JSON array (out empty when
+ * the ID is not all digits or all zeros): "1000200" → ["01000200", "001000200", …]. */
+#define ID_PAD_MAX 20
+static void zero_variants(const char *id, struct buf *out)
+{
+	if (!all_digits(id))
+		return;
+	const char *d = id;
+	while (*d == '0')
+		d++;
+	size_t n = strlen(d);
+	if (!n || n > ID_PAD_MAX)
+		return;
+	buf_addch(out, '[');
+	int first = 1;
+	for (size_t len = n; len <= ID_PAD_MAX; len++) {
+		if (len == strlen(id))
+			continue; /* the exact ID is the tier before */
+		buf_adds(out, first ? "\"" : ",\"");
+		for (size_t z = n; z < len; z++)
+			buf_addch(out, '0');
+		buf_addf(out, "%s\"", d);
+		first = 0;
+	}
+	buf_addch(out, ']');
 }
 
 /* Split on ASCII and ideographic spaces. */
@@ -129,8 +158,8 @@ static int seen_add(struct seen *s, int64_t rowid)
 struct plan {
 	const struct tier *tiers;
 	size_t ntiers;
-	const char *p1, *p2, *p3, *p5; /* bound as ?1 ?2 ?3 ?5 */
-	char **id_filters;             /* extra ID words */
+	const char *p1, *p2, *p3, *p5, *p6; /* bound as ?1 ?2 ?3 ?5 ?6 */
+	char **id_filters;                  /* extra ID words */
 	size_t nid_filters;
 };
 
@@ -192,7 +221,7 @@ static int run_tiers(struct store *s, const struct plan *pl, size_t limit, struc
 	int rc = 0;
 	for (size_t t = 0; t < pl->ntiers && out->n <= limit && rc == 0; t++) {
 		const char *sql = pl->p3 ? pl->tiers[t].sql_dated : pl->tiers[t].sql;
-		if (!pl->p5 && strstr(sql, "?5"))
+		if ((!pl->p5 && strstr(sql, "?5")) || (!pl->p6 && strstr(sql, "?6")))
 			continue;
 		sqlite3_stmt *q = store_cached_stmt(s, sql);
 		if (!q) {
@@ -204,6 +233,8 @@ static int run_tiers(struct store *s, const struct plan *pl, size_t limit, struc
 		store_bind_text(q, 3, pl->p3);
 		sqlite3_bind_int64(q, 4, (int64_t)(limit + 1 + seen.n)); /* rows of earlier tiers come again */
 		store_bind_text(q, 5, pl->p5);
+		if (strstr(sql, "?6"))
+			store_bind_text(q, 6, pl->p6);
 		/* the new rowids, as many as can still be hits (all of them when an ID word may rule some out) */
 		size_t want = limit + 1 - out->n, nnew = 0;
 		buf_reset(&ids);
@@ -259,6 +290,14 @@ int store_search(struct store *s, const char *query, size_t limit, struct store_
 	struct buf k1 = {0}, k2 = {0};
 	int names = 0;
 	for (size_t i = 0; i < nw; i++) {
+		/* An ID typed with the input method on (０００１０００２００) is the same ID. */
+		struct buf folded = {0};
+		if (text_fold_ascii(&folded, words[i], strlen(words[i])) == 0 && folded.len &&
+		    is_id_word(buf_cstr(&folded))) {
+			free(words[i]);
+			words[i] = lb_strdup(buf_cstr(&folded));
+		}
+		buf_release(&folded);
 		int y, m, d;
 		int is_date = text_parse_date(words[i], &y, &m, &d) == 0;
 		if (is_id_word(words[i]) && (!is_date || all_digits(words[i]))) {
@@ -277,7 +316,7 @@ int store_search(struct store *s, const char *query, size_t limit, struct store_
 		}
 	}
 	struct plan pl = {0};
-	struct buf end = {0};
+	struct buf end = {0}, zeros = {0};
 	pl.p3 = date[0] ? date : NULL;
 	if (names && k1.len) {
 		if (names == 1) {
@@ -303,6 +342,8 @@ int store_search(struct store *s, const char *query, size_t limit, struct store_
 		pl.ntiers = LB_ARRAY_LEN(by_id);
 		pl.p1 = id;
 		pl.p5 = id_date[0] && !date[0] ? id_date : NULL;
+		zero_variants(id, &zeros);
+		pl.p6 = zeros.len ? zeros.data : NULL;
 		buf_adds(&end, id);
 	} else if (date[0]) {
 		pl.tiers = by_date;
@@ -325,6 +366,7 @@ int store_search(struct store *s, const char *query, size_t limit, struct store_
 	if (rc == 0 && out->n > 1)
 		qsort(out->v, out->n, sizeof(*out->v), hit_cmp);
 	buf_release(&end);
+	buf_release(&zeros);
 	buf_release(&k1);
 	buf_release(&k2);
 	for (size_t i = 0; i < nw; i++)

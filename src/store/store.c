@@ -356,7 +356,9 @@ int store_open(struct store **out, const char *path, int create)
 {
 	*out = NULL;
 	if (!create && !lb_exists(path))
-		return lb_error(LB_ENOTFOUND, "no store '%s' (run 'lifeboat ingest --db %s' first)", path, path);
+		return lb_error_tr(LB_ENOTFOUND, "no store '%s' (run 'lifeboat ingest --db %s' first)",
+		                   "ストア '%s' がありません (先に 'lifeboat ingest --db %s' を実行してください)", path,
+		                   path);
 	struct store *s = lb_calloc(1, sizeof(*s));
 	s->path = lb_strdup(path);
 	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
@@ -372,16 +374,19 @@ int store_open(struct store **out, const char *path, int create)
 	char version[64];
 	if (!read_version(s, version, sizeof(version))) {
 		if (!create) {
-			rc = lb_error(LB_ECORRUPT, "'%s' is not a lifeboat store", path);
+			rc = lb_error_tr(LB_ECORRUPT, "'%s' is not a lifeboat store",
+			                 "'%s' は lifeboat のストアではありません", path);
 			goto fail;
 		}
 		if ((rc = create_schema(s)) < 0) {
-			rc = lb_error_wrap(rc, "'%s' is not a lifeboat store", path);
+			rc = lb_error_wrap_tr(rc, "'%s' is not a lifeboat store",
+			                      "'%s' は lifeboat のストアではありません", path);
 			goto fail;
 		}
 	} else if (strcmp(version, STORE_SCHEMA_VERSION)) {
-		rc = lb_error(LB_ECORRUPT, "store '%s' has schema version '%s', this lifeboat reads '%s'", path,
-		              version, STORE_SCHEMA_VERSION);
+		rc = lb_error_tr(LB_ECORRUPT, "store '%s' has schema version '%s', this lifeboat reads '%s'",
+		                 "ストア '%s' のスキーマ版は '%s' です。この lifeboat が読めるのは '%s' です", path,
+		                 version, STORE_SCHEMA_VERSION);
 		goto fail;
 	}
 	if ((rc = add_columns(s)) < 0) {

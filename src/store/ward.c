@@ -15,7 +15,9 @@ int store_open_readonly(struct store **out, const char *path)
 {
 	*out = NULL;
 	if (!lb_exists(path))
-		return lb_error(LB_ENOTFOUND, "no store '%s' (run 'lifeboat ingest --db %s' first)", path, path);
+		return lb_error_tr(LB_ENOTFOUND, "no store '%s' (run 'lifeboat ingest --db %s' first)",
+		                   "ストア '%s' がありません (先に 'lifeboat ingest --db %s' を実行してください)", path,
+		                   path);
 	struct store *s = lb_calloc(1, sizeof(*s));
 	s->path = lb_strdup(path);
 	int rc;
@@ -26,20 +28,24 @@ int store_open_readonly(struct store **out, const char *path)
 	sqlite3_busy_timeout(s->db, 5000);
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key='schema_version'", -1, &q, NULL) != SQLITE_OK) {
-		rc = lb_error_wrap(store_sqlerr(s, "reading the store"), "'%s' is not a lifeboat store", path);
+		rc = lb_error_wrap_tr(store_sqlerr(s, "reading the store"), "'%s' is not a lifeboat store",
+		                      "'%s' は lifeboat のストアではありません", path);
 		goto fail;
 	}
 	const char *v = sqlite3_step(q) == SQLITE_ROW ? (const char *)sqlite3_column_text(q, 0) : NULL;
 	rc = v && !strcmp(v, STORE_SCHEMA_VERSION)
 	             ? 0
-	             : lb_error(LB_ECORRUPT, "store '%s' has schema version '%s', this lifeboat reads '%s'", path,
-	                        v ? v : "", STORE_SCHEMA_VERSION);
+	             : lb_error_tr(LB_ECORRUPT, "store '%s' has schema version '%s', this lifeboat reads '%s'",
+	                           "ストア '%s' のスキーマ版は '%s' です。この lifeboat が読めるのは '%s' です", path,
+	                           v ? v : "", STORE_SCHEMA_VERSION);
 	sqlite3_finalize(q);
 	if (rc == 0 && (rc = store_lacks_columns(s)) > 0)
-		rc = lb_error(LB_ECORRUPT,
-		              "store '%s' was made by an older lifeboat: run 'lifeboat ingest --db %s' once to"
-		              " upgrade it",
-		              path, path);
+		rc = lb_error_tr(LB_ECORRUPT,
+		                 "store '%s' was made by an older lifeboat: run 'lifeboat ingest --db %s' once to"
+		                 " upgrade it",
+		                 "ストア '%s' は古い lifeboat で作られています。'lifeboat ingest --db %s' "
+		                 "を一度実行して更新してください",
+		                 path, path);
 	if (rc < 0)
 		goto fail;
 	*out = s;

@@ -113,6 +113,15 @@ size_t text_encode_cp932(struct buf *out, const char *utf8, size_t n);
 void text_search_key(struct buf *out, const char *utf8, size_t n);
 /* 1 if the string holds only kana (either script, any width), long marks and spaces: a reading, not kanji. */
 int text_is_kana(const char *utf8, size_t n);
+/*
+ * Fold what a keyboard under a Japanese input method types for a code back to ASCII: full-width ASCII (０００１,
+ * ＬＢＯ／), the ideographic space, 「・」 for / (the / key), 「ー」 and other dashes for -, 「。」 for . — the one
+ * rule the barcode check and the patient search share. text_fold_ascii_char gives 0 for a code point with no ASCII
+ * reading; text_fold_ascii writes the folded string to out and returns 0, or -1 (out unspecified) when some
+ * character has none (a name, not a code) or the text is not UTF-8.
+ */
+int text_fold_ascii_char(uint32_t cp);
+int text_fold_ascii(struct buf *out, const char *utf8, size_t n);
 /* Fold half-width katakana to full-width (composing marks) and nothing else: for storing kana readings. */
 void text_kana_fullwidth(struct buf *out, const char *utf8, size_t n);
 

@@ -121,3 +121,46 @@ size_t utf8_sanitize(struct buf *out, const char *s, size_t n)
 	buf_add(out, p + i - run, run);
 	return replaced;
 }
+
+int text_fold_ascii_char(uint32_t cp)
+{
+	if (cp >= 0x20 && cp < 0x7f)
+		return (int)cp;
+	if (cp >= 0xFF01 && cp <= 0xFF5E) /* full-width ASCII */
+		return (int)(cp - 0xFF01 + 0x21);
+	switch (cp) {
+	case 0x3000: /* ideographic space */
+	case '\t':
+		return ' ';
+	case 0x30FB: /* ・ katakana middle dot: the / key under a Japanese input method */
+	case 0xFF65: /* ･ half-width */
+		return '/';
+	case 0x30FC: /* ー long vowel mark: the - key */
+	case 0xFF70: /* ｰ */
+	case 0x2010: /* hyphen */
+	case 0x2212: /* minus sign */
+		return '-';
+	case 0x3002: /* 。 the . key */
+	case 0xFF61:
+		return '.';
+	default:
+		return 0;
+	}
+}
+
+int text_fold_ascii(struct buf *out, const char *utf8, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)utf8;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		int k = utf8_decode(s + i, n - i, &cp);
+		if (k <= 0)
+			return -1;
+		int c = text_fold_ascii_char(cp);
+		if (!c)
+			return -1;
+		buf_addch(out, (char)c);
+		i += (size_t)k;
+	}
+	return 0;
+}

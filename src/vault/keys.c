@@ -186,7 +186,7 @@ int vkey_admin_unseal(struct vault_keys *k, const uint8_t *p, size_t n, const ui
 	unsigned long long mlen;
 	rc = crypto_aead_xchacha20poly1305_ietf_decrypt(m, &mlen, NULL, ct, 256 + VAULT_TAG, p, adlen, nonce, key);
 	if (rc != 0)
-		return lb_error(LB_EAUTH, "wrong passphrase");
+		return lb_error_tr(LB_EAUTH, "wrong passphrase", "パスフレーズが違います");
 	memcpy(k->id_key, m, 32);
 	memcpy(k->gear_seed, m + 32, 32);
 	memcpy(k->meta_key, m + 64, 32);

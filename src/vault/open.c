@@ -114,7 +114,7 @@ static int fetch_admin_key(struct vault *v, const struct buf *pass, uint8_t key[
 	v->fetch_sk = NULL;
 	sodium_memzero(sk, sizeof(sk));
 	if (rc == -LB_EAUTH && strstr(lb_errmsg(), "wrong passphrase")) /* the proof does not check */
-		rc = lb_error(LB_EAUTH, "wrong passphrase");
+		rc = lb_error_tr(LB_EAUTH, "wrong passphrase", "パスフレーズが違います");
 	return rc;
 }
 
@@ -156,7 +156,8 @@ int vault_open(struct vault **out, const char *repo, const char *key_file, const
 	struct buf f = {0};
 	int rc = vault_get(v, "config", &f, 4096);
 	if (rc == -LB_ENOTFOUND)
-		rc = lb_error(LB_ENOTFOUND, "'%s' is not a vault repository (no config)", repo);
+		rc = lb_error_tr(LB_ENOTFOUND, "'%s' is not a vault repository (no config)",
+		                 "'%s' は保管庫 (vault) のリポジトリではありません (config がありません)", repo);
 	if (rc == 0)
 		rc = vconfig_parse(&v->cfg, (const uint8_t *)f.data, f.len);
 	uint8_t key[32];
@@ -166,7 +167,8 @@ int vault_open(struct vault **out, const char *repo, const char *key_file, const
 		if (key_file)
 			rc = buf_read_file(&f, key_file, 4096);
 		else if (v->remote && !pass)
-			rc = lb_error(LB_EUSAGE, "the admin key needs a passphrase");
+			rc = lb_error_tr(LB_EUSAGE, "the admin key needs a passphrase",
+			                 "管理鍵にはパスフレーズが必要です");
 		else if (v->remote) {
 			rc = fetch_admin_key(v, pass, key, &f);
 			have_key = rc == 0;
@@ -178,7 +180,8 @@ int vault_open(struct vault **out, const char *repo, const char *key_file, const
 		rc = vkey_parse_role((const uint8_t *)f.data, f.len, &role);
 	if (rc == 0 && role == VAULT_ADMIN) {
 		if (!pass)
-			rc = lb_error(LB_EUSAGE, "the admin key needs a passphrase");
+			rc = lb_error_tr(LB_EUSAGE, "the admin key needs a passphrase",
+			                 "管理鍵にはパスフレーズが必要です");
 		else if (!have_key && (rc = vkey_admin_derive((const uint8_t *)f.data, f.len, pass, key)) == 0)
 			have_key = 1;
 		if (rc == 0)
@@ -192,16 +195,18 @@ int vault_open(struct vault **out, const char *repo, const char *key_file, const
 	sodium_memzero(key, sizeof(key));
 	if (rc == 0 && (memcmp(v->k.repo_id, v->cfg.repo_id, 16) != 0 || memcmp(v->k.box_pk, v->cfg.box_pk, 32) != 0 ||
 	                memcmp(v->k.sign_pk, v->cfg.sign_pk, 32) != 0))
-		rc = lb_error(LB_EAUTH, "the key belongs to another repository");
+		rc = lb_error_tr(LB_EAUTH, "the key belongs to another repository", "この鍵は別のリポジトリのものです");
 	if (rc == 0)
 		rc = vault_load_meta(v);
 	if (rc == 0 && v->k.role == VAULT_WRITER) {
 		uint8_t pk[32];
 		int known = vault_writer_known(v, v->k.writer_id, pk, lb_now_ms());
 		if (known == -LB_EPERM)
-			rc = lb_error(LB_EAUTH, "this writer key has been revoked");
+			rc = lb_error_tr(LB_EAUTH, "this writer key has been revoked",
+			                 "この書き込み鍵は失効しています");
 		else if (known < 0 || memcmp(pk, v->k.w_sign_pk, 32) != 0)
-			rc = lb_error(LB_EAUTH, "this writer key is not registered in the repository");
+			rc = lb_error_tr(LB_EAUTH, "this writer key is not registered in the repository",
+			                 "この書き込み鍵はリポジトリに登録されていません");
 	}
 	if (rc < 0) {
 		vault_close(v);
@@ -324,7 +329,8 @@ int vault_open_keyless(struct vault **out, const char *repo)
 	struct buf f = {0};
 	int rc = vault_get(v, "config", &f, 4096);
 	if (rc == -LB_ENOTFOUND)
-		rc = lb_error(LB_ENOTFOUND, "'%s' is not a vault repository (no config)", repo);
+		rc = lb_error_tr(LB_ENOTFOUND, "'%s' is not a vault repository (no config)",
+		                 "'%s' は保管庫 (vault) のリポジトリではありません (config がありません)", repo);
 	if (rc == 0)
 		rc = vconfig_parse(&v->cfg, (const uint8_t *)f.data, f.len);
 	buf_release(&f);

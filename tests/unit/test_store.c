@@ -113,6 +113,19 @@ static void test_search_ranking(void **state)
 	assert_int_equal(h.n, 1);
 	assert_string_equal(h.v[0].match, "id");
 	store_hits_release(&h);
+	/* the same ID typed with the input method on (full-width), without the EHR's leading zeros, or with more */
+	static const char *const typed[] = {"０００００１２３４５", "12345", "１２３４５", "00000012345"};
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(store_search(st, typed[i], 10, &h), 0);
+		assert_int_equal(h.n, 1);
+		assert_string_equal(h.v[0].id, "0000012345");
+		assert_string_equal(h.v[0].match, "id");
+		store_hits_release(&h);
+	}
+	/* a number that only ends like an ID is not that ID */
+	assert_int_equal(store_search(st, "2345", 10, &h), 0);
+	assert_int_equal(h.n, 0);
+	store_hits_release(&h);
 	/* surname: everyone called サトウ, flags set where they apply */
 	assert_int_equal(store_search(st, "ｻﾄｳ", 10, &h), 0);
 	assert_int_equal(h.n, 3);

@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# Japanese safety screens carry no English code words (issue 13): under LIFEBOAT_LANG=ja (and --lang ja, and
+# LANG=ja_JP.UTF-8) the prescription check on the command line and on the station, the bedside barcode check, the
+# patient page and the printed pack say 中止 / 注意, アレルギー / 相互作用 / 1日最大量超過, 医薬品マスタ, 重度 / 中等度,
+# 予約 — never allergy, interaction, max-dose, max_daily_dose, drug-master, wrong-patient, no-order, severe, moderate,
+# booked — and the errors a user meets first (no store, not a vault repository, wrong passphrase) are Japanese.
+# Codes stay in JSON and in attributes (data-kind, class) where scripts read them.
+. "$LB_SRC/tests/integration/lib.bash"
+. "$LB_SRC/tests/integration/station_lib.bash"
+set -e
+for tool in curl pdftotext; do
+	command -v "$tool" >/dev/null || { echo "$tool is needed" >&2; exit 1; }
+done
+unset LIFEBOAT_LANG
+
+F="$T/fhir"
+mkdir -p "$F"
+pat() { # pat ID FAMILY GIVEN FAMILY_KANA GIVEN_KANA SEX BIRTH
+	printf '{"resourceType":"Patient","id":"%s","name":[{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation","valueCode":"IDE"}],"family":"%s","given":["%s"]},{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation","valueCode":"SYL"}],"family":"%s","given":["%s"]}],"gender":"%s","birthDate":"%s"}\n' "$@"
+}
+admit() { # admit ID ROOM BED
+	printf '{"resourceType":"Encounter","id":"V%s","status":"in-progress","class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"IMP"},"serviceType":{"text":"内科"},"subject":{"reference":"Patient/%s"},"period":{"start":"2026-11-20T10:00:00+09:00"},"location":[{"location":{"display":"5B"},"status":"active","physicalType":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/location-physical-type","code":"wa"}]}},{"location":{"display":"%s"},"status":"active","physicalType":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/location-physical-type","code":"ro"}]}},{"location":{"display":"%s"},"status":"active","physicalType":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/location-physical-type","code":"bd"}]}}]}\n' \
+		"$1" "$1" "$2" "$3"
+}
+med() { # med ID PATIENT CODE NAME DOSE UNIT PER_DAY STATUS
+	printf '{"resourceType":"MedicationRequest","id":"%s","status":"%s","intent":"order","medicationCodeableConcept":{"coding":[{"system":"urn:local","code":"%s","display":"%s"}],"text":"%s"},"subject":{"reference":"Patient/%s"},"authoredOn":"2026-11-05T10:00:00+09:00","dosageInstruction":[{"text":"1日%s回","timing":{"repeat":{"frequency":%s,"period":1,"periodUnit":"d"}},"doseAndRate":[{"doseQuantity":{"value":%s,"unit":"%s"}}]}],"dispenseRequest":{"validityPeriod":{"start":"2026-11-05"}}}\n' \
+		"$1" "$8" "$3" "$4" "$4" "$2" "$7" "$7" "$5" "$6"
+}
+{
+	pat RX0001 佐藤 花子 サトウ ハナコ female 1960-04-05
+	pat RX0002 山田 美咲 ヤマダ ミサキ female 1994-08-01
+	pat RX0003 鈴木 一郎 スズキ イチロウ male 1970-01-20
+	admit RX0001 501 1
+	admit RX0002 501 2
+	admit RX0003 502 1
+	echo '{"resourceType":"AllergyIntolerance","id":"AL-1","clinicalStatus":{"coding":[{"code":"active"}]},"category":["medication"],"code":{"text":"ペニシリン"},"patient":{"reference":"Patient/RX0001"},"recordedDate":"2024-06-01","reaction":[{"manifestation":[{"text":"発疹"}],"severity":"moderate"}]}'
+	echo '{"resourceType":"AllergyIntolerance","id":"AL-2","clinicalStatus":{"coding":[{"code":"active"}]},"category":["food"],"code":{"text":"卵"},"patient":{"reference":"Patient/RX0003"},"recordedDate":"2020-01-01","reaction":[{"manifestation":[{"text":"蕁麻疹"}],"severity":"severe"}]}'
+	med ORD-W1 RX0001 D-WARF ワーファリン錠1mg 2 mg 1 active
+	med ORD-OLD RX0001 D-CALO カロナール錠200 200 mg 3 completed
+	echo '{"resourceType":"Condition","id":"DX-1","clinicalStatus":{"coding":[{"code":"active"}]},"code":{"coding":[{"system":"http://hl7.org/fhir/sid/icd-10","code":"O600","display":"切迫早産"}],"text":"切迫早産"},"subject":{"reference":"Patient/RX0002"},"onsetDateTime":"2026-10-01"}'
+	printf '{"resourceType":"Appointment","id":"A1","status":"booked","serviceCategory":[{"text":"内科"}],"appointmentType":{"text":"再診"},"start":"%sT09:00:00+09:00","participant":[{"actor":{"reference":"Patient/RX0001"},"status":"accepted"},{"actor":{"display":"医師 一"},"status":"accepted"}]}\n' "$(date -d '+3 days' +%F)"
+} >"$F/all.ndjson"
+cat >"$T/drugs.csv" <<CSV
+code,name,kana,generic_name,form,unit,max_daily_dose,allergy_class,interaction_group,pregnancy
+D-AMOX,アモキシシリンカプセル250mg「サワイ」,アモキシシリン,アモキシシリン水和物,カプセル,mg,1500,ペニシリン系,,
+D-WARF,ワーファリン錠1mg,ワーファリン,ワルファリンカリウム,錠,mg,10,,出血リスク;CYP2C9,禁忌
+D-ASPI,バイアスピリン錠100mg,バイアスピリン,アスピリン,錠,mg,300,NSAIDs,出血リスク;NSAIDs,禁忌(出産予定日12週以内)
+D-CALO,カロナール錠200,カロナール,アセトアミノフェン,錠,mg,4000,,,
+D-BLOP,ブロプレス錠8,ブロプレス,カンデサルタンシレキセチル,錠,mg,12,,RAS阻害,禁忌
+CSV
+DB="$T/store.db"
+run "$LIFEBOAT" ingest --db "$DB" --fhir "$F" --drugs "$T/drugs.csv"
+expect_rc 0 "ingest the test hospital"
+
+# The code words a Japanese reader must never be left with (whole words; JSON and attributes are not read).
+CODES='\b(allergy|allergy-class|duplicate|duplicate-class|interaction|pregnancy|max-dose|max_daily_dose|drug-master|medication|diagnosis|wrong-patient|no-order|unknown-drug|unknown-patient|severe|moderate|mild|booked|arrived|cancelled|STOP|WARN|INFO|CHECK|basis|wrong passphrase|not a vault repository|no store|not a lifeboat store)\b'
+no_codes() { # no_codes FILE "what": the text has none of CODES
+	CHECKS=$((CHECKS + 1))
+	if grep -qE -- "$CODES" "$1"; then
+		fail "$2 carries English code words: $(grep -oE -- "$CODES" "$1" | sort | uniq -c | tr '\n' ' ') in: $(grep -E -- "$CODES" "$1" | head -3)"
+	fi
+}
+# visible NAME: the text a reader sees of a page (no tags, attributes, scripts or styles) in $T/NAME.txt
+visible() {
+	python3 - "$T/$1.b" "$T/$1.txt" <<'PY'
+import html.parser, sys
+class P(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(); self.skip = 0; self.out = []
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"): self.skip += 1
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"): self.skip -= 1
+    def handle_data(self, d):
+        if not self.skip: self.out.append(d)
+p = P(); p.feed(open(sys.argv[1], encoding="utf-8").read())
+open(sys.argv[2], "w", encoding="utf-8").write("\n".join(x.strip() for x in p.out if x.strip()))
+PY
+}
+
+# ---- the command line: rx check, patient, errors -------------------------------------------------------------------
+rxja() { # rxja NAME ARGS…: rx check in Japanese, three ways of asking for it
+	run env LIFEBOAT_LANG=ja "$LIFEBOAT" rx check --db "$DB" "$@"
+	cp "$T/out" "$T/rx_env.txt"
+	run env LANG=ja_JP.UTF-8 LC_ALL= "$LIFEBOAT" rx check --db "$DB" "$@"
+	cp "$T/out" "$T/rx_lang.txt"
+	run "$LIFEBOAT" --lang ja rx check --db "$DB" "$@"
+	cp "$T/out" "$T/rx_opt.txt"
+}
+rxja --patient RX0001 --drug D-AMOX --dose 250 --unit mg --per-day 3
+expect_rc 1 "amoxicillin for a penicillin allergy is a stop"
+for f in rx_env rx_lang rx_opt; do
+	no_codes "$T/$f.txt" "rx check (allergy, $f)"
+	CHECKS=$((CHECKS + 1))
+	grep -qE '^中止 +アレルギー: ' "$T/$f.txt" || fail "the stop reads 中止 アレルギー ($f): $(cat "$T/$f.txt")"
+	CHECKS=$((CHECKS + 1))
+	grep -q 'アレルギー歴 AL-1 — ペニシリン (発疹, 中等度, 2024-06-01)' "$T/$f.txt" || fail "the basis is Japanese ($f): $(cat "$T/$f.txt")"
+done
+rxja --patient RX0001 --drug D-ASPI --dose 100 --unit mg --per-day 1
+no_codes "$T/rx_env.txt" "rx check (interaction)"
+CHECKS=$((CHECKS + 1))
+grep -q '使用中の薬 ORD-W1' "$T/rx_env.txt" || fail "the interaction rests on the active medicine: $(cat "$T/rx_env.txt")"
+rxja --patient RX0003 --drug D-CALO --dose 4000 --unit mg --per-day 10
+expect_rc 1 "ten times the maximum is a stop"
+no_codes "$T/rx_env.txt" "rx check (max dose)"
+CHECKS=$((CHECKS + 1))
+grep -q '医薬品マスタ D-CALO — 医薬品マスタ: 1日最大量 4000 mg' "$T/rx_env.txt" || fail "the maximum rests on the drug master: $(cat "$T/rx_env.txt")"
+rxja --patient RX0002 --drug D-BLOP --dose 8 --unit mg --per-day 1
+no_codes "$T/rx_env.txt" "rx check (pregnancy)"
+rxja --patient RX0003 --drug D-CALO --dose 200 --unit mg --per-day 3 --pregnant
+no_codes "$T/rx_env.txt" "rx check (pregnancy stated with the order)"
+
+run env LIFEBOAT_LANG=ja "$LIFEBOAT" patient --db "$DB" --id RX0003
+expect_rc 0 "patient in Japanese"
+no_codes "$T/out" "patient RX0003"
+expect_out '重度' "the severity is Japanese"
+run env LIFEBOAT_LANG=ja "$LIFEBOAT" patient --db "$DB" --id NOBODY
+no_codes "$T/err" "an unknown patient"
+expect_err "患者 'NOBODY' はストアにありません" "an unknown patient is said in Japanese"
+
+run env LIFEBOAT_LANG=ja "$LIFEBOAT" rx check --db "$T/none.db" --patient RX0001 --drug D-CALO --dose 1 --per-day 1
+expect_rc 2 "no store"
+no_codes "$T/err" "no store"
+expect_err "ストア '.*none.db' がありません" "a missing store is said in Japanese"
+mkdir "$T/notrepo"
+run env LIFEBOAT_LANG=ja LIFEBOAT_PASSPHRASE=x "$LIFEBOAT" vault snapshots --repo "$T/notrepo"
+expect_rc 2 "not a vault repository"
+no_codes "$T/err" "not a vault repository"
+expect_err "リポジトリではありません" "not a repository is said in Japanese"
+PASS=kelp-orbit-tundra-violin-42
+run env LIFEBOAT_PASSPHRASE=$PASS LIFEBOAT_PROGRESS=0 "$LIFEBOAT" vault init --repo "$T/repo"
+expect_rc 0 "vault init"
+run env LIFEBOAT_LANG=ja LIFEBOAT_PASSPHRASE=wrong-passphrase "$LIFEBOAT" vault snapshots --repo "$T/repo"
+expect_rc 2 "a wrong passphrase"
+no_codes "$T/err" "a wrong passphrase"
+expect_err "パスフレーズが違います" "a wrong passphrase is said in Japanese"
+
+# ---- the printed pack ----------------------------------------------------------------------------------------------
+run env LIFEBOAT_LANG=ja "$LIFEBOAT" print pack --db "$DB" --ward 5B --out "$T/pack"
+expect_rc 0 "print the ward's pack"
+for pdf in "$T"/pack/*.pdf; do
+	pdftotext -layout "$pdf" "$T/pack.txt"
+	no_codes "$T/pack.txt" "printed $(basename "$pdf")"
+done
+
+# ---- the station in Japanese ---------------------------------------------------------------------------------------
+PW='station i18n test password'
+run "$LIFEBOAT" user add --db "$DB" --name pharm1 --role pharmacist <<<"$PW"
+expect_rc 0 "user add"
+start_server
+login "$T/jar" pharm1 "$PW"
+J=(-b "$T/jar" -c "$T/jar" -H "Accept-Language: ja")
+page() { # page NAME PATH: fetch in Japanese, keep the visible text
+	req "$1" "${J[@]}" "$U$2"
+	expect_status 200 "$1"
+	visible "$1"
+}
+page chk_allergy "/rx/check?patient=RX0001&drug=D-AMOX&dose=250&unit=mg&per_day=3&days=7&lang=ja"
+expect_body chk_allergy 'data-kind="allergy">アレルギー<' "the kind is read as アレルギー (and kept as data-kind)"
+no_codes "$T/chk_allergy.txt" "the station's allergy check"
+page chk_inter "/rx/check?patient=RX0001&drug=D-ASPI&dose=100&unit=mg&per_day=1"
+expect_body chk_inter 'data-kind="interaction">相互作用<' "the interaction is read as 相互作用"
+no_codes "$T/chk_inter.txt" "the station's interaction check"
+page chk_max "/rx/check?patient=RX0003&drug=D-CALO&dose=4000&unit=mg&per_day=10"
+no_codes "$T/chk_max.txt" "the station's max-dose check"
+page chk_preg "/rx/check?patient=RX0002&drug=D-BLOP&dose=8&unit=mg&per_day=1"
+no_codes "$T/chk_preg.txt" "the station's pregnancy check"
+page bc_wrong "/barcode?wristband=RX0003&label=LBO/RX0001/ORD-W1/D-WARF"
+expect_body bc_wrong 'data-verdict="stop"' "a label of another patient is a stop"
+no_codes "$T/bc_wrong.txt" "the bedside check (wrong patient)"
+page bc_ended "/barcode?wristband=RX0001&label=LBO/RX0001/ORD-OLD/D-CALO"
+no_codes "$T/bc_ended.txt" "the bedside check (no active order)"
+page bc_allergy "/barcode?wristband=RX0001&label=D-AMOX"
+no_codes "$T/bc_allergy.txt" "the bedside check (allergy)"
+page bc_unknown "/barcode?wristband=NOBODY&label=D-AMOX"
+no_codes "$T/bc_unknown.txt" "the bedside check (unknown patient)"
+page pt1 "/patient/RX0001"
+no_codes "$T/pt1.txt" "the patient page (bookings, allergies)"
+expect_body pt1 '予約' "the booking status is Japanese"
+page pt3 "/patient/RX0003"
+expect_body pt3 '重度' "the severity is Japanese"
+no_codes "$T/pt3.txt" "the patient page (a severe food allergy)"
+stop_server
+finish
