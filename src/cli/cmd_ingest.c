@@ -87,23 +87,24 @@ static void summary_text(const struct store_ingest_stats *st, struct buf *out)
 	buf_addf(out, "%s: %ld; %.1f s", L_("patients", "患者数"), st->patients, st->elapsed_ms / 1000.0);
 }
 
-/* The warnings of this run on stderr; a damaged file whose last good version was kept is said loudly. */
+/* The warnings of this run on stderr; a damaged file whose last good version was kept is said loudly (with --json
+ * too, where only those are printed). */
 struct run_warnings {
 	long shown;
+	int kept_only;
 };
 
 static int print_run_warning(void *ctx, const char *path, const char *kind, const char *detail)
 {
 	struct run_warnings *rw = ctx;
 	rw->shown++;
-	if (detail && !strncmp(detail, STORE_KEPT_PREVIOUS, strlen(STORE_KEPT_PREVIOUS))) {
+	if (detail && !strncmp(detail, STORE_KEPT_PREVIOUS, strlen(STORE_KEPT_PREVIOUS)))
 		fprintf(stderr, "lifeboat: %s: '%s' %s\n", L_("WARNING", "警告"), path ? path : "-",
 		        L_("is damaged and was not loaded: the store keeps the records of its last good version "
-		           "(the patient stays as he was); replace the file from the EHR or a backup",
+		           "(its patients stay as they were); replace the file from the EHR or a backup",
 		           "は壊れているため読み込みませんでした。前回正常に読めた版の内容をストアに残しています "
 		           "(患者情報は前のまま)。電子カルテまたはバックアップからファイルを戻してください"));
-	}
-	return print_warning(NULL, path, kind, detail);
+	return rw->kept_only ? 0 : print_warning(NULL, path, kind, detail);
 }
 
 /* `ingest --db FILE --warnings`: every warning the store holds. */
@@ -237,6 +238,10 @@ int cmd_ingest(int argc, char **argv)
 	struct buf out = {0};
 	if (json) {
 		summary_json(s, &st, &out);
+		if (st.files_kept_previous) {
+			struct run_warnings rw = {.kept_only = 1};
+			store_warnings_of_run(s, st.run_id, 0, print_run_warning, &rw);
+		}
 	} else {
 		summary_text(&st, &out);
 		/* This run's warnings only; the rest (of files this run did not read again) are counted and pointed to. */

@@ -53,9 +53,24 @@ static int hash_file(const char *path, char out[17])
 	return 0;
 }
 
+/* -LB_EINVAL when a feed (what) going from before to after records is a drop over the limit, else 0. */
+static int shrink_refused(const struct store_ingest_opts *o, const char *what, long before, long after)
+{
+	int limit = o->max_shrink_pct > 0 ? o->max_shrink_pct : 50;
+	if (o->accept_shrink || limit >= 100 || before <= 0 || after >= before ||
+	    (before - after) * 100 <= (long)limit * before)
+		return 0;
+	return lb_error(LB_EINVAL,
+	                L_("the %s feed would take the store from %ld to %ld records (-%ld%%, more than --max-shrink "
+	                   "%d%%): refused; --accept-shrink loads it anyway",
+	                   "%s の取込でストアのレコードが %ld 件から %ld 件に減ります (-%ld%%、--max-shrink %d%% "
+	                   "超): 取込を中止しました。意図した置き換えなら --accept-shrink を付けてください"),
+	                what, before, after, (before - after) * 100 / before, limit);
+}
+
 /* One whole-file feed (NDJSON or CSV): skipped when unchanged, else its rows replaced. */
-static int ingest_feed(struct store *s, const char *kind, const char *path, struct store_fmap *map,
-                       const struct ehr_sink *sink, struct store_ingest_stats *st,
+static int ingest_feed(struct store *s, const struct store_ingest_opts *o, const char *kind, const char *path,
+                       struct store_fmap *map, const struct ehr_sink *sink, struct store_ingest_stats *st,
                        int (*reader)(const char *, const struct ehr_sink *))
 {
 	struct stat sb;
@@ -120,6 +135,12 @@ static int ingest_feed(struct store *s, const char *kind, const char *path, stru
 			if (s->failed)
 				rc = -LB_EIO;
 		}
+	} else if (rc == 0 && e) {
+		/* the file against its own last version (a FHIR file cut short): what its rows were, what they are */
+		struct buf what = {0};
+		buf_addf(&what, "%s ('%s')", kind, path);
+		rc = shrink_refused(o, what.data, s->rows_removed - removed0, st->records - records0);
+		buf_release(&what);
 	}
 	if (keepable && rc == 0)
 		rc = store_exec(s, "RELEASE feed_file");
@@ -199,18 +220,10 @@ static long kind_rows(struct store *s, const char *kind)
  */
 static int check_shrink(struct store *s, const struct store_ingest_opts *o, const char *kind, long added, long removed)
 {
-	int limit = o->max_shrink_pct > 0 ? o->max_shrink_pct : 50;
-	if (o->accept_shrink || limit >= 100 || removed <= added)
+	if (removed <= added)
 		return 0;
-	long after = kind_rows(s, kind), before = after + removed - added;
-	if (before <= 0 || (removed - added) * 100 <= (long)limit * before)
-		return 0;
-	return lb_error(LB_EINVAL,
-	                L_("the %s feed would take the store from %ld to %ld records (-%ld%%, more than --max-shrink "
-	                   "%d%%): refused; --accept-shrink loads it anyway",
-	                   "%s の取込でストアのレコードが %ld 件から %ld 件に減ります (-%ld%%、--max-shrink %d%% "
-	                   "超): 取込を中止しました。意図した置き換えなら --accept-shrink を付けてください"),
-	                kind, before, after, (removed - added) * 100 / before, limit);
+	long after = kind_rows(s, kind);
+	return shrink_refused(o, kind, after + removed - added, after);
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -218,7 +231,8 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int ingest_fhir(struct store *s, const char *dir, const struct ehr_sink *sink, struct store_ingest_stats *st)
+static int ingest_fhir(struct store *s, const struct store_ingest_opts *o, const char *dir, const struct ehr_sink *sink,
+                       struct store_ingest_stats *st)
 {
 	DIR *d = opendir(dir);
 	if (!d)
@@ -243,7 +257,7 @@ static int ingest_fhir(struct store *s, const char *dir, const struct ehr_sink *
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		buf_reset(&path);
 		lb_path_join(&path, dir, names[i]);
-		rc = ingest_feed(s, "fhir", path.data, &map, sink, st, ehr_fhir_read_file);
+		rc = ingest_feed(s, o, "fhir", path.data, &map, sink, st, ehr_fhir_read_file);
 	}
 	if (rc == 0)
 		rc = store_fmap_sweep(s, &map, st);
@@ -255,14 +269,15 @@ static int ingest_fhir(struct store *s, const char *dir, const struct ehr_sink *
 	return rc;
 }
 
-static int ingest_csv(struct store *s, const char *kind, const char *path, const struct ehr_sink *sink,
-                      struct store_ingest_stats *st, int (*reader)(const char *, const struct ehr_sink *))
+static int ingest_csv(struct store *s, const struct store_ingest_opts *o, const char *kind, const char *path,
+                      const struct ehr_sink *sink, struct store_ingest_stats *st,
+                      int (*reader)(const char *, const struct ehr_sink *))
 {
 	struct store_fmap map = {0};
 	int rc = store_fmap_load(s, kind, NULL, &map);
 	store_fmap_index(&map);
 	if (rc == 0)
-		rc = ingest_feed(s, kind, path, &map, sink, st, reader);
+		rc = ingest_feed(s, o, kind, path, &map, sink, st, reader);
 	/* A feed replaces the previous feed of its kind, whatever its path. */
 	if (rc == 0)
 		rc = store_fmap_sweep(s, &map, st);
@@ -405,19 +420,19 @@ int store_ingest(struct store *s, const struct store_ingest_opts *o, struct stor
 	}
 	added = st->records, removed = s->rows_removed;
 	if (rc == 0 && o->fhir_dir) {
-		rc = ingest_fhir(s, o->fhir_dir, &sink, st);
+		rc = ingest_fhir(s, o, o->fhir_dir, &sink, st);
 		if (rc == 0)
 			rc = check_shrink(s, o, "fhir", st->records - added, s->rows_removed - removed);
 	}
 	added = st->records, removed = s->rows_removed;
 	if (rc == 0 && o->appointments_csv) {
-		rc = ingest_csv(s, "appointments", o->appointments_csv, &sink, st, ehr_appointments_read);
+		rc = ingest_csv(s, o, "appointments", o->appointments_csv, &sink, st, ehr_appointments_read);
 		if (rc == 0)
 			rc = check_shrink(s, o, "appointments", st->records - added, s->rows_removed - removed);
 	}
 	added = st->records, removed = s->rows_removed;
 	if (rc == 0 && o->drugs_csv) {
-		rc = ingest_csv(s, "drugs", o->drugs_csv, &sink, st, ehr_drugs_read);
+		rc = ingest_csv(s, o, "drugs", o->drugs_csv, &sink, st, ehr_drugs_read);
 		if (rc == 0)
 			rc = check_shrink(s, o, "drugs", st->records - added, s->rows_removed - removed);
 	}
