@@ -216,14 +216,18 @@ static long kind_rows(struct store *s, const char *kind)
  * Is the change one feed made plausible? A feed that takes away more than the limit of the records the store held
  * from it (a drug master cut to its header, an empty SS-MIX2 tree, a FHIR folder without its files) is refused:
  * the run is rolled back and the store keeps the previous data. added and removed are the record rows the feed
- * wrote and removed; the store's count is taken only when the feed shrank.
+ * wrote and removed; the store's count is taken only when the feed shrank (before: the count taken before the
+ * feed, or -1 for the large feeds, where it is worked out).
  */
-static int check_shrink(struct store *s, const struct store_ingest_opts *o, const char *kind, long added, long removed)
+static int check_shrink(struct store *s, const struct store_ingest_opts *o, const char *kind, long before, long added,
+                        long removed)
 {
-	if (removed <= added)
+	if (before < 0 && removed <= added)
 		return 0;
 	long after = kind_rows(s, kind);
-	return shrink_refused(o, kind, after + removed - added, after);
+	/* rows replaced by a row of the same key (a patient's ID, a drug's code) are not counted as removed: the
+	 * count taken before the feed is exact, the sum a floor */
+	return shrink_refused(o, kind, before >= 0 ? before : after + removed - added, after);
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -416,25 +420,27 @@ int store_ingest(struct store *s, const struct store_ingest_opts *o, struct stor
 	if (rc == 0 && o->ssmix2_dir) {
 		rc = store_ingest_ssmix2(s, o, &sink, st);
 		if (rc == 0)
-			rc = check_shrink(s, o, "ssmix2", st->records - added, s->rows_removed - removed);
+			rc = check_shrink(s, o, "ssmix2", -1, st->records - added, s->rows_removed - removed);
 	}
 	added = st->records, removed = s->rows_removed;
 	if (rc == 0 && o->fhir_dir) {
 		rc = ingest_fhir(s, o, o->fhir_dir, &sink, st);
 		if (rc == 0)
-			rc = check_shrink(s, o, "fhir", st->records - added, s->rows_removed - removed);
+			rc = check_shrink(s, o, "fhir", -1, st->records - added, s->rows_removed - removed);
 	}
 	added = st->records, removed = s->rows_removed;
 	if (rc == 0 && o->appointments_csv) {
+		long before = kind_rows(s, "appointments");
 		rc = ingest_csv(s, o, "appointments", o->appointments_csv, &sink, st, ehr_appointments_read);
 		if (rc == 0)
-			rc = check_shrink(s, o, "appointments", st->records - added, s->rows_removed - removed);
+			rc = check_shrink(s, o, "appointments", before, st->records - added, s->rows_removed - removed);
 	}
 	added = st->records, removed = s->rows_removed;
 	if (rc == 0 && o->drugs_csv) {
+		long before = kind_rows(s, "drugs");
 		rc = ingest_csv(s, o, "drugs", o->drugs_csv, &sink, st, ehr_drugs_read);
 		if (rc == 0)
-			rc = check_shrink(s, o, "drugs", st->records - added, s->rows_removed - removed);
+			rc = check_shrink(s, o, "drugs", before, st->records - added, s->rows_removed - removed);
 	}
 	if (rc == 0 && first)
 		rc = store_search_indexes(s, 1);
