@@ -39,6 +39,7 @@ static void summary_json(struct store *s, const struct store_ingest_stats *st, s
 	json_kv_int(&w, "files_unchanged", st->files_unchanged);
 	json_kv_int(&w, "files_removed", st->files_removed);
 	json_kv_int(&w, "files_skipped", st->files_skipped);
+	json_kv_int(&w, "files_kept_previous", st->files_kept_previous);
 	json_kv_bool(&w, "full_walk", st->full_walk);
 	json_kv_int(&w, "patient_folders_unchanged", st->dirs_unchanged);
 	json_kv_int(&w, "messages", st->messages);
@@ -86,11 +87,44 @@ static void summary_text(const struct store_ingest_stats *st, struct buf *out)
 	buf_addf(out, "%s: %ld; %.1f s", L_("patients", "患者数"), st->patients, st->elapsed_ms / 1000.0);
 }
 
+/* The warnings of this run on stderr; a damaged file whose last good version was kept is said loudly (with --json
+ * too, where only those are printed). */
+struct run_warnings {
+	long shown;
+	int kept_only;
+};
+
+static int print_run_warning(void *ctx, const char *path, const char *kind, const char *detail)
+{
+	struct run_warnings *rw = ctx;
+	rw->shown++;
+	if (detail && !strncmp(detail, STORE_KEPT_PREVIOUS, strlen(STORE_KEPT_PREVIOUS)))
+		fprintf(stderr, "lifeboat: %s: '%s' %s\n", L_("WARNING", "警告"), path ? path : "-",
+		        L_("is damaged and was not loaded: the store keeps the records of its last good version "
+		           "(its patients stay as they were); replace the file from the EHR or a backup",
+		           "は壊れているため読み込みませんでした。前回正常に読めた版の内容をストアに残しています "
+		           "(患者情報は前のまま)。電子カルテまたはバックアップからファイルを戻してください"));
+	return rw->kept_only ? 0 : print_warning(NULL, path, kind, detail);
+}
+
+/* `ingest --db FILE --warnings`: every warning the store holds. */
+static int list_warnings(const char *db)
+{
+	struct store *s;
+	int rc = store_open(&s, db, 0);
+	if (rc < 0)
+		return cli_error(rc);
+	long n = store_warnings_each(s, 0, print_warning, NULL);
+	store_close(s);
+	printf("%ld %s\n", n, L_("warnings in the store", "件の警告がストアにあります"));
+	return n > 0 ? LB_EXIT_FINDING : LB_EXIT_OK;
+}
+
 int cmd_ingest(int argc, char **argv)
 {
 	const char *db = NULL, *ssmix2 = NULL, *fhir = NULL, *appts = NULL, *drugs = NULL, *gen = NULL;
-	int json = 0, full = 0, code;
-	long full_every = 24;
+	int json = 0, full = 0, code, accept_shrink = 0, warnings = 0;
+	long full_every = 24, max_shrink = 50;
 	const struct lb_opt opts[] = {
 	        {LB_OPT_STRING, 0, "db", &db, "FILE", "the clinical store (created if missing)",
 	         "臨床データストア (なければ作成)"},
@@ -110,12 +144,24 @@ int cmd_ingest(int argc, char **argv)
 	        {LB_OPT_INT, 0, "full-every", &full_every, "HOURS",
 	         "SS-MIX2: a run is --full when the last full one is this old (default 24, 0: never by itself)",
 	         "SS-MIX2: 前回の全確認からこの時間が経てば全確認 (既定 24、0 で自動では行わない)", 0, 100000},
+	        {LB_OPT_INT, 0, "max-shrink", &max_shrink, "PERCENT",
+	         "refuse a feed that would remove more than this share of the records the store holds from it "
+	         "(default 50, 100: no limit)",
+	         "ストアにあるそのフィードのレコードをこの割合より多く減らす取込は拒否 (既定 50、100 で制限なし)", 1,
+	         100},
+	        {LB_OPT_FLAG, 0, "accept-shrink", &accept_shrink, NULL,
+	         "a deliberate replacement: load a feed even if it removes most of the records",
+	         "意図した置き換え: レコードが大きく減る取込も行う"},
+	        {LB_OPT_FLAG, 0, "warnings", &warnings, NULL,
+	         "list every warning the store holds (of earlier runs too) and exit",
+	         "ストアにある警告 (以前の取込の分も) をすべて表示して終了"},
 	        {LB_OPT_FLAG, 0, "json", &json, NULL, "print the summary as JSON", "結果を JSON で出力"},
 	        {0},
 	};
 	static const struct lb_cmd_help help = {
 	        "lifeboat ingest --db FILE [--ssmix2 DIR] [--fhir DIR] [--appointments CSV] [--drugs CSV] [--full]\n"
-	        "                [--full-every HOURS] [--json]",
+	        "                [--full-every HOURS] [--max-shrink PERCENT] [--accept-shrink] [--json]\n"
+	        "lifeboat ingest --db FILE --warnings",
 	        "Load EHR exports into the clinical store in one transaction: readers see the store before or after,\n"
 	        "never half-loaded. A second run skips unchanged files and applies changes and deletions (SS-MIX2: "
 	        "the\n"
@@ -126,7 +172,16 @@ int cmd_ingest(int argc, char **argv)
 	        "is, and the exit code is then 1.\n"
 	        "SS-MIX2 writers add a file for every new version, which changes its folder: a re-run lists only the\n"
 	        "patient folders whose folders changed. A file rewritten in place under the same name is found by the\n"
-	        "next full run: --full, or by itself once the last full run is --full-every hours old (docs/store.md).",
+	        "next full run: --full, or by itself once the last full run is --full-every hours old "
+	        "(docs/store.md).\n"
+	        "Bad input never removes good data: a damaged SS-MIX2 or FHIR file that loaded before keeps the "
+	        "records\n"
+	        "of its last good version (a loud warning names it). A feed that is not plausible (a required column\n"
+	        "missing, or removing more than --max-shrink percent of the records the store holds from it: an empty\n"
+	        "tree, a drug master cut to its header) is refused with exit 2 and the store stays as it was;\n"
+	        "--accept-shrink loads a deliberate replacement. Only this run's warnings are printed; --warnings "
+	        "lists\n"
+	        "all of them (docs/feeds.md).",
 	        "電子カルテの出力を 1 トランザクションで臨床データストアに取り込みます (途中の状態は見えません)。\n"
 	        "2 回目以降は変更のないファイルを飛ばし、変更と削除を反映します (SS-MIX2 は最新版が有効、フラグ 0 "
 	        "は削除)。\n"
@@ -136,7 +191,13 @@ int cmd_ingest(int argc, char **argv)
 	        "は版ごとに新しいファイルを追加するためフォルダが変わります。再実行では変わったフォルダの患者だけを\n"
 	        "読みます。同じ名前のまま書き換えられたファイルは次の全確認 (--full、または前回から --full-every "
 	        "時間後) で\n"
-	        "反映されます (docs/store.md)。",
+	        "反映されます (docs/store.md)。\n"
+	        "不正な入力で正しいデータは消えません: 以前読めた SS-MIX2 / FHIR ファイルが壊れていれば前回正常な版の\n"
+	        "内容を残し、そのファイル名を警告します。妥当でないフィード (必須列がない、ストアにあるそのフィードの\n"
+	        "レコードを --max-shrink の割合より多く減らす: 空のツリー、ヘッダだけの医薬品マスタなど) は終了コード "
+	        "2 で\n"
+	        "拒否し、ストアは元のままです。意図した置き換えは --accept-shrink。表示する警告は今回の取込の分だけ\n"
+	        "で、すべては --warnings で表示します (docs/feeds.md)。",
 	        "  lifeboat ingest --db clinical.db --ssmix2 /mnt/restore/ssmix2\n"
 	        "  lifeboat ingest --db clinical.db --ssmix2 h/ssmix2 --fhir h/fhir --appointments h/appointments.csv "
 	        "\\\n"
@@ -148,6 +209,8 @@ int cmd_ingest(int argc, char **argv)
 		return cli_usage(L_("ingest takes no operands ('%s')", "ingest に引数は不要です ('%s')"), argv[i]);
 	if (!db)
 		return cli_usage(L_("ingest needs --db FILE", "ingest には --db FILE が必要です"));
+	if (warnings)
+		return list_warnings(db);
 	if (!ssmix2 && !fhir && !appts && !drugs)
 		return cli_usage(L_("ingest needs at least one of --ssmix2, --fhir, --appointments, --drugs",
 		                    "ingest には --ssmix2, --fhir, --appointments, --drugs のいずれかが必要です"));
@@ -163,7 +226,9 @@ int cmd_ingest(int argc, char **argv)
 	                              .generation = gen,
 	                              .progress = &pg,
 	                              .full = full,
-	                              .full_every_h = full_every ? (int)full_every : -1};
+	                              .full_every_h = full_every ? (int)full_every : -1,
+	                              .max_shrink_pct = (int)max_shrink,
+	                              .accept_shrink = accept_shrink};
 	struct store_ingest_stats st;
 	rc = store_ingest(s, &o, &st);
 	if (rc < 0) {
@@ -173,15 +238,23 @@ int cmd_ingest(int argc, char **argv)
 	struct buf out = {0};
 	if (json) {
 		summary_json(s, &st, &out);
+		if (st.files_kept_previous) {
+			struct run_warnings rw = {.kept_only = 1};
+			store_warnings_of_run(s, st.run_id, 0, print_run_warning, &rw);
+		}
 	} else {
 		summary_text(&st, &out);
-		if (st.store_warnings) {
-			store_warnings_each(s, WARN_SHOW, print_warning, NULL);
-			if (st.store_warnings > WARN_SHOW)
-				fprintf(stderr, "lifeboat: %ld %s\n", st.store_warnings - WARN_SHOW,
-				        L_("more warnings in the store's warnings table",
-				           "件の警告はストアの warnings 表にあります"));
-		}
+		/* This run's warnings only; the rest (of files this run did not read again) are counted and pointed to. */
+		struct run_warnings rw = {0};
+		long run = store_warnings_of_run(s, st.run_id, WARN_SHOW, print_run_warning, &rw);
+		if (run > rw.shown)
+			fprintf(stderr, "lifeboat: %ld %s\n", run - rw.shown,
+			        L_("more warnings of this run", "件の今回の警告があります"));
+		if (st.store_warnings > run)
+			fprintf(stderr, "lifeboat: %ld %s: lifeboat ingest --db %s --warnings (%s)\n",
+			        st.store_warnings - run,
+			        L_("earlier warnings of files not read again this run", "件は以前の取込の警告です"), db,
+			        L_("table warnings", "warnings 表"));
 	}
 	store_close(s);
 	int prc = cli_print(&out);

@@ -345,6 +345,8 @@ struct ssmix2_msg_stats {
 	int parsed;  /* 1 when the message was read (even if only kept raw) */
 	int handled; /* 1 when its type has a handler */
 	int warnings;
+	int broken; /* 1 when its type has a handler but the message could not be read as one (not HL7 v2, or another
+	               message type): it gave none of the records its type carries */
 };
 /*
  * Decode (ISO-2022-JP) and parse one stored message and emit its records. The patient is the one nm names; a

@@ -92,6 +92,8 @@ int ssmix2_handle_adt00(struct ssmix2_mctx *c, const char *trigger)
 	ssmix2_check_pid(c, pid);
 	if (trigger && !strcmp(trigger, "A23"))
 		return 0; /* demographics deleted: no patient record from this version */
+	if (pid < 0)
+		c->st->broken = 1; /* demographics without a PID: not a version that replaces the last good one */
 	if (pid >= 0 && c->sink->patient) {
 		ssmix2_pool_reset(c);
 		struct ehr_patient p = {.id = c->nm->patient};

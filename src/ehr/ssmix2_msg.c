@@ -456,6 +456,7 @@ int ssmix2_read_message_with(struct ssmix2_reader *r, const struct ssmix2_name *
 		ssmix2_warnf(c, EHR_WARN_PARSE, "not an HL7 v2 message: %s; raw kept", lb_errmsg());
 		if (sink->raw && !raw_kept)
 			rc = sink->raw(sink->ctx, src, bytes, len);
+		st->broken = expected_type(nm->type) != NULL;
 		return rc;
 	}
 	st->parsed = 1;
@@ -468,7 +469,9 @@ int ssmix2_read_message_with(struct ssmix2_reader *r, const struct ssmix2_name *
 		             c->msg.limits & HL7_LIMIT_SEGMENT_LEN ? "segment length " : "",
 		             c->msg.limits & HL7_LIMIT_FIELDS ? "fields " : "",
 		             c->msg.limits & HL7_LIMIT_REPS ? "repetitions" : "");
-	return dispatch(c);
+	rc = dispatch(c);
+	st->broken = st->broken || (expected_type(nm->type) && !st->handled);
+	return rc;
 }
 
 int ssmix2_read_message(const struct ssmix2_name *nm, const struct ehr_source *src, const char *bytes, size_t len,

@@ -53,9 +53,24 @@ static int hash_file(const char *path, char out[17])
 	return 0;
 }
 
+/* -LB_EINVAL when a feed (what) going from before to after records is a drop over the limit, else 0. */
+static int shrink_refused(const struct store_ingest_opts *o, const char *what, long before, long after)
+{
+	int limit = o->max_shrink_pct > 0 ? o->max_shrink_pct : 50;
+	if (o->accept_shrink || limit >= 100 || before <= 0 || after >= before ||
+	    (before - after) * 100 <= (long)limit * before)
+		return 0;
+	return lb_error(LB_EINVAL,
+	                L_("the %s feed would take the store from %ld to %ld records (-%ld%%, more than --max-shrink "
+	                   "%d%%): refused; --accept-shrink loads it anyway",
+	                   "%s の取込でストアのレコードが %ld 件から %ld 件に減ります (-%ld%%、--max-shrink %d%% "
+	                   "超): 取込を中止しました。意図した置き換えなら --accept-shrink を付けてください"),
+	                what, before, after, (before - after) * 100 / before, limit);
+}
+
 /* One whole-file feed (NDJSON or CSV): skipped when unchanged, else its rows replaced. */
-static int ingest_feed(struct store *s, const char *kind, const char *path, struct store_fmap *map,
-                       const struct ehr_sink *sink, struct store_ingest_stats *st,
+static int ingest_feed(struct store *s, const struct store_ingest_opts *o, const char *kind, const char *path,
+                       struct store_fmap *map, const struct ehr_sink *sink, struct store_ingest_stats *st,
                        int (*reader)(const char *, const struct ehr_sink *))
 {
 	struct stat sb;
@@ -83,6 +98,12 @@ static int ingest_feed(struct store *s, const char *kind, const char *path, stru
 	}
 	struct store_file_row row = {
 	        .kind = kind, .path = path, .data_type = kind, .size = sb.st_size, .mtime = mtime, .hash = hash};
+	/* A FHIR file loaded before that now gives no record but only warnings (overwritten with junk, cut off) keeps
+	 * the records of its last good version: the savepoint takes back what reading it did. */
+	int keepable = e && !strcmp(kind, "fhir");
+	long records0 = st->records, warnings0 = st->warnings, removed0 = s->rows_removed;
+	if (keepable && (rc = store_exec(s, "SAVEPOINT feed_file")) < 0)
+		return rc;
 	if ((rc = store_file_begin(s, &row, e)) < 0)
 		return rc;
 	st->files_loaded++;
@@ -91,16 +112,122 @@ static int ingest_feed(struct store *s, const char *kind, const char *path, stru
 		rc = 0; /* a count of records is success */
 	if (s->failed && rc == 0)
 		rc = -LB_EIO;
-	if (rc < 0 && !s->failed) {
-		/* A feed that cannot be read to its end is a data-quality finding; what it gave is kept. */
-		struct buf msg = {0};
-		buf_addf(&msg, "%s feed read in part: %s", kind, lb_errmsg());
-		warn_file(sink, path, kind, EHR_WARN_PARSE, msg.data);
-		buf_release(&msg);
-		rc = 0;
+	if (rc < 0 && !s->failed)
+		/* A whole-file problem (a required column missing, a file that cannot be read to its end): the feed is
+		 * refused, the run rolled back. */
+		rc = lb_error(-rc, "%s (the %s feed is refused)", lb_errmsg(), kind);
+	if (keepable && rc == 0 && st->records == records0 && st->warnings > warnings0) {
+		long problems = st->warnings - warnings0;
+		if ((rc = store_exec(s, "ROLLBACK TO feed_file")) == 0)
+			rc = store_warnings_forget_kept(s, e->id);
+		st->records = records0;
+		st->warnings = warnings0;
+		s->rows_removed = removed0;
+		st->files_loaded--;
+		st->files_unchanged++;
+		if (rc == 0) {
+			struct buf msg = {0};
+			buf_addf(&msg, "%s (no record read, %ld problems)", STORE_KEPT_PREVIOUS, problems);
+			s->file_id = e->id;
+			warn_file(sink, path, kind, EHR_WARN_PARSE, msg.data);
+			buf_release(&msg);
+			st->files_kept_previous++;
+			if (s->failed)
+				rc = -LB_EIO;
+		}
+	} else if (rc == 0 && e) {
+		/* the file against its own last version (a FHIR file cut short): what its rows were, what they are */
+		struct buf what = {0};
+		buf_addf(&what, "%s ('%s')", kind, path);
+		rc = shrink_refused(o, what.data, s->rows_removed - removed0, st->records - records0);
+		buf_release(&what);
 	}
+	if (keepable && rc == 0)
+		rc = store_exec(s, "RELEASE feed_file");
 	s->file_id = 0;
 	return rc;
+}
+
+int store_warnings_forget_kept(struct store *s, int64_t file_id)
+{
+	sqlite3_stmt *q =
+	        store_cached_stmt(s, "DELETE FROM warnings WHERE file_id = ?1 AND substr(detail, 1, ?3) = ?2");
+	if (!q)
+		return store_sqlerr(s, "removing a warning");
+	sqlite3_bind_int64(q, 1, file_id);
+	sqlite3_bind_text(q, 2, STORE_KEPT_PREVIOUS, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 3, (int)strlen(STORE_KEPT_PREVIOUS));
+	return store_exec_stmt(s, q);
+}
+
+long store_warnings_of_run(struct store *s, int64_t run_id, size_t limit,
+                           int (*fn)(void *ctx, const char *path, const char *kind, const char *detail), void *ctx)
+{
+	sqlite3_stmt *q = store_cached_stmt(s, "SELECT count(*) FROM warnings WHERE run_id = ?1");
+	long total = 0;
+	if (!q)
+		return store_sqlerr(s, "reading warnings");
+	sqlite3_bind_int64(q, 1, run_id);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		total = (long)sqlite3_column_int64(q, 0);
+	sqlite3_reset(q);
+	if (!fn)
+		return total;
+	q = store_cached_stmt(s, "SELECT path, kind, detail FROM warnings WHERE run_id = ?1 ORDER BY id LIMIT ?2");
+	if (!q)
+		return store_sqlerr(s, "reading warnings");
+	sqlite3_bind_int64(q, 1, run_id);
+	sqlite3_bind_int64(q, 2, limit ? (int64_t)limit : -1);
+	while (sqlite3_step(q) == SQLITE_ROW)
+		if (fn(ctx, (const char *)sqlite3_column_text(q, 0), (const char *)sqlite3_column_text(q, 1),
+		       (const char *)sqlite3_column_text(q, 2)))
+			break;
+	sqlite3_reset(q);
+	return total;
+}
+
+/* The record rows the store holds from the files of kind (the tables every feed writes). */
+static long kind_rows(struct store *s, const char *kind)
+{
+	static const char *const sql[] = {
+	        "SELECT count(*) FROM patients WHERE file_id IN (SELECT id FROM files WHERE kind = ?1)",
+	        "SELECT count(*) FROM allergies WHERE file_id IN (SELECT id FROM files WHERE kind = ?1)",
+	        "SELECT count(*) FROM medications WHERE file_id IN (SELECT id FROM files WHERE kind = ?1)",
+	        "SELECT count(*) FROM results WHERE file_id IN (SELECT id FROM files WHERE kind = ?1)",
+	        "SELECT count(*) FROM diagnoses WHERE file_id IN (SELECT id FROM files WHERE kind = ?1)",
+	        "SELECT count(*) FROM adt_events WHERE file_id IN (SELECT id FROM files WHERE kind = ?1)",
+	        "SELECT count(*) FROM appointments WHERE file_id IN (SELECT id FROM files WHERE kind = ?1)",
+	        "SELECT count(*) FROM drugs WHERE file_id IN (SELECT id FROM files WHERE kind = ?1)",
+	};
+	long n = 0;
+	for (size_t i = 0; i < LB_ARRAY_LEN(sql); i++) {
+		sqlite3_stmt *q = store_cached_stmt(s, sql[i]);
+		if (!q)
+			continue;
+		sqlite3_bind_text(q, 1, kind, -1, SQLITE_STATIC);
+		if (sqlite3_step(q) == SQLITE_ROW)
+			n += (long)sqlite3_column_int64(q, 0);
+		sqlite3_reset(q);
+	}
+	return n;
+}
+
+/*
+ * Is the change one feed made plausible? A feed that takes away more than the limit of the records the store held
+ * from it (a drug master cut to its header, an empty SS-MIX2 tree, a FHIR folder without its files) is refused:
+ * the run is rolled back and the store keeps the previous data. added and removed are the record rows the feed
+ * wrote and removed; the store's count is taken only when the feed shrank (before: the count taken before the
+ * feed, or -1 for the large feeds, where it is worked out).
+ */
+static int check_shrink(struct store *s, const struct store_ingest_opts *o, const char *kind, long before, long added,
+                        long removed)
+{
+	if (before < 0 && removed <= added)
+		return 0;
+	long after = kind_rows(s, kind);
+	/* rows replaced by a row of the same key (a patient's ID, a drug's code) are not counted as removed: the
+	 * count taken before the feed is exact, the sum a floor */
+	return shrink_refused(o, kind, before >= 0 ? before : after + removed - added, after);
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -108,7 +235,8 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int ingest_fhir(struct store *s, const char *dir, const struct ehr_sink *sink, struct store_ingest_stats *st)
+static int ingest_fhir(struct store *s, const struct store_ingest_opts *o, const char *dir, const struct ehr_sink *sink,
+                       struct store_ingest_stats *st)
 {
 	DIR *d = opendir(dir);
 	if (!d)
@@ -133,7 +261,7 @@ static int ingest_fhir(struct store *s, const char *dir, const struct ehr_sink *
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		buf_reset(&path);
 		lb_path_join(&path, dir, names[i]);
-		rc = ingest_feed(s, "fhir", path.data, &map, sink, st, ehr_fhir_read_file);
+		rc = ingest_feed(s, o, "fhir", path.data, &map, sink, st, ehr_fhir_read_file);
 	}
 	if (rc == 0)
 		rc = store_fmap_sweep(s, &map, st);
@@ -145,14 +273,15 @@ static int ingest_fhir(struct store *s, const char *dir, const struct ehr_sink *
 	return rc;
 }
 
-static int ingest_csv(struct store *s, const char *kind, const char *path, const struct ehr_sink *sink,
-                      struct store_ingest_stats *st, int (*reader)(const char *, const struct ehr_sink *))
+static int ingest_csv(struct store *s, const struct store_ingest_opts *o, const char *kind, const char *path,
+                      const struct ehr_sink *sink, struct store_ingest_stats *st,
+                      int (*reader)(const char *, const struct ehr_sink *))
 {
 	struct store_fmap map = {0};
 	int rc = store_fmap_load(s, kind, NULL, &map);
 	store_fmap_index(&map);
 	if (rc == 0)
-		rc = ingest_feed(s, kind, path, &map, sink, st, reader);
+		rc = ingest_feed(s, o, kind, path, &map, sink, st, reader);
 	/* A feed replaces the previous feed of its kind, whatever its path. */
 	if (rc == 0)
 		rc = store_fmap_sweep(s, &map, st);
@@ -268,6 +397,7 @@ int store_ingest(struct store *s, const struct store_ingest_opts *o, struct stor
 	 * again and again (indexes) from being spilled to the WAL and read back (set back after the run). */
 	store_exec(s, "PRAGMA cache_size=-262144");
 	rc = start_run(s, o);
+	st->run_id = s->run_id;
 	/* A first load (no source file known yet: every table is empty) builds the search indexes after the rows. */
 	int first = rc == 0 && !count_rows(s, "SELECT EXISTS(SELECT 1 FROM files)");
 	if (first)
@@ -286,14 +416,32 @@ int store_ingest(struct store *s, const struct store_ingest_opts *o, struct stor
 	/* Warnings not tied to a file (stray names in the storage) are found again by every walk. */
 	if (rc == 0)
 		rc = store_exec(s, "DELETE FROM warnings WHERE file_id IS NULL");
-	if (rc == 0 && o->ssmix2_dir)
+	long added = st->records, removed = s->rows_removed;
+	if (rc == 0 && o->ssmix2_dir) {
 		rc = store_ingest_ssmix2(s, o, &sink, st);
-	if (rc == 0 && o->fhir_dir)
-		rc = ingest_fhir(s, o->fhir_dir, &sink, st);
-	if (rc == 0 && o->appointments_csv)
-		rc = ingest_csv(s, "appointments", o->appointments_csv, &sink, st, ehr_appointments_read);
-	if (rc == 0 && o->drugs_csv)
-		rc = ingest_csv(s, "drugs", o->drugs_csv, &sink, st, ehr_drugs_read);
+		if (rc == 0)
+			rc = check_shrink(s, o, "ssmix2", -1, st->records - added, s->rows_removed - removed);
+	}
+	added = st->records, removed = s->rows_removed;
+	if (rc == 0 && o->fhir_dir) {
+		rc = ingest_fhir(s, o, o->fhir_dir, &sink, st);
+		if (rc == 0)
+			rc = check_shrink(s, o, "fhir", -1, st->records - added, s->rows_removed - removed);
+	}
+	added = st->records, removed = s->rows_removed;
+	if (rc == 0 && o->appointments_csv) {
+		long before = kind_rows(s, "appointments");
+		rc = ingest_csv(s, o, "appointments", o->appointments_csv, &sink, st, ehr_appointments_read);
+		if (rc == 0)
+			rc = check_shrink(s, o, "appointments", before, st->records - added, s->rows_removed - removed);
+	}
+	added = st->records, removed = s->rows_removed;
+	if (rc == 0 && o->drugs_csv) {
+		long before = kind_rows(s, "drugs");
+		rc = ingest_csv(s, o, "drugs", o->drugs_csv, &sink, st, ehr_drugs_read);
+		if (rc == 0)
+			rc = check_shrink(s, o, "drugs", before, st->records - added, s->rows_removed - removed);
+	}
 	if (rc == 0 && first)
 		rc = store_search_indexes(s, 1);
 	int64_t t1 = lb_mono_ns();

@@ -187,6 +187,54 @@ static void queue_batch(struct store_loader *l, const struct store_fmap *map, co
 	}
 }
 
+/* The newest older version of f's record in its batch (the batch holds the patient's whole folder), when it is
+ * valid (flag 1) and the store holds its rows; NULL otherwise. */
+static struct store_fent *last_good_version(const struct store_fmap *map, const struct ssmix2_file *files, size_t n,
+                                            const struct ssmix2_file *f)
+{
+	const struct ssmix2_file *best = NULL;
+	for (size_t i = 0; i < n; i++) {
+		const struct ssmix2_name *a = &files[i].name, *b = &f->name;
+		if (&files[i] == f || strcmp(a->patient, b->patient) || strcmp(a->date, b->date) ||
+		    strcmp(a->type, b->type) || strcmp(a->order_no, b->order_no) || strcmp(a->time, b->time) >= 0)
+			continue;
+		if (!best || strcmp(a->time, best->name.time) > 0)
+			best = &files[i];
+	}
+	if (!best || best->name.flag != 1)
+		return NULL;
+	struct store_fent *e = store_fmap_get(map, best->path);
+	return e && e->hash[0] ? e : NULL;
+}
+
+/*
+ * A file that cannot be read now (unreadable, or a message of a handled type that is not one) must not take the
+ * records of the last good version with it: a patient whose demographics file is damaged stays in the store as he
+ * was, with a warning that names the damaged file. keep is the files row whose rows stay (the same path rewritten,
+ * or an older version); it is not swept, and its own files row is left as it was, so the damaged file is read
+ * again by the next run that looks at it.
+ */
+static int keep_previous(struct store *s, const struct ehr_sink *sink, struct store_fent *keep,
+                         const struct ssmix2_file *f, const char *why)
+{
+	keep->seen = 1;
+	int rc = store_warnings_forget_kept(s, keep->id);
+	if (rc < 0)
+		return rc;
+	struct buf msg = {0};
+	buf_addf(&msg, "%s%s%s (%s)", STORE_KEPT_PREVIOUS, strcmp(keep->path, f->path) ? ": " : "",
+	         strcmp(keep->path, f->path) ? keep->path : "", why);
+	struct ehr_source src = {.path = f->path, .kind = "ssmix2", .data_type = f->name.type};
+	int64_t was = s->file_id;
+	s->file_id = keep->id;
+	sink->warning(sink->ctx, &src, EHR_WARN_PARSE, msg.data);
+	s->file_id = was;
+	buf_release(&msg);
+	if (s->stats)
+		s->stats->files_kept_previous++;
+	return s->failed ? -LB_EIO : 0;
+}
+
 /* Write one batch in order: skip what is unchanged, load what the workers read. */
 static int write_batch(struct store *s, struct store_loader *l, struct store_fmap *map, const struct ssmix2_file *files,
                        size_t n, const struct ehr_sink *sink, struct store_ingest_stats *st, struct lb_progress *pg)
@@ -213,6 +261,17 @@ static int write_batch(struct store *s, struct store_loader *l, struct store_fma
 			st->files_unchanged++;
 			rc = store_file_touch(s, e, it->size, it->mtime_ns);
 			continue;
+		}
+		if (it->rc < 0 || it->ms.broken) {
+			struct store_fent *keep = e ? e : last_good_version(map, files, n, f);
+			if (keep) {
+				char why[320];
+				snprintf(why, sizeof(why), "%s",
+				         it->rc < 0 ? it->err : "not a readable message of its data type");
+				rc = keep_previous(s, sink, keep, f, why);
+				st->messages += it->rc == 0;
+				continue;
+			}
 		}
 		struct store_file_row row = {.kind = "ssmix2",
 		                             .path = f->path,

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <errno.h>
+#include <sys/stat.h>
 
 static const char schema[] =
         "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);\n"
@@ -201,6 +203,8 @@ int store_forget_file(struct store *s, int64_t file_id, int drop_file)
 		int rc = store_exec_stmt(s, s->st[k]);
 		if (rc < 0)
 			return rc;
+		if (k != ST_DEL_RAW && k != ST_DEL_WARNINGS && k != ST_DEL_FILE)
+			s->rows_removed += sqlite3_changes(s->db);
 	}
 	return 0;
 }
@@ -352,6 +356,25 @@ static int create_schema(struct store *s)
 	return rc;
 }
 
+int store_open_error(struct store *s)
+{
+	struct buf dir = {0};
+	const char *slash = strrchr(s->path, '/');
+	buf_add(&dir, s->path, slash ? (size_t)(slash - s->path) : 0);
+	if (slash && slash == s->path)
+		buf_addch(&dir, '/');
+	struct stat sb;
+	int rc;
+	if (dir.len && stat(dir.data, &sb) != 0)
+		rc = lb_error_errno(errno, "cannot open store '%s': folder '%s'", s->path, dir.data);
+	else if (dir.len && !S_ISDIR(sb.st_mode))
+		rc = lb_error(LB_EIO, "cannot open store '%s': '%s' is not a folder", s->path, dir.data);
+	else
+		rc = lb_error_wrap(store_sqlerr(s, "SQLite"), "cannot open store '%s'", s->path);
+	buf_release(&dir);
+	return rc;
+}
+
 int store_open(struct store **out, const char *path, int create)
 {
 	*out = NULL;
@@ -364,7 +387,7 @@ int store_open(struct store **out, const char *path, int create)
 	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
 	int rc;
 	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
-		rc = store_sqlerr(s, "cannot open store");
+		rc = store_open_error(s);
 		goto fail;
 	}
 	sqlite3_busy_timeout(s->db, 5000);

@@ -39,6 +39,10 @@ struct store_ingest_opts {
 	int full;         /* list every folder and stat every file this run */
 	int full_every_h; /* a run is full when the last full walk is this many hours old (0: 24; -1: never) */
 	int settle_s; /* a folder changed less than this many seconds ago is listed again next run (0: 60; -1: none) */
+	/* A feed (SS-MIX2 tree, FHIR folder, appointments, drug master) whose run would remove more than this percent
+	 * of the records the store holds from it is refused, and the run rolled back (0: 50; 100: no limit) */
+	int max_shrink_pct;
+	int accept_shrink; /* a deliberate replacement: no shrink limit */
 };
 
 #define STORE_TYPES_MAX 48
@@ -64,8 +68,10 @@ struct store_ingest_stats {
 	long store_warnings;  /* warnings held by the store after the run (all current sources) */
 	long patients;        /* patients in the store after the run */
 	int64_t elapsed_ms;
-	int full_walk;       /* SS-MIX2: every folder was listed (first run, --full, or the periodic full walk) */
-	long dirs_unchanged; /* SS-MIX2: patient folders skipped because their folder stamps were unchanged */
+	int full_walk;            /* SS-MIX2: every folder was listed (first run, --full, or the periodic full walk) */
+	long dirs_unchanged;      /* SS-MIX2: patient folders skipped because their folder stamps were unchanged */
+	long files_kept_previous; /* damaged files (SS-MIX2, FHIR) whose last good version's records were kept */
+	int64_t run_id;           /* this run (warnings raised by it: store_warnings_of_run) */
 };
 int store_ingest(struct store *s, const struct store_ingest_opts *o, struct store_ingest_stats *st);
 
@@ -121,6 +127,14 @@ struct store_census {
  * non-zero to stop. Returns the number of warnings the store holds. */
 long store_warnings_each(struct store *s, size_t limit,
                          int (*fn)(void *ctx, const char *path, const char *kind, const char *detail), void *ctx);
+
+/* The detail of the warning that a damaged source file (unreadable, or junk where a message was) was not loaded
+ * and the store kept the records of its last good version instead: it starts with this text. */
+#define STORE_KEPT_PREVIOUS "cannot be read: the records of its last good version stay in the store"
+
+/* The same for the warnings raised by run run_id (store_ingest_stats.run_id) only. Returns their number. */
+long store_warnings_of_run(struct store *s, int64_t run_id, size_t limit,
+                           int (*fn)(void *ctx, const char *path, const char *kind, const char *detail), void *ctx);
 
 /* Everything the station shows about one patient. Records point into strings the struct owns. */
 struct store_patient_view {

@@ -51,7 +51,8 @@ struct store {
 	int64_t run_id;
 	int64_t file_id; /* the source file rows are being written for */
 	struct store_ingest_stats *stats;
-	int failed; /* an SQLite error inside a sink callback */
+	int failed;        /* an SQLite error inside a sink callback */
+	long rows_removed; /* record rows store_forget_file removed (for the shrink check of ingest.c) */
 	/* statements of the read side (and the ingest's less frequent ones), prepared on first use and kept; keyed
 	 * by the address of their SQL text (store_cached_stmt): as many as there are such string constants */
 	const char **cached_sql;
@@ -63,6 +64,8 @@ struct store {
 sqlite3_stmt *store_cached_stmt(struct store *s, const char *sql);
 /* 1 when the store predates a column added to its schema since (store.c upgrades it on a read-write open). */
 int store_lacks_columns(struct store *s);
+/* Why the store at s->path cannot be opened, naming the path (and a missing folder on its way). */
+int store_open_error(struct store *s);
 /* Map an SQLite failure to an LB_E* error with its message. */
 int store_sqlerr(struct store *s, const char *what);
 /* Bind UTF-8 text or NULL. */
@@ -76,6 +79,9 @@ int store_journal(struct store *s, const char *mode);
 int store_search_indexes(struct store *s, int create);
 /* Remove every row that came from file id (and the file's row itself when drop_file). */
 int store_forget_file(struct store *s, int64_t file_id, int drop_file);
+
+/* ingest.c: remove the STORE_KEPT_PREVIOUS warning of files row file_id (before it is raised again). */
+int store_warnings_forget_kept(struct store *s, int64_t file_id);
 
 /* sink.c: the struct ehr_sink that writes into the store (ctx is the store). */
 void store_sink_init(struct store *s, struct ehr_sink *sink);

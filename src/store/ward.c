@@ -22,7 +22,7 @@ int store_open_readonly(struct store **out, const char *path)
 	s->path = lb_strdup(path);
 	int rc;
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		rc = store_sqlerr(s, "cannot open store");
+		rc = store_open_error(s);
 		goto fail;
 	}
 	sqlite3_busy_timeout(s->db, 5000);
