@@ -29,7 +29,7 @@ static int count_user(void *ctx, const char *name, const char *role, const char 
 static int station_serve(int argc, char **argv)
 {
 	const char *db = NULL, *listen = NULL, *cert = NULL, *key = NULL, *lang = NULL, *idle = NULL, *stale = NULL;
-	long threads = 4, failures = 5;
+	long threads = 4, failures = 5, per_address = 64;
 	int code;
 	const struct lb_opt opts[] = {
 	        {LB_OPT_STRING, 0, "db", &db, "FILE",
@@ -51,6 +51,9 @@ static int station_serve(int argc, char **argv)
 	         "ロックまでのログイン失敗回数 (既定 5、同一アドレスは 4 倍)", 1, 1000},
 	        {LB_OPT_STRING, 0, "stale", &stale, "DURATION", "warn loudly when the data is older (default 24h)",
 	         "データがこれより古いと警告 (既定 24h)"},
+	        {LB_OPT_INT, 0, "max-per-address", &per_address, "N",
+	         "connections at once from one address (default 64; raise it for a terminal server many wards share)",
+	         "1 アドレスからの同時接続数の上限 (既定 64。多くの病棟が共有する端末サーバーでは増やす)", 1, 1000},
 	        {0},
 	};
 	static const struct lb_cmd_help help = {
@@ -92,7 +95,8 @@ static int station_serve(int argc, char **argv)
 	                         .tls_key = key,
 	                         .lang_en = lang && !strcmp(lang, "en"),
 	                         .threads = (int)threads,
-	                         .max_failures = (int)failures};
+	                         .max_failures = (int)failures,
+	                         .per_address = (int)per_address};
 	if (idle && lb_parse_duration(idle, &o.idle_ms) < 0)
 		return cli_usage(L_("bad --idle '%s' (15m, 1h …)", "--idle '%s' が不正です (15m, 1h …)"), idle);
 	if (stale && lb_parse_duration(stale, &o.stale_ms) < 0)

@@ -73,6 +73,7 @@ struct station_opts {
 	int max_failures;   /* failed logins of one user before lockout (0: 5); an address gets 4 times as many */
 	int64_t lockout_ms; /* the window failures are counted in and the lockout lasts (0: 15 min) */
 	int64_t stale_ms;   /* data older than this is flagged loudly on every page (0: 24 h) */
+	int per_address;    /* connections at once from one address (0: 64); more are closed at once */
 };
 struct station;
 /* Open the store read-only and the auth file, and start serving. Returns at once; the server runs in its own

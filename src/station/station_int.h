@@ -72,6 +72,15 @@ int station_audit_register(sqlite3 *db);
 
 /* ---- requests and responses (server.c) ----------------------------------------------------------------------- */
 
+/* Limits against clients that hold connections open (server.c). */
+#define STATION_CONN_MAX 1000u         /* connections in all */
+#define STATION_PER_ADDRESS 64         /* connections from one address (o.per_address; a browser opens ~6) */
+#define STATION_HEAD_MS 10000          /* from connect (or the end of the last request) to the end of the head */
+#define STATION_BODY_MS 20000          /* from the end of the head to the end of the body (16 KiB at most) */
+#define STATION_ANSWER_MS (600 * 1000) /* making and sending the answer (MHD's 30 s inactivity timeout too) */
+#define STATION_LOG_EVERY_MS 10000     /* MHD's messages at most this often */
+
+struct station_conn;
 struct station {
 	struct station_opts o;
 	struct station_auth auth;
@@ -91,6 +100,14 @@ struct station {
 	int64_t meta_ms;
 	uint64_t meta_gen;
 	pthread_mutex_t print_mu; /* one PDF rendered at a time (pages_print.c): a burst of print clicks queues */
+	/* connection deadlines: the watchdog thread shuts the sockets of those past theirs */
+	pthread_mutex_t conn_mu;
+	pthread_cond_t conn_cv;
+	struct station_conn *conns;
+	pthread_t watchdog;
+	int watchdog_on, stopping;
+	int64_t log_ms; /* MHD's messages, rate-limited (under conn_mu) */
+	long log_dropped;
 };
 
 struct station_req {
