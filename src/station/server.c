@@ -264,6 +264,8 @@ static enum MHD_Result send_resp(struct station *st, struct MHD_Connection *c, s
 		MHD_add_response_header(resp, "Location", p->location);
 	if (p->disposition)
 		MHD_add_response_header(resp, "Content-Disposition", p->disposition);
+	if (p->retry_after)
+		MHD_add_response_header(resp, "Retry-After", p->retry_after);
 	for (int i = 0; i < p->ncookies; i++)
 		MHD_add_response_header(resp, "Set-Cookie", p->cookies[i]);
 	enum MHD_Result ret = MHD_queue_response(c, (unsigned)p->status, resp);

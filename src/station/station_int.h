@@ -46,12 +46,20 @@ void station_session_delete(struct station_auth *a, const char *token);
 
 enum station_login {
 	STATION_LOGIN_OK,
-	STATION_LOGIN_BAD,    /* unknown user or wrong password (not told apart) */
-	STATION_LOGIN_LOCKED, /* too many recent failures of the user or from the address */
+	STATION_LOGIN_BAD,            /* unknown user or wrong password (not told apart) */
+	STATION_LOGIN_LOCKED,         /* too many recent failures of the user from this address */
+	STATION_LOGIN_LOCKED_ADDRESS, /* too many recent failures of any users from this address */
+	STATION_LOGIN_WAIT,           /* the account's back-off: try again in *wait_s seconds */
 };
-/* Check a login and record it in the audit trail; on OK, *role is set. */
+#define STATION_BACKOFF_FACTOR 4                   /* x max_failures: the address lock, the back-off */
+#define STATION_BACKOFF_MAX_MS 60000               /* the back-off's longest wait */
+#define STATION_KNOWN_MS (30LL * 24 * 3600 * 1000) /* a user's own addresses are not slowed down */
+/* Check a login and record it in the audit trail (auth.c explains the locks); on OK, *role is set; on WAIT,
+ * *wait_s. */
 int station_login(struct station_auth *a, const struct station_opts *o, const char *user, const char *password,
-                  const char *address, char role[16]);
+                  const char *address, char role[16], int *wait_s);
+/* The wait after the last of failures of an account (0 below STATION_BACKOFF_FACTOR x max_failures). */
+int64_t station_backoff_ms(int64_t failures, int max_failures);
 
 /* Fill out with n random bytes as hex (2n + 1 bytes). */
 void station_random_hex(char *out, size_t n);
@@ -135,6 +143,8 @@ struct station_resp {
 	char cookies[3][256]; /* Set-Cookie lines */
 	int ncookies;
 	const char *disposition; /* Content-Disposition, or NULL */
+	const char *retry_after; /* Retry-After (seconds), or NULL */
+	char retry_buf[16];
 	char disp_buf[512];
 };
 
