@@ -6,6 +6,7 @@
  *   user add --db F --name N --role R      (password on stdin)
  *   user del --db F --name N
  *   user list --db F [--json]
+ *   user unlock --db F (--name N | --address A | both)
  */
 #include "cli.h"
 #include "cli_vault.h"
@@ -13,9 +14,11 @@
 #include "store/store.h"
 
 #include <errno.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int count_user(void *ctx, const char *name, const char *role, const char *created)
 {
@@ -29,7 +32,7 @@ static int count_user(void *ctx, const char *name, const char *role, const char 
 static int station_serve(int argc, char **argv)
 {
 	const char *db = NULL, *listen = NULL, *cert = NULL, *key = NULL, *lang = NULL, *idle = NULL, *stale = NULL;
-	long threads = 4, failures = 5;
+	long threads = 4, failures = 5, per_address = 64;
 	int code;
 	const struct lb_opt opts[] = {
 	        {LB_OPT_STRING, 0, "db", &db, "FILE",
@@ -51,6 +54,9 @@ static int station_serve(int argc, char **argv)
 	         "ロックまでのログイン失敗回数 (既定 5、同一アドレスは 4 倍)", 1, 1000},
 	        {LB_OPT_STRING, 0, "stale", &stale, "DURATION", "warn loudly when the data is older (default 24h)",
 	         "データがこれより古いと警告 (既定 24h)"},
+	        {LB_OPT_INT, 0, "max-per-address", &per_address, "N",
+	         "connections at once from one address (default 64; raise it for a terminal server many wards share)",
+	         "1 アドレスからの同時接続数の上限 (既定 64。多くの病棟が共有する端末サーバーでは増やす)", 1, 1000},
 	        {0},
 	};
 	static const struct lb_cmd_help help = {
@@ -92,7 +98,8 @@ static int station_serve(int argc, char **argv)
 	                         .tls_key = key,
 	                         .lang_en = lang && !strcmp(lang, "en"),
 	                         .threads = (int)threads,
-	                         .max_failures = (int)failures};
+	                         .max_failures = (int)failures,
+	                         .per_address = (int)per_address};
 	if (idle && lb_parse_duration(idle, &o.idle_ms) < 0)
 		return cli_usage(L_("bad --idle '%s' (15m, 1h …)", "--idle '%s' が不正です (15m, 1h …)"), idle);
 	if (stale && lb_parse_duration(stale, &o.stale_ms) < 0)
@@ -186,7 +193,8 @@ static int station_audit_cmd(int argc, char **argv)
 	        "lifeboat station audit --db FILE [--user U] [--patient P] [--json]\n"
 	        "       lifeboat station audit --db FILE --verify [--json]",
 	        "List the station's access log, oldest first: time (UTC), user, action (login, login-failed,\n"
-	        "login-locked, logout, search, view, census, appointments, export, print, denied, and the safety\n"
+	        "login-locked, login-delayed, unlock, logout, search, view, census, appointments, export, print, "
+	        "denied, and the safety\n"
 	        "checks drug-search, rx-check, barcode with their result in the detail), patient, page, address and\n"
 	        "detail. The log is append-only: the database refuses to change or delete entries, and "
 	        "each\n"
@@ -495,6 +503,60 @@ static int user_del(int argc, char **argv)
 	return rc < 0 ? cli_error(rc) : LB_EXIT_OK;
 }
 
+static int user_unlock(int argc, char **argv)
+{
+	const char *db = NULL, *name = NULL, *address = NULL;
+	int code;
+	const struct lb_opt opts[] = {
+	        {LB_OPT_STRING, 0, "db", &db, "FILE", "the clinical store the station serves",
+	         "端末が表示する臨床データストア"},
+	        {LB_OPT_STRING, 0, "name", &name, "NAME",
+	         "the user to unlock (at every address, and the account's back-off)",
+	         "ロックを解除する利用者 (すべてのアドレスと、アカウントの待ち時間)"},
+	        {LB_OPT_STRING, 0, "address", &address, "IP",
+	         "the computer's address to unlock (with --name: that user there only)",
+	         "ロックを解除するコンピューターのアドレス (--name と併用: その利用者のそこでのロックのみ)"},
+	        {0},
+	};
+	static const struct lb_cmd_help help = {
+	        "lifeboat user unlock --db FILE --name NAME [--address IP]\n"
+	        "       lifeboat user unlock --db FILE --address IP",
+	        "Clear login locks at once, without restarting the station: a user's (at every address, and the\n"
+	        "slowing-down of an account many computers failed on), one computer's (--address: the lock after many\n"
+	        "failed logins of any users from it), or one user's at one computer (both). The unlock is written\n"
+	        "to the access log with who ran it. The station's 'login-locked' entries (station audit --user NAME)\n"
+	        "name the address.",
+	        "ログインのロックを、端末を再起動せずに直ちに解除します: 利用者のロック (すべてのアドレスと、\n"
+	        "多くのコンピューターから失敗したアカウントの待ち時間)、コンピューターのロック (--address: そこからの\n"
+	        "多数のログイン失敗によるロック)、または両方を指定してその利用者のそのコンピューターでのロック。\n"
+	        "解除は実行者とともにアクセス記録に残ります。ロックされたアドレスは station audit --user NAME の\n"
+	        "'login-locked' の記録にあります。",
+	        "  lifeboat user unlock --db clinical.db --name nurse1\n"
+	        "  lifeboat user unlock --db clinical.db --address 10.1.2.34"};
+	int i = cli_parse(argc, argv, opts, &help, &code);
+	if (i < 0)
+		return code;
+	if (i < argc)
+		return cli_usage(L_("unexpected argument '%s'", "不要な引数 '%s'"), argv[i]);
+	if (!db || (!name && !address))
+		return cli_usage(L_("user unlock needs --db and --name, --address or both",
+		                    "user unlock には --db と、--name か --address (または両方) が必要です"));
+	const struct passwd *pw = getpwuid(getuid());
+	long cleared = 0;
+	struct buf from = {0};
+	int rc = station_user_unlock(db, name, address, pw ? pw->pw_name : "?", &cleared, &from);
+	if (rc < 0) {
+		buf_release(&from);
+		return cli_error(rc);
+	}
+	fprintf(stderr, "lifeboat: %s %s%s%s: %ld %s%s%s%s\n", L_("unlocked", "ロックを解除しました"), name ? name : "",
+	        name && address ? " @ " : "", address ? address : "", cleared,
+	        L_("failed logins of the last 15 minutes cleared", "件の直近 15 分のログイン失敗を解除"),
+	        from.len ? " (" : "", from.len ? from.data : "", from.len ? ")" : "");
+	buf_release(&from);
+	return LB_EXIT_OK;
+}
+
 struct list_ctx {
 	struct buf *out;
 	struct json_w *w;
@@ -551,6 +613,8 @@ int cmd_user(int argc, char **argv)
 	         "端末の利用者を追加 (パスワードは標準入力)"},
 	        {"del", user_del, "delete a station user", "端末の利用者を削除"},
 	        {"list", user_list, "list station users", "端末の利用者を一覧表示"},
+	        {"unlock", user_unlock, "clear login locks of a user or an address",
+	         "利用者またはアドレスのログインのロックを解除"},
 	        {0},
 	};
 	return cli_dispatch(argc, argv, "user", subs);

@@ -155,7 +155,8 @@ static void do_login(struct station_req *r, struct station_resp *p, const char *
 		goto done;
 	}
 	char role[16];
-	int rc = station_login(&r->st->auth, &r->st->o, user.data, pass.data, r->address, role);
+	int wait_s = 0;
+	int rc = station_login(&r->st->auth, &r->st->o, user.data, pass.data, r->address, role, &wait_s);
 	if (rc == STATION_LOGIN_OK) {
 		char token[65], sc[65];
 		if (station_session_create(&r->st->auth, user.data, role, r->address, r->st->o.idle_ms, token, sc) <
@@ -169,11 +170,49 @@ static void do_login(struct station_req *r, struct station_resp *p, const char *
 		                   r->st->tls ? "; Secure" : "");
 		const char *next = station_arg(r, "next");
 		redirect(p, 303, safe_next(next) ? next : "/search");
-	} else if (rc == STATION_LOGIN_LOCKED) {
-		station_page_login(r, p,
-		                   T_("Too many failed logins: this account or station is locked for a while.",
-		                      "ログイン失敗が多すぎるため、しばらくロックされています。"),
-		                   429);
+	} else if (rc == STATION_LOGIN_LOCKED || rc == STATION_LOGIN_LOCKED_ADDRESS || rc == STATION_LOGIN_WAIT) {
+		char msg[512];
+		long min = (long)((r->st->o.lockout_ms + 59999) / 60000);
+		if (rc == STATION_LOGIN_LOCKED && r->lang_ja)
+			snprintf(msg, sizeof(msg),
+			         "このコンピューターからのパスワード誤りが多すぎるため、このアカウントはここでは最大 "
+			         "%ld "
+			         "分間ロックされています。別のコンピューターからログインするか、システム管理者にロック"
+			         "解除を"
+			         "依頼してください。",
+			         min);
+		else if (rc == STATION_LOGIN_LOCKED)
+			snprintf(msg, sizeof(msg),
+			         "Too many wrong passwords for this account from this computer: it is locked here for "
+			         "up to "
+			         "%ld minutes. Log in from another computer, or ask IT to unlock it.",
+			         min);
+		else if (rc == STATION_LOGIN_LOCKED_ADDRESS && r->lang_ja)
+			snprintf(msg, sizeof(msg),
+			         "このコンピューターからのログイン失敗が多すぎるため、ここからのログインは最大 %ld "
+			         "分間ロックされています。システム管理者に解除を依頼するか、別のコンピューターを使って"
+			         "ください。",
+			         min);
+		else if (rc == STATION_LOGIN_LOCKED_ADDRESS)
+			snprintf(msg, sizeof(msg),
+			         "Too many failed logins from this computer: logins from it are locked for up to %ld "
+			         "minutes. Ask IT to unlock it, or use another computer.",
+			         min);
+		else if (r->lang_ja)
+			snprintf(msg, sizeof(msg),
+			         "複数のコンピューターからこのアカウントへのログイン失敗が続いています。%d "
+			         "秒待ってからもう一度ログインしてください。",
+			         wait_s);
+		else
+			snprintf(msg, sizeof(msg),
+			         "Many failed logins for this account from several computers: wait %d seconds and try "
+			         "again.",
+			         wait_s);
+		if (rc == STATION_LOGIN_WAIT) {
+			snprintf(p->retry_buf, sizeof(p->retry_buf), "%d", wait_s);
+			p->retry_after = p->retry_buf;
+		}
+		station_page_login(r, p, msg, 429);
 	} else if (rc == STATION_LOGIN_BAD) {
 		station_page_login(r, p, T_("Wrong user name or password.", "ユーザー名またはパスワードが違います。"),
 		                   401);

@@ -8,6 +8,13 @@
  * pages (/drugs, /drugs.json, /rx/check, /barcode, /print…; routes.c). Everything else is 404; patient data is never
  * served without a valid session.
  *
+ * Against a client that holds connections open (slowloris): at most STATION_CONN_MAX connections in all and
+ * o.per_address (default STATION_PER_ADDRESS) from one address (MHD's per-IP limit: more are closed at once), a
+ * request's head must be complete within STATION_HEAD_MS of the connection (or of the end of the previous request
+ * on it) and its body within STATION_BODY_MS of the head, whatever it trickles in between; a watchdog thread shuts
+ * the socket of a connection past its deadline (as vault serve does). MHD's own messages (one per refused
+ * connection under an attack) are written at most once every STATION_LOG_EVERY_MS, with the count left out.
+ *
  * Refresh: a store handle remembers the inode of the file it opened. When the path names another file (a
  * refresh renamed a new store over it), handles of the old file are closed as they come back to the pool and new
  * requests open the new file; requests in flight finish on the old one.
@@ -18,9 +25,13 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #define CSP                                                                                                      \
 	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none';" \
@@ -106,6 +117,113 @@ static int meta_get(struct station *st, struct store *s, uint64_t gen, struct st
 	return 0;
 }
 
+/* ---- connection deadlines (slowloris) ------------------------------------------------------------------------ */
+
+/* A connection the watchdog watches: shut down when now passes deadline. Linked in station.conns under conn_mu
+ * from the MHD notification of its start to that of its end (MHD closes the socket only after that). */
+struct station_conn {
+	int fd;
+	int64_t deadline;
+	struct station_conn *prev, *next;
+};
+
+static void conn_deadline(struct station *st, struct MHD_Connection *c, int64_t ms)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct station_conn *k = ci ? ci->socket_context : NULL;
+	if (!k)
+		return;
+	pthread_mutex_lock(&st->conn_mu);
+	k->deadline = lb_now_ms() + ms;
+	pthread_mutex_unlock(&st->conn_mu);
+}
+
+static void notify_conn(void *cls, struct MHD_Connection *c, void **socket_context,
+                        enum MHD_ConnectionNotificationCode toe)
+{
+	struct station *st = cls;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		struct station_conn *k = lb_calloc(1, sizeof(*k));
+		k->fd = ci ? ci->connect_fd : -1;
+		k->deadline = lb_now_ms() + STATION_HEAD_MS;
+		pthread_mutex_lock(&st->conn_mu);
+		k->next = st->conns;
+		if (st->conns)
+			st->conns->prev = k;
+		st->conns = k;
+		pthread_mutex_unlock(&st->conn_mu);
+		*socket_context = k;
+		return;
+	}
+	struct station_conn *k = *socket_context;
+	if (!k)
+		return;
+	pthread_mutex_lock(&st->conn_mu);
+	if (k->prev)
+		k->prev->next = k->next;
+	else
+		st->conns = k->next;
+	if (k->next)
+		k->next->prev = k->prev;
+	pthread_mutex_unlock(&st->conn_mu);
+	free(k);
+	*socket_context = NULL;
+}
+
+/* Once a second: shut the sockets of connections past their deadline. MHD's worker of that connection then sees
+ * the end of it and closes it as usual. */
+static void *watchdog_main(void *arg)
+{
+	struct station *st = arg;
+	pthread_mutex_lock(&st->conn_mu);
+	while (!st->stopping) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1;
+		pthread_cond_timedwait(&st->conn_cv, &st->conn_mu, &ts);
+		int64_t now = lb_now_ms();
+		long cut = 0;
+		for (struct station_conn *k = st->conns; k; k = k->next)
+			if (k->fd >= 0 && now > k->deadline) {
+				shutdown(k->fd, SHUT_RDWR);
+				k->fd = -1;
+				cut++;
+			}
+		if (cut)
+			lb_info("station: closed %ld connection(s) that did not send their request in time", cut);
+	}
+	pthread_mutex_unlock(&st->conn_mu);
+	return NULL;
+}
+
+/* MHD's messages, at most one every STATION_LOG_EVERY_MS (a refused connection is one message each). */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	struct station *st = cls;
+	char msg[300];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	size_t n = strlen(msg);
+	while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = 0;
+	int64_t now = lb_now_ms();
+	long dropped = -1;
+	pthread_mutex_lock(&st->conn_mu);
+	if (now - st->log_ms >= STATION_LOG_EVERY_MS) {
+		dropped = st->log_dropped;
+		st->log_dropped = 0;
+		st->log_ms = now;
+	} else {
+		st->log_dropped++;
+	}
+	pthread_mutex_unlock(&st->conn_mu);
+	if (dropped > 0)
+		lb_warn("station: %s (and %ld more messages of the server in the last %d s)", msg, dropped,
+		        STATION_LOG_EVERY_MS / 1000);
+	else if (dropped == 0)
+		lb_warn("station: %s", msg);
+}
+
 /* ---- libmicrohttpd glue -------------------------------------------------------------------------------------- */
 
 static void client_address(struct MHD_Connection *c, char *out, size_t n)
@@ -146,6 +264,8 @@ static enum MHD_Result send_resp(struct station *st, struct MHD_Connection *c, s
 		MHD_add_response_header(resp, "Location", p->location);
 	if (p->disposition)
 		MHD_add_response_header(resp, "Content-Disposition", p->disposition);
+	if (p->retry_after)
+		MHD_add_response_header(resp, "Retry-After", p->retry_after);
 	for (int i = 0; i < p->ncookies; i++)
 		MHD_add_response_header(resp, "Set-Cookie", p->cookies[i]);
 	enum MHD_Result ret = MHD_queue_response(c, (unsigned)p->status, resp);
@@ -187,6 +307,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		r = lb_calloc(1, sizeof(*r));
 		r->body.max = STATION_BODY_MAX;
 		*ctx = r;
+		conn_deadline(st, c, STATION_BODY_MS); /* the head is in: now the body */
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 		if (cl && strtoull(cl, NULL, 10) > STATION_BODY_MAX)
 			r->too_big = 1;
@@ -199,6 +320,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	/* The whole request is in: the answer is made and sent under MHD's inactivity timeout alone. */
+	conn_deadline(st, c, STATION_ANSWER_MS);
 	if (!strncmp(url, "/static/", 8))
 		return send_asset(st, c, url);
 
@@ -257,10 +380,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 
 static void completed(void *cls, struct MHD_Connection *c, void **ctx, enum MHD_RequestTerminationCode toe)
 {
-	(void)cls;
-	(void)c;
 	(void)toe;
 	struct station_req *r = *ctx;
+	conn_deadline(cls, c, STATION_HEAD_MS); /* the next request on a kept-alive connection */
 	if (!r)
 		return;
 	buf_wipe(&r->body);
@@ -319,8 +441,12 @@ int station_start(struct station **out, const struct station_opts *o)
 		st->o.lockout_ms = 15 * 60 * 1000;
 	if (!st->o.stale_ms)
 		st->o.stale_ms = 24 * 3600 * 1000;
+	if (!st->o.per_address)
+		st->o.per_address = STATION_PER_ADDRESS;
 	pthread_mutex_init(&st->pool_mu, NULL);
 	pthread_mutex_init(&st->print_mu, NULL);
+	pthread_mutex_init(&st->conn_mu, NULL);
+	pthread_cond_init(&st->conn_cv, NULL);
 	/* A station killed mid-print left its private print folder behind: it may hold patients' PDFs. */
 	long swept = 0;
 	if (station_print_sweep(station_print_tmpdir(), STATION_PRINT_STALE_MS, &swept) < 0)
@@ -370,12 +496,19 @@ int station_start(struct station **out, const struct station_opts *o)
 		st->tls = 1;
 		flags |= MHD_USE_TLS;
 	}
+	if (pthread_create(&st->watchdog, NULL, watchdog_main, st) != 0) {
+		rc = lb_error(LB_EINTERNAL, "cannot start the station's watchdog thread");
+		goto fail;
+	}
+	st->watchdog_on = 1;
 	st->mhd = MHD_start_daemon(flags, 0, NULL, NULL, handle, st, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	                           MHD_OPTION_THREAD_POOL_SIZE, (unsigned)st->o.threads, MHD_OPTION_NOTIFY_COMPLETED,
-	                           completed, st, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 << 10),
-	                           MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT,
-	                           (unsigned)1000, st->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, st->cert_pem,
-	                           MHD_OPTION_HTTPS_MEM_KEY, st->key_pem, MHD_OPTION_END);
+	                           completed, st, MHD_OPTION_NOTIFY_CONNECTION, notify_conn, st,
+	                           MHD_OPTION_EXTERNAL_LOGGER, mhd_log, st, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	                           (size_t)(64 << 10), MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+	                           MHD_OPTION_CONNECTION_LIMIT, STATION_CONN_MAX, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	                           (unsigned)st->o.per_address, st->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
+	                           st->cert_pem, MHD_OPTION_HTTPS_MEM_KEY, st->key_pem, MHD_OPTION_END);
 	if (!st->mhd) {
 		rc = lb_error(LB_EIO, "cannot listen on '%s' (address in use or not ours?)", o->listen);
 		goto fail;
@@ -400,6 +533,13 @@ void station_stop(struct station *st)
 		return;
 	if (st->mhd)
 		MHD_stop_daemon(st->mhd);
+	if (st->watchdog_on) {
+		pthread_mutex_lock(&st->conn_mu);
+		st->stopping = 1;
+		pthread_cond_signal(&st->conn_cv);
+		pthread_mutex_unlock(&st->conn_mu);
+		pthread_join(st->watchdog, NULL);
+	}
 	for (size_t i = 0; i < st->npool; i++)
 		store_close(st->pool[i]);
 	free(st->pool);
@@ -407,6 +547,8 @@ void station_stop(struct station *st)
 	station_auth_close(&st->auth);
 	pthread_mutex_destroy(&st->pool_mu);
 	pthread_mutex_destroy(&st->print_mu);
+	pthread_mutex_destroy(&st->conn_mu);
+	pthread_cond_destroy(&st->conn_cv);
 	free(st->cert_pem);
 	if (st->key_pem) {
 		lb_wipe(st->key_pem, strlen(st->key_pem));

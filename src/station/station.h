@@ -32,6 +32,12 @@ void station_auth_path(struct buf *b, const char *db);
 int station_user_add(const char *db, const char *name, const char *role, const char *password);
 /* Remove a user and end their sessions. -LB_ENOTFOUND when there is none. */
 int station_user_del(const char *db, const char *name);
+/* Clear login locks: of user name (at every address and its back-off; address NULL) or at one address (name
+ * NULL: the address's lock and every user's there), recorded as an "unlock" entry of the audit trail naming by.
+ * *cleared counts the failed logins of the last 15 minutes it clears and from lists their addresses
+ * (comma-separated). -LB_ENOTFOUND for a name that is no user. */
+int station_user_unlock(const char *db, const char *name, const char *address, const char *by, long *cleared,
+                        struct buf *from);
 /* Call fn for each user, by name. */
 int station_user_list(const char *db, int (*fn)(void *ctx, const char *name, const char *role, const char *created),
                       void *ctx);
@@ -42,8 +48,8 @@ struct station_audit_entry {
 	int64_t id;
 	const char *time;    /* UTC, ISO 8601 with milliseconds */
 	const char *user;    /* "" before login */
-	const char *action;  /* login, login-failed, login-locked, logout, search, view, census, appointments, export,
-	                        print, denied */
+	const char *action;  /* login, login-failed, login-locked, login-delayed, unlock, logout, search, view, census,
+	                        appointments, export, print, denied */
 	const char *patient; /* patient ID or NULL */
 	const char *page;    /* the path asked for */
 	const char *address; /* client IP address */
@@ -70,9 +76,11 @@ struct station_opts {
 	int lang_en;        /* default page language English (else Japanese) */
 	int threads;        /* worker threads, 1..16 (0: 4) */
 	int64_t idle_ms;    /* session idle timeout (0: 15 min) */
-	int max_failures;   /* failed logins of one user before lockout (0: 5); an address gets 4 times as many */
+	int max_failures;   /* failed logins of one user from one address before it is locked there (0: 5); an
+	                       address gets 4 times as many, and from 4 times as many the user is slowed down */
 	int64_t lockout_ms; /* the window failures are counted in and the lockout lasts (0: 15 min) */
 	int64_t stale_ms;   /* data older than this is flagged loudly on every page (0: 24 h) */
+	int per_address;    /* connections at once from one address (0: 64); more are closed at once */
 };
 struct station;
 /* Open the store read-only and the auth file, and start serving. Returns at once; the server runs in its own

@@ -46,12 +46,20 @@ void station_session_delete(struct station_auth *a, const char *token);
 
 enum station_login {
 	STATION_LOGIN_OK,
-	STATION_LOGIN_BAD,    /* unknown user or wrong password (not told apart) */
-	STATION_LOGIN_LOCKED, /* too many recent failures of the user or from the address */
+	STATION_LOGIN_BAD,            /* unknown user or wrong password (not told apart) */
+	STATION_LOGIN_LOCKED,         /* too many recent failures of the user from this address */
+	STATION_LOGIN_LOCKED_ADDRESS, /* too many recent failures of any users from this address */
+	STATION_LOGIN_WAIT,           /* the account's back-off: try again in *wait_s seconds */
 };
-/* Check a login and record it in the audit trail; on OK, *role is set. */
+#define STATION_BACKOFF_FACTOR 4                   /* x max_failures: the address lock, the back-off */
+#define STATION_BACKOFF_MAX_MS 60000               /* the back-off's longest wait */
+#define STATION_KNOWN_MS (30LL * 24 * 3600 * 1000) /* a user's own addresses are not slowed down */
+/* Check a login and record it in the audit trail (auth.c explains the locks); on OK, *role is set; on WAIT,
+ * *wait_s. */
 int station_login(struct station_auth *a, const struct station_opts *o, const char *user, const char *password,
-                  const char *address, char role[16]);
+                  const char *address, char role[16], int *wait_s);
+/* The wait after the last of failures of an account (0 below STATION_BACKOFF_FACTOR x max_failures). */
+int64_t station_backoff_ms(int64_t failures, int max_failures);
 
 /* Fill out with n random bytes as hex (2n + 1 bytes). */
 void station_random_hex(char *out, size_t n);
@@ -72,6 +80,15 @@ int station_audit_register(sqlite3 *db);
 
 /* ---- requests and responses (server.c) ----------------------------------------------------------------------- */
 
+/* Limits against clients that hold connections open (server.c). */
+#define STATION_CONN_MAX 1000u         /* connections in all */
+#define STATION_PER_ADDRESS 64         /* connections from one address (o.per_address; a browser opens ~6) */
+#define STATION_HEAD_MS 10000          /* from connect (or the end of the last request) to the end of the head */
+#define STATION_BODY_MS 20000          /* from the end of the head to the end of the body (16 KiB at most) */
+#define STATION_ANSWER_MS (600 * 1000) /* making and sending the answer (MHD's 30 s inactivity timeout too) */
+#define STATION_LOG_EVERY_MS 10000     /* MHD's messages at most this often */
+
+struct station_conn;
 struct station {
 	struct station_opts o;
 	struct station_auth auth;
@@ -91,6 +108,14 @@ struct station {
 	int64_t meta_ms;
 	uint64_t meta_gen;
 	pthread_mutex_t print_mu; /* one PDF rendered at a time (pages_print.c): a burst of print clicks queues */
+	/* connection deadlines: the watchdog thread shuts the sockets of those past theirs */
+	pthread_mutex_t conn_mu;
+	pthread_cond_t conn_cv;
+	struct station_conn *conns;
+	pthread_t watchdog;
+	int watchdog_on, stopping;
+	int64_t log_ms; /* MHD's messages, rate-limited (under conn_mu) */
+	long log_dropped;
 };
 
 struct station_req {
@@ -118,6 +143,8 @@ struct station_resp {
 	char cookies[3][256]; /* Set-Cookie lines */
 	int ncookies;
 	const char *disposition; /* Content-Disposition, or NULL */
+	const char *retry_after; /* Retry-After (seconds), or NULL */
+	char retry_buf[16];
 	char disp_buf[512];
 };
 
