@@ -299,7 +299,7 @@ static void write_summary(const struct sus_state *st, int suspect, struct buf *o
 			buf_addf(out, "; %llu look%s like a ransom note", (unsigned long long)notes,
 			         notes == 1 ? "s" : "");
 		if (enc || notes)
-			buf_addf(out, ", below the threshold %.0f", st->threshold);
+			buf_addf(out, ", below the threshold %g", st->threshold);
 		if (ex)
 			buf_addf(out, " (e.g. '%s')", ex);
 		return;
@@ -324,7 +324,7 @@ static void write_summary(const struct sus_state *st, int suspect, struct buf *o
 			buf_addf(out, " (e.g. '%s')", n);
 	}
 	if (st->total[SUS_RENAME_STORM])
-		buf_addf(out, "; %llu files renamed to an unknown extension",
+		buf_addf(out, "%s%llu files renamed to an unknown extension", out->len ? "; " : "",
 		         (unsigned long long)st->total[SUS_RENAME_STORM]);
 	if (!enc && !notes && !st->total[SUS_RENAME_STORM])
 		buf_addf(out, "suspect: %llu files with ransomware extensions",

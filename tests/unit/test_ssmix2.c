@@ -291,6 +291,67 @@ static void test_scan_versions(void **state)
 	assert_true(ssmix2_scan("/nonexistent/ssmix2", &k, &s) < 0);
 }
 
+/* "Which version is current", record by record: a deletion stamped with the same time as a valid version wins
+ * (whichever order the names sort or are listed in); ADT-00 and ADT-61 are one record per patient, whatever their
+ * order numbers; other types are one record per date and order number, so the same order number on two dates, two
+ * types or two patients is two records, each with its own current version. */
+static void test_scan_current_rules(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/lb-test-ssmix2-XXXXXX";
+	assert_non_null(mkdtemp(root));
+	static const char *const files[] = {
+	        /* D: valid and deleted at the same time: deleted (in both name orders: the flag is the last field) */
+	        "000/001/0000012345/20261120/OMP-01/0000012345_20261120_OMP-01_D_20261120100000000_01_1",
+	        "000/001/0000012345/20261120/OMP-01/0000012345_20261120_OMP-01_D_20261120100000000_01_0",
+	        /* E: the same order number on two dates: two records */
+	        "000/001/0000012345/20261120/OMP-01/0000012345_20261120_OMP-01_E_20261120100000000_01_1",
+	        "000/001/0000012345/20261121/OMP-01/0000012345_20261121_OMP-01_E_20261121100000000_01_1",
+	        /* E again under another type: a third record */
+	        "000/001/0000012345/20261120/OMP-11/0000012345_20261120_OMP-11_E_20261120100000000_01_1",
+	        /* ADT-61: one record per patient, the newest of two order numbers wins */
+	        "000/001/0000012345/-/ADT-61/0000012345_-_ADT-61_1_20250101000000000_-_1",
+	        "000/001/0000012345/-/ADT-61/0000012345_-_ADT-61_2_20240101000000000_-_1",
+	        /* another patient with an order D of the same date: its own record */
+	        "000/001/0000012346/20261120/OMP-01/0000012346_20261120_OMP-01_D_20261120100000000_01_1",
+	        /* F: a newer valid version after a deletion: current again */
+	        "000/001/0000012346/20261120/OMP-01/0000012346_20261120_OMP-01_F_20261120090000000_01_0",
+	        "000/001/0000012346/20261120/OMP-01/0000012346_20261120_OMP-01_F_20261120090000001_01_1",
+	};
+	for (size_t i = 0; i < LB_ARRAY_LEN(files); i++)
+		touch(root, files[i]);
+	struct cap c = {0};
+	struct ehr_sink k = sink_of(&c);
+	struct ssmix2_scan s = {0};
+	assert_int_equal(ssmix2_scan(root, &k, &s), 0);
+	assert_int_equal(s.n, LB_ARRAY_LEN(files));
+	assert_int_equal(s.skipped, 0);
+	static const char *const want[] = {
+	        "000/001/0000012345/20261120/OMP-01/0000012345_20261120_OMP-01_E_20261120100000000_01_1",
+	        "000/001/0000012345/20261121/OMP-01/0000012345_20261121_OMP-01_E_20261121100000000_01_1",
+	        "000/001/0000012345/20261120/OMP-11/0000012345_20261120_OMP-11_E_20261120100000000_01_1",
+	        "000/001/0000012345/-/ADT-61/0000012345_-_ADT-61_1_20250101000000000_-_1",
+	        "000/001/0000012346/20261120/OMP-01/0000012346_20261120_OMP-01_D_20261120100000000_01_1",
+	        "000/001/0000012346/20261120/OMP-01/0000012346_20261120_OMP-01_F_20261120090000001_01_1",
+	};
+	size_t current = 0;
+	for (size_t i = 0; i < s.n; i++) {
+		int wanted = 0;
+		for (size_t j = 0; j < LB_ARRAY_LEN(want); j++)
+			wanted |= !strcmp(s.files[i].path, want[j]);
+		if (wanted != s.files[i].current)
+			fail_msg("%s should %sbe current", s.files[i].path, wanted ? "" : "not ");
+		current += s.files[i].current;
+		/* sorted by patient, type, date, order number, time, then valid before deleted */
+		if (i)
+			assert_true(strcmp(s.files[i - 1].name.patient, s.files[i].name.patient) <= 0);
+	}
+	assert_int_equal(current, LB_ARRAY_LEN(want));
+	ssmix2_scan_release(&s);
+	buf_release(&c.out);
+	assert_int_equal(lb_rmtree(root), 0);
+}
+
 /* Let the clock move on, so that a folder changed now gets another mtime than one stamped a moment ago. */
 static void tick(void)
 {
@@ -588,6 +649,7 @@ int main(void)
 	        cmocka_unit_test(test_names),
 	        cmocka_unit_test(test_paths),
 	        cmocka_unit_test(test_scan_versions),
+	        cmocka_unit_test(test_scan_current_rules),
 	        cmocka_unit_test(test_scan_stamps),
 	        cmocka_unit_test(test_walk_batches),
 	        cmocka_unit_test(test_adt00),

@@ -1,0 +1,265 @@
+/*
+ * test_rx_rules.c - the rules of src/rx/rules.c, each alert counted exactly (kind and level, nothing more, nothing
+ * less), on a store made here from FHIR resources and a drug master: allergy by class, ingredient, product name
+ * and code, and by cross-reactivity; duplicate by code, ingredient and class, and interaction alongside a class
+ * duplicate; pregnancy by recorded diagnosis (ICD-10 O, Z33-Z35, Z32.1, name) or the order, never for a man;
+ * the daily maximum exactly at, just over, just under and at ten times, in other units and in tablets.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rx/rx.h"
+
+static char dir[64];
+static struct store *st;
+
+static const char drugs_csv[] =
+        "name,code,kana,generic_name,unit,max_daily_dose,allergy_class,interaction_group,pregnancy\n"
+        "サワシリンカプセル250,D-SAWA,サワシリン,アモキシシリン水和物,mg,1500,ペニシリン系,,\n"
+        "アモキシシリンカプセル250mg「サワイ」,D-AMOX,アモキシシリン,アモキシシリン水和物,mg,1500,ペニシリン系,,\n"
+        "ワーファリン錠1mg,D-WARF,ワーファリン,ワルファリンカリウム,mg,10,,出血リスク;CYP2C9,禁忌\n"
+        "ロキソニン錠60mg,D-LOXO,ロキソニン,ロキソプロフェンナトリウム水和物,mg,180,NSAIDs,出血リスク;NSAIDs,"
+        "禁忌(妊娠後期)\n"
+        "ロキソプロフェンNa錠60mg「サワイ」,D-LOXG,ロキソプロフェン,ロキソプロフェンナトリウム水和物,mg,180,NSAIDs,"
+        "出血リスク;NSAIDs,禁忌(妊娠後期)\n"
+        "バイアスピリン錠100mg,D-ASPI,バイアスピリン,アスピリン,mg,300,NSAIDs,出血リスク;NSAIDs,"
+        "禁忌(出産予定日12週以内)\n"
+        "カロナール錠200,D-CALO,カロナール,アセトアミノフェン,mg,4000,,,\n"
+        "マグミット錠330mg,D-MAGM,マグミット,酸化マグネシウム,mg,2000,,キレート,\n"
+        "クラビット錠500mg,D-LEVO,クラビット,レボフロキサシン水和物,mg,500,キノロン系,キレート;QT延長,禁忌\n"
+        "アレグラ錠60mg,D-FEXO,アレグラ,フェキソフェナジン塩酸塩,mg,120,,,有益性投与\n"
+        "セフゾンカプセル100mg,D-CEFZ,セフゾン,セフジニル,mg,300,セフェム系,,\n";
+
+#define NAME(f, g, kf, kg)                                                                                           \
+	"\"name\":[{\"extension\":[{\"url\":\"http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation\"," \
+	"\"valueCode\":\"IDE\"}],\"family\":\"" f "\",\"given\":[\"" g "\"]},{\"extension\":[{\"url\":\"http://"     \
+	"hl7.org/fhir/StructureDefinition/iso21090-EN-representation\",\"valueCode\":\"SYL\"}],\"family\":\"" kf     \
+	"\",\"given\":[\"" kg "\"]}]"
+#define PATIENT(id, sex, f, g, kf, kg)                                                             \
+	"{\"resourceType\":\"Patient\",\"id\":\"" id "\"," NAME(f, g, kf, kg) ",\"gender\":\"" sex \
+	                                                                      "\",\"birthDate\":\"1970-01-01\"}\n"
+
+static const char patients[] =
+        PATIENT("P01", "female", "佐藤", "花子", "サトウ", "ハナコ") /* ペニシリン; warfarin and loxonin */
+        PATIENT("P02", "female", "山田", "美咲", "ヤマダ", "ミサキ") /* 切迫早産 O600 */
+        PATIENT("P03", "male", "鈴木", "一郎", "スズキ", "イチロウ") /* nothing */
+        PATIENT("P04", "male", "田中", "実", "タナカ", "ミノル")     /* ロキソプロフェン; coded D-CALO */
+        PATIENT("P05", "male", "高橋", "健", "タカハシ", "ケン")     /* a pregnancy code on a man */
+        PATIENT("P06", "female", "伊藤", "愛", "イトウ", "アイ")     /* Z34 */
+        PATIENT("P07", "female", "渡辺", "舞", "ワタナベ", "マイ")   /* Z32.1 */
+        PATIENT("P08", "female", "中村", "楓", "ナカムラ", "カエデ") /* 妊娠糖尿病 by name; an old O-code */
+        PATIENT("P09", "female", "小林", "凛", "コバヤシ", "リン");  /* サワシリン (a product name) */
+
+#define ALLERGY(id, pid, code)                                                                                    \
+	"{\"resourceType\":\"AllergyIntolerance\",\"id\":\"" id "\",\"clinicalStatus\":{\"coding\":[{\"code\":"   \
+	"\"active\"}]},\"category\":[\"medication\"],\"code\":" code ",\"patient\":{\"reference\":\"Patient/" pid \
+	"\"},\"recordedDate\":\"2024-06-01\"}\n"
+static const char allergies[] = ALLERGY("AL-1", "P01", "{\"text\":\"ペニシリン\"}")
+        ALLERGY("AL-3", "P04", "{\"text\":\"ロキソプロフェン\"}") ALLERGY(
+                "AL-4", "P04", "{\"coding\":[{\"system\":\"urn:local\",\"code\":\"D-CALO\"}],\"text\":\"院内登録\"}")
+                ALLERGY("AL-9", "P09", "{\"text\":\"サワシリン\"}");
+
+#define MED(id, pid, code, name)                                                                                     \
+	"{\"resourceType\":\"MedicationRequest\",\"id\":\"" id "\",\"status\":\"active\",\"intent\":\"order\","      \
+	"\"medicationCodeableConcept\":{\"coding\":[{\"system\":\"urn:local\",\"code\":\"" code                      \
+	"\",\"display\":\"" name "\"}],\"text\":\"" name "\"},\"subject\":{\"reference\":\"Patient/" pid             \
+	"\"},\"authoredOn\":\"2026-01-"                                                                              \
+	"05T10:00:00+09:00\",\"dosageInstruction\":[{\"text\":\"1日1回\",\"timing\":{\"repeat\":{\"frequency\":1," \
+	"\"period\":1,\"periodUnit\":\"d\"}},\"doseAndRate\":[{\"doseQuantity\":{\"value\":1,\"unit\":\"mg\"}}]}]}\n"
+static const char meds[] =
+        MED("ORD-W1", "P01", "D-WARF", "ワーファリン錠1mg") MED("ORD-L1", "P01", "D-LOXO", "ロキソニン錠60mg");
+
+#define COND(id, pid, code, name, status)                                                                       \
+	"{\"resourceType\":\"Condition\",\"id\":\"" id "\",\"clinicalStatus\":{\"coding\":[{\"code\":\"" status \
+	"\"}]},\"code\":{\"coding\":[{\"system\":\"http://hl7.org/fhir/sid/icd-10\",\"code\":\"" code           \
+	"\",\"display\":\"" name "\"}],\"text\":\"" name "\"},\"subject\":{\"reference\":\"Patient/" pid "\"}," \
+	"\"onsetDateTime\":\"2026-10-01\"}\n"
+static const char conds[] = COND("DX-2", "P02", "O600", "切迫早産", "active")
+        COND("DX-5", "P05", "O600", "既往", "active") COND("DX-6", "P06", "Z34", "正常妊娠の管理", "active")
+                COND("DX-7", "P07", "Z32.1", "妊娠確認", "active") COND("DX-8", "P08", "E11", "妊娠糖尿病", "active")
+                        COND("DX-8b", "P08", "O800", "分娩", "resolved");
+
+static void put_file(const char *name, const char *text)
+{
+	char p[160];
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	assert_int_equal(lb_write_file_atomic(p, text, strlen(text), 0644, 0), 0);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/lb-test-rxrules-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	char fhir[128], db[128], drugs[128];
+	snprintf(fhir, sizeof(fhir), "%s/fhir", dir);
+	if (lb_mkdirs(fhir, 0755) < 0)
+		return -1;
+	put_file("fhir/Patient.ndjson", patients);
+	put_file("fhir/AllergyIntolerance.ndjson", allergies);
+	put_file("fhir/MedicationRequest.ndjson", meds);
+	put_file("fhir/Condition.ndjson", conds);
+	put_file("drugs.csv", drugs_csv);
+	snprintf(db, sizeof(db), "%s/s.db", dir);
+	snprintf(drugs, sizeof(drugs), "%s/drugs.csv", dir);
+	if (store_open(&st, db, 1) < 0)
+		return -1;
+	struct store_ingest_opts o = {.fhir_dir = fhir, .drugs_csv = drugs};
+	struct store_ingest_stats s;
+	if (store_ingest(st, &o, &s) < 0 || s.warnings)
+		return -1;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	store_close(st);
+	lb_rmtree(dir);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Check an order; want is the sorted, space-separated list of "level:kind" of every alert ("" for none). */
+static void check(const char *pid, const char *drug, double dose, const char *unit, double per_day, int pregnant,
+                  const char *want)
+{
+	struct rx_order o = {.patient_id = pid,
+	                     .drug_code = drug,
+	                     .dose = dose,
+	                     .unit = unit,
+	                     .per_day = per_day,
+	                     .days = 7,
+	                     .pregnant = pregnant};
+	struct rx_result r = {0};
+	assert_int_equal(rx_check(st, &o, &r), 0);
+	const char *v[64];
+	char buf[64][48];
+	assert_true(r.n < 64);
+	int stop = 0;
+	for (size_t i = 0; i < r.n; i++) {
+		snprintf(buf[i], sizeof(buf[i]), "%s:%s", rx_level_name(r.v[i].level), r.v[i].kind);
+		v[i] = buf[i];
+		stop |= r.v[i].level == RX_STOP;
+		assert_non_null(r.v[i].reason_en);
+		assert_non_null(r.v[i].reason_ja);
+		assert_non_null(r.v[i].basis.text);
+	}
+	qsort(v, r.n, sizeof(*v), cmp_str);
+	struct buf got = {0};
+	for (size_t i = 0; i < r.n; i++)
+		buf_addf(&got, "%s%s", i ? " " : "", v[i]);
+	if (strcmp(buf_cstr(&got), want)) {
+		for (size_t i = 0; i < r.n; i++)
+			print_message("  %s: %s [%s %s]\n", buf[i], r.v[i].reason_en, r.v[i].basis.type,
+			              r.v[i].basis.id ? r.v[i].basis.id : "");
+		fail_msg("%s %s %g%s x%g: got '%s', want '%s'", pid, drug, dose, unit ? unit : "", per_day,
+		         buf_cstr(&got), want);
+	}
+	assert_int_equal(r.stop, stop);
+	buf_release(&got);
+	rx_result_release(&r);
+}
+
+static void test_allergy(void **state)
+{
+	(void)state;
+	/* ペニシリン (free text) meets the class ペニシリン系 of the generic and of the brand */
+	check("P01", "D-AMOX", 250, "mg", 3, 0, "stop:allergy");
+	check("P01", "D-SAWA", 250, "mg", 3, 0, "stop:allergy");
+	/* ロキソプロフェン names the ingredient of the generic; its class lends NSAIDs to aspirin */
+	check("P04", "D-LOXG", 60, "mg", 3, 0, "stop:allergy");
+	check("P04", "D-ASPI", 100, "mg", 1, 0, "warn:allergy-class");
+	/* a coded allergy: the drug's own code */
+	check("P04", "D-CALO", 400, "mg", 3, 0, "stop:allergy");
+	/* none of his allergies names magnesium oxide: nothing */
+	check("P04", "D-MAGM", 330, "mg", 3, 0, "");
+	/* a product name: the product stops, another product of its class warns, another class is clean */
+	check("P09", "D-SAWA", 250, "mg", 3, 0, "stop:allergy");
+	check("P09", "D-AMOX", 250, "mg", 3, 0, "warn:allergy-class");
+	check("P09", "D-CEFZ", 100, "mg", 3, 0, "");
+	check("P03", "D-AMOX", 250, "mg", 3, 0, "");
+}
+
+static void test_active_medicines(void **state)
+{
+	(void)state;
+	/* aspirin beside warfarin (bleeding) and loxonin (class NSAIDs, and bleeding): the class duplicate does not
+	 * hide the interaction with the same order */
+	check("P01", "D-ASPI", 100, "mg", 1, 0, "warn:duplicate-class warn:interaction warn:interaction");
+	/* the generic of an active brand: a duplicate (which says it all for that order), and warfarin's interaction */
+	check("P01", "D-LOXG", 60, "mg", 3, 0, "warn:duplicate warn:interaction");
+	/* the same drug again */
+	check("P01", "D-LOXO", 60, "mg", 3, 0, "warn:duplicate warn:interaction");
+	/* warfarin again: a duplicate of warfarin, bleeding with loxonin; and pregnancy does not apply (no flag) */
+	check("P01", "D-WARF", 2, "mg", 1, 0, "warn:duplicate warn:interaction");
+	/* a chelating drug shares nothing with her orders; nothing for a patient without orders */
+	check("P01", "D-MAGM", 330, "mg", 3, 0, "");
+	check("P03", "D-ASPI", 100, "mg", 1, 0, "");
+}
+
+static void test_pregnancy(void **state)
+{
+	(void)state;
+	/* 切迫早産 (O600): 禁忌 stops, 禁忌(条件) warns, other text informs */
+	check("P02", "D-WARF", 2, "mg", 1, 0, "stop:pregnancy");
+	check("P02", "D-LOXO", 60, "mg", 3, 0, "warn:pregnancy");
+	check("P02", "D-FEXO", 60, "mg", 2, 0, "info:pregnancy");
+	check("P02", "D-CALO", 400, "mg", 3, 0, "");
+	/* Z34, Z32.1, a name with 妊娠 */
+	check("P06", "D-WARF", 2, "mg", 1, 0, "stop:pregnancy");
+	check("P07", "D-WARF", 2, "mg", 1, 0, "stop:pregnancy");
+	check("P08", "D-WARF", 2, "mg", 1, 0, "stop:pregnancy");
+	/* a man with a pregnancy code is not pregnant; unless the order says so, nobody else is */
+	check("P05", "D-WARF", 2, "mg", 1, 0, "");
+	check("P03", "D-WARF", 2, "mg", 1, 0, "");
+	check("P03", "D-WARF", 2, "mg", 1, 1, "stop:pregnancy");
+	check("P03", "D-LEVO", 500, "mg", 1, 1, "stop:pregnancy");
+}
+
+static void test_dose(void **state)
+{
+	(void)state;
+	/* loxoprofen, at most 180 mg a day: exactly at it nothing, 1 mg over a warning, under ten times a warning,
+	 * ten times and more a stop */
+	check("P03", "D-LOXO", 60, "mg", 3, 0, "");
+	check("P03", "D-LOXO", 181, "mg", 1, 0, "warn:max-dose");
+	check("P03", "D-LOXO", 179, "mg", 1, 0, "");
+	check("P03", "D-LOXO", 1799, "mg", 1, 0, "warn:max-dose");
+	check("P03", "D-LOXO", 1800, "mg", 1, 0, "stop:max-dose");
+	check("P03", "D-LOXO", 1801, "mg", 1, 0, "stop:max-dose");
+	/* in grams (0.18 g is the maximum), in tablets of the strength its name states (60 mg) */
+	check("P03", "D-LOXO", 0.06, "g", 3, 0, "");
+	check("P03", "D-LOXO", 0.061, "g", 3, 0, "warn:max-dose");
+	check("P03", "D-LOXO", 1, "錠", 3, 0, "");
+	check("P03", "D-LOXO", 2, "錠", 2, 0, "warn:max-dose");
+	check("P03", "D-LOXO", 10, "錠", 3, 0, "stop:max-dose");
+	/* the master's unit when none is written; a unit that cannot be compared warns */
+	check("P03", "D-LOXO", 200, NULL, 1, 0, "warn:max-dose");
+	check("P03", "D-LOXO", 5, "mL", 3, 0, "warn:unit");
+	check("P03", "D-LOXO", 1, "個", 3, 0, "warn:unit");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_allergy),
+	        cmocka_unit_test(test_active_medicines),
+	        cmocka_unit_test(test_pregnancy),
+	        cmocka_unit_test(test_dose),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,425 @@
+/*
+ * test_watch_detect.c - the rules of src/watch/detect.c at their thresholds, driven with events as the sources
+ * hand them over (watch_handle) on real files, with the clock set by the test (w->now_s) so that no timing is
+ * asserted: canaries written, deleted, renamed away and renamed onto; delete, rename and create storms one below
+ * and at their thresholds; new and ransomware extensions; encryption's severities (1, 2, 3 and 10 files in 10 s,
+ * 3 in 60 s); spread over several processes (5 and 15); which new random files are suspicious; header-preserving
+ * encryption; ransom notes; repeats held back for 30 s; our own events and events outside the watched folder.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "watch/watch_int.h"
+
+static char tmpdir[64];
+
+struct env {
+	struct watch w;
+	struct watch_opts o;
+	struct watch_summary sum;
+	struct watch_root root;
+	struct buf alerts; /* "rule/severity " for each alert, in order */
+};
+
+static void on_alert(const char *json, void *ctx)
+{
+	struct env *e = ctx;
+	const char *r = strstr(json, "\"rule\":\""), *s = strstr(json, "\"severity\":\"");
+	assert_non_null(r);
+	assert_non_null(s);
+	r += 8;
+	s += 12;
+	buf_add(&e->alerts, r, strcspn(r, "\""));
+	buf_addch(&e->alerts, '/');
+	buf_add(&e->alerts, s, strcspn(s, "\""));
+	buf_addch(&e->alerts, ' ');
+}
+
+static struct env *env_new(void)
+{
+	struct env *e = lb_calloc(1, sizeof(*e));
+	e->o.on_alert = on_alert;
+	e->o.ctx = e;
+	e->sum.source = "test";
+	e->root.path = tmpdir;
+	e->root.len = strlen(tmpdir);
+	e->w.o = &e->o;
+	e->w.sum = &e->sum;
+	e->w.roots = &e->root;
+	e->w.nroots = 1;
+	e->w.alerts_fd = e->w.syslog_fd = -1;
+	e->w.self = 1; /* never a pid of the events below */
+	e->w.now_s = 1000;
+	return e;
+}
+
+static void env_free(struct env *e)
+{
+	watch_actor_free_all(&e->w);
+	watch_map_free(&e->w.files);
+	watch_map_free(&e->w.exts);
+	watch_map_free(&e->w.canary);
+	buf_release(&e->alerts);
+	free(e);
+}
+
+/* The alerts so far, and forget them. */
+static void expect(struct env *e, const char *want)
+{
+	const char *got = buf_cstr(&e->alerts);
+	if (strcmp(got, want))
+		fail_msg("alerts: got '%s', want '%s'", got, want);
+	buf_reset(&e->alerts);
+}
+
+static void ev(struct env *e, int kind, pid_t pid, const char *path, const char *path2, int is_dir)
+{
+	struct watch_event x = {.kind = kind, .is_dir = is_dir, .pid = pid, .path = path, .path2 = path2};
+	watch_handle(&e->w, &x);
+}
+
+static const char *at(const char *fmt, int i)
+{
+	static char p[8][256];
+	static int k;
+	char name[128];
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	snprintf(name, sizeof(name), fmt, i);
+#pragma GCC diagnostic pop
+	k = (k + 1) % 8;
+	snprintf(p[k], sizeof(p[k]), "%s/%s", tmpdir, name);
+	return p[k];
+}
+
+static void put(const char *path, const void *data, size_t n)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, n), (ssize_t)n);
+	close(fd);
+}
+
+static unsigned char rnd[16384], txt[16384];
+
+static void fill(void)
+{
+	uint64_t s = 11;
+	for (size_t i = 0; i < sizeof rnd; i++) {
+		s = s * 6364136223846793005ull + 1442695040888963407ull;
+		rnd[i] = (unsigned char)(s >> 56);
+		txt[i] = (unsigned char)("ward order dose result 患者 "[i % 30]);
+	}
+}
+
+/* n text files doc%02d.txt, learnt as a baseline */
+static void text_files(struct env *e, int n)
+{
+	for (int i = 0; i < n; i++)
+		put(at("doc%02d.txt", i), txt, 8192);
+	watch_baseline(&e->w, tmpdir, 0);
+}
+
+/* File i of the baseline rewritten random, and the close-after-write event. */
+static void encrypt(struct env *e, pid_t pid, int i)
+{
+	put(at("doc%02d.txt", i), rnd, 8192);
+	ev(e, WEV_WRITE, pid, at("doc%02d.txt", i), NULL, 0);
+}
+
+static void clean_dir(void)
+{
+	lb_rmtree(tmpdir);
+	assert_int_equal(lb_mkdirs(tmpdir, 0755), 0);
+}
+
+static void test_canary(void **state)
+{
+	(void)state;
+	clean_dir();
+	struct env *e = env_new();
+	const char *c1 = at("!0000-lifeboat-canary.pdf", 0);
+	put(c1, txt, 100);
+	watch_map_put(&e->w.canary, watch_hash_str(c1));
+	ev(e, WEV_WRITE, 0, at("plain.txt", 0), NULL, 0);
+	ev(e, WEV_RENAME, 0, at("a.txt", 0), at("b.txt", 0), 0);
+	expect(e, "");
+	ev(e, WEV_WRITE, 0, c1, NULL, 0);
+	expect(e, "canary/critical ");
+	/* renamed away, and a file renamed onto a canary's name: both are the canary touched (a new actor each time,
+	 * so that no repeat is held back) */
+	ev(e, WEV_RENAME, 100, c1, at("x.pdf", 0), 0);
+	ev(e, WEV_RENAME, 101, at("x.pdf", 0), c1, 0);
+	ev(e, WEV_DELETE, 102, c1, NULL, 0);
+	ev(e, WEV_CREATE, 103, c1, NULL, 0);
+	expect(e, "canary/critical canary/critical canary/critical canary/critical ");
+	/* our own events and events outside the watched folder are not looked at */
+	e->w.self = 104;
+	ev(e, WEV_DELETE, 104, c1, NULL, 0);
+	ev(e, WEV_DELETE, 105, "/elsewhere/file", NULL, 0);
+	ev(e, WEV_RENAME, 106, "/elsewhere/file", "/elsewhere/other", 0);
+	expect(e, "");
+	/* a rename from outside onto the canary is inside */
+	ev(e, WEV_RENAME, 107, "/elsewhere/file", c1, 0);
+	expect(e, "canary/critical ");
+	assert_int_equal(e->sum.alerts[WATCH_CRITICAL], 6);
+	env_free(e);
+}
+
+static void test_storms(void **state)
+{
+	(void)state;
+	struct env *e = env_new();
+	for (int i = 0; i < 199; i++)
+		ev(e, WEV_DELETE, 200, at("d%03d.txt", i), NULL, 0);
+	expect(e, "");
+	ev(e, WEV_DELETE, 200, at("d%03d.txt", 199), NULL, 0);
+	expect(e, "delete_storm/medium ");
+	for (int i = 0; i < 199; i++)
+		ev(e, WEV_RENAME, 201, at("r%03d", i), at("s%03d", i), 1);
+	expect(e, "");
+	ev(e, WEV_RENAME, 201, at("r%03d", 199), at("s%03d", 199), 1);
+	expect(e, "rename_storm/medium ");
+	for (int i = 0; i < 1999; i++)
+		ev(e, WEV_CREATE, 202, at("c%04d", i), NULL, 1);
+	expect(e, "");
+	ev(e, WEV_CREATE, 202, at("c%04d", 1999), NULL, 1);
+	expect(e, "create_storm/low ");
+	/* counted in a 10 s window: 100 deletes, 10 s later 100 more is no storm; the same alert is held back for
+	 * 30 s (29 s later: nothing new), then raised again */
+	for (int i = 0; i < 100; i++)
+		ev(e, WEV_DELETE, 203, at("d%03d.txt", i), NULL, 0);
+	e->w.now_s += 10;
+	for (int i = 0; i < 100; i++)
+		ev(e, WEV_DELETE, 203, at("d%03d.txt", i), NULL, 0);
+	expect(e, "");
+	e->w.now_s += 9;
+	for (int i = 0; i < 99; i++)
+		ev(e, WEV_DELETE, 203, at("d%03d.txt", i), NULL, 0);
+	expect(e, "");
+	ev(e, WEV_DELETE, 203, at("d%03d.txt", 99), NULL, 0); /* 100 + 100 within 10 s */
+	expect(e, "delete_storm/medium ");
+	e->w.now_s += 29;
+	for (int i = 0; i < 200; i++)
+		ev(e, WEV_DELETE, 203, at("d%03d.txt", i), NULL, 0);
+	expect(e, "");
+	e->w.now_s += 1;
+	ev(e, WEV_DELETE, 203, at("d%03d.txt", 0), NULL, 0);
+	expect(e, "delete_storm/medium ");
+	env_free(e);
+}
+
+static void test_extensions(void **state)
+{
+	(void)state;
+	clean_dir();
+	struct env *e = env_new();
+	put(at("known.qzk", 0), txt, 100); /* an unknown extension seen in the tree */
+	watch_baseline(&e->w, tmpdir, 0);
+	/* renamed to an extension never seen: 9 nothing, 10 an alert; to one seen, to a common one, or keeping
+	 * the extension: nothing */
+	for (int i = 0; i < 9; i++)
+		ev(e, WEV_RENAME, 300, at("n%02d.txt", i), at("n%02d.txt.qzx", i), 0);
+	for (int i = 0; i < 20; i++) {
+		ev(e, WEV_RENAME, 300, at("m%02d.txt", i), at("m%02d.txt.qzk", i), 0);
+		ev(e, WEV_RENAME, 300, at("m%02d.txt", i), at("m%02d.pdf", i), 0);
+		ev(e, WEV_RENAME, 300, at("m%02d.txt", i), at("o%02d.TXT", i), 0);
+	}
+	expect(e, "");
+	ev(e, WEV_RENAME, 300, at("n%02d.txt", 9), at("n%02d.txt.qzx", 9), 0);
+	expect(e, "new_extension/medium ");
+	/* ransomware extensions: one and two low, the third high */
+	ev(e, WEV_RENAME, 301, at("a%d.txt", 0), at("a%d.txt.locked", 0), 0);
+	ev(e, WEV_CREATE, 301, at("a%d.txt.locked", 1), NULL, 0);
+	ev(e, WEV_CREATE, 301, at("dir%d.locked", 9), NULL, 1); /* a folder is no file */
+	expect(e, "ransom_extension/low ");
+	ev(e, WEV_RENAME, 301, at("a%d.txt", 2), at("a%d.txt.locked", 2), 0);
+	expect(e, "ransom_extension/high ");
+	env_free(e);
+}
+
+static void test_encryption_severity(void **state)
+{
+	(void)state;
+	clean_dir();
+	struct env *e = env_new();
+	text_files(e, 12);
+	/* 1 file low, 2 medium, 3 high, 10 critical; the ones between held back */
+	for (int i = 0; i < 10; i++)
+		encrypt(e, 400, i);
+	expect(e, "encryption/low encryption/medium encryption/high encryption/critical ");
+	env_free(e);
+
+	/* 3 in 60 s (one each 20 s, a window of 10 s never holding two): low, then medium */
+	clean_dir();
+	e = env_new();
+	text_files(e, 3);
+	encrypt(e, 401, 0);
+	e->w.now_s += 15;
+	encrypt(e, 401, 1);
+	e->w.now_s += 16;
+	encrypt(e, 401, 2);
+	expect(e, "encryption/low encryption/medium ");
+	env_free(e);
+}
+
+static void test_several_processes(void **state)
+{
+	(void)state;
+	/* one file each by 15 processes: the per-process alerts are low; together high at 5, critical at 15 */
+	clean_dir();
+	struct env *e = env_new();
+	text_files(e, 15);
+	for (int i = 0; i < 4; i++)
+		encrypt(e, 500 + i, i);
+	expect(e, "encryption/low encryption/low encryption/low encryption/low ");
+	encrypt(e, 504, 4);
+	expect(e, "encryption/low encryption/high ");
+	for (int i = 5; i < 14; i++)
+		encrypt(e, 500 + i, i);
+	buf_reset(&e->alerts);
+	encrypt(e, 514, 14);
+	expect(e, "encryption/low encryption/critical ");
+	env_free(e);
+
+	/* one process alone (its own alerts say it): nothing from the sum */
+	clean_dir();
+	e = env_new();
+	text_files(e, 6);
+	for (int i = 0; i < 6; i++)
+		encrypt(e, 520, i);
+	expect(e, "encryption/low encryption/medium encryption/high ");
+	env_free(e);
+
+	/* inotify cannot tell processes apart: no sum of processes */
+	clean_dir();
+	e = env_new();
+	text_files(e, 6);
+	for (int i = 0; i < 6; i++)
+		encrypt(e, 0, i);
+	expect(e, "encryption/low encryption/medium encryption/high ");
+	env_free(e);
+}
+
+static void test_new_random_files(void **state)
+{
+	(void)state;
+	clean_dir();
+	struct env *e = env_new();
+	put(at("seen.qzk", 0), txt, 100);
+	watch_baseline(&e->w, tmpdir, 0);
+	/* random by design (gpg, key), an unknown extension already seen, an empty file: not suspicious */
+	static const char *const fine[] = {"backup.gpg", "id.key", "more.qzk"};
+	for (size_t i = 0; i < LB_ARRAY_LEN(fine); i++) {
+		put(at(fine[i], 0), rnd, 8192);
+		ev(e, WEV_WRITE, 600, at(fine[i], 0), NULL, 0);
+	}
+	put(at("empty.docx", 0), "", 0);
+	ev(e, WEV_WRITE, 600, at("empty.docx", 0), NULL, 0);
+	ev(e, WEV_WRITE, 600, at("missing.docx", 0), NULL, 0); /* gone already */
+	expect(e, "");
+	/* a common extension, no extension, an extension never seen, a ransomware extension: suspicious */
+	static const char *const odd[] = {"report.docx", "noext", "data.qzy", "x.gpg.locked"};
+	for (size_t i = 0; i < LB_ARRAY_LEN(odd); i++) {
+		struct env *f = env_new();
+		put(at("seen.qzk", 0), txt, 100);
+		watch_baseline(&f->w, tmpdir, 0);
+		put(at(odd[i], 0), rnd, 8192);
+		ev(f, WEV_WRITE, 601, at(odd[i], 0), NULL, 0);
+		expect(f, "encryption/low ");
+		env_free(f);
+	}
+	/* an empty file written random later is new content too */
+	struct env *g = env_new();
+	put(at("later.docx", 0), "", 0);
+	watch_baseline(&g->w, tmpdir, 0);
+	put(at("later.docx", 0), rnd, 8192);
+	ev(g, WEV_WRITE, 602, at("later.docx", 0), NULL, 0);
+	expect(g, "encryption/low ");
+	/* a file that was random already and is random again: nothing */
+	put(at("blob.qzk", 0), rnd, 8192);
+	ev(g, WEV_WRITE, 603, at("blob.qzk", 0), NULL, 0);
+	put(at("blob.qzk", 0), rnd + 100, 8192);
+	ev(g, WEV_WRITE, 603, at("blob.qzk", 0), NULL, 0);
+	expect(g, "");
+	env_free(g);
+	env_free(e);
+}
+
+static void test_header_preserving(void **state)
+{
+	(void)state;
+	clean_dir();
+	struct env *e = env_new();
+	put(at("chart.txt", 0), txt, sizeof txt);
+	put(at("small.txt", 0), txt, 3000);
+	watch_baseline(&e->w, tmpdir, 0);
+	/* the head kept as text, the end random: the same type, a tail that had structure now random */
+	unsigned char b[sizeof txt];
+	memcpy(b, txt, 4096);
+	memcpy(b + 4096, rnd, sizeof b - 4096);
+	put(at("chart.txt", 0), b, sizeof b);
+	ev(e, WEV_WRITE, 700, at("chart.txt", 0), NULL, 0);
+	expect(e, "encryption/low ");
+	/* rewritten as text again, then text again: nothing */
+	put(at("chart.txt", 0), txt, sizeof txt);
+	ev(e, WEV_WRITE, 701, at("chart.txt", 0), NULL, 0);
+	put(at("small.txt", 0), txt + 5, 3000);
+	ev(e, WEV_WRITE, 701, at("small.txt", 0), NULL, 0);
+	expect(e, "");
+	env_free(e);
+}
+
+static void test_ransom_note(void **state)
+{
+	(void)state;
+	static const char note[] =
+	        "All your files have been encrypted! To decrypt your files and recover them you must "
+	        "pay a ransom in bitcoin. Contact us by email to get the decryption key.\n";
+	clean_dir();
+	struct env *e = env_new();
+	text_files(e, 1);
+	put(at("HOW_TO_DECRYPT.txt", 0), note, sizeof note - 1);
+	ev(e, WEV_WRITE, 800, at("HOW_TO_DECRYPT.txt", 0), NULL, 0);
+	expect(e, "ransom_note/high ");
+	/* a note's name with other text: nothing; a note after an encryption: critical */
+	put(at("README_restore.txt", 0), "Build with make.\n", 17);
+	ev(e, WEV_WRITE, 801, at("README_restore.txt", 0), NULL, 0);
+	expect(e, "");
+	encrypt(e, 802, 0);
+	put(at("HOW_TO_DECRYPT.txt", 1), note, sizeof note - 1);
+	ev(e, WEV_WRITE, 802, at("HOW_TO_DECRYPT.txt", 0), NULL, 0);
+	expect(e, "encryption/low ransom_note/critical ");
+	env_free(e);
+}
+
+int main(void)
+{
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/lb-test-detect.XXXXXX");
+	if (!mkdtemp(tmpdir))
+		return 1;
+	fill();
+	lb_log_set_level(LB_LOG_ERROR);
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_canary),
+	        cmocka_unit_test(test_storms),
+	        cmocka_unit_test(test_extensions),
+	        cmocka_unit_test(test_encryption_severity),
+	        cmocka_unit_test(test_several_processes),
+	        cmocka_unit_test(test_new_random_files),
+	        cmocka_unit_test(test_header_preserving),
+	        cmocka_unit_test(test_ransom_note),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	lb_rmtree(tmpdir);
+	return rc;
+}
