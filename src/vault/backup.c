@@ -364,6 +364,13 @@ static int write_generation(struct bk *b)
 {
 	struct vault *v = b->v;
 	int rc = 0;
+	/* the generation names (under its signature) the index files it relies on: those the backup found, which
+	 * its deduplicated chunks are listed in, and its own; restore trusts them before any written later (§6) */
+	size_t ni = v->ix.nfile + (b->newix.n ? 1 : 0);
+	b->snap.index = lb_calloc(ni ? ni : 1, VID);
+	if (v->ix.nfile)
+		memcpy(b->snap.index, v->ix.file, v->ix.nfile * VID);
+	b->snap.nindex = (uint32_t)v->ix.nfile;
 	if (b->newix.n) {
 		struct buf f = {0}, rel = {0};
 		vindex_encode(&b->newix, v->k.meta_key, &f);
@@ -373,6 +380,7 @@ static int write_generation(struct bk *b)
 		vault_hex(hex, h, VID);
 		buf_addf(&rel, "index/%s", hex);
 		rc = vault_put(v, rel.data, f.data, f.len);
+		memcpy(b->snap.index[b->snap.nindex++], h, VID);
 		buf_release(&f);
 		buf_release(&rel);
 	}

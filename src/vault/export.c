@@ -35,8 +35,6 @@ int vault_export(struct vault *v, const char *snapshot, const char *dir, struct 
 	int rc = vault_need_admin(v, "export generations");
 	if (rc == 0)
 		rc = vault_resolve(v, snapshot, r->id);
-	if (rc == 0)
-		rc = vault_load_index(v);
 	if (rc < 0)
 		return rc;
 	DIR *d = opendir(dir);
@@ -56,6 +54,10 @@ int vault_export(struct vault *v, const char *snapshot, const char *dir, struct 
 	struct vsnap s;
 	if ((rc = vsnap_load(v, r->id, &s)) < 0)
 		return rc;
+	if ((rc = vault_load_index_for(v, &s, 1)) < 0) { /* the generation's own index files first (§6) */
+		vsnap_release(&s);
+		return rc;
+	}
 	struct buf manifest = {0}, rel = {0};
 	uint64_t bytes = 0;
 	rc = copy_obj(v, &dst, "keys/admin", 4096, &manifest, &bytes);
@@ -75,22 +77,36 @@ int vault_export(struct vault *v, const char *snapshot, const char *dir, struct 
 		free((void *)meta.v[i]);
 	}
 	lb_strlist_free(&meta);
-	/* the packs the generation needs, and an index of just its chunks */
+	/* the packs the generation needs, and an index of just its chunks: every candidate location that its pack's
+	 * table confirms (a planted entry is left behind), the trusted ones first */
 	struct vault_index ix = {0};
-	uint8_t *need = lb_calloc(v->ix.npack + 1, 1);
+	uint8_t *need = lb_calloc(v->ix.npack + 1, 1), *bad = lb_calloc(v->ix.n + 1, 1);
+	for (size_t n = 0; n < s.nnodes; n++)
+		for (uint32_t c = 0; c < s.nodes[n].nchunks; c++)
+			for (const struct vault_ientry *e = vindex_find(&v->ix, s.nodes[n].chunks[c]); e;
+			     e = vindex_next(&v->ix, e))
+				need[e->pack] = 1;
+	vindex_check_tables(v, &v->ix, need, bad, NULL);
+	memset(need, 0, v->ix.npack + 1);
 	for (size_t n = 0; rc == 0 && n < s.nnodes; n++)
 		for (uint32_t c = 0; rc == 0 && c < s.nodes[n].nchunks; c++) {
-			const struct vault_ientry *e = vindex_find(&v->ix, s.nodes[n].chunks[c]);
-			if (!e) {
+			int found = 0;
+			for (const struct vault_ientry *e = vindex_find(&v->ix, s.nodes[n].chunks[c]); e;
+			     e = vindex_next(&v->ix, e)) {
+				if (bad[e - v->ix.e])
+					continue;
+				struct vault_ientry x = *e;
+				x.pack = vindex_pack(&ix, v->ix.pack[e->pack], v->ix.pack_size[e->pack]);
+				x.src = VINDEX_NOSRC;
+				vindex_add_alt(&ix, &x);
+				need[e->pack] = 1;
+				found = 1;
+			}
+			if (!found)
 				rc = lb_error(LB_ECORRUPT, "a chunk of '%s' is missing from the repository",
 				              s.nodes[n].path);
-				break;
-			}
-			struct vault_ientry x = *e;
-			x.pack = vindex_pack(&ix, v->ix.pack[e->pack], v->ix.pack_size[e->pack]);
-			vindex_add(&ix, &x);
-			need[e->pack] = 1;
 		}
+	free(bad);
 	for (size_t p = 0; rc == 0 && p < v->ix.npack; p++) {
 		if (!need[p])
 			continue;

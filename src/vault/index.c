@@ -48,15 +48,53 @@ const struct vault_ientry *vindex_find(const struct vault_index *ix, const uint8
 	return NULL;
 }
 
-void vindex_add(struct vault_index *ix, const struct vault_ientry *e)
+const struct vault_ientry *vindex_next(const struct vault_index *ix, const struct vault_ientry *e)
 {
-	if (vindex_find(ix, e->id))
-		return;
+	return e->next ? &ix->e[e->next - 1] : NULL;
+}
+
+static void push_entry(struct vault_index *ix, const struct vault_ientry *e)
+{
 	if (ix->n == ix->cap) {
 		ix->cap = ix->cap ? ix->cap * 2 : 1024;
 		ix->e = lb_reallocarray(ix->e, ix->cap, sizeof(*ix->e));
 	}
-	ix->e[ix->n++] = *e;
+	ix->e[ix->n] = *e;
+	ix->e[ix->n].next = 0;
+	ix->n++;
+}
+
+void vindex_add_alt(struct vault_index *ix, const struct vault_ientry *e)
+{
+	struct vault_ientry *h = (struct vault_ientry *)vindex_find(ix, e->id);
+	if (!h) {
+		uint32_t src = e->src;
+		vindex_add(ix, e);
+		ix->e[ix->n - 1].src = src;
+		return;
+	}
+	/* the chain is at most VINDEX_MAX_ALT long: adding stays O(1), whatever a hostile index holds */
+	unsigned k = 0;
+	for (;; h = &ix->e[h->next - 1]) {
+		if (h->pack == e->pack && h->off == e->off && h->len == e->len && h->raw_len == e->raw_len &&
+		    h->flags == e->flags)
+			return;
+		if (++k >= VINDEX_MAX_ALT)
+			return;
+		if (!h->next)
+			break;
+	}
+	size_t at = (size_t)(h - ix->e);
+	push_entry(ix, e);
+	ix->e[at].next = (uint32_t)ix->n;
+}
+
+void vindex_add(struct vault_index *ix, const struct vault_ientry *e)
+{
+	if (vindex_find(ix, e->id))
+		return;
+	push_entry(ix, e);
+	ix->e[ix->n - 1].src = VINDEX_NOSRC;
 	if ((ix->n + 1) * 2 > ix->nslot) {
 		rehash_entries(ix, ix->nslot ? ix->nslot * 2 : 4096);
 		return;
@@ -119,6 +157,7 @@ void vindex_release(struct vault_index *ix)
 	free(ix->pack);
 	free(ix->pack_size);
 	free(ix->pslot);
+	free(ix->file);
 	memset(ix, 0, sizeof(*ix));
 }
 
@@ -155,45 +194,60 @@ int vindex_encode(const struct vault_index *ix, const uint8_t meta_key[32], stru
 	return 0;
 }
 
-int vindex_decode_payload(struct vault_index *ix, const uint8_t *p, size_t n)
+/* Checked whole before anything is merged: a file that does not decode leaves ix as it was. */
+static int decode_payload(struct vault_index *ix, const uint8_t *p, size_t n, uint32_t src)
 {
 	struct ser_r r = {p, n, 0, 0};
 	uint32_t np = rd_u32(&r);
 	if (np > VAULT_INDEX_MAX_PACKS || (uint64_t)np * (VID + 8) > rd_left(&r))
 		return lb_error(LB_ECORRUPT, "vault index is malformed (packs)");
-	uint32_t *map = lb_calloc(np ? np : 1, sizeof(*map));
+	size_t packs_at = r.off;
 	for (uint32_t i = 0; i < np; i++) {
-		const uint8_t *id = rd_ptr(&r, VID);
-		uint64_t size = rd_u64(&r);
-		if (r.err || size > VAULT_PACK_MAX) {
-			free(map);
+		rd_ptr(&r, VID);
+		if (rd_u64(&r) > VAULT_PACK_MAX || r.err)
 			return lb_error(LB_ECORRUPT, "vault index is malformed (pack size)");
-		}
-		map[i] = vindex_pack(ix, id, size);
 	}
 	uint32_t ne = rd_u32(&r);
-	if (ne > VAULT_INDEX_MAX_ENTRIES || (uint64_t)ne * (VID + 17) != rd_left(&r)) {
-		free(map);
+	if (ne > VAULT_INDEX_MAX_ENTRIES || (uint64_t)ne * (VID + 17) != rd_left(&r))
 		return lb_error(LB_ECORRUPT, "vault index is malformed (entries)");
-	}
-	for (uint32_t i = 0; i < ne; i++) {
-		struct vault_ientry e;
-		rd_bytes(&r, e.id, VID);
-		e.pack = rd_u32(&r);
-		e.off = rd_u32(&r);
-		e.len = rd_u32(&r);
-		e.raw_len = rd_u32(&r);
-		e.flags = rd_u8(&r);
-		if (r.err || e.pack >= np || e.len > VAULT_BLOB_MAX || e.len < VAULT_NONCE + VAULT_TAG ||
-		    e.raw_len > VAULT_CHUNK_MAX || (uint64_t)e.off + e.len > VAULT_PACK_MAX || e.flags > 1) {
-			free(map);
-			return lb_error(LB_ECORRUPT, "vault index is malformed (entry)");
+	size_t entries_at = r.off;
+	for (int pass = 0; pass < 2; pass++) {
+		uint32_t *map = NULL;
+		if (pass) {
+			struct ser_r pr = {p, n, packs_at, 0};
+			map = lb_calloc(np ? np : 1, sizeof(*map));
+			for (uint32_t i = 0; i < np; i++) {
+				const uint8_t *id = rd_ptr(&pr, VID);
+				map[i] = vindex_pack(ix, id, rd_u64(&pr));
+			}
 		}
-		e.pack = map[e.pack];
-		vindex_add(ix, &e);
+		r.off = entries_at;
+		for (uint32_t i = 0; i < ne; i++) {
+			struct vault_ientry e;
+			rd_bytes(&r, e.id, VID);
+			e.pack = rd_u32(&r);
+			e.off = rd_u32(&r);
+			e.len = rd_u32(&r);
+			e.raw_len = rd_u32(&r);
+			e.flags = rd_u8(&r);
+			if (r.err || e.pack >= np || e.len > VAULT_BLOB_MAX || e.len < VAULT_NONCE + VAULT_TAG ||
+			    e.raw_len > VAULT_CHUNK_MAX || (uint64_t)e.off + e.len > VAULT_PACK_MAX || e.flags > 1)
+				return lb_error(LB_ECORRUPT, "vault index is malformed (entry)");
+			if (!pass)
+				continue;
+			e.pack = map[e.pack];
+			e.src = src;
+			e.next = 0;
+			vindex_add_alt(ix, &e);
+		}
+		free(map);
 	}
-	free(map);
 	return 0;
+}
+
+int vindex_decode_payload(struct vault_index *ix, const uint8_t *p, size_t n)
+{
+	return decode_payload(ix, p, n, VINDEX_NOSRC);
 }
 
 int vindex_decode(struct vault_index *ix, const uint8_t *p, size_t n, const uint8_t meta_key[32])
@@ -208,7 +262,12 @@ int vindex_decode(struct vault_index *ix, const uint8_t *p, size_t n, const uint
 		free(pl);
 		return lb_error(LB_ECORRUPT, "vault index fails authentication");
 	}
-	int rc = vindex_decode_payload(ix, pl, (size_t)plen);
+	/* the file's name (BLAKE2b-256 of its bytes) is how snapshots and verify refer to it */
+	ix->file = lb_reallocarray(ix->file, ix->nfile + 1, sizeof(*ix->file));
+	crypto_generichash(ix->file[ix->nfile], VID, p, n, NULL, 0);
+	int rc = decode_payload(ix, pl, (size_t)plen, (uint32_t)ix->nfile);
+	if (rc == 0)
+		ix->nfile++;
 	free(pl);
 	return rc;
 }

@@ -29,6 +29,9 @@ int vmeta_encode(const struct vmeta_rec *m, const uint8_t sign_sk[64], struct bu
 		ser_bytes(out, m->snap, VID);
 		ser_u8(out, (uint8_t)m->mark);
 		break;
+	case VMETA_INDEX:
+		ser_bytes(out, m->snap, VID);
+		break;
 	default:
 		return lb_error(LB_EINTERNAL, "bad meta kind");
 	}
@@ -65,6 +68,9 @@ int vmeta_parse(struct vmeta_rec *m, const uint8_t *p, size_t n, const uint8_t s
 		m->mark = rd_u8(&r);
 		if (m->mark != VAULT_CLEAN && m->mark != VAULT_SUSPECT)
 			r.err = 1;
+		break;
+	case VMETA_INDEX:
+		rd_bytes(&r, m->snap, VID);
 		break;
 	default:
 		r.err = 1;

@@ -226,7 +226,7 @@ void vault_close(struct vault *v)
 		close(v->lock_fd);
 	sodium_memzero(&v->k, sizeof(v->k));
 	sodium_memzero(&v->ch, sizeof(v->ch));
-	vindex_release(&v->ix);
+	vault_index_release(v);
 	free(v->meta);
 	free(v->root);
 	free(v->host);

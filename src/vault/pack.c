@@ -252,23 +252,15 @@ int vpack_open_key(const struct vault_keys *k, const uint8_t *hdr, size_t n, uin
 	return 0;
 }
 
-int vpack_parse_table(const uint8_t *p, size_t n, const uint8_t key[32], struct vault_ientry **entries, size_t *count)
+/* The table's ciphertext at p[0..tlen) of a pack whose table starts at tstart. */
+static int table_decode(const uint8_t *p, size_t tlen, size_t tstart, const uint8_t key[32],
+                        struct vault_ientry **entries, size_t *count)
 {
-	*entries = NULL;
-	*count = 0;
-	if (n < VAULT_PACK_HDR + 12 || n > VAULT_PACK_MAX || memcmp(p, pack_magic, 8) != 0 ||
-	    memcmp(p + n - 8, end_magic, 8) != 0)
-		return lb_error(LB_ECORRUPT, "not a vault pack");
-	struct ser_r r = {p, n - 8, n - 12, 0};
-	uint32_t tlen = rd_u32(&r);
-	if (tlen < VAULT_NONCE + VAULT_TAG || tlen > n - 12 - VAULT_PACK_HDR)
-		return lb_error(LB_ECORRUPT, "pack table length is wrong");
-	size_t tstart = n - 12 - tlen;
 	size_t clen = tlen - VAULT_NONCE;
 	uint8_t *tab = lb_malloc(clen);
 	unsigned long long plen;
-	if (crypto_aead_xchacha20poly1305_ietf_decrypt(tab, &plen, NULL, p + tstart + VAULT_NONCE, clen,
-	                                               (const uint8_t *)tab_ad, 8, p + tstart, key) != 0) {
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(tab, &plen, NULL, p + VAULT_NONCE, clen, (const uint8_t *)tab_ad,
+	                                               8, p, key) != 0) {
 		free(tab);
 		return lb_error(LB_ECORRUPT, "pack table fails authentication");
 	}
@@ -298,6 +290,110 @@ int vpack_parse_table(const uint8_t *p, size_t n, const uint8_t key[32], struct 
 	*entries = e;
 	*count = cnt;
 	return 0;
+}
+
+int vpack_parse_table(const uint8_t *p, size_t n, const uint8_t key[32], struct vault_ientry **entries, size_t *count)
+{
+	*entries = NULL;
+	*count = 0;
+	if (n < VAULT_PACK_HDR + 12 || n > VAULT_PACK_MAX || memcmp(p, pack_magic, 8) != 0 ||
+	    memcmp(p + n - 8, end_magic, 8) != 0)
+		return lb_error(LB_ECORRUPT, "not a vault pack");
+	struct ser_r r = {p, n - 8, n - 12, 0};
+	uint32_t tlen = rd_u32(&r);
+	if (tlen < VAULT_NONCE + VAULT_TAG || tlen > n - 12 - VAULT_PACK_HDR)
+		return lb_error(LB_ECORRUPT, "pack table length is wrong");
+	size_t tstart = n - 12 - tlen;
+	return table_decode(p + tstart, tlen, tstart, key, entries, count);
+}
+
+int vpack_read_table(struct vault *v, const uint8_t pack_id[VID], struct vault_ientry **entries, size_t *count)
+{
+	*entries = NULL;
+	*count = 0;
+	struct buf rel = {0}, b = {0};
+	vault_pack_rel(&rel, pack_id);
+	uint64_t size = 0;
+	uint8_t key[32];
+	int rc = vault_size(v, rel.data, &size);
+	if (rc < 0) {
+		rc = VPACK_MISSING;
+		goto out;
+	}
+	if (size < VAULT_PACK_HDR + 12 || size > VAULT_PACK_MAX ||
+	    vault_get_range(v, rel.data, 0, VAULT_PACK_HDR, &b) < 0 ||
+	    vpack_open_key(&v->k, (const uint8_t *)b.data, b.len, key) < 0) {
+		rc = VPACK_FOREIGN; /* no key of this repository opens it: nothing in it can be read */
+		goto out;
+	}
+	rc = VPACK_DAMAGED;
+	uint32_t tlen = 0;
+	if (vault_get_range(v, rel.data, size - 12, 12, &b) == 0 && !memcmp(b.data + 4, end_magic, 8)) {
+		struct ser_r r = {(const uint8_t *)b.data, 4, 0, 0};
+		tlen = rd_u32(&r);
+	}
+	if (tlen >= VAULT_NONCE + VAULT_TAG && tlen <= size - 12 - VAULT_PACK_HDR &&
+	    vault_get_range(v, rel.data, size - 12 - tlen, tlen, &b) == 0 &&
+	    table_decode((const uint8_t *)b.data, tlen, (size_t)(size - 12 - tlen), key, entries, count) == 0)
+		rc = 0;
+	sodium_memzero(key, sizeof(key));
+out:
+	lb_error_clear();
+	buf_release(&rel);
+	buf_release(&b);
+	return rc;
+}
+
+static int by_off(const void *a, const void *b)
+{
+	uint32_t x = ((const struct vault_ientry *)a)->off, y = ((const struct vault_ientry *)b)->off;
+	return x < y ? -1 : x > y;
+}
+
+static int entry_pack_cmp(const void *a, const void *b, void *ctx)
+{
+	const struct vault_index *ix = ctx;
+	uint32_t x = ix->e[*(const size_t *)a].pack, y = ix->e[*(const size_t *)b].pack;
+	return x < y ? -1 : x > y;
+}
+
+void vindex_check_tables(struct vault *v, const struct vault_index *ix, const uint8_t *need, uint8_t *bad,
+                         uint8_t *state)
+{
+	size_t *order = lb_calloc(ix->n + 1, sizeof(*order));
+	for (size_t i = 0; i < ix->n; i++)
+		order[i] = i;
+	if (ix->n > 1)
+		qsort_r(order, ix->n, sizeof(*order), entry_pack_cmp, (void *)ix);
+	for (size_t k = 0; k < ix->n;) {
+		uint32_t p = ix->e[order[k]].pack;
+		size_t end = k;
+		while (end < ix->n && ix->e[order[end]].pack == p)
+			end++;
+		if (need && !need[p]) {
+			k = end;
+			continue;
+		}
+		struct vault_ientry *t = NULL;
+		size_t nt = 0;
+		int st = vpack_read_table(v, ix->pack[p], &t, &nt);
+		if (state)
+			state[p] = (uint8_t)st;
+		if (nt > 1)
+			qsort(t, nt, sizeof(*t), by_off);
+		for (; k < end; k++) {
+			const struct vault_ientry *e = &ix->e[order[k]];
+			struct vault_ientry key = {.off = e->off};
+			const struct vault_ientry *m = nt ? bsearch(&key, t, nt, sizeof(*t), by_off) : NULL;
+			if (st == VPACK_DAMAGED)
+				continue; /* the table cannot tell: damage, reported as such, not a planted entry */
+			if (!m || memcmp(m->id, e->id, VID) || m->len != e->len || m->raw_len != e->raw_len ||
+			    m->flags != e->flags)
+				bad[order[k]] = 1;
+		}
+		free(t);
+	}
+	free(order);
 }
 
 int vblob_open(const uint8_t id_key[32], const uint8_t key[32], const struct vault_ientry *e, const uint8_t *blob,

@@ -45,10 +45,11 @@ int vault_prune(struct vault *v, struct vault_prune_result *r)
 	struct lb_strlist old_index = {0}, ids = {0}, disk = {0};
 	struct vault_index used = {0}, live = {0};
 	uint64_t *pack_total = NULL, *pack_used = NULL;
-	uint8_t *action = NULL; /* 0 keep, 1 delete, 2 repack */
+	uint8_t *action = NULL; /* 0 keep, 1 delete, 2 repack, 3 missing */
+	uint8_t *bad = NULL, *state = NULL;
 	struct buf data = {0}, path = {0}, stored = {0};
 	struct vpack_w pw = {0};
-	if ((rc = vault_load_index(v)) < 0)
+	if ((rc = vault_load_index_for(v, NULL, 1)) < 0) /* the admin's own index files first */
 		goto out;
 	vault_list(v, "index", &old_index);
 	if ((rc = vsnap_list_ids(v, &ids)) < 0)
@@ -71,25 +72,43 @@ int vault_prune(struct vault *v, struct vault_prune_result *r)
 	pack_total = lb_calloc(np + 1, sizeof(uint64_t));
 	pack_used = lb_calloc(np + 1, sizeof(uint64_t));
 	action = lb_calloc(np + 1, 1);
+	/* only entries that their pack's table confirms count: the new index is signed as the admin's (trusted by
+	 * every generation), so nothing a writer planted goes into it; a pack no key of ours opens is deleted */
+	bad = lb_calloc(v->ix.n + 1, 1);
+	state = lb_calloc(np + 1, 1);
+	vindex_check_tables(v, &v->ix, NULL, bad, state);
 	for (size_t i = 0; i < v->ix.n; i++) {
 		const struct vault_ientry *e = &v->ix.e[i];
+		if (bad[i])
+			continue;
 		pack_total[e->pack] += e->len;
 		if (vindex_find(&used, e->id))
 			pack_used[e->pack] += e->len;
 	}
 	for (size_t p = 0; p < np; p++) {
-		if (!pack_used[p])
+		if (state[p] == VPACK_MISSING)
+			action[p] = 3; /* gone already: nothing to delete */
+		else if (!pack_used[p])
 			action[p] = 1;
 		else if ((pack_total[p] - pack_used[p]) * 100 > pack_total[p] * REPACK_UNUSED_PCT)
 			action[p] = 2;
+		if (state[p] == VPACK_FOREIGN) {
+			char hex[65];
+			vault_hex(hex, v->ix.pack[p], VID);
+			lb_warn("%s: data/%.2s/%s",
+			        L_("removing a pack no key of this repository opens",
+			           "この保管庫の鍵で開けないパックを削除します"),
+			        hex, hex);
+		}
 	}
-	/* live entries of kept packs go to the new index as they are */
+	/* live entries of kept packs go to the new index as they are (every confirmed location of a chunk) */
 	for (size_t i = 0; i < v->ix.n; i++) {
 		struct vault_ientry e = v->ix.e[i];
-		if (action[e.pack] != 0 || !vindex_find(&used, e.id))
+		if (bad[i] || action[e.pack] != 0 || !vindex_find(&used, e.id))
 			continue;
 		e.pack = vindex_pack(&live, v->ix.pack[e.pack], v->ix.pack_size[e.pack]);
-		vindex_add(&live, &e);
+		e.src = VINDEX_NOSRC;
+		vindex_add_alt(&live, &e);
 		r->blobs_kept++;
 	}
 	/* repack: used blobs of sparse packs into new packs */
@@ -104,7 +123,7 @@ int vault_prune(struct vault *v, struct vault_prune_result *r)
 			break;
 		for (size_t i = 0; i < v->ix.n && rc == 0; i++) {
 			const struct vault_ientry *e = &v->ix.e[i];
-			if (e->pack != p || !vindex_find(&used, e->id))
+			if (e->pack != p || bad[i] || !vindex_find(&used, e->id))
 				continue;
 			if ((uint64_t)e->off + e->len > data.len) {
 				rc = lb_error(LB_ECORRUPT, "pack is shorter than its index says");
@@ -142,9 +161,20 @@ int vault_prune(struct vault *v, struct vault_prune_result *r)
 		vault_hex(hex, h, VID);
 		buf_addf(&rel, "index/%s", hex);
 		rc = vault_put(v, rel.data, f.data, f.len);
+		/* signed as the admin's: restore trusts it before any index file a writer could have written (§6) */
+		struct vmeta_rec m = {.kind = VMETA_INDEX, .time_ms = lb_now_ms()};
+		memcpy(m.snap, h, VID);
+		if (rc == 0)
+			rc = vault_add_meta(v, &m);
 		for (size_t i = 0; rc == 0 && i < old_index.n; i++) {
 			if (!strcmp(old_index.v[i], hex))
 				continue;
+			for (size_t k = 0; k < v->bad_index.n; k++)
+				if (!strcmp(v->bad_index.v[k], old_index.v[i]))
+					lb_warn("%s: index/%s",
+					        L_("removing an index file that does not decode",
+					           "復号できない索引ファイルを削除します"),
+					        old_index.v[i]);
 			buf_reset(&path);
 			buf_addf(&path, "index/%s", old_index.v[i]);
 			rc = vault_remove(v, path.data);
@@ -163,6 +193,8 @@ int vault_prune(struct vault *v, struct vault_prune_result *r)
 			r->packs_kept++;
 			continue;
 		}
+		if (action[p] == 3)
+			continue;
 		buf_reset(&path);
 		vault_pack_rel(&path, v->ix.pack[p]);
 		rc = vault_remove(v, path.data);
@@ -187,8 +219,9 @@ int vault_prune(struct vault *v, struct vault_prune_result *r)
 		r->unreferenced_deleted += vault_remove_tmp(v);
 	if (rc == 0) {
 		/* the repository's view is now the new index */
-		vindex_release(&v->ix);
+		vault_index_release(v);
 		v->ix = live;
+		v->ix_loaded = 1;
 		memset(&live, 0, sizeof(live));
 	}
 out:
@@ -200,6 +233,8 @@ out:
 	free(pack_total);
 	free(pack_used);
 	free(action);
+	free(bad);
+	free(state);
 	buf_release(&data);
 	buf_release(&path);
 	buf_wipe(&stored);

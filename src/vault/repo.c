@@ -478,27 +478,106 @@ int vault_writer_known(struct vault *v, const uint8_t wid[16], uint8_t pk[32], i
 	return 0;
 }
 
-int vault_load_index(struct vault *v)
+/*
+ * Load the index files: first those the admin signed (meta records written by prune), then those the generation
+ * trusted names (its own backup's and those it found), then every other one in name order. Candidate locations
+ * of a chunk keep that order, so a file a writer uploads later can add locations but never come before the ones
+ * a generation relied on. A file that does not decode is skipped, named in a warning (warn) and in v->bad_index.
+ */
+static int load_index(struct vault *v, const struct vsnap *trusted, int warn)
 {
-	if (v->ix_loaded)
-		return 0;
-	struct lb_strlist names = {0};
+	struct lb_strlist names = {0}, order = {0};
 	int rc = vault_list(v, "index", &names);
-	for (size_t i = 0; rc == 0 && i < names.n; i++) {
+	if (rc < 0)
+		return rc;
+	if (names.n > 1)
+		qsort(names.v, names.n, sizeof(*names.v), cmp_str);
+	uint8_t *taken = lb_calloc(names.n + 1, 1);
+	char hex[65];
+	for (int pass = 0; pass < 3; pass++) {
+		size_t n = pass == 0 ? v->nmeta : pass == 1 ? (trusted ? trusted->nindex : 0) : names.n;
+		for (size_t i = 0; i < n; i++) {
+			if (pass == 0) {
+				if (v->meta[i].kind != VMETA_INDEX)
+					continue;
+				vault_hex(hex, v->meta[i].snap, VID);
+			} else if (pass == 1) {
+				vault_hex(hex, trusted->index[i], VID);
+			} else {
+				snprintf(hex, sizeof(hex), "%s", names.v[i]);
+			}
+			const char *key = hex;
+			const char **at = names.n ? bsearch(&key, names.v, names.n, sizeof(*names.v), cmp_str) : NULL;
+			if (!at || taken[at - names.v])
+				continue;
+			taken[at - names.v] = 1;
+			lb_strlist_push(&order, *at);
+		}
+	}
+	free(taken);
+	for (size_t i = 0; i < order.n; i++) {
 		struct buf rel = {0}, f = {0};
-		buf_addf(&rel, "index/%s", names.v[i]);
-		rc = vault_get(v, rel.data, &f, VAULT_INDEX_FILE_MAX);
-		if (rc == 0)
-			rc = vindex_decode(&v->ix, (const uint8_t *)f.data, f.len, v->k.meta_key);
-		if (rc < 0)
-			lb_error_wrap(rc, "index '%.8s'", names.v[i]);
+		buf_addf(&rel, "index/%s", order.v[i]);
+		int e = vault_get(v, rel.data, &f, VAULT_INDEX_FILE_MAX);
+		/* gone since the listing, too big, or not decoding: skipped; a read that failed (a server down) is not */
+		if (e == -LB_ENOTFOUND || e == -LB_ETOOBIG || e == 0) {
+			if (e == 0)
+				e = vindex_decode(&v->ix, (const uint8_t *)f.data, f.len, v->k.meta_key);
+			if (e < 0) {
+				lb_strlist_push(&v->bad_index, lb_strdup(order.v[i]));
+				struct buf m = {0};
+				buf_addf(&m, "index %.12s: %s", order.v[i], lb_errmsg());
+				lb_strlist_push(&v->bad_index_why, buf_detach(&m, NULL));
+				if (warn)
+					lb_warn("%s: index/%s (%s)",
+					        L_("an index file that does not decode is skipped",
+					           "復号できない索引ファイルを読み飛ばします"),
+					        order.v[i], lb_errmsg());
+				lb_error_clear();
+			}
+		} else {
+			rc = lb_error_wrap(e, "index '%.8s'", order.v[i]);
+		}
 		buf_release(&rel);
 		buf_release(&f);
+		if (rc < 0)
+			break;
 	}
+	lb_strlist_free(&order); /* the strings belong to names */
 	for (size_t i = 0; i < names.n; i++)
 		free((void *)names.v[i]);
 	lb_strlist_free(&names);
 	if (rc == 0)
 		v->ix_loaded = 1;
 	return rc;
+}
+
+static void forget_index(struct vault *v)
+{
+	vindex_release(&v->ix);
+	for (size_t i = 0; i < v->bad_index.n; i++)
+		free((void *)v->bad_index.v[i]);
+	for (size_t i = 0; i < v->bad_index_why.n; i++)
+		free((void *)v->bad_index_why.v[i]);
+	lb_strlist_free(&v->bad_index);
+	lb_strlist_free(&v->bad_index_why);
+	v->ix_loaded = 0;
+}
+
+int vault_load_index(struct vault *v)
+{
+	if (v->ix_loaded)
+		return 0;
+	return load_index(v, NULL, 1);
+}
+
+int vault_load_index_for(struct vault *v, const struct vsnap *s, int warn)
+{
+	forget_index(v);
+	return load_index(v, s, warn);
+}
+
+void vault_index_release(struct vault *v)
+{
+	forget_index(v);
 }

@@ -300,17 +300,21 @@ static int restore_file(struct rs_thread *t, const struct rtask *k)
 			rc = lb_error(LB_ECORRUPT, "a chunk of '%s' is missing from the repository", n->path);
 			break;
 		}
-		if ((rc = fetch_blob(t, e)) < 0) {
-			lb_error_wrap(rc, "'%s'", n->path);
-			break;
+		/* every candidate location in turn (the trusted ones first) until one holds the chunk: its content is
+		 * checked against its keyed id, so a planted entry or pack can cost a try but never give wrong bytes */
+		for (; e; e = vindex_next(&s->v->ix, e)) {
+			if ((rc = fetch_blob(t, e)) < 0)
+				continue;
+			uint8_t key[32];
+			pthread_mutex_lock(&s->mtx);
+			memcpy(key, s->pkey[e->pack], 32);
+			pthread_mutex_unlock(&s->mtx);
+			rc = vblob_open(s->v->k.id_key, key, e, t->bp, t->dz, &t->plain);
+			sodium_memzero(key, sizeof(key));
+			unmap_blob(t);
+			if (rc == 0)
+				break;
 		}
-		uint8_t key[32];
-		pthread_mutex_lock(&s->mtx);
-		memcpy(key, s->pkey[e->pack], 32);
-		pthread_mutex_unlock(&s->mtx);
-		rc = vblob_open(s->v->k.id_key, key, e, t->bp, t->dz, &t->plain);
-		sodium_memzero(key, sizeof(key));
-		unmap_blob(t);
 		if (rc < 0) {
 			lb_error_wrap(rc, "'%s'", n->path);
 			break;
@@ -506,7 +510,23 @@ static int plan(struct rs *s, const char *sub, struct vault_restore_result *r)
 				         (struct rtask){.node = i, .c0 = 0, .c1 = n->nchunks, .kind = RT_FILE});
 				continue;
 			}
-			/* a big file: written in parts by all threads at their offsets */
+			/* a big file: written in parts by all threads at their offsets, which come from the chunks'
+			 * lengths; if candidate locations of a chunk disagree on its length (a planted entry), the file
+			 * is written in one piece by one thread instead, each chunk where the previous one ended */
+			int agree = 1;
+			for (uint32_t x = 0; agree && x < n->nchunks; x++) {
+				const struct vault_ientry *e = vindex_find(&s->v->ix, n->chunks[x]);
+				if (!e)
+					return lb_error(LB_ECORRUPT, "a chunk of '%s' is missing from the repository",
+					                n->path);
+				for (const struct vault_ientry *a = e; agree && a; a = vindex_next(&s->v->ix, a))
+					agree = a->raw_len == e->raw_len;
+			}
+			if (!agree) {
+				add_task(s, &cap,
+				         (struct rtask){.node = i, .c0 = 0, .c1 = n->nchunks, .kind = RT_FILE});
+				continue;
+			}
 			uint32_t parts = (n->nchunks + RS_PART_CHUNKS - 1) / RS_PART_CHUNKS;
 			atomic_init(&s->left[i], (int)parts);
 			uint64_t off = 0;
@@ -579,8 +599,6 @@ int vault_restore(struct vault *v, const struct vault_restore_opts *o, struct va
 	int rc = vault_need_admin(v, "restore (a writer cannot read generations back)");
 	if (rc == 0)
 		rc = vault_resolve(v, o->snapshot, r->id);
-	if (rc == 0)
-		rc = vault_load_index(v);
 	if (rc < 0)
 		return rc;
 	int empty = target_empty(o->target);
@@ -604,6 +622,8 @@ int vault_restore(struct vault *v, const struct vault_restore_opts *o, struct va
 			sub[strlen(sub) - 1] = '\0';
 	}
 	rc = vsnap_load(v, r->id, &s->snap);
+	if (rc == 0) /* the index files this generation names first: nothing uploaded later comes before them */
+		rc = vault_load_index_for(v, &s->snap, 1);
 	if (rc == 0)
 		rc = lb_mkdirs(o->target, 0700);
 	if (rc == 0 && (s->tfd = open(o->target, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)

@@ -51,12 +51,13 @@ void vsnap_release(struct vsnap *s)
 		free(s->nodes[i].chunks);
 	}
 	free(s->nodes);
+	free(s->index);
 	memset(s, 0, sizeof(*s));
 }
 
 void vsnap_encode_payload(const struct vsnap *s, struct buf *out)
 {
-	ser_u32(out, 1);
+	ser_u32(out, 2);
 	ser_u64(out, (uint64_t)s->time_ms);
 	ser_str(out, s->host);
 	ser_u32(out, (uint32_t)s->tags.n);
@@ -93,6 +94,8 @@ void vsnap_encode_payload(const struct vsnap *s, struct buf *out)
 		ser_u32(out, n->nchunks);
 		ser_bytes(out, n->chunks, (size_t)n->nchunks * VID);
 	}
+	ser_u32(out, s->nindex);
+	ser_bytes(out, s->index, (size_t)s->nindex * VID);
 }
 
 static int read_list(struct ser_r *r, struct lb_strlist *l)
@@ -112,7 +115,8 @@ static int read_list(struct ser_r *r, struct lb_strlist *l)
 int vsnap_decode_payload(struct vsnap *s, const uint8_t *p, size_t n)
 {
 	struct ser_r r = {p, n, 0, 0};
-	if (rd_u32(&r) != 1)
+	uint32_t version = rd_u32(&r);
+	if (version != 1 && version != 2)
 		goto bad;
 	s->time_ms = (int64_t)rd_u64(&r);
 	if (!(s->host = rd_str(&r, 256)) || read_list(&r, &s->tags) < 0 || read_list(&r, &s->paths) < 0)
@@ -161,6 +165,16 @@ int vsnap_decode_payload(struct vsnap *s, const uint8_t *p, size_t n)
 		}
 		if (i && strcmp(s->nodes[i - 1].path, x->path) >= 0)
 			goto bad; /* sorted and unique: restore and diff rely on it */
+	}
+	if (version >= 2) {
+		uint32_t ni = rd_u32(&r);
+		if (r.err || ni > VAULT_SNAP_MAX_INDEX || (uint64_t)ni * VID != rd_left(&r))
+			goto bad;
+		s->nindex = ni;
+		if (ni) {
+			s->index = lb_malloc((size_t)ni * VID);
+			rd_bytes(&r, s->index, (size_t)ni * VID);
+		}
 	}
 	if (r.err || rd_left(&r))
 		goto bad;

@@ -101,7 +101,8 @@ void vkey_writer_encode(const struct vault_keys *k, struct buf *out);
 int vkey_writer_parse(struct vault_keys *k, const uint8_t *p, size_t n);
 
 /* ---- meta records (meta.c) ---- */
-enum { VMETA_WRITER = 1, VMETA_REVOKE = 2, VMETA_LOCK = 3, VMETA_REVIEW = 4 };
+/* VMETA_INDEX: an index file the admin wrote (prune), snap = its name: trusted before any other */
+enum { VMETA_WRITER = 1, VMETA_REVOKE = 2, VMETA_LOCK = 3, VMETA_REVIEW = 4, VMETA_INDEX = 5 };
 struct vmeta_rec {
 	int kind;
 	int64_t time_ms;
@@ -127,8 +128,12 @@ size_t vchunker_cut(const struct vchunker *c, const uint8_t *p, size_t n);
 struct vault_ientry {
 	uint8_t id[VID];
 	uint32_t pack, off, len, raw_len;
+	uint32_t next; /* another candidate location of the same chunk: its entry number + 1 (0: none) */
+	uint32_t src;  /* the index file it was read from (number in ix->file), VINDEX_NOSRC if none */
 	uint8_t flags;
 };
+#define VINDEX_NOSRC UINT32_MAX
+#define VINDEX_MAX_ALT 8 /* candidate locations kept per chunk id (the first ones loaded: trusted first) */
 struct vault_index {
 	struct vault_ientry *e;
 	size_t n, cap;
@@ -139,16 +144,23 @@ struct vault_index {
 	size_t npack, pack_cap;
 	uint32_t *pslot;
 	size_t npslot;
+	uint8_t (*file)[VID]; /* the index files merged by vindex_decode (their names), in load order */
+	size_t nfile;
 };
+/* The first candidate location of a chunk (NULL: none); vindex_next gives the others, in load order. */
 const struct vault_ientry *vindex_find(const struct vault_index *ix, const uint8_t id[VID]);
+const struct vault_ientry *vindex_next(const struct vault_index *ix, const struct vault_ientry *e);
 /* Pack number of a pack id, adding it if new. */
 uint32_t vindex_pack(struct vault_index *ix, const uint8_t id[VID], uint64_t size);
 int vindex_find_pack(const struct vault_index *ix, const uint8_t id[VID]);
-/* Add an entry (pack numbered in ix); a second entry for the same id is kept out of the table. */
+/* Add an entry (pack numbered in ix); a second entry for the same id is dropped (a set of ids). */
 void vindex_add(struct vault_index *ix, const struct vault_ientry *e);
+/* Add an entry as one more candidate location of its id (an identical one, or one beyond VINDEX_MAX_ALT, is
+ * dropped): every index file's word is kept, so that a planted entry cannot hide the genuine one. */
+void vindex_add_alt(struct vault_index *ix, const struct vault_ientry *e);
 void vindex_release(struct vault_index *ix);
 int vindex_encode(const struct vault_index *ix, const uint8_t meta_key[32], struct buf *out);
-/* Decrypt and merge an index file into ix. */
+/* Decrypt and merge an index file into ix (its entries as candidates, src = its number in ix->file). */
 int vindex_decode(struct vault_index *ix, const uint8_t *p, size_t n, const uint8_t meta_key[32]);
 int vindex_decode_payload(struct vault_index *ix, const uint8_t *p, size_t n);
 
@@ -188,6 +200,14 @@ void vpack_w_release(struct vpack_w *w);
 int vpack_open_key(const struct vault_keys *k, const uint8_t *hdr, size_t n, uint8_t key[32]);
 /* Parse the table of a whole pack file. entries is allocated (free it). */
 int vpack_parse_table(const uint8_t *p, size_t n, const uint8_t key[32], struct vault_ientry **entries, size_t *count);
+/* The table of a pack read by ranged reads (admin key): 0 and entries (free them), or one of these. */
+enum { VPACK_MISSING = 1, VPACK_FOREIGN = 2, VPACK_DAMAGED = 3 };
+int vpack_read_table(struct vault *v, const uint8_t pack_id[VID], struct vault_ientry **entries, size_t *count);
+/* Check every entry of ix (of the packs with need[p], or all with need NULL) against its pack's table: bad[i] = 1
+ * where the table does not list entry i as it is; state[p] (may be NULL) = what vpack_read_table said. Entries of
+ * a pack whose table is damaged are not marked (state says so). Admin key only. */
+void vindex_check_tables(struct vault *v, const struct vault_index *ix, const uint8_t *need, uint8_t *bad,
+                         uint8_t *state);
 /* Decrypt one blob (flags/raw_len from the index), decompress, and check that its keyed hash is id. */
 int vblob_open(const uint8_t id_key[32], const uint8_t key[32], const struct vault_ientry *e, const uint8_t *blob,
                ZSTD_DCtx *dz, struct buf *out);
@@ -220,7 +240,12 @@ struct vsnap {
 	char *reasons, *summary;
 	struct vnode *nodes;
 	size_t nnodes, cap;
+	/* payload version 2: the index files this generation relies on (its own and those its backup found), covered
+	 * by its signature; restore and export trust them first. Version 1 (older generations): none. */
+	uint8_t (*index)[VID];
+	uint32_t nindex;
 };
+#define VAULT_SNAP_MAX_INDEX (1u << 20)
 void vsnap_release(struct vsnap *s);
 void vsnap_encode_payload(const struct vsnap *s, struct buf *out);
 int vsnap_decode_payload(struct vsnap *s, const uint8_t *p, size_t n);
@@ -240,6 +265,7 @@ struct vault {
 	int lock_fd;
 	struct vault_index ix;
 	int ix_loaded;
+	struct lb_strlist bad_index, bad_index_why; /* index files skipped by the last load: names, and why */
 	struct vmeta_rec *meta;
 	size_t nmeta;
 	size_t bad_meta;
@@ -265,7 +291,11 @@ int vault_list(struct vault *v, const char *dir, struct lb_strlist *names);
 int vault_remove(struct vault *v, const char *rel);
 /* Remove the temporary files of writes that were killed half-way (only under the exclusive lock). */
 uint64_t vault_remove_tmp(struct vault *v);
+/* Load every index file (once); one that does not decode is skipped with a warning naming it (bad_index). */
 int vault_load_index(struct vault *v);
+/* Load them afresh, those trusted by generation s first (admin-signed, then named by s; s may be NULL). */
+int vault_load_index_for(struct vault *v, const struct vsnap *s, int warn);
+void vault_index_release(struct vault *v);
 int vault_flock(struct vault *v, int exclusive);
 void vault_funlock(struct vault *v);
 int vault_need_admin(struct vault *v, const char *what);

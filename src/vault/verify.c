@@ -28,6 +28,7 @@ struct vf {
 	struct vault *v;
 	uint8_t *pack_state;   /* 0 ok, 1 missing/short, 2 damaged */
 	uint8_t *bad_entry;    /* per index entry */
+	uint8_t *planted;      /* per index entry: not where its pack says (or beyond its pack's end) */
 	size_t *order, *start; /* entries grouped by pack */
 	atomic_size_t next;
 	pthread_mutex_t mtx;
@@ -115,6 +116,68 @@ static void check_manifest(struct vault *v, struct vault_verify_result *r)
 	lb_error_clear();
 }
 
+/*
+ * Index entries against the packs, without reading blobs: every entry must lie inside its pack (anyone can check)
+ * and, with the admin key, be listed as it is in its pack's encrypted table (header and table only: a few ranged
+ * reads per pack). An index file with entries that disagree is named: it was planted (a writer can make an index,
+ * not a pack table that lists what is not there) or it is stale. Unreferenced packs that are no pack of this
+ * repository (no key of it opens them) are named too.
+ */
+static void check_entries(struct vault *v, struct vault_verify_result *r, struct vf *f, const uint64_t *real)
+{
+	struct vault_index *ix = &v->ix;
+	f->planted = lb_calloc(ix->n + 1, 1);
+	for (size_t i = 0; i < ix->n; i++)
+		if (!f->pack_state[ix->e[i].pack] && (uint64_t)ix->e[i].off + ix->e[i].len > real[ix->e[i].pack])
+			f->planted[i] = 1;
+	int admin = v->k.role == VAULT_ADMIN;
+	uint8_t *state = lb_calloc(ix->npack + 1, 1);
+	if (admin)
+		vindex_check_tables(v, ix, NULL, f->planted, state);
+	char hex[65];
+	for (size_t p = 0; p < ix->npack; p++) {
+		vault_hex(hex, ix->pack[p], VID);
+		if (state[p] == VPACK_FOREIGN && !f->pack_state[p])
+			problem(r,
+			        "pack %s is not a pack of this repository (no key of it opens it: planted or damaged)",
+			        hex);
+		else if (state[p] == VPACK_DAMAGED)
+			problem(r, "pack %.12s has a damaged table", hex);
+	}
+	free(state);
+	size_t *per = lb_calloc(ix->nfile + 1, sizeof(*per));
+	for (size_t i = 0; i < ix->n; i++)
+		if (f->planted[i] || f->pack_state[ix->e[i].pack] == 1)
+			per[ix->e[i].src < ix->nfile ? ix->e[i].src : ix->nfile]++;
+	for (size_t k = 0; k < ix->nfile; k++) {
+		if (!per[k])
+			continue;
+		vault_hex(hex, ix->file[k], VID);
+		problem(r,
+		        "index %s lists %zu chunks where their packs do not hold them (planted, stale, or the pack is "
+		        "missing)",
+		        hex, per[k]);
+	}
+	free(per);
+	if (!admin)
+		return;
+	struct lb_strlist disk = {0};
+	vault_list(v, "data", &disk);
+	for (size_t i = 0; i < disk.n; i++) {
+		uint8_t id[VID];
+		struct vault_ientry *t = NULL;
+		size_t nt = 0;
+		if (vault_unhex(id, VID, disk.v[i]) == 0 && vindex_find_pack(ix, id) < 0 &&
+		    vpack_read_table(v, id, &t, &nt) == VPACK_FOREIGN)
+			problem(r,
+			        "pack %s is not a pack of this repository (no key of it opens it: planted or damaged)",
+			        disk.v[i]);
+		free(t);
+		free((void *)disk.v[i]);
+	}
+	lb_strlist_free(&disk);
+}
+
 static int by_pack(const void *a, const void *b, void *ctx)
 {
 	const struct vault_index *ix = ctx;
@@ -133,24 +196,15 @@ int vault_verify(struct vault *v, int read_data, struct vault_verify_result *r)
 		return rc;
 	if (v->bad_meta)
 		problem(r, "%zu meta records (locks, reviews, keys) fail their signature", v->bad_meta);
-	/* index files one by one, so that one damaged file does not hide the others */
-	vindex_release(&v->ix);
-	struct lb_strlist names = {0};
-	vault_list(v, "index", &names);
-	for (size_t i = 0; i < names.n; i++) {
-		struct buf rel = {0}, f = {0};
-		buf_addf(&rel, "index/%s", names.v[i]);
-		int e = vault_get(v, rel.data, &f, VAULT_INDEX_FILE_MAX);
-		if (e == 0)
-			e = vindex_decode(&v->ix, (const uint8_t *)f.data, f.len, v->k.meta_key);
-		if (e < 0)
-			problem(r, "index %.12s: %s", names.v[i], lb_errmsg());
-		buf_release(&rel);
-		buf_release(&f);
-		free((void *)names.v[i]);
+	/* index files one by one, so that one damaged (or planted) file does not hide the others: each that does not
+	 * decode is named */
+	if ((rc = vault_load_index_for(v, NULL, 0)) < 0) {
+		vault_funlock(v);
+		return rc;
 	}
-	lb_strlist_free(&names);
-	v->ix_loaded = 1;
+	for (size_t i = 0; i < v->bad_index.n; i++)
+		problem(r, "index %s does not decode (planted or damaged; 'vault prune' sets it aside): %s",
+		        v->bad_index.v[i], v->bad_index_why.v[i]);
 	r->packs = v->ix.npack;
 	r->chunks = v->ix.n;
 
@@ -167,6 +221,7 @@ int vault_verify(struct vault *v, int read_data, struct vault_verify_result *r)
 		free((void *)disk.v[i]);
 	}
 	lb_strlist_free(&disk);
+	uint64_t *real = lb_calloc(v->ix.npack + 1, sizeof(*real));
 	for (size_t p = 0; p < v->ix.npack; p++) {
 		struct buf path = {0};
 		vault_pack_rel(&path, v->ix.pack[p]);
@@ -180,8 +235,11 @@ int vault_verify(struct vault *v, int read_data, struct vault_verify_result *r)
 			problem(r, "pack %.12s has the wrong size", hex);
 			f.pack_state[p] = 1;
 		}
+		real[p] = size;
 		buf_release(&path);
 	}
+	check_entries(v, r, &f, real);
+	free(real);
 	if (read_data && v->ix.npack) {
 		f.order = lb_calloc(v->ix.n + 1, sizeof(size_t));
 		f.start = lb_calloc(v->ix.npack + 1, sizeof(size_t));
@@ -211,10 +269,21 @@ int vault_verify(struct vault *v, int read_data, struct vault_verify_result *r)
 				problem(r, "pack %.12s is damaged (its bytes do not match its name)", hex);
 		}
 		size_t bad = 0;
-		for (size_t i = 0; i < v->ix.n; i++)
+		size_t *per = lb_calloc(v->ix.npack + 1, sizeof(*per));
+		for (size_t i = 0; i < v->ix.n; i++) {
 			bad += f.bad_entry[i];
+			per[v->ix.e[i].pack] += f.bad_entry[i];
+		}
 		if (bad)
 			problem(r, "%zu chunks fail decryption or their id check", bad);
+		for (size_t p = 0; p < v->ix.npack; p++) {
+			char hex[65];
+			vault_hex(hex, v->ix.pack[p], VID);
+			if (per[p] && f.pack_state[p] != 2)
+				problem(r, "pack %s holds %zu chunks that fail decryption or their id check", hex,
+				        per[p]);
+		}
+		free(per);
 		check_manifest(v, r);
 		free(f.order);
 		free(f.start);
@@ -234,8 +303,12 @@ int vault_verify(struct vault *v, int read_data, struct vault_verify_result *r)
 			const struct vnode *x = &s.nodes[n];
 			int broken = 0;
 			for (uint32_t c = 0; !broken && c < x->nchunks; c++) {
-				const struct vault_ientry *e = vindex_find(&v->ix, x->chunks[c]);
-				broken = !e || f.pack_state[e->pack] || f.bad_entry[e - v->ix.e];
+				/* intact if one candidate location of the chunk is */
+				broken = 1;
+				for (const struct vault_ientry *e = vindex_find(&v->ix, x->chunks[c]); broken && e;
+				     e = vindex_next(&v->ix, e))
+					broken = f.pack_state[e->pack] || f.bad_entry[e - v->ix.e] ||
+					         f.planted[e - v->ix.e];
 			}
 			if (broken) {
 				struct buf d = {0};
@@ -251,6 +324,7 @@ int vault_verify(struct vault *v, int read_data, struct vault_verify_result *r)
 		problem(r, "%zu files in generations cannot be restored intact", r->damaged.n);
 	free(f.pack_state);
 	free(f.bad_entry);
+	free(f.planted);
 	lb_error_clear();
 	vault_funlock(v);
 	return 0;
