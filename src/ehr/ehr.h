@@ -80,7 +80,7 @@ struct ehr_order {
 	const char *data_type;          /* "OMD", "OMG-01" … (what kind of exam: imaging, endoscopy, physiology) */
 	const char *code, *code_system; /* OBR-4 / ODS-3 */
 	const char *name;               /* Ｘ線単純撮影, 生化学的検査, 常食 */
-	const char *detail;    /* diet: ODS-4 instructions and preferences (塩分控えめ, 禁食 …); lab: items, specimen */
+	const char *detail; /* diet: ODS-4 instructions and preferences (塩分控えめ, 禁食 …); lab: items, specimen */
 	const char *frequency; /* TQ1-3 as written: １日３回 */
 	const char *start;     /* TQ1-7, SPM-17 or OBR-7 */
 	const char *end;       /* TQ1-8 or NULL */

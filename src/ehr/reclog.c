@@ -82,7 +82,7 @@ static const size_t drug_str[] = {F(ehr_drug, code),
                                   F(ehr_drug, allergy_classes),
                                   F(ehr_drug, yj_code),
                                   F(ehr_drug, hot_code)};
-static const size_t order_str[] = {F(ehr_order, patient_id), F(ehr_order, order_no),   F(ehr_order, data_type),
+static const size_t order_str[] = {F(ehr_order, patient_id), F(ehr_order, order_no),    F(ehr_order, data_type),
                                    F(ehr_order, code),       F(ehr_order, code_system), F(ehr_order, name),
                                    F(ehr_order, detail),     F(ehr_order, frequency),   F(ehr_order, start),
                                    F(ehr_order, end),        F(ehr_order, status),      F(ehr_order, orderer),

@@ -11,11 +11,11 @@
 #include <strings.h>
 
 /* Orders that are not medicines (diet, exams, lab): added to schema version 1 in place (added_columns). */
-#define ORDERS_TABLE                                                                                                  \
-	"CREATE TABLE IF NOT EXISTS orders(id INTEGER PRIMARY KEY, patient_id TEXT NOT NULL, order_no TEXT,"          \
-	" class TEXT, data_type TEXT, code TEXT, code_system TEXT, name TEXT, detail TEXT, frequency TEXT,"            \
-	" start TEXT, end_date TEXT, status TEXT, orderer TEXT, department TEXT, ordered TEXT, file_id INTEGER);"      \
-	" CREATE INDEX IF NOT EXISTS orders_patient ON orders(patient_id);"                                           \
+#define ORDERS_TABLE                                                                                              \
+	"CREATE TABLE IF NOT EXISTS orders(id INTEGER PRIMARY KEY, patient_id TEXT NOT NULL, order_no TEXT,"      \
+	" class TEXT, data_type TEXT, code TEXT, code_system TEXT, name TEXT, detail TEXT, frequency TEXT,"       \
+	" start TEXT, end_date TEXT, status TEXT, orderer TEXT, department TEXT, ordered TEXT, file_id INTEGER);" \
+	" CREATE INDEX IF NOT EXISTS orders_patient ON orders(patient_id);"                                       \
 	" CREATE INDEX IF NOT EXISTS orders_file ON orders(file_id);\n"
 
 static const char schema[] =
