@@ -41,6 +41,36 @@ static void kv_num(struct json_w *w, const char *k, double v)
 		json_null_value(w);
 }
 
+static void med_json(struct json_w *w, const struct ehr_medication *x, int history)
+{
+	json_obj(w);
+	json_kv_str(w, "kind", x->kind == EHR_ORDER_INJECTION ? "injection" : "rx");
+	json_kv_str(w, "order_no", x->order_no);
+	json_kv_str(w, "drug_code", x->drug_code);
+	json_kv_str(w, "code_system", x->code_system);
+	json_kv_str(w, "drug_name", x->drug_name);
+	kv_num(w, "dose", x->dose);
+	json_kv_str(w, "dose_unit", x->dose_unit);
+	kv_num(w, "per_day", x->per_day);
+	json_kv_str(w, "frequency", x->frequency);
+	json_kv_str(w, "route", x->route);
+	json_kv_str(w, "start", x->start);
+	json_kv_int(w, "days", x->days);
+	json_kv_str(w, "end", x->end);
+	json_kv_str(w, "status", x->status);
+	if (history)
+		json_kv_bool(w, "ended", 1);
+	json_kv_str(w, "prescriber", x->prescriber);
+	json_kv_str(w, "department", x->department);
+	json_kv_str(w, "ordered", x->ordered);
+	json_end(w);
+}
+
+static const char *order_class(enum ehr_order_class k)
+{
+	return k == EHR_ORDER_DIET ? "diet" : k == EHR_ORDER_LAB ? "lab" : "exam";
+}
+
 static void patient_json(const struct store_patient_view *v, struct buf *out)
 {
 	struct json_w w = {.out = out};
@@ -107,26 +137,43 @@ static void patient_json(const struct store_patient_view *v, struct buf *out)
 	json_end(&w);
 	json_key(&w, "medications");
 	json_arr(&w);
-	for (size_t i = 0; i < v->n_medications; i++) {
-		const struct ehr_medication *x = &v->medications[i];
+	for (size_t i = 0; i < v->n_medications; i++)
+		med_json(&w, &v->medications[i], 0);
+	json_end(&w);
+	json_key(&w, "medication_history");
+	json_arr(&w);
+	for (size_t i = 0; i < v->n_history; i++)
+		med_json(&w, &v->history[i], 1);
+	json_end(&w);
+	json_kv_int(&w, "medication_history_days", STORE_HISTORY_DAYS);
+	json_key(&w, "orders");
+	json_arr(&w);
+	for (size_t i = 0; i < v->n_orders; i++) {
+		const struct ehr_order *x = &v->orders[i];
 		json_obj(&w);
-		json_kv_str(&w, "kind", x->kind == EHR_ORDER_INJECTION ? "injection" : "rx");
+		json_kv_str(&w, "class", order_class(x->cls));
+		json_kv_str(&w, "data_type", x->data_type);
 		json_kv_str(&w, "order_no", x->order_no);
-		json_kv_str(&w, "drug_code", x->drug_code);
+		json_kv_str(&w, "code", x->code);
 		json_kv_str(&w, "code_system", x->code_system);
-		json_kv_str(&w, "drug_name", x->drug_name);
-		kv_num(&w, "dose", x->dose);
-		json_kv_str(&w, "dose_unit", x->dose_unit);
-		kv_num(&w, "per_day", x->per_day);
+		json_kv_str(&w, "name", x->name);
+		json_kv_str(&w, "detail", x->detail);
 		json_kv_str(&w, "frequency", x->frequency);
-		json_kv_str(&w, "route", x->route);
 		json_kv_str(&w, "start", x->start);
-		json_kv_int(&w, "days", x->days);
 		json_kv_str(&w, "end", x->end);
 		json_kv_str(&w, "status", x->status);
-		json_kv_str(&w, "prescriber", x->prescriber);
+		json_kv_str(&w, "orderer", x->orderer);
 		json_kv_str(&w, "department", x->department);
 		json_kv_str(&w, "ordered", x->ordered);
+		json_end(&w);
+	}
+	json_end(&w);
+	json_key(&w, "raw_only");
+	json_arr(&w);
+	for (size_t i = 0; i < v->n_raw_types; i++) {
+		json_obj(&w);
+		json_kv_str(&w, "data_type", v->raw_types[i].data_type);
+		json_kv_int(&w, "messages", v->raw_types[i].n);
 		json_end(&w);
 	}
 	json_end(&w);
@@ -237,6 +284,38 @@ static void patient_text(const struct store_patient_view *v, struct buf *o)
 		buf_addf(o, "  %s  %g%s  %s  %s  %s〜 %d%s\n", s_(x->drug_name), x->dose, s_(x->dose_unit),
 		         s_(x->frequency), s_(x->route), s_(x->start), x->days, L_("d", "日"));
 	}
+	buf_addf(o, "%s (%zu, %s %d %s):\n", L_("medication history", "薬歴 (終了)"), v->n_history,
+	         L_("ended in the last", "直近"), STORE_HISTORY_DAYS, L_("days", "日以内に終了"));
+	for (size_t i = 0; i < v->n_history; i++) {
+		const struct ehr_medication *x = &v->history[i];
+		const char *st = !x->status                        ? ""
+		                 : !strcmp(x->status, "completed") ? L_("completed", "完了")
+		                 : !strcmp(x->status, "cancelled") ? L_("cancelled", "中止")
+		                                                   : L_("ended", "終了");
+		buf_addf(o, "  [%s] %s  %s  %g%s  %s  %.16s〜%s\n", st,
+		         x->kind == EHR_ORDER_INJECTION ? L_("injection", "注射") : L_("rx", "処方"), s_(x->drug_name),
+		         x->dose, s_(x->dose_unit), s_(x->frequency), s_(x->start), s_(x->end));
+	}
+	buf_addf(o, "%s (%zu):\n", L_("orders (diet, exams, lab)", "オーダ (食事・検査)"), v->n_orders);
+	for (size_t i = 0; i < v->n_orders; i++) {
+		const struct ehr_order *x = &v->orders[i];
+		const char *cls = x->cls == EHR_ORDER_DIET  ? L_("diet", "食事")
+		                  : x->cls == EHR_ORDER_LAB ? L_("lab", "検体検査")
+		                                            : L_("exam", "検査");
+		const char *st = x->status && !strcmp(x->status, "completed")   ? L_(" (done)", " (実施済)")
+		                 : x->status && !strcmp(x->status, "cancelled") ? L_(" (cancelled)", " (中止)")
+		                                                                : "";
+		buf_addf(o, "  [%s] %s%s  %s  %s  %s\n", cls, s_(x->name), st, s_(x->detail), s_(x->frequency),
+		         x->start ? x->start : s_(x->ordered));
+	}
+	if (v->n_raw_types) {
+		buf_addf(o, "!! %s:",
+		         L_("NOT IN THIS RECORD (kept raw only, not read)",
+		            "この記録に含まれない情報 (原文のみ保存・未読込)"));
+		for (size_t i = 0; i < v->n_raw_types; i++)
+			buf_addf(o, " %s ×%d", v->raw_types[i].data_type, v->raw_types[i].n);
+		buf_addch(o, '\n');
+	}
 	buf_addf(o, "%s (%zu):\n", L_("problems", "病名"), v->n_diagnoses);
 	for (size_t i = 0; i < v->n_diagnoses; i++)
 		buf_addf(o, "  %s%s  %s\n", s_(v->diagnoses[i].name),
@@ -271,12 +350,14 @@ int cmd_patient(int argc, char **argv)
 	        "lifeboat patient --db FILE --id PID [--json]",
 	        "Show one patient as the downtime station does: names (kanji, kana), birth date, sex, same-name "
 	        "warnings,\n"
-	        "ward and bed, contacts, allergies, active medicines, problems, recent results, admissions and "
-	        "bookings.\n"
+	        "ward and bed, contacts, allergies, active medicines, the medication history of the last 180 days\n"
+	        "(ended, with dates), diet, exam and lab orders, the message types kept raw only (not in the record),\n"
+	        "problems, recent results, admissions and bookings.\n"
 	        "Exit 2 when the store has no such patient.",
 	        "患者 1 名の情報を表示します: 氏名 "
 	        "(漢字・カナ)、生年月日、性別、同姓同名の警告、病棟・ベッド、連絡先、\n"
-	        "アレルギー、現在の薬剤、病名、最近の検査結果、入退院、予約。該当患者がなければ終了コード 2。",
+	        "アレルギー、現在の薬剤、直近 180 日に終了した薬歴 (日付つき)、食事・検査オーダ、原文のみ保存の種別、\n"
+	        "病名、最近の検査結果、入退院、予約。該当患者がなければ終了コード 2。",
 	        "  lifeboat patient --db clinical.db --id 0000123456\n"
 	        "  lifeboat patient --db clinical.db --id 0000123456 --json"};
 	int i = cli_parse(argc, argv, opts, &help, &code);

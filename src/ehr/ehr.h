@@ -71,6 +71,24 @@ struct ehr_medication {
 	const char *ordered; /* time of the order */
 };
 
+/* An order a nurse works from that is not a medicine: diet (SS-MIX2 OMD), exams and imaging (OMG-*), lab (OML-01). */
+enum ehr_order_class { EHR_ORDER_DIET = 1, EHR_ORDER_EXAM, EHR_ORDER_LAB };
+struct ehr_order {
+	const char *patient_id;
+	const char *order_no; /* ORC-2 */
+	enum ehr_order_class cls;
+	const char *data_type;          /* "OMD", "OMG-01" … (what kind of exam: imaging, endoscopy, physiology) */
+	const char *code, *code_system; /* OBR-4 / ODS-3 */
+	const char *name;               /* Ｘ線単純撮影, 生化学的検査, 常食 */
+	const char *detail; /* diet: ODS-4 instructions and preferences (塩分控えめ, 禁食 …); lab: items, specimen */
+	const char *frequency; /* TQ1-3 as written: １日３回 */
+	const char *start;     /* TQ1-7, SPM-17 or OBR-7 */
+	const char *end;       /* TQ1-8 or NULL */
+	const char *status;    /* "active", "completed" (performed), "cancelled" */
+	const char *orderer, *department;
+	const char *ordered; /* ORC-9 */
+};
+
 struct ehr_result {
 	const char *patient_id;
 	const char *order_no;
@@ -166,6 +184,7 @@ struct ehr_sink {
 	/* A message kept as it came (unsupported types, or any message when the store keeps raw copies). */
 	int (*raw)(void *ctx, const struct ehr_source *src, const char *bytes, size_t len);
 	void (*warning)(void *ctx, const struct ehr_source *src, enum ehr_warn kind, const char *detail);
+	int (*order)(void *ctx, const struct ehr_source *src, const struct ehr_order *r);
 };
 
 /*
@@ -355,6 +374,8 @@ struct ssmix2_msg_stats {
  */
 int ssmix2_read_message(const struct ssmix2_name *nm, const struct ehr_source *src, const char *bytes, size_t len,
                         const struct ehr_sink *sink, struct ssmix2_msg_stats *st);
+/* 1 when lifeboat reads records out of messages of this SS-MIX2 data type, 0 when it keeps them raw only. */
+int ssmix2_type_read(const char *data_type);
 /* The buffers of ssmix2_read_message kept from one message to the next: one reader per thread that reads many. */
 struct ssmix2_reader;
 struct ssmix2_reader *ssmix2_reader_new(void);

@@ -26,7 +26,8 @@ enum rl_kind {
 	RL_APPOINTMENT,
 	RL_DRUG,
 	RL_RAW,
-	RL_WARNING
+	RL_WARNING,
+	RL_ORDER
 };
 
 struct entry_head {
@@ -81,6 +82,11 @@ static const size_t drug_str[] = {F(ehr_drug, code),
                                   F(ehr_drug, allergy_classes),
                                   F(ehr_drug, yj_code),
                                   F(ehr_drug, hot_code)};
+static const size_t order_str[] = {F(ehr_order, patient_id), F(ehr_order, order_no),    F(ehr_order, data_type),
+                                   F(ehr_order, code),       F(ehr_order, code_system), F(ehr_order, name),
+                                   F(ehr_order, detail),     F(ehr_order, frequency),   F(ehr_order, start),
+                                   F(ehr_order, end),        F(ehr_order, status),      F(ehr_order, orderer),
+                                   F(ehr_order, department), F(ehr_order, ordered)};
 #undef F
 
 struct rl_type {
@@ -99,12 +105,14 @@ static const struct rl_type types[] = {
         [RL_DRUG] = {sizeof(struct ehr_drug), drug_str, LB_ARRAY_LEN(drug_str)},
         [RL_RAW] = {0, NULL, 0},
         [RL_WARNING] = {0, NULL, 0},
+        [RL_ORDER] = {sizeof(struct ehr_order), order_str, LB_ARRAY_LEN(order_str)},
 };
 
 #define ALIGN8(n) (((n) + 7) & ~(size_t)7)
 #define RECORD_MAX 256 /* bytes of the largest record struct */
 _Static_assert(sizeof(struct ehr_medication) <= RECORD_MAX && sizeof(struct ehr_patient) <= RECORD_MAX &&
-                       sizeof(struct ehr_drug) <= RECORD_MAX && sizeof(struct ehr_result) <= RECORD_MAX,
+                       sizeof(struct ehr_drug) <= RECORD_MAX && sizeof(struct ehr_result) <= RECORD_MAX &&
+                       sizeof(struct ehr_order) <= RECORD_MAX,
                "a record struct outgrew RECORD_MAX");
 
 /* Append s (with its NUL) to the entry that starts at start; its offset from start, or 0 for NULL. */
@@ -190,6 +198,10 @@ static int rl_drug(void *ctx, const struct ehr_source *src, const struct ehr_dru
 {
 	return add_entry(ctx, RL_DRUG, src, r, NULL, 0, 0);
 }
+static int rl_order(void *ctx, const struct ehr_source *src, const struct ehr_order *r)
+{
+	return add_entry(ctx, RL_ORDER, src, r, NULL, 0, 0);
+}
 static int rl_raw(void *ctx, const struct ehr_source *src, const char *bytes, size_t len)
 {
 	return add_entry(ctx, RL_RAW, src, NULL, bytes, len, len);
@@ -213,6 +225,7 @@ void ehr_reclog_sink(struct ehr_reclog *log, struct ehr_sink *sink)
 	sink->drug = rl_drug;
 	sink->raw = rl_raw;
 	sink->warning = rl_warning;
+	sink->order = rl_order;
 }
 
 void ehr_reclog_reset(struct ehr_reclog *log)
@@ -283,6 +296,9 @@ int ehr_reclog_replay(const struct ehr_reclog *log, const struct ehr_sink *sink)
 			break;
 		case RL_DRUG:
 			rc = sink->drug ? sink->drug(sink->ctx, sp, (const struct ehr_drug *)rec) : 0;
+			break;
+		case RL_ORDER:
+			rc = sink->order ? sink->order(sink->ctx, sp, (const struct ehr_order *)rec) : 0;
 			break;
 		case RL_RAW:
 			rc = sink->raw ? sink->raw(sink->ctx, sp, bytes, (size_t)h.aux) : 0;

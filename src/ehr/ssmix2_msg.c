@@ -8,7 +8,12 @@
  *   ADT-00  ADT^A08   PID (names kanji ^L^I and kana ^L^P, birth, sex, address, phones), OBX blood group, AL1
  *   ADT-61  ADT^A60   IAM allergies (type, allergen, severity, reaction, action code, onset)
  *   OMP-01  RDE^O11   ORC + RXE + TQ1 + RXR per drug: prescriptions
- *   OMP-02  RDE^O11   the same for injections
+ *   OMP-02  RDE^O11   the same for injections (the drugs of a mixed injection in RXC: one record per RXC)
+ *   OMD     OMD^O03   ORC + TQ1 + ODS: the diet order (diet, instructions, preferences)
+ *   OMG-01/02/03      OMG^O19 ORC + TQ1 + OBR (+ OBX clinical notes): imaging, endoscopy, physiology orders
+ *   OMG-11/12         OMI^Z23 (or OMG) the same, performed
+ *   OMG-13  ORU^R01   physiology results: as OML-11
+ *   OML-01  OML^O33   SPM + ORC + OBR + OBX (the items asked for): lab orders
  *   OML-11  OUL^R22   OBR/ORC give the order, each OBX a result
  *   PPR-01  PPR^ZD1   PRB diagnoses
  *   ADT-22/42/52      ADT^A01/A02/A03 and cancels A11/A12/A13: PV1-3 ward^room^bed
@@ -151,7 +156,7 @@ static int handle_rde(struct ssmix2_mctx *c, enum ehr_order_kind kind)
 		}
 		if (strcmp(id, "RXE"))
 			continue;
-		long tq1 = -1, rxr = -1;
+		long tq1 = -1, rxr = -1, rxc_first = -1, rxc_end = -1;
 		for (size_t t = s + 1; t < c->msg.nseg; t++) {
 			const char *tid = c->msg.seg[t].id;
 			if (!strcmp(tid, "RXE") || !strcmp(tid, "ORC"))
@@ -160,6 +165,11 @@ static int handle_rde(struct ssmix2_mctx *c, enum ehr_order_kind kind)
 				tq1 = (long)t;
 			if (!strcmp(tid, "RXR") && rxr < 0)
 				rxr = (long)t;
+			if (!strcmp(tid, "RXC")) {
+				if (rxc_first < 0)
+					rxc_first = (long)t;
+				rxc_end = (long)t + 1;
+			}
 		}
 		ssmix2_pool_reset(c);
 		long rxe = (long)s;
@@ -185,6 +195,8 @@ static int handle_rde(struct ssmix2_mctx *c, enum ehr_order_kind kind)
 		m.frequency = ssmix2_val(c, tq1, 3, 0, 1, 2);
 		if (!m.frequency)
 			m.frequency = ssmix2_val(c, tq1, 3, 0, 1, 0);
+		if (!m.frequency) /* RXE-7 administration instructions: ５時間一定速度で */
+			m.frequency = ssmix2_val(c, rxe, 7, 0, 2, 0);
 		if (total > 0 && m.dose > 0)
 			m.per_day = total / m.dose;
 		else
@@ -208,11 +220,244 @@ static int handle_rde(struct ssmix2_mctx *c, enum ehr_order_kind kind)
 		}
 		m.department = ssmix2_val(c, orc, 17, 0, 2, 0);
 		m.ordered = ssmix2_ts_val(c, orc, 9, 0, 1, 0);
+		if (rxc_first >= 0) {
+			/* An injection mixed from several drugs (JAHIS 注射): RXE-2 is the kind of injection (00^一般), the
+			 * drugs are the RXC components, each with its amount (RXC-3) and unit (RXC-4). */
+			int mark = c->used, rc;
+			for (long x = rxc_first; x < rxc_end; x++) {
+				if (strcmp(c->msg.seg[x].id, "RXC"))
+					continue;
+				c->used = mark;
+				struct ehr_medication k = m;
+				k.drug_code = ssmix2_val(c, x, 2, 0, 1, 0);
+				k.drug_name = ssmix2_val(c, x, 2, 0, 2, 0);
+				k.code_system = ssmix2_val(c, x, 2, 0, 3, 0);
+				k.dose = ssmix2_num(ssmix2_val(c, x, 3, 0, 1, 0));
+				k.dose_unit = ssmix2_val(c, x, 4, 0, 2, 0);
+				if (!k.dose_unit)
+					k.dose_unit = ssmix2_val(c, x, 4, 0, 1, 0);
+				k.per_day = 0;
+				if (!k.drug_code && !k.drug_name) {
+					ssmix2_warnf(c, EHR_WARN_PARSE, "RXC without a drug");
+					continue;
+				}
+				if ((rc = c->sink->medication(c->sink->ctx, c->src, &k)) < 0)
+					return rc;
+			}
+			continue;
+		}
 		if (!m.drug_code && !m.drug_name) {
 			ssmix2_warnf(c, EHR_WARN_PARSE, "RXE without a drug");
 			continue;
 		}
 		int rc = c->sink->medication(c->sink->ctx, c->src, &m);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* An order's state from ORC-1 (order control) and ORC-5 (order status); performed records are completed. */
+static const char *order_status(struct ssmix2_mctx *c, long orc, int performed)
+{
+	const char *ctl = ssmix2_val(c, orc, 1, 0, 1, 0), *ost = ssmix2_val(c, orc, 5, 0, 1, 0);
+	if ((ctl && (!strcmp(ctl, "CA") || !strcmp(ctl, "OC") || !strcmp(ctl, "CR") || !strcmp(ctl, "DC"))) ||
+	    (ost && (!strcmp(ost, "CA") || !strcmp(ost, "DC"))))
+		return "cancelled";
+	if (performed || (ost && !strcmp(ost, "CM")))
+		return "completed";
+	return "active";
+}
+
+/* The fields every order takes from its ORC and TQ1. */
+static void order_common(struct ssmix2_mctx *c, struct ehr_order *o, long orc, long tq1)
+{
+	o->order_no = ssmix2_val(c, orc, 2, 0, 1, 0);
+	o->frequency = ssmix2_val(c, tq1, 3, 0, 1, 2);
+	if (!o->frequency)
+		o->frequency = ssmix2_val(c, tq1, 3, 0, 1, 0);
+	o->start = ssmix2_ts_val(c, tq1, 7, 0, 1, 0);
+	o->end = ssmix2_ts_val(c, tq1, 8, 0, 1, 0);
+	const char *fam = ssmix2_val(c, orc, 12, 0, 2, 0), *giv = ssmix2_val(c, orc, 12, 0, 3, 0);
+	if (fam && giv && c->used < SSMIX2_POOL) {
+		struct buf *b = &c->pool[c->used++];
+		buf_reset(b);
+		buf_addf(b, "%s %s", fam, giv);
+		o->orderer = b->data;
+	} else {
+		o->orderer = fam;
+	}
+	o->department = ssmix2_val(c, orc, 17, 0, 2, 0);
+	o->ordered = ssmix2_ts_val(c, orc, 9, 0, 1, 0);
+}
+
+/* A pool slot to build a text in (NULL when the pool is used up). */
+static struct buf *pool_text(struct ssmix2_mctx *c)
+{
+	if (c->used >= SSMIX2_POOL)
+		return NULL;
+	struct buf *b = &c->pool[c->used++];
+	buf_reset(b);
+	return b;
+}
+
+/* Append the value of seg's field (comp 0: whole) to b, after sep when b is not empty. */
+static void add_val(struct ssmix2_mctx *c, struct buf *b, long seg, int fld, int comp, const char *sep)
+{
+	if (!b || seg < 0 || !hl7_get_at(&c->msg, (size_t)seg, fld, 0, comp, 0, &c->tmp))
+		return;
+	if (b->len && sep)
+		buf_adds(b, sep);
+	buf_add(b, c->tmp.data, c->tmp.len);
+}
+
+/* OMD: one diet order per ORC; its ODS segments give the diet (ODS-3), instructions (ODS-4, 塩分控えめ, 禁食 …) and
+ * preferences (ODS-1 P) or supplements (S). */
+static int handle_omd(struct ssmix2_mctx *c)
+{
+	ssmix2_check_pid(c, hl7_find(&c->msg, "PID", 0));
+	if (!c->sink->order)
+		return 0;
+	for (long orc = hl7_find(&c->msg, "ORC", 0); orc >= 0;) {
+		long next = hl7_find(&c->msg, "ORC", (size_t)orc + 1), end = next < 0 ? (long)c->msg.nseg : next;
+		long tq1 = -1;
+		ssmix2_pool_reset(c);
+		struct ehr_order o = {.patient_id = c->nm->patient, .cls = EHR_ORDER_DIET, .data_type = c->nm->type};
+		struct buf *name = pool_text(c), *detail = pool_text(c);
+		int nods = 0;
+		for (long s = orc + 1; s < end; s++) {
+			const char *id = c->msg.seg[s].id;
+			if (!strcmp(id, "TQ1") && tq1 < 0)
+				tq1 = s;
+			if (strcmp(id, "ODS"))
+				continue;
+			nods++;
+			int pref = hl7_get_at(&c->msg, (size_t)s, 1, 0, 1, 0, &c->tmp) && c->tmp.data[0] != 'D';
+			const char *what = pref && c->tmp.data[0] == 'S' ? "補助食品 " : pref ? "嗜好・禁止 " : "";
+			if (!o.code && hl7_get_at(&c->msg, (size_t)s, 3, 0, 1, 0, &c->tmp) && !pref) {
+				o.code = ssmix2_val(c, s, 3, 0, 1, 0);
+				o.code_system = ssmix2_val(c, s, 3, 0, 3, 0);
+			}
+			if (name && !pref && hl7_get_at(&c->msg, (size_t)s, 3, 0, 2, 0, &c->tmp)) {
+				if (name->len)
+					buf_adds(name, "・");
+				buf_add(name, c->tmp.data, c->tmp.len);
+			}
+			struct buf *d = detail;
+			if (d && pref && hl7_get_at(&c->msg, (size_t)s, 3, 0, 2, 0, &c->tmp)) {
+				buf_addf(d, "%s%s", d->len ? "; " : "", what);
+				buf_add(d, c->tmp.data, c->tmp.len);
+				what = "";
+			}
+			for (int r = 0; d && r < hl7_reps(&c->msg, (size_t)s, 4); r++)
+				if (hl7_get_at(&c->msg, (size_t)s, 4, r, 0, 0, &c->tmp)) {
+					buf_addf(d, "%s%s", d->len ? "; " : "", what);
+					buf_add(d, c->tmp.data, c->tmp.len);
+					what = "";
+				}
+		}
+		order_common(c, &o, orc, tq1);
+		o.status = order_status(c, orc, 0);
+		o.name = name && name->len ? name->data : NULL;
+		if (!o.name && o.code && name) {
+			buf_addf(name, "食事オーダ (%s)", o.code);
+			o.name = name->data;
+		}
+		o.detail = detail && detail->len ? detail->data : NULL;
+		if (!nods)
+			ssmix2_warnf(c, EHR_WARN_PARSE, "OMD order without an ODS segment");
+		else if (o.name || o.detail) {
+			if (!o.name)
+				o.name = "食事オーダ";
+			int rc = c->sink->order(c->sink->ctx, c->src, &o);
+			if (rc < 0)
+				return rc;
+		}
+		orc = next;
+	}
+	return 0;
+}
+
+/* OMG-01/02/03 (and performed OMG-11/12), OML-01: one order per OBR, with the ORC and TQ1 before it. An ORC PA that
+ * repeats the order it follows (same order number and code) is not given twice. */
+static int handle_omg(struct ssmix2_mctx *c, enum ehr_order_class cls, int performed)
+{
+	ssmix2_check_pid(c, hl7_find(&c->msg, "PID", 0));
+	if (!c->sink->order)
+		return 0;
+	long orc = -1, tq1 = -1, spm = -1, prev[8];
+	int nprev = 0;
+	for (size_t s = 0; s < c->msg.nseg; s++) {
+		const char *id = c->msg.seg[s].id;
+		if (!strcmp(id, "ORC")) {
+			orc = (long)s;
+			tq1 = -1;
+			continue;
+		}
+		if (!strcmp(id, "TQ1")) {
+			tq1 = (long)s;
+			continue;
+		}
+		if (!strcmp(id, "SPM")) {
+			spm = (long)s;
+			continue;
+		}
+		if (strcmp(id, "OBR"))
+			continue;
+		long obr = (long)s;
+		ssmix2_pool_reset(c);
+		struct ehr_order o = {.patient_id = c->nm->patient, .cls = cls, .data_type = c->nm->type};
+		order_common(c, &o, orc, tq1);
+		const char *no = ssmix2_val(c, obr, 2, 0, 1, 0);
+		if (no)
+			o.order_no = no;
+		o.code = ssmix2_val(c, obr, 4, 0, 1, 0);
+		o.name = ssmix2_val(c, obr, 4, 0, 2, 0);
+		o.code_system = ssmix2_val(c, obr, 4, 0, 3, 0);
+		if (!o.name)
+			o.name = o.code;
+		if (!o.start)
+			o.start = ssmix2_ts_val(c, obr, 7, 0, 1, 0);
+		if (!o.start && cls == EHR_ORDER_LAB)
+			o.start = ssmix2_ts_val(c, spm, 17, 0, 1, 0);
+		o.status = order_status(c, orc, performed);
+		int dup = 0;
+		for (int i = 0; i < nprev && !dup; i++) {
+			struct buf a = {0};
+			dup = hl7_get_at(&c->msg, (size_t)prev[i], 2, 0, 1, 0, &a) && no && !strcmp(a.data, no) &&
+			      hl7_get_at(&c->msg, (size_t)prev[i], 4, 0, 1, 0, &a) && o.code && !strcmp(a.data, o.code);
+			buf_release(&a);
+		}
+		if (nprev < (int)LB_ARRAY_LEN(prev))
+			prev[nprev++] = obr;
+		if (dup)
+			continue;
+		if (!o.name) {
+			ssmix2_warnf(c, EHR_WARN_PARSE, "OBR without an order item");
+			continue;
+		}
+		/* lab: the specimen and the items asked for; exams: the clinical notes sent with the order */
+		struct buf *d = performed ? NULL : pool_text(c);
+		int items = 0;
+		if (cls == EHR_ORDER_LAB)
+			add_val(c, d, spm, 4, 2, NULL);
+		for (size_t t = s + 1; d && t < c->msg.nseg; t++) {
+			const char *tid = c->msg.seg[t].id;
+			if (!strcmp(tid, "OBR") || !strcmp(tid, "ORC") || !strcmp(tid, "SPM"))
+				break;
+			if (strcmp(tid, "OBX"))
+				continue;
+			if (cls == EHR_ORDER_LAB) {
+				add_val(c, d, (long)t, 3, 2, items++ ? "、" : ": ");
+				continue;
+			}
+			add_val(c, d, (long)t, 3, 2, "; ");
+			int coded = hl7_get_at(&c->msg, t, 2, 0, 1, 0, &c->tmp) &&
+			            (!strcmp(c->tmp.data, "CWE") || !strcmp(c->tmp.data, "CE"));
+			add_val(c, d, (long)t, 5, coded ? 2 : 0, " ");
+		}
+		o.detail = d && d->len ? d->data : NULL;
+		int rc = c->sink->order(c->sink->ctx, c->src, &o);
 		if (rc < 0)
 			return rc;
 	}
@@ -341,6 +586,16 @@ static int handle_ppr(struct ssmix2_mctx *c)
 /* The message type each handled data type must carry (MSH-9.1), for a sanity check. */
 static const char *expected_type(const char *data_type)
 {
+	if (!strcmp(data_type, "OMD"))
+		return "OMD";
+	if (!strcmp(data_type, "OMG-01") || !strcmp(data_type, "OMG-02") || !strcmp(data_type, "OMG-03"))
+		return "OMG";
+	if (!strcmp(data_type, "OMG-11") || !strcmp(data_type, "OMG-12"))
+		return "OMI"; /* JAHIS 放射線・内視鏡 実施 (OMI^Z23); OMG is accepted too (dispatch) */
+	if (!strcmp(data_type, "OMG-13"))
+		return "ORU";
+	if (!strcmp(data_type, "OML-01"))
+		return "OML";
 	if (!strcmp(data_type, "ADT-00") || !strcmp(data_type, "ADT-61") || !strcmp(data_type, "ADT-22") ||
 	    !strcmp(data_type, "ADT-42") || !strcmp(data_type, "ADT-52"))
 		return "ADT";
@@ -351,6 +606,11 @@ static const char *expected_type(const char *data_type)
 	if (!strcmp(data_type, "PPR-01"))
 		return "PPR";
 	return NULL;
+}
+
+int ssmix2_type_read(const char *data_type)
+{
+	return data_type && expected_type(data_type) != NULL;
 }
 
 static int dispatch(struct ssmix2_mctx *c)
@@ -365,7 +625,7 @@ static int dispatch(struct ssmix2_mctx *c)
 	hl7_get(&c->msg, "MSH", 9, 0, 1, 0, mt);
 	hl7_get(&c->msg, "MSH", 9, 0, 2, 0, trig);
 	int rc = 0;
-	if (strcmp(buf_cstr(mt), want)) {
+	if (strcmp(buf_cstr(mt), want) && !(!strcmp(want, "OMI") && !strcmp(buf_cstr(mt), "OMG"))) {
 		ssmix2_warnf(c, EHR_WARN_PARSE, "%s file holds a '%.8s^%.8s' message, '%s' expected; kept raw", type,
 		             buf_cstr(mt), buf_cstr(trig), want);
 		if (c->sink->raw)
@@ -382,8 +642,16 @@ static int dispatch(struct ssmix2_mctx *c)
 		rc = handle_rde(c, EHR_ORDER_RX);
 	else if (!strcmp(type, "OMP-02"))
 		rc = handle_rde(c, EHR_ORDER_INJECTION);
-	else if (!strcmp(type, "OML-11"))
+	else if (!strcmp(type, "OML-11") || !strcmp(type, "OMG-13"))
 		rc = handle_oul(c);
+	else if (!strcmp(type, "OMD"))
+		rc = handle_omd(c);
+	else if (!strcmp(type, "OMG-01") || !strcmp(type, "OMG-02") || !strcmp(type, "OMG-03"))
+		rc = handle_omg(c, EHR_ORDER_EXAM, 0);
+	else if (!strcmp(type, "OMG-11") || !strcmp(type, "OMG-12"))
+		rc = handle_omg(c, EHR_ORDER_EXAM, 1);
+	else if (!strcmp(type, "OML-01"))
+		rc = handle_omg(c, EHR_ORDER_LAB, 0);
 	else if (!strcmp(type, "PPR-01"))
 		rc = handle_ppr(c);
 	else

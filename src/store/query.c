@@ -33,12 +33,34 @@ static const char patient_sql[] =
 static const char census_sql[] = "SELECT ward, room, bed, since, department, attending, same_surname_in_ward"
                                  " FROM census WHERE patient_id=?1";
 static const char allergies_sql[] =
-        "SELECT source_id, kind, code, code_system, name, reaction, severity, recorded, active FROM allergies"
-        " WHERE patient_id=?1 AND active ORDER BY kind, id";
+        "SELECT source_id, kind, code, code_system, name, reaction, severity, recorded, active FROM allergies a"
+        " WHERE patient_id=?1 AND active AND " STORE_ALLERGY_FIRST_SQL("a", "b") " ORDER BY kind, id";
 static const char meds_sql[] =
         "SELECT order_no, kind, drug_code, code_system, drug_name, dose, dose_unit, per_day, frequency, route,"
         " start, days, end_date, status, prescriber, department, ordered FROM medications"
         " WHERE patient_id=?1 AND " STORE_ORDER_ACTIVE_SQL("?2") " ORDER BY kind DESC, start DESC, id";
+#define STR_(x) #x
+#define STR(x) STR_(x)
+/* The day an order that is no longer active ended: its end (until), else its start or order date. */
+#define ENDED_ON "COALESCE(substr(until, 1, 10), substr(start, 1, 10), substr(ordered, 1, 10))"
+static const char history_sql[] =
+        "SELECT order_no, kind, drug_code, code_system, drug_name, dose, dose_unit, per_day, frequency, route,"
+        " start, days, " ENDED_ON ", CASE WHEN status = 'active' THEN 'ended' ELSE status END, prescriber,"
+        " department, ordered FROM medications WHERE patient_id=?1 AND NOT " STORE_ORDER_ACTIVE_SQL(
+                "?2") " AND " ENDED_ON
+                      " >= date(?2, '-" STR(
+                              STORE_HISTORY_DAYS) " days')"
+                                                  " ORDER BY 13 DESC, kind DESC, start DESC, id LIMIT 200";
+static const char orders_sql[] =
+        "SELECT order_no, class, data_type, code, code_system, name, detail, frequency, start, end_date, status,"
+        " orderer, department, ordered FROM orders o WHERE patient_id=?1 AND (CASE WHEN class = 'diet' THEN"
+        " id IN (SELECT id FROM orders d WHERE d.patient_id = ?1 AND d.class = 'diet'"
+        " ORDER BY COALESCE(d.start, d.ordered) DESC, d.id DESC LIMIT 3)"
+        " ELSE COALESCE(substr(start, 1, 10), substr(ordered, 1, 10)) >= date(?2, '-" STR(
+                STORE_HISTORY_DAYS) " days') END) ORDER BY class = 'diet' DESC, COALESCE(start, ordered) DESC, id "
+                                    "LIMIT 200";
+static const char raw_sql[] = "SELECT r.data_type, count(*) FROM raw_messages r JOIN files f ON f.id = r.file_id"
+                              " WHERE f.patient_id = ?1 GROUP BY r.data_type ORDER BY r.data_type";
 static const char dx_sql[] = "SELECT source_id, code, code_system, name, start, end_date, active, main FROM diagnoses"
                              " WHERE patient_id=?1 ORDER BY active DESC, main DESC, start DESC, id";
 static const char results_sql[] =
@@ -153,6 +175,34 @@ static void fill_med(struct store_patient_view *v, sqlite3_stmt *q, void *p)
 	m->ordered = keep(v, q, 16);
 }
 
+static void fill_order(struct store_patient_view *v, sqlite3_stmt *q, void *p)
+{
+	struct ehr_order *o = p;
+	o->patient_id = v->patient.id;
+	o->order_no = keep(v, q, 0);
+	const char *k = (const char *)sqlite3_column_text(q, 1);
+	o->cls = k && !strcmp(k, "diet") ? EHR_ORDER_DIET : k && !strcmp(k, "lab") ? EHR_ORDER_LAB : EHR_ORDER_EXAM;
+	o->data_type = keep(v, q, 2);
+	o->code = keep(v, q, 3);
+	o->code_system = keep(v, q, 4);
+	o->name = keep(v, q, 5);
+	o->detail = keep(v, q, 6);
+	o->frequency = keep(v, q, 7);
+	o->start = keep(v, q, 8);
+	o->end = keep(v, q, 9);
+	o->status = keep(v, q, 10);
+	o->orderer = keep(v, q, 11);
+	o->department = keep(v, q, 12);
+	o->ordered = keep(v, q, 13);
+}
+
+static void fill_raw(struct store_patient_view *v, sqlite3_stmt *q, void *p)
+{
+	struct store_raw_type *t = p;
+	t->data_type = keep(v, q, 0);
+	t->n = sqlite3_column_int(q, 1);
+}
+
 static void fill_dx(struct store_patient_view *v, sqlite3_stmt *q, void *p)
 {
 	struct ehr_diagnosis *d = p;
@@ -247,10 +297,12 @@ static int same_allergy(const struct ehr_allergy *a, const struct ehr_allergy *b
 	return a->kind == b->kind && eqn(a->name, b->name, 256);
 }
 
+/* Same drug started the same day; when both starts carry a time (three injections of one day), the same time. */
 static int same_med(const struct ehr_medication *a, const struct ehr_medication *b)
 {
+	int timed = a->start && b->start && strlen(a->start) > 10 && strlen(b->start) > 10;
 	return a->kind == b->kind && eqn(a->drug_code, b->drug_code, 64) && eqn(a->drug_name, b->drug_name, 256) &&
-	       eqn(a->start, b->start, 10);
+	       eqn(a->start, b->start, timed ? 16 : 10);
 }
 
 static int same_dx(const struct ehr_diagnosis *a, const struct ehr_diagnosis *b)
@@ -370,8 +422,25 @@ int store_patient_get(struct store *s, const char *id, struct store_patient_view
 	if (rc == 0)
 		rc = rows(s, v, appts_sql, id, date, (void **)&v->appointments, &v->n_appointments,
 		          sizeof(*v->appointments), fill_appt);
+	if (rc == 0)
+		rc = rows(s, v, history_sql, id, date, (void **)&v->history, &v->n_history, sizeof(*v->history),
+		          fill_med);
+	if (rc == 0)
+		rc = rows(s, v, orders_sql, id, date, (void **)&v->orders, &v->n_orders, sizeof(*v->orders),
+		          fill_order);
+	if (rc == 0) {
+		rc = rows(s, v, raw_sql, id, NULL, (void **)&v->raw_types, &v->n_raw_types, sizeof(*v->raw_types),
+		          fill_raw);
+		/* kept raw because of an encoding problem, but read: not "raw only" */
+		size_t k = 0;
+		for (size_t i = 0; i < v->n_raw_types; i++)
+			if (!ssmix2_type_read(v->raw_types[i].data_type))
+				v->raw_types[k++] = v->raw_types[i];
+		v->n_raw_types = k;
+	}
 	if (rc == 0) {
 		DEDUPE(v->allergies, v->n_allergies, same_allergy);
+		DEDUPE(v->history, v->n_history, same_med);
 		DEDUPE(v->medications, v->n_medications, same_med);
 		DEDUPE(v->diagnoses, v->n_diagnoses, same_dx);
 		DEDUPE(v->results, v->n_results, same_result);
@@ -394,6 +463,9 @@ void store_patient_view_release(struct store_patient_view *v)
 	free(v->results);
 	free(v->admissions);
 	free(v->appointments);
+	free(v->history);
+	free(v->orders);
+	free(v->raw_types);
 	memset(v, 0, sizeof(*v));
 }
 

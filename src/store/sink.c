@@ -270,6 +270,30 @@ static int on_drug(void *ctx, const struct ehr_source *src, const struct ehr_dru
 	return done(s, st);
 }
 
+static int on_order(void *ctx, const struct ehr_source *src, const struct ehr_order *r)
+{
+	(void)src;
+	struct store *s = ctx;
+	sqlite3_stmt *st = s->st[ST_ORDER];
+	bind_str(st, 1, r->patient_id);
+	bind_str(st, 2, r->order_no);
+	bind_str(st, 3, r->cls == EHR_ORDER_DIET ? "diet" : r->cls == EHR_ORDER_LAB ? "lab" : "exam");
+	bind_str(st, 4, r->data_type);
+	bind_str(st, 5, r->code);
+	bind_str(st, 6, r->code_system);
+	bind_str(st, 7, r->name);
+	bind_str(st, 8, r->detail);
+	bind_str(st, 9, r->frequency);
+	bind_str(st, 10, r->start);
+	bind_str(st, 11, r->end);
+	bind_str(st, 12, r->status ? r->status : "active");
+	bind_str(st, 13, r->orderer);
+	bind_str(st, 14, r->department);
+	bind_str(st, 15, r->ordered);
+	sqlite3_bind_int64(st, 16, s->file_id);
+	return done(s, st);
+}
+
 static int on_raw(void *ctx, const struct ehr_source *src, const char *bytes, size_t len)
 {
 	struct store *s = ctx;
@@ -335,4 +359,5 @@ void store_sink_init(struct store *s, struct ehr_sink *k)
 	k->drug = on_drug;
 	k->raw = on_raw;
 	k->warning = on_warning;
+	k->order = on_order;
 }

@@ -12,6 +12,14 @@
 #include <errno.h>
 #include <sys/stat.h>
 
+/* Orders that are not medicines (diet, exams, lab): added to schema version 1 in place (added_columns). */
+#define ORDERS_TABLE                                                                                              \
+	"CREATE TABLE IF NOT EXISTS orders(id INTEGER PRIMARY KEY, patient_id TEXT NOT NULL, order_no TEXT,"      \
+	" class TEXT, data_type TEXT, code TEXT, code_system TEXT, name TEXT, detail TEXT, frequency TEXT,"       \
+	" start TEXT, end_date TEXT, status TEXT, orderer TEXT, department TEXT, ordered TEXT, file_id INTEGER);" \
+	" CREATE INDEX IF NOT EXISTS orders_patient ON orders(patient_id);"                                       \
+	" CREATE INDEX IF NOT EXISTS orders_file ON orders(file_id);\n"
+
 static const char schema[] =
         "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);\n"
         "CREATE TABLE IF NOT EXISTS runs(id INTEGER PRIMARY KEY, started TEXT NOT NULL, finished TEXT,"
@@ -74,7 +82,7 @@ static const char schema[] =
         "CREATE INDEX IF NOT EXISTS raw_file ON raw_messages(file_id);\n"
         "CREATE TABLE IF NOT EXISTS warnings(id INTEGER PRIMARY KEY, run_id INTEGER, file_id INTEGER, path TEXT,"
         " kind TEXT, detail TEXT);\n"
-        "CREATE INDEX IF NOT EXISTS warnings_file ON warnings(file_id);\n";
+        "CREATE INDEX IF NOT EXISTS warnings_file ON warnings(file_id);\n" ORDERS_TABLE;
 
 /*
  * The search indexes of patients (names and birth date). Rows arrive in patient-ID order, so every other index
@@ -138,6 +146,9 @@ static const char *const stmt_sql[ST_COUNT] = {
                     " pregnancy, interaction_groups, allergy_classes, yj_code, hot_code, key_name, key_kana,"
                     " key_generic, file_id, age_min_months, age_below_months)"
                     " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)",
+        [ST_ORDER] = "INSERT INTO orders(patient_id, order_no, class, data_type, code, code_system, name, detail,"
+                     " frequency, start, end_date, status, orderer, department, ordered, file_id)"
+                     " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)",
         [ST_RAW] = "INSERT INTO raw_messages(file_id, data_type, bytes) VALUES(?1, ?2, ?3)",
         [ST_WARNING] = "INSERT INTO warnings(run_id, file_id, path, kind, detail) VALUES(?1, ?2, ?3, ?4, ?5)",
         [ST_DEL_PATIENTS] = "DELETE FROM patients WHERE file_id=?1",
@@ -150,6 +161,7 @@ static const char *const stmt_sql[ST_COUNT] = {
         [ST_DEL_DRUGS] = "DELETE FROM drugs WHERE file_id=?1",
         [ST_DEL_RAW] = "DELETE FROM raw_messages WHERE file_id=?1",
         [ST_DEL_WARNINGS] = "DELETE FROM warnings WHERE file_id=?1",
+        [ST_DEL_ORDERS] = "DELETE FROM orders WHERE file_id=?1",
         [ST_DEL_FILE] = "DELETE FROM files WHERE id=?1",
 };
 
@@ -271,6 +283,8 @@ static const struct {
 } added_columns[] = {
         {"drugs", "age_min_months", "ALTER TABLE drugs ADD COLUMN age_min_months INTEGER"},
         {"drugs", "age_below_months", "ALTER TABLE drugs ADD COLUMN age_below_months INTEGER"},
+        /* a whole table: its rows come from source files read again (reader_version 3) */
+        {"orders", "id", ORDERS_TABLE},
 };
 
 /* 1 when the store lacks a column of added_columns (0 when it has them all, negative on error). */

@@ -100,6 +100,19 @@ void store_med_until(const struct ehr_medication *m, char until[11]);
 int store_order_line(struct store *s, const char *pid, const char *order_no, const char *drug_code, const char *today,
                      char until[11]);
 
+/* Recent medication history: the orders no longer active at the as-of date that ended (until, else start or order
+ * date) in the STORE_HISTORY_DAYS before it. */
+#define STORE_HISTORY_DAYS 180
+
+/*
+ * The one rule that makes allergy rows one allergy (the same allergen sent as ADT-00 AL1, ADT-61 IAM and FHIR
+ * AllergyIntolerance is one allergy): a row of allergies a counts unless an earlier active row b of the same patient
+ * names the same allergen (name, or code when there is no name). Used by the patient snapshot and the census.
+ */
+#define STORE_ALLERGY_FIRST_SQL(a, b)                                                                                 \
+	"NOT EXISTS (SELECT 1 FROM allergies " b " WHERE " b ".patient_id = " a ".patient_id AND " b ".active AND " b \
+	".id < " a ".id AND COALESCE(" b ".name, " b ".code, '') = COALESCE(" a ".name, " a ".code, ''))"
+
 /* What every list, page and printout shows where the name of a patient without a patient record would be (an ADT
  * message arrived but the demographics did not, or failed to parse): never a blank that reads like an empty bed. */
 #define STORE_NO_RECORD "患者情報なし / no patient record"
@@ -155,6 +168,21 @@ struct store_patient_view {
 	size_t n_admissions;
 	struct ehr_appointment *appointments; /* from the as-of date on */
 	size_t n_appointments;
+	/* recent history: prescriptions and injections no longer active that ended in the STORE_HISTORY_DAYS before
+	 * the as-of date, latest end first; status is "ended" (its end date passed), "completed" or "cancelled", end
+	 * the day it ended (its end date, else its start or order date) */
+	struct ehr_medication *history;
+	size_t n_history;
+	/* diet orders (the newest three, whatever their age) first, then exam, imaging and lab orders of the
+	 * STORE_HISTORY_DAYS before the as-of date, newest first */
+	struct ehr_order *orders;
+	size_t n_orders;
+	/* SS-MIX2 data types of this patient's messages that lifeboat keeps raw only (not read into the record) */
+	struct store_raw_type {
+		const char *data_type;
+		int n;
+	} * raw_types;
+	size_t n_raw_types;
 	char as_of[32];
 	char today[11]; /* the day active orders and ages are judged on (lb_today, not before the as-of day) */
 	/* owned strings */
@@ -267,9 +295,10 @@ enum {
 	STORE_CEN_GIVEN_KANA,
 	STORE_CEN_BIRTH,
 	STORE_CEN_SEX,
-	STORE_CEN_SAME_NAME, /* count of others in the hospital with the full name */
-	STORE_CEN_ALLERGIES, /* count of active allergies */
-	STORE_CEN_RECORD,    /* "1" when the patient has a patient record, "0" when not (names etc. then NULL) */
+	STORE_CEN_SAME_NAME,     /* count of others in the hospital with the full name */
+	STORE_CEN_ALLERGIES,     /* count of active allergies, one per allergen (STORE_ALLERGY_FIRST_SQL) */
+	STORE_CEN_RECORD,        /* "1" when the patient has a patient record, "0" when not (names etc. then NULL) */
+	STORE_CEN_ALLERGY_NAMES, /* the allergens, "; "-separated, each once */
 	STORE_CEN_COLS
 };
 int store_census_list(struct store *s, const char *ward, struct store_table *out);

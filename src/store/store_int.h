@@ -12,7 +12,7 @@
 /* How the sources are read into rows. Raise it when a change of the readers changes the rows that the same source
  * file gives (e.g. 2: ORC-5 order statuses): the next ingest then reads every source file again, so an older store
  * does not keep rows that this lifeboat would read differently. */
-#define STORE_READER_VERSION "2"
+#define STORE_READER_VERSION "3" /* 3: RXC injection drugs, OMD/OMG/OML-01 orders, OMG-13 results */
 
 /* Prepared statements, compiled once per open store (store.c). */
 enum store_stmt {
@@ -27,6 +27,7 @@ enum store_stmt {
 	ST_ADT,
 	ST_APPOINTMENT,
 	ST_DRUG,
+	ST_ORDER,
 	ST_RAW,
 	ST_WARNING,
 	ST_DEL_PATIENTS,
@@ -39,6 +40,7 @@ enum store_stmt {
 	ST_DEL_DRUGS,
 	ST_DEL_RAW,
 	ST_DEL_WARNINGS,
+	ST_DEL_ORDERS,
 	ST_DEL_FILE,
 	ST_COUNT
 };

@@ -118,18 +118,27 @@ int store_wards(struct store *s, struct store_table *out)
 int store_census_list(struct store *s, const char *ward, struct store_table *out)
 {
 	const char *p[] = {ward};
-	return table_query(s,
-	                   "SELECT c.patient_id, c.room, c.bed, c.since, c.department, c.attending,"
-	                   " c.same_surname_in_ward, p.family_kanji, p.given_kanji, p.family_kana, p.given_kana,"
-	                   " p.birth_date, p.sex, p.same_name,"
-	                   " (SELECT count(*) FROM allergies a WHERE a.patient_id = c.patient_id AND a.active),"
-	                   " p.id IS NOT NULL"
-	                   /* LEFT JOIN: a bed whose patient has no record (the ADT message came, the demographics
+	return table_query(
+	        s,
+	        "SELECT c.patient_id, c.room, c.bed, c.since, c.department, c.attending,"
+	        " c.same_surname_in_ward, p.family_kanji, p.given_kanji, p.family_kana, p.given_kana,"
+	        " p.birth_date, p.sex, p.same_name,"
+	        " (SELECT count(*) FROM allergies a WHERE a.patient_id = c.patient_id AND a.active "
+	        "AND " STORE_ALLERGY_FIRST_SQL(
+	                "a",
+	                "b") "),"
+	                     " p.id IS NOT NULL,"
+	                     " (SELECT group_concat(COALESCE(a.name, a.code), '; ') FROM allergies a"
+	                     " WHERE a.patient_id = c.patient_id AND a.active AND " STORE_ALLERGY_FIRST_SQL(
+	                             "a",
+	                             "b") ")"
+	                                  /* LEFT JOIN: a bed whose patient has no record (the ADT message came, the demographics
 	                    * did not) is still an occupied bed */
-	                   " FROM census c LEFT JOIN patients p ON p.id = c.patient_id WHERE c.ward = ?1"
-	                   /* rooms and beds are numbers as text: in number order where they are, then as text */
-	                   " ORDER BY CAST(c.room AS INTEGER), c.room, CAST(c.bed AS INTEGER), c.bed, c.patient_id",
-	                   p, 1, STORE_CEN_COLS, out);
+	                                  " FROM census c LEFT JOIN patients p ON p.id = c.patient_id WHERE c.ward = ?1"
+	                                  /* rooms and beds are numbers as text: in number order where they are, then as text */
+	                                  " ORDER BY CAST(c.room AS INTEGER), c.room, CAST(c.bed AS INTEGER), c.bed, "
+	                                  "c.patient_id",
+	        p, 1, STORE_CEN_COLS, out);
 }
 
 /* The day after date (YYYY-MM-DD), for a half-open range on the indexed start column. */
