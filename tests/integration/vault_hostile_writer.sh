@@ -68,6 +68,25 @@ unplant() {
 expect_exit 0 lb vault verify --repo "$R"
 restore_all "before any attack"
 
+# through the vault server first, as the issue reproduced it: the writer's uploads under its lease are accepted
+# (write-once, named by their hash), and still change nothing for the earlier generations
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$LIFEBOAT" vault serve --repo "$R" --listen "127.0.0.1:$PORT" >"$T/serve.out" 2>&1 &
+SPID=$!
+trap 'kill $SPID 2>/dev/null || true; wait $SPID 2>/dev/null || true; cleanup' EXIT
+for _ in $(seq 50); do grep -q serving "$T/serve.out" && break; sleep 0.1; done
+grep -q serving "$T/serve.out" || fail "server did not start: $(cat "$T/serve.out")"
+for attack in junk shift; do
+	P=$(env -u LIFEBOAT_PASSPHRASE "$H" "http://127.0.0.1:$PORT/" "$K" "$attack") ||
+		fail "the hostile writer could not plant '$attack' through the server"
+	[ -e "$R/$P" ] || fail "'$attack' through the server: $P not in the repository"
+	restore_all "$attack through the server"
+	names_planted "$P"
+	unplant "$P"
+done
+kill $SPID
+wait $SPID 2>/dev/null || true
+
 for attack in junk shift dup swap replay garbage-pack; do
 	P=$(hostile "$attack") || fail "the hostile writer could not plant '$attack'"
 	[ -n "$P" ] || fail "nothing planted for '$attack'"
