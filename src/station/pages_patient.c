@@ -166,6 +166,73 @@ static void medications(struct station_req *r, struct buf *b, const struct store
 	station_html(b, "</tbody></table></section>\n");
 }
 
+/* What a nurse works from besides the medicines: the diet (food allergies, 禁食) first, exams and lab orders. */
+static void orders(struct station_req *r, struct buf *b, const struct store_patient_view *v)
+{
+	if (!v->n_orders)
+		return;
+	station_html(b, "<section class=\"orders\"><h2>%s</h2><ul>",
+	             T_("Orders: diet, exams, lab", "オーダ (食事・検査)"));
+	for (size_t i = 0; i < v->n_orders; i++) {
+		const struct ehr_order *x = &v->orders[i];
+		const char *cls = x->cls == EHR_ORDER_DIET  ? T_("diet", "食事")
+		                  : x->cls == EHR_ORDER_LAB ? T_("lab", "検体検査")
+		                                            : T_("exam", "検査");
+		const char *st = x->status && !strcmp(x->status, "completed")   ? T_(" (done)", " (実施済)")
+		                 : x->status && !strcmp(x->status, "cancelled") ? T_(" (cancelled)", " (中止)")
+		                                                                : "";
+		station_html(b,
+		             "<li class=\"order-%R\"><span class=\"kind\">[%s]</span> <b>%s</b>%s %s %s "
+		             "<span class=\"date\">%s</span></li>",
+		             x->cls == EHR_ORDER_DIET  ? "diet"
+		             : x->cls == EHR_ORDER_LAB ? "lab"
+		                                       : "exam",
+		             cls, x->name, st, x->detail, x->frequency, x->start ? x->start : x->ordered);
+	}
+	station_html(b, "</ul></section>\n");
+}
+
+/* The medicines that ended lately: a downtime view must not read 「処方なし」 for a patient whose course just ended. */
+static void history(struct station_req *r, struct buf *b, const struct store_patient_view *v)
+{
+	station_html(b, "<section class=\"history\"><h2>%s %d %s</h2>", T_("Medicines ended in the last", "薬歴 (直近"),
+	             STORE_HISTORY_DAYS, T_("days", "日以内に終了)"));
+	if (!v->n_history) {
+		station_html(b, "<p class=\"none\">%s</p></section>\n", T_("None.", "なし"));
+		return;
+	}
+	station_html(b, "<ul>");
+	for (size_t i = 0; i < v->n_history; i++) {
+		const struct ehr_medication *m = &v->history[i];
+		const char *st = !m->status                        ? ""
+		                 : !strcmp(m->status, "completed") ? T_("completed", "完了")
+		                 : !strcmp(m->status, "cancelled") ? T_("cancelled", "中止")
+		                                                   : T_("ended", "終了");
+		struct buf dose = {0};
+		num(&dose, m->dose);
+		station_html(b,
+		             "<li><span class=\"ended\">[%s]</span> %s <b>%s</b> %s %s %s <span "
+		             "class=\"date\">%s〜%s</span></li>",
+		             st, m->kind == EHR_ORDER_INJECTION ? T_("injection", "注射") : T_("oral/ext.", "処方"),
+		             m->drug_name, buf_cstr(&dose), m->dose_unit, m->frequency, m->start, m->end);
+		buf_release(&dose);
+	}
+	station_html(b, "</ul></section>\n");
+}
+
+/* Nobody may believe the record complete when it is not: the message types kept raw only. */
+static void raw_only(struct station_req *r, struct buf *b, const struct store_patient_view *v)
+{
+	if (!v->n_raw_types)
+		return;
+	station_html(
+	        b, "<section class=\"raw-only warn\"><p>%s:",
+	        T_("Not in this record (kept raw only, not read)", "この記録に含まれない情報 (原文のみ保存・未読込)"));
+	for (size_t i = 0; i < v->n_raw_types; i++)
+		station_html(b, " %s ×%d", v->raw_types[i].data_type, v->raw_types[i].n);
+	station_html(b, "</p></section>\n");
+}
+
 static void problems(struct station_req *r, struct buf *b, const struct store_patient_view *v)
 {
 	station_html(b, "<section class=\"problems\"><h2>%s</h2>", T_("Problems", "病名"));
@@ -307,7 +374,10 @@ int station_page_patient(struct station_req *r, struct station_resp *p, const ch
 	station_idband(r, b, &v);
 	actions(r, b, &v);
 	station_allergy_box(r, b, &v);
+	raw_only(r, b, &v);
 	medications(r, b, &v);
+	history(r, b, &v);
+	orders(r, b, &v);
 	problems(r, b, &v);
 	results(r, b, &v);
 	bookings_contacts(r, b, &v);
