@@ -140,6 +140,67 @@ static void summary_meds(struct pdoc *d, const struct store_patient_view *v, enu
 	buf_release(&when);
 }
 
+/* The medicines that ended lately, marked and dated: 「処方なし」 must not be read for a course that just ended. */
+static void summary_history(struct pdoc *d, const struct store_patient_view *v, struct buf *t)
+{
+	char head[96];
+	snprintf(head, sizeof(head), "薬歴 (直近%d日以内に終了) Ended in the last %d days", STORE_HISTORY_DAYS,
+	         STORE_HISTORY_DAYS);
+	pdoc_heading(d, head);
+	if (!v->n_history) {
+		pdoc_text(d, PDOC_LEFT + 4, d->y, 400, 9, 0, "なし / none");
+		d->y += 14;
+	}
+	for (size_t i = 0; i < v->n_history; i++) {
+		const struct ehr_medication *m = &v->history[i];
+		const char *st = m->status && !strcmp(m->status, "completed")   ? "完了"
+		                 : m->status && !strcmp(m->status, "cancelled") ? "中止"
+		                                                                : "終了";
+		buf_reset(t);
+		buf_addf(t, "[%s] %s  %s  %g%s  %s  %.10s〜%s", st, m->kind == EHR_ORDER_INJECTION ? "注射" : "処方",
+		         m->drug_name   ? m->drug_name
+		         : m->drug_code ? m->drug_code
+		                        : "?",
+		         m->dose, m->dose_unit ? m->dose_unit : "", m->frequency ? m->frequency : "",
+		         m->start ? m->start : "", m->end ? m->end : "");
+		double h = pdoc_text_height(d, PDOC_RIGHT - PDOC_LEFT - 8, 9, PT_GRAY, t->data);
+		pdoc_need(d, h + 2);
+		pdoc_text(d, PDOC_LEFT + 4, d->y, PDOC_RIGHT - PDOC_LEFT - 8, 9, PT_GRAY, t->data);
+		d->y += h + 2;
+	}
+	d->y += 6;
+}
+
+/* Diet first (food allergies and 禁食 matter on paper), then exam and lab orders. */
+static void summary_orders(struct pdoc *d, const struct store_patient_view *v, struct buf *t)
+{
+	if (!v->n_orders)
+		return;
+	pdoc_heading(d, "オーダ (食事・検査) Orders: diet, exams, lab");
+	for (size_t i = 0; i < v->n_orders; i++) {
+		const struct ehr_order *x = &v->orders[i];
+		buf_reset(t);
+		buf_addf(t, "[%s] %s%s  %s  %s  %s",
+		         x->cls == EHR_ORDER_DIET  ? "食事"
+		         : x->cls == EHR_ORDER_LAB ? "検体検査"
+		                                   : "検査",
+		         x->name ? x->name : "?",
+		         x->status && !strcmp(x->status, "completed")   ? " (実施済)"
+		         : x->status && !strcmp(x->status, "cancelled") ? " (中止)"
+		                                                        : "",
+		         x->detail ? x->detail : "", x->frequency ? x->frequency : "",
+		         x->start     ? x->start
+		         : x->ordered ? x->ordered
+		                      : "");
+		int flags = x->cls == EHR_ORDER_DIET ? PT_BOLD : 0;
+		double h = pdoc_text_height(d, PDOC_RIGHT - PDOC_LEFT - 8, 9, flags, t->data);
+		pdoc_need(d, h + 2);
+		pdoc_text(d, PDOC_LEFT + 4, d->y, PDOC_RIGHT - PDOC_LEFT - 8, 9, flags, t->data);
+		d->y += h + 2;
+	}
+	d->y += 6;
+}
+
 static void summary_one(struct pdoc *d, const struct store_patient_view *v)
 {
 	struct buf name = {0}, t = {0};
@@ -176,8 +237,21 @@ static void summary_one(struct pdoc *d, const struct store_patient_view *v)
 		d->y += h + 2;
 	}
 	d->y += 6;
+	if (v->n_raw_types) {
+		/* nobody may take the record for complete when it is not */
+		buf_reset(&t);
+		buf_adds(&t, "この記録に含まれない情報 (原文のみ保存・未読込) / not in this record (kept raw only):");
+		for (size_t i = 0; i < v->n_raw_types; i++)
+			buf_addf(&t, " %s ×%d", v->raw_types[i].data_type, v->raw_types[i].n);
+		double h = pdoc_text_height(d, PDOC_RIGHT - PDOC_LEFT - 8, 9, PT_BOLD, t.data);
+		pdoc_need(d, h + 4);
+		pdoc_text(d, PDOC_LEFT + 4, d->y, PDOC_RIGHT - PDOC_LEFT - 8, 9, PT_BOLD, t.data);
+		d->y += h + 6;
+	}
 	summary_meds(d, v, EHR_ORDER_RX);
 	summary_meds(d, v, EHR_ORDER_INJECTION);
+	summary_history(d, v, &t);
+	summary_orders(d, v, &t);
 	pdoc_heading(d, "病名 Problems");
 	int any = 0;
 	for (size_t i = 0; i < v->n_diagnoses; i++) {

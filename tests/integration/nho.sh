@@ -2,7 +2,8 @@
 # A public SS-MIX2 sample nobody on the project wrote (NHO, nhoHQ/SSMIX2DataTestingTool, Apache-2.0; see
 # tests/data/nho/README): patient 9999013's prescriptions (ダーゼン, パンスポリンＴ, アレピアチン) and injections have
 # ended, so they must show as recent history, marked ended, with dates; his diet order (OMD) and exam and lab
-# orders are read; the execution records (OMP-11/12) are kept raw only and the record says so (issue 13).
+# orders are read; the execution records (OMP-11/12) are kept raw only and the record says so — on `patient`,
+# the station and the printed summary (issue 13).
 . "$LB_SRC/tests/integration/lib.bash"
 . "$LB_SRC/tests/integration/station_lib.bash"
 set -e
@@ -33,6 +34,15 @@ check_json 'd["medications"] == []' "nothing of his is active any more"
 run env LIFEBOAT_LANG=ja "$LIFEBOAT" patient --db "$DB" --id 9999013
 expect_out '\[終了\] 処方  ダーゼン' "patient text shows the ended prescription"
 expect_out '原文のみ保存・未読込.*OMP-11' "patient text says what is kept raw only"
+
+# The printed summary of his ward (32) carries the same.
+run "$LIFEBOAT" print pack --db "$DB" --ward 32 --out "$T/pack"
+expect_rc 0 "print the ward's pack"
+pdftotext -layout "$T/pack/2_summaries.pdf" "$T/summary.txt"
+for want in '\[終了\] 処方 +ダーゼン' 'パンスポリンＴ' 'アレピアチン' '\[終了\] 注射 +アドナ' '\[食事\].*塩分控えめ' '原文のみ保存・未読込.*OMP-11 ×1 OMP-12 ×1'; do
+	CHECKS=$((CHECKS + 1))
+	grep -qE -- "$want" "$T/summary.txt" || fail "the printed summary lacks /$want/: $(head -c 800 "$T/summary.txt")"
+done
 
 PW='station nho test password'
 run "$LIFEBOAT" user add --db "$DB" --name nurse1 --role nurse <<<"$PW"
