@@ -38,4 +38,8 @@ int ssmix2_handle_adt00(struct ssmix2_mctx *c, const char *trigger);
 int ssmix2_emit_allergies(struct ssmix2_mctx *c, const char *segid);
 int ssmix2_handle_adt_event(struct ssmix2_mctx *c, const char *trigger);
 
+/* ssmix2_order.c: a diet order (OMD), and an exam, imaging or lab order (OMG-*, OML-01; performed: OMG-11/12). */
+int ssmix2_handle_omd(struct ssmix2_mctx *c);
+int ssmix2_handle_omg(struct ssmix2_mctx *c, enum ehr_order_class cls, int performed);
+
 #endif
