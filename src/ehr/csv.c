@@ -450,6 +450,15 @@ enum {
 	D_HOT,
 	D_MIN_AGE,
 	D_MAX_AGE,
+	D_CONTRA,
+	D_THERA,
+	D_STRENGTH,
+	D_PERIOD,
+	D_NARROW,
+	D_HIGH,
+	D_CONFUSE,
+	D_PER_KG,
+	D_ELDERLY,
 	D_COUNT
 };
 
@@ -552,6 +561,42 @@ int ehr_age_limit_parse(const char *s, int upper, int *months)
 	return 0;
 }
 
+/* A yes/no column as masters write it: 1, yes, y, true, ○, ●, はい, 該当, 有 → 1; 0, no, n, false, ×, いいえ,
+ * 無, - → 0; anything else -1. */
+static int flag_parse(const char *s)
+{
+	static const char *const yes[] = {"1", "yes", "y", "true", "○", "●", "◯", "はい", "該当", "有", "あり", "１"};
+	static const char *const no[] = {"0", "no", "n", "false", "×", "いいえ", "無", "なし", "-", "０"};
+	for (size_t i = 0; i < LB_ARRAY_LEN(yes); i++)
+		if (!strcasecmp(s, yes[i]))
+			return 1;
+	for (size_t i = 0; i < LB_ARRAY_LEN(no); i++)
+		if (!strcasecmp(s, no[i]))
+			return 0;
+	return -1;
+}
+
+/* A dosing period in days: 1日 / 毎日 / daily / 1 → 1; 週1回 / 1週 / weekly / 7 → 7; 2週 → 14; 4週 / 月1回 → 28;
+ * a plain number of days. -1 when unreadable. */
+static int period_parse(const char *s)
+{
+	static const struct {
+		const char *text;
+		int days;
+	} words[] = {
+	        {"daily", 1},   {"day", 1},   {"毎日", 1}, {"1日", 1},     {"1日1回", 1}, {"weekly", 7},
+	        {"week", 7},    {"週1回", 7}, {"毎週", 7}, {"1週", 7},     {"週", 7},     {"2週", 14},
+	        {"2週1回", 14}, {"隔週", 14}, {"4週", 28}, {"4週1回", 28}, {"月1回", 28}, {"monthly", 28},
+	};
+	for (size_t i = 0; i < LB_ARRAY_LEN(words); i++)
+		if (!strcasecmp(s, words[i].text))
+			return words[i].days;
+	double v;
+	if (parse_amount(s, &v) == 0 && v >= 1 && v <= 366 && v == (int)v)
+		return (int)v;
+	return -1;
+}
+
 int ehr_drugs_read(const char *path, const struct ehr_sink *sink)
 {
 	struct column cols[D_COUNT] = {
@@ -569,6 +614,15 @@ int ehr_drugs_read(const char *path, const struct ehr_sink *sink)
 	        [D_HOT] = {"hot_code|hotコード|hot9|hot"},
 	        [D_MIN_AGE] = {"min_age|年齢下限|下限年齢|最低年齢"},
 	        [D_MAX_AGE] = {"max_age|年齢上限|上限年齢|最高年齢"},
+	        [D_CONTRA] = {"contraindicated_group|contraindicated_groups|併用禁忌グループ|併用禁忌"},
+	        [D_THERA] = {"therapeutic_class|薬効分類番号|薬効分類|薬効"},
+	        [D_STRENGTH] = {"strength|含量・規格単位|含量規格|規格単位|含量|規格"},
+	        [D_PERIOD] = {"dosing_period|投与間隔|投与周期|服用間隔"},
+	        [D_NARROW] = {"narrow_therapeutic|nti|治療域狭小|有効域狭小|安全域狭小"},
+	        [D_HIGH] = {"high_alert|high_risk|ハイリスク薬|ハイリスク"},
+	        [D_CONFUSE] = {"confusable|confusable_names|名称類似|類似名称|名称類似薬"},
+	        [D_PER_KG] = {"max_per_kg_day|max_daily_per_kg|体重あたり1日最大量|小児1日最大量|小児最大量"},
+	        [D_ELDERLY] = {"elderly|高齢者注意|高齢者"},
 	};
 	struct ehr_source src = {.path = path, .kind = "drugs"};
 	struct buf text = {0};
@@ -608,6 +662,35 @@ int ehr_drugs_read(const char *path, const struct ehr_sink *sink)
 				     k == D_MIN_AGE ? "min_age" : "max_age", age, d.code);
 				*months = 0;
 			}
+		}
+		d.contraindicated_groups = nonempty(col(&c, &cols[D_CONTRA]));
+		d.therapeutic_class = nonempty(col(&c, &cols[D_THERA]));
+		d.strength = nonempty(col(&c, &cols[D_STRENGTH]));
+		d.confusable = nonempty(col(&c, &cols[D_CONFUSE]));
+		d.elderly = nonempty(col(&c, &cols[D_ELDERLY]));
+		const char *period = nonempty(col(&c, &cols[D_PERIOD]));
+		if (period && (d.period_days = period_parse(period)) < 0) {
+			warn(sink, &src, EHR_WARN_PARSE,
+			     "dosing_period '%s' of '%s' is not a period (1日, 週1回, 4週, 7): read as daily", period,
+			     d.code);
+			d.period_days = 0;
+		}
+		for (int k = D_NARROW; k <= D_HIGH; k++) {
+			const char *f = nonempty(col(&c, &cols[k]));
+			int v = f ? flag_parse(f) : 0;
+			if (v < 0) {
+				warn(sink, &src, EHR_WARN_PARSE,
+				     "%s '%s' of '%s' is not yes or no (1, 0, ○, はい): read as no",
+				     k == D_NARROW ? "narrow_therapeutic" : "high_alert", f, d.code);
+				v = 0;
+			}
+			*(k == D_NARROW ? &d.narrow_therapeutic : &d.high_alert) = v;
+		}
+		const char *per_kg = nonempty(col(&c, &cols[D_PER_KG]));
+		if (per_kg && parse_amount(per_kg, &d.max_per_kg_day) < 0) {
+			warn(sink, &src, EHR_WARN_PARSE, "max_per_kg_day '%s' of '%s' is not a number: no maximum kept",
+			     per_kg, d.code);
+			d.max_per_kg_day = 0;
 		}
 		if (d.age_below_months && d.age_below_months <= d.age_min_months) {
 			warn(sink, &src, EHR_WARN_PARSE, "max_age of '%s' is below its min_age: no age limit kept",

@@ -155,6 +155,17 @@ struct ehr_drug {
 	/* Age limits (min_age, max_age of the feed), in months of age as lb_age_months counts them. */
 	int age_min_months;   /* allowed from this age on; 0 = no lower limit */
 	int age_below_months; /* allowed only below this age (max_age plus one of its unit); 0 = no upper limit */
+	/* What a pharmacist's check needs beyond the basics; every one may be absent (NULL / 0) in a hospital's master,
+	 * and the checks then say what they could not check. */
+	const char *contraindicated_groups; /* ';'-separated interaction groups of this drug that are 併用禁忌 */
+	const char *therapeutic_class;      /* 薬効分類 (a number such as 2189 or a name such as スタチン) */
+	const char *strength;   /* 含量・規格: the amount in one tablet/capsule/ampoule as written ("250mg") */
+	int period_days;        /* dosing period: 1 daily, 7 weekly, 28 four-weekly; 0 = not given (daily) */
+	int narrow_therapeutic; /* 1: a narrow therapeutic range (warfarin, colchicine, digoxin …) */
+	int high_alert;         /* 1: ハイリスク薬 (a mark in search and on every check) */
+	const char *confusable; /* ';'-separated names or codes of look-alike products (名称類似) */
+	double max_per_kg_day;  /* paediatric maximum per kg of body weight per day, in unit; 0 = none */
+	const char *elderly;    /* a caution for the elderly (高齢者: 減量 …) as written, or NULL */
 };
 
 /* ---- the sink ------------------------------------------------------------------------------------------------ */

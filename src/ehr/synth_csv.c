@@ -35,7 +35,8 @@ int synth_drugs_write(const char *out_dir, struct ehr_synth_stats *st)
 	struct buf b = {0}, p = {0};
 	buf_adds(&b, "\xEF\xBB\xBF"
 	             "code,name,generic_name,kana,form,unit,max_daily_dose,pregnancy,interaction_group,allergy_class,"
-	             "min_age,max_age\n");
+	             "min_age,max_age,contraindicated_group,therapeutic_class,strength,dosing_period,"
+	             "narrow_therapeutic,high_alert,confusable,max_per_kg_day,elderly\n");
 	for (size_t i = 0; i < synth_drug_count; i++) {
 		const struct synth_drug *d = &synth_drugs[i];
 		char max[32];
@@ -51,7 +52,21 @@ int synth_drugs_write(const char *out_dir, struct ehr_synth_stats *st)
 		field(&b, d->interaction, 0);
 		field(&b, d->allergy, 0);
 		field(&b, d->min_age, 0);
-		field(&b, d->max_age, 1);
+		field(&b, d->max_age, 0);
+		char period[16] = "", per_kg[32] = "";
+		if (d->period)
+			snprintf(period, sizeof(period), "%d", d->period);
+		if (d->per_kg > 0)
+			snprintf(per_kg, sizeof(per_kg), "%g", d->per_kg);
+		field(&b, d->contra, 0);
+		field(&b, d->thera, 0);
+		field(&b, d->strength, 0);
+		field(&b, period, 0);
+		field(&b, d->narrow ? "1" : "", 0);
+		field(&b, d->high_alert ? "1" : "", 0);
+		field(&b, d->confusable, 0);
+		field(&b, per_kg, 0);
+		field(&b, d->elderly, 1);
 		buf_addch(&b, '\n');
 	}
 	lb_path_join(&p, out_dir, "drugs.csv");

@@ -79,6 +79,15 @@ struct synth_drug {
 	const char *route_code; /* HL7 0162: PO, IV, SC */
 	int injection;
 	const char *min_age, *max_age; /* age limits as the master writes them ("15", "6か月"), or NULL */
+	/* the pharmacist's columns (drugs.csv; NULL / 0 when the package insert gives none) */
+	const char *contra;   /* interaction groups that are 併用禁忌 */
+	const char *thera;    /* 薬効分類 as a hospital master writes it (number and class word) */
+	const char *strength; /* 含量・規格 of one unit (given for names with a bare number: クラリス錠200) */
+	int period;           /* dosing period in days (7: weekly) */
+	int narrow, high_alert; /* narrow therapeutic range; ハイリスク薬 */
+	const char *confusable; /* names of look-alike products (PMDA 名称類似) */
+	double per_kg;          /* paediatric maximum per kg per day, in unit */
+	const char *elderly;    /* caution in the elderly */
 };
 extern const struct synth_drug synth_drugs[];
 extern const size_t synth_drug_count;

@@ -13,7 +13,8 @@
 
 #define DRUG_COLS                                                                                                     \
 	"code, name, generic_name, kana, form, unit, max_daily_dose, pregnancy, interaction_groups, allergy_classes," \
-	" yj_code, hot_code, age_min_months, age_below_months"
+	" yj_code, hot_code, age_min_months, age_below_months, contraindicated_groups, therapeutic_class, strength,"  \
+	" period_days, narrow_therapeutic, high_alert, confusable, max_per_kg_day, elderly"
 
 static const char *keep(struct store_drugs *d, sqlite3_stmt *q, int i)
 {
@@ -48,6 +49,15 @@ static struct store_drug_item *push(struct store_drugs *d, sqlite3_stmt *q)
 	g->hot_code = keep(d, q, 11);
 	g->age_min_months = sqlite3_column_int(q, 12);
 	g->age_below_months = sqlite3_column_int(q, 13);
+	g->contraindicated_groups = keep(d, q, 14);
+	g->therapeutic_class = keep(d, q, 15);
+	g->strength = keep(d, q, 16);
+	g->period_days = sqlite3_column_int(q, 17);
+	g->narrow_therapeutic = sqlite3_column_int(q, 18);
+	g->high_alert = sqlite3_column_int(q, 19);
+	g->confusable = keep(d, q, 20);
+	g->max_per_kg_day = sqlite3_column_type(q, 21) == SQLITE_NULL ? 0 : sqlite3_column_double(q, 21);
+	g->elderly = keep(d, q, 22);
 	return it;
 }
 

@@ -267,6 +267,15 @@ static int on_drug(void *ctx, const struct ehr_source *src, const struct ehr_dru
 	sqlite3_bind_int64(st, 16, s->file_id);
 	bind_pos(st, 17, r->age_min_months);
 	bind_pos(st, 18, r->age_below_months);
+	bind_str(st, 19, r->contraindicated_groups);
+	bind_str(st, 20, r->therapeutic_class);
+	bind_str(st, 21, r->strength);
+	bind_pos(st, 22, r->period_days);
+	bind_pos(st, 23, r->narrow_therapeutic);
+	bind_pos(st, 24, r->high_alert);
+	bind_str(st, 25, r->confusable);
+	bind_pos(st, 26, r->max_per_kg_day);
+	bind_str(st, 27, r->elderly);
 	return done(s, st);
 }
 

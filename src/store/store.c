@@ -72,7 +72,7 @@ static const char schema[] =
         "CREATE TABLE IF NOT EXISTS drugs(code TEXT PRIMARY KEY, name TEXT, generic_name TEXT, kana TEXT,"
         " form TEXT, unit TEXT, max_daily_dose REAL, pregnancy TEXT, interaction_groups TEXT,"
         " allergy_classes TEXT, yj_code TEXT, hot_code TEXT, key_name TEXT, key_kana TEXT, key_generic TEXT,"
-        " file_id INTEGER, age_min_months INTEGER, age_below_months INTEGER);\n"
+        " file_id INTEGER, age_min_months INTEGER, age_below_months INTEGER" DRUG_ADDED_COLUMNS ");\n"
         "CREATE INDEX IF NOT EXISTS drugs_key_name ON drugs(key_name);\n"
         "CREATE INDEX IF NOT EXISTS drugs_key_kana ON drugs(key_kana);\n"
         "CREATE INDEX IF NOT EXISTS drugs_key_generic ON drugs(key_generic);\n"
@@ -144,8 +144,11 @@ static const char *const stmt_sql[ST_COUNT] = {
                            " status, phone, note, file_id) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
         [ST_DRUG] = "INSERT OR REPLACE INTO drugs(code, name, generic_name, kana, form, unit, max_daily_dose,"
                     " pregnancy, interaction_groups, allergy_classes, yj_code, hot_code, key_name, key_kana,"
-                    " key_generic, file_id, age_min_months, age_below_months)"
-                    " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)",
+                    " key_generic, file_id, age_min_months, age_below_months, contraindicated_groups,"
+                    " therapeutic_class, strength, period_days, narrow_therapeutic, high_alert, confusable,"
+                    " max_per_kg_day, elderly)"
+                    " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,"
+                    "?25,?26,?27)",
         [ST_ORDER] = "INSERT INTO orders(patient_id, order_no, class, data_type, code, code_system, name, detail,"
                      " frequency, start, end_date, status, orderer, department, ordered, file_id)"
                      " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)",
@@ -283,6 +286,16 @@ static const struct {
 } added_columns[] = {
         {"drugs", "age_min_months", "ALTER TABLE drugs ADD COLUMN age_min_months INTEGER"},
         {"drugs", "age_below_months", "ALTER TABLE drugs ADD COLUMN age_below_months INTEGER"},
+        /* the pharmacist's columns (reader_version 4 reads the master again to fill them) */
+        {"drugs", "contraindicated_groups", "ALTER TABLE drugs ADD COLUMN contraindicated_groups TEXT"},
+        {"drugs", "therapeutic_class", "ALTER TABLE drugs ADD COLUMN therapeutic_class TEXT"},
+        {"drugs", "strength", "ALTER TABLE drugs ADD COLUMN strength TEXT"},
+        {"drugs", "period_days", "ALTER TABLE drugs ADD COLUMN period_days INTEGER"},
+        {"drugs", "narrow_therapeutic", "ALTER TABLE drugs ADD COLUMN narrow_therapeutic INTEGER"},
+        {"drugs", "high_alert", "ALTER TABLE drugs ADD COLUMN high_alert INTEGER"},
+        {"drugs", "confusable", "ALTER TABLE drugs ADD COLUMN confusable TEXT"},
+        {"drugs", "max_per_kg_day", "ALTER TABLE drugs ADD COLUMN max_per_kg_day REAL"},
+        {"drugs", "elderly", "ALTER TABLE drugs ADD COLUMN elderly TEXT"},
         /* a whole table: its rows come from source files read again (reader_version 3) */
         {"orders", "id", ORDERS_TABLE},
 };

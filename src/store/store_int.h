@@ -12,7 +12,12 @@
 /* How the sources are read into rows. Raise it when a change of the readers changes the rows that the same source
  * file gives (e.g. 2: ORC-5 order statuses): the next ingest then reads every source file again, so an older store
  * does not keep rows that this lifeboat would read differently. */
-#define STORE_READER_VERSION "3" /* 3: RXC injection drugs, OMD/OMG/OML-01 orders, OMG-13 results */
+/* 3: RXC injection drugs, OMD/OMG/OML-01 orders, OMG-13 results; 4: the drug master's pharmacist columns */
+#define STORE_READER_VERSION "4"
+/* The drug master's columns added with reader version 4 (store.c's added_columns adds them to older stores). */
+#define DRUG_ADDED_COLUMNS                                                                           \
+	", contraindicated_groups TEXT, therapeutic_class TEXT, strength TEXT, period_days INTEGER," \
+	" narrow_therapeutic INTEGER, high_alert INTEGER, confusable TEXT, max_per_kg_day REAL, elderly TEXT"
 
 /* Prepared statements, compiled once per open store (store.c). */
 enum store_stmt {

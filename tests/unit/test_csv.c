@@ -25,10 +25,10 @@ struct got {
 	} a[KEEP];
 	struct {
 		char code[32], name[128], generic[128], kana[64], form[32], unit[16], preg[64], inter[64], allergy[64],
-		        yj[32];
-		double max;
-		int age_min, age_below;
-	} d[64];
+		        yj[32], contra[64], thera[64], strength[32], confusable[64], elderly[128];
+		double max, per_kg;
+		int age_min, age_below, period, narrow, high;
+	} d[96];
 };
 
 static void cp(char *dst, size_t n, const char *s)
@@ -59,7 +59,7 @@ static int on_drug(void *ctx, const struct ehr_source *src, const struct ehr_dru
 {
 	struct got *g = ctx;
 	(void)src;
-	if (g->drugs < 64) {
+	if (g->drugs < 96) {
 		cp(g->d[g->drugs].code, 32, r->code);
 		cp(g->d[g->drugs].name, 128, r->name);
 		cp(g->d[g->drugs].generic, 128, r->generic_name);
@@ -73,6 +73,15 @@ static int on_drug(void *ctx, const struct ehr_source *src, const struct ehr_dru
 		g->d[g->drugs].max = r->max_daily_dose;
 		g->d[g->drugs].age_min = r->age_min_months;
 		g->d[g->drugs].age_below = r->age_below_months;
+		cp(g->d[g->drugs].contra, 64, r->contraindicated_groups);
+		cp(g->d[g->drugs].thera, 64, r->therapeutic_class);
+		cp(g->d[g->drugs].strength, 32, r->strength);
+		cp(g->d[g->drugs].confusable, 64, r->confusable);
+		cp(g->d[g->drugs].elderly, 128, r->elderly);
+		g->d[g->drugs].per_kg = r->max_per_kg_day;
+		g->d[g->drugs].period = r->period_days;
+		g->d[g->drugs].narrow = r->narrow_therapeutic;
+		g->d[g->drugs].high = r->high_alert;
 	}
 	g->drugs++;
 	return 0;
@@ -372,6 +381,48 @@ static void test_age_limits(void **state)
 	assert_int_equal(g.nwarn, 0);
 }
 
+/* The pharmacist's columns: English or Japanese headers, yes/no as masters write it (1, ○, はい), periods as words
+ * or days, a paediatric maximum per kg; a value that cannot be read is a warning and reads as absent; a master
+ * without them loads as before (all absent). */
+static void test_drug_master_pharmacist_columns(void **state)
+{
+	(void)state;
+	const char csv[] = "薬品コード,薬品名,併用禁忌,薬効分類番号,含量・規格単位,投与間隔,治療域狭小,ハイリスク薬,"
+	                   "名称類似,小児1日最大量,高齢者\n"
+	                   "A,メロペン,バルプロ酸-カルバペネム,6139,0.5g,,,,,,\n"
+	                   "B,リウマトレックスカプセル2mg,,3999,2mg,週1回,○,はい,,,\n"
+	                   "C,カロナール細粒20%,,1141,,1日,0,いいえ,,６０,\n"
+	                   "D,アマリール1mg錠,,3961,1mg,7,,1,アルマール;アマール,,高齢者: 少量から\n"
+	                   "E,変な薬,,,,月に一度くらい,たぶん,,,abc,\n"
+	                   "F,四週の薬,,,,4週,,,,,\n";
+	struct got g = {0};
+	struct ehr_sink s = sink_for(&g);
+	assert_int_equal(ehr_drugs_read(write_tmp("pharm.csv", csv, sizeof(csv) - 1), &s), 0);
+	assert_int_equal(g.drugs, 6);
+	assert_string_equal(g.d[0].contra, "バルプロ酸-カルバペネム");
+	assert_string_equal(g.d[0].thera, "6139");
+	assert_string_equal(g.d[0].strength, "0.5g");
+	assert_int_equal(g.d[0].period + g.d[0].narrow + g.d[0].high, 0);
+	assert_int_equal(g.d[1].period, 7);
+	assert_int_equal(g.d[1].narrow, 1);
+	assert_int_equal(g.d[1].high, 1);
+	assert_int_equal(g.d[2].period, 1);
+	assert_int_equal(g.d[2].narrow + g.d[2].high, 0);
+	assert_true(g.d[2].per_kg == 60);
+	assert_int_equal(g.d[3].period, 7);
+	assert_int_equal(g.d[3].high, 1);
+	assert_string_equal(g.d[3].confusable, "アルマール;アマール");
+	assert_string_equal(g.d[3].elderly, "高齢者: 少量から");
+	/* E: three unreadable values, three warnings, all read as absent */
+	assert_int_equal(g.d[4].period + g.d[4].narrow, 0);
+	assert_true(g.d[4].per_kg == 0);
+	assert_int_equal(g.warnings[EHR_WARN_PARSE], 3);
+	assert_non_null(strstr(g.warn_text[0], "dosing_period '月に一度くらい'"));
+	assert_non_null(strstr(g.warn_text[1], "narrow_therapeutic 'たぶん'"));
+	assert_non_null(strstr(g.warn_text[2], "max_per_kg_day 'abc'"));
+	assert_int_equal(g.d[5].period, 28);
+}
+
 /* The drug master synth writes reads back whole, with brand/generic pairs and the allergy classes rx needs. */
 static void test_synth_drug_master_reads_back(void **state)
 {
@@ -389,7 +440,7 @@ static void test_synth_drug_master_reads_back(void **state)
 	assert_int_equal(g.drugs, st.drugs);
 	assert_int_equal(g.nwarn, 0);
 	int amox = 0, loxo = 0, warf = 0, preg = 0;
-	for (int i = 0; i < g.drugs && i < 64; i++) {
+	for (int i = 0; i < g.drugs && i < 96; i++) {
 		if (!strcmp(g.d[i].generic, "アモキシシリン水和物")) {
 			amox++;
 			assert_string_equal(g.d[i].allergy, "ペニシリン系");
@@ -408,7 +459,7 @@ static void test_synth_drug_master_reads_back(void **state)
 	assert_true(preg >= 5);
 	/* a few drugs carry age limits: levofloxacin not under 15, the dry syrup from 6 months to 11 years */
 	int aged = 0;
-	for (int i = 0; i < g.drugs && i < 64; i++) {
+	for (int i = 0; i < g.drugs && i < 96; i++) {
 		aged += g.d[i].age_min > 0 || g.d[i].age_below > 0;
 		if (!strcmp(g.d[i].code, "100000401"))
 			assert_int_equal(g.d[i].age_min, 180);
@@ -418,6 +469,25 @@ static void test_synth_drug_master_reads_back(void **state)
 		}
 	}
 	assert_true(aged >= 4);
+	/* the pharmacist's columns: narrow range (warfarin, colchicine, digoxin, methotrexate, insulin), weekly
+	 * products, the 併用禁忌 pair, a look-alike pair, a paediatric maximum, strengths of bare-number names */
+	int narrow = 0, weekly = 0, contra = 0, confusable = 0, per_kg = 0, thera = 0;
+	for (int i = 0; i < g.drugs && i < 96; i++) {
+		narrow += g.d[i].narrow;
+		weekly += g.d[i].period == 7;
+		contra += !strcmp(g.d[i].contra, "バルプロ酸-カルバペネム");
+		confusable += strcmp(g.d[i].confusable, "(null)") != 0;
+		per_kg += g.d[i].per_kg > 0;
+		thera += strcmp(g.d[i].thera, "(null)") != 0;
+		if (!strcmp(g.d[i].name, "クラリス錠200") || !strcmp(g.d[i].name, "サワシリンカプセル250"))
+			assert_non_null(strstr(g.d[i].strength, "mg"));
+	}
+	assert_true(narrow >= 6);
+	assert_true(weekly >= 2);
+	assert_int_equal(contra, 2);
+	assert_true(confusable >= 4);
+	assert_true(per_kg >= 1);
+	assert_int_equal(thera, g.drugs);
 	/* the appointments CSV (CP932, CRLF) reads back too, one row per booking */
 	snprintf(path, sizeof(path), "%s/appointments.csv", out);
 	memset(&g, 0, sizeof(g));
@@ -434,6 +504,7 @@ int main(void)
 	        cmocka_unit_test(test_missing_column_and_bad_rows),
 	        cmocka_unit_test(test_caps),
 	        cmocka_unit_test(test_drug_master),
+	        cmocka_unit_test(test_drug_master_pharmacist_columns),
 	        cmocka_unit_test(test_age_limits),
 	        cmocka_unit_test(test_synth_drug_master_reads_back),
 	};
