@@ -15,6 +15,7 @@
 	"code, name, generic_name, kana, form, unit, max_daily_dose, pregnancy, interaction_groups, allergy_classes," \
 	" yj_code, hot_code, age_min_months, age_below_months, contraindicated_groups, therapeutic_class, strength,"  \
 	" period_days, narrow_therapeutic, high_alert, confusable, max_per_kg_day, elderly"
+#define DRUG_NCOLS 23
 
 static const char *keep(struct store_drugs *d, sqlite3_stmt *q, int i)
 {
@@ -83,37 +84,90 @@ int store_drug_get(struct store *s, const char *code, struct store_drugs *out)
 	return found ? 0 : lb_error(LB_ENOTFOUND, "no drug '%s' in the drug master", code);
 }
 
+/* The rank of a hit (?1 the code as typed or NULL, ?2 the folded key): an exact code, a code prefix, a prefix of
+ * the name, kana or generic name, then a substring of them. */
+#define DRUG_SCORE                                                                              \
+	" CASE WHEN ?1 <> '' AND (code=?1 OR yj_code=?1 OR hot_code=?1) THEN 100"               \
+	"  WHEN ?1 <> '' AND (instr(code,?1)=1 OR instr(yj_code,?1)=1 OR instr(hot_code,?1)=1)" \
+	"   THEN 90"                                                                            \
+	"  WHEN ?2 = '' THEN 0"                                                                 \
+	"  WHEN instr(key_name,?2)=1 THEN 80"                                                   \
+	"  WHEN instr(key_kana,?2)=1 THEN 75"                                                   \
+	"  WHEN instr(key_generic,?2)=1 THEN 70"                                                \
+	"  WHEN instr(key_name,?2) > 0 THEN 60"                                                 \
+	"  WHEN instr(key_kana,?2) > 0 THEN 55"                                                 \
+	"  WHEN instr(key_generic,?2) > 0 THEN 50 ELSE 0 END AS score"
+
+/* 1 when the store has the trigram index (every store an ingest of this lifeboat has opened). */
+static int have_fts(struct store *s)
+{
+	if (s->drugs_fts < 0) {
+		sqlite3_stmt *q;
+		s->drugs_fts = 0;
+		if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_master WHERE name = 'drugs_fts'", -1, &q, NULL) ==
+		    SQLITE_OK) {
+			s->drugs_fts = sqlite3_step(q) == SQLITE_ROW;
+			sqlite3_finalize(q);
+		}
+	}
+	return s->drugs_fts;
+}
+
+static size_t utf8_chars(const char *t)
+{
+	size_t n = 0;
+	for (; *t; t++)
+		n += ((unsigned char)*t & 0xC0) != 0x80;
+	return n;
+}
+
 int store_drug_search(struct store *s, const char *code_text, const char *key, size_t limit, struct store_drugs *out)
 {
-	/* Rank in SQL; ?1 the code as typed, ?2 the folded key (empty matches nothing). The WHERE keeps the rows that
-	 * match at all with the cheapest test (instr; a prefix is instr() = 1, without substr's copies), so the rank
-	 * is computed for the hits only: a scan of a 5,000-product master stays near a millisecond. */
-	static const char sql[] =
-	        "SELECT * FROM (SELECT " DRUG_COLS ","
-	        " CASE WHEN ?1 <> '' AND (code=?1 OR yj_code=?1 OR hot_code=?1) THEN 100"
-	        "  WHEN ?1 <> '' AND (instr(code,?1)=1 OR instr(yj_code,?1)=1 OR instr(hot_code,?1)=1)"
-	        "   THEN 90"
-	        "  WHEN ?2 = '' THEN 0"
-	        "  WHEN instr(key_name,?2)=1 THEN 80"
-	        "  WHEN instr(key_kana,?2)=1 THEN 75"
-	        "  WHEN instr(key_generic,?2)=1 THEN 70"
-	        "  WHEN instr(key_name,?2) > 0 THEN 60"
-	        "  WHEN instr(key_kana,?2) > 0 THEN 55"
-	        "  WHEN instr(key_generic,?2) > 0 THEN 50 ELSE 0 END AS score"
-	        " FROM drugs WHERE (?1 <> '' AND (instr(code,?1)=1 OR instr(yj_code,?1)=1"
-	        "   OR instr(hot_code,?1)=1))"
-	        "  OR (?2 <> '' AND (instr(key_name,?2) > 0 OR instr(key_kana,?2) > 0"
-	        "   OR instr(key_generic,?2) > 0)))"
+	/* Two plans. With a key of three characters or more, the candidates are the trigram index's hits for the key
+	 * and the code prefixes (ranges of the code, YJ and HOT indexes), and only they are ranked: a search of a
+	 * 20,000-product master stays well under a millisecond. A shorter key (two kanji: 「ワー」 is refused by rx,
+	 * but the store answers it) or a store without the index scans with instr(), which is a few milliseconds at
+	 * 20,000 products. A code range is [code, code + U+10FFFF): the prefixes instr(code, ?1) = 1 meets. */
+	static const char sql_fts[] =
+	        "SELECT * FROM (SELECT " DRUG_COLS "," DRUG_SCORE " FROM drugs WHERE rowid IN ("
+	        " SELECT rowid FROM drugs WHERE code >= ?1 AND code < ?1 || char(1114111)"
+	        " UNION SELECT rowid FROM drugs WHERE yj_code >= ?1 AND yj_code < ?1 || char(1114111)"
+	        " UNION SELECT rowid FROM drugs WHERE hot_code >= ?1 AND hot_code < ?1 || char(1114111)"
+	        " UNION SELECT rowid FROM drugs_fts WHERE drugs_fts MATCH ?4))"
 	        " WHERE score > 0 ORDER BY score DESC, kana, name, code LIMIT ?3";
+	static const char sql_scan[] = "SELECT * FROM (SELECT " DRUG_COLS "," DRUG_SCORE
+	                               " FROM drugs WHERE (?1 <> '' AND (instr(code,?1)=1 OR instr(yj_code,?1)=1"
+	                               "   OR instr(hot_code,?1)=1))"
+	                               "  OR (?2 <> '' AND (instr(key_name,?2) > 0 OR instr(key_kana,?2) > 0"
+	                               "   OR instr(key_generic,?2) > 0)))"
+	                               " WHERE score > 0 ORDER BY score DESC, kana, name, code LIMIT ?3";
 	static const struct {
 		int score;
 		const char *match;
 	} names[] = {{100, "code"},          {90, "code-prefix"}, {80, "name-prefix"}, {75, "kana-prefix"},
 	             {70, "generic-prefix"}, {60, "name"},        {55, "kana"},        {50, "generic"}};
-	sqlite3_stmt *q = store_cached_stmt(s, sql);
+	int fts = key && utf8_chars(key) >= 3 && have_fts(s);
+	sqlite3_stmt *q = store_cached_stmt(s, fts ? sql_fts : sql_scan);
 	if (!q)
 		return store_sqlerr(s, "searching the drug master");
-	sqlite3_bind_text(q, 1, code_text ? code_text : "", -1, SQLITE_STATIC);
+	struct buf phrase = {0};
+	if (fts) {
+		/* the key as one FTS5 phrase: in double quotes, a quote doubled */
+		buf_addch(&phrase, '"');
+		for (const char *k = key; *k; k++) {
+			if (*k == '"')
+				buf_addch(&phrase, '"');
+			buf_addch(&phrase, *k);
+		}
+		buf_addch(&phrase, '"');
+		if (code_text && *code_text)
+			sqlite3_bind_text(q, 1, code_text, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(q, 1);
+		sqlite3_bind_text(q, 4, buf_cstr(&phrase), -1, SQLITE_STATIC);
+	} else {
+		sqlite3_bind_text(q, 1, code_text ? code_text : "", -1, SQLITE_STATIC);
+	}
 	sqlite3_bind_text(q, 2, key ? key : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 3, (int64_t)limit + 1);
 	size_t got = 0;
@@ -124,13 +178,14 @@ int store_drug_search(struct store *s, const char *code_text, const char *key, s
 			break;
 		}
 		struct store_drug_item *it = push(out, q);
-		it->score = sqlite3_column_int(q, 14);
+		it->score = sqlite3_column_int(q, DRUG_NCOLS);
 		for (size_t i = 0; i < LB_ARRAY_LEN(names); i++)
 			if (names[i].score == it->score)
 				it->match = names[i].match;
 	}
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
+	buf_release(&phrase);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_sqlerr(s, "searching the drug master");
 	return 0;

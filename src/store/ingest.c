@@ -351,6 +351,9 @@ static int finish_run(struct store *s, const struct store_ingest_opts *o, struct
 		sqlite3_finalize(q);
 	}
 	buf_release(&now);
+	/* the drug search's trigram index follows the master (a 20,000-product master takes about 0.2 s) */
+	if (rc == 0 && s->drugs_touched)
+		rc = store_exec(s, "INSERT INTO drugs_fts(drugs_fts) VALUES('rebuild')");
 	return rc;
 }
 

@@ -276,6 +276,7 @@ static int on_drug(void *ctx, const struct ehr_source *src, const struct ehr_dru
 	bind_str(st, 25, r->confusable);
 	bind_pos(st, 26, r->max_per_kg_day);
 	bind_str(st, 27, r->elderly);
+	s->drugs_touched = 1;
 	return done(s, st);
 }
 

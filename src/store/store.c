@@ -77,6 +77,8 @@ static const char schema[] =
         "CREATE INDEX IF NOT EXISTS drugs_key_kana ON drugs(key_kana);\n"
         "CREATE INDEX IF NOT EXISTS drugs_key_generic ON drugs(key_generic);\n"
         "CREATE INDEX IF NOT EXISTS drugs_file ON drugs(file_id);\n"
+        "CREATE INDEX IF NOT EXISTS drugs_yj ON drugs(yj_code);\n"
+        "CREATE INDEX IF NOT EXISTS drugs_hot ON drugs(hot_code);\n" DRUGS_FTS_TABLE ";\n"
         "CREATE TABLE IF NOT EXISTS raw_messages(id INTEGER PRIMARY KEY, file_id INTEGER, data_type TEXT,"
         " bytes BLOB);\n"
         "CREATE INDEX IF NOT EXISTS raw_file ON raw_messages(file_id);\n"
@@ -220,6 +222,8 @@ int store_forget_file(struct store *s, int64_t file_id, int drop_file)
 			return rc;
 		if (k != ST_DEL_RAW && k != ST_DEL_WARNINGS && k != ST_DEL_FILE)
 			s->rows_removed += sqlite3_changes(s->db);
+		if (k == ST_DEL_DRUGS && sqlite3_changes(s->db) > 0)
+			s->drugs_touched = 1;
 	}
 	return 0;
 }
@@ -298,14 +302,22 @@ static const struct {
         {"drugs", "elderly", "ALTER TABLE drugs ADD COLUMN elderly TEXT"},
         /* a whole table: its rows come from source files read again (reader_version 3) */
         {"orders", "id", ORDERS_TABLE},
+        /* the drug search's indexes (filled by the ingest that reads the master again: reader_version 4) */
+        {"drugs_fts", "key_name", DRUGS_FTS_TABLE},
+        {"drugs", "drugs_yj", "CREATE INDEX IF NOT EXISTS drugs_yj ON drugs(yj_code)"},
+        {"drugs", "drugs_hot", "CREATE INDEX IF NOT EXISTS drugs_hot ON drugs(hot_code)"},
 };
+
+/* Whether table ?1 has column ?2, or the store an index named ?2. */
+#define INDEX_OR_COLUMN_SQL                                                     \
+	"SELECT (SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2) +" \
+	" (SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = ?2)"
 
 /* 1 when the store lacks a column of added_columns (0 when it has them all, negative on error). */
 int store_lacks_columns(struct store *s)
 {
 	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2", -1, &q, NULL) !=
-	    SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, INDEX_OR_COLUMN_SQL, -1, &q, NULL) != SQLITE_OK)
 		return store_sqlerr(s, "reading the schema");
 	int lacks = 0;
 	for (size_t i = 0; i < LB_ARRAY_LEN(added_columns) && !lacks; i++) {
@@ -326,8 +338,7 @@ static int add_columns(struct store *s)
 	if ((rc = store_exec(s, "BEGIN IMMEDIATE")) < 0)
 		return rc;
 	sqlite3_stmt *q = NULL;
-	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2", -1, &q, NULL) !=
-	    SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, INDEX_OR_COLUMN_SQL, -1, &q, NULL) != SQLITE_OK)
 		rc = store_sqlerr(s, "reading the schema");
 	for (size_t i = 0; i < LB_ARRAY_LEN(added_columns) && rc == 0; i++) {
 		/* checked again under the write lock: another process may have added it meanwhile */
@@ -337,6 +348,8 @@ static int add_columns(struct store *s)
 		sqlite3_reset(q);
 		if (!have)
 			rc = store_exec(s, added_columns[i].sql);
+		if (!have && rc == 0 && !strcmp(added_columns[i].table, "drugs_fts"))
+			rc = store_exec(s, "INSERT INTO drugs_fts(drugs_fts) VALUES('rebuild')");
 	}
 	sqlite3_finalize(q);
 	if (rc == 0)
@@ -411,6 +424,7 @@ int store_open(struct store **out, const char *path, int create)
 		                   path);
 	struct store *s = lb_calloc(1, sizeof(*s));
 	s->path = lb_strdup(path);
+	s->drugs_fts = -1;
 	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
 	int rc;
 	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {

@@ -14,6 +14,12 @@
  * does not keep rows that this lifeboat would read differently. */
 /* 3: RXC injection drugs, OMD/OMG/OML-01 orders, OMG-13 results; 4: the drug master's pharmacist columns */
 #define STORE_READER_VERSION "4"
+/* The trigram index of the drug search (substrings of three characters and more of the folded keys): an external
+ * content table over drugs, rebuilt by the ingest run that changed the master (drugs' rowids change with INSERT OR
+ * REPLACE, so it is never kept row by row). */
+#define DRUGS_FTS_TABLE                                                                                             \
+	"CREATE VIRTUAL TABLE IF NOT EXISTS drugs_fts USING fts5(key_name, key_kana, key_generic, content='drugs'," \
+	" content_rowid='rowid', tokenize='trigram')"
 /* The drug master's columns added with reader version 4 (store.c's added_columns adds them to older stores). */
 #define DRUG_ADDED_COLUMNS                                                                           \
 	", contraindicated_groups TEXT, therapeutic_class TEXT, strength TEXT, period_days INTEGER," \
@@ -60,6 +66,8 @@ struct store {
 	struct store_ingest_stats *stats;
 	int failed;        /* an SQLite error inside a sink callback */
 	long rows_removed; /* record rows store_forget_file removed (for the shrink check of ingest.c) */
+	int drugs_touched; /* drug master rows written or removed: finish_run rebuilds drugs_fts */
+	int drugs_fts;     /* the trigram index of the drug search: -1 not looked for yet, 0 absent (older store), 1 */
 	/* statements of the read side (and the ingest's less frequent ones), prepared on first use and kept; keyed
 	 * by the address of their SQL text (store_cached_stmt): as many as there are such string constants */
 	const char **cached_sql;

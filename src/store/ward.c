@@ -20,6 +20,7 @@ int store_open_readonly(struct store **out, const char *path)
 		                   path);
 	struct store *s = lb_calloc(1, sizeof(*s));
 	s->path = lb_strdup(path);
+	s->drugs_fts = -1;
 	int rc;
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		rc = store_open_error(s);

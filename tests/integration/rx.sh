@@ -226,7 +226,8 @@ expect_rc 0 "no age limit without the columns"
 no_alerts "levofloxacin for a child, master without ages"
 # A store made before the age columns is upgraded in place by the next read-write open (ingest, rx), keeping its
 # rows; a read-only open (the station) says what to do.
-sqlite3 "$T/old.db" 'ALTER TABLE drugs DROP COLUMN age_min_months; ALTER TABLE drugs DROP COLUMN age_below_months'
+sqlite3 "$T/old.db" 'ALTER TABLE drugs DROP COLUMN age_min_months; ALTER TABLE drugs DROP COLUMN age_below_months;
+	DROP TABLE drugs_fts; DROP INDEX drugs_yj; DROP INDEX drugs_hot'
 run "$LIFEBOAT" station --db "$T/old.db" --listen 127.0.0.1:0
 expect_rc 2 "the station on a store of an older lifeboat"
 expect_err 'older lifeboat.*ingest' "the station says to run ingest"
@@ -235,6 +236,13 @@ expect_rc 0 "rx on an upgraded store"
 no_alerts "safe order on an upgraded store"
 [ "$(sqlite3 "$T/old.db" "SELECT count(*) FROM pragma_table_info('drugs') WHERE name LIKE 'age_%'")" = 2 ] ||
 	fail "the store was not upgraded"
+CHECKS=$((CHECKS + 1))
+# the upgrade builds the drug search's trigram index from the rows already there
+run "$LIFEBOAT" rx search --db "$T/old.db" --json ﾚﾎﾞﾌﾛ
+expect_rc 0 "search on an upgraded store"
+expect_out '"D-LEVO"' "the upgraded store's index finds a substring of the generic name"
+[ "$(sqlite3 "$T/old.db" "SELECT count(*) FROM sqlite_master WHERE name IN ('drugs_fts', 'drugs_yj', 'drugs_hot')")" = 3 ] ||
+	fail "the drug search indexes were not added"
 CHECKS=$((CHECKS + 1))
 
 # Safe orders are silent: exit 0 and no alert at all.
@@ -287,6 +295,23 @@ expect_out 'D-LOXG' "code prefix finds both"
 run "$LIFEBOAT" rx search --db "$DB" ロキ
 expect_rc 2 "two characters are too few"
 expect_one_line_err "two characters are too few"
+# what matched is said (code, name-prefix, kana …), and a substring inside a name is found (the trigram index)
+run "$LIFEBOAT" rx search --db "$DB" --json D-LOXO
+expect_out '"match": ?"code"' "an exact code says so"
+run "$LIFEBOAT" rx search --db "$DB" --json ロキソニ
+expect_out '"match": ?"name-prefix"' "a name prefix says so"
+run "$LIFEBOAT" rx search --db "$DB" --json プロフェン
+expect_rc 0 "a substring of the generic name"
+expect_out '"D-LOXG"' "a substring inside the generic name finds the product"
+# the index follows the master: a product renamed is found by its new name only, one dropped is not found
+sed 's/ワーファリン錠1mg/ワルファリン錠1mgＸ/' "$T/drugs.csv" | grep -v ',D-MAGM,' >"$T/drugs2.csv"
+cp "$DB" "$T/renamed.db"
+run "$LIFEBOAT" ingest --db "$T/renamed.db" --fhir "$F" --drugs "$T/drugs2.csv" --accept-shrink
+expect_rc 0 "ingest a changed master"
+run "$LIFEBOAT" rx search --db "$T/renamed.db" --json 錠1mgＸ
+expect_out '"D-WARF"' "the renamed product is found by its new name"
+run "$LIFEBOAT" rx search --db "$T/renamed.db" 酸化マ
+expect_rc 1 "a product dropped from the master is not found"
 
 # SS-MIX2: an order whose ORC-5 says completed (CM) is not active, also without days or an end date (TQ1-6/8).
 P=0000012347
