@@ -489,10 +489,48 @@ static int severe_field(const char *sev)
 	return sev && (!strcasecmp(sev, "severe") || !strcasecmp(sev, "high"));
 }
 
+/* Separators between the parts of an allergy text: ASCII punctuation and spaces, and their Japanese forms. */
+static size_t sep_len(const char *p)
+{
+	static const char *const js[] = {"、", "。", "，", "；", "：", "・", "（", "）", "「", "」",
+	                                 "『", "』", "【", "】", "／", "　", "＋", "＆", "→",  "⇒"};
+	unsigned char c = (unsigned char)*p;
+	if (c && c < 0x80 && !is_alnum(c))
+		return 1;
+	for (size_t i = 0; i < LB_ARRAY_LEN(js); i++)
+		if (!strncmp(p, js[i], strlen(js[i])))
+			return strlen(js[i]);
+	return 0;
+}
+
+static size_t part_len(const char *p)
+{
+	size_t n = 0;
+	while (p[n] && !sep_len(p + n))
+		n++;
+	return n;
+}
+
 /* Everything allergy a names, and whether its history is severe. */
 static int allergy_concepts(struct store *s, const struct ehr_allergy *a, const char *ka, struct concepts *cs)
 {
-	words_in(cs, ka, 0);
+	/* each part on its own: folding drops the commas, and ＮＳＡＩＤｓ、ＡＭＰＣ must stay two whole words */
+	if (a->name) {
+		const char *p = a->name;
+		while (*p) {
+			size_t n = part_len(p);
+			if (n) {
+				char *part = lb_strndup(p, n);
+				char *kp = rx_key(part);
+				words_in(cs, kp, 0);
+				free(kp);
+				free(part);
+			}
+			p += n;
+			p += sep_len(p);
+		}
+	}
+	(void)ka;
 	if (a->reaction) {
 		char *kr = rx_key(a->reaction);
 		words_in(cs, kr, 1);
