@@ -41,6 +41,8 @@ const char *rx_kind_word(const char *kind, int ja)
 	static const struct word w[] = {
 	        {"allergy", "allergy", "アレルギー"},
 	        {"allergy-class", "allergy (same class)", "アレルギー (同系統)"},
+	        {"allergy-cross", "allergy (cross-reactivity)", "アレルギー (交差反応)"},
+	        {"allergy-unknown", "unclassified drug allergy", "未分類の薬剤アレルギー"},
 	        {"duplicate", "duplicate", "重複投与"},
 	        {"duplicate-class", "duplicate class", "同効薬重複"},
 	        {"interaction", "interaction", "相互作用"},

@@ -1,8 +1,6 @@
 /*
  * rules.c - the checks of rx_check, one family per function:
- *   allergy    the patient's active allergies (coded, or free text such as ペニシリン) against the drug's codes,
- *              allergy classes, ingredients and names, all folded with text_search_key; an allergy that names
- *              another drug of the master lends that drug's classes (ロキソプロフェン → NSAIDs → アスピリン warns);
+ *   allergy    in allergy.c (free text, the dictionary and the cross-reactivity table);
  *   active     each active medicine: same ingredient (generic_name parts) or same class → duplicate; a shared
  *              interaction group → interaction;
  *   pregnancy  with --pregnant or a recorded pregnancy (ICD-10 O00–O9A, Z32.1, Z33–Z35, or 妊娠/妊婦 in the name):
@@ -60,21 +58,6 @@ static void keys_free(struct keys *k)
 	k->n = 0;
 }
 
-static size_t chars(const char *s)
-{
-	return utf8_count(s, strlen(s));
-}
-
-/* a and b meet when one holds the other, the shorter at least min characters long. */
-static int meets(const char *a, const char *b, size_t min)
-{
-	if (!*a || !*b)
-		return 0;
-	if (chars(b) >= min && strstr(a, b))
-		return 1;
-	return chars(a) >= min && strstr(b, a);
-}
-
 /* The first element shared by two key lists, or NULL. */
 static const char *shared(const struct keys *a, const struct keys *b)
 {
@@ -107,127 +90,6 @@ static void spelled(const char *list, const char *key, int strip_kei, char *out,
 		free(part);
 		p += n + (p[n] ? 1 : 0);
 	}
-}
-
-static void allergy_text(const struct ehr_allergy *a, struct buf *b, int ja)
-{
-	buf_reset(b);
-	buf_adds(b, a->name ? a->name : a->code ? a->code : "?");
-	int open = 0;
-	const char *parts[] = {a->reaction, ehr_severity_word(a->severity, ja), a->recorded};
-	for (size_t i = 0; i < LB_ARRAY_LEN(parts); i++) {
-		if (!parts[i] || !*parts[i])
-			continue;
-		buf_adds(b, open ? ", " : " (");
-		buf_adds(b, parts[i]);
-		open = 1;
-	}
-	if (open)
-		buf_addch(b, ')');
-}
-
-static int code_is(const char *c, const struct ehr_drug *d)
-{
-	return c && *c &&
-	       ((d->code && !strcmp(c, d->code)) || (d->yj_code && !strcmp(c, d->yj_code)) ||
-	        (d->hot_code && !strcmp(c, d->hot_code)));
-}
-
-/* Does allergy key ka name the drug itself (an ingredient, the brand or its reading, or its class)? What matched is
- * written to what (original spelling). */
-static int allergy_names_drug(const char *ka, const struct ehr_drug *d, char *what, size_t cap)
-{
-	struct keys k;
-	keys_of(&k, d->allergy_classes, 1);
-	for (int i = 0; i < k.n; i++)
-		if (meets(ka, k.v[i], 2)) {
-			spelled(d->allergy_classes, k.v[i], 1, what, cap);
-			keys_free(&k);
-			return 1;
-		}
-	keys_free(&k);
-	keys_of(&k, d->generic_name, 0);
-	for (int i = 0; i < k.n; i++)
-		if (meets(ka, k.v[i], 3)) {
-			spelled(d->generic_name, k.v[i], 0, what, cap);
-			keys_free(&k);
-			return 1;
-		}
-	keys_free(&k);
-	const char *names[] = {d->name, d->kana};
-	for (size_t i = 0; i < LB_ARRAY_LEN(names); i++) {
-		char *kn = rx_key(names[i]);
-		/* the allergy names the product ("サワシリン" in "サワシリンカプセル250"), not the reverse */
-		int hit = chars(ka) >= 3 && *kn && strstr(kn, ka);
-		free(kn);
-		if (hit) {
-			snprintf(what, cap, "%s", names[i]);
-			return 1;
-		}
-	}
-	return 0;
-}
-
-int rx_rule_allergy(struct store *s, struct rx_result *r)
-{
-	const struct ehr_drug *d = &r->drug;
-	struct buf basis = {0}, basis_ja = {0}, en = {0}, ja = {0};
-	struct keys dcls;
-	keys_of(&dcls, d->allergy_classes, 1);
-	int rc = 0;
-	for (size_t i = 0; i < r->patient.n_allergies && rc == 0; i++) {
-		const struct ehr_allergy *a = &r->patient.allergies[i];
-		allergy_text(a, &basis, 0);
-		allergy_text(a, &basis_ja, 1);
-		char what[256];
-		char *ka = rx_key(a->name);
-		int direct = code_is(a->code, d);
-		if (direct)
-			snprintf(what, sizeof(what), "%s", a->code);
-		else if (*ka)
-			direct = allergy_names_drug(ka, d, what, sizeof(what));
-		buf_reset(&en);
-		buf_reset(&ja);
-		if (direct) {
-			buf_addf(&en, "allergy: the patient is allergic to %s, and %s is %s",
-			         a->name ? a->name : a->code, d->name, what);
-			buf_addf(&ja, "アレルギー: %s のアレルギー歴があり、%s は %s に該当します",
-			         a->name ? a->name : a->code, d->name, what);
-			rx_alert_add(r, RX_STOP, "allergy", "allergy", a->id, basis.data, basis_ja.data, en.data,
-			             ja.data);
-		} else if (dcls.n && chars(ka) >= 3) {
-			/* Cross-reactivity: drugs of the master the allergy names lend their classes. */
-			struct store_drugs named = {0};
-			rc = store_drug_search(s, NULL, ka, 20, &named);
-			const char *cls = NULL;
-			struct keys nk;
-			for (size_t j = 0; j < named.n && rc == 0 && !cls; j++) {
-				keys_of(&nk, named.v[j].drug.allergy_classes, 1);
-				const char *sh = shared(&dcls, &nk);
-				if (sh) {
-					spelled(d->allergy_classes, sh, 1, what, sizeof(what));
-					cls = what;
-				}
-				keys_free(&nk);
-			}
-			if (cls) {
-				buf_addf(&en, "allergy class: the patient is allergic to %s, of class %s like %s",
-				         a->name, cls, d->name);
-				buf_addf(&ja, "アレルギー(同系統): %s のアレルギー歴があり、%s と同じ %s です", a->name,
-				         d->name, cls);
-				rx_alert_add(r, RX_WARN, "allergy-class", "allergy", a->id, basis.data, basis_ja.data,
-				             en.data, ja.data);
-			}
-			store_drugs_release(&named);
-		}
-		free(ka);
-	}
-	keys_free(&dcls);
-	buf_release(&basis);
-	buf_release(&basis_ja);
-	buf_release(&en);
-	buf_release(&ja);
-	return rc;
 }
 
 static void med_text(const struct ehr_medication *m, struct buf *b)

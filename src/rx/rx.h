@@ -84,7 +84,8 @@ struct rx_basis {
 };
 struct rx_alert {
 	enum rx_level level;
-	const char *kind; /* "allergy", "allergy-class", "duplicate", "duplicate-class", "interaction", "pregnancy",
+	const char *kind; /* "allergy", "allergy-class", "allergy-cross", "allergy-unknown", "duplicate",
+	                     "duplicate-class", "interaction", "pregnancy",
 	                     "max-dose", "unit", "age" */
 	char *reason_en, *reason_ja;
 	struct rx_basis basis;
@@ -103,6 +104,12 @@ struct rx_result {
 	struct store_drugs drugs;
 	struct store_patient_view patient;
 };
+/* The allergy dictionary (data/rx/allergy-words.tsv) and cross-reactivity table (data/rx/cross-reactivity.tsv)
+ * compiled into this binary: their version lines and their number of entries. */
+const char *rx_allergy_words_version(void);
+const char *rx_cross_reactivity_version(void);
+size_t rx_allergy_words_count(void);
+size_t rx_cross_reactivity_count(void);
 /* Check order against the patient's snapshot and the drug master. Unknown patient or drug: -LB_ENOTFOUND; a dose
  * or per-day that is not positive: -LB_EUSAGE. out is filled (release it with rx_result_release either way). */
 int rx_check(struct store *s, const struct rx_order *order, struct rx_result *out);

@@ -14,8 +14,9 @@ void rx_alert_add(struct rx_result *r, enum rx_level level, const char *kind, co
 /* The search key of s as a new string ("" for NULL); free() it. */
 char *rx_key(const char *s);
 
-/* rules.c: each adds the alerts of one family to r (r->drug and r->patient are filled). */
+/* allergy.c: the patient's allergies against the drug (r->drug and r->patient are filled). */
 int rx_rule_allergy(struct store *s, struct rx_result *r);
+/* rules.c: each adds the alerts of one family to r (r->drug and r->patient are filled). */
 int rx_rule_active(struct store *s, struct rx_result *r);
 void rx_rule_pregnancy(struct rx_result *r, const struct rx_order *o);
 void rx_rule_dose(struct rx_result *r, const struct rx_order *o);

@@ -209,6 +209,48 @@ int store_drug_siblings(struct store *s, const char *code, struct store_drugs *o
 	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, "reading the drug master");
 }
 
+/* Two statements, each a range on one indexed key: a key that begins text (the kana ロキソニン in ロキソニンテ…),
+ * and a key that text begins (サワシリン → サワシリンカフセル250). ?2 is the first three characters of text, so a
+ * key shorter than that never matches; ?3 is text followed by U+10FFFF (the end of every key text begins). */
+static const char sql_named_in[] =
+        "SELECT " DRUG_COLS " FROM drugs WHERE code IN ("
+        " SELECT code FROM drugs WHERE key_kana >= ?2 AND key_kana <= ?1 AND instr(?1, key_kana) = 1"
+        " UNION SELECT code FROM drugs WHERE key_generic >= ?2 AND key_generic <= ?1 AND instr(?1, key_generic) = 1"
+        " UNION SELECT code FROM drugs WHERE key_kana >= ?1 AND key_kana < ?3"
+        " UNION SELECT code FROM drugs WHERE key_generic >= ?1 AND key_generic < ?3"
+        " UNION SELECT code FROM drugs WHERE key_name >= ?1 AND key_name < ?3)"
+        " ORDER BY code LIMIT ?4";
+
+int store_drug_named_in(struct store *s, const char *key, size_t limit, struct store_drugs *out)
+{
+	/* the first three code points of key */
+	size_t lo = 0;
+	for (int n = 0; key[lo] && n < 3; n++)
+		do
+			lo++;
+		while (((unsigned char)key[lo] & 0xC0) == 0x80);
+	size_t kl = strlen(key);
+	char *hi = lb_malloc(kl + 5);
+	memcpy(hi, key, kl);
+	memcpy(hi + kl, "\xF4\x8F\xBF\xBF", 5);
+	sqlite3_stmt *q = store_cached_stmt(s, sql_named_in);
+	if (!q) {
+		free(hi);
+		return store_sqlerr(s, "reading the drug master");
+	}
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, key, (int)lo, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, hi, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 4, (int64_t)(limit ? limit : 20));
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		push(out, q);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	free(hi);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, "reading the drug master");
+}
+
 void store_drugs_release(struct store_drugs *d)
 {
 	for (size_t i = 0; i < d->nstrs; i++)

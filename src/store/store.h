@@ -245,6 +245,12 @@ int store_drug_get(struct store *s, const char *code, struct store_drugs *out);
 int store_drug_search(struct store *s, const char *code_text, const char *key, size_t limit, struct store_drugs *out);
 /* Other drugs of the master with the same generic name (same ingredient) as drug code, excluding it. */
 int store_drug_siblings(struct store *s, const char *code, struct store_drugs *out);
+/*
+ * Drugs of the master that a run of folded text names (the allergy check): whose kana or generic key is a prefix of
+ * key (at least three characters), or whose name, kana or generic key begins with key. At most limit (0: 20), by
+ * code. Appends to out.
+ */
+int store_drug_named_in(struct store *s, const char *key, size_t limit, struct store_drugs *out);
 void store_drugs_release(struct store_drugs *d);
 
 /* ---- ward and booking lists (ward.c) ------------------------------------------------------------------------ */

@@ -187,10 +187,10 @@ static void test_allergy(void **state)
 	check("P04", "D-CALO", 400, "mg", 3, 0, "stop:allergy");
 	/* none of his allergies names magnesium oxide: nothing */
 	check("P04", "D-MAGM", 330, "mg", 3, 0, "");
-	/* a product name: the product stops, another product of its class warns, another class is clean */
+	/* a product name: the product and every product of its ingredient stop, a cross-reactive class warns */
 	check("P09", "D-SAWA", 250, "mg", 3, 0, "stop:allergy");
-	check("P09", "D-AMOX", 250, "mg", 3, 0, "warn:allergy-class");
-	check("P09", "D-CEFZ", 100, "mg", 3, 0, "");
+	check("P09", "D-AMOX", 250, "mg", 3, 0, "stop:allergy"); /* same ingredient: the same drug (issue 14) */
+	check("P09", "D-CEFZ", 100, "mg", 3, 0, "warn:allergy-cross");
 	check("P03", "D-AMOX", 250, "mg", 3, 0, "");
 }
 

@@ -1,0 +1,807 @@
+/*
+ * allergy.c - the allergy check of rx_check: each active allergy of the patient against the ordered drug.
+ *
+ * An allergy record is free text as wards write it (「アスピリン(アスピリン喘息)」, 「ロキソニンで蕁麻疹」,
+ * 「PCでじんましん」, 「ペニ系」), a code, or both. What it names is found anywhere inside the text, all compared as
+ * search keys (text_search_key: widths, kana scripts, voiced marks and long vowels folded):
+ *   - the words of the shipped dictionary (data/rx/allergy-words.tsv, embedded at build time): classes (PC, セフェム,
+ *     NSAIDs, ヨード …), ingredients (AMPC, CEZ …) and the words of a severe reaction (アナフィラキシー, ショック …);
+ *     a word of ASCII letters matches as a whole word only;
+ *   - the drugs of the master: a kana or generic name the text holds, or a product a run of kana in the text
+ *     begins (サワシリン → サワシリンカプセル250): their ingredients are named, their classes lent;
+ *   - the ordered drug's own code, names, ingredients and classes (as before: ペニシリン meets ペニシリン系);
+ *   - the cross-reactivity table (data/rx/cross-reactivity.tsv): class pairs with a level and a level after a
+ *     severe reaction.
+ * Levels (docs/rx.md): the same drug or ingredient → stop; a class the allergy names → stop; a class lent by a
+ * named drug of another ingredient → warn, stop after a severe reaction; a cross-reactive class → the table's
+ * level. A severe history (the reaction or the text names a severe word, or severity severe / criticality high)
+ * is said in the reason. A drug allergy that names nothing known gives an info: check it by hand.
+ */
+#include "rx_int.h"
+
+#include <pthread.h>
+#include <strings.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const unsigned char rx_data_allergy_words[];
+extern const size_t rx_data_allergy_words_len;
+extern const unsigned char rx_data_cross_reactivity[];
+extern const size_t rx_data_cross_reactivity_len;
+
+/* ---- the tables ---------------------------------------------------------------------------------------------- */
+
+enum word_kind { W_CLASS = 1, W_INGREDIENT, W_SEVERE };
+struct word {
+	char *word;      /* as written in the table */
+	char *key;       /* the word folded */
+	char *key_nokei; /* the same without a trailing 系 (to meet a master's class) */
+	int ascii;       /* letters and digits only: whole-word match */
+	enum word_kind kind;
+	char *target;     /* as written: ペニシリン系, アモキシシリン, アナフィラキシー */
+	char *target_key; /* class: folded without 系; ingredient: folded without salt */
+	char *en;
+};
+struct cross {
+	char *a_key, *b_key; /* canonical class keys (b may be an ingredient key) */
+	char *a, *b, *note, *source;
+	enum rx_level level, level_severe;
+};
+static struct {
+	struct word *w;
+	size_t nw;
+	struct cross *c;
+	size_t nc;
+	char words_version[32], cross_version[32];
+	char *salt[24]; /* folded salt and hydrate words stripped from a generic name */
+	size_t nsalt;
+} tab;
+static pthread_once_t tab_once = PTHREAD_ONCE_INIT;
+
+static size_t chars(const char *s)
+{
+	return utf8_count(s, strlen(s));
+}
+
+static int is_alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int all_ascii_alnum(const char *s)
+{
+	for (; *s; s++)
+		if (!is_alnum((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+static void strip_kei(char *key)
+{
+	size_t kl = strlen(key);
+	if (kl > 3 && !strcmp(key + kl - 3, "系"))
+		key[kl - 3] = 0;
+}
+
+/* The ingredient part of a folded generic name: salts, hydrates and 「塩酸」 taken off (ロキソプロフェンナトリウム
+ * 水和物 → ロキソプロフェン), at least two characters kept. In place. */
+static void strip_salt(char *key)
+{
+	for (int again = 1; again;) {
+		again = 0;
+		size_t kl = strlen(key);
+		for (size_t i = 0; i < tab.nsalt; i++) {
+			size_t sl = strlen(tab.salt[i]);
+			if (kl > sl && !strcmp(key + kl - sl, tab.salt[i]) && utf8_count(key, kl - sl) >= 2) {
+				/* an ASCII salt (na, k) only after a non-ASCII name: ロキソプロフェンna */
+				if (is_alnum((unsigned char)tab.salt[i][0]) &&
+				    is_alnum((unsigned char)key[kl - sl - 1]))
+					continue;
+				key[kl - sl] = 0;
+				again = 1;
+				break;
+			}
+		}
+	}
+	static const char pre[] = "塩酸";
+	if (!strncmp(key, pre, strlen(pre)) && chars(key + strlen(pre)) >= 2)
+		memmove(key, key + strlen(pre), strlen(key + strlen(pre)) + 1);
+}
+
+/* Split one line into tab-separated fields (in place); returns their number. */
+static int fields(char *line, char **f, int max)
+{
+	int n = 0;
+	char *p = line;
+	while (n < max) {
+		f[n++] = p;
+		char *t = strchr(p, '\t');
+		if (!t)
+			break;
+		*t = 0;
+		p = t + 1;
+	}
+	return n;
+}
+
+/* Call fn for each data line (not a comment, blank, version or header line) of an embedded table; the version
+ * line's value goes to version. */
+static void each_line(const unsigned char *data, size_t len, char *version, size_t vcap, const char *header,
+                      void (*fn)(char **f, int n))
+{
+	char *text = lb_strndup((const char *)data, len);
+	for (char *line = text, *next; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = 0;
+		size_t l = strlen(line);
+		if (l && line[l - 1] == '\r')
+			line[--l] = 0;
+		if (!l || line[0] == '#')
+			continue;
+		char *f[8];
+		int n = fields(line, f, 8);
+		if (!strcmp(f[0], "version")) {
+			snprintf(version, vcap, "%s", n > 1 ? f[1] : "?");
+			continue;
+		}
+		if (!strcmp(f[0], header))
+			continue;
+		fn(f, n);
+	}
+	free(text);
+}
+
+static void add_word(char **f, int n)
+{
+	if (n < 4)
+		return;
+	enum word_kind kind = !strcmp(f[1], "class")        ? W_CLASS
+	                      : !strcmp(f[1], "ingredient") ? W_INGREDIENT
+	                      : !strcmp(f[1], "severe")     ? W_SEVERE
+	                                                    : 0;
+	char *key = rx_key(f[0]);
+	/* a word of one character (or an empty one) would match everywhere */
+	if (!kind || chars(key) < 2) {
+		free(key);
+		return;
+	}
+	tab.w = lb_reallocarray(tab.w, tab.nw + 1, sizeof(*tab.w));
+	struct word *w = &tab.w[tab.nw++];
+	w->word = lb_strdup(f[0]);
+	w->key = key;
+	w->key_nokei = lb_strdup(key);
+	strip_kei(w->key_nokei);
+	w->ascii = all_ascii_alnum(key);
+	w->kind = kind;
+	w->target = lb_strdup(f[2]);
+	w->target_key = rx_key(f[2]);
+	if (kind == W_CLASS)
+		strip_kei(w->target_key);
+	else if (kind == W_INGREDIENT)
+		strip_salt(w->target_key);
+	w->en = lb_strdup(f[3]);
+}
+
+/* The canonical key of a class key (without 系): the target of the dictionary's class word spelled so, or itself.
+ * Returns a new string. */
+static char *canon_class(const char *key)
+{
+	for (size_t i = 0; i < tab.nw; i++)
+		if (tab.w[i].kind == W_CLASS && !strcmp(tab.w[i].key_nokei, key))
+			return lb_strdup(tab.w[i].target_key);
+	return lb_strdup(key);
+}
+
+static enum rx_level level_of(const char *s)
+{
+	return !strcmp(s, "stop") ? RX_STOP : !strcmp(s, "warn") ? RX_WARN : !strcmp(s, "info") ? RX_INFO : 0;
+}
+
+static void add_cross(char **f, int n)
+{
+	if (n < 6 || !level_of(f[2]) || !level_of(f[3]))
+		return;
+	tab.c = lb_reallocarray(tab.c, tab.nc + 1, sizeof(*tab.c));
+	struct cross *c = &tab.c[tab.nc++];
+	char *a = rx_key(f[0]), *b = rx_key(f[1]);
+	strip_kei(a);
+	strip_kei(b);
+	c->a_key = canon_class(a);
+	c->b_key = canon_class(b);
+	free(a);
+	free(b);
+	c->a = lb_strdup(f[0]);
+	c->b = lb_strdup(f[1]);
+	c->level = level_of(f[2]);
+	c->level_severe = level_of(f[3]);
+	c->note = lb_strdup(f[4]);
+	c->source = lb_strdup(f[5]);
+}
+
+static void build(void)
+{
+	static const char *const salts[] = {"水和物",       "塩酸塩",     "硫酸塩",     "酢酸塩",       "臭化水素酸塩",
+	                                    "臭化物",       "リン酸塩",   "ナトリウム", "カリウム",     "カルシウム",
+	                                    "マグネシウム", "メシル酸塩", "ベシル酸塩", "マレイン酸塩", "酒石酸塩",
+	                                    "クエン酸塩",   "フマル酸塩", "水和",       "na",           "k"};
+	for (size_t i = 0; i < LB_ARRAY_LEN(salts) && tab.nsalt < LB_ARRAY_LEN(tab.salt); i++)
+		tab.salt[tab.nsalt++] = rx_key(salts[i]);
+	each_line(rx_data_allergy_words, rx_data_allergy_words_len, tab.words_version, sizeof(tab.words_version),
+	          "word", add_word);
+	each_line(rx_data_cross_reactivity, rx_data_cross_reactivity_len, tab.cross_version, sizeof(tab.cross_version),
+	          "class_a", add_cross);
+}
+
+static void tables(void)
+{
+	pthread_once(&tab_once, build);
+}
+
+const char *rx_allergy_words_version(void)
+{
+	tables();
+	return tab.words_version;
+}
+
+const char *rx_cross_reactivity_version(void)
+{
+	tables();
+	return tab.cross_version;
+}
+
+size_t rx_allergy_words_count(void)
+{
+	tables();
+	return tab.nw;
+}
+
+size_t rx_cross_reactivity_count(void)
+{
+	tables();
+	return tab.nc;
+}
+
+/* ---- key lists ----------------------------------------------------------------------------------------------- */
+
+#define KEYS_MAX 16
+struct keys {
+	char *v[KEYS_MAX];
+	char *shown[KEYS_MAX]; /* the element as written */
+	int n;
+};
+enum key_fold { K_PLAIN, K_CLASS, K_INGREDIENT };
+
+/* Split a ';'-separated list (also '；', '、', ',') into keys: K_CLASS drops a trailing 系 and takes the
+ * dictionary's canonical class, K_INGREDIENT drops salts and hydrates. */
+static void keys_of(struct keys *k, const char *list, enum key_fold fold)
+{
+	k->n = 0;
+	if (!list)
+		return;
+	const char *p = list;
+	while (*p && k->n < KEYS_MAX) {
+		size_t n = strcspn(p, ";,");
+		const char *sep = NULL;
+		for (const char *q = p; q < p + n; q++)
+			if (!strncmp(q, "；", 3) || !strncmp(q, "、", 3)) {
+				sep = q;
+				break;
+			}
+		size_t len = sep ? (size_t)(sep - p) : n;
+		char *part = lb_strndup(p, len);
+		char *key = rx_key(part);
+		if (fold == K_CLASS) {
+			strip_kei(key);
+			char *c = canon_class(key);
+			free(key);
+			key = c;
+		} else if (fold == K_INGREDIENT) {
+			strip_salt(key);
+		}
+		if (*key) {
+			k->shown[k->n] = part;
+			k->v[k->n++] = key;
+		} else {
+			free(key);
+			free(part);
+		}
+		p += sep ? len + 3 : n + (p[n] ? 1 : 0);
+	}
+}
+
+static void keys_free(struct keys *k)
+{
+	for (int i = 0; i < k->n; i++) {
+		free(k->v[i]);
+		free(k->shown[i]);
+	}
+	k->n = 0;
+}
+
+/* Two ingredient keys name the same ingredient: equal, or one begins the other and is four characters or more
+ * (セフカペン and セフカペンピボキシル; アスピリン and アスピリン・ダイアルミネート). */
+static int same_ingredient(const char *a, const char *b)
+{
+	if (!*a || !*b)
+		return 0;
+	if (!strcmp(a, b))
+		return 1;
+	size_t la = strlen(a), lb = strlen(b);
+	const char *s = la < lb ? a : b, *l = la < lb ? b : a;
+	return chars(s) >= 4 && !strncmp(l, s, strlen(s));
+}
+
+/* ---- what one allergy names ---------------------------------------------------------------------------------- */
+
+enum origin { O_LENT = 1, O_NAMED }; /* O_NAMED: the allergy names it (text, dictionary, code) */
+struct concept {
+	int is_class;
+	char *key;
+	char *shown; /* ペニシリン系, アモキシシリン水和物 */
+	char *via;   /* what in the allergy named it: PC, サワシリン */
+	const char *en;
+	enum origin origin;
+};
+#define CONCEPTS_MAX 48
+struct concepts {
+	struct concept v[CONCEPTS_MAX];
+	int n;
+	const char *severe_ja, *severe_en; /* the severe reaction on record, or NULL */
+};
+
+static void concept_add(struct concepts *cs, int is_class, const char *key, const char *shown, const char *via,
+                        const char *en, enum origin origin)
+{
+	if (!*key)
+		return;
+	for (int i = 0; i < cs->n; i++)
+		if (cs->v[i].is_class == is_class && !strcmp(cs->v[i].key, key)) {
+			if (origin > cs->v[i].origin) {
+				cs->v[i].origin = origin;
+				free(cs->v[i].via);
+				cs->v[i].via = lb_strdup(via);
+			}
+			return;
+		}
+	if (cs->n == CONCEPTS_MAX)
+		return;
+	struct concept *c = &cs->v[cs->n++];
+	c->is_class = is_class;
+	c->key = lb_strdup(key);
+	c->shown = lb_strdup(shown);
+	c->via = lb_strdup(via);
+	c->en = en;
+	c->origin = origin;
+}
+
+static void concepts_free(struct concepts *cs)
+{
+	for (int i = 0; i < cs->n; i++) {
+		free(cs->v[i].key);
+		free(cs->v[i].shown);
+		free(cs->v[i].via);
+	}
+	cs->n = 0;
+}
+
+/* Does word w occur in key (a whole word when it is ASCII)? */
+static int word_in(const struct word *w, const char *key)
+{
+	size_t wl = strlen(w->key);
+	for (const char *p = strstr(key, w->key); p; p = strstr(p + 1, w->key)) {
+		if (!w->ascii)
+			return 1;
+		int before = p > key && is_alnum((unsigned char)p[-1]);
+		int after = is_alnum((unsigned char)p[wl]);
+		if (!before && !after)
+			return 1;
+	}
+	return 0;
+}
+
+/* The dictionary's words in key. */
+static void words_in(struct concepts *cs, const char *key, int severe_only)
+{
+	for (size_t i = 0; i < tab.nw; i++) {
+		const struct word *w = &tab.w[i];
+		if ((severe_only && w->kind != W_SEVERE) || !word_in(w, key))
+			continue;
+		if (w->kind == W_SEVERE) {
+			if (!cs->severe_ja) {
+				cs->severe_ja = w->target;
+				cs->severe_en = w->en;
+			}
+		} else {
+			concept_add(cs, w->kind == W_CLASS, w->target_key, w->target, w->word, w->en, O_NAMED);
+		}
+	}
+}
+
+/* A drug of the master the allergy names: its ingredients named, its classes lent. */
+static void drug_concepts(struct concepts *cs, const struct ehr_drug *x, const char *via)
+{
+	struct keys k;
+	keys_of(&k, x->generic_name, K_INGREDIENT);
+	for (int i = 0; i < k.n; i++)
+		concept_add(cs, 0, k.v[i], k.shown[i], via, NULL, O_NAMED);
+	keys_free(&k);
+	keys_of(&k, x->allergy_classes, K_CLASS);
+	for (int i = 0; i < k.n; i++)
+		concept_add(cs, 1, k.v[i], k.shown[i], via, NULL, O_LENT);
+	keys_free(&k);
+}
+
+enum script { S_OTHER, S_KANA, S_HIRAGANA };
+static enum script script_of(uint32_t cp)
+{
+	if ((cp >= 0x30A1 && cp <= 0x30FF) || (cp >= 0x31F0 && cp <= 0x31FF) || (cp >= 0xFF65 && cp <= 0xFF9F))
+		return S_KANA; /* katakana, ー, ・, half-width katakana */
+	if (cp >= 0x3041 && cp <= 0x309F)
+		return S_HIRAGANA;
+	return S_OTHER;
+}
+
+/* Drug names are written in kana: each run of katakana (or of hiragana) of three characters or more is looked up
+ * in the master (a kana or generic name it begins with, or a product it begins). */
+static int master_in(struct store *s, struct concepts *cs, const char *text)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t n = strlen(text), i = 0;
+	int rc = 0;
+	while (i < n && rc == 0) {
+		uint32_t cp;
+		int l = utf8_decode(p + i, n - i, &cp);
+		enum script sc = script_of(cp);
+		size_t start = i, count = 0;
+		i += l > 0 ? (size_t)l : 1;
+		if (sc == S_OTHER)
+			continue;
+		count = 1;
+		while (i < n) {
+			l = utf8_decode(p + i, n - i, &cp);
+			enum script sc2 = script_of(cp);
+			/* ー and the middle dot belong to either script */
+			if (sc2 != sc && !(cp == 0x30FC || cp == 0x30FB))
+				break;
+			i += l > 0 ? (size_t)l : 1;
+			count++;
+		}
+		if (count < 3)
+			continue;
+		char *run = lb_strndup(text + start, i - start);
+		char *key = rx_key(run);
+		if (chars(key) >= 3) {
+			struct store_drugs named = {0};
+			rc = store_drug_named_in(s, key, 20, &named);
+			for (size_t j = 0; j < named.n && rc == 0; j++)
+				drug_concepts(cs, &named.v[j].drug, run);
+			store_drugs_release(&named);
+		}
+		free(key);
+		free(run);
+	}
+	return rc;
+}
+
+static int severe_field(const char *sev)
+{
+	return sev && (!strcasecmp(sev, "severe") || !strcasecmp(sev, "high"));
+}
+
+/* Separators between the parts of an allergy text: ASCII punctuation and spaces, and their Japanese forms. */
+static size_t sep_len(const char *p)
+{
+	static const char *const js[] = {"、", "。", "，", "；", "：", "・", "（", "）", "「", "」",
+	                                 "『", "』", "【", "】", "／", "　", "＋", "＆", "→",  "⇒"};
+	unsigned char c = (unsigned char)*p;
+	if (c && c < 0x80 && !is_alnum(c))
+		return 1;
+	for (size_t i = 0; i < LB_ARRAY_LEN(js); i++)
+		if (!strncmp(p, js[i], strlen(js[i])))
+			return strlen(js[i]);
+	return 0;
+}
+
+static size_t part_len(const char *p)
+{
+	size_t n = 0;
+	while (p[n] && !sep_len(p + n))
+		n++;
+	return n;
+}
+
+/* Everything allergy a names, and whether its history is severe. */
+static int allergy_concepts(struct store *s, const struct ehr_allergy *a, const char *ka, struct concepts *cs)
+{
+	/* each part on its own: folding drops the commas, and ＮＳＡＩＤｓ、ＡＭＰＣ must stay two whole words */
+	if (a->name) {
+		const char *p = a->name;
+		while (*p) {
+			size_t n = part_len(p);
+			if (n) {
+				char *part = lb_strndup(p, n);
+				char *kp = rx_key(part);
+				words_in(cs, kp, 0);
+				free(kp);
+				free(part);
+			}
+			p += n;
+			p += sep_len(p);
+		}
+	}
+	(void)ka;
+	if (a->reaction) {
+		char *kr = rx_key(a->reaction);
+		words_in(cs, kr, 1);
+		free(kr);
+	}
+	if (!cs->severe_ja && severe_field(a->severity)) {
+		cs->severe_ja = "重篤な反応";
+		cs->severe_en = "a severe reaction";
+	}
+	int rc = 0;
+	if (a->code && *a->code) {
+		struct store_drugs coded = {0};
+		if (store_drug_get(s, a->code, &coded) == 0)
+			drug_concepts(cs, &coded.v[0].drug, a->code);
+		store_drugs_release(&coded);
+	}
+	if (a->name)
+		rc = master_in(s, cs, a->name);
+	return rc;
+}
+
+/* ---- the check ----------------------------------------------------------------------------------------------- */
+
+static void allergy_text(const struct ehr_allergy *a, struct buf *b, int ja)
+{
+	buf_reset(b);
+	buf_adds(b, a->name ? a->name : a->code ? a->code : "?");
+	int open = 0;
+	const char *parts[] = {a->reaction, ehr_severity_word(a->severity, ja), a->recorded};
+	for (size_t i = 0; i < LB_ARRAY_LEN(parts); i++) {
+		if (!parts[i] || !*parts[i])
+			continue;
+		buf_adds(b, open ? ", " : " (");
+		buf_adds(b, parts[i]);
+		open = 1;
+	}
+	if (open)
+		buf_addch(b, ')');
+}
+
+static int code_is(const char *c, const struct ehr_drug *d)
+{
+	return c && *c &&
+	       ((d->code && !strcmp(c, d->code)) || (d->yj_code && !strcmp(c, d->yj_code)) ||
+	        (d->hot_code && !strcmp(c, d->hot_code)));
+}
+
+/* a and b meet when one holds the other, the shorter at least min characters long. */
+static int meets(const char *a, const char *b, size_t min)
+{
+	if (!*a || !*b)
+		return 0;
+	if (chars(b) >= min && strstr(a, b))
+		return 1;
+	return chars(a) >= min && strstr(b, a);
+}
+
+/* Does allergy key ka name the drug itself (an ingredient, the brand or its reading, or its class)? What matched is
+ * written to what (original spelling). */
+static int allergy_names_drug(const char *ka, const struct ehr_drug *d, char *what, size_t cap)
+{
+	struct keys k;
+	keys_of(&k, d->allergy_classes, K_CLASS);
+	for (int i = 0; i < k.n; i++) {
+		char *raw = rx_key(k.shown[i]);
+		strip_kei(raw);
+		int hit = meets(ka, raw, 2);
+		free(raw);
+		if (hit) {
+			snprintf(what, cap, "%s", k.shown[i]);
+			keys_free(&k);
+			return 1;
+		}
+	}
+	keys_free(&k);
+	keys_of(&k, d->generic_name, K_PLAIN);
+	for (int i = 0; i < k.n; i++)
+		if (meets(ka, k.v[i], 3)) {
+			snprintf(what, cap, "%s", k.shown[i]);
+			keys_free(&k);
+			return 1;
+		}
+	keys_free(&k);
+	const char *names[] = {d->name, d->kana};
+	for (size_t i = 0; i < LB_ARRAY_LEN(names); i++) {
+		char *kn = rx_key(names[i]);
+		/* the allergy names the product ("サワシリン" in "サワシリンカプセル250"), or the text holds its reading
+		 * ("ロキソニン" in "ロキソニンで蕁麻疹") */
+		int hit = (chars(ka) >= 3 && *kn && strstr(kn, ka)) || (i == 1 && chars(kn) >= 3 && strstr(ka, kn));
+		free(kn);
+		if (hit) {
+			snprintf(what, cap, "%s", names[i]);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* The alert one allergy gives: the highest level found, the first of its level. */
+struct finding {
+	enum rx_level level;
+	const char *kind;
+	struct buf en, ja;
+};
+
+static int better(struct finding *f, enum rx_level level)
+{
+	if (level <= f->level)
+		return 0;
+	f->level = level;
+	buf_reset(&f->en);
+	buf_reset(&f->ja);
+	return 1;
+}
+
+/* What in the allergy named concept c, for the reason text: "サワシリン: アモキシシリン水和物", or just the concept
+ * when the allergy is written as the word itself. */
+static const char *via_text(char *out, size_t cap, const char *aname, const struct concept *c, const char *shown)
+{
+	char *ka = rx_key(aname);
+	int same = !strcmp(ka, c->via);
+	free(ka);
+	if (same || !strcmp(aname, c->via))
+		snprintf(out, cap, "%s", shown);
+	else
+		snprintf(out, cap, "%s: %s", c->via, shown);
+	return out;
+}
+
+static void severe_note(struct finding *f, const struct concepts *cs)
+{
+	if (!f->level || !cs->severe_ja)
+		return;
+	buf_addf(&f->en, " — history of %s: ask the prescriber before giving it", cs->severe_en);
+	buf_addf(&f->ja, "。%sの既往: 投与前に必ず処方医へ確認", cs->severe_ja);
+}
+
+int rx_rule_allergy(struct store *s, struct rx_result *r)
+{
+	tables();
+	const struct ehr_drug *d = &r->drug;
+	struct buf basis = {0}, basis_ja = {0};
+	struct keys dcls, ding;
+	keys_of(&dcls, d->allergy_classes, K_CLASS);
+	keys_of(&ding, d->generic_name, K_INGREDIENT);
+	struct finding f = {0};
+	int rc = 0;
+	for (size_t i = 0; i < r->patient.n_allergies && rc == 0; i++) {
+		const struct ehr_allergy *a = &r->patient.allergies[i];
+		const char *aname = a->name ? a->name : a->code ? a->code : "?";
+		allergy_text(a, &basis, 0);
+		allergy_text(a, &basis_ja, 1);
+		char *ka = rx_key(a->name);
+		struct concepts cs = {0};
+		rc = allergy_concepts(s, a, ka, &cs);
+		int severe = cs.severe_ja != NULL;
+		f.level = 0;
+		f.kind = NULL;
+		char what[256], vt[512];
+
+		/* 1. the drug itself: its code, or its names, ingredients or classes in the text */
+		int direct = code_is(a->code, d);
+		if (direct)
+			snprintf(what, sizeof(what), "%s", a->code);
+		else if (*ka)
+			direct = allergy_names_drug(ka, d, what, sizeof(what));
+		if (direct && better(&f, RX_STOP)) {
+			f.kind = "allergy";
+			buf_addf(&f.en, "allergy: the patient is allergic to %s, and %s is %s", aname, d->name, what);
+			buf_addf(&f.ja, "アレルギー: %s のアレルギー歴があり、%s は %s に該当します", aname, d->name,
+			         what);
+		}
+		/* 2. the same ingredient, named by the dictionary or by another product (サワシリン → アモキシシリン) */
+		for (int c = 0; c < cs.n && f.level < RX_STOP; c++)
+			for (int j = 0; j < ding.n && !cs.v[c].is_class; j++)
+				if (same_ingredient(cs.v[c].key, ding.v[j]) && better(&f, RX_STOP)) {
+					f.kind = "allergy";
+					buf_addf(&f.en,
+					         "allergy: the patient is allergic to %s (%s), and %s contains the "
+					         "same ingredient",
+					         aname, via_text(vt, sizeof(vt), aname, &cs.v[c], cs.v[c].shown),
+					         d->name);
+					buf_addf(
+					        &f.ja,
+					        "アレルギー: %s (%s) のアレルギー歴があり、%s は同じ成分 %s を含みます",
+					        aname, via_text(vt, sizeof(vt), aname, &cs.v[c], cs.v[c].shown),
+					        d->name, ding.shown[j]);
+				}
+		/* 3. a class: named → stop; lent by a named drug → warn, stop after a severe reaction */
+		for (int c = 0; c < cs.n && f.level < RX_STOP; c++)
+			for (int j = 0; j < dcls.n && cs.v[c].is_class; j++) {
+				if (strcmp(cs.v[c].key, dcls.v[j]))
+					continue;
+				int named = cs.v[c].origin == O_NAMED;
+				enum rx_level lv = named || severe ? RX_STOP : RX_WARN;
+				if (!better(&f, lv))
+					continue;
+				f.kind = named ? "allergy" : "allergy-class";
+				if (named) {
+					buf_addf(&f.en, "allergy: the patient is allergic to %s (%s), and %s is %s",
+					         aname, via_text(vt, sizeof(vt), aname, &cs.v[c], cs.v[c].shown),
+					         d->name, dcls.shown[j]);
+					buf_addf(&f.ja, "アレルギー: %s (%s) のアレルギー歴があり、%s は %s です",
+					         aname, via_text(vt, sizeof(vt), aname, &cs.v[c], cs.v[c].shown),
+					         d->name, dcls.shown[j]);
+				} else {
+					buf_addf(&f.en,
+					         "allergy class: the patient is allergic to %s (%s), of class %s like "
+					         "%s",
+					         aname, cs.v[c].via, dcls.shown[j], d->name);
+					buf_addf(&f.ja,
+					         "アレルギー(同系統): %s (%s) のアレルギー歴があり、%s と同じ %s です",
+					         aname, cs.v[c].via, d->name, dcls.shown[j]);
+				}
+			}
+		/* 4. cross-reactivity between classes (the table) */
+		for (size_t t = 0; t < tab.nc && f.level < RX_STOP; t++) {
+			const struct cross *x = &tab.c[t];
+			int have = -1, hit = -1;
+			for (int c = 0; c < cs.n && have < 0; c++)
+				if (cs.v[c].is_class && !strcmp(cs.v[c].key, x->a_key))
+					have = c;
+			if (have < 0)
+				continue;
+			for (int j = 0; j < dcls.n && hit < 0; j++)
+				if (!strcmp(dcls.v[j], x->b_key))
+					hit = j;
+			const char *dshown = hit >= 0 ? dcls.shown[hit] : NULL;
+			for (int j = 0; j < ding.n && !dshown; j++)
+				if (same_ingredient(ding.v[j], x->b_key))
+					dshown = ding.shown[j];
+			if (!dshown)
+				continue;
+			enum rx_level lv = severe ? x->level_severe : x->level;
+			if (!better(&f, lv))
+				continue;
+			f.kind = "allergy-cross";
+			buf_addf(&f.en,
+			         "cross-reactivity: the patient is allergic to %s (%s), and %s is %s (%s; "
+			         "cross-reactivity table %s: %s)",
+			         aname, via_text(vt, sizeof(vt), aname, &cs.v[have], x->a), d->name, dshown, x->note,
+			         tab.cross_version, x->source);
+			buf_addf(&f.ja, "交差反応: %s (%s) のアレルギー歴があり、%s は %s です (%s。交差反応表 %s: %s)",
+			         aname, via_text(vt, sizeof(vt), aname, &cs.v[have], x->a), d->name, dshown, x->note,
+			         tab.cross_version, x->source);
+		}
+		if (f.level) {
+			severe_note(&f, &cs);
+			rx_alert_add(r, f.level, f.kind, "allergy", a->id, basis.data, basis_ja.data, f.en.data,
+			             f.ja.data);
+		} else if (a->kind == EHR_ALLERGY_DRUG && !cs.n && rc == 0) {
+			/* 5. a drug allergy that names nothing lifeboat knows: the pharmacist reads it */
+			buf_reset(&f.en);
+			buf_reset(&f.ja);
+			buf_addf(&f.en,
+			         "unclassified drug allergy: %s — names no drug or class known here; check by hand",
+			         aname);
+			buf_addf(&f.ja,
+			         "未分類の薬剤アレルギー: %s — 既知の薬剤・系統に該当しません。手で確認してください",
+			         aname);
+			rx_alert_add(r, RX_INFO, "allergy-unknown", "allergy", a->id, basis.data, basis_ja.data,
+			             f.en.data, f.ja.data);
+		}
+		concepts_free(&cs);
+		free(ka);
+	}
+	keys_free(&dcls);
+	keys_free(&ding);
+	buf_release(&f.en);
+	buf_release(&f.ja);
+	buf_release(&basis);
+	buf_release(&basis_ja);
+	return rc;
+}

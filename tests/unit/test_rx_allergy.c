@@ -1,0 +1,239 @@
+/*
+ * test_rx_allergy.c - the allergy check (src/rx/allergy.c) on a ward written for it, with its own drug master:
+ * allergies as wards write them (free text with more than a drug name, brands, classes, abbreviations, widths),
+ * the same ingredient by another product, the severity that raises a level and is said in the reason, the
+ * cross-reactivity table, the unclassified drug allergy and the food allergy that stays silent. Only the allergy
+ * alerts are counted (kind allergy*), exactly.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rx/rx.h"
+
+static char dir[64];
+static struct store *st;
+
+static const char drugs_csv[] =
+        "name,code,kana,generic_name,unit,max_daily_dose,allergy_class\n"
+        "サワシリンカプセル250,D-SAWA,サワシリン,アモキシシリン水和物,mg,1500,ペニシリン系\n"
+        "アモキシシリンカプセル250mg「サワイ」,D-AMOX,アモキシシリン,アモキシシリン水和物,mg,1500,ペニシリン系\n"
+        "ロキソニン錠60mg,D-LOXO,ロキソニン,ロキソプロフェンナトリウム水和物,mg,180,NSAIDs\n"
+        "ロキソプロフェンNa錠60mg「サワイ」,D-LOXG,ロキソプロフェン,ロキソプロフェンナトリウム水和物,mg,180,NSAIDs\n"
+        "ボルタレン錠25mg,D-VOLT,ボルタレン,ジクロフェナクナトリウム,mg,100,NSAIDs\n"
+        "セレコックス錠100mg,D-CELE,セレコックス,セレコキシブ,mg,400,NSAIDs\n"
+        "バイアスピリン錠100mg,D-ASPI,バイアスピリン,アスピリン,mg,300,NSAIDs\n"
+        "フロモックス錠100mg,D-FLOM,フロモックス,セフカペンピボキシル塩酸塩水和物,mg,450,セフェム系\n"
+        "メロペン点滴用バイアル0.5g,D-MERO,メロペン,メロペネム水和物,g,6,カルバペネム系\n"
+        "クラリス錠200,D-CLAR,クラリス,クラリスロマイシン,mg,400,マクロライド系\n"
+        "クラビット錠500mg,D-LEVO,クラビット,レボフロキサシン水和物,mg,500,キノロン系\n"
+        "カロナール錠200,D-CALO,カロナール,アセトアミノフェン,mg,4000,\n"
+        "マグミット錠330mg,D-MAGM,マグミット,酸化マグネシウム,mg,2000,\n"
+        "オムニパーク300注シリンジ,D-OMNI,オムニパーク,イオヘキソール,mL,150,ヨード造影剤\n";
+
+#define NAME(f, g, kf, kg)                                                                                           \
+	"\"name\":[{\"extension\":[{\"url\":\"http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation\"," \
+	"\"valueCode\":\"IDE\"}],\"family\":\"" f "\",\"given\":[\"" g "\"]},{\"extension\":[{\"url\":\"http://"     \
+	"hl7.org/fhir/StructureDefinition/iso21090-EN-representation\",\"valueCode\":\"SYL\"}],\"family\":\"" kf     \
+	"\",\"given\":[\"" kg "\"]}]"
+#define PATIENT(id, sex, f, g, kf, kg)                                                             \
+	"{\"resourceType\":\"Patient\",\"id\":\"" id "\"," NAME(f, g, kf, kg) ",\"gender\":\"" sex \
+	                                                                      "\",\"birthDate\":\"1970-01-01\"}\n"
+
+#define MAN(id, f, g)                                                \
+	"{\"resourceType\":\"Patient\",\"id\":\"" id                 \
+	"\"," NAME(f, g, "テスト", "タロウ") ",\"gender\":\"male\"," \
+	                                     "\"birthDate\":\"1970-01-01\"}\n"
+static const char patients[] = MAN("A01", "喘息", "一") MAN("A02", "蕁麻", "二") MAN("A03", "略語", "三")
+        MAN("A04", "重篤", "四") MAN("A05", "商品", "五") MAN("A06", "軽症", "六") MAN("A07", "重症", "七")
+                MAN("A08", "境界", "八") MAN("A09", "半角", "九") MAN("A10", "食物", "十") MAN("A11", "造影", "十一")
+                        MAN("A12", "全角", "十二") MAN("A13", "危険", "十三");
+
+/* ALLERGY(id, patient, category, text, reaction, severity, criticality) */
+#define ALLERGY(id, pid, cat, text, react, sev, crit)                                                             \
+	"{\"resourceType\":\"AllergyIntolerance\",\"id\":\"" id "\",\"clinicalStatus\":{\"coding\":[{\"code\":"   \
+	"\"active\"}]},\"category\":[\"" cat "\"],\"criticality\":\"" crit "\",\"code\":{\"text\":\"" text "\"}," \
+	"\"patient\":{\"reference\":\"Patient/" pid "\"},\"recordedDate\":\"2024-06-01\",\"reaction\":[{"         \
+	"\"manifestation\":[{\"text\":\"" react "\"}],\"severity\":\"" sev "\"}]}\n"
+static const char allergies[] = ALLERGY(
+        "AL-01", "A01", "medication", "アスピリン(アスピリン喘息)", "喘息発作", "moderate",
+        "low") ALLERGY("AL-02", "A02", "medication", "ロキソニンで蕁麻疹", "蕁麻疹", "mild",
+                       "low") ALLERGY("AL-03", "A03", "medication", "PCでじんましん", "蕁麻疹", "mild",
+                                      "low") ALLERGY("AL-04", "A04", "medication", "ペニ系", "アナフィラキシー",
+                                                     "severe", "high")
+        ALLERGY("AL-05", "A05", "medication", "サワシリン", "アナフィラキシー", "severe", "high") ALLERGY(
+                "AL-06", "A06", "medication", "ロキソプロフェン", "発疹", "mild",
+                "low") ALLERGY("AL-07", "A07", "medication", "ロキソプロフェン", "呼吸困難", "moderate",
+                               "low") ALLERGY("AL-08", "A08", "medication", "PCA", "嘔気", "mild", "low")
+                ALLERGY("AL-09", "A09", "medication", "ｾﾌｪﾑ系", "発疹", "moderate",
+                        "low") ALLERGY("AL-10", "A10", "food", "卵", "蕁麻疹", "moderate",
+                                       "low") ALLERGY("AL-10b", "A10", "medication", "漢方薬で発疹", "発疹", "mild",
+                                                      "low") ALLERGY("AL-11", "A11", "medication", "造影剤", "蕁麻疹",
+                                                                     "moderate", "low")
+                        ALLERGY("AL-12", "A12", "medication", "ＮＳＡＩＤｓ、ＡＭＰＣ、ニューキノロン", "発疹", "mild",
+                                "low") "{\"resourceType\":\"AllergyIntolerance\",\"id\":\"AL-13\",\"clinicalStatus\":{"
+                                       "\"coding\":[{\"code\":"
+                                       "\"active\"}]},\"category\":[\"medication\"],\"criticality\":\"high\",\"code\":{"
+                                       "\"text\":\"セフェム\"},"
+                                       "\"patient\":{\"reference\":\"Patient/A13\"},\"recordedDate\":\"2024-06-01\"}\n";
+
+static void put_file(const char *name, const char *text)
+{
+	char p[160];
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	assert_int_equal(lb_write_file_atomic(p, text, strlen(text), 0644, 0), 0);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/lb-test-rxallergy-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	char fhir[128], db[128], drugs[128];
+	snprintf(fhir, sizeof(fhir), "%s/fhir", dir);
+	if (lb_mkdirs(fhir, 0755) < 0)
+		return -1;
+	put_file("fhir/Patient.ndjson", patients);
+	put_file("fhir/AllergyIntolerance.ndjson", allergies);
+	put_file("drugs.csv", drugs_csv);
+	snprintf(db, sizeof(db), "%s/s.db", dir);
+	snprintf(drugs, sizeof(drugs), "%s/drugs.csv", dir);
+	if (store_open(&st, db, 1) < 0)
+		return -1;
+	struct store_ingest_opts o = {.fhir_dir = fhir, .drugs_csv = drugs};
+	struct store_ingest_stats s;
+	if (store_ingest(st, &o, &s) < 0)
+		return -1;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	store_close(st);
+	lb_rmtree(dir);
+	return 0;
+}
+
+/* Check one order of drug (a tenth of its maximum, once a day) for pid; want is the list of "level:kind" of the
+ * allergy alerts ("" for none); the Japanese reason of the first must hold ja_has (NULL: anything), and must not
+ * hold ja_not (NULL: no test). */
+static void check(const char *pid, const char *drug, const char *want, const char *ja_has, const char *ja_not)
+{
+	struct rx_order o = {.patient_id = pid, .drug_code = drug, .dose = 1, .unit = NULL, .per_day = 1};
+	struct rx_result r = {0};
+	assert_int_equal(rx_check(st, &o, &r), 0);
+	struct buf got = {0};
+	const struct rx_alert *first = NULL;
+	for (size_t i = 0; i < r.n; i++) {
+		if (strncmp(r.v[i].kind, "allergy", 7))
+			continue;
+		buf_addf(&got, "%s%s:%s", got.len ? " " : "", rx_level_name(r.v[i].level), r.v[i].kind);
+		assert_non_null(r.v[i].reason_en);
+		assert_non_null(r.v[i].reason_ja);
+		assert_string_equal(r.v[i].basis.type, "allergy");
+		if (!first)
+			first = &r.v[i];
+	}
+	if (strcmp(buf_cstr(&got), want) || (ja_has && (!first || !strstr(first->reason_ja, ja_has))) ||
+	    (ja_not && first && strstr(first->reason_ja, ja_not))) {
+		for (size_t i = 0; i < r.n; i++)
+			print_message("  %s %s: %s / %s\n", rx_level_name(r.v[i].level), r.v[i].kind, r.v[i].reason_en,
+			              r.v[i].reason_ja);
+		fail_msg("%s %s: got '%s', want '%s' (reason with '%s')", pid, drug, buf_cstr(&got), want,
+		         ja_has ? ja_has : "");
+	}
+	buf_release(&got);
+	rx_result_release(&r);
+}
+
+static void test_tables(void **state)
+{
+	(void)state;
+	assert_string_equal(rx_allergy_words_version(), "2026.12.1");
+	assert_string_equal(rx_cross_reactivity_version(), "2026.12.1");
+	assert_true(rx_allergy_words_count() >= 60);
+	assert_true(rx_cross_reactivity_count() >= 6);
+}
+
+/* Aspirin asthma written with more than a drug name: every NSAID stops (禁忌), aspirin itself stops. */
+static void test_aspirin_asthma(void **state)
+{
+	(void)state;
+	check("A01", "D-LOXO", "stop:allergy-cross", "禁忌", NULL);
+	check("A01", "D-VOLT", "stop:allergy-cross", NULL, NULL);
+	check("A01", "D-CELE", "stop:allergy-cross", NULL, NULL);
+	check("A01", "D-ASPI", "stop:allergy", NULL, NULL);
+	check("A01", "D-CALO", "warn:allergy-cross", NULL, NULL);
+	check("A01", "D-MAGM", "", NULL, NULL);
+}
+
+/* A brand inside a sentence, and the same ingredient by another product: stop; the class by a named drug: warn. */
+static void test_text_and_ingredient(void **state)
+{
+	(void)state;
+	check("A02", "D-LOXO", "stop:allergy", NULL, NULL);
+	check("A02", "D-LOXG", "stop:allergy", "同じ成分", NULL);
+	check("A02", "D-VOLT", "warn:allergy-class", NULL, "既往");
+	check("A02", "D-CALO", "", NULL, NULL);
+	check("A05", "D-AMOX", "stop:allergy", "アナフィラキシーの既往", NULL);
+	check("A05", "D-SAWA", "stop:allergy", NULL, NULL);
+}
+
+/* Ward abbreviations and class words, in any width; PC never inside another word. */
+static void test_dictionary(void **state)
+{
+	(void)state;
+	check("A03", "D-AMOX", "stop:allergy", NULL, NULL);
+	check("A03", "D-FLOM", "warn:allergy-cross", "交差反応", NULL);
+	check("A03", "D-MERO", "warn:allergy-cross", NULL, NULL);
+	check("A03", "D-CLAR", "", NULL, NULL);
+	check("A04", "D-SAWA", "stop:allergy", "アナフィラキシーの既往", NULL);
+	check("A08", "D-AMOX", "info:allergy-unknown", "未分類の薬剤アレルギー", NULL);
+	check("A09", "D-FLOM", "stop:allergy", NULL, NULL);
+	check("A09", "D-AMOX", "warn:allergy-cross", NULL, NULL);
+	check("A11", "D-OMNI", "stop:allergy", NULL, NULL);
+	check("A12", "D-CELE", "stop:allergy", NULL, NULL);
+	check("A12", "D-SAWA", "stop:allergy", NULL, NULL);
+	check("A12", "D-LEVO", "stop:allergy", NULL, NULL);
+	check("A12", "D-MAGM", "", NULL, NULL);
+}
+
+/* Severity: a severe reaction raises a lent class and a cross-reactive class to stop, and says so. */
+static void test_severity(void **state)
+{
+	(void)state;
+	check("A06", "D-VOLT", "warn:allergy-class", NULL, "既往");
+	check("A07", "D-VOLT", "stop:allergy-class", "呼吸困難の既往", NULL);
+	check("A04", "D-FLOM", "stop:allergy-cross", "アナフィラキシーの既往", NULL);
+	check("A04", "D-MERO", "stop:allergy-cross", NULL, NULL);
+	check("A13", "D-AMOX", "stop:allergy-cross", "重篤な反応の既往", NULL);
+}
+
+/* A food allergy is no drug allergy: no info; a drug allergy that names nothing known: an info. */
+static void test_unclassified(void **state)
+{
+	(void)state;
+	check("A10", "D-MAGM", "info:allergy-unknown", "漢方薬で発疹", NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_tables),
+	        cmocka_unit_test(test_aspirin_asthma),
+	        cmocka_unit_test(test_text_and_ingredient),
+	        cmocka_unit_test(test_dictionary),
+	        cmocka_unit_test(test_severity),
+	        cmocka_unit_test(test_unclassified),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
