@@ -86,7 +86,7 @@ function collapse(s) {
 function emit(col, len, orig, repl,    k, id) {
 	id = orig "\t" repl
 	k = ++seen[id]
-	printf "%d\t%d\t%d\t%s\t%s: '%s' -> '%s' #%d @ %s\n", NR, col, len, repl, file, orig, repl, k, src
+	printf "%d\037%d\037%d\037%s\037%s: '%s' -> '%s' #%d @ %s\n", NR, col, len, repl, file, orig, repl, k, src
 }
 
 function isident(c) {
@@ -143,6 +143,22 @@ BEGIN {
 	for (f = 1; f <= nf; f++)
 		if (fl[f] != "")
 			want[fl[f]] = 1
+}
+
+# an arithmetic operator just before i / from j on (skipping spaces): the literal is an operand of it, not of the
+# comparison ('n % 512 == 0', 'x < 2 * n')
+function arith_before(m, i,    p) {
+	p = i - 1
+	while (p > 0 && substr(m, p, 1) == " ")
+		p--
+	return p > 0 && substr(m, p, 1) ~ /[-+*\/%]/
+}
+
+function arith_after(m, j,    p) {
+	p = j
+	while (p <= length(m) && substr(m, p, 1) == " ")
+		p++
+	return substr(m, p, 1) ~ /[-+*\/%]/ && substr(m, p, 2) != "->"
 }
 
 {
@@ -223,7 +239,7 @@ BEGIN {
 				continue
 			}
 			L = length(tok)
-			if (cmp_before(m, i) || cmp_after(m, i + L)) {
+			if ((cmp_before(m, i) && !arith_after(m, i + L)) || (cmp_after(m, i + L) && !arith_before(m, i))) {
 				match(tok, /^[0-9]+/)
 				v = substr(tok, 1, RLENGTH) + 0
 				suf = substr(tok, RLENGTH + 1)
