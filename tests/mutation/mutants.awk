@@ -3,7 +3,8 @@
 # COL is 1-based, in bytes (run with LC_ALL=C); LEN bytes at COL are replaced by REPLACEMENT ("" drops them).
 # KEY names the mutant without its line number, so that it survives edits elsewhere in the file:
 #   FILE: 'ORIG' -> 'REPL' #K @ SOURCE LINE (whitespace collapsed)
-# K counts the sites of the same ORIG on that line (1 = leftmost).
+# K counts the sites of the same ORIG on that line (1 = leftmost); a line whose text appeared before in the file
+# has " [copy N]" after it.
 #
 # Operators: < <=, > >=, == !=, && ||, an integer constant beside a comparison +1 and -1, a dropped '!',
 # 'return 0;' <-> 'return 1;', 'return -1;' -> 'return 0;', 'return true;' <-> 'return false;'.
@@ -165,6 +166,8 @@ function arith_after(m, j,    p) {
 	raw = $0
 	m = mask(raw)
 	src = collapse(raw)
+	if (src != "" && ++lineocc[src] > 1)
+		src = src " [copy " lineocc[src] "]"     # the same text again in the file: its keys must differ
 	split("", seen)
 	if (m ~ /^[A-Za-z_]/ && m !~ /;[ \t]*$/ && match(m, /[A-Za-z_][A-Za-z0-9_]*[ \t]*\(/))
 		curfunc = substr(m, RSTART, RLENGTH)
