@@ -494,6 +494,68 @@ static void test_alert_folder(void **state)
 	}
 }
 
+/* Which root a path is in: whole folder names (tmpdir2 is not in tmpdir), the root itself, '/' holds everything. */
+static void test_path_root(void **state)
+{
+	(void)state;
+	struct env *e = env_new();
+	char p[300];
+	snprintf(p, sizeof(p), "%s/a.txt", tmpdir);
+	assert_int_equal(watch_path_root(&e->w, p), 0);
+	assert_int_equal(watch_path_root(&e->w, tmpdir), 0);
+	snprintf(p, sizeof(p), "%s2/a.txt", tmpdir);
+	assert_int_equal(watch_path_root(&e->w, p), -1);
+	assert_int_equal(watch_path_root(&e->w, "/elsewhere"), -1);
+	struct watch_root roots[2] = {e->root, {.path = "/", .len = 1}};
+	e->w.roots = roots;
+	e->w.nroots = 2;
+	assert_int_equal(watch_path_root(&e->w, "/elsewhere"), 1);
+	snprintf(p, sizeof(p), "%s/a.txt", tmpdir);
+	assert_int_equal(watch_path_root(&e->w, p), 0);
+	struct watch_root one[1] = {{.path = "/x", .len = 2}};
+	e->w.roots = one;
+	e->w.nroots = 1;
+	assert_int_equal(watch_path_root(&e->w, "/x/y"), 0);
+	assert_int_equal(watch_path_root(&e->w, "/y"), -1);
+	e->w.roots = &e->root;
+	env_free(e);
+}
+
+/* An extension is known whatever its case (A and Z folded like the letters between), by its first 16
+ * characters: ten renames to a known one say nothing, to an unknown one new_extension. */
+static void test_extension_case_and_length(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *seen, *to;
+		int alert;
+	} v[] = {
+	        {"Aqz", "aqz", 0},
+	        {"Zqz", "zqz", 0},
+	        {"aqz", "AQZ", 0},
+	        {"Mqz", "mqy", 1},
+	        {"qzqzqzqzqzqzqzqa", "qzqzqzqzqzqzqzqb", 1},   /* 16: the last one counts */
+	        {"qzqzqzqzqzqzqzqzA", "qzqzqzqzqzqzqzqzB", 0}, /* 17: the 17th does not */
+	        {"qzqzqzqzqzqzqzqzAB", "qzqzqzqzqzqzqzqzCD", 0},
+	};
+	for (size_t k = 0; k < LB_ARRAY_LEN(v); k++) {
+		clean_dir();
+		char name[64];
+		snprintf(name, sizeof(name), "known.%s", v[k].seen);
+		put(at(name, 0), txt, 100);
+		struct env *e = env_new();
+		watch_baseline(&e->w, tmpdir, 0);
+		for (int i = 0; i < 10; i++) {
+			char to[64];
+			snprintf(to, sizeof(to), "n%02d.%s", i, v[k].to);
+			ev(e, WEV_RENAME, 900, at("n%02d.txt", i), at(to, 0), 0);
+		}
+		if (strcmp(buf_cstr(&e->alerts), v[k].alert ? "new_extension/medium " : ""))
+			fail_msg("seen .%s, renamed to .%s: alerts '%s'", v[k].seen, v[k].to, buf_cstr(&e->alerts));
+		env_free(e);
+	}
+}
+
 int main(void)
 {
 	snprintf(tmpdir, sizeof tmpdir, "/tmp/lb-test-detect.XXXXXX");
@@ -512,6 +574,8 @@ int main(void)
 	        cmocka_unit_test(test_ransom_note),
 	        cmocka_unit_test(test_encryption_steps),
 	        cmocka_unit_test(test_alert_folder),
+	        cmocka_unit_test(test_path_root),
+	        cmocka_unit_test(test_extension_case_and_length),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	lb_rmtree(tmpdir);
