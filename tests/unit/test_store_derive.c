@@ -236,11 +236,50 @@ static void test_as_of_from_data(void **state)
 	as_of_case(NULL, NULL, NULL, 1);                                      /* only a future time: none */
 }
 
+/* Events the census must survive: a kind missing, a cancel with nothing to take back (the last event of the list
+ * is looked at, never one before the first); the planner's statistics are written. */
+static void test_odd_events(void **state)
+{
+	(void)state;
+	char db[300];
+	snprintf(db, sizeof(db), "%s/odd.db", dir);
+	unlink(db);
+	struct store *s2;
+	assert_int_equal(store_open(&s2, db, 1), 0);
+	assert_int_equal(sqlite3_exec(s2->db,
+	                              "INSERT INTO patients(id) VALUES('0000000001'), ('0000000002'), ('0000000003');"
+	                              "INSERT INTO adt_events(patient_id, kind, time, ward) VALUES"
+	                              " ('0000000001', NULL, '2026-11-01T10:00:00', '5東'),"
+	                              " ('0000000002', 'cancel-admit', '2026-11-01T10:00:00', '5東'),"
+	                              " ('0000000003', 'transfer', '2026-11-01T10:00:00', '6西'),"
+	                              " ('0000000003', 'cancel-admit', '2026-11-02T10:00:00', '6西')",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(store_derive(s2), 0);
+	sqlite3_stmt *q;
+	assert_int_equal(sqlite3_prepare_v2(s2->db, "SELECT group_concat(patient_id || ' ' || ward, ',') FROM census",
+	                                    -1, &q, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	const char *c = (const char *)sqlite3_column_text(q, 0);
+	/* 1: no kind, skipped; 2: a cancel alone, nothing; 3: a transfer, and a cancel of an admission it never had */
+	assert_non_null(c);
+	assert_string_equal(c, "0000000003 6西");
+	sqlite3_finalize(q);
+	assert_int_equal(sqlite3_prepare_v2(s2->db, "SELECT count(*) FROM sqlite_stat1", -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_true(sqlite3_column_int(q, 0) > 0);
+	sqlite3_finalize(q);
+	store_close(s2);
+	unlink(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_census_and_same_names),
 	        cmocka_unit_test(test_as_of_from_data),
+	        cmocka_unit_test(test_odd_events),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
