@@ -285,6 +285,36 @@ static void test_pairs_and_storm(void **state)
 	}
 }
 
+/* Pairing looks for the deleted original by its exact name: a new random file whose original was not deleted
+ * pairs with none of 20 other deletions (0.5 for its ransomware extension, no copy); the 0.5 of an unpaired
+ * .locked file is not taken back for a copy under another extension in the same folder (2 + 0.5). */
+static void test_pairing_exact(void **state)
+{
+	(void)state;
+	struct suspect s;
+	struct suspect_result r;
+	char p[128];
+	suspect_init(&s, 0);
+	for (int i = 0; i < 20; i++) {
+		snprintf(p, sizeof(p), "share/k/old%02d.txt", i);
+		add(&s, p, SUSPECT_DELETED, SNIFF_TEXT, SNIFF_EMPTY);
+	}
+	for (int i = 0; i < 3; i++) {
+		snprintf(p, sizeof(p), "share/k/new%d.txt.locked", i);
+		add(&s, p, SUSPECT_NEW, SNIFF_EMPTY, SNIFF_RANDOM);
+	}
+	verdict(&s, 1.5, 0, &r);
+	assert_null(strstr(buf_cstr(&r.summary), "renamed"));
+	done(&s, &r);
+
+	suspect_init(&s, 0);
+	add(&s, "share/m/alone.txt.locked", SUSPECT_NEW, SNIFF_EMPTY, SNIFF_RANDOM);
+	add(&s, "share/m/a.txt.qqx", SUSPECT_NEW, SNIFF_EMPTY, SNIFF_RANDOM);
+	add(&s, "share/m/a.txt", SUSPECT_DELETED, SNIFF_TEXT, SNIFF_EMPTY);
+	verdict(&s, 2.5, 0, &r);
+	done(&s, &r);
+}
+
 /* The summary and reasons of a suspect generation: the deepest folder holding every encrypted folder, notes
  * counted after the files, more than ten folders folded into one "… more folders" entry. */
 static void test_summary_and_reasons(void **state)
@@ -438,6 +468,7 @@ int main(void)
 	        cmocka_unit_test(test_growth_detail),
 	        cmocka_unit_test(test_flagged_root),
 	        cmocka_unit_test(test_clean_notes),
+	        cmocka_unit_test(test_pairing_exact),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
