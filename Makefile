@@ -5,6 +5,7 @@
 #   make test     deps (and npm ci for the browser tests when node_modules is missing), then the sanitizer build (ASan + UBSan) in build-test/ and every test through CTest
 #   make demo     deps, build, then scripts/demo: the end-to-end tour (serves the station when it exists)
 #   make bench    the benchmarks in bench/ against the real peers (restic, borg, …); figures, not pass/fail
+#   make mutation the planted-bug exercise (tests/mutation/run.sh; MUTATION_ARGS="--max 40 src/store/derive.c"); not part of make test
 #   make fuzz     libFuzzer targets with clang in build-fuzz/, each run FUZZ_SECONDS (default 60)
 #   make format   clang-format every source file in place
 #   make clean    remove the build folders
@@ -15,7 +16,7 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 CTEST_ARGS ?=
 
-.PHONY: all deps build test demo bench fuzz format check-format clean
+.PHONY: all deps build test demo bench fuzz mutation format check-format clean
 
 all: build
 
@@ -51,6 +52,10 @@ fuzz: deps
 			|| exit 1; \
 	done
 
+MUTATION_ARGS ?=
+mutation: deps
+	@tests/mutation/run.sh $(MUTATION_ARGS)
+
 format:
 	@git ls-files '*.c' '*.h' | xargs clang-format -i
 
@@ -58,4 +63,4 @@ check-format:
 	@git ls-files '*.c' '*.h' | xargs clang-format --dry-run --Werror
 
 clean:
-	rm -rf $(BUILD) $(TEST_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(TEST_BUILD) $(FUZZ_BUILD) build-mutation

@@ -193,7 +193,9 @@ static void actor_folder(struct watch_actor *a, struct buf *out)
 		size_t k = 0;
 		while (k < len && p[k] == first[k])
 			k++;
-		while (k > 0 && k < len && !(first[k] == '/' && (p[k] == '/' || !p[k])))
+		/* back to a '/' that ends a folder in both (first[len] is one: 'ward1' and 'ward10' share only the
+		 * parent) */
+		while (k > 0 && !(first[k] == '/' && (p[k] == '/' || !p[k])))
 			k--;
 		if (k < len)
 			len = k;

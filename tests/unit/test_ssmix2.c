@@ -291,6 +291,36 @@ static void test_scan_versions(void **state)
 	assert_true(ssmix2_scan("/nonexistent/ssmix2", &k, &s) < 0);
 }
 
+/* A tree of exactly two files, two versions of one record, written in either order: they are sorted (a batch of
+ * two and the whole scan of two), the newer is current, the older not. */
+static void test_scan_two_files(void **state)
+{
+	(void)state;
+	static const char *const v[] = {"0000012345_-_ADT-00_1_20240101000000000_-_1",
+	                                "0000012345_-_ADT-00_2_20250101000000000_-_1"};
+	for (int order = 0; order < 2; order++) {
+		char root[] = "/tmp/lb-test-ssmix2-XXXXXX";
+		assert_non_null(mkdtemp(root));
+		for (int i = 0; i < 2; i++) {
+			char rel[512];
+			snprintf(rel, sizeof(rel), "000/001/0000012345/-/ADT-00/%s", v[order ? 1 - i : i]);
+			touch(root, rel);
+		}
+		struct cap c = {0};
+		struct ehr_sink k = sink_of(&c);
+		struct ssmix2_scan s = {0};
+		assert_int_equal(ssmix2_scan(root, &k, &s), 0);
+		assert_int_equal(s.n, 2);
+		assert_string_equal(s.files[0].name.time, "20240101000000000");
+		assert_string_equal(s.files[1].name.time, "20250101000000000");
+		assert_false(s.files[0].current);
+		assert_true(s.files[1].current);
+		ssmix2_scan_release(&s);
+		buf_release(&c.out);
+		assert_int_equal(lb_rmtree(root), 0);
+	}
+}
+
 /* "Which version is current", record by record: a deletion stamped with the same time as a valid version wins
  * (whichever order the names sort or are listed in); ADT-00 and ADT-61 are one record per patient, whatever their
  * order numbers; other types are one record per date and order number, so the same order number on two dates, two
@@ -649,6 +679,7 @@ int main(void)
 	        cmocka_unit_test(test_names),
 	        cmocka_unit_test(test_paths),
 	        cmocka_unit_test(test_scan_versions),
+	        cmocka_unit_test(test_scan_two_files),
 	        cmocka_unit_test(test_scan_current_rules),
 	        cmocka_unit_test(test_scan_stamps),
 	        cmocka_unit_test(test_walk_batches),

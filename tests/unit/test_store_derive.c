@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "store/store.h"
+#include "store/store_int.h"
 #include "text/text.h"
 
 #include <stdio.h>
@@ -190,10 +191,95 @@ static void test_census_and_same_names(void **state)
 	assert_int_equal(m.patients, 9);
 }
 
+/* The as-of day from the data (set_as_of): a message time of 14 digits or more, else the newest time the data
+ * holds (a date alone, minutes, seconds; none after now), else the load time marked unknown. */
+static void as_of_case(const char *msg_time, const char *updated, const char *want, int unknown)
+{
+	char db[300];
+	snprintf(db, sizeof(db), "%s/asof.db", dir);
+	unlink(db);
+	struct store *s2;
+	assert_int_equal(store_open(&s2, db, 1), 0);
+	char sql[400];
+	snprintf(sql, sizeof(sql),
+	         "INSERT INTO files(kind, path, msg_time) VALUES('ssmix2', 'a', %s%s%s);"
+	         "INSERT INTO patients(id, updated) VALUES('0000000001', %s%s%s), ('0000000002', '2099-01-01')",
+	         msg_time ? "'" : "", msg_time ? msg_time : "NULL", msg_time ? "'" : "", updated ? "'" : "",
+	         updated ? updated : "NULL", updated ? "'" : "");
+	assert_int_equal(sqlite3_exec(s2->db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(store_derive(s2), 0);
+	struct store_meta m;
+	assert_int_equal(store_meta_get(s2, &m), 0);
+	if (want && strcmp(m.as_of, want))
+		fail_msg("msg_time %s, updated %s: as-of '%s', want '%s'", msg_time ? msg_time : "-",
+		         updated ? updated : "-", m.as_of, want);
+	assert_int_equal(m.as_of_unknown, unknown);
+	if (unknown)
+		assert_int_equal((int)strlen(m.as_of), 19);
+	store_close(s2);
+	unlink(db);
+}
+
+static void test_as_of_from_data(void **state)
+{
+	(void)state;
+	as_of_case("20261124202958", NULL, "2026-11-24T20:29:58", 0);
+	as_of_case("20261124202958", "2026-11-25", "2026-11-24T20:29:58", 0); /* message times win */
+	as_of_case("2026112420295", "2026-11-20", "2026-11-20T00:00:00", 0);  /* 13 digits: not a time */
+	as_of_case(NULL, "2026-11-20T", "2026-11-20T00:00:00", 0);            /* 11 characters */
+	as_of_case(NULL, "2026-11-20T0", "2026-11-20T0", 0);                  /* 12: kept as it is */
+	as_of_case(NULL, "2026-11-20T08:1", "2026-11-20T08:1", 0);            /* 15 */
+	as_of_case(NULL, "2026-11-20T08:15", "2026-11-20T08:15:00", 0);       /* 16: seconds added */
+	as_of_case(NULL, "2026-11-20T08:15:", "2026-11-20T08:15:", 0);        /* 17 */
+	as_of_case(NULL, "2026-11-20T08:15:30", "2026-11-20T08:15:30", 0);    /* 19 */
+	as_of_case(NULL, "2026-11", NULL, 1);                                 /* under 10: no time */
+	as_of_case(NULL, NULL, NULL, 1);                                      /* only a future time: none */
+}
+
+/* Events the census must survive: a kind missing, a cancel with nothing to take back (the last event of the list
+ * is looked at, never one before the first); the planner's statistics are written. */
+static void test_odd_events(void **state)
+{
+	(void)state;
+	char db[300];
+	snprintf(db, sizeof(db), "%s/odd.db", dir);
+	unlink(db);
+	struct store *s2;
+	assert_int_equal(store_open(&s2, db, 1), 0);
+	assert_int_equal(sqlite3_exec(s2->db,
+	                              "INSERT INTO patients(id) VALUES('0000000001'), ('0000000002'), ('0000000003');"
+	                              "INSERT INTO adt_events(patient_id, kind, time, ward) VALUES"
+	                              " ('0000000001', NULL, '2026-11-01T10:00:00', '5東'),"
+	                              " ('0000000002', 'cancel-admit', '2026-11-01T10:00:00', '5東'),"
+	                              " ('0000000003', 'transfer', '2026-11-01T10:00:00', '6西'),"
+	                              " ('0000000003', 'cancel-admit', '2026-11-02T10:00:00', '6西')",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(store_derive(s2), 0);
+	sqlite3_stmt *q;
+	assert_int_equal(sqlite3_prepare_v2(s2->db, "SELECT group_concat(patient_id || ' ' || ward, ',') FROM census",
+	                                    -1, &q, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	const char *c = (const char *)sqlite3_column_text(q, 0);
+	/* 1: no kind, skipped; 2: a cancel alone, nothing; 3: a transfer, and a cancel of an admission it never had */
+	assert_non_null(c);
+	assert_string_equal(c, "0000000003 6西");
+	sqlite3_finalize(q);
+	assert_int_equal(sqlite3_prepare_v2(s2->db, "SELECT count(*) FROM sqlite_stat1", -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_true(sqlite3_column_int(q, 0) > 0);
+	sqlite3_finalize(q);
+	store_close(s2);
+	unlink(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_census_and_same_names),
+	        cmocka_unit_test(test_as_of_from_data),
+	        cmocka_unit_test(test_odd_events),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -285,6 +285,36 @@ static void test_pairs_and_storm(void **state)
 	}
 }
 
+/* Pairing looks for the deleted original by its exact name: a new random file whose original was not deleted
+ * pairs with none of 20 other deletions (0.5 for its ransomware extension, no copy); the 0.5 of an unpaired
+ * .locked file is not taken back for a copy under another extension in the same folder (2 + 0.5). */
+static void test_pairing_exact(void **state)
+{
+	(void)state;
+	struct suspect s;
+	struct suspect_result r;
+	char p[128];
+	suspect_init(&s, 0);
+	for (int i = 0; i < 20; i++) {
+		snprintf(p, sizeof(p), "share/k/old%02d.txt", i);
+		add(&s, p, SUSPECT_DELETED, SNIFF_TEXT, SNIFF_EMPTY);
+	}
+	for (int i = 0; i < 3; i++) {
+		snprintf(p, sizeof(p), "share/k/new%d.txt.locked", i);
+		add(&s, p, SUSPECT_NEW, SNIFF_EMPTY, SNIFF_RANDOM);
+	}
+	verdict(&s, 1.5, 0, &r);
+	assert_null(strstr(buf_cstr(&r.summary), "renamed"));
+	done(&s, &r);
+
+	suspect_init(&s, 0);
+	add(&s, "share/m/alone.txt.locked", SUSPECT_NEW, SNIFF_EMPTY, SNIFF_RANDOM);
+	add(&s, "share/m/a.txt.qqx", SUSPECT_NEW, SNIFF_EMPTY, SNIFF_RANDOM);
+	add(&s, "share/m/a.txt", SUSPECT_DELETED, SNIFF_TEXT, SNIFF_EMPTY);
+	verdict(&s, 2.5, 0, &r);
+	done(&s, &r);
+}
+
 /* The summary and reasons of a suspect generation: the deepest folder holding every encrypted folder, notes
  * counted after the files, more than ten folders folded into one "… more folders" entry. */
 static void test_summary_and_reasons(void **state)
@@ -310,12 +340,135 @@ static void test_summary_and_reasons(void **state)
 	done(&s, &r);
 }
 
+/* A file changed in place that grew by `grow` bytes. */
+static void enc_grown(struct suspect *s, const char *folder, int i, int grow)
+{
+	char p[128];
+	snprintf(p, sizeof(p), "%s/doc%03d.txt", folder, i);
+	struct suspect_file f = {.path = p,
+	                         .change = SUSPECT_MODIFIED,
+	                         .old_size = 1000,
+	                         .new_size = (uint64_t)(1000 + grow),
+	                         .old_type = SNIFF_TEXT,
+	                         .new_type = SNIFF_RANDOM,
+	                         .old_entropy = 4.5,
+	                         .chunk_overlap = 0};
+	suspect_add(s, &f);
+}
+
+/* "N of them grew by exactly D bytes": only when at least two files changed and one growth is more than half of
+ * them (3 of 5 yes, 3 of 6 no; 1 file no, 2 files yes), and only on the first folder of the rule. */
+static void test_growth_detail(void **state)
+{
+	(void)state;
+	struct suspect s;
+	struct suspect_result r;
+	for (int n = 1; n <= 2; n++) { /* threshold 2: one file is suspect already */
+		suspect_init(&s, 2);
+		for (int i = 0; i < n; i++)
+			enc_grown(&s, "share/a", i, 16);
+		verdict(&s, 2.0 * n, 1, &r);
+		if (n == 1)
+			assert_null(strstr(buf_cstr(&r.reasons), "grew by exactly"));
+		else
+			assert_non_null(strstr(buf_cstr(&r.reasons), "; 2 of them grew by exactly 16 bytes"));
+		done(&s, &r);
+	}
+	for (int other = 2; other <= 3; other++) { /* 3 of 5 a majority, 3 of 6 not */
+		suspect_init(&s, 0);
+		for (int i = 0; i < 3; i++)
+			enc_grown(&s, "share/a", i, 16);
+		for (int i = 0; i < other; i++)
+			enc_grown(&s, "share/a", 10 + i, 32);
+		verdict(&s, 2.0 * (3 + other), 1, &r);
+		if (other == 2)
+			assert_non_null(strstr(buf_cstr(&r.reasons), "; 3 of them grew by exactly 16 bytes"));
+		else
+			assert_null(strstr(buf_cstr(&r.reasons), "grew by exactly"));
+		done(&s, &r);
+	}
+	/* two folders: the detail once, on the folder with most files (listed first), not on the other */
+	suspect_init(&s, 0);
+	for (int i = 0; i < 2; i++)
+		enc_grown(&s, "share/b", i, 16);
+	for (int i = 0; i < 4; i++)
+		enc_grown(&s, "share/c", i, 16);
+	verdict(&s, 12, 1, &r);
+	const char *j = buf_cstr(&r.reasons), *c = strstr(j, "\"folder\":\"share/c\""),
+	           *b = strstr(j, "\"folder\":\"share/b\"");
+	assert_non_null(c);
+	assert_non_null(b);
+	assert_true(c < b);
+	const char *g = strstr(j, "; 6 of them grew by exactly 16 bytes");
+	assert_non_null(g);
+	assert_true(g > c && g < b);
+	assert_null(strstr(g + strlen("; 6 of them grew by exactly"), "grew by exactly"));
+	done(&s, &r);
+}
+
+/* The folder named in the summary: the deepest folder holding every flagged one, by whole names (ward1 and ward10
+ * share 'share', not 'share/ward1'), a folder and its subfolder in either order the folder. */
+static void test_flagged_root(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *first, *second, *root;
+	} v[] = {
+	        {"share/ward1", "share/ward10", "share"},          {"share/ward10", "share/ward1", "share"},
+	        {"share/ward1/x", "share/ward1", "share/ward1"},   {"share/ward1", "share/ward1/x", "share/ward1"},
+	        {"share/ward1/x", "share/ward1/y", "share/ward1"}, {"share/ward1/x", "share/ward2", "share"},
+	};
+	for (size_t k = 0; k < LB_ARRAY_LEN(v); k++) {
+		struct suspect s;
+		struct suspect_result r;
+		suspect_init(&s, 0);
+		for (int i = 0; i < 3; i++)
+			enc_inplace(&s, v[k].first, i);
+		for (int i = 0; i < 3; i++)
+			enc_inplace(&s, v[k].second, i);
+		verdict(&s, 12, 1, &r);
+		char want[128];
+		snprintf(want, sizeof(want), "6 files in '%s' look encrypted", v[k].root);
+		if (!strstr(buf_cstr(&r.summary), want))
+			fail_msg("%s + %s: summary '%s', want '%s'", v[k].first, v[k].second, buf_cstr(&r.summary),
+			         want);
+		done(&s, &r);
+	}
+}
+
+/* A clean generation with notes: "1 looks like a ransom note", "2 look like a ransom note". */
+static void test_clean_notes(void **state)
+{
+	(void)state;
+	for (int n = 1; n <= 2; n++) {
+		struct suspect s;
+		struct suspect_result r;
+		suspect_init(&s, 0);
+		for (int i = 0; i < n; i++) {
+			char p[64];
+			snprintf(p, sizeof(p), "share/d%d/README_DECRYPT.txt", i);
+			note(&s, p, 1);
+		}
+		verdict(&s, 4.0 + 2.0 * (n - 1), 0, &r);
+		assert_non_null(
+		        strstr(buf_cstr(&r.summary), n == 1 ? "; 1 looks like a ransom note, below the threshold 10"
+		                                            : "; 2 look like a ransom note, below the threshold 10"));
+		done(&s, &r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_threshold_boundary_default), cmocka_unit_test(test_threshold_boundary_given),
-	        cmocka_unit_test(test_weights_and_caps),           cmocka_unit_test(test_pairs_and_storm),
+	        cmocka_unit_test(test_threshold_boundary_default),
+	        cmocka_unit_test(test_threshold_boundary_given),
+	        cmocka_unit_test(test_weights_and_caps),
+	        cmocka_unit_test(test_pairs_and_storm),
 	        cmocka_unit_test(test_summary_and_reasons),
+	        cmocka_unit_test(test_growth_detail),
+	        cmocka_unit_test(test_flagged_root),
+	        cmocka_unit_test(test_clean_notes),
+	        cmocka_unit_test(test_pairing_exact),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

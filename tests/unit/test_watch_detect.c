@@ -28,6 +28,7 @@ struct env {
 	struct watch_summary sum;
 	struct watch_root root;
 	struct buf alerts; /* "rule/severity " for each alert, in order */
+	struct buf paths;  /* the "path" of each alert, one a line */
 };
 
 static void on_alert(const char *json, void *ctx)
@@ -42,6 +43,11 @@ static void on_alert(const char *json, void *ctx)
 	buf_addch(&e->alerts, '/');
 	buf_add(&e->alerts, s, strcspn(s, "\""));
 	buf_addch(&e->alerts, ' ');
+	const char *p = strstr(json, "\"path\":\"");
+	assert_non_null(p);
+	p += 8;
+	buf_add(&e->paths, p, strcspn(p, "\""));
+	buf_addch(&e->paths, '\n');
 }
 
 static struct env *env_new(void)
@@ -69,6 +75,7 @@ static void env_free(struct env *e)
 	watch_map_free(&e->w.exts);
 	watch_map_free(&e->w.canary);
 	buf_release(&e->alerts);
+	buf_release(&e->paths);
 	free(e);
 }
 
@@ -402,6 +409,153 @@ static void test_ransom_note(void **state)
 	env_free(e);
 }
 
+/* Encryption's severity file by file (not only which severities were seen): 1 low, 2 medium, 3 high, 9 still
+ * high (held back), 10 critical; 3 files with 2 ransomware extensions high, with the third critical; 2 files with 3
+ * extensions not critical for encryption. */
+static void test_encryption_steps(void **state)
+{
+	(void)state;
+	static const char *const want[] = {
+	        "encryption/low ",     "encryption/medium ", "encryption/high ", "", "", "", "", "", "",
+	        "encryption/critical "};
+	clean_dir();
+	struct env *e = env_new();
+	text_files(e, 12);
+	for (int i = 0; i < 10; i++) {
+		encrypt(e, 410, i);
+		expect(e, want[i]);
+	}
+	env_free(e);
+
+	clean_dir();
+	e = env_new();
+	text_files(e, 6);
+	for (int i = 0; i < 3; i++)
+		encrypt(e, 411, i);
+	expect(e, "encryption/low encryption/medium encryption/high ");
+	ev(e, WEV_RENAME, 411, at("doc%02d.txt", 3), at("doc%02d.txt.locked", 3), 0);
+	ev(e, WEV_RENAME, 411, at("doc%02d.txt", 4), at("doc%02d.txt.locked", 4), 0);
+	expect(e, "ransom_extension/low ");
+	ev(e, WEV_RENAME, 411, at("doc%02d.txt", 5), at("doc%02d.txt.locked", 5), 0);
+	expect(e, "encryption/critical ransom_extension/critical ");
+	env_free(e);
+
+	clean_dir();
+	e = env_new();
+	text_files(e, 6);
+	for (int i = 0; i < 2; i++)
+		encrypt(e, 412, i);
+	expect(e, "encryption/low encryption/medium ");
+	for (int i = 2; i < 5; i++)
+		ev(e, WEV_RENAME, 412, at("doc%02d.txt", i), at("doc%02d.txt.locked", i), 0);
+	expect(e, "ransom_extension/low ransom_extension/critical ");
+	env_free(e);
+}
+
+/* The folder an encryption alert names: the deepest folder holding the actor's files, by whole names. */
+static void test_alert_folder(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *a, *b, *want; /* relative to tmpdir; want "" = tmpdir itself */
+	} v[] = {
+	        {"w/x.txt", NULL, "/w"},          {"w/x.txt", "w/y.txt", "/w"},       {"w1/x.txt", "w10/y.txt", ""},
+	        {"w10/x.txt", "w1/y.txt", ""},    {"w/s/x.txt", "w/y.txt", "/w"},     {"w/x.txt", "w/s/y.txt", "/w"},
+	        {"w/s/x.txt", "w/t/y.txt", "/w"}, {"w/s/x.txt", "w/s/y.txt", "/w/s"}, {"ab/x.txt", "a/y.txt", ""},
+	};
+	for (size_t k = 0; k < LB_ARRAY_LEN(v); k++) {
+		clean_dir();
+		const char *rel[2] = {v[k].a, v[k].b};
+		char path[2][300];
+		for (int i = 0; i < 2 && rel[i]; i++) {
+			snprintf(path[i], sizeof(path[i]), "%s/%s", tmpdir, rel[i]);
+			char dir[300];
+			snprintf(dir, sizeof(dir), "%s", path[i]);
+			*strrchr(dir, '/') = 0;
+			assert_int_equal(lb_mkdirs(dir, 0755), 0);
+			put(path[i], txt, 8192);
+		}
+		struct env *e = env_new();
+		watch_baseline(&e->w, tmpdir, 0);
+		for (int i = 0; i < 2 && rel[i]; i++) {
+			put(path[i], rnd, 8192);
+			ev(e, WEV_WRITE, 420, path[i], NULL, 0);
+		}
+		char want[400];
+		snprintf(want, sizeof(want), "%s%s\n", tmpdir, v[k].want);
+		const char *got = buf_cstr(&e->paths), *last = got + strlen(got);
+		/* the last alert's folder */
+		if (last > got)
+			for (last--; last > got && last[-1] != '\n'; last--)
+				;
+		if (strcmp(last, want))
+			fail_msg("%s + %s: folder '%s', want '%s'", v[k].a, v[k].b ? v[k].b : "-", last, want);
+		env_free(e);
+	}
+}
+
+/* Which root a path is in: whole folder names (tmpdir2 is not in tmpdir), the root itself, '/' holds everything. */
+static void test_path_root(void **state)
+{
+	(void)state;
+	struct env *e = env_new();
+	char p[300];
+	snprintf(p, sizeof(p), "%s/a.txt", tmpdir);
+	assert_int_equal(watch_path_root(&e->w, p), 0);
+	assert_int_equal(watch_path_root(&e->w, tmpdir), 0);
+	snprintf(p, sizeof(p), "%s2/a.txt", tmpdir);
+	assert_int_equal(watch_path_root(&e->w, p), -1);
+	assert_int_equal(watch_path_root(&e->w, "/elsewhere"), -1);
+	struct watch_root roots[2] = {e->root, {.path = "/", .len = 1}};
+	e->w.roots = roots;
+	e->w.nroots = 2;
+	assert_int_equal(watch_path_root(&e->w, "/elsewhere"), 1);
+	snprintf(p, sizeof(p), "%s/a.txt", tmpdir);
+	assert_int_equal(watch_path_root(&e->w, p), 0);
+	struct watch_root one[1] = {{.path = "/x", .len = 2}};
+	e->w.roots = one;
+	e->w.nroots = 1;
+	assert_int_equal(watch_path_root(&e->w, "/x/y"), 0);
+	assert_int_equal(watch_path_root(&e->w, "/y"), -1);
+	e->w.roots = &e->root;
+	env_free(e);
+}
+
+/* An extension is known whatever its case (A and Z folded like the letters between), by its first 16
+ * characters: ten renames to a known one say nothing, to an unknown one new_extension. */
+static void test_extension_case_and_length(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *seen, *to;
+		int alert;
+	} v[] = {
+	        {"Aqz", "aqz", 0},
+	        {"Zqz", "zqz", 0},
+	        {"aqz", "AQZ", 0},
+	        {"Mqz", "mqy", 1},
+	        {"qzqzqzqzqzqzqzqa", "qzqzqzqzqzqzqzqb", 1},   /* 16: the last one counts */
+	        {"qzqzqzqzqzqzqzqzA", "qzqzqzqzqzqzqzqzB", 0}, /* 17: the 17th does not */
+	        {"qzqzqzqzqzqzqzqzAB", "qzqzqzqzqzqzqzqzCD", 0},
+	};
+	for (size_t k = 0; k < LB_ARRAY_LEN(v); k++) {
+		clean_dir();
+		char name[64];
+		snprintf(name, sizeof(name), "known.%s", v[k].seen);
+		put(at(name, 0), txt, 100);
+		struct env *e = env_new();
+		watch_baseline(&e->w, tmpdir, 0);
+		for (int i = 0; i < 10; i++) {
+			char to[64];
+			snprintf(to, sizeof(to), "n%02d.%s", i, v[k].to);
+			ev(e, WEV_RENAME, 900, at("n%02d.txt", i), at(to, 0), 0);
+		}
+		if (strcmp(buf_cstr(&e->alerts), v[k].alert ? "new_extension/medium " : ""))
+			fail_msg("seen .%s, renamed to .%s: alerts '%s'", v[k].seen, v[k].to, buf_cstr(&e->alerts));
+		env_free(e);
+	}
+}
+
 int main(void)
 {
 	snprintf(tmpdir, sizeof tmpdir, "/tmp/lb-test-detect.XXXXXX");
@@ -418,6 +572,10 @@ int main(void)
 	        cmocka_unit_test(test_new_random_files),
 	        cmocka_unit_test(test_header_preserving),
 	        cmocka_unit_test(test_ransom_note),
+	        cmocka_unit_test(test_encryption_steps),
+	        cmocka_unit_test(test_alert_folder),
+	        cmocka_unit_test(test_path_root),
+	        cmocka_unit_test(test_extension_case_and_length),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	lb_rmtree(tmpdir);
