@@ -101,7 +101,8 @@ int main(int argc, char **argv)
 	if (sqlite3_open_v2(argv[1], &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
 		return 2;
 	sqlite3_stmt *q;
-	sqlite3_prepare_v2(db, "SELECT name, kana, generic_name, code FROM drugs ORDER BY (rowid * 7919) % 100003 LIMIT ?1",
+	sqlite3_prepare_v2(db,
+	                   "SELECT name, kana, generic_name, code FROM drugs ORDER BY (rowid * 7919) % 100003 LIMIT ?1",
 	                   -1, &q, NULL);
 	sqlite3_bind_int64(q, 1, runs / 4 + 1);
 	enum { FORMS = 4 };

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 #include <errno.h>
+#include <pthread.h>
 #include <sys/stat.h>
 
 /* Orders that are not medicines (diet, exams, lab): added to schema version 1 in place (added_columns). */
@@ -358,6 +359,25 @@ static int add_columns(struct store *s)
 	return rc;
 }
 
+/*
+ * Before the first connection: no bulk page-cache allocation per cache. SQLite gives every page cache — each
+ * connection's and each ephemeral table's (a UNION, an IN list, a sort) — an initial block of twenty pages (about
+ * 85 KB) from malloc; a check that runs a dozen such queries then grows and shrinks the top of the heap each time,
+ * and the kernel's page faults and TLB flushes cost more than the queries (bench/rx: 2.8 ms per check instead of
+ * 0.3 ms on a 20,000-product master). Without the block, pages come one by one from malloc's free lists.
+ */
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+
+static void sqlite_setup(void)
+{
+	sqlite3_config(SQLITE_CONFIG_PAGECACHE, (void *)NULL, 0, 0); /* SQLITE_MISUSE once initialised: harmless */
+}
+
+void store_sqlite_setup(void)
+{
+	pthread_once(&sqlite_once, sqlite_setup);
+}
+
 int store_journal(struct store *s, const char *mode)
 {
 	sqlite3_stmt *q;
@@ -422,6 +442,7 @@ int store_open(struct store **out, const char *path, int create)
 		return lb_error_tr(LB_ENOTFOUND, "no store '%s' (run 'lifeboat ingest --db %s' first)",
 		                   "ストア '%s' がありません (先に 'lifeboat ingest --db %s' を実行してください)", path,
 		                   path);
+	store_sqlite_setup();
 	struct store *s = lb_calloc(1, sizeof(*s));
 	s->path = lb_strdup(path);
 	s->drugs_fts = -1;

@@ -267,6 +267,8 @@ int store_open_readonly(struct store **out, const char *path);
  * lock instead of one per statement. store_read_end after the last query (also after a failed one). */
 int store_read_begin(struct store *s);
 void store_read_end(struct store *s);
+/* 1 when no transaction is open on s (a caller may then hold one for a run of queries of its own). */
+int store_read_idle(struct store *s);
 
 /* A result table of strings: cell (r, c) is cells[r * ncols + c], NULL for SQL NULL. Owned by the table. */
 struct store_table {

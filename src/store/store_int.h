@@ -75,6 +75,8 @@ struct store {
 	size_t ncached, capcached;
 };
 
+/* SQLite's process-wide settings, before the first connection (store.c; both open paths call it). */
+void store_sqlite_setup(void);
 /* A prepared statement for sql (a string constant), kept until store_close; reset before use. NULL on error. */
 sqlite3_stmt *store_cached_stmt(struct store *s, const char *sql);
 /* 1 when the store predates a column added to its schema since (store.c upgrades it on a read-write open). */

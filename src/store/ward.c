@@ -18,6 +18,7 @@ int store_open_readonly(struct store **out, const char *path)
 		return lb_error_tr(LB_ENOTFOUND, "no store '%s' (run 'lifeboat ingest --db %s' first)",
 		                   "ストア '%s' がありません (先に 'lifeboat ingest --db %s' を実行してください)", path,
 		                   path);
+	store_sqlite_setup();
 	struct store *s = lb_calloc(1, sizeof(*s));
 	s->path = lb_strdup(path);
 	s->drugs_fts = -1;
@@ -59,6 +60,11 @@ fail:
 int store_read_begin(struct store *s)
 {
 	return store_exec(s, "BEGIN");
+}
+
+int store_read_idle(struct store *s)
+{
+	return sqlite3_get_autocommit(s->db);
 }
 
 void store_read_end(struct store *s)
