@@ -7,7 +7,8 @@
  * with active medicines, pregnancy, maximum daily dose, age limits. It reads the clinical store only; the station and the
  * command-line both call it (rx_check fills a struct of alerts; nothing here prints).
  *
- * Levels: RX_STOP means "do not give without asking the prescriber" (a recorded allergy to the drug or its class;
+ * Levels: RX_STOP means "do not give without asking the prescriber" (a recorded allergy to the drug, its ingredient
+ * or its class, a cross-reactive class the table marks stop or after a severe reaction (allergy.c, docs/rx.md);
  * a drug contraindicated in pregnancy for a pregnant patient; a daily dose ten times the maximum or more, the
  * classic misplaced decimal; a patient younger or older than the drug master allows); RX_WARN means "check before giving" (interaction, duplicate, a dose over the maximum,
  * a class shared with an allergen, a dose whose unit cannot be compared, an age limit for a patient without a birth
