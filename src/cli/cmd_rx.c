@@ -6,6 +6,9 @@
  *   rx check --db F --patient PID --drug CODE --dose X [--unit U] --per-day N [--days D] [--pregnant] [--json]
  *                                           the order against the patient's allergies, active medicines, pregnancy,
  *                                           the maximum daily dose and the age limits; exit 1 on a stop-level alert
+ *   rx check … --line CODE:DOSE:N …         the other lines of the prescription, each checked against the others
+ *   rx check … --record --by NAME [--override REASON]   keep the checked lines as outage orders
+ *   rx orders --db F --patient PID [--all]  the outage orders; rx end --db F --id N --by NAME --reason TEXT
  *   rx check … --bench N                    run the same check N times in process and report the latency
  */
 #include "cli.h"
