@@ -6,6 +6,9 @@
  *   rx check --db F --patient PID --drug CODE --dose X [--unit U] --per-day N [--days D] [--pregnant] [--json]
  *                                           the order against the patient's allergies, active medicines, pregnancy,
  *                                           the maximum daily dose and the age limits; exit 1 on a stop-level alert
+ *   rx check … --line CODE:DOSE:N …         the other lines of the prescription, each checked against the others
+ *   rx check … --record --by NAME [--override REASON]   keep the checked lines as outage orders
+ *   rx orders --db F --patient PID [--all]  the outage orders; rx end --db F --id N --by NAME --reason TEXT
  *   rx check … --bench N                    run the same check N times in process and report the latency
  */
 #include "cli.h"
@@ -261,11 +264,66 @@ static void result_text(const struct rx_result *r, struct buf *out)
 	lb_format_stamp(out, r->as_of); /* 2026/11/24 20:29: as on paper and the station */
 }
 
+/* One line of a paper prescription. */
+struct rx_line {
+	const char *code;
+	double dose;
+	const char *unit;
+	double per_day;
+	char text[96]; /* the basis other lines show: "line 2: 200mg × 2/day" */
+	char name[96]; /* the master's name, once checked */
+};
+
+/* "CODE:DOSE:N" (100007401:200mg:2) into l; the strings point into arg's copy kept in keep. */
+static int parse_line(char *arg, struct rx_line *l, int n)
+{
+	char *c1 = strchr(arg, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	if (!c2)
+		return -1;
+	*c1 = *c2 = 0;
+	const char *times = NULL;
+	l->code = arg;
+	if (!*arg || rx_parse_amount(c1 + 1, &l->dose, &l->unit) < 0 ||
+	    rx_parse_amount(c2 + 1, &l->per_day, &times) < 0 || l->per_day > 48 ||
+	    (times && strcmp(times, "回") && strcmp(times, "回/日")))
+		return -1;
+	snprintf(l->text, sizeof(l->text), "line %d: %s %s × %g/day", n, arg, c1 + 1, l->per_day);
+	return 0;
+}
+
+static int rx_check_run(int argc, char **argv, struct lb_strlist *linelist, char ***copies);
+
 static int rx_check_cmd(int argc, char **argv)
 {
+	struct lb_strlist lines = {0};
+	char **copies = NULL;
+	int rc = rx_check_run(argc, argv, &lines, &copies);
+	for (size_t k = 0; copies && k < lines.n; k++)
+		free(copies[k]);
+	free(copies);
+	lb_strlist_free(&lines);
+	return rc;
+}
+
+/* The audit line of one recorded order, as the basis of the alerts it raises. */
+static void outage_text(const struct store_table *t, size_t r, struct buf *b)
+{
+	buf_addf(b, "%.10s %s %s%s × %s/day (#%s, %s)", store_cell(t, r, STORE_OUT_RECORDED),
+	         store_cell(t, r, STORE_OUT_DRUG_NAME) ? store_cell(t, r, STORE_OUT_DRUG_NAME)
+	                                               : store_cell(t, r, STORE_OUT_DRUG_CODE),
+	         store_cell(t, r, STORE_OUT_DOSE),
+	         store_cell(t, r, STORE_OUT_UNIT) ? store_cell(t, r, STORE_OUT_UNIT) : "",
+	         store_cell(t, r, STORE_OUT_PER_DAY), store_cell(t, r, STORE_OUT_ID),
+	         store_cell(t, r, STORE_OUT_RECORDED_BY));
+}
+
+static int rx_check_run(int argc, char **argv, struct lb_strlist *linelist, char ***copies)
+{
 	const char *db = NULL, *patient = NULL, *drug = NULL, *dose = NULL, *unit = NULL, *per_day = NULL;
+	const char *by = NULL, *override = NULL;
 	long days = 0, bench = 0;
-	int json = 0, pregnant = 0, code;
+	int json = 0, pregnant = 0, record = 0, code;
+	struct lb_strlist *lines_p = linelist;
 	const struct lb_opt opts[] = {
 	        {LB_OPT_STRING, 0, "db", &db, "FILE", "the clinical store", "臨床データストア"},
 	        {LB_OPT_STRING, 'p', "patient", &patient, "PID", "patient ID", "患者 ID"},
@@ -279,6 +337,16 @@ static int rx_check_cmd(int argc, char **argv)
 	         "1 日の回数 (3 または 3回)"},
 	        {LB_OPT_INT, 0, "days", &days, "D", "days supplied", "日数", 0, 3650},
 	        {LB_OPT_FLAG, 0, "pregnant", &pregnant, NULL, "the patient is pregnant", "妊娠中"},
+	        {LB_OPT_LIST, 0, "line", lines_p, "CODE:DOSE:N",
+	         "another line of the same prescription (drug code, dose with unit, times a day); repeatable",
+	         "同じ処方箋の他の薬 (薬品コード:用量と単位:1日回数)。複数指定可"},
+	        {LB_OPT_FLAG, 0, "record", &record, NULL,
+	         "record the checked lines as outage orders (later checks count them); needs --by",
+	         "確認した処方をダウンタイム中の処方として記録 (以後の確認で照合)。--by が必要"},
+	        {LB_OPT_STRING, 0, "by", &by, "NAME", "who records (audit trail)", "記録者 (監査記録)"},
+	        {LB_OPT_STRING, 0, "override", &override, "REASON",
+	         "record despite a stop-level alert, with the prescriber's reason",
+	         "中止レベルの警告があっても記録 (処方医の理由)"},
 	        {LB_OPT_FLAG, 0, "json", &json, NULL, "JSON: order, alerts with level, reasons (ja, en) and basis",
 	         "JSON 出力 (警告レベル・理由 (日英)・根拠)"},
 	        {LB_OPT_INT, 0, "bench", &bench, "N", "run the check N times and print its latency",
@@ -287,7 +355,9 @@ static int rx_check_cmd(int argc, char **argv)
 	};
 	static const struct lb_cmd_help help = {
 	        "lifeboat rx check --db FILE --patient PID --drug CODE --dose X [--unit U] --per-day N [--days D]\n"
-	        "                  [--pregnant] [--json] [--bench N]",
+	        "                  [--line CODE:DOSE:N]… [--record --by NAME [--override REASON]] [--pregnant] "
+	        "[--json]\n"
+	        "                  [--bench N]",
 	        "Check a paper prescription against the patient's downtime snapshot and the drug master: recorded\n"
 	        "allergies (coded, or free text such as ペニシリン) against the drug and its class, a duplicate "
 	        "ingredient\n"
@@ -296,19 +366,31 @@ static int rx_check_cmd(int argc, char **argv)
 	        "recorded pregnancy), the maximum daily dose (dose × per day), and the drug's age limits (the\n"
 	        "patient's age today, from the birth date). Each alert has a level (stop, warn,\n"
 	        "info), the reason and the record it rests on. A safe order prints 'no alerts'.\n"
+	        "A shared interaction group is a stop when the master marks it 併用禁忌, else a warning; the same\n"
+	        "therapeutic class (薬効分類) is a duplicate. --line adds the other lines of the same paper "
+	        "prescription:\n"
+	        "every line is checked against the others. Orders recorded with --record during the outage (see\n"
+	        "'lifeboat rx orders') are checked like active medicines; a line with a stop is recorded only with\n"
+	        "--override and the prescriber's reason.\n"
 	        "Exit codes: 0 no stop-level alert, 1 a stop-level alert, 2 unknown patient or drug, or bad input.",
 	        "紙の処方を患者のダウンタイム用データと薬品マスタで確認します: アレルギー歴 (コード、または\n"
 	        "ペニシリン などの記載) と薬剤・系統、処方中の薬との成分・同効薬の重複、相互作用 (同じ相互作用\n"
 	        "グループ)、妊婦 (--pregnant または記録された妊娠)、1日最大量 (1回量 × 回数)、年齢制限 (生年月日\n"
 	        "から今日の年齢)。警告ごとにレベル (stop / warn / info)、理由、根拠の記録を示します。\n"
 	        "問題がなければ「警告なし」。\n"
+	        "共通の相互作用グループはマスタが併用禁忌とすれば stop、それ以外は warn。同じ薬効分類は同効薬重複。\n"
+	        "--line で同じ処方箋の他の薬を加えると、各行を互いに照合します。--record で記録したダウンタイム中の\n"
+	        "処方 ('lifeboat rx orders') も処方中の薬と同様に照合します。stop のある処方は --override (処方医の\n"
+	        "理由) がなければ記録しません。\n"
 	        "終了コード: 0 stop なし、1 stop あり、2 患者・薬品が不明または入力誤り。",
 	        "  lifeboat rx check --db store.db --patient 0001000046 --drug 100000101 --dose 250 --unit mg "
 	        "--per-day 3 --days 7\n"
 	        "  lifeboat rx check --db store.db --patient 0001000046 --drug 100001001 --dose 1 --unit 錠 --per-day "
 	        "3 --json\n"
 	        "  lifeboat rx check --db store.db --patient 0001000046 --drug 100002001 --dose 2 --per-day 1 "
-	        "--pregnant"};
+	        "--pregnant\n"
+	        "  lifeboat rx check --db store.db --patient 0001000046 --drug 100000501 --dose 0.5g --per-day 3 "
+	        "--line 100007401:200mg:2 --record --by 'pharm 山田'"};
 	int i = cli_parse(argc, argv, opts, &help, &code);
 	if (i < 0)
 		return code;
@@ -337,64 +419,316 @@ static int rx_check_cmd(int argc, char **argv)
 		return cli_usage(L_("--per-day '%s' is not a number of times a day",
 		                    "--per-day '%s' は 1 日の回数ではありません"),
 		                 per_day);
+	if (record && (!by || !*by))
+		return cli_usage(L_("--record needs --by NAME (who records, for the audit trail)",
+		                    "--record には --by (記録者) が必要です"));
+	if ((by || override) && !record)
+		return cli_usage(
+		        L_("--by and --override go with --record", "--by と --override は --record と使います"));
+	if (record && bench > 0)
+		return cli_usage(L_("--record and --bench do not go together", "--record と --bench は併用できません"));
+	/* line 1 is --drug; --line adds the others */
+	size_t nl = 1 + linelist->n;
+	struct rx_line *ln = lb_calloc(nl, sizeof(*ln));
+	ln[0] = (struct rx_line){.code = drug, .dose = o.dose, .unit = o.unit, .per_day = o.per_day};
+	snprintf(ln[0].text, sizeof(ln[0].text), "line 1: %s %s × %g/day", drug, dose, o.per_day);
+	*copies = lb_calloc(linelist->n ? linelist->n : 1, sizeof(**copies));
+	for (size_t k = 0; k < linelist->n; k++) {
+		(*copies)[k] = lb_strdup(linelist->v[k]);
+		if (parse_line((*copies)[k], &ln[k + 1], (int)k + 2) < 0) {
+			free(ln);
+			return cli_usage(
+			        L_("--line '%s' is not CODE:DOSE:TIMES-A-DAY (100007401:200mg:2)",
+			           "--line '%s' は 薬品コード:用量:1日回数 (100007401:200mg:2) ではありません"),
+			        linelist->v[k]);
+		}
+	}
 	struct store *s;
 	int rc = store_open(&s, db, 0);
-	if (rc < 0)
-		return cli_error(rc);
-	struct rx_result r;
-	if (bench > 0) {
-		int64_t *ns = lb_calloc((size_t)bench, sizeof(*ns));
-		for (long k = 0; k < bench && rc == 0; k++) {
-			int64_t t0 = lb_mono_ns();
-			rc = rx_check(s, &o, &r);
-			ns[k] = lb_mono_ns() - t0;
-			rx_result_release(&r);
-		}
-		if (rc == 0) {
-			/* sort for percentiles */
-			for (long a = 1; a < bench; a++) {
-				int64_t v = ns[a];
-				long b = a;
-				while (b > 0 && ns[b - 1] > v) {
-					ns[b] = ns[b - 1];
-					b--;
-				}
-				ns[b] = v;
-			}
-			int64_t sum = 0;
-			for (long k = 0; k < bench; k++)
-				sum += ns[k];
-			struct buf out = {0};
-			buf_addf(&out, "rx check: %ld runs, mean %.3f ms, p50 %.3f ms, p99 %.3f ms, max %.3f ms", bench,
-			         (double)sum / (double)bench / 1e6, (double)ns[bench / 2] / 1e6,
-			         (double)ns[(bench * 99) / 100 < bench ? (bench * 99) / 100 : bench - 1] / 1e6,
-			         (double)ns[bench - 1] / 1e6);
-			cli_print(&out);
-			buf_release(&out);
-		}
-		free(ns);
-		store_close(s);
-		return rc < 0 ? cli_error(rc) : LB_EXIT_OK;
-	}
-	rc = rx_check(s, &o, &r);
 	if (rc < 0) {
-		rx_result_release(&r);
+		free(ln);
+		return cli_error(rc);
+	}
+	/* the outage's running orders of the patient, and the other lines: what each line is checked against */
+	char today[11];
+	lb_today(today, NULL);
+	struct store_table out_t;
+	if ((rc = store_outage_list(s, patient, today, 0, &out_t)) < 0) {
+		free(ln);
 		store_close(s);
 		return cli_error(rc);
 	}
+	struct rx_other *others = lb_calloc(nl + out_t.nrows, sizeof(*others));
+	char **otext = lb_calloc(out_t.nrows ? out_t.nrows : 1, sizeof(*otext));
+	for (size_t k = 0; k < out_t.nrows; k++) {
+		struct buf b = {0};
+		outage_text(&out_t, k, &b);
+		buf_grow(&b, 1);
+		otext[k] = buf_detach(&b, NULL);
+	}
+	struct rx_result r;
 	struct buf out = {0};
-	if (json)
-		result_json(&o, &r, &out);
-	else
-		result_text(&r, &out);
-	int stop = r.stop;
-	rx_result_release(&r);
+	int stop = 0, any_warn = 0;
+	for (size_t k = 0; k < nl && rc == 0; k++) {
+		size_t no = 0;
+		for (size_t j = 0; j < nl; j++)
+			if (j != k)
+				others[no++] = (struct rx_other){.drug_code = ln[j].code,
+				                                 .dose = ln[j].dose,
+				                                 .unit = ln[j].unit,
+				                                 .per_day = ln[j].per_day,
+				                                 .basis_type = "prescription",
+				                                 .text = ln[j].text};
+		for (size_t j = 0; j < out_t.nrows; j++)
+			others[no++] = (struct rx_other){.drug_code = store_cell(&out_t, j, STORE_OUT_DRUG_CODE),
+			                                 .dose = atof(store_cell(&out_t, j, STORE_OUT_DOSE)),
+			                                 .unit = store_cell(&out_t, j, STORE_OUT_UNIT),
+			                                 .per_day = atof(store_cell(&out_t, j, STORE_OUT_PER_DAY)),
+			                                 .basis_type = "outage-order",
+			                                 .id = store_cell(&out_t, j, STORE_OUT_ID),
+			                                 .text = otext[j]};
+		o.drug_code = ln[k].code;
+		o.dose = ln[k].dose;
+		o.unit = ln[k].unit;
+		o.per_day = ln[k].per_day;
+		o.others = others;
+		o.n_others = no;
+		if (k == 0 && bench > 0) {
+			int64_t *ns = lb_calloc((size_t)bench, sizeof(*ns));
+			for (long n = 0; n < bench && rc == 0; n++) {
+				int64_t t0 = lb_mono_ns();
+				rc = rx_check(s, &o, &r);
+				ns[n] = lb_mono_ns() - t0;
+				rx_result_release(&r);
+			}
+			if (rc == 0) {
+				/* sort for percentiles */
+				for (long a = 1; a < bench; a++) {
+					int64_t v = ns[a];
+					long b = a;
+					while (b > 0 && ns[b - 1] > v) {
+						ns[b] = ns[b - 1];
+						b--;
+					}
+					ns[b] = v;
+				}
+				int64_t sum = 0;
+				for (long n = 0; n < bench; n++)
+					sum += ns[n];
+				buf_addf(&out,
+				         "rx check: %ld runs, mean %.3f ms, p50 %.3f ms, p99 %.3f ms, max %.3f ms",
+				         bench, (double)sum / (double)bench / 1e6, (double)ns[bench / 2] / 1e6,
+				         (double)ns[(bench * 99) / 100 < bench ? (bench * 99) / 100 : bench - 1] / 1e6,
+				         (double)ns[bench - 1] / 1e6);
+			}
+			free(ns);
+			break;
+		}
+		rc = rx_check(s, &o, &r);
+		if (rc < 0) {
+			rx_result_release(&r);
+			break;
+		}
+		if (nl > 1)
+			buf_adds(&out, json ? (k ? "," : "{\"lines\":[") : (k ? "\n\n" : ""));
+		if (json)
+			result_json(&o, &r, &out);
+		else
+			result_text(&r, &out);
+		stop |= r.stop;
+		for (size_t a = 0; a < r.n; a++)
+			any_warn |= r.v[a].level == RX_WARN;
+		snprintf(ln[k].name, sizeof(ln[k].name), "%s", r.drug.name ? r.drug.name : ln[k].code);
+		rx_result_release(&r);
+	}
+	if (rc == 0 && nl > 1 && json)
+		buf_addf(&out, "],\"stop\":%s}", stop ? "true" : "false");
+	if (rc == 0 && record && bench == 0) {
+		if (stop && (!override || !*override)) {
+			buf_addf(&out, "\n%s",
+			         L_("NOT RECORDED: a stop-level alert; record only with --override and the "
+			            "prescriber's reason",
+			            "記録していません: 中止レベルの警告があります。記録するには --override "
+			            "で処方医の理由を指定"));
+		} else {
+			char pid[32];
+			snprintf(pid, sizeof(pid), "RX-%lld", (long long)lb_now_ms());
+			struct store_outage_new *nv = lb_calloc(nl, sizeof(*nv));
+			int64_t *idv = lb_calloc(nl, sizeof(*idv));
+			for (size_t k = 0; k < nl; k++)
+				nv[k] = (struct store_outage_new){.patient_id = patient,
+				                                  .drug_code = ln[k].code,
+				                                  .drug_name = ln[k].name,
+				                                  .dose = ln[k].dose,
+				                                  .unit = ln[k].unit,
+				                                  .per_day = ln[k].per_day,
+				                                  .days = (int)days,
+				                                  .prescription = pid,
+				                                  .level = stop       ? "stop"
+				                                           : any_warn ? "warn"
+				                                                      : "none",
+				                                  .override_reason = stop ? override : NULL,
+				                                  .recorded_by = by};
+			rc = store_outage_add(s, nv, nl, idv);
+			struct buf ids = {0};
+			for (size_t k = 0; rc == 0 && k < nl; k++)
+				buf_addf(&ids, "%s#%lld", k ? ", " : "", (long long)idv[k]);
+			free(nv);
+			free(idv);
+			if (rc == 0 && !json)
+				buf_addf(&out, "\n%s %s (%s %s)",
+				         L_("recorded as outage orders", "ダウンタイム中の処方として記録:"), ids.data,
+				         L_("by", "記録者"), by);
+			buf_release(&ids);
+		}
+	}
+	for (size_t k = 0; k < out_t.nrows; k++)
+		free(otext[k]);
+	free(otext);
+	free(others);
+	free(ln);
+	store_table_release(&out_t);
 	store_close(s);
-	int prc = cli_print(&out);
+	if (rc < 0) {
+		buf_release(&out);
+		return cli_error(rc);
+	}
+	int prc = out.len ? cli_print(&out) : 0;
 	buf_release(&out);
 	if (prc)
 		return prc;
 	return stop ? LB_EXIT_FINDING : LB_EXIT_OK;
+}
+
+static int rx_orders_cmd(int argc, char **argv)
+{
+	const char *db = NULL, *patient = NULL;
+	int json = 0, all = 0, code;
+	const struct lb_opt opts[] = {
+	        {LB_OPT_STRING, 0, "db", &db, "FILE", "the clinical store", "臨床データストア"},
+	        {LB_OPT_STRING, 'p', "patient", &patient, "PID", "patient ID", "患者 ID"},
+	        {LB_OPT_FLAG, 0, "all", &all, NULL, "also the ended orders and those past their days",
+	         "終了・日数経過したものも表示"},
+	        CLI_OPT_JSON(&json),
+	        {0},
+	};
+	static const struct lb_cmd_help help = {
+	        "lifeboat rx orders --db FILE --patient PID [--all] [--json]",
+	        "List the patient's orders recorded during the outage ('rx check --record', the station's 記録):\n"
+	        "id, date, drug, dose, the check's level, who recorded it, and for an ended one who ended it and why.\n"
+	        "Without --all only the running ones (not ended, within their days): those later checks count.",
+	        "ダウンタイム中に記録した処方 ('rx check --record'、ステーションの「記録」) を表示します: "
+	        "番号、日時、\n"
+	        "薬品、用量、確認時のレベル、記録者、終了したものは終了者と理由。--all がなければ継続中 (未終了・\n"
+	        "日数内) のもの、つまり以後の確認で照合されるものだけ。",
+	        "  lifeboat rx orders --db store.db --patient 0001000046\n"
+	        "  lifeboat rx orders --db store.db --patient 0001000046 --all --json"};
+	int i = cli_parse(argc, argv, opts, &help, &code);
+	if (i < 0)
+		return code;
+	if (i < argc)
+		return cli_usage(L_("rx orders takes no operands ('%s')", "rx orders に引数は不要です ('%s')"),
+		                 argv[i]);
+	if (!db || !patient)
+		return cli_usage(
+		        L_("rx orders needs --db and --patient", "rx orders には --db と --patient が必要です"));
+	struct store *s;
+	int rc = store_open(&s, db, 0);
+	if (rc < 0)
+		return cli_error(rc);
+	char today[11];
+	lb_today(today, NULL);
+	struct store_table t;
+	rc = store_outage_list(s, patient, today, all, &t);
+	store_close(s);
+	if (rc < 0)
+		return cli_error(rc);
+	static const char *const col[STORE_OUT_COLS] = {"id",           "patient", "drug_code",       "drug_name",
+	                                                "dose",         "unit",    "per_day",         "days",
+	                                                "prescription", "level",   "override_reason", "recorded",
+	                                                "recorded_by",  "ended",   "ended_by",        "end_reason"};
+	struct buf out = {0};
+	if (json) {
+		struct json_w w = {.out = &out};
+		json_arr(&w);
+		for (size_t r = 0; r < t.nrows; r++) {
+			json_obj(&w);
+			for (size_t c = 0; c < STORE_OUT_COLS; c++)
+				json_kv_str(&w, col[c], store_cell(&t, r, c));
+			json_end(&w);
+		}
+		json_end(&w);
+	} else if (!t.nrows)
+		buf_adds(&out, all ? L_("no outage orders", "ダウンタイム中の処方はありません")
+		                   : L_("no running outage orders", "継続中のダウンタイム中の処方はありません"));
+	for (size_t r = 0; !json && r < t.nrows; r++) {
+		buf_addf(&out, "%s#%s  %s  %s %s  %s%s × %s/day%s%s  [%s]  %s %s", r ? "\n" : "",
+		         store_cell(&t, r, STORE_OUT_ID), store_cell(&t, r, STORE_OUT_RECORDED),
+		         store_cell(&t, r, STORE_OUT_DRUG_CODE),
+		         store_cell(&t, r, STORE_OUT_DRUG_NAME) ? store_cell(&t, r, STORE_OUT_DRUG_NAME) : "",
+		         store_cell(&t, r, STORE_OUT_DOSE),
+		         store_cell(&t, r, STORE_OUT_UNIT) ? store_cell(&t, r, STORE_OUT_UNIT) : "",
+		         store_cell(&t, r, STORE_OUT_PER_DAY),
+		         strcmp(store_cell(&t, r, STORE_OUT_DAYS), "0") ? " " : "",
+		         strcmp(store_cell(&t, r, STORE_OUT_DAYS), "0") ? store_cell(&t, r, STORE_OUT_DAYS) : "",
+		         store_cell(&t, r, STORE_OUT_LEVEL) ? store_cell(&t, r, STORE_OUT_LEVEL) : "",
+		         L_("by", "記録者"), store_cell(&t, r, STORE_OUT_RECORDED_BY));
+		if (store_cell(&t, r, STORE_OUT_OVERRIDE))
+			buf_addf(&out, "  %s %s", L_("override:", "理由:"), store_cell(&t, r, STORE_OUT_OVERRIDE));
+		if (store_cell(&t, r, STORE_OUT_ENDED))
+			buf_addf(&out, "  %s %s %s (%s)", L_("ended", "終了"), store_cell(&t, r, STORE_OUT_ENDED),
+			         store_cell(&t, r, STORE_OUT_ENDED_BY), store_cell(&t, r, STORE_OUT_END_REASON));
+	}
+	store_table_release(&t);
+	int prc = cli_print(&out);
+	buf_release(&out);
+	return prc;
+}
+
+static int rx_end_cmd(int argc, char **argv)
+{
+	const char *db = NULL, *by = NULL, *reason = NULL;
+	long id = 0;
+	int code;
+	const struct lb_opt opts[] = {
+	        {LB_OPT_STRING, 0, "db", &db, "FILE", "the clinical store", "臨床データストア"},
+	        {LB_OPT_INT, 0, "id", &id, "N", "the outage order (# of 'rx orders')", "処方番号 ('rx orders' の #)", 1,
+	         INT64_MAX / 2},
+	        {LB_OPT_STRING, 0, "by", &by, "NAME", "who ends it (audit trail)", "実施者 (監査記録)"},
+	        {LB_OPT_STRING, 0, "reason", &reason, "TEXT", "why (終了, 中止, 誤記録 …)",
+	         "理由 (終了・中止・誤記録 …)"},
+	        {0},
+	};
+	static const struct lb_cmd_help help = {
+	        "lifeboat rx end --db FILE --id N --by NAME --reason TEXT",
+	        "End (stop, cancel, or mark as recorded in error) an order recorded during the outage: it is no "
+	        "longer\n"
+	        "checked against. The row is kept with who ended it, when and why ('rx orders --all').",
+	        "ダウンタイム中に記録した処方を終了 (中止・取消・誤記録) します: 以後の照合の対象外になります。\n"
+	        "記録は残り、終了者・日時・理由が付きます ('rx orders --all')。",
+	        "  lifeboat rx end --db store.db --id 3 --by 'pharm 山田' --reason 中止"};
+	int i = cli_parse(argc, argv, opts, &help, &code);
+	if (i < 0)
+		return code;
+	if (i < argc)
+		return cli_usage(L_("rx end takes no operands ('%s')", "rx end に引数は不要です ('%s')"), argv[i]);
+	if (!db || !id || !by || !reason)
+		return cli_usage(L_("rx end needs --db, --id, --by and --reason",
+		                    "rx end には --db, --id, --by, --reason が必要です"));
+	struct store *s;
+	int rc = store_open(&s, db, 0);
+	if (rc < 0)
+		return cli_error(rc);
+	rc = store_outage_end(s, id, by, reason);
+	store_close(s);
+	if (rc < 0)
+		return cli_error(rc);
+	struct buf out = {0};
+	buf_addf(&out, "%s #%ld (%s %s)", L_("ended outage order", "ダウンタイム中の処方を終了:"), id,
+	         L_("by", "実施者"), by);
+	int prc = cli_print(&out);
+	buf_release(&out);
+	return prc;
 }
 
 int cmd_rx(int argc, char **argv)
@@ -405,6 +739,10 @@ int cmd_rx(int argc, char **argv)
 	        {"check", rx_check_cmd,
 	         "check a paper prescription (allergy, duplicate, interaction, pregnancy, max dose)",
 	         "紙処方の確認 (アレルギー・重複・相互作用・妊婦・極量)"},
+	        {"orders", rx_orders_cmd, "list a patient's orders recorded during the outage",
+	         "ダウンタイム中に記録した処方の一覧"},
+	        {"end", rx_end_cmd, "end or cancel an order recorded during the outage",
+	         "ダウンタイム中に記録した処方の終了・取消"},
 	        {0},
 	};
 	return cli_dispatch(argc, argv, "rx", subs);

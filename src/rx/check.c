@@ -63,6 +63,8 @@ const char *rx_basis_word(const char *type, int ja)
 	        {"drug-master", "drug master", "医薬品マスタ"},
 	        {"order", "the order", "今回の処方"},
 	        {"patient", "patient record", "患者情報"},
+	        {"prescription", "another line of this prescription", "同じ処方箋の他の薬"},
+	        {"outage-order", "order of the outage", "ダウンタイム中の処方"},
 	};
 	return word_of(w, LB_ARRAY_LEN(w), type, ja);
 }
@@ -147,7 +149,7 @@ static int check_in(struct store *s, const struct rx_order *o, struct rx_result 
 
 	if ((rc = rx_rule_allergy(s, r)) < 0)
 		return rc;
-	if ((rc = rx_rule_active(s, r)) < 0)
+	if ((rc = rx_rule_active(s, r, o)) < 0)
 		return rc;
 	rx_rule_pregnancy(r, o);
 	rx_rule_dose(r, o);

@@ -63,22 +63,38 @@ int rx_is_generic_product(const char *name);
 
 /* ---- checks (check.c, rules.c) ------------------------------------------------------------------------------- */
 
+/* Another order the new one is checked against (duplicates, interactions, classes): a line of the same paper
+ * prescription, or an order recorded during the outage (store_outage_*). */
+struct rx_other {
+	const char *drug_code; /* code of the drug master */
+	double dose;           /* per administration (0: not given) */
+	const char *unit;      /* as written (NULL: the master's) */
+	double per_day;
+	const char *basis_type; /* "prescription" (a line of the same prescription) or "outage-order" */
+	const char *id;         /* the outage order's id or the line number, for the basis */
+	const char *text;       /* what the basis shows: "2026-12-01 デパケンR錠200 200mg × 2/day" */
+};
+
 /* One order as written on paper. */
 struct rx_order {
 	const char *patient_id;
-	const char *drug_code; /* code, YJ or HOT code of the drug master */
-	double dose;           /* per administration, in unit */
-	const char *unit;      /* as written: mg, 錠, mL … (NULL: the master's unit) */
-	double per_day;        /* administrations per day */
-	int days;              /* days supplied (0: not given) */
-	int pregnant;          /* the prescriber says the patient is pregnant */
+	const char *drug_code;         /* code, YJ or HOT code of the drug master */
+	double dose;                   /* per administration, in unit */
+	const char *unit;              /* as written: mg, 錠, mL … (NULL: the master's unit) */
+	double per_day;                /* administrations per day */
+	int days;                      /* days supplied (0: not given) */
+	int pregnant;                  /* the prescriber says the patient is pregnant */
+	const struct rx_other *others; /* the other lines of the prescription and the outage's orders (may be NULL) */
+	size_t n_others;
 };
 
 enum rx_level { RX_INFO = 1, RX_WARN, RX_STOP };
 
 /* What an alert rests on: the record of the patient or the master entry that raised it. */
 struct rx_basis {
-	const char *type; /* "allergy", "medication", "diagnosis", "drug-master", "order", "patient" */
+	const char *type; /* "allergy", "medication", "diagnosis", "drug-master", "order", "patient", "prescription"
+	                     (another line of the same prescription), "outage-order" (an order checked and recorded
+	                     during the outage) */
 	char *id;         /* allergy id / order number / diagnosis code / drug code, or NULL */
 	char *text;       /* what the record says: "ペニシリン系抗生物質 (発疹, severe, 2025-07-04)" */
 	char *text_ja;    /* the same in Japanese ("… (発疹, 重度, 2025-07-04)"); never NULL when text is set */

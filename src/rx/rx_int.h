@@ -17,7 +17,7 @@ char *rx_key(const char *s);
 /* allergy.c: the patient's allergies against the drug (r->drug and r->patient are filled). */
 int rx_rule_allergy(struct store *s, struct rx_result *r);
 /* rules.c: each adds the alerts of one family to r (r->drug and r->patient are filled). */
-int rx_rule_active(struct store *s, struct rx_result *r);
+int rx_rule_active(struct store *s, struct rx_result *r, const struct rx_order *o);
 void rx_rule_pregnancy(struct rx_result *r, const struct rx_order *o);
 void rx_rule_dose(struct rx_result *r, const struct rx_order *o);
 /* age.c: the drug's age limits against the patient's age at the as-of date (fills r->age_months). */

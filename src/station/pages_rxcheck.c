@@ -19,6 +19,7 @@
 
 struct rx_form {
 	const char *patient, *drug, *dose, *unit, *per_day, *days;
+	const char *lines; /* the lines of the prescription checked before this one: "CODE:DOSE:N;CODE:DOSE:N" */
 	int pregnant;
 	int bad; /* an argument was present but not text (invalid UTF-8, control characters, too long) */
 };
@@ -32,6 +33,7 @@ static void form_read(struct station_req *r, struct rx_form *f)
 	f->unit = station_arg_opt(r, "unit", &f->bad);
 	f->per_day = station_arg_opt(r, "per_day", &f->bad);
 	f->days = station_arg_opt(r, "days", &f->bad);
+	f->lines = station_arg_opt(r, "lines", &f->bad);
 	const char *pg = station_arg_opt(r, "pregnant", &f->bad);
 	f->pregnant = pg && strcmp(pg, "0");
 }
@@ -39,8 +41,8 @@ static void form_read(struct station_req *r, struct rx_form *f)
 /* The check's URL with drug replaced by code (the links of a choice between drugs keep the rest of the order). */
 static void form_url(struct buf *b, const struct rx_form *f, const char *code)
 {
-	const char *names[] = {"patient", "drug", "dose", "unit", "per_day", "days"};
-	const char *vals[] = {f->patient, code, f->dose, f->unit, f->per_day, f->days};
+	const char *names[] = {"patient", "drug", "dose", "unit", "per_day", "days", "lines"};
+	const char *vals[] = {f->patient, code, f->dose, f->unit, f->per_day, f->days, f->lines};
 	buf_adds(b, "/rx/check");
 	for (size_t i = 0, n = 0; i < LB_ARRAY_LEN(names); i++) {
 		if (!vals[i])
@@ -101,10 +103,11 @@ static void check_form(struct station_req *r, struct buf *b, const struct rx_for
 	station_html(b,
 	             "<form method=\"get\" action=\"/rx/check\" class=\"rxform no-print\">"
 	             "<input type=\"hidden\" name=\"patient\" value=\"%s\">"
+	             "<input type=\"hidden\" name=\"lines\" value=\"%s\">"
 	             "<div class=\"row\"><label class=\"drugfield\">%s <input name=\"drug\" value=\"%s\" required "
 	             "autocomplete=\"off\" placeholder=\"%s\" data-drug-search=\"rx-suggest\" data-patient=\"%s\" "
 	             "data-pick=\"1\"%R></label>",
-	             f->patient, T_("Drug", "薬品"), drug_value ? drug_value : "",
+	             f->patient, f->lines ? f->lines : "", T_("Drug", "薬品"), drug_value ? drug_value : "",
 	             T_("code, or 3 characters of a name", "コード、または名前を3文字以上"), f->patient,
 	             drug_value ? "" : " autofocus");
 	if (drug_name)
@@ -237,6 +240,77 @@ static void detail_of(struct buf *t, const struct rx_order *o, const struct rx_r
 		buf_addf(t, "%s%s", i ? ", " : ": ", x->v[i].kind);
 }
 
+#define RX_LINES_MAX 20
+/* The earlier lines of the prescription and the patient's running outage orders, as what the order is checked
+ * against. The lines are "CODE:DOSE:N" joined by ';' (what the page itself carries in its hidden field); one that
+ * does not read is refused (-1). texts/codes are owned by the caller's buffers. */
+struct rx_against {
+	struct rx_other v[RX_LINES_MAX + 64];
+	size_t n, nlines;
+	char *copy;
+	char text[RX_LINES_MAX][96];
+	struct store_table outage;
+	struct buf otext[64];
+};
+
+static int against_read(struct station_req *r, const struct rx_form *f, struct rx_against *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (f->lines) {
+		a->copy = lb_strdup(f->lines);
+		char *save = NULL;
+		for (char *t = strtok_r(a->copy, ";", &save); t; t = strtok_r(NULL, ";", &save)) {
+			char *c1 = strchr(t, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+			if (!c2 || a->nlines >= RX_LINES_MAX)
+				return -1;
+			*c1 = *c2 = 0;
+			struct rx_other *x = &a->v[a->n];
+			const char *times = NULL;
+			if (!*t || rx_parse_amount(c1 + 1, &x->dose, &x->unit) < 0 ||
+			    rx_parse_amount(c2 + 1, &x->per_day, &times) < 0)
+				return -1;
+			x->drug_code = t;
+			x->basis_type = "prescription";
+			snprintf(a->text[a->nlines], sizeof(a->text[0]), "line %zu: %s %s × %s/day", a->nlines + 1, t,
+			         c1 + 1, c2 + 1);
+			x->text = a->text[a->nlines];
+			a->nlines++;
+			a->n++;
+		}
+	}
+	char today[11];
+	lb_today(today, NULL);
+	if (store_outage_list(r->store, f->patient, today, 0, &a->outage) < 0)
+		return -2;
+	for (size_t k = 0; k < a->outage.nrows && k < LB_ARRAY_LEN(a->otext); k++) {
+		const struct store_table *t = &a->outage;
+		struct buf *b = &a->otext[k];
+		buf_addf(b, "%.10s %s %s%s × %s/day (#%s, %s)", store_cell(t, k, STORE_OUT_RECORDED),
+		         store_cell(t, k, STORE_OUT_DRUG_NAME) ? store_cell(t, k, STORE_OUT_DRUG_NAME)
+		                                               : store_cell(t, k, STORE_OUT_DRUG_CODE),
+		         store_cell(t, k, STORE_OUT_DOSE),
+		         store_cell(t, k, STORE_OUT_UNIT) ? store_cell(t, k, STORE_OUT_UNIT) : "",
+		         store_cell(t, k, STORE_OUT_PER_DAY), store_cell(t, k, STORE_OUT_ID),
+		         store_cell(t, k, STORE_OUT_RECORDED_BY));
+		a->v[a->n++] = (struct rx_other){.drug_code = store_cell(t, k, STORE_OUT_DRUG_CODE),
+		                                 .dose = atof(store_cell(t, k, STORE_OUT_DOSE)),
+		                                 .unit = store_cell(t, k, STORE_OUT_UNIT),
+		                                 .per_day = atof(store_cell(t, k, STORE_OUT_PER_DAY)),
+		                                 .basis_type = "outage-order",
+		                                 .id = store_cell(t, k, STORE_OUT_ID),
+		                                 .text = b->data};
+	}
+	return 0;
+}
+
+static void against_release(struct rx_against *a)
+{
+	free(a->copy);
+	store_table_release(&a->outage);
+	for (size_t k = 0; k < LB_ARRAY_LEN(a->otext); k++)
+		buf_release(&a->otext[k]);
+}
+
 /* No patient yet: the one field to start from (the wristband scanned, or the ID typed). */
 static int patient_form(struct station_req *r, struct station_resp *p, int status, const char *msg)
 {
@@ -289,7 +363,16 @@ int station_page_rx_check(struct station_req *r, struct station_resp *p)
 	struct rx_result res = {0};
 	struct rx_order o = {.patient_id = f.patient};
 	int status = 200, have_result = 0, choose = 0;
-	struct buf detail = {0};
+	struct buf detail = {0}, lines_next = {0};
+	struct rx_against *against = lb_calloc(1, sizeof(*against));
+	int arc = against_read(r, &f, against);
+	if (arc == -2) {
+		against_release(against);
+		free(against);
+		store_patient_view_release(&v);
+		return station_page_error(
+		        r, p, 500, T_("The outage orders cannot be read.", "ダウンタイム中の処方を読み込めません。"));
+	}
 	if (!f.drug) {
 		buf_adds(&detail, "form");
 	} else {
@@ -321,6 +404,8 @@ int station_page_rx_check(struct station_req *r, struct station_resp *p)
 		if (rc < 0) {
 			rx_hits_release(&hits);
 			store_patient_view_release(&v);
+			against_release(against);
+			free(against);
 			return station_page_error(
 			        r, p, 500, T_("The drug master cannot be read.", "薬品マスタを読み込めません。"));
 		}
@@ -334,14 +419,23 @@ int station_page_rx_check(struct station_req *r, struct station_resp *p)
 		} else if (order_read(r, &f, &o, &msg) < 0) {
 			status = 400;
 			buf_addf(&detail, "refused: %s", msg);
+		} else if (arc < 0) {
+			status = 400;
+			msg = T_("The earlier lines of the prescription cannot be read: start the prescription again.",
+			         "この処方箋の前の行を読み取れません。処方箋の最初から入力し直してください。");
+			buf_addf(&detail, "refused: lines");
 		} else {
 			o.drug_code = code;
+			o.others = against->v;
+			o.n_others = against->n;
 			rc = rx_check(r->store, &o, &res);
 			if (rc < 0) {
 				rx_result_release(&res);
 				rx_hits_release(&hits);
 				store_patient_view_release(&v);
 				buf_release(&detail);
+				against_release(against);
+				free(against);
 				return station_page_error(
 				        r, p, rc == -LB_EUSAGE ? 400 : 500,
 				        rc == -LB_EUSAGE ? T_("The dose and times a day must be positive.",
@@ -350,6 +444,16 @@ int station_page_rx_check(struct station_req *r, struct station_resp *p)
 			}
 			have_result = 1;
 			detail_of(&detail, &o, &res);
+			if (against->nlines)
+				buf_addf(&detail, "; with %zu earlier line(s)", against->nlines);
+			if (against->outage.nrows)
+				buf_addf(&detail, "; %zu outage order(s)", against->outage.nrows);
+			/* the next line carries this one (the dose with its unit: "200mg") */
+			double dv;
+			const char *du = NULL;
+			rx_parse_amount(f.dose, &dv, &du);
+			buf_addf(&lines_next, "%s%s%s:%s%s:%s", f.lines ? f.lines : "", f.lines ? ";" : "", code,
+			         f.dose, (!du || !*du) && f.unit ? f.unit : "", f.per_day);
 		}
 	}
 	if (station_audit_or_refuse(r, p, "rx-check", f.patient, detail.data) < 0)
@@ -372,6 +476,17 @@ int station_page_rx_check(struct station_req *r, struct station_resp *p)
 	station_allergy_box(r, b, &v);
 	if (msg)
 		station_html(b, "<p class=\"error\" role=\"alert\">%s</p>", msg);
+	if (against->nlines) {
+		station_html(b, "<section class=\"rxlines\" id=\"rx-lines\"><h2>%s</h2><ol>",
+		             T_("Earlier lines of this prescription", "この処方箋の前の行"));
+		for (size_t k = 0; k < against->nlines; k++)
+			station_html(b, "<li>%s</li>", against->text[k] + strcspn(against->text[k], ":") + 2);
+		station_html(b, "</ol></section>\n");
+	}
+	if (against->outage.nrows)
+		station_html(b, "<p class=\"note\" id=\"rx-outage\">%s: %zu</p>",
+		             T_("Orders recorded during the outage, checked against", "照合したダウンタイム中の処方"),
+		             against->outage.nrows);
 	if (have_result) {
 		result_html(r, b, &o, &res, picked_from);
 		stamp(r, b, res.as_of);
@@ -394,7 +509,7 @@ int station_page_rx_check(struct station_req *r, struct station_resp *p)
 	             have_result ? T_("Next line of the prescription", "次の処方行")
 	                         : T_("Order as written", "処方内容"));
 	if (have_result) { /* a new line: the order fields empty, the patient and pregnancy kept */
-		struct rx_form next = {.patient = f.patient, .pregnant = f.pregnant};
+		struct rx_form next = {.patient = f.patient, .pregnant = f.pregnant, .lines = lines_next.data};
 		check_form(r, b, &next, NULL, NULL);
 	} else {
 		check_form(r, b, &f, code[0] ? code : f.drug, code[0] ? drug_name : NULL);
@@ -406,6 +521,9 @@ int station_page_rx_check(struct station_req *r, struct station_resp *p)
 	buf_release(&self);
 done:
 	buf_release(&detail);
+	buf_release(&lines_next);
+	against_release(against);
+	free(against);
 	rx_result_release(&res);
 	rx_hits_release(&hits);
 	store_patient_view_release(&v);

@@ -281,6 +281,48 @@ static inline const char *store_cell(const struct store_table *t, size_t r, size
 }
 void store_table_release(struct store_table *t);
 
+/* ---- orders of the outage (outage.c) -------------------------------------------------------------------------
+ * Prescriptions checked and recorded during the outage (table outage_orders, made on first write; ingest never
+ * touches it: it is the ward's own record). Later checks count them like active medicines. Rows are never deleted;
+ * an order is ended with who and why. */
+struct store_outage_new {
+	const char *patient_id, *drug_code, *drug_name;
+	double dose;      /* per administration, in unit */
+	const char *unit; /* NULL: the master's */
+	double per_day;
+	int days;                    /* 0: not given (runs until ended) */
+	const char *prescription;    /* groups the lines of one paper prescription (NULL: none) */
+	const char *level;           /* the check's highest level: "none", "info", "warn", "stop" */
+	const char *override_reason; /* why a stop was given anyway (required by the callers for a stop) */
+	const char *recorded_by;     /* the user (station login, or --by) */
+};
+/* Record the n lines of one prescription in one transaction (all or none); ids[i] receives each row's id. */
+int store_outage_add(struct store *s, const struct store_outage_new *v, size_t n, int64_t *ids);
+/* End (cancel, stop) a running outage order: -LB_ENOTFOUND when there is none of that id still running. */
+int store_outage_end(struct store *s, int64_t id, const char *by, const char *reason);
+enum {
+	STORE_OUT_ID,
+	STORE_OUT_PATIENT,
+	STORE_OUT_DRUG_CODE,
+	STORE_OUT_DRUG_NAME,
+	STORE_OUT_DOSE,
+	STORE_OUT_UNIT,
+	STORE_OUT_PER_DAY,
+	STORE_OUT_DAYS,
+	STORE_OUT_PRESCRIPTION,
+	STORE_OUT_LEVEL,
+	STORE_OUT_OVERRIDE,
+	STORE_OUT_RECORDED, /* UTC, 2026-12-07T08:00:00Z */
+	STORE_OUT_RECORDED_BY,
+	STORE_OUT_ENDED,
+	STORE_OUT_ENDED_BY,
+	STORE_OUT_END_REASON,
+	STORE_OUT_COLS
+};
+/* The patient's outage orders running on today (YYYY-MM-DD: not ended, within their days), or all of them (all),
+ * oldest first. An older store without the table: an empty table. */
+int store_outage_list(struct store *s, const char *patient_id, const char *today, int all, struct store_table *out);
+
 /* Wards with current inpatients: columns ward, count; floors in number order (3A, 3B … 12B, 17A), then named
  * units (ICU, 緩和ケア …) in text order. */
 enum { STORE_WARD_NAME, STORE_WARD_COUNT, STORE_WARD_COLS };

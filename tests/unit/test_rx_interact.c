@@ -1,0 +1,196 @@
+/*
+ * test_rx_interact.c - interactions and duplicates beyond the active medicines' allergy classes (issue 14): a
+ * shared interaction group that either drug lists as 併用禁忌 stops, other shared groups warn (and say when the
+ * master gives no severity); the same whole therapeutic class (薬効分類) is a duplicate, 「2329 胃粘膜保護剤」 is not
+ * 「2329 PPI・P-CAB」, and the YJ code's first four digits are used only when neither drug has a class; the other
+ * lines of one prescription and the orders recorded during the outage are checked like active medicines.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rx/rx.h"
+
+static char dir[64];
+static struct store *st;
+
+static const char drugs_csv[] =
+        "name,code,kana,generic_name,unit,max_daily_dose,allergy_class,interaction_group,contraindicated_group,"
+        "therapeutic_class,yj_code,pregnancy\n"
+        "メロペン点滴用バイアル0.5g,D-MERO,メロペン,メロペネム水和物,g,6,カルバペネム系,バルプロ酸-カルバペネム,"
+        "バルプロ酸-カルバペネム,6139 カルバペネム系,6139400D1020,\n"
+        "デパケンR錠200,D-DEPA,デパケン,バルプロ酸ナトリウム,mg,1200,,バルプロ酸-カルバペネム,,1139 抗てんかん剤,"
+        "1139004G1020,禁忌\n"
+        "タケキャブ錠20mg,D-TAKE,タケキャブ,ボノプラザンフマル酸塩,mg,40,,,,2329 PPI・P-CAB,2329030F1020,\n"
+        "ネキシウムカプセル20mg,D-NEXI,ネキシウム,エソメプラゾールマグネシウム水和物,mg,40,,,,2329 PPI・P-CAB,"
+        "2329029M1020,\n"
+        "ムコスタ錠100mg,D-MUCO,ムコスタ,レバミピド,mg,300,,,,2329 胃粘膜保護剤,2329021F1021,\n"
+        "リピトール錠10mg,D-LIPI,リピトール,アトルバスタチンカルシウム水和物,mg,40,,CYP3A4,,2189 スタチン,"
+        "2189015F1021,禁忌\n"
+        "クレストール錠2.5mg,D-CRES,クレストール,ロスバスタチンカルシウム,mg,20,,,,2189 スタチン,2189017F1020,禁忌\n"
+        "クラリス錠200,D-CLAR,クラリス,クラリスロマイシン,mg,800,マクロライド系,CYP3A4,,6149 マクロライド系,"
+        "6149003F2037,\n"
+        "降圧薬A錠,D-YJA,コウアツエー,成分エー,mg,10,,,,,2149001F1020,\n"
+        "降圧薬B錠,D-YJB,コウアツビー,成分ビー,mg,10,,,,,2149002F1020,\n"
+        "降圧薬C錠,D-YJC,コウアツシー,成分シー,mg,10,,,,2149 血圧降下剤,2149003F1020,\n";
+
+#define NAME(f, g, kf, kg)                                                                                           \
+	"\"name\":[{\"extension\":[{\"url\":\"http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation\"," \
+	"\"valueCode\":\"IDE\"}],\"family\":\"" f "\",\"given\":[\"" g "\"]},{\"extension\":[{\"url\":\"http://"     \
+	"hl7.org/fhir/StructureDefinition/iso21090-EN-representation\",\"valueCode\":\"SYL\"}],\"family\":\"" kf     \
+	"\",\"given\":[\"" kg "\"]}]"
+#define PATIENT(id, sex, f, g, kf, kg)                                                             \
+	"{\"resourceType\":\"Patient\",\"id\":\"" id "\"," NAME(f, g, kf, kg) ",\"gender\":\"" sex \
+	                                                                      "\",\"birthDate\":\"1970-01-01\"}\n"
+
+static const char patients[] = PATIENT("Q01", "male", "佐藤", "一郎", "サトウ", "イチロウ") /* タケキャブ, デパケン */
+        PATIENT("Q02", "female", "鈴木", "花子", "スズキ", "ハナコ");                       /* nothing active */
+
+#define MED(id, pid, code, name)                                                                                     \
+	"{\"resourceType\":\"MedicationRequest\",\"id\":\"" id "\",\"status\":\"active\",\"intent\":\"order\","      \
+	"\"medicationCodeableConcept\":{\"coding\":[{\"system\":\"urn:local\",\"code\":\"" code                      \
+	"\",\"display\":\"" name "\"}],\"text\":\"" name "\"},\"subject\":{\"reference\":\"Patient/" pid             \
+	"\"},\"authoredOn\":\"2026-01-"                                                                              \
+	"05T10:00:00+09:00\",\"dosageInstruction\":[{\"text\":\"1日1回\",\"timing\":{\"repeat\":{\"frequency\":1," \
+	"\"period\":1,\"periodUnit\":\"d\"}},\"doseAndRate\":[{\"doseQuantity\":{\"value\":1,\"unit\":\"mg\"}}]}]}\n"
+static const char meds[] =
+        MED("ORD-T1", "Q01", "D-TAKE", "タケキャブ錠20mg") MED("ORD-D1", "Q01", "D-DEPA", "デパケンR錠200");
+
+static void put_file(const char *name, const char *text)
+{
+	char p[160];
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	assert_int_equal(lb_write_file_atomic(p, text, strlen(text), 0644, 0), 0);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/lb-test-rxint-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	char fhir[128], db[128], drugs[128];
+	snprintf(fhir, sizeof(fhir), "%s/fhir", dir);
+	if (lb_mkdirs(fhir, 0755) < 0)
+		return -1;
+	put_file("fhir/Patient.ndjson", patients);
+	put_file("fhir/MedicationRequest.ndjson", meds);
+	put_file("drugs.csv", drugs_csv);
+	snprintf(db, sizeof(db), "%s/s.db", dir);
+	snprintf(drugs, sizeof(drugs), "%s/drugs.csv", dir);
+	if (store_open(&st, db, 1) < 0)
+		return -1;
+	struct store_ingest_opts o = {.fhir_dir = fhir, .drugs_csv = drugs};
+	struct store_ingest_stats s;
+	if (store_ingest(st, &o, &s) < 0 || s.warnings)
+		return -1;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	store_close(st);
+	lb_rmtree(dir);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Check drug for pid beside the other order `other` (NULL: none) of basis type `type`; want is the sorted list of
+ * "level:kind:basis" of every alert; the reasons of every alert together must contain `text` (NULL: anything). */
+static void check(const char *pid, const char *drug, const char *other, const char *type, const char *want,
+                  const char *text)
+{
+	struct rx_other x = {.drug_code = other,
+	                     .dose = 1,
+	                     .per_day = 1,
+	                     .basis_type = type,
+	                     .id = "L2",
+	                     .text = "2026-12-01 other"};
+	struct rx_order o = {.patient_id = pid,
+	                     .drug_code = drug,
+	                     .dose = 1,
+	                     .per_day = 1,
+	                     .others = other ? &x : NULL,
+	                     .n_others = other ? 1 : 0};
+	struct rx_result r = {0};
+	assert_int_equal(rx_check(st, &o, &r), 0);
+	const char *v[64];
+	char buf[64][64];
+	assert_true(r.n < 64);
+	struct buf reasons = {0};
+	for (size_t i = 0; i < r.n; i++) {
+		snprintf(buf[i], sizeof(buf[i]), "%s:%s:%s", rx_level_name(r.v[i].level), r.v[i].kind,
+		         r.v[i].basis.type);
+		v[i] = buf[i];
+		buf_addf(&reasons, "%s | %s | ", r.v[i].reason_en, r.v[i].reason_ja);
+	}
+	qsort(v, r.n, sizeof(*v), cmp_str);
+	struct buf got = {0};
+	for (size_t i = 0; i < r.n; i++)
+		buf_addf(&got, "%s%s", i ? " " : "", v[i]);
+	if (strcmp(buf_cstr(&got), want) || (text && !strstr(buf_cstr(&reasons), text)))
+		fail_msg("%s %s + %s: got '%s' (%s), want '%s' with '%s'", pid, drug, other ? other : "-",
+		         buf_cstr(&got), buf_cstr(&reasons), want, text ? text : "");
+	buf_release(&got);
+	buf_release(&reasons);
+	rx_result_release(&r);
+}
+
+static void test_interaction_severity(void **state)
+{
+	(void)state;
+	/* メロペン lists the group as 併用禁忌: a stop beside the active デパケン, and the other way round */
+	check("Q01", "D-MERO", NULL, NULL, "stop:interaction:medication", "併用禁忌");
+	check("Q02", "D-DEPA", "D-MERO", "prescription", "stop:interaction:prescription", "併用禁忌");
+	/* a shared group neither drug lists as 併用禁忌, in a master without severities: warn and say so */
+	check("Q02", "D-LIPI", "D-CLAR", "prescription", "warn:interaction:prescription", "no severity");
+	check("Q02", "D-LIPI", "D-CLAR", "prescription", "warn:interaction:prescription", "添付文書で確認");
+}
+
+static void test_therapeutic_class(void **state)
+{
+	(void)state;
+	/* two PPI/P-CAB: a duplicate naming both; rebamipide beside a PPI is not (same 4 YJ digits, other class) */
+	check("Q01", "D-NEXI", NULL, NULL, "warn:duplicate-class:medication", "タケキャブ");
+	check("Q01", "D-NEXI", NULL, NULL, "warn:duplicate-class:medication", "ネキシウム");
+	check("Q01", "D-MUCO", NULL, NULL, "", NULL);
+	/* two statins */
+	check("Q02", "D-LIPI", "D-CRES", "outage-order", "warn:duplicate-class:outage-order", "2189 スタチン");
+	/* no class in the master for either drug: the YJ code's first four digits, said to be coarse */
+	check("Q02", "D-YJA", "D-YJB", "prescription", "warn:duplicate-class:prescription", "2149");
+	check("Q02", "D-YJA", "D-YJB", "prescription", "warn:duplicate-class:prescription", "粗い");
+	/* one of them has a class: the YJ fallback is not used */
+	check("Q02", "D-YJA", "D-YJC", "prescription", "", NULL);
+}
+
+static void test_other_orders(void **state)
+{
+	(void)state;
+	/* the same drug ordered during the outage, and on another line of the prescription */
+	check("Q02", "D-TAKE", "D-TAKE", "outage-order", "warn:duplicate:outage-order", "ダウンタイム中");
+	check("Q02", "D-TAKE", "D-NEXI", "prescription", "warn:duplicate-class:prescription", "同じ処方箋");
+	/* nothing else to compare with: nothing */
+	check("Q02", "D-TAKE", NULL, NULL, "", NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_interaction_severity),
+	        cmocka_unit_test(test_therapeutic_class),
+	        cmocka_unit_test(test_other_orders),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
