@@ -210,6 +210,20 @@ static void result_json(const struct rx_order *o, const struct rx_result *r, str
 	else
 		json_null_value(&w);
 	json_kv_str(&w, "daily_unit", r->unit);
+	json_kv_int(&w, "period_days", o->period_days > 1 ? o->period_days : 1);
+	json_kv_int(&w, "product_period_days", r->period_days);
+	json_key(&w, "active_daily");
+	json_double(&w, r->active_daily);
+	json_key(&w, "total_daily");
+	if (r->total_daily > 0)
+		json_double(&w, r->total_daily);
+	else
+		json_null_value(&w);
+	json_key(&w, "weight_kg");
+	if (r->weight_kg > 0)
+		json_double(&w, r->weight_kg);
+	else
+		json_null_value(&w);
 	json_kv_bool(&w, "pregnant", r->pregnant);
 	json_end(&w);
 	json_kv_bool(&w, "stop", r->stop);
@@ -234,7 +248,7 @@ static void result_json(const struct rx_order *o, const struct rx_result *r, str
 	json_end(&w);
 }
 
-static void result_text(const struct rx_result *r, struct buf *out)
+static void result_text(const struct rx_order *o, const struct rx_result *r, struct buf *out)
 {
 	const struct ehr_patient *p = &r->patient.patient;
 	buf_addf(out, "%s  %s %s (%s %s)  %s", p->id,
@@ -249,6 +263,8 @@ static void result_text(const struct rx_result *r, struct buf *out)
 		buf_addch(out, ')');
 	}
 	buf_addf(out, "  —  %s %s", r->drug.code, r->drug.name);
+	buf_addf(out, "\n%s ", L_("dose:", "用量:"));
+	rx_dose_text(o, r, out, lb_lang() == LB_LANG_JA);
 	if (r->n == 0)
 		buf_addf(out, "\n%s", L_("no alerts", "警告なし"));
 	for (size_t i = 0; i < r->n; i++) {
@@ -321,8 +337,8 @@ static int rx_check_run(int argc, char **argv, struct lb_strlist *linelist, char
 {
 	const char *db = NULL, *patient = NULL, *drug = NULL, *dose = NULL, *unit = NULL, *per_day = NULL;
 	const char *by = NULL, *override = NULL;
-	long days = 0, bench = 0;
-	int json = 0, pregnant = 0, record = 0, code;
+	long days = 0, bench = 0, period = 0;
+	int json = 0, pregnant = 0, record = 0, weekly = 0, code;
 	struct lb_strlist *lines_p = linelist;
 	const struct lb_opt opts[] = {
 	        {LB_OPT_STRING, 0, "db", &db, "FILE", "the clinical store", "臨床データストア"},
@@ -336,6 +352,10 @@ static int rx_check_run(int argc, char **argv, struct lb_strlist *linelist, char
 	        {LB_OPT_STRING, 0, "per-day", &per_day, "N", "administrations a day (3 or 3回)",
 	         "1 日の回数 (3 または 3回)"},
 	        {LB_OPT_INT, 0, "days", &days, "D", "days supplied", "日数", 0, 3650},
+	        {LB_OPT_FLAG, 0, "weekly", &weekly, NULL, "given once a week (--per-day times on that day)",
+	         "週1回投与 (投与日に --per-day 回)"},
+	        {LB_OPT_INT, 0, "period", &period, "D", "given one day every D days (7: weekly; default 1, daily)",
+	         "D 日に1回投与 (7: 週1回; 既定 1: 毎日)", 1, 365},
 	        {LB_OPT_FLAG, 0, "pregnant", &pregnant, NULL, "the patient is pregnant", "妊娠中"},
 	        {LB_OPT_LIST, 0, "line", lines_p, "CODE:DOSE:N",
 	         "another line of the same prescription (drug code, dose with unit, times a day); repeatable",
@@ -399,11 +419,22 @@ static int rx_check_run(int argc, char **argv, struct lb_strlist *linelist, char
 	if (!db || !patient || !drug || !dose || !per_day)
 		return cli_usage(L_("rx check needs --db, --patient, --drug, --dose and --per-day",
 		                    "rx check には --db, --patient, --drug, --dose, --per-day が必要です"));
-	struct rx_order o = {
-	        .patient_id = patient, .drug_code = drug, .unit = unit, .days = (int)days, .pregnant = pregnant};
+	if (weekly && period && period != 7)
+		return cli_usage(L_("--weekly and --period %ld disagree", "--weekly と --period %ld が一致しません"),
+		                 period);
+	struct rx_order o = {.patient_id = patient,
+	                     .drug_code = drug,
+	                     .unit = unit,
+	                     .days = (int)days,
+	                     .pregnant = pregnant,
+	                     .period_days = weekly ? 7 : (int)period};
+	if (unit && rx_unit_refused(unit))
+		return cli_usage(L_("--unit '%s': γ means μg/kg/min on a ward, not μg; write the dose in μg or mg",
+		                    "--unit '%s': γ は病棟では μg/kg/分 の意味です。μg か mg で指定してください"),
+		                 unit);
 	const char *dose_unit = NULL;
 	if (rx_parse_amount(dose, &o.dose, &dose_unit) < 0)
-		return cli_usage(L_("--dose: %s", "--dose: %s"), lb_errmsg());
+		return cli_usage(L_("--dose: %s (nothing was checked)", "--dose: %s (確認していません)"), lb_errmsg());
 	char unit_buf[64];
 	if (dose_unit) {
 		if (unit &&
@@ -534,7 +565,7 @@ static int rx_check_run(int argc, char **argv, struct lb_strlist *linelist, char
 		if (json)
 			result_json(&o, &r, &out);
 		else
-			result_text(&r, &out);
+			result_text(&o, &r, &out);
 		stop |= r.stop;
 		for (size_t a = 0; a < r.n; a++)
 			any_warn |= r.v[a].level == RX_WARN;

@@ -3,8 +3,10 @@
  * patient's age today (the day the order is checked), counted from the birth date the way Japanese law counts it
  * (lb_age_months: the birthday itself counts, a 29 February birth turns a year older on 1 March in common years).
  *
- * Outside the allowed ages is a stop: the package insert says not to give it (15歳未満には投与しないこと), and a
- * paper order for a child is exactly where the EHR's alert is missed. A drug with a limit for a patient whose birth
+ * Younger than the lower limit is a stop: the package insert says not to give it (15歳未満には投与しないこと), and a
+ * paper order for a child is exactly where the EHR's alert is missed. Older than an upper limit (max_age: a dry
+ * syrup or a granule for children) is a warning: a form meant for children given to an adult is not a
+ * contraindication, only a form and a dose to check. A drug with a limit for a patient whose birth
  * date is unknown is a warning: the limit cannot be checked, and the pharmacist has to ask.
  */
 #include "rx_int.h"
@@ -99,7 +101,17 @@ void rx_rule_age(struct rx_result *r)
 		         age_en.data, y, m, dd, lim_en.data, d->code);
 		buf_addf(&basis_ja, "生年月日 %04d-%02d-%02d、%04d-%02d-%02d 時点で %s; 年齢制限 %s (%s)", by, bm, bd,
 		         y, m, dd, age_ja.data, lim_ja.data, d->code);
-		rx_alert_add(r, RX_STOP, "age", "drug-master", d->code, basis.data, basis_ja.data, en.data, ja.data);
+		/* Under the lower limit is a contraindication (quinolones under 15: 投与しないこと): stop. Over an
+		 * upper limit is a formulation meant for children (a dry syrup) given to an older patient: not
+		 * contraindicated, but the form and the dose are to be checked: warn. */
+		int below = r->age_months < d->age_min_months;
+		if (!below) {
+			buf_adds(&en, "; a form meant for younger patients, not a contraindication: check the form and "
+			              "the dose");
+			buf_adds(&ja, "。小児用の製剤で禁忌ではありません: 剤形と用量を確認してください");
+		}
+		rx_alert_add(r, below ? RX_STOP : RX_WARN, "age", "drug-master", d->code, basis.data, basis_ja.data,
+		             en.data, ja.data);
 	}
 	buf_release(&en);
 	buf_release(&ja);

@@ -48,6 +48,10 @@ const char *rx_kind_word(const char *kind, int ja)
 	        {"interaction", "interaction", "相互作用"},
 	        {"pregnancy", "pregnancy", "妊婦"},
 	        {"max-dose", "over the maximum dose", "1日最大量超過"},
+	        {"dose-unchecked", "maximum dose not checked", "最大量は未チェック"},
+	        {"period", "dosing period", "投与間隔"},
+	        {"child-dose", "children's dose", "小児用量"},
+	        {"elderly", "elderly", "高齢者"},
 	        {"unit", "unit", "単位"},
 	        {"age", "age limit", "年齢制限"},
 	};
@@ -127,6 +131,11 @@ int rx_check(struct store *s, const struct rx_order *o, struct rx_result *r)
 	if (!(o->dose > 0) || !(o->per_day > 0) || o->days < 0)
 		return lb_error_tr(LB_EUSAGE, "dose and times per day must be positive",
 		                   "1回量と1日回数は正の数で指定してください");
+	if (rx_unit_refused(o->unit))
+		return lb_error_tr(LB_EUSAGE, "γ means μg/kg/min on a ward, not μg: write the dose in μg or mg",
+		                   "γ は病棟では μg/kg/分 の意味です: 用量は μg か mg で指定してください");
+	if (o->period_days < 0 || o->period_days > 365)
+		return lb_error_tr(LB_EUSAGE, "the dosing period is 1 to 365 days", "投与間隔は 1〜365 日です");
 	/* One read transaction for the whole check: one snapshot of the store and one lock, instead of one per
 	 * statement (a check runs some forty; the station's pages hold one already). */
 	int own = store_read_idle(s) && store_read_begin(s) == 0;
@@ -138,12 +147,27 @@ int rx_check(struct store *s, const struct rx_order *o, struct rx_result *r)
 
 static int check_in(struct store *s, const struct rx_order *o, struct rx_result *r)
 {
-	int rc = store_drug_get(s, o->drug_code, &r->drugs);
+	/* IDs and codes typed full-width (０００１) or with a trailing space are folded as a dose is */
+	struct buf pid = {0}, code = {0};
+	const char *patient_id = o->patient_id, *drug_code = o->drug_code;
+	if (text_fold_ascii(&pid, o->patient_id, strlen(o->patient_id)) == 0) {
+		while (pid.len && pid.data[pid.len - 1] == ' ')
+			pid.data[--pid.len] = 0;
+		patient_id = buf_cstr(&pid);
+	}
+	if (text_fold_ascii(&code, o->drug_code, strlen(o->drug_code)) == 0) {
+		while (code.len && code.data[code.len - 1] == ' ')
+			code.data[--code.len] = 0;
+		drug_code = buf_cstr(&code);
+	}
+	int rc = store_drug_get(s, drug_code, &r->drugs);
+	if (rc == 0)
+		rc = store_patient_get(s, patient_id, &r->patient);
+	buf_release(&pid);
+	buf_release(&code);
 	if (rc < 0)
 		return rc;
 	r->drug = r->drugs.v[0].drug;
-	if ((rc = store_patient_get(s, o->patient_id, &r->patient)) < 0)
-		return rc;
 	snprintf(r->as_of, sizeof(r->as_of), "%s", r->patient.as_of);
 	rx_unit_norm(r->drug.unit, r->unit, sizeof(r->unit));
 
@@ -152,8 +176,9 @@ static int check_in(struct store *s, const struct rx_order *o, struct rx_result 
 	if ((rc = rx_rule_active(s, r, o)) < 0)
 		return rc;
 	rx_rule_pregnancy(r, o);
-	rx_rule_dose(r, o);
-	rx_rule_age(r);
+	rx_rule_age(r); /* before the dose: children and the elderly are dosed by age */
+	if ((rc = rx_rule_dose(s, r, o)) < 0)
+		return rc;
 	sort_alerts(r);
 	return 0;
 }

@@ -59,12 +59,35 @@ int rx_parse_amount(const char *s, double *v, const char **unit_out)
 		before = p;
 		cp = next_cp(&p);
 	} while (cp && is_space(cp));
+	int group = -1; /* digits since the last thousands separator (-1: none seen yet) */
+	size_t int_digits = 0;
 	for (; cp; before = p, cp = next_cp(&p)) {
 		char a = ascii_of(cp);
 		if (!a)
 			break;
-		if (a == ',')
-			continue; /* thousands separator */
+		if (a == ',') {
+			/* A thousands separator follows one to three digits (or a previous group of exactly three) and is
+			 * followed by exactly three digits: 「1,500」. 「0,5」 (a European decimal) or 「1，5」 is refused,
+			 * never read as 5 or 15. */
+			if (dots || !int_digits || (group < 0 ? int_digits > 3 : group != 3))
+				return lb_error(
+				        LB_EINVAL,
+				        "'%s': a comma is only a thousands separator (1,500); write 0.5 with a point",
+				        s);
+			group = 0;
+			continue;
+		}
+		if (a != '.' && !dots) {
+			int_digits++;
+			if (group >= 0)
+				group++;
+		}
+		if (a == '.' && group >= 0 && group != 3)
+			return lb_error(LB_EINVAL,
+			                "'%s': a comma is only a thousands separator (1,500); write 0.5 with a point",
+			                s);
+		if (a == '.')
+			group = group >= 0 ? -2 : group;
 		if (a == '.' && ++dots > 1)
 			return lb_error(LB_EINVAL, "'%s' is not an amount", s);
 		if (k + 1 >= sizeof(tmp))
@@ -72,6 +95,9 @@ int rx_parse_amount(const char *s, double *v, const char **unit_out)
 		tmp[k++] = a;
 	}
 	tmp[k] = 0;
+	if (group >= 0 && group != 3)
+		return lb_error(LB_EINVAL,
+		                "'%s': a comma is only a thousands separator (1,500); write 0.5 with a point", s);
 	if (!k || !strcmp(tmp, "."))
 		return lb_error(LB_EINVAL, "'%s' is not an amount", s);
 	*v = strtod(tmp, NULL);
@@ -85,6 +111,9 @@ int rx_parse_amount(const char *s, double *v, const char **unit_out)
 	if (cp) {
 		if (!unit_out)
 			return lb_error(LB_EINVAL, "'%s' is not an amount", s);
+		if (rx_unit_refused(before))
+			return lb_error(LB_EINVAL,
+			                "'%s': γ means μg/kg/min on a ward, not μg; write the dose in μg or mg", s);
 		*unit_out = before;
 	}
 	return 0;
@@ -96,7 +125,7 @@ static const struct {
 } units[] = {
         {"mg", {"mg", "㎎", "ミリグラム"}},
         {"g", {"g", "グラム"}},
-        {"μg", {"μg", "µg", "ug", "mcg", "㎍", "マイクログラム", "γ"}},
+        {"μg", {"μg", "µg", "ug", "mcg", "㎍", "マイクログラム"}}, /* not γ: rx_unit_refused */
         {"mL", {"ml", "㎖", "cc", "ミリリットル"}},
         {"L", {"l", "ℓ", "リットル"}},
         {"錠", {"錠", "t", "tab", "tabs"}},
@@ -109,6 +138,15 @@ static const struct {
         {"mEq", {"meq"}},
         {"mmol", {"mmol"}},
 };
+
+int rx_unit_refused(const char *unit)
+{
+	if (!unit)
+		return 0;
+	while (*unit == ' ' || !strncmp(unit, "\u3000", 3))
+		unit += *unit == ' ' ? 1 : 3;
+	return !strncmp(unit, "γ", strlen("γ")) || !strncmp(unit, "Γ", strlen("Γ"));
+}
 
 const char *rx_unit_norm(const char *unit, char *out, size_t cap)
 {

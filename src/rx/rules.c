@@ -8,9 +8,7 @@
  *              the group as 併用禁忌 (contraindicated_groups);
  *   pregnancy  with --pregnant or a recorded pregnancy (ICD-10 O00–O9A, Z32.1, Z33–Z35, or 妊娠/妊婦 in the name):
  *              禁忌 → stop, 禁忌(条件) → warn (the condition is the prescriber's call), other text → info;
- *   dose       dose × per day, converted to the master's unit (g ↔ mg ↔ μg, L ↔ mL, or a tablet's strength read
- *              from its name), against max_daily_dose: over → warn, ten times or more → stop; units that cannot
- *              be compared → warn.
+ * The dose checks are in dose_rule.c, the age limits in age.c.
  */
 #include "rx_int.h"
 
@@ -371,54 +369,4 @@ void rx_rule_pregnancy(struct rx_result *r, const struct rx_order *o)
 	buf_release(&en);
 	buf_release(&ja);
 	buf_release(&basis);
-}
-
-static int is_count_unit(const char *u)
-{
-	static const char *const count[] = {"錠", "カプセル", "本", "包", "枚"};
-	for (size_t i = 0; i < LB_ARRAY_LEN(count); i++)
-		if (!strcmp(u, count[i]))
-			return 1;
-	return 0;
-}
-
-void rx_rule_dose(struct rx_result *r, const struct rx_order *o)
-{
-	const struct ehr_drug *d = &r->drug;
-	char ou[32];
-	rx_unit_norm(o->unit && *o->unit ? o->unit : d->unit, ou, sizeof(ou));
-	double f = rx_unit_factor(ou, r->unit);
-	char how[96] = "";
-	if (f == 0 && is_count_unit(ou)) {
-		double amt;
-		char su[16];
-		if (rx_strength_from_name(d->name, &amt, su, sizeof(su)) && rx_unit_factor(su, r->unit) > 0) {
-			f = amt * rx_unit_factor(su, r->unit);
-			snprintf(how, sizeof(how), " (1%s = %g%s)", ou, amt, su);
-		}
-	}
-	r->daily = f > 0 ? o->dose * o->per_day * f : 0;
-	if (!(d->max_daily_dose > 0))
-		return;
-	struct buf en = {0}, ja = {0}, basis = {0}, basis_ja = {0};
-	buf_addf(&basis, "drug master: maximum %g %s a day (%s)", d->max_daily_dose, r->unit, d->code);
-	buf_addf(&basis_ja, "医薬品マスタ: 1日最大量 %g %s (%s)", d->max_daily_dose, r->unit, d->code);
-	if (f == 0) {
-		buf_addf(&en, "unit: the dose in %s cannot be compared with the maximum of %g %s a day", ou,
-		         d->max_daily_dose, r->unit);
-		buf_addf(&ja, "単位: %s の用量は 1日最大量 %g %s と比較できません", ou, d->max_daily_dose, r->unit);
-		rx_alert_add(r, RX_WARN, "unit", "drug-master", d->code, basis.data, basis_ja.data, en.data, ja.data);
-	} else if (r->daily > d->max_daily_dose * (1 + 1e-9)) {
-		double times = r->daily / d->max_daily_dose;
-		buf_addf(&en, "max dose: %g%s × %g a day = %g %s%s, over the maximum of %g %s a day (×%.1f)", o->dose,
-		         ou, o->per_day, r->daily, r->unit, how, d->max_daily_dose, r->unit, times);
-		buf_addf(&ja, "極量超過: %g%s × 1日%g回 = 1日 %g %s%s は 1日最大量 %g %s を超えています (%.1f倍)",
-		         o->dose, ou, o->per_day, r->daily, r->unit, how, d->max_daily_dose, r->unit, times);
-		rx_alert_add(r, times >= 10 ? RX_STOP : RX_WARN, "max-dose", "drug-master", d->code, basis.data,
-		             basis_ja.data, en.data, ja.data);
-	}
-	buf_release(&en);
-	buf_release(&ja);
-	buf_release(&basis);
-	buf_release(&basis_ja);
 }

@@ -27,6 +27,9 @@
  * followed by a unit ("250mg", "1錠"); *unit_out (may be NULL) receives the unit text's start inside s. Returns 0 and
  * *v (> 0, < 1e7), or -LB_EINVAL with a detail. */
 int rx_parse_amount(const char *s, double *v, const char **unit_out);
+/* 1 when unit is one a paper order must not use because it does not mean what it says: γ (on Japanese wards
+ * μg/kg/min, not μg). rx_parse_amount and rx_check refuse it. */
+int rx_unit_refused(const char *unit);
 /* Canonical spelling of a unit ("ｍｇ", "MG", "㎎" → "mg"; "mcg", "µg", "ug", "㎍" → "μg"; "ml", "㎖" → "mL";
  * "T", "tab" → "錠"; "cap", "C" → "カプセル"; "U", "IU", "単位" → "単位"), written to out (cap bytes). Unknown units
  * are copied trimmed. Returns out. */
@@ -81,7 +84,8 @@ struct rx_order {
 	const char *drug_code;         /* code, YJ or HOT code of the drug master */
 	double dose;                   /* per administration, in unit */
 	const char *unit;              /* as written: mg, 錠, mL … (NULL: the master's unit) */
-	double per_day;                /* administrations per day */
+	double per_day;                /* administrations per day (on a dosing day) */
+	int period_days;               /* one dosing day every period_days days: 0 or 1 daily, 7 weekly (--weekly) */
 	int days;                      /* days supplied (0: not given) */
 	int pregnant;                  /* the prescriber says the patient is pregnant */
 	const struct rx_other *others; /* the other lines of the prescription and the outage's orders (may be NULL) */
@@ -89,6 +93,11 @@ struct rx_order {
 };
 
 enum rx_level { RX_INFO = 1, RX_WARN, RX_STOP };
+
+/* Ages the dose checks turn on (docs/rx.md): under RX_CHILD_YEARS the dose is checked per kg of body weight; from
+ * RX_ELDERLY_YEARS on the master's caution for the elderly (高齢者) is shown. */
+#define RX_CHILD_YEARS 15
+#define RX_ELDERLY_YEARS 65
 
 /* What an alert rests on: the record of the patient or the master entry that raised it. */
 struct rx_basis {
@@ -110,9 +119,16 @@ struct rx_alert {
 struct rx_result {
 	struct rx_alert *v; /* stop first, then warn, then info */
 	size_t n;
-	int stop;             /* any alert is RX_STOP */
-	int pregnant;         /* pregnancy considered (flag or a recorded pregnancy) */
-	double daily;         /* dose × per_day in the master's unit (0 when not comparable) */
+	int stop;            /* any alert is RX_STOP */
+	int pregnant;        /* pregnancy considered (flag or a recorded pregnancy) */
+	double daily;        /* this order per dosing period of the product (a day, or a week for period_days 7) in the
+	                         master's unit: dose × per_day × strength (0 when not comparable) */
+	double active_daily; /* the same ingredient already active, per period, in the master's unit (0: none) */
+	double total_daily;  /* daily + active_daily: what the maximum is checked against (0 when not comparable) */
+	int period_days;     /* the product's dosing period (1 daily, 7 weekly); max_daily_dose is per period */
+	double strength;  /* the master's unit in one 錠/カプセル … of the order's unit (0: not a count unit) */
+	double weight_kg; /* the latest recorded body weight (0: none), for patients under RX_CHILD_YEARS */
+	char weight_time[32]; /* when it was measured */
 	int age_months;       /* the patient's age today (patient.today) in completed months (-1: no birth date) */
 	char unit[32];        /* the master's unit */
 	struct ehr_drug drug; /* the ordered drug (points into owned lists) */
@@ -137,6 +153,10 @@ const char *rx_level_name(enum rx_level level); /* "stop", "warn", "info" (codes
 const char *rx_level_word(enum rx_level level, int ja);
 const char *rx_kind_word(const char *kind, int ja);
 const char *rx_basis_word(const char *type, int ja);
+/* The dose as it was understood, one line (ja: 「1回 0.5 mg × 1日1回 = 1日 0.5 mg (最大 10 mg)」; en: "0.5 mg × 1
+ * a day = 0.5 mg a day (max 10 mg)"), appended to b; the same ingredient already active is added as 「+ 処方中 …
+ * = 計 …」. */
+void rx_dose_text(const struct rx_order *o, const struct rx_result *r, struct buf *b, int ja);
 /* An age in months as people say it: "10 years 6 months", "8 months" (ja: "10歳6か月", "8か月"), appended to b. */
 void rx_age_text(struct buf *b, int months, int ja);
 

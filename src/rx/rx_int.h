@@ -19,7 +19,23 @@ int rx_rule_allergy(struct store *s, struct rx_result *r);
 /* rules.c: each adds the alerts of one family to r (r->drug and r->patient are filled). */
 int rx_rule_active(struct store *s, struct rx_result *r, const struct rx_order *o);
 void rx_rule_pregnancy(struct rx_result *r, const struct rx_order *o);
-void rx_rule_dose(struct rx_result *r, const struct rx_order *o);
+/* dose_rule.c: the dose checks (maximum per day or period, the same ingredient already active, dosing period,
+ * mg/kg for children, the caution for the elderly); r->age_months must be set (rx_rule_age first). */
+int rx_rule_dose(struct store *s, struct rx_result *r, const struct rx_order *o);
+/* What rx_rule_dose gathers from the store, given to rx_dose_eval (unit tests call it directly). */
+struct rx_dose_ctx {
+	double active; /* the same ingredient already active, per period, in the master's unit */
+	struct buf active_text, active_text_ja; /* which orders ("ロキソニン錠60mg 180 mg (ORD1)") */
+	struct buf unknown_text;                /* active orders of the ingredient whose dose is not known */
+	double weight_kg;                       /* 0: none */
+	const char *weight_time;
+};
+void rx_dose_eval(struct rx_result *r, const struct rx_order *o, const struct rx_dose_ctx *c);
+/* The master's unit in one unit of count (錠, カプセル …) of drug d: the strength column, the strength in the name
+ * (錠60mg), or a bare number ending the name read in the master's unit (クラリス錠200, mg → 200). how gets
+ * "1錠 = 200 mg". 0 when not known. */
+double rx_count_strength(const struct ehr_drug *d, const char *count_unit, const char *master_unit, char *how,
+                         size_t cap);
 /* age.c: the drug's age limits against the patient's age at the as-of date (fills r->age_months). */
 void rx_rule_age(struct rx_result *r);
 

@@ -542,3 +542,46 @@ int store_order_line(struct store *s, const char *pid, const char *order_no, con
 	sqlite3_reset(q);
 	return rc;
 }
+
+static const char weight_sql[] =
+        "SELECT value, unit, time FROM results WHERE patient_id=?1 AND (code IN ('29463-7','3141-9') OR code LIKE"
+        " '9N006%' OR name IN ('体重','Body weight','body weight','Weight','BW')) AND (status IS NULL OR status NOT IN"
+        " ('cancelled','entered-in-error')) AND (?2 IS NULL OR time IS NULL OR substr(time,1,10) <= ?2)"
+        " ORDER BY time DESC, id DESC LIMIT 20";
+
+int store_patient_weight(struct store *s, const char *id, const char *day, double *kg, char *time, size_t cap)
+{
+	sqlite3_stmt *q = store_cached_stmt(s, weight_sql);
+	*kg = 0;
+	if (cap)
+		time[0] = 0;
+	if (!q)
+		return store_sqlerr(s, "reading body weight");
+	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+	if (day)
+		sqlite3_bind_text(q, 2, day, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(q, 2);
+	int found = 0;
+	while (!found && sqlite3_step(q) == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(q, 0), *u = (const char *)sqlite3_column_text(q, 1);
+		const char *t = (const char *)sqlite3_column_text(q, 2);
+		char *end = NULL;
+		double x = v ? strtod(v, &end) : 0;
+		if (!v || end == v || *end || !(x > 0))
+			continue; /* "測定不能", "" … */
+		if (u && (!strcmp(u, "g") || !strcmp(u, "[g]")))
+			x /= 1000;
+		else if (u && *u && strcmp(u, "kg") && strcmp(u, "[kg]") && strcmp(u, "Kg") && strcmp(u, "KG") &&
+		         strcmp(u, "ｋｇ") && strcmp(u, "キログラム"))
+			continue; /* a unit that is not a weight ([lb_av] …): not guessed */
+		if (!(x > 0.2 && x < 400))
+			continue;
+		*kg = x;
+		if (cap)
+			snprintf(time, cap, "%s", t ? t : "");
+		found = 1;
+	}
+	sqlite3_reset(q);
+	return found;
+}

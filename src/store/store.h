@@ -194,6 +194,10 @@ struct store_patient_view {
  * record is found (v->no_record): an occupied bed must never read as an empty one. */
 int store_patient_get(struct store *s, const char *id, struct store_patient_view *v);
 void store_patient_view_release(struct store_patient_view *v);
+/* The latest body weight recorded for patient id (a result coded LOINC 29463-7 / 3141-9, JLAC10 9N006…, or named
+ * 体重 / body weight, in kg or g, not cancelled), measured on or before day (YYYY-MM-DD; NULL: any): *kg and its
+ * time (cap bytes). Returns 1 when found, 0 when none, or a negative LB_E* code. */
+int store_patient_weight(struct store *s, const char *id, const char *day, double *kg, char *time, size_t cap);
 
 struct store_hit {
 	char *id;

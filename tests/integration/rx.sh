@@ -90,7 +90,8 @@ PY
 }
 no_alerts() {
 	CHECKS=$((CHECKS + 1))
-	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["alerts"] == [] and not d["stop"] else 1)' "$T/out" ||
+	# a child's check always says that the dose per kg was not checked when it could not be (an INFO, issue 14)
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if all(a["level"] == "info" and a["kind"] == "child-dose" for a in d["alerts"]) and not d["stop"] else 1)' "$T/out" ||
 		fail "$1: expected no alerts: $(head -c 600 "$T/out")"
 }
 
@@ -126,9 +127,15 @@ alert warn interaction "aspirin with the active warfarin"
 basis 'ORD-W1|ワーファリン' "the interaction alert names the warfarin order"
 
 # Duplicate ingredient: the generic loxoprofen while ロキソニン is active.
+# The doses add up (issue 14): 180 mg a day on top of the active 180 mg is 360 mg, twice the maximum: stop.
 check --patient RX0001 --drug D-LOXG --dose 60 --unit mg --per-day 3 --json
-expect_rc 0 "duplicate is a warning"
+expect_rc 1 "the same ingredient twice: the total is 2× the maximum"
 alert warn duplicate "generic loxoprofen while the brand is active"
+alert stop max-dose "loxoprofen 180 + active 180 = 360 mg"
+grep -q '計 360 mg' "$T/out" || fail "the total 360 mg is in the text: $(head -c 600 "$T/out")"
+check --patient RX0001 --drug D-LOXG --dose 30 --unit mg --per-day 1 --json
+expect_rc 0 "30 mg on top of 180 mg is over the maximum, under 2×: a warning"
+alert warn max-dose "loxoprofen 30 + active 180 = 210 mg"
 basis 'ORD-L1|ロキソニン' "the duplicate alert names the active order"
 
 # Ended orders without an end date (completed, stopped, cancelled, entered in error) are not active: no duplicate
@@ -165,14 +172,14 @@ check --patient RX0003 --drug D-CALO --dose 1000 --unit mg --per-day 5 --days 3 
 expect_rc 0 "over the maximum is a warning"
 alert warn max-dose "acetaminophen 5000 mg a day"
 check --patient RX0003 --drug D-LOXO --dose 3 --unit 錠 --per-day 3 --json
-alert warn max-dose "three 60 mg tablets three times a day"
+alert stop max-dose "three 60 mg tablets three times a day (3×)"
 check --patient RX0003 --drug D-WARF --dose 20 --unit mg --per-day 5 --json
 expect_rc 1 "ten times the maximum"
 alert stop max-dose "warfarin 100 mg a day"
 check --patient RX0003 --drug D-CALO --dose 0.5 --unit g --per-day 3 --json
 no_alerts "0.5 g × 3 is 1500 mg, under 4000 mg"
 check --patient RX0003 --drug D-CALO --dose 2 --unit mL --per-day 3 --json
-alert warn unit "a dose in mL for a drug dosed in mg"
+alert warn dose-unchecked "a dose in mL for a drug dosed in mg"
 
 # Age limits: levofloxacin is for 15 and older (stop for a child of 10 and for one a month short of 15, silent a
 # month after the 15th birthday and for an adult); the fexofenadine dry syrup is for 6 months to 11 years (stop
@@ -208,8 +215,8 @@ check --patient RX0010 --drug D-FEXD --dose 30 --unit mg --per-day 2 --json
 expect_rc 0 "dry syrup for a child of 10"
 no_alerts "dry syrup for a child of 10"
 check --patient RX0003 --drug D-FEXD --dose 30 --unit mg --per-day 2 --json
-expect_rc 1 "dry syrup for an adult (max_age 11)"
-alert stop age "dry syrup over its max_age"
+expect_rc 0 "dry syrup for an adult (max_age 11): a form for children, not a contraindication"
+alert warn age "dry syrup over its max_age"
 check --patient RX0017 --drug D-LEVO --dose 500 --unit mg --per-day 1 --json
 expect_rc 0 "no birth date: a warning, not a stop"
 alert warn age "levofloxacin without a birth date"

@@ -26,8 +26,8 @@ static void day_from_today(int days, char out[11], int *y, int *m, int *d)
 }
 
 /* Run the age rule for a patient born `years` years before today, a drug with the given limits (months) and the
- * data's as-of date `as_of_days` from today; returns the number of stop alerts. */
-static int age_stops(int years, int min_months, int below_months, int as_of_days)
+ * data's as-of date `as_of_days` from today; returns the highest level of its age alerts (0: none). */
+static int age_level(int years, int min_months, int below_months, int as_of_days)
 {
 	int y, m, d, ay, am, ad;
 	char today[11], as_of[11], birth[11];
@@ -46,7 +46,8 @@ static int age_stops(int years, int min_months, int below_months, int as_of_days
 	rx_rule_age(&r);
 	int stops = 0;
 	for (size_t i = 0; i < r.n; i++)
-		stops += r.v[i].level == RX_STOP && !strcmp(r.v[i].kind, "age");
+		if (!strcmp(r.v[i].kind, "age") && (int)r.v[i].level > stops)
+			stops = (int)r.v[i].level;
 	memset(&r.patient, 0, sizeof(r.patient)); /* not owned here */
 	memset(&r.drugs, 0, sizeof(r.drugs));
 	rx_result_release(&r);
@@ -56,12 +57,12 @@ static int age_stops(int years, int min_months, int below_months, int as_of_days
 static void counted_today_not_at_as_of(void **state)
 {
 	(void)state;
-	/* 12 today, 11 at a snapshot 60 days old: a drug for under 12 years stops */
-	assert_int_equal(age_stops(12, 0, 12 * 12, -60), 1);
+	/* 12 today, 11 at a snapshot 60 days old: a drug for under 12 years warns (a form for younger patients) */
+	assert_int_equal(age_level(12, 0, 12 * 12, -60), RX_WARN);
 	/* the same child and a drug for 12 and older: allowed today, though the snapshot says 11 */
-	assert_int_equal(age_stops(12, 12 * 12, 0, -60), 0);
+	assert_int_equal(age_level(12, 12 * 12, 0, -60), 0);
 	/* an adult and no limit broken: silent */
-	assert_int_equal(age_stops(40, 15 * 12, 0, -60), 0);
+	assert_int_equal(age_level(40, 15 * 12, 0, -60), 0);
 }
 
 static void clock_before_as_of_not_believed(void **state)
@@ -69,14 +70,26 @@ static void clock_before_as_of_not_believed(void **state)
 	(void)state;
 	/* the PC clock says 400 days before the data's as-of date: the age is counted at the as-of date, where a child
 	 * of 14 by the clock is already 15 (a drug for 15 and older is allowed) */
-	assert_int_equal(age_stops(14, 15 * 12, 0, 400), 0);
-	/* and a drug for under 15 stops there */
-	assert_int_equal(age_stops(14, 0, 15 * 12, 400), 1);
+	assert_int_equal(age_level(14, 15 * 12, 0, 400), 0);
+	/* and a drug for under 15 warns there */
+	assert_int_equal(age_level(14, 0, 15 * 12, 400), RX_WARN);
+}
+
+/* Issue 14: under a lower limit (quinolones under 15) is a contraindication, a stop; over an upper limit (a dry
+ * syrup for children given to an adult) is a form to check, a warning. */
+static void formulation_limit_warns(void **state)
+{
+	(void)state;
+	assert_int_equal(age_level(10, 15 * 12, 0, 0), RX_STOP);
+	assert_int_equal(age_level(40, 6, 12 * 12, 0), RX_WARN);
+	assert_int_equal(age_level(12, 6, 12 * 12, 0), RX_WARN); /* the first day no longer allowed */
+	assert_int_equal(age_level(11, 6, 12 * 12, 0), 0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(formulation_limit_warns),
 	        cmocka_unit_test(counted_today_not_at_as_of),
 	        cmocka_unit_test(clock_before_as_of_not_believed),
 	};

@@ -201,9 +201,10 @@ static void test_active_medicines(void **state)
 	 * hide the interaction with the same order */
 	check("P01", "D-ASPI", 100, "mg", 1, 0, "warn:duplicate-class warn:interaction warn:interaction");
 	/* the generic of an active brand: a duplicate (which says it all for that order), and warfarin's interaction */
-	check("P01", "D-LOXG", 60, "mg", 3, 0, "warn:duplicate warn:interaction");
+	/* the active 1 mg a day is added to the order's 180 (issue 14): 181 mg, over the maximum */
+	check("P01", "D-LOXG", 60, "mg", 3, 0, "warn:duplicate warn:interaction warn:max-dose");
 	/* the same drug again */
-	check("P01", "D-LOXO", 60, "mg", 3, 0, "warn:duplicate warn:interaction");
+	check("P01", "D-LOXO", 60, "mg", 3, 0, "warn:duplicate warn:interaction warn:max-dose");
 	/* warfarin again: a duplicate of warfarin, bleeding with loxonin; and pregnancy does not apply (no flag) */
 	check("P01", "D-WARF", 2, "mg", 1, 0, "warn:duplicate warn:interaction");
 	/* a chelating drug shares nothing with her orders; nothing for a patient without orders */
@@ -233,12 +234,14 @@ static void test_pregnancy(void **state)
 static void test_dose(void **state)
 {
 	(void)state;
-	/* loxoprofen, at most 180 mg a day: exactly at it nothing, 1 mg over a warning, under ten times a warning,
-	 * ten times and more a stop */
+	/* loxoprofen, at most 180 mg a day: exactly at it nothing, 1 mg over a warning, under twice a warning,
+	 * twice and more a stop (issue 14: it was ten times) */
 	check("P03", "D-LOXO", 60, "mg", 3, 0, "");
 	check("P03", "D-LOXO", 181, "mg", 1, 0, "warn:max-dose");
 	check("P03", "D-LOXO", 179, "mg", 1, 0, "");
-	check("P03", "D-LOXO", 1799, "mg", 1, 0, "warn:max-dose");
+	check("P03", "D-LOXO", 359, "mg", 1, 0, "warn:max-dose");
+	check("P03", "D-LOXO", 360, "mg", 1, 0, "stop:max-dose");
+	check("P03", "D-LOXO", 1799, "mg", 1, 0, "stop:max-dose");
 	check("P03", "D-LOXO", 1800, "mg", 1, 0, "stop:max-dose");
 	check("P03", "D-LOXO", 1801, "mg", 1, 0, "stop:max-dose");
 	/* in grams (0.18 g is the maximum), in tablets of the strength its name states (60 mg) */
@@ -247,10 +250,11 @@ static void test_dose(void **state)
 	check("P03", "D-LOXO", 1, "錠", 3, 0, "");
 	check("P03", "D-LOXO", 2, "錠", 2, 0, "warn:max-dose");
 	check("P03", "D-LOXO", 10, "錠", 3, 0, "stop:max-dose");
-	/* the master's unit when none is written; a unit that cannot be compared warns */
+	check("P03", "D-LOXO", 3, "錠", 2, 0, "stop:max-dose"); /* 360 mg: 2× */
+	/* the master's unit when none is written; a unit that cannot be compared says the maximum is not checked */
 	check("P03", "D-LOXO", 200, NULL, 1, 0, "warn:max-dose");
-	check("P03", "D-LOXO", 5, "mL", 3, 0, "warn:unit");
-	check("P03", "D-LOXO", 1, "個", 3, 0, "warn:unit");
+	check("P03", "D-LOXO", 5, "mL", 3, 0, "warn:dose-unchecked");
+	check("P03", "D-LOXO", 1, "個", 3, 0, "warn:dose-unchecked");
 }
 
 int main(void)

@@ -1,0 +1,420 @@
+/*
+ * dose_rule.c - the dose checks of rx_check (docs/rx.md, "Dose"):
+ *
+ *   maximum    dose × per day (× the strength of a 錠/カプセル: the master's strength column, the strength in the
+ *              name, or a bare number ending the name read in the master's unit) plus the same ingredient already
+ *              active, against max_daily_dose: over the maximum → WARN; 2× or more → STOP; over the maximum of a
+ *              narrow-therapeutic drug (the master's flag: warfarin, colchicine, digoxin …) → STOP. A dose that
+ *              cannot be converted says 「最大量は未チェック」 (WARN).
+ *   period     a product with a dosing period (period_days 7: フォサマック, リウマトレックス) ordered without that
+ *              period (rx check --weekly / --period 7) → STOP; its max_daily_dose is the maximum per period.
+ *   children   under RX_CHILD_YEARS: the latest body weight (store_patient_weight) against max_per_kg_day, with the
+ *              levels of the maximum; without a weight 「小児: 体重あたり用量は未チェック」 (WARN when the master has
+ *              a per-kg maximum, INFO otherwise).
+ *   elderly    from RX_ELDERLY_YEARS: the master's caution (高齢者: 減量 …) as an INFO.
+ */
+#include "rx_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define EPS 1e-9
+
+static int is_count_unit(const char *u)
+{
+	static const char *const count[] = {"錠", "カプセル", "本", "包", "枚"};
+	for (size_t i = 0; i < LB_ARRAY_LEN(count); i++)
+		if (!strcmp(u, count[i]))
+			return 1;
+	return 0;
+}
+
+static int is_measure(const char *u)
+{
+	return rx_unit_factor(u, "mg") > 0 || rx_unit_factor(u, "mL") > 0;
+}
+
+/* A bare number ending the name (クラリス錠200, サワシリンカプセル250, also before a maker's 「…」). */
+static int bare_number(const char *name, double *v)
+{
+	if (!name)
+		return 0;
+	size_t n = strnlen(name, 512);
+	const char *br = strstr(name, "「");
+	if (br && n >= 3 && !strcmp(name + n - 3, "」"))
+		n = (size_t)(br - name);
+	while (n && name[n - 1] == ' ')
+		n--;
+	size_t e = n;
+	while (n && ((name[n - 1] >= '0' && name[n - 1] <= '9') || name[n - 1] == '.'))
+		n--;
+	if (n == e || name[n] == '.' || !n)
+		return 0;
+	char num[32];
+	if (e - n >= sizeof(num))
+		return 0;
+	memcpy(num, name + n, e - n);
+	num[e - n] = 0;
+	return rx_parse_amount(num, v, NULL) == 0;
+}
+
+double rx_count_strength(const struct ehr_drug *d, const char *count_unit, const char *master_unit, char *how,
+                         size_t cap)
+{
+	double v = 0, f = 0;
+	char su[32] = "";
+	const char *u = NULL;
+	if (d->strength && *d->strength && rx_parse_amount(d->strength, &v, &u) == 0) {
+		rx_unit_norm(u ? u : master_unit, su, sizeof(su));
+		/* "200mg/錠": the unit before a slash */
+		char *slash = strchr(su, '/');
+		if (slash)
+			*slash = 0;
+		f = rx_unit_factor(su, master_unit);
+	}
+	if (!(f > 0) && rx_strength_from_name(d->name, &v, su, sizeof(su)))
+		f = rx_unit_factor(su, master_unit);
+	if (!(f > 0) && is_measure(master_unit) && bare_number(d->name, &v)) {
+		snprintf(su, sizeof(su), "%s", master_unit);
+		f = 1;
+	}
+	if (!(f > 0))
+		return 0;
+	if (how)
+		snprintf(how, cap, "1%s = %g %s", count_unit, v, su);
+	return v * f;
+}
+
+/* The factor from the order's unit to the master's (0: not comparable); how: the strength used, if any. */
+static double order_factor(const struct ehr_drug *d, const char *unit, const char *master_unit, double *strength,
+                           char *how, size_t cap)
+{
+	char ou[32];
+	rx_unit_norm(unit && *unit ? unit : d->unit, ou, sizeof(ou));
+	how[0] = 0;
+	*strength = 0;
+	double f = rx_unit_factor(ou, master_unit);
+	if (f == 0 && is_count_unit(ou)) {
+		f = rx_count_strength(d, ou, master_unit, how, cap);
+		*strength = f;
+	}
+	return f;
+}
+
+static int period_of(int days)
+{
+	return days > 1 ? days : 1;
+}
+
+/* "a day" / 「1日」, "a week" / 「1週」, "every 28 days" / 「28日あたり」 */
+static const char *per_word(int period, int ja, char *tmp, size_t cap)
+{
+	if (period <= 1)
+		return ja ? "1日" : "a day";
+	if (period == 7)
+		return ja ? "1週" : "a week";
+	snprintf(tmp, cap, ja ? "%d日あたり" : "per %d days", period);
+	return tmp;
+}
+
+/* The level for a ratio to the maximum: none (0) at or below it, WARN over it, STOP from 2× or over it for a
+ * narrow-therapeutic drug. */
+static enum rx_level level_of(double ratio, int narrow)
+{
+	if (!(ratio > 1 + EPS))
+		return 0;
+	if (narrow || ratio >= 2 - EPS)
+		return RX_STOP;
+	return RX_WARN;
+}
+
+void rx_dose_text(const struct rx_order *o, const struct rx_result *r, struct buf *b, int ja)
+{
+	char ou[32], t1[32];
+	rx_unit_norm(o->unit && *o->unit ? o->unit : r->drug.unit, ou, sizeof(ou));
+	int op = period_of(o->period_days);
+	if (ja) {
+		buf_addf(b, "1回 %g %s × 1日%g回", o->dose, ou, o->per_day);
+		if (op > 1)
+			buf_addf(b, " (%d日ごと)", op);
+	} else {
+		buf_addf(b, "%g %s × %g a day", o->dose, ou, o->per_day);
+		if (op > 1)
+			buf_addf(b, " (every %d days)", op);
+	}
+	const char *per = per_word(r->period_days, ja, t1, sizeof(t1));
+	if (!(r->daily > 0)) {
+		buf_adds(b, ja ? " (最大量は未チェック)" : " (maximum dose not checked)");
+		return;
+	}
+	if (r->strength > 0)
+		buf_addf(b, ja ? " (1%s = %g %s)" : " (1 %s = %g %s)", ou, r->strength, r->unit);
+	if (ja)
+		buf_addf(b, " = %s %g %s", per, r->daily, r->unit);
+	else
+		buf_addf(b, " = %g %s %s", r->daily, r->unit, per);
+	if (r->active_daily > 0)
+		buf_addf(b, ja ? " + 処方中 %g %s = 計 %g %s" : " + active %g %s = total %g %s", r->active_daily,
+		         r->unit, r->total_daily, r->unit);
+	if (r->drug.max_daily_dose > 0)
+		buf_addf(b, ja ? " (最大 %g %s)" : " (max %g %s)", r->drug.max_daily_dose, r->unit);
+	if (r->weight_kg > 0 && r->total_daily > 0) {
+		if (ja)
+			buf_addf(b, "、体重 %g kg で %.1f %s/kg", r->weight_kg, r->total_daily / r->weight_kg, r->unit);
+		else
+			buf_addf(b, ", %.1f %s/kg at %g kg", r->total_daily / r->weight_kg, r->unit, r->weight_kg);
+	}
+}
+
+static void add_master(struct rx_result *r, enum rx_level level, const char *kind, const struct buf *en,
+                       const struct buf *ja)
+{
+	const struct ehr_drug *d = &r->drug;
+	struct buf basis = {0}, basis_ja = {0};
+	char p1[32], p2[32];
+	if (d->max_daily_dose > 0) {
+		buf_addf(&basis, "drug master: maximum %g %s %s", d->max_daily_dose, r->unit,
+		         per_word(r->period_days, 0, p1, sizeof(p1)));
+		buf_addf(&basis_ja, "医薬品マスタ: %s最大量 %g %s", per_word(r->period_days, 1, p2, sizeof(p2)),
+		         d->max_daily_dose, r->unit);
+	} else {
+		buf_adds(&basis, "drug master: no maximum dose");
+		buf_adds(&basis_ja, "医薬品マスタ: 最大量の記載なし");
+	}
+	if (d->max_per_kg_day > 0) {
+		buf_addf(&basis, "; children %g %s/kg a day", d->max_per_kg_day, r->unit);
+		buf_addf(&basis_ja, "; 小児 1日 %g %s/kg", d->max_per_kg_day, r->unit);
+	}
+	if (d->narrow_therapeutic) {
+		buf_adds(&basis, "; narrow therapeutic range");
+		buf_adds(&basis_ja, "; 治療域が狭い薬");
+	}
+	if (d->period_days > 1) {
+		buf_addf(&basis, "; given every %d days", d->period_days);
+		buf_addf(&basis_ja, "; %d日に1回投与", d->period_days);
+	}
+	buf_addf(&basis, " (%s)", d->code);
+	buf_addf(&basis_ja, " (%s)", d->code);
+	rx_alert_add(r, level, kind, "drug-master", d->code, basis.data, basis_ja.data, en->data, ja->data);
+	buf_release(&basis);
+	buf_release(&basis_ja);
+}
+
+void rx_dose_eval(struct rx_result *r, const struct rx_order *o, const struct rx_dose_ctx *c)
+{
+	const struct ehr_drug *d = &r->drug;
+	if (!r->unit[0])
+		rx_unit_norm(d->unit, r->unit, sizeof(r->unit));
+	char how[96], ou[32], p1[32], p2[32];
+	rx_unit_norm(o->unit && *o->unit ? o->unit : d->unit, ou, sizeof(ou));
+	double f = order_factor(d, o->unit, r->unit, &r->strength, how, sizeof(how));
+	int pp = period_of(d->period_days), op = period_of(o->period_days);
+	r->period_days = pp;
+	/* per product period: a weekly product ordered daily counts seven dosing days a week */
+	double days_per_period = pp > op ? (double)pp / op : 1;
+	r->daily = f > 0 ? o->dose * o->per_day * f * days_per_period : 0;
+	r->active_daily = r->daily > 0 ? c->active : 0;
+	r->total_daily = r->daily > 0 ? r->daily + r->active_daily : 0;
+	r->weight_kg = c->weight_kg;
+	snprintf(r->weight_time, sizeof(r->weight_time), "%s", c->weight_time ? c->weight_time : "");
+	const char *per_en = per_word(pp, 0, p1, sizeof(p1)), *per_ja = per_word(pp, 1, p2, sizeof(p2));
+	struct buf en = {0}, ja = {0}, dose_en = {0}, dose_ja = {0};
+	rx_dose_text(o, r, &dose_en, 0);
+	rx_dose_text(o, r, &dose_ja, 1);
+
+	/* dosing period */
+	if (pp > 1 && op < pp) {
+		buf_addf(&en, "dosing period: %s is given once every %d days, and this order is every %s: %s", d->name,
+		         pp, op == 1 ? "day" : "few days", dose_en.data);
+		buf_addf(&ja, "投与間隔: %s は %d日に1回の薬ですが、%sの処方です: %s", d->name, pp,
+		         op == 1 ? "毎日" : "より短い間隔", dose_ja.data);
+		add_master(r, RX_STOP, "period", &en, &ja);
+	}
+
+	/* the maximum, with the same ingredient already active */
+	if (d->max_daily_dose > 0 && r->daily > 0) {
+		double ratio = r->total_daily / d->max_daily_dose;
+		enum rx_level lv = level_of(ratio, d->narrow_therapeutic);
+		if (lv) {
+			buf_reset(&en);
+			buf_reset(&ja);
+			if (r->active_daily > 0) {
+				buf_addf(&en,
+				         "max dose: with the same ingredient already active (%s) the total is %g %s "
+				         "%s, over "
+				         "the maximum of %g %s (×%.1f): %s",
+				         c->active_text.data ? c->active_text.data : "", r->total_daily, r->unit,
+				         per_en, d->max_daily_dose, r->unit, ratio, dose_en.data);
+				buf_addf(&ja,
+				         "極量超過: 処方中の同成分 (%s) と合わせて%s 計 %g %s は最大量 %g %s "
+				         "を超えています "
+				         "(%.1f倍): %s",
+				         c->active_text_ja.data ? c->active_text_ja.data : "", per_ja, r->total_daily,
+				         r->unit, d->max_daily_dose, r->unit, ratio, dose_ja.data);
+			} else {
+				buf_addf(&en, "max dose: %g %s %s is over the maximum of %g %s (×%.1f): %s",
+				         r->total_daily, r->unit, per_en, d->max_daily_dose, r->unit, ratio,
+				         dose_en.data);
+				buf_addf(&ja, "極量超過: %s %g %s は最大量 %g %s を超えています (%.1f倍): %s", per_ja,
+				         r->total_daily, r->unit, d->max_daily_dose, r->unit, ratio, dose_ja.data);
+			}
+			if (d->narrow_therapeutic && ratio < 2 - EPS) {
+				buf_adds(&en, "; a narrow-therapeutic drug stops over its maximum");
+				buf_adds(&ja, "。治療域の狭い薬のため最大量超過で中止");
+			}
+			add_master(r, lv, "max-dose", &en, &ja);
+		}
+	} else if (d->max_daily_dose > 0) {
+		buf_reset(&en);
+		buf_reset(&ja);
+		buf_addf(&en,
+		         "maximum dose not checked: a dose in %s cannot be converted to %s (no strength in the master "
+		         "or the name); maximum %g %s %s",
+		         ou, r->unit, d->max_daily_dose, r->unit, per_en);
+		buf_addf(&ja,
+		         "最大量は未チェック: %s の用量を %s に換算できません (マスタにも薬品名にも含量なし)。最大量 "
+		         "%s %g %s",
+		         ou, r->unit, per_ja, d->max_daily_dose, r->unit);
+		add_master(r, RX_WARN, "dose-unchecked", &en, &ja);
+	}
+	if (c->unknown_text.len && r->daily > 0) {
+		buf_reset(&en);
+		buf_reset(&ja);
+		buf_addf(&en,
+		         "dose sum: the same ingredient is active without a dose that can be added (%s); the total is "
+		         "not checked",
+		         c->unknown_text.data);
+		buf_addf(&ja, "用量合算: 処方中の同成分 (%s) の用量が分からず合算していません。合計量は未チェック",
+		         c->unknown_text.data);
+		add_master(r, RX_WARN, "dose-unchecked", &en, &ja);
+	}
+
+	/* children: per kg of body weight */
+	int child = r->age_months >= 0 && r->age_months < RX_CHILD_YEARS * 12;
+	if (child) {
+		buf_reset(&en);
+		buf_reset(&ja);
+		if (c->weight_kg > 0 && d->max_per_kg_day > 0 && r->daily > 0) {
+			double per_kg = r->total_daily / c->weight_kg, ratio = per_kg / d->max_per_kg_day;
+			enum rx_level lv = level_of(ratio, d->narrow_therapeutic);
+			if (lv) {
+				buf_addf(
+				        &en,
+				        "children's dose: %g %s a day at %g kg (weighed %.10s) is %.1f %s/kg, over the "
+				        "maximum of %g %s/kg a day (×%.1f): %s",
+				        r->total_daily, r->unit, c->weight_kg, c->weight_time ? c->weight_time : "-",
+				        per_kg, r->unit, d->max_per_kg_day, r->unit, ratio, dose_en.data);
+				buf_addf(&ja,
+				         "小児用量超過: 1日 %g %s は体重 %g kg (%.10s 測定) で %.1f %s/kg、1日最大 %g "
+				         "%s/kg "
+				         "を超えています (%.1f倍): %s",
+				         r->total_daily, r->unit, c->weight_kg, c->weight_time ? c->weight_time : "-",
+				         per_kg, r->unit, d->max_per_kg_day, r->unit, ratio, dose_ja.data);
+				add_master(r, lv, "child-dose", &en, &ja);
+			}
+		} else {
+			const char *why_en = c->weight_kg > 0 ? "the master gives no maximum per kg for this drug"
+			                     : r->daily > 0   ? "no body weight is recorded"
+			                                      : "the dose cannot be converted";
+			const char *why_ja = c->weight_kg > 0 ? "マスタに体重あたり最大量なし"
+			                     : r->daily > 0   ? "体重の記録なし"
+			                                      : "用量を換算できません";
+			if (c->weight_kg > 0 && r->daily > 0) {
+				buf_addf(&en,
+				         "children: dose per kg of body weight not checked (%s); %.1f %s/kg a day at "
+				         "%g kg",
+				         why_en, r->total_daily / c->weight_kg, r->unit, c->weight_kg);
+				buf_addf(&ja, "小児: 体重あたり用量は未チェック (%s)。体重 %g kg で 1日 %.1f %s/kg",
+				         why_ja, c->weight_kg, r->total_daily / c->weight_kg, r->unit);
+			} else {
+				buf_addf(&en, "children: dose per kg of body weight not checked (%s); weigh the child",
+				         why_en);
+				buf_addf(&ja, "小児: 体重あたり用量は未チェック (%s)。体重を確認してください", why_ja);
+			}
+			add_master(r, d->max_per_kg_day > 0 ? RX_WARN : RX_INFO, "child-dose", &en, &ja);
+		}
+	}
+
+	/* the elderly */
+	if (d->elderly && *d->elderly && r->age_months >= RX_ELDERLY_YEARS * 12) {
+		buf_reset(&en);
+		buf_reset(&ja);
+		buf_adds(&en, "elderly: ");
+		rx_age_text(&en, r->age_months, 0);
+		buf_addf(&en, "; the master says for the elderly: %s", d->elderly);
+		buf_adds(&ja, "高齢者: ");
+		rx_age_text(&ja, r->age_months, 1);
+		buf_addf(&ja, "。マスタの高齢者への注意: %s", d->elderly);
+		add_master(r, RX_INFO, "elderly", &en, &ja);
+	}
+	buf_release(&en);
+	buf_release(&ja);
+	buf_release(&dose_en);
+	buf_release(&dose_ja);
+}
+
+/* The ingredient key of a drug: its generic name folded (a combination keeps all its parts: only the same set of
+ * ingredients is summed, its maximum being per product). */
+static char *ingredient_key(const struct ehr_drug *d)
+{
+	return d->generic_name && *d->generic_name ? rx_key(d->generic_name) : NULL;
+}
+
+int rx_rule_dose(struct store *s, struct rx_result *r, const struct rx_order *o)
+{
+	struct rx_dose_ctx c = {0};
+	char wtime[32] = "";
+	int rc = 0;
+	char *ing = ingredient_key(&r->drug);
+	for (size_t i = 0; ing && s && i < r->patient.n_medications; i++) {
+		const struct ehr_medication *m = &r->patient.medications[i];
+		if (!m->drug_code)
+			continue;
+		struct store_drugs md = {0};
+		rc = store_drug_get(s, m->drug_code, &md);
+		if (rc == -LB_ENOTFOUND) {
+			rc = 0;
+			continue;
+		}
+		if (rc < 0)
+			break;
+		const struct ehr_drug *dm = &md.v[0].drug;
+		char *mi = ingredient_key(dm);
+		if (mi && !strcmp(mi, ing)) {
+			char how[96];
+			double st;
+			double f = order_factor(dm, m->dose_unit, r->unit, &st, how, sizeof(how));
+			const char *name = m->drug_name ? m->drug_name : dm->name;
+			if (f > 0 && m->dose > 0 && m->per_day > 0) {
+				double amt = m->dose * m->per_day * f;
+				c.active += amt;
+				buf_addf(&c.active_text, "%s%s %g %s%s%s%s", c.active_text.len ? ", " : "", name, amt,
+				         r->unit, m->order_no ? " (" : "", m->order_no ? m->order_no : "",
+				         m->order_no ? ")" : "");
+				buf_addf(&c.active_text_ja, "%s%s %g %s%s%s%s", c.active_text_ja.len ? "、" : "", name,
+				         amt, r->unit, m->order_no ? " (" : "", m->order_no ? m->order_no : "",
+				         m->order_no ? ")" : "");
+			} else {
+				buf_addf(&c.unknown_text, "%s%s%s%s%s", c.unknown_text.len ? ", " : "", name,
+				         m->order_no ? " (" : "", m->order_no ? m->order_no : "",
+				         m->order_no ? ")" : "");
+			}
+		}
+		free(mi);
+		store_drugs_release(&md);
+	}
+	free(ing);
+	if (rc == 0 && s && r->age_months >= 0 && r->age_months < RX_CHILD_YEARS * 12 && r->patient.patient.id) {
+		int w = store_patient_weight(s, r->patient.patient.id, r->patient.today[0] ? r->patient.today : NULL,
+		                             &c.weight_kg, wtime, sizeof(wtime));
+		if (w < 0)
+			rc = w;
+		c.weight_time = wtime;
+	}
+	if (rc == 0)
+		rx_dose_eval(r, o, &c);
+	buf_release(&c.active_text);
+	buf_release(&c.active_text_ja);
+	buf_release(&c.unknown_text);
+	return rc;
+}
