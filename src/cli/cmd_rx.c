@@ -338,7 +338,8 @@ static int rx_check_cmd(int argc, char **argv)
 		return cli_usage(L_("rx check needs --db, --patient, --drug, --dose and --per-day",
 		                    "rx check には --db, --patient, --drug, --dose, --per-day が必要です"));
 	if (weekly && period && period != 7)
-		return cli_usage(L_("--weekly and --period %ld disagree", "--weekly と --period %ld が一致しません"), period);
+		return cli_usage(L_("--weekly and --period %ld disagree", "--weekly と --period %ld が一致しません"),
+		                 period);
 	struct rx_order o = {.patient_id = patient,
 	                     .drug_code = drug,
 	                     .unit = unit,

@@ -106,7 +106,8 @@ void rx_rule_age(struct rx_result *r)
 		 * contraindicated, but the form and the dose are to be checked: warn. */
 		int below = r->age_months < d->age_min_months;
 		if (!below) {
-			buf_adds(&en, "; a form meant for younger patients, not a contraindication: check the form and the dose");
+			buf_adds(&en, "; a form meant for younger patients, not a contraindication: check the form and "
+			              "the dose");
 			buf_adds(&ja, "。小児用の製剤で禁忌ではありません: 剤形と用量を確認してください");
 		}
 		rx_alert_add(r, below ? RX_STOP : RX_WARN, "age", "drug-master", d->code, basis.data, basis_ja.data,

@@ -70,7 +70,10 @@ int rx_parse_amount(const char *s, double *v, const char **unit_out)
 			 * followed by exactly three digits: 「1,500」. 「0,5」 (a European decimal) or 「1，5」 is refused,
 			 * never read as 5 or 15. */
 			if (dots || !int_digits || (group < 0 ? int_digits > 3 : group != 3))
-				return lb_error(LB_EINVAL, "'%s': a comma is only a thousands separator (1,500); write 0.5 with a point", s);
+				return lb_error(
+				        LB_EINVAL,
+				        "'%s': a comma is only a thousands separator (1,500); write 0.5 with a point",
+				        s);
 			group = 0;
 			continue;
 		}
@@ -80,7 +83,9 @@ int rx_parse_amount(const char *s, double *v, const char **unit_out)
 				group++;
 		}
 		if (a == '.' && group >= 0 && group != 3)
-			return lb_error(LB_EINVAL, "'%s': a comma is only a thousands separator (1,500); write 0.5 with a point", s);
+			return lb_error(LB_EINVAL,
+			                "'%s': a comma is only a thousands separator (1,500); write 0.5 with a point",
+			                s);
 		if (a == '.')
 			group = group >= 0 ? -2 : group;
 		if (a == '.' && ++dots > 1)
@@ -91,7 +96,8 @@ int rx_parse_amount(const char *s, double *v, const char **unit_out)
 	}
 	tmp[k] = 0;
 	if (group >= 0 && group != 3)
-		return lb_error(LB_EINVAL, "'%s': a comma is only a thousands separator (1,500); write 0.5 with a point", s);
+		return lb_error(LB_EINVAL,
+		                "'%s': a comma is only a thousands separator (1,500); write 0.5 with a point", s);
 	if (!k || !strcmp(tmp, "."))
 		return lb_error(LB_EINVAL, "'%s' is not an amount", s);
 	*v = strtod(tmp, NULL);
@@ -106,7 +112,8 @@ int rx_parse_amount(const char *s, double *v, const char **unit_out)
 		if (!unit_out)
 			return lb_error(LB_EINVAL, "'%s' is not an amount", s);
 		if (rx_unit_refused(before))
-			return lb_error(LB_EINVAL, "'%s': γ means μg/kg/min on a ward, not μg; write the dose in μg or mg", s);
+			return lb_error(LB_EINVAL,
+			                "'%s': γ means μg/kg/min on a ward, not μg; write the dose in μg or mg", s);
 		*unit_out = before;
 	}
 	return 0;

@@ -154,12 +154,11 @@ void rx_dose_text(const struct rx_order *o, const struct rx_result *r, struct bu
 	else
 		buf_addf(b, " = %g %s %s", r->daily, r->unit, per);
 	if (r->active_daily > 0)
-		buf_addf(b, ja ? " + 処方中 %g %s = 計 %g %s" : " + active %g %s = total %g %s", r->active_daily, r->unit,
-		         r->total_daily, r->unit);
+		buf_addf(b, ja ? " + 処方中 %g %s = 計 %g %s" : " + active %g %s = total %g %s", r->active_daily,
+		         r->unit, r->total_daily, r->unit);
 	if (r->drug.max_daily_dose > 0)
 		buf_addf(b, ja ? " (最大 %g %s)" : " (max %g %s)", r->drug.max_daily_dose, r->unit);
-	if (r->weight_kg > 0 && r->total_daily > 0)
-	{
+	if (r->weight_kg > 0 && r->total_daily > 0) {
 		if (ja)
 			buf_addf(b, "、体重 %g kg で %.1f %s/kg", r->weight_kg, r->total_daily / r->weight_kg, r->unit);
 		else
@@ -225,8 +224,8 @@ void rx_dose_eval(struct rx_result *r, const struct rx_order *o, const struct rx
 
 	/* dosing period */
 	if (pp > 1 && op < pp) {
-		buf_addf(&en, "dosing period: %s is given once every %d days, and this order is every %s: %s", d->name, pp,
-		         op == 1 ? "day" : "few days", dose_en.data);
+		buf_addf(&en, "dosing period: %s is given once every %d days, and this order is every %s: %s", d->name,
+		         pp, op == 1 ? "day" : "few days", dose_en.data);
 		buf_addf(&ja, "投与間隔: %s は %d日に1回の薬ですが、%sの処方です: %s", d->name, pp,
 		         op == 1 ? "毎日" : "より短い間隔", dose_ja.data);
 		add_master(r, RX_STOP, "period", &en, &ja);
@@ -241,18 +240,21 @@ void rx_dose_eval(struct rx_result *r, const struct rx_order *o, const struct rx
 			buf_reset(&ja);
 			if (r->active_daily > 0) {
 				buf_addf(&en,
-				         "max dose: with the same ingredient already active (%s) the total is %g %s %s, over "
+				         "max dose: with the same ingredient already active (%s) the total is %g %s "
+				         "%s, over "
 				         "the maximum of %g %s (×%.1f): %s",
-				         c->active_text.data ? c->active_text.data : "", r->total_daily, r->unit, per_en,
-				         d->max_daily_dose, r->unit, ratio, dose_en.data);
+				         c->active_text.data ? c->active_text.data : "", r->total_daily, r->unit,
+				         per_en, d->max_daily_dose, r->unit, ratio, dose_en.data);
 				buf_addf(&ja,
-				         "極量超過: 処方中の同成分 (%s) と合わせて%s 計 %g %s は最大量 %g %s を超えています "
+				         "極量超過: 処方中の同成分 (%s) と合わせて%s 計 %g %s は最大量 %g %s "
+				         "を超えています "
 				         "(%.1f倍): %s",
-				         c->active_text_ja.data ? c->active_text_ja.data : "", per_ja, r->total_daily, r->unit,
-				         d->max_daily_dose, r->unit, ratio, dose_ja.data);
+				         c->active_text_ja.data ? c->active_text_ja.data : "", per_ja, r->total_daily,
+				         r->unit, d->max_daily_dose, r->unit, ratio, dose_ja.data);
 			} else {
-				buf_addf(&en, "max dose: %g %s %s is over the maximum of %g %s (×%.1f): %s", r->total_daily,
-				         r->unit, per_en, d->max_daily_dose, r->unit, ratio, dose_en.data);
+				buf_addf(&en, "max dose: %g %s %s is over the maximum of %g %s (×%.1f): %s",
+				         r->total_daily, r->unit, per_en, d->max_daily_dose, r->unit, ratio,
+				         dose_en.data);
 				buf_addf(&ja, "極量超過: %s %g %s は最大量 %g %s を超えています (%.1f倍): %s", per_ja,
 				         r->total_daily, r->unit, d->max_daily_dose, r->unit, ratio, dose_ja.data);
 			}
@@ -265,18 +267,22 @@ void rx_dose_eval(struct rx_result *r, const struct rx_order *o, const struct rx
 	} else if (d->max_daily_dose > 0) {
 		buf_reset(&en);
 		buf_reset(&ja);
-		buf_addf(&en, "maximum dose not checked: a dose in %s cannot be converted to %s (no strength in the master "
-		              "or the name); maximum %g %s %s",
+		buf_addf(&en,
+		         "maximum dose not checked: a dose in %s cannot be converted to %s (no strength in the master "
+		         "or the name); maximum %g %s %s",
 		         ou, r->unit, d->max_daily_dose, r->unit, per_en);
-		buf_addf(&ja, "最大量は未チェック: %s の用量を %s に換算できません (マスタにも薬品名にも含量なし)。最大量 %s %g %s",
+		buf_addf(&ja,
+		         "最大量は未チェック: %s の用量を %s に換算できません (マスタにも薬品名にも含量なし)。最大量 "
+		         "%s %g %s",
 		         ou, r->unit, per_ja, d->max_daily_dose, r->unit);
 		add_master(r, RX_WARN, "dose-unchecked", &en, &ja);
 	}
 	if (c->unknown_text.len && r->daily > 0) {
 		buf_reset(&en);
 		buf_reset(&ja);
-		buf_addf(&en, "dose sum: the same ingredient is active without a dose that can be added (%s); the total is "
-		              "not checked",
+		buf_addf(&en,
+		         "dose sum: the same ingredient is active without a dose that can be added (%s); the total is "
+		         "not checked",
 		         c->unknown_text.data);
 		buf_addf(&ja, "用量合算: 処方中の同成分 (%s) の用量が分からず合算していません。合計量は未チェック",
 		         c->unknown_text.data);
@@ -292,32 +298,37 @@ void rx_dose_eval(struct rx_result *r, const struct rx_order *o, const struct rx
 			double per_kg = r->total_daily / c->weight_kg, ratio = per_kg / d->max_per_kg_day;
 			enum rx_level lv = level_of(ratio, d->narrow_therapeutic);
 			if (lv) {
-				buf_addf(&en,
-				         "children's dose: %g %s a day at %g kg (weighed %.10s) is %.1f %s/kg, over the "
-				         "maximum of %g %s/kg a day (×%.1f): %s",
-				         r->total_daily, r->unit, c->weight_kg, c->weight_time ? c->weight_time : "-", per_kg,
-				         r->unit, d->max_per_kg_day, r->unit, ratio, dose_en.data);
+				buf_addf(
+				        &en,
+				        "children's dose: %g %s a day at %g kg (weighed %.10s) is %.1f %s/kg, over the "
+				        "maximum of %g %s/kg a day (×%.1f): %s",
+				        r->total_daily, r->unit, c->weight_kg, c->weight_time ? c->weight_time : "-",
+				        per_kg, r->unit, d->max_per_kg_day, r->unit, ratio, dose_en.data);
 				buf_addf(&ja,
-				         "小児用量超過: 1日 %g %s は体重 %g kg (%.10s 測定) で %.1f %s/kg、1日最大 %g %s/kg "
+				         "小児用量超過: 1日 %g %s は体重 %g kg (%.10s 測定) で %.1f %s/kg、1日最大 %g "
+				         "%s/kg "
 				         "を超えています (%.1f倍): %s",
-				         r->total_daily, r->unit, c->weight_kg, c->weight_time ? c->weight_time : "-", per_kg,
-				         r->unit, d->max_per_kg_day, r->unit, ratio, dose_ja.data);
+				         r->total_daily, r->unit, c->weight_kg, c->weight_time ? c->weight_time : "-",
+				         per_kg, r->unit, d->max_per_kg_day, r->unit, ratio, dose_ja.data);
 				add_master(r, lv, "child-dose", &en, &ja);
 			}
 		} else {
-			const char *why_en = c->weight_kg > 0   ? "the master gives no maximum per kg for this drug"
-			                     : r->daily > 0    ? "no body weight is recorded"
-			                                       : "the dose cannot be converted";
+			const char *why_en = c->weight_kg > 0 ? "the master gives no maximum per kg for this drug"
+			                     : r->daily > 0   ? "no body weight is recorded"
+			                                      : "the dose cannot be converted";
 			const char *why_ja = c->weight_kg > 0 ? "マスタに体重あたり最大量なし"
-			                     : r->daily > 0  ? "体重の記録なし"
-			                                     : "用量を換算できません";
+			                     : r->daily > 0   ? "体重の記録なし"
+			                                      : "用量を換算できません";
 			if (c->weight_kg > 0 && r->daily > 0) {
-				buf_addf(&en, "children: dose per kg of body weight not checked (%s); %.1f %s/kg a day at %g kg",
+				buf_addf(&en,
+				         "children: dose per kg of body weight not checked (%s); %.1f %s/kg a day at "
+				         "%g kg",
 				         why_en, r->total_daily / c->weight_kg, r->unit, c->weight_kg);
-				buf_addf(&ja, "小児: 体重あたり用量は未チェック (%s)。体重 %g kg で 1日 %.1f %s/kg", why_ja,
-				         c->weight_kg, r->total_daily / c->weight_kg, r->unit);
+				buf_addf(&ja, "小児: 体重あたり用量は未チェック (%s)。体重 %g kg で 1日 %.1f %s/kg",
+				         why_ja, c->weight_kg, r->total_daily / c->weight_kg, r->unit);
 			} else {
-				buf_addf(&en, "children: dose per kg of body weight not checked (%s); weigh the child", why_en);
+				buf_addf(&en, "children: dose per kg of body weight not checked (%s); weigh the child",
+				         why_en);
 				buf_addf(&ja, "小児: 体重あたり用量は未チェック (%s)。体重を確認してください", why_ja);
 			}
 			add_master(r, d->max_per_kg_day > 0 ? RX_WARN : RX_INFO, "child-dose", &en, &ja);
@@ -377,14 +388,16 @@ int rx_rule_dose(struct store *s, struct rx_result *r, const struct rx_order *o)
 			if (f > 0 && m->dose > 0 && m->per_day > 0) {
 				double amt = m->dose * m->per_day * f;
 				c.active += amt;
-				buf_addf(&c.active_text, "%s%s %g %s%s%s%s", c.active_text.len ? ", " : "", name, amt, r->unit,
-				         m->order_no ? " (" : "", m->order_no ? m->order_no : "", m->order_no ? ")" : "");
-				buf_addf(&c.active_text_ja, "%s%s %g %s%s%s%s", c.active_text_ja.len ? "、" : "", name, amt,
+				buf_addf(&c.active_text, "%s%s %g %s%s%s%s", c.active_text.len ? ", " : "", name, amt,
 				         r->unit, m->order_no ? " (" : "", m->order_no ? m->order_no : "",
+				         m->order_no ? ")" : "");
+				buf_addf(&c.active_text_ja, "%s%s %g %s%s%s%s", c.active_text_ja.len ? "、" : "", name,
+				         amt, r->unit, m->order_no ? " (" : "", m->order_no ? m->order_no : "",
 				         m->order_no ? ")" : "");
 			} else {
 				buf_addf(&c.unknown_text, "%s%s%s%s%s", c.unknown_text.len ? ", " : "", name,
-				         m->order_no ? " (" : "", m->order_no ? m->order_no : "", m->order_no ? ")" : "");
+				         m->order_no ? " (" : "", m->order_no ? m->order_no : "",
+				         m->order_no ? ")" : "");
 			}
 		}
 		free(mi);

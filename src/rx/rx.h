@@ -101,15 +101,15 @@ struct rx_alert {
 struct rx_result {
 	struct rx_alert *v; /* stop first, then warn, then info */
 	size_t n;
-	int stop;             /* any alert is RX_STOP */
-	int pregnant;         /* pregnancy considered (flag or a recorded pregnancy) */
-	double daily;         /* this order per dosing period of the product (a day, or a week for period_days 7) in the
+	int stop;            /* any alert is RX_STOP */
+	int pregnant;        /* pregnancy considered (flag or a recorded pregnancy) */
+	double daily;        /* this order per dosing period of the product (a day, or a week for period_days 7) in the
 	                         master's unit: dose × per_day × strength (0 when not comparable) */
-	double active_daily;  /* the same ingredient already active, per period, in the master's unit (0: none) */
-	double total_daily;   /* daily + active_daily: what the maximum is checked against (0 when not comparable) */
-	int period_days;      /* the product's dosing period (1 daily, 7 weekly); max_daily_dose is per period */
-	double strength;      /* the master's unit in one 錠/カプセル … of the order's unit (0: not a count unit) */
-	double weight_kg;     /* the latest recorded body weight (0: none), for patients under RX_CHILD_YEARS */
+	double active_daily; /* the same ingredient already active, per period, in the master's unit (0: none) */
+	double total_daily;  /* daily + active_daily: what the maximum is checked against (0 when not comparable) */
+	int period_days;     /* the product's dosing period (1 daily, 7 weekly); max_daily_dose is per period */
+	double strength;  /* the master's unit in one 錠/カプセル … of the order's unit (0: not a count unit) */
+	double weight_kg; /* the latest recorded body weight (0: none), for patients under RX_CHILD_YEARS */
 	char weight_time[32]; /* when it was measured */
 	int age_months;       /* the patient's age today (patient.today) in completed months (-1: no birth date) */
 	char unit[32];        /* the master's unit */

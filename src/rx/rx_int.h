@@ -23,7 +23,7 @@ void rx_rule_pregnancy(struct rx_result *r, const struct rx_order *o);
 int rx_rule_dose(struct store *s, struct rx_result *r, const struct rx_order *o);
 /* What rx_rule_dose gathers from the store, given to rx_dose_eval (unit tests call it directly). */
 struct rx_dose_ctx {
-	double active;      /* the same ingredient already active, per period, in the master's unit */
+	double active; /* the same ingredient already active, per period, in the master's unit */
 	struct buf active_text, active_text_ja; /* which orders ("ロキソニン錠60mg 180 mg (ORD1)") */
 	struct buf unknown_text;                /* active orders of the ingredient whose dose is not known */
 	double weight_kg;                       /* 0: none */
