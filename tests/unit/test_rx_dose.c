@@ -10,7 +10,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "rx/rx.h"
+#include "rx/rx_int.h"
 
 static void amounts(void **state)
 {
@@ -82,12 +82,193 @@ static void strengths(void **state)
 	assert_int_equal(rx_strength_from_name(NULL, &a, u, sizeof(u)), 0);
 }
 
+/* Issue 14: a comma is a thousands separator only before exactly three digits; γ is refused (μg/kg/min). */
+static void not_guessed(void **state)
+{
+	(void)state;
+	double v;
+	const char *u;
+	assert_true(rx_parse_amount("0,5", &v, NULL) < 0);
+	assert_true(rx_parse_amount("1，5", &v, NULL) < 0);
+	assert_true(rx_parse_amount("1,5000", &v, NULL) < 0);
+	assert_true(rx_parse_amount("1,50,000", &v, NULL) < 0);
+	assert_true(rx_parse_amount("1234,567", &v, NULL) < 0);
+	assert_true(rx_parse_amount("1,5.0", &v, NULL) < 0);
+	assert_int_equal(rx_parse_amount("1,500", &v, NULL), 0);
+	assert_true(v == 1500);
+	assert_int_equal(rx_parse_amount("1,500,000.5", &v, NULL), 0);
+	assert_true(v == 1500000.5);
+	assert_true(rx_parse_amount("3γ", &v, &u) < 0);
+	assert_true(rx_parse_amount("3 γ", &v, &u) < 0);
+	assert_true(rx_unit_refused("γ"));
+	assert_false(rx_unit_refused("μg"));
+}
+
+static void bare_number_strength(void **state)
+{
+	(void)state;
+	struct ehr_drug d = {.name = "クラリス錠200", .unit = "mg"};
+	char how[64];
+	assert_true(rx_count_strength(&d, "錠", "mg", how, sizeof(how)) == 200);
+	assert_string_equal(how, "1錠 = 200 mg");
+	d.name = "サワシリンカプセル250";
+	assert_true(rx_count_strength(&d, "カプセル", "mg", how, sizeof(how)) == 250);
+	d.name = "ロキソニン錠60mg";
+	assert_true(rx_count_strength(&d, "錠", "g", how, sizeof(how)) == 0.06);
+	d.name = "何か錠";
+	assert_true(rx_count_strength(&d, "錠", "mg", how, sizeof(how)) == 0);
+	d.strength = "0.5mg";
+	d.name = "コルヒチン錠0.5mg「タカタ」";
+	assert_true(rx_count_strength(&d, "錠", "mg", how, sizeof(how)) == 0.5);
+	d.strength = "2";
+	d.name = "リウマトレックスカプセル";
+	assert_true(rx_count_strength(&d, "カプセル", "mg", how, sizeof(how)) == 2);
+	d.strength = NULL;
+	d.name = "カロナール細粒20%"; /* a percentage is not a strength per unit */
+	assert_true(rx_count_strength(&d, "包", "mg", how, sizeof(how)) == 0);
+}
+
+/* Evaluate one order against drug d for a patient of age_months with the context c; returns the alerts as
+ * "level:kind ..." into out. */
+static void eval(const struct ehr_drug *d, int age_months, double dose, const char *unit, double per_day, int period,
+                 const struct rx_dose_ctx *c, char *out, size_t cap)
+{
+	struct rx_result r;
+	memset(&r, 0, sizeof(r));
+	r.drug = *d;
+	r.age_months = age_months;
+	struct rx_order o = {.patient_id = "P",
+	                     .drug_code = d->code,
+	                     .dose = dose,
+	                     .unit = unit,
+	                     .per_day = per_day,
+	                     .period_days = period};
+	struct rx_dose_ctx none = {0};
+	rx_dose_eval(&r, &o, c ? c : &none);
+	out[0] = 0;
+	for (size_t i = 0; i < r.n; i++) {
+		size_t n = strlen(out);
+		snprintf(out + n, cap - n, "%s%s:%s", n ? " " : "", rx_level_name(r.v[i].level), r.v[i].kind);
+		assert_non_null(strstr(r.v[i].reason_ja, ""));
+		assert_true(r.v[i].reason_en[0] && r.v[i].reason_ja[0]);
+	}
+	memset(&r.drug, 0, sizeof(r.drug));
+	rx_result_release(&r);
+}
+
+static void levels(void **state)
+{
+	(void)state;
+	char got[256];
+	struct ehr_drug lox = {.code = "L", .name = "ロキソニン錠60mg", .unit = "mg", .max_daily_dose = 180};
+	eval(&lox, 600, 180, "mg", 1, 0, NULL, got, sizeof(got));
+	assert_string_equal(got, ""); /* exactly at the maximum */
+	eval(&lox, 600, 180.5, "mg", 1, 0, NULL, got, sizeof(got));
+	assert_string_equal(got, "warn:max-dose"); /* just over */
+	eval(&lox, 600, 360, "mg", 1, 0, NULL, got, sizeof(got));
+	assert_string_equal(got, "stop:max-dose"); /* exactly 2× */
+	/* narrow therapeutic range: over the maximum stops (colchicine 15 mg a day, warfarin 90 mg a day) */
+	struct ehr_drug col = {.code = "C",
+	                       .name = "コルヒチン錠0.5mg",
+	                       .unit = "mg",
+	                       .max_daily_dose = 1.8,
+	                       .narrow_therapeutic = 1,
+	                       .strength = "0.5mg"};
+	eval(&col, 600, 1.8, "mg", 1, 0, NULL, got, sizeof(got));
+	assert_string_equal(got, "");
+	eval(&col, 600, 2, "mg", 1, 0, NULL, got, sizeof(got));
+	assert_string_equal(got, "stop:max-dose");
+	eval(&col, 600, 10, "錠", 3, 0, NULL, got, sizeof(got));
+	assert_string_equal(got, "stop:max-dose");
+	/* clarithromycin 5 tablets twice a day: 2000 mg of 400 (5×) */
+	struct ehr_drug cla = {.code = "K", .name = "クラリス錠200", .unit = "mg", .max_daily_dose = 400};
+	eval(&cla, 600, 5, "錠", 2, 0, NULL, got, sizeof(got));
+	assert_string_equal(got, "stop:max-dose");
+	eval(&cla, 600, 1, "錠", 2, 0, NULL, got, sizeof(got));
+	assert_string_equal(got, "");
+	/* not comparable: the maximum is said not checked */
+	eval(&cla, 600, 1, "mL", 2, 0, NULL, got, sizeof(got));
+	assert_string_equal(got, "warn:dose-unchecked");
+}
+
+static void weekly(void **state)
+{
+	(void)state;
+	char got[256];
+	/* methotrexate 2 mg capsules, at most 16 mg a week */
+	struct ehr_drug mtx = {.code = "M",
+	                       .name = "リウマトレックスカプセル2mg",
+	                       .unit = "mg",
+	                       .max_daily_dose = 16,
+	                       .period_days = 7,
+	                       .narrow_therapeutic = 1};
+	eval(&mtx, 600, 2, "カプセル", 3, 7, NULL, got, sizeof(got));
+	assert_string_equal(got, ""); /* 12 mg a week */
+	eval(&mtx, 600, 2, "カプセル", 1, 0, NULL, got, sizeof(got));
+	assert_string_equal(got, "stop:period stop:max-dose"); /* 4 mg every day = 28 mg a week */
+	eval(&mtx, 600, 1, "カプセル", 1, 0, NULL, got, sizeof(got));
+	assert_string_equal(got, "stop:period"); /* daily even under the weekly maximum */
+	eval(&mtx, 600, 2, "カプセル", 5, 7, NULL, got, sizeof(got));
+	assert_string_equal(got, "stop:max-dose"); /* 20 mg a week */
+}
+
+static void summed_children_elderly(void **state)
+{
+	(void)state;
+	char got[256];
+	struct ehr_drug lox = {.code = "L", .name = "ロキソプロフェンNa錠60mg", .unit = "mg", .max_daily_dose = 180};
+	struct rx_dose_ctx c = {.active = 180};
+	buf_adds(&c.active_text, "ロキソニン錠60mg 180 mg (ORD1)");
+	buf_adds(&c.active_text_ja, "ロキソニン錠60mg 180 mg (ORD1)");
+	struct rx_result r;
+	eval(&lox, 600, 60, "mg", 3, 0, &c, got, sizeof(got));
+	assert_string_equal(got, "stop:max-dose"); /* 360: 2× */
+	memset(&r, 0, sizeof(r));
+	r.drug = lox;
+	struct rx_order o = {.patient_id = "P", .drug_code = "L", .dose = 60, .unit = "mg", .per_day = 3};
+	rx_dose_eval(&r, &o, &c);
+	assert_true(r.total_daily == 360);
+	assert_non_null(strstr(r.v[0].reason_ja, "計 360 mg"));
+	assert_non_null(strstr(r.v[0].reason_en, "total 360 mg"));
+	memset(&r.drug, 0, sizeof(r.drug));
+	rx_result_release(&r);
+	buf_release(&c.active_text);
+	buf_release(&c.active_text_ja);
+
+	/* カロナール 4 g a day for a child of 5 weighing 18 kg: 222 mg/kg of 60 */
+	struct ehr_drug cal = {
+	        .code = "A", .name = "カロナール錠200", .unit = "mg", .max_daily_dose = 4000, .max_per_kg_day = 60};
+	struct rx_dose_ctx w = {.weight_kg = 18, .weight_time = "2026-11-01"};
+	eval(&cal, 60, 1000, "mg", 4, 0, &w, got, sizeof(got));
+	assert_string_equal(got, "stop:child-dose");
+	eval(&cal, 60, 200, "mg", 3, 0, &w, got, sizeof(got)); /* 33 mg/kg */
+	assert_string_equal(got, "");
+	eval(&cal, 60, 200, "mg", 3, 0, NULL, got, sizeof(got)); /* no weight: said, a warning */
+	assert_string_equal(got, "warn:child-dose");
+	struct ehr_drug plain = {.code = "B", .name = "何か錠10mg", .unit = "mg", .max_daily_dose = 30};
+	eval(&plain, 60, 10, "mg", 1, 0, NULL, got, sizeof(got)); /* no per-kg maximum: info */
+	assert_string_equal(got, "info:child-dose");
+	eval(&plain, 15 * 12, 10, "mg", 1, 0, NULL, got, sizeof(got)); /* 15: an adult here */
+	assert_string_equal(got, "");
+	/* the elderly: the master's caution as an INFO from 65 */
+	plain.elderly = "高齢者では減量";
+	eval(&plain, 90 * 12, 10, "mg", 1, 0, NULL, got, sizeof(got));
+	assert_string_equal(got, "info:elderly");
+	eval(&plain, 64 * 12 + 11, 10, "mg", 1, 0, NULL, got, sizeof(got));
+	assert_string_equal(got, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(amounts),
 	        cmocka_unit_test(units),
 	        cmocka_unit_test(strengths),
+	        cmocka_unit_test(not_guessed),
+	        cmocka_unit_test(bare_number_strength),
+	        cmocka_unit_test(levels),
+	        cmocka_unit_test(weekly),
+	        cmocka_unit_test(summed_children_elderly),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
