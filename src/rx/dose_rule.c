@@ -368,7 +368,7 @@ int rx_rule_dose(struct store *s, struct rx_result *r, const struct rx_order *o)
 	char *ing = ingredient_key(&r->drug);
 	for (size_t i = 0; ing && s && i < r->patient.n_medications; i++) {
 		const struct ehr_medication *m = &r->patient.medications[i];
-		if (!m->drug_code)
+		if (!m->drug_code || (o->order_no && m->order_no && !strcmp(o->order_no, m->order_no)))
 			continue;
 		struct store_drugs md = {0};
 		rc = store_drug_get(s, m->drug_code, &md);

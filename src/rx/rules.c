@@ -300,6 +300,8 @@ int rx_rule_active(struct store *s, struct rx_result *r, const struct rx_order *
 	for (size_t i = 0; i < r->patient.n_medications && rc == 0; i++) {
 		const struct ehr_medication *m = &r->patient.medications[i];
 		const struct ehr_drug *md;
+		if (o && o->order_no && m->order_no && !strcmp(o->order_no, m->order_no))
+			continue; /* the order being given is not its own duplicate */
 		if ((rc = master_of(s, r, m->drug_code, &md)) < 0)
 			break;
 		struct ehr_drug mdc = md ? *md : (struct ehr_drug){0};

@@ -89,6 +89,7 @@ struct rx_order {
 	int days;                      /* days supplied (0: not given) */
 	int pregnant;                  /* the prescriber says the patient is pregnant */
 	const struct rx_other *others; /* the other lines of the prescription and the outage's orders (may be NULL) */
+	const char *order_no; /* an active order being given (the bedside check): never counted against itself */
 	size_t n_others;
 };
 

@@ -141,6 +141,8 @@ static int contraindications(struct station_req *r, const char *patient, const c
 		o.per_day = m->per_day;
 		o.unit = m->dose_unit;
 	}
+	if (m)
+		o.order_no = m->order_no; /* the order given is not its own duplicate or a second dose of itself */
 	struct rx_result x;
 	int rc = rx_check(r->store, &o, &x);
 	for (size_t i = 0; rc == 0 && i < x.n; i++) {
