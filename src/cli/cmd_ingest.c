@@ -98,7 +98,16 @@ static int print_run_warning(void *ctx, const char *path, const char *kind, cons
 {
 	struct run_warnings *rw = ctx;
 	rw->shown++;
-	if (detail && !strncmp(detail, STORE_KEPT_PREVIOUS, strlen(STORE_KEPT_PREVIOUS)))
+	if (detail && !strncmp(detail, STORE_KEPT_PREVIOUS, strlen(STORE_KEPT_PREVIOUS)) &&
+	    strstr(detail, STORE_EMPTY_MESSAGE))
+		fprintf(stderr, "lifeboat: %s: '%s' %s\n", L_("WARNING", "警告"), path ? path : "-",
+		        L_("carries no data of its type and was not loaded: the store keeps its previous version "
+		           "(an empty message is not taken as \"nothing left\"); if it is meant, load it with "
+		           "--accept-shrink",
+		           "にはそのデータ種別の内容がないため読み込みませんでした。前の版の内容をストアに残しています "
+		           "(空のメッセージを「すべて削除」とはみなしません)。意図したものなら --accept-shrink "
+		           "で読み込んでください"));
+	else if (detail && !strncmp(detail, STORE_KEPT_PREVIOUS, strlen(STORE_KEPT_PREVIOUS)))
 		fprintf(stderr, "lifeboat: %s: '%s' %s\n", L_("WARNING", "警告"), path ? path : "-",
 		        L_("is damaged and was not loaded: the store keeps the records of its last good version "
 		           "(its patients stay as they were); replace the file from the EHR or a backup",

@@ -95,9 +95,11 @@ int station_page_census(struct station_req *r, struct station_resp *p)
 		if (age >= 0)
 			station_html(b, "%d", age);
 		station_html(b, "</td><td>");
-		if (nall)
-			station_html(b, "<span class=\"badge allergy-mark\">%s %l</span>",
-			             T_("ALLERGY", "アレルギー有"), nall);
+		if (nall) /* the allergens named, as the printed census does (STORE_ALLERGY_FIRST_SQL: each once) */
+			station_html(
+			        b,
+			        "<span class=\"badge allergy-mark\">%s %l</span> <span class=\"allergens\">%s</span>",
+			        T_("ALLERGY", "アレルギー有"), nall, store_cell(&t, i, STORE_CEN_ALLERGY_NAMES));
 		station_html(b, "</td><td>%s</td><td>", store_cell(&t, i, STORE_CEN_DEPT));
 		station_badges(r, b, same_n, same_s);
 		station_html(b, "</td></tr>\n");

@@ -218,6 +218,7 @@ static int keep_previous(struct store *s, const struct ehr_sink *sink, struct st
                          const struct ssmix2_file *f, const char *why)
 {
 	keep->seen = 1;
+	keep->kept = 2;
 	int rc = store_warnings_forget_kept(s, keep->id);
 	if (rc < 0)
 		return rc;
@@ -235,9 +236,68 @@ static int keep_previous(struct store *s, const struct ehr_sink *sink, struct st
 	return s->failed ? -LB_EIO : 0;
 }
 
-/* Write one batch in order: skip what is unchanged, load what the workers read. */
+/*
+ * Does a message that was read carry data? A handled message that gives no record at all — an ADT-00 whose PID has
+ * neither name nor birth date and no AL1, an ADT-61 without IAM, a PPR-01 without PRB, an OMP without RXE — is not
+ * taken as the patient's new state: SS-MIX2 sends a deletion as rows (IAM/PRB action D, flag 0 in the file name),
+ * never as an empty message, so an empty one is a fault of the export (docs/feeds.md). Counted on the record log.
+ */
+static int count_patient(void *ctx, const struct ehr_source *src, const struct ehr_patient *r)
+{
+	(void)src;
+	*(long *)ctx += (r->family_kanji && *r->family_kanji) || (r->given_kanji && *r->given_kanji) ||
+	                (r->family_kana && *r->family_kana) || (r->given_kana && *r->given_kana) ||
+	                (r->birth_date && *r->birth_date);
+	return 0;
+}
+#define COUNT_ONE(fn, type)                                                          \
+	static int fn(void *ctx, const struct ehr_source *src, const struct type *r) \
+	{                                                                            \
+		(void)src;                                                           \
+		(void)r;                                                             \
+		++*(long *)ctx;                                                      \
+		return 0;                                                            \
+	}
+COUNT_ONE(count_allergy, ehr_allergy)
+COUNT_ONE(count_medication, ehr_medication)
+COUNT_ONE(count_result, ehr_result)
+COUNT_ONE(count_diagnosis, ehr_diagnosis)
+COUNT_ONE(count_adt, ehr_adt)
+COUNT_ONE(count_appointment, ehr_appointment)
+COUNT_ONE(count_order, ehr_order)
+#undef COUNT_ONE
+static int count_raw(void *ctx, const struct ehr_source *src, const char *bytes, size_t len)
+{
+	(void)ctx, (void)src, (void)bytes, (void)len;
+	return 0;
+}
+static void count_warning(void *ctx, const struct ehr_source *src, enum ehr_warn kind, const char *detail)
+{
+	(void)ctx, (void)src, (void)kind, (void)detail;
+}
+
+static int carries_data(const struct store_load_item *it)
+{
+	long n = 0;
+	struct ehr_sink c = {.ctx = &n,
+	                     .patient = count_patient,
+	                     .allergy = count_allergy,
+	                     .medication = count_medication,
+	                     .result = count_result,
+	                     .diagnosis = count_diagnosis,
+	                     .adt = count_adt,
+	                     .appointment = count_appointment,
+	                     .raw = count_raw,
+	                     .warning = count_warning,
+	                     .order = count_order};
+	return ehr_reclog_replay(&it->log, &c) < 0 || n > 0;
+}
+
+/* Write one batch in order: skip what is unchanged, load what the workers read. An empty message of a handled type
+ * does not replace the version before it unless accept_empty (--accept-shrink). */
 static int write_batch(struct store *s, struct store_loader *l, struct store_fmap *map, const struct ssmix2_file *files,
-                       size_t n, const struct ehr_sink *sink, struct store_ingest_stats *st, struct lb_progress *pg)
+                       size_t n, const struct ehr_sink *sink, struct store_ingest_stats *st, struct lb_progress *pg,
+                       int accept_empty)
 {
 	int rc = 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
@@ -273,6 +333,14 @@ static int write_batch(struct store *s, struct store_loader *l, struct store_fma
 				continue;
 			}
 		}
+		if (it->rc == 0 && it->ms.handled && !accept_empty && !carries_data(it)) {
+			struct store_fent *keep = e ? e : last_good_version(map, files, n, f);
+			if (keep) {
+				rc = keep_previous(s, sink, keep, f, STORE_EMPTY_MESSAGE);
+				st->messages++;
+				continue;
+			}
+		}
 		struct store_file_row row = {.kind = "ssmix2",
 		                             .path = f->path,
 		                             .data_type = f->name.type,
@@ -298,7 +366,38 @@ static int write_batch(struct store *s, struct store_loader *l, struct store_fma
 		if (s->failed && rc == 0)
 			rc = -LB_EIO;
 	}
+	/* The batch holds the patient's whole folder: a kept version no file stands on any more (the damaged or empty
+	 * file was removed or mended) loses its warning. */
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		struct store_fent *e = store_fmap_get(map, files[i].path);
+		if (e && e->kept == 1) {
+			e->kept = 0;
+			rc = store_warnings_forget_kept(s, e->id);
+		}
+	}
 	return rc;
+}
+
+/* Mark the files rows whose records stand for a file that could not be loaded, as earlier runs said. */
+static int mark_kept(struct store *s, struct store_fmap *map)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(s->db,
+	                       "SELECT DISTINCT f.path FROM warnings w JOIN files f ON f.id = w.file_id"
+	                       " WHERE f.kind = 'ssmix2' AND substr(w.detail, 1, ?2) = ?1",
+	                       -1, &q, NULL) != SQLITE_OK)
+		return store_sqlerr(s, "reading warnings");
+	sqlite3_bind_text(q, 1, STORE_KEPT_PREVIOUS, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 2, (int)strlen(STORE_KEPT_PREVIOUS));
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *path = (const char *)sqlite3_column_text(q, 0);
+		struct store_fent *e = path ? store_fmap_get(map, path) : NULL;
+		if (e)
+			e->kept = 1;
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, "reading warnings");
 }
 
 struct batch_ref {
@@ -312,7 +411,8 @@ struct batch_ref {
  * boundaries while the walk goes on listing later folders.
  */
 static int load_batches(struct store *s, const char *root, struct ssmix2_walker *walk, struct store_fmap *map,
-                        const struct ehr_sink *sink, struct store_ingest_stats *st, struct lb_progress *pg)
+                        const struct ehr_sink *sink, struct store_ingest_stats *st, struct lb_progress *pg,
+                        int accept_empty)
 {
 	struct store_loader *l = store_loader_start(root);
 	struct timespec c0, c1;
@@ -342,7 +442,7 @@ static int load_batches(struct store *s, const char *root, struct ssmix2_walker 
 		}
 		if (cur >= nb)
 			break;
-		rc = write_batch(s, l, map, b[cur].files, b[cur].n, sink, st, pg);
+		rc = write_batch(s, l, map, b[cur].files, b[cur].n, sink, st, pg, accept_empty);
 		cur++;
 	}
 	int64_t worker_ns = 0;
@@ -395,7 +495,9 @@ int store_ingest_ssmix2(struct store *s, const struct store_ingest_opts *o, cons
 	}
 	int64_t t1 = lb_mono_ns();
 	if (rc == 0)
-		rc = load_batches(s, o->ssmix2_dir, walk, &map, sink, st, o->progress);
+		rc = mark_kept(s, &map);
+	if (rc == 0)
+		rc = load_batches(s, o->ssmix2_dir, walk, &map, sink, st, o->progress, o->accept_shrink);
 	int64_t t2 = lb_mono_ns();
 	s->file_id = 0;
 	ssmix2_walk_end(walk, sink, &scan);

@@ -292,11 +292,6 @@ static int eqn(const char *a, const char *b, size_t n)
 		(n) = keep_;                                           \
 	} while (0)
 
-static int same_allergy(const struct ehr_allergy *a, const struct ehr_allergy *b)
-{
-	return a->kind == b->kind && eqn(a->name, b->name, 256);
-}
-
 /* Same drug started the same day; when both starts carry a time (three injections of one day), the same time. */
 static int same_med(const struct ehr_medication *a, const struct ehr_medication *b)
 {
@@ -439,7 +434,7 @@ int store_patient_get(struct store *s, const char *id, struct store_patient_view
 		v->n_raw_types = k;
 	}
 	if (rc == 0) {
-		DEDUPE(v->allergies, v->n_allergies, same_allergy);
+		/* allergies: allergies_sql's STORE_ALLERGY_FIRST_SQL is the one rule (the census counts by it too) */
 		DEDUPE(v->history, v->n_history, same_med);
 		DEDUPE(v->medications, v->n_medications, same_med);
 		DEDUPE(v->diagnoses, v->n_diagnoses, same_dx);

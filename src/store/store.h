@@ -144,6 +144,10 @@ long store_warnings_each(struct store *s, size_t limit,
 /* The detail of the warning that a damaged source file (unreadable, or junk where a message was) was not loaded
  * and the store kept the records of its last good version instead: it starts with this text. */
 #define STORE_KEPT_PREVIOUS "cannot be read: the records of its last good version stay in the store"
+/* The reason given after STORE_KEPT_PREVIOUS for a message of a handled type that was read but carries no record
+ * (an ADT-61 without IAM, a PPR-01 without PRB, an OMP without RXE …): its previous version stays unless the run
+ * has --accept-shrink. */
+#define STORE_EMPTY_MESSAGE "the message carries no data of its type"
 
 /* The same for the warnings raised by run run_id (store_ingest_stats.run_id) only. Returns their number. */
 long store_warnings_of_run(struct store *s, int64_t run_id, size_t limit,

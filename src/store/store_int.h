@@ -109,6 +109,8 @@ struct store_fent {
 	int64_t id, size, mtime;
 	char hash[17];
 	int seen; /* current in this run: not swept */
+	int kept; /* SS-MIX2: 1 its rows stand for a file that could not be loaded (STORE_KEPT_PREVIOUS), 2 again
+	           * this run */
 };
 struct store_fmap {
 	struct store_fent *v;

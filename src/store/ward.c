@@ -135,10 +135,12 @@ int store_census_list(struct store *s, const char *ward, struct store_table *out
 	                "a",
 	                "b") "),"
 	                     " p.id IS NOT NULL,"
-	                     " (SELECT group_concat(COALESCE(a.name, a.code), '; ') FROM allergies a"
+	                     /* in the order they were loaded, as the patient snapshot lists them */
+	                     " (SELECT group_concat(n, '; ') FROM (SELECT COALESCE(a.name, a.code) AS n FROM allergies "
+	                     "a"
 	                     " WHERE a.patient_id = c.patient_id AND a.active AND " STORE_ALLERGY_FIRST_SQL(
 	                             "a",
-	                             "b") ")"
+	                             "b") " ORDER BY a.id))"
 	                                  /* LEFT JOIN: a bed whose patient has no record (the ADT message came, the demographics
 	                    * did not) is still an occupied bed */
 	                                  " FROM census c LEFT JOIN patients p ON p.id = c.patient_id WHERE c.ward = ?1"
