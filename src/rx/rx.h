@@ -70,7 +70,8 @@ struct rx_order {
 	const char *unit;      /* as written: mg, 錠, mL … (NULL: the master's unit) */
 	double per_day;        /* administrations per day */
 	int days;              /* days supplied (0: not given) */
-	int pregnant;          /* the prescriber says the patient is pregnant */
+	int pregnant;          /* the prescriber says the patient is pregnant (refused for a male patient) */
+	int not_pregnant; /* the patient was asked: not pregnant (no 「妊娠の可能性を確認」 for a 禁忌 drug) */
 };
 
 enum rx_level { RX_INFO = 1, RX_WARN, RX_STOP };
@@ -108,9 +109,14 @@ struct rx_result {
 int rx_check(struct store *s, const struct rx_order *order, struct rx_result *out);
 void rx_result_release(struct rx_result *r);
 const char *rx_level_name(enum rx_level level); /* "stop", "warn", "info" (codes for JSON and CSS) */
-/* What people read for a level, a kind of alert and the type of record an alert rests on (ja: 中止, 注意, 情報;
+/* What people read for a level, a kind of alert and the type of record an alert rests on (ja: 中止, 要確認, 情報;
  * アレルギー, 相互作用, 1日最大量超過 …; アレルギー歴, 医薬品マスタ …). Unknown codes come back as given. */
 const char *rx_level_word(enum rx_level level, int ja);
+/* 名称類似: 1 when a's or b's confusable column names the other (its code, YJ/HOT code, or a name or kana that
+ * starts with the listed name); out receives b's name. */
+int rx_confusable_entry(const struct ehr_drug *a, const struct ehr_drug *b, char *out, size_t cap);
+/* The mark of a ハイリスク薬 ("high-alert" / "ハイリスク薬"). */
+#define RX_HIGH_ALERT_WORD(ja) ((ja) ? "ハイリスク薬" : "high-alert")
 const char *rx_kind_word(const char *kind, int ja);
 const char *rx_basis_word(const char *type, int ja);
 /* An age in months as people say it: "10 years 6 months", "8 months" (ja: "10歳6か月", "8か月"), appended to b. */

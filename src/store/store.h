@@ -245,6 +245,9 @@ int store_drug_get(struct store *s, const char *code, struct store_drugs *out);
 int store_drug_search(struct store *s, const char *code_text, const char *key, size_t limit, struct store_drugs *out);
 /* Other drugs of the master with the same generic name (same ingredient) as drug code, excluding it. */
 int store_drug_siblings(struct store *s, const char *code, struct store_drugs *out);
+/* Drugs whose look-alike column (confusable) contains code or name (a kana or brand name as written), excluding
+ * code: candidates for 名称類似 listed on the other product's row. Appends to out. */
+int store_drug_named_confusable(struct store *s, const char *code, const char *name, struct store_drugs *out);
 void store_drugs_release(struct store_drugs *d);
 
 /* ---- ward and booking lists (ward.c) ------------------------------------------------------------------------ */
