@@ -5,7 +5,8 @@
  *                                           kanji, brand or generic, code); a brand with its generics and back
  *   rx check --db F --patient PID --drug CODE --dose X [--unit U] --per-day N [--days D] [--pregnant] [--json]
  *                                           the order against the patient's allergies, active medicines, pregnancy,
- *                                           the maximum daily dose and the age limits; exit 1 on a stop-level alert
+ *                                           the maximum daily dose, the age limits and look-alike names; exit 0
+ *                                           none or INFO, 1 STOP, 3 WARN (2 bad input)
  *   rx check … --line CODE:DOSE:N …         the other lines of the prescription, each checked against the others
  *   rx check … --record --by NAME [--override REASON]   keep the checked lines as outage orders
  *   rx orders --db F --patient PID [--all]  the outage orders; rx end --db F --id N --by NAME --reason TEXT
@@ -16,6 +17,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+/* rx check's exit code for a WARN (要確認) and no STOP: not success, not the STOP of 1, not the bad input of 2. */
+#define RX_EXIT_WARN 3
 
 static void drug_json(struct json_w *w, const struct ehr_drug *d)
 {
@@ -35,6 +39,8 @@ static void drug_json(struct json_w *w, const struct ehr_drug *d)
 	json_kv_str(w, "allergy_classes", d->allergy_classes);
 	json_kv_str(w, "yj_code", d->yj_code);
 	json_kv_str(w, "hot_code", d->hot_code);
+	json_kv_bool(w, "high_alert", d->high_alert);
+	json_kv_str(w, "confusable", d->confusable);
 	/* age limits in months: the lowest allowed age, and the first age no longer allowed (null: no limit) */
 	json_key(w, "min_age_months");
 	if (d->age_min_months > 0)
@@ -146,10 +152,20 @@ static int rx_search_cmd(int argc, char **argv)
 			buf_addf(&out, "%s%s  %s  [%s]  %s", k ? "\n" : "", d->code, d->name,
 			         h.v[k].generic_product ? L_("generic", "後発品") : L_("brand", "先発品"),
 			         d->generic_name ? d->generic_name : "");
+			if (d->high_alert)
+				buf_addf(&out, "  [%s]", RX_HIGH_ALERT_WORD(lb_lang() == LB_LANG_JA));
 			if (d->max_daily_dose > 0)
 				buf_addf(&out, "  %s %g%s", L_("max/day", "1日最大"), d->max_daily_dose,
 				         d->unit ? d->unit : "");
 			age_limits_text(&out, d);
+			for (size_t j = 0; j < h.n; j++) {
+				char other[256];
+				if (j != k && rx_confusable_entry(d, &h.v[j].drug, other, sizeof(other)))
+					buf_addf(&out, "\n    !! %s %s", L_("look-alike name:", "名称類似:"), other);
+			}
+			if (d->confusable && *d->confusable)
+				buf_addf(&out, "\n    !! %s %s", L_("look-alike names (master):", "名称類似 (マスタ):"),
+				         d->confusable);
 			for (size_t j = 0; j < h.v[k].nsame; j++)
 				buf_addf(&out, "\n    %s %s  %s", L_("same ingredient:", "同成分:"),
 				         h.v[k].same[j].code, h.v[k].same[j].name);
@@ -186,6 +202,18 @@ static void result_json(const struct rx_order *o, const struct rx_result *r, str
 	json_kv_str(&w, "name_kana", t.data);
 	buf_release(&t);
 	json_kv_str(&w, "birth_date", p->birth_date);
+	json_kv_int(&w, "same_full_name", r->patient.same_full_name);
+	json_key(&w, "allergies");
+	json_arr(&w);
+	for (size_t i = 0; i < r->patient.n_allergies; i++) {
+		const struct ehr_allergy *al = &r->patient.allergies[i];
+		json_obj(&w);
+		json_kv_str(&w, "name", al->name);
+		json_kv_str(&w, "reaction", al->reaction);
+		json_kv_str(&w, "severity", al->severity);
+		json_end(&w);
+	}
+	json_end(&w);
 	json_kv_str(&w, "as_of", r->as_of);
 	json_key(&w, "age_months"); /* today (lb_today) */
 	if (r->age_months >= 0)
@@ -227,6 +255,10 @@ static void result_json(const struct rx_order *o, const struct rx_result *r, str
 	json_kv_bool(&w, "pregnant", r->pregnant);
 	json_end(&w);
 	json_kv_bool(&w, "stop", r->stop);
+	int warn = 0;
+	for (size_t i = 0; i < r->n; i++)
+		warn |= r->v[i].level == RX_WARN;
+	json_kv_bool(&w, "warn", warn);
 	json_key(&w, "alerts");
 	json_arr(&w);
 	for (size_t i = 0; i < r->n; i++) {
@@ -262,14 +294,29 @@ static void result_text(const struct rx_order *o, const struct rx_result *r, str
 		rx_age_text(out, r->age_months, lb_lang() == LB_LANG_JA);
 		buf_addch(out, ')');
 	}
-	buf_addf(out, "  —  %s %s", r->drug.code, r->drug.name);
+	int ja = lb_lang() == LB_LANG_JA;
+	if (r->patient.same_full_name > 0)
+		buf_addf(out, "\n!! %s (%d): %s", L_("SAME FULL NAME", "同姓同名"), r->patient.same_full_name,
+		         L_("another patient has this name: confirm the ID and birth date",
+		            "同じ氏名の患者がいます: ID と生年月日を確認してください"));
+	buf_addf(out, "\n%s: ", L_("allergies", "アレルギー"));
+	if (!r->patient.n_allergies)
+		buf_adds(out, L_("none recorded", "記録なし"));
+	for (size_t i = 0; i < r->patient.n_allergies; i++) {
+		const struct ehr_allergy *al = &r->patient.allergies[i];
+		buf_addf(out, "%s%s", i ? ", " : "", al->name ? al->name : "?");
+		if (al->reaction && *al->reaction)
+			buf_addf(out, " (%s)", al->reaction);
+	}
+	buf_addf(out, "\n%s %s  %s", L_("drug:", "薬品:"), r->drug.code, r->drug.name);
+	if (r->drug.high_alert)
+		buf_addf(out, "  [%s]", RX_HIGH_ALERT_WORD(ja));
 	buf_addf(out, "\n%s ", L_("dose:", "用量:"));
-	rx_dose_text(o, r, out, lb_lang() == LB_LANG_JA);
+	rx_dose_text(o, r, out, ja);
 	if (r->n == 0)
 		buf_addf(out, "\n%s", L_("no alerts", "警告なし"));
 	for (size_t i = 0; i < r->n; i++) {
 		const struct rx_alert *a = &r->v[i];
-		int ja = lb_lang() == LB_LANG_JA;
 		buf_addf(out, "\n%-4s  %s\n      %s %s%s%s%s", rx_level_word(a->level, ja),
 		         L_(a->reason_en, a->reason_ja), L_("basis:", "根拠:"), rx_basis_word(a->basis.type, ja),
 		         a->basis.id ? " " : "", a->basis.id ? a->basis.id : "", a->basis.text ? " — " : "");
@@ -338,7 +385,7 @@ static int rx_check_run(int argc, char **argv, struct lb_strlist *linelist, char
 	const char *db = NULL, *patient = NULL, *drug = NULL, *dose = NULL, *unit = NULL, *per_day = NULL;
 	const char *by = NULL, *override = NULL;
 	long days = 0, bench = 0, period = 0;
-	int json = 0, pregnant = 0, record = 0, weekly = 0, code;
+	int json = 0, pregnant = 0, not_pregnant = 0, record = 0, weekly = 0, code;
 	struct lb_strlist *lines_p = linelist;
 	const struct lb_opt opts[] = {
 	        {LB_OPT_STRING, 0, "db", &db, "FILE", "the clinical store", "臨床データストア"},
@@ -356,7 +403,11 @@ static int rx_check_run(int argc, char **argv, struct lb_strlist *linelist, char
 	         "週1回投与 (投与日に --per-day 回)"},
 	        {LB_OPT_INT, 0, "period", &period, "D", "given one day every D days (7: weekly; default 1, daily)",
 	         "D 日に1回投与 (7: 週1回; 既定 1: 毎日)", 1, 365},
-	        {LB_OPT_FLAG, 0, "pregnant", &pregnant, NULL, "the patient is pregnant", "妊娠中"},
+	        {LB_OPT_FLAG, 0, "pregnant", &pregnant, NULL, "the patient is pregnant (refused for a male patient)",
+	         "妊娠中 (男性患者には指定できません)"},
+	        {LB_OPT_FLAG, 0, "not-pregnant", &not_pregnant, NULL,
+	         "the patient was asked and is not pregnant (no 'pregnancy possible' warning)",
+	         "妊娠していないことを確認済み (「妊娠の可能性を確認」を出さない)"},
 	        {LB_OPT_LIST, 0, "line", lines_p, "CODE:DOSE:N",
 	         "another line of the same prescription (drug code, dose with unit, times a day); repeatable",
 	         "同じ処方箋の他の薬 (薬品コード:用量と単位:1日回数)。複数指定可"},
@@ -375,7 +426,8 @@ static int rx_check_run(int argc, char **argv, struct lb_strlist *linelist, char
 	};
 	static const struct lb_cmd_help help = {
 	        "lifeboat rx check --db FILE --patient PID --drug CODE --dose X [--unit U] --per-day N [--days D]\n"
-	        "                  [--line CODE:DOSE:N]… [--record --by NAME [--override REASON]] [--pregnant] "
+	        "                  [--line CODE:DOSE:N]… [--record --by NAME [--override REASON]] [--pregnant | "
+	        "--not-pregnant] "
 	        "[--json]\n"
 	        "                  [--bench N]",
 	        "Check a paper prescription against the patient's downtime snapshot and the drug master: recorded\n"
@@ -384,25 +436,31 @@ static int rx_check_run(int argc, char **argv, struct lb_strlist *linelist, char
 	        "or class among active medicines, interactions (a shared interaction group), pregnancy (--pregnant or "
 	        "a\n"
 	        "recorded pregnancy), the maximum daily dose (dose × per day), and the drug's age limits (the\n"
-	        "patient's age today, from the birth date). Each alert has a level (stop, warn,\n"
-	        "info), the reason and the record it rests on. A safe order prints 'no alerts'.\n"
+	        "patient's age today, from the birth date), the possibility of pregnancy (a 禁忌 drug for a woman of\n"
+	        "12-55 with no recorded pregnancy status), and look-alike names (名称類似) among active medicines.\n"
+	        "The header shows same-name patients (同姓同名), the allergies and a high-alert (ハイリスク薬) mark.\n"
+	        "Each alert has a level (STOP, WARN, INFO; --lang ja: 中止, 要確認, 情報), the reason and the record\n"
+	        "it rests on. A safe order prints 'no alerts'.\n"
 	        "A shared interaction group is a stop when the master marks it 併用禁忌, else a warning; the same\n"
 	        "therapeutic class (薬効分類) is a duplicate. --line adds the other lines of the same paper "
 	        "prescription:\n"
 	        "every line is checked against the others. Orders recorded with --record during the outage (see\n"
 	        "'lifeboat rx orders') are checked like active medicines; a line with a stop is recorded only with\n"
 	        "--override and the prescriber's reason.\n"
-	        "Exit codes: 0 no stop-level alert, 1 a stop-level alert, 2 unknown patient or drug, or bad input.",
+	        "Exit codes: 0 no alert or INFO only, 1 a STOP, 3 a WARN (and no STOP), 2 unknown patient or drug,\n"
+	        "or bad input (--pregnant for a male patient).",
 	        "紙の処方を患者のダウンタイム用データと薬品マスタで確認します: アレルギー歴 (コード、または\n"
 	        "ペニシリン などの記載) と薬剤・系統、処方中の薬との成分・同効薬の重複、相互作用 (同じ相互作用\n"
 	        "グループ)、妊婦 (--pregnant または記録された妊娠)、1日最大量 (1回量 × 回数)、年齢制限 (生年月日\n"
-	        "から今日の年齢)。警告ごとにレベル (stop / warn / info)、理由、根拠の記録を示します。\n"
-	        "問題がなければ「警告なし」。\n"
+	        "から今日の年齢)、妊娠の可能性 (12〜55歳の女性で妊娠の記録がないときの禁忌薬)、処方中の薬との\n"
+	        "名称類似。見出しに同姓同名・アレルギー・ハイリスク薬の表示。警告ごとにレベル (中止 / 要確認 /\n"
+	        "情報)、理由、根拠の記録を示します。問題がなければ「警告なし」。\n"
 	        "共通の相互作用グループはマスタが併用禁忌とすれば stop、それ以外は warn。同じ薬効分類は同効薬重複。\n"
 	        "--line で同じ処方箋の他の薬を加えると、各行を互いに照合します。--record で記録したダウンタイム中の\n"
 	        "処方 ('lifeboat rx orders') も処方中の薬と同様に照合します。stop のある処方は --override (処方医の\n"
 	        "理由) がなければ記録しません。\n"
-	        "終了コード: 0 stop なし、1 stop あり、2 患者・薬品が不明または入力誤り。",
+	        "終了コード: 0 警告なしまたは情報のみ、1 中止あり、3 要確認あり (中止なし)、2 患者・薬品が不明\n"
+	        "または入力誤り (男性患者への --pregnant を含む)。",
 	        "  lifeboat rx check --db store.db --patient 0001000046 --drug 100000101 --dose 250 --unit mg "
 	        "--per-day 3 --days 7\n"
 	        "  lifeboat rx check --db store.db --patient 0001000046 --drug 100001001 --dose 1 --unit 錠 --per-day "
@@ -427,7 +485,11 @@ static int rx_check_run(int argc, char **argv, struct lb_strlist *linelist, char
 	                     .unit = unit,
 	                     .days = (int)days,
 	                     .pregnant = pregnant,
-	                     .period_days = weekly ? 7 : (int)period};
+	                     .period_days = weekly ? 7 : (int)period,
+	                     .not_pregnant = not_pregnant};
+	if (pregnant && not_pregnant)
+		return cli_usage(L_("--pregnant and --not-pregnant exclude each other",
+		                    "--pregnant と --not-pregnant は同時に指定できません"));
 	if (unit && rx_unit_refused(unit))
 		return cli_usage(L_("--unit '%s': γ means μg/kg/min on a ward, not μg; write the dose in μg or mg",
 		                    "--unit '%s': γ は病棟では μg/kg/分 の意味です。μg か mg で指定してください"),
@@ -619,6 +681,7 @@ static int rx_check_run(int argc, char **argv, struct lb_strlist *linelist, char
 	free(others);
 	free(ln);
 	store_table_release(&out_t);
+	int warn = any_warn;
 	store_close(s);
 	if (rc < 0) {
 		buf_release(&out);
@@ -628,7 +691,7 @@ static int rx_check_run(int argc, char **argv, struct lb_strlist *linelist, char
 	buf_release(&out);
 	if (prc)
 		return prc;
-	return stop ? LB_EXIT_FINDING : LB_EXIT_OK;
+	return stop ? LB_EXIT_FINDING : warn ? RX_EXIT_WARN : LB_EXIT_OK;
 }
 
 static int rx_orders_cmd(int argc, char **argv)

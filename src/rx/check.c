@@ -19,7 +19,7 @@ const char *rx_level_word(enum rx_level level, int ja)
 {
 	if (level == RX_STOP)
 		return ja ? "中止" : "STOP";
-	return level == RX_WARN ? (ja ? "注意" : "WARN") : (ja ? "情報" : "INFO");
+	return level == RX_WARN ? (ja ? "要確認" : "WARN") : (ja ? "情報" : "INFO");
 }
 
 struct word {
@@ -54,6 +54,8 @@ const char *rx_kind_word(const char *kind, int ja)
 	        {"elderly", "elderly", "高齢者"},
 	        {"unit", "unit", "単位"},
 	        {"age", "age limit", "年齢制限"},
+	        {"pregnancy-possible", "pregnancy possible", "妊娠の可能性"},
+	        {"look-alike", "look-alike name", "名称類似"},
 	};
 	return word_of(w, LB_ARRAY_LEN(w), kind, ja);
 }
@@ -103,6 +105,105 @@ char *rx_key(const char *s)
 		text_search_key(&k, s, strlen(s));
 	buf_grow(&k, 1);
 	return buf_detach(&k, NULL);
+}
+
+/* 1 when entry (one name or code of a 名称類似 list) names drug d: its code, YJ or HOT code, or a folded name or
+ * kana that starts with the entry ("アルマール" names アルマール錠10). */
+static int entry_names(const char *entry, const struct ehr_drug *d)
+{
+	if (!*entry)
+		return 0;
+	const char *codes[] = {d->code, d->yj_code, d->hot_code};
+	for (size_t i = 0; i < LB_ARRAY_LEN(codes); i++)
+		if (codes[i] && !strcmp(codes[i], entry))
+			return 1;
+	char *k = rx_key(entry);
+	int hit = 0;
+	const char *names[] = {d->name, d->kana};
+	for (size_t i = 0; i < LB_ARRAY_LEN(names) && !hit && *k; i++) {
+		if (!names[i])
+			continue;
+		char *n = rx_key(names[i]);
+		hit = !strncmp(n, k, strlen(k));
+		free(n);
+	}
+	free(k);
+	return hit;
+}
+
+int rx_confusable_entry(const struct ehr_drug *a, const struct ehr_drug *b, char *out, size_t cap)
+{
+	const struct ehr_drug *pair[2][2] = {{a, b}, {b, a}};
+	for (int dir = 0; dir < 2; dir++) {
+		const char *list = pair[dir][0]->confusable;
+		while (list && *list) {
+			const char *e = strchr(list, ';');
+			size_t n = e ? (size_t)(e - list) : strlen(list);
+			char *entry = lb_strndup(list, n);
+			char *t = entry;
+			while (*t == ' ')
+				t++;
+			size_t tn = strlen(t);
+			while (tn && t[tn - 1] == ' ')
+				t[--tn] = 0;
+			int hit = entry_names(t, pair[dir][1]);
+			free(entry);
+			if (hit) {
+				/* the name people know the other product by: its brand name */
+				snprintf(out, cap, "%s", b->name ? b->name : b->code);
+				return 1;
+			}
+			list = e ? e + 1 : NULL;
+		}
+	}
+	return 0;
+}
+
+/* 名称類似: the ordered drug and an active medicine are a known look-alike pair (either product's master column
+ * names the other). WARN: the order may be meant, but the classic error is the look-alike picked for the medicine
+ * the patient already takes (アルマール written for a patient on アマリール): ask the prescriber. */
+static int rule_confusable(struct store *s, struct rx_result *r)
+{
+	int rc = 0;
+	for (size_t i = 0; i < r->patient.n_medications && rc == 0; i++) {
+		const struct ehr_medication *m = &r->patient.medications[i];
+		struct ehr_drug md = {0};
+		if (m->drug_code) {
+			size_t before = r->drugs.n;
+			rc = store_drug_get(s, m->drug_code, &r->drugs);
+			if (rc == -LB_ENOTFOUND)
+				rc = 0;
+			else if (rc < 0)
+				break;
+			if (r->drugs.n > before)
+				md = r->drugs.v[before].drug;
+		}
+		if (!md.code) {
+			md.code = m->drug_code ? m->drug_code : "";
+			md.name = m->drug_name;
+		}
+		if (md.code && r->drug.code && !strcmp(md.code, r->drug.code))
+			continue;
+		char other[256];
+		if (!rx_confusable_entry(&r->drug, &md, other, sizeof(other)))
+			continue;
+		const char *mname = m->drug_name ? m->drug_name : other;
+		struct buf en = {0}, ja = {0}, basis = {0};
+		buf_addf(&en,
+		         "look-alike name: %s is ordered, and the patient takes %s (a known look-alike pair): "
+		         "confirm with the prescriber which one is meant",
+		         r->drug.name, mname);
+		buf_addf(&ja,
+		         "名称類似: 処方された %s と、使用中の %s は取り違えの多い組み合わせです。"
+		         "どちらを意図したか処方医に確認してください",
+		         r->drug.name, mname);
+		buf_addf(&basis, "%s%s%s", mname, m->order_no ? " / " : "", m->order_no ? m->order_no : "");
+		rx_alert_add(r, RX_WARN, "look-alike", "medication", m->order_no, basis.data, NULL, en.data, ja.data);
+		buf_release(&en);
+		buf_release(&ja);
+		buf_release(&basis);
+	}
+	return rc;
 }
 
 /* Stable order: stop, warn, info; within a level as found. */
@@ -168,6 +269,9 @@ static int check_in(struct store *s, const struct rx_order *o, struct rx_result 
 	if (rc < 0)
 		return rc;
 	r->drug = r->drugs.v[0].drug;
+	if (o->pregnant && r->patient.patient.sex == 'M')
+		return lb_error_tr(LB_EUSAGE, "the patient is recorded as male: --pregnant does not apply",
+		                   "患者は男性として登録されています: 妊娠中の指定はできません");
 	snprintf(r->as_of, sizeof(r->as_of), "%s", r->patient.as_of);
 	rx_unit_norm(r->drug.unit, r->unit, sizeof(r->unit));
 
@@ -175,10 +279,12 @@ static int check_in(struct store *s, const struct rx_order *o, struct rx_result 
 		return rc;
 	if ((rc = rx_rule_active(s, r, o)) < 0)
 		return rc;
-	rx_rule_pregnancy(r, o);
+	if ((rc = rule_confusable(s, r)) < 0)
+		return rc;
 	rx_rule_age(r); /* before the dose: children and the elderly are dosed by age */
 	if ((rc = rx_rule_dose(s, r, o)) < 0)
 		return rc;
+	rx_rule_pregnancy(r, o); /* after the age (r->age_months): the possibility of pregnancy depends on it */
 	sort_alerts(r);
 	return 0;
 }

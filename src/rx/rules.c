@@ -349,6 +349,25 @@ void rx_rule_pregnancy(struct rx_result *r, const struct rx_order *o)
 			dx = &r->patient.diagnoses[i];
 	r->pregnant = o->pregnant || dx;
 	const char *p = r->drug.pregnancy;
+	if (!r->pregnant && p && strstr(p, "禁忌") && !o->not_pregnant && r->patient.patient.sex == 'F' &&
+	    r->age_months >= 12 * 12 && r->age_months < 56 * 12) {
+		/* A woman of 12–55 with no recorded pregnancy and none stated: a pharmacist asks before a 禁忌 drug.
+		 * WARN, not STOP: most such women are not pregnant, but nobody has asked yet (--not-pregnant says so). */
+		struct buf en = {0}, ja = {0};
+		buf_addf(&en,
+		         "pregnancy possible: %s is contraindicated in pregnancy (%s); the patient is a woman of "
+		         "child-bearing age with no recorded pregnancy status: confirm she is not pregnant",
+		         r->drug.name, p);
+		buf_addf(&ja,
+		         "妊娠の可能性を確認: %s は妊婦に%s です。妊娠可能年齢の女性で妊娠の有無の記録がありません",
+		         r->drug.name, p);
+		rx_alert_add(r, RX_WARN, "pregnancy-possible", "patient", NULL,
+		             "female, 12-55 years, pregnancy not recorded", "女性・12〜55歳・妊娠の記録なし", en.data,
+		             ja.data);
+		buf_release(&en);
+		buf_release(&ja);
+		return;
+	}
 	if (!r->pregnant || !p || !*p)
 		return;
 	int banned = strstr(p, "禁忌") != NULL;

@@ -81,13 +81,14 @@ struct rx_other {
 /* One order as written on paper. */
 struct rx_order {
 	const char *patient_id;
-	const char *drug_code;         /* code, YJ or HOT code of the drug master */
-	double dose;                   /* per administration, in unit */
-	const char *unit;              /* as written: mg, 錠, mL … (NULL: the master's unit) */
-	double per_day;                /* administrations per day (on a dosing day) */
-	int period_days;               /* one dosing day every period_days days: 0 or 1 daily, 7 weekly (--weekly) */
-	int days;                      /* days supplied (0: not given) */
-	int pregnant;                  /* the prescriber says the patient is pregnant */
+	const char *drug_code; /* code, YJ or HOT code of the drug master */
+	double dose;           /* per administration, in unit */
+	const char *unit;      /* as written: mg, 錠, mL … (NULL: the master's unit) */
+	double per_day;        /* administrations per day (on a dosing day) */
+	int period_days;       /* one dosing day every period_days days: 0 or 1 daily, 7 weekly (--weekly) */
+	int days;              /* days supplied (0: not given) */
+	int pregnant;          /* the prescriber says the patient is pregnant (refused for a male patient) */
+	int not_pregnant; /* the patient was asked: not pregnant (no 「妊娠の可能性を確認」 for a 禁忌 drug) */
 	const struct rx_other *others; /* the other lines of the prescription and the outage's orders (may be NULL) */
 	const char *order_no; /* an active order being given (the bedside check): never counted against itself */
 	size_t n_others;
@@ -149,9 +150,14 @@ size_t rx_cross_reactivity_count(void);
 int rx_check(struct store *s, const struct rx_order *order, struct rx_result *out);
 void rx_result_release(struct rx_result *r);
 const char *rx_level_name(enum rx_level level); /* "stop", "warn", "info" (codes for JSON and CSS) */
-/* What people read for a level, a kind of alert and the type of record an alert rests on (ja: 中止, 注意, 情報;
+/* What people read for a level, a kind of alert and the type of record an alert rests on (ja: 中止, 要確認, 情報;
  * アレルギー, 相互作用, 1日最大量超過 …; アレルギー歴, 医薬品マスタ …). Unknown codes come back as given. */
 const char *rx_level_word(enum rx_level level, int ja);
+/* 名称類似: 1 when a's or b's confusable column names the other (its code, YJ/HOT code, or a name or kana that
+ * starts with the listed name); out receives b's name. */
+int rx_confusable_entry(const struct ehr_drug *a, const struct ehr_drug *b, char *out, size_t cap);
+/* The mark of a ハイリスク薬 ("high-alert" / "ハイリスク薬"). */
+#define RX_HIGH_ALERT_WORD(ja) ((ja) ? "ハイリスク薬" : "high-alert")
 const char *rx_kind_word(const char *kind, int ja);
 const char *rx_basis_word(const char *type, int ja);
 /* The dose as it was understood, one line (ja: 「1回 0.5 mg × 1日1回 = 1日 0.5 mg (最大 10 mg)」; en: "0.5 mg × 1

@@ -58,6 +58,68 @@ int rx_search(struct store *s, const char *text, size_t limit, struct rx_hits *o
 	if (rc < 0)
 		return rc;
 	out->truncated = out->found.truncated;
+	/* 名称類似: the look-alike products a hit's master column names are shown with it (a fragment that matches
+	 * アルマール also shows アマリール), marked by the caller with rx_confusable_entry. */
+	size_t nfound = out->found.n;
+	for (size_t i = 0; i < nfound && rc == 0; i++) {
+		const char *list = out->found.v[i].drug.confusable;
+		while (list && *list && rc == 0) {
+			const char *e = strchr(list, ';');
+			char *raw = lb_strndup(list, e ? (size_t)(e - list) : strlen(list));
+			char *entry = trimmed(raw);
+			free(raw);
+			int digits = *entry != 0;
+			for (const char *c = entry; *c && digits; c++)
+				digits = *c >= '0' && *c <= '9';
+			struct buf k = {0};
+			text_search_key(&k, entry, strlen(entry));
+			size_t before = out->found.n;
+			if (*entry)
+				rc = store_drug_search(s, digits ? entry : NULL, buf_cstr(&k), 5, &out->found);
+			/* keep the products the entry names, once */
+			size_t w = before;
+			for (size_t j = before; j < out->found.n; j++) {
+				int dup = 0;
+				for (size_t m = 0; m < w && !dup; m++)
+					dup = !strcmp(out->found.v[m].drug.code, out->found.v[j].drug.code);
+				char other[8];
+				if (!dup && rx_confusable_entry(&out->found.v[i].drug, &out->found.v[j].drug, other,
+				                                sizeof(other))) {
+					out->found.v[w] = out->found.v[j];
+					out->found.v[w++].match = "confusable";
+				}
+			}
+			out->found.n = w;
+			buf_release(&k);
+			free(entry);
+			list = e ? e + 1 : NULL;
+		}
+	}
+	/* … and the other direction: products whose column names a hit (アマリール's row lists アルマール). */
+	for (size_t i = 0; i < nfound && rc == 0; i++) {
+		const struct ehr_drug *d = &out->found.v[i].drug;
+		size_t before = out->found.n;
+		rc = store_drug_named_confusable(s, d->code, d->kana && *d->kana ? d->kana : d->name, &out->found);
+		size_t w = before;
+		for (size_t j = before; j < out->found.n && rc == 0; j++) {
+			int dup = 0;
+			for (size_t m = 0; m < w && !dup; m++)
+				dup = !strcmp(out->found.v[m].drug.code, out->found.v[j].drug.code);
+			char other[8];
+			if (!dup &&
+			    rx_confusable_entry(&out->found.v[i].drug, &out->found.v[j].drug, other, sizeof(other))) {
+				out->found.v[w] = out->found.v[j];
+				out->found.v[w++].match = "confusable";
+			}
+		}
+		out->found.n = w;
+	}
+	out->found.truncated = out->truncated;
+	if (rc < 0) {
+		store_drugs_release(&out->found);
+		memset(out, 0, sizeof(*out));
+		return rc;
+	}
 	out->n = out->found.n;
 	out->v = lb_calloc(out->n ? out->n : 1, sizeof(*out->v));
 	/* Siblings are gathered into one list; remember each hit's slice. */

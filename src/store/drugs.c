@@ -251,6 +251,26 @@ int store_drug_named_in(struct store *s, const char *key, size_t limit, struct s
 	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, "reading the drug master");
 }
 
+/* Candidates only: the caller tells whether the entry names the drug (rx_confusable_entry). */
+static const char sql_confusable[] = "SELECT " DRUG_COLS " FROM drugs WHERE code<>?1 AND confusable IS NOT NULL AND"
+                                     " confusable <> '' AND (instr(confusable,?1) > 0 OR (?2 <> '' AND"
+                                     " instr(confusable,?2) > 0)) ORDER BY kana, name, code LIMIT 20";
+
+int store_drug_named_confusable(struct store *s, const char *code, const char *name, struct store_drugs *out)
+{
+	sqlite3_stmt *q = store_cached_stmt(s, sql_confusable);
+	if (!q)
+		return store_sqlerr(s, "reading the drug master");
+	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, name ? name : "", -1, SQLITE_STATIC);
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		push(out, q);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, "reading the drug master");
+}
+
 void store_drugs_release(struct store_drugs *d)
 {
 	for (size_t i = 0; i < d->nstrs; i++)

@@ -259,6 +259,9 @@ int store_drug_siblings(struct store *s, const char *code, struct store_drugs *o
  * code. Appends to out.
  */
 int store_drug_named_in(struct store *s, const char *key, size_t limit, struct store_drugs *out);
+/* Drugs whose look-alike column (confusable) contains code or name (a kana or brand name as written), excluding
+ * code: candidates for 名称類似 listed on the other product's row. Appends to out. */
+int store_drug_named_confusable(struct store *s, const char *code, const char *name, struct store_drugs *out);
 void store_drugs_release(struct store_drugs *d);
 
 /* ---- ward and booking lists (ward.c) ------------------------------------------------------------------------ */

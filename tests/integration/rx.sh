@@ -108,7 +108,7 @@ expect_out 'ペニシリン' "text output names the allergy"
 # An allergy to one drug of a class warns for another of the class (ロキソプロフェン → NSAIDs → aspirin), and
 # stops the drug itself in its generic form.
 check --patient RX0004 --drug D-ASPI --dose 100 --unit mg --per-day 1 --json
-expect_rc 0 "aspirin for a loxoprofen allergy is a warning"
+expect_rc 3 "aspirin for a loxoprofen allergy is a warning (exit 3)"
 alert warn allergy-class "aspirin for a loxoprofen allergy"
 check --patient RX0004 --drug D-LOXG --dose 60 --unit mg --per-day 3 --json
 expect_rc 1 "generic loxoprofen for a loxoprofen allergy"
@@ -122,7 +122,7 @@ basis 'AL-4' "the coded allergy alert names its record"
 
 # Interaction: aspirin with the active warfarin (出血リスク).
 check --patient RX0001 --drug D-ASPI --dose 100 --unit mg --per-day 1 --json
-expect_rc 0 "aspirin with warfarin is a warning, not a stop"
+expect_rc 3 "aspirin with warfarin is a warning, not a stop (exit 3)"
 alert warn interaction "aspirin with the active warfarin"
 basis 'ORD-W1|ワーファリン' "the interaction alert names the warfarin order"
 
@@ -157,7 +157,8 @@ alert warn interaction "aspirin with a warfarin order of unknown status"
 basis 'ORD-U1|ワーファリン' "the interaction alert names the warfarin order of unknown status"
 
 # Pregnancy: stated with the order (conditional contraindication → warn) and recorded (禁忌 → stop).
-check --patient RX0003 --drug D-LOXO --dose 60 --unit mg --per-day 3 --pregnant --json
+# (清水葵: a woman; --pregnant for a man is refused, see the screen checks at the end)
+check --patient RX0018 --drug D-LOXO --dose 60 --unit mg --per-day 3 --pregnant --json
 alert warn pregnancy "loxoprofen with --pregnant"
 check --patient RX0002 --drug D-BLOP --dose 8 --unit mg --per-day 1 --json
 expect_rc 1 "candesartan for a recorded pregnancy"
@@ -169,7 +170,7 @@ no_alerts "candesartan for a man without --pregnant"
 # Maximum daily dose: 1000 mg × 5 = 5000 mg > 4000 mg; 3 tablets of 60 mg × 3 = 540 mg > 180 mg via the name;
 # a misplaced decimal (4000 mg × 3 of warfarin's 10 mg) is a stop.
 check --patient RX0003 --drug D-CALO --dose 1000 --unit mg --per-day 5 --days 3 --json
-expect_rc 0 "over the maximum is a warning"
+expect_rc 3 "over the maximum is a warning (exit 3)"
 alert warn max-dose "acetaminophen 5000 mg a day"
 check --patient RX0003 --drug D-LOXO --dose 3 --unit 錠 --per-day 3 --json
 alert stop max-dose "three 60 mg tablets three times a day (3×)"
@@ -218,7 +219,7 @@ check --patient RX0003 --drug D-FEXD --dose 30 --unit mg --per-day 2 --json
 expect_rc 0 "dry syrup for an adult (max_age 11): a form for children, not a contraindication"
 alert warn age "dry syrup over its max_age"
 check --patient RX0017 --drug D-LEVO --dose 500 --unit mg --per-day 1 --json
-expect_rc 0 "no birth date: a warning, not a stop"
+expect_rc 3 "no birth date: a warning, not a stop (exit 3)"
 alert warn age "levofloxacin without a birth date"
 run "$LIFEBOAT" rx search --db "$DB" ｸﾗﾋﾞ
 expect_out '15 years and older' "search shows the age limit"
