@@ -10,8 +10,10 @@
  *                                             the pharmacist types the paper prescription; each alert with its
  *                                             level, reason and the record it rests on, printable to staple to it
  *
- * The plain forms work without script: a drug typed as text rather than picked from the list is searched, one
- * match is taken (and named on the result), several are offered as links that keep the rest of the order.
+ * The plain forms work without script: a drug typed as text rather than picked from the list is searched, and the
+ * matches are offered as links that keep the rest of the order — even a single match is never taken on its own
+ * (「アルマ」 must not become アルマール for a patient on アマリール): look-alikes (名称類似) are listed beside it and
+ * marked, ハイリスク薬 carry a mark.
  * A search tied to a patient and every check are in the audit trail (drug-search, rx-check) before their result
  * is shown; a search without a patient shows the drug master only and is not recorded.
  */
@@ -53,6 +55,19 @@ static void drug_link(struct buf *b, const char *patient, const char *code, cons
 		station_html(b, "<a href=\"/drugs?q=%u\">%s</a>", code, name);
 }
 
+void station_drug_marks(struct station_req *r, struct buf *b, const struct rx_hits *h, size_t i)
+{
+	const struct ehr_drug *d = &h->v[i].drug;
+	if (d->high_alert)
+		station_html(b, " <span class=\"badge high-alert\">%s</span>", RX_HIGH_ALERT_WORD(r->lang_ja));
+	for (size_t j = 0; j < h->n; j++) {
+		char other[256];
+		if (j != i && rx_confusable_entry(d, &h->v[j].drug, other, sizeof(other)))
+			station_html(b, " <span class=\"badge look-alike\">%s: %s</span>", T_("look-alike", "名称類似"),
+			             other);
+	}
+}
+
 static void hits_table(struct station_req *r, struct buf *b, const struct rx_hits *h, const char *patient)
 {
 	station_html(b,
@@ -68,8 +83,10 @@ static void hits_table(struct station_req *r, struct buf *b, const struct rx_hit
 		drug_codes(b, d);
 		station_html(b, "</td><td class=\"drug\">");
 		drug_link(b, patient, d->code, d->name);
-		station_html(b, " <span class=\"badge %R\">%s</span><br><span class=\"kana\">%s</span></td>",
-		             x->generic_product ? "generic" : "brand", kind_badge(r, x->generic_product), d->kana);
+		station_html(b, " <span class=\"badge %R\">%s</span>", x->generic_product ? "generic" : "brand",
+		             kind_badge(r, x->generic_product));
+		station_drug_marks(r, b, h, i);
+		station_html(b, "<br><span class=\"kana\">%s</span></td>", d->kana);
 		station_html(b, "<td>%s</td><td>%s / %s</td><td>", d->generic_name, d->form, d->unit);
 		char n[32];
 		if (d->max_daily_dose > 0)
@@ -241,6 +258,15 @@ int station_drugs_json(struct station_req *r, struct station_resp *p)
 		json_kv_str(&w, "yj_code", d->yj_code);
 		json_kv_str(&w, "hot_code", d->hot_code);
 		json_kv_str(&w, "match", h.v[i].match);
+		json_kv_bool(&w, "high_alert", d->high_alert);
+		json_key(&w, "look_alike");
+		json_arr(&w);
+		for (size_t j = 0; j < h.n; j++) {
+			char other[256];
+			if (j != i && rx_confusable_entry(d, &h.v[j].drug, other, sizeof(other)))
+				json_str(&w, other);
+		}
+		json_end(&w);
 		json_kv_bool(&w, "generic_product", h.v[i].generic_product);
 		json_key(&w, "same_ingredient");
 		json_arr(&w);

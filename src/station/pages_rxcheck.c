@@ -130,8 +130,7 @@ static void check_form(struct station_req *r, struct buf *b, const struct rx_for
 	             f->pregnant ? " checked" : "", T_("pregnant", "妊娠中"), T_("Check", "チェック"));
 }
 
-static void result_html(struct station_req *r, struct buf *b, const struct rx_order *o, const struct rx_result *x,
-                        const char *picked_from)
+static void result_html(struct station_req *r, struct buf *b, const struct rx_order *o, const struct rx_result *x)
 {
 	int warn = 0;
 	for (size_t i = 0; i < x->n; i++)
@@ -158,9 +157,8 @@ static void result_html(struct station_req *r, struct buf *b, const struct rx_or
 	station_html(b, " <span class=\"badge %R\">%s</span> %s</p>",
 	             rx_is_generic_product(d->name) ? "generic" : "brand",
 	             rx_is_generic_product(d->name) ? T_("generic", "後発品") : T_("brand", "先発品"), d->generic_name);
-	if (picked_from)
-		station_html(b, "<p class=\"note\">%s 「%s」</p>",
-		             T_("The only drug matching", "次の入力に一致した唯一の薬品:"), picked_from);
+	if (d->high_alert)
+		station_html(b, " <span class=\"badge high-alert\">%s</span>", RX_HIGH_ALERT_WORD(r->lang_ja));
 	const char *u = o->unit ? o->unit : d->unit;
 	if (r->lang_ja)
 		station_html(b, "<p>1回 %s%s × 1日 %s回", station_num(n1, o->dose), u, station_num(n2, o->per_day));
@@ -357,7 +355,7 @@ int station_page_rx_check(struct station_req *r, struct station_resp *p)
 	}
 
 	/* What to show: the form, a choice between drugs, the input refused, or a result. */
-	const char *msg = NULL, *picked_from = NULL;
+	const char *msg = NULL;
 	char code[128] = "", drug_name[256] = "";
 	struct rx_hits hits = {0};
 	struct rx_result res = {0};
@@ -392,13 +390,10 @@ int station_page_rx_check(struct station_req *r, struct station_resp *p)
 				         "。");
 			else if (rc == 0 && hits.n == 0)
 				msg = T_("No drug matches.", "該当する薬品はありません。");
-			else if (rc == 0 && hits.n == 1) {
-				snprintf(code, sizeof(code), "%s", hits.v[0].drug.code);
-				snprintf(drug_name, sizeof(drug_name), "%s",
-				         hits.v[0].drug.name ? hits.v[0].drug.name : "");
-				picked_from = f.drug;
-			} else if (rc == 0)
-				choose = 1;
+			else if (rc == 0)
+				choose =
+				        1; /* a name fragment is never taken on its own, even with one match (名称類似):
+				               the pharmacist confirms the pick, look-alikes shown beside it */
 			rc = rc == -LB_EUSAGE ? 0 : rc;
 		}
 		if (rc < 0) {
@@ -424,6 +419,11 @@ int station_page_rx_check(struct station_req *r, struct station_resp *p)
 			msg = T_("The earlier lines of the prescription cannot be read: start the prescription again.",
 			         "この処方箋の前の行を読み取れません。処方箋の最初から入力し直してください。");
 			buf_addf(&detail, "refused: lines");
+		} else if (o.pregnant && v.patient.sex == 'M') {
+			msg = T_("The patient is recorded as male: 'pregnant' does not apply.",
+			         "患者は男性として登録されています。妊娠中は指定できません。");
+			status = 400;
+			buf_addf(&detail, "refused: pregnant for a male patient");
 		} else {
 			o.drug_code = code;
 			o.others = against->v;
@@ -488,19 +488,26 @@ int station_page_rx_check(struct station_req *r, struct station_resp *p)
 		             T_("Orders recorded during the outage, checked against", "照合したダウンタイム中の処方"),
 		             against->outage.nrows);
 	if (have_result) {
-		result_html(r, b, &o, &res, picked_from);
+		result_html(r, b, &o, &res);
 		stamp(r, b, res.as_of);
 		station_html(b, "<p class=\"no-print\"><button type=\"button\" class=\"print-page\">%s</button></p>",
 		             T_("Print to staple to the prescription", "印刷して処方箋に添付"));
 	}
 	if (choose) {
-		station_html(b, "<h2>%s 「%s」</h2><ul class=\"choose\">",
-		             T_("Several drugs match", "複数の薬品が該当:"), f.drug);
+		station_html(b, "<h2>%s 「%s」</h2><p class=\"note\">%s</p><ul class=\"choose\">",
+		             hits.n == 1 ? T_("Confirm the drug for", "薬品を確認してください:")
+		                         : T_("Several drugs match", "複数の薬品が該当:"),
+		             f.drug,
+		             T_("A name typed in part is never taken on its own: pick the drug written on the "
+		                "prescription.",
+		                "名前の一部の入力では薬品を自動で選びません。処方箋に書かれた薬品を選んでください。"));
 		for (size_t i = 0; i < hits.n; i++) {
 			struct buf u = {0};
 			form_url(&u, &f, hits.v[i].drug.code);
-			station_html(b, "<li><a href=\"%s\">%s</a> <span class=\"code\">%s</span> %s</li>", u.data,
+			station_html(b, "<li><a href=\"%s\">%s</a> <span class=\"code\">%s</span> %s", u.data,
 			             hits.v[i].drug.name, hits.v[i].drug.code, hits.v[i].drug.generic_name);
+			station_drug_marks(r, b, &hits, i);
+			station_html(b, "</li>");
 			buf_release(&u);
 		}
 		station_html(b, "</ul>");

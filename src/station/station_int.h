@@ -207,6 +207,8 @@ int station_page_census(struct station_req *r, struct station_resp *p);
 int station_page_appointments(struct station_req *r, struct station_resp *p);
 /* Loud same-name badges: same full name in the hospital (count of others), same surname in the ward. */
 void station_badges(struct station_req *r, struct buf *b, long same_name, long same_surname);
+/* The marks of hit i of a drug search: ハイリスク薬, and 名称類似 for each other hit it is a look-alike of. */
+void station_drug_marks(struct station_req *r, struct buf *b, const struct rx_hits *h, size_t i);
 /* pages_print.c: the folder print renders into ($TMPDIR or /tmp), and the removal of the print folders a station
  * killed mid-print left there: this user's lifeboat-print-* folders (never links, never another user's) whose
  * process is gone or that are older than max_age_ms. *removed counts them. Run when the station starts. */

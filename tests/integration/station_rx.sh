@@ -34,6 +34,7 @@ med() { # med ID PATIENT CODE NAME DOSE UNIT PER_DAY STATUS
 	pat RX0003 鈴木 一郎 スズキ イチロウ male 1970-01-20
 	pat RX0004 田中 実 タナカ ミノル male 1955-03-03
 	pat RX0005 外来 太郎 ガイライ タロウ male 1980-05-05
+	pat RX0006 井上 茂 イノウエ シゲル male 1950-01-01
 	admit RX0001 501 1
 	admit RX0002 501 2
 	admit RX0003 502 1
@@ -45,19 +46,22 @@ med() { # med ID PATIENT CODE NAME DOSE UNIT PER_DAY STATUS
 	med ORD-L1 RX0001 D-LOXO ロキソニン錠60mg 60 mg 3 active
 	med ORD-OLD RX0001 D-CALO カロナール錠200 200 mg 3 completed
 	med ORD-M1 RX0004 D-MAGM マグミット錠330mg 330 mg 3 active
+	med ORD-AM1 RX0006 D-AMAR アマリール1mg錠 1 mg 1 active
 	echo '{"resourceType":"Condition","id":"DX-1","clinicalStatus":{"coding":[{"code":"active"}]},"code":{"coding":[{"system":"http://hl7.org/fhir/sid/icd-10","code":"O600","display":"切迫早産"}],"text":"切迫早産"},"subject":{"reference":"Patient/RX0002"},"onsetDateTime":"2026-10-01"}'
 } >"$F/all.ndjson"
 cat >"$T/drugs.csv" <<CSV
-code,name,kana,generic_name,form,unit,max_daily_dose,allergy_class,interaction_group,pregnancy,yj_code,hot_code
-D-SAWA,サワシリンカプセル250,サワシリン,アモキシシリン水和物,カプセル,mg,1500,ペニシリン系,,,6131001M1027,1234567890101
-D-AMOX,アモキシシリンカプセル250mg「サワイ」,アモキシシリン,アモキシシリン水和物,カプセル,mg,1500,ペニシリン系,,,6131001M1035,
-D-WARF,ワーファリン錠1mg,ワーファリン,ワルファリンカリウム,錠,mg,10,,出血リスク;CYP2C9,禁忌,,
-D-LOXO,ロキソニン錠60mg,ロキソニン,ロキソプロフェンナトリウム水和物,錠,mg,180,NSAIDs,出血リスク;NSAIDs,禁忌(妊娠後期),,
-D-ASPI,バイアスピリン錠100mg,バイアスピリン,アスピリン,錠,mg,300,NSAIDs,出血リスク;NSAIDs,禁忌(出産予定日12週以内),,
-D-CALO,カロナール錠200,カロナール,アセトアミノフェン,錠,mg,4000,,,,,
-D-BLOP,ブロプレス錠8,ブロプレス,カンデサルタンシレキセチル,錠,mg,12,,RAS阻害,禁忌,,
-D-MAGM,マグミット錠330mg,マグミット,酸化マグネシウム,錠,mg,2000,,キレート,,,
-D-XSS,"$XSS錠","スクリプト",スクリプト$XSS,錠,mg,,,,,,
+code,name,kana,generic_name,form,unit,max_daily_dose,allergy_class,interaction_group,pregnancy,yj_code,hot_code,high_alert,confusable
+D-SAWA,サワシリンカプセル250,サワシリン,アモキシシリン水和物,カプセル,mg,1500,ペニシリン系,,,6131001M1027,1234567890101,,
+D-AMOX,アモキシシリンカプセル250mg「サワイ」,アモキシシリン,アモキシシリン水和物,カプセル,mg,1500,ペニシリン系,,,6131001M1035,,,
+D-WARF,ワーファリン錠1mg,ワーファリン,ワルファリンカリウム,錠,mg,10,,出血リスク;CYP2C9,禁忌,,,1,
+D-LOXO,ロキソニン錠60mg,ロキソニン,ロキソプロフェンナトリウム水和物,錠,mg,180,NSAIDs,出血リスク;NSAIDs,禁忌(妊娠後期),,,,
+D-ASPI,バイアスピリン錠100mg,バイアスピリン,アスピリン,錠,mg,300,NSAIDs,出血リスク;NSAIDs,禁忌(出産予定日12週以内),,,,
+D-CALO,カロナール錠200,カロナール,アセトアミノフェン,錠,mg,4000,,,,,,,
+D-BLOP,ブロプレス錠8,ブロプレス,カンデサルタンシレキセチル,錠,mg,12,,RAS阻害,禁忌,,,,
+D-MAGM,マグミット錠330mg,マグミット,酸化マグネシウム,錠,mg,2000,,キレート,,,,,
+D-XSS,"$XSS錠","スクリプト",スクリプト$XSS,錠,mg,,,,,,,,
+D-AMAR,アマリール1mg錠,アマリール,グリメピリド,錠,mg,6,,,禁忌,,,1,アルマール
+D-ALMA,アルマール錠10,アルマール,アロチノロール塩酸塩,錠,mg,30,,,,,,,
 CSV
 DB="$T/store.db"
 run "$LIFEBOAT" ingest --db "$DB" --fhir "$F" --drugs "$T/drugs.csv"
@@ -171,7 +175,7 @@ rxq c3 "patient=RX0003&drug=D-CALO&dose=400&unit=mg&per_day=3%E5%9B%9E&days=5"
 CHECKS=$((CHECKS + 1))
 [ "$(verdict c3)" = ok ] || fail "a safe order is not silent: $(verdict c3)"
 expect_body c3 '警告なし' "a safe order says no alert"
-rxq c4 "patient=RX0003&drug=D-LOXO&dose=60&unit=mg&per_day=3&pregnant=1"
+rxq c4 "patient=RX0001&drug=D-LOXO&dose=60&unit=mg&per_day=3&pregnant=1"
 expect_body c4 'data-kind="pregnancy">妊婦</td>' "the pregnant checkbox is taken into account"
 rxq c5 "patient=RX0002&drug=D-BLOP&dose=8&unit=mg&per_day=1"
 CHECKS=$((CHECKS + 1))
@@ -180,8 +184,28 @@ rxq c6 "patient=RX0003&drug=D-WARF&dose=20&unit=mg&per_day=5"
 expect_body c6 '<tr class="lv-stop"><td class="level">中止</td><td class="kind" data-kind="max-dose">1日最大量超過</td>' "ten times the maximum is a stop"
 rxq c7 "patient=RX0003&drug=%EF%BE%8F%EF%BD%B8%EF%BE%9E%EF%BE%90&dose=330&per_day=3" # ﾏｸﾞﾐ: one drug matches
 expect_status 200 "a drug typed as text with one match"
-expect_body c7 'class="note">次の入力に一致した唯一の薬品: 「ﾏｸﾞﾐ」' "the drug taken from the text is named"
-expect_body c7 '<b>マグミット錠330mg</b> <span class="code">D-MAGM</span>' "…and checked"
+expect_body c7 '<h2>薬品を確認してください: 「ﾏｸﾞﾐ」</h2>' "one match of a name fragment is offered for confirmation"
+expect_body c7 'href="/rx/check\?patient=RX0003&amp;drug=D-MAGM&amp;dose=330&amp;per_day=3">マグミット錠330mg</a>' "…as a link that keeps the order"
+expect_no_body c7 'id="rx-verdict"' "…and not checked before it is confirmed"
+# 名称類似: 「アルマ」 for the patient on アマリール is not taken as アルマール: both are offered, each marked as the
+# other's look-alike (the master names the pair on アマリール's row only); the check of アルマール warns.
+rxq la "patient=RX0006&drug=%E3%82%A2%E3%83%AB%E3%83%9E&dose=10&unit=mg&per_day=1" # アルマ
+expect_no_body la 'id="rx-verdict"' "a fragment matching アルマール alone is not checked on its own"
+expect_body la 'drug=D-AMAR' "its look-alike アマリール is offered with it"
+expect_body la '<span class="badge look-alike">名称類似: アマリール1mg錠</span>' "アルマール is marked as アマリール's look-alike"
+expect_body la '<span class="badge high-alert">ハイリスク薬</span>' "アマリール carries the ハイリスク薬 mark"
+rxq la2 "patient=RX0006&drug=D-ALMA&dose=10&unit=mg&per_day=1"
+CHECKS=$((CHECKS + 1))
+[ "$(verdict la2)" = warn ] || fail "アルマール for a patient on アマリール is not 要確認: $(verdict la2)"
+expect_body la2 '<td class="level">要確認</td><td class="kind" data-kind="look-alike">名称類似</td>' "the look-alike alert, level 要確認"
+rxq ha "patient=RX0003&drug=D-WARF&dose=2&unit=mg&per_day=1"
+expect_body ha '<span class="badge high-alert">ハイリスク薬</span>' "the check of warfarin carries the ハイリスク薬 mark"
+rxq pm "patient=RX0003&drug=D-WARF&dose=2&unit=mg&per_day=1&pregnant=1"
+expect_status 400 "pregnant for a man is refused"
+expect_body pm '患者は男性として登録されています' "…with a message"
+req dj "${J[@]}" "$U/drugs.json?q=%E3%82%A2%E3%83%AB%E3%83%9E" # アルマ
+expect_body dj '"look_alike": ?\["アマリール1mg錠"\]' "drugs.json names the look-alike"
+expect_body dj '"high_alert": ?true' "drugs.json marks ハイリスク薬"
 rxq c8 "patient=RX0003&drug=%E3%82%A2%E3%83%A2%E3%82%AD&dose=250&per_day=3" # アモキ: two drugs match
 expect_status 200 "a drug typed as text with two matches"
 expect_body c8 '<ul class="choose"><li><a href="/rx/check\?patient=RX0003&amp;drug=D-' "a choice of drugs that keeps the order"
@@ -362,7 +386,8 @@ assert has(user=u, action="drug-search", patient="RX0001", detail="ワーファ"
 assert not has(action="drug-search", patient=None), "a search without a patient is not recorded"
 assert has(user=u, action="rx-check", patient="RX0001", detail=lambda d: d.startswith("drug D-AMOX") and "250mg x 3/day x 7 days" in d and d.endswith("result stop: allergy")), "the allergy check with its result"
 assert has(user=u, action="rx-check", patient="RX0003", detail=lambda d: d.endswith("result ok")), "the safe check"
-assert has(user=u, action="rx-check", patient="RX0003", detail=lambda d: "; pregnant;" in d), "pregnant in the record"
+assert has(user=u, action="rx-check", patient="RX0001", detail=lambda d: "; pregnant;" in d), "pregnant in the record"
+assert has(user=u, action="rx-check", patient="RX0003", detail="refused: pregnant for a male patient"), "pregnant for a man refused and recorded"
 assert has(user=u, action="rx-check", patient="RX0001", detail=lambda d: d.startswith("refused:")), "refused input is recorded"
 assert has(user=u, action="rx-check", patient="NOBODY", detail="patient not found")
 assert has(user=u, action="barcode", patient="RX0003", detail=lambda d: "label LBO/RX0001/ORD-L1/D-LOXO" in d and d.endswith("result stop: wrong-patient")), "wrong patient"

@@ -70,7 +70,9 @@
       var items = [];
       data.drugs.forEach(function (d) {
         var kind = d.generic_product ? L("generic", "後発品") : L("brand", "先発品");
-        var item = li(d, d.name + "  [" + kind + "]  " + (d.generic_name || "") + "  " + d.code);
+        var marks = (d.high_alert ? "  [" + L("high-alert", "ハイリスク薬") + "]" : "") +
+          (d.look_alike || []).map(function (n) { return "  [" + L("look-alike: ", "名称類似: ") + n + "]"; }).join("");
+        var item = li(d, d.name + "  [" + kind + "]  " + (d.generic_name || "") + "  " + d.code + marks);
         if (d.same_ingredient.length) {
           var sub = document.createElement("ul");
           d.same_ingredient.forEach(function (s) {
