@@ -134,7 +134,7 @@ alert warn duplicate "generic loxoprofen while the brand is active"
 alert stop max-dose "loxoprofen 180 + active 180 = 360 mg"
 grep -q '計 360 mg' "$T/out" || fail "the total 360 mg is in the text: $(head -c 600 "$T/out")"
 check --patient RX0001 --drug D-LOXG --dose 30 --unit mg --per-day 1 --json
-expect_rc 0 "30 mg on top of 180 mg is over the maximum, under 2×: a warning"
+expect_rc 3 "30 mg on top of 180 mg is over the maximum, under 2×: a warning"
 alert warn max-dose "loxoprofen 30 + active 180 = 210 mg"
 basis 'ORD-L1|ロキソニン' "the duplicate alert names the active order"
 
@@ -216,7 +216,7 @@ check --patient RX0010 --drug D-FEXD --dose 30 --unit mg --per-day 2 --json
 expect_rc 0 "dry syrup for a child of 10"
 no_alerts "dry syrup for a child of 10"
 check --patient RX0003 --drug D-FEXD --dose 30 --unit mg --per-day 2 --json
-expect_rc 0 "dry syrup for an adult (max_age 11): a form for children, not a contraindication"
+expect_rc 3 "dry syrup for an adult (max_age 11): a form for children, not a contraindication"
 alert warn age "dry syrup over its max_age"
 check --patient RX0017 --drug D-LEVO --dose 500 --unit mg --per-day 1 --json
 expect_rc 3 "no birth date: a warning, not a stop (exit 3)"

@@ -227,8 +227,19 @@ static void test_pregnancy(void **state)
 	/* a man with a pregnancy code is not pregnant; unless the order says so, nobody else is */
 	check("P05", "D-WARF", 2, "mg", 1, 0, "");
 	check("P03", "D-WARF", 2, "mg", 1, 0, "");
-	check("P03", "D-WARF", 2, "mg", 1, 1, "stop:pregnancy");
-	check("P03", "D-LEVO", 500, "mg", 1, 1, "stop:pregnancy");
+	{ /* the prescriber's "pregnant" for a patient recorded as male is refused, not checked */
+		struct rx_order o = {.patient_id = "P03",
+		                     .drug_code = "D-WARF",
+		                     .dose = 2,
+		                     .unit = "mg",
+		                     .per_day = 1,
+		                     .pregnant = 1};
+		struct rx_result r = {0};
+		assert_int_equal(rx_check(st, &o, &r), -LB_EUSAGE);
+		assert_non_null(strstr(lb_errmsg(), "male"));
+		rx_result_release(&r);
+	}
+	check("P09", "D-LEVO", 500, "mg", 1, 1, "stop:pregnancy"); /* a woman: the flag is taken */
 }
 
 static void test_dose(void **state)
