@@ -7,13 +7,14 @@
  * with active medicines, pregnancy, maximum daily dose, age limits. It reads the clinical store only; the station and the
  * command-line both call it (rx_check fills a struct of alerts; nothing here prints).
  *
- * Levels: RX_STOP means "do not give without asking the prescriber" (a recorded allergy to the drug, its ingredient
- * or its class, a cross-reactive class the table marks stop or after a severe reaction (allergy.c, docs/rx.md);
- * a drug contraindicated in pregnancy for a pregnant patient; a daily dose ten times the maximum or more, the
- * classic misplaced decimal; a patient younger or older than the drug master allows); RX_WARN means "check before giving" (interaction, duplicate, a dose over the maximum,
- * a class shared with an allergen, a dose whose unit cannot be compared, an age limit for a patient without a birth
- * date); RX_INFO is context (careful use in
- * pregnancy). A safe order gives no alert at all.
+ * Levels (docs/rx.md has the table): RX_STOP means "do not give without asking the prescriber" (a recorded allergy
+ * to the drug, its ingredient or its class, a cross-reactive class the table marks stop or after a severe reaction;
+ * 併用禁忌; a drug contraindicated in pregnancy for a pregnant patient; a daily total twice the maximum or more, or
+ * any excess for a narrow-therapeutic drug; a weekly product ordered daily; a patient younger than the master
+ * allows); RX_WARN means "check before giving" (併用注意, duplicate, 同効薬重複, a dose over the maximum, a maximum
+ * that could not be checked, a look-alike of an active medicine, the possibility of pregnancy, an upper age limit);
+ * RX_INFO is context (careful use in pregnancy, the elderly, an unclassified drug allergy). A safe order gives no
+ * alert at all.
  */
 #ifndef LB_RX_H
 #define LB_RX_H
