@@ -79,7 +79,7 @@ static const char schema[] =
         "CREATE INDEX IF NOT EXISTS drugs_key_generic ON drugs(key_generic);\n"
         "CREATE INDEX IF NOT EXISTS drugs_file ON drugs(file_id);\n"
         "CREATE INDEX IF NOT EXISTS drugs_yj ON drugs(yj_code);\n"
-        "CREATE INDEX IF NOT EXISTS drugs_hot ON drugs(hot_code);\n" DRUGS_FTS_TABLE ";\n"
+        "CREATE INDEX IF NOT EXISTS drugs_hot ON drugs(hot_code);\n" DRUGS_CONFUSABLE_INDEX ";\n" DRUGS_FTS_TABLE ";\n"
         "CREATE TABLE IF NOT EXISTS raw_messages(id INTEGER PRIMARY KEY, file_id INTEGER, data_type TEXT,"
         " bytes BLOB);\n"
         "CREATE INDEX IF NOT EXISTS raw_file ON raw_messages(file_id);\n"
@@ -307,6 +307,7 @@ static const struct {
         {"drugs_fts", "key_name", DRUGS_FTS_TABLE},
         {"drugs", "drugs_yj", "CREATE INDEX IF NOT EXISTS drugs_yj ON drugs(yj_code)"},
         {"drugs", "drugs_hot", "CREATE INDEX IF NOT EXISTS drugs_hot ON drugs(hot_code)"},
+        {"drugs", "drugs_confusable", DRUGS_CONFUSABLE_INDEX},
 };
 
 /* Whether table ?1 has column ?2, or the store an index named ?2. */

@@ -20,6 +20,10 @@
 #define DRUGS_FTS_TABLE                                                                                             \
 	"CREATE VIRTUAL TABLE IF NOT EXISTS drugs_fts USING fts5(key_name, key_kana, key_generic, content='drugs'," \
 	" content_rowid='rowid', tokenize='trigram')"
+/* The few products with look-alike names, so that the search's 名称類似 lookup per hit reads them and not the whole
+ * master (its WHERE repeats this condition: a partial index serves only a query that implies it). */
+#define DRUGS_CONFUSABLE_INDEX \
+	"CREATE INDEX IF NOT EXISTS drugs_confusable ON drugs(code) WHERE confusable IS NOT NULL AND confusable <> ''"
 /* The drug master's columns added with reader version 4 (store.c's added_columns adds them to older stores). */
 #define DRUG_ADDED_COLUMNS                                                                           \
 	", contraindicated_groups TEXT, therapeutic_class TEXT, strength TEXT, period_days INTEGER," \
