@@ -16,10 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "rx/rx.h"
-
-static char dir[64];
-static struct store *st;
+#include "rx_ward.h"
 
 static const char drugs_csv[] =
         "name,code,kana,generic_name,unit,max_daily_dose,allergy_class\n"
@@ -37,15 +34,6 @@ static const char drugs_csv[] =
         "カロナール錠200,D-CALO,カロナール,アセトアミノフェン,mg,4000,\n"
         "マグミット錠330mg,D-MAGM,マグミット,酸化マグネシウム,mg,2000,\n"
         "オムニパーク300注シリンジ,D-OMNI,オムニパーク,イオヘキソール,mL,150,ヨード造影剤\n";
-
-#define NAME(f, g, kf, kg)                                                                                           \
-	"\"name\":[{\"extension\":[{\"url\":\"http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation\"," \
-	"\"valueCode\":\"IDE\"}],\"family\":\"" f "\",\"given\":[\"" g "\"]},{\"extension\":[{\"url\":\"http://"     \
-	"hl7.org/fhir/StructureDefinition/iso21090-EN-representation\",\"valueCode\":\"SYL\"}],\"family\":\"" kf     \
-	"\",\"given\":[\"" kg "\"]}]"
-#define PATIENT(id, sex, f, g, kf, kg)                                                             \
-	"{\"resourceType\":\"Patient\",\"id\":\"" id "\"," NAME(f, g, kf, kg) ",\"gender\":\"" sex \
-	                                                                      "\",\"birthDate\":\"1970-01-01\"}\n"
 
 #define MAN(id, f, g)                                                \
 	"{\"resourceType\":\"Patient\",\"id\":\"" id                 \
@@ -84,43 +72,11 @@ static const char allergies[] = ALLERGY(
                                        "\"text\":\"セフェム\"},"
                                        "\"patient\":{\"reference\":\"Patient/A13\"},\"recordedDate\":\"2024-06-01\"}\n";
 
-static void put_file(const char *name, const char *text)
-{
-	char p[160];
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	assert_int_equal(lb_write_file_atomic(p, text, strlen(text), 0644, 0), 0);
-}
-
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/lb-test-rxallergy-XXXXXX");
-	if (!mkdtemp(dir))
-		return -1;
-	char fhir[128], db[128], drugs[128];
-	snprintf(fhir, sizeof(fhir), "%s/fhir", dir);
-	if (lb_mkdirs(fhir, 0755) < 0)
-		return -1;
-	put_file("fhir/Patient.ndjson", patients);
-	put_file("fhir/AllergyIntolerance.ndjson", allergies);
-	put_file("drugs.csv", drugs_csv);
-	snprintf(db, sizeof(db), "%s/s.db", dir);
-	snprintf(drugs, sizeof(drugs), "%s/drugs.csv", dir);
-	if (store_open(&st, db, 1) < 0)
-		return -1;
-	struct store_ingest_opts o = {.fhir_dir = fhir, .drugs_csv = drugs};
-	struct store_ingest_stats s;
-	if (store_ingest(st, &o, &s) < 0)
-		return -1;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	store_close(st);
-	lb_rmtree(dir);
-	return 0;
+	static const char *const files[] = {"Patient.ndjson", patients, "AllergyIntolerance.ndjson", allergies, NULL};
+	return rxw_open("rxallergy", drugs_csv, files, 0);
 }
 
 /* Check one order of drug (a tenth of its maximum, once a day) for pid; want is the list of "level:kind" of the
@@ -235,5 +191,5 @@ int main(void)
 	        cmocka_unit_test(test_severity),
 	        cmocka_unit_test(test_unclassified),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, rxw_teardown);
 }
