@@ -24,7 +24,7 @@
 
 static int is_count_unit(const char *u)
 {
-	static const char *const count[] = {"錠", "カプセル", "個", "本", "包", "枚"};
+	static const char *const count[] = {"錠", "カプセル", "本", "包", "枚"};
 	for (size_t i = 0; i < LB_ARRAY_LEN(count); i++)
 		if (!strcmp(u, count[i]))
 			return 1;
@@ -134,7 +134,9 @@ static double order_factor(const struct ehr_drug *d, const char *unit, const cha
 	how[0] = 0;
 	*strength = 0;
 	double f = rx_unit_factor(ou, master_unit);
-	if (f == 0 && is_count_unit(ou)) {
+	const char *pu = per_unit_form(d);
+	/* 個 counts suppositories only (a tablet's 個 is not a unit of its own) */
+	if (f == 0 && (is_count_unit(ou) || (pu && !strcmp(pu, "個") && !strcmp(ou, "個")))) {
 		f = rx_count_strength(d, ou, master_unit, how, cap);
 		*strength = f;
 	}
