@@ -12,8 +12,9 @@
  * 併用禁忌; a drug contraindicated in pregnancy for a pregnant patient; a daily total twice the maximum or more, or
  * any excess for a narrow-therapeutic drug; a weekly product ordered daily; a patient younger than the master
  * allows); RX_WARN means "check before giving" (併用注意, duplicate, 同効薬重複, a dose over the maximum, a maximum
- * that could not be checked, a look-alike of an active medicine, the possibility of pregnancy, an upper age limit);
- * RX_INFO is context (careful use in pregnancy, the elderly, an unclassified drug allergy). A safe order gives no
+ * that could not be checked, a look-alike of an active medicine, the possibility of pregnancy, an upper age limit,
+ * a child's weight older than RX_WEIGHT_STALE_DAYS that a per-kg maximum was judged on); RX_INFO is context
+ * (careful use in pregnancy, the elderly, an unclassified drug allergy). A safe order gives no
  * alert at all.
  */
 #ifndef LB_RX_H
