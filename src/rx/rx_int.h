@@ -26,14 +26,21 @@ int rx_rule_dose(struct store *s, struct rx_result *r, const struct rx_order *o)
 struct rx_dose_ctx {
 	double active; /* the same ingredient already active, per period, in the master's unit */
 	struct buf active_text, active_text_ja; /* which orders ("ロキソニン錠60mg 180 mg (ORD1)") */
-	struct buf unknown_text;                /* active orders of the ingredient whose dose is not known */
-	double weight_kg;                       /* 0: none */
-	const char *weight_time;
+	double lines;                           /* the other lines of this prescription (rx_order.others) */
+	struct buf lines_text;                  /* which ("line 2: ロキソプロフェン錠60mg 180 mg") */
+	double outage;                          /* the outage's running orders (rx_order.others "outage-order") */
+	struct buf outage_text;                 /* which ("#3 ロキソニン錠60mg 180 mg") */
+	struct buf unknown_text; /* active orders, lines or outage orders of the ingredient whose dose is not known */
+	double weight_kg;        /* 0: none */
+	const char *weight_time; /* when it was measured (YYYY-MM-DD…; NULL or "": not known) */
+	const char *today;       /* the day the weight's age is counted to (NULL: r->patient.today) */
 };
+void rx_dose_ctx_release(struct rx_dose_ctx *c);
 void rx_dose_eval(struct rx_result *r, const struct rx_order *o, const struct rx_dose_ctx *c);
 /* The master's unit in one unit of count (錠, カプセル …) of drug d: the strength column, the strength in the name
- * (錠60mg), or a bare number ending the name read in the master's unit (クラリス錠200, mg → 200). how gets
- * "1錠 = 200 mg". 0 when not known. */
+ * (錠60mg), or a bare number ending the name read in the master's unit (クラリス錠200, mg → 200) — the
+ * last only for a per-unit form (錠, OD錠, カプセル, 坐剤: the form column, else the name) counted in its own unit
+ * (錠, カプセル, 個), never per 包/本/枚. how gets "1錠 = 200 mg". 0 when not known. */
 double rx_count_strength(const struct ehr_drug *d, const char *count_unit, const char *master_unit, char *how,
                          size_t cap);
 /* age.c: the drug's age limits against the patient's age at the as-of date (fills r->age_months). */

@@ -42,7 +42,7 @@ static const char drugs_csv[] =
 static const char patients[] = MAN("A01", "喘息", "一") MAN("A02", "蕁麻", "二") MAN("A03", "略語", "三")
         MAN("A04", "重篤", "四") MAN("A05", "商品", "五") MAN("A06", "軽症", "六") MAN("A07", "重症", "七")
                 MAN("A08", "境界", "八") MAN("A09", "半角", "九") MAN("A10", "食物", "十") MAN("A11", "造影", "十一")
-                        MAN("A12", "全角", "十二") MAN("A13", "危険", "十三");
+                        MAN("A12", "全角", "十二") MAN("A13", "危険", "十三") MAN("A14", "喘息", "十四");
 
 /* ALLERGY(id, patient, category, text, reaction, severity, criticality) */
 #define ALLERGY(id, pid, cat, text, react, sev, crit)                                                             \
@@ -70,7 +70,10 @@ static const char allergies[] = ALLERGY(
                                        "\"coding\":[{\"code\":"
                                        "\"active\"}]},\"category\":[\"medication\"],\"criticality\":\"high\",\"code\":{"
                                        "\"text\":\"セフェム\"},"
-                                       "\"patient\":{\"reference\":\"Patient/A13\"},\"recordedDate\":\"2024-06-01\"}\n";
+                                       "\"patient\":{\"reference\":\"Patient/"
+                                       "A13\"},\"recordedDate\":\"2024-06-01\"}\n" ALLERGY("AL-14", "A14", "medication",
+                                                                                           "アスピリン喘息", "喘息発作",
+                                                                                           "severe", "high");
 
 static int setup(void **state)
 {
@@ -115,7 +118,7 @@ static void test_tables(void **state)
 {
 	(void)state;
 	assert_string_equal(rx_allergy_words_version(), "2026.12.1");
-	assert_string_equal(rx_cross_reactivity_version(), "2026.12.1");
+	assert_string_equal(rx_cross_reactivity_version(), "2026.12.2");
 	assert_true(rx_allergy_words_count() >= 60);
 	assert_true(rx_cross_reactivity_count() >= 6);
 }
@@ -130,6 +133,19 @@ static void test_aspirin_asthma(void **state)
 	check("A01", "D-ASPI", "stop:allergy", NULL, NULL);
 	check("A01", "D-CALO", "warn:allergy-cross", NULL, NULL);
 	check("A01", "D-MAGM", "", NULL, NULL);
+}
+
+/* Issue 14: acetaminophen in aspirin asthma, as the current inserts say it (the 2023-10-12 revision took it out of
+ * 2. 禁忌 into 9.1, with at most 300 mg a dose): warn, stop after a severe reaction; the reason says the 300 mg and
+ * that it is no longer a 禁忌. NSAIDs stay stop either way. */
+static void test_acetaminophen_aspirin_asthma(void **state)
+{
+	(void)state;
+	check("A01", "D-CALO", "warn:allergy-cross", "1回300mg以下とする", NULL);
+	check("A01", "D-CALO", "warn:allergy-cross", "2. 禁忌から削除", NULL);
+	check("A01", "D-CALO", "warn:allergy-cross", "9.1", NULL);
+	check("A14", "D-CALO", "stop:allergy-cross", "1回300mg以下", NULL);
+	check("A14", "D-LOXO", "stop:allergy-class", NULL, NULL);
 }
 
 /* A brand inside a sentence, and the same ingredient by another product: stop; the class by a named drug: warn. */
@@ -186,6 +202,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_tables),
 	        cmocka_unit_test(test_aspirin_asthma),
+	        cmocka_unit_test(test_acetaminophen_aspirin_asthma),
 	        cmocka_unit_test(test_text_and_ingredient),
 	        cmocka_unit_test(test_dictionary),
 	        cmocka_unit_test(test_severity),
