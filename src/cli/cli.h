@@ -47,6 +47,10 @@ int cli_dispatch(int argc, char **argv, const char *parent, const struct cli_sub
 /* Write b and a newline to stdout; returns 2 if stdout fails (disk full, closed pipe). */
 int cli_print(const struct buf *b);
 
+/* Who does a recorded act from the command line, for an audit trail: the name given (--by, self-declared) with the
+ * account that ran the command, "pharm 山田 (OS: nurse1)", so a typed name is never the only trace. */
+void cli_actor(const char *by, char *out, size_t cap);
+
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_text(int argc, char **argv);

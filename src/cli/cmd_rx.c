@@ -477,8 +477,9 @@ static int rx_check_run(int argc, char **argv, struct lb_strlist *linelist, char
 			            "記録していません: 中止レベルの警告があります。記録するには --override "
 			            "で処方医の理由を指定"));
 		} else {
-			char pid[32];
+			char pid[32], actor[256];
 			snprintf(pid, sizeof(pid), "RX-%lld", (long long)lb_now_ms());
+			cli_actor(by, actor, sizeof(actor));
 			struct store_outage_new *nv = lb_calloc(nl, sizeof(*nv));
 			int64_t *idv = lb_calloc(nl, sizeof(*idv));
 			for (size_t k = 0; k < nl; k++)
@@ -494,7 +495,7 @@ static int rx_check_run(int argc, char **argv, struct lb_strlist *linelist, char
 				                                           : any_warn ? "warn"
 				                                                      : "none",
 				                                  .override_reason = stop ? override : NULL,
-				                                  .recorded_by = by};
+				                                  .recorded_by = actor};
 			rc = store_outage_add(s, nv, nl, idv);
 			struct buf ids = {0};
 			for (size_t k = 0; rc == 0 && k < nl; k++)
@@ -504,7 +505,7 @@ static int rx_check_run(int argc, char **argv, struct lb_strlist *linelist, char
 			if (rc == 0 && !json)
 				buf_addf(&out, "\n%s %s (%s %s)",
 				         L_("recorded as outage orders", "ダウンタイム中の処方として記録:"), ids.data,
-				         L_("by", "記録者"), by);
+				         L_("by", "記録者"), actor);
 			buf_release(&ids);
 		}
 	}

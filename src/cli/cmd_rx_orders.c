@@ -128,13 +128,15 @@ int cmd_rx_end(int argc, char **argv)
 	int rc = store_open(&s, db, 0);
 	if (rc < 0)
 		return cli_error(rc);
-	rc = store_outage_end(s, id, by, reason);
+	char actor[256];
+	cli_actor(by, actor, sizeof(actor));
+	rc = store_outage_end(s, id, actor, reason);
 	store_close(s);
 	if (rc < 0)
 		return cli_error(rc);
 	struct buf out = {0};
 	buf_addf(&out, "%s #%ld (%s %s)", L_("ended outage order", "ダウンタイム中の処方を終了:"), id,
-	         L_("by", "実施者"), by);
+	         L_("by", "実施者"), actor);
 	int prc = cli_print(&out);
 	buf_release(&out);
 	return prc;

@@ -4,6 +4,8 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -87,4 +89,13 @@ int cli_print(const struct buf *b)
 	if (fwrite(buf_cstr(b), 1, b->len, stdout) != b->len || fputc('\n', stdout) == EOF || fflush(stdout) != 0)
 		return cli_error(lb_error_errno(errno, "cannot write output"));
 	return LB_EXIT_OK;
+}
+
+void cli_actor(const char *by, char *out, size_t cap)
+{
+	const struct passwd *pw = getpwuid(getuid());
+	if (pw && pw->pw_name && *pw->pw_name)
+		snprintf(out, cap, "%s (OS: %s)", by, pw->pw_name);
+	else
+		snprintf(out, cap, "%s (OS: uid %lu)", by, (unsigned long)getuid());
 }

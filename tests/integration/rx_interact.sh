@@ -65,10 +65,10 @@ run "$LIFEBOAT" rx check --db "$DB" --patient IA0002 --drug 100007401 --dose 200
 expect_rc 2 "--record needs --by"
 run "$LIFEBOAT" rx check --db "$DB" --patient IA0002 --drug 100007401 --dose 200mg --per-day 2 --days 14 --record --by 'pharm 山田'
 expect_rc 0 "valproate for 加藤恵 is clean"
-expect_out 'recorded as outage orders #1 \(by pharm 山田\)' "recorded with the user"
+expect_out "recorded as outage orders #1 \\(by pharm 山田 \\(OS: $(id -un)\\)\\)" "recorded with the user and the account that ran it"
 run "$LIFEBOAT" rx check --db "$DB" --patient IA0002 --drug 100000501 --dose 0.5g --per-day 3 --record --by 'dr 佐藤'
 expect_rc 1 "meropenem now stops against the outage's valproate"
-expect_out 'basis: order of the outage 1 — 20[0-9-]+ デパケンR錠200 200 ?mg × 2/day \(#1, pharm 山田\)' "the basis is the outage order"
+expect_out 'basis: order of the outage 1 — 20[0-9-]+ デパケンR錠200 200 ?mg × 2/day \(#1, pharm 山田 \(OS: [^)]*\)\)' "the basis is the outage order"
 expect_out 'NOT RECORDED' "a stop is not recorded"
 run "$LIFEBOAT" rx orders --db "$DB" --patient IA0002
 expect_out '^#1 .*100007401 デパケンR錠200 .*by pharm 山田' "the outage order is listed"
@@ -80,11 +80,12 @@ expect_out 'recorded as outage orders #2' "an override records"
 run "$LIFEBOAT" ingest --db "$DB" --fhir "$F" --drugs "$T/h/drugs.csv"
 expect_rc 0 "re-ingest"
 run "$LIFEBOAT" rx orders --db "$DB" --patient IA0002 --json
-python3 - "$T/out" <<'PY' || fail "outage orders after a re-ingest, as JSON: $(cat "$T/out")"
+python3 - "$T/out" "$(id -un)" <<'PY' || fail "outage orders after a re-ingest, as JSON: $(cat "$T/out")"
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert [o["id"] for o in d] == ["1", "2"], d
-assert d[1]["level"] == "stop" and d[1]["override_reason"] == "痙攣時は別剤に変更済み" and d[1]["recorded_by"] == "dr 佐藤", d[1]
+# the typed --by is self-declared: the account that ran the command is kept beside it
+assert d[1]["level"] == "stop" and d[1]["override_reason"] == "痙攣時は別剤に変更済み" and d[1]["recorded_by"] == "dr 佐藤 (OS: %s)" % sys.argv[2], d[1]
 PY
 # ending: no longer checked against, kept in the audit trail
 run "$LIFEBOAT" rx end --db "$DB" --id 1 --by 'pharm 山田' --reason '中止'
@@ -101,5 +102,5 @@ run "$LIFEBOAT" rx check --db "$DB" --patient IA0002 --drug 100000501 --dose 0.5
 expect_rc 0 "ended orders are not checked against"
 expect_out '^no alerts' "nothing left"
 run "$LIFEBOAT" rx orders --db "$DB" --patient IA0002 --all
-expect_out '^#1 .*ended .* pharm 山田 \(中止\)' "the audit trail keeps who ended it and why"
+expect_out "^#1 .*ended .* pharm 山田 \\(OS: $(id -un)\\) \\(中止\\)" "the audit trail keeps who ended it (and the account) and why"
 finish
