@@ -38,6 +38,21 @@ int station_user_del(const char *db, const char *name);
  * (comma-separated). -LB_ENOTFOUND for a name that is no user. */
 int station_user_unlock(const char *db, const char *name, const char *address, const char *by, long *cleared,
                         struct buf *from);
+/* A user's login locks now, as a station with these limits (0: the defaults, 5 failures, 15 min) judges them:
+ * each address where the user is locked (failures counted there, until when), the failures of the window from
+ * anywhere, and the account's back-off for unknown addresses (0: none). */
+struct station_lock {
+	char address[64];
+	int64_t failures, until_ms;
+};
+struct station_lock_status {
+	struct station_lock locked[8];
+	size_t nlocked;
+	int64_t failures, addresses; /* in the window, from how many addresses */
+	int64_t backoff_until_ms;
+};
+int station_user_lock_status(const char *db, const char *name, int max_failures, int64_t lockout_ms,
+                             struct station_lock_status *out);
 /* Call fn for each user, by name. */
 int station_user_list(const char *db, int (*fn)(void *ctx, const char *name, const char *role, const char *created),
                       void *ctx);
