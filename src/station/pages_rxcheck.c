@@ -16,6 +16,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 struct rx_form {
 	const char *patient, *drug, *dose, *unit, *per_day, *days;
@@ -981,11 +982,34 @@ int station_rx_record(struct station_req *r, struct station_resp *p)
 		                                  .override_reason = level[k] == RX_STOP ? override : NULL,
 		                                  .recorded_by = r->sess.user};
 	}
+	struct stat before, after;
+	int have_before = stat(r->st->o.db, &before) == 0;
 	rc = store_open_outage_writer(&w, r->st->o.db);
 	if (rc == 0)
 		rc = store_outage_add(w, nv, a->nlines, ids);
 	store_close(w);
 	w = NULL;
+	/* A refresh renamed a new store over the file meanwhile: it carried over what was recorded before its lock
+	 * (refresh.c), but not rows a writer that had opened the old file committed after it. Make sure they are in
+	 * the store the station reads now. */
+	for (int tries = 0; rc == 0 && have_before && tries < 3 && stat(r->st->o.db, &after) == 0 &&
+	                    (after.st_ino != before.st_ino || after.st_dev != before.st_dev);
+	     tries++) {
+		before = after;
+		struct store_table t;
+		int found = 0;
+		if ((rc = store_open_outage_writer(&w, r->st->o.db)) == 0 &&
+		    (rc = store_outage_list(w, f.patient, NULL, 1, &t)) == 0) {
+			for (size_t k = 0; k < t.nrows; k++)
+				found |= store_cell(&t, k, STORE_OUT_PRESCRIPTION) &&
+				         !strcmp(store_cell(&t, k, STORE_OUT_PRESCRIPTION), f.rx);
+			store_table_release(&t);
+			if (!found)
+				rc = store_outage_add(w, nv, a->nlines, ids);
+		}
+		store_close(w);
+		w = NULL;
+	}
 	if (rc < 0) {
 		lb_warn("station: recording outage orders for %s: %s", f.patient, lb_errmsg());
 		buf_addf(&detail, "failed: %s", lb_errmsg());

@@ -3,7 +3,8 @@
 # records every line of the prescription as outage orders, recorded by the logged-in user (a name put into the form
 # is ignored); the server checks the prescription again as a whole, and a stop is recorded only with the
 # prescriber's reason; a prescription is recorded once; a clerk cannot record; no session or no token, nothing
-# recorded; later checks on the station and in the CLI count the recorded orders; each step is in the audit trail.
+# recorded; later checks on the station and in the CLI count the recorded orders, also after a `station refresh`
+# replaced the store; each step is in the audit trail.
 # Also the check form's dosing period (週1回: rx check --period/--weekly) and 「妊娠していない」 (--not-pregnant).
 . "$LB_SRC/tests/integration/lib.bash"
 . "$LB_SRC/tests/integration/station_lib.bash"
@@ -188,6 +189,21 @@ python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); assert len(a)==1 an
 	fail "weekly line recorded: $(cat "$T/out")"
 CHECKS=$((CHECKS + 1))
 stop_server
+
+# ---- a refresh replaces the store whole: the outage orders (the ward's own record, in no export) are carried over -
+mkdir -p "$T/tree/fhir"
+cp "$F/Patient.ndjson" "$T/tree/fhir/"
+cp "$T/h/drugs.csv" "$T/tree/drugs.csv"
+run "$LIFEBOAT" station refresh --db "$DB" --from-dir "$T/tree" --generation gen-2
+expect_rc 0 "station refresh"
+for p in RR0001:1 RR0002:2 RR0003:1; do
+	orders "${p%%:*}"
+	CHECKS=$((CHECKS + 1))
+	[ "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$T/out")" = "${p##*:}" ] ||
+		fail "outage orders of ${p%%:*} after the refresh: $(cat "$T/out")"
+done
+run "$LIFEBOAT" rx check --db "$DB" --patient RR0001 --drug 100000501 --dose 0.5g --per-day 3
+expect_rc 1 "after the refresh, the recorded valproate still stops meropenem"
 
 # ---- the trail -----------------------------------------------------------------------------------------------------
 run "$LIFEBOAT" station audit --db "$DB" --json
