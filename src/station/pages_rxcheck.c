@@ -11,6 +11,10 @@
  *
  * Every request that shows the patient is one audit entry (rx-check), written before the page with what happened:
  * the form, a choice of drugs, the input refused, or the result with its level and alert kinds.
+ *
+ * POST /rx/record (「この処方を記録」, doctors, pharmacists and nurses): the lines of the prescription checked so far
+ * are checked again as a whole and recorded as outage orders (store_outage_add) by the session's user, a stop only
+ * with the prescriber's reason, each prescription (its "rx" id) once; one audit entry (rx-record) per attempt.
  */
 #include "station_int.h"
 

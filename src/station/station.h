@@ -5,9 +5,10 @@
  * HTTP server (libmicrohttpd, thread pool) that serves read-only pages (search, patient, census, outpatient call
  * list, health), its users and sessions, and the append-only audit trail of every view.
  *
- * Files it keeps: the clinical store F is opened read-only and never written. Users, sessions and the audit trail
- * live in "F.station" beside it (station_auth_path), because a refresh replaces F whole while accounts and the
- * access log must survive it. The audit table refuses UPDATE and DELETE by SQLite triggers.
+ * Files it keeps: the clinical store F is read through read-only handles; its one write is the check page's 記録
+ * (outage orders, store_outage_add through a handle opened for that request only, pages_rxcheck.c). Users,
+ * sessions and the audit trail live in "F.station" beside it (station_auth_path), because a refresh replaces F
+ * whole while accounts and the access log must survive it (the outage orders are carried over, refresh.c). The audit table refuses UPDATE and DELETE by SQLite triggers.
  *
  * Security contract: every page needs a session except /login, /healthz and the static assets; every HTML byte
  * that comes from data goes through station_html_esc (html.c); every state-changing request is a POST with the
