@@ -9,183 +9,16 @@
  *                                           none or INFO, 1 STOP, 3 WARN (2 bad input)
  *   rx check … --line CODE:DOSE:N …         the other lines of the prescription, each checked against the others
  *   rx check … --record --by NAME [--override REASON]   keep the checked lines as outage orders
- *   rx orders --db F --patient PID [--all]  the outage orders; rx end --db F --id N --by NAME --reason TEXT
+ *   rx orders, rx end                       the outage orders (cmd_rx_orders.c)
  *   rx check … --bench N                    run the same check N times in process and report the latency
  */
-#include "cli.h"
-#include "rx/rx.h"
+#include "cli_rx.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 /* rx check's exit code for a WARN (要確認) and no STOP: not success, not the STOP of 1, not the bad input of 2. */
 #define RX_EXIT_WARN 3
-
-static void drug_json(struct json_w *w, const struct ehr_drug *d)
-{
-	json_kv_str(w, "code", d->code);
-	json_kv_str(w, "name", d->name);
-	json_kv_str(w, "generic_name", d->generic_name);
-	json_kv_str(w, "kana", d->kana);
-	json_kv_str(w, "form", d->form);
-	json_kv_str(w, "unit", d->unit);
-	json_key(w, "max_daily_dose");
-	if (d->max_daily_dose > 0)
-		json_double(w, d->max_daily_dose);
-	else
-		json_null_value(w);
-	json_kv_str(w, "pregnancy", d->pregnancy);
-	json_kv_str(w, "interaction_groups", d->interaction_groups);
-	json_kv_str(w, "allergy_classes", d->allergy_classes);
-	json_kv_str(w, "yj_code", d->yj_code);
-	json_kv_str(w, "hot_code", d->hot_code);
-	json_kv_bool(w, "high_alert", d->high_alert);
-	json_kv_str(w, "confusable", d->confusable);
-	/* age limits in months: the lowest allowed age, and the first age no longer allowed (null: no limit) */
-	json_key(w, "min_age_months");
-	if (d->age_min_months > 0)
-		json_int(w, d->age_min_months);
-	else
-		json_null_value(w);
-	json_key(w, "below_age_months");
-	if (d->age_below_months > 0)
-		json_int(w, d->age_below_months);
-	else
-		json_null_value(w);
-}
-
-/* "15歳以上" / "15 years and older", "12歳未満" / "under 12 years" (nothing when the drug has no age limit). */
-static void age_limits_text(struct buf *b, const struct ehr_drug *d)
-{
-	int ja = lb_lang() == LB_LANG_JA;
-	if (d->age_min_months) {
-		buf_adds(b, "  ");
-		rx_age_text(b, d->age_min_months, ja);
-		buf_adds(b, ja ? "以上" : " and older");
-	}
-	if (d->age_below_months) {
-		buf_adds(b, ja ? "  " : "  under ");
-		rx_age_text(b, d->age_below_months, ja);
-		if (ja)
-			buf_adds(b, "未満");
-	}
-}
-
-static int rx_search_cmd(int argc, char **argv)
-{
-	const char *db = NULL;
-	int json = 0, code;
-	long limit = 50;
-	const struct lb_opt opts[] = {
-	        {LB_OPT_STRING, 0, "db", &db, "FILE", "the clinical store", "臨床データストア"},
-	        {LB_OPT_INT, 'n', "limit", &limit, "N", "at most N drugs (default 50)", "最大件数 (既定 50)", 1, 1000},
-	        {LB_OPT_FLAG, 0, "json", &json, NULL, "JSON: hits with their same-ingredient products",
-	         "JSON 出力 (同成分の製品つき)"},
-	        {0},
-	};
-	static const struct lb_cmd_help help = {
-	        "lifeboat rx search --db FILE [--limit N] [--json] TEXT",
-	        "Find drugs of the master from three characters: kana in any width or script (ｱﾓｷ, あもき, アモキ),\n"
-	        "kanji, brand or generic name, or a code (local, YJ, HOT). Each drug is shown with the other products "
-	        "of\n"
-	        "its ingredient: a brand with its generics, a generic with its brand. Exit 1 when nothing matches.",
-	        "薬品マスタを 3 文字から検索します: カナ (半角・全角・ひらがな可: ｱﾓｷ, あもき, アモキ)、漢字、\n"
-	        "商品名・一般名、コード (院内, YJ, HOT)。各薬品に同じ成分の製品 (先発品なら後発品、後発品なら先発品) "
-	        "を\n"
-	        "添えて表示します。該当なしは終了コード 1。",
-	        "  lifeboat rx search --db store.db ﾛｷｿ\n"
-	        "  lifeboat rx search --db store.db あもき\n"
-	        "  lifeboat rx search --db store.db --json ワルファ"};
-	int i = cli_parse(argc, argv, opts, &help, &code);
-	if (i < 0)
-		return code;
-	if (!db)
-		return cli_usage(L_("rx search needs --db FILE", "rx search には --db FILE が必要です"));
-	if (i >= argc)
-		return cli_usage(L_("rx search needs TEXT (three characters or more)",
-		                    "rx search には検索文字列 (3 文字以上) が必要です"));
-	struct buf text = {0};
-	for (int k = i; k < argc; k++)
-		buf_addf(&text, "%s%s", k > i ? " " : "", argv[k]);
-	struct store *s;
-	int rc = store_open(&s, db, 0);
-	if (rc < 0) {
-		buf_release(&text);
-		return cli_error(rc);
-	}
-	struct rx_hits h;
-	rc = rx_search(s, text.data, (size_t)limit, &h);
-	buf_release(&text);
-	if (rc < 0) {
-		store_close(s);
-		return cli_error(rc);
-	}
-	struct buf out = {0};
-	if (json) {
-		struct json_w w = {.out = &out};
-		json_obj(&w);
-		json_kv_bool(&w, "truncated", h.truncated);
-		json_key(&w, "drugs");
-		json_arr(&w);
-		for (size_t k = 0; k < h.n; k++) {
-			json_obj(&w);
-			drug_json(&w, &h.v[k].drug);
-			json_kv_str(&w, "match", h.v[k].match);
-			json_kv_bool(&w, "generic_product", h.v[k].generic_product);
-			json_key(&w, "same_ingredient");
-			json_arr(&w);
-			for (size_t j = 0; j < h.v[k].nsame; j++) {
-				json_obj(&w);
-				json_kv_str(&w, "code", h.v[k].same[j].code);
-				json_kv_str(&w, "name", h.v[k].same[j].name);
-				json_kv_bool(&w, "generic_product", rx_is_generic_product(h.v[k].same[j].name));
-				json_end(&w);
-			}
-			json_end(&w);
-			json_end(&w);
-		}
-		json_end(&w);
-		json_end(&w);
-	} else {
-		for (size_t k = 0; k < h.n; k++) {
-			const struct ehr_drug *d = &h.v[k].drug;
-			buf_addf(&out, "%s%s  %s  [%s]  %s", k ? "\n" : "", d->code, d->name,
-			         h.v[k].generic_product ? L_("generic", "後発品") : L_("brand", "先発品"),
-			         d->generic_name ? d->generic_name : "");
-			if (d->high_alert)
-				buf_addf(&out, "  [%s]", RX_HIGH_ALERT_WORD(lb_lang() == LB_LANG_JA));
-			if (d->max_daily_dose > 0)
-				buf_addf(&out, "  %s %g%s", L_("max/day", "1日最大"), d->max_daily_dose,
-				         d->unit ? d->unit : "");
-			age_limits_text(&out, d);
-			for (size_t j = 0; j < h.n; j++) {
-				char other[256];
-				if (j != k && rx_confusable_entry(d, &h.v[j].drug, other, sizeof(other)))
-					buf_addf(&out, "\n    !! %s %s", L_("look-alike name:", "名称類似:"), other);
-			}
-			if (d->confusable && *d->confusable)
-				buf_addf(&out, "\n    !! %s %s", L_("look-alike names (master):", "名称類似 (マスタ):"),
-				         d->confusable);
-			for (size_t j = 0; j < h.v[k].nsame; j++)
-				buf_addf(&out, "\n    %s %s  %s", L_("same ingredient:", "同成分:"),
-				         h.v[k].same[j].code, h.v[k].same[j].name);
-		}
-		if (h.truncated)
-			buf_addf(&out, "\n%s",
-			         L_("… more drugs match: type more characters",
-			            "… ほかにも該当あり: 文字を追加してください"));
-	}
-	int found = h.n > 0;
-	rx_hits_release(&h);
-	store_close(s);
-	int prc = out.len ? cli_print(&out) : 0;
-	buf_release(&out);
-	if (prc)
-		return prc;
-	if (!found && !json)
-		fprintf(stderr, "lifeboat: %s\n", L_("no drug matches", "該当する薬品はありません"));
-	return found ? LB_EXIT_OK : LB_EXIT_FINDING;
-}
 
 static void result_json(const struct rx_order *o, const struct rx_result *r, struct buf *out)
 {
@@ -222,7 +55,7 @@ static void result_json(const struct rx_order *o, const struct rx_result *r, str
 		json_null_value(&w);
 	json_key(&w, "drug");
 	json_obj(&w);
-	drug_json(&w, &r->drug);
+	cli_rx_drug_json(&w, &r->drug);
 	json_end(&w);
 	json_key(&w, "order");
 	json_obj(&w);
@@ -694,148 +527,17 @@ static int rx_check_run(int argc, char **argv, struct lb_strlist *linelist, char
 	return stop ? LB_EXIT_FINDING : warn ? RX_EXIT_WARN : LB_EXIT_OK;
 }
 
-static int rx_orders_cmd(int argc, char **argv)
-{
-	const char *db = NULL, *patient = NULL;
-	int json = 0, all = 0, code;
-	const struct lb_opt opts[] = {
-	        {LB_OPT_STRING, 0, "db", &db, "FILE", "the clinical store", "臨床データストア"},
-	        {LB_OPT_STRING, 'p', "patient", &patient, "PID", "patient ID", "患者 ID"},
-	        {LB_OPT_FLAG, 0, "all", &all, NULL, "also the ended orders and those past their days",
-	         "終了・日数経過したものも表示"},
-	        CLI_OPT_JSON(&json),
-	        {0},
-	};
-	static const struct lb_cmd_help help = {
-	        "lifeboat rx orders --db FILE --patient PID [--all] [--json]",
-	        "List the patient's orders recorded during the outage ('rx check --record', the station's 記録):\n"
-	        "id, date, drug, dose, the check's level, who recorded it, and for an ended one who ended it and why.\n"
-	        "Without --all only the running ones (not ended, within their days): those later checks count.",
-	        "ダウンタイム中に記録した処方 ('rx check --record'、ステーションの「記録」) を表示します: "
-	        "番号、日時、\n"
-	        "薬品、用量、確認時のレベル、記録者、終了したものは終了者と理由。--all がなければ継続中 (未終了・\n"
-	        "日数内) のもの、つまり以後の確認で照合されるものだけ。",
-	        "  lifeboat rx orders --db store.db --patient 0001000046\n"
-	        "  lifeboat rx orders --db store.db --patient 0001000046 --all --json"};
-	int i = cli_parse(argc, argv, opts, &help, &code);
-	if (i < 0)
-		return code;
-	if (i < argc)
-		return cli_usage(L_("rx orders takes no operands ('%s')", "rx orders に引数は不要です ('%s')"),
-		                 argv[i]);
-	if (!db || !patient)
-		return cli_usage(
-		        L_("rx orders needs --db and --patient", "rx orders には --db と --patient が必要です"));
-	struct store *s;
-	int rc = store_open(&s, db, 0);
-	if (rc < 0)
-		return cli_error(rc);
-	char today[11];
-	lb_today(today, NULL);
-	struct store_table t;
-	rc = store_outage_list(s, patient, today, all, &t);
-	store_close(s);
-	if (rc < 0)
-		return cli_error(rc);
-	static const char *const col[STORE_OUT_COLS] = {"id",           "patient", "drug_code",       "drug_name",
-	                                                "dose",         "unit",    "per_day",         "days",
-	                                                "prescription", "level",   "override_reason", "recorded",
-	                                                "recorded_by",  "ended",   "ended_by",        "end_reason"};
-	struct buf out = {0};
-	if (json) {
-		struct json_w w = {.out = &out};
-		json_arr(&w);
-		for (size_t r = 0; r < t.nrows; r++) {
-			json_obj(&w);
-			for (size_t c = 0; c < STORE_OUT_COLS; c++)
-				json_kv_str(&w, col[c], store_cell(&t, r, c));
-			json_end(&w);
-		}
-		json_end(&w);
-	} else if (!t.nrows)
-		buf_adds(&out, all ? L_("no outage orders", "ダウンタイム中の処方はありません")
-		                   : L_("no running outage orders", "継続中のダウンタイム中の処方はありません"));
-	for (size_t r = 0; !json && r < t.nrows; r++) {
-		buf_addf(&out, "%s#%s  %s  %s %s  %s%s × %s/day%s%s  [%s]  %s %s", r ? "\n" : "",
-		         store_cell(&t, r, STORE_OUT_ID), store_cell(&t, r, STORE_OUT_RECORDED),
-		         store_cell(&t, r, STORE_OUT_DRUG_CODE),
-		         store_cell(&t, r, STORE_OUT_DRUG_NAME) ? store_cell(&t, r, STORE_OUT_DRUG_NAME) : "",
-		         store_cell(&t, r, STORE_OUT_DOSE),
-		         store_cell(&t, r, STORE_OUT_UNIT) ? store_cell(&t, r, STORE_OUT_UNIT) : "",
-		         store_cell(&t, r, STORE_OUT_PER_DAY),
-		         strcmp(store_cell(&t, r, STORE_OUT_DAYS), "0") ? " " : "",
-		         strcmp(store_cell(&t, r, STORE_OUT_DAYS), "0") ? store_cell(&t, r, STORE_OUT_DAYS) : "",
-		         store_cell(&t, r, STORE_OUT_LEVEL) ? store_cell(&t, r, STORE_OUT_LEVEL) : "",
-		         L_("by", "記録者"), store_cell(&t, r, STORE_OUT_RECORDED_BY));
-		if (store_cell(&t, r, STORE_OUT_OVERRIDE))
-			buf_addf(&out, "  %s %s", L_("override:", "理由:"), store_cell(&t, r, STORE_OUT_OVERRIDE));
-		if (store_cell(&t, r, STORE_OUT_ENDED))
-			buf_addf(&out, "  %s %s %s (%s)", L_("ended", "終了"), store_cell(&t, r, STORE_OUT_ENDED),
-			         store_cell(&t, r, STORE_OUT_ENDED_BY), store_cell(&t, r, STORE_OUT_END_REASON));
-	}
-	store_table_release(&t);
-	int prc = cli_print(&out);
-	buf_release(&out);
-	return prc;
-}
-
-static int rx_end_cmd(int argc, char **argv)
-{
-	const char *db = NULL, *by = NULL, *reason = NULL;
-	long id = 0;
-	int code;
-	const struct lb_opt opts[] = {
-	        {LB_OPT_STRING, 0, "db", &db, "FILE", "the clinical store", "臨床データストア"},
-	        {LB_OPT_INT, 0, "id", &id, "N", "the outage order (# of 'rx orders')", "処方番号 ('rx orders' の #)", 1,
-	         INT64_MAX / 2},
-	        {LB_OPT_STRING, 0, "by", &by, "NAME", "who ends it (audit trail)", "実施者 (監査記録)"},
-	        {LB_OPT_STRING, 0, "reason", &reason, "TEXT", "why (終了, 中止, 誤記録 …)",
-	         "理由 (終了・中止・誤記録 …)"},
-	        {0},
-	};
-	static const struct lb_cmd_help help = {
-	        "lifeboat rx end --db FILE --id N --by NAME --reason TEXT",
-	        "End (stop, cancel, or mark as recorded in error) an order recorded during the outage: it is no "
-	        "longer\n"
-	        "checked against. The row is kept with who ended it, when and why ('rx orders --all').",
-	        "ダウンタイム中に記録した処方を終了 (中止・取消・誤記録) します: 以後の照合の対象外になります。\n"
-	        "記録は残り、終了者・日時・理由が付きます ('rx orders --all')。",
-	        "  lifeboat rx end --db store.db --id 3 --by 'pharm 山田' --reason 中止"};
-	int i = cli_parse(argc, argv, opts, &help, &code);
-	if (i < 0)
-		return code;
-	if (i < argc)
-		return cli_usage(L_("rx end takes no operands ('%s')", "rx end に引数は不要です ('%s')"), argv[i]);
-	if (!db || !id || !by || !reason)
-		return cli_usage(L_("rx end needs --db, --id, --by and --reason",
-		                    "rx end には --db, --id, --by, --reason が必要です"));
-	struct store *s;
-	int rc = store_open(&s, db, 0);
-	if (rc < 0)
-		return cli_error(rc);
-	rc = store_outage_end(s, id, by, reason);
-	store_close(s);
-	if (rc < 0)
-		return cli_error(rc);
-	struct buf out = {0};
-	buf_addf(&out, "%s #%ld (%s %s)", L_("ended outage order", "ダウンタイム中の処方を終了:"), id,
-	         L_("by", "実施者"), by);
-	int prc = cli_print(&out);
-	buf_release(&out);
-	return prc;
-}
-
 int cmd_rx(int argc, char **argv)
 {
 	static const struct cli_sub subs[] = {
-	        {"search", rx_search_cmd, "find drugs from three characters (kana, kanji, brand, generic, code)",
+	        {"search", cmd_rx_search, "find drugs from three characters (kana, kanji, brand, generic, code)",
 	         "薬品を 3 文字から検索 (カナ・漢字・商品名・一般名・コード)"},
 	        {"check", rx_check_cmd,
 	         "check a paper prescription (allergy, duplicate, interaction, pregnancy, max dose)",
 	         "紙処方の確認 (アレルギー・重複・相互作用・妊婦・極量)"},
-	        {"orders", rx_orders_cmd, "list a patient's orders recorded during the outage",
+	        {"orders", cmd_rx_orders, "list a patient's orders recorded during the outage",
 	         "ダウンタイム中に記録した処方の一覧"},
-	        {"end", rx_end_cmd, "end or cancel an order recorded during the outage",
+	        {"end", cmd_rx_end, "end or cancel an order recorded during the outage",
 	         "ダウンタイム中に記録した処方の終了・取消"},
 	        {0},
 	};

@@ -1,7 +1,8 @@
 /*
  * ssmix2_adt.c - the ADT handlers of SS-MIX2 storage: demographics ADT-00 (ADT^A08: PID names kanji ^L^I and kana
- * ^L^P, birth, sex, address, phones; OBX blood group; AL1 allergies), allergies ADT-61 (ADT^A60, IAM), and the
- * admission / transfer / discharge events ADT-22/42/52 with their cancels (A11/A12/A13; PV1-3 ward^room^bed).
+ * ^L^P, birth, sex, address, phones; OBX blood group; OBX body weight and height as results; AL1 allergies),
+ * allergies ADT-61 (ADT^A60, IAM), and the admission / transfer / discharge events ADT-22/42/52 with their cancels
+ * (A11/A12/A13; PV1-3 ward^room^bed; OBX body weight and height as results).
  */
 #include "ssmix2_int.h"
 
@@ -80,6 +81,54 @@ int ssmix2_emit_allergies(struct ssmix2_mctx *c, const char *segid)
 			continue;
 		}
 		int rc = c->sink->allergy(c->sink->ctx, c->src, &a);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* 1 when an OBX-3 (code, name) is a body weight or height as JAHIS's 患者基本情報 sends it. */
+static int body_obx(const char *code, const char *name)
+{
+	static const char *const codes[] = {"29463-7", "3141-9", "8302-2", "8308-9"};
+	static const char *const names[] = {"体重", "身長", "Body weight", "body weight", "Body height", "Height"};
+	if (code && (!strncmp(code, "9N006", 5) || !strncmp(code, "9N001", 5)))
+		return 1;
+	for (size_t i = 0; code && i < LB_ARRAY_LEN(codes); i++)
+		if (!strcmp(code, codes[i]))
+			return 1;
+	for (size_t i = 0; name && i < LB_ARRAY_LEN(names); i++)
+		if (!strcmp(name, names[i]))
+			return 1;
+	return 0;
+}
+
+int ssmix2_emit_body_obx(struct ssmix2_mctx *c)
+{
+	if (!c->sink->result)
+		return 0;
+	long evn = hl7_find(&c->msg, "EVN", 0), msh = hl7_find(&c->msg, "MSH", 0);
+	for (long o = hl7_find(&c->msg, "OBX", 0); o >= 0; o = hl7_find(&c->msg, "OBX", (size_t)o + 1)) {
+		ssmix2_pool_reset(c);
+		struct ehr_result r = {.patient_id = c->nm->patient};
+		r.code = ssmix2_val(c, o, 3, 0, 1, 0);
+		r.name = ssmix2_val(c, o, 3, 0, 2, 0);
+		if (!body_obx(r.code, r.name))
+			continue; /* blood group (read into the patient), anything else: not a result here */
+		r.code_system = ssmix2_val(c, o, 3, 0, 3, 0);
+		r.value = ssmix2_val(c, o, 5, 0, 0, 0);
+		r.unit = ssmix2_val(c, o, 6, 0, 1, 0);
+		r.status = ssmix2_result_status(ssmix2_val(c, o, 11, 0, 1, 0));
+		r.time = ssmix2_ts_val(c, o, 14, 0, 1, 0);
+		if (!r.time)
+			r.time = ssmix2_ts_val(c, evn, 2, 0, 1, 0);
+		if (!r.time)
+			r.time = ssmix2_ts_val(c, msh, 7, 0, 1, 0);
+		if (!r.value) {
+			ssmix2_warnf(c, EHR_WARN_PARSE, "OBX %s without a value", r.name ? r.name : r.code);
+			continue;
+		}
+		int rc = c->sink->result(c->sink->ctx, c->src, &r);
 		if (rc < 0)
 			return rc;
 	}
@@ -172,6 +221,11 @@ int ssmix2_handle_adt00(struct ssmix2_mctx *c, const char *trigger)
 		int rc = c->sink->patient(c->sink->ctx, c->src, &p);
 		if (rc < 0)
 			return rc;
+		/* Weight and height, only with a PID that names the patient or the birth: an ADT-00 with neither is
+		 * an empty version that must not replace the last good one (ingest_ssmix2.c, carries_data). */
+		if ((p.family_kanji || p.family_kana || p.given_kanji || p.given_kana || p.birth_date) &&
+		    (rc = ssmix2_emit_body_obx(c)) < 0)
+			return rc;
 	}
 	return ssmix2_emit_allergies(c, "AL1");
 }
@@ -220,5 +274,7 @@ int ssmix2_handle_adt_event(struct ssmix2_mctx *c, const char *trigger)
 	a.visit_id = ssmix2_val(c, pv1, 19, 0, 1, 0);
 	if (pv1 < 0)
 		ssmix2_warnf(c, EHR_WARN_PARSE, "%s message has no PV1 segment", c->nm->type);
-	return c->sink->adt(c->sink->ctx, c->src, &a);
+	int rc = c->sink->adt(c->sink->ctx, c->src, &a);
+	/* an admission message may carry the weight and height taken on admission */
+	return rc < 0 ? rc : ssmix2_emit_body_obx(c);
 }

@@ -33,8 +33,14 @@ double ssmix2_num(const char *s);
 /* Warn when PID-3 names another patient than the storage path (or there is no PID). */
 void ssmix2_check_pid(struct ssmix2_mctx *c, long pid);
 
+/* OBX-11 as a result status ("final", "corrected", "preliminary", "cancelled"), NULL when absent or unknown. */
+const char *ssmix2_result_status(const char *s);
+
 /* ssmix2_adt.c */
 int ssmix2_handle_adt00(struct ssmix2_mctx *c, const char *trigger);
+/* The body weight and height OBX of an ADT message (JLAC10 9N006 体重 / 9N001 身長, LOINC 29463-7 / 3141-9 /
+ * 8302-2, or named so) as results; their time is OBX-14, else EVN-2, else MSH-7. */
+int ssmix2_emit_body_obx(struct ssmix2_mctx *c);
 int ssmix2_emit_allergies(struct ssmix2_mctx *c, const char *segid);
 int ssmix2_handle_adt_event(struct ssmix2_mctx *c, const char *trigger);
 

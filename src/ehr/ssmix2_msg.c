@@ -5,7 +5,8 @@
  * parsed as HL7 v2 (hl7.c), and handed to the handler of its data type. Field use follows the SS-MIX2 standard
  * storage specification and the JAHIS message rules it cites:
  *
- *   ADT-00  ADT^A08   PID (names kanji ^L^I and kana ^L^P, birth, sex, address, phones), OBX blood group, AL1
+ *   ADT-00  ADT^A08   PID (names kanji ^L^I and kana ^L^P, birth, sex, address, phones), OBX blood group, OBX
+ *                     body weight / height (9N006 体重, 9N001 身長: results, ssmix2_emit_body_obx), AL1
  *   ADT-61  ADT^A60   IAM allergies (type, allergen, severity, reaction, action code, onset)
  *   OMP-01  RDE^O11   ORC + RXE + TQ1 + RXR per drug: prescriptions
  *   OMP-02  RDE^O11   the same for injections (the drugs of a mixed injection in RXC: one record per RXC)
@@ -16,7 +17,7 @@
  *   OML-01  OML^O33   SPM + ORC + OBR + OBX (the items asked for): lab orders
  *   OML-11  OUL^R22   OBR/ORC give the order, each OBX a result
  *   PPR-01  PPR^ZD1   PRB diagnoses
- *   ADT-22/42/52      ADT^A01/A02/A03 and cancels A11/A12/A13: PV1-3 ward^room^bed
+ *   ADT-22/42/52      ADT^A01/A02/A03 and cancels A11/A12/A13: PV1-3 ward^room^bed (OBX weight / height: results)
  *
  * Other types are kept raw. The patient is always the one the storage path names (the caller passes it in nm).
  */
@@ -257,7 +258,7 @@ static int handle_rde(struct ssmix2_mctx *c, enum ehr_order_kind kind)
 	return 0;
 }
 
-static const char *result_status(const char *s)
+const char *ssmix2_result_status(const char *s)
 {
 	if (!s)
 		return NULL;
@@ -319,7 +320,7 @@ static int handle_oul(struct ssmix2_mctx *c)
 		r.unit = ssmix2_val(c, o, 6, 0, 1, 0);
 		r.reference = ssmix2_val(c, o, 7, 0, 0, 0);
 		r.flag = ssmix2_val(c, o, 8, 0, 1, 0);
-		r.status = result_status(ssmix2_val(c, o, 11, 0, 1, 0));
+		r.status = ssmix2_result_status(ssmix2_val(c, o, 11, 0, 1, 0));
 		r.time = ssmix2_ts_val(c, o, 14, 0, 1, 0);
 		if (!r.time)
 			r.time = ssmix2_ts_val(c, obr, 7, 0, 1, 0);

@@ -19,305 +19,9 @@
  */
 #include "rx_int.h"
 
-#include <pthread.h>
 #include <strings.h>
 #include <stdlib.h>
 #include <string.h>
-
-extern const unsigned char rx_data_allergy_words[];
-extern const size_t rx_data_allergy_words_len;
-extern const unsigned char rx_data_cross_reactivity[];
-extern const size_t rx_data_cross_reactivity_len;
-
-/* ---- the tables ---------------------------------------------------------------------------------------------- */
-
-enum word_kind { W_CLASS = 1, W_INGREDIENT, W_SEVERE };
-struct word {
-	char *word;      /* as written in the table */
-	char *key;       /* the word folded */
-	char *key_nokei; /* the same without a trailing 系 (to meet a master's class) */
-	int ascii;       /* letters and digits only: whole-word match */
-	enum word_kind kind;
-	char *target;     /* as written: ペニシリン系, アモキシシリン, アナフィラキシー */
-	char *target_key; /* class: folded without 系; ingredient: folded without salt */
-	char *en;
-};
-struct cross {
-	char *a_key, *b_key; /* canonical class keys (b may be an ingredient key) */
-	char *a, *b, *note, *source;
-	enum rx_level level, level_severe;
-};
-static struct {
-	struct word *w;
-	size_t nw;
-	struct cross *c;
-	size_t nc;
-	char words_version[32], cross_version[32];
-	char *salt[24]; /* folded salt and hydrate words stripped from a generic name */
-	size_t nsalt;
-} tab;
-static pthread_once_t tab_once = PTHREAD_ONCE_INIT;
-
-static size_t chars(const char *s)
-{
-	return utf8_count(s, strlen(s));
-}
-
-static int is_alnum(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static int all_ascii_alnum(const char *s)
-{
-	for (; *s; s++)
-		if (!is_alnum((unsigned char)*s))
-			return 0;
-	return 1;
-}
-
-static void strip_kei(char *key)
-{
-	size_t kl = strlen(key);
-	if (kl > 3 && !strcmp(key + kl - 3, "系"))
-		key[kl - 3] = 0;
-}
-
-/* The ingredient part of a folded generic name: salts, hydrates and 「塩酸」 taken off (ロキソプロフェンナトリウム
- * 水和物 → ロキソプロフェン), at least two characters kept. In place. */
-static void strip_salt(char *key)
-{
-	for (int again = 1; again;) {
-		again = 0;
-		size_t kl = strlen(key);
-		for (size_t i = 0; i < tab.nsalt; i++) {
-			size_t sl = strlen(tab.salt[i]);
-			if (kl > sl && !strcmp(key + kl - sl, tab.salt[i]) && utf8_count(key, kl - sl) >= 2) {
-				/* an ASCII salt (na, k) only after a non-ASCII name: ロキソプロフェンna */
-				if (is_alnum((unsigned char)tab.salt[i][0]) &&
-				    is_alnum((unsigned char)key[kl - sl - 1]))
-					continue;
-				key[kl - sl] = 0;
-				again = 1;
-				break;
-			}
-		}
-	}
-	static const char pre[] = "塩酸";
-	if (!strncmp(key, pre, strlen(pre)) && chars(key + strlen(pre)) >= 2)
-		memmove(key, key + strlen(pre), strlen(key + strlen(pre)) + 1);
-}
-
-/* Split one line into tab-separated fields (in place); returns their number. */
-static int fields(char *line, char **f, int max)
-{
-	int n = 0;
-	char *p = line;
-	while (n < max) {
-		f[n++] = p;
-		char *t = strchr(p, '\t');
-		if (!t)
-			break;
-		*t = 0;
-		p = t + 1;
-	}
-	return n;
-}
-
-/* Call fn for each data line (not a comment, blank, version or header line) of an embedded table; the version
- * line's value goes to version. */
-static void each_line(const unsigned char *data, size_t len, char *version, size_t vcap, const char *header,
-                      void (*fn)(char **f, int n))
-{
-	char *text = lb_strndup((const char *)data, len);
-	for (char *line = text, *next; line && *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = 0;
-		size_t l = strlen(line);
-		if (l && line[l - 1] == '\r')
-			line[--l] = 0;
-		if (!l || line[0] == '#')
-			continue;
-		char *f[8];
-		int n = fields(line, f, 8);
-		if (!strcmp(f[0], "version")) {
-			snprintf(version, vcap, "%s", n > 1 ? f[1] : "?");
-			continue;
-		}
-		if (!strcmp(f[0], header))
-			continue;
-		fn(f, n);
-	}
-	free(text);
-}
-
-static void add_word(char **f, int n)
-{
-	if (n < 4)
-		return;
-	enum word_kind kind = !strcmp(f[1], "class")        ? W_CLASS
-	                      : !strcmp(f[1], "ingredient") ? W_INGREDIENT
-	                      : !strcmp(f[1], "severe")     ? W_SEVERE
-	                                                    : 0;
-	char *key = rx_key(f[0]);
-	/* a word of one character (or an empty one) would match everywhere */
-	if (!kind || chars(key) < 2) {
-		free(key);
-		return;
-	}
-	tab.w = lb_reallocarray(tab.w, tab.nw + 1, sizeof(*tab.w));
-	struct word *w = &tab.w[tab.nw++];
-	w->word = lb_strdup(f[0]);
-	w->key = key;
-	w->key_nokei = lb_strdup(key);
-	strip_kei(w->key_nokei);
-	w->ascii = all_ascii_alnum(key);
-	w->kind = kind;
-	w->target = lb_strdup(f[2]);
-	w->target_key = rx_key(f[2]);
-	if (kind == W_CLASS)
-		strip_kei(w->target_key);
-	else if (kind == W_INGREDIENT)
-		strip_salt(w->target_key);
-	w->en = lb_strdup(f[3]);
-}
-
-/* The canonical key of a class key (without 系): the target of the dictionary's class word spelled so, or itself.
- * Returns a new string. */
-static char *canon_class(const char *key)
-{
-	for (size_t i = 0; i < tab.nw; i++)
-		if (tab.w[i].kind == W_CLASS && !strcmp(tab.w[i].key_nokei, key))
-			return lb_strdup(tab.w[i].target_key);
-	return lb_strdup(key);
-}
-
-static enum rx_level level_of(const char *s)
-{
-	return !strcmp(s, "stop") ? RX_STOP : !strcmp(s, "warn") ? RX_WARN : !strcmp(s, "info") ? RX_INFO : 0;
-}
-
-static void add_cross(char **f, int n)
-{
-	if (n < 6 || !level_of(f[2]) || !level_of(f[3]))
-		return;
-	tab.c = lb_reallocarray(tab.c, tab.nc + 1, sizeof(*tab.c));
-	struct cross *c = &tab.c[tab.nc++];
-	char *a = rx_key(f[0]), *b = rx_key(f[1]);
-	strip_kei(a);
-	strip_kei(b);
-	c->a_key = canon_class(a);
-	c->b_key = canon_class(b);
-	free(a);
-	free(b);
-	c->a = lb_strdup(f[0]);
-	c->b = lb_strdup(f[1]);
-	c->level = level_of(f[2]);
-	c->level_severe = level_of(f[3]);
-	c->note = lb_strdup(f[4]);
-	c->source = lb_strdup(f[5]);
-}
-
-static void build(void)
-{
-	static const char *const salts[] = {"水和物",       "塩酸塩",     "硫酸塩",     "酢酸塩",       "臭化水素酸塩",
-	                                    "臭化物",       "リン酸塩",   "ナトリウム", "カリウム",     "カルシウム",
-	                                    "マグネシウム", "メシル酸塩", "ベシル酸塩", "マレイン酸塩", "酒石酸塩",
-	                                    "クエン酸塩",   "フマル酸塩", "水和",       "na",           "k"};
-	for (size_t i = 0; i < LB_ARRAY_LEN(salts) && tab.nsalt < LB_ARRAY_LEN(tab.salt); i++)
-		tab.salt[tab.nsalt++] = rx_key(salts[i]);
-	each_line(rx_data_allergy_words, rx_data_allergy_words_len, tab.words_version, sizeof(tab.words_version),
-	          "word", add_word);
-	each_line(rx_data_cross_reactivity, rx_data_cross_reactivity_len, tab.cross_version, sizeof(tab.cross_version),
-	          "class_a", add_cross);
-}
-
-static void tables(void)
-{
-	pthread_once(&tab_once, build);
-}
-
-const char *rx_allergy_words_version(void)
-{
-	tables();
-	return tab.words_version;
-}
-
-const char *rx_cross_reactivity_version(void)
-{
-	tables();
-	return tab.cross_version;
-}
-
-size_t rx_allergy_words_count(void)
-{
-	tables();
-	return tab.nw;
-}
-
-size_t rx_cross_reactivity_count(void)
-{
-	tables();
-	return tab.nc;
-}
-
-/* ---- key lists ----------------------------------------------------------------------------------------------- */
-
-#define KEYS_MAX 16
-struct keys {
-	char *v[KEYS_MAX];
-	char *shown[KEYS_MAX]; /* the element as written */
-	int n;
-};
-enum key_fold { K_PLAIN, K_CLASS, K_INGREDIENT };
-
-/* Split a ';'-separated list (also '；', '、', ',') into keys: K_CLASS drops a trailing 系 and takes the
- * dictionary's canonical class, K_INGREDIENT drops salts and hydrates. */
-static void keys_of(struct keys *k, const char *list, enum key_fold fold)
-{
-	k->n = 0;
-	if (!list)
-		return;
-	const char *p = list;
-	while (*p && k->n < KEYS_MAX) {
-		size_t n = strcspn(p, ";,");
-		const char *sep = NULL;
-		for (const char *q = p; q < p + n; q++)
-			if (!strncmp(q, "；", 3) || !strncmp(q, "、", 3)) {
-				sep = q;
-				break;
-			}
-		size_t len = sep ? (size_t)(sep - p) : n;
-		char *part = lb_strndup(p, len);
-		char *key = rx_key(part);
-		if (fold == K_CLASS) {
-			strip_kei(key);
-			char *c = canon_class(key);
-			free(key);
-			key = c;
-		} else if (fold == K_INGREDIENT) {
-			strip_salt(key);
-		}
-		if (*key) {
-			k->shown[k->n] = part;
-			k->v[k->n++] = key;
-		} else {
-			free(key);
-			free(part);
-		}
-		p += sep ? len + 3 : n + (p[n] ? 1 : 0);
-	}
-}
-
-static void keys_free(struct keys *k)
-{
-	for (int i = 0; i < k->n; i++) {
-		free(k->v[i]);
-		free(k->shown[i]);
-	}
-	k->n = 0;
-}
 
 /* Two ingredient keys name the same ingredient: equal, or one begins the other and is four characters or more
  * (セフカペン and セフカペンピボキシル; アスピリン and アスピリン・ダイアルミネート). */
@@ -329,7 +33,7 @@ static int same_ingredient(const char *a, const char *b)
 		return 1;
 	size_t la = strlen(a), lb = strlen(b);
 	const char *s = la < lb ? a : b, *l = la < lb ? b : a;
-	return chars(s) >= 4 && !strncmp(l, s, strlen(s));
+	return rx_chars(s) >= 4 && !strncmp(l, s, strlen(s));
 }
 
 /* ---- what one allergy names ---------------------------------------------------------------------------------- */
@@ -386,14 +90,14 @@ static void concepts_free(struct concepts *cs)
 }
 
 /* Does word w occur in key (a whole word when it is ASCII)? */
-static int word_in(const struct word *w, const char *key)
+static int word_in(const struct rx_word *w, const char *key)
 {
 	size_t wl = strlen(w->key);
 	for (const char *p = strstr(key, w->key); p; p = strstr(p + 1, w->key)) {
 		if (!w->ascii)
 			return 1;
-		int before = p > key && is_alnum((unsigned char)p[-1]);
-		int after = is_alnum((unsigned char)p[wl]);
+		int before = p > key && rx_is_alnum((unsigned char)p[-1]);
+		int after = rx_is_alnum((unsigned char)p[wl]);
 		if (!before && !after)
 			return 1;
 	}
@@ -403,17 +107,18 @@ static int word_in(const struct word *w, const char *key)
 /* The dictionary's words in key. */
 static void words_in(struct concepts *cs, const char *key, int severe_only)
 {
-	for (size_t i = 0; i < tab.nw; i++) {
-		const struct word *w = &tab.w[i];
-		if ((severe_only && w->kind != W_SEVERE) || !word_in(w, key))
+	const struct rx_allergy_tables *tab = rx_allergy_tables();
+	for (size_t i = 0; i < tab->nw; i++) {
+		const struct rx_word *w = &tab->w[i];
+		if ((severe_only && w->kind != RX_W_SEVERE) || !word_in(w, key))
 			continue;
-		if (w->kind == W_SEVERE) {
+		if (w->kind == RX_W_SEVERE) {
 			if (!cs->severe_ja) {
 				cs->severe_ja = w->target;
 				cs->severe_en = w->en;
 			}
 		} else {
-			concept_add(cs, w->kind == W_CLASS, w->target_key, w->target, w->word, w->en, O_NAMED);
+			concept_add(cs, w->kind == RX_W_CLASS, w->target_key, w->target, w->word, w->en, O_NAMED);
 		}
 	}
 }
@@ -421,15 +126,15 @@ static void words_in(struct concepts *cs, const char *key, int severe_only)
 /* A drug of the master the allergy names: its ingredients named, its classes lent. */
 static void drug_concepts(struct concepts *cs, const struct ehr_drug *x, const char *via)
 {
-	struct keys k;
-	keys_of(&k, x->generic_name, K_INGREDIENT);
+	struct rx_keys k;
+	rx_keys_of(&k, x->generic_name, RX_FOLD_INGREDIENT);
 	for (int i = 0; i < k.n; i++)
 		concept_add(cs, 0, k.v[i], k.shown[i], via, NULL, O_NAMED);
-	keys_free(&k);
-	keys_of(&k, x->allergy_classes, K_CLASS);
+	rx_keys_free(&k);
+	rx_keys_of(&k, x->allergy_classes, RX_FOLD_CLASS);
 	for (int i = 0; i < k.n; i++)
 		concept_add(cs, 1, k.v[i], k.shown[i], via, NULL, O_LENT);
-	keys_free(&k);
+	rx_keys_free(&k);
 }
 
 enum script { S_OTHER, S_KANA, S_HIRAGANA };
@@ -471,7 +176,7 @@ static int master_in(struct store *s, struct concepts *cs, const char *text)
 			continue;
 		char *run = lb_strndup(text + start, i - start);
 		char *key = rx_key(run);
-		if (chars(key) >= 3) {
+		if (rx_chars(key) >= 3) {
 			struct store_drugs named = {0};
 			rc = store_drug_named_in(s, key, 20, &named);
 			for (size_t j = 0; j < named.n && rc == 0; j++)
@@ -495,7 +200,7 @@ static size_t sep_len(const char *p)
 	static const char *const js[] = {"、", "。", "，", "；", "：", "・", "（", "）", "「", "」",
 	                                 "『", "』", "【", "】", "／", "　", "＋", "＆", "→",  "⇒"};
 	unsigned char c = (unsigned char)*p;
-	if (c && c < 0x80 && !is_alnum(c))
+	if (c && c < 0x80 && !rx_is_alnum(c))
 		return 1;
 	for (size_t i = 0; i < LB_ARRAY_LEN(js); i++)
 		if (!strncmp(p, js[i], strlen(js[i])))
@@ -583,43 +288,44 @@ static int meets(const char *a, const char *b, size_t min)
 {
 	if (!*a || !*b)
 		return 0;
-	if (chars(b) >= min && strstr(a, b))
+	if (rx_chars(b) >= min && strstr(a, b))
 		return 1;
-	return chars(a) >= min && strstr(b, a);
+	return rx_chars(a) >= min && strstr(b, a);
 }
 
 /* Does allergy key ka name the drug itself (an ingredient, the brand or its reading, or its class)? What matched is
  * written to what (original spelling). */
 static int allergy_names_drug(const char *ka, const struct ehr_drug *d, char *what, size_t cap)
 {
-	struct keys k;
-	keys_of(&k, d->allergy_classes, K_CLASS);
+	struct rx_keys k;
+	rx_keys_of(&k, d->allergy_classes, RX_FOLD_CLASS);
 	for (int i = 0; i < k.n; i++) {
 		char *raw = rx_key(k.shown[i]);
-		strip_kei(raw);
+		rx_strip_kei(raw);
 		int hit = meets(ka, raw, 2);
 		free(raw);
 		if (hit) {
 			snprintf(what, cap, "%s", k.shown[i]);
-			keys_free(&k);
+			rx_keys_free(&k);
 			return 1;
 		}
 	}
-	keys_free(&k);
-	keys_of(&k, d->generic_name, K_PLAIN);
+	rx_keys_free(&k);
+	rx_keys_of(&k, d->generic_name, RX_FOLD_PLAIN);
 	for (int i = 0; i < k.n; i++)
 		if (meets(ka, k.v[i], 3)) {
 			snprintf(what, cap, "%s", k.shown[i]);
-			keys_free(&k);
+			rx_keys_free(&k);
 			return 1;
 		}
-	keys_free(&k);
+	rx_keys_free(&k);
 	const char *names[] = {d->name, d->kana};
 	for (size_t i = 0; i < LB_ARRAY_LEN(names); i++) {
 		char *kn = rx_key(names[i]);
 		/* the allergy names the product ("サワシリン" in "サワシリンカプセル250"), or the text holds its reading
 		 * ("ロキソニン" in "ロキソニンで蕁麻疹") */
-		int hit = (chars(ka) >= 3 && *kn && strstr(kn, ka)) || (i == 1 && chars(kn) >= 3 && strstr(ka, kn));
+		int hit =
+		        (rx_chars(ka) >= 3 && *kn && strstr(kn, ka)) || (i == 1 && rx_chars(kn) >= 3 && strstr(ka, kn));
 		free(kn);
 		if (hit) {
 			snprintf(what, cap, "%s", names[i]);
@@ -670,12 +376,12 @@ static void severe_note(struct finding *f, const struct concepts *cs)
 
 int rx_rule_allergy(struct store *s, struct rx_result *r)
 {
-	tables();
+	const struct rx_allergy_tables *tab = rx_allergy_tables();
 	const struct ehr_drug *d = &r->drug;
 	struct buf basis = {0}, basis_ja = {0};
-	struct keys dcls, ding;
-	keys_of(&dcls, d->allergy_classes, K_CLASS);
-	keys_of(&ding, d->generic_name, K_INGREDIENT);
+	struct rx_keys dcls, ding;
+	rx_keys_of(&dcls, d->allergy_classes, RX_FOLD_CLASS);
+	rx_keys_of(&ding, d->generic_name, RX_FOLD_INGREDIENT);
 	struct finding f = {0};
 	int rc = 0;
 	for (size_t i = 0; i < r->patient.n_allergies && rc == 0; i++) {
@@ -747,8 +453,8 @@ int rx_rule_allergy(struct store *s, struct rx_result *r)
 				}
 			}
 		/* 4. cross-reactivity between classes (the table) */
-		for (size_t t = 0; t < tab.nc && f.level < RX_STOP; t++) {
-			const struct cross *x = &tab.c[t];
+		for (size_t t = 0; t < tab->nc && f.level < RX_STOP; t++) {
+			const struct rx_cross *x = &tab->c[t];
 			int have = -1, hit = -1;
 			for (int c = 0; c < cs.n && have < 0; c++)
 				if (cs.v[c].is_class && !strcmp(cs.v[c].key, x->a_key))
@@ -772,10 +478,10 @@ int rx_rule_allergy(struct store *s, struct rx_result *r)
 			         "cross-reactivity: the patient is allergic to %s (%s), and %s is %s (%s; "
 			         "cross-reactivity table %s: %s)",
 			         aname, via_text(vt, sizeof(vt), aname, &cs.v[have], x->a), d->name, dshown, x->note,
-			         tab.cross_version, x->source);
+			         tab->cross_version, x->source);
 			buf_addf(&f.ja, "交差反応: %s (%s) のアレルギー歴があり、%s は %s です (%s。交差反応表 %s: %s)",
 			         aname, via_text(vt, sizeof(vt), aname, &cs.v[have], x->a), d->name, dshown, x->note,
-			         tab.cross_version, x->source);
+			         tab->cross_version, x->source);
 		}
 		if (f.level) {
 			severe_note(&f, &cs);
@@ -797,8 +503,8 @@ int rx_rule_allergy(struct store *s, struct rx_result *r)
 		concepts_free(&cs);
 		free(ka);
 	}
-	keys_free(&dcls);
-	keys_free(&ding);
+	rx_keys_free(&dcls);
+	rx_keys_free(&ding);
 	buf_release(&f.en);
 	buf_release(&f.ja);
 	buf_release(&basis);

@@ -51,6 +51,7 @@ const char *rx_kind_word(const char *kind, int ja)
 	        {"dose-unchecked", "maximum dose not checked", "最大量は未チェック"},
 	        {"period", "dosing period", "投与間隔"},
 	        {"child-dose", "children's dose", "小児用量"},
+	        {"weight-age", "body weight may be out of date", "体重の測定日"},
 	        {"elderly", "elderly", "高齢者"},
 	        {"unit", "unit", "単位"},
 	        {"age", "age limit", "年齢制限"},

@@ -2,8 +2,10 @@
  * dose_rule.c - the dose checks of rx_check (docs/rx.md, "Dose"):
  *
  *   maximum    dose × per day (× the strength of a 錠/カプセル: the master's strength column, the strength in the
- *              name, or a bare number ending the name read in the master's unit) plus the same ingredient already
- *              active, against max_daily_dose: over the maximum → WARN; 2× or more → STOP; over the maximum of a
+ *              name, or a bare number ending the name read in the master's unit — only for a per-unit form, 錠,
+ *              カプセル or 坐剤, ordered in its own unit: never per 包, 本, 枚) plus the same ingredient already
+ *              active, in the other lines of the prescription and in the outage's running orders, against
+ *              max_daily_dose: over the maximum → WARN; 2× or more → STOP; over the maximum of a
  *              narrow-therapeutic drug (the master's flag: warfarin, colchicine, digoxin …) → STOP. A dose that
  *              cannot be converted says 「最大量は未チェック」 (WARN).
  *   period     a product with a dosing period (period_days 7: フォサマック, リウマトレックス) ordered without that
@@ -32,6 +34,43 @@ static int is_count_unit(const char *u)
 static int is_measure(const char *u)
 {
 	return rx_unit_factor(u, "mg") > 0 || rx_unit_factor(u, "mL") > 0;
+}
+
+static int has_any(const char *s, const char *const *words, size_t n)
+{
+	for (size_t i = 0; s && i < n; i++)
+		if (strstr(s, words[i]))
+			return 1;
+	return 0;
+}
+
+/* The count unit a bare number in the name of d is a strength per: 錠 for tablets (錠, OD錠, チュアブル錠 …),
+ * カプセル for capsules, 個 for suppositories (坐剤, 坐薬, サポ); NULL for every other form — 散・細粒・顆粒・DS (包),
+ * 注・シロップ (本, mL), 貼付剤 (枚), 軟膏 (g) — where the number may be a percentage, a volume or a size. The
+ * master's form column decides when it names a form, else the name. */
+static const char *per_unit_form(const struct ehr_drug *d)
+{
+	static const char *const other[] = {"散",     "細粒", "顆粒",       "ドライシロップ", "DS",     "シロップ",
+	                                    "液",     "注",   "キット",     "テープ",         "パップ", "貼付",
+	                                    "パッチ", "軟膏", "クリーム",   "ゲル",           "ゼリー", "吸入",
+	                                    "点眼",   "点鼻", "エアゾール", "ローション",     "包"};
+	static const char *const supp[] = {"坐剤", "坐薬", "座薬", "座剤", "サポ"};
+	const char *look[2] = {d->form, d->name};
+	for (size_t i = 0; i < 2; i++) {
+		const char *f = look[i];
+		if (!f || !*f)
+			continue;
+		if (has_any(f, other, LB_ARRAY_LEN(other)))
+			return NULL;
+		if (has_any(f, supp, LB_ARRAY_LEN(supp)))
+			return "個";
+		if (strstr(f, "カプセル"))
+			return "カプセル";
+		if (strstr(f, "錠"))
+			return "錠";
+		/* a form that says neither (内服, 内用): the name decides */
+	}
+	return NULL;
 }
 
 /* A bare number ending the name (クラリス錠200, サワシリンカプセル250, also before a maker's 「…」). */
@@ -74,7 +113,8 @@ double rx_count_strength(const struct ehr_drug *d, const char *count_unit, const
 	}
 	if (!(f > 0) && rx_strength_from_name(d->name, &v, su, sizeof(su)))
 		f = rx_unit_factor(su, master_unit);
-	if (!(f > 0) && is_measure(master_unit) && bare_number(d->name, &v)) {
+	const char *pu = per_unit_form(d);
+	if (!(f > 0) && is_measure(master_unit) && pu && !strcmp(pu, count_unit) && bare_number(d->name, &v)) {
 		snprintf(su, sizeof(su), "%s", master_unit);
 		f = 1;
 	}
@@ -94,7 +134,9 @@ static double order_factor(const struct ehr_drug *d, const char *unit, const cha
 	how[0] = 0;
 	*strength = 0;
 	double f = rx_unit_factor(ou, master_unit);
-	if (f == 0 && is_count_unit(ou)) {
+	const char *pu = per_unit_form(d);
+	/* 個 counts suppositories only (a tablet's 個 is not a unit of its own) */
+	if (f == 0 && (is_count_unit(ou) || (pu && !strcmp(pu, "個") && !strcmp(ou, "個")))) {
 		f = rx_count_strength(d, ou, master_unit, how, cap);
 		*strength = f;
 	}
@@ -153,9 +195,19 @@ void rx_dose_text(const struct rx_order *o, const struct rx_result *r, struct bu
 		buf_addf(b, " = %s %g %s", per, r->daily, r->unit);
 	else
 		buf_addf(b, " = %g %s %s", r->daily, r->unit, per);
-	if (r->active_daily > 0)
-		buf_addf(b, ja ? " + 処方中 %g %s = 計 %g %s" : " + active %g %s = total %g %s", r->active_daily,
-		         r->unit, r->total_daily, r->unit);
+	if (r->active_daily > 0 || r->lines_daily > 0 || r->outage_daily > 0) {
+		/* the total and its parts: 「計 360 mg: この処方 180 mg + 服用中 180 mg」 */
+		buf_addf(b, ja ? "、計 %g %s: この処方 %g %s" : "; total %g %s: this order %g %s", r->total_daily,
+		         r->unit, r->daily, r->unit);
+		if (r->active_daily > 0)
+			buf_addf(b, ja ? " + 服用中 %g %s" : " + active %g %s", r->active_daily, r->unit);
+		if (r->lines_daily > 0)
+			buf_addf(b, ja ? " + 同じ処方の他の行 %g %s" : " + other lines of this prescription %g %s",
+			         r->lines_daily, r->unit);
+		if (r->outage_daily > 0)
+			buf_addf(b, ja ? " + ダウンタイム中の処方 %g %s" : " + outage orders %g %s", r->outage_daily,
+			         r->unit);
+	}
 	if (r->drug.max_daily_dose > 0)
 		buf_addf(b, ja ? " (最大 %g %s)" : " (max %g %s)", r->drug.max_daily_dose, r->unit);
 	if (r->weight_kg > 0 && r->total_daily > 0) {
@@ -200,6 +252,60 @@ static void add_master(struct rx_result *r, enum rx_level level, const char *kin
 	buf_release(&basis_ja);
 }
 
+#define NO_DAYS (-1000000L)
+/* Days from a stamp's date (YYYY-MM-DD…) to today; NO_DAYS when either is not a date. */
+static long days_between(const char *stamp, const char *today)
+{
+	char day[11];
+	int y, m, d, ty, tm, td;
+	if (!stamp || !today || strlen(stamp) < 10)
+		return NO_DAYS;
+	memcpy(day, stamp, 10);
+	day[10] = 0;
+	if (lb_parse_day(day, &y, &m, &d) < 0 || lb_parse_day(today, &ty, &tm, &td) < 0)
+		return NO_DAYS;
+	return (long)(lb_days_from_civil(ty, tm, td) - lb_days_from_civil(y, m, d));
+}
+
+/* A child's weight older than RX_WEIGHT_STALE_DAYS (or of an unknown day) is used and said to be possibly out of
+ * date: WARN when a per-kg maximum was judged on it (used), else INFO. */
+static void weight_age(struct rx_result *r, const struct rx_dose_ctx *c, int used)
+{
+	const char *today = c->today && *c->today ? c->today : r->patient.today;
+	long days = days_between(c->weight_time, today);
+	if (days != NO_DAYS && days <= RX_WEIGHT_STALE_DAYS)
+		return; /* recent (a day after today is a clock's matter, not the weight's age) */
+	struct buf en = {0}, ja = {0}, basis = {0}, basis_ja = {0};
+	char when[11];
+	snprintf(when, sizeof(when), "%.10s", c->weight_time && *c->weight_time ? c->weight_time : "?");
+	if (days != NO_DAYS) {
+		buf_addf(&en,
+		         "body weight: %g kg is from %s (%ld days ago) and may be out of date for a child; weigh again "
+		         "(%s)",
+		         c->weight_kg, when, days,
+		         used ? "the dose per kg was checked with it" : "shown for reference");
+		buf_addf(&ja, "体重: %g kg は %s の測定 (%ld日前) で、小児では古い可能性があります。再測定を (%s)",
+		         c->weight_kg, when, days, used ? "体重あたり用量はこの値で判定" : "参考値");
+	} else {
+		buf_addf(
+		        &en,
+		        "body weight: %g kg has no date of measurement and may be out of date for a child; weigh again "
+		        "(%s)",
+		        c->weight_kg, used ? "the dose per kg was checked with it" : "shown for reference");
+		buf_addf(&ja, "体重: %g kg は測定日が不明で、小児では古い可能性があります。再測定を (%s)", c->weight_kg,
+		         used ? "体重あたり用量はこの値で判定" : "参考値");
+	}
+	buf_addf(&basis, "body weight %g kg, measured %s; older than %d days", c->weight_kg, when,
+	         RX_WEIGHT_STALE_DAYS);
+	buf_addf(&basis_ja, "体重 %g kg (%s 測定); %d日より前", c->weight_kg, when, RX_WEIGHT_STALE_DAYS);
+	rx_alert_add(r, used ? RX_WARN : RX_INFO, "weight-age", "patient", NULL, basis.data, basis_ja.data, en.data,
+	             ja.data);
+	buf_release(&en);
+	buf_release(&ja);
+	buf_release(&basis);
+	buf_release(&basis_ja);
+}
+
 void rx_dose_eval(struct rx_result *r, const struct rx_order *o, const struct rx_dose_ctx *c)
 {
 	const struct ehr_drug *d = &r->drug;
@@ -214,7 +320,9 @@ void rx_dose_eval(struct rx_result *r, const struct rx_order *o, const struct rx
 	double days_per_period = pp > op ? (double)pp / op : 1;
 	r->daily = f > 0 ? o->dose * o->per_day * f * days_per_period : 0;
 	r->active_daily = r->daily > 0 ? c->active : 0;
-	r->total_daily = r->daily > 0 ? r->daily + r->active_daily : 0;
+	r->lines_daily = r->daily > 0 ? c->lines : 0;
+	r->outage_daily = r->daily > 0 ? c->outage : 0;
+	r->total_daily = r->daily > 0 ? r->daily + r->active_daily + r->lines_daily + r->outage_daily : 0;
 	r->weight_kg = c->weight_kg;
 	snprintf(r->weight_time, sizeof(r->weight_time), "%s", c->weight_time ? c->weight_time : "");
 	const char *per_en = per_word(pp, 0, p1, sizeof(p1)), *per_ja = per_word(pp, 1, p2, sizeof(p2));
@@ -231,26 +339,44 @@ void rx_dose_eval(struct rx_result *r, const struct rx_order *o, const struct rx
 		add_master(r, RX_STOP, "period", &en, &ja);
 	}
 
-	/* the maximum, with the same ingredient already active */
+	/* the maximum, with the same ingredient already active, in the other lines and in the outage's orders */
 	if (d->max_daily_dose > 0 && r->daily > 0) {
 		double ratio = r->total_daily / d->max_daily_dose;
 		enum rx_level lv = level_of(ratio, d->narrow_therapeutic);
 		if (lv) {
 			buf_reset(&en);
 			buf_reset(&ja);
-			if (r->active_daily > 0) {
+			if (r->total_daily > r->daily) {
+				struct buf pe = {0}, pj = {0};
+				if (r->active_daily > 0) {
+					buf_addf(&pe, "active: %s", c->active_text.data ? c->active_text.data : "");
+					buf_addf(&pj, "服用中: %s",
+					         c->active_text_ja.data ? c->active_text_ja.data : "");
+				}
+				if (r->lines_daily > 0) {
+					buf_addf(&pe, "%sother lines of this prescription: %s", pe.len ? "; " : "",
+					         c->lines_text.data ? c->lines_text.data : "");
+					buf_addf(&pj, "%s同じ処方の他の行: %s", pj.len ? "; " : "",
+					         c->lines_text.data ? c->lines_text.data : "");
+				}
+				if (r->outage_daily > 0) {
+					buf_addf(&pe, "%soutage orders: %s", pe.len ? "; " : "",
+					         c->outage_text.data ? c->outage_text.data : "");
+					buf_addf(&pj, "%sダウンタイム中の処方: %s", pj.len ? "; " : "",
+					         c->outage_text.data ? c->outage_text.data : "");
+				}
 				buf_addf(&en,
-				         "max dose: with the same ingredient already active (%s) the total is %g %s "
-				         "%s, over "
-				         "the maximum of %g %s (×%.1f): %s",
-				         c->active_text.data ? c->active_text.data : "", r->total_daily, r->unit,
-				         per_en, d->max_daily_dose, r->unit, ratio, dose_en.data);
+				         "max dose: with the same ingredient elsewhere (%s) the total is %g %s %s, "
+				         "over the maximum of %g %s (×%.1f): %s",
+				         pe.data, r->total_daily, r->unit, per_en, d->max_daily_dose, r->unit, ratio,
+				         dose_en.data);
 				buf_addf(&ja,
-				         "極量超過: 処方中の同成分 (%s) と合わせて%s 計 %g %s は最大量 %g %s "
-				         "を超えています "
+				         "極量超過: 同成分 (%s) と合わせて%s 計 %g %s は最大量 %g %s を超えています "
 				         "(%.1f倍): %s",
-				         c->active_text_ja.data ? c->active_text_ja.data : "", per_ja, r->total_daily,
-				         r->unit, d->max_daily_dose, r->unit, ratio, dose_ja.data);
+				         pj.data, per_ja, r->total_daily, r->unit, d->max_daily_dose, r->unit, ratio,
+				         dose_ja.data);
+				buf_release(&pe);
+				buf_release(&pj);
 			} else {
 				buf_addf(&en, "max dose: %g %s %s is over the maximum of %g %s (×%.1f): %s",
 				         r->total_daily, r->unit, per_en, d->max_daily_dose, r->unit, ratio,
@@ -275,16 +401,29 @@ void rx_dose_eval(struct rx_result *r, const struct rx_order *o, const struct rx
 		         "最大量は未チェック: %s の用量を %s に換算できません (マスタにも薬品名にも含量なし)。最大量 "
 		         "%s %g %s",
 		         ou, r->unit, per_ja, d->max_daily_dose, r->unit);
+		double bare;
+		if (is_count_unit(ou) && bare_number(d->name, &bare)) {
+			/* サワシリンカプセル250 ordered in 包, ムコダインDS50 in 包: the number is not read as a strength */
+			buf_addf(&en,
+			         "; the number %g in the name is read as a strength only per tablet, capsule or "
+			         "suppository of that form, not per %s",
+			         bare, ou);
+			buf_addf(&ja,
+			         "。薬品名の数字 %g "
+			         "は錠・カプセル・坐剤の1個あたりの含量としてのみ読み、1%sあたりとは読みません",
+			         bare, ou);
+		}
 		add_master(r, RX_WARN, "dose-unchecked", &en, &ja);
 	}
 	if (c->unknown_text.len && r->daily > 0) {
 		buf_reset(&en);
 		buf_reset(&ja);
-		buf_addf(&en,
-		         "dose sum: the same ingredient is active without a dose that can be added (%s); the total is "
-		         "not checked",
-		         c->unknown_text.data);
-		buf_addf(&ja, "用量合算: 処方中の同成分 (%s) の用量が分からず合算していません。合計量は未チェック",
+		buf_addf(
+		        &en,
+		        "dose sum: the same ingredient is ordered elsewhere without a dose that can be added (%s); the "
+		        "total is not checked",
+		        c->unknown_text.data);
+		buf_addf(&ja, "用量合算: 同成分 (%s) の用量が分からず合算していません。合計量は未チェック",
 		         c->unknown_text.data);
 		add_master(r, RX_WARN, "dose-unchecked", &en, &ja);
 	}
@@ -335,6 +474,10 @@ void rx_dose_eval(struct rx_result *r, const struct rx_order *o, const struct rx
 		}
 	}
 
+	/* children: how old the weight is */
+	if (child && c->weight_kg > 0)
+		weight_age(r, c, d->max_per_kg_day > 0 && r->daily > 0);
+
 	/* the elderly */
 	if (d->elderly && *d->elderly && r->age_months >= RX_ELDERLY_YEARS * 12) {
 		buf_reset(&en);
@@ -358,6 +501,42 @@ void rx_dose_eval(struct rx_result *r, const struct rx_order *o, const struct rx
 static char *ingredient_key(const struct ehr_drug *d)
 {
 	return d->generic_name && *d->generic_name ? rx_key(d->generic_name) : NULL;
+}
+
+void rx_dose_ctx_release(struct rx_dose_ctx *c)
+{
+	buf_release(&c->active_text);
+	buf_release(&c->active_text_ja);
+	buf_release(&c->lines_text);
+	buf_release(&c->outage_text);
+	buf_release(&c->unknown_text);
+}
+
+/* Add another line or outage order x of drug dm to the sum when it has the ingredient ing (unit: the master's). */
+static int add_other(struct rx_dose_ctx *c, const struct ehr_drug *dm, const struct rx_other *x, const char *ing,
+                     const char *unit)
+{
+	char *mi = ingredient_key(dm);
+	int same = mi && !strcmp(mi, ing);
+	free(mi);
+	if (!same)
+		return 0;
+	int outage = x->basis_type && !strcmp(x->basis_type, "outage-order");
+	char how[96], id[48] = "";
+	double st;
+	if (outage && x->id)
+		snprintf(id, sizeof(id), " (#%s)", x->id);
+	double f = order_factor(dm, x->unit, unit, &st, how, sizeof(how));
+	if (f > 0 && x->dose > 0 && x->per_day > 0) {
+		double amt = x->dose * x->per_day * f;
+		struct buf *b = outage ? &c->outage_text : &c->lines_text;
+		*(outage ? &c->outage : &c->lines) += amt;
+		buf_addf(b, "%s%s %g %s%s", b->len ? ", " : "", dm->name ? dm->name : x->drug_code, amt, unit, id);
+	} else {
+		buf_addf(&c->unknown_text, "%s%s%s", c->unknown_text.len ? ", " : "",
+		         dm->name ? dm->name : x->drug_code, id);
+	}
+	return 0;
 }
 
 int rx_rule_dose(struct store *s, struct rx_result *r, const struct rx_order *o)
@@ -403,6 +582,22 @@ int rx_rule_dose(struct store *s, struct rx_result *r, const struct rx_order *o)
 		free(mi);
 		store_drugs_release(&md);
 	}
+	/* the other lines of this prescription and the outage's running orders */
+	for (size_t i = 0; ing && s && rc == 0 && i < o->n_others; i++) {
+		const struct rx_other *x = &o->others[i];
+		if (!x->drug_code)
+			continue;
+		struct store_drugs md = {0};
+		rc = store_drug_get(s, x->drug_code, &md);
+		if (rc == -LB_ENOTFOUND) {
+			rc = 0;
+			continue;
+		}
+		if (rc < 0)
+			break;
+		rc = add_other(&c, &md.v[0].drug, x, ing, r->unit);
+		store_drugs_release(&md);
+	}
 	free(ing);
 	if (rc == 0 && s && r->age_months >= 0 && r->age_months < RX_CHILD_YEARS * 12 && r->patient.patient.id) {
 		int w = store_patient_weight(s, r->patient.patient.id, r->patient.today[0] ? r->patient.today : NULL,
@@ -413,8 +608,6 @@ int rx_rule_dose(struct store *s, struct rx_result *r, const struct rx_order *o)
 	}
 	if (rc == 0)
 		rx_dose_eval(r, o, &c);
-	buf_release(&c.active_text);
-	buf_release(&c.active_text_ja);
-	buf_release(&c.unknown_text);
+	rx_dose_ctx_release(&c);
 	return rc;
 }

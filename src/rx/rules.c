@@ -15,52 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KEYS_MAX 16
-struct keys {
-	char *v[KEYS_MAX];
-	int n;
-};
-
-/* Split a ';'-separated list (also '；', '、', ',') into search keys; strip_kei drops a trailing 系 (ペニシリン系 →
- * ペニシリン, so that an allergy written ペニシリン meets the class). */
-static void keys_of(struct keys *k, const char *list, int strip_kei)
-{
-	k->n = 0;
-	if (!list)
-		return;
-	const char *p = list;
-	while (*p && k->n < KEYS_MAX) {
-		size_t n = strcspn(p, ";,");
-		const char *sep = NULL;
-		for (const char *q = p; q < p + n; q++)
-			if (!strncmp(q, "；", 3) || !strncmp(q, "、", 3)) {
-				sep = q;
-				break;
-			}
-		size_t len = sep ? (size_t)(sep - p) : n;
-		char *part = lb_strndup(p, len);
-		char *key = rx_key(part);
-		free(part);
-		size_t kl = strlen(key);
-		if (strip_kei && kl > 3 && !strcmp(key + kl - 3, "系"))
-			key[kl - 3] = 0;
-		if (*key)
-			k->v[k->n++] = key;
-		else
-			free(key);
-		p += sep ? len + 3 : n + (p[n] ? 1 : 0);
-	}
-}
-
-static void keys_free(struct keys *k)
-{
-	for (int i = 0; i < k->n; i++)
-		free(k->v[i]);
-	k->n = 0;
-}
-
 /* The first element shared by two key lists, or NULL. */
-static const char *shared(const struct keys *a, const struct keys *b)
+static const char *shared(const struct rx_keys *a, const struct rx_keys *b)
 {
 	for (int i = 0; i < a->n; i++)
 		for (int j = 0; j < b->n; j++)
@@ -70,27 +26,17 @@ static const char *shared(const struct keys *a, const struct keys *b)
 }
 
 /* The original spelling of a list element whose key is key (for messages), copied into out. */
-static void spelled(const char *list, const char *key, int strip_kei, char *out, size_t cap)
+static void spelled(const char *list, const char *key, enum rx_key_fold fold, char *out, size_t cap)
 {
-	struct keys k;
+	struct rx_keys k;
 	snprintf(out, cap, "%s", key);
-	if (!list)
-		return;
-	const char *p = list;
-	while (*p) {
-		size_t n = strcspn(p, ";");
-		char *part = lb_strndup(p, n);
-		keys_of(&k, part, strip_kei);
-		int hit = k.n && !strcmp(k.v[0], key);
-		keys_free(&k);
-		if (hit) {
-			snprintf(out, cap, "%s", part);
-			free(part);
-			return;
+	rx_keys_of(&k, list, fold);
+	for (int i = 0; i < k.n; i++)
+		if (!strcmp(k.v[i], key)) {
+			snprintf(out, cap, "%s", k.shown[i]);
+			break;
 		}
-		free(part);
-		p += n + (p[n] ? 1 : 0);
-	}
+	rx_keys_free(&k);
 }
 
 static void med_text(const struct ehr_medication *m, struct buf *b)
@@ -111,29 +57,29 @@ static void med_text(const struct ehr_medication *m, struct buf *b)
 
 /* The keys of one drug that the comparisons use. */
 struct drug_keys {
-	struct keys ing, cls, grp, contra;
+	struct rx_keys ing, cls, grp, contra;
 	char *thera; /* the whole therapeutic class value, folded ("" when the master has none) */
 };
 
 static void drug_keys_of(struct drug_keys *k, const struct ehr_drug *d)
 {
-	keys_of(&k->ing, d->generic_name, 0);
-	keys_of(&k->cls, d->allergy_classes, 1);
-	keys_of(&k->grp, d->interaction_groups, 0);
-	keys_of(&k->contra, d->contraindicated_groups, 0);
+	rx_keys_of(&k->ing, d->generic_name, RX_FOLD_PLAIN);
+	rx_keys_of(&k->cls, d->allergy_classes, RX_FOLD_KEI);
+	rx_keys_of(&k->grp, d->interaction_groups, RX_FOLD_PLAIN);
+	rx_keys_of(&k->contra, d->contraindicated_groups, RX_FOLD_PLAIN);
 	k->thera = rx_key(d->therapeutic_class);
 }
 
 static void drug_keys_free(struct drug_keys *k)
 {
-	keys_free(&k->ing);
-	keys_free(&k->cls);
-	keys_free(&k->grp);
-	keys_free(&k->contra);
+	rx_keys_free(&k->ing);
+	rx_keys_free(&k->cls);
+	rx_keys_free(&k->grp);
+	rx_keys_free(&k->contra);
 	free(k->thera);
 }
 
-static int has_key(const struct keys *k, const char *key)
+static int has_key(const struct rx_keys *k, const char *key)
 {
 	for (int i = 0; i < k->n; i++)
 		if (!strcmp(k->v[i], key))
@@ -187,7 +133,7 @@ static void compare(struct rx_result *r, const struct drug_keys *dk, const struc
 	char what[256];
 	if (same_code || same_name || ing) {
 		if (ing)
-			spelled(d->generic_name, ing, 0, what, sizeof(what));
+			spelled(d->generic_name, ing, RX_FOLD_PLAIN, what, sizeof(what));
 		else
 			snprintf(what, sizeof(what), "%s", d->name);
 		buf_addf(&en, "duplicate: %s is %s (%s, same ingredient %s)", mname, w_en,
@@ -198,7 +144,7 @@ static void compare(struct rx_result *r, const struct drug_keys *dk, const struc
 		const char *cls = shared(&dk->cls, &mk.cls);
 		char yd[5], ym[5];
 		if (cls) {
-			spelled(d->allergy_classes, cls, 1, what, sizeof(what));
+			spelled(d->allergy_classes, cls, RX_FOLD_KEI, what, sizeof(what));
 			buf_addf(&en, "duplicate class: %s of the same class %s is %s", mname, what, w_en);
 			buf_addf(&ja, "同効薬重複: 同じ系統 (%s) の %s が%sです", what, mname, w_ja);
 			rx_alert_add(r, RX_WARN, "duplicate-class", basis_type, basis_id, basis_text, NULL, en.data,
@@ -240,14 +186,14 @@ static void compare(struct rx_result *r, const struct drug_keys *dk, const struc
 					warn_grp = dk->grp.v[i];
 			}
 		if (stop_grp) {
-			spelled(d->interaction_groups, stop_grp, 0, what, sizeof(what));
+			spelled(d->interaction_groups, stop_grp, RX_FOLD_PLAIN, what, sizeof(what));
 			buf_addf(&en, "contraindicated combination (併用禁忌, %s): %s with %s (%s)", what, d->name,
 			         mname, w_en);
 			buf_addf(&ja, "併用禁忌 (%s): %s と%sの %s は併用禁忌です", what, d->name, w_ja, mname);
 			rx_alert_add(r, RX_STOP, "interaction", basis_type, basis_id, basis_text, NULL, en.data,
 			             ja.data);
 		} else if (warn_grp) {
-			spelled(d->interaction_groups, warn_grp, 0, what, sizeof(what));
+			spelled(d->interaction_groups, warn_grp, RX_FOLD_PLAIN, what, sizeof(what));
 			if (!dk->contra.n && !mk.contra.n) {
 				buf_addf(&en,
 				         "interaction (%s): %s with %s (%s); the drug master gives no severity "

@@ -12,8 +12,9 @@
  * 併用禁忌; a drug contraindicated in pregnancy for a pregnant patient; a daily total twice the maximum or more, or
  * any excess for a narrow-therapeutic drug; a weekly product ordered daily; a patient younger than the master
  * allows); RX_WARN means "check before giving" (併用注意, duplicate, 同効薬重複, a dose over the maximum, a maximum
- * that could not be checked, a look-alike of an active medicine, the possibility of pregnancy, an upper age limit);
- * RX_INFO is context (careful use in pregnancy, the elderly, an unclassified drug allergy). A safe order gives no
+ * that could not be checked, a look-alike of an active medicine, the possibility of pregnancy, an upper age limit,
+ * a child's weight older than RX_WEIGHT_STALE_DAYS that a per-kg maximum was judged on); RX_INFO is context
+ * (careful use in pregnancy, the elderly, an unclassified drug allergy). A safe order gives no
  * alert at all.
  */
 #ifndef LB_RX_H
@@ -101,6 +102,9 @@ enum rx_level { RX_INFO = 1, RX_WARN, RX_STOP };
  * RX_ELDERLY_YEARS on the master's caution for the elderly (高齢者) is shown. */
 #define RX_CHILD_YEARS 15
 #define RX_ELDERLY_YEARS 65
+/* A child's body weight measured more than this many days before today (or on an unknown day) is used, and said
+ * to be possibly out of date (kind "weight-age": WARN when a per-kg maximum rests on it, else INFO). */
+#define RX_WEIGHT_STALE_DAYS 30
 
 /* What an alert rests on: the record of the patient or the master entry that raised it. */
 struct rx_basis {
@@ -127,7 +131,10 @@ struct rx_result {
 	double daily;        /* this order per dosing period of the product (a day, or a week for period_days 7) in the
 	                         master's unit: dose × per_day × strength (0 when not comparable) */
 	double active_daily; /* the same ingredient already active, per period, in the master's unit (0: none) */
-	double total_daily;  /* daily + active_daily: what the maximum is checked against (0 when not comparable) */
+	double lines_daily;  /* the same ingredient in the other lines of this prescription (rx_order.others) */
+	double outage_daily; /* the same ingredient in the outage's running orders (rx_order.others) */
+	double total_daily;  /* daily + active_daily + lines_daily + outage_daily: what the maximum is checked against
+	                        (0 when not comparable) */
 	int period_days;     /* the product's dosing period (1 daily, 7 weekly); max_daily_dose is per period */
 	double strength;  /* the master's unit in one 錠/カプセル … of the order's unit (0: not a count unit) */
 	double weight_kg; /* the latest recorded body weight (0: none), for patients under RX_CHILD_YEARS */
@@ -162,8 +169,8 @@ int rx_confusable_entry(const struct ehr_drug *a, const struct ehr_drug *b, char
 const char *rx_kind_word(const char *kind, int ja);
 const char *rx_basis_word(const char *type, int ja);
 /* The dose as it was understood, one line (ja: 「1回 0.5 mg × 1日1回 = 1日 0.5 mg (最大 10 mg)」; en: "0.5 mg × 1
- * a day = 0.5 mg a day (max 10 mg)"), appended to b; the same ingredient already active is added as 「+ 処方中 …
- * = 計 …」. */
+ * a day = 0.5 mg a day (max 10 mg)"), appended to b; with the same ingredient elsewhere the total and its parts
+ * follow: 「計 360 mg: この処方 180 mg + 服用中 180 mg」 (+ 同じ処方の他の行, + ダウンタイム中の処方). */
 void rx_dose_text(const struct rx_order *o, const struct rx_result *r, struct buf *b, int ja);
 /* An age in months as people say it: "10 years 6 months", "8 months" (ja: "10歳6か月", "8か月"), appended to b. */
 void rx_age_text(struct buf *b, int months, int ja);

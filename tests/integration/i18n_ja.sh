@@ -6,6 +6,7 @@
 # booked — and the errors a user meets first (no store, not a vault repository, wrong passphrase) are Japanese.
 # Codes stay in JSON and in attributes (data-kind, class) where scripts read them.
 . "$LB_SRC/tests/integration/lib.bash"
+. "$LB_SRC/tests/integration/fhir_lib.bash"
 . "$LB_SRC/tests/integration/station_lib.bash"
 set -e
 for tool in curl pdftotext; do
@@ -14,18 +15,8 @@ done
 unset LIFEBOAT_LANG
 
 F="$T/fhir"
+FHIR_MED_DATE=2026-11-05
 mkdir -p "$F"
-pat() { # pat ID FAMILY GIVEN FAMILY_KANA GIVEN_KANA SEX BIRTH
-	printf '{"resourceType":"Patient","id":"%s","name":[{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation","valueCode":"IDE"}],"family":"%s","given":["%s"]},{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation","valueCode":"SYL"}],"family":"%s","given":["%s"]}],"gender":"%s","birthDate":"%s"}\n' "$@"
-}
-admit() { # admit ID ROOM BED
-	printf '{"resourceType":"Encounter","id":"V%s","status":"in-progress","class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"IMP"},"serviceType":{"text":"内科"},"subject":{"reference":"Patient/%s"},"period":{"start":"2026-11-20T10:00:00+09:00"},"location":[{"location":{"display":"5B"},"status":"active","physicalType":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/location-physical-type","code":"wa"}]}},{"location":{"display":"%s"},"status":"active","physicalType":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/location-physical-type","code":"ro"}]}},{"location":{"display":"%s"},"status":"active","physicalType":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/location-physical-type","code":"bd"}]}}]}\n' \
-		"$1" "$1" "$2" "$3"
-}
-med() { # med ID PATIENT CODE NAME DOSE UNIT PER_DAY STATUS
-	printf '{"resourceType":"MedicationRequest","id":"%s","status":"%s","intent":"order","medicationCodeableConcept":{"coding":[{"system":"urn:local","code":"%s","display":"%s"}],"text":"%s"},"subject":{"reference":"Patient/%s"},"authoredOn":"2026-11-05T10:00:00+09:00","dosageInstruction":[{"text":"1日%s回","timing":{"repeat":{"frequency":%s,"period":1,"periodUnit":"d"}},"doseAndRate":[{"doseQuantity":{"value":%s,"unit":"%s"}}]}],"dispenseRequest":{"validityPeriod":{"start":"2026-11-05"}}}\n' \
-		"$1" "$8" "$3" "$4" "$4" "$2" "$7" "$7" "$5" "$6"
-}
 {
 	pat RX0001 佐藤 花子 サトウ ハナコ female 1960-04-05
 	pat RX0002 山田 美咲 ヤマダ ミサキ female 1994-08-01

@@ -5,13 +5,11 @@
 # children have birth dates counted back from today (a FHIR-only store is as of its ingest): 小林蓮 is 10, 中島陽菜
 # 14 and a month short of 15, 渡辺湊 15 and a month, 石井紬 three months old; 森健 has no birth date.
 . "$LB_SRC/tests/integration/lib.bash"
+. "$LB_SRC/tests/integration/fhir_lib.bash"
 set -e
 
 F="$T/fhir"
 mkdir -p "$F"
-name() { # name FAMILY GIVEN FAMILY_KANA GIVEN_KANA
-	printf '[{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation","valueCode":"IDE"}],"family":"%s","given":["%s"]},{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation","valueCode":"SYL"}],"family":"%s","given":["%s"]}]' "$@"
-}
 {
 	echo "{\"resourceType\":\"Patient\",\"id\":\"RX0001\",\"name\":$(name 佐藤 花子 サトウ ハナコ),\"gender\":\"female\",\"birthDate\":\"1960-04-05\"}"
 	echo "{\"resourceType\":\"Patient\",\"id\":\"RX0002\",\"name\":$(name 山田 美咲 ヤマダ ミサキ),\"gender\":\"female\",\"birthDate\":\"1994-08-01\"}"
@@ -31,10 +29,6 @@ cat >"$F/AllergyIntolerance.ndjson" <<'J'
 {"resourceType":"AllergyIntolerance","id":"AL-4","clinicalStatus":{"coding":[{"code":"active"}]},"category":["medication"],"code":{"coding":[{"system":"urn:local","code":"D-CALO"}],"text":"院内登録の薬剤アレルギー"},"patient":{"reference":"Patient/RX0004"},"recordedDate":"2021-05-05"}
 {"resourceType":"AllergyIntolerance","id":"AL-2","clinicalStatus":{"coding":[{"code":"active"}]},"category":["food"],"code":{"text":"卵"},"patient":{"reference":"Patient/RX0003"},"recordedDate":"2020-01-01"}
 J
-med() { # med ID PATIENT CODE NAME DOSE UNIT FREQ
-	printf '{"resourceType":"MedicationRequest","id":"%s","status":"active","intent":"order","medicationCodeableConcept":{"coding":[{"system":"urn:local","code":"%s","display":"%s"}],"text":"%s"},"subject":{"reference":"Patient/%s"},"authoredOn":"2026-01-05T10:00:00+09:00","dosageInstruction":[{"text":"1日%s回","timing":{"repeat":{"frequency":%s,"period":1,"periodUnit":"d"}},"doseAndRate":[{"doseQuantity":{"value":%s,"unit":"%s"}}]}],"dispenseRequest":{"validityPeriod":{"start":"2026-01-05"}}}\n' \
-		"$1" "$3" "$4" "$4" "$2" "$7" "$7" "$5" "$6"
-}
 {
 	med ORD-W1 RX0001 D-WARF ワーファリン錠1mg 2 mg 1
 	med ORD-L1 RX0001 D-LOXO ロキソニン錠60mg 60 mg 3

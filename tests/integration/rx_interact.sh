@@ -5,22 +5,16 @@
 # are 同効薬重複, rebamipide beside a PPI is not; orders recorded during the outage are checked by later checks,
 # a stop is recorded only with --override, an ended order no longer counts, and the audit trail stays.
 . "$LB_SRC/tests/integration/lib.bash"
+. "$LB_SRC/tests/integration/fhir_lib.bash"
 set -e
 
 "$LIFEBOAT" synth --out "$T/h" --patients 5 --seed 3 >/dev/null
 F="$T/fhir"
 mkdir -p "$F"
-name() {
-	printf '[{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation","valueCode":"IDE"}],"family":"%s","given":["%s"]},{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation","valueCode":"SYL"}],"family":"%s","given":["%s"]}]' "$@"
-}
 {
 	echo "{\"resourceType\":\"Patient\",\"id\":\"IA0001\",\"name\":$(name 伊藤 修 イトウ オサム),\"gender\":\"male\",\"birthDate\":\"1950-02-02\"}"
 	echo "{\"resourceType\":\"Patient\",\"id\":\"IA0002\",\"name\":$(name 加藤 恵 カトウ メグミ),\"gender\":\"female\",\"birthDate\":\"1948-06-06\"}"
 } >"$F/Patient.ndjson"
-med() { # med ID PATIENT CODE NAME DOSE UNIT FREQ
-	printf '{"resourceType":"MedicationRequest","id":"%s","status":"active","intent":"order","medicationCodeableConcept":{"coding":[{"system":"urn:local","code":"%s","display":"%s"}],"text":"%s"},"subject":{"reference":"Patient/%s"},"authoredOn":"2026-01-05T10:00:00+09:00","dosageInstruction":[{"text":"1日%s回","timing":{"repeat":{"frequency":%s,"period":1,"periodUnit":"d"}},"doseAndRate":[{"doseQuantity":{"value":%s,"unit":"%s"}}]}]}\n' \
-		"$1" "$3" "$4" "$4" "$2" "$7" "$7" "$5" "$6"
-}
 {
 	med ORD-V1 IA0001 100007401 デパケンR錠200 200 mg 2
 	med ORD-P1 IA0001 100006001 タケキャブ錠20mg 20 mg 1

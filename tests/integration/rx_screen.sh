@@ -4,13 +4,11 @@
 # The master marks the look-alike pair アマリール ↔ アルマール (only アマリール's row names the other: the check
 # finds the pair from either side) and ワーファリン as ハイリスク薬.
 . "$LB_SRC/tests/integration/lib.bash"
+. "$LB_SRC/tests/integration/fhir_lib.bash"
 set -e
 
 F="$T/fhir"
 mkdir -p "$F"
-name() { # name FAMILY GIVEN FAMILY_KANA GIVEN_KANA
-	printf '[{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation","valueCode":"IDE"}],"family":"%s","given":["%s"]},{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation","valueCode":"SYL"}],"family":"%s","given":["%s"]}]' "$@"
-}
 {
 	echo "{\"resourceType\":\"Patient\",\"id\":\"SC0001\",\"name\":$(name 山本 優子 ヤマモト ユウコ),\"gender\":\"female\",\"birthDate\":\"1948-02-02\"}"
 	echo "{\"resourceType\":\"Patient\",\"id\":\"SC0002\",\"name\":$(name 山本 優子 ヤマモト ユウコ),\"gender\":\"female\",\"birthDate\":\"1951-07-07\"}"

@@ -4,6 +4,7 @@
 # デパケン on one prescription is a 併用禁忌 stop resting on the earlier line; an order recorded during the outage
 # (`rx check --record`) is checked against too; a "lines" field that does not read is refused with 400.
 . "$LB_SRC/tests/integration/lib.bash"
+. "$LB_SRC/tests/integration/fhir_lib.bash"
 . "$LB_SRC/tests/integration/station_lib.bash"
 set -e
 command -v curl >/dev/null || { echo "SKIP: curl missing"; exit 0; }
@@ -11,9 +12,6 @@ command -v curl >/dev/null || { echo "SKIP: curl missing"; exit 0; }
 "$LIFEBOAT" synth --out "$T/h" --patients 5 --seed 3 >/dev/null
 F="$T/fhir"
 mkdir -p "$F"
-name() {
-	printf '[{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation","valueCode":"IDE"}],"family":"%s","given":["%s"]},{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation","valueCode":"SYL"}],"family":"%s","given":["%s"]}]' "$@"
-}
 {
 	echo "{\"resourceType\":\"Patient\",\"id\":\"IA0002\",\"name\":$(name 加藤 恵 カトウ メグミ),\"gender\":\"female\",\"birthDate\":\"1948-06-06\"}"
 	echo "{\"resourceType\":\"Patient\",\"id\":\"IA0003\",\"name\":$(name 林 誠 ハヤシ マコト),\"gender\":\"male\",\"birthDate\":\"1952-07-07\"}"

@@ -238,7 +238,7 @@ static void summed_children_elderly(void **state)
 	/* カロナール 4 g a day for a child of 5 weighing 18 kg: 222 mg/kg of 60 */
 	struct ehr_drug cal = {
 	        .code = "A", .name = "カロナール錠200", .unit = "mg", .max_daily_dose = 4000, .max_per_kg_day = 60};
-	struct rx_dose_ctx w = {.weight_kg = 18, .weight_time = "2026-11-01"};
+	struct rx_dose_ctx w = {.weight_kg = 18, .weight_time = "2026-11-01", .today = "2026-11-10"};
 	eval(&cal, 60, 1000, "mg", 4, 0, &w, got, sizeof(got));
 	assert_string_equal(got, "stop:child-dose");
 	eval(&cal, 60, 200, "mg", 3, 0, &w, got, sizeof(got)); /* 33 mg/kg */
@@ -258,6 +258,150 @@ static void summed_children_elderly(void **state)
 	assert_string_equal(got, "");
 }
 
+/* Issue 14: a bare number in the name is a strength only for a per-unit form (錠, OD錠, カプセル, 坐剤) counted
+ * in its own unit; never per 包, 本, 枚, and not when the order's unit is another form's. */
+static void bare_number_form(void **state)
+{
+	(void)state;
+	char how[64];
+	struct ehr_drug d = {.name = "タケプロンOD錠15", .unit = "mg"};
+	assert_true(rx_count_strength(&d, "錠", "mg", how, sizeof(how)) == 15);
+	d = (struct ehr_drug){.name = "ボルタレンサポ25", .unit = "mg"};
+	assert_true(rx_count_strength(&d, "個", "mg", how, sizeof(how)) == 25);
+	d = (struct ehr_drug){.name = "何か坐剤100", .unit = "mg", .form = "坐剤"};
+	assert_true(rx_count_strength(&d, "個", "mg", how, sizeof(how)) == 100);
+	/* the form column decides over the name; a form that names none (内服) leaves it to the name */
+	d = (struct ehr_drug){.name = "サワシリンカプセル250", .unit = "mg", .form = "カプセル"};
+	assert_true(rx_count_strength(&d, "カプセル", "mg", how, sizeof(how)) == 250);
+	d.form = "内服";
+	assert_true(rx_count_strength(&d, "カプセル", "mg", how, sizeof(how)) == 250);
+	d.form = "細粒";
+	assert_true(rx_count_strength(&d, "カプセル", "mg", how, sizeof(how)) == 0);
+	/* a capsule's number is not per 包, 錠 or 本 */
+	d.form = "カプセル";
+	assert_true(rx_count_strength(&d, "包", "mg", how, sizeof(how)) == 0);
+	assert_true(rx_count_strength(&d, "錠", "mg", how, sizeof(how)) == 0);
+	assert_true(rx_count_strength(&d, "本", "mg", how, sizeof(how)) == 0);
+	/* forms where the number is something else: 包 (DS 50%), 本 (an injection's volume), 枚 (a patch's size) */
+	d = (struct ehr_drug){.name = "ムコダインDS50", .unit = "mg", .form = "ドライシロップ"};
+	assert_true(rx_count_strength(&d, "包", "mg", how, sizeof(how)) == 0);
+	d = (struct ehr_drug){.name = "何か細粒20", .unit = "mg"};
+	assert_true(rx_count_strength(&d, "包", "mg", how, sizeof(how)) == 0);
+	d = (struct ehr_drug){.name = "何か注射液100", .unit = "mg", .form = "注"};
+	assert_true(rx_count_strength(&d, "本", "mg", how, sizeof(how)) == 0);
+	d = (struct ehr_drug){.name = "何かテープ20", .unit = "mg", .form = "貼付剤"};
+	assert_true(rx_count_strength(&d, "枚", "mg", how, sizeof(how)) == 0);
+	/* a strength with its unit is still read for those units (1本 = 10 mg) */
+	d = (struct ehr_drug){.name = "何か注10mg", .unit = "mg", .form = "注"};
+	assert_true(rx_count_strength(&d, "本", "mg", how, sizeof(how)) == 10);
+
+	/* on the check: 包 of a DS says 「最大量は未チェック」 and why, never a maximum read from the 50 */
+	char got[256];
+	struct ehr_drug ds = {
+	        .code = "DS", .name = "ムコダインDS50", .unit = "mg", .form = "ドライシロップ", .max_daily_dose = 1500};
+	eval(&ds, 600, 1, "包", 3, 0, NULL, got, sizeof(got));
+	assert_string_equal(got, "warn:dose-unchecked");
+	struct rx_result r;
+	memset(&r, 0, sizeof(r));
+	r.drug = ds;
+	r.age_months = 600;
+	struct rx_order o = {.patient_id = "P", .drug_code = "DS", .dose = 1, .unit = "包", .per_day = 3};
+	struct rx_dose_ctx none = {0};
+	rx_dose_eval(&r, &o, &none);
+	assert_int_equal(r.n, 1);
+	assert_non_null(strstr(r.v[0].reason_ja, "最大量は未チェック"));
+	assert_non_null(strstr(r.v[0].reason_ja, "1包あたりとは読みません"));
+	assert_true(r.daily == 0);
+	memset(&r.drug, 0, sizeof(r.drug));
+	rx_result_release(&r);
+	/* the capsule counted in カプセル is checked: 5 capsules three times a day = 3750 mg of 1500 */
+	struct ehr_drug sawa = {.code = "SW",
+	                        .name = "サワシリンカプセル250",
+	                        .unit = "mg",
+	                        .form = "カプセル",
+	                        .max_daily_dose = 1500};
+	eval(&sawa, 600, 5, "カプセル", 3, 0, NULL, got, sizeof(got));
+	assert_string_equal(got, "stop:max-dose");
+	eval(&sawa, 600, 5, "包", 3, 0, NULL, got, sizeof(got));
+	assert_string_equal(got, "warn:dose-unchecked");
+}
+
+/* Issue 14: the same-ingredient total adds the other lines of the prescription and the outage's orders, and
+ * shows its parts. */
+static void summed_lines_outage(void **state)
+{
+	(void)state;
+	char got[256];
+	struct ehr_drug lox = {.code = "L", .name = "ロキソプロフェンNa錠60mg", .unit = "mg", .max_daily_dose = 180};
+	struct rx_dose_ctx c = {.lines = 60, .outage = 60, .active = 60};
+	buf_adds(&c.lines_text, "ロキソニン錠60mg 60 mg");
+	buf_adds(&c.outage_text, "ロキソニン錠60mg 60 mg (#3)");
+	buf_adds(&c.active_text, "ロキソニン錠60mg 60 mg (ORD1)");
+	buf_adds(&c.active_text_ja, "ロキソニン錠60mg 60 mg (ORD1)");
+	eval(&lox, 600, 60, "mg", 1, 0, &c, got, sizeof(got));
+	assert_string_equal(got, "warn:max-dose"); /* 240 of 180 */
+	struct rx_result r;
+	memset(&r, 0, sizeof(r));
+	r.drug = lox;
+	struct rx_order o = {.patient_id = "P", .drug_code = "L", .dose = 60, .unit = "mg", .per_day = 1};
+	rx_dose_eval(&r, &o, &c);
+	assert_true(r.total_daily == 240 && r.lines_daily == 60 && r.outage_daily == 60 && r.active_daily == 60);
+	assert_non_null(strstr(r.v[0].reason_ja, "計 240 mg: この処方 60 mg + 服用中 60 mg + 同じ処方の他の行 60 mg + "
+	                                         "ダウンタイム中の処方 60 mg"));
+	assert_non_null(strstr(r.v[0].reason_en, "total 240 mg: this order 60 mg + active 60 mg + other lines of "
+	                                         "this prescription 60 mg + outage orders 60 mg"));
+	assert_non_null(strstr(r.v[0].reason_ja, "ダウンタイム中の処方: ロキソニン錠60mg 60 mg (#3)"));
+	memset(&r.drug, 0, sizeof(r.drug));
+	rx_result_release(&r);
+	/* the lines alone make 2×: a stop */
+	struct rx_dose_ctx l = {.lines = 180};
+	buf_adds(&l.lines_text, "ロキソニン錠60mg 180 mg");
+	eval(&lox, 600, 60, "mg", 3, 0, &l, got, sizeof(got));
+	assert_string_equal(got, "stop:max-dose");
+	rx_dose_ctx_release(&c);
+	rx_dose_ctx_release(&l);
+}
+
+/* Issue 14: a child's weight older than RX_WEIGHT_STALE_DAYS is used and said to be possibly out of date. */
+static void weight_age(void **state)
+{
+	(void)state;
+	char got[256];
+	struct ehr_drug cal = {
+	        .code = "A", .name = "カロナール錠200", .unit = "mg", .max_daily_dose = 4000, .max_per_kg_day = 60};
+	struct rx_dose_ctx w = {.weight_kg = 18, .weight_time = "2026-10-11T09:00", .today = "2026-11-10"};
+	eval(&cal, 60, 200, "mg", 3, 0, &w, got, sizeof(got)); /* 30 days: fresh */
+	assert_string_equal(got, "");
+	w.weight_time = "2026-10-10";                          /* 31 days */
+	eval(&cal, 60, 200, "mg", 3, 0, &w, got, sizeof(got)); /* still used: 33 mg/kg passes, but said */
+	assert_string_equal(got, "warn:weight-age");
+	eval(&cal, 60, 1000, "mg", 4, 0, &w, got, sizeof(got)); /* and over the per-kg maximum on it */
+	assert_string_equal(got, "stop:child-dose warn:weight-age");
+	w.weight_time = NULL; /* no date: said the same way */
+	eval(&cal, 60, 200, "mg", 3, 0, &w, got, sizeof(got));
+	assert_string_equal(got, "warn:weight-age");
+	/* no per-kg maximum: the weight is only shown, an INFO */
+	struct ehr_drug plain = {.code = "B", .name = "何か錠10mg", .unit = "mg", .max_daily_dose = 30};
+	w.weight_time = "2026-01-01";
+	eval(&plain, 60, 10, "mg", 1, 0, &w, got, sizeof(got));
+	assert_string_equal(got, "info:child-dose info:weight-age");
+	/* an adult's old weight is not judged */
+	eval(&cal, 30 * 12, 200, "mg", 3, 0, &w, got, sizeof(got));
+	assert_string_equal(got, "");
+	/* the text names the date and the age */
+	struct rx_result r;
+	memset(&r, 0, sizeof(r));
+	r.drug = cal;
+	r.age_months = 60;
+	struct rx_order o = {.patient_id = "P", .drug_code = "A", .dose = 200, .unit = "mg", .per_day = 3};
+	rx_dose_eval(&r, &o, &w);
+	assert_int_equal(r.n, 1);
+	assert_non_null(strstr(r.v[0].reason_ja, "2026-01-01 の測定 (313日前)"));
+	assert_non_null(strstr(r.v[0].reason_en, "from 2026-01-01 (313 days ago)"));
+	memset(&r.drug, 0, sizeof(r.drug));
+	rx_result_release(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -269,6 +413,9 @@ int main(void)
 	        cmocka_unit_test(levels),
 	        cmocka_unit_test(weekly),
 	        cmocka_unit_test(summed_children_elderly),
+	        cmocka_unit_test(bare_number_form),
+	        cmocka_unit_test(summed_lines_outage),
+	        cmocka_unit_test(weight_age),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,10 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "rx/rx.h"
-
-static char dir[64];
-static struct store *st;
+#include "rx_ward.h"
 
 static const char drugs_csv[] =
         "name,code,kana,generic_name,unit,max_daily_dose,allergy_class,interaction_group,contraindicated_group,"
@@ -41,70 +38,17 @@ static const char drugs_csv[] =
         "降圧薬B錠,D-YJB,コウアツビー,成分ビー,mg,10,,,,,2149002F1020,\n"
         "降圧薬C錠,D-YJC,コウアツシー,成分シー,mg,10,,,,2149 血圧降下剤,2149003F1020,\n";
 
-#define NAME(f, g, kf, kg)                                                                                           \
-	"\"name\":[{\"extension\":[{\"url\":\"http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation\"," \
-	"\"valueCode\":\"IDE\"}],\"family\":\"" f "\",\"given\":[\"" g "\"]},{\"extension\":[{\"url\":\"http://"     \
-	"hl7.org/fhir/StructureDefinition/iso21090-EN-representation\",\"valueCode\":\"SYL\"}],\"family\":\"" kf     \
-	"\",\"given\":[\"" kg "\"]}]"
-#define PATIENT(id, sex, f, g, kf, kg)                                                             \
-	"{\"resourceType\":\"Patient\",\"id\":\"" id "\"," NAME(f, g, kf, kg) ",\"gender\":\"" sex \
-	                                                                      "\",\"birthDate\":\"1970-01-01\"}\n"
-
 static const char patients[] = PATIENT("Q01", "male", "佐藤", "一郎", "サトウ", "イチロウ") /* タケキャブ, デパケン */
         PATIENT("Q02", "female", "鈴木", "花子", "スズキ", "ハナコ");                       /* nothing active */
 
-#define MED(id, pid, code, name)                                                                                     \
-	"{\"resourceType\":\"MedicationRequest\",\"id\":\"" id "\",\"status\":\"active\",\"intent\":\"order\","      \
-	"\"medicationCodeableConcept\":{\"coding\":[{\"system\":\"urn:local\",\"code\":\"" code                      \
-	"\",\"display\":\"" name "\"}],\"text\":\"" name "\"},\"subject\":{\"reference\":\"Patient/" pid             \
-	"\"},\"authoredOn\":\"2026-01-"                                                                              \
-	"05T10:00:00+09:00\",\"dosageInstruction\":[{\"text\":\"1日1回\",\"timing\":{\"repeat\":{\"frequency\":1," \
-	"\"period\":1,\"periodUnit\":\"d\"}},\"doseAndRate\":[{\"doseQuantity\":{\"value\":1,\"unit\":\"mg\"}}]}]}\n"
 static const char meds[] =
         MED("ORD-T1", "Q01", "D-TAKE", "タケキャブ錠20mg") MED("ORD-D1", "Q01", "D-DEPA", "デパケンR錠200");
-
-static void put_file(const char *name, const char *text)
-{
-	char p[160];
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	assert_int_equal(lb_write_file_atomic(p, text, strlen(text), 0644, 0), 0);
-}
 
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/lb-test-rxint-XXXXXX");
-	if (!mkdtemp(dir))
-		return -1;
-	char fhir[128], db[128], drugs[128];
-	snprintf(fhir, sizeof(fhir), "%s/fhir", dir);
-	if (lb_mkdirs(fhir, 0755) < 0)
-		return -1;
-	put_file("fhir/Patient.ndjson", patients);
-	put_file("fhir/MedicationRequest.ndjson", meds);
-	put_file("drugs.csv", drugs_csv);
-	snprintf(db, sizeof(db), "%s/s.db", dir);
-	snprintf(drugs, sizeof(drugs), "%s/drugs.csv", dir);
-	if (store_open(&st, db, 1) < 0)
-		return -1;
-	struct store_ingest_opts o = {.fhir_dir = fhir, .drugs_csv = drugs};
-	struct store_ingest_stats s;
-	if (store_ingest(st, &o, &s) < 0 || s.warnings)
-		return -1;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	store_close(st);
-	lb_rmtree(dir);
-	return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	static const char *const files[] = {"Patient.ndjson", patients, "MedicationRequest.ndjson", meds, NULL};
+	return rxw_open("rxint", drugs_csv, files, 1);
 }
 
 /* Check drug for pid beside the other order `other` (NULL: none) of basis type `type`; want is the sorted list of
@@ -126,20 +70,10 @@ static void check(const char *pid, const char *drug, const char *other, const ch
 	                     .n_others = other ? 1 : 0};
 	struct rx_result r = {0};
 	assert_int_equal(rx_check(st, &o, &r), 0);
-	const char *v[64];
-	char buf[64][64];
-	assert_true(r.n < 64);
-	struct buf reasons = {0};
-	for (size_t i = 0; i < r.n; i++) {
-		snprintf(buf[i], sizeof(buf[i]), "%s:%s:%s", rx_level_name(r.v[i].level), r.v[i].kind,
-		         r.v[i].basis.type);
-		v[i] = buf[i];
-		buf_addf(&reasons, "%s | %s | ", r.v[i].reason_en, r.v[i].reason_ja);
-	}
-	qsort(v, r.n, sizeof(*v), cmp_str);
-	struct buf got = {0};
+	struct buf reasons = {0}, got = {0};
 	for (size_t i = 0; i < r.n; i++)
-		buf_addf(&got, "%s%s", i ? " " : "", v[i]);
+		buf_addf(&reasons, "%s | %s | ", r.v[i].reason_en, r.v[i].reason_ja);
+	rxw_alert_list(&r, 1, &got);
 	if (strcmp(buf_cstr(&got), want) || (text && !strstr(buf_cstr(&reasons), text)))
 		fail_msg("%s %s + %s: got '%s' (%s), want '%s' with '%s'", pid, drug, other ? other : "-",
 		         buf_cstr(&got), buf_cstr(&reasons), want, text ? text : "");
@@ -192,5 +126,5 @@ int main(void)
 	        cmocka_unit_test(test_therapeutic_class),
 	        cmocka_unit_test(test_other_orders),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, rxw_teardown);
 }

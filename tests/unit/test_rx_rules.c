@@ -16,10 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "rx/rx.h"
-
-static char dir[64];
-static struct store *st;
+#include "rx_ward.h"
 
 static const char drugs_csv[] =
         "name,code,kana,generic_name,unit,max_daily_dose,allergy_class,interaction_group,pregnancy\n"
@@ -37,15 +34,6 @@ static const char drugs_csv[] =
         "クラビット錠500mg,D-LEVO,クラビット,レボフロキサシン水和物,mg,500,キノロン系,キレート;QT延長,禁忌\n"
         "アレグラ錠60mg,D-FEXO,アレグラ,フェキソフェナジン塩酸塩,mg,120,,,有益性投与\n"
         "セフゾンカプセル100mg,D-CEFZ,セフゾン,セフジニル,mg,300,セフェム系,,\n";
-
-#define NAME(f, g, kf, kg)                                                                                           \
-	"\"name\":[{\"extension\":[{\"url\":\"http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation\"," \
-	"\"valueCode\":\"IDE\"}],\"family\":\"" f "\",\"given\":[\"" g "\"]},{\"extension\":[{\"url\":\"http://"     \
-	"hl7.org/fhir/StructureDefinition/iso21090-EN-representation\",\"valueCode\":\"SYL\"}],\"family\":\"" kf     \
-	"\",\"given\":[\"" kg "\"]}]"
-#define PATIENT(id, sex, f, g, kf, kg)                                                             \
-	"{\"resourceType\":\"Patient\",\"id\":\"" id "\"," NAME(f, g, kf, kg) ",\"gender\":\"" sex \
-	                                                                      "\",\"birthDate\":\"1970-01-01\"}\n"
 
 static const char patients[] =
         PATIENT("P01", "female", "佐藤", "花子", "サトウ", "ハナコ") /* ペニシリン; warfarin and loxonin */
@@ -67,13 +55,6 @@ static const char allergies[] = ALLERGY("AL-1", "P01", "{\"text\":\"ペニシリ
                 "AL-4", "P04", "{\"coding\":[{\"system\":\"urn:local\",\"code\":\"D-CALO\"}],\"text\":\"院内登録\"}")
                 ALLERGY("AL-9", "P09", "{\"text\":\"サワシリン\"}");
 
-#define MED(id, pid, code, name)                                                                                     \
-	"{\"resourceType\":\"MedicationRequest\",\"id\":\"" id "\",\"status\":\"active\",\"intent\":\"order\","      \
-	"\"medicationCodeableConcept\":{\"coding\":[{\"system\":\"urn:local\",\"code\":\"" code                      \
-	"\",\"display\":\"" name "\"}],\"text\":\"" name "\"},\"subject\":{\"reference\":\"Patient/" pid             \
-	"\"},\"authoredOn\":\"2026-01-"                                                                              \
-	"05T10:00:00+09:00\",\"dosageInstruction\":[{\"text\":\"1日1回\",\"timing\":{\"repeat\":{\"frequency\":1," \
-	"\"period\":1,\"periodUnit\":\"d\"}},\"doseAndRate\":[{\"doseQuantity\":{\"value\":1,\"unit\":\"mg\"}}]}]}\n"
 static const char meds[] =
         MED("ORD-W1", "P01", "D-WARF", "ワーファリン錠1mg") MED("ORD-L1", "P01", "D-LOXO", "ロキソニン錠60mg");
 
@@ -87,50 +68,19 @@ static const char conds[] = COND("DX-2", "P02", "O600", "切迫早産", "active"
                 COND("DX-7", "P07", "Z32.1", "妊娠確認", "active") COND("DX-8", "P08", "E11", "妊娠糖尿病", "active")
                         COND("DX-8b", "P08", "O800", "分娩", "resolved");
 
-static void put_file(const char *name, const char *text)
-{
-	char p[160];
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	assert_int_equal(lb_write_file_atomic(p, text, strlen(text), 0644, 0), 0);
-}
-
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/lb-test-rxrules-XXXXXX");
-	if (!mkdtemp(dir))
-		return -1;
-	char fhir[128], db[128], drugs[128];
-	snprintf(fhir, sizeof(fhir), "%s/fhir", dir);
-	if (lb_mkdirs(fhir, 0755) < 0)
-		return -1;
-	put_file("fhir/Patient.ndjson", patients);
-	put_file("fhir/AllergyIntolerance.ndjson", allergies);
-	put_file("fhir/MedicationRequest.ndjson", meds);
-	put_file("fhir/Condition.ndjson", conds);
-	put_file("drugs.csv", drugs_csv);
-	snprintf(db, sizeof(db), "%s/s.db", dir);
-	snprintf(drugs, sizeof(drugs), "%s/drugs.csv", dir);
-	if (store_open(&st, db, 1) < 0)
-		return -1;
-	struct store_ingest_opts o = {.fhir_dir = fhir, .drugs_csv = drugs};
-	struct store_ingest_stats s;
-	if (store_ingest(st, &o, &s) < 0 || s.warnings)
-		return -1;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	store_close(st);
-	lb_rmtree(dir);
-	return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	static const char *const files[] = {"Patient.ndjson",
+	                                    patients,
+	                                    "AllergyIntolerance.ndjson",
+	                                    allergies,
+	                                    "MedicationRequest.ndjson",
+	                                    meds,
+	                                    "Condition.ndjson",
+	                                    conds,
+	                                    NULL};
+	return rxw_open("rxrules", drugs_csv, files, 1);
 }
 
 /* Check an order; want is the sorted, space-separated list of "level:kind" of every alert ("" for none). */
@@ -146,26 +96,19 @@ static void check(const char *pid, const char *drug, double dose, const char *un
 	                     .pregnant = pregnant};
 	struct rx_result r = {0};
 	assert_int_equal(rx_check(st, &o, &r), 0);
-	const char *v[64];
-	char buf[64][48];
-	assert_true(r.n < 64);
 	int stop = 0;
 	for (size_t i = 0; i < r.n; i++) {
-		snprintf(buf[i], sizeof(buf[i]), "%s:%s", rx_level_name(r.v[i].level), r.v[i].kind);
-		v[i] = buf[i];
 		stop |= r.v[i].level == RX_STOP;
 		assert_non_null(r.v[i].reason_en);
 		assert_non_null(r.v[i].reason_ja);
 		assert_non_null(r.v[i].basis.text);
 	}
-	qsort(v, r.n, sizeof(*v), cmp_str);
 	struct buf got = {0};
-	for (size_t i = 0; i < r.n; i++)
-		buf_addf(&got, "%s%s", i ? " " : "", v[i]);
+	rxw_alert_list(&r, 0, &got);
 	if (strcmp(buf_cstr(&got), want)) {
 		for (size_t i = 0; i < r.n; i++)
-			print_message("  %s: %s [%s %s]\n", buf[i], r.v[i].reason_en, r.v[i].basis.type,
-			              r.v[i].basis.id ? r.v[i].basis.id : "");
+			print_message("  %s:%s: %s [%s %s]\n", rx_level_name(r.v[i].level), r.v[i].kind,
+			              r.v[i].reason_en, r.v[i].basis.type, r.v[i].basis.id ? r.v[i].basis.id : "");
 		fail_msg("%s %s %g%s x%g: got '%s', want '%s'", pid, drug, dose, unit ? unit : "", per_day,
 		         buf_cstr(&got), want);
 	}
@@ -276,5 +219,5 @@ int main(void)
 	        cmocka_unit_test(test_pregnancy),
 	        cmocka_unit_test(test_dose),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, rxw_teardown);
 }

@@ -673,6 +673,49 @@ static void test_repetitions_do_not_crowd_out(void **state)
 	buf_release(&c.out);
 }
 
+/* Issue 14: the body weight and height OBX of ADT-00 are results (time OBX-14, else EVN-2); the blood group OBX is
+ * not; an ADT-00 whose PID names nobody gives no weight (an empty version that must not replace the last one). */
+static void read_msg(struct cap *c, const char *name, const char *text)
+{
+	struct ssmix2_name nm;
+	assert_int_equal(ssmix2_parse_name(name, &nm), 0);
+	struct ehr_source src = {.path = name, .kind = "ssmix2", .data_type = nm.type};
+	struct ehr_sink k = sink_of(c);
+	struct ssmix2_msg_stats st;
+	assert_int_equal(ssmix2_read_message(&nm, &src, text, strlen(text), &k, &st), 0);
+}
+
+static void test_adt00_body_weight(void **state)
+{
+	(void)state;
+	static const char msh[] = "MSH|^~\\&|HIS|SEND|GW|RCV|20261120090000||ADT^A08^ADT_A01|M1|P|2.5\r";
+	struct buf m = {0};
+	buf_addf(&m,
+	         "%sEVN||202611200900\rPID|0001||0000012345^^^^PI||YAMADA^TARO^^^^^L^I||20210101|M\r"
+	         "OBX|1|CWE|5H010000001999911^ABO^JC10||A^A^JSHR002||||||F\r"
+	         "OBX|2|NM|9N001000000000001^HT^JC10||108.5|cm^cm^ISO+|||||F|||202611180930\r"
+	         "OBX|3|NM|9N006000000000001^BW^JC10||18.0|kg^kg^ISO+|||||F\r"
+	         "OBX|4|NM|29463-7^Body weight^LN||||||||F\r",
+	         msh);
+	struct cap c = {0};
+	read_msg(&c, "0000012345_-_ADT-00_1_20261120090000000_-_1", m.data);
+	assert_non_null(strstr(c.out.data, "result (null)|HT|108.5|cm|(null)|(null)|2026-11-18T09:30|final\n"));
+	assert_non_null(strstr(c.out.data, "result (null)|BW|18.0|kg|(null)|(null)|2026-11-20T09:00|final\n"));
+	assert_null(strstr(c.out.data, "result (null)|ABO"));
+	assert_null(strstr(c.out.data, "Body weight|(null)")); /* no value: a warning, no result */
+	assert_true(c.warnings[EHR_WARN_PARSE] >= 1);
+	buf_release(&c.out);
+	/* a PID without name or birth date: no weight */
+	buf_reset(&m);
+	buf_addf(&m, "%sEVN||202611200900\rPID|0001||0000012345^^^^PI\rOBX|1|NM|9N006000000000001^BW^JC10||18.0|kg\r",
+	         msh);
+	struct cap e = {0};
+	read_msg(&e, "0000012345_-_ADT-00_1_20261120090000000_-_1", m.data);
+	assert_true(!e.out.data || !strstr(e.out.data, "result"));
+	buf_release(&e.out);
+	buf_release(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -691,6 +734,7 @@ int main(void)
 	        cmocka_unit_test(test_adt_events),
 	        cmocka_unit_test(test_raw_and_warnings),
 	        cmocka_unit_test(test_repetitions_do_not_crowd_out),
+	        cmocka_unit_test(test_adt00_body_weight),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
