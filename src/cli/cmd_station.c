@@ -561,20 +561,78 @@ struct list_ctx {
 	struct buf *out;
 	struct json_w *w;
 	int n;
+	const char *db;
+	int max_failures;
+	int64_t lockout_ms;
+	int rc;
 };
 
 static int list_row(void *ctx, const char *name, const char *role, const char *created)
 {
 	struct list_ctx *l = ctx;
+	struct station_lock_status ls;
+	int rc = station_user_lock_status(l->db, name, l->max_failures, l->lockout_ms, &ls);
+	if (rc < 0) {
+		l->rc = rc;
+		return 1;
+	}
+	struct buf t = {0};
 	if (l->w) {
 		json_obj(l->w);
 		json_kv_str(l->w, "name", name);
 		json_kv_str(l->w, "role", role);
 		json_kv_str(l->w, "created", created);
+		json_kv_bool(l->w, "locked", ls.nlocked > 0 || ls.backoff_until_ms > 0);
+		json_kv_int(l->w, "failures", ls.failures);
+		json_kv_int(l->w, "failure_addresses", ls.addresses);
+		json_key(l->w, "locked_at");
+		json_arr(l->w);
+		for (size_t i = 0; i < ls.nlocked; i++) {
+			json_obj(l->w);
+			json_kv_str(l->w, "address", ls.locked[i].address);
+			json_kv_int(l->w, "failures", ls.locked[i].failures);
+			buf_reset(&t);
+			lb_format_utc(&t, ls.locked[i].until_ms, 0);
+			json_kv_str(l->w, "until", t.data);
+			json_end(l->w);
+		}
+		json_end(l->w);
+		json_key(l->w, "backoff_until");
+		if (ls.backoff_until_ms) {
+			buf_reset(&t);
+			lb_format_utc(&t, ls.backoff_until_ms, 0);
+			json_str(l->w, t.data);
+		} else {
+			json_null_value(l->w);
+		}
 		json_end(l->w);
 	} else {
-		buf_addf(l->out, "%s%-20s %-11s %s", l->n ? "\n" : "", name, role, created);
+		buf_addf(l->out, "%s%-20s %-11s %s  ", l->n ? "\n" : "", name, role, created);
+		if (!ls.failures)
+			buf_adds(l->out, L_("not locked", "ロックなし"));
+		else if (!ls.nlocked && !ls.backoff_until_ms)
+			buf_addf(l->out,
+			         L_("not locked (%lld failed logins in the window)",
+			            "ロックなし (期間内のログイン失敗 %lld 回)"),
+			         (long long)ls.failures);
+		for (size_t i = 0; i < ls.nlocked; i++) {
+			buf_reset(&t);
+			lb_format_local(&t, ls.locked[i].until_ms);
+			buf_addf(
+			        l->out,
+			        L_("%sLOCKED at %s until %s (%lld failures)", "%s%s でロック中 %s まで (失敗 %lld 回)"),
+			        i ? "; " : "", ls.locked[i].address, t.data, (long long)ls.locked[i].failures);
+		}
+		if (ls.backoff_until_ms) {
+			buf_reset(&t);
+			lb_format_local(&t, ls.backoff_until_ms);
+			buf_addf(l->out,
+			         L_("%sBACK-OFF for new addresses until %s (%lld failures from %lld addresses)",
+			            "%s新しいアドレスからは %s まで待機 (%lld 回の失敗、%lld アドレスから)"),
+			         ls.nlocked ? "; " : "", t.data, (long long)ls.failures, (long long)ls.addresses);
+		}
 	}
+	buf_release(&t);
 	l->n++;
 	return 0;
 }
@@ -583,16 +641,25 @@ static int user_list(int argc, char **argv)
 {
 	const char *db = NULL;
 	int json = 0, code;
+	long failures = 0;
 	const struct lb_opt opts[] = {
 	        {LB_OPT_STRING, 0, "db", &db, "FILE", "the clinical store the station serves",
 	         "端末が表示する臨床データストア"},
+	        {LB_OPT_INT, 0, "max-failures", &failures, "N",
+	         "the station's --max-failures, to judge the locks by (default 5)",
+	         "ロックの判定に使う端末の --max-failures (既定 5)", 1, 1000},
 	        {LB_OPT_FLAG, 0, "json", &json, NULL, "print a JSON array", "JSON 配列で出力"},
 	        {0},
 	};
-	static const struct lb_cmd_help help = {"lifeboat user list --db FILE [--json]",
-	                                        "List station users: name, role, when added.",
-	                                        "端末の利用者を一覧表示します (名前、ロール、追加日時)。",
-	                                        "  lifeboat user list --db clinical.db --json"};
+	static const struct lb_cmd_help help = {
+	        "lifeboat user list --db FILE [--max-failures N] [--json]",
+	        "List station users: name, role, when added, and the login locks now: each address where the account\n"
+	        "is locked and until when (local time), the failed logins of the last 15 minutes, and the back-off "
+	        "for\n"
+	        "new addresses. 'lifeboat user unlock' clears them.",
+	        "端末の利用者を一覧表示します (名前、ロール、追加日時、現在のログインのロック: ロック中のアドレスと\n"
+	        "解除時刻、直近 15 分のログイン失敗、新しいアドレスの待機)。解除は 'lifeboat user unlock'。",
+	        "  lifeboat user list --db clinical.db --json"};
 	int i = cli_parse(argc, argv, opts, &help, &code);
 	if (i < 0)
 		return code;
@@ -600,10 +667,11 @@ static int user_list(int argc, char **argv)
 		return cli_usage(L_("user list needs --db", "user list には --db が必要です"));
 	struct buf out = {0};
 	struct json_w w = {.out = &out};
-	struct list_ctx l = {.out = &out, .w = json ? &w : NULL};
+	struct list_ctx l = {.out = &out, .w = json ? &w : NULL, .db = db, .max_failures = (int)failures};
 	if (json)
 		json_arr(&w);
-	return list_done(station_user_list(db, list_row, &l), &out, l.w);
+	int rc = station_user_list(db, list_row, &l);
+	return list_done(rc < 0 ? rc : l.rc, &out, l.w);
 }
 
 int cmd_user(int argc, char **argv)

@@ -398,6 +398,7 @@ struct login_state {
 	int64_t user_addrs;   /* … from how many addresses */
 	int64_t user_last_ms; /* the last of them */
 	int known;            /* user logged in from address within STATION_KNOWN_MS */
+	int64_t pair_after;   /* the pair's failures counted are those after this audit id */
 };
 
 static int login_state(sqlite3 *db, const char *user, const char *address, int64_t now, int64_t window_ms,
@@ -432,7 +433,8 @@ static int login_state(sqlite3 *db, const char *user, const char *address, int64
 	sqlite3_bind_text(q, 1, user, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, address, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 3, since);
-	sqlite3_bind_int64(q, 4, max3(ok, un_pair, un_addr));
+	ls->pair_after = max3(ok, un_pair, un_addr);
+	sqlite3_bind_int64(q, 4, ls->pair_after);
 	ls->pair_fail = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : (rc = -1);
 	sqlite3_finalize(q);
 	/* the address, whoever tried: after an unlock of the address */
@@ -566,6 +568,76 @@ int station_login(struct station_auth *a, const struct station_opts *o, const ch
 	if (!ok)
 		role[0] = 0;
 	return ok ? STATION_LOGIN_OK : STATION_LOGIN_BAD;
+}
+
+/* ---- lock status (user list) --------------------------------------------------------------------------------- */
+
+int station_user_lock_status(const char *db, const char *name, int max_failures, int64_t lockout_ms,
+                             struct station_lock_status *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (max_failures <= 0)
+		max_failures = 5;
+	if (lockout_ms <= 0)
+		lockout_ms = 15 * 60 * 1000;
+	struct station_auth a;
+	int rc = station_auth_open(&a, db, 0);
+	if (rc < 0)
+		return rc;
+	int64_t now = lb_now_ms(), since = now - lockout_ms;
+	/* every address the user failed from in the window: its pair lock, as station_login would judge it now */
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(a.db,
+	                       "SELECT DISTINCT address FROM audit WHERE user=?1 AND action='login-failed' AND ms >= ?2"
+	                       " AND address IS NOT NULL ORDER BY address",
+	                       -1, &q, NULL) != SQLITE_OK) {
+		rc = sqlerr(a.db, "reading the lock status");
+		goto done;
+	}
+	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, since);
+	struct login_state ls = {0};
+	while (rc == 0 && sqlite3_step(q) == SQLITE_ROW) {
+		const char *addr = (const char *)sqlite3_column_text(q, 0);
+		if ((rc = login_state(a.db, name, addr, now, lockout_ms, &ls)) < 0)
+			break;
+		if (ls.pair_fail < max_failures || out->nlocked >= LB_ARRAY_LEN(out->locked))
+			continue;
+		/* locked until fewer than max_failures of the counted failures are left in the window */
+		sqlite3_stmt *t;
+		int64_t first = now;
+		if (sqlite3_prepare_v2(a.db,
+		                       "SELECT ms FROM audit WHERE user=?1 AND action='login-failed' AND address=?2 AND"
+		                       " ms >= ?3 AND id > ?4 ORDER BY ms LIMIT 1 OFFSET ?5",
+		                       -1, &t, NULL) == SQLITE_OK) {
+			sqlite3_bind_text(t, 1, name, -1, SQLITE_STATIC);
+			sqlite3_bind_text(t, 2, addr, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(t, 3, since);
+			sqlite3_bind_int64(t, 4, ls.pair_after);
+			sqlite3_bind_int64(t, 5, ls.pair_fail - max_failures);
+			if (sqlite3_step(t) == SQLITE_ROW)
+				first = sqlite3_column_int64(t, 0);
+			sqlite3_finalize(t);
+		}
+		struct station_lock *l = &out->locked[out->nlocked++];
+		snprintf(l->address, sizeof(l->address), "%s", addr);
+		l->failures = ls.pair_fail;
+		l->until_ms = first + lockout_ms;
+	}
+	sqlite3_finalize(q);
+	if (rc < 0)
+		goto done;
+	/* the account from everywhere (the address does not matter for these counts) */
+	if ((rc = login_state(a.db, name, "", now, lockout_ms, &ls)) < 0)
+		goto done;
+	out->failures = ls.user_fail;
+	out->addresses = ls.user_addrs;
+	int64_t wait = ls.user_last_ms + station_backoff_ms(ls.user_fail, max_failures);
+	if (ls.user_fail >= (int64_t)STATION_BACKOFF_FACTOR * max_failures && wait > now)
+		out->backoff_until_ms = wait;
+done:
+	station_auth_close(&a);
+	return rc;
 }
 
 /* ---- unlock -------------------------------------------------------------------------------------------------- */

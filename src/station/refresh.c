@@ -6,7 +6,8 @@
  * patients), switched to a rollback journal so that no -wal/-shm file of the old store can ever be taken for its
  * own, made durable, and renamed over F with rename(2). Readers see the old store or the new one, never a mix;
  * a running station notices the new inode within a second and moves to it between requests (server.c). Users,
- * sessions and the audit trail (F.station) are untouched. A failed run leaves F as it was.
+ * sessions and the audit trail (F.station) are untouched. A failed run leaves F as it was. The outage orders of F
+ * (the ward's own record, in no export) are carried over into the new store under F's write lock (carry_outage).
  *
  * The vault part (refresh from the latest clean vault generation, --from-vault) is not here yet: the vault is
  * not merged into this branch. A caller restores the generation to a folder and passes its id as generation.
@@ -51,8 +52,74 @@ static void remove_tmp(const char *tmp)
 	buf_release(&p);
 }
 
+/*
+ * The ward's own record is not in any export: the outage orders (the station's 記録, `rx check --record`, table
+ * outage_orders) of the old store are copied into the new one, table and indexes as the old store has them. *old
+ * is left holding the old store's write lock (BEGIN IMMEDIATE) so that nothing can be recorded there between the
+ * copy and the rename; the caller rolls it back after the rename. A station writer that opened the old file and
+ * waited for the lock finds the file replaced afterwards and records again in the new one (pages_rxcheck.c).
+ */
+static int carry_outage(const char *db, const char *tmp, sqlite3 **old)
+{
+	*old = NULL;
+	if (!lb_exists(db))
+		return 0;
+	if (sqlite3_open_v2(db, old, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+		return lb_error(LB_EIO, "cannot open '%s' to carry its outage orders over: %s", db,
+		                *old ? sqlite3_errmsg(*old) : "out of memory");
+	sqlite3_busy_timeout(*old, 10000);
+	if (sqlite3_exec(*old, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return lb_error(LB_ELOCKED, "cannot lock '%s' to carry its outage orders over: %s", db,
+		                sqlite3_errmsg(*old));
+	sqlite3_stmt *q;
+	int n = 0;
+	if (sqlite3_prepare_v2(*old, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='outage_orders'",
+	                       -1, &q, NULL) == SQLITE_OK) {
+		if (sqlite3_step(q) == SQLITE_ROW)
+			n = sqlite3_column_int(q, 0);
+		sqlite3_finalize(q);
+	}
+	if (!n)
+		return 0;
+	sqlite3 *t = NULL;
+	int rc = 0;
+	if (sqlite3_open_v2(tmp, &t, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(t, "ATTACH DATABASE ?1 AS old", -1, &q, NULL) != SQLITE_OK) {
+		rc = lb_error(LB_EIO, "cannot carry the outage orders over: %s",
+		              t ? sqlite3_errmsg(t) : "out of memory");
+		sqlite3_close(t);
+		return rc;
+	}
+	sqlite3_bind_text(q, 1, db, -1, SQLITE_STATIC);
+	int ok = sqlite3_step(q) == SQLITE_DONE;
+	sqlite3_finalize(q);
+	ok = ok && sqlite3_exec(t, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+	/* the old store's own CREATE statements (table first), then every row */
+	if (ok &&
+	    sqlite3_prepare_v2(t,
+	                       "SELECT sql FROM old.sqlite_master WHERE tbl_name='outage_orders' AND sql IS NOT NULL"
+	                       " ORDER BY type='index'",
+	                       -1, &q, NULL) == SQLITE_OK) {
+		while (ok && sqlite3_step(q) == SQLITE_ROW)
+			ok = sqlite3_exec(t, (const char *)sqlite3_column_text(q, 0), NULL, NULL, NULL) == SQLITE_OK;
+		sqlite3_finalize(q);
+	} else {
+		ok = 0;
+	}
+	ok = ok && sqlite3_exec(t, "INSERT INTO main.outage_orders SELECT * FROM old.outage_orders", NULL, NULL,
+	                        NULL) == SQLITE_OK;
+	ok = ok && sqlite3_exec(t, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+	if (!ok)
+		rc = lb_error(LB_EIO, "cannot carry the outage orders over into the new store: %s", sqlite3_errmsg(t));
+	sqlite3_exec(t, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(t, "DETACH DATABASE old", NULL, NULL, NULL);
+	sqlite3_close(t);
+	return rc;
+}
+
 int station_refresh(const char *db, const char *dir, const char *generation, struct store_ingest_stats *st)
 {
+	sqlite3 *old = NULL;
 	struct buf b1 = {0}, b2 = {0}, b3 = {0}, b4 = {0}, tmp = {0};
 	struct store_ingest_opts o = {
 	        .ssmix2_dir = part(&b1, dir, "ssmix2"),
@@ -93,6 +160,8 @@ int station_refresh(const char *db, const char *dir, const char *generation, str
 		rc = lb_error(LB_EINVAL, "the new store from '%s' holds no patient: the old store is kept", dir);
 	if (rc < 0)
 		goto fail;
+	if ((rc = carry_outage(db, tmp.data, &old)) < 0)
+		goto fail;
 	if ((rc = fsync_path(tmp.data)) < 0)
 		goto fail;
 	if (rename(tmp.data, db) != 0) {
@@ -106,6 +175,10 @@ int station_refresh(const char *db, const char *dir, const char *generation, str
 fail:
 	remove_tmp(tmp.data);
 done:
+	if (old) {
+		sqlite3_exec(old, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_close(old);
+	}
 	buf_release(&b1);
 	buf_release(&b2);
 	buf_release(&b3);

@@ -3,7 +3,7 @@
  *
  * Routes: GET /healthz (no login), GET /static/… (assets, no login), GET|POST /login, POST /logout, GET /search,
  * GET /patient/<id>, GET /census, GET /appointments (&format=csv), POST /audit/print, GET /drugs, /drugs.json,
- * /rx/check, /barcode, /print, /print/{forms,ward,patient}.pdf. Everything else is 404; patient data is never
+ * /rx/check, POST /rx/record, /barcode, /print, /print/{forms,ward,patient}.pdf. Everything else is 404; patient data is never
  * served without a valid session.
  */
 #include "station_int.h"
@@ -321,6 +321,8 @@ void station_route(struct station_req *r, struct station_resp *p, const char *co
 			p->type = "text/plain; charset=utf-8";
 			buf_release(&page);
 			buf_release(&pat);
+		} else if (!strcmp(path, "/rx/record")) {
+			station_rx_record(r, p);
 		} else {
 			station_page_error(r, p, 404, T_("No such page.", "そのページはありません。"));
 		}

@@ -5,9 +5,10 @@
  * HTTP server (libmicrohttpd, thread pool) that serves read-only pages (search, patient, census, outpatient call
  * list, health), its users and sessions, and the append-only audit trail of every view.
  *
- * Files it keeps: the clinical store F is opened read-only and never written. Users, sessions and the audit trail
- * live in "F.station" beside it (station_auth_path), because a refresh replaces F whole while accounts and the
- * access log must survive it. The audit table refuses UPDATE and DELETE by SQLite triggers.
+ * Files it keeps: the clinical store F is read through read-only handles; its one write is the check page's 記録
+ * (outage orders, store_outage_add through a handle opened for that request only, pages_rxcheck.c). Users,
+ * sessions and the audit trail live in "F.station" beside it (station_auth_path), because a refresh replaces F
+ * whole while accounts and the access log must survive it (the outage orders are carried over, refresh.c). The audit table refuses UPDATE and DELETE by SQLite triggers.
  *
  * Security contract: every page needs a session except /login, /healthz and the static assets; every HTML byte
  * that comes from data goes through station_html_esc (html.c); every state-changing request is a POST with the
@@ -38,6 +39,21 @@ int station_user_del(const char *db, const char *name);
  * (comma-separated). -LB_ENOTFOUND for a name that is no user. */
 int station_user_unlock(const char *db, const char *name, const char *address, const char *by, long *cleared,
                         struct buf *from);
+/* A user's login locks now, as a station with these limits (0: the defaults, 5 failures, 15 min) judges them:
+ * each address where the user is locked (failures counted there, until when), the failures of the window from
+ * anywhere, and the account's back-off for unknown addresses (0: none). */
+struct station_lock {
+	char address[64];
+	int64_t failures, until_ms;
+};
+struct station_lock_status {
+	struct station_lock locked[8];
+	size_t nlocked;
+	int64_t failures, addresses; /* in the window, from how many addresses */
+	int64_t backoff_until_ms;
+};
+int station_user_lock_status(const char *db, const char *name, int max_failures, int64_t lockout_ms,
+                             struct station_lock_status *out);
 /* Call fn for each user, by name. */
 int station_user_list(const char *db, int (*fn)(void *ctx, const char *name, const char *role, const char *created),
                       void *ctx);

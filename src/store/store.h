@@ -273,6 +273,10 @@ const char *store_path(const struct store *s);
 /* Open an existing store read-only (SQLITE_OPEN_READONLY: nothing is created or written; readers of a WAL store
  * see each committed ingest). The handle serves the query functions only, not store_ingest. */
 int store_open_readonly(struct store **out, const char *path);
+/* Open an existing store read-write for store_outage_add / store_outage_end only (the station's 記録): like
+ * store_open_readonly it creates nothing, upgrades nothing and keeps the file's journal mode (a refreshed store
+ * stays in its rollback journal); the 5 s busy timeout covers the readers' short locks. Close it right after. */
+int store_open_outage_writer(struct store **out, const char *path);
 
 /* Run the queries of one page in one read transaction: one snapshot (a page never mixes two ingest runs) and one
  * lock instead of one per statement. store_read_end after the last query (also after a failed one). */

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int store_open_readonly(struct store **out, const char *path)
+static int open_existing(struct store **out, const char *path, int flags)
 {
 	*out = NULL;
 	if (!lb_exists(path))
@@ -23,7 +23,7 @@ int store_open_readonly(struct store **out, const char *path)
 	s->path = lb_strdup(path);
 	s->drugs_fts = -1;
 	int rc;
-	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		rc = store_open_error(s);
 		goto fail;
 	}
@@ -55,6 +55,16 @@ int store_open_readonly(struct store **out, const char *path)
 fail:
 	store_close(s);
 	return rc;
+}
+
+int store_open_readonly(struct store **out, const char *path)
+{
+	return open_existing(out, path, SQLITE_OPEN_READONLY);
+}
+
+int store_open_outage_writer(struct store **out, const char *path)
+{
+	return open_existing(out, path, SQLITE_OPEN_READWRITE);
 }
 
 int store_read_begin(struct store *s)

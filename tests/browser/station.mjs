@@ -259,7 +259,24 @@ async function safetyChecks(page, base, db) {
   const rxText = execFileSync("pdftotext", [`${T}/rxcheck.pdf`, "-"], { encoding: "utf8" });
   check(rxText.includes(pid) && rxText.includes("downtime copy") && rxText.includes("データ時点"),
         "the printed check carries the patient ID, the downtime-copy mark and the as-of time");
+  check(!(await page.locator("form.rxrecord").isVisible()), "the record form is not printed");
   await page.emulateMedia({ media: "screen" });
+
+  // 記録: the stop needs the prescriber's reason (the browser will not send the form without it); with it, every
+  // line is recorded as an outage order by the logged-in user, and the page after it lists them.
+  const rec = page.locator("#rx-record button[type=submit]");
+  check((await rec.textContent()).includes("この処方を記録"), "the check offers 「この処方を記録」");
+  await rec.click();
+  check(new URL(page.url()).pathname === "/rx/check", "a stop without a reason is not sent");
+  await page.fill('#rx-record input[name="override"]', "処方医 確認済み: 皮疹のみの既往");
+  await Promise.all([page.waitForNavigation(), rec.click()]);
+  check(new URL(page.url()).searchParams.get("recorded")?.startsWith("ST-"), "the record answers with the check page: " + page.url());
+  const recorded = await page.locator("#rx-recorded").textContent();
+  check(recorded.includes("サワシリン") && recorded.includes("記録者 nurse1") && recorded.includes("皮疹のみ"),
+        "the page lists the recorded order, its reason and who recorded it: " + recorded);
+  const orders = JSON.parse(lb(["rx", "orders", "--db", db, "--patient", pid, "--json"]));
+  check(orders.length === 1 && orders[0].recorded_by === "nurse1" && orders[0].level === "stop" &&
+        orders[0].drug_code === "100000101", "rx orders has it, recorded by nurse1: " + JSON.stringify(orders));
 
   // Barcode check: the station prints the patient's order labels; a scanner types the wristband, Enter, then a
   // label, Enter.
@@ -300,6 +317,7 @@ async function safetyChecks(page, base, db) {
   check(audit.some((e) => e.action === "barcode" && /result ok/.test(e.detail)), "the OK barcode check is in the access log");
   check(audit.some((e) => e.action === "barcode" && /label 100000101; result stop/.test(e.detail)), "the STOP barcode check is in the access log");
   check(audit.some((e) => e.action === "print" && e.detail === "labels"), "the label print is in the access log");
+  check(audit.some((e) => e.action === "rx-record" && e.user === "nurse1" && /^recorded ST-/.test(e.detail)), "the 記録 is in the access log");
 }
 
 try {

@@ -2,7 +2,9 @@
 # station_lockout.sh - nobody on the LAN can lock staff out (issue 13): wrong passwords for nurse1 from 127.0.0.2
 # lock nurse1 at 127.0.0.2 only (nurse1 still logs in from 127.0.0.1), `lifeboat user unlock` clears the lock, an
 # account failed on from many addresses is slowed down (Retry-After) but not for the addresses its user logs in
-# from, and every step is in the audit trail; Japanese and English messages.
+# from, and every step is in the audit trail; Japanese and English messages. `user list` shows each account's locks
+# (where, until when, how many failures); an address the user logs in from (a shared ward PC) is spared the
+# back-off only: five wrong passwords typed there still lock the account there.
 . "$LB_SRC/tests/integration/lib.bash"
 set -e
 command -v curl >/dev/null || { echo "curl is needed" >&2; exit 1; }
@@ -57,6 +59,27 @@ req login --interface 127.0.0.2 -c "$T/jarE" -b "$T/jarE" --data-urlencode "csrf
 expect_status 429 "still locked at 127.0.0.2 (English page)"
 expect_body login 'Too many wrong passwords for this account from this computer' "the lock says why, in English"
 
+# ---- user list shows the locks ------------------------------------------------------------------------------------
+run "$LIFEBOAT" user list --db "$DB"
+expect_rc 0 "user list"
+expect_out '^nurse1 .* LOCKED at 127\.0\.0\.2 until [0-9/]+ [0-9:]+ \(5 failures\)' "user list: nurse1 is locked at 127.0.0.2, until when"
+expect_out '^nurse2 .* not locked$' "user list: nurse2 is not locked"
+LIFEBOAT_LANG=ja run "$LIFEBOAT" user list --db "$DB"
+expect_out '127\.0\.0\.2 でロック中 .* まで \(失敗 5 回\)' "user list in Japanese"
+run "$LIFEBOAT" user list --db "$DB" --json
+python3 - "$T/out" <<'PY' || fail "user list --json: $(cat "$T/out")"
+import json, sys, datetime
+u = {x["name"]: x for x in json.load(open(sys.argv[1]))}
+n1 = u["nurse1"]
+assert n1["locked"] and n1["failures"] == 5 and n1["failure_addresses"] == 1 and n1["backoff_until"] is None, n1
+assert [l["address"] for l in n1["locked_at"]] == ["127.0.0.2"] and n1["locked_at"][0]["failures"] == 5, n1
+until = datetime.datetime.strptime(n1["locked_at"][0]["until"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
+left = (until - datetime.datetime.now(datetime.timezone.utc)).total_seconds()
+assert 0 < left <= 15 * 60, left
+assert not u["nurse2"]["locked"] and u["nurse2"]["locked_at"] == [], u["nurse2"]
+PY
+CHECKS=$((CHECKS + 1))
+
 # ---- user unlock ---------------------------------------------------------------------------------------------------
 run "$LIFEBOAT" user unlock --db "$DB" --name nobody
 expect_rc 2 "unlock of a user that does not exist"
@@ -69,6 +92,8 @@ expect_err 'unlocked nurse1: 5 failed logins' "unlock says what it cleared"
 expect_err '127\.0\.0\.2' "… and from where"
 login_from 127.0.0.2 "$T/jarB" nurse1 "$PW"
 expect_status 303 "nurse1 logs in from 127.0.0.2 after the unlock"
+run "$LIFEBOAT" user list --db "$DB"
+expect_out '^nurse1 .* not locked' "user list: not locked after the unlock"
 LIFEBOAT_LANG=ja run "$LIFEBOAT" user unlock --db "$DB" --address 127.0.0.2
 expect_rc 0 "user unlock --address"
 expect_err 'ロックを解除しました' "unlock speaks Japanese"
@@ -105,6 +130,26 @@ run "$LIFEBOAT" user unlock --db "$DB" --name nurse1
 expect_rc 0 "unlock clears the back-off"
 login_from 127.0.0.9 "$T/jarF" nurse1 "$PW"
 expect_status 303 "the new address logs in after the unlock"
+stop_server
+
+# ---- a known address (a shared ward PC) still gets the per-account lock -----------------------------------------
+# 127.0.0.1 is nurse1's own address (she logged in from it above): it is spared the account's back-off only. Five
+# wrong passwords for nurse1 typed there (someone else at the shared PC) lock nurse1 there like anywhere else.
+start_server
+for i in 1 2 3 4 5; do
+	login_from 127.0.0.1 "$T/jarA" nurse1 "guess at the ward PC $i"
+	expect_status 401 "wrong password $i at nurse1's own PC"
+done
+login_from 127.0.0.1 "$T/jarA" nurse1 "$PW"
+expect_status 429 "nurse1 is locked at her own PC after 5 failures there (a known address is no exemption)"
+login_from 127.0.0.1 "$T/jarG" nurse2 "$PW"
+expect_status 303 "another user still logs in at that PC"
+run "$LIFEBOAT" user list --db "$DB"
+expect_out '^nurse1 .* LOCKED at 127\.0\.0\.1 until' "user list names the known address's lock"
+run "$LIFEBOAT" user unlock --db "$DB" --name nurse1 --address 127.0.0.1
+expect_rc 0 "unlock nurse1 at 127.0.0.1"
+login_from 127.0.0.1 "$T/jarA" nurse1 "$PW"
+expect_status 303 "nurse1 logs in at her PC after the unlock"
 stop_server
 
 # ---- the trail ---------------------------------------------------------------------------------------------------
