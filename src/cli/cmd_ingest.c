@@ -57,10 +57,13 @@ static void summary_json(struct store *s, const struct store_ingest_stats *st, s
 		json_kv_int(&w, warn_names[k], st->warn_by_kind[k]);
 	json_end(&w);
 	json_kv_int(&w, "store_warnings", st->store_warnings);
+	/* Every warning this run raised, with no cap (scripts act on them); the store's earlier warnings, of files
+	 * this run did not read again, are counted in warnings_earlier and listed by --warnings. */
 	json_key(&w, "warning_list");
 	json_arr(&w);
-	store_warnings_each(s, 100, print_warning, &w);
+	long run = store_warnings_of_run(s, st->run_id, 0, print_warning, &w);
 	json_end(&w);
+	json_kv_int(&w, "warnings_earlier", run >= 0 && st->store_warnings > run ? st->store_warnings - run : 0);
 	json_kv_int(&w, "patients", st->patients);
 	json_kv_str(&w, "as_of", m.as_of);
 	json_kv_str(&w, "generation", m.generation[0] ? m.generation : NULL);
