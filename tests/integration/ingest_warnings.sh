@@ -81,6 +81,8 @@ run "$LIFEBOAT" ingest --db "$FDB" --fhir "$T/fhir"
 expect_rc 1 "an unchanged folder: still a finding"
 CHECKS=$((CHECKS + 1))
 ! grep -q "Patient.ndjson" "$T/err" || fail "an unchanged damaged FHIR file is said again: $(cat "$T/err")"
+CHECKS=$((CHECKS + 1))
+! grep -q "Condition.ndjson" "$T/err" || fail "an unchanged FHIR file's line warning is said again: $(cat "$T/err")"
 expect_err "earlier warnings.*ingest --db .* --warnings" "points to the rest"
 CHECKS=$((CHECKS + 1))
 [ "$(sqlite3 "$FDB" "SELECT count(*) FROM patients")" = 30 ] || fail "the damaged file's patients are gone"
