@@ -40,6 +40,7 @@ static void summary_json(struct store *s, const struct store_ingest_stats *st, s
 	json_kv_int(&w, "files_removed", st->files_removed);
 	json_kv_int(&w, "files_skipped", st->files_skipped);
 	json_kv_int(&w, "files_kept_previous", st->files_kept_previous);
+	json_kv_int(&w, "allergies_kept", st->allergies_kept);
 	json_kv_bool(&w, "full_walk", st->full_walk);
 	json_kv_int(&w, "patient_folders_unchanged", st->dirs_unchanged);
 	json_kv_int(&w, "messages", st->messages);
@@ -57,10 +58,13 @@ static void summary_json(struct store *s, const struct store_ingest_stats *st, s
 		json_kv_int(&w, warn_names[k], st->warn_by_kind[k]);
 	json_end(&w);
 	json_kv_int(&w, "store_warnings", st->store_warnings);
+	/* Every warning this run raised, with no cap (scripts act on them); the store's earlier warnings, of files
+	 * this run did not read again, are counted in warnings_earlier and listed by --warnings. */
 	json_key(&w, "warning_list");
 	json_arr(&w);
-	store_warnings_each(s, 100, print_warning, &w);
+	long run = store_warnings_of_run(s, st->run_id, 0, print_warning, &w);
 	json_end(&w);
+	json_kv_int(&w, "warnings_earlier", run >= 0 && st->store_warnings > run ? st->store_warnings - run : 0);
 	json_kv_int(&w, "patients", st->patients);
 	json_kv_str(&w, "as_of", m.as_of);
 	json_kv_str(&w, "generation", m.generation[0] ? m.generation : NULL);
@@ -107,6 +111,14 @@ static int print_run_warning(void *ctx, const char *path, const char *kind, cons
 		           "にはそのデータ種別の内容がないため読み込みませんでした。前の版の内容をストアに残しています "
 		           "(空のメッセージを「すべて削除」とはみなしません)。意図したものなら --accept-shrink "
 		           "で読み込んでください"));
+	else if (detail && !strncmp(detail, STORE_KEPT_ALLERGIES, strlen(STORE_KEPT_ALLERGIES)))
+		fprintf(stderr, "lifeboat: %s: '%s' %s\n", L_("WARNING", "警告"), path ? path : "-",
+		        L_("names the patient but carries no AL1 allergy segment: the allergies of the earlier "
+		           "version stay in the store (a missing AL1 is not taken as \"no allergies\"); check them "
+		           "with the EHR, which says \"no known allergies\" with an AL1 row",
+		           "には患者情報がありますがアレルギー (AL1) がありません。"
+		           "前の版のアレルギーをストアに残しています (AL1 がないことを「アレルギーなし」とは"
+		           "みなしません)。電子カルテで確認してください (「アレルギーなし」は AL1 行で送られます)"));
 	else if (detail && !strncmp(detail, STORE_KEPT_PREVIOUS, strlen(STORE_KEPT_PREVIOUS)))
 		fprintf(stderr, "lifeboat: %s: '%s' %s\n", L_("WARNING", "警告"), path ? path : "-",
 		        L_("is damaged and was not loaded: the store keeps the records of its last good version "
@@ -247,7 +259,7 @@ int cmd_ingest(int argc, char **argv)
 	struct buf out = {0};
 	if (json) {
 		summary_json(s, &st, &out);
-		if (st.files_kept_previous) {
+		if (st.files_kept_previous || st.allergies_kept) {
 			struct run_warnings rw = {.kept_only = 1};
 			store_warnings_of_run(s, st.run_id, 0, print_run_warning, &rw);
 		}

@@ -18,40 +18,67 @@ static int code_valid(int code)
 	return code > 0 && code < LB_ERR_COUNT;
 }
 
-int lb_error(int code, const char *fmt, ...)
+/* Format aside first (callers may pass lb_errmsg() itself: "record 7: %s"), then set the message. */
+__attribute__((format(printf, 2, 0))) static int error_v(int code, const char *fmt, va_list ap)
 {
-	/* Format aside first: callers may pass lb_errmsg() itself ("record 7: %s"). */
 	char msg[LB_ERRMSG_MAX];
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	memcpy(errmsg, msg, sizeof(errmsg));
 	if (!code_valid(code))
 		code = LB_EINTERNAL;
 	return -code;
 }
 
+/* Put the formatted head before the message already set ("head: old"), or set it alone. */
+__attribute__((format(printf, 2, 0))) static int wrap_v(int rc, const char *fmt, va_list ap)
+{
+	char head[LB_ERRMSG_MAX], old[LB_ERRMSG_MAX];
+	vsnprintf(head, sizeof(head), fmt, ap);
+	memcpy(old, errmsg, sizeof(old));
+	int n = old[0] ? snprintf(errmsg, sizeof(errmsg), "%s: %s", head, old)
+	               : snprintf(errmsg, sizeof(errmsg), "%s", head);
+	if (n >= (int)sizeof(errmsg))
+		errmsg[sizeof(errmsg) - 1] = '\0';
+	return rc;
+}
+
+int lb_error(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = error_v(code, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int lb_error_wrap(int rc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	rc = wrap_v(rc, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* The same with the format in the user's language (lb_tr): a format chosen at run time. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 int lb_error_tr(int code, const char *en, const char *ja, ...)
 {
-	char msg[LB_ERRMSG_MAX];
 	va_list ap;
 	va_start(ap, ja);
-	vsnprintf(msg, sizeof(msg), lb_tr(en, ja), ap);
+	int rc = error_v(code, lb_tr(en, ja), ap);
 	va_end(ap);
-	return lb_error(code, "%s", msg);
+	return rc;
 }
 
 int lb_error_wrap_tr(int rc, const char *en, const char *ja, ...)
 {
-	char head[LB_ERRMSG_MAX];
 	va_list ap;
 	va_start(ap, ja);
-	vsnprintf(head, sizeof(head), lb_tr(en, ja), ap);
+	rc = wrap_v(rc, lb_tr(en, ja), ap);
 	va_end(ap);
-	return lb_error_wrap(rc, "%s", head);
+	return rc;
 }
 #pragma GCC diagnostic pop
 
@@ -93,21 +120,6 @@ int lb_error_errno(int errno_value, const char *fmt, ...)
 	if (snprintf(errmsg, sizeof(errmsg), "%s: %s", head, strerror(errno_value)) >= (int)sizeof(errmsg))
 		errmsg[sizeof(errmsg) - 1] = '\0';
 	return -code_from_errno(errno_value);
-}
-
-int lb_error_wrap(int rc, const char *fmt, ...)
-{
-	char head[LB_ERRMSG_MAX], old[LB_ERRMSG_MAX];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(head, sizeof(head), fmt, ap);
-	va_end(ap);
-	memcpy(old, errmsg, sizeof(old));
-	int n = old[0] ? snprintf(errmsg, sizeof(errmsg), "%s: %s", head, old)
-	               : snprintf(errmsg, sizeof(errmsg), "%s", head);
-	if (n >= (int)sizeof(errmsg))
-		errmsg[sizeof(errmsg) - 1] = '\0';
-	return rc;
 }
 
 const char *lb_errmsg(void)

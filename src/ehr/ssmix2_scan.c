@@ -133,7 +133,9 @@ int ssmix2_walk_start(const char *root, const struct ssmix2_scan *opts, struct s
 	w->full = opts->full;
 	w->stat_files = !opts->no_file_stat;
 	w->settle_s = opts->settle_s;
-	w->now_s = (int64_t)time(NULL);
+	/* The fine clock, as the kernel's file times may be (multigrain timestamps): time() reads the coarse one, up
+	 * to a tick behind them, and a folder changed in that tick would look changed in the future (stamp 0). */
+	w->now_s = lb_now_ms() / 1000;
 	w->progress = opts->progress;
 	atomic_init(&w->next, 0);
 	atomic_init(&w->count, 0);

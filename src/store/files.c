@@ -148,3 +148,15 @@ int store_file_touch(struct store *s, struct store_fent *e, int64_t size, int64_
 	sqlite3_bind_int64(t, 3, mtime);
 	return store_exec_stmt(s, t);
 }
+
+int store_file_stands_for(struct store *s, int64_t id, int64_t size, int64_t mtime, const char *hash)
+{
+	sqlite3_stmt *u = store_cached_stmt(s, "UPDATE files SET size = ?2, mtime_ns = ?3, hash = ?4 WHERE id = ?1");
+	if (!u)
+		return store_sqlerr(s, "recording a damaged file");
+	sqlite3_bind_int64(u, 1, id);
+	sqlite3_bind_int64(u, 2, size);
+	sqlite3_bind_int64(u, 3, mtime);
+	store_bind_text(u, 4, hash);
+	return store_exec_stmt(s, u);
+}

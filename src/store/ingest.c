@@ -135,6 +135,11 @@ static int ingest_feed(struct store *s, const struct store_ingest_opts *o, const
 			if (s->failed)
 				rc = -LB_EIO;
 		}
+		/* The kept row remembers the damaged file that stands in its place (its size, time and hash): a later
+		 * run that finds it unchanged skips it, and its warning stays one of the run that raised it (a run
+		 * says only its own warnings); a mended or replaced file differs, and is read. */
+		if (rc == 0)
+			rc = store_file_stands_for(s, e->id, sb.st_size, mtime, hash);
 	} else if (rc == 0 && e) {
 		/* the file against its own last version (a FHIR file cut short): what its rows were, what they are */
 		struct buf what = {0};

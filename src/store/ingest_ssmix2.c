@@ -293,6 +293,71 @@ static int carries_data(const struct store_load_item *it)
 	return ehr_reclog_replay(&it->log, &c) < 0 || n > 0;
 }
 
+/*
+ * An ADT-00 version that names the patient but has no AL1 segment (no allergy record) does not take the allergies
+ * of the version before it away: for a downtime record a hidden allergy is worse than a stale one, and SS-MIX2
+ * says "no known allergies" or "removed" with rows (an AL1 row as sent, IAM action D), never by leaving AL1 out.
+ */
+struct adt_counts {
+	long patients, allergies;
+};
+static int count_adt_patient(void *ctx, const struct ehr_source *src, const struct ehr_patient *r)
+{
+	return count_patient(&((struct adt_counts *)ctx)->patients, src, r);
+}
+static int count_adt_allergy(void *ctx, const struct ehr_source *src, const struct ehr_allergy *r)
+{
+	(void)src, (void)r;
+	((struct adt_counts *)ctx)->allergies++;
+	return 0;
+}
+static int names_without_allergies(const struct ssmix2_file *f, const struct store_load_item *it)
+{
+	if (strcmp(f->name.type, "ADT-00"))
+		return 0;
+	struct adt_counts n = {0};
+	struct ehr_sink c = {.ctx = &n, .patient = count_adt_patient, .allergy = count_adt_allergy};
+	return ehr_reclog_replay(&it->log, &c) == 0 && n.patients > 0 && n.allergies == 0;
+}
+
+/* The allergy rows of files row from set aside (under -from) before the new version's rows are written, so that
+ * loading the same path again does not remove them; then given to the new version's row to. */
+static int allergies_set_aside(struct store *s, int64_t from)
+{
+	sqlite3_stmt *q = store_cached_stmt(s, "UPDATE allergies SET file_id = -?1 WHERE file_id = ?1");
+	if (!q)
+		return store_sqlerr(s, "keeping allergies");
+	sqlite3_bind_int64(q, 1, from);
+	return store_exec_stmt(s, q);
+}
+static long allergies_take(struct store *s, int64_t from, int64_t to)
+{
+	sqlite3_stmt *q = store_cached_stmt(s, "UPDATE allergies SET file_id = ?2 WHERE file_id = -?1");
+	if (!q)
+		return store_sqlerr(s, "keeping allergies");
+	sqlite3_bind_int64(q, 1, from);
+	sqlite3_bind_int64(q, 2, to);
+	int rc = store_exec_stmt(s, q);
+	return rc < 0 ? rc : (long)sqlite3_changes(s->db);
+}
+
+static int keep_allergies(struct store *s, const struct ehr_sink *sink, const struct store_fent *prev,
+                          const struct ssmix2_file *f)
+{
+	long n = allergies_take(s, prev->id, s->file_id);
+	if (n <= 0)
+		return n < 0 ? (int)n : 0;
+	struct buf msg = {0};
+	buf_addf(&msg, "%s (%ld from '%s'; an AL1 row says \"no known allergies\", IAM action D removes one)",
+	         STORE_KEPT_ALLERGIES, n, prev->path);
+	struct ehr_source src = {.path = f->path, .kind = "ssmix2", .data_type = f->name.type};
+	sink->warning(sink->ctx, &src, EHR_WARN_PARSE, msg.data);
+	buf_release(&msg);
+	if (s->stats)
+		s->stats->allergies_kept += n;
+	return s->failed ? -LB_EIO : 0;
+}
+
 /* Write one batch in order: skip what is unchanged, load what the workers read. An empty message of a handled type
  * does not replace the version before it unless accept_empty (--accept-shrink). */
 static int write_batch(struct store *s, struct store_loader *l, struct store_fmap *map, const struct ssmix2_file *files,
@@ -341,6 +406,12 @@ static int write_batch(struct store *s, struct store_loader *l, struct store_fma
 				continue;
 			}
 		}
+		/* the allergies of the version before an ADT-00 without AL1 (the same path rewritten, or an older one) */
+		struct store_fent *prev = NULL;
+		if (it->rc == 0 && !accept_empty && names_without_allergies(f, it))
+			prev = e ? e : last_good_version(map, files, n, f);
+		if (prev && (rc = allergies_set_aside(s, prev->id)) < 0)
+			break;
 		struct store_file_row row = {.kind = "ssmix2",
 		                             .path = f->path,
 		                             .data_type = f->name.type,
@@ -359,6 +430,8 @@ static int write_batch(struct store *s, struct store_loader *l, struct store_fma
 			continue;
 		}
 		rc = ehr_reclog_replay(&it->log, sink);
+		if (rc == 0 && prev)
+			rc = keep_allergies(s, sink, prev, f);
 		st->messages++;
 		count_type(st, f->name.type);
 		if (it->ms.parsed && !it->ms.handled)

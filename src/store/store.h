@@ -71,6 +71,7 @@ struct store_ingest_stats {
 	int full_walk;            /* SS-MIX2: every folder was listed (first run, --full, or the periodic full walk) */
 	long dirs_unchanged;      /* SS-MIX2: patient folders skipped because their folder stamps were unchanged */
 	long files_kept_previous; /* damaged files (SS-MIX2, FHIR) whose last good version's records were kept */
+	long allergies_kept;      /* SS-MIX2: allergies of an earlier ADT-00 version kept by a newer one without AL1 */
 	int64_t run_id;           /* this run (warnings raised by it: store_warnings_of_run) */
 };
 int store_ingest(struct store *s, const struct store_ingest_opts *o, struct store_ingest_stats *st);
@@ -148,6 +149,11 @@ long store_warnings_each(struct store *s, size_t limit,
  * (an ADT-61 without IAM, a PPR-01 without PRB, an OMP without RXE …): its previous version stays unless the run
  * has --accept-shrink. */
 #define STORE_EMPTY_MESSAGE "the message carries no data of its type"
+
+/* The detail of the warning that a newer SS-MIX2 ADT-00 version names the patient but carries no AL1 segment, and
+ * the allergies of the version before it were kept (an absent AL1 is not "no allergies": that is said with an AL1
+ * row, docs/feeds.md); it starts with this text. */
+#define STORE_KEPT_ALLERGIES "carries no AL1 allergy segment: the allergies of its earlier version stay in the store"
 
 /* The same for the warnings raised by run run_id (store_ingest_stats.run_id) only. Returns their number. */
 long store_warnings_of_run(struct store *s, int64_t run_id, size_t limit,

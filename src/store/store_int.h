@@ -138,6 +138,9 @@ struct store_file_row {
 int store_file_begin(struct store *s, const struct store_file_row *r, struct store_fent *e);
 /* A known file whose size or mtime changed but whose content did not. */
 int store_file_touch(struct store *s, struct store_fent *e, int64_t size, int64_t mtime);
+/* A kept files row (its records those of a last good version) takes the size, time and hash of the damaged file
+ * that now stands in its place, so that a run that finds that file unchanged skips it (FHIR). */
+int store_file_stands_for(struct store *s, int64_t id, int64_t size, int64_t mtime, const char *hash);
 
 /* load.c: SS-MIX2 files read, hashed and parsed by worker threads, handed back in the order they were queued. */
 struct store_load_item {

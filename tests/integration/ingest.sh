@@ -101,13 +101,24 @@ printf 'MSH|^~\\&|HIS|SEND|GW|RCV|20261123090000||ADT^A08^ADT_A01|9|P|2.5||||||~
 	"$LIFEBOAT" text encode --to iso-2022-jp >"$D/-/ADT-00/0000012345_-_ADT-00_999999999999999_20261123090000000_-_1"
 cp "$D"/20261120/OMP-01/*_1 "$D/20261120/OMP-01/0000012345_20261120_OMP-01_000000011000185_20261123100000000_01_0"
 rm "$D"/20261121/OML-11/*
-"$LIFEBOAT" ingest --db "$T/i.db" --ssmix2 "$T/tree" --json >"$T/run4.json"
+set +e
+"$LIFEBOAT" ingest --db "$T/i.db" --ssmix2 "$T/tree" --json >"$T/run4.json" 2>"$T/run4.err"
+rc4=$?
+set -e
+[ "$rc4" = 1 ] || fail "a newer ADT-00 without AL1 is a finding (exit $rc4, expected 1)"
 check "$T/run4.json" 'd["files_loaded"] == 1 and d["files_removed"] == 3' "1 new version; 3 rows' files gone"
+check "$T/run4.json" 'd["allergies_kept"] == 1' "the AL1 allergy of the older ADT-00 version kept"
+grep -q "WARNING: '.*0000012345_-_ADT-00_999999999999999_20261123090000000_-_1' names the patient but carries no AL1" \
+	"$T/run4.err" || fail "a loud warning names the ADT-00 without AL1: $(cat "$T/run4.err")"
 "$LIFEBOAT" patient --db "$T/i.db" --id 0000012345 --json >"$T/p.json"
 check "$T/p.json" 'd["phone_home"] == "03-9999-0000" and d["phone_mobile"] is None'
 check "$T/p.json" '[m["drug_name"] for m in d["medications"]] == ["セファゾリンナトリウム注射用１ｇ"]' "deleted order gone"
 check "$T/p.json" 'd["results"] == []' "removed file's results gone"
-check "$T/p.json" 'len(d["allergies"]) == 2' "AL1 of the old ADT-00 version gone, IAM kept"
+# The newer ADT-00 has names but no AL1 segment. Before issue 13 the older version's AL1 allergy (ペニシリン系抗生物質,
+# anaphylaxis) went with it; for a downtime record a hidden allergy is worse than a stale one, and HL7/SS-MIX2 says
+# "no known allergies" with an AL1 row and removes one with IAM action D, never by leaving AL1 out: it stays, warned.
+check "$T/p.json" 'sorted(a["name"] for a in d["allergies"]) == sorted(["ペニシリン系抗生物質", "ロキソプロフェン", "卵"])' \
+	"AL1 of the old ADT-00 version kept (the new one has no AL1), IAM kept"
 
 echo "== change detection: folders whose entries changed are listed, --full finds files rewritten in place"
 cp -r "$GOOD" "$T/ct"
