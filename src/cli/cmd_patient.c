@@ -120,6 +120,8 @@ static void patient_json(const struct store_patient_view *v, struct buf *out)
 	} else {
 		json_null_value(&w);
 	}
+	/* an active record saying there are none (NKA): not an allergy, but not "unknown" either */
+	json_kv_bool(&w, "no_known_allergies", v->no_known_allergies != NULL);
 	json_key(&w, "allergies");
 	json_arr(&w);
 	for (size_t i = 0; i < v->n_allergies; i++) {
@@ -274,7 +276,9 @@ static void patient_text(const struct store_patient_view *v, struct buf *o)
 	}
 	buf_addf(o, "%s: %s %s  %s: %s %s\n", L_("address", "住所"), s_(p->postal_code), s_(p->address),
 	         L_("phone", "電話"), s_(p->phone_home), s_(p->phone_mobile));
-	buf_addf(o, "%s (%zu):\n", L_("allergies", "アレルギー"), v->n_allergies);
+	buf_addf(o, "%s (%zu):%s\n", L_("allergies", "アレルギー"), v->n_allergies,
+	         !v->n_allergies && v->no_known_allergies ? L_(" none known (NKA recorded)", " なし (NKA の記録あり)")
+	                                                  : "");
 	for (size_t i = 0; i < v->n_allergies; i++)
 		buf_addf(o, "  %s  %s  %s\n", s_(v->allergies[i].name), s_(v->allergies[i].reaction),
 		         s_(ehr_severity_word(v->allergies[i].severity, lb_lang() == LB_LANG_JA)));

@@ -404,6 +404,12 @@ int ehr_fhir_read_file(const char *path, const struct ehr_sink *sink);
 /* The word people read for a stored code, in English or Japanese (words.c): severity "severe" → 重度, booking
  * status "booked" → 予約. NULL for NULL; an unknown code comes back as given. */
 const char *ehr_severity_word(const char *severity, int ja);
+
+/* 1 when an allergy record states that the patient has none (words.c): HL7 v2 AL1-3 "NKA"/"NKDA", SNOMED CT
+ * 716186003 No known allergy, 409137002 … drug, 429625007 … food, 428607008 … environmental; or the text alone
+ * says so ("No Known Allergies", 「なし」, 「アレルギーなし」, 「特記なし」). The store keeps it as kind "none":
+ * never counted or marked as an allergy, shown as 「アレルギーなし (NKA)」. */
+int ehr_allergy_says_none(const char *code, const char *name);
 const char *ehr_booking_word(const char *status, int ja);
 
 /* The CSV feeds of docs/feeds.md, read by header names in any order (extra columns ignored), UTF-8 or CP932. */

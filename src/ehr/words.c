@@ -7,6 +7,7 @@
 #include "ehr.h"
 
 #include <string.h>
+#include <strings.h>
 
 struct word {
 	const char *code, *en, *ja;
@@ -41,4 +42,36 @@ const char *ehr_booking_word(const char *status, int ja)
 	        {"noshow", "did not come", "未来院"},
 	};
 	return word_of(w, LB_ARRAY_LEN(w), status, ja);
+}
+
+int ehr_allergy_says_none(const char *code, const char *name)
+{
+	static const char *const codes[] = {"NKA", "NKDA", "NKFA", "716186003", "409137002", "429625007", "428607008"};
+	static const char *const names[] = {"no known allergies",
+	                                    "no known allergy",
+	                                    "no known drug allergies",
+	                                    "no known drug allergy",
+	                                    "nka",
+	                                    "nkda",
+	                                    "none",
+	                                    "なし",
+	                                    "無し",
+	                                    "アレルギーなし",
+	                                    "アレルギー無し",
+	                                    "特記なし",
+	                                    "特記事項なし"};
+	for (size_t i = 0; code && i < sizeof(codes) / sizeof(*codes); i++)
+		if (!strcasecmp(code, codes[i]))
+			return 1;
+	if (!name)
+		return 0;
+	while (*name == ' ')
+		name++;
+	size_t l = strlen(name);
+	while (l && name[l - 1] == ' ')
+		l--;
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+		if (strlen(names[i]) == l && !strncasecmp(name, names[i], l))
+			return 1;
+	return 0;
 }

@@ -210,7 +210,11 @@ static void summary_one(struct pdoc *d, const struct store_patient_view *v)
 	print_banner(d, v);
 	/* Allergies first, framed: the check paper loses first. */
 	pdoc_heading(d, "アレルギー・禁忌 Allergies");
-	if (!v->n_allergies) {
+	if (!v->n_allergies && v->no_known_allergies) {
+		pdoc_text(d, PDOC_LEFT + 4, d->y, 400, 10, PT_BOLD,
+		          "アレルギーなし (NKA の記録あり) / no known allergies");
+		d->y += 16;
+	} else if (!v->n_allergies) {
 		pdoc_text(d, PDOC_LEFT + 4, d->y, 400, 10, PT_BOLD, "なし (記録なし) / none recorded");
 		d->y += 16;
 	}

@@ -115,6 +115,12 @@ void station_idband(struct station_req *r, struct buf *b, const struct store_pat
 void station_allergy_box(struct station_req *r, struct buf *b, const struct store_patient_view *v)
 {
 	station_html(b, "<section class=\"allergy\" id=\"allergies\"><h2>%s</h2>", T_("Allergies", "アレルギー"));
+	if (!v->n_allergies && v->no_known_allergies) {
+		station_html(b, "<p class=\"no-allergy nka\">%s%s%s)</p></section>\n",
+		             T_("No known allergies (NKA recorded", "アレルギーなし (NKA の記録あり"),
+		             *v->no_known_allergies ? ", " : "", v->no_known_allergies);
+		return;
+	}
 	if (!v->n_allergies) {
 		station_html(b, "<p class=\"no-allergy\">%s</p></section>\n",
 		             T_("No allergy information recorded (ask the patient).",

@@ -35,6 +35,9 @@ static const char census_sql[] = "SELECT ward, room, bed, since, department, att
 static const char allergies_sql[] =
         "SELECT source_id, kind, code, code_system, name, reaction, severity, recorded, active FROM allergies a"
         " WHERE patient_id=?1 AND active AND " STORE_ALLERGY_FIRST_SQL("a", "b") " ORDER BY kind, id";
+static const char nka_sql[] =
+        "SELECT COALESCE(recorded, '') FROM allergies WHERE patient_id=?1 AND active AND kind='none' ORDER BY id DESC"
+        " LIMIT 1";
 static const char meds_sql[] =
         "SELECT order_no, kind, drug_code, code_system, drug_name, dose, dose_unit, per_day, frequency, route,"
         " start, days, end_date, status, prescriber, department, ordered FROM medications"
@@ -402,6 +405,14 @@ int store_patient_get(struct store *s, const char *id, struct store_patient_view
 
 	rc = rows(s, v, allergies_sql, id, NULL, (void **)&v->allergies, &v->n_allergies, sizeof(*v->allergies),
 	          fill_allergy);
+	if (rc == 0) {
+		if (!(q = store_cached_stmt(s, nka_sql)))
+			return store_sqlerr(s, "reading the allergies");
+		sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+		if (sqlite3_step(q) == SQLITE_ROW)
+			v->no_known_allergies = keep(v, q, 0);
+		sqlite3_reset(q);
+	}
 	if (rc == 0)
 		rc = rows(s, v, meds_sql, id, v->today, (void **)&v->medications, &v->n_medications,
 		          sizeof(*v->medications), fill_med);

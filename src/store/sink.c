@@ -102,7 +102,7 @@ static int on_allergy(void *ctx, const struct ehr_source *src, const struct ehr_
 	sqlite3_stmt *st = s->st[ST_ALLERGY];
 	bind_str(st, 1, r->patient_id);
 	bind_str(st, 2, r->id);
-	bind_str(st, 3, allergy_kind_name(r->kind));
+	bind_str(st, 3, ehr_allergy_says_none(r->code, r->name) ? "none" : allergy_kind_name(r->kind));
 	bind_str(st, 4, r->code);
 	bind_str(st, 5, r->code_system);
 	bind_str(st, 6, r->name);

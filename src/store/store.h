@@ -108,11 +108,13 @@ int store_order_line(struct store *s, const char *pid, const char *order_no, con
 /*
  * The one rule that makes allergy rows one allergy (the same allergen sent as ADT-00 AL1, ADT-61 IAM and FHIR
  * AllergyIntolerance is one allergy): a row of allergies a counts unless an earlier active row b of the same patient
- * names the same allergen (name, or code when there is no name). Used by the patient snapshot and the census.
+ * names the same allergen (name, or code when there is no name); a record that says there is none (kind 'none',
+ * ehr_allergy_says_none) never counts. Used by the patient snapshot and the census.
  */
-#define STORE_ALLERGY_FIRST_SQL(a, b)                                                                                 \
-	"NOT EXISTS (SELECT 1 FROM allergies " b " WHERE " b ".patient_id = " a ".patient_id AND " b ".active AND " b \
-	".id < " a ".id AND COALESCE(" b ".name, " b ".code, '') = COALESCE(" a ".name, " a ".code, ''))"
+#define STORE_ALLERGY_FIRST_SQL(a, b)                                                                     \
+	a ".kind IS NOT 'none' AND NOT EXISTS (SELECT 1 FROM allergies " b " WHERE " b ".patient_id = " a \
+	  ".patient_id AND " b ".active AND " b ".id < " a ".id AND COALESCE(" b ".name, " b              \
+	  ".code, '') = COALESCE(" a ".name, " a ".code, ''))"
 
 /* What every list, page and printout shows where the name of a patient without a patient record would be (an ADT
  * message arrived but the demographics did not, or failed to parse): never a blank that reads like an empty bed. */
@@ -168,6 +170,7 @@ struct store_patient_view {
 	struct store_census census;
 	struct ehr_allergy *allergies;
 	size_t n_allergies;
+	const char *no_known_allergies; /* an active record saying "no known allergies": its date ("" undated); NULL */
 	struct ehr_medication *medications; /* the orders active today (STORE_ORDER_ACTIVE_SQL on v->today) */
 	size_t n_medications;
 	struct ehr_diagnosis *diagnoses; /* active first */
