@@ -211,8 +211,6 @@ static void detect_raise(struct watch *w, struct watch_actor *a, int rule, int s
 {
 	if (a) {
 		int64_t since = w->now_s - a->alerted_s[rule];
-		if (a->alerted[rule] && since >= 60)
-			a->alerted[rule] = 0;
 		if (a->alerted[rule] && a->alerted[rule] - 1 >= sev && since < 30)
 			return;
 		a->alerted[rule] = sev + 1;
@@ -425,7 +423,7 @@ void watch_handle(struct watch *w, const struct watch_event *ev)
 
 void watch_tick(struct watch *w)
 {
-	w->now_s = lb_mono_ns() / 1000000000;
+	w->now_s = w->clock_s ? w->clock_s() : lb_mono_ns() / 1000000000;
 	if (w->overflow_unreported && w->now_s - w->overflow_alert_s >= 10) {
 		struct buf d = {0};
 		buf_addf(&d,

@@ -103,7 +103,8 @@ struct watch {
 	int syslog_fd;
 	int pinned;
 	pid_t self, parent;
-	int64_t now_s; /* monotonic seconds */
+	int64_t now_s;            /* monotonic seconds */
+	int64_t (*clock_s)(void); /* the clock watch_tick reads: NULL, the monotonic one (tests set theirs) */
 	int64_t overflow_alert_s;
 	uint64_t overflow_unreported;
 	int watch_limit_alerted;

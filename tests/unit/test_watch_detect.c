@@ -4,7 +4,11 @@
  * asserted: canaries written, deleted, renamed away and renamed onto; delete, rename and create storms one below
  * and at their thresholds; new and ransomware extensions; encryption's severities (1, 2, 3 and 10 files in 10 s,
  * 3 in 60 s); spread over several processes (5 and 15); which new random files are suspicious; header-preserving
- * encryption; ransom notes; repeats held back for 30 s; our own events and events outside the watched folder.
+ * encryption; ransom notes; repeats held back for 30 s; our own events and events outside the watched folder;
+ * the one-second ring when time jumps by its length and its counters at their cap; queue overflows reported at
+ * most once per 10 s and watched folders that vanish and come back (watch_tick on a clock the test sets); quiet
+ * processes forgotten after 120 s and beyond 4096; the baseline scan to depth 64, stopped by a signal, draining
+ * the kernel queue every 512 files.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -29,6 +33,7 @@ struct env {
 	struct watch_root root;
 	struct buf alerts; /* "rule/severity " for each alert, in order */
 	struct buf paths;  /* the "path" of each alert, one a line */
+	struct buf last;   /* the last alert's JSON */
 };
 
 static void on_alert(const char *json, void *ctx)
@@ -48,6 +53,8 @@ static void on_alert(const char *json, void *ctx)
 	p += 8;
 	buf_add(&e->paths, p, strcspn(p, "\""));
 	buf_addch(&e->paths, '\n');
+	buf_reset(&e->last);
+	buf_add(&e->last, json, strlen(json));
 }
 
 static struct env *env_new(void)
@@ -76,6 +83,7 @@ static void env_free(struct env *e)
 	watch_map_free(&e->w.canary);
 	buf_release(&e->alerts);
 	buf_release(&e->paths);
+	buf_release(&e->last);
 	free(e);
 }
 
@@ -556,6 +564,263 @@ static void test_extension_case_and_length(void **state)
 	}
 }
 
+/* The one-second ring holds 64 s: when time jumps by exactly its length (or much more), the bucket of the new
+ * second is the one of 64 s ago and starts empty, so old counts never come back. */
+static void test_ring_wraps(void **state)
+{
+	(void)state;
+	static const int jump[] = {64, 65, 63, 1000};
+	for (size_t k = 0; k < LB_ARRAY_LEN(jump); k++) {
+		struct env *e = env_new();
+		for (int i = 0; i < 150; i++)
+			ev(e, WEV_DELETE, 210, at("d%03d.txt", i), NULL, 0);
+		e->w.now_s += jump[k];
+		for (int i = 0; i < 199; i++)
+			ev(e, WEV_DELETE, 210, at("d%03d.txt", i), NULL, 0);
+		if (strcmp(buf_cstr(&e->alerts), ""))
+			fail_msg("150 deletes, %d s later 199: alerts '%s'", jump[k], buf_cstr(&e->alerts));
+		ev(e, WEV_DELETE, 210, at("d%03d.txt", 199), NULL, 0);
+		expect(e, "delete_storm/medium ");
+		env_free(e);
+	}
+}
+
+/* A counter of one second stops at 65535 (it does not wrap to 0): the counts of the next alert say so. */
+static void test_counter_cap(void **state)
+{
+	(void)state;
+	clean_dir();
+	struct env *e = env_new();
+	char c1[256];
+	snprintf(c1, sizeof c1, "%s", at("!0000-lifeboat-canary.pdf", 0));
+	put(c1, txt, 100);
+	watch_map_put(&e->w.canary, watch_hash_str(c1));
+	for (int i = 0; i < 65536; i++)
+		ev(e, WEV_CREATE, 0, at("c%d", i % 10), NULL, 1);
+	expect(e, "create_storm/low ");
+	ev(e, WEV_WRITE, 0, c1, NULL, 0);
+	expect(e, "canary/critical ");
+	if (!strstr(buf_cstr(&e->last), "\"created\":65535"))
+		fail_msg("65536 creates in one second: %s", buf_cstr(&e->last));
+	env_free(e);
+}
+
+static int64_t clock_now;
+
+static int64_t test_clock(void)
+{
+	return clock_now;
+}
+
+/* An env whose watch_tick reads the test's clock (as watch.c starts it: an overflow reported at once). */
+static struct env *env_clock(int64_t now)
+{
+	struct env *e = env_new();
+	clock_now = now;
+	e->w.clock_s = test_clock;
+	e->w.now_s = now;
+	e->w.overflow_alert_s = now - 10;
+	return e;
+}
+
+/* Queue overflows: the first reported at once, the next ones at most once per 10 s with how many there were;
+ * nothing when none came since the last report. */
+static void test_overflow(void **state)
+{
+	(void)state;
+	struct env *e = env_clock(1000);
+	ev(e, WEV_OVERFLOW, 0, NULL, NULL, 0);
+	expect(e, "queue_overflow/high ");
+	char want[80];
+	snprintf(want, sizeof want, "%s\n", tmpdir); /* the first watched folder */
+	assert_string_equal(buf_cstr(&e->paths), want);
+	assert_non_null(strstr(buf_cstr(&e->last), "overflowed 1 times"));
+	assert_non_null(strstr(buf_cstr(&e->last), "\"files\":1,"));
+	clock_now = 1009; /* 9 s later: held back, counted */
+	ev(e, WEV_OVERFLOW, 0, NULL, NULL, 0);
+	ev(e, WEV_OVERFLOW, 0, NULL, NULL, 0);
+	watch_tick(&e->w);
+	expect(e, "");
+	clock_now = 1010; /* 10 s: the two held back */
+	watch_tick(&e->w);
+	expect(e, "queue_overflow/high ");
+	assert_non_null(strstr(buf_cstr(&e->last), "overflowed 2 times"));
+	assert_non_null(strstr(buf_cstr(&e->last), "(3 overflows since start)"));
+	assert_non_null(strstr(buf_cstr(&e->last), "\"files\":2,"));
+	clock_now = 1100; /* none since: nothing */
+	watch_tick(&e->w);
+	expect(e, "");
+	clock_now = 1111;
+	ev(e, WEV_OVERFLOW, 0, NULL, NULL, 0);
+	expect(e, "queue_overflow/high ");
+	assert_int_equal(e->sum.overflows, 4);
+	assert_int_equal(e->sum.events_seen, 4);
+	assert_int_equal(e->sum.events, 0);
+	env_free(e);
+}
+
+/* A watched folder deleted, moved away or replaced by a file: one alert, none while it stays away, watching on
+ * when it is back, and a new alert when it goes again. */
+static void test_root_gone(void **state)
+{
+	(void)state;
+	clean_dir();
+	char share[128], away[128];
+	snprintf(share, sizeof share, "%s/share", tmpdir);
+	snprintf(away, sizeof away, "%s/share.old", tmpdir);
+	assert_int_equal(lb_mkdirs(share, 0755), 0);
+	struct env *e = env_clock(1000);
+	e->root.path = share;
+	e->root.len = strlen(share);
+	watch_tick(&e->w);
+	expect(e, "");
+	assert_int_equal(rename(share, away), 0);
+	watch_tick(&e->w);
+	expect(e, "watched_path_gone/medium ");
+	assert_non_null(strstr(buf_cstr(&e->paths), "/share\n"));
+	watch_tick(&e->w);
+	watch_tick(&e->w);
+	expect(e, "");
+	assert_int_equal(rename(away, share), 0);
+	watch_tick(&e->w);
+	watch_tick(&e->w);
+	expect(e, "");
+	assert_int_equal(e->root.gone, 0);
+	assert_int_equal(rmdir(share), 0);
+	put(share, txt, 10); /* a file where the folder was */
+	watch_tick(&e->w);
+	expect(e, "watched_path_gone/medium ");
+	watch_tick(&e->w);
+	expect(e, "");
+	env_free(e);
+}
+
+/* A process quiet for 120 s is still known (its hold-back of alerts kept), at 121 s forgotten. */
+static void test_actors_forgotten(void **state)
+{
+	(void)state;
+	struct env *e = env_clock(1000);
+	ev(e, WEV_CREATE, 0, at("c%d", 0), NULL, 1);
+	ev(e, WEV_CREATE, 220, at("c%d", 1), NULL, 1);
+	assert_int_equal(e->w.nactors, 3); /* pid 0, pid 220 and the sum of named processes */
+	clock_now = 1100;
+	watch_tick(&e->w);
+	ev(e, WEV_CREATE, 220, at("c%d", 1), NULL, 1);
+	clock_now = 1120;
+	watch_tick(&e->w);
+	assert_int_equal(e->w.nactors, 3);
+	clock_now = 1121;
+	watch_tick(&e->w);
+	assert_int_equal(e->w.nactors, 2);
+	assert_int_equal(e->w.actors[0]->pid == 0 || e->w.actors[1]->pid == 0, 0);
+	clock_now = 1221;
+	watch_tick(&e->w);
+	assert_int_equal(e->w.nactors, 0);
+	env_free(e);
+}
+
+static int has_actor(struct env *e, pid_t pid)
+{
+	for (size_t i = 0; i < e->w.nactors; i++)
+		if (e->w.actors[i]->pid == pid)
+			return 1;
+	return 0;
+}
+
+/* At most 4096 processes are followed: a new one beyond makes room by forgetting the quietest (of two equally
+ * quiet, the one seen first). */
+static void test_actors_cap(void **state)
+{
+	(void)state;
+	struct env *e = env_new();
+	/* 4095 processes and their sum: 4096 */
+	for (pid_t p = 0; p < 4095; p++)
+		ev(e, WEV_CREATE, 10000 + p, at("c%d", 0), NULL, 1);
+	assert_int_equal(e->w.nactors, 4096);
+	/* a second later every one busy again but 10100 and 10200 */
+	e->w.now_s++;
+	for (pid_t p = 0; p < 4095; p++)
+		if (p != 100 && p != 200)
+			ev(e, WEV_CREATE, 10000 + p, at("c%d", 0), NULL, 1);
+	ev(e, WEV_CREATE, 20000, at("c%d", 0), NULL, 1);
+	assert_int_equal(e->w.nactors, 4096);
+	assert_false(has_actor(e, 10100));
+	assert_true(has_actor(e, 10200));
+	assert_true(has_actor(e, 20000));
+	ev(e, WEV_CREATE, 20001, at("c%d", 0), NULL, 1);
+	assert_int_equal(e->w.nactors, 4096);
+	assert_false(has_actor(e, 10200));
+	assert_true(has_actor(e, 10000));
+	assert_true(has_actor(e, 14094));
+	assert_true(has_actor(e, WATCH_PID_ALL));
+	env_free(e);
+}
+
+/* The baseline learns files down to folders 64 deep below the watched folder, not deeper: a file there written
+ * random later is a file that lost its structure. */
+static void test_baseline_depth(void **state)
+{
+	(void)state;
+	clean_dir();
+	char dir[512], f64[600], f65[600];
+	size_t n = (size_t)snprintf(dir, sizeof dir, "%s", tmpdir);
+	for (int d = 1; d <= 65; d++) {
+		n += (size_t)snprintf(dir + n, sizeof dir - n, "/d");
+		if (d == 64)
+			snprintf(f64, sizeof f64, "%s/f.txt", dir);
+	}
+	snprintf(f65, sizeof f65, "%s/f.txt", dir);
+	assert_int_equal(lb_mkdirs(dir, 0755), 0);
+	put(f64, txt, 8192);
+	put(f65, txt, 8192);
+	struct env *e = env_new();
+	assert_int_equal(watch_baseline(&e->w, tmpdir, 0), 1);
+	assert_non_null(watch_map_get(&e->w.files, watch_hash_str(f64)));
+	assert_null(watch_map_get(&e->w.files, watch_hash_str(f65)));
+	env_free(e);
+	/* from a folder given at depth 64 its own files only */
+	e = env_new();
+	*strrchr(f64, '/') = 0;
+	assert_int_equal(watch_baseline(&e->w, f64, 64), 1);
+	assert_int_equal(watch_baseline(&e->w, f64, 65), 0);
+	assert_int_equal(watch_baseline(&e->w, "/nonexistent-lifeboat-dir", 0), 0);
+	env_free(e);
+}
+
+static int reads;
+
+static int count_read(struct watch_src *s)
+{
+	(void)s;
+	reads++;
+	return 0;
+}
+
+/* The baseline keeps the kernel queue drained: one read of the source every 512 files; a stop signal ends it. */
+static void test_baseline_drain_and_stop(void **state)
+{
+	(void)state;
+	clean_dir();
+	for (int i = 0; i < 1023; i++)
+		put(at("f%04d.txt", i), txt, 10);
+	struct env *e = env_new();
+	struct watch_src src = {.name = "test", .fd = -1, .w = &e->w, .read = count_read};
+	e->w.src = &src;
+	reads = 0;
+	assert_int_equal(watch_baseline(&e->w, tmpdir, 0), 1023);
+	assert_int_equal(reads, 1);
+	put(at("f%04d.txt", 1023), txt, 10);
+	reads = 0;
+	assert_int_equal(watch_baseline(&e->w, tmpdir, 0), 1024);
+	assert_int_equal(reads, 2);
+	volatile sig_atomic_t stop = 1;
+	e->o.stop = &stop;
+	assert_int_equal(watch_baseline(&e->w, tmpdir, 0), 0);
+	stop = 0;
+	assert_int_equal(watch_baseline(&e->w, tmpdir, 0), 1024);
+	env_free(e);
+}
+
 int main(void)
 {
 	snprintf(tmpdir, sizeof tmpdir, "/tmp/lb-test-detect.XXXXXX");
@@ -576,6 +841,14 @@ int main(void)
 	        cmocka_unit_test(test_alert_folder),
 	        cmocka_unit_test(test_path_root),
 	        cmocka_unit_test(test_extension_case_and_length),
+	        cmocka_unit_test(test_ring_wraps),
+	        cmocka_unit_test(test_counter_cap),
+	        cmocka_unit_test(test_overflow),
+	        cmocka_unit_test(test_root_gone),
+	        cmocka_unit_test(test_actors_forgotten),
+	        cmocka_unit_test(test_actors_cap),
+	        cmocka_unit_test(test_baseline_depth),
+	        cmocka_unit_test(test_baseline_drain_and_stop),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	lb_rmtree(tmpdir);
