@@ -468,6 +468,16 @@ void watch_tick(struct watch *w)
 	}
 }
 
+unsigned char watch_entry_type(const char *path, unsigned char d_type)
+{
+	if (d_type != DT_UNKNOWN)
+		return d_type;
+	struct stat st;
+	if (lstat(path, &st) < 0)
+		return DT_UNKNOWN;
+	return S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
+}
+
 int watch_baseline(struct watch *w, const char *dir, int depth)
 {
 	if (depth > 64)
@@ -485,13 +495,7 @@ int watch_baseline(struct watch *w, const char *dir, int depth)
 			continue;
 		buf_reset(&p);
 		lb_path_join(&p, dir, e->d_name);
-		unsigned char t = e->d_type;
-		if (t == DT_UNKNOWN) {
-			struct stat st;
-			if (lstat(p.data, &st) < 0)
-				continue;
-			t = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
-		}
+		unsigned char t = watch_entry_type(p.data, e->d_type);
 		if (t == DT_DIR) {
 			n += watch_baseline(w, p.data, depth + 1);
 		} else if (t == DT_REG) {

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -279,11 +280,13 @@ static void test_encryption_severity(void **state)
 	e = env_new();
 	text_files(e, 3);
 	encrypt(e, 401, 0);
-	e->w.now_s += 15;
+	expect(e, "encryption/low ");
+	e->w.now_s += 15; /* 2 in 60 s, 1 in 10 s: still low (held back) */
 	encrypt(e, 401, 1);
+	expect(e, "");
 	e->w.now_s += 16;
 	encrypt(e, 401, 2);
-	expect(e, "encryption/low encryption/medium ");
+	expect(e, "encryption/medium ");
 	env_free(e);
 }
 
@@ -322,6 +325,7 @@ static void test_several_processes(void **state)
 	for (int i = 0; i < 6; i++)
 		encrypt(e, 0, i);
 	expect(e, "encryption/low encryption/medium encryption/high ");
+	assert_int_equal(e->w.nactors, 1); /* one actor for the folder, no sum beside it */
 	env_free(e);
 }
 
@@ -821,6 +825,210 @@ static void test_baseline_drain_and_stop(void **state)
 	env_free(e);
 }
 
+/* The sum over processes at its edges: a process that made its own high alert (3 files) is not told again by
+ * the sum; one with 2 files in a sum of 5 is. pid 1 is a process like any other: named, and in the sum. */
+static void test_several_processes_edges(void **state)
+{
+	(void)state;
+	clean_dir();
+	struct env *e = env_new();
+	text_files(e, 6);
+	for (int i = 0; i < 3; i++)
+		encrypt(e, 530, i);
+	expect(e, "encryption/low encryption/medium encryption/high ");
+	encrypt(e, 531, 3);
+	expect(e, "encryption/low ");
+	encrypt(e, 531, 4); /* 5 in all, 531 has 2 */
+	expect(e, "encryption/medium encryption/high ");
+	env_free(e);
+
+	clean_dir();
+	e = env_new();
+	text_files(e, 6);
+	for (int i = 0; i < 2; i++)
+		encrypt(e, 540, i);
+	expect(e, "encryption/low encryption/medium ");
+	encrypt(e, 541, 2);
+	encrypt(e, 541, 3);
+	expect(e, "encryption/low encryption/medium ");
+	encrypt(e, 541, 4); /* 5 in all, but 541 alone has 3: its own alert says it */
+	expect(e, "encryption/high ");
+	env_free(e);
+
+	clean_dir();
+	e = env_new();
+	e->w.self = 0; /* no pid of ours below */
+	text_files(e, 5);
+	for (int i = 0; i < 4; i++)
+		encrypt(e, 550 + i, i);
+	buf_reset(&e->alerts);
+	encrypt(e, 1, 4);
+	expect(e, "encryption/low encryption/high ");
+	char comm[64] = "";
+	FILE *f = fopen("/proc/1/comm", "r");
+	if (f) {
+		if (fgets(comm, sizeof comm, f))
+			comm[strcspn(comm, "\n")] = 0;
+		fclose(f);
+	}
+	e->w.now_s += 40; /* past the hold-back: pid 1's own alert again, naming it */
+	put(at("doc%02d.txt", 0), txt, 8192);
+	ev(e, WEV_WRITE, 1, at("doc%02d.txt", 0), NULL, 0);
+	encrypt(e, 1, 0);
+	expect(e, "encryption/low ");
+	if (*comm) {
+		char want[128];
+		snprintf(want, sizeof want, "\"comm\":\"%s\"", comm);
+		if (!strstr(buf_cstr(&e->last), want))
+			fail_msg("pid 1 not named %s: %s", comm, buf_cstr(&e->last));
+	}
+	env_free(e);
+}
+
+/* What an alert names: a ransom note and a canary their own file, encryption the folder of the files. */
+static void test_alert_paths(void **state)
+{
+	(void)state;
+	static const char note[] = "All your files have been encrypted! To decrypt your files and recover them you "
+	                           "must pay a ransom in bitcoin. Contact us by email to get the decryption key.\n";
+	clean_dir();
+	assert_int_equal(lb_mkdirs(at("w%d", 1), 0755), 0);
+	struct env *e = env_new();
+	char c1[256], n1[256], want[600];
+	snprintf(c1, sizeof c1, "%s", at("w1/!0000-lifeboat-canary.pdf", 0));
+	snprintf(n1, sizeof n1, "%s", at("w1/HOW_TO_DECRYPT.txt", 0));
+	put(c1, txt, 100);
+	watch_map_put(&e->w.canary, watch_hash_str(c1));
+	put(at("w1/a.txt", 0), txt, 8192);
+	watch_baseline(&e->w, tmpdir, 0);
+	put(at("w1/a.txt", 0), rnd, 8192);
+	ev(e, WEV_WRITE, 560, at("w1/a.txt", 0), NULL, 0);
+	put(n1, note, sizeof note - 1);
+	ev(e, WEV_WRITE, 560, n1, NULL, 0);
+	ev(e, WEV_DELETE, 560, c1, NULL, 0);
+	expect(e, "encryption/low ransom_note/critical canary/critical ");
+	snprintf(want, sizeof want, "%s/w1\n%s\n%s\n", tmpdir, n1, c1);
+	assert_string_equal(buf_cstr(&e->paths), want);
+	env_free(e);
+}
+
+/* A new random file with a ransomware extension is suspicious even when files with that extension are in the
+ * tree already (an earlier attack's leftovers); a folder created with one is no file. */
+static void test_ransom_extension_seen(void **state)
+{
+	(void)state;
+	clean_dir();
+	put(at("old.docx.locked", 0), txt, 100);
+	struct env *e = env_new();
+	watch_baseline(&e->w, tmpdir, 0);
+	put(at("new.docx.locked", 0), rnd, 8192);
+	ev(e, WEV_WRITE, 570, at("new.docx.locked", 0), NULL, 0);
+	expect(e, "encryption/low ");
+	for (int i = 0; i < 3; i++)
+		ev(e, WEV_CREATE, 571, at("folder%d.locked", i), NULL, 1);
+	expect(e, "");
+	for (int i = 0; i < 3; i++)
+		ev(e, WEV_CREATE, 572, at("file%d.locked", i), NULL, 0);
+	expect(e, "ransom_extension/low ransom_extension/high ");
+	env_free(e);
+}
+
+/* Extensions are learnt from files written with structure, not from empty ones: a new random file is then
+ * unsuspicious under the first, suspicious under the second. */
+static void test_extension_learnt_on_write(void **state)
+{
+	(void)state;
+	clean_dir();
+	struct env *e = env_new();
+	put(at("a.qzq", 0), txt, 8192);
+	ev(e, WEV_WRITE, 580, at("a.qzq", 0), NULL, 0);
+	put(at("c.qzr", 0), "", 0);
+	ev(e, WEV_WRITE, 580, at("c.qzr", 0), NULL, 0);
+	put(at("noext", 0), txt, 8192);
+	ev(e, WEV_WRITE, 580, at("noext", 0), NULL, 0);
+	expect(e, "");
+	put(at("b.qzq", 0), rnd, 8192);
+	ev(e, WEV_WRITE, 581, at("b.qzq", 0), NULL, 0);
+	expect(e, "");
+	put(at("d.qzr", 0), rnd, 8192);
+	ev(e, WEV_WRITE, 582, at("d.qzr", 0), NULL, 0);
+	expect(e, "encryption/low ");
+	env_free(e);
+}
+
+/* A deleted file is forgotten: a new file under its name is judged as new (a random .dat is fine), not as the
+ * text it was. */
+static void test_deleted_forgotten(void **state)
+{
+	(void)state;
+	clean_dir();
+	put(at("export.dat", 0), txt, 8192);
+	put(at("kept.dat", 0), txt, 8192);
+	struct env *e = env_new();
+	watch_baseline(&e->w, tmpdir, 0);
+	unlink(at("export.dat", 0));
+	ev(e, WEV_DELETE, 590, at("export.dat", 0), NULL, 0);
+	ev(e, WEV_DELETE, 590, tmpdir, NULL, 1); /* a folder's delete forgets no file */
+	put(at("export.dat", 0), rnd, 8192);
+	ev(e, WEV_WRITE, 590, at("export.dat", 0), NULL, 0);
+	expect(e, "");
+	put(at("kept.dat", 0), rnd, 8192);
+	ev(e, WEV_WRITE, 591, at("kept.dat", 0), NULL, 0);
+	expect(e, "encryption/low ");
+	env_free(e);
+}
+
+/* Files moved out of the watched folder are renames in it (a canary moved away, a storm of them); events on our
+ * own alerts file are not looked at, those beside it are. */
+static void test_moved_out_and_alerts_file(void **state)
+{
+	(void)state;
+	clean_dir();
+	struct env *e = env_new();
+	char c1[256];
+	snprintf(c1, sizeof c1, "%s", at("!0000-lifeboat-canary.pdf", 0));
+	watch_map_put(&e->w.canary, watch_hash_str(c1));
+	ev(e, WEV_RENAME, 600, c1, "/elsewhere/x.pdf", 0);
+	expect(e, "canary/critical ");
+	for (int i = 0; i < 199; i++)
+		ev(e, WEV_RENAME, 601, at("r%03d.txt", i), "/elsewhere/r.txt", 0);
+	expect(e, "");
+	ev(e, WEV_RENAME, 601, at("r%03d.txt", 199), "/elsewhere/r.txt", 0);
+	expect(e, "rename_storm/medium ");
+	env_free(e);
+
+	e = env_new();
+	char alerts[256];
+	snprintf(alerts, sizeof alerts, "%s", at("alerts.jsonl", 0));
+	e->w.alerts_real = alerts;
+	for (int i = 0; i < 300; i++)
+		ev(e, WEV_DELETE, 602, alerts, NULL, 0);
+	expect(e, "");
+	assert_int_equal(e->sum.events, 0);
+	for (int i = 0; i < 200; i++)
+		ev(e, WEV_DELETE, 602, at("d%03d.txt", i), NULL, 0);
+	expect(e, "delete_storm/medium ");
+	assert_int_equal(e->sum.events, 200);
+	e->w.alerts_real = NULL;
+	env_free(e);
+}
+
+/* A folder entry's type when the file system does not give it (DT_UNKNOWN): from lstat; given, as given. */
+static void test_entry_type(void **state)
+{
+	(void)state;
+	clean_dir();
+	put(at("f.txt", 0), txt, 10);
+	assert_int_equal(lb_mkdirs(at("sub", 0), 0755), 0);
+	assert_int_equal(symlink("/etc", at("ln", 0)), 0);
+	assert_int_equal(watch_entry_type(at("f.txt", 0), DT_UNKNOWN), DT_REG);
+	assert_int_equal(watch_entry_type(at("sub", 0), DT_UNKNOWN), DT_DIR);
+	assert_int_equal(watch_entry_type(at("ln", 0), DT_UNKNOWN), DT_LNK);
+	assert_int_equal(watch_entry_type(at("gone", 0), DT_UNKNOWN), DT_UNKNOWN);
+	assert_int_equal(watch_entry_type(at("gone", 0), DT_REG), DT_REG); /* given: no lstat */
+	assert_int_equal(watch_entry_type(at("f.txt", 0), DT_DIR), DT_DIR);
+}
+
 int main(void)
 {
 	snprintf(tmpdir, sizeof tmpdir, "/tmp/lb-test-detect.XXXXXX");
@@ -849,6 +1057,13 @@ int main(void)
 	        cmocka_unit_test(test_actors_cap),
 	        cmocka_unit_test(test_baseline_depth),
 	        cmocka_unit_test(test_baseline_drain_and_stop),
+	        cmocka_unit_test(test_several_processes_edges),
+	        cmocka_unit_test(test_alert_paths),
+	        cmocka_unit_test(test_ransom_extension_seen),
+	        cmocka_unit_test(test_extension_learnt_on_write),
+	        cmocka_unit_test(test_deleted_forgotten),
+	        cmocka_unit_test(test_moved_out_and_alerts_file),
+	        cmocka_unit_test(test_entry_type),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	lb_rmtree(tmpdir);
