@@ -111,10 +111,11 @@ static void *worker_main(void *arg)
 		batch_finish(k->batch);
 		pthread_mutex_lock(&w->mu);
 		k->batch->done = 1;
+		/* under the lock: one worker at a time draws, and the last job done draws the whole count */
+		if (w->progress)
+			lb_progress_update(w->progress, (uint64_t)atomic_load(&w->count));
 		pthread_cond_broadcast(&w->cv);
 		pthread_mutex_unlock(&w->mu);
-		if (k == &w->workers[0] && w->progress)
-			lb_progress_update(w->progress, (uint64_t)atomic_load(&w->count));
 	}
 	return NULL;
 }

@@ -211,8 +211,6 @@ static void detect_raise(struct watch *w, struct watch_actor *a, int rule, int s
 {
 	if (a) {
 		int64_t since = w->now_s - a->alerted_s[rule];
-		if (a->alerted[rule] && since >= 60)
-			a->alerted[rule] = 0;
 		if (a->alerted[rule] && a->alerted[rule] - 1 >= sev && since < 30)
 			return;
 		a->alerted[rule] = sev + 1;
@@ -425,7 +423,7 @@ void watch_handle(struct watch *w, const struct watch_event *ev)
 
 void watch_tick(struct watch *w)
 {
-	w->now_s = lb_mono_ns() / 1000000000;
+	w->now_s = w->clock_s ? w->clock_s() : lb_mono_ns() / 1000000000;
 	if (w->overflow_unreported && w->now_s - w->overflow_alert_s >= 10) {
 		struct buf d = {0};
 		buf_addf(&d,
@@ -470,6 +468,16 @@ void watch_tick(struct watch *w)
 	}
 }
 
+unsigned char watch_entry_type(const char *path, unsigned char d_type)
+{
+	if (d_type != DT_UNKNOWN)
+		return d_type;
+	struct stat st;
+	if (lstat(path, &st) < 0)
+		return DT_UNKNOWN;
+	return S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
+}
+
 int watch_baseline(struct watch *w, const char *dir, int depth)
 {
 	if (depth > 64)
@@ -487,13 +495,7 @@ int watch_baseline(struct watch *w, const char *dir, int depth)
 			continue;
 		buf_reset(&p);
 		lb_path_join(&p, dir, e->d_name);
-		unsigned char t = e->d_type;
-		if (t == DT_UNKNOWN) {
-			struct stat st;
-			if (lstat(p.data, &st) < 0)
-				continue;
-			t = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
-		}
+		unsigned char t = watch_entry_type(p.data, e->d_type);
 		if (t == DT_DIR) {
 			n += watch_baseline(w, p.data, depth + 1);
 		} else if (t == DT_REG) {

@@ -103,7 +103,8 @@ struct watch {
 	int syslog_fd;
 	int pinned;
 	pid_t self, parent;
-	int64_t now_s; /* monotonic seconds */
+	int64_t now_s;            /* monotonic seconds */
+	int64_t (*clock_s)(void); /* the clock watch_tick reads: NULL, the monotonic one (tests set theirs) */
 	int64_t overflow_alert_s;
 	uint64_t overflow_unreported;
 	int watch_limit_alerted;
@@ -119,6 +120,9 @@ int watch_path_root(const struct watch *w, const char *path);
 void watch_handle(struct watch *w, const struct watch_event *ev);
 void watch_tick(struct watch *w);
 int watch_baseline(struct watch *w, const char *dir, int depth);
+/* A folder entry's type: d_type, or from lstat when the file system leaves it DT_UNKNOWN (some XFS, NFS and FUSE
+ * mounts); DT_UNKNOWN when the entry is gone already. Anything but a folder or a regular file is DT_LNK. */
+unsigned char watch_entry_type(const char *path, unsigned char d_type);
 void watch_actor_free_all(struct watch *w);
 
 /* feature.c: what a file is now. */

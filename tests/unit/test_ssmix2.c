@@ -9,6 +9,10 @@
 #include <cmocka.h>
 
 #include "ehr/ehr.h"
+#include "ehr/ssmix2_walk_int.h"
+
+#include <fcntl.h>
+#include <pthread.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -524,6 +528,187 @@ static void test_walk_batches(void **state)
 	assert_int_equal(lb_rmtree(root), 0);
 }
 
+/* A storage of 12 PID[3:6] folders (more jobs than walker threads) holding 50 patients: the tree of the first
+ * walk is exactly 64 entries, the capacity it grew to; a second walk over it finds every folder unchanged. Sizes
+ * are read unless asked not to, and the progress shows every file found. */
+static void test_scan_many_folders(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/lb-test-ssmix2-XXXXXX";
+	assert_non_null(mkdtemp(root));
+	for (int p = 0; p < 50; p++) {
+		char rel[512];
+		int b = 1 + p % 12;
+		snprintf(rel, sizeof rel, "000/%03d/000%03d%04d/-/ADT-00/000%03d%04d_-_ADT-00_1_20240101000000000_-_1",
+		         b, b, p, b, p);
+		touch(root, rel);
+	}
+	struct cap c = {0};
+	struct ehr_sink k = sink_of(&c);
+	struct ssmix2_tree tree = {0};
+	struct lb_progress pr = {.label = "test"};
+	struct ssmix2_scan s = {.tree = &tree, .progress = &pr};
+	assert_int_equal(ssmix2_scan(root, &k, &s), 0);
+	assert_int_equal(s.n, 50);
+	assert_int_equal(s.skipped, 0);
+	assert_int_equal(pr.done, 50);
+	assert_int_equal(tree.n, 64); /* "", 000, 12 folders, 50 patients */
+	for (size_t i = 0; i < s.n; i++) {
+		assert_true(s.files[i].current);
+		assert_int_equal(s.files[i].size, 11);
+		assert_true(s.files[i].mtime_ns > 0);
+		if (i)
+			assert_true(strcmp(s.files[i - 1].path, s.files[i].path) < 0);
+	}
+	for (size_t i = 0; i < tree.n; i++)
+		if (strlen(tree.v[i].path) > 7)
+			assert_int_equal(tree.v[i].current, 1);
+	ssmix2_scan_release(&s);
+	tick();
+	pr = (struct lb_progress){.label = "test"};
+	s = (struct ssmix2_scan){.tree = &tree, .progress = &pr, .no_file_stat = 1, .full = 1};
+	assert_int_equal(ssmix2_scan(root, &k, &s), 0);
+	assert_int_equal(s.n, 50);
+	assert_int_equal(pr.done, 50);
+	assert_int_equal(tree.n, 64);
+	for (size_t i = 0; i < s.n; i++)
+		assert_int_equal(s.files[i].size, -1);
+	ssmix2_scan_release(&s);
+	s = (struct ssmix2_scan){.tree = &tree};
+	assert_int_equal(ssmix2_scan(root, &k, &s), 0);
+	assert_int_equal(s.n, 0);
+	assert_int_equal(s.same_dirs, 50);
+	assert_int_equal(s.same_current, 50);
+	ssmix2_scan_release(&s);
+	ssmix2_tree_release(&tree);
+	buf_release(&c.out);
+	assert_int_equal(lb_rmtree(root), 0);
+}
+
+/* A patient whose ID is too short for prefix folders of its own comes in the last batch, yet sorts among the
+ * others (00000 before 0000012345) and counts as current in its folder; a stray is warned about even with no
+ * sink to tell. */
+static void test_scan_short_id(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/lb-test-ssmix2-XXXXXX";
+	assert_non_null(mkdtemp(root));
+	touch(root, "000/001/0000012345/-/ADT-00/0000012345_-_ADT-00_1_20240101000000000_-_1");
+	touch(root, "000/00/00000/-/ADT-00/00000_-_ADT-00_1_20240101000000000_-_1");
+	struct ssmix2_tree tree = {0};
+	struct ssmix2_scan s = {.tree = &tree};
+	assert_int_equal(ssmix2_scan(root, NULL, &s), 0);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.files[0].name.patient, "00000");
+	assert_string_equal(s.files[1].name.patient, "0000012345");
+	assert_int_equal(dir_at(&tree, "000/00/00000")->current, 1);
+	assert_int_equal(dir_at(&tree, "000/001/0000012345")->current, 1);
+	ssmix2_scan_release(&s);
+	touch(root, "000/stray");
+	s = (struct ssmix2_scan){0};
+	assert_int_equal(ssmix2_scan(root, NULL, &s), 0);
+	assert_int_equal(s.skipped, 1);
+	assert_int_equal(s.n, 2);
+	ssmix2_scan_release(&s);
+	ssmix2_tree_release(&tree);
+	assert_int_equal(lb_rmtree(root), 0);
+}
+
+/* The walk as a stream: the first batch is handed out without waiting for the whole walk; once every folder's
+ * batch is taken, the last one is ready at once. */
+static void test_walk_stream(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/lb-test-ssmix2-XXXXXX";
+	assert_non_null(mkdtemp(root));
+	touch(root, "000/001/0000011111/-/ADT-00/0000011111_-_ADT-00_1_20240101000000000_-_1");
+	touch(root, "000/002/0000022222/-/ADT-00/0000022222_-_ADT-00_1_20240101000000000_-_1");
+	touch(root, "123/45/12345/-/ADT-00/12345_-_ADT-00_1_20240101000000000_-_1");
+	struct ssmix2_scan opts = {0};
+	struct ssmix2_walker *w;
+	assert_int_equal(ssmix2_walk_start(root, &opts, &w), 0);
+	assert_int_equal(w->njobs, 3);
+	struct ssmix2_file *f;
+	size_t n, total = 0;
+	assert_true(ssmix2_walk_next(w, &f, &n));
+	assert_int_equal(n, 1);
+	assert_false(w->waited); /* the other folders not waited for */
+	total += n;
+	for (int i = 0; i < 2; i++) {
+		assert_true(ssmix2_walk_next(w, &f, &n));
+		total += n;
+	}
+	assert_true(ssmix2_walk_ready(w));
+	assert_true(ssmix2_walk_next(w, &f, &n)); /* the short IDs */
+	assert_int_equal(n, 1);
+	total += n;
+	assert_true(ssmix2_walk_ready(w));
+	assert_false(ssmix2_walk_next(w, &f, &n));
+	assert_int_equal(total, 3);
+	struct ssmix2_scan out = {0};
+	ssmix2_walk_end(w, NULL, &out);
+	assert_int_equal(lb_rmtree(root), 0);
+}
+
+/* Started with no standard input (descriptor 0 free), the storage's folder may open as descriptor 0: a folder
+ * like any other. */
+static void test_scan_fd0(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/lb-test-ssmix2-XXXXXX";
+	assert_non_null(mkdtemp(root));
+	touch(root, "000/001/0000012345/-/ADT-00/0000012345_-_ADT-00_1_20240101000000000_-_1");
+	int saved = dup(0);
+	assert_true(saved > 0);
+	close(0);
+	struct ssmix2_scan s = {0};
+	int rc = ssmix2_scan(root, NULL, &s);
+	size_t n = s.n;
+	ssmix2_scan_release(&s);
+	assert_int_equal(dup2(saved, 0), 0);
+	close(saved);
+	assert_int_equal(rc, 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(lb_rmtree(root), 0);
+}
+
+/* No walker thread can be started (threads' stacks cannot be had): the walk is done in the calling thread,
+ * with the same result. */
+static void test_scan_no_threads(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/lb-test-ssmix2-XXXXXX";
+	assert_non_null(mkdtemp(root));
+	for (int b = 1; b <= 3; b++) {
+		char rel[512];
+		snprintf(rel, sizeof rel, "000/%03d/000%03d0001/-/ADT-00/000%03d0001_-_ADT-00_1_20240101000000000_-_1",
+		         b, b, b);
+		touch(root, rel);
+	}
+	pthread_attr_t old, huge;
+	assert_int_equal(pthread_getattr_default_np(&old), 0);
+	assert_int_equal(pthread_attr_init(&huge), 0);
+	assert_int_equal(pthread_attr_setstacksize(&huge, (size_t)1 << 50), 0);
+	assert_int_equal(pthread_setattr_default_np(&huge), 0);
+	struct ssmix2_scan opts = {0};
+	struct ssmix2_walker *w;
+	int rc = ssmix2_walk_start(root, &opts, &w);
+	int nth = rc == 0 ? w->nth : -1;
+	assert_int_equal(pthread_setattr_default_np(&old), 0);
+	pthread_attr_destroy(&huge);
+	pthread_attr_destroy(&old);
+	assert_int_equal(rc, 0);
+	assert_int_equal(nth, 0);
+	struct ssmix2_file *f;
+	size_t n, total = 0;
+	while (ssmix2_walk_next(w, &f, &n))
+		total += n;
+	assert_int_equal(total, 3);
+	struct ssmix2_scan out = {0};
+	ssmix2_walk_end(w, NULL, &out);
+	assert_int_equal(lb_rmtree(root), 0);
+}
+
 /* ---- golden messages per type -------------------------------------------------------------------------------- */
 
 static void test_adt00(void **state)
@@ -726,6 +911,11 @@ int main(void)
 	        cmocka_unit_test(test_scan_current_rules),
 	        cmocka_unit_test(test_scan_stamps),
 	        cmocka_unit_test(test_walk_batches),
+	        cmocka_unit_test(test_scan_many_folders),
+	        cmocka_unit_test(test_scan_short_id),
+	        cmocka_unit_test(test_walk_stream),
+	        cmocka_unit_test(test_scan_fd0),
+	        cmocka_unit_test(test_scan_no_threads),
 	        cmocka_unit_test(test_adt00),
 	        cmocka_unit_test(test_adt61),
 	        cmocka_unit_test(test_omp01_omp02),

@@ -4,7 +4,11 @@
  * asserted: canaries written, deleted, renamed away and renamed onto; delete, rename and create storms one below
  * and at their thresholds; new and ransomware extensions; encryption's severities (1, 2, 3 and 10 files in 10 s,
  * 3 in 60 s); spread over several processes (5 and 15); which new random files are suspicious; header-preserving
- * encryption; ransom notes; repeats held back for 30 s; our own events and events outside the watched folder.
+ * encryption; ransom notes; repeats held back for 30 s; our own events and events outside the watched folder;
+ * the one-second ring when time jumps by its length and its counters at their cap; queue overflows reported at
+ * most once per 10 s and watched folders that vanish and come back (watch_tick on a clock the test sets); quiet
+ * processes forgotten after 120 s and beyond 4096; the baseline scan to depth 64, stopped by a signal, draining
+ * the kernel queue every 512 files.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +16,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +34,7 @@ struct env {
 	struct watch_root root;
 	struct buf alerts; /* "rule/severity " for each alert, in order */
 	struct buf paths;  /* the "path" of each alert, one a line */
+	struct buf last;   /* the last alert's JSON */
 };
 
 static void on_alert(const char *json, void *ctx)
@@ -48,6 +54,8 @@ static void on_alert(const char *json, void *ctx)
 	p += 8;
 	buf_add(&e->paths, p, strcspn(p, "\""));
 	buf_addch(&e->paths, '\n');
+	buf_reset(&e->last);
+	buf_add(&e->last, json, strlen(json));
 }
 
 static struct env *env_new(void)
@@ -76,6 +84,7 @@ static void env_free(struct env *e)
 	watch_map_free(&e->w.canary);
 	buf_release(&e->alerts);
 	buf_release(&e->paths);
+	buf_release(&e->last);
 	free(e);
 }
 
@@ -271,11 +280,13 @@ static void test_encryption_severity(void **state)
 	e = env_new();
 	text_files(e, 3);
 	encrypt(e, 401, 0);
-	e->w.now_s += 15;
+	expect(e, "encryption/low ");
+	e->w.now_s += 15; /* 2 in 60 s, 1 in 10 s: still low (held back) */
 	encrypt(e, 401, 1);
+	expect(e, "");
 	e->w.now_s += 16;
 	encrypt(e, 401, 2);
-	expect(e, "encryption/low encryption/medium ");
+	expect(e, "encryption/medium ");
 	env_free(e);
 }
 
@@ -314,6 +325,7 @@ static void test_several_processes(void **state)
 	for (int i = 0; i < 6; i++)
 		encrypt(e, 0, i);
 	expect(e, "encryption/low encryption/medium encryption/high ");
+	assert_int_equal(e->w.nactors, 1); /* one actor for the folder, no sum beside it */
 	env_free(e);
 }
 
@@ -556,6 +568,467 @@ static void test_extension_case_and_length(void **state)
 	}
 }
 
+/* The one-second ring holds 64 s: when time jumps by exactly its length (or much more), the bucket of the new
+ * second is the one of 64 s ago and starts empty, so old counts never come back. */
+static void test_ring_wraps(void **state)
+{
+	(void)state;
+	static const int jump[] = {64, 65, 63, 1000};
+	for (size_t k = 0; k < LB_ARRAY_LEN(jump); k++) {
+		struct env *e = env_new();
+		for (int i = 0; i < 150; i++)
+			ev(e, WEV_DELETE, 210, at("d%03d.txt", i), NULL, 0);
+		e->w.now_s += jump[k];
+		for (int i = 0; i < 199; i++)
+			ev(e, WEV_DELETE, 210, at("d%03d.txt", i), NULL, 0);
+		if (strcmp(buf_cstr(&e->alerts), ""))
+			fail_msg("150 deletes, %d s later 199: alerts '%s'", jump[k], buf_cstr(&e->alerts));
+		ev(e, WEV_DELETE, 210, at("d%03d.txt", 199), NULL, 0);
+		expect(e, "delete_storm/medium ");
+		env_free(e);
+	}
+}
+
+/* A counter of one second stops at 65535 (it does not wrap to 0): the counts of the next alert say so. */
+static void test_counter_cap(void **state)
+{
+	(void)state;
+	clean_dir();
+	struct env *e = env_new();
+	char c1[256];
+	snprintf(c1, sizeof c1, "%s", at("!0000-lifeboat-canary.pdf", 0));
+	put(c1, txt, 100);
+	watch_map_put(&e->w.canary, watch_hash_str(c1));
+	for (int i = 0; i < 65536; i++)
+		ev(e, WEV_CREATE, 0, at("c%d", i % 10), NULL, 1);
+	expect(e, "create_storm/low ");
+	ev(e, WEV_WRITE, 0, c1, NULL, 0);
+	expect(e, "canary/critical ");
+	if (!strstr(buf_cstr(&e->last), "\"created\":65535"))
+		fail_msg("65536 creates in one second: %s", buf_cstr(&e->last));
+	env_free(e);
+}
+
+static int64_t clock_now;
+
+static int64_t test_clock(void)
+{
+	return clock_now;
+}
+
+/* An env whose watch_tick reads the test's clock (as watch.c starts it: an overflow reported at once). */
+static struct env *env_clock(int64_t now)
+{
+	struct env *e = env_new();
+	clock_now = now;
+	e->w.clock_s = test_clock;
+	e->w.now_s = now;
+	e->w.overflow_alert_s = now - 10;
+	return e;
+}
+
+/* Queue overflows: the first reported at once, the next ones at most once per 10 s with how many there were;
+ * nothing when none came since the last report. */
+static void test_overflow(void **state)
+{
+	(void)state;
+	struct env *e = env_clock(1000);
+	ev(e, WEV_OVERFLOW, 0, NULL, NULL, 0);
+	expect(e, "queue_overflow/high ");
+	char want[80];
+	snprintf(want, sizeof want, "%s\n", tmpdir); /* the first watched folder */
+	assert_string_equal(buf_cstr(&e->paths), want);
+	assert_non_null(strstr(buf_cstr(&e->last), "overflowed 1 times"));
+	assert_non_null(strstr(buf_cstr(&e->last), "\"files\":1,"));
+	clock_now = 1009; /* 9 s later: held back, counted */
+	ev(e, WEV_OVERFLOW, 0, NULL, NULL, 0);
+	ev(e, WEV_OVERFLOW, 0, NULL, NULL, 0);
+	watch_tick(&e->w);
+	expect(e, "");
+	clock_now = 1010; /* 10 s: the two held back */
+	watch_tick(&e->w);
+	expect(e, "queue_overflow/high ");
+	assert_non_null(strstr(buf_cstr(&e->last), "overflowed 2 times"));
+	assert_non_null(strstr(buf_cstr(&e->last), "(3 overflows since start)"));
+	assert_non_null(strstr(buf_cstr(&e->last), "\"files\":2,"));
+	clock_now = 1100; /* none since: nothing */
+	watch_tick(&e->w);
+	expect(e, "");
+	clock_now = 1111;
+	ev(e, WEV_OVERFLOW, 0, NULL, NULL, 0);
+	expect(e, "queue_overflow/high ");
+	assert_int_equal(e->sum.overflows, 4);
+	assert_int_equal(e->sum.events_seen, 4);
+	assert_int_equal(e->sum.events, 0);
+	env_free(e);
+}
+
+/* A watched folder deleted, moved away or replaced by a file: one alert, none while it stays away, watching on
+ * when it is back, and a new alert when it goes again. */
+static void test_root_gone(void **state)
+{
+	(void)state;
+	clean_dir();
+	char share[128], away[128];
+	snprintf(share, sizeof share, "%s/share", tmpdir);
+	snprintf(away, sizeof away, "%s/share.old", tmpdir);
+	assert_int_equal(lb_mkdirs(share, 0755), 0);
+	struct env *e = env_clock(1000);
+	e->root.path = share;
+	e->root.len = strlen(share);
+	watch_tick(&e->w);
+	expect(e, "");
+	assert_int_equal(rename(share, away), 0);
+	watch_tick(&e->w);
+	expect(e, "watched_path_gone/medium ");
+	assert_non_null(strstr(buf_cstr(&e->paths), "/share\n"));
+	watch_tick(&e->w);
+	watch_tick(&e->w);
+	expect(e, "");
+	assert_int_equal(rename(away, share), 0);
+	watch_tick(&e->w);
+	watch_tick(&e->w);
+	expect(e, "");
+	assert_int_equal(e->root.gone, 0);
+	assert_int_equal(rmdir(share), 0);
+	put(share, txt, 10); /* a file where the folder was */
+	watch_tick(&e->w);
+	expect(e, "watched_path_gone/medium ");
+	watch_tick(&e->w);
+	expect(e, "");
+	env_free(e);
+}
+
+/* A process quiet for 120 s is still known (its hold-back of alerts kept), at 121 s forgotten. */
+static void test_actors_forgotten(void **state)
+{
+	(void)state;
+	struct env *e = env_clock(1000);
+	ev(e, WEV_CREATE, 0, at("c%d", 0), NULL, 1);
+	ev(e, WEV_CREATE, 220, at("c%d", 1), NULL, 1);
+	assert_int_equal(e->w.nactors, 3); /* pid 0, pid 220 and the sum of named processes */
+	clock_now = 1100;
+	watch_tick(&e->w);
+	ev(e, WEV_CREATE, 220, at("c%d", 1), NULL, 1);
+	clock_now = 1120;
+	watch_tick(&e->w);
+	assert_int_equal(e->w.nactors, 3);
+	clock_now = 1121;
+	watch_tick(&e->w);
+	assert_int_equal(e->w.nactors, 2);
+	assert_int_equal(e->w.actors[0]->pid == 0 || e->w.actors[1]->pid == 0, 0);
+	clock_now = 1221;
+	watch_tick(&e->w);
+	assert_int_equal(e->w.nactors, 0);
+	env_free(e);
+}
+
+static int has_actor(struct env *e, pid_t pid)
+{
+	for (size_t i = 0; i < e->w.nactors; i++)
+		if (e->w.actors[i]->pid == pid)
+			return 1;
+	return 0;
+}
+
+/* At most 4096 processes are followed: a new one beyond makes room by forgetting the quietest (of two equally
+ * quiet, the one seen first). */
+static void test_actors_cap(void **state)
+{
+	(void)state;
+	struct env *e = env_new();
+	/* 4095 processes and their sum: 4096 */
+	for (pid_t p = 0; p < 4095; p++)
+		ev(e, WEV_CREATE, 10000 + p, at("c%d", 0), NULL, 1);
+	assert_int_equal(e->w.nactors, 4096);
+	/* a second later every one busy again but 10100 and 10200 */
+	e->w.now_s++;
+	for (pid_t p = 0; p < 4095; p++)
+		if (p != 100 && p != 200)
+			ev(e, WEV_CREATE, 10000 + p, at("c%d", 0), NULL, 1);
+	ev(e, WEV_CREATE, 20000, at("c%d", 0), NULL, 1);
+	assert_int_equal(e->w.nactors, 4096);
+	assert_false(has_actor(e, 10100));
+	assert_true(has_actor(e, 10200));
+	assert_true(has_actor(e, 20000));
+	ev(e, WEV_CREATE, 20001, at("c%d", 0), NULL, 1);
+	assert_int_equal(e->w.nactors, 4096);
+	assert_false(has_actor(e, 10200));
+	assert_true(has_actor(e, 10000));
+	assert_true(has_actor(e, 14094));
+	assert_true(has_actor(e, WATCH_PID_ALL));
+	env_free(e);
+}
+
+/* The baseline learns files down to folders 64 deep below the watched folder, not deeper: a file there written
+ * random later is a file that lost its structure. */
+static void test_baseline_depth(void **state)
+{
+	(void)state;
+	clean_dir();
+	char dir[512], f64[600], f65[600];
+	size_t n = (size_t)snprintf(dir, sizeof dir, "%s", tmpdir);
+	for (int d = 1; d <= 65; d++) {
+		n += (size_t)snprintf(dir + n, sizeof dir - n, "/d");
+		if (d == 64)
+			snprintf(f64, sizeof f64, "%s/f.txt", dir);
+	}
+	snprintf(f65, sizeof f65, "%s/f.txt", dir);
+	assert_int_equal(lb_mkdirs(dir, 0755), 0);
+	put(f64, txt, 8192);
+	put(f65, txt, 8192);
+	struct env *e = env_new();
+	assert_int_equal(watch_baseline(&e->w, tmpdir, 0), 1);
+	assert_non_null(watch_map_get(&e->w.files, watch_hash_str(f64)));
+	assert_null(watch_map_get(&e->w.files, watch_hash_str(f65)));
+	env_free(e);
+	/* from a folder given at depth 64 its own files only */
+	e = env_new();
+	*strrchr(f64, '/') = 0;
+	assert_int_equal(watch_baseline(&e->w, f64, 64), 1);
+	assert_int_equal(watch_baseline(&e->w, f64, 65), 0);
+	assert_int_equal(watch_baseline(&e->w, "/nonexistent-lifeboat-dir", 0), 0);
+	env_free(e);
+}
+
+static int reads;
+
+static int count_read(struct watch_src *s)
+{
+	(void)s;
+	reads++;
+	return 0;
+}
+
+/* The baseline keeps the kernel queue drained: one read of the source every 512 files; a stop signal ends it. */
+static void test_baseline_drain_and_stop(void **state)
+{
+	(void)state;
+	clean_dir();
+	for (int i = 0; i < 1023; i++)
+		put(at("f%04d.txt", i), txt, 10);
+	struct env *e = env_new();
+	struct watch_src src = {.name = "test", .fd = -1, .w = &e->w, .read = count_read};
+	e->w.src = &src;
+	reads = 0;
+	assert_int_equal(watch_baseline(&e->w, tmpdir, 0), 1023);
+	assert_int_equal(reads, 1);
+	put(at("f%04d.txt", 1023), txt, 10);
+	reads = 0;
+	assert_int_equal(watch_baseline(&e->w, tmpdir, 0), 1024);
+	assert_int_equal(reads, 2);
+	volatile sig_atomic_t stop = 1;
+	e->o.stop = &stop;
+	assert_int_equal(watch_baseline(&e->w, tmpdir, 0), 0);
+	stop = 0;
+	assert_int_equal(watch_baseline(&e->w, tmpdir, 0), 1024);
+	env_free(e);
+}
+
+/* The sum over processes at its edges: a process that made its own high alert (3 files) is not told again by
+ * the sum; one with 2 files in a sum of 5 is. pid 1 is a process like any other: named, and in the sum. */
+static void test_several_processes_edges(void **state)
+{
+	(void)state;
+	clean_dir();
+	struct env *e = env_new();
+	text_files(e, 6);
+	for (int i = 0; i < 3; i++)
+		encrypt(e, 530, i);
+	expect(e, "encryption/low encryption/medium encryption/high ");
+	encrypt(e, 531, 3);
+	expect(e, "encryption/low ");
+	encrypt(e, 531, 4); /* 5 in all, 531 has 2 */
+	expect(e, "encryption/medium encryption/high ");
+	env_free(e);
+
+	clean_dir();
+	e = env_new();
+	text_files(e, 6);
+	for (int i = 0; i < 2; i++)
+		encrypt(e, 540, i);
+	expect(e, "encryption/low encryption/medium ");
+	encrypt(e, 541, 2);
+	encrypt(e, 541, 3);
+	expect(e, "encryption/low encryption/medium ");
+	encrypt(e, 541, 4); /* 5 in all, but 541 alone has 3: its own alert says it */
+	expect(e, "encryption/high ");
+	env_free(e);
+
+	clean_dir();
+	e = env_new();
+	e->w.self = 0; /* no pid of ours below */
+	text_files(e, 5);
+	for (int i = 0; i < 4; i++)
+		encrypt(e, 550 + i, i);
+	buf_reset(&e->alerts);
+	encrypt(e, 1, 4);
+	expect(e, "encryption/low encryption/high ");
+	char comm[64] = "";
+	FILE *f = fopen("/proc/1/comm", "r");
+	if (f) {
+		if (fgets(comm, sizeof comm, f))
+			comm[strcspn(comm, "\n")] = 0;
+		fclose(f);
+	}
+	e->w.now_s += 40; /* past the hold-back: pid 1's own alert again, naming it */
+	put(at("doc%02d.txt", 0), txt, 8192);
+	ev(e, WEV_WRITE, 1, at("doc%02d.txt", 0), NULL, 0);
+	encrypt(e, 1, 0);
+	expect(e, "encryption/low ");
+	if (*comm) {
+		char want[128];
+		snprintf(want, sizeof want, "\"comm\":\"%s\"", comm);
+		if (!strstr(buf_cstr(&e->last), want))
+			fail_msg("pid 1 not named %s: %s", comm, buf_cstr(&e->last));
+	}
+	env_free(e);
+}
+
+/* What an alert names: a ransom note and a canary their own file, encryption the folder of the files. */
+static void test_alert_paths(void **state)
+{
+	(void)state;
+	static const char note[] = "All your files have been encrypted! To decrypt your files and recover them you "
+	                           "must pay a ransom in bitcoin. Contact us by email to get the decryption key.\n";
+	clean_dir();
+	assert_int_equal(lb_mkdirs(at("w%d", 1), 0755), 0);
+	struct env *e = env_new();
+	char c1[256], n1[256], want[600];
+	snprintf(c1, sizeof c1, "%s", at("w1/!0000-lifeboat-canary.pdf", 0));
+	snprintf(n1, sizeof n1, "%s", at("w1/HOW_TO_DECRYPT.txt", 0));
+	put(c1, txt, 100);
+	watch_map_put(&e->w.canary, watch_hash_str(c1));
+	put(at("w1/a.txt", 0), txt, 8192);
+	watch_baseline(&e->w, tmpdir, 0);
+	put(at("w1/a.txt", 0), rnd, 8192);
+	ev(e, WEV_WRITE, 560, at("w1/a.txt", 0), NULL, 0);
+	put(n1, note, sizeof note - 1);
+	ev(e, WEV_WRITE, 560, n1, NULL, 0);
+	ev(e, WEV_DELETE, 560, c1, NULL, 0);
+	expect(e, "encryption/low ransom_note/critical canary/critical ");
+	snprintf(want, sizeof want, "%s/w1\n%s\n%s\n", tmpdir, n1, c1);
+	assert_string_equal(buf_cstr(&e->paths), want);
+	env_free(e);
+}
+
+/* A new random file with a ransomware extension is suspicious even when files with that extension are in the
+ * tree already (an earlier attack's leftovers); a folder created with one is no file. */
+static void test_ransom_extension_seen(void **state)
+{
+	(void)state;
+	clean_dir();
+	put(at("old.docx.locked", 0), txt, 100);
+	struct env *e = env_new();
+	watch_baseline(&e->w, tmpdir, 0);
+	put(at("new.docx.locked", 0), rnd, 8192);
+	ev(e, WEV_WRITE, 570, at("new.docx.locked", 0), NULL, 0);
+	expect(e, "encryption/low ");
+	for (int i = 0; i < 3; i++)
+		ev(e, WEV_CREATE, 571, at("folder%d.locked", i), NULL, 1);
+	expect(e, "");
+	for (int i = 0; i < 3; i++)
+		ev(e, WEV_CREATE, 572, at("file%d.locked", i), NULL, 0);
+	expect(e, "ransom_extension/low ransom_extension/high ");
+	env_free(e);
+}
+
+/* Extensions are learnt from files written with structure, not from empty ones: a new random file is then
+ * unsuspicious under the first, suspicious under the second. */
+static void test_extension_learnt_on_write(void **state)
+{
+	(void)state;
+	clean_dir();
+	struct env *e = env_new();
+	put(at("a.qzq", 0), txt, 8192);
+	ev(e, WEV_WRITE, 580, at("a.qzq", 0), NULL, 0);
+	put(at("c.qzr", 0), "", 0);
+	ev(e, WEV_WRITE, 580, at("c.qzr", 0), NULL, 0);
+	put(at("noext", 0), txt, 8192);
+	ev(e, WEV_WRITE, 580, at("noext", 0), NULL, 0);
+	expect(e, "");
+	put(at("b.qzq", 0), rnd, 8192);
+	ev(e, WEV_WRITE, 581, at("b.qzq", 0), NULL, 0);
+	expect(e, "");
+	put(at("d.qzr", 0), rnd, 8192);
+	ev(e, WEV_WRITE, 582, at("d.qzr", 0), NULL, 0);
+	expect(e, "encryption/low ");
+	env_free(e);
+}
+
+/* A deleted file is forgotten: a new file under its name is judged as new (a random .dat is fine), not as the
+ * text it was. */
+static void test_deleted_forgotten(void **state)
+{
+	(void)state;
+	clean_dir();
+	put(at("export.dat", 0), txt, 8192);
+	put(at("kept.dat", 0), txt, 8192);
+	struct env *e = env_new();
+	watch_baseline(&e->w, tmpdir, 0);
+	unlink(at("export.dat", 0));
+	ev(e, WEV_DELETE, 590, at("export.dat", 0), NULL, 0);
+	ev(e, WEV_DELETE, 590, tmpdir, NULL, 1); /* a folder's delete forgets no file */
+	put(at("export.dat", 0), rnd, 8192);
+	ev(e, WEV_WRITE, 590, at("export.dat", 0), NULL, 0);
+	expect(e, "");
+	put(at("kept.dat", 0), rnd, 8192);
+	ev(e, WEV_WRITE, 591, at("kept.dat", 0), NULL, 0);
+	expect(e, "encryption/low ");
+	env_free(e);
+}
+
+/* Files moved out of the watched folder are renames in it (a canary moved away, a storm of them); events on our
+ * own alerts file are not looked at, those beside it are. */
+static void test_moved_out_and_alerts_file(void **state)
+{
+	(void)state;
+	clean_dir();
+	struct env *e = env_new();
+	char c1[256];
+	snprintf(c1, sizeof c1, "%s", at("!0000-lifeboat-canary.pdf", 0));
+	watch_map_put(&e->w.canary, watch_hash_str(c1));
+	ev(e, WEV_RENAME, 600, c1, "/elsewhere/x.pdf", 0);
+	expect(e, "canary/critical ");
+	for (int i = 0; i < 199; i++)
+		ev(e, WEV_RENAME, 601, at("r%03d.txt", i), "/elsewhere/r.txt", 0);
+	expect(e, "");
+	ev(e, WEV_RENAME, 601, at("r%03d.txt", 199), "/elsewhere/r.txt", 0);
+	expect(e, "rename_storm/medium ");
+	env_free(e);
+
+	e = env_new();
+	char alerts[256];
+	snprintf(alerts, sizeof alerts, "%s", at("alerts.jsonl", 0));
+	e->w.alerts_real = alerts;
+	for (int i = 0; i < 300; i++)
+		ev(e, WEV_DELETE, 602, alerts, NULL, 0);
+	expect(e, "");
+	assert_int_equal(e->sum.events, 0);
+	for (int i = 0; i < 200; i++)
+		ev(e, WEV_DELETE, 602, at("d%03d.txt", i), NULL, 0);
+	expect(e, "delete_storm/medium ");
+	assert_int_equal(e->sum.events, 200);
+	e->w.alerts_real = NULL;
+	env_free(e);
+}
+
+/* A folder entry's type when the file system does not give it (DT_UNKNOWN): from lstat; given, as given. */
+static void test_entry_type(void **state)
+{
+	(void)state;
+	clean_dir();
+	put(at("f.txt", 0), txt, 10);
+	assert_int_equal(lb_mkdirs(at("sub", 0), 0755), 0);
+	assert_int_equal(symlink("/etc", at("ln", 0)), 0);
+	assert_int_equal(watch_entry_type(at("f.txt", 0), DT_UNKNOWN), DT_REG);
+	assert_int_equal(watch_entry_type(at("sub", 0), DT_UNKNOWN), DT_DIR);
+	assert_int_equal(watch_entry_type(at("ln", 0), DT_UNKNOWN), DT_LNK);
+	assert_int_equal(watch_entry_type(at("gone", 0), DT_UNKNOWN), DT_UNKNOWN);
+	assert_int_equal(watch_entry_type(at("gone", 0), DT_REG), DT_REG); /* given: no lstat */
+	assert_int_equal(watch_entry_type(at("f.txt", 0), DT_DIR), DT_DIR);
+}
+
 int main(void)
 {
 	snprintf(tmpdir, sizeof tmpdir, "/tmp/lb-test-detect.XXXXXX");
@@ -576,6 +1049,21 @@ int main(void)
 	        cmocka_unit_test(test_alert_folder),
 	        cmocka_unit_test(test_path_root),
 	        cmocka_unit_test(test_extension_case_and_length),
+	        cmocka_unit_test(test_ring_wraps),
+	        cmocka_unit_test(test_counter_cap),
+	        cmocka_unit_test(test_overflow),
+	        cmocka_unit_test(test_root_gone),
+	        cmocka_unit_test(test_actors_forgotten),
+	        cmocka_unit_test(test_actors_cap),
+	        cmocka_unit_test(test_baseline_depth),
+	        cmocka_unit_test(test_baseline_drain_and_stop),
+	        cmocka_unit_test(test_several_processes_edges),
+	        cmocka_unit_test(test_alert_paths),
+	        cmocka_unit_test(test_ransom_extension_seen),
+	        cmocka_unit_test(test_extension_learnt_on_write),
+	        cmocka_unit_test(test_deleted_forgotten),
+	        cmocka_unit_test(test_moved_out_and_alerts_file),
+	        cmocka_unit_test(test_entry_type),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	lb_rmtree(tmpdir);
