@@ -73,8 +73,13 @@ static void result_json(const struct rx_order *o, const struct rx_result *r, str
 	json_kv_str(&w, "daily_unit", r->unit);
 	json_kv_int(&w, "period_days", o->period_days > 1 ? o->period_days : 1);
 	json_kv_int(&w, "product_period_days", r->period_days);
+	/* the same ingredient already given: active medicines, the other lines, the running outage orders */
 	json_key(&w, "active_daily");
 	json_double(&w, r->active_daily);
+	json_key(&w, "lines_daily");
+	json_double(&w, r->lines_daily);
+	json_key(&w, "outage_daily");
+	json_double(&w, r->outage_daily);
 	json_key(&w, "total_daily");
 	if (r->total_daily > 0)
 		json_double(&w, r->total_daily);

@@ -138,6 +138,9 @@ alert warn max-dose "the total and its parts" '計 300 mg: この処方 180 mg \
 jcheck --patient 0000077005 --drug W-LOXG --dose 60 --unit mg --per-day 4
 expect_rc 1 "240 mg on top of the outage's 120 mg: 360 mg (2×), a stop"
 alert stop max-dose "2× with the outage order" '計 360 mg'
+python3 -c 'import json,sys; o=json.load(open(sys.argv[1]))["order"]; assert (o["daily"], o["outage_daily"], o["lines_daily"], o["total_daily"]) == (240, 120, 0, 360), o' "$T/out" ||
+	fail "--json gives the parts of the total: $(cat "$T/out")"
+CHECKS=$((CHECKS + 1))
 
 # ---- bad input: exit 2, one line --------------------------------------------------------------------------------
 check --patient 0000077005 --drug W-LOXO --dose 0,5 --unit mg --per-day 3
