@@ -54,7 +54,7 @@ src/vault/suspect_score.c | ^unit/suspect_score$;^unit/suspect$ | test_suspect_s
 src/store/derive.c | ^unit/store_derive$;^unit/store$;^unit/store_lists$ | test_store_derive test_store test_store_lists |
 src/ehr/ssmix2_scan.c | ^unit/ssmix2$;^unit/store$;^unit/store_changes$ | test_ssmix2 test_store test_store_changes |
 src/watch/detect.c | ^unit/watch_detect$;^unit/watch$ | test_watch_detect test_watch |
-src/store/ingest.c | ^integration/ingest_badinput$ | lifeboat | shrink_refused check_shrink kind_rows
+src/store/ingest.c | ^unit/store_shrink$;^integration/ingest_badinput$ | test_store_shrink lifeboat | shrink_refused check_shrink kind_rows
 src/station/auth.c | ^unit/station$;^integration/station_lockout$ | test_station lifeboat | q_int max3 login_state station_backoff_ms station_login station_user_unlock
 src/print/patient.c | ^integration/print_today$ | lifeboat | print_birth print_start_day
 src/print/calls.c | ^integration/print_today$ | lifeboat | print_appointments
