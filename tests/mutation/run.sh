@@ -56,8 +56,8 @@ src/ehr/ssmix2_scan.c | ^unit/ssmix2$;^unit/store$;^unit/store_changes$ | test_s
 src/watch/detect.c | ^unit/watch_detect$;^unit/watch$ | test_watch_detect test_watch |
 src/store/ingest.c | ^unit/store_shrink$;^integration/ingest_badinput$ | test_store_shrink lifeboat | shrink_refused check_shrink kind_rows
 src/station/auth.c | ^unit/station$;^integration/station_lockout$ | test_station lifeboat | q_int max3 login_state station_backoff_ms station_login station_user_unlock
-src/print/patient.c | ^integration/print_today$ | lifeboat | print_birth print_start_day
-src/print/calls.c | ^integration/print_today$ | lifeboat | print_appointments
+src/print/patient.c | ^unit/print_dates$;^integration/print_calls$;^integration/print_today$ | test_print_dates lifeboat | print_birth print_start_day
+src/print/calls.c | ^integration/print_calls$;^integration/print_today$ | lifeboat | print_appointments
 EOF
 )
 

@@ -90,7 +90,7 @@ static void test_set_limit(void **state)
 	assert_int_equal(load(10, 0, 0), 0);
 	assert_int_equal(load(9, 1, 0), -LB_EINVAL); /* --max-shrink 1: -10 % is refused */
 	assert_int_equal(drugs(), 10);
-	assert_int_equal(load(9, 10, 0), 0); /* --max-shrink 10: exactly -10 % loads */
+	assert_int_equal(load(9, 10, 0), 0);          /* --max-shrink 10: exactly -10 % loads */
 	assert_int_equal(load(0, 99, 0), -LB_EINVAL); /* --max-shrink 99: cut to the header is refused */
 	assert_int_equal(drugs(), 9);
 	assert_int_equal(load(0, 100, 0), 0); /* --max-shrink 100: no limit */
