@@ -29,7 +29,11 @@ check_count() { # check_count TEXT N "what"
 	CHECKS=$((CHECKS + 1))
 	[ "$(count "$1")" -eq "$2" ] || fail "$3: '$1' $(count "$1") times, not $2: $(head -c 600 "$T/c.txt")"
 }
-for t in 09:30 10:45 11:15; do check_count "$t" 1 "each booking's time is on the list"; done
+# each booking's time (at least once: the page's print time may be the same minute)
+for t in 09:30 10:45 11:15; do
+	CHECKS=$((CHECKS + 1))
+	[ "$(count "$t")" -ge 1 ] || fail "the booking at $t is listed without its time: $(head -c 600 "$T/c.txt")"
+done
 check_count "$FAMILY" 2 "the known patient's name is on both of his bookings"
 check_count "患者情報なし" 1 "only the booking of the unknown ID says there is no patient record"
 check_count "9999999999" 1 "the unknown ID is listed"
