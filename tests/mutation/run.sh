@@ -54,10 +54,10 @@ src/vault/suspect_score.c | ^unit/suspect_score$;^unit/suspect$ | test_suspect_s
 src/store/derive.c | ^unit/store_derive$;^unit/store$;^unit/store_lists$ | test_store_derive test_store test_store_lists |
 src/ehr/ssmix2_scan.c | ^unit/ssmix2$;^unit/store$;^unit/store_changes$ | test_ssmix2 test_store test_store_changes |
 src/watch/detect.c | ^unit/watch_detect$;^unit/watch$ | test_watch_detect test_watch |
-src/store/ingest.c | ^integration/ingest_badinput$ | lifeboat | shrink_refused check_shrink kind_rows
-src/station/auth.c | ^unit/station$;^integration/station_lockout$ | test_station lifeboat | q_int max3 login_state station_backoff_ms station_login station_user_unlock
-src/print/patient.c | ^integration/print_today$ | lifeboat | print_birth print_start_day
-src/print/calls.c | ^integration/print_today$ | lifeboat | print_appointments
+src/store/ingest.c | ^unit/store_shrink$;^integration/ingest_badinput$ | test_store_shrink lifeboat | shrink_refused check_shrink kind_rows
+src/station/auth.c | ^unit/station_login$;^unit/station$;^integration/station_lockout$ | test_station_login test_station lifeboat | q_int max3 login_state station_backoff_ms station_login station_user_unlock
+src/print/patient.c | ^unit/print_dates$;^integration/print_calls$;^integration/print_today$ | test_print_dates lifeboat | print_birth print_start_day
+src/print/calls.c | ^integration/print_calls$;^integration/print_today$ | lifeboat | print_appointments
 EOF
 )
 
@@ -176,6 +176,7 @@ CURRENT=""
 restore() { # put the original of the mutated file back in the copy (fresh mtime: it is rebuilt from the original)
 	if [ -n "$CURRENT" ]; then
 		cp "$ROOT/$CURRENT" "$TREE/$CURRENT" && touch "$TREE/$CURRENT"
+		echo "$CURRENT" >>"$BUILD/mutated"
 		CURRENT=""
 	fi
 }
@@ -222,6 +223,11 @@ mutate() { # mutate FILE LINE COL LEN REPL: write the mutant into the copy
 
 echo "mutation: copying the tree to $TREE"
 sync_tree
+# the copy keeps the work tree's mtimes, older than an object a build made from a mutant of an earlier run (the
+# sanitizer build is not rebuilt after its last survivor check): files mutated before are touched, so rebuilt
+if [ -f "$BUILD/mutated" ]; then
+	sort -u "$BUILD/mutated" | while read -r m; do [ -f "$TREE/$m" ] && touch "$TREE/$m"; done
+fi
 configure "$OBJ" OFF
 [ "$ASAN" -eq 1 ] && configure "$ASANOBJ" ON
 

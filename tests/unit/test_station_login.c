@@ -1,0 +1,178 @@
+/*
+ * test_station_login.c - the station's login lockout on a real station file (issue 13): the 5th wrong password
+ * from an address locks the user there (the 4th does not, a success clears the count), another address still logs
+ * in; 20 failures of any names lock an address (19 do not); failures of one account from many addresses slow new
+ * addresses down (the back-off), never the user's own; `user unlock` clears what it names and says how much.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "station/station_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define PW "long enough password"
+
+static char dir[64], db[128];
+static struct station_auth a;
+static const struct station_opts o = {.max_failures = 5, .lockout_ms = 15 * 60 * 1000};
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/lb-test-login-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(db, sizeof(db), "%s/c.db", dir);
+	if (station_user_add(db, "nurse1", "nurse", PW) < 0 || station_user_add(db, "nurse2", "nurse", PW) < 0 ||
+	    station_user_add(db, "nurse3", "nurse", PW) < 0)
+		return -1;
+	return station_auth_open(&a, db, 0);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	station_auth_close(&a);
+	lb_rmtree(dir);
+	return 0;
+}
+
+static int login(const char *user, const char *pw, const char *addr, int *wait_s)
+{
+	char role[16];
+	int w = 0;
+	int v = station_login(&a, &o, user, pw, addr, role, &w);
+	if (wait_s)
+		*wait_s = w;
+	if (v == STATION_LOGIN_OK)
+		assert_string_equal(role, "nurse");
+	else
+		assert_string_equal(role, "");
+	return v;
+}
+
+/* The detail of the last audit entry ("" for none). */
+static const char *last_detail(void)
+{
+	static char d[200];
+	sqlite3_stmt *q;
+	d[0] = 0;
+	assert_int_equal(sqlite3_prepare_v2(a.db, "SELECT COALESCE(detail, '') FROM audit ORDER BY id DESC LIMIT 1", -1,
+	                                    &q, NULL),
+	                 SQLITE_OK);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		snprintf(d, sizeof(d), "%s", (const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	return d;
+}
+
+static void fail_from(const char *user, const char *addr)
+{
+	assert_int_equal(station_audit(&a, user, "login-failed", NULL, "/login", addr, NULL), 0);
+}
+
+static void test_pair_lock(void **state)
+{
+	(void)state;
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(login("nurse1", "wrong password", "127.0.0.2", NULL), STATION_LOGIN_BAD);
+	assert_string_equal(last_detail(), "");                                     /* the 4th failure does not lock */
+	assert_int_equal(login("nurse1", PW, "127.0.0.2", NULL), STATION_LOGIN_OK); /* after 4: still in */
+	for (int i = 0; i < 4; i++)                                                 /* the success cleared them */
+		assert_int_equal(login("nurse1", "wrong password", "127.0.0.2", NULL), STATION_LOGIN_BAD);
+	assert_int_equal(login("nurse1", "wrong password", "127.0.0.2", NULL), STATION_LOGIN_BAD);
+	assert_string_equal(last_detail(), "now locked for this address"); /* the 5th */
+	assert_int_equal(login("nurse1", PW, "127.0.0.2", NULL), STATION_LOGIN_LOCKED);
+	assert_string_equal(last_detail(), "locked for this address: 5 failures in the window");
+	assert_int_equal(login("nurse1", PW, "127.0.0.1", NULL), STATION_LOGIN_OK);  /* another address */
+	assert_int_equal(login("nurse2", PW, "127.0.0.2", NULL), STATION_LOGIN_OK);  /* another user there */
+	assert_int_equal(login("nobody", PW, "127.0.0.3", NULL), STATION_LOGIN_BAD); /* an unknown name */
+
+	long cleared = 0;
+	struct buf from = {0};
+	assert_int_equal(station_user_unlock(db, NULL, NULL, "admin", &cleared, &from), -LB_EUSAGE);
+	assert_int_equal(station_user_unlock(db, "", "", "admin", &cleared, &from), -LB_EUSAGE);
+	assert_int_equal(station_user_unlock(db, "nobody", NULL, "admin", &cleared, &from), -LB_ENOTFOUND);
+	assert_int_equal(station_user_unlock(db, "nurse1", NULL, "admin", &cleared, &from), 0);
+	assert_int_equal(cleared, 9);
+	assert_string_equal(buf_cstr(&from), "127.0.0.2");
+	assert_string_equal(last_detail(), "by admin on the command line");
+	assert_int_equal(login("nurse1", PW, "127.0.0.2", NULL), STATION_LOGIN_OK);
+	buf_reset(&from);
+	assert_int_equal(station_user_unlock(db, "", "127.0.0.3", NULL, &cleared, &from), 0); /* the address alone */
+	assert_int_equal(cleared, 1);
+	assert_string_equal(last_detail(), "by ? on the command line");
+	buf_release(&from);
+}
+
+static void test_address_lock(void **state)
+{
+	(void)state;
+	char name[32];
+	for (int i = 1; i <= 19; i++) {
+		snprintf(name, sizeof(name), "guess%d", i);
+		fail_from(name, "127.0.0.4");
+	}
+	assert_int_equal(login("nurse2", PW, "127.0.0.4", NULL), STATION_LOGIN_OK); /* 19 of any names */
+	fail_from("guess20", "127.0.0.4");
+	assert_int_equal(login("nurse2", PW, "127.0.0.4", NULL), STATION_LOGIN_LOCKED_ADDRESS); /* 20 */
+	long cleared = 0;
+	struct buf from = {0};
+	assert_int_equal(station_user_unlock(db, NULL, "127.0.0.4", "admin", &cleared, &from), 0);
+	assert_int_equal(cleared, 20);
+	assert_int_equal(login("nurse2", PW, "127.0.0.4", NULL), STATION_LOGIN_OK);
+	buf_release(&from);
+}
+
+static void test_backoff(void **state)
+{
+	(void)state;
+	assert_int_equal(station_backoff_ms(19, 5), 0);
+	assert_int_equal(station_backoff_ms(20, 5), 1000);
+	assert_int_equal(station_backoff_ms(21, 5), 2000);
+	assert_int_equal(station_backoff_ms(25, 5), 32000);
+	assert_int_equal(station_backoff_ms(26, 5), 60000); /* 64 s, capped at 60 */
+	assert_int_equal(station_backoff_ms(1000, 5), 60000);
+	assert_int_equal(station_backoff_ms(3, 1), 0);
+	assert_int_equal(station_backoff_ms(4, 1), 1000);
+
+	assert_int_equal(login("nurse3", PW, "10.0.0.1", NULL), STATION_LOGIN_OK); /* her own address */
+	char addr[32];
+	for (int i = 1; i <= 18; i++) {
+		snprintf(addr, sizeof(addr), "10.1.0.%d", i);
+		fail_from("nurse3", addr);
+	}
+	assert_int_equal(login("nurse3", "wrong password", "10.2.0.1", NULL), STATION_LOGIN_BAD); /* the 19th */
+	assert_string_equal(last_detail(), "");
+	assert_int_equal(login("nurse3", "wrong password", "10.2.0.2", NULL), STATION_LOGIN_BAD); /* the 20th */
+	assert_string_equal(last_detail(), "the account's back-off applies to new addresses");
+	for (int i = 1; i <= 6; i++) { /* 26 failures: 60 s after the last one */
+		snprintf(addr, sizeof(addr), "10.3.0.%d", i);
+		fail_from("nurse3", addr);
+	}
+	int wait = 0;
+	assert_int_equal(login("nurse3", PW, "10.2.0.9", &wait), STATION_LOGIN_WAIT);
+	assert_true(wait > 30 && wait <= 60);
+	assert_non_null(strstr(last_detail(), "26 failures from 26 addresses"));
+	assert_int_equal(login("nurse3", PW, "10.0.0.1", &wait), STATION_LOGIN_OK); /* not slowed at home */
+	assert_int_equal(wait, 0);
+	long cleared = 0;
+	struct buf from = {0};
+	assert_int_equal(station_user_unlock(db, "nurse3", NULL, "admin", &cleared, &from), 0);
+	assert_int_equal(login("nurse3", PW, "10.2.0.9", &wait), STATION_LOGIN_OK);
+	buf_release(&from);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test_setup_teardown(test_pair_lock, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_address_lock, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_backoff, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
