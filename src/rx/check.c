@@ -57,6 +57,7 @@ const char *rx_kind_word(const char *kind, int ja)
 	        {"age", "age limit", "年齢制限"},
 	        {"pregnancy-possible", "pregnancy possible", "妊娠の可能性"},
 	        {"look-alike", "look-alike name", "名称類似"},
+	        {"unchecked", "not checked (the drug master lacks the data)", "未チェック (マスタに情報なし)"},
 	};
 	return word_of(w, LB_ARRAY_LEN(w), kind, ja);
 }
@@ -223,6 +224,60 @@ static void sort_alerts(struct rx_result *r)
 
 static int check_in(struct store *s, const struct rx_order *o, struct rx_result *r);
 
+static int has_kind(const struct rx_result *r, const char *kind)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (!strcmp(r->v[i].kind, kind))
+			return 1;
+	return 0;
+}
+
+/* What the check could not check because the master lacks it, said rather than passed over: a lean hospital master
+ * (code and name only, or without classes or interaction groups) must never read as 「警告なし」. A column the whole
+ * master lacks is a WARN where it leaves a safety check blind for this patient (a drug allergy on record and no
+ * class anywhere; no maximum anywhere), an INFO otherwise; one product without a maximum is an INFO. */
+static int rule_unchecked(struct store *s, struct rx_result *r, const struct rx_order *o)
+{
+	unsigned have;
+	int rc = store_drug_master_has(s, &have);
+	if (rc < 0)
+		return rc;
+	const struct ehr_drug *d = &r->drug;
+	int drug_allergy = 0;
+	for (size_t i = 0; i < r->patient.n_allergies; i++)
+		drug_allergy |= r->patient.allergies[i].kind == EHR_ALLERGY_DRUG;
+	int others = r->patient.n_medications > 0 || o->n_others > 0;
+	if (!(have & STORE_MASTER_CLASSES) && drug_allergy)
+		rx_alert_add(r, RX_WARN, "unchecked", "drug-master", d->code, "allergy_class", "系統",
+		             "the drug master has no allergy classes: class allergies and cross-reactivity were not "
+		             "checked (only the drug and ingredient named); check the allergies by hand",
+		             "医薬品マスタに系統がなく、系統アレルギー・交差反応は未チェック "
+		             "(薬品名・成分名のみ照合)。アレルギー歴を手で確認してください");
+	if (!(d->max_daily_dose > 0) && !has_kind(r, "dose-unchecked") && !has_kind(r, "max-dose")) {
+		int none = !(have & STORE_MASTER_MAX_DOSE);
+		rx_alert_add(r, none ? RX_WARN : RX_INFO, "unchecked", "drug-master", d->code, "max_daily_dose",
+		             "1日最大量",
+		             none ? "the drug master has no maximum daily doses: the dose was not checked against a "
+		                    "maximum; check it against the package insert"
+		                  : "no maximum daily dose for this product in the drug master: the dose was not "
+		                    "checked against a maximum",
+		             none ? "医薬品マスタに1日最大量がなく、用量は未チェック。添付文書で確認してください"
+		                  : "この薬品の1日最大量がマスタになく、用量は未チェック");
+	}
+	if (!(have & STORE_MASTER_INTERACTION) && others)
+		rx_alert_add(r, RX_INFO, "unchecked", "drug-master", d->code, "interaction_group",
+		             "相互作用グループ",
+		             "the drug master has no interaction groups: 併用禁忌 and 併用注意 were not checked",
+		             "医薬品マスタに相互作用グループがなく、併用禁忌・併用注意は未チェック");
+	if (!(have & STORE_MASTER_THERAPEUTIC) && others)
+		rx_alert_add(r, RX_INFO, "unchecked", "drug-master", d->code, "therapeutic_class",
+		             "薬効分類",
+		             "the drug master has no therapeutic classes or YJ codes: duplicates of the same class "
+		             "(同効薬重複) were not checked",
+		             "医薬品マスタに薬効分類・YJコードがなく、同効薬重複は未チェック");
+	return 0;
+}
+
 int rx_check(struct store *s, const struct rx_order *o, struct rx_result *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -286,6 +341,8 @@ static int check_in(struct store *s, const struct rx_order *o, struct rx_result 
 	if ((rc = rx_rule_dose(s, r, o)) < 0)
 		return rc;
 	rx_rule_pregnancy(r, o); /* after the age (r->age_months): the possibility of pregnancy depends on it */
+	if ((rc = rule_unchecked(s, r, o)) < 0)
+		return rc;
 	sort_alerts(r);
 	return 0;
 }

@@ -81,7 +81,36 @@ int store_drug_get(struct store *s, const char *code, struct store_drugs *out)
 	}
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
-	return found ? 0 : lb_error(LB_ENOTFOUND, "no drug '%s' in the drug master", code);
+	return found ? 0
+	             : lb_error_tr(LB_ENOTFOUND, "no drug '%s' in the drug master",
+	                           "医薬品マスタに薬品 '%s' がありません", code);
+}
+
+/* Each EXISTS stops at the first product with a value: a full master answers at once, a lean one scans. */
+static const char sql_has[] =
+        "SELECT EXISTS(SELECT 1 FROM drugs WHERE max_daily_dose > 0),"
+        " EXISTS(SELECT 1 FROM drugs WHERE allergy_classes IS NOT NULL AND allergy_classes <> ''),"
+        " EXISTS(SELECT 1 FROM drugs WHERE (interaction_groups IS NOT NULL AND interaction_groups <> '') OR"
+        " (contraindicated_groups IS NOT NULL AND contraindicated_groups <> '')),"
+        " EXISTS(SELECT 1 FROM drugs WHERE (therapeutic_class IS NOT NULL AND therapeutic_class <> '') OR"
+        " (yj_code IS NOT NULL AND yj_code <> ''))";
+
+int store_drug_master_has(struct store *s, unsigned *have)
+{
+	*have = 0;
+	sqlite3_stmt *q = store_cached_stmt(s, sql_has);
+	if (!q)
+		return store_sqlerr(s, "reading the drug master");
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		static const unsigned bit[] = {STORE_MASTER_MAX_DOSE, STORE_MASTER_CLASSES, STORE_MASTER_INTERACTION,
+		                               STORE_MASTER_THERAPEUTIC};
+		for (int i = 0; i < 4; i++)
+			if (sqlite3_column_int(q, i))
+				*have |= bit[i];
+	}
+	sqlite3_reset(q);
+	return rc == SQLITE_ROW ? 0 : store_sqlerr(s, "reading the drug master");
 }
 
 /* The rank of a hit (?1 the code as typed or NULL, ?2 the folded key): an exact code, a code prefix, a prefix of

@@ -272,6 +272,15 @@ int store_drug_named_in(struct store *s, const char *key, size_t limit, struct s
  * code: candidates for 名称類似 listed on the other product's row. Appends to out. */
 int store_drug_named_confusable(struct store *s, const char *code, const char *name, struct store_drugs *out);
 void store_drugs_release(struct store_drugs *d);
+/* What the drug master as a whole carries (a hospital's lean master may lack whole columns): bits of
+ * STORE_MASTER_* set in *have when at least one product has a value. */
+enum {
+	STORE_MASTER_MAX_DOSE = 1,    /* max_daily_dose */
+	STORE_MASTER_CLASSES = 2,     /* allergy_class */
+	STORE_MASTER_INTERACTION = 4, /* interaction_group or contraindicated_group */
+	STORE_MASTER_THERAPEUTIC = 8, /* therapeutic_class or yj_code */
+};
+int store_drug_master_has(struct store *s, unsigned *have);
 
 /* ---- ward and booking lists (ward.c) ------------------------------------------------------------------------ */
 /* Read-only queries over the tables above, shared by the downtime station's pages and the printed packs. */
