@@ -265,13 +265,11 @@ static int rule_unchecked(struct store *s, struct rx_result *r, const struct rx_
 		                  : "この薬品の1日最大量がマスタになく、用量は未チェック");
 	}
 	if (!(have & STORE_MASTER_INTERACTION) && others)
-		rx_alert_add(r, RX_INFO, "unchecked", "drug-master", d->code, "interaction_group",
-		             "相互作用グループ",
+		rx_alert_add(r, RX_INFO, "unchecked", "drug-master", d->code, "interaction_group", "相互作用グループ",
 		             "the drug master has no interaction groups: 併用禁忌 and 併用注意 were not checked",
 		             "医薬品マスタに相互作用グループがなく、併用禁忌・併用注意は未チェック");
 	if (!(have & STORE_MASTER_THERAPEUTIC) && others)
-		rx_alert_add(r, RX_INFO, "unchecked", "drug-master", d->code, "therapeutic_class",
-		             "薬効分類",
+		rx_alert_add(r, RX_INFO, "unchecked", "drug-master", d->code, "therapeutic_class", "薬効分類",
 		             "the drug master has no therapeutic classes or YJ codes: duplicates of the same class "
 		             "(同効薬重複) were not checked",
 		             "医薬品マスタに薬効分類・YJコードがなく、同効薬重複は未チェック");
