@@ -70,9 +70,10 @@ int rx_parse_amount(const char *s, double *v, const char **unit_out)
 			 * followed by exactly three digits: 「1,500」. 「0,5」 (a European decimal) or 「1，5」 is refused,
 			 * never read as 5 or 15. */
 			if (dots || !int_digits || (group < 0 ? int_digits > 3 : group != 3))
-				return lb_error(
+				return lb_error_tr(
 				        LB_EINVAL,
 				        "'%s': a comma is only a thousands separator (1,500); write 0.5 with a point",
+				        "'%s': カンマは桁区切り (1,500) にだけ使えます。0.5 は小数点で書いてください",
 				        s);
 			group = 0;
 			continue;
@@ -83,26 +84,28 @@ int rx_parse_amount(const char *s, double *v, const char **unit_out)
 				group++;
 		}
 		if (a == '.' && group >= 0 && group != 3)
-			return lb_error(LB_EINVAL,
-			                "'%s': a comma is only a thousands separator (1,500); write 0.5 with a point",
-			                s);
+			return lb_error_tr(
+			        LB_EINVAL,
+			        "'%s': a comma is only a thousands separator (1,500); write 0.5 with a point",
+			        "'%s': カンマは桁区切り (1,500) にだけ使えます。0.5 は小数点で書いてください", s);
 		if (a == '.')
 			group = group >= 0 ? -2 : group;
 		if (a == '.' && ++dots > 1)
-			return lb_error(LB_EINVAL, "'%s' is not an amount", s);
+			return lb_error_tr(LB_EINVAL, "'%s' is not an amount", "'%s' は数量ではありません", s);
 		if (k + 1 >= sizeof(tmp))
-			return lb_error(LB_EINVAL, "amount '%.40s' is too long", s);
+			return lb_error_tr(LB_EINVAL, "amount '%.40s' is too long", "数量 '%.40s' が長すぎます", s);
 		tmp[k++] = a;
 	}
 	tmp[k] = 0;
 	if (group >= 0 && group != 3)
-		return lb_error(LB_EINVAL,
-		                "'%s': a comma is only a thousands separator (1,500); write 0.5 with a point", s);
+		return lb_error_tr(LB_EINVAL,
+		                   "'%s': a comma is only a thousands separator (1,500); write 0.5 with a point",
+		                   "'%s': カンマは桁区切り (1,500) にだけ使えます。0.5 は小数点で書いてください", s);
 	if (!k || !strcmp(tmp, "."))
-		return lb_error(LB_EINVAL, "'%s' is not an amount", s);
+		return lb_error_tr(LB_EINVAL, "'%s' is not an amount", "'%s' は数量ではありません", s);
 	*v = strtod(tmp, NULL);
 	if (!(*v > 0) || *v >= AMOUNT_MAX)
-		return lb_error(LB_EINVAL, "amount '%s' is out of range", s);
+		return lb_error_tr(LB_EINVAL, "amount '%s' is out of range", "数量 '%s' が範囲外です", s);
 	/* The rest is the unit (spaces allowed before it). */
 	while (cp && is_space(cp)) {
 		before = p;
@@ -110,10 +113,11 @@ int rx_parse_amount(const char *s, double *v, const char **unit_out)
 	}
 	if (cp) {
 		if (!unit_out)
-			return lb_error(LB_EINVAL, "'%s' is not an amount", s);
+			return lb_error_tr(LB_EINVAL, "'%s' is not an amount", "'%s' は数量ではありません", s);
 		if (rx_unit_refused(before))
-			return lb_error(LB_EINVAL,
-			                "'%s': γ means μg/kg/min on a ward, not μg; write the dose in μg or mg", s);
+			return lb_error_tr(
+			        LB_EINVAL, "'%s': γ means μg/kg/min on a ward, not μg; write the dose in μg or mg",
+			        "'%s': γ は病棟では μg/kg/分 の意味で μg ではありません。μg か mg で書いてください", s);
 		*unit_out = before;
 	}
 	return 0;

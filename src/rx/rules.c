@@ -106,7 +106,7 @@ static int yj_class(const char *yj, char out[5])
 static const char *whence(const char *basis_type, int ja)
 {
 	if (!strcmp(basis_type, "prescription"))
-		return ja ? "同じ処方箋に" : "on another line of this prescription";
+		return ja ? "同じ処方箋内" : "on another line of this prescription";
 	if (!strcmp(basis_type, "outage-order"))
 		return ja ? "ダウンタイム中に処方済み" : "ordered during the outage";
 	return ja ? "処方中" : "already active";

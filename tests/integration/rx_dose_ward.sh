@@ -146,6 +146,9 @@ CHECKS=$((CHECKS + 1))
 check --patient 0000077005 --drug W-LOXO --dose 0,5 --unit mg --per-day 3
 expect_rc 2 "「0,5」 is refused"
 expect_one_line_err "「0,5」"
+LIFEBOAT_LANG=ja run "$LIFEBOAT" rx check --db "$DB" --patient 0000077005 --drug W-LOXO --dose 0,5 --unit mg --per-day 3
+expect_rc 2 "「0,5」 is refused in Japanese too"
+expect_err 'カンマは桁区切り.*小数点で書いてください' "the refusal is in Japanese"
 
 # ---- synth's own master: コルヒチン 15 mg a day, リウマトレックス daily, ジゴシン over its maximum -----------------
 "$LIFEBOAT" synth --out "$T/h" --patients 5 --seed 3 >/dev/null
