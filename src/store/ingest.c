@@ -372,6 +372,37 @@ static long count_rows(struct store *s, const char *sql)
 	return n;
 }
 
+/* The drug master's safety columns: a new master that empties one the store had filled (a `code,name` export of
+ * every row) would blind a prescription check while the row count looks fine. */
+static const struct {
+	const char *column, *sql;
+} safety_cols[] = {
+        {"max_daily_dose", "SELECT count(*) FROM drugs WHERE max_daily_dose > 0"},
+        {"allergy_class", "SELECT count(*) FROM drugs WHERE allergy_classes IS NOT NULL AND allergy_classes <> ''"},
+        {"interaction_group", "SELECT count(*) FROM drugs WHERE (interaction_groups IS NOT NULL AND "
+                              "interaction_groups <> '') OR (contraindicated_groups IS NOT NULL AND "
+                              "contraindicated_groups <> '')"},
+};
+
+/* A column emptied while at least half the products stay (a master that mostly went is the row guard's, and its
+ * --max-shrink, to judge). */
+static int safety_column_lost(struct store *s, const struct store_ingest_opts *o, long rows_before, const long *before)
+{
+	if (o->accept_shrink || kind_rows(s, "drugs") * 2 < rows_before)
+		return 0;
+	for (size_t i = 0; i < LB_ARRAY_LEN(safety_cols); i++)
+		if (before[i] > 0 && count_rows(s, safety_cols[i].sql) == 0)
+			return lb_error(
+			        LB_EINVAL,
+			        L_("the drugs feed has no %s where the store had %ld products with one: refused (the "
+			           "prescription check would lose it); --accept-shrink loads it anyway",
+			           "薬品マスタの取込で %s が空になります (ストアでは %ld 品目にあり): 処方チェックが"
+			           "できなくなるため取込を中止しました。意図した置き換えなら --accept-shrink を付けて"
+			           "ください"),
+			        safety_cols[i].column, before[i]);
+	return 0;
+}
+
 int store_ingest(struct store *s, const struct store_ingest_opts *o, struct store_ingest_stats *st)
 {
 	struct store_ingest_stats local;
@@ -445,10 +476,14 @@ int store_ingest(struct store *s, const struct store_ingest_opts *o, struct stor
 	}
 	added = st->records, removed = s->rows_removed;
 	if (rc == 0 && o->drugs_csv) {
-		long before = kind_rows(s, "drugs");
+		long before = kind_rows(s, "drugs"), safety[LB_ARRAY_LEN(safety_cols)];
+		for (size_t i = 0; i < LB_ARRAY_LEN(safety_cols); i++)
+			safety[i] = count_rows(s, safety_cols[i].sql);
 		rc = ingest_csv(s, o, "drugs", o->drugs_csv, &sink, st, ehr_drugs_read);
 		if (rc == 0)
 			rc = check_shrink(s, o, "drugs", before, st->records - added, s->rows_removed - removed);
+		if (rc == 0)
+			rc = safety_column_lost(s, o, before, safety);
 	}
 	if (rc == 0 && first)
 		rc = store_search_indexes(s, 1);

@@ -60,4 +60,16 @@ expect_rc 3 "code,name master: an unchecked dose is a WARN"
 expect_out 'no maximum daily doses' "the dose was not checked, said"
 LIFEBOAT_LANG=ja run "$LIFEBOAT" rx check --db "$T/bare.db" --patient LM0002 --drug 100009001 --dose 7.5mg --per-day 2
 expect_out '1日最大量がなく、用量は未チェック' "in Japanese too"
+
+# the same lean files into a store that had the full master: refused, exit 2, one line, the store as it was
+run "$LIFEBOAT" ingest --db "$T/full.db" --fhir "$F" --drugs "$T/bare.csv"
+expect_rc 2 "a code,name master over the full one is refused"
+expect_one_line_err "max_daily_dose"
+run "$LIFEBOAT" rx check --db "$T/full.db" --patient LM0002 --drug 100009001 --dose 7.5mg --per-day 2
+expect_rc 1 "the store keeps its maximum doses: colchicine 15 mg a day still stops"
+run "$LIFEBOAT" ingest --db "$T/full.db" --fhir "$F" --drugs "$T/lean.csv"
+expect_rc 2 "a master without allergy classes over the full one is refused"
+expect_err 'allergy_class' "the lost column is named"
+run "$LIFEBOAT" ingest --db "$T/full.db" --fhir "$F" --drugs "$T/lean.csv" --accept-shrink
+expect_rc 0 "--accept-shrink loads a deliberate replacement"
 finish
