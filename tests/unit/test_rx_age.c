@@ -151,6 +151,7 @@ static void limits_and_boundaries(void **state)
 	assert_int_equal(age_on("2011-12-08", 15 * 12, 0, en, ja, sizeof(en)), RX_STOP);
 	assert_non_null(strstr(en, "for patients 15 years and older; the patient is 14 years 11 months"));
 	assert_non_null(strstr(ja, "対象は 15歳以上 です。患者は 14歳11か月"));
+	assert_null(strstr(en, "not a contraindication")); /* a stop is a contraindication */
 	/* both limits, said both */
 	assert_int_equal(age_on("2026-08-07", 6, 12 * 12, en, ja, sizeof(en)), RX_STOP);
 	assert_non_null(strstr(en, "for patients 6 months and older, under 12 years; the patient is 4 months"));
@@ -159,6 +160,12 @@ static void limits_and_boundaries(void **state)
 	assert_int_equal(age_on("2010-01-01", 0, 12 * 12, en, ja, sizeof(en)), RX_WARN);
 	assert_non_null(strstr(en, "for patients under 12 years; the patient is 16 years 11 months"));
 	assert_non_null(strstr(ja, "対象は 12歳未満 です"));
+	assert_non_null(strstr(en, "a form meant for younger patients, not a contraindication"));
+	assert_non_null(strstr(ja, "小児用の製剤で禁忌ではありません"));
+	/* a master whose limits leave no age (12 and older, under 12): exactly 12 is not under the lower limit, so
+	 * it is the upper limit's warning, not a stop */
+	assert_int_equal(age_on("2014-12-07", 12 * 12, 12 * 12, en, ja, sizeof(en)), RX_WARN);
+	assert_int_equal(age_on("2014-12-08", 12 * 12, 12 * 12, en, ja, sizeof(en)), RX_STOP);
 	/* a newborn (0 months, born today) is of a known age: a drug for 6 months and older stops */
 	assert_int_equal(age_on("2026-12-07", 6, 0, en, ja, sizeof(en)), RX_STOP);
 	assert_non_null(strstr(en, "the patient is 0 months"));
