@@ -46,10 +46,12 @@ static const char drugs_csv[] =
         "薬剤9B,D-YJ9B,ヤクザイキュウビー,成分キュウビー,mg,10,,,,,9020002F1020,\n";
 
 static const char patients[] = PATIENT("Q01", "male", "佐藤", "一郎", "サトウ", "イチロウ") /* タケキャブ, デパケン */
-        PATIENT("Q02", "female", "鈴木", "花子", "スズキ", "ハナコ");                       /* nothing active */
+        PATIENT("Q02", "female", "鈴木", "花子", "スズキ", "ハナコ")                        /* nothing active */
+        PATIENT("Q03", "male", "高橋", "三郎", "タカハシ", "サブロウ"); /* two drugs the master does not know */
 
 static const char meds[] =
-        MED("ORD-T1", "Q01", "D-TAKE", "タケキャブ錠20mg") MED("ORD-D1", "Q01", "D-DEPA", "デパケンR錠200");
+        MED("ORD-T1", "Q01", "D-TAKE", "タケキャブ錠20mg") MED("ORD-D1", "Q01", "D-DEPA", "デパケンR錠200")
+                MED("ORD-U1", "Q03", "X-NONE1", "タケキャブ錠20mg") MED("ORD-U2", "Q03", "X-NONE2", "持参薬不明");
 
 static int setup(void **state)
 {
@@ -132,6 +134,9 @@ static void test_other_orders(void **state)
 	check("Q02", "D-TAKE", "D-NEXI", "prescription", "warn:duplicate-class:prescription", "同じ処方箋");
 	/* nothing else to compare with: nothing */
 	check("Q02", "D-TAKE", NULL, NULL, "", NULL);
+	/* an active order of a code the master does not know: the same name is still a duplicate, another is not */
+	check("Q03", "D-TAKE", NULL, NULL, "warn:duplicate:medication", "タケキャブ錠20mg");
+	check("Q03", "D-NEXI", NULL, NULL, "", NULL);
 }
 
 int main(void)
