@@ -43,15 +43,17 @@ static const char drugs_csv[] =
         "院内製剤X,D-YJX,インナイエックス,成分エックス,mg,10,,,,,A149001F1020,\n"
         "院内製剤Y,D-YJY,インナイワイ,成分ワイ,mg,10,,,,,A149002F1020,\n"
         "薬剤9A,D-YJ9A,ヤクザイキュウエー,成分キュウエー,mg,10,,,,,9020001F1020,\n"
+        "院内製剤Z,D-NOGEN,インナイゼット,,mg,10,,,,,,\n"
         "薬剤9B,D-YJ9B,ヤクザイキュウビー,成分キュウビー,mg,10,,,,,9020002F1020,\n";
 
 static const char patients[] = PATIENT("Q01", "male", "佐藤", "一郎", "サトウ", "イチロウ") /* タケキャブ, デパケン */
         PATIENT("Q02", "female", "鈴木", "花子", "スズキ", "ハナコ")                        /* nothing active */
-        PATIENT("Q03", "male", "高橋", "三郎", "タカハシ", "サブロウ"); /* two drugs the master does not know */
+        PATIENT("Q03", "male", "高橋", "三郎", "タカハシ", "サブロウ") /* two drugs the master does not know */
+        PATIENT("Q04", "female", "田中", "四葉", "タナカ", "ヨツバ");  /* a drug with no generic name */
 
-static const char meds[] =
-        MED("ORD-T1", "Q01", "D-TAKE", "タケキャブ錠20mg") MED("ORD-D1", "Q01", "D-DEPA", "デパケンR錠200")
-                MED("ORD-U1", "Q03", "X-NONE1", "タケキャブ錠20mg") MED("ORD-U2", "Q03", "X-NONE2", "持参薬不明");
+static const char meds[] = MED("ORD-T1", "Q01", "D-TAKE", "タケキャブ錠20mg")
+        MED("ORD-D1", "Q01", "D-DEPA", "デパケンR錠200") MED("ORD-U1", "Q03", "X-NONE1", "タケキャブ錠20mg")
+                MED("ORD-U2", "Q03", "X-NONE2", "持参薬不明") MED("ORD-N1", "Q04", "D-NOGEN", "院内製剤Z");
 
 static int setup(void **state)
 {
@@ -137,6 +139,8 @@ static void test_other_orders(void **state)
 	/* an active order of a code the master does not know: the same name is still a duplicate, another is not */
 	check("Q03", "D-TAKE", NULL, NULL, "warn:duplicate:medication", "タケキャブ錠20mg");
 	check("Q03", "D-NEXI", NULL, NULL, "", NULL);
+	/* the same code is a duplicate even when the master names no ingredient */
+	check("Q04", "D-NOGEN", NULL, NULL, "warn:duplicate:medication", "院内製剤Z");
 }
 
 int main(void)
