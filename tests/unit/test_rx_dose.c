@@ -402,6 +402,47 @@ static void weight_age(void **state)
 	rx_result_release(&r);
 }
 
+/* What the reason says of the order's own period and the master's: 「(2日ごと)」 for an order every 2 days, "a week"
+ * for a weekly product, "per 28 days" for another period; nothing for a daily order. */
+static void period_words(void **state)
+{
+	(void)state;
+	struct ehr_drug lox = {.code = "L", .name = "ロキソニン錠60mg", .unit = "mg", .max_daily_dose = 180};
+	struct rx_dose_ctx none = {0};
+	static const struct {
+		int drug_period, order_period;
+		double dose;
+		const char *en, *ja, *not_en;
+	} t[] = {
+	        {0, 2, 200, "200 mg × 1 a day (every 2 days) = 200 mg a day",
+	         "1回 200 mg × 1日1回 (2日ごと) = 1日 200 mg", NULL},
+	        {0, 1, 200, "200 mg × 1 a day = 200 mg a day", "1回 200 mg × 1日1回 = 1日 200 mg", "every"},
+	        {0, 0, 200, "200 mg × 1 a day = 200 mg a day", "1回 200 mg × 1日1回 = 1日 200 mg", "every"},
+	        {7, 7, 200, "= 200 mg a week (max 180 mg)", "(7日ごと) = 1週 200 mg", NULL},
+	        {28, 28, 200, "= 200 mg per 28 days (max 180 mg)", "= 28日あたり 200 mg", NULL},
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct rx_result r;
+		memset(&r, 0, sizeof(r));
+		r.drug = lox;
+		r.drug.period_days = t[i].drug_period;
+		r.age_months = 600;
+		struct rx_order o = {.patient_id = "P",
+		                     .drug_code = "L",
+		                     .dose = t[i].dose,
+		                     .unit = "mg",
+		                     .per_day = 1,
+		                     .period_days = t[i].order_period};
+		rx_dose_eval(&r, &o, &none);
+		assert_int_equal(r.n, 1);
+		if (!strstr(r.v[0].reason_en, t[i].en) || !strstr(r.v[0].reason_ja, t[i].ja) ||
+		    (t[i].not_en && strstr(r.v[0].reason_en, t[i].not_en)))
+			fail_msg("%zu: '%s' / '%s'", i, r.v[0].reason_en, r.v[0].reason_ja);
+		memset(&r.drug, 0, sizeof(r.drug));
+		rx_result_release(&r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -416,6 +457,7 @@ int main(void)
 	        cmocka_unit_test(bare_number_form),
 	        cmocka_unit_test(summed_lines_outage),
 	        cmocka_unit_test(weight_age),
+	        cmocka_unit_test(period_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
