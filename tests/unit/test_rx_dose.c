@@ -443,6 +443,76 @@ static void period_words(void **state)
 	}
 }
 
+/* Small parts of the total are still named (0.5 mg of each), a part that is 0 is not; a weight's age is counted to
+ * the patient's today when the context gives none. */
+static void small_parts_and_today(void **state)
+{
+	(void)state;
+	struct ehr_drug lox = {.code = "L", .name = "ロキソニン錠60mg", .unit = "mg", .max_daily_dose = 180};
+	struct rx_dose_ctx c = {.active = 0.5, .lines = 0.5, .outage = 0.5};
+	buf_adds(&c.active_text, "A 0.5 mg");
+	buf_adds(&c.active_text_ja, "A 0.5 mg");
+	buf_adds(&c.lines_text, "B 0.5 mg");
+	buf_adds(&c.outage_text, "C 0.5 mg (#1)");
+	struct rx_result r;
+	memset(&r, 0, sizeof(r));
+	r.drug = lox;
+	r.age_months = 600;
+	struct rx_order o = {.patient_id = "P", .drug_code = "L", .dose = 180, .unit = "mg", .per_day = 1};
+	rx_dose_eval(&r, &o, &c);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.v[0].level, RX_WARN);
+	assert_non_null(strstr(r.v[0].reason_en, "total 181.5 mg: this order 180 mg + active 0.5 mg + other lines of "
+	                                         "this prescription 0.5 mg + outage orders 0.5 mg"));
+	assert_non_null(strstr(r.v[0].reason_ja, "計 181.5 mg: この処方 180 mg + 服用中 0.5 mg + 同じ処方の他の行 "
+	                                         "0.5 mg + ダウンタイム中の処方 0.5 mg"));
+	memset(&r.drug, 0, sizeof(r.drug));
+	rx_result_release(&r);
+	rx_dose_ctx_release(&c);
+	/* only an active order: the other parts are not named */
+	struct rx_dose_ctx a = {.active = 60};
+	buf_adds(&a.active_text, "A 60 mg");
+	buf_adds(&a.active_text_ja, "A 60 mg");
+	memset(&r, 0, sizeof(r));
+	r.drug = lox;
+	r.age_months = 600;
+	rx_dose_eval(&r, &o, &a);
+	assert_int_equal(r.n, 1);
+	assert_non_null(strstr(r.v[0].reason_en, "total 240 mg: this order 180 mg + active 60 mg ("));
+	assert_null(strstr(r.v[0].reason_en, "outage"));
+	assert_null(strstr(r.v[0].reason_en, "other lines"));
+	assert_null(strstr(r.v[0].reason_ja, "ダウンタイム"));
+	assert_null(strstr(r.v[0].reason_ja, "他の行"));
+	memset(&r.drug, 0, sizeof(r.drug));
+	rx_result_release(&r);
+	rx_dose_ctx_release(&a);
+	/* a child's weight of 10 days ago, counted to the patient's today (the context's is empty): fresh */
+	struct ehr_drug cal = {
+	        .code = "A", .name = "カロナール錠200", .unit = "mg", .max_daily_dose = 4000, .max_per_kg_day = 60};
+	struct rx_dose_ctx w = {.weight_kg = 18, .weight_time = "2026-11-30", .today = ""};
+	memset(&r, 0, sizeof(r));
+	r.drug = cal;
+	r.age_months = 60;
+	snprintf(r.patient.today, sizeof(r.patient.today), "2026-12-10");
+	struct rx_order oc = {.patient_id = "P", .drug_code = "A", .dose = 200, .unit = "mg", .per_day = 3};
+	rx_dose_eval(&r, &oc, &w);
+	assert_int_equal(r.n, 0);
+	memset(&r.drug, 0, sizeof(r.drug));
+	rx_result_release(&r);
+	/* and 31 days ago there: said */
+	w.weight_time = "2026-11-09";
+	memset(&r, 0, sizeof(r));
+	r.drug = cal;
+	r.age_months = 60;
+	snprintf(r.patient.today, sizeof(r.patient.today), "2026-12-10");
+	rx_dose_eval(&r, &oc, &w);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.v[0].kind, "weight-age");
+	assert_non_null(strstr(r.v[0].reason_en, "(31 days ago)"));
+	memset(&r.drug, 0, sizeof(r.drug));
+	rx_result_release(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -458,6 +528,7 @@ int main(void)
 	        cmocka_unit_test(summed_lines_outage),
 	        cmocka_unit_test(weight_age),
 	        cmocka_unit_test(period_words),
+	        cmocka_unit_test(small_parts_and_today),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
