@@ -513,6 +513,39 @@ static void small_parts_and_today(void **state)
 	rx_result_release(&r);
 }
 
+/* Under 1 mg a day (digoxin): the active order is still added; an order whose dose cannot be converted sums
+ * nothing (its parts are 0, as rx check --json shows them). */
+static void below_one_mg(void **state)
+{
+	(void)state;
+	char got[256];
+	struct ehr_drug dig = {.code = "G",
+	                       .name = "ハーフジゴキシンKY錠0.125",
+	                       .unit = "mg",
+	                       .strength = "0.125mg",
+	                       .max_daily_dose = 0.25,
+	                       .narrow_therapeutic = 1};
+	struct rx_dose_ctx c = {.active = 0.25};
+	buf_adds(&c.active_text, "ジゴシン錠0.25mg 0.25 mg (ORD9)");
+	buf_adds(&c.active_text_ja, "ジゴシン錠0.25mg 0.25 mg (ORD9)");
+	eval(&dig, 900, 1, "錠", 1, 0, &c, got, sizeof(got)); /* 0.125 + 0.25 of 0.25: narrow, a stop */
+	assert_string_equal(got, "stop:max-dose");
+	eval(&dig, 900, 1, "錠", 1, 0, NULL, got, sizeof(got));
+	assert_string_equal(got, "");
+	struct rx_dose_ctx o3 = {.active = 0.25, .lines = 0.25, .outage = 0.25};
+	struct rx_result r;
+	memset(&r, 0, sizeof(r));
+	r.drug = dig;
+	r.age_months = 900;
+	struct rx_order o = {.patient_id = "P", .drug_code = "G", .dose = 1, .unit = "mL", .per_day = 1};
+	rx_dose_eval(&r, &o, &o3);
+	assert_true(r.daily == 0 && r.total_daily == 0);
+	assert_true(r.active_daily == 0 && r.lines_daily == 0 && r.outage_daily == 0);
+	memset(&r.drug, 0, sizeof(r.drug));
+	rx_result_release(&r);
+	rx_dose_ctx_release(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -529,6 +562,7 @@ int main(void)
 	        cmocka_unit_test(weight_age),
 	        cmocka_unit_test(period_words),
 	        cmocka_unit_test(small_parts_and_today),
+	        cmocka_unit_test(below_one_mg),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
