@@ -546,6 +546,41 @@ static void below_one_mg(void **state)
 	rx_dose_ctx_release(&c);
 }
 
+/* A weekly product ordered every day or every few days: the stop says which. */
+static void weekly_words(void **state)
+{
+	(void)state;
+	struct ehr_drug fos = {
+	        .code = "F", .name = "フォサマック錠35mg", .unit = "mg", .max_daily_dose = 35, .period_days = 7};
+	struct rx_dose_ctx none = {0};
+	static const struct {
+		int op;
+		const char *en, *ja;
+	} t[] = {{0, "this order is every day", "毎日の処方です"},
+	         {1, "this order is every day", "毎日の処方です"},
+	         {3, "this order is every few days", "より短い間隔の処方です"}};
+	for (size_t i = 0; i < 3; i++) {
+		struct rx_result r;
+		memset(&r, 0, sizeof(r));
+		r.drug = fos;
+		r.age_months = 900;
+		struct rx_order o = {.patient_id = "P",
+		                     .drug_code = "F",
+		                     .dose = 5,
+		                     .unit = "mg",
+		                     .per_day = 1,
+		                     .period_days = t[i].op};
+		rx_dose_eval(&r, &o, &none);
+		assert_true(r.n >= 1);
+		assert_string_equal(r.v[0].kind, "period");
+		assert_int_equal(r.v[0].level, RX_STOP);
+		if (!strstr(r.v[0].reason_en, t[i].en) || !strstr(r.v[0].reason_ja, t[i].ja))
+			fail_msg("%d: '%s' / '%s'", t[i].op, r.v[0].reason_en, r.v[0].reason_ja);
+		memset(&r.drug, 0, sizeof(r.drug));
+		rx_result_release(&r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -563,6 +598,7 @@ int main(void)
 	        cmocka_unit_test(period_words),
 	        cmocka_unit_test(small_parts_and_today),
 	        cmocka_unit_test(below_one_mg),
+	        cmocka_unit_test(weekly_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
