@@ -486,6 +486,20 @@ static void small_parts_and_today(void **state)
 	memset(&r.drug, 0, sizeof(r.drug));
 	rx_result_release(&r);
 	rx_dose_ctx_release(&a);
+	/* only other lines: no active part is named */
+	struct rx_dose_ctx l = {.lines = 60};
+	buf_adds(&l.lines_text, "B 60 mg");
+	memset(&r, 0, sizeof(r));
+	r.drug = lox;
+	r.age_months = 600;
+	rx_dose_eval(&r, &o, &l);
+	assert_int_equal(r.n, 1);
+	assert_non_null(strstr(r.v[0].reason_en, "(other lines of this prescription: B 60 mg)"));
+	assert_non_null(strstr(r.v[0].reason_ja, "(同じ処方の他の行: B 60 mg)"));
+	assert_null(strstr(r.v[0].reason_en, "active"));
+	memset(&r.drug, 0, sizeof(r.drug));
+	rx_result_release(&r);
+	rx_dose_ctx_release(&l);
 	/* a child's weight of 10 days ago, counted to the patient's today (the context's is empty): fresh */
 	struct ehr_drug cal = {
 	        .code = "A", .name = "カロナール錠200", .unit = "mg", .max_daily_dose = 4000, .max_per_kg_day = 60};
