@@ -466,6 +466,10 @@ static void small_parts_and_today(void **state)
 	                                         "this prescription 0.5 mg + outage orders 0.5 mg"));
 	assert_non_null(strstr(r.v[0].reason_ja, "計 181.5 mg: この処方 180 mg + 服用中 0.5 mg + 同じ処方の他の行 "
 	                                         "0.5 mg + ダウンタイム中の処方 0.5 mg"));
+	assert_non_null(strstr(r.v[0].reason_en, "(active: A 0.5 mg; other lines of this prescription: B 0.5 mg; "
+	                                         "outage orders: C 0.5 mg (#1))"));
+	assert_non_null(strstr(r.v[0].reason_ja, "(服用中: A 0.5 mg; 同じ処方の他の行: B 0.5 mg; ダウンタイム中の処方: "
+	                                         "C 0.5 mg (#1))"));
 	memset(&r.drug, 0, sizeof(r.drug));
 	rx_result_release(&r);
 	rx_dose_ctx_release(&c);
@@ -546,6 +550,9 @@ static void below_one_mg(void **state)
 	assert_string_equal(got, "stop:max-dose");
 	eval(&dig, 900, 1, "錠", 1, 0, NULL, got, sizeof(got));
 	assert_string_equal(got, "");
+	/* a maximum under 1 mg is still said unchecked when the dose cannot be converted */
+	eval(&dig, 900, 1, "mL", 1, 0, NULL, got, sizeof(got));
+	assert_string_equal(got, "warn:dose-unchecked");
 	struct rx_dose_ctx o3 = {.active = 0.25, .lines = 0.25, .outage = 0.25};
 	struct rx_result r;
 	memset(&r, 0, sizeof(r));
