@@ -550,6 +550,14 @@ static void below_one_mg(void **state)
 	assert_string_equal(got, "stop:max-dose");
 	eval(&dig, 900, 1, "錠", 1, 0, NULL, got, sizeof(got));
 	assert_string_equal(got, "");
+	/* a child's maximum under 1 mg/kg is checked (0.5 mg/kg; 10 mg a day at 10 kg is 2×) */
+	struct ehr_drug kid = {
+	        .code = "K", .name = "小児薬錠5mg", .unit = "mg", .max_daily_dose = 40, .max_per_kg_day = 0.5};
+	struct rx_dose_ctx w = {.weight_kg = 10, .weight_time = "2026-11-01", .today = "2026-11-10"};
+	eval(&kid, 36, 5, "mg", 2, 0, &w, got, sizeof(got));
+	assert_string_equal(got, "stop:child-dose");
+	eval(&kid, 36, 5, "mg", 1, 0, &w, got, sizeof(got)); /* exactly 0.5 mg/kg */
+	assert_string_equal(got, "");
 	/* a maximum under 1 mg is still said unchecked when the dose cannot be converted */
 	eval(&dig, 900, 1, "mL", 1, 0, NULL, got, sizeof(got));
 	assert_string_equal(got, "warn:dose-unchecked");
