@@ -558,6 +558,14 @@ static void below_one_mg(void **state)
 	assert_string_equal(got, "stop:child-dose");
 	eval(&kid, 36, 5, "mg", 1, 0, &w, got, sizeof(got)); /* exactly 0.5 mg/kg */
 	assert_string_equal(got, "");
+	w.weight_time = "2026-09-01"; /* judged on an old weight: a warning */
+	eval(&kid, 36, 5, "mg", 1, 0, &w, got, sizeof(got));
+	assert_string_equal(got, "warn:weight-age");
+	/* and for 0.5 mg a day (under 1) too */
+	struct ehr_drug kid2 = {
+	        .code = "K2", .name = "小児薬錠0.5mg", .unit = "mg", .max_daily_dose = 4, .max_per_kg_day = 0.1};
+	eval(&kid2, 36, 0.5, "mg", 1, 0, &w, got, sizeof(got));
+	assert_string_equal(got, "warn:weight-age");
 	/* a maximum under 1 mg is still said unchecked when the dose cannot be converted */
 	eval(&dig, 900, 1, "mL", 1, 0, NULL, got, sizeof(got));
 	assert_string_equal(got, "warn:dose-unchecked");
