@@ -256,6 +256,15 @@ static void summed_children_elderly(void **state)
 	assert_string_equal(got, "info:elderly");
 	eval(&plain, 64 * 12 + 11, 10, "mg", 1, 0, NULL, got, sizeof(got));
 	assert_string_equal(got, "");
+	eval(&plain, 65 * 12, 10, "mg", 1, 0, NULL, got, sizeof(got)); /* the 65th birthday itself */
+	assert_string_equal(got, "info:elderly");
+	plain.elderly = NULL;
+	eval(&plain, 15 * 12 - 1, 10, "mg", 1, 0, NULL, got, sizeof(got)); /* a day before 15: a child */
+	assert_string_equal(got, "info:child-dose");
+	eval(&plain, 0, 10, "mg", 1, 0, NULL, got, sizeof(got)); /* a newborn */
+	assert_string_equal(got, "info:child-dose");
+	eval(&plain, -1, 10, "mg", 1, 0, NULL, got, sizeof(got)); /* age unknown: not judged as a child */
+	assert_string_equal(got, "");
 }
 
 /* Issue 14: a bare number in the name is a strength only for a per-unit form (錠, OD錠, カプセル, 坐剤) counted
