@@ -212,6 +212,45 @@ static void test_dose(void **state)
 	check("P03", "D-LOXO", 1, "個", 3, 0, "warn:dose-unchecked");
 }
 
+/* Another line of the prescription with the same ingredient: its dose is summed when it has one; a line of
+ * dose 0 or 0 times a day cannot be added and says the total is not checked. want: the sorted alert list. */
+static void line_check(double dose, double per_day, const char *unit, const char *want)
+{
+	struct rx_other x = {.drug_code = "D-LOXG",
+	                     .dose = dose,
+	                     .unit = unit,
+	                     .per_day = per_day,
+	                     .basis_type = "prescription",
+	                     .id = "2",
+	                     .text = "line 2"};
+	struct rx_order o = {.patient_id = "P03",
+	                     .drug_code = "D-LOXO",
+	                     .dose = 60,
+	                     .unit = "mg",
+	                     .per_day = 2,
+	                     .others = &x,
+	                     .n_others = 1};
+	struct rx_result r = {0};
+	assert_int_equal(rx_check(st, &o, &r), 0);
+	struct buf got = {0};
+	rxw_alert_list(&r, 0, &got);
+	if (strcmp(buf_cstr(&got), want))
+		fail_msg("line %g %s x%g: got '%s', want '%s'", dose, unit ? unit : "", per_day, buf_cstr(&got), want);
+	buf_release(&got);
+	rx_result_release(&r);
+}
+
+static void test_dose_lines(void **state)
+{
+	(void)state;
+	line_check(60, 1, "mg", "warn:duplicate");                     /* 180: at the maximum */
+	line_check(61, 1, "mg", "warn:duplicate warn:max-dose");       /* 181 */
+	line_check(1, 1, "錠", "warn:duplicate");                      /* a tablet of 60 mg */
+	line_check(0, 1, "mg", "warn:dose-unchecked warn:duplicate");  /* no dose: not added, said */
+	line_check(60, 0, "mg", "warn:dose-unchecked warn:duplicate"); /* no times a day */
+	line_check(5, 1, "mL", "warn:dose-unchecked warn:duplicate");  /* not convertible */
+}
+
 /* The pregnancy rule alone (rx_rule_pregnancy): its result as "level:kind" ("" for none) for a patient of sex and
  * age_months with one diagnosis (code, system, name, active; code NULL: none) and a drug whose pregnancy column
  * is preg. */
@@ -305,7 +344,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_allergy),   cmocka_unit_test(test_active_medicines),
 	        cmocka_unit_test(test_pregnancy), cmocka_unit_test(test_pregnancy_ages),
-	        cmocka_unit_test(test_dose),
+	        cmocka_unit_test(test_dose),      cmocka_unit_test(test_dose_lines),
 	};
 	return cmocka_run_group_tests(tests, setup, rxw_teardown);
 }
