@@ -42,7 +42,8 @@ static const char drugs_csv[] =
 static const char patients[] = MAN("A01", "喘息", "一") MAN("A02", "蕁麻", "二") MAN("A03", "略語", "三")
         MAN("A04", "重篤", "四") MAN("A05", "商品", "五") MAN("A06", "軽症", "六") MAN("A07", "重症", "七")
                 MAN("A08", "境界", "八") MAN("A09", "半角", "九") MAN("A10", "食物", "十") MAN("A11", "造影", "十一")
-                        MAN("A12", "全角", "十二") MAN("A13", "危険", "十三") MAN("A14", "喘息", "十四");
+                        MAN("A12", "全角", "十二") MAN("A13", "危険", "十三") MAN("A14", "喘息", "十四")
+                                MAN("A15", "二語", "十五") MAN("A16", "半角", "十六");
 
 /* ALLERGY(id, patient, category, text, reaction, severity, criticality) */
 #define ALLERGY(id, pid, cat, text, react, sev, crit)                                                             \
@@ -71,9 +72,11 @@ static const char allergies[] = ALLERGY(
                                        "\"active\"}]},\"category\":[\"medication\"],\"criticality\":\"high\",\"code\":{"
                                        "\"text\":\"セフェム\"},"
                                        "\"patient\":{\"reference\":\"Patient/"
-                                       "A13\"},\"recordedDate\":\"2024-06-01\"}\n" ALLERGY("AL-14", "A14", "medication",
-                                                                                           "アスピリン喘息", "喘息発作",
-                                                                                           "severe", "high");
+                                       "A13\"},\"recordedDate\":\"2024-06-01\"}\n" ALLERGY(
+                                               "AL-14", "A14", "medication", "アスピリン喘息", "喘息発作", "severe",
+                                               "high") ALLERGY("AL-15", "A15", "medication", "PC・ペニ系",
+                                                               "発疹", "mild", "low")
+                                               ALLERGY("AL-16", "A16", "medication", "ｻﾜｼﾘﾝ", "発疹", "mild", "low");
 
 static int setup(void **state)
 {
@@ -197,6 +200,15 @@ static void test_unclassified(void **state)
 	check("A10", "D-MAGM", "info:allergy-unknown", "漢方薬で発疹", NULL);
 }
 
+/* Two words of one class: the reason names the first as written (PC), not the later one; a brand in half-width
+ * katakana is found in the master (ｻﾜｼﾘﾝ → アモキシシリン). */
+static void test_first_word_and_halfwidth(void **state)
+{
+	(void)state;
+	check("A15", "D-AMOX", "stop:allergy", "(PC: ペニシリン系)", "ペニ系: ");
+	check("A16", "D-AMOX", "stop:allergy", "同じ成分", NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -207,6 +219,7 @@ int main(void)
 	        cmocka_unit_test(test_dictionary),
 	        cmocka_unit_test(test_severity),
 	        cmocka_unit_test(test_unclassified),
+	        cmocka_unit_test(test_first_word_and_halfwidth),
 	};
 	return cmocka_run_group_tests(tests, setup, rxw_teardown);
 }
