@@ -627,6 +627,53 @@ static void weekly_words(void **state)
 	}
 }
 
+/* The basis of a dose alert names what the master says, and only that: no children's maximum when it has none, a
+ * period of 2 days; an outage order alone of 0.5 mg is still part of the total. */
+static void basis_words(void **state)
+{
+	(void)state;
+	struct ehr_drug lox = {.code = "L", .name = "ロキソニン錠60mg", .unit = "mg", .max_daily_dose = 180};
+	struct rx_dose_ctx none = {0};
+	struct rx_result r;
+	memset(&r, 0, sizeof(r));
+	r.drug = lox;
+	r.age_months = 600;
+	struct rx_order o = {.patient_id = "P", .drug_code = "L", .dose = 200, .unit = "mg", .per_day = 1};
+	rx_dose_eval(&r, &o, &none);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.v[0].basis.text, "drug master: maximum 180 mg a day (L)");
+	assert_string_equal(r.v[0].basis.text_ja, "医薬品マスタ: 1日最大量 180 mg (L)");
+	memset(&r.drug, 0, sizeof(r.drug));
+	rx_result_release(&r);
+	/* every 2 days */
+	lox.period_days = 2;
+	memset(&r, 0, sizeof(r));
+	r.drug = lox;
+	r.age_months = 600;
+	o.period_days = 2;
+	rx_dose_eval(&r, &o, &none);
+	assert_int_equal(r.n, 1);
+	assert_non_null(strstr(r.v[0].basis.text, "; given every 2 days (L)"));
+	assert_non_null(strstr(r.v[0].basis.text_ja, "; 2日に1回投与 (L)"));
+	memset(&r.drug, 0, sizeof(r.drug));
+	rx_result_release(&r);
+	/* an outage order of 0.5 mg alone */
+	lox.period_days = 0;
+	o.period_days = 0;
+	o.dose = 180;
+	struct rx_dose_ctx c = {.outage = 0.5};
+	buf_adds(&c.outage_text, "C 0.5 mg (#1)");
+	memset(&r, 0, sizeof(r));
+	r.drug = lox;
+	r.age_months = 600;
+	rx_dose_eval(&r, &o, &c);
+	assert_int_equal(r.n, 1);
+	assert_non_null(strstr(r.v[0].reason_en, "total 180.5 mg: this order 180 mg + outage orders 0.5 mg"));
+	memset(&r.drug, 0, sizeof(r.drug));
+	rx_result_release(&r);
+	rx_dose_ctx_release(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -645,6 +692,7 @@ int main(void)
 	        cmocka_unit_test(small_parts_and_today),
 	        cmocka_unit_test(below_one_mg),
 	        cmocka_unit_test(weekly_words),
+	        cmocka_unit_test(basis_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
