@@ -43,7 +43,8 @@ static const char patients[] = MAN("A01", "喘息", "一") MAN("A02", "蕁麻", 
         MAN("A04", "重篤", "四") MAN("A05", "商品", "五") MAN("A06", "軽症", "六") MAN("A07", "重症", "七")
                 MAN("A08", "境界", "八") MAN("A09", "半角", "九") MAN("A10", "食物", "十") MAN("A11", "造影", "十一")
                         MAN("A12", "全角", "十二") MAN("A13", "危険", "十三") MAN("A14", "喘息", "十四")
-                                MAN("A15", "二語", "十五") MAN("A16", "半角", "十六");
+                                MAN("A15", "二語", "十五") MAN("A16", "半角", "十六") MAN("A17", "三字", "十七")
+                                        MAN("A18", "三字", "十八") MAN("A19", "二字", "十九");
 
 /* ALLERGY(id, patient, category, text, reaction, severity, criticality) */
 #define ALLERGY(id, pid, cat, text, react, sev, crit)                                                             \
@@ -76,7 +77,12 @@ static const char allergies[] = ALLERGY(
                                                "AL-14", "A14", "medication", "アスピリン喘息", "喘息発作", "severe",
                                                "high") ALLERGY("AL-15", "A15", "medication", "PC・ペニ系",
                                                                "発疹", "mild", "low")
-                                               ALLERGY("AL-16", "A16", "medication", "ｻﾜｼﾘﾝ", "発疹", "mild", "low");
+                                               ALLERGY("AL-16", "A16", "medication", "ｻﾜｼﾘﾝ", "発疹", "mild", "low")
+                                                       ALLERGY("AL-17", "A17", "medication", "メロペで発疹", "発疹",
+                                                               "mild", "low") ALLERGY("AL-18", "A18", "medication",
+                                                                                      "クラビ", "発疹", "mild", "low")
+                                                               ALLERGY("AL-19", "A19", "medication", "クラ", "発疹",
+                                                                       "mild", "low");
 
 static int setup(void **state)
 {
@@ -209,6 +215,19 @@ static void test_first_word_and_halfwidth(void **state)
 	check("A16", "D-AMOX", "stop:allergy", "同じ成分", NULL);
 }
 
+/* Three characters are enough to name a product, two are not: 「メロペで発疹」 names メロペン (a run of three kana
+ * found in the master), 「クラビ」 is the product クラビット itself, 「クラ」 is too short to name anything; a
+ * brand's reading inside the text names the product itself. */
+static void test_three_characters(void **state)
+{
+	(void)state;
+	check("A17", "D-MERO", "stop:allergy", "同じ成分", NULL);
+	check("A18", "D-LEVO", "stop:allergy", "に該当します", NULL);
+	check("A19", "D-CLAR", "info:allergy-unknown", NULL, NULL);
+	check("A19", "D-LEVO", "info:allergy-unknown", NULL, NULL);
+	check("A02", "D-LOXO", "stop:allergy", "ロキソニン に該当します", NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -220,6 +239,7 @@ int main(void)
 	        cmocka_unit_test(test_severity),
 	        cmocka_unit_test(test_unclassified),
 	        cmocka_unit_test(test_first_word_and_halfwidth),
+	        cmocka_unit_test(test_three_characters),
 	};
 	return cmocka_run_group_tests(tests, setup, rxw_teardown);
 }
