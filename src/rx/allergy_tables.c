@@ -47,7 +47,7 @@ void rx_strip_kei(char *key)
 
 /* The ingredient part of a folded generic name: salts, hydrates and 「塩酸」 taken off (ロキソプロフェンナトリウム
  * 水和物 → ロキソプロフェン), at least two characters kept. In place. */
-void rx_strip_salt(char *key)
+static void strip_salt(char *key)
 {
 	for (int again = 1; again;) {
 		again = 0;
@@ -68,6 +68,12 @@ void rx_strip_salt(char *key)
 	static const char pre[] = "塩酸";
 	if (!strncmp(key, pre, strlen(pre)) && rx_chars(key + strlen(pre)) >= 2)
 		memmove(key, key + strlen(pre), strlen(key + strlen(pre)) + 1);
+}
+
+void rx_strip_salt(char *key)
+{
+	rx_allergy_tables(); /* the salt words are built with the tables: a caller may come before any allergy check */
+	strip_salt(key);
 }
 
 /* Split one line into tab-separated fields (in place); returns their number. */
@@ -141,18 +147,24 @@ static void add_word(char **f, int n)
 	if (kind == RX_W_CLASS)
 		rx_strip_kei(w->target_key);
 	else if (kind == RX_W_INGREDIENT)
-		rx_strip_salt(w->target_key);
+		strip_salt(w->target_key);
 	w->en = lb_strdup(f[3]);
 }
 
 /* The canonical key of a class key (without 系): the target of the dictionary's class word spelled so, or itself.
  * Returns a new string. */
-char *rx_canon_class(const char *key)
+static char *canon_class(const char *key)
 {
 	for (size_t i = 0; i < tab.nw; i++)
 		if (tab.w[i].kind == RX_W_CLASS && !strcmp(tab.w[i].key_nokei, key))
 			return lb_strdup(tab.w[i].target_key);
 	return lb_strdup(key);
+}
+
+char *rx_canon_class(const char *key)
+{
+	rx_allergy_tables(); /* built on first use: a class folded before any allergy check is still canonical */
+	return canon_class(key);
 }
 
 static enum rx_level level_of(const char *s)
@@ -169,8 +181,8 @@ static void add_cross(char **f, int n)
 	char *a = rx_key(f[0]), *b = rx_key(f[1]);
 	rx_strip_kei(a);
 	rx_strip_kei(b);
-	c->a_key = rx_canon_class(a);
-	c->b_key = rx_canon_class(b);
+	c->a_key = canon_class(a);
+	c->b_key = canon_class(b);
 	free(a);
 	free(b);
 	c->a = lb_strdup(f[0]);

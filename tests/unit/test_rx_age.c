@@ -86,12 +86,107 @@ static void formulation_limit_warns(void **state)
 	assert_int_equal(age_level(11, 6, 12 * 12, 0), 0);
 }
 
+/* The age and the limits as the reason says them: a pharmacist reads 「1歳1か月」 against 「6か月以上、12歳未満」. */
+static void age_words(void **state)
+{
+	(void)state;
+	static const struct {
+		int months;
+		const char *en, *ja;
+	} t[] = {
+	        {0, "0 months", "0か月"},
+	        {1, "1 month", "1か月"},
+	        {11, "11 months", "11か月"},
+	        {12, "1 year", "1歳"},
+	        {13, "1 year 1 month", "1歳1か月"},
+	        {24, "2 years", "2歳"},
+	        {26, "2 years 2 months", "2歳2か月"},
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct buf en = {0}, ja = {0};
+		rx_age_text(&en, t[i].months, 0);
+		rx_age_text(&ja, t[i].months, 1);
+		assert_string_equal(buf_cstr(&en), t[i].en);
+		assert_string_equal(buf_cstr(&ja), t[i].ja);
+		buf_release(&en);
+		buf_release(&ja);
+	}
+}
+
+/* One age check on a fixed day (2026-12-07) for a patient born `birth` (NULL: not recorded); the level of the age
+ * alert (0: none) and its reasons. */
+static int age_on(const char *birth, int min_months, int below_months, char *en, char *ja, size_t cap)
+{
+	struct rx_result r;
+	memset(&r, 0, sizeof(r));
+	snprintf(r.as_of, sizeof(r.as_of), "2026-12-01T09:00:00");
+	snprintf(r.patient.today, sizeof(r.patient.today), "2026-12-07");
+	r.patient.patient.id = "AGE0002";
+	r.patient.patient.birth_date = birth;
+	r.drug.code = "TEST02";
+	r.drug.name = "テスト薬";
+	r.drug.age_min_months = min_months;
+	r.drug.age_below_months = below_months;
+	rx_rule_age(&r);
+	int level = 0;
+	en[0] = ja[0] = 0;
+	for (size_t i = 0; i < r.n; i++)
+		if (!strcmp(r.v[i].kind, "age")) {
+			level = (int)r.v[i].level;
+			snprintf(en, cap, "%s", r.v[i].reason_en);
+			snprintf(ja, cap, "%s", r.v[i].reason_ja);
+		}
+	memset(&r.patient, 0, sizeof(r.patient));
+	memset(&r.drugs, 0, sizeof(r.drugs));
+	rx_result_release(&r);
+	return level;
+}
+
+static void limits_and_boundaries(void **state)
+{
+	(void)state;
+	char en[512], ja[512];
+	/* a lower limit of 15 years: 15 today is allowed, a day short of it stops */
+	assert_int_equal(age_on("2011-12-07", 15 * 12, 0, en, ja, sizeof(en)), 0);
+	assert_int_equal(age_on("2011-12-08", 15 * 12, 0, en, ja, sizeof(en)), RX_STOP);
+	assert_non_null(strstr(en, "for patients 15 years and older; the patient is 14 years 11 months"));
+	assert_non_null(strstr(ja, "対象は 15歳以上 です。患者は 14歳11か月"));
+	assert_null(strstr(en, "not a contraindication")); /* a stop is a contraindication */
+	/* both limits, said both */
+	assert_int_equal(age_on("2026-08-07", 6, 12 * 12, en, ja, sizeof(en)), RX_STOP);
+	assert_non_null(strstr(en, "for patients 6 months and older, under 12 years; the patient is 4 months"));
+	assert_non_null(strstr(ja, "対象は 6か月以上、12歳未満 です。患者は 4か月"));
+	/* an upper limit only */
+	assert_int_equal(age_on("2010-01-01", 0, 12 * 12, en, ja, sizeof(en)), RX_WARN);
+	assert_non_null(strstr(en, "for patients under 12 years; the patient is 16 years 11 months"));
+	assert_non_null(strstr(ja, "対象は 12歳未満 です"));
+	assert_non_null(strstr(en, "a form meant for younger patients, not a contraindication"));
+	assert_non_null(strstr(ja, "小児用の製剤で禁忌ではありません"));
+	/* a master whose limits leave no age (12 and older, under 12): exactly 12 is not under the lower limit, so
+	 * it is the upper limit's warning, not a stop */
+	assert_int_equal(age_on("2014-12-07", 12 * 12, 12 * 12, en, ja, sizeof(en)), RX_WARN);
+	assert_int_equal(age_on("2014-12-08", 12 * 12, 12 * 12, en, ja, sizeof(en)), RX_STOP);
+	/* a newborn (0 months, born today) is of a known age: a drug for 6 months and older stops */
+	assert_int_equal(age_on("2026-12-07", 6, 0, en, ja, sizeof(en)), RX_STOP);
+	assert_non_null(strstr(en, "the patient is 0 months"));
+	assert_int_equal(age_on("2026-12-07", 0, 12 * 12, en, ja, sizeof(en)), 0);
+	/* no birth date: a warning that says so, whether the field is missing or empty */
+	assert_int_equal(age_on(NULL, 15 * 12, 0, en, ja, sizeof(en)), RX_WARN);
+	assert_non_null(strstr(en, "(birth date not recorded)"));
+	assert_non_null(strstr(ja, "(生年月日 未登録)"));
+	assert_int_equal(age_on("", 15 * 12, 0, en, ja, sizeof(en)), RX_WARN);
+	assert_non_null(strstr(en, "(birth date not recorded)"));
+	assert_non_null(strstr(ja, "(生年月日 未登録)"));
+	/* no limit: silent even without a birth date */
+	assert_int_equal(age_on(NULL, 0, 0, en, ja, sizeof(en)), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(formulation_limit_warns),
-	        cmocka_unit_test(counted_today_not_at_as_of),
-	        cmocka_unit_test(clock_before_as_of_not_believed),
+	        cmocka_unit_test(formulation_limit_warns),         cmocka_unit_test(counted_today_not_at_as_of),
+	        cmocka_unit_test(clock_before_as_of_not_believed), cmocka_unit_test(age_words),
+	        cmocka_unit_test(limits_and_boundaries),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -42,7 +42,10 @@ static const char drugs_csv[] =
 static const char patients[] = MAN("A01", "喘息", "一") MAN("A02", "蕁麻", "二") MAN("A03", "略語", "三")
         MAN("A04", "重篤", "四") MAN("A05", "商品", "五") MAN("A06", "軽症", "六") MAN("A07", "重症", "七")
                 MAN("A08", "境界", "八") MAN("A09", "半角", "九") MAN("A10", "食物", "十") MAN("A11", "造影", "十一")
-                        MAN("A12", "全角", "十二") MAN("A13", "危険", "十三") MAN("A14", "喘息", "十四");
+                        MAN("A12", "全角", "十二") MAN("A13", "危険", "十三") MAN("A14", "喘息", "十四")
+                                MAN("A15", "二語", "十五") MAN("A16", "半角", "十六") MAN("A17", "三字", "十七")
+                                        MAN("A18", "三字", "十八") MAN("A19", "二字", "十九")
+                                                MAN("A20", "血圧", "二十");
 
 /* ALLERGY(id, patient, category, text, reaction, severity, criticality) */
 #define ALLERGY(id, pid, cat, text, react, sev, crit)                                                             \
@@ -71,9 +74,18 @@ static const char allergies[] = ALLERGY(
                                        "\"active\"}]},\"category\":[\"medication\"],\"criticality\":\"high\",\"code\":{"
                                        "\"text\":\"セフェム\"},"
                                        "\"patient\":{\"reference\":\"Patient/"
-                                       "A13\"},\"recordedDate\":\"2024-06-01\"}\n" ALLERGY("AL-14", "A14", "medication",
-                                                                                           "アスピリン喘息", "喘息発作",
-                                                                                           "severe", "high");
+                                       "A13\"},\"recordedDate\":\"2024-06-01\"}\n" ALLERGY(
+                                               "AL-14", "A14", "medication", "アスピリン喘息", "喘息発作", "severe",
+                                               "high") ALLERGY("AL-15", "A15", "medication", "PC・ペニ系",
+                                                               "発疹", "mild", "low")
+                                               ALLERGY("AL-16", "A16", "medication", "ｻﾜｼﾘﾝ", "発疹", "mild",
+                                                       "low") ALLERGY("AL-17", "A17", "medication", "メロペで発疹",
+                                                                      "発疹", "mild", "low")
+                                                       ALLERGY("AL-18", "A18", "medication", "クラビ", "発疹", "mild",
+                                                               "low") ALLERGY("AL-19", "A19", "medication", "クラ",
+                                                                              "発疹", "mild", "low")
+                                                               ALLERGY("AL-20", "A20", "medication",
+                                                                       "セフェム(血圧低下)", "発疹", "mild", "low");
 
 static int setup(void **state)
 {
@@ -197,6 +209,36 @@ static void test_unclassified(void **state)
 	check("A10", "D-MAGM", "info:allergy-unknown", "漢方薬で発疹", NULL);
 }
 
+/* Two words of one class: the reason names the first as written (PC), not the later one; a brand in half-width
+ * katakana is found in the master (ｻﾜｼﾘﾝ → アモキシシリン). */
+static void test_first_word_and_halfwidth(void **state)
+{
+	(void)state;
+	check("A15", "D-AMOX", "stop:allergy", "(PC: ペニシリン系)", "ペニ系: ");
+	check("A16", "D-AMOX", "stop:allergy", "同じ成分", NULL);
+}
+
+/* Three characters are enough to name a product, two are not: 「メロペで発疹」 names メロペン (a run of three kana
+ * found in the master), 「クラビ」 is the product クラビット itself, 「クラ」 is too short to name anything; a
+ * brand's reading inside the text names the product itself. */
+static void test_three_characters(void **state)
+{
+	(void)state;
+	check("A17", "D-MERO", "stop:allergy", "同じ成分", NULL);
+	check("A18", "D-LEVO", "stop:allergy", "に該当します", NULL);
+	check("A19", "D-CLAR", "info:allergy-unknown", NULL, NULL);
+	check("A19", "D-LEVO", "info:allergy-unknown", NULL, NULL);
+	check("A02", "D-LOXO", "stop:allergy", "ロキソニン に該当します", NULL);
+}
+
+/* A severe reaction written in the allergy's own text (「血圧低下」, whose UTF-8 holds the byte 0x80) is read as
+ * severe, said in the reason. */
+static void test_severe_in_text(void **state)
+{
+	(void)state;
+	check("A20", "D-FLOM", "stop:allergy", "の既往: 投与前に必ず処方医へ確認", NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -207,6 +249,9 @@ int main(void)
 	        cmocka_unit_test(test_dictionary),
 	        cmocka_unit_test(test_severity),
 	        cmocka_unit_test(test_unclassified),
+	        cmocka_unit_test(test_first_word_and_halfwidth),
+	        cmocka_unit_test(test_three_characters),
+	        cmocka_unit_test(test_severe_in_text),
 	};
 	return cmocka_run_group_tests(tests, setup, rxw_teardown);
 }

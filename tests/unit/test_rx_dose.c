@@ -256,6 +256,15 @@ static void summed_children_elderly(void **state)
 	assert_string_equal(got, "info:elderly");
 	eval(&plain, 64 * 12 + 11, 10, "mg", 1, 0, NULL, got, sizeof(got));
 	assert_string_equal(got, "");
+	eval(&plain, 65 * 12, 10, "mg", 1, 0, NULL, got, sizeof(got)); /* the 65th birthday itself */
+	assert_string_equal(got, "info:elderly");
+	plain.elderly = NULL;
+	eval(&plain, 15 * 12 - 1, 10, "mg", 1, 0, NULL, got, sizeof(got)); /* a day before 15: a child */
+	assert_string_equal(got, "info:child-dose");
+	eval(&plain, 0, 10, "mg", 1, 0, NULL, got, sizeof(got)); /* a newborn */
+	assert_string_equal(got, "info:child-dose");
+	eval(&plain, -1, 10, "mg", 1, 0, NULL, got, sizeof(got)); /* age unknown: not judged as a child */
+	assert_string_equal(got, "");
 }
 
 /* Issue 14: a bare number in the name is a strength only for a per-unit form (錠, OD錠, カプセル, 坐剤) counted
@@ -402,6 +411,269 @@ static void weight_age(void **state)
 	rx_result_release(&r);
 }
 
+/* What the reason says of the order's own period and the master's: 「(2日ごと)」 for an order every 2 days, "a week"
+ * for a weekly product, "per 28 days" for another period; nothing for a daily order. */
+static void period_words(void **state)
+{
+	(void)state;
+	struct ehr_drug lox = {.code = "L", .name = "ロキソニン錠60mg", .unit = "mg", .max_daily_dose = 180};
+	struct rx_dose_ctx none = {0};
+	static const struct {
+		int drug_period, order_period;
+		double dose;
+		const char *en, *ja, *not_en;
+	} t[] = {
+	        {0, 2, 200, "200 mg × 1 a day (every 2 days) = 200 mg a day",
+	         "1回 200 mg × 1日1回 (2日ごと) = 1日 200 mg", NULL},
+	        {0, 1, 200, "200 mg × 1 a day = 200 mg a day", "1回 200 mg × 1日1回 = 1日 200 mg", "every"},
+	        {0, 0, 200, "200 mg × 1 a day = 200 mg a day", "1回 200 mg × 1日1回 = 1日 200 mg", "every"},
+	        {7, 7, 200, "= 200 mg a week (max 180 mg)", "(7日ごと) = 1週 200 mg", NULL},
+	        {28, 28, 200, "= 200 mg per 28 days (max 180 mg)", "= 28日あたり 200 mg", NULL},
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct rx_result r;
+		memset(&r, 0, sizeof(r));
+		r.drug = lox;
+		r.drug.period_days = t[i].drug_period;
+		r.age_months = 600;
+		struct rx_order o = {.patient_id = "P",
+		                     .drug_code = "L",
+		                     .dose = t[i].dose,
+		                     .unit = "mg",
+		                     .per_day = 1,
+		                     .period_days = t[i].order_period};
+		rx_dose_eval(&r, &o, &none);
+		assert_int_equal(r.n, 1);
+		if (!strstr(r.v[0].reason_en, t[i].en) || !strstr(r.v[0].reason_ja, t[i].ja) ||
+		    (t[i].not_en && strstr(r.v[0].reason_en, t[i].not_en)))
+			fail_msg("%zu: '%s' / '%s'", i, r.v[0].reason_en, r.v[0].reason_ja);
+		memset(&r.drug, 0, sizeof(r.drug));
+		rx_result_release(&r);
+	}
+}
+
+/* Small parts of the total are still named (0.5 mg of each), a part that is 0 is not; a weight's age is counted to
+ * the patient's today when the context gives none. */
+static void small_parts_and_today(void **state)
+{
+	(void)state;
+	struct ehr_drug lox = {.code = "L", .name = "ロキソニン錠60mg", .unit = "mg", .max_daily_dose = 180};
+	struct rx_dose_ctx c = {.active = 0.5, .lines = 0.5, .outage = 0.5};
+	buf_adds(&c.active_text, "A 0.5 mg");
+	buf_adds(&c.active_text_ja, "A 0.5 mg");
+	buf_adds(&c.lines_text, "B 0.5 mg");
+	buf_adds(&c.outage_text, "C 0.5 mg (#1)");
+	struct rx_result r;
+	memset(&r, 0, sizeof(r));
+	r.drug = lox;
+	r.age_months = 600;
+	struct rx_order o = {.patient_id = "P", .drug_code = "L", .dose = 180, .unit = "mg", .per_day = 1};
+	rx_dose_eval(&r, &o, &c);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.v[0].level, RX_WARN);
+	assert_non_null(strstr(r.v[0].reason_en, "total 181.5 mg: this order 180 mg + active 0.5 mg + other lines of "
+	                                         "this prescription 0.5 mg + outage orders 0.5 mg"));
+	assert_non_null(strstr(r.v[0].reason_ja, "計 181.5 mg: この処方 180 mg + 服用中 0.5 mg + 同じ処方の他の行 "
+	                                         "0.5 mg + ダウンタイム中の処方 0.5 mg"));
+	assert_non_null(strstr(r.v[0].reason_en, "(active: A 0.5 mg; other lines of this prescription: B 0.5 mg; "
+	                                         "outage orders: C 0.5 mg (#1))"));
+	assert_non_null(strstr(r.v[0].reason_ja, "(服用中: A 0.5 mg; 同じ処方の他の行: B 0.5 mg; ダウンタイム中の処方: "
+	                                         "C 0.5 mg (#1))"));
+	memset(&r.drug, 0, sizeof(r.drug));
+	rx_result_release(&r);
+	rx_dose_ctx_release(&c);
+	/* only an active order: the other parts are not named */
+	struct rx_dose_ctx a = {.active = 60};
+	buf_adds(&a.active_text, "A 60 mg");
+	buf_adds(&a.active_text_ja, "A 60 mg");
+	memset(&r, 0, sizeof(r));
+	r.drug = lox;
+	r.age_months = 600;
+	rx_dose_eval(&r, &o, &a);
+	assert_int_equal(r.n, 1);
+	assert_non_null(strstr(r.v[0].reason_en, "total 240 mg: this order 180 mg + active 60 mg ("));
+	assert_null(strstr(r.v[0].reason_en, "outage"));
+	assert_null(strstr(r.v[0].reason_en, "other lines"));
+	assert_null(strstr(r.v[0].reason_ja, "ダウンタイム"));
+	assert_null(strstr(r.v[0].reason_ja, "他の行"));
+	memset(&r.drug, 0, sizeof(r.drug));
+	rx_result_release(&r);
+	rx_dose_ctx_release(&a);
+	/* only other lines: no active part is named */
+	struct rx_dose_ctx l = {.lines = 60};
+	buf_adds(&l.lines_text, "B 60 mg");
+	memset(&r, 0, sizeof(r));
+	r.drug = lox;
+	r.age_months = 600;
+	rx_dose_eval(&r, &o, &l);
+	assert_int_equal(r.n, 1);
+	assert_non_null(strstr(r.v[0].reason_en, "(other lines of this prescription: B 60 mg)"));
+	assert_non_null(strstr(r.v[0].reason_ja, "(同じ処方の他の行: B 60 mg)"));
+	assert_null(strstr(r.v[0].reason_en, "active"));
+	memset(&r.drug, 0, sizeof(r.drug));
+	rx_result_release(&r);
+	rx_dose_ctx_release(&l);
+	/* a child's weight of 10 days ago, counted to the patient's today (the context's is empty): fresh */
+	struct ehr_drug cal = {
+	        .code = "A", .name = "カロナール錠200", .unit = "mg", .max_daily_dose = 4000, .max_per_kg_day = 60};
+	struct rx_dose_ctx w = {.weight_kg = 18, .weight_time = "2026-11-30", .today = ""};
+	memset(&r, 0, sizeof(r));
+	r.drug = cal;
+	r.age_months = 60;
+	snprintf(r.patient.today, sizeof(r.patient.today), "2026-12-10");
+	struct rx_order oc = {.patient_id = "P", .drug_code = "A", .dose = 200, .unit = "mg", .per_day = 3};
+	rx_dose_eval(&r, &oc, &w);
+	assert_int_equal(r.n, 0);
+	memset(&r.drug, 0, sizeof(r.drug));
+	rx_result_release(&r);
+	/* and 31 days ago there: said */
+	w.weight_time = "2026-11-09";
+	memset(&r, 0, sizeof(r));
+	r.drug = cal;
+	r.age_months = 60;
+	snprintf(r.patient.today, sizeof(r.patient.today), "2026-12-10");
+	rx_dose_eval(&r, &oc, &w);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.v[0].kind, "weight-age");
+	assert_non_null(strstr(r.v[0].reason_en, "(31 days ago)"));
+	memset(&r.drug, 0, sizeof(r.drug));
+	rx_result_release(&r);
+}
+
+/* Under 1 mg a day (digoxin): the active order is still added; an order whose dose cannot be converted sums
+ * nothing (its parts are 0, as rx check --json shows them). */
+static void below_one_mg(void **state)
+{
+	(void)state;
+	char got[256];
+	struct ehr_drug dig = {.code = "G",
+	                       .name = "ハーフジゴキシンKY錠0.125",
+	                       .unit = "mg",
+	                       .strength = "0.125mg",
+	                       .max_daily_dose = 0.25,
+	                       .narrow_therapeutic = 1};
+	struct rx_dose_ctx c = {.active = 0.25};
+	buf_adds(&c.active_text, "ジゴシン錠0.25mg 0.25 mg (ORD9)");
+	buf_adds(&c.active_text_ja, "ジゴシン錠0.25mg 0.25 mg (ORD9)");
+	eval(&dig, 900, 1, "錠", 1, 0, &c, got, sizeof(got)); /* 0.125 + 0.25 of 0.25: narrow, a stop */
+	assert_string_equal(got, "stop:max-dose");
+	eval(&dig, 900, 1, "錠", 1, 0, NULL, got, sizeof(got));
+	assert_string_equal(got, "");
+	/* a child's maximum under 1 mg/kg is checked (0.5 mg/kg; 10 mg a day at 10 kg is 2×) */
+	struct ehr_drug kid = {
+	        .code = "K", .name = "小児薬錠5mg", .unit = "mg", .max_daily_dose = 40, .max_per_kg_day = 0.5};
+	struct rx_dose_ctx w = {.weight_kg = 10, .weight_time = "2026-11-01", .today = "2026-11-10"};
+	eval(&kid, 36, 5, "mg", 2, 0, &w, got, sizeof(got));
+	assert_string_equal(got, "stop:child-dose");
+	eval(&kid, 36, 5, "mg", 1, 0, &w, got, sizeof(got)); /* exactly 0.5 mg/kg */
+	assert_string_equal(got, "");
+	w.weight_time = "2026-09-01"; /* judged on an old weight: a warning */
+	eval(&kid, 36, 5, "mg", 1, 0, &w, got, sizeof(got));
+	assert_string_equal(got, "warn:weight-age");
+	/* and for 0.5 mg a day (under 1) too */
+	struct ehr_drug kid2 = {
+	        .code = "K2", .name = "小児薬錠0.5mg", .unit = "mg", .max_daily_dose = 4, .max_per_kg_day = 0.1};
+	eval(&kid2, 36, 0.5, "mg", 1, 0, &w, got, sizeof(got));
+	assert_string_equal(got, "warn:weight-age");
+	/* a maximum under 1 mg is still said unchecked when the dose cannot be converted */
+	eval(&dig, 900, 1, "mL", 1, 0, NULL, got, sizeof(got));
+	assert_string_equal(got, "warn:dose-unchecked");
+	struct rx_dose_ctx o3 = {.active = 0.25, .lines = 0.25, .outage = 0.25};
+	struct rx_result r;
+	memset(&r, 0, sizeof(r));
+	r.drug = dig;
+	r.age_months = 900;
+	struct rx_order o = {.patient_id = "P", .drug_code = "G", .dose = 1, .unit = "mL", .per_day = 1};
+	rx_dose_eval(&r, &o, &o3);
+	assert_true(r.daily == 0 && r.total_daily == 0);
+	assert_true(r.active_daily == 0 && r.lines_daily == 0 && r.outage_daily == 0);
+	memset(&r.drug, 0, sizeof(r.drug));
+	rx_result_release(&r);
+	rx_dose_ctx_release(&c);
+}
+
+/* A weekly product ordered every day or every few days: the stop says which. */
+static void weekly_words(void **state)
+{
+	(void)state;
+	struct ehr_drug fos = {
+	        .code = "F", .name = "フォサマック錠35mg", .unit = "mg", .max_daily_dose = 35, .period_days = 7};
+	struct rx_dose_ctx none = {0};
+	static const struct {
+		int op;
+		const char *en, *ja;
+	} t[] = {{0, "this order is every day", "毎日の処方です"},
+	         {1, "this order is every day", "毎日の処方です"},
+	         {3, "this order is every few days", "より短い間隔の処方です"}};
+	for (size_t i = 0; i < 3; i++) {
+		struct rx_result r;
+		memset(&r, 0, sizeof(r));
+		r.drug = fos;
+		r.age_months = 900;
+		struct rx_order o = {.patient_id = "P",
+		                     .drug_code = "F",
+		                     .dose = 5,
+		                     .unit = "mg",
+		                     .per_day = 1,
+		                     .period_days = t[i].op};
+		rx_dose_eval(&r, &o, &none);
+		assert_true(r.n >= 1);
+		assert_string_equal(r.v[0].kind, "period");
+		assert_int_equal(r.v[0].level, RX_STOP);
+		if (!strstr(r.v[0].reason_en, t[i].en) || !strstr(r.v[0].reason_ja, t[i].ja))
+			fail_msg("%d: '%s' / '%s'", t[i].op, r.v[0].reason_en, r.v[0].reason_ja);
+		memset(&r.drug, 0, sizeof(r.drug));
+		rx_result_release(&r);
+	}
+}
+
+/* The basis of a dose alert names what the master says, and only that: no children's maximum when it has none, a
+ * period of 2 days; an outage order alone of 0.5 mg is still part of the total. */
+static void basis_words(void **state)
+{
+	(void)state;
+	struct ehr_drug lox = {.code = "L", .name = "ロキソニン錠60mg", .unit = "mg", .max_daily_dose = 180};
+	struct rx_dose_ctx none = {0};
+	struct rx_result r;
+	memset(&r, 0, sizeof(r));
+	r.drug = lox;
+	r.age_months = 600;
+	struct rx_order o = {.patient_id = "P", .drug_code = "L", .dose = 200, .unit = "mg", .per_day = 1};
+	rx_dose_eval(&r, &o, &none);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.v[0].basis.text, "drug master: maximum 180 mg a day (L)");
+	assert_string_equal(r.v[0].basis.text_ja, "医薬品マスタ: 1日最大量 180 mg (L)");
+	memset(&r.drug, 0, sizeof(r.drug));
+	rx_result_release(&r);
+	/* every 2 days */
+	lox.period_days = 2;
+	memset(&r, 0, sizeof(r));
+	r.drug = lox;
+	r.age_months = 600;
+	o.period_days = 2;
+	rx_dose_eval(&r, &o, &none);
+	assert_int_equal(r.n, 1);
+	assert_non_null(strstr(r.v[0].basis.text, "; given every 2 days (L)"));
+	assert_non_null(strstr(r.v[0].basis.text_ja, "; 2日に1回投与 (L)"));
+	memset(&r.drug, 0, sizeof(r.drug));
+	rx_result_release(&r);
+	/* an outage order of 0.5 mg alone */
+	lox.period_days = 0;
+	o.period_days = 0;
+	o.dose = 180;
+	struct rx_dose_ctx c = {.outage = 0.5};
+	buf_adds(&c.outage_text, "C 0.5 mg (#1)");
+	memset(&r, 0, sizeof(r));
+	r.drug = lox;
+	r.age_months = 600;
+	rx_dose_eval(&r, &o, &c);
+	assert_int_equal(r.n, 1);
+	assert_non_null(strstr(r.v[0].reason_en, "total 180.5 mg: this order 180 mg + outage orders 0.5 mg"));
+	memset(&r.drug, 0, sizeof(r.drug));
+	rx_result_release(&r);
+	rx_dose_ctx_release(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -416,6 +688,11 @@ int main(void)
 	        cmocka_unit_test(bare_number_form),
 	        cmocka_unit_test(summed_lines_outage),
 	        cmocka_unit_test(weight_age),
+	        cmocka_unit_test(period_words),
+	        cmocka_unit_test(small_parts_and_today),
+	        cmocka_unit_test(below_one_mg),
+	        cmocka_unit_test(weekly_words),
+	        cmocka_unit_test(basis_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -36,13 +36,24 @@ static const char drugs_csv[] =
         "6149003F2037,\n"
         "降圧薬A錠,D-YJA,コウアツエー,成分エー,mg,10,,,,,2149001F1020,\n"
         "降圧薬B錠,D-YJB,コウアツビー,成分ビー,mg,10,,,,,2149002F1020,\n"
-        "降圧薬C錠,D-YJC,コウアツシー,成分シー,mg,10,,,,2149 血圧降下剤,2149003F1020,\n";
+        "降圧薬C錠,D-YJC,コウアツシー,成分シー,mg,10,,,,2149 血圧降下剤,2149003F1020,\n"
+        "降圧薬D錠,D-YJD,コウアツディー,成分ディー,mg,10,,,,,2149101F1020,\n"
+        "降圧薬4錠,D-YJ4,コウアツヨン,成分ヨン,mg,10,,,,,2149,\n"
+        "降圧薬3錠,D-YJ3,コウアツサン,成分サン,mg,10,,,,,214,\n"
+        "院内製剤X,D-YJX,インナイエックス,成分エックス,mg,10,,,,,A149001F1020,\n"
+        "院内製剤Y,D-YJY,インナイワイ,成分ワイ,mg,10,,,,,A149002F1020,\n"
+        "薬剤9A,D-YJ9A,ヤクザイキュウエー,成分キュウエー,mg,10,,,,,9020001F1020,\n"
+        "院内製剤Z,D-NOGEN,インナイゼット,,mg,10,,,,,,\n"
+        "薬剤9B,D-YJ9B,ヤクザイキュウビー,成分キュウビー,mg,10,,,,,9020002F1020,\n";
 
 static const char patients[] = PATIENT("Q01", "male", "佐藤", "一郎", "サトウ", "イチロウ") /* タケキャブ, デパケン */
-        PATIENT("Q02", "female", "鈴木", "花子", "スズキ", "ハナコ");                       /* nothing active */
+        PATIENT("Q02", "female", "鈴木", "花子", "スズキ", "ハナコ")                        /* nothing active */
+        PATIENT("Q03", "male", "高橋", "三郎", "タカハシ", "サブロウ") /* two drugs the master does not know */
+        PATIENT("Q04", "female", "田中", "四葉", "タナカ", "ヨツバ");  /* a drug with no generic name */
 
-static const char meds[] =
-        MED("ORD-T1", "Q01", "D-TAKE", "タケキャブ錠20mg") MED("ORD-D1", "Q01", "D-DEPA", "デパケンR錠200");
+static const char meds[] = MED("ORD-T1", "Q01", "D-TAKE", "タケキャブ錠20mg")
+        MED("ORD-D1", "Q01", "D-DEPA", "デパケンR錠200") MED("ORD-U1", "Q03", "X-NONE1", "タケキャブ錠20mg")
+                MED("ORD-U2", "Q03", "X-NONE2", "持参薬不明") MED("ORD-N1", "Q04", "D-NOGEN", "院内製剤Z");
 
 static int setup(void **state)
 {
@@ -107,6 +118,14 @@ static void test_therapeutic_class(void **state)
 	check("Q02", "D-YJA", "D-YJB", "prescription", "warn:duplicate-class:prescription", "粗い");
 	/* one of them has a class: the YJ fallback is not used */
 	check("Q02", "D-YJA", "D-YJC", "prescription", "", NULL);
+	/* exactly the first four digits: a fifth that differs is the same class; a code of just four digits is
+	 * one; three digits, or letters where the digits are, are none */
+	check("Q02", "D-YJA", "D-YJD", "prescription", "warn:duplicate-class:prescription", "2149");
+	check("Q02", "D-YJA", "D-YJ4", "prescription", "warn:duplicate-class:prescription", "2149");
+	check("Q02", "D-YJ4", "D-YJ3", "prescription", "", NULL);
+	check("Q02", "D-YJX", "D-YJY", "prescription", "", NULL);
+	/* the digits 0 and 9 are digits */
+	check("Q02", "D-YJ9A", "D-YJ9B", "prescription", "warn:duplicate-class:prescription", "9020");
 }
 
 static void test_other_orders(void **state)
@@ -117,6 +136,11 @@ static void test_other_orders(void **state)
 	check("Q02", "D-TAKE", "D-NEXI", "prescription", "warn:duplicate-class:prescription", "同じ処方箋");
 	/* nothing else to compare with: nothing */
 	check("Q02", "D-TAKE", NULL, NULL, "", NULL);
+	/* an active order of a code the master does not know: the same name is still a duplicate, another is not */
+	check("Q03", "D-TAKE", NULL, NULL, "warn:duplicate:medication", "タケキャブ錠20mg");
+	check("Q03", "D-NEXI", NULL, NULL, "", NULL);
+	/* the same code is a duplicate even when the master names no ingredient */
+	check("Q04", "D-NOGEN", NULL, NULL, "warn:duplicate:medication", "院内製剤Z");
 }
 
 int main(void)

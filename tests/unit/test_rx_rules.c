@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rx/rx_int.h"
 #include "rx_ward.h"
 
 static const char drugs_csv[] =
@@ -211,13 +212,139 @@ static void test_dose(void **state)
 	check("P03", "D-LOXO", 1, "個", 3, 0, "warn:dose-unchecked");
 }
 
+/* Another line of the prescription with the same ingredient: its dose is summed when it has one; a line of
+ * dose 0 or 0 times a day cannot be added and says the total is not checked. want: the sorted alert list. */
+static void line_check(double dose, double per_day, const char *unit, const char *want)
+{
+	struct rx_other x = {.drug_code = "D-LOXG",
+	                     .dose = dose,
+	                     .unit = unit,
+	                     .per_day = per_day,
+	                     .basis_type = "prescription",
+	                     .id = "2",
+	                     .text = "line 2"};
+	struct rx_order o = {.patient_id = "P03",
+	                     .drug_code = "D-LOXO",
+	                     .dose = 60,
+	                     .unit = "mg",
+	                     .per_day = 2,
+	                     .others = &x,
+	                     .n_others = 1};
+	struct rx_result r = {0};
+	assert_int_equal(rx_check(st, &o, &r), 0);
+	struct buf got = {0};
+	rxw_alert_list(&r, 0, &got);
+	if (strcmp(buf_cstr(&got), want))
+		fail_msg("line %g %s x%g: got '%s', want '%s'", dose, unit ? unit : "", per_day, buf_cstr(&got), want);
+	buf_release(&got);
+	rx_result_release(&r);
+}
+
+static void test_dose_lines(void **state)
+{
+	(void)state;
+	line_check(60, 1, "mg", "warn:duplicate");                     /* 180: at the maximum */
+	line_check(61, 1, "mg", "warn:duplicate warn:max-dose");       /* 181 */
+	line_check(1, 1, "錠", "warn:duplicate");                      /* a tablet of 60 mg */
+	line_check(0, 1, "mg", "warn:dose-unchecked warn:duplicate");  /* no dose: not added, said */
+	line_check(60, 0, "mg", "warn:dose-unchecked warn:duplicate"); /* no times a day */
+	line_check(5, 1, "mL", "warn:dose-unchecked warn:duplicate");  /* not convertible */
+}
+
+/* The pregnancy rule alone (rx_rule_pregnancy): its result as "level:kind" ("" for none) for a patient of sex and
+ * age_months with one diagnosis (code, system, name, active; code NULL: none) and a drug whose pregnancy column
+ * is preg. */
+static void preg(char sex, int age_months, const char *code, const char *sys, const char *name, int active,
+                 const char *preg_text, int stated, int not_pregnant, char *out, size_t cap)
+{
+	struct ehr_diagnosis dx = {
+	        .patient_id = "PX", .code = code, .code_system = sys, .name = name, .active = active};
+	struct rx_result r;
+	memset(&r, 0, sizeof(r));
+	r.patient.patient.id = "PX";
+	r.patient.patient.sex = sex;
+	r.patient.diagnoses = &dx;
+	r.patient.n_diagnoses = code || name ? 1 : 0;
+	r.age_months = age_months;
+	r.drug.code = "DX";
+	r.drug.name = "テスト薬";
+	r.drug.pregnancy = preg_text;
+	struct rx_order o = {.patient_id = "PX", .drug_code = "DX", .pregnant = stated, .not_pregnant = not_pregnant};
+	rx_rule_pregnancy(&r, &o);
+	out[0] = 0;
+	for (size_t i = 0; i < r.n; i++) {
+		size_t n = strlen(out);
+		snprintf(out + n, cap - n, "%s%s:%s", n ? " " : "", rx_level_name(r.v[i].level), r.v[i].kind);
+	}
+	memset(&r.patient, 0, sizeof(r.patient)); /* not owned here */
+	memset(&r.drug, 0, sizeof(r.drug));
+	rx_result_release(&r);
+}
+
+/* 「妊娠の可能性を確認」 for a woman of 12 to 55 (from the 12th birthday, until the 56th), exactly at each end. */
+static void test_pregnancy_ages(void **state)
+{
+	(void)state;
+	char got[128];
+	const char *icd = "http://hl7.org/fhir/sid/icd-10";
+	preg('F', 12 * 12, NULL, NULL, NULL, 0, "禁忌", 0, 0, got, sizeof(got));
+	assert_string_equal(got, "warn:pregnancy-possible");
+	preg('F', 12 * 12 - 1, NULL, NULL, NULL, 0, "禁忌", 0, 0, got, sizeof(got));
+	assert_string_equal(got, "");
+	preg('F', 56 * 12 - 1, NULL, NULL, NULL, 0, "禁忌", 0, 0, got, sizeof(got));
+	assert_string_equal(got, "warn:pregnancy-possible");
+	preg('F', 56 * 12, NULL, NULL, NULL, 0, "禁忌", 0, 0, got, sizeof(got));
+	assert_string_equal(got, "");
+	/* asked and not pregnant, a man, a drug that is not 禁忌: nothing */
+	preg('F', 30 * 12, NULL, NULL, NULL, 0, "禁忌", 0, 1, got, sizeof(got));
+	assert_string_equal(got, "");
+	preg('M', 30 * 12, NULL, NULL, NULL, 0, "禁忌", 0, 0, got, sizeof(got));
+	assert_string_equal(got, "");
+	preg('F', 30 * 12, NULL, NULL, NULL, 0, "有益性投与", 0, 0, got, sizeof(got));
+	assert_string_equal(got, "");
+	/* stated pregnant: 禁忌 stops, 禁忌(条件) warns (both bracket widths), other text informs, none is silent */
+	preg('F', 30 * 12, NULL, NULL, NULL, 0, "禁忌", 1, 0, got, sizeof(got));
+	assert_string_equal(got, "stop:pregnancy");
+	preg('F', 30 * 12, NULL, NULL, NULL, 0, "禁忌(妊娠後期)", 1, 0, got, sizeof(got));
+	assert_string_equal(got, "warn:pregnancy");
+	preg('F', 30 * 12, NULL, NULL, NULL, 0, "禁忌（妊娠後期）", 1, 0, got, sizeof(got));
+	assert_string_equal(got, "warn:pregnancy");
+	preg('F', 30 * 12, NULL, NULL, NULL, 0, "有益性投与", 1, 0, got, sizeof(got));
+	assert_string_equal(got, "info:pregnancy");
+	preg('F', 30 * 12, NULL, NULL, NULL, 0, "", 1, 0, got, sizeof(got));
+	assert_string_equal(got, "");
+	/* the recorded codes: O0–O9 (not O followed by a letter), Z33, Z34, Z35, Z32.1 / Z321, not Z32.0 or Z36 */
+	static const struct {
+		const char *code;
+		int pregnant;
+	} codes[] = {{"O000", 1}, {"O9A", 1}, {"O600", 1}, {"OA0", 0},   {"O/0", 0},   {"O:0", 0}, {"Z33", 1},
+	             {"Z34", 1},  {"Z35", 1}, {"Z321", 1}, {"Z32.1", 1}, {"Z32.0", 0}, {"Z36", 0}, {"Z320", 0}};
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		preg('F', 30 * 12, codes[i].code, icd, "病名", 1, "禁忌", 0, 0, got, sizeof(got));
+		if (strcmp(got, codes[i].pregnant ? "stop:pregnancy" : "warn:pregnancy-possible"))
+			fail_msg("%s: got '%s'", codes[i].code, got);
+	}
+	/* an ended diagnosis, another code system, a man's code: not a pregnancy */
+	preg('F', 30 * 12, "O600", icd, "病名", 0, "禁忌", 0, 0, got, sizeof(got));
+	assert_string_equal(got, "warn:pregnancy-possible");
+	preg('F', 30 * 12, "O600", "urn:local", "病名", 1, "禁忌", 0, 0, got, sizeof(got));
+	assert_string_equal(got, "warn:pregnancy-possible");
+	preg('M', 30 * 12, "O600", icd, "病名", 1, "禁忌", 0, 0, got, sizeof(got));
+	assert_string_equal(got, "");
+	/* by name, whatever the code */
+	static const char *const names[] = {"妊娠糖尿病", "妊婦健診", "切迫早産"};
+	for (size_t i = 0; i < 3; i++) {
+		preg('F', 30 * 12, "E11", "urn:local", names[i], 1, "禁忌", 0, 0, got, sizeof(got));
+		assert_string_equal(got, "stop:pregnancy");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_allergy),
-	        cmocka_unit_test(test_active_medicines),
-	        cmocka_unit_test(test_pregnancy),
-	        cmocka_unit_test(test_dose),
+	        cmocka_unit_test(test_allergy),   cmocka_unit_test(test_active_medicines),
+	        cmocka_unit_test(test_pregnancy), cmocka_unit_test(test_pregnancy_ages),
+	        cmocka_unit_test(test_dose),      cmocka_unit_test(test_dose_lines),
 	};
 	return cmocka_run_group_tests(tests, setup, rxw_teardown);
 }
