@@ -3,6 +3,7 @@
  * pack and `lifeboat patient`. Every string of a snapshot is owned by the snapshot (v->strs).
  */
 #include "store_int.h"
+#include "text/text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -356,9 +357,64 @@ static int inpatient_without_record(struct store *s, const char *id)
 	return found;
 }
 
-int store_patient_get(struct store *s, const char *id, struct store_patient_view *v)
+/* The patient ID as stored for an ID as typed: folded as the search and the barcode check fold it (full-width
+ * digits of an IME left on, spaces around), and, when no patient has it, the one patient whose ID is the same digits
+ * with other leading zeros (「1000200」 → 0001000200; none when two would be). Into out (the folded ID when
+ * nothing else matches). */
+static const char resolve_sql[] = "SELECT id FROM patients WHERE id IN (SELECT value FROM json_each(?1)) LIMIT 2";
+static void resolve_id(struct store *s, const char *typed, struct buf *out)
+{
+	buf_reset(out);
+	if (text_fold_ascii(out, typed, strlen(typed)) < 0) {
+		buf_reset(out);
+		buf_adds(out, typed);
+		return;
+	}
+	size_t b = 0;
+	while (b < out->len && out->data[b] == ' ')
+		b++;
+	while (out->len > b && out->data[out->len - 1] == ' ')
+		out->data[--out->len] = 0;
+	if (b) {
+		memmove(out->data, out->data + b, out->len - b + 1);
+		out->len -= b;
+	}
+	sqlite3_stmt *q = store_cached_stmt(s, patient_sql);
+	if (!q)
+		return;
+	sqlite3_bind_text(q, 1, buf_cstr(out), -1, SQLITE_TRANSIENT);
+	int exact = sqlite3_step(q) == SQLITE_ROW;
+	sqlite3_reset(q);
+	if (exact)
+		return;
+	struct buf zeros = {0};
+	store_id_zero_variants(buf_cstr(out), &zeros);
+	if (zeros.len && (q = store_cached_stmt(s, resolve_sql))) {
+		sqlite3_bind_text(q, 1, buf_cstr(&zeros), -1, SQLITE_STATIC);
+		char *one = NULL;
+		int n = 0;
+		while (sqlite3_step(q) == SQLITE_ROW && n < 2) {
+			n++;
+			if (n == 1)
+				one = lb_strdup((const char *)sqlite3_column_text(q, 0));
+		}
+		sqlite3_reset(q);
+		if (n == 1) {
+			buf_reset(out);
+			buf_adds(out, one);
+		}
+		free(one);
+	}
+	buf_release(&zeros);
+}
+
+int store_patient_get(struct store *s, const char *typed_id, struct store_patient_view *v)
 {
 	memset(v, 0, sizeof(*v));
+	struct buf idb = {0};
+	resolve_id(s, typed_id, &idb);
+	const char *id = keep_str(v, buf_cstr(&idb));
+	buf_release(&idb);
 	sqlite3_stmt *q = store_cached_stmt(s, patient_sql);
 	if (!q)
 		return store_sqlerr(s, "reading a patient");

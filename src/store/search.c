@@ -94,7 +94,7 @@ static int all_digits(const char *w)
 /* The same digits with other numbers of leading zeros, up to ID_PAD_MAX digits, as a JSON array (out empty when
  * the ID is not all digits or all zeros): "1000200" → ["01000200", "001000200", …]. */
 #define ID_PAD_MAX 20
-static void zero_variants(const char *id, struct buf *out)
+void store_id_zero_variants(const char *id, struct buf *out)
 {
 	if (!all_digits(id))
 		return;
@@ -342,7 +342,7 @@ int store_search(struct store *s, const char *query, size_t limit, struct store_
 		pl.ntiers = LB_ARRAY_LEN(by_id);
 		pl.p1 = id;
 		pl.p5 = id_date[0] && !date[0] ? id_date : NULL;
-		zero_variants(id, &zeros);
+		store_id_zero_variants(id, &zeros);
 		pl.p6 = zeros.len ? zeros.data : NULL;
 		buf_adds(&end, id);
 	} else if (date[0]) {

@@ -172,4 +172,8 @@ int store_derive(struct store *s);
 /* FNV-1a 64 of bytes, as 16 hex digits. */
 void store_hash(const char *bytes, size_t n, char out[17]);
 
+/* search.c: the same digits with other numbers of leading zeros, as a JSON array ("1000200" → ["01000200", …];
+ * nothing when the ID is not all digits). */
+void store_id_zero_variants(const char *id, struct buf *out);
+
 #endif

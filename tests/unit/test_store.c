@@ -102,6 +102,17 @@ static void test_patient(void **state)
 	unsetenv("LIFEBOAT_TODAY");
 	assert_int_equal(store_patient_get(st, "nobody", &v), -LB_ENOTFOUND);
 	store_patient_view_release(&v);
+	/* the record of an ID typed as the search takes it: full-width, without or with more leading zeros, spaced */
+	static const char *const typed[] = {"０００００１２３４５", "12345", "１２３４５", "00000012345",
+	                                    " 0000012345 "};
+	for (size_t i = 0; i < LB_ARRAY_LEN(typed); i++) {
+		assert_int_equal(store_patient_get(st, typed[i], &v), 0);
+		assert_string_equal(v.patient.id, "0000012345");
+		store_patient_view_release(&v);
+	}
+	/* a number that only ends like an ID is not that ID */
+	assert_int_equal(store_patient_get(st, "2345", &v), -LB_ENOTFOUND);
+	store_patient_view_release(&v);
 }
 
 static void test_search_ranking(void **state)
