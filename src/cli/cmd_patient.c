@@ -346,7 +346,9 @@ int cmd_patient(int argc, char **argv)
 	int json = 0, code;
 	const struct lb_opt opts[] = {
 	        {LB_OPT_STRING, 0, "db", &db, "FILE", "the clinical store", "臨床データストア"},
-	        {LB_OPT_STRING, 0, "id", &id, "PID", "the patient ID", "患者ID"},
+	        {LB_OPT_STRING, 0, "id", &id, "PID",
+	         "the patient ID (full-width, or without the leading zeros, is read too)",
+	         "患者ID (全角や先頭の0の省略も可)"},
 	        {LB_OPT_FLAG, 0, "json", &json, NULL, "print the snapshot as JSON", "JSON で出力"},
 	        {0},
 	};
