@@ -228,7 +228,7 @@ void station_allergy_box(struct station_req *r, struct buf *b, const struct stor
 int station_page_drugs(struct station_req *r, struct station_resp *p);
 int station_drugs_json(struct station_req *r, struct station_resp *p);
 int station_page_rx_check(struct station_req *r, struct station_resp *p);
-/* POST /rx/record (pages_rxcheck.c): the checked prescription recorded as outage orders by the logged-in user. */
+/* POST /rx/record (pages_rxrecord.c): the checked prescription recorded as outage orders by the logged-in user. */
 int station_rx_record(struct station_req *r, struct station_resp *p);
 /* pages_barcode.c: GET /barcode (wristband, then drug or order label). */
 int station_page_barcode(struct station_req *r, struct station_resp *p);
