@@ -306,6 +306,39 @@ static void weight_age(struct rx_result *r, const struct rx_dose_ctx *c, int use
 	buf_release(&basis_ja);
 }
 
+/* A child with no recorded weight: a daily total over max_per_kg_day × the upper reference weight of its age
+ * (rx_child_upper_kg) is over the maximum even for a child that heavy → STOP, and 1 is returned; else 0 (the
+ * caller says the dose per kg went unchecked). */
+static int child_unweighed_over(struct rx_result *r, const struct rx_dose_ctx *c, const struct buf *dose_en,
+                                const struct buf *dose_ja)
+{
+	const struct ehr_drug *d = &r->drug;
+	int years = r->age_months / 12;
+	const char *ver;
+	double kg = rx_child_upper_kg(years, &ver);
+	if (c->weight_kg > 0 || !(d->max_per_kg_day > 0) || !(r->daily > 0) || !(kg > 0))
+		return 0;
+	double bound = d->max_per_kg_day * kg, ratio = r->total_daily / bound;
+	if (!(ratio > 1 + EPS))
+		return 0;
+	struct buf en = {0}, ja = {0};
+	buf_addf(&en,
+	         "children's dose: no body weight recorded; even at %g kg, the upper reference weight at %d years, "
+	         "%g %s a day is over the maximum of %g %s/kg × %g kg = %g %s (×%.1f); weigh the child (upper "
+	         "weights: child-weight-upper.tsv %s): %s",
+	         kg, years, r->total_daily, r->unit, d->max_per_kg_day, r->unit, kg, bound, r->unit, ratio, ver,
+	         dose_en->data);
+	buf_addf(&ja,
+	         "体重不明: %d歳の上限体重 %g kg でも 1日最大量を超えます。1日 %g %s は 1日最大 %g %s/kg × %g kg = %g "
+	         "%s の %.1f倍。体重を確認してください (上限体重表 child-weight-upper.tsv %s): %s",
+	         years, kg, r->total_daily, r->unit, d->max_per_kg_day, r->unit, kg, bound, r->unit, ratio, ver,
+	         dose_ja->data);
+	add_master(r, RX_STOP, "child-dose", &en, &ja);
+	buf_release(&en);
+	buf_release(&ja);
+	return 1;
+}
+
 void rx_dose_eval(struct rx_result *r, const struct rx_order *o, const struct rx_dose_ctx *c)
 {
 	const struct ehr_drug *d = &r->drug;
@@ -451,7 +484,7 @@ void rx_dose_eval(struct rx_result *r, const struct rx_order *o, const struct rx
 				         per_kg, r->unit, d->max_per_kg_day, r->unit, ratio, dose_ja.data);
 				add_master(r, lv, "child-dose", &en, &ja);
 			}
-		} else {
+		} else if (!child_unweighed_over(r, c, &dose_en, &dose_ja)) {
 			const char *why_en = c->weight_kg > 0 ? "the master gives no maximum per kg for this drug"
 			                     : r->daily > 0   ? "no body weight is recorded"
 			                                      : "the dose cannot be converted";

@@ -43,6 +43,9 @@ void rx_dose_eval(struct rx_result *r, const struct rx_order *o, const struct rx
  * (錠, カプセル, 個), never per 包/本/枚. how gets "1錠 = 200 mg". 0 when not known. */
 double rx_count_strength(const struct ehr_drug *d, const char *count_unit, const char *master_unit, char *how,
                          size_t cap);
+/* child_weight.c: the upper reference body weight of a child of age_years (data/rx/child-weight-upper.tsv); 0 when
+ * the table has none. table_version (may be NULL) gets the table's version. */
+double rx_child_upper_kg(int age_years, const char **table_version);
 /* age.c: the drug's age limits against the patient's age at the as-of date (fills r->age_months). */
 void rx_rule_age(struct rx_result *r);
 

@@ -89,6 +89,13 @@ expect_rc 0 "1 tablet of 200 mg three times a day at 18 kg"
 LIFEBOAT_LANG=ja run "$LIFEBOAT" rx check --db "$DB" --patient 0000077002 --drug W-CALO --dose 200 --unit mg --per-day 3
 expect_rc 3 "a child without a weight: exit 3"
 expect_out '小児: 体重あたり用量は未チェック' "without a weight: 小児: 体重あたり用量は未チェック"
+# over 60 mg/kg even at the upper reference weight of a 5-year-old (29 kg: 1740 mg a day): a stop that says so
+jcheck --patient 0000077002 --drug W-CALO --dose 1000 --unit mg --per-day 4
+expect_rc 1 "カロナール 4 g a day for a girl of 5 never weighed: stop"
+alert stop child-dose "the upper weight assumed" '体重不明: 5歳の上限体重 29 kg でも 1日最大量を超えます'
+jcheck --patient 0000077002 --drug W-CALO --dose 580 --unit mg --per-day 3
+expect_rc 3 "1740 mg a day, the bound itself: still only unchecked"
+alert warn child-dose "at the bound" '体重あたり用量は未チェック'
 
 # ---- the child weighed 60 days ago: the weight is used and said to be old ----------------------------------------
 jcheck --patient 0000077003 --drug W-CALO --dose 200 --unit mg --per-day 3
