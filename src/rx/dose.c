@@ -9,6 +9,7 @@
 #include "rx.h"
 #include "text/text.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +44,30 @@ static char ascii_of(uint32_t cp)
 static int is_space(uint32_t cp)
 {
 	return cp == ' ' || cp == '\t' || cp == 0x3000;
+}
+
+/* What follows a number, cp (rest: after it): a fraction — a slash (/, ／, ⁄) before a digit, or a vulgar fraction
+ * (½, ¼, ⅓ …), never read as the number before it or as a unit. */
+static int fraction_at(uint32_t cp, const char *rest)
+{
+	if (cp == 0xBC || cp == 0xBD || cp == 0xBE || (cp >= 0x2150 && cp <= 0x215E) || cp == 0x2189)
+		return 1;
+	if (cp != '/' && cp != 0xFF0F && cp != 0x2044)
+		return 0;
+	char a = ascii_of(next_cp(&rest));
+	return a >= '0' && a <= '9';
+}
+
+/* An exponent after a number: e or E (any width), an optional sign, a digit (1e3, 5E-1). */
+static int exponent_at(uint32_t cp, const char *rest)
+{
+	if (cp != 'e' && cp != 'E' && cp != 0xFF45 && cp != 0xFF25)
+		return 0;
+	uint32_t c = next_cp(&rest);
+	if (c == '+' || c == '-' || c == 0xFF0B || c == 0xFF0D || c == 0x2212)
+		c = next_cp(&rest);
+	char a = ascii_of(c);
+	return a >= '0' && a <= '9';
 }
 
 int rx_parse_amount(const char *s, double *v, const char **unit_out)
@@ -97,6 +122,14 @@ int rx_parse_amount(const char *s, double *v, const char **unit_out)
 		tmp[k++] = a;
 	}
 	tmp[k] = 0;
+	if (fraction_at(cp, p))
+		return lb_error_tr(LB_EINVAL,
+		                   "'%s': a fraction is not accepted; write the amount as a decimal (1/2 → 0.5)",
+		                   "'%s': 分数は使えません。小数で書いてください (1/2 → 0.5)", s);
+	if (k && exponent_at(cp, p))
+		return lb_error_tr(LB_EINVAL,
+		                   "'%s': an exponent is not accepted; write the amount in full (1e3 → 1000)",
+		                   "'%s': 指数表記は使えません。数字で書いてください (1e3 → 1000)", s);
 	if (group >= 0 && group != 3)
 		return lb_error_tr(LB_EINVAL,
 		                   "'%s': a comma is only a thousands separator (1,500); write 0.5 with a point",
@@ -118,6 +151,11 @@ int rx_parse_amount(const char *s, double *v, const char **unit_out)
 			return lb_error_tr(
 			        LB_EINVAL, "'%s': γ means μg/kg/min on a ward, not μg; write the dose in μg or mg",
 			        "'%s': γ は病棟では μg/kg/分 の意味で μg ではありません。μg か mg で書いてください", s);
+		int rc = rx_unit_check(s, before);
+		if (rc < 0) {
+			*v = 0;
+			return rc;
+		}
 		*unit_out = before;
 	}
 	return 0;
@@ -150,6 +188,157 @@ int rx_unit_refused(const char *unit)
 	while (*unit == ' ' || !strncmp(unit, "\u3000", 3))
 		unit += *unit == ' ' ? 1 : 3;
 	return !strncmp(unit, "γ", strlen("γ")) || !strncmp(unit, "Γ", strlen("Γ"));
+}
+
+/* Units that are not a dose's: a body weight, a length, a temperature, a ratio, a time, other measures; and what
+ * after a slash makes a dose unit a rate (mg/kg, mL/h, mg/日). Compared as search keys (width and case folded). */
+static const char *const not_dose[] = {
+        "kg",
+        "キログラム",
+        "キロ",
+        "lb",
+        "ポンド",
+        "m",
+        "cm",
+        "mm",
+        "km",
+        "μm",
+        "メートル",
+        "センチ",
+        "センチメートル",
+        "ミリメートル",
+        "inch",
+        "インチ",
+        "℃",
+        "°c",
+        "°",
+        "度",
+        "℉",
+        "°f",
+        "%",
+        "パーセント",
+        "‰",
+        "w/v%",
+        "w/w%",
+        "h",
+        "hr",
+        "時間",
+        "min",
+        "分",
+        "秒",
+        "sec",
+        "日",
+        "週",
+        "か月",
+        "ヶ月",
+        "歳",
+        "才",
+        "mmhg",
+        "bpm",
+        "m2",
+        "m²",
+        "㎡",
+};
+static const char *const per_rate[] = {"kg",   "m2",  "m²", "㎡", "h",   "hr", "hour", "時",
+                                       "時間", "min", "分", "日", "day", "d",  "週"};
+
+static struct {
+	char *not_dose[LB_ARRAY_LEN(not_dose)];
+	char *per_rate[LB_ARRAY_LEN(per_rate)];
+} keys;
+static pthread_once_t keys_once = PTHREAD_ONCE_INIT;
+
+static char *key_of(const char *s, size_t n)
+{
+	struct buf k = {0};
+	text_search_key(&k, s, n);
+	char *r = lb_strdup(buf_cstr(&k));
+	buf_release(&k);
+	return r;
+}
+
+static void build_keys(void)
+{
+	for (size_t i = 0; i < LB_ARRAY_LEN(not_dose); i++)
+		keys.not_dose[i] = key_of(not_dose[i], strlen(not_dose[i]));
+	for (size_t i = 0; i < LB_ARRAY_LEN(per_rate); i++)
+		keys.per_rate[i] = key_of(per_rate[i], strlen(per_rate[i]));
+}
+
+static int in_keys(char *const *v, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i], key))
+			return 1;
+	return 0;
+}
+
+/* 1: a unit of no dose (kg, cm, ℃, %, h …); 2: a dose unit per body weight, body surface or time (mg/kg, mL/h,
+ * mg/日); 0: a dose's unit, or one not known (the check says it cannot compare it). */
+static int not_dose_kind(const char *unit)
+{
+	while (*unit == ' ' || !strncmp(unit, "\u3000", 3))
+		unit += *unit == ' ' ? 1 : 3;
+	size_t n = strnlen(unit, 64);
+	while (n && unit[n - 1] == ' ')
+		n--;
+	while (n >= 3 && !strncmp(unit + n - 3, "\u3000", 3))
+		n -= 3;
+	if (!n)
+		return 0;
+	pthread_once(&keys_once, build_keys);
+	char *key = key_of(unit, n);
+	int kind = in_keys(keys.not_dose, LB_ARRAY_LEN(keys.not_dose), key);
+	char *slash = strrchr(key, '/');
+	if (!kind && slash && slash > key && in_keys(keys.per_rate, LB_ARRAY_LEN(keys.per_rate), slash + 1)) {
+		/* only a dose unit per something: 「回/日」 (times a day) is not a rate of a dose */
+		*slash = 0;
+		char canon[32];
+		rx_unit_norm(key, canon, sizeof(canon));
+		for (size_t i = 0; i < LB_ARRAY_LEN(units) && !kind; i++)
+			kind = !strcmp(canon, units[i].canon) ? 2 : 0;
+	}
+	free(key);
+	return kind;
+}
+
+int rx_unit_check(const char *text, const char *unit)
+{
+	int kind = unit ? not_dose_kind(unit) : 0;
+	int own = text == unit; /* the unit alone (a unit field): not quoted twice */
+	if (kind == 1 && own)
+		return lb_error_tr(
+		        LB_EINVAL,
+		        "%s is not a unit of a dose (a weight, length, temperature, percentage or time); write "
+		        "the dose in mg, g, μg, mL, 錠 …",
+		        "%s は用量の単位ではありません (体重・長さ・温度・割合・時間)。mg, g, μg, mL, 錠 などで書い"
+		        "てください",
+		        unit);
+	if (kind == 1)
+		return lb_error_tr(
+		        LB_EINVAL,
+		        "'%s': %s is not a unit of a dose (a weight, length, temperature, percentage or time); "
+		        "write the dose in mg, g, μg, mL, 錠 …",
+		        "'%s': %s は用量の単位ではありません (体重・長さ・温度・割合・時間)。mg, g, μg, mL, 錠 など"
+		        "で書いてください",
+		        text, unit);
+	if (kind == 2 && own)
+		return lb_error_tr(
+		        LB_EINVAL,
+		        "%s is a dose per body weight, body surface or time; write the single dose in mg, g, μg, "
+		        "mL, 錠 … and the times a day apart",
+		        "%s は体重・体表面積・時間あたりの量です。1回量を mg, g, μg, mL, 錠 などで書き、回数は別に"
+		        "指定してください",
+		        unit);
+	if (kind == 2)
+		return lb_error_tr(
+		        LB_EINVAL,
+		        "'%s': %s is a dose per body weight, body surface or time; write the single dose in mg, g, "
+		        "μg, mL, 錠 … and the times a day apart",
+		        "'%s': %s は体重・体表面積・時間あたりの量です。1回量を mg, g, μg, mL, 錠 などで書き、回数"
+		        "は別に指定してください",
+		        text, unit);
+	return 0;
 }
 
 const char *rx_unit_norm(const char *unit, char *out, size_t cap)

@@ -32,6 +32,11 @@ int rx_parse_amount(const char *s, double *v, const char **unit_out);
 /* 1 when unit is one a paper order must not use because it does not mean what it says: γ (on Japanese wards
  * μg/kg/min, not μg). rx_parse_amount and rx_check refuse it. */
 int rx_unit_refused(const char *unit);
+/* 0, or -LB_EINVAL with a one-line detail naming it, when unit is not a dose's: a body weight, a length, a
+ * temperature, a percentage or a time (kg, cm, ℃, %, h …), or a dose per body weight, body surface or time (mg/kg,
+ * mL/h, mg/日). text is what was typed (the detail quotes it; pass unit itself for a unit field). rx_parse_amount
+ * and rx_check refuse such units; an unknown unit (袋, 噴霧) is left to the check, which says it cannot compare it. */
+int rx_unit_check(const char *text, const char *unit);
 /* Canonical spelling of a unit ("ｍｇ", "MG", "㎎" → "mg"; "mcg", "µg", "ug", "㎍" → "μg"; "ml", "㎖" → "mL";
  * "T", "tab" → "錠"; "cap", "C" → "カプセル"; "U", "IU", "単位" → "単位"), written to out (cap bytes). Unknown units
  * are copied trimmed. Returns out. */

@@ -156,6 +156,36 @@ expect_one_line_err "「0,5」"
 LIFEBOAT_LANG=ja run "$LIFEBOAT" rx check --db "$DB" --patient 0000077005 --drug W-LOXO --dose 0,5 --unit mg --per-day 3
 expect_rc 2 "「0,5」 is refused in Japanese too"
 expect_err 'カンマは桁区切り.*小数点で書いてください' "the refusal is in Japanese"
+# a fraction or an exponent is refused for what it is, not read as a number and a unit "/2" or "e3"
+for d in 1/2 1/2錠 ½錠; do
+	check --patient 0000077005 --drug W-LOXO --dose "$d" --per-day 3
+	expect_rc 2 "「$d」 is refused"
+	expect_one_line_err "「$d」"
+	expect_err 'a fraction is not accepted.*0\.5' "「$d」: says a fraction is not accepted"
+done
+check --patient 0000077005 --drug W-LOXO --dose 1e3 --unit mg --per-day 3
+expect_rc 2 "「1e3」 is refused"
+expect_one_line_err "「1e3」"
+expect_err 'an exponent is not accepted' "「1e3」: says an exponent is not accepted"
+LIFEBOAT_LANG=ja run "$LIFEBOAT" rx check --db "$DB" --patient 0000077005 --drug W-LOXO --dose 1/2 --per-day 3
+expect_rc 2 "「1/2」 refused in Japanese"
+expect_err '分数は使えません。小数で書いてください' "the fraction refusal is in Japanese"
+# a unit that is no dose's is refused naming it, typed in the dose or as --unit; nothing is recorded
+for u in kg cm ℃ % mg/kg; do
+	check --patient 0000077005 --drug W-LOXO --dose 60 --unit "$u" --per-day 3 --record --by "薬剤師 山田"
+	expect_rc 2 "--unit $u is refused"
+	expect_one_line_err "--unit $u"
+	expect_err "$u is (not a unit of a dose|a dose per)" "--unit $u: the unit is named"
+done
+check --patient 0000077005 --drug W-LOXO --dose 60kg --per-day 3
+expect_rc 2 "「60kg」 is refused"
+expect_err "'60kg': kg is not a unit of a dose" "「60kg」: the unit is named"
+LIFEBOAT_LANG=ja run "$LIFEBOAT" rx check --db "$DB" --patient 0000077005 --drug W-LOXO --dose 60 --unit cm --per-day 3
+expect_rc 2 "--unit cm refused in Japanese"
+expect_err 'cm は用量の単位ではありません' "the unit refusal is in Japanese"
+CHECKS=$((CHECKS + 1))
+n=$(sqlite3 "$DB" "SELECT count(*) FROM outage_orders WHERE unit IN ('kg','cm','℃','%','mg/kg')" 2>/dev/null || echo x)
+[ "$n" = 0 ] || fail "a refused order was recorded ($n)"
 
 # ---- synth's own master: コルヒチン 15 mg a day, リウマトレックス daily, ジゴシン over its maximum -----------------
 "$LIFEBOAT" synth --out "$T/h" --patients 5 --seed 3 >/dev/null

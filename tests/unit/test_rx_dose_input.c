@@ -1,0 +1,145 @@
+/*
+ * test_rx_dose_input.c - typed dose input that is refused rather than guessed (src/rx/dose.c, issue 14): a fraction
+ * (1/2, ½) or an exponent (1e3) is not read as its first number and a unit; a unit that is no dose's (kg, cm, ℃,
+ * %, h …) or a dose per body weight or time (mg/kg, mL/h) is refused naming it, in the amount and in a unit field
+ * (rx_check). The detail is one line, in Japanese and English.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <string.h>
+
+#include "rx/rx_int.h"
+
+/* rx_parse_amount(s) with a unit refused, its detail (in English) containing want. */
+static void refused(const char *s, const char *want)
+{
+	double v = -1;
+	const char *u = (const char *)1;
+	lb_set_lang(LB_LANG_EN);
+	int rc = rx_parse_amount(s, &v, &u);
+	if (rc != -LB_EINVAL || !strstr(lb_errmsg(), want) || strchr(lb_errmsg(), '\n'))
+		fail_msg("'%s': rc %d, '%s' (want -EINVAL and '%s')", s, rc, lb_errmsg(), want);
+	assert_true(v == 0);
+	assert_null(u);
+}
+
+static void fractions(void **state)
+{
+	(void)state;
+	refused("1/2", "a fraction is not accepted");
+	refused("1/2錠", "write the amount as a decimal (1/2 → 0.5)");
+	refused("１／２", "a fraction");
+	refused("1⁄2", "a fraction");
+	refused("½", "a fraction");
+	refused("½錠", "a fraction");
+	refused("1½", "a fraction");
+	refused("⅓", "a fraction");
+	refused(" 1/4 mg", "a fraction");
+	/* without a number after the slash it is not a fraction: the unit's matter */
+	double v;
+	const char *u;
+	assert_int_equal(rx_parse_amount("2錠/回", &v, &u), 0);
+	assert_true(v == 2);
+	assert_string_equal(u, "錠/回");
+	lb_set_lang(LB_LANG_JA);
+	assert_true(rx_parse_amount("1/2", &v, &u) < 0);
+	assert_non_null(strstr(lb_errmsg(), "分数は使えません。小数で書いてください"));
+	lb_set_lang(LB_LANG_EN);
+	/* where no unit is asked for (times a day, a strength's number) it is refused the same */
+	assert_true(rx_parse_amount("1/2", &v, NULL) < 0);
+	assert_non_null(strstr(lb_errmsg(), "a fraction"));
+}
+
+static void exponents(void **state)
+{
+	(void)state;
+	refused("1e3", "an exponent is not accepted; write the amount in full (1e3 → 1000)");
+	refused("1E3", "an exponent");
+	refused("2.5e-1mg", "an exponent");
+	refused("1e+2", "an exponent");
+	refused("１ｅ３", "an exponent");
+	double v;
+	const char *u;
+	lb_set_lang(LB_LANG_JA);
+	assert_true(rx_parse_amount("1e3", &v, &u) < 0);
+	assert_non_null(strstr(lb_errmsg(), "指数表記は使えません"));
+	lb_set_lang(LB_LANG_EN);
+	/* an e not before a digit is a unit's letter, not an exponent: the check says what it cannot compare */
+	assert_int_equal(rx_parse_amount("5 eq", &v, &u), 0);
+	assert_string_equal(u, "eq");
+	assert_int_equal(rx_parse_amount("5e", &v, &u), 0);
+	assert_string_equal(u, "e");
+	assert_true(rx_parse_amount("e3", &v, &u) < 0); /* not an amount at all */
+	assert_int_equal(rx_parse_amount("1mEq", &v, &u), 0);
+}
+
+static void not_dose_units(void **state)
+{
+	(void)state;
+	refused("60kg", "kg is not a unit of a dose");
+	refused("60 ｋｇ", "ｋｇ is not a unit of a dose");
+	refused("5cm", "cm is not a unit");
+	refused("37℃", "℃ is not a unit");
+	refused("5%", "% is not a unit");
+	refused("5％", "is not a unit");
+	refused("2h", "h is not a unit");
+	refused("3日", "日 is not a unit");
+	refused("5mg/kg", "mg/kg is a dose per body weight, body surface or time");
+	refused("2mL/h", "mL/h is a dose per");
+	refused("100mg/m2", "is a dose per");
+	refused("180mg/日", "is a dose per");
+	/* the dose units stay, and so do the unknown ones (the check says it cannot compare them) */
+	static const char *const ok[] = {"5mg", "0.5g", "50μg", "2錠", "1カプセル", "1包", "10mL", "8単位", "1袋",
+	                                 "2噴霧", "1mEq", "3回",  "3回/日", "1錠/回", "5ｍｇ", "2T"};
+	for (size_t i = 0; i < LB_ARRAY_LEN(ok); i++) {
+		double v;
+		const char *u;
+		if (rx_parse_amount(ok[i], &v, &u) < 0)
+			fail_msg("'%s' refused: %s", ok[i], lb_errmsg());
+	}
+	/* a unit field on its own: named once, not quoted twice */
+	assert_true(rx_unit_check("kg", "kg") < 0);
+	assert_string_equal(lb_errmsg(), "kg is not a unit of a dose (a weight, length, temperature, percentage or "
+	                                 "time); write the dose in mg, g, μg, mL, 錠 …");
+	lb_set_lang(LB_LANG_JA);
+	assert_true(rx_unit_check("mL/h", "mL/h") < 0);
+	assert_non_null(strstr(lb_errmsg(), "mL/h は体重・体表面積・時間あたりの量です"));
+	assert_true(rx_unit_check("cm", "cm") < 0);
+	assert_non_null(strstr(lb_errmsg(), "cm は用量の単位ではありません"));
+	lb_set_lang(LB_LANG_EN);
+	assert_int_equal(rx_unit_check("mg", "mg"), 0);
+	assert_int_equal(rx_unit_check(" ", " "), 0);
+	assert_int_equal(rx_unit_check("x", NULL), 0);
+	assert_int_equal(rx_unit_check("回/日", "回/日"), 0);
+	assert_int_equal(rx_unit_check("/kg", "/kg"), 0); /* nothing before the slash: not a dose per kg */
+	assert_true(rx_unit_check("　kg　", "　kg　") < 0); /* full-width spaces around it */
+}
+
+/* rx_check refuses a unit field of no dose before it reads the store (a NULL store is never reached). */
+static void check_refuses(void **state)
+{
+	(void)state;
+	struct rx_result r;
+	static const char *const bad[] = {"kg", "cm", "℃", "%", "mg/kg"};
+	for (size_t i = 0; i < LB_ARRAY_LEN(bad); i++) {
+		struct rx_order o = {.patient_id = "P", .drug_code = "D", .dose = 1, .unit = bad[i], .per_day = 1};
+		assert_int_equal(rx_check(NULL, &o, &r), -LB_EUSAGE);
+		assert_non_null(strstr(lb_errmsg(), bad[i]));
+		rx_result_release(&r);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(fractions),
+	        cmocka_unit_test(exponents),
+	        cmocka_unit_test(not_dose_units),
+	        cmocka_unit_test(check_refuses),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
