@@ -93,8 +93,8 @@ static void not_dose_units(void **state)
 	refused("100mg/m2", "is a dose per");
 	refused("180mg/日", "is a dose per");
 	/* the dose units stay, and so do the unknown ones (the check says it cannot compare them) */
-	static const char *const ok[] = {"5mg", "0.5g", "50μg", "2錠", "1カプセル", "1包", "10mL", "8単位", "1袋",
-	                                 "2噴霧", "1mEq", "3回",  "3回/日", "1錠/回", "5ｍｇ", "2T"};
+	static const char *const ok[] = {"5mg", "0.5g",  "50μg", "2錠", "1カプセル", "1包",    "10mL",  "8単位",
+	                                 "1袋", "2噴霧", "1mEq", "3回", "3回/日",    "1錠/回", "5ｍｇ", "2T"};
 	for (size_t i = 0; i < LB_ARRAY_LEN(ok); i++) {
 		double v;
 		const char *u;
@@ -115,7 +115,7 @@ static void not_dose_units(void **state)
 	assert_int_equal(rx_unit_check(" ", " "), 0);
 	assert_int_equal(rx_unit_check("x", NULL), 0);
 	assert_int_equal(rx_unit_check("回/日", "回/日"), 0);
-	assert_int_equal(rx_unit_check("/kg", "/kg"), 0); /* nothing before the slash: not a dose per kg */
+	assert_int_equal(rx_unit_check("/kg", "/kg"), 0);   /* nothing before the slash: not a dose per kg */
 	assert_true(rx_unit_check("　kg　", "　kg　") < 0); /* full-width spaces around it */
 }
 
