@@ -210,7 +210,7 @@ void rx_dose_text(const struct rx_order *o, const struct rx_result *r, struct bu
 	}
 	if (r->drug.max_daily_dose > 0)
 		buf_addf(b, ja ? " (最大 %g %s)" : " (max %g %s)", r->drug.max_daily_dose, r->unit);
-	if (r->weight_kg > 0 && r->total_daily > 0) {
+	if (r->weight_kg > 0) { /* (the total is over 0 here: a dose not converted returned above) */
 		if (ja)
 			buf_addf(b, "、体重 %g kg で %.1f %s/kg", r->weight_kg, r->total_daily / r->weight_kg, r->unit);
 		else
@@ -258,10 +258,9 @@ static long days_between(const char *stamp, const char *today)
 {
 	char day[11];
 	int y, m, d, ty, tm, td;
-	if (!stamp || !today || strlen(stamp) < 10)
+	if (!stamp)
 		return NO_DAYS;
-	memcpy(day, stamp, 10);
-	day[10] = 0;
+	snprintf(day, sizeof(day), "%.10s", stamp); /* a day shorter than 10 characters is refused by lb_parse_day */
 	if (lb_parse_day(day, &y, &m, &d) < 0 || lb_parse_day(today, &ty, &tm, &td) < 0)
 		return NO_DAYS;
 	return (long)(lb_days_from_civil(ty, tm, td) - lb_days_from_civil(y, m, d));
@@ -309,16 +308,17 @@ static void weight_age(struct rx_result *r, const struct rx_dose_ctx *c, int use
 /* A child with no recorded weight: a daily total over max_per_kg_day × the upper reference weight of its age
  * (rx_child_upper_kg) is over the maximum even for a child that heavy → STOP, and 1 is returned; else 0 (the
  * caller says the dose per kg went unchecked). */
-static int child_unweighed_over(struct rx_result *r, const struct rx_dose_ctx *c, const struct buf *dose_en,
-                                const struct buf *dose_ja)
+static int child_unweighed_over(struct rx_result *r, const struct buf *dose_en, const struct buf *dose_ja)
 {
 	const struct ehr_drug *d = &r->drug;
 	int years = r->age_months / 12;
 	const char *ver;
-	double kg = rx_child_upper_kg(years, &ver);
-	if (c->weight_kg > 0 || !(d->max_per_kg_day > 0) || !(r->daily > 0) || !(kg > 0))
+	double kg = rx_child_upper_kg(years, &ver), bound = d->max_per_kg_day * kg;
+	/* No per-kg maximum (or no weight for the age): nothing to bound. The caller comes here for a weighed child
+	 * only without a per-kg maximum or with a dose that cannot be converted, whose total is 0: under any bound. */
+	if (!(bound > 0))
 		return 0;
-	double bound = d->max_per_kg_day * kg, ratio = r->total_daily / bound;
+	double ratio = r->total_daily / bound;
 	if (!(ratio > 1 + EPS))
 		return 0;
 	struct buf en = {0}, ja = {0};
@@ -351,11 +351,11 @@ void rx_dose_eval(struct rx_result *r, const struct rx_order *o, const struct rx
 	r->period_days = pp;
 	/* per product period: a weekly product ordered daily counts seven dosing days a week */
 	double days_per_period = pp > op ? (double)pp / op : 1;
-	r->daily = f > 0 ? o->dose * o->per_day * f * days_per_period : 0;
+	r->daily = o->dose * o->per_day * f * days_per_period; /* 0 when not converted (f 0) */
 	r->active_daily = r->daily > 0 ? c->active : 0;
 	r->lines_daily = r->daily > 0 ? c->lines : 0;
 	r->outage_daily = r->daily > 0 ? c->outage : 0;
-	r->total_daily = r->daily > 0 ? r->daily + r->active_daily + r->lines_daily + r->outage_daily : 0;
+	r->total_daily = r->daily + r->active_daily + r->lines_daily + r->outage_daily; /* each 0 when daily is */
 	r->weight_kg = c->weight_kg;
 	snprintf(r->weight_time, sizeof(r->weight_time), "%s", c->weight_time ? c->weight_time : "");
 	const char *per_en = per_word(pp, 0, p1, sizeof(p1)), *per_ja = per_word(pp, 1, p2, sizeof(p2));
@@ -364,7 +364,7 @@ void rx_dose_eval(struct rx_result *r, const struct rx_order *o, const struct rx
 	rx_dose_text(o, r, &dose_ja, 1);
 
 	/* dosing period */
-	if (pp > 1 && op < pp) {
+	if (op < pp) { /* (both at least 1: a product of every day never gets here) */
 		buf_addf(&en, "dosing period: %s is given once every %d days, and this order is every %s: %s", d->name,
 		         pp, op == 1 ? "day" : "few days", dose_en.data);
 		buf_addf(&ja, "投与間隔: %s は %d日に1回の薬ですが、%sの処方です: %s", d->name, pp,
@@ -484,24 +484,26 @@ void rx_dose_eval(struct rx_result *r, const struct rx_order *o, const struct rx
 				         per_kg, r->unit, d->max_per_kg_day, r->unit, ratio, dose_ja.data);
 				add_master(r, lv, "child-dose", &en, &ja);
 			}
-		} else if (!child_unweighed_over(r, c, &dose_en, &dose_ja)) {
-			const char *why_en = c->weight_kg > 0 ? "the master gives no maximum per kg for this drug"
-			                     : r->daily > 0   ? "no body weight is recorded"
-			                                      : "the dose cannot be converted";
-			const char *why_ja = c->weight_kg > 0 ? "マスタに体重あたり最大量なし"
-			                     : r->daily > 0   ? "体重の記録なし"
-			                                      : "用量を換算できません";
-			if (c->weight_kg > 0 && r->daily > 0) {
-				buf_addf(&en,
-				         "children: dose per kg of body weight not checked (%s); %.1f %s/kg a day at "
-				         "%g kg",
-				         why_en, r->total_daily / c->weight_kg, r->unit, c->weight_kg);
-				buf_addf(&ja, "小児: 体重あたり用量は未チェック (%s)。体重 %g kg で 1日 %.1f %s/kg",
-				         why_ja, c->weight_kg, r->total_daily / c->weight_kg, r->unit);
-			} else {
-				buf_addf(&en, "children: dose per kg of body weight not checked (%s); weigh the child",
-				         why_en);
-				buf_addf(&ja, "小児: 体重あたり用量は未チェック (%s)。体重を確認してください", why_ja);
+		} else if (!child_unweighed_over(r, &dose_en, &dose_ja)) {
+			/* why: a weighed child here has no per-kg maximum or a dose that cannot be converted */
+			int weighed = c->weight_kg > 0, converted = r->daily > 0;
+			int no_max = weighed && !(d->max_per_kg_day > 0);
+			const char *why_en = no_max       ? "the master gives no maximum per kg for this drug"
+			                     : !converted ? "the dose cannot be converted"
+			                                  : "no body weight is recorded";
+			const char *why_ja = no_max       ? "マスタに体重あたり最大量なし"
+			                     : !converted ? "用量を換算できません"
+			                                  : "体重の記録なし";
+			buf_addf(&en, "children: dose per kg of body weight not checked (%s)", why_en);
+			buf_addf(&ja, "小児: 体重あたり用量は未チェック (%s)", why_ja);
+			if (weighed && converted) {
+				buf_addf(&en, "; %.1f %s/kg a day at %g kg", r->total_daily / c->weight_kg, r->unit,
+				         c->weight_kg);
+				buf_addf(&ja, "。体重 %g kg で 1日 %.1f %s/kg", c->weight_kg,
+				         r->total_daily / c->weight_kg, r->unit);
+			} else if (!weighed) {
+				buf_adds(&en, "; weigh the child");
+				buf_adds(&ja, "。体重を確認してください");
 			}
 			add_master(r, d->max_per_kg_day > 0 ? RX_WARN : RX_INFO, "child-dose", &en, &ja);
 		}
