@@ -90,14 +90,12 @@ static int has_key(const struct rx_keys *k, const char *key)
 /* The 薬効分類 number of a YJ code: its first four digits (the class of the 薬価基準収載医薬品コード), or 0. */
 static int yj_class(const char *yj, char out[5])
 {
-	if (!yj || strlen(yj) < 4)
+	if (!yj)
 		return 0;
-	for (int i = 0; i < 4; i++) {
-		if (yj[i] < '0' || yj[i] > '9')
+	snprintf(out, 5, "%.4s", yj); /* a code shorter than four ends in its NUL, which is no digit */
+	for (int i = 0; i < 4; i++)
+		if (out[i] < '0' || out[i] > '9')
 			return 0;
-		out[i] = yj[i];
-	}
-	out[4] = 0;
 	return 1;
 }
 
