@@ -11,8 +11,9 @@
  *   period     a product with a dosing period (period_days 7: フォサマック, リウマトレックス) ordered without that
  *              period (rx check --weekly / --period 7) → STOP; its max_daily_dose is the maximum per period.
  *   children   under RX_CHILD_YEARS: the latest body weight (store_patient_weight) against max_per_kg_day, with the
- *              levels of the maximum; without a weight 「小児: 体重あたり用量は未チェック」 (WARN when the master has
- *              a per-kg maximum, INFO otherwise).
+ *              levels of the maximum; without a weight, over max_per_kg_day × the upper reference weight of the
+ *              age (child_weight.c) → STOP, saying the weight assumed; else 「小児: 体重あたり用量は未チェック」
+ *              (WARN when the master has a per-kg maximum, INFO otherwise).
  *   elderly    from RX_ELDERLY_YEARS: the master's caution (高齢者: 減量 …) as an INFO.
  */
 #include "rx_int.h"
