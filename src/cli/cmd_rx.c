@@ -48,6 +48,7 @@ static void result_json(const struct rx_order *o, const struct rx_result *r, str
 	}
 	json_end(&w);
 	json_kv_str(&w, "as_of", r->as_of);
+	json_kv_bool(&w, "as_of_unknown", r->as_of_unknown);
 	json_key(&w, "age_months"); /* today (lb_today) */
 	if (r->age_months >= 0)
 		json_int(&w, r->age_months);
@@ -162,7 +163,7 @@ static void result_text(const struct rx_order *o, const struct rx_result *r, str
 			buf_adds(out, L_(a->basis.text, a->basis.text_ja));
 	}
 	buf_addf(out, "\n%s ", L_("data as of", "データ時点"));
-	lb_format_stamp(out, r->as_of); /* 2026/11/24 20:29: as on paper and the station */
+	store_as_of_show(out, r->as_of, r->as_of_unknown); /* 2026/11/24 20:29: as on paper and the station */
 }
 
 /* One line of a paper prescription. */

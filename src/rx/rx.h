@@ -143,6 +143,7 @@ struct rx_result {
 	char unit[32];        /* the master's unit */
 	struct ehr_drug drug; /* the ordered drug (points into owned lists) */
 	char as_of[32];
+	int as_of_unknown; /* as_of is the load time: the data holds none (store_as_of_show) */
 	/* owned */
 	struct store_drugs drugs;
 	struct store_patient_view patient;

@@ -130,8 +130,10 @@ struct store_meta {
 };
 int store_meta_get(struct store *s, struct store_meta *m);
 /* The as-of time as every page shows it: "2026/11/24 20:29", or 「取込時刻 2026/12/07 12:37 (データ時点不明)」 when
- * the data holds no time of its own (lb_format_stamp). */
+ * the data holds no time of its own (lb_format_stamp). store_as_of_show says it of an as-of stamp and its unknown
+ * mark held elsewhere (store_patient_view, rx_result): every reader prints the same words. */
 void store_as_of_text(const struct store_meta *m, struct buf *b);
+void store_as_of_show(struct buf *b, const char *as_of, int unknown);
 
 struct store_census {
 	int in_ward; /* currently admitted */
@@ -196,8 +198,9 @@ struct store_patient_view {
 		int n;
 	} * raw_types;
 	size_t n_raw_types;
-	char as_of[32];
-	char today[11]; /* the day active orders and ages are judged on (lb_today, not before the as-of day) */
+	char as_of[32];    /* store_meta.as_of */
+	int as_of_unknown; /* store_meta.as_of_unknown: as_of is the load time (show it with store_as_of_show) */
+	char today[11];    /* the day active orders and ages are judged on (lb_today, not before the as-of day) */
 	/* owned strings */
 	char **strs;
 	size_t nstrs, capstrs;
