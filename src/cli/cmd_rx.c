@@ -217,6 +217,11 @@ static void outage_text(const struct store_table *t, size_t r, struct buf *b)
 	         store_cell(t, r, STORE_OUT_UNIT) ? store_cell(t, r, STORE_OUT_UNIT) : "",
 	         store_cell(t, r, STORE_OUT_PER_DAY), store_cell(t, r, STORE_OUT_ID),
 	         store_cell(t, r, STORE_OUT_RECORDED_BY));
+	char tmp[32]; /* a weekly order says so: "… (#3, pharm 山田) once a week" */
+	const char *pw =
+	        store_period_words(store_cell(t, r, STORE_OUT_PERIOD), lb_lang() == LB_LANG_JA, tmp, sizeof(tmp));
+	if (*pw)
+		buf_addf(b, " %s", pw);
 }
 
 static int rx_check_run(int argc, char **argv, struct lb_strlist *linelist, char ***copies)
@@ -409,6 +414,7 @@ static int rx_check_run(int argc, char **argv, struct lb_strlist *linelist, char
 				                                 .dose = ln[j].dose,
 				                                 .unit = ln[j].unit,
 				                                 .per_day = ln[j].per_day,
+				                                 .period_days = o.period_days > 1 ? o.period_days : 1,
 				                                 .basis_type = "prescription",
 				                                 .text = ln[j].text};
 		for (size_t j = 0; j < out_t.nrows; j++)
@@ -416,6 +422,7 @@ static int rx_check_run(int argc, char **argv, struct lb_strlist *linelist, char
 			                                 .dose = atof(store_cell(&out_t, j, STORE_OUT_DOSE)),
 			                                 .unit = store_cell(&out_t, j, STORE_OUT_UNIT),
 			                                 .per_day = atof(store_cell(&out_t, j, STORE_OUT_PER_DAY)),
+			                                 .period_days = store_outage_period(&out_t, j),
 			                                 .basis_type = "outage-order",
 			                                 .id = store_cell(&out_t, j, STORE_OUT_ID),
 			                                 .text = otext[j]};
@@ -496,6 +503,7 @@ static int rx_check_run(int argc, char **argv, struct lb_strlist *linelist, char
 				                                  .unit = ln[k].unit,
 				                                  .per_day = ln[k].per_day,
 				                                  .days = (int)days,
+				                                  .period_days = o.period_days,
 				                                  .prescription = pid,
 				                                  .level = stop       ? "stop"
 				                                           : any_warn ? "warn"

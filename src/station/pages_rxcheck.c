@@ -355,6 +355,10 @@ static void recorded_note(struct station_req *r, struct buf *b, const char *pati
 		             store_cell(&t, k, STORE_OUT_DOSE),
 		             store_cell(&t, k, STORE_OUT_UNIT) ? store_cell(&t, k, STORE_OUT_UNIT) : "",
 		             store_cell(&t, k, STORE_OUT_PER_DAY), T_("day", "日"));
+		char tmp[32];
+		const char *pw = store_period_words(store_cell(&t, k, STORE_OUT_PERIOD), r->lang_ja, tmp, sizeof(tmp));
+		if (*pw)
+			station_html(b, " <span class=\"period\">%s</span>", pw);
 		if (store_cell(&t, k, STORE_OUT_OVERRIDE))
 			station_html(b, " — %s %s", T_("override:", "理由:"), store_cell(&t, k, STORE_OUT_OVERRIDE));
 		station_html(b, " (%s %s)</li>", T_("by", "記録者"), store_cell(&t, k, STORE_OUT_RECORDED_BY));

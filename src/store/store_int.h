@@ -169,6 +169,10 @@ int store_ingest_ssmix2(struct store *s, const struct store_ingest_opts *o, cons
 /* derive.c: census from ADT events, same-name counts, as-of metadata. */
 int store_derive(struct store *s);
 
+/* outage.c: add the columns outage_orders gained since it was first written (period_days) to a store's table of
+ * an older lifeboat; nothing when there is no table yet. Called by every read-write open. */
+int store_outage_upgrade(struct store *s);
+
 /* FNV-1a 64 of bytes, as 16 hex digits. */
 void store_hash(const char *bytes, size_t n, char out[17]);
 
