@@ -60,10 +60,10 @@ static int add_period(struct store *s)
 int store_outage_upgrade(struct store *s)
 {
 	int rc = has_table(s);
-	if (rc > 0)
-		rc = has_period(s);
-	if (rc != 0)
-		return rc < 0 ? rc : 0; /* no table, or it has the column: nothing to do */
+	if (rc <= 0)
+		return rc; /* no table yet: nothing to do (and no write lock taken) */
+	if ((rc = has_period(s)) != 0)
+		return rc < 0 ? rc : 0; /* it has the column */
 	if ((rc = store_exec(s, "BEGIN IMMEDIATE")) < 0)
 		return rc;
 	rc = add_period(s); /* checked again under the write lock */
