@@ -112,9 +112,11 @@ struct store_fent {
 	char *path;
 	int64_t id, size, mtime;
 	char hash[17];
-	int seen; /* current in this run: not swept */
-	int kept; /* SS-MIX2: 1 its rows stand for a file that could not be loaded (STORE_KEPT_PREVIOUS), 2 again
+	int seen;    /* current in this run: not swept */
+	int kept;    /* SS-MIX2: 1 its rows stand for a file that could not be loaded (STORE_KEPT_PREVIOUS), 2 again
 	           * this run */
+	int damaged; /* SS-MIX2: the row of a file found damaged (the path of a STORE_KEPT_PREVIOUS warning): its size,
+	              * time and hash are the damaged file's, so that a run that finds it unchanged skips it */
 };
 struct store_fmap {
 	struct store_fent *v;
