@@ -23,8 +23,10 @@ mkdir -p "$F"
 	pat AU0002 石田 恵 イシダ メグミ female 1962-02-02
 } >"$F/Patient.ndjson"
 DB="$T/fhir.db"
-run "$LIFEBOAT" ingest --db "$DB" --fhir "$F" --drugs "$T/h/drugs.csv"
+run "$LIFEBOAT" ingest --db "$DB" --fhir "$F" --drugs "$T/h/drugs.csv" --json
 expect_rc 0 "ingest a FHIR export without times"
+cp "$T/out" "$T/ingest.json"
+json_check "$T/ingest.json" 'd["as_of_unknown"] is True' "ingest --json: as_of_unknown"
 CHECKS=$((CHECKS + 1))
 [ "$(sqlite3 "$DB" "SELECT value FROM meta WHERE key='as_of_unknown'")" = 1 ] ||
 	fail "the store does not mark its as-of unknown (the test's premise)"
@@ -50,8 +52,10 @@ json_check "$T/rx.json" 'd["as_of_unknown"] is True' "rx check --json: as_of_unk
 
 # ---- an SS-MIX2 store: its data's own time, every time in the local format ---------------------------------------
 S="$T/ss.db"
-run "$LIFEBOAT" ingest --db "$S" --ssmix2 "$T/h/ssmix2" --drugs "$T/h/drugs.csv"
+run "$LIFEBOAT" ingest --db "$S" --ssmix2 "$T/h/ssmix2" --drugs "$T/h/drugs.csv" --json
 expect_rc 0 "ingest SS-MIX2"
+cp "$T/out" "$T/ingest2.json"
+json_check "$T/ingest2.json" 'd["as_of_unknown"] is False' "ingest --json: a known as-of"
 # an inpatient with active medicines, results and admissions: every kind of time on one page
 PID=$(sqlite3 "$S" "SELECT c.patient_id FROM census c WHERE EXISTS (SELECT 1 FROM medications m
 	WHERE m.patient_id = c.patient_id AND m.status = 'active') AND EXISTS (SELECT 1 FROM results r

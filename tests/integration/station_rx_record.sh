@@ -48,7 +48,12 @@ expect_status 200 "check valproate"
 expect_body c1 'data-verdict="ok"' "valproate alone is clean"
 expect_body c1 '<form method="post" action="/rx/record"' "the result has a record form"
 expect_body c1 'この処方を記録' "… with the button 「この処方を記録」"
-# the store's data holds no time (Patient lines only): the sheet's stamp says the as-of is the load time
+# the store's data holds no time (Patient lines only): /healthz says so, and does not call the data fresh
+req hz "$U/healthz"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["as_of_unknown"] is True and d["age_hours"] is None and d["stale"] is True, d' "$T/hz.b" ||
+	fail "/healthz of a store whose data holds no time: $(cat "$T/hz.b")"
+CHECKS=$((CHECKS + 1))
+# … and the sheet's stamp says the as-of is the load time
 expect_body c1 '<dt>データ時点</dt><dd>取込時刻 [0-9]{4}/[0-9]{2}/[0-9]{2} [0-9]{2}:[0-9]{2} \(データ時点不明' "the stamp: 取込時刻 … (データ時点不明)"
 req bc1 "${J[@]}" "$U/barcode?wristband=RR0001&label=LBO%2FRR0001%2FORD-X1%2F100007401"
 expect_body bc1 'このラベルの有効なオーダがありません.*データ時点 取込時刻 [0-9/: ]+\(データ時点不明' "the barcode check's as-of: 取込時刻 … (データ時点不明)"
