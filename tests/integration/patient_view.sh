@@ -3,9 +3,11 @@
 # time of its own (a FHIR export without meta.lastUpdated, authoredOn, recordedDate …) says its as-of is the load
 # time, 「取込時刻 … (データ時点不明)」, as the station and paper do, and --json says "as_of_unknown": true; every
 # time is shown in the one local format (2026/11/24 20:29, never 2026-11-24T20:29:00) and the sex as a word
-# (男/女, male/female); --json keeps the machine formats (ISO times, M/F).
+# (男/女, male/female); --json keeps the machine formats (ISO times, M/F). The station's patient page shows its
+# times in that format too.
 . "$LB_SRC/tests/integration/lib.bash"
 . "$LB_SRC/tests/integration/fhir_lib.bash"
+. "$LB_SRC/tests/integration/station_lib.bash"
 set -e
 
 json_check() { # json_check FILE EXPR "what"
@@ -83,4 +85,20 @@ json_check "$T/s.json" 'all(r["time"] is None or r["time"][4] == "-" for r in d[
 run "$LIFEBOAT" rx check --db "$S" --patient "$PID" --drug 100000101 --dose 250mg --per-day 3 --json
 cp "$T/out" "$T/srx.json"
 json_check "$T/srx.json" 'd["as_of_unknown"] is False' "rx check --json: a known as-of"
+
+# ---- the station's patient page: the same local format ------------------------------------------------------------
+DB="$S"
+PW='patient view password'
+run "$LIFEBOAT" user add --db "$DB" --name nurse1 --role nurse <<<"$PW"
+expect_rc 0 "user add"
+start_server
+login "$T/jar" nurse1 "$PW"
+req pp -b "$T/jar" "$U/patient/$PID"
+expect_status 200 "patient page"
+CHECKS=$((CHECKS + 1))
+! grep -oE '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}[^<]*' "$T/pp.b" | head -3 | grep . ||
+	fail "the patient page shows ISO times, not the local format"
+expect_body pp '入院 [0-9]{4}/[0-9]{2}/[0-9]{2} [0-9]{2}:[0-9]{2}' "the admission in the local format"
+expect_body pp '<tr class="[a-z]*"><td>[0-9]{4}/[0-9]{2}/[0-9]{2} [0-9]{2}:[0-9]{2}</td>' "result times in the local format"
+stop_server
 finish
