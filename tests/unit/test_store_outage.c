@@ -211,6 +211,69 @@ static void test_old_table_gains_column_on_open(void **state)
 	buf_release(&p);
 }
 
+/* A line without a patient, drug, recorder, dose or per-day count is refused, and so the whole prescription; an
+ * order is ended once, with who and why. */
+static void test_refusals_and_end(void **state)
+{
+	(void)state;
+	struct buf p = {0};
+	new_store(&p, 0);
+	struct store *s;
+	assert_int_equal(store_open(&s, p.data, 0), 0);
+	assert_int_equal(store_outage_end(s, 1, "pharm", "中止"), -LB_ENOTFOUND); /* no table yet */
+	int64_t ids[2];
+	for (int k = 0; k < 8; k++) {
+		struct store_outage_new v[2] = {line("100001101", 60, 1), line("100007701", 35, 7)};
+		switch (k) {
+		case 0:
+			v[1].patient_id = NULL;
+			break;
+		case 1:
+			v[1].patient_id = "";
+			break;
+		case 2:
+			v[1].drug_code = NULL;
+			break;
+		case 3:
+			v[1].drug_code = "";
+			break;
+		case 4:
+			v[1].recorded_by = NULL;
+			break;
+		case 5:
+			v[1].recorded_by = "";
+			break;
+		case 6:
+			v[1].dose = 0;
+			break;
+		default:
+			v[1].per_day = 0;
+			break;
+		}
+		assert_int_equal(store_outage_add(s, v, 2, ids), -LB_EUSAGE);
+	}
+	struct store_outage_new ok = line("100007701", 35, 7);
+	ids[0] = 0;
+	assert_int_equal(store_outage_add(s, &ok, 1, ids), 0);
+	assert_true(ids[0] > 0);
+	struct store_table t;
+	assert_int_equal(store_outage_list(s, "P1", "2026-12-07", 1, &t), 0);
+	assert_int_equal(t.nrows, 1); /* none of the refused lines */
+	store_table_release(&t);
+	assert_int_equal(store_outage_end(s, ids[0], NULL, "中止"), -LB_EUSAGE);
+	assert_int_equal(store_outage_end(s, ids[0], "", "中止"), -LB_EUSAGE);
+	assert_int_equal(store_outage_end(s, ids[0], "pharm", NULL), -LB_EUSAGE);
+	assert_int_equal(store_outage_end(s, ids[0], "pharm", ""), -LB_EUSAGE);
+	assert_int_equal(store_outage_end(s, ids[0] + 1, "pharm", "中止"), -LB_ENOTFOUND);
+	assert_int_equal(store_outage_end(s, ids[0], "pharm", "中止"), 0);
+	assert_int_equal(store_outage_end(s, ids[0], "pharm", "中止"), -LB_ENOTFOUND); /* once */
+	assert_int_equal(store_outage_list(s, "P1", "2026-12-07", 0, &t), 0);
+	assert_int_equal(t.nrows, 0);
+	store_table_release(&t);
+	store_close(s);
+	buf_release(&p);
+}
+
 static void test_period_words(void **state)
 {
 	(void)state;
@@ -231,6 +294,7 @@ int main(void)
 	        cmocka_unit_test(test_period_kept),
 	        cmocka_unit_test(test_old_table_readonly_then_writer),
 	        cmocka_unit_test(test_old_table_gains_column_on_open),
+	        cmocka_unit_test(test_refusals_and_end),
 	        cmocka_unit_test(test_period_words),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
