@@ -67,6 +67,7 @@ static void summary_json(struct store *s, const struct store_ingest_stats *st, s
 	json_kv_int(&w, "warnings_earlier", run >= 0 && st->store_warnings > run ? st->store_warnings - run : 0);
 	json_kv_int(&w, "patients", st->patients);
 	json_kv_str(&w, "as_of", m.as_of);
+	json_kv_bool(&w, "as_of_unknown", m.as_of_unknown); /* as_of is the load time: the data holds none */
 	json_kv_str(&w, "generation", m.generation[0] ? m.generation : NULL);
 	json_kv_int(&w, "elapsed_ms", st->elapsed_ms);
 	json_end(&w);

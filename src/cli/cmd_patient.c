@@ -14,11 +14,21 @@ static const char *allergy_kind(enum ehr_allergy_kind k)
 	return k == EHR_ALLERGY_DRUG ? "drug" : k == EHR_ALLERGY_FOOD ? "food" : "other";
 }
 
+/* The event's code (--json) */
 static const char *adt_kind(enum ehr_adt_kind k)
 {
 	static const char *const n[] = {
 	        "", "admit", "transfer", "discharge", "cancel-admit", "cancel-transfer", "cancel-discharge"};
 	return (size_t)k < LB_ARRAY_LEN(n) ? n[k] : "";
+}
+
+/* … and as a word (the text view) */
+static const char *adt_word(enum ehr_adt_kind k)
+{
+	static const char *const en[] = {
+	        "", "admit", "transfer", "discharge", "admit cancelled", "transfer cancelled", "discharge cancelled"};
+	static const char *const ja[] = {"", "入院", "転棟", "退院", "入院取消", "転棟取消", "退院取消"};
+	return (size_t)k < LB_ARRAY_LEN(en) ? L_(en[k], ja[k]) : "";
 }
 
 static void name_join(struct buf *b, const char *a, const char *c)
@@ -105,6 +115,7 @@ static void patient_json(const struct store_patient_view *v, struct buf *out)
 	json_kv_bool(&w, "same_full_name_in_hospital", v->same_full_name > 0);
 	json_kv_int(&w, "same_full_name_count", v->same_full_name);
 	json_kv_str(&w, "as_of", v->as_of);
+	json_kv_bool(&w, "as_of_unknown", v->as_of_unknown); /* as_of is the load time: the data holds none */
 	json_key(&w, "census");
 	if (v->census.in_ward) {
 		const struct store_census *c = &v->census;
@@ -250,10 +261,37 @@ static const char *s_(const char *s)
 	return s ? s : "";
 }
 
+/* The sex as a word, as paper and the station say it (the JSON keeps the code). */
+static const char *sex_word(char sex)
+{
+	return sex == 'M'   ? L_("male", "男")
+	       : sex == 'F' ? L_("female", "女")
+	       : sex == 'O' ? L_("other", "その他")
+	                    : L_("unknown", "不明");
+}
+
+/* A few buffers used in turn, so that one line may show several times (stamp). */
+struct stamps {
+	struct buf b[4];
+	unsigned next;
+};
+
+/* A stored time in the one local format people read (lb_format_stamp: "2026/11/18 10:56", a date "2026/11/18"),
+ * valid until three more calls; "" for none. */
+static const char *stamp(struct stamps *r, const char *t)
+{
+	struct buf *b = &r->b[r->next++ % LB_ARRAY_LEN(r->b)];
+	buf_reset(b);
+	if (t && *t)
+		lb_format_stamp(b, t);
+	return buf_cstr(b);
+}
+
 static void patient_text(const struct store_patient_view *v, struct buf *o)
 {
 	const struct ehr_patient *p = &v->patient;
 	struct buf era = {0};
+	struct stamps ts = {0};
 	int y, m, d;
 	if (p->birth_date && text_parse_date(p->birth_date, &y, &m, &d) == 0)
 		text_format_era(&era, y, m, d);
@@ -262,15 +300,15 @@ static void patient_text(const struct store_patient_view *v, struct buf *o)
 	else
 		buf_addf(o, "%s  %s %s  (%s %s)\n", p->id, s_(p->family_kanji), s_(p->given_kanji), s_(p->family_kana),
 		         s_(p->given_kana));
-	buf_addf(o, "%s: %s %s  %s: %c\n", L_("born", "生年月日"), s_(p->birth_date), buf_cstr(&era), L_("sex", "性別"),
-	         p->sex);
+	buf_addf(o, "%s: %s %s  %s: %s\n", L_("born", "生年月日"), s_(p->birth_date), buf_cstr(&era), L_("sex", "性別"),
+	         sex_word(p->sex));
 	if (v->same_full_name)
 		buf_addf(o, "!! %s (%d)\n",
 		         L_("SAME FULL NAME as other patients in the hospital", "院内に同姓同名の患者がいます"),
 		         v->same_full_name);
 	if (v->census.in_ward) {
 		buf_addf(o, "%s: %s %s-%s  (%s %s)\n", L_("ward", "病棟"), s_(v->census.ward), s_(v->census.room),
-		         s_(v->census.bed), L_("since", "入院"), s_(v->census.since));
+		         s_(v->census.bed), L_("since", "入院"), stamp(&ts, v->census.since));
 		if (v->census.same_surname_in_ward)
 			buf_addf(o, "!! %s\n", L_("SAME SURNAME in this ward", "同じ病棟に同姓の患者がいます"));
 	}
@@ -286,7 +324,7 @@ static void patient_text(const struct store_patient_view *v, struct buf *o)
 	for (size_t i = 0; i < v->n_medications; i++) {
 		const struct ehr_medication *x = &v->medications[i];
 		buf_addf(o, "  %s  %g%s  %s  %s  %s〜 %d%s\n", s_(x->drug_name), x->dose, s_(x->dose_unit),
-		         s_(x->frequency), s_(x->route), s_(x->start), x->days, L_("d", "日"));
+		         s_(x->frequency), s_(x->route), stamp(&ts, x->start), x->days, L_("d", "日"));
 	}
 	buf_addf(o, "%s (%zu, %s %d %s):\n", L_("medication history", "薬歴 (終了)"), v->n_history,
 	         L_("ended in the last", "直近"), STORE_HISTORY_DAYS, L_("days", "日以内に終了"));
@@ -296,9 +334,9 @@ static void patient_text(const struct store_patient_view *v, struct buf *o)
 		                 : !strcmp(x->status, "completed") ? L_("completed", "完了")
 		                 : !strcmp(x->status, "cancelled") ? L_("cancelled", "中止")
 		                                                   : L_("ended", "終了");
-		buf_addf(o, "  [%s] %s  %s  %g%s  %s  %.16s〜%s\n", st,
+		buf_addf(o, "  [%s] %s  %s  %g%s  %s  %s〜%s\n", st,
 		         x->kind == EHR_ORDER_INJECTION ? L_("injection", "注射") : L_("rx", "処方"), s_(x->drug_name),
-		         x->dose, s_(x->dose_unit), s_(x->frequency), s_(x->start), s_(x->end));
+		         x->dose, s_(x->dose_unit), s_(x->frequency), stamp(&ts, x->start), stamp(&ts, x->end));
 	}
 	buf_addf(o, "%s (%zu):\n", L_("orders (diet, exams, lab)", "オーダ (食事・検査)"), v->n_orders);
 	for (size_t i = 0; i < v->n_orders; i++) {
@@ -310,7 +348,7 @@ static void patient_text(const struct store_patient_view *v, struct buf *o)
 		                 : x->status && !strcmp(x->status, "cancelled") ? L_(" (cancelled)", " (中止)")
 		                                                                : "";
 		buf_addf(o, "  [%s] %s%s  %s  %s  %s\n", cls, s_(x->name), st, s_(x->detail), s_(x->frequency),
-		         x->start ? x->start : s_(x->ordered));
+		         stamp(&ts, x->start ? x->start : x->ordered));
 	}
 	if (v->n_raw_types) {
 		buf_addf(o, "!! %s:",
@@ -323,21 +361,24 @@ static void patient_text(const struct store_patient_view *v, struct buf *o)
 	buf_addf(o, "%s (%zu):\n", L_("problems", "病名"), v->n_diagnoses);
 	for (size_t i = 0; i < v->n_diagnoses; i++)
 		buf_addf(o, "  %s%s  %s\n", s_(v->diagnoses[i].name),
-		         v->diagnoses[i].active ? "" : L_(" (ended)", " (転帰)"), s_(v->diagnoses[i].start));
+		         v->diagnoses[i].active ? "" : L_(" (ended)", " (転帰)"), stamp(&ts, v->diagnoses[i].start));
 	buf_addf(o, "%s (%zu):\n", L_("recent results", "最近の検査結果"), v->n_results);
 	for (size_t i = 0; i < v->n_results; i++)
-		buf_addf(o, "  %s  %s %s %s  %s\n", s_(v->results[i].time), s_(v->results[i].name),
+		buf_addf(o, "  %s  %s %s %s  %s\n", stamp(&ts, v->results[i].time), s_(v->results[i].name),
 		         s_(v->results[i].value), s_(v->results[i].unit), s_(v->results[i].flag));
 	buf_addf(o, "%s (%zu):\n", L_("admissions", "入退院"), v->n_admissions);
 	for (size_t i = 0; i < v->n_admissions; i++)
-		buf_addf(o, "  %s  %s  %s %s-%s\n", s_(v->admissions[i].time), adt_kind(v->admissions[i].kind),
+		buf_addf(o, "  %s  %s  %s %s-%s\n", stamp(&ts, v->admissions[i].time), adt_word(v->admissions[i].kind),
 		         s_(v->admissions[i].ward), s_(v->admissions[i].room), s_(v->admissions[i].bed));
 	buf_addf(o, "%s (%zu):\n", L_("bookings", "予約"), v->n_appointments);
 	for (size_t i = 0; i < v->n_appointments; i++)
-		buf_addf(o, "  %s  %s  %s\n", s_(v->appointments[i].start), s_(v->appointments[i].department),
+		buf_addf(o, "  %s  %s  %s\n", stamp(&ts, v->appointments[i].start), s_(v->appointments[i].department),
 		         s_(v->appointments[i].kind));
-	buf_addf(o, "%s: %s", L_("data as of", "データ時点"), v->as_of);
+	buf_addf(o, "%s: ", L_("data as of", "データ時点"));
+	store_as_of_show(o, v->as_of, v->as_of_unknown); /* as the station's banner and paper say it */
 	buf_release(&era);
+	for (size_t i = 0; i < LB_ARRAY_LEN(ts.b); i++)
+		buf_release(&ts.b[i]);
 }
 
 int cmd_patient(int argc, char **argv)

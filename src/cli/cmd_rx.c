@@ -48,6 +48,7 @@ static void result_json(const struct rx_order *o, const struct rx_result *r, str
 	}
 	json_end(&w);
 	json_kv_str(&w, "as_of", r->as_of);
+	json_kv_bool(&w, "as_of_unknown", r->as_of_unknown);
 	json_key(&w, "age_months"); /* today (lb_today) */
 	if (r->age_months >= 0)
 		json_int(&w, r->age_months);
@@ -162,7 +163,7 @@ static void result_text(const struct rx_order *o, const struct rx_result *r, str
 			buf_adds(out, L_(a->basis.text, a->basis.text_ja));
 	}
 	buf_addf(out, "\n%s ", L_("data as of", "データ時点"));
-	lb_format_stamp(out, r->as_of); /* 2026/11/24 20:29: as on paper and the station */
+	store_as_of_show(out, r->as_of, r->as_of_unknown); /* 2026/11/24 20:29: as on paper and the station */
 }
 
 /* One line of a paper prescription. */
@@ -216,6 +217,11 @@ static void outage_text(const struct store_table *t, size_t r, struct buf *b)
 	         store_cell(t, r, STORE_OUT_UNIT) ? store_cell(t, r, STORE_OUT_UNIT) : "",
 	         store_cell(t, r, STORE_OUT_PER_DAY), store_cell(t, r, STORE_OUT_ID),
 	         store_cell(t, r, STORE_OUT_RECORDED_BY));
+	char tmp[32]; /* a weekly order says so: "… (#3, pharm 山田) once a week" */
+	const char *pw =
+	        store_period_words(store_cell(t, r, STORE_OUT_PERIOD), lb_lang() == LB_LANG_JA, tmp, sizeof(tmp));
+	if (*pw)
+		buf_addf(b, " %s", pw);
 }
 
 static int rx_check_run(int argc, char **argv, struct lb_strlist *linelist, char ***copies)
@@ -408,6 +414,7 @@ static int rx_check_run(int argc, char **argv, struct lb_strlist *linelist, char
 				                                 .dose = ln[j].dose,
 				                                 .unit = ln[j].unit,
 				                                 .per_day = ln[j].per_day,
+				                                 .period_days = o.period_days > 1 ? o.period_days : 1,
 				                                 .basis_type = "prescription",
 				                                 .text = ln[j].text};
 		for (size_t j = 0; j < out_t.nrows; j++)
@@ -415,6 +422,7 @@ static int rx_check_run(int argc, char **argv, struct lb_strlist *linelist, char
 			                                 .dose = atof(store_cell(&out_t, j, STORE_OUT_DOSE)),
 			                                 .unit = store_cell(&out_t, j, STORE_OUT_UNIT),
 			                                 .per_day = atof(store_cell(&out_t, j, STORE_OUT_PER_DAY)),
+			                                 .period_days = store_outage_period(&out_t, j),
 			                                 .basis_type = "outage-order",
 			                                 .id = store_cell(&out_t, j, STORE_OUT_ID),
 			                                 .text = otext[j]};
@@ -495,6 +503,7 @@ static int rx_check_run(int argc, char **argv, struct lb_strlist *linelist, char
 				                                  .unit = ln[k].unit,
 				                                  .per_day = ln[k].per_day,
 				                                  .days = (int)days,
+				                                  .period_days = o.period_days,
 				                                  .prescription = pid,
 				                                  .level = stop       ? "stop"
 				                                           : any_warn ? "warn"

@@ -24,12 +24,14 @@ int cmd_rx_orders(int argc, char **argv)
 	static const struct lb_cmd_help help = {
 	        "lifeboat rx orders --db FILE --patient PID [--all] [--json]",
 	        "List the patient's orders recorded during the outage ('rx check --record', the station's 記録):\n"
-	        "id, date, drug, dose, the check's level, who recorded it, and for an ended one who ended it and why.\n"
+	        "id, date, drug, dose (and its dosing period: once a week …), the check's level, who recorded it, and "
+	        "for an\n"
+	        "ended one who ended it and why.\n"
 	        "Without --all only the running ones (not ended, within their days): those later checks count.",
 	        "ダウンタイム中に記録した処方 ('rx check --record'、ステーションの「記録」) を表示します: "
 	        "番号、日時、\n"
-	        "薬品、用量、確認時のレベル、記録者、終了したものは終了者と理由。--all がなければ継続中 (未終了・\n"
-	        "日数内) のもの、つまり以後の確認で照合されるものだけ。",
+	        "薬品、用量 (投与間隔: 週1回 など)、確認時のレベル、記録者、終了したものは終了者と理由。\n"
+	        "--all がなければ継続中 (未終了・日数内) のもの、つまり以後の確認で照合されるものだけ。",
 	        "  lifeboat rx orders --db store.db --patient 0001000046\n"
 	        "  lifeboat rx orders --db store.db --patient 0001000046 --all --json"};
 	int i = cli_parse(argc, argv, opts, &help, &code);
@@ -52,10 +54,10 @@ int cmd_rx_orders(int argc, char **argv)
 	store_close(s);
 	if (rc < 0)
 		return cli_error(rc);
-	static const char *const col[STORE_OUT_COLS] = {"id",           "patient", "drug_code",       "drug_name",
-	                                                "dose",         "unit",    "per_day",         "days",
-	                                                "prescription", "level",   "override_reason", "recorded",
-	                                                "recorded_by",  "ended",   "ended_by",        "end_reason"};
+	static const char *const col[STORE_OUT_COLS] = {
+	        "id",       "patient",      "drug_code",  "drug_name",       "dose",     "unit",        "per_day",
+	        "days",     "prescription", "level",      "override_reason", "recorded", "recorded_by", "ended",
+	        "ended_by", "end_reason",   "period_days"};
 	struct buf out = {0};
 	if (json) {
 		struct json_w w = {.out = &out};
@@ -71,13 +73,16 @@ int cmd_rx_orders(int argc, char **argv)
 		buf_adds(&out, all ? L_("no outage orders", "ダウンタイム中の処方はありません")
 		                   : L_("no running outage orders", "継続中のダウンタイム中の処方はありません"));
 	for (size_t r = 0; !json && r < t.nrows; r++) {
-		buf_addf(&out, "%s#%s  %s  %s %s  %s%s × %s/day%s%s  [%s]  %s %s", r ? "\n" : "",
+		char tmp[32];
+		const char *pw = store_period_words(store_cell(&t, r, STORE_OUT_PERIOD), lb_lang() == LB_LANG_JA, tmp,
+		                                    sizeof(tmp));
+		buf_addf(&out, "%s#%s  %s  %s %s  %s%s × %s/day%s%s%s%s  [%s]  %s %s", r ? "\n" : "",
 		         store_cell(&t, r, STORE_OUT_ID), store_cell(&t, r, STORE_OUT_RECORDED),
 		         store_cell(&t, r, STORE_OUT_DRUG_CODE),
 		         store_cell(&t, r, STORE_OUT_DRUG_NAME) ? store_cell(&t, r, STORE_OUT_DRUG_NAME) : "",
 		         store_cell(&t, r, STORE_OUT_DOSE),
 		         store_cell(&t, r, STORE_OUT_UNIT) ? store_cell(&t, r, STORE_OUT_UNIT) : "",
-		         store_cell(&t, r, STORE_OUT_PER_DAY),
+		         store_cell(&t, r, STORE_OUT_PER_DAY), *pw ? " " : "", pw,
 		         strcmp(store_cell(&t, r, STORE_OUT_DAYS), "0") ? " " : "",
 		         strcmp(store_cell(&t, r, STORE_OUT_DAYS), "0") ? store_cell(&t, r, STORE_OUT_DAYS) : "",
 		         store_cell(&t, r, STORE_OUT_LEVEL) ? store_cell(&t, r, STORE_OUT_LEVEL) : "",

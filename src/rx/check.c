@@ -329,6 +329,7 @@ static int check_in(struct store *s, const struct rx_order *o, struct rx_result 
 		return lb_error_tr(LB_EUSAGE, "the patient is recorded as male: --pregnant does not apply",
 		                   "患者は男性として登録されています: 妊娠中の指定はできません");
 	snprintf(r->as_of, sizeof(r->as_of), "%s", r->patient.as_of);
+	r->as_of_unknown = r->patient.as_of_unknown;
 	rx_unit_norm(r->drug.unit, r->unit, sizeof(r->unit));
 
 	if ((rc = rx_rule_allergy(s, r)) < 0)

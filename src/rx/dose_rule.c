@@ -548,9 +548,11 @@ void rx_dose_ctx_release(struct rx_dose_ctx *c)
 	buf_release(&c->unknown_text);
 }
 
-/* Add another line or outage order x of drug dm to the sum when it has the ingredient ing (unit: the master's). */
+/* Add another line or outage order x of drug dm to the sum when it has the ingredient ing (unit: the master's), as
+ * its amount per period (the checked product's dosing period, in days): a daily order of a weekly product counts
+ * seven dosing days a week, as the checked order itself does; a weekly order counts in full on its dosing day. */
 static int add_other(struct rx_dose_ctx *c, const struct ehr_drug *dm, const struct rx_other *x, const char *ing,
-                     const char *unit)
+                     const char *unit, int period)
 {
 	char *mi = ingredient_key(dm);
 	int same = mi && !strcmp(mi, ing);
@@ -564,7 +566,8 @@ static int add_other(struct rx_dose_ctx *c, const struct ehr_drug *dm, const str
 		snprintf(id, sizeof(id), " (#%s)", x->id);
 	double f = order_factor(dm, x->unit, unit, &st, how, sizeof(how));
 	if (f > 0 && x->dose > 0 && x->per_day > 0) {
-		double amt = x->dose * x->per_day * f;
+		int xp = period_of(x->period_days > 0 ? x->period_days : dm->period_days);
+		double amt = x->dose * x->per_day * f * (period > xp ? (double)period / xp : 1);
 		struct buf *b = outage ? &c->outage_text : &c->lines_text;
 		*(outage ? &c->outage : &c->lines) += amt;
 		buf_addf(b, "%s%s %g %s%s", b->len ? ", " : "", dm->name ? dm->name : x->drug_code, amt, unit, id);
@@ -631,7 +634,7 @@ int rx_rule_dose(struct store *s, struct rx_result *r, const struct rx_order *o)
 		}
 		if (rc < 0)
 			break;
-		rc = add_other(&c, &md.v[0].drug, x, ing, r->unit);
+		rc = add_other(&c, &md.v[0].drug, x, ing, r->unit, period_of(r->drug.period_days));
 		store_drugs_release(&md);
 	}
 	free(ing);

@@ -80,6 +80,8 @@ struct rx_other {
 	double dose;           /* per administration (0: not given) */
 	const char *unit;      /* as written (NULL: the master's) */
 	double per_day;
+	int period_days; /* the dosing period it was ordered with: 1 daily, 7 weekly …; 0: not known (an outage order
+	                    recorded before lifeboat kept it), taken as its product's own period */
 	const char *basis_type; /* "prescription" (a line of the same prescription) or "outage-order" */
 	const char *id;         /* the outage order's id or the line number, for the basis */
 	const char *text;       /* what the basis shows: "2026-12-01 デパケンR錠200 200mg × 2/day" */
@@ -148,6 +150,7 @@ struct rx_result {
 	char unit[32];        /* the master's unit */
 	struct ehr_drug drug; /* the ordered drug (points into owned lists) */
 	char as_of[32];
+	int as_of_unknown; /* as_of is the load time: the data holds none (store_as_of_show) */
 	/* owned */
 	struct store_drugs drugs;
 	struct store_patient_view patient;

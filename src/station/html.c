@@ -87,6 +87,13 @@ void station_html(struct buf *b, const char *fmt, ...)
 		case 'u':
 			url_esc(b, va_arg(ap, const char *));
 			break;
+		case 'T': {
+			struct buf t = {0};
+			lb_format_stamp(&t, va_arg(ap, const char *));
+			station_html_esc(b, buf_cstr(&t));
+			buf_release(&t);
+			break;
+		}
 		case 'd':
 			buf_addf(b, "%d", va_arg(ap, int));
 			break;

@@ -173,9 +173,9 @@ static int check_label(struct station_req *r, const struct store_patient_view *v
 	char t[512], b[512];
 	const char *pid = v->patient.id;
 	const char *code = sc->text;
-	char as_of_text[64]; /* the display format (lb_format_stamp) */
+	char as_of_text[96]; /* the display format (store_as_of_show: 「取込時刻 … (データ時点不明)」 too) */
 	struct buf ab = {0};
-	lb_format_stamp(&ab, v->as_of);
+	store_as_of_show(&ab, v->as_of, v->as_of_unknown);
 	snprintf(as_of_text, sizeof(as_of_text), "%s", buf_cstr(&ab));
 	buf_release(&ab);
 	if (sc->kind == STATION_SCAN_ORDER_LABEL) {

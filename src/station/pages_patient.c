@@ -92,7 +92,7 @@ void station_idband(struct station_req *r, struct buf *b, const struct store_pat
 	station_html(b, "</dd><dt>%s</dt><dd>%s %s%s</dd><dt>%s</dt><dd>", T_("Blood type", "血液型"), pt->blood_abo,
 	             pt->blood_rh ? "Rh" : "", pt->blood_rh, T_("Now", "現在"));
 	if (v->census.in_ward)
-		station_html(b, "<b>%s %s-%s</b> (%s %s, %s)", v->census.ward, v->census.room, v->census.bed,
+		station_html(b, "<b>%s %s-%s</b> (%s %T, %s)", v->census.ward, v->census.room, v->census.bed,
 		             T_("since", "入院"), v->census.since, v->census.department);
 	else
 		station_html(b, "%s", T_("not admitted (outpatient)", "入院していません (外来)"));
@@ -136,7 +136,7 @@ void station_allergy_box(struct station_req *r, struct buf *b, const struct stor
 		if (a->severity)
 			station_html(b, " (%s)", ehr_severity_word(a->severity, r->lang_ja));
 		if (a->recorded)
-			station_html(b, " <span class=\"date\">%s %s</span>", T_("recorded", "登録"), a->recorded);
+			station_html(b, " <span class=\"date\">%s %T</span>", T_("recorded", "登録"), a->recorded);
 		station_html(b, "</li>");
 	}
 	station_html(b, "</ul></section>\n");
@@ -161,7 +161,7 @@ static void medications(struct station_req *r, struct buf *b, const struct store
 		num(&dose, m->dose);
 		station_html(
 		        b,
-		        "<tr><td>%s</td><td class=\"drug\">%s</td><td>%s %s</td><td>%s</td><td>%s</td><td>%s</td><td>",
+		        "<tr><td>%s</td><td class=\"drug\">%s</td><td>%s %s</td><td>%s</td><td>%s</td><td>%T</td><td>",
 		        m->kind == EHR_ORDER_INJECTION ? T_("injection", "注射") : T_("oral/ext.", "処方"),
 		        m->drug_name, buf_cstr(&dose), m->dose_unit, m->frequency, m->route, m->start);
 		if (m->days > 0)
@@ -189,7 +189,7 @@ static void orders(struct station_req *r, struct buf *b, const struct store_pati
 		                                                                : "";
 		station_html(b,
 		             "<li class=\"order-%R\"><span class=\"kind\">[%s]</span> <b>%s</b>%s %s %s "
-		             "<span class=\"date\">%s</span></li>",
+		             "<span class=\"date\">%T</span></li>",
 		             x->cls == EHR_ORDER_DIET  ? "diet"
 		             : x->cls == EHR_ORDER_LAB ? "lab"
 		                                       : "exam",
@@ -218,7 +218,7 @@ static void history(struct station_req *r, struct buf *b, const struct store_pat
 		num(&dose, m->dose);
 		station_html(b,
 		             "<li><span class=\"ended\">[%s]</span> %s <b>%s</b> %s %s %s <span "
-		             "class=\"date\">%s〜%s</span></li>",
+		             "class=\"date\">%T〜%T</span></li>",
 		             st, m->kind == EHR_ORDER_INJECTION ? T_("injection", "注射") : T_("oral/ext.", "処方"),
 		             m->drug_name, buf_cstr(&dose), m->dose_unit, m->frequency, m->start, m->end);
 		buf_release(&dose);
@@ -249,10 +249,10 @@ static void problems(struct station_req *r, struct buf *b, const struct store_pa
 	station_html(b, "<ul>");
 	for (size_t i = 0; i < v->n_diagnoses; i++) {
 		const struct ehr_diagnosis *d = &v->diagnoses[i];
-		station_html(b, "<li class=\"%R\">%s%s <span class=\"date\">%s", d->active ? "active" : "ended",
+		station_html(b, "<li class=\"%R\">%s%s <span class=\"date\">%T", d->active ? "active" : "ended",
 		             d->main ? T_("[main] ", "【主】") : "", d->name, d->start);
 		if (!d->active)
-			station_html(b, " - %s (%s)", d->end, T_("ended", "終了"));
+			station_html(b, " - %T (%s)", d->end, T_("ended", "終了"));
 		station_html(b, "</span></li>");
 	}
 	station_html(b, "</ul></section>\n");
@@ -272,7 +272,7 @@ static void results(struct station_req *r, struct buf *b, const struct store_pat
 		const struct ehr_result *x = &v->results[i];
 		int abn = x->flag && *x->flag && strcmp(x->flag, "N");
 		station_html(b,
-		             "<tr class=\"%R\"><td>%s</td><td>%s</td><td>%s %s</td><td>%s</td><td "
+		             "<tr class=\"%R\"><td>%T</td><td>%s</td><td>%s %s</td><td>%s</td><td "
 		             "class=\"flag\">%s</td></tr>",
 		             abn ? "abnormal" : "", x->time, x->name, x->value, x->unit, x->reference, x->flag);
 	}
@@ -288,7 +288,7 @@ static void bookings_contacts(struct station_req *r, struct buf *b, const struct
 		station_html(b, "<ul>");
 	for (size_t i = 0; i < v->n_appointments; i++) {
 		const struct ehr_appointment *a = &v->appointments[i];
-		station_html(b, "<li>%s %s %s %s <span class=\"status\">%s</span></li>", a->start, a->department,
+		station_html(b, "<li>%T %s %s %s <span class=\"status\">%s</span></li>", a->start, a->department,
 		             a->clinician, a->kind, ehr_booking_word(a->status, r->lang_ja));
 	}
 	if (v->n_appointments)
@@ -313,7 +313,7 @@ static void bookings_contacts(struct station_req *r, struct buf *b, const struct
 		for (size_t i = 0; i < v->n_admissions; i++) {
 			const struct ehr_adt *a = &v->admissions[i];
 			int k = a->kind >= 1 && a->kind <= 6 ? (int)a->kind : 0;
-			station_html(b, "<li>%s %s %s %s-%s %s</li>", a->time, T_(kinds[k][0], kinds[k][1]), a->ward,
+			station_html(b, "<li>%T %s %s %s-%s %s</li>", a->time, T_(kinds[k][0], kinds[k][1]), a->ward,
 			             a->room, a->bed, a->department);
 		}
 		station_html(b, "</ul></section>\n");

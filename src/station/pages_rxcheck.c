@@ -293,11 +293,11 @@ static void result_html(struct station_req *r, struct buf *b, const struct rx_or
 }
 
 /* The part of the printed sheet that makes it a record: mark, as-of, who checked and when, answer lines. */
-static void stamp(struct station_req *r, struct buf *b, const char *as_of)
+static void stamp(struct station_req *r, struct buf *b, const char *as_of, int as_of_unknown)
 {
 	struct buf now = {0}, asof = {0};
 	lb_format_local(&now, lb_now_ms());
-	lb_format_stamp(&asof, as_of);
+	store_as_of_show(&asof, as_of, as_of_unknown); /* 「取込時刻 … (データ時点不明)」 when the data holds no time */
 	station_html(b,
 	             "<section class=\"stamp\"><div class=\"mark\">ダウンタイム用控え / downtime copy</div>"
 	             "<dl><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s (%s)</dd></dl>"
@@ -355,6 +355,10 @@ static void recorded_note(struct station_req *r, struct buf *b, const char *pati
 		             store_cell(&t, k, STORE_OUT_DOSE),
 		             store_cell(&t, k, STORE_OUT_UNIT) ? store_cell(&t, k, STORE_OUT_UNIT) : "",
 		             store_cell(&t, k, STORE_OUT_PER_DAY), T_("day", "日"));
+		char tmp[32];
+		const char *pw = store_period_words(store_cell(&t, k, STORE_OUT_PERIOD), r->lang_ja, tmp, sizeof(tmp));
+		if (*pw)
+			station_html(b, " <span class=\"period\">%s</span>", pw);
 		if (store_cell(&t, k, STORE_OUT_OVERRIDE))
 			station_html(b, " — %s %s", T_("override:", "理由:"), store_cell(&t, k, STORE_OUT_OVERRIDE));
 		station_html(b, " (%s %s)</li>", T_("by", "記録者"), store_cell(&t, k, STORE_OUT_RECORDED_BY));
@@ -559,7 +563,7 @@ int station_page_rx_check(struct station_req *r, struct station_resp *p)
 		             against->outage.nrows);
 	if (have_result) {
 		result_html(r, b, &o, &res);
-		stamp(r, b, res.as_of);
+		stamp(r, b, res.as_of, res.as_of_unknown);
 		station_html(b, "<p class=\"no-print\"><button type=\"button\" class=\"print-page\">%s</button></p>",
 		             T_("Print to staple to the prescription", "印刷して処方箋に添付"));
 		rxc_record_form(r, b, f.patient, lines_next.data, rxid, f.pregnant, f.not_pregnant, res.stop);

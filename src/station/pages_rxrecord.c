@@ -48,6 +48,7 @@ int rxc_against_read(struct station_req *r, const struct rx_form *f, struct rx_a
 			    x->per_day > 48 || (times && *times && strcmp(times, "回") && strcmp(times, "回/日")))
 				return -1;
 			x->drug_code = t;
+			x->period_days = period > 1 ? period : 1; /* as the line was ordered: 0 (not given) is daily */
 			x->basis_type = "prescription";
 			snprintf(a->text[a->nlines], sizeof(a->text[0]), "line %zu: %s %s × %s/day", a->nlines + 1, t,
 			         c1 + 1, c2 + 1);
@@ -70,10 +71,15 @@ int rxc_against_read(struct station_req *r, const struct rx_form *f, struct rx_a
 		         store_cell(t, k, STORE_OUT_UNIT) ? store_cell(t, k, STORE_OUT_UNIT) : "",
 		         store_cell(t, k, STORE_OUT_PER_DAY), store_cell(t, k, STORE_OUT_ID),
 		         store_cell(t, k, STORE_OUT_RECORDED_BY));
+		char tmp[32]; /* a weekly order says so */
+		const char *pw = store_period_words(store_cell(t, k, STORE_OUT_PERIOD), r->lang_ja, tmp, sizeof(tmp));
+		if (*pw)
+			buf_addf(b, " %s", pw);
 		a->v[a->n++] = (struct rx_other){.drug_code = store_cell(t, k, STORE_OUT_DRUG_CODE),
 		                                 .dose = atof(store_cell(t, k, STORE_OUT_DOSE)),
 		                                 .unit = store_cell(t, k, STORE_OUT_UNIT),
 		                                 .per_day = atof(store_cell(t, k, STORE_OUT_PER_DAY)),
+		                                 .period_days = store_outage_period(t, k),
 		                                 .basis_type = "outage-order",
 		                                 .id = store_cell(t, k, STORE_OUT_ID),
 		                                 .text = b->data};
@@ -346,6 +352,7 @@ int station_rx_record(struct station_req *r, struct station_resp *p)
 		                                  .unit = a->v[k].unit,
 		                                  .per_day = a->v[k].per_day,
 		                                  .days = a->days[k],
+		                                  .period_days = a->period[k],
 		                                  .prescription = f.rx,
 		                                  .level = level[k] == RX_STOP   ? "stop"
 		                                           : level[k] == RX_WARN ? "warn"

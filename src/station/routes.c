@@ -117,10 +117,12 @@ static void healthz(struct station_req *r, struct station_resp *p)
 	json_obj(&w);
 	json_kv_str(&w, "status", "ok");
 	json_kv_str(&w, "as_of", r->meta.as_of);
+	/* the data holds no time: as_of is the load time, which says nothing of the data's age (as the banner warns) */
+	json_kv_bool(&w, "as_of_unknown", r->meta.as_of_unknown);
 	json_kv_str(&w, "generation", r->meta.generation);
 	json_kv_str(&w, "last_run", r->meta.last_run);
 	json_kv_int(&w, "patients", r->meta.patients);
-	long h = station_data_age_hours(r->meta.as_of);
+	long h = r->meta.as_of_unknown ? -1 : station_data_age_hours(r->meta.as_of);
 	json_key(&w, "age_hours");
 	if (h < 0)
 		json_null_value(&w);

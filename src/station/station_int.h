@@ -170,8 +170,9 @@ void station_add_cookie(struct station_resp *p, const char *fmt, ...) LB_PRINTF(
 void station_html_esc(struct buf *b, const char *s);
 /*
  * Append HTML built from a template: %s inserts a string escaped by station_html_esc (NULL as ""), %u inserts a
- * string percent-encoded for a URL path or query and then escaped, %d an int, %l a long, %R a trusted literal of
- * ours unescaped (never data), %% a percent sign.
+ * string percent-encoded for a URL path or query and then escaped, %T a stored time stamp in the one display format
+ * of screens and paper (lb_format_stamp: "2026/11/18 10:56", a date "2026/11/18"; text that is no time as it is),
+ * escaped (NULL as ""), %d an int, %l a long, %R a trusted literal of ours unescaped (never data), %% a percent sign.
  */
 void station_html(struct buf *b, const char *fmt, ...);
 /* Page frame: head, banner (read-only, as-of, generation, stale warning), navigation; then the caller's body,

@@ -171,19 +171,22 @@ static int load_known(struct store *s, const struct ssmix2_tree *t, int full, st
 	return rc;
 }
 
-/* Does the store need to read f (current, and not known with the same size and mtime)? */
-static int need_read(const struct ssmix2_file *f, const struct store_fent *e)
+/* Does the store need to read f (current, and not known with the same size and mtime)? A damaged file found as it
+ * was is read again only by a run that accepts an empty message (--accept-shrink: it may be one). */
+static int need_read(const struct ssmix2_file *f, const struct store_fent *e, int accept_empty)
 {
-	return f->current && !(e && e->size == f->size && e->mtime == f->mtime_ns);
+	return f->current && (!(e && e->size == f->size && e->mtime == f->mtime_ns) || (accept_empty && e->damaged));
 }
 
-/* Queue a batch's files that need reading. */
-static void queue_batch(struct store_loader *l, const struct store_fmap *map, const struct ssmix2_file *files, size_t n)
+/* Queue a batch's files that need reading (a damaged one read again is parsed again, whatever its hash). */
+static void queue_batch(struct store_loader *l, const struct store_fmap *map, const struct ssmix2_file *files, size_t n,
+                        int accept_empty)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct store_fent *e = store_fmap_get(map, files[i].path);
-		if (need_read(&files[i], e))
-			store_loader_push(l, &files[i], e && e->hash[0] ? e->hash : NULL);
+		if (need_read(&files[i], e, accept_empty))
+			store_loader_push(l, &files[i],
+			                  e && e->hash[0] && !(accept_empty && e->damaged) ? e->hash : NULL);
 	}
 }
 
@@ -211,8 +214,9 @@ static struct store_fent *last_good_version(const struct store_fmap *map, const 
  * A file that cannot be read now (unreadable, or a message of a handled type that is not one) must not take the
  * records of the last good version with it: a patient whose demographics file is damaged stays in the store as he
  * was, with a warning that names the damaged file. keep is the files row whose rows stay (the same path rewritten,
- * or an older version); it is not swept, and its own files row is left as it was, so the damaged file is read
- * again by the next run that looks at it.
+ * or an older version); it is not swept. A damaged file that was read (stand_in) is then remembered as it is, so
+ * that a later run that finds it unchanged skips it and its warning stays the one of the run that raised it (a run
+ * says only its own warnings, as for FHIR); a file that could not be read at all is tried again by the next run.
  */
 static int keep_previous(struct store *s, const struct ehr_sink *sink, struct store_fent *keep,
                          const struct ssmix2_file *f, const char *why)
@@ -234,6 +238,38 @@ static int keep_previous(struct store *s, const struct ehr_sink *sink, struct st
 	if (s->stats)
 		s->stats->files_kept_previous++;
 	return s->failed ? -LB_EIO : 0;
+}
+
+/* Remember damaged file f as read (it): its own files row (the same path rewritten, e) takes its size, time and
+ * hash, its records staying those of the last good version; a new version without a row gets one without records
+ * (nor a message time: the data is not as of a message nobody could read). */
+static int stand_in(struct store *s, struct store_fent *e, const struct ssmix2_file *f,
+                    const struct store_load_item *it)
+{
+	if (e)
+		return store_file_stands_for(s, e->id, it->size, it->mtime_ns, it->hash);
+	struct store_file_row row = {.kind = "ssmix2",
+	                             .path = f->path,
+	                             .data_type = f->name.type,
+	                             .patient = f->name.patient,
+	                             .size = it->size,
+	                             .mtime = it->mtime_ns,
+	                             .hash = it->hash};
+	return store_file_begin(s, &row, NULL);
+}
+
+/* A damaged file found as it was (unchanged, or only touched): the last good version it stands on stays (not
+ * swept), with the warning an earlier run raised. */
+static void still_damaged(struct store_fmap *map, const struct ssmix2_file *files, size_t n,
+                          const struct ssmix2_file *f, struct store_fent *e)
+{
+	if (!e || !e->damaged)
+		return;
+	struct store_fent *keep = e->kept ? e : last_good_version(map, files, n, f);
+	if (keep && keep->kept) {
+		keep->seen = 1;
+		keep->kept = 2;
+	}
 }
 
 /*
@@ -375,8 +411,9 @@ static int write_batch(struct store *s, struct store_loader *l, struct store_fma
 		struct store_fent *e = store_fmap_get(map, f->path);
 		if (e)
 			e->seen = 1;
-		if (!need_read(f, e)) {
+		if (!need_read(f, e, accept_empty)) {
 			st->files_unchanged++;
+			still_damaged(map, files, n, f, e);
 			continue;
 		}
 		struct store_load_item *it = store_loader_next(l);
@@ -385,6 +422,7 @@ static int write_batch(struct store *s, struct store_loader *l, struct store_fma
 		if (e && it->rc == 0 && it->same_hash) {
 			st->files_unchanged++;
 			rc = store_file_touch(s, e, it->size, it->mtime_ns);
+			still_damaged(map, files, n, f, e);
 			continue;
 		}
 		if (it->rc < 0 || it->ms.broken) {
@@ -394,6 +432,8 @@ static int write_batch(struct store *s, struct store_loader *l, struct store_fma
 				snprintf(why, sizeof(why), "%s",
 				         it->rc < 0 ? it->err : "not a readable message of its data type");
 				rc = keep_previous(s, sink, keep, f, why);
+				if (rc == 0 && it->rc == 0)
+					rc = stand_in(s, e, f, it);
 				st->messages += it->rc == 0;
 				continue;
 			}
@@ -402,6 +442,8 @@ static int write_batch(struct store *s, struct store_loader *l, struct store_fma
 			struct store_fent *keep = e ? e : last_good_version(map, files, n, f);
 			if (keep) {
 				rc = keep_previous(s, sink, keep, f, STORE_EMPTY_MESSAGE);
+				if (rc == 0)
+					rc = stand_in(s, e, f, it);
 				st->messages++;
 				continue;
 			}
@@ -451,12 +493,13 @@ static int write_batch(struct store *s, struct store_loader *l, struct store_fma
 	return rc;
 }
 
-/* Mark the files rows whose records stand for a file that could not be loaded, as earlier runs said. */
+/* Mark the files rows whose records stand for a file that could not be loaded, and the rows of the damaged files
+ * themselves (the warning's path), as earlier runs said. */
 static int mark_kept(struct store *s, struct store_fmap *map)
 {
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(s->db,
-	                       "SELECT DISTINCT f.path FROM warnings w JOIN files f ON f.id = w.file_id"
+	                       "SELECT DISTINCT f.path, w.path FROM warnings w JOIN files f ON f.id = w.file_id"
 	                       " WHERE f.kind = 'ssmix2' AND substr(w.detail, 1, ?2) = ?1",
 	                       -1, &q, NULL) != SQLITE_OK)
 		return store_sqlerr(s, "reading warnings");
@@ -465,9 +508,12 @@ static int mark_kept(struct store *s, struct store_fmap *map)
 	int rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		const char *path = (const char *)sqlite3_column_text(q, 0);
+		const char *damaged = (const char *)sqlite3_column_text(q, 1);
 		struct store_fent *e = path ? store_fmap_get(map, path) : NULL;
 		if (e)
 			e->kept = 1;
+		if ((e = damaged ? store_fmap_get(map, damaged) : NULL) != NULL)
+			e->damaged = 1;
 	}
 	sqlite3_finalize(q);
 	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, "reading warnings");
@@ -511,7 +557,7 @@ static int load_batches(struct store *s, const char *root, struct ssmix2_walker 
 			nfiles += (long)n;
 			if (pg)
 				pg->total += n;
-			queue_batch(l, map, files, n);
+			queue_batch(l, map, files, n, accept_empty);
 		}
 		if (cur >= nb)
 			break;

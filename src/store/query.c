@@ -435,10 +435,14 @@ int store_patient_get(struct store *s, const char *typed_id, struct store_patien
 		p->sex = 'U';
 	}
 
-	/* Only the as-of time: store_meta_get would also count every patient. */
+	/* Only the as-of time and its mark: store_meta_get would also count every patient. */
 	int rc = meta_value(s, "as_of", v->as_of, sizeof(v->as_of));
+	char unknown[4] = "";
+	if (rc == 0)
+		rc = meta_value(s, "as_of_unknown", unknown, sizeof(unknown));
 	if (rc < 0)
 		return rc;
+	v->as_of_unknown = !strcmp(unknown, "1");
 	char date[11];
 	snprintf(date, sizeof(date), "%.10s", v->as_of[0] ? v->as_of : "0000-00-00");
 	lb_today(v->today, v->as_of);
@@ -555,13 +559,18 @@ long store_warnings_each(struct store *s, size_t limit,
 	return total;
 }
 
+void store_as_of_show(struct buf *b, const char *as_of, int unknown)
+{
+	if (unknown)
+		buf_adds(b, "取込時刻 ");
+	lb_format_stamp(b, as_of);
+	if (unknown)
+		buf_adds(b, " (データ時点不明 as-of unknown)");
+}
+
 void store_as_of_text(const struct store_meta *m, struct buf *b)
 {
-	if (m->as_of_unknown)
-		buf_adds(b, "取込時刻 ");
-	lb_format_stamp(b, m->as_of);
-	if (m->as_of_unknown)
-		buf_adds(b, " (データ時点不明 as-of unknown)");
+	store_as_of_show(b, m->as_of, m->as_of_unknown);
 }
 
 void store_med_until(const struct ehr_medication *m, char until[11])

@@ -475,7 +475,7 @@ int store_open(struct store **out, const char *path, int create)
 		                 version, STORE_SCHEMA_VERSION);
 		goto fail;
 	}
-	if ((rc = add_columns(s)) < 0) {
+	if ((rc = add_columns(s)) < 0 || (rc = store_outage_upgrade(s)) < 0) {
 		rc = lb_error_wrap(rc, "cannot upgrade store '%s'", path);
 		goto fail;
 	}

@@ -130,8 +130,10 @@ struct store_meta {
 };
 int store_meta_get(struct store *s, struct store_meta *m);
 /* The as-of time as every page shows it: "2026/11/24 20:29", or 「取込時刻 2026/12/07 12:37 (データ時点不明)」 when
- * the data holds no time of its own (lb_format_stamp). */
+ * the data holds no time of its own (lb_format_stamp). store_as_of_show says it of an as-of stamp and its unknown
+ * mark held elsewhere (store_patient_view, rx_result): every reader prints the same words. */
 void store_as_of_text(const struct store_meta *m, struct buf *b);
+void store_as_of_show(struct buf *b, const char *as_of, int unknown);
 
 struct store_census {
 	int in_ward; /* currently admitted */
@@ -196,8 +198,9 @@ struct store_patient_view {
 		int n;
 	} * raw_types;
 	size_t n_raw_types;
-	char as_of[32];
-	char today[11]; /* the day active orders and ages are judged on (lb_today, not before the as-of day) */
+	char as_of[32];    /* store_meta.as_of */
+	int as_of_unknown; /* store_meta.as_of_unknown: as_of is the load time (show it with store_as_of_show) */
+	char today[11];    /* the day active orders and ages are judged on (lb_today, not before the as-of day) */
 	/* owned strings */
 	char **strs;
 	size_t nstrs, capstrs;
@@ -292,7 +295,7 @@ const char *store_path(const struct store *s);
  * see each committed ingest). The handle serves the query functions only, not store_ingest. */
 int store_open_readonly(struct store **out, const char *path);
 /* Open an existing store read-write for store_outage_add / store_outage_end only (the station's 記録): like
- * store_open_readonly it creates nothing, upgrades nothing and keeps the file's journal mode (a refreshed store
+ * store_open_readonly it creates and upgrades nothing but the outage_orders table, and keeps the file's journal mode (a refreshed store
  * stays in its rollback journal); the 5 s busy timeout covers the readers' short locks. Close it right after. */
 int store_open_outage_writer(struct store **out, const char *path);
 
@@ -324,6 +327,7 @@ struct store_outage_new {
 	const char *unit; /* NULL: the master's */
 	double per_day;
 	int days;                    /* 0: not given (runs until ended) */
+	int period_days;             /* the dosing period it was ordered with: 0 or 1 daily, 7 weekly … (≤ 365) */
 	const char *prescription;    /* groups the lines of one paper prescription (NULL: none) */
 	const char *level;           /* the check's highest level: "none", "info", "warn", "stop" */
 	const char *override_reason; /* why a stop was given anyway (required by the callers for a stop) */
@@ -350,8 +354,14 @@ enum {
 	STORE_OUT_ENDED,
 	STORE_OUT_ENDED_BY,
 	STORE_OUT_END_REASON,
+	STORE_OUT_PERIOD, /* the dosing period in days: "1" daily, "7" weekly; NULL: recorded before lifeboat kept it */
 	STORE_OUT_COLS
 };
+/* The dosing period of an order as words after its per-day count: "" for daily (1, 0, or NULL: not recorded),
+ * "週1回" / "once a week" for 7, "14日に1回" / "every 14 days" otherwise (tmp holds the text, cap ≥ 32). */
+const char *store_period_words(const char *period_cell, int ja, char *tmp, size_t cap);
+/* The dosing period of row r of a store_outage_list table as rx_other.period_days takes it (0: not recorded). */
+int store_outage_period(const struct store_table *t, size_t r);
 /* The patient's outage orders running on today (YYYY-MM-DD: not ended, within their days), or all of them (all),
  * oldest first. An older store without the table: an empty table. */
 int store_outage_list(struct store *s, const char *patient_id, const char *today, int all, struct store_table *out);

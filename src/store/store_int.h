@@ -112,9 +112,11 @@ struct store_fent {
 	char *path;
 	int64_t id, size, mtime;
 	char hash[17];
-	int seen; /* current in this run: not swept */
-	int kept; /* SS-MIX2: 1 its rows stand for a file that could not be loaded (STORE_KEPT_PREVIOUS), 2 again
+	int seen;    /* current in this run: not swept */
+	int kept;    /* SS-MIX2: 1 its rows stand for a file that could not be loaded (STORE_KEPT_PREVIOUS), 2 again
 	           * this run */
+	int damaged; /* SS-MIX2: the row of a file found damaged (the path of a STORE_KEPT_PREVIOUS warning): its size,
+	              * time and hash are the damaged file's, so that a run that finds it unchanged skips it */
 };
 struct store_fmap {
 	struct store_fent *v;
@@ -168,6 +170,10 @@ int store_ingest_ssmix2(struct store *s, const struct store_ingest_opts *o, cons
 
 /* derive.c: census from ADT events, same-name counts, as-of metadata. */
 int store_derive(struct store *s);
+
+/* outage.c: add the columns outage_orders gained since it was first written (period_days) to a store's table of
+ * an older lifeboat; nothing when there is no table yet. Called by every read-write open. */
+int store_outage_upgrade(struct store *s);
 
 /* FNV-1a 64 of bytes, as 16 hex digits. */
 void store_hash(const char *bytes, size_t n, char out[17]);

@@ -95,8 +95,18 @@ put "$NEWP/0000020001_-_ADT-61_999999999999999_20261122090000000_-_1" \
 run "$LIFEBOAT" ingest --db "$DB" --ssmix2 "$T/tree" --full
 expect_rc 0 "a first empty message is nothing to lose"
 
-echo "== --accept-shrink: a deliberate empty replacement loads"
+echo "== --accept-shrink: a deliberate empty replacement loads, also one refused before"
 put "$F61" "$(printf "$MSH" 'ADT^A60^ADT_A60' 8)EVN||202611220900\r$PID"
+run "$LIFEBOAT" ingest --db "$DB" --ssmix2 "$T/tree" --full
+expect_rc 1 "without --accept-shrink the empty ADT-61 is refused"
+expect_err "WARNING: '.*$(basename "$F61")' carries no data" "… and said"
+run "$LIFEBOAT" ingest --db "$DB" --ssmix2 "$T/tree" --full
+expect_rc 1 "refused still"
+CHECKS=$((CHECKS + 1))
+! grep -q "$(basename "$F61")" "$T/err" || fail "the refused empty file is said again by the next run: $(cat "$T/err")"
+CHECKS=$((CHECKS + 1))
+now=$(state 0000012345)
+[ "$now" = "$BEFORE" ] || fail "a skipped empty file changed the patient from '$BEFORE' to '$now'"
 run "$LIFEBOAT" ingest --db "$DB" --ssmix2 "$T/tree" --full --accept-shrink
 expect_rc 0 "--accept-shrink loads the empty ADT-61"
 CHECKS=$((CHECKS + 1))

@@ -2,7 +2,8 @@
 # ingest_warnings.sh - what a run says about warnings (issue 13): `ingest --json` lists every warning of its run,
 # with no cap (150 broken SS-MIX2 files: 150 named), and counts the store's earlier ones in warnings_earlier; a
 # later run, SS-MIX2 or FHIR, says only its own warnings and points to `--warnings` for the rest (a damaged FHIR
-# file that loaded before is said by the run that found it, not again by every later run that reads other files).
+# or SS-MIX2 file that loaded before is said by the run that found it, not again by every later run — SS-MIX2:
+# also `--full` — while it stays as it is; mended or removed, it is read again and its warning goes).
 . "$LB_SRC/tests/integration/lib.bash"
 set -e
 command -v sqlite3 >/dev/null || { echo "sqlite3 is needed" >&2; exit 1; }
@@ -95,4 +96,63 @@ json_check "$T/out" 'd["files_loaded"] == 1 and d["files_kept_previous"] == 0' "
 CHECKS=$((CHECKS + 1))
 [ "$(sqlite3 "$FDB" "SELECT count(*) FROM warnings WHERE path LIKE '%Patient.ndjson'")" = 0 ] ||
 	fail "the mended file's warning stays"
+
+echo "== SS-MIX2: a damaged file is said by the run that finds it, not by every later --full run"
+"$LIFEBOAT" synth --out "$T/h2" --patients 10 --seed 6 >/dev/null
+SDB="$T/s.db"
+run "$LIFEBOAT" ingest --db "$SDB" --ssmix2 "$T/h2/ssmix2"
+expect_rc 0 "first SS-MIX2 ingest"
+sname() { sqlite3 "$SDB" "SELECT family_kanji || ' ' || given_kanji FROM patients WHERE id = '$1'"; }
+# one ADT-00 rewritten in place with junk, and a junk newer version of another patient's ADT-00
+ADT=$(find "$T/h2/ssmix2" -path '*/-/ADT-00/*' -type f | sort | head -n 1)
+PID=$(basename "$ADT" | cut -d_ -f1)
+NAME=$(sname "$PID")
+cp -p "$ADT" "$T/adt.orig"
+head -c 3000 /dev/urandom >"$ADT"
+ADT2=$(find "$T/h2/ssmix2" -path '*/-/ADT-00/*' -type f | sort | grep -v "/$PID/" | head -n 1)
+PID2=$(basename "$ADT2" | cut -d_ -f1)
+NAME2=$(sname "$PID2")
+NEWER=$(basename "$ADT2" | sed -E 's/_[0-9]{17}_/_20261123235959000_/')
+head -c 3000 /dev/urandom >"$(dirname "$ADT2")/$NEWER"
+CHECKS=$((CHECKS + 1))
+[ -n "$NAME" ] && [ -n "$NAME2" ] && [ "$PID" != "$PID2" ] || fail "two named patients expected ($PID '$NAME', $PID2 '$NAME2')"
+run "$LIFEBOAT" ingest --db "$SDB" --ssmix2 "$T/h2/ssmix2" --full --json
+expect_rc 1 "damaged SS-MIX2 files are a finding"
+expect_err "WARNING: '.*$(basename "$ADT")' is damaged" "the run that finds the rewritten file says it"
+expect_err "WARNING: '.*$NEWER' is damaged" "the run that finds the newer version says it"
+json_check "$T/out" 'd["files_kept_previous"] == 2' "both kept their last good version"
+for run_no in 2 3; do
+	# run 2 as JSON, run 3 as text
+	run "$LIFEBOAT" ingest --db "$SDB" --ssmix2 "$T/h2/ssmix2" --full $([ $run_no = 2 ] && echo --json)
+	echo "  --full run $run_no: exit $RC; stderr: $(head -n 2 "$T/err" | tr '\n' ' ')"
+	expect_rc 1 "run $run_no: the store still holds the damaged files' warnings"
+	CHECKS=$((CHECKS + 1))
+	! grep -q "$(basename "$ADT")\|$NEWER" "$T/err" || fail "run $run_no: a damaged SS-MIX2 file's warning is said again: $(cat "$T/err")"
+	if [ $run_no = 2 ]; then
+		json_check "$T/out" 'd["warning_list"] == [] and d["files_kept_previous"] == 0 and d["files_loaded"] == 0' \
+			"run $run_no: nothing read again, nothing listed"
+		json_check "$T/out" 'd["warnings_earlier"] == d["store_warnings"] and d["store_warnings"] >= 2' \
+			"run $run_no: the damaged files' warnings are counted as earlier"
+	else
+		expect_err "earlier warnings.*ingest --db .* --warnings" "run $run_no: points to the rest"
+	fi
+	CHECKS=$((CHECKS + 1))
+	[ "$(sname "$PID")" = "$NAME" ] && [ "$(sname "$PID2")" = "$NAME2" ] ||
+		fail "run $run_no: a skipped damaged file lost its last good version ($PID '$(sname "$PID")', $PID2 '$(sname "$PID2")')"
+done
+CHECKS=$((CHECKS + 1))
+[ "$(sqlite3 "$SDB" "SELECT count(*) FROM warnings WHERE path LIKE '%$(basename "$ADT")' OR path LIKE '%$NEWER'")" = 2 ] ||
+	fail "one warning per damaged file expected in the store: $(sqlite3 "$SDB" "SELECT path, detail FROM warnings")"
+run "$LIFEBOAT" ingest --db "$SDB" --warnings
+expect_err "$(basename "$ADT")" "--warnings still names the rewritten file"
+expect_err "$NEWER" "--warnings still names the newer version"
+# mended and removed: read again, the warnings gone, the records as they were
+cp -p "$T/adt.orig" "$ADT"
+touch "$ADT"
+rm "$(dirname "$ADT2")/$NEWER"
+run "$LIFEBOAT" ingest --db "$SDB" --ssmix2 "$T/h2/ssmix2" --full --json
+expect_rc 0 "mended and removed: no warning left"
+json_check "$T/out" 'd["files_loaded"] == 1 and d["store_warnings"] == 0' "the mended file is read"
+CHECKS=$((CHECKS + 1))
+[ "$(sname "$PID")" = "$NAME" ] && [ "$(sname "$PID2")" = "$NAME2" ] || fail "the patients after the mend"
 finish

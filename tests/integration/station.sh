@@ -81,7 +81,7 @@ rm -r "$TMPDIR/lifeboat-print-$$-QwErTy" "$TMPDIR/lifeboat-print-999999998-LiNkE
 # ---- no session, no data ----------------------------------------------------------------------------------------
 req health "$U/healthz"
 expect_status 200 "/healthz without login"
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["patients"]==205 and d["as_of"] and "generation" in d, d' "$T/health.b" ||
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["patients"]==205 and d["as_of"] and d["as_of_unknown"] is False and "generation" in d, d' "$T/health.b" ||
 	fail "/healthz JSON: $(cat "$T/health.b")"
 for path in /patient/9999000002 "/search?q=%E5%90%8C%E5%90%8D" "/census?ward=9Z" "/appointments?date=2026-12-21" \
 	"/appointments?date=2026-12-21&format=csv" /patient/9999000001; do

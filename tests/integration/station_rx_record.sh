@@ -48,6 +48,15 @@ expect_status 200 "check valproate"
 expect_body c1 'data-verdict="ok"' "valproate alone is clean"
 expect_body c1 '<form method="post" action="/rx/record"' "the result has a record form"
 expect_body c1 'この処方を記録' "… with the button 「この処方を記録」"
+# the store's data holds no time (Patient lines only): /healthz says so, and does not call the data fresh
+req hz "$U/healthz"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["as_of_unknown"] is True and d["age_hours"] is None and d["stale"] is True, d' "$T/hz.b" ||
+	fail "/healthz of a store whose data holds no time: $(cat "$T/hz.b")"
+CHECKS=$((CHECKS + 1))
+# … and the sheet's stamp says the as-of is the load time
+expect_body c1 '<dt>データ時点</dt><dd>取込時刻 [0-9]{4}/[0-9]{2}/[0-9]{2} [0-9]{2}:[0-9]{2} \(データ時点不明' "the stamp: 取込時刻 … (データ時点不明)"
+req bc1 "${J[@]}" "$U/barcode?wristband=RR0001&label=LBO%2FRR0001%2FORD-X1%2F100007401"
+expect_body bc1 'このラベルの有効なオーダがありません.*データ時点 取込時刻 [0-9/: ]+\(データ時点不明' "the barcode check's as-of: 取込時刻 … (データ時点不明)"
 CSRF=$(csrf_of c1)
 RXID=$(field c1 rx)
 LINES=$(field c1 lines)
@@ -185,9 +194,17 @@ req rec3 "${J[@]}" --data-urlencode "csrf=$CSRF" --data-urlencode "patient=RR000
 	--data-urlencode "rx=$RX3" "$U/rx/record"
 expect_status 303 "record the weekly line"
 orders RR0003
-python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); assert len(a)==1 and a[0]["drug_code"]=="100007701" and a[0]["level"]!="stop", a' "$T/out" ||
-	fail "weekly line recorded: $(cat "$T/out")"
+python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); assert len(a)==1 and a[0]["drug_code"]=="100007701" and a[0]["level"]!="stop" and a[0]["period_days"]=="7", a' "$T/out" ||
+	fail "weekly line recorded, with its period: $(cat "$T/out")"
 CHECKS=$((CHECKS + 1))
+req rn3 "${J[@]}" "$U/rx/check?patient=RR0003&recorded=$RX3"
+expect_body rn3 'id="rx-recorded"' "the page after the record lists the weekly line"
+expect_body rn3 '<span class="period">週1回</span>' "… with its period"
+# a later check counts the recorded weekly order once a week, and names its period
+req w8 "${J[@]}" "$U/rx/check?patient=RR0003&drug=100007701&dose=35&unit=mg&per_day=1&period=7"
+expect_body w8 'data-verdict="stop"' "another 35 mg a week on top of the recorded one: 2× the maximum"
+expect_body w8 '1週 計 70 mg は最大量 35 mg を超えています' "… 70 mg a week"
+expect_body w8 'pharm1) 週1回' "… the recorded order's basis says 週1回"
 stop_server
 
 # ---- a refresh replaces the store whole: the outage orders (the ward's own record, in no export) are carried over -
@@ -202,6 +219,10 @@ for p in RR0001:1 RR0002:2 RR0003:1; do
 	[ "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$T/out")" = "${p##*:}" ] ||
 		fail "outage orders of ${p%%:*} after the refresh: $(cat "$T/out")"
 done
+orders RR0003
+python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); assert [x["period_days"] for x in a] == ["7"], a' "$T/out" ||
+	fail "the weekly line's period after the refresh: $(cat "$T/out")"
+CHECKS=$((CHECKS + 1))
 run "$LIFEBOAT" rx check --db "$DB" --patient RR0001 --drug 100000501 --dose 0.5g --per-day 3
 expect_rc 1 "after the refresh, the recorded valproate still stops meropenem"
 

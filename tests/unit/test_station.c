@@ -42,6 +42,11 @@ static void test_html_template(void **state)
 	buf_reset(&b);
 	station_html(&b, "%s|%u", NULL, NULL);
 	assert_string_equal(buf_cstr(&b), "|");
+	/* %T: a stored time in the local display format (local time without a zone stays as it is), escaped */
+	buf_reset(&b);
+	station_html(&b, "<td>%T</td><td>%T</td><td>%T</td><td>%T</td>", "2026-11-18T10:56:00", "2026-11-18", NULL,
+	             "<b>");
+	assert_string_equal(buf_cstr(&b), "<td>2026/11/18 10:56</td><td>2026/11/18</td><td></td><td>&lt;b&gt;</td>");
 	buf_release(&b);
 }
 
