@@ -47,10 +47,9 @@ struct concept {
 	const char *en;
 	enum origin origin;
 };
-#define CONCEPTS_MAX 48
 struct concepts {
-	struct concept v[CONCEPTS_MAX];
-	int n;
+	struct concept *v; /* grown as needed: a long list of drugs loses none */
+	int n, cap;
 	const char *severe_ja, *severe_en; /* the severe reaction on record, or NULL */
 };
 
@@ -68,8 +67,10 @@ static void concept_add(struct concepts *cs, int is_class, const char *key, cons
 			}
 			return;
 		}
-	if (cs->n == CONCEPTS_MAX)
-		return;
+	if (cs->n == cs->cap) {
+		cs->cap = cs->cap ? 2 * cs->cap : 16;
+		cs->v = lb_reallocarray(cs->v, (size_t)cs->cap, sizeof(*cs->v));
+	}
 	struct concept *c = &cs->v[cs->n++];
 	c->is_class = is_class;
 	c->key = lb_strdup(key);
@@ -86,7 +87,9 @@ static void concepts_free(struct concepts *cs)
 		free(cs->v[i].shown);
 		free(cs->v[i].via);
 	}
-	cs->n = 0;
+	free(cs->v);
+	cs->v = NULL;
+	cs->n = cs->cap = 0;
 }
 
 /* Does word w occur in key (a whole word when it is ASCII)? */
@@ -104,13 +107,36 @@ static int word_in(const struct rx_word *w, const char *key)
 	return 0;
 }
 
-/* The dictionary's words in key. */
+/* A product of the dictionary the allergy names: its ingredients named, its classes lent (as a drug of the master). */
+static void product_concepts(struct concepts *cs, const struct rx_word *w, const char *via)
+{
+	struct rx_keys k;
+	rx_keys_of(&k, w->target, RX_FOLD_INGREDIENT);
+	for (int i = 0; i < k.n; i++)
+		concept_add(cs, 0, k.v[i], k.shown[i], via, w->en, O_NAMED);
+	rx_keys_free(&k);
+	rx_keys_of(&k, w->cls, RX_FOLD_CLASS);
+	for (int i = 0; i < k.n; i++)
+		concept_add(cs, 1, k.v[i], k.shown[i], via, NULL, O_LENT);
+	rx_keys_free(&k);
+}
+
+/* A word found: a severe reaction noted, a product's concepts, or the class or ingredient it names. */
+static void word_found(struct concepts *cs, const struct rx_word *w, const char *via)
+{
+	if (w->kind == RX_W_PRODUCT)
+		product_concepts(cs, w, via);
+	else
+		concept_add(cs, w->kind == RX_W_CLASS, w->target_key, w->target, via, w->en, O_NAMED);
+}
+
+/* The dictionary's words in key (those that must begin a run of kana are looked for in kana_in). */
 static void words_in(struct concepts *cs, const char *key, int severe_only)
 {
 	const struct rx_allergy_tables *tab = rx_allergy_tables();
 	for (size_t i = 0; i < tab->nw; i++) {
 		const struct rx_word *w = &tab->w[i];
-		if ((severe_only && w->kind != RX_W_SEVERE) || !word_in(w, key))
+		if ((severe_only && w->kind != RX_W_SEVERE) || w->start || !word_in(w, key))
 			continue;
 		if (w->kind == RX_W_SEVERE) {
 			if (!cs->severe_ja) {
@@ -118,7 +144,7 @@ static void words_in(struct concepts *cs, const char *key, int severe_only)
 				cs->severe_en = w->en;
 			}
 		} else {
-			concept_add(cs, w->kind == RX_W_CLASS, w->target_key, w->target, w->word, w->en, O_NAMED);
+			word_found(cs, w, w->word);
 		}
 	}
 }
@@ -140,17 +166,21 @@ static void drug_concepts(struct concepts *cs, const struct ehr_drug *x, const c
 enum script { S_OTHER, S_KANA, S_HIRAGANA };
 static enum script script_of(uint32_t cp)
 {
-	if ((cp >= 0x30A1 && cp <= 0x30FF) || (cp >= 0x31F0 && cp <= 0x31FF) || (cp >= 0xFF65 && cp <= 0xFF9F))
-		return S_KANA; /* katakana, ー, ・, half-width katakana */
+	if ((cp >= 0x30A1 && cp <= 0x30FA) || cp == 0x30FC || (cp >= 0x31F0 && cp <= 0x31FF) ||
+	    (cp >= 0xFF66 && cp <= 0xFF9F))
+		return S_KANA; /* katakana, ー, half-width katakana (the middle dots ・ ･ end a run: two names) */
 	if (cp >= 0x3041 && cp <= 0x309F)
 		return S_HIRAGANA;
 	return S_OTHER;
 }
 
-/* Drug names are written in kana: each run of katakana (or of hiragana) of three characters or more is looked up
- * in the master (a kana or generic name it begins with, or a product it begins). */
-static int master_in(struct store *s, struct concepts *cs, const char *text)
+/* Drug names are written in kana: each run of katakana (or of hiragana, ー belonging to either) is read as a name
+ * that may be followed by more (ボルタレン疑い, ロキソニンテープ): the dictionary's words that must begin a run
+ * (products in kana, ^ピリン) when the run begins with one, and, for a run of three characters or more, the drugs of
+ * the master (a kana or generic name the run begins with, or a product the run begins). */
+static int kana_in(struct store *s, struct concepts *cs, const char *text)
 {
+	const struct rx_allergy_tables *tab = rx_allergy_tables();
 	const unsigned char *p = (const unsigned char *)text;
 	size_t n = strlen(text), i = 0;
 	int rc = 0;
@@ -158,24 +188,22 @@ static int master_in(struct store *s, struct concepts *cs, const char *text)
 		uint32_t cp;
 		int l = utf8_decode(p + i, n - i, &cp);
 		enum script sc = script_of(cp);
-		size_t start = i, count = 0;
+		size_t start = i;
 		i += l > 0 ? (size_t)l : 1;
 		if (sc == S_OTHER)
 			continue;
-		count = 1;
 		while (i < n) {
 			l = utf8_decode(p + i, n - i, &cp);
 			enum script sc2 = script_of(cp);
-			/* ー and the middle dot belong to either script */
-			if (sc2 != sc && !(cp == 0x30FC || cp == 0x30FB))
+			if (sc2 != sc && cp != 0x30FC)
 				break;
 			i += l > 0 ? (size_t)l : 1;
-			count++;
 		}
-		if (count < 3)
-			continue;
 		char *run = lb_strndup(text + start, i - start);
 		char *key = rx_key(run);
+		for (size_t w = 0; w < tab->nw; w++)
+			if (tab->w[w].start && !strncmp(key, tab->w[w].key, strlen(tab->w[w].key)))
+				word_found(cs, &tab->w[w], run);
 		if (rx_chars(key) >= 3) {
 			struct store_drugs named = {0};
 			rc = store_drug_named_in(s, key, 20, &named);
@@ -253,7 +281,7 @@ static int allergy_concepts(struct store *s, const struct ehr_allergy *a, const 
 		store_drugs_release(&coded);
 	}
 	if (a->name)
-		rc = master_in(s, cs, a->name);
+		rc = kana_in(s, cs, a->name);
 	return rc;
 }
 
@@ -293,6 +321,29 @@ static int meets(const char *a, const char *b, size_t min)
 	return rx_chars(a) >= min && strstr(b, a);
 }
 
+/* A key of kana only, three characters or fewer (ピリン from ピリン系): too short to be looked for inside a word. */
+static int short_kana(const char *key)
+{
+	return rx_chars(key) <= 3 && text_is_kana(key, strlen(key));
+}
+
+/* Does w occur in key where no kana comes before it (ピリン in ピリン疑イ, not in アスピリン)? */
+static int kana_word_in(const char *key, const char *w)
+{
+	for (const char *p = strstr(key, w); p; p = strstr(p + 1, w)) {
+		if (p == key)
+			return 1;
+		const char *q = p - 1; /* the code point before p */
+		while (q > key && ((unsigned char)*q & 0xC0) == 0x80)
+			q--;
+		uint32_t cp; /* U+FFFD when invalid: no kana */
+		utf8_decode((const unsigned char *)q, (size_t)(p - q), &cp);
+		if (script_of(cp) == S_OTHER)
+			return 1;
+	}
+	return 0;
+}
+
 /* Does allergy key ka name the drug itself (an ingredient, the brand or its reading, or its class)? What matched is
  * written to what (original spelling). */
 static int allergy_names_drug(const char *ka, const struct ehr_drug *d, char *what, size_t cap)
@@ -302,7 +353,7 @@ static int allergy_names_drug(const char *ka, const struct ehr_drug *d, char *wh
 	for (int i = 0; i < k.n; i++) {
 		char *raw = rx_key(k.shown[i]);
 		rx_strip_kei(raw);
-		int hit = meets(ka, raw, 2);
+		int hit = short_kana(raw) ? kana_word_in(ka, raw) : meets(ka, raw, 2);
 		free(raw);
 		if (hit) {
 			snprintf(what, cap, "%s", k.shown[i]);

@@ -63,15 +63,17 @@ void rx_keys_of(struct rx_keys *k, const char *list, enum rx_key_fold fold);
 void rx_keys_free(struct rx_keys *k);
 
 /* allergy_tables.c: the shipped allergy words and cross-reactivity pairs (data/rx/allergy-words.tsv, cross-reactivity.tsv), built once. */
-enum rx_word_kind { RX_W_CLASS = 1, RX_W_INGREDIENT, RX_W_SEVERE };
+enum rx_word_kind { RX_W_CLASS = 1, RX_W_INGREDIENT, RX_W_SEVERE, RX_W_PRODUCT };
 struct rx_word {
-	char *word;      /* as written in the table */
+	char *word;      /* as written in the table (without a leading ^) */
 	char *key;       /* the word folded */
 	char *key_nokei; /* the same without a trailing 系 (to meet a master's class) */
 	int ascii;       /* letters and digits only: whole-word match */
+	int start;       /* kana that must begin a run of kana in the text (^ピリン; a product written in kana) */
 	enum rx_word_kind kind;
-	char *target;     /* as written: ペニシリン系, アモキシシリン, アナフィラキシー */
+	char *target; /* as written: ペニシリン系, アモキシシリン, アナフィラキシー; a product's 一般名 (;-list) */
 	char *target_key; /* class: folded without 系; ingredient: folded without salt */
+	char *cls;        /* a product: the classes it lends, as the master writes them (;-list, may be "") */
 	char *en;
 };
 struct rx_cross {

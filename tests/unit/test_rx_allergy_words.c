@@ -1,0 +1,244 @@
+/*
+ * test_rx_allergy_words.c - the allergy dictionary's products (data/rx/allergy-words.tsv, kind product) on a ward
+ * whose drug master does not hold the brands the allergies name (ボルタレン, バファリン, セファメジン …): the brand
+ * still names its ingredient (the same ingredient stops) and lends its class (warn; stop after a severe reaction);
+ * words after a name (疑い, の疑い, 既往) do not stop the match; ^ピリン is found in ピリン疑い but アスピリン is no
+ * ピリン系; two names joined by ・ are two names; kana runs with ァ, ぁ, ー and half-width ﾟ; an allergy coded by the
+ * drug's own code, YJ code or HOT code; an allergy naming more concepts than fitted the old fixed list. Only the
+ * allergy alerts are counted (kind allergy*), exactly.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rx/rx_int.h"
+#include "rx_ward.h"
+
+/* No brand of the allergies below is in this master: only generics, and ロキソニン, バイアスピリン. */
+static const char drugs_csv[] =
+        "name,code,kana,generic_name,unit,max_daily_dose,allergy_class,yj_code,hot_code\n"
+        "ロキソニン錠60mg,D-LOXO,ロキソニン,ロキソプロフェンナトリウム水和物,mg,180,NSAIDs,1149019F1560,1004150030101\n"
+        "ジクロフェナクNa錠25mg「トーワ」,D-DICL,ジクロフェナクナトリウム,ジクロフェナクナトリウム,mg,100,NSAIDs,,\n"
+        "バイアスピリン錠100mg,D-ASPI,バイアスピリン,アスピリン,mg,300,NSAIDs,,\n"
+        "スルピリン注射液250mg「日医工」,D-SULP,スルピリン,スルピリン水和物,mg,1000,ピリン系,,\n"
+        "セファゾリンNa注射用1g「NP」,D-CEZ,セファゾリンナトリウム,セファゾリンナトリウム,g,5,セフェム系,,\n"
+        "アモキシシリンカプセル250mg「日医工」,D-AMOX,アモキシシリン,アモキシシリン水和物,mg,1500,ペニシリン系,,\n"
+        "アセトアミノフェン錠200mg「JG」,D-ACET,アセトアミノフェン,アセトアミノフェン,mg,4000,,,\n"
+        "マグミット錠330mg,D-MAGM,マグミット,酸化マグネシウム,mg,2000,,,\n";
+
+/* The patients W01..W20, men born 1970-01-01. */
+#define MAN(id)                                      \
+	"{\"resourceType\":\"Patient\",\"id\":\"" id \
+	"\"," NAME("辞書", id, "ジショ", "イチ") ",\"gender\":\"male\",\"birthDate\":\"1970-01-01\"}\n"
+static const char *const patient_lines[] = {
+        MAN("W01"), MAN("W02"), MAN("W03"), MAN("W04"), MAN("W05"), MAN("W06"), MAN("W07"),
+        MAN("W08"), MAN("W09"), MAN("W10"), MAN("W11"), MAN("W12"), MAN("W13"), MAN("W14"),
+        MAN("W15"), MAN("W16"), MAN("W17"), MAN("W18"), MAN("W19"), MAN("W20"), NULL,
+};
+
+/* ALLERGY(id, patient, text, reaction, severity); CODED(id, patient, code, text) */
+#define ALLERGY(id, pid, text, react, sev)                                                                          \
+	"{\"resourceType\":\"AllergyIntolerance\",\"id\":\"" id "\",\"clinicalStatus\":{\"coding\":[{\"code\":"     \
+	"\"active\"}]},\"category\":[\"medication\"],\"code\":{\"text\":\"" text "\"},\"patient\":{\"reference\":"  \
+	"\"Patient/" pid "\"},\"recordedDate\":\"2024-06-01\",\"reaction\":[{\"manifestation\":[{\"text\":\"" react \
+	"\"}],\"severity\":\"" sev "\"}]}\n"
+#define CODED(id, pid, code, text)                                                                                     \
+	"{\"resourceType\":\"AllergyIntolerance\",\"id\":\"" id "\",\"clinicalStatus\":{\"coding\":[{\"code\":"        \
+	"\"active\"}]},\"category\":[\"medication\"],\"code\":{\"coding\":[{\"system\":\"urn:local\",\"code\":\"" code \
+	"\"}],\"text\":\"" text "\"},\"patient\":{\"reference\":\"Patient/" pid "\"},\"recordedDate\":"                \
+	"\"2024-06-01\",\"reaction\":[{\"manifestation\":[{\"text\":\"発疹\"}],\"severity\":\"mild\"}]}\n"
+
+/* Many products of distinct ingredients, more concepts than the old list of 48 held, then ボルタレン. */
+#define MANY                                                                                                                                                           \
+	"サワシリン、オーグメンチン、ユナシン、ゾシン、ステルイズ、ベンジルペニシリン、ケフラール、ケフレックス、" \
+	"ロセフィン、フロモックス、メイアクト、セフゾン、トミロン、バナン、セフメタゾン、マキシピーム、モダシン、" \
+	"パンスポリン、チエナム、フィニバックス、オラペネム、カルベニン、クラビット、シプロキサン、ジェニナック、" \
+	"アベロックス、グレースビット、オゼックス、クラリス、ジスロマック、エリスロシン、ミノマイシン、"                \
+	"ビブラマイシン、バクタ、オムニパーク、イオパミロン、ビジパーク、オプチレイ、イオメロン、リピオドール、"    \
+	"マグネビスト、プロハンス、ガドビスト、ボルタレン"
+
+static const char *const allergy_lines[] = {
+        ALLERGY("AW-01", "W01", "ボルタレン", "発疹", "mild"),
+        ALLERGY("AW-02", "W02", "バファリン", "蕁麻疹", "mild"),
+        ALLERGY("AW-03", "W03", "ボルタレン", "アナフィラキシー", "severe"),
+        ALLERGY("AW-04", "W04", "ボルタレン疑い", "発疹", "mild"),
+        ALLERGY("AW-05", "W05", "ピリン疑い", "発疹", "mild"),
+        ALLERGY("AW-06", "W06", "アスピリン", "発疹", "mild"),
+        ALLERGY("AW-07", "W07", "ﾋﾟﾘﾝ疑い", "発疹", "mild"),
+        ALLERGY("AW-08", "W08", "ロキソニン・ボルタレン", "発疹", "mild"),
+        ALLERGY("AW-09", "W09", "セファメジンで発疹", "発疹", "mild"),
+        ALLERGY("AW-10", "W10", "せふぁめじん", "発疹", "mild"),
+        ALLERGY("AW-11", "W11", "かろなーる", "発疹", "mild"),
+        ALLERGY("AW-12", "W12", "PC疑い", "発疹", "mild"),
+        ALLERGY("AW-13", "W13", "ボルタレン既往", "発疹", "mild"),
+        ALLERGY("AW-14", "W14", "セフェム系の疑い", "発疹", "mild"),
+        CODED("AW-15", "W15", "D-LOXO", "鎮痛剤"),
+        CODED("AW-16", "W16", "1149019F1560", "鎮痛剤"),
+        CODED("AW-17", "W17", "1004150030101", "鎮痛剤"),
+        ALLERGY("AW-18", "W18", MANY, "発疹", "mild"),
+        ALLERGY("AW-19", "W19", "ロキソニンまたはピリン", "発疹", "mild"),
+        ALLERGY("AW-20", "W20", "SG配合顆粒で発疹", "発疹", "mild"),
+        NULL,
+};
+
+static int setup(void **state)
+{
+	(void)state;
+	struct buf patients = {0}, allergies = {0};
+	for (size_t i = 0; patient_lines[i]; i++)
+		buf_adds(&patients, patient_lines[i]);
+	for (size_t i = 0; allergy_lines[i]; i++)
+		buf_adds(&allergies, allergy_lines[i]);
+	const char *const files[] = {"Patient.ndjson", buf_cstr(&patients), "AllergyIntolerance.ndjson",
+	                             buf_cstr(&allergies), NULL};
+	int rc = rxw_open("rxallergywords", drugs_csv, files, 0);
+	buf_release(&patients);
+	buf_release(&allergies);
+	return rc;
+}
+
+/* Check one order of drug for pid; want is the list of "level:kind" of the allergy alerts ("" for none); the
+ * Japanese reason of the first must hold ja_has (NULL: anything) and not ja_not (NULL: no test). */
+static void check(const char *pid, const char *drug, const char *want, const char *ja_has, const char *ja_not)
+{
+	struct rx_order o = {.patient_id = pid, .drug_code = drug, .dose = 1, .unit = NULL, .per_day = 1};
+	struct rx_result r = {0};
+	assert_int_equal(rx_check(st, &o, &r), 0);
+	struct buf got = {0};
+	const struct rx_alert *first = NULL;
+	for (size_t i = 0; i < r.n; i++) {
+		if (strncmp(r.v[i].kind, "allergy", 7))
+			continue;
+		buf_addf(&got, "%s%s:%s", got.len ? " " : "", rx_level_name(r.v[i].level), r.v[i].kind);
+		if (!first)
+			first = &r.v[i];
+	}
+	if (strcmp(buf_cstr(&got), want) || (ja_has && (!first || !strstr(first->reason_ja, ja_has))) ||
+	    (ja_not && first && strstr(first->reason_ja, ja_not))) {
+		for (size_t i = 0; i < r.n; i++)
+			print_message("  %s %s: %s / %s\n", rx_level_name(r.v[i].level), r.v[i].kind, r.v[i].reason_en,
+			              r.v[i].reason_ja);
+		fail_msg("%s %s: got '%s', want '%s' (reason with '%s')", pid, drug, buf_cstr(&got), want,
+		         ja_has ? ja_has : "");
+	}
+	buf_release(&got);
+	rx_result_release(&r);
+}
+
+/* The dictionary's version, and its products: each names an ingredient, and each class it lends is a class the
+ * dictionary knows (spelled as one of its class words), so that a product never lends a class nothing meets. */
+static void test_products_table(void **state)
+{
+	(void)state;
+	assert_string_equal(rx_allergy_words_version(), "2026.12.2");
+	const struct rx_allergy_tables *tab = rx_allergy_tables();
+	size_t products = 0;
+	for (size_t i = 0; i < tab->nw; i++) {
+		const struct rx_word *w = &tab->w[i];
+		if (w->kind != RX_W_PRODUCT) {
+			assert_string_equal(w->cls, "");
+			continue;
+		}
+		products++;
+		assert_true(w->target[0] != 0);
+		struct rx_keys k;
+		rx_keys_of(&k, w->cls, RX_FOLD_CLASS);
+		for (int c = 0; c < k.n; c++) {
+			int known = 0;
+			for (size_t j = 0; j < tab->nw && !known; j++)
+				known = tab->w[j].kind == RX_W_CLASS && !strcmp(tab->w[j].target_key, k.v[c]);
+			if (!known)
+				fail_msg("product %s lends %s, a class the dictionary does not know", w->word,
+				         k.shown[c]);
+		}
+		rx_keys_free(&k);
+	}
+	assert_true(products >= 100);
+}
+
+/* A brand the master does not hold: the same ingredient stops (バファリン → アスピリン, ボルタレン → ジクロフェナク),
+ * another product of its class warns (stop after anaphylaxis); no 「未分類」 info. */
+static void test_brand_outside_master(void **state)
+{
+	(void)state;
+	check("W01", "D-LOXO", "warn:allergy-class", "NSAIDs", "既往");
+	check("W01", "D-DICL", "stop:allergy", "同じ成分", NULL);
+	check("W01", "D-MAGM", "", NULL, NULL);
+	check("W02", "D-ASPI", "stop:allergy", "同じ成分 アスピリン", NULL);
+	check("W02", "D-LOXO", "warn:allergy-class", NULL, NULL);
+	check("W03", "D-LOXO", "stop:allergy-class", "アナフィラキシーの既往", NULL);
+	check("W03", "D-DICL", "stop:allergy", "同じ成分", NULL);
+	check("W20", "D-SULP", "warn:allergy-class", "ピリン系", NULL);
+	check("W20", "D-ACET", "stop:allergy", "同じ成分", NULL);
+}
+
+/* Words after a name do not stop the match: 疑い, の疑い, 既往, また(は). */
+static void test_words_after(void **state)
+{
+	(void)state;
+	check("W04", "D-LOXO", "warn:allergy-class", NULL, NULL);
+	check("W04", "D-DICL", "stop:allergy", NULL, NULL);
+	check("W13", "D-DICL", "stop:allergy", NULL, NULL);
+	check("W12", "D-AMOX", "stop:allergy", NULL, NULL);
+	check("W14", "D-CEZ", "stop:allergy", NULL, NULL);
+	check("W14", "D-AMOX", "warn:allergy-cross", NULL, NULL);
+}
+
+/* ピリン疑い is ピリン系 (in half-width too, after another name and また), アスピリン is not. */
+static void test_pyrine(void **state)
+{
+	(void)state;
+	check("W05", "D-SULP", "stop:allergy", "ピリン系", NULL);
+	check("W05", "D-ASPI", "", NULL, NULL);
+	check("W07", "D-SULP", "stop:allergy", NULL, NULL);
+	check("W19", "D-SULP", "stop:allergy", NULL, NULL);
+	check("W06", "D-SULP", "", NULL, NULL);
+	check("W06", "D-ASPI", "stop:allergy", NULL, NULL);
+}
+
+/* Two names joined by ・ are two names; kana runs hold ァ, ぁ and ー (in hiragana too). */
+static void test_kana_runs(void **state)
+{
+	(void)state;
+	check("W08", "D-DICL", "stop:allergy", "同じ成分", NULL);
+	check("W08", "D-LOXO", "stop:allergy", NULL, NULL);
+	check("W09", "D-CEZ", "stop:allergy", "同じ成分", NULL);
+	check("W10", "D-CEZ", "stop:allergy", "同じ成分", NULL);
+	check("W11", "D-ACET", "stop:allergy", "同じ成分 アセトアミノフェン", NULL);
+}
+
+/* An allergy coded by the drug's code, YJ code or HOT code names the drug itself (no text needed). */
+static void test_coded(void **state)
+{
+	(void)state;
+	check("W15", "D-LOXO", "stop:allergy", "D-LOXO に該当します", NULL);
+	check("W16", "D-LOXO", "stop:allergy", "1149019F1560 に該当します", NULL);
+	check("W17", "D-LOXO", "stop:allergy", "1004150030101 に該当します", NULL);
+	check("W16", "D-DICL", "warn:allergy-class", NULL, NULL);
+}
+
+/* A long list of drugs loses none: the last one named still stops its ingredient. */
+static void test_long_list(void **state)
+{
+	(void)state;
+	check("W18", "D-DICL", "stop:allergy", "ボルタレン: ジクロフェナク", NULL);
+	check("W18", "D-MAGM", "", NULL, NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_products_table), cmocka_unit_test(test_brand_outside_master),
+	        cmocka_unit_test(test_words_after),    cmocka_unit_test(test_pyrine),
+	        cmocka_unit_test(test_kana_runs),      cmocka_unit_test(test_coded),
+	        cmocka_unit_test(test_long_list),
+	};
+	return cmocka_run_group_tests(tests, setup, rxw_teardown);
+}
