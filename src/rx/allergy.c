@@ -5,8 +5,9 @@
  * 「PCでじんましん」, 「ペニ系」), a code, or both. What it names is found anywhere inside the text, all compared as
  * search keys (text_search_key: widths, kana scripts, voiced marks and long vowels folded):
  *   - the words of the shipped dictionary (data/rx/allergy-words.tsv, embedded at build time): classes (PC, セフェム,
- *     NSAIDs, ヨード …), ingredients (AMPC, CEZ …) and the words of a severe reaction (アナフィラキシー, ショック …);
- *     a word of ASCII letters matches as a whole word only;
+ *     NSAIDs, ヨード …), ingredients (AMPC, CEZ …), the words of a severe reaction (アナフィラキシー, ショック …)
+ *     and products (ボルタレン → ジクロフェナク, NSAIDs: as a drug of the master, when the master lacks it); a word
+ *     of ASCII letters matches as a whole word only, a product in kana or a ^word (^ピリン) must begin a run of kana;
  *   - the drugs of the master: a kana or generic name the text holds, or a product a run of kana in the text
  *     begins (サワシリン → サワシリンカプセル250): their ingredients are named, their classes lent;
  *   - the ordered drug's own code, names, ingredients and classes (as before: ペニシリン meets ペニシリン系);
