@@ -24,12 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Two ingredient keys name the same ingredient: equal, or one begins the other and is four characters or more
- * (セフカペン and セフカペンピボキシル; アスピリン and アスピリン・ダイアルミネート). */
-static int same_ingredient(const char *a, const char *b)
+int rx_same_ingredient(const char *a, const char *b)
 {
-	if (!*a || !*b)
-		return 0;
 	if (!strcmp(a, b))
 		return 1;
 	size_t la = strlen(a), lb = strlen(b);
@@ -93,12 +89,12 @@ static void concepts_free(struct concepts *cs)
 	cs->n = cs->cap = 0;
 }
 
-/* Does word w occur in key (a whole word when it is ASCII)? */
-static int word_in(const struct rx_word *w, const char *key)
+/* Does w occur in key (a whole word when ascii)? */
+static int word_at(const char *key, const char *w, int ascii)
 {
-	size_t wl = strlen(w->key);
-	for (const char *p = strstr(key, w->key); p; p = strstr(p + 1, w->key)) {
-		if (!w->ascii)
+	size_t wl = strlen(w);
+	for (const char *p = strstr(key, w); p; p = strstr(p + 1, w)) {
+		if (!ascii)
 			return 1;
 		int before = p > key && rx_is_alnum((unsigned char)p[-1]);
 		int after = rx_is_alnum((unsigned char)p[wl]);
@@ -137,7 +133,7 @@ static void words_in(struct concepts *cs, const char *key, int severe_only)
 	const struct rx_allergy_tables *tab = rx_allergy_tables();
 	for (size_t i = 0; i < tab->nw; i++) {
 		const struct rx_word *w = &tab->w[i];
-		if ((severe_only && w->kind != RX_W_SEVERE) || w->start || !word_in(w, key))
+		if ((severe_only && w->kind != RX_W_SEVERE) || w->start || !word_at(key, w->key, w->ascii))
 			continue;
 		if (w->kind == RX_W_SEVERE) {
 			if (!cs->severe_ja) {
@@ -164,15 +160,13 @@ static void drug_concepts(struct concepts *cs, const struct ehr_drug *x, const c
 	rx_keys_free(&k);
 }
 
-enum script { S_OTHER, S_KANA, S_HIRAGANA };
-static enum script script_of(uint32_t cp)
+enum rx_script rx_kana_script(uint32_t cp)
 {
-	if ((cp >= 0x30A1 && cp <= 0x30FA) || cp == 0x30FC || (cp >= 0x31F0 && cp <= 0x31FF) ||
-	    (cp >= 0xFF66 && cp <= 0xFF9F))
-		return S_KANA; /* katakana, ー, half-width katakana (the middle dots ・ ･ end a run: two names) */
+	if ((cp >= 0x30A1 && cp <= 0x30FA) || cp == 0x30FC || (cp >= 0xFF66 && cp <= 0xFF9F))
+		return RX_S_KATAKANA; /* katakana, ー, half-width katakana (the middle dots ・ ･ end a run: two names) */
 	if (cp >= 0x3041 && cp <= 0x309F)
-		return S_HIRAGANA;
-	return S_OTHER;
+		return RX_S_HIRAGANA;
+	return RX_S_OTHER;
 }
 
 /* Drug names are written in kana: each run of katakana (or of hiragana, ー belonging to either) is read as a name
@@ -188,14 +182,14 @@ static int kana_in(struct store *s, struct concepts *cs, const char *text)
 	while (i < n && rc == 0) {
 		uint32_t cp;
 		int l = utf8_decode(p + i, n - i, &cp);
-		enum script sc = script_of(cp);
+		enum rx_script sc = rx_kana_script(cp);
 		size_t start = i;
 		i += l > 0 ? (size_t)l : 1;
-		if (sc == S_OTHER)
+		if (sc == RX_S_OTHER)
 			continue;
 		while (i < n) {
 			l = utf8_decode(p + i, n - i, &cp);
-			enum script sc2 = script_of(cp);
+			enum rx_script sc2 = rx_kana_script(cp);
 			if (sc2 != sc && cp != 0x30FC)
 				break;
 			i += l > 0 ? (size_t)l : 1;
@@ -315,11 +309,18 @@ static int code_is(const char *c, const struct ehr_drug *d)
 /* a and b meet when one holds the other, the shorter at least min characters long. */
 static int meets(const char *a, const char *b, size_t min)
 {
-	if (!*a || !*b)
-		return 0;
 	if (rx_chars(b) >= min && strstr(a, b))
 		return 1;
 	return rx_chars(a) >= min && strstr(b, a);
+}
+
+/* A key of ASCII letters and digits only. */
+static int ascii_word(const char *key)
+{
+	for (; *key; key++)
+		if (!rx_is_alnum((unsigned char)*key))
+			return 0;
+	return 1;
 }
 
 /* A key of kana only, three characters or fewer (ピリン from ピリン系): too short to be looked for inside a word. */
@@ -339,7 +340,7 @@ static int kana_word_in(const char *key, const char *w)
 			q--;
 		uint32_t cp; /* U+FFFD when invalid: no kana */
 		utf8_decode((const unsigned char *)q, (size_t)(p - q), &cp);
-		if (script_of(cp) == S_OTHER)
+		if (rx_kana_script(cp) == RX_S_OTHER)
 			return 1;
 	}
 	return 0;
@@ -354,7 +355,10 @@ static int allergy_names_drug(const char *ka, const struct ehr_drug *d, char *wh
 	for (int i = 0; i < k.n; i++) {
 		char *raw = rx_key(k.shown[i]);
 		rx_strip_kei(raw);
-		int hit = short_kana(raw) ? kana_word_in(ka, raw) : meets(ka, raw, 2);
+		/* PC as a whole word (not in PCA), ピリン not inside アスピリン */
+		int hit = ascii_word(raw)   ? word_at(ka, raw, 1)
+		          : short_kana(raw) ? kana_word_in(ka, raw)
+		                            : meets(ka, raw, 2);
 		free(raw);
 		if (hit) {
 			snprintf(what, cap, "%s", k.shown[i]);
@@ -464,7 +468,7 @@ int rx_rule_allergy(struct store *s, struct rx_result *r)
 		/* 2. the same ingredient, named by the dictionary or by another product (サワシリン → アモキシシリン) */
 		for (int c = 0; c < cs.n && f.level < RX_STOP; c++)
 			for (int j = 0; j < ding.n && !cs.v[c].is_class; j++)
-				if (same_ingredient(cs.v[c].key, ding.v[j]) && better(&f, RX_STOP)) {
+				if (rx_same_ingredient(cs.v[c].key, ding.v[j]) && better(&f, RX_STOP)) {
 					f.kind = "allergy";
 					buf_addf(&f.en,
 					         "allergy: the patient is allergic to %s (%s), and %s contains the "
@@ -518,7 +522,7 @@ int rx_rule_allergy(struct store *s, struct rx_result *r)
 					hit = j;
 			const char *dshown = hit >= 0 ? dcls.shown[hit] : NULL;
 			for (int j = 0; j < ding.n && !dshown; j++)
-				if (same_ingredient(ding.v[j], x->b_key))
+				if (rx_same_ingredient(ding.v[j], x->b_key))
 					dshown = ding.shown[j];
 			if (!dshown)
 				continue;

@@ -96,6 +96,12 @@ const struct rx_allergy_tables *rx_allergy_tables(void);
 void rx_strip_kei(char *key);
 void rx_strip_salt(char *key);
 char *rx_canon_class(const char *key);
+/* allergy.c, for its tests: two ingredient keys name the same ingredient (equal, or one begins the other and is
+ * four characters or more: セフカペン and セフカペンヒホキシル; アスヒリン and アスヒリンタイアルミネート); the script of
+ * a code point in a run of kana (katakana with ー and half-width katakana; hiragana; anything else, ・ too). */
+int rx_same_ingredient(const char *a, const char *b);
+enum rx_script { RX_S_OTHER, RX_S_KATAKANA, RX_S_HIRAGANA };
+enum rx_script rx_kana_script(uint32_t cp);
 /* Characters (code points) of s; an ASCII letter or digit. */
 size_t rx_chars(const char *s);
 int rx_is_alnum(unsigned char c);
