@@ -31,7 +31,11 @@ static const char drugs_csv[] =
         "セファゾリンNa注射用1g「NP」,D-CEZ,セファゾリンナトリウム,セファゾリンナトリウム,g,5,セフェム系,,\n"
         "アモキシシリンカプセル250mg「日医工」,D-AMOX,アモキシシリン,アモキシシリン水和物,mg,1500,ペニシリン系,,\n"
         "アセトアミノフェン錠200mg「JG」,D-ACET,アセトアミノフェン,アセトアミノフェン,mg,4000,,,\n"
-        "マグミット錠330mg,D-MAGM,マグミット,酸化マグネシウム,mg,2000,,,\n";
+        "マグミット錠330mg,D-MAGM,マグミット,酸化マグネシウム,mg,2000,,,\n"
+        "ビクシリンカプセル250mg,D-ABPC,ビクシリン,アンピシリン水和物,mg,2000,PC,,\n"
+        "フェジン静注40mg,D-FESI,フェジン,含糖酸化鉄,mg,120,鉄剤,,\n"
+        "レボフロキサシン錠500mg「DSEP」,D-LVFX,レボフロキサシン,レボフロキサシン水和物,mg,500,キノロン系,,\n"
+        "イオパミドール300注シリンジ「HK」,D-IOPA,イオパミドール,イオパミドール,mL,150,造影剤,,\n";
 
 /* The patients W01..W20, men born 1970-01-01. */
 #define MAN(id)                                      \
@@ -40,7 +44,8 @@ static const char drugs_csv[] =
 static const char *const patient_lines[] = {
         MAN("W01"), MAN("W02"), MAN("W03"), MAN("W04"), MAN("W05"), MAN("W06"), MAN("W07"),
         MAN("W08"), MAN("W09"), MAN("W10"), MAN("W11"), MAN("W12"), MAN("W13"), MAN("W14"),
-        MAN("W15"), MAN("W16"), MAN("W17"), MAN("W18"), MAN("W19"), MAN("W20"), NULL,
+        MAN("W15"), MAN("W16"), MAN("W17"), MAN("W18"), MAN("W19"), MAN("W20"), MAN("W21"),
+        MAN("W22"), MAN("W23"), MAN("W24"), MAN("W25"), MAN("W26"), MAN("W27"), NULL,
 };
 
 /* ALLERGY(id, patient, text, reaction, severity); CODED(id, patient, code, text) */
@@ -85,6 +90,13 @@ static const char *const allergy_lines[] = {
         ALLERGY("AW-18", "W18", MANY, "発疹", "mild"),
         ALLERGY("AW-19", "W19", "ロキソニンまたはピリン", "発疹", "mild"),
         ALLERGY("AW-20", "W20", "SG配合顆粒で発疹", "発疹", "mild"),
+        ALLERGY("AW-21", "W21", "PCA", "嘔気", "mild"),
+        ALLERGY("AW-22", "W22", "PC NSAIDs", "発疹", "mild"),
+        ALLERGY("AW-23", "W23", "鉄剤で発疹", "発疹", "mild"),
+        ALLERGY("AW-24", "W24", "ニューキノロンで発疹", "発疹", "mild"),
+        ALLERGY("AW-25", "W25", "ヨード造影剤で蕁麻疹", "蕁麻疹", "mild"),
+        ALLERGY("AW-26", "W26", "鎮痛剤(ピリン)", "発疹", "mild"),
+        ALLERGY("AW-27", "W27", "PC,NSAIDs", "発疹", "mild"),
         NULL,
 };
 
@@ -232,13 +244,74 @@ static void test_long_list(void **state)
 	check("W18", "D-MAGM", "", NULL, NULL);
 }
 
+/* A master's class meets the text as the dictionary's words do: ASCII as a whole word (PC, not in PCA), three kana
+ * or fewer where no kana comes before (ピリン in 鎮痛剤(ピリン)), two characters and more otherwise (鉄剤); the
+ * reason then names the drug's own class (に該当します), not the dictionary's word. */
+static void test_master_class(void **state)
+{
+	(void)state;
+	check("W12", "D-ABPC", "stop:allergy", "PC に該当します", NULL);
+	check("W21", "D-ABPC", "info:allergy-unknown", NULL, NULL);
+	check("W23", "D-FESI", "stop:allergy", "鉄剤 に該当します", NULL);
+	check("W24", "D-LVFX", "stop:allergy", "キノロン系 に該当します", NULL);
+	check("W25", "D-IOPA", "stop:allergy", "造影剤 に該当します", NULL);
+	check("W26", "D-SULP", "stop:allergy", "ピリン系 に該当します", NULL);
+	check("W05", "D-SULP", "stop:allergy", "ピリン系 に該当します", NULL);
+}
+
+/* Words of ASCII letters parted by a space or a comma, which the search key drops, are still two whole words. */
+static void test_ascii_parts(void **state)
+{
+	(void)state;
+	check("W22", "D-AMOX", "stop:allergy", NULL, NULL);
+	check("W22", "D-LOXO", "stop:allergy", NULL, NULL);
+	check("W27", "D-AMOX", "stop:allergy", NULL, NULL);
+	check("W27", "D-LOXO", "stop:allergy", NULL, NULL);
+}
+
+/* The script of a code point in a run of kana, at every edge of its ranges. */
+static void test_kana_script(void **state)
+{
+	(void)state;
+	static const struct {
+		uint32_t cp;
+		enum rx_script want;
+	} v[] = {
+	        {0x3040, RX_S_OTHER},    {0x3041, RX_S_HIRAGANA}, {0x309F, RX_S_HIRAGANA}, {0x30A0, RX_S_OTHER},
+	        {0x30A1, RX_S_KATAKANA}, {0x30FA, RX_S_KATAKANA}, {0x30FB, RX_S_OTHER},    {0x30FC, RX_S_KATAKANA},
+	        {0x30FD, RX_S_OTHER},    {0xFF65, RX_S_OTHER},    {0xFF66, RX_S_KATAKANA}, {0xFF9F, RX_S_KATAKANA},
+	        {0xFFA0, RX_S_OTHER},    {0x4E00, RX_S_OTHER},    {'A', RX_S_OTHER},
+	};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		if (rx_kana_script(v[i].cp) != v[i].want)
+			fail_msg("U+%04X: got %d, want %d", (unsigned)v[i].cp, rx_kana_script(v[i].cp), v[i].want);
+}
+
+/* Two ingredient keys are the same ingredient when equal, or when one begins the other and is four characters or
+ * more, in either order. */
+static void test_same_ingredient(void **state)
+{
+	(void)state;
+	assert_true(rx_same_ingredient("アスヒリン", "アスヒリン"));
+	assert_true(rx_same_ingredient("アスヒリン", "アスヒリンタイアルミネート"));
+	assert_true(rx_same_ingredient("アスヒリンタイアルミネート", "アスヒリン"));
+	assert_true(rx_same_ingredient("ヘハリン", "ヘハリン類似物質"));
+	assert_true(rx_same_ingredient("ヘハリン類似物質", "ヘハリン"));
+	assert_false(rx_same_ingredient("ヨウ素", "ヨウ素レシチン"));
+	assert_false(rx_same_ingredient("ヨウ素レシチン", "ヨウ素"));
+	assert_false(rx_same_ingredient("ヘハリン", "タルテヘハリン"));
+	assert_false(rx_same_ingredient("アスヒリン", "ロキソフロフエン"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_products_table), cmocka_unit_test(test_brand_outside_master),
-	        cmocka_unit_test(test_words_after),    cmocka_unit_test(test_pyrine),
-	        cmocka_unit_test(test_kana_runs),      cmocka_unit_test(test_coded),
-	        cmocka_unit_test(test_long_list),
+	        cmocka_unit_test(test_products_table),  cmocka_unit_test(test_brand_outside_master),
+	        cmocka_unit_test(test_words_after),     cmocka_unit_test(test_pyrine),
+	        cmocka_unit_test(test_kana_runs),       cmocka_unit_test(test_coded),
+	        cmocka_unit_test(test_long_list),       cmocka_unit_test(test_master_class),
+	        cmocka_unit_test(test_ascii_parts),     cmocka_unit_test(test_kana_script),
+	        cmocka_unit_test(test_same_ingredient),
 	};
 	return cmocka_run_group_tests(tests, setup, rxw_teardown);
 }
