@@ -35,17 +35,19 @@ static const char drugs_csv[] =
         "ビクシリンカプセル250mg,D-ABPC,ビクシリン,アンピシリン水和物,mg,2000,PC,,\n"
         "フェジン静注40mg,D-FESI,フェジン,含糖酸化鉄,mg,120,鉄剤,,\n"
         "レボフロキサシン錠500mg「DSEP」,D-LVFX,レボフロキサシン,レボフロキサシン水和物,mg,500,キノロン系,,\n"
-        "イオパミドール300注シリンジ「HK」,D-IOPA,イオパミドール,イオパミドール,mL,150,造影剤,,\n";
+        "イオパミドール300注シリンジ「HK」,D-IOPA,イオパミドール,イオパミドール,mL,150,造影剤,,\n"
+        "SG配合顆粒,D-SGGR,エスジー,イソプロピルアンチピリン;アセトアミノフェン;アリルイソプロピルアセチル尿素;"
+        "無水カフェイン,g,4,ピリン系,,\n";
 
 /* The patients W01..W20, men born 1970-01-01. */
 #define MAN(id)                                      \
 	"{\"resourceType\":\"Patient\",\"id\":\"" id \
 	"\"," NAME("辞書", id, "ジショ", "イチ") ",\"gender\":\"male\",\"birthDate\":\"1970-01-01\"}\n"
 static const char *const patient_lines[] = {
-        MAN("W01"), MAN("W02"), MAN("W03"), MAN("W04"), MAN("W05"), MAN("W06"), MAN("W07"),
-        MAN("W08"), MAN("W09"), MAN("W10"), MAN("W11"), MAN("W12"), MAN("W13"), MAN("W14"),
-        MAN("W15"), MAN("W16"), MAN("W17"), MAN("W18"), MAN("W19"), MAN("W20"), MAN("W21"),
-        MAN("W22"), MAN("W23"), MAN("W24"), MAN("W25"), MAN("W26"), MAN("W27"), NULL,
+        MAN("W01"), MAN("W02"), MAN("W03"), MAN("W04"), MAN("W05"), MAN("W06"), MAN("W07"), MAN("W08"),
+        MAN("W09"), MAN("W10"), MAN("W11"), MAN("W12"), MAN("W13"), MAN("W14"), MAN("W15"), MAN("W16"),
+        MAN("W17"), MAN("W18"), MAN("W19"), MAN("W20"), MAN("W21"), MAN("W22"), MAN("W23"), MAN("W24"),
+        MAN("W25"), MAN("W26"), MAN("W27"), MAN("W28"), NULL,
 };
 
 /* ALLERGY(id, patient, text, reaction, severity); CODED(id, patient, code, text) */
@@ -97,6 +99,7 @@ static const char *const allergy_lines[] = {
         ALLERGY("AW-25", "W25", "ヨード造影剤で蕁麻疹", "蕁麻疹", "mild"),
         ALLERGY("AW-26", "W26", "鎮痛剤(ピリン)", "発疹", "mild"),
         ALLERGY("AW-27", "W27", "PC,NSAIDs", "発疹", "mild"),
+        ALLERGY("AW-28", "W28", "スルピリン、ピリン", "アナフィラキシー", "severe"),
         NULL,
 };
 
@@ -303,6 +306,15 @@ static void test_same_ingredient(void **state)
 	assert_false(rx_same_ingredient("アスヒリン", "ロキソフロフエン"));
 }
 
+/* A class first lent (スルピリン: ピリン系) and then named (ピリン) is named: after a severe reaction the alert is
+ * the allergy itself, not 同系統. */
+static void test_lent_then_named(void **state)
+{
+	(void)state;
+	check("W28", "D-SGGR", "stop:allergy", "アナフィラキシーの既往", NULL);
+	check("W28", "D-SULP", "stop:allergy", NULL, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -311,7 +323,7 @@ int main(void)
 	        cmocka_unit_test(test_kana_runs),       cmocka_unit_test(test_coded),
 	        cmocka_unit_test(test_long_list),       cmocka_unit_test(test_master_class),
 	        cmocka_unit_test(test_ascii_parts),     cmocka_unit_test(test_kana_script),
-	        cmocka_unit_test(test_same_ingredient),
+	        cmocka_unit_test(test_same_ingredient), cmocka_unit_test(test_lent_then_named),
 	};
 	return cmocka_run_group_tests(tests, setup, rxw_teardown);
 }
