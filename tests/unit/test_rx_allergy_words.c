@@ -37,17 +37,22 @@ static const char drugs_csv[] =
         "レボフロキサシン錠500mg「DSEP」,D-LVFX,レボフロキサシン,レボフロキサシン水和物,mg,500,キノロン系,,\n"
         "イオパミドール300注シリンジ「HK」,D-IOPA,イオパミドール,イオパミドール,mL,150,造影剤,,\n"
         "SG配合顆粒,D-SGGR,エスジー,イソプロピルアンチピリン;アセトアミノフェン;アリルイソプロピルアセチル尿素;"
-        "無水カフェイン,g,4,ピリン系,,\n";
+        "無水カフェイン,g,4,ピリン系,,\n"
+        "ナプロキセン錠100mg「TCK」,D-NAPR,ナプロキセン,ナプロキセン,mg,600,NSAIDs;消炎鎮痛剤,,\n"
+        "バクタ配合錠,D-BACT,バクタ,スルファメトキサゾール;トリメトプリム,錠,12,サルファ剤,,\n"
+        "エルネオパNF1号輸液,D-TPN,エルネオパ,ブドウ糖;L-ロイシン;L-イソロイシン;L-バリン;L-リシン酢酸塩;"
+        "L-トレオニン;L-トリプトファン;L-メチオニン;L-フェニルアラニン;L-システイン;L-チロシン;L-アルギニン;"
+        "L-ヒスチジン;L-アラニン;L-プロリン;L-セリン;グリシン,mL,2000,,,\n";
 
 /* The patients W01..W20, men born 1970-01-01. */
 #define MAN(id)                                      \
 	"{\"resourceType\":\"Patient\",\"id\":\"" id \
 	"\"," NAME("辞書", id, "ジショ", "イチ") ",\"gender\":\"male\",\"birthDate\":\"1970-01-01\"}\n"
 static const char *const patient_lines[] = {
-        MAN("W01"), MAN("W02"), MAN("W03"), MAN("W04"), MAN("W05"), MAN("W06"), MAN("W07"), MAN("W08"),
-        MAN("W09"), MAN("W10"), MAN("W11"), MAN("W12"), MAN("W13"), MAN("W14"), MAN("W15"), MAN("W16"),
-        MAN("W17"), MAN("W18"), MAN("W19"), MAN("W20"), MAN("W21"), MAN("W22"), MAN("W23"), MAN("W24"),
-        MAN("W25"), MAN("W26"), MAN("W27"), MAN("W28"), NULL,
+        MAN("W01"), MAN("W02"), MAN("W03"), MAN("W04"), MAN("W05"), MAN("W06"), MAN("W07"), MAN("W08"), MAN("W09"),
+        MAN("W10"), MAN("W11"), MAN("W12"), MAN("W13"), MAN("W14"), MAN("W15"), MAN("W16"), MAN("W17"), MAN("W18"),
+        MAN("W19"), MAN("W20"), MAN("W21"), MAN("W22"), MAN("W23"), MAN("W24"), MAN("W25"), MAN("W26"), MAN("W27"),
+        MAN("W28"), MAN("W29"), MAN("W30"), MAN("W31"), MAN("W32"), MAN("W33"), MAN("W34"), NULL,
 };
 
 /* ALLERGY(id, patient, text, reaction, severity); CODED(id, patient, code, text) */
@@ -100,6 +105,12 @@ static const char *const allergy_lines[] = {
         ALLERGY("AW-26", "W26", "鎮痛剤(ピリン)", "発疹", "mild"),
         ALLERGY("AW-27", "W27", "PC,NSAIDs", "発疹", "mild"),
         ALLERGY("AW-28", "W28", "スルピリン、ピリン", "アナフィラキシー", "severe"),
+        ALLERGY("AW-29", "W29", "アスピリン喘息", "喘息発作", "moderate"),
+        ALLERGY("AW-30", "W30", "造影", "蕁麻疹", "mild"),
+        ALLERGY("AW-31", "W31", "鎮痛剤のピリン", "発疹", "mild"),
+        ALLERGY("AW-32", "W32", "レボフロキサシン水和物", "発疹", "mild"),
+        ALLERGY("AW-33", "W33", "バクタで発疹", "発疹", "mild"),
+        ALLERGY("AW-34", "W34", "サワシリン　", "発疹", "mild"),
         NULL,
 };
 
@@ -315,15 +326,99 @@ static void test_lent_then_named(void **state)
 	check("W28", "D-SULP", "stop:allergy", NULL, NULL);
 }
 
+/* One alert per allergy, the first finding of the highest level: a drug of two classes that both meet (NSAIDs and
+ * 消炎鎮痛剤) is named by the first, in a lent class and a cross-reactive one alike. */
+static void test_first_of_its_level(void **state)
+{
+	(void)state;
+	check("W01", "D-NAPR", "warn:allergy-class", "と同じ NSAIDs です", "消炎鎮痛剤");
+	check("W29", "D-NAPR", "stop:allergy-cross", "は NSAIDs です (", "消炎鎮痛剤 です");
+}
+
+/* A drug of more ingredients than a key list holds (RX_KEYS_MAX): each loop over them stops at the last. */
+static void test_many_ingredients(void **state)
+{
+	(void)state;
+	check("W29", "D-TPN", "", NULL, NULL);
+	check("W01", "D-TPN", "", NULL, NULL);
+}
+
+/* The text names the drug itself: a class of two characters holding the text (造影 in 造影剤), the generic name
+ * (レボフロキサシン水和物, not only its kana), a kana reading of three characters (バクタ); ピリン after kana (の) is
+ * not the master's class found in the text, but the dictionary's ^ピリン (named: は ピリン系 です). */
+static void test_names_itself(void **state)
+{
+	(void)state;
+	check("W30", "D-IOPA", "stop:allergy", "造影剤 に該当します", NULL);
+	check("W32", "D-LVFX", "stop:allergy", "レボフロキサシン水和物 に該当します", NULL);
+	check("W33", "D-BACT", "stop:allergy", "バクタ に該当します", NULL);
+	check("W31", "D-SULP", "stop:allergy", "は ピリン系 です", "に該当します");
+}
+
+/* The reason says what in the text named the ingredient only when it is not the whole text (a trailing space
+ * folds away), and the basis holds the reaction. */
+static void test_reason_and_basis(void **state)
+{
+	(void)state;
+	check("W34", "D-AMOX", "stop:allergy", "同じ成分", "サワシリン: ");
+	check("W09", "D-CEZ", "stop:allergy", "(セファメジン: セファゾリンナトリウム)", NULL);
+	struct rx_order o = {.patient_id = "W01", .drug_code = "D-LOXO", .dose = 1, .per_day = 1};
+	struct rx_result r = {0};
+	assert_int_equal(rx_check(st, &o, &r), 0);
+	int seen = 0;
+	for (size_t i = 0; i < r.n; i++)
+		if (!strcmp(r.v[i].basis.type, "allergy")) {
+			assert_non_null(strstr(r.v[i].basis.text, "ボルタレン (発疹, "));
+			seen = 1;
+		}
+	assert_true(seen);
+	rx_result_release(&r);
+}
+
+/* The table's helpers at their edges: ASCII letters and digits; a trailing 系 off only after something; ASCII
+ * words (PC) told from words of other scripts (セフェム, ST合剤). */
+static void test_table_helpers(void **state)
+{
+	(void)state;
+	static const char alnum[] = "09azAZ", other[] = "/:@[`{ -";
+	for (const char *c = alnum; *c; c++)
+		assert_true(rx_is_alnum((unsigned char)*c));
+	for (const char *c = other; *c; c++)
+		assert_false(rx_is_alnum((unsigned char)*c));
+	assert_false(rx_is_alnum(0xE3));
+	static const struct {
+		const char *in, *out;
+	} kei[] = {{"系", "系"}, {"a系", "a"}, {"ヒリン系", "ヒリン"}, {"系統", "系統"}, {"ab", "ab"}};
+	for (size_t i = 0; i < sizeof(kei) / sizeof(kei[0]); i++) {
+		char k[32];
+		snprintf(k, sizeof(k), "%s", kei[i].in);
+		rx_strip_kei(k);
+		assert_string_equal(k, kei[i].out);
+	}
+	const struct rx_allergy_tables *tab = rx_allergy_tables();
+	int seen = 0;
+	for (size_t i = 0; i < tab->nw; i++) {
+		const struct rx_word *w = &tab->w[i];
+		if (!strcmp(w->word, "PC") || !strcmp(w->word, "NSAIDs"))
+			assert_true(w->ascii), seen++;
+		if (!strcmp(w->word, "セフェム") || !strcmp(w->word, "ST合剤"))
+			assert_false(w->ascii), seen++;
+	}
+	assert_int_equal(seen, 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_products_table),  cmocka_unit_test(test_brand_outside_master),
-	        cmocka_unit_test(test_words_after),     cmocka_unit_test(test_pyrine),
-	        cmocka_unit_test(test_kana_runs),       cmocka_unit_test(test_coded),
-	        cmocka_unit_test(test_long_list),       cmocka_unit_test(test_master_class),
-	        cmocka_unit_test(test_ascii_parts),     cmocka_unit_test(test_kana_script),
-	        cmocka_unit_test(test_same_ingredient), cmocka_unit_test(test_lent_then_named),
+	        cmocka_unit_test(test_products_table),     cmocka_unit_test(test_brand_outside_master),
+	        cmocka_unit_test(test_words_after),        cmocka_unit_test(test_pyrine),
+	        cmocka_unit_test(test_kana_runs),          cmocka_unit_test(test_coded),
+	        cmocka_unit_test(test_long_list),          cmocka_unit_test(test_master_class),
+	        cmocka_unit_test(test_ascii_parts),        cmocka_unit_test(test_kana_script),
+	        cmocka_unit_test(test_same_ingredient),    cmocka_unit_test(test_lent_then_named),
+	        cmocka_unit_test(test_first_of_its_level), cmocka_unit_test(test_many_ingredients),
+	        cmocka_unit_test(test_names_itself),       cmocka_unit_test(test_reason_and_basis),
+	        cmocka_unit_test(test_table_helpers),
 	};
 	return cmocka_run_group_tests(tests, setup, rxw_teardown);
 }
