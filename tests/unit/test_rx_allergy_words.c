@@ -407,6 +407,34 @@ static void test_table_helpers(void **state)
 	assert_int_equal(seen, 5);
 }
 
+/* The ingredient part of a generic name: salts and hydrates off (again and again), an ASCII salt only after a
+ * name of another script, 「塩酸」 off the front; two characters always kept. */
+static void test_strip_salt(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *out;
+	} v[] = {
+	        {"ロキソプロフェンナトリウム水和物", "ロキソプロフェン"},
+	        {"ロキソプロフェンNa", "ロキソプロフェン"},
+	        {"ヨウナトリウム", "ヨウ"},
+	        {"ヨナトリウム", "ヨナトリウム"},
+	        {"abna", "abna"},
+	        {"塩酸ミノサイクリン", "ミノサイクリン"},
+	        {"塩酸ヨウ", "ヨウ"},
+	        {"塩酸ヨ", "塩酸ヨ"},
+	        {"ナトリウム", "ナトリウム"},
+	};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		char *k = rx_key(v[i].in), *want = rx_key(v[i].out);
+		rx_strip_salt(k);
+		if (strcmp(k, want))
+			fail_msg("%s: got %s, want %s", v[i].in, k, want);
+		free(k);
+		free(want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -418,7 +446,7 @@ int main(void)
 	        cmocka_unit_test(test_same_ingredient),    cmocka_unit_test(test_lent_then_named),
 	        cmocka_unit_test(test_first_of_its_level), cmocka_unit_test(test_many_ingredients),
 	        cmocka_unit_test(test_names_itself),       cmocka_unit_test(test_reason_and_basis),
-	        cmocka_unit_test(test_table_helpers),
+	        cmocka_unit_test(test_table_helpers),      cmocka_unit_test(test_strip_salt),
 	};
 	return cmocka_run_group_tests(tests, setup, rxw_teardown);
 }
