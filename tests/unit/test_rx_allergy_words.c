@@ -42,7 +42,8 @@ static const char drugs_csv[] =
         "バクタ配合錠,D-BACT,バクタ,スルファメトキサゾール;トリメトプリム,錠,12,サルファ剤,,\n"
         "エルネオパNF1号輸液,D-TPN,エルネオパ,ブドウ糖;L-ロイシン;L-イソロイシン;L-バリン;L-リシン酢酸塩;"
         "L-トレオニン;L-トリプトファン;L-メチオニン;L-フェニルアラニン;L-システイン;L-チロシン;L-アルギニン;"
-        "L-ヒスチジン;L-アラニン;L-プロリン;L-セリン;グリシン,mL,2000,,,\n";
+        "L-ヒスチジン;L-アラニン;L-プロリン;L-セリン;グリシン,mL,2000,,,\n"
+        "ミヤBM錠,D-MIYA,ミヤ,酪酸菌,錠,6,,,\n";
 
 /* The patients W01..W20, men born 1970-01-01. */
 #define MAN(id)                                      \
@@ -52,7 +53,7 @@ static const char *const patient_lines[] = {
         MAN("W01"), MAN("W02"), MAN("W03"), MAN("W04"), MAN("W05"), MAN("W06"), MAN("W07"), MAN("W08"), MAN("W09"),
         MAN("W10"), MAN("W11"), MAN("W12"), MAN("W13"), MAN("W14"), MAN("W15"), MAN("W16"), MAN("W17"), MAN("W18"),
         MAN("W19"), MAN("W20"), MAN("W21"), MAN("W22"), MAN("W23"), MAN("W24"), MAN("W25"), MAN("W26"), MAN("W27"),
-        MAN("W28"), MAN("W29"), MAN("W30"), MAN("W31"), MAN("W32"), MAN("W33"), MAN("W34"), NULL,
+        MAN("W28"), MAN("W29"), MAN("W30"), MAN("W31"), MAN("W32"), MAN("W33"), MAN("W34"), MAN("W35"), NULL,
 };
 
 /* ALLERGY(id, patient, text, reaction, severity); CODED(id, patient, code, text) */
@@ -111,6 +112,7 @@ static const char *const allergy_lines[] = {
         ALLERGY("AW-32", "W32", "レボフロキサシン水和物", "発疹", "mild"),
         ALLERGY("AW-33", "W33", "バクタで発疹", "発疹", "mild"),
         ALLERGY("AW-34", "W34", "サワシリン　", "発疹", "mild"),
+        ALLERGY("AW-35", "W35", "ミヤで発疹", "発疹", "mild"),
         NULL,
 };
 
@@ -353,6 +355,7 @@ static void test_names_itself(void **state)
 	check("W32", "D-LVFX", "stop:allergy", "レボフロキサシン水和物 に該当します", NULL);
 	check("W33", "D-BACT", "stop:allergy", "バクタ に該当します", NULL);
 	check("W31", "D-SULP", "stop:allergy", "は ピリン系 です", "に該当します");
+	check("W35", "D-MIYA", "info:allergy-unknown", NULL, NULL); /* a reading of two kana names nothing */
 }
 
 /* The reason says what in the text named the ingredient only when it is not the whole text (a trailing space
@@ -403,8 +406,12 @@ static void test_table_helpers(void **state)
 			assert_true(w->ascii), seen++;
 		if (!strcmp(w->word, "セフェム") || !strcmp(w->word, "ST合剤"))
 			assert_false(w->ascii), seen++;
+		if (!strcmp(w->word, "VCM")) /* an ingredient's target without its salt: バンコマイシン塩酸塩 */
+			assert_string_equal(w->target_key, "ハンコマイシン"), seen++;
+		if (!strcmp(w->word, "ペニ系")) /* a class's target without 系 */
+			assert_string_equal(w->target_key, "ヘニシリン"), seen++;
 	}
-	assert_int_equal(seen, 5);
+	assert_int_equal(seen, 7);
 }
 
 /* The ingredient part of a generic name: salts and hydrates off (again and again), an ASCII salt only after a
