@@ -5,8 +5,9 @@
  * 「PCでじんましん」, 「ペニ系」), a code, or both. What it names is found anywhere inside the text, all compared as
  * search keys (text_search_key: widths, kana scripts, voiced marks and long vowels folded):
  *   - the words of the shipped dictionary (data/rx/allergy-words.tsv, embedded at build time): classes (PC, セフェム,
- *     NSAIDs, ヨード …), ingredients (AMPC, CEZ …) and the words of a severe reaction (アナフィラキシー, ショック …);
- *     a word of ASCII letters matches as a whole word only;
+ *     NSAIDs, ヨード …), ingredients (AMPC, CEZ …), the words of a severe reaction (アナフィラキシー, ショック …)
+ *     and products (ボルタレン → ジクロフェナク, NSAIDs: as a drug of the master, when the master lacks it); a word
+ *     of ASCII letters matches as a whole word only, a product in kana or a ^word (^ピリン) must begin a run of kana;
  *   - the drugs of the master: a kana or generic name the text holds, or a product a run of kana in the text
  *     begins (サワシリン → サワシリンカプセル250): their ingredients are named, their classes lent;
  *   - the ordered drug's own code, names, ingredients and classes (as before: ペニシリン meets ペニシリン系);
@@ -23,12 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Two ingredient keys name the same ingredient: equal, or one begins the other and is four characters or more
- * (セフカペン and セフカペンピボキシル; アスピリン and アスピリン・ダイアルミネート). */
-static int same_ingredient(const char *a, const char *b)
+int rx_same_ingredient(const char *a, const char *b)
 {
-	if (!*a || !*b)
-		return 0;
 	if (!strcmp(a, b))
 		return 1;
 	size_t la = strlen(a), lb = strlen(b);
@@ -47,10 +44,9 @@ struct concept {
 	const char *en;
 	enum origin origin;
 };
-#define CONCEPTS_MAX 48
 struct concepts {
-	struct concept v[CONCEPTS_MAX];
-	int n;
+	struct concept *v; /* grown as needed: a long list of drugs loses none */
+	int n, cap;
 	const char *severe_ja, *severe_en; /* the severe reaction on record, or NULL */
 };
 
@@ -68,8 +64,10 @@ static void concept_add(struct concepts *cs, int is_class, const char *key, cons
 			}
 			return;
 		}
-	if (cs->n == CONCEPTS_MAX)
-		return;
+	if (cs->n == cs->cap) {
+		cs->cap = cs->cap ? 2 * cs->cap : 16;
+		cs->v = lb_reallocarray(cs->v, (size_t)cs->cap, sizeof(*cs->v));
+	}
 	struct concept *c = &cs->v[cs->n++];
 	c->is_class = is_class;
 	c->key = lb_strdup(key);
@@ -86,15 +84,17 @@ static void concepts_free(struct concepts *cs)
 		free(cs->v[i].shown);
 		free(cs->v[i].via);
 	}
-	cs->n = 0;
+	free(cs->v);
+	cs->v = NULL;
+	cs->n = cs->cap = 0;
 }
 
-/* Does word w occur in key (a whole word when it is ASCII)? */
-static int word_in(const struct rx_word *w, const char *key)
+/* Does w occur in key (a whole word when ascii)? */
+static int word_at(const char *key, const char *w, int ascii)
 {
-	size_t wl = strlen(w->key);
-	for (const char *p = strstr(key, w->key); p; p = strstr(p + 1, w->key)) {
-		if (!w->ascii)
+	size_t wl = strlen(w);
+	for (const char *p = strstr(key, w); p; p = strstr(p + 1, w)) {
+		if (!ascii)
 			return 1;
 		int before = p > key && rx_is_alnum((unsigned char)p[-1]);
 		int after = rx_is_alnum((unsigned char)p[wl]);
@@ -104,13 +104,36 @@ static int word_in(const struct rx_word *w, const char *key)
 	return 0;
 }
 
-/* The dictionary's words in key. */
+/* A product of the dictionary the allergy names: its ingredients named, its classes lent (as a drug of the master). */
+static void product_concepts(struct concepts *cs, const struct rx_word *w, const char *via)
+{
+	struct rx_keys k;
+	rx_keys_of(&k, w->target, RX_FOLD_INGREDIENT);
+	for (int i = 0; i < k.n; i++)
+		concept_add(cs, 0, k.v[i], k.shown[i], via, w->en, O_NAMED);
+	rx_keys_free(&k);
+	rx_keys_of(&k, w->cls, RX_FOLD_CLASS);
+	for (int i = 0; i < k.n; i++)
+		concept_add(cs, 1, k.v[i], k.shown[i], via, NULL, O_LENT);
+	rx_keys_free(&k);
+}
+
+/* A word found: a severe reaction noted, a product's concepts, or the class or ingredient it names. */
+static void word_found(struct concepts *cs, const struct rx_word *w, const char *via)
+{
+	if (w->kind == RX_W_PRODUCT)
+		product_concepts(cs, w, via);
+	else
+		concept_add(cs, w->kind == RX_W_CLASS, w->target_key, w->target, via, w->en, O_NAMED);
+}
+
+/* The dictionary's words in key (those that must begin a run of kana are looked for in kana_in). */
 static void words_in(struct concepts *cs, const char *key, int severe_only)
 {
 	const struct rx_allergy_tables *tab = rx_allergy_tables();
 	for (size_t i = 0; i < tab->nw; i++) {
 		const struct rx_word *w = &tab->w[i];
-		if ((severe_only && w->kind != RX_W_SEVERE) || !word_in(w, key))
+		if ((severe_only && w->kind != RX_W_SEVERE) || w->start || !word_at(key, w->key, w->ascii))
 			continue;
 		if (w->kind == RX_W_SEVERE) {
 			if (!cs->severe_ja) {
@@ -118,7 +141,7 @@ static void words_in(struct concepts *cs, const char *key, int severe_only)
 				cs->severe_en = w->en;
 			}
 		} else {
-			concept_add(cs, w->kind == RX_W_CLASS, w->target_key, w->target, w->word, w->en, O_NAMED);
+			word_found(cs, w, w->word);
 		}
 	}
 }
@@ -137,45 +160,45 @@ static void drug_concepts(struct concepts *cs, const struct ehr_drug *x, const c
 	rx_keys_free(&k);
 }
 
-enum script { S_OTHER, S_KANA, S_HIRAGANA };
-static enum script script_of(uint32_t cp)
+enum rx_script rx_kana_script(uint32_t cp)
 {
-	if ((cp >= 0x30A1 && cp <= 0x30FF) || (cp >= 0x31F0 && cp <= 0x31FF) || (cp >= 0xFF65 && cp <= 0xFF9F))
-		return S_KANA; /* katakana, ー, ・, half-width katakana */
+	if ((cp >= 0x30A1 && cp <= 0x30FA) || cp == 0x30FC || (cp >= 0xFF66 && cp <= 0xFF9F))
+		return RX_S_KATAKANA; /* katakana, ー, half-width katakana (the middle dots ・ ･ end a run: two names) */
 	if (cp >= 0x3041 && cp <= 0x309F)
-		return S_HIRAGANA;
-	return S_OTHER;
+		return RX_S_HIRAGANA;
+	return RX_S_OTHER;
 }
 
-/* Drug names are written in kana: each run of katakana (or of hiragana) of three characters or more is looked up
- * in the master (a kana or generic name it begins with, or a product it begins). */
-static int master_in(struct store *s, struct concepts *cs, const char *text)
+/* Drug names are written in kana: each run of katakana (or of hiragana, ー belonging to either) is read as a name
+ * that may be followed by more (ボルタレン疑い, ロキソニンテープ): the dictionary's words that must begin a run
+ * (products in kana, ^ピリン) when the run begins with one, and, for a run of three characters or more, the drugs of
+ * the master (a kana or generic name the run begins with, or a product the run begins). */
+static int kana_in(struct store *s, struct concepts *cs, const char *text)
 {
+	const struct rx_allergy_tables *tab = rx_allergy_tables();
 	const unsigned char *p = (const unsigned char *)text;
 	size_t n = strlen(text), i = 0;
 	int rc = 0;
 	while (i < n && rc == 0) {
 		uint32_t cp;
 		int l = utf8_decode(p + i, n - i, &cp);
-		enum script sc = script_of(cp);
-		size_t start = i, count = 0;
+		enum rx_script sc = rx_kana_script(cp);
+		size_t start = i;
 		i += l > 0 ? (size_t)l : 1;
-		if (sc == S_OTHER)
+		if (sc == RX_S_OTHER)
 			continue;
-		count = 1;
 		while (i < n) {
 			l = utf8_decode(p + i, n - i, &cp);
-			enum script sc2 = script_of(cp);
-			/* ー and the middle dot belong to either script */
-			if (sc2 != sc && !(cp == 0x30FC || cp == 0x30FB))
+			enum rx_script sc2 = rx_kana_script(cp);
+			if (sc2 != sc && cp != 0x30FC)
 				break;
 			i += l > 0 ? (size_t)l : 1;
-			count++;
 		}
-		if (count < 3)
-			continue;
 		char *run = lb_strndup(text + start, i - start);
 		char *key = rx_key(run);
+		for (size_t w = 0; w < tab->nw; w++)
+			if (tab->w[w].start && !strncmp(key, tab->w[w].key, strlen(tab->w[w].key)))
+				word_found(cs, &tab->w[w], run);
 		if (rx_chars(key) >= 3) {
 			struct store_drugs named = {0};
 			rc = store_drug_named_in(s, key, 20, &named);
@@ -253,7 +276,7 @@ static int allergy_concepts(struct store *s, const struct ehr_allergy *a, const 
 		store_drugs_release(&coded);
 	}
 	if (a->name)
-		rc = master_in(s, cs, a->name);
+		rc = kana_in(s, cs, a->name);
 	return rc;
 }
 
@@ -286,11 +309,41 @@ static int code_is(const char *c, const struct ehr_drug *d)
 /* a and b meet when one holds the other, the shorter at least min characters long. */
 static int meets(const char *a, const char *b, size_t min)
 {
-	if (!*a || !*b)
-		return 0;
 	if (rx_chars(b) >= min && strstr(a, b))
 		return 1;
 	return rx_chars(a) >= min && strstr(b, a);
+}
+
+/* A key of ASCII letters and digits only. */
+static int ascii_word(const char *key)
+{
+	for (; *key; key++)
+		if (!rx_is_alnum((unsigned char)*key))
+			return 0;
+	return 1;
+}
+
+/* A key of kana only, three characters or fewer (ピリン from ピリン系): too short to be looked for inside a word. */
+static int short_kana(const char *key)
+{
+	return rx_chars(key) <= 3 && text_is_kana(key, strlen(key));
+}
+
+/* Does w occur in key where no kana comes before it (ピリン in ピリン疑イ, not in アスピリン)? */
+static int kana_word_in(const char *key, const char *w)
+{
+	for (const char *p = strstr(key, w); p; p = strstr(p + 1, w)) {
+		if (p == key)
+			return 1;
+		const char *q = p - 1; /* the code point before p */
+		while (q > key && ((unsigned char)*q & 0xC0) == 0x80)
+			q--;
+		uint32_t cp; /* U+FFFD when invalid: no kana */
+		utf8_decode((const unsigned char *)q, (size_t)(p - q), &cp);
+		if (rx_kana_script(cp) == RX_S_OTHER)
+			return 1;
+	}
+	return 0;
 }
 
 /* Does allergy key ka name the drug itself (an ingredient, the brand or its reading, or its class)? What matched is
@@ -302,7 +355,10 @@ static int allergy_names_drug(const char *ka, const struct ehr_drug *d, char *wh
 	for (int i = 0; i < k.n; i++) {
 		char *raw = rx_key(k.shown[i]);
 		rx_strip_kei(raw);
-		int hit = meets(ka, raw, 2);
+		/* PC as a whole word (not in PCA), ピリン not inside アスピリン */
+		int hit = ascii_word(raw)   ? word_at(ka, raw, 1)
+		          : short_kana(raw) ? kana_word_in(ka, raw)
+		                            : meets(ka, raw, 2);
 		free(raw);
 		if (hit) {
 			snprintf(what, cap, "%s", k.shown[i]);
@@ -412,7 +468,7 @@ int rx_rule_allergy(struct store *s, struct rx_result *r)
 		/* 2. the same ingredient, named by the dictionary or by another product (サワシリン → アモキシシリン) */
 		for (int c = 0; c < cs.n && f.level < RX_STOP; c++)
 			for (int j = 0; j < ding.n && !cs.v[c].is_class; j++)
-				if (same_ingredient(cs.v[c].key, ding.v[j]) && better(&f, RX_STOP)) {
+				if (rx_same_ingredient(cs.v[c].key, ding.v[j]) && better(&f, RX_STOP)) {
 					f.kind = "allergy";
 					buf_addf(&f.en,
 					         "allergy: the patient is allergic to %s (%s), and %s contains the "
@@ -466,7 +522,7 @@ int rx_rule_allergy(struct store *s, struct rx_result *r)
 					hit = j;
 			const char *dshown = hit >= 0 ? dcls.shown[hit] : NULL;
 			for (int j = 0; j < ding.n && !dshown; j++)
-				if (same_ingredient(ding.v[j], x->b_key))
+				if (rx_same_ingredient(ding.v[j], x->b_key))
 					dshown = ding.shown[j];
 			if (!dshown)
 				continue;

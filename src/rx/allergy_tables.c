@@ -120,15 +120,21 @@ static void each_line(const unsigned char *data, size_t len, char *version, size
 	free(text);
 }
 
+/* One line: word, kind, target, class, en, source, note. A leading ^ on a word of kana: it must begin a run of kana
+ * in the text (^ピリン: ピリン疑い, never アスピリン); a product written in kana always must (as a drug name of the
+ * master is found). */
 static void add_word(char **f, int n)
 {
-	if (n < 4)
+	if (n < 5)
 		return;
 	enum rx_word_kind kind = !strcmp(f[1], "class")        ? RX_W_CLASS
 	                         : !strcmp(f[1], "ingredient") ? RX_W_INGREDIENT
 	                         : !strcmp(f[1], "severe")     ? RX_W_SEVERE
+	                         : !strcmp(f[1], "product")    ? RX_W_PRODUCT
 	                                                       : 0;
-	char *key = rx_key(f[0]);
+	int caret = f[0][0] == '^';
+	const char *word = f[0] + caret;
+	char *key = rx_key(word);
 	/* a word of one character (or an empty one) would match everywhere */
 	if (!kind || rx_chars(key) < 2) {
 		free(key);
@@ -136,11 +142,12 @@ static void add_word(char **f, int n)
 	}
 	tab.w = lb_reallocarray(tab.w, tab.nw + 1, sizeof(*tab.w));
 	struct rx_word *w = &tab.w[tab.nw++];
-	w->word = lb_strdup(f[0]);
+	w->word = lb_strdup(word);
 	w->key = key;
 	w->key_nokei = lb_strdup(key);
 	rx_strip_kei(w->key_nokei);
 	w->ascii = all_ascii_alnum(key);
+	w->start = (caret || kind == RX_W_PRODUCT) && text_is_kana(word, strlen(word));
 	w->kind = kind;
 	w->target = lb_strdup(f[2]);
 	w->target_key = rx_key(f[2]);
@@ -148,7 +155,8 @@ static void add_word(char **f, int n)
 		rx_strip_kei(w->target_key);
 	else if (kind == RX_W_INGREDIENT)
 		strip_salt(w->target_key);
-	w->en = lb_strdup(f[3]);
+	w->cls = lb_strdup(f[3]);
+	w->en = lb_strdup(f[4]);
 }
 
 /* The canonical key of a class key (without 系): the target of the dictionary's class word spelled so, or itself.

@@ -66,15 +66,17 @@ void rx_keys_of(struct rx_keys *k, const char *list, enum rx_key_fold fold);
 void rx_keys_free(struct rx_keys *k);
 
 /* allergy_tables.c: the shipped allergy words and cross-reactivity pairs (data/rx/allergy-words.tsv, cross-reactivity.tsv), built once. */
-enum rx_word_kind { RX_W_CLASS = 1, RX_W_INGREDIENT, RX_W_SEVERE };
+enum rx_word_kind { RX_W_CLASS = 1, RX_W_INGREDIENT, RX_W_SEVERE, RX_W_PRODUCT };
 struct rx_word {
-	char *word;      /* as written in the table */
+	char *word;      /* as written in the table (without a leading ^) */
 	char *key;       /* the word folded */
 	char *key_nokei; /* the same without a trailing 系 (to meet a master's class) */
 	int ascii;       /* letters and digits only: whole-word match */
+	int start;       /* kana that must begin a run of kana in the text (^ピリン; a product written in kana) */
 	enum rx_word_kind kind;
-	char *target;     /* as written: ペニシリン系, アモキシシリン, アナフィラキシー */
+	char *target; /* as written: ペニシリン系, アモキシシリン, アナフィラキシー; a product's 一般名 (;-list) */
 	char *target_key; /* class: folded without 系; ingredient: folded without salt */
+	char *cls;        /* a product: the classes it lends, as the master writes them (;-list, may be "") */
 	char *en;
 };
 struct rx_cross {
@@ -97,6 +99,12 @@ const struct rx_allergy_tables *rx_allergy_tables(void);
 void rx_strip_kei(char *key);
 void rx_strip_salt(char *key);
 char *rx_canon_class(const char *key);
+/* allergy.c, for its tests: two ingredient keys name the same ingredient (equal, or one begins the other and is
+ * four characters or more: セフカペン and セフカペンヒホキシル; アスヒリン and アスヒリンタイアルミネート); the script of
+ * a code point in a run of kana (katakana with ー and half-width katakana; hiragana; anything else, ・ too). */
+int rx_same_ingredient(const char *a, const char *b);
+enum rx_script { RX_S_OTHER, RX_S_KATAKANA, RX_S_HIRAGANA };
+enum rx_script rx_kana_script(uint32_t cp);
 /* Characters (code points) of s; an ASCII letter or digit. */
 size_t rx_chars(const char *s);
 int rx_is_alnum(unsigned char c);

@@ -129,7 +129,7 @@ static void check(const char *pid, const char *drug, const char *want, const cha
 static void test_tables(void **state)
 {
 	(void)state;
-	assert_string_equal(rx_allergy_words_version(), "2026.12.1");
+	assert_string_equal(rx_allergy_words_version(), "2026.12.2");
 	assert_string_equal(rx_cross_reactivity_version(), "2026.12.2");
 	assert_true(rx_allergy_words_count() >= 60);
 	assert_true(rx_cross_reactivity_count() >= 6);
