@@ -72,7 +72,10 @@ int main(int argc, char **argv)
 			else if (!strcmp(argv[i], "en"))
 				lb_set_lang(LB_LANG_EN);
 			else
-				return cli_usage("option '--lang' takes ja or en, not '%s'", argv[i]);
+				return cli_usage(
+				        L_("option '--lang' takes ja or en, not '%s'",
+				           "オプション '--lang' には ja か en を指定してください ('%s' は不可)"),
+				        argv[i]);
 		} else if (!strncmp(a, "--lang=", 7)) {
 			lb_set_lang(!strcmp(a + 7, "ja") ? LB_LANG_JA : LB_LANG_EN);
 		} else {
@@ -92,6 +95,6 @@ int main(int argc, char **argv)
 		                 argv[i]);
 	int rc = c->fn(argc - i, argv + i);
 	if (fflush(stdout) != 0)
-		return cli_usage("cannot write output");
+		return cli_usage(L_("cannot write output", "出力を書き込めません"));
 	return rc;
 }

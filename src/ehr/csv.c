@@ -170,6 +170,27 @@ static int name_matches(const char *names, const char *h)
 	return 0;
 }
 
+/* The first all-Japanese name among a column's names ("code|drug_code|薬品コード" → 薬品コード; 「患者id」, kept
+ * lowercase as headers are compared, is passed over for 「患者番号」), NULL when it has none. */
+static const char *ja_alias(const char *names, int *len)
+{
+	for (const char *p = names; *p;) {
+		const char *bar = strchr(p, '|');
+		size_t l = bar ? (size_t)(bar - p) : strlen(p);
+		size_t ascii = 0;
+		for (size_t i = 0; i < l; i++)
+			ascii += (unsigned char)p[i] < 0x80;
+		if (l && !ascii) {
+			*len = (int)l;
+			return p;
+		}
+		if (!bar)
+			break;
+		p = bar + 1;
+	}
+	return NULL;
+}
+
 static int find_columns(struct csv *c, struct column *cols, size_t ncols, const char *path)
 {
 	char h[256];
@@ -185,6 +206,16 @@ static int find_columns(struct csv *c, struct column *cols, size_t ncols, const 
 		if (cols[i].required && cols[i].index < 0) {
 			const char *bar = strchr(cols[i].names, '|');
 			int l = bar ? (int)(bar - cols[i].names) : (int)strlen(cols[i].names);
+			if (lb_lang() == LB_LANG_JA) {
+				/* the column's Japanese header too, as a Japanese export would name it */
+				int jl;
+				const char *ja = ja_alias(cols[i].names, &jl);
+				if (ja)
+					return lb_error(LB_EINVAL, "'%s' のヘッダに列 '%.*s' (%.*s) がありません", path,
+					                l, cols[i].names, jl, ja);
+				return lb_error(LB_EINVAL, "'%s' のヘッダに列 '%.*s' がありません", path, l,
+				                cols[i].names);
+			}
 			return lb_error(LB_EINVAL, "'%s' has no column '%.*s' in its header", path, l, cols[i].names);
 		}
 	}
@@ -222,7 +253,8 @@ int csv_feed_open(const char *path, struct buf *text, struct csv *c, struct colu
 	c->end = c->p + text->len;
 	c->line = 1;
 	if (!csv_next(c))
-		return lb_error(LB_EINVAL, "'%s' is empty (no header row)", path);
+		return lb_error_tr(LB_EINVAL, "'%s' is empty (no header row)", "'%s' は空です (ヘッダ行がありません)",
+		                   path);
 	return find_columns(c, cols, ncols, path);
 }
 
@@ -369,7 +401,10 @@ int ehr_appointments_read(const char *path, const struct ehr_sink *sink)
 	struct csv c;
 	int rc = csv_feed_open(path, &text, &c, cols, A_COUNT, sink, &src);
 	if (rc == 0 && cols[A_START].index < 0 && cols[A_DATE].index < 0)
-		rc = lb_error(LB_EINVAL, "'%s' has no column 'start' (or 'date' and 'time') in its header", path);
+		rc = lb_error_tr(LB_EINVAL, "'%s' has no column 'start' (or 'date' and 'time') in its header",
+		                 "'%s' のヘッダに列 'start' (予約日時)、または 'date' (予約日) と 'time' (予約時刻) が"
+		                 "ありません",
+		                 path);
 	while (rc == 0 && csv_next(&c)) {
 		if (!csv_record_ok(&c, sink, &src))
 			continue;
