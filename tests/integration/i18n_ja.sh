@@ -172,6 +172,18 @@ ja_err "a store in a missing folder" ingest --db "$T/nofolder/s.db" --drugs "$T/
 expect_err "ストア '.*nofolder/s.db' を開けません" "a missing folder in Japanese"
 CHECKS=$((CHECKS + 1))
 [ "$(drugs_n)" = "$before" ] || fail "the refused feeds left the drug master as it was: $before, now $(drugs_n)"
+# What a user meets next: a drug search too short, an empty patient search, a ward with nobody in it, a folder that
+# cannot be made (the system's reason in Japanese too), no passphrase.
+ja_err "a drug search of two characters" rx search --db "$DB" カロ
+expect_err "薬品の検索には 3 文字以上を入力してください \('カロ'\)" "a short drug search in Japanese"
+ja_err "an empty patient search" search --db "$DB" " "
+expect_err "検索語が空です" "an empty search in Japanese"
+ja_err "an empty ward" print pack --db "$DB" --ward 9Z --out "$T/pack9z"
+expect_err "病棟 '9Z' に入院中の患者はいません" "an empty ward in Japanese"
+ja_err "an output folder under a file" print pack --db "$DB" --ward 5B --out "$T/drugs.csv/pack"
+expect_err "フォルダ '.*drugs.csv/pack' を作成できません: フォルダではありません" "a folder that cannot be made, in Japanese"
+ja_err "no passphrase" vault init --repo "$T/repo-nopass" </dev/null
+expect_err "パスフレーズがありません" "no passphrase in Japanese"
 
 run env LIFEBOAT_LANG=ja "$LIFEBOAT" patient --db "$DB" --id RX0003
 expect_rc 0 "patient in Japanese"
