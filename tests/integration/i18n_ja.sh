@@ -126,6 +126,11 @@ run env LIFEBOAT_LANG=ja "$LIFEBOAT" rx check --db "$T/rec.db" --patient RX0003 
 no_codes "$T/out" "rx check against an outage order"
 expect_out '根拠: ダウンタイム中の処方 [0-9]+ — [0-9-]{10} カロナール錠200 200mg × 1日2回 \(#[0-9]+, 記録者 pharm 山田' \
 	"the outage order as the basis, in Japanese"
+run env LIFEBOAT_LANG=ja "$LIFEBOAT" rx orders --db "$T/rec.db" --patient RX0003
+no_codes "$T/out" "rx orders"
+expect_out 'カロナール錠200  200mg × 1日2回  \[警告なし\]  記録者 pharm 山田' "the outage orders listed in Japanese"
+run env LIFEBOAT_LANG=en "$LIFEBOAT" rx orders --db "$T/rec.db" --patient RX0003
+expect_out 'カロナール錠200  200mg × 2/day  \[none\]  by pharm 山田' "… and in English as before"
 
 # The option parser and the feeds speak Japanese too: one line, exit 2, nothing lost.
 ja_err() { # ja_err "what" ARGS…: a usage or input error, in Japanese
