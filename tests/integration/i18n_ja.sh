@@ -153,6 +153,10 @@ ja_err "a flag given a value" rx check --db "$DB" --json=yes
 expect_err "オプション '--json=yes' には値を付けられません" "a flag's value in Japanese"
 ja_err "a bad --lang" --lang xx rx check
 expect_err "オプション '--lang' には ja か en を指定してください" "--lang xx in Japanese"
+ja_err "--lang=xx" --lang=xx rx check
+expect_err "オプション '--lang' には ja か en を指定してください \('xx' は不可\)" "--lang=xx is refused too, not read as English"
+ja_err "--lang without a value" --lang
+expect_err "オプション '--lang' には値 \(ja または en\) が必要です" "--lang alone in Japanese"
 drugs_n() { "$LIFEBOAT" rx search --db "$T/feed.db" --json アセトアミノフェン | grep -o '"code"' | wc -l; }
 cp "$DB" "$T/feed.db"
 before=$(drugs_n)
