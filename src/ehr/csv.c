@@ -110,6 +110,23 @@ void csv_warn(const struct ehr_sink *sink, const struct ehr_source *src, enum eh
 	buf_release(&b);
 }
 
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+void csv_warn_tr(const struct ehr_sink *sink, const struct ehr_source *src, enum ehr_warn kind, const char *en,
+                 const char *ja, ...)
+{
+	if (!sink->warning)
+		return;
+	struct buf b = {0};
+	va_list ap;
+	va_start(ap, ja);
+	buf_vaddf(&b, lb_tr(en, ja), ap);
+	va_end(ap);
+	sink->warning(sink->ctx, src, kind, b.data);
+	buf_release(&b);
+}
+#pragma GCC diagnostic pop
+
 /* Read path and decode it to UTF-8 in out (BOM removed). */
 static int load_utf8(const char *path, struct buf *out, const struct ehr_sink *sink, struct ehr_source *src)
 {
@@ -132,8 +149,9 @@ static int load_utf8(const char *path, struct buf *out, const struct ehr_sink *s
 	struct text_report rep = {0};
 	text_decode(enc, out, s, n, &rep);
 	if (rep.bad_count)
-		csv_warn(sink, src, EHR_WARN_ENCODING, "%zu byte sequences could not be read as %s (shown as U+FFFD)",
-		         rep.bad_count, text_encoding_name(enc));
+		csv_warn_tr(
+		        sink, src, EHR_WARN_ENCODING, "%zu byte sequences could not be read as %s (shown as U+FFFD)",
+		        "%zu か所を %s として読めませんでした (U+FFFD で表示)", rep.bad_count, text_encoding_name(enc));
 	if (out->len >= 3 && !memcmp(out->data, "\xEF\xBB\xBF", 3)) {
 		memmove(out->data, out->data + 3, out->len - 2);
 		out->len -= 3;
@@ -263,12 +281,14 @@ int csv_record_ok(struct csv *c, const struct ehr_sink *sink, struct ehr_source 
 {
 	src->line = c->rec_line;
 	if (c->unterminated) {
-		csv_warn(sink, src, EHR_WARN_PARSE, "a quoted field is not closed before the end of the file");
+		csv_warn_tr(sink, src, EHR_WARN_PARSE, "a quoted field is not closed before the end of the file",
+		            "引用符で始まる項目がファイルの終わりまで閉じられていません");
 		return 0;
 	}
 	if (c->too_many || c->too_long) {
-		csv_warn(sink, src, EHR_WARN_LIMIT, "row over the limits (%d fields, %u bytes a field): skipped",
-		         CSV_MAX_FIELDS, CSV_MAX_FIELD);
+		csv_warn_tr(sink, src, EHR_WARN_LIMIT, "row over the limits (%d fields, %u bytes a field): skipped",
+		            "上限 (%d 項目、1 項目 %u バイト) を超える行: 読み飛ばしました", CSV_MAX_FIELDS,
+		            CSV_MAX_FIELD);
 		return 0;
 	}
 	return 1;
@@ -411,17 +431,19 @@ int ehr_appointments_read(const char *path, const struct ehr_sink *sink)
 		struct ehr_appointment a = {0};
 		a.patient_id = csv_nonempty(csv_col(&c, &cols[A_PATIENT]));
 		if (!a.patient_id) {
-			csv_warn(sink, &src, EHR_WARN_PARSE, "no patient ID: row skipped");
+			csv_warn_tr(sink, &src, EHR_WARN_PARSE, "no patient ID: row skipped",
+			            "患者IDがありません: 行を読み飛ばしました");
 			continue;
 		}
 		char start[32];
 		const char *s = csv_col(&c, &cols[A_START]), *d = csv_col(&c, &cols[A_DATE]),
 		           *t = csv_col(&c, &cols[A_TIME]);
 		if (appt_start(s, d, t, start, sizeof(start)) < 0) {
-			csv_warn(sink, &src, EHR_WARN_PARSE, "no readable date and time ('%s'): row skipped",
-			         s && *s ? s
-			         : d     ? d
-			                 : "");
+			csv_warn_tr(sink, &src, EHR_WARN_PARSE, "no readable date and time ('%s'): row skipped",
+			            "日時 ('%s') が読めません: 行を読み飛ばしました",
+			            s && *s ? s
+			            : d     ? d
+			                    : "");
 			continue;
 		}
 		a.start = start;
@@ -432,7 +454,8 @@ int ehr_appointments_read(const char *path, const struct ehr_sink *sink)
 		const char *st = csv_col(&c, &cols[A_STATUS]);
 		a.status = appt_status(st);
 		if (!a.status) {
-			csv_warn(sink, &src, EHR_WARN_PARSE, "unknown status '%s': kept as written", st);
+			csv_warn_tr(sink, &src, EHR_WARN_PARSE, "unknown status '%s': kept as written",
+			            "不明な状態 '%s': 記載のまま保存しました", st);
 			a.status = st;
 		}
 		a.phone = csv_nonempty(csv_col(&c, &cols[A_PHONE]));

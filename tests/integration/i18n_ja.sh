@@ -181,6 +181,21 @@ ja_err "a store in a missing folder" ingest --db "$T/nofolder/s.db" --drugs "$T/
 expect_err "ストア '.*nofolder/s.db' を開けません" "a missing folder in Japanese"
 CHECKS=$((CHECKS + 1))
 [ "$(drugs_n)" = "$before" ] || fail "the refused feeds left the drug master as it was: $before, now $(drugs_n)"
+# The warnings of the rows of a feed (kept in the store as said) are Japanese under ja too, their kind as well.
+cp "$DB" "$T/warn.db"
+printf 'code,name,max_daily_dose,min_age,dosing_period,high_alert\nD-CALO,カロナール錠200,x,y,z,q\n,名前だけ,,,,\n' >"$T/warn.csv"
+printf 'patient_id,start,status\n,2026-12-01T09:00,booked\nRX0001,someday,booked\nRX0001,2026-12-01T09:00,maybe\n' \
+	>"$T/warn_appts.csv"
+run env LIFEBOAT_LANG=ja "$LIFEBOAT" ingest --db "$T/warn.db" --drugs "$T/warn.csv" --appointments "$T/warn_appts.csv" \
+	--accept-shrink
+expect_rc 1 "a feed with bad rows loads with warnings"
+no_codes "$T/err" "the warnings of a feed's rows"
+expect_err "形式の誤り: 1日最大量 'x' \('D-CALO'\) は数ではありません: 最大量なしとして読みました" "a bad maximum, in Japanese"
+expect_err "形式の誤り: 薬品コードのない薬品: 行を読み飛ばしました" "a row without a code, in Japanese"
+expect_err "患者IDがありません: 行を読み飛ばしました" "a booking without a patient, in Japanese"
+expect_err "不明な状態 'maybe': 記載のまま保存しました" "an unknown booking status, in Japanese"
+run env LIFEBOAT_LANG=ja "$LIFEBOAT" ingest --db "$T/warn.db" --warnings
+no_codes "$T/err" "ingest --warnings"
 # What a user meets next: a drug search too short, an empty patient search, a ward with nobody in it, a folder that
 # cannot be made (the system's reason in Japanese too), no passphrase.
 ja_err "a drug search of two characters" rx search --db "$DB" カロ
