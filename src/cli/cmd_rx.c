@@ -371,7 +371,9 @@ static int rx_check_run(int argc, char **argv, struct lb_strlist *linelist, char
 	size_t nl = 1 + linelist->n;
 	struct rx_line *ln = lb_calloc(nl, sizeof(*ln));
 	ln[0] = (struct rx_line){.code = drug, .dose = o.dose, .unit = o.unit, .per_day = o.per_day};
-	line_text(&ln[0], 1, drug, dose, o.per_day);
+	char dose1[96]; /* the dose as written, with --unit when it was given apart: 「2錠」 */
+	snprintf(dose1, sizeof(dose1), "%s%s", dose, !dose_unit && unit ? unit : "");
+	line_text(&ln[0], 1, drug, dose1, o.per_day);
 	*copies = lb_calloc(linelist->n ? linelist->n : 1, sizeof(**copies));
 	for (size_t k = 0; k < linelist->n; k++) {
 		(*copies)[k] = lb_strdup(linelist->v[k]);

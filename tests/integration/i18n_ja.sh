@@ -114,6 +114,9 @@ for f in rx_env rx_lang rx_opt; do
 	CHECKS=$((CHECKS + 1))
 	grep -q '1行目: D-CALO 200mg × 1日3回$' "$T/$f.txt" || fail "line 1 as a basis ($f): $(cat "$T/$f.txt")"
 done
+run env LIFEBOAT_LANG=ja "$LIFEBOAT" rx check --db "$DB" --patient RX0001 --drug D-CALO --dose 1 --unit 錠 --per-day 3 \
+	--line D-CALO:200mg:2
+expect_out '根拠: 同じ処方箋の他の薬 — 1行目: D-CALO 1錠 × 1日3回$' "line 1 with the unit given apart (--unit 錠)"
 run env LIFEBOAT_LANG=en "$LIFEBOAT" rx check --db "$DB" --patient RX0001 --drug D-CALO --dose 200mg --per-day 3 \
 	--line D-CALO:200mg:2
 expect_out 'basis: another line of this prescription — line 2: D-CALO 200mg × 2/day$' "English stays as it was"
