@@ -152,6 +152,8 @@ ja_err "an option without its value" search --db "$DB" --limit
 expect_err "オプション '--limit' には値が必要です" "a missing value in Japanese"
 ja_err "an unknown option" search --db "$DB" --bogus 佐藤
 expect_err "不明なオプション '--bogus'" "an unknown option in Japanese"
+ja_err "an unknown short option" search --db "$DB" -Z 佐藤
+expect_err "不明なオプション '-Z'" "an unknown short option in Japanese"
 ja_err "a flag given a value" rx check --db "$DB" --json=yes
 expect_err "オプション '--json=yes' には値を付けられません" "a flag's value in Japanese"
 ja_err "a bad --lang" --lang xx rx check
@@ -182,6 +184,10 @@ ja_err "a missing feed file" ingest --db "$T/feed.db" --drugs "$T/none.csv"
 expect_err "医薬品マスタのフィード '.*none.csv' を読めません: ファイルまたはフォルダがありません" "a missing file in Japanese"
 ja_err "a store in a missing folder" ingest --db "$T/nofolder/s.db" --drugs "$T/cut.csv"
 expect_err "ストア '.*nofolder/s.db' を開けません" "a missing folder in Japanese"
+grep -v '^D-' "$T/drugs.csv" >"$T/nomax.csv"
+sed 1d "$T/drugs.csv" | cut -d, -f1-6 | sed 's/$/,,,,,/' >>"$T/nomax.csv"
+ja_err "a drug master that lost its maximum doses" ingest --db "$T/feed.db" --drugs "$T/nomax.csv"
+expect_err "医薬品マスタの取込で 1日最大量 の列が空になります \(ストアでは 5 品目にあり\)" "a lost safety column in Japanese"
 CHECKS=$((CHECKS + 1))
 [ "$(drugs_n)" = "$before" ] || fail "the refused feeds left the drug master as it was: $before, now $(drugs_n)"
 # The warnings of the rows of a feed (kept in the store as said) are Japanese under ja too, their kind as well.
@@ -197,6 +203,11 @@ expect_err "形式の誤り: 1日最大量 'x' \('D-CALO'\) は数ではあり�
 expect_err "形式の誤り: 薬品コードのない薬品: 行を読み飛ばしました" "a row without a code, in Japanese"
 expect_err "患者IDがありません: 行を読み飛ばしました" "a booking without a patient, in Japanese"
 expect_err "不明な状態 'maybe': 記載のまま保存しました" "an unknown booking status, in Japanese"
+expect_err "日時 \('someday'\) が読めません: 行を読み飛ばしました" "an unreadable booking time, in Japanese"
+printf 'code,name\nD-Q,"引用符が閉じない\n' >"$T/quote.csv"
+run env LIFEBOAT_LANG=ja "$LIFEBOAT" ingest --db "$T/warn.db" --drugs "$T/quote.csv" --accept-shrink
+no_codes "$T/err" "an unclosed quote"
+expect_err "引用符で始まる項目がファイルの終わりまで閉じられていません" "an unclosed quote, in Japanese"
 run env LIFEBOAT_LANG=ja "$LIFEBOAT" ingest --db "$T/warn.db" --warnings
 no_codes "$T/err" "ingest --warnings"
 # What a user meets next: a drug search too short, an empty patient search, a ward with nobody in it, a folder that
@@ -211,6 +222,14 @@ ja_err "an output folder under a file" print pack --db "$DB" --ward 5B --out "$T
 expect_err "フォルダ '.*drugs.csv/pack' を作成できません: フォルダではありません" "a folder that cannot be made, in Japanese"
 ja_err "no passphrase" vault init --repo "$T/repo-nopass" </dev/null
 expect_err "パスフレーズがありません" "no passphrase in Japanese"
+ja_err "no passphrase file" vault snapshots --repo "$T/repo" --passphrase-file "$T/none.pass"
+expect_err "パスフレーズファイル '.*none.pass' を開けません: ファイルまたはフォルダがありません" "a missing passphrase file in Japanese"
+run env LIFEBOAT_LANG=ja LIFEBOAT_PASSPHRASE= "$LIFEBOAT" vault snapshots --repo "$T/repo"
+expect_rc 2 "an empty passphrase"
+no_codes "$T/err" "an empty passphrase"
+expect_err "パスフレーズが空です" "an empty passphrase in Japanese"
+ja_err "no repository" vault snapshots
+expect_err "--repo R が必要です" "a missing --repo in Japanese"
 
 run env LIFEBOAT_LANG=ja "$LIFEBOAT" patient --db "$DB" --id RX0003
 expect_rc 0 "patient in Japanese"
