@@ -96,8 +96,10 @@ int station_auth_open(struct station_auth *a, const char *db, int create)
 	station_auth_path(&path, db);
 	int rc = 0;
 	if (!create && !lb_exists(path.data)) {
-		rc = lb_error(LB_ENOTFOUND, "no station file '%s' (add a user first: lifeboat user add --db %s)",
-		              path.data, db);
+		rc = lb_error_tr(
+		        LB_ENOTFOUND, "no station file '%s' (add a user first: lifeboat user add --db %s)",
+		        "端末ファイル '%s' がありません (先に利用者を追加してください: lifeboat user add --db %s)",
+		        path.data, db);
 		goto done;
 	}
 	if (sqlite3_open_v2(path.data, &a->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,

@@ -230,6 +230,12 @@ no_codes "$T/err" "an empty passphrase"
 expect_err "パスフレーズが空です" "an empty passphrase in Japanese"
 ja_err "no repository" vault snapshots
 expect_err "--repo R が必要です" "a missing --repo in Japanese"
+cp "$T/feed.db" "$T/nousers.db"
+ja_err "no station file yet" user list --db "$T/nousers.db"
+expect_err "端末ファイル '.*nousers.db.station' がありません \(先に利用者を追加してください: lifeboat user add --db " \
+	"no station file in Japanese"
+ja_err "watching what is not a folder" watch "$T/drugs.csv" --for 1s
+expect_err "'.*drugs.csv' はフォルダではありません" "not a folder to watch, in Japanese"
 
 run env LIFEBOAT_LANG=ja "$LIFEBOAT" patient --db "$DB" --id RX0003
 expect_rc 0 "patient in Japanese"
