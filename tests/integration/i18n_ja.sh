@@ -234,6 +234,23 @@ cp "$T/feed.db" "$T/nousers.db"
 ja_err "no station file yet" user list --db "$T/nousers.db"
 expect_err "端末ファイル '.*nousers.db.station' がありません \(先に利用者を追加してください: lifeboat user add --db " \
 	"no station file in Japanese"
+cp "$DB" "$T/users.db"
+ja_err "a user name with a space" user add --db "$T/users.db" --name 'a b' --role nurse <<<'long enough pw'
+expect_err "利用者名 'a b' に空白または制御文字があります" "a bad user name in Japanese"
+ja_err "a short password" user add --db "$T/users.db" --name nurse1 --role nurse <<<'short'
+expect_err "パスワードは 8〜1024 バイトです" "a short password in Japanese"
+run "$LIFEBOAT" user add --db "$T/users.db" --name nurse1 --role nurse <<<'long enough pw'
+expect_rc 0 "user add"
+ja_err "a user twice" user add --db "$T/users.db" --name nurse1 --role nurse <<<'long enough pw'
+expect_err "利用者 'nurse1' は既にいます" "a user twice, in Japanese"
+ja_err "removing nobody" user del --db "$T/users.db" --name nobody
+expect_err "利用者 'nobody' はいません" "an unknown user in Japanese"
+ja_err "unlocking nobody" user unlock --db "$T/users.db" --name nobody
+expect_err "利用者 'nobody' はいません \(lifeboat user list で一覧\)" "unlocking an unknown user, in Japanese"
+mkdir "$T/mine"
+: >"$T/mine/keep.txt"
+ja_err "print all into a folder of something else" print all --db "$DB" --out "$T/mine"
+expect_err "'.*mine' は既にあり、'print all' が作った一式ではありません: 置き換えません" "a foreign folder, in Japanese"
 ja_err "watching what is not a folder" watch "$T/drugs.csv" --for 1s
 expect_err "'.*drugs.csv' はフォルダではありません" "not a folder to watch, in Japanese"
 
