@@ -181,7 +181,7 @@ int station_user_add(const char *db, const char *name, const char *role, const c
 			return lb_error_tr(LB_EUSAGE, "user name '%s' has spaces or control characters",
 			                   "利用者名 '%s' に空白または制御文字があります", name);
 	if (!station_role_valid(role))
-		return lb_error_tr(LB_EUSAGE, "no role '%s' (roles: %s)", "役割 '%s' はありません (指定できる役割: %s)",
+		return lb_error_tr(LB_EUSAGE, "no role '%s' (roles: %s)", "ロール '%s' はありません (%s)",
 		                   role ? role : "", STATION_ROLES);
 	size_t pl = strlen(password);
 	if (pl < 8 || pl > 1024)
