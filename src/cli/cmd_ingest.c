@@ -12,6 +12,16 @@
 
 static const char *const warn_names[] = {"", "encoding", "parse", "mismatch", "unsupported", "limit"};
 
+/* A warning's kind as a reader sees it (the code stays in JSON). */
+static const char *warn_word(const char *kind)
+{
+	static const char *const ja[] = {"", "文字コード", "形式の誤り", "不一致", "未対応", "上限超過"};
+	for (size_t k = 1; k < LB_ARRAY_LEN(warn_names); k++)
+		if (!strcmp(kind, warn_names[k]))
+			return L_(warn_names[k], ja[k]);
+	return kind;
+}
+
 static int print_warning(void *ctx, const char *path, const char *kind, const char *detail)
 {
 	struct json_w *w = ctx;
@@ -22,7 +32,8 @@ static int print_warning(void *ctx, const char *path, const char *kind, const ch
 		json_kv_str(w, "detail", detail);
 		json_end(w);
 	} else {
-		fprintf(stderr, "lifeboat: %s: %s: %s\n", path ? path : "-", kind ? kind : "", detail ? detail : "");
+		fprintf(stderr, "lifeboat: %s: %s: %s\n", path ? path : "-", kind ? warn_word(kind) : "",
+		        detail ? detail : "");
 	}
 	return 0;
 }

@@ -172,9 +172,17 @@ struct rx_line {
 	double dose;
 	const char *unit;
 	double per_day;
-	char text[96]; /* the basis other lines show: "line 2: 200mg × 2/day" */
-	char name[96]; /* the master's name, once checked */
+	char text[128];    /* the basis other lines show: "line 2: 100007401 200mg × 2/day" */
+	char text_ja[128]; /* the same in Japanese: 「2行目: 100007401 200mg × 1日2回」 */
+	char name[96];     /* the master's name, once checked */
 };
+
+/* The basis a line shows on the others, in both languages. */
+static void line_text(struct rx_line *l, int n, const char *code, const char *dose, double per_day)
+{
+	snprintf(l->text, sizeof(l->text), "line %d: %s %s × %g/day", n, code, dose, per_day);
+	snprintf(l->text_ja, sizeof(l->text_ja), "%d行目: %s %s × 1日%g回", n, code, dose, per_day);
+}
 
 /* "CODE:DOSE:N" (100007401:200mg:2) into l; the strings point into arg's copy kept in keep. */
 static int parse_line(char *arg, struct rx_line *l, int n)
@@ -189,7 +197,7 @@ static int parse_line(char *arg, struct rx_line *l, int n)
 	    rx_parse_amount(c2 + 1, &l->per_day, &times) < 0 || l->per_day > 48 ||
 	    (times && strcmp(times, "回") && strcmp(times, "回/日")))
 		return -1;
-	snprintf(l->text, sizeof(l->text), "line %d: %s %s × %g/day", n, arg, c1 + 1, l->per_day);
+	line_text(l, n, arg, c1 + 1, l->per_day);
 	return 0;
 }
 
@@ -207,10 +215,11 @@ static int rx_check_cmd(int argc, char **argv)
 	return rc;
 }
 
-/* The audit line of one recorded order, as the basis of the alerts it raises. */
-static void outage_text(const struct store_table *t, size_t r, struct buf *b)
+/* The audit line of one recorded order, as the basis of the alerts it raises (ja: in Japanese). */
+static void outage_text(const struct store_table *t, size_t r, struct buf *b, int ja)
 {
-	buf_addf(b, "%.10s %s %s%s × %s/day (#%s, %s)", store_cell(t, r, STORE_OUT_RECORDED),
+	buf_addf(b, ja ? "%.10s %s %s%s × 1日%s回 (#%s, 記録者 %s)" : "%.10s %s %s%s × %s/day (#%s, %s)",
+	         store_cell(t, r, STORE_OUT_RECORDED),
 	         store_cell(t, r, STORE_OUT_DRUG_NAME) ? store_cell(t, r, STORE_OUT_DRUG_NAME)
 	                                               : store_cell(t, r, STORE_OUT_DRUG_CODE),
 	         store_cell(t, r, STORE_OUT_DOSE),
@@ -368,7 +377,9 @@ static int rx_check_run(int argc, char **argv, struct lb_strlist *linelist, char
 	size_t nl = 1 + linelist->n;
 	struct rx_line *ln = lb_calloc(nl, sizeof(*ln));
 	ln[0] = (struct rx_line){.code = drug, .dose = o.dose, .unit = o.unit, .per_day = o.per_day};
-	snprintf(ln[0].text, sizeof(ln[0].text), "line 1: %s %s × %g/day", drug, dose, o.per_day);
+	char dose1[96]; /* the dose as written, with --unit when it was given apart: 「2錠」 */
+	snprintf(dose1, sizeof(dose1), "%s%s", dose, !dose_unit && unit ? unit : "");
+	line_text(&ln[0], 1, drug, dose1, o.per_day);
 	*copies = lb_calloc(linelist->n ? linelist->n : 1, sizeof(**copies));
 	for (size_t k = 0; k < linelist->n; k++) {
 		(*copies)[k] = lb_strdup(linelist->v[k]);
@@ -396,10 +407,11 @@ static int rx_check_run(int argc, char **argv, struct lb_strlist *linelist, char
 		return cli_error(rc);
 	}
 	struct rx_other *others = lb_calloc(nl + out_t.nrows, sizeof(*others));
-	char **otext = lb_calloc(out_t.nrows ? out_t.nrows : 1, sizeof(*otext));
-	for (size_t k = 0; k < out_t.nrows; k++) {
+	/* otext[2k] in English, otext[2k + 1] in Japanese */
+	char **otext = lb_calloc(out_t.nrows ? 2 * out_t.nrows : 1, sizeof(*otext));
+	for (size_t k = 0; k < 2 * out_t.nrows; k++) {
 		struct buf b = {0};
-		outage_text(&out_t, k, &b);
+		outage_text(&out_t, k / 2, &b, (int)(k % 2));
 		buf_grow(&b, 1);
 		otext[k] = buf_detach(&b, NULL);
 	}
@@ -416,7 +428,8 @@ static int rx_check_run(int argc, char **argv, struct lb_strlist *linelist, char
 				                                 .per_day = ln[j].per_day,
 				                                 .period_days = o.period_days > 1 ? o.period_days : 1,
 				                                 .basis_type = "prescription",
-				                                 .text = ln[j].text};
+				                                 .text = ln[j].text,
+				                                 .text_ja = ln[j].text_ja};
 		for (size_t j = 0; j < out_t.nrows; j++)
 			others[no++] = (struct rx_other){.drug_code = store_cell(&out_t, j, STORE_OUT_DRUG_CODE),
 			                                 .dose = atof(store_cell(&out_t, j, STORE_OUT_DOSE)),
@@ -425,7 +438,8 @@ static int rx_check_run(int argc, char **argv, struct lb_strlist *linelist, char
 			                                 .period_days = store_outage_period(&out_t, j),
 			                                 .basis_type = "outage-order",
 			                                 .id = store_cell(&out_t, j, STORE_OUT_ID),
-			                                 .text = otext[j]};
+			                                 .text = otext[2 * j],
+			                                 .text_ja = otext[2 * j + 1]};
 		o.drug_code = ln[k].code;
 		o.dose = ln[k].dose;
 		o.unit = ln[k].unit;
@@ -523,7 +537,7 @@ static int rx_check_run(int argc, char **argv, struct lb_strlist *linelist, char
 			buf_release(&ids);
 		}
 	}
-	for (size_t k = 0; k < out_t.nrows; k++)
+	for (size_t k = 0; k < 2 * out_t.nrows; k++)
 		free(otext[k]);
 	free(otext);
 	free(others);

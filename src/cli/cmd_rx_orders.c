@@ -9,6 +9,23 @@
 #include <stdint.h>
 #include <string.h>
 
+/* The level a recorded order was checked at ("stop", "warn", "none"); under ja as the check says it (中止, 要確認,
+ * 警告なし). */
+static const char *level_shown(const char *level)
+{
+	if (!level)
+		return "";
+	if (lb_lang() != LB_LANG_JA)
+		return level; /* English keeps the code */
+	if (!strcmp(level, "stop"))
+		return rx_level_word(RX_STOP, 1);
+	if (!strcmp(level, "warn"))
+		return rx_level_word(RX_WARN, 1);
+	if (!strcmp(level, "none"))
+		return "警告なし";
+	return level;
+}
+
 int cmd_rx_orders(int argc, char **argv)
 {
 	const char *db = NULL, *patient = NULL;
@@ -73,20 +90,23 @@ int cmd_rx_orders(int argc, char **argv)
 		buf_adds(&out, all ? L_("no outage orders", "ダウンタイム中の処方はありません")
 		                   : L_("no running outage orders", "継続中のダウンタイム中の処方はありません"));
 	for (size_t r = 0; !json && r < t.nrows; r++) {
-		char tmp[32];
+		/* the days supplied: " 7" (ja 「 7日分」), nothing when not given */
+		char days[48] = "", tmp[32];
 		const char *pw = store_period_words(store_cell(&t, r, STORE_OUT_PERIOD), lb_lang() == LB_LANG_JA, tmp,
 		                                    sizeof(tmp));
-		buf_addf(&out, "%s#%s  %s  %s %s  %s%s × %s/day%s%s%s%s  [%s]  %s %s", r ? "\n" : "",
-		         store_cell(&t, r, STORE_OUT_ID), store_cell(&t, r, STORE_OUT_RECORDED),
+		if (strcmp(store_cell(&t, r, STORE_OUT_DAYS), "0"))
+			snprintf(days, sizeof(days), L_(" %s", " %s日分"), store_cell(&t, r, STORE_OUT_DAYS));
+		buf_addf(&out,
+		         L_("%s#%s  %s  %s %s  %s%s × %s/day%s%s%s  [%s]  %s %s",
+		            "%s#%s  %s  %s %s  %s%s × 1日%s回%s%s%s  [%s]  %s %s"),
+		         r ? "\n" : "", store_cell(&t, r, STORE_OUT_ID), store_cell(&t, r, STORE_OUT_RECORDED),
 		         store_cell(&t, r, STORE_OUT_DRUG_CODE),
 		         store_cell(&t, r, STORE_OUT_DRUG_NAME) ? store_cell(&t, r, STORE_OUT_DRUG_NAME) : "",
 		         store_cell(&t, r, STORE_OUT_DOSE),
 		         store_cell(&t, r, STORE_OUT_UNIT) ? store_cell(&t, r, STORE_OUT_UNIT) : "",
-		         store_cell(&t, r, STORE_OUT_PER_DAY), *pw ? " " : "", pw,
-		         strcmp(store_cell(&t, r, STORE_OUT_DAYS), "0") ? " " : "",
-		         strcmp(store_cell(&t, r, STORE_OUT_DAYS), "0") ? store_cell(&t, r, STORE_OUT_DAYS) : "",
-		         store_cell(&t, r, STORE_OUT_LEVEL) ? store_cell(&t, r, STORE_OUT_LEVEL) : "",
-		         L_("by", "記録者"), store_cell(&t, r, STORE_OUT_RECORDED_BY));
+		         store_cell(&t, r, STORE_OUT_PER_DAY), *pw ? " " : "", pw, days,
+		         level_shown(store_cell(&t, r, STORE_OUT_LEVEL)), L_("by", "記録者"),
+		         store_cell(&t, r, STORE_OUT_RECORDED_BY));
 		if (store_cell(&t, r, STORE_OUT_OVERRIDE))
 			buf_addf(&out, "  %s %s", L_("override:", "理由:"), store_cell(&t, r, STORE_OUT_OVERRIDE));
 		if (store_cell(&t, r, STORE_OUT_ENDED))

@@ -301,12 +301,14 @@ static int refresh_from_vault(const char *db, const struct cv_common *c, const c
 		free(only);
 		only = lb_strdup(path);
 	} else if (!only) {
-		rc = lb_error(LB_EUSAGE, "generation %.8s holds several paths: name the export tree with --path", gen);
+		rc = lb_error_tr(LB_EUSAGE, "generation %.8s holds several paths: name the export tree with --path",
+		                 "世代 %.8s には複数のパスがあります: --path で出力ツリーを指定してください", gen);
 		goto out;
 	}
 	buf_addf(&tmp, "%s.restore-XXXXXX", db);
 	if (!mkdtemp(tmp.data)) {
-		rc = lb_error_errno(errno, "cannot create a folder beside '%s'", db);
+		rc = lb_error_errno_tr(errno, "cannot create a folder beside '%s'", "'%s' の隣にフォルダを作れません",
+		                       db);
 		goto out;
 	}
 	struct lb_progress prog = {.label = L_("restore", "復元"), .bytes = 1};

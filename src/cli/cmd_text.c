@@ -82,7 +82,7 @@ static int decode_one(const char *path, const char *from, int json, int *found)
 		buf_release(&j);
 	} else {
 		if (fwrite(buf_cstr(&out), 1, out.len, stdout) != out.len)
-			rc = lb_error(LB_EIO, "cannot write output");
+			rc = lb_error_tr(LB_EIO, "cannot write output", "出力を書き込めません");
 		for (size_t i = 0; i < rep.bad_count && i < TEXT_REPORT_KEEP; i++) {
 			struct buf hx = {0};
 			hex_bytes(&hx, &rep.bad[i]);
@@ -188,7 +188,7 @@ static int text_encode_cmd(int argc, char **argv)
 	size_t bad = enc == TEXT_ENC_ISO2022JP ? text_encode_iso2022jp(&out, buf_cstr(&in), in.len)
 	                                       : text_encode_cp932(&out, buf_cstr(&in), in.len);
 	if (fwrite(buf_cstr(&out), 1, out.len, stdout) != out.len)
-		rc = lb_error(LB_EIO, "cannot write output");
+		rc = lb_error_tr(LB_EIO, "cannot write output", "出力を書き込めません");
 	buf_release(&in);
 	buf_release(&out);
 	if (rc < 0)

@@ -16,7 +16,7 @@
 int cv_open_rc(const struct cv_common *c, struct vault **v)
 {
 	if (!c->repo)
-		return lb_error(LB_EUSAGE, "--repo R is required");
+		return lb_error_tr(LB_EUSAGE, "--repo R is required", "--repo R が必要です");
 	int need = vault_key_needs_passphrase(c->key);
 	if (need < 0)
 		return need;

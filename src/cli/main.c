@@ -65,16 +65,21 @@ int main(int argc, char **argv)
 		} else if (!strcmp(a, "--version") || !strcmp(a, "-V")) {
 			char *v[] = {"version", NULL};
 			return cmd_version(1, v);
-		} else if (!strcmp(a, "--lang") && i + 1 < argc) {
-			i++;
-			if (!strcmp(argv[i], "ja"))
+		} else if (!strcmp(a, "--lang") || !strncmp(a, "--lang=", 7)) {
+			/* --lang ja, --lang=ja; anything but ja or en is refused (never a silent English) */
+			const char *v = a[6] == '=' ? a + 7 : i + 1 < argc ? argv[++i] : NULL;
+			if (!v)
+				return cli_usage(L_("option '--lang' needs a value (ja or en)",
+				                    "オプション '--lang' には値 (ja または en) が必要です"));
+			if (!strcmp(v, "ja"))
 				lb_set_lang(LB_LANG_JA);
-			else if (!strcmp(argv[i], "en"))
+			else if (!strcmp(v, "en"))
 				lb_set_lang(LB_LANG_EN);
 			else
-				return cli_usage("option '--lang' takes ja or en, not '%s'", argv[i]);
-		} else if (!strncmp(a, "--lang=", 7)) {
-			lb_set_lang(!strcmp(a + 7, "ja") ? LB_LANG_JA : LB_LANG_EN);
+				return cli_usage(
+				        L_("option '--lang' takes ja or en, not '%s'",
+				           "オプション '--lang' には ja か en を指定してください ('%s' は不可)"),
+				        v);
 		} else {
 			return cli_usage(L_("unknown option '%s' (see 'lifeboat --help')",
 			                    "不明なオプション '%s' ('lifeboat --help' を参照)"),
@@ -92,6 +97,6 @@ int main(int argc, char **argv)
 		                 argv[i]);
 	int rc = c->fn(argc - i, argv + i);
 	if (fflush(stdout) != 0)
-		return cli_usage("cannot write output");
+		return cli_usage(L_("cannot write output", "出力を書き込めません"));
 	return rc;
 }

@@ -87,7 +87,7 @@ int cli_dispatch(int argc, char **argv, const char *parent, const struct cli_sub
 int cli_print(const struct buf *b)
 {
 	if (fwrite(buf_cstr(b), 1, b->len, stdout) != b->len || fputc('\n', stdout) == EOF || fflush(stdout) != 0)
-		return cli_error(lb_error_errno(errno, "cannot write output"));
+		return cli_error(lb_error_errno_tr(errno, "cannot write output", "出力を書き込めません"));
 	return LB_EXIT_OK;
 }
 

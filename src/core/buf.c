@@ -22,7 +22,7 @@ int buf_grow(struct buf *b, size_t n)
 		return lb_error(LB_ETOOBIG, "buffer size overflow");
 	size_t need = b->len + n + 1;
 	if (b->max && b->len + n > b->max)
-		return lb_error(LB_ETOOBIG, "more than %zu bytes", b->max);
+		return lb_error_tr(LB_ETOOBIG, "more than %zu bytes", "%zu バイトを超えています", b->max);
 	if (need <= b->cap)
 		return 0;
 	size_t cap = b->cap ? b->cap : 64;
@@ -182,8 +182,9 @@ int buf_read_fd(struct buf *b, int fd, size_t max_bytes)
 			int e = errno;
 			buf_truncate(b, start);
 			if (r < 0)
-				return lb_error_errno(e, "read failed");
-			return lb_error(LB_ETOOBIG, "input larger than %zu bytes", limit);
+				return lb_error_errno_tr(e, "read failed", "読み込みに失敗しました");
+			return lb_error_tr(LB_ETOOBIG, "input larger than %zu bytes", "入力が %zu バイトを超えています",
+			                   limit);
 		}
 		size_t want = room < 65536 ? room : 65536;
 		int rc = buf_grow(b, want);
@@ -197,7 +198,7 @@ int buf_read_fd(struct buf *b, int fd, size_t max_bytes)
 				continue;
 			int e = errno;
 			buf_truncate(b, start);
-			return lb_error_errno(e, "read failed");
+			return lb_error_errno_tr(e, "read failed", "読み込みに失敗しました");
 		}
 		if (r == 0)
 			return 0;
@@ -210,10 +211,10 @@ int buf_read_file(struct buf *b, const char *path, size_t max_bytes)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return lb_error_errno(errno, "cannot open '%s'", path);
+		return lb_error_errno_tr(errno, "cannot open '%s'", "'%s' を開けません", path);
 	int rc = buf_read_fd(b, fd, max_bytes);
 	close(fd);
 	if (rc < 0)
-		return lb_error_wrap(rc, "reading '%s'", path);
+		return lb_error_wrap_tr(rc, "reading '%s'", "'%s' の読み込み", path);
 	return 0;
 }

@@ -66,6 +66,8 @@ int lb_error(int code, const char *fmt, ...) LB_PRINTF(2, 3);
 int lb_error_tr(int code, const char *en, const char *ja, ...) LB_PRINTF(2, 4);
 /* Like lb_error() with ": strerror(errno_value)" appended; maps ENOSPC, EACCES/EPERM, ENOENT to their codes. */
 int lb_error_errno(int errno_value, const char *fmt, ...) LB_PRINTF(2, 3);
+/* lb_error_errno() in the current language (as lb_error_tr); the strerror part is Japanese too under ja. */
+int lb_error_errno_tr(int errno_value, const char *en, const char *ja, ...) LB_PRINTF(2, 4);
 /* The detail message set last on this thread ("" when none). Valid until the next lb_error on this thread. */
 const char *lb_errmsg(void);
 /* Prepend context to the current detail message: "reading 'x': <old message>". Returns rc unchanged. */

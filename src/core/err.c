@@ -109,18 +109,80 @@ static int code_from_errno(int e)
 	}
 }
 
-int lb_error_errno(int errno_value, const char *fmt, ...)
+/* strerror() in the current language: the C library speaks English (the program never calls setlocale), so the
+ * errors a user meets on a ward (a missing file, no permission, a full disk) have their Japanese here. */
+static const char *errno_text(int e)
+{
+	if (lb_lang() != LB_LANG_JA)
+		return strerror(e);
+	switch (e) {
+	case ENOENT:
+		return "ファイルまたはフォルダがありません";
+	case ENOTDIR:
+		return "フォルダではありません";
+	case EISDIR:
+		return "フォルダです (ファイルではありません)";
+	case EACCES:
+	case EPERM:
+		return "権限がありません";
+	case EROFS:
+		return "読み取り専用のファイルシステムです";
+	case ENOSPC:
+	case EDQUOT:
+		return "ディスクの空きがありません";
+	case EEXIST:
+		return "既に存在します";
+	case EIO:
+		return "入出力エラー";
+	case ENAMETOOLONG:
+		return "名前が長すぎます";
+	case EFBIG:
+		return "ファイルが大きすぎます";
+	case ELOOP:
+		return "シンボリックリンクです (たどりません)";
+	case EBUSY:
+		return "使用中です";
+	case ENOMEM:
+		return "メモリが足りません";
+	case EINTR:
+		return "中断されました";
+	case EPIPE:
+		return "出力先が閉じられました";
+	default:
+		return strerror(e);
+	}
+}
+
+__attribute__((format(printf, 2, 0))) static int errno_v(int errno_value, const char *fmt, va_list ap)
 {
 	char head[LB_ERRMSG_MAX];
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(head, sizeof(head), fmt, ap);
-	va_end(ap);
 	/* Truncation of a very long message is acceptable: it is a diagnostic. */
-	if (snprintf(errmsg, sizeof(errmsg), "%s: %s", head, strerror(errno_value)) >= (int)sizeof(errmsg))
+	if (snprintf(errmsg, sizeof(errmsg), "%s: %s", head, errno_text(errno_value)) >= (int)sizeof(errmsg))
 		errmsg[sizeof(errmsg) - 1] = '\0';
 	return -code_from_errno(errno_value);
 }
+
+int lb_error_errno(int errno_value, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = errno_v(errno_value, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+int lb_error_errno_tr(int errno_value, const char *en, const char *ja, ...)
+{
+	va_list ap;
+	va_start(ap, ja);
+	int rc = errno_v(errno_value, lb_tr(en, ja), ap);
+	va_end(ap);
+	return rc;
+}
+#pragma GCC diagnostic pop
 
 const char *lb_errmsg(void)
 {

@@ -45,10 +45,10 @@ int lb_fsync_dir(const char *path)
 {
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return lb_error_errno(errno, "cannot open folder '%s'", path);
+		return lb_error_errno_tr(errno, "cannot open folder '%s'", "フォルダ '%s' を開けません", path);
 	int rc = 0;
 	if (fsync(fd) != 0 && errno != EINVAL)
-		rc = lb_error_errno(errno, "cannot sync folder '%s'", path);
+		rc = lb_error_errno_tr(errno, "cannot sync folder '%s'", "フォルダ '%s' を同期できません", path);
 	close(fd);
 	return rc;
 }
@@ -65,31 +65,32 @@ int lb_write_file_atomic(const char *path, const void *data, size_t len, int mod
 		buf_addf(&tmp, "%s.tmp-%d-%u", path, (int)getpid(), atomic_fetch_add(&seq, 1));
 		fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
 		if (fd < 0 && (errno != EEXIST || attempt >= 1000)) {
-			rc = lb_error_errno(errno, "cannot create '%s'", tmp.data);
+			rc = lb_error_errno_tr(errno, "cannot create '%s'", "'%s' を作成できません", tmp.data);
 			goto out;
 		}
 	}
 	created = 1;
 	if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
-		rc = lb_error_errno(errno, "cannot write '%s'", path);
+		rc = lb_error_errno_tr(errno, "cannot write '%s'", "'%s' に書き込めません", path);
 		goto out;
 	}
 	if (close(fd) != 0) {
 		fd = -1;
-		rc = lb_error_errno(errno, "cannot write '%s'", path);
+		rc = lb_error_errno_tr(errno, "cannot write '%s'", "'%s' に書き込めません", path);
 		goto out;
 	}
 	fd = -1;
 	if (exclusive) {
 		/* link(2) fails if path exists: no window in which another writer's file is replaced. */
 		if (link(tmp.data, path) != 0) {
-			rc = errno == EEXIST ? lb_error(LB_EEXIST, "'%s' exists already", path)
-			                     : lb_error_errno(errno, "cannot create '%s'", path);
+			rc = errno == EEXIST
+			             ? lb_error_tr(LB_EEXIST, "'%s' exists already", "'%s' は既にあります", path)
+			             : lb_error_errno_tr(errno, "cannot create '%s'", "'%s' を作成できません", path);
 			goto out;
 		}
 		unlink(tmp.data);
 	} else if (rename(tmp.data, path) != 0) {
-		rc = lb_error_errno(errno, "cannot replace '%s'", path);
+		rc = lb_error_errno_tr(errno, "cannot replace '%s'", "'%s' を置き換えられません", path);
 		goto out;
 	}
 	dir_of(&dir, path);
@@ -115,7 +116,8 @@ int lb_mkdirs(const char *path, int mode)
 		char save = p.data[i];
 		p.data[i] = '\0';
 		if (mkdir(p.data, (mode_t)mode) != 0 && errno != EEXIST) {
-			rc = lb_error_errno(errno, "cannot create folder '%s'", p.data);
+			rc = lb_error_errno_tr(errno, "cannot create folder '%s'", "フォルダ '%s' を作成できません",
+			                       p.data);
 			break;
 		}
 		p.data[i] = save;
@@ -123,7 +125,8 @@ int lb_mkdirs(const char *path, int mode)
 	if (rc == 0) {
 		struct stat st;
 		if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
-			rc = lb_error(LB_EEXIST, "'%s' exists and is not a folder", path);
+			rc = lb_error_tr(LB_EEXIST, "'%s' exists and is not a folder",
+			                 "'%s' は既にありフォルダではありません", path);
 	}
 	buf_release(&p);
 	return rc;
@@ -157,15 +160,15 @@ static int rmtree_at(int dirfd, const char *name)
 			return 0;
 		if (errno == ENOTDIR || errno == ELOOP) {
 			if (unlinkat(dirfd, name, 0) != 0 && errno != ENOENT)
-				return lb_error_errno(errno, "cannot remove '%s'", name);
+				return lb_error_errno_tr(errno, "cannot remove '%s'", "'%s' を削除できません", name);
 			return 0;
 		}
-		return lb_error_errno(errno, "cannot open '%s'", name);
+		return lb_error_errno_tr(errno, "cannot open '%s'", "'%s' を開けません", name);
 	}
 	DIR *d = fdopendir(fd);
 	if (!d) {
 		close(fd);
-		return lb_error_errno(errno, "cannot read '%s'", name);
+		return lb_error_errno_tr(errno, "cannot read '%s'", "'%s' を読めません", name);
 	}
 	int rc = 0;
 	struct dirent *e;
@@ -176,7 +179,7 @@ static int rmtree_at(int dirfd, const char *name)
 	}
 	closedir(d);
 	if (rc == 0 && unlinkat(dirfd, name, AT_REMOVEDIR) != 0 && errno != ENOENT)
-		rc = lb_error_errno(errno, "cannot remove folder '%s'", name);
+		rc = lb_error_errno_tr(errno, "cannot remove folder '%s'", "フォルダ '%s' を削除できません", name);
 	return rc;
 }
 

@@ -30,10 +30,12 @@ static int parse_long(const struct lb_opt *o, const char *s)
 	errno = 0;
 	long v = strtol(s, &end, 10);
 	if (errno || end == s || *end)
-		return lb_error(LB_EUSAGE, "option '--%s' takes a whole number, not '%s'", o->name, s);
+		return lb_error_tr(LB_EUSAGE, "option '--%s' takes a whole number, not '%s'",
+		                   "オプション '--%s' には整数を指定してください ('%s' は不可)", o->name, s);
 	if ((o->min || o->max) && (v < o->min || v > o->max))
-		return lb_error(LB_EUSAGE, "option '--%s' takes a number from %ld to %ld, not '%s'", o->name, o->min,
-		                o->max, s);
+		return lb_error_tr(LB_EUSAGE, "option '--%s' takes a number from %ld to %ld, not '%s'",
+		                   "オプション '--%s' には %ld〜%ld の数を指定してください ('%s' は不可)", o->name,
+		                   o->min, o->max, s);
 	*(long *)o->target = v;
 	return 0;
 }
@@ -79,7 +81,9 @@ static int parse_size(const struct lb_opt *o, const char *s)
 	*(uint64_t *)o->target = (uint64_t)v << shift;
 	return 0;
 bad:
-	return lb_error(LB_EUSAGE, "option '--%s' takes a size such as 512k, 16M or 2G, not '%s'", o->name, s);
+	return lb_error_tr(LB_EUSAGE, "option '--%s' takes a size such as 512k, 16M or 2G, not '%s'",
+	                   "オプション '--%s' には 512k, 16M, 2G のようなサイズを指定してください ('%s' は不可)",
+	                   o->name, s);
 }
 
 static int apply(const struct lb_opt *o, const char *arg)
@@ -99,7 +103,7 @@ static int apply(const struct lb_opt *o, const char *arg)
 		lb_strlist_push(o->target, arg);
 		return 0;
 	default:
-		return lb_error(LB_EINTERNAL, "bad option table");
+		return lb_error_tr(LB_EINTERNAL, "bad option table", "オプション表の誤り (内部エラー)");
 	}
 }
 
@@ -134,13 +138,16 @@ int lb_opt_parse(int argc, char **argv, const struct lb_opt *opts, int *want_hel
 			/* optopt is the option's val: 256 + index for table options, 'h' for --help (-h itself takes no
 			 * value, so 'h' here can only be "--help=x"). */
 			if (optopt >= 256 || optopt == 'h')
-				rc = lb_error(LB_EUSAGE, "option '%s' takes no value", argv[optind - 1]);
+				rc = lb_error_tr(LB_EUSAGE, "option '%s' takes no value",
+				                 "オプション '%s' には値を付けられません", argv[optind - 1]);
 			else if (optopt)
-				rc = lb_error(LB_EUSAGE, "unknown option '-%c'", optopt);
+				rc = lb_error_tr(LB_EUSAGE, "unknown option '-%c'", "不明なオプション '-%c'", optopt);
 			else
-				rc = lb_error(LB_EUSAGE, "unknown option '%s'", argv[optind - 1]);
+				rc = lb_error_tr(LB_EUSAGE, "unknown option '%s'", "不明なオプション '%s'",
+				                 argv[optind - 1]);
 		} else if (c == ':') {
-			rc = lb_error(LB_EUSAGE, "option '%s' needs a value", argv[optind - 1]);
+			rc = lb_error_tr(LB_EUSAGE, "option '%s' needs a value", "オプション '%s' には値が必要です",
+			                 argv[optind - 1]);
 		} else if (c >= 256) {
 			rc = apply(&opts[c - 256], optarg);
 		} else {

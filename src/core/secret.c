@@ -75,7 +75,7 @@ int lb_secret_read_stdin(struct buf *out, const char *prompt)
 		return rc;
 	}
 	if (out->len == 0)
-		return lb_error(LB_EINVAL, "empty secret on standard input");
+		return lb_error_tr(LB_EINVAL, "empty secret on standard input", "標準入力の秘密が空です");
 	return 0;
 }
 
@@ -86,12 +86,14 @@ int lb_secret_read(struct buf *out, const char *passphrase_file, const char *pro
 		/* Symlinks are followed on purpose: /dev/stdin, <(pass show x) and mounted secrets are links. */
 		int fd = open(passphrase_file, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
-			return lb_error_errno(errno, "cannot open passphrase file '%s'", passphrase_file);
+			return lb_error_errno_tr(errno, "cannot open passphrase file '%s'",
+			                         "パスフレーズファイル '%s' を開けません", passphrase_file);
 		int rc = buf_read_fd(out, fd, SECRET_MAX);
 		close(fd);
 		if (rc < 0) {
 			buf_wipe(out);
-			return lb_error_wrap(rc, "passphrase file '%s'", passphrase_file);
+			return lb_error_wrap_tr(rc, "passphrase file '%s'", "パスフレーズファイル '%s'",
+			                        passphrase_file);
 		}
 		chomp(out);
 	} else if (getenv("LIFEBOAT_PASSPHRASE")) {
@@ -106,7 +108,8 @@ int lb_secret_read(struct buf *out, const char *passphrase_file, const char *pro
 			struct buf again = {0};
 			rc = read_tty_line(&again, 0, L_("again: ", "もう一度: "));
 			if (rc == 0 && (again.len != out->len || memcmp(again.data, out->data, out->len) != 0))
-				rc = lb_error(LB_EINVAL, "the passphrases differ");
+				rc = lb_error_tr(LB_EINVAL, "the passphrases differ",
+				                 "2 回のパスフレーズが一致しません");
 			buf_wipe(&again);
 		}
 		if (rc < 0) {
@@ -114,12 +117,14 @@ int lb_secret_read(struct buf *out, const char *passphrase_file, const char *pro
 			return rc;
 		}
 	} else {
-		return lb_error(LB_EUSAGE,
-		                "no passphrase: set LIFEBOAT_PASSPHRASE, use --passphrase-file or a terminal");
+		return lb_error_tr(LB_EUSAGE,
+		                   "no passphrase: set LIFEBOAT_PASSPHRASE, use --passphrase-file or a terminal",
+		                   "パスフレーズがありません: LIFEBOAT_PASSPHRASE を設定するか、--passphrase-file か"
+		                   "端末から入力してください");
 	}
 	if (out->len == 0) {
 		buf_wipe(out);
-		return lb_error(LB_EINVAL, "empty passphrase");
+		return lb_error_tr(LB_EINVAL, "empty passphrase", "パスフレーズが空です");
 	}
 	return 0;
 }

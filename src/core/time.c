@@ -265,7 +265,8 @@ int lb_parse_time(const char *s, int64_t *out)
 	*out = ms;
 	return 0;
 bad:
-	return lb_error(LB_EINVAL, "not a date or time '%s' (use YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z])", s);
+	return lb_error_tr(LB_EINVAL, "not a date or time '%s' (use YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z])",
+	                   "'%s' は日付・日時ではありません (YYYY-MM-DD または YYYY-MM-DDTHH:MM[:SS][Z])", s);
 }
 
 int lb_parse_duration(const char *s, int64_t *out)
@@ -310,7 +311,8 @@ int lb_parse_duration(const char *s, int64_t *out)
 	*out = v * unit;
 	return 0;
 bad:
-	return lb_error(LB_EINVAL, "not a duration '%s' (use a number and s, m, h, d, w, M or y: 30d)", s);
+	return lb_error_tr(LB_EINVAL, "not a duration '%s' (use a number and s, m, h, d, w, M or y: 30d)",
+	                   "'%s' は期間ではありません (数と s, m, h, d, w, M, y の単位: 30d)", s);
 }
 
 void lb_format_bytes(struct buf *b, uint64_t n)

@@ -110,6 +110,23 @@ void csv_warn(const struct ehr_sink *sink, const struct ehr_source *src, enum eh
 	buf_release(&b);
 }
 
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+void csv_warn_tr(const struct ehr_sink *sink, const struct ehr_source *src, enum ehr_warn kind, const char *en,
+                 const char *ja, ...)
+{
+	if (!sink->warning)
+		return;
+	struct buf b = {0};
+	va_list ap;
+	va_start(ap, ja);
+	buf_vaddf(&b, lb_tr(en, ja), ap);
+	va_end(ap);
+	sink->warning(sink->ctx, src, kind, b.data);
+	buf_release(&b);
+}
+#pragma GCC diagnostic pop
+
 /* Read path and decode it to UTF-8 in out (BOM removed). */
 static int load_utf8(const char *path, struct buf *out, const struct ehr_sink *sink, struct ehr_source *src)
 {
@@ -132,8 +149,9 @@ static int load_utf8(const char *path, struct buf *out, const struct ehr_sink *s
 	struct text_report rep = {0};
 	text_decode(enc, out, s, n, &rep);
 	if (rep.bad_count)
-		csv_warn(sink, src, EHR_WARN_ENCODING, "%zu byte sequences could not be read as %s (shown as U+FFFD)",
-		         rep.bad_count, text_encoding_name(enc));
+		csv_warn_tr(
+		        sink, src, EHR_WARN_ENCODING, "%zu byte sequences could not be read as %s (shown as U+FFFD)",
+		        "%zu か所を %s として読めませんでした (U+FFFD で表示)", rep.bad_count, text_encoding_name(enc));
 	if (out->len >= 3 && !memcmp(out->data, "\xEF\xBB\xBF", 3)) {
 		memmove(out->data, out->data + 3, out->len - 2);
 		out->len -= 3;
@@ -170,6 +188,27 @@ static int name_matches(const char *names, const char *h)
 	return 0;
 }
 
+/* The first all-Japanese name among a column's names ("code|drug_code|薬品コード" → 薬品コード; 「患者id」, kept
+ * lowercase as headers are compared, is passed over for 「患者番号」), NULL when it has none. */
+static const char *ja_alias(const char *names, int *len)
+{
+	for (const char *p = names; *p;) {
+		const char *bar = strchr(p, '|');
+		size_t l = bar ? (size_t)(bar - p) : strlen(p);
+		size_t ascii = 0;
+		for (size_t i = 0; i < l; i++)
+			ascii += (unsigned char)p[i] < 0x80;
+		if (l && !ascii) {
+			*len = (int)l;
+			return p;
+		}
+		if (!bar)
+			break;
+		p = bar + 1;
+	}
+	return NULL;
+}
+
 static int find_columns(struct csv *c, struct column *cols, size_t ncols, const char *path)
 {
 	char h[256];
@@ -185,6 +224,16 @@ static int find_columns(struct csv *c, struct column *cols, size_t ncols, const 
 		if (cols[i].required && cols[i].index < 0) {
 			const char *bar = strchr(cols[i].names, '|');
 			int l = bar ? (int)(bar - cols[i].names) : (int)strlen(cols[i].names);
+			if (lb_lang() == LB_LANG_JA) {
+				/* the column's Japanese header too, as a Japanese export would name it */
+				int jl;
+				const char *ja = ja_alias(cols[i].names, &jl);
+				if (ja)
+					return lb_error(LB_EINVAL, "'%s' のヘッダに列 '%.*s' (%.*s) がありません", path,
+					                l, cols[i].names, jl, ja);
+				return lb_error(LB_EINVAL, "'%s' のヘッダに列 '%.*s' がありません", path, l,
+				                cols[i].names);
+			}
 			return lb_error(LB_EINVAL, "'%s' has no column '%.*s' in its header", path, l, cols[i].names);
 		}
 	}
@@ -222,7 +271,8 @@ int csv_feed_open(const char *path, struct buf *text, struct csv *c, struct colu
 	c->end = c->p + text->len;
 	c->line = 1;
 	if (!csv_next(c))
-		return lb_error(LB_EINVAL, "'%s' is empty (no header row)", path);
+		return lb_error_tr(LB_EINVAL, "'%s' is empty (no header row)", "'%s' は空です (ヘッダ行がありません)",
+		                   path);
 	return find_columns(c, cols, ncols, path);
 }
 
@@ -231,12 +281,14 @@ int csv_record_ok(struct csv *c, const struct ehr_sink *sink, struct ehr_source 
 {
 	src->line = c->rec_line;
 	if (c->unterminated) {
-		csv_warn(sink, src, EHR_WARN_PARSE, "a quoted field is not closed before the end of the file");
+		csv_warn_tr(sink, src, EHR_WARN_PARSE, "a quoted field is not closed before the end of the file",
+		            "引用符で始まる項目がファイルの終わりまで閉じられていません");
 		return 0;
 	}
 	if (c->too_many || c->too_long) {
-		csv_warn(sink, src, EHR_WARN_LIMIT, "row over the limits (%d fields, %u bytes a field): skipped",
-		         CSV_MAX_FIELDS, CSV_MAX_FIELD);
+		csv_warn_tr(sink, src, EHR_WARN_LIMIT, "row over the limits (%d fields, %u bytes a field): skipped",
+		            "上限 (%d 項目、1 項目 %u バイト) を超える行: 読み飛ばしました", CSV_MAX_FIELDS,
+		            CSV_MAX_FIELD);
 		return 0;
 	}
 	return 1;
@@ -369,24 +421,29 @@ int ehr_appointments_read(const char *path, const struct ehr_sink *sink)
 	struct csv c;
 	int rc = csv_feed_open(path, &text, &c, cols, A_COUNT, sink, &src);
 	if (rc == 0 && cols[A_START].index < 0 && cols[A_DATE].index < 0)
-		rc = lb_error(LB_EINVAL, "'%s' has no column 'start' (or 'date' and 'time') in its header", path);
+		rc = lb_error_tr(LB_EINVAL, "'%s' has no column 'start' (or 'date' and 'time') in its header",
+		                 "'%s' のヘッダに列 'start' (予約日時)、または 'date' (予約日) と 'time' (予約時刻) が"
+		                 "ありません",
+		                 path);
 	while (rc == 0 && csv_next(&c)) {
 		if (!csv_record_ok(&c, sink, &src))
 			continue;
 		struct ehr_appointment a = {0};
 		a.patient_id = csv_nonempty(csv_col(&c, &cols[A_PATIENT]));
 		if (!a.patient_id) {
-			csv_warn(sink, &src, EHR_WARN_PARSE, "no patient ID: row skipped");
+			csv_warn_tr(sink, &src, EHR_WARN_PARSE, "no patient ID: row skipped",
+			            "患者IDがありません: 行を読み飛ばしました");
 			continue;
 		}
 		char start[32];
 		const char *s = csv_col(&c, &cols[A_START]), *d = csv_col(&c, &cols[A_DATE]),
 		           *t = csv_col(&c, &cols[A_TIME]);
 		if (appt_start(s, d, t, start, sizeof(start)) < 0) {
-			csv_warn(sink, &src, EHR_WARN_PARSE, "no readable date and time ('%s'): row skipped",
-			         s && *s ? s
-			         : d     ? d
-			                 : "");
+			csv_warn_tr(sink, &src, EHR_WARN_PARSE, "no readable date and time ('%s'): row skipped",
+			            "日時 ('%s') が読めません: 行を読み飛ばしました",
+			            s && *s ? s
+			            : d     ? d
+			                    : "");
 			continue;
 		}
 		a.start = start;
@@ -397,7 +454,8 @@ int ehr_appointments_read(const char *path, const struct ehr_sink *sink)
 		const char *st = csv_col(&c, &cols[A_STATUS]);
 		a.status = appt_status(st);
 		if (!a.status) {
-			csv_warn(sink, &src, EHR_WARN_PARSE, "unknown status '%s': kept as written", st);
+			csv_warn_tr(sink, &src, EHR_WARN_PARSE, "unknown status '%s': kept as written",
+			            "不明な状態 '%s': 記載のまま保存しました", st);
 			a.status = st;
 		}
 		a.phone = csv_nonempty(csv_col(&c, &cols[A_PHONE]));

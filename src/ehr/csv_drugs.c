@@ -211,7 +211,9 @@ int ehr_drugs_read(const char *path, const struct ehr_sink *sink)
 		d.code = csv_nonempty(csv_col(&c, &cols[D_CODE]));
 		d.name = csv_nonempty(csv_col(&c, &cols[D_NAME]));
 		if (!d.code || !d.name) {
-			csv_warn(sink, &src, EHR_WARN_PARSE, "drug without %s: row skipped", d.code ? "name" : "code");
+			csv_warn_tr(sink, &src, EHR_WARN_PARSE, "drug without %s: row skipped",
+			            "%sのない薬品: 行を読み飛ばしました",
+			            d.code ? L_("name", "薬品名") : L_("code", "薬品コード"));
 			continue;
 		}
 		d.generic_name = csv_nonempty(csv_col(&c, &cols[D_GENERIC]));
@@ -220,8 +222,10 @@ int ehr_drugs_read(const char *path, const struct ehr_sink *sink)
 		d.unit = csv_nonempty(csv_col(&c, &cols[D_UNIT]));
 		const char *max = csv_nonempty(csv_col(&c, &cols[D_MAX]));
 		if (max && parse_amount(max, &d.max_daily_dose) < 0) {
-			csv_warn(sink, &src, EHR_WARN_PARSE,
-			         "max_daily_dose '%s' of '%s' is not a number: no maximum kept", max, d.code);
+			csv_warn_tr(sink, &src, EHR_WARN_PARSE,
+			            "max_daily_dose '%s' of '%s' is not a number: no maximum kept",
+			            "1日最大量 '%s' ('%s') は数ではありません: 最大量なしとして読みました", max,
+			            d.code);
 			d.max_daily_dose = 0;
 		}
 		d.pregnancy = csv_nonempty(csv_col(&c, &cols[D_PREG]));
@@ -233,9 +237,13 @@ int ehr_drugs_read(const char *path, const struct ehr_sink *sink)
 			const char *age = csv_nonempty(csv_col(&c, &cols[k]));
 			int *months = k == D_MIN_AGE ? &d.age_min_months : &d.age_below_months;
 			if (age && ehr_age_limit_parse(age, k == D_MAX_AGE, months) < 0) {
-				csv_warn(sink, &src, EHR_WARN_PARSE,
-				         "%s '%s' of '%s' is not an age (15, 15歳, 6か月, 1歳6か月): no limit kept",
-				         k == D_MIN_AGE ? "min_age" : "max_age", age, d.code);
+				csv_warn_tr(sink, &src, EHR_WARN_PARSE,
+				            "%s '%s' of '%s' is not an age (15, 15歳, 6か月, 1歳6か月): no limit kept",
+				            "%s '%s' ('%s') は年齢ではありません (15, 15歳, 6か月, 1歳6か月): "
+				            "制限なしとして"
+				            "読みました",
+				            k == D_MIN_AGE ? L_("min_age", "年齢下限") : L_("max_age", "年齢上限"), age,
+				            d.code);
 				*months = 0;
 			}
 		}
@@ -246,31 +254,40 @@ int ehr_drugs_read(const char *path, const struct ehr_sink *sink)
 		d.elderly = csv_nonempty(csv_col(&c, &cols[D_ELDERLY]));
 		const char *period = csv_nonempty(csv_col(&c, &cols[D_PERIOD]));
 		if (period && (d.period_days = period_parse(period)) < 0) {
-			csv_warn(sink, &src, EHR_WARN_PARSE,
-			         "dosing_period '%s' of '%s' is not a period (1日, 週1回, 4週, 7): read as daily",
-			         period, d.code);
+			csv_warn_tr(
+			        sink, &src, EHR_WARN_PARSE,
+			        "dosing_period '%s' of '%s' is not a period (1日, 週1回, 4週, 7): read as daily",
+			        "投与間隔 '%s' ('%s') は間隔ではありません (1日, 週1回, 4週, 7): 毎日として読みました",
+			        period, d.code);
 			d.period_days = 0;
 		}
 		for (int k = D_NARROW; k <= D_HIGH; k++) {
 			const char *f = csv_nonempty(csv_col(&c, &cols[k]));
 			int v = f ? flag_parse(f) : 0;
 			if (v < 0) {
-				csv_warn(sink, &src, EHR_WARN_PARSE,
-				         "%s '%s' of '%s' is not yes or no (1, 0, ○, はい): read as no",
-				         k == D_NARROW ? "narrow_therapeutic" : "high_alert", f, d.code);
+				csv_warn_tr(sink, &src, EHR_WARN_PARSE,
+				            "%s '%s' of '%s' is not yes or no (1, 0, ○, はい): read as no",
+				            "%s '%s' ('%s') は はい・いいえ ではありません (1, 0, ○, はい): "
+				            "いいえとして読みました",
+				            k == D_NARROW ? L_("narrow_therapeutic", "治療域狭小")
+				                          : L_("high_alert", "ハイリスク薬"),
+				            f, d.code);
 				v = 0;
 			}
 			*(k == D_NARROW ? &d.narrow_therapeutic : &d.high_alert) = v;
 		}
 		const char *per_kg = csv_nonempty(csv_col(&c, &cols[D_PER_KG]));
 		if (per_kg && parse_amount(per_kg, &d.max_per_kg_day) < 0) {
-			csv_warn(sink, &src, EHR_WARN_PARSE,
-			         "max_per_kg_day '%s' of '%s' is not a number: no maximum kept", per_kg, d.code);
+			csv_warn_tr(sink, &src, EHR_WARN_PARSE,
+			            "max_per_kg_day '%s' of '%s' is not a number: no maximum kept",
+			            "体重あたり1日最大量 '%s' ('%s') は数ではありません: 最大量なしとして読みました",
+			            per_kg, d.code);
 			d.max_per_kg_day = 0;
 		}
 		if (d.age_below_months && d.age_below_months <= d.age_min_months) {
-			csv_warn(sink, &src, EHR_WARN_PARSE, "max_age of '%s' is below its min_age: no age limit kept",
-			         d.code);
+			csv_warn_tr(sink, &src, EHR_WARN_PARSE,
+			            "max_age of '%s' is below its min_age: no age limit kept",
+			            "'%s' の年齢上限が年齢下限より下です: 年齢制限なしとして読みました", d.code);
 			d.age_min_months = d.age_below_months = 0;
 		}
 		if (sink->drug && (rc = sink->drug(sink->ctx, &src, &d)) < 0)

@@ -50,5 +50,9 @@ const char *csv_nonempty(const char *s);
 /* A warning about src to the sink (nothing without a warning callback). */
 void csv_warn(const struct ehr_sink *sink, const struct ehr_source *src, enum ehr_warn kind, const char *fmt, ...)
         LB_PRINTF(4, 5);
+/* The same in the language of the run (lb_tr): en and ja take the same arguments in the same order; the warning is
+ * kept in the store as it was said. */
+void csv_warn_tr(const struct ehr_sink *sink, const struct ehr_source *src, enum ehr_warn kind, const char *en,
+                 const char *ja, ...) LB_PRINTF(4, 6);
 
 #endif

@@ -294,8 +294,8 @@ int print_all(struct store *s, const char *out_dir, const struct print_opts *o, 
 		st = &local;
 	int kind = replaceable(out_dir);
 	if (!kind)
-		return lb_error(LB_EEXIST, "'%s' exists and is not a set made by 'print all': not replacing it",
-		                out_dir);
+		return lb_error_tr(LB_EEXIST, "'%s' exists and is not a set made by 'print all': not replacing it",
+		                   "'%s' は既にあり、'print all' が作った一式ではありません: 置き換えません", out_dir);
 	sweep_stale(out_dir);
 	struct buf tmp = {0}, p = {0};
 	buf_addf(&tmp, "%s.new-%ld", out_dir, (long)getpid());

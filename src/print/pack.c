@@ -390,7 +390,8 @@ static int src_load(struct store *s, const char *ward, const char *patient_id, s
 			return rc;
 		if (!census.nrows) {
 			store_table_release(&census);
-			return lb_error(LB_ENOTFOUND, "no patient is admitted to ward '%s'", ward);
+			return lb_error_tr(LB_ENOTFOUND, "no patient is admitted to ward '%s'",
+			                   "病棟 '%s' に入院中の患者はいません", ward);
 		}
 		p->v = lb_calloc(census.nrows, sizeof(*p->v));
 		for (; p->n < census.nrows && rc == 0; p->n++)

@@ -262,8 +262,14 @@ int rx_rule_active(struct store *s, struct rx_result *r, const struct rx_order *
 			break;
 		struct ehr_drug mdc = md ? *md : (struct ehr_drug){0};
 		const char *mname = mdc.name ? mdc.name : x->drug_code;
+		size_t n0 = r->n;
 		compare(r, &dk, md ? &mdc : NULL, mname ? mname : "?", NULL,
 		        x->basis_type ? x->basis_type : "prescription", x->id, x->text ? x->text : mname);
+		/* the basis of what this line raised in Japanese too (「2行目: … × 1日2回」) */
+		for (size_t a = n0; x->text && x->text_ja && a < r->n; a++) {
+			free(r->v[a].basis.text_ja);
+			r->v[a].basis.text_ja = lb_strdup(x->text_ja);
+		}
 	}
 	drug_keys_free(&dk);
 	buf_release(&basis);

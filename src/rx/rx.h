@@ -85,6 +85,7 @@ struct rx_other {
 	const char *basis_type; /* "prescription" (a line of the same prescription) or "outage-order" */
 	const char *id;         /* the outage order's id or the line number, for the basis */
 	const char *text;       /* what the basis shows: "2026-12-01 デパケンR錠200 200mg × 2/day" */
+	const char *text_ja;    /* the same in Japanese ("… 200mg × 1日2回"); NULL: text */
 };
 
 /* One order as written on paper. */

@@ -40,8 +40,9 @@ int rx_search(struct store *s, const char *text, size_t limit, struct rx_hits *o
 	size_t chars = utf8_count(t, strlen(t));
 	if (chars < RX_SEARCH_MIN_CHARS) {
 		free(t);
-		return lb_error(LB_EUSAGE, "type at least %d characters to search drugs ('%s')", RX_SEARCH_MIN_CHARS,
-		                text ? text : "");
+		return lb_error_tr(LB_EUSAGE, "type at least %d characters to search drugs ('%s')",
+		                   "薬品の検索には %d 文字以上を入力してください ('%s')", RX_SEARCH_MIN_CHARS,
+		                   text ? text : "");
 	}
 	struct buf key = {0};
 	text_search_key(&key, t, strlen(t));

@@ -96,8 +96,10 @@ int station_auth_open(struct station_auth *a, const char *db, int create)
 	station_auth_path(&path, db);
 	int rc = 0;
 	if (!create && !lb_exists(path.data)) {
-		rc = lb_error(LB_ENOTFOUND, "no station file '%s' (add a user first: lifeboat user add --db %s)",
-		              path.data, db);
+		rc = lb_error_tr(
+		        LB_ENOTFOUND, "no station file '%s' (add a user first: lifeboat user add --db %s)",
+		        "端末ファイル '%s' がありません (先に利用者を追加してください: lifeboat user add --db %s)",
+		        path.data, db);
 		goto done;
 	}
 	if (sqlite3_open_v2(path.data, &a->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
@@ -173,15 +175,17 @@ static void token_hash(const char *token, char out[65])
 int station_user_add(const char *db, const char *name, const char *role, const char *password)
 {
 	if (!name || !*name || strlen(name) > 63)
-		return lb_error(LB_EUSAGE, "a user name is 1 to 63 bytes");
+		return lb_error_tr(LB_EUSAGE, "a user name is 1 to 63 bytes", "利用者名は 1〜63 バイトです");
 	for (const char *p = name; *p; p++)
 		if ((unsigned char)*p <= ' ' || *p == 0x7f)
-			return lb_error(LB_EUSAGE, "user name '%s' has spaces or control characters", name);
+			return lb_error_tr(LB_EUSAGE, "user name '%s' has spaces or control characters",
+			                   "利用者名 '%s' に空白または制御文字があります", name);
 	if (!station_role_valid(role))
-		return lb_error(LB_EUSAGE, "no role '%s' (roles: %s)", role ? role : "", STATION_ROLES);
+		return lb_error_tr(LB_EUSAGE, "no role '%s' (roles: %s)", "ロール '%s' はありません (%s)",
+		                   role ? role : "", STATION_ROLES);
 	size_t pl = strlen(password);
 	if (pl < 8 || pl > 1024)
-		return lb_error(LB_EINVAL, "a password is 8 to 1024 bytes");
+		return lb_error_tr(LB_EINVAL, "a password is 8 to 1024 bytes", "パスワードは 8〜1024 バイトです");
 	char hash[crypto_pwhash_STRBYTES];
 	if (sodium_init() < 0 || crypto_pwhash_str(hash, password, pl, crypto_pwhash_OPSLIMIT_INTERACTIVE,
 	                                           crypto_pwhash_MEMLIMIT_INTERACTIVE))
@@ -203,7 +207,7 @@ int station_user_add(const char *db, const char *name, const char *role, const c
 		sqlite3_bind_text(q, 4, now.data, -1, SQLITE_STATIC);
 		int s = sqlite3_step(q);
 		if (s == SQLITE_CONSTRAINT)
-			rc = lb_error(LB_EEXIST, "user '%s' exists already", name);
+			rc = lb_error_tr(LB_EEXIST, "user '%s' exists already", "利用者 '%s' は既にいます", name);
 		else if (s != SQLITE_DONE)
 			rc = sqlerr(a.db, "adding a user");
 		sqlite3_finalize(q);
@@ -231,7 +235,7 @@ int station_user_del(const char *db, const char *name)
 		if (sqlite3_step(q) != SQLITE_DONE)
 			rc = sqlerr(a.db, "deleting a user");
 		else if (i == 0 && sqlite3_changes(a.db) == 0)
-			rc = lb_error(LB_ENOTFOUND, "no user '%s'", name);
+			rc = lb_error_tr(LB_ENOTFOUND, "no user '%s'", "利用者 '%s' はいません", name);
 		sqlite3_finalize(q);
 	}
 	station_auth_close(&a);
@@ -647,13 +651,15 @@ int station_user_unlock(const char *db, const char *name, const char *address, c
 {
 	*cleared = 0;
 	if ((!name || !*name) && (!address || !*address))
-		return lb_error(LB_EUSAGE, "unlock a user name, an address, or both");
+		return lb_error_tr(LB_EUSAGE, "unlock a user name, an address, or both",
+		                   "ロックを解除する利用者名かアドレス (または両方) を指定してください");
 	struct station_auth a;
 	int rc = station_auth_open(&a, db, 0);
 	if (rc < 0)
 		return rc;
 	if (name && *name && q_int(a.db, "SELECT count(*) FROM users WHERE name=?1", name, NULL, 0) <= 0) {
-		rc = lb_error(LB_ENOTFOUND, "no user '%s' (lifeboat user list shows them)", name);
+		rc = lb_error_tr(LB_ENOTFOUND, "no user '%s' (lifeboat user list shows them)",
+		                 "利用者 '%s' はいません (lifeboat user list で一覧)", name);
 		goto done;
 	}
 	/* what is cleared: the recent failures this unlock covers */

@@ -554,7 +554,7 @@ int station_page_rx_check(struct station_req *r, struct station_resp *p)
 		station_html(b, "<section class=\"rxlines\" id=\"rx-lines\"><h2>%s</h2><ol>",
 		             T_("Earlier lines of this prescription", "この処方箋の前の行"));
 		for (size_t k = 0; k < against->nlines; k++)
-			station_html(b, "<li>%s</li>", against->text[k] + strcspn(against->text[k], ":") + 2);
+			station_html(b, "<li>%s</li>", rxc_line_shown(r, against, k));
 		station_html(b, "</ol></section>\n");
 	}
 	if (against->outage.nrows)

@@ -21,6 +21,12 @@ static int line_int(const char *s, int lo, int hi)
 	return !*s || *end || v < lo || v > hi ? -1 : (int)v;
 }
 
+const char *rxc_line_shown(struct station_req *r, const struct rx_against *a, size_t k)
+{
+	const char *t = T_(a->text[k], a->text_ja[k]);
+	return t + strcspn(t, ":") + 2;
+}
+
 int rxc_against_read(struct station_req *r, const struct rx_form *f, struct rx_against *a)
 {
 	memset(a, 0, sizeof(*a));
@@ -52,7 +58,10 @@ int rxc_against_read(struct station_req *r, const struct rx_form *f, struct rx_a
 			x->basis_type = "prescription";
 			snprintf(a->text[a->nlines], sizeof(a->text[0]), "line %zu: %s %s × %s/day", a->nlines + 1, t,
 			         c1 + 1, c2 + 1);
+			snprintf(a->text_ja[a->nlines], sizeof(a->text_ja[0]), "%zu行目: %s %s × 1日%s回",
+			         a->nlines + 1, t, c1 + 1, c2 + 1);
 			x->text = a->text[a->nlines];
+			x->text_ja = a->text_ja[a->nlines];
 			a->nlines++;
 			a->n++;
 		}
@@ -63,18 +72,23 @@ int rxc_against_read(struct station_req *r, const struct rx_form *f, struct rx_a
 		return -2;
 	for (size_t k = 0; k < a->outage.nrows && k < LB_ARRAY_LEN(a->otext); k++) {
 		const struct store_table *t = &a->outage;
-		struct buf *b = &a->otext[k];
-		buf_addf(b, "%.10s %s %s%s × %s/day (#%s, %s)", store_cell(t, k, STORE_OUT_RECORDED),
-		         store_cell(t, k, STORE_OUT_DRUG_NAME) ? store_cell(t, k, STORE_OUT_DRUG_NAME)
-		                                               : store_cell(t, k, STORE_OUT_DRUG_CODE),
-		         store_cell(t, k, STORE_OUT_DOSE),
-		         store_cell(t, k, STORE_OUT_UNIT) ? store_cell(t, k, STORE_OUT_UNIT) : "",
-		         store_cell(t, k, STORE_OUT_PER_DAY), store_cell(t, k, STORE_OUT_ID),
-		         store_cell(t, k, STORE_OUT_RECORDED_BY));
+		struct buf *b = &a->otext[k], *bj = &a->otext_ja[k];
+		const char *name = store_cell(t, k, STORE_OUT_DRUG_NAME) ? store_cell(t, k, STORE_OUT_DRUG_NAME)
+		                                                         : store_cell(t, k, STORE_OUT_DRUG_CODE);
+		const char *unit = store_cell(t, k, STORE_OUT_UNIT) ? store_cell(t, k, STORE_OUT_UNIT) : "";
+		buf_addf(b, "%.10s %s %s%s × %s/day (#%s, %s)", store_cell(t, k, STORE_OUT_RECORDED), name,
+		         store_cell(t, k, STORE_OUT_DOSE), unit, store_cell(t, k, STORE_OUT_PER_DAY),
+		         store_cell(t, k, STORE_OUT_ID), store_cell(t, k, STORE_OUT_RECORDED_BY));
+		buf_addf(bj, "%.10s %s %s%s × 1日%s回 (#%s, 記録者 %s)", store_cell(t, k, STORE_OUT_RECORDED), name,
+		         store_cell(t, k, STORE_OUT_DOSE), unit, store_cell(t, k, STORE_OUT_PER_DAY),
+		         store_cell(t, k, STORE_OUT_ID), store_cell(t, k, STORE_OUT_RECORDED_BY));
 		char tmp[32]; /* a weekly order says so */
-		const char *pw = store_period_words(store_cell(t, k, STORE_OUT_PERIOD), r->lang_ja, tmp, sizeof(tmp));
+		const char *pw = store_period_words(store_cell(t, k, STORE_OUT_PERIOD), 0, tmp, sizeof(tmp));
 		if (*pw)
 			buf_addf(b, " %s", pw);
+		pw = store_period_words(store_cell(t, k, STORE_OUT_PERIOD), 1, tmp, sizeof(tmp));
+		if (*pw)
+			buf_addf(bj, " %s", pw);
 		a->v[a->n++] = (struct rx_other){.drug_code = store_cell(t, k, STORE_OUT_DRUG_CODE),
 		                                 .dose = atof(store_cell(t, k, STORE_OUT_DOSE)),
 		                                 .unit = store_cell(t, k, STORE_OUT_UNIT),
@@ -82,7 +96,8 @@ int rxc_against_read(struct station_req *r, const struct rx_form *f, struct rx_a
 		                                 .period_days = store_outage_period(t, k),
 		                                 .basis_type = "outage-order",
 		                                 .id = store_cell(t, k, STORE_OUT_ID),
-		                                 .text = b->data};
+		                                 .text = b->data,
+		                                 .text_ja = bj->data};
 	}
 	return 0;
 }
@@ -91,8 +106,10 @@ void rxc_against_release(struct rx_against *a)
 {
 	free(a->copy);
 	store_table_release(&a->outage);
-	for (size_t k = 0; k < LB_ARRAY_LEN(a->otext); k++)
+	for (size_t k = 0; k < LB_ARRAY_LEN(a->otext); k++) {
 		buf_release(&a->otext[k]);
+		buf_release(&a->otext_ja[k]);
+	}
 }
 
 /* The 記録 form under a checked line: every line of the prescription so far (lines), recorded as outage orders by
@@ -150,7 +167,7 @@ static int record_refused(struct station_req *r, struct station_resp *p, int sta
 		for (size_t k = 0; k < a->nlines; k++)
 			station_html(b, "<li class=\"lv-%R\">%s: %s</li>", level[k] ? rx_level_name(level[k]) : "none",
 			             level[k] ? rx_level_word(level[k], r->lang_ja) : T_("no alert", "警告なし"),
-			             a->text[k] + strcspn(a->text[k], ":") + 2);
+			             rxc_line_shown(r, a, k));
 		station_html(b, "</ol>");
 	}
 	if (v && a && a->nlines && f->rx && status != 409)

@@ -27,10 +27,11 @@ struct rx_against {
 	struct rx_other v[RX_LINES_MAX + 64];
 	size_t n, nlines;
 	char *copy;
-	char text[RX_LINES_MAX][96];
+	char text[RX_LINES_MAX][128];                 /* "line 2: 100007401 200mg × 2/day" */
+	char text_ja[RX_LINES_MAX][128];              /* 「2行目: 100007401 200mg × 1日2回」 */
 	int days[RX_LINES_MAX], period[RX_LINES_MAX]; /* of each line (0: not given) */
 	struct store_table outage;
-	struct buf otext[64];
+	struct buf otext[64], otext_ja[64]; /* the outage orders' basis, in English and Japanese */
 };
 
 /* "ST-" and 16 hex digits: a prescription id the page made (a typed or forged one is refused). */
@@ -39,6 +40,8 @@ int rxc_id_ok(const char *s);
 int rxc_may_record(const char *role);
 /* Read f->lines and the patient's running outage orders into a; -1 when a line does not read. */
 int rxc_against_read(struct station_req *r, const struct rx_form *f, struct rx_against *a);
+/* Line k of a as the page shows it (without its 「line 2: 」), in the request's language. */
+const char *rxc_line_shown(struct station_req *r, const struct rx_against *a, size_t k);
 void rxc_against_release(struct rx_against *a);
 /* The 記録 form under a checked line (a note instead for a role that may not record). */
 void rxc_record_form(struct station_req *r, struct buf *b, const char *patient, const char *lines, const char *rxid,

@@ -28,12 +28,24 @@ static void warn_file(const struct ehr_sink *sink, const char *path, const char 
 	sink->warning(sink->ctx, &src, w, detail);
 }
 
+/* A feed's name in the messages: the kind as the options name it (drugs, fhir), in Japanese under ja. */
+static const char *feed_word(const char *kind)
+{
+	static const struct {
+		const char *kind, *ja;
+	} w[] = {{"ssmix2", "SS-MIX2"}, {"fhir", "FHIR"}, {"appointments", "予約"}, {"drugs", "医薬品マスタ"}};
+	for (size_t i = 0; i < LB_ARRAY_LEN(w); i++)
+		if (!strcmp(kind, w[i].kind))
+			return L_(kind, w[i].ja);
+	return kind;
+}
+
 /* FNV-1a 64 of a whole file, read in pieces (NDJSON exports run to gigabytes). */
 static int hash_file(const char *path, char out[17])
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return lb_error_errno(errno, "cannot open '%s'", path);
+		return lb_error_errno_tr(errno, "cannot open '%s'", "'%s' を開けません", path);
 	uint64_t h = 0xcbf29ce484222325ull;
 	static char chunk[1 << 16];
 	ssize_t n;
@@ -43,7 +55,7 @@ static int hash_file(const char *path, char out[17])
 				continue;
 			int e = errno;
 			close(fd);
-			return lb_error_errno(e, "cannot read '%s'", path);
+			return lb_error_errno_tr(e, "cannot read '%s'", "'%s' を読めません", path);
 		}
 		for (ssize_t i = 0; i < n; i++)
 			h = (h ^ (unsigned char)chunk[i]) * 0x100000001b3ull;
@@ -53,17 +65,24 @@ static int hash_file(const char *path, char out[17])
 	return 0;
 }
 
-/* -LB_EINVAL when a feed (what) going from before to after records is a drop over the limit, else 0. */
-static int shrink_refused(const struct store_ingest_opts *o, const char *what, long before, long after)
+/* -LB_EINVAL when a feed (kind, or one file of it: path) going from before to after records is a drop over the
+ * limit, else 0. */
+static int shrink_refused(const struct store_ingest_opts *o, const char *kind, const char *path, long before,
+                          long after)
 {
 	int limit = o->max_shrink_pct > 0 ? o->max_shrink_pct : 50;
 	if (o->accept_shrink || limit >= 100 || before <= 0 || after >= before ||
 	    (before - after) * 100 <= (long)limit * before)
 		return 0;
+	char what[512];
+	if (path)
+		snprintf(what, sizeof(what), "%s ('%s')", feed_word(kind), path);
+	else
+		snprintf(what, sizeof(what), "%s", feed_word(kind));
 	return lb_error(LB_EINVAL,
 	                L_("the %s feed would take the store from %ld to %ld records (-%ld%%, more than --max-shrink "
 	                   "%d%%): refused; --accept-shrink loads it anyway",
-	                   "%s の取込でストアのレコードが %ld 件から %ld 件に減ります (-%ld%%、--max-shrink %d%% "
+	                   "%sの取込でストアのレコードが %ld 件から %ld 件に減ります (-%ld%%、--max-shrink %d%% "
 	                   "超): 取込を中止しました。意図した置き換えなら --accept-shrink を付けてください"),
 	                what, before, after, (before - after) * 100 / before, limit);
 }
@@ -75,7 +94,8 @@ static int ingest_feed(struct store *s, const struct store_ingest_opts *o, const
 {
 	struct stat sb;
 	if (stat(path, &sb) != 0)
-		return lb_error_errno(errno, "cannot read %s feed '%s'", kind, path);
+		return lb_error_errno_tr(errno, "cannot read %s feed '%s'", "%sのフィード '%s' を読めません",
+		                         feed_word(kind), path);
 	int64_t mtime = (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec;
 	st->files_seen++;
 	st->files_current++;
@@ -88,7 +108,7 @@ static int ingest_feed(struct store *s, const struct store_ingest_opts *o, const
 	char hash[17];
 	int rc = hash_file(path, hash);
 	if (rc < 0)
-		return lb_error_wrap(rc, "%s feed", kind);
+		return lb_error_wrap_tr(rc, "%s feed", "%sのフィード", feed_word(kind));
 	if (e) {
 		e->seen = 1;
 		if (!strcmp(hash, e->hash)) {
@@ -115,7 +135,8 @@ static int ingest_feed(struct store *s, const struct store_ingest_opts *o, const
 	if (rc < 0 && !s->failed)
 		/* A whole-file problem (a required column missing, a file that cannot be read to its end): the feed is
 		 * refused, the run rolled back. */
-		rc = lb_error(-rc, "%s (the %s feed is refused)", lb_errmsg(), kind);
+		rc = lb_error_tr(-rc, "%s (the %s feed is refused)", "%s (%sの取込を中止しました)", lb_errmsg(),
+		                 feed_word(kind));
 	if (keepable && rc == 0 && st->records == records0 && st->warnings > warnings0) {
 		long problems = st->warnings - warnings0;
 		if ((rc = store_exec(s, "ROLLBACK TO feed_file")) == 0)
@@ -142,10 +163,7 @@ static int ingest_feed(struct store *s, const struct store_ingest_opts *o, const
 			rc = store_file_stands_for(s, e->id, sb.st_size, mtime, hash);
 	} else if (rc == 0 && e) {
 		/* the file against its own last version (a FHIR file cut short): what its rows were, what they are */
-		struct buf what = {0};
-		buf_addf(&what, "%s ('%s')", kind, path);
-		rc = shrink_refused(o, what.data, s->rows_removed - removed0, st->records - records0);
-		buf_release(&what);
+		rc = shrink_refused(o, kind, path, s->rows_removed - removed0, st->records - records0);
 	}
 	if (keepable && rc == 0)
 		rc = store_exec(s, "RELEASE feed_file");
@@ -232,7 +250,7 @@ static int check_shrink(struct store *s, const struct store_ingest_opts *o, cons
 	long after = kind_rows(s, kind);
 	/* rows replaced by a row of the same key (a patient's ID, a drug's code) are not counted as removed: the
 	 * count taken before the feed is exact, the sum a floor */
-	return shrink_refused(o, kind, before >= 0 ? before : after + removed - added, after);
+	return shrink_refused(o, kind, NULL, before >= 0 ? before : after + removed - added, after);
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -245,7 +263,7 @@ static int ingest_fhir(struct store *s, const struct store_ingest_opts *o, const
 {
 	DIR *d = opendir(dir);
 	if (!d)
-		return lb_error_errno(errno, "cannot open FHIR folder '%s'", dir);
+		return lb_error_errno_tr(errno, "cannot open FHIR folder '%s'", "FHIR フォルダ '%s' を開けません", dir);
 	char **names = NULL;
 	size_t n = 0;
 	struct dirent *e;
@@ -375,13 +393,15 @@ static long count_rows(struct store *s, const char *sql)
 /* The drug master's safety columns: a new master that empties one the store had filled (a `code,name` export of
  * every row) would blind a prescription check while the row count looks fine. */
 static const struct {
-	const char *column, *sql;
+	const char *column, *ja, *sql;
 } safety_cols[] = {
-        {"max_daily_dose", "SELECT count(*) FROM drugs WHERE max_daily_dose > 0"},
-        {"allergy_class", "SELECT count(*) FROM drugs WHERE allergy_classes IS NOT NULL AND allergy_classes <> ''"},
-        {"interaction_group", "SELECT count(*) FROM drugs WHERE (interaction_groups IS NOT NULL AND "
-                              "interaction_groups <> '') OR (contraindicated_groups IS NOT NULL AND "
-                              "contraindicated_groups <> '')"},
+        {"max_daily_dose", "1日最大量", "SELECT count(*) FROM drugs WHERE max_daily_dose > 0"},
+        {"allergy_class", "アレルギー分類",
+         "SELECT count(*) FROM drugs WHERE allergy_classes IS NOT NULL AND allergy_classes <> ''"},
+        {"interaction_group", "相互作用グループ",
+         "SELECT count(*) FROM drugs WHERE (interaction_groups IS NOT NULL AND "
+         "interaction_groups <> '') OR (contraindicated_groups IS NOT NULL AND "
+         "contraindicated_groups <> '')"},
 };
 
 /* A column emptied while at least half the products stay (a master that mostly went is the row guard's, and its
@@ -396,10 +416,11 @@ static int safety_column_lost(struct store *s, const struct store_ingest_opts *o
 			        LB_EINVAL,
 			        L_("the drugs feed has no %s where the store had %ld products with one: refused (the "
 			           "prescription check would lose it); --accept-shrink loads it anyway",
-			           "薬品マスタの取込で %s が空になります (ストアでは %ld 品目にあり): 処方チェックが"
+			           "医薬品マスタの取込で %s の列が空になります (ストアでは %ld 品目にあり): "
+			           "処方チェックが"
 			           "できなくなるため取込を中止しました。意図した置き換えなら --accept-shrink を付けて"
 			           "ください"),
-			        safety_cols[i].column, before[i]);
+			        L_(safety_cols[i].column, safety_cols[i].ja), before[i]);
 	return 0;
 }
 
@@ -427,9 +448,11 @@ int store_ingest(struct store *s, const struct store_ingest_opts *o, struct stor
 		if (rollback_journal)
 			store_journal(s, "WAL");
 		if (rc == -LB_ELOCKED)
-			return lb_error(LB_ELOCKED,
-			                "store '%s' is being written by another ingest; run again when it has ended",
-			                s->path);
+			return lb_error_tr(
+			        LB_ELOCKED,
+			        "store '%s' is being written by another ingest; run again when it has ended",
+			        "ストア '%s' は別の取込が書き込み中です。終わってからもう一度実行してください",
+			        s->path);
 		return rc;
 	}
 	/* A run writes the whole store at worst, in one transaction: a larger page cache keeps the pages it changes
@@ -502,12 +525,15 @@ int store_ingest(struct store *s, const struct store_ingest_opts *o, struct stor
 		char msg[512];
 		snprintf(msg, sizeof(msg), "%s", lb_errmsg());
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-		rc = lb_error(-rc, "%s (nothing was loaded: the store is as before the run)", msg);
+		rc = lb_error_tr(-rc, "%s (nothing was loaded: the store is as before the run)",
+		                 "%s (何も取り込んでいません: ストアは実行前のままです)", msg);
 	}
 	s->stats = NULL;
 	store_exec(s, "PRAGMA cache_size=-65536");
 	if (rollback_journal && store_journal(s, "WAL") < 0)
-		lb_warn("store '%s' stays in rollback-journal mode until its next open: %s", s->path, lb_errmsg());
+		lb_warn(L_("store '%s' stays in rollback-journal mode until its next open: %s",
+		           "ストア '%s' は次に開くまでロールバックジャーナルのままです: %s"),
+		        s->path, lb_errmsg());
 	st->store_warnings = count_rows(s, "SELECT count(*) FROM warnings");
 	st->patients = count_rows(s, "SELECT count(*) FROM patients");
 	if (o->progress)

@@ -282,7 +282,7 @@ int store_search(struct store *s, const char *query, size_t limit, struct store_
 	char *words[MAX_WORDS];
 	size_t nw = split_words(query, words, MAX_WORDS);
 	if (!nw)
-		return lb_error(LB_EUSAGE, "empty search");
+		return lb_error_tr(LB_EUSAGE, "empty search", "検索語が空です");
 	char date[11] = "", id_date[11] = "";
 	const char *id = NULL;
 	char *ids[MAX_WORDS];

@@ -427,11 +427,14 @@ int store_open_error(struct store *s)
 	struct stat sb;
 	int rc;
 	if (dir.len && stat(dir.data, &sb) != 0)
-		rc = lb_error_errno(errno, "cannot open store '%s': folder '%s'", s->path, dir.data);
+		rc = lb_error_errno_tr(errno, "cannot open store '%s': folder '%s'",
+		                       "ストア '%s' を開けません: フォルダ '%s'", s->path, dir.data);
 	else if (dir.len && !S_ISDIR(sb.st_mode))
-		rc = lb_error(LB_EIO, "cannot open store '%s': '%s' is not a folder", s->path, dir.data);
+		rc = lb_error_tr(LB_EIO, "cannot open store '%s': '%s' is not a folder",
+		                 "ストア '%s' を開けません: '%s' はフォルダではありません", s->path, dir.data);
 	else
-		rc = lb_error_wrap(store_sqlerr(s, "SQLite"), "cannot open store '%s'", s->path);
+		rc = lb_error_wrap_tr(store_sqlerr(s, "SQLite"), "cannot open store '%s'", "ストア '%s' を開けません",
+		                      s->path);
 	buf_release(&dir);
 	return rc;
 }

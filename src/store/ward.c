@@ -165,7 +165,8 @@ static int next_day(const char *date, char out[16])
 {
 	int y, m, d;
 	if (strlen(date) != 10 || sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3 || !lb_date_valid(y, m, d))
-		return lb_error(LB_EINVAL, "not a date '%s' (YYYY-MM-DD)", date);
+		return lb_error_tr(LB_EINVAL, "not a date '%s' (YYYY-MM-DD)", "'%s' は日付ではありません (YYYY-MM-DD)",
+		                   date);
 	lb_civil_from_days(lb_days_from_civil(y, m, d) + 1, &y, &m, &d);
 	snprintf(out, 16, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
 	return 0;

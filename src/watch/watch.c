@@ -66,7 +66,8 @@ static int roots_init(struct watch *w)
 		char *rp = realpath(w->o->paths[i], NULL);
 		if (!rp || stat(rp, &st) < 0 || !S_ISDIR(st.st_mode)) {
 			free(rp);
-			return lb_error(LB_ENOTFOUND, "'%s' is not a folder", w->o->paths[i]);
+			return lb_error_tr(LB_ENOTFOUND, "'%s' is not a folder", "'%s' はフォルダではありません",
+			                   w->o->paths[i]);
 		}
 		w->roots[w->nroots++] = (struct watch_root){.path = rp, .len = strlen(rp)};
 	}

@@ -101,7 +101,7 @@ CHECKS=$((CHECKS + 1))
 req m1 "${J[@]}" "$U/rx/check?patient=RR0001&drug=100000501&dose=0.5g&per_day=3"
 expect_body m1 'data-verdict="stop"' "meropenem after the recorded valproate stops on the station"
 expect_body m1 'id="rx-outage"' "… against the outage order"
-expect_body m1 '\(#[0-9]+, pharm1\)' "… naming who recorded it"
+expect_body m1 '\(#[0-9]+, 記録者 pharm1\)' "… naming who recorded it (the page is Japanese: 記録者)"
 run "$LIFEBOAT" rx check --db "$DB" --patient RR0001 --drug 100000501 --dose 0.5g --per-day 3
 expect_rc 1 "the CLI's check stops on the station-recorded order"
 expect_out 'pharm1' "… and names it"

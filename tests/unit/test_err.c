@@ -53,6 +53,32 @@ static void test_error_errno(void **state)
 	}
 }
 
+/* Under ja the system's reason is Japanese too for the errors a ward meets (the C library only speaks English), and
+ * lb_error_errno_tr takes the format of the language; an errno without a Japanese form keeps strerror's text. */
+static void test_error_errno_tr(void **state)
+{
+	(void)state;
+	enum lb_lang was = lb_lang();
+	lb_set_lang(LB_LANG_JA);
+	assert_int_equal(lb_error_errno_tr(ENOENT, "cannot open '%s'", "'%s' を開けません", "f"), -LB_ENOTFOUND);
+	assert_string_equal(lb_errmsg(), "'f' を開けません: ファイルまたはフォルダがありません");
+	lb_error_errno_tr(ENOTDIR, "cannot create folder '%s'", "フォルダ '%s' を作成できません", "a/b");
+	assert_string_equal(lb_errmsg(), "フォルダ 'a/b' を作成できません: フォルダではありません");
+	assert_int_equal(lb_error_errno(EACCES, "cannot open '%s'", "f"), -LB_EPERM);
+	assert_string_equal(lb_errmsg(), "cannot open 'f': 権限がありません");
+	assert_int_equal(lb_error_errno(ENOSPC, "x"), -LB_ENOSPC);
+	assert_string_equal(lb_errmsg(), "x: ディスクの空きがありません");
+	char want[256];
+	snprintf(want, sizeof(want), "x: %s", strerror(EBADF));
+	lb_error_errno(EBADF, "x");
+	assert_string_equal(lb_errmsg(), want);
+	lb_set_lang(LB_LANG_EN);
+	lb_error_errno_tr(ENOENT, "cannot open '%s'", "'%s' を開けません", "f");
+	snprintf(want, sizeof(want), "cannot open 'f': %s", strerror(ENOENT));
+	assert_string_equal(lb_errmsg(), want);
+	lb_set_lang(was);
+}
+
 static void test_error_wrap(void **state)
 {
 	(void)state;
@@ -252,11 +278,17 @@ int main(int argc, char **argv)
 	if (argc == 2 && strcmp(argv[1], "--print-lang") == 0)
 		return lb_lang() == LB_LANG_JA ? 10 : 20;
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_error_sets_message), cmocka_unit_test(test_error_errno),
-	        cmocka_unit_test(test_error_wrap),         cmocka_unit_test(test_error_tr),
-	        cmocka_unit_test(test_long_messages),      cmocka_unit_test(test_strerror_languages),
-	        cmocka_unit_test(test_exit_codes),         cmocka_unit_test(test_lang),
-	        cmocka_unit_test(test_lang_from_env),      cmocka_unit_test(test_log),
+	        cmocka_unit_test(test_error_sets_message),
+	        cmocka_unit_test(test_error_errno),
+	        cmocka_unit_test(test_error_errno_tr),
+	        cmocka_unit_test(test_error_wrap),
+	        cmocka_unit_test(test_error_tr),
+	        cmocka_unit_test(test_long_messages),
+	        cmocka_unit_test(test_strerror_languages),
+	        cmocka_unit_test(test_exit_codes),
+	        cmocka_unit_test(test_lang),
+	        cmocka_unit_test(test_lang_from_env),
+	        cmocka_unit_test(test_log),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
