@@ -45,8 +45,8 @@ static int teardown(void **state)
 static void test_bad_dates(void **state)
 {
 	struct store *s = *state;
-	static const char *const bad[] = {NULL, "", "20261207", "2026-12-7", "2026-12-077", "2026-13-07", "2026-12-32",
-	                                  "2026/12/07x"};
+	static const char *const bad[] = {NULL,          "",           "20261207",   "2026-12-7",
+	                                  "2026-12-077", "2026-13-07", "2026-12-32", "2026/12/07x"};
 	for (size_t i = 0; i < LB_ARRAY_LEN(bad); i++) {
 		struct print_stats st = {0};
 		int rc = print_appointments(s, bad[i], NULL, pdf, &st);
