@@ -457,6 +457,54 @@ static void test_clean_notes(void **state)
 	}
 }
 
+/* The path hash of src/vault/suspect.c (FNV-1a, 64 bits, folded), to pick a name the pairing search looks up
+ * past the last deleted file. */
+static uint64_t path_hash(const char *p, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (uint8_t)p[i];
+		h *= 1099511628211ull;
+	}
+	return h ^ (h >> 29);
+}
+
+/* A generation that fills the scorer's lists exactly (1024 new files, 1024 deleted ones, 64 folders: each list's
+ * first allocation, so that a look one past the end is caught by the sanitizers; the last new file's name is
+ * searched for past every deleted one): none of the new .locked files has a deleted original, so nothing pairs,
+ * the extension signs stop at their cap of 6, and the generation is clean. */
+static void test_lists_full(void **state)
+{
+	(void)state;
+	struct suspect s;
+	struct suspect_result r;
+	char p[128];
+	uint64_t top = 0;
+	suspect_init(&s, 0);
+	for (int d = 0; d < 64; d++)
+		for (int i = 0; i < 16; i++) {
+			snprintf(p, sizeof(p), "share/f%02d/old%02d.txt", d, i);
+			add(&s, p, SUSPECT_DELETED, SNIFF_TEXT, SNIFF_EMPTY);
+			uint64_t h = path_hash(p, strlen(p));
+			top = h > top ? h : top;
+		}
+	for (int d = 0; d < 64; d++)
+		for (int i = 0; i < 16; i++) {
+			snprintf(p, sizeof(p), "share/f%02d/new%02d.txt.locked", d, i);
+			for (int k = 0; d == 63 && i == 15 && k < 1000000; k++) { /* the last: a stem hashed past all */
+				snprintf(p, sizeof(p), "share/f63/last%d.txt.locked", k);
+				if (path_hash(p, strlen(p) - strlen(".locked")) > top)
+					break;
+			}
+			add(&s, p, SUSPECT_NEW, SNIFF_EMPTY, SNIFF_RANDOM);
+		}
+	verdict(&s, 6, 0, &r);
+	assert_int_equal(r.examined, 2048);
+	assert_int_equal(r.flagged, 1024);
+	assert_null(strstr(buf_cstr(&r.summary), "renamed"));
+	done(&s, &r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -469,6 +517,7 @@ int main(void)
 	        cmocka_unit_test(test_flagged_root),
 	        cmocka_unit_test(test_clean_notes),
 	        cmocka_unit_test(test_pairing_exact),
+	        cmocka_unit_test(test_lists_full),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
