@@ -231,6 +231,58 @@ static void test_unknown_user(void **state)
 	fclose(lf);
 }
 
+/* Fault injection: an authorizer that refuses the deny_at-th statement reading the audit trail (counted from when
+ * it is armed), and notes how many had been read when the users table was first read. */
+static int deny_at, audit_reads, reads_before_users, new_stmt;
+
+static int refuse_read(void *u, int action, const char *t, const char *c, const char *d, const char *trigger)
+{
+	(void)u, (void)c, (void)d, (void)trigger;
+	if (action == SQLITE_SELECT)
+		new_stmt = 1;
+	if (action == SQLITE_READ && t && !strcmp(t, "users") && reads_before_users < 0)
+		reads_before_users = audit_reads;
+	if (action == SQLITE_READ && t && !strcmp(t, "audit") && new_stmt) {
+		new_stmt = 0;
+		if (++audit_reads == deny_at)
+			return SQLITE_DENY;
+	}
+	return SQLITE_OK;
+}
+
+static void arm(int at)
+{
+	deny_at = at;
+	audit_reads = 0;
+	reads_before_users = -1;
+	new_stmt = 0;
+}
+
+/* The lockout fails closed: when any one of the reads of the audit trail that decide a login fails, the login is
+ * an error (the station answers 500), never let through or judged on counts of 0 — here for a user locked at an
+ * address, who must not get in with her right password because a read of her failures failed. */
+static void test_reads_fail_closed(void **state)
+{
+	(void)state;
+	for (int i = 0; i < 5; i++)
+		fail_from("nurse1", "127.0.0.9");
+	sqlite3_set_authorizer(a.db, refuse_read, NULL);
+	arm(0);
+	assert_int_equal(login("nurse1", PW, "127.0.0.9", NULL), STATION_LOGIN_LOCKED);
+	int n = reads_before_users;
+	print_message("%d reads of the audit trail decide a login\n", n);
+	assert_true(n >= 5);
+	for (int k = 1; k <= n; k++) {
+		arm(k);
+		int v = login("nurse1", PW, "127.0.0.9", NULL);
+		if (v >= 0)
+			fail_msg("the read %d of %d failing: verdict %d, not an error", k, n, v);
+		assert_true(audit_reads >= k); /* the read was refused */
+	}
+	sqlite3_set_authorizer(a.db, NULL, NULL);
+	assert_int_equal(login("nurse1", PW, "127.0.0.9", NULL), STATION_LOGIN_LOCKED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -239,6 +291,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_backoff, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_backoff_edges, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_unknown_user, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_reads_fail_closed, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
