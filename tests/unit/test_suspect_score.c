@@ -337,7 +337,25 @@ static void test_summary_and_reasons(void **state)
 	assert_non_null(strstr(buf_cstr(&r.reasons), "\"folder\":\"…\",\"files\":2"));
 	assert_non_null(strstr(buf_cstr(&r.reasons), "2 more folders"));
 	assert_null(strstr(buf_cstr(&r.reasons), "share/wards/w11\""));
+	assert_non_null(strstr(buf_cstr(&r.reasons), "\"folder\":\"share/wards/w09\"")); /* the tenth listed */
+	assert_null(strstr(buf_cstr(&r.reasons), "\"folder\":\"share/wards/w10\""));     /* the eleventh not */
 	done(&s, &r);
+	/* ten folders are listed all, with no "more" entry; eleven list ten and "1 more folders" */
+	for (int nf = 10; nf <= 11; nf++) {
+		suspect_init(&s, 0);
+		for (int d = 0; d < nf; d++) {
+			char f[64];
+			snprintf(f, sizeof(f), "share/wards/w%02d", d);
+			enc_inplace(&s, f, 0);
+		}
+		verdict(&s, 2.0 * nf, 1, &r);
+		if (nf == 10)
+			assert_null(strstr(buf_cstr(&r.reasons), "more folders"));
+		else
+			assert_non_null(strstr(buf_cstr(&r.reasons), "\"folder\":\"…\",\"files\":1,\"examples\":[],"
+			                                             "\"detail\":\"1 more folders\""));
+		done(&s, &r);
+	}
 }
 
 /* A file changed in place that grew by `grow` bytes. */
@@ -383,6 +401,21 @@ static void test_growth_detail(void **state)
 		verdict(&s, 2.0 * (3 + other), 1, &r);
 		if (other == 2)
 			assert_non_null(strstr(buf_cstr(&r.reasons), "; 3 of them grew by exactly 16 bytes"));
+		else
+			assert_null(strstr(buf_cstr(&r.reasons), "grew by exactly"));
+		done(&s, &r);
+	}
+	/* the table of growths full (eight sizes) and one more size beyond it: 9 of 17 files share a growth, a
+	 * majority; with two beyond it, 9 of 18 are not */
+	for (int beyond = 1; beyond <= 2; beyond++) {
+		suspect_init(&s, 0);
+		for (int i = 0; i < 9; i++)
+			enc_grown(&s, "share/d", i, 16);
+		for (int i = 0; i < 7 + beyond; i++)
+			enc_grown(&s, "share/d", 10 + i, 17 + i);
+		verdict(&s, 2.0 * (16 + beyond), 1, &r);
+		if (beyond == 1)
+			assert_non_null(strstr(buf_cstr(&r.reasons), "; 9 of them grew by exactly 16 bytes"));
 		else
 			assert_null(strstr(buf_cstr(&r.reasons), "grew by exactly"));
 		done(&s, &r);
