@@ -538,6 +538,26 @@ static void test_lists_full(void **state)
 	done(&s, &r);
 }
 
+/* A suspect generation whose only signs are new random files with a ransomware extension (a low threshold): the
+ * summary counts them as encrypted and names one; suspect_finish without a scorer or a result is refused. */
+static void test_ransom_ext_summary(void **state)
+{
+	(void)state;
+	struct suspect s;
+	struct suspect_result r;
+	char p[128];
+	suspect_init(&s, 2);
+	for (int i = 0; i < 4; i++) {
+		snprintf(p, sizeof(p), "share/b/blob%02d.locked", i);
+		add(&s, p, SUSPECT_NEW, SNIFF_EMPTY, SNIFF_RANDOM);
+	}
+	verdict(&s, 2, 1, &r);
+	assert_string_equal(buf_cstr(&r.summary), "4 files in 'share/b' look encrypted (e.g. 'share/b/blob00.locked')");
+	assert_int_equal(suspect_finish(NULL, &r), -LB_EINTERNAL);
+	assert_int_equal(suspect_finish(&s, NULL), -LB_EINTERNAL);
+	done(&s, &r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -551,6 +571,7 @@ int main(void)
 	        cmocka_unit_test(test_clean_notes),
 	        cmocka_unit_test(test_pairing_exact),
 	        cmocka_unit_test(test_lists_full),
+	        cmocka_unit_test(test_ransom_ext_summary),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
