@@ -167,12 +167,131 @@ static void test_backoff(void **state)
 	buf_release(&from);
 }
 
+/* n failures of user, each from its own address (PREFIX.1 …), stamped ago_ms before now. */
+static void failed_before(const char *user, const char *prefix, int n, int64_t ago_ms)
+{
+	sqlite3_stmt *q;
+	assert_int_equal(sqlite3_prepare_v2(a.db,
+	                                    "INSERT INTO audit(time, ms, user, action, page, address)"
+	                                    " VALUES('-', ?1, ?2, 'login-failed', '/login', ?3)",
+	                                    -1, &q, NULL),
+	                 SQLITE_OK);
+	int64_t ms = lb_now_ms() - ago_ms;
+	for (int i = 1; i <= n; i++) {
+		char addr[32];
+		snprintf(addr, sizeof(addr), "%s.%d", prefix, i);
+		sqlite3_bind_int64(q, 1, ms);
+		sqlite3_bind_text(q, 2, user, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(q, 3, addr, -1, SQLITE_TRANSIENT);
+		assert_int_equal(sqlite3_step(q), SQLITE_DONE);
+		sqlite3_reset(q);
+	}
+	sqlite3_finalize(q);
+}
+
+/* The back-off at its edges: exactly 20 failures (4 x 5) from other addresses slow a new address down for 1 s,
+ * 19 do not; once the wait after the last failure has passed (1 s for 20, 60 s for 26) a new address logs in with
+ * the right password although the failures are still in the window. */
+static void test_backoff_edges(void **state)
+{
+	(void)state;
+	int wait = 0;
+	failed_before("nurse1", "10.4.0", 19, 0);
+	assert_int_equal(login("nurse1", PW, "10.9.0.1", &wait), STATION_LOGIN_OK); /* 19: none */
+	assert_int_equal(wait, 0);
+	failed_before("nurse2", "10.5.0", 20, 0);
+	assert_int_equal(login("nurse2", PW, "10.9.0.2", &wait), STATION_LOGIN_WAIT); /* 20: 1 s */
+	assert_int_equal(wait, 1);
+	assert_non_null(strstr(last_detail(), "back-off 1 s: 20 failures from 20 addresses"));
+	failed_before("nurse3", "10.6.0", 20, 1500); /* 20, the last 1.5 s ago: the 1 s has passed */
+	assert_int_equal(login("nurse3", PW, "10.9.0.3", &wait), STATION_LOGIN_OK);
+	assert_int_equal(wait, 0);
+	failed_before("nurse3", "10.7.0", 6, 61 * 1000); /* 26, the last 1.5 s ago: 60 s after it, so wait */
+	assert_int_equal(login("nurse3", PW, "10.9.0.4", &wait), STATION_LOGIN_WAIT);
+	assert_true(wait >= 58 && wait <= 59);
+}
+
+/* An unknown name costs a password check against a dummy hash, and is refused whatever the password: also the
+ * dummy's own, which is worth a warning (nobody should type it); an ordinary wrong guess is not warned about. */
+static void test_unknown_user(void **state)
+{
+	(void)state;
+	FILE *lf = tmpfile();
+	assert_non_null(lf);
+	lb_log_set_file(lf);
+	assert_int_equal(login("nobody", "a guess", "10.8.0.1", NULL), STATION_LOGIN_BAD);
+	fflush(lf);
+	assert_int_equal((int)ftell(lf), 0);
+	assert_int_equal(login("nobody", "lifeboat-no-such-user", "10.8.0.1", NULL), STATION_LOGIN_BAD);
+	lb_log_set_file(NULL);
+	char line[300] = "";
+	rewind(lf);
+	assert_non_null(fgets(line, sizeof(line), lf));
+	assert_non_null(strstr(line, "station: a password matched the dummy hash"));
+	fclose(lf);
+}
+
+/* Fault injection: an authorizer that refuses the deny_at-th statement reading the audit trail (counted from when
+ * it is armed), and notes how many had been read when the users table was first read. */
+static int deny_at, audit_reads, reads_before_users, new_stmt;
+
+static int refuse_read(void *u, int action, const char *t, const char *c, const char *d, const char *trigger)
+{
+	(void)u, (void)c, (void)d, (void)trigger;
+	if (action == SQLITE_SELECT)
+		new_stmt = 1;
+	if (action == SQLITE_READ && t && !strcmp(t, "users") && reads_before_users < 0)
+		reads_before_users = audit_reads;
+	if (action == SQLITE_READ && t && !strcmp(t, "audit") && new_stmt) {
+		new_stmt = 0;
+		if (++audit_reads == deny_at)
+			return SQLITE_DENY;
+	}
+	return SQLITE_OK;
+}
+
+static void arm(int at)
+{
+	deny_at = at;
+	audit_reads = 0;
+	reads_before_users = -1;
+	new_stmt = 0;
+}
+
+/* The lockout fails closed: when any one of the reads of the audit trail that decide a login fails, the login is
+ * an error (the station answers 500), never let through or judged on counts of 0 — here for a user locked at an
+ * address, who must not get in with her right password because a read of her failures failed. */
+static void test_reads_fail_closed(void **state)
+{
+	(void)state;
+	for (int i = 0; i < 5; i++)
+		fail_from("nurse1", "127.0.0.9");
+	sqlite3_set_authorizer(a.db, refuse_read, NULL);
+	arm(0);
+	assert_int_equal(login("nurse1", PW, "127.0.0.9", NULL), STATION_LOGIN_LOCKED);
+	int n = reads_before_users;
+	print_message("%d reads of the audit trail decide a login\n", n);
+	assert_true(n >= 5);
+	for (int k = 1; k <= n; k++) {
+		arm(k);
+		int v = login("nurse1", PW, "127.0.0.9", NULL);
+		if (v >= 0)
+			fail_msg("the read %d of %d failing: verdict %d, not an error", k, n, v);
+		assert_true(audit_reads >= k); /* the read was refused */
+	}
+	sqlite3_set_authorizer(a.db, NULL, NULL);
+	assert_int_equal(login("nurse1", PW, "127.0.0.9", NULL), STATION_LOGIN_LOCKED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test_setup_teardown(test_pair_lock, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_address_lock, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_backoff, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_backoff_edges, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_unknown_user, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_reads_fail_closed, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -274,12 +274,47 @@ static void test_odd_events(void **state)
 	unlink(db);
 }
 
+/* A census row that cannot be written fails the run (its transaction is rolled back: nobody reads a census with a
+ * patient missing), also when it is not the last patient's: the rows written after it do not hide the error. */
+static void test_census_write_fails(void **state)
+{
+	(void)state;
+	char db[300];
+	snprintf(db, sizeof(db), "%s/fault.db", dir);
+	unlink(db);
+	struct store *s2;
+	assert_int_equal(store_open(&s2, db, 1), 0);
+	assert_int_equal(sqlite3_exec(s2->db,
+	                              "INSERT INTO patients(id) VALUES('0000000001'), ('0000000002');"
+	                              "INSERT INTO adt_events(patient_id, kind, time, ward) VALUES"
+	                              " ('0000000001', 'admit', '2026-11-01T10:00:00', '5東'),"
+	                              " ('0000000002', 'admit', '2026-11-01T10:00:00', '6西');"
+	                              "CREATE TEMP TRIGGER no_census BEFORE INSERT ON census"
+	                              " WHEN NEW.patient_id = '0000000001' BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	assert_true(store_derive(s2) < 0);
+	assert_non_null(strstr(lb_errmsg(), "disk full"));
+	assert_int_equal(sqlite3_exec(s2->db, "DROP TRIGGER no_census", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(store_derive(s2), 0); /* and the same data, once the row can be written, gives both */
+	sqlite3_stmt *q;
+	assert_int_equal(sqlite3_prepare_v2(s2->db, "SELECT group_concat(patient_id || ' ' || ward, ',') FROM census",
+	                                    -1, &q, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(q, 0), "0000000001 5東,0000000002 6西");
+	sqlite3_finalize(q);
+	store_close(s2);
+	unlink(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_census_and_same_names),
 	        cmocka_unit_test(test_as_of_from_data),
 	        cmocka_unit_test(test_odd_events),
+	        cmocka_unit_test(test_census_write_fails),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

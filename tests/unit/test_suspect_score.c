@@ -337,7 +337,25 @@ static void test_summary_and_reasons(void **state)
 	assert_non_null(strstr(buf_cstr(&r.reasons), "\"folder\":\"…\",\"files\":2"));
 	assert_non_null(strstr(buf_cstr(&r.reasons), "2 more folders"));
 	assert_null(strstr(buf_cstr(&r.reasons), "share/wards/w11\""));
+	assert_non_null(strstr(buf_cstr(&r.reasons), "\"folder\":\"share/wards/w09\"")); /* the tenth listed */
+	assert_null(strstr(buf_cstr(&r.reasons), "\"folder\":\"share/wards/w10\""));     /* the eleventh not */
 	done(&s, &r);
+	/* ten folders are listed all, with no "more" entry; eleven list ten and "1 more folders" */
+	for (int nf = 10; nf <= 11; nf++) {
+		suspect_init(&s, 0);
+		for (int d = 0; d < nf; d++) {
+			char f[64];
+			snprintf(f, sizeof(f), "share/wards/w%02d", d);
+			enc_inplace(&s, f, 0);
+		}
+		verdict(&s, 2.0 * nf, 1, &r);
+		if (nf == 10)
+			assert_null(strstr(buf_cstr(&r.reasons), "more folders"));
+		else
+			assert_non_null(strstr(buf_cstr(&r.reasons), "\"folder\":\"…\",\"files\":1,\"examples\":[],"
+			                                             "\"detail\":\"1 more folders\""));
+		done(&s, &r);
+	}
 }
 
 /* A file changed in place that grew by `grow` bytes. */
@@ -383,6 +401,21 @@ static void test_growth_detail(void **state)
 		verdict(&s, 2.0 * (3 + other), 1, &r);
 		if (other == 2)
 			assert_non_null(strstr(buf_cstr(&r.reasons), "; 3 of them grew by exactly 16 bytes"));
+		else
+			assert_null(strstr(buf_cstr(&r.reasons), "grew by exactly"));
+		done(&s, &r);
+	}
+	/* the table of growths full (eight sizes) and one more size beyond it: 9 of 17 files share a growth, a
+	 * majority; with two beyond it, 9 of 18 are not */
+	for (int beyond = 1; beyond <= 2; beyond++) {
+		suspect_init(&s, 0);
+		for (int i = 0; i < 9; i++)
+			enc_grown(&s, "share/d", i, 16);
+		for (int i = 0; i < 7 + beyond; i++)
+			enc_grown(&s, "share/d", 10 + i, 17 + i);
+		verdict(&s, 2.0 * (16 + beyond), 1, &r);
+		if (beyond == 1)
+			assert_non_null(strstr(buf_cstr(&r.reasons), "; 9 of them grew by exactly 16 bytes"));
 		else
 			assert_null(strstr(buf_cstr(&r.reasons), "grew by exactly"));
 		done(&s, &r);
@@ -457,6 +490,74 @@ static void test_clean_notes(void **state)
 	}
 }
 
+/* The path hash of src/vault/suspect.c (FNV-1a, 64 bits, folded), to pick a name the pairing search looks up
+ * past the last deleted file. */
+static uint64_t path_hash(const char *p, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (uint8_t)p[i];
+		h *= 1099511628211ull;
+	}
+	return h ^ (h >> 29);
+}
+
+/* A generation that fills the scorer's lists exactly (1024 new files, 1024 deleted ones, 64 folders: each list's
+ * first allocation, so that a look one past the end is caught by the sanitizers; the last new file's name is
+ * searched for past every deleted one): none of the new .locked files has a deleted original, so nothing pairs,
+ * the extension signs stop at their cap of 6, and the generation is clean. */
+static void test_lists_full(void **state)
+{
+	(void)state;
+	struct suspect s;
+	struct suspect_result r;
+	char p[128];
+	uint64_t top = 0;
+	suspect_init(&s, 0);
+	for (int d = 0; d < 64; d++)
+		for (int i = 0; i < 16; i++) {
+			snprintf(p, sizeof(p), "share/f%02d/old%02d.txt", d, i);
+			add(&s, p, SUSPECT_DELETED, SNIFF_TEXT, SNIFF_EMPTY);
+			uint64_t h = path_hash(p, strlen(p));
+			top = h > top ? h : top;
+		}
+	for (int d = 0; d < 64; d++)
+		for (int i = 0; i < 16; i++) {
+			snprintf(p, sizeof(p), "share/f%02d/new%02d.txt.locked", d, i);
+			for (int k = 0; d == 63 && i == 15 && k < 1000000; k++) { /* the last: a stem hashed past all */
+				snprintf(p, sizeof(p), "share/f63/last%d.txt.locked", k);
+				if (path_hash(p, strlen(p) - strlen(".locked")) > top)
+					break;
+			}
+			add(&s, p, SUSPECT_NEW, SNIFF_EMPTY, SNIFF_RANDOM);
+		}
+	verdict(&s, 6, 0, &r);
+	assert_int_equal(r.examined, 2048);
+	assert_int_equal(r.flagged, 1024);
+	assert_null(strstr(buf_cstr(&r.summary), "renamed"));
+	done(&s, &r);
+}
+
+/* A suspect generation whose only signs are new random files with a ransomware extension (a low threshold): the
+ * summary counts them as encrypted and names one; suspect_finish without a scorer or a result is refused. */
+static void test_ransom_ext_summary(void **state)
+{
+	(void)state;
+	struct suspect s;
+	struct suspect_result r;
+	char p[128];
+	suspect_init(&s, 2);
+	for (int i = 0; i < 4; i++) {
+		snprintf(p, sizeof(p), "share/b/blob%02d.locked", i);
+		add(&s, p, SUSPECT_NEW, SNIFF_EMPTY, SNIFF_RANDOM);
+	}
+	verdict(&s, 2, 1, &r);
+	assert_string_equal(buf_cstr(&r.summary), "4 files in 'share/b' look encrypted (e.g. 'share/b/blob00.locked')");
+	assert_int_equal(suspect_finish(NULL, &r), -LB_EINTERNAL);
+	assert_int_equal(suspect_finish(&s, NULL), -LB_EINTERNAL);
+	done(&s, &r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -469,6 +570,8 @@ int main(void)
 	        cmocka_unit_test(test_flagged_root),
 	        cmocka_unit_test(test_clean_notes),
 	        cmocka_unit_test(test_pairing_exact),
+	        cmocka_unit_test(test_lists_full),
+	        cmocka_unit_test(test_ransom_ext_summary),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
