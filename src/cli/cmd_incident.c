@@ -224,6 +224,8 @@ static int cmd_declare(int argc, char **argv)
 		return cli_usage(L_("--known-at takes a time like '2026-12-07 03:10', not '%s'",
 		                    "--known-at には '2026-12-07 03:10' のような日時を指定します ('%s' は不可)"),
 		                 known);
+	if (n.known_at_ms > lb_now_ms() + 5 * 60 * 1000) /* checked again by the library; here before a file is made */
+		return cli_usage(L_("--known-at '%s' is in the future", "--known-at '%s' が未来の日時です"), known);
 	struct incident_file *f;
 	if ((code = ci_open(&c, 1, &f)) != 0)
 		return code;
