@@ -18,7 +18,9 @@ static const char schema[] =
         " type TEXT NOT NULL, kind TEXT, team TEXT, author TEXT, os_user TEXT, text TEXT, report TEXT,"
         " ref INTEGER, known_at_ms INTEGER, flags INTEGER NOT NULL DEFAULT 0, prev BLOB NOT NULL,"
         " hash BLOB NOT NULL);\n"
-        "CREATE INDEX entries_incident ON entries(incident, type, seq);\n"
+        "CREATE INDEX entries_incident ON entries(incident, seq);\n"
+        "CREATE INDEX entries_kind ON entries(incident, type, kind, seq);\n"
+        "CREATE INDEX entries_type ON entries(type, incident);\n"
         "CREATE INDEX entries_ref ON entries(ref) WHERE ref IS NOT NULL;\n"
         "CREATE INDEX entries_report ON entries(incident, report) WHERE report IS NOT NULL;\n"
         "CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries"
@@ -228,7 +230,7 @@ int incident_open(struct incident_file **out, const char *path, int create)
 	if (version == 0 && (rc = create_schema(f, path)) < 0)
 		goto fail;
 	/* each commit reaches the disk before the command says it is recorded */
-	if ((rc = exec(f, "PRAGMA synchronous=FULL")) < 0)
+	if ((rc = incident_set_durable(f, 1)) < 0)
 		goto fail;
 	for (int k = 0; k < IS_COUNT_ALL; k++)
 		if (sqlite3_prepare_v3(f->db, stmt_sql[k], -1, SQLITE_PREPARE_PERSISTENT, &f->st[k], NULL) !=
@@ -241,6 +243,11 @@ int incident_open(struct incident_file **out, const char *path, int create)
 fail:
 	incident_file_close(f);
 	return rc;
+}
+
+int incident_set_durable(struct incident_file *f, int durable)
+{
+	return exec(f, durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
 }
 
 void incident_file_close(struct incident_file *f)

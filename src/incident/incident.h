@@ -37,6 +37,13 @@ struct incident_file;
  */
 int incident_open(struct incident_file **out, const char *path, int create);
 void incident_file_close(struct incident_file *f);
+/*
+ * How each append reaches the disk. Durable (the default, SQLite synchronous=FULL): an append returns once its
+ * entry is on disk, so an entry the command said was recorded survives a power cut. Not durable (synchronous=
+ * NORMAL, for a bulk load such as typing in the paper log afterwards): the disk is synced at WAL checkpoints only,
+ * and a power cut may lose the newest entries, never break the chain.
+ */
+int incident_set_durable(struct incident_file *f, int durable);
 /* The default incident file next to a clinical store: "incident.db" in the store's folder. */
 void incident_default_path(struct buf *out, const char *store_path);
 
