@@ -176,6 +176,19 @@ inc status --db "$T/srv/clinical.db" --json
 jq -e '[.deadlines[] | select(.report == "ppc-final")][0].due as $d | .known_at as $k | ($d | fromdate) - ($k | fromdate) == 30 * 86400' \
 	"$T/out" >/dev/null || fail "PPC final 30 days when not malicious: $(jq -c .deadlines "$T/out")"
 
+# twenty writers at once (as twenty stations would): nothing lost, nothing doubled, one chain
+S="$T/srv/incident.db"
+for w in $(seq 1 20); do
+	(for k in 1 2 3; do "$LIFEBOAT" incident log --incident "$S" --as "writer $w" "w$w-$k" >/dev/null 2>>"$T/conc.err" || echo "w$w-$k failed" >>"$T/conc.err"; done) &
+done
+wait
+[ ! -s "$T/conc.err" ] || fail "concurrent writers failed: $(head -c 400 "$T/conc.err")"
+[ "$(sqlite3 "$S" "SELECT count(DISTINCT text) FROM entries WHERE type = 'note'")" = 60 ] || fail "concurrent writers: not 60 distinct notes"
+[ "$(sqlite3 "$S" "SELECT count(*) FROM entries")" = 61 ] || fail "concurrent writers: not 61 entries"
+run "$LIFEBOAT" incident verify --incident "$S"
+expect_rc 0 "the chain verifies after concurrent writers"
+expect_out "61 entries" "verify counts every concurrent entry"
+
 # the clinical store is never written as an incident file
 sqlite3 "$T/clinical.db" "CREATE TABLE patients(id TEXT); INSERT INTO patients VALUES('1')"
 before=$(sha256sum <"$T/clinical.db")
