@@ -1,8 +1,8 @@
 /*
  * incident.h - the incident file: the whole interface of src/incident/.
  *
- * incident stands on core (above store and print in the layering, below cli and station; it reads neither the
- * clinical store nor the vault). It owns one SQLite database per hospital, the incident file (docs/incident.md),
+ * incident stands on text and core (above store and print in the layering, below cli and station; it reads
+ * neither the clinical store nor the vault). It owns one SQLite database per hospital, the incident file (docs/incident.md),
  * kept apart from the clinical store because headquarters may sit on another PC. The file holds one timeline: an
  * append-only list of entries, each carrying the BLAKE2b hash of the previous entry's hash and its own canonical
  * content, so that an entry altered, removed or reordered in the file breaks the chain at that entry

@@ -123,6 +123,38 @@ static void test_canonical_unambiguous(void **state)
 	assert_memory_not_equal(h1, h2, INCIDENT_HASH_LEN);
 }
 
+/* The hash as docs/incident.md defines it, computed independently (Python hashlib.blake2b, digest_size=32): an
+ * export checked on another machine with another tool gets the same hashes. */
+static void test_known_answer(void **state)
+{
+	(void)state;
+	uint8_t zero[INCIDENT_HASH_LEN] = {0}, h1[INCIDENT_HASH_LEN], h2[INCIDENT_HASH_LEN];
+	char hex[2 * INCIDENT_HASH_LEN + 1];
+	struct incident_entry d = {.incident = 1,
+	                           .at_ms = INT64_C(1765065000123),
+	                           .type = "declare",
+	                           .author = "情報システム課 佐藤",
+	                           .os_user = "it1",
+	                           .text = "電子カルテ停止",
+	                           .known_at_ms = INT64_C(1765044600000),
+	                           .flags = INCIDENT_F_DRILL | INCIDENT_F_MALICIOUS};
+	incident_entry_hash(zero, &d, h1);
+	incident_hex(h1, INCIDENT_HASH_LEN, hex);
+	assert_string_equal(hex, "4779148169dd664715a65195c4130ca5fb587a3003d4e9e2ea0c951730da07ca");
+	struct incident_entry n = {.incident = 1,
+	                           .at_ms = INT64_C(1765065060000),
+	                           .type = "note",
+	                           .kind = "action",
+	                           .team = "recovery",
+	                           .os_user = "it1",
+	                           .text = "VPN 装置の LAN を抜線",
+	                           .report = "mhlw",
+	                           .ref = 7};
+	incident_entry_hash(h1, &n, h2);
+	incident_hex(h2, INCIDENT_HASH_LEN, hex);
+	assert_string_equal(hex, "b615d3f26529be4ae840b078dff97f2fccba2a45aafd8b977cdf2857e610cfa1");
+}
+
 static void test_altered(void **state)
 {
 	(void)state;
@@ -214,7 +246,10 @@ static void test_head(void **state)
 	drill(5);
 	struct incident_verify_result r = check(NULL);
 	char head[2 * INCIDENT_HASH_LEN + 1], early[2 * INCIDENT_HASH_LEN + 1];
+	uint8_t full[INCIDENT_HASH_LEN];
+	memcpy(full, r.head, sizeof(full));
 	incident_hex(r.head, INCIDENT_HASH_LEN, head);
+	assert_int_equal(check(head).status, INCIDENT_INTACT); /* all 64 digits */
 	struct incident_entry e;
 	assert_int_equal(incident_get(f, 2, &e), 0);
 	incident_hex(e.hash, INCIDENT_HASH_LEN, early);
@@ -230,9 +265,20 @@ static void test_head(void **state)
 	assert_int_equal(r.status, INCIDENT_HEAD_GONE);
 	assert_int_equal(r.entries, 4);
 	assert_int_equal(check(early).status, INCIDENT_INTACT);
-	/* a head that is no hash */
+	/* the whole hash, in capitals, is a head too; a head of zeros is hex but in no chain */
+	incident_hex(full, INCIDENT_HASH_LEN, head);
+	for (char *p = head; *p; p++)
+		*p = (char)(*p >= 'a' ? *p - 32 : *p);
+	assert_int_equal(check(head).status, INCIDENT_HEAD_GONE); /* the head of before the cut */
+	assert_int_equal(check("00000000").status, INCIDENT_HEAD_GONE);
+	/* a head that is no hash: 7 digits, 65 digits, not hex */
 	assert_int_equal(incident_verify(f, "xyz", &r), -LB_EINVAL);
-	assert_int_equal(incident_verify(f, "abc", &r), -LB_EINVAL);
+	assert_int_equal(incident_verify(f, "abcdef1", &r), -LB_EINVAL);
+	char longer[2 * INCIDENT_HASH_LEN + 2];
+	memset(longer, 'a', sizeof(longer) - 1);
+	longer[sizeof(longer) - 1] = '\0';
+	assert_int_equal(incident_verify(f, longer, &r), -LB_EINVAL);
+	assert_int_equal(incident_verify(f, "0123456g", &r), -LB_EINVAL);
 }
 
 static void test_triggers_refuse(void **state)
@@ -268,6 +314,30 @@ static void test_rules(void **state)
 	assert_int_equal(incident_append(f, &ctl, NULL), -LB_EINVAL);
 	struct incident_new blank = {.type = INCIDENT_T_NOTE, .kind = "fact", .text = " \n "};
 	assert_int_equal(incident_append(f, &blank, NULL), -LB_EINVAL);
+	struct incident_new none = {.type = INCIDENT_T_NOTE, .kind = "fact"};
+	assert_int_equal(incident_append(f, &none, NULL), -LB_EINVAL); /* no text */
+	none.text = "";
+	assert_int_equal(incident_append(f, &none, NULL), -LB_EINVAL);
+	char big[INCIDENT_TEXT_MAX + 2];
+	memset(big, 'x', sizeof(big));
+	big[INCIDENT_TEXT_MAX] = '\0';
+	struct incident_new longest = {.type = INCIDENT_T_NOTE, .kind = "fact", .text = big};
+	assert_int_equal(incident_append(f, &longest, NULL), 0); /* exactly the cap */
+	big[INCIDENT_TEXT_MAX] = 'x';
+	big[INCIDENT_TEXT_MAX + 1] = '\0';
+	assert_int_equal(incident_append(f, &longest, NULL), -LB_EINVAL);
+	struct incident_new who = {.type = INCIDENT_T_NOTE, .kind = "fact", .text = "x", .author = ""};
+	assert_int_equal(incident_append(f, &who, NULL), -LB_EINVAL);
+	who.author = "山田\n花子"; /* a name is one line */
+	assert_int_equal(incident_append(f, &who, NULL), -LB_EINVAL);
+	who.author = "山田";
+	who.os_user = "it1\033";
+	assert_int_equal(incident_append(f, &who, NULL), -LB_EINVAL);
+	who.os_user = "\xff\xfe";
+	assert_int_equal(incident_append(f, &who, NULL), -LB_EINVAL);
+	struct incident_new lines = {
+	        .type = INCIDENT_T_NOTE, .kind = "fact", .text = "一行目\n\t二行目", .author = "山田"};
+	assert_int_equal(incident_append(f, &lines, NULL), 0); /* text may hold lines and tabs */
 	struct incident_new team = {.type = INCIDENT_T_NOTE, .kind = "fact", .text = "x", .team = "kitchen"};
 	assert_int_equal(incident_append(f, &team, NULL), -LB_EINVAL);
 	struct incident_new rep = {.type = INCIDENT_T_NOTE, .kind = "contact", .text = "x", .report = "press"};
@@ -275,7 +345,7 @@ static void test_rules(void **state)
 	/* nothing refused was written */
 	struct incident_verify_result r = check(NULL);
 	assert_int_equal(r.status, INCIDENT_INTACT);
-	assert_int_equal(r.entries, 2);
+	assert_int_equal(r.entries, 4);
 	/* closed: a new one can be declared, in the future it cannot */
 	add(INCIDENT_T_CLOSE, NULL, "closed");
 	assert_int_equal(incident_append(f, &n, NULL), -LB_ENOTFOUND);
@@ -284,10 +354,10 @@ static void test_rules(void **state)
 	d.known_at_ms = 0;
 	int64_t seq;
 	assert_int_equal(incident_append(f, &d, &seq), 0);
-	assert_int_equal(seq, 4);
+	assert_int_equal(seq, 6);
 	int64_t open;
 	assert_int_equal(incident_current(f, &open), 0);
-	assert_int_equal(open, 4);
+	assert_int_equal(open, 6);
 }
 
 static void test_not_the_clinical_store(void **state)
@@ -383,6 +453,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test_setup_teardown(test_chain_links, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_canonical_unambiguous, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_known_answer, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_altered, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_altered_time, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_known_at_altered, setup, teardown),
