@@ -360,6 +360,20 @@ static void test_rules(void **state)
 	assert_int_equal(open, 6);
 }
 
+/* Phases: each change is checked against the current phase, which the newest phase entry sets. */
+static void test_phases(void **state)
+{
+	(void)state;
+	drill(0);
+	const char *steps[] = {"initial", "recovery", "initial", "recovery", "after", "detection"};
+	for (size_t i = 0; i < LB_ARRAY_LEN(steps); i++) {
+		struct incident_new p = {.type = INCIDENT_T_PHASE, .kind = steps[i], .text = steps[i]};
+		assert_int_equal(incident_append(f, &p, NULL), 0);
+		assert_int_equal(incident_append(f, &p, NULL), -LB_EINVAL); /* the phase it is in now */
+	}
+	assert_int_equal(check(NULL).entries, 1 + LB_ARRAY_LEN(steps));
+}
+
 static void test_not_the_clinical_store(void **state)
 {
 	(void)state;
@@ -464,6 +478,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_head, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_triggers_refuse, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_rules, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_phases, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_not_the_clinical_store, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_default_path, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_concurrent_writers, setup, teardown),
