@@ -302,6 +302,8 @@ static void test_rules(void **state)
 	drill(1);
 	struct incident_new d = {.type = INCIDENT_T_DECLARE, .text = "second"};
 	assert_int_equal(incident_append(f, &d, NULL), -LB_EEXIST);
+	assert_non_null(strstr(lb_errmsg(), "#1")); /* names the open one, by number and title */
+	assert_non_null(strstr(lb_errmsg(), "訓練"));
 	struct incident_new p = {.type = INCIDENT_T_PHASE, .kind = "detection", .text = "detection"};
 	assert_int_equal(incident_append(f, &p, NULL), -LB_EINVAL); /* already in it */
 	p.kind = "nowhere";
@@ -351,7 +353,9 @@ static void test_rules(void **state)
 	assert_int_equal(incident_append(f, &n, NULL), -LB_ENOTFOUND);
 	d.known_at_ms = lb_now_ms() + 3600 * 1000;
 	assert_int_equal(incident_append(f, &d, NULL), -LB_EINVAL);
-	d.known_at_ms = 0;
+	d.known_at_ms = INT64_C(946684799999); /* before 2000: a typo or a flat clock battery */
+	assert_int_equal(incident_append(f, &d, NULL), -LB_EINVAL);
+	d.known_at_ms = INT64_C(946684800000);
 	int64_t seq;
 	assert_int_equal(incident_append(f, &d, &seq), 0);
 	assert_int_equal(seq, 6);
