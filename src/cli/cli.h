@@ -65,5 +65,6 @@ int cmd_print(int argc, char **argv);
 int cmd_station(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_vault(int argc, char **argv);
+int cmd_incident(int argc, char **argv);
 
 #endif

@@ -1,0 +1,55 @@
+/*
+ * incident_int.h - what the files of src/incident/ share: the open file, its prepared statements, row reading.
+ */
+#ifndef LB_INCIDENT_INT_H
+#define LB_INCIDENT_INT_H
+
+#include "incident.h"
+
+#include <sqlite3.h>
+
+enum incident_stmt {
+	IS_LAST,         /* the newest entry's seq and hash */
+	IS_INSERT,       /* append one entry */
+	IS_OPEN,         /* the open incident: a declaration without a close */
+	IS_GET,          /* one entry by seq */
+	IS_PHASE,        /* the newest phase entry of an incident */
+	IS_COUNT,        /* entries of an incident */
+	IS_DECISIONS,    /* decisions of an incident not corrected by a later entry */
+	IS_LATEST,       /* the newest entries of an incident */
+	IS_CLOSE_OF,     /* the close entry of an incident */
+	IS_REPORTED,     /* the first note that says a report was made */
+	IS_CORRECTED_BY, /* the newest entry correcting an entry */
+	IS_DECLARES,     /* every declaration */
+	IS_EACH,         /* every entry of an incident */
+	IS_ALL,          /* every entry of the file (verify) */
+	IS_COUNT_ALL
+};
+
+/* The open file. Invariant: every statement of st is prepared (incident_open fails otherwise). */
+struct incident_file {
+	sqlite3 *db;
+	sqlite3_stmt *st[IS_COUNT_ALL];
+};
+
+/* The columns every entry query selects, in this order (incident_read_row reads them). */
+#define INCIDENT_COLS                                                                                           \
+	"seq, incident, at_ms, type, kind, team, author, os_user, text, report, ref, known_at_ms, flags, prev," \
+	" hash"
+
+/* Set an error from SQLite's last one on f ("what: message"), mapped to an LB_E* code; returns it. */
+int incident_sqlerr(struct incident_file *f, const char *what);
+/* A statement of f, reset and with its bindings cleared. */
+sqlite3_stmt *incident_stmt(struct incident_file *f, enum incident_stmt k);
+/* Fill e from the current row of st (INCIDENT_COLS from column 0); e is released first by the caller. */
+void incident_read_row(sqlite3_stmt *st, struct incident_entry *e);
+/* Bind s as text (NULL as NULL). */
+void incident_bind_text(sqlite3_stmt *st, int i, const char *s);
+
+/* incident_entry_hash with a buffer the caller reuses across entries (verify). */
+void incident_hash_with(struct buf *scratch, const uint8_t prev[INCIDENT_HASH_LEN], const struct incident_entry *e,
+                        uint8_t out[INCIDENT_HASH_LEN]);
+/* Point e's strings at the current row of st (INCIDENT_COLS), without copying: valid until the next step. */
+void incident_peek_row(sqlite3_stmt *st, struct incident_entry *e);
+
+#endif

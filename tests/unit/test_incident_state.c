@@ -1,0 +1,204 @@
+/*
+ * test_incident_state.c - what an incident's state is computed to be from its timeline (issue 15): the phase,
+ * the decisions in force (a decision replaced or withdrawn by a correction is no longer one), and the reporting
+ * deadlines counted from the time the hospital learned of it: MHLW and police at once, PPC preliminary within
+ * 3-5 days, final within 30 days or 60 when malicious; overdue until a note says the report was made.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "incident/incident.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define DAY INT64_C(86400000)
+
+static char dir[64], path[128];
+static struct incident_file *f;
+static int64_t known;
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/lb-test-incstate-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof(path), "%s/incident.db", dir);
+	known = lb_now_ms() - 10 * 60 * 1000; /* learned of it ten minutes ago */
+	return incident_open(&f, path, 1);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	incident_file_close(f);
+	lb_rmtree(dir);
+	return 0;
+}
+
+static int64_t append(struct incident_new n)
+{
+	int64_t seq = 0;
+	if (!n.os_user)
+		n.os_user = "tester";
+	assert_int_equal(incident_append(f, &n, &seq), 0);
+	return seq;
+}
+
+static void declare(int flags)
+{
+	append((struct incident_new){
+	        .type = INCIDENT_T_DECLARE, .text = "電子カルテ停止", .known_at_ms = known, .flags = flags});
+}
+
+static void state_at(int64_t now, struct incident_state *s)
+{
+	assert_int_equal(incident_state(f, 0, 5, now, s), 0);
+}
+
+static void test_deadlines(void **state)
+{
+	(void)state;
+	declare(0);
+	struct incident_state s;
+	state_at(known + 60 * 1000, &s);
+	const struct incident_deadline *d = s.deadlines;
+	assert_int_equal(d[INCIDENT_MHLW].due_ms, known);
+	assert_true(d[INCIDENT_MHLW].overdue); /* at once: late from the moment it is known */
+	assert_true(d[INCIDENT_POLICE].overdue);
+	assert_int_equal(d[INCIDENT_PPC_PRELIMINARY].due_ms, known + 3 * DAY);
+	assert_int_equal(d[INCIDENT_PPC_PRELIMINARY].latest_ms, known + 5 * DAY);
+	assert_false(d[INCIDENT_PPC_PRELIMINARY].overdue);
+	assert_int_equal(d[INCIDENT_PPC_FINAL].due_ms, known + 30 * DAY);
+	assert_true(d[INCIDENT_PPC_FINAL].applies);
+	incident_state_release(&s);
+	/* four days on: within the preliminary report's window; six days on: past it */
+	state_at(known + 4 * DAY, &s);
+	assert_false(s.deadlines[INCIDENT_PPC_PRELIMINARY].overdue);
+	incident_state_release(&s);
+	state_at(known + 5 * DAY + 1, &s);
+	assert_true(s.deadlines[INCIDENT_PPC_PRELIMINARY].overdue);
+	assert_false(s.deadlines[INCIDENT_PPC_FINAL].overdue);
+	incident_state_release(&s);
+	state_at(known + 30 * DAY + 1, &s);
+	assert_true(s.deadlines[INCIDENT_PPC_FINAL].overdue);
+	incident_state_release(&s);
+}
+
+static void test_malicious_and_drill(void **state)
+{
+	(void)state;
+	declare(INCIDENT_F_MALICIOUS | INCIDENT_F_DRILL);
+	struct incident_state s;
+	state_at(known + 31 * DAY, &s);
+	assert_int_equal(s.deadlines[INCIDENT_PPC_FINAL].due_ms, known + 60 * DAY);
+	assert_false(s.deadlines[INCIDENT_PPC_FINAL].overdue);
+	assert_false(s.deadlines[INCIDENT_PPC_FINAL].applies); /* a drill reports nothing */
+	assert_int_equal(s.declared.flags, INCIDENT_F_MALICIOUS | INCIDENT_F_DRILL);
+	incident_state_release(&s);
+}
+
+static void test_report_made(void **state)
+{
+	(void)state;
+	declare(0);
+	int64_t made = append((struct incident_new){
+	        .type = INCIDENT_T_NOTE, .kind = "contact", .text = "厚労省へ第一報", .report = "mhlw"});
+	struct incident_state s;
+	state_at(known + DAY, &s);
+	assert_int_equal(s.deadlines[INCIDENT_MHLW].done_seq, made);
+	assert_false(s.deadlines[INCIDENT_MHLW].overdue);
+	assert_true(s.deadlines[INCIDENT_POLICE].overdue);
+	incident_state_release(&s);
+	/* the note was wrong (the call did not go through): its correction withdraws it */
+	append((struct incident_new){
+	        .type = INCIDENT_T_NOTE, .kind = "contact", .text = "電話は不通だった", .ref = made});
+	state_at(known + DAY, &s);
+	assert_int_equal(s.deadlines[INCIDENT_MHLW].done_seq, 0);
+	assert_true(s.deadlines[INCIDENT_MHLW].overdue);
+	incident_state_release(&s);
+	/* a preliminary report made on day 6 was late, and stays marked so */
+	append((struct incident_new){.type = INCIDENT_T_NOTE,
+	                             .kind = "contact",
+	                             .text = "個情委 速報",
+	                             .report = "ppc-preliminary",
+	                             .at_ms = known + 6 * DAY});
+	state_at(known + 7 * DAY, &s);
+	assert_int_not_equal(s.deadlines[INCIDENT_PPC_PRELIMINARY].done_seq, 0);
+	assert_false(s.deadlines[INCIDENT_PPC_PRELIMINARY].overdue);
+	assert_true(s.deadlines[INCIDENT_PPC_PRELIMINARY].late);
+	assert_false(s.deadlines[INCIDENT_MHLW].late);
+	incident_state_release(&s);
+}
+
+static void test_phase_and_decisions(void **state)
+{
+	(void)state;
+	declare(0);
+	struct incident_state s;
+	state_at(lb_now_ms(), &s);
+	assert_int_equal(s.phase, INCIDENT_DETECTION);
+	assert_int_equal(s.ndecisions, 0);
+	incident_state_release(&s);
+	append((struct incident_new){.type = INCIDENT_T_PHASE, .kind = "initial", .text = "initial"});
+	int64_t stop = append((struct incident_new){
+	        .type = INCIDENT_T_NOTE, .kind = "decision", .team = "hq", .text = "外来新規受付を停止"});
+	int64_t move = append((struct incident_new){
+	        .type = INCIDENT_T_NOTE, .kind = "decision", .team = "hq", .text = "救急受入を停止"});
+	append((struct incident_new){
+	        .type = INCIDENT_T_NOTE, .kind = "decision", .text = "外来新規受付を再開", .ref = stop});
+	state_at(lb_now_ms(), &s);
+	assert_int_equal(s.phase, INCIDENT_INITIAL);
+	assert_int_equal(s.ndecisions, 2);
+	assert_int_equal(s.decisions[0].seq, move);
+	assert_string_equal(s.decisions[1].text, "外来新規受付を再開");
+	assert_int_equal(s.entries, 5);
+	assert_int_equal(s.nlatest, 5);
+	assert_int_equal(s.latest[0].seq, 1); /* oldest first */
+	assert_int_equal(s.latest[4].seq, 5);
+	assert_int_equal(s.head_seq, 5);
+	assert_memory_equal(s.head, s.latest[4].hash, INCIDENT_HASH_LEN);
+	incident_state_release(&s);
+	int64_t by;
+	assert_int_equal(incident_corrected_by(f, stop, &by), 1);
+	assert_int_equal(by, 5);
+	assert_int_equal(incident_corrected_by(f, move, &by), 0);
+}
+
+static void test_closed_and_list(void **state)
+{
+	(void)state;
+	declare(INCIDENT_F_DRILL);
+	append((struct incident_new){.type = INCIDENT_T_CLOSE, .text = "closed"});
+	struct incident_state s;
+	assert_int_equal(incident_state(f, 0, 5, lb_now_ms(), &s), -LB_ENOTFOUND);
+	assert_int_equal(incident_state(f, 1, 5, lb_now_ms(), &s), 0);
+	assert_int_equal(s.closed_seq, 2);
+	incident_state_release(&s);
+	assert_int_equal(incident_state(f, 2, 5, lb_now_ms(), &s), -LB_ENOTFOUND); /* #2 is no incident */
+	declare(0);
+	struct incident_list l;
+	assert_int_equal(incident_list(f, &l), 0);
+	assert_int_equal(l.n, 2);
+	assert_true(l.v[0].closed_ms != 0);
+	assert_int_equal(l.v[1].closed_ms, 0);
+	assert_int_equal(l.v[1].declared.seq, 3);
+	incident_list_release(&l);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test_setup_teardown(test_deadlines, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_malicious_and_drill, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_report_made, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_phase_and_decisions, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_closed_and_list, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
