@@ -92,6 +92,8 @@ int cmd_rx_orders(int argc, char **argv)
 	for (size_t r = 0; !json && r < t.nrows; r++) {
 		/* the days supplied: " 7" (ja 「 7日分」), nothing when not given */
 		char days[48] = "", tmp[32];
+		struct buf at = {0}; /* recorded at, in the one local format of paper and the station */
+		lb_format_stamp(&at, store_cell(&t, r, STORE_OUT_RECORDED));
 		const char *pw = store_period_words(store_cell(&t, r, STORE_OUT_PERIOD), lb_lang() == LB_LANG_JA, tmp,
 		                                    sizeof(tmp));
 		if (strcmp(store_cell(&t, r, STORE_OUT_DAYS), "0"))
@@ -99,7 +101,7 @@ int cmd_rx_orders(int argc, char **argv)
 		buf_addf(&out,
 		         L_("%s#%s  %s  %s %s  %s%s × %s/day%s%s%s  [%s]  %s %s",
 		            "%s#%s  %s  %s %s  %s%s × 1日%s回%s%s%s  [%s]  %s %s"),
-		         r ? "\n" : "", store_cell(&t, r, STORE_OUT_ID), store_cell(&t, r, STORE_OUT_RECORDED),
+		         r ? "\n" : "", store_cell(&t, r, STORE_OUT_ID), at.data ? at.data : "",
 		         store_cell(&t, r, STORE_OUT_DRUG_CODE),
 		         store_cell(&t, r, STORE_OUT_DRUG_NAME) ? store_cell(&t, r, STORE_OUT_DRUG_NAME) : "",
 		         store_cell(&t, r, STORE_OUT_DOSE),
@@ -109,9 +111,13 @@ int cmd_rx_orders(int argc, char **argv)
 		         store_cell(&t, r, STORE_OUT_RECORDED_BY));
 		if (store_cell(&t, r, STORE_OUT_OVERRIDE))
 			buf_addf(&out, "  %s %s", L_("override:", "理由:"), store_cell(&t, r, STORE_OUT_OVERRIDE));
-		if (store_cell(&t, r, STORE_OUT_ENDED))
-			buf_addf(&out, "  %s %s %s (%s)", L_("ended", "終了"), store_cell(&t, r, STORE_OUT_ENDED),
+		if (store_cell(&t, r, STORE_OUT_ENDED)) {
+			struct buf ended = {0};
+			lb_format_stamp(&ended, store_cell(&t, r, STORE_OUT_ENDED));
+			buf_addf(&out, "  %s %s %s (%s)", L_("ended", "終了"), ended.data ? ended.data : "",
 			         store_cell(&t, r, STORE_OUT_ENDED_BY), store_cell(&t, r, STORE_OUT_END_REASON));
+			buf_release(&ended);
+		}
 	}
 	store_table_release(&t);
 	int prc = cli_print(&out);

@@ -38,7 +38,7 @@ json_check "$T/o1.json" 'len(d) == 1 and d[0]["period_days"] == "7"' "the weekly
 run "$LIFEBOAT" rx orders --db "$DB" --patient OP0001
 expect_out '35mg × 1/day once a week  \[none\]' "rx orders says once a week"
 run "$LIFEBOAT" --lang ja rx orders --db "$DB" --patient OP0001
-expect_out '35mg × 1/day 週1回' "rx orders (ja) says 週1回"
+expect_out '35mg × 1日1回 週1回' "rx orders (ja) says 週1回"
 run "$LIFEBOAT" rx check --db "$DB" --patient OP0001 --drug $FOSA --dose 35mg --per-day 1 --weekly --json
 expect_rc 1 "another 35 mg a week on top of the recorded one: 70 mg a week, 2× the maximum"
 cp "$T/out" "$T/c1.json"
