@@ -277,7 +277,7 @@ static int v_backup(int argc, char **argv)
 		return cmd.code;
 	}
 	struct vault *v = cmd.v;
-	struct lb_progress prog = {.label = "backup", .bytes = 1};
+	struct lb_progress prog = {.label = L_("backup", "バックアップ"), .bytes = 1};
 	struct vault_backup_opts o = {.paths = (const char *const *)cmd.args,
 	                              .npaths = (size_t)cmd.nargs,
 	                              .tags = tags.v,
@@ -319,9 +319,9 @@ static int v_backup(int argc, char **argv)
 		lb_format_bytes(&st, r.bytes_stored);
 		buf_addf(&out,
 		         L_("snapshot %.8s saved: %llu files, %s (%llu changed, %s added) - %s",
-		            "スナップショット %.8s を保存: %llu ファイル, %s (変更 %llu, 追加 %s) - %s"),
+		            "世代 %.8s を保存: ファイル %llu, %s (変更 %llu, 追加 %s) - %s"),
 		         r.id, (unsigned long long)r.files, sz.data, (unsigned long long)r.files_changed, st.data,
-		         vault_status_name(r.status));
+		         vault_status_label(r.status));
 		if (r.status == VAULT_SUSPECT && r.summary.len)
 			buf_addf(&out, "\n%s: %s", L_("suspect", "疑い"), r.summary.data);
 		buf_release(&sz);
@@ -407,7 +407,7 @@ static int v_snapshots(int argc, char **argv)
 			cv_time(&t, s->time_ms);
 			lb_format_bytes(&sz, s->bytes);
 			buf_addf(&out, "\n%.8s  %-16s  %-10s  %5.2f  %7llu  %10s ", s->id, t.data,
-			         vault_status_name(s->status), s->score, (unsigned long long)s->files, sz.data);
+			         vault_status_label(s->status), s->score, (unsigned long long)s->files, sz.data);
 			for (size_t j = 0; j < s->paths.n; j++)
 				buf_addf(&out, " /%s", s->paths.v[j]);
 			if (s->tags.n) {
@@ -473,7 +473,7 @@ static int v_restore(int argc, char **argv)
 	if (!cv_begin(&cmd, opts, &help, &c, argc, argv))
 		return cmd.code;
 	struct vault *v = cmd.v;
-	struct lb_progress prog = {.label = "restore", .bytes = 1};
+	struct lb_progress prog = {.label = L_("restore", "復元"), .bytes = 1};
 	struct vault_restore_opts o = {.snapshot = cmd.args[0],
 	                               .target = target,
 	                               .subpath = sub,

@@ -19,7 +19,7 @@ const char *buf_cstr(const struct buf *b)
 int buf_grow(struct buf *b, size_t n)
 {
 	if (n > SIZE_MAX - b->len - 1)
-		return lb_error(LB_ETOOBIG, "buffer size overflow");
+		return lb_error_tr(LB_ETOOBIG, "buffer size overflow", "バッファの大きさが上限を超えました");
 	size_t need = b->len + n + 1;
 	if (b->max && b->len + n > b->max)
 		return lb_error_tr(LB_ETOOBIG, "more than %zu bytes", "%zu バイトを超えています", b->max);
@@ -69,7 +69,7 @@ int buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 	int n = vsnprintf(small, sizeof(small), fmt, cp);
 	va_end(cp);
 	if (n < 0)
-		return lb_error(LB_EINTERNAL, "bad format string");
+		return lb_error_tr(LB_EINTERNAL, "bad format string", "書式文字列の誤り (内部エラー)");
 	if ((size_t)n < sizeof(small))
 		return buf_add(b, small, (size_t)n);
 	int rc = buf_grow(b, (size_t)n);

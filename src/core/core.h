@@ -68,6 +68,9 @@ int lb_error_tr(int code, const char *en, const char *ja, ...) LB_PRINTF(2, 4);
 int lb_error_errno(int errno_value, const char *fmt, ...) LB_PRINTF(2, 3);
 /* lb_error_errno() in the current language (as lb_error_tr); the strerror part is Japanese too under ja. */
 int lb_error_errno_tr(int errno_value, const char *en, const char *ja, ...) LB_PRINTF(2, 4);
+/* strerror(e) in the current language (Japanese for the errors a user meets: a missing file, no permission, a full
+ * disk; the C library's English for the rare rest). */
+const char *lb_strerrno(int e);
 /* The detail message set last on this thread ("" when none). Valid until the next lb_error on this thread. */
 const char *lb_errmsg(void);
 /* Prepend context to the current detail message: "reading 'x': <old message>". Returns rc unchanged. */

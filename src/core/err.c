@@ -111,7 +111,7 @@ static int code_from_errno(int e)
 
 /* strerror() in the current language: the C library speaks English (the program never calls setlocale), so the
  * errors a user meets on a ward (a missing file, no permission, a full disk) have their Japanese here. */
-static const char *errno_text(int e)
+const char *lb_strerrno(int e)
 {
 	if (lb_lang() != LB_LANG_JA)
 		return strerror(e);
@@ -148,6 +148,25 @@ static const char *errno_text(int e)
 		return "中断されました";
 	case EPIPE:
 		return "出力先が閉じられました";
+	case ECONNREFUSED:
+		return "接続を拒否されました";
+	case ECONNRESET:
+		return "接続が切られました";
+	case ETIMEDOUT:
+		return "時間切れです";
+	case EHOSTUNREACH:
+	case ENETUNREACH:
+		return "相手に届きません";
+	case EADDRINUSE:
+		return "アドレスは使用中です";
+	case EADDRNOTAVAIL:
+		return "このホストのアドレスではありません";
+	case ENOTEMPTY:
+		return "フォルダが空ではありません";
+	case EXDEV:
+		return "別のファイルシステムです";
+	case EINVAL:
+		return "引数が不正です";
 	default:
 		return strerror(e);
 	}
@@ -158,7 +177,7 @@ __attribute__((format(printf, 2, 0))) static int errno_v(int errno_value, const 
 	char head[LB_ERRMSG_MAX];
 	vsnprintf(head, sizeof(head), fmt, ap);
 	/* Truncation of a very long message is acceptable: it is a diagnostic. */
-	if (snprintf(errmsg, sizeof(errmsg), "%s: %s", head, errno_text(errno_value)) >= (int)sizeof(errmsg))
+	if (snprintf(errmsg, sizeof(errmsg), "%s: %s", head, lb_strerrno(errno_value)) >= (int)sizeof(errmsg))
 		errmsg[sizeof(errmsg) - 1] = '\0';
 	return -code_from_errno(errno_value);
 }

@@ -321,8 +321,9 @@ void json_kv_bool(struct json_w *w, const char *key, int v)
 int json_finish(struct json_w *w)
 {
 	if ((w->err & JSON_MISUSE) || w->depth != 0 || w->want_value)
-		return lb_error(LB_EINTERNAL, "json writer misused");
+		return lb_error_tr(LB_EINTERNAL, "json writer misused", "JSON 出力の使い方の誤り (内部エラー)");
 	if (w->err & JSON_TOOBIG)
-		return lb_error(LB_ETOOBIG, "json output larger than %zu bytes", w->out->max);
+		return lb_error_tr(LB_ETOOBIG, "json output larger than %zu bytes",
+		                   "JSON 出力が %zu バイトを超えました", w->out->max);
 	return 0;
 }

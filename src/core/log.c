@@ -70,7 +70,9 @@ void lb_log(enum lb_log_level l, const char *fmt, ...)
 	va_end(ap);
 	pthread_mutex_lock(&log_lock);
 	if ((int)l <= (int)lb_log_get_level())
-		fprintf(stderr, "lifeboat: %s: %s\n", level_name(l), buf_cstr(&msg));
+		fprintf(stderr,
+		        /* i18n-ok: the program name and the level (already in the user's language) around the message */
+		        "lifeboat: %s: %s\n", level_name(l), buf_cstr(&msg));
 	if (log_file) {
 		struct buf ts = {0};
 		lb_format_utc(&ts, lb_now_ms(), 1);

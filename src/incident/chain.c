@@ -235,7 +235,8 @@ static int check_against(struct incident_file *f, const struct incident_new *n, 
 	}
 	if (!strcmp(n->type, INCIDENT_T_CLOSE))
 		return 0;
-	return lb_error(LB_EINTERNAL, "unknown entry type '%s'", n->type);
+	return lb_error_tr(LB_EINTERNAL, "unknown entry type '%s'", "記録の種類 '%s' を知りません (内部エラー)",
+	                   n->type);
 }
 
 int incident_append(struct incident_file *f, const struct incident_new *n, int64_t *seq)

@@ -162,9 +162,10 @@ int text_parse_date(const char *s, int *y, int *m, int *d)
 	int rc = parse(buf_cstr(&norm), y, m, d);
 	buf_release(&norm);
 	if (rc < 0)
-		return lb_error(LB_EINVAL,
-		                "not a date '%s' (use 1948-04-05, 19480405 or an era date: S23.4.5, 昭和23年4月5日)",
-		                s);
+		return lb_error_tr(
+		        LB_EINVAL, "not a date '%s' (use 1948-04-05, 19480405 or an era date: S23.4.5, 昭和23年4月5日)",
+		        "'%s' は日付ではありません (1948-04-05、19480405 または和暦 S23.4.5、昭和23年4月5日 の形で)",
+		        s);
 	return 0;
 }
 

@@ -525,7 +525,8 @@ int text_encoding_parse(const char *name, enum text_encoding *enc)
 			*enc = names[i].enc;
 			return 0;
 		}
-	return lb_error(LB_EUSAGE, "unknown encoding '%s' (use iso-2022-jp, cp932, euc-jp or utf-8)", name);
+	return lb_error_tr(LB_EUSAGE, "unknown encoding '%s' (use iso-2022-jp, cp932, euc-jp or utf-8)",
+	                   "文字コード '%s' には対応していません (iso-2022-jp、cp932、euc-jp、utf-8 のいずれか)", name);
 }
 
 const char *text_encoding_name(enum text_encoding enc)

@@ -122,7 +122,9 @@ static void file_node(struct bk *b, struct bk_dir *d, const char *name, const ch
 	}
 	int rc = bk_read_big(b, d->fd, name, f);
 	if (rc < 0) {
-		lb_warn("cannot read '%s': %s (left out of the generation)", rel, strerror(-rc));
+		lb_warn(L_("cannot read '%s': %s (left out of the generation)",
+		           "'%s' を読めません: %s (この世代には含めません)"),
+		        rel, lb_strerrno(-rc));
 		f->skip = 1;
 	}
 	bk_file_done_reading(b, f);
@@ -134,7 +136,7 @@ static void visit(struct bk *b, struct bk_dir *d, const char *name, struct buf *
 {
 	struct stat st;
 	if (fstatat(d->fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-		lb_warn("cannot stat '%s': %s", rel->data, strerror(errno));
+		lb_warn(L_("cannot stat '%s': %s", "'%s' の情報を取得できません: %s"), rel->data, lb_strerrno(errno));
 		return;
 	}
 	if (st.st_dev == b->repo_dev && st.st_ino == b->repo_ino)
@@ -154,7 +156,8 @@ static void visit(struct bk *b, struct bk_dir *d, const char *name, struct buf *
 		b->r->dirs++;
 		int fd = openat(d->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0) {
-			lb_warn("cannot open folder '%s': %s", rel->data, strerror(errno));
+			lb_warn(L_("cannot open folder '%s': %s", "フォルダ '%s' を開けません: %s"), rel->data,
+			        lb_strerrno(errno));
 			return;
 		}
 		struct bk_dir *sub = lb_calloc(1, sizeof(*sub));
@@ -210,7 +213,9 @@ static void walk(struct bk *b, struct bk_dir *d, struct buf *rel)
 			if (rel->len <= VAULT_PATH_MAX)
 				visit(b, d, names[i], rel);
 			else
-				lb_warn("path too long, left out: '%.80s…'", rel->data);
+				lb_warn(L_("path too long, left out: '%.80s…'",
+				           "パスが長すぎるため含めません: '%.80s…'"),
+				        rel->data);
 			buf_truncate(rel, keep);
 		}
 		free(names[i]);
@@ -225,7 +230,8 @@ static int abs_path(const char *in, struct buf *out)
 	if (in[0] != '/') {
 		char cwd[4096];
 		if (!getcwd(cwd, sizeof(cwd)))
-			return lb_error_errno(errno, "cannot find the current folder");
+			return lb_error_errno_tr(errno, "cannot find the current folder",
+			                         "現在のフォルダがわかりません");
 		buf_adds(&tmp, cwd);
 		buf_addch(&tmp, '/');
 	}
@@ -240,7 +246,8 @@ static int abs_path(const char *in, struct buf *out)
 		size_t n = e ? (size_t)(e - s) : strlen(s);
 		if (n == 1 && s[0] == '.') {
 		} else if (n == 2 && s[0] == '.' && s[1] == '.') {
-			rc = lb_error(LB_EUSAGE, "give the path '%s' without '..'", in);
+			rc = lb_error_tr(LB_EUSAGE, "give the path '%s' without '..'",
+			                 "パス '%s' は '..' を含まない形で指定してください", in);
 			break;
 		} else if (n) {
 			if (out->len)
@@ -251,7 +258,8 @@ static int abs_path(const char *in, struct buf *out)
 	}
 	buf_release(&tmp);
 	if (rc == 0 && out->len == 0)
-		rc = lb_error(LB_EUSAGE, "back up folders below '/', not '/' itself");
+		rc = lb_error_tr(LB_EUSAGE, "back up folders below '/', not '/' itself",
+		                 "'/' そのものではなく、'/' の下のフォルダを指定してください");
 	return rc;
 }
 
@@ -273,7 +281,7 @@ static int backup_root(struct bk *b, const char *abs)
 	int rc = 0;
 	struct stat st;
 	if (dfd < 0 || fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-		rc = lb_error_errno(errno, "cannot read '/%s'", abs);
+		rc = lb_error_errno_tr(errno, "cannot read '/%s'", "'/%s' を読めません", abs);
 		if (dfd >= 0)
 			close(dfd);
 	} else {
@@ -403,7 +411,8 @@ int vault_backup(struct vault *v, const struct vault_backup_opts *o, struct vaul
 {
 	memset(r, 0, sizeof(*r));
 	if (!o->npaths)
-		return lb_error(LB_EUSAGE, "nothing to back up: give one or more paths");
+		return lb_error_tr(LB_EUSAGE, "nothing to back up: give one or more paths",
+		                   "バックアップするものがありません: パスを 1 つ以上指定してください");
 	int rc = vault_flock(v, 0);
 	if (rc == 0)
 		rc = vault_load_index(v);

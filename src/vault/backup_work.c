@@ -211,7 +211,9 @@ static void finalize(struct bk *b, struct fstate *f)
 	struct vnode *n = &b->snap.nodes[f->node];
 	b->r->bytes_read += f->bytes_read;
 	if (f->read_err)
-		lb_warn("cannot read '%s': %s (left out of the generation)", n->path, strerror(f->read_err));
+		lb_warn(L_("cannot read '%s': %s (left out of the generation)",
+		           "'%s' を読めません: %s (この世代には含めません)"),
+		        n->path, lb_strerrno(f->read_err));
 	if (f->skip || b->err) {
 		n->kind = 0; /* left out: removed before the snapshot is written */
 	} else {

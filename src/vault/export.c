@@ -32,7 +32,7 @@ static int copy_obj(struct vault *src, struct vault *dst, const char *rel, size_
 int vault_export(struct vault *v, const char *snapshot, const char *dir, struct vault_export_result *r)
 {
 	memset(r, 0, sizeof(*r));
-	int rc = vault_need_admin(v, "export generations");
+	int rc = vault_need_admin(v, L_("export generations", "世代の書き出し"));
 	if (rc == 0)
 		rc = vault_resolve(v, snapshot, r->id);
 	if (rc < 0)
@@ -46,7 +46,8 @@ int vault_export(struct vault *v, const char *snapshot, const char *dir, struct 
 				empty = 0;
 		closedir(d);
 		if (!empty)
-			return lb_error(LB_EEXIST, "export target '%s' must be a new or empty folder", dir);
+			return lb_error_tr(LB_EEXIST, "export target '%s' must be a new or empty folder",
+			                   "書き出し先 '%s' は新規または空のフォルダにしてください", dir);
 	}
 	if ((rc = lb_mkdirs(dir, 0700)) < 0)
 		return rc;
@@ -103,8 +104,8 @@ int vault_export(struct vault *v, const char *snapshot, const char *dir, struct 
 				found = 1;
 			}
 			if (!found)
-				rc = lb_error(LB_ECORRUPT, "a chunk of '%s' is missing from the repository",
-				              s.nodes[n].path);
+				rc = lb_error_tr(LB_ECORRUPT, "a chunk of '%s' is missing from the repository",
+				                 "'%s' のチャンクがリポジトリにありません", s.nodes[n].path);
 		}
 	free(bad);
 	for (size_t p = 0; rc == 0 && p < v->ix.npack; p++) {

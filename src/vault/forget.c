@@ -41,6 +41,7 @@ void vault_policy_select(const struct vault_snap_list *l, const struct vault_pol
 {
 	long want[5] = {p->hourly, p->daily, p->weekly, p->monthly, p->yearly};
 	static const char *names[5] = {"hourly", "daily", "weekly", "monthly", "yearly"};
+	static const char *names_ja[5] = {"時間ごと", "日ごと", "週ごと", "月ごと", "年ごと"};
 	int64_t last_key[5];
 	long got[5] = {0};
 	for (int k = 0; k < 5; k++)
@@ -54,21 +55,23 @@ void vault_policy_select(const struct vault_snap_list *l, const struct vault_pol
 		it->time_ms = s->time_ms;
 		if (s->pinned) {
 			it->keep = 1;
-			snprintf(it->reason, sizeof(it->reason), "newest clean generation (pinned)");
+			snprintf(it->reason, sizeof(it->reason), "%s",
+			         L_("newest clean generation (pinned)", "最新のきれいな世代 (固定)"));
 		} else if (s->locked_until) {
 			it->keep = 1;
 			struct buf d = {0};
 			lb_format_utc(&d, s->locked_until, 0);
-			snprintf(it->reason, sizeof(it->reason), "locked until %s", d.data);
+			snprintf(it->reason, sizeof(it->reason), L_("locked until %s", "%s までロック"), d.data);
 			buf_release(&d);
 		} else if (s->status != VAULT_CLEAN) {
 			it->keep = 1;
-			snprintf(it->reason, sizeof(it->reason), "%s: kept until an admin marks it clean",
-			         vault_status_name(s->status));
+			snprintf(it->reason, sizeof(it->reason),
+			         L_("%s: kept until an admin marks it clean", "%s: 管理者が clean と判定するまで保持"),
+			         vault_status_label(s->status));
 		}
 		if ((long)j < p->last && !it->keep) {
 			it->keep = 1;
-			snprintf(it->reason, sizeof(it->reason), "last %ld", p->last);
+			snprintf(it->reason, sizeof(it->reason), L_("last %ld", "最新 %ld 世代"), p->last);
 		}
 		for (int k = 0; k < 5; k++) {
 			if (!want[k] || got[k] >= want[k])
@@ -80,23 +83,25 @@ void vault_policy_select(const struct vault_snap_list *l, const struct vault_pol
 			got[k]++;
 			if (!it->keep) {
 				it->keep = 1;
-				snprintf(it->reason, sizeof(it->reason), "%s %ld", names[k], want[k]);
+				snprintf(it->reason, sizeof(it->reason), "%s %ld", L_(names[k], names_ja[k]), want[k]);
 			}
 		}
 		if (!it->keep)
-			snprintf(it->reason, sizeof(it->reason), "outside the policy");
+			snprintf(it->reason, sizeof(it->reason), "%s", L_("outside the policy", "ポリシーの対象外"));
 	}
 }
 
 int vault_forget(struct vault *v, const struct vault_policy *p, int dry_run, struct vault_forget_result *r)
 {
 	memset(r, 0, sizeof(*r));
-	int rc = vault_need_admin(v, "forget generations");
+	int rc = vault_need_admin(v, L_("forget generations", "世代の削除"));
 	if (rc < 0)
 		return rc;
 	if (!p->last && !p->hourly && !p->daily && !p->weekly && !p->monthly && !p->yearly)
-		return lb_error(LB_EUSAGE,
-		                "give a policy (--keep-last, --keep-daily, …): forget never forgets everything");
+		return lb_error_tr(LB_EUSAGE,
+		                   "give a policy (--keep-last, --keep-daily, …): forget never forgets everything",
+		                   "保持ポリシー (--keep-last、--keep-daily など) を指定してください: forget "
+		                   "がすべての世代を削除することはありません");
 	if (!dry_run && (rc = vault_flock(v, 1)) < 0)
 		return rc;
 	struct vault_snap_list l;

@@ -20,6 +20,18 @@ const char *vault_status_name(enum vault_status s)
 	}
 }
 
+const char *vault_status_label(enum vault_status s)
+{
+	switch (s) {
+	case VAULT_CLEAN:
+		return L_("clean", "きれい");
+	case VAULT_SUSPECT:
+		return L_("suspect", "疑い");
+	default:
+		return L_("unreviewed", "未判定");
+	}
+}
+
 static void info_release(struct vault_snap_info *i)
 {
 	free(i->host);
@@ -124,13 +136,14 @@ int vault_resolve(struct vault *v, const char *spec, char id[65])
 		if (l.n)
 			hit = &l.v[l.n - 1];
 		else
-			rc = lb_error(LB_ENOTFOUND, "the repository has no generation yet");
+			rc = lb_error_tr(LB_ENOTFOUND, "the repository has no generation yet",
+			                 "リポジトリにはまだ世代がありません");
 	} else if (!strcmp(spec, "latest-clean")) {
 		for (size_t i = l.n; i-- > 0 && !hit;)
 			if (l.v[i].status == VAULT_CLEAN)
 				hit = &l.v[i];
 		if (!hit)
-			rc = lb_error(LB_ENOTFOUND, "no clean generation");
+			rc = lb_error_tr(LB_ENOTFOUND, "no clean generation", "きれいな (clean) 世代がありません");
 	} else {
 		size_t n = strlen(spec);
 		int bad = n < 4 || n > 64;
@@ -138,19 +151,24 @@ int vault_resolve(struct vault *v, const char *spec, char id[65])
 			if (!((spec[i] >= '0' && spec[i] <= '9') || (spec[i] >= 'a' && spec[i] <= 'f')))
 				bad = 1;
 		if (bad) {
-			rc = lb_error(
+			rc = lb_error_tr(
 			        LB_EUSAGE,
 			        "'%s' is not a generation: give an id (4 or more hex digits), latest or latest-clean",
+			        "'%s' は世代の指定になっていません: ID (16進 4 桁以上)、latest または latest-clean "
+			        "を指定してください",
 			        spec);
 		} else {
 			for (size_t i = 0; i < l.n && rc == 0; i++)
 				if (!strncmp(l.v[i].id, spec, n)) {
 					if (hit)
-						rc = lb_error(LB_EUSAGE, "'%s' names more than one generation", spec);
+						rc = lb_error_tr(LB_EUSAGE, "'%s' names more than one generation",
+						                 "'%s' に当てはまる世代が複数あります (ID "
+						                 "をもっと長く指定してください)",
+						                 spec);
 					hit = &l.v[i];
 				}
 			if (rc == 0 && !hit)
-				rc = lb_error(LB_ENOTFOUND, "no generation '%s'", spec);
+				rc = lb_error_tr(LB_ENOTFOUND, "no generation '%s'", "世代 '%s' はありません", spec);
 		}
 	}
 	if (rc == 0)
@@ -161,13 +179,14 @@ int vault_resolve(struct vault *v, const char *spec, char id[65])
 
 int vault_lock(struct vault *v, const char *snapshot, int64_t until_ms, char id[65])
 {
-	int rc = vault_need_admin(v, "lock generations");
+	int rc = vault_need_admin(v, L_("lock generations", "世代のロック"));
 	if (rc == 0)
 		rc = vault_resolve(v, snapshot, id);
 	if (rc < 0)
 		return rc;
 	if (until_ms <= lb_now_ms())
-		return lb_error(LB_EUSAGE, "the lock date must be in the future");
+		return lb_error_tr(LB_EUSAGE, "the lock date must be in the future",
+		                   "ロックの期限は未来の日付にしてください");
 	struct vmeta_rec m = {.kind = VMETA_LOCK, .time_ms = lb_now_ms(), .until_ms = until_ms};
 	vault_unhex(m.snap, VID, id);
 	rc = vault_add_meta(v, &m);
@@ -183,13 +202,14 @@ int vault_lock(struct vault *v, const char *snapshot, int64_t until_ms, char id[
 
 int vault_review(struct vault *v, const char *snapshot, enum vault_status mark, char id[65])
 {
-	int rc = vault_need_admin(v, "review generations");
+	int rc = vault_need_admin(v, L_("review generations", "世代の判定"));
 	if (rc == 0)
 		rc = vault_resolve(v, snapshot, id);
 	if (rc < 0)
 		return rc;
 	if (mark != VAULT_CLEAN && mark != VAULT_SUSPECT)
-		return lb_error(LB_EUSAGE, "a review marks clean or suspect");
+		return lb_error_tr(LB_EUSAGE, "a review marks clean or suspect",
+		                   "判定は clean か suspect のどちらかです");
 	struct vmeta_rec m = {.kind = VMETA_REVIEW, .time_ms = lb_now_ms(), .mark = mark};
 	vault_unhex(m.snap, VID, id);
 	return vault_add_meta(v, &m);

@@ -28,12 +28,14 @@ int vault_url_parse(struct vault *v, const char *url)
 {
 	const char *p = url + (strncmp(url, "http://", 7) == 0 ? 7 : 0);
 	if (p == url)
-		return lb_error(LB_EUSAGE, "only http:// vault servers are supported ('%s')", url);
+		return lb_error_tr(LB_EUSAGE, "only http:// vault servers are supported ('%s')",
+		                   "ボルトサーバは http:// のみ対応しています ('%s')", url);
 	const char *colon = strchr(p, ':'), *slash = strchr(p, '/');
 	if (!slash)
 		slash = p + strlen(p);
 	if (!colon || colon > slash)
-		return lb_error(LB_EUSAGE, "the vault server URL needs a port ('%s')", url);
+		return lb_error_tr(LB_EUSAGE, "the vault server URL needs a port ('%s')",
+		                   "ボルトサーバの URL にポート番号がありません ('%s')", url);
 	v->host = lb_strndup(p, (size_t)(colon - p));
 	v->port = lb_strndup(colon + 1, (size_t)(slash - colon - 1));
 	v->remote = 1;
@@ -112,12 +114,23 @@ static int recv_all(int fd, struct buf *b)
 /* What went wrong on the way, for the message: the request may be repeated after these (HTTP_RETRY). */
 #define HTTP_RETRY 1
 
+/* gai_strerror() in the current language (the C library speaks English). */
+static const char *gai_text(int e)
+{
+	if (e == EAI_NONAME)
+		return L_("no such host name", "そのホスト名はありません");
+	if (e == EAI_AGAIN)
+		return L_("the name server did not answer", "ネームサーバが応答しません");
+	return gai_strerror(e);
+}
+
 static int connect_to(struct vault *v, int t)
 {
 	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *ai = NULL;
 	int e = getaddrinfo(v->host, v->port, &hints, &ai);
 	if (e != 0) {
-		(void)lb_error(LB_EIO, "cannot find vault server '%s': %s", v->host, gai_strerror(e));
+		(void)lb_error_tr(LB_EIO, "cannot find vault server '%s': %s", "ボルトサーバ '%s' が見つかりません: %s",
+		                  v->host, gai_text(e));
 		return -1;
 	}
 	int fd = -1, err = 0;
@@ -140,10 +153,12 @@ static int connect_to(struct vault *v, int t)
 	freeaddrinfo(ai);
 	if (fd < 0) {
 		if (err == EINPROGRESS || err == EAGAIN || err == ETIMEDOUT)
-			(void)lb_error(LB_EIO, "the vault server %s:%s did not accept a connection within %d s",
-			               v->host, v->port, t);
+			(void)lb_error_tr(LB_EIO, "the vault server %s:%s did not accept a connection within %d s",
+			                  "ボルトサーバ %s:%s が %d 秒以内に接続を受け付けませんでした", v->host,
+			                  v->port, t);
 		else
-			(void)lb_error_errno(err, "cannot reach vault server %s:%s", v->host, v->port);
+			(void)lb_error_errno_tr(err, "cannot reach vault server %s:%s",
+			                        "ボルトサーバ %s:%s に接続できません", v->host, v->port);
 	}
 	return fd;
 }
@@ -197,9 +212,12 @@ static int http_once(struct vault *v, const char *method, const char *path, cons
 	int rc = 0;
 	if (send_all(fd, req.data, req.len) != 0 || (n && send_all(fd, body, n) != 0)) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK)
-			(void)lb_error(LB_EIO, "the vault server %s:%s took no data for %d s", v->host, v->port, t);
+			(void)lb_error_tr(LB_EIO, "the vault server %s:%s took no data for %d s",
+			                  "ボルトサーバ %s:%s が %d 秒間データを受け取りませんでした", v->host, v->port,
+			                  t);
 		else
-			(void)lb_error_errno(errno, "cannot send to vault server %s:%s", v->host, v->port);
+			(void)lb_error_errno_tr(errno, "cannot send to vault server %s:%s",
+			                        "ボルトサーバ %s:%s に送信できません", v->host, v->port);
 		rc = -1;
 	}
 	buf_release(&req);
@@ -208,10 +226,12 @@ static int http_once(struct vault *v, const char *method, const char *path, cons
 	int sent = rc == 0;
 	if (recv_all(fd, resp) != 0 && resp->len == 0) {
 		if (sent && (errno == EAGAIN || errno == EWOULDBLOCK))
-			(void)lb_error(LB_EIO, "the vault server %s:%s did not answer within %d s", v->host, v->port,
-			               t);
+			(void)lb_error_tr(LB_EIO, "the vault server %s:%s did not answer within %d s",
+			                  "ボルトサーバ %s:%s から %d 秒以内に応答がありませんでした", v->host, v->port,
+			                  t);
 		else if (sent)
-			(void)lb_error_errno(errno, "reading from vault server %s:%s", v->host, v->port);
+			(void)lb_error_errno_tr(errno, "reading from vault server %s:%s",
+			                        "ボルトサーバ %s:%s からの受信", v->host, v->port);
 		close(fd);
 		return -1;
 	}
@@ -219,7 +239,8 @@ static int http_once(struct vault *v, const char *method, const char *path, cons
 	char *hdr_end = strstr(resp->data ? resp->data : "", "\r\n\r\n");
 	if (!hdr_end || sscanf(resp->data, "HTTP/1.%*d %d", status) != 1) {
 		if (sent || resp->len)
-			(void)lb_error(LB_EIO, "the vault server sent a malformed answer");
+			(void)lb_error_tr(LB_EIO, "the vault server sent a malformed answer",
+			                  "ボルトサーバの応答の形式が不正です");
 		return -1;
 	}
 	*body_off = (size_t)(hdr_end + 4 - resp->data);
@@ -227,7 +248,8 @@ static int http_once(struct vault *v, const char *method, const char *path, cons
 	for (const char *h = strchr(resp->data, '\n'); h && h < hdr_end; h = strchr(h + 1, '\n'))
 		if (!strncasecmp(h + 1, "Content-Length:", 15) &&
 		    strtoull(h + 16, NULL, 10) != (unsigned long long)(resp->len - *body_off)) {
-			(void)lb_error(LB_EIO, "the answer of the vault server %s:%s was cut short", v->host, v->port);
+			(void)lb_error_tr(LB_EIO, "the answer of the vault server %s:%s was cut short",
+			                  "ボルトサーバ %s:%s の応答が途中で切れました", v->host, v->port);
 			return -1;
 		}
 	return 0;
@@ -296,7 +318,8 @@ static int http_retry(struct vault *v, const char *method, const char *path, con
 		}
 		rc = http_once(v, method, path, body, n, &resp, &status, &off);
 		if (rc == 0 && status == 503)
-			rc = lb_error(LB_EIO, "the vault server is busy (503)");
+			rc = lb_error_tr(LB_EIO, "the vault server is busy (503)",
+			                 "ボルトサーバが混み合っています (503)");
 		else if (rc == 0)
 			break;
 	}
@@ -305,8 +328,9 @@ static int http_retry(struct vault *v, const char *method, const char *path, con
 		snprintf(why, sizeof(why), "%s", lb_errmsg());
 		buf_release(&resp);
 		if (tries > 1)
-			return lb_error(LB_EIO, "%s (tried %d times; LIFEBOAT_VAULT_TIMEOUT sets the time limit)", why,
-			                tries);
+			return lb_error_tr(LB_EIO, "%s (tried %d times; LIFEBOAT_VAULT_TIMEOUT sets the time limit)",
+			                   "%s (%d 回試しました。待ち時間は LIFEBOAT_VAULT_TIMEOUT で設定できます)",
+			                   why, tries);
 		return lb_error(LB_EIO, "%s", why);
 	}
 	const char *b = resp.data + off;
@@ -327,7 +351,7 @@ static int http_retry(struct vault *v, const char *method, const char *path, con
 		           : status == 507                  ? LB_ENOSPC
 		           : status == 413                  ? LB_ETOOBIG
 		                                            : LB_EIO;
-		rc = lb_error(code, "vault server: %s", msg[0] ? msg : "request refused");
+		rc = lb_error_tr(code, "vault server: %s", "ボルトサーバ: %s", msg[0] ? msg : "request refused");
 	}
 	buf_release(&resp);
 	return rc;

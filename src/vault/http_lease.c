@@ -62,7 +62,8 @@ int vault_lease_take(struct vault *v, int exclusive)
 	char id[VLEASE_ID];
 	long long ttl = 0;
 	if (rc == 0 && (sscanf(buf_cstr(&out), "%32s %lld", id, &ttl) != 2 || strlen(id) != 32 || ttl <= 0))
-		rc = lb_error(LB_EIO, "the vault server sent a malformed lease");
+		rc = lb_error_tr(LB_EIO, "the vault server sent a malformed lease",
+		                 "ボルトサーバから届いたロック (リース) の形式が不正です");
 	buf_release(&out);
 	if (rc < 0)
 		return rc;
@@ -79,7 +80,8 @@ int vault_lease_take(struct vault *v, int exclusive)
 		pthread_cond_destroy(&c->cv);
 		pthread_mutex_destroy(&c->mtx);
 		free(c);
-		return lb_error(LB_EINTERNAL, "cannot start the lease thread");
+		return lb_error_tr(LB_EINTERNAL, "cannot start the lease thread",
+		                   "ロック (リース) 更新のスレッドを開始できません");
 	}
 	return 0;
 }

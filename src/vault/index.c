@@ -200,16 +200,19 @@ static int decode_payload(struct vault_index *ix, const uint8_t *p, size_t n, ui
 	struct ser_r r = {p, n, 0, 0};
 	uint32_t np = rd_u32(&r);
 	if (np > VAULT_INDEX_MAX_PACKS || (uint64_t)np * (VID + 8) > rd_left(&r))
-		return lb_error(LB_ECORRUPT, "vault index is malformed (packs)");
+		return lb_error_tr(LB_ECORRUPT, "vault index is malformed (packs)",
+		                   "ボルトの索引の形式が不正です (パック)");
 	size_t packs_at = r.off;
 	for (uint32_t i = 0; i < np; i++) {
 		rd_ptr(&r, VID);
 		if (rd_u64(&r) > VAULT_PACK_MAX || r.err)
-			return lb_error(LB_ECORRUPT, "vault index is malformed (pack size)");
+			return lb_error_tr(LB_ECORRUPT, "vault index is malformed (pack size)",
+			                   "ボルトの索引の形式が不正です (パックの大きさ)");
 	}
 	uint32_t ne = rd_u32(&r);
 	if (ne > VAULT_INDEX_MAX_ENTRIES || (uint64_t)ne * (VID + 17) != rd_left(&r))
-		return lb_error(LB_ECORRUPT, "vault index is malformed (entries)");
+		return lb_error_tr(LB_ECORRUPT, "vault index is malformed (entries)",
+		                   "ボルトの索引の形式が不正です (項目数)");
 	size_t entries_at = r.off;
 	for (int pass = 0; pass < 2; pass++) {
 		uint32_t *map = NULL;
@@ -232,7 +235,8 @@ static int decode_payload(struct vault_index *ix, const uint8_t *p, size_t n, ui
 			e.flags = rd_u8(&r);
 			if (r.err || e.pack >= np || e.len > VAULT_BLOB_MAX || e.len < VAULT_NONCE + VAULT_TAG ||
 			    e.raw_len > VAULT_CHUNK_MAX || (uint64_t)e.off + e.len > VAULT_PACK_MAX || e.flags > 1)
-				return lb_error(LB_ECORRUPT, "vault index is malformed (entry)");
+				return lb_error_tr(LB_ECORRUPT, "vault index is malformed (entry)",
+				                   "ボルトの索引の形式が不正です (項目)");
 			if (!pass)
 				continue;
 			e.pack = map[e.pack];
@@ -253,14 +257,15 @@ int vindex_decode_payload(struct vault_index *ix, const uint8_t *p, size_t n)
 int vindex_decode(struct vault_index *ix, const uint8_t *p, size_t n, const uint8_t meta_key[32])
 {
 	if (n < 8 + VAULT_NONCE + VAULT_TAG || memcmp(p, idx_magic, 8) != 0)
-		return lb_error(LB_ECORRUPT, "not a vault index file");
+		return lb_error_tr(LB_ECORRUPT, "not a vault index file", "ボルトの索引ファイルではありません");
 	size_t clen = n - 8 - VAULT_NONCE;
 	uint8_t *pl = lb_malloc(clen);
 	unsigned long long plen;
 	if (crypto_aead_xchacha20poly1305_ietf_decrypt(pl, &plen, NULL, p + 8 + VAULT_NONCE, clen,
 	                                               (const uint8_t *)idx_magic, 8, p + 8, meta_key) != 0) {
 		free(pl);
-		return lb_error(LB_ECORRUPT, "vault index fails authentication");
+		return lb_error_tr(LB_ECORRUPT, "vault index fails authentication",
+		                   "ボルトの索引の認証に失敗しました (改ざんまたは破損)");
 	}
 	/* the file's name (BLAKE2b-256 of its bytes) is how snapshots and verify refer to it */
 	ix->file = lb_reallocarray(ix->file, ix->nfile + 1, sizeof(*ix->file));

@@ -34,10 +34,11 @@ int vconfig_parse(struct vault_config *c, const uint8_t *p, size_t n)
 {
 	struct ser_r r = {p, n, 0, 0};
 	if (n != VAULT_CONFIG_SIZE || memcmp(p, cfg_magic, 8) != 0)
-		return lb_error(LB_ECORRUPT, "not a lifeboat vault config");
+		return lb_error_tr(LB_ECORRUPT, "not a lifeboat vault config",
+		                   "lifeboat のボルトの設定ファイル (config) ではありません");
 	r.off = 8;
 	if (rd_u32(&r) != VAULT_FORMAT)
-		return lb_error(LB_ECORRUPT, "unsupported vault format");
+		return lb_error_tr(LB_ECORRUPT, "unsupported vault format", "対応していないボルトの形式です");
 	rd_bytes(&r, c->repo_id, 16);
 	c->chunk_min = rd_u32(&r);
 	c->chunk_avg_bits = rd_u32(&r);
@@ -47,28 +48,33 @@ int vconfig_parse(struct vault_config *c, const uint8_t *p, size_t n)
 	rd_bytes(&r, c->sign_pk, 32);
 	const uint8_t *sig = rd_ptr(&r, 64);
 	if (r.err || !sig || crypto_sign_verify_detached(sig, p, n - 64, c->sign_pk) != 0)
-		return lb_error(LB_ECORRUPT, "vault config fails its signature");
+		return lb_error_tr(LB_ECORRUPT, "vault config fails its signature",
+		                   "ボルトの設定ファイル (config) の署名が合いません");
 	if (c->chunk_min < 4096 || c->chunk_max > VAULT_CHUNK_MAX || c->chunk_min >= c->chunk_max ||
 	    c->chunk_avg_bits < 12 || c->chunk_avg_bits > 23 || (1u << c->chunk_avg_bits) <= c->chunk_min ||
 	    (1u << c->chunk_avg_bits) >= c->chunk_max || c->zstd_level > 19)
-		return lb_error(LB_ECORRUPT, "vault config has impossible chunk parameters");
+		return lb_error_tr(LB_ECORRUPT, "vault config has impossible chunk parameters",
+		                   "ボルトの設定ファイル (config) のチャンク設定があり得ない値です");
 	return 0;
 }
 
 int vkey_parse_role(const uint8_t *p, size_t n, int *role)
 {
 	if (n < 9 || memcmp(p, key_magic, 8) != 0)
-		return lb_error(LB_EINVAL, "not a lifeboat vault key file");
+		return lb_error_tr(LB_EINVAL, "not a lifeboat vault key file",
+		                   "lifeboat のボルトの鍵ファイルではありません");
 	if (p[8] == VAULT_ADMIN && n == VAULT_ADMIN_KEY_SIZE)
 		*role = VAULT_ADMIN;
 	else if (p[8] == VAULT_WRITER && n == VAULT_WRITER_KEY_SIZE)
 		*role = VAULT_WRITER;
 	else
-		return lb_error(LB_ECORRUPT, "vault key file is damaged (size or role)");
+		return lb_error_tr(LB_ECORRUPT, "vault key file is damaged (size or role)",
+		                   "ボルトの鍵ファイルが壊れています (大きさまたは役割)");
 	uint8_t h[32];
 	crypto_generichash(h, 32, p, n - 32, NULL, 0);
 	if (sodium_memcmp(h, p + n - 32, 32) != 0)
-		return lb_error(LB_ECORRUPT, "vault key file is damaged (checksum)");
+		return lb_error_tr(LB_ECORRUPT, "vault key file is damaged (checksum)",
+		                   "ボルトの鍵ファイルが壊れています (チェックサム)");
 	return 0;
 }
 
@@ -87,9 +93,10 @@ static int derive(uint8_t key[32], const struct buf *pass, const uint8_t salt[16
 {
 	if (ops < crypto_pwhash_OPSLIMIT_MIN || ops > 64 || mem < crypto_pwhash_MEMLIMIT_MIN ||
 	    mem > ((uint64_t)4 << 30))
-		return lb_error(LB_ECORRUPT, "vault key file has impossible Argon2id parameters");
+		return lb_error_tr(LB_ECORRUPT, "vault key file has impossible Argon2id parameters",
+		                   "ボルトの鍵ファイルの Argon2id 設定があり得ない値です");
 	if (crypto_pwhash(key, 32, pass->data, pass->len, salt, ops, (size_t)mem, crypto_pwhash_ALG_ARGON2ID13) != 0)
-		return lb_error(LB_ENOMEM, "not enough memory for Argon2id");
+		return lb_error_tr(LB_ENOMEM, "not enough memory for Argon2id", "Argon2id に必要なメモリが足りません");
 	return 0;
 }
 
@@ -98,12 +105,13 @@ static int derive(uint8_t key[32], const struct buf *pass, const uint8_t salt[16
 int vkey_admin_derive(const uint8_t *p, size_t n, const struct buf *pass, uint8_t key[32])
 {
 	if (n < VKEY_ADMIN_HEAD || memcmp(p, key_magic, 8) != 0 || p[8] != VAULT_ADMIN)
-		return lb_error(LB_ECORRUPT, "not the head of an admin key file");
+		return lb_error_tr(LB_ECORRUPT, "not the head of an admin key file",
+		                   "管理者鍵ファイルの先頭部分ではありません");
 	struct ser_r r = {p, n, 25, 0};
 	uint64_t ops = rd_u64(&r), mem = rd_u64(&r);
 	const uint8_t *salt = rd_ptr(&r, 16);
 	if (r.err)
-		return lb_error(LB_ECORRUPT, "vault key file is damaged");
+		return lb_error_tr(LB_ECORRUPT, "vault key file is damaged", "ボルトの鍵ファイルが壊れています");
 	return derive(key, pass, salt, ops, mem);
 }
 
@@ -127,7 +135,7 @@ void vkey_auth_encode(const uint8_t pk[32], struct buf *out)
 int vkey_auth_parse(const uint8_t *p, size_t n, uint8_t pk[32])
 {
 	if (n != VAULT_AUTH_SIZE || memcmp(p, auth_magic, 8) != 0)
-		return lb_error(LB_ECORRUPT, "keys/admin.auth is damaged");
+		return lb_error_tr(LB_ECORRUPT, "keys/admin.auth is damaged", "keys/admin.auth が壊れています");
 	memcpy(pk, p + 8, 32);
 	return 0;
 }
@@ -171,7 +179,7 @@ int vkey_admin_unseal(struct vault_keys *k, const uint8_t *p, size_t n, const ui
 	if (rc < 0)
 		return rc;
 	if (role != VAULT_ADMIN)
-		return lb_error(LB_EINVAL, "not an admin key file");
+		return lb_error_tr(LB_EINVAL, "not an admin key file", "管理者鍵ファイルではありません");
 	struct ser_r r = {p, n, 9, 0};
 	rd_bytes(&r, k->repo_id, 16);
 	(void)rd_u64(&r);
@@ -181,7 +189,7 @@ int vkey_admin_unseal(struct vault_keys *k, const uint8_t *p, size_t n, const ui
 	size_t adlen = r.off;
 	const uint8_t *ct = rd_ptr(&r, 256 + VAULT_TAG);
 	if (r.err)
-		return lb_error(LB_ECORRUPT, "vault key file is damaged");
+		return lb_error_tr(LB_ECORRUPT, "vault key file is damaged", "ボルトの鍵ファイルが壊れています");
 	uint8_t m[256];
 	unsigned long long mlen;
 	rc = crypto_aead_xchacha20poly1305_ietf_decrypt(m, &mlen, NULL, ct, 256 + VAULT_TAG, p, adlen, nonce, key);
@@ -206,7 +214,7 @@ int vkey_admin_open(struct vault_keys *k, const uint8_t *p, size_t n, const stru
 	if (rc < 0)
 		return rc;
 	if (role != VAULT_ADMIN)
-		return lb_error(LB_EINVAL, "not an admin key file");
+		return lb_error_tr(LB_EINVAL, "not an admin key file", "管理者鍵ファイルではありません");
 	uint8_t key[32];
 	if ((rc = vkey_admin_derive(p, n, pass, key)) < 0)
 		return rc;
@@ -240,7 +248,7 @@ int vkey_writer_parse(struct vault_keys *k, const uint8_t *p, size_t n)
 	if (rc < 0)
 		return rc;
 	if (role != VAULT_WRITER)
-		return lb_error(LB_EINVAL, "not a writer key file");
+		return lb_error_tr(LB_EINVAL, "not a writer key file", "ライター鍵ファイルではありません");
 	struct ser_r r = {p, n, 9, 0};
 	memset(k, 0, sizeof(*k));
 	rd_bytes(&r, k->repo_id, 16);
@@ -253,12 +261,13 @@ int vkey_writer_parse(struct vault_keys *k, const uint8_t *p, size_t n)
 	rd_bytes(&r, k->w_sign_pk, 32);
 	rd_bytes(&r, k->w_sign_sk, 64);
 	if (r.err)
-		return lb_error(LB_ECORRUPT, "vault key file is damaged");
+		return lb_error_tr(LB_ECORRUPT, "vault key file is damaged", "ボルトの鍵ファイルが壊れています");
 	/* The signing pair must belong together: a key file spliced from two is refused. */
 	uint8_t pk[32];
 	crypto_sign_ed25519_sk_to_pk(pk, k->w_sign_sk);
 	if (sodium_memcmp(pk, k->w_sign_pk, 32) != 0)
-		return lb_error(LB_ECORRUPT, "vault key file is damaged (signing pair)");
+		return lb_error_tr(LB_ECORRUPT, "vault key file is damaged (signing pair)",
+		                   "ボルトの鍵ファイルが壊れています (署名鍵)");
 	k->role = VAULT_WRITER;
 	return 0;
 }

@@ -17,7 +17,8 @@
 static void lease_close(struct vlease_tab *t, size_t i, const char *why)
 {
 	struct vlease *l = &t->v[i];
-	lb_info("lease %.8s %s (%s) %s", l->id, l->exclusive ? "exclusive" : "shared", l->signer, why);
+	lb_info(L_("lease %.8s %s (%s) %s", "ロック %.8s %s (%s) %s"), l->id,
+	        l->exclusive ? L_("exclusive", "排他") : L_("shared", "共有"), l->signer, why);
 	close(l->fd);
 	t->v[i] = t->v[--t->n];
 }
@@ -27,7 +28,7 @@ static void sweep(struct vlease_tab *t, int64_t now)
 {
 	for (size_t i = t->n; i-- > 0;)
 		if (t->v[i].expires_ms <= now)
-			lease_close(t, i, "expired");
+			lease_close(t, i, L_("expired", "期限切れ"));
 }
 
 static void *reaper(void *arg)
@@ -60,7 +61,8 @@ int vlease_init(struct vlease_tab *t, const char *root, int64_t ttl_ms)
 		pthread_cond_destroy(&t->cv);
 		pthread_mutex_destroy(&t->mtx);
 		free(t->lockpath);
-		return lb_error(LB_EINTERNAL, "cannot start the lease thread");
+		return lb_error_tr(LB_EINTERNAL, "cannot start the lease thread",
+		                   "ロック (リース) 更新のスレッドを開始できません");
 	}
 	return 0;
 }
@@ -73,7 +75,7 @@ void vlease_release(struct vlease_tab *t)
 	pthread_mutex_unlock(&t->mtx);
 	pthread_join(t->reaper, NULL);
 	while (t->n)
-		lease_close(t, t->n - 1, "released (server stops)");
+		lease_close(t, t->n - 1, L_("released (server stops)", "解放 (サーバ停止)"));
 	free(t->v);
 	free(t->lockpath);
 	pthread_cond_destroy(&t->cv);
@@ -84,7 +86,8 @@ int vlease_take(struct vlease_tab *t, int exclusive, const char *signer, char id
 {
 	int fd = open(t->lockpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
-		return lb_error_errno(errno, "cannot open the repository's lock file");
+		return lb_error_errno_tr(errno, "cannot open the repository's lock file",
+		                         "リポジトリのロックファイルを開けません");
 	pthread_mutex_lock(&t->mtx);
 	sweep(t, lb_now_ms()); /* a holder that is gone must not keep the lock one tick longer */
 	int rc = 0, held = 0;
@@ -92,14 +95,19 @@ int vlease_take(struct vlease_tab *t, int exclusive, const char *signer, char id
 		held += !strcmp(t->v[i].signer, signer);
 	if (held >= VLEASE_PER_SIGNER) {
 		/* a key that takes lease after lease (a compromised writer) would use up the server's descriptors */
-		rc = lb_error(LB_ELOCKED, "this key holds %d repository leases already: release one or let it expire",
-		              held);
+		rc = lb_error_tr(LB_ELOCKED,
+		                 "this key holds %d repository leases already: release one or let it expire",
+		                 "この鍵はすでにリポジトリのロック (リース) を %d 個持っています: "
+		                 "どれかを解放するか期限切れを待ってください",
+		                 held);
 		close(fd);
 	} else if (flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0) {
 		rc = errno == EWOULDBLOCK
-		             ? lb_error(LB_ELOCKED, exclusive ? "repository is locked: a backup or prune is running"
-		                                              : "repository is locked: a prune or forget is running")
-		             : lb_error_errno(errno, "cannot lock the repository");
+		             ? lb_error_tr(LB_ELOCKED, "repository is locked: %s is running",
+		                           "リポジトリはロック中です: %s が実行中です",
+		                           exclusive ? L_("a backup or prune", "バックアップまたは prune")
+		                                     : L_("a prune or forget", "prune または forget"))
+		             : lb_error_errno_tr(errno, "cannot lock the repository", "リポジトリをロックできません");
 		close(fd);
 	} else {
 		uint8_t raw[16];
@@ -116,7 +124,8 @@ int vlease_take(struct vlease_tab *t, int exclusive, const char *signer, char id
 		l->exclusive = exclusive;
 		l->fd = fd;
 		l->expires_ms = lb_now_ms() + t->ttl_ms;
-		lb_info("lease %.8s %s (%s) taken", l->id, exclusive ? "exclusive" : "shared", signer);
+		lb_info(L_("lease %.8s %s (%s) taken", "ロック %.8s %s (%s) を取得"), l->id,
+		        exclusive ? L_("exclusive", "排他") : L_("shared", "共有"), signer);
 	}
 	pthread_mutex_unlock(&t->mtx);
 	return rc;
@@ -139,13 +148,15 @@ int vlease_use(struct vlease_tab *t, const char *id, const char *signer, int op)
 	if (i >= 0 && op == VLEASE_REFRESH)
 		t->v[i].expires_ms = lb_now_ms() + t->ttl_ms;
 	else if (i >= 0 && op == VLEASE_DROP)
-		lease_close(t, (size_t)i, "released");
+		lease_close(t, (size_t)i, L_("released", "解放"));
 	pthread_mutex_unlock(&t->mtx);
 	return i >= 0 ? 0
-	              : lb_error(LB_ELOCKED,
-	                         "the repository lease is unknown or expired (not refreshed within %lld s): "
-	                         "nothing more is accepted under it",
-	                         (long long)(t->ttl_ms / 1000));
+	              : lb_error_tr(LB_ELOCKED,
+	                            "the repository lease is unknown or expired (not refreshed within %lld s): "
+	                            "nothing more is accepted under it",
+	                            "このリポジトリのロック (リース) は不明か期限切れです (%lld "
+	                            "秒以内に更新されませんでした): これ以上は受け付けません",
+	                            (long long)(t->ttl_ms / 1000));
 }
 
 /* ---- replay guard ---- */
@@ -202,7 +213,9 @@ int vreplay_check(struct vreplay *r, const uint8_t sig[64], int64_t until_ms)
 	if (!seen)
 		insert(r, sig, until_ms);
 	pthread_mutex_unlock(&r->mtx);
-	return seen ? lb_error(LB_EAUTH, "request refused: that signed request was already used (replay)") : 0;
+	return seen ? lb_error_tr(LB_EAUTH, "request refused: that signed request was already used (replay)",
+	                          "要求を拒否しました: この署名付き要求はすでに使われています (再送攻撃)")
+	            : 0;
 }
 
 void vreplay_release(struct vreplay *r)

@@ -33,7 +33,7 @@ int vmeta_encode(const struct vmeta_rec *m, const uint8_t sign_sk[64], struct bu
 		ser_bytes(out, m->snap, VID);
 		break;
 	default:
-		return lb_error(LB_EINTERNAL, "bad meta kind");
+		return lb_error_tr(LB_EINTERNAL, "bad meta kind", "メタ記録の種類の誤り (内部エラー)");
 	}
 	uint8_t sig[64];
 	crypto_sign_detached(sig, NULL, (const uint8_t *)out->data, out->len, sign_sk);
@@ -45,9 +45,10 @@ int vmeta_parse(struct vmeta_rec *m, const uint8_t *p, size_t n, const uint8_t s
 {
 	memset(m, 0, sizeof(*m));
 	if (n < 8 + 1 + 8 + 64 || n > VAULT_META_MAX || memcmp(p, meta_magic, 8) != 0)
-		return lb_error(LB_ECORRUPT, "not a vault meta record");
+		return lb_error_tr(LB_ECORRUPT, "not a vault meta record", "ボルトのメタ記録ではありません");
 	if (crypto_sign_verify_detached(p + n - 64, p, n - 64, sign_pk) != 0)
-		return lb_error(LB_ECORRUPT, "vault meta record fails its signature");
+		return lb_error_tr(LB_ECORRUPT, "vault meta record fails its signature",
+		                   "ボルトのメタ記録の署名が合いません");
 	struct ser_r r = {p, n - 64, 8, 0};
 	m->kind = rd_u8(&r);
 	m->time_ms = (int64_t)rd_u64(&r);
@@ -76,6 +77,6 @@ int vmeta_parse(struct vmeta_rec *m, const uint8_t *p, size_t n, const uint8_t s
 		r.err = 1;
 	}
 	if (r.err || rd_left(&r) != 0)
-		return lb_error(LB_ECORRUPT, "vault meta record is malformed");
+		return lb_error_tr(LB_ECORRUPT, "vault meta record is malformed", "ボルトのメタ記録の形式が不正です");
 	return 0;
 }

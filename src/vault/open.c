@@ -20,15 +20,18 @@ static int is_url(const char *repo)
 int vault_init(const char *repo, const struct buf *pass)
 {
 	if (is_url(repo))
-		return lb_error(LB_EUSAGE, "initialise the repository on the vault server's own disk, not through '%s'",
-		                repo);
+		return lb_error_tr(
+		        LB_EUSAGE, "initialise the repository on the vault server's own disk, not through '%s'",
+		        "リポジトリの作成はボルトサーバ自身のディスク上で行ってください ('%s' 経由ではできません)",
+		        repo);
 	if (sodium_init() < 0)
-		return lb_error(LB_EINTERNAL, "libsodium does not initialise");
+		return lb_error_tr(LB_EINTERNAL, "libsodium does not initialise", "libsodium を初期化できません");
 	struct stat st;
 	if (stat(repo, &st) == 0) {
 		DIR *d = opendir(repo);
 		if (!d)
-			return lb_error(LB_EEXIST, "'%s' exists and is not a folder", repo);
+			return lb_error_tr(LB_EEXIST, "'%s' exists and is not a folder",
+			                   "'%s' は存在しますがフォルダではありません", repo);
 		struct dirent *de;
 		int empty = 1;
 		while ((de = readdir(d)))
@@ -36,7 +39,7 @@ int vault_init(const char *repo, const struct buf *pass)
 				empty = 0;
 		closedir(d);
 		if (!empty)
-			return lb_error(LB_EEXIST, "'%s' is not empty", repo);
+			return lb_error_tr(LB_EEXIST, "'%s' is not empty", "'%s' は空ではありません", repo);
 	}
 	struct vault v = {.root = (char *)repo, .lock_fd = -1};
 	int rc = lb_mkdirs(repo, 0700);
@@ -140,7 +143,7 @@ int vault_open(struct vault **out, const char *repo, const char *key_file, const
 {
 	*out = NULL;
 	if (sodium_init() < 0)
-		return lb_error(LB_EINTERNAL, "libsodium does not initialise");
+		return lb_error_tr(LB_EINTERNAL, "libsodium does not initialise", "libsodium を初期化できません");
 	struct vault *v = lb_calloc(1, sizeof(*v));
 	v->root = lb_strdup(repo);
 	v->lock_fd = -1;
@@ -241,7 +244,7 @@ enum vault_role vault_role(const struct vault *v)
 
 int vault_key_add_writer(struct vault *v, const char *out_path, struct buf *writer_id_hex)
 {
-	int rc = vault_need_admin(v, "add keys");
+	int rc = vault_need_admin(v, L_("add keys", "鍵の追加"));
 	if (rc < 0)
 		return rc;
 	struct vault_keys w = v->k;
@@ -254,11 +257,12 @@ int vault_key_add_writer(struct vault *v, const char *out_path, struct buf *writ
 	vkey_writer_encode(&w, &f);
 	int fd = open(out_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0) {
-		rc = errno == EEXIST ? lb_error(LB_EEXIST, "'%s' exists already", out_path)
-		                     : lb_error_errno(errno, "cannot create '%s'", out_path);
+		rc = errno == EEXIST
+		             ? lb_error_tr(LB_EEXIST, "'%s' exists already", "'%s' はすでに存在します", out_path)
+		             : lb_error_errno_tr(errno, "cannot create '%s'", "'%s' を作成できません", out_path);
 	} else {
 		if (write(fd, f.data, f.len) != (ssize_t)f.len || fsync(fd) != 0)
-			rc = lb_error_errno(errno, "cannot write '%s'", out_path);
+			rc = lb_error_errno_tr(errno, "cannot write '%s'", "'%s' に書き込めません", out_path);
 		close(fd);
 		if (rc < 0)
 			unlink(out_path);
@@ -283,15 +287,17 @@ int vault_key_add_writer(struct vault *v, const char *out_path, struct buf *writ
 
 int vault_key_revoke(struct vault *v, const char *writer_id_hex)
 {
-	int rc = vault_need_admin(v, "revoke keys");
+	int rc = vault_need_admin(v, L_("revoke keys", "鍵の失効"));
 	if (rc < 0)
 		return rc;
 	struct vmeta_rec m = {.kind = VMETA_REVOKE, .time_ms = lb_now_ms()};
 	uint8_t pk[32];
 	if (vault_unhex(m.writer_id, 16, writer_id_hex) < 0)
-		return lb_error(LB_EUSAGE, "'%s' is not a writer id (32 hex digits)", writer_id_hex);
+		return lb_error_tr(LB_EUSAGE, "'%s' is not a writer id (32 hex digits)",
+		                   "'%s' はライター鍵の ID (16進 32 桁) ではありません", writer_id_hex);
 	if (vault_writer_known(v, m.writer_id, pk, 0) < 0)
-		return lb_error(LB_ENOTFOUND, "no writer key '%s' in this repository", writer_id_hex);
+		return lb_error_tr(LB_ENOTFOUND, "no writer key '%s' in this repository",
+		                   "このリポジトリにライター鍵 '%s' はありません", writer_id_hex);
 	return vault_add_meta(v, &m);
 }
 
@@ -322,7 +328,7 @@ int vault_open_keyless(struct vault **out, const char *repo)
 {
 	*out = NULL;
 	if (sodium_init() < 0)
-		return lb_error(LB_EINTERNAL, "libsodium does not initialise");
+		return lb_error_tr(LB_EINTERNAL, "libsodium does not initialise", "libsodium を初期化できません");
 	struct vault *v = lb_calloc(1, sizeof(*v));
 	v->root = lb_strdup(repo);
 	v->lock_fd = -1;

@@ -50,8 +50,10 @@ static int w_write(struct vpack_w *w, const uint8_t *p, size_t n)
 			continue;
 		}
 		if (k < 0)
-			return errno == ENOSPC ? lb_error(LB_ENOSPC, "disk full writing a pack")
-			                       : lb_error_errno(errno, "cannot write a pack");
+			return errno == ENOSPC
+			               ? lb_error_tr(LB_ENOSPC, "disk full writing a pack",
+			                             "パックの書き込み中にディスクの空きがなくなりました")
+			               : lb_error_errno_tr(errno, "cannot write a pack", "パックを書き込めません");
 		p += k;
 		n -= (size_t)k;
 	}
@@ -110,7 +112,7 @@ static int w_open(struct vpack_w *w)
 	int fl = w->fd >= 0 ? fcntl(w->fd, F_GETFL) : -1;
 	w->direct = fl >= 0 && fcntl(w->fd, F_SETFL, fl | O_DIRECT) == 0;
 	if (w->fd < 0) {
-		int rc = lb_error_errno(errno, "cannot create '%s'", tmp.data);
+		int rc = lb_error_errno_tr(errno, "cannot create '%s'", "'%s' を作成できません", tmp.data);
 		buf_release(&tmp);
 		return rc;
 	}
@@ -244,11 +246,12 @@ void vpack_w_release(struct vpack_w *w)
 int vpack_open_key(const struct vault_keys *k, const uint8_t *hdr, size_t n, uint8_t key[32])
 {
 	if (k->role != VAULT_ADMIN)
-		return lb_error(LB_EPERM, "a writer key cannot read packs");
+		return lb_error_tr(LB_EPERM, "a writer key cannot read packs", "ライター鍵ではパックを読めません");
 	if (n < VAULT_PACK_HDR || memcmp(hdr, pack_magic, 8) != 0 || hdr[8] != 1)
-		return lb_error(LB_ECORRUPT, "not a vault pack");
+		return lb_error_tr(LB_ECORRUPT, "not a vault pack", "ボルトのパックではありません");
 	if (crypto_box_seal_open(key, hdr + 9, VAULT_HDR_SEAL, k->box_pk, k->box_sk) != 0)
-		return lb_error(LB_ECORRUPT, "pack key fails authentication");
+		return lb_error_tr(LB_ECORRUPT, "pack key fails authentication",
+		                   "パックの鍵の認証に失敗しました (改ざんまたは破損)");
 	return 0;
 }
 
@@ -262,11 +265,12 @@ static int table_decode(const uint8_t *p, size_t tlen, size_t tstart, const uint
 	if (crypto_aead_xchacha20poly1305_ietf_decrypt(tab, &plen, NULL, p + VAULT_NONCE, clen, (const uint8_t *)tab_ad,
 	                                               8, p, key) != 0) {
 		free(tab);
-		return lb_error(LB_ECORRUPT, "pack table fails authentication");
+		return lb_error_tr(LB_ECORRUPT, "pack table fails authentication",
+		                   "パックの目次の認証に失敗しました (改ざんまたは破損)");
 	}
 	if (plen % VAULT_TABLE_ENTRY || plen / VAULT_TABLE_ENTRY > VAULT_TABLE_MAX) {
 		free(tab);
-		return lb_error(LB_ECORRUPT, "pack table is malformed");
+		return lb_error_tr(LB_ECORRUPT, "pack table is malformed", "パックの目次の形式が不正です");
 	}
 	size_t cnt = (size_t)plen / VAULT_TABLE_ENTRY;
 	struct vault_ientry *e = lb_calloc(cnt ? cnt : 1, sizeof(*e));
@@ -283,7 +287,8 @@ static int table_decode(const uint8_t *p, size_t tlen, size_t tstart, const uint
 		    e[i].raw_len > VAULT_CHUNK_MAX) {
 			free(tab);
 			free(e);
-			return lb_error(LB_ECORRUPT, "pack table entry is malformed");
+			return lb_error_tr(LB_ECORRUPT, "pack table entry is malformed",
+			                   "パックの目次の項目の形式が不正です");
 		}
 	}
 	free(tab);
@@ -298,11 +303,11 @@ int vpack_parse_table(const uint8_t *p, size_t n, const uint8_t key[32], struct 
 	*count = 0;
 	if (n < VAULT_PACK_HDR + 12 || n > VAULT_PACK_MAX || memcmp(p, pack_magic, 8) != 0 ||
 	    memcmp(p + n - 8, end_magic, 8) != 0)
-		return lb_error(LB_ECORRUPT, "not a vault pack");
+		return lb_error_tr(LB_ECORRUPT, "not a vault pack", "ボルトのパックではありません");
 	struct ser_r r = {p, n - 8, n - 12, 0};
 	uint32_t tlen = rd_u32(&r);
 	if (tlen < VAULT_NONCE + VAULT_TAG || tlen > n - 12 - VAULT_PACK_HDR)
-		return lb_error(LB_ECORRUPT, "pack table length is wrong");
+		return lb_error_tr(LB_ECORRUPT, "pack table length is wrong", "パックの目次の長さが合いません");
 	size_t tstart = n - 12 - tlen;
 	return table_decode(p + tstart, tlen, tstart, key, entries, count);
 }
@@ -401,7 +406,7 @@ int vblob_open(const uint8_t id_key[32], const uint8_t key[32], const struct vau
 {
 	buf_reset(out);
 	if (e->len < VAULT_NONCE + VAULT_TAG || e->len > VAULT_BLOB_MAX || e->raw_len > VAULT_CHUNK_MAX)
-		return lb_error(LB_ECORRUPT, "blob length is wrong");
+		return lb_error_tr(LB_ECORRUPT, "blob length is wrong", "チャンクの長さが合いません");
 	uint8_t ad[VID + 1];
 	blob_ad(ad, e->id);
 	size_t clen = e->len - VAULT_NONCE;
@@ -412,19 +417,21 @@ int vblob_open(const uint8_t id_key[32], const uint8_t key[32], const struct vau
 	unsigned long long plen;
 	if (crypto_aead_xchacha20poly1305_ietf_decrypt(pt, &plen, NULL, blob + VAULT_NONCE, clen, ad, sizeof(ad), blob,
 	                                               key) != 0)
-		return lb_error(LB_ECORRUPT, "blob fails authentication");
+		return lb_error_tr(LB_ECORRUPT, "blob fails authentication",
+		                   "チャンクの認証に失敗しました (改ざんまたは破損)");
 	if (e->flags & 1) {
 		size_t d = ZSTD_decompressDCtx(dz, out->data, e->raw_len, pt, (size_t)plen);
 		if (ZSTD_isError(d) || d != e->raw_len)
-			return lb_error(LB_ECORRUPT, "blob does not decompress");
+			return lb_error_tr(LB_ECORRUPT, "blob does not decompress", "チャンクを展開できません");
 	} else if (plen != e->raw_len) {
-		return lb_error(LB_ECORRUPT, "blob length differs from the index");
+		return lb_error_tr(LB_ECORRUPT, "blob length differs from the index", "チャンクの長さが索引と違います");
 	}
 	out->len = e->raw_len;
 	out->data[out->len] = '\0';
 	uint8_t id[VID];
 	vault_chunk_id(id_key, out->data, out->len, id);
 	if (sodium_memcmp(id, e->id, VID) != 0)
-		return lb_error(LB_ECORRUPT, "chunk content does not match its id");
+		return lb_error_tr(LB_ECORRUPT, "chunk content does not match its id",
+		                   "チャンクの内容が ID と一致しません");
 	return 0;
 }

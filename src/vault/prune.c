@@ -29,7 +29,8 @@ static int blob_stored(const uint8_t key[32], const struct vault_ientry *e, cons
 	unsigned long long n;
 	if (crypto_aead_xchacha20poly1305_ietf_decrypt((uint8_t *)out->data, &n, NULL, blob + VAULT_NONCE,
 	                                               e->len - VAULT_NONCE, ad, sizeof(ad), blob, key) != 0)
-		return lb_error(LB_ECORRUPT, "blob fails authentication while repacking");
+		return lb_error_tr(LB_ECORRUPT, "blob fails authentication while repacking",
+		                   "詰め直し中にチャンクの認証に失敗しました (改ざんまたは破損)");
 	out->len = (size_t)n;
 	return 0;
 }
@@ -37,7 +38,7 @@ static int blob_stored(const uint8_t key[32], const struct vault_ientry *e, cons
 int vault_prune(struct vault *v, struct vault_prune_result *r)
 {
 	memset(r, 0, sizeof(*r));
-	int rc = vault_need_admin(v, "prune");
+	int rc = vault_need_admin(v, L_("prune", "prune (領域の回収)"));
 	if (rc == 0)
 		rc = vault_flock(v, 1);
 	if (rc < 0)
@@ -95,7 +96,8 @@ int vault_prune(struct vault *v, struct vault_prune_result *r)
 		if (state[p] == VPACK_FOREIGN) {
 			char hex[65];
 			vault_hex(hex, v->ix.pack[p], VID);
-			lb_warn("%s: data/%.2s/%s",
+			lb_warn(/* i18n-ok: the message is the L_ argument; data/… is the object's path */
+			        "%s: data/%.2s/%s",
 			        L_("removing a pack no key of this repository opens",
 			           "この保管庫の鍵で開けないパックを削除します"),
 			        hex, hex);
@@ -126,7 +128,8 @@ int vault_prune(struct vault *v, struct vault_prune_result *r)
 			if (e->pack != p || bad[i] || !vindex_find(&used, e->id))
 				continue;
 			if ((uint64_t)e->off + e->len > data.len) {
-				rc = lb_error(LB_ECORRUPT, "pack is shorter than its index says");
+				rc = lb_error_tr(LB_ECORRUPT, "pack is shorter than its index says",
+				                 "パックが索引の示す長さより短くなっています");
 				break;
 			}
 			if ((rc = blob_stored(key, e, (const uint8_t *)data.data + e->off, &stored)) < 0)
@@ -171,7 +174,8 @@ int vault_prune(struct vault *v, struct vault_prune_result *r)
 				continue;
 			for (size_t k = 0; k < v->bad_index.n; k++)
 				if (!strcmp(v->bad_index.v[k], old_index.v[i]))
-					lb_warn("%s: index/%s",
+					lb_warn(/* i18n-ok: the message is the L_ argument; index/… is the object's path */
+					        "%s: index/%s",
 					        L_("removing an index file that does not decode",
 					           "復号できない索引ファイルを削除します"),
 					        old_index.v[i]);

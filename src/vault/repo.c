@@ -92,7 +92,7 @@ int vault_put(struct vault *v, const char *rel, const void *p, size_t n)
 			rc = 0; /* content-addressed: the same name holds the same bytes */
 			lb_error_clear();
 		} else if (rc == -LB_ENOSPC) {
-			lb_error_wrap(rc, "disk full");
+			lb_error_wrap_tr(rc, "disk full", "ディスクの空きがありません");
 		}
 		/* packs and admin records (locks, reviews, keys) are never removed but by prune/forget: immutable */
 		if (rc == 0 && (!strncmp(rel, "data/", 5) || !strncmp(rel, "meta/", 5)))
@@ -113,11 +113,12 @@ int vault_link_object(struct vault *v, const char *tmp, int fd, const char *rel)
 	if (rc == 0)
 		sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 	if (rc == 0 && link(tmp, path.data) != 0 && errno != EEXIST)
-		rc = errno == ENOSPC ? lb_error(LB_ENOSPC, "disk full writing '%s'", rel)
-		                     : lb_error_errno(errno, "cannot create '%s'", rel);
+		rc = errno == ENOSPC ? lb_error_tr(LB_ENOSPC, "disk full writing '%s'",
+		                                   "'%s' の書き込み中にディスクの空きがなくなりました", rel)
+		                     : lb_error_errno_tr(errno, "cannot create '%s'", "'%s' を作成できません", rel);
 	/* the temporary name goes before the file is made immutable (it could not be removed after) */
 	if (rc == 0 && unlink(tmp) != 0)
-		rc = lb_error_errno(errno, "cannot remove '%s'", tmp);
+		rc = lb_error_errno_tr(errno, "cannot remove '%s'", "'%s' を削除できません", tmp);
 	if (rc == 0)
 		vault_seal_file(path.data, 1);
 	buf_release(&path);
@@ -140,7 +141,8 @@ int vault_sync_objects(struct vault *v, const struct lb_strlist *rels)
 		vpath(v, &path, "%s", rels->v[i]);
 		int fd = open(path.data, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 		if (fd < 0 || fsync(fd) != 0)
-			rc = lb_error_errno(errno, "cannot sync '%s'", rels->v[i]);
+			rc = lb_error_errno_tr(errno, "cannot sync '%s'", "'%s' をディスクに同期できません",
+			                       rels->v[i]);
 		if (fd >= 0)
 			close(fd);
 		char *slash = strrchr(path.data, '/');
@@ -167,7 +169,8 @@ int vault_get(struct vault *v, const char *rel, struct buf *out, size_t max)
 		buf_addf(&path, "/obj/%s", rel);
 		rc = vault_http(v, "GET", path.data, NULL, 0, out);
 		if (rc == 0 && out->len > max)
-			rc = lb_error(LB_ETOOBIG, "'%s' is larger than %zu bytes", rel, max);
+			rc = lb_error_tr(LB_ETOOBIG, "'%s' is larger than %zu bytes",
+			                 "'%s' が %zu バイトより大きくなっています", rel, max);
 	} else {
 		vpath(v, &path, "%s", rel);
 		rc = buf_read_file(out, path.data, max);
@@ -188,7 +191,7 @@ int vault_get_range(struct vault *v, const char *rel, uint64_t off, size_t len, 
 		vpath(v, &path, "%s", rel);
 		int fd = open(path.data, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
-			rc = lb_error_errno(errno, "cannot open '%s'", rel);
+			rc = lb_error_errno_tr(errno, "cannot open '%s'", "'%s' を開けません", rel);
 		} else {
 			buf_grow(out, len);
 			ssize_t r = pread(fd, out->data, len, (off_t)off);
@@ -200,7 +203,7 @@ int vault_get_range(struct vault *v, const char *rel, uint64_t off, size_t len, 
 		}
 	}
 	if (rc == 0 && out->len != len)
-		rc = lb_error(LB_ECORRUPT, "'%s' is shorter than expected", rel);
+		rc = lb_error_tr(LB_ECORRUPT, "'%s' is shorter than expected", "'%s' が想定より短くなっています", rel);
 	buf_release(&path);
 	return rc;
 }
@@ -214,7 +217,8 @@ int vault_size(struct vault *v, const char *rel, uint64_t *size)
 		rc = vault_http(v, "GET", path.data, NULL, 0, &out);
 		unsigned long long n = 0;
 		if (rc == 0 && sscanf(buf_cstr(&out), "%llu", &n) != 1)
-			rc = lb_error(LB_EIO, "the vault server sent a malformed size");
+			rc = lb_error_tr(LB_EIO, "the vault server sent a malformed size",
+			                 "ボルトサーバから届いた大きさの形式が不正です");
 		*size = n;
 	} else {
 		vpath(v, &path, "%s", rel);
@@ -266,7 +270,7 @@ int vault_list(struct vault *v, const char *dir, struct lb_strlist *names)
 	if (!d) {
 		int e = errno;
 		buf_release(&path);
-		return e == ENOENT ? 0 : lb_error_errno(e, "cannot list '%s'", dir);
+		return e == ENOENT ? 0 : lb_error_errno_tr(e, "cannot list '%s'", "'%s' の一覧を取得できません", dir);
 	}
 	struct dirent *de;
 	int sub = !strcmp(dir, "data");
@@ -342,7 +346,7 @@ int vault_remove(struct vault *v, const char *rel)
 	vault_unseal_file(path.data);
 	int rc = 0;
 	if (unlink(path.data) != 0 && errno != ENOENT)
-		rc = lb_error_errno(errno, "cannot remove '%s'", rel);
+		rc = lb_error_errno_tr(errno, "cannot remove '%s'", "'%s' を削除できません", rel);
 	buf_release(&path);
 	return rc;
 }
@@ -363,9 +367,11 @@ int vault_flock(struct vault *v, int exclusive)
 	}
 	if (flock(v->lock_fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0) {
 		if (errno == EWOULDBLOCK)
-			return lb_error(LB_ELOCKED, exclusive ? "repository is locked: a backup or prune is running"
-			                                      : "repository is locked: a prune or forget is running");
-		return lb_error_errno(errno, "cannot lock the repository");
+			return lb_error_tr(LB_ELOCKED, "repository is locked: %s is running",
+			                   "リポジトリはロック中です: %s が実行中です",
+			                   exclusive ? L_("a backup or prune", "バックアップまたは prune")
+			                             : L_("a prune or forget", "prune または forget"));
+		return lb_error_errno_tr(errno, "cannot lock the repository", "リポジトリをロックできません");
 	}
 	return 0;
 }
@@ -381,7 +387,8 @@ int vault_need_admin(struct vault *v, const char *what)
 {
 	if (v->k.role == VAULT_ADMIN)
 		return 0;
-	return lb_error(LB_EPERM, "a writer key cannot %s (admin key needed)", what);
+	return lb_error_tr(LB_EPERM, "a writer key cannot %s (admin key needed)",
+	                   "ライター鍵では%sはできません (管理者鍵が必要です)", what);
 }
 
 void vault_reload_meta(struct vault *v)
@@ -419,7 +426,7 @@ int vault_load_meta(struct vault *v)
 
 int vault_add_meta(struct vault *v, const struct vmeta_rec *m)
 {
-	int rc = vault_need_admin(v, "sign locks, reviews or keys");
+	int rc = vault_need_admin(v, L_("sign locks, reviews or keys", "ロック・判定・鍵の署名"));
 	if (rc < 0)
 		return rc;
 	struct buf f = {0}, rel = {0};
@@ -529,14 +536,15 @@ static int load_index(struct vault *v, const struct vsnap *trusted, int warn)
 				buf_addf(&m, "index %.12s: %s", order.v[i], lb_errmsg());
 				lb_strlist_push(&v->bad_index_why, buf_detach(&m, NULL));
 				if (warn)
-					lb_warn("%s: index/%s (%s)",
+					lb_warn(/* i18n-ok: the message is the L_ argument; index/… is the object's path */
+					        "%s: index/%s (%s)",
 					        L_("an index file that does not decode is skipped",
 					           "復号できない索引ファイルを読み飛ばします"),
 					        order.v[i], lb_errmsg());
 				lb_error_clear();
 			}
 		} else {
-			rc = lb_error_wrap(e, "index '%.8s'", order.v[i]);
+			rc = lb_error_wrap_tr(e, "index '%.8s'", "索引 '%.8s'", order.v[i]);
 		}
 		buf_release(&rel);
 		buf_release(&f);

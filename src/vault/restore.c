@@ -121,7 +121,7 @@ static int mkdirs_at(int tfd, const char *p)
 		char c = *s;
 		*s = '\0';
 		if (*d && mkdirat(tfd, d, 0700) != 0 && errno != EEXIST) {
-			rc = lb_error_errno(errno, "cannot create folder '%s'", d);
+			rc = lb_error_errno_tr(errno, "cannot create folder '%s'", "フォルダ '%s' を作成できません", d);
 			break;
 		}
 		*s = c;
@@ -201,15 +201,17 @@ static int fetch_blob(struct rs_thread *t, const struct vault_ientry *e)
 		t->pack_fd = open(path.data, O_RDONLY | O_CLOEXEC);
 		t->pack_no = e->pack;
 		if (t->pack_fd < 0)
-			rc = lb_error_errno(errno, "cannot open pack '%.13s'", rel.data + 8);
+			rc = lb_error_errno_tr(errno, "cannot open pack '%.13s'", "パック '%.13s' を開けません",
+			                       rel.data + 8);
 		buf_release(&path);
 		uint8_t hdr[VAULT_PACK_HDR];
 		struct stat st;
 		if (rc == 0 && fstat(t->pack_fd, &st) != 0)
-			rc = lb_error_errno(errno, "cannot read pack '%.13s'", rel.data + 8);
+			rc = lb_error_errno_tr(errno, "cannot read pack '%.13s'", "パック '%.13s' を読めません",
+			                       rel.data + 8);
 		t->pack_size = rc == 0 ? (uint64_t)st.st_size : 0;
 		if (rc == 0 && pread(t->pack_fd, hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr))
-			rc = lb_error(LB_ECORRUPT, "pack header is short");
+			rc = lb_error_tr(LB_ECORRUPT, "pack header is short", "パックの先頭部分が短すぎます");
 		if (rc == 0)
 			rc = pack_key(t, e->pack, hdr, sizeof(hdr));
 	}
@@ -217,7 +219,8 @@ static int fetch_blob(struct rs_thread *t, const struct vault_ientry *e)
 	if (rc < 0)
 		return rc;
 	if ((uint64_t)e->off + e->len > t->pack_size)
-		return lb_error(LB_ECORRUPT, "pack is shorter than its index says");
+		return lb_error_tr(LB_ECORRUPT, "pack is shorter than its index says",
+		                   "パックが索引の示す長さより短くなっています");
 	if (e->len >= RS_MAP_MIN) {
 		/* Packs are never modified once written (read-only, immutable where the kernel allows) and the size was
 		 * checked above. The pages are read in by MADV_POPULATE_READ, which reports a read error (a damaged
@@ -241,12 +244,13 @@ static int fetch_blob(struct rs_thread *t, const struct vault_ientry *e)
 	if (got < 0) {
 		int err = errno;
 		vault_pack_rel(&rel, s->v->ix.pack[e->pack]);
-		rc = lb_error_errno(err, "cannot read pack '%.13s'", rel.data + 8);
+		rc = lb_error_errno_tr(err, "cannot read pack '%.13s'", "パック '%.13s' を読めません", rel.data + 8);
 		buf_release(&rel);
 		return rc;
 	}
 	if (got != (ssize_t)e->len)
-		return lb_error(LB_ECORRUPT, "pack is shorter than its index says");
+		return lb_error_tr(LB_ECORRUPT, "pack is shorter than its index says",
+		                   "パックが索引の示す長さより短くなっています");
 	t->blob.len = e->len;
 	t->bp = (const uint8_t *)t->blob.data;
 	return 0;
@@ -256,13 +260,15 @@ static int fetch_blob(struct rs_thread *t, const struct vault_ientry *e)
 static int file_meta(struct rs *s, int fd, const struct vnode *n)
 {
 	if (needs_chown(s, n) && fchown(fd, n->uid, n->gid) != 0)
-		return lb_error_errno(errno, "cannot set the owner of '%s'", n->path);
+		return lb_error_errno_tr(errno, "cannot set the owner of '%s'", "'%s' の所有者を設定できません",
+		                         n->path);
 	if (fchmod(fd, n->mode & 07777) != 0)
-		return lb_error_errno(errno, "cannot set the mode of '%s'", n->path);
+		return lb_error_errno_tr(errno, "cannot set the mode of '%s'", "'%s' のアクセス権を設定できません",
+		                         n->path);
 	struct timespec ts[2];
 	ts_of(n, ts);
 	if (futimens(fd, ts) != 0)
-		return lb_error_errno(errno, "cannot set the times of '%s'", n->path);
+		return lb_error_errno_tr(errno, "cannot set the times of '%s'", "'%s' の時刻を設定できません", n->path);
 	return 0;
 }
 
@@ -274,8 +280,10 @@ static int write_all(int fd, const char *p, size_t n, uint64_t pos, const char *
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0)
-			return errno == ENOSPC ? lb_error(LB_ENOSPC, "disk full writing '%s'", path)
-			                       : lb_error_errno(errno, "cannot write '%s'", path);
+			return errno == ENOSPC
+			               ? lb_error_tr(LB_ENOSPC, "disk full writing '%s'",
+			                             "'%s' の書き込み中にディスクの空きがなくなりました", path)
+			               : lb_error_errno_tr(errno, "cannot write '%s'", "'%s' に書き込めません", path);
 		off += (size_t)w;
 	}
 	return 0;
@@ -291,13 +299,14 @@ static int restore_file(struct rs_thread *t, const struct rtask *k)
 	if (fd < 0 && errno == ENOENT && make_parent_at(s->tfd, n->path) == 0)
 		fd = openat(s->tfd, n->path, flags, 0600);
 	if (fd < 0)
-		return lb_error_errno(errno, "cannot create '%s'", n->path);
+		return lb_error_errno_tr(errno, "cannot create '%s'", "'%s' を作成できません", n->path);
 	int rc = 0;
 	uint64_t pos = k->off;
 	for (uint32_t i = k->c0; rc == 0 && i < k->c1; i++) {
 		const struct vault_ientry *e = vindex_find(&s->v->ix, n->chunks[i]);
 		if (!e) {
-			rc = lb_error(LB_ECORRUPT, "a chunk of '%s' is missing from the repository", n->path);
+			rc = lb_error_tr(LB_ECORRUPT, "a chunk of '%s' is missing from the repository",
+			                 "'%s' のチャンクがリポジトリにありません", n->path);
 			break;
 		}
 		/* every candidate location in turn (the trusted ones first) until one holds the chunk: its content is
@@ -336,7 +345,7 @@ static int restore_file(struct rs_thread *t, const struct rtask *k)
 			sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 	}
 	if (close(fd) != 0 && rc == 0)
-		rc = lb_error_errno(errno, "cannot write '%s'", n->path);
+		rc = lb_error_errno_tr(errno, "cannot write '%s'", "'%s' に書き込めません", n->path);
 	return rc;
 }
 
@@ -347,7 +356,7 @@ static int restore_dir(struct rs *s, const struct vnode *n)
 	if (errno == ENOENT && make_parent_at(s->tfd, n->path) == 0 &&
 	    (mkdirat(s->tfd, n->path, 0700) == 0 || errno == EEXIST))
 		return 0;
-	return lb_error_errno(errno, "cannot create folder '%s'", n->path);
+	return lb_error_errno_tr(errno, "cannot create folder '%s'", "フォルダ '%s' を作成できません", n->path);
 }
 
 static void *phase_files(void *arg)
@@ -370,13 +379,15 @@ static void *phase_files(void *arg)
 static int dir_meta(struct rs *s, const struct vnode *n)
 {
 	if (needs_chown(s, n) && fchownat(s->tfd, n->path, n->uid, n->gid, AT_SYMLINK_NOFOLLOW) != 0)
-		return lb_error_errno(errno, "cannot set the owner of '%s'", n->path);
+		return lb_error_errno_tr(errno, "cannot set the owner of '%s'", "'%s' の所有者を設定できません",
+		                         n->path);
 	if (fchmodat(s->tfd, n->path, n->mode & 07777, 0) != 0)
-		return lb_error_errno(errno, "cannot set the mode of '%s'", n->path);
+		return lb_error_errno_tr(errno, "cannot set the mode of '%s'", "'%s' のアクセス権を設定できません",
+		                         n->path);
 	struct timespec ts[2];
 	ts_of(n, ts);
 	if (utimensat(s->tfd, n->path, ts, AT_SYMLINK_NOFOLLOW) != 0)
-		return lb_error_errno(errno, "cannot set the times of '%s'", n->path);
+		return lb_error_errno_tr(errno, "cannot set the times of '%s'", "'%s' の時刻を設定できません", n->path);
 	return 0;
 }
 
@@ -425,17 +436,19 @@ static int restore_link(struct rs *s, const struct vnode *n)
 	char *leaf = strrchr(p, '/');
 	int dfd = dup(s->tfd), rc = 0;
 	if (dfd < 0)
-		rc = lb_error_errno(errno, "cannot open '%s'", s->target);
+		rc = lb_error_errno_tr(errno, "cannot open '%s'", "'%s' を開けません", s->target);
 	if (leaf) {
 		*leaf++ = '\0';
 		for (char *c = p, *e; rc == 0 && c; c = e) {
 			if ((e = strchr(c, '/')))
 				*e++ = '\0';
 			if (mkdirat(dfd, c, 0700) != 0 && errno != EEXIST)
-				rc = lb_error_errno(errno, "cannot create folder for '%s'", n->path);
+				rc = lb_error_errno_tr(errno, "cannot create folder for '%s'",
+				                       "'%s' のフォルダを作成できません", n->path);
 			int nfd = rc ? -1 : openat(dfd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (rc == 0 && nfd < 0)
-				rc = lb_error_errno(errno, "cannot open the folder of '%s'", n->path);
+				rc = lb_error_errno_tr(errno, "cannot open the folder of '%s'",
+				                       "'%s' のあるフォルダを開けません", n->path);
 			close(dfd);
 			dfd = nfd;
 		}
@@ -445,11 +458,12 @@ static int restore_link(struct rs *s, const struct vnode *n)
 	struct timespec ts[2];
 	ts_of(n, ts);
 	if (rc == 0 && symlinkat(n->link, dfd, leaf) != 0)
-		rc = lb_error_errno(errno, "cannot create symlink '%s'", n->path);
+		rc = lb_error_errno_tr(errno, "cannot create symlink '%s'", "シンボリックリンク '%s' を作成できません",
+		                       n->path);
 	if (rc == 0 && needs_chown(s, n) && fchownat(dfd, leaf, n->uid, n->gid, AT_SYMLINK_NOFOLLOW) != 0)
-		rc = lb_error_errno(errno, "cannot set the owner of '%s'", n->path);
+		rc = lb_error_errno_tr(errno, "cannot set the owner of '%s'", "'%s' の所有者を設定できません", n->path);
 	if (rc == 0 && utimensat(dfd, leaf, ts, AT_SYMLINK_NOFOLLOW) != 0)
-		rc = lb_error_errno(errno, "cannot set the times of '%s'", n->path);
+		rc = lb_error_errno_tr(errno, "cannot set the times of '%s'", "'%s' の時刻を設定できません", n->path);
 	if (dfd >= 0)
 		close(dfd);
 	free(p);
@@ -517,8 +531,9 @@ static int plan(struct rs *s, const char *sub, struct vault_restore_result *r)
 			for (uint32_t x = 0; agree && x < n->nchunks; x++) {
 				const struct vault_ientry *e = vindex_find(&s->v->ix, n->chunks[x]);
 				if (!e)
-					return lb_error(LB_ECORRUPT, "a chunk of '%s' is missing from the repository",
-					                n->path);
+					return lb_error_tr(LB_ECORRUPT,
+					                   "a chunk of '%s' is missing from the repository",
+					                   "'%s' のチャンクがリポジトリにありません", n->path);
 				for (const struct vault_ientry *a = e; agree && a; a = vindex_next(&s->v->ix, a))
 					agree = a->raw_len == e->raw_len;
 			}
@@ -538,9 +553,9 @@ static int plan(struct rs *s, const char *sub, struct vault_restore_result *r)
 				for (uint32_t x = k.c0; x < k.c1; x++) {
 					const struct vault_ientry *e = vindex_find(&s->v->ix, n->chunks[x]);
 					if (!e)
-						return lb_error(LB_ECORRUPT,
-						                "a chunk of '%s' is missing from the repository",
-						                n->path);
+						return lb_error_tr(LB_ECORRUPT,
+						                   "a chunk of '%s' is missing from the repository",
+						                   "'%s' のチャンクがリポジトリにありません", n->path);
 					off += e->raw_len;
 				}
 				add_task(s, &cap, k);
@@ -548,7 +563,8 @@ static int plan(struct rs *s, const char *sub, struct vault_restore_result *r)
 		}
 	}
 	if (sub && *sub && !matched)
-		return lb_error(LB_ENOTFOUND, "no '%s' in generation %.8s", sub, r->id);
+		return lb_error_tr(LB_ENOTFOUND, "no '%s' in generation %.8s", "'%s' は世代 %.8s にありません", sub,
+		                   r->id);
 	return 0;
 }
 
@@ -589,21 +605,23 @@ static int run(struct rs *s, const char *sub, int nt, struct vault_restore_resul
 		rc = dir_meta(s, &s->snap.nodes[later[i]]);
 	free(later);
 	if (rc == 0 && s->sync && syncfs(s->tfd) != 0)
-		rc = lb_error_errno(errno, "cannot flush the restored files to disk");
+		rc = lb_error_errno_tr(errno, "cannot flush the restored files to disk",
+		                       "復元したファイルをディスクに書き切れません");
 	return rc;
 }
 
 int vault_restore(struct vault *v, const struct vault_restore_opts *o, struct vault_restore_result *r)
 {
 	memset(r, 0, sizeof(*r));
-	int rc = vault_need_admin(v, "restore (a writer cannot read generations back)");
+	int rc = vault_need_admin(v, L_("restore (a writer cannot read generations back)", "世代の復元 (読み戻し)"));
 	if (rc == 0)
 		rc = vault_resolve(v, o->snapshot, r->id);
 	if (rc < 0)
 		return rc;
 	int empty = target_empty(o->target);
 	if (empty <= 0)
-		return lb_error(LB_EEXIST, "restore target '%s' must be a new or empty folder", o->target);
+		return lb_error_tr(LB_EEXIST, "restore target '%s' must be a new or empty folder",
+		                   "復元先 '%s' は新規または空のフォルダにしてください", o->target);
 	struct rs *s = lb_calloc(1, sizeof(*s));
 	s->v = v;
 	s->target = o->target;
@@ -627,10 +645,10 @@ int vault_restore(struct vault *v, const struct vault_restore_opts *o, struct va
 	if (rc == 0)
 		rc = lb_mkdirs(o->target, 0700);
 	if (rc == 0 && (s->tfd = open(o->target, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		rc = lb_error_errno(errno, "cannot open '%s'", o->target);
+		rc = lb_error_errno_tr(errno, "cannot open '%s'", "'%s' を開けません", o->target);
 	struct stat tst;
 	if (rc == 0 && fstat(s->tfd, &tst) != 0)
-		rc = lb_error_errno(errno, "cannot open '%s'", o->target);
+		rc = lb_error_errno_tr(errno, "cannot open '%s'", "'%s' を開けません", o->target);
 	s->own_gid = rc == 0 && !(tst.st_mode & S_ISGID);
 	int nt = o->threads > 0 ? o->threads : vault_ncpu();
 	if (rc == 0)

@@ -308,7 +308,9 @@ static unsigned check_head(struct vault_server *s, struct MHD_Connection *c, con
 		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 		if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
 			inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, ip, sizeof(ip));
-		lb_warn("a request for keys/admin from %s with a wrong passphrase", ip);
+		lb_warn(L_("a request for keys/admin from %s with a wrong passphrase",
+		           "%s から違うパスフレーズで keys/admin が要求されました"),
+		        ip);
 		return *msg = "wrong passphrase", 401;
 	}
 	if (r->role < 0)
@@ -491,7 +493,8 @@ static void *watchdog_main(void *arg)
 		int64_t now = lb_now_ms();
 		for (struct sconn *k = s->conns; k; k = k->next)
 			if (k->fd >= 0 && now > k->deadline) {
-				lb_info("closing a connection that did not finish its request in time");
+				lb_info(L_("closing a connection that did not finish its request in time",
+				           "時間内に要求を送り終えなかった接続を閉じます"));
 				shutdown(k->fd, SHUT_RDWR);
 				k->fd = -1;
 			}
@@ -531,7 +534,10 @@ int vault_serve_start(struct vault_server **out, const char *repo, const char *l
 	if (colon && (size_t)(colon - listen) < sizeof(host))
 		memcpy(host, listen, (size_t)(colon - listen));
 	if (!colon || port <= 0 || port > 65535 || inet_pton(AF_INET, host, &sa.sin_addr) != 1)
-		return lb_error(LB_EUSAGE, "listen on ADDRESS:PORT, e.g. 127.0.0.1:8420, not '%s'", listen);
+		return lb_error_tr(
+		        LB_EUSAGE, "listen on ADDRESS:PORT, e.g. 127.0.0.1:8420, not '%s'",
+		        "待ち受けは アドレス:ポート (例 127.0.0.1:8420) で指定してください ('%s' は使えません)",
+		        listen);
 	sa.sin_port = htons((uint16_t)port);
 	struct vault_server *s = lb_calloc(1, sizeof(*s));
 	int rc = vault_open_keyless(&s->v, repo);
@@ -551,7 +557,8 @@ int vault_serve_start(struct vault_server **out, const char *repo, const char *l
 	pthread_cond_init(&s->conn_cv, NULL);
 	if (pthread_create(&s->watchdog, NULL, watchdog_main, s) != 0) {
 		server_free(s);
-		return lb_error(LB_EINTERNAL, "cannot start the server's watchdog thread");
+		return lb_error_tr(LB_EINTERNAL, "cannot start the server's watchdog thread",
+		                   "サーバの監視スレッドを開始できません");
 	}
 	s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, (uint16_t)port, NULL,
 	                        NULL, handler, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
@@ -561,7 +568,8 @@ int vault_serve_start(struct vault_server **out, const char *repo, const char *l
 	if (!s->d) {
 		stop_watchdog(s);
 		server_free(s);
-		return lb_error(LB_EIO, "cannot listen on %s (in use, or not an address of this host)", listen);
+		return lb_error_tr(LB_EIO, "cannot listen on %s (in use, or not an address of this host)",
+		                   "%s で待ち受けできません (使用中か、このホストのアドレスではありません)", listen);
 	}
 	*out = s;
 	return 0;

@@ -181,7 +181,7 @@ int vsnap_decode_payload(struct vsnap *s, const uint8_t *p, size_t n)
 	return 0;
 bad:
 	vsnap_release(s);
-	return lb_error(LB_ECORRUPT, "snapshot payload is malformed");
+	return lb_error_tr(LB_ECORRUPT, "snapshot payload is malformed", "世代の記録の形式が不正です");
 }
 
 int vsnap_seal(struct vault *v, const struct vsnap *s, struct buf *file)
@@ -194,7 +194,7 @@ int vsnap_seal(struct vault *v, const struct vsnap *s, struct buf *file)
 	buf_release(&pl);
 	if (ZSTD_isError(zn)) {
 		free(z);
-		return lb_error(LB_EINTERNAL, "zstd: %s", ZSTD_getErrorName(zn));
+		return lb_error_tr(LB_EINTERNAL, "zstd: %s", "zstd の圧縮に失敗しました: %s", ZSTD_getErrorName(zn));
 	}
 	uint8_t nonce[VAULT_NONCE];
 	randombytes_buf(nonce, sizeof(nonce));
@@ -221,39 +221,42 @@ int vsnap_open(struct vault *v, const uint8_t *p, size_t n, struct vsnap *s)
 {
 	memset(s, 0, sizeof(*s));
 	if (n < SNAP_HDR + VAULT_TAG + 64 || memcmp(p, snap_magic, 8) != 0)
-		return lb_error(LB_ECORRUPT, "not a vault snapshot");
+		return lb_error_tr(LB_ECORRUPT, "not a vault snapshot", "ボルトの世代の記録ではありません");
 	struct ser_r r = {p, n, 8, 0};
 	s->signer = rd_u8(&r);
 	rd_bytes(&r, s->signer_id, 16);
 	const uint8_t *nonce = rd_ptr(&r, VAULT_NONCE);
 	uint32_t clen = rd_u32(&r);
 	if (r.err || clen < VAULT_TAG || (uint64_t)SNAP_HDR + clen + 64 != n)
-		return lb_error(LB_ECORRUPT, "snapshot length is wrong");
+		return lb_error_tr(LB_ECORRUPT, "snapshot length is wrong", "世代の記録の長さが合いません");
 	uint8_t pk[32];
 	if (s->signer == 1)
 		memcpy(pk, v->cfg.sign_pk, 32);
 	else if (s->signer != 2 || vault_writer_known(v, s->signer_id, pk, 0) < 0)
-		return lb_error(LB_ECORRUPT, "snapshot is signed by an unknown key");
+		return lb_error_tr(LB_ECORRUPT, "snapshot is signed by an unknown key",
+		                   "世代の記録が知らない鍵で署名されています");
 	if (crypto_sign_verify_detached(p + n - 64, p, n - 64, pk) != 0)
-		return lb_error(LB_ECORRUPT, "snapshot fails its signature");
+		return lb_error_tr(LB_ECORRUPT, "snapshot fails its signature", "世代の記録の署名が合いません");
 	uint8_t *z = lb_malloc(clen);
 	unsigned long long zn;
 	if (crypto_aead_xchacha20poly1305_ietf_decrypt(z, &zn, NULL, p + SNAP_HDR, clen, p, SNAP_HDR, nonce,
 	                                               v->k.meta_key) != 0) {
 		free(z);
-		return lb_error(LB_ECORRUPT, "snapshot fails authentication");
+		return lb_error_tr(LB_ECORRUPT, "snapshot fails authentication",
+		                   "世代の記録の認証に失敗しました (改ざんまたは破損)");
 	}
 	unsigned long long raw = ZSTD_getFrameContentSize(z, (size_t)zn);
 	if (raw == ZSTD_CONTENTSIZE_ERROR || raw == ZSTD_CONTENTSIZE_UNKNOWN || raw > VAULT_SNAP_PAYLOAD_MAX) {
 		free(z);
-		return lb_error(LB_ECORRUPT, "snapshot payload size is wrong");
+		return lb_error_tr(LB_ECORRUPT, "snapshot payload size is wrong",
+		                   "世代の記録の中身の大きさが合いません");
 	}
 	uint8_t *pl = lb_malloc(raw ? (size_t)raw : 1);
 	size_t got = ZSTD_decompress(pl, (size_t)raw, z, (size_t)zn);
 	free(z);
 	int rc;
 	if (ZSTD_isError(got) || got != raw)
-		rc = lb_error(LB_ECORRUPT, "snapshot does not decompress");
+		rc = lb_error_tr(LB_ECORRUPT, "snapshot does not decompress", "世代の記録を展開できません");
 	else
 		rc = vsnap_decode_payload(s, pl, got);
 	free(pl);
@@ -280,10 +283,11 @@ int vsnap_load(struct vault *v, const char *idhex, struct vsnap *s)
 			vault_hex(hex, s->id, VID);
 			if (strcmp(hex, idhex) != 0) {
 				vsnap_release(s);
-				rc = lb_error(LB_ECORRUPT, "snapshot '%.8s' does not match its name", idhex);
+				rc = lb_error_tr(LB_ECORRUPT, "snapshot '%.8s' does not match its name",
+				                 "世代 '%.8s' の内容が名前と一致しません", idhex);
 			}
 		} else {
-			lb_error_wrap(rc, "snapshot '%.8s'", idhex);
+			lb_error_wrap_tr(rc, "snapshot '%.8s'", "世代 '%.8s'", idhex);
 		}
 	}
 	buf_release(&rel);

@@ -336,7 +336,8 @@ int suspect_finish(struct suspect *s, struct suspect_result *r)
 {
 	struct sus_state *st = s ? s->priv : NULL;
 	if (!s || !r)
-		return lb_error(LB_EINTERNAL, "suspect_finish without a scorer or a result");
+		return lb_error_tr(LB_EINTERNAL, "suspect_finish without a scorer or a result",
+		                   "疑い判定の終了処理の呼び出しの誤り (内部エラー)");
 	buf_reset(&r->reasons);
 	buf_reset(&r->summary);
 	if (!st) {

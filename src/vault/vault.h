@@ -87,7 +87,9 @@ struct vault_snap_list {
 };
 int vault_snapshots(struct vault *v, struct vault_snap_list *out);
 void vault_snap_list_release(struct vault_snap_list *l);
+/* The status as a code (clean, suspect, unreviewed: JSON, --mark) and as a word in the user's language. */
 const char *vault_status_name(enum vault_status s);
+const char *vault_status_label(enum vault_status s);
 /* Resolve "latest", "latest-clean" or an id prefix (at least 4 hex digits, unique) to a full id. */
 int vault_resolve(struct vault *v, const char *spec, char id[65]);
 

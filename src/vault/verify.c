@@ -97,19 +97,20 @@ static void check_manifest(struct vault *v, struct vault_verify_result *r)
 		char hex[65], rel[1024];
 		unsigned long long size;
 		if (sscanf(line, "%64s %llu %1023s", hex, &size, rel) != 3 || strstr(rel, "..")) {
-			problem(r, "MANIFEST has a malformed line");
+			problem(r, L_("MANIFEST has a malformed line", "MANIFEST に形式の不正な行があります"));
 			continue;
 		}
 		uint8_t h[VID];
 		char got[65];
 		if (vault_get(v, rel, &f, VAULT_PACK_MAX) < 0) {
-			problem(r, "'%s' listed in MANIFEST is missing", rel);
+			problem(r, L_("'%s' listed in MANIFEST is missing", "MANIFEST にある '%s' がありません"), rel);
 			continue;
 		}
 		crypto_generichash(h, VID, (const uint8_t *)f.data, f.len, NULL, 0);
 		vault_hex(got, h, VID);
 		if (strcmp(got, hex) != 0 || f.len != size)
-			problem(r, "'%s' differs from MANIFEST (damaged)", rel);
+			problem(r, L_("'%s' differs from MANIFEST (damaged)", "'%s' が MANIFEST と違います (破損)"),
+			        rel);
 	}
 	buf_release(&m);
 	buf_release(&f);
@@ -139,10 +140,13 @@ static void check_entries(struct vault *v, struct vault_verify_result *r, struct
 		vault_hex(hex, ix->pack[p], VID);
 		if (state[p] == VPACK_FOREIGN && !f->pack_state[p])
 			problem(r,
-			        "pack %s is not a pack of this repository (no key of it opens it: planted or damaged)",
+			        L_("pack %s is not a pack of this repository (no key of it opens it: planted or "
+			           "damaged)",
+			           "パック %s はこのリポジトリのものではありません (どの鍵でも開けません: "
+			           "置かれたものか破損)"),
 			        hex);
 		else if (state[p] == VPACK_DAMAGED)
-			problem(r, "pack %.12s has a damaged table", hex);
+			problem(r, L_("pack %.12s has a damaged table", "パック %.12s の目次が壊れています"), hex);
 	}
 	free(state);
 	size_t *per = lb_calloc(ix->nfile + 1, sizeof(*per));
@@ -154,8 +158,11 @@ static void check_entries(struct vault *v, struct vault_verify_result *r, struct
 			continue;
 		vault_hex(hex, ix->file[k], VID);
 		problem(r,
-		        "index %s lists %zu chunks where their packs do not hold them (planted, stale, or the pack is "
-		        "missing)",
+		        L_("index %s lists %zu chunks where their packs do not hold them (planted, stale, or the pack "
+		           "is "
+		           "missing)",
+		           "索引 %s にある %zu 個のチャンクが、示すパックに入っていません "
+		           "(置かれた索引か、古い索引か、パックがありません)"),
 		        hex, per[k]);
 	}
 	free(per);
@@ -170,7 +177,10 @@ static void check_entries(struct vault *v, struct vault_verify_result *r, struct
 		if (vault_unhex(id, VID, disk.v[i]) == 0 && vindex_find_pack(ix, id) < 0 &&
 		    vpack_read_table(v, id, &t, &nt) == VPACK_FOREIGN)
 			problem(r,
-			        "pack %s is not a pack of this repository (no key of it opens it: planted or damaged)",
+			        L_("pack %s is not a pack of this repository (no key of it opens it: planted or "
+			           "damaged)",
+			           "パック %s はこのリポジトリのものではありません (どの鍵でも開けません: "
+			           "置かれたものか破損)"),
 			        disk.v[i]);
 		free(t);
 		free((void *)disk.v[i]);
@@ -189,13 +199,19 @@ int vault_verify(struct vault *v, int read_data, struct vault_verify_result *r)
 {
 	memset(r, 0, sizeof(*r));
 	if (read_data && v->remote && v->k.role != VAULT_ADMIN)
-		return lb_error(LB_EPERM, "a writer key cannot read packs through the server: run 'verify --read-data' "
-		                          "on the vault host or with the admin key");
+		return lb_error_tr(LB_EPERM,
+		                   "a writer key cannot read packs through the server: run 'verify --read-data' "
+		                   "on the vault host or with the admin key",
+		                   "ライター鍵ではサーバ経由でパックを読めません: 'verify --read-data' "
+		                   "はボルトのホスト上か管理者鍵で実行してください");
 	int rc = vault_flock(v, 0);
 	if (rc < 0)
 		return rc;
 	if (v->bad_meta)
-		problem(r, "%zu meta records (locks, reviews, keys) fail their signature", v->bad_meta);
+		problem(r,
+		        L_("%zu meta records (locks, reviews, keys) fail their signature",
+		           "%zu 件のメタ記録 (ロック・判定・鍵) の署名が合いません"),
+		        v->bad_meta);
 	/* index files one by one, so that one damaged (or planted) file does not hide the others: each that does not
 	 * decode is named */
 	if ((rc = vault_load_index_for(v, NULL, 0)) < 0) {
@@ -203,7 +219,9 @@ int vault_verify(struct vault *v, int read_data, struct vault_verify_result *r)
 		return rc;
 	}
 	for (size_t i = 0; i < v->bad_index.n; i++)
-		problem(r, "index %s does not decode (planted or damaged; 'vault prune' sets it aside): %s",
+		problem(r,
+		        L_("index %s does not decode (planted or damaged; 'vault prune' sets it aside): %s",
+		           "索引 %s を復号できません (置かれたものか破損。'vault prune' で取り除かれます): %s"),
 		        v->bad_index.v[i], v->bad_index_why.v[i]);
 	r->packs = v->ix.npack;
 	r->chunks = v->ix.n;
@@ -229,10 +247,10 @@ int vault_verify(struct vault *v, int read_data, struct vault_verify_result *r)
 		char hex[65];
 		vault_hex(hex, v->ix.pack[p], VID);
 		if (vault_size(v, path.data, &size) < 0) {
-			problem(r, "pack %.12s is missing", hex);
+			problem(r, L_("pack %.12s is missing", "パック %.12s がありません"), hex);
 			f.pack_state[p] = 1;
 		} else if (size != v->ix.pack_size[p]) {
-			problem(r, "pack %.12s has the wrong size", hex);
+			problem(r, L_("pack %.12s has the wrong size", "パック %.12s の大きさが合いません"), hex);
 			f.pack_state[p] = 1;
 		}
 		real[p] = size;
@@ -266,7 +284,10 @@ int vault_verify(struct vault *v, int read_data, struct vault_verify_result *r)
 			char hex[65];
 			vault_hex(hex, v->ix.pack[p], VID);
 			if (f.pack_state[p] == 2)
-				problem(r, "pack %.12s is damaged (its bytes do not match its name)", hex);
+				problem(r,
+				        L_("pack %.12s is damaged (its bytes do not match its name)",
+				           "パック %.12s が壊れています (内容が名前と一致しません)"),
+				        hex);
 		}
 		size_t bad = 0;
 		size_t *per = lb_calloc(v->ix.npack + 1, sizeof(*per));
@@ -275,13 +296,18 @@ int vault_verify(struct vault *v, int read_data, struct vault_verify_result *r)
 			per[v->ix.e[i].pack] += f.bad_entry[i];
 		}
 		if (bad)
-			problem(r, "%zu chunks fail decryption or their id check", bad);
+			problem(r,
+			        L_("%zu chunks fail decryption or their id check",
+			           "%zu 個のチャンクが復号または ID の検査に失敗しました"),
+			        bad);
 		for (size_t p = 0; p < v->ix.npack; p++) {
 			char hex[65];
 			vault_hex(hex, v->ix.pack[p], VID);
 			if (per[p] && f.pack_state[p] != 2)
-				problem(r, "pack %s holds %zu chunks that fail decryption or their id check", hex,
-				        per[p]);
+				problem(r,
+				        L_("pack %s holds %zu chunks that fail decryption or their id check",
+				           "パック %s の %zu 個のチャンクが復号または ID の検査に失敗しました"),
+				        hex, per[p]);
 		}
 		free(per);
 		check_manifest(v, r);
@@ -321,7 +347,10 @@ int vault_verify(struct vault *v, int read_data, struct vault_verify_result *r)
 	}
 	lb_strlist_free(&ids);
 	if (r->damaged.n)
-		problem(r, "%zu files in generations cannot be restored intact", r->damaged.n);
+		problem(r,
+		        L_("%zu files in generations cannot be restored intact",
+		           "世代の中の %zu 個のファイルを元どおりに復元できません"),
+		        r->damaged.n);
 	free(f.pack_state);
 	free(f.bad_entry);
 	free(f.planted);
