@@ -9,6 +9,9 @@ by people). Comments are not read (a call quoted in a comment is no message), an
 starts no comment. A literal that is deliberately English (a machine protocol, a log line for developers) carries
 the comment /* i18n-ok: reason */ inside the call or on the line before it.
 
+It also fails for a pair whose two forms take different conversions (L_("no '%s' in %d", "%d に '%s' はありません")):
+the compiler checks only the English one, and the Japanese one is given the same arguments in the same order.
+
 usage: i18n_lint.py DIR|FILE...
 """
 import os
@@ -115,6 +118,25 @@ def blank_comments(src):
     return "".join(out)
 
 
+LIT = r'((?:"(?:[^"\\]|\\.)*"\s*)+)'
+# L_("en", "ja"), lb_tr("en", "ja") and the *_tr calls (lb_error_tr(CODE, "en", "ja", ...)).
+PAIR = re.compile(r"(?:\b(?:L_|lb_tr)\s*\(|\b\w+_tr\s*\([^,()\"]*(?:\([^()]*\))?[^,()\"]*,)\s*" + LIT + r",\s*" + LIT)
+
+
+def joined(lits):
+    return "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', lits))
+
+
+def pair_mismatches(path, src_nc):
+    bad = []
+    for m in PAIR.finditer(src_nc):
+        en, ja = SPEC.findall(joined(m.group(1))), SPEC.findall(joined(m.group(2)))
+        if en != ja:
+            line = src_nc.count("\n", 0, m.start()) + 1
+            bad.append((path, line, f"{' '.join(en)} in English, {' '.join(ja)} in Japanese"))
+    return bad
+
+
 def lint_file(path):
     with open(path, encoding="utf-8", errors="replace") as f:
         src = f.read()
@@ -142,8 +164,8 @@ def lint_file(path):
         hit = [l for l in lits if english(l)]
         if hit:
             line = src_nc.count("\n", 0, m.start()) + 1
-            bad.append((path, line, hit[0]))
-    return bad
+            bad.append((path, line, "English-only message: \"" + hit[0][:70] + "\""))
+    return bad + pair_mismatches(path, src_nc)
 
 
 def main(argv):
@@ -160,9 +182,9 @@ def main(argv):
     bad = []
     for f in sorted(files):
         bad += lint_file(f)
-    for path, line, lit in bad:
-        print(f"{path}:{line}: English-only message: \"{lit[:70]}\"")
-    print(f"{len(files)} files read, {len(bad)} English-only messages")
+    for path, line, what in bad:
+        print(f"{path}:{line}: {what}")
+    print(f"{len(files)} files read, {len(bad)} English-only messages or pairs with different conversions")
     return 1 if bad else 0
 
 
