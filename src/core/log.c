@@ -53,9 +53,9 @@ static const char *level_name(enum lb_log_level l)
 	case LB_LOG_WARN:
 		return L_("warning", "警告");
 	case LB_LOG_INFO:
-		return "info";
+		return L_("info", "情報");
 	default:
-		return "debug";
+		return L_("debug", "デバッグ");
 	}
 }
 

@@ -160,7 +160,7 @@ int vault_open(struct vault **out, const char *repo, const char *key_file, const
 	int rc = vault_get(v, "config", &f, 4096);
 	if (rc == -LB_ENOTFOUND)
 		rc = lb_error_tr(LB_ENOTFOUND, "'%s' is not a vault repository (no config)",
-		                 "'%s' は保管庫 (vault) のリポジトリではありません (config がありません)", repo);
+		                 "'%s' はボルトのリポジトリではありません (config がありません)", repo);
 	if (rc == 0)
 		rc = vconfig_parse(&v->cfg, (const uint8_t *)f.data, f.len);
 	uint8_t key[32];
@@ -206,10 +206,10 @@ int vault_open(struct vault **out, const char *repo, const char *key_file, const
 		int known = vault_writer_known(v, v->k.writer_id, pk, lb_now_ms());
 		if (known == -LB_EPERM)
 			rc = lb_error_tr(LB_EAUTH, "this writer key has been revoked",
-			                 "この書き込み鍵は失効しています");
+			                 "このライター鍵は失効しています");
 		else if (known < 0 || memcmp(pk, v->k.w_sign_pk, 32) != 0)
 			rc = lb_error_tr(LB_EAUTH, "this writer key is not registered in the repository",
-			                 "この書き込み鍵はリポジトリに登録されていません");
+			                 "このライター鍵はリポジトリに登録されていません");
 	}
 	if (rc < 0) {
 		vault_close(v);
@@ -336,7 +336,7 @@ int vault_open_keyless(struct vault **out, const char *repo)
 	int rc = vault_get(v, "config", &f, 4096);
 	if (rc == -LB_ENOTFOUND)
 		rc = lb_error_tr(LB_ENOTFOUND, "'%s' is not a vault repository (no config)",
-		                 "'%s' は保管庫 (vault) のリポジトリではありません (config がありません)", repo);
+		                 "'%s' はボルトのリポジトリではありません (config がありません)", repo);
 	if (rc == 0)
 		rc = vconfig_parse(&v->cfg, (const uint8_t *)f.data, f.len);
 	buf_release(&f);

@@ -99,7 +99,7 @@ int vault_prune(struct vault *v, struct vault_prune_result *r)
 			lb_warn(/* i18n-ok: the message is the L_ argument; data/… is the object's path */
 			        "%s: data/%.2s/%s",
 			        L_("removing a pack no key of this repository opens",
-			           "この保管庫の鍵で開けないパックを削除します"),
+			           "このボルトの鍵で開けないパックを削除します"),
 			        hex, hex);
 		}
 	}

@@ -533,7 +533,7 @@ static int load_index(struct vault *v, const struct vsnap *trusted, int warn)
 			if (e < 0) {
 				lb_strlist_push(&v->bad_index, lb_strdup(order.v[i]));
 				struct buf m = {0};
-				buf_addf(&m, "index %.12s: %s", order.v[i], lb_errmsg());
+				buf_addf(&m, L_("index %.12s: %s", "索引 %.12s: %s"), order.v[i], lb_errmsg());
 				lb_strlist_push(&v->bad_index_why, buf_detach(&m, NULL));
 				if (warn)
 					lb_warn(/* i18n-ok: the message is the L_ argument; index/… is the object's path */

@@ -613,7 +613,7 @@ static int run(struct rs *s, const char *sub, int nt, struct vault_restore_resul
 int vault_restore(struct vault *v, const struct vault_restore_opts *o, struct vault_restore_result *r)
 {
 	memset(r, 0, sizeof(*r));
-	int rc = vault_need_admin(v, L_("restore (a writer cannot read generations back)", "世代の復元 (読み戻し)"));
+	int rc = vault_need_admin(v, L_("restore (a writer cannot read generations back)", "世代の復元"));
 	if (rc == 0)
 		rc = vault_resolve(v, o->snapshot, r->id);
 	if (rc < 0)

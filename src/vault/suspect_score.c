@@ -292,42 +292,50 @@ static void write_summary(const struct sus_state *st, int suspect, struct buf *o
 	for (int r = 0; r < SUS_RULE_COUNT && !ex; r++)
 		ex = first_example(st, r);
 	if (!suspect) {
-		buf_addf(out, "clean: %zu files changed", st->examined);
+		buf_addf(out, L_("clean: %zu files changed", "きれい: 変更されたファイル %zu"), st->examined);
 		if (enc)
-			buf_addf(out, "; %llu look%s encrypted", (unsigned long long)enc, enc == 1 ? "s" : "");
+			buf_addf(out, L_("; %llu look%s encrypted", "。暗号化されたように見えるもの %llu%s"),
+			         (unsigned long long)enc, L_(enc == 1 ? "s" : "", ""));
 		if (notes)
-			buf_addf(out, "; %llu look%s like a ransom note", (unsigned long long)notes,
-			         notes == 1 ? "s" : "");
+			buf_addf(out, L_("; %llu look%s like a ransom note", "。脅迫文のように見えるもの %llu%s"),
+			         (unsigned long long)notes, L_(notes == 1 ? "s" : "", ""));
 		if (enc || notes)
-			buf_addf(out, ", below the threshold %g", st->threshold);
+			buf_addf(out, L_(", below the threshold %g", " (しきい値 %g 未満)"), st->threshold);
 		if (ex)
-			buf_addf(out, " (e.g. '%s')", ex);
+			buf_addf(out, L_(" (e.g. '%s')", " (例: '%s')"), ex);
 		return;
 	}
 	struct buf root = {0};
 	flagged_root(st, &root);
 	if (enc) {
-		buf_addf(out, "%llu files in '%s' look encrypted", (unsigned long long)enc,
-		         root.len ? buf_cstr(&root) : ".");
+		buf_addf(out,
+		         L_("%llu files in '%s' look encrypted",
+		            "%llu 個のファイルが '%s' で暗号化されたように見えます"),
+		         (unsigned long long)enc, root.len ? buf_cstr(&root) : ".");
 		const char *e = NULL;
 		for (int r = SUS_ENC_INPLACE; r <= SUS_RANSOM_EXT && !e; r++)
 			e = first_example(st, r);
 		if (e)
-			buf_addf(out, " (e.g. '%s')", e);
+			buf_addf(out, L_(" (e.g. '%s')", " (例: '%s')"), e);
 	}
 	if (notes) {
 		const char *n = first_example(st, SUS_NOTE_TEXT);
 		if (!n)
 			n = first_example(st, SUS_NOTE_NAME);
-		buf_addf(out, "%s%llu ransom notes", enc ? "; " : "", (unsigned long long)notes);
+		buf_addf(out, L_("%s%llu ransom notes", "%s脅迫文 %llu"), enc ? L_("; ", "。") : "",
+		         (unsigned long long)notes);
 		if (n)
-			buf_addf(out, " (e.g. '%s')", n);
+			buf_addf(out, L_(" (e.g. '%s')", " (例: '%s')"), n);
 	}
 	if (st->total[SUS_RENAME_STORM])
-		buf_addf(out, "%s%llu files renamed to an unknown extension", out->len ? "; " : "",
-		         (unsigned long long)st->total[SUS_RENAME_STORM]);
+		buf_addf(out,
+		         L_("%s%llu files renamed to an unknown extension",
+		            "%s未知の拡張子に名前を変えられたファイル %llu"),
+		         out->len ? L_("; ", "。") : "", (unsigned long long)st->total[SUS_RENAME_STORM]);
 	if (!enc && !notes && !st->total[SUS_RENAME_STORM])
-		buf_addf(out, "suspect: %llu files with ransomware extensions",
+		buf_addf(out,
+		         L_("suspect: %llu files with ransomware extensions",
+		            "疑い: ランサムウェアの拡張子のファイル %llu"),
 		         (unsigned long long)(st->total[SUS_RANSOM_EXT_NAME]));
 	buf_release(&root);
 }
