@@ -289,6 +289,49 @@ static void par_leave(void)
 static int http_retry(struct vault *v, const char *method, const char *path, const void *body, size_t n,
                       struct buf *out);
 
+/* The server's refusals are fixed English texts of the protocol (src/vault/serve.c; the client may test them, as
+ * open.c does "wrong passphrase"): the one a person reads is put in the user's language here. */
+static const char *server_says(const char *msg)
+{
+	static const char *const tab[][2] = {
+	        {"wrong passphrase", "パスフレーズが違います"},
+	        {"bad or unknown signature", "署名が正しくないか、知らない鍵の署名です"},
+	        {"sign the request with a vault key", "要求にボルトの鍵で署名してください"},
+	        {"the request's time is more than 5 minutes off the vault server's clock",
+	         "要求の時刻がボルトサーバの時計と 5 分以上ずれています"},
+	        {"request refused: that signed request was already used (replay)",
+	         "要求を拒否しました: この署名付き要求はすでに使われています (再送攻撃)"},
+	        {"a writer key cannot read packs", "ライター鍵ではパックを読めません"},
+	        {"a writer key cannot delete anything", "ライター鍵では何も削除できません"},
+	        {"a writer key cannot fetch the admin key", "ライター鍵では管理者鍵を取得できません"},
+	        {"a writer key cannot write meta records (locks, reviews, keys)",
+	         "ライター鍵ではメタ記録 (ロック・判定・鍵) を書けません"},
+	        {"a passphrase proof fetches keys/admin only",
+	         "パスフレーズの証明で取得できるのは keys/admin だけです"},
+	        {"that object cannot be deleted through the server", "そのオブジェクトはサーバ経由では削除できません"},
+	        {"that object cannot be written through the server", "そのオブジェクトはサーバ経由では書き込めません"},
+	        {"the object's name is not the hash of its body", "オブジェクトの名前が内容のハッシュと一致しません"},
+	        {"the body does not match its signed hash (X-Vault-Body)",
+	         "本文が署名されたハッシュと一致しません (X-Vault-Body)"},
+	        {"disk full on the vault server", "ボルトサーバのディスクの空きがありません"},
+	        {"no such object", "そのオブジェクトはありません"},
+	        {"request too large", "要求が大きすぎます"},
+	        {"range too long", "範囲が長すぎます"},
+	        {"bad object name", "オブジェクト名が不正です"},
+	        {"bad folder", "フォルダ名が不正です"},
+	        {"method not allowed", "そのメソッドは使えません"},
+	        {"request refused", "要求を拒否しました"},
+	};
+	for (size_t i = 0; i < LB_ARRAY_LEN(tab); i++)
+		if (!strcmp(msg, tab[i][0]))
+			return L_(tab[i][0], tab[i][1]);
+	if (!strncmp(msg, "this repository has no keys/admin.auth yet", 42))
+		return L_(msg, "このリポジトリにはまだ keys/admin.auth がありません: "
+		               "ボルトのホスト上で管理者パスフレーズで一度開く"
+		               "か (どのボルトコマンドでも追加されます)、keys/admin の写しを --key で使ってください");
+	return msg;
+}
+
 int vault_http(struct vault *v, const char *method, const char *path, const void *body, size_t n, struct buf *out)
 {
 	int lease = !strncmp(path, "/lease/", 7);
@@ -351,7 +394,8 @@ static int http_retry(struct vault *v, const char *method, const char *path, con
 		           : status == 507                  ? LB_ENOSPC
 		           : status == 413                  ? LB_ETOOBIG
 		                                            : LB_EIO;
-		rc = lb_error_tr(code, "vault server: %s", "ボルトサーバ: %s", msg[0] ? msg : "request refused");
+		rc = lb_error_tr(code, "vault server: %s", "ボルトサーバ: %s",
+		                 server_says(msg[0] ? msg : "request refused"));
 	}
 	buf_release(&resp);
 	return rc;

@@ -116,7 +116,9 @@ static int fetch_admin_key(struct vault *v, const struct buf *pass, uint8_t key[
 	rc = vault_get(v, "keys/admin", f, 4096);
 	v->fetch_sk = NULL;
 	sodium_memzero(sk, sizeof(sk));
-	if (rc == -LB_EAUTH && strstr(lb_errmsg(), "wrong passphrase")) /* the proof does not check */
+	/* the proof does not check (the server's "wrong passphrase", in the user's language: src/vault/http.c) */
+	if (rc == -LB_EAUTH &&
+	    (strstr(lb_errmsg(), "wrong passphrase") || strstr(lb_errmsg(), "パスフレーズが違います")))
 		rc = lb_error_tr(LB_EAUTH, "wrong passphrase", "パスフレーズが違います");
 	return rc;
 }
