@@ -134,6 +134,19 @@ const char *station_sex(const struct station_req *r, const char *sex)
 	return *sex == 'M' ? T_("M", "男") : *sex == 'F' ? T_("F", "女") : *sex == 'O' ? T_("other", "その他") : "?";
 }
 
+const char *station_role_label(const struct station_req *r, const char *role)
+{
+	static const char *const roles[][2] = {{"doctor", "医師"},
+	                                       {"nurse", "看護師"},
+	                                       {"pharmacist", "薬剤師"},
+	                                       {"clerk", "事務"},
+	                                       {"admin", "管理者"}};
+	for (size_t i = 0; role && i < LB_ARRAY_LEN(roles); i++)
+		if (!strcmp(role, roles[i][0]))
+			return T_(roles[i][0], roles[i][1]);
+	return role ? role : "?";
+}
+
 /* Age in whole years today, counted as rx counts it (lb_age_months); -1 when unknown. */
 int station_age(const char *birth)
 {
@@ -239,7 +252,8 @@ void station_page_begin(struct station_req *r, struct buf *b, const char *title,
 		        " value=\"%s\"><button type=\"submit\">%s</button></form> ",
 		        T_("Search", "患者検索"), T_("Ward census", "病棟一覧"), T_("Outpatient calls", "外来予約"),
 		        T_("Drugs", "薬品検索"), T_("Barcode check", "バーコード照合"), T_("Paper (PDF)", "帳票 (PDF)"),
-		        T_("Print", "印刷"), r->sess.user, r->sess.role, r->sess.csrf, T_("Log out", "ログアウト"));
+		        T_("Print", "印刷"), r->sess.user, station_role_label(r, r->sess.role), r->sess.csrf,
+		        T_("Log out", "ログアウト"));
 	const char *q = strchr(self, '?');
 	station_html(b, "<a class=\"lang\" href=\"%s%Rlang=%R\">%R</a></nav></header>\n", self, q ? "&amp;" : "?",
 	             r->lang_ja ? "en" : "ja", r->lang_ja ? "English" : "日本語");

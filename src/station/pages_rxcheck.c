@@ -303,7 +303,7 @@ static void stamp(struct station_req *r, struct buf *b, const char *as_of, int a
 	             "<dl><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s (%s)</dd></dl>"
 	             "<p class=\"lines\">%s ____________________ &nbsp; %s ____________________</p></section>\n",
 	             T_("Data as of", "データ時点"), asof.data ? asof.data : "?", T_("Checked at", "チェック日時"),
-	             now.data, T_("Checked by", "チェック者"), r->sess.user, r->sess.role,
+	             now.data, T_("Checked by", "チェック者"), r->sess.user, station_role_label(r, r->sess.role),
 	             T_("Prescriber's answer", "処方医の回答"), T_("Pharmacist", "薬剤師"));
 	buf_release(&now);
 	buf_release(&asof);

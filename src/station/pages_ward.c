@@ -244,6 +244,10 @@ int station_page_appointments(struct station_req *r, struct station_resp *p)
 	for (size_t i = 0; i < t.nrows; i++) {
 		const char *start = store_cell(&t, i, STORE_APPT_START);
 		const char *id = store_cell(&t, i, STORE_APPT_PATIENT);
+		/* the booking's time as the paper list has it: HH:MM, never the seconds of the feed (09:00:00) */
+		char hm[6] = "";
+		if (start && strlen(start) >= 16)
+			snprintf(hm, sizeof(hm), "%.5s", start + 11);
 		station_html(b,
 		             "<tr class=\"%R\"><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class=\"name\"><a "
 		             "href=\"/patient/%u\">",
@@ -251,7 +255,7 @@ int station_page_appointments(struct station_req *r, struct station_resp *p)
 		                             !strcmp(store_cell(&t, i, STORE_APPT_STATUS), "cancelled")
 		                     ? "cancelled"
 		                     : "",
-		             start && strlen(start) > 11 ? start + 11 : start, store_cell(&t, i, STORE_APPT_DEPT),
+		             hm[0] ? hm : start, store_cell(&t, i, STORE_APPT_DEPT),
 		             store_cell(&t, i, STORE_APPT_CLINICIAN), id, id);
 		if (has_record(store_cell(&t, i, STORE_APPT_RECORD)))
 			station_html(

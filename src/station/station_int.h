@@ -185,6 +185,8 @@ long station_data_age_hours(const char *as_of);
 const char *station_num(char out[32], double v);
 /* Identification strings shared by pages. */
 const char *station_sex(const struct station_req *r, const char *sex);
+/* A role as the reader calls it: 薬剤師, 医師, 看護師, 事務, 管理者 under ja; the role's English word under en. */
+const char *station_role_label(const struct station_req *r, const char *role);
 /* Age in whole years at today's local date, or -1. */
 int station_age(const char *birth);
 /* Birth date with its era form: "1948-04-05 (昭和23年4月5日)". */
