@@ -22,6 +22,37 @@ static const char *warn_word(const char *kind)
 	return kind;
 }
 
+/* A warning's detail as a reader sees it: the store marks the kept-previous warnings with fixed English words
+ * (STORE_KEPT_*, matched by the store and by this command); under ja they read in Japanese, the rest as written. */
+static const char *detail_words(const char *detail, struct buf *tmp)
+{
+	static const struct {
+		const char *mark, *ja;
+	} marks[] = {
+	        {STORE_KEPT_PREVIOUS, "読めません: 前回正常に読めた版の内容をストアに残しています"},
+	        {STORE_KEPT_ALLERGIES,
+	         "アレルギー (AL1) セグメントがありません: 前の版のアレルギーをストアに残しています"},
+	};
+	if (!detail || lb_lang() != LB_LANG_JA)
+		return detail;
+	for (size_t i = 0; i < LB_ARRAY_LEN(marks); i++) {
+		size_t n = strlen(marks[i].mark);
+		if (strncmp(detail, marks[i].mark, n))
+			continue;
+		buf_reset(tmp);
+		buf_adds(tmp, marks[i].ja);
+		const char *rest = detail + n, *empty = strstr(rest, STORE_EMPTY_MESSAGE);
+		if (empty) {
+			buf_add(tmp, rest, (size_t)(empty - rest));
+			buf_adds(tmp, "そのデータ種別の内容がありません");
+			rest = empty + strlen(STORE_EMPTY_MESSAGE);
+		}
+		buf_adds(tmp, rest);
+		return tmp->data;
+	}
+	return detail;
+}
+
 static int print_warning(void *ctx, const char *path, const char *kind, const char *detail)
 {
 	struct json_w *w = ctx;
@@ -32,8 +63,10 @@ static int print_warning(void *ctx, const char *path, const char *kind, const ch
 		json_kv_str(w, "detail", detail);
 		json_end(w);
 	} else {
-		fprintf(stderr, "lifeboat: %s: %s: %s\n", path ? path : "-", kind ? warn_word(kind) : "",
-		        detail ? detail : "");
+		struct buf tmp = {0};
+		const char *d = detail_words(detail, &tmp);
+		fprintf(stderr, "lifeboat: %s: %s: %s\n", path ? path : "-", kind ? warn_word(kind) : "", d ? d : "");
+		buf_release(&tmp);
 	}
 	return 0;
 }
@@ -284,6 +317,7 @@ int cmd_ingest(int argc, char **argv)
 			fprintf(stderr, "lifeboat: %ld %s\n", run - rw.shown,
 			        L_("more warnings of this run", "件の今回の警告があります"));
 		if (st.store_warnings > run)
+			/* i18n-ok: a command line */
 			fprintf(stderr, "lifeboat: %ld %s: lifeboat ingest --db %s --warnings (%s)\n",
 			        st.store_warnings - run,
 			        L_("earlier warnings of files not read again this run", "件は以前の取込の警告です"), db,

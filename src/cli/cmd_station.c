@@ -117,6 +117,7 @@ static int station_serve(int argc, char **argv)
 	int hl = (int)(strrchr(listen, ':') - listen);
 	int users = 0;
 	if (station_user_list(db, count_user, &users) == 0 && users == 0)
+		/* i18n-ok: a command line */
 		fprintf(stderr, "lifeboat: %s: lifeboat user add --db %s --name NAME --role ROLE\n",
 		        L_("nobody can log in yet; add a user", "ログインできる利用者がいません。追加してください"),
 		        db);

@@ -92,9 +92,8 @@ static int decode_one(const char *path, const char *from, int json, int *found)
 		}
 		if (rep.bad_count)
 			fprintf(stderr, "lifeboat: %s: %s\n", name,
-			        lb_lang() == LB_LANG_JA
-			                ? "変換できない箇所があります (U+FFFD に置換、原本は変更していません)"
-			                : "some bytes could not be mapped (shown as U+FFFD; the file is unchanged)");
+			        L_("some bytes could not be mapped (shown as U+FFFD; the file is unchanged)",
+			           "変換できない箇所があります (U+FFFD に置換、原本は変更していません)"));
 		if (rep.bad_count > TEXT_REPORT_KEEP)
 			fprintf(stderr, "lifeboat: %s: %zu %s\n", name, rep.bad_count - TEXT_REPORT_KEEP,
 			        L_("more not listed", "件は省略"));

@@ -234,6 +234,7 @@ static int find_columns(struct csv *c, struct column *cols, size_t ncols, const 
 				return lb_error(LB_EINVAL, "'%s' のヘッダに列 '%.*s' がありません", path, l,
 				                cols[i].names);
 			}
+			/* i18n-ok: the English of the Japanese above */
 			return lb_error(LB_EINVAL, "'%s' has no column '%.*s' in its header", path, l, cols[i].names);
 		}
 	}

@@ -164,7 +164,8 @@ static int dispatch(struct fhir_ctx *f, json_t *res)
 	};
 	const char *type = fhir_str(res, "resourceType");
 	if (!type) {
-		fhir_warn(f, EHR_WARN_PARSE, "no resourceType: line skipped");
+		fhir_warn(f, EHR_WARN_PARSE,
+		          L_("no resourceType: line skipped", "resourceType がありません: 行を読み飛ばしました"));
 		return 0;
 	}
 	for (size_t i = 0; i < LB_ARRAY_LEN(handlers); i++) {
@@ -178,7 +179,10 @@ static int dispatch(struct fhir_ctx *f, json_t *res)
 		return rc < 0 ? rc : 0;
 	}
 	f->unsupported++;
-	fhir_warn(f, EHR_WARN_UNSUPPORTED, "resource type '%.64s' is not read: skipped", type);
+	fhir_warn(
+	        f, EHR_WARN_UNSUPPORTED,
+	        L_("resource type '%.64s' is not read: skipped", "リソース種別 '%.64s' は読みません: 読み飛ばしました"),
+	        type);
 	return 0;
 }
 
@@ -194,12 +198,17 @@ static int one_line(struct fhir_ctx *f, const char *line, size_t len)
 	json_error_t err;
 	json_t *res = json_loadb(line + i, len - i, 0, &err);
 	if (!res) {
-		fhir_warn(f, EHR_WARN_PARSE, "not JSON (%s at column %d): line skipped", err.text, err.column);
+		fhir_warn(f, EHR_WARN_PARSE,
+		          L_("not JSON (%s at column %d): line skipped",
+		             "JSON ではありません (%s、%d 桁目): 行を読み飛ばしました"),
+		          err.text, err.column);
 		return 0;
 	}
 	int rc = 0;
 	if (!json_is_object(res))
-		fhir_warn(f, EHR_WARN_PARSE, "not a JSON object: line skipped");
+		fhir_warn(
+		        f, EHR_WARN_PARSE,
+		        L_("not a JSON object: line skipped", "JSON オブジェクトではありません: 行を読み飛ばしました"));
 	else
 		rc = dispatch(f, res);
 	json_decref(res);
@@ -224,7 +233,10 @@ static int read_stream(struct fhir_ctx *f, FILE *in)
 				buf_add(&line, chunk + start, i - start);
 				rc = one_line(f, buf_cstr(&line), line.len);
 			} else if (!skipping) {
-				fhir_warn(f, EHR_WARN_LIMIT, "line longer than %u bytes: skipped", FHIR_MAX_LINE);
+				fhir_warn(f, EHR_WARN_LIMIT,
+				          L_("line longer than %u bytes: skipped",
+				             "行が %u バイトを超えています: 読み飛ばしました"),
+				          FHIR_MAX_LINE);
 			}
 			buf_reset(&line);
 			skipping = 0;
@@ -234,7 +246,10 @@ static int read_stream(struct fhir_ctx *f, FILE *in)
 		if (rc == 0 && start < n && !skipping) {
 			if (line.len + (n - start) > FHIR_MAX_LINE) {
 				f->src.line = lineno;
-				fhir_warn(f, EHR_WARN_LIMIT, "line longer than %u bytes: skipped", FHIR_MAX_LINE);
+				fhir_warn(f, EHR_WARN_LIMIT,
+				          L_("line longer than %u bytes: skipped",
+				             "行が %u バイトを超えています: 読み飛ばしました"),
+				          FHIR_MAX_LINE);
 				skipping = 1;
 				buf_release(&line);
 			} else {
@@ -243,7 +258,7 @@ static int read_stream(struct fhir_ctx *f, FILE *in)
 		}
 	}
 	if (rc == 0 && ferror(in))
-		rc = lb_error_errno(errno, "cannot read '%s'", f->src.path);
+		rc = lb_error_errno_tr(errno, "cannot read '%s'", "'%s' を読めません", f->src.path);
 	if (rc == 0 && !skipping && line.len) {
 		f->src.line = lineno;
 		rc = one_line(f, line.data, line.len);
@@ -256,7 +271,7 @@ static int read_file(const char *path, const struct ehr_sink *sink, long *record
 {
 	FILE *in = fopen(path, "rbe");
 	if (!in)
-		return lb_error_errno(errno, "cannot open '%s'", path);
+		return lb_error_errno_tr(errno, "cannot open '%s'", "'%s' を開けません", path);
 	struct fhir_ctx f = {.sink = sink, .src = {.path = path, .kind = "fhir"}};
 	int rc = read_stream(&f, in);
 	fclose(in);
@@ -284,7 +299,7 @@ int ehr_fhir_read_dir(const char *dir, const struct ehr_sink *sink)
 {
 	DIR *d = opendir(dir);
 	if (!d)
-		return lb_error_errno(errno, "cannot open folder '%s'", dir);
+		return lb_error_errno_tr(errno, "cannot open folder '%s'", "フォルダ '%s' を開けません", dir);
 	char **names = NULL;
 	size_t n = 0, cap = 0;
 	struct dirent *e;
@@ -294,7 +309,8 @@ int ehr_fhir_read_dir(const char *dir, const struct ehr_sink *sink)
 		if (e->d_name[0] == '.' || l < 7 || strcmp(e->d_name + l - 7, ".ndjson"))
 			continue;
 		if (n >= FHIR_MAX_FILES) {
-			rc = lb_error(LB_ETOOBIG, "'%s' holds more than %d NDJSON files", dir, FHIR_MAX_FILES);
+			rc = lb_error_tr(LB_ETOOBIG, "'%s' holds more than %d NDJSON files",
+			                 "'%s' に NDJSON ファイルが %d 個を超えてあります", dir, FHIR_MAX_FILES);
 			break;
 		}
 		if (n == cap) {
@@ -324,6 +340,7 @@ int ehr_fhir_read_dir(const char *dir, const struct ehr_sink *sink)
 		free(names[i]);
 	free(names);
 	if (rc == 0 && n == 0)
-		rc = lb_error(LB_ENOTFOUND, "no *.ndjson files in '%s'", dir);
+		rc = lb_error_tr(LB_ENOTFOUND, "no *.ndjson files in '%s'", "'%s' に *.ndjson ファイルがありません",
+		                 dir);
 	return rc;
 }

@@ -98,7 +98,8 @@ int fhir_need(struct fhir_ctx *f, const char *what, const void *v)
 {
 	if (v)
 		return 1;
-	fhir_warn(f, EHR_WARN_PARSE, "%s without %s: skipped", f->src.data_type, what);
+	fhir_warn(f, EHR_WARN_PARSE, L_("%s without %s: skipped", "%s に%sがありません: 読み飛ばしました"),
+	          f->src.data_type, what);
 	return 0;
 }
 
@@ -175,7 +176,7 @@ int fhir_patient(struct fhir_ctx *f, json_t *r)
 			break;
 		}
 	}
-	if (!fhir_need(f, "an id", p.id))
+	if (!fhir_need(f, L_("an id", "ID"), p.id))
 		return 0;
 	struct buf *fk = &f->t1, *gk = &f->t2, *fp = &f->t3, *gp = &f->t4;
 	int have_i = 0, have_p = 0;
@@ -257,7 +258,7 @@ int fhir_allergy(struct fhir_ctx *f, json_t *r)
 {
 	struct ehr_allergy a = {0};
 	a.patient_id = fhir_ref_id(json_object_get(r, "patient"), "Patient");
-	if (!fhir_need(f, "a patient reference", a.patient_id))
+	if (!fhir_need(f, L_("a patient reference", "患者の参照"), a.patient_id))
 		return 0;
 	a.id = fhir_str(r, "id");
 	const char *cat = fhir_pstr(r, "category");
@@ -270,7 +271,7 @@ int fhir_allergy(struct fhir_ctx *f, json_t *r)
 	a.code = c ? fhir_str(c, "code") : NULL;
 	a.code_system = c ? fhir_system_name(fhir_str(c, "system")) : NULL;
 	a.name = fhir_cc_text(code);
-	if (!fhir_need(f, "a substance", a.name))
+	if (!fhir_need(f, L_("a substance", "物質"), a.name))
 		return 0;
 	json_t *reaction = fhir_first(r, "reaction");
 	if (reaction) {
@@ -326,7 +327,7 @@ int fhir_medication(struct fhir_ctx *f, json_t *r)
 {
 	struct ehr_medication m = {0};
 	m.patient_id = fhir_ref_id(json_object_get(r, "subject"), "Patient");
-	if (!fhir_need(f, "a patient reference", m.patient_id))
+	if (!fhir_need(f, L_("a patient reference", "患者の参照"), m.patient_id))
 		return 0;
 	json_t *ids = json_object_get(r, "identifier");
 	json_t *id0 = json_array_get(ids, 0);
@@ -336,7 +337,7 @@ int fhir_medication(struct fhir_ctx *f, json_t *r)
 	m.drug_code = c ? fhir_str(c, "code") : NULL;
 	m.code_system = c ? fhir_system_name(fhir_str(c, "system")) : NULL;
 	m.drug_name = med ? fhir_cc_text(med) : fhir_pstr(r, "medicationReference.display");
-	if (!fhir_need(f, "a medicine", m.drug_name ? m.drug_name : m.drug_code))
+	if (!fhir_need(f, L_("a medicine", "薬品"), m.drug_name ? m.drug_name : m.drug_code))
 		return 0;
 	json_t *dosage = fhir_first(r, "dosageInstruction");
 	m.kind = is_injection(r, dosage) ? EHR_ORDER_INJECTION : EHR_ORDER_RX;
@@ -387,7 +388,7 @@ int fhir_condition(struct fhir_ctx *f, json_t *r)
 {
 	struct ehr_diagnosis d = {0};
 	d.patient_id = fhir_ref_id(json_object_get(r, "subject"), "Patient");
-	if (!fhir_need(f, "a patient reference", d.patient_id))
+	if (!fhir_need(f, L_("a patient reference", "患者の参照"), d.patient_id))
 		return 0;
 	d.id = fhir_str(r, "id");
 	json_t *code = json_object_get(r, "code");
@@ -395,7 +396,7 @@ int fhir_condition(struct fhir_ctx *f, json_t *r)
 	d.code = c ? fhir_str(c, "code") : NULL;
 	d.code_system = c ? fhir_system_name(fhir_str(c, "system")) : NULL;
 	d.name = fhir_cc_text(code);
-	if (!fhir_need(f, "a code or name", d.name))
+	if (!fhir_need(f, L_("a code or name", "コードか名称"), d.name))
 		return 0;
 	d.start = fhir_time(&f->t1, fhir_str(r, "onsetDateTime") ? fhir_str(r, "onsetDateTime")
 	                                                         : fhir_pstr(r, "onsetPeriod.start"));

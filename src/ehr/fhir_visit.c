@@ -26,7 +26,7 @@ int fhir_encounter(struct fhir_ctx *f, json_t *r)
 		return 0;
 	struct ehr_adt a = {0};
 	a.patient_id = fhir_ref_id(json_object_get(r, "subject"), "Patient");
-	if (!fhir_need(f, "a patient reference", a.patient_id))
+	if (!fhir_need(f, L_("a patient reference", "患者の参照"), a.patient_id))
 		return 0;
 	a.visit_id = fhir_str(r, "id");
 	a.department = fhir_pstr(r, "serviceType.text");
@@ -51,7 +51,8 @@ int fhir_encounter(struct fhir_ctx *f, json_t *r)
 		if (k == nl) {
 			if (nl == ENC_MAX_LOC) {
 				fhir_warn(f, EHR_WARN_LIMIT,
-				          "Encounter '%.64s' has more than %d places: the rest skipped",
+				          L_("Encounter '%.64s' has more than %d places: the rest skipped",
+				             "Encounter '%.64s' の場所が %d を超えています: 残りは読み飛ばしました"),
 				          a.visit_id ? a.visit_id : "", ENC_MAX_LOC);
 				break;
 			}
@@ -76,7 +77,7 @@ int fhir_encounter(struct fhir_ctx *f, json_t *r)
 	const char *start = fhir_pstr(r, "period.start");
 	if (!start && nl)
 		start = locs[0].start;
-	if (!fhir_need(f, "a start", start))
+	if (!fhir_need(f, L_("a start", "開始日時"), start))
 		return 0;
 	struct buf tb = {0};
 	a.kind = EHR_ADT_ADMIT;
@@ -124,7 +125,7 @@ int fhir_observation(struct fhir_ctx *f, json_t *r)
 {
 	struct ehr_result o = {0};
 	o.patient_id = fhir_ref_id(json_object_get(r, "subject"), "Patient");
-	if (!fhir_need(f, "a patient reference", o.patient_id))
+	if (!fhir_need(f, L_("a patient reference", "患者の参照"), o.patient_id))
 		return 0;
 	json_t *id0 = json_array_get(json_object_get(r, "identifier"), 0);
 	o.order_no = id0 ? fhir_str(id0, "value") : NULL;
@@ -133,7 +134,7 @@ int fhir_observation(struct fhir_ctx *f, json_t *r)
 	o.code = c ? fhir_str(c, "code") : NULL;
 	o.code_system = c ? fhir_system_name(fhir_str(c, "system")) : NULL;
 	o.name = fhir_cc_text(code);
-	if (!fhir_need(f, "a code", o.name))
+	if (!fhir_need(f, L_("a code", "コード"), o.name))
 		return 0;
 	json_t *q = json_object_get(r, "valueQuantity");
 	if (json_is_object(q)) {
@@ -219,10 +220,10 @@ int fhir_appointment(struct fhir_ctx *f, json_t *r)
 		else if (!a.clinician && (!ref || strstr(ref, "Practitioner")))
 			a.clinician = fhir_str(actor, "display");
 	}
-	if (!fhir_need(f, "a patient participant", a.patient_id))
+	if (!fhir_need(f, L_("a patient participant", "患者の参加者"), a.patient_id))
 		return 0;
 	a.start = fhir_time(&f->t1, fhir_str(r, "start"));
-	if (!fhir_need(f, "a start", a.start))
+	if (!fhir_need(f, L_("a start", "開始日時"), a.start))
 		return 0;
 	if (strlen(a.start) > 16)
 		f->t1.data[16] = 0; /* YYYY-MM-DDTHH:MM */

@@ -97,24 +97,27 @@ static int parse(struct hl7_msg *m, const char *utf8, size_t n)
 		n--;
 	}
 	if (n < 8 || memcmp(utf8, "MSH", 3) != 0)
-		return lb_error(LB_EINVAL, "message does not start with MSH");
+		return lb_error_tr(LB_EINVAL, "message does not start with MSH", "メッセージが MSH で始まっていません");
 	/* MSH-1 is the field separator; MSH-2 lists component, repetition, escape and subcomponent characters. */
 	char fs = utf8[3];
 	if ((unsigned char)fs <= 0x20 || (unsigned char)fs >= 0x7f || isalnum_ascii((unsigned char)fs))
-		return lb_error(LB_EINVAL, "bad field separator in MSH");
+		return lb_error_tr(LB_EINVAL, "bad field separator in MSH", "MSH のフィールド区切り文字が不正です");
 	char d[5] = {fs, 0, 0, 0, 0};
 	size_t k = 4;
 	for (int j = 1; j < 5 && k < n && utf8[k] != fs && utf8[k] != '\r' && utf8[k] != '\n'; j++, k++) {
 		unsigned char c = (unsigned char)utf8[k];
 		if (c <= 0x20 || c >= 0x7f || isalnum_ascii(c))
-			return lb_error(LB_EINVAL, "bad encoding characters in MSH-2");
+			return lb_error_tr(LB_EINVAL, "bad encoding characters in MSH-2",
+			                   "MSH-2 の符号化文字が不正です");
 		for (int q = 0; q < j; q++)
 			if (d[q] == (char)c)
-				return lb_error(LB_EINVAL, "repeated delimiter '%c' in MSH-2", c);
+				return lb_error_tr(LB_EINVAL, "repeated delimiter '%c' in MSH-2",
+				                   "MSH-2 に区切り文字 '%c' が重複しています", c);
 		d[j] = (char)c;
 	}
 	if (!d[1] || !d[2])
-		return lb_error(LB_EINVAL, "MSH-2 names no component or repetition separator");
+		return lb_error_tr(LB_EINVAL, "MSH-2 names no component or repetition separator",
+		                   "MSH-2 に成分区切りか繰り返し区切りの文字がありません");
 	memcpy(m->delim, d, sizeof(d));
 	buf_add(&m->text, utf8, n);
 	if (m->seg_cap < 64) {

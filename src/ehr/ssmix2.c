@@ -47,12 +47,14 @@ static int date8_valid(const char *s)
 static int take_id(char *out, size_t cap, const char *p, size_t n, const char *what)
 {
 	if (n == 0)
-		return lb_error(LB_EINVAL, "empty %s", what);
+		return lb_error_tr(LB_EINVAL, "empty %s", "%s が空です", what);
 	if (n > cap)
-		return lb_error(LB_EINVAL, "%s longer than %zu characters", what, cap);
+		return lb_error_tr(LB_EINVAL, "%s longer than %zu characters", "%s が %zu 文字を超えています", what,
+		                   cap);
 	for (size_t i = 0; i < n; i++)
 		if (!is_id_char(p[i]))
-			return lb_error(LB_EINVAL, "bad character 0x%02x in %s", (unsigned char)p[i], what);
+			return lb_error_tr(LB_EINVAL, "bad character 0x%02x in %s",
+			                   "不正な文字 0x%02x が %s にあります", (unsigned char)p[i], what);
 	memcpy(out, p, n);
 	out[n] = 0;
 	return 0;
@@ -67,41 +69,45 @@ int ssmix2_parse_name(const char *name, struct ssmix2_name *out)
 	const char *s = name;
 	size_t total = strnlen(name, 512);
 	if (total >= 512)
-		return lb_error(LB_EINVAL, "file name too long");
+		return lb_error_tr(LB_EINVAL, "file name too long", "ファイル名が長すぎます");
 	size_t start = 0;
 	for (size_t i = 0; i <= total; i++) {
 		if (i < total && s[i] != '_')
 			continue;
 		if (np == 7)
-			return lb_error(LB_EINVAL, "more than 7 parts separated by '_'");
+			return lb_error_tr(LB_EINVAL, "more than 7 parts separated by '_'",
+			                   "'_' で区切られた部分が 7 個を超えています");
 		part[np] = s + start;
 		len[np] = i - start;
 		np++;
 		start = i + 1;
 	}
 	if (np != 7)
-		return lb_error(LB_EINVAL, "%d parts separated by '_', 7 expected", np);
+		return lb_error_tr(LB_EINVAL, "%d parts separated by '_', 7 expected",
+		                   "'_' で区切られた部分が %d 個です (7 個のはず)", np);
 	int rc;
-	if ((rc = take_id(out->patient, SSMIX2_ID_MAX, part[0], len[0], "patient id")) < 0)
+	if ((rc = take_id(out->patient, SSMIX2_ID_MAX, part[0], len[0], L_("patient id", "患者ID"))) < 0)
 		return rc;
 	if (len[1] == 1 && part[1][0] == '-')
 		strcpy(out->date, "-");
 	else if (len[1] == 8 && date8_valid(part[1]))
 		memcpy(out->date, part[1], 8);
 	else
-		return lb_error(LB_EINVAL, "date part is neither YYYYMMDD nor '-'");
-	if ((rc = take_id(out->type, sizeof(out->type) - 1, part[2], len[2], "data type")) < 0)
+		return lb_error_tr(LB_EINVAL, "date part is neither YYYYMMDD nor '-'",
+		                   "日付の部分が YYYYMMDD でも '-' でもありません");
+	if ((rc = take_id(out->type, sizeof(out->type) - 1, part[2], len[2], L_("data type", "データ種別"))) < 0)
 		return rc;
-	if ((rc = take_id(out->order_no, SSMIX2_ID_MAX, part[3], len[3], "order number")) < 0)
+	if ((rc = take_id(out->order_no, SSMIX2_ID_MAX, part[3], len[3], L_("order number", "オーダ番号"))) < 0)
 		return rc;
 	if (len[4] != 17 || !all_digits(part[4], 17) || !date8_valid(part[4]) || digits_val(part[4] + 8, 2) > 23 ||
 	    digits_val(part[4] + 10, 2) > 59 || digits_val(part[4] + 12, 2) > 60)
-		return lb_error(LB_EINVAL, "time part is not YYYYMMDDHHMMSSFFF");
+		return lb_error_tr(LB_EINVAL, "time part is not YYYYMMDDHHMMSSFFF",
+		                   "時刻の部分が YYYYMMDDHHMMSSFFF ではありません");
 	memcpy(out->time, part[4], 17);
-	if ((rc = take_id(out->dept, SSMIX2_ID_MAX, part[5], len[5], "department")) < 0)
+	if ((rc = take_id(out->dept, SSMIX2_ID_MAX, part[5], len[5], L_("department", "診療科"))) < 0)
 		return rc;
 	if (len[6] != 1 || (part[6][0] != '0' && part[6][0] != '1'))
-		return lb_error(LB_EINVAL, "condition flag is not 0 or 1");
+		return lb_error_tr(LB_EINVAL, "condition flag is not 0 or 1", "状態フラグが 0 でも 1 でもありません");
 	out->flag = part[6][0] - '0';
 	return 0;
 }
@@ -116,17 +122,19 @@ int ssmix2_parse_path(const char *relpath, struct ssmix2_name *out)
 		if (i < total && relpath[i] != '/')
 			continue;
 		if (n == SSMIX2_DEPTH)
-			return lb_error(LB_EINVAL, "path deeper than the storage layout");
+			return lb_error_tr(LB_EINVAL, "path deeper than the storage layout",
+			                   "パスが SS-MIX2 の格納構造より深すぎます");
 		comp[n] = relpath + start;
 		len[n] = i - start;
 		n++;
 		start = i + 1;
 	}
 	if (n != SSMIX2_DEPTH)
-		return lb_error(LB_EINVAL, "path is not PID[0:3]/PID[3:6]/PID/date/type/file");
+		return lb_error_tr(LB_EINVAL, "path is not PID[0:3]/PID[3:6]/PID/date/type/file",
+		                   "パスが PID[0:3]/PID[3:6]/PID/日付/種別/ファイル の形ではありません");
 	char file[512];
 	if (len[5] >= sizeof(file))
-		return lb_error(LB_EINVAL, "file name too long");
+		return lb_error_tr(LB_EINVAL, "file name too long", "ファイル名が長すぎます");
 	memcpy(file, comp[5], len[5]);
 	file[len[5]] = 0;
 	int rc = ssmix2_parse_name(file, out);
@@ -134,15 +142,19 @@ int ssmix2_parse_path(const char *relpath, struct ssmix2_name *out)
 		return rc;
 	size_t pl = strlen(out->patient);
 	if (len[2] != pl || memcmp(comp[2], out->patient, pl))
-		return lb_error(LB_EINVAL, "patient folder '%.*s' differs from the file name's '%s'",
-		                (int)(len[2] > 64 ? 64 : len[2]), comp[2], out->patient);
+		return lb_error_tr(LB_EINVAL, "patient folder '%.*s' differs from the file name's '%s'",
+		                   "患者フォルダ '%.*s' がファイル名の患者 '%s' と違います",
+		                   (int)(len[2] > 64 ? 64 : len[2]), comp[2], out->patient);
 	/* The two prefix folders are the first three and next three characters of the ID. */
 	if (pl >= 6 &&
 	    (len[0] != 3 || len[1] != 3 || memcmp(comp[0], out->patient, 3) || memcmp(comp[1], out->patient + 3, 3)))
-		return lb_error(LB_EINVAL, "prefix folders do not match patient id '%s'", out->patient);
+		return lb_error_tr(LB_EINVAL, "prefix folders do not match patient id '%s'",
+		                   "上位のフォルダ名が患者ID '%s' と合いません", out->patient);
 	if (len[3] != strlen(out->date) || memcmp(comp[3], out->date, len[3]))
-		return lb_error(LB_EINVAL, "date folder differs from the file name's '%s'", out->date);
+		return lb_error_tr(LB_EINVAL, "date folder differs from the file name's '%s'",
+		                   "日付フォルダがファイル名の日付 '%s' と違います", out->date);
 	if (len[4] != strlen(out->type) || memcmp(comp[4], out->type, len[4]))
-		return lb_error(LB_EINVAL, "data type folder differs from the file name's '%s'", out->type);
+		return lb_error_tr(LB_EINVAL, "data type folder differs from the file name's '%s'",
+		                   "データ種別フォルダがファイル名の種別 '%s' と違います", out->type);
 	return 0;
 }

@@ -77,7 +77,9 @@ int ssmix2_emit_allergies(struct ssmix2_mctx *c, const char *segid)
 			a.recorded = ssmix2_ts_val(c, s, 6, 0, 1, 0);
 		}
 		if (!a.name) {
-			ssmix2_warnf(c, EHR_WARN_PARSE, "%s segment without an allergen", segid);
+			ssmix2_warnf(c, EHR_WARN_PARSE,
+			             L_("%s segment without an allergen", "%s セグメントにアレルゲンがありません"),
+			             segid);
 			continue;
 		}
 		int rc = c->sink->allergy(c->sink->ctx, c->src, &a);
@@ -125,7 +127,8 @@ int ssmix2_emit_body_obx(struct ssmix2_mctx *c)
 		if (!r.time)
 			r.time = ssmix2_ts_val(c, msh, 7, 0, 1, 0);
 		if (!r.value) {
-			ssmix2_warnf(c, EHR_WARN_PARSE, "OBX %s without a value", r.name ? r.name : r.code);
+			ssmix2_warnf(c, EHR_WARN_PARSE, L_("OBX %s without a value", "OBX %s に値がありません"),
+			             r.name ? r.name : r.code);
 			continue;
 		}
 		int rc = c->sink->result(c->sink->ctx, c->src, &r);
@@ -217,7 +220,7 @@ int ssmix2_handle_adt00(struct ssmix2_mctx *c, const char *trigger)
 				p.blood_rh = ssmix2_val(c, o, 5, 0, 1, 0);
 		}
 		if (!p.family_kanji && !p.family_kana)
-			ssmix2_warnf(c, EHR_WARN_PARSE, "PID-5 carries no name");
+			ssmix2_warnf(c, EHR_WARN_PARSE, L_("PID-5 carries no name", "PID-5 に氏名がありません"));
 		int rc = c->sink->patient(c->sink->ctx, c->src, &p);
 		if (rc < 0)
 			return rc;
@@ -243,8 +246,10 @@ int ssmix2_handle_adt_event(struct ssmix2_mctx *c, const char *trigger)
 		if (!strcmp(trigger, map[i].trigger))
 			kind = map[i].kind;
 	if (!kind) {
-		ssmix2_warnf(c, EHR_WARN_UNSUPPORTED, "%s message with event '%.8s' kept raw", c->nm->type,
-		             trigger ? trigger : "");
+		ssmix2_warnf(c, EHR_WARN_UNSUPPORTED,
+		             L_("%s message with event '%.8s' kept raw",
+		                "%s メッセージのイベント '%.8s' は読まず、原文のみ保存しました"),
+		             c->nm->type, trigger ? trigger : "");
 		return c->sink->raw ? c->sink->raw(c->sink->ctx, c->src, c->msg.text.data, c->msg.text.len) : 0;
 	}
 	if (!c->sink->adt)
@@ -273,7 +278,9 @@ int ssmix2_handle_adt_event(struct ssmix2_mctx *c, const char *trigger)
 	}
 	a.visit_id = ssmix2_val(c, pv1, 19, 0, 1, 0);
 	if (pv1 < 0)
-		ssmix2_warnf(c, EHR_WARN_PARSE, "%s message has no PV1 segment", c->nm->type);
+		ssmix2_warnf(c, EHR_WARN_PARSE,
+		             L_("%s message has no PV1 segment", "%s メッセージに PV1 セグメントがありません"),
+		             c->nm->type);
 	int rc = c->sink->adt(c->sink->ctx, c->src, &a);
 	/* an admission message may carry the weight and height taken on admission */
 	return rc < 0 ? rc : ssmix2_emit_body_obx(c);

@@ -97,7 +97,9 @@ double ssmix2_num(const char *s)
 void ssmix2_check_pid(struct ssmix2_mctx *c, long pid)
 {
 	if (pid < 0) {
-		ssmix2_warnf(c, EHR_WARN_PARSE, "%s message has no PID segment", c->nm->type);
+		ssmix2_warnf(c, EHR_WARN_PARSE,
+		             L_("%s message has no PID segment", "%s メッセージに PID セグメントがありません"),
+		             c->nm->type);
 		return;
 	}
 	int reps = hl7_reps(&c->msg, (size_t)pid, 3);
@@ -111,7 +113,9 @@ void ssmix2_check_pid(struct ssmix2_mctx *c, long pid)
 	}
 	if (seen) {
 		hl7_get_at(&c->msg, (size_t)pid, 3, 0, 1, 0, &c->tmp);
-		ssmix2_warnf(c, EHR_WARN_MISMATCH, "PID-3 '%.64s' differs from the storage path's patient '%s'",
+		ssmix2_warnf(c, EHR_WARN_MISMATCH,
+		             L_("PID-3 '%.64s' differs from the storage path's patient '%s'",
+		                "PID-3 '%.64s' が格納パスの患者 '%s' と違います"),
 		             c->tmp.data, c->nm->patient);
 	}
 }
@@ -239,7 +243,8 @@ static int handle_rde(struct ssmix2_mctx *c, enum ehr_order_kind kind)
 					k.dose_unit = ssmix2_val(c, x, 4, 0, 1, 0);
 				k.per_day = 0;
 				if (!k.drug_code && !k.drug_name) {
-					ssmix2_warnf(c, EHR_WARN_PARSE, "RXC without a drug");
+					ssmix2_warnf(c, EHR_WARN_PARSE,
+					             L_("RXC without a drug", "RXC に薬品がありません"));
 					continue;
 				}
 				if ((rc = c->sink->medication(c->sink->ctx, c->src, &k)) < 0)
@@ -248,7 +253,7 @@ static int handle_rde(struct ssmix2_mctx *c, enum ehr_order_kind kind)
 			continue;
 		}
 		if (!m.drug_code && !m.drug_name) {
-			ssmix2_warnf(c, EHR_WARN_PARSE, "RXE without a drug");
+			ssmix2_warnf(c, EHR_WARN_PARSE, L_("RXE without a drug", "RXE に薬品がありません"));
 			continue;
 		}
 		int rc = c->sink->medication(c->sink->ctx, c->src, &m);
@@ -325,7 +330,8 @@ static int handle_oul(struct ssmix2_mctx *c)
 		if (!r.time)
 			r.time = ssmix2_ts_val(c, obr, 7, 0, 1, 0);
 		if (!r.code && !r.name) {
-			ssmix2_warnf(c, EHR_WARN_PARSE, "OBX without an observation identifier");
+			ssmix2_warnf(c, EHR_WARN_PARSE,
+			             L_("OBX without an observation identifier", "OBX に検査項目の識別子がありません"));
 			continue;
 		}
 		int rc = c->sink->result(c->sink->ctx, c->src, &r);
@@ -367,7 +373,7 @@ static int handle_ppr(struct ssmix2_mctx *c)
 		const char *rank = ssmix2_val(c, s, 18, 0, 1, 0);
 		d.main = rank && !strcmp(rank, "1");
 		if (!d.name && !d.code) {
-			ssmix2_warnf(c, EHR_WARN_PARSE, "PRB without a problem");
+			ssmix2_warnf(c, EHR_WARN_PARSE, L_("PRB without a problem", "PRB に病名がありません"));
 			continue;
 		}
 		int rc = c->sink->diagnosis(c->sink->ctx, c->src, &d);
@@ -420,8 +426,11 @@ static int dispatch(struct ssmix2_mctx *c)
 	hl7_get(&c->msg, "MSH", 9, 0, 2, 0, trig);
 	int rc = 0;
 	if (strcmp(buf_cstr(mt), want) && !(!strcmp(want, "OMI") && !strcmp(buf_cstr(mt), "OMG"))) {
-		ssmix2_warnf(c, EHR_WARN_PARSE, "%s file holds a '%.8s^%.8s' message, '%s' expected; kept raw", type,
-		             buf_cstr(mt), buf_cstr(trig), want);
+		ssmix2_warnf(
+		        c, EHR_WARN_PARSE,
+		        L_("%s file holds a '%.8s^%.8s' message, '%s' expected; kept raw",
+		           "%s のファイルに '%.8s^%.8s' のメッセージがあります ('%s' のはず)。原文のみ保存しました"),
+		        type, buf_cstr(mt), buf_cstr(trig), want);
 		if (c->sink->raw)
 			rc = c->sink->raw(c->sink->ctx, c->src, c->msg.text.data, c->msg.text.len);
 		goto done;
@@ -501,21 +510,28 @@ int ssmix2_read_message_with(struct ssmix2_reader *r, const struct ssmix2_name *
 	struct text_report rep = {0};
 	int rc = 0, raw_kept = 0;
 	if (len > HL7_MAX_MESSAGE) {
-		ssmix2_warnf(c, EHR_WARN_LIMIT, "message of %zu bytes is over the %u-byte cap; read in part", len,
-		             HL7_MAX_MESSAGE);
+		ssmix2_warnf(c, EHR_WARN_LIMIT,
+		             L_("message of %zu bytes is over the %u-byte cap; read in part",
+		                "メッセージが %zu バイトで上限の %u バイトを超えています。一部だけ読みました"),
+		             len, HL7_MAX_MESSAGE);
 		len = HL7_MAX_MESSAGE;
 	}
 	text_decode_iso2022jp(text, len ? bytes : "", len, &rep);
 	if (rep.bad_count) {
-		ssmix2_warnf(c, EHR_WARN_ENCODING,
-		             "%zu places could not be decoded as ISO-2022-JP (first at byte %zu); raw kept",
-		             rep.bad_count, rep.bad[0].offset);
+		ssmix2_warnf(
+		        c, EHR_WARN_ENCODING,
+		        L_("%zu places could not be decoded as ISO-2022-JP (first at byte %zu); raw kept",
+		           "%zu か所を ISO-2022-JP として復号できません (最初は %zu バイト目)。原文を保存しました"),
+		        rep.bad_count, rep.bad[0].offset);
 		if (sink->raw && (rc = sink->raw(sink->ctx, src, bytes, len)) < 0)
 			return rc;
 		raw_kept = 1;
 	}
 	if (hl7_parse_reuse(&c->msg, buf_cstr(text), text->len) < 0) {
-		ssmix2_warnf(c, EHR_WARN_PARSE, "not an HL7 v2 message: %s; raw kept", lb_errmsg());
+		ssmix2_warnf(c, EHR_WARN_PARSE,
+		             L_("not an HL7 v2 message: %s; raw kept",
+		                "HL7 v2 のメッセージではありません: %s。原文を保存しました"),
+		             lb_errmsg());
 		if (sink->raw && !raw_kept)
 			rc = sink->raw(sink->ctx, src, bytes, len);
 		st->broken = expected_type(nm->type) != NULL;
@@ -523,14 +539,18 @@ int ssmix2_read_message_with(struct ssmix2_reader *r, const struct ssmix2_name *
 	}
 	st->parsed = 1;
 	if (text->len && text->data[text->len - 1] != '\r' && text->data[text->len - 1] != '\n')
-		ssmix2_warnf(c, EHR_WARN_PARSE, "message does not end with a segment terminator (truncated?)");
+		ssmix2_warnf(c, EHR_WARN_PARSE,
+		             L_("message does not end with a segment terminator (truncated?)",
+		                "メッセージがセグメント終端文字で終わっていません (途中で切れている?)"));
 	if (c->msg.limits)
-		ssmix2_warnf(c, EHR_WARN_LIMIT, "message over the parser's caps (%s%s%s%s%s); read in part",
-		             c->msg.limits & HL7_LIMIT_MESSAGE ? "size " : "",
-		             c->msg.limits & HL7_LIMIT_SEGMENTS ? "segments " : "",
-		             c->msg.limits & HL7_LIMIT_SEGMENT_LEN ? "segment length " : "",
-		             c->msg.limits & HL7_LIMIT_FIELDS ? "fields " : "",
-		             c->msg.limits & HL7_LIMIT_REPS ? "repetitions" : "");
+		ssmix2_warnf(c, EHR_WARN_LIMIT,
+		             L_("message over the parser's caps (%s%s%s%s%s); read in part",
+		                "メッセージが読み取りの上限を超えています (%s%s%s%s%s)。一部だけ読みました"),
+		             c->msg.limits & HL7_LIMIT_MESSAGE ? L_("size ", "サイズ ") : "",
+		             c->msg.limits & HL7_LIMIT_SEGMENTS ? L_("segments ", "セグメント数 ") : "",
+		             c->msg.limits & HL7_LIMIT_SEGMENT_LEN ? L_("segment length ", "セグメント長 ") : "",
+		             c->msg.limits & HL7_LIMIT_FIELDS ? L_("fields ", "フィールド数 ") : "",
+		             c->msg.limits & HL7_LIMIT_REPS ? L_("repetitions", "繰り返し数") : "");
 	rc = dispatch(c);
 	st->broken = st->broken || (expected_type(nm->type) && !st->handled);
 	return rc;

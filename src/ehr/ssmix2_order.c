@@ -118,7 +118,9 @@ int ssmix2_handle_omd(struct ssmix2_mctx *c)
 		}
 		o.detail = detail && detail->len ? detail->data : NULL;
 		if (!nods)
-			ssmix2_warnf(c, EHR_WARN_PARSE, "OMD order without an ODS segment");
+			ssmix2_warnf(
+			        c, EHR_WARN_PARSE,
+			        L_("OMD order without an ODS segment", "OMD のオーダに ODS セグメントがありません"));
 		else if (o.name || o.detail) {
 			if (!o.name)
 				o.name = "食事オーダ";
@@ -186,7 +188,8 @@ int ssmix2_handle_omg(struct ssmix2_mctx *c, enum ehr_order_class cls, int perfo
 		if (dup)
 			continue;
 		if (!o.name) {
-			ssmix2_warnf(c, EHR_WARN_PARSE, "OBR without an order item");
+			ssmix2_warnf(c, EHR_WARN_PARSE,
+			             L_("OBR without an order item", "OBR にオーダ項目がありません"));
 			continue;
 		}
 		/* lab: the specimen and the items asked for; exams: the clinical notes sent with the order */

@@ -125,7 +125,8 @@ int ssmix2_walk_start(const char *root, const struct ssmix2_scan *opts, struct s
 	*out = NULL;
 	int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
-		return lb_error_errno(errno, "cannot open SS-MIX2 storage '%s'", root);
+		return lb_error_errno_tr(errno, "cannot open SS-MIX2 storage '%s'",
+		                         "SS-MIX2 ストレージ '%s' を開けません", root);
 	struct ssmix2_walker *w = lb_calloc(1, sizeof(*w));
 	w->root = root;
 	w->rootfd = rootfd;

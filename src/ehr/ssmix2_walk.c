@@ -300,7 +300,7 @@ static void visit_prefix(struct ssmix2_walker *w, struct walker *k, const char *
 	if (!d) {
 		if (fd >= 0)
 			close(fd);
-		dwarn(k, path, "cannot open folder (skipped)");
+		dwarn(k, path, L_("cannot open folder (skipped)", "フォルダを開けません (読み飛ばしました)"));
 	} else {
 		if (fstat(dirfd(d), &st) == 0)
 			stamp = stamp_of(w, &st);
@@ -313,7 +313,9 @@ static void visit_prefix(struct ssmix2_walker *w, struct walker *k, const char *
 				continue;
 			}
 			join(&k->path, path, e->d_name);
-			dwarn(k, k->path.data, "not a folder of the storage layout (skipped)");
+			dwarn(k, k->path.data,
+			      L_("not a folder of the storage layout (skipped)",
+			         "SS-MIX2 の格納構造のフォルダではありません (読み飛ばしました)"));
 		}
 		closedir(d);
 	}
@@ -378,11 +380,12 @@ static long visit_file(struct walker *k, DIR *dir, const struct dirent *e, const
 	int have_stat = 0;
 	if (e->d_type != DT_REG || k->w->stat_files) {
 		if (fstatat(dirfd(dir), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-			dwarn(k, path, "cannot stat entry");
+			dwarn(k, path, L_("cannot stat entry", "項目の情報を読めません"));
 			return 0;
 		}
 		if (!S_ISREG(st.st_mode)) {
-			dwarn(k, path, "not a regular file (skipped)");
+			dwarn(k, path,
+			      L_("not a regular file (skipped)", "通常のファイルではありません (読み飛ばしました)"));
 			return 0;
 		}
 		have_stat = 1;
@@ -390,7 +393,7 @@ static long visit_file(struct walker *k, DIR *dir, const struct dirent *e, const
 	struct ssmix2_name nm;
 	if (ssmix2_parse_path(path, &nm) < 0) {
 		buf_reset(&k->msg);
-		buf_addf(&k->msg, "not an SS-MIX2 file: %s", lb_errmsg());
+		buf_addf(&k->msg, L_("not an SS-MIX2 file: %s", "SS-MIX2 のファイルではありません: %s"), lb_errmsg());
 		dwarn(k, path, k->msg.data);
 		return 0;
 	}
@@ -416,7 +419,7 @@ static void walk_pid(struct ssmix2_walker *w, struct walker *k, int bfd, const c
 	if (!top) {
 		if (fd >= 0)
 			close(fd);
-		dwarn(k, path, "cannot open folder (skipped)");
+		dwarn(k, path, L_("cannot open folder (skipped)", "フォルダを開けません (読み飛ばしました)"));
 	} else {
 		struct stat st;
 		if (fstat(dirfd(top), &st) == 0)
@@ -445,7 +448,9 @@ static void walk_pid(struct ssmix2_walker *w, struct walker *k, int bfd, const c
 				continue;
 			}
 			if (!entry_is_dir(stack[depth], e)) {
-				dwarn(k, k->path.data, "not a folder of the storage layout (skipped)");
+				dwarn(k, k->path.data,
+				      L_("not a folder of the storage layout (skipped)",
+				         "SS-MIX2 の格納構造のフォルダではありません (読み飛ばしました)"));
 				continue;
 			}
 			const char *rel = k->path.data + pid_len + 1;
@@ -457,7 +462,8 @@ static void walk_pid(struct ssmix2_walker *w, struct walker *k, int bfd, const c
 				if (sfd >= 0)
 					close(sfd);
 				below_add(&k->below, rel, rel_len, 0); /* listed again next time */
-				dwarn(k, k->path.data, "cannot open folder (skipped)");
+				dwarn(k, k->path.data,
+				      L_("cannot open folder (skipped)", "フォルダを開けません (読み飛ばしました)"));
 				continue;
 			}
 			below_add(&k->below, rel, rel_len, fstat(dirfd(sub), &st) == 0 ? stamp_of(w, &st) : 0);
@@ -489,7 +495,7 @@ void walk_run_job(struct ssmix2_walker *w, struct walker *k, struct job *j)
 		/* listed a moment ago: gone or closed meanwhile; its patients are not in this walk */
 		struct ssmix2_dir *b = &w->tree->v[j->dir];
 		buf_reset(&k->dwarns);
-		dwarn(k, j->path, "cannot open folder (skipped)");
+		dwarn(k, j->path, L_("cannot open folder (skipped)", "フォルダを開けません (読み飛ばしました)"));
 		b->stamp = 0;
 		b->state = SSMIX2_DIR_WALKED;
 		buf_add(&b->warns, k->dwarns.data, k->dwarns.len);

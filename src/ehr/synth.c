@@ -52,7 +52,7 @@ int synth_write_file(struct synth_ctx *c, const char *dir, const char *name, con
 		fd = open(c->path.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	}
 	if (fd < 0)
-		return lb_error_errno(errno, "cannot create '%s'", c->path.data);
+		return lb_error_errno_tr(errno, "cannot create '%s'", "'%s' を作成できません", c->path.data);
 	const char *p = data;
 	size_t left = len;
 	while (left) {
@@ -62,13 +62,13 @@ int synth_write_file(struct synth_ctx *c, const char *dir, const char *name, con
 		if (w <= 0) {
 			int e = errno;
 			close(fd);
-			return lb_error_errno(e, "cannot write '%s'", c->path.data);
+			return lb_error_errno_tr(e, "cannot write '%s'", "'%s' に書き込めません", c->path.data);
 		}
 		p += w;
 		left -= (size_t)w;
 	}
 	if (close(fd) != 0)
-		return lb_error_errno(errno, "cannot write '%s'", c->path.data);
+		return lb_error_errno_tr(errno, "cannot write '%s'", "'%s' に書き込めません", c->path.data);
 	if (c->st)
 		c->st->bytes += len;
 	return 0;
@@ -214,7 +214,9 @@ static int check_free(const char *out, const char *name)
 	struct buf p = {0};
 	lb_path_join(&p, out, name);
 	int exists = lb_exists(p.data);
-	int rc = exists ? lb_error(LB_EEXIST, "'%s' exists already (use a new folder or --force)", p.data) : 0;
+	int rc = exists ? lb_error_tr(LB_EEXIST, "'%s' exists already (use a new folder or --force)",
+	                              "'%s' は既にあります (新しいフォルダにするか --force を付けてください)", p.data)
+	                : 0;
 	buf_release(&p);
 	return rc;
 }
@@ -222,18 +224,21 @@ static int check_free(const char *out, const char *name)
 int ehr_synth(const struct ehr_synth_opts *o)
 {
 	if (!o->out_dir || !*o->out_dir)
-		return lb_error(LB_EUSAGE, "synth needs an output folder");
+		return lb_error_tr(LB_EUSAGE, "synth needs an output folder", "synth には出力先のフォルダが必要です");
 	if (o->patients < 1 || o->patients > SYNTH_MAX_PATIENTS)
-		return lb_error(LB_EUSAGE, "patients must be between 1 and %ld", SYNTH_MAX_PATIENTS);
+		return lb_error_tr(LB_EUSAGE, "patients must be between 1 and %ld", "患者数は 1〜%ld です",
+		                   SYNTH_MAX_PATIENTS);
 	if (o->beds < 0 || o->beds > SYNTH_MAX_BEDS)
-		return lb_error(LB_EUSAGE, "beds must be between 1 and %d", SYNTH_MAX_BEDS);
+		return lb_error_tr(LB_EUSAGE, "beds must be between 1 and %d", "病床数は 1〜%d です", SYNTH_MAX_BEDS);
 	const char *today = o->today ? o->today : SYNTH_DEFAULT_TODAY;
 	int64_t ms;
 	if (strlen(today) != 10 || lb_parse_time(today, &ms) < 0)
-		return lb_error(LB_EUSAGE, "bad date '%s' (want YYYY-MM-DD)", today);
+		return lb_error_tr(LB_EUSAGE, "bad date '%s' (want YYYY-MM-DD)", "日付 '%s' が不正です (YYYY-MM-DD)",
+		                   today);
 	int y = atoi(today), m = atoi(today + 5), d = atoi(today + 8);
 	if (!lb_date_valid(y, m, d))
-		return lb_error(LB_EUSAGE, "bad date '%s' (want YYYY-MM-DD)", today);
+		return lb_error_tr(LB_EUSAGE, "bad date '%s' (want YYYY-MM-DD)", "日付 '%s' が不正です (YYYY-MM-DD)",
+		                   today);
 	static const char *const outputs[] = {"ssmix2", "fhir", "appointments.csv", "drugs.csv"};
 	for (size_t i = 0; i < LB_ARRAY_LEN(outputs); i++) {
 		int rc = check_free(o->out_dir, outputs[i]);

@@ -96,7 +96,7 @@ struct synth_appts *synth_appts_open(const char *out_dir)
 	a->path = buf_detach(&p, NULL);
 	a->f = fopen(a->path, "wbx");
 	if (!a->f) {
-		lb_error_errno(errno, "cannot create '%s'", a->path);
+		lb_error_errno_tr(errno, "cannot create '%s'", "'%s' を作成できません", a->path);
 		free(a->path);
 		free(a);
 		return NULL;
@@ -131,9 +131,10 @@ int synth_appts_patient(struct synth_appts *a, const struct synth_ctx *c, const 
 		buf_adds(&a->row, "\r\n");
 		buf_reset(&a->enc);
 		if (text_encode_cp932(&a->enc, a->row.data, a->row.len))
-			return lb_error(LB_EINTERNAL, "appointment of '%s' has characters outside CP932", pt->id);
+			return lb_error_tr(LB_EINTERNAL, "appointment of '%s' has characters outside CP932",
+			                   "'%s' の予約に CP932 で表せない文字があります", pt->id);
 		if (fwrite(a->enc.data, 1, a->enc.len, a->f) != a->enc.len)
-			return lb_error_errno(errno, "cannot write '%s'", a->path);
+			return lb_error_errno_tr(errno, "cannot write '%s'", "'%s' に書き込めません", a->path);
 		a->count++;
 		a->bytes += a->enc.len;
 		if (c->st)
@@ -148,7 +149,7 @@ int synth_appts_close(struct synth_appts *a)
 {
 	int rc = 0;
 	if (fclose(a->f) != 0)
-		rc = lb_error_errno(errno, "cannot write '%s'", a->path);
+		rc = lb_error_errno_tr(errno, "cannot write '%s'", "'%s' に書き込めません", a->path);
 	free(a->path);
 	buf_release(&a->row);
 	buf_release(&a->enc);

@@ -27,7 +27,7 @@ struct synth_fhir *synth_fhir_open(const char *out_dir)
 		f->path[i] = buf_detach(&p, NULL);
 		f->f[i] = fopen(f->path[i], "wbx");
 		if (!f->f[i])
-			rc = lb_error_errno(errno, "cannot create '%s'", f->path[i]);
+			rc = lb_error_errno_tr(errno, "cannot create '%s'", "'%s' を作成できません", f->path[i]);
 	}
 	buf_release(&dir);
 	if (rc < 0) {
@@ -43,7 +43,7 @@ int synth_fhir_close(struct synth_fhir *f, struct ehr_synth_stats *st)
 	int rc = 0;
 	for (int i = 0; i < F_COUNT; i++) {
 		if (f->f[i] && fclose(f->f[i]) != 0 && rc == 0)
-			rc = lb_error_errno(errno, "cannot write '%s'", f->path[i]);
+			rc = lb_error_errno_tr(errno, "cannot write '%s'", "'%s' に書き込めません", f->path[i]);
 		free(f->path[i]);
 	}
 	if (st) {
@@ -58,10 +58,11 @@ int synth_fhir_close(struct synth_fhir *f, struct ehr_synth_stats *st)
 int synth_fj_put(struct synth_fhir *f, int file, struct json_w *w)
 {
 	if (json_finish(w) < 0)
-		return lb_error(LB_EINTERNAL, "synthetic FHIR resource is not valid JSON");
+		return lb_error_tr(LB_EINTERNAL, "synthetic FHIR resource is not valid JSON",
+		                   "合成した FHIR リソースが正しい JSON ではありません");
 	buf_addch(&f->line, '\n');
 	if (fwrite(f->line.data, 1, f->line.len, f->f[file]) != f->line.len)
-		return lb_error_errno(errno, "cannot write '%s'", f->path[file]);
+		return lb_error_errno_tr(errno, "cannot write '%s'", "'%s' に書き込めません", f->path[file]);
 	f->count++;
 	f->bytes += f->line.len;
 	return 0;

@@ -214,8 +214,8 @@ static int emit(struct synth_ctx *c, const struct synth_patient *pt, int64_t dat
 	buf_reset(&c->enc);
 	size_t bad = text_encode_iso2022jp(&c->enc, c->msg.data, c->msg.len);
 	if (bad)
-		return lb_error(LB_EINTERNAL, "synthetic message for '%s' has %zu characters outside ISO-2022-JP",
-		                pt->id, bad);
+		return lb_error_tr(LB_EINTERNAL, "synthetic message for '%s' has %zu characters outside ISO-2022-JP",
+		                   "'%s' の合成メッセージに ISO-2022-JP で表せない文字が %zu 個あります", pt->id, bad);
 	char dir[512], name[128];
 	snprintf(dir, sizeof(dir), "%s/%.3s/%.3s/%s/%s/%s", c->root, pt->id, pt->id + 3, pt->id, date, type);
 	snprintf(name, sizeof(name), "%s_%s_%s_%s_%s_%s_%d", pt->id, date, type, order, ts17, dept ? dept : "-", flag);

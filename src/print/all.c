@@ -116,7 +116,7 @@ static int packs_start(struct store *s, const struct store_table *wards, const c
 	run->work_size = sizeof(*run->work) + wards->nrows * sizeof(run->work->order[0]);
 	void *map = mmap(NULL, run->work_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (map == MAP_FAILED)
-		return lb_error_errno(errno, "cannot start print workers");
+		return lb_error_errno_tr(errno, "cannot start print workers", "印刷の作業プロセスを開始できません");
 	run->work = map;
 	atomic_init(&run->work->next, 0);
 	run->work->n = wards->nrows;
@@ -125,13 +125,14 @@ static int packs_start(struct store *s, const struct store_table *wards, const c
 	qsort_r(run->work->order, wards->nrows, sizeof(run->work->order[0]), by_size, (void *)wards);
 	int fds[2];
 	if (pipe(fds) < 0)
-		return lb_error_errno(errno, "cannot start print workers");
+		return lb_error_errno_tr(errno, "cannot start print workers", "印刷の作業プロセスを開始できません");
 	fflush(NULL);
 	run->pids = lb_calloc(jobs, sizeof(*run->pids));
 	for (size_t k = 0; k < jobs; k++) {
 		pid_t pid = fork();
 		if (pid < 0) {
-			run->rc = lb_error_errno(errno, "cannot start print workers");
+			run->rc = lb_error_errno_tr(errno, "cannot start print workers",
+			                            "印刷の作業プロセスを開始できません");
 			break;
 		}
 		if (pid == 0) {
@@ -154,7 +155,8 @@ static int packs_wait(struct packs_run *run, const struct print_opts *o, struct 
 		ssize_t r = read(run->results, &msg, sizeof(msg));
 		if (r != (ssize_t)sizeof(msg)) {
 			if (rc == 0)
-				rc = lb_error(LB_EINTERNAL, "a print worker died");
+				rc = lb_error_tr(LB_EINTERNAL, "a print worker died",
+				                 "印刷の作業プロセスが異常終了しました");
 			continue;
 		}
 		st->files += msg.st.files;
@@ -362,9 +364,11 @@ int print_all(struct store *s, const char *out_dir, const struct print_opts *o, 
 	if (rc == 0) {
 		if (kind == 2) {
 			if (renameat2(AT_FDCWD, tmp.data, AT_FDCWD, out_dir, RENAME_EXCHANGE) < 0)
-				rc = lb_error_errno(errno, "cannot swap '%s' into place", out_dir);
+				rc = lb_error_errno_tr(errno, "cannot swap '%s' into place",
+				                       "'%s' を新しい一式と入れ替えられません", out_dir);
 		} else if (rename(tmp.data, out_dir) < 0) {
-			rc = lb_error_errno(errno, "cannot move '%s' into place", out_dir);
+			rc = lb_error_errno_tr(errno, "cannot move '%s' into place", "'%s' を所定の場所に移せません",
+			                       out_dir);
 		}
 	}
 	if (rc == 0) {

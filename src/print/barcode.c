@@ -18,13 +18,15 @@ int print_code128(cairo_t *cr, double x, double y, double w, double h, const cha
 	z->show_hrt = 0;
 	int zr = ZBarcode_Encode(z, (const unsigned char *)text, (int)strlen(text));
 	if (zr >= ZINT_ERROR) {
-		int rc = lb_error(LB_EINVAL, "cannot encode '%s' as Code 128: %s", text, z->errtxt);
+		int rc = lb_error_tr(LB_EINVAL, "cannot encode '%s' as Code 128: %s",
+		                     "'%s' を Code 128 に符号化できません: %s", text, z->errtxt);
 		ZBarcode_Delete(z);
 		return rc;
 	}
 	zr = ZBarcode_Buffer_Vector(z, 0);
 	if (zr >= ZINT_ERROR || !z->vector || z->vector->width <= 0 || z->vector->height <= 0) {
-		int rc = lb_error(LB_EINTERNAL, "cannot draw the barcode of '%s': %s", text, z->errtxt);
+		int rc = lb_error_tr(LB_EINTERNAL, "cannot draw the barcode of '%s': %s",
+		                     "'%s' のバーコードを描けません: %s", text, z->errtxt);
 		ZBarcode_Delete(z);
 		return rc;
 	}

@@ -29,7 +29,8 @@ int print_appointments(struct store *s, const char *date, const char *dept, cons
 {
 	int y, m, d0;
 	if (!date || strlen(date) != 10 || text_parse_date(date, &y, &m, &d0) < 0)
-		return lb_error(LB_EUSAGE, "'%s' is not a date (YYYY-MM-DD)", date ? date : "");
+		return lb_error_tr(LB_EUSAGE, "'%s' is not a date (YYYY-MM-DD)",
+		                   "'%s' は日付ではありません (YYYY-MM-DD)", date ? date : "");
 	struct store_table c;
 	int rc = store_appointments_day(s, date, dept, &c);
 	if (rc < 0)

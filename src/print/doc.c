@@ -303,12 +303,14 @@ int pdoc_finish(struct pdoc *d, struct print_stats *st)
 	cairo_surface_destroy(surf);
 	int rc = 0;
 	if (cs != CAIRO_STATUS_SUCCESS)
-		rc = lb_error(LB_EIO, "cannot render '%s': %s", d->path, cairo_status_to_string(cs));
+		rc = lb_error_tr(LB_EIO, "cannot render '%s': %s", "'%s' を描画できません: %s", d->path,
+		                 cairo_status_to_string(cs));
 	else
 		rc = lb_write_file_atomic(d->path, pdf.data, pdf.len, 0644, 0);
 	if (d->missing_glyphs)
-		lb_warn("'%s': %ld character(s) have no glyph in the installed fonts (printed as boxes)", d->path,
-		        d->missing_glyphs);
+		lb_warn(L_("'%s': %ld character(s) have no glyph in the installed fonts (printed as boxes)",
+		           "'%s': %ld 文字がインストール済みのフォントにありません (四角で印刷しました)"),
+		        d->path, d->missing_glyphs);
 	if (rc == 0 && st) {
 		st->missing_glyphs += d->missing_glyphs;
 		st->files++;

@@ -33,8 +33,9 @@ static int field_ok(const char *s)
 int print_order_code(struct buf *out, const char *patient_id, const char *order_no, const char *drug_code)
 {
 	if (!field_ok(patient_id) || !field_ok(order_no) || !field_ok(drug_code))
-		return lb_error(LB_EINVAL, "an order label code takes [0-9A-Za-z.-] only, up to %d each",
-		                PRINT_ORDER_FIELD_MAX);
+		return lb_error_tr(LB_EINVAL, "an order label code takes [0-9A-Za-z.-] only, up to %d each",
+		                   "オーダラベルのコードに使えるのは [0-9A-Za-z.-] だけで、各項目 %d 文字までです",
+		                   PRINT_ORDER_FIELD_MAX);
 	buf_addf(out, CODE_PREFIX "%s/%s/%s", patient_id, order_no, drug_code);
 	return 0;
 }
@@ -50,11 +51,13 @@ int print_order_code_parse(const char *code, struct print_order_code *out)
 	for (int f = 0; f < 3; f++) {
 		size_t n = strcspn(p, "/");
 		if (n == 0 || n > PRINT_ORDER_FIELD_MAX || (f < 2 && p[n] != '/') || (f == 2 && p[n]))
-			return lb_error(LB_EINVAL, "not an order label code: '%.80s'", code);
+			return lb_error_tr(LB_EINVAL, "not an order label code: '%.80s'",
+			                   "オーダラベルのコードではありません: '%.80s'", code);
 		memcpy(dst[f], p, n);
 		dst[f][n] = 0;
 		if (!field_ok(dst[f]))
-			return lb_error(LB_EINVAL, "not an order label code: '%.80s'", code);
+			return lb_error_tr(LB_EINVAL, "not an order label code: '%.80s'",
+			                   "オーダラベルのコードではありません: '%.80s'", code);
 		p += n + (f < 2);
 	}
 	return 1;

@@ -441,7 +441,8 @@ static int write_part_as(const struct pack_src *p, enum print_part part, const c
 	case PRINT_ORDER_LABELS:
 		return print_order_labels(path, p->title, p->v, p->n, as_of, st);
 	default:
-		return lb_error(LB_EINVAL, "no such part of a pack (%d)", (int)part);
+		return lb_error_tr(LB_EINVAL, "no such part of a pack (%d)", "印刷一式にその部分はありません (%d)",
+		                   (int)part);
 	}
 }
 
@@ -449,11 +450,13 @@ int print_part(struct store *s, const char *ward, const char *patient_id, enum p
                const struct print_opts *o, struct print_stats *st)
 {
 	if ((unsigned)part >= PRINT_PARTS)
-		return lb_error(LB_EINVAL, "no such part of a pack (%d)", (int)part);
+		return lb_error_tr(LB_EINVAL, "no such part of a pack (%d)", "印刷一式にその部分はありません (%d)",
+		                   (int)part);
 	if (part == PRINT_CENSUS && patient_id)
-		return lb_error(LB_EINVAL, "the census is a ward's, not a patient's");
+		return lb_error_tr(LB_EINVAL, "the census is a ward's, not a patient's",
+		                   "病棟一覧は病棟ごとに印刷します (患者ごとではありません)");
 	if (!patient_id && (!ward || !*ward))
-		return lb_error(LB_EINVAL, "a ward or a patient is needed");
+		return lb_error_tr(LB_EINVAL, "a ward or a patient is needed", "病棟か患者の指定が必要です");
 	struct pack_src p;
 	int rc = src_load(s, ward, patient_id, &p);
 	if (rc < 0)

@@ -65,7 +65,8 @@ int print_start_day(const struct print_opts *o, const char *as_of, char day[11])
 	int y, m, d;
 	if (o && o->from) {
 		if (lb_parse_day(o->from, &y, &m, &d) < 0)
-			return lb_error(LB_EUSAGE, "'%s' is not a date (YYYY-MM-DD)", o->from);
+			return lb_error_tr(LB_EUSAGE, "'%s' is not a date (YYYY-MM-DD)",
+			                   "'%s' は日付ではありません (YYYY-MM-DD)", o->from);
 		snprintf(day, 11, "%s", o->from);
 		return 0;
 	}

@@ -61,7 +61,8 @@ int station_audit_register(sqlite3 *db)
 {
 	if (sqlite3_create_function_v2(db, "lb_audit_chain", AUDIT_CHAIN_FIELDS, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
 	                               NULL, sql_chain, NULL, NULL, NULL) != SQLITE_OK)
-		return lb_error(LB_EINTERNAL, "cannot register the audit chain: %s", sqlite3_errmsg(db));
+		return lb_error_tr(LB_EINTERNAL, "cannot register the audit chain: %s",
+		                   "アクセス記録のハッシュ連鎖を登録できません: %s", sqlite3_errmsg(db));
 	return 0;
 }
 
@@ -79,7 +80,8 @@ int station_audit_verify(const char *db, int64_t *entries, char head[65], int64_
 	                       "SELECT id, time, ms, user, action, patient, page, address, detail, chain FROM audit"
 	                       " ORDER BY id",
 	                       -1, &q, NULL) != SQLITE_OK) {
-		rc = lb_error(LB_EIO, "reading the audit trail: %s", sqlite3_errmsg(a.db));
+		rc = lb_error_tr(LB_EIO, "reading the audit trail: %s", "アクセス記録の読み込み: %s",
+		                 sqlite3_errmsg(a.db));
 		goto done;
 	}
 	char prev[65] = "";
@@ -107,7 +109,8 @@ int station_audit_verify(const char *db, int64_t *entries, char head[65], int64_
 		memcpy(prev, have, 65);
 	}
 	if (rc == 0 && s != SQLITE_DONE)
-		rc = lb_error(LB_EIO, "reading the audit trail: %s", sqlite3_errmsg(a.db));
+		rc = lb_error_tr(LB_EIO, "reading the audit trail: %s", "アクセス記録の読み込み: %s",
+		                 sqlite3_errmsg(a.db));
 	sqlite3_finalize(q);
 	memcpy(head, prev, 65);
 done:
@@ -128,7 +131,7 @@ int station_audit_locked(struct station_auth *a, const char *user, const char *a
 	                                    " lb_audit_chain((SELECT chain FROM audit ORDER BY id DESC LIMIT 1),"
 	                                    " ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8))");
 	if (!q) {
-		rc = lb_error(LB_EIO, "audit trail: %s", sqlite3_errmsg(a->db));
+		rc = lb_error_tr(LB_EIO, "audit trail: %s", "アクセス記録: %s", sqlite3_errmsg(a->db));
 	} else {
 		sqlite3_bind_text(q, 1, t.data, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(q, 2, now);
@@ -139,7 +142,7 @@ int station_audit_locked(struct station_auth *a, const char *user, const char *a
 		sqlite3_bind_text(q, 7, address, -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 8, detail, -1, SQLITE_STATIC);
 		if (sqlite3_step(q) != SQLITE_DONE)
-			rc = lb_error(LB_EIO, "audit trail: %s", sqlite3_errmsg(a->db));
+			rc = lb_error_tr(LB_EIO, "audit trail: %s", "アクセス記録: %s", sqlite3_errmsg(a->db));
 		sqlite3_reset(q);
 		sqlite3_clear_bindings(q); /* the bound strings are the caller's */
 	}
@@ -170,7 +173,8 @@ int station_audit_each(const char *db, const char *user, const char *patient,
 	                       "SELECT id, time, user, action, patient, page, address, detail FROM audit"
 	                       " WHERE (?1 IS NULL OR user = ?1) AND (?2 IS NULL OR patient = ?2) ORDER BY id",
 	                       -1, &q, NULL) != SQLITE_OK) {
-		rc = lb_error(LB_EIO, "reading the audit trail: %s", sqlite3_errmsg(a.db));
+		rc = lb_error_tr(LB_EIO, "reading the audit trail: %s", "アクセス記録の読み込み: %s",
+		                 sqlite3_errmsg(a.db));
 	} else {
 		sqlite3_bind_text(q, 1, user, -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 2, patient, -1, SQLITE_STATIC);
@@ -190,7 +194,8 @@ int station_audit_each(const char *db, const char *user, const char *patient,
 				break;
 		}
 		if (s != SQLITE_ROW && s != SQLITE_DONE)
-			rc = lb_error(LB_EIO, "reading the audit trail: %s", sqlite3_errmsg(a.db));
+			rc = lb_error_tr(LB_EIO, "reading the audit trail: %s", "アクセス記録の読み込み: %s",
+			                 sqlite3_errmsg(a.db));
 		sqlite3_finalize(q);
 	}
 	station_auth_close(&a);

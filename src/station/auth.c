@@ -71,7 +71,7 @@ int station_auth_schema(sqlite3 *db)
 	        " BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;\n";
 	char *err = NULL;
 	if (sqlite3_exec(db, schema, NULL, NULL, &err) != SQLITE_OK) {
-		int rc = lb_error(LB_ECORRUPT, "station file: %s", err ? err : "schema");
+		int rc = lb_error_tr(LB_ECORRUPT, "station file: %s", "端末ファイル: %s", err ? err : "schema");
 		sqlite3_free(err);
 		return rc;
 	}
@@ -80,7 +80,7 @@ int station_auth_schema(sqlite3 *db)
 	if (sqlite3_prepare_v2(db, "SELECT chain FROM audit LIMIT 0", -1, &q, NULL) == SQLITE_OK) {
 		sqlite3_finalize(q);
 	} else if (sqlite3_exec(db, "ALTER TABLE audit ADD COLUMN chain TEXT", NULL, NULL, &err) != SQLITE_OK) {
-		int rc = lb_error(LB_ECORRUPT, "station file: %s", err ? err : "audit chain");
+		int rc = lb_error_tr(LB_ECORRUPT, "station file: %s", "端末ファイル: %s", err ? err : "audit chain");
 		sqlite3_free(err);
 		return rc;
 	}
@@ -91,7 +91,7 @@ int station_auth_open(struct station_auth *a, const char *db, int create)
 {
 	memset(a, 0, sizeof(*a));
 	if (sodium_init() < 0)
-		return lb_error(LB_EINTERNAL, "libsodium cannot start");
+		return lb_error_tr(LB_EINTERNAL, "libsodium cannot start", "libsodium を初期化できません");
 	struct buf path = {0};
 	station_auth_path(&path, db);
 	int rc = 0;
@@ -189,7 +189,8 @@ int station_user_add(const char *db, const char *name, const char *role, const c
 	char hash[crypto_pwhash_STRBYTES];
 	if (sodium_init() < 0 || crypto_pwhash_str(hash, password, pl, crypto_pwhash_OPSLIMIT_INTERACTIVE,
 	                                           crypto_pwhash_MEMLIMIT_INTERACTIVE))
-		return lb_error(LB_EINTERNAL, "cannot hash the password (out of memory?)");
+		return lb_error_tr(LB_EINTERNAL, "cannot hash the password (out of memory?)",
+		                   "パスワードのハッシュを計算できません (メモリ不足?)");
 	struct station_auth a;
 	int rc = station_auth_open(&a, db, 1);
 	if (rc < 0)
@@ -425,7 +426,8 @@ static int login_state(sqlite3 *db, const char *user, const char *address, int64
 	                        " address IS NULL",
 	                        user, NULL, 0);
 	if (ok < 0 || un_pair < 0 || un_addr < 0 || un_addr_any < 0 || un_user < 0)
-		return lb_error(LB_EIO, "cannot read the station file: %s", sqlite3_errmsg(db));
+		return lb_error_tr(LB_EIO, "cannot read the station file: %s", "端末ファイルを読めません: %s",
+		                   sqlite3_errmsg(db));
 	sqlite3_stmt *q;
 	int rc = 0;
 	/* the pair: after its last success and the unlocks that cover it */
@@ -433,7 +435,8 @@ static int login_state(sqlite3 *db, const char *user, const char *address, int64
 	                       "SELECT count(*) FROM audit WHERE user=?1 AND action='login-failed' AND address=?2"
 	                       " AND ms >= ?3 AND id > ?4",
 	                       -1, &q, NULL) != SQLITE_OK)
-		return lb_error(LB_EIO, "cannot read the station file: %s", sqlite3_errmsg(db));
+		return lb_error_tr(LB_EIO, "cannot read the station file: %s", "端末ファイルを読めません: %s",
+		                   sqlite3_errmsg(db));
 	sqlite3_bind_text(q, 1, user, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, address, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 3, since);
@@ -446,7 +449,8 @@ static int login_state(sqlite3 *db, const char *user, const char *address, int64
 	                       "SELECT count(*) FROM audit WHERE address=?1 AND action='login-failed' AND ms >= ?2"
 	                       " AND id > ?3",
 	                       -1, &q, NULL) != SQLITE_OK)
-		return lb_error(LB_EIO, "cannot read the station file: %s", sqlite3_errmsg(db));
+		return lb_error_tr(LB_EIO, "cannot read the station file: %s", "端末ファイルを読めません: %s",
+		                   sqlite3_errmsg(db));
 	sqlite3_bind_text(q, 1, address, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, since);
 	sqlite3_bind_int64(q, 3, un_addr_any);
@@ -457,7 +461,8 @@ static int login_state(sqlite3 *db, const char *user, const char *address, int64
 	                       "SELECT count(*), count(DISTINCT address), COALESCE(max(ms), 0) FROM audit WHERE"
 	                       " user=?1 AND action='login-failed' AND ms >= ?2 AND id > ?3",
 	                       -1, &q, NULL) != SQLITE_OK)
-		return lb_error(LB_EIO, "cannot read the station file: %s", sqlite3_errmsg(db));
+		return lb_error_tr(LB_EIO, "cannot read the station file: %s", "端末ファイルを読めません: %s",
+		                   sqlite3_errmsg(db));
 	sqlite3_bind_text(q, 1, user, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, since);
 	sqlite3_bind_int64(q, 3, un_user);
@@ -475,7 +480,8 @@ static int login_state(sqlite3 *db, const char *user, const char *address, int64
 	                      user, address, now - STATION_KNOWN_MS);
 	ls->known = known > 0;
 	if (rc < 0 || known < 0)
-		return lb_error(LB_EIO, "cannot read the station file: %s", sqlite3_errmsg(db));
+		return lb_error_tr(LB_EIO, "cannot read the station file: %s", "端末ファイルを読めません: %s",
+		                   sqlite3_errmsg(db));
 	return 0;
 }
 
@@ -557,7 +563,8 @@ int station_login(struct station_auth *a, const struct station_opts *o, const ch
 	} else {
 		pthread_once(&dummy_once, make_dummy);
 		if (dummy_hash[0] && crypto_pwhash_str_verify(dummy_hash, password, strlen(password)) == 0)
-			lb_warn("station: a password matched the dummy hash");
+			lb_warn(L_("station: a password matched the dummy hash",
+			           "端末: パスワードがダミーのハッシュに一致しました"));
 		ok = 0;
 	}
 	sodium_memzero(hash, sizeof(hash));

@@ -61,11 +61,11 @@ int station_print_sweep(const char *tmpdir, int64_t max_age_ms, long *removed)
 	*removed = 0;
 	int fd = open(tmpdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return errno == ENOENT ? 0 : lb_error_errno(errno, "cannot read '%s'", tmpdir);
+		return errno == ENOENT ? 0 : lb_error_errno_tr(errno, "cannot read '%s'", "'%s' を読めません", tmpdir);
 	DIR *d = fdopendir(fd);
 	if (!d) {
 		close(fd);
-		return lb_error_errno(errno, "cannot read '%s'", tmpdir);
+		return lb_error_errno_tr(errno, "cannot read '%s'", "'%s' を読めません", tmpdir);
 	}
 	int64_t now_ms = lb_now_ms();
 	struct buf path = {0};
@@ -83,7 +83,8 @@ int station_print_sweep(const char *tmpdir, int64_t max_age_ms, long *removed)
 		lb_path_join(&path, tmpdir, e->d_name);
 		int r = lb_rmtree(path.data);
 		if (r < 0) {
-			rc = lb_error_wrap(r, "cannot remove the leftover print folder '%s'", path.data);
+			rc = lb_error_wrap_tr(r, "cannot remove the leftover print folder '%s'",
+			                      "残っていた印刷用フォルダ '%s' を削除できません", path.data);
 			continue;
 		}
 		(*removed)++;
@@ -163,7 +164,8 @@ static int render(struct station *st, const struct job *j, struct buf *pdf)
 	pthread_mutex_lock(&st->print_mu);
 	int rc = 0;
 	if (!mkdtemp(dir.data)) {
-		rc = lb_error_errno(errno, "cannot make a private folder for printing in '%s'", tmp);
+		rc = lb_error_errno_tr(errno, "cannot make a private folder for printing in '%s'",
+		                       "'%s' に印刷用の専用フォルダを作れません", tmp);
 		goto out;
 	}
 	struct print_stats ps = {0};
@@ -178,7 +180,9 @@ static int render(struct station *st, const struct job *j, struct buf *pdf)
 	if (rc == 0)
 		rc = buf_read_file(pdf, file.data, PDF_MAX);
 	if (lb_rmtree(dir.data) < 0)
-		lb_warn("station: cannot remove the print folder '%s': %s", dir.data, lb_errmsg());
+		lb_warn(L_("station: cannot remove the print folder '%s': %s",
+		           "端末: 印刷用フォルダ '%s' を削除できません: %s"),
+		        dir.data, lb_errmsg());
 out:
 	pthread_mutex_unlock(&st->print_mu);
 	buf_release(&dir);
@@ -198,7 +202,7 @@ static int serve(struct station_req *r, struct station_resp *p, const struct job
 		                   : T_("No patient is admitted to this ward.", "この病棟に入院患者はいません。"));
 	}
 	if (rc < 0) {
-		lb_warn("station: print: %s", lb_errmsg());
+		lb_warn(L_("station: print: %s", "端末: 印刷: %s"), lb_errmsg());
 		buf_release(&pdf);
 		return station_page_error(r, p, 500, T_("The PDF cannot be made.", "PDF を作成できません。"));
 	}

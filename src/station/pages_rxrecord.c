@@ -407,7 +407,9 @@ int station_rx_record(struct station_req *r, struct station_resp *p)
 		w = NULL;
 	}
 	if (rc < 0) {
-		lb_warn("station: recording outage orders for %s: %s", f.patient, lb_errmsg());
+		lb_warn(L_("station: recording outage orders for %s: %s",
+		           "端末: %s のダウンタイム中の処方を記録できません: %s"),
+		        f.patient, lb_errmsg());
 		buf_addf(&detail, "failed: %s", lb_errmsg());
 		if (station_audit_or_refuse(r, p, "rx-record", f.patient, detail.data) == 0)
 			record_refused(

@@ -20,12 +20,14 @@ static int pct_decode(const char *s, size_t n, struct buf *out)
 			int hi = i + 2 < n ? lb_hexval(s[i + 1]) : -1;
 			int lo = i + 2 < n ? lb_hexval(s[i + 2]) : -1;
 			if (hi < 0 || lo < 0)
-				return lb_error(LB_EINVAL, "bad percent escape in form data");
+				return lb_error_tr(LB_EINVAL, "bad percent escape in form data",
+				                   "フォームのデータに不正な % エスケープがあります");
 			c = hi * 16 + lo;
 			i += 2;
 		}
 		if (out->len >= STATION_FIELD_MAX)
-			return lb_error(LB_ETOOBIG, "form field over %u bytes", STATION_FIELD_MAX);
+			return lb_error_tr(LB_ETOOBIG, "form field over %u bytes",
+			                   "フォームの項目が %u バイトを超えています", STATION_FIELD_MAX);
 		buf_addch(out, c);
 	}
 	return 0;
@@ -65,7 +67,8 @@ int station_form_get(const char *s, size_t n, const char *name, struct buf *out)
 			}
 			if (!station_text_ok(buf_cstr(out), out->len)) {
 				buf_reset(out);
-				return lb_error(LB_EINVAL, "form field '%s' is not text", name);
+				return lb_error_tr(LB_EINVAL, "form field '%s' is not text",
+				                   "フォームの項目 '%s' が文字列ではありません", name);
 			}
 			if (!out->data)
 				buf_adds(out, "");

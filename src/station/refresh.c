@@ -34,8 +34,8 @@ static int fsync_path(const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return lb_error_errno(errno, "cannot open '%s'", path);
-	int rc = fsync(fd) ? lb_error_errno(errno, "cannot sync '%s'", path) : 0;
+		return lb_error_errno_tr(errno, "cannot open '%s'", "'%s' を開けません", path);
+	int rc = fsync(fd) ? lb_error_errno_tr(errno, "cannot sync '%s'", "'%s' をディスクに書き出せません", path) : 0;
 	close(fd);
 	return rc;
 }
@@ -65,12 +65,14 @@ static int carry_outage(const char *db, const char *tmp, sqlite3 **old)
 	if (!lb_exists(db))
 		return 0;
 	if (sqlite3_open_v2(db, old, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
-		return lb_error(LB_EIO, "cannot open '%s' to carry its outage orders over: %s", db,
-		                *old ? sqlite3_errmsg(*old) : "out of memory");
+		return lb_error_tr(LB_EIO, "cannot open '%s' to carry its outage orders over: %s",
+		                   "ダウンタイム中の処方を引き継ぐために '%s' を開けません: %s", db,
+		                   *old ? sqlite3_errmsg(*old) : "out of memory");
 	sqlite3_busy_timeout(*old, 10000);
 	if (sqlite3_exec(*old, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		return lb_error(LB_ELOCKED, "cannot lock '%s' to carry its outage orders over: %s", db,
-		                sqlite3_errmsg(*old));
+		return lb_error_tr(LB_ELOCKED, "cannot lock '%s' to carry its outage orders over: %s",
+		                   "ダウンタイム中の処方を引き継ぐために '%s' をロックできません: %s", db,
+		                   sqlite3_errmsg(*old));
 	sqlite3_stmt *q;
 	int n = 0;
 	if (sqlite3_prepare_v2(*old, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='outage_orders'",
@@ -85,8 +87,8 @@ static int carry_outage(const char *db, const char *tmp, sqlite3 **old)
 	int rc = 0;
 	if (sqlite3_open_v2(tmp, &t, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(t, "ATTACH DATABASE ?1 AS old", -1, &q, NULL) != SQLITE_OK) {
-		rc = lb_error(LB_EIO, "cannot carry the outage orders over: %s",
-		              t ? sqlite3_errmsg(t) : "out of memory");
+		rc = lb_error_tr(LB_EIO, "cannot carry the outage orders over: %s",
+		                 "ダウンタイム中の処方を引き継げません: %s", t ? sqlite3_errmsg(t) : "out of memory");
 		sqlite3_close(t);
 		return rc;
 	}
@@ -110,7 +112,8 @@ static int carry_outage(const char *db, const char *tmp, sqlite3 **old)
 	                        NULL) == SQLITE_OK;
 	ok = ok && sqlite3_exec(t, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
 	if (!ok)
-		rc = lb_error(LB_EIO, "cannot carry the outage orders over into the new store: %s", sqlite3_errmsg(t));
+		rc = lb_error_tr(LB_EIO, "cannot carry the outage orders over into the new store: %s",
+		                 "ダウンタイム中の処方を新しいストアに引き継げません: %s", sqlite3_errmsg(t));
 	sqlite3_exec(t, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_exec(t, "DETACH DATABASE old", NULL, NULL, NULL);
 	sqlite3_close(t);
@@ -130,7 +133,8 @@ int station_refresh(const char *db, const char *dir, const char *generation, str
 	};
 	int rc = 0;
 	if (!o.ssmix2_dir && !o.fhir_dir) {
-		rc = lb_error(LB_ENOTFOUND, "'%s' holds neither ssmix2/ nor fhir/", dir);
+		rc = lb_error_tr(LB_ENOTFOUND, "'%s' holds neither ssmix2/ nor fhir/",
+		                 "'%s' には ssmix2/ も fhir/ もありません", dir);
 		goto done;
 	}
 	buf_addf(&tmp, "%s.refresh-%ld", db, (long)getpid());
@@ -146,7 +150,8 @@ int station_refresh(const char *db, const char *dir, const char *generation, str
 	sqlite3 *q = NULL;
 	if (sqlite3_open_v2(tmp.data, &q, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
 	    sqlite3_exec(q, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK) {
-		rc = lb_error(LB_EIO, "cannot finish the new store: %s", q ? sqlite3_errmsg(q) : "out of memory");
+		rc = lb_error_tr(LB_EIO, "cannot finish the new store: %s", "新しいストアを仕上げられません: %s",
+		                 q ? sqlite3_errmsg(q) : "out of memory");
 		sqlite3_close(q);
 		goto fail;
 	}
@@ -157,7 +162,8 @@ int station_refresh(const char *db, const char *dir, const char *generation, str
 	rc = store_meta_get(s, &m);
 	store_close(s);
 	if (rc == 0 && m.patients <= 0)
-		rc = lb_error(LB_EINVAL, "the new store from '%s' holds no patient: the old store is kept", dir);
+		rc = lb_error_tr(LB_EINVAL, "the new store from '%s' holds no patient: the old store is kept",
+		                 "'%s' から作った新しいストアに患者がいません: 元のストアをそのまま使います", dir);
 	if (rc < 0)
 		goto fail;
 	if ((rc = carry_outage(db, tmp.data, &old)) < 0)
@@ -165,7 +171,8 @@ int station_refresh(const char *db, const char *dir, const char *generation, str
 	if ((rc = fsync_path(tmp.data)) < 0)
 		goto fail;
 	if (rename(tmp.data, db) != 0) {
-		rc = lb_error_errno(errno, "cannot rename the new store over '%s'", db);
+		rc = lb_error_errno_tr(errno, "cannot rename the new store over '%s'",
+		                       "新しいストアで '%s' を置き換えられません", db);
 		goto fail;
 	}
 	char *d = lb_strdup(db);

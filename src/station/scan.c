@@ -32,15 +32,17 @@ int station_scan_parse(const char *in, struct station_scan *out)
 		uint32_t cp;
 		int k = utf8_decode(s + i, n - i, &cp);
 		if (k <= 0)
-			return lb_error(LB_EINVAL, "a scan is text");
+			return lb_error_tr(LB_EINVAL, "a scan is text", "読み取った値が文字列ではありません");
 		i += (size_t)k;
 		if (cp == '\r' || cp == '\n')
 			continue; /* the scanner's Enter, when it reaches the field */
 		int c = text_fold_ascii_char(cp);
 		if (!c)
-			return lb_error(LB_EINVAL, "a scan holds letters, digits and / - . only");
+			return lb_error_tr(LB_EINVAL, "a scan holds letters, digits and / - . only",
+			                   "読み取った値に使えるのは英字・数字と / - . だけです");
 		if (len >= STATION_SCAN_MAX)
-			return lb_error(LB_EINVAL, "a scan is at most %d characters", STATION_SCAN_MAX);
+			return lb_error_tr(LB_EINVAL, "a scan is at most %d characters",
+			                   "読み取った値は %d 文字までです", STATION_SCAN_MAX);
 		out->text[len++] = (char)c;
 	}
 	out->text[len] = 0;
@@ -83,7 +85,9 @@ int station_scan_parse(const char *in, struct station_scan *out)
 	}
 	for (size_t i = 0; i < len; i++)
 		if (out->text[i] == ' ' || out->text[i] == '/')
-			return lb_error(LB_EINVAL, "not a wristband, drug code or order label: '%s'", out->text);
+			return lb_error_tr(LB_EINVAL, "not a wristband, drug code or order label: '%s'",
+			                   "リストバンド・薬品コード・オーダラベルのいずれでもありません: '%s'",
+			                   out->text);
 	out->kind = STATION_SCAN_CODE;
 	return 0;
 }

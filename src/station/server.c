@@ -50,7 +50,9 @@ static void pool_check_file(struct station *st)
 		st->ino = (uint64_t)sb.st_ino;
 		st->dev = (uint64_t)sb.st_dev;
 		st->gen++;
-		lb_info("station: store '%s' was replaced; reopening", st->o.db);
+		lb_info(L_("station: store '%s' was replaced; reopening",
+		           "端末: ストア '%s' が入れ替わりました。開き直します"),
+		        st->o.db);
 	}
 }
 
@@ -191,7 +193,9 @@ static void *watchdog_main(void *arg)
 				cut++;
 			}
 		if (cut)
-			lb_info("station: closed %ld connection(s) that did not send their request in time", cut);
+			lb_info(L_("station: closed %ld connection(s) that did not send their request in time",
+			           "端末: 時間内に要求を送らなかった接続 %ld 本を閉じました"),
+			        cut);
 	}
 	pthread_mutex_unlock(&st->conn_mu);
 	return NULL;
@@ -218,10 +222,11 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	}
 	pthread_mutex_unlock(&st->conn_mu);
 	if (dropped > 0)
-		lb_warn("station: %s (and %ld more messages of the server in the last %d s)", msg, dropped,
-		        STATION_LOG_EVERY_MS / 1000);
+		lb_warn(L_("station: %s (and %ld more messages of the server in the last %d s)",
+		           "端末: %s (ほかにサーバのメッセージ %ld 件、直近 %d 秒間)"),
+		        msg, dropped, STATION_LOG_EVERY_MS / 1000);
 	else if (dropped == 0)
-		lb_warn("station: %s", msg);
+		lb_warn(L_("station: %s", "端末: %s"), msg);
 }
 
 /* ---- libmicrohttpd glue -------------------------------------------------------------------------------------- */
@@ -364,7 +369,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	if (rc == 0)
 		rc = meta_get(st, r->store, gen, &r->meta);
 	if (rc < 0) {
-		lb_warn("station: %s", lb_errmsg());
+		lb_warn(L_("station: %s", "端末: %s"), lb_errmsg());
 		station_page_error(r, &p, 503,
 		                   T_("The clinical store cannot be read.", "臨床データを読み込めません。"));
 	} else {
@@ -396,22 +401,23 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *l
 	memset(ss, 0, sizeof(*ss));
 	const char *colon = strrchr(s ? s : "", ':');
 	if (!colon)
-		return lb_error(LB_EUSAGE, "--listen wants HOST:PORT, not '%s'", s ? s : "");
+		return lb_error_tr(LB_EUSAGE, "--listen wants HOST:PORT, not '%s'",
+		                   "--listen には HOST:PORT を指定してください ('%s' は不可)", s ? s : "");
 	char *end;
 	long port = strtol(colon + 1, &end, 10);
 	if (*end || port < 0 || port > 65535 || end == colon + 1)
-		return lb_error(LB_EUSAGE, "bad port in '%s'", s);
+		return lb_error_tr(LB_EUSAGE, "bad port in '%s'", "'%s' のポート番号が不正です", s);
 	char host[64];
 	size_t hl = (size_t)(colon - s);
 	if (hl >= sizeof(host))
-		return lb_error(LB_EUSAGE, "bad host in '%s'", s);
+		return lb_error_tr(LB_EUSAGE, "bad host in '%s'", "'%s' のホストが不正です", s);
 	memcpy(host, s, hl);
 	host[hl] = 0;
 	if (hl >= 2 && host[0] == '[' && host[hl - 1] == ']') {
 		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
 		host[hl - 1] = 0;
 		if (inet_pton(AF_INET6, host + 1, &a6->sin6_addr) != 1)
-			return lb_error(LB_EUSAGE, "bad IPv6 address in '%s'", s);
+			return lb_error_tr(LB_EUSAGE, "bad IPv6 address in '%s'", "'%s' の IPv6 アドレスが不正です", s);
 		a6->sin6_family = AF_INET6;
 		a6->sin6_port = htons((uint16_t)port);
 		*len = sizeof(*a6);
@@ -421,7 +427,7 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *l
 	a4->sin_family = AF_INET;
 	a4->sin_port = htons((uint16_t)port);
 	if (hl && inet_pton(AF_INET, host, &a4->sin_addr) != 1)
-		return lb_error(LB_EUSAGE, "bad IPv4 address in '%s'", s);
+		return lb_error_tr(LB_EUSAGE, "bad IPv4 address in '%s'", "'%s' の IPv4 アドレスが不正です", s);
 	*len = sizeof(*a4);
 	return 0;
 }
@@ -450,9 +456,11 @@ int station_start(struct station **out, const struct station_opts *o)
 	/* A station killed mid-print left its private print folder behind: it may hold patients' PDFs. */
 	long swept = 0;
 	if (station_print_sweep(station_print_tmpdir(), STATION_PRINT_STALE_MS, &swept) < 0)
-		lb_warn("station: %s", lb_errmsg());
+		lb_warn(L_("station: %s", "端末: %s"), lb_errmsg());
 	if (swept)
-		lb_info("station: removed %ld leftover print folder(s) in '%s'", swept, station_print_tmpdir());
+		lb_info(L_("station: removed %ld leftover print folder(s) in '%s'",
+		           "端末: 残っていた印刷用フォルダ %ld 個を '%s' から削除しました"),
+		        swept, station_print_tmpdir());
 	struct sockaddr_storage ss;
 	socklen_t sl;
 	int rc = parse_listen(o->listen, &ss, &sl);
@@ -476,12 +484,14 @@ int station_start(struct station **out, const struct station_opts *o)
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	if ((o->tls_cert == NULL) != (o->tls_key == NULL)) {
-		rc = lb_error(LB_EUSAGE, "--tls-cert and --tls-key go together");
+		rc = lb_error_tr(LB_EUSAGE, "--tls-cert and --tls-key go together",
+		                 "--tls-cert と --tls-key は一緒に指定してください");
 		goto fail;
 	}
 	if (o->tls_cert) {
 		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
-			rc = lb_error(LB_EUSAGE, "this libmicrohttpd has no TLS");
+			rc = lb_error_tr(LB_EUSAGE, "this libmicrohttpd has no TLS",
+			                 "この libmicrohttpd は TLS に対応していません");
 			goto fail;
 		}
 		struct buf c = {0}, k = {0};
@@ -497,7 +507,8 @@ int station_start(struct station **out, const struct station_opts *o)
 		flags |= MHD_USE_TLS;
 	}
 	if (pthread_create(&st->watchdog, NULL, watchdog_main, st) != 0) {
-		rc = lb_error(LB_EINTERNAL, "cannot start the station's watchdog thread");
+		rc = lb_error_tr(LB_EINTERNAL, "cannot start the station's watchdog thread",
+		                 "端末の監視スレッドを開始できません");
 		goto fail;
 	}
 	st->watchdog_on = 1;
@@ -510,7 +521,8 @@ int station_start(struct station **out, const struct station_opts *o)
 	                           (unsigned)st->o.per_address, st->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
 	                           st->cert_pem, MHD_OPTION_HTTPS_MEM_KEY, st->key_pem, MHD_OPTION_END);
 	if (!st->mhd) {
-		rc = lb_error(LB_EIO, "cannot listen on '%s' (address in use or not ours?)", o->listen);
+		rc = lb_error_tr(LB_EIO, "cannot listen on '%s' (address in use or not ours?)",
+		                 "'%s' で待ち受けできません (使用中か、このマシンのアドレスではありません)", o->listen);
 		goto fail;
 	}
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(st->mhd, MHD_DAEMON_INFO_BIND_PORT);

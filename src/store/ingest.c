@@ -148,7 +148,9 @@ static int ingest_feed(struct store *s, const struct store_ingest_opts *o, const
 		st->files_unchanged++;
 		if (rc == 0) {
 			struct buf msg = {0};
-			buf_addf(&msg, "%s (no record read, %ld problems)", STORE_KEPT_PREVIOUS, problems);
+			buf_adds(&msg, STORE_KEPT_PREVIOUS " ");
+			buf_addf(&msg, L_("(no record read, %ld problems)", "(読めたレコードなし、問題 %ld 件)"),
+			         problems);
 			s->file_id = e->id;
 			warn_file(sink, path, kind, EHR_WARN_PARSE, msg.data);
 			buf_release(&msg);

@@ -384,8 +384,11 @@ static int keep_allergies(struct store *s, const struct ehr_sink *sink, const st
 	if (n <= 0)
 		return n < 0 ? (int)n : 0;
 	struct buf msg = {0};
-	buf_addf(&msg, "%s (%ld from '%s'; an AL1 row says \"no known allergies\", IAM action D removes one)",
-	         STORE_KEPT_ALLERGIES, n, prev->path);
+	buf_adds(&msg, STORE_KEPT_ALLERGIES " ");
+	buf_addf(&msg,
+	         L_("(%ld from '%s'; an AL1 row says \"no known allergies\", IAM action D removes one)",
+	            "(%ld 件、'%s' から。「アレルギーなし」は AL1 行で、1 件の削除は IAM の動作コード D で送られます)"),
+	         n, prev->path);
 	struct ehr_source src = {.path = f->path, .kind = "ssmix2", .data_type = f->name.type};
 	sink->warning(sink->ctx, &src, EHR_WARN_PARSE, msg.data);
 	buf_release(&msg);
@@ -418,7 +421,8 @@ static int write_batch(struct store *s, struct store_loader *l, struct store_fma
 		}
 		struct store_load_item *it = store_loader_next(l);
 		if (!it || it->file != f)
-			return lb_error(LB_EINTERNAL, "file loader out of step at '%s'", f->path);
+			return lb_error_tr(LB_EINTERNAL, "file loader out of step at '%s'",
+			                   "ファイルの読み込み順が '%s' でずれました", f->path);
 		if (e && it->rc == 0 && it->same_hash) {
 			st->files_unchanged++;
 			rc = store_file_touch(s, e, it->size, it->mtime_ns);
@@ -430,7 +434,9 @@ static int write_batch(struct store *s, struct store_loader *l, struct store_fma
 			if (keep) {
 				char why[320];
 				snprintf(why, sizeof(why), "%s",
-				         it->rc < 0 ? it->err : "not a readable message of its data type");
+				         it->rc < 0 ? it->err
+				                    : L_("not a readable message of its data type",
+				                         "そのデータ種別のメッセージとして読めません"));
 				rc = keep_previous(s, sink, keep, f, why);
 				if (rc == 0 && it->rc == 0)
 					rc = stand_in(s, e, f, it);

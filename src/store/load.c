@@ -101,21 +101,22 @@ static void process(struct store_loader *l, const struct job *j, struct store_lo
 	buf_reset(bytes);
 	int fd = open_beneath(l->rootfd, f->path);
 	if (fd < 0) {
-		set_err(it, lb_error_errno(errno, "cannot open '%s'", path->data));
+		set_err(it, lb_error_errno_tr(errno, "cannot open '%s'", "'%s' を開けません", path->data));
 		return;
 	}
 	struct stat st;
 	int rc = 0;
 	if (fstat(fd, &st) != 0)
-		rc = lb_error_errno(errno, "cannot stat '%s'", path->data);
+		rc = lb_error_errno_tr(errno, "cannot stat '%s'", "'%s' の情報を読めません", path->data);
 	else if (!S_ISREG(st.st_mode))
-		rc = lb_error(LB_EINVAL, "'%s' is not a regular file", path->data);
+		rc = lb_error_tr(LB_EINVAL, "'%s' is not a regular file", "'%s' は通常のファイルではありません",
+		                 path->data);
 	else {
 		it->size = st.st_size;
 		it->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
 		rc = buf_read_fd(bytes, fd, HL7_MAX_MESSAGE);
 		if (rc < 0)
-			rc = lb_error_wrap(rc, "reading '%s'", path->data);
+			rc = lb_error_wrap_tr(rc, "reading '%s'", "'%s' の読み込み", path->data);
 	}
 	close(fd);
 	if (rc < 0) {

@@ -392,7 +392,9 @@ int store_journal(struct store *s, const char *mode)
 	sqlite3_finalize(q);
 	if (rc != SQLITE_ROW)
 		return store_sqlerr(s, "setting the journal mode");
-	return same ? 0 : lb_error(LB_ELOCKED, "journal mode stays '%s' (other connections are open)", now ? now : "?");
+	return same ? 0
+	            : lb_error_tr(LB_ELOCKED, "journal mode stays '%s' (other connections are open)",
+	                          "ジャーナルモードは '%s' のままです (ほかの接続が開いています)", now ? now : "?");
 }
 
 /* Create the schema of a new store (WAL journal, tables, indexes, version) in one transaction. */
@@ -479,7 +481,7 @@ int store_open(struct store **out, const char *path, int create)
 		goto fail;
 	}
 	if ((rc = add_columns(s)) < 0 || (rc = store_outage_upgrade(s)) < 0) {
-		rc = lb_error_wrap(rc, "cannot upgrade store '%s'", path);
+		rc = lb_error_wrap_tr(rc, "cannot upgrade store '%s'", "ストア '%s' を更新できません", path);
 		goto fail;
 	}
 	/* A first load writes with a rollback journal (ingest.c); one that was killed left the store in that mode. */

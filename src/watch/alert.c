@@ -122,14 +122,17 @@ int watch_alert_open(struct watch *w)
 	if (w->o->alerts_path) {
 		w->alerts_fd = open(w->o->alerts_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
 		if (w->alerts_fd < 0)
-			return lb_error_errno(errno, "cannot open alerts file '%s'", w->o->alerts_path);
+			return lb_error_errno_tr(errno, "cannot open alerts file '%s'",
+			                         "アラートファイル '%s' を開けません", w->o->alerts_path);
 	}
 	if (w->o->syslog) {
 		w->syslog_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 		struct sockaddr_un sa = {.sun_family = AF_UNIX, .sun_path = "/dev/log"};
 		if (w->syslog_fd < 0 || connect(w->syslog_fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-			lb_warn("watch: cannot reach syslog at /dev/log: %s (alerts still go to the other sinks)",
-			        strerror(errno));
+			lb_warn(L_("watch: cannot reach syslog at /dev/log: %s (alerts still go to the other sinks)",
+			           "監視: /dev/log の syslog に接続できません: %s "
+			           "(アラートはほかの出力先には送ります)"),
+			        lb_errno_text(errno));
 			if (w->syslog_fd >= 0)
 				close(w->syslog_fd);
 			w->syslog_fd = -1;
@@ -152,7 +155,9 @@ void watch_alert_close(struct watch *w)
 void watch_alert_sync(struct watch *w)
 {
 	if (w->alerts_fd >= 0 && fsync(w->alerts_fd) < 0)
-		lb_warn("watch: cannot sync the alerts file: %s", strerror(errno));
+		lb_warn(L_("watch: cannot sync the alerts file: %s",
+		           "監視: アラートファイルをディスクに書き出せません: %s"),
+		        lb_errno_text(errno));
 	w->alerts_dirty = 0;
 }
 
@@ -164,9 +169,13 @@ void watch_reap_children(void)
 		if (p != pin_pid)
 			continue;
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-			lb_warn("watch: pinned the latest clean vault generation (vault lock exited 0)");
+			lb_warn(L_("watch: pinned the latest clean vault generation (vault lock exited 0)",
+			           "監視: vault の最新のクリーンな世代をロックしました (vault lock は終了コード 0)"));
 		else
-			lb_warn("watch: pinning the latest clean vault generation failed (vault lock exit status %d)",
+			lb_warn(L_("watch: pinning the latest clean vault generation failed (vault lock exit status "
+			           "%d)",
+			           "監視: vault の最新のクリーンな世代をロックできませんでした (vault lock "
+			           "の終了コード %d)"),
 			        WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 		pin_pid = 0;
 	}
@@ -201,7 +210,7 @@ static pid_t spawn(char *const argv[], const char *stdin_data, size_t n)
 static void pin_vault(struct watch *w, struct buf *outcome)
 {
 	if (w->pinned) {
-		buf_adds(outcome, "vault pin already requested");
+		buf_adds(outcome, L_("vault pin already requested", "vault のロックは依頼済みです"));
 		return;
 	}
 	w->pinned = 1;
@@ -214,11 +223,14 @@ static void pin_vault(struct watch *w, struct buf *outcome)
 	                "latest-clean",   "--until", until.data, NULL};
 	pin_pid = spawn(argv, NULL, 0);
 	if (pin_pid > 0)
-		buf_addf(outcome, "vault lock --repo %s latest-clean --until %s started (pid %d)", w->o->pin_vault,
-		         until.data, (int)pin_pid);
+		buf_addf(outcome,
+		         L_("vault lock --repo %s latest-clean --until %s started (pid %d)",
+		            "vault lock --repo %s latest-clean --until %s を開始しました (pid %d)"),
+		         w->o->pin_vault, until.data, (int)pin_pid);
 	else
-		buf_addf(outcome, "cannot start vault lock: %s", strerror(errno));
-	lb_warn("watch: %s", buf_cstr(outcome));
+		buf_addf(outcome, L_("cannot start vault lock: %s", "vault lock を開始できません: %s"),
+		         lb_errno_text(errno));
+	lb_warn(L_("watch: %s", "監視: %s"), buf_cstr(outcome));
 	buf_release(&until);
 }
 
@@ -241,7 +253,7 @@ static void syslog_send(struct watch *w, int sev, const struct buf *json)
 	buf_addf(&m, "<%d>1 %s %s lifeboat %d watch - %s", 3 * 8 + level[sev & 3], ts.data, host, (int)w->self,
 	         json->data);
 	if (send(w->syslog_fd, m.data, m.len, MSG_DONTWAIT) < 0)
-		lb_warn("watch: syslog: %s", strerror(errno));
+		lb_warn(L_("watch: syslog: %s", "監視: syslog: %s"), lb_errno_text(errno));
 	buf_release(&m);
 	buf_release(&ts);
 }
@@ -267,15 +279,22 @@ void watch_alert(struct watch *w, const struct watch_alert *al)
 	struct buf response = {0}, pin = {0};
 	if (w->o->respond_stop && al->severity >= WATCH_HIGH && pid > 1) {
 		if (pid == w->self || pid == w->parent)
-			buf_addf(&response, "not stopped: pid %d is lifeboat itself or its parent", (int)pid);
+			buf_addf(&response,
+			         L_("not stopped: pid %d is lifeboat itself or its parent",
+			            "停止しません: pid %d は lifeboat 自身かその親です"),
+			         (int)pid);
 		else if (a && a->stopped)
-			buf_addf(&response, "pid %d already stopped", (int)pid);
+			buf_addf(&response, L_("pid %d already stopped", "pid %d は停止済みです"), (int)pid);
 		else if (kill(pid, SIGSTOP) == 0) {
-			buf_addf(&response, "stopped pid %d with SIGSTOP (resume: kill -CONT %d)", (int)pid, (int)pid);
+			buf_addf(&response,
+			         L_("stopped pid %d with SIGSTOP (resume: kill -CONT %d)",
+			            "pid %d を SIGSTOP で停止しました (再開: kill -CONT %d)"),
+			         (int)pid, (int)pid);
 			if (a)
 				a->stopped = 1;
 		} else
-			buf_addf(&response, "could not stop pid %d: %s", (int)pid, strerror(errno));
+			buf_addf(&response, L_("could not stop pid %d: %s", "pid %d を停止できません: %s"), (int)pid,
+			         lb_errno_text(errno));
 	}
 	if (w->o->pin_vault && al->severity == WATCH_CRITICAL)
 		pin_vault(w, &pin);
@@ -334,7 +353,9 @@ void watch_alert(struct watch *w, const struct watch_alert *al)
 		 * the next of those or within a second (watch_alert_sync), so that they never slow the next event. */
 		buf_addch(&j, '\n');
 		if (write(w->alerts_fd, j.data, j.len) != (ssize_t)j.len)
-			lb_warn("watch: cannot write the alerts file: %s", strerror(errno));
+			lb_warn(L_("watch: cannot write the alerts file: %s",
+			           "監視: アラートファイルに書き込めません: %s"),
+			        lb_errno_text(errno));
 		else if (al->severity >= WATCH_HIGH)
 			watch_alert_sync(w);
 		else
@@ -347,7 +368,9 @@ void watch_alert(struct watch *w, const struct watch_alert *al)
 		char *argv[] = {"/bin/sh", "-c", (char *)w->o->exec_cmd, NULL};
 		buf_addch(&j, '\n');
 		if (spawn(argv, j.data, j.len) < 0)
-			lb_warn("watch: cannot run the exec hook: %s", strerror(errno));
+			lb_warn(L_("watch: cannot run the exec hook: %s",
+			           "監視: --exec のコマンドを実行できません: %s"),
+			        lb_errno_text(errno));
 		buf_truncate(&j, j.len - 1);
 	}
 	if (w->o->on_alert)

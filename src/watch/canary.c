@@ -59,7 +59,8 @@ static int plant_in(struct watch *w, const char *dir)
 					close(fd);
 				buf_release(&p);
 				buf_release(&content);
-				return lb_error_errno(e, "cannot plant canary in '%s'", dir);
+				return lb_error_errno_tr(e, "cannot plant canary in '%s'",
+				                         "'%s' におとりファイルを置けません", dir);
 			}
 			close(fd);
 		}
@@ -91,7 +92,7 @@ int watch_canaries_plant(struct watch *w)
 			if (lstat(p.data, &st) < 0 || !S_ISDIR(st.st_mode))
 				continue;
 			if ((rc = plant_in(w, p.data)) < 0) {
-				lb_warn("watch: %s", lb_errmsg());
+				lb_warn(L_("watch: %s", "監視: %s"), lb_errmsg());
 				continue;
 			}
 			total += rc;

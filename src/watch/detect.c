@@ -238,38 +238,47 @@ static void evaluate(struct watch *w, struct watch_actor *a)
 		int sev = enc10 >= 3 ? WATCH_HIGH : (enc10 == 2 || enc60 >= 3) ? WATCH_MEDIUM : WATCH_LOW;
 		if (enc10 >= 10 || (enc10 >= 3 && (rext10 >= 3 || note60)))
 			sev = WATCH_CRITICAL;
-		buf_addf(&d, "%u files lost their structure or were written random-looking in 10 s (%u in 60 s)", enc10,
-		         enc60);
+		buf_addf(&d,
+		         L_("%u files lost their structure or were written random-looking in 10 s (%u in 60 s)",
+		            "10 秒間に %u 個のファイルが構造を失うか乱数のような内容で書き込まれました (60 秒間に %u "
+		            "個)"),
+		         enc10, enc60);
 		if (rext10)
-			buf_addf(&d, "; %u given ransomware extensions", rext10);
+			buf_addf(&d, L_("; %u given ransomware extensions", "。%u 個にランサムウェアの拡張子"), rext10);
 		if (del10)
-			buf_addf(&d, "; %u deleted", del10);
+			buf_addf(&d, L_("; %u deleted", "。%u 個を削除"), del10);
 		detect_raise(w, a, R_ENCRYPTION, sev, enc10 > enc60 ? enc10 : enc60, NULL, buf_cstr(&d));
 	}
 	if (rext10) {
 		int sev = rext10 >= 3 ? (enc10 ? WATCH_CRITICAL : WATCH_HIGH) : WATCH_LOW;
 		buf_reset(&d);
-		buf_addf(&d, "%u files renamed or created with extensions ransomware appends in 10 s", rext10);
+		buf_addf(&d,
+		         L_("%u files renamed or created with extensions ransomware appends in 10 s",
+		            "10 秒間に %u 個のファイルがランサムウェアの付ける拡張子に名前を変えられたか作られました"),
+		         rext10);
 		detect_raise(w, a, R_RANSOM_EXT, sev, rext10, NULL, buf_cstr(&d));
 	}
 	if (new10 >= 10) {
 		buf_reset(&d);
-		buf_addf(&d, "%u files renamed to extensions never seen in the watched folders in 10 s", new10);
+		buf_addf(&d,
+		         L_("%u files renamed to extensions never seen in the watched folders in 10 s",
+		            "10 秒間に %u 個のファイルが監視フォルダで見たことのない拡張子に名前を変えられました"),
+		         new10);
 		detect_raise(w, a, R_NEW_EXT, WATCH_MEDIUM, new10, NULL, buf_cstr(&d));
 	}
 	if (del10 >= 200) {
 		buf_reset(&d);
-		buf_addf(&d, "%u files deleted in 10 s", del10);
+		buf_addf(&d, L_("%u files deleted in 10 s", "10 秒間に %u 個のファイルを削除"), del10);
 		detect_raise(w, a, R_DELETE_STORM, WATCH_MEDIUM, del10, NULL, buf_cstr(&d));
 	}
 	if (ren10 >= 200) {
 		buf_reset(&d);
-		buf_addf(&d, "%u renames in 10 s", ren10);
+		buf_addf(&d, L_("%u renames in 10 s", "10 秒間に %u 回の名前変更"), ren10);
 		detect_raise(w, a, R_RENAME_STORM, WATCH_MEDIUM, ren10, NULL, buf_cstr(&d));
 	}
 	if (cre10 >= 2000) {
 		buf_reset(&d);
-		buf_addf(&d, "%u files created in 10 s", cre10);
+		buf_addf(&d, L_("%u files created in 10 s", "10 秒間に %u 個のファイルを作成"), cre10);
 		detect_raise(w, a, R_CREATE_STORM, WATCH_LOW, cre10, NULL, buf_cstr(&d));
 	}
 	buf_release(&d);
@@ -283,7 +292,9 @@ static void evaluate_all(struct watch *w, struct watch_actor *all, struct watch_
 	if (enc10 < 5 || actor_sum(w, a, WC_ENC, 10) >= 3)
 		return;
 	struct buf d = {0};
-	buf_addf(&d, "%u files lost their structure or were written random-looking in 10 s by several processes",
+	buf_addf(&d,
+	         L_("%u files lost their structure or were written random-looking in 10 s by several processes",
+	            "10 秒間に %u 個のファイルが複数のプロセスにより構造を失うか乱数のような内容で書き込まれました"),
 	         enc10);
 	detect_raise(w, all, R_ENCRYPTION, enc10 >= 15 ? WATCH_CRITICAL : WATCH_HIGH, enc10, NULL, buf_cstr(&d));
 	buf_release(&d);
@@ -331,7 +342,9 @@ static void on_write(struct watch *w, struct watch_actor *a, struct watch_actor 
 		actor_path(a, path);
 		int sev =
 		        actor_sum(w, a, WC_ENC, 60) || actor_sum(w, a, WC_RANSOM_EXT, 60) ? WATCH_CRITICAL : WATCH_HIGH;
-		detect_raise(w, a, R_NOTE, sev, 1, path, "a file named and worded like a ransom note was written");
+		detect_raise(w, a, R_NOTE, sev, 1, path,
+		             L_("a file named and worded like a ransom note was written",
+		                "脅迫文のような名前と文面のファイルが書き込まれました"));
 	}
 	remember(w, path, &f);
 }
@@ -389,8 +402,15 @@ void watch_handle(struct watch *w, const struct watch_event *ev)
 	struct watch_actor *all = ev->pid > 0 ? actor_get(w, WATCH_PID_ALL, root) : NULL;
 	if (watch_is_canary(w, ev->path) || (ev->path2 && watch_is_canary(w, ev->path2))) {
 		static const char *const what[] = {"written", "created", "deleted", "renamed"};
+		static const char *const what_ja[] = {"書き込まれました", "作られました", "削除されました",
+		                                      "名前を変えられました"};
 		struct buf d = {0};
-		buf_addf(&d, "canary file %s%s%s", what[ev->kind], ev->path2 ? " to " : "", ev->path2 ? ev->path2 : "");
+		if (lb_lang() == LB_LANG_JA)
+			buf_addf(&d, "おとりファイルが%s%s%s", ev->path2 ? ev->path2 : "", ev->path2 ? " へ" : "",
+			         what_ja[ev->kind]);
+		else
+			buf_addf(&d, "canary file %s%s%s", what[ev->kind], ev->path2 ? " to " : "",
+			         ev->path2 ? ev->path2 : "");
 		actor_path(a, ev->path);
 		detect_raise(w, a, R_CANARY, WATCH_CRITICAL, 1, ev->path, buf_cstr(&d));
 		buf_release(&d);
@@ -427,8 +447,11 @@ void watch_tick(struct watch *w)
 	if (w->overflow_unreported && w->now_s - w->overflow_alert_s >= 10) {
 		struct buf d = {0};
 		buf_addf(&d,
-		         "the kernel event queue overflowed %llu times: events were lost, files may have changed "
-		         "unseen (%llu overflows since start)",
+		         L_("the kernel event queue overflowed %llu times: events were lost, files may have changed "
+		            "unseen (%llu overflows since start)",
+		            "カーネルのイベントキューが %llu 回あふれました: "
+		            "イベントが失われ、気付かないうちにファイルが"
+		            "変わったかもしれません (開始以来 %llu 回)"),
 		         (unsigned long long)w->overflow_unreported, (unsigned long long)w->sum->overflows);
 		struct watch_alert al = {.rule = "queue_overflow",
 		                         .severity = WATCH_HIGH,
@@ -450,12 +473,14 @@ void watch_tick(struct watch *w)
 			        .rule = "watched_path_gone",
 			        .severity = WATCH_MEDIUM,
 			        .path = r->path,
-			        .detail = "a watched folder was deleted, moved away or unmounted; watching "
-			                  "goes on and resumes if it comes back"};
+			        .detail = L_("a watched folder was deleted, moved away or unmounted; watching "
+			                     "goes on and resumes if it comes back",
+			                     "監視フォルダが削除・移動・アンマウントされました。監視は続け、戻れば再開"
+			                     "します")};
 			watch_alert(w, &al);
 		} else if (present && r->gone) {
 			r->gone = 0;
-			lb_info("watch: '%s' is back", r->path);
+			lb_info(L_("watch: '%s' is back", "監視: '%s' が戻りました"), r->path);
 		}
 	}
 	for (size_t i = 0; i < w->nactors;) {

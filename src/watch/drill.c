@@ -158,7 +158,7 @@ static int encrypt_one(const struct drill_opts *o, const char *ext, int state, c
 	struct stat st;
 	/* A file that cannot be taken is skipped, as an encryptor would: it is left as it was. */
 	if (fd < 0 || fstat(fd, &st) < 0) {
-		lb_warn("drill: skipping '%s': %s", from.data, strerror(errno));
+		lb_warn(L_("drill: skipping '%s': %s", "訓練: '%s' を飛ばします: %s"), from.data, lb_errno_text(errno));
 		rc = 1;
 		goto out;
 	}
@@ -169,7 +169,9 @@ static int encrypt_one(const struct drill_opts *o, const char *ext, int state, c
 	if (o->mode == DRILL_COPY_DELETE) {
 		int nfd = open(to.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, st.st_mode & 07777);
 		if (nfd < 0) {
-			lb_warn("drill: skipping '%s': cannot create the new name: %s", from.data, strerror(errno));
+			lb_warn(L_("drill: skipping '%s': cannot create the new name: %s",
+			           "訓練: '%s' を飛ばします: 新しい名前のファイルを作れません: %s"),
+			        from.data, lb_errno_text(errno));
 			rc = 1;
 			goto out;
 		}
@@ -177,7 +179,8 @@ static int encrypt_one(const struct drill_opts *o, const char *ext, int state, c
 		if (close(nfd) < 0 && !e)
 			e = -errno;
 		if (e || unlink(from.data) < 0) {
-			lb_warn("drill: skipping '%s': %s", from.data, strerror(e ? -e : errno));
+			lb_warn(L_("drill: skipping '%s': %s", "訓練: '%s' を飛ばします: %s"), from.data,
+			        lb_errno_text(e ? -e : errno));
 			unlink(to.data);
 			rc = 1;
 			goto out;
@@ -185,14 +188,15 @@ static int encrypt_one(const struct drill_opts *o, const char *ext, int state, c
 	} else {
 		int e = transform(o->mode, fd, fd, (uint64_t)st.st_size, nonce, key);
 		if (e) {
-			rc = lb_error_errno(-e, "cannot encrypt '%s'", from.data);
+			rc = lb_error_errno_tr(-e, "cannot encrypt '%s'", "'%s' を暗号化できません", from.data);
 			goto out;
 		}
 		close(fd);
 		fd = -1;
 		if (*ext && rename(from.data, to.data) < 0) {
 			/* encrypted under its own name (the new one may be too long): remembered so */
-			lb_warn("drill: '%s' keeps its name: %s", from.data, strerror(errno));
+			lb_warn(L_("drill: '%s' keeps its name: %s", "訓練: '%s' は名前を変えずに暗号化しました: %s"),
+			        from.data, lb_errno_text(errno));
 			done_ext = "";
 		}
 	}
@@ -204,7 +208,7 @@ static int encrypt_one(const struct drill_opts *o, const char *ext, int state, c
 	hex(&line, done_ext, strlen(done_ext));
 	buf_addch(&line, '\n');
 	if (write_all(state, &line) < 0)
-		rc = lb_error_errno(errno, "cannot write the drill state");
+		rc = lb_error_errno_tr(errno, "cannot write the drill state", "訓練の状態ファイルを書き込めません");
 	r->files++;
 	r->bytes += (uint64_t)st.st_size;
 out:
@@ -235,13 +239,14 @@ static int drop_note(const char *dir, const char *reldir, int state, struct dril
 	int rc = 0, fd = open(full.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd >= 0) {
 		if (write(fd, text, sizeof text - 1) != (ssize_t)(sizeof text - 1))
-			rc = lb_error_errno(errno, "cannot write '%s'", full.data);
+			rc = lb_error_errno_tr(errno, "cannot write '%s'", "'%s' を書き込めません", full.data);
 		close(fd);
 		buf_adds(&line, "note ");
 		hex(&line, rel.data, rel.len);
 		buf_addch(&line, '\n');
 		if (write_all(state, &line) < 0)
-			rc = lb_error_errno(errno, "cannot write the drill state");
+			rc = lb_error_errno_tr(errno, "cannot write the drill state",
+			                       "訓練の状態ファイルを書き込めません");
 		r->notes++;
 	}
 	buf_release(&rel);
@@ -258,8 +263,10 @@ static int marked(const char *dir)
 	int ok = lstat(m.data, &st) == 0 && S_ISREG(st.st_mode);
 	buf_release(&m);
 	if (!ok)
-		return lb_error(LB_EPERM, "'%s' holds no %s marker file: the drill only touches folders marked for it",
-		                dir, DRILL_MARKER);
+		return lb_error_tr(LB_EPERM,
+		                   "'%s' holds no %s marker file: the drill only touches folders marked for it",
+		                   "'%s' に目印のファイル %s がありません: 訓練は目印のあるフォルダだけを対象にします",
+		                   dir, DRILL_MARKER);
 	return 0;
 }
 
@@ -282,19 +289,23 @@ int drill_ransomware(const struct drill_opts *o, struct drill_result *r)
 	if (rc < 0)
 		return rc;
 	if (sodium_init() < 0)
-		return lb_error(LB_EINTERNAL, "libsodium cannot start");
+		return lb_error_tr(LB_EINTERNAL, "libsodium cannot start", "libsodium を初期化できません");
 	const char *ext = o->ext ? o->ext : o->mode == DRILL_COPY_DELETE ? ".locked" : "";
 	if (o->mode == DRILL_COPY_DELETE && !*ext)
-		return lb_error(LB_EUSAGE, "copy-delete needs a new name: --ext must not be empty");
+		return lb_error_tr(LB_EUSAGE, "copy-delete needs a new name: --ext must not be empty",
+		                   "copy-delete には新しい名前が必要です: --ext を空にできません");
 	if (strchr(ext, '/'))
-		return lb_error(LB_EUSAGE, "--ext '%s' must not hold '/'", ext);
+		return lb_error_tr(LB_EUSAGE, "--ext '%s' must not hold '/'", "--ext '%s' に '/' は使えません", ext);
 	struct buf sp = {0}, head = {0};
 	lb_path_join(&sp, o->dir, DRILL_STATE);
 	int state = open(sp.data, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (state < 0) {
 		rc = errno == EEXIST
-		             ? lb_error(LB_EEXIST, "a drill in '%s' is not undone yet (run with --undo first)", o->dir)
-		             : lb_error_errno(errno, "cannot create '%s'", sp.data);
+		             ? lb_error_tr(
+		                       LB_EEXIST, "a drill in '%s' is not undone yet (run with --undo first)",
+		                       "'%s' の前回の訓練がまだ元に戻されていません (先に --undo を実行してください)",
+		                       o->dir)
+		             : lb_error_errno_tr(errno, "cannot create '%s'", "'%s' を作成できません", sp.data);
 		buf_release(&sp);
 		return rc;
 	}
@@ -304,7 +315,7 @@ int drill_ransomware(const struct drill_opts *o, struct drill_result *r)
 	hex(&head, key, sizeof key);
 	buf_addch(&head, '\n');
 	if (write_all(state, &head) < 0 || fsync(state) < 0)
-		rc = lb_error_errno(errno, "cannot write '%s'", sp.data);
+		rc = lb_error_errno_tr(errno, "cannot write '%s'", "'%s' を書き込めません", sp.data);
 	struct drill_list files = {0};
 	walk(o->dir, "", &files, 0);
 	int64_t start = lb_mono_ns();
@@ -329,7 +340,7 @@ int drill_ransomware(const struct drill_opts *o, struct drill_result *r)
 	free(lastdir);
 	sodium_memzero(key, sizeof key);
 	if (fsync(state) < 0 && rc == 0)
-		rc = lb_error_errno(errno, "cannot write '%s'", sp.data);
+		rc = lb_error_errno_tr(errno, "cannot write '%s'", "'%s' を書き込めません", sp.data);
 	close(state);
 	r->ms = (lb_mono_ns() - start) / 1000000;
 	list_free(&files);
@@ -381,7 +392,8 @@ static int undo_file(const char *dir, int mode, const unsigned char *key, char *
 	if (nf < 5 || sodium_hex2bin(nonce, sizeof nonce, f[2], strlen(f[2]), NULL, NULL, NULL) < 0 ||
 	    unhex(f[4], strlen(f[4]), &rel) < 0 || unhex(nf > 5 ? f[5] : "", nf > 5 ? strlen(f[5]) : 0, &ext) < 0 ||
 	    !rel_ok(rel.data) || strchr(buf_cstr(&ext), '/')) {
-		rc = lb_error(LB_ECORRUPT, "a line of the drill state is damaged");
+		rc = lb_error_tr(LB_ECORRUPT, "a line of the drill state is damaged",
+		                 "訓練の状態ファイルの行が壊れています");
 		goto out;
 	}
 	lb_path_join(&to, dir, rel.data);
@@ -391,12 +403,13 @@ static int undo_file(const char *dir, int mode, const unsigned char *key, char *
 	if (lstat(from.data, &st) < 0) {
 		if (lstat(to.data, &st) == 0)
 			goto out; /* done already (an undo interrupted earlier) */
-		rc = lb_error_errno(errno, "encrypted file '%s' is missing", from.data);
+		rc = lb_error_errno_tr(errno, "encrypted file '%s' is missing", "暗号化したファイル '%s' がありません",
+		                       from.data);
 		goto out;
 	}
 	int fd = open(from.data, (mode == DRILL_COPY_DELETE ? O_RDONLY : O_RDWR) | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
-		rc = lb_error_errno(errno, "cannot open '%s'", from.data);
+		rc = lb_error_errno_tr(errno, "cannot open '%s'", "'%s' を開けません", from.data);
 		goto out;
 	}
 	if (mode == DRILL_COPY_DELETE) {
@@ -407,13 +420,14 @@ static int undo_file(const char *dir, int mode, const unsigned char *key, char *
 		if (!e && unlink(from.data) < 0)
 			e = -errno;
 		if (e)
-			rc = lb_error_errno(-e, "cannot restore '%s'", to.data);
+			rc = lb_error_errno_tr(-e, "cannot restore '%s'", "'%s' を復元できません", to.data);
 	} else {
 		int e = transform(mode, fd, fd, (uint64_t)st.st_size, nonce, key);
 		if (e)
-			rc = lb_error_errno(-e, "cannot restore '%s'", to.data);
+			rc = lb_error_errno_tr(-e, "cannot restore '%s'", "'%s' を復元できません", to.data);
 		else if (ext.len && rename(from.data, to.data) < 0)
-			rc = lb_error_errno(errno, "cannot rename back '%s'", from.data);
+			rc = lb_error_errno_tr(errno, "cannot rename back '%s'", "'%s' の名前を元に戻せません",
+			                       from.data);
 	}
 	close(fd);
 out:
@@ -431,13 +445,15 @@ int drill_undo(const char *dir, struct drill_result *r)
 	if (rc < 0)
 		return rc;
 	if (sodium_init() < 0)
-		return lb_error(LB_EINTERNAL, "libsodium cannot start");
+		return lb_error_tr(LB_EINTERNAL, "libsodium cannot start", "libsodium を初期化できません");
 	struct buf sp = {0}, st = {0}, rel = {0}, p = {0};
 	lb_path_join(&sp, dir, DRILL_STATE);
 	int64_t start = lb_mono_ns();
 	rc = buf_read_file(&st, sp.data, 512u << 20);
 	if (rc < 0) {
-		rc = rc == -LB_ENOTFOUND ? lb_error(LB_ENOTFOUND, "no drill to undo in '%s'", dir) : rc;
+		rc = rc == -LB_ENOTFOUND ? lb_error_tr(LB_ENOTFOUND, "no drill to undo in '%s'",
+		                                       "'%s' に元に戻す訓練はありません", dir)
+		                         : rc;
 		goto done;
 	}
 	unsigned char key[crypto_stream_xchacha20_KEYBYTES];
@@ -453,11 +469,12 @@ int drill_undo(const char *dir, struct drill_result *r)
 			have_key = sodium_hex2bin(key, sizeof key, line + 4, strlen(line + 4), NULL, NULL, NULL) == 0;
 		} else if (!strncmp(line, "file ", 5)) {
 			if (mode < 0 || !have_key) {
-				rc = lb_error(LB_ECORRUPT, "the drill state '%s' has no mode or key", sp.data);
+				rc = lb_error_tr(LB_ECORRUPT, "the drill state '%s' has no mode or key",
+				                 "訓練の状態ファイル '%s' にモードか鍵がありません", sp.data);
 				break;
 			}
 			if (undo_file(dir, mode, key, line) < 0) {
-				lb_warn("drill: %s", lb_errmsg());
+				lb_warn(L_("drill: %s", "訓練: %s"), lb_errmsg());
 				failed++;
 			} else {
 				r->files++;
@@ -473,9 +490,10 @@ int drill_undo(const char *dir, struct drill_result *r)
 	}
 	sodium_memzero(key, sizeof key);
 	if (rc == 0 && failed)
-		rc = lb_error(LB_EIO, "%d files could not be restored (the state file is kept)", failed);
+		rc = lb_error_tr(LB_EIO, "%d files could not be restored (the state file is kept)",
+		                 "%d 個のファイルを復元できませんでした (状態ファイルは残しています)", failed);
 	if (rc == 0 && unlink(sp.data) < 0)
-		rc = lb_error_errno(errno, "cannot remove '%s'", sp.data);
+		rc = lb_error_errno_tr(errno, "cannot remove '%s'", "'%s' を削除できません", sp.data);
 done:
 	r->ms = (lb_mono_ns() - start) / 1000000;
 	buf_wipe(&st);

@@ -143,7 +143,8 @@ static int fan_read(struct watch_src *src)
 				continue;
 			if (errno == EAGAIN)
 				break;
-			total = lb_error_errno(errno, "cannot read fanotify events");
+			total = lb_error_errno_tr(errno, "cannot read fanotify events",
+			                          "fanotify のイベントを読めません");
 			break;
 		}
 		if (len == 0)
@@ -220,8 +221,9 @@ static int mark_filesystems(struct fan *f)
 		if (fanotify_mark(f->src.fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM,
 		                  FAN_CLOSE_WRITE | FAN_CREATE | FAN_DELETE | FAN_RENAME | FAN_ONDIR, AT_FDCWD,
 		                  w->roots[i].path) < 0)
-			return lb_error(LB_EPERM, "cannot put a fanotify filesystem mark on '%s': %s", w->roots[i].path,
-			                strerror(errno));
+			return lb_error_tr(LB_EPERM, "cannot put a fanotify filesystem mark on '%s': %s",
+			                   "'%s' のファイルシステムに fanotify のマークを付けられません: %s",
+			                   w->roots[i].path, lb_errno_text(errno));
 	return 0;
 }
 
@@ -232,8 +234,9 @@ int watch_fan_open(struct watch *w, struct watch_src **out)
 	                       O_RDONLY | O_LARGEFILE | O_CLOEXEC);
 	if (fd < 0)
 		return errno == EPERM || errno == EINVAL || errno == ENOSYS
-		               ? lb_error(LB_EPERM, "fanotify is not available: %s", strerror(errno))
-		               : lb_error_errno(errno, "fanotify_init");
+		               ? lb_error_tr(LB_EPERM, "fanotify is not available: %s", "fanotify を使えません: %s",
+		                             lb_errno_text(errno))
+		               : lb_error_errno(errno, "fanotify_init" /* i18n-ok: the system call's name */);
 	struct fan *f = lb_calloc(1, sizeof *f);
 	f->src = (struct watch_src){
 	        .name = "fanotify", .fd = fd, .w = w, .read = fan_read, .tick = fan_tick, .close = fan_close};
@@ -242,15 +245,18 @@ int watch_fan_open(struct watch *w, struct watch_src **out)
 	/* Without CAP_SYS_ADMIN the kernel gives no filesystem marks and no pids of other processes (an unprivileged
 	 * group sees pid 0): inotify does as well, with fewer limits. */
 	if (rc == 0 && !watch_has_cap(CAP_SYS_ADMIN))
-		rc = lb_error(LB_EPERM, "fanotify needs CAP_SYS_ADMIN (run as root)");
+		rc = lb_error_tr(LB_EPERM, "fanotify needs CAP_SYS_ADMIN (run as root)",
+		                 "fanotify には CAP_SYS_ADMIN が必要です (root で実行してください)");
 	if (rc == 0 && mode == WATCH_MARKS_FILESYSTEM)
 		rc = mark_filesystems(f);
 	/* marks first, walk second: a folder made meanwhile is in the walk or in an event, or both */
 	for (size_t i = 0; i < w->nroots && rc == 0; i++)
 		fan_dirs_walk_root(&f->dirs, i, 0);
 	if (rc == 0 && f->dirs.full) {
-		lb_warn("watch: more folders than fs.fanotify.max_user_marks allows (%zu marked): marking the whole "
-		        "filesystem instead",
+		lb_warn(L_("watch: more folders than fs.fanotify.max_user_marks allows (%zu marked): marking the whole "
+		           "filesystem instead",
+		           "監視: フォルダの数が fs.fanotify.max_user_marks の上限を超えました (%zu 個にマーク済み): "
+		           "代わりにファイルシステム全体にマークを付けます"),
 		        f->dirs.map.n);
 		fanotify_mark(fd, FAN_MARK_FLUSH, 0, AT_FDCWD, NULL);
 		fan_dirs_reset(&f->dirs, mode = WATCH_MARKS_FILESYSTEM);

@@ -91,8 +91,13 @@ static void limit_alert(struct fan_dirs *d, const char *dir)
 	struct buf v = {0}, t = {0};
 	long max = buf_read_file(&v, "/proc/sys/fs/fanotify/max_user_marks", 64) == 0 ? strtol(v.data, NULL, 10) : 0;
 	buf_addf(&t,
-	         "fanotify mark limit reached (fs.fanotify.max_user_marks = %ld, %zu folders marked): this folder and "
-	         "others below it are NOT watched; raise the limit, or restart watch with --marks filesystem",
+	         L_("fanotify mark limit reached (fs.fanotify.max_user_marks = %ld, %zu folders marked): this folder "
+	            "and "
+	            "others below it are NOT watched; raise the limit, or restart watch with --marks filesystem",
+	            "fanotify のマーク数の上限に達しました (fs.fanotify.max_user_marks = %ld、%zu "
+	            "フォルダにマーク済み): "
+	            "このフォルダとその下のフォルダは監視されていません。上限を上げるか、--marks filesystem で watch "
+	            "を再起動してください"),
 	         max, d->map.n);
 	struct watch_alert al = {.rule = "watch_limit", .severity = WATCH_HIGH, .path = dir, .detail = t.data};
 	watch_alert(w, &al);
@@ -361,7 +366,7 @@ int fan_dirs_init(struct fan_dirs *d, struct watch *w, int fd, int mode)
 			int e = errno;
 			if (rfd >= 0)
 				close(rfd);
-			return lb_error_errno(e, "cannot open '%s'", w->roots[i].path);
+			return lb_error_errno_tr(e, "cannot open '%s'", "'%s' を開けません", w->roots[i].path);
 		}
 		d->roots[i].mount_fd = rfd;
 		d->roots[i].dev = st.st_dev;

@@ -32,11 +32,12 @@ int watch_feat_read(const char *path, int want_note, struct watch_feat *f)
 	memset(f, 0, sizeof *f);
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
-		return lb_error_errno(errno, "cannot open '%s'", path);
+		return lb_error_errno_tr(errno, "cannot open '%s'", "'%s' を開けません", path);
 	struct stat st;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return lb_error(LB_EINVAL, "'%s' is not a regular file", path);
+		return lb_error_tr(LB_EINVAL, "'%s' is not a regular file", "'%s' は通常のファイルではありません",
+		                   path);
 	}
 	f->size = (uint64_t)st.st_size;
 	unsigned char head[WATCH_NOTE_HEAD];
@@ -44,7 +45,7 @@ int watch_feat_read(const char *path, int want_note, struct watch_feat *f)
 	ssize_t n = pread(fd, head, want, 0);
 	close(fd);
 	if (n < 0)
-		return lb_error_errno(errno, "cannot read '%s'", path);
+		return lb_error_errno_tr(errno, "cannot read '%s'", "'%s' を読めません", path);
 	size_t m = (size_t)n < WATCH_HEAD ? (size_t)n : WATCH_HEAD;
 	f->type = sniff_type(head, m);
 	struct sniff_stats ss;

@@ -53,8 +53,11 @@ static void limit_alert(struct ino *n, const char *dir)
 	if (buf_read_file(&v, "/proc/sys/user/max_inotify_watches", 64) == 0 && strtol(v.data, NULL, 10) < max)
 		max = strtol(v.data, NULL, 10);
 	buf_addf(&d,
-	         "inotify watch limit reached (fs.inotify.max_user_watches = %ld, %zu folders watched): this folder "
-	         "and others below it are NOT watched; raise the limit or run as root for fanotify",
+	         L_("inotify watch limit reached (fs.inotify.max_user_watches = %ld, %zu folders watched): this folder "
+	            "and others below it are NOT watched; raise the limit or run as root for fanotify",
+	            "inotify の監視数の上限に達しました (fs.inotify.max_user_watches = %ld、%zu フォルダを監視中): "
+	            "このフォルダとその下のフォルダは監視されていません。上限を上げるか、root で実行して fanotify "
+	            "を使ってください"),
 	         max, n->wds.n);
 	struct watch_alert al = {.rule = "watch_limit", .severity = WATCH_HIGH, .path = dir, .detail = d.data};
 	watch_alert(w, &al);
@@ -234,7 +237,8 @@ static int ino_read(struct watch_src *src)
 			if (errno == EINTR)
 				continue;
 			if (errno != EAGAIN)
-				total = lb_error_errno(errno, "cannot read inotify events");
+				total = lb_error_errno_tr(errno, "cannot read inotify events",
+				                          "inotify のイベントを読めません");
 			break;
 		}
 		for (char *c = n->buf; c < n->buf + len;) {
@@ -281,7 +285,7 @@ int watch_ino_open(struct watch *w, struct watch_src **out)
 {
 	int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (fd < 0)
-		return lb_error_errno(errno, "inotify_init1");
+		return lb_error_errno(errno, "inotify_init1" /* i18n-ok: the system call's name */);
 	struct ino *n = lb_calloc(1, sizeof *n);
 	n->src = (struct watch_src){
 	        .name = "inotify", .fd = fd, .w = w, .read = ino_read, .tick = ino_tick, .close = ino_close};

@@ -51,15 +51,17 @@ static void drop_caps(void)
 		data[i].inheritable = 0;
 	}
 	if (syscall(SYS_capset, &hdr, data) < 0)
-		lb_warn("watch: cannot drop capabilities: %s", strerror(errno));
+		lb_warn(L_("watch: cannot drop capabilities: %s", "監視: 権限 (capabilities) を手放せません: %s"),
+		        lb_errno_text(errno));
 	else
-		lb_info("watch: capabilities dropped to dac_read_search, sys_ptrace, kill");
+		lb_info(L_("watch: capabilities dropped to dac_read_search, sys_ptrace, kill",
+		           "監視: 権限 (capabilities) を dac_read_search, sys_ptrace, kill だけにしました"));
 }
 
 static int roots_init(struct watch *w)
 {
 	if (!w->o->npaths)
-		return lb_error(LB_EUSAGE, "nothing to watch");
+		return lb_error_tr(LB_EUSAGE, "nothing to watch", "監視するフォルダがありません");
 	w->roots = lb_calloc(w->o->npaths, sizeof *w->roots);
 	for (size_t i = 0; i < w->o->npaths; i++) {
 		struct stat st;
@@ -79,8 +81,11 @@ static void health(struct watch *w, int64_t start_ns, uint64_t *last_events, int
 	int64_t now = lb_mono_ns();
 	double secs = (double)(now - *last_ns) / 1e9;
 	uint64_t a = w->sum->alerts[0] + w->sum->alerts[1] + w->sum->alerts[2] + w->sum->alerts[3];
-	lb_info("watch: health: up %llds, %llu events (%.0f/s lately), %zu files tracked, %llu queue overflows, "
-	        "%llu alerts (%llu high, %llu critical)",
+	lb_info(L_("watch: health: up %llds, %llu events (%.0f/s lately), %zu files tracked, %llu queue overflows, "
+	           "%llu alerts (%llu high, %llu critical)",
+	           "監視: 稼働状況: 稼働 %lld 秒、イベント %llu 件 (直近 %.0f 件/秒)、記憶中のファイル %zu "
+	           "個、キューあふれ "
+	           "%llu 回、アラート %llu 件 (high %llu、critical %llu)"),
 	        (long long)((now - start_ns) / 1000000000), (unsigned long long)w->sum->events,
 	        secs > 0 ? (double)(w->sum->events - *last_events) / secs : 0.0, w->files.n,
 	        (unsigned long long)w->sum->overflows, (unsigned long long)a, (unsigned long long)w->sum->alerts[2],
@@ -95,7 +100,9 @@ static int start_source(struct watch *w)
 	if (w->o->source != WATCH_SRC_INOTIFY) {
 		rc = watch_fan_open(w, &w->src);
 		if (rc == -LB_EPERM && w->o->source == WATCH_SRC_AUTO) {
-			lb_warn("watch: %s; using inotify (no process attribution from the kernel)", lb_errmsg());
+			lb_warn(L_("watch: %s; using inotify (no process attribution from the kernel)",
+			           "監視: %s。inotify を使います (カーネルから書き込んだプロセスは分かりません)"),
+			        lb_errmsg());
 			lb_error_clear();
 		} else if (rc < 0) {
 			return rc;
@@ -128,7 +135,7 @@ static void loop(struct watch *w)
 		if (r > 0 && (pf.revents & POLLIN)) {
 			int n = w->src->read(w->src);
 			if (n < 0) {
-				lb_warn("watch: %s", lb_errmsg());
+				lb_warn(L_("watch: %s", "監視: %s"), lb_errmsg());
 				break;
 			}
 			/* Let events gather for a millisecond: one wakeup per batch rather than per event on a busy
@@ -172,7 +179,7 @@ int watch_run(const struct watch_opts *o, struct watch_summary *sum)
 	if (rc == 0 && o->canaries) {
 		rc = watch_canaries_plant(&w);
 		if (rc >= 0) {
-			lb_info("watch: %d canary files in place", rc);
+			lb_info(L_("watch: %d canary files in place", "監視: おとりファイル %d 個を配置しました"), rc);
 			rc = 0;
 		}
 	}
@@ -184,11 +191,20 @@ int watch_run(const struct watch_opts *o, struct watch_summary *sum)
 			sum->baseline_files += (uint64_t)watch_baseline(&w, w.roots[i].path, 0);
 		sum->baseline_ms = (lb_mono_ns() - t0) / 1000000;
 		drop_caps();
-		lb_info("watch: watching %zu folder%s with %s (marks: %s; %llu folders inside): %llu files learnt in "
-		        "%lld ms%s",
-		        w.nroots, w.nroots == 1 ? "" : "s", sum->source, sum->marks,
-		        (unsigned long long)sum->dirs_watched, (unsigned long long)sum->baseline_files,
-		        (long long)sum->baseline_ms, o->canaries ? ", canaries planted" : "");
+		if (lb_lang() == LB_LANG_JA)
+			lb_info("監視: 監視中 (%zu フォルダ、%s、マーク: %s、内部のフォルダ %llu 個): %llu ファイルを "
+			        "%lld ms "
+			        "で記憶%s",
+			        w.nroots, sum->source, sum->marks, (unsigned long long)sum->dirs_watched,
+			        (unsigned long long)sum->baseline_files, (long long)sum->baseline_ms,
+			        o->canaries ? "、おとりファイル配置済み" : "");
+		else
+			lb_info("watch: watching %zu folder%s with %s (marks: %s; %llu folders inside): %llu files "
+			        "learnt "
+			        "in %lld ms%s",
+			        w.nroots, w.nroots == 1 ? "" : "s", sum->source, sum->marks,
+			        (unsigned long long)sum->dirs_watched, (unsigned long long)sum->baseline_files,
+			        (long long)sum->baseline_ms, o->canaries ? ", canaries planted" : "");
 		loop(&w);
 		sum->files_tracked = w.files.n;
 		struct rusage ru;
