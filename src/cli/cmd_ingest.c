@@ -65,7 +65,8 @@ static int print_warning(void *ctx, const char *path, const char *kind, const ch
 	} else {
 		struct buf tmp = {0};
 		const char *d = detail_words(detail, &tmp);
-		fprintf(stderr, "lifeboat: %s: %s: %s\n", path ? path : "-", kind ? warn_word(kind) : "", d ? d : "");
+		fprintf(stderr, /* i18n-ok: the program name */ "lifeboat: %s: %s: %s\n", path ? path : "-",
+		        kind ? warn_word(kind) : "", d ? d : "");
 		buf_release(&tmp);
 	}
 	return 0;
@@ -149,7 +150,8 @@ static int print_run_warning(void *ctx, const char *path, const char *kind, cons
 	rw->shown++;
 	if (detail && !strncmp(detail, STORE_KEPT_PREVIOUS, strlen(STORE_KEPT_PREVIOUS)) &&
 	    strstr(detail, STORE_EMPTY_MESSAGE))
-		fprintf(stderr, "lifeboat: %s: '%s' %s\n", L_("WARNING", "警告"), path ? path : "-",
+		fprintf(stderr, /* i18n-ok: the program name */ "lifeboat: %s: '%s' %s\n", L_("WARNING", "警告"),
+		        path ? path : "-",
 		        L_("carries no data of its type and was not loaded: the store keeps its previous version "
 		           "(an empty message is not taken as \"nothing left\"); if it is meant, load it with "
 		           "--accept-shrink",
@@ -157,7 +159,8 @@ static int print_run_warning(void *ctx, const char *path, const char *kind, cons
 		           "(空のメッセージを「すべて削除」とはみなしません)。意図したものなら --accept-shrink "
 		           "で読み込んでください"));
 	else if (detail && !strncmp(detail, STORE_KEPT_ALLERGIES, strlen(STORE_KEPT_ALLERGIES)))
-		fprintf(stderr, "lifeboat: %s: '%s' %s\n", L_("WARNING", "警告"), path ? path : "-",
+		fprintf(stderr, /* i18n-ok: the program name */ "lifeboat: %s: '%s' %s\n", L_("WARNING", "警告"),
+		        path ? path : "-",
 		        L_("names the patient but carries no AL1 allergy segment: the allergies of the earlier "
 		           "version stay in the store (a missing AL1 is not taken as \"no allergies\"); check them "
 		           "with the EHR, which says \"no known allergies\" with an AL1 row",
@@ -165,7 +168,8 @@ static int print_run_warning(void *ctx, const char *path, const char *kind, cons
 		           "前の版のアレルギーをストアに残しています (AL1 がないことを「アレルギーなし」とは"
 		           "みなしません)。電子カルテで確認してください (「アレルギーなし」は AL1 行で送られます)"));
 	else if (detail && !strncmp(detail, STORE_KEPT_PREVIOUS, strlen(STORE_KEPT_PREVIOUS)))
-		fprintf(stderr, "lifeboat: %s: '%s' %s\n", L_("WARNING", "警告"), path ? path : "-",
+		fprintf(stderr, /* i18n-ok: the program name */ "lifeboat: %s: '%s' %s\n", L_("WARNING", "警告"),
+		        path ? path : "-",
 		        L_("is damaged and was not loaded: the store keeps the records of its last good version "
 		           "(its patients stay as they were); replace the file from the EHR or a backup",
 		           "は壊れているため読み込みませんでした。前回正常に読めた版の内容をストアに残しています "
@@ -314,12 +318,11 @@ int cmd_ingest(int argc, char **argv)
 		struct run_warnings rw = {0};
 		long run = store_warnings_of_run(s, st.run_id, WARN_SHOW, print_run_warning, &rw);
 		if (run > rw.shown)
-			fprintf(stderr, "lifeboat: %ld %s\n", run - rw.shown,
+			fprintf(stderr, /* i18n-ok: the program name */ "lifeboat: %ld %s\n", run - rw.shown,
 			        L_("more warnings of this run", "件の今回の警告があります"));
 		if (st.store_warnings > run)
-			/* i18n-ok: a command line */
-			fprintf(stderr, "lifeboat: %ld %s: lifeboat ingest --db %s --warnings (%s)\n",
-			        st.store_warnings - run,
+			fprintf(stderr, /* i18n-ok: the program name */
+			        "lifeboat: %ld %s: lifeboat ingest --db %s --warnings (%s)\n", st.store_warnings - run,
 			        L_("earlier warnings of files not read again this run", "件は以前の取込の警告です"), db,
 			        L_("table warnings", "warnings 表"));
 	}

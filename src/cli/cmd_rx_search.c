@@ -169,6 +169,7 @@ int cmd_rx_search(int argc, char **argv)
 	if (prc)
 		return prc;
 	if (!found && !json)
-		fprintf(stderr, "lifeboat: %s\n", L_("no drug matches", "該当する薬品はありません"));
+		fprintf(stderr, /* i18n-ok: the program name */ "lifeboat: %s\n",
+		        L_("no drug matches", "該当する薬品はありません"));
 	return found ? LB_EXIT_OK : LB_EXIT_FINDING;
 }

@@ -132,6 +132,7 @@ int cmd_search(int argc, char **argv)
 	if (prc)
 		return prc;
 	if (!found && !json)
-		fprintf(stderr, "lifeboat: %s\n", L_("no patient matches", "該当する患者はいません"));
+		fprintf(stderr, /* i18n-ok: the program name */ "lifeboat: %s\n",
+		        L_("no patient matches", "該当する患者はいません"));
 	return found ? LB_EXIT_OK : LB_EXIT_FINDING;
 }

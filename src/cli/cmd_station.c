@@ -117,8 +117,8 @@ static int station_serve(int argc, char **argv)
 	int hl = (int)(strrchr(listen, ':') - listen);
 	int users = 0;
 	if (station_user_list(db, count_user, &users) == 0 && users == 0)
-		/* i18n-ok: a command line */
-		fprintf(stderr, "lifeboat: %s: lifeboat user add --db %s --name NAME --role ROLE\n",
+		fprintf(stderr, /* i18n-ok: the program name */
+		        "lifeboat: %s: lifeboat user add --db %s --name NAME --role ROLE\n",
 		        L_("nobody can log in yet; add a user", "ログインできる利用者がいません。追加してください"),
 		        db);
 	printf("listening on %s://%.*s:%d/\n", cert ? "https" : "http", hl ? hl : 7, hl ? listen : "0.0.0.0",
@@ -126,7 +126,8 @@ static int station_serve(int argc, char **argv)
 	fflush(stdout);
 	int sig = 0;
 	sigwait(&set, &sig);
-	fprintf(stderr, "lifeboat: %s\n", L_("stopping the station", "端末を停止します"));
+	fprintf(stderr, /* i18n-ok: the program name */ "lifeboat: %s\n",
+	        L_("stopping the station", "端末を停止します"));
 	station_stop(st);
 	return LB_EXIT_OK;
 }
@@ -289,7 +290,7 @@ static int refresh_from_vault(const char *db, const struct cv_common *c, const c
 		goto out;
 	enum vault_status status = generation_status(v, gen, &only);
 	if (status == VAULT_SUSPECT) {
-		fprintf(stderr, "lifeboat: %s %.8s %s\n", L_("generation", "世代"), gen,
+		fprintf(stderr, /* i18n-ok: the program name */ "lifeboat: %s %.8s %s\n", L_("generation", "世代"), gen,
 		        L_("is suspect (taken of encrypted data?): not loaded; an admin may release it with 'vault "
 		           "review "
 		           "--mark clean'",
@@ -479,7 +480,8 @@ static int user_add(int argc, char **argv)
 	buf_wipe(&pw);
 	if (rc < 0)
 		return cli_error(rc);
-	fprintf(stderr, "lifeboat: %s '%s' (%s)\n", L_("added user", "利用者を追加しました"), name, role);
+	fprintf(stderr, /* i18n-ok: the program name */ "lifeboat: %s '%s' (%s)\n",
+	        L_("added user", "利用者を追加しました"), name, role);
 	return LB_EXIT_OK;
 }
 
@@ -552,8 +554,9 @@ static int user_unlock(int argc, char **argv)
 		buf_release(&from);
 		return cli_error(rc);
 	}
-	fprintf(stderr, "lifeboat: %s %s%s%s: %ld %s%s%s%s\n", L_("unlocked", "ロックを解除しました"), name ? name : "",
-	        name && address ? " @ " : "", address ? address : "", cleared,
+	fprintf(stderr, /* i18n-ok: the program name */ "lifeboat: %s %s%s%s: %ld %s%s%s%s\n",
+	        L_("unlocked", "ロックを解除しました"), name ? name : "", name && address ? " @ " : "",
+	        address ? address : "", cleared,
 	        L_("failed logins of the last 15 minutes cleared", "件の直近 15 分のログイン失敗を解除"),
 	        from.len ? " (" : "", from.len ? from.data : "", from.len ? ")" : "");
 	buf_release(&from);

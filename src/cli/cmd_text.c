@@ -86,17 +86,18 @@ static int decode_one(const char *path, const char *from, int json, int *found)
 		for (size_t i = 0; i < rep.bad_count && i < TEXT_REPORT_KEEP; i++) {
 			struct buf hx = {0};
 			hex_bytes(&hx, &rep.bad[i]);
-			fprintf(stderr, "lifeboat: %s: %s %zu: %s (%s)\n", name, L_("byte", "バイト位置"),
-			        rep.bad[i].offset, buf_cstr(&hx), bad_kind_name(rep.bad[i].kind));
+			fprintf(stderr, /* i18n-ok: the program name */ "lifeboat: %s: %s %zu: %s (%s)\n", name,
+			        L_("byte", "バイト位置"), rep.bad[i].offset, buf_cstr(&hx),
+			        bad_kind_name(rep.bad[i].kind));
 			buf_release(&hx);
 		}
 		if (rep.bad_count)
-			fprintf(stderr, "lifeboat: %s: %s\n", name,
+			fprintf(stderr, /* i18n-ok: the program name */ "lifeboat: %s: %s\n", name,
 			        L_("some bytes could not be mapped (shown as U+FFFD; the file is unchanged)",
 			           "変換できない箇所があります (U+FFFD に置換、原本は変更していません)"));
 		if (rep.bad_count > TEXT_REPORT_KEEP)
-			fprintf(stderr, "lifeboat: %s: %zu %s\n", name, rep.bad_count - TEXT_REPORT_KEEP,
-			        L_("more not listed", "件は省略"));
+			fprintf(stderr, /* i18n-ok: the program name */ "lifeboat: %s: %zu %s\n", name,
+			        rep.bad_count - TEXT_REPORT_KEEP, L_("more not listed", "件は省略"));
 	}
 done:
 	buf_release(&in);
@@ -193,7 +194,7 @@ static int text_encode_cmd(int argc, char **argv)
 	if (rc < 0)
 		return cli_error(rc);
 	if (bad) {
-		fprintf(stderr, "lifeboat: %zu %s\n", bad,
+		fprintf(stderr, /* i18n-ok: the program name */ "lifeboat: %zu %s\n", bad,
 		        L_("characters have no code in the target encoding", "文字は変換先に存在しません"));
 		return LB_EXIT_FINDING;
 	}

@@ -23,12 +23,12 @@ int cli_error(int rc)
 		return LB_EXIT_OK;
 	const char *msg = lb_errmsg();
 	if (!msg || !*msg) {
-		fprintf(stderr, "lifeboat: %s\n", lb_strerror(rc));
+		fprintf(stderr, /* i18n-ok: the program name */ "lifeboat: %s\n", lb_strerror(rc));
 	} else if (lb_lang() == LB_LANG_JA && !has_non_ascii(msg)) {
 		/* A detail not yet written in Japanese: its kind in Japanese first, the detail (paths, names) after. */
-		fprintf(stderr, "lifeboat: %s: %s\n", lb_strerror(rc), msg);
+		fprintf(stderr, /* i18n-ok: the program name */ "lifeboat: %s: %s\n", lb_strerror(rc), msg);
 	} else {
-		fprintf(stderr, "lifeboat: %s\n", msg);
+		fprintf(stderr, /* i18n-ok: the program name */ "lifeboat: %s\n", msg);
 	}
 	return lb_exit_code(rc);
 }
@@ -49,7 +49,8 @@ int cli_parse(int argc, char **argv, const struct lb_opt *opts, const struct lb_
 	int want_help = 0;
 	int rc = lb_opt_parse(argc, argv, opts, &want_help);
 	if (rc < 0) {
-		fprintf(stderr, "lifeboat: %s (%s)\n", lb_errmsg(), L_("see --help", "--help を参照"));
+		fprintf(stderr, /* i18n-ok: the program name */ "lifeboat: %s (%s)\n", lb_errmsg(),
+		        L_("see --help", "--help を参照"));
 		*exit_code = LB_EXIT_ERROR;
 		return -1;
 	}

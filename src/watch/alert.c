@@ -132,7 +132,7 @@ int watch_alert_open(struct watch *w)
 			lb_warn(L_("watch: cannot reach syslog at /dev/log: %s (alerts still go to the other sinks)",
 			           "監視: /dev/log の syslog に接続できません: %s "
 			           "(アラートはほかの出力先には送ります)"),
-			        lb_errno_text(errno));
+			        lb_strerrno(errno));
 			if (w->syslog_fd >= 0)
 				close(w->syslog_fd);
 			w->syslog_fd = -1;
@@ -157,7 +157,7 @@ void watch_alert_sync(struct watch *w)
 	if (w->alerts_fd >= 0 && fsync(w->alerts_fd) < 0)
 		lb_warn(L_("watch: cannot sync the alerts file: %s",
 		           "監視: アラートファイルをディスクに書き出せません: %s"),
-		        lb_errno_text(errno));
+		        lb_strerrno(errno));
 	w->alerts_dirty = 0;
 }
 
@@ -229,7 +229,7 @@ static void pin_vault(struct watch *w, struct buf *outcome)
 		         w->o->pin_vault, until.data, (int)pin_pid);
 	else
 		buf_addf(outcome, L_("cannot start vault lock: %s", "vault lock を開始できません: %s"),
-		         lb_errno_text(errno));
+		         lb_strerrno(errno));
 	lb_warn(L_("watch: %s", "監視: %s"), buf_cstr(outcome));
 	buf_release(&until);
 }
@@ -253,7 +253,7 @@ static void syslog_send(struct watch *w, int sev, const struct buf *json)
 	buf_addf(&m, "<%d>1 %s %s lifeboat %d watch - %s", 3 * 8 + level[sev & 3], ts.data, host, (int)w->self,
 	         json->data);
 	if (send(w->syslog_fd, m.data, m.len, MSG_DONTWAIT) < 0)
-		lb_warn(L_("watch: syslog: %s", "監視: syslog: %s"), lb_errno_text(errno));
+		lb_warn(L_("watch: syslog: %s", "監視: syslog: %s"), lb_strerrno(errno));
 	buf_release(&m);
 	buf_release(&ts);
 }
@@ -294,7 +294,7 @@ void watch_alert(struct watch *w, const struct watch_alert *al)
 				a->stopped = 1;
 		} else
 			buf_addf(&response, L_("could not stop pid %d: %s", "pid %d を停止できません: %s"), (int)pid,
-			         lb_errno_text(errno));
+			         lb_strerrno(errno));
 	}
 	if (w->o->pin_vault && al->severity == WATCH_CRITICAL)
 		pin_vault(w, &pin);
@@ -355,7 +355,7 @@ void watch_alert(struct watch *w, const struct watch_alert *al)
 		if (write(w->alerts_fd, j.data, j.len) != (ssize_t)j.len)
 			lb_warn(L_("watch: cannot write the alerts file: %s",
 			           "監視: アラートファイルに書き込めません: %s"),
-			        lb_errno_text(errno));
+			        lb_strerrno(errno));
 		else if (al->severity >= WATCH_HIGH)
 			watch_alert_sync(w);
 		else
@@ -370,7 +370,7 @@ void watch_alert(struct watch *w, const struct watch_alert *al)
 		if (spawn(argv, j.data, j.len) < 0)
 			lb_warn(L_("watch: cannot run the exec hook: %s",
 			           "監視: --exec のコマンドを実行できません: %s"),
-			        lb_errno_text(errno));
+			        lb_strerrno(errno));
 		buf_truncate(&j, j.len - 1);
 	}
 	if (w->o->on_alert)

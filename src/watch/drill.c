@@ -158,7 +158,7 @@ static int encrypt_one(const struct drill_opts *o, const char *ext, int state, c
 	struct stat st;
 	/* A file that cannot be taken is skipped, as an encryptor would: it is left as it was. */
 	if (fd < 0 || fstat(fd, &st) < 0) {
-		lb_warn(L_("drill: skipping '%s': %s", "訓練: '%s' を飛ばします: %s"), from.data, lb_errno_text(errno));
+		lb_warn(L_("drill: skipping '%s': %s", "訓練: '%s' を飛ばします: %s"), from.data, lb_strerrno(errno));
 		rc = 1;
 		goto out;
 	}
@@ -171,7 +171,7 @@ static int encrypt_one(const struct drill_opts *o, const char *ext, int state, c
 		if (nfd < 0) {
 			lb_warn(L_("drill: skipping '%s': cannot create the new name: %s",
 			           "訓練: '%s' を飛ばします: 新しい名前のファイルを作れません: %s"),
-			        from.data, lb_errno_text(errno));
+			        from.data, lb_strerrno(errno));
 			rc = 1;
 			goto out;
 		}
@@ -180,7 +180,7 @@ static int encrypt_one(const struct drill_opts *o, const char *ext, int state, c
 			e = -errno;
 		if (e || unlink(from.data) < 0) {
 			lb_warn(L_("drill: skipping '%s': %s", "訓練: '%s' を飛ばします: %s"), from.data,
-			        lb_errno_text(e ? -e : errno));
+			        lb_strerrno(e ? -e : errno));
 			unlink(to.data);
 			rc = 1;
 			goto out;
@@ -196,7 +196,7 @@ static int encrypt_one(const struct drill_opts *o, const char *ext, int state, c
 		if (*ext && rename(from.data, to.data) < 0) {
 			/* encrypted under its own name (the new one may be too long): remembered so */
 			lb_warn(L_("drill: '%s' keeps its name: %s", "訓練: '%s' は名前を変えずに暗号化しました: %s"),
-			        from.data, lb_errno_text(errno));
+			        from.data, lb_strerrno(errno));
 			done_ext = "";
 		}
 	}

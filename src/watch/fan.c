@@ -223,7 +223,7 @@ static int mark_filesystems(struct fan *f)
 		                  w->roots[i].path) < 0)
 			return lb_error_tr(LB_EPERM, "cannot put a fanotify filesystem mark on '%s': %s",
 			                   "'%s' のファイルシステムに fanotify のマークを付けられません: %s",
-			                   w->roots[i].path, lb_errno_text(errno));
+			                   w->roots[i].path, lb_strerrno(errno));
 	return 0;
 }
 
@@ -235,7 +235,7 @@ int watch_fan_open(struct watch *w, struct watch_src **out)
 	if (fd < 0)
 		return errno == EPERM || errno == EINVAL || errno == ENOSYS
 		               ? lb_error_tr(LB_EPERM, "fanotify is not available: %s", "fanotify を使えません: %s",
-		                             lb_errno_text(errno))
+		                             lb_strerrno(errno))
 		               : lb_error_errno(errno, "fanotify_init" /* i18n-ok: the system call's name */);
 	struct fan *f = lb_calloc(1, sizeof *f);
 	f->src = (struct watch_src){

@@ -52,7 +52,7 @@ static void drop_caps(void)
 	}
 	if (syscall(SYS_capset, &hdr, data) < 0)
 		lb_warn(L_("watch: cannot drop capabilities: %s", "監視: 権限 (capabilities) を手放せません: %s"),
-		        lb_errno_text(errno));
+		        lb_strerrno(errno));
 	else
 		lb_info(L_("watch: capabilities dropped to dac_read_search, sys_ptrace, kill",
 		           "監視: 権限 (capabilities) を dac_read_search, sys_ptrace, kill だけにしました"));
@@ -191,17 +191,18 @@ int watch_run(const struct watch_opts *o, struct watch_summary *sum)
 			sum->baseline_files += (uint64_t)watch_baseline(&w, w.roots[i].path, 0);
 		sum->baseline_ms = (lb_mono_ns() - t0) / 1000000;
 		drop_caps();
+		/* two lines rather than one L_ pair: the English says "folder" or "folders" */
 		if (lb_lang() == LB_LANG_JA)
-			lb_info("監視: 監視中 (%zu フォルダ、%s、マーク: %s、内部のフォルダ %llu 個): %llu ファイルを "
-			        "%lld ms "
-			        "で記憶%s",
+			/* i18n-ok: the Japanese of the line below */
+			lb_info("監視: 監視中 (%zu フォルダ、%s、マーク: %s、内部のフォルダ %llu 個): "
+			        "%llu ファイルを %lld ms で記憶%s",
 			        w.nroots, sum->source, sum->marks, (unsigned long long)sum->dirs_watched,
 			        (unsigned long long)sum->baseline_files, (long long)sum->baseline_ms,
 			        o->canaries ? "、おとりファイル配置済み" : "");
 		else
-			lb_info("watch: watching %zu folder%s with %s (marks: %s; %llu folders inside): %llu files "
-			        "learnt "
-			        "in %lld ms%s",
+			/* i18n-ok: the English of the line above */
+			lb_info("watch: watching %zu folder%s with %s (marks: %s; %llu folders inside): "
+			        "%llu files learnt in %lld ms%s",
 			        w.nroots, w.nroots == 1 ? "" : "s", sum->source, sum->marks,
 			        (unsigned long long)sum->dirs_watched, (unsigned long long)sum->baseline_files,
 			        (long long)sum->baseline_ms, o->canaries ? ", canaries planted" : "");
