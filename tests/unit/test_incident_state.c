@@ -186,6 +186,30 @@ static void test_late_edges(void **state)
 	}
 }
 
+/* The newest entries, oldest first, for any count: even and odd, fewer than asked, and none asked for. */
+static void test_latest_order(void **state)
+{
+	(void)state;
+	declare(0);
+	for (int i = 2; i <= 7; i++) {
+		char text[16];
+		snprintf(text, sizeof(text), "note %d", i);
+		append((struct incident_new){.type = INCIDENT_T_NOTE, .kind = "fact", .text = text});
+	}
+	for (size_t want = 0; want <= 9; want++) {
+		struct incident_state s;
+		assert_int_equal(incident_state(f, 0, want, known, &s), 0);
+		size_t n = want < 7 ? want : 7;
+		assert_int_equal(s.nlatest, n);
+		for (size_t i = 0; i < n; i++)
+			if (s.latest[i].seq != (int64_t)(7 - n + 1 + i))
+				fail_msg("%zu asked: latest[%zu] is #%lld", want, i, (long long)s.latest[i].seq);
+		assert_int_equal(s.entries, 7);
+		assert_int_equal(s.head_seq, 7);
+		incident_state_release(&s);
+	}
+}
+
 static void test_malicious_and_drill(void **state)
 {
 	(void)state;
@@ -294,6 +318,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_deadline_edges, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_deadline_edges_malicious, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_late_edges, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_latest_order, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_malicious_and_drill, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_report_made, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_phase_and_decisions, setup, teardown),
