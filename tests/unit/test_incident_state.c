@@ -296,7 +296,10 @@ static void test_closed_and_list(void **state)
 	declare(INCIDENT_F_DRILL);
 	append((struct incident_new){.type = INCIDENT_T_CLOSE, .text = "closed"});
 	struct incident_state s;
+	lb_set_lang(LB_LANG_EN);
 	assert_int_equal(incident_state(f, 0, 5, lb_now_ms(), &s), -LB_ENOTFOUND);
+	assert_non_null(strstr(lb_errmsg(), "no open incident")); /* said as such, not as "no incident #0" */
+	assert_non_null(strstr(lb_errmsg(), "--id N"));
 	assert_int_equal(incident_state(f, 1, 5, lb_now_ms(), &s), 0);
 	assert_int_equal(s.closed_seq, 2);
 	incident_state_release(&s);
