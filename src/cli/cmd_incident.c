@@ -226,6 +226,15 @@ static int cmd_declare(int argc, char **argv)
 		                 known);
 	if (n.known_at_ms > lb_now_ms() + 5 * 60 * 1000) /* checked again by the library; here before a file is made */
 		return cli_usage(L_("--known-at '%s' is in the future", "--known-at '%s' が未来の日時です"), known);
+	/* what the library refuses without a timeline (a control character in the title or --as, a known-at before
+	 * 2000), refused before the file is made: a refused declaration leaves no empty incident file behind */
+	char os[INCIDENT_NAME_MAX + 1];
+	ci_os_user(os, sizeof(os));
+	n.author = c.as;
+	n.os_user = os;
+	int rc = incident_new_check(&n, lb_now_ms());
+	if (rc < 0)
+		return cli_error(rc);
 	struct incident_file *f;
 	if ((code = ci_open(&c, 1, &f)) != 0)
 		return code;

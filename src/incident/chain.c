@@ -120,6 +120,20 @@ static int check_fields(const struct incident_new *n)
 	return rc;
 }
 
+int incident_new_check(const struct incident_new *n, int64_t now_ms)
+{
+	int rc = check_fields(n);
+	if (rc < 0 || !n->type || strcmp(n->type, INCIDENT_T_DECLARE))
+		return rc;
+	if (n->known_at_ms > now_ms + 5 * 60 * 1000)
+		return lb_error_tr(LB_EINVAL, "the time the hospital learned of it is in the future",
+		                   "認知日時が未来になっています");
+	if (n->known_at_ms && n->known_at_ms < INT64_C(946684800000))
+		return lb_error_tr(LB_EINVAL, "the time the hospital learned of it is before 2000",
+		                   "認知日時が 2000 年より前です");
+	return 0;
+}
+
 /* The open incident (0 when none); -LB_EEXIST when the file holds two (a bug, or an edited file). */
 static int open_incident(struct incident_file *f, int64_t *id)
 {
@@ -168,7 +182,7 @@ static void title_of(struct incident_file *f, int64_t id, char *out, size_t cap)
 
 /* Check n against the timeline and fill the entry's own fields (incident). */
 static int check_against(struct incident_file *f, const struct incident_new *n, struct incident_entry *e,
-                         int64_t next_seq, int64_t now_ms)
+                         int64_t next_seq)
 {
 	int64_t open;
 	int rc = open_incident(f, &open);
@@ -184,12 +198,6 @@ static int check_against(struct incident_file *f, const struct incident_new *n, 
 			        "インシデント #%lld「%s」がまだ終了していません (先に 'lifeboat incident close')",
 			        (long long)open, title);
 		}
-		if (n->known_at_ms > now_ms + 5 * 60 * 1000)
-			return lb_error_tr(LB_EINVAL, "the time the hospital learned of it is in the future",
-			                   "認知日時が未来になっています");
-		if (n->known_at_ms && n->known_at_ms < INT64_C(946684800000))
-			return lb_error_tr(LB_EINVAL, "the time the hospital learned of it is before 2000",
-			                   "認知日時が 2000 年より前です");
 		e->incident = next_seq;
 		return 0;
 	}
@@ -241,7 +249,7 @@ static int check_against(struct incident_file *f, const struct incident_new *n, 
 
 int incident_append(struct incident_file *f, const struct incident_new *n, int64_t *seq)
 {
-	int rc = check_fields(n);
+	int rc = incident_new_check(n, lb_now_ms());
 	if (rc < 0)
 		return rc;
 	if (sqlite3_exec(f->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
@@ -276,7 +284,7 @@ int incident_append(struct incident_file *f, const struct incident_new *n, int64
 	}
 	sqlite3_reset(st);
 	if (rc == 0)
-		rc = check_against(f, n, &e, e.seq, now);
+		rc = check_against(f, n, &e, e.seq);
 	if (rc == 0) {
 		incident_entry_hash(e.prev, &e, e.hash);
 		st = incident_stmt(f, IS_INSERT);

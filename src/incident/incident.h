@@ -135,6 +135,9 @@ struct incident_new {
  * -LB_EEXIST, each with a message people read.
  */
 int incident_append(struct incident_file *f, const struct incident_new *n, int64_t *seq);
+/* The checks of incident_append that need no file (the fields' text, a declaration's known-at time against now_ms),
+ * with the same errors: a caller that would create the file runs them first, so a refused entry leaves none. */
+int incident_new_check(const struct incident_new *n, int64_t now_ms);
 
 /* Canonical content of e (without seq, prev, hash) into out, and the entry's hash from prev and that content. */
 void incident_canonical(struct buf *out, const struct incident_entry *e);

@@ -286,11 +286,8 @@ int rx_check(struct store *s, const struct rx_order *o, struct rx_result *r)
 	if (!(o->dose > 0) || !(o->per_day > 0) || o->days < 0)
 		return lb_error_tr(LB_EUSAGE, "dose and times per day must be positive",
 		                   "1回量と1日回数は正の数で指定してください");
-	if (rx_unit_refused(o->unit))
-		return lb_error_tr(LB_EUSAGE, "γ means μg/kg/min on a ward, not μg: write the dose in μg or mg",
-		                   "γ は病棟では μg/kg/分 の意味です: 用量は μg か mg で指定してください");
 	if (o->unit && rx_unit_check(o->unit, o->unit) < 0)
-		return -LB_EUSAGE; /* the detail names the unit (kg, cm, %, mg/kg …) */
+		return -LB_EUSAGE; /* the detail names the unit (γ, kg, cm, %, mg/kg …) */
 	if (o->period_days < 0 || o->period_days > 365)
 		return lb_error_tr(LB_EUSAGE, "the dosing period is 1 to 365 days", "投与間隔は 1〜365 日です");
 	/* One read transaction for the whole check: one snapshot of the store and one lock, instead of one per

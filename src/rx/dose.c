@@ -70,7 +70,8 @@ static int exponent_at(uint32_t cp, const char *rest)
 	return a >= '0' && a <= '9';
 }
 
-int rx_parse_amount(const char *s, double *v, const char **unit_out)
+/* rx_parse_amount; *refused (when not NULL) gets the unit's start when the unit is the reason for the refusal. */
+static int parse_amount(const char *s, double *v, const char **unit_out, const char **refused)
 {
 	char tmp[32];
 	size_t k = 0;
@@ -147,18 +148,30 @@ int rx_parse_amount(const char *s, double *v, const char **unit_out)
 	if (cp) {
 		if (!unit_out)
 			return lb_error_tr(LB_EINVAL, "'%s' is not an amount", "'%s' は数量ではありません", s);
-		if (rx_unit_refused(before))
-			return lb_error_tr(
-			        LB_EINVAL, "'%s': γ means μg/kg/min on a ward, not μg; write the dose in μg or mg",
-			        "'%s': γ は病棟では μg/kg/分 の意味で μg ではありません。μg か mg で書いてください", s);
-		int rc = rx_unit_check(s, before);
+		int rc = rx_unit_check(s, before); /* γ, kg, mg/kg …: refused, the unit named */
 		if (rc < 0) {
 			*v = 0;
+			if (refused)
+				*refused = before;
 			return rc;
 		}
 		*unit_out = before;
 	}
 	return 0;
+}
+
+int rx_parse_amount(const char *s, double *v, const char **unit_out)
+{
+	return parse_amount(s, v, unit_out, NULL);
+}
+
+int rx_amount_unit_message(struct buf *out, const char *s, int ja)
+{
+	double v;
+	const char *unit = NULL, *refused = NULL;
+	if (!s || parse_amount(s, &v, &unit, &refused) == 0 || !refused)
+		return 0;
+	return rx_unit_message(out, s, refused, ja);
 }
 
 static const struct {
@@ -302,43 +315,44 @@ static int not_dose_kind(const char *unit)
 	return kind;
 }
 
+int rx_unit_message(struct buf *out, const char *text, const char *unit, int ja)
+{
+	int kind = !unit ? 0 : rx_unit_refused(unit) ? 3 : not_dose_kind(unit);
+	if (!kind)
+		return 0;
+	/* what was typed goes in front when it is more than the unit: 「'60kg': kg は…」 */
+	if (text && text != unit)
+		buf_addf(out, "'%s': ", text);
+	if (kind == 1)
+		buf_addf(out,
+		         ja ? "%s は用量の単位ではありません (体重・長さ・温度・割合・時間)。mg, g, μg, mL, 錠 "
+		              "などで書いてく"
+		              "ださい"
+		            : "%s is not a unit of a dose (a weight, length, temperature, percentage or time); write "
+		              "the "
+		              "dose in mg, g, μg, mL, 錠 …",
+		         unit);
+	else if (kind == 2)
+		buf_addf(out,
+		         ja ? "%s は体重・体表面積・時間あたりの量です。1回量を mg, g, μg, mL, 錠 "
+		              "などで書き、回数は別に指"
+		              "定してください"
+		            : "%s is a dose per body weight, body surface or time; write the single dose in mg, g, μg, "
+		              "mL, "
+		              "錠 … and the times a day apart",
+		         unit);
+	else
+		buf_adds(out, ja ? "γ は病棟では μg/kg/分 の意味で μg ではありません。μg か mg で書いてください"
+		                 : "γ means μg/kg/min on a ward, not μg; write the dose in μg or mg");
+	return 1;
+}
+
 int rx_unit_check(const char *text, const char *unit)
 {
-	int kind = unit ? not_dose_kind(unit) : 0;
-	int own = text == unit; /* the unit alone (a unit field): not quoted twice */
-	if (kind == 1 && own)
-		return lb_error_tr(
-		        LB_EINVAL,
-		        "%s is not a unit of a dose (a weight, length, temperature, percentage or time); write "
-		        "the dose in mg, g, μg, mL, 錠 …",
-		        "%s は用量の単位ではありません (体重・長さ・温度・割合・時間)。mg, g, μg, mL, 錠 などで書い"
-		        "てください",
-		        unit);
-	if (kind == 1)
-		return lb_error_tr(
-		        LB_EINVAL,
-		        "'%s': %s is not a unit of a dose (a weight, length, temperature, percentage or time); "
-		        "write the dose in mg, g, μg, mL, 錠 …",
-		        "'%s': %s は用量の単位ではありません (体重・長さ・温度・割合・時間)。mg, g, μg, mL, 錠 など"
-		        "で書いてください",
-		        text, unit);
-	if (kind == 2 && own)
-		return lb_error_tr(
-		        LB_EINVAL,
-		        "%s is a dose per body weight, body surface or time; write the single dose in mg, g, μg, "
-		        "mL, 錠 … and the times a day apart",
-		        "%s は体重・体表面積・時間あたりの量です。1回量を mg, g, μg, mL, 錠 などで書き、回数は別に"
-		        "指定してください",
-		        unit);
-	if (kind == 2)
-		return lb_error_tr(
-		        LB_EINVAL,
-		        "'%s': %s is a dose per body weight, body surface or time; write the single dose in mg, g, "
-		        "μg, mL, 錠 … and the times a day apart",
-		        "'%s': %s は体重・体表面積・時間あたりの量です。1回量を mg, g, μg, mL, 錠 などで書き、回数"
-		        "は別に指定してください",
-		        text, unit);
-	return 0;
+	struct buf m = {0};
+	int rc = rx_unit_message(&m, text, unit, lb_lang() == LB_LANG_JA) ? lb_error(LB_EINVAL, "%s", buf_cstr(&m)) : 0;
+	buf_release(&m);
+	return rc;
 }
 
 const char *rx_unit_norm(const char *unit, char *out, size_t cap)

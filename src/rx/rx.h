@@ -29,14 +29,22 @@
  * followed by a unit ("250mg", "1錠"); *unit_out (may be NULL) receives the unit text's start inside s. Returns 0 and
  * *v (> 0, < 1e7), or -LB_EINVAL with a detail. */
 int rx_parse_amount(const char *s, double *v, const char **unit_out);
+/* When rx_parse_amount refuses s for its unit ("60kg", "3γ", "5mg/kg"), its detail in the language asked for (ja:
+ * Japanese, else English; see rx_unit_message) appended to out, and 1; otherwise 0 and out as it was. */
+int rx_amount_unit_message(struct buf *out, const char *s, int ja);
 /* 1 when unit is one a paper order must not use because it does not mean what it says: γ (on Japanese wards
  * μg/kg/min, not μg). rx_parse_amount and rx_check refuse it. */
 int rx_unit_refused(const char *unit);
-/* 0, or -LB_EINVAL with a one-line detail naming it, when unit is not a dose's: a body weight, a length, a
- * temperature, a percentage or a time (kg, cm, ℃, %, h …), or a dose per body weight, body surface or time (mg/kg,
- * mL/h, mg/日). text is what was typed (the detail quotes it; pass unit itself for a unit field). rx_parse_amount
- * and rx_check refuse such units; an unknown unit (袋, 噴霧) is left to the check, which says it cannot compare it. */
+/* 0, or -LB_EINVAL with a one-line detail naming it, when unit is not a dose's: γ (rx_unit_refused), a body
+ * weight, a length, a temperature, a percentage or a time (kg, cm, ℃, %, h …), or a dose per body weight, body
+ * surface or time (mg/kg, mL/h, mg/日). text is what was typed (the detail quotes it; pass unit itself for a unit
+ * field). rx_parse_amount and rx_check refuse such units; an unknown unit (袋, 噴霧) is left to the check, which says
+ * it cannot compare it. */
 int rx_unit_check(const char *text, const char *unit);
+/* The same detail in the language asked for (ja: Japanese, else English) rather than the process's: a station
+ * answers each request in its own. Appends the one line to out and returns 1 when rx_unit_check refuses unit;
+ * returns 0 and leaves out as it was otherwise. */
+int rx_unit_message(struct buf *out, const char *text, const char *unit, int ja);
 /* Canonical spelling of a unit ("ｍｇ", "MG", "㎎" → "mg"; "mcg", "µg", "ug", "㎍" → "μg"; "ml", "㎖" → "mL";
  * "T", "tab" → "錠"; "cap", "C" → "カプセル"; "U", "IU", "単位" → "単位"), written to out (cap bytes). Unknown units
  * are copied trimmed. Returns out. */

@@ -495,6 +495,12 @@ int64_t station_backoff_ms(int64_t failures, int max_failures)
 	return ms > STATION_BACKOFF_MAX_MS ? STATION_BACKOFF_MAX_MS : ms;
 }
 
+int64_t station_backoff_left_ms(int64_t failures, int64_t last_ms, int max_failures, int64_t now_ms)
+{
+	int64_t left = last_ms + station_backoff_ms(failures, max_failures) - now_ms;
+	return failures >= (int64_t)STATION_BACKOFF_FACTOR * max_failures && left > 0 ? left : 0;
+}
+
 static char dummy_hash[crypto_pwhash_STRBYTES];
 static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
 
@@ -540,8 +546,8 @@ int station_login(struct station_auth *a, const struct station_opts *o, const ch
 		verdict = STATION_LOGIN_LOCKED_ADDRESS;
 	} else if (!ls.known) {
 		/* the account's back-off: refused (password not even checked) until the last failure is old enough */
-		int64_t wait = ls.user_last_ms + station_backoff_ms(ls.user_fail, o->max_failures) - now;
-		if (ls.user_fail >= (int64_t)STATION_BACKOFF_FACTOR * o->max_failures && wait > 0) {
+		int64_t wait = station_backoff_left_ms(ls.user_fail, ls.user_last_ms, o->max_failures, now);
+		if (wait) {
 			*wait_s = (int)((wait + 999) / 1000);
 			snprintf(detail, sizeof(detail),
 			         "back-off %d s: %lld failures from %lld addresses in the window", *wait_s,
@@ -643,9 +649,9 @@ int station_user_lock_status(const char *db, const char *name, int max_failures,
 		goto done;
 	out->failures = ls.user_fail;
 	out->addresses = ls.user_addrs;
-	int64_t wait = ls.user_last_ms + station_backoff_ms(ls.user_fail, max_failures);
-	if (ls.user_fail >= (int64_t)STATION_BACKOFF_FACTOR * max_failures && wait > now)
-		out->backoff_until_ms = wait;
+	int64_t left = station_backoff_left_ms(ls.user_fail, ls.user_last_ms, max_failures, now);
+	if (left)
+		out->backoff_until_ms = now + left;
 done:
 	station_auth_close(&a);
 	return rc;

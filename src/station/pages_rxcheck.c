@@ -79,8 +79,10 @@ static void form_url(struct buf *b, const struct rx_form *f, const char *code)
 		buf_adds(b, "&weekly=1");
 }
 
-/* The order as typed, checked the way `rx check` checks its flags. Returns 0, or -1 with *msg set. */
-static int order_read(struct station_req *r, const struct rx_form *f, struct rx_order *o, const char **msg)
+/* The order as typed, checked the way `rx check` checks its flags. Returns 0, or -1 with *msg set (to why's text
+ * when the library said why: a refused unit is named as the CLI names it, in the request's language). */
+static int order_read(struct station_req *r, const struct rx_form *f, struct rx_order *o, const char **msg,
+                      struct buf *why)
 {
 	if (!f->dose || !f->per_day) {
 		*msg = T_("Enter the dose and the times a day.", "1回量と1日の回数を入力してください。");
@@ -88,8 +90,15 @@ static int order_read(struct station_req *r, const struct rx_form *f, struct rx_
 	}
 	const char *dose_unit = NULL;
 	if (rx_parse_amount(f->dose, &o->dose, &dose_unit) < 0) {
-		*msg = T_("The dose is a number (250, 0.5, 250mg).",
-		          "1回量は数値で入力してください (250, 0.5, 250mg)。");
+		if (rx_amount_unit_message(why, f->dose, r->lang_ja))
+			*msg = buf_cstr(why); /* 「'60kg': kg は用量の単位ではありません …」 */
+		else
+			*msg = T_("The dose is a number (250, 0.5, 250mg).",
+			          "1回量は数値で入力してください (250, 0.5, 250mg)。");
+		return -1;
+	}
+	if (f->unit && rx_unit_message(why, f->unit, f->unit, r->lang_ja)) {
+		*msg = buf_cstr(why);
 		return -1;
 	}
 	o->unit = f->unit;
@@ -423,7 +432,7 @@ int station_page_rx_check(struct station_req *r, struct station_resp *p)
 	struct rx_result res = {0};
 	struct rx_order o = {.patient_id = f.patient};
 	int status = 200, have_result = 0, choose = 0;
-	struct buf detail = {0}, lines_next = {0};
+	struct buf detail = {0}, lines_next = {0}, why = {0};
 	char rxid[20] = "";
 	struct rx_against *against = lb_calloc(1, sizeof(*against));
 	int arc = rxc_against_read(r, &f, against);
@@ -474,7 +483,7 @@ int station_page_rx_check(struct station_req *r, struct station_resp *p)
 		} else if (msg) {
 			status = 400;
 			buf_addf(&detail, "refused: drug '%s'", f.drug);
-		} else if (order_read(r, &f, &o, &msg) < 0) {
+		} else if (order_read(r, &f, &o, &msg, &why) < 0) {
 			status = 400;
 			buf_addf(&detail, "refused: %s", msg);
 		} else if (arc < 0) {
@@ -608,6 +617,7 @@ int station_page_rx_check(struct station_req *r, struct station_resp *p)
 done:
 	buf_release(&detail);
 	buf_release(&lines_next);
+	buf_release(&why);
 	rxc_against_release(against);
 	free(against);
 	rx_result_release(&res);

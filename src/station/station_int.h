@@ -60,6 +60,9 @@ int station_login(struct station_auth *a, const struct station_opts *o, const ch
                   const char *address, char role[16], int *wait_s);
 /* The wait after the last of failures of an account (0 below STATION_BACKOFF_FACTOR x max_failures). */
 int64_t station_backoff_ms(int64_t failures, int max_failures);
+/* What is left of the account's back-off at now_ms, its last failure at last_ms: 0 when failures are fewer than
+ * STATION_BACKOFF_FACTOR x max_failures or the wait has passed, else the milliseconds still to wait (> 0). */
+int64_t station_backoff_left_ms(int64_t failures, int64_t last_ms, int max_failures, int64_t now_ms);
 
 /* Fill out with n random bytes as hex (2n + 1 bytes). */
 void station_random_hex(char *out, size_t n);

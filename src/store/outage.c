@@ -117,7 +117,7 @@ static int add_one(struct store *s, const struct store_outage_new *o, int64_t *i
 	sqlite3_bind_int(q, 13, o->period_days > 1 ? o->period_days : 1); /* 0: not given, which is daily */
 	rc = sqlite3_step(q) == SQLITE_DONE ? 0 : store_sqlerr(s, "recording the outage order");
 	sqlite3_finalize(q);
-	if (rc == 0 && id)
+	if (rc == 0) /* id is never NULL: store_outage_add passes &ids[i] */
 		*id = sqlite3_last_insert_rowid(s->db);
 	return rc;
 }

@@ -22,6 +22,19 @@ expect_rc 2 "log before any declaration"
 inc status
 expect_rc 2 "no --incident nor --db"
 expect_one_line_err "no --incident nor --db"
+# a declaration the library refuses before any timeline is read leaves no file behind (none was there)
+inc declare --incident "$I" --title "$(printf 'ランサムウェア\001疑い')"
+expect_rc 2 "a control character in the title"
+expect_one_line_err "a control character in the title"
+expect_err "control character" "the title's control character is said"
+inc declare --incident "$I" --title "古い" --known-at "1999-12-31 23:00"
+expect_rc 2 "known at before 2000"
+expect_one_line_err "known at before 2000"
+inc declare --incident "$I" --title "記録者" --as "$(printf '佐藤\033[2J')"
+expect_rc 2 "a control character in --as"
+expect_one_line_err "a control character in --as"
+CHECKS=$((CHECKS + 1))
+[ ! -e "$I" ] && [ ! -e "$I-wal" ] && [ ! -e "$I-journal" ] || fail "a refused declaration left a file: $(ls "$T/hq")"
 
 # the drill: learned of at 03:10 local time, two days ago
 known=$(date -d '-2 days' '+%Y-%m-%d 03:10')

@@ -220,6 +220,12 @@ bad_rx "patient=RX0001&drug=D-CALO&dose=200&per_day=0" 400 '1日の回数は数�
 bad_rx "patient=RX0001&drug=D-CALO&dose=200&per_day=3&days=-1" 400 '日数は' "negative days"
 bad_rx "patient=RX0001&drug=D-CALO&dose=200mg&unit=%E9%8C%A0&per_day=3" 400 '1回量の単位と単位欄が一致しません' "units that disagree"
 bad_rx "patient=RX0001&drug=D-CALO&dose=200" 400 '1回量と1日の回数を入力' "a dose without times a day"
+# a unit that is no dose's is named, as rx check names it (the rx library's words), in the page's language
+bad_rx "patient=RX0001&drug=D-CALO&dose=60kg&per_day=3" 400 '&#39;60kg&#39;: kg は用量の単位ではありません' "a body weight typed as the dose"
+bad_rx "patient=RX0001&drug=D-CALO&dose=60&unit=kg&per_day=3" 400 'kg は用量の単位ではありません' "a body weight in the unit field"
+bad_rx "patient=RX0001&drug=D-CALO&dose=5&unit=mg%2Fkg&per_day=3" 400 'mg/kg は体重・体表面積・時間あたりの量です' "a dose per kg in the unit field"
+bad_rx "patient=RX0001&drug=D-CALO&dose=3%CE%B3&per_day=1" 400 '&#39;3γ&#39;: γ は病棟では μg/kg/分 の意味' "γ typed with the dose"
+bad_rx "patient=RX0001&drug=D-CALO&dose=60kg&per_day=3&lang=en" 400 '&#39;60kg&#39;: kg is not a unit of a dose' "the same in English"
 bad_rx "patient=RX0001&drug=NOPE1&dose=1&per_day=1" 400 '該当する薬品はありません' "an unknown drug code"
 bad_rx "patient=RX0001&drug=zz&dose=1&per_day=1" 400 '薬品コードが見つかりません' "two characters of a drug"
 bad_rx "patient=NOBODY&drug=D-CALO&dose=1&per_day=1" 404 '該当する患者はいません' "an unknown patient"

@@ -106,4 +106,38 @@ static inline void rxw_alert_list(const struct rx_result *r, int with_basis, str
 	free(v);
 }
 
+/* Check one order of drug for pid (dose 1 of the drug's unit, once a day) and compare its allergy alerts (kind
+ * allergy*) with want, a space-separated list of "level:kind" in the order rx_check gives them ("" for none).
+ * Every allergy alert has both reasons and the basis type "allergy"; the Japanese reason of the first must hold
+ * ja_has (NULL: anything) and must not hold ja_not (NULL: no test). Needs cmocka.h included before this file. */
+static inline void rxw_check_allergy(const char *pid, const char *drug, const char *want, const char *ja_has,
+                                     const char *ja_not)
+{
+	struct rx_order o = {.patient_id = pid, .drug_code = drug, .dose = 1, .unit = NULL, .per_day = 1};
+	struct rx_result r = {0};
+	assert_int_equal(rx_check(st, &o, &r), 0);
+	struct buf got = {0};
+	const struct rx_alert *first = NULL;
+	for (size_t i = 0; i < r.n; i++) {
+		if (strncmp(r.v[i].kind, "allergy", 7))
+			continue;
+		buf_addf(&got, "%s%s:%s", got.len ? " " : "", rx_level_name(r.v[i].level), r.v[i].kind);
+		assert_non_null(r.v[i].reason_en);
+		assert_non_null(r.v[i].reason_ja);
+		assert_string_equal(r.v[i].basis.type, "allergy");
+		if (!first)
+			first = &r.v[i];
+	}
+	if (strcmp(buf_cstr(&got), want) || (ja_has && (!first || !strstr(first->reason_ja, ja_has))) ||
+	    (ja_not && first && strstr(first->reason_ja, ja_not))) {
+		for (size_t i = 0; i < r.n; i++)
+			print_message("  %s %s: %s / %s\n", rx_level_name(r.v[i].level), r.v[i].kind, r.v[i].reason_en,
+			              r.v[i].reason_ja);
+		fail_msg("%s %s: got '%s', want '%s' (reason with '%s')", pid, drug, buf_cstr(&got), want,
+		         ja_has ? ja_has : "");
+	}
+	buf_release(&got);
+	rx_result_release(&r);
+}
+
 #endif

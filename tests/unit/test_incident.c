@@ -364,6 +364,58 @@ static void test_rules(void **state)
 	assert_int_equal(open, 6);
 }
 
+/* What incident_new_check refuses without a file, at its edges: control characters (0x1f and 0x7f; tab and, in the
+ * text only, newline pass), the length caps to the byte, and a declaration known up to five minutes ahead of the
+ * clock (to the millisecond) and not before 2000; a note's known-at is not a declaration's and is not judged. */
+static void test_new_check_edges(void **state)
+{
+	(void)state;
+	const int64_t now = INT64_C(1800000000000);
+	struct incident_new n = {.type = INCIDENT_T_NOTE, .kind = "fact", .text = "a b"};
+	assert_int_equal(incident_new_check(&n, now), 0);
+	static const char *const bad_text[] = {"a\x1f", "a\x7f", "\x01", "a\rb", " \t\n"};
+	for (size_t i = 0; i < sizeof(bad_text) / sizeof(bad_text[0]); i++) {
+		n.text = bad_text[i];
+		if (incident_new_check(&n, now) != -LB_EINVAL)
+			fail_msg("text %zu was not refused", i);
+	}
+	n.text = "\t一行目\n二行目~";
+	assert_int_equal(incident_new_check(&n, now), 0);
+	char name[INCIDENT_NAME_MAX + 2];
+	memset(name, 'a', sizeof(name));
+	name[INCIDENT_NAME_MAX] = '\0';
+	n.author = name; /* exactly the cap */
+	n.os_user = name;
+	assert_int_equal(incident_new_check(&n, now), 0);
+	name[INCIDENT_NAME_MAX] = 'a';
+	name[INCIDENT_NAME_MAX + 1] = '\0';
+	assert_int_equal(incident_new_check(&n, now), -LB_EINVAL);
+	n.author = "山田";
+	assert_int_equal(incident_new_check(&n, now), -LB_EINVAL); /* the account name over the cap */
+	n.os_user = "it1";
+	n.author = "山田\t花子"; /* a tab passes in a name, a newline does not */
+	assert_int_equal(incident_new_check(&n, now), 0);
+	n.author = "山田\n";
+	assert_int_equal(incident_new_check(&n, now), -LB_EINVAL);
+	n.author = "山田\x7f";
+	assert_int_equal(incident_new_check(&n, now), -LB_EINVAL);
+	n.author = NULL;
+	n.known_at_ms = now + 3600 * 1000; /* a note: not judged */
+	assert_int_equal(incident_new_check(&n, now), 0);
+	struct incident_new d = {.type = INCIDENT_T_DECLARE, .text = "停止", .known_at_ms = now + 5 * 60 * 1000};
+	assert_int_equal(incident_new_check(&d, now), 0); /* five minutes ahead: a clock a little fast */
+	d.known_at_ms++;
+	assert_int_equal(incident_new_check(&d, now), -LB_EINVAL);
+	d.known_at_ms = INT64_C(946684800000);
+	assert_int_equal(incident_new_check(&d, now), 0);
+	d.known_at_ms--;
+	assert_int_equal(incident_new_check(&d, now), -LB_EINVAL);
+	d.known_at_ms = 0; /* not given: now */
+	assert_int_equal(incident_new_check(&d, now), 0);
+	d.text = "停止\x1b[2J";
+	assert_int_equal(incident_new_check(&d, now), -LB_EINVAL);
+}
+
 /* Phases: each change is checked against the current phase, which the newest phase entry sets. */
 static void test_phases(void **state)
 {
@@ -480,6 +532,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_reordered, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_replaced_with_recomputed_hash, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_head, setup, teardown),
+	        cmocka_unit_test(test_new_check_edges),
 	        cmocka_unit_test_setup_teardown(test_triggers_refuse, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_rules, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_phases, setup, teardown),

@@ -90,6 +90,126 @@ static void test_deadlines(void **state)
 	incident_state_release(&s);
 }
 
+/* Overdue at the edges, to the millisecond: a report not made is overdue only after its last moment (latest_ms):
+ * not one second before, not at it, from one millisecond after. MHLW and police are due at once (the moment it is
+ * known), the PPC preliminary report at 3 days and at the latest 5, the final one at 30. */
+static void test_deadline_edges(void **state)
+{
+	(void)state;
+	declare(0);
+	static const struct {
+		int report;
+		int64_t latest;
+	} edge[] = {{INCIDENT_MHLW, 0},
+	            {INCIDENT_POLICE, 0},
+	            {INCIDENT_PPC_PRELIMINARY, 5 * DAY},
+	            {INCIDENT_PPC_FINAL, 30 * DAY}};
+	struct incident_state s;
+	for (size_t i = 0; i < sizeof(edge) / sizeof(edge[0]); i++) {
+		const int64_t last = known + edge[i].latest;
+		static const int64_t at[] = {-1000, -1, 0, 1, 1000};
+		for (size_t k = 0; k < sizeof(at) / sizeof(at[0]); k++) {
+			state_at(last + at[k], &s);
+			const struct incident_deadline *d = &s.deadlines[edge[i].report];
+			assert_int_equal(d->latest_ms, last);
+			if (d->overdue != (at[k] > 0))
+				fail_msg("report %d at latest %+lld ms: overdue %d", edge[i].report, (long long)at[k],
+				         d->overdue);
+			assert_false(d->late); /* not made: never late, only overdue */
+			incident_state_release(&s);
+		}
+	}
+	state_at(known, &s);
+	assert_int_equal(s.deadlines[INCIDENT_PPC_PRELIMINARY].due_ms, known + 3 * DAY);
+	assert_int_equal(s.deadlines[INCIDENT_PPC_FINAL].due_ms, known + 30 * DAY);
+	incident_state_release(&s);
+}
+
+/* The same edges when malicious: the final report at 60 days, not 30 (overdue from 60 days + 1 ms). */
+static void test_deadline_edges_malicious(void **state)
+{
+	(void)state;
+	declare(INCIDENT_F_MALICIOUS);
+	struct incident_state s;
+	static const int64_t at[] = {30 * DAY + 1, 60 * DAY - 1000, 60 * DAY, 60 * DAY + 1, 60 * DAY + 1000};
+	for (size_t k = 0; k < sizeof(at) / sizeof(at[0]); k++) {
+		state_at(known + at[k], &s);
+		const struct incident_deadline *d = &s.deadlines[INCIDENT_PPC_FINAL];
+		assert_int_equal(d->due_ms, known + 60 * DAY);
+		assert_int_equal(d->latest_ms, known + 60 * DAY);
+		assert_int_equal(d->overdue, at[k] > 60 * DAY);
+		assert_true(d->applies);
+		incident_state_release(&s);
+	}
+}
+
+/* Late at the edges: a report made at its last moment is in time, one made a millisecond or a second after it is
+ * late; a report due at once (MHLW, police) is never marked late, only overdue until made. One incident a case. */
+static void test_late_edges(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *report;
+		int r;
+		int64_t made;
+		int late;
+	} c[] = {
+	        {"ppc-preliminary", INCIDENT_PPC_PRELIMINARY, 3 * DAY, 0},
+	        {"ppc-preliminary", INCIDENT_PPC_PRELIMINARY, 5 * DAY - 1000, 0},
+	        {"ppc-preliminary", INCIDENT_PPC_PRELIMINARY, 5 * DAY, 0},
+	        {"ppc-preliminary", INCIDENT_PPC_PRELIMINARY, 5 * DAY + 1, 1},
+	        {"ppc-preliminary", INCIDENT_PPC_PRELIMINARY, 5 * DAY + 1000, 1},
+	        {"ppc-final", INCIDENT_PPC_FINAL, 30 * DAY, 0},
+	        {"ppc-final", INCIDENT_PPC_FINAL, 30 * DAY + 1, 1},
+	        {"mhlw", INCIDENT_MHLW, DAY, 0},
+	        {"police", INCIDENT_POLICE, 2 * DAY, 0},
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		int64_t id =
+		        append((struct incident_new){.type = INCIDENT_T_DECLARE, .text = "停止", .known_at_ms = known});
+		int64_t made = append((struct incident_new){.type = INCIDENT_T_NOTE,
+		                                            .kind = "contact",
+		                                            .text = "報告",
+		                                            .report = c[i].report,
+		                                            .at_ms = known + c[i].made});
+		struct incident_state s;
+		assert_int_equal(incident_state(f, id, 0, known + 90 * DAY, &s), 0);
+		const struct incident_deadline *d = &s.deadlines[c[i].r];
+		assert_int_equal(d->done_seq, made);
+		assert_int_equal(d->done_ms, known + c[i].made);
+		assert_false(d->overdue);
+		if (d->late != c[i].late)
+			fail_msg("%s made at %+lld ms: late %d, want %d", c[i].report, (long long)c[i].made, d->late,
+			         c[i].late);
+		incident_state_release(&s);
+		append((struct incident_new){.type = INCIDENT_T_CLOSE, .text = "終了"});
+	}
+}
+
+/* The newest entries, oldest first, for any count: even and odd, fewer than asked, and none asked for. */
+static void test_latest_order(void **state)
+{
+	(void)state;
+	declare(0);
+	for (int i = 2; i <= 7; i++) {
+		char text[16];
+		snprintf(text, sizeof(text), "note %d", i);
+		append((struct incident_new){.type = INCIDENT_T_NOTE, .kind = "fact", .text = text});
+	}
+	for (size_t want = 0; want <= 9; want++) {
+		struct incident_state s;
+		assert_int_equal(incident_state(f, 0, want, known, &s), 0);
+		size_t n = want < 7 ? want : 7;
+		assert_int_equal(s.nlatest, n);
+		for (size_t i = 0; i < n; i++)
+			if (s.latest[i].seq != (int64_t)(7 - n + 1 + i))
+				fail_msg("%zu asked: latest[%zu] is #%lld", want, i, (long long)s.latest[i].seq);
+		assert_int_equal(s.entries, 7);
+		assert_int_equal(s.head_seq, 7);
+		incident_state_release(&s);
+	}
+}
+
 static void test_malicious_and_drill(void **state)
 {
 	(void)state;
@@ -176,7 +296,10 @@ static void test_closed_and_list(void **state)
 	declare(INCIDENT_F_DRILL);
 	append((struct incident_new){.type = INCIDENT_T_CLOSE, .text = "closed"});
 	struct incident_state s;
+	lb_set_lang(LB_LANG_EN);
 	assert_int_equal(incident_state(f, 0, 5, lb_now_ms(), &s), -LB_ENOTFOUND);
+	assert_non_null(strstr(lb_errmsg(), "no open incident")); /* said as such, not as "no incident #0" */
+	assert_non_null(strstr(lb_errmsg(), "--id N"));
 	assert_int_equal(incident_state(f, 1, 5, lb_now_ms(), &s), 0);
 	assert_int_equal(s.closed_seq, 2);
 	incident_state_release(&s);
@@ -195,6 +318,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test_setup_teardown(test_deadlines, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_deadline_edges, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_deadline_edges_malicious, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_late_edges, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_latest_order, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_malicious_and_drill, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_report_made, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_phase_and_decisions, setup, teardown),

@@ -94,38 +94,6 @@ static int setup(void **state)
 	return rxw_open("rxallergy", drugs_csv, files, 0);
 }
 
-/* Check one order of drug (a tenth of its maximum, once a day) for pid; want is the list of "level:kind" of the
- * allergy alerts ("" for none); the Japanese reason of the first must hold ja_has (NULL: anything), and must not
- * hold ja_not (NULL: no test). */
-static void check(const char *pid, const char *drug, const char *want, const char *ja_has, const char *ja_not)
-{
-	struct rx_order o = {.patient_id = pid, .drug_code = drug, .dose = 1, .unit = NULL, .per_day = 1};
-	struct rx_result r = {0};
-	assert_int_equal(rx_check(st, &o, &r), 0);
-	struct buf got = {0};
-	const struct rx_alert *first = NULL;
-	for (size_t i = 0; i < r.n; i++) {
-		if (strncmp(r.v[i].kind, "allergy", 7))
-			continue;
-		buf_addf(&got, "%s%s:%s", got.len ? " " : "", rx_level_name(r.v[i].level), r.v[i].kind);
-		assert_non_null(r.v[i].reason_en);
-		assert_non_null(r.v[i].reason_ja);
-		assert_string_equal(r.v[i].basis.type, "allergy");
-		if (!first)
-			first = &r.v[i];
-	}
-	if (strcmp(buf_cstr(&got), want) || (ja_has && (!first || !strstr(first->reason_ja, ja_has))) ||
-	    (ja_not && first && strstr(first->reason_ja, ja_not))) {
-		for (size_t i = 0; i < r.n; i++)
-			print_message("  %s %s: %s / %s\n", rx_level_name(r.v[i].level), r.v[i].kind, r.v[i].reason_en,
-			              r.v[i].reason_ja);
-		fail_msg("%s %s: got '%s', want '%s' (reason with '%s')", pid, drug, buf_cstr(&got), want,
-		         ja_has ? ja_has : "");
-	}
-	buf_release(&got);
-	rx_result_release(&r);
-}
-
 static void test_tables(void **state)
 {
 	(void)state;
@@ -139,12 +107,12 @@ static void test_tables(void **state)
 static void test_aspirin_asthma(void **state)
 {
 	(void)state;
-	check("A01", "D-LOXO", "stop:allergy-cross", "禁忌", NULL);
-	check("A01", "D-VOLT", "stop:allergy-cross", NULL, NULL);
-	check("A01", "D-CELE", "stop:allergy-cross", NULL, NULL);
-	check("A01", "D-ASPI", "stop:allergy", NULL, NULL);
-	check("A01", "D-CALO", "warn:allergy-cross", NULL, NULL);
-	check("A01", "D-MAGM", "", NULL, NULL);
+	rxw_check_allergy("A01", "D-LOXO", "stop:allergy-cross", "禁忌", NULL);
+	rxw_check_allergy("A01", "D-VOLT", "stop:allergy-cross", NULL, NULL);
+	rxw_check_allergy("A01", "D-CELE", "stop:allergy-cross", NULL, NULL);
+	rxw_check_allergy("A01", "D-ASPI", "stop:allergy", NULL, NULL);
+	rxw_check_allergy("A01", "D-CALO", "warn:allergy-cross", NULL, NULL);
+	rxw_check_allergy("A01", "D-MAGM", "", NULL, NULL);
 }
 
 /* Issue 14: acetaminophen in aspirin asthma, as the current inserts say it (the 2023-10-12 revision took it out of
@@ -153,60 +121,60 @@ static void test_aspirin_asthma(void **state)
 static void test_acetaminophen_aspirin_asthma(void **state)
 {
 	(void)state;
-	check("A01", "D-CALO", "warn:allergy-cross", "1回300mg以下とする", NULL);
-	check("A01", "D-CALO", "warn:allergy-cross", "2. 禁忌から削除", NULL);
-	check("A01", "D-CALO", "warn:allergy-cross", "9.1", NULL);
-	check("A14", "D-CALO", "stop:allergy-cross", "1回300mg以下", NULL);
-	check("A14", "D-LOXO", "stop:allergy-class", NULL, NULL);
+	rxw_check_allergy("A01", "D-CALO", "warn:allergy-cross", "1回300mg以下とする", NULL);
+	rxw_check_allergy("A01", "D-CALO", "warn:allergy-cross", "2. 禁忌から削除", NULL);
+	rxw_check_allergy("A01", "D-CALO", "warn:allergy-cross", "9.1", NULL);
+	rxw_check_allergy("A14", "D-CALO", "stop:allergy-cross", "1回300mg以下", NULL);
+	rxw_check_allergy("A14", "D-LOXO", "stop:allergy-class", NULL, NULL);
 }
 
 /* A brand inside a sentence, and the same ingredient by another product: stop; the class by a named drug: warn. */
 static void test_text_and_ingredient(void **state)
 {
 	(void)state;
-	check("A02", "D-LOXO", "stop:allergy", NULL, NULL);
-	check("A02", "D-LOXG", "stop:allergy", "同じ成分", NULL);
-	check("A02", "D-VOLT", "warn:allergy-class", NULL, "既往");
-	check("A02", "D-CALO", "", NULL, NULL);
-	check("A05", "D-AMOX", "stop:allergy", "アナフィラキシーの既往", NULL);
-	check("A05", "D-SAWA", "stop:allergy", NULL, NULL);
+	rxw_check_allergy("A02", "D-LOXO", "stop:allergy", NULL, NULL);
+	rxw_check_allergy("A02", "D-LOXG", "stop:allergy", "同じ成分", NULL);
+	rxw_check_allergy("A02", "D-VOLT", "warn:allergy-class", NULL, "既往");
+	rxw_check_allergy("A02", "D-CALO", "", NULL, NULL);
+	rxw_check_allergy("A05", "D-AMOX", "stop:allergy", "アナフィラキシーの既往", NULL);
+	rxw_check_allergy("A05", "D-SAWA", "stop:allergy", NULL, NULL);
 }
 
 /* Ward abbreviations and class words, in any width; PC never inside another word. */
 static void test_dictionary(void **state)
 {
 	(void)state;
-	check("A03", "D-AMOX", "stop:allergy", NULL, NULL);
-	check("A03", "D-FLOM", "warn:allergy-cross", "交差反応", NULL);
-	check("A03", "D-MERO", "warn:allergy-cross", NULL, NULL);
-	check("A03", "D-CLAR", "", NULL, NULL);
-	check("A04", "D-SAWA", "stop:allergy", "アナフィラキシーの既往", NULL);
-	check("A08", "D-AMOX", "info:allergy-unknown", "未分類の薬剤アレルギー", NULL);
-	check("A09", "D-FLOM", "stop:allergy", NULL, NULL);
-	check("A09", "D-AMOX", "warn:allergy-cross", NULL, NULL);
-	check("A11", "D-OMNI", "stop:allergy", NULL, NULL);
-	check("A12", "D-CELE", "stop:allergy", NULL, NULL);
-	check("A12", "D-SAWA", "stop:allergy", NULL, NULL);
-	check("A12", "D-LEVO", "stop:allergy", NULL, NULL);
-	check("A12", "D-MAGM", "", NULL, NULL);
+	rxw_check_allergy("A03", "D-AMOX", "stop:allergy", NULL, NULL);
+	rxw_check_allergy("A03", "D-FLOM", "warn:allergy-cross", "交差反応", NULL);
+	rxw_check_allergy("A03", "D-MERO", "warn:allergy-cross", NULL, NULL);
+	rxw_check_allergy("A03", "D-CLAR", "", NULL, NULL);
+	rxw_check_allergy("A04", "D-SAWA", "stop:allergy", "アナフィラキシーの既往", NULL);
+	rxw_check_allergy("A08", "D-AMOX", "info:allergy-unknown", "未分類の薬剤アレルギー", NULL);
+	rxw_check_allergy("A09", "D-FLOM", "stop:allergy", NULL, NULL);
+	rxw_check_allergy("A09", "D-AMOX", "warn:allergy-cross", NULL, NULL);
+	rxw_check_allergy("A11", "D-OMNI", "stop:allergy", NULL, NULL);
+	rxw_check_allergy("A12", "D-CELE", "stop:allergy", NULL, NULL);
+	rxw_check_allergy("A12", "D-SAWA", "stop:allergy", NULL, NULL);
+	rxw_check_allergy("A12", "D-LEVO", "stop:allergy", NULL, NULL);
+	rxw_check_allergy("A12", "D-MAGM", "", NULL, NULL);
 }
 
 /* Severity: a severe reaction raises a lent class and a cross-reactive class to stop, and says so. */
 static void test_severity(void **state)
 {
 	(void)state;
-	check("A06", "D-VOLT", "warn:allergy-class", NULL, "既往");
-	check("A07", "D-VOLT", "stop:allergy-class", "呼吸困難の既往", NULL);
-	check("A04", "D-FLOM", "stop:allergy-cross", "アナフィラキシーの既往", NULL);
-	check("A04", "D-MERO", "stop:allergy-cross", NULL, NULL);
-	check("A13", "D-AMOX", "stop:allergy-cross", "重篤な反応の既往", NULL);
+	rxw_check_allergy("A06", "D-VOLT", "warn:allergy-class", NULL, "既往");
+	rxw_check_allergy("A07", "D-VOLT", "stop:allergy-class", "呼吸困難の既往", NULL);
+	rxw_check_allergy("A04", "D-FLOM", "stop:allergy-cross", "アナフィラキシーの既往", NULL);
+	rxw_check_allergy("A04", "D-MERO", "stop:allergy-cross", NULL, NULL);
+	rxw_check_allergy("A13", "D-AMOX", "stop:allergy-cross", "重篤な反応の既往", NULL);
 }
 
 /* A food allergy is no drug allergy: no info; a drug allergy that names nothing known: an info. */
 static void test_unclassified(void **state)
 {
 	(void)state;
-	check("A10", "D-MAGM", "info:allergy-unknown", "漢方薬で発疹", NULL);
+	rxw_check_allergy("A10", "D-MAGM", "info:allergy-unknown", "漢方薬で発疹", NULL);
 }
 
 /* Two words of one class: the reason names the first as written (PC), not the later one; a brand in half-width
@@ -214,8 +182,8 @@ static void test_unclassified(void **state)
 static void test_first_word_and_halfwidth(void **state)
 {
 	(void)state;
-	check("A15", "D-AMOX", "stop:allergy", "(PC: ペニシリン系)", "ペニ系: ");
-	check("A16", "D-AMOX", "stop:allergy", "同じ成分", NULL);
+	rxw_check_allergy("A15", "D-AMOX", "stop:allergy", "(PC: ペニシリン系)", "ペニ系: ");
+	rxw_check_allergy("A16", "D-AMOX", "stop:allergy", "同じ成分", NULL);
 }
 
 /* Three characters are enough to name a product, two are not: 「メロペで発疹」 names メロペン (a run of three kana
@@ -224,11 +192,11 @@ static void test_first_word_and_halfwidth(void **state)
 static void test_three_characters(void **state)
 {
 	(void)state;
-	check("A17", "D-MERO", "stop:allergy", "同じ成分", NULL);
-	check("A18", "D-LEVO", "stop:allergy", "に該当します", NULL);
-	check("A19", "D-CLAR", "info:allergy-unknown", NULL, NULL);
-	check("A19", "D-LEVO", "info:allergy-unknown", NULL, NULL);
-	check("A02", "D-LOXO", "stop:allergy", "ロキソニン に該当します", NULL);
+	rxw_check_allergy("A17", "D-MERO", "stop:allergy", "同じ成分", NULL);
+	rxw_check_allergy("A18", "D-LEVO", "stop:allergy", "に該当します", NULL);
+	rxw_check_allergy("A19", "D-CLAR", "info:allergy-unknown", NULL, NULL);
+	rxw_check_allergy("A19", "D-LEVO", "info:allergy-unknown", NULL, NULL);
+	rxw_check_allergy("A02", "D-LOXO", "stop:allergy", "ロキソニン に該当します", NULL);
 }
 
 /* A severe reaction written in the allergy's own text (「血圧低下」, whose UTF-8 holds the byte 0x80) is read as
@@ -236,7 +204,7 @@ static void test_three_characters(void **state)
 static void test_severe_in_text(void **state)
 {
 	(void)state;
-	check("A20", "D-FLOM", "stop:allergy", "の既往: 投与前に必ず処方医へ確認", NULL);
+	rxw_check_allergy("A20", "D-FLOM", "stop:allergy", "の既往: 投与前に必ず処方医へ確認", NULL);
 }
 
 int main(void)

@@ -132,34 +132,6 @@ static int setup(void **state)
 	return rc;
 }
 
-/* Check one order of drug for pid; want is the list of "level:kind" of the allergy alerts ("" for none); the
- * Japanese reason of the first must hold ja_has (NULL: anything) and not ja_not (NULL: no test). */
-static void check(const char *pid, const char *drug, const char *want, const char *ja_has, const char *ja_not)
-{
-	struct rx_order o = {.patient_id = pid, .drug_code = drug, .dose = 1, .unit = NULL, .per_day = 1};
-	struct rx_result r = {0};
-	assert_int_equal(rx_check(st, &o, &r), 0);
-	struct buf got = {0};
-	const struct rx_alert *first = NULL;
-	for (size_t i = 0; i < r.n; i++) {
-		if (strncmp(r.v[i].kind, "allergy", 7))
-			continue;
-		buf_addf(&got, "%s%s:%s", got.len ? " " : "", rx_level_name(r.v[i].level), r.v[i].kind);
-		if (!first)
-			first = &r.v[i];
-	}
-	if (strcmp(buf_cstr(&got), want) || (ja_has && (!first || !strstr(first->reason_ja, ja_has))) ||
-	    (ja_not && first && strstr(first->reason_ja, ja_not))) {
-		for (size_t i = 0; i < r.n; i++)
-			print_message("  %s %s: %s / %s\n", rx_level_name(r.v[i].level), r.v[i].kind, r.v[i].reason_en,
-			              r.v[i].reason_ja);
-		fail_msg("%s %s: got '%s', want '%s' (reason with '%s')", pid, drug, buf_cstr(&got), want,
-		         ja_has ? ja_has : "");
-	}
-	buf_release(&got);
-	rx_result_release(&r);
-}
-
 /* The dictionary's version, and its products: each names an ingredient, and each class it lends is a class the
  * dictionary knows (spelled as one of its class words), so that a product never lends a class nothing meets. */
 static void test_products_table(void **state)
@@ -196,68 +168,68 @@ static void test_products_table(void **state)
 static void test_brand_outside_master(void **state)
 {
 	(void)state;
-	check("W01", "D-LOXO", "warn:allergy-class", "NSAIDs", "既往");
-	check("W01", "D-DICL", "stop:allergy", "同じ成分", NULL);
-	check("W01", "D-MAGM", "", NULL, NULL);
-	check("W02", "D-ASPI", "stop:allergy", "同じ成分 アスピリン", NULL);
-	check("W02", "D-LOXO", "warn:allergy-class", NULL, NULL);
-	check("W03", "D-LOXO", "stop:allergy-class", "アナフィラキシーの既往", NULL);
-	check("W03", "D-DICL", "stop:allergy", "同じ成分", NULL);
-	check("W20", "D-SULP", "warn:allergy-class", "ピリン系", NULL);
-	check("W20", "D-ACET", "stop:allergy", "同じ成分", NULL);
+	rxw_check_allergy("W01", "D-LOXO", "warn:allergy-class", "NSAIDs", "既往");
+	rxw_check_allergy("W01", "D-DICL", "stop:allergy", "同じ成分", NULL);
+	rxw_check_allergy("W01", "D-MAGM", "", NULL, NULL);
+	rxw_check_allergy("W02", "D-ASPI", "stop:allergy", "同じ成分 アスピリン", NULL);
+	rxw_check_allergy("W02", "D-LOXO", "warn:allergy-class", NULL, NULL);
+	rxw_check_allergy("W03", "D-LOXO", "stop:allergy-class", "アナフィラキシーの既往", NULL);
+	rxw_check_allergy("W03", "D-DICL", "stop:allergy", "同じ成分", NULL);
+	rxw_check_allergy("W20", "D-SULP", "warn:allergy-class", "ピリン系", NULL);
+	rxw_check_allergy("W20", "D-ACET", "stop:allergy", "同じ成分", NULL);
 }
 
 /* Words after a name do not stop the match: 疑い, の疑い, 既往, また(は). */
 static void test_words_after(void **state)
 {
 	(void)state;
-	check("W04", "D-LOXO", "warn:allergy-class", NULL, NULL);
-	check("W04", "D-DICL", "stop:allergy", NULL, NULL);
-	check("W13", "D-DICL", "stop:allergy", NULL, NULL);
-	check("W12", "D-AMOX", "stop:allergy", NULL, NULL);
-	check("W14", "D-CEZ", "stop:allergy", NULL, NULL);
-	check("W14", "D-AMOX", "warn:allergy-cross", NULL, NULL);
+	rxw_check_allergy("W04", "D-LOXO", "warn:allergy-class", NULL, NULL);
+	rxw_check_allergy("W04", "D-DICL", "stop:allergy", NULL, NULL);
+	rxw_check_allergy("W13", "D-DICL", "stop:allergy", NULL, NULL);
+	rxw_check_allergy("W12", "D-AMOX", "stop:allergy", NULL, NULL);
+	rxw_check_allergy("W14", "D-CEZ", "stop:allergy", NULL, NULL);
+	rxw_check_allergy("W14", "D-AMOX", "warn:allergy-cross", NULL, NULL);
 }
 
 /* ピリン疑い is ピリン系 (in half-width too, after another name and また), アスピリン is not. */
 static void test_pyrine(void **state)
 {
 	(void)state;
-	check("W05", "D-SULP", "stop:allergy", "ピリン系", NULL);
-	check("W05", "D-ASPI", "", NULL, NULL);
-	check("W07", "D-SULP", "stop:allergy", NULL, NULL);
-	check("W19", "D-SULP", "stop:allergy", NULL, NULL);
-	check("W06", "D-SULP", "", NULL, NULL);
-	check("W06", "D-ASPI", "stop:allergy", NULL, NULL);
+	rxw_check_allergy("W05", "D-SULP", "stop:allergy", "ピリン系", NULL);
+	rxw_check_allergy("W05", "D-ASPI", "", NULL, NULL);
+	rxw_check_allergy("W07", "D-SULP", "stop:allergy", NULL, NULL);
+	rxw_check_allergy("W19", "D-SULP", "stop:allergy", NULL, NULL);
+	rxw_check_allergy("W06", "D-SULP", "", NULL, NULL);
+	rxw_check_allergy("W06", "D-ASPI", "stop:allergy", NULL, NULL);
 }
 
 /* Two names joined by ・ are two names; kana runs hold ァ, ぁ and ー (in hiragana too). */
 static void test_kana_runs(void **state)
 {
 	(void)state;
-	check("W08", "D-DICL", "stop:allergy", "同じ成分", NULL);
-	check("W08", "D-LOXO", "stop:allergy", NULL, NULL);
-	check("W09", "D-CEZ", "stop:allergy", "同じ成分", NULL);
-	check("W10", "D-CEZ", "stop:allergy", "同じ成分", NULL);
-	check("W11", "D-ACET", "stop:allergy", "同じ成分 アセトアミノフェン", NULL);
+	rxw_check_allergy("W08", "D-DICL", "stop:allergy", "同じ成分", NULL);
+	rxw_check_allergy("W08", "D-LOXO", "stop:allergy", NULL, NULL);
+	rxw_check_allergy("W09", "D-CEZ", "stop:allergy", "同じ成分", NULL);
+	rxw_check_allergy("W10", "D-CEZ", "stop:allergy", "同じ成分", NULL);
+	rxw_check_allergy("W11", "D-ACET", "stop:allergy", "同じ成分 アセトアミノフェン", NULL);
 }
 
 /* An allergy coded by the drug's code, YJ code or HOT code names the drug itself (no text needed). */
 static void test_coded(void **state)
 {
 	(void)state;
-	check("W15", "D-LOXO", "stop:allergy", "D-LOXO に該当します", NULL);
-	check("W16", "D-LOXO", "stop:allergy", "1149019F1560 に該当します", NULL);
-	check("W17", "D-LOXO", "stop:allergy", "1004150030101 に該当します", NULL);
-	check("W16", "D-DICL", "warn:allergy-class", NULL, NULL);
+	rxw_check_allergy("W15", "D-LOXO", "stop:allergy", "D-LOXO に該当します", NULL);
+	rxw_check_allergy("W16", "D-LOXO", "stop:allergy", "1149019F1560 に該当します", NULL);
+	rxw_check_allergy("W17", "D-LOXO", "stop:allergy", "1004150030101 に該当します", NULL);
+	rxw_check_allergy("W16", "D-DICL", "warn:allergy-class", NULL, NULL);
 }
 
 /* A long list of drugs loses none: the last one named still stops its ingredient. */
 static void test_long_list(void **state)
 {
 	(void)state;
-	check("W18", "D-DICL", "stop:allergy", "ボルタレン: ジクロフェナク", NULL);
-	check("W18", "D-MAGM", "", NULL, NULL);
+	rxw_check_allergy("W18", "D-DICL", "stop:allergy", "ボルタレン: ジクロフェナク", NULL);
+	rxw_check_allergy("W18", "D-MAGM", "", NULL, NULL);
 }
 
 /* A master's class meets the text as the dictionary's words do: ASCII as a whole word (PC, not in PCA), three kana
@@ -266,23 +238,23 @@ static void test_long_list(void **state)
 static void test_master_class(void **state)
 {
 	(void)state;
-	check("W12", "D-ABPC", "stop:allergy", "PC に該当します", NULL);
-	check("W21", "D-ABPC", "info:allergy-unknown", NULL, NULL);
-	check("W23", "D-FESI", "stop:allergy", "鉄剤 に該当します", NULL);
-	check("W24", "D-LVFX", "stop:allergy", "キノロン系 に該当します", NULL);
-	check("W25", "D-IOPA", "stop:allergy", "造影剤 に該当します", NULL);
-	check("W26", "D-SULP", "stop:allergy", "ピリン系 に該当します", NULL);
-	check("W05", "D-SULP", "stop:allergy", "ピリン系 に該当します", NULL);
+	rxw_check_allergy("W12", "D-ABPC", "stop:allergy", "PC に該当します", NULL);
+	rxw_check_allergy("W21", "D-ABPC", "info:allergy-unknown", NULL, NULL);
+	rxw_check_allergy("W23", "D-FESI", "stop:allergy", "鉄剤 に該当します", NULL);
+	rxw_check_allergy("W24", "D-LVFX", "stop:allergy", "キノロン系 に該当します", NULL);
+	rxw_check_allergy("W25", "D-IOPA", "stop:allergy", "造影剤 に該当します", NULL);
+	rxw_check_allergy("W26", "D-SULP", "stop:allergy", "ピリン系 に該当します", NULL);
+	rxw_check_allergy("W05", "D-SULP", "stop:allergy", "ピリン系 に該当します", NULL);
 }
 
 /* Words of ASCII letters parted by a space or a comma, which the search key drops, are still two whole words. */
 static void test_ascii_parts(void **state)
 {
 	(void)state;
-	check("W22", "D-AMOX", "stop:allergy", NULL, NULL);
-	check("W22", "D-LOXO", "stop:allergy", NULL, NULL);
-	check("W27", "D-AMOX", "stop:allergy", NULL, NULL);
-	check("W27", "D-LOXO", "stop:allergy", NULL, NULL);
+	rxw_check_allergy("W22", "D-AMOX", "stop:allergy", NULL, NULL);
+	rxw_check_allergy("W22", "D-LOXO", "stop:allergy", NULL, NULL);
+	rxw_check_allergy("W27", "D-AMOX", "stop:allergy", NULL, NULL);
+	rxw_check_allergy("W27", "D-LOXO", "stop:allergy", NULL, NULL);
 }
 
 /* The script of a code point in a run of kana, at every edge of its ranges. */
@@ -324,8 +296,8 @@ static void test_same_ingredient(void **state)
 static void test_lent_then_named(void **state)
 {
 	(void)state;
-	check("W28", "D-SGGR", "stop:allergy", "アナフィラキシーの既往", NULL);
-	check("W28", "D-SULP", "stop:allergy", NULL, NULL);
+	rxw_check_allergy("W28", "D-SGGR", "stop:allergy", "アナフィラキシーの既往", NULL);
+	rxw_check_allergy("W28", "D-SULP", "stop:allergy", NULL, NULL);
 }
 
 /* One alert per allergy, the first finding of the highest level: a drug of two classes that both meet (NSAIDs and
@@ -333,16 +305,16 @@ static void test_lent_then_named(void **state)
 static void test_first_of_its_level(void **state)
 {
 	(void)state;
-	check("W01", "D-NAPR", "warn:allergy-class", "と同じ NSAIDs です", "消炎鎮痛剤");
-	check("W29", "D-NAPR", "stop:allergy-cross", "は NSAIDs です (", "消炎鎮痛剤 です");
+	rxw_check_allergy("W01", "D-NAPR", "warn:allergy-class", "と同じ NSAIDs です", "消炎鎮痛剤");
+	rxw_check_allergy("W29", "D-NAPR", "stop:allergy-cross", "は NSAIDs です (", "消炎鎮痛剤 です");
 }
 
 /* A drug of more ingredients than a key list holds (RX_KEYS_MAX): each loop over them stops at the last. */
 static void test_many_ingredients(void **state)
 {
 	(void)state;
-	check("W29", "D-TPN", "", NULL, NULL);
-	check("W01", "D-TPN", "", NULL, NULL);
+	rxw_check_allergy("W29", "D-TPN", "", NULL, NULL);
+	rxw_check_allergy("W01", "D-TPN", "", NULL, NULL);
 }
 
 /* The text names the drug itself: a class of two characters holding the text (造影 in 造影剤), the generic name
@@ -351,11 +323,12 @@ static void test_many_ingredients(void **state)
 static void test_names_itself(void **state)
 {
 	(void)state;
-	check("W30", "D-IOPA", "stop:allergy", "造影剤 に該当します", NULL);
-	check("W32", "D-LVFX", "stop:allergy", "レボフロキサシン水和物 に該当します", NULL);
-	check("W33", "D-BACT", "stop:allergy", "バクタ に該当します", NULL);
-	check("W31", "D-SULP", "stop:allergy", "は ピリン系 です", "に該当します");
-	check("W35", "D-MIYA", "info:allergy-unknown", NULL, NULL); /* a reading of two kana names nothing */
+	rxw_check_allergy("W30", "D-IOPA", "stop:allergy", "造影剤 に該当します", NULL);
+	rxw_check_allergy("W32", "D-LVFX", "stop:allergy", "レボフロキサシン水和物 に該当します", NULL);
+	rxw_check_allergy("W33", "D-BACT", "stop:allergy", "バクタ に該当します", NULL);
+	rxw_check_allergy("W31", "D-SULP", "stop:allergy", "は ピリン系 です", "に該当します");
+	rxw_check_allergy("W35", "D-MIYA", "info:allergy-unknown", NULL,
+	                  NULL); /* a reading of two kana names nothing */
 }
 
 /* The reason says what in the text named the ingredient only when it is not the whole text (a trailing space
@@ -363,8 +336,8 @@ static void test_names_itself(void **state)
 static void test_reason_and_basis(void **state)
 {
 	(void)state;
-	check("W34", "D-AMOX", "stop:allergy", "同じ成分", "サワシリン: ");
-	check("W09", "D-CEZ", "stop:allergy", "(セファメジン: セファゾリンナトリウム)", NULL);
+	rxw_check_allergy("W34", "D-AMOX", "stop:allergy", "同じ成分", "サワシリン: ");
+	rxw_check_allergy("W09", "D-CEZ", "stop:allergy", "(セファメジン: セファゾリンナトリウム)", NULL);
 	struct rx_order o = {.patient_id = "W01", .drug_code = "D-LOXO", .dose = 1, .per_day = 1};
 	struct rx_result r = {0};
 	assert_int_equal(rx_check(st, &o, &r), 0);

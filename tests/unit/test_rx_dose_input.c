@@ -119,6 +119,51 @@ static void not_dose_units(void **state)
 	assert_true(rx_unit_check("　kg　", "　kg　") < 0); /* full-width spaces around it */
 }
 
+/* The same reasons in the language a caller asks for, whatever the process's (the station answers each request in
+ * its own): a unit field, a dose with its unit, γ; nothing for a dose unit or an amount refused for another cause. */
+static void unit_messages(void **state)
+{
+	(void)state;
+	lb_set_lang(LB_LANG_EN);
+	struct buf b = {0};
+	assert_int_equal(rx_unit_message(&b, "kg", "kg", 1), 1);
+	assert_string_equal(buf_cstr(&b),
+	                    "kg は用量の単位ではありません (体重・長さ・温度・割合・時間)。mg, g, μg, mL, "
+	                    "錠 などで書いてください");
+	buf_reset(&b);
+	assert_int_equal(rx_amount_unit_message(&b, "60kg", 1), 1);
+	assert_string_equal(buf_cstr(&b), "'60kg': kg は用量の単位ではありません (体重・長さ・温度・割合・時間)。mg, "
+	                                  "g, μg, mL, 錠 などで書いてください");
+	buf_reset(&b);
+	assert_int_equal(rx_amount_unit_message(&b, "5mg/kg", 0), 1);
+	assert_string_equal(buf_cstr(&b), "'5mg/kg': mg/kg is a dose per body weight, body surface or time; write the "
+	                                  "single dose in mg, g, μg, mL, 錠 … and the times a day apart");
+	buf_reset(&b);
+	lb_set_lang(LB_LANG_JA);
+	assert_int_equal(rx_amount_unit_message(&b, "3γ", 0), 1);
+	assert_string_equal(buf_cstr(&b), "'3γ': γ means μg/kg/min on a ward, not μg; write the dose in μg or mg");
+	buf_reset(&b);
+	assert_int_equal(rx_unit_message(&b, "3 γ", "γ", 1), 1);
+	assert_string_equal(buf_cstr(&b),
+	                    "'3 γ': γ は病棟では μg/kg/分 の意味で μg ではありません。μg か mg で書いてください");
+	lb_set_lang(LB_LANG_EN);
+	/* rx_unit_check says the same as rx_unit_message in the process's language; γ is refused there too */
+	assert_true(rx_unit_check("γ", "γ") < 0);
+	assert_string_equal(lb_errmsg(), "γ means μg/kg/min on a ward, not μg; write the dose in μg or mg");
+	/* nothing said, out as it was */
+	buf_reset(&b);
+	buf_adds(&b, "x");
+	static const char *const fine[] = {"250mg", "2錠", "1袋", "abc", "1/2", "0,5", "", "250"};
+	for (size_t i = 0; i < LB_ARRAY_LEN(fine); i++)
+		if (rx_amount_unit_message(&b, fine[i], 1) != 0)
+			fail_msg("'%s' said: %s", fine[i], buf_cstr(&b));
+	assert_int_equal(rx_amount_unit_message(&b, NULL, 1), 0);
+	assert_int_equal(rx_unit_message(&b, "mg", "mg", 1), 0);
+	assert_int_equal(rx_unit_message(&b, "x", NULL, 0), 0);
+	assert_string_equal(buf_cstr(&b), "x");
+	buf_release(&b);
+}
+
 /* rx_check refuses a unit field of no dose before it reads the store (a NULL store is never reached). */
 static void check_refuses(void **state)
 {
@@ -136,10 +181,8 @@ static void check_refuses(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(fractions),
-	        cmocka_unit_test(exponents),
-	        cmocka_unit_test(not_dose_units),
-	        cmocka_unit_test(check_refuses),
+	        cmocka_unit_test(fractions),     cmocka_unit_test(exponents),     cmocka_unit_test(not_dose_units),
+	        cmocka_unit_test(unit_messages), cmocka_unit_test(check_refuses),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

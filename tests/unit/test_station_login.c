@@ -139,6 +139,20 @@ static void test_backoff(void **state)
 	assert_int_equal(station_backoff_ms(1000, 5), 60000);
 	assert_int_equal(station_backoff_ms(3, 1), 0);
 	assert_int_equal(station_backoff_ms(4, 1), 1000);
+	/* what is left of it, to the millisecond: 20 failures (4 x 5), the last at t = 100000, wait 1 s */
+	const int64_t t = 100000;
+	assert_int_equal(station_backoff_left_ms(20, t, 5, t), 1000);
+	assert_int_equal(station_backoff_left_ms(20, t, 5, t + 998), 2);
+	assert_int_equal(station_backoff_left_ms(20, t, 5, t + 999), 1); /* the last millisecond still waits */
+	assert_int_equal(station_backoff_left_ms(20, t, 5, t + 1000), 0);
+	assert_int_equal(station_backoff_left_ms(20, t, 5, t + 1001), 0);
+	assert_int_equal(station_backoff_left_ms(26, t, 5, t + 59999), 1);
+	assert_int_equal(station_backoff_left_ms(26, t, 5, t + 60000), 0);
+	/* 19 failures: none, even with the last one stamped ahead of the clock (another station's clock) */
+	assert_int_equal(station_backoff_left_ms(19, t + 5000, 5, t), 0);
+	assert_int_equal(station_backoff_left_ms(20, t + 5000, 5, t), 6000);
+	assert_int_equal(station_backoff_left_ms(4, t, 1, t + 500), 500);
+	assert_int_equal(station_backoff_left_ms(3, t, 1, t + 500), 0);
 
 	assert_int_equal(login("nurse3", PW, "10.0.0.1", NULL), STATION_LOGIN_OK); /* her own address */
 	char addr[32];

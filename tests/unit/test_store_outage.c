@@ -274,6 +274,51 @@ static void test_refusals_and_end(void **state)
 	buf_release(&p);
 }
 
+/* Every period from 1 up is kept as given (2: every other day, not daily); eight lines of one prescription and then
+ * a ninth (the list grows past its first allocation) come back in order, each with its own id and columns. */
+static void test_periods_and_many_lines(void **state)
+{
+	(void)state;
+	struct buf p = {0};
+	new_store(&p, 0);
+	struct store *s;
+	assert_int_equal(store_open(&s, p.data, 0), 0);
+	enum { N = 8 };
+	struct store_outage_new v[N];
+	int64_t ids[N] = {0};
+	char codes[N][16];
+	for (int i = 0; i < N; i++) {
+		snprintf(codes[i], sizeof(codes[i]), "1000%05d", i);
+		v[i] = line(codes[i], 10 + i, i + 1); /* periods 1, 2, 3 … 8 */
+	}
+	assert_int_equal(store_outage_add(s, v, N, ids), 0);
+	for (int i = 0; i < N; i++)
+		assert_int_equal(ids[i], ids[0] + i); /* one id a line, in order */
+	struct store_table t;
+	assert_int_equal(store_outage_list(s, "P1", "2026-12-07", 1, &t), 0);
+	assert_int_equal(t.nrows, N);
+	for (int i = 0; i < N; i++) {
+		char want[32];
+		snprintf(want, sizeof(want), "%lld", (long long)ids[i]);
+		assert_string_equal(store_cell(&t, (size_t)i, STORE_OUT_ID), want);
+		assert_string_equal(store_cell(&t, (size_t)i, STORE_OUT_DRUG_CODE), codes[i]);
+		assert_int_equal(store_outage_period(&t, (size_t)i), i + 1);
+		assert_string_equal(store_cell(&t, (size_t)i, STORE_OUT_RECORDED_BY), "pharm 山田");
+	}
+	store_table_release(&t);
+	struct store_outage_new ninth = line("100000099", 5, 2);
+	int64_t id9 = 0;
+	assert_int_equal(store_outage_add(s, &ninth, 1, &id9), 0);
+	assert_int_equal(id9, ids[N - 1] + 1);
+	assert_int_equal(store_outage_list(s, "P1", "2026-12-07", 1, &t), 0);
+	assert_int_equal(t.nrows, N + 1);
+	assert_string_equal(store_cell(&t, N, STORE_OUT_PERIOD), "2");
+	assert_string_equal(store_cell(&t, N, STORE_OUT_DOSE), "5");
+	store_table_release(&t);
+	store_close(s);
+	buf_release(&p);
+}
+
 static void test_period_words(void **state)
 {
 	(void)state;
@@ -295,6 +340,7 @@ int main(void)
 	        cmocka_unit_test(test_old_table_readonly_then_writer),
 	        cmocka_unit_test(test_old_table_gains_column_on_open),
 	        cmocka_unit_test(test_refusals_and_end),
+	        cmocka_unit_test(test_periods_and_many_lines),
 	        cmocka_unit_test(test_period_words),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
