@@ -71,7 +71,7 @@ static int build_census(struct store *s)
 	                       "INSERT INTO census(patient_id, ward, room, bed, since, department, attending)"
 	                       " VALUES(?1,?2,?3,?4,?5,?6,?7)",
 	                       -1, &ins, NULL) != SQLITE_OK) {
-		rc = store_sqlerr(s, "building the census");
+		rc = store_sqlerr(s, L_("building the census", "病棟一覧の作成"));
 		goto out;
 	}
 	char *pid = NULL;
@@ -143,7 +143,7 @@ static int set_as_of(struct store *s)
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(s->db, "SELECT max(msg_time) FROM files WHERE msg_time IS NOT NULL", -1, &q, NULL) !=
 	    SQLITE_OK)
-		return store_sqlerr(s, "reading message times");
+		return store_sqlerr(s, L_("reading message times", "メッセージ時刻の読み取り"));
 	char as_of[32] = "";
 	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL) {
 		const char *t = (const char *)sqlite3_column_text(q, 0);
@@ -171,7 +171,7 @@ static int set_as_of(struct store *s)
 		        " UNION ALL SELECT max(time) FROM adt_events WHERE time <= ?1)"
 		        " WHERE length(t) >= 10";
 		if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
-			return store_sqlerr(s, "reading the data's times");
+			return store_sqlerr(s, L_("reading the data's times", "データの時刻の読み取り"));
 		sqlite3_bind_text(q, 1, now, -1, SQLITE_STATIC);
 		if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL) {
 			const char *t = (const char *)sqlite3_column_text(q, 0);
@@ -189,7 +189,7 @@ static int set_as_of(struct store *s)
 	}
 	if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO meta(key, value) VALUES('as_of_unknown', ?1)", -1, &q,
 	                       NULL) != SQLITE_OK)
-		return store_sqlerr(s, "writing as-of time");
+		return store_sqlerr(s, L_("writing as-of time", "データ時点の書き込み"));
 	sqlite3_bind_text(q, 1, unknown ? "1" : "0", -1, SQLITE_STATIC);
 	int urc = store_exec_stmt(s, q);
 	sqlite3_finalize(q);
@@ -197,7 +197,7 @@ static int set_as_of(struct store *s)
 		return urc;
 	if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO meta(key, value) VALUES('as_of', ?1)", -1, &q, NULL) !=
 	    SQLITE_OK)
-		return store_sqlerr(s, "writing as-of time");
+		return store_sqlerr(s, L_("writing as-of time", "データ時点の書き込み"));
 	sqlite3_bind_text(q, 1, as_of, -1, SQLITE_TRANSIENT);
 	int rc = store_exec_stmt(s, q);
 	sqlite3_finalize(q);

@@ -72,7 +72,7 @@ int store_drug_get(struct store *s, const char *code, struct store_drugs *out)
 {
 	sqlite3_stmt *q = store_cached_stmt(s, sql_get);
 	if (!q)
-		return store_sqlerr(s, "reading the drug master");
+		return store_sqlerr(s, L_("reading the drug master", "医薬品マスタの読み取り"));
 	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
 	int found = 0;
 	if (sqlite3_step(q) == SQLITE_ROW) {
@@ -100,7 +100,7 @@ int store_drug_master_has(struct store *s, unsigned *have)
 	*have = 0;
 	sqlite3_stmt *q = store_cached_stmt(s, sql_has);
 	if (!q)
-		return store_sqlerr(s, "reading the drug master");
+		return store_sqlerr(s, L_("reading the drug master", "医薬品マスタの読み取り"));
 	int rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
 		static const unsigned bit[] = {STORE_MASTER_MAX_DOSE, STORE_MASTER_CLASSES, STORE_MASTER_INTERACTION,
@@ -110,7 +110,7 @@ int store_drug_master_has(struct store *s, unsigned *have)
 				*have |= bit[i];
 	}
 	sqlite3_reset(q);
-	return rc == SQLITE_ROW ? 0 : store_sqlerr(s, "reading the drug master");
+	return rc == SQLITE_ROW ? 0 : store_sqlerr(s, L_("reading the drug master", "医薬品マスタの読み取り"));
 }
 
 /* The rank of a hit (?1 the code as typed or NULL, ?2 the folded key): an exact code, a code prefix, a prefix of
@@ -178,7 +178,7 @@ int store_drug_search(struct store *s, const char *code_text, const char *key, s
 	int fts = key && utf8_chars(key) >= 3 && have_fts(s);
 	sqlite3_stmt *q = store_cached_stmt(s, fts ? sql_fts : sql_scan);
 	if (!q)
-		return store_sqlerr(s, "searching the drug master");
+		return store_sqlerr(s, L_("searching the drug master", "医薬品マスタの検索"));
 	struct buf phrase = {0};
 	if (fts) {
 		/* the key as one FTS5 phrase: in double quotes, a quote doubled */
@@ -216,7 +216,7 @@ int store_drug_search(struct store *s, const char *code_text, const char *key, s
 	sqlite3_clear_bindings(q);
 	buf_release(&phrase);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_sqlerr(s, "searching the drug master");
+		return store_sqlerr(s, L_("searching the drug master", "医薬品マスタの検索"));
 	return 0;
 }
 
@@ -228,14 +228,14 @@ int store_drug_siblings(struct store *s, const char *code, struct store_drugs *o
 {
 	sqlite3_stmt *q = store_cached_stmt(s, sql_siblings);
 	if (!q)
-		return store_sqlerr(s, "reading the drug master");
+		return store_sqlerr(s, L_("reading the drug master", "医薬品マスタの読み取り"));
 	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
 	int rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
 		push(out, q);
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
-	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, "reading the drug master");
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, L_("reading the drug master", "医薬品マスタの読み取り"));
 }
 
 /* Two statements, each a range on one indexed key: a key that begins text (the kana ロキソニン in ロキソニンテ…),
@@ -265,7 +265,7 @@ int store_drug_named_in(struct store *s, const char *key, size_t limit, struct s
 	sqlite3_stmt *q = store_cached_stmt(s, sql_named_in);
 	if (!q) {
 		free(hi);
-		return store_sqlerr(s, "reading the drug master");
+		return store_sqlerr(s, L_("reading the drug master", "医薬品マスタの読み取り"));
 	}
 	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, key, (int)lo, SQLITE_STATIC);
@@ -277,7 +277,7 @@ int store_drug_named_in(struct store *s, const char *key, size_t limit, struct s
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
 	free(hi);
-	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, "reading the drug master");
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, L_("reading the drug master", "医薬品マスタの読み取り"));
 }
 
 /* Candidates only: the caller tells whether the entry names the drug (rx_confusable_entry). */
@@ -289,7 +289,7 @@ int store_drug_named_confusable(struct store *s, const char *code, const char *n
 {
 	sqlite3_stmt *q = store_cached_stmt(s, sql_confusable);
 	if (!q)
-		return store_sqlerr(s, "reading the drug master");
+		return store_sqlerr(s, L_("reading the drug master", "医薬品マスタの読み取り"));
 	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, name ? name : "", -1, SQLITE_STATIC);
 	int rc;
@@ -297,7 +297,7 @@ int store_drug_named_confusable(struct store *s, const char *code, const char *n
 		push(out, q);
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
-	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, "reading the drug master");
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, L_("reading the drug master", "医薬品マスタの読み取り"));
 }
 
 void store_drugs_release(struct store_drugs *d)

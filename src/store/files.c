@@ -36,7 +36,7 @@ int store_fmap_load(struct store *s, const char *kind, const char *prefix, struc
 	        "SELECT id, path, size, mtime_ns, hash FROM files WHERE kind=?1 AND path >= ?2 AND path < ?3";
 	sqlite3_stmt *st = store_cached_stmt(s, prefix ? prefix_sql : all_sql);
 	if (!st)
-		return store_sqlerr(s, "reading source files");
+		return store_sqlerr(s, L_("reading source files", "取込元ファイルの読み取り"));
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
 	char *end = NULL;
 	if (prefix) {
@@ -66,7 +66,7 @@ int store_fmap_load(struct store *s, const char *kind, const char *prefix, struc
 	}
 	sqlite3_reset(st);
 	free(end);
-	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, "reading source files");
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, L_("reading source files", "取込元ファイルの読み取り"));
 }
 
 void store_fmap_index(struct store_fmap *m)
@@ -153,7 +153,7 @@ int store_file_stands_for(struct store *s, int64_t id, int64_t size, int64_t mti
 {
 	sqlite3_stmt *u = store_cached_stmt(s, "UPDATE files SET size = ?2, mtime_ns = ?3, hash = ?4 WHERE id = ?1");
 	if (!u)
-		return store_sqlerr(s, "recording a damaged file");
+		return store_sqlerr(s, L_("recording a damaged file", "破損ファイルの記録"));
 	sqlite3_bind_int64(u, 1, id);
 	sqlite3_bind_int64(u, 2, size);
 	sqlite3_bind_int64(u, 3, mtime);

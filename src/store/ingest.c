@@ -178,7 +178,7 @@ int store_warnings_forget_kept(struct store *s, int64_t file_id)
 	sqlite3_stmt *q =
 	        store_cached_stmt(s, "DELETE FROM warnings WHERE file_id = ?1 AND substr(detail, 1, ?3) = ?2");
 	if (!q)
-		return store_sqlerr(s, "removing a warning");
+		return store_sqlerr(s, L_("removing a warning", "警告の削除"));
 	sqlite3_bind_int64(q, 1, file_id);
 	sqlite3_bind_text(q, 2, STORE_KEPT_PREVIOUS, -1, SQLITE_STATIC);
 	sqlite3_bind_int(q, 3, (int)strlen(STORE_KEPT_PREVIOUS));
@@ -191,7 +191,7 @@ long store_warnings_of_run(struct store *s, int64_t run_id, size_t limit,
 	sqlite3_stmt *q = store_cached_stmt(s, "SELECT count(*) FROM warnings WHERE run_id = ?1");
 	long total = 0;
 	if (!q)
-		return store_sqlerr(s, "reading warnings");
+		return store_sqlerr(s, L_("reading warnings", "警告の読み取り"));
 	sqlite3_bind_int64(q, 1, run_id);
 	if (sqlite3_step(q) == SQLITE_ROW)
 		total = (long)sqlite3_column_int64(q, 0);
@@ -200,7 +200,7 @@ long store_warnings_of_run(struct store *s, int64_t run_id, size_t limit,
 		return total;
 	q = store_cached_stmt(s, "SELECT path, kind, detail FROM warnings WHERE run_id = ?1 ORDER BY id LIMIT ?2");
 	if (!q)
-		return store_sqlerr(s, "reading warnings");
+		return store_sqlerr(s, L_("reading warnings", "警告の読み取り"));
 	sqlite3_bind_int64(q, 1, run_id);
 	sqlite3_bind_int64(q, 2, limit ? (int64_t)limit : -1);
 	while (sqlite3_step(q) == SQLITE_ROW)
@@ -325,7 +325,7 @@ static int start_run(struct store *s, const struct store_ingest_opts *o)
 	sqlite3_stmt *st;
 	int rc = 0;
 	if (sqlite3_prepare_v2(s->db, "INSERT INTO runs(started, sources) VALUES(?1, ?2)", -1, &st, NULL) != SQLITE_OK)
-		rc = store_sqlerr(s, "starting a run");
+		rc = store_sqlerr(s, L_("starting a run", "取込の開始"));
 	else {
 		sqlite3_bind_text(st, 1, now.data, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 2, buf_cstr(&src), -1, SQLITE_TRANSIENT);
@@ -348,7 +348,7 @@ static int finish_run(struct store *s, const struct store_ingest_opts *o, struct
 	                       "UPDATE runs SET finished=?2, files_seen=?3, files_loaded=?4, files_unchanged=?5,"
 	                       " files_removed=?6, messages=?7, warnings=?8 WHERE id=?1",
 	                       -1, &q, NULL) != SQLITE_OK)
-		return store_sqlerr(s, "finishing a run");
+		return store_sqlerr(s, L_("finishing a run", "取込の完了"));
 	sqlite3_bind_int64(q, 1, s->run_id);
 	sqlite3_bind_text(q, 2, now.data, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(q, 3, st->files_seen);

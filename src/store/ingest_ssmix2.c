@@ -30,7 +30,7 @@ static int tree_load(struct store *s, struct ssmix2_tree *t)
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(s->db, "SELECT path, stamp, below, warns, files, current FROM ssmix2_dirs", -1, &q,
 	                       NULL) != SQLITE_OK)
-		return store_sqlerr(s, "reading the SS-MIX2 folder stamps");
+		return store_sqlerr(s, L_("reading the SS-MIX2 folder stamps", "SS-MIX2 フォルダ記録の読み取り"));
 	int rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		const char *path = (const char *)sqlite3_column_text(q, 0);
@@ -46,7 +46,9 @@ static int tree_load(struct store *s, struct ssmix2_tree *t)
 		d->current = (long)sqlite3_column_int64(q, 5);
 	}
 	sqlite3_finalize(q);
-	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, "reading the SS-MIX2 folder stamps");
+	return rc == SQLITE_DONE
+	               ? 0
+	               : store_sqlerr(s, L_("reading the SS-MIX2 folder stamps", "SS-MIX2 フォルダ記録の読み取り"));
 }
 
 /* Write what the walk changed: every entry after a full walk, else the walked ones; drop the gone ones. */
@@ -60,7 +62,7 @@ static int tree_save(struct store *s, const struct ssmix2_tree *t, int full)
 	                        " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
 	                        -1, &put, NULL) != SQLITE_OK ||
 	     sqlite3_prepare_v2(s->db, "DELETE FROM ssmix2_dirs WHERE path=?1", -1, &del, NULL) != SQLITE_OK))
-		rc = store_sqlerr(s, "writing the SS-MIX2 folder stamps");
+		rc = store_sqlerr(s, L_("writing the SS-MIX2 folder stamps", "SS-MIX2 フォルダ記録の書き込み"));
 	for (size_t i = 0; rc == 0 && i < t->n; i++) {
 		const struct ssmix2_dir *d = &t->v[i];
 		if (d->state == SSMIX2_DIR_GONE) {
@@ -105,7 +107,7 @@ static int meta_put_int(struct store *s, const char *key, int64_t v)
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)", -1, &q, NULL) !=
 	    SQLITE_OK)
-		return store_sqlerr(s, "writing the store's metadata");
+		return store_sqlerr(s, L_("writing the store's metadata", "ストアのメタデータの書き込み"));
 	char text[32];
 	snprintf(text, sizeof(text), "%lld", (long long)v);
 	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
@@ -362,7 +364,7 @@ static int allergies_set_aside(struct store *s, int64_t from)
 {
 	sqlite3_stmt *q = store_cached_stmt(s, "UPDATE allergies SET file_id = -?1 WHERE file_id = ?1");
 	if (!q)
-		return store_sqlerr(s, "keeping allergies");
+		return store_sqlerr(s, L_("keeping allergies", "アレルギーの保持"));
 	sqlite3_bind_int64(q, 1, from);
 	return store_exec_stmt(s, q);
 }
@@ -370,7 +372,7 @@ static long allergies_take(struct store *s, int64_t from, int64_t to)
 {
 	sqlite3_stmt *q = store_cached_stmt(s, "UPDATE allergies SET file_id = ?2 WHERE file_id = -?1");
 	if (!q)
-		return store_sqlerr(s, "keeping allergies");
+		return store_sqlerr(s, L_("keeping allergies", "アレルギーの保持"));
 	sqlite3_bind_int64(q, 1, from);
 	sqlite3_bind_int64(q, 2, to);
 	int rc = store_exec_stmt(s, q);
@@ -508,7 +510,7 @@ static int mark_kept(struct store *s, struct store_fmap *map)
 	                       "SELECT DISTINCT f.path, w.path FROM warnings w JOIN files f ON f.id = w.file_id"
 	                       " WHERE f.kind = 'ssmix2' AND substr(w.detail, 1, ?2) = ?1",
 	                       -1, &q, NULL) != SQLITE_OK)
-		return store_sqlerr(s, "reading warnings");
+		return store_sqlerr(s, L_("reading warnings", "警告の読み取り"));
 	sqlite3_bind_text(q, 1, STORE_KEPT_PREVIOUS, -1, SQLITE_STATIC);
 	sqlite3_bind_int(q, 2, (int)strlen(STORE_KEPT_PREVIOUS));
 	int rc;
@@ -522,7 +524,7 @@ static int mark_kept(struct store *s, struct store_fmap *map)
 			e->damaged = 1;
 	}
 	sqlite3_finalize(q);
-	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, "reading warnings");
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, L_("reading warnings", "警告の読み取り"));
 }
 
 struct batch_ref {

@@ -27,7 +27,7 @@ static int has_table(struct store *s)
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name='outage_orders'", -1, &q,
 	                       NULL) != SQLITE_OK)
-		return store_sqlerr(s, "reading the store");
+		return store_sqlerr(s, L_("reading the store", "ストアの読み取り"));
 	int found = sqlite3_step(q) == SQLITE_ROW;
 	sqlite3_finalize(q);
 	return found;
@@ -40,7 +40,7 @@ static int has_period(struct store *s)
 	if (sqlite3_prepare_v2(s->db,
 	                       "SELECT count(*) FROM pragma_table_info('outage_orders') WHERE name='period_days'", -1,
 	                       &q, NULL) != SQLITE_OK)
-		return store_sqlerr(s, "reading the store");
+		return store_sqlerr(s, L_("reading the store", "ストアの読み取り"));
 	int found = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) > 0;
 	sqlite3_finalize(q);
 	return found;
@@ -99,7 +99,7 @@ static int add_one(struct store *s, const struct store_outage_new *o, int64_t *i
 	                       " prescription, level, override_reason, recorded, recorded_by, period_days)"
 	                       " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
 	                       -1, &q, NULL) != SQLITE_OK)
-		return store_sqlerr(s, "recording the outage order");
+		return store_sqlerr(s, L_("recording the outage order", "ダウンタイム中の処方の記録"));
 	char now[32];
 	utc_now(now);
 	store_bind_text(q, 1, o->patient_id);
@@ -115,7 +115,9 @@ static int add_one(struct store *s, const struct store_outage_new *o, int64_t *i
 	store_bind_text(q, 11, now);
 	store_bind_text(q, 12, o->recorded_by);
 	sqlite3_bind_int(q, 13, o->period_days > 1 ? o->period_days : 1); /* 0: not given, which is daily */
-	rc = sqlite3_step(q) == SQLITE_DONE ? 0 : store_sqlerr(s, "recording the outage order");
+	rc = sqlite3_step(q) == SQLITE_DONE
+	             ? 0
+	             : store_sqlerr(s, L_("recording the outage order", "ダウンタイム中の処方の記録"));
 	sqlite3_finalize(q);
 	if (rc == 0) /* id is never NULL: store_outage_add passes &ids[i] */
 		*id = sqlite3_last_insert_rowid(s->db);
@@ -154,14 +156,16 @@ int store_outage_end(struct store *s, int64_t id, const char *by, const char *re
 	            s->db,
 	            "UPDATE outage_orders SET ended=?2, ended_by=?3, end_reason=?4 WHERE id=?1 AND ended IS NULL", -1,
 	            &q, NULL) != SQLITE_OK)
-		return store_sqlerr(s, "ending the outage order");
+		return store_sqlerr(s, L_("ending the outage order", "ダウンタイム中の処方の終了"));
 	char now[32];
 	utc_now(now);
 	sqlite3_bind_int64(q, 1, id);
 	store_bind_text(q, 2, now);
 	store_bind_text(q, 3, by);
 	store_bind_text(q, 4, reason);
-	rc = sqlite3_step(q) == SQLITE_DONE ? 0 : store_sqlerr(s, "ending the outage order");
+	rc = sqlite3_step(q) == SQLITE_DONE
+	             ? 0
+	             : store_sqlerr(s, L_("ending the outage order", "ダウンタイム中の処方の終了"));
 	sqlite3_finalize(q);
 	if (rc == 0 && sqlite3_changes(s->db) == 0)
 		rc = lb_error_tr(LB_ENOTFOUND, "no outage order %lld that is still running",
@@ -190,7 +194,7 @@ int store_outage_list(struct store *s, const char *patient_id, const char *today
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(s->db, period ? OUTAGE_LIST_SQL("period_days") : OUTAGE_LIST_SQL("NULL"), -1, &q,
 	                       NULL) != SQLITE_OK)
-		return store_sqlerr(s, "reading the outage orders");
+		return store_sqlerr(s, L_("reading the outage orders", "ダウンタイム中の処方の読み取り"));
 #undef OUTAGE_LIST_SQL
 	store_bind_text(q, 1, patient_id);
 	store_bind_text(q, 2, today);
@@ -215,7 +219,7 @@ int store_outage_list(struct store *s, const char *patient_id, const char *today
 	sqlite3_finalize(q);
 	if (rc != SQLITE_DONE) {
 		store_table_release(out);
-		return store_sqlerr(s, "reading the outage orders");
+		return store_sqlerr(s, L_("reading the outage orders", "ダウンタイム中の処方の読み取り"));
 	}
 	return 0;
 }

@@ -81,7 +81,7 @@ static int meta_value(struct store *s, const char *key, char *out, size_t n)
 	sqlite3_stmt *q = store_cached_stmt(s, meta_sql);
 	out[0] = 0;
 	if (!q)
-		return store_sqlerr(s, "reading the store");
+		return store_sqlerr(s, L_("reading the store", "ストアの読み取り"));
 	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
 	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
 		snprintf(out, n, "%s", (const char *)sqlite3_column_text(q, 0));
@@ -117,7 +117,7 @@ static int rows(struct store *s, struct store_patient_view *v, const char *sql, 
 {
 	sqlite3_stmt *q = store_cached_stmt(s, sql);
 	if (!q)
-		return store_sqlerr(s, "reading a patient");
+		return store_sqlerr(s, L_("reading a patient", "患者の読み取り"));
 	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
 	if (sqlite3_bind_parameter_count(q) >= 2)
 		sqlite3_bind_text(q, 2, date, -1, SQLITE_STATIC);
@@ -134,7 +134,7 @@ static int rows(struct store *s, struct store_patient_view *v, const char *sql, 
 		(*n)++;
 	}
 	sqlite3_reset(q);
-	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, "reading a patient");
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, L_("reading a patient", "患者の読み取り"));
 }
 
 static void fill_allergy(struct store_patient_view *v, sqlite3_stmt *q, void *p)
@@ -350,7 +350,7 @@ static int inpatient_without_record(struct store *s, const char *id)
 {
 	sqlite3_stmt *q = store_cached_stmt(s, census_sql);
 	if (!q)
-		return store_sqlerr(s, "reading the census");
+		return store_sqlerr(s, L_("reading the census", "病棟一覧の読み取り"));
 	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
 	int found = sqlite3_step(q) == SQLITE_ROW;
 	sqlite3_reset(q);
@@ -417,7 +417,7 @@ int store_patient_get(struct store *s, const char *typed_id, struct store_patien
 	buf_release(&idb);
 	sqlite3_stmt *q = store_cached_stmt(s, patient_sql);
 	if (!q)
-		return store_sqlerr(s, "reading a patient");
+		return store_sqlerr(s, L_("reading a patient", "患者の読み取り"));
 	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
 	struct ehr_patient *p = &v->patient;
 	int has_record = sqlite3_step(q) == SQLITE_ROW;
@@ -448,7 +448,7 @@ int store_patient_get(struct store *s, const char *typed_id, struct store_patien
 	lb_today(v->today, v->as_of);
 
 	if (!(q = store_cached_stmt(s, census_sql)))
-		return store_sqlerr(s, "reading the census");
+		return store_sqlerr(s, L_("reading the census", "病棟一覧の読み取り"));
 	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
 	if (sqlite3_step(q) == SQLITE_ROW) {
 		struct store_census *c = &v->census;
@@ -467,7 +467,7 @@ int store_patient_get(struct store *s, const char *typed_id, struct store_patien
 	          fill_allergy);
 	if (rc == 0) {
 		if (!(q = store_cached_stmt(s, nka_sql)))
-			return store_sqlerr(s, "reading the allergies");
+			return store_sqlerr(s, L_("reading the allergies", "アレルギーの読み取り"));
 		sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
 		if (sqlite3_step(q) == SQLITE_ROW)
 			v->no_known_allergies = keep(v, q, 0);
@@ -549,7 +549,7 @@ long store_warnings_each(struct store *s, size_t limit,
 		return total;
 	if (sqlite3_prepare_v2(s->db, "SELECT path, kind, detail FROM warnings ORDER BY id LIMIT ?1", -1, &q, NULL) !=
 	    SQLITE_OK)
-		return store_sqlerr(s, "reading warnings");
+		return store_sqlerr(s, L_("reading warnings", "警告の読み取り"));
 	sqlite3_bind_int64(q, 1, limit ? (int64_t)limit : -1);
 	while (sqlite3_step(q) == SQLITE_ROW)
 		if (fn(ctx, (const char *)sqlite3_column_text(q, 0), (const char *)sqlite3_column_text(q, 1),
@@ -599,7 +599,7 @@ int store_order_line(struct store *s, const char *pid, const char *order_no, con
 	sqlite3_stmt *q = store_cached_stmt(s, sql);
 	until[0] = 0;
 	if (!q)
-		return store_sqlerr(s, "reading an order");
+		return store_sqlerr(s, L_("reading an order", "オーダの読み取り"));
 	sqlite3_bind_text(q, 1, pid, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, order_no, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 3, drug_code, -1, SQLITE_STATIC);
@@ -627,7 +627,7 @@ int store_patient_weight(struct store *s, const char *id, const char *day, doubl
 	if (cap)
 		time[0] = 0;
 	if (!q)
-		return store_sqlerr(s, "reading body weight");
+		return store_sqlerr(s, L_("reading body weight", "体重の読み取り"));
 	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
 	if (day)
 		sqlite3_bind_text(q, 2, day, -1, SQLITE_STATIC);

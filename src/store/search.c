@@ -169,7 +169,7 @@ static int add_hits(struct store *s, const struct plan *pl, const struct tier *t
 {
 	sqlite3_stmt *q = store_cached_stmt(s, hit_sql);
 	if (!q)
-		return store_sqlerr(s, "searching patients");
+		return store_sqlerr(s, L_("searching patients", "患者の検索"));
 	sqlite3_bind_text(q, 1, ids->data, (int)ids->len, SQLITE_STATIC);
 	int rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -211,7 +211,7 @@ static int add_hits(struct store *s, const struct plan *pl, const struct tier *t
 		h->match = t->match;
 	}
 	sqlite3_reset(q);
-	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, "searching patients");
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, L_("searching patients", "患者の検索"));
 }
 
 static int run_tiers(struct store *s, const struct plan *pl, size_t limit, struct store_hits *out)
@@ -225,7 +225,7 @@ static int run_tiers(struct store *s, const struct plan *pl, size_t limit, struc
 			continue;
 		sqlite3_stmt *q = store_cached_stmt(s, sql);
 		if (!q) {
-			rc = store_sqlerr(s, "searching patients");
+			rc = store_sqlerr(s, L_("searching patients", "患者の検索"));
 			break;
 		}
 		store_bind_text(q, 1, pl->p1);

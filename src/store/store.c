@@ -171,6 +171,8 @@ static const char *const stmt_sql[ST_COUNT] = {
         [ST_DEL_FILE] = "DELETE FROM files WHERE id=?1",
 };
 
+static const char *sqlite_words(sqlite3 *db, int prim);
+
 int store_sqlerr(struct store *s, const char *what)
 {
 	int code = sqlite3_extended_errcode(s->db);
@@ -180,7 +182,31 @@ int store_sqlerr(struct store *s, const char *what)
 	         : prim == SQLITE_CORRUPT || prim == SQLITE_NOTADB                            ? LB_ECORRUPT
 	         : prim == SQLITE_IOERR || prim == SQLITE_CANTOPEN || prim == SQLITE_READONLY ? LB_EIO
 	                                                                                      : LB_EINTERNAL;
-	return lb_error(lb, "%s: %s", what, sqlite3_errmsg(s->db));
+	return lb_error(lb, "%s: %s", what, sqlite_words(s->db, prim));
+}
+
+/* SQLite's message, in the user's language for the failures a user can act on (SQLite speaks English only). */
+static const char *sqlite_words(sqlite3 *db, int prim)
+{
+	switch (prim) {
+	case SQLITE_NOTADB:
+		return L_("file is not a database", "データベースファイルではありません");
+	case SQLITE_CORRUPT:
+		return L_("database disk image is malformed", "データベースが壊れています");
+	case SQLITE_FULL:
+		return L_("database or disk is full", "ディスクがいっぱいです");
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return L_("database is locked", "データベースが他の処理に使われています (ロック中)");
+	case SQLITE_READONLY:
+		return L_("attempt to write a readonly database", "データベースに書き込めません (読み取り専用)");
+	case SQLITE_CANTOPEN:
+		return L_("unable to open database file", "データベースファイルを開けません");
+	case SQLITE_PERM:
+		return L_("access permission denied", "アクセス権がありません");
+	default:
+		return sqlite3_errmsg(db);
+	}
 }
 
 void store_bind_text(sqlite3_stmt *st, int i, const char *v)
@@ -197,7 +223,7 @@ int store_exec_stmt(struct store *s, sqlite3_stmt *st)
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return store_sqlerr(s, "writing the store");
+		return store_sqlerr(s, L_("writing the store", "ストアの書き込み"));
 	return 0;
 }
 
@@ -205,7 +231,7 @@ int store_exec(struct store *s, const char *sql)
 {
 	char *err = NULL;
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		int rc = store_sqlerr(s, "store");
+		int rc = store_sqlerr(s, L_("store", "ストア"));
 		sqlite3_free(err);
 		return rc;
 	}
@@ -320,7 +346,7 @@ int store_lacks_columns(struct store *s)
 {
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(s->db, INDEX_OR_COLUMN_SQL, -1, &q, NULL) != SQLITE_OK)
-		return store_sqlerr(s, "reading the schema");
+		return store_sqlerr(s, L_("reading the schema", "スキーマの読み取り"));
 	int lacks = 0;
 	for (size_t i = 0; i < LB_ARRAY_LEN(added_columns) && !lacks; i++) {
 		sqlite3_bind_text(q, 1, added_columns[i].table, -1, SQLITE_STATIC);
@@ -341,7 +367,7 @@ static int add_columns(struct store *s)
 		return rc;
 	sqlite3_stmt *q = NULL;
 	if (sqlite3_prepare_v2(s->db, INDEX_OR_COLUMN_SQL, -1, &q, NULL) != SQLITE_OK)
-		rc = store_sqlerr(s, "reading the schema");
+		rc = store_sqlerr(s, L_("reading the schema", "スキーマの読み取り"));
 	for (size_t i = 0; i < LB_ARRAY_LEN(added_columns) && rc == 0; i++) {
 		/* checked again under the write lock: another process may have added it meanwhile */
 		sqlite3_bind_text(q, 1, added_columns[i].table, -1, SQLITE_STATIC);
@@ -385,13 +411,13 @@ int store_journal(struct store *s, const char *mode)
 	char sql[48];
 	snprintf(sql, sizeof(sql), "PRAGMA journal_mode=%s", mode);
 	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
-		return store_sqlerr(s, "setting the journal mode");
+		return store_sqlerr(s, L_("setting the journal mode", "ジャーナルモードの設定"));
 	int rc = sqlite3_step(q);
 	const char *now = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(q, 0) : NULL;
 	int same = now && !strcasecmp(now, mode);
 	sqlite3_finalize(q);
 	if (rc != SQLITE_ROW)
-		return store_sqlerr(s, "setting the journal mode");
+		return store_sqlerr(s, L_("setting the journal mode", "ジャーナルモードの設定"));
 	return same ? 0
 	            : lb_error_tr(LB_ELOCKED, "journal mode stays '%s' (other connections are open)",
 	                          "ジャーナルモードは '%s' のままです (ほかの接続が開いています)", now ? now : "?");
@@ -435,8 +461,8 @@ int store_open_error(struct store *s)
 		rc = lb_error_tr(LB_EIO, "cannot open store '%s': '%s' is not a folder",
 		                 "ストア '%s' を開けません: '%s' はフォルダではありません", s->path, dir.data);
 	else
-		rc = lb_error_wrap_tr(store_sqlerr(s, "SQLite"), "cannot open store '%s'", "ストア '%s' を開けません",
-		                      s->path);
+		rc = lb_error_wrap_tr(store_sqlerr(s, L_("SQLite", "SQLite")), "cannot open store '%s'",
+		                      "ストア '%s' を開けません", s->path);
 	buf_release(&dir);
 	return rc;
 }
@@ -489,7 +515,7 @@ int store_open(struct store **out, const char *path, int create)
 	for (int i = 0; i < ST_COUNT; i++) {
 		if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL) !=
 		    SQLITE_OK) {
-			rc = store_sqlerr(s, "preparing the store's statements");
+			rc = store_sqlerr(s, L_("preparing the store's statements", "ストアの SQL 文の準備"));
 			goto fail;
 		}
 	}

@@ -30,8 +30,8 @@ static int open_existing(struct store **out, const char *path, int flags)
 	sqlite3_busy_timeout(s->db, 5000);
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key='schema_version'", -1, &q, NULL) != SQLITE_OK) {
-		rc = lb_error_wrap_tr(store_sqlerr(s, "reading the store"), "'%s' is not a lifeboat store",
-		                      "'%s' は lifeboat のストアではありません", path);
+		rc = lb_error_wrap_tr(store_sqlerr(s, L_("reading the store", "ストアの読み取り")),
+		                      "'%s' is not a lifeboat store", "'%s' は lifeboat のストアではありません", path);
 		goto fail;
 	}
 	const char *v = sqlite3_step(q) == SQLITE_ROW ? (const char *)sqlite3_column_text(q, 0) : NULL;
@@ -99,7 +99,7 @@ static int table_query(struct store *s, const char *sql, const char *const *p, i
 	out->ncols = ncols;
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
-		return store_sqlerr(s, "reading the store");
+		return store_sqlerr(s, L_("reading the store", "ストアの読み取り"));
 	for (int i = 0; i < np; i++)
 		store_bind_text(q, i + 1, p[i]);
 	size_t cap = 0;
@@ -118,7 +118,7 @@ static int table_query(struct store *s, const char *sql, const char *const *p, i
 	sqlite3_finalize(q);
 	if (rc != SQLITE_DONE) {
 		store_table_release(out);
-		return store_sqlerr(s, "reading the store");
+		return store_sqlerr(s, L_("reading the store", "ストアの読み取り"));
 	}
 	return 0;
 }

@@ -119,6 +119,11 @@ ja_err "print with no store" print pack --db "$T/none.db" --ward 5B --out "$T/pa
 ja_err "print calls of a bad date" print appointments --db "$DB" --date 2026-13-45 --out "$T/calls.pdf"
 expect_err "'2026-13-45' は日付ではありません" "a bad date in Japanese"
 
+# ---- a file that is not a store: SQLite's own words (English only) are said in Japanese ----------------------------
+echo "this is no database, only text long enough to be read as a header............................." >"$T/not-a-store.db"
+ja_err "search in a file that is not a database" search --db "$T/not-a-store.db" 山田
+expect_err "データベースファイルではありません" "SQLite's 'file is not a database' in Japanese"
+
 # ---- a damaged SS-MIX2 file and a misnamed one: the warnings of ingest in Japanese -------------------------------
 cp "$DB" "$T/dmg.db"
 adt=$(find "$T/h/ssmix2" -type f -path '*ADT-00*' | sort | head -1)
