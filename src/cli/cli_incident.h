@@ -58,6 +58,7 @@ int cmd_incident_status(int argc, char **argv);
 int cmd_incident_cards(int argc, char **argv);
 int cmd_incident_done(int argc, char **argv);
 int cmd_incident_assign(int argc, char **argv);
+int cmd_incident_contacts(int argc, char **argv);
 int cmd_incident_list(int argc, char **argv);
 int cmd_incident_timeline(int argc, char **argv);
 int cmd_incident_verify(int argc, char **argv);

@@ -490,6 +490,8 @@ int cmd_incident(int argc, char **argv)
 	        {"done", cmd_incident_done, "mark an action card done", "アクションカードを完了にする"},
 	        {"assign", cmd_incident_assign, "give an action card to a person",
 	         "アクションカードを担当者に割り当てる"},
+	        {"contacts", cmd_incident_contacts, "the contact chart (vendors, MHLW, police, …), as text or PDF",
+	         "連絡網 (事業者・厚労省・警察など) の表示と PDF"},
 	        {"verify", cmd_incident_verify, "check that no entry was altered, removed or reordered",
 	         "記録の改ざん・削除・並べ替えがないことを検証"},
 	        {"close", cmd_close, "close the open incident", "進行中のインシデントを終了"},

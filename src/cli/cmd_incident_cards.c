@@ -378,3 +378,130 @@ int cmd_incident_assign(int argc, char **argv)
 {
 	return card_cmd(argc, argv, 1);
 }
+
+/* ---- the contact chart -------------------------------------------------------------------------------------- */
+
+static void contacts_text(const struct incident_contacts *cs, const char *from, struct buf *b)
+{
+	buf_addf(b, L_("contact chart of %s (updated %s), from %s", "連絡網 %s (更新 %s)、%s から"),
+	         cs->hospital ? cs->hospital : INCIDENT_UNSET, cs->updated ? cs->updated : INCIDENT_UNSET, from);
+	size_t unset = 0;
+	for (size_t i = 0; i < cs->n; i++) {
+		const struct incident_contact *k = &cs->v[i];
+		int gap = incident_unset(k->phone) || incident_unset(k->org);
+		unset += gap;
+		buf_addf(b, "\n%s%s\n  %s", gap ? "* " : "", incident_contact_kind_label(k->kind), k->org);
+		if (k->person)
+			buf_addf(b, "  %s", k->person);
+		buf_addf(b, L_("\n  phone %s", "\n  電話 %s"), k->phone ? k->phone : INCIDENT_UNSET);
+		if (k->after_hours)
+			buf_addf(b, L_("  after hours %s", "  時間外 %s"), k->after_hours);
+		if (k->email)
+			buf_addf(b, "  %s", k->email);
+		if (k->note)
+			buf_addf(b, "\n  %s", k->note);
+	}
+	if (unset)
+		buf_addf(b,
+		         L_("\n* %zu contacts have no phone number or organisation yet (未設定): fill them in",
+		            "\n* %zu 件の連絡先は電話番号か組織名が未設定です。病院で記入してください"),
+		         unset);
+}
+
+static void contacts_json(const struct incident_contacts *cs, const char *from, struct buf *b)
+{
+	struct json_w w = {.out = b};
+	json_obj(&w);
+	json_kv_str(&w, "file", from);
+	json_kv_str(&w, "hospital", cs->hospital);
+	json_kv_str(&w, "updated", cs->updated);
+	json_key(&w, "contacts");
+	json_arr(&w);
+	for (size_t i = 0; i < cs->n; i++) {
+		const struct incident_contact *k = &cs->v[i];
+		json_obj(&w);
+		json_kv_str(&w, "kind", incident_contact_kind_name(k->kind));
+		json_kv_str(&w, "org", k->org);
+		json_kv_str(&w, "person", k->person);
+		json_kv_str(&w, "phone", k->phone);
+		json_kv_str(&w, "after_hours", k->after_hours);
+		json_kv_str(&w, "email", k->email);
+		json_kv_str(&w, "note", k->note);
+		json_kv_bool(&w, "unset", incident_unset(k->phone) || incident_unset(k->org));
+		json_end(&w);
+	}
+	json_end(&w);
+	json_end(&w);
+	json_finish(&w);
+}
+
+int cmd_incident_contacts(int argc, char **argv)
+{
+	const char *file = NULL, *pdf = NULL, *check = NULL;
+	int json = 0, code;
+	const struct lb_opt opts[] = {
+	        {LB_OPT_STRING, 0, "file", &file, "F",
+	         "the hospital's contact chart (YAML; default: the shipped template)",
+	         "病院の連絡網 (YAML。既定: 同梱のひな形)"},
+	        {LB_OPT_STRING, 0, "pdf", &pdf, "FILE", "write the chart as an A4 PDF",
+	         "連絡網を A4 の PDF に書き出す"},
+	        {LB_OPT_STRING, 0, "check", &check, "F", "check a contact chart (file and line of each problem)",
+	         "連絡網のファイルを検査 (問題のファイル名と行を表示)"},
+	        {LB_OPT_FLAG, 0, "json", &json, NULL, "JSON output", "JSON で出力"},
+	        {0},
+	};
+	static const struct lb_cmd_help help = {
+	        "lifeboat incident contacts [--file F] [--json]\n"
+	        "       lifeboat incident contacts [--file F] --pdf FILE\n"
+	        "       lifeboat incident contacts --check F",
+	        "The contact chart of the cyber BCP: EHR and network vendors, MHLW, the prefectural police cyber "
+	        "desk,\n"
+	        "the prefecture, the health centre, the PPC, regional hospitals, the media desk. Without --file, the\n"
+	        "shipped template (data/incident/contacts.yaml), with 未設定 where the hospital fills in its numbers.\n"
+	        "Print it (--pdf) and keep it at headquarters: at 3 a.m. the network may be down.",
+	        "サイバー BCP の連絡網: 電子カルテ・ネットワーク事業者、厚生労働省、都道府県警察のサイバー窓口、\n"
+	        "都道府県、保健所、個人情報保護委員会、近隣の医療機関、報道対応。--file がなければ同梱のひな形\n"
+	        "(data/incident/contacts.yaml、病院が記入する所は未設定)。--pdf で印刷して対策本部に置いてください\n"
+	        "(深夜はネットワークが使えないかもしれません)。",
+	        "  lifeboat incident contacts --file /hq/contacts.yaml --check /hq/contacts.yaml\n"
+	        "  lifeboat incident contacts --file /hq/contacts.yaml --pdf /hq/contacts.pdf"};
+	int i = cli_parse(argc, argv, opts, &help, &code);
+	if (i < 0)
+		return code;
+	if (i < argc)
+		return cli_usage(L_("contacts takes no arguments (the chart goes in --file)",
+		                    "contacts に引数はありません (連絡網は --file で指定)"));
+	struct incident_contacts cs;
+	const char *from = check ? check : file ? file : L_("the shipped template", "同梱のひな形");
+	int rc = check || file ? incident_contacts_read_file(&cs, check ? check : file)
+	                       : incident_contacts_template(&cs);
+	if (rc < 0)
+		return cli_error(rc);
+	struct buf out = {0};
+	if (check) {
+		size_t unset = 0;
+		for (size_t k = 0; k < cs.n; k++)
+			unset += incident_unset(cs.v[k].phone) || incident_unset(cs.v[k].org);
+		buf_addf(&out,
+		         L_("%s: %zu contacts, valid; %zu still without a phone number or organisation (未設定)",
+		            "%s: 連絡先 %zu 件、正しく読めました。電話番号か組織名が未設定のもの %zu 件"),
+		         check, cs.n, unset);
+	} else if (pdf) {
+		rc = incident_contacts_pdf(&cs, pdf);
+		if (rc == 0)
+			buf_addf(&out,
+			         L_("contact chart written to %s (%zu contacts)",
+			            "連絡網を %s に書き出しました (%zu 件)"),
+			         pdf, cs.n);
+	} else if (json) {
+		contacts_json(&cs, from, &out);
+	} else {
+		contacts_text(&cs, from, &out);
+	}
+	incident_contacts_release(&cs);
+	if (rc < 0) {
+		buf_release(&out);
+		return cli_error(rc);
+	}
+	return print_free(&out);
+}

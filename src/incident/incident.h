@@ -1,8 +1,8 @@
 /*
  * incident.h - the incident file: the whole interface of src/incident/.
  *
- * incident stands on text and core (above store and print in the layering, below cli and station; it reads
- * neither the clinical store nor the vault). It owns one SQLite database per hospital, the incident file (docs/incident.md),
+ * incident stands on print (the contact chart on paper), text and core (above store and print in the layering,
+ * below cli and station; it reads neither the clinical store nor the vault). It owns one SQLite database per hospital, the incident file (docs/incident.md),
  * kept apart from the clinical store because headquarters may sit on another PC. The file holds one timeline: an
  * append-only list of entries, each carrying the BLAKE2b hash of the previous entry's hash and its own canonical
  * content, so that an entry altered, removed or reordered in the file breaks the chain at that entry
@@ -395,7 +395,9 @@ void incident_contacts_release(struct incident_contacts *c);
 int incident_contacts_read_buf(struct incident_contacts *out, const char *name, const char *data, size_t len);
 int incident_contacts_read_file(struct incident_contacts *out, const char *path);
 int incident_contacts_template(struct incident_contacts *out);
-/* 1 when s is empty or the template's 未設定. */
+/* 1 when s is empty or holds the template's 未設定. */
 int incident_unset(const char *s);
+/* The chart as an A4 PDF at path (print_table: both languages, rows still 未設定 shaded), written atomically. */
+int incident_contacts_pdf(const struct incident_contacts *c, const char *path);
 
 #endif /* LB_INCIDENT_H */
