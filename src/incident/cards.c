@@ -232,7 +232,8 @@ int incident_card_check_entry(struct incident_file *f, int64_t open, const struc
 {
 	if (!strcmp(n->type, INCIDENT_T_CARDS)) {
 		if (!incident_card_hash_ok(n->kind) || n->flags <= 0)
-			return lb_error(LB_EINTERNAL, "a cards entry needs the set's hash and size");
+			return lb_error(LB_EINTERNAL, /* i18n-ok: a caller bug, never user input */
+			                "a cards entry needs the set's hash and size");
 		return 0;
 	}
 	if (!n->kind || !*n->kind)
@@ -246,7 +247,7 @@ int incident_card_check_entry(struct incident_file *f, int64_t open, const struc
 		        LB_ENOTFOUND, "no card '%s' in the open incident ('lifeboat incident cards' lists them)",
 		        "進行中のインシデントにカード '%s' はありません ('lifeboat incident cards' で一覧)", n->kind);
 	if (!n->team || strcmp(n->team, team))
-		return lb_error(LB_EINTERNAL, "card '%s' is of team '%s'", n->kind, team);
+		return lb_error(LB_EINTERNAL, /* i18n-ok: a caller bug */ "card '%s' is of team '%s'", n->kind, team);
 	int64_t seq, at = 0;
 	char who[INCIDENT_NAME_MAX + 1];
 	if ((rc = done_entry(f, open, n->kind, &seq, &at, who, sizeof(who))) < 0)
@@ -351,7 +352,7 @@ int incident_declare(struct incident_file *f, const struct incident_new *n, cons
                      const char *source, int64_t *seq)
 {
 	if (!n->type || strcmp(n->type, INCIDENT_T_DECLARE))
-		return lb_error(LB_EINTERNAL, "incident_declare appends a declaration");
+		return lb_error(LB_EINTERNAL, /* i18n-ok: a caller bug */ "incident_declare appends a declaration");
 	if (!s)
 		return incident_append(f, n, seq);
 	int rc = incident_cardset_valid(s);

@@ -309,9 +309,14 @@ static int read_one(struct incident_cardset *out, const char *name, const char *
 		return rc;
 	size_t before = out->n;
 	rc = read_root(&c, out);
-	if (rc < 0)
+	if (rc < 0) {
 		while (out->n > before)
 			incident_card_release(&out->v[--out->n]);
+		if (out->n == 0) { /* as it was given: empty, nothing to free */
+			free(out->v);
+			out->v = NULL;
+		}
+	}
 	incident_yaml_free(&c);
 	return rc;
 }

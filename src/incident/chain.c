@@ -201,7 +201,8 @@ static int check_against(struct incident_file *f, const struct incident_new *n, 
 			return lb_error_tr(LB_EINVAL, "the time the hospital learned of it is before 2000",
 			                   "認知日時が 2000 年より前です");
 		if (n->kind && !incident_card_hash_ok(n->kind)) /* only incident_declare sets it: a card set's hash */
-			return lb_error(LB_EINTERNAL, "a declaration's kind is the hash of its card set");
+			return lb_error(LB_EINTERNAL,
+			                /* i18n-ok: a caller bug */ "a declaration's kind is the hash of its card set");
 		e->incident = next_seq;
 		return 0;
 	}

@@ -286,7 +286,7 @@ void incident_cardset_release(struct incident_cardset *s);
  * Read and validate card YAML. The error on a bad file is one line "FILE:LINE: reason" (YAML syntax, an unknown
  * key, a missing id or title, a bad team, phase or due, a duplicate id — naming the first too), -LB_EINVAL; out is
  * then empty. _buf reads one file's bytes (name is what messages call it) and adds its cards to out, refusing an
- * id already in out; _dir reads every *.yaml and *.yml of dir, by name (none: an error); _defaults the shipped
+ * id already in out (on failure out is as it was given); _dir reads every *.yaml and *.yml of dir, by name (none: an error); _defaults the shipped
  * set (data/incident/cards/, compiled in).
  */
 int incident_cards_read_buf(struct incident_cardset *out, const char *name, const char *data, size_t len);

@@ -34,7 +34,7 @@ static void head_row(struct pdoc *d, const struct print_table *t, const double *
 int print_table(const char *path, const struct print_table *t, struct print_stats *st)
 {
 	if (t->ncols == 0 || t->ncols > TABLE_MAX_COLS || !t->head || !t->widths || (t->nrows && !t->cells))
-		return lb_error(LB_EINTERNAL, "print_table: %zu columns", t->ncols);
+		return lb_error(LB_EINTERNAL, /* i18n-ok: a caller bug */ "print_table: %zu columns", t->ncols);
 	double w[TABLE_MAX_COLS], W = PDOC_RIGHT - PDOC_LEFT;
 	for (size_t j = 0; j < t->ncols; j++)
 		w[j] = t->widths[j] * W;
