@@ -203,7 +203,7 @@ static int check_dir(const char *dir, int json)
 int cmd_incident_cards(int argc, char **argv)
 {
 	struct ci_common c = {0};
-	const char *team = NULL, *phase = NULL, *load = NULL, *check = NULL;
+	const char *team = NULL, *phase = NULL, *load = NULL, *check = NULL, *export = NULL;
 	long id = 0;
 	int json = 0, steps = 0, code;
 	const struct lb_opt opts[] = {
@@ -221,23 +221,28 @@ int cmd_incident_cards(int argc, char **argv)
 	         "進行中のインシデントのカードを DIR の YAML で置き換える"},
 	        {LB_OPT_STRING, 0, "check", &check, "DIR", "check the card files of DIR (no incident file needed)",
 	         "DIR のカードのファイルを検査 (インシデント記録ファイルは不要)"},
+	        {LB_OPT_STRING, 0, "export-defaults", &export, "DIR",
+	         "write the shipped card files into DIR, to adapt them (nothing is overwritten)",
+	         "同梱のカードのファイルを DIR に書き出す (病院用に直すため。上書きはしません)"},
 	        {0},
 	};
 	static const struct lb_cmd_help help = {
 	        "lifeboat incident cards --incident FILE [--team TEAM] [--phase PHASE] [--steps] [--id N] [--json]\n"
 	        "       lifeboat incident cards --incident FILE --load DIR [--as NAME]\n"
-	        "       lifeboat incident cards --check DIR",
+	        "       lifeboat incident cards --check DIR\n"
+	        "       lifeboat incident cards --export-defaults DIR",
 	        "The action cards of the incident, by team: what to do in which phase, by when (counted from the\n"
 	        "declaration), and whether it is open, assigned or done (from the timeline). --load replaces the "
 	        "cards\n"
 	        "with a hospital's own YAML files (one per team; see docs/incident.md); a file that does not validate\n"
-	        "is refused with its file and line, and the incident keeps its cards. --check validates a folder.",
+	        "is refused with its file and line, and the incident keeps its cards. --check validates a folder;\n"
+	        "--export-defaults writes the shipped cards out to start from.",
 	        "インシデントのアクションカードを班ごとに表示します: どのフェーズに何を、いつまでに "
 	        "(宣言から数える)、\n"
 	        "未着手・割当・完了 (記録から) のどれか。--load で病院のカード (班ごとの YAML、docs/incident.md) に\n"
 	        "置き換えます。正しくないファイルはファイル名と行で拒否され、カードは元のままです。--check "
 	        "はフォルダの\n"
-	        "カードを検査します。",
+	        "カードを検査します。--export-defaults は同梱のカードを書き出します (直す元に)。",
 	        "  lifeboat incident cards --incident /hq/incident.db --team recovery --steps\n"
 	        "  lifeboat incident cards --check /hq/cards\n"
 	        "  lifeboat incident cards --incident /hq/incident.db --load /hq/cards --as '情報システム課 佐藤'"};
@@ -248,6 +253,20 @@ int cmd_incident_cards(int argc, char **argv)
 		return cli_usage(L_("cards takes no arguments", "cards に引数はありません"));
 	if (check)
 		return check_dir(check, json);
+	if (export) {
+		size_t n = 0;
+		int rc = incident_cards_write_defaults(export, &n);
+		if (rc < 0)
+			return cli_error(rc);
+		struct buf out = {0};
+		buf_addf(&out,
+		         L_("%zu card files written to %s; edit them, then 'lifeboat incident cards --check %s'",
+		            "カードのファイル %zu 個を %s に書き出しました。直したら 'lifeboat incident cards --check "
+		            "%s' "
+		            "で検査します"),
+		         n, export, export);
+		return print_free(&out);
+	}
 	int t = -1, p = -1;
 	if (team && (t = incident_team_parse(team)) < 0)
 		return cli_usage(L_("no team '%s' (hq, recovery, liaison, patients, records, safety)",
@@ -437,7 +456,7 @@ static void contacts_json(const struct incident_contacts *cs, const char *from, 
 
 int cmd_incident_contacts(int argc, char **argv)
 {
-	const char *file = NULL, *pdf = NULL, *check = NULL;
+	const char *file = NULL, *pdf = NULL, *check = NULL, *export = NULL;
 	int json = 0, code;
 	const struct lb_opt opts[] = {
 	        {LB_OPT_STRING, 0, "file", &file, "F",
@@ -447,11 +466,15 @@ int cmd_incident_contacts(int argc, char **argv)
 	         "連絡網を A4 の PDF に書き出す"},
 	        {LB_OPT_STRING, 0, "check", &check, "F", "check a contact chart (file and line of each problem)",
 	         "連絡網のファイルを検査 (問題のファイル名と行を表示)"},
+	        {LB_OPT_STRING, 0, "export-template", &export, "F",
+	         "write the shipped template to F, to fill in (nothing is overwritten)",
+	         "同梱のひな形を F に書き出す (記入用。上書きはしません)"},
 	        {LB_OPT_FLAG, 0, "json", &json, NULL, "JSON output", "JSON で出力"},
 	        {0},
 	};
 	static const struct lb_cmd_help help = {
-	        "lifeboat incident contacts [--file F] [--json]\n"
+	        "lifeboat incident contacts --export-template F\n"
+	        "       lifeboat incident contacts [--file F] [--json]\n"
 	        "       lifeboat incident contacts [--file F] --pdf FILE\n"
 	        "       lifeboat incident contacts --check F",
 	        "The contact chart of the cyber BCP: EHR and network vendors, MHLW, the prefectural police cyber "
@@ -463,7 +486,8 @@ int cmd_incident_contacts(int argc, char **argv)
 	        "都道府県、保健所、個人情報保護委員会、近隣の医療機関、報道対応。--file がなければ同梱のひな形\n"
 	        "(data/incident/contacts.yaml、病院が記入する所は未設定)。--pdf で印刷して対策本部に置いてください\n"
 	        "(深夜はネットワークが使えないかもしれません)。",
-	        "  lifeboat incident contacts --file /hq/contacts.yaml --check /hq/contacts.yaml\n"
+	        "  lifeboat incident contacts --export-template /hq/contacts.yaml\n"
+	        "  lifeboat incident contacts --check /hq/contacts.yaml\n"
 	        "  lifeboat incident contacts --file /hq/contacts.yaml --pdf /hq/contacts.pdf"};
 	int i = cli_parse(argc, argv, opts, &help, &code);
 	if (i < 0)
@@ -471,6 +495,20 @@ int cmd_incident_contacts(int argc, char **argv)
 	if (i < argc)
 		return cli_usage(L_("contacts takes no arguments (the chart goes in --file)",
 		                    "contacts に引数はありません (連絡網は --file で指定)"));
+	if (export) {
+		int rc = incident_contacts_write_template(export);
+		if (rc < 0)
+			return cli_error(rc);
+		struct buf out = {0};
+		buf_addf(
+		        &out,
+		        L_("template written to %s; fill in every 未設定, then 'lifeboat incident contacts --check %s'",
+		           "ひな形を %s に書き出しました。未設定をすべて記入し、'lifeboat incident contacts --check "
+		           "%s' "
+		           "で検査します"),
+		        export, export);
+		return print_free(&out);
+	}
 	struct incident_contacts cs;
 	const char *from = check ? check : file ? file : L_("the shipped template", "同梱のひな形");
 	int rc = check || file ? incident_contacts_read_file(&cs, check ? check : file)

@@ -394,6 +394,27 @@ int incident_cards_defaults(struct incident_cardset *out)
 	return rc;
 }
 
+int incident_cards_write_defaults(const char *dir, size_t *files)
+{
+	int rc = lb_mkdirs(dir, 0755);
+	struct buf path = {0};
+	size_t n = 0;
+	for (size_t i = 0; rc == 0 && i < incident_data_cards_n; i++) {
+		const char *base = strrchr(incident_data_cards[i].name, '/');
+		buf_reset(&path);
+		lb_path_join(&path, dir, base ? base + 1 : incident_data_cards[i].name);
+		rc = lb_write_file_atomic(path.data, incident_data_cards[i].data, incident_data_cards[i].len, 0644, 1);
+		if (rc == -LB_EEXIST)
+			rc = lb_error_tr(LB_EEXIST, "'%s' exists already: nothing is overwritten",
+			                 "'%s' はすでにあります (上書きはしません)", path.data);
+		n += rc == 0;
+	}
+	buf_release(&path);
+	if (files)
+		*files = n;
+	return rc;
+}
+
 void incident_cardset_hash(const struct incident_cardset *s, uint8_t out[INCIDENT_HASH_LEN])
 {
 	static const char tag[] = "lifeboat incident cards v1";

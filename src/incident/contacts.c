@@ -229,3 +229,12 @@ int incident_contacts_template(struct incident_contacts *out)
 	return incident_contacts_read_buf(out, "contacts.yaml", (const char *)incident_data_contacts,
 	                                  incident_data_contacts_len);
 }
+
+int incident_contacts_write_template(const char *path)
+{
+	int rc = lb_write_file_atomic(path, incident_data_contacts, incident_data_contacts_len, 0644, 1);
+	if (rc == -LB_EEXIST)
+		rc = lb_error_tr(LB_EEXIST, "'%s' exists already: nothing is overwritten",
+		                 "'%s' はすでにあります (上書きはしません)", path);
+	return rc;
+}

@@ -292,6 +292,9 @@ void incident_cardset_release(struct incident_cardset *s);
 int incident_cards_read_buf(struct incident_cardset *out, const char *name, const char *data, size_t len);
 int incident_cards_read_dir(struct incident_cardset *out, const char *dir);
 int incident_cards_defaults(struct incident_cardset *out);
+/* Write the shipped card files into dir (created if missing), for a hospital to edit; a file already there is
+ * not overwritten (-LB_EEXIST naming it; the files before it are written). *files: how many were written. */
+int incident_cards_write_defaults(const char *dir, size_t *files);
 /* The set's BLAKE2b-256 over its canonical content (every field but file and line). */
 void incident_cardset_hash(const struct incident_cardset *s, uint8_t out[INCIDENT_HASH_LEN]);
 
@@ -395,6 +398,9 @@ void incident_contacts_release(struct incident_contacts *c);
 int incident_contacts_read_buf(struct incident_contacts *out, const char *name, const char *data, size_t len);
 int incident_contacts_read_file(struct incident_contacts *out, const char *path);
 int incident_contacts_template(struct incident_contacts *out);
+/* Write the shipped template to path for the hospital to fill in (an existing file is not overwritten:
+ * -LB_EEXIST). */
+int incident_contacts_write_template(const char *path);
 /* 1 when s is empty or holds the template's 未設定. */
 int incident_unset(const char *s);
 /* The chart as an A4 PDF at path (print_table: both languages, rows still 未設定 shaded), written atomically. */
