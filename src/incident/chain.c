@@ -72,6 +72,16 @@ void incident_entry_hash(const uint8_t prev[INCIDENT_HASH_LEN], const struct inc
 	buf_release(&c);
 }
 
+void incident_put_u64(struct buf *b, uint64_t v)
+{
+	put_u64(b, v);
+}
+
+void incident_put_str(struct buf *b, const char *s)
+{
+	put_str(b, s);
+}
+
 void incident_hex(const uint8_t *h, size_t n, char *out)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -198,6 +208,9 @@ static int check_against(struct incident_file *f, const struct incident_new *n, 
 			        "インシデント #%lld「%s」がまだ終了していません (先に 'lifeboat incident close')",
 			        (long long)open, title);
 		}
+		if (n->kind && !incident_card_hash_ok(n->kind)) /* only incident_declare sets it: a card set's hash */
+			return lb_error(LB_EINTERNAL,
+			                /* i18n-ok: a caller bug */ "a declaration's kind is the hash of its card set");
 		e->incident = next_seq;
 		return 0;
 	}
@@ -243,17 +256,18 @@ static int check_against(struct incident_file *f, const struct incident_new *n, 
 	}
 	if (!strcmp(n->type, INCIDENT_T_CLOSE))
 		return 0;
+	if (!strcmp(n->type, INCIDENT_T_CARDS) || !strcmp(n->type, INCIDENT_T_ASSIGN) ||
+	    !strcmp(n->type, INCIDENT_T_DONE))
+		return incident_card_check_entry(f, open, n);
 	return lb_error_tr(LB_EINTERNAL, "unknown entry type '%s'", "記録の種類 '%s' を知りません (内部エラー)",
 	                   n->type);
 }
 
-int incident_append(struct incident_file *f, const struct incident_new *n, int64_t *seq)
+int incident_append_in(struct incident_file *f, const struct incident_new *n, int64_t *seq)
 {
 	int rc = incident_new_check(n, lb_now_ms());
 	if (rc < 0)
 		return rc;
-	if (sqlite3_exec(f->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		return incident_sqlerr(f, "locking the incident file");
 	int64_t now = lb_now_ms();
 	struct incident_entry e = {
 	        .at_ms = n->at_ms ? n->at_ms : now,
@@ -309,6 +323,20 @@ int incident_append(struct incident_file *f, const struct incident_new *n, int64
 			rc = incident_sqlerr(f, "writing the incident file");
 		sqlite3_reset(st);
 	}
+	if (rc == 0 && seq)
+		*seq = e.seq;
+	return rc;
+}
+
+int incident_append(struct incident_file *f, const struct incident_new *n, int64_t *seq)
+{
+	int rc = check_fields(n);
+	if (rc < 0)
+		return rc;
+	if (sqlite3_exec(f->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return incident_sqlerr(f, "locking the incident file");
+	int64_t got = 0;
+	rc = incident_append_in(f, n, &got);
 	if (rc == 0 && sqlite3_exec(f->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		rc = incident_sqlerr(f, "writing the incident file");
 	if (rc < 0) {
@@ -316,6 +344,6 @@ int incident_append(struct incident_file *f, const struct incident_new *n, int64
 		return rc;
 	}
 	if (seq)
-		*seq = e.seq;
+		*seq = got;
 	return 0;
 }

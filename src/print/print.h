@@ -88,4 +88,22 @@ int print_appointments(struct store *s, const char *date, const char *dept, cons
  */
 int print_all(struct store *s, const char *out_dir, const struct print_opts *o, struct print_stats *st);
 
+/*
+ * A table on A4 pages in the house style (running header with the downtime mark, the as-of time, page x of y), for
+ * the modules above print that have a list to put on paper (the incident's contact chart). cells holds nrows ×
+ * ncols texts row by row (NULL: empty); widths[] are the columns' shares of the page width (they sum to 1). A row
+ * with mark[r] set is shaded, for what still needs attention (NULL: none). The file is written atomically.
+ */
+struct print_table {
+	const char *title, *as_of; /* as_of as lb_format_stamp reads it, or text printed as it is */
+	const char *intro;         /* a paragraph above the table, or NULL */
+	const char *const *head;   /* ncols column titles */
+	const double *widths;
+	size_t ncols, nrows;
+	const char *const *cells;
+	const unsigned char *mark;
+	const char *footnote; /* a paragraph below the table, or NULL */
+};
+int print_table(const char *path, const struct print_table *t, struct print_stats *st);
+
 #endif /* LB_PRINT_H */
