@@ -48,7 +48,16 @@ void ci_json_entry(struct json_w *w, const struct incident_entry *e, int64_t cor
 /* A time as JSON: the UTC instant "2026-12-06T18:10:00Z" (null for 0). */
 void ci_json_time(struct json_w *w, const char *key, int64_t ms);
 
+/* The card set of dir (NULL: the shipped defaults), validated. Returns an exit code (0 with *s filled). */
+int ci_read_cards(const char *dir, struct incident_cardset *s);
+/* Make s the open incident's cards, written by the command's --as. Returns an exit code; f stays open. */
+int ci_load_cards(struct incident_file *f, const struct incident_cardset *s, const char *dir, const struct ci_common *c,
+                  int64_t *seq);
+
 int cmd_incident_status(int argc, char **argv);
+int cmd_incident_cards(int argc, char **argv);
+int cmd_incident_done(int argc, char **argv);
+int cmd_incident_assign(int argc, char **argv);
 int cmd_incident_list(int argc, char **argv);
 int cmd_incident_timeline(int argc, char **argv);
 int cmd_incident_verify(int argc, char **argv);

@@ -53,6 +53,12 @@ void ci_what(struct buf *b, const struct incident_entry *e)
 		buf_addf(b, "%s → %s", L_("phase", "フェーズ"), incident_phase_label(incident_phase_parse(e->kind)));
 	else if (!strcmp(t, INCIDENT_T_CLOSE))
 		buf_adds(b, L_("closed", "終了"));
+	else if (!strcmp(t, INCIDENT_T_CARDS))
+		buf_addf(b, L_("%d action cards loaded", "アクションカード %d 枚を読み込み"), e->flags);
+	else if (!strcmp(t, INCIDENT_T_DONE))
+		buf_addf(b, L_("card %s done", "カード %s 完了"), e->kind ? e->kind : "?");
+	else if (!strcmp(t, INCIDENT_T_ASSIGN))
+		buf_addf(b, L_("card %s assigned to", "カード %s の担当:"), e->kind ? e->kind : "?");
 	else
 		buf_adds(b, incident_kind_label(incident_kind_parse(e->kind)));
 }
@@ -78,7 +84,8 @@ void ci_line(struct buf *b, const struct incident_entry *e, int64_t corrected_by
 	/* phase and close entries without a note carry their stored word only */
 	int plain =
 	        (e->type && !strcmp(e->type, INCIDENT_T_PHASE) && e->kind && e->text && !strcmp(e->text, e->kind)) ||
-	        (e->type && !strcmp(e->type, INCIDENT_T_CLOSE) && e->text && !strcmp(e->text, "closed"));
+	        (e->type && !strcmp(e->type, INCIDENT_T_CLOSE) && e->text && !strcmp(e->text, "closed")) ||
+	        (e->type && !strcmp(e->type, INCIDENT_T_DONE) && e->kind && e->text && !strcmp(e->text, e->kind));
 	if (!plain && e->text) {
 		buf_adds(b, " ");
 		add_text(b, e->text);
@@ -172,7 +179,7 @@ static int say(const char *fmt, ...)
 static int cmd_declare(int argc, char **argv)
 {
 	struct ci_common c = {0};
-	const char *title = NULL, *known = NULL;
+	const char *title = NULL, *known = NULL, *cards = NULL;
 	int drill = 0, malicious = 0, code;
 	const struct lb_opt opts[] = {
 	        CI_COMMON_OPTS(c),
@@ -186,25 +193,31 @@ static int cmd_declare(int argc, char **argv)
 	        {LB_OPT_STRING, 0, "known-at", &known, "TIME",
 	         "when the hospital learned of it (starts every legal deadline; default now)",
 	         "病院が事態を知った日時 (法定期限の起点。既定は現在)"},
+	        {LB_OPT_STRING, 0, "cards", &cards, "DIR",
+	         "the hospital's action cards (YAML, one file per team) instead of the shipped ones",
+	         "同梱のものの代わりに使う病院のアクションカード (班ごとの YAML)"},
 	        {0},
 	};
 	static const struct lb_cmd_help help = {
-	        "lifeboat incident declare --incident FILE --title T [--drill] [--malicious] [--known-at TIME] [--as "
-	        "NAME]",
+	        "lifeboat incident declare --incident FILE --title T [--drill] [--malicious] [--known-at TIME]\n"
+	        "                          [--cards DIR] [--as NAME]",
 	        "Declare an incident: the first entry of its timeline, in phase 'detection'. --known-at is the time "
 	        "the\n"
 	        "hospital learned of it (2026-12-07 03:10, local time): the MHLW and police reports are due at once "
 	        "from\n"
 	        "it, the PPC preliminary report within 3-5 days, the final one within 30 days (60 with --malicious).\n"
 	        "Only one incident is open at a time; close it with 'lifeboat incident close'. The file is created if\n"
-	        "missing; keep it on the headquarters PC, not on the EHR's servers.",
+	        "missing; keep it on the headquarters PC, not on the EHR's servers. The action cards (the shipped "
+	        "ones,\n"
+	        "or the hospital's with --cards DIR) are copied into the file ('lifeboat incident cards').",
 	        "インシデントを宣言します (記録の最初の項目、フェーズは「検知」)。--known-at は病院が事態を知った日時\n"
 	        "(2026-12-07 03:10、現地時刻) で、厚労省と警察への報告は直ちに、個人情報保護委員会の速報は 3〜5 "
 	        "日以内、\n"
 	        "確報は 30 日以内 (--malicious では 60 日以内) がここから数えられます。進行中のインシデントは一度に 1 "
 	        "つ\n"
 	        "で、'lifeboat incident close' で終了します。ファイルがなければ作ります。電子カルテのサーバではなく\n"
-	        "対策本部の PC に置いてください。",
+	        "対策本部の PC に置いてください。アクションカード (同梱のもの、または --cards DIR の病院のもの) が\n"
+	        "ファイルに写されます ('lifeboat incident cards')。",
 	        "  lifeboat incident declare --incident /hq/incident.db --title '電子カルテ停止 ランサムウェア疑い' "
 	        "\\\n"
 	        "          --malicious --known-at '2026-12-07 03:10' --as '情報システム課 佐藤'\n"
@@ -226,15 +239,30 @@ static int cmd_declare(int argc, char **argv)
 		                 known);
 	if (n.known_at_ms > lb_now_ms() + 5 * 60 * 1000) /* checked again by the library; here before a file is made */
 		return cli_usage(L_("--known-at '%s' is in the future", "--known-at '%s' が未来の日時です"), known);
+	/* the cards are read and checked before anything is written: a bad card file declares nothing */
+	struct incident_cardset set;
+	if ((code = ci_read_cards(cards, &set)) != 0)
+		return code;
 	struct incident_file *f;
-	if ((code = ci_open(&c, 1, &f)) != 0)
+	int64_t seq = 0;
+	if ((code = ci_open(&c, 1, &f)) == 0) {
+		char os[INCIDENT_NAME_MAX + 1];
+		ci_os_user(os, sizeof(os));
+		n.author = c.as;
+		n.os_user = os;
+		int rc = incident_declare(f, &n, &set, cards ? cards : "defaults", &seq);
+		incident_file_close(f);
+		code = rc < 0 ? cli_error(rc) : LB_EXIT_OK;
+	}
+	size_t ncards = set.n;
+	incident_cardset_release(&set);
+	if (code != 0)
 		return code;
-	int64_t seq;
-	if ((code = append_entry(f, &n, &c, &seq)) != 0)
-		return code;
-	return say(L_("incident #%lld declared; 'lifeboat incident status' shows its deadlines",
-	              "インシデント #%lld を宣言しました。期限は 'lifeboat incident status' で確認します"),
-	           (long long)seq);
+	return say(L_("incident #%lld declared with %zu action cards; 'lifeboat incident status' shows its deadlines, "
+	              "'lifeboat incident cards' its cards",
+	              "インシデント #%lld を宣言しました (アクションカード %zu 枚)。期限は 'lifeboat incident status'、"
+	              "カードは 'lifeboat incident cards' で確認します"),
+	           (long long)seq, ncards);
 }
 
 static int cmd_phase(int argc, char **argv)
@@ -457,6 +485,11 @@ int cmd_incident(int argc, char **argv)
 	         "フェーズ・有効な決定・報告期限・最新の記録"},
 	        {"timeline", cmd_incident_timeline, "every entry of the incident", "インシデントの全記録"},
 	        {"list", cmd_incident_list, "the incidents of the file", "ファイル内のインシデント一覧"},
+	        {"cards", cmd_incident_cards, "the action cards by team and phase, and their state",
+	         "班・フェーズごとのアクションカードとその状態"},
+	        {"done", cmd_incident_done, "mark an action card done", "アクションカードを完了にする"},
+	        {"assign", cmd_incident_assign, "give an action card to a person",
+	         "アクションカードを担当者に割り当てる"},
 	        {"verify", cmd_incident_verify, "check that no entry was altered, removed or reordered",
 	         "記録の改ざん・削除・並べ替えがないことを検証"},
 	        {"close", cmd_close, "close the open incident", "進行中のインシデントを終了"},

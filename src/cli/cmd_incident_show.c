@@ -386,6 +386,10 @@ int cmd_incident_verify(int argc, char **argv)
 		return code;
 	struct incident_verify_result r;
 	int rc = incident_verify(f, head, &r);
+	/* the card sets too: their rows must still hash to what each "cards" entry recorded */
+	char cards_bad[512] = "";
+	if (rc == 0 && r.status == INCIDENT_INTACT && incident_cards_check(f) < 0)
+		snprintf(cards_bad, sizeof(cards_bad), "%s", lb_errmsg());
 	incident_file_close(f);
 	if (rc < 0)
 		return cli_error(rc);
@@ -410,7 +414,12 @@ int cmd_incident_verify(int argc, char **argv)
 		else
 			json_null_value(&w);
 		json_kv_str(&w, "head", hex);
+		json_kv_bool(&w, "cards_ok", !cards_bad[0]);
+		json_kv_str(&w, "cards_problem", cards_bad[0] ? cards_bad : NULL);
 		json_end(&w);
+	} else if (r.status == INCIDENT_INTACT && cards_bad[0]) {
+		buf_addf(&out, L_("timeline intact (%lld entries), but %s", "記録は無傷です (%lld 件) が、%s"),
+		         (long long)r.entries, cards_bad);
 	} else if (r.status == INCIDENT_INTACT) {
 		buf_addf(&out, L_("timeline intact: %lld entries, head %.16s", "記録は無傷です: %lld 件、末尾 %.16s"),
 		         (long long)r.entries, hex);
@@ -439,5 +448,5 @@ int cmd_incident_verify(int argc, char **argv)
 		         head, (long long)r.entries, hex);
 	}
 	code = print_free(&out);
-	return code ? code : r.status == INCIDENT_INTACT ? LB_EXIT_OK : LB_EXIT_FINDING;
+	return code ? code : r.status == INCIDENT_INTACT && !cards_bad[0] ? LB_EXIT_OK : LB_EXIT_FINDING;
 }

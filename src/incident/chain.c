@@ -72,6 +72,16 @@ void incident_entry_hash(const uint8_t prev[INCIDENT_HASH_LEN], const struct inc
 	buf_release(&c);
 }
 
+void incident_put_u64(struct buf *b, uint64_t v)
+{
+	put_u64(b, v);
+}
+
+void incident_put_str(struct buf *b, const char *s)
+{
+	put_str(b, s);
+}
+
 void incident_hex(const uint8_t *h, size_t n, char *out)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -190,6 +200,8 @@ static int check_against(struct incident_file *f, const struct incident_new *n, 
 		if (n->known_at_ms && n->known_at_ms < INT64_C(946684800000))
 			return lb_error_tr(LB_EINVAL, "the time the hospital learned of it is before 2000",
 			                   "認知日時が 2000 年より前です");
+		if (n->kind && !incident_card_hash_ok(n->kind)) /* only incident_declare sets it: a card set's hash */
+			return lb_error(LB_EINTERNAL, "a declaration's kind is the hash of its card set");
 		e->incident = next_seq;
 		return 0;
 	}
@@ -235,16 +247,17 @@ static int check_against(struct incident_file *f, const struct incident_new *n, 
 	}
 	if (!strcmp(n->type, INCIDENT_T_CLOSE))
 		return 0;
+	if (!strcmp(n->type, INCIDENT_T_CARDS) || !strcmp(n->type, INCIDENT_T_ASSIGN) ||
+	    !strcmp(n->type, INCIDENT_T_DONE))
+		return incident_card_check_entry(f, open, n);
 	return lb_error(LB_EINTERNAL, "unknown entry type '%s'", n->type);
 }
 
-int incident_append(struct incident_file *f, const struct incident_new *n, int64_t *seq)
+int incident_append_in(struct incident_file *f, const struct incident_new *n, int64_t *seq)
 {
 	int rc = check_fields(n);
 	if (rc < 0)
 		return rc;
-	if (sqlite3_exec(f->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		return incident_sqlerr(f, "locking the incident file");
 	int64_t now = lb_now_ms();
 	struct incident_entry e = {
 	        .at_ms = n->at_ms ? n->at_ms : now,
@@ -300,6 +313,20 @@ int incident_append(struct incident_file *f, const struct incident_new *n, int64
 			rc = incident_sqlerr(f, "writing the incident file");
 		sqlite3_reset(st);
 	}
+	if (rc == 0 && seq)
+		*seq = e.seq;
+	return rc;
+}
+
+int incident_append(struct incident_file *f, const struct incident_new *n, int64_t *seq)
+{
+	int rc = check_fields(n);
+	if (rc < 0)
+		return rc;
+	if (sqlite3_exec(f->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return incident_sqlerr(f, "locking the incident file");
+	int64_t got = 0;
+	rc = incident_append_in(f, n, &got);
 	if (rc == 0 && sqlite3_exec(f->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		rc = incident_sqlerr(f, "writing the incident file");
 	if (rc < 0) {
@@ -307,6 +334,6 @@ int incident_append(struct incident_file *f, const struct incident_new *n, int64
 		return rc;
 	}
 	if (seq)
-		*seq = e.seq;
+		*seq = got;
 	return 0;
 }

@@ -4,7 +4,8 @@
  * The file is its own SQLite database, never the clinical store: a file that holds other tables is refused before
  * anything is written to it. The schema version is PRAGMA user_version; a file of another version is refused
  * rather than guessed at. Every statement is prepared once with bound parameters; no SQL is built from data.
- * Triggers refuse UPDATE and DELETE on the timeline; the hash chain (chain.c) is what proves it was not edited by
+ * A version-1 file (the timeline only) is upgraded in place to version 2 (and the action cards) in one
+ * transaction. Triggers refuse UPDATE and DELETE on the timeline and the cards; the hash chain (chain.c) is what proves it was not edited by
  * other means.
  */
 #include "incident_int.h"
@@ -28,6 +29,33 @@ static const char schema[] =
         "CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries"
         " BEGIN SELECT RAISE(ABORT, 'the incident timeline is append-only'); END;\n"
         "PRAGMA user_version = 1;\n";
+
+/* Version 2 adds the action cards: each set loaded is the rows of one timeline entry (load = its seq: a
+ * declaration or a "cards" entry, whose kind is the set's hash; card_sets says where it came from),
+ * never changed afterwards; their state lives in the timeline. Applied to a new file after schema and to a
+ * version-1 file in place. */
+static const char schema_v2[] =
+        "CREATE TABLE cards(load INTEGER NOT NULL, ord INTEGER NOT NULL, id TEXT NOT NULL, team TEXT NOT NULL,"
+        " phase TEXT NOT NULL, due_min INTEGER NOT NULL, title_ja TEXT NOT NULL, title_en TEXT NOT NULL,"
+        " owner_ja TEXT, owner_en TEXT, file TEXT, line INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(load, id));\n"
+        "CREATE UNIQUE INDEX cards_order ON cards(load, ord);\n"
+        "CREATE TABLE card_steps(load INTEGER NOT NULL, card TEXT NOT NULL, ord INTEGER NOT NULL,"
+        " ja TEXT NOT NULL, en TEXT NOT NULL, PRIMARY KEY(load, card, ord));\n"
+        "CREATE TRIGGER cards_no_update BEFORE UPDATE ON cards"
+        " BEGIN SELECT RAISE(ABORT, 'the incident cards are append-only'); END;\n"
+        "CREATE TRIGGER cards_no_delete BEFORE DELETE ON cards"
+        " BEGIN SELECT RAISE(ABORT, 'the incident cards are append-only'); END;\n"
+        "CREATE TRIGGER card_steps_no_update BEFORE UPDATE ON card_steps"
+        " BEGIN SELECT RAISE(ABORT, 'the incident cards are append-only'); END;\n"
+        "CREATE TRIGGER card_steps_no_delete BEFORE DELETE ON card_steps"
+        " BEGIN SELECT RAISE(ABORT, 'the incident cards are append-only'); END;\n"
+        "CREATE TABLE card_sets(load INTEGER PRIMARY KEY, source TEXT NOT NULL, cards INTEGER NOT NULL);\n"
+        "CREATE TRIGGER card_sets_no_update BEFORE UPDATE ON card_sets"
+        " BEGIN SELECT RAISE(ABORT, 'the incident cards are append-only'); END;\n"
+        "CREATE TRIGGER card_sets_no_delete BEFORE DELETE ON card_sets"
+        " BEGIN SELECT RAISE(ABORT, 'the incident cards are append-only'); END;\n"
+        "CREATE INDEX entries_card ON entries(incident, kind, seq) WHERE type IN ('done', 'assign');\n"
+        "PRAGMA user_version = 2;\n";
 
 static const char *const stmt_sql[IS_COUNT_ALL] = {
         [IS_LAST] = "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1",
@@ -193,6 +221,8 @@ static int create_schema(struct incident_file *f, const char *path)
 	rc = check_kind(f, path, &version); /* again under the write lock: another process may have made it */
 	if (rc == 0 && version == 0)
 		rc = exec(f, schema);
+	if (rc == 0 && version < 2)
+		rc = exec(f, schema_v2);
 	if (rc == 0)
 		return exec(f, "COMMIT");
 	sqlite3_exec(f->db, "ROLLBACK", NULL, NULL, NULL);
@@ -227,7 +257,8 @@ int incident_open(struct incident_file **out, const char *path, int create)
 		                 "'%s' に宣言されたインシデントはありません", path);
 		goto fail;
 	}
-	if (version == 0 && (rc = create_schema(f, path)) < 0)
+	/* a new file gets every version's schema; a version-1 file the cards tables, in place */
+	if (version < INCIDENT_SCHEMA_VERSION && (rc = create_schema(f, path)) < 0)
 		goto fail;
 	/* each commit reaches the disk before the command says it is recorded */
 	if ((rc = incident_set_durable(f, 1)) < 0)

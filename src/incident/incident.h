@@ -23,7 +23,9 @@
 struct incident_file;
 
 /* The file's schema version (PRAGMA user_version). */
-#define INCIDENT_SCHEMA_VERSION 1
+/* 1: the timeline (entries); 2: and the action cards (cards, card_steps). A version-1 file is upgraded in place
+ * when opened. */
+#define INCIDENT_SCHEMA_VERSION 2
 /* Caps on what one entry may carry (bytes of UTF-8). */
 #define INCIDENT_TEXT_MAX 4000
 #define INCIDENT_NAME_MAX 200
@@ -221,5 +223,179 @@ int incident_each(struct incident_file *f, int64_t id, int (*fn)(const struct in
 int incident_get(struct incident_file *f, int64_t seq, struct incident_entry *e);
 /* 1 when entry seq was corrected by a later entry (*by set to the newest such entry), 0 when not. */
 int incident_corrected_by(struct incident_file *f, int64_t seq, int64_t *by);
+
+/* ---- action cards (cards.c, cards_yaml.c; docs/incident.md) ------------------------------------------------- */
+
+/*
+ * An action card says what a team does in a phase, by when (an offset from the declaration), and how, in Japanese
+ * and English. A hospital's cards are YAML files, one per team (data/incident/cards/ ships the defaults, compiled
+ * into the binary). A card set is copied into the incident file when it is loaded (at declare, or later with
+ * incident_cards_load): the rows of the cards tables, and a timeline entry of type "cards" that carries the set's
+ * BLAKE2b hash, so the definitions are covered by the chain. The state of each card (open, assigned, done) is never
+ * stored apart: it is rebuilt from the timeline's "assign" and "done" entries on every read.
+ */
+
+/* How the timeline carries cards. A declaration made with cards (incident_declare) has kind = the set's hash in
+ * hex; a set loaded later is a "cards" entry (kind = the set's hash, text = where it came from, flags = the
+ * number of cards). "assign": kind = the card's id, team = its team, text = the person it is given to.
+ * "done": kind = the card's id, team = its team, text = the note (the card's id when none was given). */
+#define INCIDENT_T_CARDS "cards"
+#define INCIDENT_T_ASSIGN "assign"
+#define INCIDENT_T_DONE "done"
+
+/* Caps of a card set (a YAML file is refused beyond them). */
+#define INCIDENT_CARD_ID_MAX 64
+#define INCIDENT_CARDS_MAX 500
+#define INCIDENT_CARD_STEPS_MAX 40
+#define INCIDENT_CARD_FILE_MAX (1024 * 1024)
+/* The longest due offset: 365 days. */
+#define INCIDENT_CARD_DUE_MAX (365 * 24 * 60)
+
+/* A phase of a card: the incident's phases, and 平時 (normal times: preparation) which no incident is in. */
+#define INCIDENT_NORMAL INCIDENT_PHASES
+/* "normal" / 平時 as well as incident_phase_name/label/parse; -1 when unknown. */
+const char *incident_card_phase_name(int phase);
+const char *incident_card_phase_label(int phase);
+int incident_card_phase_parse(const char *s);
+
+struct incident_card_step {
+	char *ja, *en;
+};
+/* One card as defined. id: [a-z0-9-], stable across versions of the YAML (done and assign name it). team and
+ * phase are enum values. due_min: minutes from the declaration, -1 when the card has none. owner_*: the role that
+ * owns it (may be NULL). en fields fall back to ja when the YAML gives only Japanese. file and line: where it was
+ * read (the file's base name), for messages. */
+struct incident_card {
+	char *id;
+	int team, phase;
+	int64_t due_min;
+	char *title_ja, *title_en, *owner_ja, *owner_en;
+	struct incident_card_step *steps;
+	size_t nsteps;
+	char *file;
+	int line;
+};
+/* A card set, in the order read (files by name, cards as written). */
+struct incident_cardset {
+	struct incident_card *v;
+	size_t n;
+};
+void incident_cardset_release(struct incident_cardset *s);
+
+/*
+ * Read and validate card YAML. The error on a bad file is one line "FILE:LINE: reason" (YAML syntax, an unknown
+ * key, a missing id or title, a bad team, phase or due, a duplicate id — naming the first too), -LB_EINVAL; out is
+ * then empty. _buf reads one file's bytes (name is what messages call it) and adds its cards to out, refusing an
+ * id already in out; _dir reads every *.yaml and *.yml of dir, by name (none: an error); _defaults the shipped
+ * set (data/incident/cards/, compiled in).
+ */
+int incident_cards_read_buf(struct incident_cardset *out, const char *name, const char *data, size_t len);
+int incident_cards_read_dir(struct incident_cardset *out, const char *dir);
+int incident_cards_defaults(struct incident_cardset *out);
+/* The set's BLAKE2b-256 over its canonical content (every field but file and line). */
+void incident_cardset_hash(const struct incident_cardset *s, uint8_t out[INCIDENT_HASH_LEN]);
+
+/*
+ * Declare an incident (n->type "declare") with the card set s, in one transaction: the declaration carries the
+ * set's hash (kind) and the cards are copied into the file; source is where they came from ("defaults" or a
+ * folder), kept beside them. s NULL: a declaration without cards (incident_append). Fails as incident_append,
+ * and -LB_EINVAL for an invalid set; on any failure nothing is written.
+ */
+int incident_declare(struct incident_file *f, const struct incident_new *n, const struct incident_cardset *s,
+                     const char *source, int64_t *seq);
+/*
+ * Make s the open incident's card set: one transaction that appends a "cards" entry (written by who->author and
+ * who->os_user, at who->at_ms) and copies the cards into the file. source is where they came from ("defaults" or
+ * a folder), as recorded. The set replaces the previous one; cards of the same id keep their state (it lives in
+ * the timeline). On any failure nothing is written. *seq: the new entry.
+ */
+int incident_cards_load(struct incident_file *f, const struct incident_cardset *s, const char *source,
+                        const struct incident_new *who, int64_t *seq);
+
+/* The state of one card of an incident, as the timeline says. */
+enum incident_card_status { INCIDENT_CARD_OPEN, INCIDENT_CARD_ASSIGNED, INCIDENT_CARD_DONE };
+struct incident_card_state {
+	struct incident_card card;
+	enum incident_card_status status; /* DONE wins over ASSIGNED */
+	char *assignee;                   /* the newest assign entry's person, or NULL */
+	int64_t assigned_seq, assigned_ms;
+	char *done_by;   /* the done entry's author (its OS account when it has none) */
+	char *done_note; /* NULL when done without a note */
+	int64_t done_seq, done_ms;
+	int64_t due_ms; /* the declaration's time + due_min; 0 when the card has no due */
+	int overdue;    /* not done and now past due_ms */
+};
+struct incident_cards {
+	struct incident_card_state *v;
+	size_t n;
+	int64_t load_seq; /* the entry that loaded the set shown: the declaration or a "cards" entry (0: none) */
+	char *source;     /* its text */
+};
+void incident_cards_release(struct incident_cards *c);
+
+/*
+ * The current cards of incident id (0: the open one, -LB_ENOTFOUND when none) with their state at now_ms;
+ * team and phase filter (-1: all). -LB_ECORRUPT when the cards tables no longer hash to the set the timeline
+ * recorded (someone edited them in the file), naming the "cards" entry.
+ */
+int incident_cards(struct incident_file *f, int64_t id, int team, int phase, int64_t now_ms,
+                   struct incident_cards *out);
+/* Check the card sets of the whole file against their "cards" entries: 0 when they match (or there are none),
+ * -LB_ECORRUPT naming the first that does not. */
+int incident_cards_check(struct incident_file *f);
+
+/*
+ * Mark card_id of the open incident done (note may be NULL), or assign it to a person. Each is one timeline entry
+ * (incident_append with type done/assign); who gives author, os_user, at_ms. An id not in the current set:
+ * -LB_ENOTFOUND naming it; done twice, or assigning a done card: -LB_EEXIST saying by whom and when.
+ */
+int incident_card_done(struct incident_file *f, const char *card_id, const char *note, const struct incident_new *who,
+                       int64_t *seq);
+int incident_card_assign(struct incident_file *f, const char *card_id, const char *to, const struct incident_new *who,
+                         int64_t *seq);
+
+/* ---- the contact chart (contacts.c) -------------------------------------------------------------------------- */
+
+/* The kinds of contact a chart lists (the stored names: ehr-vendor, network-vendor, mhlw, police, prefecture,
+ * health-centre, ppc, regional-hospital, media, other). */
+enum incident_contact_kind {
+	INCIDENT_C_EHR_VENDOR,
+	INCIDENT_C_NETWORK_VENDOR,
+	INCIDENT_C_MHLW,
+	INCIDENT_C_POLICE,
+	INCIDENT_C_PREFECTURE,
+	INCIDENT_C_HEALTH_CENTRE,
+	INCIDENT_C_PPC,
+	INCIDENT_C_REGIONAL_HOSPITAL,
+	INCIDENT_C_MEDIA,
+	INCIDENT_C_OTHER,
+	INCIDENT_CONTACT_KINDS
+};
+const char *incident_contact_kind_name(int kind);
+const char *incident_contact_kind_label(int kind);
+int incident_contact_kind_parse(const char *s);
+
+/* "未設定": the word of the shipped template for what the hospital has not filled in yet. */
+#define INCIDENT_UNSET "未設定"
+
+/* One row of the chart. org is required; the rest may be NULL. */
+struct incident_contact {
+	int kind;
+	char *org, *person, *phone, *after_hours, *email, *note;
+	int line;
+};
+struct incident_contacts {
+	char *hospital, *updated; /* may be NULL */
+	struct incident_contact *v;
+	size_t n;
+};
+void incident_contacts_release(struct incident_contacts *c);
+/* Read and validate a contact chart ("FILE:LINE: reason" like the cards, -LB_EINVAL). _read_file reads a file;
+ * _template the shipped one (data/incident/contacts.yaml). */
+int incident_contacts_read_buf(struct incident_contacts *out, const char *name, const char *data, size_t len);
+int incident_contacts_read_file(struct incident_contacts *out, const char *path);
+int incident_contacts_template(struct incident_contacts *out);
+/* 1 when s is empty or the template's 未設定. */
+int incident_unset(const char *s);
 
 #endif /* LB_INCIDENT_H */

@@ -52,4 +52,18 @@ void incident_hash_with(struct buf *scratch, const uint8_t prev[INCIDENT_HASH_LE
 /* Point e's strings at the current row of st (INCIDENT_COLS), without copying: valid until the next step. */
 void incident_peek_row(sqlite3_stmt *st, struct incident_entry *e);
 
+/* incident_append inside a transaction the caller opened (BEGIN IMMEDIATE) and commits or rolls back. */
+int incident_append_in(struct incident_file *f, const struct incident_new *n, int64_t *seq);
+/* The canonical encodings of chain.c: 8 bytes big-endian; a 4-byte length and the bytes (NULL: 0xffffffff). */
+void incident_put_u64(struct buf *b, uint64_t v);
+void incident_put_str(struct buf *b, const char *s);
+/* 1 when kind is a set's hash as an entry records it (64 lowercase hex digits). */
+int incident_card_hash_ok(const char *kind);
+/* Check a cards, assign or done entry against the open incident `open` (cards.c). */
+int incident_card_check_entry(struct incident_file *f, int64_t open, const struct incident_new *n);
+/* Free one card's strings (the card is left zeroed). */
+void incident_card_release(struct incident_card *k);
+/* Check a card set's own fields (ids, teams, phases, texts) before it is written; 0 or -LB_EINVAL. */
+int incident_cardset_valid(const struct incident_cardset *s);
+
 #endif
