@@ -31,6 +31,14 @@ static void entry_what(struct station_req *r, struct buf *b, const struct incide
 		             station_phase_label(r, incident_phase_parse(e->kind)));
 	else if (!strcmp(e->type, INCIDENT_T_CLOSE))
 		station_html(b, "%s", T_("closed", "終了"));
+	else if (!strcmp(e->type, INCIDENT_T_CARDS))
+		station_html(b, "%s (%d)", T_("action cards loaded", "アクションカード読み込み"), e->flags);
+	else if (!strcmp(e->type, INCIDENT_T_DONE))
+		station_html(b, "%s <a href=\"/incident#card-%s\">%s</a>", T_("card done", "カード完了"), e->kind,
+		             e->kind);
+	else if (!strcmp(e->type, INCIDENT_T_ASSIGN))
+		station_html(b, "%s <a href=\"/incident#card-%s\">%s</a> →", T_("card assigned", "カード割当"), e->kind,
+		             e->kind);
 	else
 		station_html(b, "%s", station_kind_label(r, incident_kind_parse(e->kind)));
 }
@@ -359,6 +367,7 @@ int station_page_incident(struct station_req *r, struct station_resp *p)
 		        b, "</tbody></table><p><a href=\"/incident/timeline\" id=\"timeline-link\">%s (%l %s)</a></p>",
 		        T_("The whole timeline", "全記録"), (long)s.entries, T_("entries", "件"));
 		board_forms(r, b, &s);
+		station_incident_cards_section(r, b, f);
 	}
 	station_html(b, "</div>");
 	station_page_end(r, b);

@@ -1,7 +1,8 @@
 /*
  * pages_incident_post.c - the headquarters forms (issue 15): POST /incident/declare (title, known_at, drill,
- * malicious), /incident/phase (phase, note), /incident/decide (text), /incident/log (kind, team, text, report:
- * the report this entry says was made).
+ * malicious; the shipped action cards come with it), /incident/phase (phase, note), /incident/decide (text),
+ * /incident/log (kind, team, text, report: the report this entry says was made); /incident/done and /assign are
+ * in pages_incident_cards.c.
  *
  * Each builds one incident_new as the matching `lifeboat incident` command does (the same type, kind, team and
  * text for the same input, so a drill through these forms and one through the CLI give the same timeline), with
@@ -75,6 +76,11 @@ int station_incident_post(struct station_req *r, struct station_resp *p, const c
 	int log = !strcmp(what, "log");
 	struct incident_file *f = NULL;
 	struct incident_new n = {0};
+	struct incident_cardset set = {0};
+	if (!strcmp(what, "done") || !strcmp(what, "assign")) {
+		station_incident_card_post(r, p, !strcmp(what, "assign"), refuse);
+		goto done;
+	}
 	if (!declare && !set_phase && !decide && !log) {
 		station_page_error(r, p, 404, T_("No such page.", "そのページはありません。"));
 		goto done;
@@ -161,7 +167,11 @@ int station_incident_post(struct station_req *r, struct station_resp *p, const c
 		          "宣言されたインシデントがないため記録していません。"));
 		goto done;
 	}
-	if (rc > 0)
+	/* a declaration takes the shipped action cards, as `incident declare` without --cards does
+	 * ('lifeboat incident cards --load DIR' loads a hospital's afterwards) */
+	if (rc > 0 && declare && (rc = incident_cards_defaults(&set)) == 0)
+		rc = incident_declare(f, &n, &set, "defaults", &seq);
+	else if (rc > 0)
 		rc = incident_append(f, &n, &seq);
 	if (rc < 0) {
 		/* the state forbids it (a second declaration, the phase it is in, nothing open) or the file fails */
@@ -184,6 +194,7 @@ int station_incident_post(struct station_req *r, struct station_resp *p, const c
 	p->type = "text/plain; charset=utf-8";
 	buf_adds(&p->body, "recorded\n");
 done:
+	incident_cardset_release(&set);
 	station_incident_put(r->st, f);
 	for (size_t i = 0; i < F_N; i++)
 		buf_release(&fb[i]);

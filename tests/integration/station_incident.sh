@@ -5,8 +5,10 @@
 # station and of a second station that shares the incident file; the timeline page shows every entry, paged, with
 # corrections pointing at their entry and the chain's verify state (also when the file was tampered with); bad
 # input is 400 with nothing recorded; twenty users logging at once lose and duplicate nothing and the chain
-# verifies; the same drill through the forms and through the CLI gives the same timeline; users get a team
-# (user add --team, user team), also in a station file made before teams.
+# verifies; the action cards on the board by team, completed by their team's members only (others 403), assigned
+# by their team or headquarters; twenty users logging and completing cards at once lose and duplicate nothing;
+# the same drill through the forms and through the CLI gives the same timeline; users get a team (user add --team,
+# user team), also in a station file made before teams.
 . "$LB_SRC/tests/integration/lib.bash"
 . "$LB_SRC/tests/integration/station_lib.bash"
 set -e
@@ -109,6 +111,51 @@ expect_body b1 '<option value="patients" selected>' "the log form's team is the 
 CHECKS=$((CHECKS + 1))
 [ "$(sqlite3 "$I" 'SELECT author || "|" || os_user FROM entries WHERE seq=1')" = "boss|station 127.0.0.1" ] || fail "the writer is the logged-in user: $(sqlite3 "$I" 'SELECT author, os_user FROM entries')"
 
+# ---- the action cards: by team, done by the team, assigned by the team or headquarters -------------------------
+expect_body b1 '<section class="cards" id="cards">' "the board shows the action cards"
+for t in hq recovery liaison patients records safety; do
+	expect_body b1 "<h3 id=\"team-$t\">" "the cards of team $t"
+done
+expect_body b1 '<h3 id="team-patients">院内患者対応班 <span class="count">0 / [0-9]+ 完了</span> <span class="mine">自分の班</span>' "the nurse's own team is marked"
+expect_body b1 '<tr id="card-patients-[a-z0-9-]*" data-status="open"><td>[^<]*</td><td><b>[^<]*</b>.*<form method="post" action="/incident/done"' "a card of her team has the done form"
+expect_no_body b1 'name="card" value="recovery-' "no form for the cards of another team"
+run "$LIFEBOAT" incident cards --incident "$I" --json
+RC1=$(python3 -c 'import json,sys; print([c["id"] for c in json.load(open(sys.argv[1]))["cards"] if c["team"] == "recovery"][0])' "$T/out")
+LC1=$(python3 -c 'import json,sys; print([c["id"] for c in json.load(open(sys.argv[1]))["cards"] if c["team"] == "liaison"][0])' "$T/out")
+login "$T/se1" se1 "$PW"
+req se -b "$T/se1" "$U/incident"
+SC=$(csrf_of se)
+n0=$(entries)
+req cd0 "${N[@]}" --data-urlencode "csrf=$NC" --data-urlencode "card=$RC1" "$U/incident/done"
+expect_status 403 "a nurse of another team completing a recovery card"
+expect_body cd0 'このカードを操作できるのは次の班です: システム復旧班' "the nurse is told whose card it is"
+req ca0 "${N[@]}" --data-urlencode "csrf=$NC" --data-urlencode "card=$LC1" --data-urlencode "to=誰か" "$U/incident/assign"
+expect_status 403 "a nurse assigning another team's card"
+req cd1 -b "$T/se1" --data-urlencode "card=$RC1" "$U/incident/done"
+expect_status 403 "a card done without the CSRF token"
+req cd2 -b "$T/se1" --data-urlencode "csrf=$SC" --data-urlencode "card=no-such-card" "$U/incident/done"
+expect_status 400 "an unknown card"
+CHECKS=$((CHECKS + 1))
+[ "$(entries)" = "$n0" ] || fail "refused card POSTs were recorded"
+req cd3 -b "$T/se1" --data-urlencode "csrf=$SC" --data-urlencode "card=$RC1" --data-urlencode "note=バックアップ系 LAN 抜線 <完了>" "$U/incident/done"
+expect_status 303 "the recovery team completes its card"
+expect_header cd3 "^location: /incident\?recorded=[0-9]+#card-$RC1" "303 back to the card"
+req cd4 -b "$T/se1" --data-urlencode "csrf=$SC" --data-urlencode "card=$RC1" "$U/incident/done"
+expect_status 409 "a card done twice"
+req ca1 "${H[@]}" --data-urlencode "csrf=$HC" --data-urlencode "card=$LC1" --data-urlencode "to=総務課 田中" "$U/incident/assign"
+expect_status 303 "headquarters assigns a liaison card"
+req b1c "${N[@]}" "$U/incident"
+expect_body b1c "<tr id=\"card-$RC1\" data-status=\"done\">.*<b>完了</b> se1 [0-9/: ]+<br><span class=\"note\">バックアップ系 LAN 抜線 &lt;完了&gt;</span>" "the board shows the card done by se1, the note escaped"
+expect_body b1c "<tr id=\"card-$LC1\" data-status=\"assigned\">.*担当 <b>総務課 田中</b>" "the board shows the card assigned"
+run "$LIFEBOAT" incident cards --incident "$I" --json
+python3 - "$T/out" "$RC1" "$LC1" <<'PY' || fail "cards after the station's done and assign: $(cat "$T/out" | head -c 600)"
+import json, sys
+c = {x["id"]: x for x in json.load(open(sys.argv[1]))["cards"]}
+assert c[sys.argv[2]]["status"] == "done" and c[sys.argv[2]]["done_by"] == "se1", c[sys.argv[2]]
+assert c[sys.argv[3]]["status"] == "assigned" and c[sys.argv[3]]["assigned_to"] == "総務課 田中", c[sys.argv[3]]
+PY
+CHECKS=$((CHECKS + 1))
+
 n0=$(entries)
 req nd2 "${N[@]}" --data-urlencode "csrf=$NC" --data-urlencode "text=外来を止める" "$U/incident/decide"
 expect_status 403 "a nurse deciding"
@@ -188,6 +235,7 @@ expect_status 303 "a nurse logs an action"
 CHECKS=$((CHECKS + 1))
 [ "$(sqlite3 "$I" "SELECT author || '|' || kind || '|' || team || '|' || replace(text, char(10), '/') FROM entries ORDER BY seq DESC LIMIT 1")" = "nurse1|action|patients|予約患者へ電話連絡を開始/午前分 40 件" ] ||
 	fail "the logged entry: $(sqlite3 "$I" 'SELECT author, kind, team, text FROM entries ORDER BY seq DESC LIMIT 1')"
+NL=$(sqlite3 "$I" "SELECT max(seq) FROM entries WHERE author='nurse1'")
 run "$LIFEBOAT" station audit --db "$DB" --json
 python3 - "$T/out" <<'PY' || fail "audit of the incident POSTs: $(grep -o '"action":"incident"[^}]*' "$T/out")"
 import json, sys
@@ -200,9 +248,14 @@ assert any(u == "nurse1" and x.startswith("log #") for u, x in d), d
 PY
 CHECKS=$((CHECKS + 1))
 
-# ---- twenty users logging at once: nothing lost, nothing twice, the chain verifies ------------------------------
+# ---- twenty users logging and completing cards at once: nothing lost, nothing twice, the chain verifies ---------
+# each user gets the team of one open card and completes it among ten log entries
+run "$LIFEBOAT" incident cards --incident "$I" --json
+python3 -c 'import json,sys; [print(c["id"], c["team"]) for c in json.load(open(sys.argv[1]))["cards"] if c["status"] == "open"][:20]' "$T/out" | head -20 >"$T/cards20"
+CHECKS=$((CHECKS + 1))
+[ "$(wc -l <"$T/cards20")" = 20 ] || fail "twenty open cards: $(cat "$T/cards20")"
 for k in $(seq -w 1 20); do
-	run "$LIFEBOAT" user add --db "$DB" --name "ward$k" --role nurse <<<"$PW"
+	run "$LIFEBOAT" user add --db "$DB" --name "ward$k" --role nurse --team "$(sed -n "$((10#$k))p" "$T/cards20" | cut -d' ' -f2)" <<<"$PW"
 done
 for k in $(seq -w 1 20); do
 	login "$T/j$k" "ward$k" "$PW"
@@ -211,19 +264,25 @@ n0=$(entries)
 for k in $(seq -w 1 20); do
 	(
 		c=$(curl -s -b "$T/j$k" "$U/incident" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1)
+		card=$(sed -n "$((10#$k))p" "$T/cards20" | cut -d' ' -f1)
 		for m in $(seq 1 10); do
 			curl -s -o /dev/null -w '%{http_code}\n' -b "$T/j$k" --data-urlencode "csrf=$c" --data-urlencode "kind=action" \
 				--data-urlencode "team=patients" --data-urlencode "text=病棟 $k 記録 $m" "$U/incident/log"
+			if [ "$m" = 5 ]; then
+				curl -s -o /dev/null -w '%{http_code}\n' -b "$T/j$k" --data-urlencode "csrf=$c" --data-urlencode "card=$card" \
+					--data-urlencode "note=病棟 $k 完了" "$U/incident/done"
+			fi
 		done >"$T/codes$k"
 	) &
 done
 wait $(jobs -p | grep -v "^$SRV_PID$") 2>/dev/null || true
 CHECKS=$((CHECKS + 1))
-[ "$(cat "$T"/codes* | sort | uniq -c | tr -s ' ')" = " 200 303" ] || fail "twenty users' answers: $(cat "$T"/codes* | sort | uniq -c)"
+[ "$(cat "$T"/codes* | sort | uniq -c | tr -s ' ')" = " 220 303" ] || fail "twenty users' answers: $(cat "$T"/codes* | sort | uniq -c)"
 run "$LIFEBOAT" incident timeline --incident "$I" --json
 python3 - "$T/out" <<'PY' || fail "twenty users' entries"
 import json, sys, collections
 e = json.load(open(sys.argv[1]))
+e = [x for x in e if x["type"] == "note"]
 t = collections.Counter(x["text"] for x in e if x["text"].startswith("病棟 "))
 want = {f"病棟 {k:02d} 記録 {m}" for k in range(1, 21) for m in range(1, 11)}
 assert set(t) == want, sorted(want - set(t))[:5]
@@ -235,12 +294,23 @@ assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
 PY
 CHECKS=$((CHECKS + 1))
 CHECKS=$((CHECKS + 1))
-[ "$(entries)" = "$((n0 + 200))" ] || fail "entries after twenty users: $(entries), expected $((n0 + 200))"
+[ "$(entries)" = "$((n0 + 220))" ] || fail "entries after twenty users: $(entries), expected $((n0 + 220))"
+run "$LIFEBOAT" incident cards --incident "$I" --json
+python3 - "$T/out" "$T/cards20" <<'PY' || fail "twenty users' cards: $(head -c 400 "$T/out")"
+import json, sys
+c = {x["id"]: x for x in json.load(open(sys.argv[1]))["cards"]}
+for k, line in enumerate(open(sys.argv[2]), 1):
+    cid = line.split()[0]
+    assert c[cid]["status"] == "done" and c[cid]["done_by"] == f"ward{k:02d}" and c[cid]["note"] == f"病棟 {k:02d} 完了", c[cid]
+PY
+CHECKS=$((CHECKS + 1))
+CHECKS=$((CHECKS + 1))
+[ "$(sqlite3 "$I" "SELECT count(*) FROM entries WHERE type='done'")" = 21 ] || fail "done entries: $(sqlite3 "$I" "SELECT count(*) FROM entries WHERE type='done'"), expected 21"
 run "$LIFEBOAT" incident verify --incident "$I"
 expect_rc 0 "the chain verifies after twenty users at once"
 
 # ---- the timeline page: paged, corrections, the verify state ----------------------------------------------------
-run "$LIFEBOAT" incident log --incident "$I" --corrects 5 --as boss "予約患者へ電話連絡を開始 (午後分も)"
+run "$LIFEBOAT" incident log --incident "$I" --corrects "$NL" --as boss "予約患者へ電話連絡を開始 (午後分も)"
 expect_rc 0 "a correction from the CLI"
 last=$(sqlite3 "$I" 'SELECT max(seq) FROM entries')
 total=$(entries)
@@ -248,15 +318,24 @@ req tl "${N[@]}" "$U/incident/timeline"
 expect_status 200 "the timeline page"
 expect_body tl "id=\"chain\" data-status=\"intact\">記録は無傷です: $total 件、末尾 [0-9a-f]{16}" "the chain's state: intact, with the count"
 expect_body tl "<tr id=\"e-$last\"" "the last page holds the newest entry"
-expect_body tl "<span class=\"corrects\"><a href=\"/incident/timeline\?at=5#e-5\">#5</a> を訂正:</span> 予約患者へ電話連絡を開始 \(午後分も\)" "the correction points at its entry"
+expect_body tl "<span class=\"corrects\"><a href=\"/incident/timeline\?at=$NL#e-$NL\">#$NL</a> を訂正:</span> 予約患者へ電話連絡を開始 \(午後分も\)" "the correction points at its entry"
 expect_body tl 'id="pager".*ページ 3 / 3' "… paged: 3 pages of 100"
-expect_no_body tl '<tr id="e-5"' "entry 5 is not on the last page"
+expect_no_body tl "<tr id=\"e-$NL\"" "the corrected entry is not on the last page"
 req tl1 "${N[@]}" "$U/incident/timeline?page=1"
 expect_body tl1 '<tr id="e-1" data-type="declare"' "page 1 starts with the declaration"
-expect_body tl1 "<tr id=\"e-5\" data-type=\"note\" data-kind=\"action\" class=\"corrected\">.*\[<a href=\"/incident/timeline\?at=$last#e-$last\">#$last</a> で訂正済\]" "the corrected entry points at its correction"
+CHECKS=$((CHECKS + 1))
+# (the entry's text has two lines: read the row whole)
+python3 - "$T/tl1.b" "$NL" "$last" <<'PY' || fail "the corrected entry #$NL points at its correction #$last"
+import re, sys
+html, nl, last = open(sys.argv[1]).read(), sys.argv[2], sys.argv[3]
+row = re.search(r'<tr id="e-%s" data-type="note" data-kind="action" class="corrected">(.*?)</tr>' % nl, html, re.S)
+assert row, "no row"
+assert '[<a href="/incident/timeline?at=%s#e-%s">#%s</a> で訂正済]' % (last, last, last) in row.group(1), row.group(1)
+assert "予約患者へ電話連絡を開始\n午前分 40 件" in row.group(1), row.group(1)
+PY
 expect_body tl1 '<span class="who">boss</span> <span class="via">\(station 127.0.0.1\)</span>' "who wrote it, through which station"
-req tla "${N[@]}" "$U/incident/timeline?at=5"
-expect_body tla '<tr id="e-5"' "?at= shows the page that holds the entry"
+req tla "${N[@]}" "$U/incident/timeline?at=$NL"
+expect_body tla "<tr id=\"e-$NL\"" "?at= shows the page that holds the entry"
 req tlx "${N[@]}" "$U/incident/timeline?page=abc"
 expect_status 400 "a page that is no number"
 req tle "${N[@]}" "$U/incident/timeline?lang=en"
@@ -291,6 +370,9 @@ post rec1 log kind=action team=records "text=紙カルテ様式を各病棟へ�
 post boss decide "text=外来新規受付を停止"
 post pr1 log team=liaison report=police "text=県警サイバー犯罪対策課に電話で相談"
 post se1 log kind=evidence team=recovery "text=感染端末のディスクイメージを保全"
+post se1 done "card=$RC1" "note=03:40 完了"
+post boss assign "card=$LC1" "to=総務課 田中"
+post pr1 done "card=$LC1"
 post boss phase phase=recovery
 C="$T/cli.db"
 cli() { run "$LIFEBOAT" incident "$@" --incident "$C"; expect_rc 0 "cli: $*"; }
@@ -301,6 +383,12 @@ cli log --kind action --team records --as rec1 "紙カルテ様式を各病棟�
 cli decide --as boss "外来新規受付を停止"
 cli log --team liaison --reported police --as pr1 "県警サイバー犯罪対策課に電話で相談"
 cli log --kind evidence --team recovery --as se1 "感染端末のディスクイメージを保全"
+run "$LIFEBOAT" incident done --incident "$C" "$RC1" --note "03:40 完了" --as se1
+expect_rc 0 "cli: done"
+run "$LIFEBOAT" incident assign --incident "$C" "$LC1" --to "総務課 田中" --as boss
+expect_rc 0 "cli: assign"
+run "$LIFEBOAT" incident done --incident "$C" "$LC1" --as pr1
+expect_rc 0 "cli: done without a note"
 cli phase --set recovery --as boss
 "$LIFEBOAT" incident timeline --incident "$I" --json >"$T/station.json"
 "$LIFEBOAT" incident timeline --incident "$C" --json >"$T/cli.json"
@@ -308,7 +396,8 @@ python3 - "$T/station.json" "$T/cli.json" <<'PY' || fail "the station's drill an
 import json, sys
 keys = ("type", "kind", "team", "author", "text", "report", "corrects")
 s, c = ([tuple(e[k] for k in keys) for e in json.load(open(p))] for p in sys.argv[1:3])
-assert len(s) == 8, s
+assert len(s) == 11, s
+assert s[0][1] and len(s[0][1]) == 64, s[0]  # the declaration carries the shipped cards' hash
 for a, b in zip(s, c):
     assert a == b, (a, b)
 assert s == c
