@@ -498,6 +498,13 @@ int station_page_incident_timeline(struct station_req *r, struct station_resp *p
 	if (have < 0)
 		return cannot_read(r, p);
 	struct incident_state s = {0};
+	if (have > 0 && at && !id) {
+		/* a link to an entry (a correction, a card's done entry): the incident it belongs to, open or closed */
+		struct incident_entry e = {0};
+		if (incident_get(f, at, &e) == 0)
+			id = e.incident;
+		incident_entry_release(&e);
+	}
 	int rc = have > 0 ? incident_state(f, id, 0, lb_now_ms(), &s) : -LB_ENOTFOUND;
 	if (rc == -LB_ENOTFOUND) {
 		station_incident_put(r->st, f);

@@ -74,7 +74,8 @@ struct station_audit_entry {
 	const char *time;    /* UTC, ISO 8601 with milliseconds */
 	const char *user;    /* "" before login */
 	const char *action;  /* login, login-failed, login-locked, login-delayed, unlock, logout, search, view, census,
-	                        appointments, export, print, denied */
+	                        appointments, export, print, denied, drug-search, rx-check, rx-record, barcode,
+	                        incident (the headquarters forms: "log #12", "refused: …") */
 	const char *patient; /* patient ID or NULL */
 	const char *page;    /* the path asked for */
 	const char *address; /* client IP address */
