@@ -3,13 +3,15 @@
  *
  *   station --db F --listen ADDR:PORT [--tls-cert C --tls-key K] [--lang ja|en] …   serve until SIGINT/SIGTERM
  *   station audit --db F [--user U] [--patient P] [--json]                           the access log
- *   user add --db F --name N --role R      (password on stdin)
+ *   user add --db F --name N --role R [--team T]      (password on stdin)
+ *   user team --db F --name N (--team T | --none)
  *   user del --db F --name N
  *   user list --db F [--json]
  *   user unlock --db F (--name N | --address A | both)
  */
 #include "cli.h"
 #include "cli_vault.h"
+#include "incident/incident.h"
 #include "station/station.h"
 #include "store/store.h"
 
@@ -20,10 +22,11 @@
 #include <string.h>
 #include <unistd.h>
 
-static int count_user(void *ctx, const char *name, const char *role, const char *created)
+static int count_user(void *ctx, const char *name, const char *role, const char *team, const char *created)
 {
 	(void)name;
 	(void)role;
+	(void)team;
 	(void)created;
 	(*(int *)ctx)++;
 	return 0;
@@ -32,6 +35,7 @@ static int count_user(void *ctx, const char *name, const char *role, const char 
 static int station_serve(int argc, char **argv)
 {
 	const char *db = NULL, *listen = NULL, *cert = NULL, *key = NULL, *lang = NULL, *idle = NULL, *stale = NULL;
+	const char *incident = NULL;
 	long threads = 4, failures = 5, per_address = 64;
 	int code;
 	const struct lb_opt opts[] = {
@@ -57,10 +61,15 @@ static int station_serve(int argc, char **argv)
 	        {LB_OPT_INT, 0, "max-per-address", &per_address, "N",
 	         "connections at once from one address (default 64; raise it for a terminal server many wards share)",
 	         "1 アドレスからの同時接続数の上限 (既定 64。多くの病棟が共有する端末サーバーでは増やす)", 1, 1000},
+	        {LB_OPT_STRING, 0, "incident", &incident, "FILE",
+	         "the incident file of the headquarters board and the decisions banner (default: incident.db next to "
+	         "--db)",
+	         "対策本部ボードと決定バナーのインシデント記録ファイル (既定: --db の隣の incident.db)"},
 	        {0},
 	};
 	static const struct lb_cmd_help help = {
 	        "lifeboat station --db FILE --listen ADDR:PORT [--tls-cert PEM --tls-key PEM] [--lang ja|en]\n"
+	        "                 [--incident FILE]\n"
 	        "       lifeboat station audit --db FILE [--user U] [--patient P] [--json]\n"
 	        "       lifeboat station refresh --db FILE --from-dir DIR [--generation NAME]",
 	        "Serve the downtime station: patient search with same-name warnings, the patient page (allergies "
@@ -99,7 +108,8 @@ static int station_serve(int argc, char **argv)
 	                         .lang_en = lang && !strcmp(lang, "en"),
 	                         .threads = (int)threads,
 	                         .max_failures = (int)failures,
-	                         .per_address = (int)per_address};
+	                         .per_address = (int)per_address,
+	                         .incident = incident};
 	if (idle && lb_parse_duration(idle, &o.idle_ms) < 0)
 		return cli_usage(L_("bad --idle '%s' (15m, 1h …)", "--idle '%s' が不正です (15m, 1h …)"), idle);
 	if (stale && lb_parse_duration(stale, &o.stale_ms) < 0)
@@ -448,23 +458,34 @@ int cmd_station(int argc, char **argv)
 
 static int user_add(int argc, char **argv)
 {
-	const char *db = NULL, *name = NULL, *role = NULL;
+	const char *db = NULL, *name = NULL, *role = NULL, *team = NULL;
 	int code;
 	const struct lb_opt opts[] = {
 	        {LB_OPT_STRING, 0, "db", &db, "FILE", "the clinical store the station serves",
 	         "端末が表示する臨床データストア"},
 	        {LB_OPT_STRING, 0, "name", &name, "NAME", "login name", "ログイン名"},
-	        {LB_OPT_STRING, 0, "role", &role, "ROLE", "doctor, nurse, pharmacist, clerk or admin",
-	         "doctor, nurse, pharmacist, clerk, admin"},
+	        {LB_OPT_STRING, 0, "role", &role, "ROLE",
+	         "doctor, nurse, pharmacist, clerk, admin or hq (headquarters)",
+	         "doctor, nurse, pharmacist, clerk, admin, hq (対策本部)"},
+	        {LB_OPT_STRING, 0, "team", &team, "TEAM",
+	         "the incident team the user belongs to: hq, recovery, liaison, patients, records or safety",
+	         "所属する班: hq 対策本部, recovery 復旧班, liaison 広報・渉外班, patients 患者対応班, records 診療録, "
+	         "safety 医療安全"},
 	        {0},
 	};
 	static const struct lb_cmd_help help = {
-	        "lifeboat user add --db FILE --name NAME --role ROLE  < password",
+	        "lifeboat user add --db FILE --name NAME --role ROLE [--team TEAM]  < password",
 	        "Add a station user. The password (8 bytes or more) is read from standard input, never from the\n"
-	        "command line, and stored as an Argon2id hash in FILE.station.",
+	        "command line, and stored as an Argon2id hash in FILE.station. The role hq (headquarters) and admin\n"
+	        "declare an incident, change its phase and decide on the board (/incident); --team puts the user in a\n"
+	        "team of the response organisation, whose action cards they complete.",
 	        "端末の利用者を追加します。パスワード (8 バイト以上) は標準入力から読み (コマンド行には書きません)、\n"
-	        "Argon2id のハッシュとして FILE.station に保存します。",
-	        "  printf '%s\\n' \"$PW\" | lifeboat user add --db clinical.db --name nurse1 --role nurse"};
+	        "Argon2id のハッシュとして FILE.station に保存します。ロール hq (対策本部) と admin は対策本部ボード\n"
+	        "(/incident) でインシデントの宣言・フェーズ変更・決定を行えます。--team は対応組織の班で、その班の\n"
+	        "アクションカードを完了できます。",
+	        "  printf '%s\\n' \"$PW\" | lifeboat user add --db clinical.db --name nurse1 --role nurse\n"
+	        "  printf '%s\\n' \"$PW\" | lifeboat user add --db clinical.db --name se1 --role clerk --team "
+	        "recovery"};
 	int i = cli_parse(argc, argv, opts, &help, &code);
 	if (i < 0)
 		return code;
@@ -473,15 +494,56 @@ static int user_add(int argc, char **argv)
 		        L_("user add needs --db, --name and --role", "user add には --db, --name, --role が必要です"));
 	if (!station_role_valid(role))
 		return cli_usage(L_("no role '%s' (roles: %s)", "ロール '%s' はありません (%s)"), role, STATION_ROLES);
+	if (team && incident_team_parse(team) < 0)
+		return cli_usage(L_("no team '%s' (teams: %s)", "班 '%s' はありません (%s)"), team, STATION_TEAMS);
 	struct buf pw = {0};
 	int rc = lb_secret_read_stdin(&pw, L_("password: ", "パスワード: "));
 	if (rc == 0)
-		rc = station_user_add(db, name, role, buf_cstr(&pw));
+		rc = station_user_add_team(db, name, role, team, buf_cstr(&pw));
 	buf_wipe(&pw);
 	if (rc < 0)
 		return cli_error(rc);
-	fprintf(stderr, /* i18n-ok: the program name */ "lifeboat: %s '%s' (%s)\n",
-	        L_("added user", "利用者を追加しました"), name, role);
+	fprintf(stderr, /* i18n-ok: the program name */ "lifeboat: %s '%s' (%s%s%s)\n",
+	        L_("added user", "利用者を追加しました"), name, role, team ? ", " : "",
+	        team ? incident_team_name(incident_team_parse(team)) : "");
+	return LB_EXIT_OK;
+}
+
+static int user_team(int argc, char **argv)
+{
+	const char *db = NULL, *name = NULL, *team = NULL;
+	int none = 0, code;
+	const struct lb_opt opts[] = {
+	        {LB_OPT_STRING, 0, "db", &db, "FILE", "the clinical store the station serves",
+	         "端末が表示する臨床データストア"},
+	        {LB_OPT_STRING, 0, "name", &name, "NAME", "login name", "ログイン名"},
+	        {LB_OPT_STRING, 0, "team", &team, "TEAM", "hq, recovery, liaison, patients, records or safety",
+	         "hq, recovery, liaison, patients, records, safety"},
+	        {LB_OPT_FLAG, 0, "none", &none, NULL, "take the user out of any team", "班の所属を外す"},
+	        {0},
+	};
+	static const struct lb_cmd_help help = {
+	        "lifeboat user team --db FILE --name NAME (--team TEAM | --none)",
+	        "Put a station user in a team of the incident's response organisation (or out of it, --none): the\n"
+	        "team's members complete its action cards on the board. Takes effect on the user's next page.",
+	        "端末の利用者を対応組織の班に入れます (--none で外す)。班のメンバーはボードでその班のアクション\n"
+	        "カードを完了できます。次の画面表示から有効です。",
+	        "  lifeboat user team --db clinical.db --name se1 --team recovery"};
+	int i = cli_parse(argc, argv, opts, &help, &code);
+	if (i < 0)
+		return code;
+	if (i < argc)
+		return cli_usage(L_("unexpected argument '%s'", "不要な引数 '%s'"), argv[i]);
+	if (!db || !name || (!team == !none))
+		return cli_usage(L_("user team needs --db, --name and --team TEAM or --none",
+		                    "user team には --db, --name と --team TEAM または --none が必要です"));
+	if (team && incident_team_parse(team) < 0)
+		return cli_usage(L_("no team '%s' (teams: %s)", "班 '%s' はありません (%s)"), team, STATION_TEAMS);
+	int rc = station_user_set_team(db, name, team);
+	if (rc < 0)
+		return cli_error(rc);
+	fprintf(stderr, /* i18n-ok: the program name */ "lifeboat: %s '%s': %s\n", L_("team of user", "利用者の班"),
+	        name, team ? incident_team_name(incident_team_parse(team)) : L_("none", "なし"));
 	return LB_EXIT_OK;
 }
 
@@ -573,7 +635,7 @@ struct list_ctx {
 	int rc;
 };
 
-static int list_row(void *ctx, const char *name, const char *role, const char *created)
+static int list_row(void *ctx, const char *name, const char *role, const char *team, const char *created)
 {
 	struct list_ctx *l = ctx;
 	struct station_lock_status ls;
@@ -587,6 +649,11 @@ static int list_row(void *ctx, const char *name, const char *role, const char *c
 		json_obj(l->w);
 		json_kv_str(l->w, "name", name);
 		json_kv_str(l->w, "role", role);
+		json_key(l->w, "team");
+		if (team)
+			json_str(l->w, team);
+		else
+			json_null_value(l->w);
 		json_kv_str(l->w, "created", created);
 		json_kv_bool(l->w, "locked", ls.nlocked > 0 || ls.backoff_until_ms > 0);
 		json_kv_int(l->w, "failures", ls.failures);
@@ -613,7 +680,7 @@ static int list_row(void *ctx, const char *name, const char *role, const char *c
 		}
 		json_end(l->w);
 	} else {
-		buf_addf(l->out, "%s%-20s %-11s %s  ", l->n ? "\n" : "", name, role, created);
+		buf_addf(l->out, "%s%-20s %-11s %-9s %s  ", l->n ? "\n" : "", name, role, team ? team : "-", created);
 		if (!ls.failures)
 			buf_adds(l->out, L_("not locked", "ロックなし"));
 		else if (!ls.nlocked && !ls.backoff_until_ms)
@@ -687,6 +754,7 @@ int cmd_user(int argc, char **argv)
 	         "端末の利用者を追加 (パスワードは標準入力)"},
 	        {"del", user_del, "delete a station user", "端末の利用者を削除"},
 	        {"list", user_list, "list station users", "端末の利用者を一覧表示"},
+	        {"team", user_team, "put a user in an incident team (or out of it)", "利用者の班を設定 (または解除)"},
 	        {"unlock", user_unlock, "clear login locks of a user or an address",
 	         "利用者またはアドレスのログインのロックを解除"},
 	        {0},

@@ -59,9 +59,11 @@ static char *col_dup(sqlite3_stmt *st, int i)
 static int newest_load(struct incident_file *f, int64_t id, int64_t *load, char *hash_hex, char **source)
 {
 	*load = 0;
+	/* type IN (…) and +seq: through entries_kind, not a walk of every entry of the incident (the board reads this
+	 * on every view; 10,000 entries took 5 ms) */
 	sqlite3_stmt *st = prep(f, "SELECT e.seq, e.kind, s.source FROM entries e LEFT JOIN card_sets s ON s.load ="
-	                           " e.seq WHERE e.incident = ?1 AND (e.type = 'cards' OR (e.type = 'declare' AND"
-	                           " e.kind IS NOT NULL)) ORDER BY e.seq DESC LIMIT 1");
+	                           " e.seq WHERE e.incident = ?1 AND e.type IN ('cards', 'declare') AND (e.type ="
+	                           " 'cards' OR e.kind IS NOT NULL) ORDER BY +e.seq DESC LIMIT 1");
 	if (!st)
 		return -LB_EINTERNAL;
 	sqlite3_bind_int64(st, 1, id);
@@ -420,7 +422,7 @@ static struct incident_card_state *find_state(struct incident_cards *c, const ch
 static int replay(struct incident_file *f, int64_t id, struct incident_cards *out)
 {
 	sqlite3_stmt *st = prep(f, "SELECT seq, at_ms, type, kind, text, coalesce(author, os_user) FROM entries"
-	                           " WHERE incident = ?1 AND type IN ('assign', 'done') ORDER BY seq");
+	                           " WHERE incident = ?1 AND type IN ('assign', 'done') ORDER BY +seq");
 	if (!st)
 		return -LB_EINTERNAL;
 	sqlite3_bind_int64(st, 1, id);

@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const roles[] = {"doctor", "nurse", "pharmacist", "clerk", "admin"};
+static const char *const roles[] = {"doctor", "nurse", "pharmacist", "clerk", "admin", "hq"};
 
 int station_role_valid(const char *role)
 {
@@ -75,14 +75,21 @@ int station_auth_schema(sqlite3 *db)
 		sqlite3_free(err);
 		return rc;
 	}
-	/* Files made before the hash chain: add the column (earlier entries stay unchained; verify says so). */
-	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(db, "SELECT chain FROM audit LIMIT 0", -1, &q, NULL) == SQLITE_OK) {
-		sqlite3_finalize(q);
-	} else if (sqlite3_exec(db, "ALTER TABLE audit ADD COLUMN chain TEXT", NULL, NULL, &err) != SQLITE_OK) {
-		int rc = lb_error_tr(LB_ECORRUPT, "station file: %s", "端末ファイル: %s", err ? err : "audit chain");
-		sqlite3_free(err);
-		return rc;
+	/* Files made before the hash chain: add the column (earlier entries stay unchained; verify says so). Files
+	 * made before teams (issue 15): add users.team, NULL for the users already there. */
+	static const char *const upgrades[][2] = {
+	        {"SELECT chain FROM audit LIMIT 0", "ALTER TABLE audit ADD COLUMN chain TEXT"},
+	        {"SELECT team FROM users LIMIT 0", "ALTER TABLE users ADD COLUMN team TEXT"}};
+	for (size_t i = 0; i < LB_ARRAY_LEN(upgrades); i++) {
+		sqlite3_stmt *q;
+		if (sqlite3_prepare_v2(db, upgrades[i][0], -1, &q, NULL) == SQLITE_OK) {
+			sqlite3_finalize(q);
+		} else if (sqlite3_exec(db, upgrades[i][1], NULL, NULL, &err) != SQLITE_OK) {
+			int rc = lb_error_tr(LB_ECORRUPT, "station file: %s", "端末ファイル: %s",
+			                     err ? err : upgrades[i][1]);
+			sqlite3_free(err);
+			return rc;
+		}
 	}
 	return 0;
 }
@@ -174,6 +181,11 @@ static void token_hash(const char *token, char out[65])
 
 int station_user_add(const char *db, const char *name, const char *role, const char *password)
 {
+	return station_user_add_team(db, name, role, NULL, password);
+}
+
+int station_user_add_team(const char *db, const char *name, const char *role, const char *team, const char *password)
+{
 	if (!name || !*name || strlen(name) > 63)
 		return lb_error_tr(LB_EUSAGE, "a user name is 1 to 63 bytes", "利用者名は 1〜63 バイトです");
 	for (const char *p = name; *p; p++)
@@ -183,6 +195,9 @@ int station_user_add(const char *db, const char *name, const char *role, const c
 	if (!station_role_valid(role))
 		return lb_error_tr(LB_EUSAGE, "no role '%s' (roles: %s)", "ロール '%s' はありません (%s)",
 		                   role ? role : "", STATION_ROLES);
+	if (team && incident_team_parse(team) < 0)
+		return lb_error_tr(LB_EUSAGE, "no team '%s' (teams: %s)", "班 '%s' はありません (%s)", team,
+		                   STATION_TEAMS);
 	size_t pl = strlen(password);
 	if (pl < 8 || pl > 1024)
 		return lb_error_tr(LB_EINVAL, "a password is 8 to 1024 bytes", "パスワードは 8〜1024 バイトです");
@@ -196,8 +211,8 @@ int station_user_add(const char *db, const char *name, const char *role, const c
 	if (rc < 0)
 		return rc;
 	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(a.db, "INSERT INTO users(name, role, hash, created) VALUES(?1, ?2, ?3, ?4)", -1, &q,
-	                       NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(a.db, "INSERT INTO users(name, role, hash, created, team) VALUES(?1, ?2, ?3, ?4, ?5)",
+	                       -1, &q, NULL) != SQLITE_OK) {
 		rc = sqlerr(a.db, "adding a user");
 	} else {
 		struct buf now = {0};
@@ -206,6 +221,7 @@ int station_user_add(const char *db, const char *name, const char *role, const c
 		sqlite3_bind_text(q, 2, role, -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 3, hash, -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 4, now.data, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 5, team ? incident_team_name(incident_team_parse(team)) : NULL, -1, SQLITE_STATIC);
 		int s = sqlite3_step(q);
 		if (s == SQLITE_CONSTRAINT)
 			rc = lb_error_tr(LB_EEXIST, "user '%s' exists already", "利用者 '%s' は既にいます", name);
@@ -243,7 +259,33 @@ int station_user_del(const char *db, const char *name)
 	return rc;
 }
 
-int station_user_list(const char *db, int (*fn)(void *ctx, const char *name, const char *role, const char *created),
+int station_user_set_team(const char *db, const char *name, const char *team)
+{
+	if (team && incident_team_parse(team) < 0)
+		return lb_error_tr(LB_EUSAGE, "no team '%s' (teams: %s)", "班 '%s' はありません (%s)", team,
+		                   STATION_TEAMS);
+	struct station_auth a;
+	int rc = station_auth_open(&a, db, 0);
+	if (rc < 0)
+		return rc;
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(a.db, "UPDATE users SET team=?2 WHERE name=?1", -1, &q, NULL) != SQLITE_OK) {
+		rc = sqlerr(a.db, "setting a user's team");
+	} else {
+		sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, team ? incident_team_name(incident_team_parse(team)) : NULL, -1, SQLITE_STATIC);
+		if (sqlite3_step(q) != SQLITE_DONE)
+			rc = sqlerr(a.db, "setting a user's team");
+		else if (sqlite3_changes(a.db) == 0)
+			rc = lb_error_tr(LB_ENOTFOUND, "no user '%s'", "利用者 '%s' はいません", name);
+		sqlite3_finalize(q);
+	}
+	station_auth_close(&a);
+	return rc;
+}
+
+int station_user_list(const char *db,
+                      int (*fn)(void *ctx, const char *name, const char *role, const char *team, const char *created),
                       void *ctx)
 {
 	struct station_auth a;
@@ -251,13 +293,13 @@ int station_user_list(const char *db, int (*fn)(void *ctx, const char *name, con
 	if (rc < 0)
 		return rc;
 	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(a.db, "SELECT name, role, created FROM users ORDER BY name", -1, &q, NULL) !=
+	if (sqlite3_prepare_v2(a.db, "SELECT name, role, team, created FROM users ORDER BY name", -1, &q, NULL) !=
 	    SQLITE_OK) {
 		rc = sqlerr(a.db, "listing users");
 	} else {
 		while (sqlite3_step(q) == SQLITE_ROW)
 			if (fn(ctx, (const char *)sqlite3_column_text(q, 0), (const char *)sqlite3_column_text(q, 1),
-			       (const char *)sqlite3_column_text(q, 2)))
+			       (const char *)sqlite3_column_text(q, 2), (const char *)sqlite3_column_text(q, 3)))
 				break;
 		sqlite3_finalize(q);
 	}
@@ -278,7 +320,7 @@ int station_session_find(struct station_auth *a, const char *token, int64_t idle
 	int found = 0;
 	pthread_mutex_lock(&a->mu);
 	sqlite3_stmt *q = station_auth_stmt(a, &a->q_find,
-	                                    "SELECT s.user, s.role, s.csrf, s.last_seen FROM sessions s"
+	                                    "SELECT s.user, s.role, s.csrf, s.last_seen, u.team FROM sessions s"
 	                                    " JOIN users u ON u.name = s.user WHERE s.token_hash=?1");
 	int row = 0;
 	if (q) {
@@ -290,6 +332,8 @@ int station_session_find(struct station_auth *a, const char *token, int64_t idle
 				snprintf(out->user, sizeof(out->user), "%s", (const char *)sqlite3_column_text(q, 0));
 				snprintf(out->role, sizeof(out->role), "%s", (const char *)sqlite3_column_text(q, 1));
 				snprintf(out->csrf, sizeof(out->csrf), "%s", (const char *)sqlite3_column_text(q, 2));
+				const unsigned char *team = sqlite3_column_text(q, 4);
+				snprintf(out->team, sizeof(out->team), "%s", team ? (const char *)team : "");
 				out->valid = found = 1;
 			}
 		}

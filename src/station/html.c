@@ -136,11 +136,8 @@ const char *station_sex(const struct station_req *r, const char *sex)
 
 const char *station_role_label(const struct station_req *r, const char *role)
 {
-	static const char *const roles[][2] = {{"doctor", "医師"},
-	                                       {"nurse", "看護師"},
-	                                       {"pharmacist", "薬剤師"},
-	                                       {"clerk", "事務"},
-	                                       {"admin", "管理者"}};
+	static const char *const roles[][2] = {{"doctor", "医師"}, {"nurse", "看護師"}, {"pharmacist", "薬剤師"},
+	                                       {"clerk", "事務"},  {"admin", "管理者"}, {"hq", "対策本部"}};
 	for (size_t i = 0; role && i < LB_ARRAY_LEN(roles); i++)
 		if (!strcmp(role, roles[i][0]))
 			return T_(roles[i][0], roles[i][1]);
@@ -246,17 +243,20 @@ void station_page_begin(struct station_req *r, struct buf *b, const char *title,
 		        b,
 		        "<a href=\"/search\">%s</a> <a href=\"/census\">%s</a> <a href=\"/appointments\">%s</a> "
 		        "<a href=\"/drugs\">%s</a> <a href=\"/barcode\">%s</a> <a href=\"/print\">%s</a> "
+		        "<a href=\"/incident\">%s</a> "
 		        "<button type=\"button\" id=\"print-btn\">%s</button> "
 		        "<span class=\"user\">%s (%s)</span> "
 		        "<form method=\"post\" action=\"/logout\" class=\"inline\"><input type=\"hidden\" name=\"csrf\""
 		        " value=\"%s\"><button type=\"submit\">%s</button></form> ",
 		        T_("Search", "患者検索"), T_("Ward census", "病棟一覧"), T_("Outpatient calls", "外来予約"),
 		        T_("Drugs", "薬品検索"), T_("Barcode check", "バーコード照合"), T_("Paper (PDF)", "帳票 (PDF)"),
-		        T_("Print", "印刷"), r->sess.user, station_role_label(r, r->sess.role), r->sess.csrf,
-		        T_("Log out", "ログアウト"));
+		        T_("Headquarters", "対策本部"), T_("Print", "印刷"), r->sess.user,
+		        station_role_label(r, r->sess.role), r->sess.csrf, T_("Log out", "ログアウト"));
 	const char *q = strchr(self, '?');
-	station_html(b, "<a class=\"lang\" href=\"%s%Rlang=%R\">%R</a></nav></header>\n", self, q ? "&amp;" : "?",
+	station_html(b, "<a class=\"lang\" href=\"%s%Rlang=%R\">%R</a></nav>", self, q ? "&amp;" : "?",
 	             r->lang_ja ? "en" : "ja", r->lang_ja ? "English" : "日本語");
+	station_incident_banner(r, b);
+	station_html(b, "</header>\n");
 	struct buf now = {0};
 	lb_format_local(&now, lb_now_ms());
 	/* The frame table's head repeats on every printed page (Chromium repeats thead across page breaks): the

@@ -3,7 +3,8 @@
  *
  * Routes: GET /healthz (no login), GET /static/… (assets, no login), GET|POST /login, POST /logout, GET /search,
  * GET /patient/<id>, GET /census, GET /appointments (&format=csv), POST /audit/print, GET /drugs, /drugs.json,
- * /rx/check, POST /rx/record, /barcode, /print, /print/{forms,ward,patient}.pdf. Everything else is 404; patient data is never
+ * /rx/check, POST /rx/record, /barcode, /print, /print/{forms,ward,patient}.pdf, the headquarters pages GET /incident,
+ * /incident/timeline and POST /incident/{declare,phase,decide,log}. Everything else is 404; patient data is never
  * served without a valid session.
  */
 #include "station_int.h"
@@ -55,8 +56,8 @@ static void redirect(struct station_resp *p, int status, const char *to)
 /* A local path to return to after login: the pages of station_route only (/search… /patient/… /census… …). */
 static int safe_next(const char *s)
 {
-	static const char *const ok[] = {"/search", "/patient/", "/census",  "/appointments",
-	                                 "/drugs",  "/rx/check", "/barcode", "/print"};
+	static const char *const ok[] = {"/search",   "/patient/", "/census", "/appointments", "/drugs",
+	                                 "/rx/check", "/barcode",  "/print",  "/incident"};
 	if (!s || strlen(s) > 400 || s[0] != '/' || s[1] == '/' || strchr(s, '\\'))
 		return 0;
 	for (const char *p = s; *p; p++)
@@ -325,6 +326,8 @@ void station_route(struct station_req *r, struct station_resp *p, const char *co
 			buf_release(&pat);
 		} else if (!strcmp(path, "/rx/record")) {
 			station_rx_record(r, p);
+		} else if (!strncmp(path, "/incident/", 10)) {
+			station_incident_post(r, p, path + 10);
 		} else {
 			station_page_error(r, p, 404, T_("No such page.", "そのページはありません。"));
 		}
@@ -352,6 +355,10 @@ void station_route(struct station_req *r, struct station_resp *p, const char *co
 		station_page_print(r, p);
 	else if (!strncmp(path, "/print/", 7))
 		station_print_pdf(r, p, path + 7);
+	else if (!strcmp(path, "/incident"))
+		station_page_incident(r, p);
+	else if (!strcmp(path, "/incident/timeline"))
+		station_page_incident_timeline(r, p);
 	else
 		station_page_error(r, p, 404, T_("No such page.", "そのページはありません。"));
 }

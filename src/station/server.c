@@ -453,6 +453,15 @@ int station_start(struct station **out, const struct station_opts *o)
 	pthread_mutex_init(&st->print_mu, NULL);
 	pthread_mutex_init(&st->conn_mu, NULL);
 	pthread_cond_init(&st->conn_cv, NULL);
+	pthread_mutex_init(&st->inc_mu, NULL);
+	/* the incident file: --incident, else incident.db next to the store (the CLI's rule) */
+	struct buf ipath = {0};
+	if (o->incident)
+		buf_adds(&ipath, o->incident);
+	else
+		incident_default_path(&ipath, o->db);
+	st->incident_path = buf_detach(&ipath, NULL);
+	st->o.incident = st->incident_path;
 	/* A station killed mid-print left its private print folder behind: it may hold patients' PDFs. */
 	long swept = 0;
 	if (station_print_sweep(station_print_tmpdir(), STATION_PRINT_STALE_MS, &swept) < 0)
@@ -480,6 +489,12 @@ int station_start(struct station **out, const struct station_opts *o)
 	pool_put(st, s, gen);
 	if ((rc = station_auth_open(&st->auth, o->db, 1)) < 0)
 		goto fail;
+	/* An incident file that is there must be one (never the clinical store named by mistake): refuse to start
+	 * rather than show an error on every page. Missing is fine: the board's declaration makes it. */
+	struct incident_file *inc;
+	if ((rc = station_incident_get(st, 0, &inc)) < 0)
+		goto fail;
+	station_incident_put(st, inc);
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
@@ -557,6 +572,11 @@ void station_stop(struct station *st)
 	free(st->pool);
 	free(st->pool_gen);
 	station_auth_close(&st->auth);
+	if (st->incident_path) {
+		station_incident_pool_free(st);
+		pthread_mutex_destroy(&st->inc_mu);
+		free(st->incident_path);
+	}
 	pthread_mutex_destroy(&st->pool_mu);
 	pthread_mutex_destroy(&st->print_mu);
 	pthread_mutex_destroy(&st->conn_mu);

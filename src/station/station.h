@@ -1,7 +1,7 @@
 /*
  * station.h - the downtime station: the whole interface of src/station/.
  *
- * station stands on store, ehr, text and core. It owns the ward's offline web window on the clinical store: an
+ * station stands on incident, store, ehr, text and core. It owns the ward's offline web window on the clinical store: an
  * HTTP server (libmicrohttpd, thread pool) that serves read-only pages (search, patient, census, outpatient call
  * list, health), its users and sessions, and the append-only audit trail of every view.
  *
@@ -19,8 +19,12 @@
 
 #include "core/core.h"
 
-/* Roles a user may hold. */
-#define STATION_ROLES "doctor, nurse, pharmacist, clerk, admin"
+/* Roles a user may hold. hq (headquarters, issue 15) and admin declare an incident, change its phase and decide;
+ * hq reads no patient data it is not shown like any other user. */
+#define STATION_ROLES "doctor, nurse, pharmacist, clerk, admin, hq"
+/* Teams a user may belong to (the incident's response organisation; incident_team_parse also takes the Japanese
+ * names): a team's members complete its action cards. */
+#define STATION_TEAMS "hq, recovery, liaison, patients, records, safety"
 /* 1 if role is one of STATION_ROLES. */
 int station_role_valid(const char *role);
 
@@ -31,6 +35,10 @@ void station_auth_path(struct buf *b, const char *db);
 
 /* Add a user with an Argon2id hash of password (8..1024 bytes). -LB_EEXIST if the name is taken. */
 int station_user_add(const char *db, const char *name, const char *role, const char *password);
+/* The same with the user's team (one of STATION_TEAMS, or NULL for none). */
+int station_user_add_team(const char *db, const char *name, const char *role, const char *team, const char *password);
+/* Give a user a team (NULL: none). -LB_ENOTFOUND when there is no such user. */
+int station_user_set_team(const char *db, const char *name, const char *team);
 /* Remove a user and end their sessions. -LB_ENOTFOUND when there is none. */
 int station_user_del(const char *db, const char *name);
 /* Clear login locks: of user name (at every address and its back-off; address NULL) or at one address (name
@@ -54,8 +62,9 @@ struct station_lock_status {
 };
 int station_user_lock_status(const char *db, const char *name, int max_failures, int64_t lockout_ms,
                              struct station_lock_status *out);
-/* Call fn for each user, by name. */
-int station_user_list(const char *db, int (*fn)(void *ctx, const char *name, const char *role, const char *created),
+/* Call fn for each user, by name (team NULL when none). */
+int station_user_list(const char *db,
+                      int (*fn)(void *ctx, const char *name, const char *role, const char *team, const char *created),
                       void *ctx);
 
 /* ---- audit trail (audit.c) ----------------------------------------------------------------------------------- */
@@ -65,7 +74,8 @@ struct station_audit_entry {
 	const char *time;    /* UTC, ISO 8601 with milliseconds */
 	const char *user;    /* "" before login */
 	const char *action;  /* login, login-failed, login-locked, login-delayed, unlock, logout, search, view, census,
-	                        appointments, export, print, denied */
+	                        appointments, export, print, denied, drug-search, rx-check, rx-record, barcode,
+	                        incident (the headquarters forms: "log #12", "refused: …") */
 	const char *patient; /* patient ID or NULL */
 	const char *page;    /* the path asked for */
 	const char *address; /* client IP address */
@@ -89,14 +99,16 @@ struct station_opts {
 	const char *listen;   /* "127.0.0.1:8080", "[::1]:8080", ":8080" */
 	const char *tls_cert; /* PEM files, both or neither */
 	const char *tls_key;
-	int lang_en;        /* default page language English (else Japanese) */
-	int threads;        /* worker threads, 1..16 (0: 4) */
-	int64_t idle_ms;    /* session idle timeout (0: 15 min) */
-	int max_failures;   /* failed logins of one user from one address before it is locked there (0: 5); an
+	int lang_en;          /* default page language English (else Japanese) */
+	int threads;          /* worker threads, 1..16 (0: 4) */
+	int64_t idle_ms;      /* session idle timeout (0: 15 min) */
+	int max_failures;     /* failed logins of one user from one address before it is locked there (0: 5); an
 	                       address gets 4 times as many, and from 4 times as many the user is slowed down */
-	int64_t lockout_ms; /* the window failures are counted in and the lockout lasts (0: 15 min) */
-	int64_t stale_ms;   /* data older than this is flagged loudly on every page (0: 24 h) */
-	int per_address;    /* connections at once from one address (0: 64); more are closed at once */
+	int64_t lockout_ms;   /* the window failures are counted in and the lockout lasts (0: 15 min) */
+	int64_t stale_ms;     /* data older than this is flagged loudly on every page (0: 24 h) */
+	int per_address;      /* connections at once from one address (0: 64); more are closed at once */
+	const char *incident; /* the incident file (NULL: incident.db next to db); read per request, made by a
+	                         declaration on the board */
 };
 struct station;
 /* Open the store read-only and the auth file, and start serving. Returns at once; the server runs in its own

@@ -8,6 +8,7 @@
 #ifndef LB_STATION_INT_H
 #define LB_STATION_INT_H
 
+#include "incident/incident.h"
 #include "print/print.h"
 #include "rx/rx.h"
 #include "station.h"
@@ -34,6 +35,7 @@ struct station_session {
 	char user[64];
 	char role[16];
 	char csrf[65];
+	char team[16]; /* the user's team (users.team, read on every request), "" for none */
 	int valid;
 };
 /* Look up the session of cookie token; touches it. Expired sessions are removed. Returns 1 found, 0 not. */
@@ -119,6 +121,13 @@ struct station {
 	int watchdog_on, stopping;
 	int64_t log_ms; /* MHD's messages, rate-limited (under conn_mu) */
 	long log_dropped;
+	/* the incident file (hq.c): handles kept for reuse by the requests (one request holds one at a time),
+	 * all closed when the file is removed or replaced (another inode at the path) */
+	char *incident_path;
+	pthread_mutex_t inc_mu;
+	struct incident_file *inc_pool[16];
+	size_t ninc;
+	uint64_t inc_ino, inc_dev;
 };
 
 struct station_req {
@@ -241,6 +250,36 @@ int station_page_barcode(struct station_req *r, struct station_resp *p);
 /* pages_print.c: GET /print (what can be printed), /print/forms.pdf, /print/ward.pdf, /print/patient.pdf. */
 int station_page_print(struct station_req *r, struct station_resp *p);
 int station_print_pdf(struct station_req *r, struct station_resp *p, const char *what);
+
+/* ---- the incident (hq.c, pages_incident.c) ------------------------------------------------------------------- */
+
+/* A handle on the station's incident file for this request: 1 with *f set, 0 when there is no incident file yet
+ * (create: make it, for a declaration), or a negative error. Give it back with station_incident_put. */
+int station_incident_get(struct station *st, int create, struct incident_file **f);
+void station_incident_put(struct station *st, struct incident_file *f);
+/* Close the kept handles (station_stop). */
+void station_incident_pool_free(struct station *st);
+/* The current decisions of the open incident as the banner every page carries (nothing when no incident is open
+ * or nothing is decided); read from the file on every request, so every station sharing the file shows them. */
+void station_incident_banner(struct station_req *r, struct buf *b);
+/* The vocabulary in the request's language (the library's labels follow the process's language). */
+const char *station_phase_label(const struct station_req *r, int phase);
+const char *station_kind_label(const struct station_req *r, int kind);
+const char *station_team_label(const struct station_req *r, int team);
+const char *station_report_label(const struct station_req *r, int report);
+/* Whether the session's user may declare, change the phase and decide (roles admin and hq). */
+int station_may_command(const struct station_req *r);
+/* GET /incident (the headquarters board), GET /incident/timeline; POST /incident/{declare,phase,decide,log,done,
+ * assign}. */
+int station_page_incident(struct station_req *r, struct station_resp *p);
+int station_page_incident_timeline(struct station_req *r, struct station_resp *p);
+int station_incident_post(struct station_req *r, struct station_resp *p, const char *what);
+/* pages_incident_cards.c: the board's cards by team, and POST /incident/done, /incident/assign (refuse answers a
+ * refused POST: status, audit detail, message). */
+void station_incident_cards_section(struct station_req *r, struct buf *b, struct incident_file *f);
+int station_incident_card_post(struct station_req *r, struct station_resp *p, int assign,
+                               int (*refuse)(struct station_req *, struct station_resp *, int, const char *,
+                                             const char *));
 
 /* ---- scans (scan.c) ------------------------------------------------------------------------------------------ */
 
