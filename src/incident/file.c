@@ -17,7 +17,7 @@ static const char schema[] =
         "CREATE TABLE entries(seq INTEGER PRIMARY KEY, incident INTEGER NOT NULL, at_ms INTEGER NOT NULL,"
         " type TEXT NOT NULL, kind TEXT, team TEXT, author TEXT, os_user TEXT, text TEXT, report TEXT,"
         " ref INTEGER, known_at_ms INTEGER, flags INTEGER NOT NULL DEFAULT 0, prev BLOB NOT NULL,"
-        " hash BLOB NOT NULL);\n"
+        " hash BLOB NOT NULL, source TEXT);\n"
         "CREATE INDEX entries_incident ON entries(incident, seq);\n"
         "CREATE INDEX entries_kind ON entries(incident, type, kind, seq);\n"
         "CREATE INDEX entries_type ON entries(type, incident);\n"
@@ -27,12 +27,22 @@ static const char schema[] =
         " BEGIN SELECT RAISE(ABORT, 'the incident timeline is append-only'); END;\n"
         "CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries"
         " BEGIN SELECT RAISE(ABORT, 'the incident timeline is append-only'); END;\n"
-        "PRAGMA user_version = 1;\n";
+        "PRAGMA user_version = 2;\n";
+
+/*
+ * Upgrades of an older file, in place, one step per version: upgrades[v] takes a version-v file to v + 1. Each
+ * runs under the write lock with the version check repeated, so two programs opening an old file at once upgrade
+ * it once. No step rewrites an entry: the hash chain is untouched.
+ */
+static const char *const upgrades[] = {
+        [1] = "ALTER TABLE entries ADD COLUMN source TEXT;\n"
+              "PRAGMA user_version = 2;\n",
+};
 
 static const char *const stmt_sql[IS_COUNT_ALL] = {
         [IS_LAST] = "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1",
         [IS_INSERT] = "INSERT INTO entries(" INCIDENT_COLS ")"
-                      " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                      " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         [IS_OPEN] = "SELECT d.seq FROM entries d WHERE d.type = 'declare' AND NOT EXISTS(SELECT 1 FROM entries c"
                     " WHERE c.incident = d.seq AND c.type = 'close') ORDER BY d.seq",
         [IS_GET] = "SELECT " INCIDENT_COLS " FROM entries WHERE seq = ?1",
@@ -117,6 +127,7 @@ static void read_row(sqlite3_stmt *st, struct incident_entry *e, char *(*text)(s
 	e->flags = sqlite3_column_int(st, 12);
 	col_hash(st, 13, e->prev);
 	col_hash(st, 14, e->hash);
+	e->source = text(st, 15);
 }
 
 void incident_read_row(sqlite3_stmt *st, struct incident_entry *e)
@@ -138,6 +149,7 @@ void incident_entry_release(struct incident_entry *e)
 	free(e->os_user);
 	free(e->text);
 	free(e->report);
+	free(e->source);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -199,6 +211,29 @@ static int create_schema(struct incident_file *f, const char *path)
 	return rc;
 }
 
+/* Bring an older incident file to INCIDENT_SCHEMA_VERSION (upgrades[]). */
+static int upgrade(struct incident_file *f, const char *path)
+{
+	int rc = exec(f, "BEGIN IMMEDIATE");
+	if (rc < 0)
+		return rc;
+	int64_t version;
+	rc = check_kind(f, path, &version);
+	while (rc == 0 && version > 0 && version < INCIDENT_SCHEMA_VERSION) {
+		if ((size_t)version >= LB_ARRAY_LEN(upgrades) || !upgrades[version]) {
+			rc = lb_error_tr(LB_EINTERNAL, "no upgrade of an incident file from version %lld",
+			                 "版 %lld のインシデント記録ファイルを更新する手順がありません", (long long)version);
+			break;
+		}
+		if ((rc = exec(f, upgrades[version])) == 0)
+			version++;
+	}
+	if (rc == 0)
+		return exec(f, "COMMIT");
+	sqlite3_exec(f->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
 int incident_open(struct incident_file **out, const char *path, int create)
 {
 	*out = NULL;
@@ -228,6 +263,8 @@ int incident_open(struct incident_file **out, const char *path, int create)
 		goto fail;
 	}
 	if (version == 0 && (rc = create_schema(f, path)) < 0)
+		goto fail;
+	if (version > 0 && version < INCIDENT_SCHEMA_VERSION && (rc = upgrade(f, path)) < 0)
 		goto fail;
 	/* each commit reaches the disk before the command says it is recorded */
 	if ((rc = incident_set_durable(f, 1)) < 0)

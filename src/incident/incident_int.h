@@ -35,7 +35,7 @@ struct incident_file {
 /* The columns every entry query selects, in this order (incident_read_row reads them). */
 #define INCIDENT_COLS                                                                                           \
 	"seq, incident, at_ms, type, kind, team, author, os_user, text, report, ref, known_at_ms, flags, prev," \
-	" hash"
+	" hash, source"
 
 /* Set an error from SQLite's last one on f ("what: message"), mapped to an LB_E* code; returns it. */
 int incident_sqlerr(struct incident_file *f, const char *what);

@@ -13,7 +13,8 @@ import os
 import re
 import sys
 
-CALLS = re.compile(r"\b(lb_error|lb_error_errno|lb_error_wrap|lb_warn|fprintf\s*\(\s*stderr)\s*\(?")
+# longest names first, so that lb_error_errno_tr is read as lb_error_errno + _tr (a translated call)
+CALLS = re.compile(r"\b(lb_error_errno|lb_error_wrap|lb_error|lb_warn|fprintf\s*\(\s*stderr)\s*\(?")
 SKIP_WRAPPERS = re.compile(r"\b(L_|lb_tr)\s*\($")
 SPEC = re.compile(r"%[-+ #0-9.*]*(?:hh|h|ll|l|j|z|t|L)?[diouxXeEfFgGaAcspn%]")
 WORD = re.compile(r"[A-Za-z]{2,}")
