@@ -55,9 +55,11 @@ void ci_what(struct buf *b, const struct incident_entry *e)
 		buf_adds(b, L_("closed", "終了"));
 	else if (!strcmp(t, INCIDENT_T_FACT)) {
 		const struct incident_fact_key *k = incident_fact_key_find(e->kind);
-		buf_addf(b, "%s: %s", L_("fact sheet", "事実シート"), k ? lb_tr(k->en, k->ja) : e->kind ? e->kind : "?");
-	}
-	else
+		buf_addf(b, "%s: %s", L_("fact sheet", "事実シート"),
+		         k         ? lb_tr(k->en, k->ja)
+		         : e->kind ? e->kind
+		                   : "?");
+	} else
 		buf_adds(b, incident_kind_label(incident_kind_parse(e->kind)));
 }
 
@@ -463,11 +465,14 @@ int cmd_incident(int argc, char **argv)
 	         "フェーズ・有効な決定・報告期限・最新の記録"},
 	        {"timeline", cmd_incident_timeline, "every entry of the incident", "インシデントの全記録"},
 	        {"list", cmd_incident_list, "the incidents of the file", "ファイル内のインシデント一覧"},
-	        {"verify", cmd_incident_verify, "check that no entry was altered, removed or reordered (--dir: a medium)",
+	        {"verify", cmd_incident_verify,
+	         "check that no entry was altered, removed or reordered (--dir: a medium)",
 	         "記録の改ざん・削除・並べ替えがないことを検証 (--dir: 提出用媒体)"},
 	        {"fact", cmd_incident_fact, "set one fact of the fact sheet", "事実シートに 1 項目を記入"},
-	        {"facts", cmd_incident_facts, "the fact sheet: every key, known or 不明", "事実シート (全項目、不明を含む)"},
-	        {"report", cmd_incident_report, "a report draft: mhlw, police, ppc-preliminary, ppc-final, ransomware-common",
+	        {"facts", cmd_incident_facts, "the fact sheet: every key, known or 不明",
+	         "事実シート (全項目、不明を含む)"},
+	        {"report", cmd_incident_report,
+	         "a report draft: mhlw, police, ppc-preliminary, ppc-final, ransomware-common",
 	         "報告書案: 厚労省・警察・個情委 速報/確報・ランサムウェア事案共通様式"},
 	        {"export", cmd_incident_export, "write the medium for investigators and police (with SHA256SUMS)",
 	         "調査・警察向けの提出用媒体を書き出し (SHA256SUMS つき)"},

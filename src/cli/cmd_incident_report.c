@@ -167,7 +167,8 @@ int cmd_incident_facts(int argc, char **argv)
 		}
 		buf_addf(&out, "  %-19s %s: ", x->key->key, lb_tr(x->key->en, x->key->ja));
 		if (!known) {
-			buf_addf(&out, "%s  [%s]\n", L_("unknown (不明)", "不明"), lb_tr(x->key->hint_en, x->key->hint_ja));
+			buf_addf(&out, "%s  [%s]\n", L_("unknown (不明)", "不明"),
+			         lb_tr(x->key->hint_en, x->key->hint_ja));
 			continue;
 		}
 		for (const char *s = x->entry.text; *s; s++) {
@@ -201,8 +202,10 @@ int cmd_incident_report(int argc, char **argv)
 	int json = 0, code;
 	const struct lb_opt opts[] = {
 	        CI_COMMON_OPTS(c),
-	        {LB_OPT_STRING, 0, "kind", &kind, "KIND", "mhlw, police, ppc-preliminary, ppc-final or ransomware-common",
-	         "mhlw 厚労省, police 警察, ppc-preliminary 個情委速報, ppc-final 個情委確報, ransomware-common 共通様式"},
+	        {LB_OPT_STRING, 0, "kind", &kind, "KIND",
+	         "mhlw, police, ppc-preliminary, ppc-final or ransomware-common",
+	         "mhlw 厚労省, police 警察, ppc-preliminary 個情委速報, ppc-final 個情委確報, ransomware-common "
+	         "共通様式"},
 	        {LB_OPT_STRING, 0, "pdf", &pdf, "FILE", "also write the draft as a PDF", "報告書案を PDF にも書き出す"},
 	        {LB_OPT_INT, 0, "id", &id, "N", "a past incident (default: the open one)",
 	         "過去のインシデント (既定: 進行中のもの)", 1, LONG_MAX},
@@ -211,13 +214,16 @@ int cmd_incident_report(int argc, char **argv)
 	};
 	static const struct lb_cmd_help help = {
 	        "lifeboat incident report --incident FILE --kind KIND [--pdf FILE] [--id N] [--json]",
-	        "A draft of a report, in Japanese (the forms are Japanese; --lang en adds English to each label), from\n"
-	        "the fact sheet and the timeline: the time the hospital learned of it, the report's deadline, each field\n"
+	        "A draft of a report, in Japanese (the forms are Japanese; --lang en adds English to each label), "
+	        "from\n"
+	        "the fact sheet and the timeline: the time the hospital learned of it, the report's deadline, each "
+	        "field\n"
 	        "of the form with the fact entered or 不明 (the count of 不明 fields at the top), the course of the\n"
 	        "response, the decisions and the evidence with their times. KIND: mhlw, police (at once),\n"
 	        "ppc-preliminary (3-5 days), ppc-final (30 days, 60 when malicious), ransomware-common (the\n"
 	        "government's common form). --json gives every field, null when unknown.",
-	        "事実シートと記録から報告書案を作ります (様式が日本語のため日本語。--lang en では各項目に英語を併記)。\n"
+	        "事実シートと記録から報告書案を作ります (様式が日本語のため日本語。--lang en "
+	        "では各項目に英語を併記)。\n"
 	        "認知日時、その報告の期限、様式の各項目 (記入済みの事実または 不明。不明の数は冒頭に)、対応の経過・\n"
 	        "決定・証拠を日時つきで載せます。KIND: mhlw 厚労省・police 警察 (直ちに)、ppc-preliminary 個情委速報\n"
 	        "(3〜5 日)、ppc-final 確報 (30 日、不正目的は 60 日)、ransomware-common ランサムウェア事案共通様式。\n"
@@ -231,8 +237,9 @@ int cmd_incident_report(int argc, char **argv)
 		return cli_usage(L_("report takes no arguments (the kind goes in --kind)",
 		                    "report に引数はありません (種類は --kind で指定)"));
 	if (!kind)
-		return cli_usage(L_("report needs --kind mhlw|police|ppc-preliminary|ppc-final|ransomware-common",
-		                    "report には --kind mhlw|police|ppc-preliminary|ppc-final|ransomware-common が必要です"));
+		return cli_usage(
+		        L_("report needs --kind mhlw|police|ppc-preliminary|ppc-final|ransomware-common",
+		           "report には --kind mhlw|police|ppc-preliminary|ppc-final|ransomware-common が必要です"));
 	int d = incident_draft_parse(kind);
 	if (d < 0)
 		return cli_usage(L_("no report kind '%s' (mhlw, police, ppc-preliminary, ppc-final, ransomware-common)",
@@ -270,7 +277,8 @@ int cmd_incident_export(int argc, char **argv)
 	int json = 0, code;
 	const struct lb_opt opts[] = {
 	        CI_COMMON_OPTS(c),
-	        {LB_OPT_STRING, 0, "to", &to, "DIR", "a new (or empty) folder for the medium", "書き出し先 (新しいか空のフォルダ)"},
+	        {LB_OPT_STRING, 0, "to", &to, "DIR", "a new (or empty) folder for the medium",
+	         "書き出し先 (新しいか空のフォルダ)"},
 	        {LB_OPT_INT, 0, "id", &id, "N", "a past incident (default: the open one)",
 	         "過去のインシデント (既定: 進行中のもの)", 1, LONG_MAX},
 	        CLI_OPT_JSON(&json),
@@ -278,12 +286,15 @@ int cmd_incident_export(int argc, char **argv)
 	};
 	static const struct lb_cmd_help help = {
 	        "lifeboat incident export --incident FILE --to DIR [--id N] [--json]",
-	        "Write the medium for the forensic investigators and the police into DIR: the timeline (JSON lines and\n"
+	        "Write the medium for the forensic investigators and the police into DIR: the timeline (JSON lines "
+	        "and\n"
 	        "text), the evidence list, the fact sheet, every report draft (text and PDF), the chain's head\n"
-	        "(head.txt) and SHA256SUMS over all of them. DIR must be new or empty; it appears whole or not at all.\n"
+	        "(head.txt) and SHA256SUMS over all of them. DIR must be new or empty; it appears whole or not at "
+	        "all.\n"
 	        "Write the printed manifest hash and head on the hand-over form. On any machine: cd DIR &&\n"
 	        "sha256sum -c SHA256SUMS; with lifeboat: 'lifeboat incident verify --dir DIR'.",
-	        "フォレンジック調査・警察向けの提出用媒体を DIR に書き出します: 記録 (JSON Lines とテキスト)、証拠一覧、\n"
+	        "フォレンジック調査・警察向けの提出用媒体を DIR に書き出します: 記録 (JSON Lines "
+	        "とテキスト)、証拠一覧、\n"
 	        "事実シート、全種類の報告書案 (テキストと PDF)、記録の末尾 (head.txt)、それらすべての SHA256SUMS。\n"
 	        "DIR は新しいか空のフォルダで、完全な形でだけ現れます。表示される manifest のハッシュと末尾を引き渡し\n"
 	        "書に控えてください。どの PC でも cd DIR && sha256sum -c SHA256SUMS、lifeboat があれば\n"
@@ -340,8 +351,8 @@ int ci_verify_dir(const char *dir, const char *head, int json)
 	int rc = incident_medium_verify(dir, head, &r);
 	if (rc < 0)
 		return rc == -LB_EINVAL ? cli_usage("%s", lb_errmsg()) : cli_error(rc);
-	static const char *const names[] = {"intact",  "bad-manifest", "missing", "mismatch", "unlisted",
-	                                    "bad-entry", "chain",       "bad-head", "head-gone"};
+	static const char *const names[] = {"intact",    "bad-manifest", "missing",  "mismatch", "unlisted",
+	                                    "bad-entry", "chain",        "bad-head", "head-gone"};
 	char hex[2 * INCIDENT_HASH_LEN + 1];
 	incident_hex(r.head, INCIDENT_HASH_LEN, hex);
 	struct buf out = {0};
@@ -370,20 +381,25 @@ int ci_verify_dir(const char *dir, const char *head, int json)
 		case INCIDENT_MEDIUM_OK:
 			buf_addf(&out,
 			         L_("medium intact: %zu files match SHA256SUMS, %lld entries chained up to head %.16s",
-			            "媒体は無傷です: %zu ファイルが SHA256SUMS と一致、記録 %lld 件が末尾 %.16s まで連なっています"),
+			            "媒体は無傷です: %zu ファイルが SHA256SUMS と一致、記録 %lld 件が末尾 %.16s "
+			            "まで連なっています"),
 			         r.files, (long long)r.entries, hex);
 			break;
 		case INCIDENT_MEDIUM_BAD_MANIFEST:
 			if (r.line)
-				buf_addf(&out, L_("medium broken: %s line %lld is malformed", "媒体が壊れています: %s の %lld 行目が不正です"),
+				buf_addf(&out,
+				         L_("medium broken: %s line %lld is malformed",
+				            "媒体が壊れています: %s の %lld 行目が不正です"),
 				         r.what, (long long)r.line);
 			else
 				buf_addf(&out,
-				         L_("medium broken: %s is missing or incomplete", "媒体が壊れています: %s がないか不完全です"),
+				         L_("medium broken: %s is missing or incomplete",
+				            "媒体が壊れています: %s がないか不完全です"),
 				         r.what);
 			break;
 		case INCIDENT_MEDIUM_MISSING:
-			buf_addf(&out, L_("medium broken: %s is missing", "媒体が壊れています: %s がありません"), r.what);
+			buf_addf(&out, L_("medium broken: %s is missing", "媒体が壊れています: %s がありません"),
+			         r.what);
 			break;
 		case INCIDENT_MEDIUM_MISMATCH:
 			buf_addf(&out,
@@ -405,23 +421,28 @@ int ci_verify_dir(const char *dir, const char *head, int json)
 			break;
 		case INCIDENT_MEDIUM_CHAIN:
 			buf_addf(&out,
-			         L_("medium broken: %s line %lld (entry #%lld) does not follow the entry before it (an entry "
+			         L_("medium broken: %s line %lld (entry #%lld) does not follow the entry before it (an "
+			            "entry "
 			            "removed or reordered)",
-			            "媒体が壊れています: %s の %lld 行目 (#%lld) が直前の記録に連なりません (記録の削除か"
+			            "媒体が壊れています: %s の %lld 行目 (#%lld) が直前の記録に連なりません "
+			            "(記録の削除か"
 			            "並べ替え)"),
 			         r.what, (long long)r.line, (long long)r.seq);
 			break;
 		case INCIDENT_MEDIUM_BAD_HEAD:
 			buf_addf(&out,
-			         L_("medium broken: %s does not name the timeline's last entry (%lld entries, head %.16s)",
+			         L_("medium broken: %s does not name the timeline's last entry (%lld entries, head "
+			            "%.16s)",
 			            "媒体が壊れています: %s が記録の最後 (%lld 件、末尾 %.16s) と一致しません"),
 			         r.what, (long long)r.entries, hex);
 			break;
 		case INCIDENT_MEDIUM_HEAD_GONE:
 			buf_addf(&out,
-			         L_("medium broken: no entry of %s has the head %s noted earlier (entries cut off, or the chain "
+			         L_("medium broken: no entry of %s has the head %s noted earlier (entries cut off, or "
+			            "the chain "
 			            "rewritten)",
-			            "媒体が壊れています: %s に、以前控えた末尾 %s の記録がありません (記録の削除か連鎖の書き換え)"),
+			            "媒体が壊れています: %s に、以前控えた末尾 %s の記録がありません "
+			            "(記録の削除か連鎖の書き換え)"),
 			         r.what, head);
 			break;
 		}

@@ -379,7 +379,8 @@ int cmd_incident_verify(int argc, char **argv)
 	        "then the timeline's chain recomputed up to the head in head.txt; exit 1 naming the first that fails.",
 	        "記録全体のハッシュ連鎖を再計算します。無傷なら終了コード 0、ファイル上で改ざん・削除・並べ替えされた\n"
 	        "最初の記録があれば、その番号を示して終了コード 1。末尾の記録の削除や途中からの書き換えは --head で\n"
-	        "見つけます (以前 status で控えた末尾ハッシュが記録に残っていること)。--dir DIR は export で書き出した\n"
+	        "見つけます (以前 status で控えた末尾ハッシュが記録に残っていること)。--dir DIR は export "
+	        "で書き出した\n"
 	        "媒体を記録ファイルなしで検証します (全ファイルを SHA256SUMS と照合し、記録の連鎖を末尾まで再計算)。",
 	        "  lifeboat incident verify --incident /hq/incident.db\n"
 	        "  lifeboat incident verify --dir /media/usb/incident-2026-12-07 --head 3f9a0c12\n"

@@ -17,7 +17,8 @@ static const struct incident_fact_key keys[] = {
         {"occurred-at", "occurred at (estimated)", "発生日時 (推定)", INCIDENT_FV_TIME,
          "when it began, as far as known (2026-12-06 23:00)", "攻撃が始まった日時 (分かる範囲で)"},
         {"systems", "systems and devices affected", "被害を受けたシステム・機器", INCIDENT_FV_TEXT,
-         "servers, terminals, network devices (kind, number, where)", "サーバ・端末・ネットワーク機器 (種類・台数・場所)"},
+         "servers, terminals, network devices (kind, number, where)",
+         "サーバ・端末・ネットワーク機器 (種類・台数・場所)"},
         {"impact", "impact on care", "診療への影響", INCIDENT_FV_TEXT, "what care is restricted or stopped",
          "制限・停止している診療"},
         {"attack-type", "type of damage", "被害の類型", INCIDENT_FV_TEXT,
@@ -26,8 +27,8 @@ static const struct incident_fact_key keys[] = {
          "its text as shown (or where its photograph is kept)", "表示された文面 (または写真の保管場所)"},
         {"ransom-demand", "ransom demand", "身代金の要求", INCIDENT_FV_TEXT, "amount, currency, deadline, contact",
          "金額・通貨・期限・連絡手段"},
-        {"extension", "extension of encrypted files", "暗号化されたファイルの拡張子", INCIDENT_FV_TEXT,
-         ".lockbit", ".lockbit など"},
+        {"extension", "extension of encrypted files", "暗号化されたファイルの拡張子", INCIDENT_FV_TEXT, ".lockbit",
+         ".lockbit など"},
         {"intrusion", "intrusion route", "侵入経路", INCIDENT_FV_TEXT, "VPN device, remote maintenance, mail, …",
          "VPN 装置・リモート保守回線・メールなど"},
         {"indicators", "indicators (IP, hashes, domains)", "痕跡情報 (IP アドレス・ハッシュ値・ドメイン)",
@@ -39,7 +40,8 @@ static const struct incident_fact_key keys[] = {
         {"vendor-notified-at", "vendor notified at", "ベンダーへの連絡日時", INCIDENT_FV_TIME,
          "when the EHR or network vendor was told", "電子カルテ・ネットワーク事業者へ連絡した日時"},
         {"mhlw-notified-at", "MHLW notified at", "厚生労働省への連絡日時", INCIDENT_FV_TIME,
-         "when MHLW was told (else the entry --reported mhlw)", "厚労省へ連絡した日時 (なければ --reported mhlw の記録)"},
+         "when MHLW was told (else the entry --reported mhlw)",
+         "厚労省へ連絡した日時 (なければ --reported mhlw の記録)"},
         {"police-notified-at", "police notified at", "警察への連絡日時", INCIDENT_FV_TIME,
          "when the police were told (else the entry --reported police)",
          "警察へ連絡した日時 (なければ --reported police の記録)"},
@@ -54,9 +56,10 @@ static const struct incident_fact_key keys[] = {
          "misuse of the data, fraud, publication", "データの悪用・詐欺・公開など"},
         {"persons-response", "response to the persons", "本人への対応等の実施状況", INCIDENT_FV_TEXT,
          "notices, enquiry desk", "通知・問い合わせ窓口"},
-        {"publication", "public announcement", "公表の実施状況", INCIDENT_FV_TEXT, "website, press", "ホームページ・報道発表"},
-        {"prevention", "recurrence prevention", "再発防止のための措置", INCIDENT_FV_TEXT,
-         "measures taken and planned", "実施済みと予定の措置"},
+        {"publication", "public announcement", "公表の実施状況", INCIDENT_FV_TEXT, "website, press",
+         "ホームページ・報道発表"},
+        {"prevention", "recurrence prevention", "再発防止のための措置", INCIDENT_FV_TEXT, "measures taken and planned",
+         "実施済みと予定の措置"},
         {"other", "other", "その他参考となる事項", INCIDENT_FV_TEXT, "anything else", "その他"},
 };
 
@@ -124,16 +127,18 @@ int incident_fact_value(const struct incident_fact_key *k, const char *value, st
 	switch (k->type) {
 	case INCIDENT_FV_COUNT:
 		if (!count_ok(value))
-			return lb_error_tr(LB_EINVAL, "fact '%s' takes a number like 85000 or 約85,000, not '%s'",
-			                   "事実シートの項目 '%s' には 85000 や 約85,000 のような数を指定します ('%s' は不可)",
-			                   k->key, value);
+			return lb_error_tr(
+			        LB_EINVAL, "fact '%s' takes a number like 85000 or 約85,000, not '%s'",
+			        "事実シートの項目 '%s' には 85000 や 約85,000 のような数を指定します ('%s' は不可)",
+			        k->key, value);
 		break;
 	case INCIDENT_FV_TIME: {
 		int64_t ms;
 		if (lb_parse_time(value, &ms) < 0)
-			return lb_error_tr(LB_EINVAL, "fact '%s' takes a time like '2026-12-07 04:10', not '%s'",
-			                   "事実シートの項目 '%s' には '2026-12-07 04:10' のような日時を指定します ('%s' は不可)",
-			                   k->key, value);
+			return lb_error_tr(
+			        LB_EINVAL, "fact '%s' takes a time like '2026-12-07 04:10', not '%s'",
+			        "事実シートの項目 '%s' には '2026-12-07 04:10' のような日時を指定します ('%s' は不可)",
+			        k->key, value);
 		lb_format_utc(out, ms, 0); /* stored as the UTC instant: read the same under any time zone */
 		return 0;
 	}
@@ -209,8 +214,9 @@ const char *incident_facts_get(const struct incident_facts *fs, const char *key)
 {
 	for (size_t i = 0; i < fs->n; i++)
 		if (!strcmp(fs->v[i].key->key, key))
-			return fs->v[i].entry.seq && !incident_fact_is_unknown(fs->v[i].entry.text) ? fs->v[i].entry.text
-			                                                                             : NULL;
+			return fs->v[i].entry.seq && !incident_fact_is_unknown(fs->v[i].entry.text)
+			               ? fs->v[i].entry.text
+			               : NULL;
 	return NULL;
 }
 

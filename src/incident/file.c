@@ -222,7 +222,8 @@ static int upgrade(struct incident_file *f, const char *path)
 	while (rc == 0 && version > 0 && version < INCIDENT_SCHEMA_VERSION) {
 		if ((size_t)version >= LB_ARRAY_LEN(upgrades) || !upgrades[version]) {
 			rc = lb_error_tr(LB_EINTERNAL, "no upgrade of an incident file from version %lld",
-			                 "版 %lld のインシデント記録ファイルを更新する手順がありません", (long long)version);
+			                 "版 %lld のインシデント記録ファイルを更新する手順がありません",
+			                 (long long)version);
 			break;
 		}
 		if ((rc = exec(f, upgrades[version])) == 0)

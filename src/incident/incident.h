@@ -320,7 +320,8 @@ struct incident_report_draft {
 	int64_t now_ms;
 };
 /* Fill the draft of incident id (0: the open one) as of now_ms. */
-int incident_report_build(struct incident_file *f, int64_t id, int draft, int64_t now_ms, struct incident_report_draft *r);
+int incident_report_build(struct incident_file *f, int64_t id, int draft, int64_t now_ms,
+                          struct incident_report_draft *r);
 void incident_report_release(struct incident_report_draft *r);
 /* The draft as text (Japanese; English glosses under --lang en), as JSON (null for unknown), and as a PDF. */
 void incident_report_text(const struct incident_report_draft *r, struct buf *out);

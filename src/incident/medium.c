@@ -23,10 +23,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MANIFEST_MAX (1u << 20)        /* bytes of SHA256SUMS read at most */
-#define TIMELINE_MAX (1ull << 30)      /* bytes of timeline.jsonl read at most */
-#define HEAD_MAX 4096                  /* bytes of head.txt */
-#define MEDIUM_DEPTH 4                 /* folders deep a medium goes */
+#define MANIFEST_MAX (1u << 20)   /* bytes of SHA256SUMS read at most */
+#define TIMELINE_MAX (1ull << 30) /* bytes of timeline.jsonl read at most */
+#define HEAD_MAX 4096             /* bytes of head.txt */
+#define MEDIUM_DEPTH 4            /* folders deep a medium goes */
 #define HEAD_TAG "lifeboat incident medium v1"
 
 /* ---- writing ------------------------------------------------------------------------------------------------- */
@@ -218,8 +218,7 @@ static void facts_outputs(const struct incident_facts *fs, struct buf *txt, stru
 	buf_addch(json, '\n');
 }
 
-static int write_reports(struct incident_file *f, int64_t id, int64_t now_ms, const char *root,
-                         struct medium_files *mf)
+static int write_reports(struct incident_file *f, int64_t id, int64_t now_ms, const char *root, struct medium_files *mf)
 {
 	int rc = 0;
 	for (int d = 0; d < INCIDENT_DRAFTS && rc == 0; d++) {
@@ -353,7 +352,8 @@ int incident_export(struct incident_file *f, int64_t id, const char *dir, int64_
 			char hex[65];
 			int e = sha256_file(tmp.data, mf.names[i], h);
 			if (e < 0) {
-				rc = lb_error_errno_tr(-e, "cannot read back '%s'", "'%s' を読み返せません", mf.names[i]);
+				rc = lb_error_errno_tr(-e, "cannot read back '%s'", "'%s' を読み返せません",
+				                       mf.names[i]);
 				break;
 			}
 			incident_hex(h, 32, hex);
@@ -392,8 +392,8 @@ int incident_export(struct incident_file *f, int64_t id, const char *dir, int64_
 
 /* ---- reading ------------------------------------------------------------------------------------------------- */
 
-static void fail_at(struct incident_medium_result *r, enum incident_medium_status st, const char *what,
-                    int64_t line, int64_t seq)
+static void fail_at(struct incident_medium_result *r, enum incident_medium_status st, const char *what, int64_t line,
+                    int64_t seq)
 {
 	if (r->status != INCIDENT_MEDIUM_OK)
 		return;
@@ -426,15 +426,15 @@ static int safe_name(const char *s, size_t n)
 	for (size_t i = 0; i <= n; i++)
 		if (i == n || s[i] == '/') {
 			size_t len = i - start;
-			if (len == 0 || (len == 1 && s[start] == '.') || (len == 2 && s[start] == '.' && s[start + 1] == '.'))
+			if (len == 0 || (len == 1 && s[start] == '.') ||
+			    (len == 2 && s[start] == '.' && s[start + 1] == '.'))
 				return 0;
 			start = i + 1;
 		}
 	return 1;
 }
 
-int incident_manifest_parse(const char *data, size_t len, struct incident_manifest *m,
-                            struct incident_medium_result *r)
+int incident_manifest_parse(const char *data, size_t len, struct incident_manifest *m, struct incident_medium_result *r)
 {
 	memset(m, 0, sizeof(*m));
 	int64_t line = 0;
@@ -514,9 +514,9 @@ static int hash_field(json_t *o, const char *key, uint8_t out[INCIDENT_HASH_LEN]
 /* One line into e (strings point into o); -1 when it is not an entry of the medium. */
 static int entry_of(json_t *o, struct incident_entry *e)
 {
-	static const char *const known[] = {"seq",  "incident", "at_ms",  "at",   "type",        "kind",
-	                                    "team", "author",   "os_user", "text", "report",      "ref",
-	                                    "known_at_ms", "flags", "source", "prev", "hash"};
+	static const char *const known[] = {"seq",         "incident", "at_ms",   "at",   "type",   "kind",
+	                                    "team",        "author",   "os_user", "text", "report", "ref",
+	                                    "known_at_ms", "flags",    "source",  "prev", "hash"};
 	if (!json_is_object(o) || json_object_size(o) != LB_ARRAY_LEN(known))
 		return -1;
 	for (size_t i = 0; i < LB_ARRAY_LEN(known); i++)
@@ -531,7 +531,8 @@ static int entry_of(json_t *o, struct incident_entry *e)
 	    str_field(o, "kind", (const char **)&e->kind) < 0 || str_field(o, "team", (const char **)&e->team) < 0 ||
 	    str_field(o, "author", (const char **)&e->author) < 0 ||
 	    str_field(o, "os_user", (const char **)&e->os_user) < 0 ||
-	    str_field(o, "text", (const char **)&e->text) < 0 || str_field(o, "report", (const char **)&e->report) < 0 ||
+	    str_field(o, "text", (const char **)&e->text) < 0 ||
+	    str_field(o, "report", (const char **)&e->report) < 0 ||
 	    str_field(o, "source", (const char **)&e->source) < 0 || hash_field(o, "prev", e->prev) < 0 ||
 	    hash_field(o, "hash", e->hash) < 0 || flags < INT32_MIN || flags > INT32_MAX)
 		return -1;
@@ -705,7 +706,8 @@ int incident_medium_verify(const char *dir, const char *head_hex, struct inciden
 			ok = lb_hexval((unsigned char)head_hex[i]) >= 0;
 		if (!ok)
 			return lb_error_tr(LB_EINVAL, "--head takes 8 to 64 hex digits of a hash, not '%s'",
-			                   "--head にはハッシュの 16 進数 8〜64 桁を指定します ('%s' は不可)", head_hex);
+			                   "--head にはハッシュの 16 進数 8〜64 桁を指定します ('%s' は不可)",
+			                   head_hex);
 	}
 	struct stat sb;
 	if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode))
@@ -730,7 +732,8 @@ int incident_medium_verify(const char *dir, const char *head_hex, struct inciden
 	}
 	if (r->status == INCIDENT_MEDIUM_OK)
 		find_unlisted(dir, "", 0, &m, r);
-	if (r->status == INCIDENT_MEDIUM_OK && (!listed(&m, INCIDENT_MEDIUM_TIMELINE) || !listed(&m, INCIDENT_MEDIUM_HEAD)))
+	if (r->status == INCIDENT_MEDIUM_OK &&
+	    (!listed(&m, INCIDENT_MEDIUM_TIMELINE) || !listed(&m, INCIDENT_MEDIUM_HEAD)))
 		fail_at(r, INCIDENT_MEDIUM_BAD_MANIFEST, INCIDENT_MEDIUM_MANIFEST, 0, 0);
 	incident_manifest_release(&m);
 	buf_reset(&data);

@@ -25,23 +25,65 @@ static const char *const draft_titles[INCIDENT_DRAFTS][2] = {
 };
 
 /* The fields of each draft, in the form's order: fact keys. */
-static const char *const mhlw_fields[] = {"hospital",      "contact",  "summary",  "occurred-at",  "systems",
-                                          "impact",        "leak",     "data-items", "persons",    "actions",
-                                          "backups",       "vendor-notified-at", "police-notified-at", "intrusion",
-                                          "cause",         "other",    NULL};
-static const char *const police_fields[] = {"hospital",   "contact",      "summary",       "occurred-at",
-                                            "systems",    "attack-type",  "ransom-note",   "ransom-demand",
-                                            "extension",  "intrusion",    "indicators",    "actions",
-                                            "leak",       "vendor-notified-at", "mhlw-notified-at", "other", NULL};
-static const char *const ppc_fields[] = {"hospital",   "contact",          "leak",      "occurred-at",
-                                         "summary",    "data-items",       "persons",   "cause",
-                                         "secondary-damage", "persons-response", "publication", "prevention",
-                                         "other",      NULL};
-static const char *const common_fields[] = {
-        "hospital",    "contact",       "summary",   "occurred-at", "impact",       "systems",
-        "actions",     "attack-type",   "ransom-note", "ransom-demand", "extension", "intrusion",
-        "indicators",  "backups",       "leak",      "data-items",  "persons",      "vendor-notified-at",
-        "mhlw-notified-at", "police-notified-at", "cause", "prevention", "other",     NULL};
+static const char *const mhlw_fields[] = {"hospital",
+                                          "contact",
+                                          "summary",
+                                          "occurred-at",
+                                          "systems",
+                                          "impact",
+                                          "leak",
+                                          "data-items",
+                                          "persons",
+                                          "actions",
+                                          "backups",
+                                          "vendor-notified-at",
+                                          "police-notified-at",
+                                          "intrusion",
+                                          "cause",
+                                          "other",
+                                          NULL};
+static const char *const police_fields[] = {
+        "hospital",         "contact",   "summary",   "occurred-at", "systems", "attack-type", "ransom-note",
+        "ransom-demand",    "extension", "intrusion", "indicators",  "actions", "leak",        "vendor-notified-at",
+        "mhlw-notified-at", "other",     NULL};
+static const char *const ppc_fields[] = {"hospital",
+                                         "contact",
+                                         "leak",
+                                         "occurred-at",
+                                         "summary",
+                                         "data-items",
+                                         "persons",
+                                         "cause",
+                                         "secondary-damage",
+                                         "persons-response",
+                                         "publication",
+                                         "prevention",
+                                         "other",
+                                         NULL};
+static const char *const common_fields[] = {"hospital",
+                                            "contact",
+                                            "summary",
+                                            "occurred-at",
+                                            "impact",
+                                            "systems",
+                                            "actions",
+                                            "attack-type",
+                                            "ransom-note",
+                                            "ransom-demand",
+                                            "extension",
+                                            "intrusion",
+                                            "indicators",
+                                            "backups",
+                                            "leak",
+                                            "data-items",
+                                            "persons",
+                                            "vendor-notified-at",
+                                            "mhlw-notified-at",
+                                            "police-notified-at",
+                                            "cause",
+                                            "prevention",
+                                            "other",
+                                            NULL};
 static const char *const *const draft_fields[INCIDENT_DRAFTS] = {mhlw_fields, police_fields, ppc_fields, ppc_fields,
                                                                  common_fields};
 
@@ -182,14 +224,15 @@ static void fill_field(struct incident_report_draft *r, struct incident_report_f
 	}
 }
 
-int incident_report_build(struct incident_file *f, int64_t id, int draft, int64_t now_ms, struct incident_report_draft *r)
+int incident_report_build(struct incident_file *f, int64_t id, int draft, int64_t now_ms,
+                          struct incident_report_draft *r)
 {
 	memset(r, 0, sizeof(*r));
 	if (draft < 0 || draft >= INCIDENT_DRAFTS)
-		return lb_error_tr(LB_EINVAL,
-		                   "no report kind %d (mhlw, police, ppc-preliminary, ppc-final, ransomware-common)",
-		                   "報告の種類 %d はありません (mhlw, police, ppc-preliminary, ppc-final, ransomware-common)",
-		                   draft);
+		return lb_error_tr(
+		        LB_EINVAL, "no report kind %d (mhlw, police, ppc-preliminary, ppc-final, ransomware-common)",
+		        "報告の種類 %d はありません (mhlw, police, ppc-preliminary, ppc-final, ransomware-common)",
+		        draft);
 	r->draft = draft;
 	r->now_ms = now_ms;
 	r->title = draft_titles[draft][0];
