@@ -169,7 +169,7 @@ done
 [ "$(wc -l <"$M/timeline.jsonl")" -eq "$(entries)" ] || fail "timeline.jsonl: not one line per entry"
 grep -q "ディスクイメージを保全" "$M/evidence.txt" || fail "evidence list lacks the evidence"
 grep -q "VPN 装置の LAN を抜線" "$M/evidence.txt" && fail "evidence list carries an action"
-(cd "$M" && sha256sum --quiet -c SHA256SUMS) || fail "sha256sum -c fails on the medium"
+(cd "$M" && sha256sum --strict --quiet -c SHA256SUMS) || fail "sha256sum -c fails on the medium"
 ls -a "$T" | grep -q '\.tmp-' && fail "export left its temporary folder"
 inc verify --dir "$M"
 expect_rc 0 "verify --dir"
@@ -215,7 +215,7 @@ for f in timeline.jsonl timeline.txt evidence.txt facts.txt facts.json head.txt 
 	inc verify --dir "$T/m2"
 	expect_rc 1 "flipped byte in $f"
 	expect_out "$f" "flipped byte in $f: named"
-	(cd "$T/m2" && sha256sum --quiet -c SHA256SUMS >/dev/null 2>&1) && fail "sha256sum -c passes a flipped $f"
+	(cd "$T/m2" && sha256sum --strict --quiet -c SHA256SUMS >/dev/null 2>&1) && fail "sha256sum -c passes a flipped $f"
 done
 # an entry rewritten, the sums recomputed (someone covering their tracks): the chain names the entry
 resum() { (cd "$1" && grep -v '  SHA256SUMS$' SHA256SUMS | awk '{print $2}' | xargs sha256sum >SHA256SUMS.new && mv SHA256SUMS.new SHA256SUMS); }
