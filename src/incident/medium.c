@@ -537,7 +537,14 @@ static int entry_of(json_t *o, struct incident_entry *e)
 	    hash_field(o, "hash", e->hash) < 0 || flags < INT32_MIN || flags > INT32_MAX)
 		return -1;
 	e->flags = (int)flags;
-	return 0;
+	if (e->at_ms < 0 || e->at_ms > INT64_C(253402300799999)) /* 1970 to 9999 */
+		return -1;
+	/* "at" is for people but must say the same as at_ms, which the hash covers */
+	struct buf t = {0};
+	lb_format_utc(&t, e->at_ms, 1);
+	int same = at && !strcmp(at, t.data);
+	buf_release(&t);
+	return same ? 0 : -1;
 }
 
 int incident_timeline_check(const char *data, size_t len, struct incident_medium_result *r)
