@@ -23,10 +23,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct incident_manifest m;
 		if (incident_manifest_parse(p, n, &m, &r) != 0)
 			abort();
-		/* what parses names only files inside the medium */
-		for (size_t i = 0; r.status == INCIDENT_MEDIUM_OK && i < m.n; i++)
-			if (m.v[i].name[0] == '/' || strstr(m.v[i].name, "..") || !*m.v[i].name)
+		/* what parses names only files inside the medium: relative, no "." or ".." part */
+		for (size_t i = 0; r.status == INCIDENT_MEDIUM_OK && i < m.n; i++) {
+			const char *s = m.v[i].name;
+			if (s[0] == '/' || !*s)
 				abort();
+			for (const char *part = s; part;) {
+				const char *slash = strchr(part, '/');
+				size_t len = slash ? (size_t)(slash - part) : strlen(part);
+				if (len == 0 || (len == 1 && part[0] == '.') || (len == 2 && !strncmp(part, "..", 2)))
+					abort();
+				part = slash ? slash + 1 : NULL;
+			}
+		}
 		incident_manifest_release(&m);
 	} else {
 		if (incident_timeline_check(p, n, &r) != 0)
