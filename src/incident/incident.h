@@ -91,6 +91,11 @@ const char *incident_report_name(int report);
 const char *incident_report_label(int report);
 int incident_report_parse(const char *s);
 
+/* The labels of a phase, team or report in the language given (not the current one). */
+const char *incident_phase_label_in(int phase, enum lb_lang lang);
+const char *incident_team_label_in(int team, enum lb_lang lang);
+const char *incident_report_label_in(int report, enum lb_lang lang);
+
 /* ---- entries ------------------------------------------------------------------------------------------------- */
 
 /* Entry types, as stored. */

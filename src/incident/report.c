@@ -288,7 +288,7 @@ void incident_report_release(struct incident_report_draft *r)
 static void deadline_line(struct buf *b, const struct incident_state *s, int report)
 {
 	const struct incident_deadline *d = &s->deadlines[report];
-	buf_adds(b, incident_report_label(report));
+	label(b, incident_report_label_in(report, LB_LANG_JA), incident_report_label_in(report, LB_LANG_EN));
 	buf_adds(b, ": ");
 	if (d->due_ms == s->declared.known_at_ms)
 		label(b, "直ちに", "at once");
@@ -371,7 +371,9 @@ static void head_text(const struct incident_report_draft *r, struct buf *b, int 
 	lb_format_local(b, d->at_ms);
 	buf_addf(b, " (%s)\n", d->author ? d->author : d->os_user ? d->os_user : "?");
 	label(b, "フェーズ", "phase");
-	buf_addf(b, ": %s\n", incident_phase_label(s->phase));
+	buf_adds(b, ": ");
+	label(b, incident_phase_label_in(s->phase, LB_LANG_JA), incident_phase_label_in(s->phase, LB_LANG_EN));
+	buf_adds(b, "\n");
 	label(b, "報告期限", "deadline");
 	buf_adds(b, ":\n");
 	for (int k = 0; k < INCIDENT_REPORTS; k++)
@@ -406,12 +408,18 @@ static void item_line(struct buf *b, const struct incident_report_item *it)
 	if (e->type && !strcmp(e->type, INCIDENT_T_PHASE)) {
 		buf_adds(b, " ");
 		label(b, "フェーズ", "phase");
-		buf_addf(b, " → %s", incident_phase_label(incident_phase_parse(e->kind)));
+		int p = incident_phase_parse(e->kind);
+		buf_adds(b, " → ");
+		label(b, incident_phase_label_in(p, LB_LANG_JA), incident_phase_label_in(p, LB_LANG_EN));
 		if (e->text && e->kind && strcmp(e->text, e->kind) != 0)
 			buf_addf(b, ": %s", e->text);
 	} else {
-		if (e->team)
-			buf_addf(b, " [%s]", incident_team_label(incident_team_parse(e->team)));
+		if (e->team) {
+			int t = incident_team_parse(e->team);
+			buf_adds(b, " [");
+			label(b, incident_team_label_in(t, LB_LANG_JA), incident_team_label_in(t, LB_LANG_EN));
+			buf_adds(b, "]");
+		}
 		buf_adds(b, " ");
 		add_indented(b, e->text ? e->text : "", "    ");
 	}
