@@ -261,7 +261,7 @@ static int check_against(struct incident_file *f, const struct incident_new *n, 
 		buf_release(&v);
 		return rc;
 	}
-	return lb_error(LB_EINTERNAL, "unknown entry type '%s'", n->type);
+	return lb_error_tr(LB_EINTERNAL, "unknown entry type '%s'", "記録の型 '%s' は不明です", n->type);
 }
 
 int incident_append(struct incident_file *f, const struct incident_new *n, int64_t *seq)

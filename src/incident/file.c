@@ -243,7 +243,7 @@ int incident_open(struct incident_file **out, const char *path, int create)
 		        LB_ENOTFOUND, "no incident file '%s' (an incident starts with 'lifeboat incident declare')",
 		        "インシデント記録ファイル '%s' がありません ('lifeboat incident declare' で宣言します)", path);
 	if (sodium_init() < 0)
-		return lb_error(LB_EINTERNAL, "libsodium cannot start");
+		return lb_error_tr(LB_EINTERNAL, "libsodium cannot start", "libsodium を初期化できません");
 	struct incident_file *f = lb_calloc(1, sizeof(*f));
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | (create ? SQLITE_OPEN_CREATE : 0);
 	int rc = 0;
