@@ -297,7 +297,8 @@ int incident_export(struct incident_file *f, int64_t id, const char *dir, int64_
 	buf_addf(&tmp, ".%.*s.tmp-%ld", (int)(n - base), dir + base, (long)getpid());
 	lb_rmtree(tmp.data);
 	if (mkdir(tmp.data, 0755) < 0) {
-		rc = lb_error_errno_tr(errno, "cannot make '%s'", "'%s' を作れません", tmp.data);
+		rc = lb_error_errno_tr(errno, "cannot make the medium '%s' (its temporary folder '%s')",
+		                       "媒体 '%s' を作れません (一時フォルダ '%s')", dir, tmp.data);
 		buf_release(&tmp);
 		buf_release(&parent);
 		return rc;
