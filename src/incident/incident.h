@@ -333,7 +333,7 @@ void incident_report_text(const struct incident_report_draft *r, struct buf *out
 void incident_report_json(const struct incident_report_draft *r, struct buf *out);
 int incident_report_pdf(const struct incident_report_draft *r, const char *path);
 
-/* ---- the export medium (medium.c) ---------------------------------------------------------------------------- */
+/* ---- the export medium (medium_write.c, medium_verify.c) --------------------------------------------------- */
 
 /* The files of a medium (docs/incident.md): the manifest and the chain head are named here for verify. */
 #define INCIDENT_MEDIUM_MANIFEST "SHA256SUMS"

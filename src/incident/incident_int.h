@@ -52,4 +52,9 @@ void incident_hash_with(struct buf *scratch, const uint8_t prev[INCIDENT_HASH_LE
 /* Point e's strings at the current row of st (INCIDENT_COLS), without copying: valid until the next step. */
 void incident_peek_row(sqlite3_stmt *st, struct incident_entry *e);
 
+/* SHA-256 of root/name, no symlink followed (medium_verify.c): 0, -ENOENT, or another -errno. */
+int incident_sha256_file(const char *root, const char *name, uint8_t out[32]);
+/* The first line of head.txt on a medium. */
+#define INCIDENT_MEDIUM_HEAD_TAG "lifeboat incident medium v1"
+
 #endif
