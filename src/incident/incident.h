@@ -261,7 +261,8 @@ const struct incident_fact_key *incident_fact_key_find(const char *s);
 void incident_fact_key_list(struct buf *out);
 /*
  * Check a value for key k and put what is stored into out (a leak value becomes yes|possible|no|unknown, a time
- * becomes its UTC instant "2026-12-06T19:10:00Z" (read in local time when typed without a zone), "不明"/"unknown" becomes "unknown"). -LB_EINVAL with a message naming the key.
+ * becomes its UTC instant "2026-12-06T19:10:00Z" (read in local time when typed without a zone), "不明"/"unknown"
+ * becomes "unknown"). -LB_EINVAL with a message naming the key.
  */
 int incident_fact_value(const struct incident_fact_key *k, const char *value, struct buf *out);
 /* 1 when a stored value means "not known" ("unknown"). */
