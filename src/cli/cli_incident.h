@@ -62,5 +62,11 @@ int cmd_incident_contacts(int argc, char **argv);
 int cmd_incident_list(int argc, char **argv);
 int cmd_incident_timeline(int argc, char **argv);
 int cmd_incident_verify(int argc, char **argv);
+int cmd_incident_fact(int argc, char **argv);
+int cmd_incident_facts(int argc, char **argv);
+int cmd_incident_report(int argc, char **argv);
+int cmd_incident_export(int argc, char **argv);
+/* verify --dir DIR: check an exported medium alone (cmd_incident_report.c). Returns the exit code. */
+int ci_verify_dir(const char *dir, const char *head, int json);
 
 #endif

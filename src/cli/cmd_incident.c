@@ -59,7 +59,13 @@ void ci_what(struct buf *b, const struct incident_entry *e)
 		buf_addf(b, L_("card %s done", "カード %s 完了"), e->kind ? e->kind : "?");
 	else if (!strcmp(t, INCIDENT_T_ASSIGN))
 		buf_addf(b, L_("card %s assigned to", "カード %s の担当:"), e->kind ? e->kind : "?");
-	else
+	else if (!strcmp(t, INCIDENT_T_FACT)) {
+		const struct incident_fact_key *k = incident_fact_key_find(e->kind);
+		buf_addf(b, "%s: %s", L_("fact sheet", "事実シート"),
+		         k         ? lb_tr(k->en, k->ja)
+		         : e->kind ? e->kind
+		                   : "?");
+	} else
 		buf_adds(b, incident_kind_label(incident_kind_parse(e->kind)));
 }
 
@@ -92,6 +98,8 @@ void ci_line(struct buf *b, const struct incident_entry *e, int64_t corrected_by
 	}
 	buf_adds(b, " — ");
 	ci_author(b, e);
+	if (e->source)
+		buf_addf(b, L_(" (source: %s)", " (出典: %s)"), e->source);
 	if (e->report)
 		buf_addf(b, L_(" (report made: %s)", " (報告済: %s)"),
 		         incident_report_label(incident_report_parse(e->report)));
@@ -497,8 +505,17 @@ int cmd_incident(int argc, char **argv)
 	         "アクションカードを担当者に割り当てる"},
 	        {"contacts", cmd_incident_contacts, "the contact chart (vendors, MHLW, police, …), as text or PDF",
 	         "連絡網 (事業者・厚労省・警察など) の表示と PDF"},
-	        {"verify", cmd_incident_verify, "check that no entry was altered, removed or reordered",
-	         "記録の改ざん・削除・並べ替えがないことを検証"},
+	        {"verify", cmd_incident_verify,
+	         "check that no entry was altered, removed or reordered (--dir: a medium)",
+	         "記録の改ざん・削除・並べ替えがないことを検証 (--dir: 提出用媒体)"},
+	        {"fact", cmd_incident_fact, "set one fact of the fact sheet", "事実シートに 1 項目を記入"},
+	        {"facts", cmd_incident_facts, "the fact sheet: every key, known or 不明",
+	         "事実シート (全項目、不明を含む)"},
+	        {"report", cmd_incident_report,
+	         "a report draft: mhlw, police, ppc-preliminary, ppc-final, ransomware-common",
+	         "報告書案: 厚労省・警察・個情委 速報/確報・ランサムウェア事案共通様式"},
+	        {"export", cmd_incident_export, "write the medium for investigators and police (with SHA256SUMS)",
+	         "調査・警察向けの提出用媒体を書き出し (SHA256SUMS つき)"},
 	        {"close", cmd_close, "close the open incident", "進行中のインシデントを終了"},
 	        {0},
 	};

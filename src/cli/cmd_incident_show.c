@@ -353,10 +353,13 @@ int cmd_incident_list(int argc, char **argv)
 int cmd_incident_verify(int argc, char **argv)
 {
 	struct ci_common c = {0};
-	const char *head = NULL;
+	const char *head = NULL, *dir = NULL;
 	int json = 0, code;
 	const struct lb_opt opts[] = {
 	        CI_COMMON_OPTS(c),
+	        {LB_OPT_STRING, 0, "dir", &dir, "DIR",
+	         "check an exported medium instead (no incident file needed): files, manifest, chain",
+	         "代わりに書き出した媒体を検証 (記録ファイル不要): ファイル・manifest・連鎖"},
 	        {LB_OPT_STRING, 0, "head", &head, "HASH",
 	         "a head hash noted earlier (8+ hex digits): the timeline must still hold it",
 	         "以前控えた末尾ハッシュ (16 進 8 桁以上): 記録にまだ含まれることを確認"},
@@ -364,23 +367,34 @@ int cmd_incident_verify(int argc, char **argv)
 	        {0},
 	};
 	static const struct lb_cmd_help help = {
-	        "lifeboat incident verify --incident FILE [--head HASH] [--json]",
+	        "lifeboat incident verify --incident FILE [--head HASH] [--json]\n"
+	        "       lifeboat incident verify --dir DIR [--head HASH] [--json]",
 	        "Recompute the hash chain of the whole timeline. Exit 0 when it is intact; exit 1 naming the first "
 	        "entry\n"
 	        "altered, removed or reordered in the file. Entries cut off the end, or a chain rewritten from some "
 	        "entry\n"
 	        "on, are caught with --head: the head hash 'status' showed earlier (noted on paper) must still be "
-	        "there.",
+	        "there.\n"
+	        "--dir DIR checks a medium written by 'export' with no incident file: every file against SHA256SUMS,\n"
+	        "then the timeline's chain recomputed up to the head in head.txt; exit 1 naming the first that fails.",
 	        "記録全体のハッシュ連鎖を再計算します。無傷なら終了コード 0、ファイル上で改ざん・削除・並べ替えされた\n"
 	        "最初の記録があれば、その番号を示して終了コード 1。末尾の記録の削除や途中からの書き換えは --head で\n"
-	        "見つけます (以前 status で控えた末尾ハッシュが記録に残っていること)。",
+	        "見つけます (以前 status で控えた末尾ハッシュが記録に残っていること)。--dir DIR は export "
+	        "で書き出した\n"
+	        "媒体を記録ファイルなしで検証します (全ファイルを SHA256SUMS と照合し、記録の連鎖を末尾まで再計算)。",
 	        "  lifeboat incident verify --incident /hq/incident.db\n"
+	        "  lifeboat incident verify --dir /media/usb/incident-2026-12-07 --head 3f9a0c12\n"
 	        "  lifeboat incident verify --incident /hq/incident.db --head 3f9a0c12"};
 	int i = cli_parse(argc, argv, opts, &help, &code);
 	if (i < 0)
 		return code;
 	if (i < argc)
 		return cli_usage(L_("verify takes no arguments", "verify に引数はありません"));
+	if (dir && (c.file || c.store))
+		return cli_usage(L_("verify takes either --dir or an incident file, not both",
+		                    "verify には --dir か記録ファイルのどちらか一方を指定します"));
+	if (dir)
+		return ci_verify_dir(dir, head, json);
 	struct incident_file *f;
 	if ((code = ci_open(&c, 0, &f)) != 0)
 		return code;

@@ -53,6 +53,9 @@ void incident_canonical(struct buf *out, const struct incident_entry *e)
 	put_u64(out, (uint64_t)e->ref);
 	put_u64(out, (uint64_t)e->known_at_ms);
 	put_u64(out, (uint64_t)(int64_t)e->flags);
+	/* schema 2: a fact's source, only when set, so that every entry without one hashes as in version 1 */
+	if (e->source)
+		put_str(out, e->source);
 }
 
 void incident_hash_with(struct buf *scratch, const uint8_t prev[INCIDENT_HASH_LEN], const struct incident_entry *e,
@@ -124,6 +127,11 @@ static int check_fields(const struct incident_new *n)
 		                : lb_error_tr(LB_EINVAL, "the writer's name is empty", "記録者名が空です");
 	if (rc == 0 && n->os_user)
 		rc = check_text(n->os_user, INCIDENT_NAME_MAX, 0, "the account name", "アカウント名");
+	if (rc == 0 && n->source)
+		rc = *n->source ? check_text(n->source, INCIDENT_NAME_MAX, 0, "the source", "出典")
+		                : lb_error_tr(LB_EINVAL, "the source is empty", "出典が空です");
+	if (rc == 0 && n->source && strcmp(n->type, INCIDENT_T_FACT) != 0)
+		rc = lb_error_tr(LB_EINVAL, "only a fact has a source", "出典を付けられるのは事実シートの項目だけです");
 	if (rc == 0 && n->team && incident_team_parse(n->team) < 0)
 		rc = lb_error_tr(LB_EINVAL, "no team '%s' (hq, recovery, liaison, patients, records, safety)",
 		                 "班 '%s' はありません (hq, recovery, liaison, patients, records, safety)", n->team);
@@ -259,8 +267,25 @@ static int check_against(struct incident_file *f, const struct incident_new *n, 
 	if (!strcmp(n->type, INCIDENT_T_CARDS) || !strcmp(n->type, INCIDENT_T_ASSIGN) ||
 	    !strcmp(n->type, INCIDENT_T_DONE))
 		return incident_card_check_entry(f, open, n);
-	return lb_error_tr(LB_EINTERNAL, "unknown entry type '%s'", "記録の種類 '%s' を知りません (内部エラー)",
-	                   n->type);
+	if (!strcmp(n->type, INCIDENT_T_FACT)) {
+		const struct incident_fact_key *k = incident_fact_key_find(n->kind);
+		if (!k || strcmp(k->key, n->kind) != 0) {
+			struct buf keys = {0};
+			incident_fact_key_list(&keys);
+			rc = lb_error_tr(LB_EINVAL, "no fact key '%s' (%s)", "事実シートの項目 '%s' はありません (%s)",
+			                 n->kind ? n->kind : "", keys.data);
+			buf_release(&keys);
+			return rc;
+		}
+		struct buf v = {0};
+		rc = incident_fact_value(k, n->text, &v);
+		if (rc == 0 && strcmp(v.data, n->text) != 0)
+			rc = lb_error_tr(LB_EINVAL, "the value of fact '%s' is not in its stored form ('%s')",
+			                 "事実シートの項目 '%s' の値が保存形式ではありません ('%s')", k->key, v.data);
+		buf_release(&v);
+		return rc;
+	}
+	return lb_error_tr(LB_EINTERNAL, "unknown entry type '%s'", "記録の型 '%s' は不明です", n->type);
 }
 
 int incident_append_in(struct incident_file *f, const struct incident_new *n, int64_t *seq)
@@ -281,6 +306,7 @@ int incident_append_in(struct incident_file *f, const struct incident_new *n, in
 	        .ref = n->ref,
 	        .known_at_ms = n->known_at_ms,
 	        .flags = n->flags,
+	        .source = (char *)n->source,
 	};
 	if (!strcmp(n->type, INCIDENT_T_DECLARE) && !e.known_at_ms)
 		e.known_at_ms = e.at_ms;
@@ -319,6 +345,7 @@ int incident_append_in(struct incident_file *f, const struct incident_new *n, in
 		sqlite3_bind_int(st, 13, e.flags);
 		sqlite3_bind_blob(st, 14, e.prev, INCIDENT_HASH_LEN, SQLITE_STATIC);
 		sqlite3_bind_blob(st, 15, e.hash, INCIDENT_HASH_LEN, SQLITE_STATIC);
+		incident_bind_text(st, 16, e.source);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			rc = incident_sqlerr(f, "writing the incident file");
 		sqlite3_reset(st);

@@ -4,8 +4,8 @@
  * The file is its own SQLite database, never the clinical store: a file that holds other tables is refused before
  * anything is written to it. The schema version is PRAGMA user_version; a file of another version is refused
  * rather than guessed at. Every statement is prepared once with bound parameters; no SQL is built from data.
- * A version-1 file (the timeline only) is upgraded in place to version 2 (and the action cards) in one
- * transaction. Triggers refuse UPDATE and DELETE on the timeline and the cards; the hash chain (chain.c) is what proves it was not edited by
+ * An older file is upgraded in place, one step per version (upgrades[]), in one transaction. Triggers refuse
+ * UPDATE and DELETE on the timeline and the cards; the hash chain (chain.c) is what proves it was not edited by
  * other means.
  */
 #include "incident_int.h"
@@ -32,8 +32,7 @@ static const char schema[] =
 
 /* Version 2 adds the action cards: each set loaded is the rows of one timeline entry (load = its seq: a
  * declaration or a "cards" entry, whose kind is the set's hash; card_sets says where it came from),
- * never changed afterwards; their state lives in the timeline. Applied to a new file after schema and to a
- * version-1 file in place. */
+ * never changed afterwards; their state lives in the timeline. */
 static const char schema_v2[] =
         "CREATE TABLE cards(load INTEGER NOT NULL, ord INTEGER NOT NULL, id TEXT NOT NULL, team TEXT NOT NULL,"
         " phase TEXT NOT NULL, due_min INTEGER NOT NULL, title_ja TEXT NOT NULL, title_en TEXT NOT NULL,"
@@ -57,10 +56,22 @@ static const char schema_v2[] =
         "CREATE INDEX entries_card ON entries(incident, kind, seq) WHERE type IN ('done', 'assign');\n"
         "PRAGMA user_version = 2;\n";
 
+/*
+ * The steps from one version to the next: upgrades[v] takes a version-v file to v + 1. A new file gets schema
+ * (version 1) and then every step, an older file the steps it lacks, in place; all of it under the write lock
+ * with the version read again, so two programs opening an old file at once upgrade it once. No step rewrites an
+ * entry: the hash chain is untouched (source, added by version 3, is hashed only when set).
+ */
+static const char *const upgrades[] = {
+        [1] = schema_v2,
+        [2] = "ALTER TABLE entries ADD COLUMN source TEXT;\n"
+              "PRAGMA user_version = 3;\n",
+};
+
 static const char *const stmt_sql[IS_COUNT_ALL] = {
         [IS_LAST] = "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1",
         [IS_INSERT] = "INSERT INTO entries(" INCIDENT_COLS ")"
-                      " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                      " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         [IS_OPEN] = "SELECT d.seq FROM entries d WHERE d.type = 'declare' AND NOT EXISTS(SELECT 1 FROM entries c"
                     " WHERE c.incident = d.seq AND c.type = 'close') ORDER BY d.seq",
         [IS_GET] = "SELECT " INCIDENT_COLS " FROM entries WHERE seq = ?1",
@@ -145,6 +156,7 @@ static void read_row(sqlite3_stmt *st, struct incident_entry *e, char *(*text)(s
 	e->flags = sqlite3_column_int(st, 12);
 	col_hash(st, 13, e->prev);
 	col_hash(st, 14, e->hash);
+	e->source = text(st, 15);
 }
 
 void incident_read_row(sqlite3_stmt *st, struct incident_entry *e)
@@ -166,6 +178,7 @@ void incident_entry_release(struct incident_entry *e)
 	free(e->os_user);
 	free(e->text);
 	free(e->report);
+	free(e->source);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -210,7 +223,9 @@ static int check_kind(struct incident_file *f, const char *path, int64_t *versio
 	return 0;
 }
 
-static int create_schema(struct incident_file *f, const char *path)
+/* Create the schema of a new file, or bring an older one to INCIDENT_SCHEMA_VERSION (upgrades[]), in one
+ * transaction. */
+static int bring_up(struct incident_file *f, const char *path)
 {
 	int rc = exec(f, "PRAGMA journal_mode=WAL");
 	if (rc == 0)
@@ -219,10 +234,18 @@ static int create_schema(struct incident_file *f, const char *path)
 		return rc;
 	int64_t version;
 	rc = check_kind(f, path, &version); /* again under the write lock: another process may have made it */
-	if (rc == 0 && version == 0)
-		rc = exec(f, schema);
-	if (rc == 0 && version < 2)
-		rc = exec(f, schema_v2);
+	if (rc == 0 && version == 0 && (rc = exec(f, schema)) == 0)
+		version = 1;
+	while (rc == 0 && version < INCIDENT_SCHEMA_VERSION) {
+		if ((size_t)version >= LB_ARRAY_LEN(upgrades) || !upgrades[version]) {
+			rc = lb_error_tr(LB_EINTERNAL, "no upgrade of an incident file from version %lld",
+			                 "版 %lld のインシデント記録ファイルを更新する手順がありません",
+			                 (long long)version);
+			break;
+		}
+		if ((rc = exec(f, upgrades[version])) == 0)
+			version++;
+	}
 	if (rc == 0)
 		return exec(f, "COMMIT");
 	sqlite3_exec(f->db, "ROLLBACK", NULL, NULL, NULL);
@@ -257,8 +280,8 @@ int incident_open(struct incident_file **out, const char *path, int create)
 		                 "'%s' に宣言されたインシデントはありません", path);
 		goto fail;
 	}
-	/* a new file gets every version's schema; a version-1 file the cards tables, in place */
-	if (version < INCIDENT_SCHEMA_VERSION && (rc = create_schema(f, path)) < 0)
+	/* a new file gets every version's schema; an older file the steps it lacks, in place */
+	if (version < INCIDENT_SCHEMA_VERSION && (rc = bring_up(f, path)) < 0)
 		goto fail;
 	/* each commit reaches the disk before the command says it is recorded */
 	if ((rc = incident_set_durable(f, 1)) < 0)

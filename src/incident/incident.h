@@ -22,10 +22,10 @@
 
 struct incident_file;
 
-/* The file's schema version (PRAGMA user_version). */
-/* 1: the timeline (entries); 2: and the action cards (cards, card_steps). A version-1 file is upgraded in place
- * when opened. */
-#define INCIDENT_SCHEMA_VERSION 2
+/* The file's schema version (PRAGMA user_version). 1: the timeline (entries); 2: and the action cards (cards,
+ * card_steps, card_sets); 3: and entries.source (the source of a fact). An older file is upgraded in place when
+ * opened (its entries and their hashes are unchanged). */
+#define INCIDENT_SCHEMA_VERSION 3
 /* Caps on what one entry may carry (bytes of UTF-8). */
 #define INCIDENT_TEXT_MAX 4000
 #define INCIDENT_NAME_MAX 200
@@ -92,6 +92,11 @@ const char *incident_report_name(int report);
 const char *incident_report_label(int report);
 int incident_report_parse(const char *s);
 
+/* The labels of a phase, team or report in the language given (not the current one). */
+const char *incident_phase_label_in(int phase, enum lb_lang lang);
+const char *incident_team_label_in(int team, enum lb_lang lang);
+const char *incident_report_label_in(int report, enum lb_lang lang);
+
 /* ---- entries ------------------------------------------------------------------------------------------------- */
 
 /* Entry types, as stored. */
@@ -99,6 +104,7 @@ int incident_report_parse(const char *s);
 #define INCIDENT_T_PHASE "phase"
 #define INCIDENT_T_NOTE "note"
 #define INCIDENT_T_CLOSE "close"
+#define INCIDENT_T_FACT "fact" /* a fact sheet entry: kind = the key, text = the value, source = where from */
 
 /* Flags of a declaration. */
 #define INCIDENT_F_DRILL 1     /* a rehearsal: never reported */
@@ -117,6 +123,7 @@ struct incident_entry {
 	char *type, *kind, *team, *author, *os_user, *text, *report;
 	int64_t ref, known_at_ms;
 	int flags;
+	char *source; /* a fact's source (--source), NULL otherwise: hashed only when set (docs/incident.md) */
 	uint8_t prev[INCIDENT_HASH_LEN], hash[INCIDENT_HASH_LEN];
 };
 void incident_entry_release(struct incident_entry *e);
@@ -126,7 +133,8 @@ struct incident_new {
 	const char *type, *kind, *team, *author, *os_user, *text, *report;
 	int64_t ref, known_at_ms;
 	int flags;
-	int64_t at_ms; /* 0: now */
+	int64_t at_ms;      /* 0: now */
+	const char *source; /* facts only: where the fact comes from */
 };
 
 /*
@@ -408,5 +416,168 @@ int incident_contacts_write_template(const char *path);
 int incident_unset(const char *s);
 /* The chart as an A4 PDF at path (print_table: both languages, rows still 未設定 shaded), written atomically. */
 int incident_contacts_pdf(const struct incident_contacts *c, const char *path);
+
+/* Every entry of the file, oldest first (export); fn returning non-zero stops the walk (and is returned). */
+int incident_each_all(struct incident_file *f, int (*fn)(const struct incident_entry *e, void *arg), void *arg);
+
+/* ---- the fact sheet (facts.c) -------------------------------------------------------------------------------- */
+
+/*
+ * The keys of the fact sheet (docs/incident.md). Each set is a timeline entry of type "fact" (kind = key, text =
+ * the value, source); the sheet is the newest value per key, and setting a key again corrects it. The value
+ * "unknown" (or 不明) makes a key unknown again.
+ */
+enum incident_fact_type {
+	INCIDENT_FV_TEXT,  /* free text (lines allowed) */
+	INCIDENT_FV_COUNT, /* a number of persons or items: digits (commas allowed), optionally 約 or ~ before */
+	INCIDENT_FV_TIME,  /* a time: 2026-12-07 04:10 (local), stored as the UTC instant */
+	INCIDENT_FV_LEAK,  /* yes, possible, no, unknown (or はい, おそれあり, いいえ, 不明) */
+};
+struct incident_fact_key {
+	const char *key; /* "systems" */
+	const char *en, *ja;
+	enum incident_fact_type type;
+	const char *hint_en, *hint_ja; /* what to write */
+};
+/* The keys, and their number. */
+const struct incident_fact_key *incident_fact_keys(size_t *n);
+/* The key named s (its key or its Japanese label), or NULL. */
+const struct incident_fact_key *incident_fact_key_find(const char *s);
+/* The keys as one line, "summary, systems, …" (for messages). */
+void incident_fact_key_list(struct buf *out);
+/*
+ * Check a value for key k and put what is stored into out (a leak value becomes yes|possible|no|unknown, a time
+ * becomes its UTC instant "2026-12-06T19:10:00Z" (read in local time when typed without a zone), "不明"/"unknown"
+ * becomes "unknown"). -LB_EINVAL with a message naming the key.
+ */
+int incident_fact_value(const struct incident_fact_key *k, const char *value, struct buf *out);
+/* 1 when a stored value means "not known" ("unknown"). */
+int incident_fact_is_unknown(const char *stored);
+
+/* The fact sheet of an incident: for each key (incident_fact_keys order), its newest entry, or seq 0 (unknown). */
+struct incident_fact {
+	const struct incident_fact_key *key;
+	struct incident_entry entry; /* the newest fact entry of the key (seq 0: never set) */
+	int times;                   /* how many times the key was set */
+};
+struct incident_facts {
+	struct incident_fact *v; /* one per key */
+	size_t n;
+	size_t known; /* keys with a value other than unknown */
+};
+int incident_facts_load(struct incident_file *f, int64_t id, struct incident_facts *out);
+/* The fact of key (its entry's text, NULL when unknown). */
+const char *incident_facts_get(const struct incident_facts *fs, const char *key);
+void incident_facts_release(struct incident_facts *fs);
+
+/* ---- report drafts (report.c) -------------------------------------------------------------------------------- */
+
+/* The drafts: the four reports whose deadlines status shows, and the government's common ransomware form. */
+enum incident_draft {
+	INCIDENT_DRAFT_MHLW,
+	INCIDENT_DRAFT_POLICE,
+	INCIDENT_DRAFT_PPC_PRELIMINARY,
+	INCIDENT_DRAFT_PPC_FINAL,
+	INCIDENT_DRAFT_RANSOMWARE,
+	INCIDENT_DRAFTS
+};
+const char *incident_draft_name(int draft); /* "mhlw", …, "ransomware-common" */
+int incident_draft_parse(const char *s);
+
+/* One field of a draft: its label (Japanese; English too under --lang en) and value, NULL when not known (不明). */
+struct incident_report_field {
+	const char *name;  /* stable, for JSON: "summary" */
+	const char *label; /* "概要" or "概要 (summary)" */
+	char *value;       /* owned; NULL: 不明 */
+	int64_t seq;       /* the entry it comes from, 0 for none or several */
+};
+/* An entry a draft lists, and the later entry that corrects it (0: none). */
+struct incident_report_item {
+	struct incident_entry e;
+	int64_t corrected_by;
+};
+struct incident_report_list {
+	struct incident_report_item *v;
+	size_t n;
+};
+/* A draft: its fields, and the entries every draft carries with their times: the course of the response (phase
+ * changes, actions, contacts), every decision, the evidence kept; each list oldest first. */
+struct incident_report_draft {
+	int draft;
+	const char *title; /* the form's title (static) */
+	struct incident_state state;
+	struct incident_report_field *fields;
+	size_t nfields, unknown;
+	struct incident_report_list course, decisions, evidence;
+	int64_t now_ms;
+};
+/* Fill the draft of incident id (0: the open one) as of now_ms. */
+int incident_report_build(struct incident_file *f, int64_t id, int draft, int64_t now_ms,
+                          struct incident_report_draft *r);
+void incident_report_release(struct incident_report_draft *r);
+/* The draft as text (Japanese; English glosses under --lang en), as JSON (null for unknown), and as a PDF. */
+void incident_report_text(const struct incident_report_draft *r, struct buf *out);
+void incident_report_json(const struct incident_report_draft *r, struct buf *out);
+int incident_report_pdf(const struct incident_report_draft *r, const char *path);
+
+/* ---- the export medium (medium_write.c, medium_verify.c) --------------------------------------------------- */
+
+/* The files of a medium (docs/incident.md): the manifest and the chain head are named here for verify. */
+#define INCIDENT_MEDIUM_MANIFEST "SHA256SUMS"
+#define INCIDENT_MEDIUM_HEAD "head.txt"
+#define INCIDENT_MEDIUM_TIMELINE "timeline.jsonl"
+
+struct incident_export_result {
+	int64_t entries, head_seq;
+	uint8_t head[INCIDENT_HASH_LEN];
+	uint8_t manifest_sha256[32]; /* of the SHA256SUMS file itself (for the hand-over form) */
+	size_t files;
+};
+/*
+ * Write the medium of incident id (0: the open one) into dir, which must not exist or be empty (-LB_EEXIST
+ * otherwise): built in a sibling temporary folder, then renamed into place, so dir is whole or absent.
+ */
+int incident_export(struct incident_file *f, int64_t id, const char *dir, int64_t now_ms,
+                    struct incident_export_result *r);
+
+/* What verify --dir found: the first failure (what = file or entry), and the head it reached. */
+enum incident_medium_status {
+	INCIDENT_MEDIUM_OK,
+	INCIDENT_MEDIUM_BAD_MANIFEST, /* the manifest is missing or a line of it is malformed */
+	INCIDENT_MEDIUM_MISSING,      /* a file the manifest lists is missing */
+	INCIDENT_MEDIUM_MISMATCH,     /* a file's SHA-256 is not the manifest's */
+	INCIDENT_MEDIUM_UNLISTED,     /* a file is on the medium but not in the manifest */
+	INCIDENT_MEDIUM_BAD_ENTRY,    /* an entry of the timeline is malformed or its hash does not match */
+	INCIDENT_MEDIUM_CHAIN,        /* an entry does not follow the one before it (removed, reordered) */
+	INCIDENT_MEDIUM_BAD_HEAD,     /* the head file is malformed or does not match the timeline's end */
+	INCIDENT_MEDIUM_HEAD_GONE,    /* the head noted on paper (--head) is not in the timeline */
+};
+struct incident_medium_result {
+	enum incident_medium_status status;
+	char what[256];  /* the file (or "timeline.jsonl") that fails */
+	int64_t line;    /* its line, 0 for none */
+	int64_t seq;     /* the entry, 0 for none */
+	int64_t entries; /* entries checked */
+	size_t files;    /* files checked against the manifest */
+	uint8_t head[INCIDENT_HASH_LEN];
+};
+/* Check the medium in dir: every file against the manifest, then the chain. Returns 0 with *r (r->status says
+ * whether it holds), or a negative code when dir cannot be read at all. head_hex as for incident_verify. */
+int incident_medium_verify(const char *dir, const char *head_hex, struct incident_medium_result *r);
+
+/* The parsers verify uses, on bytes (for fuzzing): the manifest ("<sha256 hex>  <name>" lines) and the timeline
+ * (JSON lines): 0 with r filled (status OK or the first failure), never crashing on any bytes. */
+struct incident_manifest_line {
+	uint8_t sha256[32];
+	char *name;
+};
+struct incident_manifest {
+	struct incident_manifest_line *v;
+	size_t n;
+};
+int incident_manifest_parse(const char *data, size_t len, struct incident_manifest *m,
+                            struct incident_medium_result *r);
+void incident_manifest_release(struct incident_manifest *m);
+int incident_timeline_check(const char *data, size_t len, struct incident_medium_result *r);
 
 #endif /* LB_INCIDENT_H */

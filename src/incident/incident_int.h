@@ -35,7 +35,7 @@ struct incident_file {
 /* The columns every entry query selects, in this order (incident_read_row reads them). */
 #define INCIDENT_COLS                                                                                           \
 	"seq, incident, at_ms, type, kind, team, author, os_user, text, report, ref, known_at_ms, flags, prev," \
-	" hash"
+	" hash, source"
 
 /* Set an error from SQLite's last one on f ("what: message"), mapped to an LB_E* code; returns it. */
 int incident_sqlerr(struct incident_file *f, const char *what);
@@ -65,5 +65,9 @@ int incident_card_check_entry(struct incident_file *f, int64_t open, const struc
 void incident_card_release(struct incident_card *k);
 /* Check a card set's own fields (ids, teams, phases, texts) before it is written; 0 or -LB_EINVAL. */
 int incident_cardset_valid(const struct incident_cardset *s);
+/* SHA-256 of root/name, no symlink followed (medium_verify.c): 0, -ENOENT, or another -errno. */
+int incident_sha256_file(const char *root, const char *name, uint8_t out[32]);
+/* The first line of head.txt on a medium. */
+#define INCIDENT_MEDIUM_HEAD_TAG "lifeboat incident medium v1"
 
 #endif

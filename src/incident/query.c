@@ -279,3 +279,17 @@ int incident_corrected_by(struct incident_file *f, int64_t seq, int64_t *by)
 		return rc;
 	return *by != 0;
 }
+
+int incident_each_all(struct incident_file *f, int (*fn)(const struct incident_entry *e, void *arg), void *arg)
+{
+	sqlite3_stmt *st = incident_stmt(f, IS_ALL);
+	int step, stop = 0;
+	while (!stop && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct incident_entry e = {0};
+		incident_read_row(st, &e);
+		stop = fn(&e, arg);
+		incident_entry_release(&e);
+	}
+	sqlite3_reset(st);
+	return stop ? stop : step_err(f, step);
+}

@@ -119,3 +119,24 @@ int incident_report_parse(const char *s)
 {
 	return parse(reports, INCIDENT_REPORTS, s);
 }
+
+/* Labels in a given language, whatever the current one (the report drafts print the Japanese and the English). */
+static const char *label_in(const struct word *w, int n, int i, enum lb_lang lang)
+{
+	return i >= 0 && i < n ? (lang == LB_LANG_JA ? w[i].ja : w[i].en) : "?";
+}
+
+const char *incident_phase_label_in(int phase, enum lb_lang lang)
+{
+	return label_in(phases, INCIDENT_PHASES, phase, lang);
+}
+
+const char *incident_team_label_in(int team, enum lb_lang lang)
+{
+	return label_in(teams, INCIDENT_TEAMS, team, lang);
+}
+
+const char *incident_report_label_in(int report, enum lb_lang lang)
+{
+	return label_in(reports, INCIDENT_REPORTS, report, lang);
+}

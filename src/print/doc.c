@@ -162,7 +162,7 @@ void pdoc_heading(struct pdoc *d, const char *text)
 /* The mark every page carries: a framed, bold 「ダウンタイム用控え / downtime copy」. */
 static void downtime_mark(cairo_t *cr, struct pdoc *d, double x_right, double y)
 {
-	const char *mark = "ダウンタイム用控え / downtime copy";
+	const char *mark = d->mark ? d->mark : "ダウンタイム用控え / downtime copy";
 	double w = 178, h = 18;
 	cairo_set_source_rgb(cr, 0, 0, 0);
 	cairo_rectangle(cr, x_right - w, y, w, h);
@@ -293,7 +293,7 @@ int pdoc_finish(struct pdoc *d, struct print_stats *st)
 		pango_cairo_show_layout(cr, d->layout);
 		cairo_move_to(cr, PDOC_LEFT, PDOC_H - 21);
 		pango_cairo_show_layout(cr, layout_of(d, PDOC_RIGHT - PDOC_LEFT, 7.5, PT_BOLD | PT_CENTER,
-		                                      "ダウンタイム用控え / downtime copy"));
+		                                      d->mark ? d->mark : "ダウンタイム用控え / downtime copy"));
 		cairo_show_page(cr);
 	}
 	buf_release(&t);

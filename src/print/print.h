@@ -106,4 +106,16 @@ struct print_table {
 };
 int print_table(const char *path, const struct print_table *t, struct print_stats *st);
 
+/*
+ * A plain document of headed sections into path (an incident report draft): title in the running header, mark in
+ * its frame (NULL: the downtime mark), as_of the time of the data (a stored time stamp, as lb_format_stamp reads
+ * it). Each section is a heading bar (NULL: none) and a body whose lines are wrapped and broken across pages.
+ */
+struct print_section {
+	const char *heading;
+	const char *body;
+};
+int print_text_doc(const char *path, const char *title, const char *mark, const char *as_of,
+                   const struct print_section *s, size_t n, struct print_stats *st);
+
 #endif /* LB_PRINT_H */

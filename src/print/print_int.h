@@ -51,6 +51,7 @@ struct pdoc {
 	double form_body_end[5];
 	int recording_body;  /* drawing a form body: never start a page (bodies fit one page by design) */
 	GHashTable *layouts; /* short texts laid out once per document: "flags|size|width|text" → PangoLayout */
+	const char *mark;    /* the framed mark of the header and footer (a static string); NULL: the downtime mark */
 };
 void pdoc_init(struct pdoc *d, const char *path, const char *title, const char *as_of);
 void pdoc_set_title(struct pdoc *d, const char *title);

@@ -348,7 +348,7 @@ static void test_edited_cards_are_caught(void **state)
 	assert_int_equal(incident_cards_check(f), -LB_ECORRUPT);
 }
 
-/* A version-1 file (the timeline only) opens as version 2 with its entries intact. */
+/* A version-1 file (the timeline only) opens as the current version with its entries intact. */
 static void test_version_1_file_upgraded_in_place(void **state)
 {
 	(void)state;
@@ -360,7 +360,8 @@ static void test_version_1_file_upgraded_in_place(void **state)
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db,
 	                              "DROP TABLE cards; DROP TABLE card_steps; DROP TABLE card_sets; DROP INDEX"
-	                              " entries_card; PRAGMA user_version = 1",
+	                              " entries_card; DROP TRIGGER entries_no_update; DROP TRIGGER entries_no_delete;"
+	                              " ALTER TABLE entries DROP COLUMN source; PRAGMA user_version = 1",
 	                              NULL, NULL, NULL),
 	                 SQLITE_OK);
 	sqlite3_close(db);
@@ -383,7 +384,7 @@ static void test_version_1_file_upgraded_in_place(void **state)
 	sqlite3_stmt *st;
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), 2);
+	assert_int_equal(sqlite3_column_int(st, 0), INCIDENT_SCHEMA_VERSION);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 }
