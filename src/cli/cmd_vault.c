@@ -357,9 +357,21 @@ static int v_snapshots(int argc, char **argv)
 	struct json_w w = {.out = &out};
 	if (c.json)
 		json_arr(&w);
-	else
-		buf_addf(&out, "%-8s  %-16s  %-10s  %5s  %7s  %10s  %s", "ID", L_("TIME", "日時"), L_("STATUS", "状態"),
-		         L_("SCORE", "スコア"), L_("FILES", "ファイル"), L_("SIZE", "サイズ"), L_("PATHS", "パス"));
+	else {
+		/* columns counted as the terminal shows them (Japanese headings and status words take two columns a
+		 * character; printf's widths count bytes): ID, time and status left-aligned, the numbers right-aligned */
+		buf_add_cols(&out, "ID", 10);
+		buf_add_cols(&out, L_("TIME", "日時"), 18);
+		buf_add_cols(&out, L_("STATUS", "状態"), 12);
+		const char *num[] = {L_("SCORE", "スコア"), L_("FILES", "ファイル"), L_("SIZE", "サイズ")};
+		const size_t width[] = {6, 8, 10}; /* wide enough for スコア and ファイル */
+		for (size_t i = 0; i < LB_ARRAY_LEN(num); i++) {
+			for (size_t n = lb_text_cols(num[i]); n < width[i]; n++)
+				buf_addch(&out, ' ');
+			buf_addf(&out, "%s  ", num[i]);
+		}
+		buf_adds(&out, L_("PATHS", "パス"));
+	}
 	for (size_t k = 0; k < l.n; k++) {
 		const struct vault_snap_info *s = &l.v[k];
 		buf_reset(&t);
@@ -406,8 +418,10 @@ static int v_snapshots(int argc, char **argv)
 			struct buf sz = {0};
 			cv_time(&t, s->time_ms);
 			lb_format_bytes(&sz, s->bytes);
-			buf_addf(&out, "\n%.8s  %-16s  %-10s  %5.2f  %7llu  %10s ", s->id, t.data,
-			         vault_status_label(s->status), s->score, (unsigned long long)s->files, sz.data);
+			buf_addf(&out, "\n%.8s  ", s->id);
+			buf_add_cols(&out, t.data, 18);
+			buf_add_cols(&out, vault_status_label(s->status), 12);
+			buf_addf(&out, "%6.2f  %8llu  %10s ", s->score, (unsigned long long)s->files, sz.data);
 			for (size_t j = 0; j < s->paths.n; j++)
 				buf_addf(&out, " /%s", s->paths.v[j]);
 			if (s->tags.n) {

@@ -351,6 +351,8 @@ int cv_lock(int argc, char **argv)
 		json_kv_str(&w, "locked_until", t.data);
 		json_end(&w);
 	} else {
+		buf_reset(&t);
+		lb_format_local(&t, ms); /* people read the one local format; JSON keeps the instant */
 		buf_addf(&out, L_("generation %.8s locked until %s", "世代 %.8s を %s までロックしました"), id, t.data);
 	}
 	buf_release(&t);

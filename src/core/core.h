@@ -144,6 +144,12 @@ int buf_read_file(struct buf *b, const char *path, size_t max_bytes);
 
 /* The value of a hexadecimal digit (either case), or -1 for any other character. */
 int lb_hexval(int c);
+/* The columns UTF-8 text takes on a terminal: 2 for the wide characters of East Asian text (kana, kanji,
+ * full-width forms: the wide ranges of wcwidth), 1 for the rest (half-width kana too), 0 for combining marks. */
+size_t lb_text_cols(const char *s);
+/* Append s padded with spaces to cols terminal columns (left-aligned; s longer than cols is appended whole):
+ * for tables whose cells may be Japanese, where printf's %-10s counts bytes. */
+int buf_add_cols(struct buf *b, const char *s, size_t cols);
 
 /* ---- logging (log.c) ----------------------------------------------------------------------------------------- */
 

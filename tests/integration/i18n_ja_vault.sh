@@ -104,6 +104,23 @@ expect_rc 0 "snapshots"
 no_english "snapshots"
 expect_out "日時 .*状態" "the table headings in Japanese"
 expect_out "固定" "the pinned mark in Japanese"
+# the columns line up as a terminal shows them (Japanese takes two columns a character): the score column ends at
+# the same column on the heading and on every row
+CHECKS=$((CHECKS + 1))
+python3 - "$T/out" <<'PY2' || fail "the snapshots table's columns do not line up under ja: $(head -3 "$T/out")"
+import sys, unicodedata
+def cols(s):
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+lines = [l.rstrip("\n") for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
+head, rows = lines[0], [l for l in lines[1:] if l[:8].isalnum()]
+end = cols(head[: head.index("スコア") + len("スコア")])
+for r in rows:
+    parts = r.split()
+    score = next(p for p in parts[3:] if p.replace(".", "").isdigit() and "." in p)
+    if cols(r[: r.index(score) + len(score)]) != end:
+        sys.exit(1)
+sys.exit(0 if rows else 1)
+PY2
 jp vault restore --repo "$R" latest --target "$S"
 expect_rc 2 "restore onto a folder with files"
 expect_one_line_err "restore onto a folder with files"
@@ -199,6 +216,7 @@ no_english "a lock in the past"
 jp vault lock --repo "$R" "${SECOND:0:8}" --until 2099-01-01
 expect_rc 0 "lock"
 no_english "lock"
+expect_out "を 20(98/12/31|99/01/01) [0-9]{2}:[0-9]{2} までロックしました" "lock's date in the one local format (not 2099-01-01T00:00:00Z)"
 jp vault export --repo "$R" latest --to "$S"
 expect_rc 2 "export onto a folder with files"
 no_english "export onto a folder with files"

@@ -384,6 +384,29 @@ static void test_read_fd_pipe(void **state)
 	buf_release(&b);
 }
 
+/* A table cell padded to the columns a terminal shows: Japanese takes two a character, half-width kana one. */
+static void test_text_cols(void **state)
+{
+	(void)state;
+	assert_int_equal(lb_text_cols(""), 0);
+	assert_int_equal(lb_text_cols("clean"), 5);
+	assert_int_equal(lb_text_cols("きれい"), 6);
+	assert_int_equal(lb_text_cols("未判定"), 6);
+	assert_int_equal(lb_text_cols("ＡＢ"), 4);           /* full-width letters */
+	assert_int_equal(lb_text_cols("ｱｲ"), 2);             /* half-width kana */
+	assert_int_equal(lb_text_cols("が"), 2);             /* precomposed */
+	assert_int_equal(lb_text_cols("か\xe3\x82\x99"), 2); /* か + combining dakuten */
+	assert_int_equal(lb_text_cols("\xff"), 1);           /* a malformed byte is one column of its own */
+	struct buf b = {0};
+	assert_int_equal(buf_add_cols(&b, "疑い", 12), 0);
+	assert_int_equal(b.len, strlen("疑い") + 8);
+	assert_int_equal(lb_text_cols(b.data), 12);
+	buf_reset(&b);
+	assert_int_equal(buf_add_cols(&b, "unreviewed-long", 5), 0); /* longer than its cell: whole */
+	assert_string_equal(b.data, "unreviewed-long");
+	buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -398,6 +421,7 @@ int main(void)
 	        cmocka_unit_test(test_read_file),
 	        cmocka_unit_test(test_read_big_and_capped_buffer),
 	        cmocka_unit_test(test_read_fd_pipe),
+	        cmocka_unit_test(test_text_cols),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
