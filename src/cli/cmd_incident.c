@@ -136,6 +136,7 @@ void ci_json_entry(struct json_w *w, const struct incident_entry *e, int64_t cor
 	json_kv_str(w, "os_user", e->os_user);
 	json_kv_str(w, "text", e->text);
 	json_kv_str(w, "report", e->report);
+	json_kv_str(w, "source", e->source);
 	json_key(w, "corrects");
 	if (e->ref)
 		json_int(w, e->ref);

@@ -368,6 +368,7 @@ int station_page_incident(struct station_req *r, struct station_resp *p)
 		        T_("The whole timeline", "全記録"), (long)s.entries, T_("entries", "件"));
 		board_forms(r, b, &s);
 		station_incident_cards_section(r, b, f);
+		station_incident_facts_section(r, b, f);
 	}
 	station_html(b, "</div>");
 	station_page_end(r, b);

@@ -2,7 +2,7 @@
  * pages_incident_post.c - the headquarters forms (issue 15): POST /incident/declare (title, known_at, drill,
  * malicious; the shipped action cards come with it), /incident/phase (phase, note), /incident/decide (text),
  * /incident/log (kind, team, text, report: the report this entry says was made); /incident/done and /assign are
- * in pages_incident_cards.c.
+ * in pages_incident_cards.c, /incident/fact in pages_incident_facts.c.
  *
  * Each builds one incident_new as the matching `lifeboat incident` command does (the same type, kind, team and
  * text for the same input, so a drill through these forms and one through the CLI give the same timeline), with
@@ -79,6 +79,10 @@ int station_incident_post(struct station_req *r, struct station_resp *p, const c
 	struct incident_cardset set = {0};
 	if (!strcmp(what, "done") || !strcmp(what, "assign")) {
 		station_incident_card_post(r, p, !strcmp(what, "assign"), refuse);
+		goto done;
+	}
+	if (!strcmp(what, "fact")) {
+		station_incident_fact_post(r, p, refuse);
 		goto done;
 	}
 	if (!declare && !set_phase && !decide && !log) {

@@ -270,7 +270,7 @@ const char *station_report_label(const struct station_req *r, int report);
 /* Whether the session's user may declare, change the phase and decide (roles admin and hq). */
 int station_may_command(const struct station_req *r);
 /* GET /incident (the headquarters board), GET /incident/timeline; POST /incident/{declare,phase,decide,log,done,
- * assign}. */
+ * assign,fact}. */
 int station_page_incident(struct station_req *r, struct station_resp *p);
 int station_page_incident_timeline(struct station_req *r, struct station_resp *p);
 int station_incident_post(struct station_req *r, struct station_resp *p, const char *what);
@@ -278,6 +278,11 @@ int station_incident_post(struct station_req *r, struct station_resp *p, const c
  * refused POST: status, audit detail, message). */
 void station_incident_cards_section(struct station_req *r, struct buf *b, struct incident_file *f);
 int station_incident_card_post(struct station_req *r, struct station_resp *p, int assign,
+                               int (*refuse)(struct station_req *, struct station_resp *, int, const char *,
+                                             const char *));
+/* pages_incident_facts.c: the board's fact sheet, and POST /incident/fact (refuse as above). */
+void station_incident_facts_section(struct station_req *r, struct buf *b, struct incident_file *f);
+int station_incident_fact_post(struct station_req *r, struct station_resp *p,
                                int (*refuse)(struct station_req *, struct station_resp *, int, const char *,
                                              const char *));
 

@@ -384,10 +384,37 @@ post rec1 log kind=action team=records "text=紙カルテ様式を各病棟へ�
 post boss decide "text=外来新規受付を停止"
 post pr1 log team=liaison report=police "text=県警サイバー犯罪対策課に電話で相談"
 post se1 log kind=evidence team=recovery "text=感染端末のディスクイメージを保全"
+post se1 fact key=extension value=.lockbit "source=EDR 管理画面" team=recovery
+post boss fact key=vendor-notified-at "value=${known/T/ }"
+post pr1 fact key=leak value=possible
 post se1 done "card=$RC1" "note=03:40 完了"
 post boss assign "card=$LC1" "to=総務課 田中"
 post pr1 done "card=$LC1"
 post boss phase phase=recovery
+# the fact sheet on the board: the facts entered, the rest 不明; a value its key does not take is refused
+req fb -b "$T/boss" "$U/incident"
+expect_status 200 "the board with facts"
+CHECKS=$((CHECKS + 1))
+grep -q 'id="fact-extension" class="known"><th>暗号化されたファイルの拡張子</th><td>.lockbit</td><td>EDR 管理画面</td>' "$T/fb.b" ||
+	fail "the board's fact sheet lacks the extension: $(grep -o '<tr id="fact-extension".\{0,200\}' "$T/fb.b")"
+CHECKS=$((CHECKS + 1))
+grep -q 'id="fact-leak" class="known"><th>個人データの漏えい</th><td>おそれあり</td>' "$T/fb.b" || fail "the leak answer in words"
+CHECKS=$((CHECKS + 1))
+grep -q 'id="fact-cause" class="unknown"><th>原因</th><td><span class="unknown">不明</span>' "$T/fb.b" || fail "an unknown fact is not 不明"
+nf=$(sqlite3 "$I" "SELECT count(*) FROM entries")
+req fc -b "$T/boss" "$U/incident"
+FC=$(csrf_of fc)
+req fbad -b "$T/boss" --data-urlencode "csrf=$FC" --data-urlencode "key=leak" --data-urlencode "value=maybe" "$U/incident/fact"
+expect_status 400 "a leak answer the key does not take"
+req fbad2 -b "$T/boss" --data-urlencode "csrf=$FC" --data-urlencode "key=no-such-key" --data-urlencode "value=x" "$U/incident/fact"
+expect_status 400 "an unknown fact key"
+req fbad3 -b "$T/boss" --data-urlencode "key=cause" --data-urlencode "value=x" "$U/incident/fact"
+expect_status 403 "a fact without the CSRF token"
+CHECKS=$((CHECKS + 1))
+[ "$(sqlite3 "$I" "SELECT count(*) FROM entries")" = "$nf" ] || fail "a refused fact was recorded"
+run "$LIFEBOAT" incident report --incident "$I" --kind ransomware-common
+expect_rc 0 "the report draft from the station's facts"
+expect_out "\.lockbit" "the draft carries the extension entered on the station"
 C="$T/cli.db"
 cli() { run "$LIFEBOAT" incident "$@" --incident "$C"; expect_rc 0 "cli: $*"; }
 cli declare --title "年次訓練 ランサムウェア" --known-at "${known/T/ }" --drill --as boss
@@ -397,6 +424,9 @@ cli log --kind action --team records --as rec1 "紙カルテ様式を各病棟�
 cli decide --as boss "外来新規受付を停止"
 cli log --team liaison --reported police --as pr1 "県警サイバー犯罪対策課に電話で相談"
 cli log --kind evidence --team recovery --as se1 "感染端末のディスクイメージを保全"
+cli fact --source "EDR 管理画面" --team recovery --as se1 extension .lockbit
+cli fact --as boss vendor-notified-at "${known/T/ }"
+cli fact --as pr1 leak possible
 run "$LIFEBOAT" incident done --incident "$C" "$RC1" --note "03:40 完了" --as se1
 expect_rc 0 "cli: done"
 run "$LIFEBOAT" incident assign --incident "$C" "$LC1" --to "総務課 田中" --as boss
@@ -408,9 +438,10 @@ cli phase --set recovery --as boss
 "$LIFEBOAT" incident timeline --incident "$C" --json >"$T/cli.json"
 python3 - "$T/station.json" "$T/cli.json" <<'PY' || fail "the station's drill and the CLI's differ"
 import json, sys
-keys = ("type", "kind", "team", "author", "text", "report", "corrects")
+keys = ("type", "kind", "team", "author", "text", "report", "corrects", "source")
 s, c = ([tuple(e[k] for k in keys) for e in json.load(open(p))] for p in sys.argv[1:3])
-assert len(s) == 11, s
+assert len(s) == 14, s
+assert [e[1] for e in s if e[0] == "fact"] == ["extension", "vendor-notified-at", "leak"], s
 assert s[0][1] and len(s[0][1]) == 64, s[0]  # the declaration carries the shipped cards' hash
 for a, b in zip(s, c):
     assert a == b, (a, b)
