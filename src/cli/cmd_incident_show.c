@@ -276,7 +276,7 @@ int cmd_incident_timeline(int argc, char **argv)
 	}
 	if (t.out_err) {
 		buf_release(&out);
-		return cli_usage("cannot write output");
+		return cli_usage(L_("cannot write the output", "出力を書き込めません"));
 	}
 	if (!json)
 		return LB_EXIT_OK;
