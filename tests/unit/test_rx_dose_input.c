@@ -2,7 +2,8 @@
  * test_rx_dose_input.c - typed dose input that is refused rather than guessed (src/rx/dose.c, issue 14): a fraction
  * (1/2, ½) or an exponent (1e3) is not read as its first number and a unit; a unit that is no dose's (kg, cm, ℃,
  * %, h …) or a dose per body weight or time (mg/kg, mL/h) is refused naming it, in the amount and in a unit field
- * (rx_check). The detail is one line, in Japanese and English.
+ * (rx_check). The detail is one line, in Japanese and English. And each edge of an amount, a unit and a strength
+ * in a product name that the planted-bug exercise (tests/mutation/run.sh, issue 13) found untested.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -178,11 +179,132 @@ static void check_refuses(void **state)
 	}
 }
 
+/* rx_parse_amount(s) read as want (and unit, NULL: none). */
+static void reads(const char *s, double want, const char *unit)
+{
+	double v = -1;
+	const char *u = (const char *)1;
+	int rc = rx_parse_amount(s, &v, &u);
+	if (rc != 0 || v != want || (unit ? !u || strcmp(u, unit) : u != NULL))
+		fail_msg("'%s': rc %d, %g '%s' (want %g '%s')", s, rc, v, rc == 0 && u ? u : "", want,
+		         unit ? unit : "");
+}
+
+/* rx_parse_amount(s) refused with a detail (English) containing want; out of range keeps the number read. */
+static void refused_as(const char *s, const char *want)
+{
+	double v = -1;
+	const char *u = (const char *)1;
+	lb_set_lang(LB_LANG_EN);
+	int rc = rx_parse_amount(s, &v, &u);
+	if (rc != -LB_EINVAL || !strstr(lb_errmsg(), want) || strchr(lb_errmsg(), '\n'))
+		fail_msg("'%s': rc %d, '%s' (want -EINVAL and '%s')", s, rc, lb_errmsg(), want);
+	assert_null(u);
+}
+
+/* The planted-bug exercise's survivors in dose.c (issue 13): each edge of what an amount may be. */
+static void amount_edges(void **state)
+{
+	(void)state;
+	static const char *const comma = "a comma is only a thousands separator";
+	/* full-width digits to ９; a tab is a space before the amount and before its unit */
+	reads("９", 9, NULL);
+	reads("１９ｍｇ", 19, "ｍｇ");
+	reads("\t5", 5, NULL);
+	reads("5\tmg", 5, "mg");
+	/* thousands: up to three digits before the first comma, three in each group; nothing else */
+	reads("123,456", 123456, NULL);
+	reads("1,500.5", 1500.5, NULL);
+	refused_as("1234,567", comma);
+	refused_as(",500", comma);
+	refused_as("1,,500", comma);
+	refused_as("1,.5", comma);
+	refused_as("1,", comma);
+	refused_as("1.5,1/2", comma); /* a comma after the point: the comma is what is wrong, not the 1/2 read later */
+	/* the vulgar fractions from ⅐ to ⅞, and a slash before 0 or 9; a slash before a letter is no fraction */
+	refused_as("1\u2150", "a fraction is not accepted");
+	refused_as("1\u215E", "a fraction is not accepted");
+	refused_as("1/0", "a fraction is not accepted");
+	refused_as("1/9", "a fraction is not accepted");
+	reads("1/x", 1, "/x");
+	/* an exponent: a full-width Ｅ, a full-width + or −, a minus sign, the digits 0 and 9 */
+	static const char *const exp[] = {"1Ｅ3", "1e＋3", "1e－3", "1e\u22123", "1e0", "1e9"};
+	for (size_t i = 0; i < LB_ARRAY_LEN(exp); i++)
+		refused_as(exp[i], "an exponent is not accepted");
+	/* nothing, or only a point, is no amount (not "out of range") */
+	refused_as("", "is not an amount");
+	refused_as(".", "is not an amount");
+	refused_as(" mg", "is not an amount");
+	/* the largest amount is one under 10,000,000 */
+	reads("9999999", 9999999, NULL);
+	refused_as("10000000", "out of range");
+	/* 31 characters are read, 32 are too long */
+	reads("0000000000000000000000000000001", 1, NULL);
+	refused_as("00000000000000000000000000000001", "too long");
+}
+
+/* γ, kg after spaces (ASCII or ideographic); conversions of no unit; what rx_amount_unit_message leaves alone. */
+static void unit_edges(void **state)
+{
+	(void)state;
+	assert_int_equal(rx_unit_refused(NULL), 0);
+	assert_int_equal(rx_unit_refused(" γ"), 1);
+	assert_int_equal(rx_unit_refused("\u3000γ"), 1);
+	assert_int_equal(rx_unit_refused("mg"), 0);
+	struct buf b = {0};
+	assert_int_equal(rx_unit_message(&b, NULL, " kg", 0), 1);
+	assert_non_null(strstr(buf_cstr(&b), "not a unit of a dose"));
+	buf_reset(&b);
+	assert_int_equal(rx_unit_message(&b, NULL, "\u3000kg", 0), 1);
+	assert_non_null(strstr(buf_cstr(&b), "not a unit of a dose"));
+	/* the spaces before it do not count in the 64 bytes of a unit read */
+	char spaced[80];
+	memset(spaced, ' ', 70);
+	strcpy(spaced + 70, "kg");
+	buf_reset(&b);
+	assert_int_equal(rx_unit_message(&b, NULL, spaced, 0), 1);
+	buf_release(&b);
+	assert_true(rx_unit_factor(NULL, "mg") == 0);
+	assert_true(rx_unit_factor("mg", NULL) == 0);
+	assert_true(rx_unit_factor("", "mg") == 0);
+	assert_true(rx_unit_factor("g", "mg") == 1000);
+}
+
+/* A strength in a product name: only a mass or a volume, the whole run of letters after the number, within the
+ * first 512 bytes of the name. */
+static void strength_edges(void **state)
+{
+	(void)state;
+	double v = 0;
+	char u[16] = "";
+	assert_int_equal(rx_strength_from_name("何か錠.5mg", &v, u, sizeof(u)), 1); /* a leading point: 5 mg */
+	assert_true(v == 5);
+	assert_string_equal(u, "mg");
+	/* a count (tab, 錠) is no strength */
+	assert_int_equal(rx_strength_from_name("何か錠5tab", &v, u, sizeof(u)), 0);
+	/* mg with a letter after it (each end of a-z and A-Z) is not mg */
+	static const char *const glued[] = {"何か5mga", "何か5mgz", "何か5mgA", "何か5mgZ"};
+	for (size_t i = 0; i < LB_ARRAY_LEN(glued); i++)
+		if (rx_strength_from_name(glued[i], &v, u, sizeof(u)))
+			fail_msg("'%s' read as %g %s", glued[i], v, u);
+	/* the name is read to its 512th byte: a unit after it is not seen */
+	char name[600];
+	memset(name, 'a', 510);
+	strcpy(name + 510, "12g");
+	assert_int_equal(rx_strength_from_name(name, &v, u, sizeof(u)), 0);
+	name[509] = '1';
+	strcpy(name + 510, "g");
+	assert_int_equal(rx_strength_from_name(name, &v, u, sizeof(u)), 1);
+	assert_true(v == 1);
+	assert_string_equal(u, "g");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(fractions),     cmocka_unit_test(exponents),     cmocka_unit_test(not_dose_units),
-	        cmocka_unit_test(unit_messages), cmocka_unit_test(check_refuses),
+	        cmocka_unit_test(fractions),     cmocka_unit_test(exponents),      cmocka_unit_test(not_dose_units),
+	        cmocka_unit_test(unit_messages), cmocka_unit_test(check_refuses),  cmocka_unit_test(amount_edges),
+	        cmocka_unit_test(unit_edges),    cmocka_unit_test(strength_edges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
