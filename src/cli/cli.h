@@ -46,6 +46,8 @@ int cli_dispatch(int argc, char **argv, const char *parent, const struct cli_sub
 
 /* Write b and a newline to stdout; returns 2 if stdout fails (disk full, closed pipe). */
 int cli_print(const struct buf *b);
+/* End a listing: on rc < 0 the error (out released); else close the JSON array w (NULL: none), print out. */
+int cli_list_done(int rc, struct buf *out, struct json_w *w);
 
 /* Who does a recorded act from the command line, for an audit trail: the name given (--by, self-declared) with the
  * account that ran the command, "pharm 山田 (OS: nurse1)", so a typed name is never the only trace. */

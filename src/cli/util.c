@@ -100,3 +100,16 @@ void cli_actor(const char *by, char *out, size_t cap)
 	else
 		snprintf(out, cap, "%s (OS: uid %lu)", by, (unsigned long)getuid());
 }
+
+int cli_list_done(int rc, struct buf *out, struct json_w *w)
+{
+	if (rc < 0) {
+		buf_release(out);
+		return cli_error(rc);
+	}
+	if (w)
+		json_end(w);
+	int prc = out->len ? cli_print(out) : 0;
+	buf_release(out);
+	return prc;
+}
