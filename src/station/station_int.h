@@ -30,6 +30,8 @@ struct station_auth {
 sqlite3_stmt *station_auth_stmt(struct station_auth *a, sqlite3_stmt **q, const char *sql);
 int station_auth_open(struct station_auth *a, const char *db, int create);
 void station_auth_close(struct station_auth *a);
+/* An error for a failed SQLite step of the station's file (locked, damaged, refused, full or I/O). */
+int station_sqlerr(sqlite3 *db, const char *what);
 
 struct station_session {
 	char user[64];
@@ -56,7 +58,7 @@ enum station_login {
 #define STATION_BACKOFF_FACTOR 4                   /* x max_failures: the address lock, the back-off */
 #define STATION_BACKOFF_MAX_MS 60000               /* the back-off's longest wait */
 #define STATION_KNOWN_MS (30LL * 24 * 3600 * 1000) /* a user's own addresses are not slowed down */
-/* Check a login and record it in the audit trail (auth.c explains the locks); on OK, *role is set; on WAIT,
+/* Check a login and record it in the audit trail (login.c explains the locks); on OK, *role is set; on WAIT,
  * *wait_s. */
 int station_login(struct station_auth *a, const struct station_opts *o, const char *user, const char *password,
                   const char *address, char role[16], int *wait_s);

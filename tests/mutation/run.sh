@@ -55,7 +55,7 @@ src/store/derive.c | ^unit/store_derive$;^unit/store$;^unit/store_lists$ | test_
 src/ehr/ssmix2_scan.c | ^unit/ssmix2$;^unit/store$;^unit/store_changes$ | test_ssmix2 test_store test_store_changes |
 src/watch/detect.c | ^unit/watch_detect$;^unit/watch$ | test_watch_detect test_watch |
 src/store/ingest.c | ^unit/store_shrink$;^integration/ingest_badinput$ | test_store_shrink lifeboat | shrink_refused check_shrink kind_rows
-src/station/auth.c | ^unit/station_login$;^unit/station$;^integration/station_lockout$ | test_station_login test_station lifeboat | q_int max3 login_state station_backoff_ms station_backoff_left_ms station_login station_user_unlock
+src/station/login.c | ^unit/station_login$;^unit/station$;^integration/station_lockout$ | test_station_login test_station lifeboat | q_int max3 login_state station_backoff_ms station_backoff_left_ms station_login station_user_unlock
 src/print/patient.c | ^unit/print_dates$;^integration/print_calls$;^integration/print_today$ | test_print_dates lifeboat | print_birth print_start_day
 src/print/calls.c | ^unit/print_calls$;^integration/print_calls$;^integration/print_today$ | test_print_calls lifeboat | print_appointments
 src/rx/dose_rule.c | ^unit/rx_dose$;^unit/rx_ | test_rx_dose test_rx_dose_child test_rx_dose_edges test_rx_dose_input test_rx_dose_store test_rx_dose_period test_rx_rules test_rx_rules_edges test_rx_allergy test_rx_allergy_words test_rx_age test_rx_interact test_rx_keys test_rx_weight |

@@ -3,8 +3,8 @@
 
 Reads the C sources under the given directories and fails, naming file:line, for each error or warning message
 written in English only: a string literal with a word in it, passed to lb_error, lb_error_errno, lb_error_wrap,
-lb_warn, store_sqlerr (what a failed SQL step was doing), cli_usage or fprintf(stderr, ...), that is not inside
-L_(...) or lb_tr(...) (or the *_tr variants, which take both).
+lb_warn, store_sqlerr and station_sqlerr (what a failed SQL step was doing), cli_usage or fprintf(stderr, ...),
+that is not inside L_(...) or lb_tr(...) (or the *_tr variants, which take both).
 lb_info, lb_log and verify's problem() are read the same way (the vault server's log and verify's findings are read
 by people). Comments are not read (a call quoted in a comment is no message), and "//" inside a string ("http://")
 starts no comment. A literal that is deliberately English (a machine protocol, a log line for developers) carries
@@ -20,7 +20,7 @@ import re
 import sys
 
 CALLS = re.compile(
-    r"\b(lb_error_errno|lb_error_wrap|lb_error|lb_warn|lb_info|lb_log|problem|store_sqlerr|cli_usage|fprintf\s*\(\s*stderr)(_tr)?\b\s*\(?"
+    r"\b(lb_error_errno|lb_error_wrap|lb_error|lb_warn|lb_info|lb_log|problem|store_sqlerr|station_sqlerr|cli_usage|fprintf\s*\(\s*stderr)(_tr)?\b\s*\(?"
 )
 SKIP_WRAPPERS = re.compile(r"\b(L_|lb_tr)\s*\($")
 SPEC = re.compile(r"%[-+ #0-9.*]*(?:hh|h|ll|l|j|z|t|L)?[diouxXeEfFgGaAcspn%]")
