@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "incident/incident.h"
+#include "incident_fixture.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -18,26 +19,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char dir[64], path[128];
-static struct incident_file *f;
-
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/lb-test-incident-XXXXXX");
-	if (!mkdtemp(dir))
-		return -1;
-	snprintf(path, sizeof(path), "%s/incident.db", dir);
-	return incident_open(&f, path, 1);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	incident_file_close(f);
-	f = NULL;
-	lb_rmtree(dir);
-	return 0;
+	return incident_fixture_open("incident");
 }
 
 static int64_t add(const char *type, const char *kind, const char *text)

@@ -11,33 +11,18 @@
 #include <cmocka.h>
 
 #include "incident/incident.h"
+#include "incident_fixture.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static char dir[64], path[128];
-static struct incident_file *f;
-
 static int setup(void **state)
 {
 	(void)state;
 	lb_set_lang(LB_LANG_JA);
-	snprintf(dir, sizeof(dir), "/tmp/lb-test-increp-XXXXXX");
-	if (!mkdtemp(dir))
-		return -1;
-	snprintf(path, sizeof(path), "%s/incident.db", dir);
-	return incident_open(&f, path, 1);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	incident_file_close(f);
-	f = NULL;
-	lb_rmtree(dir);
-	return 0;
+	return incident_fixture_open("increp");
 }
 
 static int64_t add(const struct incident_new *n)

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "incident/incident.h"
+#include "incident_fixture.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,27 +19,13 @@
 
 #define DAY INT64_C(86400000)
 
-static char dir[64], path[128];
-static struct incident_file *f;
 static int64_t known;
 
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/lb-test-incstate-XXXXXX");
-	if (!mkdtemp(dir))
-		return -1;
-	snprintf(path, sizeof(path), "%s/incident.db", dir);
 	known = lb_now_ms() - 10 * 60 * 1000; /* learned of it ten minutes ago */
-	return incident_open(&f, path, 1);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	incident_file_close(f);
-	lb_rmtree(dir);
-	return 0;
+	return incident_fixture_open("incstate");
 }
 
 static int64_t append(struct incident_new n)
