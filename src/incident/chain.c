@@ -12,6 +12,7 @@
  * insert with seq = newest + 1, commit. Concurrent writers (several stations, the CLI) queue on SQLite's write
  * lock, so the chain never forks.
  */
+#include "backentry.h"
 #include "incident_int.h"
 #include "text/text.h"
 
@@ -206,6 +207,11 @@ static int check_against(struct incident_file *f, const struct incident_new *n, 
 	int rc = open_incident(f, &open);
 	if (rc < 0)
 		return rc;
+	if (!strcmp(n->type, INCIDENT_T_BACKENTRY)) {
+		/* back-entry happens before, during and after an incident: numbers are allocated in normal times */
+		e->incident = open;
+		return 0;
+	}
 	if (!strcmp(n->type, INCIDENT_T_DECLARE)) {
 		if (open) {
 			char title[256];

@@ -25,7 +25,7 @@ struct incident_file;
 /* The file's schema version (PRAGMA user_version). 1: the timeline (entries); 2: and the action cards (cards,
  * card_steps, card_sets); 3: and entries.source (the source of a fact). An older file is upgraded in place when
  * opened (its entries and their hashes are unchanged). */
-#define INCIDENT_SCHEMA_VERSION 3
+#define INCIDENT_SCHEMA_VERSION 4
 /* Caps on what one entry may carry (bytes of UTF-8). */
 #define INCIDENT_TEXT_MAX 4000
 #define INCIDENT_NAME_MAX 200

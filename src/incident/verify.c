@@ -9,8 +9,11 @@
  *      row was REORDERED (it follows that one in truth); when none has, the entry before it was removed or replaced
  *      (the rows were renumbered, or an entry was rewritten with a recomputed hash), reported as REMOVED here.
  * A chain rewritten as a whole from some entry on (every hash recomputed) still verifies; against that, the head
- * hash noted on paper or elsewhere (`verify --head`) must still be found in the chain.
+ * hash noted on paper or elsewhere (`verify --head`) must still be found in the chain. The back-entry register
+ * (schema 4) is checked after the chain: each order's content hash, recomputed from its row, must be the one its
+ * timeline entry carries, else that entry is reported ALTERED.
  */
+#include "backentry.h"
 #include "incident_int.h"
 
 #include <ctype.h>
@@ -97,6 +100,13 @@ int incident_verify(struct incident_file *f, const char *head_hex, struct incide
 	memcpy(r->head, chain, INCIDENT_HASH_LEN);
 	if (r->status == INCIDENT_INTACT && step != SQLITE_DONE)
 		return incident_sqlerr(f, "reading the timeline");
+	if (r->status == INCIDENT_INTACT) { /* the back-entry rows against the entries that made them */
+		int64_t bad = be_verify_rows(f);
+		if (bad) {
+			r->status = INCIDENT_ALTERED;
+			r->at = bad > 0 ? bad : 0;
+		}
+	}
 	if (r->status == INCIDENT_INTACT && head_len && !head_found)
 		r->status = INCIDENT_HEAD_GONE;
 	return 0;

@@ -16,7 +16,7 @@ counts() { sqlite3 "$I" 'SELECT (SELECT count(*) FROM entries) || "/" || (SELECT
 inc declare --incident "$I" --title "訓練 ランサムウェア" --drill --as "情報システム課 佐藤"
 expect_rc 0 "declare"
 expect_out "declared with [0-9]+ action cards" "declare says how many cards it copied"
-[ "$(sqlite3 "$I" 'PRAGMA user_version')" = 3 ] || fail "a new file is not schema version 3"
+[ "$(sqlite3 "$I" 'PRAGMA user_version')" = 4 ] || fail "a new file is not schema version 4"
 
 # listing by team and phase, English
 inc cards --incident "$I" --team recovery --phase initial --steps

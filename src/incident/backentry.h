@@ -1,0 +1,153 @@
+/*
+ * backentry.h - back-entry after an outage (docs/backentry.md): downtime numbers allocated in normal times, the
+ * register of paper orders written during the outage, links of downtime patients to real IDs, and the worklist of
+ * what is still to enter, scan and bill. Everything lives in the incident file (schema version 4); every change
+ * is a timeline entry of type "backentry" (incident = the open incident, or 0 when none), so `incident verify`
+ * covers it. The CLI, the ward station and the label printer use only this header.
+ */
+#ifndef LB_INCIDENT_BACKENTRY_H
+#define LB_INCIDENT_BACKENTRY_H
+
+#include "incident.h"
+
+#include <stdint.h>
+
+#define INCIDENT_T_BACKENTRY "backentry" /* kind: numbers, order, step, link, unlink, merge */
+
+/* ---- downtime numbers (numbers.c) ---------------------------------------------------------------------------- */
+
+enum be_numkind { BE_NUM_ORDER, BE_NUM_PATIENT };
+#define BE_WARD_MAX 8
+#define BE_SERIAL_MAX 999999u
+#define BE_NUMBER_MAX 24 /* "DT-" ward "-" 6 digits "-" check, with NUL */
+
+/* "order" / "patient", and back (-1 when neither). */
+const char *be_numkind_name(int kind);
+int be_numkind_parse(const char *s);
+/* 1 when w is a ward code: 1 to 8 of [A-Z0-9]. */
+int be_ward_ok(const char *w);
+/* The check digit (0-9) of ward + 6-digit serial: Damm's algorithm, a ward letter as two digits (A=10 … Z=35). */
+int be_check_digit(const char *ward, uint32_t serial);
+/* "DT-3A-000123-7" (order) or "DP-3A-000123-7" (patient) into out. */
+void be_number_format(char out[BE_NUMBER_MAX], int kind, const char *ward, uint32_t serial);
+/* Parse a number: 0, or -LB_EINVAL with a one-line message (malformed, or a check digit that does not match). */
+int be_number_parse(const char *s, int *kind, char ward[BE_WARD_MAX + 1], uint32_t *serial);
+/* Reserve count new serials of (kind, ward), never reused, as one timeline entry by who: *first is the first. */
+int be_numbers_allocate(struct incident_file *f, int kind, const char *ward, uint32_t count, const char *who,
+                        const char *os_user, uint32_t *first, int64_t *seq);
+/* 1 when number is well-formed and was allocated in this file, 0 when not, < 0 on error (message set). */
+int be_number_allocated(struct incident_file *f, const char *number);
+
+struct be_block {
+	int kind;
+	char ward[BE_WARD_MAX + 1];
+	uint32_t first, count;
+	char *who;
+	int64_t at_ms, seq;
+};
+/* The blocks allocated (ward NULL: all; kind -1: both), oldest first. Release with be_blocks_release. */
+int be_blocks_list(struct incident_file *f, const char *ward, int kind, struct be_block **out, size_t *n);
+void be_blocks_release(struct be_block *b, size_t n);
+
+/* ---- the register of paper orders (orders.c) ----------------------------------------------------------------- */
+
+enum be_kind {
+	BE_PRESCRIPTION,
+	BE_INJECTION,
+	BE_LAB,
+	BE_IMAGING,
+	BE_NURSING,
+	BE_DIET,
+	BE_ADMISSION,
+	BE_DISCHARGE,
+	BE_TRANSFER,
+	BE_NOTE,
+	BE_KIND_COUNT
+};
+const char *be_kind_name(int k);  /* "prescription" */
+const char *be_kind_label(int k); /* "処方" (ja) / "prescription" (en) in the current language */
+int be_kind_parse(const char *s); /* name or Japanese label; -1 when none */
+
+/* Does the EHR (the store) know this patient ID? 1 yes, 0 no, < 0 error. */
+typedef int (*be_patient_known_fn)(const char *id, void *arg);
+
+struct be_order_new {
+	const char *number;   /* DT-… allocated in this file */
+	const char *patient;  /* a real ID (checked by patient_known) or an allocated DP-… */
+	int kind;             /* enum be_kind */
+	int64_t clinical_ms;  /* when it was written or done (0: now) */
+	const char *author;   /* who wrote the paper */
+	const char *ward;     /* NULL: the number's ward */
+	const char *form_serial, *paper_at, *note; /* optional */
+	const char *origin;   /* which ward file it came from (NULL: this one) */
+	const char *who, *os_user; /* who registers it */
+};
+struct be_order {
+	char number[BE_NUMBER_MAX];
+	char ward[BE_WARD_MAX + 1];
+	char *patient, *author, *form_serial, *paper_at, *note, *registered_by, *origin;
+	char *linked_to; /* the real ID a DP- patient is linked to now (NULL: none) */
+	int kind;
+	int64_t clinical_ms, registered_ms, seq;
+	uint8_t hash[32];
+	int done;           /* steps done or waived: BE_STEP_* bits */
+	int64_t closed_ms;  /* when the last step was done (0: open) */
+};
+void be_order_release(struct be_order *o);
+
+/* The content hash of an order (BLAKE2b-256 over number, ward, patient, kind, clinical time, author, form serial,
+ * paper place, note; not who registered it, nor where from): two ward files hold the same entry iff equal. */
+void be_order_hash(const struct be_order_new *n, const char *ward, uint8_t out[32]);
+
+/* Register n. The same number with the same content again: 0, *existed = 1 and *seq the first entry (a second
+ * scan opens it). Different content: -LB_EEXIST naming the entry. Bad input: -LB_EINVAL, nothing written. */
+int be_order_add(struct incident_file *f, const struct be_order_new *n, be_patient_known_fn known, void *arg,
+                 int64_t *seq, int *existed);
+/* One order by number: 0, or -LB_ENOTFOUND. */
+int be_order_get(struct incident_file *f, const char *number, struct be_order *o);
+
+struct be_filter {
+	const char *ward;    /* NULL: all */
+	int kind;            /* -1: all */
+	const char *patient; /* NULL: all; a real ID also matches DP- numbers linked to it */
+	int missing_step;    /* backlog only: 0, or a BE_STEP_* bit not yet done */
+};
+#define BE_FILTER_ALL {NULL, -1, NULL, 0}
+/* Each order matching flt, by number; each returns non-zero to stop (that value is returned). */
+int be_order_list(struct incident_file *f, const struct be_filter *flt, int (*each)(const struct be_order *, void *),
+                  void *arg);
+
+/* ---- downtime patients (orders.c) ---------------------------------------------------------------------------- */
+
+/* Link an allocated DP- number to a real ID (checked by known when given), or undo the link (a new entry). */
+int be_patient_link(struct incident_file *f, const char *dp, const char *real_id, be_patient_known_fn known,
+                    void *arg, const char *who, const char *os_user, int64_t *seq);
+int be_patient_unlink(struct incident_file *f, const char *dp, const char *who, const char *os_user, int64_t *seq);
+
+/* ---- the back-entry worklist (backlog.c) --------------------------------------------------------------------- */
+
+#define BE_STEP_ENTERED 1
+#define BE_STEP_SCANNED 2
+#define BE_STEP_BILLED 4
+#define BE_STEP_ALL 7
+const char *be_step_name(int step); /* "entered", "scanned", "billed" */
+int be_step_parse(const char *s);   /* BE_STEP_* bit, or -1 */
+
+/* Mark step (one bit) done for every number (waive: the reason, else NULL), as one timeline entry. Every number must
+ * be registered; otherwise -LB_EINVAL and nothing is written. */
+int be_steps_mark(struct incident_file *f, const char *const *numbers, size_t n, int step, const char *waive,
+                  const char *who, const char *os_user, int64_t *seq);
+/* The outstanding orders (not all three steps done or waived) matching flt. */
+int be_backlog_list(struct incident_file *f, const struct be_filter *flt, int (*each)(const struct be_order *, void *),
+                    void *arg);
+/* Outstanding orders at the end of each UTC day (day_ms = its start) from the first registration to now_ms. */
+struct be_day {
+	int64_t day_ms;
+	int64_t outstanding;
+};
+int be_burndown(struct incident_file *f, int64_t now_ms, struct be_day **days, size_t *n);
+
+/* Verify the back-entry rows against the chain (called by incident_verify): 0, or the seq of a bad entry. */
+int64_t be_verify_rows(struct incident_file *f);
+
+#endif
