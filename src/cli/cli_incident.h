@@ -66,6 +66,11 @@ int cmd_incident_fact(int argc, char **argv);
 int cmd_incident_facts(int argc, char **argv);
 int cmd_incident_report(int argc, char **argv);
 int cmd_incident_export(int argc, char **argv);
+/* back-entry (cmd_incident_backentry.c, cmd_incident_orders.c) */
+int ci_numbers(int argc, char **argv);
+int ci_order(int argc, char **argv);
+int ci_patient(int argc, char **argv);
+int ci_backlog(int argc, char **argv);
 /* verify --dir DIR: check an exported medium alone (cmd_incident_report.c). Returns the exit code. */
 int ci_verify_dir(const char *dir, const char *head, int json);
 

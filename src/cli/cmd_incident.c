@@ -65,7 +65,9 @@ void ci_what(struct buf *b, const struct incident_entry *e)
 		         k         ? lb_tr(k->en, k->ja)
 		         : e->kind ? e->kind
 		                   : "?");
-	} else
+	} else if (!strcmp(t, "backentry")) /* INCIDENT_T_BACKENTRY (incident/backentry.h) */
+		buf_addf(b, "%s: %s", L_("back-entry", "遡及入力"), e->kind ? e->kind : "?");
+	else
 		buf_adds(b, incident_kind_label(incident_kind_parse(e->kind)));
 }
 
@@ -518,6 +520,14 @@ int cmd_incident(int argc, char **argv)
 	        {"export", cmd_incident_export, "write the medium for investigators and police (with SHA256SUMS)",
 	         "調査・警察向けの提出用媒体を書き出し (SHA256SUMS つき)"},
 	        {"close", cmd_close, "close the open incident", "進行中のインシデントを終了"},
+	        {"numbers", ci_numbers, "downtime numbers: allocate, list, check (before an outage)",
+	         "ダウンタイム番号の払い出し・一覧・確認 (障害の前に)"},
+	        {"order", ci_order, "the register of paper orders written during an outage",
+	         "障害中に書いた紙のオーダの登録"},
+	        {"patient", ci_patient, "link a downtime patient number to a real ID, or undo it",
+	         "ダウンタイム患者番号と実際の患者 ID の紐付けと取り消し"},
+	        {"backlog", ci_backlog, "the back-entry worklist: enter, scan, bill (and mark steps)",
+	         "遡及作業の一覧: 入力・スキャン・請求 (工程の記録)"},
 	        {0},
 	};
 	return cli_dispatch(argc, argv, "incident", subs);
