@@ -41,7 +41,8 @@ static int numbers_allocate(int argc, char **argv)
 	const struct lb_opt opts[] = {
 	        CI_COMMON_OPTS(c),
 	        CI_AS_OPT(c),
-	        {LB_OPT_STRING, 0, "ward", &ward, "W", "the ward code (1 to 8 of A-Z, 0-9)", "病棟コード (A-Z, 0-9 の 1〜8 文字)"},
+	        {LB_OPT_STRING, 0, "ward", &ward, "W", "the ward code (1 to 8 of A-Z, 0-9)",
+	         "病棟コード (A-Z, 0-9 の 1〜8 文字)"},
 	        {LB_OPT_STRING, 0, "kind", &kind, "K", "order (paper forms) or patient (wristbands)",
 	         "order (オーダ用紙) か patient (リストバンド)"},
 	        {LB_OPT_INT, 0, "count", &count, "N", "how many numbers", "番号の個数", 1, BE_SERIAL_MAX},
@@ -51,15 +52,19 @@ static int numbers_allocate(int argc, char **argv)
 	static const struct lb_cmd_help help = {
 	        "lifeboat incident numbers allocate --incident FILE --ward W --kind order|patient --count N [--json]",
 	        "Reserve a block of downtime numbers for a ward, in normal times, before any outage: order numbers\n"
-	        "(DT-3A-000123-7) for paper order forms, patient numbers (DP-3A-000001-5) for wristbands of patients\n"
-	        "admitted with no EHR record. A number is never reused and never shared with another ward; the last digit\n"
+	        "(DT-3A-000123-9) for paper order forms, patient numbers (DP-3A-000001-0) for wristbands of patients\n"
+	        "admitted with no EHR record. A number is never reused and never shared with another ward; the last "
+	        "digit\n"
 	        "is a check digit that catches a misread digit or two swapped digits. Print them with 'lifeboat print\n"
 	        "numbers'. Works with no incident open (recorded in the timeline as incident 0).",
-	        "病棟のダウンタイム番号を、障害の前の平常時にまとめて払い出します。オーダ番号 (DT-3A-000123-7) は\n"
-	        "紙のオーダ用紙に、患者番号 (DP-3A-000001-5) は電子カルテに記録のない入院患者のリストバンドに使います。\n"
-	        "番号は再利用されず、他の病棟と重なりません。最後の数字はチェックディジットで、1 桁の読み違いや隣り合う\n"
+	        "病棟のダウンタイム番号を、障害の前の平常時にまとめて払い出します。オーダ番号 (DT-3A-000123-9) は\n"
+	        "紙のオーダ用紙に、患者番号 (DP-3A-000001-0) "
+	        "は電子カルテに記録のない入院患者のリストバンドに使います。\n"
+	        "番号は再利用されず、他の病棟と重なりません。最後の数字はチェックディジットで、1 "
+	        "桁の読み違いや隣り合う\n"
 	        "2 桁の入れ替わりを検出します。'lifeboat print numbers' で印刷します。インシデントがなくても使えます。",
-	        "  lifeboat incident numbers allocate --incident /hq/incident.db --ward 3A --kind order --count 500 \\\n"
+	        "  lifeboat incident numbers allocate --incident /hq/incident.db --ward 3A --kind order --count 500 "
+	        "\\\n"
 	        "          --as '医事課 田中'"};
 	int i = cli_parse(argc, argv, opts, &help, &code);
 	if (i < 0)
@@ -68,7 +73,8 @@ static int numbers_allocate(int argc, char **argv)
 		return cli_usage(L_("allocate takes no arguments", "allocate に引数はありません"));
 	int k = be_numkind_parse(kind);
 	if (k < 0)
-		return cli_usage(L_("allocate needs --kind order|patient", "allocate には --kind order|patient が必要です"));
+		return cli_usage(
+		        L_("allocate needs --kind order|patient", "allocate には --kind order|patient が必要です"));
 	if (!be_ward_ok(ward))
 		return cli_usage(L_("allocate needs --ward W (1 to 8 of A-Z, 0-9), not '%s'",
 		                    "allocate には --ward W (A-Z, 0-9 の 1〜8 文字) が必要です ('%s' は不可)"),
@@ -124,7 +130,8 @@ static int numbers_list(int argc, char **argv)
 	};
 	static const struct lb_cmd_help help = {
 	        "lifeboat incident numbers list --incident FILE [--ward W] [--kind order|patient] [--json]",
-	        "The blocks of downtime numbers allocated in the file, oldest first: ward, kind, first and last number,\n"
+	        "The blocks of downtime numbers allocated in the file, oldest first: ward, kind, first and last "
+	        "number,\n"
 	        "who allocated them and when.",
 	        "ファイルで払い出したダウンタイム番号のブロックを古い順に表示します (病棟・種類・最初と最後の番号・\n"
 	        "払い出した人と日時)。",
@@ -167,7 +174,8 @@ static int numbers_list(int argc, char **argv)
 		} else {
 			if (j)
 				buf_adds(&out, "\n");
-			buf_addf(&out, "%-8s %-7s %s - %s (%u) ", b[j].ward, be_numkind_name(b[j].kind), a, z, b[j].count);
+			buf_addf(&out, "%-8s %-7s %s - %s (%u) ", b[j].ward, be_numkind_name(b[j].kind), a, z,
+			         b[j].count);
 			lb_format_local(&out, b[j].at_ms);
 			buf_addf(&out, " %s", b[j].who ? b[j].who : "-");
 		}
@@ -183,11 +191,12 @@ static int numbers_check(int argc, char **argv)
 	const struct lb_opt opts[] = {CI_COMMON_OPTS(c), {0}};
 	static const struct lb_cmd_help help = {
 	        "lifeboat incident numbers check NUMBER [--incident FILE]",
-	        "Check a downtime number: its form and check digit, and (with --incident or --db) that it was allocated\n"
+	        "Check a downtime number: its form and check digit, and (with --incident or --db) that it was "
+	        "allocated\n"
 	        "in the file. Exit 0 when good, 2 when not.",
 	        "ダウンタイム番号の形とチェックディジット、(--incident か --db があれば) ファイルで払い出されたことを\n"
 	        "確かめます。正しければ終了コード 0、違えば 2。",
-	        "  lifeboat incident numbers check DT-3A-000123-7 --incident /hq/incident.db"};
+	        "  lifeboat incident numbers check DT-3A-000123-9 --incident /hq/incident.db"};
 	int i = cli_parse(argc, argv, opts, &help, &code);
 	if (i < 0)
 		return code;

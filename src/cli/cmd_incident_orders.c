@@ -82,7 +82,8 @@ static int cmd_order_add(int argc, char **argv)
 	const struct lb_opt opts[] = {
 	        CI_COMMON_OPTS(c),
 	        CI_AS_OPT(c),
-	        {LB_OPT_STRING, 0, "number", &number, "N", "the order's downtime number (DT-…)", "オーダのダウンタイム番号 (DT-…)"},
+	        {LB_OPT_STRING, 0, "number", &number, "N", "the order's downtime number (DT-…)",
+	         "オーダのダウンタイム番号 (DT-…)"},
 	        {LB_OPT_STRING, 0, "patient", &patient, "ID", "the patient ID, or a downtime patient number (DP-…)",
 	         "患者 ID、またはダウンタイム患者番号 (DP-…)"},
 	        {LB_OPT_STRING, 0, "kind", &kind, "K",
@@ -93,7 +94,8 @@ static int cmd_order_add(int argc, char **argv)
 	        {LB_OPT_STRING, 0, "ward", &ward, "W", "the ward where written (default the number's)",
 	         "記載した病棟 (既定は番号の病棟)"},
 	        {LB_OPT_STRING, 0, "form-serial", &serial, "S", "the printed serial of the form", "用紙の印刷番号"},
-	        {LB_OPT_STRING, 0, "paper-at", &paper, "PLACE", "where the paper original is kept", "紙の原本の保管場所"},
+	        {LB_OPT_STRING, 0, "paper-at", &paper, "PLACE", "where the paper original is kept",
+	         "紙の原本の保管場所"},
 	        {LB_OPT_STRING, 0, "note", &note, "TEXT", "a note", "備考"},
 	        CLI_OPT_JSON(&json),
 	        {0},
@@ -107,11 +109,13 @@ static int cmd_order_add(int argc, char **argv)
 	        "allocated in this file; the patient is a real ID (checked in the store when --db is given) or an\n"
 	        "allocated downtime patient number. Registering the same number with the same content again shows the\n"
 	        "existing entry; other content under a registered number is refused.",
-	        "障害中に書いた紙のオーダや記録を、そのダウンタイム番号で登録します。後で電子カルテへの入力・スキャン・\n"
+	        "障害中に書いた紙のオーダや記録を、そのダウンタイム番号で登録します。後で電子カルテへの入力・スキャン・"
+	        "\n"
 	        "請求を行います ('lifeboat incident backlog')。番号はこのファイルで払い出したものに限ります。患者は\n"
-	        "実際の患者 ID (--db があればストアで確認) か、払い出したダウンタイム患者番号です。同じ番号を同じ内容で\n"
+	        "実際の患者 ID (--db があればストアで確認) "
+	        "か、払い出したダウンタイム患者番号です。同じ番号を同じ内容で\n"
 	        "もう一度登録すると既存の登録を表示し、違う内容なら拒否します。",
-	        "  lifeboat incident order add --incident /ward3a/incident.db --number DT-3A-000123-7 \\\n"
+	        "  lifeboat incident order add --incident /ward3a/incident.db --number DT-3A-000123-9 \\\n"
 	        "          --patient 0012345 --kind 処方 --author '医師 山田' --time '2026-12-07 10:30' \\\n"
 	        "          --paper-at '3A ナースステーション 棚 2' --as '看護師 佐藤'"};
 	int i = cli_parse(argc, argv, opts, &help, &code);
@@ -122,13 +126,20 @@ static int cmd_order_add(int argc, char **argv)
 	if (!number || !patient || !kind || !author)
 		return cli_usage(L_("order add needs --number, --patient, --kind and --author",
 		                    "order add には --number, --patient, --kind, --author が必要です"));
-	struct be_order_new n = {.number = number, .patient = patient, .kind = be_kind_parse(kind), .author = author,
-	                         .ward = ward, .form_serial = serial, .paper_at = paper, .note = note};
+	struct be_order_new n = {.number = number,
+	                         .patient = patient,
+	                         .kind = be_kind_parse(kind),
+	                         .author = author,
+	                         .ward = ward,
+	                         .form_serial = serial,
+	                         .paper_at = paper,
+	                         .note = note};
 	if (n.kind < 0)
-		return cli_usage(L_("no kind '%s' (prescription, injection, lab, imaging, nursing, diet, admission, "
-		                    "discharge, transfer, note)",
-		                    "種類 '%s' はありません (処方・注射・検査・画像・看護指示・食事・入院・退院・転棟・記録)"),
-		                 kind);
+		return cli_usage(
+		        L_("no kind '%s' (prescription, injection, lab, imaging, nursing, diet, admission, "
+		           "discharge, transfer, note)",
+		           "種類 '%s' はありません (処方・注射・検査・画像・看護指示・食事・入院・退院・転棟・記録)"),
+		        kind);
 	if (time && lb_parse_time(time, &n.clinical_ms) < 0)
 		return cli_usage(L_("--time takes a time like '2026-12-07 10:30', not '%s'",
 		                    "--time には '2026-12-07 10:30' のような日時を指定します ('%s' は不可)"),
@@ -222,8 +233,8 @@ static int list_each(const struct be_order *o, void *arg)
 		order_line(x->out, o);
 	}
 	if (x->csv) {
-		const char *cols[] = {o->number, o->ward, be_kind_name(o->kind), o->patient, o->linked_to, o->author,
-		                      o->paper_at};
+		const char *cols[] = {o->number, o->ward,    be_kind_name(o->kind), o->patient, o->linked_to,
+		                      o->author, o->paper_at};
 		for (size_t k = 0; k < LB_ARRAY_LEN(cols); k++) {
 			if (k)
 				fputc(',', x->csv);
@@ -262,8 +273,10 @@ static int list_common(int argc, char **argv, int backlog)
 	        "  lifeboat incident order list --incident /hq/incident.db --patient 0012345"};
 	static const struct lb_cmd_help backlog_help = {
 	        "lifeboat incident backlog --incident FILE [--ward W] [--kind K] [--step S] [--json] [--csv FILE]\n"
-	        "lifeboat incident backlog mark NUMBER… --entered|--scanned|--billed|--waive REASON [--step S] --as NAME",
-	        "The back-entry worklist: registered orders not yet entered into the EHR, scanned and billed. An entry\n"
+	        "lifeboat incident backlog mark NUMBER… --entered|--scanned|--billed|--waive REASON [--step S] --as "
+	        "NAME",
+	        "The back-entry worklist: registered orders not yet entered into the EHR, scanned and billed. An "
+	        "entry\n"
 	        "leaves it only when all three steps are done or waived ('backlog mark').",
 	        "遡及入力の作業一覧: 電子カルテへの入力・紙のスキャン・請求がまだ済んでいない登録です。3 つの工程が\n"
 	        "すべて済むか省略されたときだけ一覧から消えます ('backlog mark')。",
@@ -313,10 +326,11 @@ static int cmd_order_show(int argc, char **argv)
 	const struct lb_opt opts[] = {CI_COMMON_OPTS(c), CLI_OPT_JSON(&json), {0}};
 	static const struct lb_cmd_help help = {
 	        "lifeboat incident order show NUMBER --incident FILE [--json]",
-	        "One registered order: its patient (and the real ID a downtime patient is linked to), kind, time, author,\n"
+	        "One registered order: its patient (and the real ID a downtime patient is linked to), kind, time, "
+	        "author,\n"
 	        "where the paper is, who registered it and which steps are done.",
 	        "登録 1 件の内容 (患者と紐付け先、種類、日時、記載者、原本の場所、登録者、済んだ工程) を表示します。",
-	        "  lifeboat incident order show DT-3A-000123-7 --incident /hq/incident.db"};
+	        "  lifeboat incident order show DT-3A-000123-9 --incident /hq/incident.db"};
 	int i = cli_parse(argc, argv, opts, &help, &code);
 	if (i < 0)
 		return code;
@@ -367,7 +381,8 @@ static int patient_cmd(int argc, char **argv, int link)
 	const char *to = NULL;
 	int code;
 	const struct lb_opt link_opts[] = {
-	        CI_COMMON_OPTS(c), CI_AS_OPT(c),
+	        CI_COMMON_OPTS(c),
+	        CI_AS_OPT(c),
 	        {LB_OPT_STRING, 0, "to", &to, "PID", "the patient's real ID in the EHR", "電子カルテの実際の患者 ID"},
 	        {0},
 	};
@@ -375,22 +390,25 @@ static int patient_cmd(int argc, char **argv, int link)
 	static const struct lb_cmd_help link_help = {
 	        "lifeboat incident patient link DP-… --to PID --as NAME --incident FILE [--db STORE]",
 	        "Link a downtime patient number to the patient's real EHR ID once it is known: every entry registered\n"
-	        "under the DP- number is then listed under the real ID. A later link replaces it; 'patient unlink' undoes\n"
+	        "under the DP- number is then listed under the real ID. A later link replaces it; 'patient unlink' "
+	        "undoes\n"
 	        "it. Nothing is edited: each is a new entry with who and when.",
 	        "ダウンタイム患者番号を、判明した電子カルテの実際の患者 ID に紐付けます。DP- 番号で登録したものが\n"
 	        "すべて実際の ID の下に表示されます。後の紐付けが前のものに代わり、'patient unlink' で取り消せます。\n"
 	        "どれも編集ではなく、記録者と日時つきの新しい記録です。",
-	        "  lifeboat incident patient link DP-3A-000001-5 --to 0012345 --as '医事課 鈴木' --incident /hq/incident.db"};
+	        "  lifeboat incident patient link DP-3A-000001-0 --to 0012345 --as '医事課 鈴木' --incident "
+	        "/hq/incident.db"};
 	static const struct lb_cmd_help unlink_help = {
 	        "lifeboat incident patient unlink DP-… --as NAME --incident FILE",
 	        "Undo the link of a downtime patient number (a linking mistake), as a new entry.",
 	        "ダウンタイム患者番号の紐付けを取り消します (誤った紐付け)。新しい記録として残ります。",
-	        "  lifeboat incident patient unlink DP-3A-000001-5 --as '医事課 鈴木' --incident /hq/incident.db"};
+	        "  lifeboat incident patient unlink DP-3A-000001-0 --as '医事課 鈴木' --incident /hq/incident.db"};
 	int i = cli_parse(argc, argv, link ? link_opts : unlink_opts, link ? &link_help : &unlink_help, &code);
 	if (i < 0)
 		return code;
 	if (argc - i != 1)
-		return cli_usage(L_("give one downtime patient number (DP-…)", "ダウンタイム患者番号 (DP-…) を 1 つ指定します"));
+		return cli_usage(
+		        L_("give one downtime patient number (DP-…)", "ダウンタイム患者番号 (DP-…) を 1 つ指定します"));
 	if (link && !to)
 		return cli_usage(L_("link needs --to PID", "link には --to PID が必要です"));
 	int rc = be_number_parse(argv[i], NULL, NULL, NULL);
@@ -465,15 +483,19 @@ static int cmd_backlog_mark(int argc, char **argv)
 	};
 	static const struct lb_cmd_help help = {
 	        "lifeboat incident backlog mark NUMBER… --entered|--scanned|--billed|--waive REASON --step S --as NAME",
-	        "Record one step of back-entry for one or many registered numbers, as one timeline entry: entered into\n"
-	        "the EHR, paper scanned, billed, or waived with a reason (e.g. included in the admission fee). An entry\n"
+	        "Record one step of back-entry for one or many registered numbers, as one timeline entry: entered "
+	        "into\n"
+	        "the EHR, paper scanned, billed, or waived with a reason (e.g. included in the admission fee). An "
+	        "entry\n"
 	        "leaves the backlog when all three are done or waived. A number not registered writes nothing.",
 	        "1 つまたは複数の登録番号について遡及作業の工程を 1 つ記録します (1 件の記録): 電子カルテに入力、\n"
-	        "紙をスキャン、請求、または理由つきの省略 (例: 入院料に包括)。3 工程がすべて済むか省略されると一覧から\n"
+	        "紙をスキャン、請求、または理由つきの省略 (例: 入院料に包括)。3 "
+	        "工程がすべて済むか省略されると一覧から\n"
 	        "消えます。登録のない番号があれば何も書きません。",
-	        "  lifeboat incident backlog mark DT-3A-000123-7 DT-3A-000124-5 --entered --as '医事課 鈴木' \\\n"
+	        "  lifeboat incident backlog mark DT-3A-000123-9 DT-3A-000124-7 --entered --as '医事課 鈴木' \\\n"
 	        "          --incident /hq/incident.db\n"
-	        "  lifeboat incident backlog mark DT-3A-000125-3 --waive '入院料に包括' --step billed --as '医事課 鈴木'"};
+	        "  lifeboat incident backlog mark DT-3A-000125-2 --waive '入院料に包括' --step billed --as '医事課 "
+	        "鈴木'"};
 	int i = cli_parse(argc, argv, opts, &help, &code);
 	if (i < 0)
 		return code;
@@ -482,8 +504,9 @@ static int cmd_backlog_mark(int argc, char **argv)
 	int flags = entered + scanned + billed + (waive != NULL);
 	int st = entered ? BE_STEP_ENTERED : scanned ? BE_STEP_SCANNED : billed ? BE_STEP_BILLED : be_step_parse(step);
 	if (flags != 1 || st < 0 || (step && !waive))
-		return cli_usage(L_("mark takes one of --entered, --scanned, --billed, or --waive REASON --step S",
-		                    "mark には --entered, --scanned, --billed, --waive REASON --step S のどれか 1 つを指定します"));
+		return cli_usage(L_(
+		        "mark takes one of --entered, --scanned, --billed, or --waive REASON --step S",
+		        "mark には --entered, --scanned, --billed, --waive REASON --step S のどれか 1 つを指定します"));
 	if (waive && !*waive)
 		return cli_usage(L_("--waive needs a reason", "--waive には理由が必要です"));
 	for (int k = i; k < argc; k++) {

@@ -28,7 +28,7 @@ int be_numkind_parse(const char *s);
 int be_ward_ok(const char *w);
 /* The check digit (0-9) of ward + 6-digit serial: Damm's algorithm, a ward letter as two digits (A=10 … Z=35). */
 int be_check_digit(const char *ward, uint32_t serial);
-/* "DT-3A-000123-7" (order) or "DP-3A-000123-7" (patient) into out. */
+/* "DT-3A-000123-9" (order) or "DP-3A-000123-7" (patient) into out. */
 void be_number_format(char out[BE_NUMBER_MAX], int kind, const char *ward, uint32_t serial);
 /* Parse a number: 0, or -LB_EINVAL with a one-line message (malformed, or a check digit that does not match). */
 int be_number_parse(const char *s, int *kind, char ward[BE_WARD_MAX + 1], uint32_t *serial);
@@ -72,15 +72,15 @@ int be_kind_parse(const char *s); /* name or Japanese label; -1 when none */
 typedef int (*be_patient_known_fn)(const char *id, void *arg);
 
 struct be_order_new {
-	const char *number;   /* DT-… allocated in this file */
-	const char *patient;  /* a real ID (checked by patient_known) or an allocated DP-… */
-	int kind;             /* enum be_kind */
-	int64_t clinical_ms;  /* when it was written or done (0: now) */
-	const char *author;   /* who wrote the paper */
-	const char *ward;     /* NULL: the number's ward */
+	const char *number;                        /* DT-… allocated in this file */
+	const char *patient;                       /* a real ID (checked by patient_known) or an allocated DP-… */
+	int kind;                                  /* enum be_kind */
+	int64_t clinical_ms;                       /* when it was written or done (0: now) */
+	const char *author;                        /* who wrote the paper */
+	const char *ward;                          /* NULL: the number's ward */
 	const char *form_serial, *paper_at, *note; /* optional */
-	const char *origin;   /* which ward file it came from (NULL: this one) */
-	const char *who, *os_user; /* who registers it */
+	const char *origin;                        /* which ward file it came from (NULL: this one) */
+	const char *who, *os_user;                 /* who registers it */
 };
 struct be_order {
 	char number[BE_NUMBER_MAX];
@@ -90,8 +90,8 @@ struct be_order {
 	int kind;
 	int64_t clinical_ms, registered_ms, seq;
 	uint8_t hash[32];
-	int done;           /* steps done or waived: BE_STEP_* bits */
-	int64_t closed_ms;  /* when the last step was done (0: open) */
+	int done;          /* steps done or waived: BE_STEP_* bits */
+	int64_t closed_ms; /* when the last step was done (0: open) */
 };
 void be_order_release(struct be_order *o);
 
@@ -112,7 +112,10 @@ struct be_filter {
 	const char *patient; /* NULL: all; a real ID also matches DP- numbers linked to it */
 	int missing_step;    /* backlog only: 0, or a BE_STEP_* bit not yet done */
 };
-#define BE_FILTER_ALL {NULL, -1, NULL, 0}
+#define BE_FILTER_ALL             \
+	{                         \
+		NULL, -1, NULL, 0 \
+	}
 /* Each order matching flt, by number; each returns non-zero to stop (that value is returned). */
 int be_order_list(struct incident_file *f, const struct be_filter *flt, int (*each)(const struct be_order *, void *),
                   void *arg);
@@ -120,8 +123,8 @@ int be_order_list(struct incident_file *f, const struct be_filter *flt, int (*ea
 /* ---- downtime patients (orders.c) ---------------------------------------------------------------------------- */
 
 /* Link an allocated DP- number to a real ID (checked by known when given), or undo the link (a new entry). */
-int be_patient_link(struct incident_file *f, const char *dp, const char *real_id, be_patient_known_fn known,
-                    void *arg, const char *who, const char *os_user, int64_t *seq);
+int be_patient_link(struct incident_file *f, const char *dp, const char *real_id, be_patient_known_fn known, void *arg,
+                    const char *who, const char *os_user, int64_t *seq);
 int be_patient_unlink(struct incident_file *f, const char *dp, const char *who, const char *os_user, int64_t *seq);
 
 /* ---- the back-entry worklist (backlog.c) --------------------------------------------------------------------- */

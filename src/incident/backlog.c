@@ -12,7 +12,7 @@
 
 const char *be_step_name(int step)
 {
-	return step == BE_STEP_ENTERED ? "entered"
+	return step == BE_STEP_ENTERED   ? "entered"
 	       : step == BE_STEP_SCANNED ? "scanned"
 	       : step == BE_STEP_BILLED  ? "billed"
 	                                 : "?";
@@ -68,9 +68,10 @@ int be_steps_mark(struct incident_file *f, const char *const *numbers, size_t n,
 	if (rc == 0)
 		rc = be_append(f, "step", text, who, os_user, &s);
 	sqlite3_stmt *st = NULL;
-	if (rc == 0 && (rc = be_prepare(f, "INSERT INTO be_steps(number, step, waived, who, at_ms, seq)"
-	                                   " SELECT ?1, ?2, ?3, author, at_ms, seq FROM entries WHERE seq = ?4"
-	                                   " AND NOT EXISTS(SELECT 1 FROM be_steps WHERE number = ?1 AND step = ?2)",
+	if (rc == 0 && (rc = be_prepare(f,
+	                                "INSERT INTO be_steps(number, step, waived, who, at_ms, seq)"
+	                                " SELECT ?1, ?2, ?3, author, at_ms, seq FROM entries WHERE seq = ?4"
+	                                " AND NOT EXISTS(SELECT 1 FROM be_steps WHERE number = ?1 AND step = ?2)",
 	                                &st)) == 0)
 		for (size_t i = 0; rc == 0 && i < n; i++) {
 			sqlite3_reset(st);
@@ -109,8 +110,9 @@ int be_burndown(struct incident_file *f, int64_t now_ms, struct be_day **days, s
 	sqlite3_finalize(st);
 	if (first < 0 || first > now_ms)
 		return 0;
-	if ((rc = be_prepare(f, "SELECT (SELECT count(*) FROM be_backlog WHERE registered_ms < ?1) -"
-	                        " (SELECT count(*) FROM be_backlog WHERE closed_ms < ?1)",
+	if ((rc = be_prepare(f,
+	                     "SELECT (SELECT count(*) FROM be_backlog WHERE registered_ms < ?1) -"
+	                     " (SELECT count(*) FROM be_backlog WHERE closed_ms < ?1)",
 	                     &st)) < 0)
 		return rc;
 	int64_t d0 = first - first % DAY_MS;

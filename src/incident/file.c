@@ -59,53 +59,113 @@ static const char schema_v2[] =
 /* Version 4 adds back-entry (docs/backentry.md, backentry.h). Every table is append-only but be_backlog, which
  * triggers derive from be_orders and be_steps (the worklist, indexed on what is still open). seq is the timeline
  * entry each row belongs to; one entry may make many rows (a block of numbers, a merge, a bulk mark). */
-#define BE_RO(t)                                                                                  \
-	"CREATE TRIGGER " t "_no_update BEFORE UPDATE ON " t                                       \
-	" BEGIN SELECT RAISE(ABORT, 'the back-entry register is append-only'); END;\n"             \
-	"CREATE TRIGGER " t "_no_delete BEFORE DELETE ON " t                                       \
+#define BE_RO(t)                                                                       \
+	"CREATE TRIGGER " t "_no_update BEFORE UPDATE ON " t                           \
+	" BEGIN SELECT RAISE(ABORT, 'the back-entry register is append-only'); END;\n" \
+	"CREATE TRIGGER " t "_no_delete BEFORE DELETE ON " t                           \
 	" BEGIN SELECT RAISE(ABORT, 'the back-entry register is append-only'); END;\n"
 static const char schema_v4[] =
         "CREATE TABLE be_blocks(id INTEGER PRIMARY KEY, kind TEXT NOT NULL CHECK(kind IN ('order', 'patient')),"
         " ward TEXT NOT NULL, first INTEGER NOT NULL, count INTEGER NOT NULL CHECK(count > 0), who TEXT,"
         " at_ms INTEGER NOT NULL, seq INTEGER NOT NULL);\n"
-        "CREATE UNIQUE INDEX be_blocks_range ON be_blocks(kind, ward, first);\n" BE_RO("be_blocks")
-        "CREATE TABLE be_orders(number TEXT PRIMARY KEY, ward TEXT NOT NULL, patient TEXT NOT NULL,"
-        " kind TEXT NOT NULL, clinical_ms INTEGER NOT NULL, author TEXT NOT NULL, form_serial TEXT, paper_at TEXT,"
-        " note TEXT, registered_ms INTEGER NOT NULL, registered_by TEXT, origin TEXT, hash BLOB NOT NULL,"
-        " seq INTEGER NOT NULL);\n"
-        "CREATE INDEX be_orders_patient ON be_orders(patient);\n"
-        "CREATE INDEX be_orders_seq ON be_orders(seq);\n" BE_RO("be_orders")
-        "CREATE TABLE be_steps(id INTEGER PRIMARY KEY, number TEXT NOT NULL,"
-        " step TEXT NOT NULL CHECK(step IN ('entered', 'scanned', 'billed')), waived TEXT, who TEXT,"
-        " at_ms INTEGER NOT NULL, seq INTEGER NOT NULL);\n"
-        "CREATE INDEX be_steps_number ON be_steps(number);\n" BE_RO("be_steps")
-        "CREATE TABLE be_links(id INTEGER PRIMARY KEY, dp TEXT NOT NULL, real_id TEXT, who TEXT,"
-        " at_ms INTEGER NOT NULL, seq INTEGER NOT NULL);\n" /* real_id NULL: unlinked; the newest row wins */
-        "CREATE INDEX be_links_dp ON be_links(dp, id);\n"
-        "CREATE INDEX be_links_real ON be_links(real_id) WHERE real_id IS NOT NULL;\n" BE_RO("be_links")
-        "CREATE TABLE be_conflicts(id INTEGER PRIMARY KEY, number TEXT NOT NULL, ours TEXT NOT NULL,"
-        " theirs TEXT NOT NULL, origin TEXT, at_ms INTEGER NOT NULL, seq INTEGER NOT NULL);\n"
-        "CREATE INDEX be_conflicts_number ON be_conflicts(number);\n" BE_RO("be_conflicts")
-        "CREATE TABLE be_resolutions(id INTEGER PRIMARY KEY, conflict INTEGER NOT NULL, choice TEXT NOT NULL,"
-        " who TEXT, at_ms INTEGER NOT NULL, seq INTEGER NOT NULL);\n" BE_RO("be_resolutions")
-        "CREATE TABLE be_imports(id INTEGER PRIMARY KEY, medium_hash TEXT NOT NULL, ward TEXT, entries INTEGER"
-        " NOT NULL, added INTEGER NOT NULL, same INTEGER NOT NULL, conflicts INTEGER NOT NULL, who TEXT,"
-        " at_ms INTEGER NOT NULL, seq INTEGER NOT NULL);\n"
-        "CREATE INDEX be_imports_hash ON be_imports(medium_hash);\n" BE_RO("be_imports")
-        "CREATE TABLE be_backlog(number TEXT PRIMARY KEY, ward TEXT NOT NULL, kind TEXT NOT NULL,"
-        " patient TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0, registered_ms INTEGER NOT NULL,"
-        " closed_ms INTEGER);\n"
-        "CREATE INDEX be_backlog_open ON be_backlog(ward, kind, number) WHERE done <> 7;\n"
-        "CREATE INDEX be_backlog_closed ON be_backlog(closed_ms) WHERE closed_ms IS NOT NULL;\n"
-        "CREATE TRIGGER be_orders_backlog AFTER INSERT ON be_orders BEGIN"
-        " INSERT INTO be_backlog(number, ward, kind, patient, registered_ms)"
-        " VALUES(NEW.number, NEW.ward, NEW.kind, NEW.patient, NEW.registered_ms); END;\n"
-        "CREATE TRIGGER be_steps_backlog AFTER INSERT ON be_steps BEGIN"
-        " UPDATE be_backlog SET done = done | (CASE NEW.step WHEN 'entered' THEN 1 WHEN 'scanned' THEN 2"
-        " ELSE 4 END) WHERE number = NEW.number;"
-        " UPDATE be_backlog SET closed_ms = NEW.at_ms WHERE number = NEW.number AND done = 7"
-        " AND closed_ms IS NULL; END;\n"
-        "PRAGMA user_version = 4;\n";
+        "CREATE UNIQUE INDEX be_blocks_range ON be_blocks(kind, ward, first);\n" BE_RO(
+                "be_blocks") "CREATE TABLE be_orders(number TEXT PRIMARY KEY, ward TEXT NOT NULL, patient TEXT NOT "
+                             "NULL,"
+                             " kind TEXT NOT NULL, clinical_ms INTEGER NOT NULL, author TEXT NOT NULL, form_serial "
+                             "TEXT, paper_at TEXT,"
+                             " note TEXT, registered_ms INTEGER NOT NULL, registered_by TEXT, origin TEXT, hash BLOB "
+                             "NOT NULL,"
+                             " seq INTEGER NOT NULL);\n"
+                             "CREATE INDEX be_orders_patient ON be_orders(patient);\n"
+                             "CREATE INDEX be_orders_seq ON be_orders(seq);\n" BE_RO(
+                                     "be_orders") "CREATE TABLE be_steps(id INTEGER PRIMARY KEY, number TEXT NOT NULL,"
+                                                  " step TEXT NOT NULL CHECK(step IN ('entered', 'scanned', "
+                                                  "'billed')), waived TEXT, who TEXT,"
+                                                  " at_ms INTEGER NOT NULL, seq INTEGER NOT NULL);\n"
+                                                  "CREATE INDEX be_steps_number ON be_steps(number);\n" BE_RO(
+                                                          "be_steps") "CREATE TABLE be_links(id INTEGER PRIMARY KEY, "
+                                                                      "dp TEXT NOT NULL, real_id TEXT, who TEXT,"
+                                                                      " at_ms INTEGER NOT NULL, seq INTEGER NOT "
+                                                                      "NULL);\n" /* real_id NULL: unlinked; the newest row wins */
+                                                                      "CREATE INDEX be_links_dp ON be_links(dp, id);\n"
+                                                                      "CREATE INDEX be_links_real ON be_links(real_id) "
+                                                                      "WHERE real_id IS NOT NULL;\n" BE_RO(
+                                                                              "be_links") "CREATE TABLE "
+                                                                                          "be_conflicts(id INTEGER "
+                                                                                          "PRIMARY KEY, number TEXT "
+                                                                                          "NOT NULL, ours TEXT NOT "
+                                                                                          "NULL,"
+                                                                                          " theirs TEXT NOT NULL, "
+                                                                                          "origin TEXT, at_ms INTEGER "
+                                                                                          "NOT NULL, seq INTEGER NOT "
+                                                                                          "NULL);\n"
+                                                                                          "CREATE INDEX "
+                                                                                          "be_conflicts_number ON "
+                                                                                          "be_conflicts(number);"
+                                                                                          "\n" BE_RO(
+                                                                                                  "be_conflicts") "CREA"
+                                                                                                                  "TE "
+                                                                                                                  "TABL"
+                                                                                                                  "E "
+                                                                                                                  "be_"
+                                                                                                                  "reso"
+                                                                                                                  "luti"
+                                                                                                                  "ons("
+                                                                                                                  "id "
+                                                                                                                  "INTE"
+                                                                                                                  "GER "
+                                                                                                                  "PRIM"
+                                                                                                                  "ARY "
+                                                                                                                  "KEY,"
+                                                                                                                  " con"
+                                                                                                                  "flic"
+                                                                                                                  "t "
+                                                                                                                  "INTE"
+                                                                                                                  "GER "
+                                                                                                                  "NOT "
+                                                                                                                  "NULL"
+                                                                                                                  ", "
+                                                                                                                  "choi"
+                                                                                                                  "ce "
+                                                                                                                  "TEXT"
+                                                                                                                  " NOT"
+                                                                                                                  " NUL"
+                                                                                                                  "L,"
+                                                                                                                  " who"
+                                                                                                                  " TEX"
+                                                                                                                  "T, "
+                                                                                                                  "at_"
+                                                                                                                  "ms "
+                                                                                                                  "INTE"
+                                                                                                                  "GER "
+                                                                                                                  "NOT "
+                                                                                                                  "NULL"
+                                                                                                                  ", "
+                                                                                                                  "seq "
+                                                                                                                  "INTE"
+                                                                                                                  "GER "
+                                                                                                                  "NOT "
+                                                                                                                  "NULL"
+                                                                                                                  ");"
+                                                                                                                  "\n" BE_RO(
+                                                                                                                          "be_resolutions") "CREATE TABLE be_imports(id INTEGER PRIMARY KEY, medium_hash TEXT NOT NULL, ward TEXT, entries INTEGER"
+                                                                                                                                            " NOT NULL, added INTEGER NOT NULL, same INTEGER NOT NULL, conflicts INTEGER NOT NULL, who TEXT,"
+                                                                                                                                            " at_ms INTEGER NOT NULL, seq INTEGER NOT NULL);\n"
+                                                                                                                                            "CREATE INDEX be_imports_hash ON be_imports(medium_hash);\n" BE_RO(
+                                                                                                                                                    "be_imports") "CREATE TABLE be_backlog(number TEXT PRIMARY KEY, ward TEXT NOT NULL, kind TEXT NOT NULL,"
+                                                                                                                                                                  " patient TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0, registered_ms INTEGER NOT NULL,"
+                                                                                                                                                                  " closed_ms INTEGER);\n"
+                                                                                                                                                                  "CREATE INDEX be_backlog_open ON be_backlog(ward, kind, number) WHERE done <> 7;\n"
+                                                                                                                                                                  "CREATE INDEX be_backlog_closed ON be_backlog(closed_ms) WHERE closed_ms IS NOT NULL;\n"
+                                                                                                                                                                  "CREATE TRIGGER be_orders_backlog AFTER INSERT ON be_orders BEGIN"
+                                                                                                                                                                  " INSERT INTO be_backlog(number, ward, kind, patient, registered_ms)"
+                                                                                                                                                                  " VALUES(NEW.number, NEW.ward, NEW.kind, NEW.patient, NEW.registered_ms); END;\n"
+                                                                                                                                                                  "CREATE TRIGGER be_steps_backlog AFTER INSERT ON be_steps BEGIN"
+                                                                                                                                                                  " UPDATE be_backlog SET done = done | (CASE NEW.step WHEN 'entered' THEN 1 WHEN 'scanned' THEN 2"
+                                                                                                                                                                  " ELSE 4 END) WHERE number = NEW.number;"
+                                                                                                                                                                  " UPDATE be_backlog SET closed_ms = NEW.at_ms WHERE number = NEW.number AND done = 7"
+                                                                                                                                                                  " AND closed_ms IS NULL; END;\n"
+                                                                                                                                                                  "PRAGMA user_version = 4;\n";
 
 /*
  * The steps from one version to the next: upgrades[v] takes a version-v file to v + 1. A new file gets schema

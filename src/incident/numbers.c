@@ -95,8 +95,8 @@ int be_number_parse(const char *s, int *kind, char ward[BE_WARD_MAX + 1], uint32
 		}
 	}
 	if (!ok)
-		return lb_error_tr(LB_EINVAL, "'%s' is not a downtime number (like DT-3A-000123-7 or DP-3A-000001-5)",
-		                   "'%s' はダウンタイム番号ではありません (DT-3A-000123-7 や DP-3A-000001-5 の形)",
+		return lb_error_tr(LB_EINVAL, "'%s' is not a downtime number (like DT-3A-000123-9 or DP-3A-000001-0)",
+		                   "'%s' はダウンタイム番号ではありません (DT-3A-000123-9 や DP-3A-000001-0 の形)",
 		                   s ? s : "");
 	if (be_check_digit(wb, v) != dash[8] - '0')
 		return lb_error_tr(LB_EINVAL, "the check digit of '%s' does not match: a digit was misread or mistyped",
@@ -165,8 +165,9 @@ int be_numbers_allocate(struct incident_file *f, int kind, const char *ward, uin
 		sqlite3_finalize(st);
 	}
 	if (rc == 0 && (uint64_t)next + count - 1 > BE_SERIAL_MAX)
-		rc = lb_error_tr(LB_EINVAL, "ward %s has only %u %s numbers left", "病棟 %s の残りは %u 個です (%s 番号)",
-		                 ward, next > BE_SERIAL_MAX ? 0u : BE_SERIAL_MAX - next + 1, be_numkind_name(kind));
+		rc = lb_error_tr(LB_EINVAL, "ward %s has only %u %s numbers left",
+		                 "病棟 %s の残りは %u 個です (%s 番号)", ward,
+		                 next > BE_SERIAL_MAX ? 0u : BE_SERIAL_MAX - next + 1, be_numkind_name(kind));
 	char a[BE_NUMBER_MAX], b[BE_NUMBER_MAX], text[128];
 	be_number_format(a, kind, ward, next);
 	be_number_format(b, kind, ward, next + count - 1);
@@ -175,8 +176,9 @@ int be_numbers_allocate(struct incident_file *f, int kind, const char *ward, uin
 	int64_t s = 0;
 	if (rc == 0)
 		rc = be_append(f, "numbers", text, who, os_user, &s);
-	if (rc == 0 && (rc = be_prepare(f, "INSERT INTO be_blocks(kind, ward, first, count, who, at_ms, seq)"
-	                                   " SELECT ?1, ?2, ?3, ?4, author, at_ms, seq FROM entries WHERE seq = ?5",
+	if (rc == 0 && (rc = be_prepare(f,
+	                                "INSERT INTO be_blocks(kind, ward, first, count, who, at_ms, seq)"
+	                                " SELECT ?1, ?2, ?3, ?4, author, at_ms, seq FROM entries WHERE seq = ?5",
 	                                &st)) == 0) {
 		sqlite3_bind_text(st, 1, be_numkind_name(kind), -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, ward, -1, SQLITE_STATIC);
@@ -204,8 +206,10 @@ int be_number_allocated(struct incident_file *f, const char *number)
 	if (be_number_parse(number, &kind, ward, &serial) < 0)
 		return 0;
 	sqlite3_stmt *st;
-	int rc = be_prepare(f, "SELECT 1 FROM be_blocks WHERE kind = ?1 AND ward = ?2 AND first <= ?3"
-	                       " AND first + count > ?3 LIMIT 1", &st);
+	int rc = be_prepare(f,
+	                    "SELECT 1 FROM be_blocks WHERE kind = ?1 AND ward = ?2 AND first <= ?3"
+	                    " AND first + count > ?3 LIMIT 1",
+	                    &st);
 	if (rc < 0)
 		return rc;
 	sqlite3_bind_text(st, 1, be_numkind_name(kind), -1, SQLITE_STATIC);
@@ -221,8 +225,10 @@ int be_blocks_list(struct incident_file *f, const char *ward, int kind, struct b
 	*out = NULL;
 	*n = 0;
 	sqlite3_stmt *st;
-	int rc = be_prepare(f, "SELECT kind, ward, first, count, who, at_ms, seq FROM be_blocks"
-	                       " WHERE (?1 IS NULL OR ward = ?1) AND (?2 IS NULL OR kind = ?2) ORDER BY id", &st);
+	int rc = be_prepare(f,
+	                    "SELECT kind, ward, first, count, who, at_ms, seq FROM be_blocks"
+	                    " WHERE (?1 IS NULL OR ward = ?1) AND (?2 IS NULL OR kind = ?2) ORDER BY id",
+	                    &st);
 	if (rc < 0)
 		return rc;
 	incident_bind_text(st, 1, ward);

@@ -17,11 +17,16 @@
 static const struct {
 	const char *name, *ja;
 } kinds[BE_KIND_COUNT] = {
-        [BE_PRESCRIPTION] = {"prescription", "処方"}, [BE_INJECTION] = {"injection", "注射"},
-        [BE_LAB] = {"lab", "検査"},                   [BE_IMAGING] = {"imaging", "画像"},
-        [BE_NURSING] = {"nursing", "看護指示"},       [BE_DIET] = {"diet", "食事"},
-        [BE_ADMISSION] = {"admission", "入院"},       [BE_DISCHARGE] = {"discharge", "退院"},
-        [BE_TRANSFER] = {"transfer", "転棟"},         [BE_NOTE] = {"note", "記録"},
+        [BE_PRESCRIPTION] = {"prescription", "処方"},
+        [BE_INJECTION] = {"injection", "注射"},
+        [BE_LAB] = {"lab", "検査"},
+        [BE_IMAGING] = {"imaging", "画像"},
+        [BE_NURSING] = {"nursing", "看護指示"},
+        [BE_DIET] = {"diet", "食事"},
+        [BE_ADMISSION] = {"admission", "入院"},
+        [BE_DISCHARGE] = {"discharge", "退院"},
+        [BE_TRANSFER] = {"transfer", "転棟"},
+        [BE_NOTE] = {"note", "記録"},
 };
 
 const char *be_kind_name(int k)
@@ -75,9 +80,9 @@ void be_order_release(struct be_order *o)
 }
 
 /* The columns read_order reads, from be_orders o and be_backlog b. */
-#define ORDER_COLS                                                                                                 \
-	"o.number, o.ward, o.patient, o.kind, o.clinical_ms, o.author, o.form_serial, o.paper_at, o.note,"         \
-	" o.registered_ms, o.registered_by, o.origin, o.hash, o.seq, b.done, b.closed_ms,"                         \
+#define ORDER_COLS                                                                                         \
+	"o.number, o.ward, o.patient, o.kind, o.clinical_ms, o.author, o.form_serial, o.paper_at, o.note," \
+	" o.registered_ms, o.registered_by, o.origin, o.hash, o.seq, b.done, b.closed_ms,"                 \
 	" (SELECT l.real_id FROM be_links l WHERE l.dp = o.patient ORDER BY l.id DESC LIMIT 1)"
 
 static char *dup_col(sqlite3_stmt *st, int i)
@@ -196,7 +201,8 @@ static int order_check(struct incident_file *f, const struct be_order_new *n, be
 	if ((rc = field_ok(n->author, 1, "the author", "記載者")) < 0 ||
 	    (rc = field_ok(n->form_serial, 0, "the form serial", "用紙番号")) < 0 ||
 	    (rc = field_ok(n->paper_at, 0, "where the paper is kept", "原本の保管場所")) < 0 ||
-	    (rc = field_ok(n->note, 0, "the note", "備考")) < 0 || (rc = field_ok(n->origin, 0, "the origin", "出所")) < 0)
+	    (rc = field_ok(n->note, 0, "the note", "備考")) < 0 ||
+	    (rc = field_ok(n->origin, 0, "the origin", "出所")) < 0)
 		return rc;
 	if (n->clinical_ms < 0 || n->clinical_ms > lb_now_ms() + 24 * 3600 * 1000)
 		return lb_error_tr(LB_EINVAL, "the clinical time is in the future", "記載日時が未来になっています");
@@ -326,8 +332,9 @@ static int link_write(struct incident_file *f, const char *dp, const char *real_
 	int64_t s = 0;
 	rc = be_append(f, real_id ? "link" : "unlink", text, who, os_user, &s);
 	sqlite3_stmt *st = NULL;
-	if (rc == 0 && (rc = be_prepare(f, "INSERT INTO be_links(dp, real_id, who, at_ms, seq)"
-	                                   " SELECT ?1, ?2, author, at_ms, seq FROM entries WHERE seq = ?3",
+	if (rc == 0 && (rc = be_prepare(f,
+	                                "INSERT INTO be_links(dp, real_id, who, at_ms, seq)"
+	                                " SELECT ?1, ?2, author, at_ms, seq FROM entries WHERE seq = ?3",
 	                                &st)) == 0) {
 		incident_bind_text(st, 1, dp);
 		incident_bind_text(st, 2, real_id);
@@ -356,8 +363,8 @@ static int dp_ok(struct incident_file *f, const char *dp)
 	                        "ダウンタイム患者番号 %s はこのファイルで払い出されていません", dp);
 }
 
-int be_patient_link(struct incident_file *f, const char *dp, const char *real_id, be_patient_known_fn known,
-                    void *arg, const char *who, const char *os_user, int64_t *seq)
+int be_patient_link(struct incident_file *f, const char *dp, const char *real_id, be_patient_known_fn known, void *arg,
+                    const char *who, const char *os_user, int64_t *seq)
 {
 	int rc = dp_ok(f, dp);
 	if (rc == 0)

@@ -155,9 +155,14 @@ static void test_orders_links_backlog(void **state)
 	be_number_format(n3, BE_NUM_ORDER, "3A", 3);
 	be_number_format(dp, BE_NUM_PATIENT, "3A", 1);
 	be_number_format(bad, BE_NUM_ORDER, "3A", 11);
-	struct be_order_new o = {.number = n1, .patient = "P0001", .kind = BE_PRESCRIPTION,
-	                         .clinical_ms = INT64_C(1796000000000), .author = "医師 山田", .paper_at = "3A 棚",
-	                         .who = "看護師 佐藤", .os_user = "ns1"};
+	struct be_order_new o = {.number = n1,
+	                         .patient = "P0001",
+	                         .kind = BE_PRESCRIPTION,
+	                         .clinical_ms = INT64_C(1796000000000),
+	                         .author = "医師 山田",
+	                         .paper_at = "3A 棚",
+	                         .who = "看護師 佐藤",
+	                         .os_user = "ns1"};
 	int64_t s1 = 0, s2 = 0;
 	int existed = -1;
 	assert_int_equal(be_order_add(f, &o, known, NULL, &s1, &existed), 0);
