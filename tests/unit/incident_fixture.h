@@ -9,6 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* SQL that takes a new (version 4) file back to version 3 by dropping the back-entry tables (their triggers and
+ * indexes go with them): the tests of older versions start from it. */
+#define INCIDENT_FIXTURE_DROP_V4                                                                             \
+	"DROP TABLE be_blocks; DROP TABLE be_orders; DROP TABLE be_steps; DROP TABLE be_links;"              \
+	" DROP TABLE be_conflicts; DROP TABLE be_resolutions; DROP TABLE be_imports; DROP TABLE be_backlog;" \
+	" PRAGMA user_version = 3;"
+
 static char dir[64], path[128];
 static struct incident_file *f;
 

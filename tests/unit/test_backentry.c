@@ -252,12 +252,7 @@ static void test_upgrade_v3(void **state)
 	f = NULL;
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db,
-	                              "DROP TABLE be_blocks; DROP TABLE be_orders; DROP TABLE be_steps;"
-	                              " DROP TABLE be_links; DROP TABLE be_conflicts; DROP TABLE be_resolutions;"
-	                              " DROP TABLE be_imports; DROP TABLE be_backlog; PRAGMA user_version = 3;",
-	                              NULL, NULL, NULL),
-	                 SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, INCIDENT_FIXTURE_DROP_V4, NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(incident_open(&f, path, 0), 0);
 	assert_int_equal(be_numbers_allocate(f, BE_NUM_ORDER, "3A", 5, NULL, "it1", NULL, NULL), 0);

@@ -344,6 +344,7 @@ static void test_version_1_file_upgraded_in_place(void **state)
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db,
+	                              INCIDENT_FIXTURE_DROP_V4
 	                              "DROP TABLE cards; DROP TABLE card_steps; DROP TABLE card_sets; DROP INDEX"
 	                              " entries_card; DROP TRIGGER entries_no_update; DROP TRIGGER entries_no_delete;"
 	                              " ALTER TABLE entries DROP COLUMN source; PRAGMA user_version = 1",

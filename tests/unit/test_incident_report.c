@@ -276,8 +276,10 @@ static void test_upgrade_from_v2(void **state)
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db,
-	                              "DROP TRIGGER entries_no_update; DROP TRIGGER entries_no_delete;"
-	                              "ALTER TABLE entries DROP COLUMN source; PRAGMA user_version = 2;",
+	                              INCIDENT_FIXTURE_DROP_V4 "DROP TRIGGER entries_no_update; DROP TRIGGER"
+	                                                       " entries_no_delete;"
+	                                                       "ALTER TABLE entries DROP COLUMN source; PRAGMA"
+	                                                       " user_version = 2;",
 	                              NULL, NULL, NULL),
 	                 SQLITE_OK);
 	sqlite3_close(db);
