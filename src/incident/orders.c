@@ -286,13 +286,16 @@ int be_list_in(struct incident_file *f, const struct be_filter *flt, int open_on
 {
 	sqlite3_stmt *st;
 	/* the partial index be_backlog_open serves the backlog: only open rows are read */
+#define LIST_WHERE                                                                                            \
+	" AND (?2 IS NULL OR b.ward = ?2) AND (?3 IS NULL OR b.kind = ?3) AND (?4 = 0 OR (b.done & ?4) = 0)"  \
+	" AND (?5 IS NULL OR b.patient = ?5 OR ?5 = (SELECT l.real_id FROM be_links l WHERE l.dp = b.patient" \
+	" ORDER BY l.id DESC LIMIT 1)) ORDER BY b.number"
+	/* the backlog's literal "done <> 7" lets SQLite read only the open rows (the partial index be_backlog_open) */
 	int rc = be_prepare(f,
-	                    "SELECT " ORDER_COLS " FROM be_backlog b JOIN be_orders o ON o.number = b.number"
-	                    " WHERE (?1 = 0 OR b.done <> 7) AND (?2 IS NULL OR b.ward = ?2)"
-	                    " AND (?3 IS NULL OR b.kind = ?3) AND (?4 = 0 OR (b.done & ?4) = 0)"
-	                    " AND (?5 IS NULL OR b.patient = ?5 OR ?5 = (SELECT l.real_id FROM be_links l"
-	                    " WHERE l.dp = b.patient ORDER BY l.id DESC LIMIT 1))"
-	                    " ORDER BY b.number",
+	                    open_only ? "SELECT " ORDER_COLS " FROM be_backlog b JOIN be_orders o ON o.number ="
+	                                " b.number WHERE b.done <> 7 AND ?1 = 1" LIST_WHERE
+	                              : "SELECT " ORDER_COLS " FROM be_backlog b JOIN be_orders o ON o.number ="
+	                                " b.number WHERE ?1 = 0" LIST_WHERE,
 	                    &st);
 	if (rc < 0)
 		return rc;
