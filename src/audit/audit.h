@@ -26,6 +26,7 @@ struct audit_service {
 	char *address; /* listen address */
 	char *program; /* the program holding the socket, when readable */
 	enum audit_tri needed;
+	const char *file; /* the inventory file it was read from (owned by the inventory) */
 	int line;
 };
 
@@ -45,24 +46,28 @@ struct audit_device {
 	size_t npackages;
 	struct lb_strlist unread; /* what the collector could not read, said rather than guessed */
 	char *notes;
+	const char *file; /* the inventory file it was read from (owned by the inventory) */
 	int line;
 };
 
 struct audit_segment {
 	char *name, *kind, *description;
 	enum audit_tri internet_facing;
+	const char *file; /* the inventory file it was read from (owned by the inventory) */
 	int line;
 };
 
 struct audit_path {
 	char *from, *to, *service, *purpose, *auth;
 	enum audit_tri always_on, writable;
+	const char *file; /* the inventory file it was read from (owned by the inventory) */
 	int line;
 };
 
 struct audit_system {
 	char *name, *kind, *vendor;
 	struct lb_strlist devices;
+	const char *file; /* the inventory file it was read from (owned by the inventory) */
 	int line;
 };
 
@@ -71,6 +76,7 @@ struct audit_account {
 	enum audit_tri enabled, admin, mfa, shared, remote, password_never_expires;
 	long uid; /* -1: not given */
 	struct lb_strlist groups;
+	const char *file; /* the inventory file it was read from (owned by the inventory) */
 	int line;
 };
 
@@ -81,11 +87,13 @@ struct audit_policy {
 	long password_max_days;    /* -1: not given */
 	enum audit_tri mfa_remote;
 	char *source; /* where a collector read it */
+	const char *file; /* the inventory file it was read from (owned by the inventory) */
 	int line;
 };
 
 struct audit_inventory {
 	char *file;          /* the first file it was read from, for messages */
+	struct lb_strlist files; /* every file read, owned; entries point into it */
 	char *hospital;      /* hospital.name */
 	char *checked;       /* hospital.checked: the date the inventory was taken */
 	long min_length;     /* hospital.password_min_length (the hospital's own rule), -1: not given */

@@ -185,7 +185,8 @@ static void check_reuse(const struct audit_inventory *inv, struct audit_findings
 		if (inv->accounts[i].credential && live(&inv->accounts[i]))
 			ix[n++] = i;
 	sort_inv = inv;
-	qsort(ix, n, sizeof(*ix), by_credential);
+	if (n)
+		qsort(ix, n, sizeof(*ix), by_credential);
 	for (size_t i = 0; i < n;) {
 		size_t j = i + 1;
 		const char *cred = inv->accounts[ix[i]].credential;
@@ -216,7 +217,7 @@ static void check_reuse(const struct audit_inventory *inv, struct audit_findings
 			buf_addf(&ev, L_("; one credential %.17s… on %d systems", "; 同じ認証情報 %.17s… が %d システムに"),
 			         cred, systems);
 			const struct audit_account *a0 = &inv->accounts[ix[i]];
-			audit_add(f, ops && sep ? "ACC-REUSE-OPS-BACKUP" : "ACC-REUSE", inv->file, a0->line, a0->user, "%s",
+			audit_add(f, ops && sep ? "ACC-REUSE-OPS-BACKUP" : "ACC-REUSE", a0->file, a0->line, a0->user, "%s",
 			          buf_cstr(&ev));
 			buf_release(&ev);
 		}
@@ -237,21 +238,21 @@ static void check_accounts(const struct audit_inventory *inv, const struct audit
 		if (!live(a))
 			continue;
 		if (a->shared == AUDIT_YES)
-			audit_add(f, "ACC-SHARED", inv->file, a->line, subj, "shared: true%s",
+			audit_add(f, "ACC-SHARED", a->file, a->line, subj, "shared: true%s",
 			          a->admin == AUDIT_YES ? ", admin: true" : "");
 		if (a->admin == AUDIT_YES && a->role && !strcmp(a->role, "user"))
-			audit_add(f, "ACC-USER-ADMIN", inv->file, a->line, subj, "role: user, admin: true");
+			audit_add(f, "ACC-USER-ADMIN", a->file, a->line, subj, "role: user, admin: true");
 		if (a->status && !strcmp(a->status, "left"))
-			audit_add(f, "ACC-LEAVER-ACTIVE", inv->file, a->line, subj, "status: left, enabled: %s",
+			audit_add(f, "ACC-LEAVER-ACTIVE", a->file, a->line, subj, "status: left, enabled: %s",
 			          a->enabled == AUDIT_YES ? "true" : L_("not false", "false ではない"));
 		int64_t last = day_of(a->last_login);
 		if (last != INT64_MIN && today != INT64_MIN && today - last > dormant &&
 		    !(a->role && !strcmp(a->role, "system")))
-			audit_add(f, "ACC-DORMANT", inv->file, a->line, subj,
+			audit_add(f, "ACC-DORMANT", a->file, a->line, subj,
 			          L_("last_login: %s (%lld days ago; limit %ld)", "last_login: %s (%lld 日前、上限 %ld 日)"),
 			          a->last_login, (long long)(today - last), dormant);
 		if (a->remote == AUDIT_YES && a->mfa != AUDIT_YES)
-			audit_add(f, "ACC-REMOTE-NO-MFA", inv->file, a->line, subj, "remote: true, mfa: %s",
+			audit_add(f, "ACC-REMOTE-NO-MFA", a->file, a->line, subj, "remote: true, mfa: %s",
 			          a->mfa == AUDIT_NO ? "false" : L_("not given", "記載なし"));
 	}
 	check_reuse(inv, f);
@@ -264,14 +265,14 @@ static void check_policies(const struct audit_inventory *inv, struct audit_findi
 		const char *subj = p->system ? p->system : L_("every system", "全システム");
 		const char *src = p->source ? p->source : "";
 		if (p->password_min_length >= 0 && p->password_min_length < 8)
-			audit_add(f, "POL-PW-SHORT", inv->file, p->line, subj, "password_min_length: %ld%s%s",
+			audit_add(f, "POL-PW-SHORT", p->file, p->line, subj, "password_min_length: %ld%s%s",
 			          p->password_min_length, *src ? " — " : "", src);
 		else if (p->password_min_length >= 0 && inv->min_length > 0 && p->password_min_length < inv->min_length)
-			audit_add(f, "POL-PW-BELOW-POLICY", inv->file, p->line, subj,
+			audit_add(f, "POL-PW-BELOW-POLICY", p->file, p->line, subj,
 			          "password_min_length: %ld < hospital.password_min_length: %ld", p->password_min_length,
 			          inv->min_length);
 		if (p->lockout_threshold == 0)
-			audit_add(f, "POL-NO-LOCKOUT", inv->file, p->line, subj, "lockout_threshold: 0%s%s",
+			audit_add(f, "POL-NO-LOCKOUT", p->file, p->line, subj, "lockout_threshold: 0%s%s",
 			          *src ? " — " : "", src);
 	}
 }
@@ -294,6 +295,7 @@ int audit_check_run(const struct audit_inventory *inv, const struct audit_check_
 	check_policies(inv, out);
 	audit_check_endpoints(inv, o, out);
 	audit_check_network(inv, out);
-	qsort(out->v, out->n, sizeof(*out->v), by_severity);
+	if (out->n)
+		qsort(out->v, out->n, sizeof(*out->v), by_severity);
 	return (int)out->n;
 }

@@ -58,38 +58,38 @@ void audit_check_endpoints(const struct audit_inventory *inv, const struct audit
 		int host = eq(d->type, "server") || eq(d->type, "terminal");
 		if (eq(d->antivirus, "off") || eq(d->edr, "off") ||
 		    (host && eq(d->antivirus, "none") && (!d->edr || eq(d->edr, "none") || eq(d->edr, "off"))))
-			audit_add(f, "EP-AV-OFF", inv->file, d->line, d->name, "antivirus: %s, edr: %s",
+			audit_add(f, "EP-AV-OFF", d->file, d->line, d->name, "antivirus: %s, edr: %s",
 			          d->antivirus ? d->antivirus : "-", d->edr ? d->edr : "-");
 		if (eq(d->updates, "off"))
-			audit_add(f, "EP-UPDATES-OFF", inv->file, d->line, d->name, "updates: off");
+			audit_add(f, "EP-UPDATES-OFF", d->file, d->line, d->name, "updates: off");
 		for (size_t k = 0; k < d->nservices; k++) {
 			const struct audit_service *s = &d->services[k];
 			if (s->needed != AUDIT_YES && needless(s->name)) {
 				if (s->port)
-					audit_add(f, "EP-NEEDLESS-SERVICE", inv->file, s->line, d->name,
+					audit_add(f, "EP-NEEDLESS-SERVICE", d->file, s->line, d->name,
 					          "service: %s (%s/%ld)%s%s", s->name, s->proto ? s->proto : "tcp", s->port,
 					          s->program ? ", program: " : "", s->program ? s->program : "");
 				else
-					audit_add(f, "EP-NEEDLESS-SERVICE", inv->file, s->line, d->name, "service: %s",
+					audit_add(f, "EP-NEEDLESS-SERVICE", d->file, s->line, d->name, "service: %s",
 					          s->name);
 			}
 		}
 		if (eq(d->ssh_permit_root_login, "yes"))
-			audit_add(f, "EP-SSH-ROOT-LOGIN", inv->file, d->line, d->name, "sshd: PermitRootLogin yes%s%s",
+			audit_add(f, "EP-SSH-ROOT-LOGIN", d->file, d->line, d->name, "sshd: PermitRootLogin yes%s%s",
 			          d->ssh_password_authentication ? ", PasswordAuthentication " : "",
 			          d->ssh_password_authentication ? d->ssh_password_authentication : "");
 		if (d->management_exposed == AUDIT_YES)
-			audit_add(f, "VPN-MGMT-EXPOSED", inv->file, d->line, d->name, "management_exposed: true%s",
+			audit_add(f, "VPN-MGMT-EXPOSED", d->file, d->line, d->name, "management_exposed: true%s",
 			          d->internet_facing == AUDIT_YES ? ", internet_facing: true" : "");
 		if (!is_vpnish(d))
 			continue;
 		int64_t p = day_of(d->patched);
 		if (p == INT64_MIN)
-			audit_add(f, "VPN-PATCH-UNKNOWN", inv->file, d->line, d->name, "%s %s %s, patched: %s",
+			audit_add(f, "VPN-PATCH-UNKNOWN", d->file, d->line, d->name, "%s %s %s, patched: %s",
 			          d->vendor ? d->vendor : "-", d->product ? d->product : "-", d->version ? d->version : "-",
 			          L_("not given", "記載なし"));
 		else if (today != INT64_MIN && today - p > max_age)
-			audit_add(f, "VPN-PATCH-AGE", inv->file, d->line, d->name,
+			audit_add(f, "VPN-PATCH-AGE", d->file, d->line, d->name,
 			          L_("%s %s %s, patched: %s (%lld days ago; limit %ld)",
 			             "%s %s %s, patched: %s (%lld 日前、上限 %ld 日)"),
 			          d->vendor ? d->vendor : "-", d->product ? d->product : "-", d->version ? d->version : "-",
@@ -158,17 +158,17 @@ void audit_check_network(const struct audit_inventory *inv, struct audit_finding
 		snprintf(subj, sizeof(subj), "%s → %s (%s)", p->from, p->to, p->service);
 		const char *why = p->purpose ? p->purpose : "";
 		if (outside(&from) && to.seg && eq(to.seg->kind, "ehr"))
-			audit_add(f, "NET-PATH-INTO-EHR", inv->file, p->line, subj, "from: %s (%s), to: %s (ehr)%s%s",
+			audit_add(f, "NET-PATH-INTO-EHR", p->file, p->line, subj, "from: %s (%s), to: %s (ehr)%s%s",
 			          p->from, from.internet ? "internet" : from.seg ? from.seg->kind : "internet-facing", p->to,
 			          *why ? ", purpose: " : "", why);
 		if (outside(&from) && !strcasecmp(p->service, "rdp") && p->always_on == AUDIT_YES)
-			audit_add(f, "NET-RDP-ALWAYS-ON", inv->file, p->line, subj, "service: rdp, always_on: true, from: %s",
+			audit_add(f, "NET-RDP-ALWAYS-ON", p->file, p->line, subj, "service: rdp, always_on: true, from: %s",
 			          p->from);
 		if (production(&from) && backup(&to) && p->writable == AUDIT_YES)
-			audit_add(f, "NET-BACKUP-WRITABLE", inv->file, p->line, subj,
+			audit_add(f, "NET-BACKUP-WRITABLE", p->file, p->line, subj,
 			          "from: %s (%s), to: %s (backup), writable: true", p->from, from.seg->kind, p->to);
 		if (production(&from) && to.dev && eq(to.dev->role, "lifeboat-vault") && eq(p->auth, "admin"))
-			audit_add(f, "NET-VAULT-ADMIN-KEY", inv->file, p->line, subj,
+			audit_add(f, "NET-VAULT-ADMIN-KEY", p->file, p->line, subj,
 			          "from: %s (%s), to: %s (lifeboat-vault), auth: admin", p->from, from.seg->kind, p->to);
 	}
 }

@@ -129,6 +129,7 @@ static const struct field PACKAGE_FIELDS[] = {
 
 struct ctx {
 	const char *name;
+	const char *file; /* name, as kept by the inventory */
 	yaml_document_t doc;
 	unsigned char *seen;
 	size_t nnodes;
@@ -427,11 +428,11 @@ struct section {
 	const char *key;
 	const struct field *fields;
 	size_t elem;
-	size_t arr_off, n_off, line_off;
+	size_t arr_off, n_off, line_off, file_off;
 };
 #define SEC(k, f, T, a)                                                                                      \
 	{k, f, sizeof(struct T), offsetof(struct audit_inventory, a), offsetof(struct audit_inventory, n##a), \
-	 offsetof(struct T, line)}
+	 offsetof(struct T, line), offsetof(struct T, file)}
 static const struct section SECTIONS[] = {
         SEC("devices", DEVICE_FIELDS, audit_device, devices),
         SEC("segments", SEGMENT_FIELDS, audit_segment, segments),
@@ -470,6 +471,7 @@ static void read_section(struct ctx *c, const yaml_node_t *n, const struct secti
 		memset(obj, 0, s->elem);
 		preset(s, obj);
 		*(int *)(obj + s->line_off) = line_of(e);
+		*(const char **)(obj + s->file_off) = c->file;
 		read_map(c, e, s->key, s->fields, obj);
 		(*count)++;
 	}
@@ -483,6 +485,8 @@ int audit_inventory_read_buf(struct audit_inventory *inv, const char *name, cons
 		inv->file = lb_strdup(name);
 		inv->min_length = inv->dormant_days = inv->patch_max_days = -1;
 	}
+	c.file = lb_strdup(name);
+	lb_strlist_push(&inv->files, c.file);
 	if (len > AUDIT_FILE_MAX) {
 		err(&c, 1, "-", "the file is %zu bytes; at most %u", "ファイルが %zu バイトあります (上限 %u)", len,
 		    AUDIT_FILE_MAX);

@@ -59,6 +59,9 @@ void audit_inventory_free(struct audit_inventory *inv)
 	for (size_t i = 0; i < inv->npolicies; i++)
 		free(inv->policies[i].system), free(inv->policies[i].source);
 	free(inv->policies);
+	for (size_t i = 0; i < inv->files.n; i++)
+		free((void *)inv->files.v[i]);
+	lb_strlist_free(&inv->files);
 	free(inv->file), free(inv->hospital), free(inv->checked);
 	memset(inv, 0, sizeof(*inv));
 }
