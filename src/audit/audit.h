@@ -81,24 +81,24 @@ struct audit_account {
 };
 
 struct audit_policy {
-	char *system; /* NULL: every system */
-	long password_min_length;  /* -1: not given */
-	long lockout_threshold;    /* failed attempts before lockout; 0: no lockout; -1: not given */
-	long password_max_days;    /* -1: not given */
+	char *system;             /* NULL: every system */
+	long password_min_length; /* -1: not given */
+	long lockout_threshold;   /* failed attempts before lockout; 0: no lockout; -1: not given */
+	long password_max_days;   /* -1: not given */
 	enum audit_tri mfa_remote;
-	char *source; /* where a collector read it */
+	char *source;     /* where a collector read it */
 	const char *file; /* the inventory file it was read from (owned by the inventory) */
 	int line;
 };
 
 struct audit_inventory {
-	char *file;          /* the first file it was read from, for messages */
+	char *file;              /* the first file it was read from, for messages */
 	struct lb_strlist files; /* every file read, owned; entries point into it */
-	char *hospital;      /* hospital.name */
-	char *checked;       /* hospital.checked: the date the inventory was taken */
-	long min_length;     /* hospital.password_min_length (the hospital's own rule), -1: not given */
-	long dormant_days;   /* hospital.dormant_days, -1: default */
-	long patch_max_days; /* hospital.patch_max_days, -1: default */
+	char *hospital;          /* hospital.name */
+	char *checked;           /* hospital.checked: the date the inventory was taken */
+	long min_length;         /* hospital.password_min_length (the hospital's own rule), -1: not given */
+	long dormant_days;       /* hospital.dormant_days, -1: default */
+	long patch_max_days;     /* hospital.patch_max_days, -1: default */
 	struct audit_device *devices;
 	size_t ndevices;
 	struct audit_segment *segments;

@@ -214,11 +214,12 @@ static void check_reuse(const struct audit_inventory *inv, struct audit_findings
 			}
 			if (j - i > shown)
 				buf_addf(&ev, L_(", and %zu more", "、ほか %zu 件"), j - i - shown);
-			buf_addf(&ev, L_("; one credential %.17s… on %d systems", "; 同じ認証情報 %.17s… が %d システムに"),
+			buf_addf(&ev,
+			         L_("; one credential %.17s… on %d systems", "; 同じ認証情報 %.17s… が %d システムに"),
 			         cred, systems);
 			const struct audit_account *a0 = &inv->accounts[ix[i]];
-			audit_add(f, ops && sep ? "ACC-REUSE-OPS-BACKUP" : "ACC-REUSE", a0->file, a0->line, a0->user, "%s",
-			          buf_cstr(&ev));
+			audit_add(f, ops && sep ? "ACC-REUSE-OPS-BACKUP" : "ACC-REUSE", a0->file, a0->line, a0->user,
+			          "%s", buf_cstr(&ev));
 			buf_release(&ev);
 		}
 		i = j;
@@ -249,7 +250,8 @@ static void check_accounts(const struct audit_inventory *inv, const struct audit
 		if (last != INT64_MIN && today != INT64_MIN && today - last > dormant &&
 		    !(a->role && !strcmp(a->role, "system")))
 			audit_add(f, "ACC-DORMANT", a->file, a->line, subj,
-			          L_("last_login: %s (%lld days ago; limit %ld)", "last_login: %s (%lld 日前、上限 %ld 日)"),
+			          L_("last_login: %s (%lld days ago; limit %ld)",
+			             "last_login: %s (%lld 日前、上限 %ld 日)"),
 			          a->last_login, (long long)(today - last), dormant);
 		if (a->remote == AUDIT_YES && a->mfa != AUDIT_YES)
 			audit_add(f, "ACC-REMOTE-NO-MFA", a->file, a->line, subj, "remote: true, mfa: %s",
@@ -269,8 +271,8 @@ static void check_policies(const struct audit_inventory *inv, struct audit_findi
 			          p->password_min_length, *src ? " — " : "", src);
 		else if (p->password_min_length >= 0 && inv->min_length > 0 && p->password_min_length < inv->min_length)
 			audit_add(f, "POL-PW-BELOW-POLICY", p->file, p->line, subj,
-			          "password_min_length: %ld < hospital.password_min_length: %ld", p->password_min_length,
-			          inv->min_length);
+			          "password_min_length: %ld < hospital.password_min_length: %ld",
+			          p->password_min_length, inv->min_length);
 		if (p->lockout_threshold == 0)
 			audit_add(f, "POL-NO-LOCKOUT", p->file, p->line, subj, "lockout_threshold: 0%s%s",
 			          *src ? " — " : "", src);
@@ -289,8 +291,8 @@ static int by_severity(const void *a, const void *b)
 int audit_check_run(const struct audit_inventory *inv, const struct audit_check_opts *o, struct audit_findings *out)
 {
 	if (day_of(o->today) == INT64_MIN)
-		return lb_error_tr(LB_EINVAL, "today's date '%s' is not YYYY-MM-DD", "今日の日付 '%s' が YYYY-MM-DD ではありません",
-		                   o->today ? o->today : "");
+		return lb_error_tr(LB_EINVAL, "today's date '%s' is not YYYY-MM-DD",
+		                   "今日の日付 '%s' が YYYY-MM-DD ではありません", o->today ? o->today : "");
 	check_accounts(inv, o, out);
 	check_policies(inv, out);
 	audit_check_endpoints(inv, o, out);

@@ -21,8 +21,8 @@ static int eq(const char *a, const char *b)
 	return a && b && !strcmp(a, b);
 }
 
-static const char *const NEEDLESS[] = {"smb1", "smbv1", "telnet", "telnetd", "rdp", "ftp", "vnc", "rsh", "rlogin",
-                                       NULL};
+static const char *const NEEDLESS[] = {"smb1", "smbv1", "telnet", "telnetd", "rdp",
+                                       "ftp",  "vnc",   "rsh",    "rlogin",  NULL};
 
 static int needless(const char *name)
 {
@@ -67,8 +67,9 @@ void audit_check_endpoints(const struct audit_inventory *inv, const struct audit
 			if (s->needed != AUDIT_YES && needless(s->name)) {
 				if (s->port)
 					audit_add(f, "EP-NEEDLESS-SERVICE", d->file, s->line, d->name,
-					          "service: %s (%s/%ld)%s%s", s->name, s->proto ? s->proto : "tcp", s->port,
-					          s->program ? ", program: " : "", s->program ? s->program : "");
+					          "service: %s (%s/%ld)%s%s", s->name, s->proto ? s->proto : "tcp",
+					          s->port, s->program ? ", program: " : "",
+					          s->program ? s->program : "");
 				else
 					audit_add(f, "EP-NEEDLESS-SERVICE", d->file, s->line, d->name, "service: %s",
 					          s->name);
@@ -86,14 +87,14 @@ void audit_check_endpoints(const struct audit_inventory *inv, const struct audit
 		int64_t p = day_of(d->patched);
 		if (p == INT64_MIN)
 			audit_add(f, "VPN-PATCH-UNKNOWN", d->file, d->line, d->name, "%s %s %s, patched: %s",
-			          d->vendor ? d->vendor : "-", d->product ? d->product : "-", d->version ? d->version : "-",
-			          L_("not given", "記載なし"));
+			          d->vendor ? d->vendor : "-", d->product ? d->product : "-",
+			          d->version ? d->version : "-", L_("not given", "記載なし"));
 		else if (today != INT64_MIN && today - p > max_age)
 			audit_add(f, "VPN-PATCH-AGE", d->file, d->line, d->name,
 			          L_("%s %s %s, patched: %s (%lld days ago; limit %ld)",
 			             "%s %s %s, patched: %s (%lld 日前、上限 %ld 日)"),
-			          d->vendor ? d->vendor : "-", d->product ? d->product : "-", d->version ? d->version : "-",
-			          d->patched, (long long)(today - p), max_age);
+			          d->vendor ? d->vendor : "-", d->product ? d->product : "-",
+			          d->version ? d->version : "-", d->patched, (long long)(today - p), max_age);
 		vpn_firmware(inv, d, f);
 	}
 }
@@ -159,16 +160,20 @@ void audit_check_network(const struct audit_inventory *inv, struct audit_finding
 		const char *why = p->purpose ? p->purpose : "";
 		if (outside(&from) && to.seg && eq(to.seg->kind, "ehr"))
 			audit_add(f, "NET-PATH-INTO-EHR", p->file, p->line, subj, "from: %s (%s), to: %s (ehr)%s%s",
-			          p->from, from.internet ? "internet" : from.seg ? from.seg->kind : "internet-facing", p->to,
-			          *why ? ", purpose: " : "", why);
+			          p->from,
+			          from.internet ? "internet"
+			          : from.seg    ? from.seg->kind
+			                        : "internet-facing",
+			          p->to, *why ? ", purpose: " : "", why);
 		if (outside(&from) && !strcasecmp(p->service, "rdp") && p->always_on == AUDIT_YES)
-			audit_add(f, "NET-RDP-ALWAYS-ON", p->file, p->line, subj, "service: rdp, always_on: true, from: %s",
-			          p->from);
+			audit_add(f, "NET-RDP-ALWAYS-ON", p->file, p->line, subj,
+			          "service: rdp, always_on: true, from: %s", p->from);
 		if (production(&from) && backup(&to) && p->writable == AUDIT_YES)
 			audit_add(f, "NET-BACKUP-WRITABLE", p->file, p->line, subj,
 			          "from: %s (%s), to: %s (backup), writable: true", p->from, from.seg->kind, p->to);
 		if (production(&from) && to.dev && eq(to.dev->role, "lifeboat-vault") && eq(p->auth, "admin"))
 			audit_add(f, "NET-VAULT-ADMIN-KEY", p->file, p->line, subj,
-			          "from: %s (%s), to: %s (lifeboat-vault), auth: admin", p->from, from.seg->kind, p->to);
+			          "from: %s (%s), to: %s (lifeboat-vault), auth: admin", p->from, from.seg->kind,
+			          p->to);
 	}
 }

@@ -123,17 +123,28 @@ struct sock {
 static const char *port_name(long port)
 {
 	switch (port) {
-	case 21: return "ftp";
-	case 22: return "ssh";
-	case 23: return "telnet";
-	case 25: return "smtp";
-	case 80: return "http";
-	case 139: return "netbios";
-	case 443: return "https";
-	case 445: return "smb";
-	case 3389: return "rdp";
-	case 5900: return "vnc";
-	default: return NULL;
+	case 21:
+		return "ftp";
+	case 22:
+		return "ssh";
+	case 23:
+		return "telnet";
+	case 25:
+		return "smtp";
+	case 80:
+		return "http";
+	case 139:
+		return "netbios";
+	case 443:
+		return "https";
+	case 445:
+		return "smb";
+	case 3389:
+		return "rdp";
+	case 5900:
+		return "vnc";
+	default:
+		return NULL;
 	}
 }
 
@@ -224,7 +235,8 @@ static void programs(struct cx *c, struct sock *v, size_t n)
 		lb_strlist_push(&c->d->unread,
 		                lb_strdup(L_("/proc/PID/fd of other users' processes: not readable; some listening "
 		                             "sockets have no program",
-		                             "他の利用者のプロセスの /proc/PID/fd が読めないため、一部の待ち受けソケットのプログラムが不明です")));
+		                             "他の利用者のプロセスの /proc/PID/fd "
+		                             "が読めないため、一部の待ち受けソケットのプログラムが不明です")));
 }
 
 static void sockets(struct cx *c)
@@ -381,8 +393,7 @@ static void accounts(struct cx *c, struct audit_inventory *inv)
 				s = nl ? nl + 1 : NULL;
 			}
 		}
-		if (have_lastlog && a->uid >= 0 &&
-		    (size_t)(a->uid + 1) * sizeof(struct lastlog) <= ll.len) {
+		if (have_lastlog && a->uid >= 0 && (size_t)(a->uid + 1) * sizeof(struct lastlog) <= ll.len) {
 			struct lastlog e;
 			memcpy(&e, ll.data + (size_t)a->uid * sizeof(e), sizeof(e));
 			if (e.ll_time > 0) {

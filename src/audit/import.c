@@ -31,13 +31,15 @@ static int utf8_ok(const unsigned char *s, size_t n)
 int audit_csv_to_utf8(struct buf *out, const char *name, const char *data, size_t len)
 {
 	if (len > AUDIT_FILE_MAX)
-		return lb_error_tr(LB_ETOOBIG, "%s: the file is %zu bytes; at most %u", "%s: ファイルが %zu バイトあります (上限 %u)",
-		                   name, len, AUDIT_FILE_MAX);
+		return lb_error_tr(LB_ETOOBIG, "%s: the file is %zu bytes; at most %u",
+		                   "%s: ファイルが %zu バイトあります (上限 %u)", name, len, AUDIT_FILE_MAX);
 	if (len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3))
 		data += 3, len -= 3;
 	if (len >= 2 && (!memcmp(data, "\xff\xfe", 2) || !memcmp(data, "\xfe\xff", 2)))
-		return lb_error_tr(LB_EINVAL, "%s: the file is UTF-16; save it as CSV UTF-8 (or CSV in Excel's default)",
-		                   "%s: ファイルが UTF-16 です。CSV UTF-8 (または Excel の既定の CSV) で保存し直してください", name);
+		return lb_error_tr(
+		        LB_EINVAL, "%s: the file is UTF-16; save it as CSV UTF-8 (or CSV in Excel's default)",
+		        "%s: ファイルが UTF-16 です。CSV UTF-8 (または Excel の既定の CSV) で保存し直してください",
+		        name);
 	if (utf8_ok((const unsigned char *)data, len))
 		return buf_add(out, data, len);
 	iconv_t cd = iconv_open("UTF-8", "CP932");
@@ -55,10 +57,12 @@ int audit_csv_to_utf8(struct buf *out, const char *name, const char *data, size_
 		size_t r = iconv(cd, &in, &left, &o, &room);
 		out->len = (size_t)(o - out->data);
 		if (r == (size_t)-1 && errno != E2BIG) {
-			rc = lb_error_tr(LB_EINVAL,
-			                 "%s: the file is neither UTF-8 nor CP932 (Shift_JIS) at byte %zu; save it as CSV UTF-8",
-			                 "%s: %zu バイト目が UTF-8 でも CP932 (Shift_JIS) でもありません。CSV UTF-8 で保存し直してください",
-			                 name, len - left);
+			rc = lb_error_tr(
+			        LB_EINVAL,
+			        "%s: the file is neither UTF-8 nor CP932 (Shift_JIS) at byte %zu; save it as CSV UTF-8",
+			        "%s: %zu バイト目が UTF-8 でも CP932 (Shift_JIS) でもありません。CSV UTF-8 "
+			        "で保存し直してください",
+			        name, len - left);
 			break;
 		}
 	}
@@ -269,9 +273,10 @@ int audit_import_ad(struct audit_inventory *inv, const char *name, const char *d
 	if (rc != 1 || cu < 0) {
 		row_free(&h);
 		buf_release(&u);
-		return lb_error_tr(LB_EINVAL, "%s:%d: no sAMAccountName column: is this an Active Directory user export?",
-		                   "%s:%d: sAMAccountName 列がありません。Active Directory の利用者エクスポートですか?", name,
-		                   line);
+		return lb_error_tr(LB_EINVAL,
+		                   "%s:%d: no sAMAccountName column: is this an Active Directory user export?",
+		                   "%s:%d: sAMAccountName 列がありません。Active Directory の利用者エクスポートですか?",
+		                   name, line);
 	}
 	unsigned char *used = lb_calloc(h.n + 1, 1);
 	int cols[] = {cu, ce, cl, ct, cm, cp, cx};
@@ -313,17 +318,19 @@ int audit_import_ad(struct audit_inventory *inv, const char *name, const char *d
 			a->last_login = lb_strdup(day);
 	}
 	if (rc == 1)
-		lb_strlist_push(warnings,
-		                lb_strdup(L_("memberOf was written as a type name (Export-Csv flattens lists): export with "
-		                             "@{n='memberOf';e={$_.memberOf -join ';'}} to see administrators",
-		                             "memberOf が型名で出力されています (Export-Csv はリストを平坦化します)。管理者を判定するには "
-		                             "@{n='memberOf';e={$_.memberOf -join ';'}} を付けてエクスポートしてください")));
+		lb_strlist_push(
+		        warnings,
+		        lb_strdup(L_("memberOf was written as a type name (Export-Csv flattens lists): export with "
+		                     "@{n='memberOf';e={$_.memberOf -join ';'}} to see administrators",
+		                     "memberOf が型名で出力されています (Export-Csv "
+		                     "はリストを平坦化します)。管理者を判定するには "
+		                     "@{n='memberOf';e={$_.memberOf -join ';'}} を付けてエクスポートしてください")));
 	row_free(&h);
 	row_free(&r);
 	buf_release(&u);
 	if (got < 0)
-		return lb_error_tr(LB_EINVAL, "%s:%d: a quoted cell is never closed", "%s:%d: 引用符で始まるセルが閉じていません",
-		                   name, line);
+		return lb_error_tr(LB_EINVAL, "%s:%d: a quoted cell is never closed",
+		                   "%s:%d: 引用符で始まるセルが閉じていません", name, line);
 	return 0;
 }
 
@@ -356,12 +363,11 @@ static const struct acol ACOLS[] = {
 
 static const char *device_type(const char *s)
 {
-	static const char *const map[][2] = {{"server", "server"},   {"サーバ", "server"},   {"サーバー", "server"},
-	                                     {"terminal", "terminal"}, {"端末", "terminal"},   {"pc", "terminal"},
-	                                     {"network", "network"},   {"ネットワーク機器", "network"},
-	                                     {"vpn", "vpn"},           {"vpn装置", "vpn"},     {"storage", "storage"},
-	                                     {"ストレージ", "storage"}, {"nas", "storage"},      {"medical", "medical"},
-	                                     {"医療機器", "medical"}};
+	static const char *const map[][2] = {
+	        {"server", "server"}, {"サーバ", "server"},   {"サーバー", "server"}, {"terminal", "terminal"},
+	        {"端末", "terminal"}, {"pc", "terminal"},     {"network", "network"}, {"ネットワーク機器", "network"},
+	        {"vpn", "vpn"},       {"vpn装置", "vpn"},     {"storage", "storage"}, {"ストレージ", "storage"},
+	        {"nas", "storage"},   {"medical", "medical"}, {"医療機器", "medical"}};
 	for (size_t i = 0; i < LB_ARRAY_LEN(map); i++)
 		if (!strcasecmp(s, map[i][0]))
 			return map[i][1];
@@ -434,8 +440,10 @@ int audit_import_assets(struct audit_inventory *inv, const char *name, const cha
 				break;
 			}
 			case 4: /* "rdp; smb1" */
-				for (char *save = NULL, *tok = strtok_r(t, ";/ ", &save); tok; tok = strtok_r(NULL, ";/ ", &save)) {
-					d->services = lb_reallocarray(d->services, d->nservices + 1, sizeof(*d->services));
+				for (char *save = NULL, *tok = strtok_r(t, ";/ ", &save); tok;
+				     tok = strtok_r(NULL, ";/ ", &save)) {
+					d->services =
+					        lb_reallocarray(d->services, d->nservices + 1, sizeof(*d->services));
 					memset(&d->services[d->nservices], 0, sizeof(*d->services));
 					d->services[d->nservices++].name = lb_strdup(tok);
 				}
@@ -444,7 +452,9 @@ int audit_import_assets(struct audit_inventory *inv, const char *name, const cha
 			case 5:
 			case 6: {
 				int b = tri(t);
-				const char *w = b == AUDIT_YES ? (ACOLS[i].kind == 5 ? "on" : "auto") : b == AUDIT_NO ? "off" : NULL;
+				const char *w = b == AUDIT_YES  ? (ACOLS[i].kind == 5 ? "on" : "auto")
+				                : b == AUDIT_NO ? "off"
+				                                : NULL;
 				*(char **)p = w ? lb_strdup(w) : NULL;
 				if (!w)
 					bad = r.line;
@@ -457,8 +467,9 @@ int audit_import_assets(struct audit_inventory *inv, const char *name, const cha
 		}
 		if (bad) {
 			struct buf m = {0};
-			buf_addf(&m, L_("%s:%d: a date, type or yes/no cell was not understood and is left out",
-			                "%s:%d: 日付・種別・有無のセルを解釈できなかったため省きました"),
+			buf_addf(&m,
+			         L_("%s:%d: a date, type or yes/no cell was not understood and is left out",
+			            "%s:%d: 日付・種別・有無のセルを解釈できなかったため省きました"),
 			         name, bad);
 			lb_strlist_push(warnings, buf_detach(&m, NULL));
 			bad = 0;
@@ -468,7 +479,7 @@ int audit_import_assets(struct audit_inventory *inv, const char *name, const cha
 	row_free(&r);
 	buf_release(&u);
 	if (got < 0)
-		return lb_error_tr(LB_EINVAL, "%s:%d: a quoted cell is never closed", "%s:%d: 引用符で始まるセルが閉じていません",
-		                   name, line);
+		return lb_error_tr(LB_EINVAL, "%s:%d: a quoted cell is never closed",
+		                   "%s:%d: 引用符で始まるセルが閉じていません", name, line);
 	return 0;
 }

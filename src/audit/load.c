@@ -26,40 +26,41 @@ struct field {
 static const char *const DEVICE_TYPES[] = {"server", "terminal", "network", "vpn", "storage", "medical", NULL};
 static const char *const ONOFF[] = {"on", "off", "none", "unknown", NULL};
 static const char *const UPDATES[] = {"auto", "manual", "off", "unknown", NULL};
-static const char *const SEG_KINDS[] = {"internet",  "dmz",     "vpn",        "contractor", "ehr",  "production",
-                                        "office",    "medical", "backup",     "security",   "management",
-                                        "guest",     NULL};
+static const char *const SEG_KINDS[] = {"internet", "dmz",    "vpn",      "contractor", "ehr",   "production", "office",
+                                        "medical",  "backup", "security", "management", "guest", NULL};
 static const char *const SYS_KINDS[] = {"operational", "backup", "security", "departmental", NULL};
 static const char *const STATUS[] = {"active", "disabled", "left", NULL};
 static const char *const ROLES[] = {"user", "admin", "service", "vendor", "system", NULL};
 static const char *const AUTHS[] = {"none", "user", "admin", NULL};
 
-#define D(k, t, m) {k, t, offsetof(struct audit_device, m), NULL, 0}
-static const struct field DEVICE_FIELDS[] = {
-        {"name", F_STR, offsetof(struct audit_device, name), NULL, 1},
-        {"type", F_ENUM, offsetof(struct audit_device, type), DEVICE_TYPES, 1},
-        D("role", F_STR, role),
-        D("vendor", F_STR, vendor),
-        D("product", F_STR, product),
-        D("version", F_STR, version),
-        D("os", F_STR, os),
-        D("kernel", F_STR, kernel),
-        D("segment", F_STR, segment),
-        D("location", F_STR, location),
-        D("vendor_name", F_STR, vendor_name),
-        D("patched", F_DATE, patched),
-        {"antivirus", F_ENUM, offsetof(struct audit_device, antivirus), ONOFF, 0},
-        {"edr", F_ENUM, offsetof(struct audit_device, edr), ONOFF, 0},
-        {"updates", F_ENUM, offsetof(struct audit_device, updates), UPDATES, 0},
-        D("internet_facing", F_BOOL, internet_facing),
-        D("remote_maintenance", F_BOOL, remote_maintenance),
-        D("management_exposed", F_BOOL, management_exposed),
-        D("services", F_SERVICES, services),
-        D("packages", F_PACKAGES, packages),
-        D("ssh", F_SSH, ssh_permit_root_login),
-        D("unread", F_LIST, unread),
-        D("notes", F_STR, notes),
-        {0}};
+#define D(k, t, m)                                              \
+	{                                                       \
+		k, t, offsetof(struct audit_device, m), NULL, 0 \
+	}
+static const struct field DEVICE_FIELDS[] = {{"name", F_STR, offsetof(struct audit_device, name), NULL, 1},
+                                             {"type", F_ENUM, offsetof(struct audit_device, type), DEVICE_TYPES, 1},
+                                             D("role", F_STR, role),
+                                             D("vendor", F_STR, vendor),
+                                             D("product", F_STR, product),
+                                             D("version", F_STR, version),
+                                             D("os", F_STR, os),
+                                             D("kernel", F_STR, kernel),
+                                             D("segment", F_STR, segment),
+                                             D("location", F_STR, location),
+                                             D("vendor_name", F_STR, vendor_name),
+                                             D("patched", F_DATE, patched),
+                                             {"antivirus", F_ENUM, offsetof(struct audit_device, antivirus), ONOFF, 0},
+                                             {"edr", F_ENUM, offsetof(struct audit_device, edr), ONOFF, 0},
+                                             {"updates", F_ENUM, offsetof(struct audit_device, updates), UPDATES, 0},
+                                             D("internet_facing", F_BOOL, internet_facing),
+                                             D("remote_maintenance", F_BOOL, remote_maintenance),
+                                             D("management_exposed", F_BOOL, management_exposed),
+                                             D("services", F_SERVICES, services),
+                                             D("packages", F_PACKAGES, packages),
+                                             D("ssh", F_SSH, ssh_permit_root_login),
+                                             D("unread", F_LIST, unread),
+                                             D("notes", F_STR, notes),
+                                             {0}};
 #undef D
 static const struct field SEGMENT_FIELDS[] = {
         {"name", F_STR, offsetof(struct audit_segment, name), NULL, 1},
@@ -67,21 +68,19 @@ static const struct field SEGMENT_FIELDS[] = {
         {"description", F_STR, offsetof(struct audit_segment, description), NULL, 0},
         {"internet_facing", F_BOOL, offsetof(struct audit_segment, internet_facing), NULL, 0},
         {0}};
-static const struct field PATH_FIELDS[] = {
-        {"from", F_STR, offsetof(struct audit_path, from), NULL, 1},
-        {"to", F_STR, offsetof(struct audit_path, to), NULL, 1},
-        {"service", F_STR, offsetof(struct audit_path, service), NULL, 1},
-        {"purpose", F_STR, offsetof(struct audit_path, purpose), NULL, 0},
-        {"auth", F_ENUM, offsetof(struct audit_path, auth), AUTHS, 0},
-        {"always_on", F_BOOL, offsetof(struct audit_path, always_on), NULL, 0},
-        {"writable", F_BOOL, offsetof(struct audit_path, writable), NULL, 0},
-        {0}};
-static const struct field SYSTEM_FIELDS[] = {
-        {"name", F_STR, offsetof(struct audit_system, name), NULL, 1},
-        {"kind", F_ENUM, offsetof(struct audit_system, kind), SYS_KINDS, 1},
-        {"vendor", F_STR, offsetof(struct audit_system, vendor), NULL, 0},
-        {"devices", F_LIST, offsetof(struct audit_system, devices), NULL, 0},
-        {0}};
+static const struct field PATH_FIELDS[] = {{"from", F_STR, offsetof(struct audit_path, from), NULL, 1},
+                                           {"to", F_STR, offsetof(struct audit_path, to), NULL, 1},
+                                           {"service", F_STR, offsetof(struct audit_path, service), NULL, 1},
+                                           {"purpose", F_STR, offsetof(struct audit_path, purpose), NULL, 0},
+                                           {"auth", F_ENUM, offsetof(struct audit_path, auth), AUTHS, 0},
+                                           {"always_on", F_BOOL, offsetof(struct audit_path, always_on), NULL, 0},
+                                           {"writable", F_BOOL, offsetof(struct audit_path, writable), NULL, 0},
+                                           {0}};
+static const struct field SYSTEM_FIELDS[] = {{"name", F_STR, offsetof(struct audit_system, name), NULL, 1},
+                                             {"kind", F_ENUM, offsetof(struct audit_system, kind), SYS_KINDS, 1},
+                                             {"vendor", F_STR, offsetof(struct audit_system, vendor), NULL, 0},
+                                             {"devices", F_LIST, offsetof(struct audit_system, devices), NULL, 0},
+                                             {0}};
 static const struct field ACCOUNT_FIELDS[] = {
         {"user", F_STR, offsetof(struct audit_account, user), NULL, 1},
         {"system", F_STR, offsetof(struct audit_account, system), NULL, 1},
@@ -114,18 +113,16 @@ static const struct field HOSPITAL_FIELDS[] = {
         {"dormant_days", F_INT, offsetof(struct audit_inventory, dormant_days), NULL, 0},
         {"patch_max_days", F_INT, offsetof(struct audit_inventory, patch_max_days), NULL, 0},
         {0}};
-static const struct field SERVICE_FIELDS[] = {
-        {"name", F_STR, offsetof(struct audit_service, name), NULL, 1},
-        {"proto", F_STR, offsetof(struct audit_service, proto), NULL, 0},
-        {"port", F_INT, offsetof(struct audit_service, port), NULL, 0},
-        {"address", F_STR, offsetof(struct audit_service, address), NULL, 0},
-        {"program", F_STR, offsetof(struct audit_service, program), NULL, 0},
-        {"needed", F_BOOL, offsetof(struct audit_service, needed), NULL, 0},
-        {0}};
-static const struct field PACKAGE_FIELDS[] = {
-        {"name", F_STR, offsetof(struct audit_package, name), NULL, 1},
-        {"version", F_STR, offsetof(struct audit_package, version), NULL, 0},
-        {0}};
+static const struct field SERVICE_FIELDS[] = {{"name", F_STR, offsetof(struct audit_service, name), NULL, 1},
+                                              {"proto", F_STR, offsetof(struct audit_service, proto), NULL, 0},
+                                              {"port", F_INT, offsetof(struct audit_service, port), NULL, 0},
+                                              {"address", F_STR, offsetof(struct audit_service, address), NULL, 0},
+                                              {"program", F_STR, offsetof(struct audit_service, program), NULL, 0},
+                                              {"needed", F_BOOL, offsetof(struct audit_service, needed), NULL, 0},
+                                              {0}};
+static const struct field PACKAGE_FIELDS[] = {{"name", F_STR, offsetof(struct audit_package, name), NULL, 1},
+                                              {"version", F_STR, offsetof(struct audit_package, version), NULL, 0},
+                                              {0}};
 
 struct ctx {
 	const char *name;
@@ -231,8 +228,7 @@ static void read_list(struct ctx *c, const yaml_node_t *n, const char *key, stru
 	}
 }
 
-static void read_map(struct ctx *c, const yaml_node_t *n, const char *section, const struct field *fields,
-                     void *obj);
+static void read_map(struct ctx *c, const yaml_node_t *n, const char *section, const struct field *fields, void *obj);
 
 /* A list of mappings (services, packages): grows *arr of elem bytes, each filled by read_map; a plain scalar is
  * short for {name: VALUE}. */
@@ -405,7 +401,8 @@ static void read_map(struct ctx *c, const yaml_node_t *n, const char *section, c
 		if (!fields[i].key) {
 			char key[128];
 			snprintf(key, sizeof(key), "%s.%.60s", section, ks);
-			err(c, line_of(k), key, "unknown key (see docs/inventory.md)", "不明なキーです (docs/inventory.md 参照)");
+			err(c, line_of(k), key, "unknown key (see docs/inventory.md)",
+			    "不明なキーです (docs/inventory.md 参照)");
 			continue;
 		}
 		if (seen & (1u << i)) {
@@ -430,9 +427,11 @@ struct section {
 	size_t elem;
 	size_t arr_off, n_off, line_off, file_off;
 };
-#define SEC(k, f, T, a)                                                                                      \
-	{k, f, sizeof(struct T), offsetof(struct audit_inventory, a), offsetof(struct audit_inventory, n##a), \
-	 offsetof(struct T, line), offsetof(struct T, file)}
+#define SEC(k, f, T, a)                                                                                              \
+	{                                                                                                            \
+		k, f, sizeof(struct T), offsetof(struct audit_inventory, a), offsetof(struct audit_inventory, n##a), \
+		        offsetof(struct T, line), offsetof(struct T, file)                                           \
+	}
 static const struct section SECTIONS[] = {
         SEC("devices", DEVICE_FIELDS, audit_device, devices),
         SEC("segments", SEGMENT_FIELDS, audit_segment, segments),
@@ -456,7 +455,8 @@ static void preset(const struct section *s, void *obj)
 static void read_section(struct ctx *c, const yaml_node_t *n, const struct section *s, struct audit_inventory *inv)
 {
 	if (n->type != YAML_SEQUENCE_NODE) {
-		err(c, line_of(n), s->key, "must be a list of entries ('- ' lines)", "項目のリスト ('- ' の行) にします");
+		err(c, line_of(n), s->key, "must be a list of entries ('- ' lines)",
+		    "項目のリスト ('- ' の行) にします");
 		return;
 	}
 	void **arr = (void **)((char *)inv + s->arr_off);
@@ -549,7 +549,8 @@ int audit_inventory_read_buf(struct audit_inventory *inv, const char *name, cons
 				err(&c, line_of(k), key,
 				    "unknown section (version, hospital, devices, segments, paths, systems, accounts, "
 				    "policies)",
-				    "不明なセクションです (version, hospital, devices, segments, paths, systems, accounts, "
+				    "不明なセクションです (version, hospital, devices, segments, paths, systems, "
+				    "accounts, "
 				    "policies)");
 				continue;
 			}

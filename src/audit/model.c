@@ -19,10 +19,24 @@ void audit_inventory_free(struct audit_inventory *inv)
 {
 	for (size_t i = 0; i < inv->ndevices; i++) {
 		struct audit_device *d = &inv->devices[i];
-		char **s[] = {&d->name,     &d->type,    &d->role,       &d->vendor,  &d->product,
-		              &d->version,  &d->os,      &d->kernel,     &d->segment, &d->vendor_name,
-		              &d->location, &d->patched, &d->antivirus,  &d->edr,     &d->updates,
-		              &d->notes,    &d->ssh_permit_root_login, &d->ssh_password_authentication};
+		char **s[] = {&d->name,
+		              &d->type,
+		              &d->role,
+		              &d->vendor,
+		              &d->product,
+		              &d->version,
+		              &d->os,
+		              &d->kernel,
+		              &d->segment,
+		              &d->vendor_name,
+		              &d->location,
+		              &d->patched,
+		              &d->antivirus,
+		              &d->edr,
+		              &d->updates,
+		              &d->notes,
+		              &d->ssh_permit_root_login,
+		              &d->ssh_password_authentication};
 		for (size_t k = 0; k < LB_ARRAY_LEN(s); k++)
 			free(*s[k]);
 		for (size_t k = 0; k < d->nservices; k++) {
@@ -128,7 +142,8 @@ static const char *first(struct buf *b, int *f)
 void audit_inventory_write_yaml(struct buf *b, const struct audit_inventory *inv)
 {
 	buf_adds(b, "# lifeboat inventory (docs/inventory.md)\nversion: 1\n");
-	if (inv->hospital || inv->checked || inv->min_length >= 0 || inv->dormant_days >= 0 || inv->patch_max_days >= 0) {
+	if (inv->hospital || inv->checked || inv->min_length >= 0 || inv->dormant_days >= 0 ||
+	    inv->patch_max_days >= 0) {
 		buf_adds(b, "hospital:\n");
 		kv(b, "  ", "name", inv->hospital);
 		kv(b, "  ", "checked", inv->checked);

@@ -76,10 +76,13 @@ static int cmd_check(int argc, char **argv)
 	const struct lb_cmd_help help = {
 	        "lifeboat audit check --inventory FILE… [--json]",
 	        "Check the inventory against the MHLW checklist's account, endpoint, network and VPN items. Each "
-	        "finding has a stable id, severity, evidence (what was read, and where), the fix and the checklist item "
+	        "finding has a stable id, severity, evidence (what was read, and where), the fix and the checklist "
+	        "item "
 	        "it answers. Exit 0: no finding; 1: findings; 2: the inventory is malformed (every error listed).",
-	        "インベントリを厚労省チェックリストのアカウント・端末・ネットワーク・VPN の項目で点検します。指摘ごとに固定の ID、"
-	        "重大度、根拠 (読んだ値と場所)、対処、対応するチェックリスト項目を示します。終了コード 0: 指摘なし、1: 指摘あり、"
+	        "インベントリを厚労省チェックリストのアカウント・端末・ネットワーク・VPN "
+	        "の項目で点検します。指摘ごとに固定の ID、"
+	        "重大度、根拠 (読んだ値と場所)、対処、対応するチェックリスト項目を示します。終了コード 0: 指摘なし、1: "
+	        "指摘あり、"
 	        "2: インベントリの誤り (全件表示)。",
 	        "  lifeboat audit check --inventory docs/examples/handa.yaml\n"
 	        "  lifeboat audit check -i network.yaml -i accounts.yaml --json | jq -r '.findings[].id'"};
@@ -134,11 +137,13 @@ static int cmd_check(int argc, char **argv)
 			         lb_tr(x->check->title_en, x->check->title_ja));
 			buf_addf(&out, L_("  subject:   %s\n", "  対象:      %s\n"), x->subject);
 			buf_addf(&out, L_("  evidence:  %s (%s)\n", "  根拠:      %s (%s)\n"), x->evidence, x->where);
-			buf_addf(&out, L_("  fix:       %s\n", "  対処:      %s\n"), lb_tr(x->check->fix_en, x->check->fix_ja));
+			buf_addf(&out, L_("  fix:       %s\n", "  対処:      %s\n"),
+			         lb_tr(x->check->fix_en, x->check->fix_ja));
 			buf_addf(&out, L_("  checklist: %s\n", "  チェック項目: %s\n"), x->check->checklist);
 		}
-		buf_addf(&out, L_("%zu findings in %zu devices, %zu paths, %zu accounts, %zu policies",
-		                  "指摘 %zu 件 (機器 %zu、経路 %zu、アカウント %zu、ポリシー %zu)"),
+		buf_addf(&out,
+		         L_("%zu findings in %zu devices, %zu paths, %zu accounts, %zu policies",
+		            "指摘 %zu 件 (機器 %zu、経路 %zu、アカウント %zu、ポリシー %zu)"),
 		         f.n, inv.ndevices, inv.npaths, inv.naccounts, inv.npolicies);
 	}
 	code = cli_print(&out);
@@ -155,12 +160,13 @@ static int cmd_validate(int argc, char **argv)
 	const struct lb_opt opts[] = {{LB_OPT_LIST, 'i', "inventory", &files, "FILE", "inventory YAML (repeatable)",
 	                               "インベントリ YAML (複数可)"},
 	                              {0}};
-	const struct lb_cmd_help help = {"lifeboat audit validate --inventory FILE…",
-	                                 "Check an inventory against its schema only: every error as FILE:LINE: KEY: "
-	                                 "reason. Exit 0 when it is valid, 2 when not.",
-	                                 "インベントリのスキーマだけを確認します。誤りは FILE:LINE: KEY: 理由 の形で全件表示します。"
-	                                 "正しければ終了コード 0、誤りがあれば 2。",
-	                                 "  lifeboat audit validate -i hospital.yaml"};
+	const struct lb_cmd_help help = {
+	        "lifeboat audit validate --inventory FILE…",
+	        "Check an inventory against its schema only: every error as FILE:LINE: KEY: "
+	        "reason. Exit 0 when it is valid, 2 when not.",
+	        "インベントリのスキーマだけを確認します。誤りは FILE:LINE: KEY: 理由 の形で全件表示します。"
+	        "正しければ終了コード 0、誤りがあれば 2。",
+	        "  lifeboat audit validate -i hospital.yaml"};
 	int code;
 	int k = cli_parse(argc, argv, opts, &help, &code);
 	if (k < 0) {
@@ -177,23 +183,26 @@ static int cmd_validate(int argc, char **argv)
 static int cmd_import(int argc, char **argv)
 {
 	const char *ad = NULL, *assets = NULL, *system = NULL, *out = NULL;
-	const struct lb_opt opts[] = {
-	        {LB_OPT_STRING, 0, "ad", &ad, "FILE", "Active Directory user export (Get-ADUser | Export-Csv, csvde)",
-	         "Active Directory の利用者エクスポート (Get-ADUser | Export-Csv、csvde)"},
-	        {LB_OPT_STRING, 0, "system", &system, "NAME", "the system the AD accounts belong to",
-	         "AD アカウントが属するシステム名"},
-	        {LB_OPT_STRING, 0, "assets", &assets, "FILE", "asset ledger CSV (one device a row)",
-	         "機器台帳の CSV (1 行 1 台)"},
-	        {LB_OPT_STRING, 'o', "out", &out, "FILE", "write the YAML here (default: stdout)",
-	         "YAML の出力先 (既定: 標準出力)"},
-	        {0}};
+	const struct lb_opt opts[] = {{LB_OPT_STRING, 0, "ad", &ad, "FILE",
+	                               "Active Directory user export (Get-ADUser | Export-Csv, csvde)",
+	                               "Active Directory の利用者エクスポート (Get-ADUser | Export-Csv、csvde)"},
+	                              {LB_OPT_STRING, 0, "system", &system, "NAME",
+	                               "the system the AD accounts belong to", "AD アカウントが属するシステム名"},
+	                              {LB_OPT_STRING, 0, "assets", &assets, "FILE",
+	                               "asset ledger CSV (one device a row)", "機器台帳の CSV (1 行 1 台)"},
+	                              {LB_OPT_STRING, 'o', "out", &out, "FILE", "write the YAML here (default: stdout)",
+	                               "YAML の出力先 (既定: 標準出力)"},
+	                              {0}};
 	const struct lb_cmd_help help = {
 	        "lifeboat audit import (--ad FILE --system NAME | --assets FILE) [--out FILE]",
-	        "Turn a CSV into inventory YAML: UTF-8 (with or without BOM) or CP932 as Excel in Japan saves it. Columns "
+	        "Turn a CSV into inventory YAML: UTF-8 (with or without BOM) or CP932 as Excel in Japan saves it. "
+	        "Columns "
 	        "are found by header; those not understood are named on stderr. Add credential fingerprints, systems "
 	        "and paths by hand afterwards (docs/inventory.md).",
-	        "CSV をインベントリ YAML に変換します。UTF-8 (BOM の有無を問わず) と、日本語版 Excel が保存する CP932 に対応。"
-	        "列は見出しで判別し、解釈できない列は標準エラーに表示します。認証情報の指紋・システム・経路は後から手で追加します "
+	        "CSV をインベントリ YAML に変換します。UTF-8 (BOM の有無を問わず) と、日本語版 Excel が保存する CP932 "
+	        "に対応。"
+	        "列は見出しで判別し、解釈できない列は標準エラーに表示します。認証情報の指紋・システム・経路は後から手で"
+	        "追加します "
 	        "(docs/inventory.md)。",
 	        "  lifeboat audit import --ad users.csv --system ehr-ad --out accounts.yaml\n"
 	        "  lifeboat audit import --assets 機器台帳.csv > devices.yaml"};
@@ -201,7 +210,8 @@ static int cmd_import(int argc, char **argv)
 	if (cli_parse(argc, argv, opts, &help, &code) < 0)
 		return code;
 	if (!!ad == !!assets)
-		return cli_usage(L_("give one of --ad FILE or --assets FILE", "--ad FILE か --assets FILE のどちらか一方を指定してください"));
+		return cli_usage(L_("give one of --ad FILE or --assets FILE",
+		                    "--ad FILE か --assets FILE のどちらか一方を指定してください"));
 	if (ad && !system)
 		return cli_usage(L_("--ad needs --system NAME (which system these accounts log in to)",
 		                    "--ad には --system NAME (アカウントのログイン先システム) が必要です"));
@@ -236,19 +246,22 @@ static int cmd_fingerprint(int argc, char **argv)
 {
 	const char *salt_file = NULL;
 	int new_salt = 0;
-	const struct lb_opt opts[] = {
-	        {LB_OPT_STRING, 0, "salt-file", &salt_file, "FILE",
-	         "the hospital's salt (default: $LIFEBOAT_AUDIT_SALT_FILE)", "病院のソルト (既定: $LIFEBOAT_AUDIT_SALT_FILE)"},
-	        {LB_OPT_FLAG, 0, "new-salt", &new_salt, NULL, "create the salt file (once per hospital) and stop",
-	         "ソルトファイルを作成して終了 (病院ごとに 1 回)"},
-	        {0}};
+	const struct lb_opt opts[] = {{LB_OPT_STRING, 0, "salt-file", &salt_file, "FILE",
+	                               "the hospital's salt (default: $LIFEBOAT_AUDIT_SALT_FILE)",
+	                               "病院のソルト (既定: $LIFEBOAT_AUDIT_SALT_FILE)"},
+	                              {LB_OPT_FLAG, 0, "new-salt", &new_salt, NULL,
+	                               "create the salt file (once per hospital) and stop",
+	                               "ソルトファイルを作成して終了 (病院ごとに 1 回)"},
+	                              {0}};
 	const struct lb_cmd_help help = {
 	        "lifeboat audit fingerprint [--salt-file FILE] [--new-salt]  < password",
 	        "Read a password on stdin (no echo on a terminal; never from the command line) and print its salted "
 	        "fingerprint for the inventory's credential key. One salt per hospital, so the same password on two "
 	        "systems gives the same fingerprint and its reuse shows; keep the salt file away from the inventory.",
-	        "標準入力からパスワードを読み (端末ではエコーなし、コマンドラインからは読みません)、インベントリの credential "
-	        "に書く指紋を表示します。ソルトは病院で 1 つなので、同じパスワードは別のシステムでも同じ指紋になり、使い回しが"
+	        "標準入力からパスワードを読み (端末ではエコーなし、コマンドラインからは読みません)、インベントリの "
+	        "credential "
+	        "に書く指紋を表示します。ソルトは病院で 1 "
+	        "つなので、同じパスワードは別のシステムでも同じ指紋になり、使い回しが"
 	        "分かります。ソルトファイルはインベントリとは別に保管してください。",
 	        "  lifeboat audit fingerprint --salt-file /secure/audit.salt --new-salt\n"
 	        "  lifeboat audit fingerprint --salt-file /secure/audit.salt"};
@@ -301,8 +314,10 @@ static int cmd_collect(int argc, char **argv)
 	        "Read this machine into inventory YAML: OS and kernel, dpkg packages, listening sockets and their "
 	        "programs, local accounts and groups, sudoers, last logins, password and lockout policy (login.defs, "
 	        "PAM), SSH settings. What cannot be read (run as root for all of it) is listed under unread.",
-	        "このマシンをインベントリ YAML に読み取ります: OS とカーネル、dpkg のパッケージ、待ち受けソケットとそのプログラム、"
-	        "ローカルのアカウントとグループ、sudoers、最終ログイン、パスワードとロックアウトの設定 (login.defs、PAM)、SSH の設定。"
+	        "このマシンをインベントリ YAML に読み取ります: OS とカーネル、dpkg "
+	        "のパッケージ、待ち受けソケットとそのプログラム、"
+	        "ローカルのアカウントとグループ、sudoers、最終ログイン、パスワードとロックアウトの設定 "
+	        "(login.defs、PAM)、SSH の設定。"
 	        "読めなかったもの (すべて読むには root で実行) は unread に列挙します。",
 	        "  sudo lifeboat audit collect --host --out $(hostname).yaml\n"
 	        "  lifeboat audit check -i $(hostname).yaml -i network.yaml"};
@@ -329,13 +344,15 @@ static int cmd_collect(int argc, char **argv)
 int cmd_audit(int argc, char **argv)
 {
 	static const struct cli_sub subs[] = {
-	        {"check", cmd_check, "check an inventory against the MHLW checklist items", "インベントリを厚労省チェックリストの項目で点検"},
+	        {"check", cmd_check, "check an inventory against the MHLW checklist items",
+	         "インベントリを厚労省チェックリストの項目で点検"},
 	        {"validate", cmd_validate, "check an inventory's schema only", "インベントリのスキーマのみ確認"},
 	        {"import", cmd_import, "CSV (Active Directory export, asset ledger) into inventory YAML",
 	         "CSV (Active Directory のエクスポート、機器台帳) をインベントリ YAML に変換"},
 	        {"fingerprint", cmd_fingerprint, "a password on stdin as a salted fingerprint",
 	         "標準入力のパスワードをソルト付き指紋に変換"},
-	        {"collect", cmd_collect, "this Linux machine as an inventory", "この Linux マシンをインベントリに読み取る"},
+	        {"collect", cmd_collect, "this Linux machine as an inventory",
+	         "この Linux マシンをインベントリに読み取る"},
 	        {0}};
 	return cli_dispatch(argc, argv, "audit", subs);
 }
