@@ -404,7 +404,7 @@ int audit_import_assets(struct audit_inventory *inv, const char *name, const cha
 	}
 	warn_unused(warnings, name, &h, used);
 	free(used);
-	int got, bad = 0;
+	int got, bad = 0, drop = 0;
 	while ((got = next_row(s, u.len, &pos, &line, &r)) == 1) {
 		if (!cell(&r, cols[0]))
 			continue;
@@ -434,8 +434,9 @@ int audit_import_assets(struct audit_inventory *inv, const char *name, const cha
 			case 3: {
 				const char *ty = device_type(t);
 				if (!ty)
-					bad = r.line;
-				*(char **)p = lb_strdup(ty ? ty : "terminal");
+					drop = 1; /* a guess would be a lie in the ledger: the row is left out, and said */
+				else
+					*(char **)p = lb_strdup(ty);
 				free(t);
 				break;
 			}
@@ -464,6 +465,28 @@ int audit_import_assets(struct audit_inventory *inv, const char *name, const cha
 			default:
 				*(char **)p = t;
 			}
+		}
+		if (drop || !d->type) {
+			struct buf m = {0};
+			buf_addf(&m,
+			         L_("%s:%d: device '%s' left out: its type is not one of server, terminal, network, "
+			            "vpn, "
+			            "storage, medical (サーバ, 端末, ネットワーク機器, VPN装置, ストレージ, 医療機器)",
+			            "%s:%d: 機器 '%s' を省きました: 種別が server, terminal, network, vpn, storage, "
+			            "medical "
+			            "(サーバ, 端末, ネットワーク機器, VPN装置, ストレージ, 医療機器) "
+			            "のいずれでもありません"),
+			         name, r.line, d->name ? d->name : "?");
+			lb_strlist_push(warnings, buf_detach(&m, NULL));
+			for (size_t i = 0; i < LB_ARRAY_LEN(ACOLS); i++)
+				if (ACOLS[i].kind != 1 && ACOLS[i].kind != 4)
+					free(*(char **)((char *)d + ACOLS[i].off));
+			for (size_t k = 0; k < d->nservices; k++)
+				free(d->services[k].name);
+			free(d->services);
+			inv->ndevices--;
+			drop = bad = 0;
+			continue;
 		}
 		if (bad) {
 			struct buf m = {0};
