@@ -127,6 +127,9 @@ void audit_errors_free(struct audit_errors *e);
 int audit_inventory_read_buf(struct audit_inventory *inv, const char *name, const char *data, size_t len,
                              struct audit_errors *err);
 int audit_inventory_read_file(struct audit_inventory *inv, const char *path, struct audit_errors *err);
+/* The cross-references of the whole inventory (after every file is read): unique names; path ends, device
+ * segments and system devices that exist. Errors are appended to err like the loader's; -LB_EINVAL when any. */
+int audit_inventory_check_refs(const struct audit_inventory *inv, struct audit_errors *err);
 void audit_inventory_free(struct audit_inventory *inv);
 
 /* Write inv as inventory YAML (the format the loader reads). */

@@ -24,6 +24,8 @@ static int load(const struct lb_strlist *files, struct audit_inventory *inv)
 	for (size_t i = 0; i < files->n; i++)
 		if (audit_inventory_read_file(inv, files->v[i], &e) < 0)
 			bad = 1;
+	if (!bad && audit_inventory_check_refs(inv, &e) < 0)
+		bad = 1;
 	for (size_t i = 0; i < e.lines.n; i++)
 		fprintf(stderr, /* i18n-ok: the program name */ "lifeboat: %s\n", e.lines.v[i]);
 	audit_errors_free(&e);

@@ -35,6 +35,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		audit_errors_free(&e2);
 		audit_inventory_free(&again);
 		buf_release(&y);
+		struct audit_errors e3 = {0};
+		if (audit_inventory_check_refs(&inv, &e3) < 0)
+			must_name_file(&e3);
+		audit_errors_free(&e3);
 		struct audit_check_opts o = {.today = "2024-01-01"};
 		struct audit_findings f = {0};
 		audit_check_run(&inv, &o, &f);

@@ -75,6 +75,14 @@ expect_err "bad.yaml:9: accounts.admin: 'maybe' is not true or false" "bad bool 
 expect_err "bad.yaml:8: accounts.system: missing" "missing required key named"
 CHECKS=$((CHECKS + 1))
 [ ! -s "$T/out" ] || fail "nothing is printed on stdout for a refused inventory"
+# a misspelt reference would drop a path out of the checks: refused too, across the files joined
+printf 'segments: [{name: ehr, kind: ehr}]\ndevices: [{name: d1, type: server, segment: ehr-lam}]\n' >"$T/r1.yaml"
+printf 'paths: [{from: internt, to: d1, service: rdp}, {from: internet, to: d1, service: rdp}]\n' >"$T/r2.yaml"
+run "$L" audit check --inventory "$T/r1.yaml" --inventory "$T/r2.yaml"
+keep
+expect_rc 2 "dangling references"
+expect_err "r1.yaml:2: devices.segment: no segment named 'ehr-lam'" "misspelt segment named"
+expect_err "r2.yaml:1: paths.from: 'internt' is neither" "misspelt path end named"
 printf 'devices: [\n' >"$T/syntax.yaml"
 run "$L" audit validate --inventory "$T/syntax.yaml"
 expect_rc 2 "YAML syntax error"
