@@ -181,6 +181,46 @@ keep
 CHECKS=$((CHECKS + 1))
 [ "$RC" -eq 0 ] || [ "$RC" -eq 1 ] || fail "check on the collected inventory: exit $RC: $(head -c 300 "$T/err")"
 
+# ---- the collector on a known root: what it reads from each file ----
+R="$T/root"
+mkdir -p "$R/etc/pam.d" "$R/etc/ssh" "$R/etc/sudoers.d" "$R/proc/net" "$R/var/lib/dpkg"
+printf 'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/:/usr/sbin/nologin\nalice:x:1000:1000::/home/alice:/bin/bash\nbob:x:1001:1001::/home/bob:/bin/bash\n' >"$R/etc/passwd"
+printf 'root:x:0:\nsudo:x:27:alice\nalice:x:1000:\nbob:x:1001:\nops:x:1002:bob\n' >"$R/etc/group"
+printf 'root:*:19000::::::\nalice:$y$j9T$x:19000::::::\nbob:!$y$x:19000::::::\n' >"$R/etc/shadow"
+printf 'Defaults env_reset\nroot ALL=(ALL:ALL) ALL\n' >"$R/etc/sudoers"
+printf '%%ops ALL=(ALL) NOPASSWD: ALL\n' >"$R/etc/sudoers.d/ops"
+printf 'PASS_MAX_DAYS 99999\nPASS_MIN_LEN 5\n' >"$R/etc/login.defs"
+printf 'password requisite pam_pwquality.so retry=3 minlen=12\npassword [success=1] pam_unix.so obscure\n' >"$R/etc/pam.d/common-password"
+printf 'auth required pam_faillock.so preauth deny=5\nauth [success=1] pam_unix.so\n' >"$R/etc/pam.d/common-auth"
+printf '# comment\nPermitRootLogin yes\nPasswordAuthentication yes\nPermitRootLogin no\n' >"$R/etc/ssh/sshd_config"
+printf '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n   0: 00000000:0017 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 4242 1 0 100 0 0 10 0\n   1: 0100007F:1F90 00000000:0000 01 00000000:00000000 00:00000000 00000000     0        0 4343 1 0 100 0 0 10 0\n' >"$R/proc/net/tcp"
+printf 'Package: telnetd\nStatus: install ok installed\nVersion: 0.17-44\n\nPackage: gone\nStatus: deinstall ok config-files\nVersion: 1\n' >"$R/var/lib/dpkg/status"
+run "$L" audit collect --host --root "$R" --out "$T/fake.yaml"
+expect_rc 0 "collect on a known root"
+run "$L" audit validate --inventory "$T/fake.yaml"
+expect_rc 0 "fake-root inventory passes the schema"
+python3 - "$T/fake.yaml" <<'PY' || fail "collector content"
+import sys
+t = open(sys.argv[1]).read()
+def acct(u):
+    i = t.index('user: "%s"' % u); j = t.find("  - user:", i + 1)
+    return t[i:j if j > 0 else len(t)]
+assert "password_min_length: 12" in t and "lockout_threshold: 5" in t, "PAM policy"
+assert "password_max_days: 99999" in t, "login.defs"
+assert 'permit_root_login: "yes"' in t and 'password_authentication: "yes"' in t, "sshd first value wins"
+assert '{name: "telnetd", version: "0.17-44"}' in t and '"gone"' not in t, "dpkg installed only"
+assert 'name: "telnet"' in t and "port: 23" in t and "port: 8080" not in t, "listening sockets only"
+assert "admin: true" in acct("alice") and "sudo" in acct("alice"), "sudo group member is admin"
+assert "admin: true" in acct("bob") and "enabled: false" in acct("bob"), "%ops in sudoers.d; locked password"
+assert 'role: "system"' in acct("daemon") and "admin: false" in acct("daemon"), "system account"
+assert "enabled: false" in acct("root") and "uid: 0" in acct("root"), "root"
+assert "/var/log/lastlog: not readable" in t, "what was not read is said"
+PY
+CHECKS=$((CHECKS + 1))
+run "$L" audit check --inventory "$T/fake.yaml" --json
+CHECKS=$((CHECKS + 1))
+[ "$(ids)" = "EP-NEEDLESS-SERVICE EP-SSH-ROOT-LOGIN" ] || fail "fake root findings: [$(ids)]"
+
 # ---- no password in any output ----
 for pw in "$PW1" "$PW2"; do
 	CHECKS=$((CHECKS + 1))
