@@ -149,7 +149,18 @@ static char *trimdup(const char *s)
 	size_t n = strlen(s);
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 		n--;
-	return n ? lb_strndup(s, n) : NULL;
+	if (n > AUDIT_TEXT_MAX) { /* the loader's cap; cut at a character boundary */
+		n = AUDIT_TEXT_MAX;
+		while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	if (!n)
+		return NULL;
+	char *r = lb_strndup(s, n);
+	for (char *p = r; *p; p++) /* a newline inside a quoted cell: the inventory keeps one line per value */
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	return r;
 }
 
 static int tri(const char *s)
@@ -288,11 +299,11 @@ int audit_import_ad(struct audit_inventory *inv, const char *name, const char *d
 	rc = 0;
 	int got;
 	while ((got = next_row(s, u.len, &pos, &line, &r)) == 1) {
-		const char *user = cell(&r, cu);
+		char *user = cell(&r, cu) ? trimdup(cell(&r, cu)) : NULL;
 		if (!user)
 			continue;
 		struct audit_account *a = new_account(inv);
-		a->user = trimdup(user);
+		a->user = user;
 		a->system = lb_strdup(system);
 		a->line = r.line;
 		struct buf src = {0};
@@ -466,7 +477,7 @@ int audit_import_assets(struct audit_inventory *inv, const char *name, const cha
 				*(char **)p = t;
 			}
 		}
-		if (drop || !d->type) {
+		if (drop || !d->type || !d->name) {
 			struct buf m = {0};
 			buf_addf(&m,
 			         L_("%s:%d: device '%s' left out: its type is not one of server, terminal, network, "
@@ -477,7 +488,9 @@ int audit_import_assets(struct audit_inventory *inv, const char *name, const cha
 			            "(サーバ, 端末, ネットワーク機器, VPN装置, ストレージ, 医療機器) "
 			            "のいずれでもありません"),
 			         name, r.line, d->name ? d->name : "?");
-			lb_strlist_push(warnings, buf_detach(&m, NULL));
+			if (d->name) /* a row of blanks is no device */
+				lb_strlist_push(warnings, buf_detach(&m, NULL));
+			buf_release(&m);
 			for (size_t i = 0; i < LB_ARRAY_LEN(ACOLS); i++)
 				if (ACOLS[i].kind != 1 && ACOLS[i].kind != 4)
 					free(*(char **)((char *)d + ACOLS[i].off));

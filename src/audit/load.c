@@ -152,6 +152,10 @@ static void err(struct ctx *c, int line, const char *key, const char *en, const 
 		         L_("too many errors; the rest are not shown", "エラーが多すぎるため以降は省略します"));
 	else
 		buf_addf(&b, "%s:%d: %s: %s", c->name, line, key, reason);
+	/* a quoted key or value may hold a newline: one error stays one line */
+	for (size_t i = 0; i < b.len; i++)
+		if ((unsigned char)b.data[i] < 0x20 || b.data[i] == 0x7f)
+			b.data[i] = '?';
 	lb_strlist_push(&c->err->lines, buf_detach(&b, NULL));
 }
 

@@ -51,6 +51,9 @@ static void add(struct audit_errors *e, const char *file, int line, const char *
 	va_start(ap, ja);
 	buf_vaddf(&b, lb_tr(en, ja), ap);
 	va_end(ap);
+	for (size_t i = 0; i < b.len; i++)
+		if ((unsigned char)b.data[i] < 0x20 || b.data[i] == 0x7f)
+			b.data[i] = '?';
 	lb_strlist_push(&e->lines, buf_detach(&b, NULL));
 }
 

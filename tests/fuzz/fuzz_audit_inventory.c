@@ -54,6 +54,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct audit_inventory csv = {0};
 	audit_import_ad(&csv, "fuzz.csv", (const char *)data, size, "ad", &w);
 	audit_import_assets(&csv, "fuzz.csv", (const char *)data, size, &w);
+	/* what the import writes, the loader reads */
+	struct buf cy = {0};
+	audit_inventory_write_yaml(&cy, &csv);
+	struct audit_inventory back = {0};
+	struct audit_errors e4 = {0};
+	if (audit_inventory_read_buf(&back, "fuzz.yaml", cy.data, cy.len, &e4) != 0)
+		__builtin_trap();
+	audit_errors_free(&e4);
+	audit_inventory_free(&back);
+	buf_release(&cy);
 	for (size_t i = 0; i < w.n; i++)
 		free((void *)w.v[i]);
 	lb_strlist_free(&w);
