@@ -221,6 +221,8 @@ static int ad_date(const char *s, char out[11])
 			return 0;
 		int64_t days = (int64_t)(ft / 10000000ULL / 86400ULL) - 134774; /* 1601-01-01 → 1970-01-01 */
 		lb_civil_from_days(days, &a, &b, &c);
+		if (a < 1900 || a > 9999)
+			return 0;
 		snprintf(out, 11, "%04d-%02d-%02d", a, b, c);
 		return 1;
 	}
@@ -231,7 +233,7 @@ static int ad_date(const char *s, char out[11])
 		y = a, m = b, d = c;
 	else
 		m = a, d = b, y = c;
-	if (!lb_date_valid(y, m, d))
+	if (y < 1900 || y > 9999 || !lb_date_valid(y, m, d))
 		return 0;
 	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
 	return 1;
