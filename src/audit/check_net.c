@@ -1,0 +1,179 @@
+/*
+ * check_net.c - endpoint, network-path and VPN/remote-maintenance checks. A path's ends name a segment, a device
+ * (standing for its segment) or "internet". What the inventory does not say is not guessed: an antivirus state
+ * not given is no finding, a VPN box with no patch date is its own finding (VPN-PATCH-UNKNOWN).
+ */
+#include "audit_int.h"
+
+#include <string.h>
+#include <strings.h>
+
+static int64_t day_of(const char *s)
+{
+	int y, m, d;
+	if (!s || lb_parse_day(s, &y, &m, &d) < 0)
+		return INT64_MIN;
+	return lb_days_from_civil(y, m, d);
+}
+
+static int eq(const char *a, const char *b)
+{
+	return a && b && !strcmp(a, b);
+}
+
+static const char *const NEEDLESS[] = {"smb1", "smbv1", "telnet", "telnetd", "rdp",
+                                       "ftp",  "vnc",   "rsh",    "rlogin",  NULL};
+
+static int needless(const char *name)
+{
+	for (const char *const *w = NEEDLESS; *w; w++)
+		if (!strcasecmp(name, *w))
+			return 1;
+	return 0;
+}
+
+/*
+ * Hook for the firmware match against the shipped known-exploited-vulnerability list (src/audit/vuln.h, written
+ * separately): for each VPN or remote-maintenance device with vendor, product and version, the match is to call
+ * audit_vuln_match(d->vendor, d->product, d->version, …) here and add "VPN-KEV" with the CVE, the list's date and
+ * the first fixed version as evidence. Until that lands this finds nothing, and says so in no finding.
+ */
+static void vpn_firmware(const struct audit_inventory *inv, const struct audit_device *d, struct audit_findings *f)
+{
+	(void)inv, (void)d, (void)f;
+}
+
+static int is_vpnish(const struct audit_device *d)
+{
+	return eq(d->type, "vpn") || d->remote_maintenance == AUDIT_YES;
+}
+
+void audit_check_endpoints(const struct audit_inventory *inv, const struct audit_check_opts *o,
+                           struct audit_findings *f)
+{
+	long max_age = o->patch_max_days > 0 ? o->patch_max_days : inv->patch_max_days > 0 ? inv->patch_max_days : 90;
+	int64_t today = day_of(o->today);
+	for (size_t i = 0; i < inv->ndevices; i++) {
+		const struct audit_device *d = &inv->devices[i];
+		int host = eq(d->type, "server") || eq(d->type, "terminal");
+		if (eq(d->antivirus, "off") || eq(d->edr, "off") ||
+		    (host && eq(d->antivirus, "none") && (!d->edr || eq(d->edr, "none") || eq(d->edr, "off"))))
+			audit_add(f, "EP-AV-OFF", d->file, d->line, d->name, "antivirus: %s, edr: %s",
+			          d->antivirus ? d->antivirus : "-", d->edr ? d->edr : "-");
+		if (eq(d->updates, "off"))
+			audit_add(f, "EP-UPDATES-OFF", d->file, d->line, d->name, "updates: off");
+		for (size_t k = 0; k < d->nservices; k++) {
+			const struct audit_service *s = &d->services[k];
+			if (s->needed != AUDIT_YES && needless(s->name)) {
+				if (s->port)
+					audit_add(f, "EP-NEEDLESS-SERVICE", d->file, s->line, d->name,
+					          "service: %s (%s/%ld)%s%s", s->name, s->proto ? s->proto : "tcp",
+					          s->port, s->program ? ", program: " : "",
+					          s->program ? s->program : "");
+				else
+					audit_add(f, "EP-NEEDLESS-SERVICE", d->file, s->line, d->name, "service: %s",
+					          s->name);
+			}
+		}
+		if (eq(d->ssh_permit_root_login, "yes"))
+			audit_add(f, "EP-SSH-ROOT-LOGIN", d->file, d->line, d->name, "sshd: PermitRootLogin yes%s%s",
+			          d->ssh_password_authentication ? ", PasswordAuthentication " : "",
+			          d->ssh_password_authentication ? d->ssh_password_authentication : "");
+		if (d->management_exposed == AUDIT_YES)
+			audit_add(f, "VPN-MGMT-EXPOSED", d->file, d->line, d->name, "management_exposed: true%s",
+			          d->internet_facing == AUDIT_YES ? ", internet_facing: true" : "");
+		if (!is_vpnish(d))
+			continue;
+		int64_t p = day_of(d->patched);
+		if (p == INT64_MIN)
+			audit_add(f, "VPN-PATCH-UNKNOWN", d->file, d->line, d->name, "%s %s %s, patched: %s",
+			          d->vendor ? d->vendor : "-", d->product ? d->product : "-",
+			          d->version ? d->version : "-", L_("not given", "記載なし"));
+		else if (today != INT64_MIN && today - p > max_age)
+			audit_add(f, "VPN-PATCH-AGE", d->file, d->line, d->name,
+			          L_("%s %s %s, patched: %s (%lld days ago; limit %ld)",
+			             "%s %s %s, patched: %s (%lld 日前、上限 %ld 日)"),
+			          d->vendor ? d->vendor : "-", d->product ? d->product : "-",
+			          d->version ? d->version : "-", d->patched, (long long)(today - p), max_age);
+		vpn_firmware(inv, d, f);
+	}
+}
+
+/* ---- paths --------------------------------------------------------------------------------------------------- */
+
+struct end {
+	const struct audit_segment *seg;
+	const struct audit_device *dev;
+	int internet;
+};
+
+static struct end resolve(const struct audit_inventory *inv, const char *name)
+{
+	struct end e = {0};
+	if (!strcasecmp(name, "internet")) {
+		e.internet = 1;
+		return e;
+	}
+	for (size_t i = 0; i < inv->ndevices && !e.dev; i++)
+		if (eq(inv->devices[i].name, name))
+			e.dev = &inv->devices[i];
+	const char *seg = e.dev ? e.dev->segment : name;
+	for (size_t i = 0; seg && i < inv->nsegments; i++)
+		if (eq(inv->segments[i].name, seg))
+			e.seg = &inv->segments[i];
+	return e;
+}
+
+static int outside(const struct end *e)
+{
+	if (e->internet || (e->dev && e->dev->internet_facing == AUDIT_YES))
+		return 1;
+	if (!e->seg)
+		return 0;
+	const char *k = e->seg->kind;
+	return e->seg->internet_facing == AUDIT_YES || eq(k, "internet") || eq(k, "contractor") || eq(k, "vpn") ||
+	       eq(k, "dmz") || eq(k, "guest");
+}
+
+static int production(const struct end *e)
+{
+	if (!e->seg)
+		return 0;
+	const char *k = e->seg->kind;
+	return eq(k, "ehr") || eq(k, "production") || eq(k, "office") || eq(k, "medical");
+}
+
+static int backup(const struct end *e)
+{
+	if (e->dev)
+		return eq(e->dev->role, "backup") || (e->seg && eq(e->seg->kind, "backup"));
+	return e->seg && eq(e->seg->kind, "backup");
+}
+
+void audit_check_network(const struct audit_inventory *inv, struct audit_findings *f)
+{
+	for (size_t i = 0; i < inv->npaths; i++) {
+		const struct audit_path *p = &inv->paths[i];
+		struct end from = resolve(inv, p->from), to = resolve(inv, p->to);
+		char subj[512];
+		snprintf(subj, sizeof(subj), "%s → %s (%s)", p->from, p->to, p->service);
+		const char *why = p->purpose ? p->purpose : "";
+		if (outside(&from) && to.seg && eq(to.seg->kind, "ehr"))
+			audit_add(f, "NET-PATH-INTO-EHR", p->file, p->line, subj, "from: %s (%s), to: %s (ehr)%s%s",
+			          p->from,
+			          from.internet ? "internet"
+			          : from.seg    ? from.seg->kind
+			                        : "internet-facing",
+			          p->to, *why ? ", purpose: " : "", why);
+		if (outside(&from) && !strcasecmp(p->service, "rdp") && p->always_on == AUDIT_YES)
+			audit_add(f, "NET-RDP-ALWAYS-ON", p->file, p->line, subj,
+			          "service: rdp, always_on: true, from: %s", p->from);
+		if (production(&from) && backup(&to) && p->writable == AUDIT_YES)
+			audit_add(f, "NET-BACKUP-WRITABLE", p->file, p->line, subj,
+			          "from: %s (%s), to: %s (backup), writable: true", p->from, from.seg->kind, p->to);
+		if (production(&from) && to.dev && eq(to.dev->role, "lifeboat-vault") && eq(p->auth, "admin"))
+			audit_add(f, "NET-VAULT-ADMIN-KEY", p->file, p->line, subj,
+			          "from: %s (%s), to: %s (lifeboat-vault), auth: admin", p->from, from.seg->kind,
+			          p->to);
+	}
+}
