@@ -26,6 +26,8 @@ struct log_reader {
 	enum log_format fmt;
 	char *buf;
 	size_t cap, start, len;
+	size_t cut; /* when has_cut: buf[cut] is the end of an old file (rotated, truncated); no record spans it */
+	int has_cut;
 	uint64_t off, lineno, warnings;
 	dev_t dev;
 	ino_t ino;
@@ -166,6 +168,7 @@ static ssize_t fill(struct log_reader *r)
 	if (r->start) {
 		memmove(r->buf, r->buf + r->start, r->len - r->start);
 		r->len -= r->start;
+		r->cut -= r->has_cut ? r->start : 0;
 		r->start = 0;
 	}
 	if (r->cap - r->len < READ_CHUNK) {
@@ -243,6 +246,12 @@ static int record(struct log_reader *r, int final, size_t *take, size_t *rlen)
 {
 	const char *p = r->buf + r->start;
 	size_t n = r->len - r->start;
+	if (r->has_cut && r->cut <= r->start)
+		r->has_cut = 0;
+	if (r->has_cut) { /* the old file's rest: its last line is whole, nothing more will come to it */
+		n = r->cut - r->start;
+		final = 1;
+	}
 	if (!n)
 		return 0;
 	if (r->fmt == LOG_FMT_JOURNAL && p[0] != '{' && p[0] != '\n') {
@@ -285,6 +294,10 @@ int log_reader_next(struct log_reader *r, struct log_event *e)
 				r->lineno++; /* a partial last line counts as a line */
 			r->start += take;
 			final = 0;
+			if (r->has_cut && r->start >= r->cut) {
+				r->has_cut = 0;
+				r->lineno = 0; /* what follows is the new file's (or the truncated one's) first line */
+			}
 			size_t blank = 0;
 			while (blank < rlen && (p[blank] == ' ' || p[blank] == '\t' || p[blank] == '\n'))
 				blank++;
@@ -314,7 +327,12 @@ int log_reader_next(struct log_reader *r, struct log_event *e)
 			int flush;
 			r->eof = 0;
 			if (check_file(r, &flush)) {
-				final = flush && r->len > r->start; /* the rest of the old file's last line, as a line */
+				if (flush && r->len > r->start) {
+					r->cut = r->len;
+					r->has_cut = 1;
+				} else if (flush) {
+					r->lineno = 0; /* a new file, or the same one started over */
+				}
 				continue;
 			}
 			r->eof = 1;
