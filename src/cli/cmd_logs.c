@@ -77,9 +77,9 @@ static void event_text(struct buf *b, const struct log_event *e)
 	char ts[40] = "-";
 	if (e->ts_ms)
 		iso_ms(e->ts_ms, ts, sizeof ts);
-	buf_addf(b, "%s:%llu  %s  %s/%s%s%s  %s\n", e->file, (unsigned long long)e->lineno,
-	         log_format_name(e->format), e->product ? e->product : "-", e->service ? e->service : "-",
-	         e->category ? "/" : "", e->category ? e->category : "", ts);
+	buf_addf(b, "%s:%llu  %s  %s/%s%s%s  %s\n", e->file, (unsigned long long)e->lineno, log_format_name(e->format),
+	         e->product ? e->product : "-", e->service ? e->service : "-", e->category ? "/" : "",
+	         e->category ? e->category : "", ts);
 	if (!e->nfields)
 		buf_adds(b, L_("  (no fields)\n", "  (フィールドなし)\n"));
 	for (size_t i = 0; i < e->nfields; i++) {
@@ -185,8 +185,9 @@ static int logs_parse_cmd(int argc, char **argv)
 	for (size_t k = 0; k < n; k++)
 		warnings += log_reader_warnings(rd[k]);
 	if (warnings)
-		fprintf(stderr, L_("lifeboat: %llu line(s) not of their format, shown without fields\n",
-		                   "lifeboat: 形式に合わない行が %llu 行 (フィールドなしで表示)\n"),
+		fprintf(stderr,
+		        L_("lifeboat: %llu line(s) not of their format, shown without fields\n",
+		           "lifeboat: 形式に合わない行が %llu 行 (フィールドなしで表示)\n"),
 		        (unsigned long long)warnings);
 done:
 	if (rd)

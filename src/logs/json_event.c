@@ -66,7 +66,8 @@ static void win_leaf(void *ctx, struct log_event *e, const struct json_leaf *l)
 			EV_ADD_LIT(e, "TimeCreated", l->val, l->val_len);
 		} else if (rl == 25 && !memcmp(rest, "Provider.#attributes.Name", 25)) {
 			EV_ADD_LIT(e, "Provider_Name", l->val, l->val_len);
-		} else if (STARTS(rest, rl, "EventID")) { /* 4625, or {"#attributes": {"Qualifiers": …}, "#text": 4625} */
+		} else if (STARTS(rest, rl,
+		                  "EventID")) { /* 4625, or {"#attributes": {"Qualifiers": …}, "#text": 4625} */
 			if (rl == 7 || (rl == 13 && !memcmp(rest + 7, ".#text", 6)))
 				EV_ADD_LIT(e, "EventID", l->val, l->val_len);
 		} else if (!memchr(rest, '.', rl)) {
@@ -149,14 +150,14 @@ static void win_logsource(struct log_event *e)
 	if (strcmp(e->service, "sysmon"))
 		return;
 	static const char *const cat[27] = {
-	        [1] = "process_creation", [2] = "file_change",      [3] = "network_connection",
-	        [5] = "process_termination", [6] = "driver_load",  [7] = "image_load",
-	        [8] = "create_remote_thread", [9] = "raw_access_thread", [10] = "process_access",
-	        [11] = "file_event",       [12] = "registry_event", [13] = "registry_event",
-	        [14] = "registry_event",   [15] = "create_stream_hash", [17] = "pipe_created",
-	        [18] = "pipe_created",     [19] = "wmi_event",      [20] = "wmi_event",
-	        [21] = "wmi_event",        [22] = "dns_query",      [23] = "file_delete",
-	        [24] = "clipboard_capture", [25] = "process_tampering", [26] = "file_delete_detected"};
+	        [1] = "process_creation",     [2] = "file_change",         [3] = "network_connection",
+	        [5] = "process_termination",  [6] = "driver_load",         [7] = "image_load",
+	        [8] = "create_remote_thread", [9] = "raw_access_thread",   [10] = "process_access",
+	        [11] = "file_event",          [12] = "registry_event",     [13] = "registry_event",
+	        [14] = "registry_event",      [15] = "create_stream_hash", [17] = "pipe_created",
+	        [18] = "pipe_created",        [19] = "wmi_event",          [20] = "wmi_event",
+	        [21] = "wmi_event",           [22] = "dns_query",          [23] = "file_delete",
+	        [24] = "clipboard_capture",   [25] = "process_tampering",  [26] = "file_delete_detected"};
 	if (n > 0 && n < 27)
 		e->category = cat[n];
 }

@@ -24,9 +24,9 @@ static int hex4(const char *p, unsigned *out)
 {
 	unsigned v = 0;
 	for (int i = 0; i < 4; i++) {
-		int h = p[i] >= '0' && p[i] <= '9'   ? p[i] - '0'
+		int h = p[i] >= '0' && p[i] <= '9'                 ? p[i] - '0'
 		        : (p[i] | 32) >= 'a' && (p[i] | 32) <= 'f' ? (p[i] | 32) - 'a' + 10
-		                                                     : -1;
+		                                                   : -1;
 		if (h < 0)
 			return -1;
 		v = v * 16 + (unsigned)h;
@@ -96,12 +96,26 @@ static int string(struct scan *s, const char **val, size_t *len)
 		r++;
 		char c = *r, out;
 		switch (c) {
-		case '"': case '\\': case '/': out = c; break;
-		case 'b': out = '\b'; break;
-		case 'f': out = '\f'; break;
-		case 'n': out = '\n'; break;
-		case 'r': out = '\r'; break;
-		case 't': out = '\t'; break;
+		case '"':
+		case '\\':
+		case '/':
+			out = c;
+			break;
+		case 'b':
+			out = '\b';
+			break;
+		case 'f':
+			out = '\f';
+			break;
+		case 'n':
+			out = '\n';
+			break;
+		case 'r':
+			out = '\r';
+			break;
+		case 't':
+			out = '\t';
+			break;
 		case 'u': {
 			unsigned cp;
 			if (q - r < 5 || hex4(r + 1, &cp) < 0)

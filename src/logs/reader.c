@@ -314,8 +314,9 @@ int log_reader_next(struct log_reader *r, struct log_event *e)
 			if (rc < 0) {
 				r->warnings++;
 				char what[96];
-				snprintf(what, sizeof what, L_("not a %s line: read without fields", "%s の行ではありません: "
-				                                                                    "フィールドなしで読みました"),
+				snprintf(what, sizeof what,
+				         L_("not a %s line: read without fields", "%s の行ではありません: "
+				                                                  "フィールドなしで読みました"),
 				         log_format_name(r->fmt));
 				r->warn(r->wctx, r->path, first, what);
 			}

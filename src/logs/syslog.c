@@ -7,10 +7,10 @@
 
 #include <time.h>
 
-static const char *const facilities[24] = {"kern",   "user",   "mail",   "daemon", "auth",   "syslog",
+static const char *const facilities[24] = {"kern",   "user",   "mail",   "daemon", "auth",     "syslog",
                                            "lpr",    "news",   "uucp",   "cron",   "authpriv", "ftp",
-                                           "ntp",    "audit",  "alert",  "clock",  "local0", "local1",
-                                           "local2", "local3", "local4", "local5", "local6", "local7"};
+                                           "ntp",    "audit",  "alert",  "clock",  "local0",   "local1",
+                                           "local2", "local3", "local4", "local5", "local6",   "local7"};
 static const char *const severities[8] = {"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"};
 
 /* The local zone's offset from UTC (s) near t: RFC 3164 stamps are local time. Computed once per hour of t, so
@@ -117,8 +117,8 @@ static size_t structured_data(struct log_event *e, const char *p, size_t n)
 					continue;
 				size_t o = 0;
 				for (size_t j = 0; j < vlen; j++) {
-					if (val[j] == '\\' && j + 1 < vlen && (val[j + 1] == '"' || val[j + 1] == '\\' ||
-					                                       val[j + 1] == ']'))
+					if (val[j] == '\\' && j + 1 < vlen &&
+					    (val[j + 1] == '"' || val[j + 1] == '\\' || val[j + 1] == ']'))
 						j++;
 					d[o++] = val[j];
 				}

@@ -86,8 +86,9 @@ static void test_sshd_accepted_and_closed(void **state)
 static void test_pam(void **state)
 {
 	(void)state;
-	assert_int_equal(parse(LOG_FMT_SYSLOG, "Dec  7 10:16:22 web01 sshd[2230]: pam_unix(sshd:auth): authentication "
-	                                       "failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.5  user=root"),
+	assert_int_equal(parse(LOG_FMT_SYSLOG,
+	                       "Dec  7 10:16:22 web01 sshd[2230]: pam_unix(sshd:auth): authentication "
+	                       "failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.5  user=root"),
 	                 0);
 	assert_string_equal(ev.service, "sshd");
 	assert_string_equal(val("source_ip"), "203.0.113.5");
@@ -118,7 +119,8 @@ static void test_sudo_su_accounts_cron(void **state)
 	assert_string_equal(ev.service, "auth");
 	assert_string_equal(val("user"), "backdoor");
 	assert_string_equal(val("uid"), "0");
-	assert_int_equal(parse(LOG_FMT_SYSLOG, "Dec  7 10:19:02 web01 usermod[2312]: add 'backdoor' to group 'sudo'"), 0);
+	assert_int_equal(parse(LOG_FMT_SYSLOG, "Dec  7 10:19:02 web01 usermod[2312]: add 'backdoor' to group 'sudo'"),
+	                 0);
 	assert_string_equal(val("user"), "backdoor");
 	assert_string_equal(val("group"), "sudo");
 	assert_int_equal(parse(LOG_FMT_SYSLOG, "Dec  7 10:20:01 web01 CRON[2320]: (root) CMD (/usr/bin/backup --full)"),
@@ -162,8 +164,9 @@ static void test_rfc5424(void **state)
 static void test_journal_export_binary(void **state)
 {
 	(void)state;
-	static const char rec[] = "__REALTIME_TIMESTAMP=1796624101000000\n_HOSTNAME=db01\nSYSLOG_IDENTIFIER=sshd\n"
-	                          "_PID=812\nMESSAGE\n\x30\0\0\0\0\0\0\0Invalid user x from 203.0.113.7 port 1\nnext line\n\n";
+	static const char rec[] =
+	        "__REALTIME_TIMESTAMP=1796624101000000\n_HOSTNAME=db01\nSYSLOG_IDENTIFIER=sshd\n"
+	        "_PID=812\nMESSAGE\n\x30\0\0\0\0\0\0\0Invalid user x from 203.0.113.7 port 1\nnext line\n\n";
 	assert_int_equal(log_parse(LOG_FMT_JOURNAL, rec, sizeof(rec) - 1, 0, &ev), 0);
 	assert_string_equal(ev.service, "sshd");
 	assert_string_equal(val("host"), "db01");
@@ -240,9 +243,10 @@ static void test_suricata(void **state)
 static void test_fortigate(void **state)
 {
 	(void)state;
-	assert_int_equal(parse(LOG_FMT_AUTO, "<189>date=2026-12-07 time=10:40:01 devname=\"FGT\" logid=\"0101039426\" "
-	                                     "type=\"event\" subtype=\"vpn\" action=\"ssl-login-fail\" remip=203.0.113.5 "
-	                                     "user=\"ad\\\"min\" tz=\"+0900\" msg=\"SSL user failed to logged in\""),
+	assert_int_equal(parse(LOG_FMT_AUTO,
+	                       "<189>date=2026-12-07 time=10:40:01 devname=\"FGT\" logid=\"0101039426\" "
+	                       "type=\"event\" subtype=\"vpn\" action=\"ssl-login-fail\" remip=203.0.113.5 "
+	                       "user=\"ad\\\"min\" tz=\"+0900\" msg=\"SSL user failed to logged in\""),
 	                 0);
 	assert_int_equal(ev.format, LOG_FMT_FORTIGATE);
 	assert_string_equal(ev.product, "fortios");

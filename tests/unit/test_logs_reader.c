@@ -72,8 +72,9 @@ static void on_warn(void *ctx, const char *file, uint64_t lineno, const char *wh
 static void test_malformed_and_partial_once(void **state)
 {
 	(void)state;
-	put(path, "Dec  7 10:00:00 h sshd[1]: Invalid user a from 192.0.2.1 port 1\nnot syslog\n\n"
-	          "Dec  7 10:00:02 h sshd[1]: Invalid user b from 192.0.2.1 port 2",
+	put(path,
+	    "Dec  7 10:00:00 h sshd[1]: Invalid user a from 192.0.2.1 port 1\nnot syslog\n\n"
+	    "Dec  7 10:00:02 h sshd[1]: Invalid user b from 192.0.2.1 port 2",
 	    "w");
 	struct log_reader *r;
 	assert_int_equal(log_reader_open(&r, path, LOG_FMT_AUTO, 0), 0);
