@@ -14,12 +14,13 @@ static int keq(const struct log_field *f, const char *lit, size_t n)
 	return f->name_len == n && !memcmp(f->name, lit, n);
 }
 
+/* At most 19 digits (nanoseconds since the epoch fit), so no input overflows it. */
 static int64_t digits(const char *p, size_t n)
 {
-	int64_t v = 0;
-	for (size_t i = 0; i < n && is_digit(p[i]); i++)
-		v = v * 10 + (p[i] - '0');
-	return v;
+	uint64_t v = 0;
+	for (size_t i = 0; i < n && i < 19 && is_digit(p[i]); i++)
+		v = v * 10 + (uint64_t)(p[i] - '0');
+	return (int64_t)(v > INT64_MAX ? INT64_MAX : v);
 }
 
 int parse_fortigate(struct log_event *e, const char *line, size_t len)

@@ -96,10 +96,10 @@ void journal_finish(struct log_event *e)
 	if (!pid)
 		pid = get(e, LIT("SYSLOG_PID"));
 	if (ts) {
-		int64_t us = 0;
-		for (size_t i = 0; i < ts->val_len && is_digit(ts->val[i]); i++)
-			us = us * 10 + (ts->val[i] - '0');
-		e->ts_ms = us / 1000;
+		uint64_t us = 0; /* 19 digits at most: no overflow whatever the input */
+		for (size_t i = 0; i < ts->val_len && i < 19 && is_digit(ts->val[i]); i++)
+			us = us * 10 + (uint64_t)(ts->val[i] - '0');
+		e->ts_ms = (int64_t)(us / 1000);
 	}
 	/* copy the pointers first: adding fields may not move them (a fixed array), but keep it plain */
 	const char *mv = m ? m->val : NULL, *hv = h ? h->val : NULL, *iv = id ? id->val : NULL,
