@@ -190,6 +190,10 @@ int parse_json_event(struct log_event *e, const char *line, size_t len, enum log
 				e->service = s;
 			}
 		}
+		/* the common name beside Suricata's own, so one rule's source_ip reads sshd and the IDS alike */
+		const struct log_field *src = log_event_get(e, LIT("src_ip"));
+		if (src)
+			EV_ADD_LIT(e, "source_ip", src->val, src->val_len);
 		const struct log_field *sig = log_event_get(e, LIT("alert.signature"));
 		if (sig) {
 			e->msg = sig->val;

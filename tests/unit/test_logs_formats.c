@@ -235,6 +235,7 @@ static void test_suricata(void **state)
 	assert_string_equal(ev.product, "suricata");
 	assert_string_equal(ev.service, "alert");
 	assert_string_equal(val("src_ip"), "203.0.113.5");
+	assert_string_equal(val("source_ip"), "203.0.113.5");
 	assert_string_equal(val("alert.signature_id"), "2035877");
 	assert_string_equal(val("alert.signature"), "ET EXPLOIT x");
 	assert_int_equal(ev.ts_ms, 1796607062118LL);
