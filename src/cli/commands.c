@@ -11,6 +11,8 @@ const struct cli_cmd cli_commands[] = {
          "SS-MIX2・CSVの文字コード変換、検索キーと和暦日付の確認"},
         {"watch", cmd_watch, "watch folders for ransomware behaviour (fanotify/inotify), canaries, alerts",
          "フォルダのランサムウェア挙動を監視 (fanotify/inotify)、おとりファイル、アラート"},
+        {"logs", cmd_logs, "read logs as the log rules do: formats, fields (syslog, journald, Windows, VPN, IDS)",
+         "ログをログルールと同じように読む: 形式とフィールド (syslog, journald, Windows, VPN, IDS)"},
         {"drill", cmd_drill, "rehearsals: simulated ransomware in a drill folder, reversible",
          "訓練: 訓練フォルダでの疑似ランサムウェア (元に戻せる)"},
         {"synth", cmd_synth, "write a synthetic hospital (SS-MIX2, FHIR, CSV feeds) for drills and tests",
