@@ -171,10 +171,12 @@ static int vulns_list(int argc, char **argv)
 		         L_("%zu of %zu CVEs; list %s, version %ld, as of %s",
 		            "%zu / %zu 件の CVE。リスト %s、版 %ld、%s 時点"),
 		         shown, db.n, origin_text(&db), db.version, db.as_of);
-	else
+	else {
+		json_end(&w); /* vulns */
 		json_end(&w);
+	}
 	vuln_db_release(&db);
-	return cli_list_done(0, &out, NULL);
+	return cli_list_done(json_finish(&w) < 0 && json ? -LB_EINTERNAL : 0, &out, NULL);
 }
 
 static int vulns_match(int argc, char **argv)
