@@ -261,10 +261,15 @@ int vuln_version_parse(enum vuln_format f, const char *s, int train, struct vuln
 	}
 	if (ok)
 		return 0;
-	int n = out->n;
 	memset(out, 0, sizeof(*out));
 	out->fmt = f;
-	(void)n;
+	/* the message quotes what was read, on one line whatever it holds */
+	char shown[65];
+	size_t k = 0;
+	for (const char *p = s ? s : ""; *p && k < sizeof(shown) - 1; p++)
+		shown[k++] = ((unsigned char)*p < 0x20 || *p == 0x7f) ? '?' : *p;
+	shown[k] = '\0';
+	s = shown;
 	if (train)
 		return lb_error_tr(LB_EINVAL, "'%.64s' is not a %s release train (e.g. %s)",
 		                   "'%.64s' は %s のリリース系列ではありません (例: %s)", s ? s : "", formats[f].name,

@@ -30,6 +30,9 @@ static int err(const struct ld *c, int line, const char *en, const char *ja, ...
 	va_start(ap, ja);
 	vsnprintf(reason, sizeof(reason), lb_tr(en, ja), ap);
 	va_end(ap);
+	for (char *p = reason; *p; p++) /* what the file said, quoted, stays on the one line */
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	return lb_error(LB_EINVAL, "%s:%d: %s", c->name, line, reason);
 }
 
