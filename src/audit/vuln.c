@@ -5,10 +5,8 @@
  */
 #include "vuln.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 /* generated from data/audit/vulns.yaml by src/audit/embed.cmake */
 extern const unsigned char audit_data_vulns[];
@@ -90,36 +88,45 @@ int vuln_db_load_default(struct vuln_db *db, const char *data_dir)
 
 int vuln_db_install(const char *src, const char *data_dir, int force, struct vuln_db *installed)
 {
+	/* read once: the bytes checked are the bytes installed, whatever happens to src meanwhile */
+	struct buf data = {0};
 	struct vuln_db neu, cur;
-	int rc = vuln_db_load_file(&neu, src);
-	if (rc < 0)
+	int rc = buf_read_file(&data, src, VULN_FILE_MAX);
+	if (rc == -LB_ETOOBIG)
+		rc = lb_error_tr(LB_EINVAL, "%s:1: the file is larger than %d bytes",
+		                 "%s:1: ファイルが %d バイトを超えています", src, VULN_FILE_MAX);
+	else if (rc < 0)
+		rc = lb_error_wrap_tr(rc, "reading '%s'", "'%s' の読み込み", src);
+	else
+		rc = vuln_db_load_buf(&neu, src, data.data ? data.data : "", data.len);
+	if (rc < 0) {
+		buf_release(&data);
 		return rc;
+	}
 	if (!data_dir)
 		data_dir = vuln_data_dir();
-	if ((rc = vuln_db_load_default(&cur, data_dir)) < 0) {
-		/* a broken install is what an update repairs: compare with the embedded list then */
-		if (!force && (rc = vuln_db_load_embedded(&cur)) < 0) {
-			vuln_db_release(&neu);
-			return rc;
-		}
-		if (force)
-			memset(&cur, 0, sizeof(cur));
+	memset(&cur, 0, sizeof(cur));
+	if (!force && vuln_db_load_default(&cur, data_dir) < 0 && (rc = vuln_db_load_embedded(&cur)) < 0) {
+		/* a broken install is what an update repairs: the embedded list is compared with then */
+		buf_release(&data);
+		vuln_db_release(&neu);
+		return rc;
 	}
-	if (!force && cur.origin && strcmp(neu.as_of, cur.as_of) < 0) {
+	if (!force && strcmp(neu.as_of, cur.as_of) < 0) {
 		rc = lb_error_tr(LB_EEXIST,
 		                 "'%s' is as of %s, older than the list in use (%s, as of %s); --force installs it",
 		                 "'%s' は %s 時点で、使用中のリスト (%s、%s 時点) より古いです。--force で入れ替えます",
 		                 src, neu.as_of, cur.origin, cur.as_of);
+		buf_release(&data);
 		vuln_db_release(&neu);
 		vuln_db_release(&cur);
 		return rc;
 	}
 	vuln_db_release(&cur);
-	struct buf data = {0}, path = {0};
-	if ((rc = lb_mkdirs(data_dir, 0755)) == 0 && (rc = buf_read_file(&data, src, VULN_FILE_MAX)) == 0) {
-		vuln_installed_path(&path, data_dir);
+	struct buf path = {0};
+	vuln_installed_path(&path, data_dir);
+	if ((rc = lb_mkdirs(data_dir, 0755)) == 0)
 		rc = lb_write_file_atomic(path.data, data.data ? data.data : "", data.len, 0644, 0);
-	}
 	buf_release(&data);
 	if (rc == 0 && installed) {
 		free(neu.origin);
