@@ -7,9 +7,10 @@
  *   audit import --ad F --system S | --assets F [--out F]   CSV into inventory YAML
  *   audit fingerprint [--salt-file F] [--new-salt]          a password on stdin as a salted fingerprint
  *   audit collect --host [--out F]             this Linux machine as an inventory
+ *   audit vulns list|match|show|update         known-exploited VPN/gateway vulnerabilities (cmd_audit_vulns.c)
  */
 #include "audit/audit.h"
-#include "cli.h"
+#include "cli_audit.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -355,6 +356,8 @@ int cmd_audit(int argc, char **argv)
 	         "標準入力のパスワードをソルト付き指紋に変換"},
 	        {"collect", cmd_collect, "this Linux machine as an inventory",
 	         "この Linux マシンをインベントリに読み取る"},
+	        {"vulns", cmd_audit_vulns, "known-exploited VPN/gateway vulnerabilities: list, match a version, update",
+	         "既知の悪用された VPN・ゲートウェイ脆弱性: 一覧、バージョン照合、更新"},
 	        {0}};
 	return cli_dispatch(argc, argv, "audit", subs);
 }

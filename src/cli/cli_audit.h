@@ -1,0 +1,13 @@
+/*
+ * cli_audit.h - what the `lifeboat audit` subcommands share (cmd_audit.c holds the table of subcommands; each
+ * cmd_audit_<name>.c one of them). Add a subcommand: its function here and one line in cmd_audit.c's table.
+ */
+#ifndef LB_CLI_AUDIT_H
+#define LB_CLI_AUDIT_H
+
+#include "cli.h"
+
+/* `lifeboat audit vulns …` (cmd_audit_vulns.c) */
+int cmd_audit_vulns(int argc, char **argv);
+
+#endif
