@@ -68,5 +68,6 @@ int cmd_station(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_vault(int argc, char **argv);
 int cmd_incident(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 #endif

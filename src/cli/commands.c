@@ -28,6 +28,8 @@ const struct cli_cmd cli_commands[] = {
         {"user", cmd_user, "add, delete and list the station's users", "参照端末の利用者の追加・削除・一覧"},
         {"incident", cmd_incident, "the cyber-incident timeline: declare, phases, decisions, deadlines, verify",
          "サイバーインシデントの記録: 宣言・フェーズ・決定・報告期限・検証"},
+        {"audit", cmd_audit, "configuration and account audit against the MHLW cybersecurity checklist",
+         "厚生労働省サイバーセキュリティ対策チェックリストに沿った構成・アカウントの点検"},
         {"vault", cmd_vault, "ransomware-resilient backup generations", "ランサムウェアに強いバックアップ世代"},
         {"help", cmd_help, "show help for lifeboat or a command", "lifeboat またはコマンドのヘルプを表示"},
         {"version", cmd_version, "show the version and the libraries in use", "バージョンと使用ライブラリを表示"},
