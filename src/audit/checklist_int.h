@@ -31,12 +31,17 @@ int cl_yaml_date(struct cl_yaml *y, const yaml_node_t *n, const char *what, char
 /* {ja: …, en: …} or a plain scalar (Japanese; English the same). */
 int cl_yaml_pair(struct cl_yaml *y, const yaml_node_t *n, const char *what, struct cl_text *out);
 
+/* A key written once in its mapping (a second `groups:` would otherwise be read twice or silently win); a
+ * mapping of ours has a few keys, so more than CL_MAP_KEYS_MAX is refused and the scan stays short. */
+#define CL_MAP_KEYS_MAX 64
+int cl_yaml_key_once(struct cl_yaml *y, const yaml_node_t *m, const yaml_node_pair_t *at, const yaml_node_t *k);
 /* Each key/value of mapping m: for (pair…) with k/v resolved, stopping at the first error. */
 #define CL_MAP_EACH(y, m, k, v, rc)                                                      \
 	for (yaml_node_pair_t *cl_p_ = (rc) == 0 ? (m)->data.mapping.pairs.start : NULL; \
 	     (rc) == 0 && cl_p_ < (m)->data.mapping.pairs.top &&                         \
 	     ((rc) = cl_yaml_node((y), cl_p_->key, cl_yaml_line(m), &(k))) == 0 &&       \
-	     ((rc) = cl_yaml_node((y), cl_p_->value, cl_yaml_line(k), &(v))) == 0;       \
+	     ((rc) = cl_yaml_node((y), cl_p_->value, cl_yaml_line(k), &(v))) == 0 &&     \
+	     ((rc) = cl_yaml_key_once((y), (m), cl_p_, (k))) == 0;                       \
 	     cl_p_++)
 
 void cl_text_free(struct cl_text *t);

@@ -160,6 +160,25 @@ int cl_yaml_node(struct cl_yaml *y, int i, int from_line, yaml_node_t **out)
 	return 0;
 }
 
+int cl_yaml_key_once(struct cl_yaml *y, const yaml_node_t *m, const yaml_node_pair_t *at, const yaml_node_t *k)
+{
+	const yaml_node_pair_t *start = m->data.mapping.pairs.start;
+	if (m->data.mapping.pairs.top - start > CL_MAP_KEYS_MAX)
+		return cl_yaml_err(y, cl_yaml_line(m), "a mapping of more than %d keys",
+		                   "キーが %d 個を超えるマッピングです", CL_MAP_KEYS_MAX);
+	if (k->type != YAML_SCALAR_NODE)
+		return cl_yaml_err(y, cl_yaml_line(k), "a key must be text", "キーは文字列にします");
+	for (const yaml_node_pair_t *p = start; p < at; p++) {
+		const yaml_node_t *o = yaml_document_get_node(&y->doc, p->key);
+		if (o && o->type == YAML_SCALAR_NODE &&
+		    !strcmp((const char *)o->data.scalar.value, (const char *)k->data.scalar.value))
+			return cl_yaml_err(y, cl_yaml_line(k), "key '%s' twice (first at line %d)",
+			                   "キー '%s' が 2 回あります (最初は %d 行目)",
+			                   (const char *)k->data.scalar.value, cl_yaml_line(o));
+	}
+	return 0;
+}
+
 int cl_yaml_root(struct cl_yaml *y, yaml_node_t **out)
 {
 	yaml_node_t *r = yaml_document_get_root_node(&y->doc);

@@ -185,6 +185,8 @@ static void test_answers_errors(void **state)
 	         "answers.yaml:2: ", "aliases"},
 	        {"answers: [\n", "answers.yaml:2: ", "YAML syntax"},
 	        {"- a\n- b\n", "answers.yaml:1: ", "mapping"},
+	        {"answers: []\nhospital: A\nhospital: B\n",
+	         "answers.yaml:3: ", "key 'hospital' twice (first at line 2)"},
 	        {"answers:\n  - {item: r7-1-1, answer: はい, date: 2025-06-01, by: \"a\\x01\"}\n",
 	         "answers.yaml:2: ", "control character"},
 	};
