@@ -56,7 +56,7 @@ int cl_write_csv(const struct cl_filled *f, const char *path)
 			field(&b, r->date, 0);
 			field(&b, r->target, 0);
 			field(&b, buf_cstr(&ev), 0);
-			field(&b, r->source == CL_SRC_INVENTORY && !r->by ? L_("inventory", "台帳") : r->by, 0);
+			field(&b, r->source == CL_SRC_INVENTORY && !r->by ? "台帳 (audit check)" : r->by, 0);
 			field(&b, r->item->id, 1);
 			buf_release(&ev);
 		}

@@ -21,7 +21,7 @@
 
 enum { P_NUMBER, P_TEXT, P_ANSWER, P_DATE, P_TARGET, P_EVIDENCE, P_COUNT };
 static const char *const heads[P_COUNT] = {"番号", "項目", "はい/いいえ", "確認日", "目標日", "根拠"};
-static const double widths[P_COUNT] = {40, 300, 52, 62, 62, 265.89};
+static const double widths[P_COUNT] = {40, 290, 58, 62, 62, 269.89}; /* sum: PW - 2 * MARGIN */
 
 struct pdf {
 	cairo_t *cr;
@@ -128,6 +128,25 @@ static void row(struct pdf *p, const struct cl_row *r)
 	buf_release(&ev);
 }
 
+/* The group heading the printed checklist has above its items: "2 医療情報システムの管理・運用". */
+static void group_row(struct pdf *p, const struct cl_group *g)
+{
+	char text[512];
+	snprintf(text, sizeof(text), "%s %s", g->number, g->name.ja);
+	double h = text_at(p, 0, -1, PW - 2 * MARGIN, 9, 1, text);
+	if (p->y + h * 2 > PH - MARGIN - 10) /* never a heading alone at the foot of a page */
+		new_page(p);
+	cairo_set_source_rgb(p->cr, 0.94, 0.94, 0.94);
+	cairo_rectangle(p->cr, MARGIN, p->y, PW - 2 * MARGIN, h);
+	cairo_fill(p->cr);
+	cairo_set_source_rgb(p->cr, 0, 0, 0);
+	text_at(p, MARGIN, p->y, PW - 2 * MARGIN, 9, 1, text);
+	cairo_rectangle(p->cr, MARGIN, p->y, PW - 2 * MARGIN, h);
+	cairo_set_line_width(p->cr, 0.5);
+	cairo_stroke(p->cr);
+	p->y += h;
+}
+
 int cl_write_pdf(const struct cl_filled *f, const char *path)
 {
 	struct buf tmp = {0};
@@ -150,8 +169,12 @@ int cl_write_pdf(const struct cl_filled *f, const char *path)
 			buf_addf(&name, " (%s)", f->sheets[i].system);
 		p.sheet = buf_cstr(&name);
 		new_page(&p);
-		for (size_t k = 0; k < f->sheets[i].n; k++)
+		const struct cl_group *g = NULL;
+		for (size_t k = 0; k < f->sheets[i].n; k++) {
+			if (f->sheets[i].rows[k].item->group != g)
+				group_row(&p, g = f->sheets[i].rows[k].item->group);
 			row(&p, &f->sheets[i].rows[k]);
+		}
 		p.sheet = NULL;
 		buf_release(&name);
 	}

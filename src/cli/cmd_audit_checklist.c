@@ -8,8 +8,11 @@
 #include "audit/checklist.h"
 #include "cli_audit.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int check_inventory_files(const struct lb_strlist *inv)
 {
@@ -100,25 +103,32 @@ static void summary_json(const struct cl_filled *f, const struct cl_changes *ch,
 	json_end(&w);
 }
 
+/* The three files are written under temporary names and renamed only when all three are done, so DIR never
+ * holds a CSV of this run beside a PDF of the last one. */
 static int write_all(const struct cl_filled *f, const char *dir)
 {
-	int rc = lb_mkdirs(dir, 0755);
-	struct buf p = {0};
-	if (rc == 0) {
-		lb_path_join(&p, dir, CL_CSV_NAME);
-		rc = cl_write_csv(f, buf_cstr(&p));
+	static const char *const names[3] = {CL_CSV_NAME, CL_XLSX_NAME, CL_PDF_NAME};
+	int (*const writers[3])(const struct cl_filled *, const char *) = {cl_write_csv, cl_write_xlsx, cl_write_pdf};
+	struct buf tmp[3] = {{0}}, final = {0};
+	int rc = lb_mkdirs(dir, 0755), done = 0;
+	for (int i = 0; i < 3; i++) {
+		lb_path_join(&tmp[i], dir, names[i]);
+		buf_adds(&tmp[i], ".new");
 	}
-	if (rc == 0) {
-		buf_reset(&p);
-		lb_path_join(&p, dir, CL_XLSX_NAME);
-		rc = cl_write_xlsx(f, buf_cstr(&p));
+	for (; rc == 0 && done < 3; done++)
+		rc = writers[done](f, buf_cstr(&tmp[done]));
+	for (int i = 0; i < 3; i++) {
+		buf_reset(&final);
+		lb_path_join(&final, dir, names[i]);
+		if (rc == 0 && rename(buf_cstr(&tmp[i]), buf_cstr(&final)) < 0)
+			rc = lb_error_errno_tr(errno, "cannot write %s", "%s を書き込めません", buf_cstr(&final));
+		if (rc < 0)
+			unlink(buf_cstr(&tmp[i]));
+		buf_release(&tmp[i]);
 	}
-	if (rc == 0) {
-		buf_reset(&p);
-		lb_path_join(&p, dir, CL_PDF_NAME);
-		rc = cl_write_pdf(f, buf_cstr(&p));
-	}
-	buf_release(&p);
+	buf_release(&final);
+	if (rc == 0)
+		rc = lb_fsync_dir(dir);
 	return rc;
 }
 
