@@ -204,7 +204,8 @@ int cmd_audit_checklist(int argc, char **argv)
 		edition = a.edition;
 	}
 	rc = cl_edition_load(&e, edition ? edition : cl_edition_latest());
-	cl_answers_free(&a);
+	cl_answers_free(&a); /* read again below, with the edition's items to check against */
+	edition = NULL;
 	if (rc == 0 && answers)
 		rc = cl_answers_read(&a, answers, &e);
 	struct cl_inventory ci = {0}; /* joined with `audit check` when it lands: checks_run stays 0 until then */
