@@ -10,4 +10,9 @@
 /* `lifeboat audit vulns …` (cmd_audit_vulns.c) */
 int cmd_audit_vulns(int argc, char **argv);
 
+/* `audit checklist` (cmd_audit_checklist.c). Table entry:
+ *   {"checklist", cmd_audit_checklist, "fill the MHLW cybersecurity checklist (CSV, XLSX, PDF)",
+ *    "厚生労働省のサイバーセキュリティ対策チェックリストを作成 (CSV, XLSX, PDF)"}, */
+int cmd_audit_checklist(int argc, char **argv);
+
 #endif

@@ -7,6 +7,7 @@
  *   audit import --ad F --system S | --assets F [--out F]   CSV into inventory YAML
  *   audit fingerprint [--salt-file F] [--new-salt]          a password on stdin as a salted fingerprint
  *   audit collect --host [--out F]             this Linux machine as an inventory
+ *   audit checklist --answers F [--inventory F…] --out DIR   the MHLW checklist as CSV, XLSX, PDF
  *   audit vulns list|match|show|update         known-exploited VPN/gateway vulnerabilities (cmd_audit_vulns.c)
  */
 #include "audit/audit.h"
@@ -356,6 +357,8 @@ int cmd_audit(int argc, char **argv)
 	         "標準入力のパスワードをソルト付き指紋に変換"},
 	        {"collect", cmd_collect, "this Linux machine as an inventory",
 	         "この Linux マシンをインベントリに読み取る"},
+	        {"checklist", cmd_audit_checklist, "fill the MHLW cybersecurity checklist (CSV, XLSX, PDF)",
+	         "厚生労働省のサイバーセキュリティ対策チェックリストを作成 (CSV, XLSX, PDF)"},
 	        {"vulns", cmd_audit_vulns, "known-exploited VPN/gateway vulnerabilities: list, match a version, update",
 	         "既知の悪用された VPN・ゲートウェイ脆弱性: 一覧、バージョン照合、更新"},
 	        {0}};

@@ -32,6 +32,8 @@ const struct cli_cmd cli_commands[] = {
          "サイバーインシデントの記録: 宣言・フェーズ・決定・報告期限・検証"},
         {"audit", cmd_audit, "the EHR's inventory and its accounts checked against the MHLW checklist",
          "電子カルテの構成・アカウント管理を厚労省チェックリストで点検"},
+        {"audit", cmd_audit, "configuration and account audit against the MHLW cybersecurity checklist",
+         "厚生労働省サイバーセキュリティ対策チェックリストに沿った構成・アカウントの点検"},
         {"vault", cmd_vault, "ransomware-resilient backup generations", "ランサムウェアに強いバックアップ世代"},
         {"help", cmd_help, "show help for lifeboat or a command", "lifeboat またはコマンドのヘルプを表示"},
         {"version", cmd_version, "show the version and the libraries in use", "バージョンと使用ライブラリを表示"},
