@@ -123,3 +123,44 @@ int print_number_labels(const char *path, const struct print_number_sheet *s, st
 		st->numbers += (long)s->n;
 	return label_sheet_finish(&sh, rc, st);
 }
+
+const char *print_number_file(int kind)
+{
+	return kind == PRINT_NUMBER_ORDER     ? "7_order_numbers.pdf"
+	       : kind == PRINT_NUMBER_PATIENT ? "8_patient_numbers.pdf"
+	                                      : "?";
+}
+
+const struct print_number_sheet *print_number_sheet_of(const struct print_opts *o, const char *ward, int kind)
+{
+	for (size_t i = 0; o && ward && i < o->n_numbers; i++)
+		if (o->numbers[i].kind == kind && o->numbers[i].ward && !strcmp(o->numbers[i].ward, ward))
+			return &o->numbers[i];
+	return NULL;
+}
+
+int print_pack_numbers(const char *out_dir, const char *ward, const struct print_opts *o, struct print_stats *st)
+{
+	int rc = 0;
+	struct buf path = {0};
+	for (int k = PRINT_NUMBER_ORDER; k <= PRINT_NUMBER_PATIENT && rc == 0; k++) {
+		const struct print_number_sheet *sh = print_number_sheet_of(o, ward, k);
+		if (!sh)
+			continue;
+		buf_reset(&path);
+		lb_path_join(&path, out_dir, print_number_file(k));
+		rc = print_number_labels(path.data, sh, st);
+	}
+	buf_release(&path);
+	return rc;
+}
+
+void print_number_about(struct buf *b, const struct print_number_sheet *s)
+{
+	if (s->kind == PRINT_NUMBER_ORDER)
+		buf_adds(b, "紙オーダー用番号ラベル paper order number labels ");
+	else
+		buf_adds(b, "ダウンタイム患者番号 (リストバンド・カルテ用) downtime patient numbers (band, chart) ");
+	if (s->n)
+		buf_addf(b, "%s … %s  %zu番号 numbers", s->numbers[0], s->numbers[s->n - 1], s->n);
+}

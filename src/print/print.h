@@ -26,7 +26,14 @@ struct print_opts {
 	struct lb_progress *progress; /* advanced per patient or per file, or NULL */
 	const char *from; /* YYYY-MM-DD: the first day of the medication sheets and call lists; NULL: today (lb_today,
 	                     never the data's as-of day) */
+	/* Label sheets of downtime numbers (print_number_labels), any wards: print_pack writes its ward's, the first of
+	   each kind, after the six parts as 7_order_numbers.pdf and 8_patient_numbers.pdf, and print_all's index
+	   says which ward has them and what they hold. NULL: none (the pack is the six parts). */
+	const struct print_number_sheet *numbers;
+	size_t n_numbers;
 };
+
+struct print_number_sheet;
 
 /* What was written. */
 struct print_stats {
@@ -37,7 +44,8 @@ struct print_stats {
 
 /*
  * A ward's pack into out_dir (created if missing): 1_census.pdf, 2_summaries.pdf, 3_medication_sheets.pdf,
- * 4_wristbands.pdf, 5_order_forms.pdf, 6_order_labels.pdf. Fails with -LB_ENOTFOUND when no patient is admitted
+ * 4_wristbands.pdf, 5_order_forms.pdf, 6_order_labels.pdf, and the ward's downtime number sheets of o->numbers
+ * (print_number_file). Fails with -LB_ENOTFOUND when no patient is admitted
  * to ward.
  */
 int print_pack(struct store *s, const char *ward, const char *out_dir, const struct print_opts *o,
@@ -99,6 +107,10 @@ struct print_number_sheet {
 /* 1 when number can go on a label of kind (prefix DT- or DP-, then [0-9A-Z-]), 0 when not. */
 int print_number_code_ok(const char *number, int kind);
 int print_number_labels(const char *path, const struct print_number_sheet *s, struct print_stats *st);
+/* The file of a pack's sheet of kind: "7_order_numbers.pdf", "8_patient_numbers.pdf". */
+const char *print_number_file(int kind);
+/* The sheet of ward and kind among o's, or NULL. */
+const struct print_number_sheet *print_number_sheet_of(const struct print_opts *o, const char *ward, int kind);
 
 /* The blank forms, each followed by its one-page writing guide: prescription, injection order, lab order, nursing
  * instruction slip, admission/transfer record; one PDF per form plus all_forms.pdf. */

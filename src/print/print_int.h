@@ -120,6 +120,11 @@ void label_sheet_next(struct label_sheet *s, double *x, double *y);
 /* Write the document, or discard it when rc (the drawing's result) is negative and return rc. */
 int label_sheet_finish(struct label_sheet *s, int rc, struct print_stats *st);
 
+/* number_labels.c: the ward's sheets of o->numbers into out_dir (print_pack), and one line on what a sheet
+ * holds, for the index: 「紙オーダー用番号ラベル … DT-3A-000001-9 … DT-3A-000100-3  100番号」. */
+int print_pack_numbers(const char *out_dir, const char *ward, const struct print_opts *o, struct print_stats *st);
+void print_number_about(struct buf *b, const struct print_number_sheet *s);
+
 /* forms.c: a form's body; v fills the patient header when not NULL (blank form otherwise). */
 enum print_form { PF_PRESCRIPTION, PF_INJECTION, PF_LAB, PF_NURSING, PF_ADT, PF_COUNT };
 const char *print_form_title(enum print_form f);
