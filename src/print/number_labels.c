@@ -162,5 +162,5 @@ void print_number_about(struct buf *b, const struct print_number_sheet *s)
 	else
 		buf_adds(b, "ダウンタイム患者番号 (リストバンド・カルテ用) downtime patient numbers (band, chart) ");
 	if (s->n)
-		buf_addf(b, "%s … %s  %zu番号 numbers", s->numbers[0], s->numbers[s->n - 1], s->n);
+		buf_addf(b, "%s … %s  %zu 個 %zu numbers", s->numbers[0], s->numbers[s->n - 1], s->n, s->n);
 }

@@ -121,7 +121,7 @@ void label_sheet_next(struct label_sheet *s, double *x, double *y);
 int label_sheet_finish(struct label_sheet *s, int rc, struct print_stats *st);
 
 /* number_labels.c: the ward's sheets of o->numbers into out_dir (print_pack), and one line on what a sheet
- * holds, for the index: 「紙オーダー用番号ラベル … DT-3A-000001-9 … DT-3A-000100-3  100番号」. */
+ * holds, for the index: 「紙オーダー用番号ラベル … DT-3A-000001-9 … DT-3A-000100-3  100 個」. */
 int print_pack_numbers(const char *out_dir, const char *ward, const struct print_opts *o, struct print_stats *st);
 void print_number_about(struct buf *b, const struct print_number_sheet *s);
 

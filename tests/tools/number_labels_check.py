@@ -8,7 +8,8 @@ WANT holds the numbers, one a line, in the order they were handed to the printer
   - the label area under each printed number, cut from the page rendered at 300 dpi (pdftoppm), holds exactly one
     barcode (zbarimg), Code 128, and it decodes to that number;
   - the whole pages hold no other barcode (a code is reported once per page, however many labels carry it).
-Used by tests/unit/test_print_numbers.c and tests/integration/print_numbers.sh. Exit 0 when it passes, 1 with
+`number_labels_check.py --list PDF` prints the numbers on the labels, one a line, in that reading order (a patient
+number's two labels once). Used by tests/unit/test_print_numbers.c and tests/integration/print_numbers.sh. Exit 0 when it passes, 1 with
 what is wrong on stderr otherwise.
 """
 import glob
@@ -69,9 +70,30 @@ def decode(files):
     return out
 
 
+def printed_numbers(pdf):
+    """(page, yMin, xMin, xMax, number) of each number printed, page by page, row by row, left to right."""
+    _, bbox = run("pdftotext", "-bbox", pdf, "-")
+    pages = bbox.split("<page ")[1:]
+    printed = []
+    for p, page in enumerate(pages):
+        for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', page):
+            text = html.unescape(m.group(5))
+            if NUMBER.match(text):
+                printed.append((p, float(m.group(2)), float(m.group(1)), float(m.group(3)), text))
+    printed.sort(key=lambda w: (w[0], round(w[1]), w[2]))
+    return printed, len(pages)
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--list":
+        out = []
+        for w in printed_numbers(sys.argv[2])[0]:
+            if not out or out[-1] != w[4]:
+                out.append(w[4])
+        print("\n".join(out))
+        return
     if len(sys.argv) != 4:
-        fail("usage: number_labels_check.py PDF WANT COPIES")
+        fail("usage: number_labels_check.py PDF WANT COPIES | --list PDF")
     pdf, want_file, copies = sys.argv[1], sys.argv[2], int(sys.argv[3])
     want = [l.strip() for l in open(want_file) if l.strip()]
     want = [n for n in want for _ in range(copies)]
@@ -84,16 +106,7 @@ def main():
         if r.split()[-5] != "yes":
             fail(f"a font is not embedded: {r}")
 
-    # the numbers as printed, with where they are (points, top-left origin)
-    _, bbox = run("pdftotext", "-bbox", pdf, "-")
-    pages = bbox.split("<page ")[1:]
-    printed = []  # (page, yMin, xMin, xMax, text)
-    for p, page in enumerate(pages):
-        for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', page):
-            text = html.unescape(m.group(5))
-            if NUMBER.match(text):
-                printed.append((p, float(m.group(2)), float(m.group(1)), float(m.group(3)), text))
-    printed.sort(key=lambda w: (w[0], round(w[1]), w[2]))
+    printed, npages = printed_numbers(pdf)
     got = [w[4] for w in printed]
     if got != want:
         diff = next((i for i, (a, b) in enumerate(zip(got, want)) if a != b), min(len(got), len(want)))
@@ -103,8 +116,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(["pdftoppm", "-r", str(DPI), "-gray", pdf, f"{tmp}/p"], check=True)
         imgs = sorted(glob.glob(f"{tmp}/p-*.pgm"), key=lambda f: int(re.search(r"-(\d+)\.pgm$", f).group(1)))
-        if len(imgs) != len(pages):
-            fail(f"{len(imgs)} pages rendered, {len(pages)} in the text")
+        if len(imgs) != npages:
+            fail(f"{len(imgs)} pages rendered, {npages} in the text")
         s = DPI / 72.0
         crops = []
         for i, (p, y, x0, x1, text) in enumerate(printed):
@@ -126,7 +139,7 @@ def main():
             on_page = {w[4] for w in printed if w[0] == p}
             if codes != on_page:
                 fail(f"page {p + 1} holds barcodes of {sorted(codes - on_page)[:3]} that no label prints")
-    print(f"number_labels_check: {len(printed)} labels on {len(pages)} pages read back")
+    print(f"number_labels_check: {len(printed)} labels on {npages} pages read back")
 
 
 main()
