@@ -7,9 +7,12 @@
  *   print appointments --db F --date D [--dept X] --out FILE   the call list of one day
  *   print all --db F --out DIR [--jobs N]             every ward, call lists, forms and an index; the previous set
  *                                                     is replaced atomically
+ *   print numbers --incident F --ward W --kind K --out FILE   label sheets of downtime numbers (cmd_print_numbers.c)
+ *
+ * pack and all add each ward's downtime number sheets when the incident file (--incident, or incident.db next to
+ * the store) holds blocks for it.
  */
-#include "cli.h"
-#include "print/print.h"
+#include "cli_print.h"
 
 #include <string.h>
 
@@ -25,6 +28,7 @@ static int report(const struct print_stats *st, int json, const char *out)
 		json_kv_int(&w, "wards", st->wards);
 		json_kv_int(&w, "patients", st->patients);
 		json_kv_int(&w, "calls", st->calls);
+		json_kv_int(&w, "numbers", st->numbers);
 		json_kv_int(&w, "missing_glyphs", st->missing_glyphs);
 		json_end(&w);
 	} else {
@@ -44,9 +48,17 @@ static int report(const struct print_stats *st, int json, const char *out)
 	return rc;
 }
 
+#define INCIDENT_OPT(target)                                                                                                                      \
+	{                                                                                                                                         \
+		LB_OPT_STRING, 0, "incident", (target), "FILE",                                                                                   \
+		        "the incident file with the downtime numbers (default: incident.db next to --db, when there "                             \
+		        "is one)",                                                                                                                \
+		        "ダウンタイム番号のあるインシデントファイル (既定: --db の隣の incident.db があればそれ)" \
+	}
+
 static int print_pack_cmd(int argc, char **argv)
 {
-	const char *db = NULL, *ward = NULL, *out = NULL, *from = NULL;
+	const char *db = NULL, *ward = NULL, *out = NULL, *from = NULL, *incident = NULL;
 	long days = 3;
 	int json = 0, code;
 	const struct lb_opt opts[] = {
@@ -58,24 +70,30 @@ static int print_pack_cmd(int argc, char **argv)
 	        {LB_OPT_STRING, 0, "from", &from, "DATE",
 	         "first day of the medication sheets and call lists (YYYY-MM-DD; default today)",
 	         "与薬記録・連絡リストの開始日 (YYYY-MM-DD、既定は今日)"},
+	        INCIDENT_OPT(&incident),
 	        CLI_OPT_JSON(&json),
 	        {0},
 	};
 	static const struct lb_cmd_help help = {
-	        "lifeboat print pack --db FILE --ward W --out DIR [--days N] [--from DATE] [--json]",
+	        "lifeboat print pack --db FILE --ward W --out DIR [--days N] [--from DATE] [--incident FILE] [--json]",
 	        "Print a ward's downtime pack as PDF: 1_census (every patient of the ward with names, birth date,\n"
 	        "allergies and same-name warnings), 2_summaries (identification banner, allergies first, medicines,\n"
 	        "injections, problems, recent results), 3_medication_sheets (boxes to tick from today, or --from, "
 	        "on),\n"
 	        "4_wristbands (name, kana, ID, birth date and era, sex, blood group, Code 128 barcode of the ID),\n"
 	        "5_order_forms (prescription, injection and lab order with the patient's header filled in) and\n"
-	        "6_order_labels (one label per active order line with a barcode for the bedside check).",
+	        "6_order_labels (one label per active order line with a barcode for the bedside check), and when the\n"
+	        "incident file holds downtime numbers of the ward, 7_order_numbers and 8_patient_numbers (label "
+	        "sheets\n"
+	        "of its unused numbers: see 'lifeboat print numbers').",
 	        "病棟のダウンタイム用一式を PDF で出力します: 1_census (病棟の全患者: 氏名・カナ・生年月日・\n"
 	        "アレルギー・同姓同名の注意)、2_summaries (患者確認欄、アレルギー、処方、注射、病名、最近の検査)、\n"
 	        "3_medication_sheets (今日 (または --from) からの実施チェック欄)、4_wristbands "
 	        "(氏名・カナ・ID・生年月日 (和暦)・\n"
 	        "性別・血液型・ID のバーコード)、5_order_forms (患者欄記入済みの処方箋・注射指示箋・検査依頼書)、\n"
-	        "6_order_labels (有効な処方・注射 1 行ごとのラベル: ベッドサイド照合用バーコードつき)。",
+	        "6_order_labels (有効な処方・注射 1 行ごとのラベル: ベッドサイド照合用バーコードつき)。インシデント\n"
+	        "ファイルに病棟のダウンタイム番号があれば 7_order_numbers と 8_patient_numbers (未使用の番号のラベル\n"
+	        "シート: 'lifeboat print numbers' を参照) も出力します。",
 	        "  lifeboat print pack --db store.db --ward 3A --out /srv/downtime/3A\n"
 	        "  lifeboat print pack --db store.db --ward 3A --out 3A --days 5 --json"};
 	int i = cli_parse(argc, argv, opts, &help, &code);
@@ -92,14 +110,20 @@ static int print_pack_cmd(int argc, char **argv)
 		return cli_usage(
 		        L_("--from '%s' is not a date (YYYY-MM-DD)", "--from '%s' は日付 (YYYY-MM-DD) ではありません"),
 		        from);
+	struct cpn_sheets ns;
+	if ((code = cpn_pack_sheets(incident, db, ward, &ns)) != 0)
+		return code;
 	struct store *s;
 	int rc = store_open(&s, db, 0);
-	if (rc < 0)
+	if (rc < 0) {
+		cpn_sheets_release(&ns);
 		return cli_error(rc);
-	struct print_opts o = {.mar_days = (int)days, .from = from};
+	}
+	struct print_opts o = {.mar_days = (int)days, .from = from, .numbers = ns.v, .n_numbers = ns.n};
 	struct print_stats st = {0};
 	rc = print_pack(s, ward, out, &o, &st);
 	store_close(s);
+	cpn_sheets_release(&ns);
 	if (rc < 0)
 		return cli_error(rc);
 	return report(&st, json, out);
@@ -186,7 +210,7 @@ static int print_appointments_cmd(int argc, char **argv)
 
 static int print_all_cmd(int argc, char **argv)
 {
-	const char *db = NULL, *out = NULL, *from = NULL;
+	const char *db = NULL, *out = NULL, *from = NULL, *incident = NULL;
 	long jobs = 2, days = 3;
 	int json = 0, code;
 	const struct lb_opt opts[] = {
@@ -200,22 +224,28 @@ static int print_all_cmd(int argc, char **argv)
 	        {LB_OPT_STRING, 0, "from", &from, "DATE",
 	         "first day of the medication sheets and call lists (YYYY-MM-DD; default today)",
 	         "与薬記録・連絡リストの開始日 (YYYY-MM-DD、既定は今日)"},
+	        INCIDENT_OPT(&incident),
 	        CLI_OPT_JSON(&json),
 	        {0},
 	};
 	static const struct lb_cmd_help help = {
-	        "lifeboat print all --db FILE --out DIR [--jobs N] [--days N] [--from DATE] [--json]",
+	        "lifeboat print all --db FILE --out DIR [--jobs N] [--days N] [--from DATE] [--incident FILE] [--json]",
 	        "Print everything for the downtime into DIR: 0_index.pdf, wards/<ward>/ (each ward's pack), "
 	        "calls/<date>.pdf\n"
 	        "(today, or --from, and the six days after it, and every later day with a booking) and forms/. The "
 	        "set\n"
 	        "is built beside DIR and swapped in with one "
-	        "rename, so DIR always holds a whole set. Run it hourly (cron or a systemd timer) on the station PC.",
+	        "rename, so DIR always holds a whole set. Run it hourly (cron or a systemd timer) on the station PC.\n"
+	        "When the incident file (--incident, or incident.db next to the store) holds downtime numbers, each\n"
+	        "ward's pack has the label sheets of its unused ones, and the index says what they are.",
 	        "ダウンタイム用の一式を DIR に出力します: 0_index.pdf、wards/<病棟>/ "
 	        "(病棟ごとの一式)、calls/<日付>.pdf\n"
 	        "(今日 (または --from) から 7 日分と、それ以後に予約のある日の連絡リスト)、forms/。一式は DIR "
 	        "の隣に作ってから 1 回の rename で\n"
-	        "入れ替えるので、DIR には常に完全な一式があります。端末で 1 時間ごとに実行してください。",
+	        "入れ替えるので、DIR には常に完全な一式があります。端末で 1 時間ごとに実行してください。\n"
+	        "インシデントファイル (--incident、またはストアの隣の incident.db) "
+	        "にダウンタイム番号があれば、各病棟の\n"
+	        "一式に未使用の番号のラベルシートを加え、索引にその内容を載せます。",
 	        "  lifeboat print all --db store.db --out /srv/downtime/paper\n"
 	        "  # crontab: 5 * * * * lifeboat print all --db /srv/downtime/store.db --out /srv/downtime/paper"};
 	int i = cli_parse(argc, argv, opts, &help, &code);
@@ -231,15 +261,26 @@ static int print_all_cmd(int argc, char **argv)
 		return cli_usage(
 		        L_("--from '%s' is not a date (YYYY-MM-DD)", "--from '%s' は日付 (YYYY-MM-DD) ではありません"),
 		        from);
+	struct cpn_sheets ns;
+	if ((code = cpn_pack_sheets(incident, db, NULL, &ns)) != 0)
+		return code;
 	struct store *s;
 	int rc = store_open(&s, db, 0);
-	if (rc < 0)
+	if (rc < 0) {
+		cpn_sheets_release(&ns);
 		return cli_error(rc);
+	}
 	struct lb_progress pr = {.label = "print"};
-	struct print_opts o = {.mar_days = (int)days, .jobs = (int)jobs, .progress = &pr, .from = from};
+	struct print_opts o = {.mar_days = (int)days,
+	                       .jobs = (int)jobs,
+	                       .progress = &pr,
+	                       .from = from,
+	                       .numbers = ns.v,
+	                       .n_numbers = ns.n};
 	struct print_stats st = {0};
 	rc = print_all(s, out, &o, &st);
 	store_close(s);
+	cpn_sheets_release(&ns);
 	if (rc < 0)
 		return cli_error(rc);
 	return report(&st, json, out);
@@ -255,6 +296,8 @@ int cmd_print(int argc, char **argv)
 	         "1 日分の外来予約の連絡リスト"},
 	        {"all", print_all_cmd, "everything, replacing the previous set atomically",
 	         "一式すべて (前回分を一括で置換)"},
+	        {"numbers", cmd_print_numbers, "label sheets of downtime order and patient numbers",
+	         "ダウンタイムのオーダー番号・患者番号のラベルシート"},
 	        {0},
 	};
 	return cli_dispatch(argc, argv, "print", subs);

@@ -185,7 +185,7 @@ static int packs_wait(struct packs_run *run, const struct print_opts *o, struct 
 }
 
 static int index_page(const char *root, const struct store_meta *m, const struct store_table *wards, char (*dates)[11],
-                      const long *ncalls, size_t ndates, struct print_stats *st)
+                      const long *ncalls, size_t ndates, const struct print_opts *o, struct print_stats *st)
 {
 	struct buf p = {0}, t = {0};
 	lb_path_join(&p, root, "0_index.pdf");
@@ -215,6 +215,38 @@ static int index_page(const char *root, const struct store_meta *m, const struct
 		pdoc_need(&d, 14);
 		pdoc_text(&d, PDOC_LEFT + 6, d.y, PDOC_RIGHT - PDOC_LEFT - 6, 9, 0, t.data);
 		d.y += 14;
+		/* the ward's downtime number labels: what each sheet is, since it is not a copy of EHR data */
+		for (int k = PRINT_NUMBER_ORDER; k <= PRINT_NUMBER_PATIENT; k++) {
+			const struct print_number_sheet *sh =
+			        print_number_sheet_of(o, store_cell(wards, i, STORE_WARD_NAME), k);
+			if (!sh)
+				continue;
+			buf_reset(&t);
+			buf_addf(&t, "%.*s  ", (int)strcspn(print_number_file(k), "."), print_number_file(k));
+			print_number_about(&t, sh);
+			double h = pdoc_text_height(&d, PDOC_RIGHT - PDOC_LEFT - 24, 8, 0, t.data);
+			pdoc_need(&d, h + 2);
+			d.y += pdoc_text(&d, PDOC_LEFT + 24, d.y, PDOC_RIGHT - PDOC_LEFT - 24, 8, 0, t.data) + 2;
+		}
+	}
+	if (o->n_numbers) {
+		d.y += 4;
+		const char *how =
+		        "7_order_numbers: 紙オーダー用の番号ラベル。ダウンタイム中に手書きする指示・記録の用紙に 1 "
+		        "枚貼り、患者名を"
+		        "書く。復旧後の遡及入力で、この番号で登録・突合する。8_patient_numbers: "
+		        "電子カルテに記録のない患者 (救急"
+		        "入院など) の番号。左をリストバンドに、右をカルテに貼り、氏名・性別・生年月日を手書きする。\n"
+		        "7_order_numbers: one label per paper order or record written during the outage, with the "
+		        "patient's name "
+		        "written on it; back-entry registers and matches the paper by this number. 8_patient_numbers: "
+		        "numbers for "
+		        "patients with no EHR record (emergency admissions): the left label on the wristband, the "
+		        "right one on "
+		        "the chart, name, sex and birth date written by hand.";
+		double h = pdoc_text_height(&d, PDOC_RIGHT - PDOC_LEFT - 6, 8, 0, how);
+		pdoc_need(&d, h);
+		d.y += pdoc_text(&d, PDOC_LEFT + 6, d.y, PDOC_RIGHT - PDOC_LEFT - 6, 8, PT_GRAY, how);
 	}
 	d.y += 6;
 	pdoc_heading(&d, "外来予約 連絡リスト Call lists (calls/<日付>.pdf)");
@@ -355,7 +387,7 @@ int print_all(struct store *s, const char *out_dir, const struct print_opts *o, 
 	if (rc == 0)
 		rc = print_forms(p.data, st);
 	if (rc == 0)
-		rc = index_page(tmp.data, &m, &wards, dates, ncalls, ndates, st);
+		rc = index_page(tmp.data, &m, &wards, dates, ncalls, ndates, o, st);
 	/* the packs' workers ran meanwhile */
 	int prc = packs_wait(&run, o, st);
 	if (rc == 0)

@@ -46,6 +46,7 @@ void pdoc_patient(struct pdoc *d, const char *pid, const char *name)
 
 static void configure(PangoLayout *l, PangoFontDescription *font, double w, double size, int flags, const char *text)
 {
+	pango_font_description_set_family(font, flags & PT_MONO ? PDOC_MONO_FONT : PDOC_FONT);
 	pango_font_description_set_weight(font, flags & PT_BOLD ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
 	pango_font_description_set_absolute_size(font, size * PANGO_SCALE);
 	pango_layout_set_font_description(l, font);

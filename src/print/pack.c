@@ -485,6 +485,8 @@ int print_pack(struct store *s, const char *ward, const char *out_dir, const str
 		if (o && o->progress)
 			lb_progress_add(o->progress, 1);
 	}
+	if (rc == 0)
+		rc = print_pack_numbers(out_dir, ward, o, st);
 	if (rc == 0) {
 		st->patients += (long)p.n;
 		st->wards++;

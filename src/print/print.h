@@ -26,17 +26,26 @@ struct print_opts {
 	struct lb_progress *progress; /* advanced per patient or per file, or NULL */
 	const char *from; /* YYYY-MM-DD: the first day of the medication sheets and call lists; NULL: today (lb_today,
 	                     never the data's as-of day) */
+	/* Label sheets of downtime numbers (print_number_labels), any wards: print_pack writes its ward's, the first of
+	   each kind, after the six parts as 7_order_numbers.pdf and 8_patient_numbers.pdf, and print_all's index
+	   says which ward has them and what they hold. NULL: none (the pack is the six parts). */
+	const struct print_number_sheet *numbers;
+	size_t n_numbers;
 };
+
+struct print_number_sheet;
 
 /* What was written. */
 struct print_stats {
 	long files, pages, patients, wards, calls;
 	long missing_glyphs; /* characters no installed font could draw (shown as boxes): should stay 0 */
+	long numbers;        /* downtime numbers put on label sheets (print_number_labels) */
 };
 
 /*
  * A ward's pack into out_dir (created if missing): 1_census.pdf, 2_summaries.pdf, 3_medication_sheets.pdf,
- * 4_wristbands.pdf, 5_order_forms.pdf, 6_order_labels.pdf. Fails with -LB_ENOTFOUND when no patient is admitted
+ * 4_wristbands.pdf, 5_order_forms.pdf, 6_order_labels.pdf, and the ward's downtime number sheets of o->numbers
+ * (print_number_file). Fails with -LB_ENOTFOUND when no patient is admitted
  * to ward.
  */
 int print_pack(struct store *s, const char *ward, const char *out_dir, const struct print_opts *o,
@@ -75,6 +84,34 @@ struct print_order_code {
 };
 int print_order_code(struct buf *out, const char *patient_id, const char *order_no, const char *drug_code);
 int print_order_code_parse(const char *code, struct print_order_code *out);
+/*
+ * Label sheets of downtime numbers (the numbers are allocated by src/incident and handed in, in the order to
+ * print): order numbers ("DT-3A-000123-7") for paper order forms, one label each, with the number in large
+ * monospaced type, its Code 128, the ward and a line for the patient's name; patient numbers ("DP-…") for the
+ * wristband of a patient with no EHR record, with lines for name, sex and birth date, and a spare label for the
+ * chart (copies 2). The wristbands' sheet: 14 labels of 92 × 32 mm to an A4 page, row by row, as many pages as the
+ * numbers need. Each number must be its kind's prefix and then [0-9A-Z-] only, at most PRINT_NUMBER_CODE_MAX
+ * characters (what a USB scanner types the same under any keyboard layout), or nothing is written (-LB_EINVAL);
+ * no numbers at all: -LB_ENOTFOUND. st->numbers counts the numbers printed.
+ */
+enum print_number_kind { PRINT_NUMBER_ORDER, PRINT_NUMBER_PATIENT };
+#define PRINT_NUMBER_CODE_MAX 24 /* "DT-" + 8-character ward + "-" + 6 digits + "-" + check = 20, and room */
+struct print_number_sheet {
+	const char *ward;
+	int kind; /* enum print_number_kind */
+	const char *const *numbers;
+	size_t n;
+	const char *as_of; /* when the numbers were allocated, as lb_format_stamp reads it; NULL: now */
+	int copies;        /* labels per number; 0: 1 for order numbers, 2 (band, chart) for patient numbers */
+};
+/* 1 when number can go on a label of kind (prefix DT- or DP-, then [0-9A-Z-]), 0 when not. */
+int print_number_code_ok(const char *number, int kind);
+int print_number_labels(const char *path, const struct print_number_sheet *s, struct print_stats *st);
+/* The file of a pack's sheet of kind: "7_order_numbers.pdf", "8_patient_numbers.pdf". */
+const char *print_number_file(int kind);
+/* The sheet of ward and kind among o's, or NULL. */
+const struct print_number_sheet *print_number_sheet_of(const struct print_opts *o, const char *ward, int kind);
+
 /* The blank forms, each followed by its one-page writing guide: prescription, injection order, lab order, nursing
  * instruction slip, admission/transfer record; one PDF per form plus all_forms.pdf. */
 int print_forms(const char *out_dir, struct print_stats *st);

@@ -22,7 +22,9 @@
 #define PDOC_FONT "IPAexGothic, Noto Sans CJK JP"
 #define PDOC_MAX_PAGES 100000
 
-enum { PT_BOLD = 1, PT_CENTER = 2, PT_RIGHT = 4, PT_ONELINE = 8, PT_GRAY = 16, PT_WHITE = 32 };
+enum { PT_BOLD = 1, PT_CENTER = 2, PT_RIGHT = 4, PT_ONELINE = 8, PT_GRAY = 16, PT_WHITE = 32, PT_MONO = 64 };
+/* PT_MONO: monospaced type for codes read by eye or OCR (0 and O, 1 and I distinct) */
+#define PDOC_MONO_FONT "DejaVu Sans Mono, Noto Sans Mono CJK JP"
 
 struct pdoc_page {
 	cairo_surface_t *rec;
@@ -99,7 +101,7 @@ int print_med_repeated(const struct store_patient_view *v, size_t i);
 /* The identification banner of a patient at d->y (name large, kana, ID, birth date, sex, blood, ward, warnings). */
 void print_banner(struct pdoc *d, const struct store_patient_view *v);
 
-/* labels.c: a sheet of labels, the wristbands' and the order labels': 14 labels of 92 × 32 mm (LABEL_W × LABEL_H
+/* labels.c: a sheet of labels, the wristbands', the order labels' and the downtime numbers': 14 labels of 92 × 32 mm (LABEL_W × LABEL_H
  * points) to an A4 page, LABEL_COLS × LABEL_ROWS, filled row by row. */
 #define LABEL_W 262.0
 #define LABEL_H 92.0
@@ -117,6 +119,11 @@ void label_sheet_init(struct label_sheet *s, const char *path, const char *title
 void label_sheet_next(struct label_sheet *s, double *x, double *y);
 /* Write the document, or discard it when rc (the drawing's result) is negative and return rc. */
 int label_sheet_finish(struct label_sheet *s, int rc, struct print_stats *st);
+
+/* number_labels.c: the ward's sheets of o->numbers into out_dir (print_pack), and one line on what a sheet
+ * holds, for the index: 「紙オーダー用番号ラベル … DT-3A-000001-9 … DT-3A-000100-3  100 個」. */
+int print_pack_numbers(const char *out_dir, const char *ward, const struct print_opts *o, struct print_stats *st);
+void print_number_about(struct buf *b, const struct print_number_sheet *s);
 
 /* forms.c: a form's body; v fills the patient header when not NULL (blank form otherwise). */
 enum print_form { PF_PRESCRIPTION, PF_INJECTION, PF_LAB, PF_NURSING, PF_ADT, PF_COUNT };
