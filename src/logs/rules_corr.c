@@ -80,7 +80,7 @@ static void expire(struct logs_ruleset *rs, int64_t now)
 	struct logs_state *st = rs->state;
 	int64_t lo = INT64_MAX, hi = INT64_MIN;
 	for (int pass = 0; pass < 2; pass++) {
-		int64_t cut = lo + (hi - lo) / 4;
+		int64_t cut = pass == 0 || lo > hi ? 0 : lo + (hi - lo) / 4;
 		for (size_t i = 0; i < st->nb; i++)
 			for (struct group **pp = &st->b[i]; *pp;) {
 				struct group *g = *pp;
