@@ -52,6 +52,7 @@ struct logs_ruleset {
 /* One alert. Pointers are valid during the callback only (the watch module copies what it keeps). */
 struct logs_alert {
 	const char *rule_id, *title_en, *title_ja, *level; /* level: informational|low|medium|high|critical */
+	const char *author; /* the rule's author field: DRL 1.1 (SigmaHQ's licence) asks alerts to carry it */
 	const char *const *tags;
 	size_t ntags;
 	const char *file; /* of the event that raised it (the last one for a correlation) */

@@ -275,6 +275,7 @@ void lr_corr_feed(struct logs_ruleset *rs, int corr, int pos, const struct log_e
 	a.title_en = c->title_en;
 	a.title_ja = c->title_ja;
 	a.level = c->level;
+	a.author = c->author;
 	a.tags = (const char *const *)c->tags;
 	a.ntags = c->ntags;
 	a.file = e->file;

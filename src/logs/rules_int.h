@@ -62,7 +62,7 @@ struct lr_node {
 };
 
 struct logs_rule {
-	char *id, *name, *title_en, *title_ja, *level, *status, *file;
+	char *id, *name, *title_en, *title_ja, *level, *status, *author, *file;
 	unsigned line;
 	char *product, *service, *category;
 	char **tags;
@@ -77,7 +77,7 @@ struct logs_rule {
 
 enum lr_ctype { LR_C_EVENT_COUNT, LR_C_VALUE_COUNT, LR_C_TEMPORAL, LR_C_TEMPORAL_ORDERED };
 struct logs_corr {
-	char *id, *name, *title_en, *title_ja, *level, *file;
+	char *id, *name, *title_en, *title_ja, *level, *author, *file;
 	unsigned line;
 	char **tags;
 	size_t ntags;

@@ -313,6 +313,7 @@ void lr_rule_free(struct logs_rule *r)
 	if (!r)
 		return;
 	free(r->id), free(r->name), free(r->title_en), free(r->title_ja), free(r->level), free(r->status);
+	free(r->author);
 	free(r->file), free(r->product), free(r->service), free(r->category);
 	for (size_t i = 0; i < r->ntags; i++)
 		free(r->tags[i]);
@@ -330,6 +331,7 @@ void lr_corr_free(struct logs_corr *c)
 	if (!c)
 		return;
 	free(c->id), free(c->name), free(c->title_en), free(c->title_ja), free(c->level), free(c->file);
+	free(c->author);
 	for (size_t i = 0; i < c->ntags; i++)
 		free(c->tags[i]);
 	free(c->tags);
@@ -499,6 +501,7 @@ static int lr_corr_read(struct ld *d, struct logs_ruleset *rs, yaml_node_t *root
 	c->id = dupscalar(get(d, root, "id"));
 	c->name = dupscalar(get(d, root, "name"));
 	c->level = dupscalar(get(d, root, "level"));
+	c->author = dupscalar(get(d, root, "author"));
 	if (!c->level)
 		c->level = lb_strdup("high");
 	if (corr_body(d, c, root, cn) < 0) {
@@ -544,6 +547,7 @@ static void read_doc(struct ld *d, struct logs_ruleset *rs, yaml_node_t *root, i
 	r->name = dupscalar(get(d, root, "name"));
 	r->level = dupscalar(get(d, root, "level"));
 	r->status = dupscalar(get(d, root, "status"));
+	r->author = dupscalar(get(d, root, "author"));
 	yaml_node_t *ls = get(d, root, "logsource");
 	r->product = dupscalar(get(d, ls, "product"));
 	r->service = dupscalar(get(d, ls, "service"));

@@ -512,6 +512,7 @@ void logs_rules_match(struct logs_ruleset *rs, const struct log_event *e, logs_a
 		a.title_en = r->title_en;
 		a.title_ja = r->title_ja;
 		a.level = r->level;
+		a.author = r->author;
 		a.tags = (const char *const *)r->tags;
 		a.ntags = r->ntags;
 		a.file = e->file;

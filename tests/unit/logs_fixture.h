@@ -53,7 +53,7 @@ static LB_UNUSED struct log_event *ev_new(const char *product, const char *servi
 	return e;
 }
 
-#define ALERTS_MAX 64
+#define ALERTS_MAX 256
 struct alerts {
 	int n, ncorr;
 	char id[ALERTS_MAX][80];
