@@ -78,13 +78,26 @@ static int accept(struct cp *p, const char *w)
 	return 1;
 }
 
+/* A selection-name pattern: * is any run (iterative, linear-ish: a name may be long, a pattern many stars). */
 static int wild(const char *p, const char *s)
 {
-	if (*p == 0)
-		return *s == 0;
-	if (*p == '*')
-		return wild(p + 1, s) || (*s && wild(p, s + 1));
-	return *s == *p && wild(p + 1, s + 1);
+	const char *star = NULL, *mark = NULL;
+	while (*s) {
+		if (*p == '*') {
+			star = ++p;
+			mark = s;
+		} else if (*p == *s) {
+			p++, s++;
+		} else if (star) {
+			p = star;
+			s = ++mark;
+		} else {
+			return 0;
+		}
+	}
+	while (*p == '*')
+		p++;
+	return *p == 0;
 }
 
 static struct lr_node *node(enum lr_ntype t)
