@@ -44,8 +44,8 @@ struct logs_ruleset {
 	size_t ncorrs, capcorrs;
 	struct logs_skip *skipped;
 	size_t nskipped, capskipped;
-	size_t groups_max;       /* correlation groups kept at once (0: 65536); the oldest are expired first */
-	struct logs_plan *plan;  /* NULL until compiled */
+	size_t groups_max;      /* correlation groups kept at once (0: 65536); the oldest are expired first */
+	struct logs_plan *plan; /* NULL until compiled */
 	struct logs_state *state;
 };
 
@@ -93,10 +93,10 @@ void logs_rules_match(struct logs_ruleset *rs, const struct log_event *e, logs_a
 
 struct logs_rules_stats {
 	size_t rules, correlations, skipped;
-	size_t indexed;   /* rules the literal prefilter guards (evaluated only when one of their literals occurs) */
-	size_t literals;  /* distinct literals in the multi-pattern matcher */
+	size_t indexed;  /* rules the literal prefilter guards (evaluated only when one of their literals occurs) */
+	size_t literals; /* distinct literals in the multi-pattern matcher */
 	uint64_t events, evaluated; /* events matched and rule evaluations done (after the prefilter) */
-	size_t groups;    /* correlation groups alive */
+	size_t groups;              /* correlation groups alive */
 };
 void logs_rules_stats(const struct logs_ruleset *rs, struct logs_rules_stats *st);
 

@@ -59,7 +59,7 @@ static int peek(struct cp *p, size_t *after)
 	while (i < p->n && word_char((unsigned char)p->s[i]))
 		i++;
 	if (i == a || i - a >= sizeof p->tok) {
-		p->why = "unexpected character in condition";
+		p->why = L_("unexpected character in condition", "condition に使えない文字があります");
 		return -1;
 	}
 	memcpy(p->tok, p->s + a, i - a);
@@ -116,7 +116,7 @@ static struct lr_node *prim(struct cp *p)
 	if (r < 0)
 		return NULL;
 	if (r == 0) {
-		p->why = "condition ends too early";
+		p->why = L_("condition ends too early", "condition が途中で終わっています");
 		return NULL;
 	}
 	if (strcmp(p->tok, "(") == 0) {
@@ -127,14 +127,14 @@ static struct lr_node *prim(struct cp *p)
 		if (!accept(p, ")")) {
 			lr_node_free(e);
 			if (!p->feature && !p->why)
-				p->why = "missing ')' in condition";
+				p->why = L_("missing ')' in condition", "condition に ')' がありません");
 			return NULL;
 		}
 		return e;
 	}
 	if (strcmp(p->tok, ")") == 0 || strcmp(p->tok, "and") == 0 || strcmp(p->tok, "or") == 0 ||
 	    strcmp(p->tok, "of") == 0) {
-		p->why = "unexpected word in condition";
+		p->why = L_("unexpected word in condition", "condition に予期しない語があります");
 		return NULL;
 	}
 	char first[128];
@@ -148,13 +148,15 @@ static struct lr_node *prim(struct cp *p)
 			char *end;
 			long k = strtol(first, &end, 10);
 			if (*end || k < 1) {
-				p->why = "'of' after something that is not 'all' or a number";
+				p->why = L_("'of' after something that is not 'all' or a number",
+				            "'of' の前が 'all' でも数でもありません");
 				return NULL;
 			}
 			need = (size_t)k;
 		}
 		if (peek(p, &a2) <= 0 || strcmp(p->tok, "(") == 0 || strcmp(p->tok, ")") == 0) {
-			p->why = "'of' needs a selection pattern or 'them'";
+			p->why = L_("'of' needs a selection pattern or 'them'",
+			            "'of' の後に選択の名前のパターンか 'them' が必要です");
 			return NULL;
 		}
 		p->i = a2;
@@ -167,7 +169,7 @@ static struct lr_node *prim(struct cp *p)
 				n->sels[n->nsels++] = (int)k;
 		if (n->nsels == 0) {
 			lr_node_free(n);
-			p->why = "'of' pattern names no selection";
+			p->why = L_("'of' pattern names no selection", "'of' のパターンに合う選択がありません");
 			return NULL;
 		}
 		return n;
@@ -178,14 +180,15 @@ static struct lr_node *prim(struct cp *p)
 			n->sel = (int)k;
 			return n;
 		}
-	p->why = "condition names a selection the detection does not define";
+	p->why = L_("condition names a selection the detection does not define",
+	            "condition が detection にない選択を指しています");
 	return NULL;
 }
 
 static struct lr_node *unary(struct cp *p)
 {
 	if (++p->depth > COND_DEPTH) {
-		p->why = "condition nested too deep";
+		p->why = L_("condition nested too deep", "condition の入れ子が深すぎます");
 		return NULL;
 	}
 	struct lr_node *r;
@@ -227,7 +230,7 @@ static struct lr_node *andx(struct cp *p)
 static struct lr_node *expr(struct cp *p)
 {
 	if (++p->depth > COND_DEPTH) {
-		p->why = "condition nested too deep";
+		p->why = L_("condition nested too deep", "condition の入れ子が深すぎます");
 		return NULL;
 	}
 	struct lr_node *r = binary(p, "or", LR_N_OR, andx);
@@ -236,7 +239,7 @@ static struct lr_node *expr(struct cp *p)
 }
 
 struct lr_node *lr_cond_parse(const char *s, const struct lr_sel *sels, size_t nsels, const char **feature,
-			      const char **why)
+                              const char **why)
 {
 	struct cp p = {.s = s, .n = strlen(s), .sels = sels, .nsels = nsels};
 	struct lr_node *n = expr(&p);
@@ -245,11 +248,11 @@ struct lr_node *lr_cond_parse(const char *s, const struct lr_sel *sels, size_t n
 		lr_node_free(n);
 		n = NULL;
 		if (!p.feature && !p.why)
-			p.why = "unexpected words after the condition";
+			p.why = L_("unexpected words after the condition", "condition の後に余分な語があります");
 	}
 	if (!n) {
 		*feature = p.feature;
-		*why = p.why ? p.why : (p.feature ? NULL : "bad condition");
+		*why = p.why ? p.why : (p.feature ? NULL : L_("bad condition", "condition が正しくありません"));
 	}
 	return n;
 }

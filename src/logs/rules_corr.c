@@ -15,6 +15,7 @@
 
 #define GROUPS_DEFAULT 65536
 #define ENTRY_CAP_MAX 4096
+#define CHAIN_MAX 8
 
 struct entry {
 	int64_t ts;
@@ -84,7 +85,8 @@ static void expire(struct logs_ruleset *rs, int64_t now)
 		for (size_t i = 0; i < st->nb; i++)
 			for (struct group **pp = &st->b[i]; *pp;) {
 				struct group *g = *pp;
-				int old = pass == 0 ? g->last_ts < now - rs->corrs[g->corr]->span_ms : g->last_ts <= cut;
+				int old =
+				        pass == 0 ? g->last_ts < now - rs->corrs[g->corr]->span_ms : g->last_ts <= cut;
 				if (old) {
 					*pp = g->next;
 					group_free(g);
@@ -179,8 +181,7 @@ static void push(struct group *g, int64_t ts, uint64_t line, char *val)
 }
 
 /* The group values of a hit: from the inner correlation's groups, else from the event's fields. */
-static const char *group_value(const struct log_event *e, const struct logs_alert *hit, const char *name,
-			       size_t *len)
+static const char *group_value(const struct log_event *e, const struct logs_alert *hit, const char *name, size_t *len)
 {
 	if (hit && hit->is_correlation)
 		for (size_t i = 0; i < hit->ngroup; i++)
@@ -202,7 +203,7 @@ static const char *type_name(enum lr_ctype t)
 }
 
 void lr_corr_feed(struct logs_ruleset *rs, int corr, int pos, const struct log_event *e, const struct logs_alert *hit,
-		  logs_alert_fn cb, void *arg)
+                  logs_alert_fn cb, void *arg)
 {
 	const struct logs_corr *c = rs->corrs[corr];
 	struct buf key = {0};
@@ -310,7 +311,13 @@ void lr_corr_feed(struct logs_ruleset *rs, int corr, int pos, const struct log_e
 	/* a correlation is an alert of its own even when another correlation counts it (docs/log-rules.md) */
 	if (cb)
 		cb(&a, arg);
-	for (size_t k = 0; k < c->ncorr_of; k++)
-		lr_corr_feed(rs, c->corr_of[2 * k], c->corr_of[2 * k + 1], e, &a, cb, arg);
+	/* correlations of correlations; a cycle (A counts B counts A) stops at the depth bound */
+	static _Thread_local int depth;
+	if (depth < CHAIN_MAX) {
+		depth++;
+		for (size_t k = 0; k < c->ncorr_of; k++)
+			lr_corr_feed(rs, c->corr_of[2 * k], c->corr_of[2 * k + 1], e, &a, cb, arg);
+		depth--;
+	}
 	free(keycopy);
 }

@@ -26,8 +26,8 @@ struct lr_val {
 	pcre2_code *re;
 	int fam, bits; /* CIDR: 4 or 6, prefix length */
 	uint8_t net[16];
-	int exists;     /* EXISTS: true/false */
-	int op;         /* NUM */
+	int exists; /* EXISTS: true/false */
+	int op;     /* NUM */
 	double num;
 	char *lit; /* the longest literal the value implies in any match (NULL when none), lowercased */
 	size_t litlen;
@@ -55,10 +55,10 @@ struct lr_sel {
 enum lr_ntype { LR_N_SEL, LR_N_AND, LR_N_OR, LR_N_NOT, LR_N_OF };
 struct lr_node {
 	enum lr_ntype type;
-	int sel;                /* SEL */
-	struct lr_node *a, *b;  /* AND, OR (a, b), NOT (a) */
-	int *sels;              /* OF: the selections the pattern named */
-	size_t nsels, need;     /* need: 0 = all */
+	int sel;               /* SEL */
+	struct lr_node *a, *b; /* AND, OR (a, b), NOT (a) */
+	int *sels;             /* OF: the selections the pattern named */
+	size_t nsels, need;    /* need: 0 = all */
 };
 
 struct logs_rule {
@@ -70,8 +70,8 @@ struct logs_rule {
 	struct lr_sel *sels;
 	size_t nsels;
 	struct lr_node *cond;
-	int silent;    /* referenced by a correlation that does not generate its rules' alerts */
-	int *corr_of;  /* the correlations that count this rule (indexes into rs->corrs) */
+	int silent;   /* referenced by a correlation that does not generate its rules' alerts */
+	int *corr_of; /* the correlations that count this rule (indexes into rs->corrs) */
 	size_t ncorr_of;
 };
 
@@ -100,7 +100,7 @@ struct logs_corr {
 /* rules_value.c: one value of `field|mods: value`. mods is the list after the field name. Returns 0, or -1 with
  * *feature set (an unsupported modifier) or *why set (a malformed value). */
 int lr_val_compile(struct lr_val *out, const char *s, size_t n, int is_null, char **mods, size_t nmods, int keyword,
-		   const char **feature, const char **why);
+                   const char **feature, const char **why);
 void lr_val_release(struct lr_val *v);
 /* Does the event's value match? (case rules of Sigma; NULL val: the field is absent) */
 int lr_val_match(const struct lr_val *v, const char *s, size_t n, int present);
@@ -109,7 +109,7 @@ int lr_expand(const char *s, size_t n, char **mods, size_t nmods, char **out, si
 
 /* rules_cond.c: parse a condition over the selections. Returns the tree, or NULL with *feature or *why. */
 struct lr_node *lr_cond_parse(const char *s, const struct lr_sel *sels, size_t nsels, const char **feature,
-			      const char **why);
+                              const char **why);
 void lr_node_free(struct lr_node *n);
 
 /* rules_match.c */
@@ -118,13 +118,13 @@ int lr_logsource_ok(const struct logs_rule *r, const struct log_event *e);
 
 /* rules_corr.c: feed a rule's (or a correlation's) hit to the correlations that count it. */
 void lr_corr_feed(struct logs_ruleset *rs, int corr, int pos, const struct log_event *e, const struct logs_alert *hit,
-		  logs_alert_fn cb, void *arg);
+                  logs_alert_fn cb, void *arg);
 void lr_state_release(struct logs_state *st);
 size_t lr_state_groups(const struct logs_state *st);
 
 void lr_rule_free(struct logs_rule *r);
 void lr_corr_free(struct logs_corr *c);
 void lr_skip_add(struct logs_ruleset *rs, const char *file, unsigned line, const char *id, const char *feature,
-		 const char *reason);
+                 const char *reason);
 
 #endif

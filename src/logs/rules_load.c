@@ -20,7 +20,7 @@
 struct ld {
 	yaml_document_t *doc;
 	const char *file;
-	unsigned line;    /* of the part being read, for the skip entry */
+	unsigned line; /* of the part being read, for the skip entry */
 	const char *feature, *why;
 	char featbuf[80]; /* the feature's name outlives the key it was cut from */
 	size_t nvalues;
@@ -85,15 +85,15 @@ static int strlist(struct ld *d, yaml_node_t *n, char ***out, size_t *nout, size
 		return 0;
 	}
 	if (n->type != YAML_SEQUENCE_NODE)
-		return fail(d, n, "expected a list of words");
+		return fail(d, n, L_("expected a list of words", "単語のリストが必要です"));
 	size_t cnt = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
 	if (cnt > max)
-		return fail(d, n, "list too long");
+		return fail(d, n, L_("list too long", "リストが長すぎます"));
 	*out = lb_calloc(cnt + 1, sizeof **out);
 	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
 		const char *s = scalar(yaml_document_get_node(d->doc, *it));
 		if (!s)
-			return fail(d, n, "expected a list of words");
+			return fail(d, n, L_("expected a list of words", "単語のリストが必要です"));
 		(*out)[(*nout)++] = lb_strdup(s);
 	}
 	return 0;
@@ -134,7 +134,7 @@ static int add_value(struct ld *d, struct lr_item *it, yaml_node_t *vn, char **m
 	int rc = 0;
 	for (int k = 0; k < nvar; k++) {
 		if (++d->nvalues > DOC_VALUES_MAX) {
-			rc = fail(d, vn, "too many values in one rule");
+			rc = fail(d, vn, L_("too many values in one rule", "1 つのルールの値が多すぎます"));
 		} else if (rc == 0) {
 			it->v = lb_reallocarray(it->v, it->nv + 1, sizeof *it->v);
 			const char *feat = NULL, *why = NULL;
@@ -165,7 +165,7 @@ static int read_item(struct ld *d, struct lr_item *it, const char *key, yaml_nod
 				*next++ = 0;
 			if (nmods == LB_ARRAY_LEN(mods)) {
 				free(k);
-				return fail(d, kn, "too many modifiers");
+				return fail(d, kn, L_("too many modifiers", "修飾子が多すぎます"));
 			}
 			mods[nmods++] = m;
 			m = next;
@@ -183,7 +183,7 @@ static int read_item(struct ld *d, struct lr_item *it, const char *key, yaml_nod
 		     p++)
 			rc = add_value(d, it, yaml_document_get_node(d->doc, *p), mods, nmods, keyword);
 		if (rc == 0 && it->nv == 0)
-			rc = fail(d, vn, "an empty list of values");
+			rc = fail(d, vn, L_("an empty list of values", "値のリストが空です"));
 	} else {
 		rc = add_value(d, it, vn, mods, nmods, keyword);
 	}
@@ -194,9 +194,12 @@ static int read_item(struct ld *d, struct lr_item *it, const char *key, yaml_nod
 static int read_map_alt(struct ld *d, struct lr_alt *alt, yaml_node_t *m)
 {
 	for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
-		yaml_node_t *kn = yaml_document_get_node(d->doc, p->key), *vn = yaml_document_get_node(d->doc, p->value);
+		yaml_node_t *kn = yaml_document_get_node(d->doc, p->key),
+		            *vn = yaml_document_get_node(d->doc, p->value);
 		if (!scalar(kn) || !vn)
-			return fail(d, m, "a selection's keys must be field names");
+			return fail(d, m,
+			            L_("a selection's keys must be field names",
+			               "選択のキーはフィールド名でなければなりません"));
 		alt->items = lb_reallocarray(alt->items, alt->n + 1, sizeof *alt->items);
 		if (read_item(d, &alt->items[alt->n], scalar(kn), kn, vn) < 0) {
 			item_release(&alt->items[alt->n]);
@@ -205,7 +208,7 @@ static int read_map_alt(struct ld *d, struct lr_alt *alt, yaml_node_t *m)
 		alt->n++;
 	}
 	if (alt->n == 0)
-		return fail(d, m, "an empty selection");
+		return fail(d, m, L_("an empty selection", "選択が空です"));
 	return 0;
 }
 
@@ -227,10 +230,9 @@ static int read_sel(struct ld *d, struct lr_sel *s, yaml_node_t *n)
 		s->nalt = 1;
 		return read_map_alt(d, &s->alt[0], n);
 	}
-	if (n->type == YAML_SCALAR_NODE || (n->type == YAML_SEQUENCE_NODE && n->data.sequence.items.start <
-									    n->data.sequence.items.top &&
-					     yaml_document_get_node(d->doc, *n->data.sequence.items.start)->type ==
-						     YAML_SCALAR_NODE)) {
+	if (n->type == YAML_SCALAR_NODE ||
+	    (n->type == YAML_SEQUENCE_NODE && n->data.sequence.items.start < n->data.sequence.items.top &&
+	     yaml_document_get_node(d->doc, *n->data.sequence.items.start)->type == YAML_SCALAR_NODE)) {
 		/* keywords: a list of words, any of which in the message */
 		s->alt = lb_calloc(1, sizeof *s->alt);
 		s->nalt = 1;
@@ -245,11 +247,14 @@ static int read_sel(struct ld *d, struct lr_sel *s, yaml_node_t *n)
 		return 0;
 	}
 	if (n->type != YAML_SEQUENCE_NODE || n->data.sequence.items.start == n->data.sequence.items.top)
-		return fail(d, n, "a selection must be a map, a list of maps or a list of keywords");
+		return fail(d, n,
+		            L_("a selection must be a map, a list of maps or a list of keywords",
+		               "選択はマップ、マップのリスト、キーワードのリストのいずれかです"));
 	for (yaml_node_item_t *p = n->data.sequence.items.start; p < n->data.sequence.items.top; p++) {
 		yaml_node_t *m = yaml_document_get_node(d->doc, *p);
 		if (m->type != YAML_MAPPING_NODE)
-			return fail(d, m, "a list mixes maps and keywords");
+			return fail(d, m,
+			            L_("a list mixes maps and keywords", "リストにマップとキーワードが混在しています"));
 		s->alt = lb_reallocarray(s->alt, s->nalt + 1, sizeof *s->alt);
 		memset(&s->alt[s->nalt], 0, sizeof *s->alt);
 		s->nalt++;
@@ -262,13 +267,15 @@ static int read_sel(struct ld *d, struct lr_sel *s, yaml_node_t *n)
 static int read_detection(struct ld *d, struct logs_rule *r, yaml_node_t *det)
 {
 	if (!det || det->type != YAML_MAPPING_NODE)
-		return fail(d, det, "no detection map");
+		return fail(d, det, L_("no detection map", "detection のマップがありません"));
 	yaml_node_t *cond = NULL;
 	for (yaml_node_pair_t *p = det->data.mapping.pairs.start; p < det->data.mapping.pairs.top; p++) {
-		yaml_node_t *kn = yaml_document_get_node(d->doc, p->key), *vn = yaml_document_get_node(d->doc, p->value);
+		yaml_node_t *kn = yaml_document_get_node(d->doc, p->key),
+		            *vn = yaml_document_get_node(d->doc, p->value);
 		const char *k = scalar(kn);
 		if (!k || !vn)
-			return fail(d, kn, "a detection key must be a word");
+			return fail(d, kn,
+			            L_("a detection key must be a word", "detection のキーは単語でなければなりません"));
 		if (!strcmp(k, "condition")) {
 			cond = vn;
 			continue;
@@ -283,7 +290,7 @@ static int read_detection(struct ld *d, struct logs_rule *r, yaml_node_t *det)
 			return -1;
 	}
 	if (!cond)
-		return fail(d, det, "detection has no condition");
+		return fail(d, det, L_("detection has no condition", "detection に condition がありません"));
 	/* a list of conditions: any of them */
 	struct buf c = {0};
 	if (cond->type == YAML_SEQUENCE_NODE) {
@@ -291,14 +298,15 @@ static int read_detection(struct ld *d, struct logs_rule *r, yaml_node_t *det)
 			const char *s = scalar(yaml_document_get_node(d->doc, *p));
 			if (!s) {
 				buf_release(&c);
-				return fail(d, cond, "a condition must be text");
+				return fail(d, cond,
+				            L_("a condition must be text", "condition は文字列でなければなりません"));
 			}
 			buf_addf(&c, "%s(%s)", c.len ? " or " : "", s);
 		}
 	} else if (scalar(cond)) {
 		buf_adds(&c, scalar(cond));
 	} else {
-		return fail(d, cond, "a condition must be text");
+		return fail(d, cond, L_("a condition must be text", "condition は文字列でなければなりません"));
 	}
 	const char *feat = NULL, *why = NULL;
 	r->cond = lr_cond_parse(buf_cstr(&c), r->sels, r->nsels, &feat, &why);
@@ -344,7 +352,7 @@ void lr_corr_free(struct logs_corr *c)
 }
 
 void lr_skip_add(struct logs_ruleset *rs, const char *file, unsigned line, const char *id, const char *feature,
-		 const char *reason)
+                 const char *reason)
 {
 	if (rs->nskipped == rs->capskipped) {
 		rs->capskipped = rs->capskipped ? 2 * rs->capskipped : 16;
@@ -357,9 +365,9 @@ void lr_skip_add(struct logs_ruleset *rs, const char *file, unsigned line, const
 	s->feature = feature ? lb_strdup(feature) : NULL;
 	struct buf b = {0};
 	if (feature)
-		buf_addf(&b, "unsupported: %s", feature); /* i18n-ok: the rule's own words, shown beside a translation */
+		buf_addf(&b, L_("unsupported Sigma feature: %s", "未対応の Sigma 機能: %s"), feature);
 	else
-		buf_adds(&b, reason ? reason : "malformed");
+		buf_adds(&b, reason ? reason : L_("malformed", "形式が正しくありません"));
 	s->reason = buf_detach(&b, NULL);
 }
 
@@ -372,7 +380,7 @@ static int read_titles(struct ld *d, yaml_node_t *root, char **en, char **ja)
 	if (!*ja)
 		*ja = dupscalar(get(d, get(d, root, "lifeboat"), "title_ja"));
 	if (!*en)
-		return fail(d, root, "no title");
+		return fail(d, root, L_("no title", "title がありません"));
 	return 0;
 }
 
@@ -399,14 +407,14 @@ static int parse_span(const char *s, int64_t *ms)
 static int corr_body(struct ld *d, struct logs_corr *c, yaml_node_t *root, yaml_node_t *cn)
 {
 	if (cn->type != YAML_MAPPING_NODE)
-		return fail(d, cn, "correlation must be a map");
+		return fail(d, cn, L_("correlation must be a map", "correlation はマップでなければなりません"));
 	if (read_titles(d, root, &c->title_en, &c->title_ja) < 0)
 		return -1;
 	if (strlist(d, get(d, root, "tags"), &c->tags, &c->ntags, 256) < 0)
 		return -1;
 	const char *t = scalar(get(d, cn, "type"));
 	if (!t)
-		return fail(d, cn, "correlation has no type");
+		return fail(d, cn, L_("correlation has no type", "相関に type がありません"));
 	if (!strcmp(t, "event_count"))
 		c->type = LR_C_EVENT_COUNT;
 	else if (!strcmp(t, "value_count"))
@@ -422,7 +430,7 @@ static int corr_body(struct ld *d, struct logs_corr *c, yaml_node_t *root, yaml_
 	if (strlist(d, get(d, cn, "rules"), &c->refs, &c->nrefs, 64) < 0)
 		return -1;
 	if (c->nrefs == 0)
-		return fail(d, cn, "correlation names no rules");
+		return fail(d, cn, L_("correlation names no rules", "相関が rules を指定していません"));
 	char **g = NULL;
 	size_t ng = 0;
 	int rc = strlist(d, get(d, cn, "group-by"), &g, &ng, 64);
@@ -438,7 +446,9 @@ static int corr_body(struct ld *d, struct logs_corr *c, yaml_node_t *root, yaml_
 	if (ng > LOGS_GROUP_MAX)
 		return unsupported(d, get(d, cn, "group-by"), "more than 4 group-by fields");
 	if (parse_span(scalar(get(d, cn, "timespan")), &c->span_ms) < 0)
-		return fail(d, cn, "timespan must be a number and s, m, h, d or w (5m)");
+		return fail(d, cn,
+		            L_("timespan must be a number and s, m, h, d or w (5m)",
+		               "timespan は数と s、m、h、d、w のいずれかです (5m)"));
 	const char *gen = scalar(get(d, cn, "generate"));
 	if (!gen)
 		gen = scalar(get(d, root, "generate"));
@@ -448,13 +458,17 @@ static int corr_body(struct ld *d, struct logs_corr *c, yaml_node_t *root, yaml_
 	c->threshold = c->type >= LR_C_TEMPORAL ? c->nrefs : 1;
 	if (cond) {
 		if (cond->type != YAML_MAPPING_NODE)
-			return fail(d, cond, "correlation condition must be a map (gte: 20)");
+			return fail(d, cond,
+			            L_("correlation condition must be a map (gte: 20)",
+			               "相関の condition はマップです (gte: 20)"));
 		int seen = 0;
 		for (yaml_node_pair_t *p = cond->data.mapping.pairs.start; p < cond->data.mapping.pairs.top; p++) {
 			const char *k = scalar(yaml_document_get_node(d->doc, p->key));
 			const char *v = scalar(yaml_document_get_node(d->doc, p->value));
 			if (!k || !v)
-				return fail(d, cond, "correlation condition must be a map (gte: 20)");
+				return fail(d, cond,
+				            L_("correlation condition must be a map (gte: 20)",
+				               "相関の condition はマップです (gte: 20)"));
 			if (!strcmp(k, "field")) {
 				free(c->field);
 				c->field = lb_strdup(v);
@@ -463,7 +477,9 @@ static int corr_body(struct ld *d, struct logs_corr *c, yaml_node_t *root, yaml_
 			char *end;
 			unsigned long long x = strtoull(v, &end, 10);
 			if (end == v || *end || x > (1ULL << 32))
-				return fail(d, cond, "correlation condition needs a whole number");
+				return fail(d, cond,
+				            L_("correlation condition needs a whole number",
+				               "相関の condition には整数が必要です"));
 			if (!strcmp(k, "gte"))
 				c->op = LR_GTE;
 			else if (!strcmp(k, "gt"))
@@ -473,18 +489,22 @@ static int corr_body(struct ld *d, struct logs_corr *c, yaml_node_t *root, yaml_
 			else if (!strcmp(k, "lt") || !strcmp(k, "lte"))
 				return unsupported(d, cond, "correlation condition lt/lte (fires on absence)");
 			else
-				return fail(d, cond, "correlation condition: gte, gt or eq");
+				return fail(d, cond,
+				            L_("correlation condition: gte, gt or eq",
+				               "相関の condition は gte、gt、eq のいずれかです"));
 			if (seen++)
 				return unsupported(d, cond, "correlation condition with a range");
 			c->threshold = x;
 		}
 	} else if (c->type < LR_C_TEMPORAL) {
-		return fail(d, cn, "correlation has no condition");
+		return fail(d, cn, L_("correlation has no condition", "相関に condition がありません"));
 	}
 	if (c->type == LR_C_VALUE_COUNT && !c->field) {
 		c->field = dupscalar(get(d, cn, "field"));
 		if (!c->field)
-			return fail(d, cn, "value_count needs condition.field");
+			return fail(
+			        d, cn,
+			        L_("value_count needs condition.field", "value_count には condition.field が必要です"));
 	}
 	if (c->op == LR_GT)
 		c->threshold++, c->op = LR_GTE;
@@ -525,7 +545,8 @@ static void read_doc(struct ld *d, struct logs_ruleset *rs, yaml_node_t *root, i
 	if (!id)
 		id = scalar(get(d, root, "title"));
 	if (root->type != YAML_MAPPING_NODE) {
-		lr_skip_add(rs, d->file, d->line, id, NULL, "a rule must be a YAML map");
+		lr_skip_add(rs, d->file, d->line, id, NULL,
+		            L_("a rule must be a YAML map", "ルールは YAML のマップでなければなりません"));
 		return;
 	}
 	if (get(d, root, "action")) {
@@ -583,7 +604,7 @@ int logs_rules_load_buf(struct logs_ruleset *rs, const char *name, const char *d
 		yaml_document_t doc;
 		if (!yaml_parser_load(&p, &doc)) {
 			struct buf b = {0};
-			buf_addf(&b, "YAML: %s", p.problem ? p.problem : "unreadable"); /* i18n-ok: libyaml's words */
+			buf_addf(&b, L_("YAML syntax: %s", "YAML の構文: %s"), p.problem ? p.problem : "?");
 			lr_skip_add(rs, name, (unsigned)p.problem_mark.line + 1, NULL, NULL, buf_cstr(&b));
 			buf_release(&b);
 			break;
@@ -663,6 +684,6 @@ int logs_rules_load_embedded(struct logs_ruleset *rs)
 	int total = 0;
 	for (size_t i = 0; i < logs_data_rules_n; i++)
 		total += logs_rules_load_buf(rs, logs_data_rules[i].name, (const char *)logs_data_rules[i].data,
-					     logs_data_rules[i].len);
+		                             logs_data_rules[i].len);
 	return total;
 }

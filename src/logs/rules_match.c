@@ -122,7 +122,7 @@ static int sel_eval(const struct lr_sel *s, const struct log_event *e, struct lo
 }
 
 static int node_eval(const struct logs_rule *r, const struct lr_node *n, const struct log_event *e,
-		     struct logs_alert *a, int8_t *cache)
+                     struct logs_alert *a, int8_t *cache)
 {
 	switch (n->type) {
 	case LR_N_SEL:
@@ -178,7 +178,8 @@ static int service_ok(const char *rule, const char *ev)
 				return 1;
 	}
 	if (!strcmp(rule, "auth")) {
-		static const char *auth[] = {"sshd", "sudo", "su", "login", "pam", "systemd-logind", "auth", "authpriv"};
+		static const char *auth[] = {"sshd", "sudo",           "su",   "login",
+		                             "pam",  "systemd-logind", "auth", "authpriv"};
 		for (size_t i = 0; i < LB_ARRAY_LEN(auth); i++)
 			if (!strcmp(ev, auth[i]))
 				return 1;
@@ -372,37 +373,40 @@ static void add_pair(int **v, size_t *n, int corr, int pos)
 	++*n;
 }
 
-/* Resolve correlation references; a correlation naming what is not loaded is dropped, listed as skipped. */
+/* Resolve correlation references; a correlation naming what is not loaded is dropped, listed as skipped, until
+ * none is left to drop (dropping one may orphan another that named it). */
 static void resolve(struct logs_ruleset *rs)
 {
-	size_t keep = 0;
+	for (int changed = 1; changed;) {
+		changed = 0;
+		for (size_t i = 0; i < rs->ncorrs && !changed; i++) {
+			struct logs_corr *c = rs->corrs[i];
+			for (size_t k = 0; k < c->nrefs && !changed; k++) {
+				int r, q;
+				if (!ref_find(rs, c->refs[k], &r, &q) || (r < 0 && q == (int)i))
+					changed = 1;
+			}
+			if (changed) {
+				lr_skip_add(rs, c->file, c->line, c->id ? c->id : c->title_en, NULL,
+					    L_("correlation names a rule that is not loaded",
+					       "相関が読み込まれていないルールを指しています"));
+				lr_corr_free(c);
+				memmove(rs->corrs + i, rs->corrs + i + 1, (rs->ncorrs - i - 1) * sizeof *rs->corrs);
+				rs->ncorrs--;
+			}
+		}
+	}
 	for (size_t i = 0; i < rs->ncorrs; i++) {
 		struct logs_corr *c = rs->corrs[i];
 		c->ref_rule = lb_calloc(c->nrefs, sizeof *c->ref_rule);
 		c->ref_corr = lb_calloc(c->nrefs, sizeof *c->ref_corr);
-		int ok = 1;
-		for (size_t k = 0; k < c->nrefs; k++)
-			if (!ref_find(rs, c->refs[k], &c->ref_rule[k], &c->ref_corr[k]) || c->ref_corr[k] == (int)i)
-				ok = 0;
-		if (!ok) {
-			lr_skip_add(rs, c->file, c->line, c->id ? c->id : c->title_en, NULL,
-				    "correlation names a rule that is not loaded");
-			lr_corr_free(c);
-			continue;
-		}
-		rs->corrs[keep++] = c;
-	}
-	rs->ncorrs = keep;
-	/* indexes again, now that the list is final (a dropped correlation may have been referenced) */
-	for (size_t i = 0; i < rs->ncorrs; i++) {
-		struct logs_corr *c = rs->corrs[i];
 		for (size_t k = 0; k < c->nrefs; k++) {
 			ref_find(rs, c->refs[k], &c->ref_rule[k], &c->ref_corr[k]);
-			if (c->ref_corr[k] >= 0 && c->ref_corr[k] < (int)i + 1 && c->ref_corr[k] == (int)i)
-				c->ref_corr[k] = -1;
+			if (c->ref_corr[k] == (int)i)
+				c->ref_corr[k] = -1; /* a name shared with a rule: the rule */
 			if (c->ref_corr[k] >= 0) {
-				add_pair(&rs->corrs[c->ref_corr[k]]->corr_of, &rs->corrs[c->ref_corr[k]]->ncorr_of, (int)i,
-					 (int)k);
+				struct logs_corr *inner = rs->corrs[c->ref_corr[k]];
+				add_pair(&inner->corr_of, &inner->ncorr_of, (int)i, (int)k);
 			} else if (c->ref_rule[k] >= 0) {
 				struct logs_rule *r = rs->rules[c->ref_rule[k]];
 				add_pair(&r->corr_of, &r->ncorr_of, (int)i, (int)k);
@@ -450,10 +454,13 @@ int logs_rules_compile(struct logs_ruleset *rs)
 		}
 		hs_compile_error_t *err = NULL;
 		if (hs_compile_lit_multi((const char *const *)p->lits, flags, ids, lens, (unsigned)p->nlits,
-					 HS_MODE_BLOCK, NULL, &p->db, &err) != HS_SUCCESS ||
+		                         HS_MODE_BLOCK, NULL, &p->db, &err) != HS_SUCCESS ||
 		    hs_alloc_scratch(p->db, &p->scratch) != HS_SUCCESS) {
 			/* no prefilter then: every rule is evaluated, still correct */
-			lb_warn("hyperscan: %s", err ? err->message : "no scratch"); /* i18n-ok: library detail */
+			lb_warn(L_("no literal prefilter (Hyperscan: %s): every rule is evaluated for every event",
+			           "リテラルの前段フィルタを使えません (Hyperscan: %s): "
+			           "すべてのイベントで全ルールを評価します"),
+			        err ? err->message : "-");
 			if (err)
 				hs_free_compile_error(err);
 			if (p->db)

@@ -80,7 +80,7 @@ static size_t windash(const char *s, size_t n, char **out, size_t *outlen)
 		struct buf b = {0};
 		for (size_t i = 0; i < n; i++) {
 			int opt = (s[i] == '-' || s[i] == '/') && (i == 0 || s[i - 1] == ' ') && i + 1 < n &&
-				  (isalnum((unsigned char)s[i + 1]) || s[i + 1] == '_');
+			          (isalnum((unsigned char)s[i + 1]) || s[i + 1] == '_');
 			if (opt)
 				buf_adds(&b, dash[d]);
 			else
@@ -176,10 +176,11 @@ static void longest_literal(struct lr_val *v)
 }
 
 int lr_val_compile(struct lr_val *v, const char *s, size_t n, int is_null, char **mods, size_t nmods, int keyword,
-		   const char **feature, const char **why)
+                   const char **feature, const char **why)
 {
-	static const char *known[] = {"contains", "startswith", "endswith", "all", "re", "i", "m", "s", "cidr",
-				      "base64", "base64offset", "exists", "lt", "lte", "gt", "gte", "windash", "cased"};
+	static const char *known[] = {"contains", "startswith", "endswith", "all",    "re",           "i",
+	                              "m",        "s",          "cidr",     "base64", "base64offset", "exists",
+	                              "lt",       "lte",        "gt",       "gte",    "windash",      "cased"};
 	memset(v, 0, sizeof *v);
 	for (size_t i = 0; i < nmods; i++) {
 		size_t k = 0;
@@ -192,7 +193,8 @@ int lr_val_compile(struct lr_val *v, const char *s, size_t n, int is_null, char 
 	}
 	int re = has_mod(mods, nmods, "re");
 	if ((has_mod(mods, nmods, "i") || has_mod(mods, nmods, "m") || has_mod(mods, nmods, "s")) && !re) {
-		*why = "the regex flags i, m, s need the modifier re";
+		*why = L_("the regex flags i, m, s need the modifier re",
+		          "正規表現のフラグ i、m、s には修飾子 re が必要です");
 		return -1;
 	}
 	if (has_mod(mods, nmods, "base64offset") && !has_mod(mods, nmods, "contains")) {
@@ -201,7 +203,7 @@ int lr_val_compile(struct lr_val *v, const char *s, size_t n, int is_null, char 
 	}
 	if (is_null) {
 		if (nmods && !(nmods == 1 && has_mod(mods, nmods, "all"))) {
-			*why = "a null value takes no modifier";
+			*why = L_("a null value takes no modifier", "null の値には修飾子を付けられません");
 			return -1;
 		}
 		v->kind = LR_V_NULL;
@@ -212,7 +214,7 @@ int lr_val_compile(struct lr_val *v, const char *s, size_t n, int is_null, char 
 		if (n == 4 && strncmp(s, "true", 4) == 0)
 			v->exists = 1;
 		else if (!(n == 5 && strncmp(s, "false", 5) == 0)) {
-			*why = "exists takes true or false";
+			*why = L_("exists takes true or false", "exists には true か false を指定します");
 			return -1;
 		}
 		return 0;
@@ -222,14 +224,14 @@ int lr_val_compile(struct lr_val *v, const char *s, size_t n, int is_null, char 
 		if (has_mod(mods, nmods, nums[k])) {
 			char tmp[64], *end;
 			if (n == 0 || n >= sizeof tmp) {
-				*why = "lt, lte, gt and gte take a number";
+				*why = L_("lt, lte, gt and gte take a number", "lt、lte、gt、gte には数を指定します");
 				return -1;
 			}
 			memcpy(tmp, s, n);
 			tmp[n] = 0;
 			v->num = strtod(tmp, &end);
 			if (*end) {
-				*why = "lt, lte, gt and gte take a number";
+				*why = L_("lt, lte, gt and gte take a number", "lt、lte、gt、gte には数を指定します");
 				return -1;
 			}
 			v->kind = LR_V_NUM;
@@ -239,7 +241,8 @@ int lr_val_compile(struct lr_val *v, const char *s, size_t n, int is_null, char 
 	if (has_mod(mods, nmods, "cidr")) {
 		v->kind = LR_V_CIDR;
 		if (parse_cidr(v, s, n) < 0) {
-			*why = "not an address range (10.0.0.0/8, fd00::/8)";
+			*why = L_("not an address range (10.0.0.0/8, fd00::/8)",
+			          "アドレス範囲ではありません (10.0.0.0/8、fd00::/8)");
 			return -1;
 		}
 		return 0;
@@ -256,7 +259,7 @@ int lr_val_compile(struct lr_val *v, const char *s, size_t n, int is_null, char 
 		PCRE2_SIZE off;
 		v->re = pcre2_compile((PCRE2_SPTR)s, n, opt, &err, &off, NULL);
 		if (!v->re) {
-			*why = "the regular expression does not compile";
+			*why = L_("the regular expression does not compile", "正規表現をコンパイルできません");
 			return -1;
 		}
 		pcre2_jit_compile(v->re, PCRE2_JIT_COMPLETE); /* falls back to the interpreter when JIT is missing */
@@ -265,8 +268,8 @@ int lr_val_compile(struct lr_val *v, const char *s, size_t n, int is_null, char 
 	}
 	/* a glob; base64 text is case-sensitive by nature */
 	v->kind = LR_V_GLOB;
-	v->cased = has_mod(mods, nmods, "cased") || has_mod(mods, nmods, "base64") ||
-		   has_mod(mods, nmods, "base64offset");
+	v->cased =
+	        has_mod(mods, nmods, "cased") || has_mod(mods, nmods, "base64") || has_mod(mods, nmods, "base64offset");
 	int pre = keyword || has_mod(mods, nmods, "contains") || has_mod(mods, nmods, "endswith");
 	int post = keyword || has_mod(mods, nmods, "contains") || has_mod(mods, nmods, "startswith");
 	struct buf b = {0};
@@ -278,7 +281,7 @@ int lr_val_compile(struct lr_val *v, const char *s, size_t n, int is_null, char 
 		char c = s[i];
 		if (c == LR_STAR || c == LR_QMARK || c == 0) {
 			buf_release(&b);
-			*why = "a control byte \\x00-\\x02 in a value";
+			*why = L_("a control byte \x00-\x02 in a value", "値に制御文字 \x00-\x02 があります");
 			return -1;
 		}
 		if (!raw && c == '\\' && i + 1 < n && (s[i + 1] == '*' || s[i + 1] == '?' || s[i + 1] == '\\')) {

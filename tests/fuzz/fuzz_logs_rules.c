@@ -51,8 +51,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	e.ts_ms = 1795996800000LL;
 	e.file = "fuzz.log";
 	e.lineno = 1;
-	static const char *kv[][2] = {{"user", "root"}, {"source_ip", "203.0.113.5"}, {"EventID", "4624"},
-				      {"outcome", "failure"}, {"CommandLine", "powershell -enc d2hvYW1p"}};
+	static const char *kv[][2] = {{"user", "root"},
+	                              {"source_ip", "203.0.113.5"},
+	                              {"EventID", "4624"},
+	                              {"outcome", "failure"},
+	                              {"CommandLine", "powershell -enc d2hvYW1p"}};
 	for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i++) {
 		e.f[i].name = kv[i][0];
 		e.f[i].name_len = (uint32_t)strlen(kv[i][0]);

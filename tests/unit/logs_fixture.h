@@ -23,7 +23,7 @@ static LB_UNUSED char *ev_copy(struct log_event *e, const char *s, size_t n)
 }
 
 static LB_UNUSED struct log_event *ev_new(const char *product, const char *service, int64_t ts, uint64_t lineno,
-					  const char *msg, ...)
+                                          const char *msg, ...)
 {
 	struct log_event *e = calloc(1, sizeof *e);
 	assert_non_null(e);
@@ -57,7 +57,7 @@ static LB_UNUSED struct log_event *ev_new(const char *product, const char *servi
 struct alerts {
 	int n, ncorr;
 	char id[ALERTS_MAX][80];
-	char group[ALERTS_MAX][80]; /* first group value of a correlation */
+	char group[ALERTS_MAX][80];   /* first group value of a correlation */
 	char fields[ALERTS_MAX][160]; /* "name=value," of the matched fields */
 	uint64_t count[ALERTS_MAX], first[ALERTS_MAX], last[ALERTS_MAX];
 };
@@ -80,7 +80,7 @@ static LB_UNUSED void collect(const struct logs_alert *a, void *arg)
 	for (size_t i = 0; i < a->nfields; i++) {
 		size_t k = strlen(o);
 		snprintf(o + k, sizeof al->fields[0] - k, "%.*s=%.*s,", (int)a->fields[i]->name_len, a->fields[i]->name,
-			 (int)a->fields[i]->val_len, a->fields[i]->val);
+		         (int)a->fields[i]->val_len, a->fields[i]->val);
 	}
 	al->n++;
 }

@@ -88,13 +88,13 @@ static void test_bruteforce_spread_over_a_day_none(void **state)
 }
 
 static const char *corr_rules =
-	"title: fail\nname: fail\nid: f\ndetection:\n  s:\n    outcome: failure\n  condition: s\n"
-	"---\ntitle: many users\nid: vc\ncorrelation:\n  type: value_count\n  rules: fail\n"
-	"  group-by: [source_ip]\n  timespan: 10m\n  condition:\n    gte: 3\n    field: user\n"
-	"---\ntitle: a\nname: a\nid: a\ndetection:\n  s:\n    x: a\n  condition: s\n"
-	"---\ntitle: b\nname: b\nid: b\ndetection:\n  s:\n    x: b\n  condition: s\n"
-	"---\ntitle: both\nid: both\ncorrelation:\n  type: temporal\n  rules: [a, b]\n  group-by: [host]\n"
-	"  timespan: 1m\n";
+        "title: fail\nname: fail\nid: f\ndetection:\n  s:\n    outcome: failure\n  condition: s\n"
+        "---\ntitle: many users\nid: vc\ncorrelation:\n  type: value_count\n  rules: fail\n"
+        "  group-by: [source_ip]\n  timespan: 10m\n  condition:\n    gte: 3\n    field: user\n"
+        "---\ntitle: a\nname: a\nid: a\ndetection:\n  s:\n    x: a\n  condition: s\n"
+        "---\ntitle: b\nname: b\nid: b\ndetection:\n  s:\n    x: b\n  condition: s\n"
+        "---\ntitle: both\nid: both\ncorrelation:\n  type: temporal\n  rules: [a, b]\n  group-by: [host]\n"
+        "  timespan: 1m\n";
 
 static void test_value_count_and_temporal(void **state)
 {
@@ -154,9 +154,9 @@ static void test_unknown_reference_skipped(void **state)
 	(void)state;
 	struct logs_ruleset rs = {0};
 	const char *y = "title: c\nid: c\ncorrelation:\n  type: event_count\n  rules: nowhere\n  group-by: [x]\n"
-			"  timespan: 1m\n  condition:\n    gte: 2\n"
-			"---\ntitle: lt\nid: lt\ncorrelation:\n  type: event_count\n  rules: nowhere\n"
-			"  timespan: 1m\n  condition:\n    lt: 2\n";
+	                "  timespan: 1m\n  condition:\n    gte: 2\n"
+	                "---\ntitle: lt\nid: lt\ncorrelation:\n  type: event_count\n  rules: nowhere\n"
+	                "  timespan: 1m\n  condition:\n    lt: 2\n";
 	assert_int_equal(logs_rules_load_buf(&rs, "c.yml", y, strlen(y)), 1);
 	assert_string_equal(rs.skipped[0].feature, "correlation condition lt/lte (fires on absence)");
 	logs_rules_compile(&rs);
@@ -180,48 +180,55 @@ static void test_shipped_rules_fire(void **state)
 		struct log_event *e;
 		const char *id;
 	} cases[] = {
-		{ev_new("windows", "security", T0, 1, "m", "EventID=4624", "LogonType=10", "IpAddress=198.51.100.20",
-			NULL),
-		 "67c0b10e-568c-446d-872d-12f3780d18a8"},
-		{ev_new("windows", "security", T0, 2, "m", "EventID=1102", NULL), "a1201af0-29b9-4088-98b2-6923ff7edd65"},
-		{ev_new("windows", "security", T0, 3, "m", "EventID=4732", "TargetSid=S-1-5-32-544", NULL),
-		 "1fd930c2-2135-43fc-94dc-0203afd6877d"},
-		{ev_new("linux", "auth", T0, 4, "new user: name=evil, UID=0, GID=0, home=/root, shell=/bin/bash", NULL),
-		 "fe3cb5a9-e67c-4e14-9d6a-1e3a71012000"},
-		{ev_new("linux", "auth", T0, 5, "add 'bob' to group 'sudo'", NULL), "3a90ee19-01da-4794-95b2-652430553eaa"},
-		{ev_new("linux", "syslog", T0, 6, "The audit daemon is exiting.", NULL),
-		 "8e01e3bd-8ac1-48e9-bf42-1c5115a396d4"},
-		{ev_new("suricata", "alert", T0, 7, "ET EXPLOIT FortiOS SSL VPN - Information Disclosure (CVE-2018-13379)",
-			"alert.signature=ET EXPLOIT FortiOS SSL VPN - Information Disclosure (CVE-2018-13379)", NULL),
-		 "a4af9fd2-de2e-46fc-a0cc-25e05f9be8e1"},
-		{ev_new("fortios", "system", T0, 8, "Administrator admin logged in successfully", "subtype=system",
-			"action=login", "status=success", NULL),
-		 "edc47a5b-b827-41d3-9736-0c6834d494e2"},
-		{ev_new("fortios", "ips", T0, 9, "m", "attack=Fortinet.FortiOS.sslvpnd.Heap.Buffer.Overflow", NULL),
-		 "9f4bc7a5-cff2-4a4b-825c-068821397dd9"},
+	        {ev_new("windows", "security", T0, 1, "m", "EventID=4624", "LogonType=10", "IpAddress=198.51.100.20",
+	                NULL),
+	         "67c0b10e-568c-446d-872d-12f3780d18a8"},
+	        {ev_new("windows", "security", T0, 2, "m", "EventID=1102", NULL),
+	         "a1201af0-29b9-4088-98b2-6923ff7edd65"},
+	        {ev_new("windows", "security", T0, 3, "m", "EventID=4732", "TargetSid=S-1-5-32-544", NULL),
+	         "1fd930c2-2135-43fc-94dc-0203afd6877d"},
+	        {ev_new("linux", "auth", T0, 4, "new user: name=evil, UID=0, GID=0, home=/root, shell=/bin/bash", NULL),
+	         "fe3cb5a9-e67c-4e14-9d6a-1e3a71012000"},
+	        {ev_new("linux", "auth", T0, 5, "add 'bob' to group 'sudo'", NULL),
+	         "3a90ee19-01da-4794-95b2-652430553eaa"},
+	        {ev_new("linux", "syslog", T0, 6, "The audit daemon is exiting.", NULL),
+	         "8e01e3bd-8ac1-48e9-bf42-1c5115a396d4"},
+	        {ev_new("suricata", "alert", T0, 7,
+	                "ET EXPLOIT FortiOS SSL VPN - Information Disclosure (CVE-2018-13379)",
+	                "alert.signature=ET EXPLOIT FortiOS SSL VPN - Information Disclosure (CVE-2018-13379)", NULL),
+	         "a4af9fd2-de2e-46fc-a0cc-25e05f9be8e1"},
+	        {ev_new("fortios", "system", T0, 8, "Administrator admin logged in successfully", "subtype=system",
+	                "action=login", "status=success", NULL),
+	         "edc47a5b-b827-41d3-9736-0c6834d494e2"},
+	        {ev_new("fortios", "ips", T0, 9, "m", "attack=Fortinet.FortiOS.sslvpnd.Heap.Buffer.Overflow", NULL),
+	         "9f4bc7a5-cff2-4a4b-825c-068821397dd9"},
 	};
 	for (size_t i = 0; i < LB_ARRAY_LEN(cases); i++) {
 		int before = al.n;
 		feed(&rs, cases[i].e, &al);
 		if (al.n != before + 1 || strcmp(al.id[before], cases[i].id) != 0)
-			fail_msg("case %zu: %d alerts, first %s", i, al.n - before, al.n > before ? al.id[before] : "-");
+			fail_msg("case %zu: %d alerts, first %s", i, al.n - before,
+			         al.n > before ? al.id[before] : "-");
 	}
 	/* RDP from inside, and a 4624 of another logon type: nothing */
-	assert_int_equal(feed(&rs, ev_new("windows", "security", T0, 20, "m", "EventID=4624", "LogonType=10",
-					  "IpAddress=192.168.1.20", NULL),
-			      &al),
-			 0);
-	assert_int_equal(feed(&rs, ev_new("windows", "security", T0, 21, "m", "EventID=4624", "LogonType=3",
-					  "IpAddress=198.51.100.20", NULL),
-			      &al),
-			 0);
+	assert_int_equal(feed(&rs,
+	                      ev_new("windows", "security", T0, 20, "m", "EventID=4624", "LogonType=10",
+	                             "IpAddress=192.168.1.20", NULL),
+	                      &al),
+	                 0);
+	assert_int_equal(feed(&rs,
+	                      ev_new("windows", "security", T0, 21, "m", "EventID=4624", "LogonType=3",
+	                             "IpAddress=198.51.100.20", NULL),
+	                      &al),
+	                 0);
 	/* a VPN user from a second address within the day */
-	feed(&rs, ev_new("fortios", "vpn", T0, 30, "m", "action=tunnel-up", "user=nurse1", "source_ip=198.51.100.1",
-			 NULL),
+	feed(&rs,
+	     ev_new("fortios", "vpn", T0, 30, "m", "action=tunnel-up", "user=nurse1", "source_ip=198.51.100.1", NULL),
 	     &al);
 	int before = al.n;
-	feed(&rs, ev_new("fortios", "vpn", T0 + 3600000, 31, "m", "action=tunnel-up", "user=nurse1",
-			 "source_ip=203.0.113.77", NULL),
+	feed(&rs,
+	     ev_new("fortios", "vpn", T0 + 3600000, 31, "m", "action=tunnel-up", "user=nurse1",
+	            "source_ip=203.0.113.77", NULL),
 	     &al);
 	assert_int_equal(al.n, before + 1);
 	assert_string_equal(al.id[before], "7158b68b-541c-4dc6-8693-a65145cd480b");
@@ -248,13 +255,13 @@ int main(void)
 {
 	setenv("TZ", "Asia/Tokyo", 1); /* lifeboat.hour is local time */
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_bruteforce_one_alert_then_success),
-		cmocka_unit_test(test_bruteforce_spread_over_a_day_none),
-		cmocka_unit_test(test_value_count_and_temporal),
-		cmocka_unit_test(test_groups_bounded),
-		cmocka_unit_test(test_unknown_reference_skipped),
-		cmocka_unit_test(test_shipped_rules_fire),
-		cmocka_unit_test(test_unusual_hours),
+	        cmocka_unit_test(test_bruteforce_one_alert_then_success),
+	        cmocka_unit_test(test_bruteforce_spread_over_a_day_none),
+	        cmocka_unit_test(test_value_count_and_temporal),
+	        cmocka_unit_test(test_groups_bounded),
+	        cmocka_unit_test(test_unknown_reference_skipped),
+	        cmocka_unit_test(test_shipped_rules_fire),
+	        cmocka_unit_test(test_unusual_hours),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

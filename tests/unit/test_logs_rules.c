@@ -27,7 +27,7 @@ static void rule(struct logs_ruleset *rs, const char *detection)
 	if (n != 1)
 		for (size_t i = 0; i < rs->nskipped; i++)
 			fprintf(stderr, "skipped: %s:%u %s\n", rs->skipped[i].file, rs->skipped[i].line,
-				rs->skipped[i].reason);
+			        rs->skipped[i].reason);
 	assert_int_equal(n, 1);
 	buf_release(&b);
 	assert_int_equal(logs_rules_compile(rs), 0);
@@ -148,7 +148,7 @@ static void test_base64offset_windash(void **state)
 	(void)state;
 	/* "whoami" at each of the three offsets inside longer base64 text */
 	const char *r = SEL("cmd|base64offset|contains: whoami");
-	assert_true(fires(r, "cmd=powershell -enc d2hvYW1p", NULL));   /* "whoami" */
+	assert_true(fires(r, "cmd=powershell -enc d2hvYW1p", NULL));     /* "whoami" */
 	assert_true(fires(r, "cmd=powershell -enc IHdob2FtaQ==", NULL)); /* " whoami" */
 	assert_true(fires(r, "cmd=powershell -enc ICB3aG9hbWk=", NULL)); /* "  whoami" */
 	assert_false(fires(r, "cmd=powershell -enc aGVsbG8=", NULL));
@@ -156,7 +156,10 @@ static void test_base64offset_windash(void **state)
 	const char *w = SEL("cmd|windash|contains: ' -enc '");
 	assert_true(fires(w, "cmd=powershell -enc abc", NULL));
 	assert_true(fires(w, "cmd=powershell /enc abc", NULL));
-	assert_true(fires(w, "cmd=powershell \xe2\x80\x93" "enc abc", NULL));
+	assert_true(fires(w,
+	                  "cmd=powershell \xe2\x80\x93"
+	                  "enc abc",
+	                  NULL));
 	assert_false(fires(w, "cmd=powershell enc abc", NULL));
 }
 
@@ -195,21 +198,21 @@ static void test_conditions(void **state)
 		const char *cond, *f1, *f2;
 		int want;
 	} cases[] = {
-		{"sel_a and sel_b", "a=1", "b=1", 1},
-		{"sel_a and sel_b", "a=1", "b=2", 0},
-		{"sel_a or sel_b", "a=2", "b=1", 1},
-		{"sel_a and not filter", "a=1", "f=1", 0},
-		{"sel_a and not filter", "a=1", "f=2", 1},
-		{"not (sel_a or sel_b)", "a=2", "b=2", 1},
-		{"not sel_a or sel_b", "a=1", "b=2", 0},
-		{"sel_a or sel_b and filter", "a=1", NULL, 1}, /* and binds tighter */
-		{"(sel_a or sel_b) and filter", "a=1", NULL, 0},
-		{"1 of sel_*", "b=1", NULL, 1},
-		{"all of sel_*", "b=1", NULL, 0},
-		{"all of sel_*", "a=1", "b=1", 1},
-		{"1 of them", "f=1", NULL, 1},
-		{"all of them", "a=1", "b=1", 0},
-		{"1 of sel_* and not filter", "a=1", "f=1", 0},
+	        {"sel_a and sel_b", "a=1", "b=1", 1},
+	        {"sel_a and sel_b", "a=1", "b=2", 0},
+	        {"sel_a or sel_b", "a=2", "b=1", 1},
+	        {"sel_a and not filter", "a=1", "f=1", 0},
+	        {"sel_a and not filter", "a=1", "f=2", 1},
+	        {"not (sel_a or sel_b)", "a=2", "b=2", 1},
+	        {"not sel_a or sel_b", "a=1", "b=2", 0},
+	        {"sel_a or sel_b and filter", "a=1", NULL, 1}, /* and binds tighter */
+	        {"(sel_a or sel_b) and filter", "a=1", NULL, 0},
+	        {"1 of sel_*", "b=1", NULL, 1},
+	        {"all of sel_*", "b=1", NULL, 0},
+	        {"all of sel_*", "a=1", "b=1", 1},
+	        {"1 of them", "f=1", NULL, 1},
+	        {"all of them", "a=1", "b=1", 0},
+	        {"1 of sel_* and not filter", "a=1", "f=1", 0},
 	};
 	for (size_t i = 0; i < LB_ARRAY_LEN(cases); i++) {
 		struct buf b = {0};
@@ -217,7 +220,7 @@ static void test_conditions(void **state)
 		int got = fires(b.data, cases[i].f1, cases[i].f2);
 		if (got != cases[i].want)
 			fail_msg("condition '%s' with %s %s: %d", cases[i].cond, cases[i].f1,
-				 cases[i].f2 ? cases[i].f2 : "", got);
+			         cases[i].f2 ? cases[i].f2 : "", got);
 		buf_release(&b);
 	}
 	/* a list of conditions: any */
@@ -229,7 +232,7 @@ static void test_matched_fields_and_logsource(void **state)
 	(void)state;
 	struct logs_ruleset rs = {0};
 	const char *y = "title: t\nid: r1\nlogsource:\n  product: linux\n  service: auth\ndetection:\n  sel:\n"
-			"    user: root\n    port: 22\n  filter:\n    host: x\n  condition: sel and not filter\n";
+	                "    user: root\n    port: 22\n  filter:\n    host: x\n  condition: sel and not filter\n";
 	assert_int_equal(logs_rules_load_buf(&rs, "t.yml", y, strlen(y)), 1);
 	struct alerts al = {0};
 	assert_int_equal(feed(&rs, ev_new("linux", "sshd", 0, 7, "m", "user=root", "port=22", NULL), &al), 1);
@@ -248,10 +251,10 @@ static void test_prefilter_indexes_and_never_hides(void **state)
 	(void)state;
 	struct logs_ruleset rs = {0};
 	const char *y = "title: a\nid: a\ndetection:\n  sel:\n    cmd|contains: mimikatz\n  condition: sel\n"
-			"---\ntitle: b\nid: b\ndetection:\n  k:\n    - 'Failed password'\n  condition: k\n"
-			"---\ntitle: c\nid: c\ndetection:\n  sel:\n    ip|cidr: 10.0.0.0/8\n  condition: sel\n"
-			"---\ntitle: d\nid: d\ndetection:\n  sel:\n    user: root\n  f:\n    host: x\n"
-			"  condition: not f and sel\n";
+	                "---\ntitle: b\nid: b\ndetection:\n  k:\n    - 'Failed password'\n  condition: k\n"
+	                "---\ntitle: c\nid: c\ndetection:\n  sel:\n    ip|cidr: 10.0.0.0/8\n  condition: sel\n"
+	                "---\ntitle: d\nid: d\ndetection:\n  sel:\n    user: root\n  f:\n    host: x\n"
+	                "  condition: not f and sel\n";
 	assert_int_equal(logs_rules_load_buf(&rs, "t.yml", y, strlen(y)), 4);
 	logs_rules_compile(&rs);
 	struct logs_rules_stats st;
@@ -283,11 +286,11 @@ static void test_unsupported_skipped_by_name(void **state)
 	(void)state;
 	struct logs_ruleset rs = {0};
 	const char *y = "title: ok1\nid: ok1\ndetection:\n  sel:\n    a: 1\n  condition: sel\n"
-			"---\ntitle: exp\nid: exp\ndetection:\n  sel:\n    a|expand: '%x%'\n    b: 1\n"
-			"  condition: sel\n"
-			"---\ntitle: agg\nid: agg\ndetection:\n  sel:\n    a: 1\n  condition: sel | count() by b > 3\n"
-			"---\ntitle: ref\nid: ref\ndetection:\n  sel:\n    a|fieldref: b\n  condition: sel\n"
-			"---\ntitle: ok2\nid: ok2\ndetection:\n  sel:\n    b: 1\n  condition: sel\n";
+	                "---\ntitle: exp\nid: exp\ndetection:\n  sel:\n    a|expand: '%x%'\n    b: 1\n"
+	                "  condition: sel\n"
+	                "---\ntitle: agg\nid: agg\ndetection:\n  sel:\n    a: 1\n  condition: sel | count() by b > 3\n"
+	                "---\ntitle: ref\nid: ref\ndetection:\n  sel:\n    a|fieldref: b\n  condition: sel\n"
+	                "---\ntitle: ok2\nid: ok2\ndetection:\n  sel:\n    b: 1\n  condition: sel\n";
 	assert_int_equal(logs_rules_load_buf(&rs, "u.yml", y, strlen(y)), 2);
 	assert_int_equal(rs.nskipped, 3);
 	const struct logs_skip *s = skip_of(&rs, "exp");
@@ -309,10 +312,10 @@ static void test_malformed_gives_line_others_load(void **state)
 	(void)state;
 	struct logs_ruleset rs = {0};
 	const char *y = "title: good\nid: good\ndetection:\n  sel:\n    a: 1\n  condition: sel\n"
-			"---\ntitle: nocond\nid: nocond\ndetection:\n  sel:\n    a: 1\n"
-			"---\ntitle: badref\nid: badref\ndetection:\n  sel:\n    a: 1\n  condition: sel and other\n"
-			"---\ntitle: badre\nid: badre\ndetection:\n  sel:\n    a|re: '(unclosed'\n  condition: sel\n"
-			"---\ntitle: good2\nid: good2\ndetection:\n  sel:\n    a: 2\n  condition: sel\n";
+	                "---\ntitle: nocond\nid: nocond\ndetection:\n  sel:\n    a: 1\n"
+	                "---\ntitle: badref\nid: badref\ndetection:\n  sel:\n    a: 1\n  condition: sel and other\n"
+	                "---\ntitle: badre\nid: badre\ndetection:\n  sel:\n    a|re: '(unclosed'\n  condition: sel\n"
+	                "---\ntitle: good2\nid: good2\ndetection:\n  sel:\n    a: 2\n  condition: sel\n";
 	assert_int_equal(logs_rules_load_buf(&rs, "m.yml", y, strlen(y)), 2);
 	assert_int_equal(rs.nskipped, 3);
 	assert_null(skip_of(&rs, "nocond")->feature);
@@ -334,8 +337,8 @@ static void test_japanese_title(void **state)
 	(void)state;
 	struct logs_ruleset rs = {0};
 	const char *y = "title: Brute force\ntitle_ja: 総当たり\nid: a\ndetection:\n  s:\n    a: 1\n  condition: s\n"
-			"---\ntitle: Other\nlifeboat:\n  title_ja: その他\nid: b\ndetection:\n  s:\n    a: 1\n"
-			"  condition: s\n";
+	                "---\ntitle: Other\nlifeboat:\n  title_ja: その他\nid: b\ndetection:\n  s:\n    a: 1\n"
+	                "  condition: s\n";
 	assert_int_equal(logs_rules_load_buf(&rs, "j.yml", y, strlen(y)), 2);
 	assert_string_equal(rs.rules[0]->title_ja, "総当たり");
 	assert_string_equal(rs.rules[1]->title_ja, "その他");
@@ -350,21 +353,21 @@ static void test_japanese_title(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_exact_and_case),
-		cmocka_unit_test(test_contains_startswith_endswith),
-		cmocka_unit_test(test_lists_and_all),
-		cmocka_unit_test(test_wildcards_and_escapes),
-		cmocka_unit_test(test_re),
-		cmocka_unit_test(test_cidr_edges),
-		cmocka_unit_test(test_base64offset_windash),
-		cmocka_unit_test(test_exists_null_numbers),
-		cmocka_unit_test(test_keywords),
-		cmocka_unit_test(test_conditions),
-		cmocka_unit_test(test_matched_fields_and_logsource),
-		cmocka_unit_test(test_prefilter_indexes_and_never_hides),
-		cmocka_unit_test(test_unsupported_skipped_by_name),
-		cmocka_unit_test(test_malformed_gives_line_others_load),
-		cmocka_unit_test(test_japanese_title),
+	        cmocka_unit_test(test_exact_and_case),
+	        cmocka_unit_test(test_contains_startswith_endswith),
+	        cmocka_unit_test(test_lists_and_all),
+	        cmocka_unit_test(test_wildcards_and_escapes),
+	        cmocka_unit_test(test_re),
+	        cmocka_unit_test(test_cidr_edges),
+	        cmocka_unit_test(test_base64offset_windash),
+	        cmocka_unit_test(test_exists_null_numbers),
+	        cmocka_unit_test(test_keywords),
+	        cmocka_unit_test(test_conditions),
+	        cmocka_unit_test(test_matched_fields_and_logsource),
+	        cmocka_unit_test(test_prefilter_indexes_and_never_hides),
+	        cmocka_unit_test(test_unsupported_skipped_by_name),
+	        cmocka_unit_test(test_malformed_gives_line_others_load),
+	        cmocka_unit_test(test_japanese_title),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

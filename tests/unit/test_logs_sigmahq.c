@@ -44,7 +44,7 @@ static struct log_event *ssh_fail(int64_t ts, uint64_t line, const char *ip, con
 	snprintf(f1, sizeof f1, "source_ip=%s", ip);
 	snprintf(f2, sizeof f2, "user=%s", user);
 	return ev_new("linux", "sshd", ts, line, m, f1, f2, "host=web1", "deviceProcessName=sshd", "outcome=failure",
-		      NULL);
+	              NULL);
 }
 
 static void test_sigmahq_linux_rules(void **state)
@@ -73,21 +73,23 @@ static void test_sigmahq_linux_rules(void **state)
 	feed(&rs, ev_new("linux", "sshd", T0, line++, "error: Corrupted MAC on input. [preauth]", NULL), &al);
 	feed(&rs,
 	     ev_new("linux", "sshd", T0, line++,
-		    "error: buffer_get_ret: trying to get more bytes 1907 than in buffer 308 [preauth]", NULL),
+	            "error: buffer_get_ret: trying to get more bytes 1907 than in buffer 308 [preauth]", NULL),
 	     &al);
-	feed(&rs, ev_new("linux", "sudo", T0, line++, "bob : TTY=pts/0 ; PWD=/ ; USER=#-1 ; COMMAND=/bin/id",
-			 "USER=#-1", "command=/bin/id", NULL),
+	feed(&rs,
+	     ev_new("linux", "sudo", T0, line++, "bob : TTY=pts/0 ; PWD=/ ; USER=#-1 ; COMMAND=/bin/id", "USER=#-1",
+	            "command=/bin/id", NULL),
 	     &al);
-	feed(&rs, ev_new("linux", "sudo", T0, line++, "bob : TTY=pts/0 ; PWD=/ ; USER=root ; COMMAND=/bin/id",
-			 "USER=root", NULL),
+	feed(&rs,
+	     ev_new("linux", "sudo", T0, line++, "bob : TTY=pts/0 ; PWD=/ ; USER=root ; COMMAND=/bin/id", "USER=root",
+	            NULL),
 	     &al);
 	feed(&rs, ev_new("linux", "auth", T0, line++, "new user: name=john, UID=0, GID=0, home=/home/john", NULL), &al);
 	feed(&rs, ev_new("linux", "auth", T0, line++, "new user: name=amy, UID=1001, GID=1001, home=/home/amy", NULL),
 	     &al);
 
 	assert_int_equal(count_of(&al, "8d9c5b6a-9b42-4d71-9b3f-sshbruteforce01"), 65); /* each failure */
-	assert_int_equal(count_of(&al, "f698fb2a-f888-4b4f-b309-fcc56d7096b5"), 0);      /* silent: correlated */
-	assert_int_equal(count_of(&al, "f55634e2-baa3-489b-bbce-0c9818cf62ee"), 1);      /* 50 of the 60 */
+	assert_int_equal(count_of(&al, "f698fb2a-f888-4b4f-b309-fcc56d7096b5"), 0);     /* silent: correlated */
+	assert_int_equal(count_of(&al, "f55634e2-baa3-489b-bbce-0c9818cf62ee"), 1);     /* 50 of the 60 */
 	assert_int_equal(count_of(&al, "e76b413a-83d0-4b94-8e4c-85db4a5b8bdc"), 1);
 	assert_int_equal(count_of(&al, "4c9d903d-4939-4094-ade0-3cb748f4d7da"), 1);
 	assert_int_equal(count_of(&al, "7fcc54cb-f27d-4684-84b7-436af096f858"), 1);
@@ -111,7 +113,7 @@ static void test_sigmahq_linux_rules(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sigmahq_linux_rules),
+	        cmocka_unit_test(test_sigmahq_linux_rules),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
