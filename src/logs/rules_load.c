@@ -154,6 +154,7 @@ static int add_value(struct ld *d, struct lr_item *it, yaml_node_t *vn, char **m
 /* `field|mod|mod: value-or-list` */
 static int read_item(struct ld *d, struct lr_item *it, const char *key, yaml_node_t *kn, yaml_node_t *vn)
 {
+	memset(it, 0, sizeof *it);
 	char *k = lb_strdup(key), *mods[16];
 	size_t nmods = 0;
 	char *bar = strchr(k, '|');
@@ -171,7 +172,6 @@ static int read_item(struct ld *d, struct lr_item *it, const char *key, yaml_nod
 			m = next;
 		}
 	}
-	memset(it, 0, sizeof *it);
 	int keyword = !*k;
 	it->field = keyword ? NULL : lb_strdup(k);
 	for (size_t i = 0; i < nmods; i++)
