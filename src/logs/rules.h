@@ -100,6 +100,16 @@ struct logs_rules_stats {
 };
 void logs_rules_stats(const struct logs_ruleset *rs, struct logs_rules_stats *st);
 
+/* The loaded rules and correlations, for listings: i < logs_rules_count(rs) (rules first, then correlations). */
+struct logs_rule_info {
+	const char *id, *title_en, *title_ja, *level, *file;
+	const char *kind; /* "rule" or the correlation's type */
+	unsigned line;
+	int indexed; /* behind the literal prefilter (after compile) */
+};
+size_t logs_rules_count(const struct logs_ruleset *rs);
+void logs_rules_info(const struct logs_ruleset *rs, size_t i, struct logs_rule_info *out);
+
 void logs_rules_release(struct logs_ruleset *rs);
 
 #endif

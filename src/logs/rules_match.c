@@ -388,8 +388,8 @@ static void resolve(struct logs_ruleset *rs)
 			}
 			if (changed) {
 				lr_skip_add(rs, c->file, c->line, c->id ? c->id : c->title_en, NULL,
-					    L_("correlation names a rule that is not loaded",
-					       "相関が読み込まれていないルールを指しています"));
+				            L_("correlation names a rule that is not loaded",
+				               "相関が読み込まれていないルールを指しています"));
 				lr_corr_free(c);
 				memmove(rs->corrs + i, rs->corrs + i + 1, (rs->ncorrs - i - 1) * sizeof *rs->corrs);
 				rs->ncorrs--;
@@ -546,6 +546,38 @@ void logs_rules_stats(const struct logs_ruleset *rs, struct logs_rules_stats *st
 		st->evaluated = rs->plan->evaluated;
 	}
 	st->groups = lr_state_groups(rs->state);
+}
+
+size_t logs_rules_count(const struct logs_ruleset *rs)
+{
+	return rs->nrules + rs->ncorrs;
+}
+
+void logs_rules_info(const struct logs_ruleset *rs, size_t i, struct logs_rule_info *out)
+{
+	static const char *types[] = {"event_count", "value_count", "temporal", "temporal_ordered"};
+	memset(out, 0, sizeof *out);
+	if (i < rs->nrules) {
+		const struct logs_rule *r = rs->rules[i];
+		*out = (struct logs_rule_info){r->id ? r->id : r->title_en,
+		                               r->title_en,
+		                               r->title_ja,
+		                               r->level,
+		                               r->file,
+		                               "rule",
+		                               r->line,
+		                               rs->plan ? rs->plan->indexed[i] : 0};
+	} else if (i - rs->nrules < rs->ncorrs) {
+		const struct logs_corr *c = rs->corrs[i - rs->nrules];
+		*out = (struct logs_rule_info){c->id ? c->id : c->title_en,
+		                               c->title_en,
+		                               c->title_ja,
+		                               c->level,
+		                               c->file,
+		                               types[c->type],
+		                               c->line,
+		                               0};
+	}
 }
 
 void logs_rules_release(struct logs_ruleset *rs)
