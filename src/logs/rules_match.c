@@ -27,6 +27,7 @@ struct logs_plan {
 	uint32_t *hit_gen;
 	uint32_t gen;
 	size_t nindexed;
+	size_t nplanned; /* rules loaded after the compile are not in the plan and not matched */
 	struct buf scan;
 	uint64_t events, evaluated;
 };
@@ -425,6 +426,7 @@ int logs_rules_compile(struct logs_ruleset *rs)
 	struct logs_plan *p = lb_calloc(1, sizeof *p);
 	rs->plan = p;
 	size_t nr = rs->nrules ? rs->nrules : 1;
+	p->nplanned = rs->nrules;
 	p->indexed = lb_calloc(nr, 1);
 	p->hit_gen = lb_calloc(nr, sizeof *p->hit_gen);
 	struct litset *sets = lb_calloc(nr, sizeof *sets);
@@ -490,7 +492,7 @@ void logs_rules_match(struct logs_ruleset *rs, const struct log_event *e, logs_a
 	struct logs_plan *p = rs->plan;
 	p->events++;
 	if (++p->gen == 0) {
-		memset(p->hit_gen, 0, (rs->nrules ? rs->nrules : 1) * sizeof *p->hit_gen);
+		memset(p->hit_gen, 0, (p->nplanned ? p->nplanned : 1) * sizeof *p->hit_gen);
 		p->gen = 1;
 	}
 	if (p->db) {
@@ -505,7 +507,7 @@ void logs_rules_match(struct logs_ruleset *rs, const struct log_event *e, logs_a
 		}
 		hs_scan(p->db, p->scan.data ? p->scan.data : "", (unsigned)p->scan.len, 0, p->scratch, on_lit, p);
 	}
-	for (size_t i = 0; i < rs->nrules; i++) {
+	for (size_t i = 0; i < p->nplanned; i++) {
 		if (p->indexed[i] && p->hit_gen[i] != p->gen)
 			continue;
 		const struct logs_rule *r = rs->rules[i];
@@ -566,7 +568,7 @@ void logs_rules_info(const struct logs_ruleset *rs, size_t i, struct logs_rule_i
 		                               r->file,
 		                               "rule",
 		                               r->line,
-		                               rs->plan ? rs->plan->indexed[i] : 0};
+		                               rs->plan && i < rs->plan->nplanned ? rs->plan->indexed[i] : 0};
 	} else if (i - rs->nrules < rs->ncorrs) {
 		const struct logs_corr *c = rs->corrs[i - rs->nrules];
 		*out = (struct logs_rule_info){c->id ? c->id : c->title_en,
