@@ -36,6 +36,8 @@ struct lr_val {
 /* field|mods: values (OR, or AND with |all). field NULL: a keyword (matches the event's msg). */
 struct lr_item {
 	char *field;
+	size_t flen;
+	int pseudo; /* a lifeboat.* field, computed from the event */
 	struct lr_val *v;
 	size_t nv;
 	int all;

@@ -174,6 +174,8 @@ static int read_item(struct ld *d, struct lr_item *it, const char *key, yaml_nod
 	}
 	int keyword = !*k;
 	it->field = keyword ? NULL : lb_strdup(k);
+	it->flen = strlen(k);
+	it->pseudo = !keyword && !strncmp(k, "lifeboat.", 9);
 	for (size_t i = 0; i < nmods; i++)
 		if (!strcmp(mods[i], "all"))
 			it->all = 1;

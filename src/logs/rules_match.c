@@ -25,6 +25,10 @@ struct logs_plan {
 	size_t *nlit_rules;
 	uint8_t *indexed;
 	uint32_t *hit_gen;
+	/* rules of the same logsource share one check per event: class per rule, a representative per class */
+	int *ls_class, *ls_rep;
+	size_t nls;
+	int8_t *ls_ok;
 	uint32_t gen;
 	size_t nindexed;
 	size_t nplanned; /* rules loaded after the compile are not in the plan and not matched */
@@ -80,12 +84,12 @@ static int item_eval(const struct lr_item *it, const struct log_event *e, struct
 		n = e->msg ? e->msg_len : e->line_len;
 		if (!s)
 			s = "", n = 0;
-	} else if (!strncmp(it->field, "lifeboat.", 9)) {
+	} else if (it->pseudo) {
 		present = pseudo(it->field + 9, e, tmp, sizeof tmp);
 		s = tmp;
 		n = present ? strlen(tmp) : 0;
 	} else {
-		f = log_event_get(e, it->field, strlen(it->field));
+		f = log_event_get(e, it->field, it->flen);
 		present = f != NULL;
 		s = f ? f->val : "";
 		n = f ? f->val_len : 0;
@@ -265,7 +269,7 @@ static int item_need(struct logs_plan *p, const struct lr_item *it, struct litse
 	if (it->all) { /* every value must match: any one's literal is necessary */
 		size_t best = 0;
 		for (size_t i = 0; i < it->nv; i++)
-			if (it->v[i].kind == LR_V_GLOB && it->v[i].litlen > best)
+			if (it->v[i].lit && it->v[i].litlen > best)
 				best = it->v[i].litlen, out->n = i + 1;
 		if (!best)
 			return -1;
@@ -275,7 +279,7 @@ static int item_need(struct logs_plan *p, const struct lr_item *it, struct litse
 		return 0;
 	}
 	for (size_t i = 0; i < it->nv; i++) {
-		if (it->v[i].kind != LR_V_GLOB || !it->v[i].lit) {
+		if (!it->v[i].lit) {
 			ls_free(out);
 			return -1;
 		}
@@ -418,6 +422,11 @@ static void resolve(struct logs_ruleset *rs)
 	}
 }
 
+static int same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
 int logs_rules_compile(struct logs_ruleset *rs)
 {
 	if (rs->plan)
@@ -435,6 +444,20 @@ int logs_rules_compile(struct logs_ruleset *rs)
 			p->indexed[i] = 1;
 			p->nindexed++;
 		}
+	p->ls_class = lb_calloc(nr, sizeof *p->ls_class);
+	p->ls_rep = lb_calloc(nr, sizeof *p->ls_rep);
+	for (size_t i = 0; i < rs->nrules; i++) {
+		const struct logs_rule *r = rs->rules[i];
+		size_t c = 0;
+		while (c < p->nls && !(same(rs->rules[p->ls_rep[c]]->product, r->product) &&
+		                       same(rs->rules[p->ls_rep[c]]->service, r->service) &&
+		                       same(rs->rules[p->ls_rep[c]]->category, r->category)))
+			c++;
+		if (c == p->nls)
+			p->ls_rep[p->nls++] = (int)i;
+		p->ls_class[i] = (int)c;
+	}
+	p->ls_ok = lb_calloc(p->nls + 1, 1);
 	p->lit_rules = lb_calloc(p->nlits + 1, sizeof *p->lit_rules);
 	p->nlit_rules = lb_calloc(p->nlits + 1, sizeof *p->nlit_rules);
 	for (size_t i = 0; i < rs->nrules; i++) {
@@ -507,11 +530,15 @@ void logs_rules_match(struct logs_ruleset *rs, const struct log_event *e, logs_a
 		}
 		hs_scan(p->db, p->scan.data ? p->scan.data : "", (unsigned)p->scan.len, 0, p->scratch, on_lit, p);
 	}
+	memset(p->ls_ok, 0, p->nls); /* unknown for this event */
 	for (size_t i = 0; i < p->nplanned; i++) {
 		if (p->indexed[i] && p->hit_gen[i] != p->gen)
 			continue;
 		const struct logs_rule *r = rs->rules[i];
-		if (!lr_logsource_ok(r, e))
+		int8_t *ok = &p->ls_ok[p->ls_class[i]];
+		if (*ok == 0)
+			*ok = lr_logsource_ok(r, e) ? 1 : -1;
+		if (*ok < 0)
 			continue;
 		p->evaluated++;
 		struct logs_alert a = {0};
@@ -606,6 +633,7 @@ void logs_rules_release(struct logs_ruleset *rs)
 			free(p->lit_rules[i]);
 		}
 		free(p->lits), free(p->lit_rules), free(p->nlit_rules), free(p->indexed), free(p->hit_gen);
+		free(p->ls_class), free(p->ls_rep), free(p->ls_ok);
 		buf_release(&p->scan);
 		free(p);
 	}

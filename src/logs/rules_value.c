@@ -175,6 +175,76 @@ static void longest_literal(struct lr_val *v)
 	}
 }
 
+/*
+ * A literal every match of a regex contains, for the prefilter: the longest run of plain characters at the top
+ * level (outside groups and classes) of a regex without alternation, dropping a character a quantifier may repeat
+ * zero times (? * {). Conservative: anything unusual gives no literal, and the rule is then evaluated always.
+ */
+static void re_literal(struct lr_val *v, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '|')
+			return;
+		if (s[i] == '(' && i + 1 < n && s[i + 1] == '?') /* (?x) ignores spaces: no literal then */
+			for (size_t k = i + 2; k < n && isalpha((unsigned char)s[k]); k++)
+				if (s[k] == 'x')
+					return;
+	}
+	struct buf run = {0}, best = {0};
+	int depth = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		int lit = -1; /* the literal byte this position stands for, or -1 */
+		size_t adv = 0;
+		if (c == '\\' && i + 1 < n) {
+			char d = s[i + 1];
+			if (!isalnum((unsigned char)d) && d != ' ')
+				lit = d; /* \. \( \\ … */
+			adv = 1;
+			if (isdigit((unsigned char)d) || strchr("xopPNgkucQ", d)) /* \x41 \p{L} \k<n>: not literal */
+				while (i + adv + 1 < n &&
+				       (isalnum((unsigned char)s[i + adv + 1]) || strchr("{}<>'", s[i + adv + 1])))
+					adv++;
+		} else if (c == '(') {
+			depth++;
+		} else if (c == ')') {
+			depth--;
+		} else if (c == '[') { /* skip the class */
+			size_t k = i + 1;
+			if (k < n && s[k] == '^')
+				k++;
+			if (k < n && s[k] == ']')
+				k++;
+			while (k < n && s[k] != ']')
+				k += s[k] == '\\' ? 2 : 1;
+			adv = k - i;
+		} else if (depth == 0 && (isalnum((unsigned char)c) || strchr(" _-:/=,;'\"<>@#%&~!", c))) {
+			lit = c;
+		}
+		size_t next = i + adv + 1;
+		int optional = next < n && (s[next] == '?' || s[next] == '*' || s[next] == '{');
+		if (depth != 0 || lit < 0 || optional) {
+			if (run.len > best.len) {
+				buf_reset(&best);
+				buf_add(&best, run.data, run.len);
+			}
+			buf_reset(&run);
+		} else {
+			buf_addch(&run, (char)lower(lit));
+		}
+		i += adv;
+	}
+	if (run.len > best.len) {
+		buf_reset(&best);
+		buf_add(&best, run.data, run.len);
+	}
+	if (best.len >= 3 && depth == 0) {
+		v->lit = buf_detach(&best, &v->litlen);
+	}
+	buf_release(&run);
+	buf_release(&best);
+}
+
 int lr_val_compile(struct lr_val *v, const char *s, size_t n, int is_null, char **mods, size_t nmods, int keyword,
                    const char **feature, const char **why)
 {
@@ -264,6 +334,7 @@ int lr_val_compile(struct lr_val *v, const char *s, size_t n, int is_null, char 
 		}
 		pcre2_jit_compile(v->re, PCRE2_JIT_COMPLETE); /* falls back to the interpreter when JIT is missing */
 		v->kind = LR_V_RE;
+		re_literal(v, s, n);
 		return 0;
 	}
 	/* a glob; base64 text is case-sensitive by nature */

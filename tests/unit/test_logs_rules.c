@@ -273,6 +273,42 @@ static void test_prefilter_indexes_and_never_hides(void **state)
 	logs_rules_release(&rs);
 }
 
+/* A regex's top-level literal guards its rule; alternation, optional characters and escapes give none, and the
+ * prefilter never hides a match. */
+static void test_prefilter_regex_literals(void **state)
+{
+	(void)state;
+	struct {
+		const char *re, *value;
+		int indexed, match;
+	} cases[] = {
+	        {"'mimikatz[0-9]+ -[a-z]+'", "x MIMIKATZ12 -ab", 1, 0},
+	        {"'(?i)mimikatz[0-9]+ -[a-z]+'", "x MIMIKATZ12 -ab", 1, 1},
+	        {"'abc|defgh'", "defgh", 0, 1},
+	        {"'\\x41BCD'", "ABCD", 0, 1},
+	        {"'abcd?'", "abc", 1, 1},
+	        {"'(?x) a b c d'", "abcd", 0, 1},
+	        {"'foo\\.exe$'", "c:\\foo.exe", 1, 1},
+	};
+	for (size_t i = 0; i < LB_ARRAY_LEN(cases); i++) {
+		struct logs_ruleset rs = {0};
+		struct buf b = {0};
+		buf_addf(&b, "  sel:\n    v|re: %s\n  condition: sel\n", cases[i].re);
+		rule(&rs, b.data);
+		struct logs_rules_stats st;
+		logs_rules_stats(&rs, &st);
+		if ((int)st.indexed != cases[i].indexed)
+			fail_msg("regex %s: indexed %zu", cases[i].re, st.indexed);
+		struct alerts al = {0};
+		char f[128];
+		snprintf(f, sizeof f, "v=%s", cases[i].value);
+		if (feed(&rs, ev_new(NULL, NULL, 0, 1, "m", f, NULL), &al) != cases[i].match)
+			fail_msg("regex %s on '%s': not %d", cases[i].re, cases[i].value, cases[i].match);
+		buf_release(&b);
+		logs_rules_release(&rs);
+	}
+}
+
 static const struct logs_skip *skip_of(const struct logs_ruleset *rs, const char *id)
 {
 	for (size_t i = 0; i < rs->nskipped; i++)
@@ -365,6 +401,7 @@ int main(void)
 	        cmocka_unit_test(test_conditions),
 	        cmocka_unit_test(test_matched_fields_and_logsource),
 	        cmocka_unit_test(test_prefilter_indexes_and_never_hides),
+	        cmocka_unit_test(test_prefilter_regex_literals),
 	        cmocka_unit_test(test_unsupported_skipped_by_name),
 	        cmocka_unit_test(test_malformed_gives_line_others_load),
 	        cmocka_unit_test(test_japanese_title),
