@@ -4,13 +4,11 @@
  *   logs scan [--rules DIR]… FILE… [--format F] [--json] [--no-builtin]   alerts over logs read once (forensics)
  *   logs rules [--check DIR]… [--json]                                     the rules loaded, and those skipped
  *
- * cmd_logs.c's subcommand table lists them beside `parse` ({"scan", cmd_logs_scan, …}, {"rules", cmd_logs_rules,
- * …}). Exit codes: scan 1 when any alert was raised, rules
+ * cmd_logs.c's subcommand table lists them beside `parse`. Exit codes: scan 1 when any alert was raised, rules
  * --check 1 when any rule was skipped (the contract of DESIGN: 1 is a finding), 2 for an error.
  */
 #include "cli.h"
 
-#if __has_include("logs/reader.h") /* the readers (helper 18parse) and the rules (18rules) meet at the merge */
 #include "logs/reader.h"
 #include "logs/rules.h"
 
@@ -355,4 +353,3 @@ int cmd_logs_rules(int argc, char **argv)
 {
 	return logs_rules_cmd(argc, argv);
 }
-#endif
