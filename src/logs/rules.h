@@ -29,7 +29,7 @@ struct logs_skip {
 	unsigned line;
 	char *id;      /* the rule's id, or its title, or "" when the document had neither */
 	char *feature; /* NULL when malformed */
-	char *reason;  /* the one-line explanation (English; feature or YAML error) */
+	char *reason;  /* the one-line explanation, in the language of the load (feature or YAML error) */
 };
 
 struct logs_rule;  /* rules_int.h */
