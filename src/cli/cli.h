@@ -63,6 +63,9 @@ int cmd_patient(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_rx(int argc, char **argv);
+/* `logs scan` and `logs rules` (cmd_logs_rules.c), in cmd_logs.c's subcommand table */
+int cmd_logs_scan(int argc, char **argv);
+int cmd_logs_rules(int argc, char **argv);
 int cmd_print(int argc, char **argv);
 int cmd_station(int argc, char **argv);
 int cmd_user(int argc, char **argv);

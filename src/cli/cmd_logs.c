@@ -203,6 +203,10 @@ int cmd_logs(int argc, char **argv)
 	static const struct cli_sub subs[] = {
 	        {"parse", logs_parse_cmd, "show each event's log source and fields, as the rules see them",
 	         "各イベントのログソースとフィールドを表示 (ルールが見るとおりに)"},
+	        {"scan", cmd_logs_scan, "alerts of the Sigma rules over log files read once",
+	         "ログファイルを一度読み、Sigma ルールのアラートを表示"},
+	        {"rules", cmd_logs_rules, "list the Sigma rules; --check a folder of them",
+	         "Sigma ルールの一覧。--check でフォルダを検査"},
 	        {0},
 	};
 	return cli_dispatch(argc, argv, "logs", subs);
