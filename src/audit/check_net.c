@@ -4,6 +4,7 @@
  * not given is no finding, a VPN box with no patch date is its own finding (VPN-PATCH-UNKNOWN).
  */
 #include "audit_int.h"
+#include "vuln.h"
 
 #include <string.h>
 #include <strings.h>
@@ -33,14 +34,27 @@ static int needless(const char *name)
 }
 
 /*
- * Hook for the firmware match against the shipped known-exploited-vulnerability list (src/audit/vuln.h, written
- * separately): for each VPN or remote-maintenance device with vendor, product and version, the match is to call
- * audit_vuln_match(d->vendor, d->product, d->version, …) here and add "VPN-KEV" with the CVE, the list's date and
- * the first fixed version as evidence. Until that lands this finds nothing, and says so in no finding.
+ * The firmware match against the known-exploited list in use (vuln.h: the installed list, or the one built in):
+ * one VPN-KEV finding per CVE that applies to the device's version, with the fix in its train and the list's date
+ * as evidence. A device whose vendor or product the list does not cover, or whose version its vendor's format does
+ * not read, gets no VPN-KEV: that is not a clean bill, and the patch-age checks still apply to it.
  */
-static void vpn_firmware(const struct audit_inventory *inv, const struct audit_device *d, struct audit_findings *f)
+static void vpn_firmware(const struct vuln_db *db, const struct audit_device *d, struct audit_findings *f)
 {
-	(void)inv, (void)d, (void)f;
+	if (!db || !d->vendor || !d->product || !d->version)
+		return;
+	struct vuln_match m = {0};
+	if (vuln_match(db, d->vendor, d->product, d->version, &m) < 0)
+		return;
+	for (size_t i = 0; m.status == VULN_CHECKED && i < m.n; i++) {
+		const struct vuln_hit *h = &m.hits[i];
+		audit_add(f, "VPN-KEV", d->file, d->line, d->name,
+		          L_("%s %s %s: %s%s (fixed in %s; list of %s)", "%s %s %s: %s%s (修正版 %s、%s 時点の一覧)"),
+		          d->vendor, d->product, d->version, h->e->cve, h->e->ransomware ? " [ransomware]" : "",
+		          h->r && h->r->fixed_s ? h->r->fixed_s : L_("none in this train", "この系列になし"),
+		          db->as_of);
+	}
+	vuln_match_release(&m);
 }
 
 static int is_vpnish(const struct audit_device *d)
@@ -53,6 +67,14 @@ void audit_check_endpoints(const struct audit_inventory *inv, const struct audit
 {
 	long max_age = o->patch_max_days > 0 ? o->patch_max_days : inv->patch_max_days > 0 ? inv->patch_max_days : 90;
 	int64_t today = day_of(o->today);
+	struct vuln_db db = {0};
+	int have_db = vuln_db_load_default(&db, NULL) == 0;
+	if (!have_db) {
+		lb_warn(L_("the installed vulnerability list does not read (%s): using the one built in",
+		           "導入済みの脆弱性一覧が読めません (%s): 組み込みの一覧を使います"),
+		        lb_errmsg());
+		have_db = vuln_db_load_embedded(&db) == 0;
+	}
 	for (size_t i = 0; i < inv->ndevices; i++) {
 		const struct audit_device *d = &inv->devices[i];
 		int host = eq(d->type, "server") || eq(d->type, "terminal");
@@ -95,8 +117,9 @@ void audit_check_endpoints(const struct audit_inventory *inv, const struct audit
 			             "%s %s %s, patched: %s (%lld 日前、上限 %ld 日)"),
 			          d->vendor ? d->vendor : "-", d->product ? d->product : "-",
 			          d->version ? d->version : "-", d->patched, (long long)(today - p), max_age);
-		vpn_firmware(inv, d, f);
+		vpn_firmware(have_db ? &db : NULL, d, f);
 	}
+	vuln_db_release(&db);
 }
 
 /* ---- paths --------------------------------------------------------------------------------------------------- */

@@ -27,8 +27,11 @@ expect_ids() { # expect_ids FILE TODAY "ID ID…"
 }
 
 # ---- the examples ----
-expect_ids "$EX/handa.yaml" 2021-10-01 "ACC-REMOTE-NO-MFA ACC-REUSE-OPS-BACKUP ACC-SHARED EP-AV-OFF EP-UPDATES-OFF NET-BACKUP-WRITABLE NET-PATH-INTO-EHR POL-NO-LOCKOUT POL-PW-SHORT VPN-MGMT-EXPOSED VPN-PATCH-AGE"
-expect_ids "$EX/osaka.yaml" 2022-10-01 "ACC-REMOTE-NO-MFA ACC-REUSE ACC-USER-ADMIN EP-NEEDLESS-SERVICE NET-PATH-INTO-EHR NET-RDP-ALWAYS-ON VPN-MGMT-EXPOSED VPN-PATCH-AGE"
+expect_ids "$EX/handa.yaml" 2021-10-01 "ACC-REMOTE-NO-MFA ACC-REUSE-OPS-BACKUP ACC-SHARED EP-AV-OFF EP-UPDATES-OFF NET-BACKUP-WRITABLE NET-PATH-INTO-EHR POL-NO-LOCKOUT POL-PW-SHORT VPN-KEV VPN-MGMT-EXPOSED VPN-PATCH-AGE"
+expect_ids "$EX/osaka.yaml" 2022-10-01 "ACC-REMOTE-NO-MFA ACC-REUSE ACC-USER-ADMIN EP-NEEDLESS-SERVICE NET-PATH-INTO-EHR NET-RDP-ALWAYS-ON VPN-KEV VPN-MGMT-EXPOSED VPN-PATCH-AGE"
+# Handa's FortiGate: the SSL-VPN path traversal whose stolen credentials were on sale, named with its fix
+run "$L" audit check --inventory "$EX/handa.yaml" --today 2021-10-01 --json
+expect_out 'VPN-KEV.*CVE-2018-13379|CVE-2018-13379.*VPN-KEV' "handa: VPN-KEV names CVE-2018-13379"
 run "$L" audit check --inventory "$EX/handa.yaml" --today 2021-10-01 --json
 python3 - "$T/out" <<'PY' || fail "a Handa finding lacks its evidence, fix or checklist item"
 import json, sys
