@@ -186,6 +186,12 @@ struct audit_finding {
 	char *subject;  /* the device, account or path the finding is about */
 	char *evidence; /* the values read, "administrator@ehr, administrator@backup: credential fp1:…" */
 	char *where;    /* FILE:LINE of the entry */
+	/* the inventory entry it is about (at most one set; they point into the inventory): what `audit checklist`
+	 * places it by (scope and vendor sheet) */
+	const struct audit_device *device;
+	const struct audit_account *account;
+	const struct audit_path *path;
+	const struct audit_policy *policy;
 };
 struct audit_findings {
 	struct audit_finding *v;
@@ -199,6 +205,19 @@ struct audit_check_opts {
 /* Run every check over inv; findings are appended to out, sorted by severity then id. */
 int audit_check_run(const struct audit_inventory *inv, const struct audit_check_opts *o, struct audit_findings *out);
 void audit_findings_free(struct audit_findings *f);
+
+/* ---- the checklist's view (checklist_join.c) ------------------------------------------------------------------ */
+
+struct cl_map;
+struct cl_inventory;
+/*
+ * What `audit checklist` fills inventory items from: the evidence kinds inv holds (with what was read of each),
+ * its vendors (a vendor sheet each), and each finding under the items of edition the join table m names for its
+ * check and scope (its device's type; an account's or policy's system's devices; network for a path), on the
+ * vendor sheet of its device's or system's vendor too. Findings no item of the edition answers go to out->off.
+ */
+void audit_checklist_join(const struct audit_inventory *inv, const struct audit_findings *f, const struct cl_map *m,
+                          const char *edition, const char *today, struct cl_inventory *out);
 
 /* Internal to the checks, shared by check.c and check_net.c. */
 void audit_add(struct audit_findings *f, const char *id, const char *where_file, int line, const char *subject,

@@ -38,6 +38,18 @@ const struct audit_check audit_checks[] = {
 	 "多要素認証のないリモートアクセス",
 	 "require a second factor (one-time code, certificate) for every remote access account",
 	 "リモートアクセスに使うアカウントはすべて二要素認証 (ワンタイムコード、証明書など) にする", "R7:two-factor"},
+	{"ACC-UID0", AUDIT_CRITICAL, "account other than root with UID 0", "root 以外に UID 0 のアカウント",
+	 "delete the account or give it a UID of its own; only root has UID 0, administrators sudo from their own "
+	 "accounts (a second UID 0 is how intruders keep a way back in)",
+	 "アカウントを削除するか固有の UID を割り当てる。UID 0 は root のみとし、管理者は個人アカウントから sudo する "
+	 "(2 つ目の UID 0 は侵入者が再侵入口として残す典型)",
+	 "R6:2-(4)"},
+	{"POL-MFA-REMOTE-OFF", AUDIT_HIGH, "policy allows remote access without multi-factor authentication",
+	 "多要素認証なしのリモートアクセスを認めるポリシー",
+	 "require a second factor for every remote access (VPN, remote desktop, vendor maintenance) and enforce it "
+	 "on the VPN gateway",
+	 "すべてのリモートアクセス (VPN、リモートデスクトップ、事業者の保守) に二要素認証を必須とし、VPN 装置で強制する",
+	 "R7:two-factor"},
 	{"POL-PW-SHORT", AUDIT_HIGH, "password minimum length below 8", "パスワードの最小長が 8 文字未満",
 	 "set the minimum password length to at least 8 (13 or more without a second factor)",
 	 "パスワードの最小長を 8 文字以上 (二要素認証なしなら 13 文字以上) にする", "R7:password-length"},
@@ -70,6 +82,11 @@ const struct audit_check audit_checks[] = {
 	 "外部からの常時接続のリモートデスクトップ",
 	 "remove the always-on remote desktop; connect only for the work, through the VPN, with a second factor",
 	 "常時接続のリモートデスクトップを廃止し、作業時のみ VPN と二要素認証を経由して接続する", "R6:2-(8)"},
+	{"NET-REMOTE-EXPOSED", AUDIT_CRITICAL, "remote-maintenance or remote-desktop host reachable from the internet",
+	 "リモート保守・リモートデスクトップの機器がインターネットから直接到達可能",
+	 "take the host off the internet; vendors come in through the VPN gateway and a jump host, connected only "
+	 "for the work",
+	 "機器をインターネットから切り離し、事業者は VPN 装置と作業時のみ接続する踏み台を経由させる", "R6:2-(8)"},
 	{"NET-BACKUP-WRITABLE", AUDIT_CRITICAL, "backup storage writable from production",
 	 "本番系からバックアップ装置に書き込み可能",
 	 "make backups unwritable from the production side (pull from the backup side, write-once, or offline)",
@@ -131,6 +148,17 @@ void audit_add(struct audit_findings *f, const char *id, const char *where_file,
 	x->evidence = buf_detach(&b, NULL);
 	buf_addf(&b, "%s:%d", where_file ? where_file : "-", line);
 	x->where = buf_detach(&b, NULL);
+}
+
+void audit_about(struct audit_findings *f, size_t from, const struct audit_device *d, const struct audit_account *a,
+                 const struct audit_path *p, const struct audit_policy *pol)
+{
+	for (size_t i = from; i < f->n; i++) {
+		f->v[i].device = d;
+		f->v[i].account = a;
+		f->v[i].path = p;
+		f->v[i].policy = pol;
+	}
 }
 
 void audit_findings_free(struct audit_findings *f)
@@ -220,11 +248,42 @@ static void check_reuse(const struct audit_inventory *inv, struct audit_findings
 			const struct audit_account *a0 = &inv->accounts[ix[i]];
 			audit_add(f, ops && sep ? "ACC-REUSE-OPS-BACKUP" : "ACC-REUSE", a0->file, a0->line, a0->user,
 			          "%s", buf_cstr(&ev));
+			audit_about(f, f->n - 1, NULL, a0, NULL, NULL);
 			buf_release(&ev);
 		}
 		i = j;
 	}
 	free(ix);
+}
+
+static void check_account(const struct audit_account *a, long dormant, int64_t today, struct audit_findings *f)
+{
+	char subj[512];
+	snprintf(subj, sizeof(subj), "%s@%s", a->user, a->system);
+	/* a second UID 0 is root under another name, locked password or not (a key still logs it in) */
+	if (a->uid == 0 && strcmp(a->user, "root"))
+		audit_add(f, "ACC-UID0", a->file, a->line, subj, "uid: 0, user: %s%s%s%s", a->user,
+		          a->enabled == AUDIT_NO ? ", enabled: false" : "", a->source ? " — " : "",
+		          a->source ? a->source : "");
+	if (!live(a))
+		return;
+	if (a->shared == AUDIT_YES)
+		audit_add(f, "ACC-SHARED", a->file, a->line, subj, "shared: true%s",
+		          a->admin == AUDIT_YES ? ", admin: true" : "");
+	if (a->admin == AUDIT_YES && a->role && !strcmp(a->role, "user"))
+		audit_add(f, "ACC-USER-ADMIN", a->file, a->line, subj, "role: user, admin: true");
+	if (a->status && !strcmp(a->status, "left"))
+		audit_add(f, "ACC-LEAVER-ACTIVE", a->file, a->line, subj, "status: left, enabled: %s",
+		          a->enabled == AUDIT_YES ? "true" : L_("not false", "false ではない"));
+	int64_t last = day_of(a->last_login);
+	if (last != INT64_MIN && today != INT64_MIN && today - last > dormant &&
+	    !(a->role && !strcmp(a->role, "system")))
+		audit_add(f, "ACC-DORMANT", a->file, a->line, subj,
+		          L_("last_login: %s (%lld days ago; limit %ld)", "last_login: %s (%lld 日前、上限 %ld 日)"),
+		          a->last_login, (long long)(today - last), dormant);
+	if (a->remote == AUDIT_YES && a->mfa != AUDIT_YES)
+		audit_add(f, "ACC-REMOTE-NO-MFA", a->file, a->line, subj, "remote: true, mfa: %s",
+		          a->mfa == AUDIT_NO ? "false" : L_("not given", "記載なし"));
 }
 
 static void check_accounts(const struct audit_inventory *inv, const struct audit_check_opts *o,
@@ -233,29 +292,9 @@ static void check_accounts(const struct audit_inventory *inv, const struct audit
 	long dormant = o->dormant_days > 0 ? o->dormant_days : inv->dormant_days > 0 ? inv->dormant_days : 90;
 	int64_t today = day_of(o->today);
 	for (size_t i = 0; i < inv->naccounts; i++) {
-		const struct audit_account *a = &inv->accounts[i];
-		char subj[512];
-		snprintf(subj, sizeof(subj), "%s@%s", a->user, a->system);
-		if (!live(a))
-			continue;
-		if (a->shared == AUDIT_YES)
-			audit_add(f, "ACC-SHARED", a->file, a->line, subj, "shared: true%s",
-			          a->admin == AUDIT_YES ? ", admin: true" : "");
-		if (a->admin == AUDIT_YES && a->role && !strcmp(a->role, "user"))
-			audit_add(f, "ACC-USER-ADMIN", a->file, a->line, subj, "role: user, admin: true");
-		if (a->status && !strcmp(a->status, "left"))
-			audit_add(f, "ACC-LEAVER-ACTIVE", a->file, a->line, subj, "status: left, enabled: %s",
-			          a->enabled == AUDIT_YES ? "true" : L_("not false", "false ではない"));
-		int64_t last = day_of(a->last_login);
-		if (last != INT64_MIN && today != INT64_MIN && today - last > dormant &&
-		    !(a->role && !strcmp(a->role, "system")))
-			audit_add(f, "ACC-DORMANT", a->file, a->line, subj,
-			          L_("last_login: %s (%lld days ago; limit %ld)",
-			             "last_login: %s (%lld 日前、上限 %ld 日)"),
-			          a->last_login, (long long)(today - last), dormant);
-		if (a->remote == AUDIT_YES && a->mfa != AUDIT_YES)
-			audit_add(f, "ACC-REMOTE-NO-MFA", a->file, a->line, subj, "remote: true, mfa: %s",
-			          a->mfa == AUDIT_NO ? "false" : L_("not given", "記載なし"));
+		size_t n0 = f->n;
+		check_account(&inv->accounts[i], dormant, today, f);
+		audit_about(f, n0, NULL, &inv->accounts[i], NULL, NULL);
 	}
 	check_reuse(inv, f);
 }
@@ -264,6 +303,7 @@ static void check_policies(const struct audit_inventory *inv, struct audit_findi
 {
 	for (size_t i = 0; i < inv->npolicies; i++) {
 		const struct audit_policy *p = &inv->policies[i];
+		size_t n0 = f->n;
 		const char *subj = p->system ? p->system : L_("every system", "全システム");
 		const char *src = p->source ? p->source : "";
 		if (p->password_min_length >= 0 && p->password_min_length < 8)
@@ -276,6 +316,10 @@ static void check_policies(const struct audit_inventory *inv, struct audit_findi
 		if (p->lockout_threshold == 0)
 			audit_add(f, "POL-NO-LOCKOUT", p->file, p->line, subj, "lockout_threshold: 0%s%s",
 			          *src ? " — " : "", src);
+		if (p->mfa_remote == AUDIT_NO)
+			audit_add(f, "POL-MFA-REMOTE-OFF", p->file, p->line, subj, "mfa_remote: false%s%s",
+			          *src ? " — " : "", src);
+		audit_about(f, n0, NULL, NULL, NULL, p);
 	}
 }
 

@@ -62,6 +62,70 @@ static int is_vpnish(const struct audit_device *d)
 	return eq(d->type, "vpn") || d->remote_maintenance == AUDIT_YES;
 }
 
+/* A host (not the VPN gateway itself) that the internet reaches directly, with remote maintenance or a
+ * remote-login service on it: the vendor's way in skips the gateway (an open remote desktop, as at Kokubu). */
+static void remote_exposed(const struct audit_device *d, struct audit_findings *f)
+{
+	static const char *const REMOTE[] = {"rdp", "vnc", "telnet", "telnetd", "ssh", "sshd", "smb", "smb1", NULL};
+	if (d->internet_facing != AUDIT_YES || eq(d->type, "vpn") || eq(d->type, "network"))
+		return;
+	struct buf ev = {0};
+	for (size_t k = 0; k < d->nservices; k++)
+		for (const char *const *w = REMOTE; *w; w++)
+			if (!strcasecmp(d->services[k].name, *w))
+				buf_addf(&ev, ", service: %s", d->services[k].name);
+	if (d->remote_maintenance == AUDIT_YES || ev.len)
+		audit_add(f, "NET-REMOTE-EXPOSED", d->file, d->line, d->name, "type: %s, internet_facing: true%s%s",
+		          d->type ? d->type : "-",
+		          d->remote_maintenance == AUDIT_YES ? ", remote_maintenance: true" : "", buf_cstr(&ev));
+	buf_release(&ev);
+}
+
+static void endpoint(const struct vuln_db *db, const struct audit_device *d, long max_age, int64_t today,
+                     struct audit_findings *f)
+{
+	int host = eq(d->type, "server") || eq(d->type, "terminal");
+	if (eq(d->antivirus, "off") || eq(d->edr, "off") ||
+	    (host && eq(d->antivirus, "none") && (!d->edr || eq(d->edr, "none") || eq(d->edr, "off"))))
+		audit_add(f, "EP-AV-OFF", d->file, d->line, d->name, "antivirus: %s, edr: %s",
+		          d->antivirus ? d->antivirus : "-", d->edr ? d->edr : "-");
+	if (eq(d->updates, "off"))
+		audit_add(f, "EP-UPDATES-OFF", d->file, d->line, d->name, "updates: off");
+	for (size_t k = 0; k < d->nservices; k++) {
+		const struct audit_service *s = &d->services[k];
+		if (s->needed != AUDIT_YES && needless(s->name)) {
+			if (s->port)
+				audit_add(f, "EP-NEEDLESS-SERVICE", d->file, s->line, d->name,
+				          "service: %s (%s/%ld)%s%s", s->name, s->proto ? s->proto : "tcp", s->port,
+				          s->program ? ", program: " : "", s->program ? s->program : "");
+			else
+				audit_add(f, "EP-NEEDLESS-SERVICE", d->file, s->line, d->name, "service: %s", s->name);
+		}
+	}
+	if (eq(d->ssh_permit_root_login, "yes"))
+		audit_add(f, "EP-SSH-ROOT-LOGIN", d->file, d->line, d->name, "sshd: PermitRootLogin yes%s%s",
+		          d->ssh_password_authentication ? ", PasswordAuthentication " : "",
+		          d->ssh_password_authentication ? d->ssh_password_authentication : "");
+	if (d->management_exposed == AUDIT_YES)
+		audit_add(f, "VPN-MGMT-EXPOSED", d->file, d->line, d->name, "management_exposed: true%s",
+		          d->internet_facing == AUDIT_YES ? ", internet_facing: true" : "");
+	remote_exposed(d, f);
+	if (!is_vpnish(d))
+		return;
+	int64_t p = day_of(d->patched);
+	if (p == INT64_MIN)
+		audit_add(f, "VPN-PATCH-UNKNOWN", d->file, d->line, d->name, "%s %s %s, patched: %s",
+		          d->vendor ? d->vendor : "-", d->product ? d->product : "-", d->version ? d->version : "-",
+		          L_("not given", "記載なし"));
+	else if (today != INT64_MIN && today - p > max_age)
+		audit_add(f, "VPN-PATCH-AGE", d->file, d->line, d->name,
+		          L_("%s %s %s, patched: %s (%lld days ago; limit %ld)",
+		             "%s %s %s, patched: %s (%lld 日前、上限 %ld 日)"),
+		          d->vendor ? d->vendor : "-", d->product ? d->product : "-", d->version ? d->version : "-",
+		          d->patched, (long long)(today - p), max_age);
+	vpn_firmware(db, d, f);
+}
+
 void audit_check_endpoints(const struct audit_inventory *inv, const struct audit_check_opts *o,
                            struct audit_findings *f)
 {
@@ -76,48 +140,9 @@ void audit_check_endpoints(const struct audit_inventory *inv, const struct audit
 		have_db = vuln_db_load_embedded(&db) == 0;
 	}
 	for (size_t i = 0; i < inv->ndevices; i++) {
-		const struct audit_device *d = &inv->devices[i];
-		int host = eq(d->type, "server") || eq(d->type, "terminal");
-		if (eq(d->antivirus, "off") || eq(d->edr, "off") ||
-		    (host && eq(d->antivirus, "none") && (!d->edr || eq(d->edr, "none") || eq(d->edr, "off"))))
-			audit_add(f, "EP-AV-OFF", d->file, d->line, d->name, "antivirus: %s, edr: %s",
-			          d->antivirus ? d->antivirus : "-", d->edr ? d->edr : "-");
-		if (eq(d->updates, "off"))
-			audit_add(f, "EP-UPDATES-OFF", d->file, d->line, d->name, "updates: off");
-		for (size_t k = 0; k < d->nservices; k++) {
-			const struct audit_service *s = &d->services[k];
-			if (s->needed != AUDIT_YES && needless(s->name)) {
-				if (s->port)
-					audit_add(f, "EP-NEEDLESS-SERVICE", d->file, s->line, d->name,
-					          "service: %s (%s/%ld)%s%s", s->name, s->proto ? s->proto : "tcp",
-					          s->port, s->program ? ", program: " : "",
-					          s->program ? s->program : "");
-				else
-					audit_add(f, "EP-NEEDLESS-SERVICE", d->file, s->line, d->name, "service: %s",
-					          s->name);
-			}
-		}
-		if (eq(d->ssh_permit_root_login, "yes"))
-			audit_add(f, "EP-SSH-ROOT-LOGIN", d->file, d->line, d->name, "sshd: PermitRootLogin yes%s%s",
-			          d->ssh_password_authentication ? ", PasswordAuthentication " : "",
-			          d->ssh_password_authentication ? d->ssh_password_authentication : "");
-		if (d->management_exposed == AUDIT_YES)
-			audit_add(f, "VPN-MGMT-EXPOSED", d->file, d->line, d->name, "management_exposed: true%s",
-			          d->internet_facing == AUDIT_YES ? ", internet_facing: true" : "");
-		if (!is_vpnish(d))
-			continue;
-		int64_t p = day_of(d->patched);
-		if (p == INT64_MIN)
-			audit_add(f, "VPN-PATCH-UNKNOWN", d->file, d->line, d->name, "%s %s %s, patched: %s",
-			          d->vendor ? d->vendor : "-", d->product ? d->product : "-",
-			          d->version ? d->version : "-", L_("not given", "記載なし"));
-		else if (today != INT64_MIN && today - p > max_age)
-			audit_add(f, "VPN-PATCH-AGE", d->file, d->line, d->name,
-			          L_("%s %s %s, patched: %s (%lld days ago; limit %ld)",
-			             "%s %s %s, patched: %s (%lld 日前、上限 %ld 日)"),
-			          d->vendor ? d->vendor : "-", d->product ? d->product : "-",
-			          d->version ? d->version : "-", d->patched, (long long)(today - p), max_age);
-		vpn_firmware(have_db ? &db : NULL, d, f);
+		size_t n0 = f->n;
+		endpoint(have_db ? &db : NULL, &inv->devices[i], max_age, today, f);
+		audit_about(f, n0, &inv->devices[i], NULL, NULL, NULL);
 	}
 	vuln_db_release(&db);
 }
@@ -177,6 +202,7 @@ void audit_check_network(const struct audit_inventory *inv, struct audit_finding
 {
 	for (size_t i = 0; i < inv->npaths; i++) {
 		const struct audit_path *p = &inv->paths[i];
+		size_t n0 = f->n;
 		struct end from = resolve(inv, p->from), to = resolve(inv, p->to);
 		char subj[512];
 		snprintf(subj, sizeof(subj), "%s → %s (%s)", p->from, p->to, p->service);
@@ -198,5 +224,6 @@ void audit_check_network(const struct audit_inventory *inv, struct audit_finding
 			audit_add(f, "NET-VAULT-ADMIN-KEY", p->file, p->line, subj,
 			          "from: %s (%s), to: %s (lifeboat-vault), auth: admin", p->from, from.seg->kind,
 			          p->to);
+		audit_about(f, n0, NULL, NULL, p, NULL);
 	}
 }

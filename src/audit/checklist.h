@@ -113,6 +113,35 @@ int cl_answers_read(struct cl_answers *a, const char *path, const struct cl_edit
 int cl_answers_parse(struct cl_answers *a, const char *name, const char *data, size_t len, const struct cl_edition *e);
 void cl_answers_free(struct cl_answers *a);
 
+/*
+ * The join table (data/audit/checklist/checks.yaml, compiled in): which item of each edition a finding of
+ * `audit check` answers, by check id and scope (server, pc, network), and which scope a device type falls under.
+ */
+struct cl_map_row {
+	char *check, *edition;
+	char *scope; /* NULL: every scope */
+	char *item;
+	int line;
+};
+struct cl_map {
+	char *name;
+	struct cl_map_row *v;
+	size_t n;
+	struct cl_strs types, scopes; /* device type → scope, parallel */
+	struct cl_strs checks;        /* every check id listed (some with no item) */
+};
+int cl_map_load(struct cl_map *m);
+int cl_map_parse(struct cl_map *m, const char *name, const char *data, size_t len);
+/* Every item the map names for e's edition exists in e; "checks.yaml:LINE: …" (-LB_EINVAL) when not. */
+int cl_map_check(const struct cl_map *m, const struct cl_edition *e);
+/* The scope of a device type ("terminal" → "pc"), NULL when the map does not place it. */
+const char *cl_map_scope(const struct cl_map *m, const char *device_type);
+/* Append to out (no repeats) the items of edition that check answers for the given scopes: the rows of those
+ * scopes and the unscoped ones; every row when scopes is NULL or empty or no row has one of them. */
+void cl_map_items(const struct cl_map *m, const char *check, const char *edition, const struct cl_strs *scopes,
+                  struct cl_strs *out);
+void cl_map_free(struct cl_map *m);
+
 /* What the inventory checks hand in. */
 struct cl_finding {
 	char *item;   /* checklist item id the finding answers */
@@ -123,12 +152,16 @@ struct cl_finding {
 struct cl_inventory {
 	int checks_run;         /* 0: the inventory checks were not run (every inventory item 未回答) */
 	struct cl_strs kinds;   /* evidence kinds the inventory held ("devices/patch") */
+	struct cl_strs kind_ev; /* parallel to kinds: what was read of each ("patched or updates: 3 of 4 devices") */
 	struct cl_strs read;    /* evidence lines of what was read ("120 devices from inv.yaml") */
 	struct cl_strs vendors; /* vendors/systems named in the inventory: a vendor sheet each */
+	struct cl_strs off;     /* findings that answer no item of this edition ("EP-AV-OFF ehr-term-01: …") */
 	struct cl_finding *f;
 	size_t n, cap;
 };
 void cl_inventory_kind(struct cl_inventory *inv, const char *kind);
+/* The kind, with the evidence line a はい row shows for it. */
+void cl_inventory_kind_ev(struct cl_inventory *inv, const char *kind, const char *line);
 void cl_inventory_finding(struct cl_inventory *inv, const char *item, const char *finding_id, const char *line,
                           const char *vendor);
 void cl_inventory_free(struct cl_inventory *inv);

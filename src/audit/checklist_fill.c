@@ -9,8 +9,21 @@
 
 void cl_inventory_kind(struct cl_inventory *inv, const char *kind)
 {
-	if (!cl_strs_has(&inv->kinds, kind))
-		cl_strs_add(&inv->kinds, kind);
+	cl_inventory_kind_ev(inv, kind, NULL);
+}
+
+void cl_inventory_kind_ev(struct cl_inventory *inv, const char *kind, const char *line)
+{
+	for (size_t i = 0; i < inv->kinds.n; i++)
+		if (!strcmp(inv->kinds.v[i], kind)) {
+			if (line && !*inv->kind_ev.v[i]) {
+				free(inv->kind_ev.v[i]);
+				inv->kind_ev.v[i] = lb_strdup(line);
+			}
+			return;
+		}
+	cl_strs_add(&inv->kinds, kind);
+	cl_strs_add(&inv->kind_ev, line ? line : "");
 }
 
 void cl_inventory_finding(struct cl_inventory *inv, const char *item, const char *finding_id, const char *line,
@@ -32,6 +45,8 @@ void cl_inventory_free(struct cl_inventory *inv)
 	cl_strs_free(&inv->kinds);
 	cl_strs_free(&inv->read);
 	cl_strs_free(&inv->vendors);
+	cl_strs_free(&inv->kind_ev);
+	cl_strs_free(&inv->off);
 	for (size_t i = 0; i < inv->n; i++) {
 		free(inv->f[i].item);
 		free(inv->f[i].id);
@@ -83,21 +98,18 @@ static void person_answer(struct cl_row *r, const struct cl_given *g, const stru
 	r->by = g->by ? lb_strdup(g->by) : NULL;
 	r->answers_line = g->line;
 	if (g->by)
-		cl_strs_addf(&r->evidence, "%s (%s:%d)", g->by, a->path, g->line);
+		cl_strs_addf(&r->evidence, L_("answered by %s (%s:%d)", "回答者 %s (%s:%d)"), g->by, a->path, g->line);
+	else
+		cl_strs_addf(&r->evidence, L_("answered in %s:%d", "回答 %s:%d"), a->path, g->line);
 	if (g->note)
 		cl_strs_add(&r->evidence, g->note);
 }
 
-/* An item answered from the inventory: いいえ on a finding, はい when all its evidence was read, else 未回答. */
-static void inventory_answer(struct cl_row *r, const struct cl_inventory *inv, const char *vendor, const char *today)
+/* The findings that answer the row's item (on a vendor's sheet, that vendor's): いいえ with each as evidence. */
+static int finding_answer(struct cl_row *r, const struct cl_inventory *inv, const char *vendor, const char *today)
 {
 	const struct cl_item *it = r->item;
-	r->source = CL_SRC_INVENTORY;
-	if (!inv || !inv->checks_run) {
-		cl_strs_add(&r->evidence, L_("inventory checks not run", "台帳の確認 (audit check) 未実施"));
-		return;
-	}
-	for (size_t i = 0; i < inv->n; i++) {
+	for (size_t i = 0; inv && inv->checks_run && i < inv->n; i++) {
 		const struct cl_finding *f = &inv->f[i];
 		if (strcmp(f->item, it->id))
 			continue;
@@ -109,10 +121,24 @@ static void inventory_answer(struct cl_row *r, const struct cl_inventory *inv, c
 			cl_strs_add(&r->findings, f->id);
 		cl_strs_addf(&r->evidence, "%s: %s", f->id, f->line);
 	}
-	if (r->answer == CL_NO) {
-		memcpy(r->date, today, 11);
+	if (r->answer != CL_NO)
+		return 0;
+	r->source = CL_SRC_INVENTORY;
+	memcpy(r->date, today, 11);
+	return 1;
+}
+
+/* An item answered from the inventory: いいえ on a finding, はい when all its evidence was read, else 未回答. */
+static void inventory_answer(struct cl_row *r, const struct cl_inventory *inv, const char *vendor, const char *today)
+{
+	const struct cl_item *it = r->item;
+	r->source = CL_SRC_INVENTORY;
+	if (!inv || !inv->checks_run) {
+		cl_strs_add(&r->evidence, L_("inventory checks not run", "台帳の確認 (audit check) 未実施"));
 		return;
 	}
+	if (finding_answer(r, inv, vendor, today))
+		return;
 	for (size_t k = 0; k < it->nevidence; k++)
 		if (!cl_strs_has(&inv->kinds, it->evidence[k])) {
 			cl_strs_addf(&r->evidence, L_("not in the inventory: %s", "台帳にない情報: %s"),
@@ -128,6 +154,10 @@ static void inventory_answer(struct cl_row *r, const struct cl_inventory *inv, c
 		buf_addf(&b, "%s%s", k ? ", " : "", it->evidence[k]);
 	cl_strs_addf(&r->evidence, L_("checked, no finding: %s", "確認済み、指摘なし: %s"), buf_cstr(&b));
 	buf_release(&b);
+	for (size_t k = 0; k < it->nevidence; k++)
+		for (size_t i = 0; i < inv->kinds.n && i < inv->kind_ev.n; i++)
+			if (!strcmp(inv->kinds.v[i], it->evidence[k]) && *inv->kind_ev.v[i])
+				cl_strs_addf(&r->evidence, "%s: %s", it->evidence[k], inv->kind_ev.v[i]);
 	for (size_t i = 0; i < inv->read.n; i++)
 		cl_strs_add(&r->evidence, inv->read.v[i]);
 }
@@ -144,8 +174,23 @@ static void fill_sheet(struct cl_sheet *s, const struct cl_edition *e, const str
 		r->item = &e->items[i];
 		const struct cl_given *g = given_for(a, r->item->id, s->vendor);
 		if (r->item->source == CL_SRC_PERSON) {
-			if (g)
+			/* a finding answers a person's item too (a backup writable from production: 3-② いいえ);
+			 * what the person wrote stays beside it, their target date kept */
+			if (finding_answer(r, inv, s->vendor, today)) {
+				if (g && g->target[0])
+					memcpy(r->target, g->target, sizeof(r->target));
+				if (g)
+					cl_strs_addf(&r->evidence,
+					             L_("the answers file says %s (%s:%d); the finding stands",
+					                "回答ファイルでは %s (%s:%d)。指摘を優先"),
+					             cl_answer_word(g->answer), a->path, g->line);
+				if (g)
+					r->answers_line = g->line;
+			} else if (g)
 				person_answer(r, g, a);
+			else
+				cl_strs_add(&r->evidence, L_("a person answers this item (answers file)",
+				                             "担当者が回答する項目 (回答ファイル)"));
 			continue;
 		}
 		inventory_answer(r, inv, s->vendor, today);

@@ -1,10 +1,10 @@
 /*
  * collect.c - `audit collect --host`: this Linux machine as an inventory (one device, its local accounts, its
  * password policy). Everything comes from files the system keeps (os-release, uname, the dpkg status file,
- * /proc/net/tcp{,6} and /proc/PID/fd, passwd/group/shadow, sudoers, lastlog, login.defs, PAM, sshd_config); what
+ * /proc/net/tcp{,6} and /proc/PID/fd, passwd/group/shadow, sudoers, lastlog and wtmp, login.defs, PAM, sshd_config); what
  * cannot be read (not root, not installed) is listed under the device's `unread`, never guessed.
  */
-#include "audit.h"
+#include "audit_int.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+#include <utmp.h>
 
 struct cx {
 	const char *root;
@@ -323,6 +324,23 @@ static void accounts(struct cx *c, struct audit_inventory *inv)
 	slurp(c, "/etc/group", &gr, 1);
 	int have_shadow = slurp(c, "/etc/shadow", &sh, 1) == 0;
 	int have_lastlog = slurp(c, "/var/log/lastlog", &ll, 1) == 0;
+	struct buf wt = {0};
+	struct audit_logins logins = {0};
+	if (slurp(c, "/var/log/wtmp", &wt, 1) == 0) {
+		size_t rest = 0;
+		audit_wtmp_scan((const unsigned char *)(wt.data ? wt.data : ""), wt.len, &logins, &rest);
+		if (rest) {
+			struct buf m = {0};
+			buf_addf(&m,
+			         L_("/var/log/wtmp: the last %zu bytes are not a whole record (%zu bytes each): not "
+			            "read",
+			            "/var/log/wtmp: 末尾 %zu バイトがレコード (%zu バイト) "
+			            "に満たないため読んでいません"),
+			         rest, sizeof(struct utmp));
+			lb_strlist_push(&c->d->unread, buf_detach(&m, NULL));
+		}
+	}
+	buf_release(&wt);
 	struct lb_strlist sudo = {0};
 	sudoers(c, &sudo);
 	size_t pos = 0;
@@ -393,18 +411,23 @@ static void accounts(struct cx *c, struct audit_inventory *inv)
 				s = nl ? nl + 1 : NULL;
 			}
 		}
+		/* the later of lastlog (per UID) and wtmp (every login) */
+		int64_t last = audit_logins_last(&logins, f[0]);
 		if (have_lastlog && a->uid >= 0 && (size_t)(a->uid + 1) * sizeof(struct lastlog) <= ll.len) {
 			struct lastlog e;
 			memcpy(&e, ll.data + (size_t)a->uid * sizeof(e), sizeof(e));
-			if (e.ll_time > 0) {
-				int y, m, d;
-				lb_civil_from_days((int64_t)e.ll_time / 86400, &y, &m, &d);
-				char day[16];
-				snprintf(day, sizeof(day), "%04d-%02d-%02d", y, m, d);
-				a->last_login = lb_strdup(day);
-			}
+			if ((int64_t)e.ll_time > last)
+				last = (int64_t)e.ll_time;
+		}
+		if (last > 0) {
+			int y, m, d;
+			lb_civil_from_days(last / 86400, &y, &m, &d);
+			char day[16];
+			snprintf(day, sizeof(day), "%04d-%02d-%02d", y, m, d);
+			a->last_login = lb_strdup(day);
 		}
 	}
+	audit_logins_free(&logins);
 	for (size_t i = 0; i < sudo.n; i++)
 		free((void *)sudo.v[i]);
 	lb_strlist_free(&sudo);

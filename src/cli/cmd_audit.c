@@ -316,11 +316,13 @@ static int cmd_collect(int argc, char **argv)
 	const struct lb_cmd_help help = {
 	        "lifeboat audit collect --host [--out FILE]",
 	        "Read this machine into inventory YAML: OS and kernel, dpkg packages, listening sockets and their "
-	        "programs, local accounts and groups, sudoers, last logins, password and lockout policy (login.defs, "
+	        "programs, local accounts and groups, sudoers, last logins (lastlog, wtmp), password and lockout "
+	        "policy "
+	        "(login.defs, "
 	        "PAM), SSH settings. What cannot be read (run as root for all of it) is listed under unread.",
 	        "このマシンをインベントリ YAML に読み取ります: OS とカーネル、dpkg "
 	        "のパッケージ、待ち受けソケットとそのプログラム、"
-	        "ローカルのアカウントとグループ、sudoers、最終ログイン、パスワードとロックアウトの設定 "
+	        "ローカルのアカウントとグループ、sudoers、最終ログイン (lastlog、wtmp)、パスワードとロックアウトの設定 "
 	        "(login.defs、PAM)、SSH の設定。"
 	        "読めなかったもの (すべて読むには root で実行) は unread に列挙します。",
 	        "  sudo lifeboat audit collect --host --out $(hostname).yaml\n"

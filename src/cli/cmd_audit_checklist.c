@@ -2,9 +2,11 @@
  * cmd_audit_checklist.c - `lifeboat audit checklist`: fill the MHLW cybersecurity checklist from a person's
  * answers and the inventory checks, write it as CSV, XLSX and PDF, and say what changed since the last run.
  *
- * The inventory checks (`audit check`) are joined here once they are merged: until then every item answered from
- * the inventory stays 未回答 with the reason "inventory checks not run" (struct cl_inventory with checks_run 0).
+ * With --inventory the checks of `audit check` run here and are joined to the edition's items through the table
+ * data/audit/checklist/checks.yaml (audit_checklist_join in src/audit); without it every item answered from the
+ * inventory stays 未回答 with the reason "inventory checks not run" (struct cl_inventory with checks_run 0).
  */
+#include "audit/audit.h"
 #include "audit/checklist.h"
 #include "cli_audit.h"
 
@@ -23,8 +25,41 @@ static int check_inventory_files(const struct lb_strlist *inv)
 	return 0;
 }
 
-static void summary_text(const struct cl_filled *f, const struct cl_changes *ch, int have_prev, const char *out,
-                         struct buf *b)
+/* Read the inventory files (every schema error on stderr, as `audit check` does) and run the checks over them,
+ * then join the findings to edition e. Returns 0, LB_EXIT_ERROR after printing, or a negative LB_E* code. */
+static int run_checks(const struct lb_strlist *files, const struct cl_edition *e, const char *today,
+                      struct cl_inventory *ci)
+{
+	struct audit_inventory inv = {0};
+	struct audit_errors err = {0};
+	int bad = 0;
+	for (size_t i = 0; i < files->n; i++)
+		bad |= audit_inventory_read_file(&inv, files->v[i], &err) < 0;
+	if (!bad)
+		bad = audit_inventory_check_refs(&inv, &err) < 0;
+	for (size_t i = 0; i < err.lines.n; i++)
+		fprintf(stderr, /* i18n-ok: the program name */ "lifeboat: %s\n", err.lines.v[i]);
+	audit_errors_free(&err);
+	if (bad) {
+		audit_inventory_free(&inv);
+		return LB_EXIT_ERROR;
+	}
+	struct audit_check_opts o = {.today = today};
+	struct audit_findings f = {0};
+	struct cl_map m = {0};
+	int rc = audit_check_run(&inv, &o, &f);
+	if (rc >= 0)
+		rc = cl_map_load(&m);
+	if (rc >= 0 && (rc = cl_map_check(&m, e)) == 0)
+		audit_checklist_join(&inv, &f, &m, e->id, today, ci);
+	cl_map_free(&m);
+	audit_findings_free(&f);
+	audit_inventory_free(&inv);
+	return rc < 0 ? rc : 0;
+}
+
+static void summary_text(const struct cl_filled *f, const struct cl_inventory *ci, const struct cl_changes *ch,
+                         int have_prev, const char *out, struct buf *b)
 {
 	buf_addf(b, "%s (%s)", f->e->title.ja, f->e->id);
 	if (f->hospital)
@@ -50,6 +85,9 @@ static void summary_text(const struct cl_filled *f, const struct cl_changes *ch,
 		}
 		buf_release(&name);
 	}
+	for (size_t i = 0; i < ci->off.n; i++)
+		buf_addf(b, L_("not on the %s checklist: %s\n", "%s のチェックリストにない指摘: %s\n"), f->e->id,
+		         ci->off.v[i]);
 	if (f->no_target)
 		buf_addf(b,
 		         L_("%zu いいえ without a target date: give one per item in the answers file (target:)\n",
@@ -71,8 +109,8 @@ static void summary_text(const struct cl_filled *f, const struct cl_changes *ch,
 		b->data[--b->len] = '\0';
 }
 
-static void summary_json(const struct cl_filled *f, const struct cl_changes *ch, int have_prev,
-                         const struct lb_strlist *inv, struct buf *b)
+static void summary_json(const struct cl_filled *f, const struct cl_inventory *ci, const struct cl_changes *ch,
+                         int have_prev, const struct lb_strlist *inv, struct buf *b)
 {
 	struct json_w w = {.out = b};
 	json_obj(&w);
@@ -83,7 +121,12 @@ static void summary_json(const struct cl_filled *f, const struct cl_changes *ch,
 	for (size_t i = 0; i < inv->n; i++)
 		json_str(&w, inv->v[i]);
 	json_end(&w);
-	json_kv_bool(&w, "inventory_checks_run", 0);
+	json_kv_bool(&w, "inventory_checks_run", ci->checks_run);
+	json_key(&w, "not_on_checklist");
+	json_arr(&w);
+	for (size_t i = 0; i < ci->off.n; i++)
+		json_str(&w, ci->off.v[i]);
+	json_end(&w);
 	json_key(&w, "changes");
 	if (!have_prev) {
 		json_null_value(&w);
@@ -134,7 +177,7 @@ static int write_all(const struct cl_filled *f, const char *dir)
 
 int cmd_audit_checklist(int argc, char **argv)
 {
-	const char *answers = NULL, *edition = NULL, *out = NULL, *previous = NULL;
+	const char *answers = NULL, *edition = NULL, *out = NULL, *previous = NULL, *today_s = NULL;
 	struct lb_strlist inv = {0};
 	int json = 0, code;
 	const struct lb_opt opts[] = {
@@ -147,13 +190,16 @@ int cmd_audit_checklist(int argc, char **argv)
 	         "DIR に checklist.csv, .xlsx, .pdf を書く"},
 	        {LB_OPT_STRING, 0, "previous", &previous, "DIR", "the previous run's DIR: print what changed",
 	         "前回の DIR: 変わった項目を表示"},
+	        {LB_OPT_STRING, 0, "today", &today_s, "DATE",
+	         "the date checked: ages are judged as of it (default: today)",
+	         "確認日: 経過日数はこの日で判定 (既定: 今日)"},
 	        CLI_OPT_JSON(&json),
 	        {0},
 	};
 	static const struct lb_cmd_help help = {
-	        "lifeboat audit checklist --answers FILE [--inventory FILE…] [--edition r7] [--out DIR] [--previous "
+	        "lifeboat audit checklist [--answers FILE] [--inventory FILE… [--today DATE]] [--edition r7] [--out "
 	        "DIR] "
-	        "[--json]",
+	        "[--previous DIR] [--json]",
 	        "Fill the MHLW cybersecurity checklist (医療機関におけるサイバーセキュリティ対策チェックリスト) that\n"
 	        "prefectural inspectors ask for: the hospital sheet (医療機関確認用) and one vendor sheet "
 	        "(事業者確認用)\n"
@@ -161,8 +207,12 @@ int cmd_audit_checklist(int argc, char **argv)
 	        "target\n"
 	        "date for each いいえ. Items a person answers (e.g. 1-① security officer appointed) come from "
 	        "--answers;\n"
-	        "items the inventory answers come from `audit check` (未回答 until it has run: never はい for lack of\n"
-	        "data). With --out, CSV (UTF-8 with BOM for Excel), XLSX (keep working in Excel) and PDF. With "
+	        "items the inventory answers come from the checks of `audit check` run over --inventory: いいえ where "
+	        "a\n"
+	        "finding answers the item (its id and evidence in the 根拠 column), はい where the inventory holds "
+	        "what\n"
+	        "the item asks and nothing was found, 未回答 without that data (never はい for lack of data). With "
+	        "--out, CSV (UTF-8 with BOM for Excel), XLSX (keep working in Excel) and PDF. With "
 	        "--previous,\n"
 	        "what changed since that run. Exit 1 when an item is いいえ, 2 on a bad file (FILE:LINE: reason).",
 	        "都道府県の立入検査で求められる「医療機関におけるサイバーセキュリティ対策チェックリスト」を作成します:"
@@ -171,13 +221,17 @@ int cmd_audit_checklist(int argc, char **argv)
 	        "には\n"
 	        "目標日を記入します。人が答える項目 (例: 1-① 安全管理責任者の設置) は --answers "
 	        "から、台帳で答える項目は\n"
-	        "`audit check` の結果から取ります (未実施なら未回答。情報がないのに はい にはしません)。--out で CSV\n"
+	        "--inventory に `audit check` の確認を実行して答えます: 指摘があれば いいえ (根拠欄に指摘 ID と根拠)、"
+	        "台帳に情報があり指摘がなければ はい、情報がなければ未回答 (情報がないのに はい にはしません)。--out "
+	        "で CSV\n"
 	        "(Excel 用 BOM 付き UTF-8)、XLSX (Excel で続けて作業できます)、PDF を出力。--previous "
 	        "で前回からの変更を\n"
 	        "表示。いいえ があれば終了コード 1、ファイルの誤りは 2 (ファイル:行: 理由)。",
 	        "  lifeboat audit checklist --answers answers.yaml --out checklist-2025-06\n"
 	        "  lifeboat audit checklist --answers answers.yaml --edition r6 --out r6 --previous checklist-2024-06\n"
-	        "  lifeboat audit checklist --answers answers.yaml --json"};
+	        "  lifeboat audit checklist --answers answers.yaml --json\n"
+	        "  lifeboat audit checklist --inventory network.yaml --inventory accounts.yaml --answers answers.yaml "
+	        "--out 2025"};
 	int i = cli_parse(argc, argv, opts, &help, &code);
 	if (i < 0) {
 		lb_strlist_free(&inv);
@@ -196,6 +250,7 @@ int cmd_audit_checklist(int argc, char **argv)
 	struct cl_edition e = {0};
 	struct cl_filled f = {0};
 	struct cl_changes ch = {0};
+	struct cl_inventory ci = {0}; /* checks_run 0 without --inventory */
 	int rc = 0, have_prev = 0;
 	/* the edition: --edition, else the one the answers file names, else the newest */
 	if (answers && !edition) {
@@ -208,12 +263,20 @@ int cmd_audit_checklist(int argc, char **argv)
 	edition = NULL;
 	if (rc == 0 && answers)
 		rc = cl_answers_read(&a, answers, &e);
-	struct cl_inventory ci = {0}; /* joined with `audit check` when it lands: checks_run stays 0 until then */
 	char today[11];
-	lb_today(today, NULL);
+	if (today_s && strlen(today_s) != 10 && rc == 0)
+		rc = lb_error_tr(LB_EINVAL, "--today '%s' is not YYYY-MM-DD",
+		                 "--today '%s' が YYYY-MM-DD ではありません", today_s);
+	if (today_s)
+		snprintf(today, sizeof(today), "%s", today_s);
+	else
+		lb_today(today, NULL);
+	if (rc == 0 && inv.n && (rc = run_checks(&inv, &e, today, &ci)) > 0) {
+		code = rc; /* the schema errors are printed */
+		goto done;
+	}
 	if (rc == 0)
 		rc = cl_fill(&f, &e, answers ? &a : NULL, &ci, today);
-	cl_inventory_free(&ci);
 	if (rc == 0 && previous) {
 		rc = cl_diff_previous(&f, previous, &ch);
 		have_prev = rc == 0;
@@ -223,9 +286,9 @@ int cmd_audit_checklist(int argc, char **argv)
 	if (rc == 0) {
 		struct buf b = {0};
 		if (json)
-			summary_json(&f, &ch, have_prev, &inv, &b);
+			summary_json(&f, &ci, &ch, have_prev, &inv, &b);
 		else
-			summary_text(&f, &ch, have_prev, out, &b);
+			summary_text(&f, &ci, &ch, have_prev, out, &b);
 		code = cli_print(&b);
 		buf_release(&b);
 		if (code == 0 && f.no)
@@ -234,6 +297,7 @@ int cmd_audit_checklist(int argc, char **argv)
 done:
 	if (rc < 0)
 		code = cli_error(rc);
+	cl_inventory_free(&ci);
 	cl_changes_free(&ch);
 	cl_filled_free(&f);
 	cl_answers_free(&a);
