@@ -27,8 +27,10 @@ expect_ids() { # expect_ids FILE TODAY "ID ID…"
 }
 
 # ---- the examples ----
-expect_ids "$EX/handa.yaml" 2021-10-01 "ACC-REMOTE-NO-MFA ACC-REUSE-OPS-BACKUP ACC-SHARED EP-AV-OFF EP-UPDATES-OFF NET-BACKUP-WRITABLE NET-PATH-INTO-EHR POL-NO-LOCKOUT POL-PW-SHORT VPN-KEV VPN-MGMT-EXPOSED VPN-PATCH-AGE"
-expect_ids "$EX/osaka.yaml" 2022-10-01 "ACC-REMOTE-NO-MFA ACC-REUSE ACC-USER-ADMIN EP-NEEDLESS-SERVICE NET-PATH-INTO-EHR NET-RDP-ALWAYS-ON VPN-KEV VPN-MGMT-EXPOSED VPN-PATCH-AGE"
+# Handa: the SSL-VPN took an ID and password alone (POL-MFA-REMOTE-OFF). Osaka: no account lockout and no antivirus
+# on the EHR servers, as the committee's report says (POL-NO-LOCKOUT, EP-AV-OFF).
+expect_ids "$EX/handa.yaml" 2021-10-01 "ACC-REMOTE-NO-MFA ACC-REUSE-OPS-BACKUP ACC-SHARED EP-AV-OFF EP-UPDATES-OFF NET-BACKUP-WRITABLE NET-PATH-INTO-EHR POL-MFA-REMOTE-OFF POL-NO-LOCKOUT POL-PW-SHORT VPN-KEV VPN-MGMT-EXPOSED VPN-PATCH-AGE"
+expect_ids "$EX/osaka.yaml" 2022-10-01 "ACC-REMOTE-NO-MFA ACC-REUSE ACC-USER-ADMIN EP-AV-OFF EP-NEEDLESS-SERVICE NET-PATH-INTO-EHR NET-RDP-ALWAYS-ON POL-NO-LOCKOUT VPN-KEV VPN-MGMT-EXPOSED VPN-PATCH-AGE"
 # Handa's FortiGate: the SSL-VPN path traversal whose stolen credentials were on sale, named with its fix
 run "$L" audit check --inventory "$EX/handa.yaml" --today 2021-10-01 --json
 expect_out 'VPN-KEV.*CVE-2018-13379|CVE-2018-13379.*VPN-KEV' "handa: VPN-KEV names CVE-2018-13379"
@@ -218,11 +220,63 @@ assert "admin: true" in acct("bob") and "enabled: false" in acct("bob"), "%ops i
 assert 'role: "system"' in acct("daemon") and "admin: false" in acct("daemon"), "system account"
 assert "enabled: false" in acct("root") and "uid: 0" in acct("root"), "root"
 assert "/var/log/lastlog: not readable" in t, "what was not read is said"
+assert "/var/log/wtmp: not readable" in t, "a missing wtmp is said"
 PY
 CHECKS=$((CHECKS + 1))
 run "$L" audit check --inventory "$T/fake.yaml" --json
 CHECKS=$((CHECKS + 1))
 [ "$(ids)" = "EP-NEEDLESS-SERVICE EP-SSH-ROOT-LOGIN" ] || fail "fake root findings: [$(ids)]"
+
+# a second UID 0 (toor), and last logins from wtmp (glibc struct utmp records, 384 bytes on x86-64 and arm64):
+# alice's latest login, a dead-process record and another user's ignored, a trailing half record said under unread
+printf 'toor:x:0:0::/root:/bin/bash\n' >>"$R/etc/passwd"
+mkdir -p "$R/var/log"
+python3 - "$R/var/log/wtmp" <<'PY'
+import struct, sys
+def rec(kind, user, t):
+    return struct.pack("<hhi32s4s32s256shhiii4i20s", kind, 0, 100, b"pts/0", b"ts/0", user.encode(), b"10.0.0.5",
+                       0, 0, 0, t, 0, 0, 0, 0, 0, b"")
+with open(sys.argv[1], "wb") as f:
+    f.write(rec(7, "alice", 1700000000))   # USER_PROCESS, 2023-11-14
+    f.write(rec(7, "alice", 1717200000))   # 2024-06-01: the latest
+    f.write(rec(8, "alice", 1720000000))   # DEAD_PROCESS: a logout, not a login
+    f.write(rec(7, "toor", 1600000000))    # 2020-09-13
+    f.write(rec(7, "alice", 1730000000)[:100])  # cut while written
+PY
+run "$L" audit collect --host --root "$R" --out "$T/fake2.yaml"
+expect_rc 0 "collect with wtmp"
+python3 - "$T/fake2.yaml" <<'PY' || fail "wtmp content"
+import sys
+t = open(sys.argv[1]).read()
+def acct(u):
+    i = t.index('user: "%s"' % u); j = t.find("  - user:", i + 1)
+    return t[i:j if j > 0 else len(t)]
+assert 'last_login: "2024-06-01"' in acct("alice"), acct("alice")
+assert 'last_login: "2020-09-13"' in acct("toor") and "uid: 0" in acct("toor"), acct("toor")
+assert "last_login" not in acct("bob"), acct("bob")
+assert "/var/log/wtmp: the last 100 bytes are not a whole record (384 bytes each)" in t, "short wtmp said"
+PY
+CHECKS=$((CHECKS + 1))
+run "$L" audit check --inventory "$T/fake2.yaml" --today 2024-06-15 --json
+expect_rc 1 "toor found"
+CHECKS=$((CHECKS + 1))
+[ "$(ids)" = "ACC-DORMANT ACC-UID0 EP-NEEDLESS-SERVICE EP-SSH-ROOT-LOGIN" ] || fail "UID 0 and dormant toor: [$(ids)]"
+expect_out '"ACC-UID0".*"subject": ?"toor@' "toor named"
+python3 -c 'import json,sys; f=[x for x in json.load(open(sys.argv[1]))["findings"] if x["id"]=="ACC-UID0"]; assert len(f)==1 and "uid: 0" in f[0]["evidence"] and "fake2.yaml:" in f[0]["where"] and f[0]["checklist"] and f[0]["fix_ja"], f' "$T/out" || fail "ACC-UID0 evidence"
+
+# a policy that lets remote access go without a second factor; a remote-maintenance host open to the internet
+cat >"$T/mfa.yaml" <<'YAML'
+devices:
+  - {name: pacs-gw, type: server, internet_facing: true, remote_maintenance: true, patched: 2024-06-01, services: [{name: rdp, port: 3389, needed: true}]}
+policies:
+  - {system: vpn, mfa_remote: false}
+YAML
+run "$L" audit check --inventory "$T/mfa.yaml" --today 2024-06-15 --json
+expect_rc 1 "policy mfa and exposure"
+CHECKS=$((CHECKS + 1))
+[ "$(ids)" = "NET-REMOTE-EXPOSED POL-MFA-REMOTE-OFF" ] || fail "policy and exposure findings: [$(ids)]"
+expect_out 'mfa_remote: false' "policy evidence"
+expect_out 'internet_facing: true, remote_maintenance: true, service: rdp' "exposure evidence"
 
 # ---- no password in any output ----
 for pw in "$PW1" "$PW2"; do

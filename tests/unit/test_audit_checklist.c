@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include "audit/audit.h"
 #include "audit/checklist.h"
 
 #include <stdio.h>
@@ -262,6 +263,65 @@ static void test_previous_csv(void **state)
 	cl_edition_free(&e);
 }
 
+/* The join table: every check of `audit check` is listed and every listed check exists; every item it names is in
+ * its edition; a finding lands on the row of its scope, on every row when its scope is unknown or has no row. */
+static void test_map(void **state)
+{
+	(void)state;
+	struct cl_map m;
+	assert_int_equal(cl_map_load(&m), 0);
+	for (const struct audit_check *c = audit_checks; c->id; c++)
+		if (!cl_strs_has(&m.checks, c->id))
+			fail_msg("check %s is not in checklist/checks.yaml", c->id);
+	for (size_t i = 0; i < m.checks.n; i++)
+		if (!audit_check_find(m.checks.v[i]))
+			fail_msg("checklist/checks.yaml names %s, which is no check", m.checks.v[i]);
+	for (const char *const *ed = cl_editions(); *ed; ed++) {
+		struct cl_edition e;
+		assert_int_equal(cl_edition_load(&e, *ed), 0);
+		assert_int_equal(cl_map_check(&m, &e), 0);
+		cl_edition_free(&e);
+	}
+	assert_string_equal(cl_map_scope(&m, "terminal"), "pc");
+	assert_string_equal(cl_map_scope(&m, "vpn"), "network");
+	assert_null(cl_map_scope(&m, "toaster"));
+	struct cl_strs scopes = {0}, items = {0};
+	cl_strs_add(&scopes, "network");
+	cl_map_items(&m, "VPN-KEV", "r6", &scopes, &items);
+	assert_int_equal(items.n, 1);
+	assert_string_equal(items.v[0], "r6-2-7-network");
+	cl_strs_free(&items);
+	cl_map_items(&m, "VPN-KEV", "r7", &scopes, &items);
+	assert_int_equal(items.n, 1);
+	assert_string_equal(items.v[0], "r7-2-7");
+	cl_strs_free(&items);
+	cl_map_items(&m, "ACC-SHARED", "r6", &scopes, &items); /* no network row: every row */
+	assert_int_equal(items.n, 2);
+	cl_strs_free(&items);
+	cl_map_items(&m, "ACC-SHARED", "r6", NULL, &items);
+	assert_int_equal(items.n, 2);
+	cl_strs_free(&items);
+	cl_map_items(&m, "ACC-REUSE", "r6", NULL, &items); /* R6 has no password items */
+	assert_int_equal(items.n, 0);
+	cl_map_items(&m, "EP-AV-OFF", "r7", NULL, &items);
+	assert_int_equal(items.n, 0);
+	cl_strs_free(&scopes);
+	cl_map_free(&m);
+
+	/* a broken table is refused with its line; an item not in the edition is named */
+	static const char bad_scope[] = "checks:\n  VPN-KEV:\n    r6: {router: r6-2-7-network}\n";
+	assert_int_equal(cl_map_parse(&m, "checks.yaml", bad_scope, strlen(bad_scope)), -LB_EINVAL);
+	assert_non_null(strstr(lb_errmsg(), "checks.yaml:3: VPN-KEV.r6: scope 'router'"));
+	static const char bad_item[] = "checks:\n  VPN-KEV:\n    r7: r7-9-9\n";
+	assert_int_equal(cl_map_parse(&m, "checks.yaml", bad_item, strlen(bad_item)), 0);
+	struct cl_edition e;
+	assert_int_equal(cl_edition_load(&e, "r7"), 0);
+	assert_int_equal(cl_map_check(&m, &e), -LB_EINVAL);
+	assert_non_null(strstr(lb_errmsg(), "checks.yaml:3: VPN-KEV: no item 'r7-9-9' in edition r7"));
+	cl_edition_free(&e);
+	cl_map_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -269,6 +329,7 @@ int main(void)
 	        cmocka_unit_test(test_fill_rule),
 	        cmocka_unit_test(test_answers_errors),
 	        cmocka_unit_test(test_previous_csv),
+	        cmocka_unit_test(test_map),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
