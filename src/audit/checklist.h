@@ -8,7 +8,10 @@
  *   - an item answered from the inventory is いいえ when a finding maps to it, はい when every evidence kind it
  *     names was read and nothing maps, 未回答 when an evidence kind was not in the inventory (never はい for lack
  *     of data); a person's answer may fill it only while it is 未回答, and never turns a finding's いいえ to はい;
- *   - an item a person answers comes from the answers YAML, with who answered and when; 未回答 when absent.
+ *   - an item a person answers comes from the answers YAML, with who answered and when; 未回答 when absent; a
+ *     finding mapped to it makes it いいえ all the same (the person's answer noted beside it).
+ * Which items a finding answers is data (data/audit/checklist/checks.yaml, struct cl_map below): the join of the
+ * checks' findings to the items is built in checklist_join.c (audit.h: audit_checklist_join).
  */
 #ifndef LB_AUDIT_CHECKLIST_H
 #define LB_AUDIT_CHECKLIST_H
