@@ -7,6 +7,7 @@
 #include "audit.h"
 #include "checklist.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static int eq(const char *a, const char *b)
@@ -14,20 +15,42 @@ static int eq(const char *a, const char *b)
 	return a && b && !strcmp(a, b);
 }
 
-static const struct audit_system *system_of(const struct audit_inventory *inv, const char *name)
+/* Names looked up once per finding: sorted indexes of the devices and systems, each device's vendor and each
+ * system's scopes worked out once (5,000 devices and 50,000 accounts must not be walked per finding). */
+struct jx {
+	const struct audit_inventory *inv;
+	const struct cl_map *m;
+	size_t *dev, *sys;          /* indexes into inv->devices / inv->systems, sorted by name */
+	const char **dev_vendor;    /* per device */
+	struct cl_strs *sys_scopes; /* per system */
+};
+
+static const struct audit_inventory *sort_inv;
+static int dev_cmp(const void *a, const void *b)
 {
-	for (size_t i = 0; name && i < inv->nsystems; i++)
-		if (eq(inv->systems[i].name, name))
-			return &inv->systems[i];
-	return NULL;
+	return strcmp(sort_inv->devices[*(const size_t *)a].name, sort_inv->devices[*(const size_t *)b].name);
+}
+static int sys_cmp(const void *a, const void *b)
+{
+	return strcmp(sort_inv->systems[*(const size_t *)a].name, sort_inv->systems[*(const size_t *)b].name);
 }
 
-static const struct audit_device *device_of(const struct audit_inventory *inv, const char *name)
+static long find(const struct jx *x, int systems, const char *name)
 {
-	for (size_t i = 0; name && i < inv->ndevices; i++)
-		if (eq(inv->devices[i].name, name))
-			return &inv->devices[i];
-	return NULL;
+	size_t lo = 0, hi = systems ? x->inv->nsystems : x->inv->ndevices;
+	const size_t *ix = systems ? x->sys : x->dev;
+	while (name && lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *n = systems ? x->inv->systems[ix[mid]].name : x->inv->devices[ix[mid]].name;
+		int c = strcmp(n, name);
+		if (!c)
+			return (long)ix[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
 }
 
 static void add_scope(const struct cl_map *m, const struct audit_device *d, struct cl_strs *scopes)
@@ -37,55 +60,81 @@ static void add_scope(const struct cl_map *m, const struct audit_device *d, stru
 		cl_strs_add(scopes, s);
 }
 
-/* The scopes of a system: its devices' (a collected host's accounts name the host itself as their system). */
-static void system_scopes(const struct audit_inventory *inv, const struct cl_map *m, const char *name,
-                          struct cl_strs *scopes)
+static void jx_build(struct jx *x, const struct audit_inventory *inv, const struct cl_map *m)
 {
-	const struct audit_system *s = system_of(inv, name);
-	for (size_t i = 0; s && i < s->devices.n; i++)
-		add_scope(m, device_of(inv, s->devices.v[i]), scopes);
-	if (!s)
-		add_scope(m, device_of(inv, name), scopes);
-}
-
-/* The vendor whose sheet a device's finding is on: its maintenance vendor, else that of a system listing it. */
-static const char *device_vendor(const struct audit_inventory *inv, const struct audit_device *d)
-{
-	if (!d)
-		return NULL;
-	if (d->vendor_name)
-		return d->vendor_name;
+	x->inv = inv;
+	x->m = m;
+	x->dev = lb_calloc(inv->ndevices + 1, sizeof(*x->dev));
+	x->sys = lb_calloc(inv->nsystems + 1, sizeof(*x->sys));
+	x->dev_vendor = lb_calloc(inv->ndevices + 1, sizeof(*x->dev_vendor));
+	x->sys_scopes = lb_calloc(inv->nsystems + 1, sizeof(*x->sys_scopes));
+	for (size_t i = 0; i < inv->ndevices; i++)
+		x->dev[i] = i, x->dev_vendor[i] = inv->devices[i].vendor_name;
 	for (size_t i = 0; i < inv->nsystems; i++)
-		for (size_t k = 0; inv->systems[i].vendor && k < inv->systems[i].devices.n; k++)
-			if (eq(inv->systems[i].devices.v[k], d->name))
-				return inv->systems[i].vendor;
-	return NULL;
+		x->sys[i] = i;
+	sort_inv = inv;
+	if (inv->ndevices)
+		qsort(x->dev, inv->ndevices, sizeof(*x->dev), dev_cmp);
+	if (inv->nsystems)
+		qsort(x->sys, inv->nsystems, sizeof(*x->sys), sys_cmp);
+	/* a device without a maintenance vendor of its own is on the sheet of the first system listing it */
+	for (size_t i = 0; i < inv->nsystems; i++) {
+		const struct audit_system *s = &inv->systems[i];
+		for (size_t k = 0; k < s->devices.n; k++) {
+			long d = find(x, 0, s->devices.v[k]);
+			if (d < 0)
+				continue;
+			add_scope(m, &inv->devices[d], &x->sys_scopes[i]);
+			if (!x->dev_vendor[d])
+				x->dev_vendor[d] = s->vendor;
+		}
+	}
 }
 
-static const char *system_vendor(const struct audit_inventory *inv, const char *name)
+static void jx_free(struct jx *x)
 {
-	const struct audit_system *s = system_of(inv, name);
-	return s ? s->vendor : device_vendor(inv, device_of(inv, name));
+	for (size_t i = 0; i < x->inv->nsystems; i++)
+		cl_strs_free(&x->sys_scopes[i]);
+	free(x->dev), free(x->sys), free(x->dev_vendor), free(x->sys_scopes);
 }
 
-static void place(const struct audit_inventory *inv, const struct audit_finding *x, const struct cl_map *m,
-                  struct cl_strs *scopes, const char **vendor)
+static const char *device_vendor(const struct jx *x, const struct audit_device *d)
+{
+	return d ? x->dev_vendor[d - x->inv->devices] : NULL;
+}
+
+/* A system's scopes and vendor (a collected host's accounts name the host itself as their system). */
+static const char *system_place(const struct jx *x, const char *name, struct cl_strs *scopes)
+{
+	long s = find(x, 1, name);
+	if (s >= 0) {
+		for (size_t i = 0; i < x->sys_scopes[s].n; i++)
+			cl_strs_add(scopes, x->sys_scopes[s].v[i]);
+		return x->inv->systems[s].vendor;
+	}
+	long d = find(x, 0, name);
+	if (d < 0)
+		return NULL;
+	add_scope(x->m, &x->inv->devices[d], scopes);
+	return x->dev_vendor[d];
+}
+
+static void place(const struct jx *x, const struct audit_finding *f, struct cl_strs *scopes, const char **vendor)
 {
 	*vendor = NULL;
-	if (x->device) {
-		add_scope(m, x->device, scopes);
-		*vendor = device_vendor(inv, x->device);
-	} else if (x->account) {
-		system_scopes(inv, m, x->account->system, scopes);
-		*vendor = system_vendor(inv, x->account->system);
-	} else if (x->policy) {
-		if (x->policy->system)
-			system_scopes(inv, m, x->policy->system, scopes);
-		*vendor = system_vendor(inv, x->policy->system);
-	} else if (x->path) {
+	if (f->device) {
+		add_scope(x->m, f->device, scopes);
+		*vendor = device_vendor(x, f->device);
+	} else if (f->account) {
+		*vendor = system_place(x, f->account->system, scopes);
+	} else if (f->policy) {
+		*vendor = f->policy->system ? system_place(x, f->policy->system, scopes) : NULL;
+	} else if (f->path) {
 		cl_strs_add(scopes, "network");
-		const char *v = device_vendor(inv, device_of(inv, x->path->from));
-		*vendor = v ? v : device_vendor(inv, device_of(inv, x->path->to));
+		long from = find(x, 0, f->path->from), to = find(x, 0, f->path->to);
+		*vendor = from >= 0 ? x->dev_vendor[from] : NULL;
+		if (!*vendor && to >= 0)
+			*vendor = x->dev_vendor[to];
 	}
 }
 
@@ -160,11 +209,13 @@ void audit_checklist_join(const struct audit_inventory *inv, const struct audit_
 	for (size_t i = 0; i < inv->ndevices; i++)
 		if (inv->devices[i].vendor_name && !cl_strs_has(&out->vendors, inv->devices[i].vendor_name))
 			cl_strs_add(&out->vendors, inv->devices[i].vendor_name);
+	struct jx jx = {0};
+	jx_build(&jx, inv, m);
 	for (size_t i = 0; i < f->n; i++) {
 		const struct audit_finding *x = &f->v[i];
 		struct cl_strs scopes = {0}, items = {0};
 		const char *vendor;
-		place(inv, x, m, &scopes, &vendor);
+		place(&jx, x, &scopes, &vendor);
 		cl_map_items(m, x->check->id, edition, &scopes, &items);
 		struct buf line = {0};
 		buf_addf(&line, "%s: %s (%s)", x->subject, x->evidence, x->where);
@@ -176,4 +227,5 @@ void audit_checklist_join(const struct audit_inventory *inv, const struct audit_
 		cl_strs_free(&scopes);
 		cl_strs_free(&items);
 	}
+	jx_free(&jx);
 }
