@@ -445,11 +445,10 @@ static void legend(struct buf *o)
 	            "\", penwidth=3, fillcolor=\"#ffe5e5\", fontcolor=\"#990000\", ");
 	attr(o, "label", L_("finding of audit check\n[finding ids]", "audit check の指摘あり\n[指摘 ID]"));
 	buf_adds(o, "];\n    legend_server -> legend_terminal -> legend_network -> legend_vpn -> legend_storage -> "
-	            "legend_medical -> legend_internet -> legend_finding [style=invis];\n"
-	            "    legend_a [shape=point, width=0.08, label=\"\"]; legend_b [shape=point, width=0.08, "
-	            "label=\"\"];\n    legend_c [shape=point, width=0.08, label=\"\"]; legend_d [shape=point, "
-	            "width=0.08, label=\"\"];\n    legend_e [shape=point, width=0.08, label=\"\"]; legend_f "
-	            "[shape=point, width=0.08, label=\"\"];\n    legend_a -> legend_b [color=\"#333333\", ");
+	            "legend_medical -> legend_internet -> legend_finding [style=invis];\n");
+	for (char c = 'a'; c <= 'f'; c++)
+		buf_addf(o, "    legend_%c [id=\"legend_%c\", shape=point, width=0.08, label=\"\"];\n", c, c);
+	buf_adds(o, "    legend_a -> legend_b [color=\"#333333\", ");
 	attr(o, "label", L_("path (service)", "経路 (サービス)"));
 	buf_adds(o, "];\n    legend_c -> legend_d [color=\"" RED "\", fontcolor=\"" RED "\", penwidth=3, style=bold, ");
 	attr(o, "label", L_("path with a finding", "指摘のある経路"));
