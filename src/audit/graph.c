@@ -240,10 +240,16 @@ static void ids_of(struct buf *b, const struct gctx *g, const struct flist *l, c
 	}
 }
 
-/* One line a finding: "ID (severity): title — evidence". */
+/* One line a finding: "ID (severity): title — evidence"; past TIP_MAX lines, how many more (audit check has them
+ * all: a tooltip is not the place for 5,000 dormant accounts). */
+#define TIP_MAX 40
 static void findings_text(struct buf *b, const struct gctx *g, const struct flist *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
+		if (i == TIP_MAX) {
+			buf_addf(b, L_("\n… and %zu more (audit check)", "\n… ほか %zu 件 (audit check)"), l->n - i);
+			break;
+		}
 		const struct audit_finding *x = &g->f->v[l->v[i]];
 		buf_addf(b, "\n%s (%s): %s — %s", x->check->id, audit_severity_name(x->check->severity),
 		         lb_tr(x->check->title_en, x->check->title_ja), x->evidence);
