@@ -6,6 +6,8 @@
 #include "audit_int.h"
 #include "vuln.h"
 
+#include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -155,20 +157,53 @@ struct end {
 	int internet;
 };
 
-static struct end resolve(const struct audit_inventory *inv, const char *name)
+/* Devices and segments by name, sorted once a run: a path's ends are found by binary search, not by a scan of
+ * every device for every path (5,000 devices and as many paths in bench/audit). Names are unique (refs.c). */
+struct named {
+	const char *name;
+	const void *p;
+};
+struct names {
+	struct named *dev, *seg;
+	size_t ndev, nseg;
+};
+
+static int cmp_named(const void *a, const void *b)
+{
+	return strcmp(((const struct named *)a)->name, ((const struct named *)b)->name);
+}
+
+static struct named *index_names(const void *arr, size_t n, size_t elem, size_t name_off, size_t *count)
+{
+	struct named *v = lb_calloc(n + 1, sizeof(*v));
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *base = (const char *)arr + i * elem, *name = *(const char *const *)(base + name_off);
+		if (name)
+			v[k++] = (struct named){name, base};
+	}
+	if (k)
+		qsort(v, k, sizeof(*v), cmp_named);
+	*count = k;
+	return v;
+}
+
+static const void *find_named(const struct named *v, size_t n, const char *name)
+{
+	struct named key = {name, NULL};
+	const struct named *hit = name && n ? bsearch(&key, v, n, sizeof(*v), cmp_named) : NULL;
+	return hit ? hit->p : NULL;
+}
+
+static struct end resolve(const struct names *nx, const char *name)
 {
 	struct end e = {0};
 	if (!strcasecmp(name, "internet")) {
 		e.internet = 1;
 		return e;
 	}
-	for (size_t i = 0; i < inv->ndevices && !e.dev; i++)
-		if (eq(inv->devices[i].name, name))
-			e.dev = &inv->devices[i];
-	const char *seg = e.dev ? e.dev->segment : name;
-	for (size_t i = 0; seg && i < inv->nsegments; i++)
-		if (eq(inv->segments[i].name, seg))
-			e.seg = &inv->segments[i];
+	e.dev = find_named(nx->dev, nx->ndev, name);
+	e.seg = find_named(nx->seg, nx->nseg, e.dev ? e.dev->segment : name);
 	return e;
 }
 
@@ -200,10 +235,15 @@ static int backup(const struct end *e)
 
 void audit_check_network(const struct audit_inventory *inv, struct audit_findings *f)
 {
+	struct names nx = {0};
+	nx.dev = index_names(inv->devices, inv->ndevices, sizeof(*inv->devices), offsetof(struct audit_device, name),
+	                     &nx.ndev);
+	nx.seg = index_names(inv->segments, inv->nsegments, sizeof(*inv->segments),
+	                     offsetof(struct audit_segment, name), &nx.nseg);
 	for (size_t i = 0; i < inv->npaths; i++) {
 		const struct audit_path *p = &inv->paths[i];
 		size_t n0 = f->n;
-		struct end from = resolve(inv, p->from), to = resolve(inv, p->to);
+		struct end from = resolve(&nx, p->from), to = resolve(&nx, p->to);
 		char subj[512];
 		snprintf(subj, sizeof(subj), "%s → %s (%s)", p->from, p->to, p->service);
 		const char *why = p->purpose ? p->purpose : "";
@@ -226,4 +266,6 @@ void audit_check_network(const struct audit_inventory *inv, struct audit_finding
 			          p->to);
 		audit_about(f, n0, NULL, NULL, p, NULL);
 	}
+	free(nx.dev);
+	free(nx.seg);
 }

@@ -1,17 +1,17 @@
 /*
- * load.c - reading inventory YAML strictly (libyaml's document API). A typo must not pass silently: unknown keys,
- * wrong types, bad dates and words outside a key's list are errors, and every one is reported (not only the
- * first), each as "FILE:LINE: KEY: reason", so one run shows a hand-edited file's every mistake. Aliases are
- * refused (a node reached twice) so the walk is linear in the file's size. The keys are the tables below; docs/
- * inventory.md documents each of them.
+ * load.c - reading inventory YAML strictly (libyaml's events, kept as a compact tree: ytree.h). A typo must not
+ * pass silently: unknown keys, wrong types, bad dates and words outside a key's list are errors, and every one is
+ * reported (not only the first), each as "FILE:LINE: KEY: reason", so one run shows a hand-edited file's every
+ * mistake. Aliases are refused where they stand (an alias is a node of its own in the tree), so the walk is
+ * linear in the file's size. The keys are the tables below; docs/inventory.md documents each of them.
  */
 #include "audit.h"
+#include "ytree.h"
 
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
 
 enum ftype { F_STR, F_DATE, F_BOOL, F_INT, F_ENUM, F_LIST, F_SERVICES, F_PACKAGES, F_SSH };
 
@@ -127,9 +127,7 @@ static const struct field PACKAGE_FIELDS[] = {{"name", F_STR, offsetof(struct au
 struct ctx {
 	const char *name;
 	const char *file; /* name, as kept by the inventory */
-	yaml_document_t doc;
-	unsigned char *seen;
-	size_t nnodes;
+	struct ytree t;   /* the file's YAML (ytree.h: built from events, not libyaml's document) */
 	struct audit_errors *err;
 	size_t nerr;
 };
@@ -159,20 +157,20 @@ static void err(struct ctx *c, int line, const char *key, const char *en, const 
 	lb_strlist_push(&c->err->lines, buf_detach(&b, NULL));
 }
 
-static int line_of(const yaml_node_t *n)
+static int line_of(const struct ytree_node *n)
 {
-	return (int)n->start_mark.line + 1;
+	return n->line;
 }
 
-static yaml_node_t *node(struct ctx *c, int i, int from_line, const char *key)
+/* Node i of the tree; an alias (*name) is refused where it stands. */
+static const struct ytree_node *node(struct ctx *c, uint32_t i, int from_line, const char *key)
 {
-	yaml_node_t *n = yaml_document_get_node(&c->doc, i);
-	if (!n) {
+	if (i == YT_NONE || i >= c->t.n) {
 		err(c, from_line, key, "the YAML document is broken", "YAML 文書が壊れています");
 		return NULL;
 	}
-	size_t k = (size_t)(n - c->doc.nodes.start);
-	if (k < c->nnodes && c->seen[k]++) {
+	const struct ytree_node *n = &c->t.v[i];
+	if (n->type == YT_ALIAS) {
 		err(c, line_of(n), key, "anchors and aliases (&, *) are not accepted in an inventory",
 		    "インベントリではアンカーと別名 (&, *) は使えません");
 		return NULL;
@@ -181,15 +179,15 @@ static yaml_node_t *node(struct ctx *c, int i, int from_line, const char *key)
 }
 
 /* A scalar as text: valid UTF-8, no control characters, within AUDIT_TEXT_MAX. */
-static char *text(struct ctx *c, const yaml_node_t *n, const char *key)
+static char *text(struct ctx *c, const struct ytree_node *n, const char *key)
 {
-	if (n->type != YAML_SCALAR_NODE) {
+	if (n->type != YT_SCALAR) {
 		err(c, line_of(n), key, "must be a single value, not a list or mapping",
 		    "リストやマッピングではなく 1 つの値にします");
 		return NULL;
 	}
-	const char *s = (const char *)n->data.scalar.value;
-	size_t len = n->data.scalar.length;
+	const char *s = n->value;
+	size_t len = n->len;
 	if (strlen(s) != len || len > AUDIT_TEXT_MAX) {
 		err(c, line_of(n), key, "the value is too long or holds a NUL byte", "値が長すぎるか NUL を含みます");
 		return NULL;
@@ -215,15 +213,15 @@ static int bool_word(const char *s)
 	return AUDIT_UNSET;
 }
 
-static void read_list(struct ctx *c, const yaml_node_t *n, const char *key, struct lb_strlist *out)
+static void read_list(struct ctx *c, const struct ytree_node *n, const char *key, struct lb_strlist *out)
 {
-	if (n->type != YAML_SEQUENCE_NODE) {
+	if (n->type != YT_SEQUENCE) {
 		err(c, line_of(n), key, "must be a list ([a, b] or lines starting with '- ')",
 		    "リスト ([a, b] または '- ' で始まる行) にします");
 		return;
 	}
-	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
-		yaml_node_t *e = node(c, *it, line_of(n), key);
+	for (uint32_t it = n->first; it; it = c->t.v[it].next) {
+		const struct ytree_node *e = node(c, it, line_of(n), key);
 		if (!e)
 			continue;
 		char *s = text(c, e, key);
@@ -232,21 +230,22 @@ static void read_list(struct ctx *c, const yaml_node_t *n, const char *key, stru
 	}
 }
 
-static void read_map(struct ctx *c, const yaml_node_t *n, const char *section, const struct field *fields, void *obj);
+static void read_map(struct ctx *c, const struct ytree_node *n, const char *section, const struct field *fields,
+                     void *obj);
 
 /* A list of mappings (services, packages): grows *arr of elem bytes, each filled by read_map; a plain scalar is
  * short for {name: VALUE}. */
-static void read_objs(struct ctx *c, const yaml_node_t *n, const char *key, const struct field *fields, size_t elem,
-                      void **arr, size_t *count)
+static void read_objs(struct ctx *c, const struct ytree_node *n, const char *key, const struct field *fields,
+                      size_t elem, void **arr, size_t *count)
 {
-	if (n->type != YAML_SEQUENCE_NODE) {
+	if (n->type != YT_SEQUENCE) {
 		err(c, line_of(n), key, "must be a list", "リストにします");
 		return;
 	}
-	size_t k = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+	size_t k = n->count;
 	*arr = lb_reallocarray(*arr, *count + k + 1, elem);
-	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
-		yaml_node_t *e = node(c, *it, line_of(n), key);
+	for (uint32_t it = n->first; it; it = c->t.v[it].next) {
+		const struct ytree_node *e = node(c, it, line_of(n), key);
 		if (!e)
 			continue;
 		char *obj = (char *)*arr + *count * elem;
@@ -254,7 +253,7 @@ static void read_objs(struct ctx *c, const yaml_node_t *n, const char *key, cons
 		if (fields == SERVICE_FIELDS) {
 			((struct audit_service *)obj)->line = line_of(e);
 		}
-		if (e->type == YAML_SCALAR_NODE) {
+		if (e->type == YT_SCALAR) {
 			char *s = text(c, e, key);
 			if (!s)
 				continue;
@@ -266,7 +265,7 @@ static void read_objs(struct ctx *c, const yaml_node_t *n, const char *key, cons
 	}
 }
 
-static void set_field(struct ctx *c, const yaml_node_t *v, const char *section, const struct field *f, void *obj)
+static void set_field(struct ctx *c, const struct ytree_node *v, const char *section, const struct field *f, void *obj)
 {
 	char key[96];
 	snprintf(key, sizeof(key), "%s.%s", section, f->key);
@@ -289,16 +288,17 @@ static void set_field(struct ctx *c, const yaml_node_t *v, const char *section, 
 	}
 	case F_SSH: {
 		struct audit_device *d = obj;
-		if (v->type != YAML_MAPPING_NODE) {
+		if (v->type != YT_MAPPING) {
 			err(c, line_of(v), key, "must be a mapping (permit_root_login, password_authentication)",
 			    "マッピング (permit_root_login, password_authentication) にします");
 			return;
 		}
-		for (yaml_node_pair_t *pr = v->data.mapping.pairs.start; pr < v->data.mapping.pairs.top; pr++) {
-			yaml_node_t *k = node(c, pr->key, line_of(v), key), *val = node(c, pr->value, line_of(v), key);
+		for (uint32_t pk = v->first; pk; pk = c->t.v[pk].next ? c->t.v[c->t.v[pk].next].next : 0) {
+			const struct ytree_node *k = node(c, pk, line_of(v), key),
+			                        *val = node(c, c->t.v[pk].next, line_of(v), key);
 			if (!k || !val)
 				continue;
-			const char *ks = k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "?";
+			const char *ks = k->type == YT_SCALAR ? k->value : "?";
 			char **slot = !strcmp(ks, "permit_root_login")         ? &d->ssh_permit_root_login
 			              : !strcmp(ks, "password_authentication") ? &d->ssh_password_authentication
 			                                                       : NULL;
@@ -381,24 +381,25 @@ static void set_field(struct ctx *c, const yaml_node_t *v, const char *section, 
 	}
 }
 
-static void read_map(struct ctx *c, const yaml_node_t *n, const char *section, const struct field *fields, void *obj)
+static void read_map(struct ctx *c, const struct ytree_node *n, const char *section, const struct field *fields,
+                     void *obj)
 {
-	if (n->type != YAML_MAPPING_NODE) {
+	if (n->type != YT_MAPPING) {
 		err(c, line_of(n), section, "each entry must be a mapping (key: value lines)",
 		    "各項目はマッピング (キー: 値 の行) にします");
 		return;
 	}
 	unsigned seen = 0;
-	for (yaml_node_pair_t *pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top; pr++) {
-		yaml_node_t *k = node(c, pr->key, line_of(n), section);
-		yaml_node_t *v = node(c, pr->value, line_of(n), section);
+	for (uint32_t pk = n->first; pk; pk = c->t.v[pk].next ? c->t.v[c->t.v[pk].next].next : 0) {
+		const struct ytree_node *k = node(c, pk, line_of(n), section);
+		const struct ytree_node *v = node(c, c->t.v[pk].next, line_of(n), section);
 		if (!k || !v)
 			continue;
-		if (k->type != YAML_SCALAR_NODE) {
+		if (k->type != YT_SCALAR) {
 			err(c, line_of(k), section, "a key must be a plain word", "キーは単語にします");
 			continue;
 		}
-		const char *ks = (const char *)k->data.scalar.value;
+		const char *ks = k->value;
 		size_t i = 0;
 		while (fields[i].key && strcmp(fields[i].key, ks))
 			i++;
@@ -456,19 +457,20 @@ static void preset(const struct section *s, void *obj)
 	}
 }
 
-static void read_section(struct ctx *c, const yaml_node_t *n, const struct section *s, struct audit_inventory *inv)
+static void read_section(struct ctx *c, const struct ytree_node *n, const struct section *s,
+                         struct audit_inventory *inv)
 {
-	if (n->type != YAML_SEQUENCE_NODE) {
+	if (n->type != YT_SEQUENCE) {
 		err(c, line_of(n), s->key, "must be a list of entries ('- ' lines)",
 		    "項目のリスト ('- ' の行) にします");
 		return;
 	}
 	void **arr = (void **)((char *)inv + s->arr_off);
 	size_t *count = (size_t *)((char *)inv + s->n_off);
-	size_t k = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+	size_t k = n->count;
 	*arr = lb_reallocarray(*arr, *count + k + 1, s->elem);
-	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
-		yaml_node_t *e = node(c, *it, line_of(n), s->key);
+	for (uint32_t it = n->first; it; it = c->t.v[it].next) {
+		const struct ytree_node *e = node(c, it, line_of(n), s->key);
 		if (!e)
 			continue;
 		char *obj = (char *)*arr + *count * s->elem;
@@ -496,46 +498,30 @@ int audit_inventory_read_buf(struct audit_inventory *inv, const char *name, cons
 		    AUDIT_FILE_MAX);
 		return -LB_EINVAL;
 	}
-	yaml_parser_t p;
-	if (!yaml_parser_initialize(&p))
-		return lb_error_tr(LB_ENOMEM, "libyaml cannot start", "libyaml を開始できません");
-	yaml_parser_set_input_string(&p, (const unsigned char *)data, len);
-	yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
-	if (!yaml_parser_load(&p, &c.doc)) {
-		err(&c, (int)p.problem_mark.line + 1, "-", "YAML syntax: %s%s%s", "YAML の構文エラー: %s%s%s",
-		    p.problem ? p.problem : "?", p.context ? ", " : "", p.context ? p.context : "");
-		yaml_parser_delete(&p);
+	if (ytree_load(&c.t, data, len) < 0) {
+		err(&c, c.t.problem_line, "-", "YAML syntax: %s", "YAML の構文エラー: %s", c.t.problem);
+		ytree_release(&c.t);
 		return -LB_EINVAL;
 	}
-	yaml_document_t second;
-	if (yaml_parser_load(&p, &second)) {
-		const yaml_node_t *r = yaml_document_get_root_node(&second);
-		if (r)
-			err(&c, line_of(r), "-", "an inventory file holds one YAML document (--- starts a second one)",
-			    "インベントリファイルに書ける YAML 文書は 1 つです (--- で 2 つ目が始まっています)");
-		yaml_document_delete(&second);
-	} else {
-		err(&c, (int)p.problem_mark.line + 1, "-", "YAML syntax: %s", "YAML の構文エラー: %s",
-		    p.problem ? p.problem : "?");
-	}
-	yaml_parser_delete(&p);
-	c.nnodes = (size_t)(c.doc.nodes.top - c.doc.nodes.start);
-	c.seen = lb_calloc(c.nnodes ? c.nnodes : 1, 1);
-	yaml_node_t *root = yaml_document_get_root_node(&c.doc);
+	if (c.t.second_doc_line)
+		err(&c, c.t.second_doc_line, "-", "an inventory file holds one YAML document (--- starts a second one)",
+		    "インベントリファイルに書ける YAML 文書は 1 つです (--- で 2 つ目が始まっています)");
+	else if (c.t.problem_line)
+		err(&c, c.t.problem_line, "-", "YAML syntax: %s", "YAML の構文エラー: %s", c.t.problem);
+	const struct ytree_node *root = c.t.root ? &c.t.v[c.t.root] : NULL;
 	if (!root) {
 		err(&c, 1, "-", "the file is empty", "ファイルが空です");
-	} else if (root->type != YAML_MAPPING_NODE) {
+	} else if (root->type != YT_MAPPING) {
 		err(&c, line_of(root), "-", "an inventory is a mapping of sections (devices:, accounts:, …)",
 		    "インベントリはセクション (devices:, accounts: など) のマッピングです");
 	} else {
-		c.seen[root - c.doc.nodes.start] = 1;
-		for (yaml_node_pair_t *pr = root->data.mapping.pairs.start; pr < root->data.mapping.pairs.top; pr++) {
-			yaml_node_t *k = node(&c, pr->key, 1, "-"), *v = node(&c, pr->value, 1, "-");
+		for (uint32_t pk = root->first; pk; pk = c.t.v[pk].next ? c.t.v[c.t.v[pk].next].next : 0) {
+			const struct ytree_node *k = node(&c, pk, 1, "-"), *v = node(&c, c.t.v[pk].next, 1, "-");
 			if (!k || !v)
 				continue;
-			const char *ks = k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "?";
+			const char *ks = k->type == YT_SCALAR ? k->value : "?";
 			if (!strcmp(ks, "version")) {
-				if (v->type != YAML_SCALAR_NODE || strcmp((const char *)v->data.scalar.value, "1"))
+				if (v->type != YT_SCALAR || strcmp(v->value, "1"))
 					err(&c, line_of(v), "version", "this lifeboat reads inventory version 1",
 					    "この lifeboat が読めるのはインベントリのバージョン 1 です");
 				continue;
@@ -561,8 +547,7 @@ int audit_inventory_read_buf(struct audit_inventory *inv, const char *name, cons
 			read_section(&c, v, &SECTIONS[i], inv);
 		}
 	}
-	free(c.seen);
-	yaml_document_delete(&c.doc);
+	ytree_release(&c.t);
 	return c.nerr ? -LB_EINVAL : 0;
 }
 

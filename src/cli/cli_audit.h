@@ -15,4 +15,7 @@ int cmd_audit_vulns(int argc, char **argv);
  *    "厚生労働省のサイバーセキュリティ対策チェックリストを作成 (CSV, XLSX, PDF)"}, */
 int cmd_audit_checklist(int argc, char **argv);
 
+/* `audit graph` (cmd_audit_graph.c): the network diagram with the findings marked. */
+int cmd_audit_graph(int argc, char **argv);
+
 #endif

@@ -8,6 +8,7 @@
  *   audit fingerprint [--salt-file F] [--new-salt]          a password on stdin as a salted fingerprint
  *   audit collect --host [--out F]             this Linux machine as an inventory
  *   audit checklist --answers F [--inventory F…] --out DIR   the MHLW checklist as CSV, XLSX, PDF
+ *   audit graph --inventory F… --out FILE      the network diagram, findings marked (cmd_audit_graph.c)
  *   audit vulns list|match|show|update         known-exploited VPN/gateway vulnerabilities (cmd_audit_vulns.c)
  */
 #include "audit/audit.h"
@@ -361,6 +362,8 @@ int cmd_audit(int argc, char **argv)
 	         "この Linux マシンをインベントリに読み取る"},
 	        {"checklist", cmd_audit_checklist, "fill the MHLW cybersecurity checklist (CSV, XLSX, PDF)",
 	         "厚生労働省のサイバーセキュリティ対策チェックリストを作成 (CSV, XLSX, PDF)"},
+	        {"graph", cmd_audit_graph, "the network diagram (DOT, SVG, PNG) with the findings marked",
+	         "ネットワーク構成図 (DOT, SVG, PNG) を指摘付きで描画"},
 	        {"vulns", cmd_audit_vulns, "known-exploited VPN/gateway vulnerabilities: list, match a version, update",
 	         "既知の悪用された VPN・ゲートウェイ脆弱性: 一覧、バージョン照合、更新"},
 	        {0}};
