@@ -56,12 +56,13 @@ int main(int argc, char **argv)
 				done[nd++] = strdup(num);
 		}
 		/* a third of the ward worked: all entered, half of those scanned and billed too */
-		if (nd && be_steps_mark(f, (const char *const *)done, nd, BE_STEP_ENTERED, NULL, "bench", "bench", NULL) < 0)
+		if (nd &&
+		    be_steps_mark(f, (const char *const *)done, nd, BE_STEP_ENTERED, NULL, "bench", "bench", NULL) < 0)
 			goto fail;
-		if (nd / 2 &&
-		    (be_steps_mark(f, (const char *const *)done, nd / 2, BE_STEP_SCANNED, NULL, "bench", "bench", NULL) < 0 ||
-		     be_steps_mark(f, (const char *const *)done, nd / 2, BE_STEP_BILLED, "自費", "bench", "bench", NULL) <
-		             0))
+		if (nd / 2 && (be_steps_mark(f, (const char *const *)done, nd / 2, BE_STEP_SCANNED, NULL, "bench",
+		                             "bench", NULL) < 0 ||
+		               be_steps_mark(f, (const char *const *)done, nd / 2, BE_STEP_BILLED, "自費", "bench",
+		                             "bench", NULL) < 0))
 			goto fail;
 		closed += (long)(nd / 2);
 		for (size_t k = 0; k < nd; k++)

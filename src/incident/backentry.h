@@ -64,10 +64,10 @@ enum be_kind {
 	BE_NOTE,
 	BE_KIND_COUNT
 };
-const char *be_kind_name(int k);  /* "prescription" */
-const char *be_kind_label(int k); /* "処方" (ja) / "prescription" (en) in the current language */
+const char *be_kind_name(int k);             /* "prescription" */
+const char *be_kind_label(int k);            /* "処方" (ja) / "prescription" (en) in the current language */
 const char *be_kind_label_in(int k, int ja); /* the same in the language asked for (a station's reader) */
-int be_kind_parse(const char *s); /* name or Japanese label; -1 when none */
+int be_kind_parse(const char *s);            /* name or Japanese label; -1 when none */
 
 /* Does the EHR (the store) know this patient ID? 1 yes, 0 no, < 0 error. */
 typedef int (*be_patient_known_fn)(const char *id, void *arg);

@@ -151,7 +151,7 @@ int print_table(const char *path, const struct print_table *t, struct print_stat
  */
 struct print_bars {
 	size_t n;
-	const int64_t *v;          /* n values, 0 or more: a bar each, left to right, the axis from 0 to the highest */
+	const int64_t *v;         /* n values, 0 or more: a bar each, left to right, the axis from 0 to the highest */
 	const char *first, *last; /* the labels under the first and the last bar */
 };
 struct print_section {

@@ -25,7 +25,7 @@
 #define TRF(b, en, ja, ...) (r->lang_ja ? buf_addf((b), ja, __VA_ARGS__) : buf_addf((b), en, __VA_ARGS__))
 
 enum { F_NUMBER, F_PATIENT, F_KIND, F_AUTHOR, F_TIME, F_SERIAL, F_PAPER, F_CHECK, F_N };
-static const char *const field_names[F_N] = {"number", "patient", "kind",   "author",
+static const char *const field_names[F_N] = {"number", "patient", "kind",     "author",
                                              "time",   "serial",  "paper_at", "check"};
 
 struct reg {
@@ -97,8 +97,7 @@ static int number_problem(struct station_req *r, struct incident_file *f, const 
 		}
 		if (shape)
 			TRF(msg, "The check digit of %s does not match: a digit was misread. Scan the label again.",
-		    "%s のチェックディジットが合いません (読み違い)。ラベルをもう一度読み取ってください。",
-		    s);
+			    "%s のチェックディジットが合いません (読み違い)。ラベルをもう一度読み取ってください。", s);
 		else if (want == BE_NUM_ORDER)
 			TRF(msg, "'%s' is not an order number label (like DT-3A-000123-9).",
 			    "'%s' はオーダ番号ラベルではありません (DT-3A-000123-9 の形)。", s);
@@ -121,16 +120,15 @@ static int number_problem(struct station_req *r, struct incident_file *f, const 
 		return rc;
 	if (rc == 0) {
 		TRF(msg, "%s was never allocated: it is no label of this hospital's incident file.",
-		    "%s は払い出されていない番号です (このインシデント記録ファイルのラベルではありません)。",
-		    s);
+		    "%s は払い出されていない番号です (このインシデント記録ファイルのラベルではありません)。", s);
 		return 1;
 	}
 	return 0;
 }
 
 /* The patient of the wristband: 0 known (*v filled for a real ID, v->patient.id NULL for DP-), 1 with msg, < 0. */
-static int patient_problem(struct station_req *r, struct incident_file *f, const char *id,
-                           struct store_patient_view *v, struct buf *msg)
+static int patient_problem(struct station_req *r, struct incident_file *f, const char *id, struct store_patient_view *v,
+                           struct buf *msg)
 {
 	memset(v, 0, sizeof(*v));
 	if (!*id) {
@@ -145,10 +143,11 @@ static int patient_problem(struct station_req *r, struct incident_file *f, const
 		lb_error_clear();
 		store_patient_view_release(v); /* what the look-up kept before it found nothing */
 		memset(v, 0, sizeof(*v));
-		TRF(msg, "No patient %s in the station's data: a patient with no EHR record takes a downtime patient "
-		            "number (DP-…).",
+		TRF(msg,
+		    "No patient %s in the station's data: a patient with no EHR record takes a downtime patient "
+		    "number (DP-…).",
 		    "患者 %s は端末のデータにいません。電子カルテに記録のない患者にはダウンタイム患者番号 (DP-…) "
-		            "を使います。",
+		    "を使います。",
 		    id);
 		return 1;
 	}
@@ -199,13 +198,13 @@ static void steps_cell(struct station_req *r, struct buf *b, int done)
 	static const int steps[] = {BE_STEP_ENTERED, BE_STEP_SCANNED, BE_STEP_BILLED};
 	static const char *const words[][2] = {{"entered", "入力"}, {"scanned", "スキャン"}, {"billed", "請求"}};
 	for (int i = 0; i < 3; i++)
-		station_html(b, "<span class=\"step %R\" data-step=\"%R\">%R%s</span> ", done & steps[i] ? "done" : "todo",
-		             be_step_name(steps[i]), done & steps[i] ? "✓" : "・", T_(words[i][0], words[i][1]));
+		station_html(b, "<span class=\"step %R\" data-step=\"%R\">%R%s</span> ",
+		             done & steps[i] ? "done" : "todo", be_step_name(steps[i]), done & steps[i] ? "✓" : "・",
+		             T_(words[i][0], words[i][1]));
 }
 
 /* One registered entry, as a second scan opens it. */
-static void entry_view(struct station_req *r, struct buf *b, const struct be_order *o, const char *id,
-                       const char *head)
+static void entry_view(struct station_req *r, struct buf *b, const struct be_order *o, const char *id, const char *head)
 {
 	struct buf when = {0}, reg = {0};
 	lb_format_local(&when, o->clinical_ms);
@@ -225,9 +224,8 @@ static void entry_view(struct station_req *r, struct buf *b, const struct be_ord
 		station_html(b, "<tr><th>%s</th><td>%s</td></tr>", T_("Form serial", "用紙番号"), o->form_serial);
 	if (o->paper_at)
 		station_html(b, "<tr><th>%s</th><td>%s</td></tr>", T_("Paper kept at", "原本の保管場所"), o->paper_at);
-	station_html(b, "<tr><th>%s</th><td>%s · %s (#%l)</td></tr><tr><th>%s</th><td>",
-	             T_("Registered", "登録"), reg.data, o->registered_by ? o->registered_by : "?", (long)o->seq,
-	             T_("Back-entry", "遡及入力"));
+	station_html(b, "<tr><th>%s</th><td>%s · %s (#%l)</td></tr><tr><th>%s</th><td>", T_("Registered", "登録"),
+	             reg.data, o->registered_by ? o->registered_by : "?", (long)o->seq, T_("Back-entry", "遡及入力"));
 	steps_cell(r, b, o->done);
 	station_html(b, "</td></tr></table></section>");
 	buf_release(&when);
@@ -235,8 +233,7 @@ static void entry_view(struct station_req *r, struct buf *b, const struct be_ord
 }
 
 /* The register form for a new number; v is the wristband's patient when checked (NULL: not yet). */
-static void register_form(struct station_req *r, struct buf *b, const struct reg *g,
-                          const struct store_patient_view *v)
+static void register_form(struct station_req *r, struct buf *b, const struct reg *g, const struct store_patient_view *v)
 {
 	char now[32];
 	time_t t = time(NULL);
@@ -245,8 +242,9 @@ static void register_form(struct station_req *r, struct buf *b, const struct reg
 	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M", &tm);
 	station_html(b, "<form method=\"post\" action=\"/backentry/register\" id=\"register-form\" data-number=\"%s\">",
 	             g->number);
-	station_html(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\"><input type=\"hidden\" name=\"number\""
-	                " value=\"%s\"><p class=\"number\">%s <b id=\"new-number\">%s</b> (%s)</p>",
+	station_html(b,
+	             "<input type=\"hidden\" name=\"csrf\" value=\"%s\"><input type=\"hidden\" name=\"number\""
+	             " value=\"%s\"><p class=\"number\">%s <b id=\"new-number\">%s</b> (%s)</p>",
 	             r->sess.csrf, g->number, T_("Number", "番号"), g->number, T_("not registered yet", "未登録"));
 	station_html(b,
 	             "<p><label>%s <input name=\"patient\" id=\"patient\" value=\"%s\" autocomplete=\"off\"%R></label>"

@@ -159,8 +159,9 @@ static void filter_form(struct station_req *r, struct buf *b, const struct filte
 	for (int k = 0; k < BE_KIND_COUNT; k++)
 		station_html(b, "<option value=\"%s\"%R>%s</option>", be_kind_name(k),
 		             x->flt.kind == k ? " selected" : "", be_kind_label_in(k, r->lang_ja));
-	station_html(b, "</select></label> <label>%s <select name=\"missing\" id=\"f-missing\"><option value=\"\">%s"
-	                "</option>",
+	station_html(b,
+	             "</select></label> <label>%s <select name=\"missing\" id=\"f-missing\"><option value=\"\">%s"
+	             "</option>",
 	             T_("Step still missing", "未完了の工程"), T_("any", "いずれか"));
 	for (int i = 0; i < 3; i++)
 		station_html(b, "<option value=\"%R\"%R>%s</option>", be_step_name(steps[i]),
@@ -188,9 +189,10 @@ int station_page_backlog(struct station_req *r, struct station_resp *p)
 {
 	if (!may_look(r)) {
 		if (station_audit_or_refuse(r, p, "denied", NULL, "backlog: role") == 0)
-			station_page_error(r, p, 403,
-			                   T_("The back-entry worklist is for the records office (roles clerk and admin).",
-			                      "遡及入力の作業一覧は医事課・診療情報管理 (ロール clerk・admin) 用です。"));
+			station_page_error(
+			        r, p, 403,
+			        T_("The back-entry worklist is for the records office (roles clerk and admin).",
+			           "遡及入力の作業一覧は医事課・診療情報管理 (ロール clerk・admin) 用です。"));
 		return 0;
 	}
 	struct filters x;
@@ -206,7 +208,8 @@ int station_page_backlog(struct station_req *r, struct station_resp *p)
 	int rc = station_incident_get(r->st, 0, &f);
 	if (rc < 0) {
 		lb_warn(L_("station: incident file: %s", "station: インシデント記録ファイル: %s"), lb_errmsg());
-		station_page_error(r, p, 500, T_("The incident file cannot be read.", "インシデント記録ファイルを読めません。"));
+		station_page_error(r, p, 500,
+		                   T_("The incident file cannot be read.", "インシデント記録ファイルを読めません。"));
 		goto done;
 	}
 	struct buf detail = {0};
@@ -221,20 +224,22 @@ int station_page_backlog(struct station_req *r, struct station_resp *p)
 	station_html(b, "<div class=\"backlog\"><h1>%s</h1>", T_("Back-entry worklist", "遡及入力の作業一覧"));
 	const char *marked = station_arg(r, "marked");
 	if (marked && *marked && strlen(marked) < 8 && strspn(marked, "0123456789") == strlen(marked))
-		station_html(b, "<p class=\"ok\" id=\"marked\">%s %s</p>", T_("Recorded, entries:", "記録しました (件数):"),
-		             marked);
+		station_html(b, "<p class=\"ok\" id=\"marked\">%s %s</p>",
+		             T_("Recorded, entries:", "記録しました (件数):"), marked);
 	filter_form(r, b, &x);
 	struct rows w = {.r = r, .b = b, .mark = may_mark(r)};
 	int more = 0;
 	if (w.mark)
-		station_html(b, "<form method=\"post\" action=\"/backentry/backlog/mark\" id=\"mark-form\">"
-		                "<input type=\"hidden\" name=\"csrf\" value=\"%s\"><input type=\"hidden\" name=\"ward\""
-		                " value=\"%s\"><input type=\"hidden\" name=\"kind\" value=\"%s\"><input type=\"hidden\""
-		                " name=\"missing\" value=\"%s\">",
+		station_html(b,
+		             "<form method=\"post\" action=\"/backentry/backlog/mark\" id=\"mark-form\">"
+		             "<input type=\"hidden\" name=\"csrf\" value=\"%s\"><input type=\"hidden\" name=\"ward\""
+		             " value=\"%s\"><input type=\"hidden\" name=\"kind\" value=\"%s\"><input type=\"hidden\""
+		             " name=\"missing\" value=\"%s\">",
 		             r->sess.csrf, x.ward.data ? x.ward.data : "", x.kind.data ? x.kind.data : "",
 		             x.missing.data ? x.missing.data : "");
-	station_html(b, "<table class=\"list\" id=\"backlog\"><thead><tr>%R<th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
-	                "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+	station_html(b,
+	             "<table class=\"list\" id=\"backlog\"><thead><tr>%R<th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+	             "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 	             w.mark ? "<th></th>" : "", T_("Number", "番号"), T_("Ward", "病棟"), T_("Kind", "種類"),
 	             T_("Patient", "患者"), T_("Clinical time", "記載日時"), T_("Written by", "記載者"),
 	             T_("Paper kept at", "原本の保管場所"), T_("Steps", "工程"));
@@ -262,8 +267,7 @@ int station_page_backlog(struct station_req *r, struct station_resp *p)
 	if (more) {
 		buf_reset(&u);
 		list_url(&u, &x, w.last);
-		station_html(b, "<a href=\"%s\" id=\"next-page\">%s</a>", u.data,
-		             T_("next 100", "次の 100 件"));
+		station_html(b, "<a href=\"%s\" id=\"next-page\">%s</a>", u.data, T_("next 100", "次の 100 件"));
 	}
 	buf_release(&u);
 	station_html(b, "</nav></div>");
@@ -276,8 +280,7 @@ done:
 
 /* ---- POST /backentry/backlog/mark ---------------------------------------------------------------------------- */
 
-static int mark_refuse(struct station_req *r, struct station_resp *p, int status, const char *detail,
-                       const char *msg)
+static int mark_refuse(struct station_req *r, struct station_resp *p, int status, const char *detail, const char *msg)
 {
 	if (station_audit_or_refuse(r, p, "backentry", NULL, detail) < 0)
 		return 0;
@@ -340,7 +343,8 @@ int station_backlog_mark(struct station_req *r, struct station_resp *p)
 	else if (!n)
 		msg = T_("Tick at least one entry.", "記録する項目にチェックを入れてください。");
 	else if (step < 0)
-		msg = T_("Choose entered, scanned, billed or waive.", "入力・スキャン・請求・省略のいずれかを選んでください。");
+		msg = T_("Choose entered, scanned, billed or waive.",
+		         "入力・スキャン・請求・省略のいずれかを選んでください。");
 	else if (waive && rlead >= reason.len)
 		msg = T_("A waiver needs a reason.", "省略には理由が必要です。");
 	else if (waive && strpbrk(reason.data, "\r\n"))
@@ -424,11 +428,12 @@ void station_backentry_burndown(struct station_req *r, struct buf *b, struct inc
 	station_html(b, "<section class=\"burndown\" id=\"burndown\"><h2>%s</h2>",
 	             T_("Back-entry: entries outstanding at the end of each day",
 	                "遡及入力: 日ごとの未完了件数 (バーンダウン)"));
-	station_html(b,
-	             "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"burndown-chart\" viewBox=\"0 0 %d %d\" width=\"%d\""
-	             " height=\"%d\" role=\"img\" aria-label=\"%s\"><title>%s</title>",
-	             W, H, W, H, T_("Outstanding back-entry per day", "遡及入力の未完了件数の推移"),
-	             T_("Outstanding back-entry per day", "遡及入力の未完了件数の推移"));
+	station_html(
+	        b,
+	        "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"burndown-chart\" viewBox=\"0 0 %d %d\" width=\"%d\""
+	        " height=\"%d\" role=\"img\" aria-label=\"%s\"><title>%s</title>",
+	        W, H, W, H, T_("Outstanding back-entry per day", "遡及入力の未完了件数の推移"),
+	        T_("Outstanding back-entry per day", "遡及入力の未完了件数の推移"));
 	station_html(b,
 	             "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>"
 	             "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>",
@@ -444,8 +449,8 @@ void station_backentry_burndown(struct station_req *r, struct buf *b, struct inc
 		         (long long)d[i].outstanding, L + bw * (double)i + bw * 0.1, (double)(H - B) - h, bw * 0.8, h);
 	}
 	station_html(b, "<text x=\"%d\" y=\"%d\" font-size=\"11\">%s</text>", L, H - B + 16, first);
-	station_html(b, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%s</text></svg>", W - R, H - B + 16,
-	             last);
+	station_html(b, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%s</text></svg>", W - R,
+	             H - B + 16, last);
 	station_html(b, "<p id=\"burndown-now\">%s <b>%l</b> (%s)</p></section>",
 	             T_("Outstanding now:", "現在の未完了:"), (long)d[n - 1].outstanding, last);
 	free(d);

@@ -58,7 +58,7 @@ static void redirect(struct station_resp *p, int status, const char *to)
 static int safe_next(const char *s)
 {
 	static const char *const ok[] = {"/search",   "/patient/", "/census", "/appointments", "/drugs",
-	                                 "/rx/check", "/barcode",  "/print",  "/incident", "/backentry/"};
+	                                 "/rx/check", "/barcode",  "/print",  "/incident",     "/backentry/"};
 	if (!s || strlen(s) > 400 || s[0] != '/' || s[1] == '/' || strchr(s, '\\'))
 		return 0;
 	for (const char *p = s; *p; p++)
