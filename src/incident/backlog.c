@@ -96,6 +96,28 @@ int be_backlog_list(struct incident_file *f, const struct be_filter *flt, int (*
 
 #define DAY_MS INT64_C(86400000)
 
+/* Add the rows of sql (day index from d0, count) into per[0..count): one pass over the table, not one per day. A
+ * row before d0 counts on the first day; one after the last day on none. */
+static int per_day(struct incident_file *f, const char *sql, int64_t d0, size_t count, int64_t *per)
+{
+	sqlite3_stmt *st;
+	int rc = be_prepare(f, sql, &st);
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, d0);
+	sqlite3_bind_int64(st, 2, DAY_MS);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t k = sqlite3_column_int64(st, 0);
+		if (k < 0)
+			k = 0;
+		if ((uint64_t)k < count)
+			per[k] += sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	return step == SQLITE_DONE ? 0 : incident_sqlerr(f, "reading the incident file");
+}
+
 int be_burndown(struct incident_file *f, int64_t now_ms, struct be_day **days, size_t *n)
 {
 	*days = NULL;
@@ -110,33 +132,31 @@ int be_burndown(struct incident_file *f, int64_t now_ms, struct be_day **days, s
 	sqlite3_finalize(st);
 	if (first < 0 || first > now_ms)
 		return 0;
-	if ((rc = be_prepare(f,
-	                     "SELECT (SELECT count(*) FROM be_backlog WHERE registered_ms < ?1) -"
-	                     " (SELECT count(*) FROM be_backlog WHERE closed_ms < ?1)",
-	                     &st)) < 0)
-		return rc;
 	int64_t d0 = first - first % DAY_MS;
 	size_t count = (size_t)((now_ms - d0) / DAY_MS) + 1;
-	*days = lb_calloc(count, sizeof(**days));
-	for (size_t i = 0; i < count; i++) {
-		sqlite3_reset(st);
-		int64_t end = d0 + (int64_t)(i + 1) * DAY_MS;
-		sqlite3_bind_int64(st, 1, end);
-		if (sqlite3_step(st) != SQLITE_ROW) {
-			rc = incident_sqlerr(f, "reading the incident file");
-			break;
+	/* registered and closed per day (a day: [d0 + k DAY, d0 + (k + 1) DAY)), then running sums: outstanding at the
+	 * end of day k = registered before its end - closed before its end */
+	int64_t *reg = lb_calloc(count, sizeof(*reg)), *closed = lb_calloc(count, sizeof(*closed));
+	if ((rc = per_day(f, "SELECT (registered_ms - ?1) / ?2 AS k, count(*) FROM be_backlog GROUP BY k", d0, count,
+	                  reg)) == 0)
+		rc = per_day(f,
+		             "SELECT (closed_ms - ?1) / ?2 AS k, count(*) FROM be_backlog WHERE closed_ms IS NOT NULL"
+		             " GROUP BY k",
+		             d0, count, closed);
+	if (rc == 0) {
+		*days = lb_calloc(count, sizeof(**days));
+		int64_t r = 0, c = 0;
+		for (size_t i = 0; i < count; i++) {
+			r += reg[i];
+			c += closed[i];
+			(*days)[i].day_ms = d0 + (int64_t)i * DAY_MS;
+			(*days)[i].outstanding = r - c;
 		}
-		(*days)[i].day_ms = end - DAY_MS;
-		(*days)[i].outstanding = sqlite3_column_int64(st, 0);
+		*n = count;
 	}
-	sqlite3_finalize(st);
-	if (rc < 0) {
-		free(*days);
-		*days = NULL;
-		return rc;
-	}
-	*n = count;
-	return 0;
+	free(reg);
+	free(closed);
+	return rc;
 }
 
 int64_t be_verify_rows(struct incident_file *f)
