@@ -96,66 +96,72 @@ int be_backlog_list(struct incident_file *f, const struct be_filter *flt, int (*
 
 #define DAY_MS INT64_C(86400000)
 
-/* Add the rows of sql (day index from d0, count) into per[0..count): one pass over the table, not one per day. A
- * row before d0 counts on the first day; one after the last day on none. */
-static int per_day(struct incident_file *f, const char *sql, int64_t d0, size_t count, int64_t *per)
+/* The values of column 0 of sql, one int64 a row, into *out (n of them). */
+static int column_values(struct incident_file *f, const char *sql, int64_t **out, size_t *n)
 {
+	*out = NULL;
+	*n = 0;
 	sqlite3_stmt *st;
 	int rc = be_prepare(f, sql, &st);
 	if (rc < 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, d0);
-	sqlite3_bind_int64(st, 2, DAY_MS);
+	size_t cap = 0;
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t k = sqlite3_column_int64(st, 0);
-		if (k < 0)
-			k = 0;
-		if ((uint64_t)k < count)
-			per[k] += sqlite3_column_int64(st, 1);
+		if (*n == cap)
+			*out = lb_realloc(*out, (cap = cap ? 2 * cap : 1024) * sizeof(**out));
+		(*out)[(*n)++] = sqlite3_column_int64(st, 0);
 	}
 	sqlite3_finalize(st);
-	return step == SQLITE_DONE ? 0 : incident_sqlerr(f, "reading the incident file");
+	if (step != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return incident_sqlerr(f, "reading the incident file");
+	}
+	return 0;
 }
 
 int be_burndown(struct incident_file *f, int64_t now_ms, struct be_day **days, size_t *n)
 {
 	*days = NULL;
 	*n = 0;
-	sqlite3_stmt *st;
-	int rc = be_prepare(f, "SELECT min(registered_ms) FROM be_backlog", &st);
-	if (rc < 0)
-		return rc;
-	int64_t first = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL
-	                        ? sqlite3_column_int64(st, 0)
-	                        : -1;
-	sqlite3_finalize(st);
-	if (first < 0 || first > now_ms)
-		return 0;
-	int64_t d0 = first - first % DAY_MS;
-	size_t count = (size_t)((now_ms - d0) / DAY_MS) + 1;
-	/* registered and closed per day (a day: [d0 + k DAY, d0 + (k + 1) DAY)), then running sums: outstanding at the
-	 * end of day k = registered before its end - closed before its end */
-	int64_t *reg = lb_calloc(count, sizeof(*reg)), *closed = lb_calloc(count, sizeof(*closed));
-	if ((rc = per_day(f, "SELECT (registered_ms - ?1) / ?2 AS k, count(*) FROM be_backlog GROUP BY k", d0, count,
-	                  reg)) == 0)
-		rc = per_day(f,
-		             "SELECT (closed_ms - ?1) / ?2 AS k, count(*) FROM be_backlog WHERE closed_ms IS NOT NULL"
-		             " GROUP BY k",
-		             d0, count, closed);
-	if (rc == 0) {
-		*days = lb_calloc(count, sizeof(**days));
-		int64_t r = 0, c = 0;
-		for (size_t i = 0; i < count; i++) {
-			r += reg[i];
-			c += closed[i];
-			(*days)[i].day_ms = d0 + (int64_t)i * DAY_MS;
-			(*days)[i].outstanding = r - c;
+	/* Two passes over the table, the days counted here: registered and closed per UTC day, then running sums
+	 * (outstanding at the end of a day = registered before its end - closed before its end). A GROUP BY of the
+	 * day would sort every row, and a count per day would read the table once a day. */
+	int64_t *reg = NULL, *cl = NULL;
+	size_t nreg = 0, ncl = 0;
+	int rc = column_values(f, "SELECT registered_ms FROM be_backlog", &reg, &nreg);
+	int64_t first = INT64_MAX;
+	for (size_t i = 0; i < nreg; i++)
+		if (reg[i] < first)
+			first = reg[i];
+	if (rc == 0 && nreg && first <= now_ms)
+		rc = column_values(f, "SELECT closed_ms FROM be_backlog WHERE closed_ms IS NOT NULL", &cl, &ncl);
+	if (rc == 0 && nreg && first <= now_ms) {
+		int64_t d0 = first - first % DAY_MS;
+		size_t count = (size_t)((now_ms - d0) / DAY_MS) + 1;
+		int64_t *per = lb_calloc(count, sizeof(*per));
+		for (size_t i = 0; i < nreg; i++) /* a row after the last day counts on none */
+			if ((uint64_t)((reg[i] - d0) / DAY_MS) < count)
+				per[(reg[i] - d0) / DAY_MS]++;
+		for (size_t i = 0; i < ncl; i++) { /* one closed before the first day, from the first day */
+			int64_t k = cl[i] < d0 ? 0 : (cl[i] - d0) / DAY_MS;
+			if ((uint64_t)k < count)
+				per[k]--;
 		}
+		*days = lb_calloc(count, sizeof(**days));
+		int64_t out = 0;
+		for (size_t i = 0; i < count; i++) {
+			out += per[i];
+			(*days)[i].day_ms = d0 + (int64_t)i * DAY_MS;
+			(*days)[i].outstanding = out;
+		}
+		free(per);
 		*n = count;
 	}
 	free(reg);
-	free(closed);
+	free(cl);
 	return rc;
 }
 
