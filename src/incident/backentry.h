@@ -64,9 +64,10 @@ enum be_kind {
 	BE_NOTE,
 	BE_KIND_COUNT
 };
-const char *be_kind_name(int k);  /* "prescription" */
-const char *be_kind_label(int k); /* "処方" (ja) / "prescription" (en) in the current language */
-int be_kind_parse(const char *s); /* name or Japanese label; -1 when none */
+const char *be_kind_name(int k);             /* "prescription" */
+const char *be_kind_label(int k);            /* "処方" (ja) / "prescription" (en) in the current language */
+const char *be_kind_label_in(int k, int ja); /* the same in the language asked for (a station's reader) */
+int be_kind_parse(const char *s);            /* name or Japanese label; -1 when none */
 
 /* Does the EHR (the store) know this patient ID? 1 yes, 0 no, < 0 error. */
 typedef int (*be_patient_known_fn)(const char *id, void *arg);
@@ -143,6 +144,11 @@ int be_steps_mark(struct incident_file *f, const char *const *numbers, size_t n,
 /* The outstanding orders (not all three steps done or waived) matching flt. */
 int be_backlog_list(struct incident_file *f, const struct be_filter *flt, int (*each)(const struct be_order *, void *),
                     void *arg);
+/* One page of the backlog (the station's worklist): at most limit outstanding orders matching flt (patient not
+ * used) whose numbers come after after ("" or NULL: from the first), by number; *more = 1 when more follow. Keyset
+ * paging over the partial indexes of the open rows: a page reads about the rows it shows, never counts them all. */
+int be_backlog_page(struct incident_file *f, const struct be_filter *flt, const char *after, size_t limit,
+                    int (*each)(const struct be_order *, void *), void *arg, int *more);
 /* Outstanding orders at the end of each UTC day (day_ms = its start) from the first registration to now_ms. */
 struct be_day {
 	int64_t day_ms;

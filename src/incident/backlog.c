@@ -96,47 +96,73 @@ int be_backlog_list(struct incident_file *f, const struct be_filter *flt, int (*
 
 #define DAY_MS INT64_C(86400000)
 
+/* The values of column 0 of sql, one int64 a row, into *out (n of them). */
+static int column_values(struct incident_file *f, const char *sql, int64_t **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st;
+	int rc = be_prepare(f, sql, &st);
+	if (rc < 0)
+		return rc;
+	size_t cap = 0;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap)
+			*out = lb_realloc(*out, (cap = cap ? 2 * cap : 1024) * sizeof(**out));
+		(*out)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return incident_sqlerr(f, "reading the incident file");
+	}
+	return 0;
+}
+
 int be_burndown(struct incident_file *f, int64_t now_ms, struct be_day **days, size_t *n)
 {
 	*days = NULL;
 	*n = 0;
-	sqlite3_stmt *st;
-	int rc = be_prepare(f, "SELECT min(registered_ms) FROM be_backlog", &st);
-	if (rc < 0)
-		return rc;
-	int64_t first = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL
-	                        ? sqlite3_column_int64(st, 0)
-	                        : -1;
-	sqlite3_finalize(st);
-	if (first < 0 || first > now_ms)
-		return 0;
-	if ((rc = be_prepare(f,
-	                     "SELECT (SELECT count(*) FROM be_backlog WHERE registered_ms < ?1) -"
-	                     " (SELECT count(*) FROM be_backlog WHERE closed_ms < ?1)",
-	                     &st)) < 0)
-		return rc;
-	int64_t d0 = first - first % DAY_MS;
-	size_t count = (size_t)((now_ms - d0) / DAY_MS) + 1;
-	*days = lb_calloc(count, sizeof(**days));
-	for (size_t i = 0; i < count; i++) {
-		sqlite3_reset(st);
-		int64_t end = d0 + (int64_t)(i + 1) * DAY_MS;
-		sqlite3_bind_int64(st, 1, end);
-		if (sqlite3_step(st) != SQLITE_ROW) {
-			rc = incident_sqlerr(f, "reading the incident file");
-			break;
+	/* Two passes over the table, the days counted here: registered and closed per UTC day, then running sums
+	 * (outstanding at the end of a day = registered before its end - closed before its end). A GROUP BY of the
+	 * day would sort every row, and a count per day would read the table once a day. */
+	int64_t *reg = NULL, *cl = NULL;
+	size_t nreg = 0, ncl = 0;
+	int rc = column_values(f, "SELECT registered_ms FROM be_backlog", &reg, &nreg);
+	int64_t first = INT64_MAX;
+	for (size_t i = 0; i < nreg; i++)
+		if (reg[i] < first)
+			first = reg[i];
+	if (rc == 0 && nreg && first <= now_ms)
+		rc = column_values(f, "SELECT closed_ms FROM be_backlog WHERE closed_ms IS NOT NULL", &cl, &ncl);
+	if (rc == 0 && nreg && first <= now_ms) {
+		int64_t d0 = first - first % DAY_MS;
+		size_t count = (size_t)((now_ms - d0) / DAY_MS) + 1;
+		int64_t *per = lb_calloc(count, sizeof(*per));
+		for (size_t i = 0; i < nreg; i++) /* a row after the last day counts on none */
+			if ((uint64_t)((reg[i] - d0) / DAY_MS) < count)
+				per[(reg[i] - d0) / DAY_MS]++;
+		for (size_t i = 0; i < ncl; i++) { /* one closed before the first day, from the first day */
+			int64_t k = cl[i] < d0 ? 0 : (cl[i] - d0) / DAY_MS;
+			if ((uint64_t)k < count)
+				per[k]--;
 		}
-		(*days)[i].day_ms = end - DAY_MS;
-		(*days)[i].outstanding = sqlite3_column_int64(st, 0);
+		*days = lb_calloc(count, sizeof(**days));
+		int64_t out = 0;
+		for (size_t i = 0; i < count; i++) {
+			out += per[i];
+			(*days)[i].day_ms = d0 + (int64_t)i * DAY_MS;
+			(*days)[i].outstanding = out;
+		}
+		free(per);
+		*n = count;
 	}
-	sqlite3_finalize(st);
-	if (rc < 0) {
-		free(*days);
-		*days = NULL;
-		return rc;
-	}
-	*n = count;
-	return 0;
+	free(reg);
+	free(cl);
+	return rc;
 }
 
 int64_t be_verify_rows(struct incident_file *f)

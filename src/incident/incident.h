@@ -510,6 +510,8 @@ struct incident_report_draft {
 	size_t nfields, unknown;
 	struct incident_report_list course, decisions, evidence;
 	int64_t now_ms;
+	struct be_day *burndown; /* back-entry outstanding per day (backentry.h be_burndown), printed as a chart */
+	size_t nburndown;
 };
 /* Fill the draft of incident id (0: the open one) as of now_ms. */
 int incident_report_build(struct incident_file *f, int64_t id, int draft, int64_t now_ms,

@@ -39,6 +39,11 @@ const char *be_kind_label(int k)
 	return k >= 0 && k < BE_KIND_COUNT ? lb_tr(kinds[k].name, kinds[k].ja) : "?";
 }
 
+const char *be_kind_label_in(int k, int ja)
+{
+	return k >= 0 && k < BE_KIND_COUNT ? (ja ? kinds[k].ja : kinds[k].name) : "?";
+}
+
 int be_kind_parse(const char *s)
 {
 	for (int k = 0; s && k < BE_KIND_COUNT; k++)
@@ -384,4 +389,51 @@ int be_patient_unlink(struct incident_file *f, const char *dp, const char *who, 
 {
 	int rc = dp_ok(f, dp);
 	return rc < 0 ? rc : link_write(f, dp, NULL, who, os_user, seq);
+}
+
+int be_backlog_page(struct incident_file *f, const struct be_filter *flt, const char *after, size_t limit,
+                    int (*each)(const struct be_order *, void *), void *arg, int *more)
+{
+	*more = 0;
+	/* only the clauses of the filters given, so that SQLite picks be_backlog_ward (ward, kind, number) for a
+	 * ward and be_backlog_open (number) otherwise, and stops after limit + 1 rows in number order */
+	struct buf sql = {0};
+	buf_adds(&sql, "SELECT " ORDER_COLS " FROM be_backlog b JOIN be_orders o ON o.number = b.number"
+	               " WHERE b.done <> 7 AND b.number > ?1");
+	if (flt && flt->ward)
+		buf_adds(&sql, " AND b.ward = ?2");
+	if (flt && flt->kind >= 0)
+		buf_adds(&sql, " AND b.kind = ?3");
+	if (flt && flt->missing_step)
+		buf_adds(&sql, " AND (b.done & ?4) = 0");
+	buf_adds(&sql, " ORDER BY b.number LIMIT ?5");
+	sqlite3_stmt *st;
+	int rc = be_prepare(f, sql.data, &st);
+	buf_release(&sql);
+	if (rc < 0)
+		return rc;
+	incident_bind_text(st, 1, after ? after : "");
+	if (flt && flt->ward)
+		incident_bind_text(st, 2, flt->ward);
+	if (flt && flt->kind >= 0)
+		incident_bind_text(st, 3, be_kind_name(flt->kind));
+	if (flt && flt->missing_step)
+		sqlite3_bind_int(st, 4, flt->missing_step);
+	sqlite3_bind_int64(st, 5, (int64_t)limit + 1);
+	size_t seen = 0;
+	int step;
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (seen++ == limit) {
+			*more = 1;
+			break;
+		}
+		struct be_order o;
+		read_order(st, &o);
+		rc = each(&o, arg);
+		be_order_release(&o);
+	}
+	if (rc == 0 && !*more && step != SQLITE_DONE)
+		rc = incident_sqlerr(f, "reading the incident file");
+	sqlite3_finalize(st);
+	return rc;
 }

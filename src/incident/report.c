@@ -7,11 +7,13 @@
  * course of the response, the decisions and the evidence with their times. The forms are Japanese, so the draft is
  * too; under --lang en each label is followed by its English. Nothing here writes to the file.
  */
+#include "backentry.h"
 #include "incident_int.h"
 #include "print/print.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *const draft_names[INCIDENT_DRAFTS] = {"mhlw", "police", "ppc-preliminary", "ppc-final",
                                                          "ransomware-common"};
@@ -262,6 +264,11 @@ int incident_report_build(struct incident_file *f, int64_t id, int draft, int64_
 			r->unknown++;
 	}
 	incident_facts_release(&fs);
+	/* the back-entry of paper orders (a report after the outage says how far it has come) */
+	if ((rc = be_burndown(f, now_ms, &r->burndown, &r->nburndown)) < 0) {
+		incident_report_release(r);
+		return rc;
+	}
 	return 0;
 }
 
@@ -276,6 +283,7 @@ void incident_report_release(struct incident_report_draft *r)
 	list_release(&r->course);
 	list_release(&r->decisions);
 	list_release(&r->evidence);
+	free(r->burndown);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -576,9 +584,17 @@ void incident_report_json(const struct incident_report_draft *r, struct buf *out
 	json_end(&w);
 }
 
+/* "2026/12/07" of the UTC day starting at ms. */
+static void day_label(char out[16], int64_t ms)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	strftime(out, 16, "%Y/%m/%d", gmtime_r(&t, &tm));
+}
+
 int incident_report_pdf(const struct incident_report_draft *r, const char *path)
 {
-	size_t n = 1 + r->nfields + 3;
+	size_t n = 1 + r->nfields + 3 + 1;
 	struct print_section *sec = lb_calloc(n, sizeof(*sec));
 	struct buf *bodies = lb_calloc(n, sizeof(*bodies));
 	struct buf *heads = lb_calloc(n, sizeof(*heads));
@@ -601,6 +617,23 @@ int incident_report_pdf(const struct incident_report_draft *r, const char *path)
 		sec[k].heading = heads[k].data;
 		sec[k].body = bodies[k].data;
 	}
+	/* the burn-down: outstanding back-entry at the end of each day, as bars */
+	int64_t *v = r->nburndown ? lb_calloc(r->nburndown, sizeof(*v)) : NULL;
+	char first[16] = "", last[16] = "";
+	struct print_bars bars = {r->nburndown, v, first, last};
+	if (r->nburndown) {
+		for (size_t i = 0; i < r->nburndown; i++)
+			v[i] = r->burndown[i].outstanding;
+		day_label(first, r->burndown[0].day_ms);
+		day_label(last, r->burndown[r->nburndown - 1].day_ms);
+		label(&heads[k], "遡及入力の未完了件数 (日ごと)", "back-entry outstanding per day");
+		label(&bodies[k], "現在の未完了件数", "outstanding now");
+		buf_addf(&bodies[k], ": %lld", (long long)v[r->nburndown - 1]);
+		sec[k].heading = heads[k].data;
+		sec[k].body = bodies[k].data;
+		sec[k].bars = &bars;
+		k++;
+	}
 	struct buf as_of = {0};
 	lb_format_utc(&as_of, r->now_ms, 0);
 	struct buf title = {0};
@@ -613,6 +646,7 @@ int incident_report_pdf(const struct incident_report_draft *r, const char *path)
 	free(bodies);
 	free(heads);
 	free(sec);
+	free(v);
 	buf_release(&as_of);
 	buf_release(&title);
 	return rc;

@@ -146,11 +146,18 @@ int print_table(const char *path, const struct print_table *t, struct print_stat
 /*
  * A plain document of headed sections into path (an incident report draft): title in the running header, mark in
  * its frame (NULL: the downtime mark), as_of the time of the data (a stored time stamp, as lb_format_stamp reads
- * it). Each section is a heading bar (NULL: none) and a body whose lines are wrapped and broken across pages.
+ * it). Each section is a heading bar (NULL: none) and a body whose lines are wrapped and broken across pages,
+ * and optionally a bar chart drawn with cairo below it.
  */
+struct print_bars {
+	size_t n;
+	const int64_t *v;         /* n values, 0 or more: a bar each, left to right, the axis from 0 to the highest */
+	const char *first, *last; /* the labels under the first and the last bar */
+};
 struct print_section {
 	const char *heading;
 	const char *body;
+	const struct print_bars *bars; /* a bar chart below the body (the back-entry burn-down), or NULL */
 };
 int print_text_doc(const char *path, const char *title, const char *mark, const char *as_of,
                    const struct print_section *s, size_t n, struct print_stats *st);

@@ -4,7 +4,40 @@
  */
 #include "print_int.h"
 
+#include <stdio.h>
 #include <string.h>
+
+/* A bar chart 150 points high across the text width: axes, the highest value, a bar per value, the end labels. */
+static void bars(struct pdoc *d, const struct print_bars *c)
+{
+	const double h = 150, x0 = PDOC_LEFT + 40, x1 = PDOC_RIGHT - 8;
+	pdoc_need(d, h + 24);
+	double top = d->y + 4, base = d->y + h;
+	int64_t max = 1;
+	for (size_t i = 0; i < c->n; i++)
+		if (c->v[i] > max)
+			max = c->v[i];
+	char lab[32];
+	snprintf(lab, sizeof(lab), "%lld", (long long)max);
+	pdoc_text(d, PDOC_LEFT, top - 4, 36, 8, PT_RIGHT | PT_ONELINE, lab);
+	pdoc_text(d, PDOC_LEFT, base - 8, 36, 8, PT_RIGHT | PT_ONELINE, "0");
+	double bw = (x1 - x0) / (double)c->n;
+	for (size_t i = 0; i < c->n; i++) {
+		double bh = (base - top) * (double)(c->v[i] < 0 ? 0 : c->v[i]) / (double)max;
+		pdoc_fill(d, x0 + bw * (double)i + bw * 0.1, base - bh, bw * 0.8, bh, 0.35);
+	}
+	cairo_set_source_rgb(d->cr, 0, 0, 0);
+	cairo_set_line_width(d->cr, 0.8);
+	cairo_move_to(d->cr, x0, top);
+	cairo_line_to(d->cr, x0, base);
+	cairo_stroke(d->cr);
+	pdoc_hline(d, x0, x1, base, 0.8);
+	if (c->first)
+		pdoc_text(d, x0, base + 3, (x1 - x0) / 2, 8, PT_ONELINE, c->first);
+	if (c->last)
+		pdoc_text(d, x0 + (x1 - x0) / 2, base + 3, (x1 - x0) / 2, 8, PT_ONELINE | PT_RIGHT, c->last);
+	d->y = base + 18;
+}
 
 int print_text_doc(const char *path, const char *title, const char *mark, const char *as_of,
                    const struct print_section *s, size_t n, struct print_stats *st)
@@ -31,6 +64,8 @@ int print_text_doc(const char *path, const char *title, const char *mark, const 
 			d.y += h + 2;
 			p += len + (nl ? 1 : 0);
 		}
+		if (s[i].bars && s[i].bars->n)
+			bars(&d, s[i].bars);
 		d.y += 6;
 	}
 	buf_release(&line);

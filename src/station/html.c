@@ -243,15 +243,15 @@ void station_page_begin(struct station_req *r, struct buf *b, const char *title,
 		        b,
 		        "<a href=\"/search\">%s</a> <a href=\"/census\">%s</a> <a href=\"/appointments\">%s</a> "
 		        "<a href=\"/drugs\">%s</a> <a href=\"/barcode\">%s</a> <a href=\"/print\">%s</a> "
-		        "<a href=\"/incident\">%s</a> "
+		        "<a href=\"/incident\">%s</a> <a href=\"/backentry/register\">%s</a> "
 		        "<button type=\"button\" id=\"print-btn\">%s</button> "
 		        "<span class=\"user\">%s (%s)</span> "
 		        "<form method=\"post\" action=\"/logout\" class=\"inline\"><input type=\"hidden\" name=\"csrf\""
 		        " value=\"%s\"><button type=\"submit\">%s</button></form> ",
 		        T_("Search", "患者検索"), T_("Ward census", "病棟一覧"), T_("Outpatient calls", "外来予約"),
 		        T_("Drugs", "薬品検索"), T_("Barcode check", "バーコード照合"), T_("Paper (PDF)", "帳票 (PDF)"),
-		        T_("Headquarters", "対策本部"), T_("Print", "印刷"), r->sess.user,
-		        station_role_label(r, r->sess.role), r->sess.csrf, T_("Log out", "ログアウト"));
+		        T_("Headquarters", "対策本部"), T_("Paper orders", "紙オーダ登録"), T_("Print", "印刷"),
+		        r->sess.user, station_role_label(r, r->sess.role), r->sess.csrf, T_("Log out", "ログアウト"));
 	const char *q = strchr(self, '?');
 	station_html(b, "<a class=\"lang\" href=\"%s%Rlang=%R\">%R</a></nav>", self, q ? "&amp;" : "?",
 	             r->lang_ja ? "en" : "ja", r->lang_ja ? "English" : "日本語");

@@ -370,6 +370,7 @@ int station_page_incident(struct station_req *r, struct station_resp *p)
 		station_incident_cards_section(r, b, f);
 		station_incident_facts_section(r, b, f);
 	}
+	station_backentry_burndown(r, b, f); /* after the outage too: headquarters sees when back-entry ends */
 	station_html(b, "</div>");
 	station_page_end(r, b);
 	incident_state_release(&s);

@@ -4,7 +4,8 @@
  * Routes: GET /healthz (no login), GET /static/… (assets, no login), GET|POST /login, POST /logout, GET /search,
  * GET /patient/<id>, GET /census, GET /appointments (&format=csv), POST /audit/print, GET /drugs, /drugs.json,
  * /rx/check, POST /rx/record, /barcode, /print, /print/{forms,ward,patient}.pdf, the headquarters pages GET /incident,
- * /incident/timeline and POST /incident/{declare,phase,decide,log}. Everything else is 404; patient data is never
+ * /incident/timeline and POST /incident/{declare,phase,decide,log}, back-entry GET|POST /backentry/register, GET
+ * /backentry/backlog and POST /backentry/backlog/mark. Everything else is 404; patient data is never
  * served without a valid session.
  */
 #include "station_int.h"
@@ -57,7 +58,7 @@ static void redirect(struct station_resp *p, int status, const char *to)
 static int safe_next(const char *s)
 {
 	static const char *const ok[] = {"/search",   "/patient/", "/census", "/appointments", "/drugs",
-	                                 "/rx/check", "/barcode",  "/print",  "/incident"};
+	                                 "/rx/check", "/barcode",  "/print",  "/incident",     "/backentry/"};
 	if (!s || strlen(s) > 400 || s[0] != '/' || s[1] == '/' || strchr(s, '\\'))
 		return 0;
 	for (const char *p = s; *p; p++)
@@ -328,6 +329,10 @@ void station_route(struct station_req *r, struct station_resp *p, const char *co
 			station_rx_record(r, p);
 		} else if (!strncmp(path, "/incident/", 10)) {
 			station_incident_post(r, p, path + 10);
+		} else if (!strcmp(path, "/backentry/register")) {
+			station_page_backentry_register(r, p);
+		} else if (!strcmp(path, "/backentry/backlog/mark")) {
+			station_backlog_mark(r, p);
 		} else {
 			station_page_error(r, p, 404, T_("No such page.", "そのページはありません。"));
 		}
@@ -359,6 +364,10 @@ void station_route(struct station_req *r, struct station_resp *p, const char *co
 		station_page_incident(r, p);
 	else if (!strcmp(path, "/incident/timeline"))
 		station_page_incident_timeline(r, p);
+	else if (!strcmp(path, "/backentry/register"))
+		station_page_backentry_register(r, p);
+	else if (!strcmp(path, "/backentry/backlog"))
+		station_page_backlog(r, p);
 	else
 		station_page_error(r, p, 404, T_("No such page.", "そのページはありません。"));
 }

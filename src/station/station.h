@@ -75,7 +75,9 @@ struct station_audit_entry {
 	const char *user;    /* "" before login */
 	const char *action;  /* login, login-failed, login-locked, login-delayed, unlock, logout, search, view, census,
 	                        appointments, export, print, denied, drug-search, rx-check, rx-record, barcode,
-	                        incident (the headquarters forms: "log #12", "refused: …") */
+	                        incident (the headquarters forms: "log #12", "refused: …"), backentry (the paper
+	                        order register and the worklist: "order DT-… #12", "open DT-… #12", "mark entered 3
+	                        #40", "backlog ward=3A …", "refused …") */
 	const char *patient; /* patient ID or NULL */
 	const char *page;    /* the path asked for */
 	const char *address; /* client IP address */

@@ -288,6 +288,16 @@ int station_incident_fact_post(struct station_req *r, struct station_resp *p,
                                int (*refuse)(struct station_req *, struct station_resp *, int, const char *,
                                              const char *));
 
+/* ---- back-entry (pages_backentry.c, pages_backlog.c; issue 16) ----------------------------------------------- */
+
+/* GET|POST /backentry/register: a ward registers its paper orders (scan the number label, the wristband, a kind). */
+int station_page_backentry_register(struct station_req *r, struct station_resp *p);
+/* GET /backentry/backlog (the records office's worklist), POST /backentry/backlog/mark (bulk steps). */
+int station_page_backlog(struct station_req *r, struct station_resp *p);
+int station_backlog_mark(struct station_req *r, struct station_resp *p);
+/* The board's burn-down chart (inline SVG) of the back-entry in f; nothing when nothing was registered. */
+void station_backentry_burndown(struct station_req *r, struct buf *b, struct incident_file *f);
+
 /* ---- scans (scan.c) ------------------------------------------------------------------------------------------ */
 
 #define STATION_SCAN_MAX 128
