@@ -137,7 +137,8 @@ int cmd_watch(int argc, char **argv)
 	        "  lifeboat watch /srv/share --alerts /var/log/lifeboat/alerts.jsonl --canaries --respond stop\n"
 	        "  lifeboat watch /srv/ssmix2 /srv/backup-staging --syslog --pin-vault /srv/vault\n"
 	        "  lifeboat watch ~/drill --for 60s --source inotify --json\n"
-	        "  lifeboat watch --logs /var/log/auth.log --logs /var/log/fortigate.log --rules /etc/lifeboat/rules \\\n"
+	        "  lifeboat watch --logs /var/log/auth.log --logs /var/log/fortigate.log --rules /etc/lifeboat/rules "
+	        "\\\n"
 	        "      --logs-state /var/lib/lifeboat/logs.state --syslog"};
 	int i = cli_parse(argc, argv, opts, &help, &code);
 	if (i < 0) {
@@ -145,26 +146,27 @@ int cmd_watch(int argc, char **argv)
 		lb_strlist_free(&rules);
 		return code;
 	}
-	code = watch_cmd_run(argc, argv, i, &(struct watch_cli){.alerts = alerts,
-	                                                        .exec_cmd = exec_cmd,
-	                                                        .respond = respond,
-	                                                        .pin = pin,
-	                                                        .source = source,
-	                                                        .run_for = run_for,
-	                                                        .health = health,
-	                                                        .marks = marks,
-	                                                        .format = format,
-	                                                        .logs_state = logs_state,
-	                                                        .json = json,
-	                                                        .syslog = syslog,
-	                                                        .canaries = canaries,
-	                                                        .no_baseline = no_baseline,
-	                                                        .from_start = from_start,
-	                                                        .no_builtin = no_builtin,
-	                                                        .max_files = max_files,
-	                                                        .rate_limit = rate_limit,
-	                                                        .logs = &logs,
-	                                                        .rules = &rules});
+	code = watch_cmd_run(argc, argv, i,
+	                     &(struct watch_cli){.alerts = alerts,
+	                                         .exec_cmd = exec_cmd,
+	                                         .respond = respond,
+	                                         .pin = pin,
+	                                         .source = source,
+	                                         .run_for = run_for,
+	                                         .health = health,
+	                                         .marks = marks,
+	                                         .format = format,
+	                                         .logs_state = logs_state,
+	                                         .json = json,
+	                                         .syslog = syslog,
+	                                         .canaries = canaries,
+	                                         .no_baseline = no_baseline,
+	                                         .from_start = from_start,
+	                                         .no_builtin = no_builtin,
+	                                         .max_files = max_files,
+	                                         .rate_limit = rate_limit,
+	                                         .logs = &logs,
+	                                         .rules = &rules});
 	lb_strlist_free(&logs);
 	lb_strlist_free(&rules);
 	return code;

@@ -37,8 +37,8 @@ struct group {
 	/* lt/lte (has_upper): one window from the group's first event, judged when it is over */
 	uint64_t wn, wfirst_line, wlast_line;
 	int64_t wstart, wlast_ts;
-	int over;        /* value_count: more distinct values than upper */
-	char *wfile;     /* of the window's last event */
+	int over;    /* value_count: more distinct values than upper */
+	char *wfile; /* of the window's last event */
 	const char *wfile_src;
 };
 
@@ -255,8 +255,8 @@ static void window_close(struct logs_ruleset *rs, int corr, struct group *g, log
 	g->over = 0;
 }
 
-static void window_add(struct logs_ruleset *rs, int corr, struct group *g, const struct log_event *e,
-                       logs_alert_fn cb, void *arg)
+static void window_add(struct logs_ruleset *rs, int corr, struct group *g, const struct log_event *e, logs_alert_fn cb,
+                       void *arg)
 {
 	const struct logs_corr *c = rs->corrs[corr];
 	int64_t ts = e->ts_ms;

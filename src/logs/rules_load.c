@@ -488,12 +488,15 @@ static int corr_body(struct ld *d, struct logs_corr *c, yaml_node_t *root, yaml_
 				return fail(d, cond,
 				            L_("correlation condition: gte, gt, lte, lt or eq",
 				               "相関の condition は gte、gt、lte、lt、eq のいずれかです"));
-			if ((upper ? seen_hi : seen_lo) || (c->op < 0 && seen_lo) || (!strcmp(k, "eq") && seen_lo + seen_hi))
-				return fail(d, cond,
-				            L_("correlation condition: one lower bound (gte, gt), one upper bound (lte, lt), or "
-				               "eq alone",
-				               "相関の condition は下限 (gte, gt) と上限 (lte, lt) を 1 つずつ、または eq "
-				               "だけです"));
+			if ((upper ? seen_hi : seen_lo) || (c->op < 0 && seen_lo) ||
+			    (!strcmp(k, "eq") && seen_lo + seen_hi))
+				return fail(
+				        d, cond,
+				        L_("correlation condition: one lower bound (gte, gt), one upper bound (lte, "
+				           "lt), or "
+				           "eq alone",
+				           "相関の condition は下限 (gte, gt) と上限 (lte, lt) を 1 つずつ、または eq "
+				           "だけです"));
 			if (upper) {
 				seen_hi = 1;
 				if (!strcmp(k, "lt") && x == 0)

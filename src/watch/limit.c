@@ -68,16 +68,17 @@ static void rate_alert(struct watch *w, struct watch_rate *r, int final)
 		buf_addf(&d,
 		         L_("%llu alerts of rule %s were not sent in the last %llds (more than %ld a minute); see "
 		            "the log lines and the files themselves",
-		            "ルール %s のアラート %llu 件を直近 %lld 秒間送りませんでした (1 分間に %ld "
+		            "%llu 件のアラート (ルール %s) を直近 %lld 秒間送りませんでした (1 分間に %ld "
 		            "件を超えたため)。ログや対象ファイルを直接確認してください"),
 		         (unsigned long long)r->suppressed, r->rule, (long long)(w->now_s - r->start_s), rate_max(w));
 	else
-		buf_addf(&d,
-		         L_("more than %ld alerts of rule %s in a minute: further ones are counted, not sent, until the "
-		            "minute is over",
-		            "ルール %s のアラートが 1 分間に %ld 件を超えました: この 1 分が終わるまで残りは数えるだけで"
-		            "送りません"),
-		         rate_max(w), r->rule);
+		buf_addf(
+		        &d,
+		        L_("more than %ld alerts of rule %s in a minute: further ones are counted, not sent, until the "
+		           "minute is over",
+		           "1 分間に %ld 件を超えるアラート (ルール %s): この 1 分が終わるまで残りは数えるだけで"
+		           "送りません"),
+		        rate_max(w), r->rule);
 	struct json_w jw = {.out = &j};
 	json_obj(&jw);
 	json_kv_str(&jw, "time", ts.data);

@@ -92,7 +92,8 @@ static void detail(struct buf *d, const struct logs_alert *a)
 {
 	const char *title = logs_alert_title(a);
 	if (!a->is_correlation) {
-		buf_addf(d, L_("%s (%s line %llu)", "%s (%s の %llu 行目)"), title, a->file, (unsigned long long)a->lineno);
+		buf_addf(d, L_("%s (%s line %llu)", "%s (%s の %llu 行目)"), title, a->file,
+		         (unsigned long long)a->lineno);
 		return;
 	}
 	struct buf g = {0};
@@ -304,7 +305,8 @@ int watch_logs_open(struct watch *w)
 		nstdin += (size_t)L->f[i].is_stdin;
 	}
 	if (nstdin > 1)
-		return lb_error_tr(LB_EUSAGE, "--logs - (stdin) can be given once", "--logs - (標準入力) は 1 回だけです");
+		return lb_error_tr(LB_EUSAGE, "--logs - (stdin) can be given once",
+		                   "--logs - (標準入力) は 1 回だけです");
 	if (o->logs_state)
 		state_load(L, o->logs_state);
 	for (size_t i = 0; i < o->nlogs; i++) {

@@ -108,7 +108,7 @@ struct watch {
 	int64_t overflow_alert_s;
 	uint64_t overflow_unreported;
 	int watch_limit_alerted;
-	char *alerts_real; /* resolved alerts path, ignored as an event source */
+	char *alerts_real;      /* resolved alerts path, ignored as an event source */
 	struct watch_src *src;  /* NULL when only logs are watched */
 	struct watch_map dedup; /* limit.c: log alert keys -> a: severity + 1, b: when (s) */
 	struct watch_rate *rates;
