@@ -82,6 +82,7 @@ static void env_free(struct env *e)
 	watch_map_free(&e->w.files);
 	watch_map_free(&e->w.exts);
 	watch_map_free(&e->w.canary);
+	watch_rate_free(&e->w); /* the de-duplication and rate-limit state (limit.c) */
 	buf_release(&e->alerts);
 	buf_release(&e->paths);
 	buf_release(&e->last);
