@@ -34,6 +34,7 @@ struct watch_logs {
 	size_t n;
 	struct log_event *e;
 	int stdin_fd;
+	int stdin_flags; /* as found, restored at the end (-1: untouched) */
 };
 
 /* ---- alerts ------------------------------------------------------------------------------------------------- */
@@ -235,7 +236,7 @@ static void state_save(struct watch *w)
 
 /* ---- the logs ----------------------------------------------------------------------------------------------- */
 
-static int open_file(struct watch *w, struct wl_file *f, const char *given)
+static int open_file(struct watch *w, struct wl_file *f, const char *given, int *stdin_flags)
 {
 	f->is_stdin = !strcmp(given, "-");
 	char *rp = f->is_stdin ? NULL : realpath(given, NULL);
@@ -245,6 +246,7 @@ static int open_file(struct watch *w, struct wl_file *f, const char *given)
 		return rc;
 	if (f->is_stdin) {
 		int fl = fcntl(0, F_GETFL);
+		*stdin_flags = fl;
 		if (fl >= 0)
 			fcntl(0, F_SETFL, fl | O_NONBLOCK);
 		return 0;
@@ -273,7 +275,7 @@ int watch_logs_open(struct watch *w)
 		return 0;
 	struct watch_logs *L = lb_calloc(1, sizeof *L);
 	w->logs = L;
-	L->stdin_fd = -1;
+	L->stdin_fd = L->stdin_flags = -1;
 	if (!o->no_builtin_rules)
 		logs_rules_load_embedded(&L->rs);
 	for (size_t i = 0; i < o->nrules; i++) {
@@ -312,7 +314,7 @@ int watch_logs_open(struct watch *w)
 	for (size_t i = 0; i < o->nlogs; i++) {
 		free(L->f[i].path);
 		L->f[i].path = NULL;
-		if ((rc = open_file(w, &L->f[i], o->logs[i])) < 0)
+		if ((rc = open_file(w, &L->f[i], o->logs[i], &L->stdin_flags)) < 0)
 			return rc;
 		if (L->f[i].is_stdin)
 			L->stdin_fd = 0;
@@ -387,6 +389,8 @@ void watch_logs_close(struct watch *w)
 		log_reader_close(L->f[i].r);
 		free(L->f[i].path);
 	}
+	if (L->stdin_flags >= 0) /* stdin may be shared with a shell: leave it blocking as it was */
+		fcntl(0, F_SETFL, L->stdin_flags);
 	free(L->f);
 	free(L->e);
 	logs_rules_release(&L->rs);

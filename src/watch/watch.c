@@ -92,6 +92,15 @@ static void health(struct watch *w, int64_t start_ns, uint64_t *last_events, int
 	        secs > 0 ? (double)(w->sum->events - *last_events) / secs : 0.0, w->files.n,
 	        (unsigned long long)w->sum->overflows, (unsigned long long)a, (unsigned long long)w->sum->alerts[2],
 	        (unsigned long long)w->sum->alerts[3]);
+	if (w->logs)
+		lb_info(L_("watch: health: logs: %llu lines, %llu malformed, %llu alerts, %llu alerts held back by the "
+		           "rate "
+		           "limit",
+		           "監視: 稼働状況: ログ: %llu 行、形式の誤り %llu 行、アラート %llu "
+		           "件、レート制限で送らなかった"
+		           "アラート %llu 件"),
+		        (unsigned long long)w->sum->log_lines, (unsigned long long)w->sum->log_warnings,
+		        (unsigned long long)w->sum->log_alerts, (unsigned long long)w->sum->suppressed);
 	*last_events = w->sum->events;
 	*last_ns = now;
 }
