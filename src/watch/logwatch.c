@@ -25,6 +25,7 @@ struct wl_file {
 	struct log_reader *r;
 	char *path; /* as resolved at start: what the state file calls it */
 	int is_stdin, ended, busy;
+	int failing; /* the last read failed: warned once, until a read works again */
 	uint64_t saved_off, saved_line, saved_dev, saved_ino;
 };
 
@@ -241,6 +242,10 @@ static int open_file(struct watch *w, struct wl_file *f, const char *given, int 
 	f->is_stdin = !strcmp(given, "-");
 	char *rp = f->is_stdin ? NULL : realpath(given, NULL);
 	f->path = rp ? rp : lb_strdup(given);
+	struct stat st;
+	if (!f->is_stdin && stat(f->path, &st) == 0 && S_ISDIR(st.st_mode))
+		return lb_error_tr(LB_EINVAL, "'%s' is a folder, not a log file (watch folders as PATH)",
+		                   "'%s' はフォルダでログファイルではありません (フォルダは PATH で監視します)", given);
 	int rc = log_reader_open(&f->r, f->is_stdin ? "-" : f->path, w->o->log_format, 1);
 	if (rc < 0)
 		return rc;
@@ -338,10 +343,12 @@ int watch_logs_read(struct watch *w)
 			logs_rules_match(&L->rs, L->e, on_log_alert, w);
 		}
 		w->sum->log_lines += (uint64_t)k;
-		if (rc < 0) {
-			lb_warn(L_("watch: %s", "監視: %s"), lb_errmsg());
+		if (rc < 0 && !f->failing)
+			lb_warn(L_("watch: %s (trying again every 100 ms)", "監視: %s (100 ms ごとに再試行します)"),
+			        lb_errmsg());
+		if (rc < 0)
 			lb_error_clear();
-		}
+		f->failing = rc < 0;
 		f->busy = k == READ_BUDGET;
 		more |= f->busy;
 		if (f->is_stdin && rc == 0 && log_reader_ended(f->r)) {

@@ -257,4 +257,10 @@ PY
 run "$LIFEBOAT" watch --logs "$T/nonexistent.log"
 expect_rc 2 "a log that does not exist"
 expect_one_line_err "a log that does not exist"
+run "$LIFEBOAT" watch --logs "$T"
+expect_rc 2 "a folder as a log"
+expect_one_line_err "a folder as a log"
+run "$LIFEBOAT" watch --logs "$APP" --format nosuch
+expect_rc 2 "an unknown --format"
+expect_one_line_err "an unknown --format"
 finish

@@ -1,8 +1,8 @@
 /*
  * test_logs_corr.c - Sigma correlations (rules_corr.c) and the shipped rules (data/logs/rules, embedded): the
  * brute force of issue 18's acceptance (30 failures from one address in a minute: one alert naming it; a success
- * after it: a second; the same failures over a day: none), value_count, temporal, the bound on groups, and each
- * shipped rule on an event written for it.
+ * after it: a second; the same failures over a day: none), value_count, temporal, lt/lte and ranges (judged when the
+ * window is over), the bound on groups, and each shipped rule on an event written for it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
