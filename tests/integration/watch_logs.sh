@@ -2,6 +2,7 @@
 # `lifeboat watch --logs`: log files followed inside watch, the Sigma rules run on them, alerts in watch's format.
 #   1. an SSH brute force (30 failures from one address within a minute) appended to a followed auth.log raises
 #      exactly one correlation alert naming the address, with the file and line; a success after it a second one;
+#      a burst with the log rotated in its middle (mv + a new file) still counts every failure: one alert;
 #   2. a JSON log rotated mid-burst (renamed, a few lines more into the old file, a new file) and later truncated
 #      (copytruncate), with half-written lines: every line's alert comes exactly once (none lost, none repeated),
 #      line numbers start over in the new file; a malformed line and a malformed rule are named with file and line
@@ -118,14 +119,22 @@ sshline "Accepted password for admin from 203.0.113.45 port 50999 ssh2" >>"$AUTH
 CHECKS=$((CHECKS + 1))
 wait_for "$T/bf.jsonl" "any(a.get('correlation',{}).get('type') == 'temporal_ordered' for a in al)" ||
 	fail "no alert for the success after the brute force"
-sleep 0.5
+# a second burst from another address, the log rotated in the middle of it (mv + a new file)
+for i in $(seq 1 12); do sshline "Failed password for root from 192.0.2.77 port $((60000 + i)) ssh2"; done >>"$AUTH"
+mv "$AUTH" "$AUTH.1"
+sshline "Failed password for root from 192.0.2.77 port 60013 ssh2" >>"$AUTH.1" # the writer not reopened yet
+for i in $(seq 14 30); do sshline "Failed password for root from 192.0.2.77 port $((60000 + i)) ssh2"; done >>"$AUTH"
+CHECKS=$((CHECKS + 1))
+wait_for "$T/bf.jsonl" "any(a.get('correlation',{}).get('group') == {'source_ip': '192.0.2.77'} for a in al)" ||
+	fail "no brute-force alert across the rotation"
+sleep 1.5
 stop_logwatch
 CHECKS=$((CHECKS + 1))
 python3 - "$T/bf.jsonl" "$(realpath "$AUTH")" <<'PY' || fail "brute force alerts"
 import json, sys
 al = [json.loads(l) for l in open(sys.argv[1])]
 corr = [a for a in al if "correlation" in a]
-ec = [a for a in corr if a["correlation"]["type"] == "event_count"]
+ec = [a for a in corr if a["correlation"]["type"] == "event_count" and "192.0.2.77" not in a["detail"]]
 to = [a for a in corr if a["correlation"]["type"] == "temporal_ordered"]
 assert len(ec) == 1, "event_count alerts: %d (the 25 old failures must not count: watch starts at the end)" % len(ec)
 assert len(to) == 1, "temporal_ordered alerts: %d" % len(to)
@@ -140,6 +149,10 @@ assert "203.0.113.45" in a["detail"], a["detail"]
 b = to[0]
 assert b["correlation"]["group"] == {"source_ip": "203.0.113.45"} and b["severity"] == "critical", b
 assert b["line"] == 57, b["line"]
+r = [a for a in corr if a["correlation"]["group"] == {"source_ip": "192.0.2.77"}]
+assert len(r) == 1 and r[0]["correlation"]["count"] == 20, r
+# 13 failures in the old file, then the new file's line 7 is the 20th
+assert r[0]["line"] == 7 and r[0]["file"] == sys.argv[2], (r[0]["line"], r[0]["file"])
 PY
 
 # ---- 2. rotation, truncation, half lines --------------------------------------------------------------------------
