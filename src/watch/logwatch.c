@@ -26,6 +26,8 @@ struct wl_file {
 	char *path; /* as resolved at start: what the state file calls it */
 	int is_stdin, ended, busy;
 	int failing; /* the last read failed: warned once, until a read works again */
+	int oneshot; /* the rest of a file rotated while watch was down: read to its end, then done */
+	int rotated; /* the state names another file than the one at the path now */
 	uint64_t saved_off, saved_line, saved_dev, saved_ino;
 };
 
@@ -215,7 +217,7 @@ static void state_save(struct watch *w)
 	int changed = 0;
 	for (size_t i = 0; i < L->n; i++) {
 		struct wl_file *f = &L->f[i];
-		if (f->is_stdin)
+		if (f->is_stdin || f->oneshot)
 			continue;
 		uint64_t off, ln, dev, ino;
 		log_reader_pos(f->r, &off, &ln);
@@ -263,14 +265,40 @@ static int open_file(struct watch *w, struct wl_file *f, const char *given, int 
 	if (had && dev == f->saved_dev && ino == f->saved_ino)
 		rc = log_reader_seek(f->r, f->saved_off, f->saved_line); /* where the last run stopped */
 	else if (had)
-		rc = 0; /* a new file since the last run (rotated meanwhile): all of it is unread */
+		f->rotated = 1; /* a new file since the last run (rotated meanwhile): all of it is unread */
 	else if (!w->o->logs_from_start)
 		rc = log_reader_seek_end(f->r);
-	if (rc == 0) {
+	if (rc == 0 && !f->rotated) {
 		log_reader_pos(f->r, &f->saved_off, &f->saved_line);
 		f->saved_dev = dev, f->saved_ino = ino;
 	}
 	return rc;
+}
+
+/* A file rotated while watch was down: when PATH.1 is the file the state names, its rest (after the saved
+ * position) is read first, once. Returns 1 when f was filled. */
+static int open_rotated(struct watch *w, const struct wl_file *cur, struct wl_file *f)
+{
+	struct buf p = {0};
+	struct stat st;
+	buf_addf(&p, "%s.1", cur->path);
+	int ok = stat(p.data, &st) == 0 && (uint64_t)st.st_dev == cur->saved_dev &&
+	         (uint64_t)st.st_ino == cur->saved_ino && log_reader_open(&f->r, p.data, w->o->log_format, 0) == 0;
+	if (ok && log_reader_seek(f->r, cur->saved_off, cur->saved_line) < 0) {
+		log_reader_close(f->r);
+		f->r = NULL;
+		ok = 0;
+	}
+	if (ok) {
+		f->path = lb_strdup(p.data);
+		f->oneshot = 1;
+		lb_info(L_("watch: %s was rotated while watch was stopped: the rest of %s is read first",
+		           "監視: 停止中に %s がローテートされました: 先に %s の残りを読みます"),
+		        cur->path, p.data);
+	}
+	lb_error_clear();
+	buf_release(&p);
+	return ok;
 }
 
 int watch_logs_open(struct watch *w)
@@ -324,8 +352,19 @@ int watch_logs_open(struct watch *w)
 		if (L->f[i].is_stdin)
 			L->stdin_fd = 0;
 	}
+	/* the rest of a file rotated while watch was down goes just before the file now at its path */
+	struct wl_file *nf = lb_calloc(2 * L->n, sizeof *nf);
+	size_t k = 0;
+	for (size_t i = 0; i < L->n; i++) {
+		if (L->f[i].rotated && open_rotated(w, &L->f[i], &nf[k]))
+			k++;
+		nf[k++] = L->f[i];
+	}
+	free(L->f);
+	L->f = nf;
+	L->n = k;
 	L->e = lb_malloc(sizeof *L->e);
-	w->sum->log_files = L->n;
+	w->sum->log_files = o->nlogs;
 	return 0;
 }
 
@@ -335,8 +374,8 @@ int watch_logs_read(struct watch *w)
 	int more = 0;
 	for (size_t i = 0; i < L->n; i++) {
 		struct wl_file *f = &L->f[i];
-		if (f->ended)
-			continue;
+		if (f->ended || (i > 0 && L->f[i - 1].oneshot && !L->f[i - 1].ended))
+			continue; /* a file's lines after the rest of its rotated predecessor, in order */
 		int k = 0, rc = 0;
 		while (k < READ_BUDGET && (rc = log_reader_next(f->r, L->e)) > 0) {
 			k++;
@@ -351,6 +390,8 @@ int watch_logs_read(struct watch *w)
 		f->failing = rc < 0;
 		f->busy = k == READ_BUDGET;
 		more |= f->busy;
+		if (f->oneshot && rc == 0 && !f->busy)
+			f->ended = 1; /* read to its end: the file at the path goes on */
 		if (f->is_stdin && rc == 0 && log_reader_ended(f->r)) {
 			f->ended = 1;
 			L->stdin_fd = -1;

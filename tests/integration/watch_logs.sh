@@ -9,7 +9,8 @@
 #      and stop nothing;
 #   3. stdin (--logs -) works, and a flood of distinct alerts of one rule is held to the rate limit (30 a minute),
 #      the rest counted in a rate_limit alert; identical alerts are de-duplicated;
-#   4. a restart with --logs-state does not alert old lines again and does not miss lines written meanwhile.
+#   4. a restart with --logs-state does not alert old lines again and does not miss lines written meanwhile, even
+#      when the log was rotated meanwhile (the rest of FILE.1 first).
 # Every wait is bounded (20 s at most); every watcher is killed by the trap.
 . "$LB_SRC/tests/integration/lib.bash"
 set -e
@@ -264,6 +265,23 @@ al = [json.loads(l) for l in open(sys.argv[1]) if '"test-probe"' in l]
 got = [a["fields"]["msg"] for a in al]
 assert got == ["probe state 4", "probe state 5", "probe state 6"], got
 assert [a["line"] for a in al] == [4, 5, 6], [a["line"] for a in al]
+PY
+# rotated while watch was down: the rest of the old file (now app.log.1) first, then the new file
+for i in 7 8; do echo "{\"msg\":\"probe state $i\"}" >>"$APP"; done
+mv "$APP" "$APP.1"
+echo '{"msg":"probe state 9"}' >"$APP"
+start_logwatch st3 --logs "$APP" --rules "$R" --no-builtin --rate-limit -1 --format json --logs-state "$S"
+CHECKS=$((CHECKS + 1))
+wait_for "$T/st3.jsonl" "sum(a['rule'] == 'test-probe' for a in al) >= 3" 10 || fail "state run 3: lines missed"
+sleep 0.5
+stop_logwatch
+CHECKS=$((CHECKS + 1))
+python3 - "$T/st3.jsonl" "$(realpath "$APP")" <<'PY' || fail "restart after a rotation with --logs-state"
+import json, sys
+al = [json.loads(l) for l in open(sys.argv[1]) if '"test-probe"' in l]
+got = [(a["fields"]["msg"], a["file"], a["line"]) for a in al]
+app = sys.argv[2]
+assert got == [("probe state 7", app + ".1", 7), ("probe state 8", app + ".1", 8), ("probe state 9", app, 1)], got
 PY
 
 # ---- usage -------------------------------------------------------------------------------------------------------
