@@ -46,6 +46,7 @@ struct logs_state {
 	struct group **b;
 	size_t nb, n;
 	int64_t swept_ms; /* the stream time of the last look for windows over */
+	int upper;        /* any correlation with lt/lte (1), none (-1), not looked yet (0) */
 };
 
 static uint64_t fnv(int corr, const char *s, size_t n)
@@ -294,6 +295,14 @@ void lr_corr_sweep(struct logs_ruleset *rs, int64_t now_ms, logs_alert_fn cb, vo
 	if (!st || now_ms < st->swept_ms + 1000)
 		return;
 	st->swept_ms = now_ms;
+	if (!st->upper) {
+		st->upper = -1;
+		for (size_t i = 0; i < rs->ncorrs; i++)
+			if (rs->corrs[i]->has_upper)
+				st->upper = 1;
+	}
+	if (st->upper < 0)
+		return; /* nothing to judge by the clock: no walk over the groups */
 	for (size_t i = 0; i < st->nb; i++)
 		for (struct group *g = st->b[i]; g; g = g->next) {
 			const struct logs_corr *c = rs->corrs[g->corr];
