@@ -80,6 +80,7 @@ start_logwatch() {
 	local name=$1
 	shift
 	: >"$T/$name.jsonl"
+	: >"$T/$name.err"
 	"$LIFEBOAT" watch --alerts "$T/$name.jsonl" --json "$@" >"$T/$name.out" 2>"$T/$name.err" &
 	WPID=$!
 	PIDS="$PIDS $WPID"
