@@ -1,13 +1,17 @@
 /*
  * cmd_watch.c - `lifeboat watch`: watch folders for ransomware behaviour and raise alerts.
  *
- *   watch PATH… [--alerts FILE] [--syslog] [--exec CMD] [--canaries] [--respond stop] [--pin-vault R]
- *               [--source auto|fanotify|inotify] [--marks folders|filesystem] [--for DURATION] [--health-interval DURATION] [--json]
+ *   watch [PATH…] [--logs FILE]… [--rules DIR]… [--alerts FILE] [--syslog] [--exec CMD] [--canaries]
+ *               [--respond stop] [--pin-vault R] [--source auto|fanotify|inotify] [--marks folders|filesystem]
+ *               [--for DURATION] [--health-interval DURATION] [--rate-limit N] [--json]
+ *
+ * With --logs, log files (- for stdin) are followed and the Sigma rules run on them (docs/log-rules.md).
  *
  * Alerts are JSON lines (docs/watch-alerts.md): on stdout, or in FILE with --alerts. Runs in the foreground until
  * SIGTERM/SIGINT (or --for); exit 1 when a high or critical alert was raised during a bounded run.
  */
 #include "cli.h"
+#include "logs/reader.h"
 #include "watch/watch.h"
 
 #include <signal.h>
@@ -22,6 +26,15 @@ static void on_signal(int sig)
 	watch_stop = 1;
 }
 
+struct watch_cli {
+	const char *alerts, *exec_cmd, *respond, *pin, *source, *run_for, *health, *marks, *format, *logs_state;
+	int json, syslog, canaries, no_baseline, from_start, no_builtin;
+	long max_files, rate_limit;
+	const struct lb_strlist *logs, *rules;
+};
+
+static int watch_cmd_run(int argc, char **argv, int i, const struct watch_cli *c);
+
 static void print_alert(const char *json, void *ctx)
 {
 	(void)ctx;
@@ -35,8 +48,31 @@ int cmd_watch(int argc, char **argv)
 	const char *alerts = NULL, *exec_cmd = NULL, *respond = NULL, *pin = NULL, *source = "auto";
 	const char *run_for = NULL, *health = NULL, *marks = "folders";
 	int json = 0, syslog = 0, canaries = 0, no_baseline = 0, code;
-	long max_files = 0;
+	long max_files = 0, rate_limit = 0;
+	struct lb_strlist logs = {0}, rules = {0};
+	const char *format = "auto", *logs_state = NULL;
+	int from_start = 0, no_builtin = 0;
 	const struct lb_opt opts[] = {
+	        {LB_OPT_LIST, 'l', "logs", &logs, "FILE",
+	         "follow the log FILE as tail -F does (- for stdin) and run the Sigma rules on it (repeatable)",
+	         "ログ FILE を tail -F のように追いかけ Sigma ルールを適用 (- は標準入力、複数指定可)"},
+	        {LB_OPT_LIST, 'r', "rules", &rules, "DIR",
+	         "a folder or file of Sigma rules, besides the built-in ones (repeatable)",
+	         "組み込みに加える Sigma ルールのフォルダまたはファイル (複数指定可)"},
+	        {LB_OPT_FLAG, 0, "no-builtin", &no_builtin, NULL, "without the rules built into lifeboat",
+	         "lifeboat 組み込みのルールを使わない"},
+	        {LB_OPT_STRING, 'f', "format", &format, "F",
+	         "log format: auto (per file), syslog, journal, windows, suricata, fortigate or json",
+	         "ログの形式: auto (ファイルごとに判定)、syslog、journal、windows、suricata、fortigate、json"},
+	        {LB_OPT_FLAG, 0, "from-start", &from_start, NULL,
+	         "read what the logs hold already (default: only lines written from now on)",
+	         "ログに既にある行も読む (既定: これから書かれる行だけ)"},
+	        {LB_OPT_STRING, 0, "logs-state", &logs_state, "FILE",
+	         "remember how far each log was read in FILE: a restart goes on from there, no line lost or repeated",
+	         "各ログをどこまで読んだかを FILE に記録 (再起動してもそこから続け、行を失わず繰り返さない)"},
+	        {LB_OPT_INT, 0, "rate-limit", &rate_limit, "N",
+	         "at most N alerts of one rule a minute, the rest counted (30; -1: no limit)",
+	         "1 つのルールのアラートは 1 分間に N 件まで、残りは件数だけ (既定 30、-1 で無制限)", -1, 1000000},
 	        {LB_OPT_STRING, 'a', "alerts", &alerts, "FILE",
 	         "append alerts to FILE as JSON lines (high and critical fsync'd at once)",
 	         "アラートを FILE に JSON 行で追記 (high 以上は即 fsync)"},
@@ -74,7 +110,8 @@ int cmd_watch(int argc, char **argv)
 	        {0},
 	};
 	static const struct lb_cmd_help help = {
-	        "lifeboat watch PATH… [--alerts FILE] [--syslog] [--exec CMD] [--canaries] [--respond stop]\n"
+	        "lifeboat watch [PATH…] [--logs FILE]… [--rules DIR]… [--from-start] [--logs-state FILE]\n"
+	        "                      [--alerts FILE] [--syslog] [--exec CMD] [--canaries] [--respond stop]\n"
 	        "                      [--pin-vault REPO] [--source auto|fanotify|inotify] [--marks "
 	        "folders|filesystem]\n"
 	        "                      [--for DURATION] [--json]",
@@ -85,22 +122,75 @@ int cmd_watch(int argc, char **argv)
 	        "docs/watch-alerts.md.\n"
 	        "Uses fanotify as root (the writer's pid and program), inotify otherwise. Runs until SIGTERM/SIGINT "
 	        "or\n"
-	        "--for; exit code 1 when a high or critical alert was raised.",
+	        "--for; exit code 1 when a high or critical alert was raised.\n"
+	        "--logs FILE follows a log as tail -F does and raises the Sigma rules' alerts (built-in and --rules\n"
+	        "DIR) in the same format, to the same sinks (docs/log-rules.md).",
 	        "フォルダをランサムウェアの挙動について監視します: 構造が壊れて乱数状になるファイル、ランサムウェアが\n"
 	        "付ける拡張子、脅迫文、名前変更・削除の嵐、おとりファイルへの接触を、プロセスごとに 10 秒・60 "
 	        "秒の窓で\n"
 	        "集計します。アラート (low, medium, high, critical) は標準出力か --alerts FILE に JSON 行で出ます\n"
 	        "(docs/watch-alerts.md)。root では fanotify (書き込んだプロセスが分かる)、それ以外は inotify "
 	        "を使います。\n"
-	        "SIGTERM/SIGINT か --for で終了し、high 以上のアラートがあれば終了コード 1 です。",
+	        "SIGTERM/SIGINT か --for で終了し、high 以上のアラートがあれば終了コード 1 です。\n"
+	        "--logs FILE はログを tail -F のように追いかけ、Sigma ルール (組み込みと --rules DIR) の\n"
+	        "アラートを同じ形式・同じ出力先に出します (docs/log-rules.md)。",
 	        "  lifeboat watch /srv/share --alerts /var/log/lifeboat/alerts.jsonl --canaries --respond stop\n"
 	        "  lifeboat watch /srv/ssmix2 /srv/backup-staging --syslog --pin-vault /srv/vault\n"
-	        "  lifeboat watch ~/drill --for 60s --source inotify --json"};
+	        "  lifeboat watch ~/drill --for 60s --source inotify --json\n"
+	        "  lifeboat watch --logs /var/log/auth.log --logs /var/log/fortigate.log --rules /etc/lifeboat/rules "
+	        "\\\n"
+	        "      --logs-state /var/lib/lifeboat/logs.state --syslog"};
 	int i = cli_parse(argc, argv, opts, &help, &code);
-	if (i < 0)
+	if (i < 0) {
+		lb_strlist_free(&logs);
+		lb_strlist_free(&rules);
 		return code;
-	if (i >= argc)
-		return cli_usage(L_("watch needs at least one PATH", "watch には監視するフォルダ PATH が必要です"));
+	}
+	code = watch_cmd_run(argc, argv, i,
+	                     &(struct watch_cli){.alerts = alerts,
+	                                         .exec_cmd = exec_cmd,
+	                                         .respond = respond,
+	                                         .pin = pin,
+	                                         .source = source,
+	                                         .run_for = run_for,
+	                                         .health = health,
+	                                         .marks = marks,
+	                                         .format = format,
+	                                         .logs_state = logs_state,
+	                                         .json = json,
+	                                         .syslog = syslog,
+	                                         .canaries = canaries,
+	                                         .no_baseline = no_baseline,
+	                                         .from_start = from_start,
+	                                         .no_builtin = no_builtin,
+	                                         .max_files = max_files,
+	                                         .rate_limit = rate_limit,
+	                                         .logs = &logs,
+	                                         .rules = &rules});
+	lb_strlist_free(&logs);
+	lb_strlist_free(&rules);
+	return code;
+}
+
+static int watch_cmd_run(int argc, char **argv, int i, const struct watch_cli *c)
+{
+	const char *alerts = c->alerts, *exec_cmd = c->exec_cmd, *respond = c->respond, *pin = c->pin;
+	const char *source = c->source, *run_for = c->run_for, *health = c->health, *marks = c->marks;
+	int json = c->json, syslog = c->syslog, canaries = c->canaries, no_baseline = c->no_baseline;
+	long max_files = c->max_files;
+	if (i >= argc && !c->logs->n)
+		return cli_usage(L_("watch needs at least one PATH or --logs FILE",
+		                    "watch には監視するフォルダ PATH か --logs FILE が必要です"));
+	if (c->rules->n && !c->logs->n)
+		return cli_usage(L_("--rules needs --logs FILE", "--rules には --logs FILE が必要です"));
+	int fmt;
+	{
+		enum log_format f;
+		int prc = log_format_parse(c->format, &f);
+		if (prc < 0)
+			return cli_error(prc);
+		fmt = (int)f;
+	}
 	struct watch_opts o = {.paths = (const char *const *)argv + i,
 	                       .npaths = (size_t)(argc - i),
 	                       .alerts_path = alerts,
@@ -110,7 +200,16 @@ int cmd_watch(int argc, char **argv)
 	                       .canaries = canaries,
 	                       .no_baseline = no_baseline,
 	                       .max_files = (size_t)max_files,
-	                       .stop = &watch_stop};
+	                       .stop = &watch_stop,
+	                       .logs = c->logs->v,
+	                       .nlogs = c->logs->n,
+	                       .rules = c->rules->v,
+	                       .nrules = c->rules->n,
+	                       .no_builtin_rules = c->no_builtin,
+	                       .log_format = fmt,
+	                       .logs_from_start = c->from_start,
+	                       .logs_state = c->logs_state,
+	                       .rate_limit = c->rate_limit};
 	if (respond && strcmp(respond, "stop"))
 		return cli_usage(
 		        L_("--respond takes 'stop', not '%s'", "--respond には 'stop' を指定します ('%s' ではなく)"),
@@ -170,6 +269,18 @@ int cmd_watch(int argc, char **argv)
 		json_kv_int(&w, "baseline_ms", s.baseline_ms);
 		json_kv_int(&w, "dirs_watched", (int64_t)s.dirs_watched);
 		json_kv_int(&w, "run_ms", s.run_ms);
+		json_kv_int(&w, "suppressed", (int64_t)s.suppressed);
+		if (o.nlogs) {
+			json_key(&w, "logs");
+			json_obj(&w);
+			json_kv_int(&w, "files", (int64_t)s.log_files);
+			json_kv_int(&w, "lines", (int64_t)s.log_lines);
+			json_kv_int(&w, "warnings", (int64_t)s.log_warnings);
+			json_kv_int(&w, "rules", (int64_t)s.log_rules);
+			json_kv_int(&w, "rules_skipped", (int64_t)s.log_rules_skipped);
+			json_kv_int(&w, "alerts", (int64_t)s.log_alerts);
+			json_end(&w);
+		}
 		json_key(&w, "cpu_s");
 		json_double(&w, s.cpu_s);
 		json_key(&w, "alerts");

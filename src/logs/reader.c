@@ -23,6 +23,7 @@ size_t log_journal_record_len(const char *p, size_t n, int at_eof);
 struct log_reader {
 	char *path;
 	int fd, is_stdin, follow, eof, detected;
+	int again; /* a non-blocking input (stdin) had nothing for now: not its end */
 	enum log_format fmt;
 	char *buf;
 	size_t cap, start, len;
@@ -183,6 +184,9 @@ static ssize_t fill(struct log_reader *r)
 	do
 		k = read(r->fd, r->buf + r->len, r->cap - r->len);
 	while (k < 0 && errno == EINTR);
+	r->again = k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+	if (r->again)
+		return 0;
 	if (k < 0)
 		return lb_error_errno_tr(errno, "cannot read log '%s'", "ログ '%s' を読めません", r->path);
 	note_tail(r, r->buf + r->len, (size_t)k);
@@ -342,6 +346,8 @@ int log_reader_next(struct log_reader *r, struct log_event *e)
 		ssize_t k = fill(r);
 		if (k < 0)
 			return (int)k;
+		if (k == 0 && r->again)
+			return 0; /* a non-blocking stdin with nothing for now: a partial line waits for its end */
 		if (k == 0) {
 			r->eof = 1;
 			if (!r->follow)
@@ -350,6 +356,46 @@ int log_reader_next(struct log_reader *r, struct log_event *e)
 				continue;
 		}
 	}
+}
+
+int log_reader_ended(const struct log_reader *r)
+{
+	return r->eof && !r->follow && !r->again;
+}
+
+void log_reader_file_id(const struct log_reader *r, uint64_t *dev, uint64_t *ino)
+{
+	*dev = (uint64_t)r->dev;
+	*ino = (uint64_t)r->ino;
+}
+
+int log_reader_seek_end(struct log_reader *r)
+{
+	if (r->is_stdin)
+		return 0;
+	uint64_t off = 0, lines = 0, last = 0;
+	char *chunk = malloc(READ_CHUNK);
+	if (!chunk)
+		return lb_error_tr(LB_ENOMEM, "out of memory", "メモリが不足しています");
+	for (;;) {
+		ssize_t k = pread(r->fd, chunk, READ_CHUNK, (off_t)off);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			int e = errno;
+			free(chunk);
+			return lb_error_errno_tr(e, "cannot read log '%s'", "ログ '%s' を読めません", r->path);
+		}
+		if (k == 0)
+			break;
+		for (const char *q = chunk; (q = memchr(q, '\n', (size_t)(chunk + k - q))) != NULL; q++) {
+			lines++;
+			last = off + (uint64_t)(q - chunk) + 1;
+		}
+		off += (uint64_t)k;
+	}
+	free(chunk);
+	return log_reader_seek(r, last, lines);
 }
 
 void log_reader_wait(struct log_reader *r, int ms)

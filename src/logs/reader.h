@@ -56,6 +56,14 @@ uint64_t log_reader_warnings(const struct log_reader *r);
 void log_reader_pos(const struct log_reader *r, uint64_t *offset, uint64_t *lineno);
 /* Continue from a position log_reader_pos gave (the same file; a shorter file than offset reads from 0). */
 int log_reader_seek(struct log_reader *r, uint64_t offset, uint64_t lineno);
+/* Start following at the end: past the last complete line (a partial last line is read when it is finished),
+ * line numbers counted so that alerts still name the right line. stdin: nothing to skip. */
+int log_reader_seek_end(struct log_reader *r);
+/* The file the position refers to (the one being read: after a rotation, the old file until its end is read). */
+void log_reader_file_id(const struct log_reader *r, uint64_t *dev, uint64_t *ino);
+/* 1 when a read-once input (stdin) has ended: nothing more will come. A non-blocking stdin (O_NONBLOCK set by the
+ * caller) with nothing for now is not ended: log_reader_next returns 0 and holds a partial line. */
+int log_reader_ended(const struct log_reader *r);
 void log_reader_close(struct log_reader *r);
 
 #endif

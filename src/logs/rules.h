@@ -91,6 +91,11 @@ int logs_rules_compile(struct logs_ruleset *rs);
 /* Match one event against every rule; alerts through cb. Events come in time order per source. */
 void logs_rules_match(struct logs_ruleset *rs, const struct log_event *e, logs_alert_fn cb, void *arg);
 
+/* Correlations with an upper bound (condition lt/lte) fire when their window is over, which the next events tell
+ * (their times) or the clock: a follower calls this once a second with the time now, once it has read what there
+ * is. */
+void logs_rules_tick(struct logs_ruleset *rs, int64_t now_ms, logs_alert_fn cb, void *arg);
+
 struct logs_rules_stats {
 	size_t rules, correlations, skipped;
 	size_t indexed;  /* rules the literal prefilter guards (evaluated only when one of their literals occurs) */

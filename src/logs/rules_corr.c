@@ -34,11 +34,19 @@ struct group {
 	size_t head, n, cap;
 	int64_t *seen_ts; /* temporal: per reference, 0 when unseen (ts + 1 stored) */
 	uint64_t *seen_line;
+	/* lt/lte (has_upper): one window from the group's first event, judged when it is over */
+	uint64_t wn, wfirst_line, wlast_line;
+	int64_t wstart, wlast_ts;
+	int over;    /* value_count: more distinct values than upper */
+	char *wfile; /* of the window's last event */
+	const char *wfile_src;
 };
 
 struct logs_state {
 	struct group **b;
 	size_t nb, n;
+	int64_t swept_ms; /* the stream time of the last look for windows over */
+	int upper;        /* any correlation with lt/lte (1), none (-1), not looked yet (0) */
 };
 
 static uint64_t fnv(int corr, const char *s, size_t n)
@@ -53,7 +61,7 @@ static void group_free(struct group *g)
 {
 	for (size_t i = 0; i < g->n; i++)
 		free(g->e[(g->head + i) % g->cap].val);
-	free(g->e), free(g->key), free(g->seen_ts), free(g->seen_line);
+	free(g->e), free(g->key), free(g->seen_ts), free(g->seen_line), free(g->wfile);
 	free(g);
 }
 
@@ -141,7 +149,8 @@ static struct group *group_get(struct logs_ruleset *rs, int corr, const char *ke
 	memcpy(g->key, key, keylen);
 	g->key[keylen] = 0;
 	g->keylen = keylen;
-	g->cap = c->threshold < ENTRY_CAP_MAX ? (size_t)c->threshold : ENTRY_CAP_MAX;
+	uint64_t want = c->has_upper ? (c->type == LR_C_VALUE_COUNT ? c->upper + 1 : 1) : c->threshold;
+	g->cap = want < ENTRY_CAP_MAX ? (size_t)want : ENTRY_CAP_MAX;
 	if (g->cap == 0)
 		g->cap = 1;
 	if (c->type >= LR_C_TEMPORAL) {
@@ -202,6 +211,111 @@ static const char *type_name(enum lr_ctype t)
 	return n[t];
 }
 
+/* ---- lt/lte: windows judged when they are over ---------------------------------------------------------------
+ * The window starts at the group's first event and lasts the timespan; when it is over (an event of the group
+ * after it, or the clock: logs_rules_tick, or the stream's time: the next events of any group) its count is
+ * judged against [threshold, upper]. So "fewer than 3 logins in an hour" for a user who logged in once fires an
+ * hour after that login. A window still open when the input ends is not judged. */
+
+static void window_close(struct logs_ruleset *rs, int corr, struct group *g, logs_alert_fn cb, void *arg)
+{
+	const struct logs_corr *c = rs->corrs[corr];
+	uint64_t count = c->type == LR_C_VALUE_COUNT ? (uint64_t)g->n : g->wn;
+	int fire = g->wn && !g->over && count >= c->threshold && count <= c->upper;
+	if (fire && cb) {
+		struct logs_alert a = {0};
+		a.rule_id = c->id ? c->id : c->title_en;
+		a.title_en = c->title_en;
+		a.title_ja = c->title_ja;
+		a.level = c->level;
+		a.author = c->author;
+		a.tags = (const char *const *)c->tags;
+		a.ntags = c->ntags;
+		a.file = g->wfile ? g->wfile : "";
+		a.lineno = g->wlast_line;
+		a.ts_ms = g->wlast_ts;
+		a.is_correlation = 1;
+		a.corr_type = type_name(c->type);
+		a.ngroup = c->ngroup;
+		const char *kv = g->key;
+		for (size_t i = 0; i < c->ngroup; i++) {
+			a.group_names[i] = c->group[i];
+			a.group_values[i] = kv;
+			kv += strlen(kv) + 1;
+		}
+		a.count = count;
+		a.first_lineno = g->wfirst_line;
+		a.last_lineno = g->wlast_line;
+		a.first_ts_ms = g->wstart;
+		a.last_ts_ms = g->wlast_ts;
+		cb(&a, arg); /* not fed to other correlations: there is no event to give them */
+	}
+	while (g->n)
+		drop_front(g);
+	g->wn = 0;
+	g->over = 0;
+}
+
+static void window_add(struct logs_ruleset *rs, int corr, struct group *g, const struct log_event *e, logs_alert_fn cb,
+                       void *arg)
+{
+	const struct logs_corr *c = rs->corrs[corr];
+	int64_t ts = e->ts_ms;
+	if (g->wn && ts >= g->wstart + c->span_ms)
+		window_close(rs, corr, g, cb, arg);
+	if (c->type == LR_C_VALUE_COUNT) {
+		const struct log_field *f = log_event_get(e, c->field, strlen(c->field));
+		if (!f)
+			return;
+		int seen = 0;
+		for (size_t i = 0; i < g->n && !seen; i++)
+			seen = strlen(at(g, i)->val) == f->val_len && !memcmp(at(g, i)->val, f->val, f->val_len);
+		if (!seen && g->n == g->cap)
+			g->over = 1; /* more distinct values than the condition allows: the window cannot fire */
+		else if (!seen)
+			push(g, ts, e->lineno, lb_strndup(f->val, f->val_len));
+	}
+	if (!g->wn) {
+		g->wstart = ts;
+		g->wfirst_line = e->lineno;
+	}
+	g->wn++;
+	g->wlast_line = e->lineno;
+	g->wlast_ts = ts;
+	if (e->file != g->wfile_src || !g->wfile) {
+		free(g->wfile);
+		g->wfile = lb_strdup(e->file ? e->file : "");
+		g->wfile_src = e->file;
+	}
+}
+
+void lr_corr_sweep(struct logs_ruleset *rs, int64_t now_ms, logs_alert_fn cb, void *arg)
+{
+	struct logs_state *st = rs->state;
+	if (!st || now_ms < st->swept_ms + 1000)
+		return;
+	st->swept_ms = now_ms;
+	if (!st->upper) {
+		st->upper = -1;
+		for (size_t i = 0; i < rs->ncorrs; i++)
+			if (rs->corrs[i]->has_upper)
+				st->upper = 1;
+	}
+	if (st->upper < 0)
+		return; /* nothing to judge by the clock: no walk over the groups */
+	for (size_t i = 0; i < st->nb; i++)
+		for (struct group *g = st->b[i]; g; g = g->next) {
+			const struct logs_corr *c = rs->corrs[g->corr];
+			if (c->has_upper && g->wn && now_ms >= g->wstart + c->span_ms)
+				window_close(rs, g->corr, g, cb, arg);
+		}
+}
+
+void logs_rules_tick(struct logs_ruleset *rs, int64_t now_ms, logs_alert_fn cb, void *arg)
+{
+	lr_corr_sweep(rs, now_ms, cb, arg);
+}
+
 void lr_corr_feed(struct logs_ruleset *rs, int corr, int pos, const struct log_event *e, const struct logs_alert *hit,
                   logs_alert_fn cb, void *arg)
 {
@@ -221,6 +335,10 @@ void lr_corr_feed(struct logs_ruleset *rs, int corr, int pos, const struct log_e
 	struct group *g = group_get(rs, corr, key.data ? key.data : "", key.len, ts);
 	buf_release(&key);
 	g->last_ts = ts;
+	if (c->has_upper) {
+		window_add(rs, corr, g, e, cb, arg);
+		return;
+	}
 	uint64_t count = 0, first_line = e->lineno;
 	int64_t first_ts = ts;
 	int fire = 0;

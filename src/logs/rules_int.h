@@ -93,6 +93,9 @@ struct logs_corr {
 	int64_t span_ms;
 	int op; /* LR_GTE, LR_GT, or -1 for eq */
 	uint64_t threshold;
+	/* lt/lte: count <= upper, judged when the window (from the group's first event) is over: rules_corr.c */
+	int has_upper;
+	uint64_t upper;
 	int generate;
 	int silent; /* referenced by another correlation */
 	int *corr_of;
@@ -121,6 +124,8 @@ int lr_logsource_ok(const struct logs_rule *r, const struct log_event *e);
 /* rules_corr.c: feed a rule's (or a correlation's) hit to the correlations that count it. */
 void lr_corr_feed(struct logs_ruleset *rs, int corr, int pos, const struct log_event *e, const struct logs_alert *hit,
                   logs_alert_fn cb, void *arg);
+/* Judge the lt/lte windows over at now_ms (the stream's time or the clock), at most once a second. */
+void lr_corr_sweep(struct logs_ruleset *rs, int64_t now_ms, logs_alert_fn cb, void *arg);
 void lr_state_release(struct logs_state *st);
 size_t lr_state_groups(const struct logs_state *st);
 

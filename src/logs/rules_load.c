@@ -463,7 +463,7 @@ static int corr_body(struct ld *d, struct logs_corr *c, yaml_node_t *root, yaml_
 			return fail(d, cond,
 			            L_("correlation condition must be a map (gte: 20)",
 			               "相関の condition はマップです (gte: 20)"));
-		int seen = 0;
+		int seen_lo = 0, seen_hi = 0;
 		for (yaml_node_pair_t *p = cond->data.mapping.pairs.start; p < cond->data.mapping.pairs.top; p++) {
 			const char *k = scalar(yaml_document_get_node(d->doc, p->key));
 			const char *v = scalar(yaml_document_get_node(d->doc, p->value));
@@ -482,22 +482,49 @@ static int corr_body(struct ld *d, struct logs_corr *c, yaml_node_t *root, yaml_
 				return fail(d, cond,
 				            L_("correlation condition needs a whole number",
 				               "相関の condition には整数が必要です"));
+			/* a lower bound (gte, gt), an upper bound (lt, lte), both (a range), or eq */
+			int upper = !strcmp(k, "lt") || !strcmp(k, "lte");
+			if (strcmp(k, "gte") && strcmp(k, "gt") && strcmp(k, "eq") && !upper)
+				return fail(d, cond,
+				            L_("correlation condition: gte, gt, lte, lt or eq",
+				               "相関の condition は gte、gt、lte、lt、eq のいずれかです"));
+			if ((upper ? seen_hi : seen_lo) || (c->op < 0 && seen_lo) ||
+			    (!strcmp(k, "eq") && seen_lo + seen_hi))
+				return fail(
+				        d, cond,
+				        L_("correlation condition: one lower bound (gte, gt), one upper bound (lte, "
+				           "lt), or "
+				           "eq alone",
+				           "相関の condition は下限 (gte, gt) と上限 (lte, lt) を 1 つずつ、または eq "
+				           "だけです"));
+			if (upper) {
+				seen_hi = 1;
+				if (!strcmp(k, "lt") && x == 0)
+					return fail(d, cond,
+					            L_("correlation condition lt: 0 can never hold",
+					               "相関の condition lt: 0 は成り立ちません"));
+				c->upper = !strcmp(k, "lt") ? x - 1 : x;
+				c->has_upper = 1;
+				continue;
+			}
+			seen_lo = 1;
 			if (!strcmp(k, "gte"))
 				c->op = LR_GTE;
 			else if (!strcmp(k, "gt"))
 				c->op = LR_GT;
-			else if (!strcmp(k, "eq"))
-				c->op = -1;
-			else if (!strcmp(k, "lt") || !strcmp(k, "lte"))
-				return unsupported(d, cond, "correlation condition lt/lte (fires on absence)");
 			else
-				return fail(d, cond,
-				            L_("correlation condition: gte, gt or eq",
-				               "相関の condition は gte、gt、eq のいずれかです"));
-			if (seen++)
-				return unsupported(d, cond, "correlation condition with a range");
+				c->op = -1;
 			c->threshold = x;
 		}
+		if (c->has_upper && c->type >= LR_C_TEMPORAL)
+			return unsupported(d, cond, "temporal correlation with lt/lte");
+		if (c->has_upper && c->type == LR_C_VALUE_COUNT && c->upper >= 4096)
+			return unsupported(d, cond, "value_count lt/lte above 4096");
+		if (c->has_upper && !seen_lo)
+			c->threshold = 1, c->op = LR_GTE; /* a group exists once it has one event */
+		if (c->has_upper && c->threshold + (c->op == LR_GT) > c->upper)
+			return fail(d, cond,
+			            L_("correlation condition: the range is empty", "相関の condition の範囲が空です"));
 	} else if (c->type < LR_C_TEMPORAL) {
 		return fail(d, cn, L_("correlation has no condition", "相関に condition がありません"));
 	}

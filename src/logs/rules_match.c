@@ -514,6 +514,8 @@ void logs_rules_match(struct logs_ruleset *rs, const struct log_event *e, logs_a
 		logs_rules_compile(rs);
 	struct logs_plan *p = rs->plan;
 	p->events++;
+	if (e->ts_ms)
+		lr_corr_sweep(rs, e->ts_ms, cb, arg); /* windows (lt/lte) the stream's time has closed */
 	if (++p->gen == 0) {
 		memset(p->hit_gen, 0, (p->nplanned ? p->nplanned : 1) * sizeof *p->hit_gen);
 		p->gen = 1;

@@ -258,6 +258,41 @@ static void syslog_send(struct watch *w, int sev, const struct buf *json)
 	buf_release(&ts);
 }
 
+int watch_alert_emit(struct watch *w, const char *rule, int sev, struct buf *j, int force)
+{
+	if (!force && !watch_rate_admit(w, rule, sev))
+		return 0;
+	if (w->alerts_fd >= 0) {
+		/* High and critical alerts are on disk before anything else happens; low and medium ones are synced by
+		 * the next of those or within a second (watch_alert_sync), so that they never slow the next event. */
+		buf_addch(j, '\n');
+		if (write(w->alerts_fd, j->data, j->len) != (ssize_t)j->len)
+			lb_warn(L_("watch: cannot write the alerts file: %s",
+			           "監視: アラートファイルに書き込めません: %s"),
+			        lb_strerrno(errno));
+		else if (sev >= WATCH_HIGH)
+			watch_alert_sync(w);
+		else
+			w->alerts_dirty = 1;
+		buf_truncate(j, j->len - 1);
+	}
+	if (w->syslog_fd >= 0)
+		syslog_send(w, sev, j);
+	if (w->o->exec_cmd) {
+		char *argv[] = {"/bin/sh", "-c", (char *)w->o->exec_cmd, NULL};
+		buf_addch(j, '\n');
+		if (spawn(argv, j->data, j->len) < 0)
+			lb_warn(L_("watch: cannot run the exec hook: %s",
+			           "監視: --exec のコマンドを実行できません: %s"),
+			        lb_strerrno(errno));
+		buf_truncate(j, j->len - 1);
+	}
+	if (w->o->on_alert)
+		w->o->on_alert(j->data, w->o->ctx);
+	w->sum->alerts[sev & 3]++;
+	return 1;
+}
+
 void watch_alert(struct watch *w, const struct watch_alert *al)
 {
 	struct buf ts = {0};
@@ -348,34 +383,7 @@ void watch_alert(struct watch *w, const struct watch_alert *al)
 		json_kv_str(&jw, "vault_pin", pin.data);
 	json_end(&jw);
 
-	if (w->alerts_fd >= 0) {
-		/* High and critical alerts are on disk before anything else happens; low and medium ones are synced by
-		 * the next of those or within a second (watch_alert_sync), so that they never slow the next event. */
-		buf_addch(&j, '\n');
-		if (write(w->alerts_fd, j.data, j.len) != (ssize_t)j.len)
-			lb_warn(L_("watch: cannot write the alerts file: %s",
-			           "監視: アラートファイルに書き込めません: %s"),
-			        lb_strerrno(errno));
-		else if (al->severity >= WATCH_HIGH)
-			watch_alert_sync(w);
-		else
-			w->alerts_dirty = 1;
-		buf_truncate(&j, j.len - 1);
-	}
-	if (w->syslog_fd >= 0)
-		syslog_send(w, al->severity, &j);
-	if (w->o->exec_cmd) {
-		char *argv[] = {"/bin/sh", "-c", (char *)w->o->exec_cmd, NULL};
-		buf_addch(&j, '\n');
-		if (spawn(argv, j.data, j.len) < 0)
-			lb_warn(L_("watch: cannot run the exec hook: %s",
-			           "監視: --exec のコマンドを実行できません: %s"),
-			        lb_strerrno(errno));
-		buf_truncate(&j, j.len - 1);
-	}
-	if (w->o->on_alert)
-		w->o->on_alert(j.data, w->o->ctx);
-	w->sum->alerts[al->severity & 3]++;
+	watch_alert_emit(w, al->rule, al->severity, &j, response.len || pin.len);
 	buf_release(&j);
 	buf_release(&ts);
 	buf_release(&response);

@@ -209,13 +209,8 @@ static void actor_folder(struct watch_actor *a, struct buf *out)
 static void detect_raise(struct watch *w, struct watch_actor *a, int rule, int sev, uint64_t files, const char *path,
                          const char *detail)
 {
-	if (a) {
-		int64_t since = w->now_s - a->alerted_s[rule];
-		if (a->alerted[rule] && a->alerted[rule] - 1 >= sev && since < 30)
-			return;
-		a->alerted[rule] = sev + 1;
-		a->alerted_s[rule] = w->now_s;
-	}
+	if (a && !watch_dedup(&a->alerted[rule], &a->alerted_s[rule], sev, w->now_s))
+		return;
 	struct buf folder = {0};
 	if (!path && a) {
 		actor_folder(a, &folder);

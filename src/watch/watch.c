@@ -60,8 +60,10 @@ static void drop_caps(void)
 
 static int roots_init(struct watch *w)
 {
-	if (!w->o->npaths)
+	if (!w->o->npaths && !w->o->nlogs)
 		return lb_error_tr(LB_EUSAGE, "nothing to watch", "監視するフォルダがありません");
+	if (!w->o->npaths)
+		return 0;
 	w->roots = lb_calloc(w->o->npaths, sizeof *w->roots);
 	for (size_t i = 0; i < w->o->npaths; i++) {
 		struct stat st;
@@ -90,6 +92,15 @@ static void health(struct watch *w, int64_t start_ns, uint64_t *last_events, int
 	        secs > 0 ? (double)(w->sum->events - *last_events) / secs : 0.0, w->files.n,
 	        (unsigned long long)w->sum->overflows, (unsigned long long)a, (unsigned long long)w->sum->alerts[2],
 	        (unsigned long long)w->sum->alerts[3]);
+	if (w->logs)
+		lb_info(L_("watch: health: logs: %llu lines, %llu malformed, %llu alerts, %llu alerts held back by the "
+		           "rate "
+		           "limit",
+		           "監視: 稼働状況: ログ: %llu 行、形式の誤り %llu 行、アラート %llu "
+		           "件、レート制限で送らなかった"
+		           "アラート %llu 件"),
+		        (unsigned long long)w->sum->log_lines, (unsigned long long)w->sum->log_warnings,
+		        (unsigned long long)w->sum->log_alerts, (unsigned long long)w->sum->suppressed);
 	*last_events = w->sum->events;
 	*last_ns = now;
 }
@@ -123,6 +134,7 @@ static void loop(struct watch *w)
 	const struct watch_opts *o = w->o;
 	int64_t start = lb_mono_ns(), last_tick = 0, last_health = start, health_ns;
 	uint64_t last_events = 0;
+	int logs_busy = 0;
 	health_ns = (o->health_ms > 0 ? o->health_ms : 300000) * 1000000;
 	for (;;) {
 		if (o->stop && *o->stop)
@@ -130,9 +142,15 @@ static void loop(struct watch *w)
 		int64_t now = lb_mono_ns();
 		if (o->run_ms > 0 && now - start >= o->run_ms * 1000000)
 			break;
-		struct pollfd pf = {.fd = w->src->fd, .events = POLLIN};
-		int r = poll(&pf, 1, 200);
-		if (r > 0 && (pf.revents & POLLIN)) {
+		struct pollfd pf[2];
+		int np = 0, lfd = watch_logs_fd(w);
+		if (w->src)
+			pf[np++] = (struct pollfd){.fd = w->src->fd, .events = POLLIN};
+		if (lfd >= 0)
+			pf[np++] = (struct pollfd){.fd = lfd, .events = POLLIN};
+		/* logs are followed by looking every 100 ms (logs/reader.h), at once while a file has more to give */
+		int r = poll(pf, (nfds_t)np, w->logs ? (logs_busy ? 0 : 100) : 200);
+		if (r > 0 && w->src && (pf[0].revents & POLLIN)) {
 			int n = w->src->read(w->src);
 			if (n < 0) {
 				lb_warn(L_("watch: %s", "監視: %s"), lb_errmsg());
@@ -143,11 +161,17 @@ static void loop(struct watch *w)
 			struct timespec ms = {0, 1000000};
 			nanosleep(&ms, NULL);
 		}
+		if (w->logs)
+			logs_busy = watch_logs_read(w);
 		now = lb_mono_ns();
 		if (now - last_tick >= 1000000000) {
 			last_tick = now;
 			watch_tick(w);
-			w->src->tick(w->src);
+			if (w->src)
+				w->src->tick(w->src);
+			if (w->logs)
+				watch_logs_tick(w);
+			watch_rate_tick(w, 0);
 			if (w->alerts_dirty)
 				watch_alert_sync(w);
 			watch_reap_children();
@@ -156,9 +180,32 @@ static void loop(struct watch *w)
 			health(w, start, &last_events, &last_health);
 	}
 	/* Events already queued are still read, so that nothing done before the stop is missed. */
-	w->src->read(w->src);
+	if (w->src)
+		w->src->read(w->src);
+	for (int k = 0; w->logs && k < 50 && watch_logs_read(w); k++)
+		;
 	watch_tick(w);
+	watch_rate_tick(w, 1);
 	w->sum->run_ms = (lb_mono_ns() - start) / 1000000;
+}
+
+static void watching_line(struct watch *w)
+{
+	/* two lines rather than one L_ pair: the English says "folder" or "folders" */
+	if (lb_lang() == LB_LANG_JA)
+		/* i18n-ok: the Japanese of the line below */
+		lb_info("監視: 監視中 (%zu フォルダ、%s、マーク: %s、内部のフォルダ %llu 個): "
+		        "%llu ファイルを %lld ms で記憶%s",
+		        w->nroots, w->sum->source, w->sum->marks, (unsigned long long)w->sum->dirs_watched,
+		        (unsigned long long)w->sum->baseline_files, (long long)w->sum->baseline_ms,
+		        w->o->canaries ? "、おとりファイル配置済み" : "");
+	else
+		/* i18n-ok: the English of the line above */
+		lb_info("watch: watching %zu folder%s with %s (marks: %s; %llu folders inside): "
+		        "%llu files learnt in %lld ms%s",
+		        w->nroots, w->nroots == 1 ? "" : "s", w->sum->source, w->sum->marks,
+		        (unsigned long long)w->sum->dirs_watched, (unsigned long long)w->sum->baseline_files,
+		        (long long)w->sum->baseline_ms, w->o->canaries ? ", canaries planted" : "");
 }
 
 int watch_run(const struct watch_opts *o, struct watch_summary *sum)
@@ -184,28 +231,26 @@ int watch_run(const struct watch_opts *o, struct watch_summary *sum)
 		}
 	}
 	if (rc == 0)
+		rc = watch_logs_open(&w);
+	if (rc == 0 && o->npaths)
 		rc = start_source(&w);
+	else if (rc == 0)
+		sum->source = sum->marks = "logs";
 	if (rc == 0) {
 		int64_t t0 = lb_mono_ns();
 		for (size_t i = 0; i < w.nroots && !o->no_baseline; i++)
 			sum->baseline_files += (uint64_t)watch_baseline(&w, w.roots[i].path, 0);
 		sum->baseline_ms = (lb_mono_ns() - t0) / 1000000;
 		drop_caps();
-		/* two lines rather than one L_ pair: the English says "folder" or "folders" */
-		if (lb_lang() == LB_LANG_JA)
-			/* i18n-ok: the Japanese of the line below */
-			lb_info("監視: 監視中 (%zu フォルダ、%s、マーク: %s、内部のフォルダ %llu 個): "
-			        "%llu ファイルを %lld ms で記憶%s",
-			        w.nroots, sum->source, sum->marks, (unsigned long long)sum->dirs_watched,
-			        (unsigned long long)sum->baseline_files, (long long)sum->baseline_ms,
-			        o->canaries ? "、おとりファイル配置済み" : "");
-		else
-			/* i18n-ok: the English of the line above */
-			lb_info("watch: watching %zu folder%s with %s (marks: %s; %llu folders inside): "
-			        "%llu files learnt in %lld ms%s",
-			        w.nroots, w.nroots == 1 ? "" : "s", sum->source, sum->marks,
-			        (unsigned long long)sum->dirs_watched, (unsigned long long)sum->baseline_files,
-			        (long long)sum->baseline_ms, o->canaries ? ", canaries planted" : "");
+		if (o->npaths)
+			watching_line(&w);
+		if (w.logs)
+			lb_info(L_("watch: watching %llu log files with %llu rules (%llu skipped)%s",
+			           "監視: ログ %llu 個を監視中 (ルール %llu 個、読み込まなかったもの %llu 個)%s"),
+			        (unsigned long long)sum->log_files, (unsigned long long)sum->log_rules,
+			        (unsigned long long)sum->log_rules_skipped,
+			        o->logs_from_start ? L_(", from their start", "、先頭から")
+			                           : L_(", from their end", "、末尾から"));
 		loop(&w);
 		sum->files_tracked = w.files.n;
 		struct rusage ru;
@@ -215,6 +260,7 @@ int watch_run(const struct watch_opts *o, struct watch_summary *sum)
 	}
 	if (w.src)
 		w.src->close(w.src);
+	watch_logs_close(&w);
 	watch_reap_children();
 	watch_alert_close(&w);
 	watch_actor_free_all(&w);
@@ -225,5 +271,6 @@ int watch_run(const struct watch_opts *o, struct watch_summary *sum)
 		free(w.roots[i].path);
 	free(w.roots);
 	free(w.alerts_real);
+	watch_rate_free(&w);
 	return rc;
 }

@@ -43,6 +43,17 @@ struct watch_opts {
 	int64_t run_ms;              /* stop after this long (0: until *stop) */
 	int64_t health_ms;           /* health line interval (0: 5 minutes) */
 	volatile sig_atomic_t *stop; /* set by a signal handler to stop cleanly */
+	/* Logs (docs/log-rules.md, "lifeboat watch"): files followed as tail -F does ("-": stdin), and the Sigma
+	 * rules run on each line. paths may then be empty (logs only). */
+	const char *const *logs;
+	size_t nlogs;
+	const char *const *rules; /* folders or files of Sigma rules, added to the built-in ones */
+	size_t nrules;
+	int no_builtin_rules;
+	int log_format;         /* enum log_format of logs/event.h (0: detected per file) */
+	int logs_from_start;    /* read what the files hold already (default: start at their end, as tail -F) */
+	const char *logs_state; /* keep each file's position here: a restart goes on where the last run stopped */
+	long rate_limit;        /* alerts of one rule per minute (0: 30; negative: no limit) */
 	/* Called with each alert as one JSON line (no newline), on the watching thread. */
 	void (*on_alert)(const char *json, void *ctx);
 	void *ctx;
@@ -61,7 +72,11 @@ struct watch_summary {
 	uint64_t alerts[4];    /* by severity */
 	int64_t baseline_ms;
 	int64_t run_ms;
-	double cpu_s; /* user + system CPU of the process */
+	double cpu_s;        /* user + system CPU of the process */
+	uint64_t suppressed; /* alerts held back by the rate limit */
+	/* logs */
+	uint64_t log_files, log_lines, log_warnings, log_alerts;
+	uint64_t log_rules, log_rules_skipped;
 };
 
 /*

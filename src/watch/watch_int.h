@@ -108,8 +108,12 @@ struct watch {
 	int64_t overflow_alert_s;
 	uint64_t overflow_unreported;
 	int watch_limit_alerted;
-	char *alerts_real; /* resolved alerts path, ignored as an event source */
-	struct watch_src *src;
+	char *alerts_real;      /* resolved alerts path, ignored as an event source */
+	struct watch_src *src;  /* NULL when only logs are watched */
+	struct watch_map dedup; /* limit.c: log alert keys -> a: severity + 1, b: when (s) */
+	struct watch_rate *rates;
+	size_t nrates, caprates;
+	struct watch_logs *logs; /* logwatch.c, NULL without --logs */
 };
 
 /* watch.c: 1 when the process holds capability cap (CAP_*) in its effective set. */
@@ -149,6 +153,9 @@ struct watch_alert {
 	const char *detail;
 };
 void watch_alert(struct watch *w, const struct watch_alert *a);
+/* Send one alert line (JSON, no newline; j is borrowed and restored) to every sink, unless the rate limit of
+ * rule holds it back (force: never, for alerts that report an action taken). 1 when sent. */
+int watch_alert_emit(struct watch *w, const char *rule, int sev, struct buf *j, int force);
 int watch_alert_open(struct watch *w);
 void watch_alert_close(struct watch *w);
 void watch_alert_sync(struct watch *w);
@@ -156,6 +163,32 @@ void watch_reap_children(void);
 void watch_proc_info(pid_t pid, struct watch_actor *a);
 /* The process most busy in dir (open files, working folder), else in root; 0 when none. */
 pid_t watch_proc_find(const char *dir, const char *root, pid_t self);
+
+/* limit.c: repeats and floods, for file and log alerts alike. */
+#define WATCH_DEDUP_S 30
+struct watch_rate;
+/* 1 when an alert of severity sev may go out given the last one of the same key (*last_sev1: its severity + 1,
+ * 0 for none; *last_s: when), which is then updated; 0 when it repeats one sent less than WATCH_DEDUP_S ago at
+ * the same or a higher severity. */
+int watch_dedup(int *last_sev1, int64_t *last_s, int sev, int64_t now_s);
+/* The same, remembered in w->dedup under key (a hash of what makes two alerts the same). */
+int watch_dedup_key(struct watch *w, uint64_t key, int sev);
+/* 1 when the rate limit lets an alert of rule out now (counts it); 0 when it is suppressed (counted). */
+int watch_rate_admit(struct watch *w, const char *rule, int sev);
+/* Once a second (final: at the stop): the count of what each rule had suppressed in a minute that is over. */
+void watch_rate_tick(struct watch *w, int final);
+void watch_rate_free(struct watch *w);
+
+/* logwatch.c: log files followed and Sigma rules run on their lines (docs/log-rules.md, "lifeboat watch"). */
+struct watch_logs;
+int watch_logs_open(struct watch *w);
+/* Read what is new in every log (at most a budget of lines each); 1 when a budget ran out (call again soon). */
+int watch_logs_read(struct watch *w);
+/* Once a second: correlation windows closed by the clock, positions saved. */
+void watch_logs_tick(struct watch *w);
+/* The file descriptor to poll (stdin while it is open), or -1. */
+int watch_logs_fd(const struct watch *w);
+void watch_logs_close(struct watch *w);
 
 /* canary.c */
 int watch_canaries_plant(struct watch *w);

@@ -1,8 +1,8 @@
 /*
  * test_logs_corr.c - Sigma correlations (rules_corr.c) and the shipped rules (data/logs/rules, embedded): the
  * brute force of issue 18's acceptance (30 failures from one address in a minute: one alert naming it; a success
- * after it: a second; the same failures over a day: none), value_count, temporal, the bound on groups, and each
- * shipped rule on an event written for it.
+ * after it: a second; the same failures over a day: none), value_count, temporal, lt/lte and ranges (judged when the
+ * window is over), the bound on groups, and each shipped rule on an event written for it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -155,10 +155,10 @@ static void test_unknown_reference_skipped(void **state)
 	struct logs_ruleset rs = {0};
 	const char *y = "title: c\nid: c\ncorrelation:\n  type: event_count\n  rules: nowhere\n  group-by: [x]\n"
 	                "  timespan: 1m\n  condition:\n    gte: 2\n"
-	                "---\ntitle: lt\nid: lt\ncorrelation:\n  type: event_count\n  rules: nowhere\n"
+	                "---\ntitle: lt\nid: lt\ncorrelation:\n  type: temporal\n  rules: [nowhere, x]\n"
 	                "  timespan: 1m\n  condition:\n    lt: 2\n";
 	assert_int_equal(logs_rules_load_buf(&rs, "c.yml", y, strlen(y)), 1);
-	assert_string_equal(rs.skipped[0].feature, "correlation condition lt/lte (fires on absence)");
+	assert_string_equal(rs.skipped[0].feature, "temporal correlation with lt/lte");
 	logs_rules_compile(&rs);
 	assert_int_equal(rs.ncorrs, 0);
 	assert_int_equal(rs.nskipped, 2);
@@ -251,6 +251,95 @@ static void test_unusual_hours(void **state)
 	logs_rules_release(&rs);
 }
 
+/* Sigma 2 correlation conditions lt/lte (and a range with gte): judged when the window of the group is over, by
+ * the stream's time (later events) or the clock (logs_rules_tick). */
+static const char *few_logins =
+        "title: login\nname: login\nid: login\nlevel: low\nlogsource:\n  product: linux\n"
+        "detection:\n  sel:\n    outcome: success\n  condition: sel\n"
+        "---\ntitle: few logins\nid: few\nlevel: medium\ncorrelation:\n  type: event_count\n  rules: login\n"
+        "  group-by: [user]\n  timespan: 1h\n  condition:\n    lt: 3\n"
+        "---\ntitle: some logins\nid: some\nlevel: medium\ncorrelation:\n  type: event_count\n  rules: login\n"
+        "  group-by: [user]\n  timespan: 1h\n  condition:\n    gte: 2\n    lte: 3\n"
+        "---\ntitle: few hosts\nid: hosts\nlevel: medium\ncorrelation:\n  type: value_count\n  rules: login\n"
+        "  group-by: [user]\n  timespan: 1h\n  condition:\n    field: host\n    lte: 1\n";
+
+static struct log_event *login(int64_t ts, uint64_t line, const char *user, const char *host)
+{
+	char u[64], h[64];
+	snprintf(u, sizeof u, "user=%s", user);
+	snprintf(h, sizeof h, "host=%s", host);
+	return ev_new("linux", "auth", ts, line, "login ok", u, h, "outcome=success", NULL);
+}
+
+static int count_id(const struct alerts *al, const char *id, const char *group)
+{
+	int n = 0;
+	for (int i = 0; i < al->n; i++)
+		n += !strcmp(al->id[i], id) && (!group || !strcmp(al->group[i], group));
+	return n;
+}
+
+static void test_lt_lte_conditions(void **state)
+{
+	(void)state;
+	struct logs_ruleset rs = {0};
+	assert_int_equal(logs_rules_load_buf(&rs, "few.yml", few_logins, strlen(few_logins)), 4);
+	assert_int_equal(rs.nskipped, 0);
+	assert_int_equal(logs_rules_compile(&rs), 0);
+	struct alerts al = {0};
+	/* alice: 1 login (few, hosts), bob: 2 on two hosts (few, some), carol: 5 on one host (hosts only) */
+	feed(&rs, login(T0, 1, "alice", "a"), &al);
+	feed(&rs, login(T0 + 1000, 2, "bob", "a"), &al);
+	feed(&rs, login(T0 + 2000, 3, "bob", "b"), &al);
+	for (int i = 0; i < 5; i++)
+		feed(&rs, login(T0 + 3000 + i * 1000, 4 + (uint64_t)i, "carol", "c"), &al);
+	int plain = al.n;              /* the rule `login` itself */
+	assert_int_equal(al.ncorr, 0); /* nothing judged before the hour is over */
+	logs_rules_tick(&rs, T0 + 3599000, collect, &al);
+	assert_int_equal(al.ncorr, 0);
+	logs_rules_tick(&rs, T0 + 3600000 + 9000, collect, &al);
+	assert_int_equal(count_id(&al, "few", "alice"), 1);
+	assert_int_equal(count_id(&al, "few", "bob"), 1);
+	assert_int_equal(count_id(&al, "few", "carol"), 0);
+	assert_int_equal(count_id(&al, "some", "bob"), 1);
+	assert_int_equal(count_id(&al, "some", "alice"), 0);
+	assert_int_equal(count_id(&al, "some", "carol"), 0);
+	assert_int_equal(count_id(&al, "hosts", "alice"), 1);
+	assert_int_equal(count_id(&al, "hosts", "carol"), 1);
+	assert_int_equal(count_id(&al, "hosts", "bob"), 0);
+	assert_int_equal(al.ncorr, 5);
+	for (int i = plain; i < al.n; i++)
+		if (!strcmp(al.id[i], "few") && !strcmp(al.group[i], "bob")) {
+			assert_int_equal(al.count[i], 2);
+			assert_int_equal(al.first[i], 2);
+			assert_int_equal(al.last[i], 3);
+		}
+	/* a window is judged once */
+	logs_rules_tick(&rs, T0 + 7200000 + 9000, collect, &al);
+	assert_int_equal(al.ncorr, 5);
+	/* the stream's own time closes a window too: a later event of another user */
+	feed(&rs, login(T0 + 8000000, 20, "dave", "d"), &al);
+	feed(&rs, login(T0 + 8000000 + 3600000 + 2000, 21, "erin", "e"), &al);
+	assert_int_equal(count_id(&al, "few", "dave"), 1);
+	assert_int_equal(count_id(&al, "few", "erin"), 0);
+	logs_rules_release(&rs);
+
+	/* malformed conditions: named, the rule not loaded */
+	const char *bad[] = {"lt: 0", "gte: 5\n    lte: 2", "lt: 3\n    lte: 4", "eq: 2\n    lt: 4"};
+	for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+		struct logs_ruleset b = {0};
+		char y[512];
+		snprintf(y, sizeof y,
+		         "title: c\nid: c\ncorrelation:\n  type: event_count\n  rules: x\n  timespan: 1m\n"
+		         "  condition:\n    %s\n",
+		         bad[k]);
+		assert_int_equal(logs_rules_load_buf(&b, "bad.yml", y, strlen(y)), 0);
+		assert_int_equal(b.nskipped, 1);
+		assert_null(b.skipped[0].feature);
+		logs_rules_release(&b);
+	}
+}
+
 int main(void)
 {
 	setenv("TZ", "Asia/Tokyo", 1); /* lifeboat.hour is local time */
@@ -260,6 +349,7 @@ int main(void)
 	        cmocka_unit_test(test_value_count_and_temporal),
 	        cmocka_unit_test(test_groups_bounded),
 	        cmocka_unit_test(test_unknown_reference_skipped),
+	        cmocka_unit_test(test_lt_lte_conditions),
 	        cmocka_unit_test(test_shipped_rules_fire),
 	        cmocka_unit_test(test_unusual_hours),
 	};

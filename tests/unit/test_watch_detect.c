@@ -82,6 +82,7 @@ static void env_free(struct env *e)
 	watch_map_free(&e->w.files);
 	watch_map_free(&e->w.exts);
 	watch_map_free(&e->w.canary);
+	watch_rate_free(&e->w); /* the de-duplication and rate-limit state (limit.c) */
 	buf_release(&e->alerts);
 	buf_release(&e->paths);
 	buf_release(&e->last);
@@ -1029,6 +1030,53 @@ static void test_entry_type(void **state)
 	assert_int_equal(watch_entry_type(at("f.txt", 0), DT_DIR), DT_DIR);
 }
 
+/* limit.c, shared by file and log alerts: at most 30 alerts of one rule a minute (the rest counted, a rate_limit
+ * alert at the first held back and one with the count when the minute is over), other rules unaffected; the same
+ * key within 30 s at the same or a lower severity is not repeated, a higher one is. */
+static int count_of(const struct env *e, const char *what)
+{
+	int n = 0;
+	for (const char *p = buf_cstr(&e->alerts); (p = strstr(p, what)); p += strlen(what))
+		n++;
+	return n;
+}
+
+static void test_rate_limit_and_dedup(void **state)
+{
+	(void)state;
+	struct env *e = env_new();
+	for (int i = 0; i < 100; i++) {
+		struct watch_alert al = {
+		        .rule = "delete_storm", .severity = WATCH_MEDIUM, .path = tmpdir, .detail = "x"};
+		watch_alert(&e->w, &al);
+	}
+	struct watch_alert other = {.rule = "canary", .severity = WATCH_CRITICAL, .path = tmpdir, .detail = "x"};
+	watch_alert(&e->w, &other);
+	assert_int_equal(count_of(e, "delete_storm/medium "), 30);
+	assert_int_equal(count_of(e, "rate_limit/medium "), 1);
+	assert_int_equal(count_of(e, "canary/critical "), 1);
+	assert_int_equal(e->sum.suppressed, 70);
+	assert_non_null(strstr(buf_cstr(&e->last), "\"rule\":\"canary\""));
+	e->w.now_s += 61;
+	watch_rate_tick(&e->w, 0);
+	assert_int_equal(count_of(e, "rate_limit/medium "), 2);
+	assert_non_null(strstr(buf_cstr(&e->last), "\"suppressed\":70"));
+	assert_non_null(strstr(buf_cstr(&e->last), "\"limited_rule\":\"delete_storm\""));
+	struct watch_alert again = {.rule = "delete_storm", .severity = WATCH_MEDIUM, .path = tmpdir, .detail = "x"};
+	watch_alert(&e->w, &again);
+	assert_int_equal(count_of(e, "delete_storm/medium "), 31); /* a new minute */
+
+	/* de-duplication by key */
+	assert_int_equal(watch_dedup_key(&e->w, 42, WATCH_MEDIUM), 1);
+	assert_int_equal(watch_dedup_key(&e->w, 42, WATCH_MEDIUM), 0);
+	assert_int_equal(watch_dedup_key(&e->w, 42, WATCH_LOW), 0);
+	assert_int_equal(watch_dedup_key(&e->w, 42, WATCH_HIGH), 1);
+	assert_int_equal(watch_dedup_key(&e->w, 43, WATCH_LOW), 1);
+	e->w.now_s += WATCH_DEDUP_S;
+	assert_int_equal(watch_dedup_key(&e->w, 42, WATCH_HIGH), 1);
+	env_free(e);
+}
+
 int main(void)
 {
 	snprintf(tmpdir, sizeof tmpdir, "/tmp/lb-test-detect.XXXXXX");
@@ -1064,6 +1112,7 @@ int main(void)
 	        cmocka_unit_test(test_deleted_forgotten),
 	        cmocka_unit_test(test_moved_out_and_alerts_file),
 	        cmocka_unit_test(test_entry_type),
+	        cmocka_unit_test(test_rate_limit_and_dedup),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	lb_rmtree(tmpdir);
