@@ -11,20 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int store_knows(const char *id, void *arg)
-{
-	struct store_patient_view v;
-	int rc = store_patient_get(arg, id, &v);
-	if (rc == -LB_ENOTFOUND) {
-		lb_error_clear();
-		return 0;
-	}
-	if (rc < 0)
-		return rc;
-	store_patient_view_release(&v);
-	return 1;
-}
-
 /* The store of --db, opened read-only for patient IDs (NULL when no --db). Returns an exit code. */
 static int open_store(const struct ci_common *c, struct store **s)
 {
@@ -161,7 +147,7 @@ static int cmd_order_add(int argc, char **argv)
 	n.os_user = os;
 	int64_t seq = 0;
 	int existed = 0;
-	rc = be_order_add(f, &n, s ? store_knows : NULL, s, &seq, &existed);
+	rc = be_order_add(f, &n, s ? store_patient_known_cb : NULL, s, &seq, &existed);
 	store_close(s);
 	struct be_order o = {0};
 	if (rc == 0)
@@ -425,7 +411,7 @@ static int patient_cmd(int argc, char **argv, int link)
 	char os[INCIDENT_NAME_MAX + 1];
 	ci_os_user(os, sizeof(os));
 	int64_t seq = 0;
-	rc = link ? be_patient_link(f, argv[i], to, s ? store_knows : NULL, s, c.as, os, &seq)
+	rc = link ? be_patient_link(f, argv[i], to, s ? store_patient_known_cb : NULL, s, c.as, os, &seq)
 	          : be_patient_unlink(f, argv[i], c.as, os, &seq);
 	store_close(s);
 	incident_file_close(f);

@@ -154,21 +154,6 @@ static int patient_problem(struct station_req *r, struct incident_file *f, const
 	return rc < 0 ? rc : 0;
 }
 
-static int store_knows(const char *id, void *arg)
-{
-	struct store_patient_view v;
-	int rc = store_patient_get(arg, id, &v);
-	if (rc == -LB_ENOTFOUND) {
-		lb_error_clear();
-		store_patient_view_release(&v);
-		return 0;
-	}
-	if (rc < 0)
-		return rc;
-	store_patient_view_release(&v);
-	return 1;
-}
-
 /* ---- what the page shows ------------------------------------------------------------------------------------- */
 
 static void page_begin(struct station_req *r, struct buf *b)
@@ -448,7 +433,7 @@ int station_page_backentry_register(struct station_req *r, struct station_resp *
 	};
 	int64_t seq = 0;
 	int existed = 0;
-	rc = be_order_add(f, &n, store_knows, r->store, &seq, &existed);
+	rc = be_order_add(f, &n, store_patient_known_cb, r->store, &seq, &existed);
 	if (rc == -LB_EEXIST || rc == -LB_EINVAL) {
 		/* another station registered it a moment ago (EEXIST), or a field the library refuses */
 		char detail[400];

@@ -408,6 +408,29 @@ static void resolve_id(struct store *s, const char *typed, struct buf *out)
 	buf_release(&zeros);
 }
 
+int store_patient_known(struct store *s, const char *typed_id)
+{
+	struct buf idb = {0};
+	resolve_id(s, typed_id, &idb);
+	sqlite3_stmt *q = store_cached_stmt(s, patient_sql);
+	if (!q) {
+		buf_release(&idb);
+		return store_sqlerr(s, L_("reading a patient", "患者の読み取り"));
+	}
+	sqlite3_bind_text(q, 1, buf_cstr(&idb), -1, SQLITE_TRANSIENT);
+	int found = sqlite3_step(q) == SQLITE_ROW;
+	sqlite3_reset(q);
+	if (!found)
+		found = inpatient_without_record(s, buf_cstr(&idb));
+	buf_release(&idb);
+	return found;
+}
+
+int store_patient_known_cb(const char *id, void *store)
+{
+	return store_patient_known(store, id);
+}
+
 int store_patient_get(struct store *s, const char *typed_id, struct store_patient_view *v)
 {
 	memset(v, 0, sizeof(*v));

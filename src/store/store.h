@@ -210,6 +210,10 @@ struct store_patient_view {
  * record is found (v->no_record): an occupied bed must never read as an empty one. */
 int store_patient_get(struct store *s, const char *id, struct store_patient_view *v);
 void store_patient_view_release(struct store_patient_view *v);
+/* Does the store know patient id (a record, or a current inpatient without one)? 1 yes, 0 no, < 0 error. Cheap: no
+ * view is filled. The _cb form is the callback be_patient_known_fn (backentry.h) and the like take. */
+int store_patient_known(struct store *s, const char *id);
+int store_patient_known_cb(const char *id, void *store);
 /* The latest body weight recorded for patient id (a result coded LOINC 29463-7 / 3141-9, JLAC10 9N006…, or named
  * 体重 / body weight, in kg or g, not cancelled), measured on or before day (YYYY-MM-DD; NULL: any): *kg and its
  * time (cap bytes). Returns 1 when found, 0 when none, or a negative LB_E* code. */
