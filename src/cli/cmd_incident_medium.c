@@ -26,7 +26,8 @@ static int cmd_orders_export(int argc, char **argv)
 	};
 	static const struct lb_cmd_help help = {
 	        "lifeboat incident orders export --incident FILE --to DIR [--ward W] [--json]",
-	        "Write the ward's register of paper orders into DIR, to carry to the records office: the orders, their\n"
+	        "Write the ward's register of paper orders into DIR, to carry to the records office: the orders, "
+	        "their\n"
 	        "steps, the links of downtime patients and the blocks of numbers, as JSON lines, with manifest.json\n"
 	        "(wards, range of numbers, counts, when, the file it came from) and SHA256SUMS. DIR must be new or\n"
 	        "empty; it appears whole or not at all. Merge it with 'lifeboat incident orders import DIR'.",
@@ -90,10 +91,12 @@ static int cmd_orders_import(int argc, char **argv)
 	const struct lb_opt opts[] = {CI_COMMON_OPTS(c), CI_AS_OPT(c), CLI_OPT_JSON(&json), {0}};
 	static const struct lb_cmd_help help = {
 	        "lifeboat incident orders import DIR --incident FILE [--as NAME] [--json]",
-	        "Merge a ward's medium (from 'lifeboat incident orders export') into this file, on the records office's\n"
+	        "Merge a ward's medium (from 'lifeboat incident orders export') into this file, on the records "
+	        "office's\n"
 	        "PC. Every file is checked against SHA256SUMS, the manifest and every order's content hash first: a\n"
 	        "damaged or altered medium is refused and nothing is written. Then all of it goes in at once, as one\n"
-	        "'merge' entry of the timeline. Importing a medium again, or media that overlap, adds each entry once;\n"
+	        "'merge' entry of the timeline. Importing a medium again, or media that overlap, adds each entry "
+	        "once;\n"
 	        "a number with other content than here becomes a conflict, both kept, for a person to resolve\n"
 	        "('lifeboat incident orders conflicts', '… resolve').",
 	        "病棟の媒体 ('lifeboat incident orders export' で作成) を医事課の PC でこのファイルに取り込みます。\n"
@@ -101,7 +104,8 @@ static int cmd_orders_import(int argc, char **argv)
 	        "媒体は拒否して何も書きません。そのうえで全体を 1 度に、記録の 'merge' 1 件として取り込みます。\n"
 	        "同じ媒体をもう一度、または重なる媒体を取り込んでも登録は 1 件ずつです。ここと内容の違う番号は\n"
 	        "競合として両方を残し、人が解決します ('lifeboat incident orders conflicts'、'… resolve')。",
-	        "  lifeboat incident orders import /media/usb/3A-1207 --incident /records/incident.db --as '医事課 田中'"};
+	        "  lifeboat incident orders import /media/usb/3A-1207 --incident /records/incident.db --as '医事課 "
+	        "田中'"};
 	int i = cli_parse(argc, argv, opts, &help, &code);
 	if (i < 0)
 		return code;
@@ -197,7 +201,8 @@ static int cmd_orders_conflicts(int argc, char **argv)
 	};
 	static const struct lb_cmd_help help = {
 	        "lifeboat incident orders conflicts --incident FILE [--all] [--json]",
-	        "The numbers a merge found with two contents: A, registered here first, and B, from a medium. Both are\n"
+	        "The numbers a merge found with two contents: A, registered here first, and B, from a medium. Both "
+	        "are\n"
 	        "kept; compare them with the paper original and keep one ('lifeboat incident orders resolve').",
 	        "取り込みで 2 つの内容が見つかった番号の一覧です。A はここで先に登録した内容、B は媒体の内容です。\n"
 	        "両方残してあるので、紙の原本と照合してどちらかを残します ('lifeboat incident orders resolve')。",
@@ -250,7 +255,8 @@ static int cmd_orders_conflicts(int argc, char **argv)
 	}
 	be_conflicts_release(v, n);
 	if (!json && n == 0)
-		buf_adds(&out, all ? L_("no conflict", "競合はありません") : L_("no open conflict", "未解決の競合はありません"));
+		buf_adds(&out, all ? L_("no conflict", "競合はありません")
+		                   : L_("no open conflict", "未解決の競合はありません"));
 	return cli_list_done(0, &out, json ? &w : NULL);
 }
 
@@ -262,7 +268,8 @@ static int cmd_orders_resolve(int argc, char **argv)
 	const struct lb_opt opts[] = {
 	        CI_COMMON_OPTS(c),
 	        CI_AS_OPT(c),
-	        {LB_OPT_STRING, 0, "keep", &keep, "A|B", "the content that stands: A (registered here) or B (the medium's)",
+	        {LB_OPT_STRING, 0, "keep", &keep, "A|B",
+	         "the content that stands: A (registered here) or B (the medium's)",
 	         "採用する内容: A (ここで登録) か B (媒体)"},
 	        {LB_OPT_STRING, 0, "reason", &reason, "R", "why (e.g. checked against the paper original)",
 	         "理由 (例: 紙の原本と照合)"},
@@ -271,10 +278,14 @@ static int cmd_orders_resolve(int argc, char **argv)
 	};
 	static const struct lb_cmd_help help = {
 	        "lifeboat incident orders resolve NUMBER --incident FILE --keep A|B --reason R [--as NAME] [--json]",
-	        "Decide a conflict: the register, the worklist and 'order show' then show the content kept. Nothing is\n"
-	        "overwritten: both contents stay in the file, and the decision is a new entry of the timeline, so it can\n"
-	        "be made again later (the newest stands). With several open conflicts on a number, the oldest is decided.",
-	        "競合を解決します。以後、登録一覧・作業一覧・'order show' は採用した内容を表示します。上書きはしません:\n"
+	        "Decide a conflict: the register, the worklist and 'order show' then show the content kept. Nothing "
+	        "is\n"
+	        "overwritten: both contents stay in the file, and the decision is a new entry of the timeline, so it "
+	        "can\n"
+	        "be made again later (the newest stands). With several open conflicts on a number, the oldest is "
+	        "decided.",
+	        "競合を解決します。以後、登録一覧・作業一覧・'order show' "
+	        "は採用した内容を表示します。上書きはしません:\n"
 	        "両方の内容がファイルに残り、決定は記録の新しい 1 件なので、後から決め直せます (最新の決定が有効)。\n"
 	        "1 つの番号に未解決の競合が複数あるときは、古いものから解決します。",
 	        "  lifeboat incident orders resolve DT-3A-000123-9 --keep B --reason '紙の原本と照合' "
@@ -285,7 +296,8 @@ static int cmd_orders_resolve(int argc, char **argv)
 	if (argc - i != 1)
 		return cli_usage(L_("resolve takes one NUMBER", "resolve には番号を 1 つ指定します"));
 	if (!keep || (strcmp(keep, "A") && strcmp(keep, "B")))
-		return cli_usage(L_("resolve needs --keep A or --keep B", "resolve には --keep A か --keep B が必要です"));
+		return cli_usage(
+		        L_("resolve needs --keep A or --keep B", "resolve には --keep A か --keep B が必要です"));
 	if (!reason || !*reason)
 		return cli_usage(L_("resolve needs --reason R", "resolve には --reason R が必要です"));
 	struct incident_file *f;
@@ -309,8 +321,9 @@ static int cmd_orders_resolve(int argc, char **argv)
 		json_end(&w);
 		json_finish(&w);
 	} else {
-		buf_addf(&out, L_("%s: conflict %lld resolved, %s kept (entry #%lld)",
-		                  "%s: 競合 %lld を解決し、%s を採用しました (#%lld)"),
+		buf_addf(&out,
+		         L_("%s: conflict %lld resolved, %s kept (entry #%lld)",
+		            "%s: 競合 %lld を解決し、%s を採用しました (#%lld)"),
 		         argv[i], (long long)id, keep, (long long)seq);
 	}
 	code = cli_print(&out);

@@ -200,10 +200,10 @@ struct be_mrange {
 	char first[BE_NUMBER_MAX], last[BE_NUMBER_MAX];
 };
 struct be_medium {
-	char source[65];     /* the exporting file's id: the hash of its first entry ("" when it had none) */
-	char wards[64];      /* "3A,4B" */
+	char source[65]; /* the exporting file's id: the hash of its first entry ("" when it had none) */
+	char wards[64];  /* "3A,4B" */
 	int64_t created_ms;
-	int64_t counts[4];   /* orders, steps, links, blocks as the manifest says */
+	int64_t counts[4]; /* orders, steps, links, blocks as the manifest says */
 	struct be_order *orders;
 	size_t n_orders;
 	struct be_mstep *steps;
@@ -231,8 +231,8 @@ struct be_conflict {
 	int64_t id, seq, at_ms;
 	char number[BE_NUMBER_MAX];
 	struct be_order a, b;
-	char *origin;      /* where B came from */
-	char choice;       /* 'A', 'B', or 0 while open */
+	char *origin; /* where B came from */
+	char choice;  /* 'A', 'B', or 0 while open */
 	char *resolved_by, *reason;
 	int64_t resolved_ms;
 };

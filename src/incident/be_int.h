@@ -35,7 +35,7 @@ void be_order_as_new(const struct be_order *o, struct be_order_new *n);
 /* Show in o the content a resolution kept (kept: the JSON of that side, NULL: none); conflicts.c. */
 void be_order_keep(struct be_order *o, const char *kept);
 /* The SQL of the kept content of o.number (a column of ORDER_COLS). */
-#define BE_KEPT_COL                                                                                        \
+#define BE_KEPT_COL                                                                                              \
 	"(SELECT CASE r.choice WHEN 'B' THEN c.theirs ELSE c.ours END FROM be_conflicts c JOIN be_resolutions r" \
 	" ON r.conflict = c.id WHERE c.number = o.number ORDER BY r.id DESC LIMIT 1)"
 /* The merge entries against their rows (be_merge.c): 0, or the seq of a bad one. */

@@ -14,11 +14,8 @@
 #define MEDIUM_ROWS_MAX 10000000
 
 static const char *const file_names[BE_MF_COUNT] = {
-        [BE_MF_INFO] = BE_MEDIUM_INFO,
-        [BE_MF_ORDERS] = "orders.jsonl",
-        [BE_MF_STEPS] = "steps.jsonl",
-        [BE_MF_LINKS] = "links.jsonl",
-        [BE_MF_BLOCKS] = "blocks.jsonl",
+        [BE_MF_INFO] = BE_MEDIUM_INFO, [BE_MF_ORDERS] = "orders.jsonl", [BE_MF_STEPS] = "steps.jsonl",
+        [BE_MF_LINKS] = "links.jsonl", [BE_MF_BLOCKS] = "blocks.jsonl",
 };
 
 const char *be_medium_file_name(int which)
@@ -126,13 +123,13 @@ static int text_ok(const char *s, int required)
 
 int be_order_of_json(json_t *j, struct be_order *o, const char **why)
 {
-	static const char *const keys[] = {"number", "ward",     "patient",       "kind",          "clinical_ms",
-	                                   "author", "form_serial", "paper_at",   "note",          "registered_ms",
-	                                   "registered_by", "origin", "hash",     NULL};
+	static const char *const keys[] = {"number",        "ward",        "patient",  "kind", "clinical_ms",
+	                                   "author",        "form_serial", "paper_at", "note", "registered_ms",
+	                                   "registered_by", "origin",      "hash",     NULL};
 	memset(o, 0, sizeof(*o));
 	char *kind = NULL, *hash = NULL;
 	int kn;
-	*why = "not an order of the medium";
+	*why = lb_tr("not an order of the medium", "媒体の登録の形ではありません");
 	if (keys_are(j, keys) < 0 || get_fixed(j, "number", o->number, sizeof(o->number)) < 0 ||
 	    get_fixed(j, "ward", o->ward, sizeof(o->ward)) < 0 || get_str(j, "patient", 0, &o->patient) < 0 ||
 	    get_str(j, "kind", 0, &kind) < 0 || get_int(j, "clinical_ms", 0, TIME_MAX, &o->clinical_ms) < 0 ||
@@ -142,7 +139,7 @@ int be_order_of_json(json_t *j, struct be_order *o, const char **why)
 	    get_str(j, "registered_by", 1, &o->registered_by) < 0 || get_str(j, "origin", 1, &o->origin) < 0 ||
 	    get_str(j, "hash", 0, &hash) < 0)
 		goto bad;
-	*why = "a malformed field of an order";
+	*why = lb_tr("a malformed field of an order", "登録の項目の形式が正しくありません");
 	if ((kn = be_kind_parse(kind)) < 0 || strcmp(kind, be_kind_name(kn)) != 0 || !be_ward_ok(o->ward) ||
 	    text_ok(o->patient, 1) < 0 || text_ok(o->author, 1) < 0 || text_ok(o->form_serial, 0) < 0 ||
 	    text_ok(o->paper_at, 0) < 0 || text_ok(o->note, 0) < 0 || text_ok(o->registered_by, 0) < 0 ||
@@ -152,12 +149,15 @@ int be_order_of_json(json_t *j, struct be_order *o, const char **why)
 	int nk;
 	if (be_number_parse(o->number, &nk, NULL, NULL) < 0 || nk != BE_NUM_ORDER) {
 		lb_error_clear();
-		*why = "an order number that is malformed or whose check digit does not match";
+		*why = lb_tr("an order number that is malformed or whose check digit does not match",
+		             "オーダ番号の形式かチェックディジットが正しくありません");
 		goto bad;
 	}
-	if (!strncmp(o->patient, "DP-", 3) && (be_number_parse(o->patient, &nk, NULL, NULL) < 0 || nk != BE_NUM_PATIENT)) {
+	if (!strncmp(o->patient, "DP-", 3) &&
+	    (be_number_parse(o->patient, &nk, NULL, NULL) < 0 || nk != BE_NUM_PATIENT)) {
 		lb_error_clear();
-		*why = "a downtime patient number that is malformed";
+		*why = lb_tr("a downtime patient number that is malformed",
+		             "ダウンタイム患者番号の形式が正しくありません");
 		goto bad;
 	}
 	for (int i = 0; i < 32; i++) {
@@ -171,7 +171,8 @@ int be_order_of_json(json_t *j, struct be_order *o, const char **why)
 	uint8_t h[32];
 	be_order_hash(&n, o->ward, h);
 	if (memcmp(h, o->hash, 32) != 0) {
-		*why = "an order whose content does not match its hash (altered)";
+		*why = lb_tr("an order whose content does not match its hash (altered)",
+		             "登録の内容がハッシュと合いません (改ざん)");
 		goto bad;
 	}
 	free(kind);
@@ -193,7 +194,7 @@ static int step_of(json_t *j, struct be_mstep *s, const char **why)
 	memset(s, 0, sizeof(*s));
 	char *step = NULL;
 	int kind;
-	*why = "not a step of the medium";
+	*why = lb_tr("not a step of the medium", "媒体の工程の形ではありません");
 	int ok = keys_are(j, keys) == 0 && get_fixed(j, "number", s->number, sizeof(s->number)) == 0 &&
 	         get_str(j, "step", 0, &step) == 0 && get_str(j, "waived", 1, &s->waived) == 0 &&
 	         get_str(j, "who", 1, &s->who) == 0 && get_int(j, "at_ms", 0, TIME_MAX, &s->at_ms) == 0 &&
@@ -215,7 +216,7 @@ static int link_of(json_t *j, struct be_mlink *l, const char **why)
 	static const char *const keys[] = {"dp", "real_id", "who", "at_ms", NULL};
 	memset(l, 0, sizeof(*l));
 	int kind;
-	*why = "not a link of the medium";
+	*why = lb_tr("not a link of the medium", "媒体の紐付けの形ではありません");
 	int ok = keys_are(j, keys) == 0 && get_fixed(j, "dp", l->dp, sizeof(l->dp)) == 0 &&
 	         get_str(j, "real_id", 1, &l->real_id) == 0 && get_str(j, "who", 1, &l->who) == 0 &&
 	         get_int(j, "at_ms", 0, TIME_MAX, &l->at_ms) == 0 && text_ok(l->real_id, 0) == 0 &&
@@ -236,9 +237,10 @@ static int block_of(json_t *j, struct be_block *b, const char **why)
 	memset(b, 0, sizeof(*b));
 	char *kind = NULL;
 	int64_t first, count;
-	*why = "not a block of numbers of the medium";
+	*why = lb_tr("not a block of numbers of the medium", "媒体の番号ブロックの形ではありません");
 	int ok = keys_are(j, keys) == 0 && get_str(j, "kind", 0, &kind) == 0 &&
-	         get_fixed(j, "ward", b->ward, sizeof(b->ward)) == 0 && get_int(j, "first", 1, BE_SERIAL_MAX, &first) == 0 &&
+	         get_fixed(j, "ward", b->ward, sizeof(b->ward)) == 0 &&
+	         get_int(j, "first", 1, BE_SERIAL_MAX, &first) == 0 &&
 	         get_int(j, "count", 1, BE_SERIAL_MAX, &count) == 0 && first + count - 1 <= BE_SERIAL_MAX &&
 	         get_str(j, "who", 1, &b->who) == 0 && get_int(j, "at_ms", 0, TIME_MAX, &b->at_ms) == 0 &&
 	         (b->kind = be_numkind_parse(kind)) >= 0 && be_ward_ok(b->ward) && text_ok(b->who, 0) == 0;
@@ -256,11 +258,11 @@ static int block_of(json_t *j, struct be_block *b, const char **why)
 
 static int info_of(struct be_medium *m, json_t *j, const char **why)
 {
-	static const char *const keys[] = {"format", "source", "ward", "wards", "numbers", "counts", "created",
-	                                   "created_ms", NULL};
+	static const char *const keys[] = {"format", "source",  "ward",       "wards", "numbers",
+	                                   "counts", "created", "created_ms", NULL};
 	static const char *const ckeys[] = {"orders", "steps", "links", "blocks", NULL};
 	static const char *const rkeys[] = {"ward", "first", "last", NULL};
-	*why = "not the manifest of a back-entry medium";
+	*why = lb_tr("not the manifest of a back-entry medium", "遡及入力の媒体のマニフェストではありません");
 	char *format = NULL, *source = NULL;
 	int ok = keys_are(j, keys) == 0 && get_str(j, "format", 0, &format) == 0 && !strcmp(format, BE_MEDIUM_TAG) &&
 	         get_str(j, "source", 1, &source) == 0 && (!source || strlen(source) == 64) &&
@@ -281,8 +283,8 @@ static int info_of(struct be_medium *m, json_t *j, const char **why)
 		ok = json_is_string(w) && be_ward_ok(json_string_value(w)) &&
 		     strlen(m->wards) + strlen(json_string_value(w)) + 2 < sizeof(m->wards);
 		if (ok)
-			snprintf(m->wards + strlen(m->wards), sizeof(m->wards) - strlen(m->wards), "%s%s",
-			         i ? "," : "", json_string_value(w));
+			snprintf(m->wards + strlen(m->wards), sizeof(m->wards) - strlen(m->wards), "%s%s", i ? "," : "",
+			         json_string_value(w));
 	}
 	for (size_t i = 0; ok && i < json_array_size(numbers); i++) {
 		json_t *r = json_array_get(numbers, i);
@@ -318,7 +320,7 @@ int be_medium_parse(struct be_medium *m, int which, const char *data, size_t len
 	if (which == BE_MF_INFO) {
 		json_error_t err;
 		json_t *j = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
-		const char *why = "not JSON";
+		const char *why = lb_tr("not JSON", "JSON ではありません");
 		int rc = j && info_of(m, j, &why) == 0 ? 0 : bad_line(which, j ? 1 : err.line, why);
 		json_decref(j);
 		m->have_info = rc == 0;
@@ -338,7 +340,7 @@ int be_medium_parse(struct be_medium *m, int which, const char *data, size_t len
 			return bad_line(which, line, lb_tr("too long", "長すぎます"));
 		json_error_t err;
 		json_t *j = json_loadb(p, n, JSON_REJECT_DUPLICATES, &err);
-		const char *why = "not JSON";
+		const char *why = lb_tr("not JSON", "JSON ではありません");
 		int ok = j != NULL;
 		if (ok && which == BE_MF_ORDERS) {
 			struct be_order o;
@@ -394,7 +396,8 @@ int be_medium_check(struct be_medium *m)
 		return bad_line(BE_MF_INFO, 0, lb_tr("missing", "ありません"));
 	for (int i = 0; i < 4; i++)
 		if ((int64_t)have[i] != m->counts[i])
-			return lb_error_tr(LB_EINVAL, "the medium is incomplete: the manifest says %lld %s, the files hold %zu",
+			return lb_error_tr(LB_EINVAL,
+			                   "the medium is incomplete: the manifest says %lld %s, the files hold %zu",
 			                   "媒体が不完全です: マニフェストでは %lld 件 (%s)、ファイルには %zu 件",
 			                   (long long)m->counts[i], what[i], have[i]);
 	if (m->n_orders)
@@ -408,7 +411,8 @@ int be_medium_check(struct be_medium *m)
 		memcpy(key.number, m->steps[i].number, sizeof(key.number));
 		if (!bsearch(&key, m->orders, m->n_orders, sizeof(*m->orders), order_cmp))
 			return lb_error_tr(LB_EINVAL, "the medium is malformed: a step of %s, which it does not hold",
-			                   "媒体の形式が正しくありません: 含まれない %s の工程があります", m->steps[i].number);
+			                   "媒体の形式が正しくありません: 含まれない %s の工程があります",
+			                   m->steps[i].number);
 	}
 	/* the ranges: each ward's first and last number, exactly as the orders give them (in number order, the
 	 * numbers of one ward stand together: "DT-" ward "-" is a prefix no other ward's numbers have) */
@@ -424,16 +428,18 @@ int be_medium_check(struct be_medium *m)
 			if (!strcmp(m->ranges[k].ward, w))
 				g = &m->ranges[k];
 		if (!g || strcmp(g->first, m->orders[i].number) || strcmp(g->last, m->orders[j - 1].number))
-			return lb_error_tr(LB_EINVAL,
-			                   "the medium is malformed: the numbers of ward %s are not the range its manifest "
-			                   "gives",
-			                   "媒体の形式が正しくありません: 病棟 %s の番号がマニフェストの範囲と違います", w);
+			return lb_error_tr(
+			        LB_EINVAL,
+			        "the medium is malformed: the numbers of ward %s are not the range its manifest "
+			        "gives",
+			        "媒体の形式が正しくありません: 病棟 %s の番号がマニフェストの範囲と違います", w);
 		ranges++;
 		i = j;
 	}
 	if (ranges != m->n_ranges)
-		return lb_error_tr(LB_EINVAL, "the medium is malformed: its manifest gives %zu ranges of numbers, the "
-		                              "orders %zu",
+		return lb_error_tr(LB_EINVAL,
+		                   "the medium is malformed: its manifest gives %zu ranges of numbers, the "
+		                   "orders %zu",
 		                   "媒体の形式が正しくありません: マニフェストの番号の範囲は %zu 件、オーダでは %zu 件",
 		                   m->n_ranges, ranges);
 	return 0;

@@ -201,11 +201,12 @@ static int step_done(struct incident_file *f, sqlite3_stmt *st, int64_t *added)
 static int insert_blocks(struct merge *g, int64_t seq, int64_t *added)
 {
 	sqlite3_stmt *st;
-	int rc = be_prepare(g->f,
-	                    "INSERT INTO be_blocks(kind, ward, first, count, who, at_ms, seq) SELECT ?1, ?2, ?3, ?4, ?5,"
-	                    " ?6, ?7 WHERE NOT EXISTS(SELECT 1 FROM be_blocks WHERE kind = ?1 AND ward = ?2 AND"
-	                    " first = ?3)",
-	                    &st);
+	int rc =
+	        be_prepare(g->f,
+	                   "INSERT INTO be_blocks(kind, ward, first, count, who, at_ms, seq) SELECT ?1, ?2, ?3, ?4, ?5,"
+	                   " ?6, ?7 WHERE NOT EXISTS(SELECT 1 FROM be_blocks WHERE kind = ?1 AND ward = ?2 AND"
+	                   " first = ?3)",
+	                   &st);
 	for (size_t i = 0; rc == 0 && i < g->m->n_blocks; i++) {
 		const struct be_block *b = &g->m->blocks[i];
 		sqlite3_reset(st);
@@ -226,10 +227,11 @@ static int insert_blocks(struct merge *g, int64_t seq, int64_t *added)
 static int check_allocated(struct merge *g)
 {
 	sqlite3_stmt *st;
-	int rc = be_prepare(g->f,
-	                    "SELECT 1 FROM be_blocks WHERE kind = ?1 AND ward = ?2 AND first <= ?3 AND first + count > ?3"
-	                    " LIMIT 1",
-	                    &st);
+	int rc = be_prepare(
+	        g->f,
+	        "SELECT 1 FROM be_blocks WHERE kind = ?1 AND ward = ?2 AND first <= ?3 AND first + count > ?3"
+	        " LIMIT 1",
+	        &st);
 	for (size_t i = 0; rc == 0 && i < g->m->n_orders + g->m->n_links; i++) {
 		int is_order = i < g->m->n_orders;
 		const struct be_order *o = is_order ? &g->m->orders[i] : NULL;
@@ -249,9 +251,11 @@ static int check_allocated(struct merge *g)
 			sqlite3_bind_int64(st, 3, serial);
 			int step = sqlite3_step(st);
 			if (step == SQLITE_DONE)
-				rc = lb_error_tr(LB_EINVAL, "the medium is refused: %s was never allocated (not in its blocks "
-				                            "nor in this file); nothing was imported",
-				                 "媒体は取り込めません: %s は払い出されていません (媒体にもこのファイルにもありません)。"
+				rc = lb_error_tr(LB_EINVAL,
+				                 "the medium is refused: %s was never allocated (not in its blocks "
+				                 "nor in this file); nothing was imported",
+				                 "媒体は取り込めません: %s は払い出されていません "
+				                 "(媒体にもこのファイルにもありません)。"
 				                 "何も取り込んでいません",
 				                 nums[k]);
 			else if (step != SQLITE_ROW)
@@ -378,8 +382,9 @@ static int merge_in(struct merge *g, const uint8_t sums[32], const char *who, co
 	incident_hex(g->orders_h, 32, oh);
 	incident_hex(g->conflicts_h, 32, ch);
 	char text[INCIDENT_TEXT_MAX];
-	snprintf(text, sizeof(text), "merge %s: new %lld, duplicate %lld, conflict %lld; medium %.16s; orders %s;"
-	                             " conflicts %s",
+	snprintf(text, sizeof(text),
+	         "merge %s: new %lld, duplicate %lld, conflict %lld; medium %.16s; orders %s;"
+	         " conflicts %s",
 	         *g->m->wards ? g->m->wards : "-", (long long)r->added, (long long)r->same, (long long)r->conflicts,
 	         sums_hex, oh, ch);
 	int64_t seq = 0, at_ms = 0;
@@ -398,11 +403,12 @@ static int merge_in(struct merge *g, const uint8_t sums[32], const char *who, co
 		rc = insert_orders(g, seq, at_ms);
 	if (rc == 0)
 		rc = insert_steps_links(g, seq, r);
-	if (rc == 0 && (rc = be_prepare(g->f,
-	                                "INSERT INTO be_imports(medium_hash, ward, entries, added, same, conflicts, who,"
-	                                " at_ms, seq) SELECT ?1, ?2, ?3, ?4, ?5, ?6, author, at_ms, seq FROM entries"
-	                                " WHERE seq = ?7",
-	                                &st)) == 0) {
+	if (rc == 0 &&
+	    (rc = be_prepare(g->f,
+	                     "INSERT INTO be_imports(medium_hash, ward, entries, added, same, conflicts, who,"
+	                     " at_ms, seq) SELECT ?1, ?2, ?3, ?4, ?5, ?6, author, at_ms, seq FROM entries"
+	                     " WHERE seq = ?7",
+	                     &st)) == 0) {
 		incident_bind_text(st, 1, sums_hex);
 		incident_bind_text(st, 2, g->m->wards);
 		sqlite3_bind_int64(st, 3, r->orders);
@@ -470,9 +476,11 @@ static int merge_ok(struct incident_file *f, int64_t seq, const char *text)
 		crypto_generichash_state hs;
 		crypto_generichash_init(&hs, NULL, 0, 32);
 		while (sqlite3_step(st) == SQLITE_ROW) {
-			crypto_generichash_update(&hs, sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0) + 1);
+			crypto_generichash_update(&hs, sqlite3_column_text(st, 0),
+			                          (size_t)sqlite3_column_bytes(st, 0) + 1);
 			if (k == 0)
-				crypto_generichash_update(&hs, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1));
+				crypto_generichash_update(&hs, sqlite3_column_blob(st, 1),
+				                          (size_t)sqlite3_column_bytes(st, 1));
 			else
 				crypto_generichash_update(&hs, sqlite3_column_text(st, 1),
 				                          (size_t)sqlite3_column_bytes(st, 1) + 1);
@@ -490,8 +498,9 @@ static int merge_ok(struct incident_file *f, int64_t seq, const char *text)
 int64_t be_verify_merges(struct incident_file *f)
 {
 	sqlite3_stmt *st;
-	if (be_prepare(f, "SELECT seq, text FROM entries WHERE type = '" INCIDENT_T_BACKENTRY "' AND kind = 'merge'"
-	                  " ORDER BY seq",
+	if (be_prepare(f,
+	               "SELECT seq, text FROM entries WHERE type = '" INCIDENT_T_BACKENTRY "' AND kind = 'merge'"
+	               " ORDER BY seq",
 	               &st) < 0)
 		return -1;
 	int64_t bad = 0;

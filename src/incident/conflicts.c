@@ -132,11 +132,12 @@ int be_conflict_resolve(struct incident_file *f, const char *number, char keep, 
 	sqlite3_stmt *st;
 	int64_t id = 0;
 	char *kept = NULL;
-	if ((rc = be_prepare(f,
-	                     "SELECT c.id, CASE ?2 WHEN 'B' THEN c.theirs ELSE c.ours END, EXISTS(SELECT 1 FROM"
-	                     " be_resolutions r WHERE r.conflict = c.id) AS done FROM be_conflicts c WHERE c.number = ?1"
-	                     " ORDER BY done, CASE WHEN done THEN -c.id ELSE c.id END LIMIT 1",
-	                     &st)) == 0) {
+	if ((rc = be_prepare(
+	             f,
+	             "SELECT c.id, CASE ?2 WHEN 'B' THEN c.theirs ELSE c.ours END, EXISTS(SELECT 1 FROM"
+	             " be_resolutions r WHERE r.conflict = c.id) AS done FROM be_conflicts c WHERE c.number = ?1"
+	             " ORDER BY done, CASE WHEN done THEN -c.id ELSE c.id END LIMIT 1",
+	             &st)) == 0) {
 		incident_bind_text(st, 1, number);
 		char k[2] = {keep, 0};
 		sqlite3_bind_text(st, 2, k, 1, SQLITE_TRANSIENT);
@@ -152,7 +153,8 @@ int be_conflict_resolve(struct incident_file *f, const char *number, char keep, 
 	json_t *j = kept ? json_loads(kept, 0, NULL) : NULL;
 	const char *why;
 	if (rc == 0 && (!j || be_order_of_json(j, &k, &why) < 0))
-		rc = lb_error_tr(LB_EINTERNAL, "the conflict of %s is damaged", "%s の競合の記録が壊れています", number);
+		rc = lb_error_tr(LB_EINTERNAL, "the conflict of %s is damaged", "%s の競合の記録が壊れています",
+		                 number);
 	json_decref(j);
 	char text[INCIDENT_TEXT_MAX + 128];
 	snprintf(text, sizeof(text), "resolve %s conflict %lld keep %c: %s", number, (long long)id, keep, reason);

@@ -77,8 +77,9 @@ int medium_out_mkdir(struct medium_out *mo, const char *sub)
 {
 	struct buf path = {0};
 	medium_out_path(mo, sub, &path);
-	int rc = mkdir(path.data, 0755) < 0 ? lb_error_errno_tr(errno, "cannot make '%s'", "'%s' を作れません", path.data)
-	                                    : 0;
+	int rc = mkdir(path.data, 0755) < 0
+	                 ? lb_error_errno_tr(errno, "cannot make '%s'", "'%s' を作れません", path.data)
+	                 : 0;
 	buf_release(&path);
 	return rc;
 }

@@ -83,10 +83,11 @@ void be_order_release(struct be_order *o)
  * first; when a conflict over the number was resolved, the kept side (BE_KEPT_COL) is shown instead (conflicts.c).
  * A downtime patient's link is the newest by its time (then by row), so that links merged from several media in
  * any order give the same answer. */
-#define ORDER_COLS                                                                                         \
-	"o.number, o.ward, o.patient, o.kind, o.clinical_ms, o.author, o.form_serial, o.paper_at, o.note," \
-	" o.registered_ms, o.registered_by, o.origin, o.hash, o.seq, b.done, b.closed_ms,"                 \
-	" (SELECT l.real_id FROM be_links l WHERE l.dp = b.patient ORDER BY l.at_ms DESC, l.id DESC LIMIT 1), " BE_KEPT_COL
+#define ORDER_COLS                                                                                          \
+	"o.number, o.ward, o.patient, o.kind, o.clinical_ms, o.author, o.form_serial, o.paper_at, o.note,"  \
+	" o.registered_ms, o.registered_by, o.origin, o.hash, o.seq, b.done, b.closed_ms,"                  \
+	" (SELECT l.real_id FROM be_links l WHERE l.dp = b.patient ORDER BY l.at_ms DESC, l.id DESC LIMIT " \
+	"1), " BE_KEPT_COL
 
 static char *dup_col(sqlite3_stmt *st, int i)
 {

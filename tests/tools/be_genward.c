@@ -36,11 +36,12 @@ int main(int argc, char **argv)
 		char probe[BE_NUMBER_MAX];
 		be_number_format(probe, BE_NUM_ORDER, ward, (uint32_t)(from + count - 1));
 		if (be_number_allocated(f, probe) != 1)
-			rc = be_numbers_allocate(f, BE_NUM_ORDER, ward, (uint32_t)(from + count - 1), "gen", "gen", &first,
-			                         NULL);
+			rc = be_numbers_allocate(f, BE_NUM_ORDER, ward, (uint32_t)(from + count - 1), "gen", "gen",
+			                         &first, NULL);
 		be_number_format(probe, BE_NUM_PATIENT, ward, (uint32_t)patients);
 		if (rc == 0 && be_number_allocated(f, probe) != 1)
-			rc = be_numbers_allocate(f, BE_NUM_PATIENT, ward, (uint32_t)patients, "gen", "gen", &pfirst, NULL);
+			rc = be_numbers_allocate(f, BE_NUM_PATIENT, ward, (uint32_t)patients, "gen", "gen", &pfirst,
+			                         NULL);
 	}
 	const char *batch[64];
 	char numbers[64][BE_NUMBER_MAX];
