@@ -304,6 +304,12 @@ static int info_of(struct be_medium *m, json_t *j, const char **why)
 	return ok ? 0 : -1;
 }
 
+/* Room for one more of n items: the array doubles when n is a power of two (amortised, without a capacity). */
+static void *grow(void *v, size_t n, size_t size)
+{
+	return n == 0 || (n & (n - 1)) == 0 ? lb_reallocarray(v, n ? 2 * n : 1, size) : v;
+}
+
 static int bad_line(int which, int64_t line, const char *why)
 {
 	return lb_error_tr(LB_EINVAL, "the medium is malformed: %s line %lld: %s",
@@ -345,25 +351,25 @@ int be_medium_parse(struct be_medium *m, int which, const char *data, size_t len
 		if (ok && which == BE_MF_ORDERS) {
 			struct be_order o;
 			if ((ok = be_order_of_json(j, &o, &why) == 0)) {
-				m->orders = lb_reallocarray(m->orders, m->n_orders + 1, sizeof(*m->orders));
+				m->orders = grow(m->orders, m->n_orders, sizeof(*m->orders));
 				m->orders[m->n_orders++] = o;
 			}
 		} else if (ok && which == BE_MF_STEPS) {
 			struct be_mstep s;
 			if ((ok = step_of(j, &s, &why) == 0)) {
-				m->steps = lb_reallocarray(m->steps, m->n_steps + 1, sizeof(*m->steps));
+				m->steps = grow(m->steps, m->n_steps, sizeof(*m->steps));
 				m->steps[m->n_steps++] = s;
 			}
 		} else if (ok && which == BE_MF_LINKS) {
 			struct be_mlink l;
 			if ((ok = link_of(j, &l, &why) == 0)) {
-				m->links = lb_reallocarray(m->links, m->n_links + 1, sizeof(*m->links));
+				m->links = grow(m->links, m->n_links, sizeof(*m->links));
 				m->links[m->n_links++] = l;
 			}
 		} else if (ok) {
 			struct be_block b;
 			if ((ok = block_of(j, &b, &why) == 0)) {
-				m->blocks = lb_reallocarray(m->blocks, m->n_blocks + 1, sizeof(*m->blocks));
+				m->blocks = grow(m->blocks, m->n_blocks, sizeof(*m->blocks));
 				m->blocks[m->n_blocks++] = b;
 			}
 		}
