@@ -90,7 +90,7 @@ static int cmd_orders_import(int argc, char **argv)
 	int json = 0, code;
 	const struct lb_opt opts[] = {CI_COMMON_OPTS(c), CI_AS_OPT(c), CLI_OPT_JSON(&json), {0}};
 	static const struct lb_cmd_help help = {
-	        "lifeboat incident orders import DIR --incident FILE [--as NAME] [--json]",
+	        "lifeboat incident orders import DIR… --incident FILE [--as NAME] [--json]",
 	        "Merge a ward's medium (from 'lifeboat incident orders export') into this file, on the records "
 	        "office's\n"
 	        "PC. Every file is checked against SHA256SUMS, the manifest and every order's content hash first: a\n"
@@ -98,47 +98,65 @@ static int cmd_orders_import(int argc, char **argv)
 	        "'merge' entry of the timeline. Importing a medium again, or media that overlap, adds each entry "
 	        "once;\n"
 	        "a number with other content than here becomes a conflict, both kept, for a person to resolve\n"
-	        "('lifeboat incident orders conflicts', '… resolve').",
+	        "('lifeboat incident orders conflicts', '… resolve'). Several DIRs: all are checked before any is "
+	        "merged,\n"
+	        "then each is merged as its own entry.",
 	        "病棟の媒体 ('lifeboat incident orders export' で作成) を医事課の PC でこのファイルに取り込みます。\n"
 	        "先に全ファイルを SHA256SUMS・マニフェスト・各登録の内容ハッシュで確認し、壊れたり改ざんされた\n"
 	        "媒体は拒否して何も書きません。そのうえで全体を 1 度に、記録の 'merge' 1 件として取り込みます。\n"
 	        "同じ媒体をもう一度、または重なる媒体を取り込んでも登録は 1 件ずつです。ここと内容の違う番号は\n"
-	        "競合として両方を残し、人が解決します ('lifeboat incident orders conflicts'、'… resolve')。",
+	        "競合として両方を残し、人が解決します ('lifeboat incident orders conflicts'、'… resolve')。DIR を複数\n"
+	        "指定すると、全部を確認してから 1 つずつ別の記録として取り込みます。",
 	        "  lifeboat incident orders import /media/usb/3A-1207 --incident /records/incident.db --as '医事課 "
 	        "田中'"};
 	int i = cli_parse(argc, argv, opts, &help, &code);
 	if (i < 0)
 		return code;
-	if (argc - i != 1)
-		return cli_usage(L_("import takes one DIR (the medium)", "import には媒体のフォルダを 1 つ指定します"));
-	struct incident_file *f;
-	if ((code = ci_open(&c, 1, &f)) != 0)
+	if (i >= argc)
+		return cli_usage(L_("import takes the medium's folder DIR (or several)",
+		                    "import には媒体のフォルダ DIR を指定します (複数可)"));
+	/* every medium checked before any is merged: one bad stick among several writes nothing */
+	size_t nm = (size_t)(argc - i);
+	struct be_medium *m = lb_calloc(nm, sizeof(*m));
+	int rc = 0;
+	for (size_t k = 0; rc == 0 && k < nm; k++)
+		rc = be_medium_load(argv[i + (int)k], &m[k]);
+	struct incident_file *f = NULL;
+	if (rc == 0 && (code = ci_open(&c, 1, &f)) != 0) {
+		for (size_t k = 0; k < nm; k++)
+			be_medium_release(&m[k]);
+		free(m);
 		return code;
+	}
 	char os[INCIDENT_NAME_MAX + 1];
 	ci_os_user(os, sizeof(os));
-	struct be_import_result r;
-	int rc = be_orders_import(f, argv[i], c.as, os, &r);
-	incident_file_close(f);
-	if (rc < 0)
-		return cli_error(rc);
 	struct buf out = {0};
-	if (json) {
-		struct json_w w = {.out = &out};
-		json_obj(&w);
-		json_kv_str(&w, "dir", argv[i]);
-		json_kv_str(&w, "wards", r.wards);
-		json_kv_int(&w, "orders", r.orders);
-		json_kv_int(&w, "new", r.added);
-		json_kv_int(&w, "duplicate", r.same);
-		json_kv_int(&w, "conflict", r.conflicts);
-		json_kv_int(&w, "steps", r.steps);
-		json_kv_int(&w, "links", r.links);
-		json_kv_int(&w, "blocks", r.blocks);
-		json_kv_bool(&w, "seen_before", r.seen);
-		json_kv_int(&w, "entry", r.seq);
-		json_end(&w);
-		json_finish(&w);
-	} else {
+	struct json_w w = {.out = &out};
+	if (json && nm > 1)
+		json_arr(&w);
+	for (size_t k = 0; rc == 0 && k < nm; k++) {
+		struct be_import_result r;
+		const char *dir = argv[i + (int)k];
+		if ((rc = be_medium_merge(f, &m[k], c.as, os, &r)) < 0)
+			break;
+		if (json) {
+			json_obj(&w);
+			json_kv_str(&w, "dir", dir);
+			json_kv_str(&w, "wards", r.wards);
+			json_kv_int(&w, "orders", r.orders);
+			json_kv_int(&w, "new", r.added);
+			json_kv_int(&w, "duplicate", r.same);
+			json_kv_int(&w, "conflict", r.conflicts);
+			json_kv_int(&w, "steps", r.steps);
+			json_kv_int(&w, "links", r.links);
+			json_kv_int(&w, "blocks", r.blocks);
+			json_kv_bool(&w, "seen_before", r.seen);
+			json_kv_int(&w, "entry", r.seq);
+			json_end(&w);
+			continue;
+		}
+		if (k)
+			buf_adds(&out, "\n");
 		buf_addf(&out,
 		         L_("merged %s (entry #%lld): %lld orders: %lld new, %lld duplicate, %lld conflict; "
 		            "%lld steps, %lld links, %lld blocks added",
@@ -154,6 +172,17 @@ static int cmd_orders_import(int argc, char **argv)
 			buf_adds(&out, L_("\nconflicts to resolve: lifeboat incident orders conflicts",
 			                  "\n解決が必要な競合があります: lifeboat incident orders conflicts"));
 	}
+	if (f)
+		incident_file_close(f);
+	for (size_t k = 0; k < nm; k++)
+		be_medium_release(&m[k]);
+	free(m);
+	if (rc < 0) {
+		buf_release(&out);
+		return cli_error(rc);
+	}
+	if (json)
+		json_finish(&w);
 	code = cli_print(&out);
 	buf_release(&out);
 	return code;

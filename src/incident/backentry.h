@@ -182,6 +182,13 @@ struct be_import_result {
  * transaction. A damaged or altered medium: -LB_EINVAL with one line, nothing written. */
 int be_orders_import(struct incident_file *f, const char *dir, const char *who, const char *os_user,
                      struct be_import_result *r);
+/* The two halves of be_orders_import, for several media at once (all checked before any is merged): load and
+ * check the medium in dir into m (0 or -LB_EINVAL, nothing written); merge a loaded medium (m is consumed in part:
+ * release it after). */
+struct be_medium;
+int be_medium_load(const char *dir, struct be_medium *m);
+int be_medium_merge(struct incident_file *f, struct be_medium *m, const char *who, const char *os_user,
+                    struct be_import_result *r);
 
 /* A medium parsed (the parsers, for fuzzing and for import): what each file of it holds. */
 struct be_mstep {
@@ -214,7 +221,8 @@ struct be_medium {
 	size_t n_blocks;
 	struct be_mrange *ranges; /* the order numbers of each ward, first and last, as the manifest says */
 	size_t n_ranges;
-	int have_info; /* manifest.json parsed */
+	int have_info;           /* manifest.json parsed */
+	uint8_t sums_sha256[32]; /* of SHA256SUMS as read (be_medium_load) */
 };
 enum be_medium_file { BE_MF_INFO, BE_MF_ORDERS, BE_MF_STEPS, BE_MF_LINKS, BE_MF_BLOCKS, BE_MF_COUNT };
 const char *be_medium_file_name(int which); /* "manifest.json", "orders.jsonl", … */

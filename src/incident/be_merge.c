@@ -39,9 +39,9 @@ static const char *status_text(enum incident_medium_status st)
 	}
 }
 
-/* Read and parse every file of the medium in dir into m, each checked: 0, or -LB_EINVAL with one line. */
-static int medium_load(const char *dir, struct be_medium *m, uint8_t sums[32])
+int be_medium_load(const char *dir, struct be_medium *m)
 {
+	uint8_t *sums = m->sums_sha256;
 	struct stat sb;
 	if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode))
 		return lb_error_tr(LB_EINVAL, "no folder '%s'", "フォルダ '%s' がありません", dir);
@@ -429,36 +429,42 @@ static int merge_in(struct merge *g, const uint8_t sums[32], const char *who, co
 	return rc;
 }
 
+int be_medium_merge(struct incident_file *f, struct be_medium *m, const char *who, const char *os_user,
+                    struct be_import_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	/* where each order came from: the ward file's own origin if it had one, else its ward and file id */
+	for (size_t i = 0; i < m->n_orders; i++)
+		if (!m->orders[i].origin) {
+			struct buf o = {0};
+			buf_addf(&o, *m->source ? "%s@%.16s" : "%s", m->orders[i].ward, m->source);
+			m->orders[i].origin = buf_detach(&o, NULL);
+		}
+	struct merge g = {.f = f, .m = m};
+	r->orders = (int64_t)m->n_orders;
+	snprintf(r->wards, sizeof(r->wards), "%s", m->wards);
+	g.cls = lb_calloc(m->n_orders + 1, sizeof(*g.cls));
+	g.ours = lb_calloc(m->n_orders + 1, sizeof(*g.ours));
+	g.theirs = lb_calloc(m->n_orders + 1, sizeof(*g.theirs));
+	int rc = merge_in(&g, m->sums_sha256, who, os_user, r);
+	for (size_t i = 0; i < m->n_orders; i++) {
+		free(g.ours[i]);
+		free(g.theirs[i]);
+	}
+	free(g.cls);
+	free(g.ours);
+	free(g.theirs);
+	return rc;
+}
+
 int be_orders_import(struct incident_file *f, const char *dir, const char *who, const char *os_user,
                      struct be_import_result *r)
 {
 	memset(r, 0, sizeof(*r));
 	struct be_medium m = {0};
-	uint8_t sums[32];
-	int rc = medium_load(dir, &m, sums);
-	if (rc == 0) {
-		/* where each order came from: the ward file's own origin if it had one, else its ward and file id */
-		for (size_t i = 0; i < m.n_orders; i++)
-			if (!m.orders[i].origin) {
-				struct buf o = {0};
-				buf_addf(&o, *m.source ? "%s@%.16s" : "%s", m.orders[i].ward, m.source);
-				m.orders[i].origin = buf_detach(&o, NULL);
-			}
-		struct merge g = {.f = f, .m = &m};
-		r->orders = (int64_t)m.n_orders;
-		snprintf(r->wards, sizeof(r->wards), "%s", m.wards);
-		g.cls = lb_calloc(m.n_orders + 1, sizeof(*g.cls));
-		g.ours = lb_calloc(m.n_orders + 1, sizeof(*g.ours));
-		g.theirs = lb_calloc(m.n_orders + 1, sizeof(*g.theirs));
-		rc = merge_in(&g, sums, who, os_user, r);
-		for (size_t i = 0; i < m.n_orders; i++) {
-			free(g.ours[i]);
-			free(g.theirs[i]);
-		}
-		free(g.cls);
-		free(g.ours);
-		free(g.theirs);
-	}
+	int rc = be_medium_load(dir, &m);
+	if (rc == 0)
+		rc = be_medium_merge(f, &m, who, os_user, r);
 	be_medium_release(&m);
 	return rc;
 }

@@ -71,10 +71,18 @@ orders=("3A-1 3A-2 4B 5C" "5C 4B 3A-2 3A-1" "4B 3A-2 5C 3A-1 3A-2" "3A-2 5C 4B 4
 ref="" refrows=""
 for k in "${!orders[@]}"; do
 	F="$T/records$k.db"
-	for m in ${orders[$k]}; do
-		inc orders import "$M/$m" --incident "$F" --as "医事課 田中" --json
-		expect_rc 0 "import $m (order $k)"
-	done
+	if [ "$k" = 3 ]; then # all in one call
+		dirs=()
+		for m in ${orders[$k]}; do dirs+=("$M/$m"); done
+		inc orders import "${dirs[@]}" --incident "$F" --as "医事課 田中" --json
+		expect_rc 0 "import ${orders[$k]} in one call"
+		expect_out '"duplicate":30' "the medium given twice in one call is a duplicate the second time"
+	else
+		for m in ${orders[$k]}; do
+			inc orders import "$M/$m" --incident "$F" --as "医事課 田中" --json
+			expect_rc 0 "import $m (order $k)"
+		done
+	fi
 	inc verify --incident "$F"
 	expect_rc 0 "verify after the merges of order $k"
 	got=$(worklist "$F")
@@ -196,6 +204,12 @@ tamper "content altered, SHA256SUMS made again" alter
 expect_err "hash" "says the content does not match its hash"
 cut_line() { head -n 2 "$T/bad/orders.jsonl" >"$T/bad/o" && mv "$T/bad/o" "$T/bad/orders.jsonl" && resum "$T/bad"; }
 tamper "an order removed, SHA256SUMS made again" cut_line
+# several media at once: one bad among them, and none is merged
+flip "$T/bad/orders.jsonl" 120
+inc orders import "$M/4B" "$T/bad" --incident "$G"
+expect_rc 2 "a bad medium among several"
+expect_one_line_err "a bad medium among several"
+[ "$(state "$G")" = "$before" ] || fail "a bad medium among several: the file changed"
 LIFEBOAT_LANG=ja run "$LIFEBOAT" incident orders import "$T/nowhere" --incident "$G"
 expect_rc 2 "no such folder"
 expect_err "フォルダ" "the message in Japanese"
