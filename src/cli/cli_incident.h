@@ -71,6 +71,8 @@ int ci_numbers(int argc, char **argv);
 int ci_order(int argc, char **argv);
 int ci_patient(int argc, char **argv);
 int ci_backlog(int argc, char **argv);
+/* the ward's medium: export, import, conflicts, resolve (cmd_incident_medium.c) */
+int ci_orders(int argc, char **argv);
 /* verify --dir DIR: check an exported medium alone (cmd_incident_report.c). Returns the exit code. */
 int ci_verify_dir(const char *dir, const char *head, int json);
 

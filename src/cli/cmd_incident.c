@@ -524,6 +524,8 @@ int cmd_incident(int argc, char **argv)
 	         "ダウンタイム番号の払い出し・一覧・確認 (障害の前に)"},
 	        {"order", ci_order, "the register of paper orders written during an outage",
 	         "障害中に書いた紙のオーダの登録"},
+	        {"orders", ci_orders, "a ward's register on a medium: export, import (merge), conflicts, resolve",
+	         "病棟の登録の媒体: 書き出し・取り込み (統合)・競合・解決"},
 	        {"patient", ci_patient, "link a downtime patient number to a real ID, or undo it",
 	         "ダウンタイム患者番号と実際の患者 ID の紐付けと取り消し"},
 	        {"backlog", ci_backlog, "the back-entry worklist: enter, scan, bill (and mark steps)",

@@ -156,6 +156,108 @@ struct be_day {
 };
 int be_burndown(struct incident_file *f, int64_t now_ms, struct be_day **days, size_t *n);
 
+/* ---- the ward's medium, merged at the records office (be_medium.c, be_merge.c, conflicts.c) ------------------ */
+
+/*
+ * A ward station works offline in its own incident file; `incident orders export` writes its register to a folder
+ * (manifest.json, orders.jsonl, steps.jsonl, links.jsonl, blocks.jsonl, README.txt and SHA256SUMS over them), and
+ * `incident orders import` merges it into the records office's file: every hash checked first, then one
+ * transaction and one "merge" timeline entry. Merging is idempotent; the same number with other content is a
+ * conflict (both kept) that a person resolves (docs/backentry.md "Export and import").
+ */
+#define BE_MEDIUM_TAG "lifeboat backentry medium v1"
+#define BE_MEDIUM_INFO "manifest.json"
+
+struct be_export_result {
+	int64_t orders, steps, links, blocks;
+	uint8_t sums_sha256[32]; /* of SHA256SUMS (to write on the hand-over slip) */
+};
+/* Write the register (ward NULL: every ward; else the orders of that ward, their steps, the links of their
+ * downtime patients and the ward's blocks) into dir, which must not exist or be empty: whole or absent. */
+int be_orders_export(struct incident_file *f, const char *ward, const char *dir, int64_t now_ms,
+                     struct be_export_result *r);
+
+struct be_import_result {
+	int64_t orders, added, same, conflicts; /* orders on the medium: new, already here, conflicting */
+	int64_t steps, links, blocks;           /* rows added */
+	int64_t seq;                            /* the merge entry */
+	int seen;                               /* this very medium was imported before */
+	char wards[64];                         /* the medium's wards, "3A,4B" */
+};
+/* Check the medium in dir (SHA256SUMS, the manifest, every line, every order's content hash), then merge it in one
+ * transaction. A damaged or altered medium: -LB_EINVAL with one line, nothing written. */
+int be_orders_import(struct incident_file *f, const char *dir, const char *who, const char *os_user,
+                     struct be_import_result *r);
+/* The two halves of be_orders_import, for several media at once (all checked before any is merged): load and
+ * check the medium in dir into m (0 or -LB_EINVAL, nothing written); merge a loaded medium (m is consumed in part:
+ * release it after). */
+struct be_medium;
+int be_medium_load(const char *dir, struct be_medium *m);
+int be_medium_merge(struct incident_file *f, struct be_medium *m, const char *who, const char *os_user,
+                    struct be_import_result *r);
+
+/* A medium parsed (the parsers, for fuzzing and for import): what each file of it holds. */
+struct be_mstep {
+	char number[BE_NUMBER_MAX];
+	int step;
+	char *waived, *who;
+	int64_t at_ms;
+};
+struct be_mlink {
+	char dp[BE_NUMBER_MAX];
+	char *real_id, *who;
+	int64_t at_ms;
+};
+struct be_mrange {
+	char ward[BE_WARD_MAX + 1];
+	char first[BE_NUMBER_MAX], last[BE_NUMBER_MAX];
+};
+struct be_medium {
+	char source[65]; /* the exporting file's id: the hash of its first entry ("" when it had none) */
+	char wards[64];  /* "3A,4B" */
+	int64_t created_ms;
+	int64_t counts[4]; /* orders, steps, links, blocks as the manifest says */
+	struct be_order *orders;
+	size_t n_orders;
+	struct be_mstep *steps;
+	size_t n_steps;
+	struct be_mlink *links;
+	size_t n_links;
+	struct be_block *blocks;
+	size_t n_blocks;
+	struct be_mrange *ranges; /* the order numbers of each ward, first and last, as the manifest says */
+	size_t n_ranges;
+	int have_info;           /* manifest.json parsed */
+	uint8_t sums_sha256[32]; /* of SHA256SUMS as read (be_medium_load) */
+};
+enum be_medium_file { BE_MF_INFO, BE_MF_ORDERS, BE_MF_STEPS, BE_MF_LINKS, BE_MF_BLOCKS, BE_MF_COUNT };
+const char *be_medium_file_name(int which); /* "manifest.json", "orders.jsonl", … */
+/* Parse one file of a medium into m (any bytes): 0, or -LB_EINVAL with "file:line: what" (m keeps what parsed). */
+int be_medium_parse(struct be_medium *m, int which, const char *data, size_t len);
+/* The checks across files once all are parsed: counts as the manifest says, numbers once, steps of listed orders,
+ * the manifest's ranges. 0 or -LB_EINVAL. */
+int be_medium_check(struct be_medium *m);
+void be_medium_release(struct be_medium *m);
+
+/* A conflict: the same number with two contents. A is the content registered first in this file, B the one a
+ * medium brought; both are kept. A resolution (append-only, the newest wins) says which one the register shows. */
+struct be_conflict {
+	int64_t id, seq, at_ms;
+	char number[BE_NUMBER_MAX];
+	struct be_order a, b;
+	char *origin; /* where B came from */
+	char choice;  /* 'A', 'B', or 0 while open */
+	char *resolved_by, *reason;
+	int64_t resolved_ms;
+};
+/* The conflicts (open_only: those with no resolution), oldest first. Release with be_conflicts_release. */
+int be_conflicts_list(struct incident_file *f, int open_only, struct be_conflict **out, size_t *n);
+void be_conflicts_release(struct be_conflict *c, size_t n);
+/* Resolve the oldest open conflict of number (else its newest one again) by keeping 'A' or 'B', with a reason, as
+ * one timeline entry: 0, or -LB_EINVAL / -LB_ENOTFOUND. *conflict: the conflict resolved. */
+int be_conflict_resolve(struct incident_file *f, const char *number, char keep, const char *reason, const char *who,
+                        const char *os_user, int64_t *conflict, int64_t *seq);
+
 /* Verify the back-entry rows against the chain (called by incident_verify): 0, or the seq of a bad entry. */
 int64_t be_verify_rows(struct incident_file *f);
 

@@ -4,72 +4,19 @@
  * entry by entry with the same BLAKE2b encoding as the file, then the head. The parsers take any bytes
  * (fuzz_incident_medium).
  */
-#include "incident_int.h"
+#include "medium_int.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
-#define MANIFEST_MAX (1u << 20)   /* bytes of SHA256SUMS read at most */
 #define TIMELINE_MAX (1ull << 30) /* bytes of timeline.jsonl read at most */
 #define HEAD_MAX 4096             /* bytes of head.txt */
 #define MEDIUM_DEPTH 4            /* folders deep a medium goes */
 
-static int sha256_fd(int fd, uint8_t out[32], uint64_t max)
-{
-	crypto_hash_sha256_state st;
-	crypto_hash_sha256_init(&st);
-	unsigned char buf[1 << 16];
-	uint64_t total = 0;
-	for (;;) {
-		ssize_t n = read(fd, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		total += (uint64_t)n;
-		if (total > max)
-			return -EFBIG;
-		crypto_hash_sha256_update(&st, buf, (unsigned long long)n);
-	}
-	crypto_hash_sha256_final(&st, out);
-	return 0;
-}
-
-int incident_sha256_file(const char *root, const char *name, uint8_t out[32])
-{
-	struct buf path = {0};
-	lb_path_join(&path, root, name);
-	int fd = open(path.data, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	buf_release(&path);
-	if (fd < 0)
-		return -errno;
-	struct stat sb;
-	int rc = fstat(fd, &sb) < 0 ? -errno : !S_ISREG(sb.st_mode) ? -EINVAL : sha256_fd(fd, out, UINT64_MAX);
-	close(fd);
-	return rc;
-}
-
 /* ---- reading ------------------------------------------------------------------------------------------------- */
-
-static void fail_at(struct incident_medium_result *r, enum incident_medium_status st, const char *what, int64_t line,
-                    int64_t seq)
-{
-	if (r->status != INCIDENT_MEDIUM_OK)
-		return;
-	r->status = st;
-	snprintf(r->what, sizeof(r->what), "%s", what);
-	r->line = line;
-	r->seq = seq;
-}
 
 static int hex_bytes(const char *s, size_t n, uint8_t *out)
 {
@@ -114,21 +61,21 @@ int incident_manifest_parse(const char *data, size_t len, struct incident_manife
 		size_t n = nl ? (size_t)(nl - p) : len - i;
 		i += n + (nl ? 1 : 0);
 		if (!nl || n < 64 + 2 + 1 || p[64] != ' ' || (p[65] != ' ' && p[65] != '*')) {
-			fail_at(r, INCIDENT_MEDIUM_BAD_MANIFEST, INCIDENT_MEDIUM_MANIFEST, line, 0);
+			medium_fail(r, INCIDENT_MEDIUM_BAD_MANIFEST, INCIDENT_MEDIUM_MANIFEST, line, 0);
 			return 0;
 		}
 		uint8_t h[32];
 		if (hex_bytes(p, 32, h) < 0 || !safe_name(p + 66, n - 66)) {
-			fail_at(r, INCIDENT_MEDIUM_BAD_MANIFEST, INCIDENT_MEDIUM_MANIFEST, line, 0);
+			medium_fail(r, INCIDENT_MEDIUM_BAD_MANIFEST, INCIDENT_MEDIUM_MANIFEST, line, 0);
 			return 0;
 		}
 		for (size_t k = 0; k < m->n; k++)
 			if (strlen(m->v[k].name) == n - 66 && !memcmp(m->v[k].name, p + 66, n - 66)) {
-				fail_at(r, INCIDENT_MEDIUM_BAD_MANIFEST, INCIDENT_MEDIUM_MANIFEST, line, 0);
+				medium_fail(r, INCIDENT_MEDIUM_BAD_MANIFEST, INCIDENT_MEDIUM_MANIFEST, line, 0);
 				return 0;
 			}
 		if (m->n >= 10000) {
-			fail_at(r, INCIDENT_MEDIUM_BAD_MANIFEST, INCIDENT_MEDIUM_MANIFEST, line, 0);
+			medium_fail(r, INCIDENT_MEDIUM_BAD_MANIFEST, INCIDENT_MEDIUM_MANIFEST, line, 0);
 			return 0;
 		}
 		m->v = lb_reallocarray(m->v, m->n + 1, sizeof(*m->v));
@@ -137,7 +84,7 @@ int incident_manifest_parse(const char *data, size_t len, struct incident_manife
 		m->n++;
 	}
 	if (!m->n)
-		fail_at(r, INCIDENT_MEDIUM_BAD_MANIFEST, INCIDENT_MEDIUM_MANIFEST, 0, 0);
+		medium_fail(r, INCIDENT_MEDIUM_BAD_MANIFEST, INCIDENT_MEDIUM_MANIFEST, 0, 0);
 	return 0;
 }
 
@@ -231,16 +178,16 @@ int incident_timeline_check(const char *data, size_t len, struct incident_medium
 		json_t *o = nl ? json_loadb(p, n, JSON_REJECT_DUPLICATES, &err) : NULL;
 		struct incident_entry e = {0};
 		if (!o || entry_of(o, &e) < 0) {
-			fail_at(r, INCIDENT_MEDIUM_BAD_ENTRY, INCIDENT_MEDIUM_TIMELINE, line, expected);
+			medium_fail(r, INCIDENT_MEDIUM_BAD_ENTRY, INCIDENT_MEDIUM_TIMELINE, line, expected);
 			json_decref(o);
 			break;
 		}
 		uint8_t self[INCIDENT_HASH_LEN];
 		incident_hash_with(&scratch, e.prev, &e, self);
 		if (memcmp(self, e.hash, INCIDENT_HASH_LEN) != 0)
-			fail_at(r, INCIDENT_MEDIUM_BAD_ENTRY, INCIDENT_MEDIUM_TIMELINE, line, e.seq);
+			medium_fail(r, INCIDENT_MEDIUM_BAD_ENTRY, INCIDENT_MEDIUM_TIMELINE, line, e.seq);
 		else if (e.seq != expected || memcmp(e.prev, chain, INCIDENT_HASH_LEN) != 0)
-			fail_at(r, INCIDENT_MEDIUM_CHAIN, INCIDENT_MEDIUM_TIMELINE, line, e.seq);
+			medium_fail(r, INCIDENT_MEDIUM_CHAIN, INCIDENT_MEDIUM_TIMELINE, line, e.seq);
 		else {
 			memcpy(chain, e.hash, INCIDENT_HASH_LEN);
 			memcpy(r->head, chain, INCIDENT_HASH_LEN);
@@ -251,79 +198,8 @@ int incident_timeline_check(const char *data, size_t len, struct incident_medium
 	}
 	buf_release(&scratch);
 	if (r->status == INCIDENT_MEDIUM_OK && r->entries == 0)
-		fail_at(r, INCIDENT_MEDIUM_BAD_ENTRY, INCIDENT_MEDIUM_TIMELINE, 0, 0);
+		medium_fail(r, INCIDENT_MEDIUM_BAD_ENTRY, INCIDENT_MEDIUM_TIMELINE, 0, 0);
 	return 0;
-}
-
-/* Read root/name whole into b (no symlink followed), at most max bytes. */
-static int read_medium_file(const char *root, const char *name, struct buf *b, size_t max)
-{
-	struct buf path = {0};
-	lb_path_join(&path, root, name);
-	int fd = open(path.data, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	buf_release(&path);
-	if (fd < 0)
-		return -1;
-	int rc = buf_read_fd(b, fd, max);
-	close(fd);
-	return rc;
-}
-
-static int listed(const struct incident_manifest *m, const char *name)
-{
-	for (size_t i = 0; i < m->n; i++)
-		if (!strcmp(m->v[i].name, name))
-			return 1;
-	return 0;
-}
-
-/* Every file under root/rel that the manifest does not list: the first one fails r. */
-static void find_unlisted(const char *root, const char *rel, int depth, const struct incident_manifest *m,
-                          struct incident_medium_result *r)
-{
-	struct buf path = {0};
-	if (*rel)
-		lb_path_join(&path, root, rel);
-	else
-		buf_adds(&path, root);
-	DIR *d = opendir(path.data);
-	buf_release(&path);
-	if (!d)
-		return;
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0;
-	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		names = lb_reallocarray(names, n + 1, sizeof(*names));
-		names[n++] = lb_strdup(de->d_name);
-	}
-	closedir(d);
-	/* in name order, so that the first one named is the same on every machine */
-	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
-			char *t = names[j];
-			names[j] = names[j - 1];
-			names[j - 1] = t;
-		}
-	for (size_t i = 0; i < n; i++) {
-		struct buf sub = {0}, full = {0};
-		if (*rel)
-			buf_addf(&sub, "%s/%s", rel, names[i]);
-		else
-			buf_adds(&sub, names[i]);
-		lb_path_join(&full, root, sub.data);
-		struct stat sb;
-		if (lstat(full.data, &sb) == 0 && S_ISDIR(sb.st_mode) && depth < MEDIUM_DEPTH)
-			find_unlisted(root, sub.data, depth + 1, m, r);
-		else if (!(depth == 0 && !strcmp(names[i], INCIDENT_MEDIUM_MANIFEST)) && !listed(m, sub.data))
-			fail_at(r, INCIDENT_MEDIUM_UNLISTED, sub.data, 0, 0);
-		buf_release(&sub);
-		buf_release(&full);
-		free(names[i]);
-	}
-	free(names);
 }
 
 /* head.txt: the tag, then "head SEQ HEX" among its lines; 0 with seq and hash, -1 when malformed. */
@@ -391,31 +267,16 @@ int incident_medium_verify(const char *dir, const char *head_hex, struct inciden
 	if (sodium_init() < 0)
 		return lb_error_tr(LB_EINTERNAL, "libsodium cannot start", "libsodium を初期化できません");
 	struct buf data = {0};
-	struct incident_manifest m = {0};
-	if (read_medium_file(dir, INCIDENT_MEDIUM_MANIFEST, &data, MANIFEST_MAX) < 0)
-		fail_at(r, INCIDENT_MEDIUM_BAD_MANIFEST, INCIDENT_MEDIUM_MANIFEST, 0, 0);
-	else
-		incident_manifest_parse(data.data ? data.data : "", data.len, &m, r);
-	for (size_t i = 0; r->status == INCIDENT_MEDIUM_OK && i < m.n; i++) {
-		uint8_t h[32];
-		int e = incident_sha256_file(dir, m.v[i].name, h);
-		if (e == -ENOENT)
-			fail_at(r, INCIDENT_MEDIUM_MISSING, m.v[i].name, 0, 0);
-		else if (e < 0 || sodium_memcmp(h, m.v[i].sha256, 32) != 0)
-			fail_at(r, INCIDENT_MEDIUM_MISMATCH, m.v[i].name, 0, 0);
-		else
-			r->files++;
-	}
-	if (r->status == INCIDENT_MEDIUM_OK)
-		find_unlisted(dir, "", 0, &m, r);
+	struct incident_manifest m;
+	medium_check_sums(dir, MEDIUM_DEPTH, &m, r, NULL);
 	if (r->status == INCIDENT_MEDIUM_OK &&
-	    (!listed(&m, INCIDENT_MEDIUM_TIMELINE) || !listed(&m, INCIDENT_MEDIUM_HEAD)))
-		fail_at(r, INCIDENT_MEDIUM_BAD_MANIFEST, INCIDENT_MEDIUM_MANIFEST, 0, 0);
+	    (!medium_listed(&m, INCIDENT_MEDIUM_TIMELINE) || !medium_listed(&m, INCIDENT_MEDIUM_HEAD)))
+		medium_fail(r, INCIDENT_MEDIUM_BAD_MANIFEST, INCIDENT_MEDIUM_MANIFEST, 0, 0);
 	incident_manifest_release(&m);
 	buf_reset(&data);
 	if (r->status == INCIDENT_MEDIUM_OK) {
-		if (read_medium_file(dir, INCIDENT_MEDIUM_TIMELINE, &data, TIMELINE_MAX) < 0)
-			fail_at(r, INCIDENT_MEDIUM_MISSING, INCIDENT_MEDIUM_TIMELINE, 0, 0);
+		if (medium_read_file(dir, INCIDENT_MEDIUM_TIMELINE, &data, TIMELINE_MAX) < 0)
+			medium_fail(r, INCIDENT_MEDIUM_MISSING, INCIDENT_MEDIUM_TIMELINE, 0, 0);
 		else
 			incident_timeline_check(data.data ? data.data : "", data.len, r);
 	}
@@ -423,14 +284,14 @@ int incident_medium_verify(const char *dir, const char *head_hex, struct inciden
 		struct buf head = {0};
 		int64_t seq;
 		uint8_t hash[INCIDENT_HASH_LEN];
-		if (read_medium_file(dir, INCIDENT_MEDIUM_HEAD, &head, HEAD_MAX) < 0 ||
+		if (medium_read_file(dir, INCIDENT_MEDIUM_HEAD, &head, HEAD_MAX) < 0 ||
 		    parse_head_file(buf_cstr(&head), head.len, &seq, hash) < 0 || seq != r->entries ||
 		    memcmp(hash, r->head, INCIDENT_HASH_LEN) != 0)
-			fail_at(r, INCIDENT_MEDIUM_BAD_HEAD, INCIDENT_MEDIUM_HEAD, 0, 0);
+			medium_fail(r, INCIDENT_MEDIUM_BAD_HEAD, INCIDENT_MEDIUM_HEAD, 0, 0);
 		buf_release(&head);
 	}
 	if (r->status == INCIDENT_MEDIUM_OK && head_hex && !head_in_timeline(data.data, data.len, head_hex))
-		fail_at(r, INCIDENT_MEDIUM_HEAD_GONE, INCIDENT_MEDIUM_TIMELINE, 0, 0);
+		medium_fail(r, INCIDENT_MEDIUM_HEAD_GONE, INCIDENT_MEDIUM_TIMELINE, 0, 0);
 	buf_release(&data);
 	return 0;
 }

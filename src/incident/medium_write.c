@@ -7,15 +7,10 @@
  * manifest SHA256SUMS in the format of coreutils' `sha256sum -c`, covering every other file. It is built in a
  * sibling temporary folder and renamed into place: the folder is whole or absent. medium_verify.c checks it.
  */
-#include "incident_int.h"
+#include "medium_int.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /* ---- writing ------------------------------------------------------------------------------------------------- */
 
@@ -100,25 +95,6 @@ static int export_entry(const struct incident_entry *e, void *arg)
 	return 0;
 }
 
-/* A file of the medium: written, then its name kept for the manifest. */
-struct medium_files {
-	char **names;
-	size_t n;
-};
-
-static int put_file(const char *root, struct medium_files *mf, const char *name, const void *data, size_t len)
-{
-	struct buf path = {0};
-	lb_path_join(&path, root, name);
-	int rc = lb_write_file_atomic(path.data, data, len, 0644, 1);
-	buf_release(&path);
-	if (rc < 0)
-		return rc;
-	mf->names = lb_reallocarray(mf->names, mf->n + 1, sizeof(*mf->names));
-	mf->names[mf->n++] = lb_strdup(name);
-	return 0;
-}
-
 static const char readme[] =
         "lifeboat incident medium / インシデント記録の提出用媒体\n"
         "\n"
@@ -168,7 +144,7 @@ static void facts_outputs(const struct incident_facts *fs, struct buf *txt, stru
 	buf_addch(json, '\n');
 }
 
-static int write_reports(struct incident_file *f, int64_t id, int64_t now_ms, const char *root, struct medium_files *mf)
+static int write_reports(struct incident_file *f, int64_t id, int64_t now_ms, struct medium_out *mo)
 {
 	int rc = 0;
 	for (int d = 0; d < INCIDENT_DRAFTS && rc == 0; d++) {
@@ -178,16 +154,14 @@ static int write_reports(struct incident_file *f, int64_t id, int64_t now_ms, co
 		struct buf name = {0}, text = {0}, path = {0};
 		incident_report_text(&r, &text);
 		buf_addf(&name, "reports/%s.txt", incident_draft_name(d));
-		rc = put_file(root, mf, name.data, text.data, text.len);
+		rc = medium_out_put(mo, name.data, text.data, text.len);
 		if (rc == 0) {
 			buf_reset(&name);
 			buf_addf(&name, "reports/%s.pdf", incident_draft_name(d));
-			lb_path_join(&path, root, name.data);
+			medium_out_path(mo, name.data, &path);
 			rc = incident_report_pdf(&r, path.data);
-			if (rc == 0) {
-				mf->names = lb_reallocarray(mf->names, mf->n + 1, sizeof(*mf->names));
-				mf->names[mf->n++] = lb_strdup(name.data);
-			}
+			if (rc == 0)
+				medium_out_list(mo, name.data);
 		}
 		buf_release(&name);
 		buf_release(&text);
@@ -197,92 +171,47 @@ static int write_reports(struct incident_file *f, int64_t id, int64_t now_ms, co
 	return rc;
 }
 
-/* 1 when dir is missing or an empty folder, 0 when it holds something (or is no folder). */
-static int usable_target(const char *dir)
-{
-	struct stat sb;
-	if (lstat(dir, &sb) < 0)
-		return errno == ENOENT;
-	if (!S_ISDIR(sb.st_mode))
-		return 0;
-	DIR *d = opendir(dir);
-	if (!d)
-		return 0;
-	struct dirent *de;
-	int empty = 1;
-	while (empty && (de = readdir(d)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			empty = 0;
-	closedir(d);
-	return empty;
-}
-
 int incident_export(struct incident_file *f, int64_t id, const char *dir, int64_t now_ms,
                     struct incident_export_result *res)
 {
 	memset(res, 0, sizeof(*res));
-	if (!usable_target(dir))
-		return lb_error_tr(LB_EEXIST, "'%s' exists and is not an empty folder: the medium goes into a new one",
-		                   "'%s' は空のフォルダではありません (新しいフォルダに書き出します)", dir);
-	struct incident_state s;
-	int rc = incident_state(f, id, 0, now_ms, &s);
+	struct medium_out mo;
+	int rc = medium_out_begin(&mo, dir);
 	if (rc < 0)
 		return rc;
-	id = s.declared.seq;
-	incident_state_release(&s);
-
-	/* the sibling temporary folder: ".NAME.tmp-PID" beside dir */
-	struct buf tmp = {0}, parent = {0};
-	size_t n = strlen(dir);
-	while (n > 1 && dir[n - 1] == '/')
-		n--;
-	size_t base = n;
-	while (base > 0 && dir[base - 1] != '/')
-		base--;
-	if (base)
-		buf_add(&parent, dir, base);
-	else
-		buf_adds(&parent, ".");
-	buf_add(&tmp, dir, base);
-	buf_addf(&tmp, ".%.*s.tmp-%ld", (int)(n - base), dir + base, (long)getpid());
-	lb_rmtree(tmp.data);
-	if (mkdir(tmp.data, 0755) < 0) {
-		rc = lb_error_errno_tr(errno, "cannot make the medium '%s' (its temporary folder '%s')",
-		                       "媒体 '%s' を作れません (一時フォルダ '%s')", dir, tmp.data);
-		buf_release(&tmp);
-		buf_release(&parent);
+	struct incident_state s;
+	if ((rc = incident_state(f, id, 0, now_ms, &s)) < 0) {
+		medium_out_release(&mo);
 		return rc;
 	}
-	struct buf sub = {0};
-	lb_path_join(&sub, tmp.data, "reports");
-	if (mkdir(sub.data, 0755) < 0)
-		rc = lb_error_errno_tr(errno, "cannot make '%s'", "'%s' を作れません", sub.data);
+	id = s.declared.seq;
+	incident_state_release(&s);
+	rc = medium_out_mkdir(&mo, "reports");
 
 	struct export_ctx x = {.f = f, .id = id};
-	struct medium_files mf = {0};
 	if (rc == 0)
 		rc = incident_each_all(f, export_entry, &x);
 	if (rc == 0)
-		rc = put_file(tmp.data, &mf, INCIDENT_MEDIUM_TIMELINE, x.jsonl.data, x.jsonl.len);
+		rc = medium_out_put(&mo, INCIDENT_MEDIUM_TIMELINE, x.jsonl.data, x.jsonl.len);
 	if (rc == 0)
-		rc = put_file(tmp.data, &mf, "timeline.txt", x.text.data, x.text.len);
+		rc = medium_out_put(&mo, "timeline.txt", x.text.data, x.text.len);
 	if (rc == 0)
-		rc = put_file(tmp.data, &mf, "evidence.txt", x.evidence.data ? x.evidence.data : "", x.evidence.len);
+		rc = medium_out_put(&mo, "evidence.txt", x.evidence.data ? x.evidence.data : "", x.evidence.len);
 	struct incident_facts fs = {0};
 	if (rc == 0)
 		rc = incident_facts_load(f, id, &fs);
 	if (rc == 0) {
 		struct buf txt = {0}, json = {0};
 		facts_outputs(&fs, &txt, &json);
-		rc = put_file(tmp.data, &mf, "facts.txt", txt.data, txt.len);
+		rc = medium_out_put(&mo, "facts.txt", txt.data, txt.len);
 		if (rc == 0)
-			rc = put_file(tmp.data, &mf, "facts.json", json.data, json.len);
+			rc = medium_out_put(&mo, "facts.json", json.data, json.len);
 		buf_release(&txt);
 		buf_release(&json);
 	}
 	incident_facts_release(&fs);
 	if (rc == 0)
-		rc = write_reports(f, id, now_ms, tmp.data, &mf);
+		rc = write_reports(f, id, now_ms, &mo);
 	if (rc == 0) {
 		char hex[2 * INCIDENT_HASH_LEN + 1];
 		incident_hex(x.head, INCIDENT_HASH_LEN, hex);
@@ -291,53 +220,22 @@ int incident_export(struct incident_file *f, int64_t id, const char *dir, int64_
 		buf_addf(&head, "%s\nincident %lld\nentries %lld\nhead %lld %s\nexported %s\n",
 		         INCIDENT_MEDIUM_HEAD_TAG, (long long)id, (long long)x.entries, (long long)x.head_seq, hex,
 		         when.data);
-		rc = put_file(tmp.data, &mf, INCIDENT_MEDIUM_HEAD, head.data, head.len);
+		rc = medium_out_put(&mo, INCIDENT_MEDIUM_HEAD, head.data, head.len);
 		buf_release(&head);
 		buf_release(&when);
 	}
 	if (rc == 0)
-		rc = put_file(tmp.data, &mf, "README.txt", readme, sizeof(readme) - 1);
-	if (rc == 0) {
-		struct buf sums = {0};
-		for (size_t i = 0; i < mf.n && rc == 0; i++) {
-			uint8_t h[32];
-			char hex[65];
-			int e = incident_sha256_file(tmp.data, mf.names[i], h);
-			if (e < 0) {
-				rc = lb_error_errno_tr(-e, "cannot read back '%s'", "'%s' を読み返せません",
-				                       mf.names[i]);
-				break;
-			}
-			incident_hex(h, 32, hex);
-			buf_addf(&sums, "%s  %s\n", hex, mf.names[i]);
-		}
-		if (rc == 0) {
-			rc = put_file(tmp.data, &mf, INCIDENT_MEDIUM_MANIFEST, sums.data, sums.len);
-			crypto_hash_sha256(res->manifest_sha256, (const unsigned char *)sums.data, sums.len);
-		}
-		buf_release(&sums);
-	}
-	if (rc == 0 && (rc = lb_fsync_dir(sub.data)) == 0 && (rc = lb_fsync_dir(tmp.data)) == 0) {
-		if (rename(tmp.data, dir) < 0)
-			rc = lb_error_errno_tr(errno, "cannot move the medium into '%s'", "媒体を '%s' に移せません",
-			                       dir);
-		else
-			lb_fsync_dir(parent.data);
-	}
-	if (rc < 0)
-		lb_rmtree(tmp.data);
+		rc = medium_out_put(&mo, "README.txt", readme, sizeof(readme) - 1);
+	static const char *const subs[] = {"reports", NULL};
+	if (rc == 0)
+		rc = medium_out_finish(&mo, subs, res->manifest_sha256);
 	res->entries = x.entries;
 	res->head_seq = x.head_seq;
 	memcpy(res->head, x.head, INCIDENT_HASH_LEN);
-	res->files = mf.n;
-	for (size_t i = 0; i < mf.n; i++)
-		free(mf.names[i]);
-	free(mf.names);
+	res->files = mo.n;
+	medium_out_release(&mo);
 	buf_release(&x.jsonl);
 	buf_release(&x.text);
 	buf_release(&x.evidence);
-	buf_release(&sub);
-	buf_release(&tmp);
-	buf_release(&parent);
 	return rc;
 }

@@ -84,11 +84,15 @@ void be_order_release(struct be_order *o)
 	memset(o, 0, sizeof(*o));
 }
 
-/* The columns read_order reads, from be_orders o and be_backlog b. */
-#define ORDER_COLS                                                                                         \
-	"o.number, o.ward, o.patient, o.kind, o.clinical_ms, o.author, o.form_serial, o.paper_at, o.note," \
-	" o.registered_ms, o.registered_by, o.origin, o.hash, o.seq, b.done, b.closed_ms,"                 \
-	" (SELECT l.real_id FROM be_links l WHERE l.dp = o.patient ORDER BY l.id DESC LIMIT 1)"
+/* The columns read_order reads, from be_orders o and be_backlog b. The row of be_orders is the content registered
+ * first; when a conflict over the number was resolved, the kept side (BE_KEPT_COL) is shown instead (conflicts.c).
+ * A downtime patient's link is the newest by its time (then by row), so that links merged from several media in
+ * any order give the same answer. */
+#define ORDER_COLS                                                                                          \
+	"o.number, o.ward, o.patient, o.kind, o.clinical_ms, o.author, o.form_serial, o.paper_at, o.note,"  \
+	" o.registered_ms, o.registered_by, o.origin, o.hash, o.seq, b.done, b.closed_ms,"                  \
+	" (SELECT l.real_id FROM be_links l WHERE l.dp = b.patient ORDER BY l.at_ms DESC, l.id DESC LIMIT " \
+	"1), " BE_KEPT_COL
 
 static char *dup_col(sqlite3_stmt *st, int i)
 {
@@ -117,6 +121,8 @@ static void read_order(sqlite3_stmt *st, struct be_order *o)
 	o->done = sqlite3_column_int(st, 14);
 	o->closed_ms = sqlite3_column_int64(st, 15);
 	o->linked_to = dup_col(st, 16);
+	if (sqlite3_column_type(st, 17) != SQLITE_NULL)
+		be_order_keep(o, (const char *)sqlite3_column_text(st, 17));
 }
 
 int be_order_get(struct incident_file *f, const char *number, struct be_order *o)
@@ -141,8 +147,7 @@ int be_order_get(struct incident_file *f, const char *number, struct be_order *o
 	return lb_error_tr(LB_ENOTFOUND, "no order %s is registered", "%s は登録されていません", number ? number : "");
 }
 
-/* 0 when s, if set, is a short line of text: what a field of an order may hold. */
-static int field_ok(const char *s, int required, const char *en, const char *ja)
+int be_field_ok(const char *s, int required, const char *en, const char *ja)
 {
 	if (!s || !*s)
 		return required ? lb_error_tr(LB_EINVAL, "%s is missing", "%s がありません", lb_tr(en, ja)) : 0;
@@ -159,7 +164,7 @@ static int field_ok(const char *s, int required, const char *en, const char *ja)
 /* The patient of an order: an allocated DP- number, or a real ID the store knows (when a check is given). */
 static int patient_ok(struct incident_file *f, const char *p, be_patient_known_fn known, void *arg)
 {
-	int rc = field_ok(p, 1, "the patient", "患者");
+	int rc = be_field_ok(p, 1, "the patient", "患者");
 	if (rc < 0)
 		return rc;
 	if (!strncmp(p, "DP-", 3)) {
@@ -203,11 +208,11 @@ static int order_check(struct incident_file *f, const struct be_order_new *n, be
 	}
 	if (n->kind < 0 || n->kind >= BE_KIND_COUNT)
 		return lb_error_tr(LB_EINVAL, "unknown kind of order", "オーダの種類が不明です");
-	if ((rc = field_ok(n->author, 1, "the author", "記載者")) < 0 ||
-	    (rc = field_ok(n->form_serial, 0, "the form serial", "用紙番号")) < 0 ||
-	    (rc = field_ok(n->paper_at, 0, "where the paper is kept", "原本の保管場所")) < 0 ||
-	    (rc = field_ok(n->note, 0, "the note", "備考")) < 0 ||
-	    (rc = field_ok(n->origin, 0, "the origin", "出所")) < 0)
+	if ((rc = be_field_ok(n->author, 1, "the author", "記載者")) < 0 ||
+	    (rc = be_field_ok(n->form_serial, 0, "the form serial", "用紙番号")) < 0 ||
+	    (rc = be_field_ok(n->paper_at, 0, "where the paper is kept", "原本の保管場所")) < 0 ||
+	    (rc = be_field_ok(n->note, 0, "the note", "備考")) < 0 ||
+	    (rc = be_field_ok(n->origin, 0, "the origin", "出所")) < 0)
 		return rc;
 	if (n->clinical_ms < 0 || n->clinical_ms > lb_now_ms() + 24 * 3600 * 1000)
 		return lb_error_tr(LB_EINVAL, "the clinical time is in the future", "記載日時が未来になっています");
@@ -294,7 +299,7 @@ int be_list_in(struct incident_file *f, const struct be_filter *flt, int open_on
 #define LIST_WHERE                                                                                            \
 	" AND (?2 IS NULL OR b.ward = ?2) AND (?3 IS NULL OR b.kind = ?3) AND (?4 = 0 OR (b.done & ?4) = 0)"  \
 	" AND (?5 IS NULL OR b.patient = ?5 OR ?5 = (SELECT l.real_id FROM be_links l WHERE l.dp = b.patient" \
-	" ORDER BY l.id DESC LIMIT 1)) ORDER BY b.number"
+	" ORDER BY l.at_ms DESC, l.id DESC LIMIT 1)) ORDER BY b.number"
 	/* the backlog's literal "done <> 7" lets SQLite read only the open rows (the partial index be_backlog_open) */
 	int rc = be_prepare(f,
 	                    open_only ? "SELECT " ORDER_COLS " FROM be_backlog b JOIN be_orders o ON o.number ="
@@ -376,7 +381,7 @@ int be_patient_link(struct incident_file *f, const char *dp, const char *real_id
 {
 	int rc = dp_ok(f, dp);
 	if (rc == 0)
-		rc = field_ok(real_id, 1, "the patient ID", "患者 ID");
+		rc = be_field_ok(real_id, 1, "the patient ID", "患者 ID");
 	if (rc == 0 && !strncmp(real_id, "DP-", 3))
 		rc = lb_error_tr(LB_EINVAL, "a downtime patient is linked to a real ID, not to %s",
 		                 "ダウンタイム患者は実際の患者 ID に紐付けます (%s は不可)", real_id);
