@@ -134,11 +134,13 @@ static int cmd_orders_import(int argc, char **argv)
 	struct json_w w = {.out = &out};
 	if (json && nm > 1)
 		json_arr(&w);
+	/* all media in one transaction: one that fails leaves none of them merged */
+	struct be_import_result *res = lb_calloc(nm, sizeof(*res));
+	if (rc == 0)
+		rc = be_media_merge(f, m, nm, c.as, os, res);
 	for (size_t k = 0; rc == 0 && k < nm; k++) {
-		struct be_import_result r;
+		struct be_import_result r = res[k];
 		const char *dir = argv[i + (int)k];
-		if ((rc = be_medium_merge(f, &m[k], c.as, os, &r)) < 0)
-			break;
 		if (json) {
 			json_obj(&w);
 			json_kv_str(&w, "dir", dir);
@@ -172,6 +174,7 @@ static int cmd_orders_import(int argc, char **argv)
 			buf_adds(&out, L_("\nconflicts to resolve: lifeboat incident orders conflicts",
 			                  "\n解決が必要な競合があります: lifeboat incident orders conflicts"));
 	}
+	free(res);
 	if (f)
 		incident_file_close(f);
 	for (size_t k = 0; k < nm; k++)

@@ -195,6 +195,10 @@ struct be_medium;
 int be_medium_load(const char *dir, struct be_medium *m);
 int be_medium_merge(struct incident_file *f, struct be_medium *m, const char *who, const char *os_user,
                     struct be_import_result *r);
+/* Merge n loaded media as one transaction: each gets its own merge entry and r[i], but when any fails (a number
+ * none of them nor the file allocated, say) none is merged. */
+int be_media_merge(struct incident_file *f, struct be_medium *m, size_t n, const char *who, const char *os_user,
+                   struct be_import_result *r);
 
 /* A medium parsed (the parsers, for fuzzing and for import): what each file of it holds. */
 struct be_mstep {

@@ -14,6 +14,7 @@
 #include "be_int.h"
 #include "medium_int.h"
 
+#include <signal.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -423,6 +424,15 @@ static int merge_in(struct merge *g, const uint8_t sums[32], const char *who, co
 		rc = step_done(g->f, st, NULL);
 		sqlite3_finalize(st);
 	}
+#ifndef NDEBUG
+	/* debug builds, for the test of an interrupted import: every page of the merge written to the WAL, then
+	 * SIGKILL before the commit frame (integration/backentry_medium) */
+	const char *kill_at = getenv("LIFEBOAT_TEST_KILL");
+	if (rc == 0 && kill_at && !strcmp(kill_at, "merge-commit")) {
+		sqlite3_db_cacheflush(g->f->db);
+		raise(SIGKILL);
+	}
+#endif
 	if ((rc = be_end(g->f, rc)) == 0)
 		r->seq = seq;
 	sqlite3_exec(g->f->db, "PRAGMA cache_size = -2000; PRAGMA temp_store = DEFAULT", NULL, NULL, NULL);
@@ -455,6 +465,15 @@ int be_medium_merge(struct incident_file *f, struct be_medium *m, const char *wh
 	free(g.ours);
 	free(g.theirs);
 	return rc;
+}
+
+int be_media_merge(struct incident_file *f, struct be_medium *m, size_t n, const char *who, const char *os_user,
+                   struct be_import_result *r)
+{
+	int rc = be_begin(f);
+	for (size_t k = 0; rc == 0 && k < n; k++)
+		rc = be_medium_merge(f, &m[k], who, os_user, &r[k]);
+	return be_end(f, rc);
 }
 
 int be_orders_import(struct incident_file *f, const char *dir, const char *who, const char *os_user,
