@@ -369,10 +369,6 @@ static int merge_in(struct merge *g, const uint8_t sums[32], const char *who, co
 {
 	char sums_hex[65], oh[65], ch[65];
 	incident_hex(sums, 32, sums_hex);
-	/* a merge of many entries touches index pages all over: with room for them all in the cache, each page is
-	 * written to the WAL once at COMMIT instead of again at every spill, and the statement journals (every INSERT
-	 * has triggers) stay in memory: 80 times fewer writes (back to the defaults afterwards) */
-	sqlite3_exec(g->f->db, "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
 	int rc = be_begin(g->f);
 	if (rc < 0)
 		return rc;
@@ -435,12 +431,11 @@ static int merge_in(struct merge *g, const uint8_t sums[32], const char *who, co
 #endif
 	if ((rc = be_end(g->f, rc)) == 0)
 		r->seq = seq;
-	sqlite3_exec(g->f->db, "PRAGMA cache_size = -2000; PRAGMA temp_store = DEFAULT", NULL, NULL, NULL);
 	return rc;
 }
 
-int be_medium_merge(struct incident_file *f, struct be_medium *m, const char *who, const char *os_user,
-                    struct be_import_result *r)
+static int merge_one(struct incident_file *f, struct be_medium *m, const char *who, const char *os_user,
+                     struct be_import_result *r)
 {
 	memset(r, 0, sizeof(*r));
 	/* where each order came from: the ward file's own origin if it had one, else its ward and file id */
@@ -470,10 +465,23 @@ int be_medium_merge(struct incident_file *f, struct be_medium *m, const char *wh
 int be_media_merge(struct incident_file *f, struct be_medium *m, size_t n, const char *who, const char *os_user,
                    struct be_import_result *r)
 {
+	/* a merge of many entries touches index pages all over: with room for them all in the cache, each page is
+	 * written to the WAL once at COMMIT instead of again at every spill, and the statement journals (every INSERT
+	 * has triggers) stay in memory: 80 times fewer writes. Set outside the
+	 * transaction (temp_store cannot change inside one), back to the defaults afterwards. */
+	sqlite3_exec(f->db, "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
 	int rc = be_begin(f);
 	for (size_t k = 0; rc == 0 && k < n; k++)
-		rc = be_medium_merge(f, &m[k], who, os_user, &r[k]);
-	return be_end(f, rc);
+		rc = merge_one(f, &m[k], who, os_user, &r[k]);
+	rc = be_end(f, rc);
+	sqlite3_exec(f->db, "PRAGMA cache_size = -2000; PRAGMA temp_store = DEFAULT", NULL, NULL, NULL);
+	return rc;
+}
+
+int be_medium_merge(struct incident_file *f, struct be_medium *m, const char *who, const char *os_user,
+                    struct be_import_result *r)
+{
+	return be_media_merge(f, m, 1, who, os_user, r);
 }
 
 int be_orders_import(struct incident_file *f, const char *dir, const char *who, const char *os_user,

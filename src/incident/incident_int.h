@@ -30,7 +30,7 @@ enum incident_stmt {
 struct incident_file {
 	sqlite3 *db;
 	sqlite3_stmt *st[IS_COUNT_ALL];
-	int be_depth; /* be_begin nesting: the outer one holds the write lock, inner ones are savepoints */
+	int be_depth; /* be_begin nesting: the outer one holds the write lock and commits; inner ones join it */
 };
 
 /* The columns every entry query selects, in this order (incident_read_row reads them). */

@@ -119,10 +119,9 @@ int be_prepare(struct incident_file *f, const char *sql, sqlite3_stmt **st)
 
 int be_begin(struct incident_file *f)
 {
-	/* inside another be_begin (several media merged as one): a savepoint, so the whole stays all or nothing */
+	/* inside another be_begin (several media merged as one): the inner one joins the outer transaction; its
+	 * failure, passed up, rolls the whole back (no savepoint: its journal would copy every page again) */
 	if (f->be_depth > 0) {
-		if (sqlite3_exec(f->db, "SAVEPOINT be_nest", NULL, NULL, NULL) != SQLITE_OK)
-			return incident_sqlerr(f, "locking the incident file");
 		f->be_depth++;
 		return 0;
 	}
@@ -136,10 +135,6 @@ int be_end(struct incident_file *f, int rc)
 {
 	if (f->be_depth > 1) {
 		f->be_depth--;
-		if (rc < 0)
-			sqlite3_exec(f->db, "ROLLBACK TO be_nest", NULL, NULL, NULL);
-		if (sqlite3_exec(f->db, "RELEASE be_nest", NULL, NULL, NULL) != SQLITE_OK && rc == 0)
-			rc = incident_sqlerr(f, "writing the incident file");
 		return rc;
 	}
 	f->be_depth = 0;
